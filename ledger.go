@@ -1,0 +1,146 @@
+package saima
+
+import (
+	"github.com/shopspring/decimal"
+)
+
+// Unit kinds. A unit's kind decides its default horse-race track.
+const (
+	KindDistrict   = "区县（市）" // districts and counties
+	KindDepartment = "市直部门"  // city departments
+	KindCity       = "市本级"   // the city government itself
+	KindOther      = "其他"
+)
+
+// Unit is a body that runs projects and is ranked: a district or county, a
+// city department, or the city itself. Name is the roster's spelling and the
+// key every other record uses.
+type Unit struct {
+	Name    string
+	Code    string   // optional short code from the roster
+	Aliases []string // other spellings that normalise to Name, such as 海曙 for 宁波市海曙区
+	Kind    string   // one of the Kind constants
+	Track   string   // the horse-race track it is ranked in; defaults to Kind
+}
+
+// The "1+5" systems a project belongs to.
+var Systems = []string{"整体智治", "数字政府", "数字经济", "数字社会", "数字法治", "公共数据平台"}
+
+// Lifecycle stages in order, then the two ends of a project.
+var Stages = []string{"预报", "初审", "审核", "论证", "决策", "实施", "评估", "退出", "完成"}
+
+// Project is one multi-span scenario application in the ledger.
+type Project struct {
+	Code      string
+	Name      string
+	Unit      string   // responsible unit (责任单位)
+	LeadUnit  string   // lead unit of its system (牵头单位)
+	System    string   // one of Systems
+	Scope     string   // 省定先行示范, 全市性 or 区县试点
+	Type      string   // 增量开发 or 迭代升级
+	Batch     string   // 继续推进, 启动实施 or 谋划设计
+	Lists     []string // lists it is on, such as 重大需求 or 场景应用
+	LeaderLed bool     // led by a city leader (领导领衔)
+	Leader    string
+	Budget    decimal.NullDecimal // in 万元; missing when not reported
+	StartDate *Date
+	DueDate   *Date
+}
+
+// StageEvent records that a project entered a lifecycle stage.
+type StageEvent struct {
+	ProjectCode string
+	Stage       string // one of Stages
+	Date        Date
+	DecidedBy   string // the deciding body, such as 改革办 or 改革委
+	Opinion     string
+}
+
+// Milestone is a timed target of a project. Actual is nil until it is done.
+type Milestone struct {
+	ProjectCode string
+	Name        string
+	Unit        string // responsible unit; empty means the project's unit
+	Planned     Date
+	Actual      *Date
+	Status      string // 未开始, 进行中 or 已完成, as the unit reported it
+}
+
+// DaysLate returns how many days after its planned date m was done, or, when
+// m is not done, how many days it is overdue on day asOf. Zero or less means
+// on time.
+func (m Milestone) DaysLate(asOf Date) int {
+	if m.Actual != nil {
+		return m.Planned.DaysUntil(*m.Actual)
+	}
+	return m.Planned.DaysUntil(asOf)
+}
+
+// ProgressReport is a unit's report on one project for one period. Percent is
+// the completion rate in percent points (0–100) and is missing when the unit
+// left it blank.
+type ProgressReport struct {
+	Unit        string
+	ProjectCode string
+	ProjectName string
+	Period      Period
+	Percent     decimal.NullDecimal
+	ReportDate  *Date
+	Progress    string // 进展情况, stored exactly as written
+	Problems    string // 存在问题, stored exactly as written
+}
+
+// Assessment is one score given to a unit on one indicator. Mode is the
+// evaluation mode as written, such as 线上日常 or 线下年终, which combines
+// online/offline with daily/year-end.
+type Assessment struct {
+	Unit        string
+	ProjectCode string // optional: the project evaluated
+	Indicator   string
+	Score       decimal.Decimal
+	FullMarks   decimal.NullDecimal
+	Mode        string
+	Period      Period
+	Evaluator   string
+}
+
+// Problem-loop stages, in order.
+var LoopStages = []string{"收集", "梳理归类", "分析研判", "分办落实", "已办结"}
+
+// ProblemItem is an entry on the problem list (问题清单).
+type ProblemItem struct {
+	ID          string
+	Unit        string
+	ProjectCode string
+	Source      string // 自查, 群众反映 or 在线扫描
+	Category    string
+	Stage       string // one of LoopStages
+	Level       int    // escalation level 1–3
+	Opened      Date
+	Closed      *Date
+	Summary     string
+}
+
+// LedgerEntry is one project as the ledger page shows it: the project, where
+// it stands in its lifecycle, and how its milestones are going.
+type LedgerEntry struct {
+	Project
+	Stage          string // latest lifecycle stage; empty when none is recorded
+	StageDate      *Date  // when it entered Stage
+	Milestones     int
+	MilestonesDone int
+	Overdue        []Milestone // not done and past their planned date, or done late
+	LatestPercent  decimal.NullDecimal
+	LatestPeriod   Period
+}
+
+// LedgerFilter selects ledger entries. Zero fields match everything.
+type LedgerFilter struct {
+	Unit        string
+	System      string
+	Stage       string
+	Batch       string
+	OverdueOnly bool
+	Search      string // substring of the project code or name
+	AsOf        Date   // the day overdue is judged on; zero means today in Beijing
+}
