@@ -1,0 +1,310 @@
+package clickhouse
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"unsafe"
+
+	"github.com/ebitengine/purego"
+)
+
+// LibraryInstallHint tells users how to install libchdb.so.
+const LibraryInstallHint = "run `npm ci` in the saima source folder (or `make setup`), " +
+	"which installs @chdb/lib-linux-x64-gnu@26.5.3, or pass --chdb-lib / SAIMA_CHDB_LIB"
+
+// DefaultLibraryPath is where npm installs libchdb.so, relative to the
+// folder saima runs in.
+const DefaultLibraryPath = "node_modules/@chdb/lib-linux-x64-gnu/libchdb.so"
+
+// chdbAPI holds the C functions of libchdb.so that saima calls. They are
+// bound once per process, when the first embedded engine opens, so that a
+// binary without the library still runs every command that does not need it.
+type chdbAPI struct {
+	connect         func(argc int32, argv **byte) unsafe.Pointer
+	closeConn       func(conn unsafe.Pointer)
+	queryN          func(conn unsafe.Pointer, query *byte, queryLen uintptr, format *byte, formatLen uintptr) unsafe.Pointer
+	resultBuffer    func(result unsafe.Pointer) unsafe.Pointer
+	resultLength    func(result unsafe.Pointer) uintptr
+	resultError     func(result unsafe.Pointer) unsafe.Pointer
+	destroyResult   func(result unsafe.Pointer)
+	signalsDisabled func(enabled bool)
+}
+
+var (
+	apiOnce sync.Once
+	api     *chdbAPI
+	apiErr  error
+	apiPath string
+)
+
+// loadLibrary binds libchdb.so at path. Later calls return the first result,
+// because a process can load the engine only once.
+func loadLibrary(path string) (*chdbAPI, error) {
+	apiOnce.Do(func() {
+		apiPath = path
+		api, apiErr = bindLibrary(path)
+	})
+	if apiErr == nil && path != apiPath {
+		return nil, fmt.Errorf("libchdb.so already loaded from %s; one process can load only one", apiPath)
+	}
+	return api, apiErr
+}
+
+func bindLibrary(path string) (*chdbAPI, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("chDB library not found at %s: %s", path, LibraryInstallHint)
+	}
+	handle, err := purego.Dlopen(path, purego.RTLD_NOW|purego.RTLD_GLOBAL)
+	if err != nil {
+		return nil, fmt.Errorf("load chDB library %s: %w", path, err)
+	}
+
+	a := &chdbAPI{}
+	syms := []struct {
+		name string
+		fn   any
+	}{
+		{"chdb_connect", &a.connect},
+		{"chdb_close_conn", &a.closeConn},
+		{"chdb_query_n", &a.queryN},
+		{"chdb_result_buffer", &a.resultBuffer},
+		{"chdb_result_length", &a.resultLength},
+		{"chdb_result_error", &a.resultError},
+		{"chdb_destroy_query_result", &a.destroyResult},
+		{"chdb_set_signal_handlers_enabled", &a.signalsDisabled},
+	}
+	for _, s := range syms {
+		// Dlsym first: RegisterLibFunc panics on a missing symbol, and an
+		// older or newer library must fail with an error instead.
+		sym, err := purego.Dlsym(handle, s.name)
+		if err != nil {
+			return nil, fmt.Errorf("chDB library %s lacks %s (need @chdb/lib-linux-x64-gnu 26.5): %w", path, s.name, err)
+		}
+		purego.RegisterFunc(s.fn, sym)
+	}
+	return a, nil
+}
+
+// EmbeddedConfig configures the embedded engine.
+type EmbeddedConfig struct {
+	// Library is the path of libchdb.so. Empty means DefaultLibraryPath.
+	Library string
+	// DataDir is the folder chDB keeps its tables in. Empty means "./data".
+	// One process can use one data folder only.
+	DataDir string
+}
+
+// embedded is the chDB engine. chDB runs one statement at a time per
+// process, so every call holds mu.
+type embedded struct {
+	mu   sync.Mutex
+	api  *chdbAPI
+	conn unsafe.Pointer // chdb_connection*, as chdb_connect returned it
+	dir  string
+	log  *slog.Logger
+}
+
+var (
+	openMu   sync.Mutex
+	openConn *embedded
+	openRefs int
+)
+
+// OpenEmbedded starts chDB on cfg.DataDir and returns an engine over it.
+// The engine is shared within the process: opening the same folder again
+// returns the same connection, and opening another folder is an error until
+// every engine on the first one is closed.
+func OpenEmbedded(cfg EmbeddedConfig, log *slog.Logger) (Engine, error) {
+	if cfg.Library == "" {
+		cfg.Library = DefaultLibraryPath
+	}
+	if cfg.DataDir == "" {
+		cfg.DataDir = "data"
+	}
+	dir, err := filepath.Abs(cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("data folder %s: %w", cfg.DataDir, err)
+	}
+
+	openMu.Lock()
+	defer openMu.Unlock()
+	if openConn != nil {
+		if openConn.dir != dir {
+			return nil, fmt.Errorf("chDB already runs on %s; one process can use one data folder", openConn.dir)
+		}
+		openRefs++
+		return &sharedEmbedded{openConn}, nil
+	}
+
+	e, err := connectEmbedded(cfg.Library, dir, log)
+	if err != nil {
+		return nil, err
+	}
+	openConn, openRefs = e, 1
+	return &sharedEmbedded{e}, nil
+}
+
+func connectEmbedded(lib, dir string, log *slog.Logger) (*embedded, error) {
+	a, err := loadLibrary(lib)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("create data folder: %w", err)
+	}
+
+	// The Go runtime owns the process's signal handlers; chDB's own would
+	// replace them and turn Go's recoverable faults into aborts.
+	a.signalsDisabled(false)
+
+	args := []string{"clickhouse", "--path=" + dir}
+	cargs := make([]*byte, len(args)+1)
+	for i, s := range args {
+		cargs[i] = cString(s)
+	}
+	pp := a.connect(int32(len(args)), &cargs[0])
+	if pp == nil || *(*unsafe.Pointer)(pp) == nil {
+		return nil, fmt.Errorf("start chDB on %s failed (is another process using it?)", dir)
+	}
+	log.Info("embedded engine started", "data_dir", dir, "library", lib)
+	return &embedded{api: a, conn: pp, dir: dir, log: log}, nil
+}
+
+func cString(s string) *byte {
+	b := make([]byte, len(s)+1)
+	copy(b, s)
+	return &b[0]
+}
+
+// query runs one statement and returns its output in format.
+func (e *embedded) query(ctx context.Context, query, format string) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.conn == nil {
+		return nil, errClosed
+	}
+
+	q := []byte(query)
+	f := []byte(format)
+	if len(q) == 0 || len(f) == 0 {
+		return nil, errors.New("empty query or format")
+	}
+	conn := *(*unsafe.Pointer)(e.conn)
+	res := e.api.queryN(conn, &q[0], uintptr(len(q)), &f[0], uintptr(len(f)))
+	if res == nil {
+		return nil, errors.New("chDB returned no result")
+	}
+	defer e.api.destroyResult(res)
+
+	if msg := goString(e.api.resultError(res)); msg != "" {
+		return nil, &QueryError{Engine: "embedded", Message: msg, Query: query}
+	}
+	n := int(e.api.resultLength(res))
+	buf := e.api.resultBuffer(res)
+	if n == 0 || buf == nil {
+		return nil, nil
+	}
+	out := make([]byte, n)
+	copy(out, unsafe.Slice((*byte)(buf), n))
+	return out, nil
+}
+
+func goString(p unsafe.Pointer) string {
+	if p == nil {
+		return ""
+	}
+	n := 0
+	for *(*byte)(unsafe.Add(p, n)) != 0 {
+		n++
+	}
+	return string(unsafe.Slice((*byte)(p), n))
+}
+
+var errClosed = errors.New("embedded engine is closed")
+
+// QueryError is a statement the engine rejected. Message is the engine's
+// own text; Query is the statement with values bound, for the log only,
+// because it can hold user data.
+type QueryError struct {
+	Engine  string
+	Message string
+	Query   string
+}
+
+func (e *QueryError) Error() string { return e.Engine + " engine: " + e.Message }
+
+// sharedEmbedded is one reference to the process's chDB connection.
+type sharedEmbedded struct {
+	*embedded
+}
+
+func (s *sharedEmbedded) Name() string { return "embedded" }
+
+func (s *sharedEmbedded) Exec(ctx context.Context, query string, args ...any) error {
+	q, err := Bind(query, args...)
+	if err != nil {
+		return err
+	}
+	_, err = s.query(ctx, q, "TabSeparated")
+	return err
+}
+
+func (s *sharedEmbedded) Query(ctx context.Context, query string, args ...any) (Rows, error) {
+	q, err := Bind(query, args...)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.query(ctx, q, "TabSeparatedWithNamesAndTypes")
+	if err != nil {
+		return nil, err
+	}
+	return newTSVRows(out)
+}
+
+func (s *sharedEmbedded) Insert(ctx context.Context, table string, columns []string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	stmt, err := insertTSV(table, columns, rows)
+	if err != nil {
+		return err
+	}
+	_, err = s.query(ctx, stmt, "TabSeparated")
+	return err
+}
+
+func (s *sharedEmbedded) Ping(ctx context.Context) error {
+	_, err := s.query(ctx, "SELECT 1", "TabSeparated")
+	return err
+}
+
+// Close releases this reference and shuts chDB down when it was the last.
+func (s *sharedEmbedded) Close() error {
+	openMu.Lock()
+	defer openMu.Unlock()
+	if s.embedded == nil {
+		return nil
+	}
+	e := s.embedded
+	s.embedded = nil
+	openRefs--
+	if openRefs > 0 {
+		return nil
+	}
+
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.api.closeConn(e.conn)
+	e.conn = nil
+	openConn = nil
+	e.log.Info("embedded engine stopped", "data_dir", e.dir)
+	return nil
+}

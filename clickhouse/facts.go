@@ -1,0 +1,187 @@
+package clickhouse
+
+import (
+	"context"
+	"sort"
+
+	"saima"
+	"saima/scoring"
+)
+
+// Facts returns each unit's raw counts and sums for period, which must be a
+// quarter or a year: the input of [scoring.Evaluate]. Units without any
+// data in the period are absent.
+func (s *Store) Facts(ctx context.Context, period saima.Period) ([]scoring.UnitFacts, error) {
+	facts := map[string]*scoring.UnitFacts{}
+	get := func(unit string) *scoring.UnitFacts {
+		f, ok := facts[unit]
+		if !ok {
+			f = &scoring.UnitFacts{Unit: unit}
+			facts[unit] = f
+		}
+		return f
+	}
+
+	if err := s.milestoneFacts(ctx, period, get); err != nil {
+		return nil, err
+	}
+	if err := s.progressFacts(ctx, period, get); err != nil {
+		return nil, err
+	}
+	if err := s.assessmentFacts(ctx, period, get); err != nil {
+		return nil, err
+	}
+
+	out := make([]scoring.UnitFacts, 0, len(facts))
+	for _, f := range facts {
+		out = append(out, *f)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Unit < out[j].Unit })
+	return out, nil
+}
+
+// milestoneQuery counts, per unit, the milestones planned within a date
+// range and those done by their planned date. The range filter applies
+// after the latest version is picked, so a correction that moves a
+// milestone out of the quarter takes it out of the count.
+const milestoneQuery = "SELECT unit, count(), " +
+	"countIf(ifNull(actual, toDate('2105-12-31')) <= planned) FROM (" +
+	"SELECT if(m.unit != '', m.unit, p.unit) AS unit, m.planned AS planned, m.actual AS actual FROM (" +
+	"SELECT project_code, unit, planned, actual FROM {db}.milestones WHERE " + visible +
+	" ORDER BY project_code, name, version DESC LIMIT 1 BY project_code, name" +
+	") AS m ANY LEFT JOIN (SELECT code AS project_code, unit FROM {db}.projects WHERE " + visible +
+	" ORDER BY code, version DESC LIMIT 1 BY code) AS p USING (project_code)" +
+	") WHERE planned >= ? AND planned <= ? GROUP BY unit"
+
+func (s *Store) milestoneFacts(ctx context.Context, p saima.Period, get func(string) *scoring.UnitFacts) error {
+	rows, err := s.query(ctx, milestoneQuery, p.Start(), p.End())
+	if err != nil {
+		return err
+	}
+	return scanAll(rows, func() error {
+		var unit string
+		var due, onTime uint64
+		if err := rows.Scan(&unit, &due, &onTime); err != nil {
+			return err
+		}
+		f := get(unit)
+		f.MilestonesDue, f.MilestonesOnTime = int(due), int(onTime)
+		return nil
+	})
+}
+
+// progressFacts reads each project's latest reported 完成率 in the period
+// and compares it with the linear plan between the project's start and due
+// dates, judged at the period's end.
+func (s *Store) progressFacts(ctx context.Context, p saima.Period, get func(string) *scoring.UnitFacts) error {
+	reports, err := s.ListProgress(ctx, p)
+	if err != nil {
+		return err
+	}
+	projects, err := s.ListProjects(ctx)
+	if err != nil {
+		return err
+	}
+	byCode := map[string]saima.Project{}
+	for _, pr := range projects {
+		byCode[pr.Code] = pr
+	}
+
+	for _, r := range latestPerProject(reports) {
+		pct, ok := percentOf(r.Percent)
+		if !ok {
+			continue
+		}
+		f := get(r.Unit)
+		f.ProgressReports++
+		f.ProgressSum += pct
+		f.PlanAttainmentSum += attainment(pct, byCode[r.ProjectCode], p.End())
+	}
+	return nil
+}
+
+// latestPerProject keeps, per unit and project, the report with a percent
+// that was filed last (by report date, then by period).
+func latestPerProject(reports []saima.ProgressReport) []saima.ProgressReport {
+	type key struct{ unit, code string }
+	best := map[key]saima.ProgressReport{}
+	var order []key
+	for _, r := range reports {
+		if !r.Percent.Valid {
+			continue
+		}
+		k := key{r.Unit, r.ProjectCode}
+		cur, ok := best[k]
+		if !ok {
+			order = append(order, k)
+			best[k] = r
+			continue
+		}
+		if laterReport(r, cur) {
+			best[k] = r
+		}
+	}
+	out := make([]saima.ProgressReport, len(order))
+	for i, k := range order {
+		out[i] = best[k]
+	}
+	return out
+}
+
+func laterReport(a, b saima.ProgressReport) bool {
+	switch {
+	case a.ReportDate != nil && b.ReportDate != nil && *a.ReportDate != *b.ReportDate:
+		return a.ReportDate.After(*b.ReportDate)
+	case a.ReportDate != nil && b.ReportDate == nil:
+		return true
+	case a.ReportDate == nil && b.ReportDate != nil:
+		return false
+	}
+	return a.Period.End().After(b.Period.End())
+}
+
+// attainment returns min(pct / planned, 1) × 100, where planned is the
+// share of the project's duration elapsed at day end. Without both dates the
+// plan is unknown and the reported percent itself counts.
+func attainment(pct float64, p saima.Project, end saima.Date) float64 {
+	if p.StartDate == nil || p.DueDate == nil || !p.DueDate.After(*p.StartDate) {
+		return pct
+	}
+	total := float64(p.StartDate.DaysUntil(*p.DueDate))
+	planned := 100 * float64(p.StartDate.DaysUntil(end)) / total
+	switch {
+	case planned <= 0:
+		return 100
+	case planned > 100:
+		planned = 100
+	}
+	return min(pct/planned, 1) * 100
+}
+
+const assessmentQuery = "SELECT unit, count(), sum(if(ifNull(toFloat64(full_marks), 0) = 0, " +
+	"toFloat64(score), toFloat64(score) / toFloat64(full_marks) * 100)) FROM (" +
+	"SELECT unit, score, full_marks, period, quarter FROM {db}.assessments WHERE " + visible +
+	" ORDER BY unit, indicator, mode, period, version DESC LIMIT 1 BY unit, indicator, mode, period" +
+	") WHERE %s = ? GROUP BY unit"
+
+func (s *Store) assessmentFacts(ctx context.Context, p saima.Period, get func(string) *scoring.UnitFacts) error {
+	col := "period"
+	if p.Kind == saima.PeriodQuarter {
+		col = "quarter"
+	}
+	rows, err := s.query(ctx, sprintf(assessmentQuery, col), p.String())
+	if err != nil {
+		return err
+	}
+	return scanAll(rows, func() error {
+		var unit string
+		var n uint64
+		var sum float64
+		if err := rows.Scan(&unit, &n, &sum); err != nil {
+			return err
+		}
+		f := get(unit)
+		f.Assessments, f.AssessmentPctSum = int(n), sum
+		return nil
+	})
+}

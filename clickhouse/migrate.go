@@ -1,0 +1,133 @@
+package clickhouse
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	schema "saima/sql"
+)
+
+var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// Migration is one schema file.
+type Migration struct {
+	Version    int
+	Name       string
+	Statements []string
+}
+
+// Migrations returns the embedded schema files in order, with {db} replaced
+// by database.
+func Migrations(database string) ([]Migration, error) {
+	if !identRE.MatchString(database) {
+		return nil, fmt.Errorf("invalid database name %q: use letters, digits and underscores", database)
+	}
+	names, err := fs.Glob(schema.Migrations, "*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+
+	var out []Migration
+	for _, name := range names {
+		m, err := readMigration(name, database)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+func readMigration(name, database string) (Migration, error) {
+	num, _, ok := strings.Cut(name, "_")
+	version, err := strconv.Atoi(num)
+	if !ok || err != nil {
+		return Migration{}, fmt.Errorf("schema file %s: name must start with a number and an underscore", name)
+	}
+	body, err := fs.ReadFile(schema.Migrations, name)
+	if err != nil {
+		return Migration{}, err
+	}
+	m := Migration{Version: version, Name: name}
+	for _, stmt := range strings.Split(string(body), ";\n") {
+		stmt = strings.TrimSpace(stripComments(stmt))
+		if stmt != "" {
+			m.Statements = append(m.Statements, strings.ReplaceAll(stmt, "{db}", database))
+		}
+	}
+	return m, nil
+}
+
+func stripComments(s string) string {
+	var kept []string
+	for _, line := range strings.Split(s, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(line), "--") {
+			kept = append(kept, line)
+		}
+	}
+	return strings.Join(kept, "\n")
+}
+
+// Migrate creates database if needed and applies every schema file that
+// its schema_migrations table does not list. Statements are idempotent, so
+// two instances migrating at once do no harm.
+func Migrate(ctx context.Context, e Engine, database string) error {
+	migrations, err := Migrations(database)
+	if err != nil {
+		return err
+	}
+	if err := e.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+database); err != nil {
+		return fmt.Errorf("create database: %w", err)
+	}
+	err = e.Exec(ctx, "CREATE TABLE IF NOT EXISTS "+database+".schema_migrations "+
+		"(version UInt32, name String, applied_at DateTime('Asia/Shanghai')) "+
+		"ENGINE = MergeTree() ORDER BY version")
+	if err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+
+	applied, err := appliedVersions(ctx, e, database)
+	if err != nil {
+		return err
+	}
+	for _, m := range migrations {
+		if applied[m.Version] {
+			continue
+		}
+		for _, stmt := range m.Statements {
+			if err := e.Exec(ctx, stmt); err != nil {
+				return fmt.Errorf("apply %s: %w", m.Name, err)
+			}
+		}
+		err := e.Insert(ctx, database+".schema_migrations", []string{"version", "name", "applied_at"},
+			[][]any{{uint32(m.Version), m.Name, time.Now()}})
+		if err != nil {
+			return fmt.Errorf("record %s: %w", m.Name, err)
+		}
+	}
+	return nil
+}
+
+func appliedVersions(ctx context.Context, e Engine, database string) (map[int]bool, error) {
+	rows, err := e.Query(ctx, "SELECT DISTINCT toUInt32(version) FROM "+database+".schema_migrations")
+	if err != nil {
+		return nil, fmt.Errorf("read schema_migrations: %w", err)
+	}
+	defer rows.Close()
+	done := map[int]bool{}
+	for rows.Next() {
+		var v uint32
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		done[int(v)] = true
+	}
+	return done, rows.Err()
+}

@@ -1,0 +1,200 @@
+package clickhouse
+
+import (
+	"context"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"saima"
+)
+
+// latest returns a query over the visible rows of table that keeps, per
+// record key, only the row with the highest version.
+func latest(table, columns, key string) string {
+	return "SELECT " + columns + " FROM {db}." + table + " WHERE " + visible +
+		" ORDER BY " + key + ", version DESC LIMIT 1 BY " + key
+}
+
+// ListUnits returns the roster, by kind and then name.
+func (s *Store) ListUnits(ctx context.Context) ([]saima.Unit, error) {
+	q := "SELECT name, code, aliases, kind, track FROM (" +
+		latest("units", "name, code, aliases, kind, track", "name") + ") ORDER BY kind, name"
+	rows, err := s.query(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	var out []saima.Unit
+	err = scanAll(rows, func() error {
+		var u saima.Unit
+		err := rows.Scan(&u.Name, &u.Code, &u.Aliases, &u.Kind, &u.Track)
+		if u.Track == "" {
+			u.Track = u.Kind
+		}
+		out = append(out, u)
+		return err
+	})
+	return out, err
+}
+
+const projectFields = "code, name, unit, lead_unit, system, scope, type, batch, lists, leader_led, " +
+	"leader, budget, start_date, due_date"
+
+// ListProjects returns every project in the ledger, by code.
+func (s *Store) ListProjects(ctx context.Context) ([]saima.Project, error) {
+	rows, err := s.query(ctx, "SELECT * FROM ("+latest("projects", projectFields, "code")+") ORDER BY code")
+	if err != nil {
+		return nil, err
+	}
+	var out []saima.Project
+	err = scanAll(rows, func() error {
+		var p saima.Project
+		err := rows.Scan(&p.Code, &p.Name, &p.Unit, &p.LeadUnit, &p.System, &p.Scope, &p.Type, &p.Batch,
+			&p.Lists, &p.LeaderLed, &p.Leader, &p.Budget, &p.StartDate, &p.DueDate)
+		out = append(out, p)
+		return err
+	})
+	return out, err
+}
+
+// ListStageEvents returns every project's stage history, by project and date.
+func (s *Store) ListStageEvents(ctx context.Context) ([]saima.StageEvent, error) {
+	q := "SELECT * FROM (" + latest("stage_events", "project_code, stage, date, decided_by, opinion",
+		"project_code, stage") + ") ORDER BY project_code, date"
+	rows, err := s.query(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	var out []saima.StageEvent
+	err = scanAll(rows, func() error {
+		var e saima.StageEvent
+		err := rows.Scan(&e.ProjectCode, &e.Stage, &e.Date, &e.DecidedBy, &e.Opinion)
+		out = append(out, e)
+		return err
+	})
+	return out, err
+}
+
+// ListMilestones returns every milestone, by project and planned date. A
+// milestone uploaded without a unit gets its project's responsible unit.
+func (s *Store) ListMilestones(ctx context.Context) ([]saima.Milestone, error) {
+	q := "SELECT m.project_code, m.name, if(m.unit != '', m.unit, p.unit), m.planned, m.actual, m.status FROM (" +
+		latest("milestones", "project_code, name, unit, planned, actual, status", "project_code, name") +
+		") AS m ANY LEFT JOIN (SELECT code AS project_code, unit FROM (" +
+		latest("projects", "code, unit", "code") + ")) AS p USING (project_code) " +
+		"ORDER BY m.project_code, m.planned, m.name"
+	rows, err := s.query(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	var out []saima.Milestone
+	err = scanAll(rows, func() error {
+		var m saima.Milestone
+		err := rows.Scan(&m.ProjectCode, &m.Name, &m.Unit, &m.Planned, &m.Actual, &m.Status)
+		out = append(out, m)
+		return err
+	})
+	return out, err
+}
+
+// ListOverdueMilestones returns the milestones that, on day asOf, are past
+// their planned date and not done, or were done late.
+func (s *Store) ListOverdueMilestones(ctx context.Context, asOf saima.Date) ([]saima.Milestone, error) {
+	all, err := s.ListMilestones(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []saima.Milestone
+	for _, m := range all {
+		if m.Planned.Before(asOf) && m.DaysLate(asOf) > 0 {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+const progressFields = "unit, project_code, project_name, period, percent, report_date, progress, problems"
+
+// ListProgress returns the progress reports of period, latest version per
+// record key. For a quarter it includes the reports of its months.
+func (s *Store) ListProgress(ctx context.Context, period saima.Period) ([]saima.ProgressReport, error) {
+	col := "period"
+	if period.Kind == saima.PeriodQuarter {
+		col = "quarter"
+	}
+	q := "SELECT " + progressFields + " FROM (" +
+		latest("progress", progressFields+", quarter", "unit, project_code, period") +
+		") WHERE " + col + " = ? ORDER BY unit, project_code, period"
+	rows, err := s.query(ctx, q, period.String())
+	if err != nil {
+		return nil, err
+	}
+	var out []saima.ProgressReport
+	err = scanAll(rows, func() error {
+		var p saima.ProgressReport
+		var per string
+		err := rows.Scan(&p.Unit, &p.ProjectCode, &p.ProjectName, &per, &p.Percent, &p.ReportDate,
+			&p.Progress, &p.Problems)
+		if err == nil {
+			p.Period, err = saima.ParsePeriod(per)
+		}
+		out = append(out, p)
+		return err
+	})
+	return out, err
+}
+
+const assessmentFields = "unit, indicator, mode, period, project_code, score, full_marks, evaluator"
+
+// ListAssessments returns the assessment records of period. For a quarter
+// it includes the records of its months but never those of the year.
+func (s *Store) ListAssessments(ctx context.Context, period saima.Period) ([]saima.Assessment, error) {
+	col := "period"
+	if period.Kind == saima.PeriodQuarter {
+		col = "quarter"
+	}
+	q := "SELECT " + assessmentFields + " FROM (" +
+		latest("assessments", assessmentFields+", quarter", "unit, indicator, mode, period") +
+		") WHERE " + col + " = ? ORDER BY unit, indicator, mode, period"
+	rows, err := s.query(ctx, q, period.String())
+	if err != nil {
+		return nil, err
+	}
+	var out []saima.Assessment
+	err = scanAll(rows, func() error {
+		var a saima.Assessment
+		var per string
+		err := rows.Scan(&a.Unit, &a.Indicator, &a.Mode, &per, &a.ProjectCode, &a.Score, &a.FullMarks, &a.Evaluator)
+		if err == nil {
+			a.Period, err = saima.ParsePeriod(per)
+		}
+		out = append(out, a)
+		return err
+	})
+	return out, err
+}
+
+// LastUpdated returns when the last successful upload landed, or the zero
+// time when none has.
+func (s *Store) LastUpdated(ctx context.Context) (time.Time, error) {
+	rows, err := s.query(ctx, "SELECT count(), max(at) FROM {db}.uploads WHERE outcome = 'ok'")
+	if err != nil {
+		return time.Time{}, err
+	}
+	var n uint64
+	var at time.Time
+	err = scanAll(rows, func() error { return rows.Scan(&n, &at) })
+	if n == 0 {
+		return time.Time{}, err
+	}
+	return at, err
+}
+
+// percentOf returns d as a float, for display and arithmetic on values
+// that were exact decimals in storage.
+func percentOf(d decimal.NullDecimal) (float64, bool) {
+	if !d.Valid {
+		return 0, false
+	}
+	return d.Decimal.InexactFloat64(), true
+}

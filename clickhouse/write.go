@@ -1,0 +1,118 @@
+package clickhouse
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"saima"
+)
+
+// insertChunk is the number of rows per INSERT. It stays below both
+// engines' default max_insert_block_size (1 048 576 rows), so that each
+// INSERT lands as one part.
+const insertChunk = 100_000
+
+// WriteBatch writes every record of b and then b.Upload with outcome ok.
+// Until that last row exists no reader sees the records, so a failure half
+// way leaves nothing visible; the rows already written stay as dead history
+// under an upload that never succeeded.
+func (s *Store) WriteBatch(ctx context.Context, b *saima.Batch) error {
+	up := b.Upload
+	if up.ID == "" {
+		return fmt.Errorf("write batch: upload has no id")
+	}
+	if up.At.IsZero() {
+		up.At = time.Now()
+	}
+	version := s.nextVersion(up.At)
+
+	if err := s.writeRecords(ctx, b, up.ID, version); err != nil {
+		up.Outcome, up.Message = saima.OutcomeFailed, "写入数据库失败："+saima.ErrorMessage(unavailable(err))
+		if rerr := s.RecordUpload(context.WithoutCancel(ctx), up); rerr != nil {
+			s.log.Error("record failed upload", "upload_id", up.ID, "err", rerr)
+		}
+		return unavailable(err)
+	}
+
+	up.Outcome = saima.OutcomeOK
+	up.Imported = b.Len()
+	return s.RecordUpload(ctx, up)
+}
+
+func (s *Store) writeRecords(ctx context.Context, b *saima.Batch, id string, v uint64) error {
+	type part struct {
+		table   string
+		columns []string
+		rows    [][]any
+	}
+	parts := []part{
+		{"units", unitColumns, unitRows(b.Units, id, v)},
+		{"projects", projectColumns, projectRows(b.Projects, id, v)},
+		{"stage_events", stageColumns, stageRows(b.Stages, id, v)},
+		{"milestones", milestoneColumns, milestoneRows(b.Milestones, id, v)},
+		{"progress", progressColumns, progressRows(b.Progress, id, v)},
+		{"assessments", assessmentColumns, assessmentRows(b.Assessments, id, v)},
+		{"problems", problemColumns, problemRows(b.Problems, id, v)},
+	}
+	for _, p := range parts {
+		for start := 0; start < len(p.rows); start += insertChunk {
+			end := min(start+insertChunk, len(p.rows))
+			if err := s.engine.Insert(ctx, s.table(p.table), p.columns, p.rows[start:end]); err != nil {
+				return fmt.Errorf("insert %s: %w", p.table, err)
+			}
+		}
+	}
+	return nil
+}
+
+var uploadColumns = []string{"id", "dataset", "uploader", "unit", "at", "file_name", "sha256",
+	"rows", "imported", "warnings", "errors", "outcome", "message", "duplicate_of"}
+
+// RecordUpload appends u to the upload audit log.
+func (s *Store) RecordUpload(ctx context.Context, u saima.Upload) error {
+	if u.At.IsZero() {
+		u.At = time.Now()
+	}
+	row := []any{u.ID, u.Dataset, u.Uploader, u.Unit, u.At, u.FileName, u.SHA256,
+		uint32(u.Rows), uint32(u.Imported), uint32(u.Warnings), uint32(u.Errors),
+		u.Outcome, u.Message, u.DuplicateOf}
+	err := s.engine.Insert(ctx, s.table("uploads"), uploadColumns, [][]any{row})
+	return unavailable(err)
+}
+
+// FindUploadBySHA256 returns the latest successful upload of dataset whose
+// bytes hash to sha.
+func (s *Store) FindUploadBySHA256(ctx context.Context, dataset, sha string) (saima.Upload, bool, error) {
+	ups, err := s.listUploads(ctx, "outcome = 'ok' AND dataset = ? AND sha256 = ?", 1, dataset, sha)
+	if err != nil || len(ups) == 0 {
+		return saima.Upload{}, false, err
+	}
+	return ups[0], true, nil
+}
+
+// ListUploads returns the latest uploads, newest first, at most limit.
+func (s *Store) ListUploads(ctx context.Context, limit int) ([]saima.Upload, error) {
+	return s.listUploads(ctx, "1", limit)
+}
+
+func (s *Store) listUploads(ctx context.Context, where string, limit int, args ...any) ([]saima.Upload, error) {
+	q := "SELECT id, dataset, uploader, unit, at, file_name, sha256, rows, imported, warnings, errors, " +
+		"outcome, message, duplicate_of FROM {db}.uploads WHERE " + where +
+		" ORDER BY at DESC, id DESC LIMIT ?"
+	rows, err := s.query(ctx, q, append(args, limit)...)
+	if err != nil {
+		return nil, err
+	}
+	var out []saima.Upload
+	err = scanAll(rows, func() error {
+		var u saima.Upload
+		var n, imp, w, e uint32
+		err := rows.Scan(&u.ID, &u.Dataset, &u.Uploader, &u.Unit, &u.At, &u.FileName, &u.SHA256,
+			&n, &imp, &w, &e, &u.Outcome, &u.Message, &u.DuplicateOf)
+		u.Rows, u.Imported, u.Warnings, u.Errors = int(n), int(imp), int(w), int(e)
+		out = append(out, u)
+		return err
+	})
+	return out, err
+}
