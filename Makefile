@@ -1,0 +1,38 @@
+# saima build, demo and test entry points. Every target installs what it
+# needs, so each works on a fresh Debian machine with Go, Node.js and npm.
+
+GO       ?= go
+BIN      := bin/saima
+ADDR     ?= 127.0.0.1:8080
+
+.PHONY: setup build demo test test-deps bench clean
+
+## setup: install the third-party runtime files (chDB, ECharts, fonts) with npm
+setup: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+## build: compile bin/saima
+build:
+	$(GO) build -o $(BIN) ./cmd/saima
+
+## demo: set up, build, load the demo city into ./data and serve it on $(ADDR)
+demo: setup build
+	./$(BIN) demo --addr $(ADDR)
+
+## test-deps: install the Debian packages the tests drive (Chromium, poppler, ClickHouse server)
+test-deps:
+	bash scripts/install-test-deps.sh
+
+## test: install everything the tests need and run the whole suite
+test: setup test-deps
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 40m ./...
+
+## bench: run the Go benchmarks; docs/benchmarks.md records results
+bench: setup
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
+
+clean:
+	rm -rf bin demo-out

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that saima's tests drive, when missing:
+# Chromium for the browser tests, poppler-utils (pdftotext, pdftoppm) for the
+# PDF tests and clickhouse-server for the server-engine tests.
+set -euo pipefail
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+command -v clickhouse-server >/dev/null 2>&1 || need+=(clickhouse-server)
+
+if [ ${#need[@]} -eq 0 ]; then
+	exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-test-deps: need root to install ${need[*]}; run: sudo apt-get install -y ${need[*]}" >&2
+	exit 1
+fi
+echo "install-test-deps: installing ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${need[@]}"
