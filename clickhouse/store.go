@@ -106,3 +106,6 @@ func sprintf(format string, args ...any) string { return fmt.Sprintf(format, arg
 
 // Database returns the name of the store's database.
 func (s *Store) Database() string { return s.database }
+
+// EngineName returns the name of the engine the store runs on.
+func (s *Store) EngineName() string { return s.engine.Name() }

@@ -1,0 +1,77 @@
+package scoring
+
+import (
+	"fmt"
+	"math"
+)
+
+// UnitFacts are one unit's raw counts and sums for a period.
+type UnitFacts struct {
+	Unit              string
+	MilestonesDue     int     // milestones whose planned date falls in the period
+	MilestonesOnTime  int     // of those, done on or before the planned date (Beijing days)
+	ProgressReports   int     // projects with a reported 完成率 in the period (latest version, latest report per project)
+	ProgressSum       float64 // sum of those 完成率 values, percent points
+	PlanAttainmentSum float64 // sum over those projects of min(完成率 / planned percent, 1) × 100
+	Assessments       int     // assessment records in the period
+	AssessmentPctSum  float64 // sum of 得分 / 满分 × 100 (得分 itself when 满分 is missing)
+}
+
+// Sources that a leaf indicator can read from [UnitFacts]. Each is a percent
+// value. A source whose count is zero is missing for that unit.
+const (
+	SourceMilestoneOnTimeRate = "milestone_ontime_rate" // MilestonesOnTime / MilestonesDue × 100
+	SourceProgressMean        = "progress_mean"         // ProgressSum / ProgressReports
+	SourceProgressVsPlan      = "progress_vs_plan"      // PlanAttainmentSum / ProgressReports
+	SourceAssessmentMean      = "assessment_mean"       // AssessmentPctSum / Assessments
+)
+
+// Sources lists the source names in the order the documentation gives them.
+var Sources = []string{
+	SourceMilestoneOnTimeRate,
+	SourceProgressMean,
+	SourceProgressVsPlan,
+	SourceAssessmentMean,
+}
+
+// Value returns the value of source for f and whether it is present. It
+// returns false for a source with a zero count and for an unknown source.
+func (f UnitFacts) Value(source string) (float64, bool) {
+	switch source {
+	case SourceMilestoneOnTimeRate:
+		return ratio(float64(f.MilestonesOnTime), f.MilestonesDue, 100)
+	case SourceProgressMean:
+		return ratio(f.ProgressSum, f.ProgressReports, 1)
+	case SourceProgressVsPlan:
+		return ratio(f.PlanAttainmentSum, f.ProgressReports, 1)
+	case SourceAssessmentMean:
+		return ratio(f.AssessmentPctSum, f.Assessments, 1)
+	}
+	return 0, false
+}
+
+func ratio(sum float64, count int, scale float64) (float64, bool) {
+	if count <= 0 {
+		return 0, false
+	}
+	return sum / float64(count) * scale, true
+}
+
+// check reports facts that no aggregate query can produce, such as negative
+// counts or more milestones on time than due, so that a bug upstream does
+// not turn into a ranking.
+func (f UnitFacts) check() error {
+	switch {
+	case f.MilestonesDue < 0 || f.ProgressReports < 0 || f.Assessments < 0 || f.MilestonesOnTime < 0:
+		return fmt.Errorf("单位 %s 的统计数据有负数计数", f.Unit)
+	case f.MilestonesOnTime > f.MilestonesDue:
+		return fmt.Errorf("单位 %s 按期完成的里程碑数（%d）大于应完成数（%d）",
+			f.Unit, f.MilestonesOnTime, f.MilestonesDue)
+	}
+	for _, v := range []float64{f.ProgressSum, f.PlanAttainmentSum, f.AssessmentPctSum} {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("单位 %s 的统计数据含有非数值（NaN 或无穷大）", f.Unit)
+		}
+	}
+	return nil
+}

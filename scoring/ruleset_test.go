@@ -1,0 +1,424 @@
+package scoring
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"saima"
+)
+
+// ruleProblems returns every *RuleError joined in err.
+func ruleProblems(tb testing.TB, err error) []*RuleError {
+	tb.Helper()
+	var out []*RuleError
+	var walk func(error)
+	walk = func(e error) {
+		if re, ok := e.(*RuleError); ok {
+			out = append(out, re)
+			return
+		}
+		switch u := e.(type) {
+		case interface{ Unwrap() []error }:
+			for _, c := range u.Unwrap() {
+				walk(c)
+			}
+		case interface{ Unwrap() error }:
+			if c := u.Unwrap(); c != nil {
+				walk(c)
+			}
+		}
+	}
+	walk(err)
+	return out
+}
+
+func mustParse(tb testing.TB, yamlText string) *RuleSet {
+	tb.Helper()
+	rs, err := ParseRuleSet([]byte(yamlText))
+	if err != nil {
+		tb.Fatalf("ParseRuleSet: %v", err)
+	}
+	return rs
+}
+
+func TestLoadRuleSetSample(t *testing.T) {
+	const path = "../rulesets/2026.yaml"
+	rs, err := LoadRuleSet(path)
+	if err != nil {
+		t.Fatalf("LoadRuleSet(%s): %v", path, err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+
+	if want := hex.EncodeToString(sum[:]); rs.Version != want {
+		t.Errorf("Version = %s, want %s", rs.Version, want)
+	}
+	var tracks []string
+	for _, tr := range rs.Tracks {
+		tracks = append(tracks, tr.Name)
+	}
+	if want := []string{saima.KindDistrict, saima.KindDepartment, saima.KindCity}; !slices.Equal(tracks, want) {
+		t.Errorf("tracks = %v, want %v", tracks, want)
+	}
+	var ids []string
+	for _, ind := range rs.Indicators {
+		ids = append(ids, ind.ID)
+		if ind.Name == "" || ind.Name == ind.ID {
+			t.Errorf("indicator %s has no Chinese name", ind.ID)
+		}
+	}
+	if want := []string{"milestone_ontime_rate", "progress_vs_plan", "assessment_mean"}; !slices.Equal(ids, want) {
+		t.Errorf("indicator ids = %v, want %v", ids, want)
+	}
+	for _, tr := range rs.Tracks {
+		if got, want := rs.Weights(tr.Name), []float64{0.4, 0.3, 0.3}; !slices.Equal(got, want) {
+			t.Errorf("Weights(%s) = %v, want %v", tr.Name, got, want)
+		}
+	}
+}
+
+func TestLoadRuleSetMissingFile(t *testing.T) {
+	_, err := LoadRuleSet("testdata/no-such-file.yaml")
+	if !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("LoadRuleSet(missing) = %v, want an os.ErrNotExist error", err)
+	}
+}
+
+func TestParseRuleSetDefaults(t *testing.T) {
+	rs := mustParse(t, `
+name: 默认值
+tracks: [{name: 区县（市）}]
+indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: minmax}}
+  - {id: b, name: 乙, source: progress_mean, weight: 1, normalise: {method: goalposts, lower: 0, upper: 50}}
+`)
+	if rs.Missing != MissingTrackMean {
+		t.Errorf("Missing = %q, want %q", rs.Missing, MissingTrackMean)
+	}
+	a, b := rs.Indicators[0], rs.Indicators[1]
+	if a.Direction != HigherIsBetter {
+		t.Errorf("Direction = %q, want %q", a.Direction, HigherIsBetter)
+	}
+	if !slices.Equal(a.Normalise.Range, []float64{0, 100}) {
+		t.Errorf("minmax Range = %v, want [0 100]", a.Normalise.Range)
+	}
+	if a.Normalise.Constant != ConstantMid {
+		t.Errorf("minmax Constant = %q, want %q", a.Normalise.Constant, ConstantMid)
+	}
+	if b.Normalise.Cap != 100 {
+		t.Errorf("goalposts Cap = %v, want 100", b.Normalise.Cap)
+	}
+}
+
+func TestParseRuleSetTrackOverride(t *testing.T) {
+	rs := mustParse(t, `
+name: 分赛道权重
+tracks:
+  - name: 区县（市）
+  - name: 市直部门
+    weights: {b: 10, c: 0}
+indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 30, normalise: {method: none}}
+  - {id: b, name: 乙, source: progress_mean, weight: 30, normalise: {method: none}}
+  - {id: c, name: 丙, source: progress_mean, weight: 40, normalise: {method: none}}
+`)
+	tests := []struct {
+		track string
+		want  []float64
+	}{
+		{"区县（市）", []float64{0.3, 0.3, 0.4}},
+		{"市直部门", []float64{0.75, 0.25, 0}},
+		{"其他", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.track, func(t *testing.T) {
+			if got := rs.Weights(tt.track); !slices.Equal(got, tt.want) {
+				t.Errorf("Weights(%s) = %v, want %v", tt.track, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRuleSetVersionFollowsBytes(t *testing.T) {
+	const text = "name: v\ntracks: [{name: t}]\nindicators: [{id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: none}}]\n"
+	a := mustParse(t, text)
+	b := mustParse(t, "# 注释也算\n"+text)
+	if len(a.Version) != 64 {
+		t.Errorf("len(Version) = %d, want 64", len(a.Version))
+	}
+	if a.Version == b.Version {
+		t.Errorf("Version is %s for two different files, want different versions", a.Version)
+	}
+}
+
+// ruleHead is a valid start of a rule set that the error cases extend.
+const ruleHead = "name: 测试\ntracks:\n  - name: 区县（市）\n"
+
+func TestParseRuleSetErrors(t *testing.T) {
+	tests := []struct {
+		name     string
+		yaml     string
+		wantPath string
+		wantLine int
+		wantMsg  string
+	}{
+		{
+			name: "UnknownSource",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: budget_rate, weight: 1, normalise: {method: none}}
+`,
+			wantPath: "indicators[0].source", wantLine: 5, wantMsg: "未知的数据来源 \"budget_rate\"",
+		},
+		{
+			name: "NegativeWeight",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 2, normalise: {method: none}}
+  - id: b
+    name: 乙
+    source: progress_mean
+    weight: -5
+    normalise: {method: none}
+`,
+			wantPath: "indicators[1].weight", wantLine: 9, wantMsg: "权重不能为负数（现为 -5）",
+		},
+		{
+			name: "WeightsSumToZero",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 0, normalise: {method: none}}
+  - {id: b, name: 乙, source: assessment_mean, weight: 0, normalise: {method: none}}
+`,
+			wantPath: "indicators", wantLine: 4, wantMsg: "权重之和为 0",
+		},
+		{
+			name: "TrackWeightsSumToZero",
+			yaml: `name: 测试
+tracks:
+  - name: 市直部门
+    weights: {a: 0}
+indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: none}}
+`,
+			wantPath: "tracks[0].weights", wantLine: 4, wantMsg: "赛道 市直部门 的指标权重之和为 0",
+		},
+		{
+			name: "DuplicateID",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: none}}
+  - {id: a, name: 乙, source: assessment_mean, weight: 1, normalise: {method: none}}
+`,
+			wantPath: "indicators[1].id", wantLine: 6, wantMsg: "指标 id a 重复，indicators[0] 已使用",
+		},
+		{
+			name: "UnknownNormaliser",
+			yaml: ruleHead + `indicators:
+  - id: a
+    name: 甲
+    source: progress_mean
+    weight: 1
+    normalise:
+      method: softmax
+`,
+			wantPath: "indicators[0].normalise.method", wantLine: 10, wantMsg: "未知的标准化方法 \"softmax\"",
+		},
+		{
+			name: "MissingNormaliser",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1}
+`,
+			wantPath: "indicators[0].normalise", wantLine: 5, wantMsg: "缺少标准化方法",
+		},
+		{
+			name: "MissingWeight",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, normalise: {method: none}}
+`,
+			wantPath: "indicators[0].weight", wantLine: 5, wantMsg: "缺少权重",
+		},
+		{
+			name: "UnknownField",
+			yaml: ruleHead + `indicators:
+  - id: a
+    name: 甲
+    source: progress_mean
+    wieght: 1
+    normalise: {method: none}
+`,
+			wantPath: "indicators[0].wieght", wantLine: 8, wantMsg: "未知字段 wieght",
+		},
+		{
+			name: "WeightNotNumber",
+			yaml: ruleHead + `indicators:
+  - id: a
+    name: 甲
+    source: progress_mean
+    weight: 四十
+    normalise: {method: none}
+`,
+			wantPath: "indicators[0].weight", wantLine: 8, wantMsg: "值 四十 的类型不对，这里应为数字",
+		},
+		{
+			name: "DuplicateKey",
+			yaml: ruleHead + `indicators:
+  - id: a
+    name: 甲
+    name: 乙
+    source: progress_mean
+    weight: 1
+    normalise: {method: none}
+`,
+			wantPath: "indicators[0].name", wantLine: 7, wantMsg: "键 name 重复，第 6 行已经写过",
+		},
+		{
+			name: "UnknownOverrideIndicator",
+			yaml: `name: 测试
+tracks:
+  - name: 区县（市）
+    weights: {b: 3}
+indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: none}}
+`,
+			wantPath: "tracks[0].weights.b", wantLine: 4, wantMsg: "没有 id 为 b 的指标",
+		},
+		{
+			name: "DuplicateTrack",
+			yaml: ruleHead + `  - name: 区县（市）
+indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: none}}
+`,
+			wantPath: "tracks[1].name", wantLine: 4, wantMsg: "赛道 区县（市） 重复",
+		},
+		{
+			name: "NoTracks",
+			yaml: `name: 测试
+indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: none}}
+`,
+			wantPath: "tracks", wantMsg: "至少需要一个赛道",
+		},
+		{
+			name: "NoIndicators",
+			yaml: ruleHead, wantPath: "indicators", wantMsg: "至少需要一个指标",
+		},
+		{
+			name: "MissingName",
+			yaml: `tracks: [{name: t}]
+indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: none}}
+`,
+			wantPath: "name", wantMsg: "缺少规则集名称",
+		},
+		{
+			name: "BadID",
+			yaml: ruleHead + `indicators:
+  - {id: 进度, name: 甲, source: progress_mean, weight: 1, normalise: {method: none}}
+`,
+			wantPath: "indicators[0].id", wantLine: 5, wantMsg: "指标 id \"进度\" 无效",
+		},
+		{
+			name: "UnknownDirection",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1, direction: up, normalise: {method: none}}
+`,
+			wantPath: "indicators[0].direction", wantLine: 5, wantMsg: "未知的方向 \"up\"",
+		},
+		{
+			name: "UnknownMissingPolicy",
+			yaml: ruleHead + `missing: skip
+indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: none}}
+`,
+			wantPath: "missing", wantLine: 4, wantMsg: "未知的缺失值处理方式 \"skip\"",
+		},
+		{
+			name: "GoalpostsReversed",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: goalposts, lower: 100, upper: 0}}
+`,
+			wantPath: "indicators[0].normalise.upper", wantLine: 5, wantMsg: "upper（0）必须大于 lower（100）",
+		},
+		{
+			name: "GoalpostsMissingUpper",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: goalposts, lower: 0}}
+`,
+			wantPath: "indicators[0].normalise.upper", wantLine: 5, wantMsg: "goalposts 方法需要 upper",
+		},
+		{
+			name: "FieldOfOtherMethod",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: minmax, upper: 100}}
+`,
+			wantPath: "indicators[0].normalise.upper", wantLine: 5, wantMsg: "标准化方法 minmax 不使用字段 upper",
+		},
+		{
+			name: "MinMaxBadRange",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: minmax, range: [100, 0]}}
+`,
+			wantPath: "indicators[0].normalise.range", wantLine: 5, wantMsg: "range 须为两个有限数字",
+		},
+		{
+			name: "SyntaxError",
+			yaml: "name: [测试\n", wantMsg: "YAML 格式错误",
+		},
+		{
+			name: "EmptyFile",
+			yaml: "", wantMsg: "规则集文件为空",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rs, err := ParseRuleSet([]byte(tt.yaml))
+			if err == nil {
+				t.Fatalf("ParseRuleSet = %+v, nil; want an error", rs)
+			}
+			if k := saima.ErrorKind(err); k != saima.KindInvalid {
+				t.Errorf("ErrorKind = %v, want %v", k, saima.KindInvalid)
+			}
+			problems := ruleProblems(t, err)
+			i := slices.IndexFunc(problems, func(p *RuleError) bool {
+				return p.Path == tt.wantPath && strings.Contains(p.Message, tt.wantMsg)
+			})
+			if i < 0 {
+				t.Fatalf("ParseRuleSet error = %v, want a problem at %q containing %q", err, tt.wantPath, tt.wantMsg)
+			}
+			if tt.wantLine != 0 && problems[i].Line != tt.wantLine {
+				t.Errorf("problem %v is on line %d, want %d", problems[i], problems[i].Line, tt.wantLine)
+			}
+		})
+	}
+}
+
+func TestParseRuleSetReportsEveryProblem(t *testing.T) {
+	_, err := ParseRuleSet([]byte(`name: 多处错误
+tracks: [{name: 区县（市）}]
+indicators:
+  - {id: a, name: 甲, source: nowhere, weight: -1, normalise: {method: none}}
+  - {id: a, name: 乙, source: progress_mean, weight: 1, normalise: {method: zscore}}
+`))
+	problems := ruleProblems(t, err)
+	var paths []string
+	for _, p := range problems {
+		paths = append(paths, p.Path)
+	}
+	want := []string{
+		"indicators[0].source",
+		"indicators[0].weight",
+		"indicators[1].id",
+		"indicators[1].normalise.method",
+	}
+	if !slices.Equal(paths, want) {
+		t.Errorf("problem paths = %q, want %q", paths, want)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "规则集有 4 处错误") || !strings.Contains(msg, "第 4 行 indicators[0].source：") {
+		t.Errorf("Error() = %q, want the count and each problem with line and path", msg)
+	}
+}

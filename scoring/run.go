@@ -1,0 +1,105 @@
+package scoring
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"saima"
+)
+
+// Store is what a scoring run reads and writes. clickhouse.Store
+// implements it.
+type Store interface {
+	ListUnits(ctx context.Context) ([]saima.Unit, error)
+	Facts(ctx context.Context, period saima.Period) ([]UnitFacts, error)
+	ListScores(ctx context.Context, period saima.Period) ([]saima.Score, error)
+	SaveScores(ctx context.Context, scores []saima.Score) error
+}
+
+// Run scores period under rs with the store's current data, stores the
+// result as a new run and returns it. Units whose track rs does not rank
+// are left out. The previous period's current run supplies the movement.
+func Run(ctx context.Context, st Store, rs *RuleSet, period saima.Period, now time.Time) ([]saima.Score, error) {
+	units, err := st.ListUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	units = rankedUnits(rs, units)
+	facts, err := st.Facts(ctx, period)
+	if err != nil {
+		return nil, err
+	}
+	facts = factsOf(units, facts)
+	prev, err := previousRanks(ctx, st, period)
+	if err != nil {
+		return nil, err
+	}
+
+	scores, err := Evaluate(rs, period, units, facts, prev)
+	if err != nil {
+		return nil, err
+	}
+	id := newRunID(now)
+	for i := range scores {
+		scores[i].RunID, scores[i].ComputedAt = id, now
+	}
+	if err := st.SaveScores(ctx, scores); err != nil {
+		return nil, fmt.Errorf("save scores of %s: %w", period, err)
+	}
+	return scores, nil
+}
+
+func rankedUnits(rs *RuleSet, units []saima.Unit) []saima.Unit {
+	tracks := map[string]bool{}
+	for _, t := range rs.Tracks {
+		tracks[t.Name] = true
+	}
+	var out []saima.Unit
+	for _, u := range units {
+		track := u.Track
+		if track == "" {
+			track = u.Kind
+		}
+		if tracks[track] {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// factsOf drops facts of units that are not ranked, such as data filed
+// under a unit that left the roster.
+func factsOf(units []saima.Unit, facts []UnitFacts) []UnitFacts {
+	known := map[string]bool{}
+	for _, u := range units {
+		known[u.Name] = true
+	}
+	var out []UnitFacts
+	for _, f := range facts {
+		if known[f.Unit] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func previousRanks(ctx context.Context, st Store, period saima.Period) (map[string]int, error) {
+	prev, err := st.ListScores(ctx, period.Prev())
+	if err != nil {
+		return nil, err
+	}
+	ranks := make(map[string]int, len(prev))
+	for _, s := range prev {
+		ranks[s.Unit] = s.Rank
+	}
+	return ranks, nil
+}
+
+func newRunID(now time.Time) string {
+	var b [4]byte
+	rand.Read(b[:])
+	return now.In(saima.Beijing).Format("20060102T150405") + "-" + hex.EncodeToString(b[:])
+}

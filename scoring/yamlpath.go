@@ -1,0 +1,168 @@
+package scoring
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// RuleError is one problem in a rule-set file. ParseRuleSet joins every
+// problem it finds with errors.Join, so callers can list them all at once.
+type RuleError struct {
+	Path    string // YAML path such as indicators[1].weight (indexes from 0); empty for the whole file
+	Line    int    // 1-based line in the file; 0 when unknown
+	Message string // what is wrong and how to fix it, in Chinese
+}
+
+func (e *RuleError) Error() string {
+	var b strings.Builder
+	if e.Line > 0 {
+		fmt.Fprintf(&b, "第 %d 行 ", e.Line)
+	}
+	if e.Path != "" {
+		b.WriteString(e.Path)
+		b.WriteString("：")
+	}
+	b.WriteString(e.Message)
+	return b.String()
+}
+
+// pathIndex maps between YAML paths and lines of one parsed file, so that
+// problems found on decoded values can name their line, and decoder errors,
+// which name only a line, can name their path.
+type pathIndex struct {
+	lines map[string]int // path to the line of its key or item
+	paths map[int]string // line to the deepest path that starts on it
+}
+
+func newPathIndex(root *yaml.Node) *pathIndex {
+	idx := &pathIndex{lines: map[string]int{}, paths: map[int]string{}}
+	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
+		idx.walk(root.Content[0], "")
+	}
+	return idx
+}
+
+func (idx *pathIndex) walk(n *yaml.Node, path string) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			key, value := n.Content[i], n.Content[i+1]
+			child := joinPath(path, key.Value)
+			idx.add(child, key.Line)
+			idx.walk(value, child)
+		}
+	case yaml.SequenceNode:
+		for i, item := range n.Content {
+			child := path + "[" + strconv.Itoa(i) + "]"
+			idx.add(child, item.Line)
+			idx.walk(item, child)
+		}
+	}
+}
+
+func (idx *pathIndex) add(path string, line int) {
+	if _, ok := idx.lines[path]; !ok {
+		idx.lines[path] = line
+	}
+	idx.paths[line] = path
+}
+
+func joinPath(parent, key string) string {
+	if parent == "" {
+		return key
+	}
+	return parent + "." + key
+}
+
+// has reports whether the file sets path.
+func (idx *pathIndex) has(path string) bool {
+	_, ok := idx.lines[path]
+	return ok
+}
+
+// problem returns a *RuleError at path, with the line of the nearest
+// enclosing path that the file contains.
+func (idx *pathIndex) problem(path, format string, args ...any) *RuleError {
+	line := 0
+	for p := path; p != ""; p = parentPath(p) {
+		if l, ok := idx.lines[p]; ok {
+			line = l
+			break
+		}
+	}
+	return &RuleError{Path: path, Line: line, Message: fmt.Sprintf(format, args...)}
+}
+
+func parentPath(p string) string {
+	i := strings.LastIndexAny(p, ".[")
+	if i < 0 {
+		return ""
+	}
+	return p[:i]
+}
+
+var (
+	lineRE      = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+	unknownRE   = regexp.MustCompile(`^field (\S+) not found in type`)
+	mismatchRE  = regexp.MustCompile("^cannot unmarshal !!(\\w+) `?(.*?)`? into (.+)$")
+	duplicateRE = regexp.MustCompile(`^mapping key "(.*)" already defined at line (\d+)$`)
+)
+
+// decodeProblems turns the decoder's errors, which are English and name
+// only a line, into Chinese *RuleError values with paths.
+func (idx *pathIndex) decodeProblems(err error) []error {
+	te, ok := errors.AsType[*yaml.TypeError](err)
+	if !ok {
+		return []error{idx.decodeProblem(err.Error())}
+	}
+	var out []error
+	for _, msg := range te.Errors {
+		out = append(out, idx.decodeProblem(msg))
+	}
+	return out
+}
+
+func (idx *pathIndex) decodeProblem(msg string) *RuleError {
+	m := lineRE.FindStringSubmatch(msg)
+	if m == nil {
+		return &RuleError{Message: "YAML 格式错误：" + strings.TrimPrefix(msg, "yaml: ")}
+	}
+	line, _ := strconv.Atoi(m[1])
+	e := &RuleError{Path: idx.paths[line], Line: line}
+	detail := m[2]
+	switch {
+	case unknownRE.MatchString(detail):
+		name := unknownRE.FindStringSubmatch(detail)[1]
+		e.Message = fmt.Sprintf("未知字段 %s，请检查拼写，或删去该字段", name)
+	case mismatchRE.MatchString(detail):
+		sm := mismatchRE.FindStringSubmatch(detail)
+		e.Message = fmt.Sprintf("值 %s 的类型不对，这里应为%s", sm[2], goTypeName(sm[3]))
+	case duplicateRE.MatchString(detail):
+		sm := duplicateRE.FindStringSubmatch(detail)
+		e.Message = fmt.Sprintf("键 %s 重复，第 %s 行已经写过", sm[1], sm[2])
+	default:
+		e.Message = "YAML 格式错误：" + detail
+	}
+	return e
+}
+
+func goTypeName(t string) string {
+	switch {
+	case t == "float64" || t == "int":
+		return "数字"
+	case t == "string":
+		return "文本"
+	case t == "bool":
+		return "true 或 false"
+	case strings.HasPrefix(t, "[]"):
+		return "列表（以 - 开头的各项）"
+	case strings.HasPrefix(t, "map[") || strings.HasPrefix(t, "scoring."):
+		return "映射（键: 值）"
+	}
+	return " " + t
+}
