@@ -40,6 +40,10 @@ var (
 	api     *chdbAPI
 	apiErr  error
 	apiPath string
+
+	// loadSignals lists the signals whose handlers loading libchdb.so had
+	// replaced, for the log.
+	loadSignals []int
 )
 
 // loadLibrary binds libchdb.so at path. Later calls return the first result,
@@ -47,7 +51,9 @@ var (
 func loadLibrary(path string) (*chdbAPI, error) {
 	apiOnce.Do(func() {
 		apiPath = path
+		saved := saveSignalHandlers()
 		api, apiErr = bindLibrary(path)
+		loadSignals = saved.restore()
 	})
 	if apiErr == nil && path != apiPath {
 		return nil, fmt.Errorf("libchdb.so already loaded from %s; one process can load only one", apiPath)
@@ -158,9 +164,16 @@ func connectEmbedded(lib, dir string, log *slog.Logger) (*embedded, error) {
 		return nil, fmt.Errorf("create data folder: %w", err)
 	}
 
-	// The Go runtime owns the process's signal handlers; chDB's own would
-	// replace them and turn Go's recoverable faults into aborts.
+	// The Go runtime owns the process's signal handlers: it turns a nil
+	// dereference into a panic and needs SIGURG to preempt goroutines.
+	// chDB installs its own while it loads and boots, so put Go's back.
+	saved := saveSignalHandlers()
 	a.signalsDisabled(false)
+	defer func() {
+		if sigs := saved.restore(); len(sigs) > 0 || len(loadSignals) > 0 {
+			log.Debug("restored Go signal handlers after chDB start", "on_load", loadSignals, "on_connect", sigs)
+		}
+	}()
 
 	args := []string{"clickhouse", "--path=" + dir}
 	cargs := make([]*byte, len(args)+1)
@@ -286,25 +299,17 @@ func (s *sharedEmbedded) Ping(ctx context.Context) error {
 	return err
 }
 
-// Close releases this reference and shuts chDB down when it was the last.
+// Close releases this reference. The chDB engine itself stays up until the
+// process exits: chDB 26.5 crashes the process when it is connected again
+// after chdb_close_conn, and its MergeTree writes are on disk by the time
+// each INSERT returns, so there is nothing to flush.
 func (s *sharedEmbedded) Close() error {
 	openMu.Lock()
 	defer openMu.Unlock()
 	if s.embedded == nil {
 		return nil
 	}
-	e := s.embedded
 	s.embedded = nil
 	openRefs--
-	if openRefs > 0 {
-		return nil
-	}
-
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.api.closeConn(e.conn)
-	e.conn = nil
-	openConn = nil
-	e.log.Info("embedded engine stopped", "data_dir", e.dir)
 	return nil
 }

@@ -56,3 +56,16 @@ func TestOpenEmbeddedMissingLibrary(t *testing.T) {
 		t.Fatal("OpenEmbedded with another library and folder succeeded, want an error")
 	}
 }
+
+func TestEmbeddedKeepsGoSignalHandlers(t *testing.T) {
+	chtest.Embedded(t)
+	// With chDB's handlers in place a nil dereference kills the process
+	// instead of panicking, so this test either passes or crashes.
+	defer func() {
+		if r := recover(); r == nil {
+			t.Error("nil dereference did not panic")
+		}
+	}()
+	var p *int
+	_ = *p
+}

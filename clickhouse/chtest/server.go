@@ -1,0 +1,738 @@
+package chtest
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/hex"
+	"encoding/pem"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"saima/clickhouse"
+)
+
+// ClusterName is the name under remote_servers of the cluster that
+// [StartCluster] configures, as Distributed tables refer to it.
+const ClusterName = "saima"
+
+// Credentials of the password-protected user that every test server has, in
+// addition to "default", which has no password. [Server.Config] uses them,
+// so that every server-engine test sends a password.
+const (
+	ServerUser     = "saima"
+	ServerPassword = "saima-test-password"
+)
+
+const (
+	// serverStartTimeout bounds the wait for a new server to answer. 18.16
+	// answers in about 0.1 s on an idle machine.
+	serverStartTimeout = 30 * time.Second
+	// serverStopTimeout is how long a server gets to exit after SIGTERM
+	// before it is killed. 18.16 exits in about 1 s.
+	serverStopTimeout = 10 * time.Second
+	// serverStartAttempts bounds the restarts when another process took a
+	// port between choosing it and the server binding it.
+	serverStartAttempts = 3
+)
+
+// Server is a throwaway clickhouse-server process listening on 127.0.0.1
+// only, with its configuration, data and logs in Dir.
+type Server struct {
+	Addr     string // native protocol, host:port
+	HTTPAddr string // HTTP interface, host:port
+	TLSAddr  string // native protocol over TLS; empty unless started by StartTLSServer
+	Version  string // as SELECT version() returns it, such as 18.16.1
+	Dir      string
+
+	shared   bool
+	cmd      *exec.Cmd
+	done     chan struct{} // closed once the process has exited
+	stopOnce sync.Once
+	stopErr  error
+}
+
+// StartServer returns the test binary's shared server, starting it on first
+// use, and gives tb a share of it until tb ends. Tests that share it must
+// keep to their own databases ([Server.NewDatabase]) and must not stop it.
+//
+// The server stops (SIGTERM, then SIGKILL) in the cleanup of the last test
+// holding a share, so subtests and parallel tests share one process, and
+// sequential top-level tests each start one (about 1 s each) unless
+// holdSharedServer keeps it up for the whole binary.
+//
+// When no clickhouse-server binary is found, StartServer skips tb, or fails
+// it when the CI environment variable is set.
+func StartServer(tb testing.TB) *Server {
+	tb.Helper()
+	bin, args := requireServerBinary(tb)
+	s, err := acquireShared(bin, args)
+	if err != nil {
+		tb.Fatalf("start shared clickhouse-server: %v", err)
+	}
+	tb.Cleanup(releaseShared)
+	return s
+}
+
+// StartPrivateServer starts a server that only tb uses, so tb may stop it
+// with [Server.Stop]. It stops in tb's cleanup at the latest.
+func StartPrivateServer(tb testing.TB) *Server {
+	tb.Helper()
+	return startPrivate(tb, false)
+}
+
+// StartTLSServer is [StartPrivateServer] with a TLS native port as well, at
+// TLSAddr, whose certificate is self-signed for 127.0.0.1.
+func StartTLSServer(tb testing.TB) *Server {
+	tb.Helper()
+	return startPrivate(tb, true)
+}
+
+func startPrivate(tb testing.TB, withTLS bool) *Server {
+	bin, args := requireServerBinary(tb)
+	spec := serverSpec{bin: bin, args: args, dir: tb.TempDir(), tls: withTLS}
+	s, err := launchWithRetry([]*serverSpec{&spec})
+	if err != nil {
+		tb.Fatalf("start clickhouse-server: %v", err)
+	}
+	tb.Cleanup(func() { stopAndReport(tb, s[0]) })
+	return s[0]
+}
+
+// Cluster is two throwaway servers configured as the two shards, one replica
+// each, of the cluster [ClusterName]. There is no ZooKeeper, so ON CLUSTER
+// statements fail: create tables on each server.
+type Cluster struct {
+	Name    string
+	Servers []*Server
+}
+
+// StartCluster starts a two-shard cluster that only tb uses. Its servers
+// stop in tb's cleanup. It skips or fails tb as [StartServer] does.
+func StartCluster(tb testing.TB) *Cluster {
+	tb.Helper()
+	bin, args := requireServerBinary(tb)
+	specs := make([]*serverSpec, 2)
+	for i := range specs {
+		specs[i] = &serverSpec{bin: bin, args: args, dir: tb.TempDir(), cluster: true}
+	}
+	servers, err := launchWithRetry(specs)
+	if err != nil {
+		tb.Fatalf("start clickhouse-server cluster: %v", err)
+	}
+	for _, s := range servers {
+		tb.Cleanup(func() { stopAndReport(tb, s) })
+	}
+	return &Cluster{Name: ClusterName, Servers: servers}
+}
+
+// NewDatabase creates a database with the same random name on every server
+// of c, and drops it when tb ends.
+func (c *Cluster) NewDatabase(tb testing.TB) string {
+	tb.Helper()
+	name := randomDatabaseName(tb)
+	for _, s := range c.Servers {
+		s.createDatabase(tb, name)
+	}
+	return name
+}
+
+// NewDatabase creates a database with a random name, test_ and 12 hex
+// digits, and drops it when tb ends.
+func (s *Server) NewDatabase(tb testing.TB) string {
+	tb.Helper()
+	name := randomDatabaseName(tb)
+	s.createDatabase(tb, name)
+	return name
+}
+
+func randomDatabaseName(tb testing.TB) string {
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		tb.Fatal(err)
+	}
+	return "test_" + hex.EncodeToString(b[:])
+}
+
+func (s *Server) createDatabase(tb testing.TB, name string) {
+	tb.Helper()
+	if _, err := s.HTTPQuery(context.Background(), "CREATE DATABASE "+name); err != nil {
+		tb.Fatalf("create database %s: %v", name, err)
+	}
+	tb.Cleanup(func() {
+		if s.exited() {
+			return
+		}
+		if _, err := s.HTTPQuery(context.Background(), "DROP DATABASE IF EXISTS "+name); err != nil {
+			tb.Logf("drop database %s: %v", name, err)
+		}
+	})
+}
+
+// Config returns the engine configuration for database on s, as the user
+// [ServerUser] with its password, over plain TCP.
+func (s *Server) Config(database string) clickhouse.ServerConfig {
+	cfg := clickhouse.DefaultServerConfig()
+	cfg.Addrs = []string{s.Addr}
+	cfg.Database = database
+	cfg.User, cfg.Password = ServerUser, ServerPassword
+	return cfg
+}
+
+// Open returns a server engine on database of s, closed when tb ends.
+func (s *Server) Open(tb testing.TB, database string) clickhouse.Engine {
+	tb.Helper()
+	e, err := clickhouse.OpenServer(tb.Context(), s.Config(database), nil)
+	if err != nil {
+		tb.Fatalf("open server engine on %s: %v", s.Addr, err)
+	}
+	tb.Cleanup(func() { e.Close() })
+	return e
+}
+
+// HTTPQuery runs query as the user "default" over the HTTP interface and
+// returns the output in TabSeparated format. It is independent of the
+// engine under test, for setting up and checking tests.
+func (s *Server) HTTPQuery(ctx context.Context, query string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+s.HTTPAddr+"/", strings.NewReader(query))
+	if err != nil {
+		return "", err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return "", fmt.Errorf("read response: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("HTTP %d: %s", resp.StatusCode, strings.TrimSpace(string(body)))
+	}
+	return string(body), nil
+}
+
+// Stop stops a private server: SIGTERM, then SIGKILL after 10 s. Later calls
+// return the first call's result. The shared server is stopped by its last
+// user instead, so Stop on it returns an error and leaves it running.
+func (s *Server) Stop() error {
+	if s.shared {
+		return errors.New("the shared server stops when its last test ends; use StartPrivateServer to stop one")
+	}
+	return s.terminate()
+}
+
+func (s *Server) terminate() error {
+	s.stopOnce.Do(func() {
+		if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil && !s.exited() {
+			s.stopErr = fmt.Errorf("send SIGTERM to clickhouse-server: %w", err)
+		}
+		select {
+		case <-s.done:
+		case <-time.After(serverStopTimeout):
+			s.cmd.Process.Kill()
+			<-s.done
+			s.stopErr = fmt.Errorf("clickhouse-server on %s ignored SIGTERM for %s and was killed\n%s",
+				s.Addr, serverStopTimeout, s.LogTail(20))
+		}
+	})
+	return s.stopErr
+}
+
+func (s *Server) exited() bool {
+	select {
+	case <-s.done:
+		return true
+	default:
+		return false
+	}
+}
+
+func stopAndReport(tb testing.TB, s *Server) {
+	if err := s.terminate(); err != nil {
+		tb.Error(err)
+	}
+}
+
+// LogTail returns the last n lines of the server's log and of its standard
+// output and error, for error messages.
+func (s *Server) LogTail(n int) string {
+	var b strings.Builder
+	for _, name := range []string{"stdout.log", "server.err.log", "server.log"} {
+		data, err := os.ReadFile(filepath.Join(s.Dir, name))
+		if err != nil || len(data) == 0 {
+			continue
+		}
+		lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+		lines = lines[max(0, len(lines)-n):]
+		fmt.Fprintf(&b, "--- %s (last %d lines)\n%s\n", name, len(lines), strings.Join(lines, "\n"))
+	}
+	return b.String()
+}
+
+// Shared server state. users counts the tests (and Main) holding a share.
+var shared struct {
+	mu    sync.Mutex
+	srv   *Server
+	users int
+}
+
+func acquireShared(bin string, args []string) (*Server, error) {
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	if shared.srv != nil && shared.srv.exited() {
+		// It crashed; the tests that used it fail on their own.
+		os.RemoveAll(shared.srv.Dir)
+		shared.srv = nil
+	}
+	if shared.srv == nil {
+		dir, err := os.MkdirTemp("", "saima-clickhouse-")
+		if err != nil {
+			return nil, err
+		}
+		s, err := launchWithRetry([]*serverSpec{{bin: bin, args: args, dir: dir}})
+		if err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+		s[0].shared = true
+		shared.srv = s[0]
+	}
+	shared.users++
+	return shared.srv, nil
+}
+
+func releaseShared() {
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	shared.users--
+	if shared.users > 0 || shared.srv == nil {
+		return
+	}
+	s := shared.srv
+	shared.srv = nil
+	if err := s.terminate(); err != nil {
+		fmt.Fprintln(os.Stderr, "chtest:", err)
+	}
+	os.RemoveAll(s.Dir)
+}
+
+// holdSharedServer keeps the shared server, once a test starts it, running
+// until the returned function is called, so that every test of a binary
+// shares one server.
+//
+// NOTE: Main is meant to call it around m.Run. Until it does, sequential
+// tests start a server each.
+func holdSharedServer() (release func()) {
+	shared.mu.Lock()
+	shared.users++
+	shared.mu.Unlock()
+	return releaseShared
+}
+
+// requireServerBinary returns the command that starts clickhouse-server, or
+// skips tb (fails it on CI) when there is none.
+func requireServerBinary(tb testing.TB) (string, []string) {
+	tb.Helper()
+	bin, args, err := findServerBinary()
+	if err == nil {
+		return bin, args
+	}
+	msg := fmt.Sprintf("clickhouse-server not found (%v): install it with `make test-deps` "+
+		"(Debian package clickhouse-server) or set SAIMA_CLICKHOUSE_SERVER to its path", err)
+	if ci := os.Getenv("CI"); ci != "" && ci != "false" && ci != "0" {
+		tb.Fatal(msg)
+	}
+	tb.Skip(msg)
+	return "", nil
+}
+
+// findServerBinary looks for $SAIMA_CLICKHOUSE_SERVER, clickhouse-server on
+// PATH and in /usr/sbin (where Debian installs it, outside a normal user's
+// PATH), and the single clickhouse binary of newer releases.
+func findServerBinary() (string, []string, error) {
+	if p := os.Getenv("SAIMA_CLICKHOUSE_SERVER"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			return "", nil, fmt.Errorf("SAIMA_CLICKHOUSE_SERVER: %w", err)
+		}
+		return p, serverArgs(p), nil
+	}
+	if p, err := exec.LookPath("clickhouse-server"); err == nil {
+		return p, nil, nil
+	}
+	for _, p := range []string{"/usr/sbin/clickhouse-server", "/usr/bin/clickhouse-server"} {
+		if _, err := os.Stat(p); err == nil {
+			return p, nil, nil
+		}
+	}
+	if p, err := exec.LookPath("clickhouse"); err == nil {
+		return p, serverArgs(p), nil
+	}
+	return "", nil, errors.New("no clickhouse-server on PATH or in /usr/sbin, and no clickhouse binary")
+}
+
+// serverArgs returns the arguments that make the binary at path a server:
+// the single clickhouse binary needs "server" first.
+func serverArgs(path string) []string {
+	if filepath.Base(path) == "clickhouse" {
+		return []string{"server"}
+	}
+	return nil
+}
+
+// serverSpec is what launch needs to start one server.
+type serverSpec struct {
+	bin     string
+	args    []string
+	dir     string
+	tls     bool
+	cluster bool // configure the cluster of all specs launched together
+
+	tcpPort, httpPort, tlsPort int
+}
+
+var errPortTaken = errors.New("port already in use")
+
+// launchWithRetry starts one server per spec, all configured together, and
+// tries again with new ports when another process took one in between.
+func launchWithRetry(specs []*serverSpec) ([]*Server, error) {
+	var err error
+	for range serverStartAttempts {
+		var servers []*Server
+		servers, err = launchAll(specs)
+		if !errors.Is(err, errPortTaken) {
+			return servers, err
+		}
+	}
+	return nil, err
+}
+
+func launchAll(specs []*serverSpec) ([]*Server, error) {
+	if err := choosePorts(specs); err != nil {
+		return nil, err
+	}
+	var shards []int
+	for _, sp := range specs {
+		if sp.cluster {
+			shards = append(shards, sp.tcpPort)
+		}
+	}
+
+	var started []*Server
+	for _, sp := range specs {
+		s, err := launch(sp, shards)
+		if err != nil {
+			for _, s := range started {
+				s.terminate()
+			}
+			return nil, err
+		}
+		started = append(started, s)
+	}
+	return started, nil
+}
+
+// choosePorts asks the kernel for free 127.0.0.1 ports, holding them all
+// until every one is chosen so that no two are equal.
+func choosePorts(specs []*serverSpec) error {
+	var listeners []net.Listener
+	defer func() {
+		for _, l := range listeners {
+			l.Close()
+		}
+	}()
+	next := func() (int, error) {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return 0, fmt.Errorf("choose a free port: %w", err)
+		}
+		listeners = append(listeners, l)
+		return l.Addr().(*net.TCPAddr).Port, nil
+	}
+
+	for _, sp := range specs {
+		ports := []*int{&sp.tcpPort, &sp.httpPort}
+		if sp.tls {
+			ports = append(ports, &sp.tlsPort)
+		}
+		for _, p := range ports {
+			n, err := next()
+			if err != nil {
+				return err
+			}
+			*p = n
+		}
+	}
+	return nil
+}
+
+// launch writes the configuration for sp into sp.dir, starts the server and
+// waits until it answers.
+func launch(sp *serverSpec, shards []int) (*Server, error) {
+	if err := writeServerConfig(sp, shards); err != nil {
+		return nil, err
+	}
+	out, err := os.Create(filepath.Join(sp.dir, "stdout.log"))
+	if err != nil {
+		return nil, err
+	}
+
+	args := append(append([]string{}, sp.args...), "--config-file="+filepath.Join(sp.dir, "config.xml"))
+	cmd := exec.Command(sp.bin, args...)
+	cmd.Dir = sp.dir
+	cmd.Stdout, cmd.Stderr = out, out
+	// NOTE: Linux sends Pdeathsig when the thread that started the child
+	// exits. Go keeps its threads until the process ends, so this kills
+	// the server when a test binary dies without running its cleanups.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		out.Close()
+		return nil, fmt.Errorf("run %s: %w", sp.bin, err)
+	}
+
+	s := &Server{
+		Addr:     net.JoinHostPort("127.0.0.1", strconv.Itoa(sp.tcpPort)),
+		HTTPAddr: net.JoinHostPort("127.0.0.1", strconv.Itoa(sp.httpPort)),
+		Dir:      sp.dir,
+		cmd:      cmd,
+		done:     make(chan struct{}),
+	}
+	if sp.tls {
+		s.TLSAddr = net.JoinHostPort("127.0.0.1", strconv.Itoa(sp.tlsPort))
+	}
+	go func() {
+		cmd.Wait()
+		out.Close()
+		close(s.done)
+	}()
+
+	if err := s.waitReady(); err != nil {
+		s.terminate()
+		return nil, err
+	}
+	return s, nil
+}
+
+// waitReady polls the HTTP ping endpoint and then the native port until
+// both answer, the process exits or serverStartTimeout passes.
+func (s *Server) waitReady() error {
+	deadline := time.Now().Add(serverStartTimeout)
+	for {
+		if s.exited() {
+			tail := s.LogTail(30)
+			if strings.Contains(tail, "Address already in use") {
+				return fmt.Errorf("%w\n%s", errPortTaken, tail)
+			}
+			return fmt.Errorf("clickhouse-server exited while starting (%v)\n%s", s.cmd.ProcessState, tail)
+		}
+		if err := s.ping(); err == nil {
+			v, err := s.HTTPQuery(context.Background(), "SELECT version()")
+			if err != nil {
+				return fmt.Errorf("query server version: %w", err)
+			}
+			s.Version = strings.TrimSpace(v)
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("clickhouse-server did not answer on %s within %s\n%s",
+				s.Addr, serverStartTimeout, s.LogTail(30))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (s *Server) ping() error {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+s.HTTPAddr+"/ping", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("ping: HTTP %d", resp.StatusCode)
+	}
+	conn, err := net.DialTimeout("tcp", s.Addr, time.Second)
+	if err != nil {
+		return err
+	}
+	return conn.Close()
+}
+
+// writeServerConfig writes config.xml and users.xml, and with TLS a
+// certificate and key, into sp.dir.
+func writeServerConfig(sp *serverSpec, shards []int) error {
+	var tlsConfig string
+	if sp.tls {
+		cert, key := filepath.Join(sp.dir, "cert.pem"), filepath.Join(sp.dir, "key.pem")
+		if err := writeSelfSignedCert(cert, key); err != nil {
+			return err
+		}
+		tlsConfig = fmt.Sprintf(tlsConfigXML, sp.tlsPort, xmlText(cert), xmlText(key))
+	}
+	var cluster string
+	if len(shards) > 0 {
+		var b strings.Builder
+		for _, port := range shards {
+			fmt.Fprintf(&b, clusterShardXML, port)
+		}
+		cluster = fmt.Sprintf(clusterConfigXML, ClusterName, b.String(), ClusterName)
+	}
+
+	data := filepath.Join(sp.dir, "data") + string(filepath.Separator)
+	config := fmt.Sprintf(serverConfigXML, xmlText(sp.dir), xmlText(sp.dir),
+		sp.tcpPort, sp.httpPort, tlsConfig, xmlText(data), xmlText(data), xmlText(data), xmlText(data), cluster)
+	if err := os.WriteFile(filepath.Join(sp.dir, "config.xml"), []byte(config), 0o600); err != nil {
+		return err
+	}
+	users := fmt.Sprintf(usersConfigXML, ServerUser, xmlText(ServerPassword), ServerUser)
+	return os.WriteFile(filepath.Join(sp.dir, "users.xml"), []byte(users), 0o600)
+}
+
+func xmlText(s string) string {
+	var b strings.Builder
+	xml.EscapeText(&b, []byte(s))
+	return b.String()
+}
+
+// serverConfigXML is the smallest configuration that 18.16 starts with. The
+// root element is <yandex>, which newer releases still accept. Listeners
+// that are not named (interserver HTTP, and MySQL on newer releases) stay
+// closed. The server zone is UTC, not Beijing, so that SQL relying on the
+// server's zone instead of naming Asia/Shanghai shows up in tests.
+const serverConfigXML = `<?xml version="1.0"?>
+<yandex>
+    <logger>
+        <level>information</level>
+        <log>%s/server.log</log>
+        <errorlog>%s/server.err.log</errorlog>
+    </logger>
+    <listen_host>127.0.0.1</listen_host>
+    <tcp_port>%d</tcp_port>
+    <http_port>%d</http_port>
+%s
+    <path>%s</path>
+    <tmp_path>%stmp/</tmp_path>
+    <user_files_path>%suser_files/</user_files_path>
+    <format_schema_path>%sformat_schemas/</format_schema_path>
+    <users_config>users.xml</users_config>
+    <default_profile>default</default_profile>
+    <default_database>default</default_database>
+    <timezone>UTC</timezone>
+    <mark_cache_size>268435456</mark_cache_size>
+    <uncompressed_cache_size>268435456</uncompressed_cache_size>
+    <max_concurrent_queries>100</max_concurrent_queries>
+%s
+</yandex>
+`
+
+const tlsConfigXML = `    <tcp_port_secure>%d</tcp_port_secure>
+    <openSSL>
+        <server>
+            <certificateFile>%s</certificateFile>
+            <privateKeyFile>%s</privateKeyFile>
+            <verificationMode>none</verificationMode>
+            <loadDefaultCAFile>false</loadDefaultCAFile>
+            <disableProtocols>sslv2,sslv3</disableProtocols>
+        </server>
+    </openSSL>`
+
+const clusterConfigXML = `    <remote_servers>
+        <%s>
+%s        </%s>
+    </remote_servers>`
+
+const clusterShardXML = `            <shard>
+                <replica><host>127.0.0.1</host><port>%d</port></replica>
+            </shard>
+`
+
+// usersConfigXML defines "default" without a password, as Distributed
+// tables connect to the shards with it, and a user with a password.
+const usersConfigXML = `<?xml version="1.0"?>
+<yandex>
+    <profiles>
+        <default>
+            <max_memory_usage>4000000000</max_memory_usage>
+        </default>
+    </profiles>
+    <users>
+        <default>
+            <password></password>
+            <networks><ip>127.0.0.1</ip></networks>
+            <profile>default</profile>
+            <quota>default</quota>
+        </default>
+        <%s>
+            <password>%s</password>
+            <networks><ip>127.0.0.1</ip></networks>
+            <profile>default</profile>
+            <quota>default</quota>
+        </%s>
+    </users>
+    <quotas>
+        <default>
+            <interval>
+                <duration>3600</duration>
+                <queries>0</queries>
+                <errors>0</errors>
+                <result_rows>0</result_rows>
+                <read_rows>0</read_rows>
+                <execution_time>0</execution_time>
+            </interval>
+        </default>
+    </quotas>
+</yandex>
+`
+
+// writeSelfSignedCert writes a P-256 certificate for 127.0.0.1, valid for a
+// day, and its key, both PEM-encoded.
+func writeSelfSignedCert(certPath, keyPath string) error {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return fmt.Errorf("generate TLS key: %w", err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(time.Now().UnixNano()),
+		Subject:      pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(24 * time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return fmt.Errorf("create TLS certificate: %w", err)
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return fmt.Errorf("encode TLS key: %w", err)
+	}
+	if err := os.WriteFile(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		return err
+	}
+	return os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600)
+}

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"saima"
+	"saima/clickhouse"
+)
+
+const usage = `saima keeps the reform office's project ledger (一本账) in ClickHouse and
+ranks the units that run the projects (赛马).
+
+Usage:
+  saima <command> [options] [arguments]
+
+Commands:
+  serve               serve the dashboards, the upload API and PDF reports over HTTP
+  import FILE...      import CSV, XLSX or JSON files into the ledger
+  score PERIOD...     score quarters such as 2026Q3 and store the rankings
+  report PERIOD       write the quarterly assessment report as PDF
+  demo                generate the demo city, import it, score it and serve it
+
+Run "saima <command> -h" for a command's options. Every option can also be
+set by the environment variable named in its help.
+`
+
+// Run runs the command line args and returns the process exit code: 0 on
+// success, 1 on failure, 2 on a usage error.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "saima: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+
+	a := &app{getenv: getenv, stdout: stdout, stderr: stderr}
+	fs := flag.NewFlagSet("saima "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	ef := &envFlags{fs: fs, getenv: getenv}
+	a.cfg.register(ef)
+	run := cmd(a, ef)
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if err := errors.Join(ef.errs...); err != nil {
+		fmt.Fprintf(stderr, "saima: %v\n", err)
+		return 2
+	}
+	a.log = a.cfg.logger(stderr)
+
+	err := run(ctx, fs.Args())
+	a.close()
+	if err != nil {
+		a.report(err)
+		if errors.Is(err, errUsage) {
+			return 2
+		}
+		return 1
+	}
+	return 0
+}
+
+var errUsage = errors.New("usage")
+
+// command registers a subcommand's own flags and returns the function that
+// runs it with the remaining arguments.
+type command func(a *app, ef *envFlags) func(ctx context.Context, args []string) error
+
+var commands = map[string]command{
+	"serve":  serveCommand,
+	"import": importCommand,
+	"score":  scoreCommand,
+	"report": reportCommand,
+	"demo":   demoCommand,
+}
+
+// app is one run of the command line: its settings and what it opened.
+type app struct {
+	cfg    config
+	getenv func(string) string
+	stdout io.Writer
+	stderr io.Writer
+	log    *slog.Logger
+	store  *clickhouse.Store
+}
+
+// openStore opens the configured engine and database, once.
+func (a *app) openStore(ctx context.Context) (*clickhouse.Store, error) {
+	if a.store != nil {
+		return a.store, nil
+	}
+	engine, err := a.openEngine(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st, err := clickhouse.NewStore(ctx, engine, a.cfg.Database, a.log)
+	if err != nil {
+		engine.Close()
+		return nil, err
+	}
+	a.store = st
+	return st, nil
+}
+
+func (a *app) openEngine(ctx context.Context) (clickhouse.Engine, error) {
+	switch a.cfg.Engine {
+	case "embedded":
+		e, err := clickhouse.OpenEmbedded(clickhouse.EmbeddedConfig{
+			Library: a.cfg.ChDBLib,
+			DataDir: a.cfg.DataDir,
+		}, a.log)
+		if err != nil {
+			return nil, saima.Wrap(saima.KindUnavailable, "无法启动内嵌数据库", err)
+		}
+		return e, nil
+	case "server":
+		return a.openServer(ctx)
+	}
+	return nil, fmt.Errorf("%w: --engine must be embedded or server, not %q", errUsage, a.cfg.Engine)
+}
+
+func (a *app) close() {
+	if a.store != nil {
+		a.store.Close()
+	}
+}
+
+// report prints err for the person at the terminal: the user message and,
+// for errors that are not the user's, the cause.
+func (a *app) report(err error) {
+	var se *saima.Error
+	switch {
+	case errors.As(err, &se) && se.Kind != saima.KindInternal:
+		fmt.Fprintf(a.stderr, "saima: %s\n", se.Message)
+		if se.Err != nil {
+			fmt.Fprintf(a.stderr, "  原因: %v\n", se.Err)
+		}
+	default:
+		fmt.Fprintf(a.stderr, "saima: %v\n", err)
+	}
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"saima/clickhouse"
+)
+
+// config holds the settings every subcommand shares. Each field has a flag
+// and an environment variable; the flag wins.
+type config struct {
+	Engine      string // "embedded" or "server"
+	DataDir     string
+	ChDBLib     string
+	Database    string
+	Server      serverFlags
+	FontRegular string
+	FontBold    string
+	ECharts     string
+	Rules       string
+	LogLevel    string
+}
+
+// envFlags registers flags whose defaults come from environment variables,
+// and names the variable in each flag's help text.
+type envFlags struct {
+	fs     *flag.FlagSet
+	getenv func(string) string
+	errs   []error
+}
+
+func (e *envFlags) str(p *string, name, env, def, usage string) {
+	if v := e.getenv(env); v != "" {
+		def = v
+	}
+	e.fs.StringVar(p, name, def, usage+" (env "+env+")")
+}
+
+func (e *envFlags) integer(p *int, name, env string, def int, usage string) {
+	if v := e.getenv(env); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			e.errs = append(e.errs, fmt.Errorf("%s=%q: not an integer", env, v))
+		}
+		def = n
+	}
+	e.fs.IntVar(p, name, def, usage+" (env "+env+")")
+}
+
+func (e *envFlags) duration(p *time.Duration, name, env string, def time.Duration, usage string) {
+	if v := e.getenv(env); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			e.errs = append(e.errs, fmt.Errorf("%s=%q: not a duration such as 30s", env, v))
+		}
+		def = d
+	}
+	e.fs.DurationVar(p, name, def, usage+" (env "+env+")")
+}
+
+func (e *envFlags) boolean(p *bool, name, env string, usage string) {
+	def := false
+	if v := e.getenv(env); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			e.errs = append(e.errs, fmt.Errorf("%s=%q: not true or false", env, v))
+		}
+		def = b
+	}
+	e.fs.BoolVar(p, name, def, usage+" (env "+env+")")
+}
+
+func (c *config) register(e *envFlags) {
+	e.str(&c.Engine, "engine", "SAIMA_ENGINE", "embedded",
+		`database engine: "embedded" (chDB in this process) or "server" (a ClickHouse server)`)
+	e.str(&c.DataDir, "data-dir", "SAIMA_DATA_DIR", "data", "folder of the embedded engine's tables")
+	e.str(&c.ChDBLib, "chdb-lib", "SAIMA_CHDB_LIB", clickhouse.DefaultLibraryPath, "path of libchdb.so")
+	e.str(&c.Database, "database", "SAIMA_DATABASE", "saima", "ClickHouse database name")
+	e.str(&c.Server.Addrs, "ch-addr", "SAIMA_CH_ADDR", "127.0.0.1:9000",
+		"ClickHouse server native-protocol addresses host:port, comma-separated for failover")
+	e.str(&c.Server.User, "ch-user", "SAIMA_CH_USER", "default", "ClickHouse server user")
+	e.str(&c.Server.Password, "ch-password", "SAIMA_CH_PASSWORD", "", "ClickHouse server password")
+	e.boolean(&c.Server.TLS, "ch-tls", "SAIMA_CH_TLS", "connect to the server with TLS")
+	e.integer(&c.Server.Pool, "ch-pool", "SAIMA_CH_POOL", 10, "connections in the server pool")
+	e.duration(&c.Server.DialTimeout, "ch-dial-timeout", "SAIMA_CH_DIAL_TIMEOUT", 5*time.Second,
+		"time to connect to the server, such as 5s")
+	e.duration(&c.Server.ReadTimeout, "ch-read-timeout", "SAIMA_CH_READ_TIMEOUT", 5*time.Minute,
+		"time to wait for a server reply, such as 5m")
+	e.str(&c.FontRegular, "font-regular", "SAIMA_FONT_REGULAR",
+		"node_modules/@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf",
+		"Noto Sans SC Regular TrueType file for PDF reports")
+	e.str(&c.FontBold, "font-bold", "SAIMA_FONT_BOLD",
+		"node_modules/@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf",
+		"Noto Sans SC Bold TrueType file for PDF reports")
+	e.str(&c.ECharts, "echarts", "SAIMA_ECHARTS", "node_modules/echarts/dist/echarts.min.js",
+		"echarts.min.js served to browsers")
+	e.str(&c.Rules, "rules", "SAIMA_RULES", "rulesets/2026.yaml", "scoring rule-set file (YAML)")
+	e.str(&c.LogLevel, "log-level", "SAIMA_LOG_LEVEL", "info", "log level: debug, info, warn or error")
+}
+
+// serverFlags are the settings of the server engine.
+type serverFlags struct {
+	Addrs       string
+	User        string
+	Password    string
+	TLS         bool
+	Pool        int
+	DialTimeout time.Duration
+	ReadTimeout time.Duration
+}
+
+func (c *config) logger(w io.Writer) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		level = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}

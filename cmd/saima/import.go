@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"saima"
+	"saima/ingest"
+)
+
+func importCommand(a *app, ef *envFlags) func(context.Context, []string) error {
+	var req ingest.Request
+	var dryRun bool
+	ef.fs.StringVar(&req.Dataset, "dataset", "",
+		"dataset of every file: units, projects, stages, milestones, progress, assessments or problems (default: detect from the headers)")
+	ef.fs.StringVar(&req.Sheet, "sheet", "", "XLSX sheet to read (default: the first visible sheet)")
+	ef.fs.StringVar(&req.Encoding, "encoding", "", "text encoding: utf-8, gb18030 or utf-16le (default: detect)")
+	ef.fs.StringVar(&req.Uploader, "uploader", "cli", "account recorded as the uploader")
+	ef.fs.StringVar(&req.Unit, "unit", "", "upload on behalf of this unit: every row must belong to it (default: the office, any unit)")
+	ef.fs.BoolVar(&dryRun, "dry-run", false, "validate and report without writing anything")
+	ef.fs.Usage = func() {
+		fmt.Fprintln(ef.fs.Output(), "Usage: saima import [options] FILE...\n\n"+
+			"Imports each file as one upload: all of it, or none of it when any row is\n"+
+			"invalid. Load the unit roster first. Every error and warning is printed.\n\nOptions:")
+		ef.fs.PrintDefaults()
+	}
+	return func(ctx context.Context, files []string) error {
+		if len(files) == 0 {
+			ef.fs.Usage()
+			return fmt.Errorf("%w: name at least one file", errUsage)
+		}
+		if err := checkAssets(a.engineAssets()...); err != nil {
+			return err
+		}
+		st, err := a.openStore(ctx)
+		if err != nil {
+			return err
+		}
+		svc := a.importer(st)
+		var failed []error
+		for _, path := range files {
+			if err := a.importFile(ctx, svc, req, path, dryRun); err != nil {
+				failed = append(failed, err)
+			}
+		}
+		if len(failed) > 0 {
+			return saima.Errorf(saima.KindInvalid, "%d 个文件未导入", len(failed))
+		}
+		return nil
+	}
+}
+
+func (a *app) importFile(ctx context.Context, svc *ingest.Service, req ingest.Request, path string, dryRun bool) error {
+	f, err := os.Open(path)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "%s: 无法打开文件：%v\n", path, err)
+		return err
+	}
+	defer f.Close()
+	req.FileName, req.Body = filepath.Base(path), f
+
+	var rep *ingest.Report
+	if dryRun {
+		rep, err = svc.Preview(ctx, req)
+	} else {
+		rep, err = svc.Import(ctx, req)
+	}
+	if rep != nil {
+		printReport(a, path, rep, dryRun)
+	}
+	if err != nil && (rep == nil || len(rep.Errors) == 0) {
+		a.report(err)
+	}
+	return err
+}
+
+func printReport(a *app, path string, rep *ingest.Report, dryRun bool) {
+	for _, is := range rep.Errors {
+		fmt.Fprintf(a.stderr, "错误 %s\n", is)
+	}
+	if rep.ErrorsOmitted > 0 {
+		fmt.Fprintf(a.stderr, "另有 %d 个错误未列出\n", rep.ErrorsOmitted)
+	}
+	for _, is := range rep.Warnings {
+		fmt.Fprintf(a.stderr, "提示 %s\n", is)
+	}
+	switch {
+	case len(rep.Errors) > 0:
+		fmt.Fprintf(a.stdout, "%s：有 %d 个错误，整个文件未导入\n", path, len(rep.Errors)+rep.ErrorsOmitted)
+	case dryRun:
+		fmt.Fprintf(a.stdout, "%s：预检通过，可导入 %d 条“%s”记录（未写入）\n", path, rep.Imported, datasetLabel(rep.Dataset))
+	default:
+		fmt.Fprintf(a.stdout, "%s：已导入 %d 条“%s”记录，%d 个提示\n", path, rep.Imported, datasetLabel(rep.Dataset), len(rep.Warnings))
+	}
+}
+
+// datasetLabel returns the Chinese name of a dataset for messages.
+func datasetLabel(dataset string) string {
+	labels := map[string]string{
+		saima.DatasetUnits:       "单位名单",
+		saima.DatasetProjects:    "项目台账",
+		saima.DatasetStages:      "项目阶段",
+		saima.DatasetMilestones:  "里程碑",
+		saima.DatasetProgress:    "进度填报",
+		saima.DatasetAssessments: "考评打分",
+		saima.DatasetProblems:    "问题清单",
+	}
+	if l, ok := labels[dataset]; ok {
+		return l
+	}
+	return dataset
+}

@@ -1,0 +1,203 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"saima/clickhouse/chtest"
+)
+
+// dataDir is shared by every test in this binary, because chDB allows one
+// data folder per process; each test gets its own database instead.
+var dataDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "saima-cmd-")
+	if err != nil {
+		panic(err)
+	}
+	dataDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// testEnv runs saima commands against a fresh database and the assets that
+// npm installed in the repository.
+type testEnv struct {
+	t   *testing.T
+	env map[string]string
+}
+
+func newTestEnv(t *testing.T) *testEnv {
+	t.Helper()
+	repo, err := chtest.FindRepoFile("package.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Dir(repo)
+	var b [6]byte
+	rand.Read(b[:])
+	return &testEnv{t: t, env: map[string]string{
+		"SAIMA_DATA_DIR":     dataDir,
+		"SAIMA_DATABASE":     "cmd_" + hex.EncodeToString(b[:]),
+		"SAIMA_CHDB_LIB":     filepath.Join(root, "node_modules/@chdb/lib-linux-x64-gnu/libchdb.so"),
+		"SAIMA_FONT_REGULAR": filepath.Join(root, "node_modules/@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf"),
+		"SAIMA_FONT_BOLD":    filepath.Join(root, "node_modules/@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf"),
+		"SAIMA_ECHARTS":      filepath.Join(root, "node_modules/echarts/dist/echarts.min.js"),
+		"SAIMA_RULES":        filepath.Join(root, "rulesets/2026.yaml"),
+		"SAIMA_LOG_LEVEL":    "warn",
+	}}
+}
+
+// run runs saima with args and returns its exit code, stdout and stderr.
+func (e *testEnv) run(args ...string) (int, string, string) {
+	var out, errOut bytes.Buffer
+	code := Run(context.Background(), args, func(k string) string { return e.env[k] }, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func (e *testEnv) mustRun(args ...string) string {
+	e.t.Helper()
+	code, out, errOut := e.run(args...)
+	if code != 0 {
+		e.t.Fatalf("saima %s exited %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, out, errOut)
+	}
+	return out
+}
+
+func casesDir(t *testing.T) string {
+	t.Helper()
+	dir, err := chtest.FindRepoFile("shared/cases/ingest")
+	if err != nil {
+		dir, err = chtest.FindRepoFile("../shared/cases/ingest")
+	}
+	if err != nil {
+		t.Skipf("ingest cases not found beside the repository: %v", err)
+	}
+	return dir
+}
+
+func TestRunHelp(t *testing.T) {
+	e := newTestEnv(t)
+	for _, args := range [][]string{{"help"}, {"serve", "-h"}, {"import", "-h"}, {"score", "-h"}, {"report", "-h"}, {"demo", "-h"}} {
+		code, out, errOut := e.run(args...)
+		if code != 0 {
+			t.Errorf("saima %s exited %d, want 0", strings.Join(args, " "), code)
+		}
+		if !strings.Contains(out+errOut, "Usage") && !strings.Contains(out+errOut, "usage") {
+			t.Errorf("saima %s printed no usage:\n%s%s", strings.Join(args, " "), out, errOut)
+		}
+	}
+	if code, _, _ := e.run("frobnicate"); code != 2 {
+		t.Errorf("unknown command exited %d, want 2", code)
+	}
+	if _, _, errOut := e.run("serve", "-h"); !strings.Contains(errOut, "SAIMA_ADDR") || !strings.Contains(errOut, "bytes") {
+		t.Errorf("serve -h does not name SAIMA_ADDR and the body-limit unit:\n%s", errOut)
+	}
+}
+
+func TestImportBadRowsImportsNothing(t *testing.T) {
+	dir := casesDir(t)
+	e := newTestEnv(t)
+	e.mustRun("import", filepath.Join(dir, "00_roster.csv"))
+
+	code, _, errOut := e.run("import", filepath.Join(dir, "12b_progress_bad_rows.csv"))
+	if code != 1 {
+		t.Fatalf("import of 12b exited %d, want 1", code)
+	}
+	if n := strings.Count(errOut, "错误 "); n != 7 {
+		t.Errorf("import of 12b printed %d errors, want 7:\n%s", n, errOut)
+	}
+	for _, want := range []string{"第3行", "宁波市鄞州区", "第4行", "135%", "第5行", "待定", "第6行", "第7行", "第8行", "2026/9/31", "第9行"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("errors of 12b do not mention %q", want)
+		}
+	}
+	out := e.mustRun("score", "2026Q3")
+	if strings.Contains(out, "宁波市海曙区\t") && strings.Contains(out, "100.0") {
+		t.Errorf("rows of the rejected file were scored:\n%s", out)
+	}
+}
+
+func TestImportReuploadLatestWins(t *testing.T) {
+	dir := casesDir(t)
+	e := newTestEnv(t)
+	e.mustRun("import", filepath.Join(dir, "00_roster.csv"))
+	v1 := filepath.Join(dir, "13a_progress_reupload_v1.csv")
+	v2 := filepath.Join(dir, "13b_progress_reupload_v2_corrected.csv")
+
+	e.mustRun("import", v1)
+	e.mustRun("import", v1)
+	if n, mean := progressStats(t, e); n != 5 || mean != "73" {
+		t.Errorf("after 13a twice: %d records, mean %s; want 5, 73", n, mean)
+	}
+	e.mustRun("import", v2)
+	if n, mean := progressStats(t, e); n != 5 || mean != "78.6" {
+		t.Errorf("after 13b: %d records, mean %s; want 5, 78.6", n, mean)
+	}
+}
+
+// progressStats returns the number of 2026Q3 progress records and their
+// mean 完成率, read back through the store.
+func progressStats(t *testing.T, e *testEnv) (int, string) {
+	t.Helper()
+	a := &app{getenv: func(k string) string { return e.env[k] }}
+	a.cfg = testConfig(e)
+	a.log = a.cfg.logger(os.Stderr)
+	st, err := a.openStore(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	reports, err := st.ListProgress(context.Background(), mustPeriod("2026Q3"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(reports), meanOf(reports)
+}
+
+func TestReportNeedsFonts(t *testing.T) {
+	e := newTestEnv(t)
+	e.env["SAIMA_FONT_REGULAR"] = "/nonexistent/NotoSansSC_400Regular.ttf"
+	code, _, errOut := e.run("report", "2026Q3")
+	if code == 0 || !strings.Contains(errOut, "npm ci") || !strings.Contains(errOut, "/nonexistent/") {
+		t.Errorf("report without fonts exited %d with %q; want a failure naming the path and npm ci", code, errOut)
+	}
+}
+
+func TestDemoReportNamesEveryUnit(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("pdftotext is missing; install poppler-utils")
+		}
+		t.Skip("pdftotext is missing; install poppler-utils")
+	}
+	e := newTestEnv(t)
+	e.mustRun("demo", "--no-serve", "--today", "2026-11-20", "--out", t.TempDir())
+	ranking := e.mustRun("score", "2026Q3")
+
+	pdf := filepath.Join(t.TempDir(), "q3.pdf")
+	e.mustRun("report", "-o", pdf, "2026Q3")
+	text, err := exec.Command("pdftotext", "-layout", pdf, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(ranking, "\n")[2:] {
+		fields := strings.Fields(line)
+		if len(fields) < 4 {
+			continue
+		}
+		unit, score := fields[2], fields[3]
+		if !strings.Contains(string(text), unit) || !strings.Contains(string(text), score) {
+			t.Errorf("PDF lacks %s with score %s", unit, score)
+		}
+	}
+}
