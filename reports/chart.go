@@ -1,0 +1,169 @@
+package reports
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+
+	"saima"
+)
+
+// The chart functions return ECharts option objects as JSON, for the browser
+// to read with JSON.parse and pass to setOption. encoding/json escapes <, >
+// and &, so a name such as "</script>" cannot end a script element. Every
+// name stays a JSON string, because go-echarts turns strings marked with
+// __f__ into JavaScript functions only in its HTML renderer, which this
+// package never uses. Values appear with one decimal place, as the ranking table
+// shows them, and animation is off so that screenshots are stable.
+
+// Series is one line of a trend chart. Values holds one entry per period,
+// and a nil entry is a gap in the line.
+type Series struct {
+	Name   string
+	Values []*float64
+}
+
+// StageCount is the number of projects in one lifecycle stage.
+type StageCount struct {
+	Stage string
+	Count int
+}
+
+// LeaderboardOption returns a horizontal bar chart of the composite scores
+// of a track, with the units on the vertical axis in rank order from the
+// top. Scores of other tracks are left out.
+func LeaderboardOption(track string, scores []saima.Score) ([]byte, error) {
+	var ranked []saima.Score
+	for _, s := range scores {
+		if s.Track == track {
+			ranked = append(ranked, s)
+		}
+	}
+	slices.SortStableFunc(ranked, byRank)
+
+	names := make([]string, len(ranked))
+	data := make([]opts.BarData, len(ranked))
+	for i, s := range ranked {
+		v, err := oneDecimal(s.Value)
+		if err != nil {
+			return nil, fmt.Errorf("leaderboard score of %q: %w", s.Unit, err)
+		}
+		names[i] = s.Unit
+		data[i] = opts.BarData{Value: v}
+	}
+
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(
+		charts.WithAnimation(false),
+		charts.WithTitleOpts(opts.Title{Title: trackLabel(track) + "综合得分"}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", Min: 0, Max: 100}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}),
+	)
+	bar.SetXAxis(names)
+	label := opts.Label{Show: opts.Bool(true), Position: "right"}
+	bar.AddSeries("综合得分", data, charts.WithLabelOpts(label))
+	bar.XYReversal()
+	return marshalOption(bar)
+}
+
+// TrendOption returns a line chart with periods on the horizontal axis and
+// one line per series. Every series needs one value per period. A nil value
+// is drawn as a gap ("-" in ECharts), not as zero.
+func TrendOption(title string, periods []string, series []Series) ([]byte, error) {
+	line := charts.NewLine()
+	line.SetGlobalOptions(
+		charts.WithAnimation(false),
+		charts.WithTitleOpts(opts.Title{Title: title}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "bottom"}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value"}),
+	)
+	line.SetXAxis(periods)
+
+	for _, s := range series {
+		data, err := lineData(s, len(periods))
+		if err != nil {
+			return nil, err
+		}
+		gaps := opts.LineChart{ConnectNulls: opts.Bool(false)}
+		line.AddSeries(s.Name, data, charts.WithLineChartOpts(gaps))
+	}
+	return marshalOption(line)
+}
+
+func lineData(s Series, periods int) ([]opts.LineData, error) {
+	if len(s.Values) != periods {
+		return nil, fmt.Errorf("trend series %q has %d values for %d periods",
+			s.Name, len(s.Values), periods)
+	}
+	data := make([]opts.LineData, len(s.Values))
+	for i, v := range s.Values {
+		if v == nil {
+			data[i] = opts.LineData{Value: "-"}
+			continue
+		}
+		n, err := oneDecimal(*v)
+		if err != nil {
+			return nil, fmt.Errorf("trend series %q, value %d: %w", s.Name, i+1, err)
+		}
+		data[i] = opts.LineData{Value: n}
+	}
+	return data, nil
+}
+
+// FunnelOption returns a funnel chart of projects per lifecycle stage, in
+// the order of stages rather than sorted by count.
+func FunnelOption(title string, stages []StageCount) ([]byte, error) {
+	data := make([]opts.FunnelData, len(stages))
+	for i, st := range stages {
+		if st.Count < 0 {
+			return nil, fmt.Errorf("funnel stage %q has negative count %d", st.Stage, st.Count)
+		}
+		data[i] = opts.FunnelData{Name: st.Stage, Value: st.Count}
+	}
+
+	funnel := charts.NewFunnel()
+	funnel.SetGlobalOptions(
+		charts.WithAnimation(false),
+		charts.WithTitleOpts(opts.Title{Title: title}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+	)
+	funnel.AddSeries("项目数", data,
+		charts.WithSeriesOpts(func(s *charts.SingleSeries) { s.Sort = "none" }),
+		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "inside"}),
+	)
+	return marshalOption(funnel)
+}
+
+// oneDecimal returns v rounded to one decimal place as a JSON number
+// literal, so that 80 is written 80.0 as in the ranking table.
+func oneDecimal(v float64) (json.Number, error) {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "", fmt.Errorf("value %v is not a finite number", v)
+	}
+	return json.Number(saima.FormatComposite(v)), nil
+}
+
+// option is the part of a go-echarts chart that marshalOption uses.
+type option interface {
+	Validate()
+	JSON() map[string]any
+}
+
+// marshalOption completes a chart's option and encodes it with
+// encoding/json. Validate copies the axis data into the option, so it must
+// run before JSON.
+func marshalOption(c option) ([]byte, error) {
+	c.Validate()
+	b, err := json.Marshal(c.JSON())
+	if err != nil {
+		return nil, fmt.Errorf("marshal chart option: %w", err)
+	}
+	return b, nil
+}

@@ -1,0 +1,284 @@
+package reports
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/jung-kurt/gofpdf"
+
+	"saima"
+)
+
+// Page geometry of an A4 portrait page, in millimetres.
+const (
+	pageWidth     = 210.0
+	pageHeight    = 297.0
+	marginLeft    = 18.0
+	marginRight   = 18.0
+	marginTop     = 20.0 // content starts here, below the running header
+	marginBottom  = 20.0 // content ends this far above the bottom edge, above the footer
+	contentWidth  = pageWidth - marginLeft - marginRight
+	contentBottom = pageHeight - marginBottom
+	cellPadding   = 1.2 // space between a cell's edge and its text
+)
+
+// Font sizes, in points.
+const (
+	sizeTitle      = 20.0
+	sizeHeading    = 14.0
+	sizeSubheading = 11.0
+	sizeBody       = 10.0
+	sizeTable      = 9.0
+	sizeSmall      = 8.0
+)
+
+const (
+	fontFamily      = "noto"
+	totalPagesAlias = "{nb}" // replaced by the page count when the PDF is closed
+)
+
+// lineHeight returns the height of a line of text at size points, in
+// millimetres: 1.5 times the font size.
+func lineHeight(size float64) float64 { return size * 25.4 / 72 * 1.5 }
+
+// WriteQuarterly draws q as an A4 PDF and writes it to w: a title block, a
+// ranking table and bar chart per track, and a section per unit. Every page
+// has a footer with its number and the page count.
+//
+// Characters the fonts cannot draw, such as 𠮷 or 👍, are drawn as
+// [Placeholder], and log receives one warning that lists them. A nil log
+// discards the warning. q.GeneratedAt is also the PDF's creation date, so
+// the same q gives the same document.
+func WriteQuarterly(w io.Writer, q *Quarterly, fonts *Fonts, log *slog.Logger) (err error) {
+	if q == nil || fonts == nil {
+		return errors.New("write quarterly report: report and fonts are required")
+	}
+	glyphs, err := fonts.coverage()
+	if err != nil {
+		return fmt.Errorf("read font glyphs: %w", err)
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+
+	// gofpdf panics on some input, such as code points above U+FFFF. The
+	// text cleaner removes the known cases, and this turns any other panic
+	// into an error, so that one bad report does not take down a server.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("render pdf: gofpdf panicked: %v", r)
+		}
+	}()
+
+	d := newDocument(q, fonts, glyphs)
+	d.titleBlock(q)
+	d.rankings(q)
+	d.unitSections(q)
+	if err := d.pdf.Output(w); err != nil {
+		return fmt.Errorf("render pdf: %w", err)
+	}
+
+	if replaced := d.text.replacedList(); len(replaced) > 0 {
+		log.Warn("pdf report drew placeholders for characters the fonts lack",
+			"period", q.Period.String(), "placeholder", string(Placeholder), "chars", replaced)
+	}
+	return nil
+}
+
+// document is a PDF being drawn. Every string it draws passes through text
+// first.
+type document struct {
+	pdf    *gofpdf.Fpdf
+	text   *textCleaner
+	header string // running header on every page after the first
+}
+
+func newDocument(q *Quarterly, fonts *Fonts, glyphs *glyphSet) *document {
+	pdf := gofpdf.New("P", "mm", "A4", "")
+	d := &document{pdf: pdf, text: newTextCleaner(glyphs)}
+
+	// gofpdf writes the date without a zone, and poppler reads it as UTC.
+	pdf.SetCreationDate(q.GeneratedAt.UTC())
+	pdf.SetModificationDate(q.GeneratedAt.UTC())
+	pdf.SetCatalogSort(true)
+	pdf.AliasNbPages(totalPagesAlias)
+	// gofpdf v1.16.2 writes into the font bytes it is given: it pads each
+	// subset table with append, which can write past the table into the
+	// rest of the file. Each document therefore gets its own copy (about
+	// 20 MB), and a shared Fonts stays read-only.
+	pdf.AddUTF8FontFromBytes(fontFamily, "", bytes.Clone(fonts.Regular))
+	pdf.AddUTF8FontFromBytes(fontFamily, "B", bytes.Clone(fonts.Bold))
+
+	// This package breaks pages itself, because gofpdf's automatic break
+	// would split table rows and cannot repeat a table header.
+	pdf.SetMargins(marginLeft, marginTop, marginRight)
+	pdf.SetCellMargin(cellPadding)
+	pdf.SetAutoPageBreak(false, marginBottom)
+
+	title := d.text.line(q.Title)
+	pdf.SetTitle(title, true)
+	pdf.SetCreator("saima", true)
+	d.header = title + "　" + q.Period.Label()
+	pdf.SetHeaderFunc(d.drawHeader)
+	pdf.SetFooterFunc(d.drawFooter)
+
+	d.setFont("", sizeBody)
+	pdf.AddPage()
+	return d
+}
+
+func (d *document) drawHeader() {
+	if d.pdf.PageNo() == 1 {
+		return
+	}
+	d.setFont("", sizeSmall)
+	d.pdf.SetTextColor(110, 110, 110)
+	d.pdf.SetXY(marginLeft, 10)
+	header := d.wrap(d.header, contentWidth)[0] // a long title is cut, not wrapped
+	d.pdf.CellFormat(contentWidth, 5, header, "B", 0, "L", false, 0, "")
+	d.pdf.SetTextColor(0, 0, 0)
+	d.pdf.SetXY(marginLeft, marginTop)
+}
+
+func (d *document) drawFooter() {
+	d.setFont("", sizeSmall)
+	d.pdf.SetXY(marginLeft, pageHeight-13)
+	footer := fmt.Sprintf("第 %d 页 / 共 %s 页", d.pdf.PageNo(), totalPagesAlias)
+	d.pdf.CellFormat(contentWidth, 5, footer, "", 0, "C", false, 0, "")
+}
+
+func (d *document) setFont(style string, size float64) {
+	d.pdf.SetFont(fontFamily, style, size)
+}
+
+// wrap cleans text and breaks it into lines that fit in a cell of width mm
+// with the current font.
+func (d *document) wrap(text string, width float64) []string {
+	return breakLines(d.text.clean(text), width-2*cellPadding, d.pdf.GetStringWidth)
+}
+
+// ensure starts a new page unless h mm fit below the current position.
+func (d *document) ensure(h float64) {
+	if d.pdf.GetY()+h > contentBottom {
+		d.pdf.AddPage()
+	}
+}
+
+// paragraph draws text across the content width. align is "L" or "C".
+func (d *document) paragraph(text, style string, size float64, align string) {
+	d.setFont(style, size)
+	h := lineHeight(size)
+	for _, line := range d.wrap(text, contentWidth) {
+		d.ensure(h)
+		d.pdf.SetX(marginLeft)
+		d.pdf.CellFormat(contentWidth, h, line, "", 1, align, false, 0, "")
+	}
+}
+
+// heading draws a bold heading with an outline entry at level. keep is the
+// space, in mm, that must remain below the heading on its page, so that a
+// heading never ends a page on its own.
+func (d *document) heading(text string, level int, keep float64) {
+	d.ensure(lineHeight(sizeHeading) + keep)
+	d.setFont("B", sizeHeading)
+	d.pdf.Bookmark(d.text.line(text), level, -1)
+	d.paragraph(text, "B", sizeHeading, "L")
+	d.pdf.Ln(1.5)
+}
+
+// subheading draws a bold label above a table or paragraph, without an
+// outline entry.
+func (d *document) subheading(text string) {
+	d.pdf.Ln(2)
+	d.ensure(lineHeight(sizeSubheading) + 15)
+	d.paragraph(text, "B", sizeSubheading, "L")
+	d.pdf.Ln(0.5)
+}
+
+// titleBlock draws the report's title, period and provenance at the top of
+// the first page.
+func (d *document) titleBlock(q *Quarterly) {
+	d.pdf.SetY(marginTop + 6)
+	d.paragraph(q.Title, "B", sizeTitle, "C")
+	d.pdf.Ln(2)
+	d.paragraph(q.Period.Label(), "", sizeHeading, "C")
+	d.pdf.Ln(4)
+
+	lines := []string{"考评规则：" + q.RuleSet}
+	if !q.GeneratedAt.IsZero() {
+		generated := q.GeneratedAt.In(saima.Beijing).Format("2006-01-02 15:04")
+		lines = append(lines, "生成时间："+generated+"（北京时间）")
+	}
+	if !q.DataAsOf.IsZero() {
+		lines = append(lines, "数据截至："+saima.DateOf(q.DataAsOf).String())
+	}
+	lines = append(lines, fmt.Sprintf("参评单位：%d 个，赛道：%d 个", len(q.Units), len(q.Tracks)))
+	for _, line := range lines {
+		d.paragraph(line, "", sizeBody, "C")
+	}
+	d.pdf.Ln(6)
+}
+
+// rankings draws each track's ranking table and bar chart.
+func (d *document) rankings(q *Quarterly) {
+	if len(q.Tracks) == 0 {
+		d.paragraph("本期暂无排名。", "", sizeBody, "L")
+		return
+	}
+	d.pdf.Bookmark("赛道排名", 0, -1)
+	for _, t := range q.Tracks {
+		d.heading(trackLabel(t.Track)+"排名", 1, 25)
+		d.table(rankingTable(t))
+		d.pdf.Ln(4)
+		d.barChart(t)
+		d.pdf.Ln(6)
+	}
+}
+
+// unitSections draws one section per unit, each from a new page.
+func (d *document) unitSections(q *Quarterly) {
+	asOf := saima.DateOf(q.DataAsOf)
+	for i, sec := range q.Units {
+		d.pdf.AddPage()
+		if i == 0 {
+			d.pdf.Bookmark("单位考评详情", 0, -1)
+		}
+		d.unitSection(sec, q.Period, asOf)
+	}
+}
+
+func (d *document) unitSection(sec UnitSection, period saima.Period, asOf saima.Date) {
+	s := sec.Score
+	name := sec.Unit.Name
+	if name == "" {
+		name = s.Unit
+	}
+	d.heading(name, 1, 20)
+	d.paragraph(fmt.Sprintf("赛道：%s　综合得分：%s　名次：第 %d 名　较上期：%s",
+		trackName(s.Track), saima.FormatComposite(s.Value), s.Rank, movementLabel(s)),
+		"", sizeBody, "L")
+
+	d.subheading("指标得分")
+	d.table(indicatorTable(s))
+	if sec.Summary != "" {
+		d.subheading("考评综述")
+		d.paragraph(sec.Summary, "", sizeBody, "L")
+	}
+
+	d.subheading("本期项目进展")
+	if len(sec.Projects) == 0 {
+		d.paragraph("本期无进度填报。", "", sizeBody, "L")
+	} else {
+		d.table(projectTable(sec.Projects, period))
+	}
+
+	d.subheading("逾期里程碑")
+	if len(sec.Overdue) == 0 {
+		d.paragraph("无逾期里程碑。", "", sizeBody, "L")
+	} else {
+		d.table(overdueTable(sec.Overdue, asOf))
+	}
+}

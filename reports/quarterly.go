@@ -1,0 +1,260 @@
+package reports
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"saima"
+)
+
+// DefaultTitle is the title BuildQuarterly gives a quarterly report.
+const DefaultTitle = "宁波市数字化改革赛马考评季度报告"
+
+// Quarterly is the content of one quarterly assessment report. Build it with
+// [BuildQuarterly] and draw it with [WriteQuarterly].
+type Quarterly struct {
+	Title       string       // shown on the first page and in every page header
+	Period      saima.Period // the assessed period, shown with Period.Label
+	RuleSet     string       // rule-set name and version, shown on the first page
+	GeneratedAt time.Time    // shown in Beijing time, and the PDF's creation date
+	DataAsOf    time.Time    // the day overdue milestones are judged on
+	Tracks      []TrackRanking
+	Units       []UnitSection // in the order the report shows them
+}
+
+// TrackRanking is the ranking of one horse-race track. Scores are already in
+// rank order.
+type TrackRanking struct {
+	Track  string
+	Scores []saima.Score
+}
+
+// UnitSection is the part of the report about one unit.
+type UnitSection struct {
+	Unit     saima.Unit
+	Score    saima.Score       // with Contributions, shown as the indicator table
+	Summary  string            // a narrative paragraph about the unit's result
+	Projects []ProjectLine     // the unit's progress reports in the period
+	Overdue  []saima.Milestone // milestones past their planned date
+}
+
+// ProjectLine is one progress report as the report lists it.
+type ProjectLine struct {
+	Code     string
+	Name     string
+	Period   saima.Period // the reported period, such as a month within the quarter
+	Percent  *float64     // completion rate in percent points, or nil when not reported
+	Progress string       // 进展情况, as written
+	Problems string       // 存在问题, as written
+}
+
+// Source provides the data a quarterly report reads. clickhouse.Store
+// implements it.
+type Source interface {
+	// ListUnits returns the unit roster.
+	ListUnits(ctx context.Context) ([]saima.Unit, error)
+	// ListScores returns the latest scoring run of period, for all tracks,
+	// in rank order within each track.
+	ListScores(ctx context.Context, period saima.Period) ([]saima.Score, error)
+	// ListProgress returns the latest version of every progress report in
+	// period. A quarter includes the reports of its months.
+	ListProgress(ctx context.Context, period saima.Period) ([]saima.ProgressReport, error)
+	// ListOverdueMilestones returns the milestones that are not done by
+	// asOf although planned before it, and those done late.
+	ListOverdueMilestones(ctx context.Context, asOf saima.Date) ([]saima.Milestone, error)
+}
+
+// BuildQuarterly reads what the report for period needs from src and
+// assembles it: one ranking per track, then one section per ranked unit with
+// a written summary, its progress reports and its overdue milestones.
+//
+// Overdue milestones are judged on the last day of period, or on the day of
+// now in Beijing when the period has not ended yet. A period without scores
+// gives a *saima.Error of kind KindNotFound.
+func BuildQuarterly(
+	ctx context.Context,
+	src Source,
+	period saima.Period,
+	now time.Time,
+) (*Quarterly, error) {
+	asOf := period.End()
+	if today := saima.DateOf(now); today.Before(asOf) {
+		asOf = today
+	}
+
+	units, err := src.ListUnits(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list units: %w", err)
+	}
+	scores, err := src.ListScores(ctx, period)
+	if err != nil {
+		return nil, fmt.Errorf("list scores: %w", err)
+	}
+	if len(scores) == 0 {
+		return nil, saima.Errorf(saima.KindNotFound,
+			"%s尚无考评得分，请先计算本期得分（saima score %s）后再生成报告", period.Label(), period)
+	}
+	progress, err := src.ListProgress(ctx, period)
+	if err != nil {
+		return nil, fmt.Errorf("list progress: %w", err)
+	}
+	overdue, err := src.ListOverdueMilestones(ctx, asOf)
+	if err != nil {
+		return nil, fmt.Errorf("list overdue milestones: %w", err)
+	}
+
+	q := &Quarterly{
+		Title:       DefaultTitle,
+		Period:      period,
+		RuleSet:     ruleSetLabel(scores),
+		GeneratedAt: now,
+		DataAsOf:    asOf.Time(),
+		Tracks:      groupByTrack(scores),
+	}
+	q.Units = unitSections(q.Tracks, units, progress, overdue, asOf)
+	return q, nil
+}
+
+// ruleSetLabel names the rule sets behind scores, each with the first 8
+// characters of its content hash, in order of first appearance.
+func ruleSetLabel(scores []saima.Score) string {
+	var labels []string
+	for _, s := range scores {
+		label := s.RuleSet
+		if v := s.RuleSetVersion; v != "" {
+			label += "（版本 " + v[:min(len(v), 8)] + "）"
+		}
+		if !slices.Contains(labels, label) {
+			labels = append(labels, label)
+		}
+	}
+	return strings.Join(labels, "；")
+}
+
+// trackOrder lists the usual tracks in the order the report shows them.
+// Other tracks follow in order of first appearance.
+var trackOrder = []string{saima.KindDistrict, saima.KindDepartment, saima.KindCity, saima.KindOther}
+
+// groupByTrack splits scores by track and sorts each track by rank, keeping
+// the source's order between tied units.
+func groupByTrack(scores []saima.Score) []TrackRanking {
+	var tracks []TrackRanking
+	index := make(map[string]int)
+	for _, s := range scores {
+		i, ok := index[s.Track]
+		if !ok {
+			i = len(tracks)
+			index[s.Track] = i
+			tracks = append(tracks, TrackRanking{Track: s.Track})
+		}
+		tracks[i].Scores = append(tracks[i].Scores, s)
+	}
+
+	for _, t := range tracks {
+		slices.SortStableFunc(t.Scores, byRank)
+	}
+	slices.SortStableFunc(tracks, func(a, b TrackRanking) int {
+		return cmp.Compare(trackPosition(a.Track), trackPosition(b.Track))
+	})
+	return tracks
+}
+
+func byRank(a, b saima.Score) int { return cmp.Compare(a.Rank, b.Rank) }
+
+func trackPosition(track string) int {
+	if i := slices.Index(trackOrder, track); i >= 0 {
+		return i
+	}
+	return len(trackOrder)
+}
+
+// unitSections builds one section per ranked unit, in the order of tracks.
+func unitSections(
+	tracks []TrackRanking,
+	units []saima.Unit,
+	progress []saima.ProgressReport,
+	overdue []saima.Milestone,
+	asOf saima.Date,
+) []UnitSection {
+	roster := make(map[string]saima.Unit, len(units))
+	for _, u := range units {
+		roster[u.Name] = u
+	}
+
+	var sections []UnitSection
+	for _, t := range tracks {
+		for _, s := range t.Scores {
+			unit, ok := roster[s.Unit]
+			if !ok {
+				unit = saima.Unit{Name: s.Unit, Track: s.Track}
+			}
+			sec := UnitSection{Unit: unit, Score: s}
+			sec.Projects = unitProjects(s.Unit, progress)
+			sec.Overdue = unitOverdue(s.Unit, sec.Projects, overdue)
+			sec.Summary = summarize(sec, t, asOf)
+			sections = append(sections, sec)
+		}
+	}
+	return sections
+}
+
+// unitProjects returns the unit's progress reports sorted by project code
+// and then by period.
+func unitProjects(unit string, progress []saima.ProgressReport) []ProjectLine {
+	var lines []ProjectLine
+	for _, p := range progress {
+		if p.Unit != unit {
+			continue
+		}
+		line := ProjectLine{
+			Code:     p.ProjectCode,
+			Name:     p.ProjectName,
+			Period:   p.Period,
+			Progress: p.Progress,
+			Problems: p.Problems,
+		}
+		if p.Percent.Valid {
+			v := p.Percent.Decimal.InexactFloat64()
+			line.Percent = &v
+		}
+		lines = append(lines, line)
+	}
+
+	slices.SortStableFunc(lines, func(a, b ProjectLine) int {
+		return cmp.Or(
+			cmp.Compare(a.Code, b.Code),
+			a.Period.Start().Compare(b.Period.Start()),
+			cmp.Compare(a.Period.Kind, b.Period.Kind),
+		)
+	})
+	return lines
+}
+
+// unitOverdue returns the milestones the unit is responsible for: those
+// that name it, and those that name no unit but belong to a project the unit
+// reported on. They are sorted by planned date.
+func unitOverdue(unit string, projects []ProjectLine, overdue []saima.Milestone) []saima.Milestone {
+	codes := make(map[string]bool, len(projects))
+	for _, p := range projects {
+		codes[p.Code] = true
+	}
+
+	var out []saima.Milestone
+	for _, m := range overdue {
+		if m.Unit == unit || (m.Unit == "" && codes[m.ProjectCode]) {
+			out = append(out, m)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b saima.Milestone) int {
+		return cmp.Or(
+			a.Planned.Compare(b.Planned),
+			cmp.Compare(a.ProjectCode, b.ProjectCode),
+			cmp.Compare(a.Name, b.Name),
+		)
+	})
+	return out
+}
