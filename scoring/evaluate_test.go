@@ -287,6 +287,7 @@ func TestEvaluateErrors(t *testing.T) {
 		{"DuplicateFacts", q3, []saima.Unit{district("甲")}, []UnitFacts{{Unit: "甲"}, {Unit: "甲"}}, "单位 甲 的统计数据出现了两次"},
 		{"OnTimeAboveDue", q3, []saima.Unit{district("甲")}, []UnitFacts{{Unit: "甲", MilestonesDue: 1, MilestonesOnTime: 2}}, "大于应完成数"},
 		{"NegativeCount", q3, []saima.Unit{district("甲")}, []UnitFacts{{Unit: "甲", Assessments: -1}}, "负数计数"},
+		{"InfiniteSum", q3, []saima.Unit{district("甲")}, []UnitFacts{{Unit: "甲", Assessments: 1, AssessmentPctSum: math.Inf(1)}}, "非数值"},
 		{"NaNSum", q3, []saima.Unit{district("甲")}, []UnitFacts{{Unit: "甲", ProgressReports: 1, ProgressSum: math.NaN()}}, "非数值"},
 	}
 	for _, tt := range tests {
@@ -318,7 +319,7 @@ func TestRank(t *testing.T) {
 		values []float64
 		want   []int
 	}{
-		{"Distinct", []float64{3, 1, 2}, []int{1, 2, 3}},
+		{"Distinct", []float64{3, 1, 2}, []int{1, 3, 2}},
 		{"TwoWayTie", []float64{90, 80, 80, 70}, []int{1, 2, 2, 4}},
 		{"TieAtTop", []float64{5, 5, 5}, []int{1, 1, 1}},
 		{"FloatNoise", []float64{noisyPointThree(), 0.3, 0.2}, []int{1, 1, 3}},
@@ -327,15 +328,7 @@ func TestRank(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			scores := make([]saima.Score, len(tt.values))
-			for i, v := range tt.values {
-				scores[i] = saima.Score{Unit: string(rune('a' + i)), Value: v}
-			}
-			rank(scores)
-			var got []int
-			for _, s := range scores {
-				got = append(got, s.Rank)
-			}
+			got := competitionRanks(tt.values)
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("rank(%v) = %v, want %v", tt.values, got, tt.want)
 			}

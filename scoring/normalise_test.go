@@ -33,6 +33,34 @@ func TestNormaliserApply(t *testing.T) {
 			[]float64{7}, []float64{100}},
 		{"ConstantMin", Normaliser{Method: NormMinMax, Range: []float64{60, 100}, Constant: ConstantMin}, LowerIsBetter,
 			[]float64{7, 7, 7}, []float64{60, 60, 60}},
+		{"ZScoreScaled", Normaliser{Method: NormZScore, Mean: 50, SD: 10, Constant: ConstantMid}, HigherIsBetter,
+			[]float64{1, 2, 3}, []float64{40, 50, 60}},
+		{"ZScoreConstant", Normaliser{Method: NormZScore, Mean: 50, SD: 10, Constant: ConstantMax}, HigherIsBetter,
+			[]float64{4, 4}, []float64{50, 50}},
+		{"RankTiesLowerIsBetter", Normaliser{Method: NormRank}, LowerIsBetter,
+			[]float64{5, 1, 5, 9}, []float64{2, 4, 2, 1}},
+		{"PercentileOneUnit", Normaliser{Method: NormPercentile, Constant: ConstantMax}, HigherIsBetter,
+			[]float64{3}, []float64{100}},
+		{"FrontierClamp", Normaliser{Method: NormFrontier, Worst: 200, Frontier: 0.5}, HigherIsBetter,
+			[]float64{0, 20, 250}, []float64{100, 180 / 1.995, 0}},
+		{"EfficacyCap", Normaliser{Method: NormEfficacy, NotAllowed: 6, Satisfied: 12, Base: 60, Span: 40, Cap: 100}, HigherIsBetter,
+			[]float64{3, 9, 18}, []float64{40, 80, 100}},
+		{"ProportionalLowerIsBetter", Normaliser{Method: NormProportional, Full: 10}, LowerIsBetter,
+			[]float64{2, 4, 8}, []float64{10, 5, 2.5}},
+		{"ProportionalBestZero", Normaliser{Method: NormProportional, Full: 10}, HigherIsBetter,
+			[]float64{0, 0}, []float64{0, 0}},
+		{"VectorLowerIsBetter", Normaliser{Method: NormVector}, LowerIsBetter,
+			[]float64{3, 4}, []float64{-0.6, -0.8}},
+		{"RankPointsTableTies", Normaliser{Method: NormRankPoints, Points: []float64{10, 8, 6}, From: "top"}, HigherIsBetter,
+			[]float64{9, 9, 5, 1, 0}, []float64{10, 10, 6, 6, 6}},
+		{"RankPointsFloor", Normaliser{Method: NormRankPoints, First: 5, Step: 2, From: "top", Floor: ptr(0.0)}, HigherIsBetter,
+			[]float64{4, 3, 2, 1}, []float64{5, 3, 1, 0}},
+		{"ThresholdLowerIsBetter", Normaliser{Method: NormThreshold, Target: 40, Full: 2, Per: 0.5, Floor: ptr(0.0)}, LowerIsBetter,
+			[]float64{38, 40, 41.5, 50}, []float64{2, 2, 1.25, 0}},
+		{"LinearNoCaps", Normaliser{Method: NormLinear, Base: 1, Up: 0.5, Down: 0.25}, HigherIsBetter,
+			[]float64{4, 0, -8}, []float64{3, 1, -1}},
+		{"DeductionEscalation", Normaliser{Method: NormDeduction, Full: 10, PerCase: 2, Cap: 5, Escalation: []Escalation{{Cases: 4, Score: 1}}}, HigherIsBetter,
+			[]float64{0, 1, 3, 4}, []float64{10, 8, 5, 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -49,6 +77,8 @@ func TestNormaliserApply(t *testing.T) {
 		})
 	}
 }
+
+func ptr(v float64) *float64 { return &v }
 
 func TestUnitFactsValue(t *testing.T) {
 	f := UnitFacts{

@@ -26,6 +26,9 @@ const (
 	MissingTrackMean = "track_mean"
 	// MissingZero gives a score of 0.
 	MissingZero = "zero"
+	// MissingRescale leaves the indicator out of the unit's composite and
+	// scales up the weights of its siblings. It is a not-applicable policy.
+	MissingRescale = "rescale"
 )
 
 // Directions of an indicator.
@@ -36,16 +39,43 @@ const (
 
 // RuleSet is a parsed and validated scoring rule set. Build one with
 // [ParseRuleSet] or [LoadRuleSet], because nothing validates a RuleSet
-// built by hand.
+// built by hand and Evaluate needs the indicator tree that parsing builds.
 type RuleSet struct {
-	Name       string      `yaml:"name"`
-	Missing    string      `yaml:"missing"` // MissingTrackMean (when empty) or MissingZero
+	Name string `yaml:"name"`
+
+	// Missing is the default policy for a missing value: MissingTrackMean
+	// (when empty) or MissingZero.
+	Missing string `yaml:"missing"`
+	// NotApplicable is the default policy for an indicator that does not
+	// apply to a unit (Record.NotApplicable): MissingTrackMean (when empty)
+	// or MissingRescale.
+	NotApplicable string `yaml:"not_applicable"`
+
+	// Inputs names the values that callers supply in Record.Values besides
+	// the built-in [Sources], such as 违规件数 or a veto flag.
+	Inputs []string `yaml:"inputs"`
+
+	// Aggregate, Weighting and AHP configure the root of the indicator tree
+	// as for a [Group].
+	Aggregate string   `yaml:"aggregate"`
+	Weighting string   `yaml:"weighting"`
+	AHP       *AHPSpec `yaml:"ahp"`
+
 	Tracks     []Track     `yaml:"tracks"`
+	Groups     []Group     `yaml:"groups"`
 	Indicators []Indicator `yaml:"indicators"`
+
+	Adjustments `yaml:",inline"`
+
+	// Robustness is the default configuration for [Analyse]; nil when the
+	// file has none.
+	Robustness *Robustness `yaml:"robustness"`
 
 	// Version is the hex SHA-256 of the file's bytes. Scores carry it, so a
 	// stored ranking names the exact rules that produced it.
 	Version string `yaml:"-"`
+
+	tree *tree
 }
 
 // Track is a horse-race track: the units ranked against each other. A unit
@@ -54,20 +84,32 @@ type RuleSet struct {
 type Track struct {
 	Name string `yaml:"name"`
 
-	// Weights overrides indicator weights for this track, in points, keyed
-	// by indicator ID. Indicators it does not name keep their weight.
+	// Weights overrides weights for this track, in points, keyed by
+	// indicator or group ID. Those it does not name keep their weight.
 	Weights map[string]float64 `yaml:"weights"`
 }
 
-// Indicator is a leaf indicator: a value read from the facts, normalised to
-// a score and weighted into the composite.
+// Indicator is a leaf of the indicator tree: a value read from a source,
+// normalised to a score and weighted into its parent.
 type Indicator struct {
-	ID        string     `yaml:"id"`        // stable key stored with every score
-	Name      string     `yaml:"name"`      // Chinese name for display
-	Source    string     `yaml:"source"`    // one of [Sources]
-	Weight    float64    `yaml:"weight"`    // points; weights are scaled to sum to 1
+	ID     string `yaml:"id"`     // stable key stored with every score
+	Name   string `yaml:"name"`   // Chinese name for display
+	Source string `yaml:"source"` // one of [Sources] or of RuleSet.Inputs
+	Parent string `yaml:"parent"` // group ID; empty for the root
+
+	// Weight is in points, scaled to sum to 1 among siblings, or a plain
+	// multiplier under a "sum" group. It is ignored under entropy or AHP
+	// weighting.
+	Weight    float64    `yaml:"weight"`
 	Direction string     `yaml:"direction"` // HigherIsBetter (when empty) or LowerIsBetter
 	Normalise Normaliser `yaml:"normalise"`
+
+	Missing       string `yaml:"missing"`        // overrides RuleSet.Missing
+	NotApplicable string `yaml:"not_applicable"` // overrides RuleSet.NotApplicable
+
+	// Full is the indicator's full marks; 0 means 100. A "sum" group uses
+	// it to scale up a unit's total when a child does not apply.
+	Full float64 `yaml:"full"`
 }
 
 // LoadRuleSet reads and parses the rule-set file at path.
@@ -104,11 +146,13 @@ func ParseRuleSet(data []byte) (*RuleSet, error) {
 		problems = append(problems, idx.decodeProblems(err)...)
 	}
 	problems = append(problems, rs.validate(idx)...)
+	rs.setDefaults()
+	t, treeProblems := buildTree(&rs, idx)
+	problems = append(problems, treeProblems...)
 	if len(problems) > 0 {
 		return nil, invalidRuleSet(problems)
 	}
-
-	rs.setDefaults()
+	rs.tree = t
 	sum := sha256.Sum256(data)
 	rs.Version = hex.EncodeToString(sum[:])
 	return &rs, nil
@@ -126,13 +170,34 @@ func (rs *RuleSet) validate(idx *pathIndex) []error {
 	if strings.TrimSpace(rs.Name) == "" {
 		out = append(out, idx.problem("name", "缺少规则集名称 name"))
 	}
-	if !slices.Contains([]string{"", MissingTrackMean, MissingZero}, rs.Missing) {
-		out = append(out, idx.problem("missing", "未知的缺失值处理方式 %q，可选 %s 或 %s",
-			rs.Missing, MissingTrackMean, MissingZero))
+	out = append(out, checkPolicy(idx, "missing", rs.Missing, MissingTrackMean, MissingZero)...)
+	out = append(out, checkPolicy(idx, "not_applicable", rs.NotApplicable, MissingTrackMean, MissingRescale)...)
+	for i, in := range rs.Inputs {
+		if strings.TrimSpace(in) == "" || slices.Contains(Sources, in) || slices.Index(rs.Inputs, in) < i {
+			out = append(out, idx.problem(fmt.Sprintf("inputs[%d]", i),
+				"输入项 %q 无效：不能为空，不能重复，也不能与内置数据来源同名", in))
+		}
 	}
 	out = append(out, rs.validateIndicators(idx)...)
+	out = append(out, rs.validateGroups(idx)...)
 	out = append(out, rs.validateTracks(idx)...)
+	out = append(out, rs.Adjustments.validate(rs, idx)...)
+	if rs.Robustness != nil {
+		out = append(out, rs.Robustness.validate(idx, "robustness")...)
+	}
 	return out
+}
+
+func checkPolicy(idx *pathIndex, path, value string, allowed ...string) []error {
+	if value == "" || slices.Contains(allowed, value) {
+		return nil
+	}
+	return []error{idx.problem(path, "未知的缺失值处理方式 %q，可选：%s", value, strings.Join(allowed, "、"))}
+}
+
+// sourceKnown reports whether name is a built-in source or a declared input.
+func (rs *RuleSet) sourceKnown(name string) bool {
+	return slices.Contains(Sources, name) || slices.Contains(rs.Inputs, name)
 }
 
 func (rs *RuleSet) validateIndicators(idx *pathIndex) []error {
@@ -144,25 +209,18 @@ func (rs *RuleSet) validateIndicators(idx *pathIndex) []error {
 	}
 	var out []error
 	seen := map[string]int{}
-	total := 0.0
 	for i, ind := range rs.Indicators {
 		path := fmt.Sprintf("indicators[%d]", i)
 		if j, dup := seen[ind.ID]; dup && ind.ID != "" {
 			out = append(out, idx.problem(path+".id", "指标 id %s 重复，indicators[%d] 已使用", ind.ID, j))
 		}
 		seen[ind.ID] = i
-		out = append(out, ind.validate(idx, path)...)
-		if ind.Weight > 0 && !math.IsInf(ind.Weight, 0) {
-			total += ind.Weight
-		}
-	}
-	if total == 0 {
-		out = append(out, idx.problem("indicators", "各指标权重之和为 0，至少要有一个指标的权重大于 0"))
+		out = append(out, rs.validateIndicator(idx, path, &ind)...)
 	}
 	return out
 }
 
-func (ind *Indicator) validate(idx *pathIndex, path string) []error {
+func (rs *RuleSet) validateIndicator(idx *pathIndex, path string, ind *Indicator) []error {
 	var out []error
 	if !idRE.MatchString(ind.ID) {
 		out = append(out, idx.problem(path+".id",
@@ -171,18 +229,21 @@ func (ind *Indicator) validate(idx *pathIndex, path string) []error {
 	if strings.TrimSpace(ind.Name) == "" {
 		out = append(out, idx.problem(path+".name", "缺少指标名称 name"))
 	}
-	if !slices.Contains(Sources, ind.Source) {
+	if !rs.sourceKnown(ind.Source) {
 		out = append(out, idx.problem(path+".source", "未知的数据来源 %q，可选：%s",
-			ind.Source, strings.Join(Sources, "、")))
+			ind.Source, strings.Join(append(slices.Clone(Sources), rs.Inputs...), "、")))
 	}
-	if !idx.has(path + ".weight") {
-		out = append(out, idx.problem(path+".weight", "缺少权重 weight（分值，不能为负数）"))
-	} else if err := checkWeight(idx, path+".weight", ind.Weight); err != nil {
+	if err := checkWeight(idx, path+".weight", ind.Weight); err != nil {
 		out = append(out, err)
 	}
 	if !slices.Contains([]string{"", HigherIsBetter, LowerIsBetter}, ind.Direction) {
 		out = append(out, idx.problem(path+".direction", "未知的方向 %q，可选 %s（越高越好）或 %s（越低越好）",
 			ind.Direction, HigherIsBetter, LowerIsBetter))
+	}
+	out = append(out, checkPolicy(idx, path+".missing", ind.Missing, MissingTrackMean, MissingZero)...)
+	out = append(out, checkPolicy(idx, path+".not_applicable", ind.NotApplicable, MissingTrackMean, MissingRescale)...)
+	if ind.Full < 0 || !finite(ind.Full) {
+		out = append(out, idx.problem(path+".full", "full 必须是非负的有限数字"))
 	}
 	out = append(out, ind.Normalise.validate(idx, path+".normalise")...)
 	return out
@@ -215,23 +276,14 @@ func (rs *RuleSet) validateTracks(idx *pathIndex) []error {
 			out = append(out, idx.problem(path+".name", "赛道 %s 重复，tracks[%d] 已使用", tr.Name, j))
 		}
 		seen[tr.Name] = i
-		out = append(out, rs.validateOverrides(idx, path, tr)...)
-	}
-	return out
-}
-
-func (rs *RuleSet) validateOverrides(idx *pathIndex, path string, tr Track) []error {
-	var out []error
-	for _, id := range sortedKeys(tr.Weights) {
-		wpath := path + ".weights." + id
-		if rs.indicatorIndex(id) < 0 {
-			out = append(out, idx.problem(wpath, "没有 id 为 %s 的指标", id))
-		} else if err := checkWeight(idx, wpath, tr.Weights[id]); err != nil {
-			out = append(out, err)
+		for _, id := range sortedKeys(tr.Weights) {
+			wpath := path + ".weights." + id
+			if rs.indicatorIndex(id) < 0 && rs.groupIndex(id) < 0 {
+				out = append(out, idx.problem(wpath, "没有 id 为 %s 的指标或分组", id))
+			} else if err := checkWeight(idx, wpath, tr.Weights[id]); err != nil {
+				out = append(out, err)
+			}
 		}
-	}
-	if len(tr.Weights) > 0 && sum(rs.trackPoints(tr)) <= 0 {
-		out = append(out, idx.problem(path+".weights", "赛道 %s 的指标权重之和为 0，至少要有一个指标的权重大于 0", tr.Name))
 	}
 	return out
 }
@@ -240,17 +292,41 @@ func (rs *RuleSet) setDefaults() {
 	if rs.Missing == "" {
 		rs.Missing = MissingTrackMean
 	}
+	if rs.NotApplicable == "" {
+		rs.NotApplicable = MissingTrackMean
+	}
 	for i := range rs.Indicators {
 		ind := &rs.Indicators[i]
 		if ind.Direction == "" {
 			ind.Direction = HigherIsBetter
 		}
+		if ind.Missing == "" {
+			ind.Missing = rs.Missing
+		}
+		if ind.NotApplicable == "" {
+			ind.NotApplicable = rs.NotApplicable
+		}
+		if ind.Full == 0 {
+			ind.Full = 100
+		}
 		ind.Normalise.setDefaults()
+	}
+	for i := range rs.Groups {
+		rs.Groups[i].setDefaults()
+	}
+	if rs.Robustness != nil {
+		for i := range rs.Robustness.Normalisers {
+			rs.Robustness.Normalisers[i].setDefaults()
+		}
 	}
 }
 
 func (rs *RuleSet) indicatorIndex(id string) int {
 	return slices.IndexFunc(rs.Indicators, func(ind Indicator) bool { return ind.ID == id })
+}
+
+func (rs *RuleSet) groupIndex(id string) int {
+	return slices.IndexFunc(rs.Groups, func(g Group) bool { return g.ID == id })
 }
 
 // Track returns the track named name, or false when the rule set has none.
@@ -262,30 +338,17 @@ func (rs *RuleSet) Track(name string) (Track, bool) {
 	return rs.Tracks[i], true
 }
 
-// Weights returns the weights of rs.Indicators in track, in order, scaled to
-// sum to 1. It returns nil when the track is unknown.
+// Weights returns the weights of rs.Indicators in track, in order, as
+// fractions of the composite: the product of the scaled weights on the path
+// from the root, before any indicator is left out for lack of data. It
+// returns nil when the track is unknown. Under entropy weighting, which
+// depends on the data, the children share their parent's weight equally.
 func (rs *RuleSet) Weights(track string) []float64 {
 	tr, ok := rs.Track(track)
-	if !ok {
+	if !ok || rs.tree == nil {
 		return nil
 	}
-	return scaleToOne(rs.trackPoints(tr))
-}
-
-// trackPoints returns the indicator weights in points with tr's overrides
-// applied. Invalid weights count as 0 so that validation can call it.
-func (rs *RuleSet) trackPoints(tr Track) []float64 {
-	points := make([]float64, len(rs.Indicators))
-	for i, ind := range rs.Indicators {
-		w := ind.Weight
-		if o, ok := tr.Weights[ind.ID]; ok {
-			w = o
-		}
-		if w > 0 && !math.IsInf(w, 0) {
-			points[i] = w
-		}
-	}
-	return points
+	return rs.tree.nominalWeights(tr)
 }
 
 func scaleToOne(points []float64) []float64 {

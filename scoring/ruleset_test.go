@@ -206,7 +206,7 @@ tracks:
 indicators:
   - {id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: none}}
 `,
-			wantPath: "tracks[0].weights", wantLine: 4, wantMsg: "赛道 市直部门 的指标权重之和为 0",
+			wantPath: "tracks[0].weights", wantLine: 4, wantMsg: "赛道 市直部门 中根节点的各下级权重之和为 0",
 		},
 		{
 			name: "DuplicateID",
@@ -349,7 +349,7 @@ indicators:
 			yaml: ruleHead + `indicators:
   - {id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: goalposts, lower: 0}}
 `,
-			wantPath: "indicators[0].normalise.upper", wantLine: 5, wantMsg: "goalposts 方法需要 upper",
+			wantPath: "indicators[0].normalise.upper", wantLine: 5, wantMsg: "此标准化方法需要字段 upper",
 		},
 		{
 			name: "FieldOfOtherMethod",
@@ -402,7 +402,7 @@ func TestParseRuleSetReportsEveryProblem(t *testing.T) {
 tracks: [{name: 区县（市）}]
 indicators:
   - {id: a, name: 甲, source: nowhere, weight: -1, normalise: {method: none}}
-  - {id: a, name: 乙, source: progress_mean, weight: 1, normalise: {method: zscore}}
+  - {id: a, name: 乙, source: progress_mean, weight: 1, normalise: {method: softmax}}
 `))
 	problems := ruleProblems(t, err)
 	var paths []string
