@@ -63,6 +63,8 @@ func LeaderboardOption(track string, scores []saima.Score) ([]byte, error) {
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Min: 0, Max: 100}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}),
+		// Long unit names would run off the left edge without containLabel.
+		charts.WithGridOpts(opts.Grid{Left: "2%", Right: "6%", ContainLabel: opts.Bool(true)}),
 	)
 	bar.SetXAxis(names)
 	label := opts.Label{Show: opts.Bool(true), Position: "right"}

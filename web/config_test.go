@@ -1,0 +1,55 @@
+package web
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestConfigValidate(t *testing.T) {
+	tests := []struct {
+		name    string
+		change  func(*Config)
+		wantErr []string // substrings of the error, or none for a valid config
+	}{
+		{"OK", func(*Config) {}, nil},
+		{"ErrAddr", func(c *Config) { c.Addr = "8080" }, []string{"invalid addr"}},
+		{"ErrEChartsMissing", func(c *Config) { c.EChartsPath = "/nonexistent/echarts.min.js" }, []string{"npm ci"}},
+		{"ErrEChartsEmpty", func(c *Config) { c.EChartsPath = "" }, []string{"echarts path is empty"}},
+		{"ErrBodyLimit", func(c *Config) { c.BodyLimit = 0 }, []string{"body limit 0"}},
+		{"ErrTimeout", func(c *Config) { c.ReadTimeout = -1 }, []string{"timeouts"}},
+		{"ErrSeveral", func(c *Config) { c.Addr = ""; c.BodyLimit = -1 }, []string{"invalid addr", "body limit -1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := testConfig(t)
+			tt.change(&cfg)
+			err := cfg.Validate()
+			if len(tt.wantErr) == 0 {
+				if err != nil {
+					t.Fatalf("Validate() = %v, want nil", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("Validate() = nil, want errors %q", tt.wantErr)
+			}
+			for _, w := range tt.wantErr {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("Validate() = %v, want it to contain %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestNewRejectsMissingDeps(t *testing.T) {
+	_, err := New(testConfig(t), Deps{})
+	if err == nil {
+		t.Fatal("New with no deps = nil error, want one")
+	}
+	for _, w := range []string{"store is nil", "importer is nil", "fonts are nil"} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("New error = %v, want it to contain %q", err, w)
+		}
+	}
+}

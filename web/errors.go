@@ -1,0 +1,136 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"saima"
+)
+
+// errorBody is the JSON shape of an API error.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Status  int    `json:"status"`
+	Kind    string `json:"kind"`
+	Message string `json:"message"`
+}
+
+// handleError is Fiber's error handler: it picks the status for err, logs
+// what an operator must see, and replies in JSON under /api/ and as an
+// HTML page elsewhere.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	return s.respondError(c, statusOf(err), err)
+}
+
+// respondError replies with status and err's user message.
+func (s *Server) respondError(c *fiber.Ctx, status int, err error) error {
+	s.logError(c, status, err)
+	msg := s.userMessage(status, err)
+
+	c.Status(status)
+	if isAPI(c) {
+		return c.JSON(errorBody{Error: errorDetail{
+			Status:  status,
+			Kind:    kindName(status, err),
+			Message: msg,
+		}})
+	}
+	return s.render(c, "error.html", "出错了", "", errorPage{Status: status, Message: msg})
+}
+
+func isAPI(c *fiber.Ctx) bool {
+	return strings.HasPrefix(c.Path(), "/api/") || c.Path() == "/healthz"
+}
+
+// statusOf maps err to an HTTP status: Fiber's own errors keep their code,
+// and saima errors map by kind.
+func statusOf(err error) int {
+	if fe, ok := errors.AsType[*fiber.Error](err); ok {
+		return fe.Code
+	}
+	switch saima.ErrorKind(err) {
+	case saima.KindInvalid:
+		return http.StatusBadRequest
+	case saima.KindNotFound:
+		return http.StatusNotFound
+	case saima.KindConflict:
+		return http.StatusConflict
+	case saima.KindForbidden:
+		return http.StatusForbidden
+	case saima.KindUnavailable:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// kindName names the error's category in API replies.
+func kindName(status int, err error) string {
+	if _, ok := errors.AsType[*fiber.Error](err); ok {
+		return strings.ToLower(http.StatusText(status))
+	}
+	return saima.ErrorKind(err).String()
+}
+
+// userMessage returns the Chinese message to show. Fiber's own errors carry
+// English text, so they get a message chosen by status instead.
+func (s *Server) userMessage(status int, err error) string {
+	if _, ok := errors.AsType[*fiber.Error](err); !ok {
+		return saima.ErrorMessage(err)
+	}
+	switch status {
+	case http.StatusNotFound:
+		return "找不到该页面，请检查地址是否正确"
+	case http.StatusMethodNotAllowed:
+		return "该地址不支持此请求方法"
+	case http.StatusRequestEntityTooLarge:
+		return fmt.Sprintf("上传内容超过 %s 的上限，请拆分文件后重新上传", formatBytes(s.cfg.BodyLimit))
+	case http.StatusRequestTimeout:
+		return "请求超时，请稍后重试"
+	case http.StatusRequestHeaderFieldsTooLarge:
+		return "请求头过大"
+	}
+	if status >= 500 {
+		return saima.ErrorMessage(nil)
+	}
+	return "请求无法处理，请检查后重试"
+}
+
+// logError logs server-side failures once, here. Client errors are logged
+// at debug level only, because the reply already informs the client.
+func (s *Server) logError(c *fiber.Ctx, status int, err error) {
+	level := slog.LevelDebug
+	switch {
+	case status == http.StatusServiceUnavailable:
+		level = slog.LevelWarn
+	case status >= 500:
+		level = slog.LevelError
+	}
+	s.log.Log(c.UserContext(), level, "request failed",
+		"method", c.Method(), "path", c.Path(), "status", status, "err", err)
+}
+
+func formatBytes(n int) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MB", n>>20)
+	}
+	return fmt.Sprintf("%d 字节", n)
+}
+
+// invalidParam returns an error of kind invalid for a bad query parameter.
+func invalidParam(name, value, want string) error {
+	return saima.Errorf(saima.KindInvalid, "参数 %s 的值“%s”无效：%s", name, value, want)
+}
+
+// errorPage is the data of error.html.
+type errorPage struct {
+	Status  int
+	Message string
+}

@@ -1,0 +1,264 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/gofiber/fiber/v2"
+
+	"saima"
+	"saima/reports"
+)
+
+// leaderboardPage is the data of leaderboard.html.
+type leaderboardPage struct {
+	Period  saima.Period   // zero when nothing has been scored yet
+	Periods []saima.Period // newest first
+	Track   string         // the selected track, or empty for all
+	Tracks  []string
+	Boards  []board
+	PDF     string // path of the quarterly PDF, or empty unless Period is a quarter
+}
+
+// board is one track's ranking: a bar chart and a table.
+type board struct {
+	Track      string
+	Chart      chart
+	Indicators []string // column headings, in rule-set order
+	Rows       []boardRow
+	Imputed    bool // some cell is an imputed score, so the footnote shows
+}
+
+type boardRow struct {
+	Score saima.Score
+	Cells []indicatorCell // one per board indicator
+}
+
+type indicatorCell struct {
+	Text    string // the score as FormatIndicator shows it, or — when absent
+	Imputed bool   // the unit had no data and the rule set imputed the score
+}
+
+func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	periods, err := s.store.ListScorePeriods(ctx)
+	if err != nil {
+		return fmt.Errorf("list score periods: %w", err)
+	}
+	page := leaderboardPage{Periods: periods, Track: c.Query("track")}
+	if len(periods) == 0 {
+		return s.render(c, "leaderboard.html", "赛马排行", "leaderboard", page)
+	}
+
+	if page.Period, err = pickPeriod(c.Query("period"), periods); err != nil {
+		return err
+	}
+	scores, err := s.store.ListScores(ctx, page.Period)
+	if err != nil {
+		return fmt.Errorf("list scores: %w", err)
+	}
+	if page.Boards, page.Tracks, err = buildBoards(scores, page.Track); err != nil {
+		return err
+	}
+	if page.Period.Kind == saima.PeriodQuarter {
+		page.PDF = "/reports/quarterly/" + page.Period.String() + ".pdf"
+	}
+	title := page.Period.Label() + "赛马排行"
+	return s.render(c, "leaderboard.html", title, "leaderboard", page)
+}
+
+// pickPeriod parses the period parameter, defaulting to the newest scored
+// period, and rejects a period without scores.
+func pickPeriod(param string, scored []saima.Period) (saima.Period, error) {
+	if param == "" {
+		return scored[0], nil
+	}
+	p, err := saima.ParsePeriod(param)
+	if err != nil {
+		return saima.Period{}, invalidParam("period", param, "应为季度（如 2026Q3）、月份（如 2026-09）或年度（如 2026）")
+	}
+	if !slices.Contains(scored, p) {
+		return saima.Period{}, saima.Errorf(saima.KindNotFound, "%s暂无考评结果", p.Label())
+	}
+	return p, nil
+}
+
+// buildBoards groups ranked scores by track and builds one board per
+// track, or only the named track's when track is set. It returns every
+// track found, for the selector.
+func buildBoards(scores []saima.Score, track string) ([]board, []string, error) {
+	tracks, byTrack := groupByTrack(scores)
+	if track != "" && !slices.Contains(tracks, track) {
+		return nil, tracks, saima.Errorf(saima.KindNotFound, "本期没有赛道“%s”的考评结果", track)
+	}
+
+	var boards []board
+	for i, t := range tracks {
+		if track != "" && t != track {
+			continue
+		}
+		b, err := newBoard(fmt.Sprintf("chart-track-%d", i), t, byTrack[t])
+		if err != nil {
+			return nil, tracks, err
+		}
+		boards = append(boards, b)
+	}
+	return boards, tracks, nil
+}
+
+// groupByTrack splits scores by track. Tracks come in the order of the
+// unit kinds, then any others in the order they appear.
+func groupByTrack(scores []saima.Score) ([]string, map[string][]saima.Score) {
+	byTrack := map[string][]saima.Score{}
+	var others []string
+	for _, sc := range scores {
+		if _, seen := byTrack[sc.Track]; !seen && !slices.Contains(kindOrder, sc.Track) {
+			others = append(others, sc.Track)
+		}
+		byTrack[sc.Track] = append(byTrack[sc.Track], sc)
+	}
+
+	var tracks []string
+	for _, t := range kindOrder {
+		if _, ok := byTrack[t]; ok {
+			tracks = append(tracks, t)
+		}
+	}
+	return append(tracks, others...), byTrack
+}
+
+var kindOrder = []string{saima.KindDistrict, saima.KindDepartment, saima.KindCity, saima.KindOther}
+
+func newBoard(id, track string, scores []saima.Score) (board, error) {
+	option, err := reports.LeaderboardOption(track, scores)
+	if err != nil {
+		return board{}, fmt.Errorf("leaderboard option %s: %w", track, err)
+	}
+	b := board{Track: track}
+	if b.Chart, err = newChart(id, option, len(scores)); err != nil {
+		return board{}, fmt.Errorf("leaderboard option %s: %w", track, err)
+	}
+
+	ids, names := indicatorColumns(scores)
+	b.Indicators = names
+	for _, sc := range scores {
+		row := boardRow{Score: sc, Cells: make([]indicatorCell, len(ids))}
+		for i, id := range ids {
+			row.Cells[i] = cellFor(sc, id)
+			b.Imputed = b.Imputed || row.Cells[i].Imputed
+		}
+		b.Rows = append(b.Rows, row)
+	}
+	return b, nil
+}
+
+// indicatorColumns lists the indicators of a track in the order the
+// scores first name them.
+func indicatorColumns(scores []saima.Score) (ids, names []string) {
+	for _, sc := range scores {
+		for _, ct := range sc.Contributions {
+			if !slices.Contains(ids, ct.Indicator) {
+				ids = append(ids, ct.Indicator)
+				names = append(names, ct.Name)
+			}
+		}
+	}
+	return ids, names
+}
+
+func cellFor(sc saima.Score, indicator string) indicatorCell {
+	for _, ct := range sc.Contributions {
+		if ct.Indicator == indicator {
+			return indicatorCell{Text: saima.FormatIndicator(ct.Score), Imputed: ct.Missing}
+		}
+	}
+	return indicatorCell{Text: "—"}
+}
+
+// scoresAPI is the JSON reply of GET /api/scores.
+type scoresAPI struct {
+	Period  saima.Period   `json:"period"`
+	Periods []saima.Period `json:"periods"`
+	Scores  []scoreJSON    `json:"scores"`
+}
+
+type scoreJSON struct {
+	Track          string             `json:"track"`
+	Unit           string             `json:"unit"`
+	Rank           int                `json:"rank"`
+	PrevRank       int                `json:"prev_rank"`
+	Movement       string             `json:"movement"`
+	Composite      float64            `json:"composite"`
+	CompositeText  string             `json:"composite_text"`
+	RuleSet        string             `json:"rule_set"`
+	RuleSetVersion string             `json:"rule_set_version"`
+	RunID          string             `json:"run_id"`
+	ComputedAt     string             `json:"computed_at"`
+	Contributions  []contributionJSON `json:"contributions"`
+}
+
+type contributionJSON struct {
+	Indicator string   `json:"indicator"`
+	Name      string   `json:"name"`
+	Raw       *float64 `json:"raw"` // null when the unit had no data
+	Score     float64  `json:"score"`
+	Weight    float64  `json:"weight"`
+	Points    float64  `json:"points"`
+}
+
+func contributionsJSON(cts []saima.Contribution) []contributionJSON {
+	out := make([]contributionJSON, 0, len(cts))
+	for _, ct := range cts {
+		j := contributionJSON{Indicator: ct.Indicator, Name: ct.Name, Score: ct.Score, Weight: ct.Weight, Points: ct.Points}
+		if !ct.Missing {
+			j.Raw = &ct.Raw
+		}
+		out = append(out, j)
+	}
+	return out
+}
+
+func (s *Server) handleScoresAPI(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	periods, err := s.store.ListScorePeriods(ctx)
+	if err != nil {
+		return fmt.Errorf("list score periods: %w", err)
+	}
+	reply := scoresAPI{Periods: periods, Scores: []scoreJSON{}}
+	if len(periods) == 0 {
+		return c.JSON(reply)
+	}
+	if reply.Period, err = pickPeriod(c.Query("period"), periods); err != nil {
+		return err
+	}
+	if reply.Scores, err = s.scoresJSON(ctx, reply.Period); err != nil {
+		return err
+	}
+	return c.JSON(reply)
+}
+
+func (s *Server) scoresJSON(ctx context.Context, p saima.Period) ([]scoreJSON, error) {
+	scores, err := s.store.ListScores(ctx, p)
+	if err != nil {
+		return nil, fmt.Errorf("list scores: %w", err)
+	}
+	out := make([]scoreJSON, 0, len(scores))
+	for _, sc := range scores {
+		out = append(out, scoreJSON{
+			Track:          sc.Track,
+			Unit:           sc.Unit,
+			Rank:           sc.Rank,
+			PrevRank:       sc.PrevRank,
+			Movement:       movement(sc),
+			Composite:      sc.Value,
+			CompositeText:  saima.FormatComposite(sc.Value),
+			RuleSet:        sc.RuleSet,
+			RuleSetVersion: sc.RuleSetVersion,
+			RunID:          sc.RunID,
+			ComputedAt:     sc.ComputedAt.In(saima.Beijing).Format("2006-01-02T15:04:05Z07:00"),
+			Contributions:  contributionsJSON(sc.Contributions),
+		})
+	}
+	return out, nil
+}

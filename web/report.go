@@ -1,0 +1,72 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"saima"
+	"saima/reports"
+)
+
+// handleQuarterlyPDF builds the quarterly report and sends it as a
+// download. The whole PDF is built in memory before the first byte goes
+// out, so a failure half-way still gets a proper error reply.
+func (s *Server) handleQuarterlyPDF(c *fiber.Ctx) error {
+	param := c.Params("period")
+	period, err := saima.ParsePeriod(param)
+	if err != nil || period.Kind != saima.PeriodQuarter {
+		return invalidParam("period", param, "应为季度，如 2026Q3")
+	}
+
+	q, err := reports.BuildQuarterly(c.UserContext(), s.store, period, s.now())
+	if err != nil {
+		return fmt.Errorf("build quarterly report: %w", err)
+	}
+	var buf bytes.Buffer
+	if err := reports.WriteQuarterly(&buf, q, s.fonts, s.log); err != nil {
+		return fmt.Errorf("write quarterly report: %w", err)
+	}
+
+	c.Set(fiber.HeaderContentType, "application/pdf")
+	c.Set(fiber.HeaderContentDisposition, contentDisposition(pdfFileName(period), "saima-quarterly-"+period.String()+".pdf"))
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(buf.Bytes())
+}
+
+// pdfFileName is the Chinese file name the browser saves the report as.
+func pdfFileName(p saima.Period) string {
+	return "数字化改革赛马考评季度报告-" + p.String() + ".pdf"
+}
+
+// contentDisposition returns an attachment header carrying name in the
+// UTF-8 filename* form of RFC 6266 and RFC 8187, plus an ASCII filename
+// for clients that do not read that form.
+func contentDisposition(name, asciiName string) string {
+	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, asciiName, encodeExtValue(name))
+}
+
+// encodeExtValue percent-encodes every byte of s that RFC 8187 does not
+// allow unencoded in an ext-value (its attr-char set).
+func encodeExtValue(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if isAttrChar(ch) {
+			b.WriteByte(ch)
+			continue
+		}
+		fmt.Fprintf(&b, "%%%02X", ch)
+	}
+	return b.String()
+}
+
+func isAttrChar(ch byte) bool {
+	switch {
+	case 'a' <= ch && ch <= 'z', 'A' <= ch && ch <= 'Z', '0' <= ch && ch <= '9':
+		return true
+	}
+	return strings.IndexByte("!#$&+-.^_`|~", ch) >= 0
+}

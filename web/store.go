@@ -1,0 +1,50 @@
+package web
+
+import (
+	"context"
+	"time"
+
+	"saima"
+	"saima/ingest"
+	"saima/reports"
+)
+
+// Store is the database interface of the dashboards. clickhouse.Store
+// implements it. A
+// method that cannot reach the database returns an error of kind
+// [saima.KindUnavailable], which the server shows as 503.
+type Store interface {
+	// Source is what the quarterly PDF reads.
+	reports.Source
+
+	// Ping checks that the database replies.
+	Ping(ctx context.Context) error
+
+	// EngineName returns "embedded" or "server", shown by /healthz.
+	EngineName() string
+
+	// ListScorePeriods returns the periods that have stored scores,
+	// newest first.
+	ListScorePeriods(ctx context.Context) ([]saima.Period, error)
+
+	// ListUnitScores returns the unit's scores of every period, oldest
+	// first, each from the latest run of its period.
+	ListUnitScores(ctx context.Context, unit string) ([]saima.Score, error)
+
+	// ListLedger returns the projects that match f.
+	ListLedger(ctx context.Context, f saima.LedgerFilter) ([]saima.LedgerEntry, error)
+
+	// LastUpdated returns when the newest successful upload or scoring run
+	// was written, and the zero time when nothing was.
+	LastUpdated(ctx context.Context) (time.Time, error)
+}
+
+// Importer reads uploaded files into the store. *ingest.Service
+// implements it.
+type Importer interface {
+	// Import validates the file and writes it when it has no errors.
+	Import(ctx context.Context, r ingest.Request) (*ingest.Report, error)
+
+	// Preview validates the file and writes nothing.
+	Preview(ctx context.Context, r ingest.Request) (*ingest.Report, error)
+}

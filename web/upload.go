@@ -1,0 +1,253 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"saima"
+	"saima/ingest"
+)
+
+// datasetNames are the datasets a form may name, with their Chinese names.
+var datasetNames = []struct{ ID, Name string }{
+	{saima.DatasetUnits, "单位名单"},
+	{saima.DatasetProjects, "项目台账"},
+	{saima.DatasetStages, "项目阶段"},
+	{saima.DatasetMilestones, "里程碑"},
+	{saima.DatasetProgress, "进度填报"},
+	{saima.DatasetAssessments, "考评打分"},
+	{saima.DatasetProblems, "问题清单"},
+}
+
+// datasetName returns the Chinese name of a dataset ID, or the ID itself
+// when it is unknown.
+func datasetName(id string) string {
+	for _, d := range datasetNames {
+		if d.ID == id {
+			return d.Name
+		}
+	}
+	return id
+}
+
+// encodingNames are the encodings a form may force. An empty value means
+// the importer detects the encoding.
+var encodingNames = []string{"utf-8", "gb18030", "utf-16le", "utf-16be"}
+
+// uploadJSON is the reply of POST /api/uploads and what upload.html shows.
+type uploadJSON struct {
+	DryRun          bool          `json:"dry_run"`
+	Upload          *uploadRecord `json:"upload"`
+	Dataset         string        `json:"dataset"`
+	Rows            int           `json:"rows"`
+	Imported        int           `json:"imported"`
+	Warnings        []issueJSON   `json:"warnings"`
+	Errors          []issueJSON   `json:"errors"`
+	ErrorsOmitted   int           `json:"errors_omitted"`   // errors beyond the reported limit
+	WarningsOmitted int           `json:"warnings_omitted"` // warnings beyond the reported limit
+	Error           *errorDetail  `json:"error,omitempty"`
+}
+
+// uploadRecord is the audit record of the upload, as stored.
+type uploadRecord struct {
+	ID          string `json:"id"`
+	Dataset     string `json:"dataset"`
+	Uploader    string `json:"uploader"`
+	Unit        string `json:"unit"`
+	At          string `json:"at"`
+	FileName    string `json:"file_name"`
+	SHA256      string `json:"sha256"`
+	Rows        int    `json:"rows"`
+	Imported    int    `json:"imported"`
+	Warnings    int    `json:"warnings"`
+	Errors      int    `json:"errors"`
+	Outcome     string `json:"outcome"`
+	Message     string `json:"message"`
+	DuplicateOf string `json:"duplicate_of,omitempty"`
+}
+
+// issueJSON is one error or warning about the file.
+type issueJSON struct {
+	File    string `json:"file"`
+	Sheet   string `json:"sheet,omitempty"`
+	Row     int    `json:"row"`
+	Column  string `json:"column"`
+	Value   string `json:"value"`
+	Reason  string `json:"reason"`
+	Fix     string `json:"fix"`
+	Message string `json:"message"` // the whole issue as one Chinese sentence
+}
+
+// uploadPage is the data of upload.html.
+type uploadPage struct {
+	Datasets  []struct{ ID, Name string }
+	Encodings []string
+	Form      uploadForm
+	Result    *uploadJSON // nil before a file is sent
+}
+
+type uploadForm struct {
+	Dataset, Sheet, Encoding string
+	DryRun                   bool
+}
+
+func (s *Server) handleUploadForm(c *fiber.Ctx) error {
+	return s.render(c, "upload.html", "数据上传", "upload", s.newUploadPage(uploadForm{}))
+}
+
+func (s *Server) newUploadPage(f uploadForm) uploadPage {
+	return uploadPage{Datasets: datasetNames, Encodings: encodingNames, Form: f}
+}
+
+// handleUploadPage imports the file sent by the upload form and shows the
+// result on the same page, with the status the API would return.
+func (s *Server) handleUploadPage(c *fiber.Ctx) error {
+	form := uploadForm{
+		Dataset:  c.FormValue("dataset"),
+		Sheet:    c.FormValue("sheet"),
+		Encoding: c.FormValue("encoding"),
+		DryRun:   c.FormValue("dry_run") == "1",
+	}
+	status, result, err := s.upload(c, form)
+	if err != nil && result == nil {
+		return err
+	}
+	page := s.newUploadPage(form)
+	page.Result = result
+	c.Status(status)
+	return s.render(c, "upload.html", "数据上传", "upload", page)
+}
+
+func (s *Server) handleUploadAPI(c *fiber.Ctx) error {
+	form := uploadForm{
+		Dataset:  c.FormValue("dataset"),
+		Sheet:    c.FormValue("sheet"),
+		Encoding: c.FormValue("encoding"),
+		DryRun:   c.Query("dry_run") == "1" || c.Query("dry_run") == "true",
+	}
+	status, result, err := s.upload(c, form)
+	if err != nil && result == nil {
+		return err
+	}
+	return c.Status(status).JSON(result)
+}
+
+// upload runs the import or the preview and returns the status and body
+// of the reply. A file that breaks the rules gets 422 and a result that
+// lists every issue. A bad form field or a server failure returns an
+// error and no result, for the error handler.
+func (s *Server) upload(c *fiber.Ctx, form uploadForm) (int, *uploadJSON, error) {
+	req, closeBody, err := s.importRequest(c, form)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer closeBody()
+
+	run := s.importer.Import
+	if form.DryRun {
+		run = s.importer.Preview
+	}
+	report, err := run(c.UserContext(), req)
+	if err == nil {
+		status := http.StatusCreated
+		if form.DryRun {
+			status = http.StatusOK
+		}
+		return status, newUploadJSON(form.DryRun, report), nil
+	}
+
+	// A rejected file is a well-formed request whose content breaks the
+	// rules, hence 422 rather than the 400 of a bad parameter.
+	status := statusOf(err)
+	if saima.ErrorKind(err) == saima.KindInvalid {
+		status = http.StatusUnprocessableEntity
+	}
+	if status >= 500 {
+		return 0, nil, err
+	}
+	s.logError(c, status, err)
+	result := newUploadJSON(form.DryRun, report)
+	result.Error = &errorDetail{Status: status, Kind: saima.ErrorKind(err).String(), Message: saima.ErrorMessage(err)}
+	return status, result, nil
+}
+
+// importRequest checks the form and opens the uploaded file. The caller
+// must call the returned function to close it.
+func (s *Server) importRequest(c *fiber.Ctx, form uploadForm) (ingest.Request, func(), error) {
+	if form.Dataset != "" && !slices.ContainsFunc(datasetNames, func(d struct{ ID, Name string }) bool {
+		return d.ID == form.Dataset
+	}) {
+		return ingest.Request{}, nil, invalidParam("dataset", form.Dataset, "可选值为 units、projects、stages、milestones、progress、assessments、problems，留空则按表头自动识别")
+	}
+	if form.Encoding != "" && !slices.Contains(encodingNames, form.Encoding) {
+		return ingest.Request{}, nil, invalidParam("encoding", form.Encoding, "可选值为 utf-8、gb18030、utf-16le、utf-16be，留空则自动识别")
+	}
+
+	fh, err := c.FormFile("file")
+	if errors.Is(err, http.ErrMissingFile) || errors.Is(err, fiber.ErrUnprocessableEntity) || fh == nil {
+		return ingest.Request{}, nil, saima.Errorf(saima.KindInvalid, "请选择要上传的文件（表单字段 file）")
+	}
+	if err != nil {
+		return ingest.Request{}, nil, saima.Wrap(saima.KindInvalid, "无法读取上传的表单，请以 multipart/form-data 方式上传文件", err)
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return ingest.Request{}, nil, fmt.Errorf("open uploaded file: %w", err)
+	}
+
+	req := ingest.Request{
+		FileName: fh.Filename,
+		Body:     f,
+		Dataset:  form.Dataset,
+		Sheet:    form.Sheet,
+		Encoding: form.Encoding,
+		Uploader: "web",
+	}
+	if s.cfg.UserHeader != "" {
+		req.Uploader = c.Get(s.cfg.UserHeader)
+	}
+	if s.cfg.UnitHeader != "" {
+		req.Unit = c.Get(s.cfg.UnitHeader)
+	}
+	return req, func() { f.Close() }, nil
+}
+
+// newUploadJSON converts the import report. The report is nil when the
+// file could not be read at all.
+func newUploadJSON(dryRun bool, report *ingest.Report) *uploadJSON {
+	out := &uploadJSON{DryRun: dryRun, Warnings: []issueJSON{}, Errors: []issueJSON{}}
+	if report == nil {
+		return out
+	}
+	u := report.Upload
+	out.Upload = &uploadRecord{
+		ID: u.ID, Dataset: u.Dataset, Uploader: u.Uploader, Unit: u.Unit,
+		At: u.At.In(saima.Beijing).Format(time.RFC3339), FileName: u.FileName, SHA256: u.SHA256,
+		Rows: u.Rows, Imported: u.Imported, Warnings: u.Warnings, Errors: u.Errors,
+		Outcome: u.Outcome, Message: u.Message, DuplicateOf: u.DuplicateOf,
+	}
+	out.Dataset = report.Dataset
+	out.Rows = report.Rows
+	out.Imported = report.Imported
+	out.ErrorsOmitted = report.ErrorsOmitted
+	out.WarningsOmitted = report.WarningsOmitted
+	for _, is := range report.Warnings {
+		out.Warnings = append(out.Warnings, newIssueJSON(is))
+	}
+	for _, is := range report.Errors {
+		out.Errors = append(out.Errors, newIssueJSON(is))
+	}
+	return out
+}
+
+func newIssueJSON(is ingest.Issue) issueJSON {
+	return issueJSON{
+		File: is.File, Sheet: is.Sheet, Row: is.Row, Column: is.Column, Value: is.Value,
+		Reason: is.Reason, Fix: is.Fix, Message: is.String(),
+	}
+}

@@ -1,0 +1,196 @@
+package web
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"html"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+
+	"saima"
+)
+
+const progressHeader = "单位,项目编号,项目名称,填报期间,完成率,填报日期,进展情况,存在问题\n"
+
+// goodProgress is a valid progress file whose free text contains injection
+// names, which must come back as text.
+var goodProgress = progressHeader +
+	"宁波市海曙区,NB-2026-001,城市大脑驾驶舱,2026年第三季度,90%,2026-09-30,\"" + imgName + "\",\"" + funcName + "\"\n"
+
+// badProgress has a percent out of range and a unit not on the roster.
+var badProgress = progressHeader +
+	"宁波市海曙区,NB-2026-001,城市大脑驾驶舱,2026年第三季度,135%,2026-09-30,进展,无\n" +
+	"\"" + imgName + "区\",NB-2026-002,一件事集成办,2026年第三季度,50%,2026-09-30,进展,无\n"
+
+func TestUploadAPI(t *testing.T) {
+	tests := []struct {
+		name         string
+		target       string
+		file         string
+		status       int
+		wantOutcome  string
+		wantErrors   int
+		wantImported int    // records written, or that a dry run would write
+		wantPercent  string // NB-2026-001's percent in the ledger afterwards
+	}{
+		{"import", "/api/uploads", goodProgress, http.StatusCreated, saima.OutcomeOK, 0, 1, "90"},
+		{"dry run writes nothing", "/api/uploads?dry_run=1", goodProgress, http.StatusOK, "", 0, 1, "85.5"},
+		{"rejected file", "/api/uploads", badProgress, http.StatusUnprocessableEntity, saima.OutcomeRejected, 2, 0, "85.5"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := newSeededEnv(t)
+			req := multipartRequest(t, tt.target, "进度.csv", []byte(tt.file), map[string]string{"dataset": saima.DatasetProgress})
+			resp, body := env.do(t, req)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("POST %s status = %d, want %d; body:\n%s", tt.target, resp.StatusCode, tt.status, body)
+			}
+			assertNoRawInjection(t, tt.target, body)
+
+			var got uploadJSON
+			if err := json.Unmarshal([]byte(body), &got); err != nil {
+				t.Fatalf("decode: %v\n%s", err, body)
+			}
+			if len(got.Errors) != tt.wantErrors {
+				t.Errorf("len(errors) = %d, want %d: %+v", len(got.Errors), tt.wantErrors, got.Errors)
+			}
+			if got.DryRun != strings.Contains(tt.target, "dry_run=1") {
+				t.Errorf("dry_run = %v for %s", got.DryRun, tt.target)
+			}
+			if got.Imported != tt.wantImported {
+				t.Errorf("imported = %d, want %d", got.Imported, tt.wantImported)
+			}
+			if tt.wantOutcome != "" && (got.Upload == nil || got.Upload.Outcome != tt.wantOutcome) {
+				t.Errorf("upload = %+v, want outcome %s", got.Upload, tt.wantOutcome)
+			}
+			for _, is := range got.Errors {
+				if is.File != "进度.csv" || is.Row < 2 || is.Column == "" || is.Reason == "" || is.Fix == "" || is.Message == "" {
+					t.Errorf("error %+v lacks file, row, column, reason, fix or message", is)
+				}
+			}
+			if tt.wantErrors > 0 && (got.Error == nil || got.Error.Kind != "invalid" || got.Error.Message == "") {
+				t.Errorf("error = %+v, want kind invalid with a message", got.Error)
+			}
+			assertLedgerPercent(t, env, "NB-2026-001", tt.wantPercent)
+		})
+	}
+}
+
+func assertLedgerPercent(tb testing.TB, env *testEnv, code, want string) {
+	tb.Helper()
+	entries, err := env.store.ListLedger(context.Background(), saima.LedgerFilter{Search: code, AsOf: saima.DateOf(testNow)})
+	if err != nil {
+		tb.Fatalf("list ledger: %v", err)
+	}
+	if len(entries) != 1 {
+		tb.Fatalf("ledger has %d entries for %s, want 1", len(entries), code)
+	}
+	if got := entries[0].LatestPercent.Decimal.String(); got != want {
+		tb.Errorf("latest percent of %s = %s, want %s", code, got, want)
+	}
+}
+
+func TestUploadPage(t *testing.T) {
+	env := newSeededEnv(t)
+	tests := []struct {
+		name   string
+		file   string
+		status int
+		want   []string
+	}{
+		{"accepted", goodProgress, http.StatusCreated, []string{"上传成功", "写入记录", "进度.csv"}},
+		{"rejected", badProgress, http.StatusUnprocessableEntity, []string{"上传未通过", "135%", imgName + "区"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := multipartRequest(t, "/upload", "进度.csv", []byte(tt.file), map[string]string{"dataset": saima.DatasetProgress})
+			resp, body := env.do(t, req)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("POST /upload status = %d, want %d; body:\n%s", resp.StatusCode, tt.status, body)
+			}
+			text := html.UnescapeString(body)
+			for _, w := range tt.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("POST /upload page lacks %q", w)
+				}
+			}
+			assertNoRawInjection(t, "/upload", body)
+		})
+	}
+}
+
+// TestUploadBodyLimit goes through TCP, because fasthttp rejects an
+// oversized body before any handler runs and app.Test reports that as an
+// error of its own instead of the 413 a client gets. The request sends
+// only its headers: the server replies as soon as it reads the length, and
+// a client still writing the body would see the connection reset.
+func TestUploadBodyLimit(t *testing.T) {
+	env := newTestEnv(t, func(c *Config) { c.BodyLimit = 1 << 20 })
+	base := serve(t, env.server)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+
+	head := "POST /api/uploads HTTP/1.1\r\nHost: " + strings.TrimPrefix(base, "http://") + "\r\n" +
+		"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 2097152\r\n\r\n"
+	if _, err := io.WriteString(conn, head); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("read reply to a 2 MB upload: %v", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("POST 2 MB status = %d, want 413; body:\n%s", resp.StatusCode, body)
+	}
+	if !strings.Contains(string(body), "1 MB") {
+		t.Errorf("413 body lacks the limit: %s", body)
+	}
+}
+
+func TestUploadUnitAccount(t *testing.T) {
+	env := newTestEnv(t, func(c *Config) {
+		c.UserHeader = "X-Remote-User"
+		c.UnitHeader = "X-Remote-Unit"
+	})
+	seed(t, env.store)
+	other := progressHeader + "市大数据局,NB-2026-002,一件事集成办,2026年第三季度,50%,2026-09-30,进展,无\n"
+
+	tests := []struct {
+		name   string
+		file   string
+		status int
+	}{
+		{"own rows", goodProgress, http.StatusCreated},
+		{"another unit's rows", other, http.StatusForbidden},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := multipartRequest(t, "/api/uploads", "进度.csv", []byte(tt.file), map[string]string{"dataset": saima.DatasetProgress})
+			req.Header.Set("X-Remote-User", "haishu-admin")
+			req.Header.Set("X-Remote-Unit", "宁波市海曙区")
+			resp, body := env.do(t, req)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("POST as 宁波市海曙区 status = %d, want %d; body:\n%s", resp.StatusCode, tt.status, body)
+			}
+			var got uploadJSON
+			if err := json.Unmarshal([]byte(body), &got); err != nil {
+				t.Fatalf("decode: %v", err)
+			}
+			if got.Upload == nil || got.Upload.Uploader != "haishu-admin" || got.Upload.Unit != "宁波市海曙区" {
+				t.Errorf("upload = %+v, want uploader haishu-admin of 宁波市海曙区", got.Upload)
+			}
+		})
+	}
+}
