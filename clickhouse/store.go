@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -23,8 +24,17 @@ type Store struct {
 	database string
 	log      *slog.Logger
 
-	versionMu   sync.Mutex
-	lastVersion uint64
+	// asOf, when not zero, limits reads to uploads committed at or before
+	// this version. See [Store.AsOf].
+	asOf uint64
+
+	versions *versionClock
+}
+
+// versionClock hands out strictly increasing versions.
+type versionClock struct {
+	mu   sync.Mutex
+	last uint64
 }
 
 // NewStore returns a store over database on e, after applying the schema.
@@ -32,7 +42,7 @@ func NewStore(ctx context.Context, e Engine, database string, log *slog.Logger) 
 	if err := Migrate(ctx, e, database); err != nil {
 		return nil, unavailable(err)
 	}
-	return &Store{engine: e, database: database, log: log}, nil
+	return &Store{engine: e, database: database, log: log, versions: &versionClock{}}, nil
 }
 
 // Engine returns the engine the store runs on.
@@ -44,9 +54,18 @@ func (s *Store) Ping(ctx context.Context) error { return unavailable(s.engine.Pi
 // Close closes the engine.
 func (s *Store) Close() error { return s.engine.Close() }
 
-// sql replaces {db} in query with the store's database name, which
-// NewStore's migration step has checked to be a plain identifier.
-func (s *Store) sql(query string) string { return strings.ReplaceAll(query, "{db}", s.database) }
+// sql replaces {visible} in query with the condition of [visible] and {db}
+// with the store's database name, which NewStore's migration step has
+// checked to be a plain identifier.
+func (s *Store) sql(query string) string {
+	cond := "upload_id IN (SELECT id FROM {db}.uploads WHERE outcome = 'ok')"
+	if s.asOf != 0 {
+		cond = "upload_id IN (SELECT id FROM {db}.uploads WHERE outcome = 'ok' AND committed <= " +
+			strconv.FormatUint(s.asOf, 10) + ")"
+	}
+	query = strings.ReplaceAll(query, "{visible}", cond)
+	return strings.ReplaceAll(query, "{db}", s.database)
+}
 
 func (s *Store) table(name string) string { return s.database + "." + name }
 
@@ -59,14 +78,28 @@ func (s *Store) query(ctx context.Context, query string, args ...any) (Rows, err
 // store handed out before, and normally the current time in nanoseconds, so
 // that versions from several saima instances also order by time.
 func (s *Store) nextVersion(at time.Time) uint64 {
-	s.versionMu.Lock()
-	defer s.versionMu.Unlock()
+	c := s.versions
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	v := uint64(at.UnixNano())
-	if v <= s.lastVersion {
-		v = s.lastVersion + 1
+	if v <= c.last {
+		v = c.last + 1
 	}
-	s.lastVersion = v
+	c.last = v
 	return v
+}
+
+// Now returns a version that no upload committed so far exceeds: pass it to
+// [Store.AsOf] to read the ledger as it is now, later.
+func (s *Store) Now() uint64 { return s.nextVersion(time.Now()) }
+
+// AsOf returns a store that reads the ledger as it was at version v: only
+// uploads committed at or before v count. Writes through it are not
+// limited. AsOf(0) reads everything.
+func (s *Store) AsOf(v uint64) *Store {
+	c := *s
+	c.asOf = v
+	return &c
 }
 
 // unavailable marks engine failures as KindUnavailable unless they already
@@ -89,8 +122,8 @@ func unavailable(err error) error {
 }
 
 // visible is the condition that limits a data table to rows of successful
-// uploads.
-const visible = "upload_id IN (SELECT id FROM {db}.uploads WHERE outcome = 'ok')"
+// uploads (committed by the store's as-of version, when it has one).
+const visible = "{visible}"
 
 func scanAll(rows Rows, scan func() error) error {
 	defer rows.Close()

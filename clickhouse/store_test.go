@@ -267,3 +267,22 @@ func TestStoreFacts(t *testing.T) {
 		t.Errorf("facts for %d units, want %d: %v", len(got), len(want), got)
 	}
 }
+
+func TestStoreAsOfIgnoresLaterUploads(t *testing.T) {
+	s := chtest.Store(t)
+	ctx := context.Background()
+	if err := s.WriteBatch(ctx, progressBatch("60", "45", "72", "88", "100")); err != nil {
+		t.Fatal(err)
+	}
+	asOf := s.Now()
+	if err := s.WriteBatch(ctx, progressBatch("85", "45", "75", "88", "100")); err != nil {
+		t.Fatal(err)
+	}
+
+	if n, mean := meanPercent(t, s.AsOf(asOf)); n != 5 || mean != 73 {
+		t.Errorf("as of the first upload: %d records, mean %v; want 5, 73", n, mean)
+	}
+	if n, mean := meanPercent(t, s); n != 5 || mean != 78.6 {
+		t.Errorf("now: %d records, mean %v; want 5, 78.6", n, mean)
+	}
+}

@@ -67,16 +67,21 @@ func (s *Store) writeRecords(ctx context.Context, b *saima.Batch, id string, v u
 }
 
 var uploadColumns = []string{"id", "dataset", "uploader", "unit", "at", "file_name", "sha256",
-	"rows", "imported", "warnings", "errors", "outcome", "message", "duplicate_of"}
+	"rows", "imported", "warnings", "errors", "outcome", "message", "duplicate_of", "committed"}
 
-// RecordUpload appends u to the upload audit log.
+// RecordUpload appends u to the upload audit log. An upload with outcome
+// ok commits its rows: it gets the next version as its commit version.
 func (s *Store) RecordUpload(ctx context.Context, u saima.Upload) error {
 	if u.At.IsZero() {
 		u.At = time.Now()
 	}
+	var committed uint64
+	if u.Outcome == saima.OutcomeOK {
+		committed = s.nextVersion(time.Now())
+	}
 	row := []any{u.ID, u.Dataset, u.Uploader, u.Unit, u.At, u.FileName, u.SHA256,
 		uint32(u.Rows), uint32(u.Imported), uint32(u.Warnings), uint32(u.Errors),
-		u.Outcome, u.Message, u.DuplicateOf}
+		u.Outcome, u.Message, u.DuplicateOf, committed}
 	err := s.engine.Insert(ctx, s.table("uploads"), uploadColumns, [][]any{row})
 	return unavailable(err)
 }

@@ -107,6 +107,9 @@ CREATE TABLE IF NOT EXISTS {db}.problems (
 
 -- One row per state of an upload. Rows of a data table count only once an
 -- 'ok' row for their upload_id exists, which is written after all of them.
+-- committed is the version (nanoseconds) at which that row was written: a
+-- reader "as of" version V sees exactly the uploads committed at or before
+-- V, which is how a published evaluation reproduces its numbers.
 CREATE TABLE IF NOT EXISTS {db}.uploads (
     id String,
     dataset String,
@@ -121,7 +124,8 @@ CREATE TABLE IF NOT EXISTS {db}.uploads (
     errors UInt32,
     outcome String,
     message String,
-    duplicate_of String
+    duplicate_of String,
+    committed UInt64
 ) ENGINE = MergeTree() ORDER BY (id, at);
 
 -- Computed scores, one row per unit per scoring run. Contributions are
