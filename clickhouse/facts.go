@@ -41,17 +41,16 @@ func (s *Store) Facts(ctx context.Context, period saima.Period) ([]scoring.UnitF
 }
 
 // milestoneQuery counts, per unit, the milestones planned within a date
-// range and those done by their planned date. The range filter applies
-// after the latest version is picked, so a correction that moves a
-// milestone out of the quarter takes it out of the count.
-const milestoneQuery = "SELECT unit, count(), " +
-	"countIf(ifNull(actual, toDate('2105-12-31')) <= planned) FROM (" +
-	"SELECT if(m.unit != '', m.unit, p.unit) AS unit, m.planned AS planned, m.actual AS actual FROM (" +
-	"SELECT project_code, unit, planned, actual FROM {db}.milestones WHERE " + visible +
-	" ORDER BY project_code, name, version DESC LIMIT 1 BY project_code, name" +
-	") AS m ANY LEFT JOIN (SELECT code AS project_code, unit FROM {db}.projects WHERE " + visible +
-	" ORDER BY code, version DESC LIMIT 1 BY code) AS p USING (project_code)" +
-	") WHERE planned >= ? AND planned <= ? GROUP BY unit"
+// range and those done by their planned date, over current versions only.
+// It aggregates first and joins the small result with the projects, for
+// milestones uploaded without a unit, so the join never touches every row.
+var milestoneQuery = "SELECT if(unit != '', unit, p_unit) AS owner, sum(due), sum(on_time) FROM (" +
+	"SELECT unit, if(unit = '', project_code, '') AS project_code, count() AS due, " +
+	"countIf(ifNull(actual, toDate('2105-12-31')) <= planned) AS on_time " +
+	"FROM {db}.milestones WHERE planned >= ? AND planned <= ? AND " +
+	current("milestones") + " GROUP BY unit, project_code" +
+	") AS a ANY LEFT JOIN (SELECT code AS project_code, unit AS p_unit FROM (" +
+	latest("projects", "code, unit", "code") + ")) AS p USING (project_code) GROUP BY owner"
 
 func (s *Store) milestoneFacts(ctx context.Context, p saima.Period, get func(string) *scoring.UnitFacts) error {
 	rows, err := s.query(ctx, milestoneQuery, p.Start(), p.End())
@@ -158,11 +157,9 @@ func attainment(pct float64, p saima.Project, end saima.Date) float64 {
 	return min(pct/planned, 1) * 100
 }
 
-const assessmentQuery = "SELECT unit, count(), sum(if(ifNull(toFloat64(full_marks), 0) = 0, " +
-	"toFloat64(score), toFloat64(score) / toFloat64(full_marks) * 100)) FROM (" +
-	"SELECT unit, score, full_marks, period, quarter FROM {db}.assessments WHERE " + visible +
-	" ORDER BY unit, indicator, mode, period, version DESC LIMIT 1 BY unit, indicator, mode, period" +
-	") WHERE %s = ? GROUP BY unit"
+var assessmentQuery = "SELECT unit, count(), sum(if(ifNull(toFloat64(full_marks), 0) = 0, " +
+	"toFloat64(score), toFloat64(score) / toFloat64(full_marks) * 100)) FROM {db}.assessments WHERE " +
+	current("assessments") + " AND %s = ? GROUP BY unit"
 
 func (s *Store) assessmentFacts(ctx context.Context, p saima.Period, get func(string) *scoring.UnitFacts) error {
 	col := "period"

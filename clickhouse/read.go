@@ -10,10 +10,18 @@ import (
 )
 
 // latest returns a query over the visible rows of table that keeps, per
-// record key, only the row with the highest version.
+// record key, only the row with the highest version: the rows that no
+// visible entry of the table's superseded list names. key is unused and
+// kept for readers of the call sites: it names the record key.
 func latest(table, columns, key string) string {
-	return "SELECT " + columns + " FROM {db}." + table + " WHERE " + visible +
-		" ORDER BY " + key + ", version DESC LIMIT 1 BY " + key
+	return "SELECT " + columns + " FROM {db}." + table + " WHERE " + current(table)
+}
+
+// current is the condition that a row of table is visible and not
+// superseded.
+func current(table string) string {
+	return visible + " AND (key_hash, version) NOT IN (SELECT key_hash, version FROM {db}." +
+		table + "_superseded WHERE " + visible + ")"
 }
 
 // ListUnits returns the roster, by kind and then name.

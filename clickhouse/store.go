@@ -31,10 +31,12 @@ type Store struct {
 	versions *versionClock
 }
 
-// versionClock hands out strictly increasing versions.
+// versionClock hands out strictly increasing versions and serialises
+// commits. Copies made by [Store.AsOf] share it.
 type versionClock struct {
-	mu   sync.Mutex
-	last uint64
+	mu     sync.Mutex
+	last   uint64
+	commit sync.Mutex
 }
 
 // NewStore returns a store over database on e, after applying the schema.

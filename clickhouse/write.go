@@ -35,9 +35,49 @@ func (s *Store) WriteBatch(ctx context.Context, b *saima.Batch) error {
 		return unavailable(err)
 	}
 
+	// Marking superseded versions and committing must not interleave with
+	// another upload's, or two uploads of one key could each miss the
+	// other and both stay current. The lock covers this process; saima
+	// instances sharing a server can still race here.
+	// NOTE: several instances writing the same keys at the same moment can
+	// leave two current versions of a key until one of them is re-sent.
+	s.versions.commit.Lock()
+	defer s.versions.commit.Unlock()
+	if err := s.supersede(ctx, up.ID, version, b); err != nil {
+		return unavailable(err)
+	}
 	up.Outcome = saima.OutcomeOK
 	up.Imported = b.Len()
 	return s.RecordUpload(ctx, up)
+}
+
+// supersede records, for every table the batch writes, the current
+// versions its rows replace, and its own rows where a newer upload already
+// holds the key.
+func (s *Store) supersede(ctx context.Context, id string, version uint64, b *saima.Batch) error {
+	counts := map[string]int{
+		"units": len(b.Units), "projects": len(b.Projects), "stage_events": len(b.Stages),
+		"milestones": len(b.Milestones), "progress": len(b.Progress),
+		"assessments": len(b.Assessments), "problems": len(b.Problems),
+	}
+	for table, n := range counts {
+		if n == 0 {
+			continue
+		}
+		older := "INSERT INTO {db}." + table + "_superseded (key_hash, version, upload_id) " +
+			"SELECT key_hash, version, ? FROM {db}." + table + " WHERE {visible} AND version < ? AND " +
+			"key_hash IN (SELECT key_hash FROM {db}." + table + " WHERE upload_id = ?)"
+		if err := s.engine.Exec(ctx, s.sql(older), id, version, id); err != nil {
+			return fmt.Errorf("supersede older %s: %w", table, err)
+		}
+		newer := "INSERT INTO {db}." + table + "_superseded (key_hash, version, upload_id) " +
+			"SELECT key_hash, version, ? FROM {db}." + table + " WHERE upload_id = ? AND " +
+			"key_hash IN (SELECT key_hash FROM {db}." + table + " WHERE {visible} AND version > ?)"
+		if err := s.engine.Exec(ctx, s.sql(newer), id, id, version); err != nil {
+			return fmt.Errorf("supersede own %s: %w", table, err)
+		}
+	}
+	return nil
 }
 
 func (s *Store) writeRecords(ctx context.Context, b *saima.Batch, id string, v uint64) error {

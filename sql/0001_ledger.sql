@@ -15,7 +15,8 @@ CREATE TABLE IF NOT EXISTS {db}.units (
     kind String,
     track String,
     upload_id String,
-    version UInt64
+    version UInt64,
+    key_hash UInt64 DEFAULT cityHash64(name)
 ) ENGINE = MergeTree() ORDER BY (name, version);
 
 CREATE TABLE IF NOT EXISTS {db}.projects (
@@ -34,7 +35,8 @@ CREATE TABLE IF NOT EXISTS {db}.projects (
     start_date Nullable(Date),
     due_date Nullable(Date),
     upload_id String,
-    version UInt64
+    version UInt64,
+    key_hash UInt64 DEFAULT cityHash64(code)
 ) ENGINE = MergeTree() ORDER BY (code, version);
 
 CREATE TABLE IF NOT EXISTS {db}.stage_events (
@@ -44,7 +46,8 @@ CREATE TABLE IF NOT EXISTS {db}.stage_events (
     decided_by String,
     opinion String,
     upload_id String,
-    version UInt64
+    version UInt64,
+    key_hash UInt64 DEFAULT cityHash64(project_code, stage)
 ) ENGINE = MergeTree() ORDER BY (project_code, stage, version);
 
 -- unit is empty when the upload named none; readers then take the
@@ -57,7 +60,8 @@ CREATE TABLE IF NOT EXISTS {db}.milestones (
     actual Nullable(Date),
     status String,
     upload_id String,
-    version UInt64
+    version UInt64,
+    key_hash UInt64 DEFAULT cityHash64(project_code, name)
 ) ENGINE = MergeTree() ORDER BY (project_code, name, version);
 
 -- period is 2026Q3 or 2026-09; quarter is the quarter either falls in, so
@@ -73,7 +77,8 @@ CREATE TABLE IF NOT EXISTS {db}.progress (
     progress String,
     problems String,
     upload_id String,
-    version UInt64
+    version UInt64,
+    key_hash UInt64 DEFAULT cityHash64(unit, project_code, period)
 ) ENGINE = MergeTree() ORDER BY (unit, project_code, period, version);
 
 CREATE TABLE IF NOT EXISTS {db}.assessments (
@@ -87,7 +92,8 @@ CREATE TABLE IF NOT EXISTS {db}.assessments (
     full_marks Nullable(Decimal(18, 4)),
     evaluator String,
     upload_id String,
-    version UInt64
+    version UInt64,
+    key_hash UInt64 DEFAULT cityHash64(unit, indicator, mode, period)
 ) ENGINE = MergeTree() ORDER BY (unit, indicator, mode, period, version);
 
 CREATE TABLE IF NOT EXISTS {db}.problems (
@@ -102,7 +108,8 @@ CREATE TABLE IF NOT EXISTS {db}.problems (
     closed Nullable(Date),
     summary String,
     upload_id String,
-    version UInt64
+    version UInt64,
+    key_hash UInt64 DEFAULT cityHash64(id)
 ) ENGINE = MergeTree() ORDER BY (id, version);
 
 -- One row per state of an upload. Rows of a data table count only once an
@@ -151,3 +158,56 @@ CREATE TABLE IF NOT EXISTS {db}.scores (
     c_weight Array(Float64),
     c_points Array(Float64)
 ) ENGINE = MergeTree() ORDER BY (period, run_id, track, unit);
+
+-- Superseded versions, one table per data table. key_hash is
+-- cityHash64 of the record key, filled in by the data table's DEFAULT.
+-- Writing an upload adds here every older visible version of the keys it
+-- writes (and its own rows when a newer upload already holds their keys).
+-- Readers then keep the rows whose (key_hash, version) is not listed: a
+-- lookup of two integers in a small set, instead of sorting the whole
+-- table by key to find each key's latest version, so scoring over millions
+-- of milestones stays close to a plain aggregate. An entry counts only
+-- when its own upload succeeded. Two keys of one upload colliding in 64
+-- bits would hide each other's older versions; at a million keys the odds
+-- are about 1 in 10^7.
+CREATE TABLE IF NOT EXISTS {db}.units_superseded (
+    key_hash UInt64,
+    version UInt64,
+    upload_id String
+) ENGINE = MergeTree() ORDER BY (key_hash, version);
+
+CREATE TABLE IF NOT EXISTS {db}.projects_superseded (
+    key_hash UInt64,
+    version UInt64,
+    upload_id String
+) ENGINE = MergeTree() ORDER BY (key_hash, version);
+
+CREATE TABLE IF NOT EXISTS {db}.stage_events_superseded (
+    key_hash UInt64,
+    version UInt64,
+    upload_id String
+) ENGINE = MergeTree() ORDER BY (key_hash, version);
+
+CREATE TABLE IF NOT EXISTS {db}.milestones_superseded (
+    key_hash UInt64,
+    version UInt64,
+    upload_id String
+) ENGINE = MergeTree() ORDER BY (key_hash, version);
+
+CREATE TABLE IF NOT EXISTS {db}.progress_superseded (
+    key_hash UInt64,
+    version UInt64,
+    upload_id String
+) ENGINE = MergeTree() ORDER BY (key_hash, version);
+
+CREATE TABLE IF NOT EXISTS {db}.assessments_superseded (
+    key_hash UInt64,
+    version UInt64,
+    upload_id String
+) ENGINE = MergeTree() ORDER BY (key_hash, version);
+
+CREATE TABLE IF NOT EXISTS {db}.problems_superseded (
+    key_hash UInt64,
+    version UInt64,
+    upload_id String
+) ENGINE = MergeTree() ORDER BY (key_hash, version);
