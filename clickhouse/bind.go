@@ -44,7 +44,7 @@ func Bind(query string, args ...any) (string, error) {
 			if n >= len(args) {
 				return "", fmt.Errorf("bind: query has more placeholders than the %d arguments", len(args))
 			}
-			lit, err := literal(args[n])
+			lit, err := bindLiteral(args[n])
 			if err != nil {
 				return "", fmt.Errorf("bind argument %d: %w", n+1, err)
 			}
@@ -79,6 +79,23 @@ func skipQuoted(s string, i int) int {
 	return len(s)
 }
 
+// bindLiteral returns v as it appears in a statement. Decimals become
+// toDecimal64 calls: ClickHouse 18.16 refuses to compare a Decimal column
+// with a bare number, which it reads as a float. Every Decimal column of
+// the schema has scale 4.
+func bindLiteral(v any) (string, error) {
+	switch x := v.(type) {
+	case decimal.Decimal:
+		return "toDecimal64('" + x.StringFixed(4) + "', 4)", nil
+	case decimal.NullDecimal:
+		if x.Valid {
+			return bindLiteral(x.Decimal)
+		}
+	}
+	return literal(v)
+}
+
+// literal returns v as a plain value, as the TabSeparated writer needs it.
 func literal(v any) (string, error) {
 	switch x := v.(type) {
 	case nil:

@@ -27,7 +27,7 @@ func TestBind(t *testing.T) {
 		{"doubled quote", "SELECT 'it''s ?', ?", []any{false}, "SELECT 'it''s ?', 0"},
 		{"date", "SELECT ?", []any{day}, "SELECT toDate('2026-09-30')"},
 		{"nil date pointer", "SELECT ?", []any{(*saima.Date)(nil)}, "SELECT NULL"},
-		{"decimal", "SELECT ?", []any{decimal.RequireFromString("75.57")}, "SELECT 75.57"},
+		{"decimal", "SELECT ?", []any{decimal.RequireFromString("75.57")}, "SELECT toDecimal64('75.5700', 4)"},
 		{"null decimal", "SELECT ?", []any{decimal.NullDecimal{}}, "SELECT NULL"},
 		{"period", "SELECT ?", []any{saima.Quarter(2026, 3)}, "SELECT '2026Q3'"},
 		{"time in Beijing", "SELECT ?", []any{time.Date(2026, 9, 30, 9, 45, 0, 0, time.UTC)},

@@ -10,6 +10,7 @@ import (
 	"math"
 	"net"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,10 +31,11 @@ import (
 type ServerConfig struct {
 	// Addrs lists native-protocol addresses as host:port (the server's
 	// tcp_port, 9000 by default, or tcp_port_secure with TLS). A new
-	// connection tries them in order and uses the first that answers.
+	// connection tries them in order and uses the first that accepts it.
 	Addrs []string
-	// Database is the database that unqualified table names refer to. It
-	// must exist before the engine opens.
+	// Database is the database that unqualified table names refer to.
+	// OpenServer creates it when it does not exist. It must be a plain
+	// identifier: letters, digits and underscores.
 	Database string
 	User     string
 	// Password is sent in the handshake and never logged or printed.
@@ -77,6 +79,9 @@ func (c ServerConfig) Validate() error {
 			errs = append(errs, err)
 		}
 	}
+	if c.Database != "" && !plainIdentifier.MatchString(c.Database) {
+		errs = append(errs, fmt.Errorf("database %q: use letters, digits and underscores, not starting with a digit", c.Database))
+	}
 	if c.InsecureSkipVerify && !c.TLS {
 		errs = append(errs, errors.New("InsecureSkipVerify is set but TLS is off; enable TLS or drop InsecureSkipVerify"))
 	}
@@ -91,6 +96,8 @@ func (c ServerConfig) Validate() error {
 	}
 	return errors.Join(errs...)
 }
+
+var plainIdentifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 func validateAddr(addr string) error {
 	host, port, err := net.SplitHostPort(addr)
@@ -176,8 +183,9 @@ func (c ServerConfig) options() *ch.Options {
 const unavailableMessage = "无法连接 ClickHouse 数据库服务器，请稍后重试；如果问题持续，请联系系统管理员"
 
 // serverEngine is the engine over a ClickHouse server, reached with
-// clickhouse-go over the native protocol. Values are bound into the SQL text by [Bind],
-// the same binder the embedded engine uses, so both run identical SQL.
+// clickhouse-go over the native protocol. Values are bound into the SQL text
+// by [Bind], the same binder the embedded engine uses, so both engines run
+// identical SQL.
 type serverEngine struct {
 	conn     driver.Conn
 	cfg      ServerConfig
@@ -185,10 +193,11 @@ type serverEngine struct {
 	failures failureLog
 }
 
-// OpenServer connects to the first answering server in cfg.Addrs and returns
-// an engine over it. It fails when cfg is invalid, when no address answers
-// within cfg.DialTimeout (an error of kind [saima.KindUnavailable]), or when
-// the server rejects the user, password or database (a [*QueryError]).
+// OpenServer connects to the first reachable server in cfg.Addrs, creates
+// cfg.Database if it does not exist, and returns an engine over it. It fails
+// when cfg is invalid, when no address accepts a connection within
+// cfg.DialTimeout (an error of kind [saima.KindUnavailable]), or when the
+// server rejects the user or password (a [*QueryError]).
 // A nil log discards the engine's log lines.
 func OpenServer(ctx context.Context, cfg ServerConfig, log *slog.Logger) (Engine, error) {
 	if log == nil {
@@ -204,8 +213,14 @@ func OpenServer(ctx context.Context, cfg ServerConfig, log *slog.Logger) (Engine
 	}
 
 	s := &serverEngine{conn: conn, cfg: cfg, log: log}
-	if err := s.Ping(ctx); err != nil {
+	if err := s.connect(ctx); err != nil {
 		conn.Close()
+		if _, rejected := errors.AsType[*QueryError](err); rejected {
+			// The server rejected the handshake because of a wrong user or
+			// password, or a missing right to create the database.
+			return nil, fmt.Errorf("connect to clickhouse server %s as user %s, database %s: %w",
+				strings.Join(cfg.Addrs, ","), cfg.User, cfg.Database, err)
+		}
 		return nil, err
 	}
 	version := "unknown"
@@ -216,14 +231,58 @@ func OpenServer(ctx context.Context, cfg ServerConfig, log *slog.Logger) (Engine
 	return s, nil
 }
 
+// codeUnknownDatabase is ClickHouse's error code UNKNOWN_DATABASE.
+const codeUnknownDatabase = 81
+
+// connect makes the first connection, creating the database when the server
+// rejects the handshake because it does not exist.
+func (s *serverEngine) connect(ctx context.Context) error {
+	err := s.conn.Ping(ctx)
+	if ex, ok := errors.AsType[*ch.Exception](err); ok && ex.Code == codeUnknownDatabase {
+		if err := s.createDatabase(ctx); err != nil {
+			return err
+		}
+		err = s.conn.Ping(ctx)
+	}
+	if err != nil {
+		return s.fail(ctx, "ping", "", err)
+	}
+	return nil
+}
+
+// createDatabase creates s.cfg.Database over a connection to the user's
+// default database.
+func (s *serverEngine) createDatabase(ctx context.Context) error {
+	cfg := s.cfg
+	cfg.Database = ""
+	opt := cfg.options()
+	opt.MaxOpenConns, opt.MaxIdleConns = 1, 1
+	conn, err := ch.Open(opt)
+	if err != nil {
+		return fmt.Errorf("open clickhouse server: %w", err)
+	}
+	defer conn.Close()
+
+	stmt := "CREATE DATABASE IF NOT EXISTS " + s.cfg.Database
+	if err := conn.Exec(ctx, stmt); err != nil {
+		return s.fail(ctx, "create database", stmt, err)
+	}
+	s.log.Info("clickhouse database created", "database", s.cfg.Database)
+	return nil
+}
+
 // Name implements Engine.
 func (s *serverEngine) Name() string { return "server" }
 
-// Exec implements Engine.
+// Exec implements Engine. It rejects INSERT … VALUES and INSERT … FORMAT:
+// see errInlineInsert.
 func (s *serverEngine) Exec(ctx context.Context, query string, args ...any) error {
 	q, err := Bind(query, args...)
 	if err != nil {
 		return err
+	}
+	if inlineInsert.MatchString(q) {
+		return errInlineInsert
 	}
 	if err := s.conn.Exec(ctx, q); err != nil {
 		return s.fail(ctx, "exec", q, err)
@@ -238,6 +297,9 @@ func (s *serverEngine) Query(ctx context.Context, query string, args ...any) (Ro
 	if err != nil {
 		return nil, err
 	}
+	if inlineInsert.MatchString(q) {
+		return nil, errInlineInsert
+	}
 	rows, err := s.conn.Query(ctx, q)
 	if err != nil {
 		return nil, s.fail(ctx, "query", q, err)
@@ -245,6 +307,17 @@ func (s *serverEngine) Query(ctx context.Context, query string, args ...any) (Ro
 	s.failures.recovered(s.log)
 	return newServerRows(ctx, s, q, rows), nil
 }
+
+// inlineInsert matches an INSERT whose rows follow in the statement text.
+var inlineInsert = regexp.MustCompile(`(?is)^\s*INSERT\s+INTO\s+[^\s(]+\s*(\([^)]*\))?\s*(VALUES|FORMAT)\b`)
+
+// errInlineInsert explains why the server engine rejects rows in the
+// statement text. On the native protocol, ClickHouse 18.16 responds to such
+// an INSERT with the table's columns and waits for the rows as data blocks,
+// which clickhouse-go's Exec never sends, so the call would hang until
+// ReadTimeout. INSERT … SELECT works.
+var errInlineInsert = errors.New("server engine: INSERT with VALUES or FORMAT in the statement " +
+	"is not supported on the native protocol of ClickHouse 18.16; use Engine.Insert")
 
 // Insert implements Engine. The rows travel as one native-protocol block
 // after "INSERT INTO table (columns)", converted to the Go types that
@@ -282,6 +355,9 @@ func (s *serverEngine) Insert(ctx context.Context, table string, columns []strin
 
 func appendRows(batch driver.Batch, columns []string, rows [][]any) error {
 	types := batch.Columns()
+	if len(types) != len(columns) {
+		return fmt.Errorf("server described %d columns for the %d named", len(types), len(columns))
+	}
 	vals := make([]any, len(columns))
 	for i, row := range rows {
 		for j, v := range row {
@@ -324,7 +400,26 @@ func (s *serverEngine) fail(ctx context.Context, op, query string, err error) er
 		cause := fmt.Errorf("%s on clickhouse server %s: %w", op, strings.Join(s.cfg.Addrs, ","), err)
 		return saima.Wrap(saima.KindUnavailable, unavailableMessage, cause)
 	}
+	if ctxErr := contextEnded(ctx); ctxErr != nil && !errors.Is(err, ctxErr) {
+		// clickhouse-go turns the context's deadline into a socket
+		// deadline, so the error is an i/o timeout; keep the context's
+		// error in the chain for errors.Is.
+		return fmt.Errorf("%s: %w: %w", op, ctxErr, err)
+	}
 	return fmt.Errorf("%s: %w", op, err)
+}
+
+// contextEnded returns ctx's error, or context.DeadlineExceeded once ctx's
+// deadline has passed even if its timer has not fired yet: a socket
+// deadline set to the same instant can fire first.
+func contextEnded(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
+		return context.DeadlineExceeded
+	}
+	return nil
 }
 
 // isConnFailure reports whether err means the server could not be reached
@@ -333,7 +428,7 @@ func isConnFailure(ctx context.Context, err error) bool {
 	if errors.Is(err, ch.ErrAcquireConnTimeout) {
 		return true
 	}
-	if ctx.Err() != nil {
+	if contextEnded(ctx) != nil {
 		return false
 	}
 	if _, ok := errors.AsType[net.Error](err); ok {
@@ -347,12 +442,12 @@ func isConnFailure(ctx context.Context, err error) bool {
 	return false
 }
 
-// failureLogInterval is the shortest time between two log lines about the
-// server being unreachable; failures in between are counted.
+// failureLogInterval is the minimum time between two log lines about the
+// server being unreachable. Failures in between are counted, not logged.
 const failureLogInterval = 30 * time.Second
 
 // failureLog logs connection failures without flooding the log while the
-// server is down under load, and logs once when it answers again.
+// server is down under load, and logs once when it responds again.
 type failureLog struct {
 	down       atomic.Bool
 	mu         sync.Mutex
@@ -614,8 +709,8 @@ func decimalOf(src any) (decimal.Decimal, error) {
 }
 
 // dateOf returns the calendar day of src. A Date column arrives as midnight
-// in the server's zone, so its own year, month and day are the stored day;
-// a DateTime is an instant and gives its day in Beijing.
+// in the server's zone, so its own year, month and day are the stored day.
+// A DateTime is an instant, and its day is the day in Beijing.
 func dateOf(src any, chType string) (saima.Date, error) {
 	switch x := src.(type) {
 	case time.Time:
@@ -630,16 +725,14 @@ func dateOf(src any, chType string) (saima.Date, error) {
 	return saima.Date{}, fmt.Errorf("cannot read %T as a date", src)
 }
 
-// textOf formats src as ClickHouse prints it in TabSeparated output, so a
-// *string destination reads the same text on both engines.
+// textOf formats src for a *string destination as the embedded engine (chDB
+// 26.5) prints it, so both engines return the same text. That differs from
+// 18.16's own text for decimals: 18.16 prints 75.5700 where chDB prints 75.57.
 func textOf(src any, chType string) (string, error) {
 	switch x := src.(type) {
 	case string:
 		return x, nil
 	case decimal.Decimal:
-		if scale, ok := decimalScale(chType); ok {
-			return x.StringFixed(scale), nil
-		}
 		return x.String(), nil
 	case time.Time:
 		if isDateType(chType) {
@@ -670,20 +763,6 @@ func baseType(chType string) string {
 func isDateType(chType string) bool {
 	b := baseType(chType)
 	return b == "Date" || b == "Date32"
-}
-
-// decimalScale returns S of a Decimal(P, S) type.
-func decimalScale(chType string) (int32, bool) {
-	b := baseType(chType)
-	if !strings.HasPrefix(b, "Decimal(") {
-		return 0, false
-	}
-	_, s, ok := strings.Cut(strings.TrimSuffix(b, ")"), ",")
-	if !ok {
-		return 0, false
-	}
-	n, err := strconv.Atoi(strings.TrimSpace(s))
-	return int32(n), err == nil
 }
 
 // insertValue converts v, one of the types listed at [Bind], to a value that
@@ -719,7 +798,7 @@ func insertValue(v any, chType string) (any, error) {
 			return decimal.NewFromFloat(x), nil
 		}
 		return x, nil
-	case bool, string, decimal.Decimal, []string:
+	case bool, string, decimal.Decimal, []string, []float64, []uint8:
 		return v, nil
 	}
 	if rv := reflect.ValueOf(v); rv.CanInt() || rv.CanUint() {

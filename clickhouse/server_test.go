@@ -154,7 +154,8 @@ func TestServerScan(t *testing.T) {
 		want string
 	}{
 		{"String", "'甲'", new(string), "甲"},
-		{"DecimalAsText", "toDecimal64('75.57', 4)", new(string), "75.5700"},
+		{"DecimalAsText", "toDecimal64('75.57', 4)", new(string), "75.57"},
+		{"DecimalHundredAsText", "toDecimal64('100', 4)", new(string), "100"},
 		{"DateAsText", "toDate('2026-09-30')", new(string), "2026-09-30"},
 		{"DateTimeAsText", "toDateTime('2026-09-30 23:30:00', 'Asia/Shanghai')", new(string), "2026-09-30 23:30:00"},
 		{"IntegerAsText", "toInt32(-5)", new(string), "-5"},
@@ -469,7 +470,8 @@ func TestServerParameters(t *testing.T) {
 	serverExec(t, e, "CREATE TABLE "+db+".facts (unit String, day Date, ts DateTime('Asia/Shanghai'), "+
 		"score Decimal(18, 4), pct Nullable(Decimal(18, 4)), n UInt32, ok UInt8, f Float64, tags Array(String), period String) "+
 		"ENGINE = MergeTree() PARTITION BY toYYYYMM(day) ORDER BY (unit, day)")
-	serverExec(t, e, "INSERT INTO "+db+".facts VALUES ('甲', '2026-09-30', '2026-09-30 23:30:00', 75.57, NULL, 7, 1, 0.5, ['a'], '2026Q3')")
+	serverExec(t, e, "INSERT INTO "+db+".facts SELECT '甲', toDate('2026-09-30'), "+
+		"toDateTime('2026-09-30 23:30:00', 'Asia/Shanghai'), toDecimal64('75.57', 4), NULL, 7, 1, 0.5, ['a'], '2026Q3'")
 
 	tests := []struct {
 		name  string
@@ -512,7 +514,7 @@ func TestServerInsertConversions(t *testing.T) {
 	e, srv, db := serverTestEngine(t)
 	serverExec(t, e, "CREATE TABLE "+db+".conv (id UInt8, c_date Date, c_datetime DateTime('Asia/Shanghai'), "+
 		"c_dec Decimal(18, 4), c_u8 UInt8, c_i32 Int32, c_u64 UInt64, c_f64 Float64, c_str String, "+
-		"c_nstr Nullable(String)) ENGINE = MergeTree() ORDER BY id")
+		"c_nstr Nullable(String), c_floats Array(Float64), c_flags Array(UInt8)) ENGINE = MergeTree() ORDER BY id")
 	late := time.Date(2026, time.September, 30, 20, 0, 0, 0, time.UTC) // 2026-10-01 04:00 in Beijing
 	tests := []struct {
 		name    string
@@ -539,6 +541,9 @@ func TestServerInsertConversions(t *testing.T) {
 		{"Float64FromInt", "c_f64", 3, "3", ""},
 		{"StringFromPeriod", "c_str", saima.Year(2026), "2026", ""},
 		{"NullableStringNil", "c_nstr", nil, "\\N", ""},
+		{"Float64Array", "c_floats", []float64{0.1, -2.5, 1e21}, "[0.1,-2.5,1e21]", ""},
+		{"UInt8Array", "c_flags", []uint8{0, 1, 255}, "[0,1,255]", ""},
+		{"Int32FromInt32", "c_i32", int32(-7), "-7", ""},
 		{"StringFromInt", "c_str", 5, "", "c_str"},
 		{"UnsupportedType", "c_str", struct{}{}, "", "unsupported value type struct {}"},
 	}
@@ -595,7 +600,14 @@ func TestServerErrors(t *testing.T) {
 		}, true, "no_such_table"},
 		{"InsertUnknownColumn", func(ctx context.Context) error {
 			return e.Insert(ctx, db+".t", []string{"id", "no_such_column"}, [][]any{{1, "x"}})
-		}, false, "no_such_column"},
+		}, true, "No such column no_such_column"},
+		{"ExecInsertValues", func(ctx context.Context) error {
+			return e.Exec(ctx, "INSERT INTO "+db+".t (id, name) VALUES (?, ?)", 1, "a")
+		}, false, "use Engine.Insert"},
+		{"QueryInsertFormat", func(ctx context.Context) error {
+			_, err := e.Query(ctx, "  insert into "+db+".t FORMAT TabSeparated\n1\ta")
+			return err
+		}, false, "use Engine.Insert"},
 		{"InsertShortRow", func(ctx context.Context) error {
 			return e.Insert(ctx, db+".t", []string{"id", "name"}, [][]any{{1, "a"}, {2}})
 		}, false, "row 2 has 1 values for 2 columns"},
@@ -660,6 +672,7 @@ func TestServerPingAfterStop(t *testing.T) {
 	if err == nil {
 		t.Fatal("Ping after stop = nil, want an error")
 	}
+	t.Logf("Ping after stop: %v", err)
 	if kind := saima.ErrorKind(err); kind != saima.KindUnavailable {
 		t.Errorf("ErrorKind(Ping after stop) = %v, want %v (%v)", kind, saima.KindUnavailable, err)
 	}
@@ -695,7 +708,6 @@ func TestOpenServerErrors(t *testing.T) {
 		{"Unreachable", func(c *clickhouse.ServerConfig) { c.Addrs = []string{closed} }, saima.KindUnavailable, "connection refused"},
 		{"WrongPassword", func(c *clickhouse.ServerConfig) { c.Password = "wrong-password" }, saima.KindInternal, "password"},
 		{"UnknownUser", func(c *clickhouse.ServerConfig) { c.User = "nobody" }, saima.KindInternal, "nobody"},
-		{"UnknownDatabase", func(c *clickhouse.ServerConfig) { c.Database = "no_such_db" }, saima.KindInternal, "no_such_db"},
 		{"InvalidConfig", func(c *clickhouse.ServerConfig) { c.Addrs = []string{"no-port"} }, saima.KindInternal, "no-port"},
 	}
 	for _, tt := range tests {
@@ -708,6 +720,7 @@ func TestOpenServerErrors(t *testing.T) {
 				e.Close()
 				t.Fatal("OpenServer = nil error, want one")
 			}
+			t.Logf("OpenServer: %v", err)
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("OpenServer error = %v, want one containing %q", err, tt.want)
 			}
@@ -720,6 +733,24 @@ func TestOpenServerErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestOpenServerCreatesDatabase(t *testing.T) {
+	srv := chtest.StartServer(t)
+	db := srv.NewDatabase(t) + "_new" // dropped below, as NewDatabase drops only its own
+	t.Cleanup(func() { srv.HTTPQuery(context.Background(), "DROP DATABASE IF EXISTS "+db) })
+
+	for i := range 2 {
+		e, err := clickhouse.OpenServer(t.Context(), srv.Config(db), nil)
+		if err != nil {
+			t.Fatalf("OpenServer #%d on missing database %s = %v", i+1, db, err)
+		}
+		serverExec(t, e, "CREATE TABLE IF NOT EXISTS t (id UInt8) ENGINE = MergeTree() ORDER BY id")
+		e.Close()
+	}
+	if got := serverHTTP(t, srv, "EXISTS TABLE "+db+".t"); got != "1" {
+		t.Errorf("EXISTS TABLE %s.t = %s, want 1: the unqualified name must land in the new database", db, got)
 	}
 }
 
@@ -845,6 +876,7 @@ func TestServerConfigValidate(t *testing.T) {
 		{"NoAddress", func(c *clickhouse.ServerConfig) { c.Addrs = nil }, []string{"no server address"}},
 		{"NoPort", func(c *clickhouse.ServerConfig) { c.Addrs = []string{"db.example"} }, []string{`"db.example"`}},
 		{"BadPort", func(c *clickhouse.ServerConfig) { c.Addrs = []string{"db:0", "db:x"} }, []string{`"db:0"`, `"db:x"`}},
+		{"DatabaseNotIdentifier", func(c *clickhouse.ServerConfig) { c.Database = "saima; DROP" }, []string{`"saima; DROP"`}},
 		{"InsecureWithoutTLS", func(c *clickhouse.ServerConfig) { c.InsecureSkipVerify = true }, []string{"TLS is off"}},
 		{"Negatives", func(c *clickhouse.ServerConfig) {
 			c.MaxOpenConns, c.DialTimeout, c.ReadTimeout = -1, -time.Second, -time.Second
@@ -894,5 +926,35 @@ func TestServerConfigRedactsPassword(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), `"password_set":true`) {
 		t.Errorf("JSON log = %s, want password_set true", logs.String())
+	}
+}
+
+func TestServerContext(t *testing.T) {
+	e, _, _ := serverTestEngine(t)
+	canceled, cancel := context.WithCancel(t.Context())
+	cancel()
+	short, stop := context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer stop()
+	tests := []struct {
+		name string
+		ctx  context.Context
+		want error
+	}{
+		{"Canceled", canceled, context.Canceled},
+		{"DeadlineDuringQuery", short, context.DeadlineExceeded},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := e.Exec(tt.ctx, "SELECT sleep(2)")
+			if !errors.Is(err, tt.want) {
+				t.Errorf("Exec(SELECT sleep(2)) = %v, want %v", err, tt.want)
+			}
+			if kind := saima.ErrorKind(err); kind == saima.KindUnavailable {
+				t.Errorf("ErrorKind = %v; the caller's context ending is not an unavailable server", kind)
+			}
+			if err := e.Ping(t.Context()); err != nil {
+				t.Errorf("Ping after the context ended = %v", err)
+			}
+		})
 	}
 }

@@ -71,48 +71,50 @@ func meanPercent(t *testing.T, s *clickhouse.Store) (int, float64) {
 }
 
 func TestStoreReuploadLatestWins(t *testing.T) {
-	s := chtest.Store(t)
-	ctx := context.Background()
-	v1 := []string{"60", "45", "72", "88", "100"}
-	v2 := []string{"85", "45", "75", "88", "100"}
+	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
+		ctx := context.Background()
+		v1 := []string{"60", "45", "72", "88", "100"}
+		v2 := []string{"85", "45", "75", "88", "100"}
 
-	steps := []struct {
-		name     string
-		percents []string
-		wantN    int
-		wantMean float64
-	}{
-		{"first upload", v1, 5, 73},
-		{"same file again", v1, 5, 73},
-		{"corrected file", v2, 5, 78.6},
-		{"first file once more", v1, 5, 73},
-	}
-	for _, st := range steps {
-		if err := s.WriteBatch(ctx, progressBatch(st.percents...)); err != nil {
-			t.Fatalf("%s: %v", st.name, err)
+		steps := []struct {
+			name     string
+			percents []string
+			wantN    int
+			wantMean float64
+		}{
+			{"first upload", v1, 5, 73},
+			{"same file again", v1, 5, 73},
+			{"corrected file", v2, 5, 78.6},
+			{"first file once more", v1, 5, 73},
 		}
-		n, mean := meanPercent(t, s)
-		if n != st.wantN || mean != st.wantMean {
-			t.Errorf("after %s: %d records, mean %v; want %d, %v", st.name, n, mean, st.wantN, st.wantMean)
+		for _, st := range steps {
+			if err := s.WriteBatch(ctx, progressBatch(st.percents...)); err != nil {
+				t.Fatalf("%s: %v", st.name, err)
+			}
+			n, mean := meanPercent(t, s)
+			if n != st.wantN || mean != st.wantMean {
+				t.Errorf("after %s: %d records, mean %v; want %d, %v", st.name, n, mean, st.wantN, st.wantMean)
+			}
 		}
-	}
+	})
 }
 
 func TestStoreHidesUnfinishedUpload(t *testing.T) {
-	s := chtest.Store(t)
-	ctx := context.Background()
-	b := progressBatch("50")
+	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
+		ctx := context.Background()
+		b := progressBatch("50")
 
-	// Rows written without their upload record model a crash between the
-	// data INSERT and the upload INSERT.
-	if err := s.Engine().Insert(ctx, testTable(t, s, "progress"),
-		[]string{"unit", "project_code", "period", "quarter", "percent", "upload_id", "version"},
-		[][]any{{"宁波市北仑区", "NB-2026-017", "2026Q3", "2026Q3", decimal.NewFromInt(50), b.Upload.ID, uint64(1)}}); err != nil {
-		t.Fatal(err)
-	}
-	if n, _ := meanPercent(t, s); n != 0 {
-		t.Errorf("rows of an unfinished upload are visible: %d records", n)
-	}
+		// Rows written without their upload record model a crash between the
+		// data INSERT and the upload INSERT.
+		if err := s.Engine().Insert(ctx, testTable(t, s, "progress"),
+			[]string{"unit", "project_code", "period", "quarter", "percent", "upload_id", "version"},
+			[][]any{{"宁波市北仑区", "NB-2026-017", "2026Q3", "2026Q3", decimal.NewFromInt(50), b.Upload.ID, uint64(1)}}); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := meanPercent(t, s); n != 0 {
+			t.Errorf("rows of an unfinished upload are visible: %d records", n)
+		}
+	})
 }
 
 func testTable(t *testing.T, s *clickhouse.Store, name string) string {
@@ -126,163 +128,167 @@ func testTable(t *testing.T, s *clickhouse.Store, name string) string {
 }
 
 func TestStoreRoundTripsValues(t *testing.T) {
-	s := chtest.Store(t)
-	ctx := context.Background()
-	text := "</script><script>alert(1)</script> \"q\" 'a' \\ tab\there\nline 𠮷 =1+2"
+	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
+		ctx := context.Background()
+		text := "</script><script>alert(1)</script> \"q\" 'a' \\ tab\there\nline 𠮷 =1+2"
 
-	b := &saima.Batch{Upload: upload(saima.DatasetProgress)}
-	b.Progress = []saima.ProgressReport{
-		{Unit: "市大数据局", ProjectCode: "NB-1", Period: saima.Month(2026, 9), Percent: pct("40.885"),
-			ReportDate: date("2026-09-30"), Progress: text, Problems: ""},
-		{Unit: "市大数据局", ProjectCode: "NB-2", Period: saima.Quarter(2026, 3), Percent: decimal.NullDecimal{}},
-		{Unit: "市大数据局", ProjectCode: "NB-3", Period: saima.Quarter(2026, 3), Percent: pct("0")},
-		{Unit: "市大数据局", ProjectCode: "NB-4", Period: saima.Quarter(2026, 3), Percent: pct("100")},
-	}
-	if err := s.WriteBatch(ctx, b); err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.ListProgress(ctx, saima.Quarter(2026, 3))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != 4 {
-		t.Fatalf("ListProgress returned %d reports, want 4", len(got))
-	}
-	byCode := map[string]saima.ProgressReport{}
-	for _, r := range got {
-		byCode[r.ProjectCode] = r
-	}
-	if r := byCode["NB-1"]; r.Progress != text || r.Percent.Decimal.String() != "40.885" ||
-		r.Period != saima.Month(2026, 9) || r.ReportDate == nil || r.ReportDate.String() != "2026-09-30" {
-		t.Errorf("NB-1 = %+v, want the values written", r)
-	}
-	if r := byCode["NB-2"]; r.Percent.Valid {
-		t.Errorf("NB-2 percent = %v, want NULL", r.Percent.Decimal)
-	}
-	if r := byCode["NB-3"]; !r.Percent.Valid || !r.Percent.Decimal.IsZero() {
-		t.Errorf("NB-3 percent = %+v, want 0", r.Percent)
-	}
-	if r := byCode["NB-4"]; r.Percent.Decimal.String() != "100" {
-		t.Errorf("NB-4 percent = %s, want 100", r.Percent.Decimal)
-	}
-}
-
-func TestStoreScoresRoundTrip(t *testing.T) {
-	s := chtest.Store(t)
-	ctx := context.Background()
-	at := time.Date(2026, 10, 16, 10, 0, 0, 0, saima.Beijing)
-	run := func(id string, value float64) []saima.Score {
-		return []saima.Score{{
-			Period: saima.Quarter(2026, 3), Track: "区县（市）", RuleSet: "2026", RuleSetVersion: "abc",
-			RunID: id, ComputedAt: at, Unit: "慈溪市", Value: value, Rank: 1, PrevRank: 3,
-			Contributions: []saima.Contribution{
-				{Indicator: "ontime", Name: "里程碑按时完成率", Raw: 0.1, Score: 87.5, Weight: 0.4, Points: 35},
-				{Indicator: "assess", Name: "考评", Missing: true, Score: 1.0 / 3, Weight: 0.6, Points: 0.2},
-			},
-		}}
-	}
-	if err := s.SaveScores(ctx, run("r1", 80)); err != nil {
-		t.Fatal(err)
-	}
-	at = at.Add(time.Hour)
-	if err := s.SaveScores(ctx, run("r2", 84.45)); err != nil {
-		t.Fatal(err)
-	}
-
-	got, err := s.ListScores(ctx, saima.Quarter(2026, 3))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != 1 || got[0].RunID != "r2" || got[0].Value != 84.45 || got[0].Movement() != 2 {
-		t.Fatalf("ListScores = %+v, want run r2 with value 84.45 and movement 2", got)
-	}
-	c := got[0].Contributions
-	if len(c) != 2 || c[0].Raw != 0.1 || c[1].Score != 1.0/3 || !c[1].Missing || c[0].Missing {
-		t.Errorf("contributions = %+v, want them exactly as saved", c)
-	}
-	if !got[0].ComputedAt.Equal(at) {
-		t.Errorf("computed at %v, want %v", got[0].ComputedAt, at)
-	}
-	periods, err := s.ListScorePeriods(ctx)
-	if err != nil || len(periods) != 1 || periods[0] != saima.Quarter(2026, 3) {
-		t.Errorf("ListScorePeriods = %v, %v; want [2026Q3]", periods, err)
-	}
-}
-
-func TestStoreFacts(t *testing.T) {
-	s := chtest.Store(t)
-	ctx := context.Background()
-	pb := &saima.Batch{Upload: upload(saima.DatasetProjects), Projects: []saima.Project{
-		{Code: "P1", Name: "甲", Unit: "慈溪市", StartDate: date("2026-01-01"), DueDate: date("2026-12-31")},
-		{Code: "P2", Name: "乙", Unit: "余姚市"},
-	}}
-	mb := &saima.Batch{Upload: upload(saima.DatasetMilestones), Milestones: []saima.Milestone{
-		{ProjectCode: "P1", Name: "a", Planned: *date("2026-07-31"), Actual: date("2026-07-31")},
-		{ProjectCode: "P1", Name: "b", Planned: *date("2026-08-31"), Actual: date("2026-09-02")},
-		{ProjectCode: "P1", Name: "c", Planned: *date("2026-09-30")},
-		{ProjectCode: "P1", Name: "d", Planned: *date("2026-10-01")},
-		{ProjectCode: "P2", Name: "a", Planned: *date("2026-09-30"), Actual: date("2026-09-01")},
-		{ProjectCode: "P2", Name: "b", Unit: "市大数据局", Planned: *date("2026-09-30"), Actual: date("2026-09-30")},
-	}}
-	prb := &saima.Batch{Upload: upload(saima.DatasetProgress), Progress: []saima.ProgressReport{
-		{Unit: "慈溪市", ProjectCode: "P1", Period: saima.Month(2026, 8), Percent: pct("30"), ReportDate: date("2026-08-31")},
-		{Unit: "慈溪市", ProjectCode: "P1", Period: saima.Quarter(2026, 3), Percent: pct("50"), ReportDate: date("2026-09-30")},
-		{Unit: "余姚市", ProjectCode: "P2", Period: saima.Quarter(2026, 3), Percent: pct("40")},
-		{Unit: "余姚市", ProjectCode: "P3", Period: saima.Quarter(2026, 3)},
-	}}
-	ab := &saima.Batch{Upload: upload(saima.DatasetAssessments), Assessments: []saima.Assessment{
-		{Unit: "慈溪市", Indicator: "x", Mode: "线上日常", Period: saima.Quarter(2026, 3), Score: decimal.RequireFromString("0.5"), FullMarks: pct("1")},
-		{Unit: "慈溪市", Indicator: "y", Mode: "线上日常", Period: saima.Quarter(2026, 3), Score: decimal.NewFromInt(90)},
-		{Unit: "慈溪市", Indicator: "z", Mode: "线下年终", Period: saima.Year(2026), Score: decimal.NewFromInt(10), FullMarks: pct("100")},
-	}}
-	for _, b := range []*saima.Batch{pb, mb, prb, ab} {
+		b := &saima.Batch{Upload: upload(saima.DatasetProgress)}
+		b.Progress = []saima.ProgressReport{
+			{Unit: "市大数据局", ProjectCode: "NB-1", Period: saima.Month(2026, 9), Percent: pct("40.885"),
+				ReportDate: date("2026-09-30"), Progress: text, Problems: ""},
+			{Unit: "市大数据局", ProjectCode: "NB-2", Period: saima.Quarter(2026, 3), Percent: decimal.NullDecimal{}},
+			{Unit: "市大数据局", ProjectCode: "NB-3", Period: saima.Quarter(2026, 3), Percent: pct("0")},
+			{Unit: "市大数据局", ProjectCode: "NB-4", Period: saima.Quarter(2026, 3), Percent: pct("100")},
+		}
 		if err := s.WriteBatch(ctx, b); err != nil {
 			t.Fatal(err)
 		}
-	}
-
-	facts, err := s.Facts(ctx, saima.Quarter(2026, 3))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]string{}
-	for _, f := range facts {
-		got[f.Unit] = fmt.Sprintf("due=%d ontime=%d reports=%d sum=%.3f plan=%.3f assess=%d pct=%.3f",
-			f.MilestonesDue, f.MilestonesOnTime, f.ProgressReports, f.ProgressSum, f.PlanAttainmentSum,
-			f.Assessments, f.AssessmentPctSum)
-	}
-	// P1 is 272 of 364 days in at 2026-09-30, so the plan is 74.725 % and
-	// 50 % attains 66.912 % of it.
-	want := map[string]string{
-		"慈溪市":   "due=3 ontime=1 reports=1 sum=50.000 plan=66.912 assess=2 pct=140.000",
-		"余姚市":   "due=1 ontime=1 reports=1 sum=40.000 plan=40.000 assess=0 pct=0.000",
-		"市大数据局": "due=1 ontime=1 reports=0 sum=0.000 plan=0.000 assess=0 pct=0.000",
-	}
-	for unit, w := range want {
-		if got[unit] != w {
-			t.Errorf("facts of %s = %s, want %s", unit, got[unit], w)
+		got, err := s.ListProgress(ctx, saima.Quarter(2026, 3))
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	if len(got) != len(want) {
-		t.Errorf("facts for %d units, want %d: %v", len(got), len(want), got)
-	}
+		if len(got) != 4 {
+			t.Fatalf("ListProgress returned %d reports, want 4", len(got))
+		}
+		byCode := map[string]saima.ProgressReport{}
+		for _, r := range got {
+			byCode[r.ProjectCode] = r
+		}
+		if r := byCode["NB-1"]; r.Progress != text || r.Percent.Decimal.String() != "40.885" ||
+			r.Period != saima.Month(2026, 9) || r.ReportDate == nil || r.ReportDate.String() != "2026-09-30" {
+			t.Errorf("NB-1 = %+v, want the values written", r)
+		}
+		if r := byCode["NB-2"]; r.Percent.Valid {
+			t.Errorf("NB-2 percent = %v, want NULL", r.Percent.Decimal)
+		}
+		if r := byCode["NB-3"]; !r.Percent.Valid || !r.Percent.Decimal.IsZero() {
+			t.Errorf("NB-3 percent = %+v, want 0", r.Percent)
+		}
+		if r := byCode["NB-4"]; r.Percent.Decimal.String() != "100" {
+			t.Errorf("NB-4 percent = %s, want 100", r.Percent.Decimal)
+		}
+	})
+}
+
+func TestStoreScoresRoundTrip(t *testing.T) {
+	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
+		ctx := context.Background()
+		at := time.Date(2026, 10, 16, 10, 0, 0, 0, saima.Beijing)
+		run := func(id string, value float64) []saima.Score {
+			return []saima.Score{{
+				Period: saima.Quarter(2026, 3), Track: "区县（市）", RuleSet: "2026", RuleSetVersion: "abc",
+				RunID: id, ComputedAt: at, Unit: "慈溪市", Value: value, Rank: 1, PrevRank: 3,
+				Contributions: []saima.Contribution{
+					{Indicator: "ontime", Name: "里程碑按时完成率", Raw: 0.1, Score: 87.5, Weight: 0.4, Points: 35},
+					{Indicator: "assess", Name: "考评", Missing: true, Score: 1.0 / 3, Weight: 0.6, Points: 0.2},
+				},
+			}}
+		}
+		if err := s.SaveScores(ctx, run("r1", 80)); err != nil {
+			t.Fatal(err)
+		}
+		at = at.Add(time.Hour)
+		if err := s.SaveScores(ctx, run("r2", 84.45)); err != nil {
+			t.Fatal(err)
+		}
+
+		got, err := s.ListScores(ctx, saima.Quarter(2026, 3))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0].RunID != "r2" || got[0].Value != 84.45 || got[0].Movement() != 2 {
+			t.Fatalf("ListScores = %+v, want run r2 with value 84.45 and movement 2", got)
+		}
+		c := got[0].Contributions
+		if len(c) != 2 || c[0].Raw != 0.1 || c[1].Score != 1.0/3 || !c[1].Missing || c[0].Missing {
+			t.Errorf("contributions = %+v, want them exactly as saved", c)
+		}
+		if !got[0].ComputedAt.Equal(at) {
+			t.Errorf("computed at %v, want %v", got[0].ComputedAt, at)
+		}
+		periods, err := s.ListScorePeriods(ctx)
+		if err != nil || len(periods) != 1 || periods[0] != saima.Quarter(2026, 3) {
+			t.Errorf("ListScorePeriods = %v, %v; want [2026Q3]", periods, err)
+		}
+	})
+}
+
+func TestStoreFacts(t *testing.T) {
+	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
+		ctx := context.Background()
+		pb := &saima.Batch{Upload: upload(saima.DatasetProjects), Projects: []saima.Project{
+			{Code: "P1", Name: "甲", Unit: "慈溪市", StartDate: date("2026-01-01"), DueDate: date("2026-12-31")},
+			{Code: "P2", Name: "乙", Unit: "余姚市"},
+		}}
+		mb := &saima.Batch{Upload: upload(saima.DatasetMilestones), Milestones: []saima.Milestone{
+			{ProjectCode: "P1", Name: "a", Planned: *date("2026-07-31"), Actual: date("2026-07-31")},
+			{ProjectCode: "P1", Name: "b", Planned: *date("2026-08-31"), Actual: date("2026-09-02")},
+			{ProjectCode: "P1", Name: "c", Planned: *date("2026-09-30")},
+			{ProjectCode: "P1", Name: "d", Planned: *date("2026-10-01")},
+			{ProjectCode: "P2", Name: "a", Planned: *date("2026-09-30"), Actual: date("2026-09-01")},
+			{ProjectCode: "P2", Name: "b", Unit: "市大数据局", Planned: *date("2026-09-30"), Actual: date("2026-09-30")},
+		}}
+		prb := &saima.Batch{Upload: upload(saima.DatasetProgress), Progress: []saima.ProgressReport{
+			{Unit: "慈溪市", ProjectCode: "P1", Period: saima.Month(2026, 8), Percent: pct("30"), ReportDate: date("2026-08-31")},
+			{Unit: "慈溪市", ProjectCode: "P1", Period: saima.Quarter(2026, 3), Percent: pct("50"), ReportDate: date("2026-09-30")},
+			{Unit: "余姚市", ProjectCode: "P2", Period: saima.Quarter(2026, 3), Percent: pct("40")},
+			{Unit: "余姚市", ProjectCode: "P3", Period: saima.Quarter(2026, 3)},
+		}}
+		ab := &saima.Batch{Upload: upload(saima.DatasetAssessments), Assessments: []saima.Assessment{
+			{Unit: "慈溪市", Indicator: "x", Mode: "线上日常", Period: saima.Quarter(2026, 3), Score: decimal.RequireFromString("0.5"), FullMarks: pct("1")},
+			{Unit: "慈溪市", Indicator: "y", Mode: "线上日常", Period: saima.Quarter(2026, 3), Score: decimal.NewFromInt(90)},
+			{Unit: "慈溪市", Indicator: "z", Mode: "线下年终", Period: saima.Year(2026), Score: decimal.NewFromInt(10), FullMarks: pct("100")},
+		}}
+		for _, b := range []*saima.Batch{pb, mb, prb, ab} {
+			if err := s.WriteBatch(ctx, b); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		facts, err := s.Facts(ctx, saima.Quarter(2026, 3))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, f := range facts {
+			got[f.Unit] = fmt.Sprintf("due=%d ontime=%d reports=%d sum=%.3f plan=%.3f assess=%d pct=%.3f",
+				f.MilestonesDue, f.MilestonesOnTime, f.ProgressReports, f.ProgressSum, f.PlanAttainmentSum,
+				f.Assessments, f.AssessmentPctSum)
+		}
+		// P1 is 272 of 364 days in at 2026-09-30, so the plan is 74.725 % and
+		// 50 % attains 66.912 % of it.
+		want := map[string]string{
+			"慈溪市":   "due=3 ontime=1 reports=1 sum=50.000 plan=66.912 assess=2 pct=140.000",
+			"余姚市":   "due=1 ontime=1 reports=1 sum=40.000 plan=40.000 assess=0 pct=0.000",
+			"市大数据局": "due=1 ontime=1 reports=0 sum=0.000 plan=0.000 assess=0 pct=0.000",
+		}
+		for unit, w := range want {
+			if got[unit] != w {
+				t.Errorf("facts of %s = %s, want %s", unit, got[unit], w)
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("facts for %d units, want %d: %v", len(got), len(want), got)
+		}
+	})
 }
 
 func TestStoreAsOfIgnoresLaterUploads(t *testing.T) {
-	s := chtest.Store(t)
-	ctx := context.Background()
-	if err := s.WriteBatch(ctx, progressBatch("60", "45", "72", "88", "100")); err != nil {
-		t.Fatal(err)
-	}
-	asOf := s.Now()
-	if err := s.WriteBatch(ctx, progressBatch("85", "45", "75", "88", "100")); err != nil {
-		t.Fatal(err)
-	}
+	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
+		ctx := context.Background()
+		if err := s.WriteBatch(ctx, progressBatch("60", "45", "72", "88", "100")); err != nil {
+			t.Fatal(err)
+		}
+		asOf := s.Now()
+		if err := s.WriteBatch(ctx, progressBatch("85", "45", "75", "88", "100")); err != nil {
+			t.Fatal(err)
+		}
 
-	if n, mean := meanPercent(t, s.AsOf(asOf)); n != 5 || mean != 73 {
-		t.Errorf("as of the first upload: %d records, mean %v; want 5, 73", n, mean)
-	}
-	if n, mean := meanPercent(t, s); n != 5 || mean != 78.6 {
-		t.Errorf("now: %d records, mean %v; want 5, 78.6", n, mean)
-	}
+		if n, mean := meanPercent(t, s.AsOf(asOf)); n != 5 || mean != 73 {
+			t.Errorf("as of the first upload: %d records, mean %v; want 5, 73", n, mean)
+		}
+		if n, mean := meanPercent(t, s); n != 5 || mean != 78.6 {
+			t.Errorf("now: %d records, mean %v; want 5, 78.6", n, mean)
+		}
+	})
 }

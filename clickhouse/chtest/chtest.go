@@ -29,7 +29,11 @@ var (
 // Main runs the tests of a package that uses the embedded engine and then
 // removes the engine's data folder. Call it from TestMain.
 func Main(m *testing.M) {
+	// Keep the shared clickhouse-server up between tests: each test would
+	// otherwise start and stop its own.
+	release := holdSharedServer()
 	code := m.Run()
+	release()
 	if embedded != nil {
 		embedded.Close()
 		os.RemoveAll(embeddedDir)
@@ -114,6 +118,38 @@ func Store(tb testing.TB) *clickhouse.Store {
 	s, err := clickhouse.NewStore(context.Background(), unclosable{e}, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		tb.Fatalf("open store: %v", err)
+	}
+	return s
+}
+
+// Engines names the engines that [ForEachEngine] runs a test on.
+var Engines = []string{"embedded", "server"}
+
+// ForEachEngine runs f as a subtest on each engine, with a store over a
+// fresh database: the embedded chDB and a clickhouse-server process that
+// the test binary starts. The server subtest skips when clickhouse-server
+// is not installed, except on CI, where it fails.
+func ForEachEngine(t *testing.T, f func(t *testing.T, s *clickhouse.Store)) {
+	t.Helper()
+	for _, name := range Engines {
+		t.Run(name, func(t *testing.T) {
+			f(t, StoreOn(t, name))
+		})
+	}
+}
+
+// StoreOn returns a store over a fresh database on the named engine.
+func StoreOn(tb testing.TB, engine string) *clickhouse.Store {
+	tb.Helper()
+	if engine == "embedded" {
+		return Store(tb)
+	}
+	srv := StartServer(tb)
+	db := srv.NewDatabase(tb)
+	e := srv.Open(tb, db)
+	s, err := clickhouse.NewStore(context.Background(), e, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		tb.Fatalf("open store on the server: %v", err)
 	}
 	return s
 }

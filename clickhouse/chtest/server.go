@@ -42,11 +42,12 @@ const (
 )
 
 const (
-	// serverStartTimeout bounds the wait for a new server to answer. 18.16
-	// answers in about 0.1 s on an idle machine.
+	// serverStartTimeout bounds the wait for a new server to accept
+	// connections. 18.16 took about 0.1 s on an idle 2-core machine.
 	serverStartTimeout = 30 * time.Second
 	// serverStopTimeout is how long a server gets to exit after SIGTERM
-	// before it is killed. 18.16 exits in about 1 s.
+	// before it is killed. 18.16 exits in about 1 s once its idle client
+	// connections notice the shutdown (see poll_interval in usersConfigXML).
 	serverStopTimeout = 10 * time.Second
 	// serverStartAttempts bounds the restarts when another process took a
 	// port between choosing it and the server binding it.
@@ -60,7 +61,7 @@ type Server struct {
 	HTTPAddr string // HTTP interface, host:port
 	TLSAddr  string // native protocol over TLS; empty unless started by StartTLSServer
 	Version  string // as SELECT version() returns it, such as 18.16.1
-	Dir      string
+	Dir      string // folder with config.xml, users.xml, data/ and the logs
 
 	shared   bool
 	cmd      *exec.Cmd
@@ -74,12 +75,13 @@ type Server struct {
 // keep to their own databases ([Server.NewDatabase]) and must not stop it.
 //
 // The server stops (SIGTERM, then SIGKILL) in the cleanup of the last test
-// holding a share, so subtests and parallel tests share one process, and
-// sequential top-level tests each start one (about 1 s each) unless
+// holding a share, so subtests and parallel tests share one process.
+// Sequential top-level tests each start one, about 1 s each, unless
 // holdSharedServer keeps it up for the whole binary.
 //
-// When no clickhouse-server binary is found, StartServer skips tb, or fails
-// it when the CI environment variable is set.
+// When no clickhouse-server binary is found, StartServer skips tb. It fails
+// tb instead when the CI environment variable is set to anything but empty,
+// false or 0.
 func StartServer(tb testing.TB) *Server {
 	tb.Helper()
 	bin, args := requireServerBinary(tb)
@@ -106,6 +108,7 @@ func StartTLSServer(tb testing.TB) *Server {
 }
 
 func startPrivate(tb testing.TB, withTLS bool) *Server {
+	tb.Helper()
 	bin, args := requireServerBinary(tb)
 	spec := serverSpec{bin: bin, args: args, dir: tb.TempDir(), tls: withTLS}
 	s, err := launchWithRetry([]*serverSpec{&spec})
@@ -118,7 +121,7 @@ func startPrivate(tb testing.TB, withTLS bool) *Server {
 
 // Cluster is two throwaway servers configured as the two shards, one replica
 // each, of the cluster [ClusterName]. There is no ZooKeeper, so ON CLUSTER
-// statements fail: create tables on each server.
+// statements fail. Create the tables on each server instead.
 type Cluster struct {
 	Name    string
 	Servers []*Server
@@ -207,6 +210,10 @@ func (s *Server) Open(tb testing.TB, database string) clickhouse.Engine {
 	return e
 }
 
+// serverHTTPClient keeps no idle connections, which would delay the
+// server's shutdown.
+var serverHTTPClient = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+
 // HTTPQuery runs query as the user "default" over the HTTP interface and
 // returns the output in TabSeparated format. It is independent of the
 // engine under test, for setting up and checking tests.
@@ -215,7 +222,7 @@ func (s *Server) HTTPQuery(ctx context.Context, query string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := serverHTTPClient.Do(req)
 	if err != nil {
 		return "", err
 	}
@@ -266,9 +273,11 @@ func (s *Server) exited() bool {
 	}
 }
 
+// stopAndReport stops s and logs, without failing tb, when it had to be
+// killed: a throwaway server's shutdown is not what the tests check.
 func stopAndReport(tb testing.TB, s *Server) {
 	if err := s.terminate(); err != nil {
-		tb.Error(err)
+		tb.Log(err)
 	}
 }
 
@@ -398,7 +407,7 @@ func serverArgs(path string) []string {
 	return nil
 }
 
-// serverSpec is what launch needs to start one server.
+// serverSpec describes one server for launch to start.
 type serverSpec struct {
 	bin     string
 	args    []string
@@ -450,8 +459,8 @@ func launchAll(specs []*serverSpec) ([]*Server, error) {
 	return started, nil
 }
 
-// choosePorts asks the kernel for free 127.0.0.1 ports, holding them all
-// until every one is chosen so that no two are equal.
+// choosePorts gets free 127.0.0.1 ports from the kernel. It keeps each one
+// bound until all are chosen, so that no two are equal.
 func choosePorts(specs []*serverSpec) error {
 	var listeners []net.Listener
 	defer func() {
@@ -485,7 +494,7 @@ func choosePorts(specs []*serverSpec) error {
 }
 
 // launch writes the configuration for sp into sp.dir, starts the server and
-// waits until it answers.
+// waits until it accepts connections.
 func launch(sp *serverSpec, shards []int) (*Server, error) {
 	if err := writeServerConfig(sp, shards); err != nil {
 		return nil, err
@@ -532,7 +541,7 @@ func launch(sp *serverSpec, shards []int) (*Server, error) {
 }
 
 // waitReady polls the HTTP ping endpoint and then the native port until
-// both answer, the process exits or serverStartTimeout passes.
+// both respond, the process exits or serverStartTimeout passes.
 func (s *Server) waitReady() error {
 	deadline := time.Now().Add(serverStartTimeout)
 	for {
@@ -552,7 +561,7 @@ func (s *Server) waitReady() error {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("clickhouse-server did not answer on %s within %s\n%s",
+			return fmt.Errorf("clickhouse-server did not respond on %s within %s\n%s",
 				s.Addr, serverStartTimeout, s.LogTail(30))
 		}
 		time.Sleep(20 * time.Millisecond)
@@ -566,7 +575,7 @@ func (s *Server) ping() error {
 	if err != nil {
 		return err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := serverHTTPClient.Do(req)
 	if err != nil {
 		return err
 	}
@@ -671,11 +680,15 @@ const clusterShardXML = `            <shard>
 
 // usersConfigXML defines "default" without a password, as Distributed
 // tables connect to the shards with it, and a user with a password.
+// poll_interval is how often (in seconds) an idle native connection checks
+// whether the server is shutting down. With the default of 10 s, every pooled
+// client connection delays shutdown by up to 10 s.
 const usersConfigXML = `<?xml version="1.0"?>
 <yandex>
     <profiles>
         <default>
             <max_memory_usage>4000000000</max_memory_usage>
+            <poll_interval>1</poll_interval>
         </default>
     </profiles>
     <users>
