@@ -1,0 +1,221 @@
+package ingest
+
+import (
+	"fmt"
+	"strings"
+
+	"saima"
+)
+
+// builder turns the rows of one dataset into records.
+type builder interface {
+	// add reads one row. A row with errors adds no record.
+	add(r *rowReader)
+
+	// finish applies the rules that need the whole file, such as the
+	// percent scale of a column or clashing aliases.
+	finish(p *parser)
+
+	// fill stores the records in the dataset's slice of b.
+	fill(b *saima.Batch)
+}
+
+// keyed stores records by their record key. A later row with the same key
+// replaces the earlier record in its place, with a warning.
+type keyed[T any] struct {
+	index map[string]int
+	rows  []int
+	items []T
+}
+
+// put stores v under the key made of parts, as read from row r.
+func (k *keyed[T]) put(r *rowReader, v T, parts ...string) {
+	if k.index == nil {
+		k.index = map[string]int{}
+	}
+	key := strings.Join(parts, "\x00")
+	if i, ok := k.index[key]; ok {
+		r.warn("", strings.Join(parts, " / "),
+			fmt.Sprintf("与第%d行的%s相同，以本行为准", k.rows[i], r.p.schema.key),
+			"如果两行都要保留，请检查是否填错；否则请删除前面的一行")
+		k.items[i], k.rows[i] = v, r.row
+		return
+	}
+	k.index[key] = len(k.items)
+	k.items = append(k.items, v)
+	k.rows = append(k.rows, r.row)
+}
+
+// unitBuilder reads the unit roster (单位名单).
+type unitBuilder struct {
+	units keyed[saima.Unit]
+}
+
+func (b *unitBuilder) add(r *rowReader) {
+	u := saima.Unit{
+		Name:    r.requiredText("单位"),
+		Kind:    r.unitKind(),
+		Code:    r.code("单位代码", false),
+		Aliases: r.list("别名"),
+		Track:   r.text("赛道"),
+	}
+	if u.Track == "" {
+		u.Track = u.Kind
+	}
+	if !r.failed {
+		b.units.put(r, u, compact(u.Name))
+	}
+}
+
+// unitKind reads 单位类别, accepting the common short spellings.
+func (r *rowReader) unitKind() string {
+	if k, ok := unitKindSynonyms[compact(r.cells["单位类别"])]; ok {
+		return k
+	}
+	return r.choice("单位类别", unitKinds, true)
+}
+
+// finish rejects an alias that is another unit's name or alias, because
+// names on later uploads could then resolve to either unit.
+func (b *unitBuilder) finish(p *parser) {
+	type owner struct {
+		name string
+		row  int
+	}
+	owners := map[string]owner{}
+	for i, u := range b.units.items {
+		owners[compact(u.Name)] = owner{u.Name, b.units.rows[i]}
+	}
+	for i, u := range b.units.items {
+		for _, a := range u.Aliases {
+			k := compact(a)
+			if o, ok := owners[k]; ok && o.name != u.Name {
+				p.issue(Issue{Row: b.units.rows[i], Column: p.columnName("别名"), Value: a,
+					Reason: fmt.Sprintf("与第%d行的单位“%s”重名", o.row, o.name),
+					Fix:    "请删除或修改这个别名后重新上传"})
+				continue
+			}
+			owners[k] = owner{u.Name, b.units.rows[i]}
+		}
+	}
+}
+
+func (b *unitBuilder) fill(batch *saima.Batch) { batch.Units = b.units.items }
+
+// projectBuilder reads the project ledger (项目台账).
+type projectBuilder struct {
+	projects keyed[saima.Project]
+}
+
+func (b *projectBuilder) add(r *rowReader) {
+	p := saima.Project{
+		Code:      r.code("项目编号", true),
+		Name:      r.requiredText("项目名称"),
+		Unit:      r.unit("责任单位", true),
+		LeadUnit:  r.leadUnit(),
+		System:    r.choice("所属系统", saima.Systems, false),
+		Scope:     r.choice("项目层级", projectScopes, false),
+		Type:      r.choice("项目类型", projectTypes, false),
+		Batch:     r.choice("批次", projectBatch, false),
+		Lists:     r.list("所属清单"),
+		LeaderLed: r.boolean("是否领导领衔"),
+		Leader:    r.text("领衔领导"),
+		Budget:    r.number("预算（万元）", false),
+		StartDate: r.date("开始日期", false, false),
+		DueDate:   r.date("计划完成日期", false, false),
+	}
+	if p.Budget.Valid && p.Budget.Decimal.IsNegative() {
+		r.fail("预算（万元）", r.cells["预算（万元）"], &problem{reason: "不能为负数", fix: "请填写以万元为单位的预算金额"})
+	}
+	if p.StartDate != nil && p.DueDate != nil && p.DueDate.Before(*p.StartDate) {
+		r.fail("计划完成日期", r.cells["计划完成日期"], &problem{
+			reason: "早于开始日期" + p.StartDate.String(),
+			fix:    "请检查开始日期和计划完成日期",
+		})
+	}
+	if !r.failed {
+		b.projects.put(r, p, p.Code)
+	}
+}
+
+// leadUnit reads 牵头单位. It is often a provincial or city body that is
+// not ranked, so a name off the roster is kept as written, with a warning.
+func (r *rowReader) leadUnit() string {
+	raw := r.cells["牵头单位"]
+	if normalize(raw) == "" {
+		return ""
+	}
+	if name, ok := r.p.roster.resolve(raw); ok {
+		return name
+	}
+	r.warn("牵头单位", raw, "不在单位名单中，已按原样保存", "如果是名单中的单位，请改用名单中的名称")
+	return trimText(raw)
+}
+
+func (b *projectBuilder) finish(*parser) {}
+
+func (b *projectBuilder) fill(batch *saima.Batch) { batch.Projects = b.projects.items }
+
+// stageBuilder reads lifecycle stages (项目阶段).
+type stageBuilder struct {
+	stages keyed[saima.StageEvent]
+}
+
+func (b *stageBuilder) add(r *rowReader) {
+	e := saima.StageEvent{
+		ProjectCode: r.code("项目编号", true),
+		Stage:       r.choice("阶段", saima.Stages, true),
+		DecidedBy:   r.text("决策主体"),
+		Opinion:     r.text("意见"),
+	}
+	if d := r.date("日期", true, true); d != nil {
+		e.Date = *d
+	}
+	if !r.failed {
+		b.stages.put(r, e, e.ProjectCode, e.Stage)
+	}
+}
+
+func (b *stageBuilder) finish(*parser) {}
+
+func (b *stageBuilder) fill(batch *saima.Batch) { batch.Stages = b.stages.items }
+
+// milestoneBuilder reads milestones (里程碑).
+type milestoneBuilder struct {
+	milestones keyed[saima.Milestone]
+}
+
+func (b *milestoneBuilder) add(r *rowReader) {
+	m := saima.Milestone{
+		ProjectCode: r.code("项目编号", true),
+		Name:        r.requiredText("里程碑"),
+		Unit:        r.unit("责任单位", false),
+		Actual:      r.date("实际完成日期", false, true),
+		Status:      r.choice("状态", statuses, false),
+	}
+	if d := r.date("计划完成日期", true, false); d != nil {
+		m.Planned = *d
+	}
+	if r.failed {
+		return
+	}
+	r.checkMilestoneStatus(m)
+	b.milestones.put(r, m, m.ProjectCode, m.Name)
+}
+
+// checkMilestoneStatus warns when the status and the actual date disagree.
+// The milestone is still imported: the date decides whether it is done.
+func (r *rowReader) checkMilestoneStatus(m saima.Milestone) {
+	switch {
+	case m.Status == "已完成" && m.Actual == nil:
+		r.warn("状态", m.Status, "与实际完成日期不符，实际完成日期为空",
+			"请补填实际完成日期；如果尚未完成，请把状态改为“进行中”")
+	case m.Actual != nil && m.Status != "" && m.Status != "已完成":
+		r.warn("状态", m.Status, "与实际完成日期不符，实际完成日期已填写为"+m.Actual.String(),
+			"如果已经完成，请把状态改为“已完成”；否则请清空实际完成日期")
+	}
+}
+
+func (b *milestoneBuilder) finish(*parser) {}
+
+func (b *milestoneBuilder) fill(batch *saima.Batch) { batch.Milestones = b.milestones.items }

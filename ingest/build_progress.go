@@ -1,0 +1,202 @@
+package ingest
+
+import (
+	"github.com/shopspring/decimal"
+
+	"saima"
+)
+
+// progressBuilder reads progress reports (进度填报). 完成率 follows the
+// percent rule, whose scale for bare numbers in (0, 1] depends on the whole
+// column, so percents are set in finish.
+type progressBuilder struct {
+	reports keyed[*saima.ProgressReport]
+	cells   []pendingPercent
+}
+
+// pendingPercent is a 完成率 cell waiting for the column's scale.
+type pendingPercent struct {
+	row    int
+	raw    string
+	cell   percentCell
+	report *saima.ProgressReport
+}
+
+func (b *progressBuilder) add(r *rowReader) {
+	rep := &saima.ProgressReport{
+		Unit:        r.unit("单位", true),
+		ProjectCode: r.code("项目编号", true),
+		ProjectName: r.text("项目名称"),
+		Period:      r.period("填报期间"),
+		ReportDate:  r.date("填报日期", false, true),
+		Progress:    r.text("进展情况"),
+		Problems:    r.text("存在问题"),
+	}
+	cell := r.percent("完成率")
+	if r.failed {
+		return
+	}
+	b.cells = append(b.cells, pendingPercent{row: r.row, raw: r.cells["完成率"], cell: cell, report: rep})
+	b.reports.put(r, rep, rep.Unit, rep.ProjectCode, rep.Period.String())
+}
+
+// finish applies rule 5 of the percent rule: when no bare number in the
+// column is above 1, the column is in fraction form and every bare number
+// is multiplied by 100; otherwise bare numbers are percent points. Each
+// bare number in (0, 1] gets a warning that shows how it was read, and
+// each placeholder such as "/" gets a warning that it reads as missing.
+func (b *progressBuilder) finish(p *parser) {
+	fraction := true
+	for _, c := range b.cells {
+		if c.cell.aboveOne() {
+			fraction = false
+		}
+	}
+	col := p.columnName("完成率")
+	for _, c := range b.cells {
+		c.report.Percent = c.cell.percent(fraction)
+		switch {
+		case c.cell.form == percentPlaceholder:
+			p.issue(Issue{Row: c.row, Column: col, Value: trimText(c.raw), Severity: SeverityWarning,
+				Reason: "表示未填报，按未填报处理", Fix: "如果已有进度，请填写完成率"})
+		case c.cell.ambiguous():
+			p.issue(ambiguousPercent(c, col, fraction))
+		}
+	}
+}
+
+// ambiguousPercent is the warning for a bare number in (0, 1].
+func ambiguousPercent(c pendingPercent, col string, fraction bool) Issue {
+	read := c.report.Percent.Decimal.String() + "%"
+	i := Issue{Row: c.row, Column: col, Value: trimText(c.raw), Severity: SeverityWarning}
+	if fraction {
+		i.Reason = "没有带%，本列没有大于1的数，按小数比例读作" + read
+		i.Fix = "如果本意是" + c.cell.value.String() + "%，请写成" + c.cell.value.String() + "%后重新上传"
+	} else {
+		i.Reason = "没有带%，本列其他数按百分数填写，读作" + read
+		i.Fix = "如果本意是" + c.cell.value.Shift(2).String() + "%，请写成" + c.cell.value.Shift(2).String() + "%后重新上传"
+	}
+	return i
+}
+
+func (b *progressBuilder) fill(batch *saima.Batch) {
+	for _, rep := range b.reports.items {
+		batch.Progress = append(batch.Progress, *rep)
+	}
+}
+
+// assessmentBuilder reads assessment scores (考评打分). 得分 and 满分 are
+// plain decimals: the percent rule never applies, so 0.5 stays 0.5.
+type assessmentBuilder struct {
+	scores keyed[saima.Assessment]
+}
+
+func (b *assessmentBuilder) add(r *rowReader) {
+	a := saima.Assessment{
+		Unit:        r.unit("被考评单位", true),
+		Indicator:   r.requiredText("指标"),
+		FullMarks:   r.number("满分", false),
+		Mode:        r.code("考评方式", true),
+		Period:      r.period("考评期间"),
+		Evaluator:   r.text("考评人"),
+		ProjectCode: r.code("项目编号", false),
+	}
+	score := r.number("得分", true)
+	if r.failed {
+		return
+	}
+	a.Score = score.Decimal
+	if !r.checkScore(a) {
+		return
+	}
+	b.scores.put(r, a, a.Unit, a.Indicator, a.Mode, a.Period.String())
+}
+
+// checkScore rejects a negative score, a full mark that is not positive
+// and a score above the full mark.
+func (r *rowReader) checkScore(a saima.Assessment) bool {
+	full := a.FullMarks
+	switch {
+	case full.Valid && !full.Decimal.IsPositive():
+		r.fail("满分", r.cells["满分"], &problem{reason: "必须大于0", fix: "请填写该指标的满分"})
+	case a.Score.IsNegative():
+		r.fail("得分", r.cells["得分"], &problem{reason: "是负数，得分不能为负", fix: scoreFix(full)})
+	case full.Valid && a.Score.GreaterThan(full.Decimal):
+		r.fail("得分", r.cells["得分"], &problem{reason: "超过了满分" + full.Decimal.String(), fix: scoreFix(full)})
+	default:
+		return true
+	}
+	return false
+}
+
+func scoreFix(full decimal.NullDecimal) string {
+	if full.Valid {
+		return "请填写0到" + full.Decimal.String() + "之间的分数"
+	}
+	return "请填写不小于0的分数"
+}
+
+func (b *assessmentBuilder) finish(*parser) {}
+
+func (b *assessmentBuilder) fill(batch *saima.Batch) { batch.Assessments = b.scores.items }
+
+// problemBuilder reads the problem list (问题清单).
+type problemBuilder struct {
+	problems keyed[saima.ProblemItem]
+}
+
+func (b *problemBuilder) add(r *rowReader) {
+	it := saima.ProblemItem{
+		ID:          r.code("问题编号", true),
+		Unit:        r.unit("单位", true),
+		ProjectCode: r.code("项目编号", false),
+		Source:      r.text("来源"),
+		Category:    r.text("类别"),
+		Stage:       r.choice("环节", saima.LoopStages, false),
+		Level:       r.level("层级"),
+		Closed:      r.date("办结日期", false, true),
+		Summary:     r.text("问题描述"),
+	}
+	if d := r.date("发现日期", true, true); d != nil {
+		it.Opened = *d
+	}
+	if it.Closed != nil && !it.Opened.IsZero() && it.Closed.Before(it.Opened) {
+		r.fail("办结日期", r.cells["办结日期"], &problem{
+			reason: "早于发现日期" + it.Opened.String(), fix: "请检查发现日期和办结日期"})
+	}
+	if r.failed {
+		return
+	}
+	r.checkProblemStage(it)
+	b.problems.put(r, it, it.ID)
+}
+
+// level reads an escalation level 1–3; empty is 0.
+func (r *rowReader) level(col string) int {
+	n := r.number(col, false)
+	if !n.Valid {
+		return 0
+	}
+	v := n.Decimal
+	if !v.IsInteger() || v.LessThan(decimal.NewFromInt(1)) || v.GreaterThan(decimal.NewFromInt(3)) {
+		r.fail(col, r.cells[col], &problem{reason: "不是1到3之间的整数", fix: "请填写1、2或3"})
+		return 0
+	}
+	return int(v.IntPart())
+}
+
+// checkProblemStage warns when 环节 and 办结日期 disagree.
+func (r *rowReader) checkProblemStage(it saima.ProblemItem) {
+	done := saima.LoopStages[len(saima.LoopStages)-1]
+	switch {
+	case it.Stage == done && it.Closed == nil:
+		r.warn("环节", it.Stage, "与办结日期不符，办结日期为空", "请补填办结日期；如果尚未办结，请改为实际所处的环节")
+	case it.Closed != nil && it.Stage != "" && it.Stage != done:
+		r.warn("环节", it.Stage, "与办结日期不符，办结日期已填写为"+it.Closed.String(),
+			"如果已经办结，请把环节改为“"+done+"”；否则请清空办结日期")
+	}
+}
+
+func (b *problemBuilder) finish(*parser) {}
+
+func (b *problemBuilder) fill(batch *saima.Batch) { batch.Problems = b.problems.items }

@@ -1,0 +1,191 @@
+package ingest
+
+import (
+	"slices"
+	"testing"
+
+	"saima"
+)
+
+func TestProgressIssues(t *testing.T) {
+	const header = "单位,项目编号,填报期间,完成率,填报日期\n"
+	tests := []issueCase{
+		{name: "same key in two spellings",
+			text:     header + "余姚市,NB-1,2026Q3,50%,\n余姚,ＮＢ－１,2026年第三季度,60%,\n",
+			warnings: []string{"f.csv 第3行与第2行的单位、项目编号和填报期间相同，以本行为准，如果两行都要保留，请检查是否填错；否则请删除前面的一行"}},
+		{name: "month and quarter are different keys",
+			text: header + "余姚市,NB-1,2026Q3,50%,\n余姚市,NB-1,2026-09,60%,\n"},
+		{name: "report date in the future",
+			text:   header + "余姚市,NB-1,2026Q3,50%,2026-10-16\n",
+			errors: []string{"f.csv 第2行“填报日期”列的值“2026-10-16”晚于上传当天（2026-10-15），实际发生的日期不能在将来，请填写已经发生的日期；尚未完成的请留空"}},
+		{name: "missing period",
+			text:   header + "余姚市,NB-1,,50%,\n",
+			errors: []string{"f.csv 第2行“填报期间”列为空，此列必须填写，请填写填报期间后重新上传"}},
+		{name: "bad period",
+			text:   header + "余姚市,NB-1,第三季度,50%,\n",
+			errors: []string{"f.csv 第2行“填报期间”列的值“第三季度”不是可识别的期间，季度请写2026Q3或2026年第三季度，月份请写2026-09或2026年9月，年度请写2026年度"}},
+		{name: "every error of a row",
+			text: header + "余杭,,2026Q5,abc,2026-02-30\n",
+			errors: []string{
+				"f.csv 第2行“单位”列的值“余杭”不在单位名单中（最接近的是“余姚市”），请改为单位名单中的单位名称后重新上传",
+				"f.csv 第2行“项目编号”列为空，此列必须填写，请填写项目编号后重新上传",
+				"f.csv 第2行“填报期间”列的值“2026Q5”不是可识别的期间，季度请写2026Q3或2026年第三季度，月份请写2026-09或2026年9月，年度请写2026年度",
+				"f.csv 第2行“填报日期”列的值“2026-02-30”不是真实存在的日期，请填写日历上存在的日期，如2026-09-30",
+				"f.csv 第2行“完成率”列的值“abc”不是数字，请填写数字或百分数，如85或85%；未填报请留空",
+			}},
+		{name: "placeholders",
+			text: header + "余姚市,NB-1,2026Q3,—,\n余姚市,NB-2,2026Q3,——,\n余姚市,NB-3,2026Q3,-,\n",
+			warnings: []string{
+				"f.csv 第2行“完成率”列的值“—”表示未填报，按未填报处理，如果已有进度，请填写完成率",
+				"f.csv 第3行“完成率”列的值“——”表示未填报，按未填报处理，如果已有进度，请填写完成率",
+				"f.csv 第4行“完成率”列的值“-”表示未填报，按未填报处理，如果已有进度，请填写完成率",
+			}},
+		{name: "fraction column with one percent sign",
+			text: header + "余姚市,NB-1,2026Q3,0.5,\n余姚市,NB-2,2026Q3,150%,\n",
+			errors: []string{
+				"f.csv 第3行“完成率”列的值“150%”超出0–100%范围，请改为0–100之间的数后重新上传",
+			},
+			warnings: []string{
+				"f.csv 第2行“完成率”列的值“0.5”没有带%，本列没有大于1的数，按小数比例读作50%，如果本意是0.5%，请写成0.5%后重新上传",
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.run(t, Options{}) })
+	}
+}
+
+func TestProgressDuplicateLaterWins(t *testing.T) {
+	res := parseText(t, "f.csv", "单位,项目编号,填报期间,完成率\n余姚市,NB-1,2026Q3,50%\n余姚市,NB-2,2026Q3,10%\n余姚市,NB-1,2026Q3,60%\n", Options{})
+	want := []string{"余姚市|NB-1||2026Q3|60|nil||", "余姚市|NB-2||2026Q3|10|nil||"}
+	if got := progressLines(res.Batch.Progress); !slices.Equal(got, want) {
+		t.Errorf("records = %q, want %q", got, want)
+	}
+}
+
+func TestProgressPercentColumnScale(t *testing.T) {
+	// The scale of bare numbers in (0, 1] depends on the whole column,
+	// including rows read after them.
+	tests := []struct {
+		name   string
+		values []string
+		want   []string
+	}{
+		{"fraction form", []string{"0.5", "1", "0"}, []string{"50", "100", "0"}},
+		{"percent points", []string{"0.5", "1", "2"}, []string{"0.5", "1", "2"}},
+		{"signs do not decide", []string{"0.5", "80%", "0.25"}, []string{"50", "80", "25"}},
+		{"blank does not decide", []string{"0.5", "", "/"}, []string{"50", "missing", "missing"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := "单位,项目编号,填报期间,完成率\n"
+			for i, v := range tt.values {
+				text += "余姚市,NB-" + string(rune('1'+i)) + ",2026Q3," + v + "\n"
+			}
+			res := parseText(t, "f.csv", text, Options{})
+			requireNoErrors(t, res)
+			var got []string
+			for _, p := range res.Batch.Progress {
+				got = append(got, percentString(p.Percent))
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("完成率 = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestAssessmentIssues(t *testing.T) {
+	const header = "被考评单位,指标,得分,满分,考评方式,考评期间,考评人,项目编号\n"
+	tests := []issueCase{
+		{name: "full marks zero",
+			text:   header + "余姚市,开工率,0,0,线下年终,2026年度,,\n",
+			errors: []string{"f.csv 第2行“满分”列的值“0”必须大于0，请填写该指标的满分"}},
+		{name: "no full marks",
+			text: header + "余姚市,开工率,120,,线下年终,2026年度,,\n"},
+		{name: "negative without full marks",
+			text:   header + "余姚市,开工率,-0.5,,线下年终,2026年度,,\n",
+			errors: []string{"f.csv 第2行“得分”列的值“-0.5”是负数，得分不能为负，请填写不小于0的分数"}},
+		{name: "score equal to full marks",
+			text: header + "余姚市,开工率,30.0,30,线下年终,2026年度,,\n"},
+		{name: "percent sign is not a number",
+			text:   header + "余姚市,开工率,85%,100,线下年终,2026年度,,\n",
+			errors: []string{"f.csv 第2行“得分”列的值“85%”不是数字，请填写数字，如85或85.5"}},
+		{name: "missing mode and period",
+			text: header + "余姚市,开工率,30,30,,,,\n",
+			errors: []string{
+				"f.csv 第2行“考评方式”列为空，此列必须填写，请填写考评方式后重新上传",
+				"f.csv 第2行“考评期间”列为空，此列必须填写，请填写考评期间后重新上传",
+			}},
+		{name: "same key",
+			text:     header + "余姚市,开工率,10,30,线下年终,2026年度,,\n余姚市,开工率,20,30,线下年终　,2026,,\n",
+			warnings: []string{"f.csv 第3行与第2行的被考评单位、指标、考评方式和考评期间相同，以本行为准，如果两行都要保留，请检查是否填错；否则请删除前面的一行"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.run(t, Options{}) })
+	}
+}
+
+func TestAssessmentValues(t *testing.T) {
+	res := parseText(t, "a.csv", "被考评单位,指标,得分,满分,考评方式,考评期间,考评人,项目编号\n"+
+		"宁波市鄞州区,按时开工率,0.5,1,线上日常,2026年第三季度, 张堃 ,ＮＢ－９\n", Options{})
+	requireNoErrors(t, res)
+	want := saima.Assessment{Unit: "宁波市鄞州区", ProjectCode: "NB-9", Indicator: "按时开工率", Score: dec("0.5"),
+		Mode: "线上日常", Period: saima.Quarter(2026, 3), Evaluator: "张堃"}
+	got := res.Batch.Assessments[0]
+	if got.Unit != want.Unit || got.ProjectCode != want.ProjectCode || got.Indicator != want.Indicator ||
+		!got.Score.Equal(want.Score) || got.Mode != want.Mode || got.Period != want.Period || got.Evaluator != want.Evaluator {
+		t.Errorf("assessment = %+v, want %+v", got, want)
+	}
+	if !got.FullMarks.Valid || !got.FullMarks.Decimal.Equal(dec("1")) {
+		t.Errorf("满分 = %v, want 1", got.FullMarks)
+	}
+}
+
+func TestProblems(t *testing.T) {
+	text := "问题编号,单位,项目编号,来源,类别,环节,层级,发现日期,办结日期,问题描述\n" +
+		"WT-1,余姚市,NB-1,群众反映,数据共享,已办结,2,2026-08-01,2026-09-01, 接口超时 \n" +
+		"WT-2,大数据局,,在线扫描,,分析研判,,2026/9/10,,\n"
+	res := parseText(t, "w.csv", text, Options{})
+	requireNoErrors(t, res)
+	if len(res.Batch.Problems) != 2 {
+		t.Fatalf("problems = %d, want 2", len(res.Batch.Problems))
+	}
+	p := res.Batch.Problems[0]
+	if p.ID != "WT-1" || p.Unit != "余姚市" || p.Stage != "已办结" || p.Level != 2 ||
+		p.Opened.String() != "2026-08-01" || dateString(p.Closed) != "2026-09-01" || p.Summary != "接口超时" {
+		t.Errorf("problem 1 = %+v", p)
+	}
+	if q := res.Batch.Problems[1]; q.Unit != "市大数据局" || q.Level != 0 || q.Closed != nil {
+		t.Errorf("problem 2 = %+v", q)
+	}
+}
+
+func TestProblemIssues(t *testing.T) {
+	const header = "问题编号,单位,环节,层级,发现日期,办结日期\n"
+	tests := []issueCase{
+		{name: "level out of range",
+			text:   header + "WT-1,余姚市,收集,4,2026-08-01,\n",
+			errors: []string{"f.csv 第2行“层级”列的值“4”不是1到3之间的整数，请填写1、2或3"}},
+		{name: "fractional level",
+			text:   header + "WT-1,余姚市,收集,1.5,2026-08-01,\n",
+			errors: []string{"f.csv 第2行“层级”列的值“1.5”不是1到3之间的整数，请填写1、2或3"}},
+		{name: "closed before opened",
+			text:   header + "WT-1,余姚市,已办结,1,2026-08-01,2026-07-01\n",
+			errors: []string{"f.csv 第2行“办结日期”列的值“2026-07-01”早于发现日期2026-08-01，请检查发现日期和办结日期"}},
+		{name: "closed stage without date",
+			text:     header + "WT-1,余姚市,已办结,1,2026-08-01,\n",
+			warnings: []string{"f.csv 第2行“环节”列的值“已办结”与办结日期不符，办结日期为空，请补填办结日期；如果尚未办结，请改为实际所处的环节"}},
+		{name: "date without closed stage",
+			text:     header + "WT-1,余姚市,分办落实,1,2026-08-01,2026-09-01\n",
+			warnings: []string{"f.csv 第2行“环节”列的值“分办落实”与办结日期不符，办结日期已填写为2026-09-01，如果已经办结，请把环节改为“已办结”；否则请清空办结日期"}},
+		{name: "unknown stage",
+			text:   header + "WT-1,余姚市,处理中,1,2026-08-01,\n",
+			errors: []string{"f.csv 第2行“环节”列的值“处理中”不是可选的值，请填写以下之一：收集、梳理归类、分析研判、分办落实、已办结"}},
+		{name: "opened in the future",
+			text:   header + "WT-1,余姚市,收集,1,2027-01-01,\n",
+			errors: []string{"f.csv 第2行“发现日期”列的值“2027-01-01”晚于上传当天（2026-10-15），实际发生的日期不能在将来，请填写已经发生的日期；尚未完成的请留空"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.run(t, Options{Dataset: saima.DatasetProblems}) })
+	}
+}

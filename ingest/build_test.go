@@ -1,0 +1,217 @@
+package ingest
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"saima"
+)
+
+// issueCase is a file whose errors and warnings are known exactly.
+type issueCase struct {
+	name, text       string
+	errors, warnings []string
+}
+
+func (tt issueCase) run(t *testing.T, opts Options) *Result {
+	t.Helper()
+	res := parseText(t, "f.csv", tt.text, opts)
+	if got := issueStrings(res.Errors); !slices.Equal(got, tt.errors) {
+		t.Errorf("errors =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tt.errors, "\n"))
+	}
+	if got := issueStrings(res.Warnings); !slices.Equal(got, tt.warnings) {
+		t.Errorf("warnings =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tt.warnings, "\n"))
+	}
+	return res
+}
+
+func TestUnits(t *testing.T) {
+	text := "序号,单位,单位类别,单位代码,别名,赛道\n" +
+		"1,宁波市海曙区,区县(市),３３０２０３,海曙、海曙区,\n" +
+		"2,市大数据局,市直部门,,大数据局;数据局；数据管理局,数字赛道\n" +
+		"3, 宁波市（本级） ,本级,,,\n" +
+		"4,余姚市,区县,,余姚,\n"
+	res := parseText(t, "u.csv", text, Options{})
+	requireNoErrors(t, res)
+	want := []saima.Unit{
+		{Name: "宁波市海曙区", Code: "330203", Aliases: []string{"海曙", "海曙区"}, Kind: saima.KindDistrict, Track: saima.KindDistrict},
+		{Name: "市大数据局", Aliases: []string{"大数据局", "数据局", "数据管理局"}, Kind: saima.KindDepartment, Track: "数字赛道"},
+		{Name: "宁波市（本级）", Kind: saima.KindCity, Track: saima.KindCity},
+		{Name: "余姚市", Aliases: []string{"余姚"}, Kind: saima.KindDistrict, Track: saima.KindDistrict},
+	}
+	if got := fmt.Sprintf("%+v", res.Batch.Units); got != fmt.Sprintf("%+v", want) {
+		t.Errorf("units =\n%s\nwant\n%s", got, fmt.Sprintf("%+v", want))
+	}
+	if res.Dataset != saima.DatasetUnits {
+		t.Errorf("Dataset = %q, want units", res.Dataset)
+	}
+}
+
+func TestUnitIssues(t *testing.T) {
+	tests := []issueCase{
+		{name: "unknown kind",
+			text:   "单位,单位类别\n宁波市海曙区,街道\n",
+			errors: []string{"f.csv 第2行“单位类别”列的值“街道”不是可选的值，请填写以下之一：区县（市）、市直部门、市本级、其他"}},
+		{name: "missing name",
+			text:   "单位,单位类别\n ,市直部门\n",
+			errors: []string{"f.csv 第2行“单位”列为空，此列必须填写，请填写单位后重新上传"}},
+		{name: "alias of another unit",
+			text:   "单位,单位类别,别名\n宁波市海曙区,区县（市）,海曙\n宁波市江北区,区县（市）,江北、海曙\n",
+			errors: []string{"f.csv 第3行“别名”列的值“海曙”与第2行的单位“宁波市海曙区”重名，请删除或修改这个别名后重新上传"}},
+		{name: "alias equal to another name",
+			text:   "单位,单位类别,别名\n市财政局,市直部门,\n市大数据局,市直部门,市 财政局\n",
+			errors: []string{"f.csv 第3行“别名”列的值“市 财政局”与第2行的单位“市财政局”重名，请删除或修改这个别名后重新上传"}},
+		{name: "same unit twice",
+			text:     "单位,单位类别\n市财政局,市直部门\n市 财政局,其他\n",
+			warnings: []string{"f.csv 第3行与第2行的单位相同，以本行为准，如果两行都要保留，请检查是否填错；否则请删除前面的一行"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.run(t, Options{Dataset: saima.DatasetUnits}) })
+	}
+}
+
+func TestProjects(t *testing.T) {
+	text := "项目编号,项目名称,责任单位,牵头单位,所属系统,项目层级,项目类型,批次,所属清单,是否领导领衔,领衔领导,预算（万元）,开始日期,计划完成日期\n" +
+		"ＮＢ－１, 城市大脑 ,大数据局,省大数据局,数字政府,全市性,迭代升级,启动实施,重大需求、场景应用,是,张市长,\"1,200.50\",2026-01-05,2026年12月31日\n" +
+		"NB-2,停车,江北区,市大数据局,,,,,,,,,,\n"
+	res := parseText(t, "p.csv", text, Options{})
+	requireNoErrors(t, res)
+	wantWarnings := []string{"p.csv 第2行“牵头单位”列的值“省大数据局”不在单位名单中，已按原样保存，如果是名单中的单位，请改用名单中的名称"}
+	if got := issueStrings(res.Warnings); !slices.Equal(got, wantWarnings) {
+		t.Errorf("warnings = %q, want %q", got, wantWarnings)
+	}
+	if len(res.Batch.Projects) != 2 {
+		t.Fatalf("projects = %d, want 2", len(res.Batch.Projects))
+	}
+	p := res.Batch.Projects[0]
+	checks := []struct{ name, got, want string }{
+		{"Code", p.Code, "NB-1"},
+		{"Name", p.Name, "城市大脑"},
+		{"Unit", p.Unit, "市大数据局"},
+		{"LeadUnit", p.LeadUnit, "省大数据局"},
+		{"System", p.System, "数字政府"},
+		{"Scope", p.Scope, "全市性"},
+		{"Type", p.Type, "迭代升级"},
+		{"Batch", p.Batch, "启动实施"},
+		{"Lists", strings.Join(p.Lists, "|"), "重大需求|场景应用"},
+		{"LeaderLed", fmt.Sprint(p.LeaderLed), "true"},
+		{"Leader", p.Leader, "张市长"},
+		{"Budget", p.Budget.Decimal.String(), "1200.5"},
+		{"StartDate", dateString(p.StartDate), "2026-01-05"},
+		{"DueDate", dateString(p.DueDate), "2026-12-31"},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("project %s = %q, want %q", c.name, c.got, c.want)
+		}
+	}
+	q := res.Batch.Projects[1]
+	if q.Unit != "宁波市江北区" || q.LeadUnit != "市大数据局" || q.Budget.Valid || q.LeaderLed || q.StartDate != nil {
+		t.Errorf("second project = %+v, want roster names and empty optional fields", q)
+	}
+}
+
+func TestProjectIssues(t *testing.T) {
+	const header = "项目编号,项目名称,责任单位,所属系统,是否领导领衔,预算（万元）,开始日期,计划完成日期\n"
+	tests := []issueCase{
+		{name: "unknown system",
+			text:   header + "NB-1,x,余姚市,数字文化,,,,\n",
+			errors: []string{"f.csv 第2行“所属系统”列的值“数字文化”不是可选的值，请填写以下之一：整体智治、数字政府、数字经济、数字社会、数字法治、公共数据平台"}},
+		{name: "negative budget",
+			text:   header + "NB-1,x,余姚市,,,-5,,\n",
+			errors: []string{"f.csv 第2行“预算（万元）”列的值“-5”不能为负数，请填写以万元为单位的预算金额"}},
+		{name: "due before start",
+			text:   header + "NB-1,x,余姚市,,,,2026-06-01,2026-05-31\n",
+			errors: []string{"f.csv 第2行“计划完成日期”列的值“2026-05-31”早于开始日期2026-06-01，请检查开始日期和计划完成日期"}},
+		{name: "not yes or no",
+			text:   header + "NB-1,x,余姚市,,待定,,,\n",
+			errors: []string{"f.csv 第2行“是否领导领衔”列的值“待定”不是“是”或“否”，请填写“是”或“否”"}},
+		{name: "unknown unit",
+			text:   header + "NB-1,x,宁波市海曙,,,,,\n",
+			errors: []string{"f.csv 第2行“责任单位”列的值“宁波市海曙”不在单位名单中（最接近的是“宁波市海曙区”），请改为单位名单中的单位名称后重新上传"}},
+		{name: "missing name",
+			text:   header + "NB-1,,余姚市,,,,,\n",
+			errors: []string{"f.csv 第2行“项目名称”列为空，此列必须填写，请填写项目名称后重新上传"}},
+		{name: "same code twice",
+			text:     header + "NB-1,x,余姚市,,,,,\nＮＢ－１,y,余姚市,,,,,\n",
+			warnings: []string{"f.csv 第3行与第2行的项目编号相同，以本行为准，如果两行都要保留，请检查是否填错；否则请删除前面的一行"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.run(t, Options{}) })
+	}
+}
+
+func TestStages(t *testing.T) {
+	text := "项目编号,阶段,日期,决策主体,意见\nNB-1,决策,2026/9/1,改革委,同意实施\nNB-1,实施,2026-09-15,,\n"
+	res := parseText(t, "s.csv", text, Options{})
+	requireNoErrors(t, res)
+	want := []saima.StageEvent{
+		{ProjectCode: "NB-1", Stage: "决策", Date: saima.NewDate(2026, time.September, 1), DecidedBy: "改革委", Opinion: "同意实施"},
+		{ProjectCode: "NB-1", Stage: "实施", Date: saima.NewDate(2026, time.September, 15)},
+	}
+	if !slices.Equal(res.Batch.Stages, want) {
+		t.Errorf("stages = %+v, want %+v", res.Batch.Stages, want)
+	}
+}
+
+func TestStageIssues(t *testing.T) {
+	const header = "项目编号,阶段,日期\n"
+	tests := []issueCase{
+		{name: "unknown stage",
+			text:   header + "NB-1,立项,2026-09-01\n",
+			errors: []string{"f.csv 第2行“阶段”列的值“立项”不是可选的值，请填写以下之一：预报、初审、审核、论证、决策、实施、评估、退出、完成"}},
+		{name: "future date",
+			text:   header + "NB-1,决策,2026-10-16\n",
+			errors: []string{"f.csv 第2行“日期”列的值“2026-10-16”晚于上传当天（2026-10-15），实际发生的日期不能在将来，请填写已经发生的日期；尚未完成的请留空"}},
+		{name: "upload day itself",
+			text: header + "NB-1,决策,2026-10-15\n"},
+		{name: "same stage twice",
+			text:     header + "NB-1,决策,2026-09-01\nNB-1,决策,2026-09-02\n",
+			warnings: []string{"f.csv 第3行与第2行的项目编号和阶段相同，以本行为准，如果两行都要保留，请检查是否填错；否则请删除前面的一行"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.run(t, Options{Dataset: saima.DatasetStages}) })
+	}
+}
+
+func TestMilestoneIssues(t *testing.T) {
+	const header = "项目编号,里程碑,计划完成日期,实际完成日期,状态,责任单位\n"
+	tests := []issueCase{
+		{name: "done without date",
+			text:     header + "NB-1,上线,2026-09-30,,已完成,\n",
+			warnings: []string{"f.csv 第2行“状态”列的值“已完成”与实际完成日期不符，实际完成日期为空，请补填实际完成日期；如果尚未完成，请把状态改为“进行中”"}},
+		{name: "date without done",
+			text:     header + "NB-1,上线,2026-09-30,2026-09-20,进行中,\n",
+			warnings: []string{"f.csv 第2行“状态”列的值“进行中”与实际完成日期不符，实际完成日期已填写为2026-09-20，如果已经完成，请把状态改为“已完成”；否则请清空实际完成日期"}},
+		{name: "planned in the future is fine",
+			text: header + "NB-1,上线,2027-06-30,,未开始,余姚\n"},
+		{name: "unknown status",
+			text:   header + "NB-1,上线,2026-09-30,,完成了,\n",
+			errors: []string{"f.csv 第2行“状态”列的值“完成了”不是可选的值，请填写以下之一：未开始、进行中、已完成"}},
+		{name: "unknown unit",
+			text:   header + "NB-1,上线,2026-09-30,,,余杭区\n",
+			errors: []string{"f.csv 第2行“责任单位”列的值“余杭区”不在单位名单中，请改为单位名单中的单位名称后重新上传"}},
+		{name: "missing planned date",
+			text:   header + "NB-1,上线,,,,\n",
+			errors: []string{"f.csv 第2行“计划完成日期”列为空，此列必须填写，请填写计划完成日期后重新上传"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := tt.run(t, Options{})
+			if tt.name == "planned in the future is fine" && res.Batch.Milestones[0].Unit != "余姚市" {
+				t.Errorf("责任单位 = %q, want the roster name 余姚市", res.Batch.Milestones[0].Unit)
+			}
+		})
+	}
+}
+
+func TestEmptyRoster(t *testing.T) {
+	res := parseText(t, "f.csv", "单位,项目编号,填报期间,完成率\n余姚市,NB-1,2026Q3,50%\n", Options{Roster: []saima.Unit{}})
+	want := []string{"f.csv 第2行“单位”列的值“余姚市”无法核对，因为系统中还没有单位名单，请先由改革办上传单位名单，再上传本文件"}
+	if got := issueStrings(res.Errors); !slices.Equal(got, want) {
+		t.Errorf("errors = %q, want %q", got, want)
+	}
+}

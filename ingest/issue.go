@@ -1,0 +1,129 @@
+package ingest
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Severity classifies an issue as rejecting the file or not.
+type Severity int
+
+// Severities. The zero value is SeverityError, so an unclassified issue
+// blocks the upload rather than slipping through.
+const (
+	SeverityError   Severity = iota // the whole file is rejected
+	SeverityWarning                 // shown to the uploader; the file is still imported
+)
+
+// String returns 错误 or 警告.
+func (s Severity) String() string {
+	if s == SeverityWarning {
+		return "警告"
+	}
+	return "错误"
+}
+
+// MarshalText encodes s as "error" or "warning" for JSON replies.
+func (s Severity) MarshalText() ([]byte, error) {
+	if s == SeverityWarning {
+		return []byte("warning"), nil
+	}
+	return []byte("error"), nil
+}
+
+// Issue is one problem found in an uploaded file: where it is, the value as
+// written, why it is wrong and what to do. Reason and Fix are Chinese and
+// written so that [Issue.String] reads as one sentence.
+type Issue struct {
+	File  string
+	Sheet string // worksheet name, for xlsx files only
+
+	// Row is the row number as a spreadsheet shows it. The header is row 1,
+	// or the row it was found on below title rows. CSV rows count records,
+	// so a quoted cell with a line break does not shift later rows. Row 0
+	// means the whole file.
+	Row int
+
+	// Column is the header name after normalisation, such as 完成率, or
+	// 本期进度/完成率 under a two-row header. Empty means the whole row.
+	Column string
+
+	Value    string // the cell as written; for a whole-row issue, the text it concerns
+	Reason   string // the reason the value is wrong, such as 超出0–100%范围
+	Fix      string // what to do, such as 请改为0–100之间的数后重新上传
+	Severity Severity
+}
+
+// maxShownValue is how many runes of a value String shows before cutting it
+// short, so that a 500-character cell does not swamp the message.
+const maxShownValue = 40
+
+// String formats i as one Chinese sentence, for example
+// 12b.csv 第4行“完成率”列的值“135%”超出0–100%范围，请改为0–100之间的数后重新上传.
+// A whole-row issue leaves out the column, because its Reason names the text.
+func (i Issue) String() string {
+	var b strings.Builder
+	if i.File != "" {
+		b.WriteString(i.File + " ")
+	}
+	if i.Sheet != "" {
+		b.WriteString("工作表“" + i.Sheet + "”")
+	}
+	if i.Row > 0 {
+		b.WriteString("第" + strconv.Itoa(i.Row) + "行")
+	}
+	if i.Column != "" {
+		b.WriteString("“" + i.Column + "”列")
+		if i.Value != "" {
+			b.WriteString("的值“" + shortValue(i.Value) + "”")
+		}
+	}
+	b.WriteString(i.Reason)
+	if i.Fix != "" {
+		b.WriteString("，" + i.Fix)
+	}
+	return b.String()
+}
+
+// shortValue cuts v to maxShownValue runes and shows line breaks as spaces.
+func shortValue(v string) string {
+	v = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(v)
+	if r := []rune(v); len(r) > maxShownValue {
+		return string(r[:maxShownValue]) + "…"
+	}
+	return v
+}
+
+// issueList collects errors and warnings up to a limit for each and counts
+// the ones beyond it.
+type issueList struct {
+	limit           int
+	errors          []Issue
+	warnings        []Issue
+	errorsOmitted   int
+	warningsOmitted int
+}
+
+func (l *issueList) add(i Issue) {
+	switch {
+	case i.Severity == SeverityWarning && len(l.warnings) < l.limit:
+		l.warnings = append(l.warnings, i)
+	case i.Severity == SeverityWarning:
+		l.warningsOmitted++
+	case len(l.errors) < l.limit:
+		l.errors = append(l.errors, i)
+	default:
+		l.errorsOmitted++
+	}
+}
+
+// errorCount returns how many errors were found, listed or not.
+func (l *issueList) errorCount() int { return len(l.errors) + l.errorsOmitted }
+
+// sort orders both lists by row, keeping the order of issues within a row.
+func (l *issueList) sort() {
+	byRow := func(a, b Issue) int { return a.Row - b.Row }
+	slices.SortStableFunc(l.errors, byRow)
+	slices.SortStableFunc(l.warnings, byRow)
+}

@@ -1,0 +1,174 @@
+package ingest
+
+import (
+	"strings"
+
+	"saima"
+)
+
+// roster resolves the unit names that units write to the roster's spelling.
+// Every spelling is looked up in its compact form (NFKC, no whitespace), so
+// 宁波市（本级） and 宁波市(本级) are one key.
+type roster struct {
+	names []string          // roster spellings, in roster order
+	index map[string]string // compact spelling -> roster spelling
+}
+
+// newRoster indexes units by name, by alias and by the usual short forms:
+// 宁波市海曙区 is also 海曙区 and 海曙, 余姚市 is also 余姚, 市大数据局 is also
+// 宁波市大数据局 and 宁波市（本级） is also 宁波市本级 and 市本级. A short form
+// shared by two units is dropped, because it names neither for sure. Full
+// names and aliases always win over short forms.
+func newRoster(units []saima.Unit) *roster {
+	r := &roster{index: map[string]string{}}
+	city := cityPrefix(units)
+	short := map[string]string{}
+	clash := map[string]bool{}
+	for _, u := range units {
+		r.names = append(r.names, u.Name)
+		r.index[compact(u.Name)] = u.Name
+		for _, a := range u.Aliases {
+			if k := compact(a); k != "" {
+				r.index[k] = u.Name
+			}
+		}
+		for _, s := range shortForms(u, city) {
+			k := compact(s)
+			if prev, ok := short[k]; ok && prev != u.Name {
+				clash[k] = true
+			}
+			short[k] = u.Name
+		}
+	}
+	for k, name := range short {
+		if _, indexed := r.index[k]; !indexed && !clash[k] {
+			r.index[k] = name
+		}
+	}
+	return r
+}
+
+// empty reports whether the roster has no units, so no name can resolve.
+func (r *roster) empty() bool { return len(r.names) == 0 }
+
+// resolve returns the roster spelling of name, or false when name is not
+// on the roster.
+func (r *roster) resolve(name string) (string, bool) {
+	u, ok := r.index[compact(name)]
+	return u, ok
+}
+
+// closest returns the roster name that name most likely means: a roster
+// name contained in it (the longest one), or else the one at the smallest
+// edit distance, counted in runes. It returns "" when nothing is close
+// enough to be a useful suggestion.
+func (r *roster) closest(name string) string {
+	key := compact(name)
+	best, bestLen := "", 0
+	for k, u := range r.index {
+		n := len(k)
+		if n < len("市局") || !strings.Contains(key, k) {
+			continue
+		}
+		if n > bestLen || n == bestLen && u < best {
+			best, bestLen = u, n
+		}
+	}
+	if best != "" {
+		return best
+	}
+
+	bestDist := -1
+	for k, u := range r.index {
+		d := editDistance(key, k)
+		if bestDist < 0 || d < bestDist || d == bestDist && u < best {
+			best, bestDist = u, d
+		}
+	}
+	if bestDist < 0 || bestDist > max(1, len([]rune(key))/2) {
+		return ""
+	}
+	return best
+}
+
+// cityPrefix returns the city that prefixes district names, such as 宁波市,
+// taken from the city unit (宁波市（本级）) or else from the most common
+// "…市" prefix of district names.
+func cityPrefix(units []saima.Unit) string {
+	for _, u := range units {
+		if u.Kind == saima.KindCity {
+			name := compact(u.Name)
+			if i := strings.Index(name, "市"); i > 0 {
+				return name[:i+len("市")]
+			}
+		}
+	}
+	counts := map[string]int{}
+	best := ""
+	for _, u := range units {
+		name := compact(u.Name)
+		i := strings.Index(name, "市")
+		if i <= 0 || i+len("市") == len(name) {
+			continue
+		}
+		p := name[:i+len("市")]
+		counts[p]++
+		if counts[p] > counts[best] {
+			best = p
+		}
+	}
+	if counts[best] < 2 {
+		return ""
+	}
+	return best
+}
+
+// shortForms returns the other spellings people use for u.
+func shortForms(u saima.Unit, city string) []string {
+	name := compact(u.Name)
+	var out []string
+	if city != "" && strings.HasPrefix(name, city) && len(name) > len(city) {
+		rest := strings.TrimPrefix(name, city)
+		out = append(out, rest)
+		if strings.HasPrefix(rest, "(本级)") || rest == "本级" {
+			out = append(out, city+"本级", "市本级")
+		}
+	}
+	if city != "" && strings.HasPrefix(name, "市") {
+		out = append(out, city+strings.TrimPrefix(name, "市"))
+	}
+	if u.Kind == saima.KindDistrict {
+		base := name
+		if city != "" && strings.HasPrefix(base, city) && len(base) > len(city) {
+			base = strings.TrimPrefix(base, city)
+		}
+		for _, suffix := range []string{"区", "县", "市"} {
+			if stem := strings.TrimSuffix(base, suffix); stem != base && len([]rune(stem)) >= 2 {
+				out = append(out, stem)
+			}
+		}
+	}
+	return out
+}
+
+// editDistance returns the Levenshtein distance between a and b in runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

@@ -1,0 +1,112 @@
+package ingest
+
+import (
+	"testing"
+
+	"saima"
+)
+
+// caseLikeRoster is the case files' roster in the shape of saima.Unit.
+var caseLikeRoster = []saima.Unit{
+	{Name: "宁波市海曙区", Kind: saima.KindDistrict},
+	{Name: "宁波市江北区", Kind: saima.KindDistrict},
+	{Name: "宁波市鄞州区", Kind: saima.KindDistrict},
+	{Name: "余姚市", Kind: saima.KindDistrict},
+	{Name: "慈溪市", Kind: saima.KindDistrict},
+	{Name: "宁海县", Kind: saima.KindDistrict},
+	{Name: "象山县", Kind: saima.KindDistrict},
+	{Name: "市大数据局", Kind: saima.KindDepartment, Aliases: []string{"大数据局", "数据局"}},
+	{Name: "市发改委", Kind: saima.KindDepartment},
+	{Name: "宁波市（本级）", Kind: saima.KindCity},
+}
+
+func TestRosterResolve(t *testing.T) {
+	r := newRoster(caseLikeRoster)
+	tests := []struct {
+		in, want string // want "" when the name is unknown
+	}{
+		{"宁波市海曙区", "宁波市海曙区"},
+		{"海曙区", "宁波市海曙区"},
+		{"海曙", "宁波市海曙区"},
+		{" 宁波市 海曙区\u00a0", "宁波市海曙区"},
+		{"余姚市", "余姚市"},
+		{"余姚", "余姚市"},
+		{"宁波市余姚市", ""},
+		{"宁海县", "宁海县"},
+		{"宁海", "宁海县"},
+		{"象山", "象山县"},
+		{"市大数据局", "市大数据局"},
+		{"宁波市大数据局", "市大数据局"},
+		{"大数据局", "市大数据局"},
+		{"数据局", "市大数据局"},
+		{"宁波市发改委", "市发改委"},
+		{"宁波市（本级）", "宁波市（本级）"},
+		{"宁波市(本级)", "宁波市（本级）"},
+		{"宁波市本级", "宁波市（本级）"},
+		{"市本级", "宁波市（本级）"},
+		{"宁波市鄞洲区", ""},
+		{"江东区", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		got, ok := r.resolve(tt.in)
+		if ok != (tt.want != "") || got != tt.want {
+			t.Errorf("resolve(%q) = %q, %v, want %q", tt.in, got, ok, tt.want)
+		}
+	}
+}
+
+func TestRosterShortFormClash(t *testing.T) {
+	// Two counties that differ only in their suffix share the short form
+	// 东阳, which must then resolve to neither.
+	r := newRoster([]saima.Unit{
+		{Name: "东阳县", Kind: saima.KindDistrict},
+		{Name: "东阳市", Kind: saima.KindDistrict},
+		{Name: "西湖区", Kind: saima.KindDistrict, Aliases: []string{"东阳"}},
+	})
+	if got, ok := r.resolve("东阳"); !ok || got != "西湖区" {
+		t.Errorf("resolve(东阳) = %q, %v, want the alias owner 西湖区", got, ok)
+	}
+	r = newRoster([]saima.Unit{{Name: "东阳县", Kind: saima.KindDistrict}, {Name: "东阳市", Kind: saima.KindDistrict}})
+	if got, ok := r.resolve("东阳"); ok {
+		t.Errorf("resolve(东阳) = %q, want no match for a short form shared by two units", got)
+	}
+}
+
+func TestRosterClosest(t *testing.T) {
+	r := newRoster(caseLikeRoster)
+	tests := []struct {
+		in, want string
+	}{
+		{"宁波市鄞洲区", "宁波市鄞州区"},
+		{"宁波市海署区", "宁波市海曙区"},
+		{"市大数据局<img src=x onerror=alert(1)>", "市大数据局"},
+		{"慈溪市人民政府", "慈溪市"},
+		{"__f__function(){alert(1)}__f__", ""},
+		{"杭州市西湖区", ""},
+	}
+	for _, tt := range tests {
+		if got := r.closest(tt.in); got != tt.want {
+			t.Errorf("closest(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want int
+	}{
+		{"", "", 0},
+		{"鄞洲", "鄞州", 1},
+		{"宁波市鄞洲区", "宁波市鄞州区", 1},
+		{"海曙", "宁波市海曙区", 4},
+		{"𠮷岙", "吉岙", 1},
+		{"abc", "", 3},
+	}
+	for _, tt := range tests {
+		if got := editDistance(tt.a, tt.b); got != tt.want {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}

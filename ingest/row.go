@@ -1,0 +1,232 @@
+package ingest
+
+import (
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"saima"
+)
+
+// rowReader reads the cells of one data row by column name. Each getter
+// normalises the cell for its kind. For a bad value it records an error,
+// sets failed and returns the zero value.
+type rowReader struct {
+	p      *parser
+	row    int
+	cells  map[string]string // column name -> cell as written
+	failed bool
+}
+
+func (p *parser) newRow(rec record, h *header) *rowReader {
+	r := &rowReader{p: p, row: rec.row, cells: map[string]string{}}
+	for i, c := range h.columns {
+		if c != nil && i < len(rec.cells) {
+			r.cells[c.name] = rec.cells[i]
+		}
+	}
+	return r
+}
+
+// fail records an error about the value v of column col.
+func (r *rowReader) fail(col, v string, prob *problem) {
+	r.failed = true
+	r.p.issue(Issue{Row: r.row, Column: r.p.columnName(col), Value: trimText(v),
+		Reason: prob.reason, Fix: prob.fix})
+}
+
+// warn records a warning about the value v of column col, or about the
+// whole row when col is "".
+func (r *rowReader) warn(col, v, reason, fix string) {
+	r.p.issue(Issue{Row: r.row, Column: r.p.columnName(col), Value: trimText(v), Reason: reason, Fix: fix,
+		Severity: SeverityWarning})
+}
+
+// columnName returns the header of column col as issues show it, or col
+// itself when the file has no such column.
+func (p *parser) columnName(col string) string {
+	if col == "" {
+		return ""
+	}
+	if d, ok := p.display[col]; ok {
+		return d
+	}
+	return col
+}
+
+// missing records that the required column col is empty.
+func (r *rowReader) missing(col string) {
+	r.fail(col, "", &problem{reason: "为空，此列必须填写", fix: "请填写" + col + "后重新上传"})
+}
+
+// text returns a free-text cell trimmed and otherwise exactly as written.
+func (r *rowReader) text(col string) string {
+	return trimText(r.cells[col])
+}
+
+// requiredText is text for a column that must not be empty.
+func (r *rowReader) requiredText(col string) string {
+	v := r.text(col)
+	if v == "" {
+		r.missing(col)
+	}
+	return v
+}
+
+// code returns an identifier cell after NFKC and trimming, so that
+// ＮＢ－２０２６－０１７ reads as NB-2026-017.
+func (r *rowReader) code(col string, required bool) string {
+	v := normalize(r.cells[col])
+	if v == "" && required {
+		r.missing(col)
+	}
+	return v
+}
+
+// unit returns the roster spelling of a unit-name cell. An unknown name is
+// an error that suggests the closest roster name.
+func (r *rowReader) unit(col string, required bool) string {
+	raw := r.cells[col]
+	if normalize(raw) == "" {
+		if required {
+			r.missing(col)
+		}
+		return ""
+	}
+	if name, ok := r.p.roster.resolve(raw); ok {
+		return name
+	}
+	prob := &problem{reason: "不在单位名单中", fix: "请改为单位名单中的单位名称后重新上传"}
+	if r.p.roster.empty() {
+		prob = &problem{reason: "无法核对，因为系统中还没有单位名单", fix: "请先由改革办上传单位名单，再上传本文件"}
+	} else if near := r.p.roster.closest(raw); near != "" {
+		prob.reason = "不在单位名单中（最接近的是“" + near + "”）"
+	}
+	r.fail(col, raw, prob)
+	return ""
+}
+
+// date returns a date cell, or nil when it is empty. When done is set the
+// date records something that already happened, so a date after the
+// upload day is an error.
+func (r *rowReader) date(col string, required, done bool) *saima.Date {
+	raw := r.cells[col]
+	s := normalize(raw)
+	if s == "" {
+		if required {
+			r.missing(col)
+		}
+		return nil
+	}
+	d, prob := parseDate(s)
+	if prob != nil {
+		r.fail(col, raw, prob)
+		return nil
+	}
+	if done && d.After(r.p.today) {
+		r.fail(col, raw, &problem{
+			reason: "晚于上传当天（" + r.p.today.String() + "），实际发生的日期不能在将来",
+			fix:    "请填写已经发生的日期；尚未完成的请留空",
+		})
+		return nil
+	}
+	return &d
+}
+
+// period returns a required period cell.
+func (r *rowReader) period(col string) saima.Period {
+	raw := r.cells[col]
+	if normalize(raw) == "" {
+		r.missing(col)
+		return saima.Period{}
+	}
+	p, prob := parsePeriod(raw)
+	if prob != nil {
+		r.fail(col, raw, prob)
+	}
+	return p
+}
+
+// number returns a decimal cell; it is missing when the cell is empty.
+func (r *rowReader) number(col string, required bool) decimal.NullDecimal {
+	raw := r.cells[col]
+	if normalize(raw) == "" {
+		if required {
+			r.missing(col)
+		}
+		return decimal.NullDecimal{}
+	}
+	d, ok := parseDecimal(raw)
+	if !ok {
+		r.fail(col, raw, problemNotNumber)
+		return decimal.NullDecimal{}
+	}
+	return decimal.NewNullDecimal(d)
+}
+
+// percent reads a cell of a percent column; see readPercent.
+func (r *rowReader) percent(col string) percentCell {
+	raw := r.cells[col]
+	c, prob := readPercent(raw)
+	if prob != nil {
+		r.fail(col, raw, prob)
+	}
+	return c
+}
+
+// choice returns the option of choices that the cell names, compared in
+// compact form, or "" when it is empty.
+func (r *rowReader) choice(col string, choices []string, required bool) string {
+	raw := r.cells[col]
+	if normalize(raw) == "" {
+		if required {
+			r.missing(col)
+		}
+		return ""
+	}
+	v, ok := choose(raw, choices)
+	if !ok {
+		r.fail(col, raw, &problem{reason: "不是可选的值", fix: "请填写以下之一：" + strings.Join(choices, "、")})
+	}
+	return v
+}
+
+// choose returns the option of choices that v names, compared in compact
+// form, so that 区县(市) names 区县（市）.
+func choose(v string, choices []string) (string, bool) {
+	k := compact(v)
+	for _, c := range choices {
+		if compact(c) == k {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+// boolean returns a yes/no cell; empty is no.
+func (r *rowReader) boolean(col string) bool {
+	raw := r.cells[col]
+	if normalize(raw) == "" {
+		return false
+	}
+	v, ok := parseBool(raw)
+	if !ok {
+		r.fail(col, raw, &problem{reason: "不是“是”或“否”", fix: "请填写“是”或“否”"})
+	}
+	return v
+}
+
+// list splits a cell of names separated by 、 , ; or their full-width
+// forms, keeping each name as written apart from trimming.
+func (r *rowReader) list(col string) []string {
+	parts := strings.FieldsFunc(r.cells[col], func(c rune) bool {
+		return strings.ContainsRune("、,;，；", c)
+	})
+	var out []string
+	for _, s := range parts {
+		if s = trimText(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}

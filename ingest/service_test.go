@@ -1,0 +1,340 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"saima"
+)
+
+// memStore keeps what the service writes in memory, as plain Go values.
+// It follows only the Store contract. Records of a batch replace earlier
+// records with the same key, and the upload is recorded as ok after the
+// records, or as failed when writing fails.
+type memStore struct {
+	units     []saima.Unit
+	uploads   []saima.Upload
+	progress  map[string]saima.ProgressReport
+	writes    int
+	failWrite error
+	failList  error
+}
+
+func newMemStore(units []saima.Unit) *memStore {
+	return &memStore{units: units, progress: map[string]saima.ProgressReport{}}
+}
+
+func (m *memStore) ListUnits(context.Context) ([]saima.Unit, error) { return m.units, m.failList }
+
+func (m *memStore) FindUploadBySHA256(_ context.Context, dataset, sha string) (saima.Upload, bool, error) {
+	for i := len(m.uploads) - 1; i >= 0; i-- {
+		u := m.uploads[i]
+		if u.Outcome == saima.OutcomeOK && u.Dataset == dataset && u.SHA256 == sha {
+			return u, true, nil
+		}
+	}
+	return saima.Upload{}, false, nil
+}
+
+func (m *memStore) WriteBatch(_ context.Context, b *saima.Batch) error {
+	up := b.Upload
+	if m.failWrite != nil {
+		up.Outcome = saima.OutcomeFailed
+		m.uploads = append(m.uploads, up)
+		return m.failWrite
+	}
+	m.writes++
+	for _, p := range b.Progress {
+		m.progress[p.Unit+"|"+p.ProjectCode+"|"+p.Period.String()] = p
+	}
+	up.Outcome, up.Imported = saima.OutcomeOK, b.Len()
+	m.uploads = append(m.uploads, up)
+	return nil
+}
+
+func (m *memStore) RecordUpload(_ context.Context, u saima.Upload) error {
+	m.uploads = append(m.uploads, u)
+	return nil
+}
+
+// averagePercent returns the mean 完成率 of the stored progress reports.
+func (m *memStore) averagePercent() decimal.Decimal {
+	sum := decimal.Zero
+	for _, p := range m.progress {
+		sum = sum.Add(p.Percent.Decimal)
+	}
+	return sum.Div(decimal.NewFromInt(int64(len(m.progress))))
+}
+
+// newTestService returns a service over store whose clock reads the
+// upload day of the case files and whose IDs count up from up-1. Logs go
+// to the returned buffer as JSON.
+func newTestService(store Store) (*Service, *bytes.Buffer) {
+	var logs bytes.Buffer
+	n := 0
+	return &Service{
+		Store: store,
+		Log:   slog.New(slog.NewJSONHandler(&logs, nil)),
+		Now:   func() time.Time { return time.Date(2026, 10, 15, 10, 0, 0, 0, saima.Beijing) },
+		NewID: func() string { n++; return fmt.Sprintf("up-%d", n) },
+	}, &logs
+}
+
+// caseRequest reads a case file into a request.
+func caseRequest(tb testing.TB, name string) (Request, []byte) {
+	tb.Helper()
+	data, err := os.ReadFile(filepath.Join(casesDir(tb), name))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return Request{FileName: name, Body: bytes.NewReader(data), Uploader: "tester"}, data
+}
+
+func sha(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+func TestServiceReupload(t *testing.T) {
+	store := newMemStore(loadRoster(t))
+	svc, logs := newTestService(store)
+	steps := []struct {
+		file        string
+		duplicateOf string
+		average     string
+	}{
+		{"13a_progress_reupload_v1.csv", "", "73"},
+		{"13a_progress_reupload_v1.csv", "up-1", "73"},
+		{"13b_progress_reupload_v2_corrected.csv", "", "78.6"},
+		{"13a_progress_reupload_v1.csv", "up-2", "73"},
+	}
+	for i, st := range steps {
+		req, data := caseRequest(t, st.file)
+		rep, err := svc.Import(t.Context(), req)
+		if err != nil {
+			t.Fatalf("step %d: Import(%s) error: %v", i+1, st.file, err)
+		}
+		up := rep.Upload
+		if up.ID != fmt.Sprintf("up-%d", i+1) || up.Outcome != saima.OutcomeOK || up.DuplicateOf != st.duplicateOf {
+			t.Errorf("step %d: upload = %s %s duplicate of %q, want up-%d ok duplicate of %q",
+				i+1, up.ID, up.Outcome, up.DuplicateOf, i+1, st.duplicateOf)
+		}
+		if up.SHA256 != sha(data) || up.Dataset != saima.DatasetProgress || up.Rows != 5 || up.Imported != 5 {
+			t.Errorf("step %d: upload = %+v, want the file's SHA-256, progress, 5 rows, 5 imported", i+1, up)
+		}
+		if len(store.progress) != 5 {
+			t.Errorf("step %d: stored records = %d, want 5", i+1, len(store.progress))
+		}
+		if avg := store.averagePercent(); !avg.Equal(dec(st.average)) {
+			t.Errorf("step %d: average = %s, want %s", i+1, avg, st.average)
+		}
+	}
+	if !strings.Contains(logs.String(), `"msg":"upload imported"`) || !strings.Contains(logs.String(), `"upload_id":"up-4"`) {
+		t.Errorf("logs = %s, want an upload imported line for up-4", logs.String())
+	}
+}
+
+func TestServiceRejected(t *testing.T) {
+	store := newMemStore(loadRoster(t))
+	svc, logs := newTestService(store)
+	req, data := caseRequest(t, "12b_progress_bad_rows.csv")
+	rep, err := svc.Import(t.Context(), req)
+	if saima.ErrorKind(err) != saima.KindInvalid {
+		t.Fatalf("Import error = %v, want kind invalid", err)
+	}
+	if msg := saima.ErrorMessage(err); msg != "文件有7处错误，整个文件未导入；请按错误清单修改后重新上传" {
+		t.Errorf("error message = %q", msg)
+	}
+	if rep == nil || len(rep.Errors) != 7 || rep.Imported != 0 {
+		t.Fatalf("report = %+v, want 7 errors and nothing imported", rep)
+	}
+	if store.writes != 0 || len(store.uploads) != 1 {
+		t.Fatalf("writes, uploads = %d, %d, want 0 and 1 rejected upload", store.writes, len(store.uploads))
+	}
+	up := store.uploads[0]
+	if up.Outcome != saima.OutcomeRejected || up.Errors != 7 || up.Rows != 9 || up.SHA256 != sha(data) || up.Imported != 0 {
+		t.Errorf("upload = %+v, want rejected with 7 errors, 9 rows and the file's SHA-256", up)
+	}
+	if !strings.Contains(logs.String(), `"msg":"upload rejected"`) {
+		t.Errorf("logs = %s, want an upload rejected line", logs.String())
+	}
+}
+
+func TestServiceHashesWholeFile(t *testing.T) {
+	// Parse stops at a bad header; the digest must still cover every byte.
+	store := newMemStore(loadRoster(t))
+	svc, _ := newTestService(store)
+	req, data := caseRequest(t, "12a_progress_missing_column.csv")
+	rep, err := svc.Import(t.Context(), req)
+	if saima.ErrorKind(err) != saima.KindInvalid {
+		t.Fatalf("Import error = %v, want kind invalid", err)
+	}
+	if rep.Upload.SHA256 != sha(data) || store.uploads[0].SHA256 != sha(data) {
+		t.Errorf("SHA256 = %s, want %s", rep.Upload.SHA256, sha(data))
+	}
+}
+
+func TestServicePreview(t *testing.T) {
+	store := newMemStore(loadRoster(t))
+	svc, _ := newTestService(store)
+
+	req, _ := caseRequest(t, "05b_progress_percent_fraction_scale.csv")
+	rep, err := svc.Preview(t.Context(), req)
+	if err != nil {
+		t.Fatalf("Preview error: %v", err)
+	}
+	if !rep.DryRun || rep.Imported != 6 || len(rep.Warnings) != 4 || rep.Upload.Warnings != 4 {
+		t.Errorf("report = %+v, want a dry run of 6 records with 4 warnings", rep)
+	}
+
+	req, _ = caseRequest(t, "12d_scores_bad_rows.csv")
+	rep, err = svc.Preview(t.Context(), req)
+	if saima.ErrorKind(err) != saima.KindInvalid || len(rep.Errors) != 3 {
+		t.Errorf("Preview(12d) = %d errors, %v, want 3 and kind invalid", len(rep.Errors), err)
+	}
+	if store.writes != 0 || len(store.uploads) != 0 {
+		t.Errorf("writes, uploads = %d, %d, want nothing written by a preview", store.writes, len(store.uploads))
+	}
+}
+
+func TestServiceUnitAccount(t *testing.T) {
+	tests := []struct {
+		name, text string
+		allowed    bool
+		wantKind   saima.Kind
+		wantMsg    string
+	}{
+		{name: "own rows",
+			text:    "单位,项目编号,填报期间,完成率\n余姚市,NB-1,2026Q3,50%\n余姚,NB-2,2026Q3,60%\n",
+			allowed: true},
+		{name: "another unit's row",
+			text:     "单位,项目编号,填报期间,完成率\n余姚市,NB-1,2026Q3,50%\n宁海县,NB-2,2026Q3,60%\n",
+			wantKind: saima.KindForbidden,
+			wantMsg:  "单位账号只能上传本单位（余姚市）的数据，文件中含有“宁海县”的数据；整个文件未导入"},
+		{name: "unit roster",
+			text:     "单位,单位类别\n余姚市,区县（市）\n",
+			wantKind: saima.KindForbidden,
+			wantMsg:  "单位账号不能上传单位名单，请由改革办上传"},
+		{name: "assessments",
+			text:     "被考评单位,指标,得分,考评方式,考评期间\n余姚市,开工率,30,线下年终,2026年度\n",
+			wantKind: saima.KindForbidden,
+			wantMsg:  "单位账号不能上传考评打分，请由改革办上传"},
+		{name: "stages",
+			text:     "项目编号,阶段,日期\nNB-1,决策,2026-09-01\n",
+			wantKind: saima.KindForbidden,
+			wantMsg:  "单位账号不能上传项目阶段，请由改革办上传"},
+		{name: "milestones of its own",
+			text:    "项目编号,里程碑,计划完成日期,责任单位\nNB-1,上线,2026-12-31,余姚市\nNB-1,验收,2027-03-31,\n",
+			allowed: true},
+		{name: "milestones of another unit",
+			text:     "项目编号,里程碑,计划完成日期,责任单位\nNB-1,上线,2026-12-31,宁海\n",
+			wantKind: saima.KindForbidden,
+			wantMsg:  "单位账号只能上传本单位（余姚市）的数据，文件中含有“宁海县”的数据；整个文件未导入"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			store := newMemStore(testRoster)
+			svc, _ := newTestService(store)
+			rep, err := svc.Import(t.Context(), Request{FileName: "u.csv", Body: strings.NewReader(tt.text),
+				Uploader: "yuyao", Unit: "余姚"})
+			if tt.allowed {
+				if err != nil || store.writes != 1 {
+					t.Fatalf("Import error = %v, writes = %d, want the file written", err, store.writes)
+				}
+				if up := store.uploads[0]; up.Unit != "余姚市" {
+					t.Errorf("upload unit = %q, want the roster name 余姚市", up.Unit)
+				}
+				return
+			}
+			if saima.ErrorKind(err) != tt.wantKind || saima.ErrorMessage(err) != tt.wantMsg {
+				t.Errorf("Import error = %v (%v), want %v %q", err, saima.ErrorKind(err), tt.wantKind, tt.wantMsg)
+			}
+			if store.writes != 0 || len(store.uploads) != 1 || store.uploads[0].Outcome != saima.OutcomeRejected {
+				t.Errorf("writes = %d, uploads = %+v, want one rejected upload and nothing written", store.writes, store.uploads)
+			}
+			if rep == nil || rep.Upload.Message != tt.wantMsg || rep.Upload.Unit != "余姚市" {
+				t.Errorf("report = %+v, want the upload with the reason", rep)
+			}
+		})
+	}
+}
+
+func TestServiceStoreFailures(t *testing.T) {
+	const text = "单位,项目编号,填报期间,完成率\n余姚市,NB-1,2026Q3,50%\n"
+	down := saima.Wrap(saima.KindUnavailable, "数据库暂时无法连接", errors.New("dial tcp: refused"))
+
+	t.Run("list units", func(t *testing.T) {
+		store := newMemStore(testRoster)
+		store.failList = down
+		svc, _ := newTestService(store)
+		rep, err := svc.Import(t.Context(), Request{FileName: "f.csv", Body: strings.NewReader(text)})
+		if rep != nil || saima.ErrorKind(err) != saima.KindUnavailable {
+			t.Errorf("Import = %v, %v, want no report and kind unavailable", rep, err)
+		}
+	})
+
+	t.Run("write batch", func(t *testing.T) {
+		store := newMemStore(testRoster)
+		store.failWrite = down
+		svc, logs := newTestService(store)
+		rep, err := svc.Import(t.Context(), Request{FileName: "f.csv", Body: strings.NewReader(text)})
+		if saima.ErrorKind(err) != saima.KindUnavailable || !errors.Is(err, down) {
+			t.Errorf("Import error = %v, want the store's error", err)
+		}
+		if rep == nil || rep.Upload.Outcome != saima.OutcomeFailed {
+			t.Errorf("report = %+v, want outcome failed", rep)
+		}
+		// The store records the failed upload; the service must not add
+		// a second record for the same ID.
+		if len(store.uploads) != 1 || store.uploads[0].Outcome != saima.OutcomeFailed {
+			t.Errorf("uploads = %+v, want one failed upload", store.uploads)
+		}
+		if !strings.Contains(logs.String(), `"level":"ERROR","msg":"write upload"`) {
+			t.Errorf("logs = %s, want the write failure logged", logs.String())
+		}
+	})
+}
+
+func TestServiceUnreadableFile(t *testing.T) {
+	store := newMemStore(testRoster)
+	svc, _ := newTestService(store)
+	body := []byte("PK\x03\x04 broken workbook")
+	rep, err := svc.Import(t.Context(), Request{FileName: "b.xlsx", Body: bytes.NewReader(body), Dataset: saima.DatasetProgress})
+	if saima.ErrorKind(err) != saima.KindInvalid {
+		t.Fatalf("Import error = %v, want kind invalid", err)
+	}
+	if len(store.uploads) != 1 {
+		t.Fatalf("uploads = %d, want 1", len(store.uploads))
+	}
+	up := store.uploads[0]
+	if up.Outcome != saima.OutcomeRejected || up.Errors != 1 || up.SHA256 != sha(body) || up.Dataset != saima.DatasetProgress {
+		t.Errorf("upload = %+v, want a rejected progress upload with the file's SHA-256", up)
+	}
+	if rep.Upload.Message == "" || !strings.Contains(rep.Upload.Message, "无法打开xlsx文件") {
+		t.Errorf("message = %q, want the cannot-open message", rep.Upload.Message)
+	}
+}
+
+func TestServiceBrokenBody(t *testing.T) {
+	store := newMemStore(testRoster)
+	svc, _ := newTestService(store)
+	_, err := svc.Import(t.Context(), Request{FileName: "f.csv", Body: failingReader{}})
+	if !errors.Is(err, errBroken) || saima.ErrorKind(err) != saima.KindInternal {
+		t.Errorf("Import error = %v, want the reader's error", err)
+	}
+	if len(store.uploads) != 1 || store.uploads[0].Outcome != saima.OutcomeFailed {
+		t.Errorf("uploads = %+v, want one failed upload", store.uploads)
+	}
+}

@@ -1,0 +1,181 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+
+	"saima"
+)
+
+// Encodings that Options.Encoding accepts. GBK and GB2312 files are read as
+// GB18030, which contains both.
+const (
+	EncodingUTF8    = "utf-8"
+	EncodingGB18030 = "gb18030"
+	EncodingUTF16LE = "utf-16le"
+	EncodingUTF16BE = "utf-16be"
+)
+
+// sniffSize is how many leading bytes decide between UTF-8 and GB18030 when
+// the file has no byte-order mark. A file whose first sniffSize bytes are
+// valid UTF-8 is read as UTF-8 to the end.
+const sniffSize = 256 << 10
+
+// encodingNames maps the spellings callers use to an encoding constant.
+var encodingNames = map[string]string{
+	"utf-8": EncodingUTF8, "utf8": EncodingUTF8,
+	"gb18030": EncodingGB18030, "gbk": EncodingGB18030, "gb2312": EncodingGB18030,
+	"utf-16le": EncodingUTF16LE, "utf-16": EncodingUTF16LE, "unicode": EncodingUTF16LE,
+	"utf-16be": EncodingUTF16BE,
+}
+
+var (
+	bomUTF8    = []byte{0xEF, 0xBB, 0xBF}
+	bomUTF16LE = []byte{0xFF, 0xFE}
+	bomUTF16BE = []byte{0xFE, 0xFF}
+)
+
+// detectEncoding returns the encoding of the text in br: the byte-order
+// mark if there is one, else UTF-8 when the first sniffSize bytes are
+// valid UTF-8, else GB18030. Trying GB18030 first would be wrong, because
+// GB18030 decodes UTF-8 bytes into other Chinese characters without error.
+func detectEncoding(br *bufio.Reader) string {
+	head, _ := br.Peek(sniffSize)
+	switch {
+	case bytes.HasPrefix(head, bomUTF8):
+		return EncodingUTF8
+	case bytes.HasPrefix(head, bomUTF16LE):
+		return EncodingUTF16LE
+	case bytes.HasPrefix(head, bomUTF16BE):
+		return EncodingUTF16BE
+	case utf8.Valid(dropPartialRune(head)):
+		return EncodingUTF8
+	}
+	return EncodingGB18030
+}
+
+// dropPartialRune removes an incomplete UTF-8 sequence that the sniff
+// window cut off at its end.
+func dropPartialRune(b []byte) []byte {
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(b[i]) {
+			if !utf8.FullRune(b[i:]) {
+				return b[:i]
+			}
+			break
+		}
+	}
+	return b
+}
+
+// decodeText returns a reader of the UTF-8 text in br, which is in enc. A
+// UTF-8 byte-order mark is skipped, and UTF-16 marks are consumed by the
+// decoder. Invalid UTF-8 later in a UTF-8 file makes the reader fail,
+// rather than pass on mojibake.
+func decodeText(br *bufio.Reader, enc string) io.Reader {
+	switch enc {
+	case EncodingGB18030:
+		return simplifiedchinese.GB18030.NewDecoder().Reader(br)
+	case EncodingUTF16LE:
+		return unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewDecoder().Reader(br)
+	case EncodingUTF16BE:
+		return unicode.UTF16(unicode.BigEndian, unicode.UseBOM).NewDecoder().Reader(br)
+	}
+	if head, _ := br.Peek(len(bomUTF8)); bytes.Equal(head, bomUTF8) {
+		br.Discard(len(bomUTF8))
+	}
+	return transform.NewReader(br, encoding.UTF8Validator)
+}
+
+// detectComma returns the field separator of the text in br, judged from
+// its first line: a tab when the line contains more tabs than commas, else
+// a comma. Full-width commas are not separators, and the row-shape checks
+// report rows that use them.
+func detectComma(br *bufio.Reader) rune {
+	head, _ := br.Peek(br.Size())
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		head = head[:i]
+	}
+	if bytes.Count(head, []byte{'\t'}) > bytes.Count(head, []byte{','}) {
+		return '\t'
+	}
+	return ','
+}
+
+// csvSource reads the records of a CSV or tab-separated text file.
+type csvSource struct {
+	r        *csv.Reader
+	records  int  // records read so far, including the one that failed
+	replaced bool // the decoder may have put U+FFFD for bytes it could not read
+}
+
+// newCSVSource decodes br as enc ("" to detect) and returns a source of its
+// records. UTF-16 text is Excel's "Unicode 文本" and always tab-separated.
+func newCSVSource(br *bufio.Reader, enc string) (*csvSource, error) {
+	if enc == "" {
+		enc = detectEncoding(br)
+	} else if name, ok := encodingNames[strings.ToLower(compact(enc))]; ok {
+		enc = name
+	} else {
+		return nil, saima.Errorf(saima.KindInvalid,
+			"不支持的文件编码“%s”，可选 utf-8、gb18030、utf-16le、utf-16be，留空则自动识别", enc)
+	}
+
+	text := bufio.NewReaderSize(decodeText(br, enc), 64<<10)
+	comma := '\t'
+	if enc != EncodingUTF16LE && enc != EncodingUTF16BE {
+		comma = detectComma(text)
+	}
+	r := csv.NewReader(text)
+	r.Comma = comma
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = false
+	return &csvSource{r: r, replaced: enc != EncodingUTF8}, nil
+}
+
+// errInvalidUTF8 is the user-facing form of a UTF-8 file that turns out to
+// hold other bytes after the sniffed head.
+var errInvalidUTF8 = saima.Errorf(saima.KindInvalid,
+	"文件开头是UTF-8编码，但后面含有不是UTF-8的内容；请把整个文件另存为“CSV UTF-8”格式，或在上传时把编码选为gb18030")
+
+// next returns the next record. A record that breaks the CSV quoting rules
+// comes back with its row number and a *csv.ParseError, and reading can go
+// on. Any other error ends the file.
+func (s *csvSource) next() (record, error) {
+	fields, err := s.r.Read()
+	if err == io.EOF {
+		return record{}, io.EOF
+	}
+	s.records++
+	rec := record{row: s.records, cells: fields, fields: len(fields)}
+	if _, ok := errors.AsType[*csv.ParseError](err); ok {
+		return rec, err
+	}
+	if errors.Is(err, encoding.ErrInvalidUTF8) {
+		return rec, fmt.Errorf("read csv: %w", errInvalidUTF8)
+	}
+	if err != nil {
+		return rec, saima.Wrap(saima.KindInvalid, "读取文件失败，请检查文件是否完整后重新上传", err)
+	}
+	return rec, nil
+}
+
+// sheet returns "", because text files have no worksheets.
+func (s *csvSource) sheet() string { return "" }
+
+func (s *csvSource) separator() rune { return s.r.Comma }
+
+// hasReplacement reports whether the decoder may have replaced unreadable
+// bytes with U+FFFD, which a cell then shows.
+func (s *csvSource) hasReplacement() bool { return s.replaced }

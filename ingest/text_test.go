@@ -1,0 +1,223 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
+
+	"saima"
+)
+
+// progressText is a small progress file in UTF-8 with comma separators.
+const progressText = "单位,项目编号,项目名称,填报期间,完成率,填报日期,进展情况,存在问题\n" +
+	"宁波市海曙区,NB-1,老旧小区改造,2026Q3,85%,2026/9/30,\"完成12个小区,管网80%\",无\n" +
+	"余姚市,NB-2,产业园,2026Q3,47%,2026/10/8,由王堃同志牵头,征地滞后\n"
+
+var progressTextLines = []string{
+	"宁波市海曙区|NB-1|老旧小区改造|2026Q3|85|2026-09-30|完成12个小区,管网80%|无",
+	"余姚市|NB-2|产业园|2026Q3|47|2026-10-08|由王堃同志牵头|征地滞后",
+}
+
+func encodeGB18030(tb testing.TB, s string) string {
+	tb.Helper()
+	out, err := simplifiedchinese.GB18030.NewEncoder().String(s)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+func encodeUTF16(tb testing.TB, s string, order unicode.Endianness, bom unicode.BOMPolicy) string {
+	tb.Helper()
+	out, err := unicode.UTF16(order, bom).NewEncoder().String(s)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+func TestDetectEncoding(t *testing.T) {
+	// A UTF-8 file whose sniff window ends inside a three-byte rune.
+	cut := strings.Repeat("a", sniffSize-1) + "堃"
+	tests := []struct {
+		name, data, want string
+	}{
+		{"utf-8", "单位,完成率\n", EncodingUTF8},
+		{"ascii", "a,b\n", EncodingUTF8},
+		{"utf-8 bom", "\xEF\xBB\xBF单位", EncodingUTF8},
+		{"utf-16le bom", encodeUTF16(t, "单位", unicode.LittleEndian, unicode.UseBOM), EncodingUTF16LE},
+		{"utf-16be bom", encodeUTF16(t, "单位", unicode.BigEndian, unicode.UseBOM), EncodingUTF16BE},
+		{"gbk", encodeGB18030(t, "单位,完成率,王堃\n"), EncodingGB18030},
+		{"rune cut by the window", cut, EncodingUTF8},
+		{"empty", "", EncodingUTF8},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			br := bufio.NewReaderSize(strings.NewReader(tt.data), sniffSize)
+			if got := detectEncoding(br); got != tt.want {
+				t.Errorf("detectEncoding = %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseEncodings(t *testing.T) {
+	tab := strings.ReplaceAll(strings.ReplaceAll(progressText, ",", "\t"), "\t管网", ",管网")
+	tests := []struct {
+		name, data, encoding string
+	}{
+		{"utf-8", progressText, ""},
+		{"utf-8 crlf", strings.ReplaceAll(progressText, "\n", "\r\n"), ""},
+		{"utf-8 bom", "\xEF\xBB\xBF" + progressText, ""},
+		{"utf-8 tab", tab, ""},
+		{"gb18030", encodeGB18030(t, progressText), ""},
+		{"gb18030 crlf", encodeGB18030(t, strings.ReplaceAll(progressText, "\n", "\r\n")), ""},
+		{"utf-16le bom tab", encodeUTF16(t, tab, unicode.LittleEndian, unicode.UseBOM), ""},
+		{"utf-16be bom tab", encodeUTF16(t, tab, unicode.BigEndian, unicode.UseBOM), ""},
+		{"utf-16le forced", encodeUTF16(t, tab, unicode.LittleEndian, unicode.IgnoreBOM), "utf-16le"},
+		{"utf-16be forced", encodeUTF16(t, tab, unicode.BigEndian, unicode.IgnoreBOM), "UTF-16BE"},
+		{"gbk forced", encodeGB18030(t, progressText), "GBK"},
+		{"utf-8 bom forced", "\xEF\xBB\xBF" + progressText, "utf8"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := parseText(t, "p.csv", tt.data, Options{Encoding: tt.encoding})
+			requireNoErrors(t, res)
+			if got := progressLines(res.Batch.Progress); !slices.Equal(got, progressTextLines) {
+				t.Errorf("records = %q, want %q", got, progressTextLines)
+			}
+		})
+	}
+}
+
+func TestParseGB18030AsUTF8(t *testing.T) {
+	// Forcing UTF-8 on GBK bytes must fail loudly instead of storing
+	// mojibake.
+	_, err := Parse(strings.NewReader(encodeGB18030(t, progressText)), Options{Encoding: "utf-8", Roster: testRoster})
+	if saima.ErrorKind(err) != saima.KindInvalid || !strings.Contains(saima.ErrorMessage(err), "不是UTF-8") {
+		t.Errorf("Parse(GBK forced as UTF-8) error = %v, want the invalid UTF-8 message", err)
+	}
+}
+
+func TestParseInvalidUTF8AfterSniff(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("单位,项目编号,填报期间,完成率\n")
+	for b.Len() < sniffSize+100 {
+		b.WriteString("宁波市海曙区,NB-1,2026Q3,50%\n")
+	}
+	b.WriteString(encodeGB18030(t, "余姚市,NB-2,2026Q3,50%\n"))
+
+	_, err := Parse(strings.NewReader(b.String()), Options{Roster: testRoster, Today: uploadDay})
+	if saima.ErrorKind(err) != saima.KindInvalid || saima.ErrorMessage(err) != saima.ErrorMessage(errInvalidUTF8) {
+		t.Errorf("Parse error = %v, want %v", err, errInvalidUTF8)
+	}
+}
+
+func TestParseUnreadableGB18030(t *testing.T) {
+	// 0xFF is not valid in UTF-8 or GB18030; the decoder puts U+FFFD.
+	data := encodeGB18030(t, "单位,项目编号,填报期间,完成率\n余姚市,NB-2,2026Q3,50%\n") + "余姚市,NB-\xFF,2026Q3,50%\n"
+	res := parseText(t, "bad.csv", data, Options{})
+	want := []string{"bad.csv 第3行含有无法识别的字符，文件可能不是GBK或GB18030编码，请把文件另存为“CSV UTF-8”格式后重新上传"}
+	if got := issueStrings(res.Errors); !slices.Equal(got, want) {
+		t.Errorf("errors = %q, want %q", got, want)
+	}
+}
+
+func TestParseQuoting(t *testing.T) {
+	text := "单位,项目编号,填报期间,完成率,进展情况\n" +
+		"宁波市海曙区,NB-1,2026Q3,50%,\"第一行\n第二行，含\"\"引号\"\"\"\n" + // row 2 spans two lines
+		"宁波市海曙区,NB-2,2026Q3,50%,完成\"一期\"工程\n" + // row 3: bare quote
+		"宁波市海曙区,NB-3,2026Q3,60%,正常\n" // row 4
+	res := parseText(t, "q.csv", text, Options{})
+	want := []string{"q.csv 第3行的英文双引号不成对，无法分列，" +
+		"请把含有双引号或逗号的内容整体放在一对英文双引号中，内容里的双引号写成两个，或改为上传xlsx文件"}
+	if got := issueStrings(res.Errors); !slices.Equal(got, want) {
+		t.Errorf("errors = %q, want %q", got, want)
+	}
+	if res.Rows != 3 {
+		t.Errorf("Rows = %d, want 3", res.Rows)
+	}
+	if len(res.Batch.Progress) != 2 || res.Batch.Progress[0].Progress != "第一行\n第二行，含\"引号\"" {
+		t.Errorf("records = %q, want the quoted cell with its line break", progressLines(res.Batch.Progress))
+	}
+}
+
+func TestParseRowsCountRecords(t *testing.T) {
+	// Row numbers count records, so an error after a cell with line breaks
+	// names the row a spreadsheet shows.
+	text := "单位,项目编号,填报期间,完成率,进展情况\n" +
+		"宁波市海曙区,NB-1,2026Q3,50%,\"一\n二\n三\"\n" +
+		"宁波市海曙区,NB-2,2026Q3,150%,x\n"
+	res := parseText(t, "r.csv", text, Options{})
+	if len(res.Errors) != 1 || res.Errors[0].Row != 3 {
+		t.Errorf("errors = %q, want one on row 3", issueStrings(res.Errors))
+	}
+}
+
+func TestDetectComma(t *testing.T) {
+	tests := []struct {
+		text string
+		want rune
+	}{
+		{"a,b,c\n1\t2\t3\t4\n", ','},
+		{"a\tb\tc\n1,2,3,4\n", '\t'},
+		{"a\tb,c\tb\n", '\t'},
+		{"单位，项目编号\n", ','},
+		{"", ','},
+	}
+	for _, tt := range tests {
+		br := bufio.NewReader(bytes.NewReader([]byte(tt.text)))
+		if got := detectComma(br); got != tt.want {
+			t.Errorf("detectComma(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestParseRareCharacters(t *testing.T) {
+	const rare = "张堃、李喆、王赟、陈龑、吉\U00020BB7、张\U00028ACE👍✅"
+	text := "单位,项目编号,填报期间,完成率,进展情况\n余姚市,NB-1,2026Q3,50%," + rare + "\n"
+	tabs := strings.ReplaceAll(text, ",", "\t")
+	tests := []struct {
+		name, data string
+	}{
+		{"utf-8", text},
+		{"gb18030", encodeGB18030(t, text)},
+		{"utf-16le", encodeUTF16(t, tabs, unicode.LittleEndian, unicode.UseBOM)},
+		{"utf-16be", encodeUTF16(t, tabs, unicode.BigEndian, unicode.UseBOM)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := parseText(t, "r.csv", tt.data, Options{})
+			requireNoErrors(t, res)
+			if got := res.Batch.Progress[0].Progress; got != rare {
+				t.Errorf("进展情况 = %U, want %U", []rune(got), []rune(rare))
+			}
+		})
+	}
+}
+
+func TestParseLongText(t *testing.T) {
+	pattern := []rune("本季度数据中台向ClickHouse迁移，完成86.7%，\"7×24\"值守。")
+	for _, n := range []int{500, 5000, 200000} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			long := make([]rune, n)
+			for i := range long {
+				long[i] = pattern[i%len(pattern)]
+			}
+			cell := strings.ReplaceAll(string(long), `"`, `""`)
+			text := "单位,项目编号,填报期间,完成率,进展情况\n余姚市,NB-1,2026Q3,50%,\"" + cell + "\"\n"
+			res := parseText(t, "l.csv", text, Options{})
+			requireNoErrors(t, res)
+			if got := res.Batch.Progress[0].Progress; got != string(long) {
+				t.Errorf("进展情况 has %d runes, want the %d written", utf8.RuneCountInString(got), n)
+			}
+		})
+	}
+}

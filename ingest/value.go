@@ -1,0 +1,256 @@
+package ingest
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"saima"
+)
+
+// problem is the reason a cell value was rejected. The reason reads on
+// from “某列的值“…””, and the fix is what the unit should write instead.
+type problem struct {
+	reason string
+	fix    string
+}
+
+var (
+	problemNotDate = &problem{
+		reason: "不是可识别的日期",
+		fix:    "请按2026-09-30、2026/9/30或2026年9月30日的格式填写",
+	}
+	problemNoSuchDate = &problem{
+		reason: "不是真实存在的日期",
+		fix:    "请填写日历上存在的日期，如2026-09-30",
+	}
+	problemNotPeriod = &problem{
+		reason: "不是可识别的期间",
+		fix:    "季度请写2026Q3或2026年第三季度，月份请写2026-09或2026年9月，年度请写2026年度",
+	}
+	problemNotNumber = &problem{
+		reason: "不是数字",
+		fix:    "请填写数字，如85或85.5",
+	}
+	problemPercentNotNumber = &problem{
+		reason: "不是数字",
+		fix:    "请填写数字或百分数，如85或85%；未填报请留空",
+	}
+	problemPercentRange = &problem{
+		reason: "超出0–100%范围",
+		fix:    "请改为0–100之间的数后重新上传",
+	}
+)
+
+var (
+	dateNumericRE = regexp.MustCompile(`^(\d{4})([-/.])(\d{1,2})([-/.])(\d{1,2})$`)
+	dateChineseRE = regexp.MustCompile(`^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]$`)
+	dateCompactRE = regexp.MustCompile(`^(\d{4})(\d{2})(\d{2})$`)
+	timeOfDayRE   = regexp.MustCompile(`^(\d{1,2}):(\d{2})(?::(\d{2}))?$`)
+)
+
+// parseDate reads a date cell that has been normalised. It accepts
+// 2026-9-30, 2026-09-30, 2026/9/30, 2026.09.30, 2026年9月30日 and 20260930,
+// optionally followed by a time of day (17:45 or 17:45:00). A time with a
+// zone, as in 2026-09-30T17:45:00+08:00, is converted to Beijing first. A
+// time without a zone is already Beijing time and is dropped.
+func parseDate(s string) (saima.Date, *problem) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return saima.DateOf(t), nil
+	}
+
+	day, clock := splitDateTime(s)
+	if clock != "" && !validClock(clock) {
+		return saima.Date{}, problemNotDate
+	}
+
+	var y, m, d string
+	if g := dateNumericRE.FindStringSubmatch(day); g != nil && g[2] == g[4] {
+		y, m, d = g[1], g[3], g[5]
+	} else if g := dateChineseRE.FindStringSubmatch(day); g != nil {
+		y, m, d = g[1], g[2], g[3]
+	} else if g := dateCompactRE.FindStringSubmatch(day); g != nil {
+		y, m, d = g[1], g[2], g[3]
+	} else {
+		return saima.Date{}, problemNotDate
+	}
+
+	date := saima.NewDate(atoi(y), time.Month(atoi(m)), atoi(d))
+	if !date.Valid() {
+		return saima.Date{}, problemNoSuchDate
+	}
+	return date, nil
+}
+
+// splitDateTime splits "2026-09-30 17:45" or "2026-09-30T17:45" into the
+// day and the time of day. The Chinese spelling may contain spaces between
+// its parts, so it is split only after the closing 日 or 号.
+func splitDateTime(s string) (day, clock string) {
+	if i := strings.IndexAny(s, "日号"); i >= 0 {
+		end := i + len("日")
+		return s[:end], trimText(s[end:])
+	}
+	if i := strings.IndexFunc(s, func(r rune) bool { return r == 'T' || isSpace(r) }); i >= 0 {
+		return s[:i], trimText(s[i+1:])
+	}
+	return s, ""
+}
+
+func validClock(s string) bool {
+	g := timeOfDayRE.FindStringSubmatch(s)
+	if g == nil {
+		return false
+	}
+	return atoi(g[1]) < 24 && atoi(g[2]) < 60 && (g[3] == "" || atoi(g[3]) < 60)
+}
+
+var (
+	periodQuarterRE = regexp.MustCompile(`^(\d{4})(?:-|年)?Q([1-4])$`)
+	periodQuarterCN = regexp.MustCompile(`^(\d{4})年?第?([一二三四1-4])季度?$`)
+	periodMonthRE   = regexp.MustCompile(`^(\d{4})[-/.](\d{1,2})$`)
+	periodMonthCN   = regexp.MustCompile(`^(\d{4})年(\d{1,2})月份?$`)
+	periodYearRE    = regexp.MustCompile(`^(\d{4})(?:年度?)?$`)
+)
+
+var chineseQuarter = map[string]int{"一": 1, "二": 2, "三": 3, "四": 4}
+
+// parsePeriod reads a 填报期间 or 考评期间 cell: a quarter (2026Q3,
+// 2026年第三季度), a month (2026-09, 2026年9月) or a year (2026, 2026年度).
+// Whitespace inside the cell is ignored.
+func parsePeriod(s string) (saima.Period, *problem) {
+	s = strings.ToUpper(compact(s))
+	if g := periodQuarterRE.FindStringSubmatch(s); g != nil {
+		return saima.Quarter(atoi(g[1]), atoi(g[2])), nil
+	}
+	if g := periodQuarterCN.FindStringSubmatch(s); g != nil && strings.Contains(s, "季") {
+		q, ok := chineseQuarter[g[2]]
+		if !ok {
+			q = atoi(g[2])
+		}
+		return saima.Quarter(atoi(g[1]), q), nil
+	}
+	for _, re := range []*regexp.Regexp{periodMonthRE, periodMonthCN} {
+		if g := re.FindStringSubmatch(s); g != nil {
+			if m := atoi(g[2]); m >= 1 && m <= 12 {
+				return saima.Month(atoi(g[1]), m), nil
+			}
+			return saima.Period{}, problemNotPeriod
+		}
+	}
+	if g := periodYearRE.FindStringSubmatch(s); g != nil {
+		return saima.Year(atoi(g[1])), nil
+	}
+	return saima.Period{}, problemNotPeriod
+}
+
+var (
+	plainNumberRE   = regexp.MustCompile(`^[+-]?(?:\d+\.?\d*|\.\d+)$`)
+	groupedNumberRE = regexp.MustCompile(`^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$`)
+)
+
+// parseDecimal reads a number written in decimal notation, such as 85,
+// -2, 99.50 or 1,234.5 (commas only as thousands separators). Whitespace is
+// ignored. Exponents, currency signs and units are rejected. The value
+// keeps the digits as written, so 100.00 stays 100.00.
+func parseDecimal(s string) (decimal.Decimal, bool) {
+	s = compact(s)
+	if groupedNumberRE.MatchString(s) {
+		s = strings.ReplaceAll(s, ",", "")
+	}
+	if !plainNumberRE.MatchString(s) {
+		return decimal.Decimal{}, false
+	}
+	d, err := decimal.NewFromString(strings.TrimPrefix(s, "+"))
+	return d, err == nil
+}
+
+// percentPlaceholders are written in 完成率 to say "not reported". They read
+// as missing, with a warning, because they may also hide a forgotten value.
+var percentPlaceholders = map[string]bool{"/": true, "-": true, "—": true, "——": true}
+
+// percentForm is the way a percent cell was written.
+type percentForm int
+
+const (
+	percentMissing     percentForm = iota // blank: missing, without a warning
+	percentPlaceholder                    // "/" and the like: missing, with a warning
+	percentSign                           // 85% or ８５％: the value is the percent
+	percentBare                           // a plain number: scale decided by the column
+)
+
+// percentCell is one percent cell as read, before the column-wide scale rule.
+type percentCell struct {
+	form  percentForm
+	value decimal.Decimal // the number as written, without the % sign
+}
+
+// readPercent reads a cell of a percent column. A bare number in (0, 1] is
+// returned as written, because its scale depends on the rest of the column;
+// see resolvePercents. Values outside 0–100 and text are rejected.
+func readPercent(raw string) (percentCell, *problem) {
+	s := compact(raw)
+	switch {
+	case s == "":
+		return percentCell{form: percentMissing}, nil
+	case percentPlaceholders[s]:
+		return percentCell{form: percentPlaceholder}, nil
+	}
+
+	form := percentBare
+	if strings.HasSuffix(s, "%") {
+		form, s = percentSign, strings.TrimSuffix(s, "%")
+	}
+	v, ok := parseDecimal(s)
+	if !ok {
+		return percentCell{}, problemPercentNotNumber
+	}
+	if v.IsNegative() || v.GreaterThan(hundred) {
+		return percentCell{}, problemPercentRange
+	}
+	return percentCell{form: form, value: v}, nil
+}
+
+var hundred = decimal.NewFromInt(100)
+
+// ambiguous reports whether c is a bare number in (0, 1], which may be a
+// fraction (0.85 for 85%) or a small percent (0.85%).
+func (c percentCell) ambiguous() bool {
+	return c.form == percentBare && c.value.IsPositive() && c.value.LessThanOrEqual(decimal.NewFromInt(1))
+}
+
+// aboveOne reports whether c is a bare number above 1, which proves that
+// the column is written in percent points.
+func (c percentCell) aboveOne() bool {
+	return c.form == percentBare && c.value.GreaterThan(decimal.NewFromInt(1))
+}
+
+// percent returns the value in percent points, multiplying an ambiguous
+// bare number by 100 when the column is in fraction form.
+func (c percentCell) percent(fractionColumn bool) decimal.NullDecimal {
+	switch {
+	case c.form == percentMissing || c.form == percentPlaceholder:
+		return decimal.NullDecimal{}
+	case fractionColumn && c.ambiguous():
+		return decimal.NewNullDecimal(c.value.Shift(2))
+	}
+	return decimal.NewNullDecimal(c.value)
+}
+
+// parseBool reads a yes/no cell such as 是否领导领衔.
+func parseBool(s string) (bool, bool) {
+	switch strings.ToUpper(compact(s)) {
+	case "是", "Y", "YES", "TRUE", "1", "√":
+		return true, true
+	case "否", "N", "NO", "FALSE", "0", "×":
+		return false, true
+	}
+	return false, false
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}

@@ -1,0 +1,258 @@
+package ingest
+
+import (
+	"testing"
+
+	"saima"
+)
+
+func TestParseDate(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // "" when rejected
+		prob *problem
+	}{
+		{"2026-9-30", "2026-09-30", nil},
+		{"2026-09-30", "2026-09-30", nil},
+		{"2026/9/30", "2026-09-30", nil},
+		{"2026.09.30", "2026-09-30", nil},
+		{"2026.10.8", "2026-10-08", nil},
+		{"2026年9月30日", "2026-09-30", nil},
+		{"2026 年 9 月 30 日", "2026-09-30", nil},
+		{"2026年9月30号", "2026-09-30", nil},
+		{"20260930", "2026-09-30", nil},
+		{"2026-09-30 17:45", "2026-09-30", nil},
+		{"2026-09-30 23:59:59", "2026-09-30", nil},
+		{"2026-09-30T17:45:00", "2026-09-30", nil},
+		{"2026年9月30日 8:05", "2026-09-30", nil},
+		{"2026-09-30T23:30:00+08:00", "2026-09-30", nil},
+		{"2026-09-30T20:00:00Z", "2026-10-01", nil}, // 04:00 the next day in Beijing
+		{"2024-02-29", "2024-02-29", nil},
+		{"2026/9/31", "", problemNoSuchDate},
+		{"2026-02-29", "", problemNoSuchDate},
+		{"2026-13-01", "", problemNoSuchDate},
+		{"20261301", "", problemNoSuchDate},
+		{"2026-00-10", "", problemNoSuchDate},
+		{"2026-09/30", "", problemNotDate},
+		{"26年9月30日", "", problemNotDate},
+		{"2026-09-30 25:00", "", problemNotDate},
+		{"2026-09-30 下午", "", problemNotDate},
+		{"年底前", "", problemNotDate},
+		{"46295", "", problemNotDate},
+		{"2026-09", "", problemNotDate},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			d, prob := parseDate(tt.in)
+			if prob != tt.prob {
+				t.Fatalf("parseDate(%q) problem = %v, want %v", tt.in, prob, tt.prob)
+			}
+			if tt.want != "" && d.String() != tt.want {
+				t.Errorf("parseDate(%q) = %s, want %s", tt.in, d, tt.want)
+			}
+		})
+	}
+}
+
+func TestParsePeriod(t *testing.T) {
+	tests := []struct {
+		in   string
+		want saima.Period
+		ok   bool
+	}{
+		{"2026Q3", saima.Quarter(2026, 3), true},
+		{"2026q3", saima.Quarter(2026, 3), true},
+		{"2026-Q4", saima.Quarter(2026, 4), true},
+		{"2026 Q1", saima.Quarter(2026, 1), true},
+		{"２０２６Ｑ３", saima.Quarter(2026, 3), true},
+		{"2026年第三季度", saima.Quarter(2026, 3), true},
+		{"2026年第3季度", saima.Quarter(2026, 3), true},
+		{"2026年三季度", saima.Quarter(2026, 3), true},
+		{"2026年一季度", saima.Quarter(2026, 1), true},
+		{"2026年Q2", saima.Quarter(2026, 2), true},
+		{"2026-09", saima.Month(2026, 9), true},
+		{"2026-9", saima.Month(2026, 9), true},
+		{"2026/09", saima.Month(2026, 9), true},
+		{"2026年9月", saima.Month(2026, 9), true},
+		{"2026年09月份", saima.Month(2026, 9), true},
+		{"2026年度", saima.Year(2026), true},
+		{"2026年", saima.Year(2026), true},
+		{"2026", saima.Year(2026), true},
+		{"2026Q5", saima.Period{}, false},
+		{"2026年第五季度", saima.Period{}, false},
+		{"2026年第三", saima.Period{}, false},
+		{"2026-13", saima.Period{}, false},
+		{"2026年上半年", saima.Period{}, false},
+		{"三季度", saima.Period{}, false},
+		{"", saima.Period{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, prob := parsePeriod(tt.in)
+			if ok := prob == nil; ok != tt.ok {
+				t.Fatalf("parsePeriod(%q) ok = %v, want %v", tt.in, ok, tt.ok)
+			}
+			if got != tt.want {
+				t.Errorf("parsePeriod(%q) = %v, want %v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseDecimal(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // "" when rejected
+	}{
+		{"85", "85"},
+		{"99.50", "99.5"},
+		{"-2", "-2"},
+		{"+3", "3"},
+		{".5", "0.5"},
+		{"85.", "85"},
+		{"７５．５７", "75.57"},
+		{" 75 .57 ", "75.57"},
+		{"1,234.5", "1234.5"},
+		{"12,345,678", "12345678"},
+		{"1,23", ""},
+		{"1e5", ""},
+		{"85%", ""},
+		{"优秀", ""},
+		{"-", ""},
+		{".", ""},
+		{"0x10", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			d, ok := parseDecimal(tt.in)
+			if ok != (tt.want != "") {
+				t.Fatalf("parseDecimal(%q) ok = %v, want %v", tt.in, ok, tt.want != "")
+			}
+			if ok && !d.Equal(dec(tt.want)) {
+				t.Errorf("parseDecimal(%q) = %s, want %s", tt.in, d, tt.want)
+			}
+		})
+	}
+	if d, _ := parseDecimal("100.00"); d.StringFixed(2) != "100.00" || d.Exponent() != -2 {
+		t.Errorf("parseDecimal(100.00) = %s with exponent %d, want the written digits kept", d, d.Exponent())
+	}
+}
+
+func TestReadPercent(t *testing.T) {
+	tests := []struct {
+		in   string
+		form percentForm
+		want string
+		prob *problem
+	}{
+		{"", percentMissing, "", nil},
+		{"   ", percentMissing, "", nil},
+		{"\u3000", percentMissing, "", nil},
+		{"/", percentPlaceholder, "", nil},
+		{"-", percentPlaceholder, "", nil},
+		{"—", percentPlaceholder, "", nil},
+		{"——", percentPlaceholder, "", nil},
+		{"／", percentPlaceholder, "", nil},
+		{"85%", percentSign, "85", nil},
+		{"８５％", percentSign, "85", nil},
+		{"85 %", percentSign, "85", nil},
+		{"７０\u3000％", percentSign, "70", nil},
+		{"85.0%", percentSign, "85", nil},
+		{"0.5%", percentSign, "0.5", nil},
+		{"100%", percentSign, "100", nil},
+		{"0%", percentSign, "0", nil},
+		{"85", percentBare, "85", nil},
+		{"0.85", percentBare, "0.85", nil},
+		{"1", percentBare, "1", nil},
+		{"0", percentBare, "0", nil},
+		{"100", percentBare, "100", nil},
+		{"135%", 0, "", problemPercentRange},
+		{"100.01", 0, "", problemPercentRange},
+		{"-5%", 0, "", problemPercentRange},
+		{"-0.5", 0, "", problemPercentRange},
+		{"待定", 0, "", problemPercentNotNumber},
+		{"85%%", 0, "", problemPercentNotNumber},
+		{"%", 0, "", problemPercentNotNumber},
+		{"约85%", 0, "", problemPercentNotNumber},
+		{"N/A", 0, "", problemPercentNotNumber},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			c, prob := readPercent(tt.in)
+			if prob != tt.prob {
+				t.Fatalf("readPercent(%q) problem = %v, want %v", tt.in, prob, tt.prob)
+			}
+			if prob != nil {
+				return
+			}
+			if c.form != tt.form {
+				t.Errorf("readPercent(%q) form = %d, want %d", tt.in, c.form, tt.form)
+			}
+			if tt.want != "" && !c.value.Equal(dec(tt.want)) {
+				t.Errorf("readPercent(%q) value = %s, want %s", tt.in, c.value, tt.want)
+			}
+		})
+	}
+}
+
+func TestPercentScale(t *testing.T) {
+	tests := []struct {
+		in       string
+		fraction bool
+		want     string
+		ambig    bool
+		aboveOne bool
+	}{
+		{"0.85", true, "85", true, false},
+		{"0.85", false, "0.85", true, false},
+		{"1", true, "100", true, false},
+		{"1", false, "1", true, false},
+		{"0.335", true, "33.5", true, false},
+		{"0.40885", true, "40.885", true, false},
+		{"0", true, "0", false, false},
+		{"1.5", false, "1.5", false, true},
+		{"85", false, "85", false, true},
+		{"0.85%", true, "0.85", false, false},
+		{"85%", true, "85", false, false},
+		{"/", true, "missing", false, false},
+		{"", false, "missing", false, false},
+	}
+	for _, tt := range tests {
+		c, prob := readPercent(tt.in)
+		if prob != nil {
+			t.Fatalf("readPercent(%q): %s", tt.in, prob.reason)
+		}
+		if got := percentString(c.percent(tt.fraction)); got != tt.want {
+			t.Errorf("readPercent(%q).percent(fraction %v) = %s, want %s", tt.in, tt.fraction, got, tt.want)
+		}
+		if c.ambiguous() != tt.ambig {
+			t.Errorf("readPercent(%q).ambiguous() = %v, want %v", tt.in, c.ambiguous(), tt.ambig)
+		}
+		if c.aboveOne() != tt.aboveOne {
+			t.Errorf("readPercent(%q).aboveOne() = %v, want %v", tt.in, c.aboveOne(), tt.aboveOne)
+		}
+	}
+}
+
+func TestParseBool(t *testing.T) {
+	tests := []struct {
+		in       string
+		want, ok bool
+	}{
+		{"是", true, true},
+		{" 否 ", false, true},
+		{"Y", true, true},
+		{"no", false, true},
+		{"TRUE", true, true},
+		{"１", true, true},
+		{"0", false, true},
+		{"也许", false, false},
+	}
+	for _, tt := range tests {
+		got, ok := parseBool(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("parseBool(%q) = %v, %v, want %v, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}

@@ -1,0 +1,444 @@
+package ingest
+
+import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+	"html"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"saima"
+)
+
+// testWorkbook describes a small XLSX file written by hand, so that tests
+// control the XML that real spreadsheet programs write: cell types, style
+// indexes, cached formula values, merged ranges and hidden sheets.
+type testWorkbook struct {
+	date1904 bool
+	formats  map[int]string // custom number formats by id (164 and up)
+	styles   []int          // number format id of each cell style; style 0 is General
+	sheets   []testSheet
+}
+
+type testSheet struct {
+	name   string
+	hidden bool
+	rows   []string // <row> elements
+	merges []string // ranges such as A1:H1
+}
+
+// row returns a <row> element whose cells fill columns A, B, ... in order;
+// a nil cell leaves its column empty.
+func row(n int, cells ...func(ref string) string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `<row r="%d">`, n)
+	for i, c := range cells {
+		if c == nil {
+			continue
+		}
+		ref, _ := excelize.CoordinatesToCellName(i+1, n)
+		b.WriteString(c(ref))
+	}
+	b.WriteString("</row>")
+	return b.String()
+}
+
+// text is an inline string cell.
+func text(s string) func(string) string {
+	return func(ref string) string {
+		return fmt.Sprintf(`<c r="%s" t="inlineStr"><is><t>%s</t></is></c>`, ref, html.EscapeString(s))
+	}
+}
+
+// number is a numeric cell with no type attribute, as excelize writes it.
+func number(v string, style int) func(string) string {
+	return func(ref string) string { return fmt.Sprintf(`<c r="%s" s="%d"><v>%s</v></c>`, ref, style, v) }
+}
+
+// typedNumber is a numeric cell with t="n", as LibreOffice writes it.
+func typedNumber(v string, style int) func(string) string {
+	return func(ref string) string { return fmt.Sprintf(`<c r="%s" s="%d" t="n"><v>%s</v></c>`, ref, style, v) }
+}
+
+// formula is a formula cell with its cached numeric result.
+func formula(f, cached string, style int) func(string) string {
+	return func(ref string) string {
+		return fmt.Sprintf(`<c r="%s" s="%d"><f>%s</f><v>%s</v></c>`, ref, style, html.EscapeString(f), cached)
+	}
+}
+
+// stringFormula is a formula cell with its cached text result.
+func stringFormula(f, cached string) func(string) string {
+	return func(ref string) string {
+		return fmt.Sprintf(`<c r="%s" t="str"><f>%s</f><v>%s</v></c>`, ref, html.EscapeString(f), html.EscapeString(cached))
+	}
+}
+
+func boolean(v bool) func(string) string {
+	b := 0
+	if v {
+		b = 1
+	}
+	return func(ref string) string { return fmt.Sprintf(`<c r="%s" t="b"><v>%d</v></c>`, ref, b) }
+}
+
+// bytes writes the workbook as an XLSX file.
+func (w testWorkbook) bytes(tb testing.TB) []byte {
+	tb.Helper()
+	var buf bytes.Buffer
+	z := zip.NewWriter(&buf)
+	put := func(name, body string) {
+		f, err := z.Create(name)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if _, err := f.Write([]byte(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + body)); err != nil {
+			tb.Fatal(err)
+		}
+	}
+
+	const ns = `xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"`
+	const rel = `http://schemas.openxmlformats.org/officeDocument/2006/relationships`
+	var types, sheets, rels strings.Builder
+	for i, s := range w.sheets {
+		n := i + 1
+		fmt.Fprintf(&types, `<Override PartName="/xl/worksheets/sheet%d.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`, n)
+		state := "visible"
+		if s.hidden {
+			state = "hidden"
+		}
+		fmt.Fprintf(&sheets, `<sheet name="%s" sheetId="%d" state="%s" r:id="rId%d"/>`, html.EscapeString(s.name), n, state, n)
+		fmt.Fprintf(&rels, `<Relationship Id="rId%d" Type="%s/worksheet" Target="worksheets/sheet%d.xml"/>`, n, rel, n)
+		merges := ""
+		if len(s.merges) > 0 {
+			merges = fmt.Sprintf(`<mergeCells count="%d">`, len(s.merges))
+			for _, m := range s.merges {
+				merges += fmt.Sprintf(`<mergeCell ref="%s"/>`, m)
+			}
+			merges += "</mergeCells>"
+		}
+		put(fmt.Sprintf("xl/worksheets/sheet%d.xml", n),
+			`<worksheet `+ns+`><sheetData>`+strings.Join(s.rows, "")+`</sheetData>`+merges+`</worksheet>`)
+	}
+	put("[Content_Types].xml", `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">`+
+		`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>`+
+		`<Default Extension="xml" ContentType="application/xml"/>`+
+		`<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>`+
+		`<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>`+
+		types.String()+`</Types>`)
+	put("_rels/.rels", `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">`+
+		`<Relationship Id="rId1" Type="`+rel+`/officeDocument" Target="xl/workbook.xml"/></Relationships>`)
+	put("xl/workbook.xml", fmt.Sprintf(`<workbook %s xmlns:r="%s"><workbookPr date1904="%v"/><sheets>%s</sheets></workbook>`,
+		ns, rel, w.date1904, sheets.String()))
+	put("xl/_rels/workbook.xml.rels", `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">`+
+		rels.String()+fmt.Sprintf(`<Relationship Id="rIdStyles" Type="%s/styles" Target="styles.xml"/>`, rel)+`</Relationships>`)
+	put("xl/styles.xml", w.stylesXML())
+	if err := z.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func (w testWorkbook) stylesXML() string {
+	var fmts, xfs strings.Builder
+	for id, code := range w.formats {
+		fmt.Fprintf(&fmts, `<numFmt numFmtId="%d" formatCode="%s"/>`, id, html.EscapeString(code))
+	}
+	styles := append([]int{0}, w.styles...)
+	for _, id := range styles {
+		fmt.Fprintf(&xfs, `<xf numFmtId="%d" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>`, id)
+	}
+	return `<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` +
+		fmt.Sprintf(`<numFmts count="%d">%s</numFmts>`, len(w.formats), fmts.String()) +
+		`<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>` +
+		`<fills count="1"><fill><patternFill patternType="none"/></fill></fills>` +
+		`<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>` +
+		`<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>` +
+		fmt.Sprintf(`<cellXfs count="%d">%s</cellXfs>`, len(styles), xfs.String()) +
+		`</styleSheet>`
+}
+
+// Styles of the test workbooks, by index into testWorkbook.styles plus 1.
+const (
+	stylePercent2  = 1 // built-in 10, 0.00%
+	stylePercent0  = 2 // built-in 9, 0%
+	styleDateCN    = 3 // custom yyyy"年"m"月"d"日"
+	styleDateShort = 4 // built-in 14, m/d/yyyy
+	styleMonth     = 5 // custom yyyy"年"m"月"
+	styleText      = 6 // built-in 49, @
+	stylePercentLO = 7 // custom 0.0%;[Red]-0.0%
+)
+
+func newTestWorkbook(sheets ...testSheet) testWorkbook {
+	return testWorkbook{
+		formats: map[int]string{164: `yyyy"年"m"月"d"日"`, 165: `yyyy"年"m"月"`, 166: `0.0%;[Red]-0.0%`},
+		styles:  []int{10, 9, 164, 14, 165, 49, 166},
+		sheets:  sheets,
+	}
+}
+
+var progressHeaderCells = []func(string) string{
+	text("单位"), text("项目编号"), text("项目名称"), text("填报期间"),
+	text("完成率"), text("填报日期"), text("进展情况"), text("存在问题"),
+}
+
+func parseWorkbook(tb testing.TB, w testWorkbook, opts Options) *Result {
+	tb.Helper()
+	return parseText(tb, "t.xlsx", string(w.bytes(tb)), opts)
+}
+
+func TestXLSXTitleRowsFormulasAndFormats(t *testing.T) {
+	sheet := testSheet{name: "进度", merges: []string{"A1:H1"}, rows: []string{
+		row(1, text("2026年第三季度数字化改革项目进度填报表")),
+		row(3, progressHeaderCells...),
+		row(4, text("宁波市海曙区"), text("NB-1"), text("改造"), text("2026Q3"),
+			formula("B9/C9", "0.85", stylePercent0), typedNumber("46295", styleDateCN),
+			stringFormula(`"完成"&"一期"`, "完成一期"), text("无")),
+		row(5, text("宁波市江北区"), text("NB-2"), text("停车"), number("46266", styleMonth),
+			number("0.86699999999999999", stylePercent2), number("46293.75", styleDateShort),
+			text("上线"), nil),
+		row(6, text("宁海县"), text("NB-3"), text("供水"), text("2026Q3"),
+			number("0.123", stylePercentLO), number("46295", styleText), text("铺设"), nil),
+		row(7, text("余姚市"), text("NB-4"), text("园区"), text("2026Q3"),
+			number("80", 0), text("2026年9月30日"), boolean(true), nil),
+	}}
+	res := parseWorkbook(t, newTestWorkbook(sheet), Options{})
+	want := []string{
+		"宁波市海曙区|NB-1|改造|2026Q3|85|2026-09-30|完成一期|无",
+		"宁波市江北区|NB-2|停车|2026-09|86.7|2026-09-28|上线|",
+		"宁海县|NB-3|供水|2026Q3|12.3|nil|铺设|",
+		"余姚市|NB-4|园区|2026Q3|80|2026-09-30|TRUE|",
+	}
+	// 46295 in a text-formatted cell is a number, not a date: an error.
+	wantErrors := []string{"t.xlsx 工作表“进度”第6行“填报日期”列的值“46295”不是可识别的日期，" +
+		"请按2026-09-30、2026/9/30或2026年9月30日的格式填写"}
+	if got := issueStrings(res.Errors); !slices.Equal(got, wantErrors) {
+		t.Errorf("errors = %q, want %q", got, wantErrors)
+	}
+	res = parseWorkbook(t, newTestWorkbook(fixTextDate(sheet)), Options{})
+	requireNoErrors(t, res)
+	if got := progressLines(res.Batch.Progress); !slices.Equal(got, want) {
+		t.Errorf("records =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if res.Rows != 4 {
+		t.Errorf("Rows = %d, want 4 (title rows are not data)", res.Rows)
+	}
+}
+
+// fixTextDate replaces the text-formatted serial of row 6 with a blank.
+func fixTextDate(s testSheet) testSheet {
+	s.rows = slices.Clone(s.rows)
+	s.rows[4] = row(6, text("宁海县"), text("NB-3"), text("供水"), text("2026Q3"),
+		number("0.123", stylePercentLO), nil, text("铺设"), nil)
+	return s
+}
+
+func TestXLSXPercentOutOfRange(t *testing.T) {
+	// A unit typed 85 into a percent-formatted cell, which shows 8500%.
+	sheet := testSheet{name: "s", rows: []string{
+		row(1, text("单位"), text("项目编号"), text("填报期间"), text("完成率")),
+		row(2, text("余姚市"), text("NB-1"), text("2026Q3"), number("85", stylePercent0)),
+	}}
+	res := parseWorkbook(t, newTestWorkbook(sheet), Options{})
+	want := []string{"t.xlsx 工作表“s”第2行“完成率”列的值“8500%”超出0–100%范围，请改为0–100之间的数后重新上传"}
+	if got := issueStrings(res.Errors); !slices.Equal(got, want) {
+		t.Errorf("errors = %q, want %q", got, want)
+	}
+}
+
+func TestXLSXSheetSelection(t *testing.T) {
+	hidden := testSheet{name: "填表说明", hidden: true, rows: []string{row(1, text("请按模板填写"))}}
+	data := testSheet{name: "进度填报", rows: []string{
+		row(1, text("单位"), text("项目编号"), text("填报期间"), text("完成率")),
+		row(2, text("余姚市"), text("NB-1"), text("2026Q3"), text("50%")),
+	}}
+	w := newTestWorkbook(hidden, data)
+
+	res := parseWorkbook(t, w, Options{})
+	requireNoErrors(t, res)
+	if res.Sheet != "进度填报" || len(res.Batch.Progress) != 1 {
+		t.Errorf("default sheet = %q with %d records, want the first visible sheet 进度填报", res.Sheet, len(res.Batch.Progress))
+	}
+
+	res = parseWorkbook(t, w, Options{Sheet: " 填表说明 "})
+	if res.Sheet != "填表说明" || res.OK() {
+		t.Errorf("named sheet = %q, OK %v, want 填表说明 with an unknown-header error", res.Sheet, res.OK())
+	}
+
+	_, err := Parse(bytes.NewReader(w.bytes(t)), Options{Sheet: "汇总"})
+	want := "文件中没有名为“汇总”的工作表，现有的工作表为：填表说明、进度填报"
+	if saima.ErrorKind(err) != saima.KindInvalid || saima.ErrorMessage(err) != want {
+		t.Errorf("Parse(sheet 汇总) error = %v, want %q", err, want)
+	}
+}
+
+func TestXLSXMergedDataCells(t *testing.T) {
+	sheet := testSheet{name: "s", merges: []string{"A2:A3"}, rows: []string{
+		row(1, text("单位"), text("项目编号"), text("填报期间"), text("完成率")),
+		row(2, text("宁波市江北区"), text("NB-1"), text("2026Q3"), text("50%")),
+		row(3, nil, text("NB-2"), text("2026Q3"), text("60%")),
+	}}
+	res := parseWorkbook(t, newTestWorkbook(sheet), Options{})
+	requireNoErrors(t, res)
+	if len(res.Batch.Progress) != 2 || res.Batch.Progress[1].Unit != "宁波市江北区" {
+		t.Errorf("records = %q, want both rows under the merged unit", progressLines(res.Batch.Progress))
+	}
+}
+
+func TestXLSXUnnamedColumn(t *testing.T) {
+	sheet := testSheet{name: "s", rows: []string{
+		row(1, text("单位"), text("项目编号"), text("填报期间"), text("完成率")),
+		row(2, text("余姚市"), text("NB-1"), text("2026Q3"), text("50%"), nil, text("备注一")),
+		row(3, text("余姚市"), text("NB-2"), text("2026Q3"), text("50%"), nil, text("备注二")),
+	}}
+	res := parseWorkbook(t, newTestWorkbook(sheet), Options{})
+	requireNoErrors(t, res)
+	want := []string{"t.xlsx 工作表“s”第2行第F列有内容，但这一列没有列名，其中的内容没有导入，如果这列需要导入，请在表头补上列名"}
+	if got := issueStrings(res.Warnings); !slices.Equal(got, want) {
+		t.Errorf("warnings = %q, want %q", got, want)
+	}
+}
+
+func TestXLSXDate1904(t *testing.T) {
+	sheet := testSheet{name: "s", rows: []string{
+		row(1, text("单位"), text("项目编号"), text("填报期间"), text("完成率"), text("填报日期")),
+		row(2, text("余姚市"), text("NB-1"), text("2026Q3"), text("50%"), number("44833", styleDateCN)),
+	}}
+	w := newTestWorkbook(sheet)
+	w.date1904 = true
+	res := parseWorkbook(t, w, Options{})
+	requireNoErrors(t, res)
+	if got := dateString(res.Batch.Progress[0].ReportDate); got != "2026-09-30" {
+		t.Errorf("1904 serial 44833 = %s, want 2026-09-30", got)
+	}
+}
+
+func TestXLSXDamaged(t *testing.T) {
+	_, err := Parse(strings.NewReader("PK\x03\x04 this is not a zip file"), Options{})
+	if saima.ErrorKind(err) != saima.KindInvalid || !strings.Contains(saima.ErrorMessage(err), "无法打开xlsx文件") {
+		t.Errorf("Parse(damaged xlsx) error = %v, want the cannot-open message", err)
+	}
+}
+
+func TestSerialDate(t *testing.T) {
+	tests := []struct {
+		serial   float64
+		date1904 bool
+		want     string // "" when there is no such day
+	}{
+		{1, false, "1900-01-01"},
+		{59, false, "1900-02-28"},
+		{60, false, ""}, // the 1900-02-29 that never was
+		{61, false, "1900-03-01"},
+		{46295, false, "2026-09-30"},
+		{46295.999, false, "2026-09-30"},
+		{0, false, ""},
+		{-3, false, ""},
+		{0, true, "1904-01-01"},
+		{44833, true, "2026-09-30"},
+		{-1, true, ""},
+	}
+	for _, tt := range tests {
+		d, ok := serialDate(tt.serial, tt.date1904)
+		if ok != (tt.want != "") || ok && d.String() != tt.want {
+			t.Errorf("serialDate(%v, 1904=%v) = %s, %v, want %q", tt.serial, tt.date1904, d, ok, tt.want)
+		}
+	}
+}
+
+func TestSerialText(t *testing.T) {
+	tests := []struct {
+		serial float64
+		day    bool
+		want   string
+	}{
+		{46295, true, "2026-09-30"},
+		{46295, false, "2026-09"},
+		{60, true, "1900-02-29"},
+		{-2, true, "-2"},
+	}
+	for _, tt := range tests {
+		if got := serialText(tt.serial, false, tt.day); got != tt.want {
+			t.Errorf("serialText(%v, day=%v) = %q, want %q", tt.serial, tt.day, got, tt.want)
+		}
+	}
+	if _, prob := parseDate(serialText(60, false, true)); prob != problemNoSuchDate {
+		t.Errorf("serial 60 reads as %v, want the no-such-date problem", prob)
+	}
+}
+
+func TestNumberFormats(t *testing.T) {
+	tests := []struct {
+		code string
+		want numberFormat
+	}{
+		{"General", numberFormat{}},
+		{"0.00", numberFormat{}},
+		{"#,##0.00", numberFormat{}},
+		{"@", numberFormat{}},
+		{"0.00E+00", numberFormat{}},
+		{"0%", numberFormat{percent: true}},
+		{"0.00%", numberFormat{percent: true}},
+		{"0.0%;[Red]-0.0%", numberFormat{percent: true}},
+		{`"完成"0%`, numberFormat{percent: true}},
+		{`0"%"`, numberFormat{}},
+		{`0\%`, numberFormat{}},
+		{"yyyy-mm-dd", numberFormat{date: true, day: true}},
+		{`yy\年m\月d\日`, numberFormat{date: true, day: true}},
+		{`yyyy"年"m"月"d"日"`, numberFormat{date: true, day: true}},
+		{`yyyy"年"m"月"`, numberFormat{date: true}},
+		{"[$-804]yyyy/m/d", numberFormat{date: true, day: true}},
+		{"[Red]0.00", numberFormat{}},
+		{"h:mm:ss", numberFormat{}},
+		{`[$¥-804]#,##0.00`, numberFormat{}},
+	}
+	for _, tt := range tests {
+		if got := parseFormatCode(tt.code); got != tt.want {
+			t.Errorf("parseFormatCode(%q) = %+v, want %+v", tt.code, got, tt.want)
+		}
+	}
+
+	builtins := []struct {
+		id   int
+		want numberFormat
+	}{
+		{0, numberFormat{}},
+		{2, numberFormat{}},
+		{9, numberFormat{percent: true}},
+		{10, numberFormat{percent: true}},
+		{14, numberFormat{date: true, day: true}},
+		{17, numberFormat{date: true}},
+		{20, numberFormat{}},
+		{22, numberFormat{date: true, day: true}},
+		{31, numberFormat{date: true, day: true}},
+		{57, numberFormat{date: true}},
+		{49, numberFormat{}},
+	}
+	for _, tt := range builtins {
+		if got := builtinFormat(tt.id); got != tt.want {
+			t.Errorf("builtinFormat(%d) = %+v, want %+v", tt.id, got, tt.want)
+		}
+	}
+}
+
+func TestXLSXMergedTitleAboveHeader(t *testing.T) {
+	// The merged title fills A1:D1, right above the header; it must not
+	// read as the upper half of a two-row header.
+	sheet := testSheet{name: "s", merges: []string{"A1:D1"}, rows: []string{
+		row(1, text("2026年第三季度进度填报表")),
+		row(2, text("单位"), text("项目编号"), text("填报期间"), text("完成率")),
+		row(3, text("余姚市"), text("NB-1"), text("2026Q3"), text("50%")),
+	}}
+	res := parseWorkbook(t, newTestWorkbook(sheet), Options{})
+	requireNoErrors(t, res)
+	if want := []string{"单位", "项目编号", "填报期间", "完成率"}; !slices.Equal(res.Columns, want) {
+		t.Errorf("Columns = %q, want %q", res.Columns, want)
+	}
+	if len(res.Batch.Progress) != 1 || res.Rows != 1 {
+		t.Errorf("records, rows = %d, %d, want 1, 1", len(res.Batch.Progress), res.Rows)
+	}
+}
