@@ -18,52 +18,99 @@ const insertChunk = 100_000
 // way leaves nothing visible; the rows already written stay as dead history
 // under an upload that never succeeded.
 func (s *Store) WriteBatch(ctx context.Context, b *saima.Batch) error {
-	up := b.Upload
+	w, err := s.BeginUpload(b.Upload)
+	if err != nil {
+		return err
+	}
+	if err := w.Write(ctx, b); err != nil {
+		w.Abort(ctx, err)
+		return err
+	}
+	return w.Commit(ctx)
+}
+
+// UploadWriter writes one upload's records in as many chunks as the caller
+// likes, for files too big to hold in memory, and then commits them all at
+// once. Create one with [Store.BeginUpload].
+type UploadWriter struct {
+	s       *Store
+	up      saima.Upload
+	version uint64
+	tables  map[string]bool
+	records int
+}
+
+// BeginUpload starts writing the records of up. up.ID must be set.
+func (s *Store) BeginUpload(up saima.Upload) (*UploadWriter, error) {
 	if up.ID == "" {
-		return fmt.Errorf("write batch: upload has no id")
+		return nil, fmt.Errorf("begin upload: upload has no id")
 	}
 	if up.At.IsZero() {
 		up.At = time.Now()
 	}
-	version := s.nextVersion(up.At)
+	return &UploadWriter{s: s, up: up, version: s.nextVersion(up.At), tables: map[string]bool{}}, nil
+}
 
-	if err := s.writeRecords(ctx, b, up.ID, version); err != nil {
-		up.Outcome, up.Message = saima.OutcomeFailed, "写入数据库失败："+saima.ErrorMessage(unavailable(err))
-		if rerr := s.RecordUpload(context.WithoutCancel(ctx), up); rerr != nil {
-			s.log.Error("record failed upload", "upload_id", up.ID, "err", rerr)
+// Write writes the records of b (its Upload field is ignored). They stay
+// invisible until Commit.
+func (w *UploadWriter) Write(ctx context.Context, b *saima.Batch) error {
+	for table, n := range batchTables(b) {
+		if n > 0 {
+			w.tables[table] = true
 		}
+	}
+	if err := w.s.writeRecords(ctx, b, w.up.ID, w.version); err != nil {
 		return unavailable(err)
 	}
+	w.records += b.Len()
+	return nil
+}
 
+// Commit makes every record written so far visible at once, replacing the
+// earlier versions of their keys, and records the upload with outcome ok.
+func (w *UploadWriter) Commit(ctx context.Context) error {
+	s := w.s
 	// Marking superseded versions and committing must not interleave with
 	// another upload's, or two uploads of one key could each miss the
-	// other and both stay current. The lock covers this process; saima
-	// instances sharing a server can still race here.
-	// NOTE: several instances writing the same keys at the same moment can
-	// leave two current versions of a key until one of them is re-sent.
+	// other and both stay current. The lock covers this process.
+	// NOTE: several saima instances writing the same keys at the same
+	// moment can leave two current versions of a key until one is re-sent.
 	s.versions.commit.Lock()
 	defer s.versions.commit.Unlock()
-	if err := s.supersede(ctx, up.ID, version, b); err != nil {
-		return unavailable(err)
+	if err := s.supersede(ctx, w.up.ID, w.version, w.tables); err != nil {
+		err = unavailable(err)
+		w.Abort(ctx, err)
+		return err
 	}
+	up := w.up
 	up.Outcome = saima.OutcomeOK
-	up.Imported = b.Len()
+	up.Imported = w.records
 	return s.RecordUpload(ctx, up)
+}
+
+// Abort records the upload as failed because of cause. The records written
+// so far stay invisible.
+func (w *UploadWriter) Abort(ctx context.Context, cause error) {
+	up := w.up
+	up.Outcome, up.Message = saima.OutcomeFailed, "写入数据库失败："+saima.ErrorMessage(unavailable(cause))
+	if err := w.s.RecordUpload(context.WithoutCancel(ctx), up); err != nil {
+		w.s.log.Error("record failed upload", "upload_id", up.ID, "err", err)
+	}
+}
+
+func batchTables(b *saima.Batch) map[string]int {
+	return map[string]int{
+		"units": len(b.Units), "projects": len(b.Projects), "stage_events": len(b.Stages),
+		"milestones": len(b.Milestones), "progress": len(b.Progress),
+		"assessments": len(b.Assessments), "problems": len(b.Problems),
+	}
 }
 
 // supersede records, for every table the batch writes, the current
 // versions its rows replace, and its own rows where a newer upload already
 // holds the key.
-func (s *Store) supersede(ctx context.Context, id string, version uint64, b *saima.Batch) error {
-	counts := map[string]int{
-		"units": len(b.Units), "projects": len(b.Projects), "stage_events": len(b.Stages),
-		"milestones": len(b.Milestones), "progress": len(b.Progress),
-		"assessments": len(b.Assessments), "problems": len(b.Problems),
-	}
-	for table, n := range counts {
-		if n == 0 {
-			continue
-		}
+func (s *Store) supersede(ctx context.Context, id string, version uint64, tables map[string]bool) error {
+	for table := range tables {
 		older := "INSERT INTO {db}." + table + "_superseded (key_hash, version, upload_id) " +
 			"SELECT key_hash, version, ? FROM {db}." + table + " WHERE {visible} AND version < ? AND " +
 			"key_hash IN (SELECT key_hash FROM {db}." + table + " WHERE upload_id = ?)"
