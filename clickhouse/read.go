@@ -21,7 +21,7 @@ func latest(table, columns, key string) string {
 // superseded.
 func current(table string) string {
 	return visible + " AND (key_hash, version) NOT IN (SELECT key_hash, version FROM {db}." +
-		table + "_superseded WHERE " + visible + ")"
+		table + "_superseded WHERE {committed_by})"
 }
 
 // ListUnits returns the roster, by kind and then name.

@@ -56,16 +56,16 @@ func (s *Store) Ping(ctx context.Context) error { return unavailable(s.engine.Pi
 // Close closes the engine.
 func (s *Store) Close() error { return s.engine.Close() }
 
-// sql replaces {visible} in query with the condition of [visible] and {db}
-// with the store's database name, which NewStore's migration step has
+// sql replaces the tokens {visible} and {committed_by} (see [visible]) and
+// {db}, the store's database name, which NewStore's migration step has
 // checked to be a plain identifier.
 func (s *Store) sql(query string) string {
-	cond := "upload_id IN (SELECT id FROM {db}.uploads WHERE outcome = 'ok')"
+	ok := "outcome = 'ok'"
 	if s.asOf != 0 {
-		cond = "upload_id IN (SELECT id FROM {db}.uploads WHERE outcome = 'ok' AND committed <= " +
-			strconv.FormatUint(s.asOf, 10) + ")"
+		ok += " AND committed <= " + strconv.FormatUint(s.asOf, 10)
 	}
-	query = strings.ReplaceAll(query, "{visible}", cond)
+	query = strings.ReplaceAll(query, "{visible}", "version IN (SELECT version FROM {db}.uploads WHERE "+ok+")")
+	query = strings.ReplaceAll(query, "{committed_by}", "upload_id IN (SELECT id FROM {db}.uploads WHERE "+ok+")")
 	return strings.ReplaceAll(query, "{db}", s.database)
 }
 
@@ -124,7 +124,11 @@ func unavailable(err error) error {
 }
 
 // visible is the condition that limits a data table to rows of successful
-// uploads (committed by the store's as-of version, when it has one).
+// uploads (committed by the store's as-of version, when it has one). It
+// matches rows by version, which is unique per upload: an integer set
+// lookup costs a tenth of matching ten million upload_id strings. The
+// token {committed_by} is the same condition for tables that name the
+// upload by upload_id instead, such as the superseded lists.
 const visible = "{visible}"
 
 func scanAll(rows Rows, scan func() error) error {

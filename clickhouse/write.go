@@ -85,7 +85,7 @@ func (w *UploadWriter) Commit(ctx context.Context) error {
 	up := w.up
 	up.Outcome = saima.OutcomeOK
 	up.Imported = w.records
-	return s.RecordUpload(ctx, up)
+	return s.recordUpload(ctx, up, w.version)
 }
 
 // Abort records the upload as failed because of cause. The records written
@@ -93,7 +93,7 @@ func (w *UploadWriter) Commit(ctx context.Context) error {
 func (w *UploadWriter) Abort(ctx context.Context, cause error) {
 	up := w.up
 	up.Outcome, up.Message = saima.OutcomeFailed, "写入数据库失败："+saima.ErrorMessage(unavailable(cause))
-	if err := w.s.RecordUpload(context.WithoutCancel(ctx), up); err != nil {
+	if err := w.s.recordUpload(context.WithoutCancel(ctx), up, w.version); err != nil {
 		w.s.log.Error("record failed upload", "upload_id", up.ID, "err", err)
 	}
 }
@@ -154,11 +154,18 @@ func (s *Store) writeRecords(ctx context.Context, b *saima.Batch, id string, v u
 }
 
 var uploadColumns = []string{"id", "dataset", "uploader", "unit", "at", "file_name", "sha256",
-	"rows", "imported", "warnings", "errors", "outcome", "message", "duplicate_of", "committed"}
+	"rows", "imported", "warnings", "errors", "outcome", "message", "duplicate_of", "version", "committed"}
 
-// RecordUpload appends u to the upload audit log. An upload with outcome
-// ok commits its rows: it gets the next version as its commit version.
+// RecordUpload appends u, an upload that wrote no records, to the upload
+// audit log. Uploads with records are recorded by [UploadWriter].
 func (s *Store) RecordUpload(ctx context.Context, u saima.Upload) error {
+	return s.recordUpload(ctx, u, 0)
+}
+
+// recordUpload appends u with the version its records carry. An upload
+// with outcome ok commits its rows: it gets the next version as its commit
+// version.
+func (s *Store) recordUpload(ctx context.Context, u saima.Upload, version uint64) error {
 	if u.At.IsZero() {
 		u.At = time.Now()
 	}
@@ -168,7 +175,7 @@ func (s *Store) RecordUpload(ctx context.Context, u saima.Upload) error {
 	}
 	row := []any{u.ID, u.Dataset, u.Uploader, u.Unit, u.At, u.FileName, u.SHA256,
 		uint32(u.Rows), uint32(u.Imported), uint32(u.Warnings), uint32(u.Errors),
-		u.Outcome, u.Message, u.DuplicateOf, committed}
+		u.Outcome, u.Message, u.DuplicateOf, version, committed}
 	err := s.engine.Insert(ctx, s.table("uploads"), uploadColumns, [][]any{row})
 	return unavailable(err)
 }

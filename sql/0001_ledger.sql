@@ -114,6 +114,8 @@ CREATE TABLE IF NOT EXISTS {db}.problems (
 
 -- One row per state of an upload. Rows of a data table count only once an
 -- 'ok' row for their upload_id exists, which is written after all of them.
+-- version is the version every data row of the upload carries, so readers
+-- can match rows to uploads by an integer.
 -- committed is the version (nanoseconds) at which that row was written: a
 -- reader "as of" version V sees exactly the uploads committed at or before
 -- V, which is how a published evaluation reproduces its numbers.
@@ -132,6 +134,7 @@ CREATE TABLE IF NOT EXISTS {db}.uploads (
     outcome String,
     message String,
     duplicate_of String,
+    version UInt64,
     committed UInt64
 ) ENGINE = MergeTree() ORDER BY (id, at);
 

@@ -1,0 +1,123 @@
+package clickhouse_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"saima"
+	"saima/clickhouse"
+	"saima/clickhouse/chtest"
+	"saima/scoring"
+)
+
+// benchSizes are the milestone-table sizes the scoring benchmarks run at.
+var benchSizes = []int{1_000_000, 10_000_000}
+
+// fillMilestones writes n synthetic milestones under one successful upload,
+// generated inside the engine so that setting up ten million rows takes
+// seconds: 200 000 projects of 31 units, planned dates over 2025–2026, a
+// third still open and the rest done up to three days early or late.
+func fillMilestones(b *testing.B, s *clickhouse.Store, n int) {
+	b.Helper()
+	ctx := context.Background()
+	db, e := s.Database(), s.Engine()
+	err := e.Insert(ctx, db+".uploads", []string{"id", "dataset", "at", "outcome", "version", "committed"},
+		[][]any{{"bench", saima.DatasetMilestones, time.Date(2026, 10, 1, 0, 0, 0, 0, saima.Beijing), saima.OutcomeOK,
+			uint64(1), uint64(1)}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	err = e.Exec(ctx, "INSERT INTO "+db+".milestones (project_code, name, unit, planned, actual, status, upload_id, version) "+
+		"SELECT concat('P', toString(number % 200000)), concat('m', toString(intDiv(number, 200000))), "+
+		"concat('单位', toString(number % 31)), toDate('2025-01-01') + (number % 730), "+
+		"if(number % 3 = 0, NULL, toDate('2025-01-01') + (number % 730) + (number % 7) - 3), '', 'bench', 1 "+
+		"FROM numbers(?)", uint64(n))
+	if err != nil {
+		b.Fatal(err)
+	}
+}
+
+// bareQuery is the plain aggregate the quarterly milestone facts reduce to:
+// the same rows, the same date filter, no versions and no visibility.
+const bareQuery = "SELECT unit, count(), countIf(ifNull(actual, toDate('2105-12-31')) <= planned) " +
+	"FROM %s.milestones WHERE planned >= toDate('2026-07-01') AND planned <= toDate('2026-09-30') GROUP BY unit"
+
+func benchUnits() []saima.Unit {
+	units := make([]saima.Unit, 31)
+	for i := range units {
+		units[i] = saima.Unit{Name: fmt.Sprintf("单位%d", i), Kind: saima.KindDistrict, Track: saima.KindDistrict}
+	}
+	return units
+}
+
+// BenchmarkStoreQuarterlyScoring measures a full quarterly evaluation (the
+// facts queries, the rule set and the ranking) next to the bare aggregate
+// over the same milestone rows, on each engine.
+func BenchmarkStoreQuarterlyScoring(b *testing.B) {
+	rs, err := scoring.LoadRuleSet("../rulesets/2026.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, engine := range chtest.Engines {
+		for _, n := range benchSizes {
+			b.Run(fmt.Sprintf("%s/rows=%d", engine, n), func(b *testing.B) {
+				s := chtest.StoreOn(b, engine)
+				fillMilestones(b, s, n)
+				ctx := context.Background()
+				q := saima.Quarter(2026, 3)
+
+				b.Run("bare", func(b *testing.B) {
+					for b.Loop() {
+						rows, err := s.Engine().Query(ctx, fmt.Sprintf(bareQuery, s.Database()))
+						if err != nil {
+							b.Fatal(err)
+						}
+						rows.Close()
+					}
+				})
+				b.Run("evaluation", func(b *testing.B) {
+					for b.Loop() {
+						facts, err := s.Facts(ctx, q)
+						if err != nil {
+							b.Fatal(err)
+						}
+						if _, err := scoring.Evaluate(rs, q, benchUnits(), facts, nil); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+			})
+		}
+	}
+}
+
+// BenchmarkStoreImport measures writing milestones through the store's
+// import path (bound TabSeparated on chDB, native batches on the server)
+// and reports rows per second.
+func BenchmarkStoreImport(b *testing.B) {
+	const rows = 100_000
+	ms := make([]saima.Milestone, rows)
+	for i := range ms {
+		actual := saima.NewDate(2026, 9, 1+i%28)
+		ms[i] = saima.Milestone{ProjectCode: fmt.Sprintf("NB-2026-%06d", i), Name: "主体工程完工",
+			Unit: "宁波市海曙区", Planned: saima.NewDate(2026, 9, 30), Actual: &actual, Status: "已完成"}
+	}
+	for _, engine := range chtest.Engines {
+		b.Run(engine, func(b *testing.B) {
+			s := chtest.StoreOn(b, engine)
+			ctx := context.Background()
+			i := 0
+			for b.Loop() {
+				i++
+				batch := &saima.Batch{Upload: saima.Upload{ID: fmt.Sprintf("bench-%d", i),
+					Dataset: saima.DatasetMilestones}, Milestones: ms}
+				if err := s.WriteBatch(ctx, batch); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}
