@@ -1,0 +1,51 @@
+package saima
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+)
+
+func TestFormatScores(t *testing.T) {
+	tests := []struct {
+		v         float64
+		composite string
+		indicator string
+	}{
+		{84.45, "84.5", "84.45"},
+		{84.449999, "84.4", "84.45"},
+		{100, "100.0", "100.00"},
+		{0, "0.0", "0.00"},
+		{2.675, "2.7", "2.68"},
+		{1.0 / 3, "0.3", "0.33"},
+	}
+	for _, tt := range tests {
+		if got := FormatComposite(tt.v); got != tt.composite {
+			t.Errorf("FormatComposite(%v) = %s, want %s", tt.v, got, tt.composite)
+		}
+		if got := FormatIndicator(tt.v); got != tt.indicator {
+			t.Errorf("FormatIndicator(%v) = %s, want %s", tt.v, got, tt.indicator)
+		}
+	}
+}
+
+func TestErrorKinds(t *testing.T) {
+	cause := errors.New("dial tcp 127.0.0.1:9000: connection refused")
+	err := fmt.Errorf("list units: %w", Wrap(KindUnavailable, "数据库暂时无法访问", cause))
+	if ErrorKind(err) != KindUnavailable {
+		t.Errorf("ErrorKind = %v, want unavailable", ErrorKind(err))
+	}
+	if ErrorMessage(err) != "数据库暂时无法访问" {
+		t.Errorf("ErrorMessage = %q, want the user message only", ErrorMessage(err))
+	}
+	if !errors.Is(err, cause) {
+		t.Error("the cause is not in the chain")
+	}
+	plain := errors.New("secret internal detail")
+	if ErrorKind(plain) != KindInternal || ErrorMessage(plain) == plain.Error() {
+		t.Errorf("an unclassified error must be internal with a generic message, got %v %q", ErrorKind(plain), ErrorMessage(plain))
+	}
+	if Wrap(KindInvalid, "x", nil) != nil {
+		t.Error("Wrap of nil must be nil")
+	}
+}
