@@ -18,6 +18,8 @@ func TestFormatScores(t *testing.T) {
 		{0, "0.0", "0.00"},
 		{2.675, "2.7", "2.68"},
 		{1.0 / 3, "0.3", "0.33"},
+		{51.24999999999999, "51.3", "51.25"},
+		{(51.25 - 0) / (100 - 0) * 100, "51.3", "51.25"},
 	}
 	for _, tt := range tests {
 		if got := FormatComposite(tt.v); got != tt.composite {

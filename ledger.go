@@ -47,14 +47,38 @@ type Project struct {
 	DueDate   *Date
 }
 
-// StageEvent records that a project entered a lifecycle stage.
+// StageChange is the stage event kind that records a change of a project's
+// goal or period (变更). It is not a stage of [Stages]: after it the project
+// must be argued (论证) again, in the next round.
+const StageChange = "变更"
+
+// StageEvent records that a project entered a lifecycle stage, or, with
+// Stage [StageChange], that its goal or period changed.
 type StageEvent struct {
 	ProjectCode string
-	Stage       string // one of Stages
+	Stage       string // one of Stages, or StageChange
 	Date        Date
 	DecidedBy   string // the deciding body, such as 改革办 or 改革委
 	Opinion     string
+
+	// Round numbers the passes through a stage: 1 for the first, 2 for
+	// the re-argument (论证) after the first change and the stages after
+	// it, and so on. A change's own round is the number of the change.
+	// Zero is read as 1.
+	Round int
+
+	Documents      string // referenced documents (文件) as written, such as 甬改办〔2026〕3号、会议纪要
+	ChangeItem     string // what changed (变更事项); StageChange only
+	ChangeReason   string // why (变更原因); StageChange only, and required there
+	Accountability string // accountability noted on exit (问责情况); required for 退出
+
+	// Row is the row of the uploaded file the event was read from, for
+	// error messages; 0 when it came from the store or a form.
+	Row int
 }
+
+// RoundOrOne returns e.Round, or 1 when it is unset.
+func (e StageEvent) RoundOrOne() int { return max(e.Round, 1) }
 
 // Milestone is a timed target of a project. Actual is nil until it is done.
 type Milestone struct {

@@ -51,10 +51,17 @@ type Batch struct {
 	Progress    []ProgressReport
 	Assessments []Assessment
 	Problems    []ProblemItem
+
+	// The workflow datasets (see workflow.go).
+	ListItems     []ListItem
+	ListDone      []ListDone
+	ProblemSteps  []ProblemStep
+	LeaderReports []LeaderReport
 }
 
 // Len returns the number of records in b.
 func (b *Batch) Len() int {
 	return len(b.Units) + len(b.Projects) + len(b.Stages) + len(b.Milestones) +
-		len(b.Progress) + len(b.Assessments) + len(b.Problems)
+		len(b.Progress) + len(b.Assessments) + len(b.Problems) +
+		len(b.ListItems) + len(b.ListDone) + len(b.ProblemSteps) + len(b.LeaderReports)
 }

@@ -2,7 +2,10 @@ package clickhouse
 
 import (
 	"context"
+	"fmt"
 	"sort"
+
+	"github.com/shopspring/decimal"
 
 	"saima"
 	"saima/scoring"
@@ -31,6 +34,9 @@ func (s *Store) Facts(ctx context.Context, period saima.Period) ([]scoring.UnitF
 	if err := s.assessmentFacts(ctx, period, get); err != nil {
 		return nil, err
 	}
+	if err := s.problemFacts(ctx, period, get); err != nil {
+		return nil, err
+	}
 
 	out := make([]scoring.UnitFacts, 0, len(facts))
 	for _, f := range facts {
@@ -49,7 +55,7 @@ var milestoneQuery = "SELECT if(unit != '', unit, p_unit) AS owner, sum(due), su
 	"countIf(ifNull(actual, toDate('2105-12-31')) <= planned) AS on_time " +
 	"FROM {db}.milestones WHERE planned >= ? AND planned <= ? AND " +
 	current("milestones") + " GROUP BY unit, project_code" +
-	") AS a ANY LEFT JOIN (SELECT code AS project_code, unit AS p_unit FROM (" +
+	") AS a GLOBAL ANY LEFT JOIN (SELECT code AS project_code, unit AS p_unit FROM (" +
 	latest("projects", "code, unit", "code") + ")) AS p USING (project_code) GROUP BY owner"
 
 func (s *Store) milestoneFacts(ctx context.Context, p saima.Period, get func(string) *scoring.UnitFacts) error {
@@ -157,8 +163,13 @@ func attainment(pct float64, p saima.Project, end saima.Date) float64 {
 	return min(pct/planned, 1) * 100
 }
 
-var assessmentQuery = "SELECT unit, count(), sum(if(ifNull(toFloat64(full_marks), 0) = 0, " +
-	"toFloat64(score), toFloat64(score) / toFloat64(full_marks) * 100)) FROM {db}.assessments WHERE " +
+// assessmentQuery sums each unit's percentages in ascending order rather
+// than with sum(), whose order follows the table's parts. A background
+// merge would otherwise change the last bit of the sum, and a published
+// evaluation must recompute bit for bit.
+var assessmentQuery = "SELECT unit, count(), arraySum(arraySort(groupArray(" +
+	"if(ifNull(toFloat64(full_marks), 0) = 0, toFloat64(score), " +
+	"toFloat64(score) / toFloat64(full_marks) * 100)))), toString(sum(score)) FROM {db}.assessments WHERE " +
 	current("assessments") + " AND %s = ? GROUP BY unit"
 
 func (s *Store) assessmentFacts(ctx context.Context, p saima.Period, get func(string) *scoring.UnitFacts) error {
@@ -171,14 +182,44 @@ func (s *Store) assessmentFacts(ctx context.Context, p saima.Period, get func(st
 		return err
 	}
 	return scanAll(rows, func() error {
-		var unit string
+		var unit, total string
 		var n uint64
 		var sum float64
-		if err := rows.Scan(&unit, &n, &sum); err != nil {
+		if err := rows.Scan(&unit, &n, &sum, &total); err != nil {
+			return err
+		}
+		points, err := decimal.NewFromString(total)
+		if err != nil {
+			return fmt.Errorf("assessment total of %s: %w", unit, err)
+		}
+		f := get(unit)
+		f.Assessments, f.AssessmentPctSum, f.AssessmentScoreSum = int(n), sum, points.InexactFloat64()
+		return nil
+	})
+}
+
+// problemQuery counts, per unit, the problem-list items found within a date
+// range, those closed by its last day, and their days from found to closed.
+var problemQuery = "SELECT unit, count(), countIf(closed_in), sumIf(days, closed_in) FROM (" +
+	"SELECT unit, ifNull(closed <= ?, 0) AS closed_in, " +
+	"toInt64(ifNull(toUInt32(closed), 0)) - toInt64(toUInt32(opened)) AS days " +
+	"FROM {db}.problems WHERE opened >= ? AND opened <= ? AND " + current("problems") +
+	") GROUP BY unit"
+
+func (s *Store) problemFacts(ctx context.Context, p saima.Period, get func(string) *scoring.UnitFacts) error {
+	rows, err := s.query(ctx, problemQuery, p.End(), p.Start(), p.End())
+	if err != nil {
+		return err
+	}
+	return scanAll(rows, func() error {
+		var unit string
+		var opened, closed uint64
+		var days int64
+		if err := rows.Scan(&unit, &opened, &closed, &days); err != nil {
 			return err
 		}
 		f := get(unit)
-		f.Assessments, f.AssessmentPctSum = int(n), sum
+		f.ProblemsOpened, f.ProblemsClosed, f.ProblemCloseDaysSum = int(opened), int(closed), float64(days)
 		return nil
 	})
 }

@@ -79,6 +79,13 @@ func stripComments(s string) string {
 // its schema_migrations table does not list. Statements are idempotent, so
 // two instances migrating at once do no harm.
 func Migrate(ctx context.Context, e Engine, database string) error {
+	return migrate(ctx, e, database, func(stmt string) ([]string, error) { return []string{stmt}, nil })
+}
+
+// migrate is [Migrate] with the statements that forms returns in place of
+// each statement of the schema files. The schema_migrations table is
+// always a plain local table: it records what was applied to e's server.
+func migrate(ctx context.Context, e Engine, database string, forms func(stmt string) ([]string, error)) error {
 	migrations, err := Migrations(database)
 	if err != nil {
 		return err
@@ -101,15 +108,28 @@ func Migrate(ctx context.Context, e Engine, database string) error {
 		if applied[m.Version] {
 			continue
 		}
-		for _, stmt := range m.Statements {
-			if err := e.Exec(ctx, stmt); err != nil {
-				return fmt.Errorf("apply %s: %w", m.Name, err)
-			}
+		if err := applyMigration(ctx, e, m, forms); err != nil {
+			return err
 		}
 		err := e.Insert(ctx, database+".schema_migrations", []string{"version", "name", "applied_at"},
 			[][]any{{uint32(m.Version), m.Name, time.Now()}})
 		if err != nil {
 			return fmt.Errorf("record %s: %w", m.Name, err)
+		}
+	}
+	return nil
+}
+
+func applyMigration(ctx context.Context, e Engine, m Migration, forms func(stmt string) ([]string, error)) error {
+	for _, stmt := range m.Statements {
+		stmts, err := forms(stmt)
+		if err != nil {
+			return fmt.Errorf("apply %s: %w", m.Name, err)
+		}
+		for _, s := range stmts {
+			if err := e.Exec(ctx, s); err != nil {
+				return fmt.Errorf("apply %s: %w", m.Name, err)
+			}
 		}
 	}
 	return nil

@@ -20,7 +20,7 @@ func latest(table, columns, key string) string {
 // current is the condition that a row of table is visible and not
 // superseded.
 func current(table string) string {
-	return visible + " AND (key_hash, version) NOT IN (SELECT key_hash, version FROM {db}." +
+	return visible + " AND (key_hash, version) GLOBAL NOT IN (SELECT key_hash, version FROM {db}." +
 		table + "_superseded WHERE {committed_by})"
 }
 
@@ -88,7 +88,7 @@ func (s *Store) ListStageEvents(ctx context.Context) ([]saima.StageEvent, error)
 func (s *Store) ListMilestones(ctx context.Context) ([]saima.Milestone, error) {
 	q := "SELECT m.project_code, m.name, if(m.unit != '', m.unit, p.unit), m.planned, m.actual, m.status FROM (" +
 		latest("milestones", "project_code, name, unit, planned, actual, status", "project_code, name") +
-		") AS m ANY LEFT JOIN (SELECT code AS project_code, unit FROM (" +
+		") AS m GLOBAL ANY LEFT JOIN (SELECT code AS project_code, unit FROM (" +
 		latest("projects", "code, unit", "code") + ")) AS p USING (project_code) " +
 		"ORDER BY m.project_code, m.planned, m.name"
 	rows, err := s.query(ctx, q)

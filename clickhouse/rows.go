@@ -37,12 +37,14 @@ func projectRows(ps []saima.Project, id string, v uint64) [][]any {
 	return out
 }
 
-var stageColumns = []string{"project_code", "stage", "date", "decided_by", "opinion", "upload_id", "version"}
+var stageColumns = []string{"project_code", "stage", "date", "decided_by", "opinion", "round", "documents",
+	"change_item", "change_reason", "accountability", "upload_id", "version"}
 
 func stageRows(es []saima.StageEvent, id string, v uint64) [][]any {
 	out := make([][]any, len(es))
 	for i, e := range es {
-		out[i] = []any{e.ProjectCode, e.Stage, e.Date, e.DecidedBy, e.Opinion, id, v}
+		out[i] = []any{e.ProjectCode, e.Stage, e.Date, e.DecidedBy, e.Opinion, uint32(e.RoundOrOne()), e.Documents,
+			e.ChangeItem, e.ChangeReason, e.Accountability, id, v}
 	}
 	return out
 }

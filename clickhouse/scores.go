@@ -53,7 +53,7 @@ const scoreFields = "period, track, run_id, computed_at, ruleset, ruleset_versio
 	"arrayStringConcat(arrayMap(x -> toString(x), c_points), ',')"
 
 // latestRuns selects, per period, the run computed last.
-const latestRuns = "(period, run_id) IN (SELECT period, argMax(run_id, computed_at) FROM {db}.scores GROUP BY period)"
+const latestRuns = "(period, run_id) GLOBAL IN (SELECT period, argMax(run_id, computed_at) FROM {db}.scores GROUP BY period)"
 
 // ListScores returns the current run of period, all tracks, by track and
 // rank.

@@ -52,6 +52,12 @@ type ServerConfig struct {
 	// ReadTimeout bounds each wait for data from the server. A running
 	// query sends progress packets, so this is not a limit on query time.
 	ReadTimeout time.Duration
+	// Cluster names the cluster, from the servers' remote_servers, whose
+	// Distributed tables the store writes through. When it is set, every
+	// query runs with insert_distributed_sync = 1, so that an INSERT into a
+	// Distributed table returns only once every shard has stored its rows.
+	// Empty means a single server, and the engine sends no settings.
+	Cluster string
 }
 
 // DefaultServerConfig returns the configuration of a server on this host
@@ -93,6 +99,9 @@ func (c ServerConfig) Validate() error {
 	}
 	if c.ReadTimeout < 0 {
 		errs = append(errs, fmt.Errorf("ReadTimeout is %s, want a positive duration (0 means the default)", c.ReadTimeout))
+	}
+	if c.Cluster != "" && !clusterName.MatchString(c.Cluster) {
+		errs = append(errs, fmt.Errorf("cluster %q: use letters, digits, underscores, dots and hyphens", c.Cluster))
 	}
 	return errors.Join(errs...)
 }
@@ -140,6 +149,7 @@ func (c ServerConfig) LogValue() slog.Value {
 		slog.Bool("password_set", c.Password != ""),
 		slog.Bool("tls", c.TLS),
 		slog.Bool("insecure_skip_verify", c.InsecureSkipVerify),
+		slog.String("cluster", c.Cluster),
 	)
 }
 
@@ -149,8 +159,8 @@ func (c ServerConfig) String() string {
 	if c.Password != "" {
 		pw = "[redacted]"
 	}
-	return fmt.Sprintf("addrs=%s database=%s user=%s password=%s tls=%t",
-		strings.Join(c.Addrs, ","), c.Database, c.User, pw, c.TLS)
+	return fmt.Sprintf("addrs=%s database=%s user=%s password=%s tls=%t cluster=%s",
+		strings.Join(c.Addrs, ","), c.Database, c.User, pw, c.TLS, c.Cluster)
 }
 
 // GoString keeps %#v from printing the password.
@@ -173,9 +183,14 @@ func (c ServerConfig) options() *ch.Options {
 	if c.TLS {
 		opt.TLS = &tls.Config{InsecureSkipVerify: c.InsecureSkipVerify, MinVersion: tls.VersionTLS12}
 	}
-	// No query settings are set here: against a server older than revision
-	// 54429 (ClickHouse 20.1) clickhouse-go sends settings as integers and
-	// cannot send string-valued ones at all.
+	// Against a server older than revision 54429 (ClickHouse 20.1)
+	// clickhouse-go sends settings as integers and cannot send
+	// string-valued ones at all, so only integer settings are set here.
+	// 18.16 names the setting insert_distributed_sync, as newer releases
+	// still do (checked in its system.settings).
+	if c.Cluster != "" {
+		opt.Settings = ch.Settings{"insert_distributed_sync": 1}
+	}
 	return opt
 }
 

@@ -40,11 +40,30 @@ type versionClock struct {
 }
 
 // NewStore returns a store over database on e, after applying the schema.
+// It is [OpenStore] with the zero StoreOptions: a single server or the
+// embedded engine.
 func NewStore(ctx context.Context, e Engine, database string, log *slog.Logger) (*Store, error) {
-	if err := Migrate(ctx, e, database); err != nil {
+	return OpenStore(ctx, e, database, StoreOptions{}, log)
+}
+
+// OpenStore returns a store over database on e with the settings of opts,
+// after applying the schema, on every node of the cluster when
+// opts.Cluster is set. It fails when opts are invalid or the schema cannot
+// be applied: with an error of kind [saima.KindUnavailable] when a server
+// cannot be reached. On a cluster it also fails when e does not run its
+// queries with insert_distributed_sync = 1 (see [ServerConfig.Cluster]).
+func OpenStore(ctx context.Context, e Engine, database string, opts StoreOptions, log *slog.Logger) (*Store, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, fmt.Errorf("store options: %w", err)
+	}
+	if err := prepare(ctx, e, database, opts); err != nil {
 		return nil, unavailable(err)
 	}
-	return &Store{engine: e, database: database, log: log, versions: &versionClock{}}, nil
+	return newStore(e, database, log), nil
+}
+
+func newStore(e Engine, database string, log *slog.Logger) *Store {
+	return &Store{engine: e, database: database, log: log, versions: &versionClock{}}
 }
 
 // Engine returns the engine the store runs on.
@@ -64,8 +83,8 @@ func (s *Store) sql(query string) string {
 	if s.asOf != 0 {
 		ok += " AND committed <= " + strconv.FormatUint(s.asOf, 10)
 	}
-	query = strings.ReplaceAll(query, "{visible}", "version IN (SELECT version FROM {db}.uploads WHERE "+ok+")")
-	query = strings.ReplaceAll(query, "{committed_by}", "upload_id IN (SELECT id FROM {db}.uploads WHERE "+ok+")")
+	query = strings.ReplaceAll(query, "{visible}", "version GLOBAL IN (SELECT version FROM {db}.uploads WHERE "+ok+")")
+	query = strings.ReplaceAll(query, "{committed_by}", "upload_id GLOBAL IN (SELECT id FROM {db}.uploads WHERE "+ok+")")
 	return strings.ReplaceAll(query, "{db}", s.database)
 }
 
@@ -105,8 +124,9 @@ func (s *Store) AsOf(v uint64) *Store {
 }
 
 // unavailable marks engine failures as KindUnavailable unless they already
-// carry a kind. A rejected statement stays internal: it is a bug, not an
-// outage.
+// carry a kind. A rejected statement stays internal, because it is a bug,
+// not an outage, unless a server rejected it because another shard of its
+// cluster did not respond.
 func unavailable(err error) error {
 	if err == nil {
 		return nil
@@ -115,7 +135,7 @@ func unavailable(err error) error {
 		return err
 	}
 	if _, ok := errors.AsType[*QueryError](err); ok {
-		return err
+		return shardUnavailable(err)
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
@@ -138,7 +158,9 @@ func scanAll(rows Rows, scan func() error) error {
 			return err
 		}
 	}
-	return rows.Err()
+	// A Distributed table reaches the shards while the rows stream, so a
+	// shard that is down shows up here rather than in Query.
+	return shardUnavailable(rows.Err())
 }
 
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }

@@ -239,7 +239,13 @@ func TestStoreFacts(t *testing.T) {
 			{Unit: "慈溪市", Indicator: "y", Mode: "线上日常", Period: saima.Quarter(2026, 3), Score: decimal.NewFromInt(90)},
 			{Unit: "慈溪市", Indicator: "z", Mode: "线下年终", Period: saima.Year(2026), Score: decimal.NewFromInt(10), FullMarks: pct("100")},
 		}}
-		for _, b := range []*saima.Batch{pb, mb, prb, ab} {
+		probs := &saima.Batch{Upload: upload(saima.DatasetProblems), Problems: []saima.ProblemItem{
+			{ID: "Q1", Unit: "慈溪市", Stage: "已办结", Level: 1, Opened: *date("2026-09-10"), Closed: date("2026-09-20")},
+			{ID: "Q2", Unit: "慈溪市", Stage: "收集", Level: 1, Opened: *date("2026-08-01")},
+			{ID: "Q3", Unit: "慈溪市", Stage: "已办结", Level: 2, Opened: *date("2026-09-25"), Closed: date("2026-10-05")},
+			{ID: "Q4", Unit: "慈溪市", Stage: "已办结", Level: 1, Opened: *date("2026-06-30"), Closed: date("2026-07-02")},
+		}}
+		for _, b := range []*saima.Batch{pb, mb, prb, ab, probs} {
 			if err := s.WriteBatch(ctx, b); err != nil {
 				t.Fatal(err)
 			}
@@ -251,16 +257,16 @@ func TestStoreFacts(t *testing.T) {
 		}
 		got := map[string]string{}
 		for _, f := range facts {
-			got[f.Unit] = fmt.Sprintf("due=%d ontime=%d reports=%d sum=%.3f plan=%.3f assess=%d pct=%.3f",
+			got[f.Unit] = fmt.Sprintf("due=%d ontime=%d reports=%d sum=%.3f plan=%.3f assess=%d pct=%.3f problems=%d/%d/%.0f",
 				f.MilestonesDue, f.MilestonesOnTime, f.ProgressReports, f.ProgressSum, f.PlanAttainmentSum,
-				f.Assessments, f.AssessmentPctSum)
+				f.Assessments, f.AssessmentPctSum, f.ProblemsOpened, f.ProblemsClosed, f.ProblemCloseDaysSum)
 		}
 		// P1 is 272 of 364 days in at 2026-09-30, so the plan is 74.725 % and
 		// 50 % attains 66.912 % of it.
 		want := map[string]string{
-			"慈溪市":   "due=3 ontime=1 reports=1 sum=50.000 plan=66.912 assess=2 pct=140.000",
-			"余姚市":   "due=1 ontime=1 reports=1 sum=40.000 plan=40.000 assess=0 pct=0.000",
-			"市大数据局": "due=1 ontime=1 reports=0 sum=0.000 plan=0.000 assess=0 pct=0.000",
+			"慈溪市":   "due=3 ontime=1 reports=1 sum=50.000 plan=66.912 assess=2 pct=140.000 problems=3/1/10",
+			"余姚市":   "due=1 ontime=1 reports=1 sum=40.000 plan=40.000 assess=0 pct=0.000 problems=0/0/0",
+			"市大数据局": "due=1 ontime=1 reports=0 sum=0.000 plan=0.000 assess=0 pct=0.000 problems=0/0/0",
 		}
 		for unit, w := range want {
 			if got[unit] != w {

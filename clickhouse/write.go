@@ -103,6 +103,8 @@ func batchTables(b *saima.Batch) map[string]int {
 		"units": len(b.Units), "projects": len(b.Projects), "stage_events": len(b.Stages),
 		"milestones": len(b.Milestones), "progress": len(b.Progress),
 		"assessments": len(b.Assessments), "problems": len(b.Problems),
+		"list_items": len(b.ListItems), "list_done": len(b.ListDone),
+		"problem_steps": len(b.ProblemSteps), "leader_reports": len(b.LeaderReports),
 	}
 }
 
@@ -113,13 +115,13 @@ func (s *Store) supersede(ctx context.Context, id string, version uint64, tables
 	for table := range tables {
 		older := "INSERT INTO {db}." + table + "_superseded (key_hash, version, upload_id) " +
 			"SELECT key_hash, version, ? FROM {db}." + table + " WHERE {visible} AND version < ? AND " +
-			"key_hash IN (SELECT key_hash FROM {db}." + table + " WHERE upload_id = ?)"
+			"key_hash GLOBAL IN (SELECT key_hash FROM {db}." + table + " WHERE upload_id = ?)"
 		if err := s.engine.Exec(ctx, s.sql(older), id, version, id); err != nil {
 			return fmt.Errorf("supersede older %s: %w", table, err)
 		}
 		newer := "INSERT INTO {db}." + table + "_superseded (key_hash, version, upload_id) " +
 			"SELECT key_hash, version, ? FROM {db}." + table + " WHERE upload_id = ? AND " +
-			"key_hash IN (SELECT key_hash FROM {db}." + table + " WHERE {visible} AND version > ?)"
+			"key_hash GLOBAL IN (SELECT key_hash FROM {db}." + table + " WHERE {visible} AND version > ?)"
 		if err := s.engine.Exec(ctx, s.sql(newer), id, id, version); err != nil {
 			return fmt.Errorf("supersede own %s: %w", table, err)
 		}
@@ -141,6 +143,10 @@ func (s *Store) writeRecords(ctx context.Context, b *saima.Batch, id string, v u
 		{"progress", progressColumns, progressRows(b.Progress, id, v)},
 		{"assessments", assessmentColumns, assessmentRows(b.Assessments, id, v)},
 		{"problems", problemColumns, problemRows(b.Problems, id, v)},
+		{"list_items", listItemColumns, listItemRows(b.ListItems, id, v)},
+		{"list_done", listDoneColumns, listDoneRows(b.ListDone, id, v)},
+		{"problem_steps", problemStepColumns, problemStepRows(b.ProblemSteps, id, v)},
+		{"leader_reports", leaderReportColumns, leaderReportRows(b.LeaderReports, id, v)},
 	}
 	for _, p := range parts {
 		for start := 0; start < len(p.rows); start += insertChunk {

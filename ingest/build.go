@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"saima"
@@ -21,7 +22,9 @@ type builder interface {
 }
 
 // keyed stores records by their record key. A later row with the same key
-// replaces the earlier record in its place, with a warning.
+// replaces the earlier record in its place, with a warning. A key that an
+// earlier chunk of a long file holds is an error instead; see
+// parser.claimKey.
 type keyed[T any] struct {
 	index map[string]int
 	rows  []int
@@ -34,6 +37,9 @@ func (k *keyed[T]) put(r *rowReader, v T, parts ...string) {
 		k.index = map[string]int{}
 	}
 	key := strings.Join(parts, "\x00")
+	if !r.p.claimKey(r, key, parts) {
+		return
+	}
 	if i, ok := k.index[key]; ok {
 		r.warn("", strings.Join(parts, " / "),
 			fmt.Sprintf("与第%d行的%s相同，以本行为准", k.rows[i], r.p.schema.key),
@@ -163,17 +169,42 @@ type stageBuilder struct {
 
 func (b *stageBuilder) add(r *rowReader) {
 	e := saima.StageEvent{
-		ProjectCode: r.code("项目编号", true),
-		Stage:       r.choice("阶段", saima.Stages, true),
-		DecidedBy:   r.text("决策主体"),
-		Opinion:     r.text("意见"),
+		ProjectCode:    r.code("项目编号", true),
+		Stage:          r.choice("阶段", stageKinds, true),
+		DecidedBy:      r.text("决策主体"),
+		Opinion:        r.text("意见"),
+		Round:          r.round("轮次"),
+		Documents:      r.text("文件"),
+		ChangeItem:     r.text("变更事项"),
+		ChangeReason:   r.text("变更原因"),
+		Accountability: r.text("问责情况"),
+		Row:            r.row,
 	}
 	if d := r.date("日期", true, true); d != nil {
 		e.Date = *d
 	}
 	if !r.failed {
-		b.stages.put(r, e, e.ProjectCode, e.Stage)
+		b.stages.put(r, e, e.ProjectCode, e.Stage, strconv.Itoa(e.Round))
 	}
+}
+
+// maxRound bounds 轮次: no project is argued anew a hundred times, so a
+// larger number is a typing error.
+const maxRound = 99
+
+// round reads 轮次, a whole number from 1 to maxRound; empty is 1.
+func (r *rowReader) round(col string) int {
+	n := r.number(col, false)
+	if !n.Valid {
+		return 1
+	}
+	v := n.Decimal
+	if !v.IsInteger() || v.IntPart() < 1 || v.IntPart() > maxRound {
+		r.fail(col, r.cells[col], &problem{reason: fmt.Sprintf("不是1到%d之间的整数", maxRound),
+			fix: "首次填1或留空；变更后重新论证及其后的阶段填2，依此类推"})
+		return 1
+	}
+	return int(v.IntPart())
 }
 
 func (b *stageBuilder) finish(*parser) {}

@@ -42,16 +42,12 @@ func (b *progressBuilder) add(r *rowReader) {
 
 // finish applies rule 5 of the percent rule: when no bare number in the
 // column is above 1, the column is in fraction form and every bare number
-// is multiplied by 100; otherwise bare numbers are percent points. Each
+// is multiplied by 100; otherwise bare numbers are percent points. A long
+// file is finished chunk by chunk; see parser.percentFraction. Each
 // bare number in (0, 1] gets a warning that shows how it was read, and
 // each placeholder such as "/" gets a warning that it reads as missing.
 func (b *progressBuilder) finish(p *parser) {
-	fraction := true
-	for _, c := range b.cells {
-		if c.cell.aboveOne() {
-			fraction = false
-		}
-	}
+	fraction := p.percentFraction(b.cells)
 	col := p.columnName("完成率")
 	for _, c := range b.cells {
 		c.report.Percent = c.cell.percent(fraction)

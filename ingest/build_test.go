@@ -145,12 +145,21 @@ func TestProjectIssues(t *testing.T) {
 }
 
 func TestStages(t *testing.T) {
-	text := "项目编号,阶段,日期,决策主体,意见\nNB-1,决策,2026/9/1,改革委,同意实施\nNB-1,实施,2026-09-15,,\n"
+	text := "项目编号,阶段,日期,决策主体,意见,文件,轮次,变更事项,变更原因,问责情况\n" +
+		"NB-1,决策,2026/9/1,改革委,同意实施,甬改委〔2026〕2号,,,,\n" +
+		"NB-1,实施,2026-09-15,,,,,,,\n" +
+		"NB-1,变更,2026-10-08,改革办,,,1,建设周期,省级接口延期,\n" +
+		"NB-1,论证,2026-10-12,改革办,,,2,,,\n"
 	res := parseText(t, "s.csv", text, Options{})
 	requireNoErrors(t, res)
 	want := []saima.StageEvent{
-		{ProjectCode: "NB-1", Stage: "决策", Date: saima.NewDate(2026, time.September, 1), DecidedBy: "改革委", Opinion: "同意实施"},
-		{ProjectCode: "NB-1", Stage: "实施", Date: saima.NewDate(2026, time.September, 15)},
+		{ProjectCode: "NB-1", Stage: "决策", Date: saima.NewDate(2026, time.September, 1), DecidedBy: "改革委",
+			Opinion: "同意实施", Documents: "甬改委〔2026〕2号", Round: 1, Row: 2},
+		{ProjectCode: "NB-1", Stage: "实施", Date: saima.NewDate(2026, time.September, 15), Round: 1, Row: 3},
+		{ProjectCode: "NB-1", Stage: "变更", Date: saima.NewDate(2026, time.October, 8), DecidedBy: "改革办",
+			Round: 1, ChangeItem: "建设周期", ChangeReason: "省级接口延期", Row: 4},
+		{ProjectCode: "NB-1", Stage: "论证", Date: saima.NewDate(2026, time.October, 12), DecidedBy: "改革办",
+			Round: 2, Row: 5},
 	}
 	if !slices.Equal(res.Batch.Stages, want) {
 		t.Errorf("stages = %+v, want %+v", res.Batch.Stages, want)
@@ -162,7 +171,7 @@ func TestStageIssues(t *testing.T) {
 	tests := []issueCase{
 		{name: "unknown stage",
 			text:   header + "NB-1,立项,2026-09-01\n",
-			errors: []string{"f.csv 第2行“阶段”列的值“立项”不是可选的值，请填写以下之一：预报、初审、审核、论证、决策、实施、评估、退出、完成"}},
+			errors: []string{"f.csv 第2行“阶段”列的值“立项”不是可选的值，请填写以下之一：预报、初审、审核、论证、决策、实施、评估、退出、完成、变更"}},
 		{name: "future date",
 			text:   header + "NB-1,决策,2026-10-16\n",
 			errors: []string{"f.csv 第2行“日期”列的值“2026-10-16”晚于上传当天（2026-10-15），实际发生的日期不能在将来，请填写已经发生的日期；尚未完成的请留空"}},

@@ -51,9 +51,23 @@ type Options struct {
 	MaxErrors int
 
 	// MaxRows caps the data rows read. A longer file is rejected with one
-	// error. 0 means no limit.
+	// error and is not read further. 0 means no limit.
 	MaxRows int
+
+	// MaxXLSXBytes caps an XLSX workbook, in bytes: its own size and the
+	// total that its parts unpack to, as its zip directory states them. A
+	// larger workbook is rejected before any part is unpacked. 0 means
+	// DefaultMaxXLSXBytes.
+	MaxXLSXBytes int64
+
+	// Progress, when set, is called with the data rows and the errors read
+	// so far, every progressInterval rows and once at the end of the file.
+	// It runs on the goroutine that called Parse.
+	Progress func(rows, errors int)
 }
+
+// progressInterval is how many rows pass between calls of Options.Progress.
+const progressInterval = 5000
 
 // Result contains the records and issues that Parse read from a file. The
 // file may be imported only when it has no errors; see [Result.OK].
@@ -65,8 +79,11 @@ type Result struct {
 	// named one, and "" for an unnamed column.
 	Columns []string
 
-	Batch saima.Batch // the records, later rows replacing earlier rows of the same key; Upload is zero
-	Rows  int         // data rows read, not counting the header, title rows and blank rows
+	// Batch contains the records, later rows replacing earlier rows of the
+	// same key. Upload is zero. The import service leaves it empty, because
+	// it hands the records to the store chunk by chunk as it reads.
+	Batch saima.Batch
+	Rows  int // data rows read, not counting the header, title rows and blank rows
 
 	Errors          []Issue // in row order, at most MaxErrors
 	Warnings        []Issue // in row order, at most MaxErrors
@@ -78,9 +95,10 @@ type Result struct {
 func (r *Result) OK() bool { return len(r.Errors) == 0 && r.ErrorsOmitted == 0 }
 
 // Parse reads an uploaded file: an XLSX workbook (recognised by its zip
-// signature) or CSV or tab-separated text in UTF-8, GB18030 or UTF-16. It
-// maps the header to the dataset's columns, normalises and validates every
-// row, and returns the records with every issue found.
+// signature), a JSON array of objects (recognised by its opening [), or
+// CSV or tab-separated text in UTF-8, GB18030 or UTF-16. It maps the
+// header, or the objects' keys, to the dataset's columns, normalises and
+// validates every row, and returns the records with every issue found.
 //
 // Row problems never make Parse fail: they are listed in Result.Errors.
 // A non-nil error means the file could not be read at all: a damaged
@@ -88,33 +106,65 @@ func (r *Result) OK() bool { return len(r.Errors) == 0 && r.ErrorsOmitted == 0 }
 // valid start. It is a *saima.Error of kind KindInvalid with a Chinese
 // message. Only a failing reader returns its own error, wrapped.
 //
-// Parse reads r once and streams text files; an XLSX workbook is held in
-// memory, as the zip format requires.
+// Parse reads r once. It streams the rows of every format, but holds the
+// records in Result.Batch; an XLSX workbook is also held in memory in its
+// compressed form, because the zip directory sits at its end.
 func Parse(r io.Reader, opts Options) (*Result, error) {
+	return parseChunks(r, opts, 0, nil)
+}
+
+// parseChunks is Parse for the import service. With chunkRecords above 0
+// and an emit function, it hands the records to emit every chunkRecords
+// rows instead of keeping them, and Result.Batch stays empty. An error
+// from emit stops reading and comes back as the error.
+func parseChunks(r io.Reader, opts Options, chunkRecords int, emit emitFunc) (*Result, error) {
 	p, err := newParser(opts)
 	if err != nil {
 		return nil, err
 	}
-	if p.src, err = openSource(r, opts); err != nil {
+	p.chunkRecords, p.emit = chunkRecords, emit
+	src, err := openSource(r, opts)
+	if err != nil {
 		return nil, err
 	}
-	if err := p.run(); err != nil {
+	switch src := src.(type) {
+	case *jsonSource:
+		err = p.runJSON(src)
+	case source:
+		p.src, p.sheet = src, src.sheet()
+		err = p.run()
+	}
+	if err != nil {
 		return nil, err
 	}
+	p.reportProgress()
 	return p.result(), nil
 }
 
 // zipMagic starts every XLSX file.
 var zipMagic = []byte("PK\x03\x04")
 
-func openSource(r io.Reader, opts Options) (source, error) {
+// opener is the reader of one file format: a *jsonSource or a source of
+// rows.
+type opener interface {
+	sheet() string // the worksheet read, or ""
+}
+
+func openSource(r io.Reader, opts Options) (opener, error) {
 	br := bufio.NewReaderSize(r, sniffSize)
 	magic, err := br.Peek(len(zipMagic))
 	if err != nil && err != io.EOF {
 		return nil, fmt.Errorf("read upload: %w", err)
 	}
-	if bytes.Equal(magic, zipMagic) {
-		return newXLSXSource(br, opts.Sheet)
+	switch {
+	case bytes.Equal(magic, zipMagic):
+		limit := opts.MaxXLSXBytes
+		if limit <= 0 {
+			limit = DefaultMaxXLSXBytes
+		}
+		return newXLSXSource(br, opts.Sheet, limit)
+	case looksLikeJSON(br):
+		return newJSONSource(br)
 	}
 	return newCSVSource(br, opts.Encoding)
 }
@@ -142,16 +192,27 @@ type record struct {
 // parser is the state of one Parse call.
 type parser struct {
 	opts    Options
-	src     source
+	src     source // nil for JSON
+	sheet   string // the worksheet read, for issues
 	schema  *schema
 	roster  *roster
 	today   saima.Date
 	issues  issueList
 	display map[string]string // column name -> header as issues show it
-	batch   saima.Batch
+	batch   saima.Batch       // the records, when they are not emitted
 	rows    int
 	unnamed map[int]bool // unnamed columns already reported as containing data
 	columns []string     // the header as read
+
+	// Records go to the builder, which emit receives every chunkRecords
+	// rows; see stream.go.
+	chunkRecords int
+	emit         emitFunc
+	builder      builder
+	chunkRows    int          // rows handed to the builder since the last flush
+	final        bool         // the flush under way is the file's last
+	keys         *keyIndex    // record keys of earlier chunks; nil when the file is one chunk
+	percent      percentScale // the 完成率 column's scale, once a chunk decided it
 }
 
 func newParser(opts Options) (*parser, error) {
@@ -197,10 +258,10 @@ func (p *parser) run() error {
 		return nil
 	}
 
-	b := p.schema.newBuilder()
+	p.startRows()
 	for _, rec := range rest {
-		if !p.readRow(rec, h, b) {
-			return nil
+		if more, err := p.readRow(rec, h); !more || err != nil {
+			return err
 		}
 	}
 	for {
@@ -210,17 +271,15 @@ func (p *parser) run() error {
 		} else if err != nil {
 			return err
 		}
-		if !p.readRow(rec, h, b) {
-			return nil
+		if more, err := p.readRow(rec, h); !more || err != nil {
+			return err
 		}
 	}
 	if p.rows == 0 {
 		p.issue(Issue{Row: h.last, Reason: "之后没有数据，文件只有表头", Fix: "请填写数据后重新上传"})
 		return nil
 	}
-	b.finish(p)
-	b.fill(&p.batch)
-	return nil
+	return p.flush(true)
 }
 
 // nextRecord returns the next record of the source. A record that breaks
@@ -279,44 +338,65 @@ func (p *parser) readHeader(head []record) (*header, []record, bool) {
 }
 
 // readRow checks the shape of one row and hands it to the builder. It
-// reports false when reading must stop.
-func (p *parser) readRow(rec record, h *header, b builder) bool {
+// reports false when reading must stop, and returns the error of a chunk
+// that could not be handed on.
+func (p *parser) readRow(rec record, h *header) (bool, error) {
 	if rec.err != nil {
-		p.rows++
+		if !p.countRow() {
+			return false, nil
+		}
 		p.issue(Issue{Row: rec.row, Reason: "的英文双引号不成对，无法分列",
 			Fix: "请把含有双引号或逗号的内容整体放在一对英文双引号中，内容里的双引号写成两个，或改为上传xlsx文件"})
-		return true
+		return true, nil
 	}
 	if blank(rec.cells) {
-		return true
+		return true, nil
 	}
+	if !p.countRow() {
+		return false, nil
+	}
+	if p.src.hasReplacement() && containsReplacement(rec.cells) {
+		p.issue(Issue{Row: rec.row, Reason: "含有无法识别的字符，文件可能不是GBK或GB18030编码",
+			Fix: "请把文件另存为“CSV UTF-8”格式后重新上传"})
+		return true, nil
+	}
+	if p.checkShape(rec, h) {
+		return true, p.addRow(p.newRow(rec, h))
+	}
+	return true, nil
+}
+
+// countRow counts a data row and reports false when it is beyond
+// Options.MaxRows, which ends reading with an error.
+func (p *parser) countRow() bool {
 	p.rows++
 	if p.opts.MaxRows > 0 && p.rows > p.opts.MaxRows {
 		p.issue(Issue{Reason: fmt.Sprintf("的数据超过%d行的上限", p.opts.MaxRows),
 			Fix: "请把文件拆分后分批上传"})
 		return false
 	}
-	if p.src.hasReplacement() && containsReplacement(rec.cells) {
-		p.issue(Issue{Row: rec.row, Reason: "含有无法识别的字符，文件可能不是GBK或GB18030编码",
-			Fix: "请把文件另存为“CSV UTF-8”格式后重新上传"})
-		return true
-	}
-	if p.checkShape(rec, h) {
-		b.add(p.newRow(rec, h))
+	if p.rows%progressInterval == 0 {
+		p.reportProgress()
 	}
 	return true
 }
 
+func (p *parser) reportProgress() {
+	if p.opts.Progress != nil {
+		p.opts.Progress(p.rows, p.issues.errorCount())
+	}
+}
+
 // issue records i with the file and worksheet filled in.
 func (p *parser) issue(i Issue) {
-	i.File, i.Sheet = p.opts.FileName, p.src.sheet()
+	i.File, i.Sheet = p.opts.FileName, p.sheet
 	p.issues.add(i)
 }
 
 func (p *parser) result() *Result {
 	p.issues.sort()
 	r := &Result{
-		Sheet:           p.src.sheet(),
+		Sheet:           p.sheet,
 		Columns:         p.columns,
 		Batch:           p.batch,
 		Rows:            p.rows,

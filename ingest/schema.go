@@ -43,9 +43,13 @@ type schema struct {
 }
 
 // column returns the column whose name or synonym is header, compared in
-// compact form with any trailing * (a required-column mark) removed.
+// compact form with any trailing * (a required-column mark) removed, or
+// whose English field name it is (see fields.go).
 func (s *schema) column(header string) *column {
-	return s.byHeader[headerKey(header)]
+	if c := s.byHeader[headerKey(header)]; c != nil {
+		return c
+	}
+	return s.fieldColumn(header)
 }
 
 // headerKey is the form in which header names are compared.
@@ -71,6 +75,7 @@ var (
 	projectTypes  = []string{"增量开发", "迭代升级"}
 	projectBatch  = []string{"继续推进", "启动实施", "谋划设计"}
 	statuses      = []string{"未开始", "进行中", "已完成"}
+	stageKinds    = append(append([]string{}, saima.Stages...), saima.StageChange)
 )
 
 // unitKindSynonyms are other spellings of the unit kinds, in compact form.
@@ -83,7 +88,7 @@ var unitKindSynonyms = map[string]string{
 }
 
 // schemas lists every dataset, in the order detection reports them.
-var schemas = []*schema{
+var schemas = append([]*schema{
 	{
 		dataset: saima.DatasetUnits, title: "单位名单", key: "单位",
 		newBuilder: func() builder { return &unitBuilder{} },
@@ -125,10 +130,15 @@ var schemas = []*schema{
 			{name: "序号", kind: kindIgnored},
 			{name: "项目编号", synonyms: []string{"项目代码", "项目编码"}, required: true, kind: kindCode},
 			{name: "阶段", synonyms: []string{"项目阶段", "所处阶段"}, required: true,
-				kind: kindChoice, choices: saima.Stages},
+				kind: kindChoice, choices: stageKinds},
 			{name: "日期", synonyms: []string{"阶段日期", "进入日期"}, required: true, kind: kindDate},
 			{name: "决策主体", synonyms: []string{"决策机构", "审批主体"}, kind: kindText},
 			{name: "意见", synonyms: []string{"审核意见", "决策意见"}, kind: kindText},
+			{name: "文件", synonyms: []string{"相关文件", "依据文件", "文号"}, kind: kindText},
+			{name: "轮次", synonyms: []string{"论证轮次"}, kind: kindNumber},
+			{name: "变更事项", kind: kindText},
+			{name: "变更原因", kind: kindText},
+			{name: "问责情况", synonyms: []string{"问责"}, kind: kindText},
 		},
 	},
 	{
@@ -191,7 +201,7 @@ var schemas = []*schema{
 			{name: "问题描述", synonyms: []string{"描述", "问题内容"}, kind: kindText},
 		},
 	},
-}
+}, workflowSchemas...)
 
 func init() {
 	for _, s := range schemas {

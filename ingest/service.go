@@ -2,8 +2,6 @@ package ingest
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,8 +10,9 @@ import (
 	"saima"
 )
 
-// Store is the storage that the import service writes uploads to.
-// clickhouse.Store implements it.
+// Store is the storage that the import service writes uploads to. Wrap
+// clickhouse.Store with [Adapt], because its BeginUpload returns its own
+// writer type.
 type Store interface {
 	// ListUnits returns the unit roster.
 	ListUnits(ctx context.Context) ([]saima.Unit, error)
@@ -23,23 +22,27 @@ type Store interface {
 	// none.
 	FindUploadBySHA256(ctx context.Context, dataset, sha string) (saima.Upload, bool, error)
 
-	// WriteBatch writes the records of b and then b.Upload with outcome
-	// ok, so that readers see all of the records or none. When writing
-	// fails it records b.Upload as failed itself and returns the error.
-	WriteBatch(ctx context.Context, b *saima.Batch) error
+	// BeginUpload starts writing the records of up, whose ID is set. The
+	// writer records up with outcome ok when it commits, or as failed
+	// when it aborts; no record of up is visible before either.
+	BeginUpload(up saima.Upload) (Writer, error)
 
 	// RecordUpload appends u, a rejected or failed upload, to the audit
 	// log.
 	RecordUpload(ctx context.Context, u saima.Upload) error
 }
 
-// Service validates uploaded files and writes the accepted ones. All
-// fields must be set.
+// Service validates uploaded files and writes the accepted ones. Store,
+// Log, Now and NewID must be set.
 type Service struct {
 	Store Store
 	Log   *slog.Logger
 	Now   func() time.Time // the clock; the upload day is Now's date in Beijing
 	NewID func() string    // returns a new unique upload ID
+
+	// Limits bound the size of each file; the zero value takes the
+	// defaults.
+	Limits Limits
 }
 
 // Request is one uploaded file and who sent it.
@@ -53,9 +56,15 @@ type Request struct {
 
 	// Unit is the uploader's unit, or "" for the reform office. A unit
 	// may upload only rows about itself, in progress reports, milestones,
-	// projects and problems. The unit roster, lifecycle stages and
-	// assessment scores come only from the office.
+	// projects, problems, list done marks and leader-led reports. The unit
+	// roster, lifecycle stages, assessment scores, work lists and problem
+	// steps come only from the office.
 	Unit string
+
+	// OnProgress, when set, is called as the file is read: every few
+	// thousand rows and once at the end, on the goroutine that runs the
+	// import.
+	OnProgress func(Progress)
 }
 
 // Report is the outcome of an import or a preview.
@@ -76,6 +85,10 @@ var officeOnly = map[string]bool{
 	saima.DatasetUnits:       true,
 	saima.DatasetStages:      true,
 	saima.DatasetAssessments: true,
+	saima.DatasetLists:       true,
+	// NOTE: steps name no unit, so a unit account could not be held to
+	// its own problems; the office records them.
+	saima.DatasetProblemSteps: true,
 }
 
 // Import validates the file and, when it has no errors, writes its records
@@ -83,12 +96,16 @@ var officeOnly = map[string]bool{
 // are written again, because the latest upload wins, and
 // Upload.DuplicateOf names the earlier one.
 //
-// A file with errors is recorded as rejected and nothing of it is written;
-// Import then returns the report listing every issue and a *saima.Error of
-// kind KindInvalid. A unit uploading rows of another unit, or a dataset
-// only the office may upload, gets KindForbidden and a report. Store
-// failures come back wrapped, with their kind, and a nil report when
-// nothing was read.
+// A long file is written in chunks of Limits.ChunkRecords rows as it is
+// read, and made visible in one commit at the end; a file with an error
+// anywhere is never committed, so none of it becomes visible. Imports of
+// one unit run one at a time, in the order they arrive.
+//
+// A file with errors is recorded as rejected; Import then returns the
+// report listing every issue and a *saima.Error of kind KindInvalid. A
+// unit uploading rows of another unit, or a dataset only the office may
+// upload, gets KindForbidden and a report. Store failures come back
+// wrapped, with their kind, and a nil report when nothing was read.
 func (s *Service) Import(ctx context.Context, req Request) (*Report, error) {
 	return s.run(ctx, req, false)
 }
@@ -112,69 +129,109 @@ func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, e
 	if name, ok := newRoster(units).resolve(req.Unit); ok {
 		req.Unit = name
 	}
+	if !dryRun {
+		unlock, err := importLocks.lock(ctx, req.Unit)
+		if err != nil {
+			return nil, fmt.Errorf("wait for the running import of unit %q: %w", req.Unit, err)
+		}
+		defer unlock()
+	}
 
 	now := s.Now()
 	up := saima.Upload{ID: s.NewID(), Dataset: req.Dataset, Uploader: req.Uploader, Unit: req.Unit,
 		At: now, FileName: req.FileName}
-	res, err := s.parse(req, units, saima.DateOf(now), &up)
+	b, err := openBody(req.Body)
 	if err != nil {
-		// A file that cannot be read is rejected; a body that breaks off
-		// is a failed upload, which is not the file's fault.
-		outcome := saima.OutcomeRejected
-		if saima.ErrorKind(err) != saima.KindInvalid {
-			outcome = saima.OutcomeFailed
-		}
-		return s.reject(ctx, log, dryRun, &Report{Upload: up, Dataset: up.Dataset}, outcome, err)
+		// A body that breaks off is a failed upload, not the file's fault.
+		up.Errors, up.Message = 1, saima.ErrorMessage(err)
+		return s.reject(ctx, log, dryRun, &Report{Upload: up, Dataset: up.Dataset}, saima.OutcomeFailed, err)
 	}
+	defer b.close()
+	up.SHA256 = b.sha256
 
-	rep := newReport(res, up, dryRun)
-	if !res.OK() {
-		return s.reject(ctx, log, dryRun, rep, saima.OutcomeRejected, saima.Errorf(saima.KindInvalid,
-			"文件有%d处错误，整个文件未导入；请按错误清单修改后重新上传", rep.Upload.Errors))
+	run := &importRun{s: s, ctx: ctx, log: log, unit: req.Unit, dryRun: dryRun, up: up}
+	res, err := s.parse(req, b, units, saima.DateOf(now), run)
+	if err != nil {
+		return s.parseFailed(ctx, log, run, err)
 	}
-	if err := checkOwner(req.Unit, res); err != nil {
-		return s.reject(ctx, log, dryRun, rep, saima.OutcomeRejected, err)
-	}
-	if err := s.markDuplicate(ctx, &rep.Upload); err != nil {
-		return nil, err
-	}
-	if dryRun {
-		return rep, nil
-	}
-	return s.write(ctx, log, rep, res.Batch)
+	return s.finish(ctx, log, run, res)
 }
 
-// parse reads the body through a SHA-256 hash, and hashes whatever Parse
-// left unread, so that the digest covers every byte of the file.
-func (s *Service) parse(req Request, units []saima.Unit, today saima.Date,
-	up *saima.Upload) (*Result, error) {
-	h := sha256.New()
-	body := io.TeeReader(req.Body, h)
-	res, err := Parse(body, Options{Dataset: req.Dataset, FileName: req.FileName, Sheet: req.Sheet,
-		Encoding: req.Encoding, Roster: units, Today: today})
-	if _, cerr := io.Copy(io.Discard, body); cerr != nil && err == nil {
-		err = fmt.Errorf("read upload: %w", cerr)
+// parse reads the body and hands its records to run chunk by chunk.
+func (s *Service) parse(req Request, b *uploadBody, units []saima.Unit, today saima.Date,
+	run *importRun) (*Result, error) {
+	counter := &countingReader{r: b}
+	opts := Options{Dataset: req.Dataset, FileName: req.FileName, Sheet: req.Sheet,
+		Encoding: req.Encoding, Roster: units, Today: today,
+		MaxRows: s.Limits.maxRows(), MaxXLSXBytes: s.Limits.MaxXLSXBytes}
+	if req.OnProgress != nil {
+		opts.Progress = func(rows, errors int) {
+			req.OnProgress(Progress{Bytes: counter.n.Load(), Size: b.size, Rows: rows, Errors: errors})
+		}
 	}
-	up.SHA256 = hex.EncodeToString(h.Sum(nil))
-	if err != nil {
-		up.Errors, up.Message = 1, saima.ErrorMessage(err)
+	return parseChunks(counter, opts, s.Limits.chunkRecords(), run.emit)
+}
+
+// parseFailed reports a file that could not be read to the end, or a
+// store that failed to take a chunk. Chunks written before stay invisible.
+func (s *Service) parseFailed(ctx context.Context, log *slog.Logger, run *importRun, err error) (*Report, error) {
+	up := run.up
+	if run.failed != nil {
+		return run.fail(&Report{Upload: up, Dataset: run.begun.Dataset, Imported: run.records}, err)
+	}
+	// A file that cannot be read is rejected; a body that breaks off is a
+	// failed upload, which is not the file's fault.
+	outcome := saima.OutcomeRejected
+	if saima.ErrorKind(err) != saima.KindInvalid {
+		outcome = saima.OutcomeFailed
+	}
+	up.Errors, up.Message = 1, saima.ErrorMessage(err)
+	return s.reject(ctx, log, run.dryRun, &Report{Upload: up, Dataset: up.Dataset}, outcome, err)
+}
+
+// finish rejects a file with errors, rows the account may not upload or
+// stages that break the lifecycle rules, and otherwise commits it. A
+// rejected file's chunks may be written already; they stay invisible,
+// because no upload record with outcome ok ever names them.
+func (s *Service) finish(ctx context.Context, log *slog.Logger, run *importRun, res *Result) (*Report, error) {
+	rep := newReport(res, run.up, run.records, run.dryRun)
+	if !res.OK() {
+		return s.reject(ctx, log, run.dryRun, rep, saima.OutcomeRejected, saima.Errorf(saima.KindInvalid,
+			"文件有%d处错误，整个文件未导入；请按错误清单修改后重新上传", rep.Upload.Errors))
+	}
+	if run.denied != nil {
+		return s.reject(ctx, log, run.dryRun, rep, saima.OutcomeRejected, run.denied)
+	}
+	if run.held != nil {
+		if err := s.checkLifecycle(ctx, rep, run.held.batch); err != nil {
+			return s.reject(ctx, log, run.dryRun, rep, outcomeOf(err), err)
+		}
+	}
+	if run.writer != nil {
+		rep.Upload.DuplicateOf = run.begun.DuplicateOf
+	} else if err := s.markDuplicate(ctx, &rep.Upload); err != nil {
 		return nil, err
 	}
+	if run.dryRun {
+		return rep, nil
+	}
+	return run.commit(rep)
+}
+
+// newReport returns the report of a file that was read to the end, with
+// imported records handed to the store in chunks.
+func newReport(res *Result, up saima.Upload, imported int, dryRun bool) *Report {
 	if res.Dataset != "" {
 		up.Dataset = res.Dataset
 	}
-	up.Rows, up.Warnings = res.Rows, len(res.Warnings)+res.WarningsOmitted
+	up.Rows, up.Imported = res.Rows, imported
+	up.Warnings = len(res.Warnings) + res.WarningsOmitted
 	up.Errors = len(res.Errors) + res.ErrorsOmitted
-	return res, nil
-}
-
-func newReport(res *Result, up saima.Upload, dryRun bool) *Report {
-	up.Imported = res.Batch.Len()
 	return &Report{
 		Upload:          up,
 		Dataset:         res.Dataset,
 		Rows:            res.Rows,
-		Imported:        res.Batch.Len(),
+		Imported:        imported,
 		Warnings:        res.Warnings,
 		Errors:          res.Errors,
 		ErrorsOmitted:   res.ErrorsOmitted,
@@ -184,15 +241,16 @@ func newReport(res *Result, up saima.Upload, dryRun bool) *Report {
 }
 
 // checkOwner returns a KindForbidden error when a unit's account uploads a
-// dataset reserved for the office or a row about another unit.
-func checkOwner(unit string, res *Result) error {
+// dataset reserved for the office or a row about another unit; b is one
+// chunk of the file.
+func checkOwner(unit, dataset string, b *saima.Batch) error {
 	if unit == "" {
 		return nil
 	}
-	if officeOnly[res.Dataset] {
-		return saima.Errorf(saima.KindForbidden, "单位账号不能上传%s，请由改革办上传", schemaFor(res.Dataset).title)
+	if officeOnly[dataset] {
+		return saima.Errorf(saima.KindForbidden, "单位账号不能上传%s，请由改革办上传", schemaFor(dataset).title)
 	}
-	for _, u := range rowUnits(&res.Batch) {
+	for _, u := range rowUnits(b) {
 		if u != "" && u != unit {
 			return saima.Errorf(saima.KindForbidden,
 				"单位账号只能上传本单位（%s）的数据，文件中含有“%s”的数据；整个文件未导入", unit, u)
@@ -220,7 +278,7 @@ func rowUnits(b *saima.Batch) []string {
 	for _, p := range b.Problems {
 		out = append(out, p.Unit)
 	}
-	return out
+	return append(out, workflowUnits(b)...)
 }
 
 // markDuplicate sets up.DuplicateOf when the same bytes were imported
@@ -236,24 +294,9 @@ func (s *Service) markDuplicate(ctx context.Context, up *saima.Upload) error {
 	return nil
 }
 
-// write stores the batch; the store records the upload as ok, or as failed
-// when writing fails.
-func (s *Service) write(ctx context.Context, log *slog.Logger, rep *Report, b saima.Batch) (*Report, error) {
-	rep.Upload.Outcome = saima.OutcomeOK
-	rep.Upload.Message = fmt.Sprintf("已导入%d条记录", rep.Imported)
-	b.Upload = rep.Upload
-	if err := s.Store.WriteBatch(ctx, &b); err != nil {
-		rep.Upload.Outcome, rep.Upload.Message = saima.OutcomeFailed, "写入数据库失败："+saima.ErrorMessage(err)
-		log.Error("write upload", "upload_id", rep.Upload.ID, "dataset", rep.Dataset, "err", err)
-		return rep, fmt.Errorf("write batch: %w", err)
-	}
-	log.Info("upload imported", "upload_id", rep.Upload.ID, "dataset", rep.Dataset, "rows", rep.Rows,
-		"imported", rep.Imported, "warnings", rep.Upload.Warnings, "duplicate_of", rep.Upload.DuplicateOf)
-	return rep, nil
-}
-
-// reject records an upload that writes nothing (unless this is a preview)
-// and returns the report with cause, the reason for the rejection.
+// reject records an upload that makes nothing visible (unless this is a
+// preview) and returns the report with cause, the reason for the
+// rejection.
 func (s *Service) reject(ctx context.Context, log *slog.Logger, dryRun bool, rep *Report,
 	outcome string, cause error) (*Report, error) {
 	rep.Upload.Outcome, rep.Upload.Message = outcome, saima.ErrorMessage(cause)

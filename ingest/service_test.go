@@ -20,9 +20,9 @@ import (
 )
 
 // memStore keeps what the service writes in memory, as plain Go values.
-// It follows only the Store contract. Records of a batch replace earlier
-// records with the same key, and the upload is recorded as ok after the
-// records, or as failed when writing fails.
+// It follows only the Store contract. Records of a committed upload
+// replace earlier records with the same key, and the upload is recorded
+// as ok when it commits, or as failed when it aborts.
 type memStore struct {
 	units     []saima.Unit
 	uploads   []saima.Upload
@@ -48,20 +48,41 @@ func (m *memStore) FindUploadBySHA256(_ context.Context, dataset, sha string) (s
 	return saima.Upload{}, false, nil
 }
 
-func (m *memStore) WriteBatch(_ context.Context, b *saima.Batch) error {
-	up := b.Upload
-	if m.failWrite != nil {
-		up.Outcome = saima.OutcomeFailed
-		m.uploads = append(m.uploads, up)
-		return m.failWrite
+func (m *memStore) BeginUpload(up saima.Upload) (Writer, error) { return &memWriter{m: m, up: up}, nil }
+
+// memWriter keeps the records of one upload apart until Commit, as the
+// real store keeps them invisible.
+type memWriter struct {
+	m        *memStore
+	up       saima.Upload
+	progress []saima.ProgressReport
+	records  int
+}
+
+func (w *memWriter) Write(_ context.Context, b *saima.Batch) error {
+	if w.m.failWrite != nil {
+		return w.m.failWrite
 	}
-	m.writes++
-	for _, p := range b.Progress {
-		m.progress[p.Unit+"|"+p.ProjectCode+"|"+p.Period.String()] = p
-	}
-	up.Outcome, up.Imported = saima.OutcomeOK, b.Len()
-	m.uploads = append(m.uploads, up)
+	w.progress = append(w.progress, b.Progress...)
+	w.records += b.Len()
 	return nil
+}
+
+func (w *memWriter) Commit(context.Context) error {
+	w.m.writes++
+	for _, p := range w.progress {
+		w.m.progress[p.Unit+"|"+p.ProjectCode+"|"+p.Period.String()] = p
+	}
+	up := w.up
+	up.Outcome, up.Imported = saima.OutcomeOK, w.records
+	w.m.uploads = append(w.m.uploads, up)
+	return nil
+}
+
+func (w *memWriter) Abort(context.Context, error) {
+	up := w.up
+	up.Outcome = saima.OutcomeFailed
+	w.m.uploads = append(w.m.uploads, up)
 }
 
 func (m *memStore) RecordUpload(_ context.Context, u saima.Upload) error {

@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"archive/zip"
+	"bytes"
 	"fmt"
 	"io"
 	"math"
@@ -10,78 +12,168 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
-	"github.com/xuri/excelize/v2"
 
 	"saima"
 )
 
-// xlsxUnzipLimit caps the unpacked size of a workbook at 256 MiB, so that
-// a small zip bomb cannot fill memory.
-const xlsxUnzipLimit = 256 << 20
+// DefaultMaxXLSXBytes is the largest XLSX workbook read when
+// Options.MaxXLSXBytes is 0: 200 MiB, both compressed and unpacked. A
+// workbook of 100 000 progress rows unpacks to about 40 MB.
+const DefaultMaxXLSXBytes = 200 << 20
 
-// xlsxSource reads the rows of one worksheet, with every cell as text. A
-// numeric cell formatted as a percent reads as its value times 100 with a
-// % sign, so 0.85 reads as 85%. A numeric cell formatted as a date reads
-// as the ISO date of its serial number, never as its displayed text. A
-// formula cell reads as its cached result, and a merged range gives its
-// value to every cell it covers.
+// xlsxSource reads the rows of one worksheet as a stream, with every cell
+// as text. A numeric cell formatted as a percent reads as its value times
+// 100 with a % sign, so 0.85 reads as 85%. A numeric cell formatted as a
+// date reads as the ISO date of its serial number, never as its displayed
+// text. A formula cell reads as its cached result, a boolean as TRUE or
+// FALSE, and a merged range gives its value to every cell it covers.
 type xlsxSource struct {
-	name string     // worksheet name
-	rows [][]string // cells as text, merged ranges filled in
-	pos  int        // index in rows of the next row to return
+	name    string // worksheet name
+	rows    *sheetRows
+	merges  *mergeFill
+	pos     int       // number of the row returned last
+	pending *sheetRow // the row read ahead, when rows before it are missing
+	ended   bool
 }
 
-// newXLSXSource opens the workbook in r and reads worksheet sheet, or the
-// first visible worksheet when sheet is "".
-func newXLSXSource(r io.Reader, sheet string) (*xlsxSource, error) {
-	f, err := excelize.OpenReader(r, excelize.Options{RawCellValue: true, UnzipSizeLimit: xlsxUnzipLimit})
-	if err != nil {
-		return nil, saima.Wrap(saima.KindInvalid,
-			"无法打开xlsx文件，文件可能已损坏或设有密码；请用Excel或WPS打开后另存为xlsx再上传", err)
-	}
-	defer f.Close()
+// sheetRow is one <row> element of a worksheet.
+type sheetRow struct {
+	n     int
+	cells []string
+}
 
-	name, err := pickSheet(f, sheet)
+// newXLSXSource opens the workbook in r and worksheet sheet, or the first
+// visible worksheet when sheet is "". A workbook above limit bytes, or
+// whose parts unpack to more than limit bytes by its zip directory, is
+// rejected before anything is unpacked.
+func newXLSXSource(r io.Reader, sheet string, limit int64) (*xlsxSource, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read upload: %w", err)
+	}
+	if int64(len(data)) > limit {
+		return nil, saima.Errorf(saima.KindInvalid,
+			"xlsx文件超过%s的上限；请删除不需要的工作表、图片和空白行列，或拆分后分批上传", formatSize(limit))
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, errDamagedXLSX(err)
+	}
+	if err := checkUnpackedSize(zr, limit); err != nil {
+		return nil, err
+	}
+
+	book, err := openBook(zr)
+	if err != nil {
+		return nil, errDamagedXLSX(err)
+	}
+	ws, err := pickSheet(book.sheets, sheet)
 	if err != nil {
 		return nil, err
 	}
-	x := &xlsxReader{f: f, sheet: name, formats: map[int]numberFormat{}}
-	rows, err := x.readRows()
-	if err != nil {
-		return nil, saima.Wrap(saima.KindInvalid, fmt.Sprintf("无法读取工作表“%s”，请检查文件是否完整", name), err)
+	return openSheet(book, ws)
+}
+
+func errDamagedXLSX(err error) error {
+	return saima.Wrap(saima.KindInvalid,
+		"无法打开xlsx文件，文件可能已损坏或设有密码；请用Excel或WPS打开后另存为xlsx再上传", err)
+}
+
+// checkUnpackedSize rejects a workbook whose parts add up to more than
+// limit bytes unpacked, as the zip directory states their sizes. Reading
+// a part stops at its stated size, so the statement cannot lie.
+func checkUnpackedSize(zr *zip.Reader, limit int64) error {
+	var total uint64
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+		if total > uint64(limit) {
+			return saima.Errorf(saima.KindInvalid,
+				"xlsx文件解压后超过%s的上限，可能含有大量空白行列、图片或异常内容；请删除后另存为xlsx，或拆分后分批上传",
+				formatSize(limit))
+		}
 	}
-	return &xlsxSource{name: name, rows: rows}, nil
+	return nil
+}
+
+// formatSize writes a byte count for messages, in MB when it is whole.
+func formatSize(n int64) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return strconv.FormatInt(n>>20, 10) + " MB"
+	}
+	return strconv.FormatInt(n, 10) + " 字节"
+}
+
+// openSheet finds the merged ranges of ws and starts reading its rows.
+func openSheet(book *xlsxBook, ws xlsxSheet) (*xlsxSource, error) {
+	unreadable := func(err error) error {
+		return saima.Wrap(saima.KindInvalid, fmt.Sprintf("无法读取工作表“%s”，请检查文件是否完整", ws.name), err)
+	}
+	rc, err := book.open(ws.part)
+	if err != nil {
+		return nil, unreadable(err)
+	}
+	merges, err := scanMerges(rc)
+	rc.Close()
+	if err != nil {
+		return nil, unreadable(err)
+	}
+	rows, err := book.openRows(ws.part)
+	if err != nil {
+		return nil, unreadable(err)
+	}
+	return &xlsxSource{name: ws.name, rows: rows, merges: newMergeFill(merges)}, nil
 }
 
 // pickSheet returns the worksheet called want (compared in compact form),
 // or the first visible one when want is "".
-func pickSheet(f *excelize.File, want string) (string, error) {
-	sheets := f.GetSheetList()
+func pickSheet(sheets []xlsxSheet, want string) (xlsxSheet, error) {
 	if want != "" {
-		for _, s := range sheets {
-			if compact(s) == compact(want) {
+		names := make([]string, len(sheets))
+		for i, s := range sheets {
+			if compact(s.name) == compact(want) {
 				return s, nil
 			}
+			names[i] = s.name
 		}
-		return "", saima.Errorf(saima.KindInvalid,
-			"文件中没有名为“%s”的工作表，现有的工作表为：%s", want, strings.Join(sheets, "、"))
+		return xlsxSheet{}, saima.Errorf(saima.KindInvalid,
+			"文件中没有名为“%s”的工作表，现有的工作表为：%s", want, strings.Join(names, "、"))
 	}
 	for _, s := range sheets {
-		if visible, err := f.GetSheetVisible(s); err == nil && visible {
+		if s.visible {
 			return s, nil
 		}
 	}
-	return "", saima.Errorf(saima.KindInvalid, "文件中没有可见的工作表，请取消隐藏要上传的工作表后重新上传")
+	return xlsxSheet{}, saima.Errorf(saima.KindInvalid, "文件中没有可见的工作表，请取消隐藏要上传的工作表后重新上传")
 }
 
 // next returns the next row. Rows that the sheet leaves out come back as
-// empty records, so row numbers match what a spreadsheet shows.
+// empty records, so row numbers match what a spreadsheet shows. Reading
+// ends with the last row the sheet has.
 func (s *xlsxSource) next() (record, error) {
-	if s.pos >= len(s.rows) {
+	if s.pending == nil && !s.ended {
+		n, cells, err := s.rows.next()
+		switch {
+		case err == io.EOF:
+			s.ended = true
+			s.rows.close()
+		case err != nil:
+			s.rows.close()
+			return record{}, saima.Wrap(saima.KindInvalid,
+				fmt.Sprintf("无法读取工作表“%s”，请检查文件是否完整", s.name), err)
+		default:
+			s.pending = &sheetRow{n: n, cells: cells}
+		}
+	}
+	if s.pending == nil {
 		return record{}, io.EOF
 	}
+
 	s.pos++
-	return record{row: s.pos, cells: s.rows[s.pos-1], fields: -1}, nil
+	var cells []string
+	if s.pending.n <= s.pos {
+		cells, s.pending = s.pending.cells, nil
+	}
+	return record{row: s.pos, cells: s.merges.fill(s.pos, cells), fields: -1}, nil
 }
 
 func (s *xlsxSource) sheet() string { return s.name }
@@ -92,94 +184,11 @@ func (s *xlsxSource) separator() rune { return 0 }
 // hasReplacement returns false, because XLSX text is always Unicode.
 func (s *xlsxSource) hasReplacement() bool { return false }
 
-// xlsxReader turns the raw cells of one worksheet into text.
-type xlsxReader struct {
-	f        *excelize.File
-	sheet    string
-	date1904 bool
-	formats  map[int]numberFormat // style index -> its number format
-}
-
-func (x *xlsxReader) readRows() ([][]string, error) {
-	props, err := x.f.GetWorkbookProps()
-	if err != nil {
-		return nil, fmt.Errorf("read workbook properties: %w", err)
-	}
-	x.date1904 = props.Date1904 != nil && *props.Date1904
-
-	rows, err := x.f.GetRows(x.sheet, excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, fmt.Errorf("read rows: %w", err)
-	}
-	for i, row := range rows {
-		for j, raw := range row {
-			if raw == "" {
-				continue
-			}
-			if row[j], err = x.cellText(j+1, i+1, raw); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return x.fillMerged(rows)
-}
-
-// cellText converts the raw value of the cell at col, row into text.
-func (x *xlsxReader) cellText(col, row int, raw string) (string, error) {
-	ref, err := excelize.CoordinatesToCellName(col, row)
-	if err != nil {
-		return "", err
-	}
-	typ, err := x.f.GetCellType(x.sheet, ref)
-	if err != nil {
-		return "", fmt.Errorf("cell %s type: %w", ref, err)
-	}
-	switch typ {
-	case excelize.CellTypeBool:
-		if raw == "1" {
-			return "TRUE", nil
-		}
-		return "FALSE", nil
-	case excelize.CellTypeDate:
-		// An ISO 8601 date cell; its time of day is Beijing time and dropped.
-		day, _, _ := strings.Cut(raw, "T")
-		return day, nil
-	case excelize.CellTypeNumber, excelize.CellTypeUnset:
-		format, err := x.format(ref)
-		if err != nil {
-			return "", err
-		}
-		return x.numberText(raw, format), nil
-	}
-	return raw, nil
-}
-
-// format returns the number format of the cell at ref.
-func (x *xlsxReader) format(ref string) (numberFormat, error) {
-	idx, err := x.f.GetCellStyle(x.sheet, ref)
-	if err != nil {
-		return numberFormat{}, fmt.Errorf("cell %s style: %w", ref, err)
-	}
-	if nf, ok := x.formats[idx]; ok {
-		return nf, nil
-	}
-	style, err := x.f.GetStyle(idx)
-	if err != nil {
-		return numberFormat{}, fmt.Errorf("style %d: %w", idx, err)
-	}
-	nf := builtinFormat(style.NumFmt)
-	if style.CustomNumFmt != nil {
-		nf = parseFormatCode(*style.CustomNumFmt)
-	}
-	x.formats[idx] = nf
-	return nf, nil
-}
-
 // numberText formats a numeric cell. The raw value is the shortest decimal
 // that reads back as the stored double, so 0.867 stays 0.867 even where a
 // writer stored 0.86699999999999999.
-func (x *xlsxReader) numberText(raw string, nf numberFormat) string {
-	v, err := strconv.ParseFloat(raw, 64)
+func numberText(raw string, nf numberFormat, date1904 bool) string {
+	v, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
 	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
 		return raw
 	}
@@ -187,7 +196,7 @@ func (x *xlsxReader) numberText(raw string, nf numberFormat) string {
 	case nf.percent:
 		return decimal.NewFromFloat(v).Shift(2).String() + "%"
 	case nf.date:
-		return serialText(v, x.date1904, nf.day)
+		return serialText(v, date1904, nf.day)
 	}
 	return strconv.FormatFloat(v, 'f', -1, 64)
 }
@@ -229,36 +238,6 @@ func serialDate(serial float64, date1904 bool) (saima.Date, bool) {
 	}
 	t := base.AddDate(0, 0, days)
 	return saima.NewDate(t.Year(), t.Month(), t.Day()), true
-}
-
-// fillMerged copies the text of each merged range's top-left cell into
-// every cell the range covers, so that a two-row header and a unit name
-// merged over several rows read the same in each row.
-func (x *xlsxReader) fillMerged(rows [][]string) ([][]string, error) {
-	merges, err := x.f.GetMergeCells(x.sheet, true)
-	if err != nil {
-		return nil, fmt.Errorf("read merged cells: %w", err)
-	}
-	for _, m := range merges {
-		c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
-		c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
-		if err1 != nil || err2 != nil || r1 > len(rows) || c1 > len(rows[r1-1]) {
-			continue
-		}
-		value := rows[r1-1][c1-1]
-		for r := r1; r <= r2; r++ {
-			for len(rows) < r {
-				rows = append(rows, nil)
-			}
-			for len(rows[r-1]) < c2 {
-				rows[r-1] = append(rows[r-1], "")
-			}
-			for c := c1; c <= c2; c++ {
-				rows[r-1][c-1] = value
-			}
-		}
-	}
-	return rows, nil
 }
 
 // numberFormat is what matters about a cell's number format here.

@@ -44,65 +44,64 @@ const (
 // millimetres: 1.5 times the font size.
 func lineHeight(size float64) float64 { return size * 25.4 / 72 * 1.5 }
 
-// WriteQuarterly draws q as an A4 PDF and writes it to w: a title block, a
-// ranking table and bar chart per track, and a section per unit. Every page
-// has a footer with its number and the page count.
+// WriteQuarterly draws q as an A4 PDF and writes it to w: a cover page, a
+// table of contents with page numbers, a ranking table and bar chart per
+// track, and a section per unit. The PDF outline lists the tracks and the
+// units. Every page has a footer with its number and the page count.
 //
 // Characters the fonts cannot draw, such as 𠮷 or 👍, are drawn as
 // [Placeholder], and log receives one warning that lists them. A nil log
 // discards the warning. q.GeneratedAt is also the PDF's creation date, so
 // the same q gives the same document.
-func WriteQuarterly(w io.Writer, q *Quarterly, fonts *Fonts, log *slog.Logger) (err error) {
+func WriteQuarterly(w io.Writer, q *Quarterly, fonts *Fonts, log *slog.Logger) error {
 	if q == nil || fonts == nil {
 		return errors.New("write quarterly report: report and fonts are required")
 	}
-	glyphs, err := fonts.coverage()
-	if err != nil {
-		return fmt.Errorf("read font glyphs: %w", err)
+	meta := docMeta{
+		Title:     q.Title,
+		Subtitle:  joinNonEmpty("　", q.Period.Label(), q.Scope),
+		Lines:     coverLines(q),
+		Generated: q.GeneratedAt,
+		Contents:  true,
 	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	return render(w, meta, fonts, log, func(d *document) {
+		d.rankings(q)
+		d.unitSections(q)
+		d.workflowSections(q.Workflow)
+	})
+}
 
-	// gofpdf panics on some input, such as code points above U+FFFF. The
-	// text cleaner removes the known cases, and this turns any other panic
-	// into an error, so that one bad report does not take down a server.
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("render pdf: gofpdf panicked: %v", r)
-		}
-	}()
-
-	d := newDocument(q, fonts, glyphs)
-	d.titleBlock(q)
-	d.rankings(q)
-	d.unitSections(q)
-	if err := d.pdf.Output(w); err != nil {
-		return fmt.Errorf("render pdf: %w", err)
+// coverLines lists the report's provenance for its cover page.
+func coverLines(q *Quarterly) []string {
+	lines := []string{"考评规则：" + q.RuleSet}
+	if !q.GeneratedAt.IsZero() {
+		generated := q.GeneratedAt.In(saima.Beijing).Format("2006-01-02 15:04")
+		lines = append(lines, "生成时间："+generated+"（北京时间）")
 	}
-
-	if replaced := d.text.replacedList(); len(replaced) > 0 {
-		log.Warn("pdf report drew placeholders for characters the fonts lack",
-			"period", q.Period.String(), "placeholder", string(Placeholder), "chars", replaced)
+	if !q.DataAsOf.IsZero() {
+		lines = append(lines, "数据截至："+saima.DateOf(q.DataAsOf).String())
 	}
-	return nil
+	return append(lines, fmt.Sprintf("参评单位：%d 个，赛道：%d 个", len(q.Units), len(q.Tracks)))
 }
 
 // document is a PDF being drawn. Every string it draws passes through text
 // first.
 type document struct {
-	pdf    *gofpdf.Fpdf
-	text   *textCleaner
-	header string // running header on every page after the first
+	pdf     *gofpdf.Fpdf
+	text    *textCleaner
+	header  string         // running header on every page after the first
+	outline []outlineEntry // headings in the PDF outline, in page order
 }
 
-func newDocument(q *Quarterly, fonts *Fonts, glyphs *glyphSet) *document {
+func newDocument(meta docMeta, fonts *Fonts, glyphs *glyphSet) *document {
 	pdf := gofpdf.New("P", "mm", "A4", "")
 	d := &document{pdf: pdf, text: newTextCleaner(glyphs)}
 
 	// gofpdf writes the date without a zone, and poppler reads it as UTC.
-	pdf.SetCreationDate(q.GeneratedAt.UTC())
-	pdf.SetModificationDate(q.GeneratedAt.UTC())
+	if !meta.Generated.IsZero() {
+		pdf.SetCreationDate(meta.Generated.UTC())
+		pdf.SetModificationDate(meta.Generated.UTC())
+	}
 	pdf.SetCatalogSort(true)
 	pdf.AliasNbPages(totalPagesAlias)
 	// gofpdf v1.16.2 writes into the font bytes it is given: it pads each
@@ -118,10 +117,10 @@ func newDocument(q *Quarterly, fonts *Fonts, glyphs *glyphSet) *document {
 	pdf.SetCellMargin(cellPadding)
 	pdf.SetAutoPageBreak(false, marginBottom)
 
-	title := d.text.line(q.Title)
+	title := d.text.line(meta.Title)
 	pdf.SetTitle(title, true)
 	pdf.SetCreator("saima", true)
-	d.header = title + "　" + q.Period.Label()
+	d.header = joinNonEmpty("　", title, d.text.line(meta.Subtitle))
 	pdf.SetHeaderFunc(d.drawHeader)
 	pdf.SetFooterFunc(d.drawFooter)
 
@@ -184,7 +183,7 @@ func (d *document) paragraph(text, style string, size float64, align string) {
 func (d *document) heading(text string, level int, keep float64) {
 	d.ensure(lineHeight(sizeHeading) + keep)
 	d.setFont("B", sizeHeading)
-	d.pdf.Bookmark(d.text.line(text), level, -1)
+	d.mark(text, level)
 	d.paragraph(text, "B", sizeHeading, "L")
 	d.pdf.Ln(1.5)
 }
@@ -198,25 +197,17 @@ func (d *document) subheading(text string) {
 	d.pdf.Ln(0.5)
 }
 
-// titleBlock draws the report's title, period and provenance at the top of
-// the first page.
-func (d *document) titleBlock(q *Quarterly) {
+// titleBlock draws the report's title, subtitle and provenance at the top
+// of the first page, for reports without a cover page.
+func (d *document) titleBlock(meta docMeta) {
 	d.pdf.SetY(marginTop + 6)
-	d.paragraph(q.Title, "B", sizeTitle, "C")
+	d.paragraph(meta.Title, "B", sizeTitle, "C")
 	d.pdf.Ln(2)
-	d.paragraph(q.Period.Label(), "", sizeHeading, "C")
-	d.pdf.Ln(4)
-
-	lines := []string{"考评规则：" + q.RuleSet}
-	if !q.GeneratedAt.IsZero() {
-		generated := q.GeneratedAt.In(saima.Beijing).Format("2006-01-02 15:04")
-		lines = append(lines, "生成时间："+generated+"（北京时间）")
+	if meta.Subtitle != "" {
+		d.paragraph(meta.Subtitle, "", sizeHeading, "C")
+		d.pdf.Ln(4)
 	}
-	if !q.DataAsOf.IsZero() {
-		lines = append(lines, "数据截至："+saima.DateOf(q.DataAsOf).String())
-	}
-	lines = append(lines, fmt.Sprintf("参评单位：%d 个，赛道：%d 个", len(q.Units), len(q.Tracks)))
-	for _, line := range lines {
+	for _, line := range meta.Lines {
 		d.paragraph(line, "", sizeBody, "C")
 	}
 	d.pdf.Ln(6)
@@ -228,7 +219,7 @@ func (d *document) rankings(q *Quarterly) {
 		d.paragraph("本期暂无排名。", "", sizeBody, "L")
 		return
 	}
-	d.pdf.Bookmark("赛道排名", 0, -1)
+	d.mark("赛道排名", 0)
 	for _, t := range q.Tracks {
 		d.heading(trackLabel(t.Track)+"排名", 1, 25)
 		d.table(rankingTable(t))
@@ -244,7 +235,7 @@ func (d *document) unitSections(q *Quarterly) {
 	for i, sec := range q.Units {
 		d.pdf.AddPage()
 		if i == 0 {
-			d.pdf.Bookmark("单位考评详情", 0, -1)
+			d.mark("单位考评详情", 0)
 		}
 		d.unitSection(sec, q.Period, asOf)
 	}

@@ -19,11 +19,13 @@ const DefaultTitle = "宁波市数字化改革赛马考评季度报告"
 type Quarterly struct {
 	Title       string       // shown on the first page and in every page header
 	Period      saima.Period // the assessed period, shown with Period.Label
+	Scope       string       // shown after the period, such as a unit's name; empty for the whole city
 	RuleSet     string       // rule-set name and version, shown on the first page
 	GeneratedAt time.Time    // shown in Beijing time, and the PDF's creation date
 	DataAsOf    time.Time    // the day overdue milestones are judged on
 	Tracks      []TrackRanking
 	Units       []UnitSection // in the order the report shows them
+	Workflow    *Workflow     // the ledger's workflows in the period; nil when the source has none
 }
 
 // TrackRanking is the ranking of one horse-race track. Scores are already in
@@ -116,6 +118,9 @@ func BuildQuarterly(
 		Tracks:      groupByTrack(scores),
 	}
 	q.Units = unitSections(q.Tracks, units, progress, overdue, asOf)
+	if q.Workflow, err = workflowOf(ctx, src, period, now); err != nil {
+		return nil, err
+	}
 	return q, nil
 }
 

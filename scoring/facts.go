@@ -15,15 +15,27 @@ type UnitFacts struct {
 	PlanAttainmentSum float64 // sum over those projects of min(完成率 / planned percent, 1) × 100
 	Assessments       int     // assessment records in the period
 	AssessmentPctSum  float64 // sum of 得分 / 满分 × 100 (得分 itself when 满分 is missing)
+
+	// AssessmentScoreSum is the sum of 得分 as written, summed as exact
+	// decimals before conversion, for rule sets that rank by total points.
+	AssessmentScoreSum float64
+
+	ProblemsOpened      int     // problem-list items found within the period
+	ProblemsClosed      int     // of those, closed by the period's last day
+	ProblemCloseDaysSum float64 // sum of days from found to closed over ProblemsClosed
 }
 
 // Sources that a leaf indicator can read from [UnitFacts]. Each is a percent
-// value. A source whose count is zero is missing for that unit.
+// value except assessment_total. A source whose count is zero is missing
+// for that unit.
 const (
 	SourceMilestoneOnTimeRate = "milestone_ontime_rate" // MilestonesOnTime / MilestonesDue × 100
 	SourceProgressMean        = "progress_mean"         // ProgressSum / ProgressReports
 	SourceProgressVsPlan      = "progress_vs_plan"      // PlanAttainmentSum / ProgressReports
 	SourceAssessmentMean      = "assessment_mean"       // AssessmentPctSum / Assessments
+	SourceAssessmentTotal     = "assessment_total"      // AssessmentScoreSum: points, not a percent
+	SourceProblemsClosedRate  = "problems_closed_rate"  // ProblemsClosed / ProblemsOpened × 100
+	SourceProblemsMeanDays    = "problems_mean_days"    // ProblemCloseDaysSum / ProblemsClosed: days, lower is better
 )
 
 // Sources lists the source names in the order the documentation gives them.
@@ -32,6 +44,9 @@ var Sources = []string{
 	SourceProgressMean,
 	SourceProgressVsPlan,
 	SourceAssessmentMean,
+	SourceAssessmentTotal,
+	SourceProblemsClosedRate,
+	SourceProblemsMeanDays,
 }
 
 // Value returns the value of source for f and whether it is present. It
@@ -46,6 +61,12 @@ func (f UnitFacts) Value(source string) (float64, bool) {
 		return ratio(f.PlanAttainmentSum, f.ProgressReports, 1)
 	case SourceAssessmentMean:
 		return ratio(f.AssessmentPctSum, f.Assessments, 1)
+	case SourceAssessmentTotal:
+		return f.AssessmentScoreSum, f.Assessments > 0
+	case SourceProblemsClosedRate:
+		return ratio(float64(f.ProblemsClosed), f.ProblemsOpened, 100)
+	case SourceProblemsMeanDays:
+		return ratio(f.ProblemCloseDaysSum, f.ProblemsClosed, 1)
 	}
 	return 0, false
 }
@@ -62,13 +83,18 @@ func ratio(sum float64, count int, scale float64) (float64, bool) {
 // not turn into a ranking.
 func (f UnitFacts) check() error {
 	switch {
-	case f.MilestonesDue < 0 || f.ProgressReports < 0 || f.Assessments < 0 || f.MilestonesOnTime < 0:
+	case f.MilestonesDue < 0 || f.ProgressReports < 0 || f.Assessments < 0 || f.MilestonesOnTime < 0 ||
+		f.ProblemsOpened < 0 || f.ProblemsClosed < 0:
 		return fmt.Errorf("单位 %s 的统计数据有负数计数", f.Unit)
 	case f.MilestonesOnTime > f.MilestonesDue:
 		return fmt.Errorf("单位 %s 按期完成的里程碑数（%d）大于应完成数（%d）",
 			f.Unit, f.MilestonesOnTime, f.MilestonesDue)
+	case f.ProblemsClosed > f.ProblemsOpened:
+		return fmt.Errorf("单位 %s 已办结的问题数（%d）大于发现的问题数（%d）",
+			f.Unit, f.ProblemsClosed, f.ProblemsOpened)
 	}
-	for _, v := range []float64{f.ProgressSum, f.PlanAttainmentSum, f.AssessmentPctSum} {
+	for _, v := range []float64{f.ProgressSum, f.PlanAttainmentSum, f.AssessmentPctSum, f.AssessmentScoreSum,
+		f.ProblemCloseDaysSum} {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return fmt.Errorf("单位 %s 的统计数据含有非数值（NaN 或无穷大）", f.Unit)
 		}

@@ -9,7 +9,7 @@
 -- token_hash the SHA-256 hex of the unit's API token; an empty value means
 -- none. ORDER BY (name, version) keeps an account's versions together for
 -- "latest version per name". A lookup by token_hash reads the whole table,
--- which holds one row per account change: hundreds, not millions.
+-- which contains one row per account change: hundreds, not millions.
 CREATE TABLE IF NOT EXISTS {db}.accounts (
     name String,
     role String,

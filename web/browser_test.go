@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -21,17 +22,35 @@ import (
 
 const chromiumPath = "/usr/bin/chromium"
 
-// TestBrowser opens every page in Debian's Chromium against a running
-// server and checks that the charts are drawn with the Chinese names, that
-// injection names stay text, and that the page logs no error and loads
-// nothing from another host. It saves a PNG of each page under
-// $SAIMA_SCREENSHOTS, or a temporary folder.
+// TestBrowser signs in through the login form in Debian's Chromium and
+// opens every page against a running server. It checks that the charts are
+// drawn with the Chinese names, that injection names stay text, and that
+// the page logs no error and loads nothing from another host. It saves a
+// PNG of each page under $SAIMA_SCREENSHOTS, or a temporary folder.
 func TestBrowser(t *testing.T) {
 	requireChromium(t)
 	env := newSeededEnv(t)
+	seedDashboard(t, env.store)
 	base := serve(t, env.server)
 	shots := screenshotDir(t)
 	b := newBrowser(t, base)
+
+	t.Run("login", func(t *testing.T) {
+		b.reset()
+		got := b.login(t, "office", testAccounts["office"].password, "/ledger")
+		for _, w := range []string{"项目台账", "市改革办（office）", "改革办", "退出"} {
+			if !strings.Contains(got.Text, w) {
+				t.Errorf("page after sign-in lacks %q", w)
+			}
+		}
+		for _, problem := range b.problems() {
+			t.Error(problem)
+		}
+		writeScreenshot(t, filepath.Join(shots, "login.png"), got.PNG)
+	})
+	if t.Failed() {
+		t.FailNow()
+	}
 
 	pages := []struct {
 		name          string
@@ -47,16 +66,34 @@ func TestBrowser(t *testing.T) {
 		{"leaderboard-wall", "/leaderboard?period=2026Q2", 1920, 1080, 2,
 			[]string{"宁波市海曙区", "市大数据局", imgName},
 			[]string{"2026年第二季度赛马排行", "85.1"}},
-		{"unit", "/units/" + url.PathEscape("宁波市海曙区"), 1366, 900, 2,
-			[]string{"宁波市海曙区综合得分趋势", "2026Q2", "2026Q3"},
-			[]string{"项目推进速度", "考评得分"}},
-		{"unit-injection", "/units/" + url.PathEscape(scriptName), 1366, 900, 2,
-			[]string{scriptName + "综合得分趋势"},
+		{"unit", "/units/" + url.PathEscape("宁波市海曙区"), 1366, 900, 3,
+			[]string{"宁波市海曙区综合得分趋势", "2026Q2", "2026Q3", "赛道平均", "项目推进速度"},
+			[]string{"项目推进速度", "考评得分", "本单位项目（1 个）", "驾驶舱上线"}},
+		{"unit-injection", "/units/" + url.PathEscape(scriptName), 1366, 900, 3,
+			[]string{scriptName + "综合得分趋势", "赛道平均"},
 			[]string{scriptName, "66.6"}},
 		{"ledger", "/ledger", 1366, 900, 1,
 			[]string{"实施", "论证", "预报", "未登记"},
 			[]string{"城市大脑驾驶舱", imgName, "已逾期 20 天"}},
 		{"upload", "/upload", 1366, 900, 0, nil, []string{"按表头自动识别"}},
+		{"overview", "/overview", 1366, 900, 4,
+			[]string{"项目所处阶段", "全市里程碑按期完成率", "2025Q1", "整体智治", "分办落实", "三级"},
+			[]string{"全市总览", "项目总数", "逾期里程碑", "未办结问题"}},
+		{"overview-wall", "/overview", 1920, 1080, 4,
+			[]string{"项目所处阶段", "公共数据平台"},
+			[]string{"全市总览", "2026年第四季度按期完成率"}},
+		{"heatmap", "/heatmap", 1366, 900, 1,
+			[]string{"2025-01", "2026-10", "宁波市江北区", scriptName, imgName},
+			[]string{"逾期里程碑热力图", "各单位逾期里程碑", scriptName}},
+		{"heatmap-wall", "/heatmap", 1920, 1080, 1, []string{"宁波市海曙区"}, []string{"逾期里程碑热力图"}},
+		{"problems", "/problems", 1366, 900, 1,
+			[]string{"收集", "已办结", "一级", "三级"},
+			[]string{"问题清单", "P-002", scriptName, funcName, "=1+2"}},
+		{"pioneers", "/pioneers", 1366, 900, 1,
+			[]string{"1. 城市大脑数字孪生", "2. 一网统管"},
+			[]string{"先锋榜", "评选规则", "NB-2026-005", "50.0%"}},
+		{"milestones", "/milestones?period=2026Q2", 1366, 900, 0, nil,
+			[]string{"2026年第二季度里程碑", "按期完成率 75.0%", "逾期完成"}},
 	}
 	for _, p := range pages {
 		t.Run(p.name, func(t *testing.T) {
@@ -89,8 +126,10 @@ func TestBrowser(t *testing.T) {
 			if got.InjectedNodes != 0 {
 				t.Errorf("page has %d elements made from injection names", got.InjectedNodes)
 			}
-			if !strings.Contains(got.Text, "数据更新时间") {
-				t.Errorf("page text lacks 数据更新时间")
+			for _, w := range []string{"数据更新时间", "市改革办（office）", "退出"} {
+				if !strings.Contains(got.Text, w) {
+					t.Errorf("page text lacks %q", w)
+				}
 			}
 			for _, problem := range b.problems() {
 				t.Error(problem)
@@ -123,6 +162,216 @@ func TestBrowser(t *testing.T) {
 		}
 		writeScreenshot(t, filepath.Join(shots, "upload-rejected.png"), got.PNG)
 	})
+
+	t.Run("drilldown", func(t *testing.T) {
+		tests := []struct {
+			name, page, chart string
+			want              string // the path and query the click opens
+		}{
+			{"heatmap cell", "/heatmap", "chart-heatmap", ""},
+			{"overview funnel", "/overview", "chart-overview-stages", ""},
+			{"pioneer bar", "/pioneers", "chart-pioneers", "/ledger?q=NB-2026-005"},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				b.reset()
+				b.open(t, tt.page, 1366, 900)
+				link, landed := b.clickFirstItem(t, tt.chart)
+				if link == "" || landed != link {
+					t.Errorf("click on %s's first item opened %q, want its link %q", tt.chart, landed, link)
+				}
+				if tt.want != "" && landed != tt.want {
+					t.Errorf("click on %s's first item opened %q, want %q", tt.chart, landed, tt.want)
+				}
+				for _, problem := range b.problems() {
+					t.Error(problem)
+				}
+			})
+		}
+	})
+
+	t.Run("units-zip", func(t *testing.T) {
+		b.reset()
+		got := b.waitForJob(t, "/reports/quarterly/2026Q3/units.zip")
+		for _, w := range []string{"2026年第三季度各单位考评报告", "100%", "6 / 6", "下载压缩包"} {
+			if !strings.Contains(got.Text, w) {
+				t.Errorf("job page text lacks %q:\n%s", w, got.Text)
+			}
+		}
+		for _, problem := range b.problems() {
+			t.Error(problem)
+		}
+		writeScreenshot(t, filepath.Join(shots, "units-zip.png"), got.PNG)
+	})
+
+	t.Run("logout", func(t *testing.T) {
+		b.reset()
+		got := b.logout(t)
+		if !strings.Contains(got.Text, "用户名") || strings.Contains(got.Text, "退出") {
+			t.Errorf("page after logout is not the login form:\n%s", got.Text)
+		}
+		writeScreenshot(t, filepath.Join(shots, "logout.png"), got.PNG)
+		got = b.openPlain(t, "/ledger")
+		if !strings.Contains(got.Text, "用户名") {
+			t.Errorf("/ledger after logout is not the login form:\n%s", got.Text)
+		}
+		for _, problem := range b.problems() {
+			t.Error(problem)
+		}
+	})
+}
+
+// login signs in through the login form, reached by opening next, and
+// returns the page the form leads to.
+func (b *browser) login(tb testing.TB, name, password, next string) pageState {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
+	defer cancel()
+
+	err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(1366, 900),
+		chromedp.Navigate("http://"+b.host+next),
+		chromedp.WaitVisible(`form.login input[name="name"]`),
+	)
+	if err != nil {
+		tb.Fatalf("open %s: %v (browser problems: %q)", next, err, b.problems())
+	}
+	if want := "/login?next=" + url.QueryEscape(next); !strings.HasSuffix(b.location(ctx, tb), want) {
+		tb.Errorf("%s without a session led to %s, want the login page", next, b.location(ctx, tb))
+	}
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(`form.login input[name="name"]`, name),
+		chromedp.SendKeys(`form.login input[name="password"]`, password),
+		chromedp.Click(`form.login button[type="submit"]`),
+		chromedp.WaitVisible(`form.account button[type="submit"]`),
+	)
+	if err != nil {
+		tb.Fatalf("submit login form: %v (browser problems: %q)", err, b.problems())
+	}
+	if loc := b.location(ctx, tb); !strings.HasSuffix(loc, next) {
+		tb.Errorf("sign-in led to %s, want %s", loc, next)
+	}
+	return b.read(ctx, tb, next)
+}
+
+// location returns the address of the page on screen.
+func (b *browser) location(ctx context.Context, tb testing.TB) string {
+	tb.Helper()
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		tb.Fatalf("read location: %v", err)
+	}
+	return loc
+}
+
+// logout presses 退出 and returns the page it leads to.
+func (b *browser) logout(tb testing.TB) pageState {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
+	defer cancel()
+	err := chromedp.Do(ctx,
+		chromedp.Click(`form.account button[type="submit"]`),
+		chromedp.WaitVisible(`form.login`),
+	)
+	if err != nil {
+		tb.Fatalf("press 退出: %v (browser problems: %q)", err, b.problems())
+	}
+	return b.read(ctx, tb, "/login")
+}
+
+// openPlain loads path without waiting for charts.
+func (b *browser) openPlain(tb testing.TB, path string) pageState {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate("http://"+b.host+path), chromedp.WaitReady("body")); err != nil {
+		tb.Fatalf("open %s: %v", path, err)
+	}
+	return b.read(ctx, tb, path)
+}
+
+// firstItem scrolls a chart into view and returns the viewport position
+// of its first data item and the item's link.
+const firstItem = `((id) => {
+	const el = document.getElementById(id);
+	el.scrollIntoView({block: 'center'});
+	const chart = echarts.getInstanceByDom(el);
+	const series = chart.getOption().series[0];
+	const item = series.data[0];
+	let point;
+	if (series.type === 'heatmap') {
+		point = chart.convertToPixel({seriesIndex: 0}, [item.value[0], item.value[1]]);
+	} else if (series.type === 'bar') {
+		point = chart.convertToPixel({seriesIndex: 0}, [item.value / 2, 0]);
+	} else {
+		const layout = chart.getModel().getSeriesByIndex(0).getData().getItemLayout(0);
+		point = [(layout.points[0][0] + layout.points[1][0]) / 2, (layout.points[0][1] + layout.points[3][1]) / 2];
+	}
+	const rect = el.getBoundingClientRect();
+	return {x: rect.left + point[0], y: rect.top + point[1], link: item.link || ''};
+})`
+
+// clickFirstItem clicks the first data item of a drawn chart and returns
+// the item's link and the path and query of the page the click opened.
+func (b *browser) clickFirstItem(tb testing.TB, chartID string) (link, landed string) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+
+	type point struct {
+		X    float64 `json:"x"`
+		Y    float64 `json:"y"`
+		Link string  `json:"link"`
+	}
+	at, err := chromedp.Run(ctx, chromedp.Evaluate[point](firstItem+"("+strconv.Quote(chartID)+")"))
+	if err != nil {
+		tb.Fatalf("find the first item of %s: %v", chartID, err)
+	}
+	before := b.pathOnScreen(ctx, tb)
+	if err := chromedp.Do(ctx, chromedp.MouseClickXY(at.X, at.Y)); err != nil {
+		tb.Fatalf("click %s at (%.0f, %.0f): %v", chartID, at.X, at.Y, err)
+	}
+	// The page is replaced while it loads, so poll from here rather than
+	// in the page, where a navigation ends the polling script.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+		path, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname + location.search`))
+		if err == nil && path != before {
+			if err := chromedp.Do(ctx, chromedp.WaitReady("body")); err != nil {
+				tb.Fatalf("load %s: %v", path, err)
+			}
+			return at.Link, path
+		}
+	}
+	tb.Fatalf("click on %s at (%.0f, %.0f) opened no page (browser problems: %q)", chartID, at.X, at.Y, b.problems())
+	return "", ""
+}
+
+// pathOnScreen returns the path and query of the page on screen.
+func (b *browser) pathOnScreen(ctx context.Context, tb testing.TB) string {
+	tb.Helper()
+	path, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname + location.search`))
+	if err != nil {
+		tb.Fatalf("read location: %v", err)
+	}
+	return path
+}
+
+// waitForJob opens a background job's progress page and waits until it
+// shows the download link.
+func (b *browser) waitForJob(tb testing.TB, path string) pageState {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 2*time.Minute)
+	defer cancel()
+	err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(1366, 900),
+		chromedp.Navigate("http://"+b.host+path),
+		chromedp.WaitVisible(`a.job-download`),
+	)
+	if err != nil {
+		tb.Fatalf("wait for the job at %s: %v (browser problems: %q)", path, err, b.problems())
+	}
+	return b.read(ctx, tb, path)
 }
 
 // submitUpload sends file through the upload form and returns the result

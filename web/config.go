@@ -32,18 +32,45 @@ type Config struct {
 	// to finish once its context ends, before closing their connections.
 	ShutdownTimeout time.Duration
 
-	// UserHeader and UnitHeader name the request headers from which an
-	// upload takes the uploader's account and unit, as set by the
-	// intranet's authenticating reverse proxy. When they are empty, the
-	// server reads no header and records uploads as the office's (no unit)
-	// with the uploader "web".
-	UserHeader string
-	UnitHeader string
+	// SessionSecret signs session cookies and CSRF tokens. It must have
+	// at least 32 bytes. Every instance behind one load balancer needs the
+	// same secret, so that each accepts the sessions the others started,
+	// and a new secret ends every session. Required.
+	SessionSecret []byte
+
+	// SessionTTL is how long a sign-in lasts, counted from sign-in.
+	SessionTTL time.Duration
+
+	// SecureCookies marks the cookies Secure, so that browsers send them
+	// over HTTPS only. Set it when users reach saima over HTTPS.
+	SecureCookies bool
+
+	// LoginRateLimit caps failed sign-ins.
+	LoginRateLimit LoginRateLimit
 }
+
+// LoginRateLimit caps failed sign-ins within a sliding window. Once a
+// client address or an account name reaches its cap, further sign-ins
+// from it or on it get 429 until its oldest counted failure leaves the
+// window. A successful sign-in clears the account's count. Each instance
+// counts on its own.
+//
+// NOTE: the address is the TCP peer's. Behind a reverse proxy every
+// client shares the proxy's address, so PerIP then caps all clients
+// together; raise it there.
+type LoginRateLimit struct {
+	PerIP      int           // failures from one client address
+	PerAccount int           // failures on one account name
+	Window     time.Duration // the span failures are counted over
+}
+
+const minSecretBytes = 32
 
 // DefaultConfig returns the settings used when nothing is configured:
 // 127.0.0.1:8080, the echarts file of an `npm ci` in the working directory,
-// a 32 MiB body limit and one-minute read and write timeouts.
+// a 32 MiB body limit and one-minute read and write timeouts. Sessions
+// last twelve hours, and sign-in allows 20 failures per address and 5 per
+// account in 15 minutes. It has no SessionSecret, which callers must set.
 func DefaultConfig() Config {
 	return Config{
 		Addr:            "127.0.0.1:8080",
@@ -52,6 +79,8 @@ func DefaultConfig() Config {
 		ReadTimeout:     time.Minute,
 		WriteTimeout:    time.Minute,
 		ShutdownTimeout: 10 * time.Second,
+		SessionTTL:      12 * time.Hour,
+		LoginRateLimit:  LoginRateLimit{PerIP: 20, PerAccount: 5, Window: 15 * time.Minute},
 	}
 }
 
@@ -71,6 +100,15 @@ func (c Config) Validate() error {
 	}
 	if c.ReadTimeout < 0 || c.WriteTimeout < 0 || c.ShutdownTimeout < 0 {
 		errs = append(errs, errors.New("timeouts must not be negative"))
+	}
+	if len(c.SessionSecret) < minSecretBytes {
+		errs = append(errs, fmt.Errorf("session secret has %d bytes, want at least %d", len(c.SessionSecret), minSecretBytes))
+	}
+	if c.SessionTTL <= 0 {
+		errs = append(errs, fmt.Errorf("session TTL %v must be positive", c.SessionTTL))
+	}
+	if l := c.LoginRateLimit; l.PerIP <= 0 || l.PerAccount <= 0 || l.Window <= 0 {
+		errs = append(errs, fmt.Errorf("login rate limit %+v: every field must be positive", l))
 	}
 	return errors.Join(errs...)
 }

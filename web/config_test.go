@@ -3,6 +3,7 @@ package web
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestConfigValidate(t *testing.T) {
@@ -18,6 +19,11 @@ func TestConfigValidate(t *testing.T) {
 		{"ErrBodyLimit", func(c *Config) { c.BodyLimit = 0 }, []string{"body limit 0"}},
 		{"ErrTimeout", func(c *Config) { c.ReadTimeout = -1 }, []string{"timeouts"}},
 		{"ErrSeveral", func(c *Config) { c.Addr = ""; c.BodyLimit = -1 }, []string{"invalid addr", "body limit -1"}},
+		{"ErrNoSecret", func(c *Config) { c.SessionSecret = nil }, []string{"session secret has 0 bytes, want at least 32"}},
+		{"ErrShortSecret", func(c *Config) { c.SessionSecret = make([]byte, 31) }, []string{"session secret has 31 bytes"}},
+		{"ErrSessionTTL", func(c *Config) { c.SessionTTL = 0 }, []string{"session TTL 0s"}},
+		{"ErrLoginRateLimit", func(c *Config) { c.LoginRateLimit.PerAccount = 0 }, []string{"login rate limit"}},
+		{"ErrLoginWindow", func(c *Config) { c.LoginRateLimit.Window = -time.Minute }, []string{"login rate limit"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -47,7 +53,7 @@ func TestNewRejectsMissingDeps(t *testing.T) {
 	if err == nil {
 		t.Fatal("New with no deps = nil error, want one")
 	}
-	for _, w := range []string{"store is nil", "importer is nil", "fonts are nil"} {
+	for _, w := range []string{"store is nil", "accounts are nil", "importer is nil", "fonts are nil"} {
 		if !strings.Contains(err.Error(), w) {
 			t.Errorf("New error = %v, want it to contain %q", err, w)
 		}

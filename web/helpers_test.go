@@ -3,18 +3,23 @@ package web
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/shopspring/decimal"
+	"golang.org/x/crypto/bcrypt"
 
 	"saima"
 	"saima/clickhouse"
@@ -57,11 +62,34 @@ func (b *logBuffer) String() string {
 	return b.buf.String()
 }
 
-// testEnv is a server over a fresh database in the embedded engine.
+// testEnv is a server over a fresh database in the embedded engine, with
+// the accounts of testAccounts.
 type testEnv struct {
 	server *Server
 	store  *clickhouse.Store
 	logs   *logBuffer
+	clock  *testClock
+
+	mu      sync.Mutex
+	clients map[string]*client // signed-in clients by account name
+}
+
+// testClock is the server's clock: testNow until a test advances it.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
 }
 
 var (
@@ -98,8 +126,13 @@ func testConfig(tb testing.TB) Config {
 	cfg := DefaultConfig()
 	cfg.Addr = "127.0.0.1:0"
 	cfg.EChartsPath = echarts
+	cfg.SessionSecret = testSecret
 	return cfg
 }
+
+// testSecret is the session secret of every test server, so that two
+// servers over one store accept each other's sessions.
+var testSecret = []byte("saima web test session secret, 32+ bytes")
 
 // newTestEnv starts a server over an empty database. Change cfg with
 // configure, which may be nil.
@@ -118,24 +151,27 @@ func newTestEnvOver(tb testing.TB, store *clickhouse.Store, configure func(*Conf
 	if configure != nil {
 		configure(&cfg)
 	}
+	saveTestAccounts(tb, store)
+	clock := &testClock{now: testNow}
 	seq := 0
 	importer := &ingest.Service{
-		Store: store,
+		Store: ingest.Adapt(store),
 		Log:   log,
 		Now:   func() time.Time { return testNow },
 		NewID: func() string { seq++; return fmt.Sprintf("web-upload-%d", seq) },
 	}
 	s, err := New(cfg, Deps{
 		Store:    store,
+		Accounts: store,
 		Importer: importer,
 		Fonts:    loadTestFonts(tb),
 		Log:      log,
-		Now:      func() time.Time { return testNow },
+		Now:      clock.Now,
 	})
 	if err != nil {
 		tb.Fatalf("New: %v", err)
 	}
-	return &testEnv{server: s, store: store, logs: logs}
+	return &testEnv{server: s, store: store, logs: logs, clock: clock, clients: map[string]*client{}}
 }
 
 // newSeededEnv starts a server over a database that contains the seed data.
@@ -266,14 +302,22 @@ func seedScores() [][]saima.Score {
 	return [][]saima.Score{q2, q3}
 }
 
-// get sends a GET request for target through app.Test and returns the
-// response and its body.
+// get sends a GET request for target as the office through app.Test and
+// returns the response and its body.
 func (env *testEnv) get(tb testing.TB, target string) (*http.Response, string) {
 	tb.Helper()
-	return env.do(tb, httptest.NewRequest(http.MethodGet, target, nil))
+	return env.as(tb, "office").get(tb, target)
 }
 
+// do sends req as the office, with the session's CSRF token.
 func (env *testEnv) do(tb testing.TB, req *http.Request) (*http.Response, string) {
+	tb.Helper()
+	return env.as(tb, "office").do(tb, req)
+}
+
+// send sends req as it is, through app.Test, and returns the response and
+// its body.
+func (env *testEnv) send(tb testing.TB, req *http.Request) (*http.Response, string) {
 	tb.Helper()
 	resp, err := env.server.App().Test(req, -1)
 	if err != nil {
@@ -328,4 +372,185 @@ func assertNoRawInjection(tb testing.TB, where, body string) {
 	if bare, marked := strings.Count(body, "function(){alert(1)}"), strings.Count(body, funcName); bare != marked {
 		tb.Errorf("%s: body has %d function texts but only %d inside %q markers", where, bare, marked, funcName)
 	}
+}
+
+// testAccount is an account that every test store has, with its password.
+type testAccount struct {
+	saima.Account
+	password string
+}
+
+// testToken is haishu's API token. It is fixed, so that two servers over
+// one store both know it.
+var testToken = base64.RawURLEncoding.EncodeToString(func() []byte {
+	sum := sha256.Sum256([]byte("haishu test token"))
+	return sum[:]
+}())
+
+var testAccounts = map[string]testAccount{
+	"office": {saima.Account{Name: "office", Role: saima.RoleOffice, DisplayName: "市改革办"}, "office-test-pw"},
+	"leader": {saima.Account{Name: "leader", Role: saima.RoleLeader}, "leader-test-pw"},
+	"haishu": {saima.Account{Name: "haishu", Role: saima.RoleUnit, Unit: "宁波市海曙区", TokenHash: HashToken(testToken)}, "haishu-test-pw"},
+}
+
+var (
+	hashesOnce sync.Once
+	hashes     map[string]string // bcrypt hash of each test account's password
+)
+
+// saveTestAccounts writes testAccounts to store unless it has them. The
+// hashes use bcrypt's lowest cost to keep tests fast; checking a password
+// reads the cost from the hash.
+func saveTestAccounts(tb testing.TB, store *clickhouse.Store) {
+	tb.Helper()
+	hashesOnce.Do(func() {
+		hashes = map[string]string{}
+		for name, a := range testAccounts {
+			h, err := bcrypt.GenerateFromPassword([]byte(a.password), bcrypt.MinCost)
+			if err != nil {
+				panic(err)
+			}
+			hashes[name] = string(h)
+		}
+	})
+	ctx := context.Background()
+	for name, a := range testAccounts {
+		if _, found, err := store.GetAccount(ctx, name); err != nil || found {
+			if err != nil {
+				tb.Fatalf("get account %s: %v", name, err)
+			}
+			continue
+		}
+		acct := a.Account
+		acct.PasswordHash, acct.ChangedAt, acct.ChangedBy = hashes[name], testNow, "test"
+		if err := store.SaveAccount(ctx, acct); err != nil {
+			tb.Fatalf("save account %s: %v", name, err)
+		}
+	}
+}
+
+// client sends requests as one signed-in account, by session cookie or
+// API token, or as no one when both are empty.
+type client struct {
+	env     *testEnv
+	session string // value of the session cookie
+	csrf    string // the session's CSRF token, sent with every POST
+	token   string // API token, sent as a bearer token
+}
+
+// as returns a client signed in through the login form as the test
+// account name, signing in on first use.
+func (env *testEnv) as(tb testing.TB, name string) *client {
+	tb.Helper()
+	env.mu.Lock()
+	cl, ok := env.clients[name]
+	env.mu.Unlock()
+	if ok {
+		return cl
+	}
+	a, ok := testAccounts[name]
+	if !ok {
+		tb.Fatalf("no test account %q", name)
+	}
+	cl = env.signIn(tb, name, a.password)
+	env.mu.Lock()
+	env.clients[name] = cl
+	env.mu.Unlock()
+	return cl
+}
+
+// anonymous returns a client that sends no credentials.
+func (env *testEnv) anonymous() *client { return &client{env: env} }
+
+// withToken returns a client that sends haishu's API token.
+func (env *testEnv) withToken() *client { return &client{env: env, token: testToken} }
+
+// signIn signs in through GET and POST /login and reads the session's
+// CSRF token from the logout form of the home page.
+func (env *testEnv) signIn(tb testing.TB, name, password string) *client {
+	tb.Helper()
+	resp := env.postLogin(tb, name, password, "/")
+	if resp.StatusCode != http.StatusSeeOther {
+		tb.Fatalf("sign in as %s: status %d, want 303", name, resp.StatusCode)
+	}
+	cl := &client{env: env, session: cookieValue(resp, sessionCookie)}
+	if cl.session == "" {
+		tb.Fatalf("sign in as %s: no %s cookie", name, sessionCookie)
+	}
+	_, body := cl.get(tb, "/")
+	cl.csrf = csrfTokenIn(tb, body)
+	return cl
+}
+
+// loginForm opens the login page and returns its nonce cookie and CSRF
+// token.
+func (env *testEnv) loginForm(tb testing.TB) (nonce, token string) {
+	tb.Helper()
+	resp, body := env.send(tb, httptest.NewRequest(http.MethodGet, "/login", nil))
+	if resp.StatusCode != http.StatusOK {
+		tb.Fatalf("GET /login status = %d, want 200", resp.StatusCode)
+	}
+	return cookieValue(resp, loginCookie), csrfTokenIn(tb, body)
+}
+
+// postLogin sends the login form with a fresh nonce and token.
+func (env *testEnv) postLogin(tb testing.TB, name, password, next string) *http.Response {
+	tb.Helper()
+	nonce, token := env.loginForm(tb)
+	resp, _ := env.send(tb, loginRequest(nonce, token, name, password, next))
+	return resp
+}
+
+// loginRequest builds POST /login as the form sends it.
+func loginRequest(nonce, token, name, password, next string) *http.Request {
+	form := url.Values{"csrf_token": {token}, "name": {name}, "password": {password}, "next": {next}}
+	req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if nonce != "" {
+		req.AddCookie(&http.Cookie{Name: loginCookie, Value: nonce})
+	}
+	return req
+}
+
+var csrfInputRE = regexp.MustCompile(`name="csrf_token" value="([^"]*)"`)
+
+// csrfTokenIn returns the CSRF token of the first form in body.
+func csrfTokenIn(tb testing.TB, body string) string {
+	tb.Helper()
+	m := csrfInputRE.FindStringSubmatch(body)
+	if m == nil || m[1] == "" {
+		tb.Fatalf("page has no CSRF token:\n%s", body)
+	}
+	return m[1]
+}
+
+// cookieValue returns the value of the cookie name that resp sets, or "".
+func cookieValue(resp *http.Response, name string) string {
+	for _, c := range resp.Cookies() {
+		if c.Name == name {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+func (cl *client) get(tb testing.TB, target string) (*http.Response, string) {
+	tb.Helper()
+	return cl.do(tb, httptest.NewRequest(http.MethodGet, target, nil))
+}
+
+// do sends req with the client's credentials and, on a POST without one,
+// its CSRF token in the X-CSRF-Token header.
+func (cl *client) do(tb testing.TB, req *http.Request) (*http.Response, string) {
+	tb.Helper()
+	if cl.session != "" {
+		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: cl.session})
+	}
+	if cl.token != "" {
+		req.Header.Set("Authorization", "Bearer "+cl.token)
+	}
+	if req.Method == http.MethodPost && cl.csrf != "" && req.Header.Get(csrfHeader) == "" {
+		req.Header.Set(csrfHeader, cl.csrf)
+	}
+	return cl.env.send(tb, req)
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"slices"
 
@@ -9,6 +8,7 @@ import (
 
 	"saima"
 	"saima/reports"
+	"saima/scoring"
 )
 
 // leaderboardPage is the data of leaderboard.html.
@@ -19,6 +19,12 @@ type leaderboardPage struct {
 	Tracks  []string
 	Boards  []board
 	PDF     string // path of the quarterly PDF, or empty unless Period is a quarter
+	// Label marks what the boards show: 已发布 v2 for a published
+	// evaluation, 未发布 for a draft run.
+	Label     string
+	Published bool
+	Overrides []scoring.Override // applied to the boards shown
+	Unmatched []scoring.Override // in effect but naming no unit or indicator of this run
 }
 
 // board is one track's ranking: a bar chart and a table.
@@ -31,8 +37,11 @@ type board struct {
 }
 
 type boardRow struct {
-	Score saima.Score
-	Cells []indicatorCell // one per board indicator
+	Score    saima.Score     // as shown, overrides applied
+	Computed float64         // the composite as the rule set computed it
+	Adjusted bool            // an override applies to the unit
+	Interval string          // the rank's 5–95 % interval, or empty when none is available
+	Cells    []indicatorCell // one per board indicator
 }
 
 type indicatorCell struct {
@@ -54,11 +63,16 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 	if page.Period, err = pickPeriod(c.Query("period"), periods); err != nil {
 		return err
 	}
-	scores, err := s.store.ListScores(ctx, page.Period)
+	st, err := s.standing(ctx, page.Period)
 	if err != nil {
-		return fmt.Errorf("list scores: %w", err)
+		return err
 	}
-	if page.Boards, page.Tracks, err = buildBoards(scores, page.Track); err != nil {
+	page.Label, page.Unmatched = st.Label(), st.Unmatched
+	page.Published = st.Evaluation != nil && st.Evaluation.Published()
+	for _, e := range st.Entries {
+		page.Overrides = append(page.Overrides, e.Overrides...)
+	}
+	if page.Boards, page.Tracks, err = buildBoards(st.Entries, page.Track); err != nil {
 		return err
 	}
 	if page.Period.Kind == saima.PeriodQuarter {
@@ -84,11 +98,11 @@ func pickPeriod(param string, scored []saima.Period) (saima.Period, error) {
 	return p, nil
 }
 
-// buildBoards groups ranked scores by track and builds one board per
+// buildBoards groups ranked entries by track and builds one board per
 // track, or only the named track's when track is set. It returns every
 // track found, for the selector.
-func buildBoards(scores []saima.Score, track string) ([]board, []string, error) {
-	tracks, byTrack := groupByTrack(scores)
+func buildBoards(entries []scoring.Entry, track string) ([]board, []string, error) {
+	tracks, byTrack := groupByTrack(entries)
 	if track != "" && !slices.Contains(tracks, track) {
 		return nil, tracks, saima.Errorf(saima.KindNotFound, "本期没有赛道“%s”的考评结果", track)
 	}
@@ -107,16 +121,16 @@ func buildBoards(scores []saima.Score, track string) ([]board, []string, error) 
 	return boards, tracks, nil
 }
 
-// groupByTrack splits scores by track. Tracks come in the order of the
+// groupByTrack splits entries by track. Tracks come in the order of the
 // unit kinds, then any others in the order they appear.
-func groupByTrack(scores []saima.Score) ([]string, map[string][]saima.Score) {
-	byTrack := map[string][]saima.Score{}
+func groupByTrack(entries []scoring.Entry) ([]string, map[string][]scoring.Entry) {
+	byTrack := map[string][]scoring.Entry{}
 	var others []string
-	for _, sc := range scores {
-		if _, seen := byTrack[sc.Track]; !seen && !slices.Contains(kindOrder, sc.Track) {
-			others = append(others, sc.Track)
+	for _, e := range entries {
+		if _, seen := byTrack[e.Track]; !seen && !slices.Contains(kindOrder, e.Track) {
+			others = append(others, e.Track)
 		}
-		byTrack[sc.Track] = append(byTrack[sc.Track], sc)
+		byTrack[e.Track] = append(byTrack[e.Track], e)
 	}
 
 	var tracks []string
@@ -130,8 +144,15 @@ func groupByTrack(scores []saima.Score) ([]string, map[string][]saima.Score) {
 
 var kindOrder = []string{saima.KindDistrict, saima.KindDepartment, saima.KindCity, saima.KindOther}
 
-func newBoard(id, track string, scores []saima.Score) (board, error) {
+func newBoard(id, track string, entries []scoring.Entry) (board, error) {
+	scores := make([]saima.Score, len(entries))
+	for i, e := range entries {
+		scores[i] = e.Score
+	}
 	option, err := reports.LeaderboardOption(track, scores)
+	if err == nil {
+		option, err = linkUnitBars(option)
+	}
 	if err != nil {
 		return board{}, fmt.Errorf("leaderboard option %s: %w", track, err)
 	}
@@ -142,10 +163,11 @@ func newBoard(id, track string, scores []saima.Score) (board, error) {
 
 	ids, names := indicatorColumns(scores)
 	b.Indicators = names
-	for _, sc := range scores {
-		row := boardRow{Score: sc, Cells: make([]indicatorCell, len(ids))}
+	for _, e := range entries {
+		row := boardRow{Score: e.Score, Computed: e.Computed.Value, Adjusted: e.Overridden(),
+			Interval: intervalText(e.Robust), Cells: make([]indicatorCell, len(ids))}
 		for i, id := range ids {
-			row.Cells[i] = cellFor(sc, id)
+			row.Cells[i] = cellFor(e.Score, id)
 			b.Imputed = b.Imputed || row.Cells[i].Imputed
 		}
 		b.Rows = append(b.Rows, row)
@@ -180,7 +202,11 @@ func cellFor(sc saima.Score, indicator string) indicatorCell {
 type scoresAPI struct {
 	Period  saima.Period   `json:"period"`
 	Periods []saima.Period `json:"periods"`
-	Scores  []scoreJSON    `json:"scores"`
+	// Label marks the scores: 已发布 v2 for a published evaluation, 未发布
+	// for a draft run.
+	Label      string          `json:"label"`
+	Evaluation *evaluationJSON `json:"evaluation"` // null for a run without a record
+	Scores     []scoreJSON     `json:"scores"`
 }
 
 type scoreJSON struct {
@@ -196,6 +222,13 @@ type scoreJSON struct {
 	RunID          string             `json:"run_id"`
 	ComputedAt     string             `json:"computed_at"`
 	Contributions  []contributionJSON `json:"contributions"`
+
+	// ComputedComposite and ComputedRank are the result before overrides;
+	// they equal Composite and Rank when Overrides is empty.
+	ComputedComposite float64           `json:"computed_composite"`
+	ComputedRank      int               `json:"computed_rank"`
+	Overrides         []overrideJSON    `json:"overrides"`
+	RankInterval      *rankIntervalJSON `json:"rank_interval"` // null when none is available
 }
 
 type contributionJSON struct {
@@ -232,33 +265,36 @@ func (s *Server) handleScoresAPI(c *fiber.Ctx) error {
 	if reply.Period, err = pickPeriod(c.Query("period"), periods); err != nil {
 		return err
 	}
-	if reply.Scores, err = s.scoresJSON(ctx, reply.Period); err != nil {
+	st, err := s.standing(ctx, reply.Period)
+	if err != nil {
 		return err
+	}
+	reply.Label, reply.Evaluation = st.Label(), evaluationToJSON(st.Evaluation)
+	for i := range st.Entries {
+		reply.Scores = append(reply.Scores, entryToJSON(&st.Entries[i]))
 	}
 	return c.JSON(reply)
 }
 
-func (s *Server) scoresJSON(ctx context.Context, p saima.Period) ([]scoreJSON, error) {
-	scores, err := s.store.ListScores(ctx, p)
-	if err != nil {
-		return nil, fmt.Errorf("list scores: %w", err)
+// entryToJSON returns a standing's entry as the API shows it.
+func entryToJSON(e *scoring.Entry) scoreJSON {
+	sc := e.Score
+	return scoreJSON{
+		Track:             sc.Track,
+		Unit:              sc.Unit,
+		Rank:              sc.Rank,
+		PrevRank:          sc.PrevRank,
+		Movement:          movement(sc),
+		Composite:         sc.Value,
+		CompositeText:     saima.FormatComposite(sc.Value),
+		RuleSet:           sc.RuleSet,
+		RuleSetVersion:    sc.RuleSetVersion,
+		RunID:             sc.RunID,
+		ComputedAt:        sc.ComputedAt.In(saima.Beijing).Format("2006-01-02T15:04:05Z07:00"),
+		Contributions:     contributionsJSON(sc.Contributions),
+		ComputedComposite: e.Computed.Value,
+		ComputedRank:      e.Computed.Rank,
+		Overrides:         overridesToJSON(e.Overrides),
+		RankInterval:      rankIntervalToJSON(e.Robust),
 	}
-	out := make([]scoreJSON, 0, len(scores))
-	for _, sc := range scores {
-		out = append(out, scoreJSON{
-			Track:          sc.Track,
-			Unit:           sc.Unit,
-			Rank:           sc.Rank,
-			PrevRank:       sc.PrevRank,
-			Movement:       movement(sc),
-			Composite:      sc.Value,
-			CompositeText:  saima.FormatComposite(sc.Value),
-			RuleSet:        sc.RuleSet,
-			RuleSetVersion: sc.RuleSetVersion,
-			RunID:          sc.RunID,
-			ComputedAt:     sc.ComputedAt.In(saima.Beijing).Format("2006-01-02T15:04:05Z07:00"),
-			Contributions:  contributionsJSON(sc.Contributions),
-		})
-	}
-	return out, nil
 }

@@ -29,8 +29,12 @@ type ledgerPage struct {
 // filter's day.
 type ledgerRow struct {
 	saima.LedgerEntry
-	Late []lateMilestone
+	Late      []lateMilestone
+	StageDays int // days in the current stage on the filter's day; 0 without a stage
 }
+
+// ProjectURL returns the path of the row's project page.
+func (r ledgerRow) ProjectURL() string { return projectURL(r.Code) }
 
 type lateMilestone struct {
 	Name    string
@@ -63,7 +67,7 @@ func (s *Server) handleLedger(c *fiber.Ctx) error {
 		Entries: ledgerRows(entries, f.AsOf),
 	}
 	if len(entries) > 0 {
-		funnel, err := stageFunnel(entries)
+		funnel, err := stageFunnel(entries, f)
 		if err != nil {
 			return err
 		}
@@ -111,6 +115,9 @@ func ledgerRows(entries []saima.LedgerEntry, asOf saima.Date) []ledgerRow {
 	rows := make([]ledgerRow, 0, len(entries))
 	for _, e := range entries {
 		row := ledgerRow{LedgerEntry: e}
+		if e.StageDate != nil {
+			row.StageDays = e.StageDate.DaysUntil(asOf)
+		}
 		for _, m := range e.Overdue {
 			row.Late = append(row.Late, lateMilestone{
 				Name:    m.Name,
@@ -124,9 +131,10 @@ func ledgerRows(entries []saima.LedgerEntry, asOf saima.Date) []ledgerRow {
 	return rows
 }
 
-// stageFunnel counts the entries per lifecycle stage, in lifecycle order.
-// Projects without a recorded stage are counted as 未登记 at the end.
-func stageFunnel(entries []saima.LedgerEntry) (chart, error) {
+// stageFunnel counts the entries per lifecycle stage, in lifecycle order,
+// each level linked to the ledger of f and that stage. Projects without a
+// recorded stage are counted as 未登记 at the end.
+func stageFunnel(entries []saima.LedgerEntry, f saima.LedgerFilter) (chart, error) {
 	counts := map[string]int{}
 	for _, e := range entries {
 		counts[e.Stage]++
@@ -142,6 +150,9 @@ func stageFunnel(entries []saima.LedgerEntry) (chart, error) {
 	}
 
 	option, err := reports.FunnelOption("项目所处阶段", stages)
+	if err == nil {
+		option, err = linkStages(option, f)
+	}
 	if err != nil {
 		return chart{}, fmt.Errorf("funnel option: %w", err)
 	}

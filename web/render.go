@@ -33,6 +33,8 @@ type view struct {
 	Nav     string // key of the active navigation link
 	Updated string // "数据更新时间", already formatted
 	Assets  *assets
+	Account *navAccount // nil when no one is signed in
+	CSRF    string      // CSRF token of the logout form
 	Data    any
 }
 
@@ -83,6 +85,7 @@ func (s *Server) render(c *fiber.Ctx, page, title, nav string, data any) error {
 		Assets:  s.assets,
 		Data:    data,
 	}
+	v.Account, v.CSRF = s.navFor(c)
 
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {

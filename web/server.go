@@ -6,20 +6,65 @@
 // Charts are ECharts options that the reports package builds as JSON. Pages
 // embed them in <script type="application/json" data-chart> elements and
 // static/dashboard.js draws them, so no option is ever evaluated as code.
+// A data item may carry a link, the path of the rows behind it, which
+// dashboard.js opens when the item is clicked.
 //
-// Routes:
+// Routes, with the roles that may use them (O office, L leader, U unit):
 //
-//	GET  /                               leaderboard of the newest scored period
-//	GET  /leaderboard?period=&track=     leaderboard of one period, one or all tracks
-//	GET  /units/{name}                   a unit's trend and latest contributions
+//	GET  /                               O L U  leaderboard of the newest scored period
+//	GET  /leaderboard?period=&track=     O L U  leaderboard of one period, one or all tracks
+//	GET  /units/{name}                   O L U  a unit's trend and latest contributions; U its own only
 //	GET  /ledger?unit=&system=&stage=&batch=&overdue=1&q=
-//	GET  /upload, POST /upload           upload form and its result
-//	GET  /reports/quarterly/{period}.pdf quarterly PDF
-//	POST /api/uploads[?dry_run=1]        upload API (JSON)
-//	GET  /api/scores?period=             scores (JSON)
-//	GET  /api/ledger?…                   ledger (JSON, same filters as /ledger)
-//	GET  /healthz                        200 when the database replies to a ping, else 503
-//	GET  /static/…                       echarts.min.js, dashboard.js, style.css
+//	                                     O L
+//	GET  /upload, POST /upload           O   U  upload form and its result
+//	GET  /reports/quarterly/{period}.pdf O L    quarterly PDF
+//	GET  /projects/{code}                O L    a project's stage history; O also gets the stage form
+//	GET  /management?year=&batch=&overdue_days=&gap=
+//	                                     O L    batches per year, exit candidates and recorded exits
+//	POST /projects/{code}/stages         O      record a stage event, checked by the lifecycle rules
+//	GET  /lists?list=&status=            O L    the city's work lists (清单) and their done marks
+//	GET  /units/{name}/list              O L U  a unit's own work list; U its own only
+//	POST /lists/done                     O      mark a list item done
+//	GET  /problems/loop?level=           O L    problem-loop steps, escalations and days to close per level
+//	GET  /leaders                        O L    leader-led projects, half-year reports, overdue flags
+//	POST /leaders/confirm                O      confirm a half-year report for the leader's office
+//	GET  /reminders?days=, /reminders.xlsx?days=
+//	                                     O L    missing progress reports and milestones due within days (14)
+//	GET  /overview                       O L    city overview: stages, on-time trend, systems, problems
+//	GET  /heatmap                        O L    overdue milestones, units × months since 2025-01
+//	GET  /problems?stage=&level=&unit=&category=&open=1
+//	                                     O L    the problem list with counts per stage and level
+//	GET  /pioneers                       O L    the pioneer list (先锋榜)
+//	GET  /milestones?period=&unit=&overdue=1
+//	                                     O L    milestones behind the overview's and heatmap's figures
+//	GET  /export/ranking.xlsx?period=&track=
+//	                                     O L U  the leaderboard as an Excel workbook
+//	GET  /export/ledger.xlsx?…           O L    the ledger as a workbook (same filters as /ledger)
+//	GET  /reports/ledger.pdf?…           O L    the ledger as a PDF (same filters as /ledger)
+//	GET  /reports/annual/{year}.pdf      O L    annual stocktake PDF
+//	GET  /reports/quarterly/{period}/units.zip
+//	                                     O L    every unit's quarterly PDF in one zip, built in the
+//	                                            background: 202 and a progress page until ready
+//	GET  /reports/jobs/{id}              O L    progress of a background report job (JSON)
+//	POST /api/uploads[?dry_run=1]        O   U  upload API (JSON); U only its own unit's rows
+//	POST /api/uploads/jobs[?dry_run=1]   O   U  the same, run in the background; replies 202 with the job
+//	GET  /api/uploads/jobs/{id}          O   U  a background upload's progress and, once done, its result
+//	POST /api/batches/{dataset}[?dry_run=1]
+//	                                     O   U  rows as a JSON array of objects, checked like a file
+//	GET  /templates/{dataset}.xlsx       O   U  upload template with drop-down lists
+//	GET  /api/scores?period=             O L U  scores (JSON)
+//	GET  /api/ledger?…                   O L    ledger (JSON, same filters as /ledger)
+//	GET  /login, POST /login             public sign-in form
+//	POST /logout                         public ends the session
+//	GET  /healthz                        public 200 when the database replies to a ping, else 503
+//	GET  /static/…                       public echarts.min.js, dashboard.js, upload.js, style.css
+//
+// People sign in with a name and password and get a signed session cookie
+// (see [Config.SessionSecret]). Programs of a unit send its API token as
+// "Authorization: Bearer <token>". A page requested without signing in
+// redirects to /login; an /api/ route replies 401. Every POST made with
+// the session cookie must carry the session's CSRF token, in the form
+// field csrf_token or the header X-CSRF-Token.
 package web
 
 import (
@@ -37,10 +82,11 @@ import (
 	"saima/reports"
 )
 
-// Deps are the services a [Server] uses. Store, Importer and Fonts are
-// required. Log defaults to discarding and Now to [time.Now].
+// Deps are the services a [Server] uses. Store, Accounts, Importer and
+// Fonts are required. Log defaults to discarding and Now to [time.Now].
 type Deps struct {
 	Store    Store
+	Accounts Accounts
 	Importer Importer
 	Fonts    *reports.Fonts
 	Log      *slog.Logger
@@ -51,6 +97,7 @@ type Deps struct {
 type Server struct {
 	cfg      Config
 	store    Store
+	accounts Accounts
 	importer Importer
 	fonts    *reports.Fonts
 	log      *slog.Logger
@@ -58,6 +105,11 @@ type Server struct {
 	pages    *pages
 	assets   *assets
 	app      *fiber.App
+
+	sessions    *sessionCodec
+	csrf        *csrfSigner
+	loginByIP   *limiter
+	loginByName *limiter
 }
 
 // New checks cfg and deps, reads the static assets and sets up the routes.
@@ -74,6 +126,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s := &Server{
 		cfg:      cfg,
 		store:    deps.Store,
+		accounts: deps.Accounts,
 		importer: deps.Importer,
 		fonts:    deps.Fonts,
 		log:      deps.Log,
@@ -85,6 +138,11 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.sessions = newSessionCodec(cfg.SessionSecret)
+	s.csrf = newCSRFSigner(cfg.SessionSecret)
+	limit := cfg.LoginRateLimit
+	s.loginByIP = newLimiter(limit.PerIP, limit.Window, s.now)
+	s.loginByName = newLimiter(limit.PerAccount, limit.Window, s.now)
 
 	var err error
 	if s.assets, err = loadAssets(cfg.EChartsPath); err != nil {
@@ -101,6 +159,9 @@ func (d Deps) validate() error {
 	var errs []error
 	if d.Store == nil {
 		errs = append(errs, errors.New("store is nil"))
+	}
+	if d.Accounts == nil {
+		errs = append(errs, errors.New("accounts are nil"))
 	}
 	if d.Importer == nil {
 		errs = append(errs, errors.New("importer is nil"))
@@ -167,19 +228,57 @@ func (s *Server) newApp() *fiber.App {
 	})
 	app.Use(securityHeaders)
 
-	app.Get("/", s.handleLeaderboard)
-	app.Get("/leaderboard", s.handleLeaderboard)
-	app.Get("/units/:name", s.handleUnit)
-	app.Get("/ledger", s.handleLedger)
-	app.Get("/upload", s.handleUploadForm)
-	app.Post("/upload", sameOrigin, s.handleUploadPage)
-	app.Get("/reports/quarterly/:period.pdf", s.handleQuarterlyPDF)
+	anyone, viewer, uploader := s.allow(everyone...), s.allow(viewers...), s.allow(uploaders...)
+	app.Get("/", anyone, s.handleLeaderboard)
+	app.Get("/leaderboard", anyone, s.handleLeaderboard)
+	app.Get("/units/:name", anyone, s.ownUnitOnly, s.handleUnit)
+	app.Get("/units/:name/explain", anyone, s.ownUnitOnly, s.handleExplainPage)
+	app.Get("/ledger", viewer, s.handleLedger)
+	app.Get("/upload", uploader, s.handleUploadForm)
+	app.Post("/upload", sameOrigin, uploader, s.checkCSRF, s.handleUploadPage)
+	app.Get("/reports/quarterly/:period.pdf", viewer, s.handleQuarterlyPDF)
+	app.Get("/projects/:code", viewer, s.handleProject)
+	app.Get("/management", viewer, s.handleManagement)
+	app.Post("/projects/:code/stages", sameOrigin, s.allow(saima.RoleOffice), s.checkCSRF, s.handleStageForm)
+	app.Get("/lists", viewer, s.handleLists)
+	app.Get("/units/:name/list", anyone, s.ownUnitOnly, s.handleUnitList)
+	app.Post("/lists/done", sameOrigin, s.allow(saima.RoleOffice), s.checkCSRF, s.handleListDone)
+	app.Get("/problems/loop", viewer, s.handleProblemLoop)
+	app.Get("/leaders", viewer, s.handleLeaders)
+	app.Post("/leaders/confirm", sameOrigin, s.allow(saima.RoleOffice), s.checkCSRF, s.handleLeaderConfirm)
+	app.Get("/reminders", viewer, s.handleReminders)
+	app.Get("/reminders.xlsx", viewer, s.handleRemindersXLSX)
 
-	app.Post("/api/uploads", sameOrigin, s.handleUploadAPI)
-	app.Get("/api/scores", s.handleScoresAPI)
-	app.Get("/api/ledger", s.handleLedgerAPI)
+	jobs := s.newReportJobs(app)
+	app.Get("/overview", viewer, s.handleOverview)
+	app.Get("/heatmap", viewer, s.handleHeatmap)
+	app.Get("/problems", viewer, s.handleProblems)
+	app.Get("/pioneers", viewer, s.handlePioneers)
+	app.Get("/milestones", viewer, s.handleMilestones)
+	app.Get("/export/ranking.xlsx", anyone, s.handleRankingXLSX)
+	app.Get("/export/ledger.xlsx", viewer, s.handleLedgerXLSX)
+	app.Get("/reports/annual/:year.pdf", viewer, s.handleAnnualPDF)
+	app.Get("/reports/ledger.pdf", viewer, s.handleLedgerPDF)
+	app.Get("/reports/quarterly/:period/units.zip", viewer, jobs.handleUnitsZip)
+	app.Get("/reports/jobs/:id", viewer, jobs.handleStatus)
+
+	app.Post("/api/uploads", sameOrigin, uploader, s.checkCSRF, s.handleUploadAPI)
+	uploadJobs := s.newUploadJobs(app)
+	app.Post("/api/uploads/jobs", sameOrigin, uploader, s.checkCSRF, uploadJobs.handleStart)
+	app.Get("/api/uploads/jobs/:id", uploader, uploadJobs.handleStatus)
+	app.Post("/api/batches/:dataset", sameOrigin, uploader, s.checkCSRF, s.handleBatchAPI)
+	app.Get("/templates/:dataset.xlsx", uploader, s.handleTemplate)
+	app.Get("/api/scores", anyone, s.handleScoresAPI)
+	app.Get("/api/evaluations/:period", anyone, s.handleEvaluationsAPI)
+	app.Post("/api/evaluations/:period/publish", sameOrigin, s.allow(saima.RoleOffice), s.checkCSRF, s.handlePublishAPI)
+	app.Get("/api/evaluations/:period/diff", anyone, s.handleDiffAPI)
+	app.Get("/api/explain", anyone, s.handleExplainAPI)
+	app.Get("/api/ledger", viewer, s.handleLedgerAPI)
+
+	app.Get("/login", s.handleLoginForm)
+	app.Post("/login", sameOrigin, s.handleLogin)
+	app.Post("/logout", sameOrigin, s.handleLogout)
 	app.Get("/healthz", s.handleHealth)
-
 	app.Get("/static/:file", s.handleStatic)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app
@@ -198,8 +297,8 @@ func securityHeaders(c *fiber.Ctx) error {
 }
 
 // sameOrigin rejects a browser's cross-site POST: a page on another
-// intranet site must not upload files with the visitor's credentials.
-// Requests without an Origin header (curl, the command line) pass.
+// intranet site must not upload files or sign in with the visitor's
+// browser. Requests without an Origin header (curl, the command line) pass.
 func sameOrigin(c *fiber.Ctx) error {
 	origin := c.Get(fiber.HeaderOrigin)
 	if origin == "" {
@@ -207,7 +306,7 @@ func sameOrigin(c *fiber.Ctx) error {
 	}
 	u, err := url.Parse(origin)
 	if err != nil || u.Host != c.Get(fiber.HeaderHost) {
-		return saima.Errorf(saima.KindForbidden, "拒绝来自其他网站（%s）的上传请求", origin)
+		return saima.Errorf(saima.KindForbidden, "拒绝来自其他网站（%s）的提交请求", origin)
 	}
 	return c.Next()
 }

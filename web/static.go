@@ -38,7 +38,7 @@ func loadAssets(echartsPath string) (*assets, error) {
 	}
 	a.add("echarts.min.js", echarts)
 
-	for _, name := range []string{"dashboard.js", "style.css", "favicon.svg"} {
+	for _, name := range []string{"dashboard.js", "upload.js", "style.css", "favicon.svg"} {
 		body, err := staticFS.ReadFile("static/" + name)
 		if err != nil {
 			return nil, fmt.Errorf("read embedded %s: %w", name, err)

@@ -37,6 +37,19 @@ type Store interface {
 	// LastUpdated returns when the newest successful upload or scoring run
 	// was written, and the zero time when nothing was.
 	LastUpdated(ctx context.Context) (time.Time, error)
+
+	// The leaders' dashboards, exports and the annual report read the
+	// following too.
+
+	// AnnualSource is what the annual PDF reads.
+	reports.AnnualSource
+
+	// ListMilestones returns every milestone, each with its responsible
+	// unit: its own or, when it names none, its project's.
+	ListMilestones(ctx context.Context) ([]saima.Milestone, error)
+
+	// ListProblems returns every item of the problem list.
+	ListProblems(ctx context.Context) ([]saima.ProblemItem, error)
 }
 
 // Importer reads uploaded files into the store. *ingest.Service

@@ -16,6 +16,9 @@ type unitPage struct {
 	Scores []saima.Score // every scored period, newest first
 	Latest *saima.Score  // nil when the unit was never scored
 	Charts []chart       // composite trend, then rank trend
+	Detail *unitDetail   // radar, projects and overdue milestones
+
+	Reminders *reminders // the unit's missing reports and milestones due soon
 }
 
 func (s *Server) handleUnit(c *fiber.Ctx) error {
@@ -41,6 +44,12 @@ func (s *Server) handleUnit(c *fiber.Ctx) error {
 	}
 	for i := len(scores) - 1; i >= 0; i-- {
 		page.Scores = append(page.Scores, scores[i])
+	}
+	if page.Detail, err = s.unitDetail(c.UserContext(), unit, page.Latest, saima.DateOf(s.now())); err != nil {
+		return err
+	}
+	if page.Reminders, err = s.loadReminders(c.UserContext(), unit.Name, DefaultReminderDays); err != nil {
+		return err
 	}
 	return s.render(c, "unit.html", unit.Name, "leaderboard", page)
 }
@@ -70,13 +79,14 @@ func (s *Server) findUnit(c *fiber.Ctx, name string) (saima.Unit, error) {
 // the unit was scored in. Scores of months or years are left out so that
 // the axis stays one step per quarter.
 func unitCharts(unit string, scores []saima.Score) ([]chart, error) {
-	var periods []string
+	var periods, links []string
 	var composite, rank []*float64
 	for _, sc := range scores {
 		if sc.Period.Kind != saima.PeriodQuarter {
 			continue
 		}
 		periods = append(periods, sc.Period.String())
+		links = append(links, pageURL("/leaderboard", "period", sc.Period.String(), "track", sc.Track))
 		value, place := sc.Value, float64(sc.Rank)
 		composite = append(composite, &value)
 		rank = append(rank, &place)
@@ -93,6 +103,9 @@ func unitCharts(unit string, scores []saima.Score) ([]chart, error) {
 	var charts []chart
 	for _, sp := range specs {
 		option, err := reports.TrendOption(sp.title, periods, []reports.Series{{Name: sp.series, Values: sp.values}})
+		if err == nil {
+			option, err = reports.AddLinks(option, 0, links)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("trend option: %w", err)
 		}

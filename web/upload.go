@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -22,6 +23,10 @@ var datasetNames = []struct{ ID, Name string }{
 	{saima.DatasetProgress, "进度填报"},
 	{saima.DatasetAssessments, "考评打分"},
 	{saima.DatasetProblems, "问题清单"},
+	{saima.DatasetLists, "清单事项"},
+	{saima.DatasetListDone, "清单完成标注"},
+	{saima.DatasetProblemSteps, "问题闭环环节"},
+	{saima.DatasetLeaderReports, "领衔事项半年报告"},
 }
 
 // datasetName returns the Chinese name of a dataset ID, or the ID itself
@@ -89,6 +94,13 @@ type uploadPage struct {
 	Encodings []string
 	Form      uploadForm
 	Result    *uploadJSON // nil before a file is sent
+	CSRF      string      // the session's CSRF token, sent with the form
+
+	// BodyLimit is the largest upload in bytes, and TooLarge the message
+	// of the 413 reply, so that upload.js can refuse a larger file before
+	// sending it.
+	BodyLimit int
+	TooLarge  string
 }
 
 type uploadForm struct {
@@ -97,11 +109,12 @@ type uploadForm struct {
 }
 
 func (s *Server) handleUploadForm(c *fiber.Ctx) error {
-	return s.render(c, "upload.html", "数据上传", "upload", s.newUploadPage(uploadForm{}))
+	return s.render(c, "upload.html", "数据上传", "upload", s.newUploadPage(c, uploadForm{}))
 }
 
-func (s *Server) newUploadPage(f uploadForm) uploadPage {
-	return uploadPage{Datasets: datasetNames, Encodings: encodingNames, Form: f}
+func (s *Server) newUploadPage(c *fiber.Ctx, f uploadForm) uploadPage {
+	return uploadPage{Datasets: datasetNames, Encodings: encodingNames, Form: f, CSRF: s.csrfToken(c),
+		BodyLimit: s.cfg.BodyLimit, TooLarge: s.userMessage(http.StatusRequestEntityTooLarge, fiber.ErrRequestEntityTooLarge)}
 }
 
 // handleUploadPage imports the file sent by the upload form and shows the
@@ -117,7 +130,7 @@ func (s *Server) handleUploadPage(c *fiber.Ctx) error {
 	if err != nil && result == nil {
 		return err
 	}
-	page := s.newUploadPage(form)
+	page := s.newUploadPage(c, form)
 	page.Result = result
 	c.Status(status)
 	return s.render(c, "upload.html", "数据上传", "upload", page)
@@ -148,17 +161,36 @@ func (s *Server) upload(c *fiber.Ctx, form uploadForm) (int, *uploadJSON, error)
 	}
 	defer closeBody()
 
-	run := s.importer.Import
-	if form.DryRun {
-		run = s.importer.Preview
+	report, err := s.runImport(c.UserContext(), req, form.DryRun)
+	status, result := uploadResult(form.DryRun, report, err)
+	if status >= 500 {
+		return 0, nil, err
 	}
-	report, err := run(c.UserContext(), req)
+	if err != nil {
+		s.logError(c, status, err)
+	}
+	return status, result, nil
+}
+
+// runImport imports req, or previews it when dryRun is set.
+func (s *Server) runImport(ctx context.Context, req ingest.Request, dryRun bool) (*ingest.Report, error) {
+	if dryRun {
+		return s.importer.Preview(ctx, req)
+	}
+	return s.importer.Import(ctx, req)
+}
+
+// uploadResult returns the status and body of the reply to an import that
+// returned report and err. A file that breaks the rules gets 422 and a
+// result that lists every issue. A server failure (500 and up) gets only
+// the message users may see.
+func uploadResult(dryRun bool, report *ingest.Report, err error) (int, *uploadJSON) {
 	if err == nil {
 		status := http.StatusCreated
-		if form.DryRun {
+		if dryRun {
 			status = http.StatusOK
 		}
-		return status, newUploadJSON(form.DryRun, report), nil
+		return status, newUploadJSON(dryRun, report)
 	}
 
 	// A rejected file is a well-formed request whose content breaks the
@@ -167,18 +199,20 @@ func (s *Server) upload(c *fiber.Ctx, form uploadForm) (int, *uploadJSON, error)
 	if saima.ErrorKind(err) == saima.KindInvalid {
 		status = http.StatusUnprocessableEntity
 	}
-	if status >= 500 {
-		return 0, nil, err
-	}
-	s.logError(c, status, err)
-	result := newUploadJSON(form.DryRun, report)
+	result := newUploadJSON(dryRun, report)
 	result.Error = &errorDetail{Status: status, Kind: saima.ErrorKind(err).String(), Message: saima.ErrorMessage(err)}
-	return status, result, nil
+	return status, result
 }
 
-// importRequest checks the form and opens the uploaded file. The caller
-// must call the returned function to close it.
+// importRequest checks the form and opens the uploaded file, recorded as
+// sent by the signed-in account. A unit account's request is limited to
+// its own unit's rows. The caller must call the returned function to
+// close the file.
 func (s *Server) importRequest(c *fiber.Ctx, form uploadForm) (ingest.Request, func(), error) {
+	uploader, unit, err := s.uploader(c)
+	if err != nil {
+		return ingest.Request{}, nil, err
+	}
 	if form.Dataset != "" && !slices.ContainsFunc(datasetNames, func(d struct{ ID, Name string }) bool {
 		return d.ID == form.Dataset
 	}) {
@@ -206,13 +240,8 @@ func (s *Server) importRequest(c *fiber.Ctx, form uploadForm) (ingest.Request, f
 		Dataset:  form.Dataset,
 		Sheet:    form.Sheet,
 		Encoding: form.Encoding,
-		Uploader: "web",
-	}
-	if s.cfg.UserHeader != "" {
-		req.Uploader = c.Get(s.cfg.UserHeader)
-	}
-	if s.cfg.UnitHeader != "" {
-		req.Unit = c.Get(s.cfg.UnitHeader)
+		Uploader: uploader,
+		Unit:     unit,
 	}
 	return req, func() { f.Close() }, nil
 }

@@ -160,37 +160,55 @@ func TestUploadBodyLimit(t *testing.T) {
 }
 
 func TestUploadUnitAccount(t *testing.T) {
-	env := newTestEnv(t, func(c *Config) {
-		c.UserHeader = "X-Remote-User"
-		c.UnitHeader = "X-Remote-Unit"
-	})
-	seed(t, env.store)
 	other := progressHeader + "市大数据局,NB-2026-002,一件事集成办,2026年第三季度,50%,2026-09-30,进展,无\n"
-
 	tests := []struct {
-		name   string
-		file   string
-		status int
+		name        string
+		by          func(*testEnv) *client
+		file        string
+		status      int
+		wantPercent string // NB-2026-001's percent in the ledger afterwards
 	}{
-		{"own rows", goodProgress, http.StatusCreated},
-		{"another unit's rows", other, http.StatusForbidden},
+		{"own rows by session", func(env *testEnv) *client { return env.as(t, "haishu") }, goodProgress, http.StatusCreated, "90"},
+		{"own rows by token", (*testEnv).withToken, goodProgress, http.StatusCreated, "90"},
+		{"another unit's rows by session", func(env *testEnv) *client { return env.as(t, "haishu") }, other, http.StatusForbidden, "85.5"},
+		{"another unit's rows by token", (*testEnv).withToken, other, http.StatusForbidden, "85.5"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			env := newSeededEnv(t)
 			req := multipartRequest(t, "/api/uploads", "进度.csv", []byte(tt.file), map[string]string{"dataset": saima.DatasetProgress})
-			req.Header.Set("X-Remote-User", "haishu-admin")
-			req.Header.Set("X-Remote-Unit", "宁波市海曙区")
-			resp, body := env.do(t, req)
+			resp, body := tt.by(env).do(t, req)
 			if resp.StatusCode != tt.status {
-				t.Fatalf("POST as 宁波市海曙区 status = %d, want %d; body:\n%s", resp.StatusCode, tt.status, body)
+				t.Fatalf("POST as haishu status = %d, want %d; body:\n%s", resp.StatusCode, tt.status, body)
 			}
 			var got uploadJSON
 			if err := json.Unmarshal([]byte(body), &got); err != nil {
 				t.Fatalf("decode: %v", err)
 			}
-			if got.Upload == nil || got.Upload.Uploader != "haishu-admin" || got.Upload.Unit != "宁波市海曙区" {
-				t.Errorf("upload = %+v, want uploader haishu-admin of 宁波市海曙区", got.Upload)
+			if got.Upload == nil || got.Upload.Uploader != "haishu" || got.Upload.Unit != "宁波市海曙区" {
+				t.Errorf("upload = %+v, want uploader haishu of 宁波市海曙区", got.Upload)
 			}
+			assertLedgerPercent(t, env, "NB-2026-001", tt.wantPercent)
+			assertProgressPercent(t, env, "市大数据局", "NB-2026-002", "40")
 		})
 	}
+}
+
+// assertProgressPercent fails unless unit's 2026Q3 progress report on
+// project code has the percent want.
+func assertProgressPercent(tb testing.TB, env *testEnv, unit, code, want string) {
+	tb.Helper()
+	reports, err := env.store.ListProgress(context.Background(), saima.Quarter(2026, 3))
+	if err != nil {
+		tb.Fatalf("list progress: %v", err)
+	}
+	for _, r := range reports {
+		if r.Unit == unit && r.ProjectCode == code {
+			if got := r.Percent.Decimal.String(); got != want {
+				tb.Errorf("2026Q3 percent of %s on %s = %s, want %s", unit, code, got, want)
+			}
+			return
+		}
+	}
+	tb.Errorf("no 2026Q3 progress of %s on %s", unit, code)
 }

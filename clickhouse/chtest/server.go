@@ -64,6 +64,7 @@ type Server struct {
 	Dir      string // folder with config.xml, users.xml, data/ and the logs
 
 	shared   bool
+	spec     *serverSpec // the launch settings, kept for Restart
 	cmd      *exec.Cmd
 	done     chan struct{} // closed once the process has exited
 	stopOnce sync.Once
@@ -238,13 +239,30 @@ func (s *Server) HTTPQuery(ctx context.Context, query string) (string, error) {
 }
 
 // Stop stops a private server: SIGTERM, then SIGKILL after 10 s. Later calls
-// return the first call's result. The shared server is stopped by its last
+// return the first call's result, until [Server.Restart] starts it again. The shared server is stopped by its last
 // user instead, so Stop on it returns an error and leaves it running.
 func (s *Server) Stop() error {
 	if s.shared {
 		return errors.New("the shared server stops when its last test ends; use StartPrivateServer to stop one")
 	}
 	return s.terminate()
+}
+
+// Restart starts a private server again after [Server.Stop], on the same
+// folder and ports, so that it keeps its data and clients reconnect to the
+// same address. It fails when the server is still running, when it is the
+// shared server, or when another process took one of its ports since.
+func (s *Server) Restart() error {
+	if s.shared {
+		return errors.New("the shared server cannot be restarted; use StartPrivateServer")
+	}
+	if !s.exited() {
+		return fmt.Errorf("clickhouse-server on %s is still running; call Stop first", s.Addr)
+	}
+	if err := s.start(false); err != nil {
+		return fmt.Errorf("restart clickhouse-server on %s: %w", s.Addr, err)
+	}
+	return nil
 }
 
 func (s *Server) terminate() error {
@@ -499,11 +517,35 @@ func launch(sp *serverSpec, shards []int) (*Server, error) {
 	if err := writeServerConfig(sp, shards); err != nil {
 		return nil, err
 	}
-	out, err := os.Create(filepath.Join(sp.dir, "stdout.log"))
-	if err != nil {
+	s := &Server{
+		Addr:     net.JoinHostPort("127.0.0.1", strconv.Itoa(sp.tcpPort)),
+		HTTPAddr: net.JoinHostPort("127.0.0.1", strconv.Itoa(sp.httpPort)),
+		Dir:      sp.dir,
+		spec:     sp,
+	}
+	if sp.tls {
+		s.TLSAddr = net.JoinHostPort("127.0.0.1", strconv.Itoa(sp.tlsPort))
+	}
+	if err := s.start(true); err != nil {
 		return nil, err
 	}
+	return s, nil
+}
 
+// start runs the server process with the configuration in s.Dir and waits
+// until it accepts connections. A fresh start truncates stdout.log, and a
+// restart appends to it.
+func (s *Server) start(fresh bool) error {
+	flags := os.O_WRONLY | os.O_CREATE | os.O_APPEND
+	if fresh {
+		flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	}
+	out, err := os.OpenFile(filepath.Join(s.Dir, "stdout.log"), flags, 0o600)
+	if err != nil {
+		return err
+	}
+
+	sp := s.spec
 	args := append(append([]string{}, sp.args...), "--config-file="+filepath.Join(sp.dir, "config.xml"))
 	cmd := exec.Command(sp.bin, args...)
 	cmd.Dir = sp.dir
@@ -514,30 +556,23 @@ func launch(sp *serverSpec, shards []int) (*Server, error) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		out.Close()
-		return nil, fmt.Errorf("run %s: %w", sp.bin, err)
+		return fmt.Errorf("run %s: %w", sp.bin, err)
 	}
 
-	s := &Server{
-		Addr:     net.JoinHostPort("127.0.0.1", strconv.Itoa(sp.tcpPort)),
-		HTTPAddr: net.JoinHostPort("127.0.0.1", strconv.Itoa(sp.httpPort)),
-		Dir:      sp.dir,
-		cmd:      cmd,
-		done:     make(chan struct{}),
-	}
-	if sp.tls {
-		s.TLSAddr = net.JoinHostPort("127.0.0.1", strconv.Itoa(sp.tlsPort))
-	}
+	done := make(chan struct{})
+	s.cmd, s.done = cmd, done
+	s.stopOnce, s.stopErr = sync.Once{}, nil
 	go func() {
 		cmd.Wait()
 		out.Close()
-		close(s.done)
+		close(done)
 	}()
 
 	if err := s.waitReady(); err != nil {
 		s.terminate()
-		return nil, err
+		return err
 	}
-	return s, nil
+	return nil
 }
 
 // waitReady polls the HTTP ping endpoint and then the native port until

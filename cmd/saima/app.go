@@ -24,7 +24,17 @@ Commands:
   import FILE...      import CSV, XLSX or JSON files into the ledger
   score PERIOD...     score quarters such as 2026Q3 and store the rankings
   report PERIOD       write the quarterly assessment report as PDF
+  report --annual YEAR
+                      write the annual stocktake report as PDF
   demo                generate the demo city, import it, score it and serve it
+  account SUBCOMMAND  create and change sign-in accounts and unit API tokens
+  publish PERIOD      publish and freeze the evaluation of a quarter as its next version
+  diff PERIOD A B     compare published versions A and B of a quarter, unit by unit
+  explain PERIOD UNIT show the contributions and source rows behind a unit's result
+  override PERIOD UNIT
+                      record a manual override of a unit's score, with who and why
+  whatif PERIOD FILE  rank a quarter's current data under another rule set and show the shifts
+  rules validate FILE check a rule-set file and list every problem
 
 Run "saima <command> -h" for a command's options. Every option can also be
 set by the environment variable named in its help.
@@ -85,6 +95,15 @@ var commands = map[string]command{
 	"score":  scoreCommand,
 	"report": reportCommand,
 	"demo":   demoCommand,
+
+	"account": accountCommand,
+
+	"publish":  publishCommand,
+	"diff":     diffCommand,
+	"explain":  explainCommand,
+	"override": overrideCommand,
+	"whatif":   whatifCommand,
+	"rules":    rulesCommand,
 }
 
 // app is one run of the command line: its settings and what it opened.
@@ -102,34 +121,40 @@ func (a *app) openStore(ctx context.Context) (*clickhouse.Store, error) {
 	if a.store != nil {
 		return a.store, nil
 	}
-	engine, err := a.openEngine(ctx)
-	if err != nil {
-		return nil, err
+	var st *clickhouse.Store
+	var err error
+	switch a.cfg.Engine {
+	case "embedded":
+		st, err = a.openEmbeddedStore(ctx)
+	case "server":
+		st, err = a.openServerStore(ctx)
+	default:
+		return nil, fmt.Errorf("%w: --engine must be embedded or server, not %q", errUsage, a.cfg.Engine)
 	}
-	st, err := clickhouse.NewStore(ctx, engine, a.cfg.Database, a.log)
 	if err != nil {
-		engine.Close()
 		return nil, err
 	}
 	a.store = st
 	return st, nil
 }
 
-func (a *app) openEngine(ctx context.Context) (clickhouse.Engine, error) {
-	switch a.cfg.Engine {
-	case "embedded":
-		e, err := clickhouse.OpenEmbedded(clickhouse.EmbeddedConfig{
-			Library: a.cfg.ChDBLib,
-			DataDir: a.cfg.DataDir,
-		}, a.log)
-		if err != nil {
-			return nil, saima.Wrap(saima.KindUnavailable, "无法启动内嵌数据库", err)
-		}
-		return e, nil
-	case "server":
-		return a.openServer(ctx)
+func (a *app) openEmbeddedStore(ctx context.Context) (*clickhouse.Store, error) {
+	if a.cfg.Server.Cluster != "" {
+		return nil, fmt.Errorf("%w: --ch-cluster needs --engine server", errUsage)
 	}
-	return nil, fmt.Errorf("%w: --engine must be embedded or server, not %q", errUsage, a.cfg.Engine)
+	e, err := clickhouse.OpenEmbedded(clickhouse.EmbeddedConfig{
+		Library: a.cfg.ChDBLib,
+		DataDir: a.cfg.DataDir,
+	}, a.log)
+	if err != nil {
+		return nil, saima.Wrap(saima.KindUnavailable, "无法启动内嵌数据库", err)
+	}
+	st, err := clickhouse.NewStore(ctx, e, a.cfg.Database, a.log)
+	if err != nil {
+		e.Close()
+		return nil, err
+	}
+	return st, nil
 }
 
 func (a *app) close() {

@@ -91,6 +91,14 @@ func (c *config) register(e *envFlags) {
 		"time to connect to the server, such as 5s")
 	e.duration(&c.Server.ReadTimeout, "ch-read-timeout", "SAIMA_CH_READ_TIMEOUT", 5*time.Minute,
 		"time to wait for a server reply, such as 5m")
+	e.str(&c.Server.Cluster, "ch-cluster", "SAIMA_CH_CLUSTER", "",
+		"cluster name from the servers' remote_servers: store the ledger in Distributed tables over its shards "+
+			"(default: a single server)")
+	e.boolean(&c.Server.Replicated, "ch-replicated", "SAIMA_CH_REPLICATED",
+		"create the cluster's local tables as ReplicatedMergeTree; needs ZooKeeper and the shard and replica macros")
+	e.str(&c.Server.Nodes, "ch-nodes", "SAIMA_CH_NODES", "",
+		"native-protocol addresses host:port of every cluster node, comma-separated, to create the tables on "+
+			"(default: the nodes that system.clusters lists)")
 	e.str(&c.FontRegular, "font-regular", "SAIMA_FONT_REGULAR",
 		"node_modules/@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf",
 		"Noto Sans SC Regular TrueType file for PDF reports")
@@ -112,6 +120,9 @@ type serverFlags struct {
 	Pool        int
 	DialTimeout time.Duration
 	ReadTimeout time.Duration
+	Cluster     string
+	Replicated  bool
+	Nodes       string // comma-separated
 }
 
 func (c *config) logger(w io.Writer) *slog.Logger {

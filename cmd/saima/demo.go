@@ -10,6 +10,7 @@ import (
 	"saima/ingest"
 	"saima/ingest/demo"
 	"saima/scoring"
+	"saima/web"
 )
 
 func demoCommand(a *app, ef *envFlags) func(context.Context, []string) error {
@@ -30,7 +31,9 @@ func demoCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 			"Generates a demo city (Ningbo's ten districts and counties, about twenty\n"+
 			"city departments, about 150 projects), writes it as the CSV files units\n"+
 			"would upload, imports them through the normal import path, scores every\n"+
-			"quarter and serves the dashboards.\n\nOptions:")
+			"quarter, creates three demo accounts (office, leader and the unit\n"+
+			"account haishu, each with the password <name>-demo) and serves the\n"+
+			"dashboards.\n\nOptions:")
 		ef.fs.PrintDefaults()
 	}
 	return func(ctx context.Context, args []string) error {
@@ -43,6 +46,9 @@ func demoCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 			day = d
 		}
 		if err := a.loadDemo(ctx, int64(seed), day, out); err != nil {
+			return err
+		}
+		if err := a.saveDemoAccounts(ctx); err != nil {
 			return err
 		}
 		if noServe {
@@ -89,5 +95,37 @@ func (a *app) loadDemo(ctx context.Context, seed int64, today saima.Date, dir st
 		a.log.Info("period scored", "period", p.String(), "units", len(scores))
 	}
 	fmt.Fprintf(a.stdout, "演示数据已载入：%d 个文件，已计算 2025Q1 至 %s 各季度排名\n", len(files), last)
+	return nil
+}
+
+// demoAccounts are the accounts the demo creates, with their passwords.
+var demoAccounts = []struct {
+	account  saima.Account
+	password string
+}{
+	{saima.Account{Name: "office", Role: saima.RoleOffice, DisplayName: "演示·改革办"}, "office-demo"},
+	{saima.Account{Name: "leader", Role: saima.RoleLeader, DisplayName: "演示·市领导"}, "leader-demo"},
+	{saima.Account{Name: "haishu", Role: saima.RoleUnit, Unit: "宁波市海曙区", DisplayName: "演示·海曙区"}, "haishu-demo"},
+}
+
+// saveDemoAccounts writes the demo accounts, replacing earlier versions
+// so that their passwords are the documented ones again, and prints them.
+func (a *app) saveDemoAccounts(ctx context.Context) error {
+	st, err := a.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(a.stdout, "演示账号（密码公开，仅供演示，请勿用于正式环境）：")
+	for _, d := range demoAccounts {
+		acct := d.account
+		if acct.PasswordHash, err = web.HashPassword(d.password); err != nil {
+			return err
+		}
+		acct.ChangedAt, acct.ChangedBy = time.Now(), "demo"
+		if err := st.SaveAccount(ctx, acct); err != nil {
+			return fmt.Errorf("save demo account %s: %w", acct.Name, err)
+		}
+		fmt.Fprintf(a.stdout, "  %-8s 密码 %-12s %s\n", acct.Name, d.password, accountRole(acct))
+	}
 	return nil
 }

@@ -106,6 +106,11 @@ func datasetLabel(dataset string) string {
 		saima.DatasetProgress:    "进度填报",
 		saima.DatasetAssessments: "考评打分",
 		saima.DatasetProblems:    "问题清单",
+
+		saima.DatasetLists:         "清单事项",
+		saima.DatasetListDone:      "清单完成标注",
+		saima.DatasetProblemSteps:  "问题闭环环节",
+		saima.DatasetLeaderReports: "领衔事项半年报告",
 	}
 	if l, ok := labels[dataset]; ok {
 		return l

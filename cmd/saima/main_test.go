@@ -201,3 +201,55 @@ func TestDemoReportNamesEveryUnit(t *testing.T) {
 		}
 	}
 }
+
+func TestScoreAssessmentTotalsTie(t *testing.T) {
+	dir := casesDir(t)
+	e := newTestEnv(t)
+	e.env["SAIMA_RULES"] = "testdata/assessment_total.yaml"
+	e.mustRun("import", filepath.Join(dir, "00_roster.csv"))
+	e.mustRun("import", filepath.Join(dir, "07_scores_exact_decimals.csv"))
+
+	out := e.mustRun("score", "2026Q3")
+	for _, want := range []string{"1   市大数据局  100.5", "1   市发改委   100.5", "3   市财政局   75.6"} {
+		if !strings.Contains(strings.Join(strings.Fields(out), " "), strings.Join(strings.Fields(want), " ")) {
+			t.Errorf("ranking lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestImportScoresExactDecimals(t *testing.T) {
+	dir := casesDir(t)
+	e := newTestEnv(t)
+	e.mustRun("import", filepath.Join(dir, "00_roster.csv"))
+	e.mustRun("import", filepath.Join(dir, "07_scores_exact_decimals.csv"))
+
+	a := &app{getenv: func(k string) string { return e.env[k] }}
+	a.cfg = testConfig(e)
+	a.log = a.cfg.logger(os.Stderr)
+	st, err := a.openStore(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	got := map[string]string{}
+	for _, p := range []string{"2026Q3", "2026"} {
+		as, err := st.ListAssessments(context.Background(), mustPeriod(p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range as {
+			got[x.Unit+"/"+x.Indicator] = x.Score.StringFixed(2) + "/" + x.FullMarks.Decimal.String()
+		}
+	}
+	want := map[string]string{
+		"市大数据局/数据共享按时响应率": "100.00/100", "市发改委/数据共享按时响应率": "99.50/100",
+		"市财政局/数据共享按时响应率": "75.57/100", "市大数据局/信息报送及时性": "0.50/1",
+		"市发改委/信息报送及时性": "1.00/1", "市财政局/信息报送及时性": "0.00/1",
+		"市大数据局/现场核查": "100.00/100", "市发改委/现场核查": "85.50/100", "市财政局/现场核查": "99.50/100",
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("score %s = %q, want %q", k, got[k], w)
+		}
+	}
+}

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"saima/reports"
@@ -12,52 +14,103 @@ import (
 
 func reportCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 	var out string
-	ef.fs.StringVar(&out, "o", "", "output PDF file (default quarterly-PERIOD.pdf)")
+	var annual bool
+	ef.fs.StringVar(&out, "o", "", "output PDF file (default quarterly-PERIOD.pdf, or annual-YEAR.pdf with --annual)")
+	ef.fs.BoolVar(&annual, "annual", false, "write the annual stocktake report of a year, such as 2026, instead")
 	ef.fs.Usage = func() {
-		fmt.Fprintln(ef.fs.Output(), "Usage: saima report [options] PERIOD\n\n"+
-			"Writes the quarterly assessment report of PERIOD (such as 2026Q3) as PDF.\n\nOptions:")
+		fmt.Fprintln(ef.fs.Output(), "Usage: saima report [options] PERIOD\n"+
+			"       saima report --annual [options] YEAR\n\n"+
+			"Writes the quarterly assessment report of PERIOD (such as 2026Q3) as PDF, or\n"+
+			"with --annual the annual stocktake report of YEAR (such as 2026).\n\nOptions:")
 		ef.fs.PrintDefaults()
 	}
 	return func(ctx context.Context, args []string) error {
 		if len(args) != 1 {
 			ef.fs.Usage()
+			if annual {
+				return fmt.Errorf("%w: name one year, such as 2026", errUsage)
+			}
 			return fmt.Errorf("%w: name one quarter, such as 2026Q3", errUsage)
 		}
-		periods, err := parsePeriods(args)
-		if err != nil {
-			return err
+		if annual {
+			return annualReport(ctx, a, args[0], out)
 		}
-		if err := checkAssets(append(a.engineAssets(), a.fontAssets()...)...); err != nil {
-			return err
-		}
-		fonts, err := reports.LoadFonts(a.cfg.FontRegular, a.cfg.FontBold)
-		if err != nil {
-			return err
-		}
-		st, err := a.openStore(ctx)
-		if err != nil {
-			return err
-		}
-		q, err := reports.BuildQuarterly(ctx, st, periods[0], time.Now())
-		if err != nil {
-			return err
-		}
-		if out == "" {
-			out = "quarterly-" + periods[0].String() + ".pdf"
-		}
-		return writePDF(out, q, fonts, a)
+		return quarterlyReport(ctx, a, args[0], out)
 	}
 }
 
-// writePDF writes the report to a temporary file and renames it into
-// place, so a failure never leaves a truncated PDF at path.
-func writePDF(path string, q *reports.Quarterly, fonts *reports.Fonts, a *app) error {
+func quarterlyReport(ctx context.Context, a *app, arg, out string) error {
+	periods, err := parsePeriods([]string{arg})
+	if err != nil {
+		return err
+	}
+	fonts, st, err := a.openReporting(ctx)
+	if err != nil {
+		return err
+	}
+	q, err := reports.BuildQuarterly(ctx, st, periods[0], time.Now())
+	if err != nil {
+		return err
+	}
+	if out == "" {
+		out = "quarterly-" + periods[0].String() + ".pdf"
+	}
+	return writePDF(out, a, func(w io.Writer) error { return reports.WriteQuarterly(w, q, fonts, a.log) })
+}
+
+// annualReport writes the annual stocktake under reports.DefaultAnnualRule,
+// the rule the web server's annual report uses too.
+func annualReport(ctx context.Context, a *app, arg, out string) error {
+	year, err := strconv.Atoi(arg)
+	if err != nil || len(arg) != 4 || year < 2000 {
+		return fmt.Errorf("%w: %q is not a year such as 2026", errUsage, arg)
+	}
+	fonts, st, err := a.openReporting(ctx)
+	if err != nil {
+		return err
+	}
+	r, err := reports.BuildAnnual(ctx, st, year, reports.DefaultAnnualRule(), time.Now())
+	if err != nil {
+		return err
+	}
+	if out == "" {
+		out = fmt.Sprintf("annual-%d.pdf", year)
+	}
+	return writePDF(out, a, func(w io.Writer) error { return reports.WriteAnnual(w, r, fonts, a.log) })
+}
+
+// openReporting checks the assets a report needs, loads the fonts and
+// opens the store.
+func (a *app) openReporting(ctx context.Context) (*reports.Fonts, reportStore, error) {
+	if err := checkAssets(append(a.engineAssets(), a.fontAssets()...)...); err != nil {
+		return nil, nil, err
+	}
+	fonts, err := reports.LoadFonts(a.cfg.FontRegular, a.cfg.FontBold)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := a.openStore(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return fonts, st, nil
+}
+
+// reportStore is the part of the store that the report builders read.
+type reportStore interface {
+	reports.Source
+	reports.AnnualSource
+}
+
+// writePDF writes a report to a temporary file and renames it into place,
+// so a failure never leaves a truncated PDF at path.
+func writePDF(path string, a *app, write func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".saima-report-*.pdf")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	if err := reports.WriteQuarterly(tmp, q, fonts, a.log); err != nil {
+	if err := write(tmp); err != nil {
 		tmp.Close()
 		return err
 	}

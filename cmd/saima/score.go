@@ -4,17 +4,19 @@ import (
 	"context"
 	"fmt"
 	"text/tabwriter"
-	"time"
 
 	"saima"
 	"saima/scoring"
 )
 
 func scoreCommand(a *app, ef *envFlags) func(context.Context, []string) error {
+	var dryRun bool
+	ef.fs.BoolVar(&dryRun, "dry-run", false, "compute and print the ranking without storing anything")
 	ef.fs.Usage = func() {
 		fmt.Fprintln(ef.fs.Output(), "Usage: saima score [options] PERIOD...\n\n"+
 			"Scores each quarter (such as 2026Q3), in order, with the rule set and stores\n"+
-			"the ranking as a new run. Prints the ranking.\n\nOptions:")
+			"the ranking as a new draft run, which the leaderboard shows (未发布) until the\n"+
+			"quarter is published with saima publish. Prints the ranking.\n\nOptions:")
 		ef.fs.PrintDefaults()
 	}
 	return func(ctx context.Context, args []string) error {
@@ -26,27 +28,42 @@ func scoreCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 		if err != nil {
 			return err
 		}
-		if err := checkAssets(a.engineAssets()...); err != nil {
-			return err
-		}
-		rs, err := scoring.LoadRuleSet(a.cfg.Rules)
-		if err != nil {
-			return err
-		}
-		st, err := a.openStore(ctx)
+		svc, err := a.evaluations(ctx, true)
 		if err != nil {
 			return err
 		}
 		for _, p := range periods {
-			scores, err := scoring.Run(ctx, st, rs, p, time.Now())
-			if err != nil {
+			if err := a.score(ctx, svc, p, dryRun); err != nil {
 				return err
 			}
-			a.log.Info("period scored", "period", p.String(), "units", len(scores), "ruleset", rs.Name)
-			printRanking(a, p, scores)
 		}
 		return nil
 	}
+}
+
+// score scores p and prints the ranking: stored as a draft, or only
+// computed on a dry run.
+func (a *app) score(ctx context.Context, svc *scoring.Service, p saima.Period, dryRun bool) error {
+	if dryRun {
+		scores, err := svc.Evaluate(ctx, p)
+		if err != nil {
+			return err
+		}
+		printRanking(a, p, "试算，未保存", scores)
+		return nil
+	}
+	st, err := svc.Draft(ctx, p, "saima score")
+	if err != nil {
+		return err
+	}
+	scores := make([]saima.Score, len(st.Entries))
+	for i, e := range st.Entries {
+		scores[i] = e.Computed
+	}
+	a.log.Info("period scored", "period", p.String(), "units", len(scores),
+		"run_id", st.Evaluation.RunID)
+	printRanking(a, p, "草稿，未发布", scores)
+	return nil
 }
 
 func parsePeriods(args []string) ([]saima.Period, error) {
@@ -61,9 +78,9 @@ func parsePeriods(args []string) ([]saima.Period, error) {
 	return out, nil
 }
 
-func printRanking(a *app, p saima.Period, scores []saima.Score) {
+func printRanking(a *app, p saima.Period, status string, scores []saima.Score) {
 	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(w, "%s\n赛道\t名次\t单位\t综合得分\t较上期\n", p.Label())
+	fmt.Fprintf(w, "%s（%s）\n赛道\t名次\t单位\t综合得分\t较上期\n", p.Label(), status)
 	for _, s := range scores {
 		fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\n", s.Track, s.Rank, s.Unit, saima.FormatComposite(s.Value), movement(s))
 	}

@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"time"
 
+	"saima/clickhouse"
 	"saima/ingest"
 	"saima/reports"
 	"saima/web"
@@ -14,8 +17,13 @@ import (
 
 // serveFlags are the HTTP settings of serve and demo.
 type serveFlags struct {
-	addr      string
-	bodyLimit int
+	addr          string
+	bodyLimit     int
+	sessionSecret string
+	sessionTTL    time.Duration
+	secureCookies bool
+	limitIP       int
+	limitAccount  int
 }
 
 func (s *serveFlags) register(ef *envFlags) {
@@ -23,6 +31,65 @@ func (s *serveFlags) register(ef *envFlags) {
 	ef.str(&s.addr, "addr", "SAIMA_ADDR", def.Addr, "address to serve HTTP on, host:port")
 	ef.integer(&s.bodyLimit, "body-limit", "SAIMA_BODY_LIMIT", def.BodyLimit,
 		"largest accepted request body, in bytes (uploads included)")
+	ef.str(&s.sessionSecret, "session-secret", "SAIMA_SESSION_SECRET", "",
+		"key that signs session cookies, at least 32 bytes as hex or base64 (such as the output of "+
+			"`openssl rand -hex 32`); give every instance behind a load balancer the same one. "+
+			"Prefer the environment variable: other users can read command lines. "+
+			"Default: a random key, so sessions end with the process")
+	ef.duration(&s.sessionTTL, "session-ttl", "SAIMA_SESSION_TTL", def.SessionTTL,
+		"how long a sign-in lasts, such as 8h")
+	ef.boolean(&s.secureCookies, "secure-cookies", "SAIMA_SECURE_COOKIES",
+		"send cookies over HTTPS only; set it when users reach saima over HTTPS")
+	ef.integer(&s.limitIP, "login-limit-ip", "SAIMA_LOGIN_LIMIT_IP", def.LoginRateLimit.PerIP,
+		fmt.Sprintf("failed sign-ins from one client address per %v before it must wait", def.LoginRateLimit.Window))
+	ef.integer(&s.limitAccount, "login-limit-account", "SAIMA_LOGIN_LIMIT_ACCOUNT", def.LoginRateLimit.PerAccount,
+		fmt.Sprintf("failed sign-ins on one account name per %v before it must wait", def.LoginRateLimit.Window))
+}
+
+// webConfig returns the HTTP server's settings. Without a session secret
+// it generates one and warns that sessions then end with the process and
+// are not shared with other instances.
+func (a *app) webConfig(sf serveFlags) (web.Config, error) {
+	cfg := web.DefaultConfig()
+	cfg.Addr, cfg.BodyLimit, cfg.EChartsPath = sf.addr, sf.bodyLimit, a.cfg.ECharts
+	cfg.SessionTTL, cfg.SecureCookies = sf.sessionTTL, sf.secureCookies
+	cfg.LoginRateLimit.PerIP, cfg.LoginRateLimit.PerAccount = sf.limitIP, sf.limitAccount
+
+	if sf.sessionSecret == "" {
+		cfg.SessionSecret = make([]byte, 32)
+		rand.Read(cfg.SessionSecret) // crypto/rand.Read never returns an error since Go 1.24
+		a.log.Warn("no session secret set, so a random one is used: sessions end when this process stops " +
+			"and other instances reject them; set --session-secret or SAIMA_SESSION_SECRET")
+		return cfg, nil
+	}
+	secret, err := parseSecret(sf.sessionSecret)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.SessionSecret = secret
+	return cfg, nil
+}
+
+// parseSecret decodes a session secret written as hex or as base64, in
+// the standard or URL-safe alphabet, with or without padding. Hex is tried
+// first, which is safe because padded or odd-length base64 is never hex.
+func parseSecret(text string) ([]byte, error) {
+	text = strings.TrimSpace(text)
+	secret, err := hex.DecodeString(text)
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if err == nil {
+			break
+		}
+		secret, err = enc.DecodeString(text)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: --session-secret is neither hex nor base64", errUsage)
+	}
+	if len(secret) < 32 {
+		return nil, fmt.Errorf("%w: --session-secret has %d bytes, want at least 32 (generate one with `openssl rand -hex 32`)",
+			errUsage, len(secret))
+	}
+	return secret, nil
 }
 
 func serveCommand(a *app, ef *envFlags) func(context.Context, []string) error {
@@ -42,6 +109,10 @@ func serveCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 }
 
 func (a *app) serve(ctx context.Context, sf serveFlags) error {
+	cfg, err := a.webConfig(sf)
+	if err != nil {
+		return err
+	}
 	assets := append(append(a.engineAssets(), a.fontAssets()...), a.webAssets()...)
 	if err := checkAssets(assets...); err != nil {
 		return err
@@ -55,10 +126,9 @@ func (a *app) serve(ctx context.Context, sf serveFlags) error {
 		return err
 	}
 
-	cfg := web.DefaultConfig()
-	cfg.Addr, cfg.BodyLimit, cfg.EChartsPath = sf.addr, sf.bodyLimit, a.cfg.ECharts
 	srv, err := web.New(cfg, web.Deps{
 		Store:    st,
+		Accounts: st,
 		Importer: a.importer(st),
 		Fonts:    fonts,
 		Log:      a.log,
@@ -71,8 +141,8 @@ func (a *app) serve(ctx context.Context, sf serveFlags) error {
 	return srv.Listen(ctx)
 }
 
-func (a *app) importer(st ingest.Store) *ingest.Service {
-	return &ingest.Service{Store: st, Log: a.log, Now: time.Now, NewID: newUploadID}
+func (a *app) importer(st *clickhouse.Store) *ingest.Service {
+	return &ingest.Service{Store: ingest.Adapt(st), Log: a.log, Now: time.Now, NewID: newUploadID}
 }
 
 // newUploadID returns a random upload ID such as u-1f2e3d4c5b6a7988.

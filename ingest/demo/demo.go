@@ -65,7 +65,8 @@ type table struct {
 
 // Generate writes the demo city's CSV files into dir, creating it if needed,
 // and returns them in import order: units, projects, stages, milestones,
-// progress, assessments, problems. Files of the same names are replaced.
+// progress, assessments, problems, then the workflow files: list items,
+// done marks, problem steps and leader-led half-year reports. Files of the same names are replaced.
 // An invalid or out-of-range Today is a saima.KindInvalid error.
 func Generate(dir string, opts Options) ([]File, error) {
 	if err := opts.validate(); err != nil {
@@ -107,10 +108,13 @@ func newCity(opts Options) *city {
 	c.units = planUnits(newRNG(opts.Seed, streamUnits), len(c.quarters))
 	c.projects = planProjects(newRNG(opts.Seed, streamProjects), c.units, c.today)
 	planMilestones(newRNG(opts.Seed, streamMilestones), c.projects, c.today)
+	planChanges(newRNG(opts.Seed, streamChanges), c.projects, c.today)
 	return c
 }
 
 func (c *city) tables(seed int64) []table {
+	problems := planProblems(newRNG(seed, streamProblems), c)
+	lists := planLists(newRNG(seed, streamLists), c)
 	return []table{
 		{saima.DatasetUnits, "01_units.csv", unitHeader, unitRows(c.units)},
 		{saima.DatasetProjects, "02_projects.csv", projectHeader, projectRows(c.projects)},
@@ -119,8 +123,13 @@ func (c *city) tables(seed int64) []table {
 		{saima.DatasetProgress, "05_progress.csv", progressHeader, progressRows(newRNG(seed, streamProgress), c)},
 		{saima.DatasetAssessments, "06_assessments.csv", assessmentHeader,
 			assessmentRows(newRNG(seed, streamAssessments), c)},
-		{saima.DatasetProblems, "07_problems.csv", problemHeader,
-			problemRows(planProblems(newRNG(seed, streamProblems), c))},
+		{saima.DatasetProblems, "07_problems.csv", problemHeader, problemRows(problems)},
+		{saima.DatasetLists, "08_lists.csv", listHeader, listRows(lists)},
+		{saima.DatasetListDone, "09_list_done.csv", listDoneHeader, listDoneRows(lists)},
+		{saima.DatasetProblemSteps, "10_problem_steps.csv", problemStepHeader,
+			problemStepRows(newRNG(seed, streamProblemSteps), problems, c.today)},
+		{saima.DatasetLeaderReports, "11_leader_reports.csv", leaderReportHeader,
+			leaderReportRows(newRNG(seed, streamLeaderReports), c)},
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -281,10 +282,18 @@ func chainStages(g *rng, p *projectPlan, last int, end saima.Date) []saima.Stage
 func stageEvent(g *rng, p *projectPlan, stage string, day saima.Date) saima.StageEvent {
 	d := stageDecisions[stage]
 	body := pick(g, d.bodies)
-	if body == "责任单位" {
+	switch body {
+	case "责任单位":
 		body = p.Unit
+	case "牵头单位":
+		body = p.LeadUnit
 	}
-	return saima.StageEvent{Stage: stage, Date: day, DecidedBy: body, Opinion: pick(g, d.opinions)}
+	e := saima.StageEvent{Stage: stage, Date: day, DecidedBy: body, Opinion: pick(g, d.opinions),
+		Round: 1, Documents: stageDocument(stage, day)}
+	if stage == "退出" {
+		e.Accountability = exitAccountability[day.Day%len(exitAccountability)]
+	}
+	return e
 }
 
 // numberProjects sorts projects by the day they were first reported and
@@ -322,13 +331,14 @@ func projectRows(projects []*projectPlan) [][]string {
 	return rows
 }
 
-var stageHeader = []string{"项目编号", "阶段", "日期", "决策主体", "意见"}
+var stageHeader = []string{"项目编号", "阶段", "日期", "决策主体", "意见", "文件", "轮次", "变更事项", "变更原因", "问责情况"}
 
 func stageRows(projects []*projectPlan) [][]string {
 	var rows [][]string
 	for _, p := range projects {
 		for _, e := range p.events {
-			rows = append(rows, []string{e.ProjectCode, e.Stage, e.Date.String(), e.DecidedBy, e.Opinion})
+			rows = append(rows, []string{e.ProjectCode, e.Stage, e.Date.String(), e.DecidedBy, e.Opinion,
+				e.Documents, strconv.Itoa(e.RoundOrOne()), e.ChangeItem, e.ChangeReason, e.Accountability})
 		}
 	}
 	return rows

@@ -16,6 +16,7 @@ const (
 	streamProgress
 	streamAssessments
 	streamProblems
+	streamChanges
 )
 
 // rng is a seeded random source with the draws the generator needs.

@@ -25,6 +25,63 @@
     });
   }
 
+  // openLink opens the page behind a clicked data item: the link field
+  // the server put in the item. Only paths on this server are followed.
+  function openLink(params) {
+    var link = params && params.data && params.data.link;
+    if (typeof link === 'string' && link.charAt(0) === '/' && link.charAt(1) !== '/') {
+      window.location.assign(link);
+    }
+  }
+
+  // watchJob polls a background report job every second and shows its
+  // progress, then the download link or the failure message.
+  function watchJob(section) {
+    var bar = section.querySelector('progress');
+    var percent = section.querySelector('.job-percent');
+    var count = section.querySelector('.job-count');
+    var message = section.querySelector('.job-message');
+    var download = section.querySelector('.job-download');
+
+    function poll() {
+      fetch(section.getAttribute('data-job'), { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
+        .then(function (response) { return response.json(); })
+        .then(function (job) {
+          if (job.error) {
+            message.textContent = job.error.message;
+            return;
+          }
+          bar.value = job.percent;
+          percent.textContent = job.percent + '%';
+          count.textContent = job.done + ' / ' + (job.total || '—');
+          message.textContent = job.message || '';
+          if (job.state === 'done') {
+            download.hidden = false;
+          } else if (job.state === 'running') {
+            window.setTimeout(poll, 1000);
+          }
+        })
+        .catch(function () {
+          message.textContent = '无法获取进度，请稍后刷新本页。';
+        });
+    }
+    if (download.hidden) {
+      poll();
+    }
+  }
+
+  // textTooltips draws tooltips on the canvas. ECharts' default HTML
+  // tooltip writes style attributes, which the page's Content Security
+  // Policy (style-src 'self') blocks and the browser reports as errors.
+  function textTooltips(option) {
+    var tooltips = Array.isArray(option.tooltip) ? option.tooltip : [option.tooltip];
+    tooltips.forEach(function (tooltip) {
+      if (tooltip && !tooltip.renderMode) {
+        tooltip.renderMode = 'richText';
+      }
+    });
+  }
+
   function drawAll() {
     var charts = [];
     var sources = document.querySelectorAll('script[type="application/json"][data-chart]');
@@ -37,9 +94,11 @@
       if (source.hasAttribute('data-rank-axis') && option.yAxis) {
         rankAxis(option);
       }
+      textTooltips(option);
       sizeFor(target);
       var chart = echarts.init(target, null, { renderer: 'canvas' });
       chart.setOption(option);
+      chart.on('click', openLink);
       charts.push(chart);
     });
 
@@ -52,9 +111,14 @@
     });
   }
 
-  if (document.readyState === 'loading') {
-    document.addEventListener('DOMContentLoaded', drawAll);
-  } else {
+  function start() {
     drawAll();
+    Array.prototype.forEach.call(document.querySelectorAll('section.job[data-job]'), watchJob);
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', start);
+  } else {
+    start();
   }
 })();

@@ -1,0 +1,88 @@
+package clickhouse
+
+import (
+	"context"
+	"time"
+
+	"saima"
+)
+
+var accountColumns = []string{"name", "role", "unit", "display_name", "password_hash", "token_hash",
+	"disabled", "version", "changed_at", "changed_by"}
+
+const accountFields = "name, role, unit, display_name, password_hash, token_hash, disabled, changed_at, changed_by"
+
+// latestAccounts keeps the newest version of each account.
+const latestAccounts = "SELECT " + accountFields + " FROM {db}.accounts " +
+	"ORDER BY name, version DESC LIMIT 1 BY name"
+
+// SaveAccount appends a as the newest version of the account a.Name,
+// replacing every earlier version for readers. A zero a.ChangedAt is set
+// to the current time. It returns an error of kind [saima.KindInvalid]
+// when a fails [saima.Account.Validate], and writes nothing then.
+func (s *Store) SaveAccount(ctx context.Context, a saima.Account) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	if a.ChangedAt.IsZero() {
+		a.ChangedAt = time.Now()
+	}
+	var disabled uint8
+	if a.Disabled {
+		disabled = 1
+	}
+	row := []any{a.Name, string(a.Role), a.Unit, a.DisplayName, a.PasswordHash, a.TokenHash,
+		disabled, s.nextVersion(a.ChangedAt), a.ChangedAt, a.ChangedBy}
+	return unavailable(s.engine.Insert(ctx, s.table("accounts"), accountColumns, [][]any{row}))
+}
+
+// GetAccount returns the newest version of the account called name, and
+// false when there is none. Disabled accounts are returned too.
+func (s *Store) GetAccount(ctx context.Context, name string) (saima.Account, bool, error) {
+	q := "SELECT " + accountFields + " FROM {db}.accounts WHERE name = ? ORDER BY version DESC LIMIT 1"
+	return s.oneAccount(ctx, q, name)
+}
+
+// FindAccountByTokenHash returns the account whose newest version has the
+// API token hash hash (SHA-256, lowercase hex), and false when there is
+// none. A token replaced by a newer version no longer matches. Disabled
+// accounts are returned too.
+func (s *Store) FindAccountByTokenHash(ctx context.Context, hash string) (saima.Account, bool, error) {
+	if hash == "" {
+		return saima.Account{}, false, nil
+	}
+	q := "SELECT * FROM (" + latestAccounts + ") WHERE token_hash = ? LIMIT 1"
+	return s.oneAccount(ctx, q, hash)
+}
+
+// ListAccounts returns the newest version of every account, by name.
+func (s *Store) ListAccounts(ctx context.Context) ([]saima.Account, error) {
+	return s.listAccounts(ctx, "SELECT * FROM ("+latestAccounts+") ORDER BY name")
+}
+
+func (s *Store) oneAccount(ctx context.Context, q string, args ...any) (saima.Account, bool, error) {
+	accounts, err := s.listAccounts(ctx, q, args...)
+	if err != nil || len(accounts) == 0 {
+		return saima.Account{}, false, err
+	}
+	return accounts[0], true, nil
+}
+
+func (s *Store) listAccounts(ctx context.Context, q string, args ...any) ([]saima.Account, error) {
+	rows, err := s.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []saima.Account
+	err = scanAll(rows, func() error {
+		var a saima.Account
+		var role string
+		var disabled uint8
+		err := rows.Scan(&a.Name, &role, &a.Unit, &a.DisplayName, &a.PasswordHash, &a.TokenHash,
+			&disabled, &a.ChangedAt, &a.ChangedBy)
+		a.Role, a.Disabled = saima.Role(role), disabled != 0
+		out = append(out, a)
+		return err
+	})
+	return out, err
+}

@@ -1,0 +1,414 @@
+package clickhouse
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"saima"
+)
+
+// StoreOptions are the settings of a store beyond its engine and database.
+// The zero value is a store on a single server or on the embedded engine.
+type StoreOptions struct {
+	// Cluster is the name of a cluster in the servers' remote_servers. When
+	// it is set, the store runs on that cluster: every table is created on
+	// every node as a local table, name_local, and a Distributed table,
+	// name, over all shards, which the store reads and writes. It needs the
+	// server engine, opened with the same ServerConfig.Cluster.
+	Cluster string
+
+	// Replicated creates the local tables as ReplicatedMergeTree, for a
+	// cluster whose shards have replicas. The servers then need ZooKeeper
+	// and the macros shard and replica. It needs Cluster.
+	Replicated bool
+
+	// Nodes lists the native-protocol address (host:port) of every node of
+	// the cluster, on which the migration creates the tables. Empty means
+	// the addresses that system.clusters lists on the server the engine is
+	// connected to. Name them when saima reaches the servers at other
+	// addresses than they reach each other, or over TLS.
+	Nodes []string
+}
+
+// clusterName matches the cluster names that StoreOptions and ServerConfig
+// accept. The name travels as a quoted string in the Distributed engine.
+var clusterName = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
+
+// Validate reports every problem in o, joined into one error.
+func (o StoreOptions) Validate() error {
+	var errs []error
+	if o.Cluster != "" && !clusterName.MatchString(o.Cluster) {
+		errs = append(errs, fmt.Errorf("cluster %q: use letters, digits, underscores, dots and hyphens", o.Cluster))
+	}
+	if o.Cluster == "" && (o.Replicated || len(o.Nodes) > 0) {
+		errs = append(errs, errors.New("replicated tables and a node list need a cluster name"))
+	}
+	for _, n := range o.Nodes {
+		if err := validateAddr(n); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// ClusterStatements returns the cluster form of stmt, one statement of a
+// schema file, for a node that is replica number replica (from 1) of its
+// shard. It fails when stmt has no cluster form.
+//
+// The statements of sql/*.sql are written for one server, and their
+// cluster form is derived by this rule:
+//
+//   - CREATE TABLE db.name (columns) ENGINE = XMergeTree(args) clauses
+//     becomes db.name_local with the same columns, engine and clauses, or
+//     ReplicatedXMergeTree('/clickhouse/tables/{shard}/db/name',
+//     '{replica}', args) with Replicated, and db.name with the same columns
+//     and ENGINE = Distributed('cluster', db, name_local, rand()). The
+//     Distributed table keeps the DEFAULT expressions, because an INSERT
+//     into it computes the omitted columns (key_hash) before the rows go
+//     to the shards. rand() spreads rows evenly: no query relies on rows
+//     of one key sharing a shard, because every subquery and JOIN of the
+//     store is GLOBAL.
+//   - ALTER TABLE db.name actions runs on db.name_local and then on
+//     db.name, so that both keep the same columns and defaults. With
+//     Replicated, the local ALTER runs on the first replica of each shard
+//     only, because ClickHouse copies it to the other replicas.
+//   - Any other statement is rejected, so that a new kind of statement
+//     gets a rule here before it reaches a cluster.
+//
+// A CREATE statement keeps its IF NOT EXISTS, so that a node whose
+// migration broke off can be migrated again.
+func (o StoreOptions) ClusterStatements(stmt string, replica int) ([]string, error) {
+	if createTableRE.MatchString(stmt) {
+		d, err := parseCreateTable(stmt)
+		if err != nil {
+			return nil, err
+		}
+		return o.createStatements(d), nil
+	}
+	if m := alterTableRE.FindStringSubmatch(stmt); m != nil {
+		database, name, actions := m[1], m[2], m[3]
+		dist := "ALTER TABLE " + database + "." + name + " " + actions
+		if o.Replicated && replica != 1 {
+			return []string{dist}, nil
+		}
+		return []string{"ALTER TABLE " + database + "." + localTable(name) + " " + actions, dist}, nil
+	}
+	return nil, fmt.Errorf("no cluster form for the statement %.60q: only CREATE TABLE and ALTER TABLE have one", stmt)
+}
+
+// clusterMigrations returns the schema files in their cluster form for a
+// node that is replica number replica of its shard.
+func clusterMigrations(database string, o StoreOptions, replica int) ([]Migration, error) {
+	migrations, err := Migrations(database)
+	if err != nil {
+		return nil, err
+	}
+	for i, m := range migrations {
+		var stmts []string
+		for _, stmt := range m.Statements {
+			forms, err := o.ClusterStatements(stmt, replica)
+			if err != nil {
+				return nil, fmt.Errorf("schema file %s: %w", m.Name, err)
+			}
+			stmts = append(stmts, forms...)
+		}
+		migrations[i].Statements = stmts
+	}
+	return migrations, nil
+}
+
+var (
+	createTableRE = regexp.MustCompile(`(?is)^CREATE\s+TABLE\s+(IF\s+NOT\s+EXISTS\s+)?` +
+		`([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\s*\(`)
+	engineRE     = regexp.MustCompile(`(?is)^\s*ENGINE\s*=\s*([A-Za-z]*MergeTree)\s*\(`)
+	alterTableRE = regexp.MustCompile(`(?is)^ALTER\s+TABLE\s+([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\s+(.*)$`)
+)
+
+// tableDef is a CREATE TABLE statement taken apart.
+type tableDef struct {
+	ifNotExists bool
+	database    string
+	name        string
+	columns     string // between the parentheses after the name
+	engine      string // such as MergeTree
+	engineArgs  string // between the engine's parentheses
+	clauses     string // PARTITION BY, ORDER BY, SETTINGS and so on
+}
+
+// parseCreateTable takes apart a CREATE TABLE statement whose engine is
+// one of the MergeTree family.
+func parseCreateTable(stmt string) (tableDef, error) {
+	m := createTableRE.FindStringSubmatchIndex(stmt)
+	if m == nil {
+		return tableDef{}, fmt.Errorf("not a CREATE TABLE db.name (…) statement: %.60q", stmt)
+	}
+	d := tableDef{
+		ifNotExists: m[2] >= 0,
+		database:    stmt[m[4]:m[5]],
+		name:        stmt[m[6]:m[7]],
+	}
+	open := m[1] - 1
+	end, err := closingParen(stmt, open)
+	if err != nil {
+		return tableDef{}, fmt.Errorf("columns of %s: %w", d.name, err)
+	}
+	d.columns = strings.TrimSpace(stmt[open+1 : end])
+
+	rest := stmt[end+1:]
+	e := engineRE.FindStringSubmatchIndex(rest)
+	if e == nil {
+		return tableDef{}, fmt.Errorf("table %s: the engine is not of the MergeTree family", d.name)
+	}
+	d.engine = rest[e[2]:e[3]]
+	argsEnd, err := closingParen(rest, e[1]-1)
+	if err != nil {
+		return tableDef{}, fmt.Errorf("engine of %s: %w", d.name, err)
+	}
+	d.engineArgs = strings.TrimSpace(rest[e[1]:argsEnd])
+	d.clauses = strings.TrimSpace(rest[argsEnd+1:])
+	if strings.HasPrefix(d.engine, "Replicated") {
+		return tableDef{}, fmt.Errorf("table %s: the schema must name the unreplicated engine, not %s", d.name, d.engine)
+	}
+	return d, nil
+}
+
+// closingParen returns the index of the parenthesis that closes the one at
+// s[open], skipping quoted strings and identifiers.
+func closingParen(s string, open int) (int, error) {
+	depth := 0
+	for i := open; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\'', '"', '`':
+			j, err := closingQuote(s, i)
+			if err != nil {
+				return 0, err
+			}
+			i = j
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				return i, nil
+			}
+		}
+	}
+	return 0, errors.New("unbalanced parentheses")
+}
+
+// closingQuote returns the index of the quote that ends the quoted text
+// starting at s[open]. A backslash escapes the next byte, as in ClickHouse.
+func closingQuote(s string, open int) (int, error) {
+	for i := open + 1; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case s[open]:
+			return i, nil
+		}
+	}
+	return 0, errors.New("unterminated quoted text")
+}
+
+// localTable is the name of the table that holds a shard's rows of name.
+func localTable(name string) string { return name + "_local" }
+
+// createStatements returns the statements that create d on one node of
+// the cluster: the local table, then the Distributed table over it.
+func (o StoreOptions) createStatements(d tableDef) []string {
+	engine := d.engine + "(" + d.engineArgs + ")"
+	if o.Replicated {
+		args := quote("/clickhouse/tables/{shard}/"+d.database+"/"+d.name) + ", '{replica}'"
+		if d.engineArgs != "" {
+			args += ", " + d.engineArgs
+		}
+		engine = "Replicated" + d.engine + "(" + args + ")"
+	}
+	create := "CREATE TABLE "
+	if d.ifNotExists {
+		create += "IF NOT EXISTS "
+	}
+	local := create + d.database + "." + localTable(d.name) + " (\n    " + d.columns + "\n) ENGINE = " + engine
+	if d.clauses != "" {
+		local += " " + d.clauses
+	}
+	dist := create + d.database + "." + d.name + " (\n    " + d.columns + "\n) ENGINE = Distributed(" +
+		quote(o.Cluster) + ", " + d.database + ", " + localTable(d.name) + ", rand())"
+	return []string{local, dist}
+}
+
+// nodeOpener is an engine that can open an engine of the same settings on
+// another node of its cluster.
+type nodeOpener interface {
+	openNode(ctx context.Context, addr string) (Engine, error)
+}
+
+// openNode implements nodeOpener.
+func (s *serverEngine) openNode(ctx context.Context, addr string) (Engine, error) {
+	cfg := s.cfg
+	cfg.Addrs = []string{addr}
+	return OpenServer(ctx, cfg, s.log)
+}
+
+// prepare applies the schema for a store with the settings of opts.
+func prepare(ctx context.Context, e Engine, database string, opts StoreOptions) error {
+	if opts.Cluster == "" {
+		return Migrate(ctx, e, database)
+	}
+	opener, ok := e.(nodeOpener)
+	if !ok {
+		return misconfigured(fmt.Errorf("cluster %s needs the server engine, not %s", opts.Cluster, e.Name()))
+	}
+	if err := checkDistributedSync(ctx, e, opts.Cluster); err != nil {
+		return err
+	}
+	return migrateCluster(ctx, e, opener, database, opts)
+}
+
+// migrateCluster applies the cluster form of the schema to every node of
+// o.Cluster, one node after the other. It opens its own connection to each
+// node and closes it again.
+func migrateCluster(ctx context.Context, e Engine, opener nodeOpener, database string, o StoreOptions) error {
+	// Fail before any node changes when a statement has no cluster form.
+	if _, err := clusterMigrations(database, o, 1); err != nil {
+		return misconfigured(err)
+	}
+	addrs := o.Nodes
+	if len(addrs) == 0 {
+		var err error
+		if addrs, err = clusterAddrs(ctx, e, o.Cluster); err != nil {
+			return err
+		}
+	}
+
+	for _, addr := range addrs {
+		if err := migrateNode(ctx, opener, addr, database, o); err != nil {
+			return fmt.Errorf("node %s of cluster %s: %w", addr, o.Cluster, err)
+		}
+	}
+	return nil
+}
+
+func migrateNode(ctx context.Context, opener nodeOpener, addr, database string, o StoreOptions) error {
+	e, err := opener.openNode(ctx, addr)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+
+	replica, err := nodeReplica(ctx, e, o.Cluster)
+	if err != nil {
+		return err
+	}
+	return migrate(ctx, e, database, func(stmt string) ([]string, error) {
+		return o.ClusterStatements(stmt, replica)
+	})
+}
+
+// clusterAddrs returns the native-protocol address of every node of
+// cluster, as the server e is connected to lists them.
+func clusterAddrs(ctx context.Context, e Engine, cluster string) ([]string, error) {
+	rows, err := e.Query(ctx, "SELECT host_address, toUInt32(port) FROM system.clusters "+
+		"WHERE cluster = ? ORDER BY shard_num, replica_num", cluster)
+	if err != nil {
+		return nil, fmt.Errorf("read system.clusters: %w", err)
+	}
+	var addrs []string
+	err = scanAll(rows, func() error {
+		var host string
+		var port uint32
+		err := rows.Scan(&host, &port)
+		addrs = append(addrs, net.JoinHostPort(host, strconv.Itoa(int(port))))
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read system.clusters: %w", err)
+	}
+	if len(addrs) == 0 {
+		return nil, misconfigured(fmt.Errorf("cluster %s is not in system.clusters: add it to remote_servers on every node", cluster))
+	}
+	return addrs, nil
+}
+
+// nodeReplica returns the replica number that the server behind e has
+// within its shard of cluster. It fails when the server does not find
+// itself in the cluster, which catches a node list that names the wrong
+// servers.
+func nodeReplica(ctx context.Context, e Engine, cluster string) (int, error) {
+	rows, err := e.Query(ctx, "SELECT toUInt32(replica_num) FROM system.clusters "+
+		"WHERE cluster = ? AND is_local = 1 ORDER BY shard_num, replica_num LIMIT 1", cluster)
+	if err != nil {
+		return 0, fmt.Errorf("read system.clusters: %w", err)
+	}
+	var replica uint32
+	var found bool
+	err = scanAll(rows, func() error {
+		found = true
+		return rows.Scan(&replica)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("read system.clusters: %w", err)
+	}
+	if !found {
+		return 0, misconfigured(fmt.Errorf("the server is not a node of cluster %s in its own remote_servers", cluster))
+	}
+	return int(replica), nil
+}
+
+// checkDistributedSync fails unless a query on e runs with
+// insert_distributed_sync = 1. Without it an INSERT into a Distributed
+// table returns before the shards have the rows, and an upload's ok record
+// could be read before its records.
+func checkDistributedSync(ctx context.Context, e Engine, cluster string) error {
+	rows, err := e.Query(ctx, "SELECT value FROM system.settings WHERE name = 'insert_distributed_sync'")
+	if err != nil {
+		return fmt.Errorf("read insert_distributed_sync: %w", err)
+	}
+	var value string
+	if err := scanAll(rows, func() error { return rows.Scan(&value) }); err != nil {
+		return fmt.Errorf("read insert_distributed_sync: %w", err)
+	}
+	if value != "1" {
+		return misconfigured(fmt.Errorf("cluster %s: the engine's queries run with insert_distributed_sync = %q, want 1; "+
+			"open the server engine with ServerConfig.Cluster set", cluster, value))
+	}
+	return nil
+}
+
+// misconfigured marks err as a mistake in the cluster's or saima's
+// configuration, so that [unavailable] does not take it for an outage and
+// a lazy store reports it at once instead of retrying.
+func misconfigured(err error) error { return saima.Wrap(saima.KindInternal, "", err) }
+
+// Error codes of ClickHouse 18.16 that a node returns when it cannot reach
+// another shard of a Distributed table.
+const (
+	codeSocketTimeout          = 209
+	codeNetworkError           = 210
+	codeAllConnectionTriesFail = 279
+)
+
+// shardUnavailable returns err as an error of kind [saima.KindUnavailable]
+// when it is a statement that a server rejected because another shard of
+// its cluster did not respond, and err itself otherwise.
+func shardUnavailable(err error) error {
+	qe, ok := errors.AsType[*QueryError](err)
+	if !ok || qe.Engine != "server" {
+		return err
+	}
+	for _, code := range []int{codeSocketTimeout, codeNetworkError, codeAllConnectionTriesFail} {
+		// The server engine writes the exception's code first.
+		if strings.HasPrefix(qe.Message, "code "+strconv.Itoa(code)+":") {
+			return saima.Wrap(saima.KindUnavailable, shardUnreachableMessage, err)
+		}
+	}
+	return err
+}
+
+// shardUnreachableMessage is shown to users when a shard is down.
+const shardUnreachableMessage = "ClickHouse 集群中有分片无法连接，请稍后重试；如果问题持续，请联系系统管理员"

@@ -1,0 +1,110 @@
+package clickhouse_test
+
+import (
+	"context"
+	"testing"
+
+	"saima"
+	"saima/clickhouse"
+	"saima/clickhouse/chtest"
+)
+
+func TestListItemsAndDone(t *testing.T) {
+	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
+		ctx := context.Background()
+		writeBatch(t, s, &saima.Batch{Upload: upload(saima.DatasetLists), ListItems: []saima.ListItem{
+			{List: "重大需求", ID: "XQ-2", Name: "跨部门审批", Unit: "市民政局", Goal: "上线", Deadline: *date("2026-09-30")},
+			{List: "重大需求", ID: "XQ-1", Name: "一件事", Unit: "宁波市海曙区", Goal: "试点", Deadline: *date("2026-06-30")},
+			{List: "制度建设", ID: "XQ-1", Name: "数据共享办法", Unit: "市民政局", Deadline: *date("2026-12-31")},
+		}})
+		// A corrected deadline replaces the first version; the same ID on
+		// another list is another item.
+		writeBatch(t, s, &saima.Batch{Upload: upload(saima.DatasetLists), ListItems: []saima.ListItem{
+			{List: "重大需求", ID: "XQ-2", Name: "跨部门审批", Unit: "市民政局", Goal: "上线", Deadline: *date("2026-10-31")},
+		}})
+		up := upload(saima.DatasetListDone)
+		up.Uploader = "gaigeban"
+		writeBatch(t, s, &saima.Batch{Upload: up, ListDone: []saima.ListDone{
+			{List: "重大需求", ItemID: "XQ-1", Unit: "宁波市海曙区", Date: *date("2026-06-20")},
+			{List: "制度建设", ItemID: "XQ-1", Unit: "市民政局", Date: *date("2026-07-01"), By: "张三", Note: "已印发"},
+		}})
+
+		items, err := s.ListListItems(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(items) != 3 {
+			t.Fatalf("ListListItems() = %d items, want 3", len(items))
+		}
+		if items[2].ID != "XQ-2" || items[2].Deadline.String() != "2026-10-31" {
+			t.Errorf("ListListItems()[2] = %s %s, want XQ-2 2026-10-31", items[2].ID, items[2].Deadline)
+		}
+
+		done, err := s.ListListDone(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(done) != 2 {
+			t.Fatalf("ListListDone() = %d marks, want 2", len(done))
+		}
+		if done[0].List != "制度建设" || done[0].By != "张三" || done[0].Note != "已印发" {
+			t.Errorf("ListListDone()[0] = %+v, want 制度建设 marked by 张三", done[0])
+		}
+		if done[1].By != "gaigeban" {
+			t.Errorf("ListListDone()[1].By = %q, want the uploader gaigeban", done[1].By)
+		}
+	})
+}
+
+func TestListProblemSteps(t *testing.T) {
+	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
+		ctx := context.Background()
+		writeBatch(t, s, &saima.Batch{Upload: upload(saima.DatasetProblemSteps), ProblemSteps: []saima.ProblemStep{
+			{ProblemID: "P1", Step: "收集", Level: 1, Date: *date("2026-03-01")},
+			{ProblemID: "P1", Step: saima.StepEscalate, Level: 2, Date: *date("2026-03-20"), Handler: "市委改革办"},
+			{ProblemID: "P1", Step: "已办结", Level: 2, Date: *date("2026-04-10")},
+		}})
+		writeBatch(t, s, &saima.Batch{Upload: upload(saima.DatasetProblemSteps), ProblemSteps: []saima.ProblemStep{
+			{ProblemID: "P1", Step: "已办结", Level: 2, Date: *date("2026-04-12"), Note: "更正"},
+		}})
+		got, err := s.ListProblemSteps(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 3 {
+			t.Fatalf("ListProblemSteps() = %d steps, want 3", len(got))
+		}
+		if got[1].Step != saima.StepEscalate || got[1].Level != 2 || got[1].Handler != "市委改革办" {
+			t.Errorf("ListProblemSteps()[1] = %+v, want the escalation to level 2", got[1])
+		}
+		if got[2].Date.String() != "2026-04-12" || got[2].Note != "更正" {
+			t.Errorf("ListProblemSteps()[2] = %+v, want the corrected close", got[2])
+		}
+	})
+}
+
+func TestListLeaderReports(t *testing.T) {
+	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
+		ctx := context.Background()
+		rep := saima.LeaderReport{ProjectCode: "NB-1", Leader: "李副市长", Unit: "市民政局",
+			Half: saima.HalfYear{Year: 2026, Half: 1}, Results: "上线", Submitted: *date("2026-07-05")}
+		writeBatch(t, s, &saima.Batch{Upload: upload(saima.DatasetLeaderReports),
+			LeaderReports: []saima.LeaderReport{rep}})
+		rep.ConfirmedBy, rep.Confirmed = "leader-office", date("2026-07-10")
+		writeBatch(t, s, &saima.Batch{Upload: upload(saima.DatasetLeaderReports),
+			LeaderReports: []saima.LeaderReport{rep}})
+
+		got, err := s.ListLeaderReports(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 {
+			t.Fatalf("ListLeaderReports() = %d reports, want 1", len(got))
+		}
+		g := got[0]
+		if g.Half.String() != "2026H1" || g.ConfirmedBy != "leader-office" || g.Confirmed == nil ||
+			g.Confirmed.String() != "2026-07-10" {
+			t.Errorf("ListLeaderReports()[0] = %+v, want 2026H1 confirmed on 2026-07-10", g)
+		}
+	})
+}

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"saima"
+	"saima/scoring"
+)
+
+func diffCommand(a *app, ef *envFlags) func(context.Context, []string) error {
+	ef.fs.Usage = func() {
+		fmt.Fprintln(ef.fs.Output(), "Usage: saima diff PERIOD A B\n\n"+
+			"Compares published versions A and B of PERIOD (such as 2026Q3 1 2), overrides\n"+
+			"included: each unit's composite and rank in both, then every contribution and\n"+
+			"override that differs.\n\nOptions:")
+		ef.fs.PrintDefaults()
+	}
+	return func(ctx context.Context, args []string) error {
+		args, err := parseInterspersed(ef.fs, args)
+		if err != nil || len(args) != 3 {
+			return usageError(ef.fs, err,
+				"name a quarter and two published versions, such as 2026Q3 1 2")
+		}
+		periods, err := parsePeriods(args[:1])
+		if err != nil {
+			return err
+		}
+		from, err := parseVersion(args[1])
+		if err != nil {
+			return err
+		}
+		to, err := parseVersion(args[2])
+		if err != nil {
+			return err
+		}
+		svc, err := a.evaluations(ctx, false)
+		if err != nil {
+			return err
+		}
+		d, err := svc.Diff(ctx, periods[0], from, to)
+		if err != nil {
+			return err
+		}
+		printDiff(a.stdout, d)
+		return nil
+	}
+}
+
+func printDiff(w io.Writer, d *scoring.Diff) {
+	old, cur := d.Old.Evaluation, d.New.Evaluation
+	fmt.Fprintf(w, "%s：v%d → v%d\n", d.Period.Label(), old.Version, cur.Version)
+	fmt.Fprintf(w, "v%d：%s\n", old.Version, describeEvaluation(old))
+	fmt.Fprintf(w, "v%d：%s\n", cur.Version, describeEvaluation(cur))
+
+	changed := d.Changed()
+	if len(changed) == 0 {
+		fmt.Fprintln(w, "两个版本的结果完全相同。")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "赛道\t单位\t名次 v%d→v%d\t综合得分 v%d→v%d\n",
+		old.Version, cur.Version, old.Version, cur.Version)
+	for _, u := range changed {
+		fmt.Fprintf(tw, "%s\t%s\t%s→%s\t%s→%s\n", u.Track, u.Unit, entryRank(u.Old), entryRank(u.New),
+			entryComposite(u.Old), entryComposite(u.New))
+	}
+	tw.Flush()
+	for _, u := range changed {
+		printUnitChanges(w, u)
+	}
+	fmt.Fprintf(w, "共 %d 个单位有变化，%d 个单位不变。\n", len(changed), len(d.Units)-len(changed))
+}
+
+func printUnitChanges(w io.Writer, u scoring.UnitDiff) {
+	if len(u.Contributions) == 0 && !overridesDiffer(u) {
+		return
+	}
+	fmt.Fprintf(w, "%s：\n", u.Unit)
+	for _, c := range u.Contributions {
+		old, cur := contributionTexts(c.Old), contributionTexts(c.New)
+		fmt.Fprintf(w, "  %s（%s）：原始值 %s→%s，得分 %s→%s，权重 %s→%s，贡献 %s→%s\n",
+			c.Name, c.Indicator, old[0], cur[0], old[1], cur[1], old[2], cur[2], old[3], cur[3])
+	}
+	if overridesDiffer(u) {
+		for _, o := range entryOverrides(u.Old) {
+			fmt.Fprintf(w, "  旧版调整：%s\n", describeOverride(o))
+		}
+		for _, o := range entryOverrides(u.New) {
+			fmt.Fprintf(w, "  新版调整：%s\n", describeOverride(o))
+		}
+	}
+}
+
+func overridesDiffer(u scoring.UnitDiff) bool {
+	old, cur := entryOverrides(u.Old), entryOverrides(u.New)
+	if len(old) != len(cur) {
+		return true
+	}
+	for i := range old {
+		if old[i].Version != cur[i].Version || old[i].Indicator != cur[i].Indicator {
+			return true
+		}
+	}
+	return false
+}
+
+func entryOverrides(e *scoring.Entry) []scoring.Override {
+	if e == nil {
+		return nil
+	}
+	return e.Overrides
+}
+
+func entryRank(e *scoring.Entry) string {
+	if e == nil {
+		return "—"
+	}
+	return fmt.Sprint(e.Rank)
+}
+
+func entryComposite(e *scoring.Entry) string {
+	if e == nil {
+		return "—"
+	}
+	return saima.FormatComposite(e.Value)
+}
+
+// contributionTexts formats a contribution's raw value, score, weight and
+// points, or four dashes when c is nil.
+func contributionTexts(c *saima.Contribution) [4]string {
+	if c == nil {
+		return [4]string{"—", "—", "—", "—"}
+	}
+	raw := formatNumber(c.Raw, 2)
+	if c.Missing {
+		raw = "无数据"
+	}
+	weight := formatNumber(c.Weight*100, 1) + "%"
+	return [4]string{raw, saima.FormatIndicator(c.Score), weight, saima.FormatIndicator(c.Points)}
+}

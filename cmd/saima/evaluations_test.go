@@ -1,0 +1,237 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// evaluationRules weighs the on-time rate 60 and the assessment mean 40,
+// both taken as they are, so the composites below are worked out by hand.
+const evaluationRules = `name: 测试规则
+tracks:
+  - name: 区县（市）
+  - name: 市直部门
+indicators:
+  - id: milestone_ontime_rate
+    name: 里程碑按期完成率
+    source: milestone_ontime_rate
+    weight: 60
+    normalise: {method: goalposts, lower: 0, upper: 100}
+  - id: assessment_mean
+    name: 考评平均得分率
+    source: assessment_mean
+    weight: 40
+    normalise: {method: goalposts, lower: 0, upper: 100}
+`
+
+// evaluationFiles are the CSV files of a small 2026Q2 ledger. Under
+// evaluationRules 余姚市 scores 0.6×100 + 0.4×60 = 84, 宁海县 60 + 20 =
+// 80 and 慈溪市 0.6×50 + 0.4×90 = 66. The fix makes 慈溪市's second
+// milestone on time: 60 + 36 = 96.
+var evaluationFiles = map[string]string{
+	"roster.csv":   "序号,单位,单位类别\n1,慈溪市,区县（市）\n2,余姚市,区县（市）\n3,宁海县,区县（市）\n4,市大数据局,市直部门\n",
+	"projects.csv": "项目编号,项目名称,责任单位\nP1,甲,慈溪市\nP2,乙,余姚市\nP3,丙,宁海县\nP4,丁,市大数据局\n",
+	"milestones.csv": "项目编号,里程碑,计划完成日期,实际完成日期\n" +
+		"P1,m1,2026-05-31,2026-05-30\nP1,m2,2026-06-30,2026-07-05\nP2,m1,2026-06-30,2026-06-30\n" +
+		"P3,m1,2026-04-30,2026-04-01\nP3,m2,2026-06-01,2026-06-01\nP4,m1,2026-06-15,2026-06-10\n",
+	"assessments.csv": "被考评单位,指标,得分,考评方式,考评期间\n" +
+		"慈溪市,应用成效,90,线上日常,2026Q2\n余姚市,应用成效,60,线上日常,2026Q2\n宁海县,应用成效,50,线上日常,2026Q2\n",
+	"milestones-fix.csv": "项目编号,里程碑,计划完成日期,实际完成日期\nP1,m2,2026-06-30,2026-06-28\n",
+	"rules.yaml":         evaluationRules,
+	"swapped.yaml": strings.NewReplacer("weight: 60", "weight: 40", "weight: 40", "weight: 60").
+		Replace(evaluationRules),
+}
+
+// newEvaluationEnv writes evaluationFiles to a folder, points the rule set
+// at rules.yaml and imports everything but the fix. It returns the folder.
+func newEvaluationEnv(t *testing.T) (*testEnv, string) {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range evaluationFiles {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e := newTestEnv(t)
+	e.env["SAIMA_RULES"] = filepath.Join(dir, "rules.yaml")
+	for _, name := range []string{"roster.csv", "projects.csv", "milestones.csv", "assessments.csv"} {
+		e.mustRun("import", filepath.Join(dir, name))
+	}
+	return e, dir
+}
+
+func assertContains(t *testing.T, what, out string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(out, w) {
+			t.Errorf("%s lacks %q:\n%s", what, w, out)
+		}
+	}
+}
+
+func TestPublishDiffExplain(t *testing.T) {
+	e, dir := newEvaluationEnv(t)
+
+	out := e.mustRun("publish", "2026Q2", "--by", "张三", "--note", "首次发布")
+	assertContains(t, "publish v1", out, "已发布 v1", "张三", "首次发布", "余姚市", "84.0", "慈溪市", "66.0", "名次区间")
+
+	e.mustRun("import", filepath.Join(dir, "milestones-fix.csv"))
+	out = e.mustRun("explain", "2026Q2", "慈溪市")
+	assertContains(t, "explain before republishing", out, "已发布 v1", "66.0", "milestones.csv")
+	if strings.Contains(out, "milestones-fix.csv") {
+		t.Errorf("explain of v1 shows the later correction:\n%s", out)
+	}
+
+	out = e.mustRun("publish", "--by", "李四", "2026Q2")
+	assertContains(t, "publish v2", out, "已发布 v2", "李四", "96.0")
+
+	out = e.mustRun("diff", "2026Q2", "1", "v2")
+	assertContains(t, "diff", out, "v1 → v2", "慈溪市", "3→1", "66.0→96.0", "里程碑按期完成率",
+		"原始值 50→100", "贡献 30.00→60.00", "余姚市", "1→2", "共 3 个单位有变化，1 个单位不变")
+	if strings.Contains(out, "市大数据局") {
+		t.Errorf("diff lists the unchanged 市大数据局:\n%s", out)
+	}
+
+	out = e.mustRun("explain", "2026Q2", "慈溪市")
+	fixID := uploadIDOf(t, e, "milestones-fix.csv")
+	assertContains(t, "explain after republishing", out, "已发布 v2", "96.0", "里程碑按期完成率",
+		"milestone_ontime_rate", fixID, "milestones-fix.csv", "2026-06-28", "应用成效", "90%")
+}
+
+// uploadIDOf returns the ID of the successful upload of fileName.
+func uploadIDOf(t *testing.T, e *testEnv, fileName string) string {
+	t.Helper()
+	a := &app{getenv: func(k string) string { return e.env[k] }}
+	a.cfg = testConfig(e)
+	a.log = a.cfg.logger(os.Stderr)
+	st, err := a.openStore(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	ups, err := st.ListUploads(context.Background(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range ups {
+		if u.FileName == fileName && u.Outcome == "ok" {
+			return u.ID
+		}
+	}
+	t.Fatalf("no successful upload of %s", fileName)
+	return ""
+}
+
+func TestPublishNeedsAuthor(t *testing.T) {
+	e, _ := newEvaluationEnv(t)
+	code, _, errOut := e.run("publish", "2026Q2")
+	if code != 1 || !strings.Contains(errOut, "操作人") {
+		t.Errorf("publish without --by exited %d with %q; want 1 and a message naming 操作人", code, errOut)
+	}
+}
+
+func TestDiffUnknownVersion(t *testing.T) {
+	e, _ := newEvaluationEnv(t)
+	e.mustRun("publish", "2026Q2", "--by", "张三")
+	code, _, errOut := e.run("diff", "2026Q2", "1", "2")
+	if code != 1 || !strings.Contains(errOut, "第 2 版") {
+		t.Errorf("diff with an unpublished version exited %d with %q; want 1 naming 第 2 版", code, errOut)
+	}
+	if code, _, _ := e.run("diff", "2026Q2", "1", "two"); code != 2 {
+		t.Errorf("diff with a version that is not a number exited %d, want 2", code)
+	}
+}
+
+func TestOverrideShownInExplainAndDiff(t *testing.T) {
+	e, _ := newEvaluationEnv(t)
+	e.mustRun("publish", "2026Q2", "--by", "张三")
+	e.mustRun("publish", "2026Q2", "--by", "张三", "--note", "无数据变化")
+	out := e.mustRun("override", "2026Q2", "宁海县", "--value", "85", "--by", "王五", "--why", "市里决定")
+	assertContains(t, "override", out, "已记录调整", "宁海县 综合得分 调为 85", "王五", "市里决定", "第 1 名", "计算值 80.0")
+
+	out = e.mustRun("explain", "2026Q2", "宁海县")
+	assertContains(t, "explain", out, "调整：宁海县 综合得分 调为 85", "计算得分 80.0，第 2 名")
+
+	// The override came after v2, so v1 still reads without it.
+	out = e.mustRun("diff", "2026Q2", "1", "2")
+	assertContains(t, "diff", out, "宁海县", "2→1", "80.0→85.0", "新版调整：宁海县 综合得分 调为 85")
+	if strings.Contains(out, "旧版调整") {
+		t.Errorf("diff shows an override on v1:\n%s", out)
+	}
+	if code, _, errOut := e.run("override", "2026Q2", "宁海县", "--value", "85", "--by", "王五"); code != 1 ||
+		!strings.Contains(errOut, "理由") {
+		t.Errorf("override without --why exited %d with %q; want 1 naming 理由", code, errOut)
+	}
+}
+
+func TestWhatIfAndDryRun(t *testing.T) {
+	e, dir := newEvaluationEnv(t)
+	out := e.mustRun("whatif", "2026Q2", filepath.Join(dir, "swapped.yaml"))
+	// Under 40/60 慈溪市 scores 20 + 54 = 74 and passes 宁海县 (40 + 30 = 70).
+	assertContains(t, "whatif", out, "慈溪市", "↑1", "74.0", "宁海县", "↓1", "70.0")
+
+	out = e.mustRun("score", "--dry-run", "2026Q2")
+	assertContains(t, "score --dry-run", out, "试算，未保存", "余姚市", "84.0")
+	code, _, errOut := e.run("explain", "2026Q2", "余姚市")
+	if code != 1 || !strings.Contains(errOut, "暂无考评结果") {
+		t.Errorf("explain after a dry run exited %d with %q; want 1 and 暂无考评结果", code, errOut)
+	}
+
+	out = e.mustRun("score", "2026Q2")
+	assertContains(t, "score", out, "草稿，未发布")
+	out = e.mustRun("explain", "2026Q2", "余姚市")
+	assertContains(t, "explain of the draft", out, "未发布", "84.0")
+}
+
+func TestRulesValidate(t *testing.T) {
+	e := newTestEnv(t)
+	dir := t.TempDir()
+	broken := `name: ""
+tracks:
+  - name: 区县（市）
+  - name: 区县（市）
+indicators:
+  - id: Ontime
+    name: 按期率
+    source: no_such_source
+    weight: -5
+    direction: sideways
+`
+	path := filepath.Join(dir, "broken.yaml")
+	if err := os.WriteFile(path, []byte(broken), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := e.run("rules", "validate", path)
+	if code != 1 {
+		t.Fatalf("rules validate of a broken file exited %d, want 1\n%s%s", code, out, errOut)
+	}
+	wants := []string{"第 1 行 name", "tracks[1].name", "indicators[0].id", "indicators[0].source",
+		"indicators[0].weight", "indicators[0].direction", "indicators[0].normalise", "第 5 行 indicators："}
+	assertContains(t, "rules validate", out, wants...)
+	if n := strings.Count(out, "broken.yaml："); n != len(wants) {
+		t.Errorf("rules validate printed %d problems, want %d:\n%s", n, len(wants), out)
+	}
+	assertContains(t, "rules validate stderr", errOut, "8 处错误")
+
+	out = e.mustRun("rules", "validate", filepath.Join(filepath.Dir(e.env["SAIMA_RULES"]), "2026.yaml"))
+	assertContains(t, "rules validate of 2026.yaml", out, "有效", "3 个赛道、3 个指标")
+	if code, _, _ := e.run("rules", "check", path); code != 2 {
+		t.Errorf("rules check exited %d, want 2", code)
+	}
+}
+
+func TestEvaluationCommandsHelp(t *testing.T) {
+	e := newTestEnv(t)
+	for _, cmd := range []string{"publish", "diff", "explain", "override", "whatif", "rules"} {
+		code, out, errOut := e.run(cmd, "-h")
+		if code != 0 || !strings.Contains(out+errOut, "Usage: saima "+cmd) {
+			t.Errorf("saima %s -h exited %d and printed:\n%s%s", cmd, code, out, errOut)
+		}
+	}
+	_, out, _ := e.run("help")
+	assertContains(t, "saima help", out, "publish PERIOD", "diff PERIOD A B", "explain PERIOD UNIT", "override PERIOD UNIT",
+		"whatif PERIOD FILE", "rules validate FILE")
+}

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"saima"
+	"saima/scoring"
+)
+
+func explainCommand(a *app, ef *envFlags) func(context.Context, []string) error {
+	ef.fs.Usage = func() {
+		fmt.Fprintln(ef.fs.Output(), "Usage: saima explain PERIOD UNIT\n\n"+
+			"Explains UNIT's result in PERIOD (such as 2026Q3) as the leaderboard shows it:\n"+
+			"each indicator's raw value, score, weight and points, every override, and the\n"+
+			"milestones, progress reports and assessments behind each indicator, with the\n"+
+			"upload each row came from.\n\nOptions:")
+		ef.fs.PrintDefaults()
+	}
+	return func(ctx context.Context, args []string) error {
+		args, err := parseInterspersed(ef.fs, args)
+		if err != nil || len(args) != 2 {
+			return usageError(ef.fs, err, "name a quarter and a unit, such as 2026Q3 宁波市海曙区")
+		}
+		periods, err := parsePeriods(args[:1])
+		if err != nil {
+			return err
+		}
+		svc, err := a.evaluations(ctx, false)
+		if err != nil {
+			return err
+		}
+		x, err := svc.Explain(ctx, periods[0], args[1])
+		if err != nil {
+			return err
+		}
+		printExplanation(a.stdout, x)
+		return nil
+	}
+}
+
+func printExplanation(w io.Writer, x *scoring.Explanation) {
+	e := x.Entry
+	fmt.Fprintf(w, "%s %s（%s）：%s第 %d 名，综合得分 %s，名次区间 %s\n", e.Unit, x.Period.Label(),
+		x.Evaluation.Label(), e.Track, e.Rank, saima.FormatComposite(e.Value), rankInterval(e.Robust))
+	if x.Evaluation != nil {
+		fmt.Fprintln(w, describeEvaluation(x.Evaluation))
+	} else {
+		fmt.Fprintln(w, "该结果没有考评记录：下列来源数据是当前数据，可能与计算时不同。")
+	}
+	for _, o := range e.Overrides {
+		fmt.Fprintf(w, "调整：%s\n", describeOverride(o))
+	}
+	if e.Overridden() {
+		fmt.Fprintf(w, "计算得分 %s，第 %d 名\n",
+			saima.FormatComposite(e.Computed.Value), e.Computed.Rank)
+	}
+
+	printIndicators(w, x.Indicators)
+	fmt.Fprintf(w, "\n来源数据（截至 %s）\n", formatVersion(x.AsOf))
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	printMilestones(tw, x.Evidence.Milestones)
+	printProgress(tw, x.Evidence.Progress)
+	printAssessments(tw, x.Evidence.Assessments)
+	tw.Flush()
+}
+
+func printIndicators(w io.Writer, indicators []scoring.IndicatorExplanation) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "\n指标\t来源\t原始值\t得分\t权重\t贡献")
+	for _, ind := range indicators {
+		texts := contributionTexts(&ind.Contribution)
+		if ind.Override != nil {
+			texts[1] += "（调整，计算值 " + saima.FormatIndicator(ind.Computed.Score) + "）"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n",
+			ind.Name, ind.Source, texts[0], texts[1], texts[2], texts[3])
+	}
+	tw.Flush()
+}
+
+func printMilestones(tw io.Writer, milestones []scoring.MilestoneEvidence) {
+	fmt.Fprintln(tw, "里程碑\t项目\t计划完成\t实际完成\t按期\t上传编号\t文件\t上传时间")
+	for _, m := range milestones {
+		actual := "未完成"
+		if m.Actual != nil {
+			actual = m.Actual.String()
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n",
+			m.Name, m.ProjectCode, m.Planned, actual, yesNo(m.OnTime), provenance(m.Provenance))
+	}
+}
+
+func printProgress(tw io.Writer, reports []scoring.ProgressEvidence) {
+	fmt.Fprintln(tw, "\n进度填报\t项目\t期间\t完成率\t计入\t上传编号\t文件\t上传时间")
+	for _, r := range reports {
+		counted := "否"
+		if r.Counted {
+			counted = "是（计划达成 " + formatNumber(r.Attainment, 2) + "）"
+		}
+		percent := percentText(r.Percent.Valid, r.Percent.Decimal.InexactFloat64())
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n",
+			r.ProjectName, r.ProjectCode, r.Period, percent, counted, provenance(r.Provenance))
+	}
+}
+
+func printAssessments(tw io.Writer, assessments []scoring.AssessmentEvidence) {
+	fmt.Fprintln(tw, "\n考评指标\t方式\t期间\t得分率\t评价人\t上传编号\t文件\t上传时间")
+	for _, a := range assessments {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", a.Indicator, a.Mode, a.Period,
+			percentText(true, a.Percent), a.Evaluator, provenance(a.Provenance))
+	}
+}
+
+func provenance(p scoring.Provenance) string {
+	return p.UploadID + "\t" + p.FileName + "\t" + formatTime(p.UploadedAt)
+}
+
+func percentText(valid bool, v float64) string {
+	if !valid {
+		return "未填"
+	}
+	return formatNumber(v, 2) + "%"
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "是"
+	}
+	return "否"
+}

@@ -1,0 +1,228 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"saima"
+	"saima/scoring"
+)
+
+func publishCommand(a *app, ef *envFlags) func(context.Context, []string) error {
+	var by, note string
+	ef.fs.StringVar(&by, "by", "",
+		"name of the person publishing, recorded with the evaluation (required)")
+	ef.fs.StringVar(&note, "note", "",
+		"note recorded with the evaluation, such as why it is republished")
+	ef.fs.Usage = func() {
+		fmt.Fprintln(ef.fs.Output(), "Usage: saima publish PERIOD --by NAME [--note TEXT]\n\n"+
+			"Publishes the evaluation of PERIOD (such as 2026Q3): scores the ledger as it is\n"+
+			"now under the rule set and freezes the result as the next version (v1, v2, …)\n"+
+			"with the rule-set text and the data version, so that later uploads never change\n"+
+			"it. The leaderboard shows the latest published version. Prints the ranking.\n\nOptions:")
+		ef.fs.PrintDefaults()
+	}
+	return func(ctx context.Context, args []string) error {
+		args, err := parseInterspersed(ef.fs, args)
+		if err != nil || len(args) != 1 {
+			return usageError(ef.fs, err, "name one quarter, such as 2026Q3")
+		}
+		periods, err := parsePeriods(args)
+		if err != nil {
+			return err
+		}
+		svc, err := a.evaluations(ctx, true)
+		if err != nil {
+			return err
+		}
+		st, err := svc.Publish(ctx, periods[0], by, note)
+		if err != nil {
+			return err
+		}
+		printStanding(a.stdout, st)
+		return nil
+	}
+}
+
+// evaluations returns the scoring service over the store, with the
+// configured rule set when withRules is set.
+func (a *app) evaluations(ctx context.Context, withRules bool) (*scoring.Service, error) {
+	if err := checkAssets(a.engineAssets()...); err != nil {
+		return nil, err
+	}
+	svc := &scoring.Service{Log: a.log, Now: time.Now}
+	if withRules {
+		rules, err := readRuleSet(a.cfg.Rules)
+		if err != nil {
+			return nil, err
+		}
+		svc.Rules = rules
+	}
+	st, err := a.openStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	svc.Store = st
+	return svc, nil
+}
+
+// readRuleSet reads the rule-set file at path and checks that it parses,
+// so that a broken file is reported with its path before anything runs.
+func readRuleSet(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("load rule set: %w", err)
+	}
+	if _, err := scoring.ParseRuleSet(data); err != nil {
+		return nil, fmt.Errorf("load rule set %s: %w", path, err)
+	}
+	return data, nil
+}
+
+// parseInterspersed parses the flags in args wherever they stand, because
+// Run's parse stops at the first argument, and returns the other
+// arguments in order. Everything after "--" is an argument.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		if len(rest) == 0 {
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+	return positional, nil
+}
+
+// usageError returns nil after -h, which printed the usage already, and
+// otherwise prints the usage and returns a usage error saying want.
+func usageError(fs *flag.FlagSet, err error, want string) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	fs.Usage()
+	return fmt.Errorf("%w: %s", errUsage, want)
+}
+
+// printStanding prints a standing's label and record, then its ranking
+// with each rank's 5–95 % interval and the overrides applied.
+func printStanding(w io.Writer, st *scoring.Standing) {
+	fmt.Fprintf(w, "%s（%s）\n", st.Period.Label(), st.Label())
+	if ev := st.Evaluation; ev != nil {
+		fmt.Fprintf(w, "%s\n", describeEvaluation(ev))
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "赛道\t名次\t单位\t综合得分\t较上期\t名次区间（5%–95%）\t调整")
+	for _, e := range st.Entries {
+		adjusted := ""
+		if e.Overridden() {
+			adjusted = "已调整（计算值 " + saima.FormatComposite(e.Computed.Value) + "）"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\n", e.Track, e.Rank, e.Unit,
+			saima.FormatComposite(e.Value), movement(e.Score), rankInterval(e.Robust), adjusted)
+	}
+	tw.Flush()
+	for _, e := range st.Entries {
+		for _, o := range e.Overrides {
+			fmt.Fprintf(w, "调整：%s\n", describeOverride(o))
+		}
+	}
+	for _, o := range st.Unmatched {
+		fmt.Fprintf(w, "未生效的调整（本次结果中没有该单位或指标）：%s\n", describeOverride(o))
+	}
+}
+
+// describeEvaluation returns one line naming who published or computed
+// ev, when, on which data and under which rules.
+func describeEvaluation(ev *scoring.Evaluation) string {
+	who := fmt.Sprintf("%s 于 %s 计算", ev.CreatedBy, formatTime(ev.CreatedAt))
+	if ev.Published() {
+		who = fmt.Sprintf("%s 于 %s 发布", ev.PublishedBy, formatTime(ev.PublishedAt))
+	}
+	line := fmt.Sprintf("%s；数据截至 %s；规则集 %s（版本 %s）；运行编号 %s", who,
+		formatVersion(ev.DataAsOf), ev.RuleSet, shortHash(ev.RuleSetVersion), ev.RunID)
+	if ev.Note != "" {
+		line += "；备注：" + ev.Note
+	}
+	return line
+}
+
+func describeOverride(o scoring.Override) string {
+	what := "综合得分"
+	if o.Indicator != "" {
+		what = "指标 " + o.Indicator + " 得分"
+	}
+	return fmt.Sprintf("%s %s 调为 %s（%s 于 %s：%s）", o.Unit, what, formatNumber(o.Value, 2), o.By,
+		formatTime(o.At), o.Why)
+}
+
+// rankInterval formats a rank's 5–95 % interval and median, or — when
+// there is none.
+func rankInterval(r *scoring.RankStats) string {
+	if r == nil {
+		return "—"
+	}
+	return fmt.Sprintf("%s–%s（中位 %s）",
+		formatNumber(r.Q05, 1), formatNumber(r.Q95, 1), formatNumber(r.Median, 1))
+}
+
+// formatNumber rounds v half-up to at most places decimals and drops
+// trailing zeros.
+func formatNumber(v float64, places int32) string {
+	return decimal.NewFromFloat(v).Round(places).String()
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(saima.Beijing).Format("2006-01-02 15:04:05")
+}
+
+// formatVersion formats a store version, which counts nanoseconds since
+// the Unix epoch, as a Beijing time.
+func formatVersion(v uint64) string {
+	if v == 0 {
+		return "当前数据"
+	}
+	return time.Unix(0, int64(v)).In(saima.Beijing).Format("2006-01-02 15:04:05")
+}
+
+// shortHash returns the first 12 hex digits of a rule-set version.
+func shortHash(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
+}
+
+// parseVersion parses a published version number such as 2 or v2.
+func parseVersion(s string) (int, error) {
+	if len(s) > 1 && (s[0] == 'v' || s[0] == 'V') {
+		s = s[1:]
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("%w: %q is not a version number such as 1 or v2", errUsage, s)
+	}
+	return n, nil
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"saima"
+)
+
+// saveScores writes one scoring run per quarter to e's database, as
+// saima score would.
+func saveScores(t *testing.T, e *testEnv, runs map[string]map[string]float64) {
+	t.Helper()
+	a := &app{getenv: func(k string) string { return e.env[k] }}
+	a.cfg = testConfig(e)
+	a.log = a.cfg.logger(os.Stderr)
+	st, err := a.openStore(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	at := time.Date(2026, 10, 15, 9, 0, 0, 0, saima.Beijing)
+	for period, values := range runs {
+		var run []saima.Score
+		rank := 0
+		for unit, v := range values {
+			rank++
+			run = append(run, saima.Score{
+				Period: mustPeriod(period), Track: saima.KindDistrict, RuleSet: "2026年度数字化改革赛马",
+				RunID: "run-" + period, ComputedAt: at, Unit: unit, Value: v, Rank: rank,
+			})
+		}
+		if err := st.SaveScores(context.Background(), run); err != nil {
+			t.Fatalf("save scores of %s: %v", period, err)
+		}
+	}
+}
+
+func TestReportAnnual(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Fatalf("pdftotext is required (apt-get install poppler-utils): %v", err)
+	}
+	e := newTestEnv(t)
+	saveScores(t, e, map[string]map[string]float64{
+		"2026Q1": {"宁波市海曙区": 80, "宁海县": 90},
+		"2026Q2": {"宁波市海曙区": 90, "宁海县": 70},
+	})
+
+	pdf := filepath.Join(t.TempDir(), "annual.pdf")
+	out := e.mustRun("report", "--annual", "-o", pdf, "2026")
+	if !strings.Contains(out, "已写出 "+pdf) {
+		t.Errorf("report --annual printed %q, want the path it wrote", out)
+	}
+	text, err := exec.Command("pdftotext", "-enc", "UTF-8", pdf, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	// Both units average 85 over their two quarters: 0.95 × 85 = 80.75.
+	plain := strings.Join(strings.Fields(string(text)), "")
+	for _, want := range []string{"宁波市数字化改革赛马年度考评报告", "2026年度", "宁波市海曙区", "宁海县", "85.0", "80.8", "年度得分=0.95×季度平均"} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("annual PDF text lacks %q", want)
+		}
+	}
+}
+
+func TestReportAnnualErrors(t *testing.T) {
+	e := newTestEnv(t)
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"NotAYear", []string{"report", "--annual", "26"}, 2, `"26" is not a year`},
+		{"QuarterNotYear", []string{"report", "--annual", "2026Q3"}, 2, `"2026Q3" is not a year`},
+		{"NoYear", []string{"report", "--annual"}, 2, "name one year"},
+		{"NoScores", []string{"report", "--annual", "2025"}, 1, "2025年度各季度均无考评得分"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := e.run(tt.args...)
+			if code != tt.code || !strings.Contains(errOut, tt.want) {
+				t.Errorf("saima %s exited %d with %q, want %d and %q", strings.Join(tt.args, " "), code, errOut, tt.code, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"saima"
+	"saima/scoring"
+)
+
+func whatifCommand(a *app, ef *envFlags) func(context.Context, []string) error {
+	ef.fs.Usage = func() {
+		fmt.Fprintln(ef.fs.Output(), "Usage: saima whatif PERIOD RULES.yaml\n\n"+
+			"Scores PERIOD (such as 2026Q3) with the ledger as it is now under the\n"+
+			"configured rule set (--rules) and under RULES.yaml, stores nothing, and\n"+
+			"prints each unit's rank under both and how many places it would move.\n\nOptions:")
+		ef.fs.PrintDefaults()
+	}
+	return func(ctx context.Context, args []string) error {
+		args, err := parseInterspersed(ef.fs, args)
+		if err != nil || len(args) != 2 {
+			return usageError(ef.fs, err,
+				"name a quarter and a rule-set file, such as 2026Q3 rules-b.yaml")
+		}
+		periods, err := parsePeriods(args[:1])
+		if err != nil {
+			return err
+		}
+		alt, err := readRuleSet(args[1])
+		if err != nil {
+			return err
+		}
+		svc, err := a.evaluations(ctx, true)
+		if err != nil {
+			return err
+		}
+		shifts, err := svc.WhatIf(ctx, periods[0], alt)
+		if err != nil {
+			return err
+		}
+		printShifts(a.stdout, periods[0], a.cfg.Rules, args[1], shifts)
+		return nil
+	}
+}
+
+func printShifts(w io.Writer, p saima.Period, basePath, altPath string, shifts []scoring.Shift) {
+	fmt.Fprintf(w, "%s：现行规则 %s 与备选规则 %s 的名次对比（同一份当前数据，未保存）\n",
+		p.Label(), basePath, altPath)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "赛道\t单位\t现行名次\t备选名次\t变化\t现行得分\t备选得分")
+	for _, sh := range shifts {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", sh.Track, sh.Unit,
+			scoreRank(sh.Base), scoreRank(sh.Alt), rise(sh),
+			scoreComposite(sh.Base), scoreComposite(sh.Alt))
+	}
+	tw.Flush()
+}
+
+// rise formats how a unit's rank moves under the alternative rules: ↑2,
+// ↓1, — for no change, or 不参与 when one rule set does not rank it.
+func rise(sh scoring.Shift) string {
+	switch n := sh.Rise(); {
+	case sh.Base == nil || sh.Alt == nil:
+		return "不参与"
+	case n > 0:
+		return fmt.Sprintf("↑%d", n)
+	case n < 0:
+		return fmt.Sprintf("↓%d", -n)
+	}
+	return "—"
+}
+
+func scoreRank(s *saima.Score) string {
+	if s == nil {
+		return "—"
+	}
+	return fmt.Sprint(s.Rank)
+}
+
+func scoreComposite(s *saima.Score) string {
+	if s == nil {
+		return "—"
+	}
+	return saima.FormatComposite(s.Value)
+}

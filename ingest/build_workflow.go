@@ -1,0 +1,246 @@
+package ingest
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"saima"
+)
+
+// workflowSchemas are the datasets of the ledger's workflows: work lists,
+// their done marks, the problem loop's steps and leader-led reports.
+var workflowSchemas = []*schema{
+	{
+		dataset: saima.DatasetLists, title: "清单事项", key: "清单名称和事项编号",
+		newBuilder: func() builder { return &listBuilder{} },
+		columns: []column{
+			{name: "序号", kind: kindIgnored},
+			{name: "清单名称", synonyms: []string{"所属清单", "清单类别"}, required: true, kind: kindText},
+			{name: "事项编号", synonyms: []string{"事项代码", "编号"}, required: true, kind: kindCode},
+			{name: "事项名称", synonyms: []string{"事项"}, required: true, kind: kindText},
+			{name: "责任单位", synonyms: []string{"牵头单位", "主责单位"}, required: true, kind: kindUnit},
+			{name: "阶段目标", synonyms: []string{"目标"}, kind: kindText},
+			{name: "完成时限", synonyms: []string{"完成时间", "时间节点"}, required: true, kind: kindDate},
+			{name: "领域", synonyms: []string{"所属领域"}, kind: kindText},
+		},
+	},
+	{
+		dataset: saima.DatasetListDone, title: "清单完成标注", key: "清单名称和事项编号",
+		newBuilder: func() builder { return &listDoneBuilder{} },
+		columns: []column{
+			{name: "序号", kind: kindIgnored},
+			{name: "清单名称", synonyms: []string{"所属清单"}, required: true, kind: kindText},
+			{name: "事项编号", synonyms: []string{"事项代码", "编号"}, required: true, kind: kindCode},
+			{name: "责任单位", synonyms: []string{"单位"}, required: true, kind: kindUnit},
+			{name: "完成日期", synonyms: []string{"完成时间"}, required: true, kind: kindDate},
+			{name: "标注人", synonyms: []string{"填报人"}, kind: kindText},
+			{name: "完成情况", synonyms: []string{"说明", "备注"}, kind: kindText},
+		},
+	},
+	{
+		dataset: saima.DatasetProblemSteps, title: "问题闭环环节", key: "问题编号、环节和层级",
+		newBuilder: func() builder { return &problemStepBuilder{} },
+		columns: []column{
+			{name: "序号", kind: kindIgnored},
+			{name: "问题编号", synonyms: []string{"问题代码"}, required: true, kind: kindCode},
+			{name: "环节", synonyms: []string{"闭环环节", "办理环节"}, required: true, kind: kindChoice,
+				choices: stepKinds},
+			{name: "层级", synonyms: []string{"办理层级", "升级层级"}, kind: kindText},
+			{name: "日期", synonyms: []string{"环节日期", "办理日期"}, required: true, kind: kindDate},
+			{name: "办理单位", synonyms: []string{"办理人", "承办单位"}, kind: kindText},
+			{name: "说明", synonyms: []string{"备注", "办理情况"}, kind: kindText},
+		},
+	},
+	{
+		dataset: saima.DatasetLeaderReports, title: "领衔事项半年报告", key: "项目编号和半年度",
+		newBuilder: func() builder { return &leaderReportBuilder{} },
+		columns: []column{
+			{name: "序号", kind: kindIgnored},
+			{name: "项目编号", synonyms: []string{"项目代码", "事项编号"}, required: true, kind: kindCode},
+			{name: "半年度", synonyms: []string{"报告期", "年度半年"}, required: true, kind: kindText},
+			{name: "领衔领导", synonyms: []string{"领导"}, kind: kindText},
+			{name: "牵头单位", synonyms: []string{"报送单位", "责任单位"}, required: true, kind: kindUnit},
+			{name: "成果", synonyms: []string{"工作成果", "主要成果"}, required: true, kind: kindText},
+			{name: "问题", synonyms: []string{"存在问题"}, kind: kindText},
+			{name: "下步计划", synonyms: []string{"下一步计划", "下步工作计划"}, kind: kindText},
+			{name: "报送日期", synonyms: []string{"填报日期"}, required: true, kind: kindDate},
+		},
+	},
+}
+
+// stepKinds are the values of 环节 in problem steps.
+var stepKinds = append(slices.Clone(saima.LoopStages), saima.StepEscalate)
+
+// listName reads 清单名称, accepting the name with 清单 appended, such as
+// 重大需求清单.
+func (r *rowReader) listName(col string) string {
+	raw := r.cells[col]
+	trimmed := strings.TrimSuffix(compact(raw), "清单")
+	if trimmed == "专项" {
+		trimmed = "专项清单"
+	}
+	if v, ok := choose(trimmed, saima.ListNames); ok {
+		return v
+	}
+	return r.choice(col, saima.ListNames, true)
+}
+
+// listBuilder reads the items of the city's work lists (清单事项).
+type listBuilder struct {
+	items keyed[saima.ListItem]
+}
+
+func (b *listBuilder) add(r *rowReader) {
+	it := saima.ListItem{
+		List:  r.listName("清单名称"),
+		ID:    r.code("事项编号", true),
+		Name:  r.requiredText("事项名称"),
+		Unit:  r.unit("责任单位", true),
+		Goal:  r.text("阶段目标"),
+		Field: r.text("领域"),
+	}
+	if d := r.date("完成时限", true, false); d != nil {
+		it.Deadline = *d
+	}
+	if !r.failed {
+		b.items.put(r, it, it.List, it.ID)
+	}
+}
+
+func (b *listBuilder) finish(*parser) {}
+
+func (b *listBuilder) fill(batch *saima.Batch) { batch.ListItems = b.items.items }
+
+// listDoneBuilder reads done marks of list items (清单完成标注).
+//
+// NOTE: ingest has no copy of the lists, so a mark may name an item that
+// does not exist or belongs to another unit. The pages show only marks
+// that match an item and its unit.
+type listDoneBuilder struct {
+	done keyed[saima.ListDone]
+}
+
+func (b *listDoneBuilder) add(r *rowReader) {
+	d := saima.ListDone{
+		List:   r.listName("清单名称"),
+		ItemID: r.code("事项编号", true),
+		Unit:   r.unit("责任单位", true),
+		By:     r.text("标注人"),
+		Note:   r.text("完成情况"),
+	}
+	if day := r.date("完成日期", true, true); day != nil {
+		d.Date = *day
+	}
+	if !r.failed {
+		b.done.put(r, d, d.List, d.ItemID)
+	}
+}
+
+func (b *listDoneBuilder) finish(*parser) {}
+
+func (b *listDoneBuilder) fill(batch *saima.Batch) { batch.ListDone = b.done.items }
+
+// problemStepBuilder reads the dated steps of the problem loop (问题闭环环节).
+type problemStepBuilder struct {
+	steps keyed[saima.ProblemStep]
+}
+
+func (b *problemStepBuilder) add(r *rowReader) {
+	st := saima.ProblemStep{
+		ProblemID: r.code("问题编号", true),
+		Step:      r.choice("环节", stepKinds, true),
+		Level:     r.escalationLevel("层级"),
+		Handler:   r.text("办理单位"),
+		Note:      r.text("说明"),
+	}
+	if d := r.date("日期", true, true); d != nil {
+		st.Date = *d
+	}
+	if st.Step == saima.StepEscalate && st.Level < 2 {
+		r.fail("层级", r.cells["层级"], &problem{reason: "未写明升级到的层级，升级须写明",
+			fix: "请填写改革办、市领导或主要领导"})
+	}
+	if !r.failed {
+		b.steps.put(r, st, st.ProblemID, st.Step, strconv.Itoa(st.Level))
+	}
+}
+
+// escalationLevel reads a level by name (改革办) or number (2); empty is
+// level 1, the lead unit.
+func (r *rowReader) escalationLevel(col string) int {
+	raw := r.cells[col]
+	v := compact(raw)
+	if v == "" {
+		return 1
+	}
+	for i, name := range saima.EscalationLevels {
+		if v == name || v == strconv.Itoa(i+1) || strings.Contains(v, name) {
+			return i + 1
+		}
+	}
+	r.fail(col, raw, &problem{reason: "不是可选的层级",
+		fix: "请填写" + strings.Join(saima.EscalationLevels, "、") + "之一，或1到4"})
+	return 1
+}
+
+func (b *problemStepBuilder) finish(*parser) {}
+
+func (b *problemStepBuilder) fill(batch *saima.Batch) { batch.ProblemSteps = b.steps.items }
+
+// leaderReportBuilder reads the half-year reports of leader-led projects
+// (领衔事项半年报告). Confirmation is not a column: only the office's
+// confirm action sets it, and a report uploaded again needs confirming
+// again.
+type leaderReportBuilder struct {
+	reports keyed[saima.LeaderReport]
+}
+
+func (b *leaderReportBuilder) add(r *rowReader) {
+	rep := saima.LeaderReport{
+		ProjectCode: r.code("项目编号", true),
+		Half:        r.halfYear("半年度"),
+		Leader:      r.text("领衔领导"),
+		Unit:        r.unit("牵头单位", true),
+		Results:     r.requiredText("成果"),
+		Problems:    r.text("问题"),
+		NextSteps:   r.text("下步计划"),
+	}
+	if d := r.date("报送日期", true, true); d != nil {
+		rep.Submitted = *d
+	}
+	if !r.failed {
+		b.reports.put(r, rep, rep.ProjectCode, rep.Half.String())
+	}
+}
+
+// halfYear reads a required half year such as 2026H1 or 2026上半年.
+func (r *rowReader) halfYear(col string) saima.HalfYear {
+	raw := r.cells[col]
+	if normalize(raw) == "" {
+		r.missing(col)
+		return saima.HalfYear{}
+	}
+	h, err := saima.ParseHalfYear(compact(raw))
+	if err != nil {
+		r.fail(col, raw, &problem{reason: "不是有效的半年度", fix: "请按2026H1或2026上半年的格式填写"})
+	}
+	return h
+}
+
+func (b *leaderReportBuilder) finish(*parser) {}
+
+func (b *leaderReportBuilder) fill(batch *saima.Batch) { batch.LeaderReports = b.reports.items }
+
+// workflowUnits returns the unit of every workflow record in b that a
+// unit account may upload: done marks and leader-led reports.
+func workflowUnits(b *saima.Batch) []string {
+	var out []string
+	for _, d := range b.ListDone {
+		out = append(out, d.Unit)
+	}
+	for _, r := range b.LeaderReports {
+		out = append(out, r.Unit)
+	}
+	return out
+}

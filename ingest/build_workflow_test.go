@@ -1,0 +1,74 @@
+package ingest
+
+import (
+	"fmt"
+	"testing"
+
+	"saima"
+)
+
+func TestListItems(t *testing.T) {
+	text := "序号,清单名称,事项编号,事项名称,责任单位,阶段目标,完成时限,领域\n" +
+		"1,重大需求清单,XQ-01,企业开办一件事,大数据局,全市上线,2026-09-30,数字政府\n" +
+		"2,专项,ZX-01,数据共享办法,市财政局,,2026/12/31,\n"
+	res := parseText(t, "l.csv", text, Options{})
+	requireNoErrors(t, res)
+	if res.Dataset != saima.DatasetLists {
+		t.Errorf("Dataset = %q, want %q", res.Dataset, saima.DatasetLists)
+	}
+	want := []saima.ListItem{
+		{List: "重大需求", ID: "XQ-01", Name: "企业开办一件事", Unit: "市大数据局", Goal: "全市上线",
+			Deadline: saima.NewDate(2026, 9, 30), Field: "数字政府"},
+		{List: "专项清单", ID: "ZX-01", Name: "数据共享办法", Unit: "市财政局", Deadline: saima.NewDate(2026, 12, 31)},
+	}
+	if got := fmt.Sprintf("%+v", res.Batch.ListItems); got != fmt.Sprintf("%+v", want) {
+		t.Errorf("list items =\n%s\nwant\n%s", got, fmt.Sprintf("%+v", want))
+	}
+}
+
+func TestWorkflowIssues(t *testing.T) {
+	tests := []issueCase{
+		{name: "unknown list",
+			text:   "清单名称,事项编号,事项名称,责任单位,完成时限\n重点工作,A1,x,市财政局,2026-09-30\n",
+			errors: []string{"f.csv 第2行“清单名称”列的值“重点工作”不是可选的值，请填写以下之一：重大需求、场景应用、重大改革、专项清单、制度建设"}},
+		{name: "done in the future",
+			text:   "清单名称,事项编号,责任单位,完成日期\n重大需求,A1,市财政局,2026-10-16\n",
+			errors: []string{"f.csv 第2行“完成日期”列的值“2026-10-16”晚于上传当天（2026-10-15），实际发生的日期不能在将来，请填写已经发生的日期；尚未完成的请留空"}},
+		{name: "escalation without level",
+			text:   "问题编号,环节,日期\nP1,升级,2026-10-01\n",
+			errors: []string{"f.csv 第2行“层级”列未写明升级到的层级，升级须写明，请填写改革办、市领导或主要领导"}},
+		{name: "unknown level",
+			text:   "问题编号,环节,层级,日期\nP1,收集,区长,2026-10-01\n",
+			errors: []string{"f.csv 第2行“层级”列的值“区长”不是可选的层级，请填写牵头单位、改革办、市领导、主要领导之一，或1到4"}},
+		{name: "bad half year",
+			text:   "项目编号,半年度,牵头单位,成果,报送日期\nNB-1,2026Q3,市财政局,上线,2026-07-01\n",
+			errors: []string{"f.csv 第2行“半年度”列的值“2026Q3”不是有效的半年度，请按2026H1或2026上半年的格式填写"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.run(t, Options{}) })
+	}
+}
+
+func TestProblemStepsAndLeaderReports(t *testing.T) {
+	steps := parseText(t, "s.csv", "问题编号,环节,层级,日期,办理单位\n"+
+		"P1,收集,,2026-03-01,市大数据局\nP1,升级,市领导,2026-04-01,\nP1,已办结,3,2026-05-01,\n", Options{})
+	requireNoErrors(t, steps)
+	var levels []int
+	for _, s := range steps.Batch.ProblemSteps {
+		levels = append(levels, s.Level)
+	}
+	if fmt.Sprint(levels) != "[1 3 3]" {
+		t.Errorf("problem step levels = %v, want [1 3 3]", levels)
+	}
+
+	reps := parseText(t, "r.csv", "项目编号,半年度,领衔领导,牵头单位,成果,问题,下步计划,报送日期\n"+
+		"NB-1,2026上半年,王市长,市财政局,平台上线,接口慢,推广,2026-07-08\n", Options{})
+	requireNoErrors(t, reps)
+	if n := len(reps.Batch.LeaderReports); n != 1 {
+		t.Fatalf("leader reports = %d, want 1", n)
+	}
+	r := reps.Batch.LeaderReports[0]
+	if r.Half.String() != "2026H1" || r.Unit != "市财政局" || r.ConfirmedBy != "" || r.Confirmed != nil {
+		t.Errorf("leader report = %+v, want 2026H1 by 市财政局, unconfirmed", r)
+	}
+}

@@ -1,0 +1,55 @@
+package demo_test
+
+import (
+	"testing"
+
+	"saima"
+	"saima/ingest"
+)
+
+// TestGenerateFollowsLifecycle checks every project's stage history
+// against the rules that the import service applies, and that the city
+// has a change with its reason and exits with their accountability.
+func TestGenerateFollowsLifecycle(t *testing.T) {
+	for _, day := range checkDays {
+		t.Run(day.String(), func(t *testing.T) {
+			files := generate(t, 7, day)
+			var roster []saima.Unit
+			batch := map[string]*ingest.Result{}
+			for _, f := range files {
+				res := parseFile(t, f, roster, day)
+				batch[f.Dataset] = res
+				if f.Dataset == saima.DatasetUnits {
+					roster = res.Batch.Units
+				}
+			}
+			leads := map[string]string{}
+			for _, p := range batch[saima.DatasetProjects].Batch.Projects {
+				leads[p.Code] = p.LeadUnit
+			}
+			stages := batch[saima.DatasetStages].Batch.Stages
+			for _, issue := range ingest.CheckLifecycle(nil, stages, leads) {
+				t.Errorf("lifecycle: %s", issue)
+			}
+
+			changes, exits := 0, 0
+			for _, e := range stages {
+				switch e.Stage {
+				case saima.StageChange:
+					changes++
+					if e.ChangeReason == "" {
+						t.Errorf("%s: change on %s has no reason", e.ProjectCode, e.Date)
+					}
+				case "退出":
+					exits++
+					if e.Accountability == "" || e.Documents == "" {
+						t.Errorf("%s: exit on %s lacks accountability or document", e.ProjectCode, e.Date)
+					}
+				}
+			}
+			if changes == 0 || exits == 0 {
+				t.Errorf("changes = %d, exits = %d, want at least one of each", changes, exits)
+			}
+		})
+	}
+}

@@ -1,0 +1,241 @@
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sync/atomic"
+
+	"saima"
+)
+
+// DefaultMaxRows is the most data rows one file may hold when
+// Limits.MaxRows is 0. It bounds the memory of a long import: the index
+// of record keys takes about 15 MB per million rows, and the unit roster
+// and stages are read whole. A 1 GB progress file has about 3.5 million.
+const DefaultMaxRows = 5_000_000
+
+// Limits bound what one upload may hold. The zero value takes every
+// default.
+type Limits struct {
+	// MaxRows caps the data rows of one file; see Options.MaxRows. 0
+	// means DefaultMaxRows and a negative value means no limit.
+	MaxRows int
+
+	// MaxXLSXBytes caps an XLSX workbook; see Options.MaxXLSXBytes. 0
+	// means DefaultMaxXLSXBytes.
+	MaxXLSXBytes int64
+
+	// ChunkRecords is how many rows are validated and written as one
+	// chunk. Memory grows with it. 0 means DefaultChunkRecords.
+	ChunkRecords int
+}
+
+func (l Limits) maxRows() int {
+	switch {
+	case l.MaxRows == 0:
+		return DefaultMaxRows
+	case l.MaxRows < 0:
+		return 0
+	}
+	return l.MaxRows
+}
+
+func (l Limits) chunkRecords() int {
+	if l.ChunkRecords <= 0 {
+		return DefaultChunkRecords
+	}
+	return l.ChunkRecords
+}
+
+// Progress is how far an import has read its file.
+type Progress struct {
+	Bytes  int64 // bytes of the file read so far
+	Size   int64 // the file's size in bytes
+	Rows   int   // data rows read so far
+	Errors int   // errors found so far, listed or not
+}
+
+// uploadBody is an uploaded file that can be read twice: once for its SHA-256
+// and once to parse it.
+type uploadBody struct {
+	io.ReadSeeker
+	sha256 string
+	size   int64
+	close  func()
+}
+
+// openBody hashes r and rewinds it. A reader that cannot seek is copied
+// to a temporary file first, so that memory stays bounded.
+func openBody(r io.Reader) (*uploadBody, error) {
+	b := &uploadBody{close: func() {}}
+	h := sha256.New()
+	if rs, ok := r.(io.ReadSeeker); ok {
+		n, err := io.Copy(h, rs)
+		if err != nil {
+			return nil, fmt.Errorf("read upload: %w", err)
+		}
+		if _, err := rs.Seek(0, io.SeekStart); err != nil {
+			return nil, fmt.Errorf("rewind upload: %w", err)
+		}
+		b.ReadSeeker, b.size = rs, n
+	} else if err := b.spool(r, h); err != nil {
+		return nil, err
+	}
+	b.sha256 = hex.EncodeToString(h.Sum(nil))
+	return b, nil
+}
+
+// spool copies r into a temporary file, which close removes.
+func (b *uploadBody) spool(r io.Reader, h io.Writer) error {
+	f, err := os.CreateTemp("", "saima-upload-")
+	if err != nil {
+		return fmt.Errorf("spool upload: %w", err)
+	}
+	b.close = func() {
+		f.Close()
+		os.Remove(f.Name())
+	}
+	n, err := io.Copy(io.MultiWriter(f, h), r)
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		b.close()
+		return fmt.Errorf("read upload: %w", err)
+	}
+	b.ReadSeeker, b.size = f, n
+	return nil
+}
+
+// countingReader counts the bytes read through it, for progress reports.
+type countingReader struct {
+	r io.Reader
+	n atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// importRun is one import or preview while Parse reads the file. It
+// writes each chunk that Parse hands on only when the next one arrives,
+// so that the last chunk is still in hand when reading ends: the upload
+// is then begun with its final counts when the file fits one chunk, and
+// the stages of a stages file can be checked against the lifecycle rules
+// before anything of them is written.
+type importRun struct {
+	s      *Service
+	ctx    context.Context
+	log    *slog.Logger
+	unit   string
+	dryRun bool
+	up     saima.Upload // the upload as the service started it
+
+	held    *chunk       // the latest chunk, not yet written
+	writer  Writer       // nil until the first chunk is written
+	begun   saima.Upload // the upload record the writer was begun with
+	records int          // records in the chunks handed on
+	denied  error        // KindForbidden: a row this account may not upload
+	failed  error        // the store failed to write
+}
+
+// emit receives one chunk and writes the one held before it.
+func (r *importRun) emit(c chunk) error {
+	if r.denied == nil {
+		r.denied = checkOwner(r.unit, c.dataset, c.batch)
+	}
+	if r.denied != nil {
+		// Rejected whatever comes next: nothing more is written.
+		r.held = nil
+		return nil
+	}
+	r.records += c.batch.Len()
+	prev := r.held
+	r.held = &c
+	if prev == nil || r.dryRun {
+		return nil
+	}
+	return r.write(prev, nil)
+}
+
+// write writes c, beginning the upload first when c is the first chunk.
+// Unless final is given, the upload record then holds the counts read so
+// far.
+func (r *importRun) write(c *chunk, final *saima.Upload) error {
+	if r.writer == nil {
+		if err := r.begin(c, final); err != nil {
+			r.failed = err
+			return err
+		}
+	}
+	if c == nil {
+		return nil
+	}
+	if err := r.writer.Write(r.ctx, c.batch); err != nil {
+		r.failed = err
+		return fmt.Errorf("write chunk: %w", err)
+	}
+	return nil
+}
+
+func (r *importRun) begin(c *chunk, final *saima.Upload) error {
+	up := r.up
+	if final != nil {
+		up = *final
+	} else {
+		// NOTE: the store records the upload as it was begun, so a file of
+		// several chunks keeps the row and warning counts of its first
+		// chunk in the upload record. The report has the totals.
+		up.Dataset, up.Rows, up.Warnings = c.dataset, c.rows, c.warnings
+		up.Message = "已分批导入全部记录"
+		if err := r.s.markDuplicate(r.ctx, &up); err != nil {
+			return err
+		}
+	}
+	w, err := r.s.Store.BeginUpload(up)
+	if err != nil {
+		return fmt.Errorf("begin upload: %w", err)
+	}
+	r.writer, r.begun = w, up
+	return nil
+}
+
+// commit writes the held chunk and makes the upload visible.
+func (r *importRun) commit(rep *Report) (*Report, error) {
+	rep.Upload.Outcome = saima.OutcomeOK
+	rep.Upload.Message = fmt.Sprintf("已导入%d条记录", rep.Imported)
+	if err := r.write(r.held, &rep.Upload); err != nil {
+		return r.fail(rep, err)
+	}
+	if err := r.writer.Commit(r.ctx); err != nil {
+		// The writer aborts on its own when it can; nothing is visible.
+		return r.fail(rep, fmt.Errorf("commit upload: %w", err))
+	}
+	r.log.Info("upload imported", "upload_id", rep.Upload.ID, "dataset", rep.Dataset, "rows", rep.Rows,
+		"imported", rep.Imported, "warnings", rep.Upload.Warnings, "duplicate_of", rep.Upload.DuplicateOf)
+	return rep, nil
+}
+
+// fail reports a store failure. The chunks written so far stay invisible,
+// and the upload is recorded as failed.
+func (r *importRun) fail(rep *Report, err error) (*Report, error) {
+	rep.Upload.Outcome, rep.Upload.Message = saima.OutcomeFailed, "写入数据库失败："+saima.ErrorMessage(err)
+	r.log.Error("write upload", "upload_id", rep.Upload.ID, "dataset", rep.Dataset, "err", err)
+	ctx := context.WithoutCancel(r.ctx)
+	switch {
+	case r.writer != nil && r.failed != nil:
+		r.writer.Abort(ctx, err)
+	case r.writer == nil:
+		if rerr := r.s.Store.RecordUpload(ctx, rep.Upload); rerr != nil {
+			r.log.Error("record failed upload", "upload_id", rep.Upload.ID, "err", rerr)
+		}
+	}
+	return rep, fmt.Errorf("write batch: %w", err)
+}

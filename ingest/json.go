@@ -1,0 +1,260 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+
+	"golang.org/x/text/encoding"
+
+	"saima"
+)
+
+// jsonStart matches the start of a JSON array of objects, or of an empty
+// array, after an optional byte-order mark and whitespace. No CSV header
+// starts this way.
+var jsonStart = regexp.MustCompile(`^\x{FEFF}?[ \t\r\n]*\[[ \t\r\n]*[{\]]`)
+
+// looksLikeJSON reports whether the text in br starts a JSON array.
+func looksLikeJSON(br *bufio.Reader) bool {
+	head, _ := br.Peek(4 << 10)
+	return jsonStart.Match(head)
+}
+
+// jsonSource reads a JSON array whose elements are objects, one record
+// each. Keys are column names, their synonyms or English field names.
+type jsonSource struct {
+	dec *json.Decoder
+	row int // elements read
+}
+
+// jsonRecord is one element of the array: its keys in the order written
+// and each value as cell text.
+type jsonRecord struct {
+	row    int // the element's index + 1
+	object bool
+	keys   []string
+	values []string
+	bad    []bool // the value is an object or a nested list, which no column takes
+}
+
+// errJSONUTF8 is the user-facing form of JSON that is not UTF-8.
+var errJSONUTF8 = saima.Errorf(saima.KindInvalid, "JSON内容含有不是UTF-8编码的字节；JSON必须以UTF-8编码提交")
+
+// newJSONSource reads the opening [ of the array in br, which is UTF-8
+// with or without a byte-order mark.
+func newJSONSource(br *bufio.Reader) (*jsonSource, error) {
+	dec := json.NewDecoder(decodeText(br, EncodingUTF8))
+	dec.UseNumber()
+	if _, err := dec.Token(); err != nil {
+		return nil, jsonError(dec, err)
+	}
+	return &jsonSource{dec: dec}, nil
+}
+
+// sheet returns "", because JSON has no worksheets.
+func (s *jsonSource) sheet() string { return "" }
+
+// next returns the next element, or io.EOF after the closing ]. Broken
+// JSON ends the file with a KindInvalid error.
+func (s *jsonSource) next() (jsonRecord, error) {
+	if !s.dec.More() {
+		return jsonRecord{}, s.end()
+	}
+	var raw json.RawMessage
+	if err := s.dec.Decode(&raw); err != nil {
+		return jsonRecord{}, jsonError(s.dec, err)
+	}
+	s.row++
+	rec, err := readJSONObject(raw)
+	rec.row = s.row
+	return rec, err
+}
+
+// end reads the closing ] and checks that nothing follows it.
+func (s *jsonSource) end() error {
+	if _, err := s.dec.Token(); err != nil {
+		return jsonError(s.dec, err)
+	}
+	if _, err := s.dec.Token(); err != io.EOF {
+		return saima.Errorf(saima.KindInvalid, "JSON数组结束后还有其他内容（第%d个字节附近）；请只提交一个数组", s.dec.InputOffset())
+	}
+	return io.EOF
+}
+
+// jsonError turns a decoding error into a message that says where the
+// JSON breaks. Reading errors other than bad UTF-8 keep their own error.
+func jsonError(dec *json.Decoder, err error) error {
+	if errors.Is(err, encoding.ErrInvalidUTF8) {
+		return fmt.Errorf("read json: %w", errJSONUTF8)
+	}
+	if _, syntax := errors.AsType[*json.SyntaxError](err); syntax || err == io.ErrUnexpectedEOF || err == io.EOF {
+		return saima.Wrap(saima.KindInvalid, fmt.Sprintf(
+			"JSON格式错误（第%d个字节附近），无法读取；提交的内容应是一个对象数组，如[{\"单位\": \"余姚市\", …}]",
+			dec.InputOffset()), err)
+	}
+	if _, typ := errors.AsType[*json.UnmarshalTypeError](err); typ {
+		return saima.Wrap(saima.KindInvalid, "JSON内容不是数组；提交的内容应是一个对象数组，如[{\"单位\": \"余姚市\", …}]", err)
+	}
+	return fmt.Errorf("read json: %w", err)
+}
+
+// readJSONObject reads the keys and values of one array element in their
+// written order. An element that is not an object comes back with object
+// false.
+func readJSONObject(raw json.RawMessage) (jsonRecord, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var rec jsonRecord
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return rec, err
+	}
+	rec.object = true
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return rec, err
+		}
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			return rec, err
+		}
+		text, ok := jsonCell(v)
+		rec.keys = append(rec.keys, tok.(string))
+		rec.values = append(rec.values, text)
+		rec.bad = append(rec.bad, !ok)
+	}
+	return rec, nil
+}
+
+// jsonCell returns the cell text of a JSON value: a string as written, a
+// number as written (0.85 stays 0.85), true and false as TRUE and FALSE,
+// null as empty, and a list of these joined with 、, the separator of
+// list columns such as 别名. It reports false for an object or a list
+// inside a list.
+func jsonCell(v any) (string, bool) {
+	switch v := v.(type) {
+	case nil:
+		return "", true
+	case string:
+		return v, true
+	case json.Number:
+		return v.String(), true
+	case bool:
+		if v {
+			return "TRUE", true
+		}
+		return "FALSE", true
+	case []any:
+		parts := make([]string, 0, len(v))
+		for _, item := range v {
+			if _, nested := item.([]any); nested {
+				return "", false
+			}
+			s, ok := jsonCell(item)
+			if !ok {
+				return "", false
+			}
+			parts = append(parts, s)
+		}
+		return strings.Join(parts, "、"), true
+	}
+	return "", false
+}
+
+// runJSON reads every element of a JSON array as a row. Row numbers are
+// the element's index + 1, and the keys of the first element decide the
+// dataset when the caller named none.
+func (p *parser) runJSON(src *jsonSource) error {
+	first, err := src.next()
+	if err == io.EOF {
+		p.issue(Issue{Reason: "是一个空的JSON数组，没有任何记录", Fix: "请至少提交一条记录"})
+		return nil
+	} else if err != nil {
+		return err
+	}
+	p.columns = first.keys
+	if p.schema == nil {
+		s, prob := detectSchema(oneRowCandidate(0, first.keys))
+		if prob != nil {
+			p.issue(Issue{Row: first.row, Reason: prob.reason, Fix: prob.fix})
+			return nil
+		}
+		p.schema = s
+	}
+
+	p.startRows()
+	unknown := map[string]bool{}
+	for rec := first; ; {
+		if more, err := p.readObject(rec, unknown); !more || err != nil {
+			return err
+		}
+		if rec, err = src.next(); err == io.EOF {
+			break
+		} else if err != nil {
+			return err
+		}
+	}
+	return p.flush(true)
+}
+
+// readObject maps the keys of one element to columns and hands the row to
+// the builder. A required column's key must be present, though its value
+// may be null. Each unknown key is a warning once, on the first element
+// that has it. It reports false when reading must stop.
+func (p *parser) readObject(rec jsonRecord, unknown map[string]bool) (bool, error) {
+	if !p.countRow() {
+		return false, nil
+	}
+	if !rec.object {
+		p.issue(Issue{Row: rec.row, Reason: "不是JSON对象", Fix: `数组中的每个元素都应是一个对象，如{"单位": "余姚市", …}`})
+		return true, nil
+	}
+
+	r := &rowReader{p: p, row: rec.row, cells: map[string]string{}}
+	keyOf := map[*column]string{}
+	for i, key := range rec.keys {
+		col := p.schema.column(key)
+		switch {
+		case col == nil:
+			p.unknownField(rec.row, key, unknown)
+		case col.kind == kindIgnored:
+		case keyOf[col] != "":
+			r.fail(col.name, rec.values[i], &problem{
+				reason: "与字段“" + keyOf[col] + "”重复，两者都表示“" + col.name + "”",
+				fix:    "请只保留其中一个字段"})
+		case rec.bad[i]:
+			r.fail(col.name, "", &problem{reason: "不是文本、数字、true/false或由它们组成的列表",
+				fix: "请改为文本或数字，列表中的值用、分隔或写成字符串数组"})
+			keyOf[col] = key
+		default:
+			r.cells[col.name], keyOf[col] = rec.values[i], key
+		}
+	}
+	for i := range p.schema.columns {
+		if c := &p.schema.columns[i]; c.required && keyOf[c] == "" {
+			r.fail(c.name, "", &problem{reason: "缺失，每条记录都须有这个字段",
+				fix: "请补上“" + c.name + "”字段；没有数据时写null"})
+		}
+	}
+	if r.failed {
+		return true, nil
+	}
+	return true, p.addRow(r)
+}
+
+// unknownField warns once about a key that names no column.
+func (p *parser) unknownField(row int, key string, seen map[string]bool) {
+	if seen[key] {
+		return
+	}
+	seen[key] = true
+	p.issue(Issue{Row: row, Column: key, Severity: SeverityWarning,
+		Reason: "不是" + p.schema.title + "的字段，这个字段的内容没有导入",
+		Fix:    "如果需要导入，请改用模板中的中文列名或对应的英文字段名"})
+}

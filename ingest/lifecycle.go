@@ -1,0 +1,396 @@
+package ingest
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"saima"
+)
+
+// Indexes into saima.Stages of the stages the lifecycle rules name.
+var (
+	stageArgue     = slices.Index(saima.Stages, "论证")
+	stageDecide    = slices.Index(saima.Stages, "决策")
+	stageImplement = slices.Index(saima.Stages, "实施")
+	stageEvaluate  = slices.Index(saima.Stages, "评估")
+)
+
+// Terminal stages: nothing may follow them.
+const (
+	stageExit   = "退出"
+	stageFinish = "完成"
+)
+
+// stageBodies lists, per stage, the deciding bodies that may record it, as
+// substrings of 决策主体 so that 市委改革办 and 改革办 both match. 初审 is
+// checked separately because the project's lead unit may also decide it.
+var stageBodies = map[string][]string{
+	"审核":      {"改革办"},
+	"论证":      {"改革办"},
+	"决策":      {"改革委", "深改委"},
+	stageExit: {"改革委", "深改委"},
+}
+
+// StageHistory is the part of the store that the lifecycle check reads.
+// clickhouse.Store implements it.
+type StageHistory interface {
+	// ListStageHistory returns the stored stage events of the projects
+	// codes, or of every project when codes is empty.
+	ListStageHistory(ctx context.Context, codes ...string) ([]saima.StageEvent, error)
+
+	// ListProjects returns every project, for their lead units.
+	ListProjects(ctx context.Context) ([]saima.Project, error)
+}
+
+// stagedEvent is an event under check and whether it comes from the file.
+type stagedEvent struct {
+	saima.StageEvent
+	incoming bool
+}
+
+// CheckLifecycle returns the errors in the stage history that adding
+// incoming to existing would give. An incoming event replaces an existing
+// one with the same project, stage and round. leadUnits maps project codes
+// to the lead unit (牵头单位) that may decide 初审 besides 市大数据局; a
+// missing entry accepts any body for 初审.
+//
+// The rules:
+//   - A project starts at 预报 and moves through saima.Stages in order,
+//     without skipping.
+//   - 实施 needs a 决策 of the same round.
+//   - An event's date is never before the previous event's.
+//   - Nothing follows 退出 or 完成, and 完成 needs 评估.
+//   - A change (saima.StageChange) needs an item and a reason and comes
+//     only after 论证. The next event must be a 论证 of the next round,
+//     which is the only way back to an earlier stage.
+//   - 退出 needs its accountability (问责情况).
+//   - 初审, 审核, 论证, 决策 and 退出 need their deciding body.
+//
+// Only rule breaks that involve an incoming event are returned, so that a
+// history stored before these rules does not block unrelated uploads.
+// Issues carry the incoming event's Row, and the caller sets File.
+func CheckLifecycle(existing, incoming []saima.StageEvent, leadUnits map[string]string) []Issue {
+	var issues []Issue
+	for _, events := range mergeStages(existing, incoming) {
+		issues = append(issues, checkSequence(events)...)
+	}
+	for _, e := range incoming {
+		issues = append(issues, checkDecision(e, leadUnits[e.ProjectCode])...)
+	}
+	slices.SortStableFunc(issues, func(a, b Issue) int { return a.Row - b.Row })
+	return issues
+}
+
+// mergeStages groups the events by project, in project order, each group
+// in lifecycle order (see stageOrder).
+func mergeStages(existing, incoming []saima.StageEvent) [][]stagedEvent {
+	type key struct {
+		code, stage string
+		round       int
+	}
+	byKey := map[key]stagedEvent{}
+	for _, e := range existing {
+		byKey[key{e.ProjectCode, e.Stage, e.RoundOrOne()}] = stagedEvent{e, false}
+	}
+	for _, e := range incoming {
+		byKey[key{e.ProjectCode, e.Stage, e.RoundOrOne()}] = stagedEvent{e, true}
+	}
+
+	byProject := map[string][]stagedEvent{}
+	for _, e := range byKey {
+		byProject[e.ProjectCode] = append(byProject[e.ProjectCode], e)
+	}
+	codes := make([]string, 0, len(byProject))
+	for code, events := range byProject {
+		slices.SortFunc(events, stageOrder)
+		codes = append(codes, code)
+	}
+	slices.Sort(codes)
+	out := make([][]stagedEvent, len(codes))
+	for i, code := range codes {
+		out[i] = byProject[code]
+	}
+	return out
+}
+
+// stageOrder sorts events in the order the lifecycle visits them: by
+// round, within a round by stage with a change last, and 退出 or 完成
+// after everything, by date. Sorting by the lifecycle rather than by date
+// lets the date rule name the event whose date is wrong.
+func stageOrder(a, b stagedEvent) int {
+	ta, tb := isTerminal(a.Stage), isTerminal(b.Stage)
+	switch {
+	case ta != tb:
+		if ta {
+			return 1
+		}
+		return -1
+	case ta:
+		return a.Date.Compare(b.Date)
+	}
+	return cmp.Or(cmp.Compare(a.RoundOrOne(), b.RoundOrOne()), cmp.Compare(stageRank(a.Stage), stageRank(b.Stage)))
+}
+
+func isTerminal(stage string) bool { return stage == stageExit || stage == stageFinish }
+
+// stageRank places a change after every stage of its round.
+func stageRank(stage string) int {
+	if stage == saima.StageChange {
+		return len(saima.Stages)
+	}
+	return slices.Index(saima.Stages, stage)
+}
+
+// sequence is the state of one project's walk through its history.
+type sequence struct {
+	last    int // index in saima.Stages of the last stage reached; -1 before 预报
+	round   int // the current round
+	decided bool
+	change  *stagedEvent // a change still waiting for its 论证
+	closed  *stagedEvent // 退出 or 完成, once reached
+	prev    *stagedEvent
+	issues  []Issue
+}
+
+// checkSequence applies the order, date and change rules to the events of
+// one project, sorted by stageOrder.
+func checkSequence(events []stagedEvent) []Issue {
+	s := &sequence{last: -1, round: 1}
+	for i := range events {
+		e := &events[i]
+		s.step(e)
+		s.prev = e
+	}
+	return s.issues
+}
+
+func (s *sequence) step(e *stagedEvent) {
+	if s.closed != nil {
+		s.report(e, s.closed, "日期", e.Date.String(),
+			fmt.Sprintf("在%s%s之后，项目%s后不能再登记阶段", s.closed.Date, s.closed.Stage, s.closed.Stage),
+			"请删除这一行；如果退出或完成登记有误，请先更正那一条")
+		return
+	}
+	if p := s.prev; p != nil && e.Date.Before(p.Date) && isTerminal(e.Stage) {
+		s.report(e, p, "日期", e.Date.String(),
+			fmt.Sprintf("之后还有%s（%s）的记录，项目%s后不能再登记阶段", p.Stage, p.Date, e.Stage),
+			"请删除退出或完成之后的阶段；如果退出或完成的日期有误，请更正")
+	} else if p != nil && e.Date.Before(p.Date) {
+		s.report(e, p, "日期", e.Date.String(),
+			fmt.Sprintf("早于前一阶段%s的日期%s，阶段日期不能倒退", p.Stage, p.Date),
+			"请核对两个阶段的日期；如果是变更后重新论证，请在“轮次”列填写新的轮次")
+	}
+
+	switch {
+	case e.Stage == stageExit:
+		s.exit(e)
+	case e.Stage == stageFinish:
+		s.finish(e)
+	case e.Stage == saima.StageChange:
+		s.changeStage(e)
+	default:
+		s.advance(e)
+	}
+}
+
+func (s *sequence) exit(e *stagedEvent) {
+	if s.last < 0 {
+		s.report(e, nil, "阶段", e.Stage, "没有预报等前序阶段记录，项目尚未进入台账流程，不能退出",
+			"请先登记项目的预报及后续阶段")
+	}
+	s.closed = e
+}
+
+func (s *sequence) finish(e *stagedEvent) {
+	if s.last != stageEvaluate || s.change != nil {
+		s.report(e, nil, "阶段", e.Stage, "之前没有评估记录，项目须经评估后才能完成",
+			"请先登记评估阶段，再登记完成")
+	}
+	s.closed = e
+}
+
+func (s *sequence) changeStage(e *stagedEvent) {
+	if s.last < stageArgue {
+		s.report(e, nil, "阶段", e.Stage, "项目尚未论证，变更只用于已论证项目的目标或周期调整",
+			"未论证的项目请直接修改项目台账后再论证")
+	}
+	if e.RoundOrOne() != s.round {
+		s.report(e, nil, "轮次", fmt.Sprint(e.RoundOrOne()),
+			fmt.Sprintf("与当前轮次%d不符", s.round), fmt.Sprintf("第%d次变更的轮次请填写%d", s.round, s.round))
+	}
+	s.change = e
+}
+
+// advance checks a stage of saima.Stages before 退出 and 完成.
+func (s *sequence) advance(e *stagedEvent) {
+	idx := slices.Index(saima.Stages, e.Stage)
+	if c := s.change; c != nil {
+		s.reargue(e, c, idx)
+		return
+	}
+	switch round := e.RoundOrOne(); {
+	case round != s.round:
+		s.report(e, nil, "轮次", fmt.Sprint(round),
+			fmt.Sprintf("是第%d轮，但之前没有登记第%d次变更；回到已经过的阶段须先登记变更", round, round-1),
+			"如果是首次登记，请把轮次改为"+fmt.Sprint(s.round)+"或留空；如果是变更后重新论证，请先登记变更")
+	case idx == stageImplement && !s.decided:
+		s.report(e, nil, "阶段", e.Stage, "之前没有决策记录，项目须经改革委决策后才能实施",
+			"请先登记决策阶段，再登记实施")
+	case idx > s.last+1:
+		s.report(e, nil, "阶段", e.Stage, "跳过了"+strings.Join(saima.Stages[s.last+1:idx], "、")+"阶段，阶段须依次推进",
+			"请补登跳过的阶段后重新上传")
+	}
+	s.last = max(s.last, idx)
+	if idx == stageDecide {
+		s.decided = true
+	}
+}
+
+// reargue checks the stage after change c: it must be 论证 of the next
+// round, and the project continues from 论证.
+func (s *sequence) reargue(e, c *stagedEvent, idx int) {
+	next := c.RoundOrOne() + 1
+	switch {
+	case idx != stageArgue:
+		s.report(e, c, "阶段", e.Stage, fmt.Sprintf("在%s的变更之后，变更后须先重新论证", c.Date),
+			fmt.Sprintf("请先登记第%d轮论证", next))
+	case e.RoundOrOne() != next:
+		s.report(e, c, "轮次", fmt.Sprint(e.RoundOrOne()), fmt.Sprintf("与变更后的轮次%d不符", next),
+			fmt.Sprintf("变更后的重新论证请在“轮次”列填写%d", next))
+	}
+	s.change, s.round = nil, next
+	s.last, s.decided = stageArgue, false
+}
+
+// report records a rule break found at e, in relation to other (which may
+// be nil), when either comes from the file. The issue points at e's row
+// when e is incoming and at other's otherwise.
+func (s *sequence) report(e, other *stagedEvent, column, value, reason, fix string) {
+	subject := "：项目" + e.ProjectCode + "的" + e.Stage
+	at := e
+	if !e.incoming {
+		if other == nil || !other.incoming {
+			return
+		}
+		at, column, value = other, "阶段", other.Stage
+		subject = "：已登记的项目" + e.ProjectCode + "的" + e.Stage + "（" + e.Date.String() + "）"
+	}
+	s.issues = append(s.issues, Issue{Row: at.Row, Column: column, Value: value, Reason: subject + reason, Fix: fix})
+}
+
+// checkDecision checks the columns that one event's stage requires: the
+// deciding body, the change's item and reason, and the accountability of
+// an exit.
+func checkDecision(e saima.StageEvent, leadUnit string) []Issue {
+	var out []Issue
+	add := func(column, value, reason, fix string) {
+		out = append(out, Issue{Row: e.Row, Column: column, Value: value,
+			Reason: "：项目" + e.ProjectCode + "的" + e.Stage + reason, Fix: fix})
+	}
+	if ok, who := bodyAllowed(e.Stage, e.DecidedBy, leadUnit); !ok {
+		add("决策主体", e.DecidedBy, "须由"+who+"决定", "请在“决策主体”列填写"+who)
+	}
+	switch e.Stage {
+	case saima.StageChange:
+		if e.ChangeItem == "" {
+			add("变更事项", "", "没有写明变更事项", "请填写变更的目标或周期，如“建设周期”")
+		}
+		if e.ChangeReason == "" {
+			add("变更原因", "", "没有记录变更原因，变更须说明理由", "请填写变更原因后重新上传")
+		}
+	case stageExit:
+		if e.Accountability == "" {
+			add("问责情况", "", "没有注明问责情况，项目退出须注明问责情况",
+				"请填写问责情况；不需问责的请写明“不予问责”及理由")
+		}
+	}
+	return out
+}
+
+// bodyAllowed reports whether body may decide stage and, when it may not,
+// names who may.
+func bodyAllowed(stage, body, leadUnit string) (bool, string) {
+	if stage == "初审" {
+		deciders := "本系统牵头单位或市大数据局"
+		if leadUnit != "" {
+			deciders = "本系统牵头单位（" + leadUnit + "）或市大数据局"
+		}
+		ok := body != "" && (strings.Contains(body, "大数据局") || leadUnit == "" || body == leadUnit)
+		return ok, deciders
+	}
+	allowed, ruled := stageBodies[stage]
+	if !ruled {
+		return true, ""
+	}
+	for _, a := range allowed {
+		if strings.Contains(body, a) {
+			return true, ""
+		}
+	}
+	return false, strings.Join(allowed, "或")
+}
+
+// checkLifecycle rejects a stages upload whose events break the lifecycle
+// rules against the stored history. It adds the issues to rep and returns
+// an error of kind KindInvalid when there are any.
+func (s *Service) checkLifecycle(ctx context.Context, rep *Report, b *saima.Batch) error {
+	if len(b.Stages) == 0 {
+		return nil
+	}
+	store, ok := s.Store.(StageHistory)
+	if !ok {
+		return fmt.Errorf("check lifecycle: store %T does not implement ListStageHistory", s.Store)
+	}
+	existing, leads, err := loadLifecycle(ctx, store, b.Stages)
+	if err != nil {
+		return err
+	}
+	issues := CheckLifecycle(existing, b.Stages, leads)
+	if len(issues) == 0 {
+		return nil
+	}
+	for i := range issues {
+		issues[i].File = rep.Upload.FileName
+	}
+	rep.Errors = append(rep.Errors, issues...)
+	rep.Upload.Errors += len(issues)
+	return saima.Errorf(saima.KindInvalid, "文件有%d处不符合项目阶段规则，整个文件未导入；请按错误清单修改后重新上传",
+		len(issues))
+}
+
+// loadLifecycle reads the stored history of the projects in events and
+// every project's lead unit.
+func loadLifecycle(ctx context.Context, store StageHistory,
+	events []saima.StageEvent) ([]saima.StageEvent, map[string]string, error) {
+	var codes []string
+	for _, e := range events {
+		if !slices.Contains(codes, e.ProjectCode) {
+			codes = append(codes, e.ProjectCode)
+		}
+	}
+	existing, err := store.ListStageHistory(ctx, codes...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("list stage history: %w", err)
+	}
+	projects, err := store.ListProjects(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("list projects: %w", err)
+	}
+	leads := make(map[string]string, len(projects))
+	for _, p := range projects {
+		leads[p.Code] = p.LeadUnit
+	}
+	return existing, leads, nil
+}
+
+// outcomeOf returns the upload outcome for a check that failed with err:
+// rejected when the file broke a rule, failed when the store did.
+func outcomeOf(err error) string {
+	if saima.ErrorKind(err) == saima.KindInvalid {
+		return saima.OutcomeRejected
+	}
+	return saima.OutcomeFailed
+}

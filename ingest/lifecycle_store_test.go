@@ -1,0 +1,124 @@
+package ingest_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"saima"
+	"saima/clickhouse"
+	"saima/clickhouse/chtest"
+	"saima/ingest"
+)
+
+// lifecycleService returns an import service over a fresh embedded store
+// that holds project NB-1, led by 市经信局.
+func lifecycleService(tb testing.TB) (*ingest.Service, *clickhouse.Store) {
+	tb.Helper()
+	store := chtest.Store(tb)
+	at := time.Date(2026, 10, 15, 9, 0, 0, 0, saima.Beijing)
+	err := store.WriteBatch(context.Background(), &saima.Batch{
+		Upload:   saima.Upload{ID: "projects-1", Dataset: saima.DatasetProjects, At: at},
+		Projects: []saima.Project{{Code: "NB-1", Name: "一网统管", Unit: "宁波市北仑区", LeadUnit: "市经信局"}},
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	seq := 0
+	svc := &ingest.Service{
+		Store: ingest.Adapt(store),
+		Log:   slog.New(slog.DiscardHandler),
+		Now:   func() time.Time { return at },
+		NewID: func() string { seq++; return fmt.Sprintf("stages-%d", seq) },
+	}
+	return svc, store
+}
+
+func importStages(tb testing.TB, svc *ingest.Service, rows ...string) (*ingest.Report, error) {
+	tb.Helper()
+	text := "项目编号,阶段,日期,决策主体,意见,文件,轮次,变更事项,变更原因,问责情况\n" + strings.Join(rows, "\n") + "\n"
+	return svc.Import(context.Background(), ingest.Request{FileName: "stages.csv", Body: strings.NewReader(text),
+		Uploader: "office"})
+}
+
+func TestImportChecksStoredLifecycle(t *testing.T) {
+	svc, store := lifecycleService(t)
+	ctx := context.Background()
+
+	_, err := importStages(t, svc,
+		"NB-1,预报,2026-01-05,宁波市北仑区,,,,,,",
+		"NB-1,初审,2026-01-10,市经信局,,,,,,",
+		"NB-1,审核,2026-01-20,市委改革办,,,,,,",
+		"NB-1,论证,2026-02-01,市委改革办,,甬改办〔2026〕7号,,,,",
+	)
+	if err != nil {
+		t.Fatalf("import first stages: %v", err)
+	}
+
+	t.Run("ErrImplementBeforeDecision", func(t *testing.T) {
+		rep, err := importStages(t, svc, "NB-1,实施,2026-03-01,,,,,,,")
+		if saima.ErrorKind(err) != saima.KindInvalid {
+			t.Fatalf("Import() error = %v, want kind invalid", err)
+		}
+		if len(rep.Errors) != 1 || !strings.Contains(rep.Errors[0].String(), "stages.csv 第2行“阶段”列的值“实施”") ||
+			!strings.Contains(rep.Errors[0].Reason, "之前没有决策记录") {
+			t.Errorf("Import() errors = %v, want one about the missing 决策 on row 2", rep.Errors)
+		}
+		if rep.Upload.Outcome != saima.OutcomeRejected {
+			t.Errorf("Upload.Outcome = %q, want rejected", rep.Upload.Outcome)
+		}
+	})
+
+	t.Run("OK", func(t *testing.T) {
+		_, err := importStages(t, svc,
+			"NB-1,决策,2026-02-15,市委改革委,同意实施,甬改委〔2026〕2号,,,,",
+			"NB-1,实施,2026-03-01,宁波市北仑区,,,,,,",
+		)
+		if err != nil {
+			t.Fatalf("Import() error = %v", err)
+		}
+		got, err := store.ListStageHistory(ctx, "NB-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 6 || got[5].Stage != "实施" {
+			t.Errorf("ListStageHistory(NB-1) = %+v, want six events ending with 实施", got)
+		}
+	})
+
+	t.Run("ErrStoreLacksHistory", func(t *testing.T) {
+		plain := *svc
+		plain.Store = ingest.Adapt(storeWithoutHistory{store})
+		_, err := importStages(t, &plain, "NB-1,评估,2026-09-01,第三方评估机构,,,,,,")
+		if err == nil || saima.ErrorKind(err) == saima.KindInvalid {
+			t.Errorf("Import() error = %v, want a non-invalid error", err)
+		}
+		var e *saima.Error
+		if errors.As(err, &e) {
+			t.Errorf("Import() error = %v, want no user message", err)
+		}
+	})
+}
+
+// storeWithoutHistory hides ListStageHistory from the service.
+type storeWithoutHistory struct{ s *clickhouse.Store }
+
+func (w storeWithoutHistory) ListUnits(ctx context.Context) ([]saima.Unit, error) {
+	return w.s.ListUnits(ctx)
+}
+
+func (w storeWithoutHistory) FindUploadBySHA256(ctx context.Context, dataset, sha string) (saima.Upload, bool, error) {
+	return w.s.FindUploadBySHA256(ctx, dataset, sha)
+}
+
+func (w storeWithoutHistory) BeginUpload(up saima.Upload) (*clickhouse.UploadWriter, error) {
+	return w.s.BeginUpload(up)
+}
+
+func (w storeWithoutHistory) RecordUpload(ctx context.Context, u saima.Upload) error {
+	return w.s.RecordUpload(ctx, u)
+}

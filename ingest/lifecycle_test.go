@@ -1,0 +1,190 @@
+package ingest
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"saima"
+)
+
+// ev returns a stage event of project NB-1 on day, decided by the body the
+// rules expect for its stage, with row set by the caller's order.
+func ev(stage, day string, edits ...func(*saima.StageEvent)) saima.StageEvent {
+	d, err := saima.ParseDate(day)
+	if err != nil {
+		panic(err)
+	}
+	bodies := map[string]string{"预报": "市民政局", "初审": "市大数据局", "审核": "市委改革办", "论证": "市委改革办",
+		"决策": "市委改革委", "退出": "市委改革委", "变更": "市委改革办"}
+	e := saima.StageEvent{ProjectCode: "NB-1", Stage: stage, Date: d, DecidedBy: bodies[stage]}
+	switch stage {
+	case "退出":
+		e.Accountability = "不予问责：需求已由省级统建应用覆盖"
+	case saima.StageChange:
+		e.ChangeItem, e.ChangeReason = "建设周期", "省级接口延期三个月"
+	}
+	for _, edit := range edits {
+		edit(&e)
+	}
+	return e
+}
+
+func round(n int) func(*saima.StageEvent) { return func(e *saima.StageEvent) { e.Round = n } }
+
+func body(b string) func(*saima.StageEvent) { return func(e *saima.StageEvent) { e.DecidedBy = b } }
+
+func project(code string) func(*saima.StageEvent) {
+	return func(e *saima.StageEvent) { e.ProjectCode = code }
+}
+
+// numbered gives the events rows 2, 3, … as a file read after its header.
+func numbered(events ...saima.StageEvent) []saima.StageEvent {
+	for i := range events {
+		events[i].Row = i + 2
+	}
+	return events
+}
+
+// throughDecision is a valid history from 预报 to 决策.
+func throughDecision() []saima.StageEvent {
+	return []saima.StageEvent{
+		ev("预报", "2026-01-05"), ev("初审", "2026-01-10"), ev("审核", "2026-01-20"),
+		ev("论证", "2026-02-01"), ev("决策", "2026-02-15"),
+	}
+}
+
+func TestCheckLifecycle(t *testing.T) {
+	tests := []struct {
+		name     string
+		existing []saima.StageEvent
+		incoming []saima.StageEvent
+		want     []string // "row:reason substring", in order; none for a valid sequence
+	}{
+		{name: "OrderOK", incoming: numbered(append(throughDecision(), ev("实施", "2026-03-01"))...)},
+		{name: "OrderSkipped",
+			incoming: numbered(ev("预报", "2026-01-05"), ev("初审", "2026-01-10"), ev("论证", "2026-02-01")),
+			want:     []string{"4:跳过了审核阶段"}},
+		{name: "FirstStageNotForecast",
+			incoming: numbered(ev("初审", "2026-01-10")),
+			want:     []string{"2:跳过了预报阶段"}},
+		{name: "ContinuesStoredHistory",
+			existing: throughDecision(),
+			incoming: numbered(ev("实施", "2026-03-01"), ev("评估", "2026-09-01"), ev("完成", "2026-10-01"))},
+		{name: "ImplementWithoutDecision",
+			existing: throughDecision()[:4],
+			incoming: numbered(ev("实施", "2026-03-01")),
+			want:     []string{"2:之前没有决策记录"}},
+		{name: "DatesForward",
+			existing: throughDecision()[:4],
+			incoming: numbered(ev("决策", "2026-02-01"))},
+		{name: "DateBeforePrevious",
+			existing: throughDecision()[:4],
+			incoming: numbered(ev("决策", "2026-01-31")),
+			want:     []string{"2:早于前一阶段论证的日期2026-02-01"}},
+		{name: "CorrectionMakesStoredDateGoBack",
+			existing: throughDecision(),
+			incoming: numbered(ev("论证", "2026-02-20")),
+			want:     []string{"2:已登记的项目NB-1的决策（2026-02-15）早于前一阶段论证"}},
+		{name: "ExitOK",
+			existing: throughDecision()[:3],
+			incoming: numbered(ev("退出", "2026-01-25"))},
+		{name: "StageAfterExit",
+			existing: append(throughDecision()[:3], ev("退出", "2026-01-25")),
+			incoming: numbered(ev("论证", "2026-02-01")),
+			want:     []string{"2:已登记的项目NB-1的退出（2026-01-25）之后还有论证"}},
+		{name: "ExitAfterFinish",
+			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("评估", "2026-09-01"), ev("完成", "2026-10-01")),
+			incoming: numbered(ev("退出", "2026-10-05")),
+			want:     []string{"2:在2026-10-01完成之后"}},
+		{name: "FinishWithoutEvaluation",
+			existing: append(throughDecision(), ev("实施", "2026-03-01")),
+			incoming: numbered(ev("完成", "2026-10-01")),
+			want:     []string{"2:之前没有评估记录"}},
+		{name: "ChangeAndReargueOK",
+			existing: append(throughDecision(), ev("实施", "2026-03-01")),
+			incoming: numbered(ev("变更", "2026-05-01"), ev("论证", "2026-05-20", round(2)),
+				ev("决策", "2026-06-01", round(2)), ev("实施", "2026-06-10", round(2)))},
+		{name: "SecondChangeOK",
+			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01"),
+				ev("论证", "2026-05-20", round(2))),
+			incoming: numbered(ev("变更", "2026-05-25", round(2)), ev("论证", "2026-06-01", round(3)))},
+		{name: "ChangeWithoutReason",
+			existing: append(throughDecision(), ev("实施", "2026-03-01")),
+			incoming: numbered(ev("变更", "2026-05-01", func(e *saima.StageEvent) { e.ChangeReason = "" })),
+			want:     []string{"2:没有记录变更原因"}},
+		{name: "ChangeWithoutItem",
+			existing: append(throughDecision(), ev("实施", "2026-03-01")),
+			incoming: numbered(ev("变更", "2026-05-01", func(e *saima.StageEvent) { e.ChangeItem = "" })),
+			want:     []string{"2:没有写明变更事项"}},
+		{name: "ChangeNotFollowedByArgument",
+			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01")),
+			incoming: numbered(ev("决策", "2026-05-20", round(2))),
+			want:     []string{"2:变更后须先重新论证"}},
+		{name: "ReargueWrongRound",
+			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01")),
+			incoming: numbered(ev("论证", "2026-05-20", round(3))),
+			want:     []string{"2:与变更后的轮次2不符"}},
+		{name: "ChangeBeforeArgument",
+			existing: throughDecision()[:2],
+			incoming: numbered(ev("变更", "2026-01-15")),
+			want:     []string{"2:项目尚未论证"}},
+		{name: "GoingBackWithoutChange",
+			existing: append(throughDecision(), ev("实施", "2026-03-01")),
+			incoming: numbered(ev("论证", "2026-04-01", round(2))),
+			want:     []string{"2:是第2轮，但之前没有登记第1次变更"}},
+		{name: "ExitWithoutAccountability",
+			existing: throughDecision()[:3],
+			incoming: numbered(ev("退出", "2026-01-25", func(e *saima.StageEvent) { e.Accountability = "" })),
+			want:     []string{"2:没有注明问责情况"}},
+		{name: "DecisionByOfficeRejected",
+			existing: throughDecision()[:4],
+			incoming: numbered(ev("决策", "2026-02-15", body("市委改革办"))),
+			want:     []string{"2:须由改革委或深改委决定"}},
+		{name: "ReviewByCommissionRejected",
+			existing: throughDecision()[:2],
+			incoming: numbered(ev("审核", "2026-01-20", body("市委改革委"))),
+			want:     []string{"2:须由改革办决定"}},
+		{name: "FirstReviewByLeadUnitOK",
+			existing: throughDecision()[:1],
+			incoming: numbered(ev("初审", "2026-01-10", body("市经信局")))},
+		{name: "FirstReviewByOtherRejected",
+			existing: throughDecision()[:1],
+			incoming: numbered(ev("初审", "2026-01-10", body("市民政局"))),
+			want:     []string{"2:须由本系统牵头单位（市经信局）或市大数据局决定"}},
+		{name: "StoredErrorsNotReported",
+			existing: []saima.StageEvent{ev("预报", "2026-01-05"), ev("论证", "2026-01-06")},
+			incoming: numbered(ev("预报", "2026-01-05", project("NB-2")))},
+	}
+	leads := map[string]string{"NB-1": "市经信局"}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			issues := CheckLifecycle(tt.existing, tt.incoming, leads)
+			var got []string
+			for _, i := range issues {
+				got = append(got, fmt.Sprintf("%d:%s:%s", i.Row, i.Column, i.Reason))
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("CheckLifecycle() = %d issues %q, want %d matching %q", len(got), got, len(tt.want), tt.want)
+			}
+			for i, w := range tt.want {
+				row, text, _ := strings.Cut(w, ":")
+				if !strings.HasPrefix(got[i], row+":") || !strings.Contains(got[i], text) {
+					t.Errorf("issue %d = %q, want row %s containing %q", i, got[i], row, text)
+				}
+			}
+		})
+	}
+}
+
+func TestCheckLifecycleIssueText(t *testing.T) {
+	issues := CheckLifecycle(throughDecision()[:4], numbered(ev("实施", "2026-03-01")), nil)
+	if len(issues) != 1 {
+		t.Fatalf("CheckLifecycle() = %d issues, want 1", len(issues))
+	}
+	issues[0].File = "s.csv"
+	want := "s.csv 第2行“阶段”列的值“实施”：项目NB-1的实施之前没有决策记录，项目须经改革委决策后才能实施，请先登记决策阶段，再登记实施"
+	if got := issues[0].String(); got != want {
+		t.Errorf("issue = %q, want %q", got, want)
+	}
+}

@@ -1,0 +1,421 @@
+package ingest_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"saima"
+	"saima/clickhouse"
+	"saima/clickhouse/chtest"
+	"saima/ingest"
+)
+
+func TestMain(m *testing.M) { chtest.Main(m) }
+
+// streamRoster is the roster of the stream tests.
+var streamRoster = []saima.Unit{
+	{Name: "宁波市海曙区", Kind: saima.KindDistrict, Track: saima.KindDistrict},
+	{Name: "余姚市", Kind: saima.KindDistrict, Track: saima.KindDistrict},
+	{Name: "宁海县", Kind: saima.KindDistrict, Track: saima.KindDistrict},
+}
+
+var streamDay = time.Date(2026, 10, 15, 10, 0, 0, 0, saima.Beijing)
+
+// streamStore returns a fresh embedded store that holds streamRoster.
+func streamStore(tb testing.TB) *clickhouse.Store {
+	tb.Helper()
+	store := chtest.Store(tb)
+	err := store.WriteBatch(context.Background(), &saima.Batch{
+		Upload: saima.Upload{ID: "roster", Dataset: saima.DatasetUnits, At: streamDay.Add(-time.Hour)},
+		Units:  streamRoster,
+	})
+	if err != nil {
+		tb.Fatalf("write roster: %v", err)
+	}
+	return store
+}
+
+// streamService returns a service over store that writes chunks of chunk
+// rows.
+func streamService(store ingest.Store, chunk int) *ingest.Service {
+	var mu sync.Mutex
+	seq := 0
+	return &ingest.Service{
+		Store:  store,
+		Log:    slog.New(slog.DiscardHandler),
+		Now:    func() time.Time { return streamDay },
+		NewID:  func() string { mu.Lock(); defer mu.Unlock(); seq++; return fmt.Sprintf("stream-%d", seq) },
+		Limits: ingest.Limits{ChunkRecords: chunk},
+	}
+}
+
+// progressCSV returns a progress file of n rows of unit on projects
+// P-0001 and up, each at percent(i) for row i (counted from 0).
+func progressCSV(unit string, n int, percent func(i int) string) string {
+	var b strings.Builder
+	b.WriteString("单位,项目编号,项目名称,填报期间,完成率,填报日期,进展情况,存在问题\n")
+	for i := range n {
+		fmt.Fprintf(&b, "%s,P-%04d,项目%d,2026Q3,%s,2026-09-30,按计划推进,无\n", unit, i+1, i+1, percent(i))
+	}
+	return b.String()
+}
+
+func fixedPercent(p string) func(int) string { return func(int) string { return p } }
+
+// storedRows returns how many rows the progress table holds, visible or
+// not, read past the store's visibility rule.
+func storedRows(tb testing.TB, store *clickhouse.Store) int {
+	tb.Helper()
+	rows, err := store.Engine().Query(context.Background(), "SELECT count() FROM "+store.Database()+".progress")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer rows.Close()
+	var n uint64
+	for rows.Next() {
+		if err := rows.Scan(&n); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return int(n)
+}
+
+func visibleProgress(tb testing.TB, store *clickhouse.Store) []saima.ProgressReport {
+	tb.Helper()
+	got, err := store.ListProgress(context.Background(), saima.Quarter(2026, 3))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return got
+}
+
+func importText(tb testing.TB, svc *ingest.Service, name, text string) (*ingest.Report, error) {
+	tb.Helper()
+	return svc.Import(tb.Context(), ingest.Request{FileName: name, Body: strings.NewReader(text), Uploader: "office"})
+}
+
+func TestImportChunksClean(t *testing.T) {
+	store := streamStore(t)
+	svc := streamService(ingest.Adapt(store), 100)
+	text := progressCSV("余姚市", 250, fixedPercent("50%"))
+	rep, err := importText(t, svc, "clean.csv", text)
+	if err != nil {
+		t.Fatalf("Import() error = %v", err)
+	}
+	if rep.Rows != 250 || rep.Imported != 250 || rep.Upload.Outcome != saima.OutcomeOK {
+		t.Errorf("report rows, imported, outcome = %d, %d, %s, want 250, 250, ok", rep.Rows, rep.Imported, rep.Upload.Outcome)
+	}
+	got := visibleProgress(t, store)
+	if len(got) != 250 {
+		t.Fatalf("visible reports = %d, want 250", len(got))
+	}
+	seen := map[string]bool{}
+	for _, p := range got {
+		if seen[p.ProjectCode] {
+			t.Errorf("project %s is visible twice", p.ProjectCode)
+		}
+		seen[p.ProjectCode] = true
+	}
+	if n := storedRows(t, store); n != 250 {
+		t.Errorf("stored rows = %d, want 250: each row written once", n)
+	}
+	up, found, err := store.FindUploadBySHA256(t.Context(), saima.DatasetProgress, sha256Hex(text))
+	if err != nil || !found || up.Imported != 250 {
+		t.Errorf("FindUploadBySHA256 = %+v, %v, %v, want the upload with 250 records", up, found, err)
+	}
+}
+
+func sha256Hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+func TestImportChunksErrorInLastRow(t *testing.T) {
+	store := streamStore(t)
+	svc := streamService(ingest.Adapt(store), 100)
+	text := progressCSV("余姚市", 250, func(i int) string {
+		if i == 249 {
+			return "135%"
+		}
+		return "50%"
+	})
+	rep, err := importText(t, svc, "late.csv", text)
+	if saima.ErrorKind(err) != saima.KindInvalid {
+		t.Fatalf("Import() error = %v, want kind invalid", err)
+	}
+	want := "late.csv 第251行“完成率”列的值“135%”超出0–100%范围，请改为0–100之间的数后重新上传"
+	if len(rep.Errors) != 1 || rep.Errors[0].String() != want {
+		t.Errorf("errors = %q, want [%q]", issueStrings(rep.Errors), want)
+	}
+	if rep.Imported != 0 || rep.Upload.Outcome != saima.OutcomeRejected {
+		t.Errorf("report imported, outcome = %d, %s, want 0, rejected", rep.Imported, rep.Upload.Outcome)
+	}
+	if got := visibleProgress(t, store); len(got) != 0 {
+		t.Errorf("visible reports = %d, want none", len(got))
+	}
+	// The first chunk was written when the second arrived, before the
+	// error was read; it must stay invisible. The second was held back
+	// and never written.
+	if n := storedRows(t, store); n != 100 {
+		t.Errorf("stored rows = %d, want the 100 rows of the chunk written before the error", n)
+	}
+}
+
+func issueStrings(issues []ingest.Issue) []string {
+	out := make([]string, len(issues))
+	for i, is := range issues {
+		out[i] = is.String()
+	}
+	return out
+}
+
+func TestImportChunksRepeatedKey(t *testing.T) {
+	tests := []struct {
+		name      string
+		repeatRow int // data row (from 0) that repeats the key of row 0
+		wantErr   string
+		wantWarn  string
+	}{
+		{name: "within one chunk", repeatRow: 50,
+			wantWarn: "r.csv 第52行与第2行的单位、项目编号和填报期间相同，以本行为准，如果两行都要保留，请检查是否填错；否则请删除前面的一行"},
+		{name: "across chunks", repeatRow: 150,
+			wantErr: "r.csv 第152行的单位、项目编号和填报期间“余姚市 / P-0001 / 2026Q3”与第2行相同；" +
+				"文件超过100行时分批写入，第2行所在的一批已经写入，不能再以本行为准，请删除重复的行，只保留正确的一行，然后重新上传"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			store := streamStore(t)
+			svc := streamService(ingest.Adapt(store), 100)
+			var b strings.Builder
+			b.WriteString("单位,项目编号,填报期间,完成率\n")
+			for i := range 200 {
+				code, percent := fmt.Sprintf("P-%04d", i+1), "50%"
+				if i == tt.repeatRow {
+					code, percent = "P-0001", "70%"
+				}
+				fmt.Fprintf(&b, "余姚市,%s,2026Q3,%s\n", code, percent)
+			}
+			rep, err := importText(t, svc, "r.csv", b.String())
+			if tt.wantErr != "" {
+				if saima.ErrorKind(err) != saima.KindInvalid || len(rep.Errors) != 1 || rep.Errors[0].String() != tt.wantErr {
+					t.Fatalf("Import() = %q, %v, want [%q]", issueStrings(rep.Errors), err, tt.wantErr)
+				}
+				if got := visibleProgress(t, store); len(got) != 0 {
+					t.Errorf("visible reports = %d, want none", len(got))
+				}
+				return
+			}
+			if err != nil || len(rep.Warnings) != 1 || rep.Warnings[0].String() != tt.wantWarn {
+				t.Fatalf("Import() warnings = %q, %v, want [%q]", issueStrings(rep.Warnings), err, tt.wantWarn)
+			}
+			for _, p := range visibleProgress(t, store) {
+				if p.ProjectCode == "P-0001" && p.Percent.Decimal.String() != "70" {
+					t.Errorf("P-0001 percent = %s, want 70 from the later row", p.Percent.Decimal)
+				}
+			}
+		})
+	}
+}
+
+func TestImportChunksPercentScale(t *testing.T) {
+	tests := []struct {
+		name      string
+		percent   func(i int) string
+		wantErr   string
+		wantFirst string // the stored percent of P-0001
+	}{
+		{name: "fractions throughout",
+			percent: fixedPercent("0.5"), wantFirst: "50"},
+		{name: "points decided in the first chunk",
+			percent: func(i int) string {
+				if i == 0 {
+					return "85"
+				}
+				return "0.5"
+			},
+			wantFirst: "85"},
+		{name: "points after fractions were written",
+			percent: func(i int) string {
+				if i == 120 {
+					return "85"
+				}
+				return "0.5"
+			},
+			wantErr: "p.csv 第122行“完成率”列的值“85”大于1，说明本列按百分数填写，但前面第2行的“0.5”已按小数比例读取并分批写入" +
+				"（文件超过100行时分批写入），请把完成率统一写成带%的百分数，如85%，然后重新上传"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			store := streamStore(t)
+			svc := streamService(ingest.Adapt(store), 100)
+			rep, err := importText(t, svc, "p.csv", progressCSV("余姚市", 150, tt.percent))
+			if tt.wantErr != "" {
+				if len(rep.Errors) != 1 || rep.Errors[0].String() != tt.wantErr {
+					t.Fatalf("Import() errors = %q, %v, want [%q]", issueStrings(rep.Errors), err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Import() error = %v", err)
+			}
+			for _, p := range visibleProgress(t, store) {
+				if p.ProjectCode == "P-0001" && p.Percent.Decimal.String() != tt.wantFirst {
+					t.Errorf("P-0001 percent = %s, want %s", p.Percent.Decimal, tt.wantFirst)
+				}
+			}
+		})
+	}
+}
+
+// recordingStore is the real store with a log of what each upload's
+// writer does, in the order it happens. Each write waits a little, so
+// that two imports left to run at once would interleave.
+type recordingStore struct {
+	*clickhouse.Store
+	mu     sync.Mutex
+	events []string // upload ID and step, such as "stream-1 write"
+}
+
+func (r *recordingStore) record(id, step string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, id+" "+step)
+}
+
+func (r *recordingStore) BeginUpload(up saima.Upload) (*recordingWriter, error) {
+	w, err := r.Store.BeginUpload(up)
+	if err != nil {
+		return nil, err
+	}
+	r.record(up.ID, "begin")
+	return &recordingWriter{w: w, id: up.ID, r: r}, nil
+}
+
+type recordingWriter struct {
+	w  *clickhouse.UploadWriter
+	id string
+	r  *recordingStore
+}
+
+func (w *recordingWriter) Write(ctx context.Context, b *saima.Batch) error {
+	w.r.record(w.id, "write")
+	time.Sleep(20 * time.Millisecond)
+	return w.w.Write(ctx, b)
+}
+
+func (w *recordingWriter) Commit(ctx context.Context) error {
+	w.r.record(w.id, "commit")
+	return w.w.Commit(ctx)
+}
+
+func (w *recordingWriter) Abort(ctx context.Context, cause error) {
+	w.r.record(w.id, "abort")
+	w.w.Abort(ctx, cause)
+}
+
+func TestImportSameUnitSerialised(t *testing.T) {
+	store := streamStore(t)
+	rec := &recordingStore{Store: store}
+	svc := streamService(ingest.Adapt(rec), 20)
+
+	const imports = 4
+	var wg sync.WaitGroup
+	errs := make([]error, imports)
+	for i := range imports {
+		wg.Go(func() {
+			text := progressCSV("余姚市", 70, fixedPercent(fmt.Sprintf("%d%%", 10+i)))
+			_, errs[i] = svc.Import(t.Context(), ingest.Request{FileName: fmt.Sprintf("u%d.csv", i),
+				Body: strings.NewReader(text), Uploader: "yuyao", Unit: "余姚"})
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("import %d: %v", i, err)
+		}
+	}
+
+	// Each upload's steps must form one unbroken run: begin, four writes,
+	// commit.
+	done := map[string]bool{}
+	current := ""
+	for _, e := range rec.events {
+		id, _, _ := strings.Cut(e, " ")
+		if id != current {
+			if done[id] {
+				t.Fatalf("upload %s resumed after another upload ran: events %q", id, rec.events)
+			}
+			done[current], current = true, id
+		}
+	}
+	if len(rec.events) != imports*6 {
+		t.Errorf("events = %d, want %d (begin, four writes and a commit each): %q", len(rec.events), imports*6, rec.events)
+	}
+	if got := visibleProgress(t, store); len(got) != 70 {
+		t.Errorf("visible reports = %d, want 70", len(got))
+	}
+}
+
+func TestImportProgressCallback(t *testing.T) {
+	store := streamStore(t)
+	svc := streamService(ingest.Adapt(store), 0)
+	text := progressCSV("余姚市", 12_000, fixedPercent("50%"))
+	var calls []ingest.Progress
+	_, err := svc.Import(t.Context(), ingest.Request{FileName: "big.csv", Body: strings.NewReader(text),
+		OnProgress: func(p ingest.Progress) { calls = append(calls, p) }})
+	if err != nil {
+		t.Fatalf("Import() error = %v", err)
+	}
+	if len(calls) < 3 {
+		t.Fatalf("progress calls = %+v, want one per 5000 rows and one at the end", calls)
+	}
+	for i := 1; i < len(calls); i++ {
+		if calls[i].Rows < calls[i-1].Rows || calls[i].Bytes < calls[i-1].Bytes {
+			t.Errorf("progress went back: %+v then %+v", calls[i-1], calls[i])
+		}
+	}
+	last := calls[len(calls)-1]
+	if last.Rows != 12_000 || last.Bytes != int64(len(text)) || last.Size != int64(len(text)) || last.Errors != 0 {
+		t.Errorf("last progress = %+v, want 12000 rows and all %d bytes read", last, len(text))
+	}
+}
+
+// onlyReader hides every method of a reader but Read, as a network body.
+type onlyReader struct{ r io.Reader }
+
+func (o onlyReader) Read(p []byte) (int, error) { return o.r.Read(p) }
+
+func TestImportUnseekableBody(t *testing.T) {
+	store := streamStore(t)
+	svc := streamService(ingest.Adapt(store), 50)
+	text := progressCSV("宁海县", 120, fixedPercent("40%"))
+	rep, err := svc.Import(t.Context(), ingest.Request{FileName: "pipe.csv", Body: onlyReader{strings.NewReader(text)}})
+	if err != nil {
+		t.Fatalf("Import() error = %v", err)
+	}
+	if rep.Upload.SHA256 != sha256Hex(text) || rep.Imported != 120 {
+		t.Errorf("upload = %+v, want the file's SHA-256 and 120 records", rep.Upload)
+	}
+	if got := visibleProgress(t, store); len(got) != 120 {
+		t.Errorf("visible reports = %d, want 120", len(got))
+	}
+}
+
+func TestImportMaxRows(t *testing.T) {
+	store := streamStore(t)
+	svc := streamService(ingest.Adapt(store), 0)
+	svc.Limits.MaxRows = 10
+	rep, err := importText(t, svc, "long.csv", progressCSV("余姚市", 11, fixedPercent("50%")))
+	want := "long.csv 的数据超过10行的上限，请把文件拆分后分批上传"
+	if saima.ErrorKind(err) != saima.KindInvalid || len(rep.Errors) != 1 || rep.Errors[0].String() != want {
+		t.Errorf("Import() = %q, %v, want [%q]", issueStrings(rep.Errors), err, want)
+	}
+}

@@ -1,0 +1,500 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"saima"
+)
+
+// Template layout: the header in row 1, one example row, and drop-down
+// lists that reach templateRows rows down.
+const (
+	templateRows   = 10_000
+	optionsSheet   = "选项"
+	templateAuthor = "填表说明"
+)
+
+// modeExamples are the usual 考评方式. The column takes other text too,
+// so its drop-down only suggests them.
+var modeExamples = []string{"线上日常", "线上年终", "线下日常", "线下年终", "综合评估", "专项评估"}
+
+// doneDates are the date columns of things already done, which may not
+// be after the upload day.
+var doneDates = map[string]bool{"实际完成日期": true, "填报日期": true, "日期": true, "发现日期": true, "办结日期": true}
+
+// WriteTemplate writes an XLSX template for the upload of dataset (an id
+// such as progress or a Chinese title such as 进度填报) to w. The sheet has
+// the dataset's columns as headers, each with a comment on what it takes;
+// one example row, which imports without errors against roster on day
+// today; drop-down lists for the columns with fixed values and for unit
+// names from roster (none when it is empty); and percent and date formats
+// on those columns. An unknown dataset is a KindInvalid error.
+func WriteTemplate(w io.Writer, dataset string, roster []saima.Unit, today saima.Date) error {
+	s := schemaFor(dataset)
+	if s == nil {
+		return saima.Errorf(saima.KindInvalid, "不支持的数据类型“%s”，可选 %s", dataset, datasetList())
+	}
+	t, err := newTemplate(s, roster, today)
+	if err != nil {
+		return err
+	}
+	defer t.f.Close()
+	if err := t.build(); err != nil {
+		return fmt.Errorf("build %s template: %w", s.dataset, err)
+	}
+	if _, err := t.f.WriteTo(w); err != nil {
+		return fmt.Errorf("write %s template: %w", s.dataset, err)
+	}
+	return nil
+}
+
+// WriteTemplate writes the template of dataset with the roster from the
+// store and today's date from the clock; see the function WriteTemplate.
+func (s *Service) WriteTemplate(ctx context.Context, w io.Writer, dataset string) error {
+	units, err := s.Store.ListUnits(ctx)
+	if err != nil {
+		return fmt.Errorf("list units: %w", err)
+	}
+	return WriteTemplate(w, dataset, units, saima.DateOf(s.Now()))
+}
+
+// template is a workbook being built.
+type template struct {
+	f       *excelize.File
+	s       *schema
+	sheet   string
+	cols    []*column // the columns shown, in template order
+	roster  []saima.Unit
+	today   saima.Date
+	styles  map[string]int
+	options int // columns used on the options sheet
+}
+
+func newTemplate(s *schema, roster []saima.Unit, today saima.Date) (*template, error) {
+	t := &template{f: excelize.NewFile(), s: s, sheet: s.title, roster: roster, today: today}
+	for i := range s.columns {
+		if c := &s.columns[i]; c.kind != kindIgnored {
+			t.cols = append(t.cols, c)
+		}
+	}
+	if err := t.f.SetSheetName("Sheet1", t.sheet); err != nil {
+		t.f.Close()
+		return nil, fmt.Errorf("name sheet: %w", err)
+	}
+	return t, nil
+}
+
+func (t *template) build() error {
+	steps := []func() error{t.addStyles, t.setColumns, t.writeHeader, t.writeExample, t.addDropDowns, t.finishSheet}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addStyles creates the cell styles the template uses.
+func (t *template) addStyles() error {
+	dateFormat := "yyyy-mm-dd"
+	header := excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Color: []string{"DDEBF7"}, Pattern: 1},
+		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}}
+	required := header
+	required.Font = &excelize.Font{Bold: true, Color: "C00000"}
+	example := &excelize.Font{Italic: true, Color: "808080"}
+	specs := map[string]excelize.Style{
+		"header":          header,
+		"required":        required,
+		"text":            {NumFmt: 49},
+		"percent":         {NumFmt: 10},
+		"date":            {CustomNumFmt: &dateFormat},
+		"example":         {Font: example},
+		"example-text":    {Font: example, NumFmt: 49},
+		"example-percent": {Font: example, NumFmt: 10},
+		"example-date":    {Font: example, CustomNumFmt: &dateFormat},
+	}
+	t.styles = map[string]int{}
+	for name, spec := range specs {
+		id, err := t.f.NewStyle(&spec)
+		if err != nil {
+			return fmt.Errorf("style %s: %w", name, err)
+		}
+		t.styles[name] = id
+	}
+	return nil
+}
+
+// columnStyle returns the name of the style for data cells of c: a
+// percent or date format, text for codes so that Excel keeps leading
+// zeros, or "" for General.
+func columnStyle(c *column) string {
+	switch c.kind {
+	case kindPercent:
+		return "percent"
+	case kindDate:
+		return "date"
+	case kindCode:
+		return "text"
+	}
+	return ""
+}
+
+// setColumns sets each column's width and the format of its data cells.
+func (t *template) setColumns() error {
+	for i, c := range t.cols {
+		name := columnLetter(i)
+		width := 14.0
+		if c.kind == kindText {
+			width = 24
+		}
+		if err := t.f.SetColWidth(t.sheet, name, name, width); err != nil {
+			return fmt.Errorf("width of %s: %w", c.name, err)
+		}
+		if style := columnStyle(c); style != "" {
+			if err := t.f.SetColStyle(t.sheet, name, t.styles[style]); err != nil {
+				return fmt.Errorf("style of %s: %w", c.name, err)
+			}
+		}
+	}
+	return nil
+}
+
+func columnLetter(i int) string {
+	name, _ := excelize.ColumnNumberToName(i + 1)
+	return name
+}
+
+// writeHeader writes the column names, required ones in red, each with a
+// comment on what the column takes.
+func (t *template) writeHeader() error {
+	for i, c := range t.cols {
+		cell := columnLetter(i) + "1"
+		if err := t.f.SetCellStr(t.sheet, cell, c.name); err != nil {
+			return err
+		}
+		style := t.styles["header"]
+		if c.required {
+			style = t.styles["required"]
+		}
+		if err := t.f.SetCellStyle(t.sheet, cell, cell, style); err != nil {
+			return err
+		}
+		err := t.f.AddComment(t.sheet, excelize.Comment{Cell: cell, Author: templateAuthor,
+			Paragraph: []excelize.RichTextRun{{Text: t.help(c)}}, Width: 320, Height: 140})
+		if err != nil {
+			return fmt.Errorf("comment on %s: %w", c.name, err)
+		}
+	}
+	return nil
+}
+
+// help returns what column c takes, for its header comment.
+func (t *template) help(c *column) string {
+	var b strings.Builder
+	if c.required {
+		b.WriteString("必填。")
+	} else {
+		b.WriteString("选填。")
+	}
+	b.WriteString(kindHelp(c))
+	if note := columnNotes[c.name]; note != "" {
+		b.WriteString(note)
+	}
+	if doneDates[c.name] && c.kind == kindDate {
+		b.WriteString("不能晚于上传当天。")
+	}
+	if field := t.s.fieldName(c.name); field != "" {
+		b.WriteString("\n接口中的英文字段名：" + field)
+	}
+	if t.cols[0] == c {
+		b.WriteString("\n第2行是示例，请改成实际数据或删除。")
+	}
+	return b.String()
+}
+
+// kindHelp describes the values a column of c's kind takes.
+func kindHelp(c *column) string {
+	switch c.kind {
+	case kindCode:
+		return "编号或代码，全角字符按半角读取。"
+	case kindUnit:
+		return "单位名称，须为单位名单中的单位，可从下拉列表选择，也可写常用简称，如“海曙”。"
+	case kindDate:
+		return "日期，如2026-09-30，也可写2026/9/30或2026年9月30日。"
+	case kindPeriod:
+		return "期间：季度写2026Q3或2026年第三季度，月份写2026-09或2026年9月，年度写2026年度。"
+	case kindPercent:
+		return "完成比例，0–100%，如85%。本列为百分比格式，直接输入85即为85%。未填报请留空，不要填0。"
+	case kindNumber:
+		return "数字，如85或85.5，不要带单位。"
+	case kindChoice:
+		return "从下拉列表选择：" + strings.Join(c.choices, "、") + "。"
+	}
+	return "文字，按填写的内容原样保存。"
+}
+
+// columnNotes add what a column's kind does not say.
+var columnNotes = map[string]string{
+	"项目编号":   "如NB-2026-001。",
+	"单位类别":   "决定单位默认参加的赛马赛道。",
+	"别名":     "单位的其他写法，多个用、分隔，如“海曙、海曙区”。",
+	"赛道":     "参加赛马的分组；留空则与单位类别相同。",
+	"牵头单位":   "本系统的牵头单位；不在单位名单中的省级单位等也可填写。",
+	"所属清单":   "多个清单用、分隔，如“重大需求、场景应用”。",
+	"是否领导领衔": "填“是”或“否”。",
+	"预算（万元）": "以万元为单位，不能为负数。",
+	"得分":     "不能为负数，也不能超过满分。",
+	"满分":     "须大于0。",
+	"考评方式":   "如线上日常、线下年终；可从下拉列表选择，也可填写其他方式。",
+	"轮次":     "首次填1或留空；变更后重新论证及其后的阶段填2，依此类推。",
+	"计划完成日期": "可以是将来的日期。",
+}
+
+// writeExample writes row 2, in grey italics, with values that import
+// without errors.
+func (t *template) writeExample() error {
+	for i, c := range t.cols {
+		cell := columnLetter(i) + "2"
+		v := t.example(c)
+		var err error
+		switch v := v.(type) {
+		case nil:
+			continue
+		case string:
+			err = t.f.SetCellStr(t.sheet, cell, v)
+		case float64:
+			err = t.f.SetCellFloat(t.sheet, cell, v, -1, 64)
+		case saima.Date:
+			err = t.f.SetCellFloat(t.sheet, cell, excelSerial(v), -1, 64)
+		}
+		if err != nil {
+			return fmt.Errorf("example %s: %w", c.name, err)
+		}
+		style := "example"
+		if cs := columnStyle(c); cs != "" {
+			style += "-" + cs
+		}
+		if err := t.f.SetCellStyle(t.sheet, cell, cell, t.styles[style]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// excelSerial returns the 1900-system serial number of d.
+func excelSerial(d saima.Date) float64 {
+	base := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+	day := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
+	return math.Round(day.Sub(base).Hours() / 24)
+}
+
+// example returns the example value of column c: a string, a float64 for
+// numbers and percents (0.85 for 85%), a saima.Date, or nil for none.
+func (t *template) example(c *column) any {
+	if v, ok := examples[t.s.dataset][c.name]; ok {
+		return t.resolveExample(v)
+	}
+	switch c.kind {
+	case kindUnit:
+		return t.exampleUnit()
+	case kindDate:
+		return t.today
+	case kindPeriod:
+		return t.quarter()
+	case kindPercent:
+		return 0.85
+	case kindChoice:
+		return c.choices[0]
+	case kindCode:
+		if c.required {
+			return "EX-001"
+		}
+	case kindText:
+		if c.required {
+			return "示例"
+		}
+	}
+	return nil
+}
+
+// Placeholders in examples for values that depend on the day and roster.
+const (
+	exUnit    = "{unit}"
+	exQuarter = "{quarter}"
+	exHalf    = "{half}"
+)
+
+// exampleDay is an example date this many days from today.
+type exampleDay int
+
+func (t *template) resolveExample(v any) any {
+	switch v := v.(type) {
+	case exampleDay:
+		return t.today.AddDays(int(v))
+	case string:
+		switch v {
+		case exUnit:
+			return t.exampleUnit()
+		case exQuarter:
+			return t.quarter()
+		case exHalf:
+			return fmt.Sprintf("%dH%d", t.today.Year, (int(t.today.Month)-1)/6+1)
+		}
+	}
+	return v
+}
+
+// exampleUnit returns the first unit of the roster, or nil when it is
+// empty, because any other name would not import.
+func (t *template) exampleUnit() any {
+	if len(t.roster) == 0 {
+		return nil
+	}
+	return t.roster[0].Name
+}
+
+func (t *template) quarter() string {
+	return saima.Quarter(t.today.Year, (int(t.today.Month)-1)/3+1).String()
+}
+
+// examples are the example values by dataset and column; nil leaves the
+// cell empty. Columns left out get one by their kind, or none.
+var examples = map[string]map[string]any{
+	saima.DatasetUnits: {
+		"单位": "宁波市海曙区", "单位类别": saima.KindDistrict, "单位代码": "330203", "别名": "海曙、海曙区",
+		"赛道": saima.KindDistrict,
+	},
+	saima.DatasetProjects: {
+		"项目编号": "NB-2026-001", "项目名称": "城市大脑驾驶舱", "责任单位": exUnit, "牵头单位": exUnit,
+		"所属系统": "数字政府", "项目层级": "全市性", "项目类型": "迭代升级", "批次": "继续推进",
+		"所属清单": "重大需求、场景应用", "是否领导领衔": "否", "预算（万元）": 120.5,
+		"开始日期": exampleDay(-60), "计划完成日期": exampleDay(90),
+	},
+	saima.DatasetStages: {
+		"项目编号": "NB-2026-001", "阶段": "预报", "日期": exampleDay(-7), "意见": "同意预报",
+	},
+	saima.DatasetMilestones: {
+		"项目编号": "NB-2026-001", "里程碑": "完成需求调研", "计划完成日期": exampleDay(-10),
+		"实际完成日期": exampleDay(-12), "状态": "已完成", "责任单位": exUnit,
+	},
+	saima.DatasetProgress: {
+		"单位": exUnit, "项目编号": "NB-2026-001", "项目名称": "城市大脑驾驶舱", "填报期间": exQuarter,
+		"完成率": 0.85, "填报日期": exampleDay(0), "进展情况": "完成需求调研，进入开发阶段", "存在问题": "无",
+	},
+	saima.DatasetAssessments: {
+		"被考评单位": exUnit, "指标": "数据共享按时响应率", "得分": 8.5, "满分": 10.0, "考评方式": "线上日常",
+		"考评期间": exQuarter, "考评人": "市委改革办考评组", "项目编号": "NB-2026-001",
+	},
+	saima.DatasetProblems: {
+		"问题编号": "WT-2026-001", "单位": exUnit, "项目编号": "NB-2026-001", "来源": "自查",
+		"类别": "数据共享", "环节": "分办落实", "层级": 1.0, "发现日期": exampleDay(-20),
+		"办结日期": nil, "问题描述": "接口响应超时",
+	},
+	saima.DatasetLists: {
+		"清单名称": "重大需求", "事项编号": "ZD-2026-001", "事项名称": "企业开办一件事", "责任单位": exUnit,
+		"阶段目标": "上线试运行", "完成时限": exampleDay(60), "领域": "数字政府",
+	},
+	saima.DatasetListDone: {
+		"清单名称": "重大需求", "事项编号": "ZD-2026-001", "责任单位": exUnit, "完成日期": exampleDay(-3),
+		"完成情况": "已上线",
+	},
+	saima.DatasetLeaderReports: {
+		"项目编号": "NB-2026-001", "半年度": exHalf, "牵头单位": exUnit, "成果": "完成一期建设",
+		"下步计划": "推进二期", "报送日期": exampleDay(0),
+	},
+}
+
+// addDropDowns adds a drop-down list to every column with fixed values,
+// to 考评方式, to yes/no columns and, when the roster has units, to unit
+// columns. The lists live on a hidden sheet, because a list written into
+// the rule itself may hold only 255 characters.
+func (t *template) addDropDowns() error {
+	for i, c := range t.cols {
+		values, strict := t.dropDown(c)
+		if len(values) == 0 {
+			continue
+		}
+		source, err := t.addOptions(c.name, values)
+		if err != nil {
+			return err
+		}
+		dv := excelize.NewDataValidation(true)
+		dv.Sqref = fmt.Sprintf("%s2:%s%d", columnLetter(i), columnLetter(i), templateRows+1)
+		dv.SetSqrefDropList(source)
+		if strict {
+			dv.SetError(excelize.DataValidationErrorStyleStop, "无效的值", "请从下拉列表中选择。")
+		} else {
+			dv.SetError(excelize.DataValidationErrorStyleInformation, "不在常用列表中", "这个值不在常用列表中，仍可导入。")
+		}
+		if err := t.f.AddDataValidation(t.sheet, dv); err != nil {
+			return fmt.Errorf("drop-down of %s: %w", c.name, err)
+		}
+	}
+	if t.options == 0 {
+		return nil
+	}
+	return t.f.SetSheetVisible(optionsSheet, false)
+}
+
+// dropDown returns the values of c's drop-down, and whether values
+// outside it are refused.
+func (t *template) dropDown(c *column) ([]string, bool) {
+	switch {
+	case c.kind == kindChoice:
+		return c.choices, true
+	case c.kind == kindUnit:
+		names := make([]string, len(t.roster))
+		for i, u := range t.roster {
+			names[i] = u.Name
+		}
+		return names, true
+	case c.name == "考评方式":
+		return modeExamples, false
+	case c.name == "是否领导领衔":
+		return []string{"是", "否"}, true
+	}
+	return nil, false
+}
+
+// addOptions writes values into the next column of the options sheet and
+// returns the reference of their cells.
+func (t *template) addOptions(name string, values []string) (string, error) {
+	if t.options == 0 {
+		if _, err := t.f.NewSheet(optionsSheet); err != nil {
+			return "", fmt.Errorf("add options sheet: %w", err)
+		}
+	}
+	t.options++
+	col := columnLetter(t.options - 1)
+	if err := t.f.SetCellStr(optionsSheet, col+"1", name); err != nil {
+		return "", err
+	}
+	for i, v := range values {
+		if err := t.f.SetCellStr(optionsSheet, fmt.Sprintf("%s%d", col, i+2), v); err != nil {
+			return "", err
+		}
+	}
+	return fmt.Sprintf("'%s'!$%s$2:$%s$%d", optionsSheet, col, col, len(values)+1), nil
+}
+
+// finishSheet freezes the header row and makes the data sheet the one
+// that opens.
+func (t *template) finishSheet() error {
+	err := t.f.SetPanes(t.sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+	if err != nil {
+		return fmt.Errorf("freeze header: %w", err)
+	}
+	idx, err := t.f.GetSheetIndex(t.sheet)
+	if err != nil {
+		return err
+	}
+	t.f.SetActiveSheet(idx)
+	return t.f.SetDocProps(&excelize.DocProperties{Title: t.s.title + "模板", Creator: "saima"})
+}

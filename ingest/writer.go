@@ -1,0 +1,63 @@
+package ingest
+
+import (
+	"context"
+
+	"saima"
+)
+
+// Writer writes the records of one upload in chunks and then makes them
+// visible all at once. The store returns one from [Store.BeginUpload];
+// clickhouse.UploadWriter has this shape.
+type Writer interface {
+	// Write writes the records of b; b.Upload is ignored. They stay
+	// invisible to readers until Commit.
+	Write(ctx context.Context, b *saima.Batch) error
+
+	// Commit makes every record written so far visible at once, replacing
+	// the earlier versions of their keys, and records the upload with
+	// outcome ok. When it fails nothing becomes visible.
+	Commit(ctx context.Context) error
+
+	// Abort records the upload as failed because of cause. The records
+	// written so far stay invisible.
+	Abort(ctx context.Context, cause error)
+}
+
+// WriterStore is a store whose BeginUpload returns its own writer type W,
+// as clickhouse.Store returns *clickhouse.UploadWriter. [Adapt] turns it
+// into a [Store].
+type WriterStore[W Writer] interface {
+	ListUnits(ctx context.Context) ([]saima.Unit, error)
+	FindUploadBySHA256(ctx context.Context, dataset, sha string) (saima.Upload, bool, error)
+	RecordUpload(ctx context.Context, u saima.Upload) error
+	BeginUpload(up saima.Upload) (W, error)
+}
+
+// Adapt returns s as a [Store]; W is inferred, as in ingest.Adapt(store).
+// When s also implements [StageHistory], so does the result, so that the
+// lifecycle check of stages uploads still reads through it.
+func Adapt[W Writer](s WriterStore[W]) Store {
+	a := adapter[W]{s}
+	if h, ok := s.(StageHistory); ok {
+		return historyAdapter[W]{a, h}
+	}
+	return a
+}
+
+type adapter[W Writer] struct{ WriterStore[W] }
+
+// BeginUpload returns the store's writer as a Writer. A failed begin
+// returns a nil Writer, not a nil W inside a Writer.
+func (a adapter[W]) BeginUpload(up saima.Upload) (Writer, error) {
+	w, err := a.WriterStore.BeginUpload(up)
+	if err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+type historyAdapter[W Writer] struct {
+	adapter[W]
+	StageHistory
+}

@@ -1,0 +1,71 @@
+package saima
+
+// LeaderHalf is one half year of a leader-led project: its report, or the
+// lack of one.
+type LeaderHalf struct {
+	Half    HalfYear
+	Report  *LeaderReport // nil when none was uploaded
+	Due     Date          // the last day the report may arrive: the half's end plus LeaderReportGraceDays
+	Overdue bool          // no report and Due has passed
+}
+
+// LeaderItem is a leader-led project with its half-year reports.
+type LeaderItem struct {
+	Project Project
+	Halves  []LeaderHalf // oldest first, up to the half year that contains the day asked for
+}
+
+// OverdueCount returns how many of i's half-year reports are overdue.
+func (i LeaderItem) OverdueCount() int {
+	n := 0
+	for _, h := range i.Halves {
+		if h.Overdue {
+			n++
+		}
+	}
+	return n
+}
+
+// BuildLeaderItems returns the leader-led projects (LeaderLed set, or a
+// leader named) with one entry per half year from the project's start up
+// to the half year of today, judged on today. A project without a start
+// date starts with the half year of its first report, or today's. A
+// project at 退出 or 完成 is still listed; callers that track only running
+// projects drop it.
+func BuildLeaderItems(projects []Project, reports []LeaderReport, today Date) []LeaderItem {
+	byKey := map[string]*LeaderReport{}
+	first := map[string]HalfYear{}
+	for i := range reports {
+		r := &reports[i]
+		byKey[r.ProjectCode+"/"+r.Half.String()] = r
+		if f, ok := first[r.ProjectCode]; !ok || halfBefore(r.Half, f) {
+			first[r.ProjectCode] = r.Half
+		}
+	}
+	now := HalfYearOf(today)
+	var out []LeaderItem
+	for _, p := range projects {
+		if !p.LeaderLed && p.Leader == "" {
+			continue
+		}
+		start := now
+		if f, ok := first[p.Code]; ok {
+			start = f
+		}
+		if p.StartDate != nil && halfBefore(HalfYearOf(*p.StartDate), start) {
+			start = HalfYearOf(*p.StartDate)
+		}
+		item := LeaderItem{Project: p}
+		for h := start; !halfBefore(now, h); h = h.Next() {
+			lh := LeaderHalf{Half: h, Report: byKey[p.Code+"/"+h.String()], Due: h.End().AddDays(LeaderReportGraceDays)}
+			lh.Overdue = lh.Report == nil && today.After(lh.Due)
+			item.Halves = append(item.Halves, lh)
+		}
+		out = append(out, item)
+	}
+	return out
+}
+
+func halfBefore(a, b HalfYear) bool {
+	return a.Year < b.Year || (a.Year == b.Year && a.Half < b.Half)
+}

@@ -1,0 +1,54 @@
+package saima
+
+import (
+	"fmt"
+	"testing"
+)
+
+func TestBuildLeaderItems(t *testing.T) {
+	start := NewDate(2025, 9, 1)
+	projects := []Project{
+		{Code: "A", LeaderLed: true, Leader: "王市长", StartDate: &start},
+		{Code: "B"},
+		{Code: "C", Leader: "李副市长"},
+	}
+	reports := []LeaderReport{
+		{ProjectCode: "A", Half: HalfYear{2025, 2}},
+		{ProjectCode: "C", Half: HalfYear{2026, 1}},
+	}
+	tests := []struct {
+		name  string
+		today Date
+		want  string // per item: code and each half, ! for overdue, + for reported
+	}{
+		{"WithinGrace", NewDate(2026, 7, 15), "A 2025H2+ 2026H1 2026H2 | C 2026H1+ 2026H2"},
+		{"AfterGrace", NewDate(2026, 7, 16), "A 2025H2+ 2026H1! 2026H2 | C 2026H1+ 2026H2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			items := BuildLeaderItems(projects, reports, tt.today)
+			got := ""
+			for i, it := range items {
+				if i > 0 {
+					got += " | "
+				}
+				got += it.Project.Code
+				for _, h := range it.Halves {
+					got += " " + h.Half.String()
+					if h.Report != nil {
+						got += "+"
+					}
+					if h.Overdue {
+						got += "!"
+					}
+				}
+			}
+			if got != tt.want {
+				t.Errorf("BuildLeaderItems(%s) = %q, want %q", tt.today, got, tt.want)
+			}
+			if n := items[0].OverdueCount(); fmt.Sprint(n > 0) != fmt.Sprint(tt.name == "AfterGrace") {
+				t.Errorf("OverdueCount(A) on %s = %d", tt.today, n)
+			}
+		})
+	}
+}

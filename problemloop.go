@@ -1,0 +1,131 @@
+package saima
+
+import (
+	"slices"
+)
+
+// ProblemLoop is one problem of the problem list with its dated steps.
+type ProblemLoop struct {
+	Problem ProblemItem
+	Steps   []ProblemStep // by date, then level
+
+	// Level is the highest escalation level the problem reached: 1 (牵头单位)
+	// when it never escalated, up to len(EscalationLevels).
+	Level int
+
+	// Opened is the date of its 收集 step, or the problem's 发现日期 when
+	// no such step is recorded. Closed is the date of its 已办结 step, or
+	// its 办结日期; nil while it is open.
+	Opened Date
+	Closed *Date
+}
+
+// Stage returns the loop stage of the latest non-escalation step, or the
+// problem's own 环节 when it has no steps.
+func (l ProblemLoop) Stage() string {
+	for i := len(l.Steps) - 1; i >= 0; i-- {
+		if l.Steps[i].Step != StepEscalate {
+			return l.Steps[i].Step
+		}
+	}
+	return l.Problem.Stage
+}
+
+// DaysToClose returns the days from Opened to Closed, and false while the
+// problem is open.
+func (l ProblemLoop) DaysToClose() (int, bool) {
+	if l.Closed == nil {
+		return 0, false
+	}
+	return l.Opened.DaysUntil(*l.Closed), true
+}
+
+// LevelName returns the name of l.Level, such as 改革办.
+func (l ProblemLoop) LevelName() string { return ProblemStep{Level: l.Level}.LevelName() }
+
+// BuildProblemLoops joins problems with their steps, in the order of
+// problems. Steps of a problem ID that is not on the list are left out.
+func BuildProblemLoops(problems []ProblemItem, steps []ProblemStep) []ProblemLoop {
+	byID := map[string][]ProblemStep{}
+	for _, st := range steps {
+		byID[st.ProblemID] = append(byID[st.ProblemID], st)
+	}
+	out := make([]ProblemLoop, 0, len(problems))
+	for _, p := range problems {
+		out = append(out, buildLoop(p, byID[p.ID]))
+	}
+	return out
+}
+
+func buildLoop(p ProblemItem, steps []ProblemStep) ProblemLoop {
+	slices.SortStableFunc(steps, func(a, b ProblemStep) int {
+		if c := a.Date.Compare(b.Date); c != 0 {
+			return c
+		}
+		return a.Level - b.Level
+	})
+	l := ProblemLoop{Problem: p, Steps: steps, Level: 1, Opened: p.Opened, Closed: p.Closed}
+	for _, st := range steps {
+		l.Level = max(l.Level, st.Level)
+		switch st.Step {
+		case LoopStages[0]:
+			l.Opened = st.Date
+		case LoopStages[len(LoopStages)-1]:
+			d := st.Date
+			l.Closed = &d
+		}
+	}
+	return l
+}
+
+// LoopLevelStats are the problem-loop figures of the problems whose
+// highest escalation level is Level.
+type LoopLevelStats struct {
+	Level    int
+	Name     string // the level's name, such as 市领导
+	Problems int
+	Closed   int
+	MeanDays float64 // mean days from opening to closing of the closed ones; 0 when none closed
+	MaxDays  int     // the longest of those
+	Open     int     // not closed yet
+}
+
+// ClosedRate returns the share of problems closed, in percent, and 0 when
+// there are none.
+func (s LoopLevelStats) ClosedRate() float64 {
+	if s.Problems == 0 {
+		return 0
+	}
+	return 100 * float64(s.Closed) / float64(s.Problems)
+}
+
+// LoopStatsByLevel returns one entry per escalation level, from 牵头单位
+// to 主要领导, and a last entry with Level 0 for all problems together.
+func LoopStatsByLevel(loops []ProblemLoop) []LoopLevelStats {
+	out := make([]LoopLevelStats, len(EscalationLevels)+1)
+	sums := make([]int, len(out))
+	for i, name := range EscalationLevels {
+		out[i].Level, out[i].Name = i+1, name
+	}
+	out[len(out)-1].Name = "合计"
+	for _, l := range loops {
+		for _, i := range []int{min(max(l.Level, 1), len(EscalationLevels)) - 1, len(out) - 1} {
+			s := &out[i]
+			s.Problems++
+			days, closed := l.DaysToClose()
+			if !closed {
+				s.Open++
+				continue
+			}
+			s.Closed++
+			sums[i] += days
+			s.MaxDays = max(s.MaxDays, days)
+		}
+	}
+	for i := range out {
+		if out[i].Closed > 0 {
+			out[i].MeanDays = float64(sums[i]) / float64(out[i].Closed)
+		}
+	}
+	return out
+}

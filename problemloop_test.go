@@ -1,0 +1,66 @@
+package saima
+
+import (
+	"fmt"
+	"testing"
+)
+
+func loopDate(s string) Date {
+	d, err := ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+func TestBuildProblemLoops(t *testing.T) {
+	closed := loopDate("2026-05-30")
+	problems := []ProblemItem{
+		{ID: "P1", Opened: loopDate("2026-03-01"), Stage: "收集"},
+		{ID: "P2", Opened: loopDate("2026-04-01"), Closed: &closed},
+		{ID: "P3", Opened: loopDate("2026-04-01"), Stage: "分析研判"},
+	}
+	steps := []ProblemStep{
+		{ProblemID: "P1", Step: "已办结", Level: 3, Date: loopDate("2026-04-30")},
+		{ProblemID: "P1", Step: "收集", Level: 1, Date: loopDate("2026-03-02")},
+		{ProblemID: "P1", Step: StepEscalate, Level: 3, Date: loopDate("2026-03-20")},
+		{ProblemID: "P9", Step: "收集", Level: 1, Date: loopDate("2026-03-02")},
+	}
+	loops := BuildProblemLoops(problems, steps)
+	if len(loops) != 3 {
+		t.Fatalf("BuildProblemLoops() = %d loops, want 3", len(loops))
+	}
+	tests := []struct {
+		name string
+		loop ProblemLoop
+		want string // level, stage, days to close
+	}{
+		{"EscalatedAndClosed", loops[0], "3 已办结 59 true"},
+		{"ClosedWithoutSteps", loops[1], "1  59 true"},
+		{"OpenWithoutSteps", loops[2], "1 分析研判 0 false"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			days, ok := tt.loop.DaysToClose()
+			got := fmt.Sprint(tt.loop.Level, " ", tt.loop.Stage(), " ", days, " ", ok)
+			if got != tt.want {
+				t.Errorf("loop %s = %q, want %q", tt.loop.Problem.ID, got, tt.want)
+			}
+		})
+	}
+
+	stats := LoopStatsByLevel(loops)
+	if n := len(stats); n != len(EscalationLevels)+1 {
+		t.Fatalf("LoopStatsByLevel() = %d entries, want %d", n, len(EscalationLevels)+1)
+	}
+	lead, city, total := stats[0], stats[2], stats[len(stats)-1]
+	if lead.Problems != 2 || lead.Closed != 1 || lead.MeanDays != 59 || lead.Open != 1 {
+		t.Errorf("stats[牵头单位] = %+v, want 2 problems, 1 closed in 59 days", lead)
+	}
+	if city.Problems != 1 || city.MaxDays != 59 {
+		t.Errorf("stats[市领导] = %+v, want 1 problem closed in 59 days", city)
+	}
+	if total.Problems != 3 || total.Closed != 2 || total.ClosedRate() < 66 || total.ClosedRate() > 67 {
+		t.Errorf("stats[合计] = %+v, want 3 problems, 2 closed", total)
+	}
+}

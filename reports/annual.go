@@ -1,0 +1,264 @@
+package reports
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"saima"
+)
+
+// DefaultAnnualTitle is the title BuildAnnual gives an annual report.
+const DefaultAnnualTitle = "宁波市数字化改革赛马年度考评报告"
+
+// MaxLeadership is the most leadership points (领导评价) a unit can get in
+// a year.
+const MaxLeadership = 5
+
+// AnnualRule is the formula of the annual stocktake, which rolls a unit's
+// year up into one score:
+//
+//	annual = QuarterWeight × mean of the unit's quarterly composites
+//	       + the unit's leadership points
+//	       + YearEndWeight × the unit's year-end evaluation in percent
+//
+// The zero value counts nothing; start from [DefaultAnnualRule].
+type AnnualRule struct {
+	// QuarterWeight multiplies the mean of the composites of the quarters
+	// the unit was scored in.
+	QuarterWeight float64
+
+	// YearEndWeight multiplies the year-end evaluation: the mean of
+	// score ÷ full marks × 100 over the unit's assessment records of the
+	// year period (the score itself when full marks are blank). A unit
+	// without such records gets 0 for it. Zero leaves the evaluation out
+	// of the total, though the report still shows it.
+	YearEndWeight float64
+
+	// Leadership holds each unit's leadership points, 0 to
+	// [MaxLeadership], by unit name. A unit not listed gets 0.
+	Leadership map[string]float64
+}
+
+// DefaultAnnualRule returns the rule used when nothing else is configured:
+// 0.95 × the quarterly mean, no leadership points and a year-end weight of
+// 0.
+//
+// NOTE: the rule-set file has no section for leadership points or the
+// year-end weight yet, so both stay 0 unless a caller sets them.
+func DefaultAnnualRule() AnnualRule { return AnnualRule{QuarterWeight: 0.95} }
+
+// Validate returns an error of kind [saima.KindInvalid] that lists every
+// problem of r: a negative or non-finite weight, or leadership points
+// outside 0 to MaxLeadership.
+func (r AnnualRule) Validate() error {
+	var problems []string
+	for _, w := range []struct {
+		name  string
+		value float64
+	}{{"季度平均权重", r.QuarterWeight}, {"年终考评权重", r.YearEndWeight}} {
+		if w.value < 0 || math.IsNaN(w.value) || math.IsInf(w.value, 0) {
+			problems = append(problems, fmt.Sprintf("%s %v 应为非负数", w.name, w.value))
+		}
+	}
+	for _, unit := range sortedKeys(r.Leadership) {
+		if p := r.Leadership[unit]; !(p >= 0 && p <= MaxLeadership) {
+			problems = append(problems, fmt.Sprintf("%s的领导评价分 %v 应在 0 到 %d 之间", unit, p, MaxLeadership))
+		}
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	return saima.Errorf(saima.KindInvalid, "年度计分规则无效：%s", strings.Join(problems, "；"))
+}
+
+// Annual is the content of one annual stocktake report. Build it with
+// [BuildAnnual] and draw it with [WriteAnnual].
+type Annual struct {
+	Title       string
+	Year        int
+	Rule        AnnualRule
+	RuleSet     string         // the quarterly rule sets, as the quarterly report names them
+	Quarters    []saima.Period // the quarters of Year that have scores, in order
+	GeneratedAt time.Time
+	Tracks      []AnnualTrack
+	Workflow    *Workflow // the ledger's workflows in the year; nil when the source has none
+}
+
+// AnnualTrack is the annual ranking of one track, in rank order.
+type AnnualTrack struct {
+	Track string
+	Rows  []AnnualRow
+}
+
+// AnnualRow is one unit's year.
+type AnnualRow struct {
+	Unit        string
+	Quarters    [4]*float64 // composite of each quarter, full precision; nil when not scored
+	QuarterMean float64     // mean of the non-nil Quarters
+	Leadership  float64
+	YearEnd     *float64 // year-end evaluation in percent; nil without records
+	Value       float64  // the annual score under the rule
+	Rank        int      // competition rank within the track (1, 2, 2, 4)
+}
+
+// AnnualSource provides the data an annual report reads.
+// clickhouse.Store implements it.
+type AnnualSource interface {
+	// ListUnits returns the unit roster.
+	ListUnits(ctx context.Context) ([]saima.Unit, error)
+	// ListScores returns the latest scoring run of period.
+	ListScores(ctx context.Context, period saima.Period) ([]saima.Score, error)
+	// ListAssessments returns the assessment records of period. For a
+	// year it returns the records of the year period only.
+	ListAssessments(ctx context.Context, period saima.Period) ([]saima.Assessment, error)
+}
+
+// BuildAnnual reads the four quarters of year and the year's assessments
+// from src and ranks every scored unit per track under rule. A unit's
+// track is the one of its latest scored quarter.
+//
+// It returns an error of kind [saima.KindInvalid] when rule is invalid,
+// and of kind [saima.KindNotFound] when no quarter of year has scores.
+func BuildAnnual(ctx context.Context, src AnnualSource, year int, rule AnnualRule, now time.Time) (*Annual, error) {
+	if err := rule.Validate(); err != nil {
+		return nil, err
+	}
+	a := &Annual{Title: DefaultAnnualTitle, Year: year, Rule: rule, GeneratedAt: now}
+
+	rows := map[string]*AnnualRow{}
+	tracks := map[string]string{}
+	var all []saima.Score
+	for q := 1; q <= 4; q++ {
+		period := saima.Quarter(year, q)
+		scores, err := src.ListScores(ctx, period)
+		if err != nil {
+			return nil, fmt.Errorf("list scores of %s: %w", period, err)
+		}
+		if len(scores) > 0 {
+			a.Quarters = append(a.Quarters, period)
+		}
+		for _, s := range scores {
+			row := rows[s.Unit]
+			if row == nil {
+				row = &AnnualRow{Unit: s.Unit}
+				rows[s.Unit] = row
+			}
+			value := s.Value
+			row.Quarters[q-1] = &value
+			tracks[s.Unit] = s.Track
+		}
+		all = append(all, scores...)
+	}
+	if len(a.Quarters) == 0 {
+		return nil, saima.Errorf(saima.KindNotFound,
+			"%d年度各季度均无考评得分，请先计算季度得分（如 saima score %dQ1）后再生成年度报告", year, year)
+	}
+	a.RuleSet = ruleSetLabel(all)
+
+	yearEnd, err := yearEndPercents(ctx, src, year)
+	if err != nil {
+		return nil, err
+	}
+	for _, row := range rows {
+		rollUp(row, rule, yearEnd)
+	}
+	a.Tracks = rankAnnual(rows, tracks)
+	if a.Workflow, err = workflowOf(ctx, src, saima.Year(year), now); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// yearEndPercents returns each unit's year-end evaluation: the mean of
+// score ÷ full marks × 100 over its records of the year period, the same
+// rate as the assessment_mean source of a rule set.
+func yearEndPercents(ctx context.Context, src AnnualSource, year int) (map[string]float64, error) {
+	records, err := src.ListAssessments(ctx, saima.Year(year))
+	if err != nil {
+		return nil, fmt.Errorf("list assessments of %d: %w", year, err)
+	}
+	sums, counts := map[string]float64{}, map[string]int{}
+	for _, r := range records {
+		if r.Period != saima.Year(year) {
+			continue
+		}
+		pct := r.Score.InexactFloat64()
+		if r.FullMarks.Valid && !r.FullMarks.Decimal.IsZero() {
+			pct = r.Score.Div(r.FullMarks.Decimal).InexactFloat64() * 100
+		}
+		sums[r.Unit] += pct
+		counts[r.Unit]++
+	}
+	out := make(map[string]float64, len(sums))
+	for unit, sum := range sums {
+		out[unit] = sum / float64(counts[unit])
+	}
+	return out, nil
+}
+
+// rollUp fills in row's mean, leadership points, year-end evaluation and
+// annual score.
+func rollUp(row *AnnualRow, rule AnnualRule, yearEnd map[string]float64) {
+	sum, n := 0.0, 0
+	for _, v := range row.Quarters {
+		if v != nil {
+			sum += *v
+			n++
+		}
+	}
+	row.QuarterMean = sum / float64(n)
+	row.Leadership = rule.Leadership[row.Unit]
+	row.Value = rule.QuarterWeight*row.QuarterMean + row.Leadership
+	if pct, ok := yearEnd[row.Unit]; ok {
+		row.YearEnd = &pct
+		row.Value += rule.YearEndWeight * pct
+	}
+}
+
+// rankAnnual groups the rows by track, in the usual track order, and
+// ranks each track by annual score. Scores that agree to 1e-9 tie, as in
+// the quarterly ranking, and ties list by unit name.
+func rankAnnual(rows map[string]*AnnualRow, tracks map[string]string) []AnnualTrack {
+	byTrack := map[string][]AnnualRow{}
+	for unit, row := range rows {
+		byTrack[tracks[unit]] = append(byTrack[tracks[unit]], *row)
+	}
+
+	names := sortedKeys(byTrack)
+	slices.SortStableFunc(names, func(a, b string) int {
+		return cmp.Compare(trackPosition(a), trackPosition(b))
+	})
+	out := make([]AnnualTrack, 0, len(names))
+	for _, name := range names {
+		ranked := byTrack[name]
+		slices.SortFunc(ranked, func(a, b AnnualRow) int {
+			return cmp.Or(cmp.Compare(roundScore(b.Value), roundScore(a.Value)), cmp.Compare(a.Unit, b.Unit))
+		})
+		for i := range ranked {
+			ranked[i].Rank = i + 1
+			if i > 0 && roundScore(ranked[i].Value) == roundScore(ranked[i-1].Value) {
+				ranked[i].Rank = ranked[i-1].Rank
+			}
+		}
+		out = append(out, AnnualTrack{Track: name, Rows: ranked})
+	}
+	return out
+}
+
+// roundScore rounds v to 1e-9, so that floating-point noise never splits
+// a tie.
+func roundScore(v float64) float64 { return math.Round(v*1e9) / 1e9 }
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

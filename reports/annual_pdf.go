@@ -1,0 +1,138 @@
+package reports
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"saima"
+)
+
+// WriteAnnual draws a as an A4 PDF and writes it to w: a cover page, a
+// table of contents, one ranking table per track and a page that explains
+// the formula. Each table row shows a unit's four quarters, leadership
+// points, year-end evaluation and annual score. The outline lists the
+// tracks.
+//
+// Characters the fonts cannot draw are drawn as [Placeholder], and log
+// receives one warning that lists them. A nil log discards the warning.
+func WriteAnnual(w io.Writer, a *Annual, fonts *Fonts, log *slog.Logger) error {
+	if a == nil || fonts == nil {
+		return errors.New("write annual report: report and fonts are required")
+	}
+	meta := docMeta{
+		Title:     a.Title,
+		Subtitle:  saima.Year(a.Year).Label(),
+		Lines:     annualCoverLines(a),
+		Generated: a.GeneratedAt,
+		Contents:  true,
+	}
+	return render(w, meta, fonts, log, func(d *document) {
+		d.annualRankings(a)
+		d.pdf.AddPage()
+		d.heading("计分说明", 0, 20)
+		for _, p := range annualMethod(a) {
+			d.paragraph(p, "", sizeBody, "L")
+			d.pdf.Ln(1.5)
+		}
+		d.workflowSections(a.Workflow)
+	})
+}
+
+func annualCoverLines(a *Annual) []string {
+	var quarters []string
+	for _, q := range a.Quarters {
+		quarters = append(quarters, q.Label())
+	}
+	units := 0
+	for _, t := range a.Tracks {
+		units += len(t.Rows)
+	}
+	lines := []string{
+		"季度考评规则：" + a.RuleSet,
+		"已计分季度：" + strings.Join(quarters, "、"),
+	}
+	if !a.GeneratedAt.IsZero() {
+		generated := a.GeneratedAt.In(saima.Beijing).Format("2006-01-02 15:04")
+		lines = append(lines, "生成时间："+generated+"（北京时间）")
+	}
+	return append(lines, fmt.Sprintf("参评单位：%d 个，赛道：%d 个", units, len(a.Tracks)))
+}
+
+// annualRankings draws one table per track.
+func (d *document) annualRankings(a *Annual) {
+	d.mark("年度排名", 0)
+	if len(a.Tracks) == 0 {
+		d.paragraph("本年度暂无排名。", "", sizeBody, "L")
+		return
+	}
+	for i, t := range a.Tracks {
+		if i > 0 {
+			d.pdf.Ln(6)
+		}
+		d.heading(trackLabel(t.Track)+"年度排名", 1, 25)
+		d.table(annualTable(t))
+	}
+	d.pdf.Ln(2)
+	d.paragraph(annualFormula(a.Rule), "", sizeSmall, "L")
+}
+
+// annualTable lists a track's units in rank order with every part of
+// their annual score, each rounded for display as the quarterly tables
+// are.
+func annualTable(t AnnualTrack) table {
+	tb := table{columns: []column{
+		{"名次", 12, "C"},
+		{"单位", 40, "L"},
+		{"一季度", 14, "R"},
+		{"二季度", 14, "R"},
+		{"三季度", 14, "R"},
+		{"四季度", 14, "R"},
+		{"季度平均", 16, "R"},
+		{"领导评价", 16, "R"},
+		{"年终考评", 16, "R"},
+		{"年度得分", 18, "R"},
+	}}
+	for _, r := range t.Rows {
+		row := []string{fmt.Sprint(r.Rank), r.Unit}
+		for _, q := range r.Quarters {
+			row = append(row, optionalComposite(q))
+		}
+		yearEnd := "—"
+		if r.YearEnd != nil {
+			yearEnd = formatNumber(*r.YearEnd, 1) + "%"
+		}
+		row = append(row, saima.FormatComposite(r.QuarterMean), formatNumber(r.Leadership, 2), yearEnd,
+			saima.FormatComposite(r.Value))
+		tb.rows = append(tb.rows, row)
+	}
+	return tb
+}
+
+func optionalComposite(v *float64) string {
+	if v == nil {
+		return "—"
+	}
+	return saima.FormatComposite(*v)
+}
+
+// annualFormula states the rule with its weights.
+func annualFormula(r AnnualRule) string {
+	return fmt.Sprintf("年度得分 = %s × 季度平均 + 领导评价（0–%d 分）+ %s × 年终考评得分率",
+		formatNumber(r.QuarterWeight, 4), MaxLeadership, formatNumber(r.YearEndWeight, 4))
+}
+
+// annualMethod explains how each column is computed.
+func annualMethod(a *Annual) []string {
+	return []string{
+		"计分公式：" + annualFormula(a.Rule) + "。",
+		"季度平均：该单位在本年度已计分季度的综合得分的算术平均，未参与计分的季度不计入，表中以“—”表示。",
+		fmt.Sprintf("领导评价：由年度计分规则给出，取值 0–%d 分；规则未列出的单位计 0 分。", MaxLeadership),
+		"年终考评：该单位考评期间为本年度的考评记录，逐条按得分 ÷ 满分 × 100 折算为得分率（未填满分的按得分计）后取平均；" +
+			"无年终考评记录的单位此项计 0 分，表中以“—”表示。",
+		"排名：各赛道内按年度得分从高到低排列，得分相同的单位名次并列，下一名次顺延。单位所在赛道取其最近一个已计分季度的赛道。",
+		"表中分数保留一位小数（四舍五入），排名按未经舍入的得分计算。",
+	}
+}

@@ -1,0 +1,247 @@
+package reports
+
+import (
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/shopspring/decimal"
+
+	"saima"
+)
+
+// annualSource serves fixed scores per quarter and assessments.
+type annualSource struct {
+	scores      map[saima.Period][]saima.Score
+	assessments []saima.Assessment
+}
+
+func (a *annualSource) ListUnits(context.Context) ([]saima.Unit, error) { return nil, nil }
+
+func (a *annualSource) ListScores(_ context.Context, p saima.Period) ([]saima.Score, error) {
+	return a.scores[p], nil
+}
+
+func (a *annualSource) ListAssessments(_ context.Context, p saima.Period) ([]saima.Assessment, error) {
+	return a.assessments, nil
+}
+
+func quarterScore(q int, track, unit string, value float64) saima.Score {
+	s := score(track, unit, value, 1, 0)
+	s.Period = saima.Quarter(2026, q)
+	return s
+}
+
+func assessment(unit string, period saima.Period, score, full string) saima.Assessment {
+	a := saima.Assessment{Unit: unit, Indicator: "年终考评", Score: decimal.RequireFromString(score), Period: period}
+	if full != "" {
+		a.FullMarks = decimal.NewNullDecimal(decimal.RequireFromString(full))
+	}
+	return a
+}
+
+// newAnnualSource has three districts over three quarters and one
+// department. 宁海县 was not scored in Q2; 象山县 ties 宁波市海曙区 on the
+// annual score.
+func newAnnualSource() *annualSource {
+	d, dept := saima.KindDistrict, saima.KindDepartment
+	return &annualSource{
+		scores: map[saima.Period][]saima.Score{
+			saima.Quarter(2026, 1): {
+				quarterScore(1, d, "宁波市海曙区", 80), quarterScore(1, d, "宁海县", 90),
+				quarterScore(1, d, "象山县", 84), quarterScore(1, dept, "市大数据局", 70),
+			},
+			saima.Quarter(2026, 2): {
+				quarterScore(2, d, "宁波市海曙区", 90), quarterScore(2, d, "象山县", 86),
+				quarterScore(2, dept, "市大数据局", 75),
+			},
+			saima.Quarter(2026, 3): {
+				quarterScore(3, d, "宁波市海曙区", 85), quarterScore(3, d, "宁海县", 70),
+				quarterScore(3, d, "象山县", 85), quarterScore(3, dept, "市大数据局", 80.25),
+			},
+		},
+		assessments: []saima.Assessment{
+			assessment("宁波市海曙区", saima.Year(2026), "45", "50"),
+			assessment("宁波市海曙区", saima.Year(2026), "80", "100"),
+			assessment("市大数据局", saima.Year(2026), "72.5", ""),
+			// A quarter's record that a careless source returns must not count.
+			assessment("象山县", saima.Quarter(2026, 3), "10", "100"),
+		},
+	}
+}
+
+func TestBuildAnnual(t *testing.T) {
+	rule := AnnualRule{QuarterWeight: 0.95, YearEndWeight: 0.05, Leadership: map[string]float64{"宁海县": 5, "象山县": 4.25}}
+	a, err := BuildAnnual(context.Background(), newAnnualSource(), 2026, rule, reportTime)
+	if err != nil {
+		t.Fatalf("BuildAnnual: %v", err)
+	}
+	if len(a.Quarters) != 3 || a.Quarters[2] != saima.Quarter(2026, 3) {
+		t.Errorf("quarters = %v, want 2026Q1–Q3", a.Quarters)
+	}
+	if len(a.Tracks) != 2 || a.Tracks[0].Track != saima.KindDistrict || a.Tracks[1].Track != saima.KindDepartment {
+		t.Fatalf("tracks = %+v, want districts then departments", a.Tracks)
+	}
+
+	// 海曙: 0.95 × 85 + 0 + 0.05 × 85 (mean of 90% and 80%) = 85.
+	// 象山: 0.95 × 85 + 4.25 = 85.0, a tie with 海曙.
+	// 宁海: 0.95 × 80 + 5 = 81, without Q2 and without year-end records.
+	// 大数据局: 0.95 × 75.083… + 0.05 × 72.5 = 74.954…
+	tests := []struct {
+		track, unit   string
+		rank          int
+		value, mean   float64
+		yearEnd       float64 // NaN for none
+		quartersShown int
+	}{
+		{saima.KindDistrict, "宁波市海曙区", 1, 85, 85, 85, 3},
+		{saima.KindDistrict, "象山县", 1, 85, 85, math.NaN(), 3},
+		{saima.KindDistrict, "宁海县", 3, 81, 80, math.NaN(), 2},
+		{saima.KindDepartment, "市大数据局", 1, 0.95*(70+75+80.25)/3 + 0.05*72.5, (70 + 75 + 80.25) / 3, 72.5, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.unit, func(t *testing.T) {
+			row, ok := findAnnualRow(a, tt.track, tt.unit)
+			if !ok {
+				t.Fatalf("no row for %s in %s", tt.unit, tt.track)
+			}
+			if row.Rank != tt.rank {
+				t.Errorf("rank = %d, want %d", row.Rank, tt.rank)
+			}
+			if math.Abs(row.Value-tt.value) > 1e-9 {
+				t.Errorf("value = %v, want %v", row.Value, tt.value)
+			}
+			if math.Abs(row.QuarterMean-tt.mean) > 1e-9 {
+				t.Errorf("quarter mean = %v, want %v", row.QuarterMean, tt.mean)
+			}
+			switch {
+			case math.IsNaN(tt.yearEnd) && row.YearEnd != nil:
+				t.Errorf("year-end = %v, want none", *row.YearEnd)
+			case !math.IsNaN(tt.yearEnd) && (row.YearEnd == nil || math.Abs(*row.YearEnd-tt.yearEnd) > 1e-9):
+				t.Errorf("year-end = %v, want %v", row.YearEnd, tt.yearEnd)
+			}
+			shown := 0
+			for _, q := range row.Quarters {
+				if q != nil {
+					shown++
+				}
+			}
+			if shown != tt.quartersShown || row.Quarters[3] != nil {
+				t.Errorf("quarters = %v, want %d scored and no Q4", row.Quarters, tt.quartersShown)
+			}
+		})
+	}
+	if got := a.Tracks[0].Rows[0].Unit; got != "宁波市海曙区" {
+		t.Errorf("first of the tie = %s, want 宁波市海曙区 (ties list by name)", got)
+	}
+}
+
+func findAnnualRow(a *Annual, track, unit string) (AnnualRow, bool) {
+	for _, t := range a.Tracks {
+		if t.Track != track {
+			continue
+		}
+		for _, r := range t.Rows {
+			if r.Unit == unit {
+				return r, true
+			}
+		}
+	}
+	return AnnualRow{}, false
+}
+
+func TestBuildAnnualErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		year int
+		rule AnnualRule
+		kind saima.Kind
+		want string
+	}{
+		{"NoScores", 2025, DefaultAnnualRule(), saima.KindNotFound, "2025年度各季度均无考评得分"},
+		{"NegativeWeight", 2026, AnnualRule{QuarterWeight: -1}, saima.KindInvalid, "季度平均权重 -1 应为非负数"},
+		{"LeadershipTooHigh", 2026, AnnualRule{QuarterWeight: 0.95, Leadership: map[string]float64{"宁海县": 6}},
+			saima.KindInvalid, "宁海县的领导评价分 6 应在 0 到 5 之间"},
+		{"LeadershipNaN", 2026, AnnualRule{QuarterWeight: 0.95, Leadership: map[string]float64{"象山县": math.NaN()}},
+			saima.KindInvalid, "象山县的领导评价分 NaN"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := BuildAnnual(context.Background(), newAnnualSource(), tt.year, tt.rule, reportTime)
+			if saima.ErrorKind(err) != tt.kind || !strings.Contains(saima.ErrorMessage(err), tt.want) {
+				t.Errorf("BuildAnnual(%s) error = %v (kind %v), want kind %v containing %q",
+					tt.name, err, saima.ErrorKind(err), tt.kind, tt.want)
+			}
+		})
+	}
+}
+
+func TestDefaultAnnualRule(t *testing.T) {
+	r := DefaultAnnualRule()
+	if r.QuarterWeight != 0.95 || r.YearEndWeight != 0 || len(r.Leadership) != 0 {
+		t.Errorf("DefaultAnnualRule() = %+v, want 0.95, 0 and no leadership points", r)
+	}
+	if err := r.Validate(); err != nil {
+		t.Errorf("DefaultAnnualRule().Validate() = %v, want nil", err)
+	}
+}
+
+func TestWriteAnnual(t *testing.T) {
+	rule := AnnualRule{QuarterWeight: 0.95, YearEndWeight: 0.05, Leadership: map[string]float64{"宁海县": 5}}
+	src := newAnnualSource()
+	src.scores[saima.Quarter(2026, 3)] = append(src.scores[saima.Quarter(2026, 3)],
+		quarterScore(3, saima.KindDepartment, scriptName, 66.6),
+		quarterScore(3, saima.KindDepartment, "吉𠮷镇", 50))
+	a, err := BuildAnnual(context.Background(), src, 2026, rule, reportTime)
+	if err != nil {
+		t.Fatalf("BuildAnnual: %v", err)
+	}
+
+	var buf strings.Builder
+	path := filepath.Join(t.TempDir(), "annual.pdf")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteAnnual(f, a, testFonts(t), nil); err != nil {
+		t.Fatalf("WriteAnnual: %v", err)
+	}
+	f.Close()
+	buf.WriteString(popplerText(t, path, "-layout"))
+	got := buf.String()
+
+	golden := filepath.Join("testdata", "annual_small.txt")
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("read golden file (run go test -update to create it): %v", err)
+	}
+	if got != string(want) {
+		t.Errorf("pdftotext output differs from %s (run go test -update after checking the PDF):\n got: %s\nwant: %s",
+			golden, got, want)
+	}
+
+	plain := strings.Join(strings.Fields(popplerText(t, path)), "")
+	for _, w := range []string{
+		"2026年度", "年度得分=0.95×季度平均+领导评价（0–5分）+0.05×年终考评得分率",
+		"宁波市海曙区", "85.0", "宁海县", "81.0", "75.1", "吉□镇", scriptName, "区县（市）赛道年度排名",
+	} {
+		if !strings.Contains(plain, w) {
+			t.Errorf("annual PDF text lacks %q", w)
+		}
+	}
+	checkFooters(t, popplerText(t, path))
+}
+
+func TestWriteAnnualInvalidInput(t *testing.T) {
+	if err := WriteAnnual(&strings.Builder{}, nil, testFonts(t), nil); err == nil {
+		t.Errorf("WriteAnnual(nil) = nil error, want an error")
+	}
+}

@@ -1,0 +1,49 @@
+package reports
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+)
+
+// ForUnit returns the quarterly report of one unit: the ranking of its
+// track and its own section, with the unit named on the cover and in the
+// page header. It returns false when q has no section for unit.
+func (q *Quarterly) ForUnit(unit string) (*Quarterly, bool) {
+	for _, sec := range q.Units {
+		if sec.Score.Unit != unit {
+			continue
+		}
+		single := *q
+		single.Scope = unit
+		single.Units = []UnitSection{sec}
+		single.Tracks = nil
+		for _, t := range q.Tracks {
+			if t.Track == sec.Score.Track {
+				single.Tracks = []TrackRanking{t}
+			}
+		}
+		return &single, true
+	}
+	return nil, false
+}
+
+// UnitFileName returns a file name for the n-th unit's report, such as
+// 03-宁波市海曙区.pdf. The number keeps names unique and in report order.
+// Characters that file systems or zip tools reject, such as / and :, become
+// _, and the name is cut to 60 characters.
+func UnitFileName(n int, unit string) string {
+	name := strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || strings.ContainsRune(`/\:*?"<>|`, r) {
+			return '_'
+		}
+		return r
+	}, strings.TrimSpace(unit))
+	if runes := []rune(name); len(runes) > 60 {
+		name = string(runes[:60])
+	}
+	if name == "" {
+		name = "单位"
+	}
+	return fmt.Sprintf("%02d-%s.pdf", n, name)
+}

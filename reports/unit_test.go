@@ -1,0 +1,89 @@
+package reports
+
+import (
+	"io"
+	"strings"
+	"testing"
+
+	"saima"
+)
+
+func TestQuarterlyForUnit(t *testing.T) {
+	q := hardQuarterly(t)
+	tests := []struct {
+		unit, track string
+		trackSize   int
+	}{
+		{"宁海县", saima.KindDistrict, 2},
+		{"市财政局", saima.KindDepartment, 3},
+		{"吉𠮷镇堃喆赟龑👍", saima.KindDepartment, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.unit, func(t *testing.T) {
+			one, ok := q.ForUnit(tt.unit)
+			if !ok {
+				t.Fatalf("ForUnit(%q) found no section", tt.unit)
+			}
+			if len(one.Units) != 1 || one.Units[0].Score.Unit != tt.unit {
+				t.Errorf("ForUnit(%q) units = %d, want the unit's own section only", tt.unit, len(one.Units))
+			}
+			if len(one.Tracks) != 1 || one.Tracks[0].Track != tt.track || len(one.Tracks[0].Scores) != tt.trackSize {
+				t.Errorf("ForUnit(%q) tracks = %+v, want the whole %s ranking", tt.unit, one.Tracks, tt.track)
+			}
+			if one.Scope != tt.unit || one.Period != q.Period || one.Title != q.Title {
+				t.Errorf("ForUnit(%q) = scope %q, period %v, title %q", tt.unit, one.Scope, one.Period, one.Title)
+			}
+		})
+	}
+	if len(q.Units) != 5 || q.Scope != "" {
+		t.Errorf("ForUnit changed the city report: %d units, scope %q", len(q.Units), q.Scope)
+	}
+	if _, ok := q.ForUnit("不存在的单位"); ok {
+		t.Errorf("ForUnit(unknown unit) = true, want false")
+	}
+}
+
+func TestQuarterlyForUnitPDF(t *testing.T) {
+	one, _ := hardQuarterly(t).ForUnit("市财政局")
+	path, _ := renderPDF(t, one)
+	text := popplerText(t, path)
+	plain := strings.Join(strings.Fields(text), "")
+	for _, want := range []string{"2026年第三季度　市财政局", "市直部门赛道排名", "市大数据局", "91.3", "75.6"} {
+		if !strings.Contains(plain, strings.Join(strings.Fields(want), "")) {
+			t.Errorf("unit PDF text lacks %q", want)
+		}
+	}
+	if strings.Contains(plain, "宁海县") {
+		t.Errorf("unit PDF of 市财政局 names 宁海县, a unit of another track")
+	}
+	checkFooters(t, text)
+}
+
+func TestUnitFileName(t *testing.T) {
+	tests := []struct {
+		n          int
+		unit, want string
+	}{
+		{3, "宁波市海曙区", "03-宁波市海曙区.pdf"},
+		{12, "</script><script>alert(1)</script>", "12-__script__script_alert(1)__script_.pdf"},
+		{1, `a\b:c*d?e"f|g` + "\n", "01-a_b_c_d_e_f_g.pdf"},
+		{2, "吉𠮷镇", "02-吉𠮷镇.pdf"},
+		{4, "  ", "04-单位.pdf"},
+		{5, strings.Repeat("长", 70), "05-" + strings.Repeat("长", 60) + ".pdf"},
+	}
+	for _, tt := range tests {
+		if got := UnitFileName(tt.n, tt.unit); got != tt.want {
+			t.Errorf("UnitFileName(%d, %q) = %q, want %q", tt.n, tt.unit, got, tt.want)
+		}
+	}
+}
+
+func BenchmarkWriteUnitQuarterly(b *testing.B) {
+	fonts := testFonts(b)
+	report, _ := hardQuarterly(b).ForUnit("市财政局")
+	for b.Loop() {
+		if err := WriteQuarterly(io.Discard, report, fonts, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

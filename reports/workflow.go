@@ -1,0 +1,236 @@
+package reports
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"saima"
+)
+
+// Workflow is the part of a quarterly or annual report about how the
+// ledger is run: where projects stand in their lifecycle, how problems
+// close, how leader-led projects report, and which projects exited.
+type Workflow struct {
+	From, To saima.Date             // the report's span; exits and problems opened in it are counted
+	Pipeline []StageCount           // projects by their stage on To, in lifecycle order
+	Loop     []saima.LoopLevelStats // problems opened in the span, by highest level reached
+	Leaders  []saima.LeaderItem     // leader-led projects, their reports judged on To
+	Exits    []saima.StageEvent     // 退出 decisions dated in the span, oldest first
+}
+
+// WorkflowSource provides what the workflow sections read.
+// clickhouse.Store implements it. A report source that lacks it gets no
+// workflow sections.
+type WorkflowSource interface {
+	ListProjects(ctx context.Context) ([]saima.Project, error)
+	ListStageHistory(ctx context.Context, codes ...string) ([]saima.StageEvent, error)
+	ListProblems(ctx context.Context) ([]saima.ProblemItem, error)
+	ListProblemSteps(ctx context.Context) ([]saima.ProblemStep, error)
+	ListLeaderReports(ctx context.Context) ([]saima.LeaderReport, error)
+}
+
+// BuildWorkflow reads the workflow data from src and sums it up for the
+// span from to to, both days included.
+func BuildWorkflow(ctx context.Context, src WorkflowSource, from, to saima.Date) (*Workflow, error) {
+	projects, err := src.ListProjects(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list projects: %w", err)
+	}
+	history, err := src.ListStageHistory(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list stage history: %w", err)
+	}
+	problems, err := src.ListProblems(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list problems: %w", err)
+	}
+	steps, err := src.ListProblemSteps(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list problem steps: %w", err)
+	}
+	reps, err := src.ListLeaderReports(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list leader reports: %w", err)
+	}
+	return summarizeWorkflow(from, to, projects, history, problems, steps, reps), nil
+}
+
+func summarizeWorkflow(from, to saima.Date, projects []saima.Project, history []saima.StageEvent,
+	problems []saima.ProblemItem, steps []saima.ProblemStep, reps []saima.LeaderReport) *Workflow {
+	w := &Workflow{From: from, To: to, Pipeline: pipeline(history, to)}
+
+	var opened []saima.ProblemItem
+	for _, p := range problems {
+		if !p.Opened.Before(from) && !p.Opened.After(to) {
+			opened = append(opened, p)
+		}
+	}
+	w.Loop = saima.LoopStatsByLevel(saima.BuildProblemLoops(opened, steps))
+	w.Leaders = saima.BuildLeaderItems(projects, reps, to)
+	for _, e := range history {
+		if e.Stage == "退出" && !e.Date.Before(from) && !e.Date.After(to) {
+			w.Exits = append(w.Exits, e)
+		}
+	}
+	slices.SortStableFunc(w.Exits, func(a, b saima.StageEvent) int { return a.Date.Compare(b.Date) })
+	return w
+}
+
+// pipeline counts projects by the stage of their latest event on or
+// before day asOf. A 变更 counts as the 论证 it must be followed by.
+func pipeline(history []saima.StageEvent, asOf saima.Date) []StageCount {
+	current := map[string]saima.StageEvent{}
+	for _, e := range history {
+		if e.Date.After(asOf) {
+			continue
+		}
+		cur, ok := current[e.ProjectCode]
+		if !ok || e.Date.After(cur.Date) || (e.Date == cur.Date && e.RoundOrOne() >= cur.RoundOrOne()) {
+			current[e.ProjectCode] = e
+		}
+	}
+	counts := make([]StageCount, len(saima.Stages))
+	for i, s := range saima.Stages {
+		counts[i].Stage = s
+	}
+	for _, e := range current {
+		stage := e.Stage
+		if stage == saima.StageChange {
+			stage = "论证"
+		}
+		if i := slices.Index(saima.Stages, stage); i >= 0 {
+			counts[i].Count++
+		}
+	}
+	return counts
+}
+
+// workflowSections draws the workflow chapter from a new page. A nil w
+// draws nothing.
+func (d *document) workflowSections(w *Workflow) {
+	if w == nil {
+		return
+	}
+	d.pdf.AddPage()
+	d.mark("台账运行情况", 0)
+	d.heading("项目阶段分布", 1, 25)
+	d.paragraph(fmt.Sprintf("截至%s，各项目所处的生命周期阶段如下（变更后待重新论证的计入论证）。", w.To),
+		"", sizeBody, "L")
+	d.table(pipelineTable(w.Pipeline))
+	d.pdf.Ln(4)
+
+	d.heading("问题闭环", 1, 25)
+	d.paragraph(fmt.Sprintf("%s至%s发现的问题，按办理中到达的最高层级统计办结情况。", w.From, w.To),
+		"", sizeBody, "L")
+	d.table(loopTable(w.Loop))
+	d.pdf.Ln(4)
+
+	d.heading("领导领衔事项", 1, 25)
+	d.leaderSection(w)
+	d.pdf.Ln(4)
+
+	d.heading("项目退出", 1, 25)
+	if len(w.Exits) == 0 {
+		d.paragraph("本期没有项目退出。", "", sizeBody, "L")
+		return
+	}
+	d.table(exitTable(w.Exits))
+}
+
+func pipelineTable(counts []StageCount) table {
+	tb := table{columns: []column{{"阶段", 87, "L"}, {"项目数", 87, "R"}}}
+	total := 0
+	for _, c := range counts {
+		tb.rows = append(tb.rows, []string{c.Stage, fmt.Sprint(c.Count)})
+		total += c.Count
+	}
+	tb.rows = append(tb.rows, []string{"合计", fmt.Sprint(total)})
+	return tb
+}
+
+func loopTable(stats []saima.LoopLevelStats) table {
+	tb := table{columns: []column{
+		{"最高层级", 34, "L"}, {"问题数", 22, "R"}, {"已办结", 22, "R"}, {"办结率", 24, "R"},
+		{"平均办结天数", 36, "R"}, {"最长办结天数", 36, "R"},
+	}}
+	for _, s := range stats {
+		rate, mean, longest := "—", "—", "—"
+		if s.Problems > 0 {
+			rate = formatNumber(s.ClosedRate(), 1) + "%"
+		}
+		if s.Closed > 0 {
+			mean, longest = formatNumber(s.MeanDays, 1), fmt.Sprint(s.MaxDays)
+		}
+		tb.rows = append(tb.rows, []string{s.Name, fmt.Sprint(s.Problems), fmt.Sprint(s.Closed), rate, mean, longest})
+	}
+	return tb
+}
+
+// leaderSection lists each leader-led project with its reports, and names
+// the overdue ones.
+func (d *document) leaderSection(w *Workflow) {
+	if len(w.Leaders) == 0 {
+		d.paragraph("项目台账中没有领导领衔的项目。", "", sizeBody, "L")
+		return
+	}
+	var overdue []string
+	tb := table{columns: []column{{"项目", 60, "L"}, {"领衔领导", 26, "L"}, {"半年报告", 88, "L"}}}
+	for _, it := range w.Leaders {
+		var halves []string
+		for _, h := range it.Halves {
+			halves = append(halves, h.Half.Label()+"："+leaderHalfState(h))
+			if h.Overdue {
+				overdue = append(overdue, it.Project.Code+"（"+h.Half.Label()+"）")
+			}
+		}
+		tb.rows = append(tb.rows, []string{it.Project.Code + "\n" + it.Project.Name, it.Project.Leader,
+			strings.Join(halves, "\n")})
+	}
+	summary := fmt.Sprintf("共%d个领导领衔项目，逾期未报半年报告%d份。", len(w.Leaders), len(overdue))
+	if len(overdue) > 0 {
+		summary += "逾期：" + strings.Join(overdue, "、") + "。"
+	}
+	d.paragraph(summary, "", sizeBody, "L")
+	d.table(tb)
+}
+
+func leaderHalfState(h saima.LeaderHalf) string {
+	switch {
+	case h.Report == nil && h.Overdue:
+		return "逾期未报"
+	case h.Report == nil:
+		return "未到报送期限（" + h.Due.String() + "）"
+	case h.Report.Confirmed != nil:
+		return h.Report.Submitted.String() + "报送，已确认"
+	}
+	return h.Report.Submitted.String() + "报送，待确认"
+}
+
+func exitTable(exits []saima.StageEvent) table {
+	tb := table{columns: []column{
+		{"项目编号", 30, "L"}, {"日期", 24, "C"}, {"决策主体与文件", 50, "L"}, {"问责情况", 70, "L"},
+	}}
+	for _, e := range exits {
+		tb.rows = append(tb.rows, []string{e.ProjectCode, e.Date.String(),
+			joinNonEmpty("\n", e.DecidedBy, e.Documents), e.Accountability})
+	}
+	return tb
+}
+
+// workflowOf builds the workflow part of a report on period when src is
+// also a [WorkflowSource], and returns nil otherwise. The span ends on the
+// period's last day, or on today in Beijing when the period has not ended.
+func workflowOf(ctx context.Context, src any, period saima.Period, now time.Time) (*Workflow, error) {
+	ws, ok := src.(WorkflowSource)
+	if !ok {
+		return nil, nil
+	}
+	to := period.End()
+	if today := saima.DateOf(now); today.Before(to) {
+		to = today
+	}
+	return BuildWorkflow(ctx, ws, period.Start(), to)
+}

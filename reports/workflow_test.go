@@ -1,0 +1,99 @@
+package reports
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"saima"
+)
+
+func workflowFixture() *Workflow {
+	closed := date(2026, 8, 20)
+	start := date(2025, 10, 1)
+	history := []saima.StageEvent{
+		{ProjectCode: "A", Stage: "实施", Date: date(2026, 3, 1)},
+		{ProjectCode: "B", Stage: "论证", Date: date(2026, 2, 1)},
+		{ProjectCode: "B", Stage: saima.StageChange, Date: date(2026, 8, 1), Round: 1},
+		{ProjectCode: "C", Stage: "实施", Date: date(2026, 1, 5)},
+		{ProjectCode: "C", Stage: "退出", Date: date(2026, 9, 10), DecidedBy: "市委改革委",
+			Documents: "甬改委〔2026〕9号", Accountability: "不予问责：政策调整"},
+		{ProjectCode: "D", Stage: "预报", Date: date(2026, 10, 2)}, // after the span
+		{ProjectCode: "E", Stage: "退出", Date: date(2026, 5, 1)},  // before the span
+	}
+	problems := []saima.ProblemItem{
+		{ID: "P1", Opened: date(2026, 7, 2), Closed: &closed},
+		{ID: "P2", Opened: date(2026, 9, 1)},
+		{ID: "P0", Opened: date(2026, 6, 30)}, // before the span
+	}
+	steps := []saima.ProblemStep{{ProblemID: "P1", Step: saima.StepEscalate, Level: 2, Date: date(2026, 7, 10)}}
+	projects := []saima.Project{{Code: "A", Name: "城市大脑", LeaderLed: true, Leader: "王建华", StartDate: &start}}
+	reps := []saima.LeaderReport{{ProjectCode: "A", Half: saima.HalfYear{Year: 2025, Half: 2},
+		Submitted: date(2026, 1, 8), Confirmed: &closed}}
+	return summarizeWorkflow(date(2026, 7, 1), date(2026, 9, 30), projects, history, problems, steps, reps)
+}
+
+func TestSummarizeWorkflow(t *testing.T) {
+	w := workflowFixture()
+	counts := map[string]int{}
+	for _, c := range w.Pipeline {
+		counts[c.Stage] = c.Count
+	}
+	want := map[string]int{"实施": 1, "论证": 1, "退出": 2, "预报": 0}
+	for stage, n := range want {
+		if counts[stage] != n {
+			t.Errorf("pipeline[%s] = %d, want %d", stage, counts[stage], n)
+		}
+	}
+	if len(w.Exits) != 1 || w.Exits[0].ProjectCode != "C" {
+		t.Errorf("exits = %v, want only C", w.Exits)
+	}
+	total := w.Loop[len(w.Loop)-1]
+	if total.Problems != 2 || total.Closed != 1 || w.Loop[1].Problems != 1 {
+		t.Errorf("loop = %+v, want 2 problems in the span, 1 closed, 1 at 改革办", w.Loop)
+	}
+	if len(w.Leaders) != 1 || w.Leaders[0].OverdueCount() != 1 {
+		t.Errorf("leaders = %+v, want A with 2026H1 overdue", w.Leaders)
+	}
+}
+
+func TestWriteQuarterlyWorkflow(t *testing.T) {
+	q := smallQuarterly()
+	q.Workflow = workflowFixture()
+	path, logged := renderPDF(t, q)
+	if logged != "" {
+		t.Errorf("WriteQuarterly logged %q, want nothing", logged)
+	}
+	text := bodyText(popplerText(t, path), q)
+	for _, want := range []string{
+		"台账运行情况", "项目阶段分布", "问题闭环", "改革办", "领导领衔事项",
+		"逾期未报半年报告1份", "A（2026年上半年）", "2026-01-08报送，已确认",
+		"项目退出", "甬改委〔2026〕9号", "不予问责：政策调整",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("quarterly PDF text lacks %q", want)
+		}
+	}
+}
+
+func TestWriteAnnualWorkflow(t *testing.T) {
+	a := &Annual{Title: DefaultAnnualTitle, Year: 2026, Rule: DefaultAnnualRule(),
+		GeneratedAt: time.Date(2026, 10, 1, 9, 0, 0, 0, saima.Beijing), Workflow: workflowFixture()}
+	var buf bytes.Buffer
+	if err := WriteAnnual(&buf, a, testFonts(t), nil); err != nil {
+		t.Fatalf("WriteAnnual: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "annual.pdf")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	text := strings.ReplaceAll(popplerText(t, path), "\n", "")
+	for _, want := range []string{"台账运行情况", "问题闭环", "不予问责：政策调整"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("annual PDF text lacks %q", want)
+		}
+	}
+}

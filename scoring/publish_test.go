@@ -1,0 +1,621 @@
+package scoring_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"saima"
+	"saima/clickhouse"
+	"saima/clickhouse/chtest"
+	"saima/scoring"
+)
+
+func TestMain(m *testing.M) { chtest.Main(m) }
+
+// publishRules weighs the on-time rate 60 and the assessment mean 40, both
+// taken as they are (goalposts 0–100), so composites can be worked out by
+// hand.
+const publishRules = `name: 测试规则
+tracks:
+  - name: 区县（市）
+  - name: 市直部门
+indicators:
+  - id: milestone_ontime_rate
+    name: 里程碑按期完成率
+    source: milestone_ontime_rate
+    weight: 60
+    normalise: {method: goalposts, lower: 0, upper: 100}
+  - id: assessment_mean
+    name: 考评平均得分率
+    source: assessment_mean
+    weight: 40
+    normalise: {method: goalposts, lower: 0, upper: 100}
+`
+
+// swappedRules is publishRules with the two weights swapped.
+var swappedRules = strings.NewReplacer("weight: 60", "weight: 40", "weight: 40", "weight: 60").Replace(publishRules)
+
+var q2 = saima.Quarter(2026, 2)
+
+const (
+	cixi    = "慈溪市"
+	yuyao   = "余姚市"
+	ninghai = "宁海县"
+	bureau  = "市大数据局"
+)
+
+// ledger writes the 2026Q2 ledger to s. By hand, under publishRules:
+//
+//	慈溪市  on time 1 of 2 = 50,  assessment 90: 0.6×50 + 0.4×90 = 66, rank 3
+//	余姚市  on time 1 of 1 = 100, assessment 60: 60 + 24 = 84, rank 1
+//	宁海县  on time 2 of 2 = 100, assessment 50: 60 + 20 = 80, rank 2
+//	市大数据局 on time 1 of 1 = 100 and no assessment, which no unit of
+//	its track has, so the indicator is left out and the composite is 100.
+func ledger(t *testing.T, s *clickhouse.Store) {
+	t.Helper()
+	day := func(s string) saima.Date {
+		d, err := saima.ParseDate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	ptr := func(d saima.Date) *saima.Date { return &d }
+	batches := []*saima.Batch{
+		{Upload: upload("units", saima.DatasetUnits), Units: []saima.Unit{
+			{Name: cixi, Kind: saima.KindDistrict}, {Name: yuyao, Kind: saima.KindDistrict},
+			{Name: ninghai, Kind: saima.KindDistrict}, {Name: bureau, Kind: saima.KindDepartment},
+		}},
+		{Upload: upload("projects", saima.DatasetProjects), Projects: []saima.Project{
+			{Code: "P1", Name: "甲", Unit: cixi}, {Code: "P2", Name: "乙", Unit: yuyao},
+			{Code: "P3", Name: "丙", Unit: ninghai}, {Code: "P4", Name: "丁", Unit: bureau},
+		}},
+		{Upload: upload("milestones", saima.DatasetMilestones), Milestones: []saima.Milestone{
+			{ProjectCode: "P1", Name: "m1", Planned: day("2026-05-31"), Actual: ptr(day("2026-05-30"))},
+			{ProjectCode: "P1", Name: "m2", Planned: day("2026-06-30"), Actual: ptr(day("2026-07-05"))},
+			{ProjectCode: "P2", Name: "m1", Planned: day("2026-06-30"), Actual: ptr(day("2026-06-30"))},
+			{ProjectCode: "P3", Name: "m1", Planned: day("2026-04-30"), Actual: ptr(day("2026-04-01"))},
+			{ProjectCode: "P3", Name: "m2", Planned: day("2026-06-01"), Actual: ptr(day("2026-06-01"))},
+			{ProjectCode: "P4", Name: "m1", Planned: day("2026-06-15"), Actual: ptr(day("2026-06-10"))},
+		}},
+		{Upload: upload("assessments", saima.DatasetAssessments), Assessments: []saima.Assessment{
+			{Unit: cixi, Indicator: "应用成效", Mode: "线上日常", Period: q2, Score: decimal.NewFromInt(90)},
+			{Unit: yuyao, Indicator: "应用成效", Mode: "线上日常", Period: q2, Score: decimal.NewFromInt(60)},
+			{Unit: ninghai, Indicator: "应用成效", Mode: "线上日常", Period: q2, Score: decimal.NewFromInt(50)},
+		}},
+	}
+	for _, b := range batches {
+		if err := s.WriteBatch(context.Background(), b); err != nil {
+			t.Fatalf("write %s: %v", b.Upload.ID, err)
+		}
+	}
+}
+
+// correct uploads a corrected milestones file: 慈溪市's P1/m2 was done on
+// time after all, so its on-time rate becomes 100 and its composite 96.
+func correct(t *testing.T, s *clickhouse.Store) string {
+	t.Helper()
+	on := saima.NewDate(2026, 6, 28)
+	b := &saima.Batch{Upload: upload("milestones-fix", saima.DatasetMilestones), Milestones: []saima.Milestone{
+		{ProjectCode: "P1", Name: "m2", Planned: saima.NewDate(2026, 6, 30), Actual: &on},
+	}}
+	if err := s.WriteBatch(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Upload.ID
+}
+
+var uploadTime = time.Date(2026, 7, 3, 9, 0, 0, 0, saima.Beijing)
+
+func upload(name, dataset string) saima.Upload {
+	uploadTime = uploadTime.Add(time.Minute)
+	return saima.Upload{ID: "up-" + name, Dataset: dataset, Uploader: "office", At: uploadTime, FileName: name + ".csv"}
+}
+
+func newService(t *testing.T) (*scoring.Service, *clickhouse.Store) {
+	t.Helper()
+	s := chtest.Store(t)
+	ledger(t, s)
+	svc := &scoring.Service{Store: s, Rules: []byte(publishRules), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	return svc, s
+}
+
+// ranking formats a standing as "unit rank composite" lines with the
+// composite to 9 decimals.
+func ranking(st *scoring.Standing) string {
+	var b strings.Builder
+	for _, e := range st.Entries {
+		fmt.Fprintf(&b, "%s %d %.9f\n", e.Unit, e.Rank, e.Value)
+	}
+	return b.String()
+}
+
+// assertSameBits fails unless got and want hold the same units with the
+// same composites, ranks and contributions, bit for bit.
+func assertSameBits(t *testing.T, what string, got, want []saima.Score) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d scores, want %d", what, len(got), len(want))
+	}
+	for i := range want {
+		g, w := got[i], want[i]
+		if g.Unit != w.Unit || g.Rank != w.Rank || math.Float64bits(g.Value) != math.Float64bits(w.Value) {
+			t.Errorf("%s: score %d = %s rank %d %b, want %s rank %d %b", what, i, g.Unit, g.Rank, g.Value, w.Unit, w.Rank, w.Value)
+		}
+		if len(g.Contributions) != len(w.Contributions) {
+			t.Errorf("%s: %s has %d contributions, want %d", what, g.Unit, len(g.Contributions), len(w.Contributions))
+			continue
+		}
+		for j := range w.Contributions {
+			gc, wc := g.Contributions[j], w.Contributions[j]
+			same := gc.Indicator == wc.Indicator && gc.Missing == wc.Missing
+			for _, pair := range [][2]float64{{gc.Raw, wc.Raw}, {gc.Score, wc.Score}, {gc.Weight, wc.Weight}, {gc.Points, wc.Points}} {
+				same = same && math.Float64bits(pair[0]) == math.Float64bits(pair[1])
+			}
+			if !same {
+				t.Errorf("%s: %s contribution %d = %+v, want %+v", what, g.Unit, j, gc, wc)
+			}
+		}
+	}
+}
+
+func scoresOf(st *scoring.Standing) []saima.Score {
+	out := make([]saima.Score, len(st.Entries))
+	for i, e := range st.Entries {
+		out[i] = e.Score
+	}
+	return out
+}
+
+func TestPublishFreezesAgainstCorrections(t *testing.T) {
+	svc, s := newService(t)
+	ctx := context.Background()
+
+	v1, err := svc.Publish(ctx, q2, "张三", "首次发布")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantV1 := "余姚市 1 84.000000000\n宁海县 2 80.000000000\n慈溪市 3 66.000000000\n市大数据局 1 100.000000000\n"
+	if got := ranking(v1); got != wantV1 {
+		t.Fatalf("published v1 =\n%s\nwant\n%s", got, wantV1)
+	}
+	if v1.Evaluation.Version != 1 || v1.Label() != "已发布 v1" || v1.Evaluation.PublishedBy != "张三" {
+		t.Errorf("v1 record = version %d, label %q, by %q; want 1, 已发布 v1, 张三",
+			v1.Evaluation.Version, v1.Label(), v1.Evaluation.PublishedBy)
+	}
+	if v1.Evaluation.RuleSetText != publishRules {
+		t.Errorf("v1 stores rule-set text %q, want the file as given", v1.Evaluation.RuleSetText)
+	}
+
+	fix := correct(t, s)
+
+	t.Run("ReadUnchanged", func(t *testing.T) {
+		cur, err := svc.Current(ctx, q2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertSameBits(t, "current after the correction", scoresOf(cur), scoresOf(v1))
+		if cur.Label() != "已发布 v1" {
+			t.Errorf("current label = %q, want 已发布 v1", cur.Label())
+		}
+	})
+	t.Run("RecomputeUnchanged", func(t *testing.T) {
+		again, err := svc.Recompute(ctx, q2, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored, err := s.ListRunScores(ctx, q2, v1.Evaluation.RunID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertSameBits(t, "Recompute(v1)", again, stored)
+	})
+	t.Run("ExplainReadsPublishedData", func(t *testing.T) {
+		x, err := svc.Explain(ctx, q2, cixi)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := findMilestone(t, x.Evidence, "P1", "m2")
+		if m.UploadID != "up-milestones" || m.OnTime {
+			t.Errorf("v1's P1/m2 from %s, on time %v; want up-milestones, false", m.UploadID, m.OnTime)
+		}
+	})
+
+	v2, err := svc.Publish(ctx, q2, "李四", "更正慈溪市里程碑")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantV2 := "慈溪市 1 96.000000000\n余姚市 2 84.000000000\n宁海县 3 80.000000000\n市大数据局 1 100.000000000\n"
+	if got := ranking(v2); got != wantV2 {
+		t.Errorf("published v2 =\n%s\nwant\n%s", got, wantV2)
+	}
+	if v2.Evaluation.Version != 2 || v2.Label() != "已发布 v2" {
+		t.Errorf("v2 record = version %d, label %q; want 2, 已发布 v2", v2.Evaluation.Version, v2.Label())
+	}
+	if v2.Evaluation.DataAsOf <= v1.Evaluation.DataAsOf {
+		t.Errorf("v2 data as of %d, not after v1's %d", v2.Evaluation.DataAsOf, v1.Evaluation.DataAsOf)
+	}
+
+	t.Run("Diff", func(t *testing.T) {
+		d, err := svc.Diff(ctx, q2, 1, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "慈溪市 66.0→96.0 3→1 milestone_ontime_rate raw 50→100 points 30→60\n" +
+			"余姚市 84.0→84.0 1→2\n" +
+			"宁海县 80.0→80.0 2→3\n"
+		if got := describeDiff(d); got != want {
+			t.Errorf("Diff(1, 2) =\n%s\nwant\n%s", got, want)
+		}
+	})
+	t.Run("ExplainReadsCorrection", func(t *testing.T) {
+		x, err := svc.Explain(ctx, q2, cixi)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := findMilestone(t, x.Evidence, "P1", "m2")
+		if m.UploadID != fix || !m.OnTime || m.FileName != "milestones-fix.csv" {
+			t.Errorf("v2's P1/m2 from %s (%s), on time %v; want %s (milestones-fix.csv), true", m.UploadID, m.FileName, m.OnTime, fix)
+		}
+	})
+	t.Run("OldVersionStillReads", func(t *testing.T) {
+		old, err := svc.Published(ctx, q2, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertSameBits(t, "Published(1) after v2", scoresOf(old), scoresOf(v1))
+	})
+}
+
+// describeDiff formats the changed units of d, one per line, with the
+// changed contributions' raw values and points.
+func describeDiff(d *scoring.Diff) string {
+	var b strings.Builder
+	for _, u := range d.Changed() {
+		fmt.Fprintf(&b, "%s %s→%s %d→%d", u.Unit, saima.FormatComposite(u.Old.Value), saima.FormatComposite(u.New.Value),
+			u.Old.Rank, u.New.Rank)
+		for _, c := range u.Contributions {
+			fmt.Fprintf(&b, " %s raw %g→%g points %g→%g", c.Indicator, c.Old.Raw, c.New.Raw, c.Old.Points, c.New.Points)
+		}
+		for _, o := range u.New.Overrides {
+			fmt.Fprintf(&b, " override %q=%g", o.Indicator, o.Value)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func findMilestone(t *testing.T, ev scoring.Evidence, code, name string) scoring.MilestoneEvidence {
+	t.Helper()
+	for _, m := range ev.Milestones {
+		if m.ProjectCode == code && m.Name == name {
+			return m
+		}
+	}
+	t.Fatalf("evidence lacks milestone %s/%s", code, name)
+	return scoring.MilestoneEvidence{}
+}
+
+func TestPublishStoresRankIntervals(t *testing.T) {
+	svc, _ := newService(t)
+	st, err := svc.Publish(context.Background(), q2, "张三", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range st.Entries {
+		r := e.Robust
+		if r == nil {
+			t.Errorf("%s has no rank interval", e.Unit)
+			continue
+		}
+		if r.Nominal != e.Rank || r.Q05 > r.Median || r.Median > r.Q95 || r.Q05 < 1 {
+			t.Errorf("%s interval = nominal %d, %g–%g–%g; want nominal %d and 1 ≤ q05 ≤ median ≤ q95",
+				e.Unit, r.Nominal, r.Q05, r.Median, r.Q95, e.Rank)
+		}
+	}
+	// 余姚市 beats 宁海县 on assessment and ties on time, and beats 慈溪市
+	// by 50 × the on-time share − 30 × the assessment share, which ±20 %
+	// weights keep above 25 − 15. So it is first in every draw.
+	if e, _ := st.Entry(yuyao); e.Robust.Q95 != 1 {
+		t.Errorf("余姚市's 95th percentile rank = %g, want 1", e.Robust.Q95)
+	}
+}
+
+func TestDraftShownUntilPublished(t *testing.T) {
+	svc, _ := newService(t)
+	ctx := context.Background()
+
+	draft, err := svc.Draft(ctx, q2, "saima score")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if draft.Label() != "未发布" || draft.Evaluation.Version != 0 {
+		t.Errorf("draft label %q, version %d; want 未发布, 0", draft.Label(), draft.Evaluation.Version)
+	}
+	cur, err := svc.Current(ctx, q2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cur.Evaluation == nil || cur.Evaluation.RunID != draft.Evaluation.RunID {
+		t.Fatalf("current = %+v, want the draft", cur.Evaluation)
+	}
+	again, err := svc.Current(ctx, q2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range cur.Entries {
+		if e.Robust == nil || again.Entries[i].Robust == nil || *e.Robust != *again.Entries[i].Robust {
+			t.Errorf("%s: draft interval %+v then %+v, want the same computed interval twice", e.Unit, e.Robust, again.Entries[i].Robust)
+		}
+	}
+
+	pub, err := svc.Publish(ctx, q2, "张三", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Draft(ctx, q2, "saima score"); err != nil {
+		t.Fatal(err)
+	}
+	cur, err = svc.Current(ctx, q2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cur.Evaluation.RunID != pub.Evaluation.RunID || cur.Label() != "已发布 v1" {
+		t.Errorf("current after a later draft = run %s (%s), want the published run %s", cur.Evaluation.RunID, cur.Label(), pub.Evaluation.RunID)
+	}
+	evs, err := svc.Evaluations(ctx, q2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var statuses []string
+	for _, ev := range evs {
+		statuses = append(statuses, fmt.Sprintf("%s/%d", ev.Status, ev.Version))
+	}
+	if got := strings.Join(statuses, " "); got != "draft/0 published/1 draft/0" {
+		t.Errorf("Evaluations = %s, want draft/0 published/1 draft/0", got)
+	}
+}
+
+func TestEvaluateStoresNothing(t *testing.T) {
+	svc, s := newService(t)
+	ctx := context.Background()
+	scores, err := svc.Evaluate(ctx, q2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(scores) != 4 || scores[0].Unit != yuyao || scores[0].Rank != 1 {
+		t.Errorf("Evaluate = %+v, want four units led by 余姚市", scores)
+	}
+	if stored, err := s.ListScores(ctx, q2); err != nil || len(stored) != 0 {
+		t.Errorf("after a dry run ListScores = %d scores, %v; want none", len(stored), err)
+	}
+	if evs, err := s.ListEvaluations(ctx, q2); err != nil || len(evs) != 0 {
+		t.Errorf("after a dry run ListEvaluations = %d, %v; want none", len(evs), err)
+	}
+	if _, err := svc.Current(ctx, q2); saima.ErrorKind(err) != saima.KindNotFound {
+		t.Errorf("Current after a dry run = %v, want not found", err)
+	}
+}
+
+func TestPublishRejectsMissingAuthor(t *testing.T) {
+	svc, _ := newService(t)
+	_, err := svc.Publish(context.Background(), q2, " ", "")
+	if saima.ErrorKind(err) != saima.KindInvalid || !strings.Contains(saima.ErrorMessage(err), "操作人") {
+		t.Errorf("Publish without an author = %v, want an invalid-input error naming 操作人", err)
+	}
+}
+
+func TestOverrides(t *testing.T) {
+	svc, s := newService(t)
+	ctx := context.Background()
+	v1, err := svc.Publish(ctx, q2, "张三", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// 慈溪市's assessment score 90 → 100 adds 0.4 × 10 = 4 points: 70,
+	// still third.
+	_, err = svc.Override(ctx, scoring.Override{Period: q2, Unit: cixi, Indicator: "assessment_mean", Value: 100,
+		By: "王五", Why: "考评组复核后更正"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2, err := svc.Publish(ctx, q2, "张三", "无数据变化")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A composite of 85 lifts 宁海县 from 80 to first place in v2 only.
+	_, err = svc.Override(ctx, scoring.Override{Period: q2, Unit: ninghai, Value: 85, By: "王五", Why: "市里决定"})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	cur, err := svc.Current(ctx, q2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "宁海县 1 85.000000000\n余姚市 2 84.000000000\n慈溪市 3 70.000000000\n市大数据局 1 100.000000000\n"
+	if got := ranking(cur); got != want {
+		t.Errorf("v2 with overrides =\n%s\nwant\n%s", got, want)
+	}
+	e, _ := cur.Entry(cixi)
+	if e.Computed.Value != 66 || len(e.Overrides) != 1 || e.Overrides[0].By != "王五" {
+		t.Errorf("慈溪市 computed %g with overrides %+v; want 66 and 王五's override", e.Computed.Value, e.Overrides)
+	}
+	if c := e.Contributions[1]; c.Score != 100 || e.Computed.Contributions[1].Score != 90 {
+		t.Errorf("慈溪市 assessment shown %g, computed %g; want 100, 90", c.Score, e.Computed.Contributions[1].Score)
+	}
+
+	t.Run("StoredScoresUnchanged", func(t *testing.T) {
+		stored, err := s.ListRunScores(ctx, q2, v2.Evaluation.RunID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sc := range stored {
+			if sc.Unit == ninghai && (sc.Value != 80 || sc.Rank != 2) {
+				t.Errorf("stored 宁海县 = %g rank %d, want the computed 80 rank 2", sc.Value, sc.Rank)
+			}
+		}
+	})
+	t.Run("OldVersionFrozen", func(t *testing.T) {
+		old, err := svc.Published(ctx, q2, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "余姚市 1 84.000000000\n宁海县 2 80.000000000\n慈溪市 3 70.000000000\n市大数据局 1 100.000000000\n"
+		if got := ranking(old); got != want {
+			t.Errorf("v1 as read =\n%s\nwant the override made before v2 only:\n%s", got, want)
+		}
+		assertSameBits(t, "v1 computed", computedOf(old), scoresOf(v1))
+	})
+	t.Run("Diff", func(t *testing.T) {
+		d, err := svc.Diff(ctx, q2, 1, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "宁海县 80.0→85.0 2→1 override \"\"=85\n" +
+			"余姚市 84.0→84.0 1→2\n"
+		if got := describeDiff(d); got != want {
+			t.Errorf("Diff(1, 2) =\n%s\nwant\n%s", got, want)
+		}
+	})
+	t.Run("Explain", func(t *testing.T) {
+		x, err := svc.Explain(ctx, q2, cixi)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ind := x.Indicators[1]
+		if ind.Override == nil || ind.Override.Why != "考评组复核后更正" || ind.Computed.Score != 90 || ind.Score != 100 {
+			t.Errorf("explained assessment = %+v, want score 100 over computed 90 with the override", ind)
+		}
+	})
+}
+
+func computedOf(st *scoring.Standing) []saima.Score {
+	out := make([]saima.Score, len(st.Entries))
+	for i, e := range st.Entries {
+		out[i] = e.Computed
+	}
+	return out
+}
+
+func TestOverrideRejects(t *testing.T) {
+	svc, _ := newService(t)
+	ctx := context.Background()
+	if _, err := svc.Publish(ctx, q2, "张三", ""); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		override scoring.Override
+		kind     saima.Kind
+		want     []string
+	}{
+		{"MissingWhoAndWhy", scoring.Override{Period: q2, Unit: cixi, Value: 90}, saima.KindInvalid, []string{"调整人", "理由"}},
+		{"ScoreAbove100", scoring.Override{Period: q2, Unit: cixi, Indicator: "assessment_mean", Value: 101, By: "a", Why: "b"},
+			saima.KindInvalid, []string{"0 到 100"}},
+		{"NotANumber", scoring.Override{Period: q2, Unit: cixi, Value: math.NaN(), By: "a", Why: "b"}, saima.KindInvalid, []string{"有限"}},
+		{"UnknownUnit", scoring.Override{Period: q2, Unit: "北京市", Value: 90, By: "a", Why: "b"}, saima.KindNotFound, []string{"北京市"}},
+		{"UnknownIndicator", scoring.Override{Period: q2, Unit: cixi, Indicator: "speed", Value: 90, By: "a", Why: "b"},
+			saima.KindInvalid, []string{"speed", "milestone_ontime_rate、assessment_mean"}},
+		{"UnscoredPeriod", scoring.Override{Period: saima.Quarter(2026, 3), Unit: cixi, Value: 90, By: "a", Why: "b"},
+			saima.KindNotFound, []string{"2026年第三季度"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := svc.Override(ctx, tt.override)
+			if saima.ErrorKind(err) != tt.kind {
+				t.Fatalf("Override = %v, want kind %v", err, tt.kind)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(saima.ErrorMessage(err), w) {
+					t.Errorf("Override message %q lacks %q", saima.ErrorMessage(err), w)
+				}
+			}
+		})
+	}
+}
+
+func TestWhatIfSwappedWeights(t *testing.T) {
+	svc, _ := newService(t)
+	shifts, err := svc.WhatIf(context.Background(), q2, []byte(swappedRules))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Under 40/60: 余姚市 40 + 36 = 76, 慈溪市 20 + 54 = 74, 宁海县 40 + 30
+	// = 70, so 慈溪市 rises from third to second and 宁海县 falls to third.
+	var b strings.Builder
+	for _, sh := range shifts {
+		fmt.Fprintf(&b, "%s %d→%d %+d %.9f\n", sh.Unit, sh.Base.Rank, sh.Alt.Rank, sh.Rise(), sh.Alt.Value)
+	}
+	want := "余姚市 1→1 +0 76.000000000\n宁海县 2→3 -1 70.000000000\n慈溪市 3→2 +1 74.000000000\n市大数据局 1→1 +0 100.000000000\n"
+	if got := b.String(); got != want {
+		t.Errorf("WhatIf(swapped) =\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestWhatIfRejectsBrokenRules(t *testing.T) {
+	svc, _ := newService(t)
+	_, err := svc.WhatIf(context.Background(), q2, []byte("name: x\ntracks: []\n"))
+	if saima.ErrorKind(err) != saima.KindInvalid {
+		t.Errorf("WhatIf(broken rules) = %v, want an invalid-input error", err)
+	}
+}
+
+func TestRecomputeUnknownVersion(t *testing.T) {
+	svc, _ := newService(t)
+	_, err := svc.Recompute(context.Background(), q2, 3)
+	if saima.ErrorKind(err) != saima.KindNotFound {
+		t.Errorf("Recompute(v3) = %v, want not found", err)
+	}
+}
+
+func TestRecomputeAfterMerge(t *testing.T) {
+	for _, engine := range chtest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			s := chtest.StoreOn(t, engine)
+			ledger(t, s)
+			ctx := context.Background()
+			table := s.Database() + ".assessments"
+			exec := func(query string) {
+				t.Helper()
+				if err := s.Engine().Exec(ctx, query); err != nil {
+					t.Fatalf("%s: %v", query, err)
+				}
+			}
+			// Three uploads make three parts, which stay apart until the
+			// evaluation is published. The merge then sorts their rows by
+			// indicator, the reverse of the upload order, and (0.1 + 0.2) +
+			// 0.3 differs from (0.3 + 0.2) + 0.1 in the last bit.
+			exec("SYSTEM STOP MERGES " + table)
+			for _, a := range []struct{ indicator, score string }{{"c", "0.1"}, {"b", "0.2"}, {"a", "0.3"}} {
+				b := &saima.Batch{Upload: upload("assess-"+a.indicator, saima.DatasetAssessments), Assessments: []saima.Assessment{
+					{Unit: bureau, Indicator: a.indicator, Mode: "线上日常", Period: q2, Score: decimal.RequireFromString(a.score)},
+				}}
+				if err := s.WriteBatch(ctx, b); err != nil {
+					t.Fatal(err)
+				}
+			}
+			svc := &scoring.Service{Store: s, Rules: []byte(publishRules)}
+			pub, err := svc.Publish(ctx, q2, "张三", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			exec("SYSTEM START MERGES " + table)
+			exec("OPTIMIZE TABLE " + table + " FINAL")
+			again, err := svc.Recompute(ctx, q2, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			assertSameBits(t, "Recompute after a merge", again, scoresOf(pub))
+		})
+	}
+}

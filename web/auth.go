@@ -1,0 +1,288 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+	"golang.org/x/crypto/bcrypt"
+
+	"saima"
+)
+
+// Accounts is the database interface of sign-in. clickhouse.Store
+// implements it. A lookup that cannot reach the database returns an error
+// of kind [saima.KindUnavailable].
+type Accounts interface {
+	// GetAccount returns the newest version of the account called name,
+	// and false when there is none.
+	GetAccount(ctx context.Context, name string) (saima.Account, bool, error)
+
+	// FindAccountByTokenHash returns the account whose newest version has
+	// the API token hash hash, and false when there is none.
+	FindAccountByTokenHash(ctx context.Context, hash string) (saima.Account, bool, error)
+}
+
+// Who may reach which routes. The layout shows only the links that the
+// signed-in role may follow, from the same lists.
+var (
+	everyone  = []saima.Role{saima.RoleOffice, saima.RoleLeader, saima.RoleUnit}
+	viewers   = []saima.Role{saima.RoleOffice, saima.RoleLeader} // the ledger and PDF reports
+	uploaders = []saima.Role{saima.RoleOffice, saima.RoleUnit}
+)
+
+// identity is the signed-in account of a request and how it signed in.
+type identity struct {
+	account   saima.Account
+	viaToken  bool   // by an API token, so the request needs no CSRF token
+	sessionID string // the session's random ID; empty for an API token
+}
+
+// identityKey is the fiber.Ctx local that caches the request's identity.
+const identityKey = "saima.identity"
+
+// identity returns who signed the request in, or nil when it carries no
+// valid session cookie or API token. It reads the database once per
+// request, so that a disabled account or a changed password takes effect
+// at once. Only a failed lookup returns an error.
+func (s *Server) identity(c *fiber.Ctx) (*identity, error) {
+	if who, ok := c.Locals(identityKey).(*identity); ok {
+		return who, nil
+	}
+	var who *identity
+	var err error
+	switch {
+	case c.Get(fiber.HeaderAuthorization) != "":
+		who, err = s.authenticateToken(c, c.Get(fiber.HeaderAuthorization))
+	case c.Cookies(sessionCookie) != "":
+		who, err = s.authenticateSession(c, c.Cookies(sessionCookie))
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.Locals(identityKey, who) // a nil *identity too: the request was checked
+	return who, nil
+}
+
+// authenticateToken signs in a unit account by its API token, sent as
+// "Authorization: Bearer <token>".
+func (s *Server) authenticateToken(c *fiber.Ctx, header string) (*identity, error) {
+	scheme, token, _ := strings.Cut(header, " ")
+	token = strings.TrimSpace(token)
+	if !strings.EqualFold(scheme, "Bearer") || !wellFormedToken(token) {
+		s.log.Debug("authorization header rejected", "reason", "not a bearer token of the right form")
+		return nil, nil
+	}
+	acct, found, err := s.accounts.FindAccountByTokenHash(c.UserContext(), HashToken(token))
+	if err != nil {
+		return nil, err
+	}
+	if !found || acct.Disabled || acct.Role != saima.RoleUnit {
+		s.log.Debug("api token rejected", "found", found, "account", acct.Name)
+		return nil, nil
+	}
+	return &identity{account: acct, viaToken: true}, nil
+}
+
+// authenticateSession signs in the account of a session cookie, unless the
+// account is gone or disabled or its password changed since sign-in.
+func (s *Server) authenticateSession(c *fiber.Ctx, value string) (*identity, error) {
+	sess, err := s.sessions.decode(value, s.now())
+	if err != nil {
+		s.log.Debug("session cookie rejected", "err", err)
+		return nil, nil
+	}
+	acct, found, err := s.accounts.GetAccount(c.UserContext(), sess.Account)
+	if err != nil {
+		return nil, err
+	}
+	current := found && !acct.Disabled && acct.PasswordHash != "" &&
+		subtle.ConstantTimeCompare([]byte(sess.Credential), []byte(s.sessions.credential(acct.PasswordHash))) == 1
+	if !current {
+		s.log.Debug("session no longer valid", "account", sess.Account, "found", found)
+		return nil, nil
+	}
+	return &identity{account: acct, sessionID: sess.ID}, nil
+}
+
+// allow lets the request through when it is signed in with one of roles.
+// A request that is not signed in is sent to the login page, or gets 401
+// under /api/; a signed-in request of another role gets 403. Replies to
+// signed-in requests are never cached, because they depend on the account.
+func (s *Server) allow(roles ...saima.Role) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		who, err := s.identity(c)
+		if err != nil {
+			return err
+		}
+		if who == nil {
+			return s.requireSignIn(c)
+		}
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		if !slices.Contains(roles, who.account.Role) {
+			return saima.Errorf(saima.KindForbidden, "%s账号无权访问该页面", who.account.Role.Label())
+		}
+		return c.Next()
+	}
+}
+
+// requireSignIn replies to a request that is not signed in: 401 with a
+// JSON error under /api/, and otherwise a redirect to the login page that
+// comes back to this address.
+func (s *Server) requireSignIn(c *fiber.Ctx) error {
+	if isAPI(c) {
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="saima"`)
+		return c.Status(http.StatusUnauthorized).JSON(errorBody{Error: errorDetail{
+			Status:  http.StatusUnauthorized,
+			Kind:    "unauthorized",
+			Message: "请先登录，或在 Authorization 请求头中提供有效的 API 令牌（Bearer）",
+		}})
+	}
+	return c.Redirect("/login?next="+url.QueryEscape(c.OriginalURL()), http.StatusSeeOther)
+}
+
+// ownUnitOnly lets a unit account see only its own unit's page, by name
+// or by alias; other roles pass. It must run after [Server.allow].
+func (s *Server) ownUnitOnly(c *fiber.Ctx) error {
+	who, err := s.identity(c)
+	if err != nil {
+		return err
+	}
+	if who == nil || who.account.Role != saima.RoleUnit {
+		return c.Next()
+	}
+	name, err := url.PathUnescape(c.Params("name"))
+	if err == nil && name != who.account.Unit {
+		unit, ferr := s.findUnit(c, name)
+		if ferr != nil && saima.ErrorKind(ferr) != saima.KindNotFound {
+			return ferr
+		}
+		name = unit.Name
+	}
+	if err != nil || name != who.account.Unit {
+		return saima.Errorf(saima.KindForbidden, "单位账号只能查看本单位（%s）的页面", who.account.Unit)
+	}
+	return c.Next()
+}
+
+// uploader returns the account name and unit that an upload of c is
+// recorded under: an empty unit for the office, which may upload rows of
+// any unit. Other roles get a KindForbidden error.
+func (s *Server) uploader(c *fiber.Ctx) (name, unit string, err error) {
+	who, err := s.identity(c)
+	if err != nil {
+		return "", "", err
+	}
+	if who == nil || !slices.Contains(uploaders, who.account.Role) {
+		return "", "", saima.Errorf(saima.KindForbidden, "当前账号无权上传数据")
+	}
+	if who.account.Role == saima.RoleUnit {
+		return who.account.Name, who.account.Unit, nil
+	}
+	return who.account.Name, "", nil
+}
+
+// navAccount is the signed-in account as the layout shows it.
+type navAccount struct {
+	Name          string
+	DisplayName   string
+	RoleLabel     string
+	Unit          string // set for unit accounts, for the link to their page
+	CanViewLedger bool
+	CanUpload     bool
+}
+
+// navFor returns the signed-in account of c for the layout and the CSRF
+// token of its logout form, or nil when no one is signed in.
+func (s *Server) navFor(c *fiber.Ctx) (*navAccount, string) {
+	who, err := s.identity(c)
+	if err != nil || who == nil {
+		return nil, ""
+	}
+	a := who.account
+	return &navAccount{
+		Name:          a.Name,
+		DisplayName:   a.DisplayName,
+		RoleLabel:     a.Role.Label(),
+		Unit:          a.Unit,
+		CanViewLedger: slices.Contains(viewers, a.Role),
+		CanUpload:     slices.Contains(uploaders, a.Role),
+	}, s.csrfToken(c)
+}
+
+// Password length limits. bcrypt reads at most 72 bytes, so a longer
+// password would be cut without notice.
+const (
+	minPasswordChars = 8
+	maxPasswordBytes = 72
+)
+
+// HashPassword returns the bcrypt hash of password at bcrypt's default
+// cost. It returns an error of kind [saima.KindInvalid] when the password
+// has fewer than 8 characters or more than 72 bytes.
+func HashPassword(password string) (string, error) {
+	if utf8.RuneCountInString(password) < minPasswordChars {
+		return "", saima.Errorf(saima.KindInvalid, "密码太短：至少需要 %d 个字符", minPasswordChars)
+	}
+	if len(password) > maxPasswordBytes {
+		return "", saima.Errorf(saima.KindInvalid, "密码太长：最多 %d 字节（约 24 个汉字或 72 个英文字符）", maxPasswordBytes)
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	if err != nil {
+		return "", err
+	}
+	return string(h), nil
+}
+
+// dummyHash is a bcrypt hash, at the default cost, of a random password
+// that was thrown away. Checking a password against it for an unknown
+// account takes as long as for a real one, so timing does not reveal
+// which account names exist.
+const dummyHash = "$2a$10$O5QZb4A2iVoLK2TsIM8z0OBneLREtXhq2PLpuAk7uUXvSUzC7fVLm"
+
+// passwordMatches reports whether password matches the bcrypt hash. An
+// empty hash never matches, and still costs one bcrypt comparison.
+func passwordMatches(hash, password string) bool {
+	if hash == "" {
+		bcrypt.CompareHashAndPassword([]byte(dummyHash), []byte(password))
+		return false
+	}
+	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil
+}
+
+// tokenBytes is the number of random bytes in an API token.
+const tokenBytes = 32
+
+// NewToken returns a new API token for a unit account and its hash for
+// [saima.Account.TokenHash]. The token is 32 random bytes in URL-safe
+// base64 without padding (43 characters); only its hash is ever stored.
+func NewToken() (token, hash string) {
+	var b [tokenBytes]byte
+	rand.Read(b[:]) // crypto/rand.Read never returns an error since Go 1.24
+	token = base64.RawURLEncoding.EncodeToString(b[:])
+	return token, HashToken(token)
+}
+
+// HashToken returns the SHA-256 of token as lowercase hex. A plain hash
+// suffices, unlike for passwords, because a token is random and too long
+// to guess.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// wellFormedToken reports whether token could be one that NewToken made,
+// so that garbage costs no database lookup.
+func wellFormedToken(token string) bool {
+	b, err := base64.RawURLEncoding.DecodeString(token)
+	return err == nil && len(b) == tokenBytes
+}

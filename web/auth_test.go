@@ -1,0 +1,302 @@
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"html"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"saima"
+)
+
+// TestRoleAccess sends every route as every kind of caller and checks the
+// status: 303 to the login page or 401 for a visitor, 403 for a role that
+// may not use the route.
+func TestRoleAccess(t *testing.T) {
+	env := newSeededEnv(t)
+	callers := []struct {
+		name string
+		cl   func() *client
+	}{
+		{"visitor", env.anonymous},
+		{"office", func() *client { return env.as(t, "office") }},
+		{"leader", func() *client { return env.as(t, "leader") }},
+		{"unit", func() *client { return env.as(t, "haishu") }},
+		{"unit token", env.withToken},
+	}
+	// Statuses in the order of callers. 303 means a redirect to /login.
+	routes := []struct {
+		method, target string
+		want           [5]int
+	}{
+		{"GET", "/", [5]int{303, 200, 200, 200, 200}},
+		{"GET", "/leaderboard?period=2026Q2", [5]int{303, 200, 200, 200, 200}},
+		{"GET", "/units/" + url.PathEscape("宁波市海曙区"), [5]int{303, 200, 200, 200, 200}},
+		{"GET", "/units/" + url.PathEscape("海曙"), [5]int{303, 200, 200, 200, 200}},
+		{"GET", "/units/" + url.PathEscape("宁波市江北区"), [5]int{303, 200, 200, 403, 403}},
+		{"GET", "/units/" + url.PathEscape("没有这个单位"), [5]int{303, 404, 404, 403, 403}},
+		{"GET", "/ledger", [5]int{303, 200, 200, 403, 403}},
+		{"GET", "/upload", [5]int{303, 200, 403, 200, 200}},
+		{"GET", "/reports/quarterly/2026Q3.pdf", [5]int{303, 200, 200, 403, 403}},
+		{"GET", "/api/scores", [5]int{401, 200, 200, 200, 200}},
+		{"GET", "/api/ledger", [5]int{401, 200, 200, 403, 403}},
+		{"POST", "/api/uploads?dry_run=1", [5]int{401, 200, 403, 200, 200}},
+		{"POST", "/upload", [5]int{303, 200, 403, 200, 200}},
+		{"GET", "/healthz", [5]int{200, 200, 200, 200, 200}},
+		{"GET", "/login", [5]int{200, 303, 303, 303, 200}},
+		{"GET", env.server.assets.URL("style.css"), [5]int{200, 200, 200, 200, 200}},
+	}
+	for _, rt := range routes {
+		for i, caller := range callers {
+			t.Run(caller.name+" "+rt.method+" "+rt.target, func(t *testing.T) {
+				req := httptest.NewRequest(rt.method, rt.target, nil)
+				if rt.method == http.MethodPost {
+					// A dry run of the office's and haishu's own rows: it
+					// passes for both and writes nothing.
+					req = multipartRequest(t, rt.target, "进度.csv", []byte(goodProgress),
+						map[string]string{"dataset": saima.DatasetProgress, "dry_run": "1"})
+				}
+				resp, body := caller.cl().do(t, req)
+				if resp.StatusCode != rt.want[i] {
+					t.Fatalf("%s %s as %s status = %d, want %d; body:\n%.400s", rt.method, rt.target, caller.name, resp.StatusCode, rt.want[i], body)
+				}
+				checkDenial(t, resp, body, rt.target)
+			})
+		}
+	}
+}
+
+// checkDenial checks the form of a 303 to the login page, a 401 and a 403.
+func checkDenial(tb testing.TB, resp *http.Response, body, target string) {
+	tb.Helper()
+	switch resp.StatusCode {
+	case http.StatusSeeOther:
+		loc := resp.Header.Get("Location")
+		if strings.HasPrefix(target, "/login") {
+			return
+		}
+		if want := "/login?next=" + url.QueryEscape(target); loc != want {
+			tb.Errorf("Location = %q, want %q", loc, want)
+		}
+	case http.StatusUnauthorized:
+		var got errorBody
+		if err := json.Unmarshal([]byte(body), &got); err != nil || got.Error.Kind != "unauthorized" || !strings.Contains(got.Error.Message, "请先登录") {
+			tb.Errorf("401 body = %s, want JSON of kind unauthorized asking to sign in", body)
+		}
+		if resp.Header.Get("WWW-Authenticate") == "" {
+			tb.Error("401 reply has no WWW-Authenticate header")
+		}
+	case http.StatusForbidden:
+		if !strings.Contains(html.UnescapeString(body), "无权") && !strings.Contains(html.UnescapeString(body), "只能查看本单位") {
+			tb.Errorf("403 body lacks a reason:\n%.400s", body)
+		}
+		if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
+			tb.Errorf("403 Cache-Control = %q, want no-store", cc)
+		}
+	}
+}
+
+// TestLeaderCannotUpload posts a valid file as the leader: 403, and the
+// store holds no new upload and the old values.
+func TestLeaderCannotUpload(t *testing.T) {
+	for _, target := range []string{"/api/uploads", "/upload"} {
+		t.Run(target, func(t *testing.T) {
+			env := newSeededEnv(t)
+			before := countUploads(t, env)
+			req := multipartRequest(t, target, "进度.csv", []byte(goodProgress), map[string]string{"dataset": saima.DatasetProgress})
+			resp, body := env.as(t, "leader").do(t, req)
+			if resp.StatusCode != http.StatusForbidden {
+				t.Fatalf("POST %s as leader status = %d, want 403; body:\n%s", target, resp.StatusCode, body)
+			}
+			if after := countUploads(t, env); after != before {
+				t.Errorf("uploads recorded = %d, want %d as before", after, before)
+			}
+			assertLedgerPercent(t, env, "NB-2026-001", "85.5")
+		})
+	}
+}
+
+// TestUnitTokenOtherUnitRows sends another unit's rows with haishu's API
+// token: 403, the rows are not written, and the audit log records the
+// upload as rejected, under haishu.
+func TestUnitTokenOtherUnitRows(t *testing.T) {
+	env := newSeededEnv(t)
+	other := progressHeader +
+		"宁波市海曙区,NB-2026-001,城市大脑驾驶舱,2026年第三季度,99%,2026-09-30,进展,无\n" +
+		"市大数据局,NB-2026-002,一件事集成办,2026年第三季度,77%,2026-09-30,进展,无\n"
+	req := multipartRequest(t, "/api/uploads", "进度.csv", []byte(other), map[string]string{"dataset": saima.DatasetProgress})
+	resp, body := env.withToken().do(t, req)
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("POST /api/uploads with haishu's token status = %d, want 403; body:\n%s", resp.StatusCode, body)
+	}
+	assertLedgerPercent(t, env, "NB-2026-001", "85.5")
+	assertProgressPercent(t, env, "市大数据局", "NB-2026-002", "40")
+
+	ups, err := env.store.ListUploads(t.Context(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ups) != 1 || ups[0].Outcome != saima.OutcomeRejected || ups[0].Uploader != "haishu" || ups[0].Unit != "宁波市海曙区" {
+		t.Errorf("newest upload = %+v, want haishu's, rejected", ups)
+	}
+}
+
+func countUploads(tb testing.TB, env *testEnv) int {
+	tb.Helper()
+	ups, err := env.store.ListUploads(context.Background(), 1000)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return len(ups)
+}
+
+func TestBearerTokenRejected(t *testing.T) {
+	env := newSeededEnv(t)
+	officeToken, officeHash := NewToken()
+	office, _, err := env.store.GetAccount(t.Context(), "office")
+	if err != nil {
+		t.Fatal(err)
+	}
+	office.TokenHash = officeHash
+	if err := env.store.SaveAccount(t.Context(), office); err != nil {
+		t.Fatal(err)
+	}
+	unknown, _ := NewToken()
+
+	tests := []struct {
+		name   string
+		header string
+	}{
+		{"unknown token", "Bearer " + unknown},
+		{"malformed token", "Bearer not-a-token"},
+		{"basic scheme", "Basic " + base64.StdEncoding.EncodeToString([]byte("haishu:haishu-test-pw"))},
+		{"token of an office account", "Bearer " + officeToken},
+		{"empty bearer", "Bearer "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodGet, "/api/scores", nil)
+			req.Header.Set("Authorization", tt.header)
+			resp, body := env.send(t, req)
+			if resp.StatusCode != http.StatusUnauthorized {
+				t.Errorf("GET /api/scores with %q status = %d, want 401; body %s", tt.header, resp.StatusCode, body)
+			}
+		})
+	}
+
+	t.Run("disabled account", func(t *testing.T) {
+		changeAccount(t, env, "haishu", func(h string) string { return h }, true)
+		resp, _ := env.withToken().get(t, "/api/scores")
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("GET /api/scores with a disabled account's token status = %d, want 401", resp.StatusCode)
+		}
+	})
+}
+
+// TestNavigation checks what the header shows each role: its name and
+// role, a logout button, and only the links the role may follow.
+func TestNavigation(t *testing.T) {
+	env := newSeededEnv(t)
+	tests := []struct {
+		account string
+		want    []string
+		notWant []string
+	}{
+		{"office", []string{"市改革办（office）", "改革办", `href="/ledger"`, `href="/upload"`, "退出"}, []string{"本单位"}},
+		{"leader", []string{">leader<", "领导", `href="/ledger"`, "退出"}, []string{`href="/upload"`, "本单位"}},
+		{"haishu", []string{">haishu<", "单位 · 宁波市海曙区", `href="/units/`, "本单位", `href="/upload"`, "退出"}, []string{`href="/ledger"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.account, func(t *testing.T) {
+			_, body := env.as(t, tt.account).get(t, "/")
+			header := body[:strings.Index(body, "</header>")]
+			text := html.UnescapeString(header)
+			for _, w := range tt.want {
+				if !strings.Contains(text, w) && !strings.Contains(header, w) {
+					t.Errorf("header lacks %q:\n%s", w, header)
+				}
+			}
+			for _, w := range tt.notWant {
+				if strings.Contains(text, w) || strings.Contains(header, w) {
+					t.Errorf("header shows %q:\n%s", w, header)
+				}
+			}
+		})
+	}
+}
+
+func TestHashPassword(t *testing.T) {
+	hash, err := HashPassword("海曙区-密码-2026")
+	if err != nil {
+		t.Fatalf("HashPassword: %v", err)
+	}
+	if cost, err := bcrypt.Cost([]byte(hash)); err != nil || cost != bcrypt.DefaultCost {
+		t.Errorf("bcrypt cost = %d, %v; want %d", cost, err, bcrypt.DefaultCost)
+	}
+	tests := []struct {
+		hash, password string
+		want           bool
+	}{
+		{hash, "海曙区-密码-2026", true},
+		{hash, "海曙区-密码-2027", false},
+		{hash, "", false},
+		{"", "", false},
+		{"", "海曙区-密码-2026", false},
+		{"not a hash", "海曙区-密码-2026", false},
+	}
+	for _, tt := range tests {
+		if got := passwordMatches(tt.hash, tt.password); got != tt.want {
+			t.Errorf("passwordMatches(%q, %q) = %v, want %v", tt.hash, tt.password, got, tt.want)
+		}
+	}
+	if h2, _ := HashPassword("海曙区-密码-2026"); h2 == hash {
+		t.Error("two hashes of one password are equal, want salted")
+	}
+}
+
+func TestHashPasswordRejects(t *testing.T) {
+	tests := []struct {
+		name, password, message string
+	}{
+		{"ErrShort", "1234567", "至少需要 8 个字符"},
+		{"ErrLong", strings.Repeat("密", 25), "最多 72 字节"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := HashPassword(tt.password)
+			if saima.ErrorKind(err) != saima.KindInvalid || !strings.Contains(saima.ErrorMessage(err), tt.message) {
+				t.Errorf("HashPassword(%q) = %v, want invalid with %q", tt.password, err, tt.message)
+			}
+		})
+	}
+	if _, err := HashPassword("八个汉字的密码呀"); err != nil {
+		t.Errorf("HashPassword of 8 Chinese characters = %v, want nil", err)
+	}
+}
+
+func TestNewToken(t *testing.T) {
+	token, hash := NewToken()
+	raw, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil || len(raw) != 32 {
+		t.Errorf("token %q decodes to %d bytes (%v), want 32", token, len(raw), err)
+	}
+	sum := sha256.Sum256([]byte(token))
+	if hash != hex.EncodeToString(sum[:]) || HashToken(token) != hash {
+		t.Errorf("hash = %q, want the SHA-256 hex of the token", hash)
+	}
+	if other, _ := NewToken(); other == token {
+		t.Error("two tokens are equal")
+	}
+	if !wellFormedToken(token) || wellFormedToken(token[1:]) || wellFormedToken(token+"==") {
+		t.Error("wellFormedToken accepts a bad token or rejects a good one")
+	}
+}

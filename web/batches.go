@@ -1,0 +1,70 @@
+package web
+
+import (
+	"bytes"
+	"slices"
+
+	"github.com/gofiber/fiber/v2"
+
+	"saima"
+	"saima/ingest"
+)
+
+// handleBatchAPI imports the JSON body of POST /api/batches/{dataset}[?dry_run=1]:
+// an array of objects whose keys are the dataset's Chinese column names or
+// English field names. It is read and checked by the same rules as an
+// uploaded file, row n being the array's element n-1, and imported all or
+// nothing. The reply is that of POST /api/uploads.
+func (s *Server) handleBatchAPI(c *fiber.Ctx) error {
+	dataset := c.Params("dataset")
+	if !slices.ContainsFunc(datasetNames, func(d struct{ ID, Name string }) bool { return d.ID == dataset }) {
+		return saima.Errorf(saima.KindNotFound, "没有名为“%s”的数据类型，可选 %s", dataset, datasetIDs())
+	}
+	uploader, unit, err := s.uploader(c)
+	if err != nil {
+		return err
+	}
+	body := c.Body()
+	if !startsJSONArray(body) {
+		return saima.Errorf(saima.KindInvalid, "请求体应是JSON对象数组，如[{\"单位\": \"余姚市\", …}]，并以 Content-Type: application/json 提交")
+	}
+
+	dryRun := c.Query("dry_run") == "1" || c.Query("dry_run") == "true"
+	req := ingest.Request{
+		FileName: dataset + ".json",
+		Body:     bytes.NewReader(body),
+		Dataset:  dataset,
+		Uploader: uploader,
+		Unit:     unit,
+	}
+	report, err := s.runImport(c.UserContext(), req, dryRun)
+	status, result := uploadResult(dryRun, report, err)
+	if status >= 500 {
+		return err
+	}
+	if err != nil {
+		s.logError(c, status, err)
+	}
+	return c.Status(status).JSON(result)
+}
+
+// startsJSONArray reports whether body, after an optional byte-order
+// mark and whitespace, starts with [. Anything else would be read as a
+// CSV file.
+func startsJSONArray(body []byte) bool {
+	body = bytes.TrimPrefix(body, []byte("\xEF\xBB\xBF"))
+	body = bytes.TrimLeft(body, " \t\r\n")
+	return len(body) > 0 && body[0] == '['
+}
+
+// datasetIDs lists the dataset IDs for messages.
+func datasetIDs() string {
+	var b bytes.Buffer
+	for i, d := range datasetNames {
+		if i > 0 {
+			b.WriteString("、")
+		}
+		b.WriteString(d.ID)
+	}
+	return b.String()
+}

@@ -1,0 +1,109 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"saima"
+)
+
+func TestCSRFSigner(t *testing.T) {
+	cs := newCSRFSigner(testSecret)
+	token := cs.token(scopeSession, "id-1")
+	tests := []struct {
+		name         string
+		signer       *csrfSigner
+		scope, id    string
+		token        string
+		wantAccepted bool
+	}{
+		{"OK", cs, scopeSession, "id-1", token, true},
+		{"other session", cs, scopeSession, "id-2", token, false},
+		{"other scope", cs, scopeLogin, "id-1", token, false},
+		{"other secret", newCSRFSigner([]byte(strings.Repeat("z", 32))), scopeSession, "id-1", token, false},
+		{"empty token", cs, scopeSession, "id-1", "", false},
+		{"empty id", cs, scopeSession, "", cs.token(scopeSession, ""), false},
+		{"truncated token", cs, scopeSession, "id-1", token[:len(token)-1], false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.signer.valid(tt.scope, tt.id, tt.token); got != tt.wantAccepted {
+				t.Errorf("valid(%q, %q, %q) = %v, want %v", tt.scope, tt.id, tt.token, got, tt.wantAccepted)
+			}
+		})
+	}
+	if cs.token(scopeSession, "id-1") == newCSRFSigner(testSecret[1:]).token(scopeSession, "id-1") {
+		t.Error("token is the same under two secrets")
+	}
+}
+
+// TestCSRFOnUpload posts a valid file with the office's session cookie and
+// various CSRF tokens: only the session's own token writes anything. A
+// request with an API token needs none.
+func TestCSRFOnUpload(t *testing.T) {
+	tests := []struct {
+		name   string
+		target string
+		send   func(t *testing.T, env *testEnv, req *http.Request) (*http.Response, string)
+		status int
+	}{
+		{"no token", "/api/uploads", func(t *testing.T, env *testEnv, req *http.Request) (*http.Response, string) {
+			office := *env.as(t, "office")
+			office.csrf = ""
+			return office.do(t, req)
+		}, http.StatusForbidden},
+		{"another session's token", "/upload", func(t *testing.T, env *testEnv, req *http.Request) (*http.Response, string) {
+			other := env.signIn(t, "office", testAccounts["office"].password)
+			req.Header.Set(csrfHeader, other.csrf)
+			return env.as(t, "office").do(t, req)
+		}, http.StatusForbidden},
+		{"login form token", "/api/uploads", func(t *testing.T, env *testEnv, req *http.Request) (*http.Response, string) {
+			_, token := env.loginForm(t)
+			req.Header.Set(csrfHeader, token)
+			return env.as(t, "office").do(t, req)
+		}, http.StatusForbidden},
+		{"token in header", "/api/uploads", func(t *testing.T, env *testEnv, req *http.Request) (*http.Response, string) {
+			return env.as(t, "office").do(t, req)
+		}, http.StatusCreated},
+		{"token in form field", "/upload", func(t *testing.T, env *testEnv, req *http.Request) (*http.Response, string) {
+			office := env.as(t, "office")
+			req = multipartRequest(t, "/upload", "进度.csv", []byte(goodProgress),
+				map[string]string{"dataset": saima.DatasetProgress, csrfField: office.csrf})
+			bare := *office
+			bare.csrf = ""
+			return bare.do(t, req)
+		}, http.StatusCreated},
+		{"api token without csrf", "/api/uploads", func(t *testing.T, env *testEnv, req *http.Request) (*http.Response, string) {
+			return env.withToken().do(t, req)
+		}, http.StatusCreated},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := newSeededEnv(t)
+			req := multipartRequest(t, tt.target, "进度.csv", []byte(goodProgress), map[string]string{"dataset": saima.DatasetProgress})
+			resp, body := tt.send(t, env, req)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("POST %s status = %d, want %d; body:\n%s", tt.target, resp.StatusCode, tt.status, body)
+			}
+			want := "85.5"
+			if tt.status == http.StatusCreated {
+				want = "90"
+			}
+			assertLedgerPercent(t, env, "NB-2026-001", want)
+		})
+	}
+}
+
+func TestCSRFTokenOnPages(t *testing.T) {
+	env := newSeededEnv(t)
+	office := env.as(t, "office")
+	_, body := office.get(t, "/upload")
+	if n := strings.Count(body, `name="csrf_token" value="`+office.csrf+`"`); n != 2 {
+		t.Errorf("upload page has %d forms with the session's CSRF token, want 2 (upload and logout)", n)
+	}
+	_, body = env.withToken().get(t, "/")
+	if strings.Contains(body, "csrf_token") {
+		t.Error("page for an API token has a CSRF token, want none: the token has no session")
+	}
+}

@@ -1,0 +1,162 @@
+package web
+
+import (
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+
+	"saima"
+	"saima/reports"
+)
+
+// dashboardStart is the first month the dashboards' time axes show.
+var dashboardStart = saima.Month(2025, 1)
+
+// pageURL returns path with the non-empty values of pairs (name, value,
+// name, value …) as its query, sorted by name, such as
+// /ledger?overdue=1&unit=%E6%B5%B7. Charts carry it as the link of a data
+// item, and templates escape it again for an href, which is harmless.
+func pageURL(path string, pairs ...string) string {
+	query := url.Values{}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i+1] != "" {
+			query.Set(pairs[i], pairs[i+1])
+		}
+	}
+	if len(query) == 0 {
+		return path
+	}
+	return path + "?" + query.Encode()
+}
+
+// periodsThrough returns the periods of first's kind from first through
+// the one that contains day, or none when day is before first.
+func periodsThrough(first saima.Period, day saima.Date) []saima.Period {
+	var out []saima.Period
+	for p := first; !p.Start().After(day); p = p.Next() {
+		out = append(out, p)
+	}
+	return out
+}
+
+// milestoneState is the status of a milestone on a given day.
+type milestoneState int
+
+const (
+	notDue      milestoneState = iota // planned on or after the day and not done
+	onTime                            // done on or before its planned date
+	doneLate                          // done after its planned date
+	overdueOpen                       // planned before the day and not done
+)
+
+// stateOf classifies m on day asOf with the ledger's rule: a milestone is
+// overdue when it is planned before asOf and is late, done or not.
+func stateOf(m saima.Milestone, asOf saima.Date) milestoneState {
+	switch {
+	case m.Actual != nil && !m.Actual.After(m.Planned):
+		return onTime
+	case m.Actual != nil && m.Planned.Before(asOf):
+		return doneLate
+	case m.Actual == nil && m.Planned.Before(asOf):
+		return overdueOpen
+	}
+	return notDue
+}
+
+// overdue reports whether m counts as an overdue milestone on asOf, as
+// saima.LedgerEntry.Overdue does.
+func overdue(m saima.Milestone, asOf saima.Date) bool {
+	s := stateOf(m, asOf)
+	return s == doneLate || s == overdueOpen
+}
+
+// dueBy reports whether m was due before asOf, so that it counts in an
+// on-time rate judged on asOf.
+func dueBy(m saima.Milestone, asOf saima.Date) bool { return m.Planned.Before(asOf) }
+
+// rosterOrder sorts unit names as the leaderboard sorts tracks: by the
+// unit kinds of the roster, then by name. Names not on the roster go last,
+// by name.
+func rosterOrder(names []string, roster []saima.Unit) []string {
+	kinds := map[string]int{}
+	for _, u := range roster {
+		kind := slices.Index(kindOrder, u.Kind)
+		if kind < 0 {
+			kind = len(kindOrder)
+		}
+		kinds[u.Name] = kind
+	}
+	position := func(name string) int {
+		if k, ok := kinds[name]; ok {
+			return k
+		}
+		return len(kindOrder) + 1
+	}
+	out := slices.Clone(names)
+	slices.SortStableFunc(out, func(a, b string) int {
+		return cmp.Or(cmp.Compare(position(a), position(b)), cmp.Compare(a, b))
+	})
+	return out
+}
+
+// levelName is the Chinese name of an escalation level of the problem
+// list, such as 二级 for 2.
+func levelName(level int) string {
+	if level >= 1 && level <= len(levelNames) {
+		return levelNames[level-1]
+	}
+	return "未分级"
+}
+
+var levelNames = []string{"一级", "二级", "三级"}
+
+// linkUnitBars links each bar of a leaderboard chart to its unit's page,
+// by the unit names on the chart's category axis.
+func linkUnitBars(option []byte) ([]byte, error) {
+	var decoded struct {
+		YAxis []struct {
+			Data []string `json:"data"`
+		} `json:"yAxis"`
+	}
+	if err := json.Unmarshal(option, &decoded); err != nil {
+		return nil, fmt.Errorf("read leaderboard units: %w", err)
+	}
+	if len(decoded.YAxis) == 0 {
+		return nil, errors.New("read leaderboard units: the option has no y axis")
+	}
+	links := make([]string, len(decoded.YAxis[0].Data))
+	for i, name := range decoded.YAxis[0].Data {
+		links[i] = unitURL(name)
+	}
+	return reports.AddLinks(option, 0, links)
+}
+
+// linkStages links each level of the ledger's stage funnel to the ledger
+// filtered by f and that stage. The level of projects without a stage gets
+// no link, because the ledger cannot filter for a missing stage.
+func linkStages(option []byte, f saima.LedgerFilter) ([]byte, error) {
+	var decoded struct {
+		Series []struct {
+			Data []struct {
+				Name string `json:"name"`
+			} `json:"data"`
+		} `json:"series"`
+	}
+	if err := json.Unmarshal(option, &decoded); err != nil {
+		return nil, fmt.Errorf("read funnel stages: %w", err)
+	}
+	if len(decoded.Series) == 0 {
+		return nil, errors.New("read funnel stages: the option has no series")
+	}
+	links := make([]string, len(decoded.Series[0].Data))
+	for i, d := range decoded.Series[0].Data {
+		if slices.Contains(saima.Stages, d.Name) {
+			f.Stage = d.Name
+			links[i] = ledgerExportURL("/ledger", f)
+		}
+	}
+	return reports.AddLinks(option, 0, links)
+}

@@ -1,0 +1,443 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"html"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"saima"
+	"saima/clickhouse"
+	"saima/scoring"
+)
+
+// evaluationRules weighs the on-time rate 60 and the assessment mean 40,
+// both taken as they are, so the composites below are worked out by hand.
+const evaluationRules = `name: 测试规则
+tracks:
+  - name: 区县（市）
+  - name: 市直部门
+indicators:
+  - id: milestone_ontime_rate
+    name: 里程碑按期完成率
+    source: milestone_ontime_rate
+    weight: 60
+    normalise: {method: goalposts, lower: 0, upper: 100}
+  - id: assessment_mean
+    name: 考评平均得分率
+    source: assessment_mean
+    weight: 40
+    normalise: {method: goalposts, lower: 0, upper: 100}
+`
+
+var q2 = saima.Quarter(2026, 2)
+
+// writeEvaluationLedger writes a 2026Q2 ledger in which, under
+// evaluationRules, 宁波市江北区 scores 0.6×100 + 0.4×60 = 84, 宁波市海曙区
+// 0.6×50 + 0.4×90 = 66 and the injection-named district 60 + 20 = 80.
+func writeEvaluationLedger(t *testing.T, s *clickhouse.Store) {
+	t.Helper()
+	day := func(s string) *saima.Date {
+		d, err := saima.ParseDate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &d
+	}
+	at := time.Date(2026, 7, 3, 9, 0, 0, 0, saima.Beijing)
+	batches := []*saima.Batch{
+		{Upload: saima.Upload{ID: "ev-units", Dataset: saima.DatasetUnits}, Units: []saima.Unit{
+			{Name: "宁波市海曙区", Aliases: []string{"海曙"}, Kind: saima.KindDistrict},
+			{Name: "宁波市江北区", Kind: saima.KindDistrict},
+			{Name: scriptName, Kind: saima.KindDistrict},
+		}},
+		{Upload: saima.Upload{ID: "ev-projects", Dataset: saima.DatasetProjects}, Projects: []saima.Project{
+			{Code: "P1", Name: "甲", Unit: "宁波市海曙区"}, {Code: "P2", Name: "乙", Unit: "宁波市江北区"},
+			{Code: "P3", Name: imgName, Unit: scriptName},
+		}},
+		{Upload: saima.Upload{ID: "ev-milestones", Dataset: saima.DatasetMilestones}, Milestones: []saima.Milestone{
+			{ProjectCode: "P1", Name: "数据归集", Planned: *day("2026-05-31"), Actual: day("2026-05-30")},
+			{ProjectCode: "P1", Name: "驾驶舱上线", Planned: *day("2026-06-30"), Actual: day("2026-07-05")},
+			{ProjectCode: "P2", Name: "方案评审", Planned: *day("2026-06-30"), Actual: day("2026-06-30")},
+			{ProjectCode: "P3", Name: funcName, Planned: *day("2026-06-01"), Actual: day("2026-06-01")},
+		}},
+		{Upload: saima.Upload{ID: "ev-assessments", Dataset: saima.DatasetAssessments}, Assessments: []saima.Assessment{
+			{Unit: "宁波市海曙区", Indicator: "应用成效", Mode: "线上日常", Period: q2, Score: decimal.NewFromInt(90)},
+			{Unit: "宁波市江北区", Indicator: "应用成效", Mode: "线上日常", Period: q2, Score: decimal.NewFromInt(60)},
+			{Unit: scriptName, Indicator: imgName, Mode: "线上日常", Period: q2, Score: decimal.NewFromInt(50)},
+		}},
+	}
+	for i, b := range batches {
+		b.Upload.Uploader, b.Upload.FileName = "office", b.Upload.ID+".csv"
+		b.Upload.At = at.Add(time.Duration(i) * time.Minute)
+		if err := s.WriteBatch(context.Background(), b); err != nil {
+			t.Fatalf("write %s: %v", b.Upload.ID, err)
+		}
+	}
+}
+
+// correctHaishu uploads a corrected milestone: 宁波市海曙区's 驾驶舱上线 was
+// on time, so it scores 60 + 36 = 96.
+func correctHaishu(t *testing.T, s *clickhouse.Store) {
+	t.Helper()
+	done := saima.NewDate(2026, 6, 28)
+	b := &saima.Batch{
+		Upload: saima.Upload{ID: "ev-fix", Dataset: saima.DatasetMilestones, Uploader: "office",
+			At: time.Date(2026, 7, 10, 9, 0, 0, 0, saima.Beijing), FileName: "里程碑更正.csv"},
+		Milestones: []saima.Milestone{{ProjectCode: "P1", Name: "驾驶舱上线", Planned: saima.NewDate(2026, 6, 30), Actual: &done}},
+	}
+	if err := s.WriteBatch(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// newEvaluationEnv returns a server over the evaluation ledger with a draft
+// of 2026Q2, as `saima score 2026Q2` stores it.
+func newEvaluationEnv(t *testing.T) *testEnv {
+	t.Helper()
+	env := newTestEnv(t, nil)
+	writeEvaluationLedger(t, env.store)
+	svc := &scoring.Service{Store: env.store, Rules: []byte(evaluationRules)}
+	if _, err := svc.Draft(context.Background(), q2, "saima score"); err != nil {
+		t.Fatal(err)
+	}
+	return env
+}
+
+func (env *testEnv) publish(t *testing.T, as, body string) (*http.Response, string) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, "/api/evaluations/2026Q2/publish", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	return env.as(t, as).do(t, req)
+}
+
+func decodeJSON(t *testing.T, body string, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(body), v); err != nil {
+		t.Fatalf("decode %s: %v", body, err)
+	}
+}
+
+func TestLeaderboardShowsDraftThenPublished(t *testing.T) {
+	env := newEvaluationEnv(t)
+
+	_, body := env.get(t, "/leaderboard?period=2026Q2")
+	text := html.UnescapeString(body)
+	for _, want := range []string{"本期结果：<strong>未发布</strong>", "草稿", "名次区间", "84.0", "66.0"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("draft leaderboard lacks %q", want)
+		}
+	}
+	assertNoRawInjection(t, "draft leaderboard", body)
+
+	resp, body := env.publish(t, "office", `{"note":"首次发布"}`)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("publish status = %d, want 201; body:\n%s", resp.StatusCode, body)
+	}
+	var st standingJSON
+	decodeJSON(t, body, &st)
+	if st.Label != "已发布 v1" || st.Evaluation.PublishedBy != "office（市改革办）" || st.Evaluation.Note != "首次发布" ||
+		st.Evaluation.RuleSetText != evaluationRules {
+		t.Errorf("publish reply = %s, %+v; want 已发布 v1 by office（市改革办）with the draft's rules and the note",
+			st.Label, st.Evaluation)
+	}
+
+	_, body = env.get(t, "/leaderboard?period=2026Q2")
+	if !strings.Contains(body, "本期结果：<strong>已发布 v1</strong>") {
+		t.Errorf("leaderboard after publishing lacks 已发布 v1")
+	}
+	var scores scoresAPI
+	_, body = env.get(t, "/api/scores?period=2026Q2")
+	decodeJSON(t, body, &scores)
+	if scores.Label != "已发布 v1" || len(scores.Scores) != 3 {
+		t.Fatalf("/api/scores = %s with %d scores, want 已发布 v1 with 3", scores.Label, len(scores.Scores))
+	}
+	for _, sc := range scores.Scores {
+		r := sc.RankInterval
+		if r == nil || r.Nominal != sc.Rank || r.Q05 > float64(sc.Rank) || r.Q95 < float64(sc.Rank) {
+			t.Errorf("%s rank %d has interval %+v, want one around its rank", sc.Unit, sc.Rank, r)
+		}
+	}
+}
+
+func TestPublishAPIVersionsAndDiff(t *testing.T) {
+	env := newEvaluationEnv(t)
+	if resp, body := env.publish(t, "office", ""); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("publish v1 status = %d; body:\n%s", resp.StatusCode, body)
+	}
+	correctHaishu(t, env.store)
+
+	var scores scoresAPI
+	_, body := env.get(t, "/api/scores?period=2026Q2")
+	decodeJSON(t, body, &scores)
+	for _, sc := range scores.Scores {
+		if sc.Unit == "宁波市海曙区" && sc.CompositeText != "66.0" {
+			t.Errorf("published 宁波市海曙区 after the correction = %s, want 66.0 until republished", sc.CompositeText)
+		}
+	}
+
+	if resp, body := env.publish(t, "office", `{"note":"更正里程碑"}`); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("publish v2 status = %d; body:\n%s", resp.StatusCode, body)
+	}
+	var list evaluationsAPI
+	_, body = env.get(t, "/api/evaluations/2026Q2")
+	decodeJSON(t, body, &list)
+	var labels []string
+	for _, ev := range list.Evaluations {
+		labels = append(labels, ev.Label)
+	}
+	if got := strings.Join(labels, " "); list.Current != "已发布 v2" || got != "未发布 已发布 v1 已发布 v2" {
+		t.Errorf("evaluations = current %s, %s; want current 已发布 v2, 未发布 已发布 v1 已发布 v2", list.Current, got)
+	}
+
+	var d diffAPI
+	resp, body := env.get(t, "/api/evaluations/2026Q2/diff?a=1&b=2")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("diff status = %d; body:\n%s", resp.StatusCode, body)
+	}
+	decodeJSON(t, body, &d)
+	var haishu *unitDiffJSON
+	for i := range d.Units {
+		if d.Units[i].Unit == "宁波市海曙区" {
+			haishu = &d.Units[i]
+		}
+	}
+	if haishu == nil || !haishu.Changed || haishu.Old.CompositeText != "66.0" || haishu.New.CompositeText != "96.0" ||
+		haishu.Old.Rank != 3 || haishu.New.Rank != 1 {
+		t.Fatalf("diff of 宁波市海曙区 = %+v, want 66.0 rank 3 → 96.0 rank 1", haishu)
+	}
+	if len(haishu.Contributions) != 1 || haishu.Contributions[0].Indicator != "milestone_ontime_rate" ||
+		*haishu.Contributions[0].Old.Raw != 50 || *haishu.Contributions[0].New.Raw != 100 {
+		t.Errorf("changed contributions = %+v, want the on-time rate 50 → 100", haishu.Contributions)
+	}
+}
+
+func TestPublishAPIRejects(t *testing.T) {
+	env := newEvaluationEnv(t)
+	noCSRF := func() *http.Request {
+		return httptest.NewRequest(http.MethodPost, "/api/evaluations/2026Q2/publish", nil)
+	}
+	tests := []struct {
+		name   string
+		send   func() (*http.Response, string)
+		status int
+	}{
+		{"Leader", func() (*http.Response, string) { return env.publish(t, "leader", "") }, http.StatusForbidden},
+		{"UnitToken", func() (*http.Response, string) { return env.withToken().do(t, noCSRF()) }, http.StatusForbidden},
+		{"Anonymous", func() (*http.Response, string) { return env.anonymous().do(t, noCSRF()) }, http.StatusUnauthorized},
+		{"NoCSRFToken", func() (*http.Response, string) {
+			cl := *env.as(t, "office")
+			cl.csrf = ""
+			return cl.do(t, noCSRF())
+		}, http.StatusForbidden},
+		{"OtherOrigin", func() (*http.Response, string) {
+			req := noCSRF()
+			req.Header.Set("Origin", "http://evil.example")
+			return env.as(t, "office").do(t, req)
+		}, http.StatusForbidden},
+		{"BadBody", func() (*http.Response, string) { return env.publish(t, "office", "{") }, http.StatusBadRequest},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := tt.send()
+			if resp.StatusCode != tt.status {
+				t.Errorf("status = %d, want %d; body:\n%s", resp.StatusCode, tt.status, body)
+			}
+		})
+	}
+	evs, err := env.store.ListEvaluations(context.Background(), q2)
+	if err != nil || len(evs) != 1 {
+		t.Errorf("after rejected publishes the period has %d records (%v), want only the draft", len(evs), err)
+	}
+}
+
+func TestPublishAPIWithoutDraft(t *testing.T) {
+	env := newTestEnv(t, nil)
+	writeEvaluationLedger(t, env.store)
+	resp, body := env.publish(t, "office", "")
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "saima score 2026Q2") {
+		t.Errorf("publish without a draft = %d %s, want 409 naming saima score 2026Q2", resp.StatusCode, body)
+	}
+}
+
+func TestExplainAPI(t *testing.T) {
+	env := newEvaluationEnv(t)
+	env.publish(t, "office", "")
+	correctHaishu(t, env.store)
+
+	var x explainAPI
+	resp, body := env.get(t, "/api/explain?period=2026Q2&unit="+url.QueryEscape("海曙"))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("explain status = %d; body:\n%s", resp.StatusCode, body)
+	}
+	decodeJSON(t, body, &x)
+	if x.Label != "已发布 v1" || x.Score.Unit != "宁波市海曙区" || x.Score.CompositeText != "66.0" {
+		t.Errorf("explain = %s %s %s, want 已发布 v1 宁波市海曙区 66.0", x.Label, x.Score.Unit, x.Score.CompositeText)
+	}
+	if len(x.Indicators) != 2 || x.Indicators[0].Dataset != saima.DatasetMilestones || x.Indicators[0].Source != "milestone_ontime_rate" {
+		t.Errorf("explained indicators = %+v, want the on-time rate reading milestones first", x.Indicators)
+	}
+	var late *milestoneEvidenceJSON
+	for i := range x.Evidence.Milestones {
+		if x.Evidence.Milestones[i].Name == "驾驶舱上线" {
+			late = &x.Evidence.Milestones[i]
+		}
+	}
+	// v1 read the ledger before the correction, so its evidence is the
+	// original upload.
+	if late == nil || late.UploadID != "ev-milestones" || late.FileName != "ev-milestones.csv" || late.OnTime ||
+		late.UploadedAt != "2026-07-03T09:02:00+08:00" {
+		t.Errorf("驾驶舱上线 evidence = %+v, want the late row from ev-milestones.csv uploaded 09:02", late)
+	}
+	if len(x.Evidence.Assessments) != 1 || x.Evidence.Assessments[0].UploadID != "ev-assessments" ||
+		x.Evidence.Assessments[0].Score != "90" {
+		t.Errorf("assessment evidence = %+v, want the score 90 from ev-assessments", x.Evidence.Assessments)
+	}
+
+	resp, _ = env.withToken().get(t, "/api/explain?period=2026Q2&unit="+url.QueryEscape("宁波市江北区"))
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a unit token explaining another unit: status %d, want 403", resp.StatusCode)
+	}
+	resp, _ = env.withToken().get(t, "/api/explain?period=2026Q2&unit="+url.QueryEscape("宁波市海曙区"))
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("a unit token explaining its own unit: status %d, want 200", resp.StatusCode)
+	}
+}
+
+func TestExplainPage(t *testing.T) {
+	env := newEvaluationEnv(t)
+	env.publish(t, "office", "")
+	target := "/units/" + url.PathEscape(scriptName) + "/explain?period=2026Q2"
+	resp, body := env.get(t, target)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s status = %d; body:\n%s", target, resp.StatusCode, body)
+	}
+	text := html.UnescapeString(body)
+	for _, want := range []string{"考评说明", "已发布 v1", "第 2 名", "80.0", "里程碑按期完成率", "60%", "用于：里程碑按期完成率",
+		funcName, "ev-milestones", "ev-milestones.csv", "2026-07-03 09:02", imgName, "ev-assessments.csv", "本期没有进度填报",
+		"本期计分规则未使用该数据", "数据截至"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("explain page lacks %q", want)
+		}
+	}
+	assertNoRawInjection(t, target, body)
+
+	_, body = env.get(t, "/units/"+url.PathEscape("宁波市海曙区"))
+	if !strings.Contains(body, "/explain?period=2026Q2") {
+		t.Errorf("unit page has no link to the explanation")
+	}
+	resp, _ = env.as(t, "haishu").get(t, target)
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("haishu opening another unit's explanation: status %d, want 403", resp.StatusCode)
+	}
+}
+
+func TestExplainPageWithoutRecord(t *testing.T) {
+	env := newSeededEnv(t)
+	target := "/units/" + url.PathEscape("宁波市海曙区") + "/explain"
+	resp, body := env.get(t, target)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s status = %d; body:\n%s", target, resp.StatusCode, body)
+	}
+	text := html.UnescapeString(body)
+	for _, want := range []string{"2026年第三季度", "未发布", "该结果没有考评记录", "91.3", "驾驶舱上线", "seed-3"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("explain page of a seeded run lacks %q", want)
+		}
+	}
+}
+
+func TestLeaderboardShowsOverrides(t *testing.T) {
+	env := newEvaluationEnv(t)
+	env.publish(t, "office", "")
+	svc := &scoring.Service{Store: env.store}
+	_, err := svc.Override(context.Background(), scoring.Override{Period: q2, Unit: "宁波市海曙区", Value: 90,
+		By: "王五", Why: scriptName + "复核"})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	_, body := env.get(t, "/leaderboard?period=2026Q2")
+	text := html.UnescapeString(body)
+	for _, want := range []string{"人工调整", "†", "经人工调整，计算值 66.0", "综合得分", "王五", scriptName + "复核", "90.0"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("leaderboard with an override lacks %q", want)
+		}
+	}
+	assertNoRawInjection(t, "leaderboard with an override", body)
+
+	var scores scoresAPI
+	_, body = env.get(t, "/api/scores?period=2026Q2")
+	decodeJSON(t, body, &scores)
+	for _, sc := range scores.Scores {
+		if sc.Unit != "宁波市海曙区" {
+			continue
+		}
+		if sc.Composite != 90 || sc.Rank != 1 || sc.ComputedComposite != 66 || sc.ComputedRank != 3 ||
+			len(sc.Overrides) != 1 || sc.Overrides[0].By != "王五" {
+			t.Errorf("/api/scores 宁波市海曙区 = %+v, want 90 rank 1 over computed 66 rank 3 with 王五's override", sc)
+		}
+	}
+}
+
+// TestBrowserEvaluationPages opens the leaderboard of a published
+// evaluation with an override, and an explanation page, in Chromium. It
+// checks the text on screen, that injection names stay text and that the
+// page logs no error, and saves a PNG of each under $SAIMA_SCREENSHOTS or
+// a temporary folder.
+func TestBrowserEvaluationPages(t *testing.T) {
+	requireChromium(t)
+	env := newEvaluationEnv(t)
+	env.publish(t, "office", `{"note":"首次发布"}`)
+	svc := &scoring.Service{Store: env.store}
+	_, err := svc.Override(context.Background(), scoring.Override{Period: q2, Unit: scriptName,
+		Indicator: "assessment_mean", Value: 70, By: "王五", Why: "考评组复核"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := serve(t, env.server)
+	shots := screenshotDir(t)
+	b := newBrowser(t, base)
+	b.login(t, "office", testAccounts["office"].password, "/")
+
+	pages := []struct {
+		name, path string
+		charts     int
+		want       []string
+	}{
+		{"evaluation-leaderboard", "/leaderboard?period=2026Q2", 1,
+			[]string{"本期结果：已发布 v1", "名次区间", "人工调整", "考评组复核", "88.0†"}},
+		{"evaluation-explain", "/units/" + url.PathEscape(scriptName) + "/explain?period=2026Q2", 0,
+			[]string{"已发布 v1", "第 1 名", "88.0", "经人工调整，计算得分 80.0、第 2 名", "70.00†", "ev-milestones.csv",
+				"用于：考评平均得分率", funcName, imgName}},
+	}
+	for _, p := range pages {
+		t.Run(p.name, func(t *testing.T) {
+			b.reset()
+			got := b.open(t, p.path, 1366, 900)
+			if len(got.Charts) != p.charts {
+				t.Errorf("page has %d charts, want %d", len(got.Charts), p.charts)
+			}
+			for _, w := range p.want {
+				if !strings.Contains(got.Text, w) {
+					t.Errorf("page text lacks %q", w)
+				}
+			}
+			if got.InjectedNodes != 0 {
+				t.Errorf("page has %d elements made from injection names", got.InjectedNodes)
+			}
+			for _, problem := range b.problems() {
+				t.Error(problem)
+			}
+			writeScreenshot(t, filepath.Join(shots, p.name+".png"), got.PNG)
+		})
+	}
+}

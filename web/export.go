@@ -1,0 +1,378 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/xuri/excelize/v2"
+
+	"saima"
+)
+
+// xlsxType is the media type of an Excel workbook.
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// number is a numeric cell shown with places decimals, or as Excel's
+// General format when places is negative.
+type number struct {
+	value  float64
+	places int
+}
+
+// sheet fills one worksheet row by row. Every string is written as a
+// string cell, never as a formula, so a unit name such as =1+2 or
+// @SUM(A1) shows as typed and Excel does not evaluate it.
+type sheet struct {
+	file   *excelize.File
+	name   string
+	row    int
+	styles map[int]int // number style by decimal places
+	header int
+}
+
+// newSheet names the first worksheet of f and writes the bold header row,
+// frozen above the rows that follow.
+func newSheet(f *excelize.File, name string, headers []string, widths []float64) (*sheet, error) {
+	if err := f.SetSheetName(f.GetSheetName(0), name); err != nil {
+		return nil, fmt.Errorf("name sheet: %w", err)
+	}
+	return addSheet(f, name, headers, widths)
+}
+
+// addSheet adds a worksheet to f and writes its header row.
+func addSheet(f *excelize.File, name string, headers []string, widths []float64) (*sheet, error) {
+	idx, err := f.GetSheetIndex(name)
+	if err != nil {
+		return nil, fmt.Errorf("find sheet: %w", err)
+	}
+	if idx < 0 {
+		if _, err := f.NewSheet(name); err != nil {
+			return nil, fmt.Errorf("add sheet: %w", err)
+		}
+	}
+	header, err := f.NewStyle(&excelize.Style{
+		Font:      &excelize.Font{Bold: true},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"EEF2F7"}},
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("header style: %w", err)
+	}
+	s := &sheet{file: f, name: name, styles: map[int]int{}, header: header}
+
+	row := make([]any, len(headers))
+	for i, h := range headers {
+		row[i] = h
+	}
+	if err := s.add(row...); err != nil {
+		return nil, err
+	}
+	last, _ := excelize.CoordinatesToCellName(len(headers), 1)
+	if err := f.SetCellStyle(name, "A1", last, header); err != nil {
+		return nil, fmt.Errorf("header style: %w", err)
+	}
+	for i, w := range widths {
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		if err := f.SetColWidth(name, col, col, w); err != nil {
+			return nil, fmt.Errorf("column width: %w", err)
+		}
+	}
+	err = f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+	if err != nil {
+		return nil, fmt.Errorf("freeze header: %w", err)
+	}
+	return s, nil
+}
+
+// add writes the next row. A cell is a string, an int, a number or nil
+// for an empty cell.
+func (s *sheet) add(cells ...any) error {
+	s.row++
+	for i, v := range cells {
+		ref, err := excelize.CoordinatesToCellName(i+1, s.row)
+		if err != nil {
+			return err
+		}
+		if err := s.set(ref, v); err != nil {
+			return fmt.Errorf("write %s of %s: %w", ref, s.name, err)
+		}
+	}
+	return nil
+}
+
+func (s *sheet) set(ref string, v any) error {
+	switch v := v.(type) {
+	case nil:
+		return nil
+	case string:
+		return s.file.SetCellStr(s.name, ref, v)
+	case int:
+		return s.file.SetCellInt(s.name, ref, int64(v))
+	case number:
+		if err := s.file.SetCellFloat(s.name, ref, v.value, v.places, 64); err != nil || v.places < 0 {
+			return err
+		}
+		style, err := s.numberStyle(v.places)
+		if err != nil {
+			return err
+		}
+		return s.file.SetCellStyle(s.name, ref, ref, style)
+	}
+	return fmt.Errorf("unsupported cell type %T", v)
+}
+
+// numberStyle returns the style that shows places decimals, such as 0.0.
+func (s *sheet) numberStyle(places int) (int, error) {
+	if id, ok := s.styles[places]; ok {
+		return id, nil
+	}
+	format := "0"
+	if places > 0 {
+		format += "." + strings.Repeat("0", places)
+	}
+	id, err := s.file.NewStyle(&excelize.Style{CustomNumFmt: &format})
+	if err != nil {
+		return 0, fmt.Errorf("number style: %w", err)
+	}
+	s.styles[places] = id
+	return id, nil
+}
+
+// sendWorkbook writes f as the reply, to be saved as name (asciiName for
+// clients that cannot read the UTF-8 form).
+func sendWorkbook(c *fiber.Ctx, f *excelize.File, name, asciiName string) error {
+	defer f.Close()
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		return fmt.Errorf("write workbook: %w", err)
+	}
+	c.Set(fiber.HeaderContentType, xlsxType)
+	c.Set(fiber.HeaderContentDisposition, contentDisposition(name, asciiName))
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(buf.Bytes())
+}
+
+// handleRankingXLSX sends one period's ranking, every track or the one
+// named by track, as a workbook with one row per unit.
+func (s *Server) handleRankingXLSX(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	periods, err := s.store.ListScorePeriods(ctx)
+	if err != nil {
+		return fmt.Errorf("list score periods: %w", err)
+	}
+	if len(periods) == 0 {
+		return saima.Errorf(saima.KindNotFound, "暂无考评结果，无法导出排名")
+	}
+	period, err := pickPeriod(c.Query("period"), periods)
+	if err != nil {
+		return err
+	}
+	// The workbook shows what the leaderboard shows: the published
+	// evaluation, or the latest run while none is published.
+	st, err := s.standing(ctx, period)
+	if err != nil {
+		return err
+	}
+	boards, _, err := buildBoards(st.Entries, c.Query("track"))
+	if err != nil {
+		return err
+	}
+
+	f := excelize.NewFile()
+	if err := writeRanking(f, period, boards); err != nil {
+		f.Close()
+		return err
+	}
+	return sendWorkbook(c, f, "赛马排名-"+period.String()+".xlsx", "saima-ranking-"+period.String()+".xlsx")
+}
+
+// writeRanking fills the sheet 赛马排名 with the boards' rows, in track
+// and rank order, with one column per indicator of any track.
+func writeRanking(f *excelize.File, period saima.Period, boards []board) error {
+	var indicators []string
+	for _, b := range boards {
+		for _, name := range b.Indicators {
+			if !slices.Contains(indicators, name) {
+				indicators = append(indicators, name)
+			}
+		}
+	}
+	headers := append([]string{"考评期间", "赛道", "名次", "单位", "综合得分", "较上期", "上期名次"}, indicators...)
+	headers = append(headers, "计分规则", "规则版本")
+	widths := []float64{14, 14, 8, 28, 10, 8, 10}
+	sh, err := newSheet(f, "赛马排名", headers, widths)
+	if err != nil {
+		return err
+	}
+
+	for _, b := range boards {
+		for _, r := range b.Rows {
+			sc := r.Score
+			row := []any{period.Label(), b.Track, sc.Rank, sc.Unit, displayed(saima.FormatComposite(sc.Value), 1),
+				movement(sc), optionalRank(sc.PrevRank)}
+			row = append(row, indicatorCells(sc, indicators)...)
+			row = append(row, sc.RuleSet, sc.RuleSetVersion)
+			if err := sh.add(row...); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// indicatorCells returns the score of each named indicator, as the
+// leaderboard shows it, or nil where the unit's track has no such
+// indicator.
+func indicatorCells(sc saima.Score, indicators []string) []any {
+	cells := make([]any, len(indicators))
+	for i, name := range indicators {
+		for _, ct := range sc.Contributions {
+			if indicatorLabel(ct) == name {
+				cells[i] = displayed(saima.FormatIndicator(ct.Score), 2)
+			}
+		}
+	}
+	return cells
+}
+
+// displayed turns a number formatted for display back into a cell. The
+// workbook stores the rounded value the leaderboard shows, so its figures
+// and the page's agree digit for digit.
+func displayed(text string, places int) number {
+	v, _ := strconv.ParseFloat(text, 64)
+	return number{value: v, places: places}
+}
+
+func optionalRank(rank int) any {
+	if rank == 0 {
+		return "—"
+	}
+	return rank
+}
+
+// handleLedgerXLSX sends the projects that match the ledger page's filter
+// as a workbook: one sheet of projects and one of their overdue
+// milestones.
+func (s *Server) handleLedgerXLSX(c *fiber.Ctx) error {
+	f, err := s.ledgerFilter(c)
+	if err != nil {
+		return err
+	}
+	entries, err := s.store.ListLedger(c.UserContext(), f)
+	if err != nil {
+		return fmt.Errorf("list ledger: %w", err)
+	}
+
+	book := excelize.NewFile()
+	if err := writeLedger(book, entries, f.AsOf); err != nil {
+		book.Close()
+		return err
+	}
+	day := f.AsOf.String()
+	return sendWorkbook(c, book, "项目台账-"+day+".xlsx", "saima-ledger-"+day+".xlsx")
+}
+
+var ledgerHeaders = []string{
+	"项目编号", "项目名称", "责任单位", "牵头单位", "所属系统", "应用范围", "建设类型", "批次", "所处阶段",
+	"进入阶段日期", "里程碑数", "已完成里程碑", "最新完成率（%）", "填报期间", "逾期里程碑数",
+	"是否领导领衔", "领衔领导", "预算（万元）",
+}
+
+// writeLedger fills the sheets 项目台账 and 逾期里程碑.
+func writeLedger(f *excelize.File, entries []saima.LedgerEntry, asOf saima.Date) error {
+	widths := []float64{16, 36, 24, 24, 14, 14, 12, 12, 10, 14, 10, 12, 14, 12, 12, 12, 12, 12}
+	projects, err := newSheet(f, "项目台账", ledgerHeaders, widths)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := projects.add(ledgerCells(e)...); err != nil {
+			return err
+		}
+	}
+
+	late, err := addSheet(f, "逾期里程碑",
+		[]string{"项目编号", "项目名称", "责任单位", "里程碑", "计划完成", "实际完成", "逾期天数", "状态"},
+		[]float64{16, 36, 24, 30, 12, 12, 10, 10})
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		for _, m := range e.Overdue {
+			actual := "未完成"
+			if m.Actual != nil {
+				actual = m.Actual.String()
+			}
+			if err := late.add(e.Code, e.Name, m.Unit, m.Name, m.Planned.String(), actual,
+				m.DaysLate(asOf), m.Status); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// ledgerCells returns one project's row of the 项目台账 sheet.
+func ledgerCells(e saima.LedgerEntry) []any {
+	var stageDate, percent, period, budget any
+	if e.StageDate != nil {
+		stageDate = e.StageDate.String()
+	}
+	if e.LatestPercent.Valid {
+		percent = number{value: e.LatestPercent.Decimal.InexactFloat64(), places: -1}
+		period = e.LatestPeriod.String()
+	}
+	if e.Budget.Valid {
+		budget = number{value: e.Budget.Decimal.InexactFloat64(), places: -1}
+	}
+	leaderLed := "否"
+	if e.LeaderLed {
+		leaderLed = "是"
+	}
+	stage := e.Stage
+	if stage == "" {
+		stage = "未登记"
+	}
+	return []any{
+		e.Code, e.Name, e.Unit, e.LeadUnit, e.System, e.Scope, e.Type, e.Batch, stage, stageDate,
+		e.Milestones, e.MilestonesDone, percent, period, len(e.Overdue), leaderLed, e.Leader, budget,
+	}
+}
+
+// ExportURL returns the workbook of the page's period and track.
+func (p leaderboardPage) ExportURL() string {
+	return pageURL("/export/ranking.xlsx", "period", p.Period.String(), "track", p.Track)
+}
+
+// UnitsZipURL returns the zip of every unit's report of the page's
+// period, or "" when the period is not a quarter.
+func (p leaderboardPage) UnitsZipURL() string {
+	if p.Period.Kind != saima.PeriodQuarter {
+		return ""
+	}
+	return unitsZipURL(p.Period)
+}
+
+// AnnualURL returns the annual report of the page's period's year.
+func (p leaderboardPage) AnnualURL() string {
+	return fmt.Sprintf("/reports/annual/%04d.pdf", p.Period.Year)
+}
+
+// XLSXURL returns the workbook of the projects the page's filter selects.
+func (p ledgerPage) XLSXURL() string { return ledgerExportURL("/export/ledger.xlsx", p.Filter) }
+
+// PDFURL returns the PDF of the projects the page's filter selects.
+func (p ledgerPage) PDFURL() string { return ledgerExportURL("/reports/ledger.pdf", p.Filter) }
+
+func ledgerExportURL(path string, f saima.LedgerFilter) string {
+	overdue := ""
+	if f.OverdueOnly {
+		overdue = "1"
+	}
+	return pageURL(path, "unit", f.Unit, "system", f.System, "stage", f.Stage, "batch", f.Batch,
+		"overdue", overdue, "q", f.Search)
+}

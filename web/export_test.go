@@ -1,0 +1,417 @@
+package web
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/json"
+	"html"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"saima"
+	"saima/reports"
+)
+
+// formulaNames are unit names that a spreadsheet would take as formulas
+// if they were written as formulas rather than text.
+var formulaNames = []string{"=1+2", "+1+2", "-1+2", "@SUM(A1)", "吉𠮷镇"}
+
+// openWorkbook reads an XLSX reply and checks its headers.
+func openWorkbook(tb testing.TB, resp *http.Response, body, wantName string) *excelize.File {
+	tb.Helper()
+	if resp.StatusCode != http.StatusOK {
+		tb.Fatalf("status = %d, want 200; body:\n%s", resp.StatusCode, body)
+	}
+	if ct := resp.Header.Get("Content-Type"); ct != xlsxType {
+		tb.Errorf("Content-Type = %q, want %s", ct, xlsxType)
+	}
+	if cd := resp.Header.Get("Content-Disposition"); !strings.Contains(cd, url.PathEscape(wantName)) {
+		tb.Errorf("Content-Disposition = %q, want the file name %s", cd, wantName)
+	}
+	f, err := excelize.OpenReader(strings.NewReader(body))
+	if err != nil {
+		tb.Fatalf("open workbook: %v", err)
+	}
+	tb.Cleanup(func() { f.Close() })
+	return f
+}
+
+// rowsOf returns a sheet's cells as text.
+func rowsOf(tb testing.TB, f *excelize.File, sheet string) [][]string {
+	tb.Helper()
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		tb.Fatalf("read sheet %s: %v", sheet, err)
+	}
+	return rows
+}
+
+// checkTextCell checks that a cell holds s as a string, not a formula.
+func checkTextCell(tb testing.TB, f *excelize.File, sheet, ref, s string) {
+	tb.Helper()
+	if got, _ := f.GetCellValue(sheet, ref); got != s {
+		tb.Errorf("%s!%s = %q, want %q", sheet, ref, got, s)
+	}
+	if typ, _ := f.GetCellType(sheet, ref); typ != excelize.CellTypeSharedString {
+		tb.Errorf("%s!%s type = %v, want a shared string", sheet, ref, typ)
+	}
+	if formula, _ := f.GetCellFormula(sheet, ref); formula != "" {
+		tb.Errorf("%s!%s has formula %q, want none", sheet, ref, formula)
+	}
+}
+
+func TestRankingXLSX(t *testing.T) {
+	env := newSeededEnv(t)
+	var run []saima.Score
+	for i, name := range formulaNames {
+		run = append(run, saima.Score{
+			Period: saima.Quarter(2026, 1), Track: saima.KindDistrict, RuleSet: "默认规则", RuleSetVersion: "v1",
+			RunID: "run-q1", ComputedAt: seedAt, Unit: name, Value: 90.25 - float64(i)*10, Rank: i + 1,
+			Contributions: []saima.Contribution{
+				{Indicator: "progress_speed", Name: "项目推进速度", Raw: 80, Score: 80.125, Weight: 1, Points: 80.125},
+			},
+		})
+	}
+	if err := env.store.SaveScores(context.Background(), run); err != nil {
+		t.Fatal(err)
+	}
+
+	resp, body := env.get(t, "/export/ranking.xlsx?period=2026Q1")
+	f := openWorkbook(t, resp, body, "赛马排名-2026Q1.xlsx")
+	rows := rowsOf(t, f, "赛马排名")
+	wantHeader := []string{"考评期间", "赛道", "名次", "单位", "综合得分", "较上期", "上期名次", "项目推进速度", "计分规则", "规则版本"}
+	if !slices.Equal(rows[0], wantHeader) {
+		t.Errorf("header = %q, want %q", rows[0], wantHeader)
+	}
+	if len(rows) != len(formulaNames)+1 {
+		t.Fatalf("sheet has %d rows, want a header and %d units", len(rows), len(formulaNames))
+	}
+	for i, name := range formulaNames {
+		row := i + 2
+		checkTextCell(t, f, "赛马排名", cellName(4, row), name)
+		wantScore := saima.FormatComposite(90.25 - float64(i)*10)
+		if got, _ := f.GetCellValue("赛马排名", cellName(5, row)); got != wantScore {
+			t.Errorf("composite of %q = %q, want %s as the leaderboard shows it", name, got, wantScore)
+		}
+		if typ, _ := f.GetCellType("赛马排名", cellName(5, row)); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+			t.Errorf("composite of %q has type %v, want a number", name, typ)
+		}
+		if got, _ := f.GetCellValue("赛马排名", cellName(8, row)); got != "80.13" {
+			t.Errorf("indicator score of %q = %q, want 80.13", name, got)
+		}
+	}
+	checkTextCell(t, f, "赛马排名", "A2", "2026年第一季度")
+}
+
+// TestRankingXLSXMatchesLeaderboard exports the seeded 2026Q3 and checks
+// each unit's composite against the page.
+func TestRankingXLSXMatchesLeaderboard(t *testing.T) {
+	env := newSeededEnv(t)
+	resp, body := env.get(t, "/export/ranking.xlsx?period=2026Q3&track="+url.QueryEscape(saima.KindDepartment))
+	f := openWorkbook(t, resp, body, "赛马排名-2026Q3.xlsx")
+	rows := rowsOf(t, f, "赛马排名")
+	_, page := env.get(t, "/leaderboard?period=2026Q3&track="+url.QueryEscape(saima.KindDepartment))
+	board := leaderboardScores(t, page)
+	if len(rows)-1 != len(board) {
+		t.Fatalf("workbook has %d units, leaderboard %d", len(rows)-1, len(board))
+	}
+	for _, row := range rows[1:] {
+		if want, ok := board[row[3]]; !ok || row[4] != want {
+			t.Errorf("workbook has %q at %s, leaderboard %q", row[3], row[4], want)
+		}
+	}
+}
+
+func cellName(col, row int) string {
+	name, err := excelize.CoordinatesToCellName(col, row)
+	if err != nil {
+		panic(err)
+	}
+	return name
+}
+
+func TestLedgerXLSX(t *testing.T) {
+	env := newDashboardEnv(t)
+	resp, body := env.get(t, "/export/ledger.xlsx")
+	f := openWorkbook(t, resp, body, "项目台账-2026-10-20.xlsx")
+
+	projects := rowsOf(t, f, "项目台账")
+	if !slices.Equal(projects[0], ledgerHeaders) {
+		t.Errorf("header = %q, want %q", projects[0], ledgerHeaders)
+	}
+	if len(projects) != 9 {
+		t.Fatalf("项目台账 has %d rows, want a header and 8 projects", len(projects))
+	}
+	byCode := map[string]int{}
+	for i, row := range projects[1:] {
+		byCode[row[0]] = i + 2
+	}
+	formula := byCode["NB-2026-008"]
+	checkTextCell(t, f, "项目台账", cellName(2, formula), "=1+2")
+	checkTextCell(t, f, "项目台账", cellName(3, formula), "吉𠮷镇")
+	checkTextCell(t, f, "项目台账", cellName(9, formula), "未登记")
+
+	first := projects[byCode["NB-2026-001"]-1]
+	want := map[int]string{2: "城市大脑驾驶舱", 3: "宁波市海曙区", 9: "实施", 10: "2026-05-10", 11: "3", 12: "2", 13: "85.5", 14: "2026Q3", 15: "1"}
+	for col, w := range want {
+		if first[col-1] != w {
+			t.Errorf("NB-2026-001 %s = %q, want %q", ledgerHeaders[col-1], first[col-1], w)
+		}
+	}
+
+	late := rowsOf(t, f, "逾期里程碑")
+	if len(late) != 6 {
+		t.Fatalf("逾期里程碑 has %d rows, want a header and 5 milestones: %q", len(late), late)
+	}
+	found := false
+	for _, row := range late[1:] {
+		if row[3] == "驾驶舱上线" {
+			found = true
+			if row[4] != "2026-09-30" || row[5] != "未完成" || row[6] != "20" {
+				t.Errorf("驾驶舱上线 row = %q, want planned 2026-09-30, 未完成, 20 days", row)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("逾期里程碑 lacks 驾驶舱上线: %q", late)
+	}
+}
+
+func TestLedgerXLSXFilter(t *testing.T) {
+	env := newDashboardEnv(t)
+	resp, body := env.get(t, "/export/ledger.xlsx?overdue=1&unit="+url.QueryEscape("宁波市江北区"))
+	f := openWorkbook(t, resp, body, "项目台账-2026-10-20.xlsx")
+	var codes []string
+	for _, row := range rowsOf(t, f, "项目台账")[1:] {
+		codes = append(codes, row[0])
+	}
+	if want := []string{"NB-2026-005", "NB-2026-007"}; !slices.Equal(codes, want) {
+		t.Errorf("filtered export has %q, want %q", codes, want)
+	}
+}
+
+// pdfText writes pdf to a file and returns what pdftotext reads from it,
+// with args such as -layout.
+func pdfText(tb testing.TB, pdf []byte, args ...string) string {
+	tb.Helper()
+	pdftotext, err := exec.LookPath("pdftotext")
+	if err != nil {
+		tb.Fatalf("pdftotext is required (apt-get install poppler-utils): %v", err)
+	}
+	path := filepath.Join(tb.TempDir(), "report.pdf")
+	if err := os.WriteFile(path, pdf, 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	out, err := exec.Command(pdftotext, append(append([]string{"-enc", "UTF-8"}, args...), path, "-")...).Output()
+	if err != nil {
+		tb.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
+}
+
+// squeeze removes all white space, so that text wrapped in a PDF cell reads
+// as one string.
+func squeeze(s string) string { return strings.Join(strings.Fields(s), "") }
+
+func TestAnnualPDF(t *testing.T) {
+	env := newDashboardEnv(t)
+	resp, body := env.get(t, "/reports/annual/2026.pdf")
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("GET annual PDF = %d %s, want 200 application/pdf; body:\n%.500s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+	if cd := resp.Header.Get("Content-Disposition"); !strings.Contains(cd, `filename="saima-annual-2026.pdf"`) {
+		t.Errorf("Content-Disposition = %q, want saima-annual-2026.pdf", cd)
+	}
+	// 宁波市海曙区: 0.95 × (80.2 + 91.25) ÷ 2 = 81.43875; year-end 90%.
+	// 宁波市江北区: 0.95 × (85.1 + 84.45) ÷ 2 = 80.53625.
+	// The function-named department has only 2026Q3: 0.95 × 60.05 = 57.0475.
+	text := squeeze(pdfText(t, []byte(body)))
+	for _, want := range []string{
+		"宁波市数字化改革赛马年度考评报告", "2026年度", "区县（市）赛道年度排名", "市直部门赛道年度排名",
+		"宁波市海曙区", "81.4", "85.7", "90%", "宁波市江北区", "80.5", squeeze(funcName), "57.0", squeeze(scriptName),
+		"年度得分=0.95×季度平均+领导评价（0–5分）+0×年终考评得分率",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("annual PDF text lacks %q", want)
+		}
+	}
+}
+
+func TestLedgerPDF(t *testing.T) {
+	env := newDashboardEnv(t)
+	resp, body := env.get(t, "/reports/ledger.pdf?overdue=1")
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("GET ledger PDF = %d, want 200 application/pdf; body:\n%.500s", resp.StatusCode, body)
+	}
+	text := squeeze(pdfText(t, []byte(body)))
+	for _, want := range []string{
+		"宁波市数字化改革项目台账", "逾期判定日：2026-10-20", "筛选条件：仅含有逾期里程碑的项目",
+		"项目：5个，逾期里程碑：5个", "NB-2026-001", "城市大脑驾驶舱", "驾驶舱上线", "20天", "NB-2026-007", "35天",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("ledger PDF text lacks %q", want)
+		}
+	}
+	if strings.Contains(text, "NB-2026-006") {
+		t.Errorf("ledger PDF of overdue projects lists NB-2026-006, which has none")
+	}
+}
+
+var jobRE = regexp.MustCompile(`data-job="(/reports/jobs/[0-9a-f]+)"`)
+
+// TestUnitsZip starts the background zip of 2026Q3, polls its progress
+// and checks the zip: one readable PDF per ranked unit.
+func TestUnitsZip(t *testing.T) {
+	env := newDashboardEnv(t)
+	const target = "/reports/quarterly/2026Q3/units.zip"
+	resp, body := env.get(t, target)
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("first GET %s status = %d, want 202 and a progress page; body:\n%.500s", target, resp.StatusCode, body)
+	}
+	m := jobRE.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("progress page has no job address:\n%s", body)
+	}
+	status := pollJob(t, env, m[1])
+	if status.Total != 6 || status.Done != 6 || status.Percent != 100 || status.Download != target {
+		t.Errorf("finished job = %+v, want 6 of 6 reports, 100%% and the download %s", status, target)
+	}
+
+	// Asking again while the data is unchanged joins the same job.
+	resp, body = env.get(t, target)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/zip" {
+		t.Fatalf("GET %s after the job = %d %s, want 200 application/zip", target, resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	zr, err := zip.NewReader(bytes.NewReader([]byte(body)), int64(len(body)))
+	if err != nil {
+		t.Fatalf("read zip: %v", err)
+	}
+	wantUnits := []string{"宁波市海曙区", "宁波市江北区", scriptName, "市大数据局", imgName, funcName}
+	if len(zr.File) != len(wantUnits) {
+		t.Fatalf("zip has %d files, want %d", len(zr.File), len(wantUnits))
+	}
+	for i, file := range zr.File {
+		t.Run(file.Name, func(t *testing.T) {
+			unit := wantUnits[i]
+			if want := reports.UnitFileName(i+1, unit); file.Name != want {
+				t.Errorf("file %d is %q, want %q", i+1, file.Name, want)
+			}
+			text := squeeze(pdfText(t, readZipFile(t, file)))
+			for _, want := range []string{squeeze(unit), "2026年第三季度", "单位考评详情", "第1页"} {
+				if !strings.Contains(text, want) {
+					t.Errorf("%s text lacks %q", file.Name, want)
+				}
+			}
+		})
+	}
+}
+
+// pollJob polls a job's status until it is no longer running.
+func pollJob(tb testing.TB, env *testEnv, path string) jobStatus {
+	tb.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for time.Now().Before(deadline) {
+		resp, body := env.get(tb, path)
+		if resp.StatusCode != http.StatusOK {
+			tb.Fatalf("GET %s status = %d, want 200; body:\n%s", path, resp.StatusCode, body)
+		}
+		var st jobStatus
+		if err := json.Unmarshal([]byte(body), &st); err != nil {
+			tb.Fatalf("GET %s: %v\n%s", path, err, body)
+		}
+		switch st.State {
+		case "done":
+			return st
+		case "failed":
+			tb.Fatalf("job failed: %+v", st)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	tb.Fatalf("job %s did not finish within 2 minutes", path)
+	return jobStatus{}
+}
+
+func readZipFile(tb testing.TB, f *zip.File) []byte {
+	tb.Helper()
+	r, err := f.Open()
+	if err != nil {
+		tb.Fatalf("open %s: %v", f.Name, err)
+	}
+	defer r.Close()
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(r); err != nil {
+		tb.Fatalf("read %s: %v", f.Name, err)
+	}
+	return buf.Bytes()
+}
+
+func TestJobStatusUnknown(t *testing.T) {
+	env := newTestEnv(t, nil)
+	resp, body := env.get(t, "/reports/jobs/0123")
+	if resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "找不到该生成任务") {
+		t.Errorf("GET unknown job = %d %s, want 404 with a message", resp.StatusCode, body)
+	}
+}
+
+var (
+	// boardRowRE reads a unit and its composite from a leaderboard row.
+	boardRowRE = regexp.MustCompile(`(?s)<th scope="row"><a href="[^"]*">([^<]*)</a></th>\s*<td class="num[^"]*">([0-9]+\.[0-9])`)
+)
+
+// leaderboardScores returns each unit's composite as a leaderboard page
+// shows it.
+func leaderboardScores(tb testing.TB, page string) map[string]string {
+	tb.Helper()
+	out := map[string]string{}
+	for _, m := range boardRowRE.FindAllStringSubmatch(page, -1) {
+		out[html.UnescapeString(m[1])] = m[2]
+	}
+	if len(out) == 0 {
+		tb.Fatalf("no ranking rows on the leaderboard:\n%s", page)
+	}
+	return out
+}
+
+// TestLeaderboardMatchesPDF reads every unit's composite from the
+// leaderboard page and from the ranking tables of the quarterly PDF of the
+// same period, and checks that they agree.
+func TestLeaderboardMatchesPDF(t *testing.T) {
+	env := newDashboardEnv(t)
+	for _, period := range []string{"2026Q2", "2026Q3"} {
+		t.Run(period, func(t *testing.T) {
+			_, page := env.get(t, "/leaderboard?period="+period)
+			board := leaderboardScores(t, page)
+
+			resp, body := env.get(t, "/reports/quarterly/"+period+".pdf")
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("GET PDF status = %d, want 200", resp.StatusCode)
+			}
+			layout := pdfText(t, []byte(body), "-layout")
+			for unit, score := range board {
+				row := regexp.MustCompile(`(?m)^\s*\d+\s+` + regexp.QuoteMeta(unit) + `\s+(\d+\.\d)\s`)
+				m := row.FindStringSubmatch(layout)
+				if m == nil {
+					t.Errorf("PDF ranking tables lack a row for %q", unit)
+					continue
+				}
+				if m[1] != score {
+					t.Errorf("%s: leaderboard shows %s, PDF %s", unit, score, m[1])
+				}
+			}
+			if len(board) < 5 {
+				t.Errorf("leaderboard of %s has %d units, want the seeded ones", period, len(board))
+			}
+		})
+	}
+}

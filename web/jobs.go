@@ -1,0 +1,319 @@
+package web
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"saima"
+	"saima/reports"
+)
+
+// Limits of the background report jobs.
+const (
+	// jobTimeout bounds one job. A unit's report took 0.1 to 0.4 s to draw
+	// in BenchmarkWriteUnitQuarterly on the shared 2-core development
+	// machine, an estimate under load, so 1 000 units need about 2 to 7
+	// minutes.
+	jobTimeout = 15 * time.Minute
+	// jobKeep is how long a finished job's zip stays for download.
+	jobKeep = 30 * time.Minute
+	// maxRunningJobs bounds the jobs drawing at once. Further jobs wait
+	// for a free slot.
+	maxRunningJobs = 2
+)
+
+// reportJobs builds the zip of every unit's quarterly report in the
+// background. A request for a period's zip joins the job that is building
+// it from the same data, or starts one, and a page polls the job's
+// progress. Finished zips stay in memory for jobKeep.
+type reportJobs struct {
+	s       *Server
+	ctx     context.Context // cancelled when the server shuts down
+	cancel  context.CancelFunc
+	running chan struct{} // a token per running job
+	wg      sync.WaitGroup
+
+	mu    sync.Mutex
+	byID  map[string]*zipJob
+	byKey map[string]*zipJob // the newest job per period and data version
+}
+
+// zipJob is one build of a period's zip.
+type zipJob struct {
+	id       string
+	key      string
+	period   saima.Period
+	finished time.Time // zero while running
+
+	mu    sync.Mutex
+	done  int // reports written
+	total int // reports to write; 0 until the data is read
+	zip   []byte
+	err   error
+}
+
+// newReportJobs returns the jobs of s, stopped when app shuts down.
+func (s *Server) newReportJobs(app *fiber.App) *reportJobs {
+	ctx, cancel := context.WithCancel(context.Background())
+	j := &reportJobs{
+		s: s, ctx: ctx, cancel: cancel,
+		running: make(chan struct{}, maxRunningJobs),
+		byID:    map[string]*zipJob{}, byKey: map[string]*zipJob{},
+	}
+	app.Hooks().OnShutdown(func() error {
+		cancel()
+		j.wg.Wait()
+		return nil
+	})
+	return j
+}
+
+// handleUnitsZip sends a period's zip when a job has built it from the
+// current data, and otherwise starts or joins that job and replies 202
+// with a page that shows its progress.
+func (j *reportJobs) handleUnitsZip(c *fiber.Ctx) error {
+	param := c.Params("period")
+	period, err := saima.ParsePeriod(param)
+	if err != nil || period.Kind != saima.PeriodQuarter {
+		return invalidParam("period", param, "应为季度，如 2026Q3")
+	}
+	key, err := j.dataKey(c.UserContext(), period)
+	if err != nil {
+		return err
+	}
+
+	job := j.jobFor(key, period)
+	if zipped, done := job.result(); done && zipped != nil {
+		c.Set(fiber.HeaderContentType, "application/zip")
+		c.Set(fiber.HeaderContentDisposition, contentDisposition(
+			"数字化改革赛马各单位考评报告-"+period.String()+".zip", "saima-units-"+period.String()+".zip"))
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return c.Send(zipped)
+	}
+
+	c.Status(http.StatusAccepted)
+	return j.s.render(c, "reportjob.html", period.Label()+"各单位考评报告", "", job.page())
+}
+
+// dataKey names the data a period's zip is built from: the period, the
+// last upload and the period's scoring run. It fails with KindNotFound when
+// the period has no scores.
+func (j *reportJobs) dataKey(ctx context.Context, period saima.Period) (string, error) {
+	scores, err := j.s.store.ListScores(ctx, period)
+	if err != nil {
+		return "", fmt.Errorf("list scores: %w", err)
+	}
+	if len(scores) == 0 {
+		return "", saima.Errorf(saima.KindNotFound,
+			"%s尚无考评得分，请先计算本期得分（saima score %s）后再生成报告", period.Label(), period)
+	}
+	updated, err := j.s.store.LastUpdated(ctx)
+	if err != nil {
+		return "", fmt.Errorf("read last updated: %w", err)
+	}
+	return period.String() + "|" + scores[0].RunID + "|" + updated.UTC().Format(time.RFC3339Nano), nil
+}
+
+// jobFor returns the newest job for key, starting a new one when there is
+// none or the last one failed.
+func (j *reportJobs) jobFor(key string, period saima.Period) *zipJob {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.forgetOld()
+	if job, ok := j.byKey[key]; ok {
+		if !job.failed() {
+			return job
+		}
+	}
+
+	job := &zipJob{id: newJobID(), key: key, period: period}
+	j.byID[job.id], j.byKey[key] = job, job
+	j.wg.Add(1)
+	go j.run(job)
+	return job
+}
+
+// forgetOld drops jobs that finished more than jobKeep ago. The caller
+// holds j.mu.
+func (j *reportJobs) forgetOld() {
+	for id, job := range j.byID {
+		job.mu.Lock()
+		old := !job.finished.IsZero() && j.s.now().Sub(job.finished) > jobKeep
+		job.mu.Unlock()
+		if old {
+			delete(j.byID, id)
+			if j.byKey[job.key] == job {
+				delete(j.byKey, job.key)
+			}
+		}
+	}
+}
+
+// run builds job's zip once a running slot is free, and logs a failure,
+// which the progress page shows.
+func (j *reportJobs) run(job *zipJob) {
+	defer j.wg.Done()
+	select {
+	case j.running <- struct{}{}:
+		defer func() { <-j.running }()
+	case <-j.ctx.Done():
+		job.finish(nil, j.ctx.Err(), j.s.now())
+		return
+	}
+
+	ctx, cancel := context.WithTimeout(j.ctx, jobTimeout)
+	defer cancel()
+	start := time.Now()
+	zipped, err := j.build(ctx, job)
+	job.finish(zipped, err, j.s.now())
+	if err != nil {
+		j.s.log.Error("unit reports zip failed", "job_id", job.id, "period", job.period.String(), "err", err)
+		return
+	}
+	j.s.log.Info("unit reports zip built", "job_id", job.id, "period", job.period.String(),
+		"reports", job.total, "bytes", len(zipped), "duration", time.Since(start))
+}
+
+// build writes one PDF per ranked unit into a zip, in report order.
+func (j *reportJobs) build(ctx context.Context, job *zipJob) ([]byte, error) {
+	now := j.s.now()
+	q, err := reports.BuildQuarterly(ctx, j.s.store, job.period, now)
+	if err != nil {
+		return nil, fmt.Errorf("build quarterly report: %w", err)
+	}
+	job.setTotal(len(q.Units))
+
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for i, sec := range q.Units {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		unitReport, _ := q.ForUnit(sec.Score.Unit)
+		w, err := zw.CreateHeader(&zip.FileHeader{
+			Name: reports.UnitFileName(i+1, sec.Score.Unit), Method: zip.Deflate, Modified: now,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("add %s to zip: %w", sec.Score.Unit, err)
+		}
+		if err := reports.WriteQuarterly(w, unitReport, j.s.fonts, j.s.log); err != nil {
+			return nil, fmt.Errorf("write report of %s: %w", sec.Score.Unit, err)
+		}
+		job.advance()
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("close zip: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func (job *zipJob) setTotal(n int) {
+	job.mu.Lock()
+	defer job.mu.Unlock()
+	job.total = n
+}
+
+func (job *zipJob) advance() {
+	job.mu.Lock()
+	defer job.mu.Unlock()
+	job.done++
+}
+
+func (job *zipJob) finish(zipped []byte, err error, at time.Time) {
+	job.mu.Lock()
+	defer job.mu.Unlock()
+	job.zip, job.err, job.finished = zipped, err, at
+}
+
+// result returns the zip and whether the job has finished.
+func (job *zipJob) result() ([]byte, bool) {
+	job.mu.Lock()
+	defer job.mu.Unlock()
+	return job.zip, !job.finished.IsZero()
+}
+
+// failed reports whether the job finished with an error.
+func (job *zipJob) failed() bool {
+	job.mu.Lock()
+	defer job.mu.Unlock()
+	return job.err != nil
+}
+
+// jobStatus is the JSON reply of GET /reports/jobs/{id}.
+type jobStatus struct {
+	ID       string `json:"id"`
+	Period   string `json:"period"`
+	State    string `json:"state"` // running, done or failed
+	Percent  int    `json:"percent"`
+	Done     int    `json:"done"`
+	Total    int    `json:"total"`
+	Message  string `json:"message,omitempty"`
+	Download string `json:"download,omitempty"` // set once State is done
+}
+
+func (job *zipJob) status() jobStatus {
+	job.mu.Lock()
+	defer job.mu.Unlock()
+	st := jobStatus{ID: job.id, Period: job.period.String(), State: "running", Done: job.done, Total: job.total}
+	if job.total > 0 {
+		st.Percent = 100 * job.done / job.total
+	}
+	switch {
+	case job.err != nil:
+		st.State, st.Message = "failed", "生成失败："+saima.ErrorMessage(job.err)+"。请刷新本页重新生成。"
+	case !job.finished.IsZero():
+		st.State, st.Percent = "done", 100
+		st.Download = unitsZipURL(job.period)
+	}
+	return st
+}
+
+// handleStatus replies with a job's progress as JSON, or 404 for a job it
+// does not know, such as one dropped jobKeep after it finished.
+func (j *reportJobs) handleStatus(c *fiber.Ctx) error {
+	j.mu.Lock()
+	job, ok := j.byID[c.Params("id")]
+	j.mu.Unlock()
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if !ok {
+		return c.Status(http.StatusNotFound).JSON(errorBody{Error: errorDetail{
+			Status: http.StatusNotFound, Kind: saima.KindNotFound.String(),
+			Message: "找不到该生成任务，可能已过期，请重新发起下载",
+		}})
+	}
+	return c.JSON(job.status())
+}
+
+// jobPage is the data of reportjob.html.
+type jobPage struct {
+	Period      saima.Period
+	Status      jobStatus
+	StatusURL   string
+	DownloadURL string
+}
+
+func (job *zipJob) page() jobPage {
+	return jobPage{
+		Period: job.period, Status: job.status(),
+		StatusURL: "/reports/jobs/" + job.id, DownloadURL: unitsZipURL(job.period),
+	}
+}
+
+// unitsZipURL returns the path of a period's zip of unit reports.
+func unitsZipURL(p saima.Period) string { return "/reports/quarterly/" + p.String() + "/units.zip" }
+
+// newJobID returns 16 random bytes in hex.
+func newJobID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

@@ -1,0 +1,118 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"saima"
+)
+
+// leaderStore is the part of the store that /leaders reads beyond
+// [Store]. clickhouse.Store implements it.
+type leaderStore interface {
+	ListProjects(ctx context.Context) ([]saima.Project, error)
+	ListLeaderReports(ctx context.Context) ([]saima.LeaderReport, error)
+}
+
+// leadersPage is the data of leaders.html.
+type leadersPage struct {
+	Items       []saima.LeaderItem
+	Overdue     int // overdue half-year reports in all
+	Unconfirmed int // reports not confirmed yet
+	CanConfirm  bool
+	CSRF        string
+	Confirmed   bool // a report was just confirmed
+	GraceDays   int
+}
+
+func (s *Server) handleLeaders(c *fiber.Ctx) error {
+	items, err := s.leaderItems(c.UserContext())
+	if err != nil {
+		return err
+	}
+	page := leadersPage{Items: items, CanConfirm: s.isOffice(c), CSRF: s.csrfToken(c),
+		Confirmed: c.Query("confirmed") == "1", GraceDays: saima.LeaderReportGraceDays}
+	for _, it := range items {
+		page.Overdue += it.OverdueCount()
+		for _, h := range it.Halves {
+			if h.Report != nil && h.Report.Confirmed == nil {
+				page.Unconfirmed++
+			}
+		}
+	}
+	return s.render(c, "leaders.html", "领导领衔事项", "leaders", page)
+}
+
+// leaderItems reads the leader-led projects and their reports, judged on
+// today's Beijing date.
+func (s *Server) leaderItems(ctx context.Context) ([]saima.LeaderItem, error) {
+	ls, ok := s.store.(leaderStore)
+	if !ok {
+		return nil, saima.Errorf(saima.KindUnavailable, "当前数据库不支持领导领衔事项功能")
+	}
+	projects, err := ls.ListProjects(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list projects: %w", err)
+	}
+	reports, err := ls.ListLeaderReports(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list leader reports: %w", err)
+	}
+	return saima.BuildLeaderItems(projects, reports, saima.DateOf(s.now())), nil
+}
+
+// handleLeaderConfirm records that the leader's office confirmed a
+// half-year report: the report is written again, unchanged, with the
+// confirming account and today's date.
+func (s *Server) handleLeaderConfirm(c *fiber.Ctx) error {
+	code := strings.TrimSpace(c.FormValue("project_code"))
+	half, err := saima.ParseHalfYear(c.FormValue("half"))
+	if err != nil {
+		return invalidParam("half", c.FormValue("half"), "应为2026H1格式的半年度")
+	}
+	rep, err := s.findLeaderReport(c.UserContext(), code, half)
+	if err != nil {
+		return err
+	}
+	if rep.Confirmed != nil {
+		return saima.Errorf(saima.KindConflict, "项目“%s”%s的报告已于%s确认", code, half.Label(), rep.Confirmed)
+	}
+	who, err := s.identity(c)
+	if err != nil {
+		return err
+	}
+	if who == nil {
+		return saima.Errorf(saima.KindForbidden, "请先登录")
+	}
+	today := saima.DateOf(s.now())
+	rep.ConfirmedBy, rep.Confirmed = who.account.Name, &today
+	err = s.writeFormRecord(c, saima.DatasetLeaderReports, &saima.Batch{LeaderReports: []saima.LeaderReport{rep}})
+	if err != nil {
+		return fmt.Errorf("write leader report: %w", err)
+	}
+	s.log.Info("leader report confirmed", "project", code, "half", half.String(), "account", who.account.Name)
+	return c.Redirect("/leaders?confirmed=1", http.StatusSeeOther)
+}
+
+// findLeaderReport returns the report of project code for half, or a
+// KindNotFound error.
+func (s *Server) findLeaderReport(ctx context.Context, code string, half saima.HalfYear) (saima.LeaderReport, error) {
+	ls, ok := s.store.(leaderStore)
+	if !ok {
+		return saima.LeaderReport{}, saima.Errorf(saima.KindUnavailable, "当前数据库不支持领导领衔事项功能")
+	}
+	reports, err := ls.ListLeaderReports(ctx)
+	if err != nil {
+		return saima.LeaderReport{}, fmt.Errorf("list leader reports: %w", err)
+	}
+	for _, r := range reports {
+		if r.ProjectCode == code && r.Half == half {
+			return r, nil
+		}
+	}
+	return saima.LeaderReport{}, saima.Errorf(saima.KindNotFound, "项目“%s”没有%s的半年报告", code, half.Label())
+}

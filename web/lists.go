@@ -1,0 +1,300 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"saima"
+)
+
+// listStore is the part of the store that the list pages use beyond
+// [Store]. clickhouse.Store implements it. Over a store without it those
+// pages reply 503.
+type listStore interface {
+	ListListItems(ctx context.Context) ([]saima.ListItem, error)
+	ListListDone(ctx context.Context) ([]saima.ListDone, error)
+	WriteBatch(ctx context.Context, b *saima.Batch) error
+}
+
+func (s *Server) lists() (listStore, error) {
+	ls, ok := s.store.(listStore)
+	if !ok {
+		return nil, saima.Errorf(saima.KindUnavailable, "当前数据库不支持清单功能")
+	}
+	return ls, nil
+}
+
+// listRow is one list item with its done mark, as the pages show it.
+type listRow struct {
+	saima.ListItem
+	Done     *saima.ListDone // nil while the item is open
+	DaysLeft int             // days from today to the deadline; negative when past it
+}
+
+// Overdue reports whether the item is open and past its deadline.
+func (r listRow) Overdue() bool { return r.Done == nil && r.DaysLeft < 0 }
+
+// OverdueDays returns how many days past its deadline an open item is.
+func (r listRow) OverdueDays() int { return -r.DaysLeft }
+
+// Late reports whether the item was done after its deadline.
+func (r listRow) Late() bool { return r.Done != nil && r.Done.Date.After(r.Deadline) }
+
+// listRows joins items with their done marks on day today. A mark counts
+// only when it names the item's responsible unit, because a unit account
+// may upload marks for any item ID of its own.
+func listRows(items []saima.ListItem, done []saima.ListDone, today saima.Date) []listRow {
+	marks := map[[2]string]saima.ListDone{}
+	for _, d := range done {
+		marks[[2]string{d.List, d.ItemID}] = d
+	}
+	out := make([]listRow, 0, len(items))
+	for _, it := range items {
+		row := listRow{ListItem: it, DaysLeft: today.DaysUntil(it.Deadline)}
+		if d, ok := marks[[2]string{it.List, it.ID}]; ok && d.Unit == it.Unit {
+			row.Done = &d
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// listSummary counts a list's items.
+type listSummary struct {
+	List                 string
+	Total, Done, Overdue int
+}
+
+func summarizeLists(rows []listRow) []listSummary {
+	out := make([]listSummary, len(saima.ListNames))
+	for i, name := range saima.ListNames {
+		out[i].List = name
+	}
+	for _, r := range rows {
+		i := slices.Index(saima.ListNames, r.List)
+		if i < 0 {
+			continue
+		}
+		out[i].Total++
+		if r.Done != nil {
+			out[i].Done++
+		}
+		if r.Overdue() {
+			out[i].Overdue++
+		}
+	}
+	return out
+}
+
+// listsPage is the data of lists.html, for /lists and /units/{name}/list.
+type listsPage struct {
+	Unit      string // the unit of /units/{name}/list; empty on /lists
+	List      string // the list filter; empty for all
+	Status    string // the status filter: open, done, overdue or empty
+	ListNames []string
+	Summary   []listSummary
+	Rows      []listRow
+	Today     saima.Date
+	CanMark   bool   // the office may mark items done
+	CSRF      string // the session's CSRF token for the mark form
+	Marked    bool   // an item was just marked done
+}
+
+// Path returns the path of the page, which the mark form returns to.
+func (p *listsPage) Path() string {
+	if p.Unit == "" {
+		return "/lists"
+	}
+	return unitURL(p.Unit) + "/list"
+}
+
+// listStatuses are the values of the status filter.
+var listStatuses = []string{"open", "done", "overdue"}
+
+func (s *Server) handleLists(c *fiber.Ctx) error {
+	page, err := s.loadLists(c, "")
+	if err != nil {
+		return err
+	}
+	return s.render(c, "lists.html", "清单管理", "lists", page)
+}
+
+// handleUnitList shows one unit's own work list: the items of the city's
+// lists that name it as the responsible unit.
+func (s *Server) handleUnitList(c *fiber.Ctx) error {
+	name, err := url.PathUnescape(c.Params("name"))
+	if err != nil {
+		return invalidParam("单位", c.Params("name"), "地址中的单位名称编码有误")
+	}
+	unit, err := s.findUnit(c, name)
+	if err != nil {
+		return err
+	}
+	page, err := s.loadLists(c, unit.Name)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "lists.html", unit.Name+"工作清单", "lists", page)
+}
+
+// loadLists reads the lists, keeps unit's items (all when unit is "")
+// and applies the list and status filters of the query.
+func (s *Server) loadLists(c *fiber.Ctx, unit string) (*listsPage, error) {
+	page := &listsPage{Unit: unit, List: c.Query("list"), Status: c.Query("status"),
+		ListNames: saima.ListNames, Today: saima.DateOf(s.now()), CanMark: s.isOffice(c),
+		CSRF: s.csrfToken(c), Marked: c.Query("marked") == "1"}
+	if page.List != "" && !slices.Contains(saima.ListNames, page.List) {
+		return nil, invalidParam("list", page.List, "可选值为"+strings.Join(saima.ListNames, "、"))
+	}
+	if page.Status != "" && !slices.Contains(listStatuses, page.Status) {
+		return nil, invalidParam("status", page.Status, "可选值为open、done、overdue")
+	}
+	rows, err := s.readListRows(c.UserContext(), page.Today)
+	if err != nil {
+		return nil, err
+	}
+	if unit != "" {
+		rows = slices.DeleteFunc(rows, func(r listRow) bool { return r.Unit != unit })
+	}
+	page.Summary = summarizeLists(rows)
+	page.Rows = slices.DeleteFunc(rows, func(r listRow) bool { return !page.keeps(r) })
+	return page, nil
+}
+
+func (s *Server) readListRows(ctx context.Context, today saima.Date) ([]listRow, error) {
+	ls, err := s.lists()
+	if err != nil {
+		return nil, err
+	}
+	items, err := ls.ListListItems(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list list items: %w", err)
+	}
+	done, err := ls.ListListDone(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list list done: %w", err)
+	}
+	return listRows(items, done, today), nil
+}
+
+// keeps reports whether the page's filters keep r.
+func (p *listsPage) keeps(r listRow) bool {
+	if p.List != "" && r.List != p.List {
+		return false
+	}
+	switch p.Status {
+	case "open":
+		return r.Done == nil
+	case "done":
+		return r.Done != nil
+	case "overdue":
+		return r.Overdue()
+	}
+	return true
+}
+
+// handleListDone marks a list item done for the office, on the day the
+// form gives (today when empty), as a one-row upload under the office
+// account so that the audit log shows who marked it.
+func (s *Server) handleListDone(c *fiber.Ctx) error {
+	ls, err := s.lists()
+	if err != nil {
+		return err
+	}
+	list, id := strings.TrimSpace(c.FormValue("list")), strings.TrimSpace(c.FormValue("item_id"))
+	item, err := findListItem(c.UserContext(), ls, list, id)
+	if err != nil {
+		return err
+	}
+	mark, err := s.readDoneForm(c, item)
+	if err != nil {
+		return err
+	}
+	if err := s.writeFormRecord(c, saima.DatasetListDone, &saima.Batch{ListDone: []saima.ListDone{mark}}); err != nil {
+		return fmt.Errorf("write list done: %w", err)
+	}
+	s.log.Info("list item marked done", "list", list, "item_id", id, "account", mark.By)
+	return c.Redirect(safeListReturn(c.FormValue("return"))+"marked=1", http.StatusSeeOther)
+}
+
+// readDoneForm reads the date and note of the mark form for item.
+func (s *Server) readDoneForm(c *fiber.Ctx, item saima.ListItem) (saima.ListDone, error) {
+	today := saima.DateOf(s.now())
+	mark := saima.ListDone{List: item.List, ItemID: item.ID, Unit: item.Unit, Date: today,
+		Note: strings.TrimSpace(c.FormValue("note"))}
+	if v := strings.TrimSpace(c.FormValue("date")); v != "" {
+		d, err := saima.ParseDate(v)
+		if err != nil {
+			return mark, invalidParam("date", v, "应为2026-09-30格式的日期")
+		}
+		if d.After(today) {
+			return mark, invalidParam("date", v, "完成日期不能晚于今天")
+		}
+		mark.Date = d
+	}
+	who, err := s.identity(c)
+	if err != nil {
+		return mark, err
+	}
+	if who == nil {
+		return mark, saima.Errorf(saima.KindForbidden, "请先登录")
+	}
+	mark.By = who.account.Name
+	return mark, nil
+}
+
+// findListItem returns the item id of list, or a KindNotFound error.
+func findListItem(ctx context.Context, ls listStore, list, id string) (saima.ListItem, error) {
+	items, err := ls.ListListItems(ctx)
+	if err != nil {
+		return saima.ListItem{}, fmt.Errorf("list list items: %w", err)
+	}
+	for _, it := range items {
+		if it.List == list && it.ID == id {
+			return it, nil
+		}
+	}
+	return saima.ListItem{}, saima.Errorf(saima.KindNotFound, "%s清单中没有编号为“%s”的事项", list, id)
+}
+
+// safeListReturn returns the page to go back to after marking, with a
+// trailing ? or &: a path of this server's list pages only, so that the
+// form cannot redirect elsewhere.
+func safeListReturn(v string) string {
+	if v == "/lists" || (strings.HasPrefix(v, "/units/") && strings.HasSuffix(v, "/list") &&
+		!strings.ContainsAny(v, "?#\\") && !strings.HasPrefix(v, "//")) {
+		return v + "?"
+	}
+	return "/lists?"
+}
+
+// writeFormRecord stores b as a one-row upload of dataset by the signed-in
+// account, named 网页录入 in the audit log.
+func (s *Server) writeFormRecord(c *fiber.Ctx, dataset string, b *saima.Batch) error {
+	ws, ok := s.store.(interface {
+		WriteBatch(ctx context.Context, b *saima.Batch) error
+	})
+	if !ok {
+		return saima.Errorf(saima.KindUnavailable, "当前数据库不支持网页录入")
+	}
+	who, err := s.identity(c)
+	if err != nil {
+		return err
+	}
+	if who == nil {
+		return saima.Errorf(saima.KindForbidden, "请先登录")
+	}
+	id, err := newFormID()
+	if err != nil {
+		return err
+	}
+	b.Upload = saima.Upload{ID: id, Dataset: dataset, Uploader: who.account.Name, At: s.now(),
+		FileName: "网页录入", Rows: b.Len(), Imported: b.Len(), Message: "网页录入"}
+	return ws.WriteBatch(c.UserContext(), b)
+}

@@ -1,0 +1,157 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"saima"
+	"saima/clickhouse"
+	"saima/reports"
+)
+
+// writeWorkflowBatch writes b through the store as an office upload.
+func writeWorkflowBatch(tb testing.TB, store *clickhouse.Store, id, dataset string, b *saima.Batch) {
+	tb.Helper()
+	b.Upload = saima.Upload{ID: id, Dataset: dataset, Uploader: "office", At: seedAt.Add(time.Minute),
+		FileName: dataset + ".csv", Outcome: saima.OutcomeOK}
+	if err := store.WriteBatch(context.Background(), b); err != nil {
+		tb.Fatalf("WriteBatch(%s) = %v", dataset, err)
+	}
+}
+
+func day(s string) saima.Date {
+	d, err := saima.ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// seedLists writes three list items, one done, one overdue and one of
+// the injection unit.
+func seedLists(tb testing.TB, store *clickhouse.Store) {
+	tb.Helper()
+	writeWorkflowBatch(tb, store, "lists-1", saima.DatasetLists, &saima.Batch{ListItems: []saima.ListItem{
+		{List: "重大需求", ID: "XQ-1", Name: "企业开办一件事", Unit: "宁波市海曙区", Goal: "全区上线",
+			Deadline: day("2026-09-30")},
+		{List: "重大需求", ID: "XQ-2", Name: "跨部门审批", Unit: "宁波市海曙区", Deadline: day("2026-12-31")},
+		{List: "制度建设", ID: "ZD-1", Name: imgName, Unit: scriptName, Goal: funcName, Deadline: day("2026-06-30")},
+	}})
+	writeWorkflowBatch(tb, store, "done-1", saima.DatasetListDone, &saima.Batch{ListDone: []saima.ListDone{
+		{List: "重大需求", ItemID: "XQ-1", Unit: "宁波市海曙区", Date: day("2026-09-28"), Note: "已上线"},
+	}})
+}
+
+// postForm posts fields to target as cl.
+func postForm(tb testing.TB, cl *client, target string, fields map[string]string) (*http.Response, string) {
+	tb.Helper()
+	form := url.Values{}
+	for k, v := range fields {
+		form.Set(k, v)
+	}
+	req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return cl.do(tb, req)
+}
+
+func TestListPages(t *testing.T) {
+	env := newSeededEnv(t)
+	seedLists(t, env.store)
+	haishuList := "/units/" + url.PathEscape("宁波市海曙区") + "/list"
+	tests := []struct {
+		name   string
+		user   string
+		target string
+		status int
+		want   []string
+		absent []string
+	}{
+		// testNow is 2026-10-20.
+		{"OfficeSeesAll", "office", "/lists", 200,
+			[]string{"企业开办一件事", "已完成（2026-09-28，office标注）：已上线", "剩余 72 天", "已超期 112 天", "标注完成"}, nil},
+		{"LeaderCannotMark", "leader", "/lists", 200, []string{"跨部门审批"}, []string{"标注完成"}},
+		{"FilterOverdue", "office", "/lists?status=overdue", 200, []string{"已超期 112 天"}, []string{"跨部门审批"}},
+		{"FilterList", "office", "/lists?list=" + url.QueryEscape("重大需求"), 200,
+			[]string{"跨部门审批"}, []string{"ZD-1"}},
+		{"ErrBadStatus", "office", "/lists?status=late", 400, nil, nil},
+		{"UnitForbiddenOnCity", "haishu", "/lists", 403, nil, nil},
+		{"UnitOwnList", "haishu", haishuList, 200, []string{"宁波市海曙区工作清单", "跨部门审批"}, []string{"ZD-1"}},
+		{"UnitOtherListForbidden", "haishu", "/units/" + url.PathEscape("宁波市江北区") + "/list", 403, nil, nil},
+		{"UnitByAlias", "office", "/units/" + url.PathEscape("海曙") + "/list", 200, []string{"企业开办一件事"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := env.as(t, tt.user).get(t, tt.target)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("GET %s status = %d, want %d", tt.target, resp.StatusCode, tt.status)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("GET %s body lacks %q", tt.target, w)
+				}
+			}
+			for _, a := range tt.absent {
+				if strings.Contains(body, a) {
+					t.Errorf("GET %s body contains %q", tt.target, a)
+				}
+			}
+			assertNoRawInjection(t, tt.target, body)
+		})
+	}
+}
+
+func TestListDoneButton(t *testing.T) {
+	env := newSeededEnv(t)
+	seedLists(t, env.store)
+
+	t.Run("UnitForbidden", func(t *testing.T) {
+		resp, _ := postForm(t, env.as(t, "haishu"), "/lists/done",
+			map[string]string{"list": "重大需求", "item_id": "XQ-2"})
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("POST /lists/done as unit status = %d, want 403", resp.StatusCode)
+		}
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		resp, _ := postForm(t, env.as(t, "office"), "/lists/done",
+			map[string]string{"list": "重大需求", "item_id": "XQ-9"})
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("POST /lists/done of a missing item status = %d, want 404", resp.StatusCode)
+		}
+	})
+	t.Run("ErrFutureDate", func(t *testing.T) {
+		resp, _ := postForm(t, env.as(t, "office"), "/lists/done",
+			map[string]string{"list": "重大需求", "item_id": "XQ-2", "date": "2026-10-21"})
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("POST /lists/done in the future status = %d, want 400", resp.StatusCode)
+		}
+	})
+	t.Run("OK", func(t *testing.T) {
+		resp, _ := postForm(t, env.as(t, "office"), "/lists/done", map[string]string{
+			"list": "重大需求", "item_id": "XQ-2", "date": "2026-10-19", "note": "提前完成",
+			"return": "https://evil.example/"})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("POST /lists/done status = %d, want 303", resp.StatusCode)
+		}
+		if loc := resp.Header.Get("Location"); loc != "/lists?marked=1" {
+			t.Errorf("POST /lists/done Location = %q, want /lists?marked=1", loc)
+		}
+		_, body := env.as(t, "office").get(t, "/lists?status=done")
+		if !strings.Contains(body, "已完成（2026-10-19，office标注）：提前完成") {
+			t.Errorf("GET /lists?status=done lacks the new mark")
+		}
+	})
+}
+
+// The store implements every optional interface the workflow pages and
+// reports use; without them the pages reply 503.
+var (
+	_ listStore              = (*clickhouse.Store)(nil)
+	_ loopStore              = (*clickhouse.Store)(nil)
+	_ leaderStore            = (*clickhouse.Store)(nil)
+	_ reports.WorkflowSource = (*clickhouse.Store)(nil)
+)

@@ -1,0 +1,229 @@
+package web
+
+import (
+	"encoding/base64"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"saima"
+)
+
+// loginCookie holds the random nonce that the sign-in form's CSRF token is
+// bound to, because no session exists yet when the form is sent.
+const loginCookie = "saima_login"
+
+// loginPage is the data of login.html.
+type loginPage struct {
+	CSRF  string
+	Next  string // path on this server to open after signing in
+	Name  string // the name typed, shown again after a failure
+	Error string
+}
+
+// handleLoginForm shows the sign-in form, or sends a visitor who is
+// already signed in on to next.
+func (s *Server) handleLoginForm(c *fiber.Ctx) error {
+	next := safeNext(c.Query("next"))
+	if who, err := s.identity(c); err == nil && who != nil && !who.viaToken {
+		return c.Redirect(next, http.StatusSeeOther)
+	}
+	return s.renderLogin(c, http.StatusOK, loginPage{Next: next})
+}
+
+// handleLogin checks the name and password and starts a session. Every
+// failure looks the same, 用户名或密码错误, whether the name exists or
+// not; too many failures from one address or on one name get 429.
+func (s *Server) handleLogin(c *fiber.Ctx) error {
+	name := strings.ToLower(strings.TrimSpace(c.FormValue("name")))
+	if r := []rune(name); len(r) > 64 {
+		name = string(r[:64]) // longer than any account name; keeps limiter keys small
+	}
+	page := loginPage{Next: safeNext(c.FormValue("next")), Name: name}
+	if !s.csrf.valid(scopeLogin, c.Cookies(loginCookie), c.FormValue(csrfField)) {
+		page.Error = "登录页面已过期，请重新输入用户名和密码"
+		return s.renderLogin(c, http.StatusForbidden, page)
+	}
+	ip := c.IP()
+	if wait := max(s.loginByIP.wait(ip), s.loginByName.wait(name)); wait > 0 {
+		return s.renderLimited(c, page, wait)
+	}
+
+	acct, found, err := s.accounts.GetAccount(c.UserContext(), name)
+	if err != nil {
+		return err
+	}
+	if !passwordMatches(acct.PasswordHash, c.FormValue("password")) {
+		s.recordLoginFailure(ip, name, found)
+		page.Error = "用户名或密码错误"
+		return s.renderLogin(c, http.StatusUnauthorized, page)
+	}
+	if acct.Disabled {
+		page.Error = "该账号已停用，请联系改革办"
+		return s.renderLogin(c, http.StatusForbidden, page)
+	}
+
+	s.loginByName.reset(name)
+	s.clearCookie(c, loginCookie, "/login")
+	s.startSession(c, acct.Name, acct.PasswordHash)
+	s.log.Info("signed in", "account", acct.Name, "role", string(acct.Role), "ip", ip)
+	return c.Redirect(page.Next, http.StatusSeeOther)
+}
+
+// recordLoginFailure counts a failed sign-in against the address and the
+// name. The name is logged only when it is an account's, because people
+// sometimes type their password into the name field.
+func (s *Server) recordLoginFailure(ip, name string, known bool) {
+	byIP, byName := s.loginByIP.add(ip), s.loginByName.add(name)
+	logged := "(unknown)"
+	if known {
+		logged = name
+	}
+	s.log.Info("sign-in failed", "account", logged, "ip", ip)
+	if byIP || byName {
+		s.log.Warn("sign-in attempts limited", "account", logged, "ip", ip, "by_ip", byIP, "by_account", byName)
+	}
+}
+
+// renderLimited replies 429 with a Retry-After header of wait, in whole
+// seconds rounded up.
+func (s *Server) renderLimited(c *fiber.Ctx, page loginPage, wait time.Duration) error {
+	secs := int(math.Ceil(wait.Seconds()))
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
+	page.Error = fmt.Sprintf("登录失败次数过多，请稍后再试（约 %d 分钟后）", (secs+59)/60)
+	return s.renderLogin(c, http.StatusTooManyRequests, page)
+}
+
+// renderLogin shows the sign-in form with status. It keeps the visitor's
+// login nonce, or sets a new one, and puts the matching CSRF token in the
+// form.
+func (s *Server) renderLogin(c *fiber.Ctx, status int, page loginPage) error {
+	nonce := c.Cookies(loginCookie)
+	if b, err := base64.RawURLEncoding.DecodeString(nonce); err != nil || len(b) != 16 {
+		nonce = randomID()
+		s.setCookie(c, loginCookie, nonce, "/login", time.Time{})
+	}
+	page.CSRF = s.csrf.token(scopeLogin, nonce)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Status(status)
+	return s.render(c, "login.html", "登录", "login", page)
+}
+
+// handleLogout ends the session by deleting its cookie and goes to the
+// login page. A valid session must send its CSRF token, so that another
+// site cannot sign a visitor out.
+//
+// NOTE: sessions are stateless, so a copy of the cookie taken before
+// logout stays valid until it expires (Config.SessionTTL) unless the
+// password changes.
+func (s *Server) handleLogout(c *fiber.Ctx) error {
+	if sess, err := s.sessions.decode(c.Cookies(sessionCookie), s.now()); err == nil {
+		token := c.Get(csrfHeader)
+		if token == "" {
+			token = c.FormValue(csrfField)
+		}
+		if !s.csrf.valid(scopeSession, sess.ID, token) {
+			return saima.Errorf(saima.KindForbidden, "页面已过期或请求来源无法确认，请刷新页面后再退出")
+		}
+		s.log.Info("signed out", "account", sess.Account)
+	}
+	s.clearCookie(c, sessionCookie, "/")
+	return c.Redirect("/login", http.StatusSeeOther)
+}
+
+// safeNext returns next when it is a path on this server, and "/"
+// otherwise, so that a link to the login page cannot send the visitor to
+// another site after sign-in.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.ContainsAny(next, "\\\r\n\t") {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Path == "/login" {
+		return "/"
+	}
+	return next
+}
+
+// limiter counts failures per key (a client address or an account name)
+// over a sliding window. It lives in one process: behind a load balancer,
+// each instance counts on its own.
+type limiter struct {
+	max    int
+	window time.Duration
+	now    func() time.Time
+
+	mu    sync.Mutex
+	fails map[string][]time.Time // per key, the last max failures, oldest first
+}
+
+// sweepAt is the number of keys above which add drops every key whose
+// failures have all expired, so that the map cannot grow without bound.
+const sweepAt = 10_000
+
+func newLimiter(max int, window time.Duration, now func() time.Time) *limiter {
+	return &limiter{max: max, window: window, now: now, fails: map[string][]time.Time{}}
+}
+
+// wait returns how long key must wait before its next attempt, or 0 when
+// it may try now: when fewer than max failures of key fall in the window.
+func (l *limiter) wait(key string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	recent := l.prune(key, now)
+	if len(recent) < l.max {
+		return 0
+	}
+	return recent[0].Add(l.window).Sub(now)
+}
+
+// add records a failure of key and reports whether key has just reached
+// the limit, so that the caller can log the moment once.
+func (l *limiter) add(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if len(l.fails) > sweepAt {
+		for k := range l.fails {
+			l.prune(k, now)
+		}
+	}
+	recent := append(l.prune(key, now), now)
+	if len(recent) > l.max {
+		recent = recent[len(recent)-l.max:]
+	}
+	l.fails[key] = recent
+	return len(recent) == l.max
+}
+
+// reset deletes the failures of key, after a successful sign-in.
+func (l *limiter) reset(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.fails, key)
+}
+
+// prune drops the failures of key older than the window and returns the
+// rest. The caller holds l.mu.
+func (l *limiter) prune(key string, now time.Time) []time.Time {
+	fails := l.fails[key]
+	i := 0
+	for i < len(fails) && !fails[i].After(now.Add(-l.window)) {
+		i++
+	}
+	if i == len(fails) {
+		delete(l.fails, key)
+		return nil
+	}
+	l.fails[key] = fails[i:]
+	return fails[i:]
+}

@@ -1,0 +1,306 @@
+package web
+
+import (
+	"fmt"
+	"html"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLoginPage(t *testing.T) {
+	env := newTestEnv(t, nil)
+	resp, body := env.anonymous().get(t, "/login?next=%2Fledger")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /login status = %d, want 200", resp.StatusCode)
+	}
+	for _, w := range []string{"登录", "用户名", "密码", `name="next" value="/ledger"`, `type="password"`} {
+		if !strings.Contains(body, w) {
+			t.Errorf("login page lacks %q", w)
+		}
+	}
+	for _, w := range []string{`href="/upload"`, "退出"} {
+		if strings.Contains(body, w) {
+			t.Errorf("login page for a visitor shows %q", w)
+		}
+	}
+	if cookieValue(resp, loginCookie) == "" {
+		t.Errorf("GET /login set no %s cookie", loginCookie)
+	}
+
+	resp, _ = env.as(t, "leader").get(t, "/login?next=%2Fledger")
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/ledger" {
+		t.Errorf("GET /login when signed in = %d to %q, want 303 to /ledger", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+func TestLogin(t *testing.T) {
+	tests := []struct {
+		name, account, password, next string
+		status                        int
+		location                      string // for 303
+		message                       string // for other statuses
+	}{
+		{"OK", "office", "office-test-pw", "/ledger?unit=x", http.StatusSeeOther, "/ledger?unit=x", ""},
+		{"OK with capitals and spaces", " Office ", "office-test-pw", "", http.StatusSeeOther, "/", ""},
+		{"next on another site", "office", "office-test-pw", "//evil.test/x", http.StatusSeeOther, "/", ""},
+		{"wrong password", "office", "leader-test-pw", "/", http.StatusUnauthorized, "", "用户名或密码错误"},
+		{"unknown name", "nobody", "office-test-pw", "/", http.StatusUnauthorized, "", "用户名或密码错误"},
+		{"empty password", "office", "", "/", http.StatusUnauthorized, "", "用户名或密码错误"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := newTestEnv(t, nil)
+			resp := env.postLogin(t, tt.account, tt.password, tt.next)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("POST /login status = %d, want %d", resp.StatusCode, tt.status)
+			}
+			session := cookieValue(resp, sessionCookie)
+			if tt.status == http.StatusSeeOther {
+				if got := resp.Header.Get("Location"); got != tt.location {
+					t.Errorf("POST /login Location = %q, want %q", got, tt.location)
+				}
+				if session == "" {
+					t.Errorf("POST /login set no session cookie")
+				}
+				return
+			}
+			if session != "" {
+				t.Errorf("failed POST /login set a session cookie")
+			}
+		})
+	}
+}
+
+// TestLoginFailuresLookAlike checks that a wrong password and an unknown
+// name get the same reply, so that the form does not reveal which names
+// exist.
+func TestLoginFailuresLookAlike(t *testing.T) {
+	env := newTestEnv(t, nil)
+	var bodies []string
+	for _, name := range []string{"office", "nobody"} {
+		nonce, token := env.loginForm(t)
+		resp, body := env.send(t, loginRequest(nonce, token, name, "wrong-password", "/"))
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("POST /login as %s with a wrong password status = %d, want 401", name, resp.StatusCode)
+		}
+		if !strings.Contains(body, "用户名或密码错误") {
+			t.Errorf("reply for %s lacks 用户名或密码错误", name)
+		}
+		body = strings.ReplaceAll(body, `value="`+name+`"`, `value=""`)
+		bodies = append(bodies, csrfInputRE.ReplaceAllString(body, ""))
+	}
+	if bodies[0] != bodies[1] {
+		t.Errorf("replies for a wrong password and an unknown name differ:\n%s\n---\n%s", bodies[0], bodies[1])
+	}
+}
+
+func TestLoginDisabledAccount(t *testing.T) {
+	env := newTestEnv(t, nil)
+	changeAccount(t, env, "leader", func(h string) string { return h }, true)
+	nonce, token := env.loginForm(t)
+	resp, body := env.send(t, loginRequest(nonce, token, "leader", "leader-test-pw", "/"))
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "已停用") {
+		t.Errorf("POST /login as a disabled account = %d, want 403 with 已停用", resp.StatusCode)
+	}
+	if cookieValue(resp, sessionCookie) != "" {
+		t.Error("sign-in of a disabled account set a session cookie")
+	}
+}
+
+func TestLoginCSRF(t *testing.T) {
+	env := newTestEnv(t, nil)
+	nonce, token := env.loginForm(t)
+	otherNonce, _ := env.loginForm(t)
+	tests := []struct {
+		name         string
+		nonce, token string
+	}{
+		{"no nonce cookie", "", token},
+		{"no token", nonce, ""},
+		{"token of another nonce", otherNonce, token},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := env.send(t, loginRequest(tt.nonce, tt.token, "office", "office-test-pw", "/"))
+			if resp.StatusCode != http.StatusForbidden {
+				t.Fatalf("POST /login status = %d, want 403", resp.StatusCode)
+			}
+			if cookieValue(resp, sessionCookie) != "" {
+				t.Error("POST /login without a valid CSRF token set a session cookie")
+			}
+			if !strings.Contains(body, "已过期") || csrfTokenIn(t, body) == "" {
+				t.Errorf("reply lacks 已过期 and a fresh form")
+			}
+		})
+	}
+	crossSite := crossSite(loginRequest(nonce, token, "office", "office-test-pw", "/"))
+	if resp, _ := env.send(t, crossSite); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("POST /login from another site status = %d, want 403", resp.StatusCode)
+	}
+}
+
+func TestLoginRateLimit(t *testing.T) {
+	t.Run("per account", func(t *testing.T) {
+		env := newTestEnv(t, nil)
+		limit := DefaultConfig().LoginRateLimit
+		for i := range limit.PerAccount {
+			if resp := env.postLogin(t, "office", "wrong-password", "/"); resp.StatusCode != http.StatusUnauthorized {
+				t.Fatalf("failure %d status = %d, want 401", i+1, resp.StatusCode)
+			}
+		}
+		env.clock.Advance(time.Minute)
+		assertLimited(t, env, "office", "office-test-pw", limit.Window-time.Minute)
+
+		// Another account is not limited by office's failures.
+		if resp := env.postLogin(t, "leader", "leader-test-pw", "/"); resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("sign-in as leader while office is limited = %d, want 303", resp.StatusCode)
+		}
+		env.clock.Advance(limit.Window - time.Minute)
+		if resp := env.postLogin(t, "office", "office-test-pw", "/"); resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("sign-in once the window passed = %d, want 303", resp.StatusCode)
+		}
+		if logs := env.logs.String(); !strings.Contains(logs, "sign-in attempts limited") || strings.Contains(logs, "wrong-password") {
+			t.Errorf("logs lack the limit warning or contain the password:\n%s", logs)
+		}
+	})
+	t.Run("per address", func(t *testing.T) {
+		env := newTestEnv(t, func(c *Config) { c.LoginRateLimit.PerIP = 3 })
+		for i := range 3 {
+			resp := env.postLogin(t, fmt.Sprintf("guess%d", i), "wrong-password", "/")
+			if resp.StatusCode != http.StatusUnauthorized {
+				t.Fatalf("failure %d status = %d, want 401", i+1, resp.StatusCode)
+			}
+		}
+		assertLimited(t, env, "office", "office-test-pw", DefaultConfig().LoginRateLimit.Window)
+	})
+}
+
+// assertLimited signs in with the right password and expects 429 with a
+// Retry-After of wait and no session.
+func assertLimited(tb testing.TB, env *testEnv, name, password string, wait time.Duration) {
+	tb.Helper()
+	nonce, token := env.loginForm(tb)
+	resp, body := env.send(tb, loginRequest(nonce, token, name, password, "/"))
+	if resp.StatusCode != http.StatusTooManyRequests {
+		tb.Fatalf("sign-in as %s while limited status = %d, want 429", name, resp.StatusCode)
+	}
+	if got, want := resp.Header.Get("Retry-After"), strconv.Itoa(int(wait.Seconds())); got != want {
+		tb.Errorf("Retry-After = %q, want %q", got, want)
+	}
+	if !strings.Contains(html.UnescapeString(body), "请稍后再试") {
+		tb.Errorf("429 page lacks 请稍后再试")
+	}
+	if cookieValue(resp, sessionCookie) != "" {
+		tb.Errorf("limited sign-in set a session cookie")
+	}
+}
+
+func TestLimiter(t *testing.T) {
+	now := testNow
+	l := newLimiter(3, 10*time.Minute, func() time.Time { return now })
+	steps := []struct {
+		name     string
+		advance  time.Duration
+		add      int
+		reset    bool
+		wantWait time.Duration
+	}{
+		{"fresh key", 0, 0, false, 0},
+		{"first failure", 0, 1, false, 0},
+		{"second failure", time.Minute, 1, false, 0},
+		{"at the limit", time.Minute, 1, false, 8 * time.Minute}, // until the first failure leaves the window
+		{"first failure expired", 8 * time.Minute, 0, false, 0},
+		{"limit again", 0, 1, false, time.Minute}, // until the second failure leaves
+		{"reset", 0, 0, true, 0},
+	}
+	for _, st := range steps {
+		now = now.Add(st.advance)
+		for range st.add {
+			l.add("k")
+		}
+		if st.reset {
+			l.reset("k")
+		}
+		if got := l.wait("k"); got != st.wantWait {
+			t.Errorf("%s: wait(k) = %v, want %v", st.name, got, st.wantWait)
+		}
+		if got := l.wait("other"); got != 0 {
+			t.Errorf("%s: wait(other) = %v, want 0", st.name, got)
+		}
+	}
+}
+
+func TestLimiterAddReportsLimit(t *testing.T) {
+	l := newLimiter(2, time.Minute, func() time.Time { return testNow })
+	got := []bool{l.add("k"), l.add("k")}
+	if got[0] || !got[1] {
+		t.Errorf("add(k) twice with limit 2 = %v, want [false true]", got)
+	}
+}
+
+func TestLimiterSweep(t *testing.T) {
+	now := testNow
+	l := newLimiter(5, time.Minute, func() time.Time { return now })
+	for i := range sweepAt + 1 {
+		l.add(strconv.Itoa(i))
+	}
+	now = now.Add(2 * time.Minute)
+	l.add("late")
+	if n := len(l.fails); n != 1 {
+		t.Errorf("keys after a sweep = %d, want 1", n)
+	}
+}
+
+func TestSafeNext(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"/ledger?unit=%E6%B5%B7", "/ledger?unit=%E6%B5%B7"},
+		{"/units/x", "/units/x"},
+		{"", "/"},
+		{"ledger", "/"},
+		{"//evil.test/", "/"},
+		{"/\\evil.test", "/"},
+		{"https://evil.test/", "/"},
+		{"/login?next=/x", "/"},
+		{"/x\r\nSet-Cookie: a=b", "/"},
+	}
+	for _, tt := range tests {
+		if got := safeNext(tt.in); got != tt.want {
+			t.Errorf("safeNext(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestLogout(t *testing.T) {
+	env := newTestEnv(t, nil)
+	office := env.as(t, "office")
+
+	bare := *office
+	bare.csrf = ""
+	resp, _ := bare.do(t, httptest.NewRequest(http.MethodPost, "/logout", nil))
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("POST /logout without a CSRF token status = %d, want 403", resp.StatusCode)
+	}
+
+	resp, _ = office.do(t, httptest.NewRequest(http.MethodPost, "/logout", nil))
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
+		t.Fatalf("POST /logout = %d to %q, want 303 to /login", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	var cleared bool
+	for _, ck := range resp.Cookies() {
+		if ck.Name == sessionCookie && ck.Value == "" && ck.Expires.Before(testNow) && ck.Path == "/" {
+			cleared = true
+		}
+	}
+	if !cleared {
+		t.Errorf("POST /logout cookies = %v, want %s deleted on /", resp.Cookies(), sessionCookie)
+	}
+
+	resp, _ = env.anonymous().do(t, httptest.NewRequest(http.MethodPost, "/logout", nil))
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("POST /logout without a session status = %d, want 303", resp.StatusCode)
+	}
+}

@@ -1,0 +1,237 @@
+package web
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/shopspring/decimal"
+
+	"saima"
+)
+
+// ExitRules decide which projects /management lists as exit candidates.
+type ExitRules struct {
+	// OverdueDays is how many days a milestone may be past its planned
+	// date, not done, before its project is a candidate.
+	OverdueDays int
+
+	// Gap is how many percentage points the latest reported completion
+	// may fall below plan before the project counts as ineffective. Plan
+	// is the share of the days from start to due date that had passed at
+	// the end of the reported period.
+	Gap float64
+}
+
+// DefaultExitRules returns the rules /management uses when the request
+// names none: a milestone 90 days overdue, or completion 30 points below
+// plan.
+func DefaultExitRules() ExitRules { return ExitRules{OverdueDays: 90, Gap: 30} }
+
+// exitCandidate is a project that the office may decide to let go.
+type exitCandidate struct {
+	saima.LedgerEntry
+	Reasons []string
+}
+
+// ProjectURL returns the path of the candidate's project page.
+func (e exitCandidate) ProjectURL() string { return projectURL(e.Code) }
+
+// exitCandidates returns the running projects that break rules on day
+// asOf, in ledger order. Projects already at 退出 or 完成 are left out.
+func exitCandidates(entries []saima.LedgerEntry, rules ExitRules, asOf saima.Date) []exitCandidate {
+	var out []exitCandidate
+	for _, e := range entries {
+		if e.Stage == "退出" || e.Stage == "完成" {
+			continue
+		}
+		var reasons []string
+		for _, m := range e.Overdue {
+			if m.Actual == nil && m.DaysLate(asOf) > rules.OverdueDays {
+				reasons = append(reasons, fmt.Sprintf("里程碑“%s”已逾期 %d 天", m.Name, m.DaysLate(asOf)))
+			}
+		}
+		if gap, ok := completionGap(e); ok && gap > rules.Gap {
+			reasons = append(reasons, fmt.Sprintf("%s完成率 %s%%，低于计划 %s 个百分点",
+				e.LatestPeriod.Label(), e.LatestPercent.Decimal.Round(1), decimal.NewFromFloat(gap).Round(1)))
+		}
+		if len(reasons) > 0 {
+			out = append(out, exitCandidate{LedgerEntry: e, Reasons: reasons})
+		}
+	}
+	return out
+}
+
+// completionGap returns how many points the latest completion is below
+// plan, and false when the project lacks a percent or its dates.
+func completionGap(e saima.LedgerEntry) (float64, bool) {
+	if !e.LatestPercent.Valid || e.StartDate == nil || e.DueDate == nil || e.LatestPeriod.IsZero() {
+		return 0, false
+	}
+	total := e.StartDate.DaysUntil(*e.DueDate)
+	if total <= 0 {
+		return 0, false
+	}
+	elapsed := min(max(e.StartDate.DaysUntil(e.LatestPeriod.End()), 0), total)
+	plan := 100 * float64(elapsed) / float64(total)
+	return plan - e.LatestPercent.Decimal.InexactFloat64(), true
+}
+
+// yearBatch returns the batch a project belongs to in year: 继续推进 when
+// it started in an earlier year, 启动实施 when it starts in year, and
+// 谋划设计 when it has no start date yet or starts later. It returns "" for
+// a project that exited or was finished before year, or is due before it.
+func yearBatch(e saima.LedgerEntry, year int) string {
+	ended := e.Stage == "退出" || e.Stage == "完成"
+	if ended && e.StageDate != nil && e.StageDate.Year < year {
+		return ""
+	}
+	if e.DueDate != nil && e.DueDate.Year < year {
+		return ""
+	}
+	switch {
+	case e.StartDate == nil || e.StartDate.Year > year:
+		return "谋划设计"
+	case e.StartDate.Year < year:
+		return "继续推进"
+	}
+	return "启动实施"
+}
+
+// managementPage is the data of management.html.
+type managementPage struct {
+	Year       int
+	Years      []int
+	Batch      string
+	Batches    []string
+	Counts     []batchCount
+	Projects   []ledgerRow
+	Rules      ExitRules
+	Candidates []exitCandidate
+	Exits      []saima.StageEvent // recorded 退出 decisions, newest first
+	AsOf       saima.Date
+}
+
+// batchCount is the number of projects per batch in one year.
+type batchCount struct {
+	Year   int
+	Counts []int // in the order of batches
+	Total  int
+}
+
+func (s *Server) handleManagement(c *fiber.Ctx) error {
+	asOf := saima.DateOf(s.now())
+	page := managementPage{Year: asOf.Year, Batches: batches, AsOf: asOf}
+	if err := readManagementQuery(c, &page); err != nil {
+		return err
+	}
+	ws, err := s.workflow()
+	if err != nil {
+		return err
+	}
+	entries, err := s.store.ListLedger(c.UserContext(), saima.LedgerFilter{AsOf: asOf})
+	if err != nil {
+		return fmt.Errorf("list ledger: %w", err)
+	}
+	history, err := ws.ListStageHistory(c.UserContext())
+	if err != nil {
+		return fmt.Errorf("list stage history: %w", err)
+	}
+
+	page.Years = ledgerYears(entries, asOf.Year)
+	page.Counts = countBatches(entries, page.Years)
+	page.Projects = yearProjects(entries, page.Year, page.Batch, asOf)
+	page.Candidates = exitCandidates(entries, page.Rules, asOf)
+	page.Exits = recordedExits(history)
+	return s.render(c, "management.html", "动态管理", "management", page)
+}
+
+// readManagementQuery reads year, batch, overdue_days and gap.
+func readManagementQuery(c *fiber.Ctx, page *managementPage) error {
+	page.Rules = DefaultExitRules()
+	if v := c.Query("year"); v != "" {
+		y, err := strconv.Atoi(v)
+		if err != nil || y < 2000 || y > 2100 {
+			return invalidParam("year", v, "应为2000至2100之间的年份")
+		}
+		page.Year = y
+	}
+	if v := c.Query("batch"); v != "" && !slices.Contains(batches, v) {
+		return invalidParam("batch", v, "可选值为继续推进、启动实施、谋划设计")
+	}
+	page.Batch = c.Query("batch")
+	if v := c.Query("overdue_days"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return invalidParam("overdue_days", v, "应为不小于0的整数天数")
+		}
+		page.Rules.OverdueDays = n
+	}
+	if v := c.Query("gap"); v != "" {
+		g, err := strconv.ParseFloat(v, 64)
+		if err != nil || g < 0 || g > 100 {
+			return invalidParam("gap", v, "应为0至100之间的百分点")
+		}
+		page.Rules.Gap = g
+	}
+	return nil
+}
+
+// ledgerYears returns the years from the earliest start date to the
+// later of thisYear and the latest due date, newest first.
+func ledgerYears(entries []saima.LedgerEntry, thisYear int) []int {
+	first, last := thisYear, thisYear
+	for _, e := range entries {
+		if e.StartDate != nil {
+			first = min(first, e.StartDate.Year)
+		}
+		if e.DueDate != nil {
+			last = max(last, e.DueDate.Year)
+		}
+	}
+	var years []int
+	for y := last; y >= first; y-- {
+		years = append(years, y)
+	}
+	return years
+}
+
+func countBatches(entries []saima.LedgerEntry, years []int) []batchCount {
+	out := make([]batchCount, 0, len(years))
+	for _, y := range years {
+		bc := batchCount{Year: y, Counts: make([]int, len(batches))}
+		for _, e := range entries {
+			if i := slices.Index(batches, yearBatch(e, y)); i >= 0 {
+				bc.Counts[i]++
+				bc.Total++
+			}
+		}
+		out = append(out, bc)
+	}
+	return out
+}
+
+func yearProjects(entries []saima.LedgerEntry, year int, batch string, asOf saima.Date) []ledgerRow {
+	var picked []saima.LedgerEntry
+	for _, e := range entries {
+		b := yearBatch(e, year)
+		if b != "" && (batch == "" || b == batch) {
+			e.Batch = b
+			picked = append(picked, e)
+		}
+	}
+	return ledgerRows(picked, asOf)
+}
+
+// recordedExits returns the 退出 events of history, newest first.
+func recordedExits(history []saima.StageEvent) []saima.StageEvent {
+	var out []saima.StageEvent
+	for _, e := range history {
+		if e.Stage == "退出" {
+			out = append(out, e)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b saima.StageEvent) int { return b.Date.Compare(a.Date) })
+	return out
+}

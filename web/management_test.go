@@ -1,0 +1,140 @@
+package web
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/shopspring/decimal"
+
+	"saima"
+)
+
+func mgmtDate(s string) *saima.Date {
+	d, err := saima.ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return &d
+}
+
+func TestExitCandidates(t *testing.T) {
+	asOf := *mgmtDate("2026-10-20")
+	late := func(planned string) saima.Milestone {
+		return saima.Milestone{Name: "上线", Planned: *mgmtDate(planned)}
+	}
+	pct := func(s string) decimal.NullDecimal {
+		return decimal.NullDecimal{Decimal: decimal.RequireFromString(s), Valid: true}
+	}
+	entry := func(code, stage string, edit func(*saima.LedgerEntry)) saima.LedgerEntry {
+		e := saima.LedgerEntry{Project: saima.Project{Code: code}, Stage: stage}
+		if edit != nil {
+			edit(&e)
+		}
+		return e
+	}
+	tests := []struct {
+		name  string
+		entry saima.LedgerEntry
+		want  string // a reason substring; "" for no candidate
+	}{
+		{"OverdueBeyondLimit", entry("A", "实施", func(e *saima.LedgerEntry) {
+			e.Overdue = []saima.Milestone{late("2026-06-30")}
+		}), "已逾期 112 天"},
+		{"OverdueWithinLimit", entry("B", "实施", func(e *saima.LedgerEntry) {
+			e.Overdue = []saima.Milestone{late("2026-09-30")}
+		}), ""},
+		{"DoneLateIsNoCandidate", entry("C", "实施", func(e *saima.LedgerEntry) {
+			m := late("2026-01-31")
+			m.Actual = mgmtDate("2026-06-30")
+			e.Overdue = []saima.Milestone{m}
+		}), ""},
+		// 180 of the 361 days from start to due had passed at the end of
+		// 2026Q2, so the plan is 49.86 %.
+		{"FarBelowPlan", entry("D", "实施", func(e *saima.LedgerEntry) {
+			e.StartDate, e.DueDate = mgmtDate("2026-01-01"), mgmtDate("2026-12-28")
+			e.LatestPercent, e.LatestPeriod = pct("10"), saima.Quarter(2026, 2)
+		}), "低于计划 39.9 个百分点"},
+		{"SlightlyBelowPlan", entry("E", "实施", func(e *saima.LedgerEntry) {
+			e.StartDate, e.DueDate = mgmtDate("2026-01-01"), mgmtDate("2026-12-28")
+			e.LatestPercent, e.LatestPeriod = pct("40"), saima.Quarter(2026, 2)
+		}), ""},
+		{"ExitedIsNoCandidate", entry("F", "退出", func(e *saima.LedgerEntry) {
+			e.Overdue = []saima.Milestone{late("2026-01-31")}
+		}), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := exitCandidates([]saima.LedgerEntry{tt.entry}, DefaultExitRules(), asOf)
+			switch {
+			case tt.want == "" && len(got) != 0:
+				t.Errorf("exitCandidates(%s) = %v, want none", tt.entry.Code, got[0].Reasons)
+			case tt.want != "" && (len(got) != 1 || !strings.Contains(strings.Join(got[0].Reasons, "；"), tt.want)):
+				t.Errorf("exitCandidates(%s) = %v, want one with %q", tt.entry.Code, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestYearBatch(t *testing.T) {
+	tests := []struct {
+		name          string
+		start, due    string
+		stage, staged string
+		year          int
+		want          string
+	}{
+		{"StartedEarlier", "2025-03-01", "2026-12-31", "实施", "2025-03-01", 2026, "继续推进"},
+		{"StartsThisYear", "2026-03-01", "2026-12-31", "实施", "2026-03-01", 2026, "启动实施"},
+		{"NotStarted", "", "2027-06-30", "论证", "2026-09-01", 2026, "谋划设计"},
+		{"StartsLater", "2027-02-01", "2027-12-31", "决策", "2026-12-01", 2026, "谋划设计"},
+		{"ExitedBefore", "", "2026-06-30", "退出", "2025-11-01", 2026, ""},
+		{"FinishedThisYear", "2025-01-01", "2026-03-31", "完成", "2026-05-01", 2026, "继续推进"},
+		{"DueBefore", "2024-01-01", "2025-06-30", "评估", "2025-07-01", 2026, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := saima.LedgerEntry{Stage: tt.stage, StageDate: mgmtDate(tt.staged)}
+			if tt.start != "" {
+				e.StartDate = mgmtDate(tt.start)
+			}
+			e.DueDate = mgmtDate(tt.due)
+			if got := yearBatch(e, tt.year); got != tt.want {
+				t.Errorf("yearBatch(%s) = %q, want %q", tt.name, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestManagementPage(t *testing.T) {
+	env := newSeededEnv(t)
+	tests := []struct {
+		name   string
+		user   string
+		target string
+		status int
+		want   []string
+	}{
+		// NB-2026-004's milestone was due 2026-08-31: 50 days late on
+		// testNow, so a 30-day limit lists it and the default does not.
+		{"Defaults", "office", "/management", 200, []string{"年度批次", "2026年", "按当前标准没有退出候选项目"}},
+		{"ShorterLimit", "leader", "/management?overdue_days=30", 200, []string{"退出候选（", "已逾期 50 天"}},
+		{"BatchFilter", "office", "/management?year=2026&batch=" + "谋划设计", 200, []string{"2026年谋划设计项目"}},
+		{"ErrBadYear", "office", "/management?year=abc", 400, []string{"应为2000至2100之间的年份"}},
+		{"ErrBadBatch", "office", "/management?batch=" + "%3Cb%3E", 400, []string{"可选值为"}},
+		{"UnitForbidden", "haishu", "/management", 403, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := env.as(t, tt.user).get(t, tt.target)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("GET %s status = %d, want %d", tt.target, resp.StatusCode, tt.status)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("GET %s body lacks %q", tt.target, w)
+				}
+			}
+			assertNoRawInjection(t, tt.target, body)
+		})
+	}
+}

@@ -1,0 +1,82 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"saima"
+	"saima/reports"
+)
+
+// handleAnnualPDF builds the annual stocktake report of a year under
+// reports.DefaultAnnualRule and sends it as a download.
+func (s *Server) handleAnnualPDF(c *fiber.Ctx) error {
+	param := c.Params("year")
+	year, err := strconv.Atoi(param)
+	if err != nil || len(param) != 4 || year < 2000 {
+		return invalidParam("year", param, "应为四位年份，如 2026")
+	}
+
+	a, err := reports.BuildAnnual(c.UserContext(), s.store, year, reports.DefaultAnnualRule(), s.now())
+	if err != nil {
+		return fmt.Errorf("build annual report: %w", err)
+	}
+	var buf bytes.Buffer
+	if err := reports.WriteAnnual(&buf, a, s.fonts, s.log); err != nil {
+		return fmt.Errorf("write annual report: %w", err)
+	}
+	return sendPDF(c, buf.Bytes(), fmt.Sprintf("数字化改革赛马年度考评报告-%d.pdf", year),
+		fmt.Sprintf("saima-annual-%d.pdf", year))
+}
+
+// handleLedgerPDF sends the projects that match the ledger page's filter
+// as a PDF.
+func (s *Server) handleLedgerPDF(c *fiber.Ctx) error {
+	f, err := s.ledgerFilter(c)
+	if err != nil {
+		return err
+	}
+	entries, err := s.store.ListLedger(c.UserContext(), f)
+	if err != nil {
+		return fmt.Errorf("list ledger: %w", err)
+	}
+
+	l := &reports.Ledger{
+		Title: reports.DefaultLedgerTitle, Filter: filterWords(f), AsOf: f.AsOf,
+		GeneratedAt: s.now(), Entries: entries,
+	}
+	var buf bytes.Buffer
+	if err := reports.WriteLedger(&buf, l, s.fonts, s.log); err != nil {
+		return fmt.Errorf("write ledger report: %w", err)
+	}
+	day := f.AsOf.String()
+	return sendPDF(c, buf.Bytes(), "项目台账-"+day+".pdf", "saima-ledger-"+day+".pdf")
+}
+
+// filterWords describes the ledger filter for the PDF's title block.
+func filterWords(f saima.LedgerFilter) []string {
+	var words []string
+	for _, part := range []struct{ label, value string }{
+		{"责任单位", f.Unit}, {"所属系统", f.System}, {"所处阶段", f.Stage}, {"批次", f.Batch}, {"搜索", f.Search},
+	} {
+		if part.value != "" {
+			words = append(words, part.label+"："+part.value)
+		}
+	}
+	if f.OverdueOnly {
+		words = append(words, "仅含有逾期里程碑的项目")
+	}
+	return words
+}
+
+// sendPDF replies with a PDF to be saved as name, or asciiName by clients
+// that cannot read the UTF-8 form.
+func sendPDF(c *fiber.Ctx, pdf []byte, name, asciiName string) error {
+	c.Set(fiber.HeaderContentType, "application/pdf")
+	c.Set(fiber.HeaderContentDisposition, contentDisposition(name, asciiName))
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(pdf)
+}

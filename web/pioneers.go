@@ -1,0 +1,162 @@
+package web
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/shopspring/decimal"
+
+	"saima"
+	"saima/reports"
+)
+
+// The pioneer list (先锋榜) rule. A project qualifies when
+//
+//   - it is implemented: its current stage is one of implementedStages;
+//   - its latest reported completion is at least pioneerMinPercent;
+//   - none of its milestones is overdue and still open on the day.
+//
+// Qualifying projects rank by latest completion, then by on-time rate
+// (milestones done on or before their planned date ÷ milestones planned
+// before the day), then by milestones done, then by code. A project with
+// no milestone due yet has no rate and ranks after those with one at the
+// same completion. The list shows the first pioneerCount.
+var (
+	implementedStages = []string{"实施", "评估", "完成"}
+	pioneerMinPercent = decimal.NewFromInt(90)
+)
+
+const pioneerCount = 10
+
+// pioneersPage is the data of pioneers.html.
+type pioneersPage struct {
+	AsOf       saima.Date
+	MinPercent string
+	Stages     []string
+	Count      int
+	Qualified  int // projects that meet the rule, listed or not
+	Rows       []pioneerRow
+	Chart      *chart // nil when no project qualifies
+}
+
+// pioneerRow is one listed project.
+type pioneerRow struct {
+	Rank int
+	saima.LedgerEntry
+	Due, OnTime int      // milestones planned before the day, and those done on time
+	Rate        *float64 // OnTime ÷ Due in percent; nil when Due is 0
+	LedgerURL   string
+}
+
+func (s *Server) handlePioneers(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	asOf := saima.DateOf(s.now())
+	entries, err := s.store.ListLedger(ctx, saima.LedgerFilter{AsOf: asOf})
+	if err != nil {
+		return fmt.Errorf("list ledger: %w", err)
+	}
+	milestones, err := s.store.ListMilestones(ctx)
+	if err != nil {
+		return fmt.Errorf("list milestones: %w", err)
+	}
+
+	qualified := pioneers(entries, milestones, asOf)
+	page := pioneersPage{
+		AsOf: asOf, MinPercent: pioneerMinPercent.String(), Stages: implementedStages,
+		Count: pioneerCount, Qualified: len(qualified),
+	}
+	page.Rows = qualified[:min(len(qualified), pioneerCount)]
+	if len(page.Rows) > 0 {
+		ch, err := pioneerChart(page.Rows)
+		if err != nil {
+			return err
+		}
+		page.Chart = &ch
+	}
+	return s.render(c, "pioneers.html", "先锋榜", "pioneers", page)
+}
+
+// pioneers returns every project that meets the rule, ranked.
+func pioneers(entries []saima.LedgerEntry, milestones []saima.Milestone, asOf saima.Date) []pioneerRow {
+	byProject := map[string][]saima.Milestone{}
+	for _, m := range milestones {
+		byProject[m.ProjectCode] = append(byProject[m.ProjectCode], m)
+	}
+
+	var rows []pioneerRow
+	for _, e := range entries {
+		row, ok := pioneerOf(e, byProject[e.Code], asOf)
+		if ok {
+			rows = append(rows, row)
+		}
+	}
+	slices.SortStableFunc(rows, comparePioneers)
+	for i := range rows {
+		rows[i].Rank = i + 1
+	}
+	return rows
+}
+
+// pioneerOf checks e against the rule and measures its on-time rate.
+func pioneerOf(e saima.LedgerEntry, milestones []saima.Milestone, asOf saima.Date) (pioneerRow, bool) {
+	if !slices.Contains(implementedStages, e.Stage) || !e.LatestPercent.Valid ||
+		e.LatestPercent.Decimal.LessThan(pioneerMinPercent) {
+		return pioneerRow{}, false
+	}
+	row := pioneerRow{LedgerEntry: e, LedgerURL: pageURL("/ledger", "q", e.Code)}
+	for _, m := range milestones {
+		state := stateOf(m, asOf)
+		if state == overdueOpen {
+			return pioneerRow{}, false
+		}
+		if dueBy(m, asOf) {
+			row.Due++
+			if state == onTime {
+				row.OnTime++
+			}
+		}
+	}
+	if row.Due > 0 {
+		rate := 100 * float64(row.OnTime) / float64(row.Due)
+		row.Rate = &rate
+	}
+	return row, true
+}
+
+// RateText formats the on-time rate for the table, or — without one.
+func (r pioneerRow) RateText() string { return formatRate(r.Rate) }
+
+func comparePioneers(a, b pioneerRow) int {
+	rate := func(r pioneerRow) float64 {
+		if r.Rate == nil {
+			return -1
+		}
+		return *r.Rate
+	}
+	return cmp.Or(
+		b.LatestPercent.Decimal.Cmp(a.LatestPercent.Decimal),
+		cmp.Compare(rate(b), rate(a)),
+		cmp.Compare(b.MilestonesDone, a.MilestonesDone),
+		cmp.Compare(a.Code, b.Code),
+	)
+}
+
+// pioneerChart draws the listed projects' latest completion, each bar
+// linked to the project in the ledger.
+func pioneerChart(rows []pioneerRow) (chart, error) {
+	bars := make([]reports.Bar, len(rows))
+	for i, r := range rows {
+		bars[i] = reports.Bar{
+			Name:  fmt.Sprintf("%d. %s", r.Rank, r.Name),
+			Value: r.LatestPercent.Decimal.InexactFloat64(),
+			Link:  r.LedgerURL,
+		}
+	}
+	option, err := reports.BarOption("先锋榜项目最新完成率（%）", "最新完成率", bars, 1)
+	if err != nil {
+		return chart{}, fmt.Errorf("pioneer chart option: %w", err)
+	}
+	return newChart("chart-pioneers", option, len(bars))
+}

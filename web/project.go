@@ -1,0 +1,258 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"saima"
+	"saima/ingest"
+)
+
+// workflowStore is what the workflow pages need beyond [Store].
+// clickhouse.Store implements it; a store without it makes those pages
+// reply 503.
+type workflowStore interface {
+	ListProjects(ctx context.Context) ([]saima.Project, error)
+	ListStageHistory(ctx context.Context, codes ...string) ([]saima.StageEvent, error)
+	WriteBatch(ctx context.Context, b *saima.Batch) error
+}
+
+// workflow returns the store as a workflowStore.
+func (s *Server) workflow() (workflowStore, error) {
+	ws, ok := s.store.(workflowStore)
+	if !ok {
+		return nil, saima.Errorf(saima.KindUnavailable, "当前数据库不支持台账流程功能")
+	}
+	return ws, nil
+}
+
+// projectPage is the data of project.html.
+type projectPage struct {
+	Project  saima.Project
+	History  []saima.StageEvent
+	Current  *saima.StageEvent // the latest event; nil when none is recorded
+	Days     int               // days since Current, on today's Beijing date
+	Form     stageForm
+	Issues   []ingest.Issue // why the submitted form was rejected
+	CanEdit  bool           // the office may record stage events
+	Kinds    []string       // stage kinds the form offers
+	Recorded bool           // a stage event was just recorded
+	CSRF     string         // the session's CSRF token for the form
+}
+
+// FormAction returns the path the stage form posts to.
+func (p *projectPage) FormAction() string { return projectURL(p.Project.Code) + "/stages" }
+
+// projectURL returns the path of a project's page.
+func projectURL(code string) string { return "/projects/" + url.PathEscape(code) }
+
+// stageForm is the office's form to record a stage event, as submitted.
+type stageForm struct {
+	Stage, Date, DecidedBy, Opinion, Documents string
+	Round, ChangeItem, ChangeReason            string
+	Accountability                             string
+}
+
+// formKinds are the kinds of event the form records.
+var formKinds = append(slices.Clone(saima.Stages), saima.StageChange)
+
+func (s *Server) handleProject(c *fiber.Ctx) error {
+	page, err := s.loadProjectPage(c)
+	if err != nil {
+		return err
+	}
+	page.Recorded = c.Query("recorded") == "1"
+	return s.render(c, "project.html", page.Project.Name, "ledger", page)
+}
+
+// loadProjectPage reads the project named in the path and its history.
+func (s *Server) loadProjectPage(c *fiber.Ctx) (*projectPage, error) {
+	code, err := url.PathUnescape(c.Params("code"))
+	if err != nil {
+		return nil, invalidParam("项目编号", c.Params("code"), "地址中的项目编号编码有误")
+	}
+	ws, err := s.workflow()
+	if err != nil {
+		return nil, err
+	}
+	project, err := findProject(c.UserContext(), ws, code)
+	if err != nil {
+		return nil, err
+	}
+	history, err := ws.ListStageHistory(c.UserContext(), code)
+	if err != nil {
+		return nil, fmt.Errorf("list stage history: %w", err)
+	}
+
+	page := &projectPage{Project: project, History: history, Kinds: formKinds, CanEdit: s.isOffice(c),
+		CSRF: s.csrfToken(c)}
+	if cur := currentStage(history); cur != nil {
+		page.Current = cur
+		page.Days = cur.Date.DaysUntil(saima.DateOf(s.now()))
+	}
+	page.Form.Date = saima.DateOf(s.now()).String()
+	return page, nil
+}
+
+// findProject returns the project with code, or a KindNotFound error.
+func findProject(ctx context.Context, ws workflowStore, code string) (saima.Project, error) {
+	projects, err := ws.ListProjects(ctx)
+	if err != nil {
+		return saima.Project{}, fmt.Errorf("list projects: %w", err)
+	}
+	for _, p := range projects {
+		if p.Code == code {
+			return p, nil
+		}
+	}
+	return saima.Project{}, saima.Errorf(saima.KindNotFound, "项目台账中没有编号为“%s”的项目", code)
+}
+
+// currentStage returns the latest event of history, the later round on
+// the same day, or nil.
+func currentStage(history []saima.StageEvent) *saima.StageEvent {
+	var cur *saima.StageEvent
+	for i := range history {
+		e := &history[i]
+		if cur == nil || e.Date.After(cur.Date) || (e.Date == cur.Date && e.RoundOrOne() >= cur.RoundOrOne()) {
+			cur = e
+		}
+	}
+	return cur
+}
+
+// isOffice reports whether the signed-in account is the reform office.
+func (s *Server) isOffice(c *fiber.Ctx) bool {
+	who, err := s.identity(c)
+	return err == nil && who != nil && who.account.Role == saima.RoleOffice
+}
+
+// handleStageForm records a stage event that the office entered, after the
+// same lifecycle checks as an upload. A rule break shows the page again
+// with the issues and status 422.
+func (s *Server) handleStageForm(c *fiber.Ctx) error {
+	page, err := s.loadProjectPage(c)
+	if err != nil {
+		return err
+	}
+	page.Form = readStageForm(c)
+	event, issues := page.Form.event(page.Project.Code, page.History)
+	if len(issues) == 0 {
+		issues = ingest.CheckLifecycle(page.History, []saima.StageEvent{event},
+			map[string]string{page.Project.Code: page.Project.LeadUnit})
+	}
+	if len(issues) > 0 {
+		page.Issues = issues
+		c.Status(http.StatusUnprocessableEntity)
+		return s.render(c, "project.html", page.Project.Name, "ledger", page)
+	}
+
+	if err := s.writeStageEvent(c, event); err != nil {
+		return err
+	}
+	return c.Redirect(projectURL(page.Project.Code)+"?recorded=1", http.StatusSeeOther)
+}
+
+func readStageForm(c *fiber.Ctx) stageForm {
+	v := func(name string) string { return strings.TrimSpace(c.FormValue(name)) }
+	return stageForm{
+		Stage: v("stage"), Date: v("date"), DecidedBy: v("decided_by"), Opinion: v("opinion"),
+		Documents: v("documents"), Round: v("round"), ChangeItem: v("change_item"),
+		ChangeReason: v("change_reason"), Accountability: v("accountability"),
+	}
+}
+
+// event converts the form to a stage event of project code. An empty
+// round is the one the stage would take next in history. Issues report
+// fields that cannot be read, with row 0.
+func (f stageForm) event(code string, history []saima.StageEvent) (saima.StageEvent, []ingest.Issue) {
+	var issues []ingest.Issue
+	bad := func(column, value, reason, fix string) {
+		issues = append(issues, ingest.Issue{Column: column, Value: value, Reason: reason, Fix: fix})
+	}
+	e := saima.StageEvent{ProjectCode: code, Stage: f.Stage, DecidedBy: f.DecidedBy, Opinion: f.Opinion,
+		Documents: f.Documents, ChangeItem: f.ChangeItem, ChangeReason: f.ChangeReason,
+		Accountability: f.Accountability}
+	if !slices.Contains(formKinds, f.Stage) {
+		bad("阶段", f.Stage, "不是可选的阶段", "请选择"+strings.Join(formKinds, "、")+"之一")
+	}
+	d, err := saima.ParseDate(f.Date)
+	if err != nil {
+		bad("日期", f.Date, "不是有效的日期", "请按2026-09-30的格式填写")
+	}
+	e.Date = d
+
+	e.Round = nextRound(history, f.Stage)
+	if f.Round != "" {
+		n, err := strconv.Atoi(f.Round)
+		if err != nil || n < 1 {
+			bad("轮次", f.Round, "不是正整数", "请留空，或填写1、2等轮次")
+		}
+		e.Round = n
+	}
+	return e, issues
+}
+
+// nextRound returns the round a new event of stage takes after history:
+// the round after the last change for the 论证 that follows it, and the
+// current round otherwise.
+func nextRound(history []saima.StageEvent, stage string) int {
+	round := 1
+	var last *saima.StageEvent
+	for i := range history {
+		e := &history[i]
+		if e.Stage != saima.StageChange {
+			round = max(round, e.RoundOrOne())
+		}
+		if last == nil || !e.Date.Before(last.Date) {
+			last = e
+		}
+	}
+	if last != nil && last.Stage == saima.StageChange && stage == "论证" {
+		return last.RoundOrOne() + 1
+	}
+	return round
+}
+
+// writeStageEvent stores e as a one-row upload by the signed-in office
+// account, so the audit log shows who entered it.
+func (s *Server) writeStageEvent(c *fiber.Ctx, e saima.StageEvent) error {
+	ws, err := s.workflow()
+	if err != nil {
+		return err
+	}
+	who, err := s.identity(c)
+	if err != nil {
+		return err
+	}
+	id, err := newFormID()
+	if err != nil {
+		return err
+	}
+	up := saima.Upload{ID: id, Dataset: saima.DatasetStages, Uploader: who.account.Name, At: s.now(),
+		FileName: "网页录入", Rows: 1, Imported: 1, Message: "网页录入阶段记录"}
+	if err := ws.WriteBatch(c.UserContext(), &saima.Batch{Upload: up, Stages: []saima.StageEvent{e}}); err != nil {
+		return fmt.Errorf("write stage event: %w", err)
+	}
+	s.log.Info("stage event recorded", "upload_id", id, "project", e.ProjectCode, "stage", e.Stage,
+		"round", e.RoundOrOne(), "account", who.account.Name)
+	return nil
+}
+
+// newFormID returns a random upload ID for a record entered in a form.
+func newFormID() (string, error) {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("new form id: %w", err)
+	}
+	return "form-" + hex.EncodeToString(b[:]), nil
+}

@@ -1,0 +1,132 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// postStageForm posts the stage form of project code as cl.
+func postStageForm(tb testing.TB, cl *client, code string, fields map[string]string) (*http.Response, string) {
+	tb.Helper()
+	form := url.Values{}
+	for k, v := range fields {
+		form.Set(k, v)
+	}
+	req := httptest.NewRequest(http.MethodPost, "/projects/"+url.PathEscape(code)+"/stages",
+		strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return cl.do(tb, req)
+}
+
+func TestProjectPage(t *testing.T) {
+	env := newSeededEnv(t)
+	tests := []struct {
+		name   string
+		user   string
+		target string
+		status int
+		want   []string
+		absent []string
+	}{
+		// testNow is 2026-10-20; NB-2026-001 entered 实施 on 2026-05-10.
+		{"OfficeSeesForm", "office", "/projects/NB-2026-001", 200,
+			[]string{"城市大脑驾驶舱", "<strong>实施</strong>", "自 2026-05-10 起已 163 天", "登记阶段", `name="csrf_token"`}, nil},
+		{"LeaderHasNoForm", "leader", "/projects/NB-2026-001", 200, []string{"阶段历程"}, []string{"登记阶段"}},
+		{"UnitForbidden", "haishu", "/projects/NB-2026-001", 403, nil, nil},
+		{"ErrNotFound", "office", "/projects/NB-9999", 404, []string{"没有编号为“NB-9999”的项目"}, nil},
+		{"InjectionEscaped", "office", "/projects/NB-2026-003", 200, []string{"&lt;/script&gt;"}, nil},
+		{"LedgerShowsDays", "office", "/ledger", 200,
+			[]string{"2026-05-10起，已 163 天", `href="/projects/NB-2026-001"`}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := env.as(t, tt.user).get(t, tt.target)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("GET %s status = %d, want %d", tt.target, resp.StatusCode, tt.status)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("GET %s body lacks %q", tt.target, w)
+				}
+			}
+			for _, a := range tt.absent {
+				if strings.Contains(body, a) {
+					t.Errorf("GET %s body contains %q", tt.target, a)
+				}
+			}
+			assertNoRawInjection(t, tt.target, body)
+		})
+	}
+}
+
+func TestStageForm(t *testing.T) {
+	env := newSeededEnv(t)
+	office := env.as(t, "office")
+
+	t.Run("ErrFinishBeforeEvaluation", func(t *testing.T) {
+		resp, body := postStageForm(t, office, "NB-2026-001", map[string]string{
+			"stage": "完成", "date": "2026-10-01", "decided_by": "市委改革办"})
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("POST status = %d, want 422", resp.StatusCode)
+		}
+		if !strings.Contains(body, "之前没有评估记录") {
+			t.Errorf("page lacks the lifecycle issue:\n%s", body)
+		}
+	})
+
+	t.Run("ErrBadDate", func(t *testing.T) {
+		resp, body := postStageForm(t, office, "NB-2026-001", map[string]string{"stage": "评估", "date": "2026-13-01"})
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "不是有效的日期") {
+			t.Errorf("POST status = %d, want 422 naming the date", resp.StatusCode)
+		}
+	})
+
+	t.Run("ErrChangeWithoutReason", func(t *testing.T) {
+		resp, body := postStageForm(t, office, "NB-2026-001", map[string]string{
+			"stage": "变更", "date": "2026-10-01", "decided_by": "市委改革办", "change_item": "建设周期"})
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "没有记录变更原因") {
+			t.Errorf("POST status = %d, want 422 asking for the reason", resp.StatusCode)
+		}
+	})
+
+	t.Run("UnitForbidden", func(t *testing.T) {
+		resp, _ := postStageForm(t, env.as(t, "haishu"), "NB-2026-001", map[string]string{"stage": "评估", "date": "2026-10-01"})
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("POST as unit status = %d, want 403", resp.StatusCode)
+		}
+	})
+
+	t.Run("OK", func(t *testing.T) {
+		resp, _ := postStageForm(t, office, "NB-2026-001", map[string]string{
+			"stage": "变更", "date": "2026-10-01", "decided_by": "市委改革办",
+			"change_item": "建设周期", "change_reason": scriptName})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("POST status = %d, want 303", resp.StatusCode)
+		}
+		resp, _ = postStageForm(t, office, "NB-2026-001", map[string]string{
+			"stage": "论证", "date": "2026-10-10", "decided_by": "市委改革办", "opinion": imgName})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("POST 论证 status = %d, want 303", resp.StatusCode)
+		}
+
+		history, err := env.store.ListStageHistory(context.Background(), "NB-2026-001")
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := history[len(history)-1]
+		if last.Stage != "论证" || last.Round != 2 || last.Opinion != imgName {
+			t.Errorf("last event = %+v, want 论证 in round 2 with the opinion", last)
+		}
+		_, body := office.get(t, "/projects/NB-2026-001?recorded=1")
+		for _, w := range []string{"阶段记录已保存", "（第 2 轮）", "原因：&lt;/script&gt;"} {
+			if !strings.Contains(body, w) {
+				t.Errorf("page lacks %q", w)
+			}
+		}
+		assertNoRawInjection(t, "project page", body)
+	})
+}

@@ -1,0 +1,186 @@
+package web
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/xuri/excelize/v2"
+
+	"saima"
+)
+
+// DefaultReminderDays is how many days ahead /reminders looks for
+// milestones that fall due, when the request names no number.
+const DefaultReminderDays = 14
+
+// missingReport is a running project whose unit has not reported its
+// progress for the period.
+type missingReport struct {
+	Unit, ProjectCode, ProjectName string
+}
+
+// dueMilestone is a milestone that is not done and falls due soon.
+type dueMilestone struct {
+	saima.Milestone
+	DaysLeft int // days from today to the planned date, 0 for today
+}
+
+// reminders are the reminders of one day, for every unit or one.
+type reminders struct {
+	Period     saima.Period // the quarter whose progress reports are expected
+	Days       int          // the look-ahead for milestones, in days
+	Today      saima.Date
+	Missing    []missingReport // by unit and project
+	Milestones []dueMilestone  // by planned date
+}
+
+// Empty reports whether r holds nothing to remind of.
+func (r *reminders) Empty() bool { return len(r.Missing) == 0 && len(r.Milestones) == 0 }
+
+// MissingUnits returns how many units have a report missing.
+func (r *reminders) MissingUnits() int {
+	seen := map[string]bool{}
+	for _, m := range r.Missing {
+		seen[m.Unit] = true
+	}
+	return len(seen)
+}
+
+// loadReminders reads the reminders of today for unit, or for every unit
+// when unit is "". The period is the quarter that contains today: a unit
+// that has sent no report on a running project in that quarter, by month
+// or by quarter, is reminded.
+//
+// NOTE: early in a quarter every unit is listed, because reports usually
+// come at its end; the office reads the list with that in mind.
+func (s *Server) loadReminders(ctx context.Context, unit string, days int) (*reminders, error) {
+	today := saima.DateOf(s.now())
+	r := &reminders{Period: saima.Quarter(today.Year, int(today.Month-1)/3+1), Days: days, Today: today}
+	entries, err := s.store.ListLedger(ctx, saima.LedgerFilter{Unit: unit, AsOf: today})
+	if err != nil {
+		return nil, fmt.Errorf("list ledger: %w", err)
+	}
+	reports, err := s.store.ListProgress(ctx, r.Period)
+	if err != nil {
+		return nil, fmt.Errorf("list progress: %w", err)
+	}
+	r.Missing = missingReports(entries, reports)
+
+	milestones, err := s.store.ListMilestones(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list milestones: %w", err)
+	}
+	r.Milestones = dueMilestones(milestones, unit, today, days)
+	return r, nil
+}
+
+// missingReports returns the running projects of entries (not at 退出 or
+// 完成) that have no report among reports.
+func missingReports(entries []saima.LedgerEntry, reports []saima.ProgressReport) []missingReport {
+	reported := map[[2]string]bool{}
+	for _, p := range reports {
+		reported[[2]string{p.Unit, p.ProjectCode}] = true
+	}
+	var out []missingReport
+	for _, e := range entries {
+		if e.Stage == "退出" || e.Stage == "完成" || reported[[2]string{e.Unit, e.Code}] {
+			continue
+		}
+		out = append(out, missingReport{Unit: e.Unit, ProjectCode: e.Code, ProjectName: e.Name})
+	}
+	slices.SortStableFunc(out, func(a, b missingReport) int {
+		if a.Unit != b.Unit {
+			return cmp.Compare(a.Unit, b.Unit)
+		}
+		return cmp.Compare(a.ProjectCode, b.ProjectCode)
+	})
+	return out
+}
+
+// dueMilestones returns the milestones of unit (all when "") that are not
+// done and planned from today to today plus days, soonest first.
+func dueMilestones(ms []saima.Milestone, unit string, today saima.Date, days int) []dueMilestone {
+	var out []dueMilestone
+	for _, m := range ms {
+		left := today.DaysUntil(m.Planned)
+		if m.Actual != nil || left < 0 || left > days || (unit != "" && m.Unit != unit) {
+			continue
+		}
+		out = append(out, dueMilestone{Milestone: m, DaysLeft: left})
+	}
+	slices.SortStableFunc(out, func(a, b dueMilestone) int { return a.Planned.Compare(b.Planned) })
+	return out
+}
+
+// reminderDays reads ?days=, from 1 to 366; empty is DefaultReminderDays.
+func reminderDays(c *fiber.Ctx) (int, error) {
+	v := c.Query("days")
+	if v == "" {
+		return DefaultReminderDays, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 366 {
+		return 0, invalidParam("days", v, "应为1至366之间的天数")
+	}
+	return n, nil
+}
+
+func (s *Server) handleReminders(c *fiber.Ctx) error {
+	days, err := reminderDays(c)
+	if err != nil {
+		return err
+	}
+	r, err := s.loadReminders(c.UserContext(), "", days)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "reminders.html", "督办提醒", "reminders", r)
+}
+
+// handleRemindersXLSX sends the reminders as a workbook with one sheet for
+// missing reports and one for milestones due.
+func (s *Server) handleRemindersXLSX(c *fiber.Ctx) error {
+	days, err := reminderDays(c)
+	if err != nil {
+		return err
+	}
+	r, err := s.loadReminders(c.UserContext(), "", days)
+	if err != nil {
+		return err
+	}
+	f := excelize.NewFile()
+	if err := writeReminders(f, r); err != nil {
+		f.Close()
+		return err
+	}
+	name := fmt.Sprintf("督办提醒_%s.xlsx", r.Today)
+	return sendWorkbook(c, f, name, fmt.Sprintf("reminders_%s.xlsx", r.Today))
+}
+
+func writeReminders(f *excelize.File, r *reminders) error {
+	missing, err := newSheet(f, "未填报进度", []string{"单位", "项目编号", "项目名称", "填报期间"},
+		[]float64{24, 16, 36, 14})
+	if err != nil {
+		return err
+	}
+	for _, m := range r.Missing {
+		if err := missing.add(m.Unit, m.ProjectCode, m.ProjectName, r.Period.Label()); err != nil {
+			return err
+		}
+	}
+	due, err := addSheet(f, "即将到期里程碑", []string{"责任单位", "项目编号", "里程碑", "计划完成日期", "剩余天数"},
+		[]float64{24, 16, 30, 14, 10})
+	if err != nil {
+		return err
+	}
+	for _, m := range r.Milestones {
+		if err := due.add(m.Unit, m.ProjectCode, m.Name, m.Planned.String(), m.DaysLeft); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,42 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/gofiber/fiber/v2"
+
+	"saima"
+)
+
+// templateWriter writes the XLSX template of a dataset. *ingest.Service
+// implements it.
+type templateWriter interface {
+	WriteTemplate(ctx context.Context, w io.Writer, dataset string) error
+}
+
+// handleTemplate sends GET /templates/{dataset}.xlsx: the dataset's
+// upload template, with drop-down lists of the current unit roster.
+func (s *Server) handleTemplate(c *fiber.Ctx) error {
+	dataset := c.Params("dataset")
+	i := slices.IndexFunc(datasetNames, func(d struct{ ID, Name string }) bool { return d.ID == dataset })
+	if i < 0 {
+		return saima.Errorf(saima.KindNotFound, "没有名为“%s”的数据类型，可选 %s", dataset, datasetIDs())
+	}
+	tw, ok := s.importer.(templateWriter)
+	if !ok {
+		return fmt.Errorf("importer %T writes no templates", s.importer)
+	}
+
+	var buf bytes.Buffer
+	if err := tw.WriteTemplate(c.UserContext(), &buf, dataset); err != nil {
+		return fmt.Errorf("write %s template: %w", dataset, err)
+	}
+	name := datasetNames[i].Name + "模板.xlsx"
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentDisposition, contentDisposition(name, dataset+"-template.xlsx"))
+	return c.Send(buf.Bytes())
+}

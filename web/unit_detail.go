@@ -1,0 +1,130 @@
+package web
+
+import (
+	"context"
+	"fmt"
+
+	"saima"
+	"saima/reports"
+)
+
+// unitDetail is the part of the unit page below its scores: a radar of its
+// latest indicator scores against its track's mean, and its projects with
+// their overdue milestones.
+type unitDetail struct {
+	AsOf      saima.Date
+	Radar     *chart // nil when the unit was never scored
+	Projects  []ledgerRow
+	Overdue   []unitOverdue
+	LedgerURL string
+}
+
+// unitOverdue is one overdue milestone of the unit's projects.
+type unitOverdue struct {
+	ProjectCode string
+	ProjectName string
+	lateMilestone
+}
+
+// unitDetail reads the unit's projects and, when latest is set, the scores
+// of latest's period for the radar.
+func (s *Server) unitDetail(ctx context.Context, unit saima.Unit, latest *saima.Score, asOf saima.Date) (*unitDetail, error) {
+	entries, err := s.store.ListLedger(ctx, saima.LedgerFilter{Unit: unit.Name, AsOf: asOf})
+	if err != nil {
+		return nil, fmt.Errorf("list ledger: %w", err)
+	}
+	d := &unitDetail{
+		AsOf:      asOf,
+		Projects:  ledgerRows(entries, asOf),
+		LedgerURL: pageURL("/ledger", "unit", unit.Name),
+	}
+	for _, row := range d.Projects {
+		for _, m := range row.Late {
+			d.Overdue = append(d.Overdue, unitOverdue{ProjectCode: row.Code, ProjectName: row.Name, lateMilestone: m})
+		}
+	}
+	if latest == nil {
+		return d, nil
+	}
+
+	scores, err := s.store.ListScores(ctx, latest.Period)
+	if err != nil {
+		return nil, fmt.Errorf("list scores: %w", err)
+	}
+	radar, err := indicatorRadar(*latest, scores)
+	if err != nil {
+		return nil, err
+	}
+	d.Radar = &radar
+	return d, nil
+}
+
+// indicatorRadar draws the unit's indicator scores against the mean score
+// of each indicator over the units of its track in the same period, as a
+// radar chart or, with fewer than three indicators, as grouped bars. The
+// unit's values link to that period's leaderboard of the track.
+func indicatorRadar(unit saima.Score, scores []saima.Score) (chart, error) {
+	sums, counts := map[string]float64{}, map[string]int{}
+	for _, sc := range scores {
+		if sc.Track != unit.Track {
+			continue
+		}
+		for _, ct := range sc.Contributions {
+			sums[ct.Indicator] += ct.Score
+			counts[ct.Indicator]++
+		}
+	}
+
+	axes := make([]reports.RadarAxis, len(unit.Contributions))
+	own := make([]float64, len(unit.Contributions))
+	mean := make([]float64, len(unit.Contributions))
+	top := 100.0
+	for i, ct := range unit.Contributions {
+		own[i] = ct.Score
+		if counts[ct.Indicator] > 0 {
+			mean[i] = sums[ct.Indicator] / float64(counts[ct.Indicator])
+		}
+		top = max(top, own[i], mean[i])
+	}
+	for i, ct := range unit.Contributions {
+		axes[i] = reports.RadarAxis{Name: indicatorLabel(ct), Max: top}
+	}
+
+	title := unit.Period.Label() + "指标得分与赛道平均"
+	link := pageURL("/leaderboard", "period", unit.Period.String(), "track", unit.Track)
+	var option []byte
+	var err error
+	if len(axes) >= 3 {
+		option, err = reports.RadarOption(title, axes, []reports.RadarSeries{
+			{Name: unit.Unit, Values: own, Link: link},
+			{Name: "赛道平均", Values: mean},
+		})
+	} else {
+		option, err = indicatorBars(title, axes, own, mean, link)
+	}
+	if err != nil {
+		return chart{}, fmt.Errorf("indicator chart option: %w", err)
+	}
+	return newChart("chart-radar", option, 0)
+}
+
+// indicatorBars compares fewer than three indicators as grouped bars,
+// because a radar chart of one or two axes collapses to a line.
+func indicatorBars(title string, axes []reports.RadarAxis, own, mean []float64, link string) ([]byte, error) {
+	names := make([]string, len(axes))
+	links := make([]string, len(axes))
+	for i, a := range axes {
+		names[i], links[i] = a.Name, link
+	}
+	return reports.GroupedBarOption(title, names, []reports.Stack{
+		{Name: "本单位", Values: own, Links: links},
+		{Name: "赛道平均", Values: mean},
+	}, 2)
+}
+
+func indicatorLabel(ct saima.Contribution) string {
+	if ct.Name != "" {
+		return ct.Name
+	}
+	return ct.Indicator
+}

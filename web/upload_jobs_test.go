@@ -1,0 +1,110 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+	"time"
+
+	"saima"
+)
+
+// waitForUploadJob polls a job as cl until it is done.
+func waitForUploadJob(tb testing.TB, cl *client, statusURL string) uploadJobJSON {
+	tb.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, body := cl.get(tb, statusURL)
+		if resp.StatusCode != http.StatusOK {
+			tb.Fatalf("GET %s status = %d, want 200; body:\n%s", statusURL, resp.StatusCode, body)
+		}
+		var job uploadJobJSON
+		if err := json.Unmarshal([]byte(body), &job); err != nil {
+			tb.Fatalf("decode job: %v\n%s", err, body)
+		}
+		if job.State == "done" {
+			return job
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("job %s still %s after 30 s: %+v", job.ID, job.State, job)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestUploadJobs(t *testing.T) {
+	tests := []struct {
+		name        string
+		target      string
+		file        string
+		wantStatus  int
+		wantRows    int
+		wantErrors  int
+		wantPercent string // NB-2026-001's percent in the ledger afterwards
+	}{
+		{"import", "/api/uploads/jobs", goodProgress, http.StatusCreated, 1, 0, "90"},
+		{"dry run", "/api/uploads/jobs?dry_run=1", goodProgress, http.StatusOK, 1, 0, "85.5"},
+		{"rejected file", "/api/uploads/jobs", badProgress, http.StatusUnprocessableEntity, 2, 2, "85.5"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := newSeededEnv(t)
+			office := env.as(t, "office")
+			req := multipartRequest(t, tt.target, "进度.csv", []byte(tt.file), map[string]string{"dataset": saima.DatasetProgress})
+			resp, body := office.do(t, req)
+			if resp.StatusCode != http.StatusAccepted {
+				t.Fatalf("POST %s status = %d, want 202; body:\n%s", tt.target, resp.StatusCode, body)
+			}
+			var started uploadJobJSON
+			if err := json.Unmarshal([]byte(body), &started); err != nil {
+				t.Fatalf("decode: %v\n%s", err, body)
+			}
+			if started.ID == "" || resp.Header.Get("Location") != started.StatusURL || started.FileName != "进度.csv" {
+				t.Fatalf("job = %+v with Location %q, want an id, its status URL and the file name", started, resp.Header.Get("Location"))
+			}
+
+			job := waitForUploadJob(t, office, started.StatusURL)
+			if job.Status != tt.wantStatus || job.Result == nil || len(job.Result.Errors) != tt.wantErrors {
+				t.Fatalf("job = %+v, want status %d with %d errors", job, tt.wantStatus, tt.wantErrors)
+			}
+			if job.Rows != tt.wantRows || job.BytesRead != int64(len(tt.file)) ||
+				job.BytesTotal != int64(len(tt.file)) {
+				t.Errorf("progress rows, bytes = %d, %d of %d, want every row and byte of the file", job.Rows, job.BytesRead, job.BytesTotal)
+			}
+			if job.Errors != tt.wantErrors {
+				t.Errorf("progress errors = %d, want %d", job.Errors, tt.wantErrors)
+			}
+			assertLedgerPercent(t, env, "NB-2026-001", tt.wantPercent)
+			assertNoRawInjection(t, started.StatusURL, body)
+
+			// Only the account that started the job may read it.
+			if resp, _ := env.as(t, "haishu").get(t, started.StatusURL); resp.StatusCode != http.StatusNotFound {
+				t.Errorf("GET %s as haishu status = %d, want 404", started.StatusURL, resp.StatusCode)
+			}
+		})
+	}
+}
+
+func TestUploadJobsBadRequest(t *testing.T) {
+	env := newSeededEnv(t)
+	tests := []struct {
+		name   string
+		req    *http.Request
+		as     string
+		status int
+	}{
+		{"no file", multipartRequest(t, "/api/uploads/jobs", "", nil, nil), "office", http.StatusBadRequest},
+		{"bad dataset", multipartRequest(t, "/api/uploads/jobs", "a.csv", []byte("x"), map[string]string{"dataset": "x"}),
+			"office", http.StatusBadRequest},
+		{"leader", multipartRequest(t, "/api/uploads/jobs", "a.csv", []byte(goodProgress), nil), "leader", http.StatusForbidden},
+		{"unknown job", newRequest(http.MethodGet, "/api/uploads/jobs/0123"), "office", http.StatusNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := env.as(t, tt.as).do(t, tt.req)
+			if resp.StatusCode != tt.status {
+				t.Errorf("%s %s status = %d, want %d; body:\n%s", tt.req.Method, tt.req.URL, resp.StatusCode, tt.status, body)
+			}
+		})
+	}
+}

@@ -1,0 +1,175 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"saima"
+	"saima/clickhouse"
+)
+
+// seedWorkflows writes problem steps, a leader-led project with reports
+// and data for reminders on top of the seed data. testNow is 2026-10-20.
+func seedWorkflows(tb testing.TB, store *clickhouse.Store) {
+	tb.Helper()
+	closed := day("2026-05-30")
+	writeWorkflowBatch(tb, store, "wf-problems", saima.DatasetProblems, &saima.Batch{Problems: []saima.ProblemItem{
+		{ID: "P1", Unit: "宁波市海曙区", Stage: "已办结", Opened: day("2026-03-01"), Closed: &closed, Summary: "接口不通"},
+		{ID: "P2", Unit: scriptName, Stage: "分析研判", Opened: day("2026-09-01"), Summary: imgName},
+	}})
+	writeWorkflowBatch(tb, store, "wf-steps", saima.DatasetProblemSteps, &saima.Batch{ProblemSteps: []saima.ProblemStep{
+		{ProblemID: "P1", Step: "收集", Level: 1, Date: day("2026-03-02")},
+		{ProblemID: "P1", Step: saima.StepEscalate, Level: 3, Date: day("2026-04-01"), Handler: funcName},
+		{ProblemID: "P1", Step: "已办结", Level: 3, Date: day("2026-04-30")},
+		{ProblemID: "P2", Step: "收集", Level: 1, Date: day("2026-09-01")},
+	}})
+
+	start := day("2025-09-01")
+	writeWorkflowBatch(tb, store, "wf-project", saima.DatasetProjects, &saima.Batch{Projects: []saima.Project{
+		{Code: "NB-2026-005", Name: "领衔项目", Unit: "宁波市海曙区", LeaderLed: true, Leader: funcName,
+			StartDate: &start},
+	}})
+	writeWorkflowBatch(tb, store, "wf-leader", saima.DatasetLeaderReports, &saima.Batch{
+		LeaderReports: []saima.LeaderReport{
+			{ProjectCode: "NB-2026-005", Half: saima.HalfYear{Year: 2025, Half: 2}, Unit: "宁波市海曙区",
+				Results: scriptName, Submitted: day("2026-01-10")},
+		}})
+
+	writeWorkflowBatch(tb, store, "wf-milestones", saima.DatasetMilestones, &saima.Batch{Milestones: []saima.Milestone{
+		{ProjectCode: "NB-2026-001", Name: "全区推广", Planned: day("2026-10-30")},
+		{ProjectCode: "NB-2026-002", Name: "远期验收", Planned: day("2026-11-30")},
+	}})
+	writeWorkflowBatch(tb, store, "wf-progress", saima.DatasetProgress, &saima.Batch{Progress: []saima.ProgressReport{
+		{Unit: "市大数据局", ProjectCode: "NB-2026-002", Period: saima.Month(2026, 10)},
+	}})
+}
+
+func TestWorkflowPages(t *testing.T) {
+	env := newSeededEnv(t)
+	seedWorkflows(t, env.store)
+	haishu := "/units/" + url.PathEscape("宁波市海曙区")
+	tests := []struct {
+		name   string
+		user   string
+		target string
+		status int
+		want   []string
+		absent []string
+	}{
+		{"LoopStats", "office", "/problems/loop", 200,
+			[]string{"<td class=\"num\">59.0</td>", "2026-04-01 升级至市领导", "自 2026-09-01 起已 49 天"}, nil},
+		{"LoopLevelFilter", "leader", "/problems/loop?level=3", 200, []string{"接口不通"}, []string{"分析研判（"}},
+		{"ErrLoopLevel", "office", "/problems/loop?level=5", 400, nil, nil},
+		{"LoopUnitForbidden", "haishu", "/problems/loop", 403, nil, nil},
+		{"LeadersOverdue", "office", "/leaders", 200,
+			[]string{"逾期未报半年报告 1 份，待确认 1 份", "<strong>逾期未报</strong>（应于 2026-07-15 前报送）", "确认</button>"}, nil},
+		{"LeadersLeaderCannotConfirm", "leader", "/leaders", 200, []string{"待确认"}, []string{"确认</button>"}},
+		{"Reminders", "office", "/reminders", 200,
+			[]string{"2026年第四季度未填报进度（3 个单位，4 个项目）", "全区推广", "<td class=\"num\">10</td>"},
+			[]string{"远期验收", "一件事集成办"}},
+		{"RemindersLonger", "office", "/reminders?days=60", 200, []string{"远期验收"}, nil},
+		{"ErrReminderDays", "office", "/reminders?days=0", 400, nil, nil},
+		{"UnitBanner", "haishu", haishu, 200,
+			[]string{"督办提醒", "2026年第四季度尚有 2 个项目未填报进度", "里程碑“全区推广”（NB-2026-001）计划于 2026-10-30 完成，还剩 10 天"},
+			[]string{"远期验收"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := env.as(t, tt.user).get(t, tt.target)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("GET %s status = %d, want %d", tt.target, resp.StatusCode, tt.status)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("GET %s body lacks %q", tt.target, w)
+				}
+			}
+			for _, a := range tt.absent {
+				if strings.Contains(body, a) {
+					t.Errorf("GET %s body contains %q", tt.target, a)
+				}
+			}
+			assertNoRawInjection(t, tt.target, body)
+		})
+	}
+}
+
+func TestLeaderConfirm(t *testing.T) {
+	env := newSeededEnv(t)
+	seedWorkflows(t, env.store)
+	fields := map[string]string{"project_code": "NB-2026-005", "half": "2025H2"}
+
+	t.Run("LeaderForbidden", func(t *testing.T) {
+		resp, _ := postForm(t, env.as(t, "leader"), "/leaders/confirm", fields)
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("POST /leaders/confirm as leader status = %d, want 403", resp.StatusCode)
+		}
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		resp, _ := postForm(t, env.as(t, "office"), "/leaders/confirm",
+			map[string]string{"project_code": "NB-2026-005", "half": "2026H1"})
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("POST /leaders/confirm of a missing report status = %d, want 404", resp.StatusCode)
+		}
+	})
+	t.Run("OK", func(t *testing.T) {
+		resp, _ := postForm(t, env.as(t, "office"), "/leaders/confirm", fields)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("POST /leaders/confirm status = %d, want 303", resp.StatusCode)
+		}
+		_, body := env.as(t, "office").get(t, "/leaders")
+		if !strings.Contains(body, "已确认（2026-10-20，office）") {
+			t.Errorf("GET /leaders lacks the confirmation")
+		}
+	})
+	t.Run("ErrConfirmedTwice", func(t *testing.T) {
+		resp, _ := postForm(t, env.as(t, "office"), "/leaders/confirm", fields)
+		if resp.StatusCode != http.StatusConflict {
+			t.Errorf("POST /leaders/confirm again status = %d, want 409", resp.StatusCode)
+		}
+	})
+}
+
+func TestRemindersXLSX(t *testing.T) {
+	env := newSeededEnv(t)
+	seedWorkflows(t, env.store)
+	resp, body := env.as(t, "office").get(t, "/reminders.xlsx")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /reminders.xlsx status = %d, want 200", resp.StatusCode)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader([]byte(body)))
+	if err != nil {
+		t.Fatalf("open reminders workbook: %v", err)
+	}
+	defer f.Close()
+
+	missing, err := f.GetRows("未填报进度")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codes []string
+	for _, row := range missing[1:] {
+		codes = append(codes, row[1])
+	}
+	slices.Sort(codes)
+	if want := []string{"NB-2026-001", "NB-2026-003", "NB-2026-004", "NB-2026-005"}; !slices.Equal(codes, want) {
+		t.Errorf("未填报进度 projects = %v, want %v", codes, want)
+	}
+	if got := missing[1][3]; got != "2026年第四季度" {
+		t.Errorf("未填报进度 period = %q, want 2026年第四季度", got)
+	}
+
+	due, err := f.GetRows("即将到期里程碑")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(due) != 2 || due[1][2] != "全区推广" || due[1][4] != "10" {
+		t.Errorf("即将到期里程碑 rows = %v, want one: 全区推广 with 10 days left", due)
+	}
+}

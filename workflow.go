@@ -1,0 +1,160 @@
+package saima
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Datasets of the ledger's workflows beyond the project ledger.
+const (
+	DatasetLists         = "lists"          // 清单事项
+	DatasetListDone      = "list_done"      // 清单完成标注
+	DatasetProblemSteps  = "problem_steps"  // 问题闭环环节
+	DatasetLeaderReports = "leader_reports" // 领衔事项半年报告
+)
+
+// ListNames are the city's work lists (清单).
+var ListNames = []string{"重大需求", "场景应用", "重大改革", "专项清单", "制度建设"}
+
+// ListItem is one item of a city work list. The record key is (List, ID).
+type ListItem struct {
+	List     string // one of ListNames
+	ID       string // 事项编号, unique within its list
+	Name     string
+	Unit     string // the responsible unit (责任单位), a roster name
+	Goal     string // the stage goal (阶段目标)
+	Deadline Date   // 完成时限
+	Field    string // 领域, free text
+}
+
+// ListDone records that a list item was done: who marked it and when. The
+// record key is (List, ItemID), so marking an item again replaces the
+// earlier record.
+type ListDone struct {
+	List   string
+	ItemID string
+	Unit   string // the item's responsible unit, for the owner check of unit uploads
+	Date   Date   // the day it was done
+	By     string // who marked it; readers fill in the uploading account when it is empty
+	Note   string // 完成情况
+}
+
+// EscalationLevels are the levels a problem escalates through, from the
+// lead unit of its "1+5" system up to the city's principal leaders.
+var EscalationLevels = []string{"牵头单位", "改革办", "市领导", "主要领导"}
+
+// StepEscalate is the problem step that moves a problem to a higher level
+// of [EscalationLevels]. It is not one of [LoopStages].
+const StepEscalate = "升级"
+
+// ProblemStep is a dated step of a problem on its way through the loop:
+// one of [LoopStages], or [StepEscalate]. The record key is (ProblemID,
+// Step, Level).
+type ProblemStep struct {
+	ProblemID string
+	Step      string // one of LoopStages or StepEscalate
+	Level     int    // index into EscalationLevels plus 1: 1 for 牵头单位 … 4 for 主要领导
+	Date      Date
+	Handler   string // who handled the step (办理单位)
+	Note      string
+}
+
+// LevelName returns the name of s.Level, or "" when it is out of range.
+func (s ProblemStep) LevelName() string {
+	if s.Level < 1 || s.Level > len(EscalationLevels) {
+		return ""
+	}
+	return EscalationLevels[s.Level-1]
+}
+
+// HalfYear is a half of a calendar year: Half 1 is January to June, Half
+// 2 July to December. The zero value is no half year.
+type HalfYear struct {
+	Year int
+	Half int
+}
+
+// ParseHalfYear reads 2026H1, 2026H2, 2026上半年 or 2026下半年.
+func ParseHalfYear(s string) (HalfYear, error) {
+	t := strings.TrimSuffix(strings.TrimSpace(s), "年")
+	var y, rest string
+	switch {
+	case strings.HasSuffix(t, "上半"):
+		y, rest = strings.TrimSuffix(t, "上半"), "1"
+	case strings.HasSuffix(t, "下半"):
+		y, rest = strings.TrimSuffix(t, "下半"), "2"
+	default:
+		y, rest, _ = strings.Cut(strings.ToUpper(t), "H")
+	}
+	year, err1 := strconv.Atoi(strings.TrimSuffix(y, "年"))
+	half, err2 := strconv.Atoi(rest)
+	if err1 != nil || err2 != nil || year < 1000 || year > 9999 || half < 1 || half > 2 {
+		return HalfYear{}, fmt.Errorf("invalid half year %q: use a form like 2026H1 or 2026上半年", s)
+	}
+	return HalfYear{year, half}, nil
+}
+
+// HalfYearOf returns the half year that contains d.
+func HalfYearOf(d Date) HalfYear {
+	if d.Month <= 6 {
+		return HalfYear{d.Year, 1}
+	}
+	return HalfYear{d.Year, 2}
+}
+
+// IsZero reports whether h is the zero half year.
+func (h HalfYear) IsZero() bool { return h == HalfYear{} }
+
+// String returns h as 2026H1.
+func (h HalfYear) String() string { return fmt.Sprintf("%04dH%d", h.Year, h.Half) }
+
+// Label returns h in Chinese, as 2026年上半年.
+func (h HalfYear) Label() string {
+	if h.Half == 1 {
+		return fmt.Sprintf("%d年上半年", h.Year)
+	}
+	return fmt.Sprintf("%d年下半年", h.Year)
+}
+
+// Start returns the first day of h.
+func (h HalfYear) Start() Date { return NewDate(h.Year, time.Month(1+6*(h.Half-1)), 1) }
+
+// End returns the last day of h.
+func (h HalfYear) End() Date {
+	if h.Half == 1 {
+		return NewDate(h.Year, 6, 30)
+	}
+	return NewDate(h.Year, 12, 31)
+}
+
+// Next returns the half year after h.
+func (h HalfYear) Next() HalfYear {
+	if h.Half == 1 {
+		return HalfYear{h.Year, 2}
+	}
+	return HalfYear{h.Year + 1, 1}
+}
+
+// LeaderReportGraceDays is how many days after the end of a half year a
+// leader-led item's report may arrive before it counts as overdue.
+const LeaderReportGraceDays = 15
+
+// LeaderReport is the half-year report on a leader-led project (领导领衔),
+// uploaded by its lead unit and confirmed by the leader's office. The
+// record key is (ProjectCode, Half). A confirmation is a new version of the
+// same record with Confirmed set.
+type LeaderReport struct {
+	ProjectCode string
+	Leader      string // the leading city leader, as the project ledger names them
+	Unit        string // the lead unit that reports
+	Half        HalfYear
+	Results     string // 成果
+	Problems    string // 问题
+	NextSteps   string // 下步计划
+	Submitted   Date   // 报送日期
+
+	ConfirmedBy string // the account of the leader's office that confirmed it; empty until confirmed
+	Confirmed   *Date  // the day it was confirmed; nil until confirmed
+}
