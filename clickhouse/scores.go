@@ -52,8 +52,17 @@ const scoreFields = "period, track, run_id, computed_at, ruleset, ruleset_versio
 	"arrayStringConcat(arrayMap(x -> toString(x), c_weight), ','), " +
 	"arrayStringConcat(arrayMap(x -> toString(x), c_points), ',')"
 
-// latestRuns selects, per period, the run computed last.
-const latestRuns = "(period, run_id) GLOBAL IN (SELECT period, argMax(run_id, computed_at) FROM {db}.scores GROUP BY period)"
+// latestRuns selects, per period, the run of its latest published
+// evaluation, or the run computed last when none is published, so that the
+// PDF and the unit pages show what the leaderboard shows. A published run
+// outranks every draft through the 10^12 added to its order key, and a
+// later version outranks an earlier one; a draft's key is its time in
+// seconds since 1970, far below 10^12.
+const latestRuns = "(period, run_id) GLOBAL IN (SELECT period, argMax(run_id, rank_key) FROM (" +
+	"SELECT period, run_id, toUInt64(1000000000000) + toUInt64(version) AS rank_key " +
+	"FROM {db}.evaluations WHERE status = 'published' " +
+	"UNION ALL SELECT period, run_id, toUInt64(computed_at) AS rank_key FROM {db}.scores" +
+	") GROUP BY period)"
 
 // ListScores returns the current run of period, all tracks, by track and
 // rank.

@@ -315,6 +315,26 @@ func TestUnitsZip(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("NewDataStartsNewJob", func(t *testing.T) {
+		b := &saima.Batch{
+			Upload: saima.Upload{ID: "later", Dataset: saima.DatasetProblems, Uploader: "office",
+				At: seedAt.Add(time.Hour), FileName: "problems.csv"},
+			Problems: []saima.ProblemItem{{ID: "P-009", Unit: "市大数据局", Stage: "收集", Level: 1, Opened: mustDate("2026-10-16")}},
+		}
+		if err := env.store.WriteBatch(context.Background(), b); err != nil {
+			t.Fatal(err)
+		}
+		resp, body := env.get(t, target)
+		next := jobRE.FindStringSubmatch(body)
+		if resp.StatusCode != http.StatusAccepted || next == nil || next[1] == m[1] {
+			t.Fatalf("GET %s after an upload = %d with job %v, want 202 and a new job", target, resp.StatusCode, next)
+		}
+		if resp, _ := env.get(t, m[1]); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET the old job after a new one started = %d, want 404", resp.StatusCode)
+		}
+		pollJob(t, env, next[1])
+	})
 }
 
 // pollJob polls a job's status until it is no longer running.

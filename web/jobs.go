@@ -135,6 +135,7 @@ func (j *reportJobs) jobFor(key string, period saima.Period) *zipJob {
 		}
 	}
 
+	j.forgetStale(period)
 	job := &zipJob{id: newJobID(), key: key, period: period}
 	j.byID[job.id], j.byKey[key] = job, job
 	j.wg.Add(1)
@@ -154,6 +155,18 @@ func (j *reportJobs) forgetOld() {
 			if j.byKey[job.key] == job {
 				delete(j.byKey, job.key)
 			}
+		}
+	}
+}
+
+// forgetStale drops the finished jobs of period, whose zips were built
+// from older data, so that memory holds at most one finished zip per
+// period. The caller holds j.mu.
+func (j *reportJobs) forgetStale(period saima.Period) {
+	for id, job := range j.byID {
+		if _, done := job.result(); done && job.period == period {
+			delete(j.byID, id)
+			delete(j.byKey, job.key)
 		}
 	}
 }

@@ -74,11 +74,11 @@ type uploadJobJSON struct {
 	StatusURL  string      `json:"status_url"`
 	FileName   string      `json:"file_name"`
 	DryRun     bool        `json:"dry_run"`
-	State      string      `json:"state"`       // running or done
-	BytesRead  int64       `json:"bytes_read"`  // bytes of the file read so far
-	BytesTotal int64       `json:"bytes_total"` // the file's size
-	Rows       int         `json:"rows"`        // data rows read so far
-	Errors     int         `json:"errors"`      // errors found so far
+	State      string      `json:"state"`            // running or done
+	BytesRead  int64       `json:"bytes_read"`       // bytes of the file read so far
+	BytesTotal int64       `json:"bytes_total"`      // the file's size
+	Rows       int         `json:"rows"`             // data rows read so far
+	Errors     int         `json:"errors"`           // errors found so far
 	Status     int         `json:"status,omitempty"` // once done: the status POST /api/uploads would reply
 	Result     *uploadJSON `json:"result,omitempty"` // once done: the body POST /api/uploads would reply
 }

@@ -26,6 +26,7 @@ Commands:
   report PERIOD       write the quarterly assessment report as PDF
   report --annual YEAR
                       write the annual stocktake report as PDF
+  template DATASET    write the XLSX upload template of a dataset, such as progress
   demo                generate the demo city, import it, score it and serve it
   account SUBCOMMAND  create and change sign-in accounts and unit API tokens
   publish PERIOD      publish and freeze the evaluation of a quarter as its next version
@@ -104,6 +105,8 @@ var commands = map[string]command{
 	"override": overrideCommand,
 	"whatif":   whatifCommand,
 	"rules":    rulesCommand,
+
+	"template": templateCommand,
 }
 
 // app is one run of the command line: its settings and what it opened.

@@ -62,8 +62,9 @@ func (a *app) loadDemo(ctx context.Context, seed int64, today saima.Date, dir st
 	if err := checkAssets(a.engineAssets()...); err != nil {
 		return err
 	}
-	rs, err := scoring.LoadRuleSet(a.cfg.Rules)
-	if err != nil {
+	// Check the rule set before generating anything, so a broken file
+	// fails fast with its path.
+	if _, err := scoring.LoadRuleSet(a.cfg.Rules); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
@@ -87,14 +88,31 @@ func (a *app) loadDemo(ctx context.Context, seed int64, today saima.Date, dir st
 	}
 
 	last := saima.Quarter(today.Year, (int(today.Month)-1)/3+1)
-	for p := saima.Quarter(2025, 1); !last.Start().Before(p.Start()); p = p.Next() {
-		scores, err := scoring.Run(ctx, st, rs, p, time.Now())
-		if err != nil {
-			return err
-		}
-		a.log.Info("period scored", "period", p.String(), "units", len(scores))
+	if err := a.scoreDemo(ctx, last, today); err != nil {
+		return err
 	}
-	fmt.Fprintf(a.stdout, "演示数据已载入：%d 个文件，已计算 2025Q1 至 %s 各季度排名\n", len(files), last)
+	fmt.Fprintf(a.stdout, "演示数据已载入：%d 个文件，2025Q1 至 %s 已发布，%s 为草稿\n",
+		len(files), last.Prev(), last)
+	return nil
+}
+
+// scoreDemo publishes every quarter before last, as the office would once
+// a quarter is over, and scores last, the quarter in progress, as a draft.
+func (a *app) scoreDemo(ctx context.Context, last saima.Period, today saima.Date) error {
+	svc, err := a.evaluations(ctx, true)
+	if err != nil {
+		return err
+	}
+	for p := saima.Quarter(2025, 1); p.Start().Before(last.Start()); p = p.Next() {
+		if _, err := svc.Publish(ctx, p, "改革办", "演示数据"); err != nil {
+			return fmt.Errorf("publish %s: %w", p, err)
+		}
+		a.log.Info("period published", "period", p.String())
+	}
+	if _, err := svc.Draft(ctx, last, "saima demo"); err != nil {
+		return fmt.Errorf("score %s: %w", last, err)
+	}
+	a.log.Info("period scored", "period", last.String(), "data_until", today.String())
 	return nil
 }
 

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+func templateCommand(a *app, ef *envFlags) func(context.Context, []string) error {
+	var out string
+	ef.fs.StringVar(&out, "o", "", "output XLSX file (default DATASET-template.xlsx)")
+	ef.fs.Usage = func() {
+		fmt.Fprintln(ef.fs.Output(), "Usage: saima template [options] DATASET\n\n"+
+			"Writes the XLSX upload template of DATASET (units, projects, stages, milestones,\n"+
+			"progress, assessments, problems, or a Chinese name such as 进度填报): the headers\n"+
+			"with a comment on each, one example row, drop-down lists with the unit roster\n"+
+			"from the database, and percent and date formats.\n\nOptions:")
+		ef.fs.PrintDefaults()
+	}
+	return func(ctx context.Context, args []string) error {
+		if len(args) != 1 {
+			ef.fs.Usage()
+			return fmt.Errorf("%w: name one dataset, such as progress", errUsage)
+		}
+		if out == "" {
+			out = args[0] + "-template.xlsx"
+		}
+		return a.writeTemplate(ctx, args[0], out)
+	}
+}
+
+// writeTemplate writes the template of dataset to path, replacing the
+// file only once the template is complete.
+func (a *app) writeTemplate(ctx context.Context, dataset, path string) error {
+	if err := checkAssets(a.engineAssets()...); err != nil {
+		return err
+	}
+	st, err := a.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := a.importer(st).WriteTemplate(ctx, &buf, dataset); err != nil {
+		return err
+	}
+
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".saima-template-*.xlsx")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(buf.Bytes()); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "已写出 %s\n", path)
+	return nil
+}

@@ -1,0 +1,83 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"saima"
+	"saima/ingest"
+)
+
+func TestTemplateDownload(t *testing.T) {
+	env := newSeededEnv(t)
+	for _, d := range []string{saima.DatasetProgress, saima.DatasetProjects, saima.DatasetUnits} {
+		t.Run(d, func(t *testing.T) {
+			resp, body := env.get(t, "/templates/"+d+".xlsx")
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("GET /templates/%s.xlsx status = %d, want 200; body:\n%s", d, resp.StatusCode, body)
+			}
+			if ct := resp.Header.Get("Content-Type"); ct != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
+				t.Errorf("Content-Type = %q, want the XLSX type", ct)
+			}
+			if cd := resp.Header.Get("Content-Disposition"); !strings.Contains(cd, d+"-template.xlsx") {
+				t.Errorf("Content-Disposition = %q, want the file name", cd)
+			}
+
+			// The example row imports without errors against the roster.
+			res, err := ingest.Parse(strings.NewReader(body), ingest.Options{Roster: seedUnits,
+				Today: saima.DateOf(testNow), FileName: d + ".xlsx"})
+			if err != nil || !res.OK() || res.Dataset != d || res.Batch.Len() != 1 {
+				t.Fatalf("Parse(template) = %+v, %v, want one record of %s without errors", res, err, d)
+			}
+		})
+	}
+}
+
+func TestTemplateRosterDropDown(t *testing.T) {
+	env := newSeededEnv(t)
+	_, body := env.get(t, "/templates/progress.xlsx")
+	f, err := excelize.OpenReader(bytes.NewReader([]byte(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cols, err := f.GetCols("选项")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cols) == 0 || cols[0][0] != "单位" {
+		t.Fatalf("options sheet = %q, want the unit list first", cols)
+	}
+	for _, u := range seedUnits {
+		if !slices.Contains(cols[0][1:], u.Name) {
+			t.Errorf("unit drop-down lacks %q: %q", u.Name, cols[0][1:])
+		}
+	}
+}
+
+func TestTemplateDownloadDenied(t *testing.T) {
+	env := newSeededEnv(t)
+	tests := []struct {
+		name, as, target string
+		status           int
+	}{
+		{"unknown dataset", "office", "/templates/budgets.xlsx", http.StatusNotFound},
+		{"leader", "leader", "/templates/progress.xlsx", http.StatusForbidden},
+		{"unit account", "haishu", "/templates/progress.xlsx", http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if resp, _ := env.as(t, tt.as).get(t, tt.target); resp.StatusCode != tt.status {
+				t.Errorf("GET %s as %s status = %d, want %d", tt.target, tt.as, resp.StatusCode, tt.status)
+			}
+		})
+	}
+	if resp, _ := env.anonymous().get(t, "/templates/progress.xlsx"); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("GET /templates/progress.xlsx signed out status = %d, want 303 to the login page", resp.StatusCode)
+	}
+}

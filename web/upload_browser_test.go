@@ -1,0 +1,130 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// watchUpload records every text the upload page's progress line shows,
+// in window.uploadStates, from the moment it runs.
+const watchUpload = `(() => {
+	window.uploadStates = [];
+	const state = document.querySelector('section.upload-progress .job-state');
+	new MutationObserver(() => window.uploadStates.push(state.textContent))
+		.observe(state, {childList: true, characterData: true, subtree: true});
+	return true;
+})()`
+
+// uploadTrace is what a test reads after an upload through upload.js.
+type uploadTrace struct {
+	States    []string `json:"states"`
+	Resources []string `json:"resources"` // paths the page requested
+	Text      string   `json:"text"`
+}
+
+const readUploadTrace = `(() => ({
+	states: window.uploadStates,
+	resources: performance.getEntriesByType('resource').map(r => new URL(r.name).pathname),
+	text: document.body.innerText,
+}))()`
+
+// uploadWithScript opens /upload, sends file through the form and waits
+// until upload.js has drawn the result.
+func (b *browser) uploadWithScript(tb testing.TB, file, dataset string) uploadTrace {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 90*time.Second)
+	defer cancel()
+	err := chromedp.Do(ctx, chromedp.Navigate("http://"+b.host+"/upload"), chromedp.WaitReady("body"))
+	if err == nil {
+		_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](watchUpload))
+	}
+	if err == nil {
+		err = chromedp.Do(ctx,
+			chromedp.SetUploadFiles(`input[name="file"]`, []string{file}),
+			chromedp.SetValue(`select[name="dataset"]`, dataset),
+			chromedp.Click(`form.upload button[type="submit"]`),
+			chromedp.WaitReady("section.result"),
+		)
+	}
+	if err != nil {
+		tb.Fatalf("upload %s: %v (browser problems: %q)", file, err, b.problems())
+	}
+	trace, err := chromedp.Run(ctx, chromedp.Evaluate[uploadTrace](readUploadTrace))
+	if err != nil {
+		tb.Fatalf("read upload trace: %v", err)
+	}
+	return trace
+}
+
+// TestBrowserUploadProgress uploads through the form in Chromium, where
+// upload.js sends the file to the jobs API, shows the progress and draws
+// the result without reloading the page.
+func TestBrowserUploadProgress(t *testing.T) {
+	requireChromium(t)
+	env := newSeededEnv(t)
+	b := newBrowser(t, serve(t, env.server))
+	b.login(t, "office", testAccounts["office"].password, "/upload")
+
+	var csv strings.Builder
+	csv.WriteString(progressHeader)
+	const rows = 20_000
+	for i := range rows {
+		fmt.Fprintf(&csv, "宁波市海曙区,NB-P-%05d,项目%d,2026年第三季度,%d%%,2026-09-30,按计划推进,无\n", i, i, i%101)
+	}
+	file := filepath.Join(t.TempDir(), "进度.csv")
+	if err := os.WriteFile(file, []byte(csv.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	b.reset()
+	trace := b.uploadWithScript(t, file, "progress")
+	for _, w := range []string{"上传成功", "写入记录", "20000", "进度.csv"} {
+		if !strings.Contains(trace.Text, w) {
+			t.Errorf("page text lacks %q:\n%s", w, trace.Text)
+		}
+	}
+	if len(trace.States) == 0 || !strings.HasPrefix(trace.States[0], "正在上传：") ||
+		!slices.Contains(trace.States, "上传完成，服务器正在读取文件…") {
+		t.Errorf("progress states = %q, want the upload percent and then the server's reading", trace.States)
+	}
+	if !slices.Contains(trace.Resources, "/api/uploads/jobs") ||
+		!slices.ContainsFunc(trace.Resources, func(p string) bool { return strings.HasPrefix(p, "/api/uploads/jobs/") }) {
+		t.Errorf("requests = %q, want the jobs API and its status", trace.Resources)
+	}
+	for _, problem := range b.problems() {
+		t.Error(problem)
+	}
+}
+
+// TestBrowserUploadTooLarge checks that upload.js refuses a file above the
+// body limit before sending it, with the server's own message.
+func TestBrowserUploadTooLarge(t *testing.T) {
+	requireChromium(t)
+	env := newTestEnv(t, func(c *Config) { c.BodyLimit = 1 << 20 })
+	b := newBrowser(t, serve(t, env.server))
+	b.login(t, "office", testAccounts["office"].password, "/upload")
+
+	file := filepath.Join(t.TempDir(), "big.csv")
+	if err := os.WriteFile(file, []byte(progressHeader+strings.Repeat("x", 2<<20)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b.reset()
+	trace := b.uploadWithScript(t, file, "progress")
+	if want := "上传内容超过 1 MB 的上限，请拆分文件后重新上传"; !strings.Contains(trace.Text, want) {
+		t.Errorf("page text lacks %q:\n%s", want, trace.Text)
+	}
+	if slices.ContainsFunc(trace.Resources, func(p string) bool { return strings.HasPrefix(p, "/api/uploads") }) {
+		t.Errorf("requests = %q, want nothing sent", trace.Resources)
+	}
+	for _, problem := range b.problems() {
+		t.Error(problem)
+	}
+}
