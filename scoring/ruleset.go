@@ -71,6 +71,10 @@ type RuleSet struct {
 	// file has none.
 	Robustness *Robustness `yaml:"robustness"`
 
+	// Annual is the formula of the annual stocktake; nil when the file has
+	// none, which means [RuleSet.AnnualRule]'s default.
+	Annual *Annual `yaml:"annual"`
+
 	// Version is the hex SHA-256 of the file's bytes. Scores carry it, so a
 	// stored ranking names the exact rules that produced it.
 	Version string `yaml:"-"`
@@ -184,6 +188,9 @@ func (rs *RuleSet) validate(idx *pathIndex) []error {
 	out = append(out, rs.Adjustments.validate(rs, idx)...)
 	if rs.Robustness != nil {
 		out = append(out, rs.Robustness.validate(idx, "robustness")...)
+	}
+	if rs.Annual != nil {
+		out = append(out, rs.Annual.validate(idx)...)
 	}
 	return out
 }

@@ -6,6 +6,8 @@ import (
 	"net"
 	"os"
 	"time"
+
+	"saima/reports"
 )
 
 // Config is the settings of the HTTP server. Start from [DefaultConfig]
@@ -31,6 +33,10 @@ type Config struct {
 	// ShutdownTimeout is how long [Server.Serve] waits for open requests
 	// to finish once its context ends, before closing their connections.
 	ShutdownTimeout time.Duration
+
+	// AnnualRule is the formula of the annual stocktake report, from the
+	// rule set. Nil means reports.DefaultAnnualRule.
+	AnnualRule *reports.AnnualRule
 
 	// SessionSecret signs session cookies and CSRF tokens. It must have
 	// at least 32 bytes. Every instance behind one load balancer needs the

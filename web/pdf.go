@@ -12,7 +12,8 @@ import (
 )
 
 // handleAnnualPDF builds the annual stocktake report of a year under
-// reports.DefaultAnnualRule and sends it as a download.
+// Config.AnnualRule (reports.DefaultAnnualRule when nil) and sends it as a
+// download.
 func (s *Server) handleAnnualPDF(c *fiber.Ctx) error {
 	param := c.Params("year")
 	year, err := strconv.Atoi(param)
@@ -20,7 +21,7 @@ func (s *Server) handleAnnualPDF(c *fiber.Ctx) error {
 		return invalidParam("year", param, "应为四位年份，如 2026")
 	}
 
-	a, err := reports.BuildAnnual(c.UserContext(), s.store, year, reports.DefaultAnnualRule(), s.now())
+	a, err := reports.BuildAnnual(c.UserContext(), s.store, year, s.annualRule(), s.now())
 	if err != nil {
 		return fmt.Errorf("build annual report: %w", err)
 	}
@@ -79,4 +80,11 @@ func sendPDF(c *fiber.Ctx, pdf []byte, name, asciiName string) error {
 	c.Set(fiber.HeaderContentDisposition, contentDisposition(name, asciiName))
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(pdf)
+}
+
+func (s *Server) annualRule() reports.AnnualRule {
+	if s.cfg.AnnualRule != nil {
+		return *s.cfg.AnnualRule
+	}
+	return reports.DefaultAnnualRule()
 }

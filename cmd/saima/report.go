@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"saima/reports"
+	"saima/scoring"
 )
 
 func reportCommand(a *app, ef *envFlags) func(context.Context, []string) error {
@@ -58,18 +59,22 @@ func quarterlyReport(ctx context.Context, a *app, arg, out string) error {
 	return writePDF(out, a, func(w io.Writer) error { return reports.WriteQuarterly(w, q, fonts, a.log) })
 }
 
-// annualReport writes the annual stocktake under reports.DefaultAnnualRule,
-// the rule the web server's annual report uses too.
+// annualReport writes the annual stocktake under the rule set's annual
+// formula, the one the web server's annual report uses too.
 func annualReport(ctx context.Context, a *app, arg, out string) error {
 	year, err := strconv.Atoi(arg)
 	if err != nil || len(arg) != 4 || year < 2000 {
 		return fmt.Errorf("%w: %q is not a year such as 2026", errUsage, arg)
 	}
+	rule, err := a.annualRule()
+	if err != nil {
+		return err
+	}
 	fonts, st, err := a.openReporting(ctx)
 	if err != nil {
 		return err
 	}
-	r, err := reports.BuildAnnual(ctx, st, year, reports.DefaultAnnualRule(), time.Now())
+	r, err := reports.BuildAnnual(ctx, st, year, rule, time.Now())
 	if err != nil {
 		return err
 	}
@@ -122,4 +127,16 @@ func writePDF(path string, a *app, write func(io.Writer) error) error {
 	}
 	fmt.Fprintf(a.stdout, "已写出 %s\n", path)
 	return nil
+}
+
+// annualRule returns the annual stocktake formula of the configured rule
+// set.
+func (a *app) annualRule() (reports.AnnualRule, error) {
+	rs, err := scoring.LoadRuleSet(a.cfg.Rules)
+	if err != nil {
+		return reports.AnnualRule{}, err
+	}
+	r := rs.AnnualRule()
+	return reports.AnnualRule{QuarterWeight: r.QuarterWeight, YearEndWeight: r.YearEndWeight,
+		Leadership: r.Leadership}, nil
 }

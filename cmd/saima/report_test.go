@@ -91,3 +91,48 @@ func TestReportAnnualErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestAnnualReportUsesRuleSetFormula(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext is missing; install poppler-utils")
+	}
+	e := newTestEnv(t)
+	rules := filepath.Join(t.TempDir(), "rules.yaml")
+	base, err := os.ReadFile(e.env["SAIMA_RULES"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	custom := strings.Replace(string(base), "leadership: {}", "leadership:\n    宁波市海曙区: 4", 1)
+	if err := os.WriteFile(rules, []byte(custom), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e.env["SAIMA_RULES"] = rules
+	e.mustRun("demo", "--no-serve", "--today", "2026-11-20", "--out", t.TempDir())
+
+	pdf := filepath.Join(t.TempDir(), "annual.pdf")
+	e.mustRun("report", "--annual", "-o", pdf, "2025")
+	text, err := exec.Command("pdftotext", "-layout", pdf, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"0.95 × 季度平均", "0.05 × 年终考评得分率"} {
+		if !strings.Contains(string(text), want) {
+			t.Errorf("annual PDF lacks the formula part %q", want)
+		}
+	}
+	// Ranking rows read: rank, unit, four quarters, mean, leadership
+	// points, year-end rate, total.
+	found := false
+	for _, line := range strings.Split(string(text), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 10 && f[1] == "宁波市海曙区" {
+			found = true
+			if f[7] != "4" {
+				t.Errorf("宁波市海曙区 leadership points = %q, want 4 from the rule set", f[7])
+			}
+		}
+	}
+	if !found {
+		t.Errorf("annual PDF has no ranking row for 宁波市海曙区:\n%s", text)
+	}
+}

@@ -54,6 +54,11 @@ func (a *app) webConfig(sf serveFlags) (web.Config, error) {
 	cfg.Addr, cfg.BodyLimit, cfg.EChartsPath = sf.addr, sf.bodyLimit, a.cfg.ECharts
 	cfg.SessionTTL, cfg.SecureCookies = sf.sessionTTL, sf.secureCookies
 	cfg.LoginRateLimit.PerIP, cfg.LoginRateLimit.PerAccount = sf.limitIP, sf.limitAccount
+	annual, err := a.annualRule()
+	if err != nil {
+		return web.Config{}, err
+	}
+	cfg.AnnualRule = &annual
 
 	if sf.sessionSecret == "" {
 		cfg.SessionSecret = make([]byte, 32)

@@ -1,17 +1,14 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"saima/ingest"
 )
 
-// TestTemplateCommand writes the progress template after the roster is
-// loaded, imports it back as it is, and checks the errors for a bad
-// dataset.
+// TestTemplateCommand writes the progress template once the roster is
+// loaded and imports it back as it is: its example row must import
+// without errors.
 func TestTemplateCommand(t *testing.T) {
 	dir := casesDir(t)
 	e := newTestEnv(t)
@@ -21,18 +18,9 @@ func TestTemplateCommand(t *testing.T) {
 	if stdout := e.mustRun("template", "-o", out, "进度填报"); !strings.Contains(stdout, out) {
 		t.Errorf("template printed %q, want the file it wrote", stdout)
 	}
-	f, err := os.Open(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	res, err := ingest.Parse(f, ingest.Options{FileName: "template.xlsx", Roster: loadRoster(t, e)})
-	if err != nil || !res.OK() || len(res.Batch.Progress) != 1 {
-		t.Fatalf("Parse(template) = %+v, %v, want one progress report without errors", res, err)
-	}
-	stdout := e.mustRun("import", out)
-	if !strings.Contains(stdout, "已导入 1 条“进度填报”记录") {
-		t.Errorf("import of the template printed %q, want one record imported", stdout)
+	code, stdout, stderr := e.run("import", out)
+	if code != 0 || !strings.Contains(stdout, "已导入 1 条“进度填报”记录，0 个提示") {
+		t.Errorf("import of the template = %d, %q, %q, want one record without warnings", code, stdout, stderr)
 	}
 
 	tests := []struct {
@@ -49,12 +37,4 @@ func TestTemplateCommand(t *testing.T) {
 			t.Errorf("saima %s = %d, %q, want %d with %q", strings.Join(tt.args, " "), code, errOut, tt.code, tt.want)
 		}
 	}
-}
-
-// loadRoster reads the roster that the test database holds.
-func loadRoster(t *testing.T, e *testEnv) []saimaUnit {
-	t.Helper()
-	a := &app{getenv: func(k string) string { return e.env[k] }}
-	_ = a
-	return nil
 }

@@ -1,0 +1,282 @@
+package ingest_test
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"saima"
+	"saima/clickhouse/chtest"
+	"saima/ingest"
+)
+
+// benchUnits are the units of the benchmark files, all on benchRoster.
+var benchUnits = []string{"宁波市海曙区", "宁波市江北区", "宁波市鄞州区", "宁波市镇海区", "宁波市北仑区",
+	"余姚市", "慈溪市", "宁海县", "象山县", "市大数据局"}
+
+var benchRoster = func() []saima.Unit {
+	units := make([]saima.Unit, len(benchUnits))
+	for i, name := range benchUnits {
+		units[i] = saima.Unit{Name: name, Kind: saima.KindDistrict, Track: saima.KindDistrict}
+	}
+	return units
+}()
+
+// Narratives of the benchmark rows, as long as the demo city's.
+var benchProgress = []string{
+	"完成需求调研和方案设计，已进入系统开发阶段，接口联调完成百分之六十，计划下月上线试运行",
+	"完成数据归集与治理，打通公安、人社、医保等八个部门的数据共享通道，正在开展场景测试",
+	"驾驶舱一期上线运行，累计接入指标一百二十项，二期开发按计划推进，组织开展两轮用户培训",
+}
+
+var benchProblems = []string{"无", "跨部门数据共享接口响应偏慢，已协调市大数据局优化", "部分区县试点数据质量不高，正在组织核对"}
+
+// writeBenchCSV writes a progress file of rows rows, each with its own
+// record key, and returns its size in bytes.
+func writeBenchCSV(tb testing.TB, w io.Writer, rows int) int64 {
+	tb.Helper()
+	bw := bufio.NewWriterSize(w, 1<<20)
+	n, _ := bw.WriteString("单位,项目编号,项目名称,填报期间,完成率,填报日期,进展情况,存在问题\n")
+	total := int64(n)
+	for i := range rows {
+		n, err := fmt.Fprintf(bw, "%s,NB-%08d,数字化改革重点应用场景%d,2026Q3,%d%%,2026-09-30,%s,%s\n",
+			benchUnits[i%len(benchUnits)], i, i%997, i%101, benchProgress[i%3], benchProblems[i%3])
+		if err != nil {
+			tb.Fatal(err)
+		}
+		total += int64(n)
+	}
+	if err := bw.Flush(); err != nil {
+		tb.Fatal(err)
+	}
+	return total
+}
+
+func benchCSV(tb testing.TB, rows int) []byte {
+	tb.Helper()
+	var buf bytes.Buffer
+	writeBenchCSV(tb, &buf, rows)
+	return buf.Bytes()
+}
+
+func reportRows(b *testing.B, rows int) {
+	b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkParseCSV reads and checks 100 000 progress rows, without
+// storing them.
+func BenchmarkParseCSV(b *testing.B) {
+	const rows = 100_000
+	data := benchCSV(b, rows)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		res, err := ingest.Parse(bytes.NewReader(data), ingest.Options{Roster: benchRoster, Today: saima.NewDate(2026, 10, 15)})
+		if err != nil || !res.OK() || res.Rows != rows {
+			b.Fatalf("Parse() = %v rows, %v, %q", res.Rows, err, res.Errors)
+		}
+	}
+	reportRows(b, rows)
+}
+
+// BenchmarkImportCSV imports 100 000 progress rows into the embedded
+// engine through the service, in chunks, as saima import does.
+func BenchmarkImportCSV(b *testing.B) {
+	const rows = 100_000
+	data := benchCSV(b, rows)
+	svc := benchService(b)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		rep, err := svc.Import(b.Context(), ingest.Request{FileName: "bench.csv", Body: bytes.NewReader(data), Uploader: "bench"})
+		if err != nil || rep.Imported != rows {
+			b.Fatalf("Import() = %+v, %v", rep, err)
+		}
+	}
+	reportRows(b, rows)
+}
+
+// benchService returns a service over a fresh embedded store that holds
+// benchRoster.
+func benchService(tb testing.TB) *ingest.Service {
+	tb.Helper()
+	store := chtest.Store(tb)
+	err := store.WriteBatch(tb.Context(), &saima.Batch{
+		Upload: saima.Upload{ID: "roster", Dataset: saima.DatasetUnits, At: time.Now().Add(-time.Hour)},
+		Units:  benchRoster,
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	n := 0
+	return &ingest.Service{Store: ingest.Adapt(store), Log: slog.New(slog.DiscardHandler),
+		Now:   func() time.Time { return time.Date(2026, 10, 15, 10, 0, 0, 0, saima.Beijing) },
+		NewID: func() string { n++; return fmt.Sprintf("bench-%d", n) }}
+}
+
+// benchXLSX writes the rows of a progress file into a workbook with
+// excelize's stream writer, with 完成率 as a percent-formatted number.
+func benchXLSX(tb testing.TB, rows int) []byte {
+	tb.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	percent, err := f.NewStyle(&excelize.Style{NumFmt: 9})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	header := []any{"单位", "项目编号", "项目名称", "填报期间", "完成率", "填报日期", "进展情况", "存在问题"}
+	if err := sw.SetRow("A1", header); err != nil {
+		tb.Fatal(err)
+	}
+	for i := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		row := []any{benchUnits[i%len(benchUnits)], fmt.Sprintf("NB-%08d", i), fmt.Sprintf("数字化改革重点应用场景%d", i%997),
+			"2026Q3", excelize.Cell{StyleID: percent, Value: float64(i%101) / 100}, "2026-09-30",
+			benchProgress[i%3], benchProblems[i%3]}
+		if err := sw.SetRow(cell, row); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		tb.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// BenchmarkParseXLSX reads and checks a workbook of 50 000 progress rows.
+func BenchmarkParseXLSX(b *testing.B) {
+	const rows = 50_000
+	data := benchXLSX(b, rows)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		res, err := ingest.Parse(bytes.NewReader(data), ingest.Options{Roster: benchRoster, Today: saima.NewDate(2026, 10, 15)})
+		if err != nil || !res.OK() || res.Rows != rows {
+			b.Fatalf("Parse() = %v rows, %v, %q", res.Rows, err, res.Errors)
+		}
+	}
+	reportRows(b, rows)
+}
+
+// BenchmarkExcelizeRows reads the same workbook with excelize's Rows
+// iterator and nothing else: the floor for reading XLSX in Go.
+func BenchmarkExcelizeRows(b *testing.B) {
+	const rows = 50_000
+	data := benchXLSX(b, rows)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		f, err := excelize.OpenReader(bytes.NewReader(data))
+		if err != nil {
+			b.Fatal(err)
+		}
+		it, err := f.Rows("Sheet1")
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for it.Next() {
+			if _, err := it.Columns(); err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		it.Close()
+		f.Close()
+		if n != rows+1 {
+			b.Fatalf("read %d rows, want %d", n, rows+1)
+		}
+	}
+	reportRows(b, rows)
+}
+
+// bigFileEnv names the file that TestImportPeakRSSChild imports; the
+// benchmark sets it for the child process only.
+const bigFileEnv = "SAIMA_BENCH_IMPORT_FILE"
+
+// BenchmarkImportPeakRSS imports a generated progress file of about
+// SAIMA_BENCH_BIG_MB megabytes (1024 for the 1 GB run) in a child process
+// and reports the child's peak resident memory (VmHWM). It skips unless
+// the variable is set, because the file takes minutes to import.
+func BenchmarkImportPeakRSS(b *testing.B) {
+	mb, _ := strconv.Atoi(os.Getenv("SAIMA_BENCH_BIG_MB"))
+	if mb <= 0 {
+		b.Skip("set SAIMA_BENCH_BIG_MB, such as 1024, to import a generated file of that size")
+	}
+	path := filepath.Join(b.TempDir(), "big.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const rowBytes = 300 // about what writeBenchCSV writes per row
+	size := writeBenchCSV(b, f, mb<<20/rowBytes)
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+
+	for b.Loop() {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestImportPeakRSSChild$", "-test.v")
+		cmd.Env = append(os.Environ(), bigFileEnv+"="+path)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			b.Fatalf("child: %v\n%s", err, out)
+		}
+		m := childResult.FindStringSubmatch(string(out))
+		if m == nil {
+			b.Fatalf("child printed no result:\n%s", out)
+		}
+		rows, _ := strconv.Atoi(m[1])
+		secs, _ := strconv.ParseFloat(m[2], 64)
+		hwm, _ := strconv.Atoi(m[3])
+		b.ReportMetric(float64(size)/(1<<20), "file-MB")
+		b.ReportMetric(float64(rows)/secs, "rows/s")
+		b.ReportMetric(float64(hwm)/1024, "peak-RSS-MB")
+	}
+}
+
+var childResult = regexp.MustCompile(`imported (\d+) rows in ([0-9.]+) s, VmHWM (\d+) kB`)
+
+// TestImportPeakRSSChild is the child process of BenchmarkImportPeakRSS;
+// it skips unless the benchmark started it.
+func TestImportPeakRSSChild(t *testing.T) {
+	path := os.Getenv(bigFileEnv)
+	if path == "" {
+		t.Skip("run by BenchmarkImportPeakRSS only")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	svc := benchService(t)
+	start := time.Now()
+	rep, err := svc.Import(t.Context(), ingest.Request{FileName: "big.csv", Body: f, Uploader: "bench"})
+	if err != nil {
+		t.Fatalf("Import() error = %v (%q)", err, rep.Errors)
+	}
+	elapsed := time.Since(start)
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hwm := regexp.MustCompile(`VmHWM:\s+(\d+) kB`).FindStringSubmatch(string(status))
+	if hwm == nil {
+		t.Fatalf("no VmHWM in /proc/self/status:\n%s", status)
+	}
+	fmt.Printf("imported %d rows in %.1f s, VmHWM %s kB\n", rep.Imported, elapsed.Seconds(), hwm[1])
+}

@@ -1,0 +1,62 @@
+package scoring
+
+import (
+	"strings"
+	"testing"
+)
+
+const annualBase = `name: 年度
+tracks:
+  - name: 区县（市）
+indicators:
+  - id: a
+    name: 考评
+    source: assessment_mean
+    weight: 1
+    normalise:
+      method: none
+`
+
+func TestAnnualRuleDefault(t *testing.T) {
+	rs, err := ParseRuleSet([]byte(annualBase))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := rs.AnnualRule()
+	if got.QuarterWeight != 0.95 || got.YearEndWeight != 0 || len(got.Leadership) != 0 {
+		t.Errorf("AnnualRule() without a section = %+v, want 0.95 and nothing else", got)
+	}
+}
+
+func TestAnnualRuleFromFile(t *testing.T) {
+	rs, err := ParseRuleSet([]byte(annualBase + `annual:
+  quarter_weight: 0.8
+  year_end_weight: 0.2
+  leadership:
+    宁波市海曙区: 3
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := rs.AnnualRule()
+	if got.QuarterWeight != 0.8 || got.YearEndWeight != 0.2 || got.Leadership["宁波市海曙区"] != 3 {
+		t.Errorf("AnnualRule() = %+v, want 0.8, 0.2 and 3 points for 宁波市海曙区", got)
+	}
+}
+
+func TestAnnualRuleInvalid(t *testing.T) {
+	_, err := ParseRuleSet([]byte(annualBase + `annual:
+  quarter_weight: 1.5
+  year_end_weight: -0.1
+  leadership:
+    宁波市海曙区: 6
+`))
+	if err == nil {
+		t.Fatal("ParseRuleSet accepted weights outside 0–1 and 6 leadership points")
+	}
+	for _, want := range []string{"annual.quarter_weight", "annual.year_end_weight", "宁波市海曙区"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %s", err, want)
+		}
+	}
+}
