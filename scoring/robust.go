@@ -96,8 +96,16 @@ func (rs *RuleSet) analyseTrack(in *trackInput, cfg Robustness, rng *rand.Rand) 
 		position[r.Unit] = i
 	}
 
+	// Map each unit of in to its stats slot once, not once per draw.
+	slot := make([]int, len(in.units))
+	for u, name := range in.units {
+		slot[u] = position[name]
+	}
 	leafCache := map[int]*leafMatrix{}
 	draws := make([][]float64, len(nominal)) // [stat][draw]
+	for i := range draws {
+		draws[i] = make([]float64, 0, cfg.Draws)
+	}
 	for range cfg.Draws {
 		v := rs.drawVariant(cfg, rng)
 		leaves, ok := leafCache[v.normaliserIndex]
@@ -106,8 +114,7 @@ func (rs *RuleSet) analyseTrack(in *trackInput, cfg Robustness, rng *rand.Rand) 
 			leafCache[v.normaliserIndex] = leaves
 		}
 		ranks := rs.rankVariant(in, leaves, v)
-		for u, name := range in.units {
-			i := position[name]
+		for u, i := range slot {
 			draws[i] = append(draws[i], float64(ranks[u]))
 		}
 	}
