@@ -254,8 +254,8 @@ func TestHealthz(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &got); err != nil {
 		t.Fatalf("decode: %v", err)
 	}
-	if got.Status != "ok" || got.Engine != "embedded" {
-		t.Errorf("healthz = %+v, want status ok on the embedded engine", got)
+	if got.Status != "ok" || got.Engine != env.store.EngineName() {
+		t.Errorf("healthz = %+v, want status ok on the %s engine", got, env.store.EngineName())
 	}
 }
 

@@ -109,9 +109,20 @@ func NewDatabase(tb testing.TB, e clickhouse.Engine) string {
 	return name
 }
 
-// Store returns a store over a fresh database in the embedded engine, with
-// the schema applied.
+// Store returns a store over a fresh database with the schema applied: in
+// the embedded engine, or in a clickhouse-server when the environment
+// variable SAIMA_TEST_ENGINE is "server". The test command runs the suites
+// that use Store once each way, so that every end-to-end test covers both
+// engines.
 func Store(tb testing.TB) *clickhouse.Store {
+	tb.Helper()
+	if os.Getenv("SAIMA_TEST_ENGINE") == "server" {
+		return StoreOn(tb, "server")
+	}
+	return embeddedStore(tb)
+}
+
+func embeddedStore(tb testing.TB) *clickhouse.Store {
 	tb.Helper()
 	e := Embedded(tb)
 	db := NewDatabase(tb, e)
@@ -121,6 +132,10 @@ func Store(tb testing.TB) *clickhouse.Store {
 	}
 	return s
 }
+
+// HoldServer keeps the shared clickhouse-server up until the returned
+// function is called, for a TestMain that does not use [Main].
+func HoldServer() (release func()) { return holdSharedServer() }
 
 // Engines names the engines that [ForEachEngine] runs a test on.
 var Engines = []string{"embedded", "server"}
@@ -142,7 +157,7 @@ func ForEachEngine(t *testing.T, f func(t *testing.T, s *clickhouse.Store)) {
 func StoreOn(tb testing.TB, engine string) *clickhouse.Store {
 	tb.Helper()
 	if engine == "embedded" {
-		return Store(tb)
+		return embeddedStore(tb)
 	}
 	srv := StartServer(tb)
 	db := srv.NewDatabase(tb)

@@ -24,7 +24,9 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	dataDir = dir
+	release := chtest.HoldServer()
 	code := m.Run()
+	release()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -55,6 +57,25 @@ func newTestEnv(t *testing.T) *testEnv {
 		"SAIMA_RULES":        filepath.Join(root, "rulesets/2026.yaml"),
 		"SAIMA_LOG_LEVEL":    "warn",
 	}}
+}
+
+// forEachEngine runs f as a subtest on each engine: the embedded chDB
+// and a clickhouse-server that the test binary starts.
+func forEachEngine(t *testing.T, f func(t *testing.T, e *testEnv)) {
+	t.Helper()
+	for _, engine := range chtest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			e := newTestEnv(t)
+			if engine == "server" {
+				srv := chtest.StartServer(t)
+				e.env["SAIMA_ENGINE"] = "server"
+				e.env["SAIMA_CH_ADDR"] = srv.Addr
+				e.env["SAIMA_CH_USER"] = chtest.ServerUser
+				e.env["SAIMA_CH_PASSWORD"] = chtest.ServerPassword
+			}
+			f(t, e)
+		})
+	}
 }
 
 // run runs saima with args and returns its exit code, stdout and stderr.
@@ -105,44 +126,46 @@ func TestRunHelp(t *testing.T) {
 }
 
 func TestImportBadRowsImportsNothing(t *testing.T) {
-	dir := casesDir(t)
-	e := newTestEnv(t)
-	e.mustRun("import", filepath.Join(dir, "00_roster.csv"))
+	forEachEngine(t, func(t *testing.T, e *testEnv) {
+		dir := casesDir(t)
+		e.mustRun("import", filepath.Join(dir, "00_roster.csv"))
 
-	code, _, errOut := e.run("import", filepath.Join(dir, "12b_progress_bad_rows.csv"))
-	if code != 1 {
-		t.Fatalf("import of 12b exited %d, want 1", code)
-	}
-	if n := strings.Count(errOut, "错误 "); n != 7 {
-		t.Errorf("import of 12b printed %d errors, want 7:\n%s", n, errOut)
-	}
-	for _, want := range []string{"第3行", "宁波市鄞州区", "第4行", "135%", "第5行", "待定", "第6行", "第7行", "第8行", "2026/9/31", "第9行"} {
-		if !strings.Contains(errOut, want) {
-			t.Errorf("errors of 12b do not mention %q", want)
+		code, _, errOut := e.run("import", filepath.Join(dir, "12b_progress_bad_rows.csv"))
+		if code != 1 {
+			t.Fatalf("import of 12b exited %d, want 1", code)
 		}
-	}
-	out := e.mustRun("score", "2026Q3")
-	if strings.Contains(out, "宁波市海曙区\t") && strings.Contains(out, "100.0") {
-		t.Errorf("rows of the rejected file were scored:\n%s", out)
-	}
+		if n := strings.Count(errOut, "错误 "); n != 7 {
+			t.Errorf("import of 12b printed %d errors, want 7:\n%s", n, errOut)
+		}
+		for _, want := range []string{"第3行", "宁波市鄞州区", "第4行", "135%", "第5行", "待定", "第6行", "第7行", "第8行", "2026/9/31", "第9行"} {
+			if !strings.Contains(errOut, want) {
+				t.Errorf("errors of 12b do not mention %q", want)
+			}
+		}
+		out := e.mustRun("score", "2026Q3")
+		if strings.Contains(out, "宁波市海曙区\t") && strings.Contains(out, "100.0") {
+			t.Errorf("rows of the rejected file were scored:\n%s", out)
+		}
+	})
 }
 
 func TestImportReuploadLatestWins(t *testing.T) {
-	dir := casesDir(t)
-	e := newTestEnv(t)
-	e.mustRun("import", filepath.Join(dir, "00_roster.csv"))
-	v1 := filepath.Join(dir, "13a_progress_reupload_v1.csv")
-	v2 := filepath.Join(dir, "13b_progress_reupload_v2_corrected.csv")
+	forEachEngine(t, func(t *testing.T, e *testEnv) {
+		dir := casesDir(t)
+		e.mustRun("import", filepath.Join(dir, "00_roster.csv"))
+		v1 := filepath.Join(dir, "13a_progress_reupload_v1.csv")
+		v2 := filepath.Join(dir, "13b_progress_reupload_v2_corrected.csv")
 
-	e.mustRun("import", v1)
-	e.mustRun("import", v1)
-	if n, mean := progressStats(t, e); n != 5 || mean != "73" {
-		t.Errorf("after 13a twice: %d records, mean %s; want 5, 73", n, mean)
-	}
-	e.mustRun("import", v2)
-	if n, mean := progressStats(t, e); n != 5 || mean != "78.6" {
-		t.Errorf("after 13b: %d records, mean %s; want 5, 78.6", n, mean)
-	}
+		e.mustRun("import", v1)
+		e.mustRun("import", v1)
+		if n, mean := progressStats(t, e); n != 5 || mean != "73" {
+			t.Errorf("after 13a twice: %d records, mean %s; want 5, 73", n, mean)
+		}
+		e.mustRun("import", v2)
+		if n, mean := progressStats(t, e); n != 5 || mean != "78.6" {
+			t.Errorf("after 13b: %d records, mean %s; want 5, 78.6", n, mean)
+		}
+	})
 }
 
 // progressStats returns the number of 2026Q3 progress records and their
@@ -174,82 +197,85 @@ func TestReportNeedsFonts(t *testing.T) {
 }
 
 func TestDemoReportNamesEveryUnit(t *testing.T) {
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("pdftotext is missing; install poppler-utils")
+	forEachEngine(t, func(t *testing.T, e *testEnv) {
+		if _, err := exec.LookPath("pdftotext"); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatal("pdftotext is missing; install poppler-utils")
+			}
+			t.Skip("pdftotext is missing; install poppler-utils")
 		}
-		t.Skip("pdftotext is missing; install poppler-utils")
-	}
-	e := newTestEnv(t)
-	e.mustRun("demo", "--no-serve", "--today", "2026-11-20", "--out", t.TempDir())
-	ranking := e.mustRun("score", "2026Q3")
+		e.mustRun("demo", "--no-serve", "--today", "2026-11-20", "--out", t.TempDir())
+		ranking := e.mustRun("score", "2026Q3")
 
-	pdf := filepath.Join(t.TempDir(), "q3.pdf")
-	e.mustRun("report", "-o", pdf, "2026Q3")
-	text, err := exec.Command("pdftotext", "-layout", pdf, "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(ranking, "\n")[2:] {
-		fields := strings.Fields(line)
-		if len(fields) < 4 {
-			continue
-		}
-		unit, score := fields[2], fields[3]
-		if !strings.Contains(string(text), unit) || !strings.Contains(string(text), score) {
-			t.Errorf("PDF lacks %s with score %s", unit, score)
-		}
-	}
-}
-
-func TestScoreAssessmentTotalsTie(t *testing.T) {
-	dir := casesDir(t)
-	e := newTestEnv(t)
-	e.env["SAIMA_RULES"] = "testdata/assessment_total.yaml"
-	e.mustRun("import", filepath.Join(dir, "00_roster.csv"))
-	e.mustRun("import", filepath.Join(dir, "07_scores_exact_decimals.csv"))
-
-	out := e.mustRun("score", "2026Q3")
-	for _, want := range []string{"1   市大数据局  100.5", "1   市发改委   100.5", "3   市财政局   75.6"} {
-		if !strings.Contains(strings.Join(strings.Fields(out), " "), strings.Join(strings.Fields(want), " ")) {
-			t.Errorf("ranking lacks %q:\n%s", want, out)
-		}
-	}
-}
-
-func TestImportScoresExactDecimals(t *testing.T) {
-	dir := casesDir(t)
-	e := newTestEnv(t)
-	e.mustRun("import", filepath.Join(dir, "00_roster.csv"))
-	e.mustRun("import", filepath.Join(dir, "07_scores_exact_decimals.csv"))
-
-	a := &app{getenv: func(k string) string { return e.env[k] }}
-	a.cfg = testConfig(e)
-	a.log = a.cfg.logger(os.Stderr)
-	st, err := a.openStore(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.close()
-	got := map[string]string{}
-	for _, p := range []string{"2026Q3", "2026"} {
-		as, err := st.ListAssessments(context.Background(), mustPeriod(p))
+		pdf := filepath.Join(t.TempDir(), "q3.pdf")
+		e.mustRun("report", "-o", pdf, "2026Q3")
+		text, err := exec.Command("pdftotext", "-layout", pdf, "-").Output()
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, x := range as {
-			got[x.Unit+"/"+x.Indicator] = x.Score.StringFixed(2) + "/" + x.FullMarks.Decimal.String()
+		for _, line := range strings.Split(ranking, "\n")[2:] {
+			fields := strings.Fields(line)
+			if len(fields) < 4 {
+				continue
+			}
+			unit, score := fields[2], fields[3]
+			if !strings.Contains(string(text), unit) || !strings.Contains(string(text), score) {
+				t.Errorf("PDF lacks %s with score %s", unit, score)
+			}
 		}
-	}
-	want := map[string]string{
-		"市大数据局/数据共享按时响应率": "100.00/100", "市发改委/数据共享按时响应率": "99.50/100",
-		"市财政局/数据共享按时响应率": "75.57/100", "市大数据局/信息报送及时性": "0.50/1",
-		"市发改委/信息报送及时性": "1.00/1", "市财政局/信息报送及时性": "0.00/1",
-		"市大数据局/现场核查": "100.00/100", "市发改委/现场核查": "85.50/100", "市财政局/现场核查": "99.50/100",
-	}
-	for k, w := range want {
-		if got[k] != w {
-			t.Errorf("score %s = %q, want %q", k, got[k], w)
+	})
+}
+
+func TestScoreAssessmentTotalsTie(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *testEnv) {
+		dir := casesDir(t)
+		e.env["SAIMA_RULES"] = "testdata/assessment_total.yaml"
+		e.mustRun("import", filepath.Join(dir, "00_roster.csv"))
+		e.mustRun("import", filepath.Join(dir, "07_scores_exact_decimals.csv"))
+
+		out := e.mustRun("score", "2026Q3")
+		for _, want := range []string{"1   市大数据局  100.5", "1   市发改委   100.5", "3   市财政局   75.6"} {
+			if !strings.Contains(strings.Join(strings.Fields(out), " "), strings.Join(strings.Fields(want), " ")) {
+				t.Errorf("ranking lacks %q:\n%s", want, out)
+			}
 		}
-	}
+	})
+}
+
+func TestImportScoresExactDecimals(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *testEnv) {
+		dir := casesDir(t)
+		e.mustRun("import", filepath.Join(dir, "00_roster.csv"))
+		e.mustRun("import", filepath.Join(dir, "07_scores_exact_decimals.csv"))
+
+		a := &app{getenv: func(k string) string { return e.env[k] }}
+		a.cfg = testConfig(e)
+		a.log = a.cfg.logger(os.Stderr)
+		st, err := a.openStore(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer a.close()
+		got := map[string]string{}
+		for _, p := range []string{"2026Q3", "2026"} {
+			as, err := st.ListAssessments(context.Background(), mustPeriod(p))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, x := range as {
+				got[x.Unit+"/"+x.Indicator] = x.Score.StringFixed(2) + "/" + x.FullMarks.Decimal.String()
+			}
+		}
+		want := map[string]string{
+			"市大数据局/数据共享按时响应率": "100.00/100", "市发改委/数据共享按时响应率": "99.50/100",
+			"市财政局/数据共享按时响应率": "75.57/100", "市大数据局/信息报送及时性": "0.50/1",
+			"市发改委/信息报送及时性": "1.00/1", "市财政局/信息报送及时性": "0.00/1",
+			"市大数据局/现场核查": "100.00/100", "市发改委/现场核查": "85.50/100", "市财政局/现场核查": "99.50/100",
+		}
+		for k, w := range want {
+			if got[k] != w {
+				t.Errorf("score %s = %q, want %q", k, got[k], w)
+			}
+		}
+	})
 }
