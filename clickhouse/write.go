@@ -15,7 +15,7 @@ const insertChunk = 100_000
 
 // WriteBatch writes every record of b and then b.Upload with outcome ok.
 // Until that last row exists no reader sees the records, so a failure half
-// way leaves nothing visible; the rows already written stay as dead history
+// way leaves nothing visible. The rows already written stay as dead history
 // under an upload that never succeeded.
 func (s *Store) WriteBatch(ctx context.Context, b *saima.Batch) error {
 	w, err := s.BeginUpload(b.Upload)
