@@ -37,6 +37,9 @@ func (s *Store) Facts(ctx context.Context, period saima.Period) ([]scoring.UnitF
 	if err := s.problemFacts(ctx, period, get); err != nil {
 		return nil, err
 	}
+	if err := s.milestoneStatusFacts(ctx, period, get); err != nil {
+		return nil, err
+	}
 
 	out := make([]scoring.UnitFacts, 0, len(facts))
 	for _, f := range facts {

@@ -3,6 +3,7 @@ package ingest_test
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,7 +11,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -48,17 +51,25 @@ func writeBenchCSV(tb testing.TB, w io.Writer, rows int) int64 {
 	tb.Helper()
 	bw := bufio.NewWriterSize(w, 1<<20)
 	n, _ := bw.WriteString("单位,项目编号,项目名称,填报期间,完成率,填报日期,进展情况,存在问题\n")
-	total := int64(n)
-	for i := range rows {
-		n, err := fmt.Fprintf(bw, "%s,NB-%08d,数字化改革重点应用场景%d,2026Q3,%d%%,2026-09-30,%s,%s\n",
+	total := int64(n) + writeBenchRows(tb, bw, 0, rows)
+	if err := bw.Flush(); err != nil {
+		tb.Fatal(err)
+	}
+	return total
+}
+
+// writeBenchRows writes rows from to to (not included) and returns their
+// size in bytes.
+func writeBenchRows(tb testing.TB, w io.Writer, from, to int) int64 {
+	tb.Helper()
+	var total int64
+	for i := from; i < to; i++ {
+		n, err := fmt.Fprintf(w, "%s,NB-%08d,数字化改革重点应用场景%d,2026Q3,%d%%,2026-09-30,%s,%s\n",
 			benchUnits[i%len(benchUnits)], i, i%997, i%101, benchProgress[i%3], benchProblems[i%3])
 		if err != nil {
 			tb.Fatal(err)
 		}
 		total += int64(n)
-	}
-	if err := bw.Flush(); err != nil {
-		tb.Fatal(err)
 	}
 	return total
 }
@@ -97,6 +108,9 @@ func BenchmarkImportCSV(b *testing.B) {
 	svc := benchService(b)
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
+		// A blank line more each time makes the bytes differ, so that no
+		// upload is a duplicate of another; blank lines add no rows.
+		data = append(data, '\n')
 		rep, err := svc.Import(b.Context(), ingest.Request{FileName: "bench.csv", Body: bytes.NewReader(data), Uploader: "bench"})
 		if err != nil || rep.Imported != rows {
 			b.Fatalf("Import() = %+v, %v", rep, err)
@@ -109,7 +123,14 @@ func BenchmarkImportCSV(b *testing.B) {
 // benchRoster.
 func benchService(tb testing.TB) *ingest.Service {
 	tb.Helper()
-	store := chtest.Store(tb)
+	return benchServiceOn(tb, "embedded")
+}
+
+// benchServiceOn is benchService on the named engine; see
+// chtest.StoreOn.
+func benchServiceOn(tb testing.TB, engine string) *ingest.Service {
+	tb.Helper()
+	store := chtest.StoreOn(tb, engine)
 	err := store.WriteBatch(tb.Context(), &saima.Batch{
 		Upload: saima.Upload{ID: "roster", Dataset: saima.DatasetUnits, At: time.Now().Add(-time.Hour)},
 		Units:  benchRoster,
@@ -137,6 +158,7 @@ func benchXLSX(tb testing.TB, rows int) []byte {
 	if err != nil {
 		tb.Fatal(err)
 	}
+
 	header := []any{"单位", "项目编号", "项目名称", "填报期间", "完成率", "填报日期", "进展情况", "存在问题"}
 	if err := sw.SetRow("A1", header); err != nil {
 		tb.Fatal(err)
@@ -153,6 +175,7 @@ func benchXLSX(tb testing.TB, rows int) []byte {
 	if err := sw.Flush(); err != nil {
 		tb.Fatal(err)
 	}
+
 	var buf bytes.Buffer
 	if _, err := f.WriteTo(&buf); err != nil {
 		tb.Fatal(err)
@@ -209,10 +232,13 @@ func BenchmarkExcelizeRows(b *testing.B) {
 // benchmark sets it for the child process only.
 const bigFileEnv = "SAIMA_BENCH_IMPORT_FILE"
 
-// BenchmarkImportPeakRSS imports a generated progress file of about
+// BenchmarkImportPeakRSS imports a generated progress file of
 // SAIMA_BENCH_BIG_MB megabytes (1024 for the 1 GB run) in a child process
-// and reports the child's peak resident memory (VmHWM). It skips unless
-// the variable is set, because the file takes minutes to import.
+// and reports the child's peak resident memory (VmHWM) and the peak of its
+// Go heap. SAIMA_BENCH_ENGINE=server imports into a clickhouse-server
+// process instead of the embedded engine, so that the child's memory is
+// saima's alone. It skips unless SAIMA_BENCH_BIG_MB is set, because the
+// file takes minutes to import.
 func BenchmarkImportPeakRSS(b *testing.B) {
 	mb, _ := strconv.Atoi(os.Getenv("SAIMA_BENCH_BIG_MB"))
 	if mb <= 0 {
@@ -223,14 +249,13 @@ func BenchmarkImportPeakRSS(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	const rowBytes = 300 // about what writeBenchCSV writes per row
-	size := writeBenchCSV(b, f, mb<<20/rowBytes)
+	rows, size := writeBenchCSVBytes(b, f, int64(mb)<<20)
 	if err := f.Close(); err != nil {
 		b.Fatal(err)
 	}
 
 	for b.Loop() {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestImportPeakRSSChild$", "-test.v")
+		cmd := exec.Command(os.Args[0], "-test.run=^TestImportPeakRSSChild$", "-test.v", "-test.timeout=1h")
 		cmd.Env = append(os.Environ(), bigFileEnv+"="+path)
 		out, err := cmd.CombinedOutput()
 		if err != nil {
@@ -240,16 +265,39 @@ func BenchmarkImportPeakRSS(b *testing.B) {
 		if m == nil {
 			b.Fatalf("child printed no result:\n%s", out)
 		}
-		rows, _ := strconv.Atoi(m[1])
+		imported, _ := strconv.Atoi(m[1])
+		if imported != rows {
+			b.Fatalf("child imported %d rows, want %d", imported, rows)
+		}
 		secs, _ := strconv.ParseFloat(m[2], 64)
 		hwm, _ := strconv.Atoi(m[3])
+		heap, _ := strconv.Atoi(m[4])
 		b.ReportMetric(float64(size)/(1<<20), "file-MB")
-		b.ReportMetric(float64(rows)/secs, "rows/s")
+		b.ReportMetric(float64(imported)/secs, "rows/s")
 		b.ReportMetric(float64(hwm)/1024, "peak-RSS-MB")
+		b.ReportMetric(float64(heap), "peak-Go-heap-MB")
 	}
 }
 
-var childResult = regexp.MustCompile(`imported (\d+) rows in ([0-9.]+) s, VmHWM (\d+) kB`)
+// writeBenchCSVBytes writes benchmark rows until the file has at least
+// size bytes and returns the rows and bytes written.
+func writeBenchCSVBytes(tb testing.TB, w io.Writer, size int64) (int, int64) {
+	tb.Helper()
+	const batch = 10_000
+	bw := bufio.NewWriterSize(w, 1<<20)
+	n, _ := bw.WriteString("单位,项目编号,项目名称,填报期间,完成率,填报日期,进展情况,存在问题\n")
+	rows, total := 0, int64(n)
+	for total < size {
+		total += writeBenchRows(tb, bw, rows, rows+batch)
+		rows += batch
+	}
+	if err := bw.Flush(); err != nil {
+		tb.Fatal(err)
+	}
+	return rows, total
+}
+
+var childResult = regexp.MustCompile(`imported (\d+) rows in ([0-9.]+) s, VmHWM (\d+) kB, Go heap (\d+) MB`)
 
 // TestImportPeakRSSChild is the child process of BenchmarkImportPeakRSS;
 // it skips unless the benchmark started it.
@@ -263,13 +311,16 @@ func TestImportPeakRSSChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	svc := benchService(t)
+	svc := benchServiceOn(t, cmp.Or(os.Getenv("SAIMA_BENCH_ENGINE"), "embedded"))
+
+	heap, stop := sampleHeap()
 	start := time.Now()
 	rep, err := svc.Import(t.Context(), ingest.Request{FileName: "big.csv", Body: f, Uploader: "bench"})
+	elapsed := time.Since(start)
+	stop()
 	if err != nil {
 		t.Fatalf("Import() error = %v (%q)", err, rep.Errors)
 	}
-	elapsed := time.Since(start)
 	status, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		t.Fatal(err)
@@ -278,5 +329,30 @@ func TestImportPeakRSSChild(t *testing.T) {
 	if hwm == nil {
 		t.Fatalf("no VmHWM in /proc/self/status:\n%s", status)
 	}
-	fmt.Printf("imported %d rows in %.1f s, VmHWM %s kB\n", rep.Imported, elapsed.Seconds(), hwm[1])
+	fmt.Printf("imported %d rows in %.1f s, VmHWM %s kB, Go heap %d MB\n",
+		rep.Imported, elapsed.Seconds(), hwm[1], heap.Load()>>20)
+}
+
+// sampleHeap records the peak of the Go heap in use, sampled every 100 ms
+// until stop is called.
+func sampleHeap() (*atomic.Uint64, func()) {
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		var ms runtime.MemStats
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			runtime.ReadMemStats(&ms)
+			peak.Store(max(peak.Load(), ms.HeapInuse))
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return &peak, func() { close(done); <-stopped }
 }

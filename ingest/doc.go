@@ -6,11 +6,12 @@
 //
 // [Parse] takes CSV or tab-separated text (UTF-8 with or without a
 // byte-order mark, GB18030 and its GBK subset, UTF-16 as Excel's "Unicode
-// 文本" writes it) and XLSX workbooks. It finds the header below any title
-// rows and resolves a two-row header with merged group cells, such as
-// 本期进度 over 完成率 and 填报日期. Headers and their common synonyms map
-// to the dataset's columns, and the dataset is detected from them when
-// the caller does not name it.
+// 文本" writes it), XLSX workbooks, read as a stream with a bound on
+// their unpacked size, and JSON arrays of objects. It finds the header
+// below any title rows and resolves a two-row header with merged group
+// cells, such as 本期进度 over 完成率 and 填报日期. Headers, their common
+// synonyms and English field names map to the dataset's columns, and the
+// dataset is detected from them when the caller does not name it.
 //
 // # Normalising
 //
@@ -31,6 +32,9 @@
 // # Importing
 //
 // [Service] wraps Parse for the upload endpoint and the command line: it
-// hashes the bytes, checks what a unit's account may upload, and writes an
-// accepted batch or records a rejected upload through its [Store].
+// hashes the bytes, checks what a unit's account may upload, and writes
+// the records chunk by chunk through its [Store]'s [Writer], committing
+// them at once at the end or recording a rejected upload. Imports of one
+// unit run one at a time. [WriteTemplate] writes the XLSX template of a
+// dataset.
 package ingest

@@ -15,8 +15,9 @@ import (
 
 // DefaultMaxRows is the most data rows one file may hold when
 // Limits.MaxRows is 0. It bounds the memory of a long import: the index
-// of record keys takes about 15 MB per million rows, and the unit roster
-// and stages are read whole. A 1 GB progress file has about 3.5 million.
+// of record keys grew the Go heap by about 23 MB per million rows in
+// BenchmarkImportPeakRSS, and the unit roster and stages are read whole.
+// A 1 GB file of that benchmark's progress rows has about 4.3 million.
 const DefaultMaxRows = 5_000_000
 
 // Limits bound what one upload may hold. The zero value takes every
@@ -69,17 +70,21 @@ type uploadBody struct {
 	close  func()
 }
 
-// openBody hashes r and rewinds it. A reader that cannot seek is copied
-// to a temporary file first, so that memory stays bounded.
+// openBody hashes the rest of r and rewinds it. A reader that cannot seek
+// is copied to a temporary file first, so that memory stays bounded.
 func openBody(r io.Reader) (*uploadBody, error) {
 	b := &uploadBody{close: func() {}}
 	h := sha256.New()
 	if rs, ok := r.(io.ReadSeeker); ok {
+		start, err := rs.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return nil, fmt.Errorf("rewind upload: %w", err)
+		}
 		n, err := io.Copy(h, rs)
 		if err != nil {
 			return nil, fmt.Errorf("read upload: %w", err)
 		}
-		if _, err := rs.Seek(0, io.SeekStart); err != nil {
+		if _, err := rs.Seek(start, io.SeekStart); err != nil {
 			return nil, fmt.Errorf("rewind upload: %w", err)
 		}
 		b.ReadSeeker, b.size = rs, n
@@ -126,10 +131,12 @@ func (c *countingReader) Read(p []byte) (int, error) {
 
 // importRun is one import or preview while Parse reads the file. It
 // writes each chunk that Parse hands on only when the next one arrives,
-// so that the last chunk is still in hand when reading ends: the upload
-// is then begun with its final counts when the file fits one chunk, and
-// the stages of a stages file can be checked against the lifecycle rules
-// before anything of them is written.
+// so that the last chunk is still in hand when reading ends. A file of
+// one chunk is then begun with its final counts, and the stages of a
+// stages file are checked against the lifecycle rules before any of them
+// is written. The chunks before the last are written by a goroutine of
+// their own while Parse reads on, so at most three chunks are in memory:
+// one being read, one held back and one being written.
 type importRun struct {
 	s      *Service
 	ctx    context.Context
@@ -138,31 +145,78 @@ type importRun struct {
 	dryRun bool
 	up     saima.Upload // the upload as the service started it
 
-	held    *chunk       // the latest chunk, not yet written
-	writer  Writer       // nil until the first chunk is written
-	begun   saima.Upload // the upload record the writer was begun with
-	records int          // records in the chunks handed on
-	denied  error        // KindForbidden: a row this account may not upload
-	failed  error        // the store failed to write
+	lastChunk *chunk // the latest chunk, not yet written
+	dataset   string // the dataset of the chunks, once one came
+	records   int    // records in the chunks handed on
+	denied    error  // KindForbidden: a row this account may not upload
+
+	// The writer goroutine owns the fields below until done is closed
+	// (see wait).
+	writes chan *chunk   // chunks for the writer goroutine; nil before the first
+	done   chan struct{} // closed when the writer goroutine returns
+	writer Writer        // nil until the first chunk is written
+	begun  saima.Upload  // the upload record the writer was begun with
+	failed error         // the store failed to write
 }
 
-// emit receives one chunk and writes the one held before it.
+// emit receives one chunk and writes the one held back before it.
 func (r *importRun) emit(c chunk) error {
+	r.dataset = c.dataset
 	if r.denied == nil {
 		r.denied = checkOwner(r.unit, c.dataset, c.batch)
 	}
 	if r.denied != nil {
 		// Rejected whatever comes next: nothing more is written.
-		r.held = nil
+		r.lastChunk = nil
 		return nil
 	}
 	r.records += c.batch.Len()
-	prev := r.held
-	r.held = &c
+	prev := r.lastChunk
+	r.lastChunk = &c
 	if prev == nil || r.dryRun {
 		return nil
 	}
-	return r.write(prev, nil)
+	return r.send(prev)
+}
+
+// send hands c to the writer goroutine, starting it for the first chunk.
+// It returns the store's error once the writer goroutine has stopped on
+// one.
+func (r *importRun) send(c *chunk) error {
+	if r.writes == nil {
+		r.writes, r.done = make(chan *chunk), make(chan struct{})
+		go r.writeChunks()
+	}
+	select {
+	case r.writes <- c:
+		return nil
+	case <-r.done:
+		return r.failed
+	}
+}
+
+// writeChunks writes the chunks sent to it until the channel closes or a
+// write fails.
+func (r *importRun) writeChunks() {
+	defer close(r.done)
+	for c := range r.writes {
+		if r.write(c, nil) != nil {
+			return
+		}
+	}
+}
+
+// wait stops the writer goroutine, if there is one, once it has written
+// every chunk sent to it, and returns the store's error. The writer's
+// fields may be read after it returns.
+func (r *importRun) wait() error {
+	if r.writes == nil {
+		return nil
+	}
+	close(r.writes)
+	<-r.done
+	r.writes = nil
+	return r.failed
 }
 
 // write writes c, beginning the upload first when c is the first chunk.
@@ -207,11 +261,12 @@ func (r *importRun) begin(c *chunk, final *saima.Upload) error {
 	return nil
 }
 
-// commit writes the held chunk and makes the upload visible.
+// commit writes the last chunk and makes the upload visible. The writer
+// goroutine must have stopped; see wait.
 func (r *importRun) commit(rep *Report) (*Report, error) {
 	rep.Upload.Outcome = saima.OutcomeOK
 	rep.Upload.Message = fmt.Sprintf("已导入%d条记录", rep.Imported)
-	if err := r.write(r.held, &rep.Upload); err != nil {
+	if err := r.write(r.lastChunk, &rep.Upload); err != nil {
 		return r.fail(rep, err)
 	}
 	if err := r.writer.Commit(r.ctx); err != nil {

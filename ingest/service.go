@@ -97,7 +97,7 @@ var officeOnly = map[string]bool{
 // Upload.DuplicateOf names the earlier one.
 //
 // A long file is written in chunks of Limits.ChunkRecords rows as it is
-// read, and made visible in one commit at the end; a file with an error
+// read, and made visible in one commit at the end. A file with an error
 // anywhere is never committed, so none of it becomes visible. Imports of
 // one unit run one at a time, in the order they arrive.
 //
@@ -151,6 +151,9 @@ func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, e
 
 	run := &importRun{s: s, ctx: ctx, log: log, unit: req.Unit, dryRun: dryRun, up: up}
 	res, err := s.parse(req, b, units, saima.DateOf(now), run)
+	if werr := run.wait(); err == nil {
+		err = werr
+	}
 	if err != nil {
 		return s.parseFailed(ctx, log, run, err)
 	}
@@ -176,8 +179,11 @@ func (s *Service) parse(req Request, b *uploadBody, units []saima.Unit, today sa
 // store that failed to take a chunk. Chunks written before stay invisible.
 func (s *Service) parseFailed(ctx context.Context, log *slog.Logger, run *importRun, err error) (*Report, error) {
 	up := run.up
+	if run.dataset != "" {
+		up.Dataset = run.dataset
+	}
 	if run.failed != nil {
-		return run.fail(&Report{Upload: up, Dataset: run.begun.Dataset, Imported: run.records}, err)
+		return run.fail(&Report{Upload: up, Dataset: up.Dataset, Imported: run.records}, err)
 	}
 	// A file that cannot be read is rejected; a body that breaks off is a
 	// failed upload, which is not the file's fault.
@@ -202,8 +208,8 @@ func (s *Service) finish(ctx context.Context, log *slog.Logger, run *importRun, 
 	if run.denied != nil {
 		return s.reject(ctx, log, run.dryRun, rep, saima.OutcomeRejected, run.denied)
 	}
-	if run.held != nil {
-		if err := s.checkLifecycle(ctx, rep, run.held.batch); err != nil {
+	if run.lastChunk != nil {
+		if err := s.checkLifecycle(ctx, rep, run.lastChunk.batch); err != nil {
 			return s.reject(ctx, log, run.dryRun, rep, outcomeOf(err), err)
 		}
 	}
@@ -241,8 +247,8 @@ func newReport(res *Result, up saima.Upload, imported int, dryRun bool) *Report 
 }
 
 // checkOwner returns a KindForbidden error when a unit's account uploads a
-// dataset reserved for the office or a row about another unit; b is one
-// chunk of the file.
+// dataset reserved for the office or a row about another unit. The batch b
+// is one chunk of the file.
 func checkOwner(unit, dataset string, b *saima.Batch) error {
 	if unit == "" {
 		return nil

@@ -31,11 +31,11 @@ var doneDates = map[string]bool{"实际完成日期": true, "填报日期": true
 
 // WriteTemplate writes an XLSX template for the upload of dataset (an id
 // such as progress or a Chinese title such as 进度填报) to w. The sheet has
-// the dataset's columns as headers, each with a comment on what it takes;
-// one example row, which imports without errors against roster on day
-// today; drop-down lists for the columns with fixed values and for unit
-// names from roster (none when it is empty); and percent and date formats
-// on those columns. An unknown dataset is a KindInvalid error.
+// the dataset's columns as headers, each with a comment on what it takes.
+// Its one example row imports without errors against roster on day today.
+// Columns with fixed values get drop-down lists, and so do unit columns
+// when roster has units. Percent and date columns get their formats. An
+// unknown dataset is a KindInvalid error.
 func WriteTemplate(w io.Writer, dataset string, roster []saima.Unit, today saima.Date) error {
 	s := schemaFor(dataset)
 	if s == nil {
@@ -231,7 +231,7 @@ func kindHelp(c *column) string {
 	case kindPeriod:
 		return "期间：季度写2026Q3或2026年第三季度，月份写2026-09或2026年9月，年度写2026年度。"
 	case kindPercent:
-		return "完成比例，0–100%，如85%。本列为百分比格式，直接输入85即为85%。未填报请留空，不要填0。"
+		return "完成比例，0–100%，如85%。本列为百分比格式，请输入85%；未填报请留空，不要填0。"
 	case kindNumber:
 		return "数字，如85或85.5，不要带单位。"
 	case kindChoice:
@@ -240,7 +240,7 @@ func kindHelp(c *column) string {
 	return "文字，按填写的内容原样保存。"
 }
 
-// columnNotes add what a column's kind does not say.
+// columnNotes are the details of a column that its kind does not cover.
 var columnNotes = map[string]string{
 	"项目编号":   "如NB-2026-001。",
 	"单位类别":   "决定单位默认参加的赛马赛道。",

@@ -58,6 +58,12 @@ var (
 // zone, as in 2026-09-30T17:45:00+08:00, is converted to Beijing first. A
 // time without a zone is already Beijing time and is dropped.
 func parseDate(s string) (saima.Date, *problem) {
+	if d, ok := isoDate(s); ok {
+		if !d.Valid() {
+			return saima.Date{}, problemNoSuchDate
+		}
+		return d, nil
+	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return saima.DateOf(t), nil
 	}
@@ -83,6 +89,31 @@ func parseDate(s string) (saima.Date, *problem) {
 		return saima.Date{}, problemNoSuchDate
 	}
 	return date, nil
+}
+
+// isoDate reads the most common spelling, 2026-09-30, without the regular
+// expressions and time parsing of parseDate, which cost about a tenth of
+// the time to read a row. The date may not exist.
+func isoDate(s string) (saima.Date, bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return saima.Date{}, false
+	}
+	y, ok1 := digits(s[0:4])
+	m, ok2 := digits(s[5:7])
+	d, ok3 := digits(s[8:10])
+	return saima.NewDate(y, time.Month(m), d), ok1 && ok2 && ok3
+}
+
+// digits reads s as a decimal number of ASCII digits only.
+func digits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
 }
 
 // splitDateTime splits "2026-09-30 17:45" or "2026-09-30T17:45" into the
@@ -121,6 +152,12 @@ var chineseQuarter = map[string]int{"一": 1, "二": 2, "三": 3, "四": 4}
 // 2026年第三季度), a month (2026-09, 2026年9月) or a year (2026, 2026年度).
 // Whitespace inside the cell is ignored.
 func parsePeriod(s string) (saima.Period, *problem) {
+	// The canonical 2026Q3 skips the regular expressions.
+	if len(s) == 6 && s[4] == 'Q' && s[5] >= '1' && s[5] <= '4' {
+		if y, ok := digits(s[:4]); ok {
+			return saima.Quarter(y, int(s[5]-'0')), nil
+		}
+	}
 	s = strings.ToUpper(compact(s))
 	if g := periodQuarterRE.FindStringSubmatch(s); g != nil {
 		return saima.Quarter(atoi(g[1]), atoi(g[2])), nil

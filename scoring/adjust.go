@@ -91,7 +91,15 @@ type RankList struct {
 	Top    int        `yaml:"top"`    // ranks 1 to Top qualify
 	Bottom int        `yaml:"bottom"` // the last Bottom places qualify
 	When   *Condition `yaml:"when"`   // an extra condition; nil means none
+	// Exempt names units that are never on the list. The places they take
+	// stay taken, so an exemption shortens the list rather than moving the
+	// next unit onto it.
+	Exempt []string `yaml:"exempt"`
 }
+
+// SourceComposite is the source name by which a list condition tests the
+// unit's final composite. Only list conditions may use it.
+const SourceComposite = "composite"
 
 // Condition tests an input. Every bound that is set must hold, and a unit
 // without the input fails the test.
@@ -207,7 +215,7 @@ func (v *adjustCheck) list(path string, l RankList) {
 	if (l.Top > 0) == (l.Bottom > 0) {
 		v.fail(path, "top 和 bottom 须设且只设一个正整数")
 	}
-	if l.When != nil {
+	if l.When != nil && l.When.Source != SourceComposite {
 		v.source(path+".when.source", l.When.Source)
 	}
 }
@@ -305,7 +313,7 @@ func (a *Adjustments) grade(results []Result, values []map[string]float64) {
 			}
 		}
 		for _, l := range a.Lists {
-			if l.qualifies(r.Rank, n, values[i]) {
+			if l.qualifies(r, n, values[i]) {
 				r.Lists = append(r.Lists, l.Name)
 			}
 		}
@@ -327,13 +335,16 @@ func (a *Adjustments) capGrade(grade, limit string) string {
 	return grade
 }
 
-func (l RankList) qualifies(rank, n int, values map[string]float64) bool {
-	inRange := (l.Top > 0 && rank <= l.Top) || (l.Bottom > 0 && rank > n-l.Bottom)
-	return inRange && (l.When == nil || l.When.holds(values))
+func (l RankList) qualifies(r *Result, n int, values map[string]float64) bool {
+	inRange := (l.Top > 0 && r.Rank <= l.Top) || (l.Bottom > 0 && r.Rank > n-l.Bottom)
+	return inRange && !slices.Contains(l.Exempt, r.Unit) && (l.When == nil || l.When.holds(r, values))
 }
 
-func (c *Condition) holds(values map[string]float64) bool {
+func (c *Condition) holds(r *Result, values map[string]float64) bool {
 	x, ok := values[c.Source]
+	if c.Source == SourceComposite {
+		x, ok = r.Value, true
+	}
 	switch {
 	case !ok:
 		return false

@@ -23,11 +23,19 @@ type UnitFacts struct {
 	ProblemsOpened      int     // problem-list items found within the period
 	ProblemsClosed      int     // of those, closed by the period's last day
 	ProblemCloseDaysSum float64 // sum of days from found to closed over ProblemsClosed
+
+	// MilestoneMonths counts the unit's milestone-months with a colour
+	// (see [MonthColour]) in the months of the period that have ended.
+	// MilestoneRedMonths and MilestoneYellowMonths count the red and the
+	// yellow ones among them.
+	MilestoneMonths       int
+	MilestoneRedMonths    int
+	MilestoneYellowMonths int
 }
 
 // Sources that a leaf indicator can read from [UnitFacts]. Each is a percent
-// value except assessment_total. A source whose count is zero is missing
-// for that unit.
+// value except assessment_total, problems_mean_days and the milestone-month
+// counts. A source whose count is zero is missing for that unit.
 const (
 	SourceMilestoneOnTimeRate = "milestone_ontime_rate" // MilestonesOnTime / MilestonesDue × 100
 	SourceProgressMean        = "progress_mean"         // ProgressSum / ProgressReports
@@ -36,6 +44,12 @@ const (
 	SourceAssessmentTotal     = "assessment_total"      // AssessmentScoreSum: points, not a percent
 	SourceProblemsClosedRate  = "problems_closed_rate"  // ProblemsClosed / ProblemsOpened × 100
 	SourceProblemsMeanDays    = "problems_mean_days"    // ProblemCloseDaysSum / ProblemsClosed: days, lower is better
+
+	// SourceMilestoneRedMonths is MilestoneRedMonths, and
+	// SourceMilestoneYellowMonths is MilestoneYellowMonths: counts, lower
+	// is better, missing when MilestoneMonths is 0.
+	SourceMilestoneRedMonths    = "milestone_red_months"
+	SourceMilestoneYellowMonths = "milestone_yellow_months"
 )
 
 // Sources lists the source names in the order the documentation gives them.
@@ -47,6 +61,8 @@ var Sources = []string{
 	SourceAssessmentTotal,
 	SourceProblemsClosedRate,
 	SourceProblemsMeanDays,
+	SourceMilestoneRedMonths,
+	SourceMilestoneYellowMonths,
 }
 
 // Value returns the value of source for f and whether it is present. It
@@ -67,6 +83,10 @@ func (f UnitFacts) Value(source string) (float64, bool) {
 		return ratio(float64(f.ProblemsClosed), f.ProblemsOpened, 100)
 	case SourceProblemsMeanDays:
 		return ratio(f.ProblemCloseDaysSum, f.ProblemsClosed, 1)
+	case SourceMilestoneRedMonths:
+		return float64(f.MilestoneRedMonths), f.MilestoneMonths > 0
+	case SourceMilestoneYellowMonths:
+		return float64(f.MilestoneYellowMonths), f.MilestoneMonths > 0
 	}
 	return 0, false
 }
@@ -84,7 +104,8 @@ func ratio(sum float64, count int, scale float64) (float64, bool) {
 func (f UnitFacts) check() error {
 	switch {
 	case f.MilestonesDue < 0 || f.ProgressReports < 0 || f.Assessments < 0 || f.MilestonesOnTime < 0 ||
-		f.ProblemsOpened < 0 || f.ProblemsClosed < 0:
+		f.ProblemsOpened < 0 || f.ProblemsClosed < 0 ||
+		f.MilestoneMonths < 0 || f.MilestoneRedMonths < 0 || f.MilestoneYellowMonths < 0:
 		return fmt.Errorf("单位 %s 的统计数据有负数计数", f.Unit)
 	case f.MilestonesOnTime > f.MilestonesDue:
 		return fmt.Errorf("单位 %s 按期完成的里程碑数（%d）大于应完成数（%d）",
@@ -92,6 +113,9 @@ func (f UnitFacts) check() error {
 	case f.ProblemsClosed > f.ProblemsOpened:
 		return fmt.Errorf("单位 %s 已办结的问题数（%d）大于发现的问题数（%d）",
 			f.Unit, f.ProblemsClosed, f.ProblemsOpened)
+	case f.MilestoneRedMonths+f.MilestoneYellowMonths > f.MilestoneMonths:
+		return fmt.Errorf("单位 %s 的红灯和黄灯月数（%d、%d）之和大于亮灯月数（%d）",
+			f.Unit, f.MilestoneRedMonths, f.MilestoneYellowMonths, f.MilestoneMonths)
 	}
 	for _, v := range []float64{f.ProgressSum, f.PlanAttainmentSum, f.AssessmentPctSum, f.AssessmentScoreSum,
 		f.ProblemCloseDaysSum} {

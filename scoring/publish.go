@@ -1160,8 +1160,10 @@ func indexOf(cs []saima.Contribution, indicator string) int {
 // datasetOf returns the ledger dataset that a built-in source reads.
 func datasetOf(source string) string {
 	switch source {
-	case SourceMilestoneOnTimeRate:
+	case SourceMilestoneOnTimeRate, SourceMilestoneRedMonths, SourceMilestoneYellowMonths:
 		return saima.DatasetMilestones
+	case SourceProblemsClosedRate, SourceProblemsMeanDays:
+		return saima.DatasetProblems
 	case SourceProgressMean, SourceProgressVsPlan:
 		return saima.DatasetProgress
 	case SourceAssessmentMean, SourceAssessmentTotal:

@@ -101,10 +101,18 @@ func (s *Server) authenticateSession(c *fiber.Ctx, value string) (*identity, err
 		s.log.Debug("session cookie rejected", "err", err)
 		return nil, nil
 	}
-	acct, found, err := s.accounts.GetAccount(c.UserContext(), sess.Account)
+	type lookup struct {
+		acct  saima.Account
+		found bool
+	}
+	got, err := cached(s.cache, "account/"+sess.Account, func() (lookup, error) {
+		acct, found, err := s.accounts.GetAccount(c.UserContext(), sess.Account)
+		return lookup{acct, found}, err
+	})
 	if err != nil {
 		return nil, err
 	}
+	acct, found := got.acct, got.found
 	current := found && !acct.Disabled && acct.PasswordHash != "" &&
 		subtle.ConstantTimeCompare([]byte(sess.Credential), []byte(s.sessions.credential(acct.PasswordHash))) == 1
 	if !current {

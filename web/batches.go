@@ -10,11 +10,12 @@ import (
 	"saima/ingest"
 )
 
-// handleBatchAPI imports the JSON body of POST /api/batches/{dataset}[?dry_run=1]:
-// an array of objects whose keys are the dataset's Chinese column names or
-// English field names. It is read and checked by the same rules as an
-// uploaded file, row n being the array's element n-1, and imported all or
-// nothing. The reply is that of POST /api/uploads.
+// handleBatchAPI imports the JSON body of POST
+// /api/batches/{dataset}[?dry_run=1], an array of objects whose keys are
+// the dataset's Chinese column names or English field names. The body is
+// checked by the same rules as an uploaded file, with element n-1 of the
+// array as row n, and imported all or nothing. The reply is that of POST
+// /api/uploads.
 func (s *Server) handleBatchAPI(c *fiber.Ctx) error {
 	dataset := c.Params("dataset")
 	if !slices.ContainsFunc(datasetNames, func(d struct{ ID, Name string }) bool { return d.ID == dataset }) {

@@ -96,8 +96,8 @@ func TestBatchAPIBadRequest(t *testing.T) {
 }
 
 // TestBatchAPIBodyLimit sends only the headers of an oversized batch over
-// TCP, as TestUploadBodyLimit does, and checks that the 413 names the
-// limit in a sentence that says what to do.
+// TCP, as TestUploadBodyLimit does. The 413 must name the limit and what
+// to do.
 func TestBatchAPIBodyLimit(t *testing.T) {
 	env := newTestEnv(t, func(c *Config) { c.BodyLimit = 1 << 20 })
 	base := serve(t, env.server)

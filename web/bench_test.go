@@ -4,14 +4,21 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"math"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
 
 	"saima"
 	"saima/clickhouse/chtest"
@@ -78,10 +85,14 @@ func BenchmarkUploadCSVOverHTTP(b *testing.B) {
 	writeBenchRoster(b, env)
 	base := serve(b, env.server)
 	office := env.as(b, "office")
-	body, contentType := multipartFile(b, path)
 
 	b.SetBytes(size)
+	n := 0
 	for b.Loop() {
+		// Blank lines make each upload's bytes differ, so that no upload
+		// is a duplicate of another; they add no rows.
+		n++
+		body, contentType := multipartFile(b, path, n)
 		req, err := http.NewRequest(http.MethodPost, base+"/api/uploads", bytes.NewReader(body))
 		if err != nil {
 			b.Fatal(err)
@@ -117,8 +128,9 @@ func writeBenchRoster(tb testing.TB, env *testEnv) {
 	}
 }
 
-// multipartFile returns the body of a form that uploads path as file.
-func multipartFile(tb testing.TB, path string) ([]byte, string) {
+// multipartFile returns the body of a form that uploads path, followed by
+// blank lines, as file.
+func multipartFile(tb testing.TB, path string, blankLines int) ([]byte, string) {
 	tb.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -132,6 +144,7 @@ func multipartFile(tb testing.TB, path string) ([]byte, string) {
 		tb.Fatal(err)
 	}
 	part.Write(data)
+	part.Write(bytes.Repeat([]byte("\n"), blankLines))
 	if err := w.Close(); err != nil {
 		tb.Fatal(err)
 	}
@@ -161,4 +174,195 @@ func BenchmarkClickHouseCSV(b *testing.B) {
 		}
 	}
 	reportRows(b, benchRows)
+}
+
+// loadDuration is how long each run of BenchmarkLeaderboardLoad drives
+// one server.
+var loadDuration = flag.Duration("load.duration", 10*time.Second,
+	"duration of each load run of BenchmarkLeaderboardLoad")
+
+// loadClients is the number of concurrent clients of the load generator,
+// each a goroutine that sends its next request when the last one is read.
+const loadClients = 100
+
+// BenchmarkLeaderboardLoad drives the leaderboard of the demo city, signed
+// in as the office, and Fiber serving a static file of the same size, each
+// with loadClients concurrent clients for -load.duration over loopback
+// TCP. The leaderboard runs twice: at / (the newest quarter, a draft) and
+// at the last published quarter. It reports requests per second and the
+// 50th and 99th percentile latency. ns/op has no meaning here and is
+// reported as 0. Run it with -benchtime=1x, as scripts/bench-web.sh does.
+func BenchmarkLeaderboardLoad(b *testing.B) {
+	// The cache as `saima serve` sets it by default.
+	env, published := newDemoEnv(b, func(c *Config) { c.CacheTTL = 2 * time.Second })
+	base := serve(b, env.server)
+	cookie := &http.Cookie{Name: sessionCookie, Value: env.as(b, "office").session}
+	page := fetchPage(b, base+"/", cookie)
+	static := serveStaticFile(b, page)
+	b.Logf("leaderboard page: %d bytes", len(page))
+
+	targets := []struct {
+		name   string
+		url    string
+		cookie *http.Cookie
+	}{
+		{"static", static, nil},
+		{"leaderboard", base + "/", cookie},
+		{"leaderboard-published", base + "/leaderboard?period=" + published.String(), cookie},
+	}
+	for _, tt := range targets {
+		b.Run(tt.name, func(b *testing.B) {
+			var r loadResult
+			for b.Loop() {
+				r = runLoad(b, tt.url, tt.cookie, loadClients, *loadDuration)
+			}
+			b.ReportMetric(0, "ns/op")
+			b.ReportMetric(r.perSecond(), "req/s")
+			b.ReportMetric(msOf(r.percentile(0.50)), "p50-ms")
+			b.ReportMetric(msOf(r.percentile(0.99)), "p99-ms")
+		})
+	}
+}
+
+// fetchPage returns the body of a GET of url, failing unless it is 200.
+func fetchPage(tb testing.TB, url string, cookie *http.Cookie) []byte {
+	tb.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if cookie != nil {
+		req.AddCookie(cookie)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		tb.Fatalf("GET %s status = %d, want 200", url, resp.StatusCode)
+	}
+	return body
+}
+
+// serveStaticFile writes content to a file and serves it with Fiber's
+// static handler on a loopback port until the benchmark ends. It returns
+// the file's URL.
+func serveStaticFile(tb testing.TB, content []byte) string {
+	tb.Helper()
+	dir := tb.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "page.html"), content, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Static("/", dir)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- app.Listener(ln) }()
+	tb.Cleanup(func() {
+		if err := app.Shutdown(); err != nil {
+			tb.Errorf("shut down static server: %v", err)
+		}
+		<-done
+	})
+	return "http://" + ln.Addr().String() + "/page.html"
+}
+
+// loadResult is what one load run measured.
+type loadResult struct {
+	elapsed   time.Duration
+	latencies []time.Duration // of every successful request, sorted
+}
+
+func (r loadResult) perSecond() float64 {
+	return float64(len(r.latencies)) / r.elapsed.Seconds()
+}
+
+// percentile returns the latency that the fraction p of requests did not
+// exceed, by the nearest-rank method.
+func (r loadResult) percentile(p float64) time.Duration {
+	if len(r.latencies) == 0 {
+		return 0
+	}
+	i := int(math.Ceil(p*float64(len(r.latencies)))) - 1
+	return r.latencies[max(i, 0)]
+}
+
+func msOf(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// runLoad sends GET url with cookie from clients goroutines for d, each
+// over its own keep-alive connection, and fails tb on any error or
+// status other than 200.
+func runLoad(tb testing.TB, url string, cookie *http.Cookie, clients int, d time.Duration) loadResult {
+	tb.Helper()
+	transport := &http.Transport{MaxIdleConnsPerHost: clients, DisableCompression: true}
+	defer transport.CloseIdleConnections()
+	client := &http.Client{Transport: transport, Timeout: 30 * time.Second}
+
+	results := make(chan clientResult, clients)
+	start := time.Now()
+	deadline := start.Add(d)
+	for range clients {
+		go func() { results <- driveClient(client, url, cookie, deadline) }()
+	}
+	var r loadResult
+	var errs []error
+	for range clients {
+		cr := <-results
+		r.latencies = append(r.latencies, cr.latencies...)
+		if cr.err != nil {
+			errs = append(errs, cr.err)
+		}
+	}
+	r.elapsed = time.Since(start)
+	if err := errors.Join(errs...); err != nil {
+		tb.Fatalf("load %s: %v", url, err)
+	}
+	slices.Sort(r.latencies)
+	return r
+}
+
+type clientResult struct {
+	latencies []time.Duration
+	err       error
+}
+
+// driveClient sends requests one after another until deadline and stops
+// at the first failure.
+func driveClient(client *http.Client, url string, cookie *http.Cookie, deadline time.Time) clientResult {
+	var cr clientResult
+	for time.Now().Before(deadline) {
+		req, err := http.NewRequest(http.MethodGet, url, nil)
+		if err != nil {
+			cr.err = err
+			return cr
+		}
+		if cookie != nil {
+			req.AddCookie(cookie)
+		}
+		sent := time.Now()
+		resp, err := client.Do(req)
+		if err != nil {
+			cr.err = err
+			return cr
+		}
+		_, err = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if err == nil && resp.StatusCode != http.StatusOK {
+			err = fmt.Errorf("status %d", resp.StatusCode)
+		}
+		if err != nil {
+			cr.err = err
+			return cr
+		}
+		cr.latencies = append(cr.latencies, time.Since(sent))
+	}
+	return cr
 }

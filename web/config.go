@@ -34,6 +34,13 @@ type Config struct {
 	// to finish once its context ends, before closing their connections.
 	ShutdownTimeout time.Duration
 
+	// CacheTTL is how long the server reuses the reads every page repeats
+	// (accounts, scored periods, standings, the last-updated time). Writes
+	// through this server clear them at once; other writers show after at
+	// most CacheTTL, and a disabled account keeps access as long. Zero
+	// turns the cache off.
+	CacheTTL time.Duration
+
 	// AnnualRule is the formula of the annual stocktake report, from the
 	// rule set. Nil means reports.DefaultAnnualRule.
 	AnnualRule *reports.AnnualRule
@@ -93,6 +100,9 @@ func DefaultConfig() Config {
 // Validate returns every problem with c joined into one error, or nil.
 func (c Config) Validate() error {
 	var errs []error
+	if c.CacheTTL < 0 {
+		errs = append(errs, fmt.Errorf("CacheTTL %v is negative; use 0 to turn the cache off", c.CacheTTL))
+	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		errs = append(errs, fmt.Errorf("invalid addr %q: %w", c.Addr, err))
 	}

@@ -31,6 +31,12 @@ func (s *Server) evaluations() (*scoring.Service, bool) {
 // latest published evaluation, or the latest run while none is published,
 // with overrides applied.
 func (s *Server) standing(ctx context.Context, period saima.Period) (*scoring.Standing, error) {
+	return cached(s.cache, "standing/"+period.String(), func() (*scoring.Standing, error) {
+		return s.loadStanding(ctx, period)
+	})
+}
+
+func (s *Server) loadStanding(ctx context.Context, period saima.Period) (*scoring.Standing, error) {
 	if svc, ok := s.evaluations(); ok {
 		return svc.Current(ctx, period)
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"slices"
 
@@ -34,6 +35,15 @@ type board struct {
 	Indicators []string // column headings, in rule-set order
 	Rows       []boardRow
 	Imputed    bool // some cell is an imputed score, so the footnote shows
+	// Lists are the track's rank lists, such as 红榜 and 黑榜, in the
+	// order the results name them; empty for a run without unit results.
+	Lists []boardList
+}
+
+// boardList is one rank list of a track and its units, in rank order.
+type boardList struct {
+	Name  string
+	Units []string
 }
 
 type boardRow struct {
@@ -51,7 +61,7 @@ type indicatorCell struct {
 
 func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	periods, err := s.store.ListScorePeriods(ctx)
+	periods, err := s.scorePeriods(ctx)
 	if err != nil {
 		return fmt.Errorf("list score periods: %w", err)
 	}
@@ -172,7 +182,27 @@ func newBoard(id, track string, entries []scoring.Entry) (board, error) {
 		}
 		b.Rows = append(b.Rows, row)
 	}
+	b.Lists = rankLists(entries)
 	return b, nil
+}
+
+// rankLists collects the lists that the rule set put each unit on when
+// the run was computed. Overrides change no list.
+func rankLists(entries []scoring.Entry) []boardList {
+	var out []boardList
+	for _, e := range entries {
+		if e.Result == nil {
+			continue
+		}
+		for _, name := range e.Result.Lists {
+			i := slices.IndexFunc(out, func(l boardList) bool { return l.Name == name })
+			if i < 0 {
+				out, i = append(out, boardList{Name: name}), len(out)
+			}
+			out[i].Units = append(out[i].Units, e.Unit)
+		}
+	}
+	return out
 }
 
 // indicatorColumns lists the indicators of a track in the order the
@@ -297,4 +327,9 @@ func entryToJSON(e *scoring.Entry) scoreJSON {
 		Overrides:         overridesToJSON(e.Overrides),
 		RankInterval:      rankIntervalToJSON(e.Robust),
 	}
+}
+
+// scorePeriods returns the periods with stored scores, newest first.
+func (s *Server) scorePeriods(ctx context.Context) ([]saima.Period, error) {
+	return cached(s.cache, "score-periods", func() ([]saima.Period, error) { return s.store.ListScorePeriods(ctx) })
 }

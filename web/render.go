@@ -101,7 +101,7 @@ func (s *Server) render(c *fiber.Ctx, page, title, nav string, data any) error {
 func (s *Server) lastUpdated(ctx context.Context) string {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	t, err := s.store.LastUpdated(ctx)
+	t, err := cached(s.cache, "last-updated", func() (time.Time, error) { return s.store.LastUpdated(ctx) })
 	switch {
 	case err != nil:
 		s.log.Warn("read last updated", "err", err)

@@ -37,6 +37,9 @@
 //	GET  /pioneers                       O L    the pioneer list (先锋榜)
 //	GET  /milestones?period=&unit=&overdue=1
 //	                                     O L    milestones behind the overview's and heatmap's figures
+//	GET  /milestones/status?unit=&project=&month=
+//	                                     O L    monthly milestone lights (red, yellow, green) per unit,
+//	                                            now and as reported at each month's end
 //	GET  /export/ranking.xlsx?period=&track=
 //	                                     O L U  the leaderboard as an Excel workbook
 //	GET  /export/ledger.xlsx?…           O L    the ledger as a workbook (same filters as /ledger)
@@ -110,6 +113,7 @@ type Server struct {
 	csrf        *csrfSigner
 	loginByIP   *limiter
 	loginByName *limiter
+	cache       *readCache
 }
 
 // New checks cfg and deps, reads the static assets and sets up the routes.
@@ -138,6 +142,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.cache = newReadCache(cfg.CacheTTL, s.now)
 	s.sessions = newSessionCodec(cfg.SessionSecret)
 	s.csrf = newCSRFSigner(cfg.SessionSecret)
 	limit := cfg.LoginRateLimit
@@ -227,10 +232,11 @@ func (s *Server) newApp() *fiber.App {
 		Immutable: true,
 	})
 	app.Use(securityHeaders)
+	app.Use(s.clearCacheAfterWrites)
 
 	anyone, viewer, uploader := s.allow(everyone...), s.allow(viewers...), s.allow(uploaders...)
-	app.Get("/", anyone, s.handleLeaderboard)
-	app.Get("/leaderboard", anyone, s.handleLeaderboard)
+	app.Get("/", anyone, s.cachePage, s.handleLeaderboard)
+	app.Get("/leaderboard", anyone, s.cachePage, s.handleLeaderboard)
 	app.Get("/units/:name", anyone, s.ownUnitOnly, s.handleUnit)
 	app.Get("/units/:name/explain", anyone, s.ownUnitOnly, s.handleExplainPage)
 	app.Get("/ledger", viewer, s.handleLedger)
@@ -250,11 +256,12 @@ func (s *Server) newApp() *fiber.App {
 	app.Get("/reminders.xlsx", viewer, s.handleRemindersXLSX)
 
 	jobs := s.newReportJobs(app)
-	app.Get("/overview", viewer, s.handleOverview)
+	app.Get("/overview", viewer, s.cachePage, s.handleOverview)
 	app.Get("/heatmap", viewer, s.handleHeatmap)
 	app.Get("/problems", viewer, s.handleProblems)
 	app.Get("/pioneers", viewer, s.handlePioneers)
 	app.Get("/milestones", viewer, s.handleMilestones)
+	app.Get("/milestones/status", viewer, s.handleMilestoneStatus)
 	app.Get("/export/ranking.xlsx", anyone, s.handleRankingXLSX)
 	app.Get("/export/ledger.xlsx", viewer, s.handleLedgerXLSX)
 	app.Get("/reports/annual/:year.pdf", viewer, s.handleAnnualPDF)
@@ -309,4 +316,17 @@ func sameOrigin(c *fiber.Ctx) error {
 		return saima.Errorf(saima.KindForbidden, "拒绝来自其他网站（%s）的提交请求", origin)
 	}
 	return c.Next()
+}
+
+// clearCacheAfterWrites empties the read cache after every request that may
+// have written (any method but GET and HEAD) and did not fail, so this
+// server's own pages show a write at once. Uploads that finish in a
+// background job show within one Config.CacheTTL.
+func (s *Server) clearCacheAfterWrites(c *fiber.Ctx) error {
+	err := c.Next()
+	if m := c.Method(); m != fiber.MethodGet && m != fiber.MethodHead && err == nil &&
+		c.Response().StatusCode() < 400 {
+		s.cache.clear()
+	}
+	return err
 }

@@ -24,6 +24,7 @@ type serveFlags struct {
 	secureCookies bool
 	limitIP       int
 	limitAccount  int
+	cacheTTL      time.Duration
 }
 
 func (s *serveFlags) register(ef *envFlags) {
@@ -31,6 +32,9 @@ func (s *serveFlags) register(ef *envFlags) {
 	ef.str(&s.addr, "addr", "SAIMA_ADDR", def.Addr, "address to serve HTTP on, host:port")
 	ef.integer(&s.bodyLimit, "body-limit", "SAIMA_BODY_LIMIT", def.BodyLimit,
 		"largest accepted request body, in bytes (uploads included)")
+	ef.duration(&s.cacheTTL, "cache-ttl", "SAIMA_CACHE_TTL", 2*time.Second,
+		"how long pages reuse accounts, rankings and the last-updated time read from the database, "+
+			"such as 2s; writes from other saima instances show after at most this long; 0 turns it off")
 	ef.str(&s.sessionSecret, "session-secret", "SAIMA_SESSION_SECRET", "",
 		"key that signs session cookies, at least 32 bytes as hex or base64 (such as the output of "+
 			"`openssl rand -hex 32`); give every instance behind a load balancer the same one. "+
@@ -52,7 +56,7 @@ func (s *serveFlags) register(ef *envFlags) {
 func (a *app) webConfig(sf serveFlags) (web.Config, error) {
 	cfg := web.DefaultConfig()
 	cfg.Addr, cfg.BodyLimit, cfg.EChartsPath = sf.addr, sf.bodyLimit, a.cfg.ECharts
-	cfg.SessionTTL, cfg.SecureCookies = sf.sessionTTL, sf.secureCookies
+	cfg.SessionTTL, cfg.SecureCookies, cfg.CacheTTL = sf.sessionTTL, sf.secureCookies, sf.cacheTTL
 	cfg.LoginRateLimit.PerIP, cfg.LoginRateLimit.PerAccount = sf.limitIP, sf.limitAccount
 	annual, err := a.annualRule()
 	if err != nil {

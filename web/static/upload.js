@@ -1,8 +1,8 @@
-// upload.js sends the upload form in the background, so that the page can
-// show how much of the file has been sent and then how far the server has
-// read it, and finally draws the result as the server draws it for a
-// browser without script. Every text from the server goes in through
-// textContent, never as HTML.
+// upload.js sends the upload form in the background. The page shows how
+// much of the file has been sent, then how far the server has read it,
+// and finally draws the result as the server draws it for a browser
+// without script. Every text from the server goes in through textContent,
+// never as HTML.
 (function () {
   'use strict';
 

@@ -1,0 +1,131 @@
+package web
+
+import (
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// readCache keeps the results of the store reads that every page repeats
+// (the account behind a session, the scored periods, a period's standing,
+// the last-updated time) for Config.CacheTTL, so that a busy leaderboard
+// costs template rendering rather than four engine queries per request.
+// Writes through this server clear it at once; writes through another
+// instance or the command line show after at most one TTL.
+type readCache struct {
+	ttl time.Duration
+	now func() time.Time
+
+	mu       sync.Mutex
+	entries  map[string]cacheEntry
+	inflight map[string]*flight
+}
+
+// flight is a load in progress: readers of the same key wait for it rather
+// than all querying the engine when an entry expires under load.
+type flight struct {
+	done  chan struct{}
+	value any
+	err   error
+}
+
+type cacheEntry struct {
+	value   any
+	expires time.Time
+}
+
+func newReadCache(ttl time.Duration, now func() time.Time) *readCache {
+	return &readCache{ttl: ttl, now: now, entries: map[string]cacheEntry{}, inflight: map[string]*flight{}}
+}
+
+// cached returns the value stored under key while it is fresh, and
+// otherwise calls load and stores what it returns. Errors are not cached.
+// With a zero TTL it always calls load.
+func cached[V any](c *readCache, key string, load func() (V, error)) (V, error) {
+	if c == nil || c.ttl <= 0 {
+		return load()
+	}
+	now := c.now()
+	c.mu.Lock()
+	if e, ok := c.entries[key]; ok && now.Before(e.expires) {
+		c.mu.Unlock()
+		return e.value.(V), nil
+	}
+	if f, ok := c.inflight[key]; ok {
+		c.mu.Unlock()
+		<-f.done
+		if f.err != nil {
+			var zero V
+			return zero, f.err
+		}
+		return f.value.(V), nil
+	}
+	f := &flight{done: make(chan struct{})}
+	c.inflight[key] = f
+	c.mu.Unlock()
+
+	v, err := load()
+	f.value, f.err = v, err
+	c.mu.Lock()
+	delete(c.inflight, key)
+	if err == nil {
+		c.entries[key] = cacheEntry{value: v, expires: now.Add(c.ttl)}
+	}
+	c.mu.Unlock()
+	close(f.done)
+	return v, err
+}
+
+// clear drops every entry, after a write through this server.
+func (c *readCache) clear() {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	c.entries = map[string]cacheEntry{}
+	c.mu.Unlock()
+}
+
+// cachedPage is a rendered page kept by [Server.cachePage].
+type cachedPage struct {
+	body        []byte
+	contentType string
+}
+
+var errUncacheable = errors.New("response is not cacheable")
+
+// cachePage serves a busy page from the read cache: one request per session
+// and URL renders it, and the others within Config.CacheTTL get the same
+// bytes. The key includes the session cookie, so a page never reaches
+// another account. Only 200 responses are kept.
+func (s *Server) cachePage(c *fiber.Ctx) error {
+	if s.cfg.CacheTTL <= 0 {
+		return c.Next()
+	}
+	key := "page/" + c.Cookies(sessionCookie) + "/" + c.OriginalURL()
+	rendered := false
+	p, err := cached(s.cache, key, func() (cachedPage, error) {
+		rendered = true
+		if err := c.Next(); err != nil {
+			return cachedPage{}, err
+		}
+		if c.Response().StatusCode() != fiber.StatusOK {
+			return cachedPage{}, errUncacheable
+		}
+		body := append([]byte(nil), c.Response().Body()...)
+		return cachedPage{body: body, contentType: string(c.Response().Header.ContentType())}, nil
+	})
+	switch {
+	case rendered && errors.Is(err, errUncacheable):
+		return nil
+	case rendered:
+		return err
+	case err != nil:
+		// The request that rendered for us failed: render our own.
+		return c.Next()
+	}
+	c.Set(fiber.HeaderContentType, p.contentType)
+	return c.Send(p.body)
+}

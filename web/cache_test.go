@@ -1,0 +1,65 @@
+package web
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestReadCache(t *testing.T) {
+	now := time.Date(2026, 10, 15, 9, 0, 0, 0, time.UTC)
+	c := newReadCache(2*time.Second, func() time.Time { return now })
+	loads := 0
+	load := func() (int, error) { loads++; return loads, nil }
+
+	if v, _ := cached(c, "k", load); v != 1 {
+		t.Fatalf("first read = %d, want 1", v)
+	}
+	if v, _ := cached(c, "k", load); v != 1 || loads != 1 {
+		t.Errorf("read within the TTL = %d after %d loads, want the cached 1 after 1 load", v, loads)
+	}
+	now = now.Add(3 * time.Second)
+	if v, _ := cached(c, "k", load); v != 2 {
+		t.Errorf("read after the TTL = %d, want a fresh 2", v)
+	}
+	c.clear()
+	if v, _ := cached(c, "k", load); v != 3 {
+		t.Errorf("read after clear = %d, want a fresh 3", v)
+	}
+
+	failing := func() (int, error) { return 0, errors.New("down") }
+	if _, err := cached(c, "bad", failing); err == nil {
+		t.Error("a failed load returned no error")
+	}
+	if v, err := cached(c, "bad", load); err != nil || v != 4 {
+		t.Errorf("read after a failed load = %d, %v; want a fresh load, errors are not cached", v, err)
+	}
+
+	off := newReadCache(0, time.Now)
+	n := 0
+	for range 3 {
+		cached(off, "k", func() (int, error) { n++; return n, nil })
+	}
+	if n != 3 {
+		t.Errorf("zero TTL loaded %d times for 3 reads, want 3", n)
+	}
+}
+
+func TestCachePagePerSession(t *testing.T) {
+	env := newTestEnv(t, func(c *Config) { c.CacheTTL = time.Minute })
+	office, leader := env.as(t, "office"), env.as(t, "leader")
+
+	_, first := office.get(t, "/leaderboard")
+	_, again := office.get(t, "/leaderboard")
+	if first != again {
+		t.Error("a cached page differs from the page it was cached from")
+	}
+	_, other := leader.get(t, "/leaderboard")
+	if other == first {
+		t.Error("another account got the office's cached page")
+	}
+	if !strings.Contains(other, "leader") {
+		t.Error("the leader's page does not name the leader account")
+	}
+}
