@@ -86,6 +86,8 @@ func (c *config) register(e *envFlags) {
 	e.str(&c.Server.User, "ch-user", "SAIMA_CH_USER", "default", "ClickHouse server user")
 	e.str(&c.Server.Password, "ch-password", "SAIMA_CH_PASSWORD", "", "ClickHouse server password")
 	e.boolean(&c.Server.TLS, "ch-tls", "SAIMA_CH_TLS", "connect to the server with TLS")
+	e.boolean(&c.Server.InsecureSkipVerify, "ch-tls-insecure", "SAIMA_CH_TLS_INSECURE",
+		"with --ch-tls, accept any server certificate (for a self-signed test server only)")
 	e.integer(&c.Server.Pool, "ch-pool", "SAIMA_CH_POOL", 10, "connections in the server pool")
 	e.duration(&c.Server.DialTimeout, "ch-dial-timeout", "SAIMA_CH_DIAL_TIMEOUT", 5*time.Second,
 		"time to connect to the server, such as 5s")
@@ -113,16 +115,18 @@ func (c *config) register(e *envFlags) {
 
 // serverFlags are the settings of the server engine.
 type serverFlags struct {
-	Addrs       string
-	User        string
-	Password    string
-	TLS         bool
-	Pool        int
-	DialTimeout time.Duration
-	ReadTimeout time.Duration
-	Cluster     string
-	Replicated  bool
-	Nodes       string // comma-separated
+	Addrs    string
+	User     string
+	Password string
+	TLS      bool
+	// InsecureSkipVerify skips checking the server's certificate.
+	InsecureSkipVerify bool
+	Pool               int
+	DialTimeout        time.Duration
+	ReadTimeout        time.Duration
+	Cluster            string
+	Replicated         bool
+	Nodes              string // comma-separated
 }
 
 func (c *config) logger(w io.Writer) *slog.Logger {

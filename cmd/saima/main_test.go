@@ -279,3 +279,24 @@ func TestImportScoresExactDecimals(t *testing.T) {
 		}
 	})
 }
+
+func TestImportOverTLS(t *testing.T) {
+	dir := casesDir(t)
+	e := newTestEnv(t)
+	srv := chtest.StartTLSServer(t)
+	e.env["SAIMA_ENGINE"] = "server"
+	e.env["SAIMA_CH_ADDR"] = srv.TLSAddr
+	e.env["SAIMA_CH_USER"] = chtest.ServerUser
+	e.env["SAIMA_CH_PASSWORD"] = chtest.ServerPassword
+	e.env["SAIMA_CH_TLS"] = "true"
+
+	// The test server's certificate is self-signed, so verification fails
+	// unless it is turned off.
+	if code, _, _ := e.run("import", filepath.Join(dir, "00_roster.csv")); code == 0 {
+		t.Error("import over TLS with a self-signed certificate succeeded without --ch-tls-insecure")
+	}
+	e.env["SAIMA_CH_TLS_INSECURE"] = "true"
+	if out := e.mustRun("import", filepath.Join(dir, "00_roster.csv")); !strings.Contains(out, "14") {
+		t.Errorf("import over TLS printed %q, want 14 units imported", out)
+	}
+}

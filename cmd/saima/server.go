@@ -19,6 +19,7 @@ func (a *app) openServerStore(ctx context.Context) (*clickhouse.Store, error) {
 	cfg.Addrs = splitList(a.cfg.Server.Addrs)
 	cfg.Database = a.cfg.Database
 	cfg.User, cfg.Password, cfg.TLS = a.cfg.Server.User, a.cfg.Server.Password, a.cfg.Server.TLS
+	cfg.InsecureSkipVerify = a.cfg.Server.InsecureSkipVerify
 	cfg.MaxOpenConns = a.cfg.Server.Pool
 	cfg.DialTimeout, cfg.ReadTimeout = a.cfg.Server.DialTimeout, a.cfg.Server.ReadTimeout
 	cfg.Cluster = a.cfg.Server.Cluster
