@@ -6,10 +6,10 @@
 //
 // [Parse] takes CSV or tab-separated text (UTF-8 with or without a
 // byte-order mark, GB18030 and its GBK subset, UTF-16 as Excel's "Unicode
-// 文本" writes it), XLSX workbooks, read as a stream with a bound on
-// their unpacked size, and JSON arrays of objects. It finds the header
-// below any title rows and resolves a two-row header with merged group
-// cells, such as 本期进度 over 完成率 and 填报日期. Headers, their common
+// 文本" writes it). It also takes XLSX workbooks, read as a stream with a
+// bound on their unpacked size, and JSON arrays of objects. It finds the
+// header below any title rows and resolves a two-row header with merged
+// group cells, such as 本期进度 over 完成率 and 填报日期. Headers, their common
 // synonyms and English field names map to the dataset's columns, and the
 // dataset is detected from them when the caller does not name it.
 //

@@ -87,8 +87,9 @@ func (s *jsonSource) end() error {
 	return io.EOF
 }
 
-// jsonError turns a decoding error into a message that says where the
-// JSON breaks. Reading errors other than bad UTF-8 keep their own error.
+// jsonError turns a decoding error into a message that names the byte
+// offset where the JSON breaks. Reading errors other than bad UTF-8 keep
+// their own error.
 func jsonError(dec *json.Decoder, err error) error {
 	if errors.Is(err, encoding.ErrInvalidUTF8) {
 		return fmt.Errorf("read json: %w", errJSONUTF8)
@@ -132,11 +133,11 @@ func readJSONObject(raw json.RawMessage) (jsonRecord, error) {
 	return rec, nil
 }
 
-// jsonCell returns the cell text of a JSON value: a string as written, a
-// number as written (0.85 stays 0.85), true and false as TRUE and FALSE,
-// null as empty, and a list of these joined with 、, the separator of
-// list columns such as 别名. It reports false for an object or a list
-// inside a list.
+// jsonCell returns the cell text of a JSON value. Strings and numbers
+// read as written (0.85 stays 0.85), true and false as TRUE and FALSE, and
+// null as empty. A list of these is joined with 、, the separator of list
+// columns such as 别名. It reports false for an object or a list inside a
+// list.
 func jsonCell(v any) (string, bool) {
 	switch v := v.(type) {
 	case nil:

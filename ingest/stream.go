@@ -14,8 +14,10 @@ import (
 // chunks are in memory at once, with the store's copies of the one being
 // written: BenchmarkImportPeakRSS measured a peak Go heap of about 140 MB
 // with 20 000 rows, and about 300 MB with 50 000. Each chunk is one
-// INSERT, so a 1 GB file makes about 215 parts, below the 300 parts per
-// partition at which ClickHouse 18.16 rejects inserts by default.
+// INSERT, so a 1 GB file makes about 215 parts. The 18.16 server rejects
+// inserts at 300 active parts per partition and slows them from 150
+// (parts_to_throw_insert and parts_to_delay_insert in its
+// system.merge_tree_settings), unless merges keep up.
 const DefaultChunkRecords = 20_000
 
 // wholeFileDatasets are read as one chunk however long the file is. An

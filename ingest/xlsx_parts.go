@@ -14,9 +14,9 @@ import (
 	"strings"
 )
 
-// xlsxBook is what reading a worksheet needs from the rest of a workbook:
-// where each sheet's part is, the shared strings, the number format of
-// each cell style and the date system. Parts are read straight from the
+// xlsxBook is the part of a workbook that reading a worksheet needs: the
+// part name of each sheet, the shared strings, the number format of each
+// cell style and the date system. Parts are read straight from the
 // zip, each inflated only as far as its stated size.
 type xlsxBook struct {
 	files    map[string]*zip.File // by part name in lower case, as OOXML part names ignore case
