@@ -66,6 +66,14 @@ func (w *UploadWriter) Write(ctx context.Context, b *saima.Batch) error {
 	return nil
 }
 
+// SetUpload replaces the upload record that Commit and Abort write, for
+// counts that are known only at the end of a file: rows read, warnings and
+// the message. The upload's ID and time stay those BeginUpload got.
+func (w *UploadWriter) SetUpload(up saima.Upload) {
+	up.ID, up.At = w.up.ID, w.up.At
+	w.up = up
+}
+
 // Commit makes every record written so far visible at once, replacing the
 // earlier versions of their keys, and records the upload with outcome ok.
 func (w *UploadWriter) Commit(ctx context.Context) error {
@@ -204,7 +212,10 @@ func (s *Store) ListUploads(ctx context.Context, limit int) ([]saima.Upload, err
 func (s *Store) listUploads(ctx context.Context, where string, limit int, args ...any) ([]saima.Upload, error) {
 	q := "SELECT id, dataset, uploader, unit, at, file_name, sha256, rows, imported, warnings, errors, " +
 		"outcome, message, duplicate_of FROM {db}.uploads WHERE " + where +
-		" ORDER BY at DESC, id DESC LIMIT ?"
+		// Sort on toUnixTimestamp(at), not at: chDB 26.5's top-k filter for
+		// ORDER BY at … LIMIT compared the DateTime with the id string and
+		// failed with CANNOT_PARSE_DATETIME once a second held three uploads.
+		" ORDER BY toUnixTimestamp(at) DESC, committed DESC, id DESC LIMIT ?"
 	rows, err := s.query(ctx, q, append(args, limit)...)
 	if err != nil {
 		return nil, err

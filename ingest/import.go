@@ -244,9 +244,8 @@ func (r *importRun) begin(c *chunk, final *saima.Upload) error {
 	if final != nil {
 		up = *final
 	} else {
-		// NOTE: the store records the upload as it was begun, so a file of
-		// several chunks keeps the row and warning counts of its first
-		// chunk in the upload record. The report has the totals.
+		// The counts are the first chunk's until commit, which passes the
+		// totals to writers that take them (see uploadSetter).
 		up.Dataset, up.Rows, up.Warnings = c.dataset, c.rows, c.warnings
 		up.Message = "已分批导入全部记录"
 		if err := r.s.markDuplicate(r.ctx, &up); err != nil {
@@ -268,6 +267,12 @@ func (r *importRun) commit(rep *Report) (*Report, error) {
 	rep.Upload.Message = fmt.Sprintf("已导入%d条记录", rep.Imported)
 	if err := r.write(r.lastChunk, &rep.Upload); err != nil {
 		return r.fail(rep, err)
+	}
+	if u, ok := r.writer.(uploadSetter); ok {
+		final := r.begun
+		final.Rows, final.Warnings, final.Message = rep.Upload.Rows, rep.Upload.Warnings, rep.Upload.Message
+		final.DuplicateOf = rep.Upload.DuplicateOf
+		u.SetUpload(final)
 	}
 	if err := r.writer.Commit(r.ctx); err != nil {
 		// The writer aborts on its own when it can; nothing is visible.
@@ -293,4 +298,10 @@ func (r *importRun) fail(rep *Report, err error) (*Report, error) {
 		}
 	}
 	return rep, fmt.Errorf("write batch: %w", err)
+}
+
+// uploadSetter is a [Writer] that takes the upload record's final counts
+// before Commit, as clickhouse.UploadWriter does.
+type uploadSetter interface {
+	SetUpload(up saima.Upload)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -153,6 +154,11 @@ func TestImportReuploadLatestWins(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *testEnv) {
 		dir := casesDir(t)
 		e.mustRun("import", filepath.Join(dir, "00_roster.csv"))
+		// Three uploads of the same bytes within a second once tripped
+		// chDB's top-k filter on the uploads' DateTime column.
+		e.mustRun("import", filepath.Join(casesDir(t), "13a_progress_reupload_v1.csv"),
+			filepath.Join(casesDir(t), "13a_progress_reupload_v1.csv"),
+			filepath.Join(casesDir(t), "13a_progress_reupload_v1.csv"))
 		v1 := filepath.Join(dir, "13a_progress_reupload_v1.csv")
 		v2 := filepath.Join(dir, "13b_progress_reupload_v2_corrected.csv")
 
@@ -298,5 +304,45 @@ func TestImportOverTLS(t *testing.T) {
 	e.env["SAIMA_CH_TLS_INSECURE"] = "true"
 	if out := e.mustRun("import", filepath.Join(dir, "00_roster.csv")); !strings.Contains(out, "14") {
 		t.Errorf("import over TLS printed %q, want 14 units imported", out)
+	}
+}
+
+func TestImportLargeFileRecordsTotals(t *testing.T) {
+	dir := casesDir(t)
+	e := newTestEnv(t)
+	e.mustRun("import", filepath.Join(dir, "00_roster.csv"))
+
+	// More rows than one write chunk, so the upload lands in several.
+	const rows = 45_000
+	var b strings.Builder
+	b.WriteString("单位,项目编号,项目名称,填报期间,完成率,填报日期,进展情况,存在问题\n")
+	for i := range rows {
+		fmt.Fprintf(&b, "宁波市海曙区,NB-%06d,项目,2026Q3,%d%%,2026-09-30,进展,无\n", i, i%101)
+	}
+	path := filepath.Join(t.TempDir(), "big.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e.mustRun("import", path)
+
+	a := &app{getenv: func(k string) string { return e.env[k] }}
+	a.cfg = testConfig(e)
+	a.log = a.cfg.logger(os.Stderr)
+	st, err := a.openStore(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	ups, err := st.ListUploads(context.Background(), 1)
+	if err != nil || len(ups) != 1 || ups[0].FileName != "big.csv" {
+		t.Fatalf("ListUploads = %+v, %v; want the big upload first", ups, err)
+	}
+	if ups[0].Rows != rows || ups[0].Imported != rows || ups[0].FileName != "big.csv" {
+		t.Errorf("upload record = %d rows, %d imported (%s); want %d and %d", ups[0].Rows, ups[0].Imported,
+			ups[0].FileName, rows, rows)
+	}
+	reports, err := st.ListProgress(context.Background(), mustPeriod("2026Q3"))
+	if err != nil || len(reports) != rows {
+		t.Errorf("ListProgress = %d reports, %v; want %d", len(reports), err, rows)
 	}
 }
