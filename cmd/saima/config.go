@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"saima/clickhouse"
+	"saima/ingest"
 )
 
 // config holds the settings every subcommand shares. Each field has a flag
@@ -24,6 +25,8 @@ type config struct {
 	ECharts     string
 	Rules       string
 	LogLevel    string
+	Limits      ingest.Limits // MaxXLSXBytes unused: see MaxXLSXMB
+	MaxXLSXMB   int
 }
 
 // envFlags registers flags whose defaults come from environment variables,
@@ -110,6 +113,12 @@ func (c *config) register(e *envFlags) {
 	e.str(&c.ECharts, "echarts", "SAIMA_ECHARTS", "node_modules/echarts/dist/echarts.min.js",
 		"echarts.min.js served to browsers")
 	e.str(&c.Rules, "rules", "SAIMA_RULES", "rulesets/2026.yaml", "scoring rule-set file (YAML)")
+	e.integer(&c.Limits.MaxRows, "max-rows", "SAIMA_MAX_ROWS", ingest.DefaultMaxRows,
+		"most data rows one uploaded file may have; a negative value means no limit")
+	e.integer(&c.MaxXLSXMB, "max-xlsx-mb", "SAIMA_MAX_XLSX_MB", int(ingest.DefaultMaxXLSXBytes>>20),
+		"largest XLSX workbook accepted, in MiB, counting both its size and what its parts unpack to")
+	e.integer(&c.Limits.ChunkRecords, "chunk-rows", "SAIMA_CHUNK_ROWS", ingest.DefaultChunkRecords,
+		"rows validated and written per chunk while importing; memory grows with it")
 	e.str(&c.LogLevel, "log-level", "SAIMA_LOG_LEVEL", "info", "log level: debug, info, warn or error")
 }
 

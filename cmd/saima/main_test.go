@@ -346,3 +346,14 @@ func TestImportLargeFileRecordsTotals(t *testing.T) {
 		t.Errorf("ListProgress = %d reports, %v; want %d", len(reports), err, rows)
 	}
 }
+
+func TestImportRowLimit(t *testing.T) {
+	dir := casesDir(t)
+	e := newTestEnv(t)
+	e.mustRun("import", filepath.Join(dir, "00_roster.csv"))
+	e.env["SAIMA_MAX_ROWS"] = "3"
+	code, _, errOut := e.run("import", filepath.Join(dir, "13a_progress_reupload_v1.csv"))
+	if code != 1 || !strings.Contains(errOut, "3行") {
+		t.Errorf("import of 5 rows with a 3-row limit exited %d: %s; want a rejection naming the limit", code, errOut)
+	}
+}

@@ -151,7 +151,9 @@ func (a *app) serve(ctx context.Context, sf serveFlags) error {
 }
 
 func (a *app) importer(st *clickhouse.Store) *ingest.Service {
-	return &ingest.Service{Store: ingest.Adapt(st), Log: a.log, Now: time.Now, NewID: newUploadID}
+	limits := a.cfg.Limits
+	limits.MaxXLSXBytes = int64(a.cfg.MaxXLSXMB) << 20
+	return &ingest.Service{Store: ingest.Adapt(st), Log: a.log, Now: time.Now, NewID: newUploadID, Limits: limits}
 }
 
 // newUploadID returns a random upload ID such as u-1f2e3d4c5b6a7988.
