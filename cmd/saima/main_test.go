@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"saima/clickhouse"
 	"saima/clickhouse/chtest"
 )
 
@@ -178,14 +179,7 @@ func TestImportReuploadLatestWins(t *testing.T) {
 // mean 完成率, read back through the store.
 func progressStats(t *testing.T, e *testEnv) (int, string) {
 	t.Helper()
-	a := &app{getenv: func(k string) string { return e.env[k] }}
-	a.cfg = testConfig(e)
-	a.log = a.cfg.logger(os.Stderr)
-	st, err := a.openStore(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.close()
+	st := e.openStore(t)
 	reports, err := st.ListProgress(context.Background(), mustPeriod("2026Q3"))
 	if err != nil {
 		t.Fatal(err)
@@ -254,14 +248,7 @@ func TestImportScoresExactDecimals(t *testing.T) {
 		e.mustRun("import", filepath.Join(dir, "00_roster.csv"))
 		e.mustRun("import", filepath.Join(dir, "07_scores_exact_decimals.csv"))
 
-		a := &app{getenv: func(k string) string { return e.env[k] }}
-		a.cfg = testConfig(e)
-		a.log = a.cfg.logger(os.Stderr)
-		st, err := a.openStore(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer a.close()
+		st := e.openStore(t)
 		got := map[string]string{}
 		for _, p := range []string{"2026Q3", "2026"} {
 			as, err := st.ListAssessments(context.Background(), mustPeriod(p))
@@ -325,14 +312,7 @@ func TestImportLargeFileRecordsTotals(t *testing.T) {
 	}
 	e.mustRun("import", path)
 
-	a := &app{getenv: func(k string) string { return e.env[k] }}
-	a.cfg = testConfig(e)
-	a.log = a.cfg.logger(os.Stderr)
-	st, err := a.openStore(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.close()
+	st := e.openStore(t)
 	ups, err := st.ListUploads(context.Background(), 1)
 	if err != nil || len(ups) != 1 || ups[0].FileName != "big.csv" {
 		t.Fatalf("ListUploads = %+v, %v; want the big upload first", ups, err)
@@ -356,4 +336,19 @@ func TestImportRowLimit(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "3行") {
 		t.Errorf("import of 5 rows with a 3-row limit exited %d: %s; want a rejection naming the limit", code, errOut)
 	}
+}
+
+// openStore opens the store that e's commands use, for reading back what
+// they wrote. It closes when the test ends.
+func (e *testEnv) openStore(t *testing.T) *clickhouse.Store {
+	t.Helper()
+	a := &app{getenv: func(k string) string { return e.env[k] }}
+	a.cfg = testConfig(e)
+	a.log = a.cfg.logger(os.Stderr)
+	st, err := a.openStore(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.close)
+	return st
 }
