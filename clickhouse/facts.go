@@ -37,9 +37,6 @@ func (s *Store) Facts(ctx context.Context, period saima.Period) ([]scoring.UnitF
 	if err := s.problemFacts(ctx, period, get); err != nil {
 		return nil, err
 	}
-	if err := s.milestoneStatusFacts(ctx, period, get); err != nil {
-		return nil, err
-	}
 
 	out := make([]scoring.UnitFacts, 0, len(facts))
 	for _, f := range facts {
@@ -47,35 +44,6 @@ func (s *Store) Facts(ctx context.Context, period saima.Period) ([]scoring.UnitF
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Unit < out[j].Unit })
 	return out, nil
-}
-
-// milestoneQuery counts, per unit, the milestones planned within a date
-// range and those done by their planned date, over current versions only.
-// It aggregates first and joins the small result with the projects, for
-// milestones uploaded without a unit, so the join never touches every row.
-var milestoneQuery = "SELECT if(unit != '', unit, p_unit) AS owner, sum(due), sum(on_time) FROM (" +
-	"SELECT unit, if(unit = '', project_code, '') AS project_code, count() AS due, " +
-	"countIf(ifNull(actual, toDate('2105-12-31')) <= planned) AS on_time " +
-	"FROM {db}.milestones WHERE planned >= ? AND planned <= ? AND " +
-	current("milestones") + " GROUP BY unit, project_code" +
-	") AS a GLOBAL ANY LEFT JOIN (SELECT code AS project_code, unit AS p_unit FROM (" +
-	latest("projects", "code, unit", "code") + ")) AS p USING (project_code) GROUP BY owner"
-
-func (s *Store) milestoneFacts(ctx context.Context, p saima.Period, get func(string) *scoring.UnitFacts) error {
-	rows, err := s.query(ctx, milestoneQuery, p.Start(), p.End())
-	if err != nil {
-		return err
-	}
-	return scanAll(rows, func() error {
-		var unit string
-		var due, onTime uint64
-		if err := rows.Scan(&unit, &due, &onTime); err != nil {
-			return err
-		}
-		f := get(unit)
-		f.MilestonesDue, f.MilestonesOnTime = int(due), int(onTime)
-		return nil
-	})
 }
 
 // progressFacts reads each project's latest reported 完成率 in the period

@@ -9,57 +9,82 @@ import (
 	"saima/scoring"
 )
 
-// milestoneStatusQuery selects the current milestones that can have a
-// colour in a month between two days: those planned by the last day and
-// either planned on or after the first day or not done on time before it.
-// The months themselves are walked in Go, because ClickHouse 18.16 has no
-// function for the last day of a month. 2105-12-31, the last day of the
-// Date type, stands for "not done".
-var milestoneStatusQuery = "SELECT if(m.unit != '', m.unit, p.unit), m.planned, m.actual FROM (" +
-	"SELECT project_code, unit, planned, actual FROM {db}.milestones WHERE planned <= ? AND " +
+// milestoneQuery reads each unit's milestone facts of a quarter in one pass
+// over the current milestones, in SQL so that ten million milestones never
+// leave the engine:
+//
+//   - due and on_time: milestones planned within the quarter, and those of
+//     them done by their planned date;
+//   - g, r and y: green, red and yellow milestone-months within the ended
+//     months numbered a to b (year × 12 + month − 1).
+//
+// With pm the planned month, am the month it was done (far in the future
+// when open) and act the actual date, a milestone is green in pm when done
+// on or before its planned date, red in every month from pm up to the
+// month before am (an actual date after a month's last day means not done
+// yet in that month), and yellow once, in am, when done late. That is
+// scoring.MonthColour summed over the months, and a test compares the two.
+// 2105-12-31, the last day of the Date type, stands for "not done". The
+// outer query joins the projects for milestones uploaded without a unit
+// after aggregating, so the join never touches every row.
+var milestoneQuery = "SELECT if(unit != '', unit, p_unit) AS owner, " +
+	"sum(due), sum(on_time), sum(g), sum(r), sum(y) FROM (" +
+	"SELECT unit, if(unit = '', project_code, '') AS project_code, " +
+	"sum(if(planned >= ? AND planned <= ?, 1, 0)) AS due, " +
+	"sum(if(planned >= ? AND planned <= ? AND act <= planned, 1, 0)) AS on_time, " +
+	"sum(if(act <= planned AND pm >= ? AND pm <= ?, 1, 0)) AS g, " +
+	"sum(greatest(toInt64(0), least(toInt64(?), am - 1) - greatest(toInt64(?), pm) + 1)) AS r, " +
+	"sum(if(act > planned AND act < toDate('2105-12-31') AND am >= ? AND am <= ?, 1, 0)) AS y " +
+	"FROM (SELECT unit, project_code, planned, ifNull(actual, toDate('2105-12-31')) AS act, " +
+	"toInt64(toYear(planned)) * 12 + toMonth(planned) - 1 AS pm, " +
+	"toInt64(toYear(act)) * 12 + toMonth(act) - 1 AS am " +
+	"FROM {db}.milestones WHERE planned <= ? AND " +
 	"(planned >= ? OR (ifNull(actual, toDate('2105-12-31')) > planned AND " +
-	"ifNull(actual, toDate('2105-12-31')) >= ?)) AND " + current("milestones") +
-	") AS m GLOBAL ANY LEFT JOIN (SELECT code AS project_code, unit FROM (" +
-	latest("projects", "code, unit", "code") + ")) AS p USING (project_code)"
+	"ifNull(actual, toDate('2105-12-31')) >= ?)) AND " + current("milestones") + ") " +
+	"GROUP BY unit, project_code" +
+	") AS a GLOBAL ANY LEFT JOIN (SELECT code AS project_code, unit AS p_unit FROM (" +
+	latest("projects", "code, unit", "code") + ")) AS p USING (project_code) GROUP BY owner"
 
-// milestoneStatusFacts counts each unit's milestone-months by colour in the
-// months of p that ended by the store's as-of version, or by now when it
-// has none: a month still running has no colour yet. Versions are commit
-// times in nanoseconds, so a published evaluation, read as of its data
-// version, judges the same months every time it is recomputed.
-func (s *Store) milestoneStatusFacts(ctx context.Context, p saima.Period, get func(string) *scoring.UnitFacts) error {
+// milestoneFacts reads each unit's milestones due and on time in p, and
+// its milestone-months by colour in the months of p that ended by the
+// store's as-of version, or by now when it has none: a month still running
+// has no colour yet. Versions are commit times in nanoseconds, so a
+// published evaluation, read as of its data version, judges the same
+// months every time it is recomputed.
+func (s *Store) milestoneFacts(ctx context.Context, p saima.Period, get func(string) *scoring.UnitFacts) error {
 	now := time.Now()
 	if s.asOf != 0 {
 		now = time.Unix(0, int64(s.asOf))
 	}
-	months := endedMonths(p, now)
-	if len(months) == 0 {
-		return nil
+	// With no month ended, a = b + 1 leaves every colour count at zero.
+	a := monthIndex(scoring.MonthOf(p.Start()))
+	b := a - 1
+	if months := endedMonths(p, now); len(months) > 0 {
+		b = monthIndex(months[len(months)-1])
 	}
-	first, last := months[0].Start(), months[len(months)-1].End()
-	rows, err := s.query(ctx, milestoneStatusQuery, last, first, first)
+	start, end := p.Start(), p.End()
+	rows, err := s.query(ctx, milestoneQuery, start, end, start, end, a, b, b, a, a, b, end, start, start)
 	if err != nil {
 		return err
 	}
 
 	return scanAll(rows, func() error {
-		var m saima.Milestone
-		if err := rows.Scan(&m.Unit, &m.Planned, &m.Actual); err != nil {
+		var unit string
+		var due, onTime, green, red, yellow int64
+		if err := rows.Scan(&unit, &due, &onTime, &green, &red, &yellow); err != nil {
 			return err
 		}
-		var n scoring.ColourCounts
-		for _, month := range months {
-			n.Add(scoring.MonthColour(m, month))
-		}
-		if n.Total() > 0 {
-			f := get(m.Unit)
-			f.MilestoneMonths += n.Total()
-			f.MilestoneRedMonths += n.Red
-			f.MilestoneYellowMonths += n.Yellow
-		}
+		f := get(unit)
+		f.MilestonesDue, f.MilestonesOnTime = int(due), int(onTime)
+		f.MilestoneMonths += int(green + red + yellow)
+		f.MilestoneRedMonths += int(red)
+		f.MilestoneYellowMonths += int(yellow)
 		return nil
 	})
 }
+
+// monthIndex numbers a month as the query does: year × 12 + month − 1.
+func monthIndex(m saima.Period) int64 { return int64(m.Year)*12 + int64(m.Index) - 1 }
 
 // endedMonths returns the months of p that ended by now.
 func endedMonths(p saima.Period, now time.Time) []saima.Period {
