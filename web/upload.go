@@ -141,7 +141,9 @@ func (s *Server) handleUploadAPI(c *fiber.Ctx) error {
 		Dataset:  c.FormValue("dataset"),
 		Sheet:    c.FormValue("sheet"),
 		Encoding: c.FormValue("encoding"),
-		DryRun:   c.Query("dry_run") == "1" || c.Query("dry_run") == "true",
+		// dry_run is read from the query string and, for clients that send
+		// it with the file, from the form too.
+		DryRun: isTrue(c.Query("dry_run")) || isTrue(c.FormValue("dry_run")),
 	}
 	status, result, err := s.upload(c, form)
 	if err != nil && result == nil {
@@ -280,3 +282,6 @@ func newIssueJSON(is ingest.Issue) issueJSON {
 		Reason: is.Reason, Fix: is.Fix, Message: is.String(),
 	}
 }
+
+// isTrue reports whether a request parameter asks for a yes: 1 or true.
+func isTrue(v string) bool { return v == "1" || v == "true" }

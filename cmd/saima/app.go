@@ -37,8 +37,8 @@ Commands:
   whatif PERIOD FILE  rank a quarter's current data under another rule set and show the shifts
   rules validate FILE check a rule-set file and list every problem
 
-Run "saima <command> -h" for a command's options. Every option can also be
-set by the environment variable named in its help.
+Run "saima <command> -h" for a command's options. The options that name an
+environment variable in their help (SAIMA_…) can also be set through it.
 `
 
 // Run runs the command line args and returns the process exit code: 0 on
