@@ -162,7 +162,7 @@ func summarise(s *RankStats, ranks []float64) {
 		shift += math.Abs(r - float64(s.Nominal))
 	}
 	s.MeanShift = shift / float64(len(ranks))
-	slices.Sort(ranks)
+	sortRanks(ranks)
 	s.Median = quantile(ranks, 0.5)
 	s.Q05 = quantile(ranks, 0.05)
 	s.Q95 = quantile(ranks, 0.95)
@@ -175,4 +175,29 @@ func quantile(xs []float64, p float64) float64 {
 	lo := int(math.Floor(h))
 	hi := min(lo+1, len(xs)-1)
 	return xs[lo] + (h-float64(lo))*(xs[hi]-xs[lo])
+}
+
+// sortRanks sorts ranks, which are whole numbers from 1 to a few hundred,
+// by counting them: linear in the number of draws, where a comparison sort
+// of every unit's ten thousand draws cost a fifth of the analysis.
+func sortRanks(ranks []float64) {
+	top := 0
+	for _, r := range ranks {
+		if r != math.Trunc(r) || r < 1 || r > 1<<16 {
+			slices.Sort(ranks) // not small whole numbers: sort them directly
+			return
+		}
+		top = max(top, int(r))
+	}
+	counts := make([]int, top+1)
+	for _, r := range ranks {
+		counts[int(r)]++
+	}
+	i := 0
+	for r, n := range counts {
+		for range n {
+			ranks[i] = float64(r)
+			i++
+		}
+	}
 }

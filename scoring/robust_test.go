@@ -252,3 +252,21 @@ func mean3(s, w []float64, geometric bool) float64 {
 	}
 	return acc / total
 }
+
+func TestSortRanks(t *testing.T) {
+	tests := [][]float64{
+		{3, 1, 2, 2, 5, 1},
+		{1},
+		{},
+		{2.5, 1, 3}, // not whole numbers: falls back to a comparison sort
+	}
+	for _, in := range tests {
+		got := slices.Clone(in)
+		sortRanks(got)
+		want := slices.Clone(in)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("sortRanks(%v) = %v, want %v", in, got, want)
+		}
+	}
+}
