@@ -169,13 +169,14 @@ func (s *Store) assessmentFacts(ctx context.Context, p saima.Period, get func(st
 	})
 }
 
-// problemQuery counts, per unit, the problem-list items found within a date
-// range, those closed by its last day, and their days from found to closed.
-var problemQuery = "SELECT unit, count(), countIf(closed_in), sumIf(days, closed_in) FROM (" +
-	"SELECT unit, ifNull(closed <= ?, 0) AS closed_in, " +
+// problemQuery counts, per unit and escalation level, the problem-list
+// items found within a date range, those closed by its last day, and their
+// days from found to closed.
+var problemQuery = "SELECT unit, level, count(), countIf(closed_in), sumIf(days, closed_in) FROM (" +
+	"SELECT unit, level, ifNull(closed <= ?, 0) AS closed_in, " +
 	"toInt64(ifNull(toUInt32(closed), 0)) - toInt64(toUInt32(opened)) AS days " +
 	"FROM {db}.problems WHERE opened >= ? AND opened <= ? AND " + current("problems") +
-	") GROUP BY unit"
+	") GROUP BY unit, level"
 
 func (s *Store) problemFacts(ctx context.Context, p saima.Period, get func(string) *scoring.UnitFacts) error {
 	rows, err := s.query(ctx, problemQuery, p.End(), p.Start(), p.End())
@@ -184,13 +185,20 @@ func (s *Store) problemFacts(ctx context.Context, p saima.Period, get func(strin
 	}
 	return scanAll(rows, func() error {
 		var unit string
+		var level uint8
 		var opened, closed uint64
 		var days int64
-		if err := rows.Scan(&unit, &opened, &closed, &days); err != nil {
+		if err := rows.Scan(&unit, &level, &opened, &closed, &days); err != nil {
 			return err
 		}
 		f := get(unit)
-		f.ProblemsOpened, f.ProblemsClosed, f.ProblemCloseDaysSum = int(opened), int(closed), float64(days)
+		f.ProblemsOpened += int(opened)
+		f.ProblemsClosed += int(closed)
+		f.ProblemCloseDaysSum += float64(days)
+		if level >= 1 && int(level) < len(f.ProblemsClosedByLevel) {
+			f.ProblemsClosedByLevel[level] += int(closed)
+			f.ProblemCloseDaysByLevel[level] += float64(days)
+		}
 		return nil
 	})
 }

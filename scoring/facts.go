@@ -24,6 +24,11 @@ type UnitFacts struct {
 	ProblemsClosed      int     // of those, closed by the period's last day
 	ProblemCloseDaysSum float64 // sum of days from found to closed over ProblemsClosed
 
+	// ProblemsClosedByLevel and ProblemCloseDaysByLevel split ProblemsClosed
+	// and ProblemCloseDaysSum by escalation level 1 to 3 (index 0 unused).
+	ProblemsClosedByLevel   [4]int
+	ProblemCloseDaysByLevel [4]float64
+
 	// MilestoneMonths counts the unit's milestone-months with a colour
 	// (see [MonthColour]) in the months of the period that have ended.
 	// MilestoneRedMonths and MilestoneYellowMonths count the red and the
@@ -45,6 +50,12 @@ const (
 	SourceProblemsClosedRate  = "problems_closed_rate"  // ProblemsClosed / ProblemsOpened × 100
 	SourceProblemsMeanDays    = "problems_mean_days"    // ProblemCloseDaysSum / ProblemsClosed: days, lower is better
 
+	// The mean days to close of the items at one escalation level:
+	// ProblemCloseDaysByLevel[n] / ProblemsClosedByLevel[n], lower is better.
+	SourceProblemsMeanDaysLevel1 = "problems_mean_days_level1"
+	SourceProblemsMeanDaysLevel2 = "problems_mean_days_level2"
+	SourceProblemsMeanDaysLevel3 = "problems_mean_days_level3"
+
 	// SourceMilestoneRedMonths is MilestoneRedMonths, and
 	// SourceMilestoneYellowMonths is MilestoneYellowMonths: counts, lower
 	// is better, missing when MilestoneMonths is 0.
@@ -61,6 +72,9 @@ var Sources = []string{
 	SourceAssessmentTotal,
 	SourceProblemsClosedRate,
 	SourceProblemsMeanDays,
+	SourceProblemsMeanDaysLevel1,
+	SourceProblemsMeanDaysLevel2,
+	SourceProblemsMeanDaysLevel3,
 	SourceMilestoneRedMonths,
 	SourceMilestoneYellowMonths,
 }
@@ -83,6 +97,9 @@ func (f UnitFacts) Value(source string) (float64, bool) {
 		return ratio(float64(f.ProblemsClosed), f.ProblemsOpened, 100)
 	case SourceProblemsMeanDays:
 		return ratio(f.ProblemCloseDaysSum, f.ProblemsClosed, 1)
+	case SourceProblemsMeanDaysLevel1, SourceProblemsMeanDaysLevel2, SourceProblemsMeanDaysLevel3:
+		n := int(source[len(source)-1] - '0')
+		return ratio(f.ProblemCloseDaysByLevel[n], f.ProblemsClosedByLevel[n], 1)
 	case SourceMilestoneRedMonths:
 		return float64(f.MilestoneRedMonths), f.MilestoneMonths > 0
 	case SourceMilestoneYellowMonths:

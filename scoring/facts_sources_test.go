@@ -4,7 +4,8 @@ import "testing"
 
 func TestUnitFactsNewSources(t *testing.T) {
 	f := UnitFacts{Unit: "慈溪市", Assessments: 3, AssessmentScoreSum: 100.5,
-		ProblemsOpened: 4, ProblemsClosed: 3, ProblemCloseDaysSum: 30}
+		ProblemsOpened: 4, ProblemsClosed: 3, ProblemCloseDaysSum: 30,
+		ProblemsClosedByLevel: [4]int{0, 2, 1, 0}, ProblemCloseDaysByLevel: [4]float64{0, 10, 20, 0}}
 	tests := []struct {
 		source string
 		want   float64
@@ -13,6 +14,9 @@ func TestUnitFactsNewSources(t *testing.T) {
 		{SourceAssessmentTotal, 100.5, true},
 		{SourceProblemsClosedRate, 75, true},
 		{SourceProblemsMeanDays, 10, true},
+		{SourceProblemsMeanDaysLevel1, 5, true},
+		{SourceProblemsMeanDaysLevel2, 20, true},
+		{SourceProblemsMeanDaysLevel3, 0, false},
 	}
 	for _, tt := range tests {
 		got, ok := f.Value(tt.source)

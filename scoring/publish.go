@@ -1162,7 +1162,8 @@ func datasetOf(source string) string {
 	switch source {
 	case SourceMilestoneOnTimeRate, SourceMilestoneRedMonths, SourceMilestoneYellowMonths:
 		return saima.DatasetMilestones
-	case SourceProblemsClosedRate, SourceProblemsMeanDays:
+	case SourceProblemsClosedRate, SourceProblemsMeanDays, SourceProblemsMeanDaysLevel1,
+		SourceProblemsMeanDaysLevel2, SourceProblemsMeanDaysLevel3:
 		return saima.DatasetProblems
 	case SourceProgressMean, SourceProgressVsPlan:
 		return saima.DatasetProgress
