@@ -18,11 +18,12 @@ import (
 //   - g, r and y: green, red and yellow milestone-months within the ended
 //     months numbered a to b (year × 12 + month − 1).
 //
-// With pm the planned month, am the month it was done (far in the future
-// when open) and act the actual date, a milestone is green in pm when done
-// on or before its planned date, red in every month from pm up to the
-// month before am (an actual date after a month's last day means not done
-// yet in that month), and yellow once, in am, when done late. That is
+// Let pm be the planned month, am the month it was done (far in the future
+// when open) and act the actual date. A milestone is green in pm when done
+// on or before its planned date. It is red in every month from pm up to
+// the month before am, because an actual date after a month's last day
+// means not done yet in that month. It is yellow once, in am, when done
+// late. That is
 // scoring.MonthColour summed over the months, and a test compares the two.
 // 2105-12-31, the last day of the Date type, stands for "not done". The
 // outer query joins the projects for milestones uploaded without a unit
@@ -46,9 +47,9 @@ var milestoneQuery = "SELECT if(unit != '', unit, p_unit) AS owner, " +
 	latest("projects", "code, unit", "code") + ")) AS p USING (project_code) GROUP BY owner"
 
 // milestoneFacts reads each unit's milestones due and on time in p, and
-// its milestone-months by colour in the months of p that ended by the
-// store's as-of version, or by now when it has none: a month still running
-// has no colour yet. Versions are commit times in nanoseconds, so a
+// its milestone-months by colour in the months of p that have ended. A
+// month counts as ended by the store's as-of version, or by now when it
+// has none, and a month still running has no colour yet. Versions are commit times in nanoseconds, so a
 // published evaluation, read as of its data version, judges the same
 // months every time it is recomputed.
 func (s *Store) milestoneFacts(ctx context.Context, p saima.Period, get func(string) *scoring.UnitFacts) error {
