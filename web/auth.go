@@ -51,9 +51,10 @@ type identity struct {
 const identityKey = "saima.identity"
 
 // identity returns who signed the request in, or nil when it carries no
-// valid session cookie or API token. It reads the database once per
-// request, so that a disabled account or a changed password takes effect
-// at once. Only a failed lookup returns an error.
+// valid session cookie or API token. It reads the account once per request
+// (through the read cache, so a disabled account or a changed password
+// takes effect within Config.CacheTTL). Only a failed lookup returns an
+// error.
 func (s *Server) identity(c *fiber.Ctx) (*identity, error) {
 	if who, ok := c.Locals(identityKey).(*identity); ok {
 		return who, nil

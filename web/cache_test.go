@@ -63,3 +63,16 @@ func TestCachePagePerSession(t *testing.T) {
 		t.Error("the leader's page does not name the leader account")
 	}
 }
+
+func TestLeaderboardHidesReportsFromUnits(t *testing.T) {
+	env := newSeededEnv(t)
+	_, office := env.as(t, "office").get(t, "/leaderboard")
+	if !strings.Contains(office, "/reports/annual/") {
+		t.Error("the office's leaderboard lacks the annual report link")
+	}
+	unit := env.as(t, "haishu")
+	_, page := unit.get(t, "/leaderboard")
+	if strings.Contains(page, "/reports/annual/") || strings.Contains(page, "/reports/quarterly/") {
+		t.Error("a unit account's leaderboard links to reports it may not open")
+	}
+}

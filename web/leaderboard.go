@@ -20,6 +20,9 @@ type leaderboardPage struct {
 	Tracks  []string
 	Boards  []board
 	PDF     string // path of the quarterly PDF, or empty unless Period is a quarter
+	// Reports is whether the viewer may download the PDF reports: office
+	// and leader accounts may, unit accounts may not.
+	Reports bool
 	// Label marks what the boards show: 已发布 v2 for a published
 	// evaluation, 未发布 for a draft run.
 	Label     string
@@ -88,6 +91,11 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 	if page.Period.Kind == saima.PeriodQuarter {
 		page.PDF = "/reports/quarterly/" + page.Period.String() + ".pdf"
 	}
+	who, err := s.identity(c)
+	if err != nil {
+		return err
+	}
+	page.Reports = who != nil && who.account.Role != saima.RoleUnit
 	title := page.Period.Label() + "赛马排行"
 	return s.render(c, "leaderboard.html", title, "leaderboard", page)
 }
