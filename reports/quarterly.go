@@ -83,6 +83,23 @@ func BuildQuarterly(
 	period saima.Period,
 	now time.Time,
 ) (*Quarterly, error) {
+	scores, err := src.ListScores(ctx, period)
+	if err != nil {
+		return nil, fmt.Errorf("list scores: %w", err)
+	}
+	return BuildQuarterlyFrom(ctx, src, period, now, scores)
+}
+
+// BuildQuarterlyFrom is [BuildQuarterly] with the ranking given, such as a
+// published evaluation with its manual overrides applied, instead of read
+// from src. scores must be ranked within each track.
+func BuildQuarterlyFrom(
+	ctx context.Context,
+	src Source,
+	period saima.Period,
+	now time.Time,
+	scores []saima.Score,
+) (*Quarterly, error) {
 	asOf := period.End()
 	if today := saima.DateOf(now); today.Before(asOf) {
 		asOf = today
@@ -91,10 +108,6 @@ func BuildQuarterly(
 	units, err := src.ListUnits(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list units: %w", err)
-	}
-	scores, err := src.ListScores(ctx, period)
-	if err != nil {
-		return nil, fmt.Errorf("list scores: %w", err)
 	}
 	if len(scores) == 0 {
 		return nil, saima.Errorf(saima.KindNotFound,

@@ -1175,7 +1175,7 @@ func datasetOf(source string) string {
 
 // Shift is one unit's result under two rule sets on the same ledger.
 type Shift struct {
-	Unit  string
+	Unit string
 	// Track is the unit's track under the base rules, or under the
 	// alternative when the base rules do not rank the unit.
 	Track string

@@ -441,3 +441,34 @@ func TestBrowserEvaluationPages(t *testing.T) {
 		})
 	}
 }
+
+func TestQuarterlyPDFShowsOverrides(t *testing.T) {
+	env := newEvaluationEnv(t)
+	env.publish(t, "office", "")
+	svc := &scoring.Service{Store: env.store}
+	_, err := svc.Override(context.Background(), scoring.Override{Period: q2, Unit: "宁波市海曙区", Value: 90,
+		By: "王五", Why: "复核"})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	resp, body := env.get(t, "/reports/quarterly/2026Q2.pdf")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET the 2026Q2 PDF: status %d", resp.StatusCode)
+	}
+	text := pdfText(t, []byte(body), "-layout")
+	found := false
+	for _, line := range strings.Split(text, "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 3 && f[1] == "宁波市海曙区" {
+			found = true
+			if f[0] != "1" || f[2] != "90.0" {
+				t.Errorf("PDF ranking row %q, want rank 1 with the overridden 90.0", line)
+			}
+			break
+		}
+	}
+	if !found {
+		t.Errorf("PDF has no ranking row for 宁波市海曙区:\n%s", text)
+	}
+}

@@ -199,7 +199,11 @@ func (j *reportJobs) run(job *zipJob) {
 // build writes one PDF per ranked unit into a zip, in report order.
 func (j *reportJobs) build(ctx context.Context, job *zipJob) ([]byte, error) {
 	now := j.s.now()
-	q, err := reports.BuildQuarterly(ctx, j.s.store, job.period, now)
+	scores, err := j.s.shownScores(ctx, job.period)
+	if err != nil {
+		return nil, err
+	}
+	q, err := reports.BuildQuarterlyFrom(ctx, j.s.store, job.period, now, scores)
 	if err != nil {
 		return nil, fmt.Errorf("build quarterly report: %w", err)
 	}

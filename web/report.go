@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"strings"
 
@@ -21,7 +22,11 @@ func (s *Server) handleQuarterlyPDF(c *fiber.Ctx) error {
 		return invalidParam("period", param, "应为季度，如 2026Q3")
 	}
 
-	q, err := reports.BuildQuarterly(c.UserContext(), s.store, period, s.now())
+	scores, err := s.shownScores(c.UserContext(), period)
+	if err != nil {
+		return err
+	}
+	q, err := reports.BuildQuarterlyFrom(c.UserContext(), s.store, period, s.now(), scores)
 	if err != nil {
 		return fmt.Errorf("build quarterly report: %w", err)
 	}
@@ -69,4 +74,18 @@ func isAttrChar(ch byte) bool {
 		return true
 	}
 	return strings.IndexByte("!#$&+-.^_`|~", ch) >= 0
+}
+
+// shownScores returns period's ranking as the leaderboard shows it: the
+// latest published evaluation (or the latest run) with manual overrides
+// applied, ordered by track and rank, so that the PDFs match the page.
+func (s *Server) shownScores(ctx context.Context, period saima.Period) ([]saima.Score, error) {
+	st, err := s.standing(ctx, period)
+	if saima.ErrorKind(err) == saima.KindNotFound {
+		return nil, nil // the report builder says what to run first
+	}
+	if err != nil {
+		return nil, err
+	}
+	return st.Scores(), nil
 }

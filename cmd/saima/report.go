@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"saima"
 	"saima/reports"
 	"saima/scoring"
 )
@@ -49,7 +50,11 @@ func quarterlyReport(ctx context.Context, a *app, arg, out string) error {
 	if err != nil {
 		return err
 	}
-	q, err := reports.BuildQuarterly(ctx, st, periods[0], time.Now())
+	scores, err := a.shownScores(ctx, periods[0])
+	if err != nil {
+		return err
+	}
+	q, err := reports.BuildQuarterlyFrom(ctx, st, periods[0], time.Now(), scores)
 	if err != nil {
 		return err
 	}
@@ -139,4 +144,22 @@ func (a *app) annualRule() (reports.AnnualRule, error) {
 	r := rs.AnnualRule()
 	return reports.AnnualRule{QuarterWeight: r.QuarterWeight, YearEndWeight: r.YearEndWeight,
 		Leadership: r.Leadership}, nil
+}
+
+// shownScores returns period's ranking as the dashboards show it: the
+// latest published evaluation (or the latest run) with manual overrides
+// applied, by track and rank.
+func (a *app) shownScores(ctx context.Context, period saima.Period) ([]saima.Score, error) {
+	svc, err := a.evaluations(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	st, err := svc.Current(ctx, period)
+	if saima.ErrorKind(err) == saima.KindNotFound {
+		return nil, nil // the report builder says what to run first
+	}
+	if err != nil {
+		return nil, err
+	}
+	return st.Scores(), nil
 }
