@@ -13,12 +13,12 @@ import (
 	"github.com/ebitengine/purego"
 )
 
-// LibraryInstallHint tells users how to install libchdb.so.
+// LibraryInstallHint is the instruction for installing libchdb.so, shown when it is missing.
 const LibraryInstallHint = "run `npm ci` in the saima source folder (or `make setup`), " +
 	"which installs @chdb/lib-linux-x64-gnu@26.5.3, or pass --chdb-lib / SAIMA_CHDB_LIB"
 
-// DefaultLibraryPath is where npm installs libchdb.so, relative to the
-// folder saima runs in.
+// DefaultLibraryPath is the install path of libchdb.so under npm, relative
+// to the folder saima runs in.
 const DefaultLibraryPath = "node_modules/@chdb/lib-linux-x64-gnu/libchdb.so"
 
 // chdbAPI holds the C functions of libchdb.so that saima calls. They are
@@ -300,8 +300,8 @@ func (s *sharedEmbedded) Ping(ctx context.Context) error {
 }
 
 // Close releases this reference. The chDB engine itself stays up until the
-// process exits: chDB 26.5 crashes the process when it is connected again
-// after chdb_close_conn, and its MergeTree writes are on disk by the time
+// process exits, because chDB 26.5 crashes the process when it is connected
+// again after chdb_close_conn. Its MergeTree writes are on disk by the time
 // each INSERT returns, so there is nothing to flush.
 func (s *sharedEmbedded) Close() error {
 	openMu.Lock()

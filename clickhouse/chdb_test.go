@@ -48,8 +48,8 @@ func TestEmbeddedQueryError(t *testing.T) {
 }
 
 func TestOpenEmbeddedMissingLibrary(t *testing.T) {
-	// The library is loaded once per process, so a second path is refused
-	// whether or not it exists; a missing file must be an error, not a panic.
+	// The library is loaded once per process, so a second path is rejected
+	// whether or not it exists. A missing file must be an error, not a panic.
 	chtest.Embedded(t)
 	_, err := clickhouse.OpenEmbedded(clickhouse.EmbeddedConfig{Library: "/nonexistent/libchdb.so", DataDir: t.TempDir()}, nil)
 	if err == nil {

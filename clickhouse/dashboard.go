@@ -13,7 +13,7 @@ const problemFields = "id, unit, project_code, source, category, stage, level, o
 // list holds hundreds to thousands of items, so the dashboards filter and
 // count it in Go.
 func (s *Store) ListProblems(ctx context.Context) ([]saima.ProblemItem, error) {
-	q := "SELECT * FROM (" + latest("problems", problemFields, "id") + ") ORDER BY opened DESC, id"
+	q := "SELECT * FROM (" + latest("problems", problemFields) + ") ORDER BY opened DESC, id"
 	rows, err := s.query(ctx, q)
 	if err != nil {
 		return nil, err

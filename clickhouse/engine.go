@@ -26,7 +26,7 @@ type Engine interface {
 	// engine's block size.
 	Insert(ctx context.Context, table string, columns []string, rows [][]any) error
 
-	// Ping checks that the engine answers.
+	// Ping checks that the engine responds.
 	Ping(ctx context.Context) error
 
 	// Close releases the engine.

@@ -41,7 +41,7 @@ var milestoneEvidenceQuery = "SELECT project_code, name, owner, planned, actual,
 	"SELECT project_code, name, unit, planned, actual, status, upload_id FROM {db}.milestones " +
 	"WHERE planned >= ? AND planned <= ? AND " + current("milestones") +
 	") AS m GLOBAL ANY LEFT JOIN (SELECT code AS project_code, unit AS p_unit FROM (" +
-	latest("projects", "code, unit", "code") + ")) AS p USING (project_code)" +
+	latest("projects", "code, unit") + ")) AS p USING (project_code)" +
 	") WHERE owner = ? ORDER BY planned, project_code, name"
 
 func (s *Store) milestoneEvidence(
@@ -56,7 +56,7 @@ func (s *Store) milestoneEvidence(
 		var m scoring.MilestoneEvidence
 		err := rows.Scan(&m.ProjectCode, &m.Name, &m.Unit, &m.Planned, &m.Actual, &m.Status,
 			&m.UploadID)
-		// The same rule as milestoneQuery's countIf: done by the planned day.
+		// The same rule as milestoneQuery's on_time: done by the planned day.
 		m.OnTime = m.Actual != nil && !m.Actual.After(m.Planned)
 		out = append(out, m)
 		return err
@@ -74,7 +74,7 @@ func (s *Store) progressEvidence(
 		col = "quarter"
 	}
 	q := "SELECT " + progressFields + ", upload_id FROM (" +
-		latest("progress", progressFields+", quarter, upload_id", "unit, project_code, period") +
+		latest("progress", progressFields+", quarter, upload_id") +
 		") WHERE " + col + " = ? AND unit = ? ORDER BY project_code, period"
 	rows, err := s.query(ctx, q, p.String(), unit)
 	if err != nil {
@@ -141,8 +141,7 @@ func (s *Store) assessmentEvidence(
 		col = "quarter"
 	}
 	q := "SELECT " + assessmentFields + ", upload_id FROM (" +
-		latest("assessments", assessmentFields+", quarter, upload_id",
-			"unit, indicator, mode, period") +
+		latest("assessments", assessmentFields+", quarter, upload_id") +
 		") WHERE " + col + " = ? AND unit = ? ORDER BY indicator, mode, period"
 	rows, err := s.query(ctx, q, p.String(), unit)
 	if err != nil {

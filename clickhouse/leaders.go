@@ -23,7 +23,7 @@ func leaderReportRows(reps []saima.LeaderReport, id string, v uint64) [][]any {
 func (s *Store) ListLeaderReports(ctx context.Context) ([]saima.LeaderReport, error) {
 	const fields = "project_code, half, leader, unit, results, problems, next_steps, submitted, " +
 		"confirmed_by, confirmed"
-	q := "SELECT " + fields + " FROM (" + latest("leader_reports", fields, "project_code, half") +
+	q := "SELECT " + fields + " FROM (" + latest("leader_reports", fields) +
 		") ORDER BY project_code, half"
 	rows, err := s.query(ctx, q)
 	if err != nil {

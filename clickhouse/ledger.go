@@ -87,7 +87,7 @@ func filterLedger(all []*saima.LedgerEntry, f saima.LedgerFilter) []saima.Ledger
 // latestPercents returns each project's most recent report with a percent.
 func (s *Store) latestPercents(ctx context.Context) (map[string]saima.ProgressReport, error) {
 	q := "SELECT project_code, period, percent FROM (" +
-		latest("progress", "project_code, period, percent, report_date, unit", "unit, project_code, period") +
+		latest("progress", "project_code, period, percent, report_date, unit") +
 		") WHERE isNotNull(percent) ORDER BY project_code, period"
 	rows, err := s.query(ctx, q)
 	if err != nil {

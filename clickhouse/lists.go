@@ -31,7 +31,7 @@ func listDoneRows(done []saima.ListDone, id string, v uint64) [][]any {
 // deadline and item ID.
 func (s *Store) ListListItems(ctx context.Context) ([]saima.ListItem, error) {
 	q := "SELECT list, item_id, name, unit, goal, deadline, field FROM (" +
-		latest("list_items", "list, item_id, name, unit, goal, deadline, field", "list, item_id") +
+		latest("list_items", "list, item_id, name, unit, goal, deadline, field") +
 		") ORDER BY list, deadline, item_id"
 	rows, err := s.query(ctx, q)
 	if err != nil {
@@ -51,7 +51,7 @@ func (s *Store) ListListItems(ctx context.Context) ([]saima.ListItem, error) {
 // uploaded without a name (标注人) gets the account that uploaded it.
 func (s *Store) ListListDone(ctx context.Context) ([]saima.ListDone, error) {
 	q := "SELECT d.list, d.item_id, d.unit, d.date, if(d.marked_by != '', d.marked_by, u.uploader), d.note FROM (" +
-		latest("list_done", "list, item_id, unit, date, marked_by, note, upload_id", "list, item_id") +
+		latest("list_done", "list, item_id, unit, date, marked_by, note, upload_id") +
 		") AS d GLOBAL ANY LEFT JOIN (SELECT id AS upload_id, any(uploader) AS uploader FROM {db}.uploads " +
 		"WHERE outcome = 'ok' GROUP BY id) AS u USING (upload_id) ORDER BY d.list, d.item_id"
 	rows, err := s.query(ctx, q)

@@ -44,7 +44,7 @@ var milestoneQuery = "SELECT if(unit != '', unit, p_unit) AS owner, " +
 	"ifNull(actual, toDate('2105-12-31')) >= ?)) AND " + current("milestones") + ") " +
 	"GROUP BY unit, project_code" +
 	") AS a GLOBAL ANY LEFT JOIN (SELECT code AS project_code, unit AS p_unit FROM (" +
-	latest("projects", "code, unit", "code") + ")) AS p USING (project_code) GROUP BY owner"
+	latest("projects", "code, unit") + ")) AS p USING (project_code) GROUP BY owner"
 
 // milestoneFacts reads each unit's milestones due and on time in p, and
 // its milestone-months by colour in the months of p that have ended. A

@@ -21,7 +21,7 @@ func problemStepRows(steps []saima.ProblemStep, id string, v uint64) [][]any {
 // problem, date and level.
 func (s *Store) ListProblemSteps(ctx context.Context) ([]saima.ProblemStep, error) {
 	q := "SELECT problem_id, step, toUInt32(level), date, handler, note FROM (" +
-		latest("problem_steps", "problem_id, step, level, date, handler, note", "problem_id, step, level") +
+		latest("problem_steps", "problem_id, step, level, date, handler, note") +
 		") ORDER BY problem_id, date, level, step"
 	rows, err := s.query(ctx, q)
 	if err != nil {

@@ -11,9 +11,8 @@ import (
 
 // latest returns a query over the visible rows of table that keeps, per
 // record key, only the row with the highest version: the rows that no
-// visible entry of the table's superseded list names. key is unused and
-// kept for readers of the call sites: it names the record key.
-func latest(table, columns, key string) string {
+// visible entry of the table's superseded list names.
+func latest(table, columns string) string {
 	return "SELECT " + columns + " FROM {db}." + table + " WHERE " + current(table)
 }
 
@@ -27,7 +26,7 @@ func current(table string) string {
 // ListUnits returns the roster, by kind and then name.
 func (s *Store) ListUnits(ctx context.Context) ([]saima.Unit, error) {
 	q := "SELECT name, code, aliases, kind, track FROM (" +
-		latest("units", "name, code, aliases, kind, track", "name") + ") ORDER BY kind, name"
+		latest("units", "name, code, aliases, kind, track") + ") ORDER BY kind, name"
 	rows, err := s.query(ctx, q)
 	if err != nil {
 		return nil, err
@@ -50,7 +49,7 @@ const projectFields = "code, name, unit, lead_unit, system, scope, type, batch, 
 
 // ListProjects returns every project in the ledger, by code.
 func (s *Store) ListProjects(ctx context.Context) ([]saima.Project, error) {
-	rows, err := s.query(ctx, "SELECT * FROM ("+latest("projects", projectFields, "code")+") ORDER BY code")
+	rows, err := s.query(ctx, "SELECT * FROM ("+latest("projects", projectFields)+") ORDER BY code")
 	if err != nil {
 		return nil, err
 	}
@@ -67,8 +66,8 @@ func (s *Store) ListProjects(ctx context.Context) ([]saima.Project, error) {
 
 // ListStageEvents returns every project's stage history, by project and date.
 func (s *Store) ListStageEvents(ctx context.Context) ([]saima.StageEvent, error) {
-	q := "SELECT * FROM (" + latest("stage_events", "project_code, stage, date, decided_by, opinion",
-		"project_code, stage") + ") ORDER BY project_code, date"
+	q := "SELECT * FROM (" + latest("stage_events", "project_code, stage, date, decided_by, opinion") +
+		") ORDER BY project_code, date"
 	rows, err := s.query(ctx, q)
 	if err != nil {
 		return nil, err
@@ -87,9 +86,9 @@ func (s *Store) ListStageEvents(ctx context.Context) ([]saima.StageEvent, error)
 // milestone uploaded without a unit gets its project's responsible unit.
 func (s *Store) ListMilestones(ctx context.Context) ([]saima.Milestone, error) {
 	q := "SELECT m.project_code, m.name, if(m.unit != '', m.unit, p.unit), m.planned, m.actual, m.status FROM (" +
-		latest("milestones", "project_code, name, unit, planned, actual, status", "project_code, name") +
+		latest("milestones", "project_code, name, unit, planned, actual, status") +
 		") AS m GLOBAL ANY LEFT JOIN (SELECT code AS project_code, unit FROM (" +
-		latest("projects", "code, unit", "code") + ")) AS p USING (project_code) " +
+		latest("projects", "code, unit") + ")) AS p USING (project_code) " +
 		"ORDER BY m.project_code, m.planned, m.name"
 	rows, err := s.query(ctx, q)
 	if err != nil {
@@ -131,7 +130,7 @@ func (s *Store) ListProgress(ctx context.Context, period saima.Period) ([]saima.
 		col = "quarter"
 	}
 	q := "SELECT " + progressFields + " FROM (" +
-		latest("progress", progressFields+", quarter", "unit, project_code, period") +
+		latest("progress", progressFields+", quarter") +
 		") WHERE " + col + " = ? ORDER BY unit, project_code, period"
 	rows, err := s.query(ctx, q, period.String())
 	if err != nil {
@@ -162,7 +161,7 @@ func (s *Store) ListAssessments(ctx context.Context, period saima.Period) ([]sai
 		col = "quarter"
 	}
 	q := "SELECT " + assessmentFields + " FROM (" +
-		latest("assessments", assessmentFields+", quarter", "unit, indicator, mode, period") +
+		latest("assessments", assessmentFields+", quarter") +
 		") WHERE " + col + " = ? ORDER BY unit, indicator, mode, period"
 	rows, err := s.query(ctx, q, period.String())
 	if err != nil {

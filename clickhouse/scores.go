@@ -54,9 +54,9 @@ const scoreFields = "period, track, run_id, computed_at, ruleset, ruleset_versio
 
 // latestRuns selects, per period, the run of its latest published
 // evaluation, or the run computed last when none is published, so that the
-// PDF and the unit pages show what the leaderboard shows. A published run
-// outranks every draft through the 10^12 added to its order key, and a
-// later version outranks an earlier one; a draft's key is its time in
+// PDF and the unit pages show what the leaderboard shows. A published run's
+// order key is 10^12 plus its version, so it outranks every draft and a
+// later version outranks an earlier one. A draft's key is its time in
 // seconds since 1970, far below 10^12.
 const latestRuns = "(period, run_id) GLOBAL IN (SELECT period, argMax(run_id, rank_key) FROM (" +
 	"SELECT period, run_id, toUInt64(1000000000000) + toUInt64(version) AS rank_key " +

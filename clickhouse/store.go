@@ -69,7 +69,7 @@ func newStore(e Engine, database string, log *slog.Logger) *Store {
 // Engine returns the engine the store runs on.
 func (s *Store) Engine() Engine { return s.engine }
 
-// Ping checks that the engine answers.
+// Ping checks that the engine responds.
 func (s *Store) Ping(ctx context.Context) error { return unavailable(s.engine.Ping(ctx)) }
 
 // Close closes the engine.
