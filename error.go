@@ -9,11 +9,11 @@ import (
 // status, and the command line maps it to an exit code.
 type Kind int
 
-// The kinds of failure. The zero value is KindInternal, so an error that
-// nobody classified is never shown to users in detail.
+// The kinds of failure. The zero value is KindInternal, so an unclassified
+// error is never shown to users in detail.
 const (
 	KindInternal    Kind = iota // a bug or an unexpected state; details stay in the log
-	KindInvalid                 // the input breaks a rule; the message says which and how to fix it
+	KindInvalid                 // the input breaks a rule; the message names it and the fix
 	KindNotFound                // the named thing does not exist
 	KindConflict                // the request clashes with the current state
 	KindForbidden               // the caller may not do this

@@ -145,8 +145,8 @@ type ProblemItem struct {
 	Summary     string
 }
 
-// LedgerEntry is one project as the ledger page shows it: the project, where
-// it stands in its lifecycle, and how its milestones are going.
+// LedgerEntry is one project as the ledger page shows it: the project, its
+// lifecycle stage, and the state of its milestones.
 type LedgerEntry struct {
 	Project
 	Stage          string // latest lifecycle stage; empty when none is recorded

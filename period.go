@@ -120,7 +120,7 @@ func sign(n int) int {
 	return 0
 }
 
-// PeriodKind tells how long a reporting period is.
+// PeriodKind is the length of a reporting period.
 type PeriodKind int
 
 // Period lengths. A zero Period has kind PeriodNone.

@@ -2,7 +2,7 @@ package saima
 
 import "time"
 
-// Contribution is what one indicator added to a unit's composite score.
+// Contribution is one indicator's share of a unit's composite score.
 type Contribution struct {
 	Indicator string  // indicator id from the rule set
 	Name      string  // indicator name for display

@@ -156,7 +156,7 @@ func (a *app) shownScores(ctx context.Context, period saima.Period) ([]saima.Sco
 	}
 	st, err := svc.Current(ctx, period)
 	if saima.ErrorKind(err) == saima.KindNotFound {
-		return nil, nil // the report builder says what to run first
+		return nil, nil // the report builder reports what to run first
 	}
 	if err != nil {
 		return nil, err
