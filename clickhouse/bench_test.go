@@ -15,26 +15,31 @@ import (
 // benchSizes are the milestone-table sizes the scoring benchmarks run at.
 var benchSizes = []int{1_000_000, 10_000_000}
 
-// fillMilestones writes n synthetic milestones under one successful upload,
-// generated inside the engine so that setting up ten million rows takes
-// seconds: 200 000 projects of 31 units, planned dates over 2025–2026, a
-// third still open and the rest done up to three days early or late.
+// fillMilestones writes n synthetic milestones under one upload and
+// commits it as any upload is committed (superseded versions and the
+// milestone tally). The rows are generated inside the engine so that
+// setting up ten million takes seconds: 200 000 projects of 31 units,
+// planned dates over 2025–2026, a third still open and the rest done up to
+// three days early or late.
 func fillMilestones(b *testing.B, s *clickhouse.Store, n int) {
 	b.Helper()
 	ctx := context.Background()
-	db, e := s.Database(), s.Engine()
-	err := e.Insert(ctx, db+".uploads", []string{"id", "dataset", "at", "outcome", "version", "committed"},
-		[][]any{{"bench", saima.DatasetMilestones, time.Date(2026, 10, 1, 0, 0, 0, 0, saima.Beijing), saima.OutcomeOK,
-			uint64(1), uint64(1)}})
+	w, err := s.BeginUpload(saima.Upload{ID: "bench", Dataset: saima.DatasetMilestones,
+		At: time.Date(2026, 10, 1, 0, 0, 0, 0, saima.Beijing)})
 	if err != nil {
 		b.Fatal(err)
 	}
-	err = e.Exec(ctx, "INSERT INTO "+db+".milestones (project_code, name, unit, planned, actual, status, upload_id, version) "+
+	err = s.Engine().Exec(ctx, "INSERT INTO "+s.Database()+".milestones "+
+		"(project_code, name, unit, planned, actual, status, upload_id, version) "+
 		"SELECT concat('P', toString(number % 200000)), concat('m', toString(intDiv(number, 200000))), "+
 		"concat('单位', toString(number % 31)), toDate('2025-01-01') + (number % 730), "+
-		"if(number % 3 = 0, NULL, toDate('2025-01-01') + (number % 730) + (number % 7) - 3), '', 'bench', 1 "+
-		"FROM numbers(?)", uint64(n))
+		"if(number % 3 = 0, NULL, toDate('2025-01-01') + (number % 730) + (number % 7) - 3), '', 'bench', ? "+
+		"FROM numbers(?)", w.Version(), uint64(n))
 	if err != nil {
+		b.Fatal(err)
+	}
+	w.Wrote("milestones")
+	if err := w.Commit(ctx); err != nil {
 		b.Fatal(err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"regexp"
 	"strconv"
@@ -255,8 +256,17 @@ func (s *serverEngine) openNode(ctx context.Context, addr string) (Engine, error
 	return OpenServer(ctx, cfg, s.log)
 }
 
-// prepare applies the schema for a store with the settings of opts.
-func prepare(ctx context.Context, e Engine, database string, opts StoreOptions) error {
+// prepare applies the schema for a store with the settings of opts, and
+// fills the milestone tally of a ledger written before the tally existed.
+func prepare(ctx context.Context, e Engine, database string, opts StoreOptions, log *slog.Logger) error {
+	if err := migrateFor(ctx, e, database, opts); err != nil {
+		return err
+	}
+	return newStore(e, database, log).ensureTally(ctx)
+}
+
+// migrateFor applies the schema in the form opts call for.
+func migrateFor(ctx context.Context, e Engine, database string, opts StoreOptions) error {
 	if opts.Cluster == "" {
 		return Migrate(ctx, e, database)
 	}

@@ -30,8 +30,8 @@ func (s *Store) Evidence(
 }
 
 // milestoneEvidenceQuery lists one unit's milestones planned within a
-// date range, current versions only, with the unit resolved as in
-// milestoneQuery: a milestone uploaded without a unit belongs to its
+// date range, current versions only, with the unit resolved as the
+// milestone facts resolve it: a milestone uploaded without a unit belongs to its
 // project's unit. The JOIN sits in its own subquery because ClickHouse
 // 18.16 allows one JOIN per SELECT, and it is GLOBAL like every JOIN of
 // the store, so that it also runs over a cluster's Distributed tables.
@@ -56,7 +56,7 @@ func (s *Store) milestoneEvidence(
 		var m scoring.MilestoneEvidence
 		err := rows.Scan(&m.ProjectCode, &m.Name, &m.Unit, &m.Planned, &m.Actual, &m.Status,
 			&m.UploadID)
-		// The same rule as milestoneQuery's on_time: done by the planned day.
+		// The same rule as the tally's on_time: done by the planned day.
 		m.OnTime = m.Actual != nil && !m.Actual.After(m.Planned)
 		out = append(out, m)
 		return err

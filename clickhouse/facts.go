@@ -2,8 +2,10 @@ package clickhouse
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
+	"sync"
 
 	"github.com/shopspring/decimal"
 
@@ -13,31 +15,36 @@ import (
 
 // Facts returns each unit's raw counts and sums for period, which must be a
 // quarter or a year: the input of [scoring.Evaluate]. Units without any
-// data in the period are absent.
+// data in the period are absent. Its queries all count the same uploads,
+// and run at the same time where the engine allows.
 func (s *Store) Facts(ctx context.Context, period saima.Period) ([]scoring.UnitFacts, error) {
-	facts := map[string]*scoring.UnitFacts{}
-	get := func(unit string) *scoring.UnitFacts {
-		f, ok := facts[unit]
-		if !ok {
-			f = &scoring.UnitFacts{Unit: unit}
-			facts[unit] = f
-		}
-		return f
+	s, err := s.pinned(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		projects    []saima.Project
+		milestones  map[tallyGroup]*milestoneTotals
+		reports     []saima.ProgressReport
+		assessments = factsMap{}
+		problems    = factsMap{}
+	)
+	err = s.parallel(
+		func() (err error) { projects, err = s.ListProjects(ctx); return err },
+		func() (err error) { milestones, err = s.readMilestoneTotals(ctx, tallyQuery, period); return err },
+		func() (err error) { reports, err = s.ListProgress(ctx, period); return err },
+		func() error { return s.assessmentFacts(ctx, period, assessments.get) },
+		func() error { return s.problemFacts(ctx, period, problems.get) },
+	)
+	if err != nil {
+		return nil, err
 	}
 
-	if err := s.milestoneFacts(ctx, period, get); err != nil {
-		return nil, err
-	}
-	if err := s.progressFacts(ctx, period, get); err != nil {
-		return nil, err
-	}
-	if err := s.assessmentFacts(ctx, period, get); err != nil {
-		return nil, err
-	}
-	if err := s.problemFacts(ctx, period, get); err != nil {
-		return nil, err
-	}
-
+	facts := factsMap{}
+	addMilestoneTotals(milestones, owners(projects), facts.get)
+	progressFacts(reports, projects, period, facts.get)
+	facts.add(assessments)
+	facts.add(problems)
 	out := make([]scoring.UnitFacts, 0, len(facts))
 	for _, f := range facts {
 		out = append(out, *f)
@@ -46,23 +53,81 @@ func (s *Store) Facts(ctx context.Context, period saima.Period) ([]scoring.UnitF
 	return out, nil
 }
 
-// progressFacts reads each project's latest reported 完成率 in the period
+// parallel runs each of fns on a goroutine of its own and returns their
+// errors joined, once all have returned. On the embedded engine, which runs
+// one statement at a time, it runs them one after the other instead.
+func (s *Store) parallel(fns ...func() error) error {
+	errs := make([]error, len(fns))
+	if s.engine.Name() == "embedded" {
+		for i, fn := range fns {
+			errs[i] = fn()
+		}
+		return errors.Join(errs...)
+	}
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		wg.Go(func() { errs[i] = fn() })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// factsMap holds units' facts by unit name.
+type factsMap map[string]*scoring.UnitFacts
+
+// get returns unit's facts, added empty when absent.
+func (m factsMap) get(unit string) *scoring.UnitFacts {
+	f, ok := m[unit]
+	if !ok {
+		f = &scoring.UnitFacts{Unit: unit}
+		m[unit] = f
+	}
+	return f
+}
+
+// add adds every count and sum of o's units to m's.
+func (m factsMap) add(o factsMap) {
+	for unit, g := range o {
+		f := m.get(unit)
+		f.MilestonesDue += g.MilestonesDue
+		f.MilestonesOnTime += g.MilestonesOnTime
+		f.ProgressReports += g.ProgressReports
+		f.ProgressSum += g.ProgressSum
+		f.PlanAttainmentSum += g.PlanAttainmentSum
+		f.Assessments += g.Assessments
+		f.AssessmentPctSum += g.AssessmentPctSum
+		f.AssessmentScoreSum += g.AssessmentScoreSum
+		f.ProblemsOpened += g.ProblemsOpened
+		f.ProblemsClosed += g.ProblemsClosed
+		f.ProblemCloseDaysSum += g.ProblemCloseDaysSum
+		for l := range f.ProblemsClosedByLevel {
+			f.ProblemsClosedByLevel[l] += g.ProblemsClosedByLevel[l]
+			f.ProblemCloseDaysByLevel[l] += g.ProblemCloseDaysByLevel[l]
+		}
+		f.MilestoneMonths += g.MilestoneMonths
+		f.MilestoneRedMonths += g.MilestoneRedMonths
+		f.MilestoneYellowMonths += g.MilestoneYellowMonths
+	}
+}
+
+// owners maps project codes to their responsible units.
+func owners(projects []saima.Project) map[string]string {
+	out := make(map[string]string, len(projects))
+	for _, p := range projects {
+		out[p.Code] = p.Unit
+	}
+	return out
+}
+
+// progressFacts takes each project's latest reported 完成率 among reports
 // and compares it with the linear plan between the project's start and due
-// dates, judged at the period's end.
-func (s *Store) progressFacts(ctx context.Context, p saima.Period, get func(string) *scoring.UnitFacts) error {
-	reports, err := s.ListProgress(ctx, p)
-	if err != nil {
-		return err
-	}
-	projects, err := s.ListProjects(ctx)
-	if err != nil {
-		return err
-	}
+// dates (of projects, the ledger's projects), judged at the period's end.
+func progressFacts(reports []saima.ProgressReport, projects []saima.Project, p saima.Period,
+	get func(string) *scoring.UnitFacts) {
 	byCode := map[string]saima.Project{}
 	for _, pr := range projects {
 		byCode[pr.Code] = pr
 	}
-
 	for _, r := range latestPerProject(reports) {
 		pct, ok := percentOf(r.Percent)
 		if !ok {
@@ -73,7 +138,6 @@ func (s *Store) progressFacts(ctx context.Context, p saima.Period, get func(stri
 		f.ProgressSum += pct
 		f.PlanAttainmentSum += attainment(pct, byCode[r.ProjectCode], p.End())
 	}
-	return nil
 }
 
 // latestPerProject keeps, per unit and project, the report with a percent
@@ -169,35 +233,40 @@ func (s *Store) assessmentFacts(ctx context.Context, p saima.Period, get func(st
 	})
 }
 
-// problemQuery counts, per unit and escalation level, the problem-list
-// items found within a date range, those closed by its last day, and their
-// days from found to closed.
-var problemQuery = "SELECT unit, level, count(), countIf(closed_in), sumIf(days, closed_in) FROM (" +
-	"SELECT unit, level, ifNull(closed <= ?, 0) AS closed_in, " +
-	"toInt64(ifNull(toUInt32(closed), 0)) - toInt64(toUInt32(opened)) AS days " +
-	"FROM {db}.problems WHERE opened >= ? AND opened <= ? AND " + current("problems") +
-	") GROUP BY unit, level"
+// problemQuery lists the units, escalation levels and dates of the
+// problem-list items found within a date range. problemFacts counts them
+// in Go, which is cheaper than having the engine plan the arithmetic.
+var problemQuery = "SELECT unit, level, opened, closed FROM {db}.problems " +
+	"WHERE opened >= ? AND opened <= ? AND " + current("problems")
 
+// problemFacts counts, per unit and escalation level, the problem-list
+// items found within p, those closed by its last day, and their days from
+// found to closed.
 func (s *Store) problemFacts(ctx context.Context, p saima.Period, get func(string) *scoring.UnitFacts) error {
-	rows, err := s.query(ctx, problemQuery, p.End(), p.Start(), p.End())
+	rows, err := s.query(ctx, problemQuery, p.Start(), p.End())
 	if err != nil {
 		return err
 	}
+	end := p.End()
 	return scanAll(rows, func() error {
 		var unit string
 		var level uint8
-		var opened, closed uint64
-		var days int64
-		if err := rows.Scan(&unit, &level, &opened, &closed, &days); err != nil {
+		var opened saima.Date
+		var closed *saima.Date
+		if err := rows.Scan(&unit, &level, &opened, &closed); err != nil {
 			return err
 		}
 		f := get(unit)
-		f.ProblemsOpened += int(opened)
-		f.ProblemsClosed += int(closed)
-		f.ProblemCloseDaysSum += float64(days)
+		f.ProblemsOpened++
+		if closed == nil || closed.After(end) {
+			return nil
+		}
+		days := float64(opened.DaysUntil(*closed))
+		f.ProblemsClosed++
+		f.ProblemCloseDaysSum += days
 		if level >= 1 && int(level) < len(f.ProblemsClosedByLevel) {
-			f.ProblemsClosedByLevel[level] += int(closed)
-			f.ProblemCloseDaysByLevel[level] += float64(days)
+			f.ProblemsClosedByLevel[level]++
+			f.ProblemCloseDaysByLevel[level] += days
 		}
 		return nil
 	})

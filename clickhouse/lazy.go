@@ -49,7 +49,7 @@ func OpenServerStore(ctx context.Context, cfg ServerConfig, opts StoreOptions, l
 		if err := srv.connect(ctx); err != nil {
 			return err
 		}
-		return prepare(ctx, srv, cfg.Database, opts)
+		return prepare(ctx, srv, cfg.Database, opts, log)
 	}}
 	if err := lazy.ready(ctx); err != nil {
 		if saima.ErrorKind(err) != saima.KindUnavailable {

@@ -9,80 +9,156 @@ import (
 	"saima/scoring"
 )
 
-// milestoneQuery reads each unit's milestone facts of a quarter in one pass
-// over the current milestones, in SQL so that ten million milestones never
-// leave the engine:
-//
-//   - due and on_time: milestones planned within the quarter, and those of
-//     them done by their planned date;
-//   - g, r and y: green, red and yellow milestone-months within the ended
-//     months numbered a to b (year × 12 + month − 1).
-//
-// Let pm be the planned month, am the month it was done (far in the future
-// when open) and act the actual date. A milestone is green in pm when done
-// on or before its planned date. It is red in every month from pm up to
-// the month before am, because an actual date after a month's last day
-// means not done yet in that month. It is yellow once, in am, when done
-// late. That is
-// scoring.MonthColour summed over the months, and a test compares the two.
-// 2105-12-31, the last day of the Date type, stands for "not done". The
-// outer query joins the projects for milestones uploaded without a unit
-// after aggregating, so the join never touches every row.
-var milestoneQuery = "SELECT if(unit != '', unit, p_unit) AS owner, " +
-	"sum(due), sum(on_time), sum(g), sum(r), sum(y) FROM (" +
-	"SELECT unit, if(unit = '', project_code, '') AS project_code, " +
-	"sum(if(planned >= ? AND planned <= ?, 1, 0)) AS due, " +
-	"sum(if(planned >= ? AND planned <= ? AND act <= planned, 1, 0)) AS on_time, " +
-	"sum(if(act <= planned AND pm >= ? AND pm <= ?, 1, 0)) AS g, " +
-	"sum(greatest(toInt64(0), least(toInt64(?), am - 1) - greatest(toInt64(?), pm) + 1)) AS r, " +
-	"sum(if(act > planned AND act < toDate('2105-12-31') AND am >= ? AND am <= ?, 1, 0)) AS y " +
-	"FROM (SELECT unit, project_code, planned, ifNull(actual, toDate('2105-12-31')) AS act, " +
-	"toInt64(toYear(planned)) * 12 + toMonth(planned) - 1 AS pm, " +
-	"toInt64(toYear(act)) * 12 + toMonth(act) - 1 AS am " +
-	"FROM {db}.milestones WHERE planned <= ? AND " +
-	"(planned >= ? OR (ifNull(actual, toDate('2105-12-31')) > planned AND " +
-	"ifNull(actual, toDate('2105-12-31')) >= ?)) AND " + current("milestones") + ") " +
-	"GROUP BY unit, project_code" +
-	") AS a GLOBAL ANY LEFT JOIN (SELECT code AS project_code, unit AS p_unit FROM (" +
-	latest("projects", "code, unit") + ")) AS p USING (project_code) GROUP BY owner"
+// tallyQuery selects the visible rows of milestone_tally (see
+// sql/0006_milestone_tally.sql) that can count in a period. Its parameters
+// are the first days of the period's last and first months. A row can
+// count when planned by the period's end, and either planned within it or
+// not done on time by its start. Each row stands for n milestones of a unit, or of a project
+// without a unit, with the same months planned and done (2105-12-01 when
+// not done), on_time and done. The arithmetic on months is done in Go
+// (milestoneTotals): on the few thousand rows of a tally it costs less
+// than the engine takes to plan it.
+const tallyQuery = "SELECT unit, project_code, planned_month, actual_month, on_time, done, n " +
+	"FROM {db}.milestone_tally WHERE {visible} AND planned_month <= ? AND " +
+	"(planned_month >= ? OR (on_time = 0 AND actual_month >= ?))"
 
-// milestoneFacts reads each unit's milestones due and on time in p, and
-// its milestone-months by colour in the months of p that have ended. A
-// month counts as ended by the store's as-of version, or by now when it
-// has none, and a month still running has no colour yet. Versions are commit times in nanoseconds, so a
-// published evaluation, read as of its data version, judges the same
+// rowQuery is tallyQuery over the current milestone rows themselves, one
+// per milestone: what the tally must always add up to.
+var rowQuery = "SELECT unit, pc, pmonth, amonth, ontime, isdone, toInt64(1) FROM (" +
+	"SELECT " + tallyKey + " FROM {db}.milestones WHERE " + current("milestones") + ") " +
+	"WHERE pmonth <= ? AND (pmonth >= ? OR (ontime = 0 AND amonth >= ?))"
+
+// milestoneFactsFrom adds each unit's milestones due and on time in p, and
+// its milestone-months by colour in the months of p that have ended, read
+// by query (tallyQuery or rowQuery). owners maps project codes to their
+// responsible unit, for milestones uploaded without one.
+func (s *Store) milestoneFactsFrom(ctx context.Context, query string, p saima.Period, owners map[string]string,
+	get func(string) *scoring.UnitFacts) error {
+	totals, err := s.readMilestoneTotals(ctx, query, p)
+	if err != nil {
+		return err
+	}
+	addMilestoneTotals(totals, owners, get)
+	return nil
+}
+
+// tallyGroup identifies the milestones of a unit, or of a project uploaded
+// without a unit.
+type tallyGroup struct{ unit, project string }
+
+// readMilestoneTotals adds up, per unit or project without a unit, the
+// rows of query (tallyQuery or rowQuery) for p. A month counts as ended by
+// the store's as-of version, or by now when it has none, and a month still
+// running has no colour yet. Versions are commit times in nanoseconds, so
+// a published evaluation, read as of its data version, judges the same
 // months every time it is recomputed.
-func (s *Store) milestoneFacts(ctx context.Context, p saima.Period, get func(string) *scoring.UnitFacts) error {
+func (s *Store) readMilestoneTotals(ctx context.Context, query string, p saima.Period) (map[tallyGroup]*milestoneTotals, error) {
 	now := time.Now()
 	if s.asOf != 0 {
 		now = time.Unix(0, int64(s.asOf))
 	}
 	// With no month ended, a = b + 1 leaves every colour count at zero.
-	a := monthIndex(scoring.MonthOf(p.Start()))
-	b := a - 1
+	m := monthWindow{first: monthIndex(scoring.MonthOf(p.Start())), last: monthIndex(scoring.MonthOf(p.End()))}
+	m.a, m.b = m.first, m.first-1
 	if months := endedMonths(p, now); len(months) > 0 {
-		b = monthIndex(months[len(months)-1])
+		m.b = monthIndex(months[len(months)-1])
 	}
-	start, end := p.Start(), p.End()
-	rows, err := s.query(ctx, milestoneQuery, start, end, start, end, a, b, b, a, a, b, end, start, start)
+	first, last := saima.NewDate(p.Start().Year, p.Start().Month, 1), saima.NewDate(p.End().Year, p.End().Month, 1)
+	rows, err := s.query(ctx, query, last, first, first)
 	if err != nil {
-		return err
+		return nil, err
 	}
-
-	return scanAll(rows, func() error {
-		var unit string
-		var due, onTime, green, red, yellow int64
-		if err := rows.Scan(&unit, &due, &onTime, &green, &red, &yellow); err != nil {
+	totals := map[tallyGroup]*milestoneTotals{}
+	err = scanAll(rows, func() error {
+		var r tallyRow
+		if err := rows.Scan(&r.unit, &r.project, &r.planned, &r.actual, &r.onTime, &r.done, &r.n); err != nil {
 			return err
 		}
-		f := get(unit)
-		f.MilestonesDue, f.MilestonesOnTime = int(due), int(onTime)
-		f.MilestoneMonths += int(green + red + yellow)
-		f.MilestoneRedMonths += int(red)
-		f.MilestoneYellowMonths += int(yellow)
+		k := tallyGroup{r.unit, r.project}
+		if totals[k] == nil {
+			totals[k] = &milestoneTotals{}
+		}
+		totals[k].add(r, m)
 		return nil
 	})
+	return totals, err
 }
+
+// addMilestoneTotals adds totals to their units' facts. A unit whose rows
+// add up to no milestone is left out, as it is when it has none.
+func addMilestoneTotals(totals map[tallyGroup]*milestoneTotals, owners map[string]string,
+	get func(string) *scoring.UnitFacts) {
+	for k, t := range totals {
+		if t.count == 0 {
+			continue
+		}
+		owner := k.unit
+		if owner == "" {
+			owner = owners[k.project]
+		}
+		f := get(owner)
+		f.MilestonesDue += int(t.due)
+		f.MilestonesOnTime += int(t.onTime)
+		f.MilestoneMonths += int(t.green + t.red + t.yellow)
+		f.MilestoneRedMonths += int(t.red)
+		f.MilestoneYellowMonths += int(t.yellow)
+	}
+}
+
+// tallyRow is one row of tallyQuery or rowQuery: n milestones of a unit (or of a
+// project without a unit) planned in one month and done in another.
+type tallyRow struct {
+	unit, project   string
+	planned, actual saima.Date // first days of their months; 2105-12-01 when not done
+	onTime, done    uint8
+	n               int64
+}
+
+// monthWindow holds, as month numbers (year × 12 + month − 1), the months
+// first to last of a period and the months a to b of it that have ended.
+type monthWindow struct{ first, last, a, b int64 }
+
+// milestoneTotals adds up the milestone facts of one unit, or of one
+// project without a unit.
+type milestoneTotals struct {
+	count, due, onTime, green, red, yellow int64
+}
+
+// add counts r in the window m, when r is planned by the period's end and
+// either planned within it or not done on time by its start (as
+// tallyQuery already chose). Let pm be the
+// month planned and am the month done. A milestone is green in pm when
+// done on time. It is red in every month from pm up to the month before
+// am, because one done after a month's last day was not done yet in that
+// month. It is yellow once, in am, when done late. That is
+// scoring.MonthColour summed over the months, and a test compares the two.
+func (t *milestoneTotals) add(r tallyRow, m monthWindow) {
+	pm, am := monthOfDate(r.planned), monthOfDate(r.actual)
+	if pm > m.last || (pm < m.first && (r.onTime == 1 || am < m.first)) {
+		return
+	}
+	t.count += r.n
+	if pm >= m.first {
+		t.due += r.n
+		if r.onTime == 1 {
+			t.onTime += r.n
+		}
+	}
+	if r.onTime == 1 {
+		if pm >= m.a && pm <= m.b {
+			t.green += r.n
+		}
+		return
+	}
+	if months := min(m.b, am-1) - max(m.a, pm) + 1; months > 0 {
+		t.red += r.n * months
+	}
+	if r.done == 1 && am >= m.a && am <= m.b {
+		t.yellow += r.n
+	}
+}
+
+func monthOfDate(d saima.Date) int64 { return int64(d.Year)*12 + int64(d.Month) - 1 }
 
 // monthIndex numbers a month as the query does: year × 12 + month − 1.
 func monthIndex(m saima.Period) int64 { return int64(m.Year)*12 + int64(m.Index) - 1 }

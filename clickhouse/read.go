@@ -49,7 +49,7 @@ const projectFields = "code, name, unit, lead_unit, system, scope, type, batch, 
 
 // ListProjects returns every project in the ledger, by code.
 func (s *Store) ListProjects(ctx context.Context) ([]saima.Project, error) {
-	rows, err := s.query(ctx, "SELECT * FROM ("+latest("projects", projectFields)+") ORDER BY code")
+	rows, err := s.query(ctx, latest("projects", projectFields)+" ORDER BY code")
 	if err != nil {
 		return nil, err
 	}
@@ -129,9 +129,7 @@ func (s *Store) ListProgress(ctx context.Context, period saima.Period) ([]saima.
 	if period.Kind == saima.PeriodQuarter {
 		col = "quarter"
 	}
-	q := "SELECT " + progressFields + " FROM (" +
-		latest("progress", progressFields+", quarter") +
-		") WHERE " + col + " = ? ORDER BY unit, project_code, period"
+	q := latest("progress", progressFields) + " AND " + col + " = ? ORDER BY unit, project_code, period"
 	rows, err := s.query(ctx, q, period.String())
 	if err != nil {
 		return nil, err

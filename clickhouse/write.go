@@ -90,6 +90,13 @@ func (w *UploadWriter) Commit(ctx context.Context) error {
 		w.Abort(ctx, err)
 		return err
 	}
+	if w.tables["milestones"] {
+		if err := s.tallyUpload(ctx, w.up.ID, w.version); err != nil {
+			err = unavailable(err)
+			w.Abort(ctx, err)
+			return err
+		}
+	}
 	up := w.up
 	up.Outcome = saima.OutcomeOK
 	up.Imported = w.records

@@ -1,0 +1,99 @@
+package clickhouse
+
+import (
+	"context"
+	"fmt"
+)
+
+// tallyKey selects, from a row of the milestones table, the key of
+// milestone_tally: the unit, the project code of a row without a unit, the
+// months planned and done (2105-12-01 when not done), on time and done.
+const tallyKey = "unit, if(unit = '', project_code, '') AS pc, toStartOfMonth(planned) AS pmonth, " +
+	"toStartOfMonth(ifNull(actual, toDate('2105-12-31'))) AS amonth, " +
+	"toUInt8(ifNull(actual <= planned, 0)) AS ontime, toUInt8(isNotNull(actual)) AS isdone"
+
+// tallyColumns are the key columns of milestone_tally, in tallyKey's order.
+const tallyColumns = "unit, pc, pmonth, amonth, ontime, isdone"
+
+// tallyRows counts the rows of the milestones table that where chooses,
+// by tally key.
+func tallyRows(where string) string {
+	return "SELECT " + tallyColumns + ", toInt64(count()) AS c FROM (" +
+		"SELECT " + tallyKey + " FROM {db}.milestones WHERE " + where +
+		") GROUP BY " + tallyColumns
+}
+
+const tallyInsert = "INSERT INTO {db}.milestone_tally " +
+	"(version, unit, project_code, planned_month, actual_month, on_time, done, n) "
+
+// tallyUpload adds the milestones of the upload id, written under version,
+// to milestone_tally: +1 for each of its rows, and −1 for each row it is
+// the first committed upload to supersede. Commit calls it after
+// supersede, under the commit lock, and before the upload is recorded as
+// ok: until then the new tally rows are as invisible as the milestones.
+// A row some committed upload already superseded was taken off the tally
+// by that upload, so it is not taken off again.
+func (s *Store) tallyUpload(ctx context.Context, id string, version uint64) error {
+	added := tallyInsert + "SELECT ?, " + tallyColumns + ", c FROM (" + tallyRows("version = ?") + ")"
+	if err := s.engine.Exec(ctx, s.sql(added), version, version); err != nil {
+		return fmt.Errorf("tally new milestones: %w", err)
+	}
+	replaced := tallyInsert + "SELECT ?, " + tallyColumns + ", -c FROM (" + tallyRows(
+		"(key_hash, version) GLOBAL IN (SELECT key_hash, version FROM {db}.milestones_superseded "+
+			"WHERE upload_id = ?) AND (key_hash, version) GLOBAL NOT IN (SELECT key_hash, version "+
+			"FROM {db}.milestones_superseded WHERE upload_id != ? AND {committed_by})") + ")"
+	if err := s.engine.Exec(ctx, s.sql(replaced), version, id, id); err != nil {
+		return fmt.Errorf("tally superseded milestones: %w", err)
+	}
+	return nil
+}
+
+// rebuildTally fills an empty milestone_tally from the milestones and
+// their superseded list, for a ledger written before the tally existed.
+// Every row adds +1 under its own version. Every superseded row adds −1
+// under the version of the committed upload that superseded it first, by
+// commit version. It must run before any upload commits. The join with
+// the uploads is ALL, not ANY: since ClickHouse 20, ANY INNER JOIN also
+// keeps only one row of the left side per key.
+func (s *Store) rebuildTally(ctx context.Context) error {
+	added := tallyInsert + "SELECT version, " + tallyColumns + ", toInt64(count()) FROM (" +
+		"SELECT version, " + tallyKey + " FROM {db}.milestones) GROUP BY version, " + tallyColumns
+	if err := s.engine.Exec(ctx, s.sql(added)); err != nil {
+		return fmt.Errorf("rebuild milestone tally: %w", err)
+	}
+	firstBy := "SELECT key_hash, version, argMin(by_v, by_committed) AS by_version FROM " +
+		"(SELECT key_hash, version, upload_id FROM {db}.milestones_superseded) AS e " +
+		"GLOBAL ALL INNER JOIN (SELECT id AS upload_id, version AS by_v, committed AS by_committed " +
+		"FROM {db}.uploads WHERE outcome = 'ok') AS u USING (upload_id) GROUP BY key_hash, version"
+	removed := tallyInsert + "SELECT by_version, " + tallyColumns + ", -toInt64(count()) FROM (" +
+		"SELECT key_hash, version, " + tallyKey + " FROM {db}.milestones" +
+		") AS m GLOBAL ALL INNER JOIN (" + firstBy + ") AS f USING (key_hash, version) " +
+		"GROUP BY by_version, " + tallyColumns
+	if err := s.engine.Exec(ctx, s.sql(removed)); err != nil {
+		return fmt.Errorf("rebuild milestone tally: %w", err)
+	}
+	return nil
+}
+
+// ensureTally rebuilds milestone_tally when it is empty but milestones are
+// not: the first start after the tally's schema file was applied to an
+// existing ledger.
+// NOTE: two instances starting at the same moment on such a ledger would
+// both rebuild it and count every milestone twice. Start one first.
+func (s *Store) ensureTally(ctx context.Context) error {
+	rows, err := s.query(ctx, "SELECT (SELECT count() FROM {db}.milestone_tally), "+
+		"(SELECT count() FROM {db}.milestones)")
+	if err != nil {
+		return fmt.Errorf("count milestone tally: %w", err)
+	}
+	var tallied, milestones uint64
+	err = scanAll(rows, func() error { return rows.Scan(&tallied, &milestones) })
+	if err != nil {
+		return fmt.Errorf("count milestone tally: %w", err)
+	}
+	if tallied > 0 || milestones == 0 {
+		return nil
+	}
+	s.log.Info("rebuilding the milestone tally", "database", s.database, "milestones", milestones)
+	return s.rebuildTally(ctx)
+}
