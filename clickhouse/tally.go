@@ -27,12 +27,15 @@ const tallyInsert = "INSERT INTO {db}.milestone_tally " +
 	"(version, unit, project_code, planned_month, actual_month, on_time, done, n) "
 
 // tallyUpload adds the milestones of the upload id, written under version,
-// to milestone_tally: +1 for each of its rows, and −1 for each row it is
-// the first committed upload to supersede. Commit calls it after
+// to milestone_tally: +1 for each of its rows, and −1 for each row it
+// supersedes. supersede records only rows that no committed upload
+// superseded before, so each row is taken off once. Commit calls it after
 // supersede, under the commit lock, and before the upload is recorded as
 // ok: until then the new tally rows are as invisible as the milestones.
-// A row some committed upload already superseded was taken off the tally
-// by that upload, so it is not taken off again.
+//
+// NOTE: two saima instances committing the same keys at the same moment
+// can both supersede a row, and the tally then takes it off twice. The
+// commit lock covers one process only.
 func (s *Store) tallyUpload(ctx context.Context, id string, version uint64) error {
 	added := tallyInsert + "SELECT ?, " + tallyColumns + ", c FROM (" + tallyRows("version = ?") + ")"
 	if err := s.engine.Exec(ctx, s.sql(added), version, version); err != nil {
@@ -40,9 +43,8 @@ func (s *Store) tallyUpload(ctx context.Context, id string, version uint64) erro
 	}
 	replaced := tallyInsert + "SELECT ?, " + tallyColumns + ", -c FROM (" + tallyRows(
 		"(key_hash, version) GLOBAL IN (SELECT key_hash, version FROM {db}.milestones_superseded "+
-			"WHERE upload_id = ?) AND (key_hash, version) GLOBAL NOT IN (SELECT key_hash, version "+
-			"FROM {db}.milestones_superseded WHERE upload_id != ? AND {committed_by})") + ")"
-	if err := s.engine.Exec(ctx, s.sql(replaced), version, id, id); err != nil {
+			"WHERE upload_id = ?)") + ")"
+	if err := s.engine.Exec(ctx, s.sql(replaced), version, id); err != nil {
 		return fmt.Errorf("tally superseded milestones: %w", err)
 	}
 	return nil

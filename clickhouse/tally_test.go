@@ -121,3 +121,45 @@ func TestTallyMatchesRows(t *testing.T) {
 		t.Run("rebuilt", check)
 	})
 }
+
+// TestSupersededGrowsByReplacedKeys checks that sending the same file again
+// and again records each replaced version once: the superseded list grows
+// by the file's keys per upload, not by every version before it.
+func TestSupersededGrowsByReplacedKeys(t *testing.T) {
+	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
+		ctx := context.Background()
+		var ms []saima.Milestone
+		for i := range 10 {
+			ms = append(ms, saima.Milestone{ProjectCode: fmt.Sprintf("P%d", i), Name: "上线",
+				Unit: "慈溪市", Planned: saima.NewDate(2026, 3, 31)})
+		}
+		const uploads = 4
+		for range uploads {
+			if err := s.WriteBatch(ctx, &saima.Batch{Upload: upload(saima.DatasetMilestones), Milestones: ms}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rows, err := s.Engine().Query(ctx, "SELECT count() FROM "+s.Database()+".milestones_superseded")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var n uint64
+		if !rows.Next() {
+			t.Fatal("count returned no row")
+		}
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if want := uint64(len(ms) * (uploads - 1)); n != want {
+			t.Errorf("superseded entries after %d uploads of %d keys = %d, want %d", uploads, len(ms), n, want)
+		}
+		facts, err := s.Facts(ctx, saima.Quarter(2026, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(facts) != 1 || facts[0].MilestonesDue != len(ms) {
+			t.Errorf("facts = %+v, want 慈溪市 with %d milestones due", facts, len(ms))
+		}
+	})
+}

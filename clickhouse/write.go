@@ -125,13 +125,20 @@ func batchTables(b *saima.Batch) map[string]int {
 
 // supersede records, for every table the batch writes, the current
 // versions its rows replace, and its own rows where a newer upload already
-// holds the key.
+// holds the key. A version that a committed upload already superseded is
+// not recorded again, so that the lists grow by the keys each upload
+// replaces rather than by every version before it, and an upload's
+// entries are exactly the rows it takes out of the current set (which the
+// milestone tally relies on).
 func (s *Store) supersede(ctx context.Context, id string, version uint64, tables map[string]bool) error {
 	for table := range tables {
+		own := "SELECT key_hash FROM {db}." + table + " WHERE upload_id = ?"
 		older := "INSERT INTO {db}." + table + "_superseded (key_hash, version, upload_id) " +
 			"SELECT key_hash, version, ? FROM {db}." + table + " WHERE {visible} AND version < ? AND " +
-			"key_hash GLOBAL IN (SELECT key_hash FROM {db}." + table + " WHERE upload_id = ?)"
-		if err := s.engine.Exec(ctx, s.sql(older), id, version, id); err != nil {
+			"key_hash GLOBAL IN (" + own + ") AND (key_hash, version) GLOBAL NOT IN (" +
+			"SELECT key_hash, version FROM {db}." + table + "_superseded WHERE {committed_by} AND " +
+			"key_hash GLOBAL IN (" + own + "))"
+		if err := s.engine.Exec(ctx, s.sql(older), id, version, id, id); err != nil {
 			return fmt.Errorf("supersede older %s: %w", table, err)
 		}
 		newer := "INSERT INTO {db}." + table + "_superseded (key_hash, version, upload_id) " +
