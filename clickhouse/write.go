@@ -126,10 +126,10 @@ func batchTables(b *saima.Batch) map[string]int {
 // supersede records, for every table the batch writes, the current
 // versions its rows replace, and its own rows where a newer upload already
 // holds the key. A version that a committed upload already superseded is
-// not recorded again, so that the lists grow by the keys each upload
-// replaces rather than by every version before it, and an upload's
-// entries are exactly the rows it takes out of the current set (which the
-// milestone tally relies on).
+// not recorded again. The lists then grow by the keys each upload
+// replaces rather than by every version before it. An upload's entries
+// are also exactly the rows it takes out of the current set, which the
+// milestone tally relies on.
 func (s *Store) supersede(ctx context.Context, id string, version uint64, tables map[string]bool) error {
 	for table := range tables {
 		own := "SELECT key_hash FROM {db}." + table + " WHERE upload_id = ?"
