@@ -125,6 +125,19 @@ type AnnualSource interface {
 // It returns an error of kind [saima.KindInvalid] when rule is invalid,
 // and of kind [saima.KindNotFound] when no quarter of year has scores.
 func BuildAnnual(ctx context.Context, src AnnualSource, year int, rule AnnualRule, now time.Time) (*Annual, error) {
+	return BuildAnnualFrom(ctx, src, year, rule, now, src.ListScores)
+}
+
+// QuarterScores returns the ranking of one quarter, or none when the
+// quarter has not been scored.
+type QuarterScores func(ctx context.Context, quarter saima.Period) ([]saima.Score, error)
+
+// BuildAnnualFrom is [BuildAnnual] with each quarter's ranking read by
+// quarters instead of from src, such as the published evaluations with
+// their manual overrides applied, which the dashboards and the quarterly
+// reports show.
+func BuildAnnualFrom(ctx context.Context, src AnnualSource, year int, rule AnnualRule, now time.Time,
+	quarters QuarterScores) (*Annual, error) {
 	if err := rule.Validate(); err != nil {
 		return nil, err
 	}
@@ -135,7 +148,7 @@ func BuildAnnual(ctx context.Context, src AnnualSource, year int, rule AnnualRul
 	var all []saima.Score
 	for q := 1; q <= 4; q++ {
 		period := saima.Quarter(year, q)
-		scores, err := src.ListScores(ctx, period)
+		scores, err := quarters(ctx, period)
 		if err != nil {
 			return nil, fmt.Errorf("list scores of %s: %w", period, err)
 		}

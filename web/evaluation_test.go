@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -470,5 +471,43 @@ func TestQuarterlyPDFShowsOverrides(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("PDF has no ranking row for 宁波市海曙区:\n%s", text)
+	}
+}
+
+// TestAnnualPDFShowsOverrides checks that the annual report rolls up the
+// quarterly composites as the leaderboard shows them: a manual override
+// of a quarter changes the unit's annual score.
+func TestAnnualPDFShowsOverrides(t *testing.T) {
+	env := newEvaluationEnv(t)
+	env.publish(t, "office", "")
+	annual := func() string {
+		resp, body := env.get(t, "/reports/annual/2026.pdf")
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET the 2026 annual PDF: status %d; body:\n%.500s", resp.StatusCode, body)
+		}
+		return squeeze(pdfText(t, []byte(body)))
+	}
+	// A row reads 名次, 单位, the four quarters, 季度平均, 领导评价, 年终考评
+	// and 年度得分, with — for a blank.
+	row := regexp.MustCompile(`宁波市海曙区—([0-9]+\.[0-9])——([0-9]+\.[0-9]{2})—([0-9]+\.[0-9])`)
+	before := row.FindStringSubmatch(annual())
+	if before == nil || before[1] == "90.0" {
+		t.Fatalf("annual PDF before the override: 宁波市海曙区 row %q, want one with a 2026Q2 composite other than 90.0", before)
+	}
+	svc := &scoring.Service{Store: env.store}
+	_, err := svc.Override(context.Background(), scoring.Override{Period: q2, Unit: "宁波市海曙区", Value: 90,
+		By: "王五", Why: "复核"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 宁波市海曙区 has only 2026Q2, so its annual score is 0.95 × 90.
+	text := annual()
+	after := row.FindStringSubmatch(text)
+	if after == nil {
+		t.Fatalf("annual PDF after the override has no 宁波市海曙区 row:\n%s", text)
+	}
+	if after[1] != "90.0" || after[2] != "90.00" || after[3] != "85.5" {
+		t.Errorf("宁波市海曙区 after overriding 2026Q2 to 90: 2026Q2 %s, mean %s, annual %s; want 90.0, 90.00, 85.5",
+			after[1], after[2], after[3])
 	}
 }

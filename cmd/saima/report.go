@@ -65,7 +65,8 @@ func quarterlyReport(ctx context.Context, a *app, arg, out string) error {
 }
 
 // annualReport writes the annual stocktake under the rule set's annual
-// formula, the one the web server's annual report uses too.
+// formula, the one the web server's annual report uses too, over the
+// quarterly rankings as shown, with manual overrides applied.
 func annualReport(ctx context.Context, a *app, arg, out string) error {
 	year, err := strconv.Atoi(arg)
 	if err != nil || len(arg) != 4 || year < 2000 {
@@ -79,7 +80,7 @@ func annualReport(ctx context.Context, a *app, arg, out string) error {
 	if err != nil {
 		return err
 	}
-	r, err := reports.BuildAnnual(ctx, st, year, rule, time.Now())
+	r, err := reports.BuildAnnualFrom(ctx, st, year, rule, time.Now(), a.shownScores)
 	if err != nil {
 		return err
 	}
