@@ -126,3 +126,44 @@ func BenchmarkStoreImport(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkStoreImportLarge writes one upload of 1 and 10 million
+// milestones through an UploadWriter, 100 000 at a time as the ingest
+// service sends them, then commits it, and reports rows per second. Run
+// it with -benchtime 1x: each run writes every row.
+func BenchmarkStoreImportLarge(b *testing.B) {
+	const chunk = 100_000
+	ms := make([]saima.Milestone, chunk)
+	for _, engine := range chtest.Engines {
+		for _, n := range benchSizes {
+			b.Run(fmt.Sprintf("%s/rows=%d", engine, n), func(b *testing.B) {
+				s := chtest.StoreOn(b, engine)
+				ctx := context.Background()
+				i := 0
+				for b.Loop() {
+					i++
+					w, err := s.BeginUpload(saima.Upload{ID: fmt.Sprintf("large-%d", i), Dataset: saima.DatasetMilestones})
+					if err != nil {
+						b.Fatal(err)
+					}
+					for start := 0; start < n; start += chunk {
+						for j := range ms {
+							k := start + j
+							actual := saima.NewDate(2026, 9, 1+k%28)
+							ms[j] = saima.Milestone{ProjectCode: fmt.Sprintf("NB-2026-%07d", k/4),
+								Name: fmt.Sprintf("节点%d", k%4), Unit: fmt.Sprintf("单位%d", k%31),
+								Planned: saima.NewDate(2026, 9, 30), Actual: &actual, Status: "已完成"}
+						}
+						if err := w.Write(ctx, &saima.Batch{Milestones: ms}); err != nil {
+							b.Fatal(err)
+						}
+					}
+					if err := w.Commit(ctx); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "rows/s")
+			})
+		}
+	}
+}
