@@ -86,3 +86,24 @@ func (s *Store) listAccounts(ctx context.Context, q string, args ...any) ([]saim
 	})
 	return out, err
 }
+
+// RevokeSession records that the session id of account ended at revoked.
+// expires is the session's own expiry, after which the record no longer
+// matters.
+func (s *Store) RevokeSession(ctx context.Context, id, account string, revoked, expires time.Time) error {
+	row := []any{id, account, revoked, expires}
+	err := s.engine.Insert(ctx, s.table("revoked_sessions"), []string{"id", "account", "revoked", "expires"},
+		[][]any{row})
+	return unavailable(err)
+}
+
+// SessionRevoked reports whether the session id was ended by signing out.
+func (s *Store) SessionRevoked(ctx context.Context, id string) (bool, error) {
+	rows, err := s.query(ctx, "SELECT count() FROM {db}.revoked_sessions WHERE id = ?", id)
+	if err != nil {
+		return false, err
+	}
+	var n uint64
+	err = scanAll(rows, func() error { return rows.Scan(&n) })
+	return n > 0, err
+}

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -30,6 +31,13 @@ type Accounts interface {
 	// FindAccountByTokenHash returns the account whose newest version has
 	// the API token hash hash, and false when there is none.
 	FindAccountByTokenHash(ctx context.Context, hash string) (saima.Account, bool, error)
+
+	// RevokeSession records that the session id of account ended at
+	// revoked. expires is the session's own expiry.
+	RevokeSession(ctx context.Context, id, account string, revoked, expires time.Time) error
+
+	// SessionRevoked reports whether the session id was ended.
+	SessionRevoked(ctx context.Context, id string) (bool, error)
 }
 
 // Who may reach which routes. The layout shows only the links that the
@@ -95,11 +103,23 @@ func (s *Server) authenticateToken(c *fiber.Ctx, header string) (*identity, erro
 }
 
 // authenticateSession signs in the account of a session cookie, unless the
-// account is gone or disabled or its password changed since sign-in.
+// session was signed out, or the account is gone or disabled or its
+// password changed since sign-in. Sign-outs through another instance show
+// after at most Config.CacheTTL.
 func (s *Server) authenticateSession(c *fiber.Ctx, value string) (*identity, error) {
 	sess, err := s.sessions.decode(value, s.now())
 	if err != nil {
 		s.log.Debug("session cookie rejected", "err", err)
+		return nil, nil
+	}
+	revoked, err := cached(s.cache, "revoked/"+sess.ID, func() (bool, error) {
+		return s.accounts.SessionRevoked(c.UserContext(), sess.ID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if revoked {
+		s.log.Debug("session signed out", "account", sess.Account)
 		return nil, nil
 	}
 	type lookup struct {

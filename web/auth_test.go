@@ -300,3 +300,33 @@ func TestNewToken(t *testing.T) {
 		t.Error("wellFormedToken accepts a bad token or rejects a good one")
 	}
 }
+
+// TestLogoutRevokesCopiedCookie checks that signing out ends the session
+// everywhere: a copy of the cookie taken before sign-out no longer signs
+// in, on this instance or on another one over the same database.
+func TestLogoutRevokesCopiedCookie(t *testing.T) {
+	env := newTestEnv(t, nil)
+	other := newTestEnvOver(t, env.store, nil)
+	office := env.as(t, "office")
+	copied := &client{env: env, session: office.session}
+	elsewhere := &client{env: other, session: office.session}
+	for _, cl := range []*client{copied, elsewhere} {
+		if resp, _ := cl.get(t, "/ledger"); resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET /ledger with the copied cookie before sign-out: status %d, want 200", resp.StatusCode)
+		}
+	}
+
+	req := httptest.NewRequest(http.MethodPost, "/logout", nil)
+	req.Header.Set("Origin", "http://example.com")
+	resp, _ := office.do(t, req)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("POST /logout: status %d, want 303", resp.StatusCode)
+	}
+	for name, cl := range map[string]*client{"this instance": copied, "another instance": elsewhere} {
+		resp, _ := cl.get(t, "/ledger")
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+			t.Errorf("GET /ledger on %s with a cookie copied before sign-out: status %d to %q, want 303 to /login",
+				name, resp.StatusCode, resp.Header.Get("Location"))
+		}
+	}
+}

@@ -116,13 +116,11 @@ func (s *Server) renderLogin(c *fiber.Ctx, status int, page loginPage) error {
 	return s.render(c, "login.html", "登录", "login", page)
 }
 
-// handleLogout ends the session by deleting its cookie and goes to the
-// login page. A valid session must send its CSRF token, so that another
-// site cannot sign a visitor out.
-//
-// NOTE: sessions are stateless, so a copy of the cookie taken before
-// logout stays valid until it expires (Config.SessionTTL) unless the
-// password changes.
+// handleLogout ends the session and goes to the login page. It records
+// the session as revoked, so that a copy of the cookie stops working too,
+// and deletes the cookie. A valid session must send its CSRF token, so
+// that another site cannot sign a visitor out. When the revocation cannot
+// be recorded, the cookie stays and the visitor gets an error to retry.
 func (s *Server) handleLogout(c *fiber.Ctx) error {
 	if sess, err := s.sessions.decode(c.Cookies(sessionCookie), s.now()); err == nil {
 		token := c.Get(csrfHeader)
@@ -132,6 +130,12 @@ func (s *Server) handleLogout(c *fiber.Ctx) error {
 		if !s.csrf.valid(scopeSession, sess.ID, token) {
 			return saima.Errorf(saima.KindForbidden, "页面已过期或请求来源无法确认，请刷新页面后再退出")
 		}
+		err := s.accounts.RevokeSession(c.UserContext(), sess.ID, sess.Account, s.now(), time.Unix(sess.Expires, 0))
+		if err != nil {
+			s.log.Error("record sign-out", "account", sess.Account, "err", err)
+			return err
+		}
+		s.cache.clear()
 		s.log.Info("signed out", "account", sess.Account)
 	}
 	s.clearCookie(c, sessionCookie, "/")
