@@ -101,19 +101,14 @@ func (rs *RuleSet) analyseTrack(in *trackInput, cfg Robustness, rng *rand.Rand) 
 	for u, name := range in.units {
 		slot[u] = position[name]
 	}
-	leafCache := map[int]*leafMatrix{}
 	draws := make([][]float64, len(nominal)) // [stat][draw]
 	for i := range draws {
 		draws[i] = make([]float64, 0, cfg.Draws)
 	}
+	d := newTrackDraws(rs, in, cfg)
 	for range cfg.Draws {
-		v := rs.drawVariant(cfg, rng)
-		leaves, ok := leafCache[v.normaliserIndex]
-		if !ok {
-			leaves = rs.scoreLeaves(in, v)
-			leafCache[v.normaliserIndex] = leaves
-		}
-		ranks := rs.rankVariant(in, leaves, v)
+		d.draw(&cfg, rng)
+		ranks := d.rank()
 		for u, i := range slot {
 			draws[i] = append(draws[i], float64(ranks[u]))
 		}
@@ -122,38 +117,6 @@ func (rs *RuleSet) analyseTrack(in *trackInput, cfg Robustness, rng *rand.Rand) 
 		summarise(&stats[i], draws[i])
 	}
 	return stats
-}
-
-// drawVariant draws one robustness variant from cfg.
-func (rs *RuleSet) drawVariant(cfg Robustness, rng *rand.Rand) *variant {
-	v := &variant{normaliserIndex: -1}
-	if len(cfg.Normalisers) > 0 {
-		v.normaliserIndex = rng.IntN(len(cfg.Normalisers))
-		v.normaliser = &cfg.Normalisers[v.normaliserIndex]
-	}
-	if len(cfg.Aggregates) > 0 {
-		v.aggregate = cfg.Aggregates[rng.IntN(len(cfg.Aggregates))]
-	}
-	if cfg.WeightNoise > 0 {
-		v.factors = make([]float64, len(rs.tree.nodes))
-		for i := range v.factors {
-			v.factors[i] = 1 + cfg.WeightNoise*(2*rng.Float64()-1)
-		}
-	}
-	return v
-}
-
-// rankVariant returns the competition rank of each unit of in, in the
-// order of in.units, under variant v.
-func (rs *RuleSet) rankVariant(in *trackInput, leaves *leafMatrix, v *variant) []int {
-	agg := rs.tree.aggregate(in, leaves, v, false)
-	keys := make([]float64, len(in.units))
-	for u := range in.units {
-		r := Result{Base: agg.values[0][u]}
-		rs.Adjustments.adjust(&r, in.records[u].Values)
-		keys[u] = r.rankKey()
-	}
-	return ranksOfKeys(keys)
 }
 
 func summarise(s *RankStats, ranks []float64) {

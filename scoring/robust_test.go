@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -203,7 +204,8 @@ func BenchmarkAnalyse(b *testing.B) {
 
 // BenchmarkAnalyseTightLoop does the same arithmetic as BenchmarkAnalyse
 // on plain slices: per draw, perturb eight weights, aggregate 100 units by
-// arithmetic or geometric means of two groups, and rank them.
+// arithmetic or geometric means of two groups, and rank them. It allocates
+// nothing per draw.
 func BenchmarkAnalyseTightLoop(b *testing.B) {
 	rs, units, records := benchmarkTrack(b)
 	results, err := EvaluateRecords(rs, q3, units, records, nil)
@@ -217,7 +219,9 @@ func BenchmarkAnalyseTightLoop(b *testing.B) {
 		}
 	}
 	points := [8]float64{3, 2, 1, 1, 1, 2, 60, 40}
-	values := make([]float64, len(scores))
+	keys := make([]float64, len(scores))
+	order := make([]int, len(scores))
+	ranks := make([]int, len(scores))
 
 	for b.Loop() {
 		rng := rand.New(rand.NewPCG(1, 2))
@@ -228,11 +232,26 @@ func BenchmarkAnalyseTightLoop(b *testing.B) {
 			}
 			geometric := rng.IntN(2) == 1
 			for u, s := range scores {
-				g1 := mean3(s[0:3], w[0:3], geometric)
-				g2 := mean3(s[3:6], w[3:6], geometric)
-				values[u] = mean3([]float64{g1, g2}, w[6:8], geometric)
+				g := [2]float64{mean3(s[0:3], w[0:3], geometric), mean3(s[3:6], w[3:6], geometric)}
+				keys[u] = tieKey(mean3(g[:], w[6:8], geometric))
 			}
-			competitionRanks(values)
+			rankInto(keys, order, ranks)
+		}
+	}
+}
+
+// rankInto writes the competition rank of each key, highest first, into
+// ranks, sorting through order: ranksOfKeys without allocating.
+func rankInto(keys []float64, order, ranks []int) {
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(keys[b], keys[a]) })
+	for k, i := range order {
+		if k > 0 && keys[i] == keys[order[k-1]] {
+			ranks[i] = ranks[order[k-1]]
+		} else {
+			ranks[i] = k + 1
 		}
 	}
 }
