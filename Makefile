@@ -21,7 +21,7 @@ build:
 demo: setup build
 	./$(BIN) demo --addr $(ADDR)
 
-## test-deps: install the Debian packages the tests drive (Chromium, poppler, ClickHouse server)
+## test-deps: install the Debian packages the tests drive (Chromium, poppler, ClickHouse server, ZooKeeper)
 test-deps:
 	bash scripts/install-test-deps.sh
 

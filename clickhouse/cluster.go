@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"saima"
 )
@@ -59,7 +60,8 @@ func (o StoreOptions) Validate() error {
 
 // ClusterStatements returns the cluster form of stmt, one statement of a
 // schema file, for a node that is replica number replica (from 1) of its
-// shard. It fails when stmt has no cluster form.
+// shard. Only replica 1 alters the shard's replicated tables. It fails
+// when stmt has no cluster form.
 //
 // The statements of sql/*.sql are written for one server, and their
 // cluster form is derived by this rule:
@@ -103,7 +105,8 @@ func (o StoreOptions) ClusterStatements(stmt string, replica int) ([]string, err
 }
 
 // clusterMigrations returns the schema files in their cluster form for a
-// node that is replica number replica of its shard.
+// node that is replica number replica of its shard, as ClusterStatements
+// numbers them.
 func clusterMigrations(database string, o StoreOptions, replica int) ([]Migration, error) {
 	migrations, err := Migrations(database)
 	if err != nil {
@@ -277,12 +280,23 @@ func migrateFor(ctx context.Context, e Engine, database string, opts StoreOption
 	if err := checkDistributedSync(ctx, e, opts.Cluster); err != nil {
 		return err
 	}
+	if opts.Replicated {
+		if err := checkInsertQuorum(ctx, e, opts.Cluster); err != nil {
+			return err
+		}
+	}
 	return migrateCluster(ctx, e, opener, database, opts)
 }
 
 // migrateCluster applies the cluster form of the schema to every node of
-// o.Cluster, one node after the other. It opens its own connection to each
-// node and closes it again.
+// o.Cluster. It opens its own connection to each node and closes it again.
+//
+// It applies one schema file on every node before the next file, not one
+// node after the other. A ReplicatedMergeTree table takes its columns from
+// ZooKeeper, and ClickHouse 18.16 refuses to create a replica whose
+// columns differ from them (code 122, "Table structure in ZooKeeper is too
+// different"). Were the first replica to run a later ALTER before the
+// second replica ran the CREATE, the second would fail.
 func migrateCluster(ctx context.Context, e Engine, opener nodeOpener, database string, o StoreOptions) error {
 	// Fail before any node changes when a statement has no cluster form.
 	if _, err := clusterMigrations(database, o, 1); err != nil {
@@ -296,28 +310,113 @@ func migrateCluster(ctx context.Context, e Engine, opener nodeOpener, database s
 		}
 	}
 
-	for _, addr := range addrs {
-		if err := migrateNode(ctx, opener, addr, database, o); err != nil {
-			return fmt.Errorf("node %s of cluster %s: %w", addr, o.Cluster, err)
+	nodes, err := openNodes(ctx, opener, addrs, database, o)
+	defer func() {
+		for _, n := range nodes {
+			n.e.Close()
+		}
+	}()
+	if err != nil {
+		return err
+	}
+	migrations, err := Migrations(database)
+	if err != nil {
+		return err
+	}
+	for _, m := range migrations {
+		for _, n := range nodes {
+			if err := n.apply(ctx, database, m, o); err != nil {
+				return fmt.Errorf("node %s of cluster %s: %w", n.addr, o.Cluster, err)
+			}
 		}
 	}
 	return nil
 }
 
-func migrateNode(ctx context.Context, opener nodeOpener, addr, database string, o StoreOptions) error {
-	e, err := opener.openNode(ctx, addr)
-	if err != nil {
-		return err
-	}
-	defer e.Close()
+// clusterNode is a connection to one node of the cluster during a
+// migration, with what the node's schema_migrations lists.
+type clusterNode struct {
+	addr    string
+	e       Engine
+	replica int // position among the migrated nodes of its shard, from 1
+	applied map[int]bool
+}
 
-	replica, err := nodeReplica(ctx, e, o.Cluster)
-	if err != nil {
+// openNodes connects to every node of addrs, checks that it belongs to
+// cluster and reads what it applied. It numbers the nodes of each shard in
+// the order of addrs, as ClusterStatements wants. It returns the nodes
+// opened so far with an error, so that the caller closes them.
+func openNodes(ctx context.Context, opener nodeOpener, addrs []string, database string, o StoreOptions) (
+	[]*clusterNode, error) {
+	var nodes []*clusterNode
+	seen := map[string]int{} // nodes per shard macro
+	for _, addr := range addrs {
+		e, err := opener.openNode(ctx, addr)
+		if err != nil {
+			return nodes, fmt.Errorf("node %s of cluster %s: %w", addr, o.Cluster, err)
+		}
+		n := &clusterNode{addr: addr, e: e, replica: 1}
+		nodes = append(nodes, n)
+		if err := n.open(ctx, database, o, seen); err != nil {
+			return nodes, fmt.Errorf("node %s of cluster %s: %w", addr, o.Cluster, err)
+		}
+	}
+	return nodes, nil
+}
+
+// open checks the node, numbers it within its shard and reads its
+// schema_migrations. seen counts the nodes of each shard numbered so far.
+func (n *clusterNode) open(ctx context.Context, database string, o StoreOptions, seen map[string]int) error {
+	if err := checkClusterMember(ctx, n.e, o.Cluster); err != nil {
 		return err
 	}
-	return migrate(ctx, e, database, func(stmt string) ([]string, error) {
-		return o.ClusterStatements(stmt, replica)
-	})
+	if o.Replicated {
+		shard, err := shardMacro(ctx, n.e)
+		if err != nil {
+			return err
+		}
+		seen[shard]++
+		n.replica = seen[shard]
+	}
+	var err error
+	n.applied, err = openMigrationLog(ctx, n.e, database)
+	return err
+}
+
+// openMigrationLog creates database and its schema_migrations table on the
+// server of e when missing, as [Migrate] does, and returns the versions it
+// lists. schema_migrations is a plain local table on every node, so that
+// it records what was applied to that node.
+func openMigrationLog(ctx context.Context, e Engine, database string) (map[int]bool, error) {
+	if err := e.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+database); err != nil {
+		return nil, fmt.Errorf("create database: %w", err)
+	}
+	err := e.Exec(ctx, "CREATE TABLE IF NOT EXISTS "+database+".schema_migrations "+
+		"(version UInt32, name String, applied_at DateTime('Asia/Shanghai')) "+
+		"ENGINE = MergeTree() ORDER BY version")
+	if err != nil {
+		return nil, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	return appliedVersions(ctx, e, database)
+}
+
+// apply applies the cluster form of m to the node unless it did already,
+// and records it in the node's schema_migrations.
+func (n *clusterNode) apply(ctx context.Context, database string, m Migration, o StoreOptions) error {
+	if n.applied[m.Version] {
+		return nil
+	}
+	forms := func(stmt string) ([]string, error) { return o.ClusterStatements(stmt, n.replica) }
+	if err := applyMigration(ctx, n.e, m, forms); err != nil {
+		return err
+	}
+	err := n.e.Insert(ctx, database+".schema_migrations", []string{"version", "name", "applied_at"},
+		[][]any{{uint32(m.Version), m.Name, time.Now()}})
+	if err != nil {
+		return fmt.Errorf("record %s: %w", m.Name, err)
+	}
+	n.applied[m.Version] = true
+	return nil
 }
 
 // clusterAddrs returns the native-protocol address of every node of
@@ -345,29 +444,44 @@ func clusterAddrs(ctx context.Context, e Engine, cluster string) ([]string, erro
 	return addrs, nil
 }
 
-// nodeReplica returns the replica number that the server behind e has
-// within its shard of cluster. It fails when the server does not find
-// itself in the cluster, which catches a node list that names the wrong
-// servers.
-func nodeReplica(ctx context.Context, e Engine, cluster string) (int, error) {
-	rows, err := e.Query(ctx, "SELECT toUInt32(replica_num) FROM system.clusters "+
-		"WHERE cluster = ? AND is_local = 1 ORDER BY shard_num, replica_num LIMIT 1", cluster)
+// checkClusterMember fails when the server behind e does not find itself
+// in its own remote_servers entry of cluster, which catches a node list
+// that names the wrong servers.
+func checkClusterMember(ctx context.Context, e Engine, cluster string) error {
+	rows, err := e.Query(ctx, "SELECT toUInt64(count()) FROM system.clusters WHERE cluster = ? AND is_local = 1", cluster)
 	if err != nil {
-		return 0, fmt.Errorf("read system.clusters: %w", err)
+		return fmt.Errorf("read system.clusters: %w", err)
 	}
-	var replica uint32
-	var found bool
-	err = scanAll(rows, func() error {
-		found = true
-		return rows.Scan(&replica)
-	})
+	var n uint64
+	if err := scanAll(rows, func() error { return rows.Scan(&n) }); err != nil {
+		return fmt.Errorf("read system.clusters: %w", err)
+	}
+	if n == 0 {
+		return misconfigured(fmt.Errorf("the server is not a node of cluster %s in its own remote_servers", cluster))
+	}
+	return nil
+}
+
+// shardMacro returns the server's shard macro, which names its shard in
+// the ZooKeeper path of every replicated table.
+//
+// system.clusters cannot tell the replicas of a shard apart: ClickHouse
+// 18.16 sets is_local on every replica of the shard that holds the
+// server, not on the server's own row.
+func shardMacro(ctx context.Context, e Engine) (string, error) {
+	rows, err := e.Query(ctx, "SELECT substitution FROM system.macros WHERE macro = 'shard'")
 	if err != nil {
-		return 0, fmt.Errorf("read system.clusters: %w", err)
+		return "", fmt.Errorf("read system.macros: %w", err)
 	}
-	if !found {
-		return 0, misconfigured(fmt.Errorf("the server is not a node of cluster %s in its own remote_servers", cluster))
+	var shard string
+	if err := scanAll(rows, func() error { return rows.Scan(&shard) }); err != nil {
+		return "", fmt.Errorf("read system.macros: %w", err)
 	}
-	return int(replica), nil
+	if shard == "" {
+		return "", misconfigured(errors.New("replicated tables need the macros shard and replica " +
+			"in the server's configuration, and the server has no shard macro"))
+	}
+	return shard, nil
 }
 
 // checkDistributedSync fails unless a query on e runs with
@@ -390,17 +504,60 @@ func checkDistributedSync(ctx context.Context, e Engine, cluster string) error {
 	return nil
 }
 
+// checkInsertQuorum fails unless a query on e runs with insert_quorum at
+// least the largest number of replicas of a shard of cluster.
+//
+// A Distributed table with internal_replication writes a row to one
+// replica, and the others fetch it in the background. Without a quorum
+// the INSERT returns before they have it, and a read that the Distributed
+// table sends to another replica misses the rows. An upload's ok record
+// could then be visible with only part of its records, and the import of
+// projects fails to find the units just imported. With the quorum at the
+// number of replicas, the INSERT returns once every replica has the rows,
+// and it fails (code 285) while a replica is down.
+//
+// clickhouse-go cannot send settings per query here, so the quorum comes
+// from the settings profile of saima's user on the servers.
+func checkInsertQuorum(ctx context.Context, e Engine, cluster string) error {
+	rows, err := e.Query(ctx, "SELECT toUInt64(value) FROM system.settings WHERE name = 'insert_quorum'")
+	if err != nil {
+		return fmt.Errorf("read insert_quorum: %w", err)
+	}
+	var quorum uint64
+	if err := scanAll(rows, func() error { return rows.Scan(&quorum) }); err != nil {
+		return fmt.Errorf("read insert_quorum: %w", err)
+	}
+	rows, err = e.Query(ctx, "SELECT toUInt64(max(replica_num)) FROM system.clusters WHERE cluster = ?", cluster)
+	if err != nil {
+		return fmt.Errorf("read system.clusters: %w", err)
+	}
+	var replicas uint64
+	if err := scanAll(rows, func() error { return rows.Scan(&replicas) }); err != nil {
+		return fmt.Errorf("read system.clusters: %w", err)
+	}
+	if replicas > 1 && quorum < replicas {
+		return misconfigured(fmt.Errorf("cluster %s has %d replicas per shard, but the engine's queries run with "+
+			"insert_quorum = %d; set insert_quorum to %d in the settings profile of saima's user on every node",
+			cluster, replicas, quorum, replicas))
+	}
+	return nil
+}
+
 // misconfigured marks err as a mistake in the cluster's or saima's
 // configuration, so that [unavailable] does not take it for an outage and
 // a lazy store reports it at once instead of retrying.
 func misconfigured(err error) error { return saima.Wrap(saima.KindInternal, "", err) }
 
 // Error codes of ClickHouse 18.16 that a node returns when it cannot reach
-// another shard of a Distributed table.
+// another shard of a Distributed table, or when a replica of a shard is
+// down so that an INSERT cannot reach its quorum.
 const (
 	codeSocketTimeout          = 209
 	codeNetworkError           = 210
 	codeAllConnectionTriesFail = 279
+	codeTooFewLiveReplicas     = 285
+	codeUnsatisfiedQuorum      = 286 // the previous quorum INSERT did not finish
+	codeUnknownStatusOfInsert  = 319 // the quorum wait broke off
 )
 
 // shardUnavailable returns err as an error of kind [saima.KindUnavailable]
@@ -411,7 +568,9 @@ func shardUnavailable(err error) error {
 	if !ok || qe.Engine != "server" {
 		return err
 	}
-	for _, code := range []int{codeSocketTimeout, codeNetworkError, codeAllConnectionTriesFail} {
+	codes := []int{codeSocketTimeout, codeNetworkError, codeAllConnectionTriesFail,
+		codeTooFewLiveReplicas, codeUnsatisfiedQuorum, codeUnknownStatusOfInsert}
+	for _, code := range codes {
 		// The server engine writes the exception's code first.
 		if strings.HasPrefix(qe.Message, "code "+strconv.Itoa(code)+":") {
 			return saima.Wrap(saima.KindUnavailable, shardUnreachableMessage, err)

@@ -180,21 +180,17 @@ func TestStoreOptionsValidate(t *testing.T) {
 	}
 }
 
-// TestClusterMatchesSingleNode loads the demo city into a two-shard cluster
-// of real servers and into the embedded engine, corrects the milestones
-// on both, scores every quarter and wants the same facts and rankings.
-func TestClusterMatchesSingleNode(t *testing.T) {
-	cluster := chtest.StartCluster(t)
-	db := cluster.NewDatabase(t)
-	onCluster := openClusterStore(t, cluster.Servers[0], db)
-	single := chtest.Store(t)
-
+// loadAndScoreDemo imports the demo city as of 20 August 2026 into each
+// store, then a correction of its milestones as of 20 November, scores
+// every quarter up to then and returns those quarters.
+func loadAndScoreDemo(t *testing.T, stores ...*clickhouse.Store) []saima.Period {
+	t.Helper()
 	first, later := saima.NewDate(2026, time.August, 20), saima.NewDate(2026, time.November, 20)
 	files := demoFiles(t, 2026, first)
 	corrected := demoFile(t, demoFiles(t, 2026, later), saima.DatasetMilestones)
 	rs := loadRuleSet(t)
 	quarters := quartersTo(later)
-	for _, st := range []*clickhouse.Store{onCluster, single} {
+	for _, st := range stores {
 		for _, f := range files {
 			mustImport(t, st, f)
 		}
@@ -205,6 +201,19 @@ func TestClusterMatchesSingleNode(t *testing.T) {
 			}
 		}
 	}
+	return quarters
+}
+
+// TestClusterMatchesSingleNode loads the demo city into a two-shard cluster
+// of real servers and into the embedded engine, corrects the milestones
+// on both, scores every quarter and wants the same facts and rankings.
+func TestClusterMatchesSingleNode(t *testing.T) {
+	cluster := chtest.StartCluster(t)
+	db := cluster.NewDatabase(t)
+	onCluster := openClusterStore(t, cluster.Servers[0], db)
+	single := chtest.Store(t)
+
+	quarters := loadAndScoreDemo(t, onCluster, single)
 
 	for _, q := range quarters {
 		compareFacts(t, q, facts(t, onCluster, q), facts(t, single, q))

@@ -90,17 +90,7 @@ func migrate(ctx context.Context, e Engine, database string, forms func(stmt str
 	if err != nil {
 		return err
 	}
-	if err := e.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+database); err != nil {
-		return fmt.Errorf("create database: %w", err)
-	}
-	err = e.Exec(ctx, "CREATE TABLE IF NOT EXISTS "+database+".schema_migrations "+
-		"(version UInt32, name String, applied_at DateTime('Asia/Shanghai')) "+
-		"ENGINE = MergeTree() ORDER BY version")
-	if err != nil {
-		return fmt.Errorf("create schema_migrations: %w", err)
-	}
-
-	applied, err := appliedVersions(ctx, e, database)
+	applied, err := openMigrationLog(ctx, e, database)
 	if err != nil {
 		return err
 	}

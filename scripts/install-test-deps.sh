@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that saima's tests drive, when missing:
 # Chromium for the browser tests, poppler-utils (pdftotext, pdftoppm) for the
-# PDF tests and clickhouse-server for the server-engine tests.
+# PDF tests, clickhouse-server for the server-engine tests and zookeeper
+# (with a headless Java runtime) for the replicated-cluster tests.
 set -euo pipefail
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 [ -x /usr/sbin/clickhouse-server ] || command -v clickhouse-server >/dev/null 2>&1 || need+=(clickhouse-server)
+# Debian's zookeeper package puts its jars in /usr/share/java and runs on
+# any Java runtime, which it does not always pull in by itself.
+[ -e /usr/share/java/zookeeper.jar ] || need+=(zookeeper)
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 # A CJK font, so that browser screenshots show Chinese text instead of boxes.
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
 

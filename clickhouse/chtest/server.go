@@ -120,22 +120,53 @@ func startPrivate(tb testing.TB, withTLS bool) *Server {
 	return s[0]
 }
 
-// Cluster is two throwaway servers configured as the two shards, one replica
-// each, of the cluster [ClusterName]. There is no ZooKeeper, so ON CLUSTER
-// statements fail. Create the tables on each server instead.
+// Cluster is throwaway servers configured as the cluster [ClusterName].
+// Without ZooKeeper, ON CLUSTER statements fail, so create the tables on
+// each server instead.
 type Cluster struct {
 	Name    string
-	Servers []*Server
+	Servers []*Server   // every server, shard by shard
+	Shards  [][]*Server // Shards[i][j] is replica j+1 of shard i+1
+	// ZooKeeper is the coordination server of a replicated cluster, and nil
+	// for [StartCluster]'s.
+	ZooKeeper *ZooKeeper
 }
 
-// StartCluster starts a two-shard cluster that only tb uses. Its servers
-// stop in tb's cleanup. It skips or fails tb as [StartServer] does.
+// StartCluster starts a two-shard cluster, one replica each, that only tb
+// uses. Its servers stop in tb's cleanup. It skips or fails tb as
+// [StartServer] does.
 func StartCluster(tb testing.TB) *Cluster {
 	tb.Helper()
+	return startCluster(tb, 2, 1, nil)
+}
+
+// StartReplicatedCluster starts a ZooKeeper and a cluster of shards ×
+// replicas servers that only tb uses. Each server's configuration points at
+// the ZooKeeper and names its shard and replica in the macros shard (01,
+// 02, …) and replica (such as s01r2). It lists every shard with
+// internal_replication, so that a Distributed table writes a row to one
+// replica and replication copies it. Replicas fetch parts from each other
+// over the interserver HTTP port. Everything stops in tb's cleanup, the
+// ZooKeeper last. It skips tb as [StartServer] does when clickhouse-server
+// is missing, and fails it as [StartZooKeeper] does when ZooKeeper is.
+func StartReplicatedCluster(tb testing.TB, shards, replicas int) *Cluster {
+	tb.Helper()
+	requireServerBinary(tb)
+	return startCluster(tb, shards, replicas, StartZooKeeper(tb))
+}
+
+func startCluster(tb testing.TB, shards, replicas int, zk *ZooKeeper) *Cluster {
+	tb.Helper()
 	bin, args := requireServerBinary(tb)
-	specs := make([]*serverSpec, 2)
-	for i := range specs {
-		specs[i] = &serverSpec{bin: bin, args: args, dir: tb.TempDir(), cluster: true}
+	var specs []*serverSpec
+	for shard := 1; shard <= shards; shard++ {
+		for replica := 1; replica <= replicas; replica++ {
+			sp := &serverSpec{bin: bin, args: args, dir: tb.TempDir(), cluster: true, shard: shard, replica: replica}
+			if zk != nil {
+				sp.zooKeeper = zk.Addr
+			}
+			specs = append(specs, sp)
+		}
 	}
 	servers, err := launchWithRetry(specs)
 	if err != nil {
@@ -144,7 +175,12 @@ func StartCluster(tb testing.TB) *Cluster {
 	for _, s := range servers {
 		tb.Cleanup(func() { stopAndReport(tb, s) })
 	}
-	return &Cluster{Name: ClusterName, Servers: servers}
+
+	c := &Cluster{Name: ClusterName, Servers: servers, ZooKeeper: zk}
+	for shard := range shards {
+		c.Shards = append(c.Shards, servers[shard*replicas:(shard+1)*replicas])
+	}
+	return c
 }
 
 // NewDatabase creates a database with the same random name on every server
@@ -433,7 +469,12 @@ type serverSpec struct {
 	tls     bool
 	cluster bool // configure the cluster of all specs launched together
 
-	tcpPort, httpPort, tlsPort int
+	// Of a cluster node: its shard and replica numbers, from 1, and the
+	// ZooKeeper address (host:port), empty for shards without replicas.
+	shard, replica int
+	zooKeeper      string
+
+	tcpPort, httpPort, tlsPort, interserverPort int
 }
 
 var errPortTaken = errors.New("port already in use")
@@ -456,12 +497,7 @@ func launchAll(specs []*serverSpec) ([]*Server, error) {
 	if err := choosePorts(specs); err != nil {
 		return nil, err
 	}
-	var shards []int
-	for _, sp := range specs {
-		if sp.cluster {
-			shards = append(shards, sp.tcpPort)
-		}
-	}
+	shards := clusterShards(specs)
 
 	var started []*Server
 	for _, sp := range specs {
@@ -475,6 +511,22 @@ func launchAll(specs []*serverSpec) ([]*Server, error) {
 		started = append(started, s)
 	}
 	return started, nil
+}
+
+// clusterShards returns the native ports of the cluster nodes among specs,
+// by shard: shards[i][j] is the port of replica j+1 of shard i+1.
+func clusterShards(specs []*serverSpec) [][]int {
+	var shards [][]int
+	for _, sp := range specs {
+		if !sp.cluster {
+			continue
+		}
+		for len(shards) < sp.shard {
+			shards = append(shards, nil)
+		}
+		shards[sp.shard-1] = append(shards[sp.shard-1], sp.tcpPort)
+	}
+	return shards
 }
 
 // choosePorts gets free 127.0.0.1 ports from the kernel. It keeps each one
@@ -500,6 +552,9 @@ func choosePorts(specs []*serverSpec) error {
 		if sp.tls {
 			ports = append(ports, &sp.tlsPort)
 		}
+		if sp.zooKeeper != "" {
+			ports = append(ports, &sp.interserverPort)
+		}
 		for _, p := range ports {
 			n, err := next()
 			if err != nil {
@@ -513,7 +568,7 @@ func choosePorts(specs []*serverSpec) error {
 
 // launch writes the configuration for sp into sp.dir, starts the server and
 // waits until it accepts connections.
-func launch(sp *serverSpec, shards []int) (*Server, error) {
+func launch(sp *serverSpec, shards [][]int) (*Server, error) {
 	if err := writeServerConfig(sp, shards); err != nil {
 		return nil, err
 	}
@@ -626,8 +681,9 @@ func (s *Server) ping() error {
 }
 
 // writeServerConfig writes config.xml and users.xml, and with TLS a
-// certificate and key, into sp.dir.
-func writeServerConfig(sp *serverSpec, shards []int) error {
+// certificate and key, into sp.dir. shards lists the native ports of the
+// cluster's nodes as [clusterShards] returns them.
+func writeServerConfig(sp *serverSpec, shards [][]int) error {
 	var tlsConfig string
 	if sp.tls {
 		cert, key := filepath.Join(sp.dir, "cert.pem"), filepath.Join(sp.dir, "key.pem")
@@ -638,11 +694,10 @@ func writeServerConfig(sp *serverSpec, shards []int) error {
 	}
 	var cluster string
 	if len(shards) > 0 {
-		var b strings.Builder
-		for _, port := range shards {
-			fmt.Fprintf(&b, clusterShardXML, port)
-		}
-		cluster = fmt.Sprintf(clusterConfigXML, ClusterName, b.String(), ClusterName)
+		cluster = remoteServersConfig(shards, sp.zooKeeper != "")
+	}
+	if sp.zooKeeper != "" {
+		cluster += replicationConfig(sp)
 	}
 
 	data := filepath.Join(sp.dir, "data") + string(filepath.Separator)
@@ -651,7 +706,12 @@ func writeServerConfig(sp *serverSpec, shards []int) error {
 	if err := os.WriteFile(filepath.Join(sp.dir, "config.xml"), []byte(config), 0o600); err != nil {
 		return err
 	}
-	users := fmt.Sprintf(usersConfigXML, ServerUser, xmlText(ServerPassword), ServerUser)
+	var quorum string
+	if sp.zooKeeper != "" {
+		quorum = fmt.Sprintf(quorumSettingsXML, len(shards[sp.shard-1]))
+	}
+	users := fmt.Sprintf(usersConfigXML, ServerUser, quorum, ServerUser, ServerUser, xmlText(ServerPassword), ServerUser,
+		ServerUser)
 	return os.WriteFile(filepath.Join(sp.dir, "users.xml"), []byte(users), 0o600)
 }
 
@@ -663,8 +723,8 @@ func xmlText(s string) string {
 
 // serverConfigXML is the smallest configuration that 18.16 starts with. The
 // root element is <yandex>, which newer releases still accept. Listeners
-// that are not named (interserver HTTP, and MySQL on newer releases) stay
-// closed. The server zone is UTC, not Beijing, so that SQL relying on the
+// that are not named (MySQL on newer releases, and interserver HTTP except
+// on replicated cluster nodes) stay closed. The server zone is UTC, not Beijing, so that SQL relying on the
 // server's zone instead of naming Asia/Shanghai shows up in tests.
 const serverConfigXML = `<?xml version="1.0"?>
 <yandex>
@@ -708,13 +768,59 @@ const clusterConfigXML = `    <remote_servers>
 %s        </%s>
     </remote_servers>`
 
-const clusterShardXML = `            <shard>
-                <replica><host>127.0.0.1</host><port>%d</port></replica>
-            </shard>
-`
+// remoteServersConfig returns the remote_servers element that lists the
+// cluster [ClusterName] with the nodes of shards, each shard with
+// internal_replication when replicated is set.
+func remoteServersConfig(shards [][]int, replicated bool) string {
+	var b strings.Builder
+	for _, ports := range shards {
+		b.WriteString("            <shard>\n")
+		if replicated {
+			b.WriteString("                <internal_replication>true</internal_replication>\n")
+		}
+		for _, port := range ports {
+			fmt.Fprintf(&b, "                <replica><host>127.0.0.1</host><port>%d</port></replica>\n", port)
+		}
+		b.WriteString("            </shard>\n")
+	}
+	return fmt.Sprintf(clusterConfigXML, ClusterName, b.String(), ClusterName)
+}
+
+// replicationConfig returns the elements a node of a replicated cluster
+// needs: the ZooKeeper, its macros and the interserver HTTP port on which
+// the other replicas fetch its parts.
+func replicationConfig(sp *serverSpec) string {
+	host, port, _ := net.SplitHostPort(sp.zooKeeper)
+	return fmt.Sprintf(replicationConfigXML, xmlText(host), xmlText(port),
+		sp.shard, sp.shard, sp.replica, sp.interserverPort)
+}
+
+// replicationConfigXML sets session_timeout_ms below the default 30 s, so
+// that ZooKeeper drops the session of a stopped replica sooner.
+const replicationConfigXML = `
+    <zookeeper>
+        <node><host>%s</host><port>%s</port></node>
+        <session_timeout_ms>10000</session_timeout_ms>
+    </zookeeper>
+    <macros>
+        <shard>%02d</shard>
+        <replica>s%02dr%d</replica>
+    </macros>
+    <interserver_http_host>127.0.0.1</interserver_http_host>
+    <interserver_http_port>%d</interserver_http_port>`
+
+// quorumSettingsXML makes every INSERT into a replicated table wait until
+// all replicas of the shard have the rows, as saima requires, and fail
+// after 30 s instead of the default 10 min when one breaks off. Only the
+// profile of [ServerUser] has it, so that "default" shows saima's check.
+const quorumSettingsXML = `
+            <insert_quorum>%d</insert_quorum>
+            <insert_quorum_timeout>30000</insert_quorum_timeout>`
 
 // usersConfigXML defines "default" without a password, as Distributed
-// tables connect to the shards with it, and a user with a password.
+// tables connect to the shards with it, and a user with a password and a
+// profile of its own. A Distributed table sends the initiating query's
+// settings along, so the shards apply that profile's settings too.
 // poll_interval is how often (in seconds) an idle native connection checks
 // whether the server is shutting down. With the default of 10 s, every pooled
 // client connection delays shutdown by up to 10 s.
@@ -725,6 +831,9 @@ const usersConfigXML = `<?xml version="1.0"?>
             <max_memory_usage>4000000000</max_memory_usage>
             <poll_interval>1</poll_interval>
         </default>
+        <%s>
+            <profile>default</profile>%s
+        </%s>
     </profiles>
     <users>
         <default>
@@ -736,7 +845,7 @@ const usersConfigXML = `<?xml version="1.0"?>
         <%s>
             <password>%s</password>
             <networks><ip>127.0.0.1</ip></networks>
-            <profile>default</profile>
+            <profile>%s</profile>
             <quota>default</quota>
         </%s>
     </users>
