@@ -260,12 +260,17 @@ func (s *serverEngine) openNode(ctx context.Context, addr string) (Engine, error
 }
 
 // prepare applies the schema for a store with the settings of opts, and
-// fills the milestone tally of a ledger written before the tally existed.
+// fills the milestone tally and the list of scoring runs of a ledger
+// written before they existed.
 func prepare(ctx context.Context, e Engine, database string, opts StoreOptions, log *slog.Logger) error {
 	if err := migrateFor(ctx, e, database, opts); err != nil {
 		return err
 	}
-	return newStore(e, database, log).ensureTally(ctx)
+	s := newStore(e, database, log)
+	if err := s.ensureTally(ctx); err != nil {
+		return err
+	}
+	return s.ensureScoreRuns(ctx)
 }
 
 // migrateFor applies the schema in the form opts call for.

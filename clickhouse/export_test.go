@@ -59,3 +59,22 @@ func (w *UploadWriter) Version() uint64 { return w.version }
 // version by other means than Write, so that Commit supersedes and tallies
 // them.
 func (w *UploadWriter) Wrote(table string) { w.tables[table] = true }
+
+// WriteScoresOnly writes the rows of scores as SaveScores does, but not
+// their score_runs row: what a SaveScores that failed half way leaves.
+func (s *Store) WriteScoresOnly(ctx context.Context, scores []saima.Score) error {
+	rows := make([][]any, len(scores))
+	for i, sc := range scores {
+		rows[i] = scoreRow(sc)
+	}
+	return s.engine.Insert(ctx, s.table("scores"), scoreColumns, rows)
+}
+
+// RelistScoreRuns empties score_runs and lists the runs of the scores
+// table again, as the first start after an upgrade does.
+func (s *Store) RelistScoreRuns(ctx context.Context) error {
+	if err := s.engine.Exec(ctx, s.sql("TRUNCATE TABLE {db}.score_runs")); err != nil {
+		return err
+	}
+	return s.ensureScoreRuns(ctx)
+}

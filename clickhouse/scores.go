@@ -3,6 +3,7 @@ package clickhouse
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"saima"
 )
@@ -11,22 +12,47 @@ var scoreColumns = []string{"period", "track", "run_id", "computed_at", "ruleset
 	"unit", "value", "rank", "prev_rank", "c_indicator", "c_name", "c_raw", "c_missing", "c_score",
 	"c_weight", "c_points"}
 
-// SaveScores stores one scoring run. All scores must share a run ID; the
-// run becomes the period's current result as a whole, because readers pick
-// the latest run per period.
+// SaveScores stores one scoring run. All scores must share a run ID. It
+// writes the scores and then one score_runs row per period, and readers
+// pick runs from score_runs, so the run becomes the period's current
+// result as a whole, or not at all when a write fails half way.
 func (s *Store) SaveScores(ctx context.Context, scores []saima.Score) error {
 	rows := make([][]any, len(scores))
+	type run struct {
+		at     time.Time
+		scores uint32
+	}
+	runs := map[string]*run{}
+	var periods []string
 	for i, sc := range scores {
 		if sc.RunID != scores[0].RunID {
 			return fmt.Errorf("save scores: mixed run ids %s and %s", scores[0].RunID, sc.RunID)
 		}
 		rows[i] = scoreRow(sc)
+		p := sc.Period.String()
+		if runs[p] == nil {
+			runs[p] = &run{at: sc.ComputedAt}
+			periods = append(periods, p)
+		}
+		runs[p].scores++
+		if sc.ComputedAt.After(runs[p].at) {
+			runs[p].at = sc.ComputedAt
+		}
 	}
 	if len(rows) == 0 {
 		return nil
 	}
-	return unavailable(s.engine.Insert(ctx, s.table("scores"), scoreColumns, rows))
+	if err := s.engine.Insert(ctx, s.table("scores"), scoreColumns, rows); err != nil {
+		return unavailable(err)
+	}
+	marks := make([][]any, len(periods))
+	for i, p := range periods {
+		marks[i] = []any{p, scores[0].RunID, runs[p].at, runs[p].scores}
+	}
+	return unavailable(s.engine.Insert(ctx, s.table("score_runs"), scoreRunColumns, marks))
 }
+
+var scoreRunColumns = []string{"period", "run_id", "computed_at", "scores"}
 
 func scoreRow(sc saima.Score) []any {
 	n := len(sc.Contributions)
@@ -53,15 +79,15 @@ const scoreFields = "period, track, run_id, computed_at, ruleset, ruleset_versio
 	"arrayStringConcat(arrayMap(x -> toString(x), c_points), ',')"
 
 // latestRuns selects, per period, the run of its latest published
-// evaluation, or the run computed last when none is published, so that the
-// PDF and the unit pages show what the leaderboard shows. A published run's
+// evaluation, or the whole run computed last when none is published, so
+// that the PDF and the unit pages show what the leaderboard shows. A published run's
 // order key is 10^12 plus its version, so it outranks every draft and a
 // later version outranks an earlier one. A draft's key is its time in
 // seconds since 1970, far below 10^12.
 const latestRuns = "(period, run_id) GLOBAL IN (SELECT period, argMax(run_id, rank_key) FROM (" +
 	"SELECT period, run_id, toUInt64(1000000000000) + toUInt64(version) AS rank_key " +
 	"FROM {db}.evaluations WHERE status = 'published' " +
-	"UNION ALL SELECT period, run_id, toUInt64(computed_at) AS rank_key FROM {db}.scores" +
+	"UNION ALL SELECT period, run_id, toUInt64(computed_at) AS rank_key FROM {db}.score_runs" +
 	") GROUP BY period)"
 
 // ListScores returns the current run of period, all tracks, by track and
@@ -80,7 +106,7 @@ func (s *Store) ListUnitScores(ctx context.Context, unit string) ([]saima.Score,
 
 // ListScorePeriods returns the periods that have scores, newest first.
 func (s *Store) ListScorePeriods(ctx context.Context) ([]saima.Period, error) {
-	rows, err := s.query(ctx, "SELECT DISTINCT period FROM {db}.scores ORDER BY period DESC")
+	rows, err := s.query(ctx, "SELECT DISTINCT period FROM {db}.score_runs ORDER BY period DESC")
 	if err != nil {
 		return nil, err
 	}
@@ -137,4 +163,28 @@ func scanScore(rows Rows) (saima.Score, error) {
 		})
 	}
 	return sc, nil
+}
+
+// ensureScoreRuns lists in score_runs every run of the scores table when
+// score_runs is empty but the scores are not: the first start after the
+// schema file of score_runs was applied to a ledger with scores.
+func (s *Store) ensureScoreRuns(ctx context.Context) error {
+	rows, err := s.query(ctx, "SELECT (SELECT count() FROM {db}.score_runs), (SELECT count() FROM {db}.scores)")
+	if err != nil {
+		return fmt.Errorf("count score runs: %w", err)
+	}
+	var runs, scores uint64
+	if err := scanAll(rows, func() error { return rows.Scan(&runs, &scores) }); err != nil {
+		return fmt.Errorf("count score runs: %w", err)
+	}
+	if runs > 0 || scores == 0 {
+		return nil
+	}
+	s.log.Info("listing the stored scoring runs", "database", s.database)
+	q := "INSERT INTO {db}.score_runs (period, run_id, computed_at, scores) " +
+		"SELECT period, run_id, max(computed_at), toUInt32(count()) FROM {db}.scores GROUP BY period, run_id"
+	if err := s.engine.Exec(ctx, s.sql(q)); err != nil {
+		return fmt.Errorf("list score runs: %w", err)
+	}
+	return nil
 }

@@ -213,6 +213,50 @@ func TestStoreScoresRoundTrip(t *testing.T) {
 	})
 }
 
+// TestScoresPartialRunHidden checks that a scoring run whose write broke
+// off never becomes the period's result, and that the runs stored before
+// score_runs existed are listed at the first start.
+func TestScoresPartialRunHidden(t *testing.T) {
+	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
+		ctx := context.Background()
+		q := saima.Quarter(2026, 3)
+		score := func(id string, at time.Time) []saima.Score {
+			return []saima.Score{{Period: q, Track: "区县（市）", RuleSet: "2026", RunID: id, ComputedAt: at,
+				Unit: "慈溪市", Value: 80, Rank: 1}}
+		}
+		at := time.Date(2026, 10, 16, 10, 0, 0, 0, saima.Beijing)
+		if err := s.SaveScores(ctx, score("whole", at)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.WriteScoresOnly(ctx, score("broken", at.Add(time.Hour))); err != nil {
+			t.Fatal(err)
+		}
+		runOf := func() string {
+			t.Helper()
+			got, err := s.ListScores(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 1 {
+				t.Fatalf("ListScores = %+v, want one score", got)
+			}
+			return got[0].RunID
+		}
+		if got := runOf(); got != "whole" {
+			t.Errorf("current run with a later run broken off = %s, want whole", got)
+		}
+
+		// A ledger from before score_runs existed had only the scores table,
+		// and every run in it counts.
+		if err := s.RelistScoreRuns(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := runOf(); got != "broken" {
+			t.Errorf("current run after listing the stored runs = %s, want broken, the later one", got)
+		}
+	})
+}
+
 func TestStoreFacts(t *testing.T) {
 	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
 		ctx := context.Background()
