@@ -1,6 +1,7 @@
 package clickhouse
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -113,6 +114,10 @@ type embedded struct {
 	conn unsafe.Pointer // chdb_connection*, as chdb_connect returned it
 	dir  string
 	log  *slog.Logger
+
+	// staging is the folder of the files that bulk INSERT statements read;
+	// see insertTSV.
+	staging string
 }
 
 var (
@@ -163,6 +168,10 @@ func connectEmbedded(lib, dir string, log *slog.Logger) (*embedded, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("create data folder: %w", err)
 	}
+	staging, err := prepareStaging(dir)
+	if err != nil {
+		return nil, err
+	}
 
 	// The Go runtime owns the process's signal handlers: it turns a nil
 	// dereference into a panic and needs SIGURG to preempt goroutines.
@@ -185,7 +194,7 @@ func connectEmbedded(lib, dir string, log *slog.Logger) (*embedded, error) {
 		return nil, fmt.Errorf("start chDB on %s failed (is another process using it?)", dir)
 	}
 	log.Info("embedded engine started", "data_dir", dir, "library", lib)
-	return &embedded{api: a, conn: pp, dir: dir, log: log}, nil
+	return &embedded{api: a, conn: pp, dir: dir, log: log, staging: staging}, nil
 }
 
 func cString(s string) *byte {
@@ -285,6 +294,11 @@ func (s *sharedEmbedded) Query(ctx context.Context, query string, args ...any) (
 func (s *sharedEmbedded) Insert(ctx context.Context, table string, columns []string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
+	}
+	if len(rows) >= stagingMinRows {
+		return s.insertStaged(ctx, table, columns, func(w *bufio.Writer) error {
+			return writeTSVRows(w, table, columns, rows)
+		})
 	}
 	stmt, err := insertTSV(table, columns, rows)
 	if err != nil {

@@ -1,6 +1,7 @@
 package clickhouse
 
 import (
+	"bufio"
 	"context"
 )
 
@@ -26,6 +27,11 @@ type Engine interface {
 	// engine's block size.
 	Insert(ctx context.Context, table string, columns []string, rows [][]any) error
 
+	// tsvInserter returns the engine's faster path for bulk rows, or nil
+	// when rows go through Insert. The method is unexported, so only this
+	// package's engines, and types that embed one, implement Engine.
+	tsvInserter() tsvInserter
+
 	// Ping checks that the engine responds.
 	Ping(ctx context.Context) error
 
@@ -45,4 +51,13 @@ type Rows interface {
 	Columns() []string
 	Err() error
 	Close() error
+}
+
+// tsvInserter writes rows that travel as TabSeparated text.
+type tsvInserter interface {
+	// insertTSV writes rows into table, naming columns explicitly, as one
+	// INSERT statement. write encodes the rows with one value per column
+	// in that order. rows is how many it writes, for choosing how the
+	// text travels.
+	insertTSV(ctx context.Context, table string, columns []string, rows int, write func(w *bufio.Writer) error) error
 }

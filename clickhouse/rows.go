@@ -94,3 +94,97 @@ func problemRows(ps []saima.ProblemItem, id string, v uint64) [][]any {
 	}
 	return out
 }
+
+// The TabSeparated encoders below write the values of the row builders
+// above, in the same column order, for an engine with a [tsvInserter].
+
+func (t *tsvWriter) unit(u *saima.Unit) {
+	t.str(u.Name)
+	t.str(u.Code)
+	t.strs(nonNil(u.Aliases))
+	t.str(u.Kind)
+	t.str(u.Track)
+	t.end()
+}
+
+func (t *tsvWriter) project(p *saima.Project) {
+	t.str(p.Code)
+	t.str(p.Name)
+	t.str(p.Unit)
+	t.str(p.LeadUnit)
+	t.str(p.System)
+	t.str(p.Scope)
+	t.str(p.Type)
+	t.str(p.Batch)
+	t.strs(nonNil(p.Lists))
+	t.bool(p.LeaderLed)
+	t.str(p.Leader)
+	t.nullDecimal(p.Budget)
+	t.nullDate(p.StartDate)
+	t.nullDate(p.DueDate)
+	t.end()
+}
+
+func (t *tsvWriter) stage(e *saima.StageEvent) {
+	t.str(e.ProjectCode)
+	t.str(e.Stage)
+	t.date(e.Date)
+	t.str(e.DecidedBy)
+	t.str(e.Opinion)
+	t.uint(uint64(uint32(e.RoundOrOne())))
+	t.str(e.Documents)
+	t.str(e.ChangeItem)
+	t.str(e.ChangeReason)
+	t.str(e.Accountability)
+	t.end()
+}
+
+func (t *tsvWriter) milestone(m *saima.Milestone) {
+	t.str(m.ProjectCode)
+	t.str(m.Name)
+	t.str(m.Unit)
+	t.date(m.Planned)
+	t.nullDate(m.Actual)
+	t.str(m.Status)
+	t.end()
+}
+
+func (t *tsvWriter) progress(p *saima.ProgressReport) {
+	t.str(p.Unit)
+	t.str(p.ProjectCode)
+	t.str(p.ProjectName)
+	t.period(p.Period)
+	t.period(p.Period.Quarter())
+	t.nullDecimal(p.Percent)
+	t.nullDate(p.ReportDate)
+	t.str(p.Progress)
+	t.str(p.Problems)
+	t.end()
+}
+
+func (t *tsvWriter) assessment(a *saima.Assessment) {
+	t.str(a.Unit)
+	t.str(a.Indicator)
+	t.str(a.Mode)
+	t.period(a.Period)
+	t.period(a.Period.Quarter())
+	t.str(a.ProjectCode)
+	t.decimal(a.Score)
+	t.nullDecimal(a.FullMarks)
+	t.str(a.Evaluator)
+	t.end()
+}
+
+func (t *tsvWriter) problem(p *saima.ProblemItem) {
+	t.str(p.ID)
+	t.str(p.Unit)
+	t.str(p.ProjectCode)
+	t.str(p.Source)
+	t.str(p.Category)
+	t.str(p.Stage)
+	t.uint(uint64(uint8(p.Level)))
+	t.date(p.Opened)
+	t.nullDate(p.Closed)
+	t.str(p.Summary)
+	t.end()
+}

@@ -368,6 +368,9 @@ func (s *serverEngine) Insert(ctx context.Context, table string, columns []strin
 	return nil
 }
 
+// tsvInserter implements Engine: rows go through Insert, as native blocks.
+func (s *serverEngine) tsvInserter() tsvInserter { return nil }
+
 func appendRows(batch driver.Batch, columns []string, rows [][]any) error {
 	types := batch.Columns()
 	if len(types) != len(columns) {

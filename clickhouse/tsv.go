@@ -20,24 +20,39 @@ import (
 func insertTSV(table string, columns []string, rows [][]any) (string, error) {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "INSERT INTO %s (%s) FORMAT TabSeparated\n", table, strings.Join(columns, ", "))
+	if err := writeTSVRows(&b, table, columns, rows); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// writeTSVRows writes rows as TabSeparated text, one line per row.
+func writeTSVRows(b tsvSink, table string, columns []string, rows [][]any) error {
 	for i, row := range rows {
 		if len(row) != len(columns) {
-			return "", fmt.Errorf("insert into %s: row %d has %d values for %d columns", table, i+1, len(row), len(columns))
+			return fmt.Errorf("insert into %s: row %d has %d values for %d columns", table, i+1, len(row), len(columns))
 		}
 		for j, v := range row {
 			if j > 0 {
 				b.WriteByte('\t')
 			}
-			if err := writeTSVField(&b, v); err != nil {
-				return "", fmt.Errorf("insert into %s: row %d column %s: %w", table, i+1, columns[j], err)
+			if err := writeTSVField(b, v); err != nil {
+				return fmt.Errorf("insert into %s: row %d column %s: %w", table, i+1, columns[j], err)
 			}
 		}
 		b.WriteByte('\n')
 	}
-	return b.String(), nil
+	return nil
 }
 
-func writeTSVField(b *bytes.Buffer, v any) error {
+// tsvSink is the destination of TabSeparated text: a *bytes.Buffer for an
+// inline INSERT or a *bufio.Writer for a staging file.
+type tsvSink interface {
+	WriteString(s string) (int, error)
+	WriteByte(c byte) error
+}
+
+func writeTSVField(b tsvSink, v any) error {
 	switch x := v.(type) {
 	case nil:
 		b.WriteString(`\N`)
@@ -56,6 +71,8 @@ func writeTSVField(b *bytes.Buffer, v any) error {
 	case []string:
 		// An array field is written in the quoted (Values) form, and that
 		// text is then escaped once more as a TSV field.
+		// NOTE: chDB 26.5 rejects such a field when an element contains a
+		// single quote (CANNOT_READ_ARRAY_FROM_TEXT), inline or staged.
 		lit, _ := literal(x)
 		escapeTSV(b, lit)
 	default:
@@ -71,7 +88,7 @@ func writeTSVField(b *bytes.Buffer, v any) error {
 	return nil
 }
 
-func escapeTSV(b *bytes.Buffer, s string) {
+func escapeTSV(b tsvSink, s string) {
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; c {
 		case '\\':

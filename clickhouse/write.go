@@ -152,29 +152,11 @@ func (s *Store) supersede(ctx context.Context, id string, version uint64, tables
 }
 
 func (s *Store) writeRecords(ctx context.Context, b *saima.Batch, id string, v uint64) error {
-	type part struct {
-		table   string
-		columns []string
-		rows    [][]any
-	}
-	parts := []part{
-		{"units", unitColumns, unitRows(b.Units, id, v)},
-		{"projects", projectColumns, projectRows(b.Projects, id, v)},
-		{"stage_events", stageColumns, stageRows(b.Stages, id, v)},
-		{"milestones", milestoneColumns, milestoneRows(b.Milestones, id, v)},
-		{"progress", progressColumns, progressRows(b.Progress, id, v)},
-		{"assessments", assessmentColumns, assessmentRows(b.Assessments, id, v)},
-		{"problems", problemColumns, problemRows(b.Problems, id, v)},
-		{"list_items", listItemColumns, listItemRows(b.ListItems, id, v)},
-		{"list_done", listDoneColumns, listDoneRows(b.ListDone, id, v)},
-		{"problem_steps", problemStepColumns, problemStepRows(b.ProblemSteps, id, v)},
-		{"leader_reports", leaderReportColumns, leaderReportRows(b.LeaderReports, id, v)},
-	}
-	for _, p := range parts {
-		for start := 0; start < len(p.rows); start += insertChunk {
-			end := min(start+insertChunk, len(p.rows))
-			if err := s.engine.Insert(ctx, s.table(p.table), p.columns, p.rows[start:end]); err != nil {
-				return fmt.Errorf("insert %s: %w", p.table, err)
+	for _, t := range batchRecords(b, id, v) {
+		for start := 0; start < t.n; start += insertChunk {
+			end := min(start+insertChunk, t.n)
+			if err := s.insertRecords(ctx, &t, start, end, id, v); err != nil {
+				return fmt.Errorf("insert %s: %w", t.table, err)
 			}
 		}
 	}

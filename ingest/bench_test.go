@@ -237,8 +237,9 @@ const bigFileEnv = "SAIMA_BENCH_IMPORT_FILE"
 // and reports the child's peak resident memory (VmHWM) and the peak of its
 // Go heap. SAIMA_BENCH_ENGINE=server imports into a clickhouse-server
 // process instead of the embedded engine, so that the child's memory is
-// saima's alone. It skips unless SAIMA_BENCH_BIG_MB is set, because the
-// file takes minutes to import.
+// saima's alone. SAIMA_BENCH_CHUNK_RECORDS sets Limits.ChunkRecords, for
+// weighing memory against the number of parts. It skips unless
+// SAIMA_BENCH_BIG_MB is set, because the file takes minutes to import.
 func BenchmarkImportPeakRSS(b *testing.B) {
 	mb, _ := strconv.Atoi(os.Getenv("SAIMA_BENCH_BIG_MB"))
 	if mb <= 0 {
@@ -312,6 +313,9 @@ func TestImportPeakRSSChild(t *testing.T) {
 	}
 	defer f.Close()
 	svc := benchServiceOn(t, cmp.Or(os.Getenv("SAIMA_BENCH_ENGINE"), "embedded"))
+	if n, err := strconv.Atoi(os.Getenv("SAIMA_BENCH_CHUNK_RECORDS")); err == nil {
+		svc.Limits.ChunkRecords = n
+	}
 
 	heap, stop := sampleHeap()
 	start := time.Now()

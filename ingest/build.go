@@ -75,7 +75,7 @@ func (b *unitBuilder) add(r *rowReader) {
 
 // unitKind reads 单位类别, accepting the common short spellings.
 func (r *rowReader) unitKind() string {
-	if k, ok := unitKindSynonyms[compact(r.cells["单位类别"])]; ok {
+	if k, ok := unitKindSynonyms[compact(r.cell("单位类别"))]; ok {
 		return k
 	}
 	return r.choice("单位类别", unitKinds, true)
@@ -131,10 +131,10 @@ func (b *projectBuilder) add(r *rowReader) {
 		DueDate:   r.date("计划完成日期", false, false),
 	}
 	if p.Budget.Valid && p.Budget.Decimal.IsNegative() {
-		r.fail("预算（万元）", r.cells["预算（万元）"], &problem{reason: "不能为负数", fix: "请填写以万元为单位的预算金额"})
+		r.fail("预算（万元）", r.cell("预算（万元）"), &problem{reason: "不能为负数", fix: "请填写以万元为单位的预算金额"})
 	}
 	if p.StartDate != nil && p.DueDate != nil && p.DueDate.Before(*p.StartDate) {
-		r.fail("计划完成日期", r.cells["计划完成日期"], &problem{
+		r.fail("计划完成日期", r.cell("计划完成日期"), &problem{
 			reason: "早于开始日期" + p.StartDate.String(),
 			fix:    "请检查开始日期和计划完成日期",
 		})
@@ -147,11 +147,11 @@ func (b *projectBuilder) add(r *rowReader) {
 // leadUnit reads 牵头单位. It is often a provincial or city body that is
 // not ranked, so a name off the roster is kept as written, with a warning.
 func (r *rowReader) leadUnit() string {
-	raw := r.cells["牵头单位"]
+	raw := r.cell("牵头单位")
 	if normalize(raw) == "" {
 		return ""
 	}
-	if name, ok := r.p.roster.resolve(raw); ok {
+	if name, ok := r.p.resolveUnit(raw); ok {
 		return name
 	}
 	r.warn("牵头单位", raw, "不在单位名单中，已按原样保存", "如果是名单中的单位，请改用名单中的名称")
@@ -200,7 +200,7 @@ func (r *rowReader) round(col string) int {
 	}
 	v := n.Decimal
 	if !v.IsInteger() || v.IntPart() < 1 || v.IntPart() > maxRound {
-		r.fail(col, r.cells[col], &problem{reason: fmt.Sprintf("不是1到%d之间的整数", maxRound),
+		r.fail(col, r.cell(col), &problem{reason: fmt.Sprintf("不是1到%d之间的整数", maxRound),
 			fix: "首次填1或留空；变更后重新论证及其后的阶段填2，依此类推"})
 		return 1
 	}

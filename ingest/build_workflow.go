@@ -75,7 +75,7 @@ var stepKinds = append(slices.Clone(saima.LoopStages), saima.StepEscalate)
 // listName reads 清单名称, accepting the name with 清单 appended, such as
 // 重大需求清单.
 func (r *rowReader) listName(col string) string {
-	raw := r.cells[col]
+	raw := r.cell(col)
 	trimmed := strings.TrimSuffix(compact(raw), "清单")
 	if trimmed == "专项" {
 		trimmed = "专项清单"
@@ -158,7 +158,7 @@ func (b *problemStepBuilder) add(r *rowReader) {
 		st.Date = *d
 	}
 	if st.Step == saima.StepEscalate && st.Level < 2 {
-		r.fail("层级", r.cells["层级"], &problem{reason: "未写明升级到的层级，升级须写明",
+		r.fail("层级", r.cell("层级"), &problem{reason: "未写明升级到的层级，升级须写明",
 			fix: "请填写改革办、市领导或主要领导"})
 	}
 	if !r.failed {
@@ -169,7 +169,7 @@ func (b *problemStepBuilder) add(r *rowReader) {
 // escalationLevel reads a level by name (改革办) or number (2); empty is
 // level 1, the lead unit.
 func (r *rowReader) escalationLevel(col string) int {
-	raw := r.cells[col]
+	raw := r.cell(col)
 	v := compact(raw)
 	if v == "" {
 		return 1
@@ -216,7 +216,7 @@ func (b *leaderReportBuilder) add(r *rowReader) {
 
 // halfYear reads a required half year such as 2026H1 or 2026上半年.
 func (r *rowReader) halfYear(col string) saima.HalfYear {
-	raw := r.cells[col]
+	raw := r.cell(col)
 	if normalize(raw) == "" {
 		r.missing(col)
 		return saima.HalfYear{}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -213,6 +214,9 @@ type parser struct {
 	final        bool         // the flush under way is the file's last
 	keys         *keyIndex    // record keys of earlier chunks; nil when the file is one chunk
 	percent      percentScale // the 完成率 column's scale, once a chunk decided it
+
+	rowBuf rowReader         // the reader that newRow reuses for every row
+	units  map[string]string // unit cells as written -> roster spelling; see rowReader.unit
 }
 
 func newParser(opts Options) (*parser, error) {
@@ -305,6 +309,7 @@ func (p *parser) readHead() ([]record, error) {
 		} else if err != nil {
 			return nil, err
 		}
+		rec.cells = slices.Clone(rec.cells)
 		head = append(head, rec)
 	}
 	return head, nil

@@ -217,7 +217,7 @@ func (p *parser) readObject(rec jsonRecord, unknown map[string]bool) (bool, erro
 		return true, nil
 	}
 
-	r := &rowReader{p: p, row: rec.row, cells: map[string]string{}}
+	r := p.newObjectRow(rec.row)
 	keyOf := map[*column]string{}
 	for i, key := range rec.keys {
 		col := p.schema.column(key)
@@ -234,7 +234,8 @@ func (p *parser) readObject(rec jsonRecord, unknown map[string]bool) (bool, erro
 				fix: "请改为文本或数字，列表中的值用、分隔或写成字符串数组"})
 			keyOf[col] = key
 		default:
-			r.cells[col.name], keyOf[col] = rec.values[i], key
+			r.setCell(col.name, rec.values[i])
+			keyOf[col] = key
 		}
 	}
 	for i := range p.schema.columns {

@@ -3,6 +3,7 @@ package ingest
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -25,6 +26,11 @@ func trimText(s string) string {
 // punctuation into their ASCII forms, and then trims whitespace. Codes,
 // numbers, dates and periods are read this way.
 func normalize(s string) string {
+	if isASCII(s) {
+		// ASCII text is already in NFKC, and its only whitespace is
+		// ASCII whitespace.
+		return strings.TrimFunc(s, isASCIISpace)
+	}
 	return trimText(norm.NFKC.String(s))
 }
 
@@ -32,10 +38,47 @@ func normalize(s string) string {
 // text. Header names and unit names are compared in this form, so that
 // "单　　位" matches 单位.
 func compact(s string) string {
+	if isASCII(s) {
+		return compactASCII(s)
+	}
 	return strings.Map(func(r rune) rune {
 		if isSpace(r) {
 			return -1
 		}
 		return r
 	}, norm.NFKC.String(s))
+}
+
+// isASCII reports whether s contains only ASCII bytes.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// isASCIISpace is isSpace for the ASCII runes: the ones below U+0080 that
+// unicode.IsSpace reports.
+func isASCIISpace(r rune) bool {
+	switch r {
+	case ' ', '\t', '\n', '\v', '\f', '\r':
+		return true
+	}
+	return false
+}
+
+// compactASCII is compact for ASCII text, which needs no NFKC: it returns
+// s without its whitespace, and s itself when it has none.
+func compactASCII(s string) string {
+	if !strings.ContainsFunc(s, isASCIISpace) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isASCIISpace(r) {
+			return -1
+		}
+		return r
+	}, s)
 }

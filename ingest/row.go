@@ -14,19 +14,48 @@ import (
 type rowReader struct {
 	p      *parser
 	row    int
-	cells  map[string]string // column name -> cell as written
+	cells  []string // per column of the schema, in its order: the cell as written, or ""
 	failed bool
 }
 
+// newRow returns the reader of rec. It reuses one reader per parser, so
+// the reader is valid until the next call; builders keep only the cells'
+// strings.
 func (p *parser) newRow(rec record, h *header) *rowReader {
-	r := &rowReader{p: p, row: rec.row, cells: map[string]string{}}
+	r := &p.rowBuf
+	cells := r.cells
+	if n := len(p.schema.columns); cap(cells) < n {
+		cells = make([]string, n)
+	} else {
+		cells = cells[:n]
+		clear(cells)
+	}
+	*r = rowReader{p: p, row: rec.row, cells: cells}
 	for i, c := range h.columns {
 		if c != nil && i < len(rec.cells) {
-			r.cells[c.name] = rec.cells[i]
+			r.cells[p.schema.index(c.name)] = rec.cells[i]
 		}
 	}
 	return r
 }
+
+// newObjectRow returns a reader with every cell empty, for rows that are
+// filled by column, as JSON objects are.
+func (p *parser) newObjectRow(row int) *rowReader {
+	return &rowReader{p: p, row: row, cells: make([]string, len(p.schema.columns))}
+}
+
+// cell returns the cell of column col as written, or "" when the file has
+// no such column.
+func (r *rowReader) cell(col string) string {
+	if i := r.p.schema.index(col); i >= 0 {
+		return r.cells[i]
+	}
+	return ""
+}
+
+// setCell sets the cell of column col, which the schema has.
+func (r *rowReader) setCell(col, v string) { r.cells[r.p.schema.index(col)] = v }
 
 // fail records an error about the value v of column col.
 func (r *rowReader) fail(col, v string, prob *problem) {
@@ -61,7 +90,7 @@ func (r *rowReader) missing(col string) {
 
 // text returns a free-text cell trimmed and otherwise exactly as written.
 func (r *rowReader) text(col string) string {
-	return trimText(r.cells[col])
+	return trimText(r.cell(col))
 }
 
 // requiredText is text for a column that must not be empty.
@@ -76,7 +105,7 @@ func (r *rowReader) requiredText(col string) string {
 // code returns an identifier cell after NFKC and trimming, so that
 // ＮＢ－２０２６－０１７ reads as NB-2026-017.
 func (r *rowReader) code(col string, required bool) string {
-	v := normalize(r.cells[col])
+	v := normalize(r.cell(col))
 	if v == "" && required {
 		r.missing(col)
 	}
@@ -86,14 +115,17 @@ func (r *rowReader) code(col string, required bool) string {
 // unit returns the roster spelling of a unit-name cell. An unknown name is
 // an error that suggests the closest roster name.
 func (r *rowReader) unit(col string, required bool) string {
-	raw := r.cells[col]
+	raw := r.cell(col)
+	if name, ok := r.p.units[raw]; ok {
+		return name
+	}
 	if normalize(raw) == "" {
 		if required {
 			r.missing(col)
 		}
 		return ""
 	}
-	if name, ok := r.p.roster.resolve(raw); ok {
+	if name, ok := r.p.resolveUnit(raw); ok {
 		return name
 	}
 	prob := &problem{reason: "不在单位名单中", fix: "请改为单位名单中的单位名称后重新上传"}
@@ -106,11 +138,38 @@ func (r *rowReader) unit(col string, required bool) string {
 	return ""
 }
 
+// maxCachedUnits bounds how many distinct unit cells a parser remembers
+// the roster spelling of. A file names a few dozen units, each spelled a
+// few ways.
+const maxCachedUnits = 1024
+
+// resolveUnit is roster.resolve, remembering the names it resolved in
+// p.units, since NFKC makes it the costliest check of a row and a file
+// repeats the same few unit names on every row. A cell in p.units is
+// never blank, because no blank name resolves.
+func (p *parser) resolveUnit(raw string) (string, bool) {
+	if name, ok := p.units[raw]; ok {
+		return name, true
+	}
+	name, ok := p.roster.resolve(raw)
+	if !ok {
+		return "", false
+	}
+	if p.units == nil {
+		p.units = map[string]string{}
+	}
+	if len(p.units) < maxCachedUnits {
+		// A clone, so that the map does not keep the whole row alive.
+		p.units[strings.Clone(raw)] = name
+	}
+	return name, true
+}
+
 // date returns a date cell, or nil when it is empty. When done is set the
 // date records something that already happened, so a date after the
 // upload day is an error.
 func (r *rowReader) date(col string, required, done bool) *saima.Date {
-	raw := r.cells[col]
+	raw := r.cell(col)
 	s := normalize(raw)
 	if s == "" {
 		if required {
@@ -135,7 +194,7 @@ func (r *rowReader) date(col string, required, done bool) *saima.Date {
 
 // period returns a required period cell.
 func (r *rowReader) period(col string) saima.Period {
-	raw := r.cells[col]
+	raw := r.cell(col)
 	if normalize(raw) == "" {
 		r.missing(col)
 		return saima.Period{}
@@ -149,7 +208,7 @@ func (r *rowReader) period(col string) saima.Period {
 
 // number returns a decimal cell; it is missing when the cell is empty.
 func (r *rowReader) number(col string, required bool) decimal.NullDecimal {
-	raw := r.cells[col]
+	raw := r.cell(col)
 	if normalize(raw) == "" {
 		if required {
 			r.missing(col)
@@ -166,7 +225,7 @@ func (r *rowReader) number(col string, required bool) decimal.NullDecimal {
 
 // percent reads a cell of a percent column; see readPercent.
 func (r *rowReader) percent(col string) percentCell {
-	raw := r.cells[col]
+	raw := r.cell(col)
 	c, prob := readPercent(raw)
 	if prob != nil {
 		r.fail(col, raw, prob)
@@ -177,7 +236,7 @@ func (r *rowReader) percent(col string) percentCell {
 // choice returns the option of choices that the cell names, compared in
 // compact form, or "" when it is empty.
 func (r *rowReader) choice(col string, choices []string, required bool) string {
-	raw := r.cells[col]
+	raw := r.cell(col)
 	if normalize(raw) == "" {
 		if required {
 			r.missing(col)
@@ -205,7 +264,7 @@ func choose(v string, choices []string) (string, bool) {
 
 // boolean returns a yes/no cell; empty is no.
 func (r *rowReader) boolean(col string) bool {
-	raw := r.cells[col]
+	raw := r.cell(col)
 	if normalize(raw) == "" {
 		return false
 	}
@@ -219,7 +278,7 @@ func (r *rowReader) boolean(col string) bool {
 // list splits a cell of names separated by 、 , ; or their full-width
 // forms, keeping each name as written apart from trimming.
 func (r *rowReader) list(col string) []string {
-	parts := strings.FieldsFunc(r.cells[col], func(c rune) bool {
+	parts := strings.FieldsFunc(r.cell(col), func(c rune) bool {
 		return strings.ContainsRune("、,;，；", c)
 	})
 	var out []string

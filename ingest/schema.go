@@ -40,6 +40,15 @@ type schema struct {
 	columns    []column // in template order
 	newBuilder func() builder
 	byHeader   map[string]*column // compact header -> column, built by init
+	byName     map[string]int     // column name -> index in columns, built by init
+}
+
+// index returns the index in s.columns of the column named name, or -1.
+func (s *schema) index(name string) int {
+	if i, ok := s.byName[name]; ok {
+		return i
+	}
+	return -1
 }
 
 // column returns the column whose name or synonym is header, compared in
@@ -206,8 +215,10 @@ var schemas = append([]*schema{
 func init() {
 	for _, s := range schemas {
 		s.byHeader = map[string]*column{}
+		s.byName = map[string]int{}
 		for i := range s.columns {
 			c := &s.columns[i]
+			s.byName[c.name] = i
 			for _, h := range append([]string{c.name}, c.synonyms...) {
 				k := headerKey(h)
 				if _, dup := s.byHeader[k]; dup {

@@ -13,7 +13,6 @@ import (
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
-	"golang.org/x/text/transform"
 
 	"saima"
 )
@@ -95,7 +94,81 @@ func decodeText(br *bufio.Reader, enc string) io.Reader {
 	if head, _ := br.Peek(len(bomUTF8)); bytes.Equal(head, bomUTF8) {
 		br.Discard(len(bomUTF8))
 	}
-	return transform.NewReader(br, encoding.UTF8Validator)
+	return newUTF8Reader(br)
+}
+
+// utf8Reader passes on the bytes of r and fails with
+// encoding.ErrInvalidUTF8 at the first byte that is not valid UTF-8, after
+// passing on every byte before it, as a transform.Reader with
+// encoding.UTF8Validator does. It checks each read from r with utf8.Valid
+// instead of rune by rune, which made that check about a seventh of the
+// time to read a CSV file.
+type utf8Reader struct {
+	r   io.Reader
+	buf []byte // bytes read from r
+
+	// buf[start:valid] is checked and not passed on yet, and
+	// buf[valid:end] is the start of a rune that the last read cut off.
+	start, valid, end int
+
+	err error // returned once buf[start:valid] is passed on
+}
+
+func newUTF8Reader(r io.Reader) *utf8Reader {
+	return &utf8Reader{r: r, buf: make([]byte, 64<<10)}
+}
+
+func (u *utf8Reader) Read(p []byte) (int, error) {
+	for u.start == u.valid {
+		if u.err != nil {
+			return 0, u.err
+		}
+		u.fill()
+	}
+	n := copy(p, u.buf[u.start:u.valid])
+	u.start += n
+	return n, nil
+}
+
+// fill reads from r after the cut-off rune and checks what it read.
+func (u *utf8Reader) fill() {
+	tail := copy(u.buf, u.buf[u.valid:u.end])
+	m, err := u.r.Read(u.buf[tail:])
+	u.start, u.end = 0, tail+m
+	u.valid = validUTF8Prefix(u.buf[:u.end])
+	rest := u.buf[u.valid:u.end]
+	if len(rest) > 0 && (utf8.FullRune(rest) || err == io.EOF) {
+		u.err = encoding.ErrInvalidUTF8
+		return
+	}
+	if err != nil {
+		u.err = err
+	}
+}
+
+// validUTF8Prefix returns the length of the longest prefix of b that is
+// valid UTF-8.
+func validUTF8Prefix(b []byte) int {
+	if utf8.Valid(b) {
+		return len(b)
+	}
+	// Most often only the last rune is cut off by the end of a read.
+	for i := len(b) - 1; i >= 0 && i > len(b)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(b[i]) {
+			if !utf8.FullRune(b[i:]) && utf8.Valid(b[:i]) {
+				return i
+			}
+			break
+		}
+	}
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
 }
 
 // detectComma returns the field separator of the text in br, judged from
@@ -141,6 +214,9 @@ func newCSVSource(br *bufio.Reader, enc string) (*csvSource, error) {
 	r.Comma = comma
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = false
+	// The parser keeps no record past the next read, except the rows
+	// that may hold the header, which readHead copies.
+	r.ReuseRecord = true
 	return &csvSource{r: r, replaced: enc != EncodingUTF8}, nil
 }
 

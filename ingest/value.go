@@ -194,14 +194,44 @@ var (
 // keeps the digits as written, so 100.00 stays 100.00.
 func parseDecimal(s string) (decimal.Decimal, bool) {
 	s = compact(s)
-	if groupedNumberRE.MatchString(s) {
-		s = strings.ReplaceAll(s, ",", "")
-	}
-	if !plainNumberRE.MatchString(s) {
-		return decimal.Decimal{}, false
+	if !plainNumber(s) {
+		if groupedNumberRE.MatchString(s) {
+			s = strings.ReplaceAll(s, ",", "")
+		}
+		if !plainNumberRE.MatchString(s) {
+			return decimal.Decimal{}, false
+		}
 	}
 	d, err := decimal.NewFromString(strings.TrimPrefix(s, "+"))
 	return d, err == nil
+}
+
+// plainNumber reports whether s matches plainNumberRE, without the regular
+// expression: an optional sign, then digits with an optional decimal point
+// and more digits, or a point and digits.
+func plainNumber(s string) bool {
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	intDigits := countDigits(s)
+	s = s[intDigits:]
+	if s == "" {
+		return intDigits > 0
+	}
+	if s[0] != '.' {
+		return false
+	}
+	fracDigits := countDigits(s[1:])
+	return len(s) == 1+fracDigits && intDigits+fracDigits > 0
+}
+
+// countDigits returns how many ASCII digits s starts with.
+func countDigits(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
 }
 
 // percentPlaceholders are written in 完成率 to say "not reported". They read

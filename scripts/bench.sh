@@ -18,11 +18,14 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+# Other work on a shared machine moves these numbers, so record the load.
+echo "load: $(uptime)"
 
 echo "== CSV over HTTP and ClickHouse's parser; XLSX and excelize"
 go test ./web -run '^$' -bench '^Benchmark(UploadCSVOverHTTP|ClickHouseCSV)$' -benchtime 3x -timeout 30m
 go test ./ingest -run '^$' -bench '^Benchmark(ParseCSV|ImportCSV|ParseXLSX|ExcelizeRows)$' -benchtime 3x -timeout 30m
 
+echo "load: $(uptime)"
 echo "== peak memory of a ${big_mb} MB import in a child process"
 SAIMA_BENCH_BIG_MB="$big_mb" go test ./ingest -run '^$' -bench '^BenchmarkImportPeakRSS$' -benchtime 1x -timeout 60m
 if command -v clickhouse-server >/dev/null; then
