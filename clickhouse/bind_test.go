@@ -77,7 +77,7 @@ func TestTSVFieldRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		field := line[len("INSERT INTO t (s) FORMAT TabSeparated\n") : len(line)-1]
-		fields, nulls := splitTSV([]byte(field))
+		fields, nulls := splitTSV([]byte(field), nil)
 		if len(fields) != 1 || nulls[0] || fields[0] != s {
 			t.Errorf("TSV round trip of %q = %q (null %v)", s, fields, nulls)
 		}

@@ -3,6 +3,7 @@ package clickhouse_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -340,6 +341,39 @@ func TestStoreAsOfIgnoresLaterUploads(t *testing.T) {
 		}
 		if n, mean := meanPercent(t, s); n != 5 || mean != 78.6 {
 			t.Errorf("now: %d records, mean %v; want 5, 78.6", n, mean)
+		}
+	})
+}
+
+// TestArrayElementsRoundTrip writes list fields whose elements hold
+// quotes, backslashes, tabs, line breaks, commas and brackets, in a batch
+// small enough to travel in the INSERT and in one large enough for a
+// staging file, and reads every element back unchanged.
+func TestArrayElementsRoundTrip(t *testing.T) {
+	elems := []string{"O'Brien", `C:\path`, "tab\there", "line\nbreak", "a,b", "]['", "𠮷", "", `\N`, `\'`}
+	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
+		ctx := context.Background()
+		for _, n := range []int{3, 1200} {
+			b := &saima.Batch{Upload: upload(saima.DatasetProjects)}
+			for i := range n {
+				b.Projects = append(b.Projects, saima.Project{Code: fmt.Sprintf("ARR-%d-%05d", n, i),
+					Name: "清单", Unit: "慈溪市", Lists: elems})
+			}
+			if err := s.WriteBatch(ctx, b); err != nil {
+				t.Fatalf("write %d projects: %v", n, err)
+			}
+		}
+		projects, err := s.ListProjects(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(projects) != 1203 {
+			t.Fatalf("read %d projects, want 1203", len(projects))
+		}
+		for _, p := range projects {
+			if !slices.Equal(p.Lists, elems) {
+				t.Fatalf("project %s lists = %q, want %q", p.Code, p.Lists, elems)
+			}
 		}
 	})
 }

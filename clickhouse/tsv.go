@@ -69,12 +69,7 @@ func writeTSVField(b tsvSink, v any) error {
 	case time.Time:
 		b.WriteString(x.In(saima.Beijing).Format(time.DateTime))
 	case []string:
-		// An array field is written in the quoted (Values) form, and that
-		// text is then escaped once more as a TSV field.
-		// NOTE: chDB 26.5 rejects such a field when an element contains a
-		// single quote (CANNOT_READ_ARRAY_FROM_TEXT), inline or staged.
-		lit, _ := literal(x)
-		escapeTSV(b, lit)
+		writeTSVArray(b, x)
 	default:
 		lit, err := literal(v)
 		if err != nil {
@@ -86,6 +81,28 @@ func writeTSVField(b tsvSink, v any) error {
 		b.WriteString(lit)
 	}
 	return nil
+}
+
+// writeTSVArray writes an Array(String) field as ClickHouse reads it in
+// TabSeparated: ['a','b'], each element quoted and escaped once, with the
+// TabSeparated escapes and \' for a quote. The field is not escaped again.
+func writeTSVArray(b tsvSink, elems []string) {
+	b.WriteByte('[')
+	for i, e := range elems {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('\'')
+		for j := 0; j < len(e); j++ {
+			if e[j] == '\'' {
+				b.WriteString(`\'`)
+				continue
+			}
+			escapeTSV(b, e[j:j+1])
+		}
+		b.WriteByte('\'')
+	}
+	b.WriteByte(']')
 }
 
 func escapeTSV(b tsvSink, s string) {
@@ -109,13 +126,14 @@ func escapeTSV(b tsvSink, s string) {
 
 // tsvRows reads TabSeparatedWithNamesAndTypes output.
 type tsvRows struct {
-	names []string
-	types []string
-	lines [][]byte
-	cur   []string
-	null  []bool
-	i     int
-	err   error
+	names  []string
+	types  []string
+	arrays []bool // which columns are arrays
+	lines  [][]byte
+	cur    []string
+	null   []bool
+	i      int
+	err    error
 }
 
 func newTSVRows(out []byte) (*tsvRows, error) {
@@ -127,8 +145,12 @@ func newTSVRows(out []byte) (*tsvRows, error) {
 		return nil, errors.New("result has no header lines")
 	}
 	r := &tsvRows{lines: lines[2:], i: -1}
-	r.names, _ = splitTSV(lines[0])
-	r.types, _ = splitTSV(lines[1])
+	r.names, _ = splitTSV(lines[0], nil)
+	r.types, _ = splitTSV(lines[1], nil)
+	r.arrays = make([]bool, len(r.types))
+	for i, t := range r.types {
+		r.arrays[i] = strings.HasPrefix(t, "Array(")
+	}
 	return r, nil
 }
 
@@ -142,7 +164,7 @@ func (r *tsvRows) Next() bool {
 	if r.i >= len(r.lines) {
 		return false
 	}
-	r.cur, r.null = splitTSV(r.lines[r.i])
+	r.cur, r.null = splitTSV(r.lines[r.i], r.arrays)
 	if len(r.cur) != len(r.names) {
 		r.err = fmt.Errorf("result row %d has %d fields for %d columns", r.i+1, len(r.cur), len(r.names))
 		return false
@@ -168,17 +190,23 @@ func (r *tsvRows) Scan(dest ...any) error {
 	return nil
 }
 
-// splitTSV splits one line into unescaped fields and reports which were \N.
-func splitTSV(line []byte) ([]string, []bool) {
+// splitTSV splits one line into fields and reports which were \N. It
+// unescapes each field except those that arrays marks: an array's
+// elements are escaped once, inside their quotes, and parseArray
+// unescapes them.
+func splitTSV(line []byte, arrays []bool) ([]string, []bool) {
 	parts := bytes.Split(line, []byte{'\t'})
 	fields := make([]string, len(parts))
 	nulls := make([]bool, len(parts))
 	for i, p := range parts {
-		if string(p) == `\N` {
+		switch {
+		case string(p) == `\N`:
 			nulls[i] = true
-			continue
+		case i < len(arrays) && arrays[i]:
+			fields[i] = string(p)
+		default:
+			fields[i] = unescapeTSV(p)
 		}
-		fields[i] = unescapeTSV(p)
 	}
 	return fields, nulls
 }

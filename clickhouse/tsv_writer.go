@@ -129,8 +129,8 @@ func (t *tsvWriter) nullDecimal(d decimal.NullDecimal) {
 
 // strs writes an Array(String) value the way writeTSVField does.
 func (t *tsvWriter) strs(v []string) {
-	lit, _ := literal(v)
-	t.str(lit)
+	writeTSVArray(t.w, v)
+	t.w.WriteByte('\t')
 }
 
 // period writes p as Period.String does.
