@@ -323,28 +323,45 @@ func (b *browser) clickFirstItem(tb testing.TB, chartID string) (link, landed st
 		Y    float64 `json:"y"`
 		Link string  `json:"link"`
 	}
-	at, err := chromedp.Run(ctx, chromedp.Evaluate[point](firstItem+"("+strconv.Quote(chartID)+")"))
-	if err != nil {
-		tb.Fatalf("find the first item of %s: %v", chartID, err)
-	}
 	before := b.pathOnScreen(ctx, tb)
-	if err := chromedp.Do(ctx, chromedp.MouseClickXY(at.X, at.Y)); err != nil {
-		tb.Fatalf("click %s at (%.0f, %.0f): %v", chartID, at.X, at.Y, err)
+	// Under load the chart may still be animating or laying out when the
+	// first click lands, so a click that opens nothing is tried again, at
+	// the item's position as the chart reports it then.
+	var at point
+	for attempt := range 3 {
+		var err error
+		at, err = chromedp.Run(ctx, chromedp.Evaluate[point](firstItem+"("+strconv.Quote(chartID)+")"))
+		if err != nil {
+			tb.Fatalf("find the first item of %s: %v", chartID, err)
+		}
+		if err := chromedp.Do(ctx, chromedp.MouseClickXY(at.X, at.Y)); err != nil {
+			tb.Fatalf("click %s at (%.0f, %.0f): %v", chartID, at.X, at.Y, err)
+		}
+		if path, ok := b.waitForNavigation(ctx, tb, before, time.Duration(attempt+1)*5*time.Second); ok {
+			return at.Link, path
+		}
 	}
-	// The page is replaced while it loads, so poll from here rather than
-	// in the page, where a navigation ends the polling script.
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+	tb.Fatalf("click on %s at (%.0f, %.0f) opened no page (browser problems: %q)", chartID, at.X, at.Y, b.problems())
+	return "", ""
+}
+
+// waitForNavigation waits up to timeout for the page on screen to leave
+// the path before and load, and returns the new path and query. The page
+// is replaced while it loads, so it polls from here rather than in the
+// page, where a navigation ends the polling script.
+func (b *browser) waitForNavigation(ctx context.Context, tb testing.TB, before string, timeout time.Duration) (string, bool) {
+	tb.Helper()
+	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); {
 		time.Sleep(100 * time.Millisecond)
 		path, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname + location.search`))
 		if err == nil && path != before {
 			if err := chromedp.Do(ctx, chromedp.WaitReady("body")); err != nil {
 				tb.Fatalf("load %s: %v", path, err)
 			}
-			return at.Link, path
+			return path, true
 		}
 	}
-	tb.Fatalf("click on %s at (%.0f, %.0f) opened no page (browser problems: %q)", chartID, at.X, at.Y, b.problems())
-	return "", ""
+	return "", false
 }
 
 // pathOnScreen returns the path and query of the page on screen.
