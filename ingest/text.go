@@ -46,8 +46,9 @@ var (
 )
 
 // detectEncoding returns the encoding of the text in br: the byte-order
-// mark if there is one, else UTF-8 when the first sniffSize bytes are
-// valid UTF-8, else GB18030. Trying GB18030 first would be wrong, because
+// mark if there is one, else UTF-16 when the first sniffSize bytes hold
+// zero bytes the way UTF-16 text does, else UTF-8 when they are valid
+// UTF-8, else GB18030. Trying GB18030 first would be wrong, because
 // GB18030 decodes UTF-8 bytes into other Chinese characters without error.
 func detectEncoding(br *bufio.Reader) string {
 	head, _ := br.Peek(sniffSize)
@@ -58,10 +59,40 @@ func detectEncoding(br *bufio.Reader) string {
 		return EncodingUTF16LE
 	case bytes.HasPrefix(head, bomUTF16BE):
 		return EncodingUTF16BE
-	case utf8.Valid(dropPartialRune(head)):
+	}
+	if enc := utf16WithoutBOM(head); enc != "" {
+		return enc
+	}
+	if utf8.Valid(dropPartialRune(head)) {
 		return EncodingUTF8
 	}
 	return EncodingGB18030
+}
+
+// utf16WithoutBOM returns the byte order of UTF-16 text without a
+// byte-order mark, or "" when head does not look like UTF-16. Every ASCII
+// character of UTF-16 text (digits, separators, line breaks) has a zero
+// byte, at odd offsets in little-endian order and at even offsets in
+// big-endian. Text in UTF-8, GBK or GB18030 has no zero bytes at all.
+func utf16WithoutBOM(head []byte) string {
+	var even, odd int
+	for i, c := range head {
+		if c != 0 {
+			continue
+		}
+		if i%2 == 0 {
+			even++
+		} else {
+			odd++
+		}
+	}
+	switch {
+	case odd >= 4 && even*10 <= odd:
+		return EncodingUTF16LE
+	case even >= 4 && odd*10 <= even:
+		return EncodingUTF16BE
+	}
+	return ""
 }
 
 // dropPartialRune removes an incomplete UTF-8 sequence that the sniff
@@ -194,7 +225,8 @@ type csvSource struct {
 }
 
 // newCSVSource decodes br as enc ("" to detect) and returns a source of its
-// records. UTF-16 text is Excel's "Unicode 文本" and always tab-separated.
+// records. The separator is detected in every encoding: Excel's "Unicode
+// 文本" (UTF-16) uses tabs, and other programs write UTF-16 with commas.
 func newCSVSource(br *bufio.Reader, enc string) (*csvSource, error) {
 	if enc == "" {
 		enc = detectEncoding(br)
@@ -206,12 +238,8 @@ func newCSVSource(br *bufio.Reader, enc string) (*csvSource, error) {
 	}
 
 	text := bufio.NewReaderSize(decodeText(br, enc), 64<<10)
-	comma := '\t'
-	if enc != EncodingUTF16LE && enc != EncodingUTF16BE {
-		comma = detectComma(text)
-	}
 	r := csv.NewReader(text)
-	r.Comma = comma
+	r.Comma = detectComma(text)
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = false
 	// The parser keeps no record past the next read, except the rows

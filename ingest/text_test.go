@@ -55,6 +55,9 @@ func TestDetectEncoding(t *testing.T) {
 		{"utf-16le bom", encodeUTF16(t, "单位", unicode.LittleEndian, unicode.UseBOM), EncodingUTF16LE},
 		{"utf-16be bom", encodeUTF16(t, "单位", unicode.BigEndian, unicode.UseBOM), EncodingUTF16BE},
 		{"gbk", encodeGB18030(t, "单位,完成率,王堃\n"), EncodingGB18030},
+		{"utf-16le no bom", encodeUTF16(t, progressText, unicode.LittleEndian, unicode.IgnoreBOM), EncodingUTF16LE},
+		{"utf-16be no bom", encodeUTF16(t, progressText, unicode.BigEndian, unicode.IgnoreBOM), EncodingUTF16BE},
+		{"few zero bytes", "单位\x00,完成率\n", EncodingUTF8},
 		{"rune cut by the window", cut, EncodingUTF8},
 		{"empty", "", EncodingUTF8},
 	}
@@ -83,6 +86,10 @@ func TestParseEncodings(t *testing.T) {
 		{"utf-16be bom tab", encodeUTF16(t, tab, unicode.BigEndian, unicode.UseBOM), ""},
 		{"utf-16le forced", encodeUTF16(t, tab, unicode.LittleEndian, unicode.IgnoreBOM), "utf-16le"},
 		{"utf-16be forced", encodeUTF16(t, tab, unicode.BigEndian, unicode.IgnoreBOM), "UTF-16BE"},
+		{"utf-16le no bom tab", encodeUTF16(t, tab, unicode.LittleEndian, unicode.IgnoreBOM), ""},
+		{"utf-16be no bom tab", encodeUTF16(t, tab, unicode.BigEndian, unicode.IgnoreBOM), ""},
+		{"utf-16le bom comma", encodeUTF16(t, progressText, unicode.LittleEndian, unicode.UseBOM), ""},
+		{"utf-16be bom comma", encodeUTF16(t, progressText, unicode.BigEndian, unicode.UseBOM), ""},
 		{"gbk forced", encodeGB18030(t, progressText), "GBK"},
 		{"utf-8 bom forced", "\xEF\xBB\xBF" + progressText, "utf8"},
 	}
