@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -187,6 +188,28 @@ func TestBrowser(t *testing.T) {
 					t.Error(problem)
 				}
 			})
+		}
+	})
+
+	t.Run("fallback-font", func(t *testing.T) {
+		// The pages name saima's own Noto Sans SC after the system fonts.
+		// Loading its bold face by name checks that the @font-face rule
+		// leads to a font that Chromium accepts, served by saima.
+		b.reset()
+		b.open(t, "/", 1366, 900)
+		ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+		defer cancel()
+		loaded, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
+			`document.fonts.load('700 16px "saima Noto Sans SC"', '赛马').then(fs => fs.map(f => f.status + ' ' + f.weight))`,
+			chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatalf("load the fallback font: %v", err)
+		}
+		if !slices.Equal(loaded, []string{"loaded 700"}) {
+			t.Errorf("fallback font faces loaded for bold 赛马 = %q, want [loaded 700]", loaded)
+		}
+		for _, problem := range b.problems() {
+			t.Error(problem)
 		}
 	})
 

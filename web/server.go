@@ -150,7 +150,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.loginByName = newLimiter(limit.PerAccount, limit.Window, s.now)
 
 	var err error
-	if s.assets, err = loadAssets(cfg.EChartsPath); err != nil {
+	if s.assets, err = loadAssets(cfg.EChartsPath, deps.Fonts); err != nil {
 		return nil, err
 	}
 	if s.pages, err = parsePages(s.assets); err != nil {

@@ -9,6 +9,8 @@ import (
 	"path"
 
 	"github.com/gofiber/fiber/v2"
+
+	"saima/reports"
 )
 
 //go:embed static
@@ -28,9 +30,14 @@ type assets struct {
 }
 
 // loadAssets reads our embedded files and the echarts file at
-// echartsPath. ECharts is about 1 MB, so it is read once at startup.
-func loadAssets(echartsPath string) (*assets, error) {
+// echartsPath. ECharts is about 1 MB, so it is read once at startup. The
+// PDF fonts are served too, as the pages' last-resort font: style.css
+// names them after the usual Chinese system fonts, so a browser uses them
+// for the characters those fonts lack, or on a machine without any.
+func loadAssets(echartsPath string, fonts *reports.Fonts) (*assets, error) {
 	a := &assets{files: map[string]asset{}}
+	a.add(fontRegular, fonts.Regular)
+	a.add(fontBold, fonts.Bold)
 
 	echarts, err := os.ReadFile(echartsPath)
 	if err != nil {
@@ -56,9 +63,18 @@ func (a *assets) add(name string, body []byte) {
 		contentType = "text/css; charset=utf-8"
 	case ".svg":
 		contentType = "image/svg+xml"
+	case ".ttf":
+		contentType = "font/ttf"
 	}
 	a.files[name] = asset{body: body, contentType: contentType, version: hex.EncodeToString(sum[:6])}
 }
+
+// The names under /static/ of the Noto Sans SC fonts, which style.css
+// links to without a version: the fonts are pinned by package.json.
+const (
+	fontRegular = "noto-sans-sc-regular.ttf"
+	fontBold    = "noto-sans-sc-bold.ttf"
+)
 
 // URL returns the versioned path of the named asset, for templates.
 func (a *assets) URL(name string) string {

@@ -14,9 +14,10 @@ func importCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 	var req ingest.Request
 	var dryRun bool
 	ef.fs.StringVar(&req.Dataset, "dataset", "",
-		"dataset of every file: units, projects, stages, milestones, progress, assessments or problems (default: detect from the headers)")
+		"dataset of every file: units, projects, stages, milestones, progress, assessments, problems, "+
+			"lists, list_done, problem_steps or leader_reports (default: detect from the headers)")
 	ef.fs.StringVar(&req.Sheet, "sheet", "", "XLSX sheet to read (default: the first visible sheet)")
-	ef.fs.StringVar(&req.Encoding, "encoding", "", "text encoding: utf-8, gb18030 or utf-16le (default: detect)")
+	ef.fs.StringVar(&req.Encoding, "encoding", "", "text encoding: utf-8, gb18030 (or gbk), utf-16le or utf-16be (default: detect)")
 	ef.fs.StringVar(&req.Uploader, "uploader", "cli", "account recorded as the uploader")
 	ef.fs.StringVar(&req.Unit, "unit", "", "upload on behalf of this unit: every row must belong to it (default: the office, any unit)")
 	ef.fs.BoolVar(&dryRun, "dry-run", false, "validate and report without writing anything")
