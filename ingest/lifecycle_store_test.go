@@ -111,6 +111,10 @@ func (w storeWithoutHistory) ListUnits(ctx context.Context) ([]saima.Unit, error
 	return w.s.ListUnits(ctx)
 }
 
+func (w storeWithoutHistory) ListProjects(ctx context.Context) ([]saima.Project, error) {
+	return w.s.ListProjects(ctx)
+}
+
 func (w storeWithoutHistory) FindUploadBySHA256(ctx context.Context, dataset, sha string) (saima.Upload, bool, error) {
 	return w.s.FindUploadBySHA256(ctx, dataset, sha)
 }

@@ -17,6 +17,10 @@ type Store interface {
 	// ListUnits returns the unit roster.
 	ListUnits(ctx context.Context) ([]saima.Unit, error)
 
+	// ListProjects returns the project ledger, for the units that own the
+	// projects of milestones uploaded without a unit.
+	ListProjects(ctx context.Context) ([]saima.Project, error)
+
 	// FindUploadBySHA256 returns the latest upload of dataset with outcome
 	// ok whose bytes hash to sha (lowercase hex), and false when there is
 	// none.
@@ -248,8 +252,10 @@ func newReport(res *Result, up saima.Upload, imported int, dryRun bool) *Report 
 
 // checkOwner returns a KindForbidden error when a unit's account uploads a
 // dataset reserved for the office or a row about another unit. The batch b
-// is one chunk of the file.
-func checkOwner(unit, dataset string, b *saima.Batch) error {
+// is one chunk of the file. owners maps project codes to the units that
+// own them: a milestone uploaded without a unit belongs to its project's
+// unit, so a unit account may upload it only for a project of its own.
+func checkOwner(unit, dataset string, b *saima.Batch, owners map[string]string) error {
 	if unit == "" {
 		return nil
 	}
@@ -262,14 +268,27 @@ func checkOwner(unit, dataset string, b *saima.Batch) error {
 				"单位账号只能上传本单位（%s）的数据，文件中含有“%s”的数据；整个文件未导入", unit, u)
 		}
 	}
+	for _, m := range b.Milestones {
+		if m.Unit != "" {
+			continue
+		}
+		owner, ok := owners[m.ProjectCode]
+		switch {
+		case !ok:
+			return saima.Errorf(saima.KindForbidden,
+				"文件中项目“%s”的里程碑没有填写责任单位，而该项目不在项目台账中，无法确认属于本单位（%s）；"+
+					"请在“责任单位”列填写本单位，或请改革办先录入该项目；整个文件未导入", m.ProjectCode, unit)
+		case owner != unit:
+			return saima.Errorf(saima.KindForbidden,
+				"单位账号只能上传本单位（%s）项目的里程碑，文件中项目“%s”属于“%s”；整个文件未导入",
+				unit, m.ProjectCode, owner)
+		}
+	}
 	return nil
 }
 
 // rowUnits returns the unit of every record in b. A milestone without a
-// responsible unit returns "", which any account may upload.
-//
-// NOTE: ingest has no list of projects, so a unit may upload milestones
-// for a project code it does not own. The store would have to check that.
+// responsible unit returns "": checkOwner judges it by its project.
 func rowUnits(b *saima.Batch) []string {
 	var out []string
 	for _, p := range b.Projects {

@@ -30,6 +30,7 @@ type memStore struct {
 	writes    int
 	failWrite error
 	failList  error
+	projects  []saima.Project
 }
 
 func newMemStore(units []saima.Unit) *memStore {
@@ -37,6 +38,10 @@ func newMemStore(units []saima.Unit) *memStore {
 }
 
 func (m *memStore) ListUnits(context.Context) ([]saima.Unit, error) { return m.units, m.failList }
+
+func (m *memStore) ListProjects(context.Context) ([]saima.Project, error) {
+	return m.projects, m.failList
+}
 
 func (m *memStore) FindUploadBySHA256(_ context.Context, dataset, sha string) (saima.Upload, bool, error) {
 	for i := len(m.uploads) - 1; i >= 0; i-- {
@@ -263,10 +268,20 @@ func TestServiceUnitAccount(t *testing.T) {
 			text:     "项目编号,里程碑,计划完成日期,责任单位\nNB-1,上线,2026-12-31,宁海\n",
 			wantKind: saima.KindForbidden,
 			wantMsg:  "单位账号只能上传本单位（余姚市）的数据，文件中含有“宁海县”的数据；整个文件未导入"},
+		{name: "milestone without a unit of another unit's project",
+			text:     "项目编号,里程碑,计划完成日期,责任单位\nNB-1,上线,2026-12-31,\nNB-2,验收,2027-03-31,\n",
+			wantKind: saima.KindForbidden,
+			wantMsg:  "单位账号只能上传本单位（余姚市）项目的里程碑，文件中项目“NB-2”属于“宁海县”；整个文件未导入"},
+		{name: "milestone without a unit of a project not in the ledger",
+			text:     "项目编号,里程碑,计划完成日期,责任单位\nNB-9,上线,2026-12-31,\n",
+			wantKind: saima.KindForbidden,
+			wantMsg: "文件中项目“NB-9”的里程碑没有填写责任单位，而该项目不在项目台账中，无法确认属于本单位（余姚市）；" +
+				"请在“责任单位”列填写本单位，或请改革办先录入该项目；整个文件未导入"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			store := newMemStore(testRoster)
+			store.projects = []saima.Project{{Code: "NB-1", Unit: "余姚市"}, {Code: "NB-2", Unit: "宁海县"}}
 			svc, _ := newTestService(store)
 			rep, err := svc.Import(t.Context(), Request{FileName: "u.csv", Body: strings.NewReader(tt.text),
 				Uploader: "yuyao", Unit: "余姚"})

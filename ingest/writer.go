@@ -29,6 +29,7 @@ type Writer interface {
 // into a [Store].
 type WriterStore[W Writer] interface {
 	ListUnits(ctx context.Context) ([]saima.Unit, error)
+	ListProjects(ctx context.Context) ([]saima.Project, error)
 	FindUploadBySHA256(ctx context.Context, dataset, sha string) (saima.Upload, bool, error)
 	RecordUpload(ctx context.Context, u saima.Upload) error
 	BeginUpload(up saima.Upload) (W, error)

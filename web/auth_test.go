@@ -330,3 +330,40 @@ func TestLogoutRevokesCopiedCookie(t *testing.T) {
 		}
 	}
 }
+
+// TestUnitTokenOtherUnitMilestones checks that a unit's token cannot write
+// milestones of another unit's project by leaving 责任单位 blank, which
+// would give them to the project's unit, and can for a project of its own.
+func TestUnitTokenOtherUnitMilestones(t *testing.T) {
+	env := newSeededEnv(t)
+	upload := func(text string) (*http.Response, string) {
+		req := multipartRequest(t, "/api/uploads", "里程碑.csv", []byte(text),
+			map[string]string{"dataset": saima.DatasetMilestones})
+		return env.withToken().do(t, req)
+	}
+	count := func() int {
+		ms, err := env.store.ListMilestones(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ms)
+	}
+	before := count()
+
+	resp, body := upload("项目编号,里程碑,计划完成日期,责任单位\nNB-2026-002,越权节点,2026-12-31,\n")
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "属于“市大数据局”") {
+		t.Fatalf("haishu's token uploading a milestone of 市大数据局's project: status %d, want 403 naming the owner; body:\n%s",
+			resp.StatusCode, body)
+	}
+	if got := count(); got != before {
+		t.Errorf("milestones after the rejected upload = %d, want %d", got, before)
+	}
+
+	resp, body = upload("项目编号,里程碑,计划完成日期,责任单位\nNB-2026-001,本单位节点,2026-12-31,\n")
+	if resp.StatusCode >= 300 {
+		t.Fatalf("haishu's token uploading a milestone of its own project: status %d; body:\n%s", resp.StatusCode, body)
+	}
+	if got := count(); got != before+1 {
+		t.Errorf("milestones after the accepted upload = %d, want %d", got, before+1)
+	}
+}
