@@ -84,6 +84,11 @@ type Annual struct {
 	Rule        AnnualRule
 	RuleSet     string         // the quarterly rule sets, as the quarterly report names them
 	Quarters    []saima.Period // the quarters of Year that have scores, in order
+	// QuarterStatus is the status of each of Quarters, such as 已发布 v1 or
+	// 未发布; "" when unknown. Drafts lists the quarters whose ranking is
+	// not published.
+	QuarterStatus []string
+	Drafts        []saima.Period
 	GeneratedAt time.Time
 	Tracks      []AnnualTrack
 	Workflow    *Workflow // the ledger's workflows in the year; nil when the source has none
@@ -125,12 +130,26 @@ type AnnualSource interface {
 // It returns an error of kind [saima.KindInvalid] when rule is invalid,
 // and of kind [saima.KindNotFound] when no quarter of year has scores.
 func BuildAnnual(ctx context.Context, src AnnualSource, year int, rule AnnualRule, now time.Time) (*Annual, error) {
-	return BuildAnnualFrom(ctx, src, year, rule, now, src.ListScores)
+	return BuildAnnualFrom(ctx, src, year, rule, now, func(ctx context.Context, q saima.Period) (QuarterRanking, error) {
+		scores, err := src.ListScores(ctx, q)
+		return QuarterRanking{Scores: scores}, err
+	})
 }
 
-// QuarterScores returns the ranking of one quarter, or none when the
-// quarter has not been scored.
-type QuarterScores func(ctx context.Context, quarter saima.Period) ([]saima.Score, error)
+// QuarterRanking is the ranking of one quarter as the annual report rolls
+// it up.
+type QuarterRanking struct {
+	Scores []saima.Score
+	// Status is how the dashboards mark the ranking, such as 已发布 v2 or
+	// 未发布; "" when unknown.
+	Status string
+	// Draft is true when the ranking is not a published evaluation.
+	Draft bool
+}
+
+// QuarterScores returns the ranking of one quarter, with no scores when
+// the quarter has not been scored.
+type QuarterScores func(ctx context.Context, quarter saima.Period) (QuarterRanking, error)
 
 // BuildAnnualFrom is [BuildAnnual] with each quarter's ranking read by
 // quarters instead of from src, such as the published evaluations with
@@ -148,12 +167,17 @@ func BuildAnnualFrom(ctx context.Context, src AnnualSource, year int, rule Annua
 	var all []saima.Score
 	for q := 1; q <= 4; q++ {
 		period := saima.Quarter(year, q)
-		scores, err := quarters(ctx, period)
+		ranking, err := quarters(ctx, period)
+		scores := ranking.Scores
 		if err != nil {
 			return nil, fmt.Errorf("list scores of %s: %w", period, err)
 		}
 		if len(scores) > 0 {
 			a.Quarters = append(a.Quarters, period)
+			a.QuarterStatus = append(a.QuarterStatus, ranking.Status)
+			if ranking.Draft {
+				a.Drafts = append(a.Drafts, period)
+			}
 		}
 		for _, s := range scores {
 			row := rows[s.Unit]

@@ -43,8 +43,12 @@ func WriteAnnual(w io.Writer, a *Annual, fonts *Fonts, log *slog.Logger) error {
 
 func annualCoverLines(a *Annual) []string {
 	var quarters []string
-	for _, q := range a.Quarters {
-		quarters = append(quarters, q.Label())
+	for i, q := range a.Quarters {
+		label := q.Label()
+		if i < len(a.QuarterStatus) && a.QuarterStatus[i] != "" {
+			label += "（" + a.QuarterStatus[i] + "）"
+		}
+		quarters = append(quarters, label)
 	}
 	units := 0
 	for _, t := range a.Tracks {
@@ -77,6 +81,15 @@ func (d *document) annualRankings(a *Annual) {
 	}
 	d.pdf.Ln(2)
 	d.paragraph(annualFormula(a.Rule), "", sizeSmall, "L")
+	if len(a.Drafts) > 0 {
+		labels := make([]string, len(a.Drafts))
+		for i, q := range a.Drafts {
+			labels[i] = q.Label()
+		}
+		d.pdf.Ln(1)
+		d.paragraph("注："+strings.Join(labels, "、")+"的得分尚未发布，是草稿，发布或重算后年度得分可能变动。",
+			"", sizeSmall, "L")
+	}
 }
 
 // annualTable lists a track's units in rank order with every part of

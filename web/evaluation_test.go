@@ -511,3 +511,32 @@ func TestAnnualPDFShowsOverrides(t *testing.T) {
 			after[1], after[2], after[3])
 	}
 }
+
+// TestAnnualPDFMarksDraftQuarters checks that the annual report says which
+// quarters it rolled up from a draft, and stops saying so once the quarter
+// is published.
+func TestAnnualPDFMarksDraftQuarters(t *testing.T) {
+	env := newEvaluationEnv(t)
+	annual := func() string {
+		resp, body := env.get(t, "/reports/annual/2026.pdf")
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET the 2026 annual PDF: status %d; body:\n%.500s", resp.StatusCode, body)
+		}
+		return squeeze(pdfText(t, []byte(body)))
+	}
+	text := annual()
+	for _, want := range []string{"已计分季度：2026年第二季度（未发布）", "注：2026年第二季度的得分尚未发布，是草稿"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("annual PDF over a draft 2026Q2 lacks %q", want)
+		}
+	}
+
+	env.publish(t, "office", "")
+	text = annual()
+	if !strings.Contains(text, "已计分季度：2026年第二季度（已发布v1）") {
+		t.Errorf("annual PDF over a published 2026Q2 lacks its status 已发布 v1:\n%s", text)
+	}
+	if strings.Contains(text, "尚未发布") {
+		t.Errorf("annual PDF over a published 2026Q2 still says a quarter is not published")
+	}
+}

@@ -21,7 +21,7 @@ func (s *Server) handleAnnualPDF(c *fiber.Ctx) error {
 		return invalidParam("year", param, "应为四位年份，如 2026")
 	}
 
-	a, err := reports.BuildAnnualFrom(c.UserContext(), s.store, year, s.annualRule(), s.now(), s.shownScores)
+	a, err := reports.BuildAnnualFrom(c.UserContext(), s.store, year, s.annualRule(), s.now(), s.shownRanking)
 	if err != nil {
 		return fmt.Errorf("build annual report: %w", err)
 	}

@@ -80,12 +80,20 @@ func isAttrChar(ch byte) bool {
 // latest published evaluation (or the latest run) with manual overrides
 // applied, ordered by track and rank, so that the PDFs match the page.
 func (s *Server) shownScores(ctx context.Context, period saima.Period) ([]saima.Score, error) {
+	r, err := s.shownRanking(ctx, period)
+	return r.Scores, err
+}
+
+// shownRanking is shownScores with the ranking's status, for the annual
+// report.
+func (s *Server) shownRanking(ctx context.Context, period saima.Period) (reports.QuarterRanking, error) {
 	st, err := s.standing(ctx, period)
 	if saima.ErrorKind(err) == saima.KindNotFound {
-		return nil, nil // the report builder says what to run first
+		return reports.QuarterRanking{}, nil // the report builder says what to run first
 	}
 	if err != nil {
-		return nil, err
+		return reports.QuarterRanking{}, err
 	}
-	return st.Scores(), nil
+	return reports.QuarterRanking{Scores: st.Scores(), Status: st.Label(),
+		Draft: st.Evaluation == nil || !st.Evaluation.Published()}, nil
 }

@@ -80,7 +80,7 @@ func annualReport(ctx context.Context, a *app, arg, out string) error {
 	if err != nil {
 		return err
 	}
-	r, err := reports.BuildAnnualFrom(ctx, st, year, rule, time.Now(), a.shownScores)
+	r, err := reports.BuildAnnualFrom(ctx, st, year, rule, time.Now(), a.shownRanking)
 	if err != nil {
 		return err
 	}
@@ -151,16 +151,24 @@ func (a *app) annualRule() (reports.AnnualRule, error) {
 // latest published evaluation (or the latest run) with manual overrides
 // applied, by track and rank.
 func (a *app) shownScores(ctx context.Context, period saima.Period) ([]saima.Score, error) {
+	r, err := a.shownRanking(ctx, period)
+	return r.Scores, err
+}
+
+// shownRanking is shownScores with the ranking's status, for the annual
+// report.
+func (a *app) shownRanking(ctx context.Context, period saima.Period) (reports.QuarterRanking, error) {
 	svc, err := a.evaluations(ctx, false)
 	if err != nil {
-		return nil, err
+		return reports.QuarterRanking{}, err
 	}
 	st, err := svc.Current(ctx, period)
 	if saima.ErrorKind(err) == saima.KindNotFound {
-		return nil, nil // the report builder reports what to run first
+		return reports.QuarterRanking{}, nil // the report builder reports what to run first
 	}
 	if err != nil {
-		return nil, err
+		return reports.QuarterRanking{}, err
 	}
-	return st.Scores(), nil
+	return reports.QuarterRanking{Scores: st.Scores(), Status: st.Label(),
+		Draft: st.Evaluation == nil || !st.Evaluation.Published()}, nil
 }
