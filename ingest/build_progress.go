@@ -39,6 +39,7 @@ func (b *progressBuilder) add(r *rowReader) {
 	if r.failed {
 		return
 	}
+	checkProjectUnit(r, rep.ProjectCode, rep.Unit)
 	b.cells = append(b.cells, pendingPercent{row: r.row, raw: r.cell("完成率"), cell: cell, report: rep})
 	b.reports.put(r, rep, rep.Unit, rep.ProjectCode, periodKey(rep.Period))
 }
@@ -212,4 +213,17 @@ func periodKey(p saima.Period) string {
 	strconv.AppendInt(b[:0], int64(p.Year), 10)
 	b[4], b[5] = 'Q', byte('0'+p.Index)
 	return string(b[:])
+}
+
+// checkProjectUnit warns when the ledger gives project code to another
+// unit than unit, as neither its responsible unit nor its lead unit: the
+// report would count for unit, against another unit's plan.
+func checkProjectUnit(r *rowReader, code, unit string) {
+	pr, ok := r.p.projects[code]
+	if !ok || pr.Unit == "" || pr.Unit == unit || pr.LeadUnit == unit {
+		return
+	}
+	r.warn("项目编号", r.cell("项目编号"),
+		"在项目台账中是“"+pr.Unit+"”的项目“"+pr.Name+"”，不是本行单位“"+unit+"”的项目",
+		"请核对单位和项目编号；如果本单位确实承担该项目，请联系改革办在项目台账中登记后再上传")
 }

@@ -189,3 +189,28 @@ func TestProblemIssues(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) { tt.run(t, Options{Dataset: saima.DatasetProblems}) })
 	}
 }
+
+// TestProgressOfAnotherUnitsProject checks the warning on a progress report
+// of a project that the ledger gives to another unit, and that the ledger's
+// own unit, its lead unit and a project the ledger lacks get none.
+func TestProgressOfAnotherUnitsProject(t *testing.T) {
+	projects := []saima.Project{
+		{Code: "NB-1", Name: "城市大脑", Unit: "宁波市海曙区"},
+		{Code: "NB-2", Name: "一件事", Unit: "市大数据局", LeadUnit: "余姚市"},
+	}
+	text := "单位,项目编号,填报期间,完成率\n" +
+		"宁波市海曙区,NB-1,2026Q3,50%\n" + // the project's own unit
+		"宁海县,NB-1,2026Q3,60%\n" + // another unit's project
+		"余姚市,NB-2,2026Q3,70%\n" + // the lead unit
+		"宁海县,NB-9,2026Q3,80%\n" // not in the ledger
+	res := parseText(t, "p.csv", text, Options{Projects: projects})
+	requireNoErrors(t, res)
+	if len(res.Batch.Progress) != 4 {
+		t.Errorf("records = %d, want all 4 kept", len(res.Batch.Progress))
+	}
+	want := "p.csv 第3行“项目编号”列的值“NB-1”在项目台账中是“宁波市海曙区”的项目“城市大脑”，不是本行单位“宁海县”的项目，" +
+		"请核对单位和项目编号；如果本单位确实承担该项目，请联系改革办在项目台账中登记后再上传"
+	if got := issueStrings(res.Warnings); len(got) != 1 || got[0] != want {
+		t.Errorf("warnings = %q, want only\n%q", got, want)
+	}
+}

@@ -150,7 +150,7 @@ type importRun struct {
 	dataset   string            // the dataset of the chunks, once one came
 	records   int               // records in the chunks handed on
 	denied    error             // KindForbidden: a row this account may not upload
-	owners    map[string]string // project code to unit, read for a unit's milestones
+	owners    map[string]string // the ledger's project codes to their units
 
 	// The writer goroutine owns the fields below until done is closed
 	// (see wait).
@@ -164,16 +164,6 @@ type importRun struct {
 // emit receives one chunk and writes the one held back before it.
 func (r *importRun) emit(c chunk) error {
 	r.dataset = c.dataset
-	if r.unit != "" && len(c.batch.Milestones) > 0 && r.owners == nil {
-		projects, err := r.s.Store.ListProjects(r.ctx)
-		if err != nil {
-			return fmt.Errorf("list projects: %w", err)
-		}
-		r.owners = make(map[string]string, len(projects))
-		for _, p := range projects {
-			r.owners[p.Code] = p.Unit
-		}
-	}
 	if r.denied == nil {
 		r.denied = checkOwner(r.unit, c.dataset, c.batch, r.owners)
 	}

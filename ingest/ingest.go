@@ -42,6 +42,11 @@ type Options struct {
 	// not used for the units dataset itself.
 	Roster []saima.Unit
 
+	// Projects is the project ledger. A progress report of a project that
+	// the ledger gives to another unit, as neither its responsible unit
+	// nor its lead unit, gets a warning. Nil checks nothing.
+	Projects []saima.Project
+
 	// Today is the upload day in Beijing. A date of something already
 	// done (实际完成日期, 填报日期, 发现日期 and the like) after it is an
 	// error. The zero Date means today.
@@ -215,8 +220,9 @@ type parser struct {
 	keys         *keyIndex    // record keys of earlier chunks; nil when the file is one chunk
 	percent      percentScale // the 完成率 column's scale, once a chunk decided it
 
-	rowBuf rowReader         // the reader that newRow reuses for every row
-	units  map[string]string // unit cells as written -> roster spelling; see rowReader.unit
+	rowBuf   rowReader                // the reader that newRow reuses for every row
+	units    map[string]string        // unit cells as written -> roster spelling; see rowReader.unit
+	projects map[string]saima.Project // Options.Projects by code
 }
 
 func newParser(opts Options) (*parser, error) {
@@ -230,6 +236,12 @@ func newParser(opts Options) (*parser, error) {
 	}
 	if p.issues.limit <= 0 {
 		p.issues.limit = DefaultMaxErrors
+	}
+	if len(opts.Projects) > 0 {
+		p.projects = make(map[string]saima.Project, len(opts.Projects))
+		for _, pr := range opts.Projects {
+			p.projects[pr.Code] = pr
+		}
 	}
 	if p.today.IsZero() {
 		p.today = saima.DateOf(time.Now())

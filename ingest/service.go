@@ -128,6 +128,10 @@ func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, e
 	if err != nil {
 		return nil, fmt.Errorf("list units: %w", err)
 	}
+	projects, err := s.Store.ListProjects(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list projects: %w", err)
+	}
 
 	// The account's unit may be configured in a short form, such as 余姚.
 	if name, ok := newRoster(units).resolve(req.Unit); ok {
@@ -153,8 +157,9 @@ func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, e
 	defer b.close()
 	up.SHA256 = b.sha256
 
-	run := &importRun{s: s, ctx: ctx, log: log, unit: req.Unit, dryRun: dryRun, up: up}
-	res, err := s.parse(req, b, units, saima.DateOf(now), run)
+	run := &importRun{s: s, ctx: ctx, log: log, unit: req.Unit, dryRun: dryRun, up: up,
+		owners: owners(projects)}
+	res, err := s.parse(req, b, units, projects, saima.DateOf(now), run)
 	if werr := run.wait(); err == nil {
 		err = werr
 	}
@@ -165,11 +170,11 @@ func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, e
 }
 
 // parse reads the body and hands its records to run chunk by chunk.
-func (s *Service) parse(req Request, b *uploadBody, units []saima.Unit, today saima.Date,
-	run *importRun) (*Result, error) {
+func (s *Service) parse(req Request, b *uploadBody, units []saima.Unit, projects []saima.Project,
+	today saima.Date, run *importRun) (*Result, error) {
 	counter := &countingReader{r: b}
 	opts := Options{Dataset: req.Dataset, FileName: req.FileName, Sheet: req.Sheet,
-		Encoding: req.Encoding, Roster: units, Today: today,
+		Encoding: req.Encoding, Roster: units, Projects: projects, Today: today,
 		MaxRows: s.Limits.maxRows(), MaxXLSXBytes: s.Limits.MaxXLSXBytes}
 	if req.OnProgress != nil {
 		opts.Progress = func(rows, errors int) {
@@ -340,4 +345,14 @@ func (s *Service) reject(ctx context.Context, log *slog.Logger, dryRun bool, rep
 		log.Error("record rejected upload", "upload_id", rep.Upload.ID, "err", err)
 	}
 	return rep, cause
+}
+
+// owners maps the code of each project in the ledger to its responsible
+// unit.
+func owners(projects []saima.Project) map[string]string {
+	out := make(map[string]string, len(projects))
+	for _, p := range projects {
+		out[p.Code] = p.Unit
+	}
+	return out
 }
