@@ -8,39 +8,43 @@ import (
 )
 
 // MilestoneFactsBySource returns each unit's milestone facts of p, read
-// from the tally as the evaluation reads them and from the current
-// milestone rows themselves, for tests that compare the two.
+// by Facts, as the evaluation reads them from the tally, and from the
+// current milestone rows themselves, for tests that compare the two.
 func (s *Store) MilestoneFactsBySource(ctx context.Context, p saima.Period) (tally, rows map[string]scoring.UnitFacts, err error) {
+	facts, err := s.Facts(ctx, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	tally = map[string]scoring.UnitFacts{}
+	for _, f := range facts {
+		if m := milestonePart(f); m != (scoring.UnitFacts{Unit: f.Unit}) {
+			tally[f.Unit] = m
+		}
+	}
 	projects, err := s.ListProjects(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	owners := map[string]string{}
-	for _, p := range projects {
-		owners[p.Code] = p.Unit
-	}
-	read := func(query string) (map[string]scoring.UnitFacts, error) {
-		facts := map[string]*scoring.UnitFacts{}
-		get := func(unit string) *scoring.UnitFacts {
-			if facts[unit] == nil {
-				facts[unit] = &scoring.UnitFacts{Unit: unit}
-			}
-			return facts[unit]
-		}
-		if err := s.milestoneFactsFrom(ctx, query, p, owners, get); err != nil {
-			return nil, err
-		}
-		out := map[string]scoring.UnitFacts{}
-		for u, f := range facts {
-			out[u] = *f
-		}
-		return out, nil
-	}
-	if tally, err = read(tallyQuery); err != nil {
+	fromRows := factsMap{}
+	if err := s.milestoneFactsFromRows(ctx, p, owners(projects), fromRows.get); err != nil {
 		return nil, nil, err
 	}
-	rows, err = read(rowQuery)
-	return tally, rows, err
+	rows = map[string]scoring.UnitFacts{}
+	for u, f := range fromRows {
+		// Facts also lists units with other data, so units whose milestones
+		// add up to nothing are left out on both sides.
+		if m := milestonePart(*f); m != (scoring.UnitFacts{Unit: u}) {
+			rows[u] = m
+		}
+	}
+	return tally, rows, nil
+}
+
+// milestonePart returns the milestone facts of f alone.
+func milestonePart(f scoring.UnitFacts) scoring.UnitFacts {
+	return scoring.UnitFacts{Unit: f.Unit, MilestonesDue: f.MilestonesDue, MilestonesOnTime: f.MilestonesOnTime,
+		MilestoneMonths: f.MilestoneMonths, MilestoneRedMonths: f.MilestoneRedMonths,
+		MilestoneYellowMonths: f.MilestoneYellowMonths}
 }
 
 // RebuildTally empties the milestone tally and fills it again from the
@@ -77,4 +81,57 @@ func (s *Store) RelistScoreRuns(ctx context.Context) error {
 		return err
 	}
 	return s.ensureScoreRuns(ctx)
+}
+
+// FactsUnpinned is Facts with every upload and superseded list read
+// through subqueries, as a store that is not pinned reads them.
+func (s *Store) FactsUnpinned(ctx context.Context, p saima.Period) (map[string]scoring.UnitFacts, error) {
+	facts, err := s.readFacts(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]scoring.UnitFacts{}
+	for u, f := range facts {
+		out[u] = *f
+	}
+	return out, nil
+}
+
+// rowQuery selects the current milestone rows themselves, one per
+// milestone, that can count in a period, with the columns of the tally
+// branch of factsQuery: what the tally must always add up to. Its
+// parameters are the first days of the period's last and first months.
+var rowQuery = "SELECT unit, pc, pmonth, amonth, ontime, isdone, toInt64(1) FROM (" +
+	"SELECT " + tallyKey + " FROM {db}.milestones WHERE " + current("milestones") + ") " +
+	"WHERE pmonth <= ? AND (pmonth >= ? OR (ontime = 0 AND amonth >= ?))"
+
+// milestoneFactsFromRows adds each unit's milestone facts of p, read from
+// the current milestone rows by rowQuery, to get. owners maps project
+// codes to their responsible unit.
+func (s *Store) milestoneFactsFromRows(ctx context.Context, p saima.Period, owners map[string]string,
+	get func(string) *scoring.UnitFacts) error {
+	m := s.monthWindow(p)
+	first, last := saima.NewDate(p.Start().Year, p.Start().Month, 1), saima.NewDate(p.End().Year, p.End().Month, 1)
+	rows, err := s.query(ctx, rowQuery, last, first, first)
+	if err != nil {
+		return err
+	}
+	totals := map[tallyGroup]*milestoneTotals{}
+	err = scanAll(rows, func() error {
+		var r tallyRow
+		if err := rows.Scan(&r.unit, &r.project, &r.planned, &r.actual, &r.onTime, &r.done, &r.n); err != nil {
+			return err
+		}
+		k := tallyGroup{r.unit, r.project}
+		if totals[k] == nil {
+			totals[k] = &milestoneTotals{}
+		}
+		totals[k].add(r, m)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	addMilestoneTotals(totals, owners, get)
+	return nil
 }

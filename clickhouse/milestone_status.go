@@ -9,50 +9,16 @@ import (
 	"saima/scoring"
 )
 
-// tallyQuery selects the visible rows of milestone_tally (see
-// sql/0006_milestone_tally.sql) that can count in a period. Its parameters
-// are the first days of the period's last and first months. A row can
-// count when planned by the period's end, and either planned within it or
-// not done on time by its start. Each row stands for n milestones of a unit, or of a project
-// without a unit, with the same months planned and done (2105-12-01 when
-// not done), on_time and done. The arithmetic on months is done in Go
-// (milestoneTotals): on the few thousand rows of a tally it costs less
-// than the engine takes to plan it.
-const tallyQuery = "SELECT unit, project_code, planned_month, actual_month, on_time, done, n " +
-	"FROM {db}.milestone_tally WHERE {visible} AND planned_month <= ? AND " +
-	"(planned_month >= ? OR (on_time = 0 AND actual_month >= ?))"
-
-// rowQuery is tallyQuery over the current milestone rows themselves, one
-// per milestone: what the tally must always add up to.
-var rowQuery = "SELECT unit, pc, pmonth, amonth, ontime, isdone, toInt64(1) FROM (" +
-	"SELECT " + tallyKey + " FROM {db}.milestones WHERE " + current("milestones") + ") " +
-	"WHERE pmonth <= ? AND (pmonth >= ? OR (ontime = 0 AND amonth >= ?))"
-
-// milestoneFactsFrom adds each unit's milestones due and on time in p, and
-// its milestone-months by colour in the months of p that have ended, read
-// by query (tallyQuery or rowQuery). owners maps project codes to their
-// responsible unit, for milestones uploaded without one.
-func (s *Store) milestoneFactsFrom(ctx context.Context, query string, p saima.Period, owners map[string]string,
-	get func(string) *scoring.UnitFacts) error {
-	totals, err := s.readMilestoneTotals(ctx, query, p)
-	if err != nil {
-		return err
-	}
-	addMilestoneTotals(totals, owners, get)
-	return nil
-}
-
 // tallyGroup identifies the milestones of a unit, or of a project uploaded
 // without a unit.
 type tallyGroup struct{ unit, project string }
 
-// readMilestoneTotals adds up, per unit or project without a unit, the
-// rows of query (tallyQuery or rowQuery) for p. A month counts as ended by
-// the store's as-of version, or by now when it has none, and a month still
-// running has no colour yet. Versions are commit times in nanoseconds, so
-// a published evaluation, read as of its data version, judges the same
-// months every time it is recomputed.
-func (s *Store) readMilestoneTotals(ctx context.Context, query string, p saima.Period) (map[tallyGroup]*milestoneTotals, error) {
+// monthWindow returns the months of p and those of them that have ended.
+// A month counts as ended by the store's as-of version, or by now when it
+// has none, and a month still running has no colour yet. Versions are
+// commit times in nanoseconds, so a published evaluation, read as of its
+// data version, judges the same months every time it is recomputed.
+func (s *Store) monthWindow(p saima.Period) monthWindow {
 	now := time.Now()
 	if s.asOf != 0 {
 		now = time.Unix(0, int64(s.asOf))
@@ -63,25 +29,7 @@ func (s *Store) readMilestoneTotals(ctx context.Context, query string, p saima.P
 	if months := endedMonths(p, now); len(months) > 0 {
 		m.b = monthIndex(months[len(months)-1])
 	}
-	first, last := saima.NewDate(p.Start().Year, p.Start().Month, 1), saima.NewDate(p.End().Year, p.End().Month, 1)
-	rows, err := s.query(ctx, query, last, first, first)
-	if err != nil {
-		return nil, err
-	}
-	totals := map[tallyGroup]*milestoneTotals{}
-	err = scanAll(rows, func() error {
-		var r tallyRow
-		if err := rows.Scan(&r.unit, &r.project, &r.planned, &r.actual, &r.onTime, &r.done, &r.n); err != nil {
-			return err
-		}
-		k := tallyGroup{r.unit, r.project}
-		if totals[k] == nil {
-			totals[k] = &milestoneTotals{}
-		}
-		totals[k].add(r, m)
-		return nil
-	})
-	return totals, err
+	return m
 }
 
 // addMilestoneTotals adds totals to their units' facts. A unit whose rows
@@ -105,8 +53,9 @@ func addMilestoneTotals(totals map[tallyGroup]*milestoneTotals, owners map[strin
 	}
 }
 
-// tallyRow is one row of tallyQuery or rowQuery: n milestones of a unit (or of a
-// project without a unit) planned in one month and done in another.
+// tallyRow is a row of the milestone tally as factsQuery reads it: n
+// milestones of a unit (or of a project without a unit) planned in one
+// month and done in another.
 type tallyRow struct {
 	unit, project   string
 	planned, actual saima.Date // first days of their months; 2105-12-01 when not done
@@ -125,10 +74,9 @@ type milestoneTotals struct {
 }
 
 // add counts r in the window m, when r is planned by the period's end and
-// either planned within it or not done on time by its start (as
-// tallyQuery already chose). Let pm be the
-// month planned and am the month done. A milestone is green in pm when
-// done on time. It is red in every month from pm up to the month before
+// either planned within it or not done on time by its start, as
+// factsQuery already chose. Let pm be the month planned and am the month
+// done. A milestone is green in pm when done on time. It is red in every month from pm up to the month before
 // am, because one done after a month's last day was not done yet in that
 // month. It is yellow once, in am, when done late. That is
 // scoring.MonthColour summed over the months, and a test compares the two.

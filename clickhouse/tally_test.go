@@ -8,9 +8,12 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/shopspring/decimal"
+
 	"saima"
 	"saima/clickhouse"
 	"saima/clickhouse/chtest"
+	"saima/scoring"
 )
 
 // tallyLedger writes a random history of milestone uploads to s and
@@ -160,6 +163,96 @@ func TestSupersededGrowsByReplacedKeys(t *testing.T) {
 		}
 		if len(facts) != 1 || facts[0].MilestonesDue != len(ms) {
 			t.Errorf("facts = %+v, want 慈溪市 with %d milestones due", facts, len(ms))
+		}
+	})
+}
+
+// TestPinnedFactsMatchSubqueries checks that Facts, which writes the
+// uploads and superseded entries that count into its query as constants,
+// reads the same facts as the same query with subqueries, at every version
+// of a ledger whose projects, progress, assessments and problems are all
+// corrected once.
+func TestPinnedFactsMatchSubqueries(t *testing.T) {
+	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
+		ctx := context.Background()
+		q3 := saima.Quarter(2026, 3)
+		batch := func(dataset string, fill func(*saima.Batch)) *saima.Batch {
+			b := &saima.Batch{Upload: upload(dataset)}
+			fill(b)
+			return b
+		}
+		score := func(v int64) decimal.Decimal { return decimal.NewFromInt(v) }
+		batches := []*saima.Batch{
+			batch(saima.DatasetProjects, func(b *saima.Batch) {
+				b.Projects = []saima.Project{{Code: "P1", Name: "甲", Unit: "慈溪市", StartDate: date("2026-01-01"),
+					DueDate: date("2026-12-31")}, {Code: "P2", Name: "乙", Unit: "余姚市"}}
+			}),
+			batch(saima.DatasetMilestones, func(b *saima.Batch) {
+				b.Milestones = []saima.Milestone{{ProjectCode: "P2", Name: "上线", Planned: *date("2026-08-31")}}
+			}),
+			batch(saima.DatasetProgress, func(b *saima.Batch) {
+				b.Progress = []saima.ProgressReport{{Unit: "慈溪市", ProjectCode: "P1", Period: q3, Percent: pct("40")},
+					{Unit: "余姚市", ProjectCode: "P2", Period: q3, Percent: pct("70")}}
+			}),
+			batch(saima.DatasetAssessments, func(b *saima.Batch) {
+				b.Assessments = []saima.Assessment{{Unit: "慈溪市", Indicator: "x", Mode: "线上日常", Period: q3, Score: score(80)}}
+			}),
+			batch(saima.DatasetProblems, func(b *saima.Batch) {
+				b.Problems = []saima.ProblemItem{{ID: "Q-1", Unit: "余姚市", Stage: "收集", Level: 2, Opened: *date("2026-07-01")}}
+			}),
+			// The corrections: P2 moves to 慈溪市, and every other record changes.
+			batch(saima.DatasetProjects, func(b *saima.Batch) {
+				b.Projects = []saima.Project{{Code: "P2", Name: "乙", Unit: "慈溪市"}}
+			}),
+			batch(saima.DatasetProgress, func(b *saima.Batch) {
+				b.Progress = []saima.ProgressReport{{Unit: "慈溪市", ProjectCode: "P1", Period: q3, Percent: pct("55")}}
+			}),
+			batch(saima.DatasetAssessments, func(b *saima.Batch) {
+				b.Assessments = []saima.Assessment{{Unit: "慈溪市", Indicator: "x", Mode: "线上日常", Period: q3, Score: score(95)}}
+			}),
+			batch(saima.DatasetProblems, func(b *saima.Batch) {
+				b.Problems = []saima.ProblemItem{{ID: "Q-1", Unit: "余姚市", Stage: "已办结", Level: 2,
+					Opened: *date("2026-07-01"), Closed: date("2026-07-21")}}
+			}),
+		}
+		var versions []uint64
+		for _, b := range batches {
+			if err := s.WriteBatch(ctx, b); err != nil {
+				t.Fatal(err)
+			}
+			versions = append(versions, s.Now())
+		}
+		for i, v := range versions {
+			at := s.AsOf(v)
+			pinned, err := at.Facts(ctx, q3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]scoring.UnitFacts{}
+			for _, f := range pinned {
+				got[f.Unit] = f
+			}
+			want, err := at.FactsUnpinned(ctx, q3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("as of batch %d: pinned facts\n%+v\nwant those read through subqueries\n%+v", i, got, want)
+			}
+		}
+		last := map[string]scoring.UnitFacts{}
+		facts, err := s.Facts(ctx, q3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range facts {
+			last[f.Unit] = f
+		}
+		if f := last["慈溪市"]; f.MilestonesDue != 1 || f.ProgressSum != 55 || f.AssessmentScoreSum != 95 {
+			t.Errorf("慈溪市 after the corrections = %+v, want P2's milestone, progress 55 and score 95", f)
+		}
+		if f := last["余姚市"]; f.ProblemsClosed != 1 || f.ProgressSum != 70 {
+			t.Errorf("余姚市 after the corrections = %+v, want its problem closed and progress 70", f)
 		}
 	})
 }
