@@ -279,7 +279,14 @@ func (d *trackDraws) finish(n int, method string, total, totalFull float64) {
 // rankKeys sets and returns d.ranks, the competition rank of each of
 // d.keys, highest first, as [ranksOfKeys] does but in reused buffers.
 func (d *trackDraws) rankKeys() []int {
-	keys, order, ranks := d.keys, d.order, d.ranks
+	rankInto(d.keys, d.order, d.ranks)
+	return d.ranks
+}
+
+// rankInto writes the competition rank of each key, highest first, into
+// ranks, sorting the indices in order: ranksOfKeys without allocating.
+// order and ranks have the length of keys.
+func rankInto(keys []float64, order, ranks []int) {
 	for i := range order {
 		order[i] = i
 	}
@@ -291,5 +298,4 @@ func (d *trackDraws) rankKeys() []int {
 			ranks[i] = k + 1
 		}
 	}
-	return ranks
 }

@@ -1,7 +1,6 @@
 package scoring
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -236,22 +235,6 @@ func BenchmarkAnalyseTightLoop(b *testing.B) {
 				keys[u] = tieKey(mean3(g[:], w[6:8], geometric))
 			}
 			rankInto(keys, order, ranks)
-		}
-	}
-}
-
-// rankInto writes the competition rank of each key, highest first, into
-// ranks, sorting through order: ranksOfKeys without allocating.
-func rankInto(keys []float64, order, ranks []int) {
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(keys[b], keys[a]) })
-	for k, i := range order {
-		if k > 0 && keys[i] == keys[order[k-1]] {
-			ranks[i] = ranks[order[k-1]]
-		} else {
-			ranks[i] = k + 1
 		}
 	}
 }
