@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
+	"strings"
 	"time"
 
 	"saima"
@@ -267,11 +269,16 @@ func checkOwner(unit, dataset string, b *saima.Batch, owners map[string]string) 
 	if officeOnly[dataset] {
 		return saima.Errorf(saima.KindForbidden, "单位账号不能上传%s，请由改革办上传", schemaFor(dataset).title)
 	}
+	var others []string
 	for _, u := range rowUnits(b) {
-		if u != "" && u != unit {
-			return saima.Errorf(saima.KindForbidden,
-				"单位账号只能上传本单位（%s）的数据，文件中含有“%s”的数据；整个文件未导入", unit, u)
+		if u != "" && u != unit && !slices.Contains(others, u) {
+			others = append(others, u)
 		}
+	}
+	if len(others) > 0 {
+		return saima.Errorf(saima.KindForbidden,
+			"单位账号只能上传本单位（%s）的数据，文件中含有“%s”的数据；整个文件未导入",
+			unit, strings.Join(others, "”“"))
 	}
 	for _, m := range b.Milestones {
 		if m.Unit != "" {
