@@ -13,7 +13,11 @@ import (
 //
 //   - one field containing full-width commas is a row split with "，": error;
 //   - more non-empty fields than the header has columns is usually a
-//     comma inside unquoted text: error, naming the likely text;
+//     comma inside unquoted text: error, naming the likely text. A row
+//     with exactly as many fields as the header line, which has blank
+//     cells after its named columns, is Excel's padding to a cell filled
+//     under a blank header instead: the data under unnamed columns is
+//     reported as below;
 //   - fewer fields than the header is a row that Excel cut short after
 //     its last filled cell: warning, and the missing fields read as empty;
 //   - empty fields beyond the header are ignored.
@@ -28,7 +32,8 @@ func (p *parser) checkShape(rec record, h *header) bool {
 				Fix:    "请改用英文逗号“,”分隔各列，或改为上传xlsx文件"})
 			return false
 		}
-		if used := usedFields(rec.cells); used > h.width {
+		padded := len(h.names) > h.width && rec.fields == len(h.names)
+		if used := usedFields(rec.cells); used > h.width && !padded {
 			p.tooManyFields(rec, h, used)
 			return false
 		}

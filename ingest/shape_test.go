@@ -58,6 +58,28 @@ func TestRowShape(t *testing.T) {
 	}
 }
 
+// TestRowShapePaddedHeader checks a file that Excel padded because a cell
+// under a blank header was filled: every line, the header too, has the
+// same number of fields. The filled cell is data under an unnamed column,
+// not a comma inside text. A row with one field more is still an error.
+func TestRowShapePaddedHeader(t *testing.T) {
+	const header = "单位,项目编号,填报期间,完成率,进展情况,,,\n"
+	res := parseText(t, "s.csv", header+"余姚市,NB-1,2026Q3,47%,推进中,,备注,\n余姚市,NB-2,2026Q3,50%,,,,\n", Options{})
+	requireNoErrors(t, res)
+	want := []string{"s.csv 第2行第G列有内容，但这一列没有列名，其中的内容没有导入，如果这列需要导入，请在表头补上列名"}
+	if got := issueStrings(res.Warnings); !slices.Equal(got, want) {
+		t.Errorf("warnings = %q, want %q", got, want)
+	}
+	if len(res.Batch.Progress) != 2 || res.Batch.Progress[0].Progress != "推进中" {
+		t.Errorf("records = %+v, want both rows with 进展情况 推进中 in the first", res.Batch.Progress)
+	}
+
+	res = parseText(t, "s.csv", header+"余姚市,NB-1,2026Q3,47%,完成土建,正在安装,,,\n", Options{})
+	if len(res.Errors) != 1 {
+		t.Errorf("a row one field longer than the padded header: errors = %q, want the comma error", issueStrings(res.Errors))
+	}
+}
+
 func TestRowShapeTabs(t *testing.T) {
 	text := "单位\t项目编号\t填报期间\t完成率\t进展情况\n余姚市\tNB-1\t2026Q3\t47%\t完成\t土建\n"
 	res := parseText(t, "s.txt", text, Options{})
