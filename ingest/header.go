@@ -2,7 +2,9 @@ package ingest
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // headerSearchRows is how many rows at the top of a sheet may hold titles
@@ -170,10 +172,18 @@ func detectSchema(c headerCandidate) (*schema, *problem) {
 	case len(partial) == 1:
 		return partial[0], nil
 	}
-	return nil, &problem{
+	pr := &problem{
 		reason: fmt.Sprintf("的表头无法识别为任何一种数据（表头中的列为：%s）", listNames(c.names)),
 		fix:    "请使用系统提供的模板，或在上传时选择数据类型",
 	}
+	// Bytes that the decoder could not read mean the guess of the
+	// encoding was wrong, such as a Big5 file read as GB18030.
+	if slices.ContainsFunc(c.names, func(n string) bool { return strings.ContainsRune(n, utf8.RuneError) }) {
+		pr.reason = fmt.Sprintf("的表头含有无法识别的字符（表头中的列为：%s），文件的编码可能不是UTF-8、GBK或GB18030，例如繁体的Big5",
+			listNames(c.names))
+		pr.fix = "请在Excel中把文件另存为“CSV UTF-8（逗号分隔）”后重新上传，或改为上传xlsx文件"
+	}
+	return nil, pr
 }
 
 func ambiguousHeader(fits []*schema) *problem {

@@ -2,7 +2,10 @@ package ingest
 
 import (
 	"slices"
+	"strings"
 	"testing"
+
+	"golang.org/x/text/encoding/traditionalchinese"
 
 	"saima"
 )
@@ -137,5 +140,20 @@ func TestSchemaFor(t *testing.T) {
 	}
 	if got := schemaFor("scores"); got != nil {
 		t.Errorf("schemaFor(scores) = %v, want nil", got.dataset)
+	}
+}
+
+// TestHeaderInAnotherEncoding checks that a header the decoder could not
+// read, here a Big5 file read as GB18030, gets a hint about the encoding.
+func TestHeaderInAnotherEncoding(t *testing.T) {
+	big5, err := traditionalchinese.Big5.NewEncoder().String("單位,項目編號,填報期間,完成率\n余姚市,NB-1,2026Q3,50%\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := parseText(t, "b.csv", big5, Options{})
+	got := issueStrings(res.Errors)
+	if len(got) != 1 || !strings.Contains(got[0], "文件的编码可能不是UTF-8、GBK或GB18030，例如繁体的Big5") ||
+		!strings.Contains(got[0], "另存为“CSV UTF-8（逗号分隔）”") {
+		t.Errorf("errors = %q, want one header error with the encoding hint", got)
 	}
 }
