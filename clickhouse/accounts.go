@@ -107,3 +107,42 @@ func (s *Store) SessionRevoked(ctx context.Context, id string) (bool, error) {
 	err = scanAll(rows, func() error { return rows.Scan(&n) })
 	return n > 0, err
 }
+
+var loginFailureColumns = []string{"name", "at_ns", "ip", "reset"}
+
+// RecordLoginFailure records a failed sign-in on the account name from ip
+// at t.
+func (s *Store) RecordLoginFailure(ctx context.Context, name, ip string, t time.Time) error {
+	err := s.engine.Insert(ctx, s.table("login_failures"), loginFailureColumns,
+		[][]any{{name, uint64(t.UnixNano()), ip, uint8(0)}})
+	return unavailable(err)
+}
+
+// ResetLoginFailures records a successful sign-in on the account name at
+// t: failures before it no longer count.
+func (s *Store) ResetLoginFailures(ctx context.Context, name string, t time.Time) error {
+	err := s.engine.Insert(ctx, s.table("login_failures"), loginFailureColumns,
+		[][]any{{name, uint64(t.UnixNano()), "", uint8(1)}})
+	return unavailable(err)
+}
+
+// LoginFailures returns the moments of the failed sign-ins on the account
+// name after since and after its latest successful sign-in, newest first,
+// at most limit.
+func (s *Store) LoginFailures(ctx context.Context, name string, since time.Time, limit int) ([]time.Time, error) {
+	q := "SELECT at_ns FROM {db}.login_failures WHERE name = ? AND reset = 0 AND at_ns > ? AND " +
+		"at_ns > (SELECT max(at_ns) FROM {db}.login_failures WHERE name = ? AND reset = 1) " +
+		"ORDER BY at_ns DESC LIMIT ?"
+	rows, err := s.query(ctx, q, name, uint64(since.UnixNano()), name, limit)
+	if err != nil {
+		return nil, err
+	}
+	var out []time.Time
+	err = scanAll(rows, func() error {
+		var ns uint64
+		err := rows.Scan(&ns)
+		out = append(out, time.Unix(0, int64(ns)))
+		return err
+	})
+	return out, err
+}

@@ -38,6 +38,17 @@ type Accounts interface {
 
 	// SessionRevoked reports whether the session id was ended.
 	SessionRevoked(ctx context.Context, id string) (bool, error)
+
+	// RecordLoginFailure records a failed sign-in on the account name from
+	// ip at t, and ResetLoginFailures a successful one, after which earlier
+	// failures no longer count.
+	RecordLoginFailure(ctx context.Context, name, ip string, t time.Time) error
+	ResetLoginFailures(ctx context.Context, name string, t time.Time) error
+
+	// LoginFailures returns the moments of the failed sign-ins on the
+	// account name after since and after its latest successful sign-in,
+	// newest first, at most limit.
+	LoginFailures(ctx context.Context, name string, since time.Time, limit int) ([]time.Time, error)
 }
 
 // Who may reach which routes. The layout shows only the links that the

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"math"
@@ -40,7 +41,10 @@ func (s *Server) handleLoginForm(c *fiber.Ctx) error {
 
 // handleLogin checks the name and password and starts a session. Every
 // failure looks the same, 用户名或密码错误, whether the name exists or
-// not; too many failures from one address or on one name get 429.
+// not; too many failures from one address or on one name get 429. The
+// failures on a name are counted in the database, so that several saima
+// instances share the limit. Those from an address are counted per
+// instance.
 func (s *Server) handleLogin(c *fiber.Ctx) error {
 	name := strings.ToLower(strings.TrimSpace(c.FormValue("name")))
 	if r := []rune(name); len(r) > 64 {
@@ -52,7 +56,11 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 		return s.renderLogin(c, http.StatusForbidden, page)
 	}
 	ip := c.IP()
-	if wait := max(s.loginByIP.wait(ip), s.loginByName.wait(name)); wait > 0 {
+	nameWait, failures, err := s.accountWait(c.UserContext(), name)
+	if err != nil {
+		return err
+	}
+	if wait := max(s.loginByIP.wait(ip), nameWait); wait > 0 {
 		return s.renderLimited(c, page, wait)
 	}
 
@@ -61,7 +69,9 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 		return err
 	}
 	if !passwordMatches(acct.PasswordHash, c.FormValue("password")) {
-		s.recordLoginFailure(ip, name, found)
+		if err := s.recordLoginFailure(c.UserContext(), ip, name, found, failures); err != nil {
+			return err
+		}
 		page.Error = "用户名或密码错误"
 		return s.renderLogin(c, http.StatusUnauthorized, page)
 	}
@@ -70,18 +80,44 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 		return s.renderLogin(c, http.StatusForbidden, page)
 	}
 
-	s.loginByName.reset(name)
+	if failures > 0 {
+		if err := s.accounts.ResetLoginFailures(c.UserContext(), name, s.now()); err != nil {
+			s.log.Error("reset sign-in failures", "account", acct.Name, "err", err)
+		}
+	}
 	s.clearCookie(c, loginCookie, "/login")
 	s.startSession(c, acct.Name, acct.PasswordHash)
 	s.log.Info("signed in", "account", acct.Name, "role", string(acct.Role), "ip", ip)
 	return c.Redirect(page.Next, http.StatusSeeOther)
 }
 
+// accountWait returns how long the name must wait before its next
+// sign-in attempt (0 when it may try now) and how many of its failures
+// count, read from the database. The name waits when PerAccount failures
+// fall in the window after its latest successful sign-in.
+func (s *Server) accountWait(ctx context.Context, name string) (time.Duration, int, error) {
+	limit := s.cfg.LoginRateLimit
+	now := s.now()
+	recent, err := s.accounts.LoginFailures(ctx, name, now.Add(-limit.Window), limit.PerAccount)
+	if err != nil {
+		return 0, 0, err
+	}
+	if len(recent) < limit.PerAccount {
+		return 0, len(recent), nil
+	}
+	return recent[len(recent)-1].Add(limit.Window).Sub(now), len(recent), nil
+}
+
 // recordLoginFailure counts a failed sign-in against the address and the
-// name. The name is logged only when it is an account's, because people
-// sometimes type their password into the name field.
-func (s *Server) recordLoginFailure(ip, name string, known bool) {
-	byIP, byName := s.loginByIP.add(ip), s.loginByName.add(name)
+// name, which had failures counting before it. The name is logged only
+// when it is an account's, because people sometimes type their password
+// into the name field.
+func (s *Server) recordLoginFailure(ctx context.Context, ip, name string, known bool, failures int) error {
+	byIP := s.loginByIP.add(ip)
+	if err := s.accounts.RecordLoginFailure(ctx, name, ip, s.now()); err != nil {
+		return err
+	}
+	byName := failures+1 == s.cfg.LoginRateLimit.PerAccount
 	logged := "(unknown)"
 	if known {
 		logged = name
@@ -90,6 +126,7 @@ func (s *Server) recordLoginFailure(ip, name string, known bool) {
 	if byIP || byName {
 		s.log.Warn("sign-in attempts limited", "account", logged, "ip", ip, "by_ip", byIP, "by_account", byName)
 	}
+	return nil
 }
 
 // renderLimited replies 429 with a Retry-After header of wait, in whole
@@ -157,9 +194,10 @@ func safeNext(next string) string {
 	return next
 }
 
-// limiter counts failures per key (a client address or an account name)
-// over a sliding window. It lives in one process: behind a load balancer,
-// each instance counts on its own.
+// limiter counts failures per client address over a sliding window. It
+// lives in one process: behind a load balancer, each instance counts on
+// its own. Failures per account name are counted in the database instead
+// (see accountWait).
 type limiter struct {
 	max    int
 	window time.Duration
@@ -207,13 +245,6 @@ func (l *limiter) add(key string) bool {
 	}
 	l.fails[key] = recent
 	return len(recent) == l.max
-}
-
-// reset deletes the failures of key, after a successful sign-in.
-func (l *limiter) reset(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.fails, key)
 }
 
 // prune drops the failures of key older than the window and returns the

@@ -206,24 +206,19 @@ func TestLimiter(t *testing.T) {
 		name     string
 		advance  time.Duration
 		add      int
-		reset    bool
 		wantWait time.Duration
 	}{
-		{"fresh key", 0, 0, false, 0},
-		{"first failure", 0, 1, false, 0},
-		{"second failure", time.Minute, 1, false, 0},
-		{"at the limit", time.Minute, 1, false, 8 * time.Minute}, // until the first failure leaves the window
-		{"first failure expired", 8 * time.Minute, 0, false, 0},
-		{"limit again", 0, 1, false, time.Minute}, // until the second failure leaves
-		{"reset", 0, 0, true, 0},
+		{"fresh key", 0, 0, 0},
+		{"first failure", 0, 1, 0},
+		{"second failure", time.Minute, 1, 0},
+		{"at the limit", time.Minute, 1, 8 * time.Minute}, // until the first failure leaves the window
+		{"first failure expired", 8 * time.Minute, 0, 0},
+		{"limit again", 0, 1, time.Minute}, // until the second failure leaves
 	}
 	for _, st := range steps {
 		now = now.Add(st.advance)
 		for range st.add {
 			l.add("k")
-		}
-		if st.reset {
-			l.reset("k")
 		}
 		if got := l.wait("k"); got != st.wantWait {
 			t.Errorf("%s: wait(k) = %v, want %v", st.name, got, st.wantWait)
@@ -302,5 +297,43 @@ func TestLogout(t *testing.T) {
 	resp, _ = env.anonymous().do(t, httptest.NewRequest(http.MethodPost, "/logout", nil))
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("POST /logout without a session status = %d, want 303", resp.StatusCode)
+	}
+}
+
+// TestLoginRateLimitSharedByInstances checks that failures on one account
+// name count on every instance over the same database: failures spread
+// over two instances reach the limit, both then answer 429, and a
+// successful sign-in once the window has passed starts the count again.
+func TestLoginRateLimitSharedByInstances(t *testing.T) {
+	env := newTestEnv(t, nil)
+	other := newTestEnvOver(t, env.store, nil)
+	advance := func(d time.Duration) { env.clock.Advance(d); other.clock.Advance(d) }
+	limit := DefaultConfig().LoginRateLimit
+	for i := range limit.PerAccount {
+		on := env
+		if i%2 == 1 {
+			on = other
+		}
+		if resp := on.postLogin(t, "office", "wrong-password", "/"); resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("failure %d status = %d, want 401", i+1, resp.StatusCode)
+		}
+	}
+	advance(time.Minute)
+	for _, on := range []*testEnv{env, other} {
+		assertLimited(t, on, "office", "office-test-pw", limit.Window-time.Minute)
+	}
+
+	advance(limit.Window)
+	if resp := other.postLogin(t, "office", "office-test-pw", "/"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-in once the window passed = %d, want 303", resp.StatusCode)
+	}
+	for i := range limit.PerAccount - 1 {
+		if resp := env.postLogin(t, "office", "wrong-password", "/"); resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("failure %d after the sign-in: status = %d, want 401", i+1, resp.StatusCode)
+		}
+	}
+	if resp := env.postLogin(t, "office", "office-test-pw", "/"); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("sign-in after %d new failures = %d, want 303: the earlier ones no longer count",
+			limit.PerAccount-1, resp.StatusCode)
 	}
 }

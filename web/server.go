@@ -109,11 +109,10 @@ type Server struct {
 	assets   *assets
 	app      *fiber.App
 
-	sessions    *sessionCodec
-	csrf        *csrfSigner
-	loginByIP   *limiter
-	loginByName *limiter
-	cache       *readCache
+	sessions  *sessionCodec
+	csrf      *csrfSigner
+	loginByIP *limiter
+	cache     *readCache
 }
 
 // New checks cfg and deps, reads the static assets and sets up the routes.
@@ -147,7 +146,6 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.csrf = newCSRFSigner(cfg.SessionSecret)
 	limit := cfg.LoginRateLimit
 	s.loginByIP = newLimiter(limit.PerIP, limit.Window, s.now)
-	s.loginByName = newLimiter(limit.PerAccount, limit.Window, s.now)
 
 	var err error
 	if s.assets, err = loadAssets(cfg.EChartsPath, deps.Fonts); err != nil {
