@@ -135,3 +135,12 @@ func (s *Store) milestoneFactsFromRows(ctx context.Context, p saima.Period, owne
 	addMilestoneTotals(totals, owners, get)
 	return nil
 }
+
+// EnsureDerived fills the milestone tally and the list of scoring runs
+// when they are empty, as the first start after an upgrade does.
+func (s *Store) EnsureDerived(ctx context.Context) error {
+	if err := s.ensureTally(ctx); err != nil {
+		return err
+	}
+	return s.ensureScoreRuns(ctx)
+}
