@@ -79,19 +79,19 @@ func (r AnnualRule) Validate() error {
 // Annual is the content of one annual stocktake report. Build it with
 // [BuildAnnual] and draw it with [WriteAnnual].
 type Annual struct {
-	Title       string
-	Year        int
-	Rule        AnnualRule
-	RuleSet     string         // the quarterly rule sets, as the quarterly report names them
-	Quarters    []saima.Period // the quarters of Year that have scores, in order
+	Title    string
+	Year     int
+	Rule     AnnualRule
+	RuleSet  string         // the quarterly rule sets, as the quarterly report names them
+	Quarters []saima.Period // the quarters of Year that have scores, in order
 	// QuarterStatus is the status of each of Quarters, such as 已发布 v1 or
 	// 未发布; "" when unknown. Drafts lists the quarters whose ranking is
 	// not published.
 	QuarterStatus []string
 	Drafts        []saima.Period
-	GeneratedAt time.Time
-	Tracks      []AnnualTrack
-	Workflow    *Workflow // the ledger's workflows in the year; nil when the source has none
+	GeneratedAt   time.Time
+	Tracks        []AnnualTrack
+	Workflow      *Workflow // the ledger's workflows in the year; nil when the source has none
 }
 
 // AnnualTrack is the annual ranking of one track, in rank order.

@@ -151,10 +151,6 @@ func loadDemoCity(tb testing.TB, store *clickhouse.Store) {
 		Now:   func() time.Time { return benchNow },
 		NewID: func() string { seq++; return fmt.Sprintf("bench-upload-%d", seq) },
 	}
-	for _, f := range files {
-		importFile(tb, ctx, svc, f)
-	}
-
 	path, err := chtest.FindRepoFile("rulesets/2026.yaml")
 	if err != nil {
 		tb.Fatal(err)
@@ -164,30 +160,7 @@ func loadDemoCity(tb testing.TB, store *clickhouse.Store) {
 		tb.Fatal(err)
 	}
 	evals := &scoring.Service{Store: store, Rules: rules, Now: func() time.Time { return benchNow }}
-	last := saima.Quarter(2026, 4)
-	for p := saima.Quarter(2025, 1); p.Start().Before(last.Start()); p = p.Next() {
-		if _, err := evals.Publish(ctx, p, "改革办", "演示数据"); err != nil {
-			tb.Fatalf("publish %s: %v", p, err)
-		}
-	}
-	if _, err := evals.Draft(ctx, last, "saima demo"); err != nil {
-		tb.Fatalf("score %s: %v", last, err)
-	}
-}
-
-func importFile(tb testing.TB, ctx context.Context, svc *ingest.Service, f demo.File) {
-	tb.Helper()
-	body, err := os.Open(f.Path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer body.Close()
-	rep, err := svc.Import(ctx, ingest.Request{FileName: filepath.Base(f.Path), Body: body,
-		Dataset: f.Dataset, Uploader: "demo"})
-	if err != nil {
-		tb.Fatalf("import demo file %s: %v", filepath.Base(f.Path), err)
-	}
-	if rep.Imported != f.Rows {
-		tb.Fatalf("import %s imported %d records, want %d", filepath.Base(f.Path), rep.Imported, f.Rows)
+	if _, err := demo.Load(ctx, files, svc, evals, today, nil); err != nil {
+		tb.Fatalf("load demo city: %v", err)
 	}
 }

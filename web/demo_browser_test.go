@@ -53,39 +53,12 @@ func loadDemoCity(tb testing.TB, store *clickhouse.Store) saima.Period {
 		Now:   func() time.Time { return demoNow },
 		NewID: func() string { seq++; return fmt.Sprintf("demo-upload-%d", seq) },
 	}
-	for _, f := range files {
-		importDemoFile(tb, ctx, svc, f)
-	}
-
-	rules := readDemoRules(tb)
-	evals := &scoring.Service{Store: store, Rules: rules, Now: func() time.Time { return demoNow }}
-	last := saima.Quarter(demoToday.Year, (int(demoToday.Month)-1)/3+1)
-	for p := saima.Quarter(2025, 1); p.Start().Before(last.Start()); p = p.Next() {
-		if _, err := evals.Publish(ctx, p, "改革办", "演示数据"); err != nil {
-			tb.Fatalf("publish %s: %v", p, err)
-		}
-	}
-	if _, err := evals.Draft(ctx, last, "saima demo"); err != nil {
-		tb.Fatalf("score %s: %v", last, err)
-	}
-	return last.Prev()
-}
-
-func importDemoFile(tb testing.TB, ctx context.Context, svc *ingest.Service, f demo.File) {
-	tb.Helper()
-	body, err := os.Open(f.Path)
+	evals := &scoring.Service{Store: store, Rules: readDemoRules(tb), Now: func() time.Time { return demoNow }}
+	draft, err := demo.Load(ctx, files, svc, evals, demoToday, nil)
 	if err != nil {
-		tb.Fatal(err)
+		tb.Fatalf("load demo city: %v", err)
 	}
-	defer body.Close()
-	rep, err := svc.Import(ctx, ingest.Request{FileName: filepath.Base(f.Path), Body: body,
-		Dataset: f.Dataset, Uploader: "demo"})
-	if err != nil {
-		tb.Fatalf("import demo file %s: %v", filepath.Base(f.Path), err)
-	}
-	if rep.Imported != f.Rows {
-		tb.Fatalf("import %s imported %d records, want %d", filepath.Base(f.Path), rep.Imported, f.Rows)
-	}
+	return draft.Prev()
 }
 
 func readDemoRules(tb testing.TB) []byte {

@@ -79,40 +79,19 @@ func (a *app) loadDemo(ctx context.Context, seed int64, today saima.Date, dir st
 		return err
 	}
 
-	svc := a.importer(st)
-	for _, f := range files {
-		err := a.importFile(ctx, svc, ingest.Request{Dataset: f.Dataset, Uploader: "demo"}, f.Path, false)
-		if err != nil {
-			return fmt.Errorf("import demo file %s: %w", f.Path, err)
-		}
-	}
-
-	last := saima.Quarter(today.Year, (int(today.Month)-1)/3+1)
-	if err := a.scoreDemo(ctx, last, today); err != nil {
-		return err
-	}
-	fmt.Fprintf(a.stdout, "演示数据已载入：%d 个文件，2025Q1 至 %s 已发布，%s 为草稿\n",
-		len(files), last.Prev(), last)
-	return nil
-}
-
-// scoreDemo publishes every quarter before last, as the office would once
-// a quarter is over, and scores last, the quarter in progress, as a draft.
-func (a *app) scoreDemo(ctx context.Context, last saima.Period, today saima.Date) error {
-	svc, err := a.evaluations(ctx, true)
+	evals, err := a.evaluations(ctx, true)
 	if err != nil {
 		return err
 	}
-	for p := saima.Quarter(2025, 1); p.Start().Before(last.Start()); p = p.Next() {
-		if _, err := svc.Publish(ctx, p, "改革办", "演示数据"); err != nil {
-			return fmt.Errorf("publish %s: %w", p, err)
-		}
-		a.log.Info("period published", "period", p.String())
+	report := func(f demo.File, rep *ingest.Report) { printReport(a, f.Path, rep, false) }
+	draft, err := demo.Load(ctx, files, a.importer(st), evals, today, report)
+	if err != nil {
+		return err
 	}
-	if _, err := svc.Draft(ctx, last, "saima demo"); err != nil {
-		return fmt.Errorf("score %s: %w", last, err)
-	}
-	a.log.Info("period scored", "period", last.String(), "data_until", today.String())
+	a.log.Info("demo scored", "published_from", demo.FirstQuarter.String(), "published_to", draft.Prev().String(),
+		"draft", draft.String(), "data_until", today.String())
+	fmt.Fprintf(a.stdout, "演示数据已载入：%d 个文件，%s 至 %s 已发布，%s 为草稿\n",
+		len(files), demo.FirstQuarter, draft.Prev(), draft)
 	return nil
 }
 
