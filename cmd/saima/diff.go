@@ -19,20 +19,16 @@ func diffCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 		ef.fs.PrintDefaults()
 	}
 	return func(ctx context.Context, args []string) error {
-		args, err := parseInterspersed(ef.fs, args)
-		if err != nil || len(args) != 3 {
-			return usageError(ef.fs, err,
-				"name a quarter and two published versions, such as 2026Q3 1 2")
+		period, args, ok, err := periodArgs(ef.fs, args, 3,
+			"name a quarter and two published versions, such as 2026Q3 1 2")
+		if !ok {
+			return err
 		}
-		periods, err := parsePeriods(args[:1])
+		from, err := parseVersion(args[0])
 		if err != nil {
 			return err
 		}
-		from, err := parseVersion(args[1])
-		if err != nil {
-			return err
-		}
-		to, err := parseVersion(args[2])
+		to, err := parseVersion(args[1])
 		if err != nil {
 			return err
 		}
@@ -40,7 +36,7 @@ func diffCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 		if err != nil {
 			return err
 		}
-		d, err := svc.Diff(ctx, periods[0], from, to)
+		d, err := svc.Diff(ctx, period, from, to)
 		if err != nil {
 			return err
 		}

@@ -20,19 +20,15 @@ func explainCommand(a *app, ef *envFlags) func(context.Context, []string) error 
 		ef.fs.PrintDefaults()
 	}
 	return func(ctx context.Context, args []string) error {
-		args, err := parseInterspersed(ef.fs, args)
-		if err != nil || len(args) != 2 {
-			return usageError(ef.fs, err, "name a quarter and a unit, such as 2026Q3 宁波市海曙区")
-		}
-		periods, err := parsePeriods(args[:1])
-		if err != nil {
+		period, args, ok, err := periodArgs(ef.fs, args, 2, "name a quarter and a unit, such as 2026Q3 宁波市海曙区")
+		if !ok {
 			return err
 		}
 		svc, err := a.evaluations(ctx, false)
 		if err != nil {
 			return err
 		}
-		x, err := svc.Explain(ctx, periods[0], args[1])
+		x, err := svc.Explain(ctx, period, args[0])
 		if err != nil {
 			return err
 		}

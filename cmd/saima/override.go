@@ -27,12 +27,8 @@ func overrideCommand(a *app, ef *envFlags) func(context.Context, []string) error
 		ef.fs.PrintDefaults()
 	}
 	return func(ctx context.Context, args []string) error {
-		args, err := parseInterspersed(ef.fs, args)
-		if err != nil || len(args) != 2 {
-			return usageError(ef.fs, err, "name a quarter and a unit, such as 2026Q3 宁波市海曙区")
-		}
-		periods, err := parsePeriods(args[:1])
-		if err != nil {
+		period, args, ok, err := periodArgs(ef.fs, args, 2, "name a quarter and a unit, such as 2026Q3 宁波市海曙区")
+		if !ok {
 			return err
 		}
 		v, err := strconv.ParseFloat(value, 64)
@@ -44,7 +40,7 @@ func overrideCommand(a *app, ef *envFlags) func(context.Context, []string) error
 			return err
 		}
 		o, err := svc.Override(ctx, scoring.Override{
-			Period: periods[0], Unit: args[1], Indicator: indicator, Value: v, By: by, Why: why,
+			Period: period, Unit: args[0], Indicator: indicator, Value: v, By: by, Why: why,
 		})
 		if err != nil {
 			return err

@@ -32,19 +32,15 @@ func publishCommand(a *app, ef *envFlags) func(context.Context, []string) error 
 		ef.fs.PrintDefaults()
 	}
 	return func(ctx context.Context, args []string) error {
-		args, err := parseInterspersed(ef.fs, args)
-		if err != nil || len(args) != 1 {
-			return usageError(ef.fs, err, "name one quarter, such as 2026Q3")
-		}
-		periods, err := parsePeriods(args)
-		if err != nil {
+		period, _, ok, err := periodArgs(ef.fs, args, 1, "name one quarter, such as 2026Q3")
+		if !ok {
 			return err
 		}
 		svc, err := a.evaluations(ctx, true)
 		if err != nil {
 			return err
 		}
-		st, err := svc.Publish(ctx, periods[0], by, note)
+		st, err := svc.Publish(ctx, period, by, note)
 		if err != nil {
 			return err
 		}
@@ -108,6 +104,24 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		args = rest[1:]
 	}
 	return positional, nil
+}
+
+// periodArgs parses the flags in args and the n arguments of a command
+// whose first argument is a period, such as 2026Q3. It returns the period
+// and the other arguments, and ok false with the error to return when
+// they do not fit (nil after -h, which printed the usage already). want
+// describes the arguments, for the usage error.
+func periodArgs(fs *flag.FlagSet, args []string, n int, want string) (
+	period saima.Period, rest []string, ok bool, err error) {
+	args, err = parseInterspersed(fs, args)
+	if err != nil || len(args) != n {
+		return saima.Period{}, nil, false, usageError(fs, err, want)
+	}
+	periods, err := parsePeriods(args[:1])
+	if err != nil {
+		return saima.Period{}, nil, false, err
+	}
+	return periods[0], args[1:], true, nil
 }
 
 // usageError returns nil after -h, which printed the usage already, and

@@ -19,16 +19,12 @@ func whatifCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 		ef.fs.PrintDefaults()
 	}
 	return func(ctx context.Context, args []string) error {
-		args, err := parseInterspersed(ef.fs, args)
-		if err != nil || len(args) != 2 {
-			return usageError(ef.fs, err,
-				"name a quarter and a rule-set file, such as 2026Q3 rules-b.yaml")
-		}
-		periods, err := parsePeriods(args[:1])
-		if err != nil {
+		period, args, ok, err := periodArgs(ef.fs, args, 2,
+			"name a quarter and a rule-set file, such as 2026Q3 rules-b.yaml")
+		if !ok {
 			return err
 		}
-		alt, err := readRuleSet(args[1])
+		alt, err := readRuleSet(args[0])
 		if err != nil {
 			return err
 		}
@@ -36,11 +32,11 @@ func whatifCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 		if err != nil {
 			return err
 		}
-		shifts, err := svc.WhatIf(ctx, periods[0], alt)
+		shifts, err := svc.WhatIf(ctx, period, alt)
 		if err != nil {
 			return err
 		}
-		printShifts(a.stdout, periods[0], a.cfg.Rules, args[1], shifts)
+		printShifts(a.stdout, period, a.cfg.Rules, args[0], shifts)
 		return nil
 	}
 }
