@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -23,22 +24,17 @@ func TestMain(m *testing.M) { chtest.Main(m) }
 // publishRules weighs the on-time rate 60 and the assessment mean 40, both
 // taken as they are (goalposts 0–100), so composites can be worked out by
 // hand.
-const publishRules = `name: 测试规则
-tracks:
-  - name: 区县（市）
-  - name: 市直部门
-indicators:
-  - id: milestone_ontime_rate
-    name: 里程碑按期完成率
-    source: milestone_ontime_rate
-    weight: 60
-    normalise: {method: goalposts, lower: 0, upper: 100}
-  - id: assessment_mean
-    name: 考评平均得分率
-    source: assessment_mean
-    weight: 40
-    normalise: {method: goalposts, lower: 0, upper: 100}
-`
+var publishRules = readTestRules("testdata/rules-60-40.yaml")
+
+// readTestRules returns the rule-set file at path, for package-level test
+// fixtures.
+func readTestRules(path string) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		panic(err)
+	}
+	return string(data)
+}
 
 // swappedRules is publishRules with the two weights swapped.
 var swappedRules = strings.NewReplacer("weight: 60", "weight: 40", "weight: 40", "weight: 60").Replace(publishRules)

@@ -10,22 +10,15 @@ import (
 
 // evaluationRules weighs the on-time rate 60 and the assessment mean 40,
 // both taken as they are, so the composites below are worked out by hand.
-const evaluationRules = `name: 测试规则
-tracks:
-  - name: 区县（市）
-  - name: 市直部门
-indicators:
-  - id: milestone_ontime_rate
-    name: 里程碑按期完成率
-    source: milestone_ontime_rate
-    weight: 60
-    normalise: {method: goalposts, lower: 0, upper: 100}
-  - id: assessment_mean
-    name: 考评平均得分率
-    source: assessment_mean
-    weight: 40
-    normalise: {method: goalposts, lower: 0, upper: 100}
-`
+var evaluationRules = readEvaluationRules()
+
+func readEvaluationRules() string {
+	data, err := os.ReadFile("../../scoring/testdata/rules-60-40.yaml")
+	if err != nil {
+		panic(err)
+	}
+	return string(data)
+}
 
 // evaluationFiles are the CSV files of a small 2026Q2 ledger. Under
 // evaluationRules 余姚市 scores 0.6×100 + 0.4×60 = 84, 宁海县 60 + 20 =
