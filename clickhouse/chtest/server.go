@@ -63,12 +63,9 @@ type Server struct {
 	Version  string // as SELECT version() returns it, such as 18.16.1
 	Dir      string // folder with config.xml, users.xml, data/ and the logs
 
-	shared   bool
-	spec     *serverSpec // the launch settings, kept for Restart
-	cmd      *exec.Cmd
-	done     chan struct{} // closed once the process has exited
-	stopOnce sync.Once
-	stopErr  error
+	shared bool
+	spec   *serverSpec // the launch settings, kept for Restart
+	proc   *child      // the running process, or the last one
 }
 
 // StartServer returns the test binary's shared server, starting it on first
@@ -302,30 +299,10 @@ func (s *Server) Restart() error {
 }
 
 func (s *Server) terminate() error {
-	s.stopOnce.Do(func() {
-		if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil && !s.exited() {
-			s.stopErr = fmt.Errorf("send SIGTERM to clickhouse-server: %w", err)
-		}
-		select {
-		case <-s.done:
-		case <-time.After(serverStopTimeout):
-			s.cmd.Process.Kill()
-			<-s.done
-			s.stopErr = fmt.Errorf("clickhouse-server on %s ignored SIGTERM for %s and was killed\n%s",
-				s.Addr, serverStopTimeout, s.LogTail(20))
-		}
-	})
-	return s.stopErr
+	return s.proc.stop(serverStopTimeout, func() string { return s.LogTail(20) })
 }
 
-func (s *Server) exited() bool {
-	select {
-	case <-s.done:
-		return true
-	default:
-		return false
-	}
-}
+func (s *Server) exited() bool { return s.proc.exited() }
 
 // stopAndReport stops s and logs, without failing tb, when it had to be
 // killed: a throwaway server's shutdown is not what the tests check.
@@ -609,19 +586,11 @@ func (s *Server) start(fresh bool) error {
 	// exits. Go keeps its threads until the process ends, so this kills
 	// the server when a test binary dies without running its cleanups.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		out.Close()
-		return fmt.Errorf("run %s: %w", sp.bin, err)
+	proc, err := startChild("clickhouse-server on "+s.Addr, cmd, out, false)
+	if err != nil {
+		return err
 	}
-
-	done := make(chan struct{})
-	s.cmd, s.done = cmd, done
-	s.stopOnce, s.stopErr = sync.Once{}, nil
-	go func() {
-		cmd.Wait()
-		out.Close()
-		close(done)
-	}()
+	s.proc = proc
 
 	if err := s.waitReady(); err != nil {
 		s.terminate()
@@ -640,7 +609,7 @@ func (s *Server) waitReady() error {
 			if strings.Contains(tail, "Address already in use") {
 				return fmt.Errorf("%w\n%s", errPortTaken, tail)
 			}
-			return fmt.Errorf("clickhouse-server exited while starting (%v)\n%s", s.cmd.ProcessState, tail)
+			return fmt.Errorf("clickhouse-server exited while starting (%v)\n%s", s.proc.cmd.ProcessState, tail)
 		}
 		if err := s.ping(); err == nil {
 			v, err := s.HTTPQuery(context.Background(), "SELECT version()")
@@ -810,10 +779,10 @@ const replicationConfigXML = `
     <interserver_http_port>%d</interserver_http_port>`
 
 // quorumSettingsXML makes every INSERT into a replicated table wait until
-// all replicas of the shard have the rows, as saima requires, and fail
-// after 30 s instead of the default 10 min (600 000 ms in 18.16's
-// system.settings) when one breaks off. Only the
-// profile of [ServerUser] has it, so that "default" shows saima's check.
+// all replicas of the shard have the rows, as saima requires. It fails
+// after 30 s when one breaks off, instead of the default 10 min (600 000
+// ms in 18.16's system.settings). Only the profile of [ServerUser] has it,
+// so that "default" shows saima's check.
 const quorumSettingsXML = `
             <insert_quorum>%d</insert_quorum>
             <insert_quorum_timeout>30000</insert_quorum_timeout>`

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -37,10 +36,7 @@ type ZooKeeper struct {
 	Addr string // client port, host:port
 	Dir  string // folder with zoo.cfg, data/ and zookeeper.log
 
-	cmd      *exec.Cmd
-	done     chan struct{} // closed once the JVM has exited
-	stopOnce sync.Once
-	stopErr  error
+	proc *child
 }
 
 // StartZooKeeper starts a standalone ZooKeeper that only tb uses and stops
@@ -124,16 +120,9 @@ func launchZooKeeper(java, classpath, dir string) (*ZooKeeper, error) {
 	// Setpgid makes the JVM the leader of its own group, which Stop kills
 	// as a whole. Pdeathsig kills it when the test binary dies.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		out.Close()
-		return nil, fmt.Errorf("run %s: %w", java, err)
+	if zk.proc, err = startChild("zookeeper on "+zk.Addr, cmd, out, true); err != nil {
+		return nil, err
 	}
-	zk.cmd, zk.done = cmd, make(chan struct{})
-	go func() {
-		cmd.Wait()
-		out.Close()
-		close(zk.done)
-	}()
 
 	if err := zk.waitReady(); err != nil {
 		zk.Stop()
@@ -178,7 +167,7 @@ func (zk *ZooKeeper) waitReady() error {
 			if strings.Contains(tail, "Address already in use") {
 				return fmt.Errorf("%w\n%s", errPortTaken, tail)
 			}
-			return fmt.Errorf("zookeeper exited while starting (%v)\n%s", zk.cmd.ProcessState, tail)
+			return fmt.Errorf("zookeeper exited while starting (%v)\n%s", zk.proc.cmd.ProcessState, tail)
 		}
 		if zk.ruok() == nil {
 			return nil
@@ -213,30 +202,10 @@ func (zk *ZooKeeper) ruok() error {
 // Stop sends SIGTERM to the JVM's process group, and SIGKILL after 10 s.
 // Later calls return the first call's result.
 func (zk *ZooKeeper) Stop() error {
-	zk.stopOnce.Do(func() {
-		pgid := zk.cmd.Process.Pid
-		if err := syscall.Kill(-pgid, syscall.SIGTERM); err != nil && !zk.exited() {
-			zk.stopErr = fmt.Errorf("send SIGTERM to zookeeper: %w", err)
-		}
-		select {
-		case <-zk.done:
-		case <-time.After(zooKeeperStopTimeout):
-			syscall.Kill(-pgid, syscall.SIGKILL)
-			<-zk.done
-			zk.stopErr = fmt.Errorf("zookeeper on %s ignored SIGTERM for %s and was killed", zk.Addr, zooKeeperStopTimeout)
-		}
-	})
-	return zk.stopErr
+	return zk.proc.stop(zooKeeperStopTimeout, func() string { return zk.LogTail(20) })
 }
 
-func (zk *ZooKeeper) exited() bool {
-	select {
-	case <-zk.done:
-		return true
-	default:
-		return false
-	}
-}
+func (zk *ZooKeeper) exited() bool { return zk.proc.exited() }
 
 // LogTail returns the last n lines of ZooKeeper's output, for error
 // messages.
