@@ -169,16 +169,9 @@ func scanScore(rows Rows) (saima.Score, error) {
 // score_runs is empty but the scores are not: the first start after the
 // schema file of score_runs was applied to a ledger with scores.
 func (s *Store) ensureScoreRuns(ctx context.Context) error {
-	rows, err := s.query(ctx, "SELECT (SELECT count() FROM {db}.score_runs), (SELECT count() FROM {db}.scores)")
-	if err != nil {
-		return fmt.Errorf("count score runs: %w", err)
-	}
-	var runs, scores uint64
-	if err := scanAll(rows, func() error { return rows.Scan(&runs, &scores) }); err != nil {
-		return fmt.Errorf("count score runs: %w", err)
-	}
-	if runs > 0 || scores == 0 {
-		return nil
+	needed, err := s.needsBackfill(ctx, "score_runs", "scores")
+	if err != nil || !needed {
+		return err
 	}
 	s.log.Info("listing the stored scoring runs", "database", s.database)
 	q := "INSERT INTO {db}.score_runs (period, run_id, computed_at, scores) " +

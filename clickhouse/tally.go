@@ -80,22 +80,29 @@ func (s *Store) rebuildTally(ctx context.Context) error {
 // ensureTally rebuilds milestone_tally when it is empty but milestones are
 // not: the first start after the tally's schema file was applied to an
 // existing ledger.
+//
 // NOTE: two instances starting at the same moment on such a ledger would
 // both rebuild it and count every milestone twice. Start one first.
 func (s *Store) ensureTally(ctx context.Context) error {
-	rows, err := s.query(ctx, "SELECT (SELECT count() FROM {db}.milestone_tally), "+
-		"(SELECT count() FROM {db}.milestones)")
-	if err != nil {
-		return fmt.Errorf("count milestone tally: %w", err)
+	needed, err := s.needsBackfill(ctx, "milestone_tally", "milestones")
+	if err != nil || !needed {
+		return err
 	}
-	var tallied, milestones uint64
-	err = scanAll(rows, func() error { return rows.Scan(&tallied, &milestones) })
-	if err != nil {
-		return fmt.Errorf("count milestone tally: %w", err)
-	}
-	if tallied > 0 || milestones == 0 {
-		return nil
-	}
-	s.log.Info("rebuilding the milestone tally", "database", s.database, "milestones", milestones)
+	s.log.Info("rebuilding the milestone tally", "database", s.database)
 	return s.rebuildTally(ctx)
+}
+
+// needsBackfill reports whether the table derived, which the store fills
+// from the table source as uploads commit, is empty while source is not:
+// a ledger written before derived existed.
+func (s *Store) needsBackfill(ctx context.Context, derived, source string) (bool, error) {
+	rows, err := s.query(ctx, "SELECT (SELECT count() FROM {db}."+derived+"), (SELECT count() FROM {db}."+source+")")
+	if err != nil {
+		return false, fmt.Errorf("count %s and %s: %w", derived, source, err)
+	}
+	var derivedRows, sourceRows uint64
+	if err := scanAll(rows, func() error { return rows.Scan(&derivedRows, &sourceRows) }); err != nil {
+		return false, fmt.Errorf("count %s and %s: %w", derived, source, err)
+	}
+	return derivedRows == 0 && sourceRows > 0, nil
 }
