@@ -168,9 +168,9 @@ func TestSupersededGrowsByReplacedKeys(t *testing.T) {
 }
 
 // TestPinnedFactsMatchSubqueries checks that Facts, which writes the
-// uploads and superseded entries that count into its query as constants,
-// reads the same facts as the same query with subqueries, at every version
-// of a ledger whose projects, progress, assessments and problems are all
+// uploads that count into its query as constants, reads the same facts as
+// the same query with subqueries. It compares them at every version of a
+// ledger whose projects, progress, assessments and problems are all
 // corrected once.
 func TestPinnedFactsMatchSubqueries(t *testing.T) {
 	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {

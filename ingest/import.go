@@ -203,7 +203,7 @@ func (r *importRun) send(c *chunk) error {
 // grows to about twice what is live (the chunks in flight and the index
 // of record keys) before Go collects. BenchmarkImportPeakRSS measured a
 // peak Go heap of about 180 MB for a 1 GB file without these collections
-// and about 120 MB with them; its rate showed no loss beyond the noise of
+// and about 120 MB with them. Its rate showed no loss beyond the noise of
 // a shared machine.
 func (r *importRun) writeChunks() {
 	defer close(r.done)

@@ -140,8 +140,8 @@ func BuildAnnual(ctx context.Context, src AnnualSource, year int, rule AnnualRul
 // it up.
 type QuarterRanking struct {
 	Scores []saima.Score
-	// Status is how the dashboards mark the ranking, such as 已发布 v2 or
-	// 未发布; "" when unknown.
+	// Status is the ranking's label on the dashboards, such as 已发布 v2 or
+	// 未发布, and "" when unknown.
 	Status string
 	// Draft is true when the ranking is not a published evaluation.
 	Draft bool

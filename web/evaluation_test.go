@@ -481,6 +481,7 @@ func TestAnnualPDFShowsOverrides(t *testing.T) {
 		}
 		return squeeze(pdfText(t, []byte(body)))
 	}
+
 	// A row reads 名次, 单位, the four quarters, 季度平均, 领导评价, 年终考评
 	// and 年度得分, with — for a blank.
 	row := regexp.MustCompile(`宁波市海曙区—([0-9]+\.[0-9])——([0-9]+\.[0-9]{2})—([0-9]+\.[0-9])`)
@@ -488,27 +489,34 @@ func TestAnnualPDFShowsOverrides(t *testing.T) {
 	if before == nil || before[1] == "90.0" {
 		t.Fatalf("annual PDF before the override: 宁波市海曙区 row %q, want one with a 2026Q2 composite other than 90.0", before)
 	}
+
 	svc := &scoring.Service{Store: env.store}
 	_, err := svc.Override(context.Background(), scoring.Override{Period: q2, Unit: "宁波市海曙区", Value: 90,
 		By: "王五", Why: "复核"})
 	if err != nil {
 		t.Fatal(err)
 	}
+
 	// 宁波市海曙区 has only 2026Q2, so its annual score is 0.95 × 90.
 	text := annual()
 	after := row.FindStringSubmatch(text)
 	if after == nil {
 		t.Fatalf("annual PDF after the override has no 宁波市海曙区 row:\n%s", text)
 	}
-	if after[1] != "90.0" || after[2] != "90.00" || after[3] != "85.5" {
-		t.Errorf("宁波市海曙区 after overriding 2026Q2 to 90: 2026Q2 %s, mean %s, annual %s; want 90.0, 90.00, 85.5",
-			after[1], after[2], after[3])
+	if after[1] != "90.0" {
+		t.Errorf("宁波市海曙区's 2026Q2 after overriding it to 90 = %s, want 90.0", after[1])
+	}
+	if after[2] != "90.00" {
+		t.Errorf("宁波市海曙区's quarterly mean after the override = %s, want 90.00", after[2])
+	}
+	if after[3] != "85.5" {
+		t.Errorf("宁波市海曙区's annual score after the override = %s, want 85.5", after[3])
 	}
 }
 
-// TestAnnualPDFMarksDraftQuarters checks that the annual report says which
-// quarters it rolled up from a draft, and stops saying so once the quarter
-// is published.
+// TestAnnualPDFMarksDraftQuarters checks that the annual report names the
+// quarters it rolled up from a draft, and no longer names a quarter once
+// it is published.
 func TestAnnualPDFMarksDraftQuarters(t *testing.T) {
 	env := newEvaluationEnv(t)
 	annual := func() string {

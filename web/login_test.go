@@ -302,7 +302,7 @@ func TestLogout(t *testing.T) {
 
 // TestLoginRateLimitSharedByInstances checks that failures on one account
 // name count on every instance over the same database: failures spread
-// over two instances reach the limit, both then answer 429, and a
+// over two instances reach the limit, both then reply 429, and a
 // successful sign-in once the window has passed starts the count again.
 func TestLoginRateLimitSharedByInstances(t *testing.T) {
 	env := newTestEnv(t, nil)

@@ -89,7 +89,7 @@ func (s *Server) shownScores(ctx context.Context, period saima.Period) ([]saima.
 func (s *Server) shownRanking(ctx context.Context, period saima.Period) (reports.QuarterRanking, error) {
 	st, err := s.standing(ctx, period)
 	if saima.ErrorKind(err) == saima.KindNotFound {
-		return reports.QuarterRanking{}, nil // the report builder says what to run first
+		return reports.QuarterRanking{}, nil // the report builder names the command to run first
 	}
 	if err != nil {
 		return reports.QuarterRanking{}, err
