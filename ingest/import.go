@@ -5,9 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash"
 	"io"
 	"log/slog"
-	"os"
 	"runtime"
 	"sync/atomic"
 
@@ -62,72 +62,68 @@ type Progress struct {
 	Errors int   // errors found so far, listed or not
 }
 
-// uploadBody is an uploaded file that can be read twice: once for its SHA-256
-// and once to parse it.
+// uploadBody is the uploaded file as the parser reads it. The bytes are
+// hashed on their way to the parser, so that the file is read once and a
+// body that cannot seek needs no temporary copy.
 type uploadBody struct {
-	io.ReadSeeker
-	sha256 string
-	size   int64
-	close  func()
+	r    io.Reader
+	h    hash.Hash
+	n    atomic.Int64 // bytes read so far, for progress reports
+	size int64        // the file's size in bytes, or 0 when unknown
+	err  error        // the body itself failed to read
 }
 
-// openBody hashes the rest of r and rewinds it. A reader that cannot seek
-// is copied to a temporary file first, so that memory stays bounded.
-func openBody(r io.Reader) (*uploadBody, error) {
-	b := &uploadBody{close: func() {}}
-	h := sha256.New()
+// newUploadBody returns the body of r. size is the file's size when the
+// caller knows it; a body that can seek measures its own.
+func newUploadBody(r io.Reader, size int64) (*uploadBody, error) {
 	if rs, ok := r.(io.ReadSeeker); ok {
-		start, err := rs.Seek(0, io.SeekCurrent)
+		n, err := remaining(rs)
 		if err != nil {
-			return nil, fmt.Errorf("rewind upload: %w", err)
+			return nil, err
 		}
-		n, err := io.Copy(h, rs)
-		if err != nil {
-			return nil, fmt.Errorf("read upload: %w", err)
-		}
-		if _, err := rs.Seek(start, io.SeekStart); err != nil {
-			return nil, fmt.Errorf("rewind upload: %w", err)
-		}
-		b.ReadSeeker, b.size = rs, n
-	} else if err := b.spool(r, h); err != nil {
-		return nil, err
+		size = n
 	}
-	b.sha256 = hex.EncodeToString(h.Sum(nil))
-	return b, nil
+	return &uploadBody{r: r, h: sha256.New(), size: size}, nil
 }
 
-// spool copies r into a temporary file, which close removes.
-func (b *uploadBody) spool(r io.Reader, h io.Writer) error {
-	f, err := os.CreateTemp("", "saima-upload-")
+// remaining returns the number of bytes from the current offset of rs to
+// its end.
+func remaining(rs io.ReadSeeker) (int64, error) {
+	start, err := rs.Seek(0, io.SeekCurrent)
 	if err != nil {
-		return fmt.Errorf("spool upload: %w", err)
+		return 0, fmt.Errorf("measure upload: %w", err)
 	}
-	b.close = func() {
-		f.Close()
-		os.Remove(f.Name())
-	}
-	n, err := io.Copy(io.MultiWriter(f, h), r)
-	if err == nil {
-		_, err = f.Seek(0, io.SeekStart)
-	}
+	end, err := rs.Seek(0, io.SeekEnd)
 	if err != nil {
-		b.close()
-		return fmt.Errorf("read upload: %w", err)
+		return 0, fmt.Errorf("measure upload: %w", err)
 	}
-	b.ReadSeeker, b.size = f, n
-	return nil
+	if _, err := rs.Seek(start, io.SeekStart); err != nil {
+		return 0, fmt.Errorf("measure upload: %w", err)
+	}
+	return end - start, nil
 }
 
-// countingReader counts the bytes read through it, for progress reports.
-type countingReader struct {
-	r io.Reader
-	n atomic.Int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n.Add(int64(n))
+func (b *uploadBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	b.h.Write(p[:n])
+	b.n.Add(int64(n))
+	if err != nil && err != io.EOF && b.err == nil {
+		b.err = err
+	}
 	return n, err
+}
+
+// sum reads whatever the parser left unread, such as the rest of a file
+// rejected at its header, and returns the SHA-256 of the whole body in
+// lowercase hex. It fails when the body broke off.
+func (b *uploadBody) sum() (string, error) {
+	if b.err == nil {
+		io.Copy(io.Discard, b)
+	}
+	if b.err != nil {
+		return "", fmt.Errorf("read upload: %w", b.err)
+	}
+	return hex.EncodeToString(b.h.Sum(nil)), nil
 }
 
 // importRun is one import or preview while Parse reads the file. It
@@ -253,13 +249,10 @@ func (r *importRun) begin(c *chunk, final *saima.Upload) error {
 	if final != nil {
 		up = *final
 	} else {
-		// The counts are the first chunk's until commit, which passes the
-		// totals to writers that take them (see uploadSetter).
+		// The counts are the first chunk's, and the file's hash is not
+		// known yet, until commit passes the totals (see Writer.SetUpload).
 		up.Dataset, up.Rows, up.Warnings = c.dataset, c.rows, c.warnings
 		up.Message = "已分批导入全部记录"
-		if err := r.s.markDuplicate(r.ctx, &up); err != nil {
-			return err
-		}
 	}
 	w, err := r.s.Store.BeginUpload(up)
 	if err != nil {
@@ -277,12 +270,10 @@ func (r *importRun) commit(rep *Report) (*Report, error) {
 	if err := r.write(r.lastChunk, &rep.Upload); err != nil {
 		return r.fail(rep, err)
 	}
-	if u, ok := r.writer.(uploadSetter); ok {
-		final := r.begun
-		final.Rows, final.Warnings, final.Message = rep.Upload.Rows, rep.Upload.Warnings, rep.Upload.Message
-		final.DuplicateOf = rep.Upload.DuplicateOf
-		u.SetUpload(final)
-	}
+	final := r.begun
+	final.Rows, final.Warnings, final.Message = rep.Upload.Rows, rep.Upload.Warnings, rep.Upload.Message
+	final.SHA256, final.DuplicateOf = rep.Upload.SHA256, rep.Upload.DuplicateOf
+	r.writer.SetUpload(final)
 	if err := r.writer.Commit(r.ctx); err != nil {
 		// The writer aborts on its own when it can; nothing is visible.
 		return r.fail(rep, fmt.Errorf("commit upload: %w", err))
@@ -300,6 +291,7 @@ func (r *importRun) fail(rep *Report, err error) (*Report, error) {
 	ctx := context.WithoutCancel(r.ctx)
 	switch {
 	case r.writer != nil && r.failed != nil:
+		r.writer.SetUpload(rep.Upload)
 		r.writer.Abort(ctx, err)
 	case r.writer == nil:
 		if rerr := r.s.Store.RecordUpload(ctx, rep.Upload); rerr != nil {
@@ -307,10 +299,4 @@ func (r *importRun) fail(rep *Report, err error) (*Report, error) {
 		}
 	}
 	return rep, fmt.Errorf("write batch: %w", err)
-}
-
-// uploadSetter is a [Writer] that takes the upload record's final counts
-// before Commit, as clickhouse.UploadWriter does.
-type uploadSetter interface {
-	SetUpload(up saima.Upload)
 }

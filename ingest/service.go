@@ -55,6 +55,7 @@ type Service struct {
 type Request struct {
 	FileName string
 	Body     io.Reader // the file's bytes; read to the end
+	Size     int64     // the file's size in bytes for progress reports, when Body cannot seek; 0 if unknown
 	Dataset  string    // see Options.Dataset; "" detects it
 	Sheet    string    // see Options.Sheet
 	Encoding string    // see Options.Encoding
@@ -150,14 +151,10 @@ func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, e
 	now := s.Now()
 	up := saima.Upload{ID: s.NewID(), Dataset: req.Dataset, Uploader: req.Uploader, Unit: req.Unit,
 		At: now, FileName: req.FileName}
-	b, err := openBody(req.Body)
+	b, err := newUploadBody(req.Body, req.Size)
 	if err != nil {
-		// A body that breaks off is a failed upload, not the file's fault.
-		up.Errors, up.Message = 1, saima.ErrorMessage(err)
-		return s.reject(ctx, log, dryRun, &Report{Upload: up, Dataset: up.Dataset}, saima.OutcomeFailed, err)
+		return s.bodyFailed(ctx, log, dryRun, up, err)
 	}
-	defer b.close()
-	up.SHA256 = b.sha256
 
 	run := &importRun{s: s, ctx: ctx, log: log, unit: req.Unit, dryRun: dryRun, up: up,
 		owners: owners(projects)}
@@ -165,25 +162,39 @@ func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, e
 	if werr := run.wait(); err == nil {
 		err = werr
 	}
+	// A body that broke off fails the upload, whatever the parser made of
+	// the bytes before the break.
+	sum, serr := b.sum()
+	if serr != nil {
+		err = serr
+	}
+	run.up.SHA256 = sum
 	if err != nil {
 		return s.parseFailed(ctx, log, run, err)
 	}
 	return s.finish(ctx, log, run, res)
 }
 
+// bodyFailed records an upload whose body broke off before its end. That
+// is a failed upload, not the file's fault.
+func (s *Service) bodyFailed(ctx context.Context, log *slog.Logger, dryRun bool, up saima.Upload,
+	err error) (*Report, error) {
+	up.Errors, up.Message = 1, saima.ErrorMessage(err)
+	return s.reject(ctx, log, dryRun, &Report{Upload: up, Dataset: up.Dataset}, saima.OutcomeFailed, err)
+}
+
 // parse reads the body and hands its records to run chunk by chunk.
 func (s *Service) parse(req Request, b *uploadBody, units []saima.Unit, projects []saima.Project,
 	today saima.Date, run *importRun) (*Result, error) {
-	counter := &countingReader{r: b}
 	opts := Options{Dataset: req.Dataset, FileName: req.FileName, Sheet: req.Sheet,
 		Encoding: req.Encoding, Roster: units, Projects: projects, Today: today,
 		MaxRows: s.Limits.maxRows(), MaxXLSXBytes: s.Limits.MaxXLSXBytes}
 	if req.OnProgress != nil {
 		opts.Progress = func(rows, errors int) {
-			req.OnProgress(Progress{Bytes: counter.n.Load(), Size: b.size, Rows: rows, Errors: errors})
+			req.OnProgress(Progress{Bytes: b.n.Load(), Size: b.size, Rows: rows, Errors: errors})
 		}
 	}
-	return parseChunks(counter, opts, s.Limits.chunkRecords(), run.emit)
+	return parseChunks(b, opts, s.Limits.chunkRecords(), run.emit)
 }
 
 // parseFailed reports a file that could not be read to the end, or a
@@ -224,9 +235,7 @@ func (s *Service) finish(ctx context.Context, log *slog.Logger, run *importRun, 
 			return s.reject(ctx, log, run.dryRun, rep, outcomeOf(err), err)
 		}
 	}
-	if run.writer != nil {
-		rep.Upload.DuplicateOf = run.begun.DuplicateOf
-	} else if err := s.markDuplicate(ctx, &rep.Upload); err != nil {
+	if err := s.markDuplicate(ctx, &rep.Upload); err != nil {
 		return nil, err
 	}
 	if run.dryRun {

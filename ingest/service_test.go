@@ -84,6 +84,11 @@ func (w *memWriter) Commit(context.Context) error {
 	return nil
 }
 
+func (w *memWriter) SetUpload(up saima.Upload) {
+	up.ID, up.At = w.up.ID, w.up.At
+	w.up = up
+}
+
 func (w *memWriter) Abort(context.Context, error) {
 	up := w.up
 	up.Outcome = saima.OutcomeFailed

@@ -4,12 +4,15 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"saima"
@@ -316,6 +319,8 @@ func (w *recordingWriter) Commit(ctx context.Context) error {
 	return w.w.Commit(ctx)
 }
 
+func (w *recordingWriter) SetUpload(up saima.Upload) { w.w.SetUpload(up) }
+
 func (w *recordingWriter) Abort(ctx context.Context, cause error) {
 	w.r.record(w.id, "abort")
 	w.w.Abort(ctx, cause)
@@ -388,26 +393,11 @@ func TestImportProgressCallback(t *testing.T) {
 	}
 }
 
-// onlyReader hides every method of a reader but Read, as a network body.
+// onlyReader hides every method of a reader but Read, as a network body
+// or the file part of a multipart form does.
 type onlyReader struct{ r io.Reader }
 
 func (o onlyReader) Read(p []byte) (int, error) { return o.r.Read(p) }
-
-func TestImportUnseekableBody(t *testing.T) {
-	store := streamStore(t)
-	svc := streamService(ingest.Adapt(store), 50)
-	text := progressCSV("宁海县", 120, fixedPercent("40%"))
-	rep, err := svc.Import(t.Context(), ingest.Request{FileName: "pipe.csv", Body: onlyReader{strings.NewReader(text)}})
-	if err != nil {
-		t.Fatalf("Import() error = %v", err)
-	}
-	if rep.Upload.SHA256 != sha256Hex(text) || rep.Imported != 120 {
-		t.Errorf("upload = %+v, want the file's SHA-256 and 120 records", rep.Upload)
-	}
-	if got := visibleProgress(t, store); len(got) != 120 {
-		t.Errorf("visible reports = %d, want 120", len(got))
-	}
-}
 
 func TestImportMaxRows(t *testing.T) {
 	store := streamStore(t)
@@ -417,5 +407,89 @@ func TestImportMaxRows(t *testing.T) {
 	want := "long.csv 的数据超过10行的上限，请把文件拆分后分批上传"
 	if saima.ErrorKind(err) != saima.KindInvalid || len(rep.Errors) != 1 || rep.Errors[0].String() != want {
 		t.Errorf("Import() = %q, %v, want [%q]", issueStrings(rep.Errors), err, want)
+	}
+}
+
+// A body that cannot seek is read once: its chunks are written as they
+// come, and the upload record still gets the file's SHA-256, which finds a
+// later upload of the same bytes.
+func TestImportChunksFromStream(t *testing.T) {
+	store := streamStore(t)
+	svc := streamService(ingest.Adapt(store), 100)
+	text := progressCSV("余姚市", 250, fixedPercent("50%"))
+	var last ingest.Progress
+	req := ingest.Request{FileName: "stream.csv", Body: onlyReader{strings.NewReader(text)},
+		Size: int64(len(text)), Uploader: "office", OnProgress: func(p ingest.Progress) { last = p }}
+	first, err := svc.Import(t.Context(), req)
+	if err != nil {
+		t.Fatalf("Import() error = %v", err)
+	}
+	if first.Upload.SHA256 != sha256Hex(text) || first.Imported != 250 || first.Upload.DuplicateOf != "" {
+		t.Errorf("first upload = %+v, want 250 records, the file's SHA-256 and no duplicate", first.Upload)
+	}
+	if last.Size != int64(len(text)) || last.Bytes != int64(len(text)) || last.Rows != 250 {
+		t.Errorf("last progress = %+v, want all %d bytes and 250 rows", last, len(text))
+	}
+
+	req.Body, req.OnProgress = onlyReader{strings.NewReader(text)}, nil
+	again, err := svc.Import(t.Context(), req)
+	if err != nil {
+		t.Fatalf("second Import() error = %v", err)
+	}
+	if again.Upload.DuplicateOf != first.Upload.ID {
+		t.Errorf("second upload DuplicateOf = %q, want %q", again.Upload.DuplicateOf, first.Upload.ID)
+	}
+	ups, err := store.ListUploads(t.Context(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range ups {
+		if u.ID == again.Upload.ID && (u.SHA256 != sha256Hex(text) || u.DuplicateOf != first.Upload.ID || u.Rows != 250) {
+			t.Errorf("stored record = %+v, want the file's SHA-256, 250 rows and duplicate of %s", u, first.Upload.ID)
+		}
+	}
+	if n := len(visibleProgress(t, store)); n != 250 {
+		t.Errorf("visible reports = %d, want 250", n)
+	}
+}
+
+var errCut = errors.New("connection reset")
+
+// A body that breaks off after some chunks are written fails the upload:
+// nothing becomes visible, and the audit log says it failed.
+func TestImportBodyBreaksAfterChunks(t *testing.T) {
+	store := streamStore(t)
+	svc := streamService(ingest.Adapt(store), 100)
+	text := progressCSV("余姚市", 250, fixedPercent("50%"))
+	cut := strings.Index(text, "P-0240")
+	req := ingest.Request{FileName: "cut.csv", Uploader: "office",
+		Body: io.MultiReader(strings.NewReader(text[:cut]), iotest.ErrReader(errCut))}
+	rep, err := svc.Import(t.Context(), req)
+	if !errors.Is(err, errCut) {
+		t.Fatalf("Import() error = %v, want the reader's error", err)
+	}
+	if rep == nil || rep.Upload.Outcome != saima.OutcomeFailed || rep.Imported != 0 {
+		t.Errorf("report = %+v, want a failed upload with nothing imported", rep)
+	}
+	if n := len(visibleProgress(t, store)); n != 0 {
+		t.Errorf("visible reports = %d, want 0", n)
+	}
+	// The first chunk was written before the break (the second is held
+	// back until a third comes); it stays invisible.
+	if n := storedRows(t, store); n != 100 {
+		t.Errorf("stored rows = %d, want 100", n)
+	}
+	ups, err := store.ListUploads(t.Context(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var outcomes []string
+	for _, u := range ups {
+		if u.ID == rep.Upload.ID {
+			outcomes = append(outcomes, u.Outcome)
+		}
+	}
+	if !slices.Equal(outcomes, []string{saima.OutcomeFailed}) {
+		t.Errorf("audit records of %s = %v, want one failed", rep.Upload.ID, outcomes)
 	}
 }

@@ -22,6 +22,12 @@ type Writer interface {
 	// Abort records the upload as failed because of cause. The records
 	// written so far stay invisible.
 	Abort(ctx context.Context, cause error)
+
+	// SetUpload replaces the upload record that Commit and Abort write,
+	// keeping the ID and time that BeginUpload got. A long file's row
+	// counts, message and SHA-256 are known only once it is read to the
+	// end, after its first chunks are written.
+	SetUpload(up saima.Upload)
 }
 
 // WriterStore is a store whose BeginUpload returns its own writer type W,
