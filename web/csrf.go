@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -66,7 +67,16 @@ func (s *Server) checkCSRF(c *fiber.Ctx) error {
 	}
 
 	token := c.Get(csrfHeader)
-	if token == "" {
+	switch {
+	case token != "":
+	case isMultipart(c):
+		// An upload form: read through the upload's own parser, which
+		// the handler then reuses. A form that cannot be read has no
+		// token.
+		if mp, err := uploadFormOf(c); err == nil {
+			token = cmp.Or(c.Query(csrfField), mp.value(csrfField))
+		}
+	default:
 		token = c.FormValue(csrfField)
 	}
 	if who == nil || !s.csrf.valid(scopeSession, who.sessionID, token) {

@@ -228,6 +228,10 @@ func (s *Server) newApp() *fiber.App {
 		// Handlers keep strings from the request (unit names, file names)
 		// past the handler's return, for example in the import service.
 		Immutable: true,
+		// Upload forms are read by uploadFormOf, in place. Fiber would
+		// otherwise copy every multipart body's file into a buffer and a
+		// temporary file before the handler runs.
+		DisablePreParseMultipartForm: true,
 	})
 	app.Use(securityHeaders)
 	app.Use(s.clearCacheAfterWrites)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -120,11 +121,9 @@ func (s *Server) newUploadPage(c *fiber.Ctx, f uploadForm) uploadPage {
 // handleUploadPage imports the file sent by the upload form and shows the
 // result on the same page, with the status the API would return.
 func (s *Server) handleUploadPage(c *fiber.Ctx) error {
-	form := uploadForm{
-		Dataset:  c.FormValue("dataset"),
-		Sheet:    c.FormValue("sheet"),
-		Encoding: c.FormValue("encoding"),
-		DryRun:   c.FormValue("dry_run") == "1",
+	form, err := uploadFields(c)
+	if err != nil {
+		return err
 	}
 	status, result, err := s.upload(c, form)
 	if err != nil && result == nil {
@@ -137,13 +136,9 @@ func (s *Server) handleUploadPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) handleUploadAPI(c *fiber.Ctx) error {
-	form := uploadForm{
-		Dataset:  c.FormValue("dataset"),
-		Sheet:    c.FormValue("sheet"),
-		Encoding: c.FormValue("encoding"),
-		// dry_run is read from the query string and, for clients that send
-		// it with the file, from the form too.
-		DryRun: isTrue(c.Query("dry_run")) || isTrue(c.FormValue("dry_run")),
+	form, err := uploadFields(c)
+	if err != nil {
+		return err
 	}
 	status, result, err := s.upload(c, form)
 	if err != nil && result == nil {
@@ -157,11 +152,10 @@ func (s *Server) handleUploadAPI(c *fiber.Ctx) error {
 // lists every issue. A bad form field or a server failure returns an
 // error and no result, for the error handler.
 func (s *Server) upload(c *fiber.Ctx, form uploadForm) (int, *uploadJSON, error) {
-	req, closeBody, err := s.importRequest(c, form)
+	req, err := s.importRequest(c, form)
 	if err != nil {
 		return 0, nil, err
 	}
-	defer closeBody()
 
 	report, err := s.runImport(c.UserContext(), req, form.DryRun)
 	status, result := uploadResult(form.DryRun, report, err)
@@ -208,44 +202,57 @@ func uploadResult(dryRun bool, report *ingest.Report, err error) (int, *uploadJS
 
 // importRequest checks the form and opens the uploaded file, recorded as
 // sent by the signed-in account. A unit account's request is limited to
-// its own unit's rows. The caller must call the returned function to
-// close the file.
-func (s *Server) importRequest(c *fiber.Ctx, form uploadForm) (ingest.Request, func(), error) {
+// its own unit's rows. The request's body reads the file where the
+// request holds it, so it is valid only until the handler returns.
+func (s *Server) importRequest(c *fiber.Ctx, form uploadForm) (ingest.Request, error) {
 	uploader, unit, err := s.uploader(c)
 	if err != nil {
-		return ingest.Request{}, nil, err
+		return ingest.Request{}, err
 	}
 	if form.Dataset != "" && !slices.ContainsFunc(datasetNames, func(d struct{ ID, Name string }) bool {
 		return d.ID == form.Dataset
 	}) {
-		return ingest.Request{}, nil, invalidParam("dataset", form.Dataset, "可选值为 units、projects、stages、milestones、progress、assessments、problems，留空则按表头自动识别")
+		return ingest.Request{}, invalidParam("dataset", form.Dataset, "可选值为 units、projects、stages、milestones、progress、assessments、problems，留空则按表头自动识别")
 	}
 	if form.Encoding != "" && !slices.Contains(encodingNames, form.Encoding) {
-		return ingest.Request{}, nil, invalidParam("encoding", form.Encoding, "可选值为 utf-8、gb18030、utf-16le、utf-16be，留空则自动识别")
+		return ingest.Request{}, invalidParam("encoding", form.Encoding, "可选值为 utf-8、gb18030、utf-16le、utf-16be，留空则自动识别")
 	}
 
-	fh, err := c.FormFile("file")
-	if errors.Is(err, http.ErrMissingFile) || errors.Is(err, fiber.ErrUnprocessableEntity) || fh == nil {
-		return ingest.Request{}, nil, saima.Errorf(saima.KindInvalid, "请选择要上传的文件（表单字段 file）")
-	}
+	mp, err := uploadFormOf(c)
 	if err != nil {
-		return ingest.Request{}, nil, saima.Wrap(saima.KindInvalid, "无法读取上传的表单，请以 multipart/form-data 方式上传文件", err)
+		return ingest.Request{}, err
 	}
-	f, err := fh.Open()
-	if err != nil {
-		return ingest.Request{}, nil, fmt.Errorf("open uploaded file: %w", err)
+	body, err := mp.openFile()
+	if errors.Is(err, errNoFile) {
+		return ingest.Request{}, saima.Errorf(saima.KindInvalid, "请选择要上传的文件（表单字段 file）")
+	} else if err != nil {
+		return ingest.Request{}, fmt.Errorf("open uploaded file: %w", err)
 	}
 
 	req := ingest.Request{
-		FileName: fh.Filename,
-		Body:     f,
+		FileName: mp.fileName,
+		Body:     body,
+		Size:     mp.size,
 		Dataset:  form.Dataset,
 		Sheet:    form.Sheet,
 		Encoding: form.Encoding,
 		Uploader: uploader,
 		Unit:     unit,
 	}
-	return req, func() { f.Close() }, nil
+	return req, nil
+}
+
+// uploadFields reads the text fields of an upload form. As with Fiber's
+// FormValue, a field in the query string wins over the form's. dry_run
+// is "1" or "true", in either place.
+func uploadFields(c *fiber.Ctx) (uploadForm, error) {
+	mp, err := uploadFormOf(c)
+	if err != nil {
+		return uploadForm{}, err
+	}
+	v := func(name string) string { return cmp.Or(c.Query(name), mp.value(name)) }
+	return uploadForm{Dataset: v("dataset"), Sheet: v("sheet"), Encoding: v("encoding"),
+		DryRun: isTrue(v("dry_run"))}, nil
 }
 
 // newUploadJSON converts the import report. The report is nil when the

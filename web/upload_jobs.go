@@ -87,17 +87,14 @@ type uploadJobJSON struct {
 // import in the background and replies 202 with the job. A bad form field
 // is an error, as for POST /api/uploads.
 func (j *uploadJobs) handleStart(c *fiber.Ctx) error {
-	form := uploadForm{
-		Dataset:  c.FormValue("dataset"),
-		Sheet:    c.FormValue("sheet"),
-		Encoding: c.FormValue("encoding"),
-		DryRun:   c.Query("dry_run") == "1" || c.Query("dry_run") == "true",
-	}
-	req, closeBody, err := j.s.importRequest(c, form)
+	form, err := uploadFields(c)
 	if err != nil {
 		return err
 	}
-	defer closeBody()
+	req, err := j.s.importRequest(c, form)
+	if err != nil {
+		return err
+	}
 	file, err := keepFile(req.Body)
 	if err != nil {
 		return err

@@ -1,0 +1,130 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"saima"
+)
+
+// maxFormField caps the bytes kept of a text field of an upload form. The
+// fields are short choices (dataset, sheet, encoding, the CSRF token), so
+// a longer value is cut and then fails the field's own check.
+const maxFormField = 4 << 10
+
+// uploadFormLocal is the key of the parsed upload form in a request's
+// locals, so that the CSRF check and the handler read the body once.
+const uploadFormLocal = "saima.uploadForm"
+
+// multipartUpload is an upload form read straight from the request body,
+// which the server keeps in memory up to its body limit. Fiber's own
+// multipart reader copies a large file part into a buffer and then into
+// a temporary file before the handler runs. This one gives the import a
+// reader over the part in place.
+type multipartUpload struct {
+	body     []byte
+	boundary string
+	fields   map[string]string // the first value of each text field
+	file     int               // the index of the part that holds the file, or -1
+	fileName string
+	size     int64 // the file's size in bytes
+}
+
+// uploadFormOf returns the multipart form of c, parsed once per request.
+// A request that is not multipart/form-data, or whose form cannot be
+// read, gets a KindInvalid error whose message explains how to send it.
+func uploadFormOf(c *fiber.Ctx) (*multipartUpload, error) {
+	if f, ok := c.Locals(uploadFormLocal).(*multipartUpload); ok {
+		return f, nil
+	}
+	f, err := parseUploadForm(c)
+	if err != nil {
+		return nil, saima.Wrap(saima.KindInvalid, "无法读取上传的表单，请以 multipart/form-data 方式上传文件", err)
+	}
+	c.Locals(uploadFormLocal, f)
+	return f, nil
+}
+
+func parseUploadForm(c *fiber.Ctx) (*multipartUpload, error) {
+	mediaType, params, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
+	if err != nil {
+		return nil, fmt.Errorf("content type: %w", err)
+	}
+	if mediaType != fiber.MIMEMultipartForm || params["boundary"] == "" {
+		return nil, fmt.Errorf("content type %q is not multipart/form-data with a boundary", mediaType)
+	}
+	// c.Body decodes a compressed body, and a plain one is read in place.
+	body := c.Request().Body()
+	if c.Get(fiber.HeaderContentEncoding) != "" {
+		body = c.Body()
+	}
+	f := &multipartUpload{body: body, boundary: params["boundary"], fields: map[string]string{}, file: -1}
+	return f, f.scan()
+}
+
+// scan reads every part once: it keeps the text fields and finds the file.
+func (f *multipartUpload) scan() error {
+	r := multipart.NewReader(bytes.NewReader(f.body), f.boundary)
+	for i := 0; ; i++ {
+		part, err := r.NextPart()
+		if err == io.EOF {
+			return nil
+		} else if err != nil {
+			return fmt.Errorf("read part %d: %w", i+1, err)
+		}
+		name := part.FormName()
+		switch {
+		case name == "file" && part.FileName() != "" && f.file < 0:
+			n, err := io.Copy(io.Discard, part)
+			if err != nil {
+				return fmt.Errorf("read file part: %w", err)
+			}
+			f.file, f.fileName, f.size = i, part.FileName(), n
+		case part.FileName() == "" && name != "":
+			var b strings.Builder
+			if _, err := io.Copy(&b, io.LimitReader(part, maxFormField)); err != nil {
+				return fmt.Errorf("read field %s: %w", name, err)
+			}
+			if _, seen := f.fields[name]; !seen {
+				f.fields[name] = b.String()
+			}
+		}
+	}
+}
+
+// value returns the text field name, or "" when the form has none.
+func (f *multipartUpload) value(name string) string { return f.fields[name] }
+
+// openFile returns a reader over the file's bytes, or an error wrapping
+// http.ErrMissingFile when the form has no file.
+func (f *multipartUpload) openFile() (io.Reader, error) {
+	if f.file < 0 {
+		return nil, errNoFile
+	}
+	r := multipart.NewReader(bytes.NewReader(f.body), f.boundary)
+	for i := 0; ; i++ {
+		part, err := r.NextPart()
+		if err != nil {
+			// scan read the same bytes without an error.
+			return nil, fmt.Errorf("reopen file part: %w", err)
+		}
+		if i == f.file {
+			return part, nil
+		}
+	}
+}
+
+var errNoFile = errors.New("the form has no file part")
+
+// isMultipart reports whether c carries a multipart/form-data body.
+func isMultipart(c *fiber.Ctx) bool {
+	mediaType, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
+	return err == nil && mediaType == fiber.MIMEMultipartForm
+}
