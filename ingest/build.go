@@ -130,6 +130,7 @@ func (b *projectBuilder) add(r *rowReader) {
 		StartDate: r.date("开始日期", false, false),
 		DueDate:   r.date("计划完成日期", false, false),
 	}
+	r.ownUnit("责任单位", p.Unit)
 	if p.Budget.Valid && p.Budget.Decimal.IsNegative() {
 		r.fail("预算（万元）", r.cell("预算（万元）"), &problem{reason: "不能为负数", fix: "请填写以万元为单位的预算金额"})
 	}
@@ -223,6 +224,11 @@ func (b *milestoneBuilder) add(r *rowReader) {
 		Unit:        r.unit("责任单位", false),
 		Actual:      r.date("实际完成日期", false, true),
 		Status:      r.choice("状态", statuses, false),
+	}
+	if m.Unit != "" {
+		r.ownUnit("责任单位", m.Unit)
+	} else {
+		r.ownProject("项目编号", m.ProjectCode)
 	}
 	if d := r.date("计划完成日期", true, false); d != nil {
 		m.Planned = *d

@@ -35,6 +35,7 @@ func (b *progressBuilder) add(r *rowReader) {
 		Progress:    r.text("进展情况"),
 		Problems:    r.text("存在问题"),
 	}
+	r.ownUnit("单位", rep.Unit)
 	cell := r.percent("完成率")
 	if r.failed {
 		return
@@ -158,6 +159,7 @@ func (b *problemBuilder) add(r *rowReader) {
 		Closed:      r.date("办结日期", false, true),
 		Summary:     r.text("问题描述"),
 	}
+	r.ownUnit("单位", it.Unit)
 	if d := r.date("发现日期", true, true); d != nil {
 		it.Opened = *d
 	}

@@ -129,6 +129,7 @@ func (b *listDoneBuilder) add(r *rowReader) {
 		By:     r.text("标注人"),
 		Note:   r.text("完成情况"),
 	}
+	r.ownUnit("责任单位", d.Unit)
 	if day := r.date("完成日期", true, true); day != nil {
 		d.Date = *day
 	}
@@ -206,6 +207,7 @@ func (b *leaderReportBuilder) add(r *rowReader) {
 		Problems:    r.text("问题"),
 		NextSteps:   r.text("下步计划"),
 	}
+	r.ownUnit("牵头单位", rep.Unit)
 	if d := r.date("报送日期", true, true); d != nil {
 		rep.Submitted = *d
 	}
@@ -231,16 +233,3 @@ func (r *rowReader) halfYear(col string) saima.HalfYear {
 func (b *leaderReportBuilder) finish(*parser) {}
 
 func (b *leaderReportBuilder) fill(batch *saima.Batch) { batch.LeaderReports = b.reports.items }
-
-// workflowUnits returns the unit of every workflow record in b that a
-// unit account may upload: done marks and leader-led reports.
-func workflowUnits(b *saima.Batch) []string {
-	var out []string
-	for _, d := range b.ListDone {
-		out = append(out, d.Unit)
-	}
-	for _, r := range b.LeaderReports {
-		out = append(out, r.Unit)
-	}
-	return out
-}

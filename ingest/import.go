@@ -142,11 +142,9 @@ type importRun struct {
 	dryRun bool
 	up     saima.Upload // the upload as the service started it
 
-	lastChunk *chunk            // the latest chunk, not yet written
-	dataset   string            // the dataset of the chunks, once one came
-	records   int               // records in the chunks handed on
-	denied    error             // KindForbidden: a row this account may not upload
-	owners    map[string]string // the ledger's project codes to their units
+	lastChunk *chunk // the latest chunk, not yet written
+	dataset   string // the dataset of the chunks, once one came
+	records   int    // records in the chunks handed on
 
 	// The writer goroutine owns the fields below until done is closed
 	// (see wait).
@@ -160,11 +158,8 @@ type importRun struct {
 // emit receives one chunk and writes the one held back before it.
 func (r *importRun) emit(c chunk) error {
 	r.dataset = c.dataset
-	if r.denied == nil {
-		r.denied = checkOwner(r.unit, c.dataset, c.batch, r.owners)
-	}
-	if r.denied != nil {
-		// Rejected whatever comes next: nothing more is written.
+	if checkOwner(r.unit, c.dataset) != nil {
+		// finish rejects the file, so nothing of it is written.
 		r.lastChunk = nil
 		return nil
 	}

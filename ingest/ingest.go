@@ -47,6 +47,13 @@ type Options struct {
 	// nor its lead unit, gets a warning. Nil checks nothing.
 	Projects []saima.Project
 
+	// Unit is the roster name of the unit whose account uploads the file,
+	// or "" for the reform office. A row about another unit is then an
+	// error, and so is a milestone without a responsible unit whose
+	// project the ledger (Projects) does not give to Unit. Result.NotOwn
+	// counts those rows.
+	Unit string
+
 	// Today is the upload day in Beijing. A date of something already
 	// done (实际完成日期, 填报日期, 发现日期 and the like) after it is an
 	// error. The zero Date means today.
@@ -95,6 +102,13 @@ type Result struct {
 	Warnings        []Issue // in row order, at most MaxErrors
 	ErrorsOmitted   int     // errors found beyond MaxErrors
 	WarningsOmitted int     // warnings found beyond MaxErrors
+
+	// NotOwn counts the rows that Options.Unit may not upload, each also
+	// an error, and OtherUnits names the units they are about, in the
+	// order the file first names them. A milestone whose project is not
+	// in the ledger counts without naming a unit.
+	NotOwn     int
+	OtherUnits []string
 }
 
 // OK reports whether r has no errors, listed or omitted.
@@ -219,6 +233,9 @@ type parser struct {
 	final        bool         // the flush under way is the file's last
 	keys         *keyIndex    // record keys of earlier chunks; nil when the file is one chunk
 	percent      percentScale // the 完成率 column's scale, once a chunk decided it
+
+	notOwn     int      // rows that Options.Unit may not upload
+	otherUnits []string // the units of those rows
 
 	rowBuf   rowReader                // the reader that newRow reuses for every row
 	units    map[string]string        // unit cells as written -> roster spelling; see rowReader.unit
@@ -421,6 +438,8 @@ func (p *parser) result() *Result {
 		Warnings:        p.issues.warnings,
 		ErrorsOmitted:   p.issues.errorsOmitted,
 		WarningsOmitted: p.issues.warningsOmitted,
+		NotOwn:          p.notOwn,
+		OtherUnits:      p.otherUnits,
 	}
 	if p.schema != nil {
 		r.Dataset = p.schema.dataset

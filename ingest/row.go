@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -288,4 +289,54 @@ func (r *rowReader) list(col string) []string {
 		}
 	}
 	return out
+}
+
+// ownUnit records an error when the file is uploaded by a unit's account
+// (Options.Unit) and unit, the roster name read from column col, is
+// another unit. A blank or unknown unit has its own error already.
+func (r *rowReader) ownUnit(col, unit string) {
+	own := r.p.opts.Unit
+	if own == "" || unit == "" || unit == own {
+		return
+	}
+	r.p.countNotOwn(unit)
+	r.fail(col, r.cell(col), &problem{
+		reason: "不是本单位（" + own + "），单位账号只能上传本单位的数据",
+		fix:    "请删除这一行后重新上传，其他单位的数据由该单位或改革办上传",
+	})
+}
+
+// ownProject records an error when a unit's account uploads a milestone
+// without a responsible unit, whose project, read from column col, the
+// ledger does not give to that unit. Such a milestone would count for the
+// project's unit.
+func (r *rowReader) ownProject(col, code string) {
+	own := r.p.opts.Unit
+	if own == "" || code == "" {
+		return
+	}
+	pr, ok := r.p.projects[code]
+	switch {
+	case !ok:
+		r.p.countNotOwn("")
+		r.fail(col, r.cell(col), &problem{
+			reason: "不在项目台账中，而本行没有填写责任单位，无法确认是本单位（" + own + "）的项目",
+			fix:    "请在“责任单位”列填写本单位，或请改革办先把该项目录入项目台账",
+		})
+	case pr.Unit != own:
+		r.p.countNotOwn(pr.Unit)
+		r.fail(col, r.cell(col), &problem{
+			reason: "在项目台账中属于“" + pr.Unit + "”，而本行没有填写责任单位，单位账号只能上传本单位（" + own + "）项目的里程碑",
+			fix:    "请删除这一行后重新上传，该项目的里程碑由“" + pr.Unit + "”或改革办上传",
+		})
+	}
+}
+
+// countNotOwn counts a row that Options.Unit may not upload, about unit
+// ("" when no unit is known).
+func (p *parser) countNotOwn(unit string) {
+	p.notOwn++
+	if unit != "" && !slices.Contains(p.otherUnits, unit) {
+		p.otherUnits = append(p.otherUnits, unit)
+	}
 }

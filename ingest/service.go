@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"slices"
 	"strings"
 	"time"
 
@@ -156,8 +155,7 @@ func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, e
 		return s.bodyFailed(ctx, log, dryRun, up, err)
 	}
 
-	run := &importRun{s: s, ctx: ctx, log: log, unit: req.Unit, dryRun: dryRun, up: up,
-		owners: owners(projects)}
+	run := &importRun{s: s, ctx: ctx, log: log, unit: req.Unit, dryRun: dryRun, up: up}
 	res, err := s.parse(req, b, units, projects, saima.DateOf(now), run)
 	if werr := run.wait(); err == nil {
 		err = werr
@@ -187,7 +185,7 @@ func (s *Service) bodyFailed(ctx context.Context, log *slog.Logger, dryRun bool,
 func (s *Service) parse(req Request, b *uploadBody, units []saima.Unit, projects []saima.Project,
 	today saima.Date, run *importRun) (*Result, error) {
 	opts := Options{Dataset: req.Dataset, FileName: req.FileName, Sheet: req.Sheet,
-		Encoding: req.Encoding, Roster: units, Projects: projects, Today: today,
+		Encoding: req.Encoding, Roster: units, Projects: projects, Unit: req.Unit, Today: today,
 		MaxRows: s.Limits.maxRows(), MaxXLSXBytes: s.Limits.MaxXLSXBytes}
 	if req.OnProgress != nil {
 		opts.Progress = func(rows, errors int) {
@@ -223,12 +221,15 @@ func (s *Service) parseFailed(ctx context.Context, log *slog.Logger, run *import
 // because no upload record with outcome ok ever names them.
 func (s *Service) finish(ctx context.Context, log *slog.Logger, run *importRun, res *Result) (*Report, error) {
 	rep := newReport(res, run.up, run.records, run.dryRun)
+	if res.NotOwn > 0 {
+		return s.reject(ctx, log, run.dryRun, rep, saima.OutcomeRejected, notOwnError(run.unit, res))
+	}
+	if err := checkOwner(run.unit, res.Dataset); err != nil {
+		return s.reject(ctx, log, run.dryRun, rep, saima.OutcomeRejected, err)
+	}
 	if !res.OK() {
 		return s.reject(ctx, log, run.dryRun, rep, saima.OutcomeRejected, saima.Errorf(saima.KindInvalid,
 			"文件有%d处错误，整个文件未导入；请按错误清单修改后重新上传", rep.Upload.Errors))
-	}
-	if run.denied != nil {
-		return s.reject(ctx, log, run.dryRun, rep, saima.OutcomeRejected, run.denied)
 	}
 	if run.lastChunk != nil {
 		if err := s.checkLifecycle(ctx, rep, run.lastChunk.batch); err != nil {
@@ -266,65 +267,27 @@ func newReport(res *Result, up saima.Upload, imported int, dryRun bool) *Report 
 	}
 }
 
-// checkOwner returns a KindForbidden error when a unit's account uploads a
-// dataset reserved for the office or a row about another unit. The batch b
-// is one chunk of the file. owners maps project codes to the units that
-// own them: a milestone uploaded without a unit belongs to its project's
-// unit, so a unit account may upload it only for a project of its own.
-func checkOwner(unit, dataset string, b *saima.Batch, owners map[string]string) error {
-	if unit == "" {
-		return nil
-	}
-	if officeOnly[dataset] {
+// checkOwner returns a KindForbidden error when a unit's account uploads
+// a dataset reserved for the office. The parser checks each row's unit
+// (see Options.Unit).
+func checkOwner(unit, dataset string) error {
+	if unit != "" && officeOnly[dataset] {
 		return saima.Errorf(saima.KindForbidden, "单位账号不能上传%s，请由改革办上传", schemaFor(dataset).title)
-	}
-	var others []string
-	for _, u := range rowUnits(b) {
-		if u != "" && u != unit && !slices.Contains(others, u) {
-			others = append(others, u)
-		}
-	}
-	if len(others) > 0 {
-		return saima.Errorf(saima.KindForbidden,
-			"单位账号只能上传本单位（%s）的数据，文件中含有“%s”的数据；整个文件未导入",
-			unit, strings.Join(others, "”“"))
-	}
-	for _, m := range b.Milestones {
-		if m.Unit != "" {
-			continue
-		}
-		owner, ok := owners[m.ProjectCode]
-		switch {
-		case !ok:
-			return saima.Errorf(saima.KindForbidden,
-				"文件中项目“%s”的里程碑没有填写责任单位，而该项目不在项目台账中，无法确认属于本单位（%s）；"+
-					"请在“责任单位”列填写本单位，或请改革办先录入该项目；整个文件未导入", m.ProjectCode, unit)
-		case owner != unit:
-			return saima.Errorf(saima.KindForbidden,
-				"单位账号只能上传本单位（%s）项目的里程碑，文件中项目“%s”属于“%s”；整个文件未导入",
-				unit, m.ProjectCode, owner)
-		}
 	}
 	return nil
 }
 
-// rowUnits returns the unit of every record in b. A milestone without a
-// responsible unit returns "": checkOwner judges it by its project.
-func rowUnits(b *saima.Batch) []string {
-	var out []string
-	for _, p := range b.Projects {
-		out = append(out, p.Unit)
+// notOwnError is the reason a unit's account gets for a file with rows it
+// may not upload. The report lists each row.
+func notOwnError(unit string, res *Result) error {
+	if len(res.OtherUnits) > 0 {
+		return saima.Errorf(saima.KindForbidden,
+			"单位账号只能上传本单位（%s）的数据，文件中有%d行是“%s”的数据，见错误清单；整个文件未导入",
+			unit, res.NotOwn, strings.Join(res.OtherUnits, "”“"))
 	}
-	for _, m := range b.Milestones {
-		out = append(out, m.Unit)
-	}
-	for _, p := range b.Progress {
-		out = append(out, p.Unit)
-	}
-	for _, p := range b.Problems {
-		out = append(out, p.Unit)
-	}
-	return append(out, workflowUnits(b)...)
+	return saima.Errorf(saima.KindForbidden,
+		"文件中有%d行里程碑没有填写责任单位，而其项目不在项目台账中，无法确认属于本单位（%s），见错误清单；"+
+			"请在“责任单位”列填写本单位，或请改革办先录入这些项目；整个文件未导入", res.NotOwn, unit)
 }
 
 // markDuplicate sets up.DuplicateOf when the same bytes were imported
@@ -361,14 +324,4 @@ func (s *Service) reject(ctx context.Context, log *slog.Logger, dryRun bool, rep
 		log.Error("record rejected upload", "upload_id", rep.Upload.ID, "err", err)
 	}
 	return rep, cause
-}
-
-// owners maps the code of each project in the ledger to its responsible
-// unit.
-func owners(projects []saima.Project) map[string]string {
-	out := make(map[string]string, len(projects))
-	for _, p := range projects {
-		out[p.Code] = p.Unit
-	}
-	return out
 }

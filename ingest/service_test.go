@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -246,6 +247,7 @@ func TestServiceUnitAccount(t *testing.T) {
 		allowed    bool
 		wantKind   saima.Kind
 		wantMsg    string
+		wantRows   []int // the rows listed as errors
 	}{
 		{name: "own rows",
 			text:    "单位,项目编号,填报期间,完成率\n余姚市,NB-1,2026Q3,50%\n余姚,NB-2,2026Q3,60%\n",
@@ -253,11 +255,13 @@ func TestServiceUnitAccount(t *testing.T) {
 		{name: "another unit's row",
 			text:     "单位,项目编号,填报期间,完成率\n余姚市,NB-1,2026Q3,50%\n宁海县,NB-2,2026Q3,60%\n",
 			wantKind: saima.KindForbidden,
-			wantMsg:  "单位账号只能上传本单位（余姚市）的数据，文件中含有“宁海县”的数据；整个文件未导入"},
+			wantMsg:  "单位账号只能上传本单位（余姚市）的数据，文件中有1行是“宁海县”的数据，见错误清单；整个文件未导入",
+			wantRows: []int{3}},
 		{name: "two other units' rows",
 			text:     "单位,项目编号,填报期间,完成率\n宁海县,NB-1,2026Q3,50%\n余姚市,NB-2,2026Q3,60%\n市大数据局,NB-3,2026Q3,70%\n宁海,NB-4,2026Q3,80%\n",
 			wantKind: saima.KindForbidden,
-			wantMsg:  "单位账号只能上传本单位（余姚市）的数据，文件中含有“宁海县”“市大数据局”的数据；整个文件未导入"},
+			wantMsg:  "单位账号只能上传本单位（余姚市）的数据，文件中有3行是“宁海县”“市大数据局”的数据，见错误清单；整个文件未导入",
+			wantRows: []int{2, 4, 5}},
 		{name: "unit roster",
 			text:     "单位,单位类别\n余姚市,区县（市）\n",
 			wantKind: saima.KindForbidden,
@@ -276,16 +280,19 @@ func TestServiceUnitAccount(t *testing.T) {
 		{name: "milestones of another unit",
 			text:     "项目编号,里程碑,计划完成日期,责任单位\nNB-1,上线,2026-12-31,宁海\n",
 			wantKind: saima.KindForbidden,
-			wantMsg:  "单位账号只能上传本单位（余姚市）的数据，文件中含有“宁海县”的数据；整个文件未导入"},
+			wantMsg:  "单位账号只能上传本单位（余姚市）的数据，文件中有1行是“宁海县”的数据，见错误清单；整个文件未导入",
+			wantRows: []int{2}},
 		{name: "milestone without a unit of another unit's project",
 			text:     "项目编号,里程碑,计划完成日期,责任单位\nNB-1,上线,2026-12-31,\nNB-2,验收,2027-03-31,\n",
 			wantKind: saima.KindForbidden,
-			wantMsg:  "单位账号只能上传本单位（余姚市）项目的里程碑，文件中项目“NB-2”属于“宁海县”；整个文件未导入"},
+			wantMsg:  "单位账号只能上传本单位（余姚市）的数据，文件中有1行是“宁海县”的数据，见错误清单；整个文件未导入",
+			wantRows: []int{3}},
 		{name: "milestone without a unit of a project not in the ledger",
 			text:     "项目编号,里程碑,计划完成日期,责任单位\nNB-9,上线,2026-12-31,\n",
 			wantKind: saima.KindForbidden,
-			wantMsg: "文件中项目“NB-9”的里程碑没有填写责任单位，而该项目不在项目台账中，无法确认属于本单位（余姚市）；" +
-				"请在“责任单位”列填写本单位，或请改革办先录入该项目；整个文件未导入"},
+			wantMsg: "文件中有1行里程碑没有填写责任单位，而其项目不在项目台账中，无法确认属于本单位（余姚市），见错误清单；" +
+				"请在“责任单位”列填写本单位，或请改革办先录入这些项目；整个文件未导入",
+			wantRows: []int{2}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -310,7 +317,15 @@ func TestServiceUnitAccount(t *testing.T) {
 				t.Errorf("writes = %d, uploads = %+v, want one rejected upload and nothing written", store.writes, store.uploads)
 			}
 			if rep == nil || rep.Upload.Message != tt.wantMsg || rep.Upload.Unit != "余姚市" {
-				t.Errorf("report = %+v, want the upload with the reason", rep)
+				t.Fatalf("report = %+v, want the upload with the reason", rep)
+			}
+			var rows []int
+			for _, is := range rep.Errors {
+				rows = append(rows, is.Row)
+			}
+			// A dataset the account may not upload at all is one error.
+			if !slices.Equal(rows, tt.wantRows) || rep.Upload.Errors != max(len(tt.wantRows), 1) {
+				t.Errorf("error rows = %v (upload counts %d), want %v: %q", rows, rep.Upload.Errors, tt.wantRows, issueStrings(rep.Errors))
 			}
 		})
 	}

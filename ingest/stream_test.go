@@ -493,3 +493,29 @@ func TestImportBodyBreaksAfterChunks(t *testing.T) {
 		t.Errorf("audit records of %s = %v, want one failed", rep.Upload.ID, outcomes)
 	}
 }
+
+// A unit's account that sends another unit's row deep in a long file gets
+// 403 with that row listed, even when the file has other errors, and
+// nothing of the file becomes visible.
+func TestImportOtherUnitLateChunk(t *testing.T) {
+	store := streamStore(t)
+	svc := streamService(ingest.Adapt(store), 100)
+	text := progressCSV("余姚市", 250, fixedPercent("50%"))
+	text = strings.Replace(text, "余姚市,P-0230", "宁海县,P-0230", 1)
+	text = strings.Replace(text, "余姚市,P-0240,项目240,2026Q3,50%", "余姚市,P-0240,项目240,2026Q3,150%", 1)
+	rep, err := svc.Import(t.Context(), ingest.Request{FileName: "late.csv", Body: strings.NewReader(text),
+		Uploader: "yuyao", Unit: "余姚市"})
+	if saima.ErrorKind(err) != saima.KindForbidden {
+		t.Fatalf("Import() error = %v, want kind forbidden", err)
+	}
+	var rows []int
+	for _, is := range rep.Errors {
+		rows = append(rows, is.Row)
+	}
+	if !slices.Equal(rows, []int{231, 241}) {
+		t.Errorf("error rows = %v, want 231 (宁海县) and 241 (150%%): %q", rows, issueStrings(rep.Errors))
+	}
+	if n := len(visibleProgress(t, store)); n != 0 {
+		t.Errorf("visible reports = %d, want 0", n)
+	}
+}

@@ -41,7 +41,9 @@ func TestBatchAPI(t *testing.T) {
 		{"dry run", office, "/api/batches/progress?dry_run=1", good, http.StatusOK, nil, "85.5"},
 		{"bad row", office, "/api/batches/progress", bad, http.StatusUnprocessableEntity,
 			[]string{"progress.json 第2行“完成率”列的值“135%”超出0–100%范围，请改为0–100之间的数后重新上传"}, "85.5"},
-		{"another unit's rows", (*testEnv).withToken, "/api/batches/progress", other, http.StatusForbidden, nil, "85.5"},
+		{"another unit's rows", (*testEnv).withToken, "/api/batches/progress", other, http.StatusForbidden,
+			[]string{"progress.json 第1行“单位”列的值“市大数据局”不是本单位（宁波市海曙区），单位账号只能上传本单位的数据，" +
+				"请删除这一行后重新上传，其他单位的数据由该单位或改革办上传"}, "85.5"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -188,6 +188,12 @@ func TestUploadUnitAccount(t *testing.T) {
 			if got.Upload == nil || got.Upload.Uploader != "haishu" || got.Upload.Unit != "宁波市海曙区" {
 				t.Errorf("upload = %+v, want uploader haishu of 宁波市海曙区", got.Upload)
 			}
+			if tt.status == http.StatusForbidden {
+				// The reply names the row, its column and its value.
+				if len(got.Errors) != 1 || got.Errors[0].Row != 2 || got.Errors[0].Column != "单位" || got.Errors[0].Value != "市大数据局" {
+					t.Errorf("errors = %+v, want row 2's 单位 市大数据局", got.Errors)
+				}
+			}
 			assertLedgerPercent(t, env, "NB-2026-001", tt.wantPercent)
 			assertProgressPercent(t, env, "市大数据局", "NB-2026-002", "40")
 		})
