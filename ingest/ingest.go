@@ -151,8 +151,10 @@ func parseChunks(r io.Reader, opts Options, chunkRecords int, emit emitFunc) (*R
 	case *jsonSource:
 		err = p.runJSON(src)
 	case source:
-		p.src, p.sheet = src, src.sheet()
+		ra := startReadAhead(src)
+		p.src, p.sheet = ra, src.sheet()
 		err = p.run()
+		ra.close()
 	}
 	if err != nil {
 		return nil, err
