@@ -41,6 +41,9 @@ func (b *progressBuilder) add(r *rowReader) {
 		return
 	}
 	checkProjectUnit(r, rep.ProjectCode, rep.Unit)
+	if r.failed {
+		return
+	}
 	b.cells = append(b.cells, pendingPercent{row: r.row, raw: r.cell("完成率"), cell: cell, report: rep})
 	b.reports.put(r, rep, rep.Unit, rep.ProjectCode, periodKey(rep.Period))
 }
@@ -219,13 +222,20 @@ func periodKey(p saima.Period) string {
 
 // checkProjectUnit warns when the ledger gives project code to another
 // unit than unit, as neither its responsible unit nor its lead unit: the
-// report would count for unit, against another unit's plan.
+// report would count for unit, against another unit's plan. From a
+// unit's account it is an error, because the ledger shows the latest
+// report of a project as its progress, whichever unit sent it.
 func checkProjectUnit(r *rowReader, code, unit string) {
 	pr, ok := r.p.projects[code]
 	if !ok || pr.Unit == "" || pr.Unit == unit || pr.LeadUnit == unit {
 		return
 	}
-	r.warn("项目编号", r.cell("项目编号"),
-		"在项目台账中是“"+pr.Unit+"”的项目“"+pr.Name+"”，不是本行单位“"+unit+"”的项目",
-		"请核对单位和项目编号；如果本单位确实承担该项目，请联系改革办在项目台账中登记后再上传")
+	reason := "在项目台账中是“" + pr.Unit + "”的项目“" + pr.Name + "”，不是本行单位“" + unit + "”的项目"
+	fix := "请核对单位和项目编号；如果本单位确实承担该项目，请联系改革办在项目台账中登记后再上传"
+	if r.p.opts.Unit != "" {
+		r.p.countNotOwn(pr.Unit)
+		r.fail("项目编号", r.cell("项目编号"), &problem{reason: reason, fix: fix})
+		return
+	}
+	r.warn("项目编号", r.cell("项目编号"), reason, fix)
 }

@@ -282,7 +282,7 @@ func checkOwner(unit, dataset string) error {
 func notOwnError(unit string, res *Result) error {
 	if len(res.OtherUnits) > 0 {
 		return saima.Errorf(saima.KindForbidden,
-			"单位账号只能上传本单位（%s）的数据，文件中有%d行是“%s”的数据，见错误清单；整个文件未导入",
+			"单位账号只能上传本单位（%s）的数据，文件中有%d行涉及“%s”，见错误清单；整个文件未导入",
 			unit, res.NotOwn, strings.Join(res.OtherUnits, "”“"))
 	}
 	return saima.Errorf(saima.KindForbidden,
