@@ -236,6 +236,7 @@ type parser struct {
 	keys         *keyIndex    // record keys of earlier chunks; nil when the file is one chunk
 	percent      percentScale // the 完成率 column's scale, once a chunk decided it
 
+	stopped    bool     // reading stopped at a row whose bytes cannot be read; see nextRecord
 	notOwn     int      // rows that Options.Unit may not upload
 	otherUnits []string // the units of those rows
 
@@ -288,6 +289,9 @@ func (p *parser) run() error {
 	if err != nil {
 		return err
 	}
+	if p.stopped && len(head) == 0 {
+		return nil
+	}
 	h, rest, ok := p.readHeader(head)
 	if !ok {
 		return nil
@@ -310,6 +314,9 @@ func (p *parser) run() error {
 			return err
 		}
 	}
+	if p.stopped {
+		return nil
+	}
 	if p.rows == 0 {
 		p.issue(Issue{Row: h.last, Reason: "之后没有数据，文件只有表头", Fix: "请填写数据后重新上传"})
 		return nil
@@ -321,10 +328,18 @@ func (p *parser) run() error {
 // CSV quoting comes back with its error in record.err, so that it is
 // reported as a row issue. Other errors end the file.
 func (p *parser) nextRecord() (record, error) {
+	if p.stopped {
+		return record{}, io.EOF
+	}
 	rec, err := p.src.next()
 	if _, quoting := errors.AsType[*csv.ParseError](err); quoting {
 		rec.err = err
 		return rec, nil
+	}
+	if bad, ok := errors.AsType[*invalidUTF8Error](err); ok {
+		p.issue(bad.issue())
+		p.stopped = true
+		return record{}, io.EOF
 	}
 	return rec, err
 }

@@ -63,10 +63,21 @@ func detectEncoding(br *bufio.Reader) string {
 	if enc := utf16WithoutBOM(head); enc != "" {
 		return enc
 	}
-	if utf8.Valid(dropPartialRune(head)) {
+	if utf8.Valid(dropPartialRune(head)) || utf8Header(head) {
 		return EncodingUTF8
 	}
 	return EncodingGB18030
+}
+
+// utf8Header reports whether the first line of head is UTF-8 with at
+// least one character beyond ASCII, such as a Chinese header. A file that
+// starts so and has other bytes further on was saved as UTF-8 and then
+// got some rows pasted from elsewhere. Read as UTF-8, the file is rejected
+// at the first such row. GBK text is rarely valid UTF-8: the two bytes of
+// most GBK characters do not make a UTF-8 sequence.
+func utf8Header(head []byte) bool {
+	line, _, found := bytes.Cut(head, []byte("\n"))
+	return found && utf8.Valid(line) && utf8.RuneCount(line) < len(line)
 }
 
 // utf16WithoutBOM returns the byte order of UTF-16 text without a
@@ -222,12 +233,14 @@ type csvSource struct {
 	r        *csv.Reader
 	records  int  // records read so far, including the one that failed
 	replaced bool // the decoder may have put U+FFFD for bytes it could not read
+	forced   bool // the uploader chose the encoding
 }
 
 // newCSVSource decodes br as enc ("" to detect) and returns a source of its
 // records. The separator is detected in every encoding: Excel's "Unicode
 // 文本" (UTF-16) uses tabs, and other programs write UTF-16 with commas.
 func newCSVSource(br *bufio.Reader, enc string) (*csvSource, error) {
+	forced := enc != ""
 	if enc == "" {
 		enc = detectEncoding(br)
 	} else if name, ok := encodingNames[strings.ToLower(compact(enc))]; ok {
@@ -245,13 +258,30 @@ func newCSVSource(br *bufio.Reader, enc string) (*csvSource, error) {
 	// The parser keeps no record past the next read, except the rows
 	// that may hold the header, which readHead copies.
 	r.ReuseRecord = true
-	return &csvSource{r: r, replaced: enc != EncodingUTF8}, nil
+	return &csvSource{r: r, replaced: enc != EncodingUTF8, forced: forced}, nil
 }
 
-// errInvalidUTF8 is the user-facing form of a UTF-8 file that turns out to
-// hold other bytes after the sniffed head.
-var errInvalidUTF8 = saima.Errorf(saima.KindInvalid,
-	"文件开头是UTF-8编码，但后面含有不是UTF-8的内容；请把整个文件另存为“CSV UTF-8”格式，或在上传时把编码选为gb18030")
+// invalidUTF8Error ends a file read as UTF-8 at the record that holds
+// other bytes. The parser turns it into an issue on that row; the bytes
+// after it cannot be read reliably, so reading stops there.
+type invalidUTF8Error struct {
+	row    int  // the record that holds the bytes
+	forced bool // the uploader chose UTF-8; otherwise it was detected
+}
+
+func (e *invalidUTF8Error) Error() string {
+	return fmt.Sprintf("read csv: record %d is not valid UTF-8", e.row)
+}
+
+// issue returns the issue that the uploader sees.
+func (e *invalidUTF8Error) issue() Issue {
+	if e.forced {
+		return Issue{Row: e.row, Reason: "含有不是UTF-8编码的内容，而上传时选择了UTF-8编码",
+			Fix: "请把编码改选为gb18030（GBK文件也选它）或留空自动识别，然后重新上传"}
+	}
+	return Issue{Row: e.row, Reason: "含有不是UTF-8编码的内容，而文件开头是UTF-8编码",
+		Fix: "请把整个文件另存为“CSV UTF-8”格式，或在上传时把编码选为gb18030，然后重新上传"}
+}
 
 // next returns the next record. A record that breaks the CSV quoting rules
 // comes back with its row number and a *csv.ParseError, and reading can go
@@ -267,7 +297,7 @@ func (s *csvSource) next() (record, error) {
 		return rec, err
 	}
 	if errors.Is(err, encoding.ErrInvalidUTF8) {
-		return rec, fmt.Errorf("read csv: %w", errInvalidUTF8)
+		return rec, &invalidUTF8Error{row: s.records, forced: s.forced}
 	}
 	if err != nil {
 		return rec, saima.Wrap(saima.KindInvalid, "读取文件失败，请检查文件是否完整后重新上传", err)

@@ -11,8 +11,6 @@ import (
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
-
-	"saima"
 )
 
 // progressText is a small progress file in UTF-8 with comma separators.
@@ -106,24 +104,44 @@ func TestParseEncodings(t *testing.T) {
 
 func TestParseGB18030AsUTF8(t *testing.T) {
 	// Forcing UTF-8 on GBK bytes must fail loudly instead of storing
-	// mojibake.
-	_, err := Parse(strings.NewReader(encodeGB18030(t, progressText)), Options{Encoding: "utf-8", Roster: testRoster})
-	if saima.ErrorKind(err) != saima.KindInvalid || !strings.Contains(saima.ErrorMessage(err), "不是UTF-8") {
-		t.Errorf("Parse(GBK forced as UTF-8) error = %v, want the invalid UTF-8 message", err)
+	// mojibake, at the first row that is not UTF-8: here the header.
+	res := parseText(t, "gbk.csv", encodeGB18030(t, progressText), Options{Encoding: "utf-8"})
+	want := []string{"gbk.csv 第1行含有不是UTF-8编码的内容，而上传时选择了UTF-8编码，" +
+		"请把编码改选为gb18030（GBK文件也选它）或留空自动识别，然后重新上传"}
+	if got := issueStrings(res.Errors); !slices.Equal(got, want) {
+		t.Errorf("errors = %q, want %q", got, want)
 	}
 }
 
 func TestParseInvalidUTF8AfterSniff(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("单位,项目编号,填报期间,完成率\n")
+	rows := 1
 	for b.Len() < sniffSize+100 {
 		b.WriteString("宁波市海曙区,NB-1,2026Q3,50%\n")
+		rows++
 	}
 	b.WriteString(encodeGB18030(t, "余姚市,NB-2,2026Q3,50%\n"))
+	b.WriteString("宁波市海曙区,NB-3,2026Q3,50%\n")
 
-	_, err := Parse(strings.NewReader(b.String()), Options{Roster: testRoster, Today: uploadDay})
-	if saima.ErrorKind(err) != saima.KindInvalid || saima.ErrorMessage(err) != saima.ErrorMessage(errInvalidUTF8) {
-		t.Errorf("Parse error = %v, want %v", err, errInvalidUTF8)
+	res := parseText(t, "late.csv", b.String(), Options{})
+	want := []string{fmt.Sprintf("late.csv 第%d行含有不是UTF-8编码的内容，而文件开头是UTF-8编码，"+
+		"请把整个文件另存为“CSV UTF-8”格式，或在上传时把编码选为gb18030，然后重新上传", rows+1)}
+	if got := issueStrings(res.Errors); !slices.Equal(got, want) {
+		t.Errorf("errors = %q, want %q", got, want)
+	}
+}
+
+// A UTF-8 file with one row pasted from a GBK file, near the top: the
+// error names that row instead of reading the whole file as GBK.
+func TestParseGBKRowInUTF8File(t *testing.T) {
+	data := "单位,项目编号,填报期间,完成率\n宁波市海曙区,NB-1,2026Q3,50%\n余姚市,NB-2,2026Q3,60%\n" +
+		encodeGB18030(t, "宁海县,NB-3,2026Q3,70%\n") + "余姚市,NB-4,2026Q3,80%\n"
+	res := parseText(t, "mixed.csv", data, Options{})
+	want := []string{"mixed.csv 第4行含有不是UTF-8编码的内容，而文件开头是UTF-8编码，" +
+		"请把整个文件另存为“CSV UTF-8”格式，或在上传时把编码选为gb18030，然后重新上传"}
+	if got := issueStrings(res.Errors); !slices.Equal(got, want) {
+		t.Errorf("errors = %q, want %q", got, want)
 	}
 }
 
