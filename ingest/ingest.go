@@ -209,6 +209,8 @@ type record struct {
 	cells  []string // the cells as written
 	fields int      // fields in a text row, for the shape checks; -1 for XLSX rows
 	err    error    // a *csv.ParseError when the row could not be split
+
+	formulas []uncomputedFormula // XLSX cells whose formula has no stored result
 }
 
 // parser is the state of one Parse call.
@@ -400,11 +402,14 @@ func (p *parser) readRow(rec record, h *header) (bool, error) {
 			Fix: "请把含有双引号或逗号的内容整体放在一对英文双引号中，内容里的双引号写成两个，或改为上传xlsx文件"})
 		return true, nil
 	}
-	if blank(rec.cells) {
+	if blank(rec.cells) && len(rec.formulas) == 0 {
 		return true, nil
 	}
 	if !p.countRow() {
 		return false, nil
+	}
+	if p.uncomputedFormulas(rec, h) {
+		return true, nil
 	}
 	if p.src.hasReplacement() && containsReplacement(rec.cells) {
 		p.issue(Issue{Row: rec.row, Reason: "含有无法识别的字符，文件可能不是GBK或GB18030编码",
@@ -415,6 +420,28 @@ func (p *parser) readRow(rec record, h *header) (bool, error) {
 		return true, p.addRow(p.newRow(rec, h))
 	}
 	return true, nil
+}
+
+// uncomputedFormulas records an error for each cell of rec, in a column
+// the dataset reads, whose formula has no stored result, and reports
+// whether there was one. saima reads the results that the spreadsheet
+// program stored and does not compute formulas, so the value is unknown.
+func (p *parser) uncomputedFormulas(rec record, h *header) bool {
+	found := false
+	for _, f := range rec.formulas {
+		if f.column >= len(h.columns) || h.columns[f.column] == nil {
+			continue
+		}
+		found = true
+		value := "=" + f.formula
+		if f.formula == "" {
+			value = "（共享公式）" // a cell that shares the formula of another
+		}
+		p.issue(Issue{Row: rec.row, Column: h.names[f.column], Value: value,
+			Reason: "是公式，但文件中没有保存公式的计算结果（文件可能不是用Excel或WPS保存的）",
+			Fix:    "请用Excel或WPS打开文件、保存后重新上传，或把这一格改为填写数值"})
+	}
+	return found
 }
 
 // countRow counts a data row and reports false when it is beyond

@@ -38,8 +38,18 @@ type xlsxSource struct {
 
 // sheetRow is one <row> element of a worksheet.
 type sheetRow struct {
-	n     int
-	cells []string
+	n        int
+	cells    []string
+	formulas []uncomputedFormula // cells whose formula has no stored result
+}
+
+// uncomputedFormula is a formula cell that a file keeps without its
+// result. Excel stores the result of every formula when it saves, but
+// files that other programs write may leave it out, and saima does not
+// compute formulas.
+type uncomputedFormula struct {
+	column  int // 0-based
+	formula string
 }
 
 // newXLSXSource opens the workbook in r and worksheet sheet, or the first
@@ -151,7 +161,7 @@ func pickSheet(sheets []xlsxSheet, want string) (xlsxSheet, error) {
 // ends with the last row the sheet has.
 func (s *xlsxSource) next() (record, error) {
 	if s.pending == nil && !s.ended {
-		n, cells, err := s.rows.next()
+		row, err := s.rows.next()
 		switch {
 		case err == io.EOF:
 			s.ended = true
@@ -161,7 +171,7 @@ func (s *xlsxSource) next() (record, error) {
 			return record{}, saima.Wrap(saima.KindInvalid,
 				fmt.Sprintf("无法读取工作表“%s”，请检查文件是否完整", s.name), err)
 		default:
-			s.pending = &sheetRow{n: n, cells: cells}
+			s.pending = &row
 		}
 	}
 	if s.pending == nil {
@@ -170,10 +180,11 @@ func (s *xlsxSource) next() (record, error) {
 
 	s.pos++
 	var cells []string
+	var formulas []uncomputedFormula
 	if s.pending.n <= s.pos {
-		cells, s.pending = s.pending.cells, nil
+		cells, formulas, s.pending = s.pending.cells, s.pending.formulas, nil
 	}
-	return record{row: s.pos, cells: s.merges.fill(s.pos, cells), fields: -1}, nil
+	return record{row: s.pos, cells: s.merges.fill(s.pos, cells), fields: -1, formulas: formulas}, nil
 }
 
 func (s *xlsxSource) sheet() string { return s.name }

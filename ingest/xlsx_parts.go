@@ -298,22 +298,23 @@ func (s *sheetRows) close() error { return s.rc.Close() }
 // last. A row holds its cells up to its last non-empty one, with "" for
 // the empty ones before it. A part that ends before its sheetData does is
 // an error, because it was cut short.
-func (s *sheetRows) next() (int, []string, error) {
+func (s *sheetRows) next() (sheetRow, error) {
 	for {
 		tok, err := s.token()
 		if err != nil {
-			return 0, nil, err
+			return sheetRow{}, err
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if t.Name.Local == "row" {
 				s.last = attrInt(t, "r", s.last+1)
-				cells, err := s.readRow()
-				return s.last, cells, err
+				row, err := s.readRow()
+				row.n = s.last
+				return row, err
 			}
 		case xml.EndElement:
 			if t.Name.Local == "sheetData" {
-				return 0, nil, io.EOF
+				return sheetRow{}, io.EOF
 			}
 		}
 	}
@@ -330,13 +331,13 @@ func (s *sheetRows) token() (xml.Token, error) {
 }
 
 // readRow reads the cells of the row whose start tag was just read.
-func (s *sheetRows) readRow() ([]string, error) {
-	var cells []string
+func (s *sheetRows) readRow() (sheetRow, error) {
+	var row sheetRow
 	col := 0
 	for {
 		tok, err := s.token()
 		if err != nil {
-			return nil, err
+			return sheetRow{}, err
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
@@ -344,39 +345,52 @@ func (s *sheetRows) readRow() ([]string, error) {
 				continue
 			}
 			col = cellColumn(attr(t, "r"), col+1)
-			text, err := s.readCell(attr(t, "t"), attrInt(t, "s", 0))
+			c, err := s.readCell(attr(t, "t"), attrInt(t, "s", 0))
 			if err != nil {
-				return nil, err
+				return sheetRow{}, err
 			}
-			if text != "" {
-				for len(cells) < col {
-					cells = append(cells, "")
+			if c.uncomputed {
+				row.formulas = append(row.formulas, uncomputedFormula{column: col - 1, formula: c.formula})
+			}
+			if c.text != "" {
+				for len(row.cells) < col {
+					row.cells = append(row.cells, "")
 				}
-				cells[col-1] = text
+				row.cells[col-1] = c.text
 			}
 		case xml.EndElement:
 			if t.Name.Local == "row" {
-				return cells, nil
+				return row, nil
 			}
 		}
 	}
 }
 
+// cellRead is one cell as readCell found it.
+type cellRead struct {
+	text       string
+	formula    string // the formula, when the cell has one
+	uncomputed bool   // the cell has a formula but no stored result
+}
+
 // readCell reads the value of the cell whose start tag was just read and
 // returns it as text; see xlsxSource for how each type reads.
-func (s *sheetRows) readCell(typ string, style int) (string, error) {
-	var value, inline []byte
+func (s *sheetRows) readCell(typ string, style int) (cellRead, error) {
+	var value, inline, formula []byte
 	in, inlineStr, phonetic := "", false, 0
+	hasFormula, hasValue := false, false
 	for {
 		tok, err := s.token()
 		if err != nil {
-			return "", err
+			return cellRead{}, err
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			switch t.Name.Local {
+			case "f":
+				in, hasFormula = "f", true
 			case "v":
-				in = "v"
+				in, hasValue = "v", true
 			case "is":
 				inlineStr = true
 			case "rPh":
@@ -389,14 +403,17 @@ func (s *sheetRows) readCell(typ string, style int) (string, error) {
 		case xml.EndElement:
 			switch t.Name.Local {
 			case "c":
-				return s.cellText(typ, style, string(value), string(inline)), nil
-			case "v", "t":
+				return cellRead{text: s.cellText(typ, style, string(value), string(inline)),
+					formula: string(formula), uncomputed: hasFormula && !hasValue}, nil
+			case "f", "v", "t":
 				in = ""
 			case "rPh":
 				phonetic--
 			}
 		case xml.CharData:
 			switch in {
+			case "f":
+				formula = append(formula, t...)
 			case "v":
 				value = append(value, t...)
 			case "t":

@@ -442,3 +442,63 @@ func TestXLSXMergedTitleAboveHeader(t *testing.T) {
 		t.Errorf("records, rows = %d, %d, want 1, 1", len(res.Batch.Progress), res.Rows)
 	}
 }
+
+// uncomputed is a formula cell saved without its result, as programs that
+// do not calculate write it. shared formulas leave the formula empty.
+func uncomputed(f string) func(string) string {
+	return func(ref string) string {
+		if f == "" {
+			return fmt.Sprintf(`<c r="%s"><f t="shared" si="0"/></c>`, ref)
+		}
+		return fmt.Sprintf(`<c r="%s"><f>%s</f></c>`, ref, html.EscapeString(f))
+	}
+}
+
+func TestXLSXFormulaWithoutResult(t *testing.T) {
+	sheet := testSheet{name: "s", rows: []string{
+		row(1, text("单位"), text("项目编号"), text("填报期间"), text("完成率"), text("备注")),
+		row(2, text("余姚市"), text("NB-1"), text("2026Q3"), uncomputed("0.5+0.25")),
+		row(3, text("余姚市"), text("NB-2"), text("2026Q3"), uncomputed("")),
+		// A formula in a column that the dataset does not read is no error.
+		row(4, text("余姚市"), text("NB-3"), text("2026Q3"), text("50%"), nil, uncomputed("A1")),
+		row(5, nil, nil, nil, uncomputed("1/2")),
+	}}
+	res := parseWorkbook(t, newTestWorkbook(sheet), Options{})
+	const reason = "是公式，但文件中没有保存公式的计算结果（文件可能不是用Excel或WPS保存的），请用Excel或WPS打开文件、保存后重新上传，或把这一格改为填写数值"
+	want := []string{
+		"t.xlsx 工作表“s”第2行“完成率”列的值“=0.5+0.25”" + reason,
+		"t.xlsx 工作表“s”第3行“完成率”列的值“（共享公式）”" + reason,
+		"t.xlsx 工作表“s”第5行“完成率”列的值“=1/2”" + reason,
+	}
+	if got := issueStrings(res.Errors); !slices.Equal(got, want) {
+		t.Errorf("errors = %q, want %q", got, want)
+	}
+}
+
+// excelize writes a formula without its result unless asked to calculate;
+// such a workbook gets the same error.
+func TestXLSXExcelizeFormulaWithoutResult(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	rows := [][]any{{"单位", "项目编号", "填报期间", "完成率"}, {"余姚市", "NB-1", "2026Q3", nil}}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow("Sheet1", cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.SetCellFormula("Sheet1", "D2", "0.5+0.25"); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Parse(&buf, Options{FileName: "e.xlsx", Roster: testRoster, Today: uploadDay})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := issueStrings(res.Errors); len(got) != 1 || !strings.Contains(got[0], "第2行“完成率”列的值“=0.5+0.25”是公式") {
+		t.Errorf("errors = %q, want one on row 2's 完成率 formula", got)
+	}
+}
