@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 	"time"
 
@@ -116,19 +114,7 @@ type reportStore interface {
 // writePDF writes a report to a temporary file and renames it into place,
 // so a failure never leaves a truncated PDF at path.
 func writePDF(path string, a *app, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".saima-report-*.pdf")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := writeFileAtomic(path, ".saima-report-*.pdf", write); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "已写出 %s\n", path)

@@ -56,6 +56,7 @@ func TestReportAnnual(t *testing.T) {
 	if !strings.Contains(out, "已写出 "+pdf) {
 		t.Errorf("report --annual printed %q, want the path it wrote", out)
 	}
+	assertOutputMode(t, pdf)
 	text, err := exec.Command("pdftotext", "-enc", "UTF-8", pdf, "-").Output()
 	if err != nil {
 		t.Fatalf("pdftotext: %v", err)
@@ -134,5 +135,18 @@ func TestAnnualReportUsesRuleSetFormula(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("annual PDF has no ranking row for 宁波市海曙区:\n%s", text)
+	}
+}
+
+// assertOutputMode fails unless path is readable by everyone, as a report
+// or template that people pass on must be.
+func assertOutputMode(tb testing.TB, path string) {
+	tb.Helper()
+	info, err := os.Stat(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if got := info.Mode().Perm(); got != outputMode {
+		tb.Errorf("%s has mode %o, want %o", path, got, outputMode)
 	}
 }

@@ -4,8 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io"
 )
 
 func templateCommand(a *app, ef *envFlags) func(context.Context, []string) error {
@@ -46,19 +45,11 @@ func (a *app) writeTemplate(ctx context.Context, dataset, path string) error {
 		return err
 	}
 
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".saima-template-*.xlsx")
+	err = writeFileAtomic(path, ".saima-template-*.xlsx", func(w io.Writer) error {
+		_, err := w.Write(buf.Bytes())
+		return err
+	})
 	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "已写出 %s\n", path)

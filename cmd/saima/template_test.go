@@ -18,6 +18,7 @@ func TestTemplateCommand(t *testing.T) {
 	if stdout := e.mustRun("template", "-o", out, "进度填报"); !strings.Contains(stdout, out) {
 		t.Errorf("template printed %q, want the file it wrote", stdout)
 	}
+	assertOutputMode(t, out)
 	code, stdout, stderr := e.run("import", out)
 	if code != 0 || !strings.Contains(stdout, "已导入 1 条“进度填报”记录，0 个提示") {
 		t.Errorf("import of the template = %d, %q, %q, want one record without warnings", code, stdout, stderr)
