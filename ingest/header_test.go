@@ -88,6 +88,14 @@ func TestHeaderIssues(t *testing.T) {
 		{name: "full-width header",
 			text:   "单位，项目编号，填报期间，完成率\n余姚市，NB-1，2026Q3，50%\n",
 			errors: []string{"h.csv 第1行的表头用中文逗号“，”分隔各列，无法分列，请改用英文逗号“,”分隔，或改为上传xlsx文件"}},
+		{name: "semicolon header",
+			text: "单位;项目编号;填报期间;完成率\n余姚市;NB-1;2026Q3;50%\n",
+			errors: []string{"h.csv 第1行的表头用分号“;”分隔各列，系统只能读取逗号或制表符分隔的文件，" +
+				"请在Excel中把文件另存为“CSV UTF-8（逗号分隔）”后重新上传，或改为上传xlsx文件"}},
+		{name: "semicolon header of a chosen dataset",
+			text: "单位;项目编号;填报期间;完成率\n余姚市;NB-1;2026Q3;50%\n", dataset: saima.DatasetProgress,
+			errors: []string{"h.csv 第1行的表头用分号“;”分隔各列，系统只能读取逗号或制表符分隔的文件，" +
+				"请在Excel中把文件另存为“CSV UTF-8（逗号分隔）”后重新上传，或改为上传xlsx文件"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

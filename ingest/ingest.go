@@ -377,6 +377,11 @@ func (p *parser) readHeader(head []record) (*header, []record, bool) {
 			Fix: "请改用英文逗号“,”分隔，或改为上传xlsx文件"})
 		return nil, nil, false
 	}
+	if text, ok := semicolonRow(head[c.index].cells); ok && p.src.separator() != 0 {
+		p.issue(Issue{Row: first, Value: text, Reason: "的表头用分号“;”分隔各列，系统只能读取逗号或制表符分隔的文件",
+			Fix: "请在Excel中把文件另存为“CSV UTF-8（逗号分隔）”后重新上传，或改为上传xlsx文件"})
+		return nil, nil, false
+	}
 	if p.schema == nil {
 		s, prob := detectSchema(c)
 		if prob != nil {

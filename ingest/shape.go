@@ -56,6 +56,16 @@ func fullWidthRow(cells []string) (string, bool) {
 	return cells[0], true
 }
 
+// semicolonRow reports whether cells is a single field that semicolons
+// split into several, as spreadsheet programs set to some European
+// locales save CSV, and returns that field.
+func semicolonRow(cells []string) (string, bool) {
+	if usedFields(cells) != 1 || strings.Count(cells[0], ";") < 1 {
+		return "", false
+	}
+	return cells[0], true
+}
+
 // usedFields returns the number of fields up to the last non-empty one.
 func usedFields(cells []string) int {
 	n := len(cells)
