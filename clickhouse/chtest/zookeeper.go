@@ -1,8 +1,11 @@
 package chtest
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -169,7 +172,7 @@ func (zk *ZooKeeper) waitReady() error {
 			}
 			return fmt.Errorf("zookeeper exited while starting (%v)\n%s", zk.proc.cmd.ProcessState, tail)
 		}
-		if zk.ruok() == nil {
+		if zk.ruok() == nil && zk.handshake() == nil {
 			return nil
 		}
 		if time.Now().After(deadline) {
@@ -178,6 +181,48 @@ func (zk *ZooKeeper) waitReady() error {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// handshake opens a client session as ClickHouse does and closes it
+// again. ZooKeeper answers ruok as soon as its process runs, but closes
+// client connections until its server is up, and a ClickHouse server that
+// connects in that moment fails its first DDL.
+func (zk *ZooKeeper) handshake() error {
+	conn, err := net.DialTimeout("tcp", zk.Addr, time.Second)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(2 * time.Second))
+
+	// A ConnectRequest: protocol version, last zxid seen, session timeout
+	// in ms, session id, and a 16-byte password, after its length.
+	var req bytes.Buffer
+	binary.Write(&req, binary.BigEndian, struct {
+		Version   int32
+		LastZxid  int64
+		Timeout   int32
+		SessionID int64
+		PassLen   int32
+		Pass      [16]byte
+	}{Timeout: 4000, PassLen: 16})
+	frame := binary.BigEndian.AppendUint32(nil, uint32(req.Len()))
+	if _, err := conn.Write(append(frame, req.Bytes()...)); err != nil {
+		return fmt.Errorf("send connect request: %w", err)
+	}
+	// The ConnectResponse has the same fields but the zxid; a server that
+	// is not ready closes the connection instead.
+	var size uint32
+	if err := binary.Read(conn, binary.BigEndian, &size); err != nil {
+		return fmt.Errorf("read connect response: %w", err)
+	}
+	if size < 4+4+8 {
+		return fmt.Errorf("connect response of %d bytes", size)
+	}
+	if _, err := io.CopyN(io.Discard, conn, int64(size)); err != nil {
+		return fmt.Errorf("read connect response: %w", err)
+	}
+	return nil
 }
 
 // ruok sends the four-letter word ruok and wants imok back.
