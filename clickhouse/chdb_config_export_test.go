@@ -9,3 +9,6 @@ var (
 	EmbeddedServerSettings    = embeddedServerSettings
 	EmbeddedMergeTreeSettings = embeddedMergeTreeSettings
 )
+
+// PurgeStatement is the statement that runs after each staged INSERT.
+const PurgeStatement = purgeStatement

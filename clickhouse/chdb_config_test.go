@@ -49,3 +49,10 @@ func readSetting(tb testing.TB, e clickhouse.Engine, table, name string) (string
 	}
 	return value, true
 }
+
+func TestEmbeddedPurgeStatement(t *testing.T) {
+	e := chtest.Embedded(t)
+	if err := e.Exec(t.Context(), clickhouse.PurgeStatement); err != nil {
+		t.Errorf("Exec(%q) = %v, want nil", clickhouse.PurgeStatement, err)
+	}
+}
