@@ -26,7 +26,7 @@ var embeddedServerSettings = []engineSetting{
 	// long import had left over 100 outdated parts, chDB removed them in
 	// parallel, and the 128 threads then stayed idle in its global pool,
 	// each with its stack and allocator cache. The process grew from 22
-	// threads to 150, and the peak of a 1 GB import by about 60 MB.
+	// threads to 150, and the peak RssAnon of a 1 GB import by about 60 MB.
 	{"max_parts_cleaning_thread_pool_size", "2"},
 
 	// Keep at most 16 idle threads in the global pool instead of 1000, so
