@@ -172,6 +172,10 @@ func connectEmbedded(lib, dir string, log *slog.Logger) (*embedded, error) {
 	if err != nil {
 		return nil, err
 	}
+	args, err := embeddedArgs(dir)
+	if err != nil {
+		return nil, err
+	}
 
 	// The Go runtime owns the process's signal handlers: it turns a nil
 	// dereference into a panic and needs SIGURG to preempt goroutines.
@@ -184,7 +188,6 @@ func connectEmbedded(lib, dir string, log *slog.Logger) (*embedded, error) {
 		}
 	}()
 
-	args := []string{"clickhouse", "--path=" + dir}
 	cargs := make([]*byte, len(args)+1)
 	for i, s := range args {
 		cargs[i] = cString(s)

@@ -13,7 +13,7 @@ import (
 	"regexp"
 	"runtime"
 	"strconv"
-	"sync/atomic"
+	"strings"
 	"testing"
 	"time"
 
@@ -234,12 +234,17 @@ const bigFileEnv = "SAIMA_BENCH_IMPORT_FILE"
 
 // BenchmarkImportPeakRSS imports a generated progress file of
 // SAIMA_BENCH_BIG_MB megabytes (1024 for the 1 GB run) in a child process
-// and reports the child's peak resident memory (VmHWM) and the peak of its
-// Go heap. SAIMA_BENCH_ENGINE=server imports into a clickhouse-server
-// process instead of the embedded engine, so that the child's memory is
-// saima's alone. SAIMA_BENCH_CHUNK_RECORDS sets Limits.ChunkRecords, for
-// weighing memory against the number of parts. It skips unless
-// SAIMA_BENCH_BIG_MB is set, because the file takes minutes to import.
+// and reports the child's peak resident memory (VmHWM). The child samples
+// its memory every 100 ms, so the benchmark also reports the anonymous and
+// file-backed parts of the largest resident set seen (RssAnon and
+// RssFile). The file-backed part is mostly the pages of libchdb.so. It
+// reports the peak of the Go heap in use, and the peak of the memory that
+// the Go runtime holds from the system.
+// SAIMA_BENCH_ENGINE=server imports into a clickhouse-server process
+// instead of the embedded engine, so that the child's memory is saima's
+// alone. SAIMA_BENCH_CHUNK_RECORDS sets Limits.ChunkRecords, for weighing
+// memory against the number of parts. It skips unless SAIMA_BENCH_BIG_MB
+// is set, because the file takes minutes to import.
 func BenchmarkImportPeakRSS(b *testing.B) {
 	mb, _ := strconv.Atoi(os.Getenv("SAIMA_BENCH_BIG_MB"))
 	if mb <= 0 {
@@ -271,12 +276,12 @@ func BenchmarkImportPeakRSS(b *testing.B) {
 			b.Fatalf("child imported %d rows, want %d", imported, rows)
 		}
 		secs, _ := strconv.ParseFloat(m[2], 64)
-		hwm, _ := strconv.Atoi(m[3])
-		heap, _ := strconv.Atoi(m[4])
 		b.ReportMetric(float64(size)/(1<<20), "file-MB")
 		b.ReportMetric(float64(imported)/secs, "rows/s")
-		b.ReportMetric(float64(hwm)/1024, "peak-RSS-MB")
-		b.ReportMetric(float64(heap), "peak-Go-heap-MB")
+		for i, unit := range []string{"peak-RSS-MB", "RssAnon-MB", "RssFile-MB", "peak-Go-heap-MB", "peak-Go-sys-MB"} {
+			v, _ := strconv.Atoi(m[3+i])
+			b.ReportMetric(float64(v), unit)
+		}
 	}
 }
 
@@ -298,7 +303,8 @@ func writeBenchCSVBytes(tb testing.TB, w io.Writer, size int64) (int, int64) {
 	return rows, total
 }
 
-var childResult = regexp.MustCompile(`imported (\d+) rows in ([0-9.]+) s, VmHWM (\d+) kB, Go heap (\d+) MB`)
+var childResult = regexp.MustCompile(`imported (\d+) rows in ([0-9.]+) s, VmHWM (\d+) MB, ` +
+	`RssAnon (\d+) MB, RssFile (\d+) MB, Go heap (\d+) MB, Go sys (\d+) MB`)
 
 // TestImportPeakRSSChild is the child process of BenchmarkImportPeakRSS;
 // it skips unless the benchmark started it.
@@ -317,30 +323,32 @@ func TestImportPeakRSSChild(t *testing.T) {
 		svc.Limits.ChunkRecords = n
 	}
 
-	heap, stop := sampleHeap()
+	peak := sampleMemory(t)
 	start := time.Now()
 	rep, err := svc.Import(t.Context(), ingest.Request{FileName: "big.csv", Body: f, Uploader: "bench"})
 	elapsed := time.Since(start)
-	stop()
+	m := peak()
 	if err != nil {
 		t.Fatalf("Import() error = %v (%q)", err, rep.Errors)
 	}
-	status, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hwm := regexp.MustCompile(`VmHWM:\s+(\d+) kB`).FindStringSubmatch(string(status))
-	if hwm == nil {
-		t.Fatalf("no VmHWM in /proc/self/status:\n%s", status)
-	}
-	fmt.Printf("imported %d rows in %.1f s, VmHWM %s kB, Go heap %d MB\n",
-		rep.Imported, elapsed.Seconds(), hwm[1], heap.Load()>>20)
+	status := readStatus(t)
+	fmt.Printf("imported %d rows in %.1f s, VmHWM %d MB, RssAnon %d MB, RssFile %d MB, Go heap %d MB, Go sys %d MB\n",
+		rep.Imported, elapsed.Seconds(), status["VmHWM"]>>20, m.anon>>20, m.file>>20, m.heap>>20, m.goSys>>20)
 }
 
-// sampleHeap records the peak of the Go heap in use, sampled every 100 ms
-// until stop is called.
-func sampleHeap() (*atomic.Uint64, func()) {
-	var peak atomic.Uint64
+// memoryPeak is the peaks that sampleMemory recorded, in bytes. anon and
+// file are the two parts of the largest resident set. heap is the Go heap
+// in use, and goSys the memory that the Go runtime holds from the system
+// and has not returned to it.
+type memoryPeak struct {
+	anon, file, heap, goSys uint64
+}
+
+// sampleMemory samples the process's memory every 100 ms until the
+// returned function is called, which returns the peaks.
+func sampleMemory(tb testing.TB) func() memoryPeak {
+	tb.Helper()
+	var peak memoryPeak
 	done := make(chan struct{})
 	stopped := make(chan struct{})
 	go func() {
@@ -350,7 +358,11 @@ func sampleHeap() (*atomic.Uint64, func()) {
 		defer tick.Stop()
 		for {
 			runtime.ReadMemStats(&ms)
-			peak.Store(max(peak.Load(), ms.HeapInuse))
+			peak.heap = max(peak.heap, ms.HeapInuse)
+			peak.goSys = max(peak.goSys, ms.Sys-ms.HeapReleased)
+			if st, err := parseStatus(); err == nil && st["RssAnon"]+st["RssFile"] > peak.anon+peak.file {
+				peak.anon, peak.file = st["RssAnon"], st["RssFile"]
+			}
 			select {
 			case <-done:
 				return
@@ -358,5 +370,39 @@ func sampleHeap() (*atomic.Uint64, func()) {
 			}
 		}
 	}()
-	return &peak, func() { close(done); <-stopped }
+	return func() memoryPeak { close(done); <-stopped; return peak }
+}
+
+// readStatus returns the memory fields of /proc/self/status in bytes.
+func readStatus(tb testing.TB) map[string]uint64 {
+	tb.Helper()
+	st, err := parseStatus()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return st
+}
+
+// parseStatus reads the fields of /proc/self/status that are given in
+// kB, such as VmHWM, RssAnon and RssFile, and returns them in bytes.
+func parseStatus() (map[string]uint64, error) {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return nil, err
+	}
+	st := map[string]uint64{}
+	for line := range strings.Lines(string(b)) {
+		name, rest, ok := strings.Cut(line, ":")
+		num, isKB := strings.CutSuffix(strings.TrimSpace(rest), " kB")
+		if !ok || !isKB {
+			continue
+		}
+		if n, err := strconv.ParseUint(num, 10, 64); err == nil {
+			st[name] = n << 10
+		}
+	}
+	if _, ok := st["VmHWM"]; !ok {
+		return nil, fmt.Errorf("no VmHWM in /proc/self/status:\n%s", b)
+	}
+	return st, nil
 }
