@@ -226,11 +226,13 @@ func (b *milestoneBuilder) add(r *rowReader) {
 		Status:      r.choice("状态", statuses, false),
 	}
 	if m.Unit != "" {
-		// NOTE: a unit's own milestone may sit on another unit's project
-		// (multi-span projects), and then replaces that project's milestone
-		// of the same name whoever uploaded it. The ledger does not list
-		// cooperating units, so this is not checked.
+		// A unit's own milestone may sit on another unit's project, as
+		// the milestones of a multi-span project do, but may not replace
+		// another unit's milestone.
 		r.ownUnit("责任单位", m.Unit)
+		if m.Unit == r.p.opts.Unit {
+			r.ownMilestone(m)
+		}
 	} else {
 		r.ownProject("项目编号", m.ProjectCode)
 	}

@@ -54,6 +54,12 @@ type Options struct {
 	// counts those rows.
 	Unit string
 
+	// Milestones are the current milestones with their units, for a
+	// unit's account (Unit): a milestone row of the same project and name
+	// as another unit's is then an error, because it would replace that
+	// unit's milestone.
+	Milestones []saima.Milestone
+
 	// Today is the upload day in Beijing. A date of something already
 	// done (实际完成日期, 填报日期, 发现日期 and the like) after it is an
 	// error. The zero Date means today.
@@ -242,6 +248,8 @@ type parser struct {
 	notOwn     int      // rows that Options.Unit may not upload
 	otherUnits []string // the units of those rows
 
+	milestoneUnits map[milestoneKey]string // Options.Milestones' units by key, for a unit's account
+
 	rowBuf   rowReader                // the reader that newRow reuses for every row
 	units    map[string]string        // unit cells as written -> roster spelling; see rowReader.unit
 	projects map[string]saima.Project // Options.Projects by code
@@ -263,6 +271,12 @@ func newParser(opts Options) (*parser, error) {
 		p.projects = make(map[string]saima.Project, len(opts.Projects))
 		for _, pr := range opts.Projects {
 			p.projects[pr.Code] = pr
+		}
+	}
+	if opts.Unit != "" && len(opts.Milestones) > 0 {
+		p.milestoneUnits = make(map[milestoneKey]string, len(opts.Milestones))
+		for _, m := range opts.Milestones {
+			p.milestoneUnits[milestoneKey{m.ProjectCode, m.Name}] = m.Unit
 		}
 	}
 	if p.today.IsZero() {

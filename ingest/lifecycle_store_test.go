@@ -115,6 +115,10 @@ func (w storeWithoutHistory) ListProjects(ctx context.Context) ([]saima.Project,
 	return w.s.ListProjects(ctx)
 }
 
+func (w storeWithoutHistory) ListMilestones(ctx context.Context) ([]saima.Milestone, error) {
+	return w.s.ListMilestones(ctx)
+}
+
 func (w storeWithoutHistory) FindUploadBySHA256(ctx context.Context, dataset, sha string) (saima.Upload, bool, error) {
 	return w.s.FindUploadBySHA256(ctx, dataset, sha)
 }

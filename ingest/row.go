@@ -340,3 +340,21 @@ func (p *parser) countNotOwn(unit string) {
 		p.otherUnits = append(p.otherUnits, unit)
 	}
 }
+
+// milestoneKey is the record key of a milestone.
+type milestoneKey struct{ project, name string }
+
+// ownMilestone records an error when a unit's account uploads milestone m
+// of its own whose project and name are another unit's milestone already:
+// the row would replace it.
+func (r *rowReader) ownMilestone(m saima.Milestone) {
+	owner, ok := r.p.milestoneUnits[milestoneKey{m.ProjectCode, m.Name}]
+	if !ok || owner == "" || owner == r.p.opts.Unit {
+		return
+	}
+	r.p.countNotOwn(owner)
+	r.fail("里程碑", r.cell("里程碑"), &problem{
+		reason: "在项目“" + m.ProjectCode + "”中已是“" + owner + "”的里程碑，单位账号不能改写其他单位的里程碑",
+		fix:    "请改用本单位自己的里程碑名称，或由“" + owner + "”或改革办修改该里程碑",
+	})
+}

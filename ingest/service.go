@@ -22,6 +22,11 @@ type Store interface {
 	// projects of milestones uploaded without a unit.
 	ListProjects(ctx context.Context) ([]saima.Project, error)
 
+	// ListMilestones returns the current milestones, each with its unit
+	// (its project's unit when it was uploaded without one), so that a
+	// unit's account cannot replace another unit's milestone.
+	ListMilestones(ctx context.Context) ([]saima.Milestone, error)
+
 	// FindUploadBySHA256 returns the latest upload of dataset with outcome
 	// ok whose bytes hash to sha (lowercase hex), and false when there is
 	// none.
@@ -134,6 +139,12 @@ func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, e
 	if err != nil {
 		return nil, fmt.Errorf("list projects: %w", err)
 	}
+	var milestones []saima.Milestone
+	if req.Unit != "" {
+		if milestones, err = s.Store.ListMilestones(ctx); err != nil {
+			return nil, fmt.Errorf("list milestones: %w", err)
+		}
+	}
 
 	// The account's unit may be configured in a short form, such as 余姚.
 	if name, ok := newRoster(units).resolve(req.Unit); ok {
@@ -156,7 +167,7 @@ func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, e
 	}
 
 	run := &importRun{s: s, ctx: ctx, log: log, unit: req.Unit, dryRun: dryRun, up: up}
-	res, err := s.parse(req, b, units, projects, saima.DateOf(now), run)
+	res, err := s.parse(req, b, ledger{units, projects, milestones}, saima.DateOf(now), run)
 	if werr := run.wait(); err == nil {
 		err = werr
 	}
@@ -182,10 +193,18 @@ func (s *Service) bodyFailed(ctx context.Context, log *slog.Logger, dryRun bool,
 }
 
 // parse reads the body and hands its records to run chunk by chunk.
-func (s *Service) parse(req Request, b *uploadBody, units []saima.Unit, projects []saima.Project,
-	today saima.Date, run *importRun) (*Result, error) {
+// ledger is what the store holds that the rows of a file are checked
+// against.
+type ledger struct {
+	units      []saima.Unit
+	projects   []saima.Project
+	milestones []saima.Milestone // read for a unit's account only
+}
+
+func (s *Service) parse(req Request, b *uploadBody, l ledger, today saima.Date, run *importRun) (*Result, error) {
 	opts := Options{Dataset: req.Dataset, FileName: req.FileName, Sheet: req.Sheet,
-		Encoding: req.Encoding, Roster: units, Projects: projects, Unit: req.Unit, Today: today,
+		Encoding: req.Encoding, Roster: l.units, Projects: l.projects, Milestones: l.milestones,
+		Unit: req.Unit, Today: today,
 		MaxRows: s.Limits.maxRows(), MaxXLSXBytes: s.Limits.MaxXLSXBytes}
 	if req.OnProgress != nil {
 		opts.Progress = func(rows, errors int) {

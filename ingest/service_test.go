@@ -25,13 +25,14 @@ import (
 // replace earlier records with the same key, and the upload is recorded
 // as ok when it commits, or as failed when it aborts.
 type memStore struct {
-	units     []saima.Unit
-	uploads   []saima.Upload
-	progress  map[string]saima.ProgressReport
-	writes    int
-	failWrite error
-	failList  error
-	projects  []saima.Project
+	units      []saima.Unit
+	uploads    []saima.Upload
+	progress   map[string]saima.ProgressReport
+	writes     int
+	failWrite  error
+	failList   error
+	projects   []saima.Project
+	milestones []saima.Milestone
 }
 
 func newMemStore(units []saima.Unit) *memStore {
@@ -42,6 +43,10 @@ func (m *memStore) ListUnits(context.Context) ([]saima.Unit, error) { return m.u
 
 func (m *memStore) ListProjects(context.Context) ([]saima.Project, error) {
 	return m.projects, m.failList
+}
+
+func (m *memStore) ListMilestones(context.Context) ([]saima.Milestone, error) {
+	return m.milestones, m.failList
 }
 
 func (m *memStore) FindUploadBySHA256(_ context.Context, dataset, sha string) (saima.Upload, bool, error) {
@@ -282,6 +287,14 @@ func TestServiceUnitAccount(t *testing.T) {
 		{name: "milestones of its own",
 			text:    "项目编号,里程碑,计划完成日期,责任单位\nNB-1,上线,2026-12-31,余姚市\nNB-1,验收,2027-03-31,\n",
 			allowed: true},
+		{name: "its own milestone on another unit's project",
+			text:    "项目编号,里程碑,计划完成日期,责任单位\nNB-2,数据联调,2026-12-31,余姚市\n",
+			allowed: true},
+		{name: "its own name on another unit's milestone",
+			text:     "项目编号,里程碑,计划完成日期,责任单位\nNB-2,数据联调,2026-12-31,余姚市\nNB-2,上线,2026-12-31,余姚市\n",
+			wantKind: saima.KindForbidden,
+			wantMsg:  "单位账号只能上传本单位（余姚市）的数据，文件中有1行涉及“宁海县”，见错误清单；整个文件未导入",
+			wantRows: []int{3}},
 		{name: "milestones of another unit",
 			text:     "项目编号,里程碑,计划完成日期,责任单位\nNB-1,上线,2026-12-31,宁海\n",
 			wantKind: saima.KindForbidden,
@@ -303,6 +316,8 @@ func TestServiceUnitAccount(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			store := newMemStore(testRoster)
 			store.projects = []saima.Project{{Code: "NB-1", Unit: "余姚市"}, {Code: "NB-2", Unit: "宁海县"}}
+			store.milestones = []saima.Milestone{{ProjectCode: "NB-2", Name: "上线", Unit: "宁海县"},
+				{ProjectCode: "NB-1", Name: "验收", Unit: "余姚市"}}
 			svc, _ := newTestService(store)
 			rep, err := svc.Import(t.Context(), Request{FileName: "u.csv", Body: strings.NewReader(tt.text),
 				Uploader: "yuyao", Unit: "余姚"})

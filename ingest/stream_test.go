@@ -519,3 +519,37 @@ func TestImportOtherUnitLateChunk(t *testing.T) {
 		t.Errorf("visible reports = %d, want 0", n)
 	}
 }
+
+// On the real store: a unit's account may add its own milestone to
+// another unit's project, but not take over one that another unit owns.
+func TestImportUnitMilestoneOfAnotherUnit(t *testing.T) {
+	store := streamStore(t)
+	svc := streamService(ingest.Adapt(store), 0)
+	office := "项目编号,里程碑,计划完成日期,责任单位\nNB-9,上线,2026-12-31,宁海县\n"
+	if _, err := importText(t, svc, "office.csv", office); err != nil {
+		t.Fatalf("office import: %v", err)
+	}
+	own := "项目编号,里程碑,计划完成日期,责任单位\nNB-9,数据联调,2026-11-30,余姚市\n"
+	if _, err := svc.Import(t.Context(), ingest.Request{FileName: "own.csv", Body: strings.NewReader(own),
+		Uploader: "yuyao", Unit: "余姚市"}); err != nil {
+		t.Fatalf("own milestone: %v", err)
+	}
+	takeover := "项目编号,里程碑,计划完成日期,责任单位\nNB-9,上线,2027-06-30,余姚市\n"
+	rep, err := svc.Import(t.Context(), ingest.Request{FileName: "takeover.csv", Body: strings.NewReader(takeover),
+		Uploader: "yuyao", Unit: "余姚市"})
+	if saima.ErrorKind(err) != saima.KindForbidden || len(rep.Errors) != 1 || rep.Errors[0].Row != 2 {
+		t.Fatalf("takeover = %v, %q, want 403 on row 2", err, issueStrings(rep.Errors))
+	}
+	ms, err := store.ListMilestones(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range ms {
+		got = append(got, m.Name+"/"+m.Unit+"/"+m.Planned.String())
+	}
+	want := []string{"数据联调/余姚市/2026-11-30", "上线/宁海县/2026-12-31"}
+	if !slices.Equal(got, want) {
+		t.Errorf("milestones = %q, want %q", got, want)
+	}
+}

@@ -36,6 +36,7 @@ type Writer interface {
 type WriterStore[W Writer] interface {
 	ListUnits(ctx context.Context) ([]saima.Unit, error)
 	ListProjects(ctx context.Context) ([]saima.Project, error)
+	ListMilestones(ctx context.Context) ([]saima.Milestone, error)
 	FindUploadBySHA256(ctx context.Context, dataset, sha string) (saima.Upload, bool, error)
 	RecordUpload(ctx context.Context, u saima.Upload) error
 	BeginUpload(up saima.Upload) (W, error)
