@@ -193,8 +193,7 @@ func (s *Service) bodyFailed(ctx context.Context, log *slog.Logger, dryRun bool,
 }
 
 // parse reads the body and hands its records to run chunk by chunk.
-// ledger is what the store holds that the rows of a file are checked
-// against.
+// ledger is the stored data that the rows of a file are checked against.
 type ledger struct {
 	units      []saima.Unit
 	projects   []saima.Project

@@ -273,7 +273,7 @@ func (e *invalidUTF8Error) Error() string {
 	return fmt.Sprintf("read csv: record %d is not valid UTF-8", e.row)
 }
 
-// issue returns the issue that the uploader sees.
+// issue returns the issue shown to the uploader.
 func (e *invalidUTF8Error) issue() Issue {
 	if e.forced {
 		return Issue{Row: e.row, Reason: "含有不是UTF-8编码的内容，而上传时选择了UTF-8编码",

@@ -184,7 +184,7 @@ func (zk *ZooKeeper) waitReady() error {
 }
 
 // handshake opens a client session as ClickHouse does and closes it
-// again. ZooKeeper answers ruok as soon as its process runs, but closes
+// again. ZooKeeper replies to ruok as soon as its process runs, but closes
 // client connections until its server is up, and a ClickHouse server that
 // connects in that moment fails its first DDL.
 func (zk *ZooKeeper) handshake() error {
