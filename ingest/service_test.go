@@ -235,6 +235,9 @@ func TestServicePreview(t *testing.T) {
 	if !rep.DryRun || rep.Imported != 6 || len(rep.Warnings) != 4 || rep.Upload.Warnings != 4 {
 		t.Errorf("report = %+v, want a dry run of 6 records with 4 warnings", rep)
 	}
+	if want := "预检通过，可导入6条记录；这是预检，没有写入任何数据"; rep.Upload.Message != want || rep.Upload.Outcome != "" {
+		t.Errorf("upload message, outcome = %q, %q, want %q and none", rep.Upload.Message, rep.Upload.Outcome, want)
+	}
 
 	req, _ = caseRequest(t, "12d_scores_bad_rows.csv")
 	rep, err = svc.Preview(t.Context(), req)
