@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 
 	"saima"
@@ -77,7 +78,7 @@ func (d *document) annualRankings(a *Annual) {
 			d.pdf.Ln(6)
 		}
 		d.heading(trackLabel(t.Track)+"年度排名", 1, 25)
-		d.table(annualTable(t))
+		d.table(annualTable(t, a.Year, a.Drafts))
 	}
 	d.pdf.Ln(2)
 	d.paragraph(annualFormula(a.Rule), "", sizeSmall, "L")
@@ -87,22 +88,28 @@ func (d *document) annualRankings(a *Annual) {
 			labels[i] = q.Label()
 		}
 		d.pdf.Ln(1)
-		d.paragraph("注："+strings.Join(labels, "、")+"的得分尚未发布，是草稿，发布或重算后年度得分可能变动。",
-			"", sizeSmall, "L")
+		d.paragraph("注："+strings.Join(labels, "、")+"的得分尚未发布，是草稿，表中该季度的列名标有*，"+
+			"发布或重算后年度得分可能变动。", "", sizeSmall, "L")
 	}
 }
 
 // annualTable lists a track's units in rank order with every part of
 // their annual score, each rounded for display as the quarterly tables
-// are.
-func annualTable(t AnnualTrack) table {
+// are. The column of each draft quarter of year is marked with *.
+func annualTable(t AnnualTrack, year int, drafts []saima.Period) table {
+	quarter := func(i int, name string) column {
+		if slices.Contains(drafts, saima.Quarter(year, i)) {
+			name += "*"
+		}
+		return column{name, 14, "R"}
+	}
 	tb := table{columns: []column{
 		{"名次", 12, "C"},
 		{"单位", 40, "L"},
-		{"一季度", 14, "R"},
-		{"二季度", 14, "R"},
-		{"三季度", 14, "R"},
-		{"四季度", 14, "R"},
+		quarter(1, "一季度"),
+		quarter(2, "二季度"),
+		quarter(3, "三季度"),
+		quarter(4, "四季度"),
 		{"季度平均", 16, "R"},
 		{"领导评价", 16, "R"},
 		{"年终考评", 16, "R"},

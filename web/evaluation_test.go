@@ -527,7 +527,8 @@ func TestAnnualPDFMarksDraftQuarters(t *testing.T) {
 		return squeeze(pdfText(t, []byte(body)))
 	}
 	text := annual()
-	for _, want := range []string{"已计分季度：2026年第二季度（未发布）", "注：2026年第二季度的得分尚未发布，是草稿"} {
+	for _, want := range []string{"已计分季度：2026年第二季度（未发布）", "注：2026年第二季度的得分尚未发布，是草稿",
+		"二季度*", "列名标有*"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("annual PDF over a draft 2026Q2 lacks %q", want)
 		}
@@ -538,7 +539,7 @@ func TestAnnualPDFMarksDraftQuarters(t *testing.T) {
 	if !strings.Contains(text, "已计分季度：2026年第二季度（已发布v1）") {
 		t.Errorf("annual PDF over a published 2026Q2 lacks its status 已发布 v1:\n%s", text)
 	}
-	if strings.Contains(text, "尚未发布") {
+	if strings.Contains(text, "尚未发布") || strings.Contains(text, "二季度*") {
 		t.Errorf("annual PDF over a published 2026Q2 still says a quarter is not published")
 	}
 }
