@@ -111,11 +111,27 @@ func (s *Store) SessionRevoked(ctx context.Context, id string) (bool, error) {
 var loginFailureColumns = []string{"name", "at_ns", "ip", "reset"}
 
 // RecordLoginFailure records a failed sign-in on the account name from ip
-// at t.
+// at t, counted against both.
 func (s *Store) RecordLoginFailure(ctx context.Context, name, ip string, t time.Time) error {
 	err := s.engine.Insert(ctx, s.table("login_failures"), loginFailureColumns,
 		[][]any{{name, uint64(t.UnixNano()), ip, uint8(0)}})
+	if err == nil {
+		err = s.engine.Insert(ctx, s.table("login_failures_by_ip"), []string{"ip", "at_ns"},
+			[][]any{{ip, uint64(t.UnixNano())}})
+	}
 	return unavailable(err)
+}
+
+// LoginFailuresFrom returns the moments of the failed sign-ins from the
+// client address ip after since, newest first, at most limit. A
+// successful sign-in does not reset them.
+func (s *Store) LoginFailuresFrom(ctx context.Context, ip string, since time.Time, limit int) ([]time.Time, error) {
+	q := "SELECT at_ns FROM {db}.login_failures_by_ip WHERE ip = ? AND at_ns > ? ORDER BY at_ns DESC LIMIT ?"
+	rows, err := s.query(ctx, q, ip, uint64(since.UnixNano()), limit)
+	if err != nil {
+		return nil, err
+	}
+	return scanMoments(rows)
 }
 
 // ResetLoginFailures records a successful sign-in on the account name at
@@ -137,8 +153,13 @@ func (s *Store) LoginFailures(ctx context.Context, name string, since time.Time,
 	if err != nil {
 		return nil, err
 	}
+	return scanMoments(rows)
+}
+
+// scanMoments reads a column of nanoseconds since 1970.
+func scanMoments(rows Rows) ([]time.Time, error) {
 	var out []time.Time
-	err = scanAll(rows, func() error {
+	err := scanAll(rows, func() error {
 		var ns uint64
 		err := rows.Scan(&ns)
 		out = append(out, time.Unix(0, int64(ns)))

@@ -182,3 +182,54 @@ func TestSaveAccountRejectsInvalid(t *testing.T) {
 		})
 	}
 }
+
+// Failed sign-ins count per account name until its next successful
+// sign-in, and per client address regardless of it.
+func TestLoginFailures(t *testing.T) {
+	for _, eng := range accountEngines {
+		t.Run(eng.name, func(t *testing.T) {
+			s := eng.open(t)
+			ctx := t.Context()
+			at := func(m int) time.Time { return accountTime.Add(time.Duration(m) * time.Minute) }
+			for _, f := range []struct {
+				name, ip string
+				minute   int
+			}{{"office", "10.0.0.1", 1}, {"leader", "10.0.0.1", 2}, {"office", "10.0.0.2", 3}, {"office", "10.0.0.1", 5}} {
+				if err := s.RecordLoginFailure(ctx, f.name, f.ip, at(f.minute)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := s.ResetLoginFailures(ctx, "office", at(4)); err != nil {
+				t.Fatal(err)
+			}
+
+			byName, err := s.LoginFailures(ctx, "office", at(0), 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(byName) != 1 || !byName[0].Equal(at(5)) {
+				t.Errorf("LoginFailures(office) = %v, want only the failure after the sign-in at %v", byName, at(5))
+			}
+			byIP, err := s.LoginFailuresFrom(ctx, "10.0.0.1", at(0), 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []time.Time{at(5), at(2), at(1)}
+			if len(byIP) != len(want) {
+				t.Fatalf("LoginFailuresFrom(10.0.0.1) = %v, want %v", byIP, want)
+			}
+			for i := range want {
+				if !byIP[i].Equal(want[i]) {
+					t.Errorf("LoginFailuresFrom(10.0.0.1)[%d] = %v, want %v", i, byIP[i], want[i])
+				}
+			}
+			recent, err := s.LoginFailuresFrom(ctx, "10.0.0.1", at(1), 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(recent) != 1 || !recent[0].Equal(at(5)) {
+				t.Errorf("LoginFailuresFrom(since minute 1, limit 1) = %v, want [%v]", recent, at(5))
+			}
+		})
+	}
+}

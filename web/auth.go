@@ -45,6 +45,10 @@ type Accounts interface {
 	RecordLoginFailure(ctx context.Context, name, ip string, t time.Time) error
 	ResetLoginFailures(ctx context.Context, name string, t time.Time) error
 
+	// LoginFailuresFrom returns the moments of the failed sign-ins from
+	// the client address ip after since, newest first, at most limit.
+	LoginFailuresFrom(ctx context.Context, ip string, since time.Time, limit int) ([]time.Time, error)
+
 	// LoginFailures returns the moments of the failed sign-ins on the
 	// account name after since and after its latest successful sign-in,
 	// newest first, at most limit.

@@ -65,9 +65,9 @@ type Config struct {
 // LoginRateLimit caps failed sign-ins within a sliding window. Once a
 // client address or an account name reaches its cap, further sign-ins
 // from it or on it get 429 until its oldest counted failure leaves the
-// window. A successful sign-in clears the account's count. The failures
-// on an account are counted in the database, so every instance over it
-// shares them; those from an address are counted per instance.
+// window. A successful sign-in clears the account's count, not the
+// address's. Both are counted in the database, so every instance over it
+// shares them.
 //
 // NOTE: the address is the TCP peer's. Behind a reverse proxy every
 // client shares the proxy's address, so PerIP then caps all clients

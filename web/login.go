@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -41,10 +40,9 @@ func (s *Server) handleLoginForm(c *fiber.Ctx) error {
 
 // handleLogin checks the name and password and starts a session. Every
 // failure looks the same, 用户名或密码错误, whether the name exists or
-// not; too many failures from one address or on one name get 429. The
-// failures on a name are counted in the database, so that several saima
-// instances share the limit. Those from an address are counted per
-// instance.
+// not; too many failures from one address or on one name get 429. Both
+// are counted in the database, so that several saima instances share the
+// limits.
 func (s *Server) handleLogin(c *fiber.Ctx) error {
 	name := strings.ToLower(strings.TrimSpace(c.FormValue("name")))
 	if r := []rune(name); len(r) > 64 {
@@ -60,7 +58,11 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if wait := max(s.loginByIP.wait(ip), nameWait); wait > 0 {
+	ipWait, ipFailures, err := s.addressWait(c.UserContext(), ip)
+	if err != nil {
+		return err
+	}
+	if wait := max(ipWait, nameWait); wait > 0 {
 		return s.renderLimited(c, page, wait)
 	}
 
@@ -69,7 +71,7 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 		return err
 	}
 	if !passwordMatches(acct.PasswordHash, c.FormValue("password")) {
-		if err := s.recordLoginFailure(c.UserContext(), ip, name, found, failures); err != nil {
+		if err := s.recordLoginFailure(c.UserContext(), ip, name, found, failures, ipFailures); err != nil {
 			return err
 		}
 		page.Error = "用户名或密码错误"
@@ -108,15 +110,32 @@ func (s *Server) accountWait(ctx context.Context, name string) (time.Duration, i
 	return recent[len(recent)-1].Add(limit.Window).Sub(now), len(recent), nil
 }
 
+// addressWait returns how long the client address ip must wait before
+// its next sign-in attempt (0 when it may try now) and how many of its
+// failures count, read from the database. The address waits when PerIP
+// failures fall in the window, whatever names they tried.
+func (s *Server) addressWait(ctx context.Context, ip string) (time.Duration, int, error) {
+	limit := s.cfg.LoginRateLimit
+	now := s.now()
+	recent, err := s.accounts.LoginFailuresFrom(ctx, ip, now.Add(-limit.Window), limit.PerIP)
+	if err != nil {
+		return 0, 0, err
+	}
+	if len(recent) < limit.PerIP {
+		return 0, len(recent), nil
+	}
+	return recent[len(recent)-1].Add(limit.Window).Sub(now), len(recent), nil
+}
+
 // recordLoginFailure counts a failed sign-in against the address and the
-// name, which had failures counting before it. The name is logged only
-// when it is an account's, because people sometimes type their password
-// into the name field.
-func (s *Server) recordLoginFailure(ctx context.Context, ip, name string, known bool, failures int) error {
-	byIP := s.loginByIP.add(ip)
+// name, which had failures and ipFailures counting before it. The name is
+// logged only when it is an account's, because people sometimes type
+// their password into the name field.
+func (s *Server) recordLoginFailure(ctx context.Context, ip, name string, known bool, failures, ipFailures int) error {
 	if err := s.accounts.RecordLoginFailure(ctx, name, ip, s.now()); err != nil {
 		return err
 	}
+	byIP := ipFailures+1 == s.cfg.LoginRateLimit.PerIP
 	byName := failures+1 == s.cfg.LoginRateLimit.PerAccount
 	logged := "(unknown)"
 	if known {
@@ -192,73 +211,4 @@ func safeNext(next string) string {
 		return "/"
 	}
 	return next
-}
-
-// limiter counts failures per client address over a sliding window. It
-// lives in one process: behind a load balancer, each instance counts on
-// its own. Failures per account name are counted in the database instead
-// (see accountWait).
-type limiter struct {
-	max    int
-	window time.Duration
-	now    func() time.Time
-
-	mu    sync.Mutex
-	fails map[string][]time.Time // per key, the last max failures, oldest first
-}
-
-// sweepAt is the number of keys above which add drops every key whose
-// failures have all expired, so that the map cannot grow without bound.
-const sweepAt = 10_000
-
-func newLimiter(max int, window time.Duration, now func() time.Time) *limiter {
-	return &limiter{max: max, window: window, now: now, fails: map[string][]time.Time{}}
-}
-
-// wait returns how long key must wait before its next attempt, or 0 when
-// it may try now: when fewer than max failures of key fall in the window.
-func (l *limiter) wait(key string) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	recent := l.prune(key, now)
-	if len(recent) < l.max {
-		return 0
-	}
-	return recent[0].Add(l.window).Sub(now)
-}
-
-// add records a failure of key and reports whether key has just reached
-// the limit, so that the caller can log the moment once.
-func (l *limiter) add(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	if len(l.fails) > sweepAt {
-		for k := range l.fails {
-			l.prune(k, now)
-		}
-	}
-	recent := append(l.prune(key, now), now)
-	if len(recent) > l.max {
-		recent = recent[len(recent)-l.max:]
-	}
-	l.fails[key] = recent
-	return len(recent) == l.max
-}
-
-// prune drops the failures of key older than the window and returns the
-// rest. The caller holds l.mu.
-func (l *limiter) prune(key string, now time.Time) []time.Time {
-	fails := l.fails[key]
-	i := 0
-	for i < len(fails) && !fails[i].After(now.Add(-l.window)) {
-		i++
-	}
-	if i == len(fails) {
-		delete(l.fails, key)
-		return nil
-	}
-	l.fails[key] = fails[i:]
-	return fails[i:]
 }

@@ -199,57 +199,6 @@ func assertLimited(tb testing.TB, env *testEnv, name, password string, wait time
 	}
 }
 
-func TestLimiter(t *testing.T) {
-	now := testNow
-	l := newLimiter(3, 10*time.Minute, func() time.Time { return now })
-	steps := []struct {
-		name     string
-		advance  time.Duration
-		add      int
-		wantWait time.Duration
-	}{
-		{"fresh key", 0, 0, 0},
-		{"first failure", 0, 1, 0},
-		{"second failure", time.Minute, 1, 0},
-		{"at the limit", time.Minute, 1, 8 * time.Minute}, // until the first failure leaves the window
-		{"first failure expired", 8 * time.Minute, 0, 0},
-		{"limit again", 0, 1, time.Minute}, // until the second failure leaves
-	}
-	for _, st := range steps {
-		now = now.Add(st.advance)
-		for range st.add {
-			l.add("k")
-		}
-		if got := l.wait("k"); got != st.wantWait {
-			t.Errorf("%s: wait(k) = %v, want %v", st.name, got, st.wantWait)
-		}
-		if got := l.wait("other"); got != 0 {
-			t.Errorf("%s: wait(other) = %v, want 0", st.name, got)
-		}
-	}
-}
-
-func TestLimiterAddReportsLimit(t *testing.T) {
-	l := newLimiter(2, time.Minute, func() time.Time { return testNow })
-	got := []bool{l.add("k"), l.add("k")}
-	if got[0] || !got[1] {
-		t.Errorf("add(k) twice with limit 2 = %v, want [false true]", got)
-	}
-}
-
-func TestLimiterSweep(t *testing.T) {
-	now := testNow
-	l := newLimiter(5, time.Minute, func() time.Time { return now })
-	for i := range sweepAt + 1 {
-		l.add(strconv.Itoa(i))
-	}
-	now = now.Add(2 * time.Minute)
-	l.add("late")
-	if n := len(l.fails); n != 1 {
-		t.Errorf("keys after a sweep = %d, want 1", n)
-	}
-}
-
 func TestSafeNext(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"/ledger?unit=%E6%B5%B7", "/ledger?unit=%E6%B5%B7"},
@@ -335,5 +284,30 @@ func TestLoginRateLimitSharedByInstances(t *testing.T) {
 	if resp := env.postLogin(t, "office", "office-test-pw", "/"); resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("sign-in after %d new failures = %d, want 303: the earlier ones no longer count",
 			limit.PerAccount-1, resp.StatusCode)
+	}
+}
+
+// Failures from one address count on every instance, whatever names they
+// try, and a successful sign-in does not reset them.
+func TestLoginAddressLimitSharedByInstances(t *testing.T) {
+	env := newTestEnv(t, func(c *Config) { c.LoginRateLimit.PerIP = 4 })
+	other := newTestEnvOver(t, env.store, func(c *Config) { c.LoginRateLimit.PerIP = 4 })
+	for i := range 3 {
+		on := env
+		if i%2 == 1 {
+			on = other
+		}
+		if resp := on.postLogin(t, fmt.Sprintf("guess%d", i), "wrong-password", "/"); resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("failure %d status = %d, want 401", i+1, resp.StatusCode)
+		}
+	}
+	if resp := other.postLogin(t, "office", "office-test-pw", "/"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-in after 3 failures = %d, want 303", resp.StatusCode)
+	}
+	if resp := env.postLogin(t, "guess3", "wrong-password", "/"); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("fourth failure status = %d, want 401", resp.StatusCode)
+	}
+	for _, on := range []*testEnv{env, other} {
+		assertLimited(t, on, "leader", "leader-test-pw", DefaultConfig().LoginRateLimit.Window)
 	}
 }

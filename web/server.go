@@ -109,10 +109,9 @@ type Server struct {
 	assets   *assets
 	app      *fiber.App
 
-	sessions  *sessionCodec
-	csrf      *csrfSigner
-	loginByIP *limiter
-	cache     *readCache
+	sessions *sessionCodec
+	csrf     *csrfSigner
+	cache    *readCache
 }
 
 // New checks cfg and deps, reads the static assets and sets up the routes.
@@ -144,8 +143,6 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.cache = newReadCache(cfg.CacheTTL, s.now)
 	s.sessions = newSessionCodec(cfg.SessionSecret)
 	s.csrf = newCSRFSigner(cfg.SessionSecret)
-	limit := cfg.LoginRateLimit
-	s.loginByIP = newLimiter(limit.PerIP, limit.Window, s.now)
 
 	var err error
 	if s.assets, err = loadAssets(cfg.EChartsPath, deps.Fonts); err != nil {
