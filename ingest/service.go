@@ -192,7 +192,6 @@ func (s *Service) bodyFailed(ctx context.Context, log *slog.Logger, dryRun bool,
 	return s.reject(ctx, log, dryRun, &Report{Upload: up, Dataset: up.Dataset}, saima.OutcomeFailed, err)
 }
 
-// parse reads the body and hands its records to run chunk by chunk.
 // ledger is the stored data that the rows of a file are checked against.
 type ledger struct {
 	units      []saima.Unit
@@ -200,6 +199,7 @@ type ledger struct {
 	milestones []saima.Milestone // read for a unit's account only
 }
 
+// parse reads the body and hands its records to run chunk by chunk.
 func (s *Service) parse(req Request, b *uploadBody, l ledger, today saima.Date, run *importRun) (*Result, error) {
 	opts := Options{Dataset: req.Dataset, FileName: req.FileName, Sheet: req.Sheet,
 		Encoding: req.Encoding, Roster: l.units, Projects: l.projects, Milestones: l.milestones,
