@@ -74,16 +74,15 @@ type uploadBody struct {
 }
 
 // newUploadBody returns the body of r. size is the file's size when the
-// caller knows it; a body that can seek measures its own.
-func newUploadBody(r io.Reader, size int64) (*uploadBody, error) {
+// caller knows it; a body that can seek measures its own. A file that
+// cannot seek after all, such as a pipe, keeps size.
+func newUploadBody(r io.Reader, size int64) *uploadBody {
 	if rs, ok := r.(io.ReadSeeker); ok {
-		n, err := remaining(rs)
-		if err != nil {
-			return nil, err
+		if n, err := remaining(rs); err == nil {
+			size = n
 		}
-		size = n
 	}
-	return &uploadBody{r: r, h: sha256.New(), size: size}, nil
+	return &uploadBody{r: r, h: sha256.New(), size: size}
 }
 
 // remaining returns the number of bytes from the current offset of rs to

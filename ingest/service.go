@@ -161,11 +161,7 @@ func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, e
 	now := s.Now()
 	up := saima.Upload{ID: s.NewID(), Dataset: req.Dataset, Uploader: req.Uploader, Unit: req.Unit,
 		At: now, FileName: req.FileName}
-	b, err := newUploadBody(req.Body, req.Size)
-	if err != nil {
-		return s.bodyFailed(ctx, log, dryRun, up, err)
-	}
-
+	b := newUploadBody(req.Body, req.Size)
 	run := &importRun{s: s, ctx: ctx, log: log, unit: req.Unit, dryRun: dryRun, up: up}
 	res, err := s.parse(req, b, ledger{units, projects, milestones}, saima.DateOf(now), run)
 	if werr := run.wait(); err == nil {
@@ -182,14 +178,6 @@ func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, e
 		return s.parseFailed(ctx, log, run, err)
 	}
 	return s.finish(ctx, log, run, res)
-}
-
-// bodyFailed records an upload whose body broke off before its end. That
-// is a failed upload, not the file's fault.
-func (s *Service) bodyFailed(ctx context.Context, log *slog.Logger, dryRun bool, up saima.Upload,
-	err error) (*Report, error) {
-	up.Errors, up.Message = 1, saima.ErrorMessage(err)
-	return s.reject(ctx, log, dryRun, &Report{Upload: up, Dataset: up.Dataset}, saima.OutcomeFailed, err)
 }
 
 // ledger is the stored data that the rows of a file are checked against.

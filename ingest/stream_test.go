@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -551,5 +552,29 @@ func TestImportUnitMilestoneOfAnotherUnit(t *testing.T) {
 	want := []string{"数据联调/余姚市/2026-11-30", "上线/宁海县/2026-12-31"}
 	if !slices.Equal(got, want) {
 		t.Errorf("milestones = %q, want %q", got, want)
+	}
+}
+
+// A pipe is an *os.File that cannot seek, as standard input often is: it
+// imports like any stream.
+func TestImportFromPipe(t *testing.T) {
+	store := streamStore(t)
+	svc := streamService(ingest.Adapt(store), 100)
+	text := progressCSV("宁海县", 150, fixedPercent("40%"))
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	go func() {
+		io.WriteString(w, text)
+		w.Close()
+	}()
+	rep, err := svc.Import(t.Context(), ingest.Request{FileName: "pipe.csv", Body: r, Uploader: "office"})
+	if err != nil {
+		t.Fatalf("Import() error = %v", err)
+	}
+	if rep.Imported != 150 || rep.Upload.SHA256 != sha256Hex(text) {
+		t.Errorf("upload = %+v, want 150 records and the file's SHA-256", rep.Upload)
 	}
 }
