@@ -230,11 +230,11 @@ func (b *milestoneBuilder) add(r *rowReader) {
 		// the milestones of a multi-span project do, but may not replace
 		// another unit's milestone.
 		r.ownUnit("责任单位", m.Unit)
-		if m.Unit == r.p.opts.Unit {
-			r.ownMilestone(m)
-		}
 	} else {
 		r.ownProject("项目编号", m.ProjectCode)
+	}
+	if !r.failed {
+		r.ownMilestone(m)
 	}
 	if d := r.date("计划完成日期", true, false); d != nil {
 		m.Planned = *d

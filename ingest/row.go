@@ -327,7 +327,8 @@ func (r *rowReader) ownProject(col, code string) {
 		r.p.countNotOwn(pr.Unit)
 		r.fail(col, r.cell(col), &problem{
 			reason: "在项目台账中属于“" + pr.Unit + "”，而本行没有填写责任单位，单位账号只能上传本单位（" + own + "）项目的里程碑",
-			fix:    "请删除这一行后重新上传，该项目的里程碑由“" + pr.Unit + "”或改革办上传",
+			fix: "如果这是本单位承担的里程碑，请在“责任单位”列填写本单位；否则请删除这一行，" +
+				"该项目的里程碑由“" + pr.Unit + "”或改革办上传",
 		})
 	}
 }
@@ -345,11 +346,11 @@ func (p *parser) countNotOwn(unit string) {
 type milestoneKey struct{ project, name string }
 
 // ownMilestone records an error when a unit's account uploads milestone m
-// of its own whose project and name are another unit's milestone already:
-// the row would replace it.
+// of its own (by 责任单位, or as its project's unit) whose project and name
+// are another unit's milestone already: the row would replace it.
 func (r *rowReader) ownMilestone(m saima.Milestone) {
 	owner, ok := r.p.milestoneUnits[milestoneKey{m.ProjectCode, m.Name}]
-	if !ok || owner == "" || owner == r.p.opts.Unit {
+	if r.p.opts.Unit == "" || !ok || owner == "" || owner == r.p.opts.Unit {
 		return
 	}
 	r.p.countNotOwn(owner)

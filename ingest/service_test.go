@@ -298,6 +298,11 @@ func TestServiceUnitAccount(t *testing.T) {
 			wantKind: saima.KindForbidden,
 			wantMsg:  "单位账号只能上传本单位（余姚市）的数据，文件中有1行涉及“宁海县”，见错误清单；整个文件未导入",
 			wantRows: []int{3}},
+		{name: "a cooperating unit's milestone on its own project, without a unit",
+			text:     "项目编号,里程碑,计划完成日期,责任单位\nNB-1,验收,2027-03-31,\nNB-1,联调,2026-12-31,\n",
+			wantKind: saima.KindForbidden,
+			wantMsg:  "单位账号只能上传本单位（余姚市）的数据，文件中有1行涉及“宁海县”，见错误清单；整个文件未导入",
+			wantRows: []int{3}},
 		{name: "milestones of another unit",
 			text:     "项目编号,里程碑,计划完成日期,责任单位\nNB-1,上线,2026-12-31,宁海\n",
 			wantKind: saima.KindForbidden,
@@ -320,7 +325,7 @@ func TestServiceUnitAccount(t *testing.T) {
 			store := newMemStore(testRoster)
 			store.projects = []saima.Project{{Code: "NB-1", Unit: "余姚市"}, {Code: "NB-2", Unit: "宁海县"}}
 			store.milestones = []saima.Milestone{{ProjectCode: "NB-2", Name: "上线", Unit: "宁海县"},
-				{ProjectCode: "NB-1", Name: "验收", Unit: "余姚市"}}
+				{ProjectCode: "NB-1", Name: "验收", Unit: "余姚市"}, {ProjectCode: "NB-1", Name: "联调", Unit: "宁海县"}}
 			svc, _ := newTestService(store)
 			rep, err := svc.Import(t.Context(), Request{FileName: "u.csv", Body: strings.NewReader(tt.text),
 				Uploader: "yuyao", Unit: "余姚"})
