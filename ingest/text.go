@@ -234,6 +234,9 @@ type csvSource struct {
 	records  int  // records read so far, including the one that failed
 	replaced bool // the decoder may have put U+FFFD for bytes it could not read
 	forced   bool // the uploader chose the encoding
+	// utf8Header is set when the file is read as UTF-8 and its first line
+	// is UTF-8 beyond ASCII, such as a Chinese header.
+	utf8Header bool
 }
 
 // newCSVSource decodes br as enc ("" to detect) and returns a source of its
@@ -241,6 +244,7 @@ type csvSource struct {
 // 文本" (UTF-16) uses tabs, and other programs write UTF-16 with commas.
 func newCSVSource(br *bufio.Reader, enc string) (*csvSource, error) {
 	forced := enc != ""
+	head, _ := br.Peek(sniffSize) // before the decoder reads on
 	if enc == "" {
 		enc = detectEncoding(br)
 	} else if name, ok := encodingNames[strings.ToLower(compact(enc))]; ok {
@@ -258,7 +262,8 @@ func newCSVSource(br *bufio.Reader, enc string) (*csvSource, error) {
 	// The parser keeps no record past the next read, except the rows
 	// that may hold the header, which readHead copies.
 	r.ReuseRecord = true
-	return &csvSource{r: r, replaced: enc != EncodingUTF8, forced: forced}, nil
+	return &csvSource{r: r, replaced: enc != EncodingUTF8, forced: forced,
+		utf8Header: enc == EncodingUTF8 && utf8Header(head)}, nil
 }
 
 // invalidUTF8Error ends a file read as UTF-8 at the record that holds
@@ -267,6 +272,7 @@ func newCSVSource(br *bufio.Reader, enc string) (*csvSource, error) {
 type invalidUTF8Error struct {
 	row    int  // the record that holds the bytes
 	forced bool // the uploader chose UTF-8; otherwise it was detected
+	mixed  bool // the header is UTF-8 Chinese text, so the file mixes encodings
 }
 
 func (e *invalidUTF8Error) Error() string {
@@ -275,7 +281,13 @@ func (e *invalidUTF8Error) Error() string {
 
 // issue returns the issue shown to the uploader.
 func (e *invalidUTF8Error) issue() Issue {
-	if e.forced {
+	switch {
+	case e.mixed:
+		// Read as GB18030, the UTF-8 header would be garbled, so the
+		// file must be saved again in one encoding.
+		return Issue{Row: e.row, Reason: "含有不是UTF-8编码的内容，而表头是UTF-8编码，文件中混有两种编码（常见于从其他文件粘贴的行）",
+			Fix: "请在表格软件中重新输入这一行的文字，不要从其他文件粘贴，保存后重新上传"}
+	case e.forced:
 		return Issue{Row: e.row, Reason: "含有不是UTF-8编码的内容，而上传时选择了UTF-8编码",
 			Fix: "请把编码改选为gb18030（GBK文件也选它）或留空自动识别，然后重新上传"}
 	}
@@ -297,7 +309,7 @@ func (s *csvSource) next() (record, error) {
 		return rec, err
 	}
 	if errors.Is(err, encoding.ErrInvalidUTF8) {
-		return rec, &invalidUTF8Error{row: s.records, forced: s.forced}
+		return rec, &invalidUTF8Error{row: s.records, forced: s.forced, mixed: s.utf8Header}
 	}
 	if err != nil {
 		return rec, saima.Wrap(saima.KindInvalid, "读取文件失败，请检查文件是否完整后重新上传", err)

@@ -11,6 +11,8 @@ import (
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
+
+	"saima"
 )
 
 // progressText is a small progress file in UTF-8 with comma separators.
@@ -125,8 +127,8 @@ func TestParseInvalidUTF8AfterSniff(t *testing.T) {
 	b.WriteString("宁波市海曙区,NB-3,2026Q3,50%\n")
 
 	res := parseText(t, "late.csv", b.String(), Options{})
-	want := []string{fmt.Sprintf("late.csv 第%d行含有不是UTF-8编码的内容，而文件开头是UTF-8编码，"+
-		"请把整个文件另存为“CSV UTF-8”格式，或在上传时把编码选为gb18030，然后重新上传", rows+1)}
+	want := []string{fmt.Sprintf("late.csv 第%d行含有不是UTF-8编码的内容，而表头是UTF-8编码，文件中混有两种编码（常见于从其他文件粘贴的行），"+
+		"请在表格软件中重新输入这一行的文字，不要从其他文件粘贴，保存后重新上传", rows+1)}
 	if got := issueStrings(res.Errors); !slices.Equal(got, want) {
 		t.Errorf("errors = %q, want %q", got, want)
 	}
@@ -138,8 +140,8 @@ func TestParseGBKRowInUTF8File(t *testing.T) {
 	data := "单位,项目编号,填报期间,完成率\n宁波市海曙区,NB-1,2026Q3,50%\n余姚市,NB-2,2026Q3,60%\n" +
 		encodeGB18030(t, "宁海县,NB-3,2026Q3,70%\n") + "余姚市,NB-4,2026Q3,80%\n"
 	res := parseText(t, "mixed.csv", data, Options{})
-	want := []string{"mixed.csv 第4行含有不是UTF-8编码的内容，而文件开头是UTF-8编码，" +
-		"请把整个文件另存为“CSV UTF-8”格式，或在上传时把编码选为gb18030，然后重新上传"}
+	want := []string{"mixed.csv 第4行含有不是UTF-8编码的内容，而表头是UTF-8编码，文件中混有两种编码（常见于从其他文件粘贴的行），" +
+		"请在表格软件中重新输入这一行的文字，不要从其他文件粘贴，保存后重新上传"}
 	if got := issueStrings(res.Errors); !slices.Equal(got, want) {
 		t.Errorf("errors = %q, want %q", got, want)
 	}
@@ -244,5 +246,25 @@ func TestParseLongText(t *testing.T) {
 				t.Errorf("进展情况 has %d runes, want the %d written", utf8.RuneCountInString(got), n)
 			}
 		})
+	}
+}
+
+// A file whose header is plain ASCII may be GBK throughout after a long
+// ASCII start, so choosing gb18030 is the advice there.
+func TestParseGBKAfterASCIIStart(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("unit,project_code,period,percent\n")
+	rows := 1
+	for b.Len() < sniffSize+100 {
+		b.WriteString("NB,NB-1,2026Q3,50%\n")
+		rows++
+	}
+	b.WriteString(encodeGB18030(t, "余姚市,NB-2,2026Q3,50%\n"))
+	roster := []saima.Unit{{Name: "NB", Kind: saima.KindDistrict, Track: saima.KindDistrict}}
+	res := parseText(t, "ascii.csv", b.String(), Options{Dataset: "progress", Roster: roster})
+	want := []string{fmt.Sprintf("ascii.csv 第%d行含有不是UTF-8编码的内容，而文件开头是UTF-8编码，"+
+		"请把整个文件另存为“CSV UTF-8”格式，或在上传时把编码选为gb18030，然后重新上传", rows+1)}
+	if got := issueStrings(res.Errors); !slices.Equal(got, want) {
+		t.Errorf("errors = %q, want %q", got, want)
 	}
 }
