@@ -44,21 +44,12 @@ func uploadFormOf(c *fiber.Ctx) (*multipartUpload, error) {
 	if f, ok := c.Locals(uploadFormLocal).(*multipartUpload); ok {
 		return f, nil
 	}
-	f, err := parseUploadForm(c)
+	mediaType, params, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
+	if err == nil && (mediaType != fiber.MIMEMultipartForm || params["boundary"] == "") {
+		err = fmt.Errorf("content type %q is not multipart/form-data with a boundary", mediaType)
+	}
 	if err != nil {
 		return nil, saima.Wrap(saima.KindInvalid, "无法读取上传的表单，请以 multipart/form-data 方式上传文件", err)
-	}
-	c.Locals(uploadFormLocal, f)
-	return f, nil
-}
-
-func parseUploadForm(c *fiber.Ctx) (*multipartUpload, error) {
-	mediaType, params, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
-	if err != nil {
-		return nil, fmt.Errorf("content type: %w", err)
-	}
-	if mediaType != fiber.MIMEMultipartForm || params["boundary"] == "" {
-		return nil, fmt.Errorf("content type %q is not multipart/form-data with a boundary", mediaType)
 	}
 	// c.Body decodes a compressed body, and a plain one is read in place.
 	body := c.Request().Body()
@@ -66,7 +57,11 @@ func parseUploadForm(c *fiber.Ctx) (*multipartUpload, error) {
 		body = c.Body()
 	}
 	f := &multipartUpload{body: body, boundary: params["boundary"], fields: map[string]string{}, file: -1}
-	return f, f.scan()
+	if err := f.scan(); err != nil {
+		return nil, saima.Wrap(saima.KindInvalid, "上传的表单不完整或格式有误（可能在传输中断开），请重新上传", err)
+	}
+	c.Locals(uploadFormLocal, f)
+	return f, nil
 }
 
 // scan reads every part once: it keeps the text fields and finds the file.

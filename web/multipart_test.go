@@ -101,7 +101,7 @@ func TestUploadFormParts(t *testing.T) {
 		{"form cut off", "/api/uploads", func(t *testing.T) ([]byte, string) {
 			body, ct := rawForm(t, dataset, file)
 			return body[:len(body)-40], ct
-		}, "", http.StatusBadRequest, "85.5", "multipart/form-data"},
+		}, "", http.StatusBadRequest, "85.5", "上传的表单不完整或格式有误"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
