@@ -60,7 +60,8 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	ef := &envFlags{fs: fs, getenv: getenv}
 	a.cfg.register(ef)
 	run := cmd(a, ef)
-	if err := fs.Parse(args[1:]); err != nil {
+	rest, err := parseInterspersed(fs, args[1:])
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
@@ -72,7 +73,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	a.log = a.cfg.logger(stderr)
 
-	err := run(ctx, fs.Args())
+	err = run(ctx, rest)
 	a.close()
 	if err != nil {
 		a.report(err)
@@ -82,6 +83,29 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 1
 	}
 	return 0
+}
+
+// parseInterspersed parses the flags in args wherever they stand, as in
+// `saima report --annual 2026 -o annual.pdf`, and returns the other
+// arguments in order. The flag package alone stops at the first argument.
+// Everything after "--" is an argument.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		if len(rest) == 0 {
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+	return positional, nil
 }
 
 var errUsage = errors.New("usage")

@@ -127,6 +127,30 @@ func TestRunHelp(t *testing.T) {
 	}
 }
 
+// Options may follow the arguments, as in `saima report --annual 2026 -o
+// annual.pdf`, and "--" ends the options.
+func TestOptionsAfterArguments(t *testing.T) {
+	e := newTestEnv(t)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "progress.xlsx")
+	if code, _, errOut := e.run("template", "progress", "-o", out); code != 0 {
+		t.Fatalf("saima template progress -o FILE exited %d: %s", code, errOut)
+	}
+	if _, err := os.Stat(out); err != nil {
+		t.Errorf("template with -o after the dataset wrote no %s: %v", out, err)
+	}
+
+	// A file whose name starts with a dash, after "--".
+	if err := os.WriteFile(filepath.Join(dir, "-units.csv"), []byte("单位,单位类别\n余姚市,区县（市）\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	code, stdout, errOut := e.run("import", "--dry-run", "--", "-units.csv")
+	if code != 0 || !strings.Contains(stdout, "预检通过") {
+		t.Errorf("saima import --dry-run -- -units.csv = %d, %q, %q, want a preview", code, stdout, errOut)
+	}
+}
+
 func TestImportBadRowsImportsNothing(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *testEnv) {
 		dir := casesDir(t)

@@ -84,28 +84,6 @@ func readRuleSet(path string) ([]byte, error) {
 	return data, nil
 }
 
-// parseInterspersed parses the flags in args wherever they stand, because
-// Run's parse stops at the first argument, and returns the other
-// arguments in order. Everything after "--" is an argument.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var positional []string
-	for len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
-			return append(positional, rest...), nil
-		}
-		if len(rest) == 0 {
-			break
-		}
-		positional = append(positional, rest[0])
-		args = rest[1:]
-	}
-	return positional, nil
-}
-
 // periodArgs parses the flags in args and the n arguments of a command
 // whose first argument is a period, such as 2026Q3. It returns the period
 // and the other arguments, and ok false with the error to return when
