@@ -115,20 +115,28 @@ func TestParseGB18030AsUTF8(t *testing.T) {
 	}
 }
 
-func TestParseInvalidUTF8AfterSniff(t *testing.T) {
+// gbkRowAfterSniff returns a file of header and then copies of row past
+// the sniffed head, followed by one row in GB18030, and the number of
+// that row.
+func gbkRowAfterSniff(tb testing.TB, header, row string) (string, int) {
+	tb.Helper()
 	var b strings.Builder
-	b.WriteString("单位,项目编号,填报期间,完成率\n")
+	b.WriteString(header)
 	rows := 1
 	for b.Len() < sniffSize+100 {
-		b.WriteString("宁波市海曙区,NB-1,2026Q3,50%\n")
+		b.WriteString(row)
 		rows++
 	}
-	b.WriteString(encodeGB18030(t, "余姚市,NB-2,2026Q3,50%\n"))
-	b.WriteString("宁波市海曙区,NB-3,2026Q3,50%\n")
+	b.WriteString(encodeGB18030(tb, "余姚市,NB-2,2026Q3,50%\n"))
+	b.WriteString(row)
+	return b.String(), rows + 1
+}
 
-	res := parseText(t, "late.csv", b.String(), Options{})
+func TestParseInvalidUTF8AfterSniff(t *testing.T) {
+	text, bad := gbkRowAfterSniff(t, "单位,项目编号,填报期间,完成率\n", "宁波市海曙区,NB-1,2026Q3,50%\n")
+	res := parseText(t, "late.csv", text, Options{})
 	want := []string{fmt.Sprintf("late.csv 第%d行含有不是UTF-8编码的内容，而表头是UTF-8编码，文件中混有两种编码（常见于从其他文件粘贴的行），"+
-		"请在表格软件中重新输入这一行的文字，不要从其他文件粘贴，保存后重新上传", rows+1)}
+		"请在表格软件中重新输入这一行的文字，不要从其他文件粘贴，保存后重新上传", bad)}
 	if got := issueStrings(res.Errors); !slices.Equal(got, want) {
 		t.Errorf("errors = %q, want %q", got, want)
 	}
@@ -252,18 +260,11 @@ func TestParseLongText(t *testing.T) {
 // A file whose header is plain ASCII may be GBK throughout after a long
 // ASCII start, so choosing gb18030 is the advice there.
 func TestParseGBKAfterASCIIStart(t *testing.T) {
-	var b strings.Builder
-	b.WriteString("unit,project_code,period,percent\n")
-	rows := 1
-	for b.Len() < sniffSize+100 {
-		b.WriteString("NB,NB-1,2026Q3,50%\n")
-		rows++
-	}
-	b.WriteString(encodeGB18030(t, "余姚市,NB-2,2026Q3,50%\n"))
+	text, bad := gbkRowAfterSniff(t, "unit,project_code,period,percent\n", "NB,NB-1,2026Q3,50%\n")
 	roster := []saima.Unit{{Name: "NB", Kind: saima.KindDistrict, Track: saima.KindDistrict}}
-	res := parseText(t, "ascii.csv", b.String(), Options{Dataset: "progress", Roster: roster})
+	res := parseText(t, "ascii.csv", text, Options{Dataset: "progress", Roster: roster})
 	want := []string{fmt.Sprintf("ascii.csv 第%d行含有不是UTF-8编码的内容，而文件开头是UTF-8编码，"+
-		"请把整个文件另存为“CSV UTF-8”格式，或在上传时把编码选为gb18030，然后重新上传", rows+1)}
+		"请把整个文件另存为“CSV UTF-8”格式，或在上传时把编码选为gb18030，然后重新上传", bad)}
 	if got := issueStrings(res.Errors); !slices.Equal(got, want) {
 		t.Errorf("errors = %q, want %q", got, want)
 	}

@@ -99,15 +99,8 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 // fall in the window after its latest successful sign-in.
 func (s *Server) accountWait(ctx context.Context, name string) (time.Duration, int, error) {
 	limit := s.cfg.LoginRateLimit
-	now := s.now()
-	recent, err := s.accounts.LoginFailures(ctx, name, now.Add(-limit.Window), limit.PerAccount)
-	if err != nil {
-		return 0, 0, err
-	}
-	if len(recent) < limit.PerAccount {
-		return 0, len(recent), nil
-	}
-	return recent[len(recent)-1].Add(limit.Window).Sub(now), len(recent), nil
+	recent, err := s.accounts.LoginFailures(ctx, name, s.now().Add(-limit.Window), limit.PerAccount)
+	return s.limitWait(recent, limit.PerAccount), len(recent), err
 }
 
 // addressWait returns how long the client address ip must wait before
@@ -116,15 +109,18 @@ func (s *Server) accountWait(ctx context.Context, name string) (time.Duration, i
 // failures fall in the window, whatever names they tried.
 func (s *Server) addressWait(ctx context.Context, ip string) (time.Duration, int, error) {
 	limit := s.cfg.LoginRateLimit
-	now := s.now()
-	recent, err := s.accounts.LoginFailuresFrom(ctx, ip, now.Add(-limit.Window), limit.PerIP)
-	if err != nil {
-		return 0, 0, err
+	recent, err := s.accounts.LoginFailuresFrom(ctx, ip, s.now().Add(-limit.Window), limit.PerIP)
+	return s.limitWait(recent, limit.PerIP), len(recent), err
+}
+
+// limitWait returns how long to wait until the oldest of recent, the
+// failures within the window (newest first, at most max), leaves the
+// window, or 0 when fewer than max failures count.
+func (s *Server) limitWait(recent []time.Time, max int) time.Duration {
+	if len(recent) < max {
+		return 0
 	}
-	if len(recent) < limit.PerIP {
-		return 0, len(recent), nil
-	}
-	return recent[len(recent)-1].Add(limit.Window).Sub(now), len(recent), nil
+	return recent[len(recent)-1].Add(s.cfg.LoginRateLimit.Window).Sub(s.now())
 }
 
 // recordLoginFailure counts a failed sign-in against the address and the
