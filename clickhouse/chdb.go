@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/ebitengine/purego"
@@ -109,6 +110,8 @@ type EmbeddedConfig struct {
 // embedded is the chDB engine. chDB runs one statement at a time per
 // process, so every call holds mu.
 type embedded struct {
+	lastPurge atomic.Int64 // when purgeFreedMemory last ran, in ns since 1970
+
 	mu   sync.Mutex
 	api  *chdbAPI
 	conn unsafe.Pointer // chdb_connection*, as chdb_connect returned it

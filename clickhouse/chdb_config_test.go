@@ -2,6 +2,7 @@ package clickhouse_test
 
 import (
 	"testing"
+	"time"
 
 	"saima/clickhouse"
 	"saima/clickhouse/chtest"
@@ -54,5 +55,24 @@ func TestEmbeddedPurgeStatement(t *testing.T) {
 	e := chtest.Embedded(t)
 	if err := e.Exec(t.Context(), clickhouse.PurgeStatement); err != nil {
 		t.Errorf("Exec(%q) = %v, want nil", clickhouse.PurgeStatement, err)
+	}
+}
+
+// The purge after a staged INSERT runs at most once a second.
+func TestEmbeddedPurgeInterval(t *testing.T) {
+	e := chtest.Embedded(t)
+	ctx := t.Context()
+	recent := time.Now().Add(-100 * time.Millisecond)
+	clickhouse.SetLastPurge(e, recent)
+	clickhouse.PurgeFreedMemory(ctx, e)
+	if got := clickhouse.LastPurge(e); !got.Equal(recent) {
+		t.Errorf("a purge 100 ms after the last one ran (last purge %v, want %v)", got, recent)
+	}
+
+	old := time.Now().Add(-2 * time.Second)
+	clickhouse.SetLastPurge(e, old)
+	clickhouse.PurgeFreedMemory(ctx, e)
+	if got := clickhouse.LastPurge(e); !got.After(old.Add(time.Second)) {
+		t.Errorf("a purge 2 s after the last one did not run (last purge %v)", got)
 	}
 }

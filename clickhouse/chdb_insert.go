@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // stagingMinRows is the least number of rows that the embedded engine
@@ -94,18 +95,29 @@ func (s *sharedEmbedded) insertStaged(ctx context.Context, table string, columns
 const purgeStatement = "SYSTEM JEMALLOC PURGE"
 
 // purgeFreedMemory returns to the system the pages that chDB's allocator
-// (jemalloc) holds freed. chDB 26.5 configures jemalloc to keep freed
-// pages for up to 5 s (dirty_decay_ms:5000) and runs no background thread
-// to purge them, so during a long import they pile up between INSERT
-// statements and merges. Purging after each staged INSERT lowered the
-// anonymous memory at the peak of a 1 GB import by 16 to 35 MB in two
-// runs each. It takes under 0.1 ms when little is freed. A failed purge
-// is logged and fails nothing else.
+// (jemalloc) holds freed, at most once per purgeInterval. chDB 26.5
+// configures jemalloc to keep freed pages for up to 5 s
+// (dirty_decay_ms:5000) and runs no background thread to purge them, so
+// during a long import they pile up between INSERT statements and merges.
+// Purging after each staged INSERT lowered the anonymous memory at the
+// peak of a 1 GB import by 16 to 35 MB in two runs each, but cost 3 to 8 %
+// of the import's speed, because chDB faults the pages in again. Purging
+// at most once a second gave a peak of 569 and 586 MB against 563 and 572
+// per INSERT, at a 4 to 7 % higher rate (docs/benchmarks.md). A failed
+// purge is logged and fails nothing else.
 func (s *sharedEmbedded) purgeFreedMemory(ctx context.Context) {
+	now := time.Now()
+	if last := s.lastPurge.Load(); last != 0 && now.Sub(time.Unix(0, last)) < purgeInterval {
+		return
+	}
+	s.lastPurge.Store(now.UnixNano())
 	if err := s.Exec(context.WithoutCancel(ctx), purgeStatement); err != nil {
 		s.log.Warn("purge freed chDB memory", "err", err)
 	}
 }
+
+// purgeInterval is the least time between two purges of freed memory.
+const purgeInterval = time.Second
 
 // writeStaging writes the rows into a new staging file and returns its
 // path.
