@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -208,6 +210,83 @@ func BenchmarkClickHouseCSV(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		cpu.stop(b)
+	}
+	reportRows(b, benchRows)
+	cpu.report(b)
+}
+
+// BenchmarkNaiveCSVPath is the path that the goal of half ClickHouse's
+// rate compares with: read the file with encoding/csv and insert the rows
+// into chDB in batches of 20 000 as they come, each batch as TabSeparated
+// text in a staging file, with no check, no normalisation, no hashing and
+// no commit. It is a yardstick, not a way to import.
+func BenchmarkNaiveCSVPath(b *testing.B) {
+	path, size := writeBenchFile(b)
+	e := chtest.Embedded(b)
+	db := chtest.NewDatabase(b, e)
+	ctx := context.Background()
+	const columns = "`单位` String, `项目编号` String, `项目名称` String, `填报期间` String, " +
+		"`完成率` String, `填报日期` Date, `进展情况` String, `存在问题` String"
+	err := e.Exec(ctx, "CREATE TABLE "+db+".progress_naive ("+columns+") ENGINE = MergeTree ORDER BY (`单位`, `项目编号`)")
+	if err != nil {
+		b.Fatal(err)
+	}
+	staging := filepath.Join(b.TempDir(), "batch.tsv")
+	escape := strings.NewReplacer("\\", "\\\\", "\t", "\\t", "\n", "\\n")
+	insert := func(batch [][]string) {
+		f, err := os.Create(staging)
+		if err != nil {
+			b.Fatal(err)
+		}
+		w := bufio.NewWriterSize(f, 256<<10)
+		for _, rec := range batch {
+			for i, cell := range rec {
+				if i > 0 {
+					w.WriteByte('\t')
+				}
+				escape.WriteString(w, cell)
+			}
+			w.WriteByte('\n')
+		}
+		if err := errors.Join(w.Flush(), f.Close()); err != nil {
+			b.Fatal(err)
+		}
+		err = e.Exec(ctx, "INSERT INTO "+db+".progress_naive SELECT * FROM file(?, 'TabSeparated', ?)", staging, columns)
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+
+	b.SetBytes(size)
+	var cpu cpuMeter
+	for b.Loop() {
+		cpu.start(b)
+		f, err := os.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r := csv.NewReader(bufio.NewReader(f))
+		if _, err := r.Read(); err != nil { // the header
+			b.Fatal(err)
+		}
+		var batch [][]string
+		for {
+			rec, err := r.Read()
+			if err == io.EOF {
+				break
+			} else if err != nil {
+				b.Fatal(err)
+			}
+			if batch = append(batch, rec); len(batch) == 20_000 {
+				insert(batch)
+				batch = batch[:0]
+			}
+		}
+		if len(batch) > 0 {
+			insert(batch)
+		}
+		f.Close()
 		cpu.stop(b)
 	}
 	reportRows(b, benchRows)
