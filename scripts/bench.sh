@@ -21,8 +21,8 @@ echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f
 # Other work on a shared machine moves these numbers, so record the load.
 echo "load: $(uptime)"
 
-echo "== CSV over HTTP and ClickHouse's parser; XLSX and excelize"
-go test ./web -run '^$' -bench '^Benchmark(UploadCSVOverHTTP|ClickHouseCSV)$' -benchtime 3x -timeout 30m
+echo "== CSV over HTTP, ClickHouse's parser and a naive path; XLSX and excelize"
+go test ./web -run '^$' -bench '^Benchmark(UploadCSVOverHTTP|ClickHouseCSV|NaiveCSVPath)$' -benchtime 3x -timeout 30m
 go test ./ingest -run '^$' -bench '^Benchmark(ParseCSV|ImportCSV|ParseXLSX|ExcelizeRows)$' -benchtime 3x -timeout 30m
 
 echo "load: $(uptime)"
