@@ -1,22 +1,26 @@
 package main
 
 import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
 
-// outputMode is the permission of the files that saima writes for people
-// to open and pass on (reports, templates): readable by all, as files
-// that other programs save usually are.
-const outputMode = 0o644
+// outputMode is the permission that saima asks for on the files it writes
+// for people to open and pass on (reports, templates). The process's
+// umask then applies, as for files that other programs save: 0644 under
+// the usual umask 022, 0600 under 077.
+const outputMode = 0o666
 
 // writeFileAtomic writes a file through a temporary file in the same
 // folder and renames it into place, so that a failure never leaves a
-// truncated file at path. pattern names the temporary file, as
-// os.CreateTemp takes it.
-func writeFileAtomic(path, pattern string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), pattern)
+// truncated file at path. The temporary file's name starts with prefix.
+func writeFileAtomic(path, prefix string, write func(io.Writer) error) error {
+	tmp, err := createNear(path, prefix)
 	if err != nil {
 		return err
 	}
@@ -25,13 +29,24 @@ func writeFileAtomic(path, pattern string, write func(io.Writer) error) error {
 		tmp.Close()
 		return err
 	}
-	// os.CreateTemp makes the file readable by its owner only.
-	if err := tmp.Chmod(outputMode); err != nil {
-		tmp.Close()
-		return err
-	}
 	if err := tmp.Close(); err != nil {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// createNear creates a new file with a random name that starts with
+// prefix, in the folder of path. Unlike os.CreateTemp, which makes a file
+// readable by its owner only, it asks for outputMode.
+func createNear(path, prefix string) (*os.File, error) {
+	for range 10 {
+		b := make([]byte, 8)
+		rand.Read(b)
+		name := filepath.Join(filepath.Dir(path), prefix+hex.EncodeToString(b))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, outputMode)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
+	}
+	return nil, &fs.PathError{Op: "create", Path: filepath.Dir(path), Err: fs.ErrExist}
 }

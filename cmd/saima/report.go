@@ -114,7 +114,7 @@ type reportStore interface {
 // writePDF writes a report to a temporary file and renames it into place,
 // so a failure never leaves a truncated PDF at path.
 func writePDF(path string, a *app, write func(io.Writer) error) error {
-	if err := writeFileAtomic(path, ".saima-report-*.pdf", write); err != nil {
+	if err := writeFileAtomic(path, ".saima-report-", write); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "已写出 %s\n", path)

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -138,15 +139,35 @@ func TestAnnualReportUsesRuleSetFormula(t *testing.T) {
 	}
 }
 
-// assertOutputMode fails unless path is readable by everyone, as a report
-// or template that people pass on must be.
+// assertOutputMode fails unless path has the mode that the process's
+// umask gives a new file: a report or template is a file like any other
+// that its user saves, not a private temporary file.
 func assertOutputMode(tb testing.TB, path string) {
 	tb.Helper()
+	mask := syscall.Umask(0)
+	syscall.Umask(mask)
 	info, err := os.Stat(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if got := info.Mode().Perm(); got != outputMode {
-		tb.Errorf("%s has mode %o, want %o", path, got, outputMode)
+	if got, want := info.Mode().Perm(), os.FileMode(outputMode&^mask); got != want {
+		tb.Errorf("%s has mode %o, want %o (umask %03o)", path, got, want, mask)
+	}
+}
+
+// A template, like a report, is written as the umask says: private under
+// 077 and readable by all under 022.
+func TestOutputFileMode(t *testing.T) {
+	e := newTestEnv(t)
+	for _, mask := range []int{0o022, 0o077} {
+		old := syscall.Umask(mask)
+		out := filepath.Join(t.TempDir(), "template.xlsx")
+		code, _, errOut := e.run("template", "-o", out, "units")
+		if code != 0 {
+			syscall.Umask(old)
+			t.Fatalf("saima template exited %d: %s", code, errOut)
+		}
+		assertOutputMode(t, out)
+		syscall.Umask(old)
 	}
 }

@@ -45,7 +45,7 @@ func (a *app) writeTemplate(ctx context.Context, dataset, path string) error {
 		return err
 	}
 
-	err = writeFileAtomic(path, ".saima-template-*.xlsx", func(w io.Writer) error {
+	err = writeFileAtomic(path, ".saima-template-", func(w io.Writer) error {
 		_, err := w.Write(buf.Bytes())
 		return err
 	})
