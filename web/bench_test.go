@@ -24,6 +24,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"saima"
+	"saima/clickhouse"
 	"saima/clickhouse/chtest"
 )
 
@@ -187,26 +188,37 @@ func multipartFile(tb testing.TB, path string, blankLines int) ([]byte, string) 
 	return body.Bytes(), w.FormDataContentType()
 }
 
+// benchCSVColumns are the columns of the benchmark file, as the file
+// table function and benchCSVTable take them.
+const benchCSVColumns = "`单位` String, `项目编号` String, `项目名称` String, `填报期间` String, " +
+	"`完成率` String, `填报日期` Date, `进展情况` String, `存在问题` String"
+
+// benchCSVTable returns the embedded engine and a new MergeTree table of
+// the benchmark file's columns, for the yardsticks of the CSV import.
+func benchCSVTable(b *testing.B) (clickhouse.Engine, string) {
+	e := chtest.Embedded(b)
+	table := chtest.NewDatabase(b, e) + ".progress_csv"
+	err := e.Exec(context.Background(), "CREATE TABLE "+table+" ("+benchCSVColumns+") "+
+		"ENGINE = MergeTree ORDER BY (`单位`, `项目编号`)")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return e, table
+}
+
 // BenchmarkClickHouseCSV reads the same file with ClickHouse's own CSV
 // parser in the embedded engine, into a MergeTree table of the file's
 // columns: the yardstick for BenchmarkUploadCSVOverHTTP.
 func BenchmarkClickHouseCSV(b *testing.B) {
 	path, size := writeBenchFile(b)
-	e := chtest.Embedded(b)
-	db := chtest.NewDatabase(b, e)
+	e, table := benchCSVTable(b)
 	ctx := context.Background()
-	const columns = "`单位` String, `项目编号` String, `项目名称` String, `填报期间` String, " +
-		"`完成率` String, `填报日期` Date, `进展情况` String, `存在问题` String"
-	err := e.Exec(ctx, "CREATE TABLE "+db+".progress_csv ("+columns+") ENGINE = MergeTree ORDER BY (`单位`, `项目编号`)")
-	if err != nil {
-		b.Fatal(err)
-	}
 
 	b.SetBytes(size)
 	var cpu cpuMeter
 	for b.Loop() {
 		cpu.start(b)
-		err := e.Exec(ctx, "INSERT INTO "+db+".progress_csv SELECT * FROM file(?, 'CSVWithNames', ?)", path, columns)
+		err := e.Exec(ctx, "INSERT INTO "+table+" SELECT * FROM file(?, 'CSVWithNames', ?)", path, benchCSVColumns)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -223,15 +235,8 @@ func BenchmarkClickHouseCSV(b *testing.B) {
 // no commit. It is a yardstick, not a way to import.
 func BenchmarkNaiveCSVPath(b *testing.B) {
 	path, size := writeBenchFile(b)
-	e := chtest.Embedded(b)
-	db := chtest.NewDatabase(b, e)
+	e, table := benchCSVTable(b)
 	ctx := context.Background()
-	const columns = "`单位` String, `项目编号` String, `项目名称` String, `填报期间` String, " +
-		"`完成率` String, `填报日期` Date, `进展情况` String, `存在问题` String"
-	err := e.Exec(ctx, "CREATE TABLE "+db+".progress_naive ("+columns+") ENGINE = MergeTree ORDER BY (`单位`, `项目编号`)")
-	if err != nil {
-		b.Fatal(err)
-	}
 	staging := filepath.Join(b.TempDir(), "batch.tsv")
 	escape := strings.NewReplacer("\\", "\\\\", "\t", "\\t", "\n", "\\n")
 	insert := func(batch [][]string) {
@@ -252,7 +257,7 @@ func BenchmarkNaiveCSVPath(b *testing.B) {
 		if err := errors.Join(w.Flush(), f.Close()); err != nil {
 			b.Fatal(err)
 		}
-		err = e.Exec(ctx, "INSERT INTO "+db+".progress_naive SELECT * FROM file(?, 'TabSeparated', ?)", staging, columns)
+		err = e.Exec(ctx, "INSERT INTO "+table+" SELECT * FROM file(?, 'TabSeparated', ?)", staging, benchCSVColumns)
 		if err != nil {
 			b.Fatal(err)
 		}

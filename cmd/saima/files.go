@@ -10,10 +10,10 @@ import (
 	"path/filepath"
 )
 
-// outputMode is the permission that saima asks for on the files it writes
-// for people to open and pass on (reports, templates). The process's
-// umask then applies, as for files that other programs save: 0644 under
-// the usual umask 022, 0600 under 077.
+// outputMode is the permission that saima requests for the files it
+// writes for people to open and pass on (reports, templates). The
+// process's umask then applies, as for files that other programs save:
+// 0644 under the usual umask 022, 0600 under 077.
 const outputMode = 0o666
 
 // writeFileAtomic writes a file through a temporary file in the same
@@ -37,7 +37,7 @@ func writeFileAtomic(path, prefix string, write func(io.Writer) error) error {
 
 // createNear creates a new file with a random name that starts with
 // prefix, in the folder of path. Unlike os.CreateTemp, which makes a file
-// readable by its owner only, it asks for outputMode.
+// readable by its owner only, it requests outputMode.
 func createNear(path, prefix string) (*os.File, error) {
 	for range 10 {
 		b := make([]byte, 8)
