@@ -97,8 +97,8 @@ func (f *multipartUpload) scan() error {
 // value returns the text field name, or "" when the form has none.
 func (f *multipartUpload) value(name string) string { return f.fields[name] }
 
-// openFile returns a reader over the file's bytes, or an error wrapping
-// http.ErrMissingFile when the form has no file.
+// openFile returns a reader over the file's bytes, or errNoFile when the
+// form has no file.
 func (f *multipartUpload) openFile() (io.Reader, error) {
 	if f.file < 0 {
 		return nil, errNoFile
