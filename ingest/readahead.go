@@ -85,7 +85,7 @@ func (ra *readAhead) fill() ([]fetched, bool) {
 			rec.cells = cells[start:len(cells):len(cells)]
 		}
 		batch = append(batch, fetched{rec, err})
-		if _, quoting := errors.AsType[*csv.ParseError](err); err != nil && !quoting {
+		if endsSource(err) {
 			return batch, true
 		}
 	}
@@ -114,10 +114,18 @@ func (ra *readAhead) next() (record, error) {
 	}
 	f := ra.cur[ra.pos]
 	ra.pos++
-	if _, quoting := errors.AsType[*csv.ParseError](f.err); f.err != nil && !quoting {
+	if endsSource(f.err) {
 		ra.ended = f.err
 	}
 	return f.rec, f.err
+}
+
+// endsSource reports whether err, as a source's next returned it, ends
+// the file: any error but a row that breaks CSV quoting, after which
+// reading goes on.
+func endsSource(err error) bool {
+	_, quoting := errors.AsType[*csv.ParseError](err)
+	return err != nil && !quoting
 }
 
 // close stops the reading goroutine and waits for it, so that the
