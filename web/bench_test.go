@@ -228,11 +228,11 @@ func BenchmarkClickHouseCSV(b *testing.B) {
 	cpu.report(b)
 }
 
-// BenchmarkNaiveCSVPath is the path that the goal of half ClickHouse's
-// rate compares with: read the file with encoding/csv and insert the rows
-// into chDB in batches of 20 000 as they come, each batch as TabSeparated
-// text in a staging file, with no check, no normalisation, no hashing and
-// no commit. It is a yardstick, not a way to import.
+// BenchmarkNaiveCSVPath reads the file with encoding/csv and inserts the
+// rows into chDB in batches of 20 000, each as TabSeparated text in a
+// staging file. It checks, normalises and hashes nothing and commits
+// nothing. It is a yardstick for the goal of half ClickHouse's rate, not
+// a way to import.
 func BenchmarkNaiveCSVPath(b *testing.B) {
 	path, size := writeBenchFile(b)
 	e, table := benchCSVTable(b)

@@ -155,8 +155,8 @@ func assertOutputMode(tb testing.TB, path string) {
 	}
 }
 
-// A template, like a report, is written as the umask says: private under
-// 077 and readable by all under 022.
+// A template, like a report, gets the mode that the umask gives: private
+// under 077 and readable by all under 022.
 func TestOutputFileMode(t *testing.T) {
 	e := newTestEnv(t)
 	for _, mask := range []int{0o022, 0o077} {
