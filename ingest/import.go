@@ -74,7 +74,7 @@ type uploadBody struct {
 }
 
 // newUploadBody returns the body of r. size is the file's size when the
-// caller knows it; a body that can seek measures its own. A file that
+// caller knows it. A body that can seek measures its own, but a file that
 // cannot seek after all, such as a pipe, keeps size.
 func newUploadBody(r io.Reader, size int64) *uploadBody {
 	if rs, ok := r.(io.ReadSeeker); ok {
@@ -243,8 +243,8 @@ func (r *importRun) begin(c *chunk, final *saima.Upload) error {
 	if final != nil {
 		up = *final
 	} else {
-		// The counts are the first chunk's, and the file's hash is not
-		// known yet, until commit passes the totals (see Writer.SetUpload).
+		// The counts are the first chunk's and the hash is unknown until
+		// commit passes the totals (see Writer.SetUpload).
 		up.Dataset, up.Rows, up.Warnings = c.dataset, c.rows, c.warnings
 		up.Message = "已分批导入全部记录"
 	}

@@ -59,7 +59,7 @@ type Service struct {
 type Request struct {
 	FileName string
 	Body     io.Reader // the file's bytes; read to the end
-	Size     int64     // the file's size in bytes for progress reports, when Body cannot seek; 0 if unknown
+	Size     int64     // the file's size in bytes for progress reports when Body cannot seek, or 0 if unknown
 	Dataset  string    // see Options.Dataset; "" detects it
 	Sheet    string    // see Options.Sheet
 	Encoding string    // see Options.Encoding

@@ -267,8 +267,8 @@ func newCSVSource(br *bufio.Reader, enc string) (*csvSource, error) {
 }
 
 // invalidUTF8Error ends a file read as UTF-8 at the record that holds
-// other bytes. The parser turns it into an issue on that row; the bytes
-// after it cannot be read reliably, so reading stops there.
+// other bytes. The parser turns it into an issue on that row and stops
+// reading, because the bytes after it cannot be read reliably.
 type invalidUTF8Error struct {
 	row    int  // the record that holds the bytes
 	forced bool // the uploader chose UTF-8; otherwise it was detected
@@ -283,8 +283,8 @@ func (e *invalidUTF8Error) Error() string {
 func (e *invalidUTF8Error) issue() Issue {
 	switch {
 	case e.mixed:
-		// Read as GB18030, the UTF-8 header would be garbled, so the
-		// file must be saved again in one encoding.
+		// Read as GB18030, the UTF-8 header would be garbled, so no one
+		// encoding reads the whole file.
 		return Issue{Row: e.row, Reason: "含有不是UTF-8编码的内容，而表头是UTF-8编码，文件中混有两种编码（常见于从其他文件粘贴的行）",
 			Fix: "请在表格软件中重新输入这一行的文字，不要从其他文件粘贴，保存后重新上传"}
 	case e.forced:

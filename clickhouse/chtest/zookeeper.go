@@ -210,14 +210,14 @@ func (zk *ZooKeeper) handshake() error {
 	if _, err := conn.Write(append(frame, req.Bytes()...)); err != nil {
 		return fmt.Errorf("send connect request: %w", err)
 	}
-	// The ConnectResponse has the same fields but the zxid; a server that
+	// The ConnectResponse has the same fields but the zxid. A server that
 	// is not ready closes the connection instead.
 	var size uint32
 	if err := binary.Read(conn, binary.BigEndian, &size); err != nil {
 		return fmt.Errorf("read connect response: %w", err)
 	}
 	if size < 4+4+8 {
-		return fmt.Errorf("connect response of %d bytes", size)
+		return fmt.Errorf("connect response too short: %d bytes", size)
 	}
 	if _, err := io.CopyN(io.Discard, conn, int64(size)); err != nil {
 		return fmt.Errorf("read connect response: %w", err)
