@@ -13,6 +13,7 @@ import (
 	"unsafe"
 
 	"github.com/ebitengine/purego"
+	"golang.org/x/sys/unix"
 )
 
 // LibraryInstallHint is the instruction for installing libchdb.so, shown when it is missing.
@@ -121,6 +122,10 @@ type embedded struct {
 	// staging is the folder of the files that bulk INSERT statements read;
 	// see insertTSV.
 	staging string
+
+	// startPages is how many bytes of the library were resident before and
+	// after pageOutLibrary released them at start, for the tests.
+	startPages [2]uint64
 }
 
 var (
@@ -200,7 +205,19 @@ func connectEmbedded(lib, dir string, log *slog.Logger) (*embedded, error) {
 		return nil, fmt.Errorf("start chDB on %s failed (is another process using it?)", dir)
 	}
 	log.Info("embedded engine started", "data_dir", dir, "library", lib)
-	return &embedded{api: a, conn: pp, dir: dir, log: log, staging: staging}, nil
+	e := &embedded{api: a, conn: pp, dir: dir, log: log, staging: staging}
+	before, after, err := pageOutLibrary(lib)
+	switch {
+	case errors.Is(err, unix.EINVAL):
+		log.Info("this kernel has no MADV_PAGEOUT (Linux 5.4 or later), so chDB's start-up pages stay resident")
+	case err != nil:
+		log.Warn("could not release the chDB library's start-up pages", "err", err)
+	default:
+		e.startPages = [2]uint64{before, after}
+		log.Debug("released the chDB library's start-up pages",
+			"resident_before_mb", before>>20, "resident_after_mb", after>>20)
+	}
+	return e, nil
 }
 
 func cString(s string) *byte {

@@ -144,3 +144,13 @@ func (s *Store) EnsureDerived(ctx context.Context) error {
 	}
 	return s.ensureScoreRuns(ctx)
 }
+
+// LibraryStartPages returns how many bytes of libchdb.so were resident
+// before and after the embedded engine e released them at start.
+func LibraryStartPages(e Engine) (before, after uint64) {
+	return e.(*sharedEmbedded).startPages[0], e.(*sharedEmbedded).startPages[1]
+}
+
+// PageOutLibrary releases the resident pages of the loaded libchdb.so, as
+// the embedded engine does once at start.
+func PageOutLibrary() (before, after uint64, err error) { return pageOutLibrary(apiPath) }
