@@ -352,7 +352,7 @@ func checkBothShards(t *testing.T, cluster *chtest.Cluster, db string) {
 	t.Helper()
 	// rand() leaves one shard empty with odds of 2^(1-n) for n rows, so a
 	// table with fewer rows than minRows is not checked: the uploads table
-	// of the demo city has about six.
+	// of the demo city has 12.
 	const minRows = 30
 	for _, table := range []string{"units", "projects", "milestones", "milestones_superseded", "progress",
 		"assessments", "uploads", "scores"} {
