@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 
@@ -59,6 +60,14 @@ func (b *progressBuilder) finish(p *parser) {
 	col := p.columnName("完成率")
 	for _, c := range b.cells {
 		c.report.Percent = c.cell.percent(fraction)
+		if v := c.report.Percent.Decimal; c.report.Percent.Valid && tooManyPlaces(v) {
+			// A percent computed in a spreadsheet, such as 1/3, has more
+			// places than the column keeps. It is rounded with a warning.
+			c.report.Percent.Decimal = v.Round(storedPlaces)
+			p.issue(Issue{Row: c.row, Column: col, Value: trimText(c.raw), Severity: SeverityWarning,
+				Reason: fmt.Sprintf("完成率最多保留%d位小数，四舍五入读作%s%%", storedPlaces, c.report.Percent.Decimal),
+				Fix:    "如果这个读数不对，请改正后重新上传"})
+		}
 		switch {
 		case c.cell.form == percentPlaceholder:
 			p.issue(Issue{Row: c.row, Column: col, Value: trimText(c.raw), Severity: SeverityWarning,

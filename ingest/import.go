@@ -281,6 +281,8 @@ func (r *importRun) commit(rep *Report) (*Report, error) {
 // and the upload is recorded as failed.
 func (r *importRun) fail(rep *Report, err error) (*Report, error) {
 	rep.Upload.Outcome, rep.Upload.Message = saima.OutcomeFailed, "写入数据库失败："+saima.ErrorMessage(err)
+	// The chunks written before the failure never become visible.
+	rep.Upload.Imported, rep.Imported = 0, 0
 	r.log.Error("write upload", "upload_id", rep.Upload.ID, "dataset", rep.Dataset, "err", err)
 	ctx := context.WithoutCancel(r.ctx)
 	switch {

@@ -221,6 +221,10 @@ func (r *rowReader) number(col string, required bool) decimal.NullDecimal {
 		r.fail(col, raw, problemNotNumber)
 		return decimal.NullDecimal{}
 	}
+	if prob := checkStored(d); prob != nil {
+		r.fail(col, raw, prob)
+		return decimal.NullDecimal{}
+	}
 	return decimal.NewNullDecimal(d)
 }
 

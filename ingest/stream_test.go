@@ -587,3 +587,38 @@ func TestImportFromPipe(t *testing.T) {
 		t.Errorf("upload = %+v, want 150 records and the file's SHA-256", rep.Upload)
 	}
 }
+
+// On the real store: a number too large for its Decimal(18, 4) column is
+// a row error, so the INSERT, which would fail on it, never runs. The
+// upload is rejected and nothing is written.
+func TestImportNumberTooLargeForColumn(t *testing.T) {
+	store := streamStore(t)
+	svc := streamService(ingest.Adapt(store), 100)
+	text := "被考评单位,指标,得分,满分,考评方式,考评期间\n" +
+		"余姚市,现场核查,90,100,线下年终,2026Q3\n" +
+		"宁海县,现场核查,330203198001011234,,线下年终,2026Q3\n"
+	rep, err := svc.Import(t.Context(), ingest.Request{FileName: "idcard.csv", Body: strings.NewReader(text), Uploader: "office"})
+	if saima.ErrorKind(err) != saima.KindInvalid {
+		t.Fatalf("Import() error = %v, want kind invalid", err)
+	}
+	if got := issueStrings(rep.Errors); len(got) != 1 || !strings.Contains(got[0], "第3行") {
+		t.Errorf("errors = %q, want one on row 3", got)
+	}
+	ups := uploadRecords(t, store, rep.Upload.ID)
+	if len(ups) != 1 {
+		t.Fatalf("upload records = %d, want 1", len(ups))
+	}
+	if ups[0].Outcome != saima.OutcomeRejected {
+		t.Errorf("outcome = %q, want %q", ups[0].Outcome, saima.OutcomeRejected)
+	}
+	if ups[0].Imported != 0 {
+		t.Errorf("imported = %d, want 0", ups[0].Imported)
+	}
+	got, err := store.ListAssessments(t.Context(), saima.Quarter(2026, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 0 {
+		t.Errorf("visible assessments = %d, want 0", len(got))
+	}
+}

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -34,6 +35,14 @@ var (
 	problemNotNumber = &problem{
 		reason: "不是数字",
 		fix:    "请填写数字，如85或85.5",
+	}
+	problemTooManyPlaces = &problem{
+		reason: fmt.Sprintf("小数超过%d位；数据库只保存%d位小数，多出的位数会丢失", storedPlaces, storedPlaces),
+		fix:    fmt.Sprintf("请四舍五入到%d位小数后重新上传（Excel 中可用 =ROUND(单元格,%d)）", storedPlaces, storedPlaces),
+	}
+	problemTooLarge = &problem{
+		reason: fmt.Sprintf("数值过大：整数部分最多%d位", maxIntegerDigits),
+		fix:    "请检查是否填错了列（例如把身份证号或以元为单位的金额填进了本列），改正后重新上传",
 	}
 	problemPercentNotNumber = &problem{
 		reason: "不是数字",
@@ -281,6 +290,36 @@ func readPercent(raw string) (percentCell, *problem) {
 }
 
 var hundred = decimal.NewFromInt(100)
+
+// Every decimal column of the ledger is Decimal(18, 4): 4 places after
+// the point and 14 before it.
+const (
+	storedPlaces     = 4
+	maxIntegerDigits = 18 - storedPlaces
+)
+
+// integerLimit is the least value too large for a Decimal(18, 4) column.
+var integerLimit = decimal.New(1, maxIntegerDigits)
+
+// checkStored returns the problem of a number that a Decimal(18, 4) column
+// cannot hold: a fifth nonzero place, or 15 integer digits or more. Zeros
+// after the fourth place lose nothing, so 85.50000 passes.
+func checkStored(d decimal.Decimal) *problem {
+	switch {
+	case d.Abs().GreaterThanOrEqual(integerLimit):
+		return problemTooLarge
+	case tooManyPlaces(d):
+		return problemTooManyPlaces
+	}
+	return nil
+}
+
+// tooManyPlaces reports whether d has a nonzero digit after the fourth
+// place. Most numbers are written with four places or fewer, which the
+// exponent shows without rounding.
+func tooManyPlaces(d decimal.Decimal) bool {
+	return d.Exponent() < -storedPlaces && !d.Round(storedPlaces).Equal(d)
+}
 
 // ambiguous reports whether c is a bare number in (0, 1], which may be a
 // fraction (0.85 for 85%) or a small percent (0.85%).

@@ -83,7 +83,7 @@ func (a *app) loadDemo(ctx context.Context, seed int64, today saima.Date, dir st
 	if err != nil {
 		return err
 	}
-	report := func(f demo.File, rep *ingest.Report) { printReport(a, f.Path, rep, false) }
+	report := func(f demo.File, rep *ingest.Report, err error) { printReport(a, f.Path, rep, false, err) }
 	draft, err := demo.Load(ctx, files, a.importer(st), evals, today, report)
 	if err != nil {
 		return err

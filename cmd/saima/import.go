@@ -69,7 +69,7 @@ func (a *app) importFile(ctx context.Context, svc *ingest.Service, req ingest.Re
 		rep, err = svc.Import(ctx, req)
 	}
 	if rep != nil {
-		printReport(a, path, rep, dryRun)
+		printReport(a, path, rep, dryRun, err)
 	}
 	if err != nil && (rep == nil || len(rep.Errors) == 0) {
 		a.report(err)
@@ -77,7 +77,9 @@ func (a *app) importFile(ctx context.Context, svc *ingest.Service, req ingest.Re
 	return err
 }
 
-func printReport(a *app, path string, rep *ingest.Report, dryRun bool) {
+// printReport prints the issues of rep and a line on its outcome. err is
+// the import's error: a file without errors may still fail to be written.
+func printReport(a *app, path string, rep *ingest.Report, dryRun bool, err error) {
 	for _, is := range rep.Errors {
 		fmt.Fprintf(a.stderr, "错误 %s\n", is)
 	}
@@ -90,6 +92,8 @@ func printReport(a *app, path string, rep *ingest.Report, dryRun bool) {
 	switch {
 	case len(rep.Errors) > 0:
 		fmt.Fprintf(a.stdout, "%s：有 %d 个错误，整个文件未导入\n", path, len(rep.Errors)+rep.ErrorsOmitted)
+	case err != nil:
+		fmt.Fprintf(a.stdout, "%s：导入失败，整个文件未导入\n", path)
 	case dryRun:
 		fmt.Fprintf(a.stdout, "%s：预检通过，可导入 %d 条“%s”记录（未写入）\n", path, rep.Imported, datasetLabel(rep.Dataset))
 	default:

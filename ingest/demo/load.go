@@ -19,10 +19,10 @@ var FirstQuarter = saima.Quarter(2025, 1)
 // reform office would on today. Every quarter from FirstQuarter up to the
 // one before today's is published. Today's quarter, still running, is
 // scored as a draft, which Load returns. report, when not nil, gets each
-// file's import report. Load fails on the first file that does not import
+// file's import report and error. Load fails on the first file that does not import
 // every one of its rows.
 func Load(ctx context.Context, files []File, imp *ingest.Service, evals *scoring.Service, today saima.Date,
-	report func(File, *ingest.Report)) (saima.Period, error) {
+	report func(File, *ingest.Report, error)) (saima.Period, error) {
 	for _, f := range files {
 		if err := importFile(ctx, imp, f, report); err != nil {
 			return saima.Period{}, err
@@ -40,7 +40,7 @@ func Load(ctx context.Context, files []File, imp *ingest.Service, evals *scoring
 	return draft, nil
 }
 
-func importFile(ctx context.Context, imp *ingest.Service, f File, report func(File, *ingest.Report)) error {
+func importFile(ctx context.Context, imp *ingest.Service, f File, report func(File, *ingest.Report, error)) error {
 	body, err := os.Open(f.Path)
 	if err != nil {
 		return fmt.Errorf("open demo file: %w", err)
@@ -49,7 +49,7 @@ func importFile(ctx context.Context, imp *ingest.Service, f File, report func(Fi
 	rep, err := imp.Import(ctx, ingest.Request{FileName: filepath.Base(f.Path), Body: body,
 		Dataset: f.Dataset, Uploader: "demo"})
 	if rep != nil && report != nil {
-		report(f, rep)
+		report(f, rep, err)
 	}
 	if err != nil {
 		return fmt.Errorf("import demo file %s: %w", f.Path, err)
