@@ -149,12 +149,14 @@ func movement(s saima.Score) string {
 	return "—"
 }
 
-// formatPercent formats a completion rate such as 85.5%, or — when missing.
+// formatPercent formats a completion rate as stored, such as 85.5% or
+// 40.885%, or 未填报 when it is missing. It is not rounded, because 40.885
+// and 40.88 are different reports and must not look alike.
 func formatPercent(d decimal.NullDecimal) string {
 	if !d.Valid {
-		return "—"
+		return "未填报"
 	}
-	return d.Decimal.Round(1).String() + "%"
+	return d.Decimal.String() + "%"
 }
 
 // unitURL returns the path of a unit's page. The template escapes the

@@ -96,7 +96,12 @@ func printProgress(tw io.Writer, reports []scoring.ProgressEvidence) {
 		if r.Counted {
 			counted = "是（计划达成 " + formatNumber(r.Attainment, 2) + "）"
 		}
-		percent := percentText(r.Percent.Valid, r.Percent.Decimal.InexactFloat64())
+		// 完成率 is shown as stored, up to 4 places: 40.885 and 40.88 are
+		// different reports and must not print alike.
+		percent := "未填报"
+		if r.Percent.Valid {
+			percent = r.Percent.Decimal.String() + "%"
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n",
 			r.ProjectName, r.ProjectCode, r.Period, percent, counted, provenance(r.Provenance))
 	}
