@@ -106,7 +106,7 @@ func (r *rowReader) requiredText(col string) string {
 // code returns an identifier cell after NFKC and trimming, so that
 // ＮＢ－２０２６－０１７ reads as NB-2026-017.
 func (r *rowReader) code(col string, required bool) string {
-	v := normalize(r.cell(col))
+	v := foldDashes(normalize(r.cell(col)))
 	if v == "" && required {
 		r.missing(col)
 	}

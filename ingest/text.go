@@ -213,6 +213,29 @@ func validUTF8Prefix(b []byte) int {
 	return len(b)
 }
 
+// crLineEnds reports whether the text in br ends its lines with a carriage
+// return alone, as Excel's "CSV (Macintosh)" format does: its start holds a
+// CR and no LF.
+func crLineEnds(br *bufio.Reader) bool {
+	head, _ := br.Peek(br.Size())
+	return bytes.IndexByte(head, '\r') >= 0 && bytes.IndexByte(head, '\n') < 0
+}
+
+// crToLF turns every carriage return of a text that ends its lines with
+// CR alone into a line feed, which encoding/csv takes as the line end. A CR
+// in a quoted cell becomes a line feed too, which is still a line break.
+type crToLF struct{ r io.Reader }
+
+func (c crToLF) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i, b := range p[:n] {
+		if b == '\r' {
+			p[i] = '\n'
+		}
+	}
+	return n, err
+}
+
 // detectComma returns the field separator of the text in br, judged from
 // its first line: a tab when the line contains more tabs than commas, else
 // a comma. Full-width commas are not separators, and the row-shape checks
@@ -255,6 +278,9 @@ func newCSVSource(br *bufio.Reader, enc string) (*csvSource, error) {
 	}
 
 	text := bufio.NewReaderSize(decodeText(br, enc), 64<<10)
+	if crLineEnds(text) {
+		text = bufio.NewReaderSize(crToLF{text}, 64<<10)
+	}
 	r := csv.NewReader(text)
 	r.Comma = detectComma(text)
 	r.FieldsPerRecord = -1
@@ -325,3 +351,27 @@ func (s *csvSource) separator() rune { return s.r.Comma }
 // hasReplacement reports whether the decoder may have replaced unreadable
 // bytes with U+FFFD, which a cell then shows.
 func (s *csvSource) hasReplacement() bool { return s.replaced }
+
+// dashFolder turns the dashes that NFKC keeps into the ASCII hyphen-minus.
+// Word and WPS can replace the hyphen of a code such as NB-2026-017 with one of
+// these as it is typed (AutoCorrect), which would make the code another
+// record key.
+var dashFolder = strings.NewReplacer(
+	"\u2010", "-", // hyphen
+	"\u2011", "-", // non-breaking hyphen
+	"\u2012", "-", // figure dash
+	"\u2013", "-", // en dash
+	"\u2014", "-", // em dash
+	"\u2015", "-", // horizontal bar
+	"\u2212", "-", // minus sign
+)
+
+// foldDashes returns code with every dash of dashFolder replaced by "-".
+func foldDashes(code string) string {
+	for i := 0; i < len(code); i++ {
+		if code[i] >= 0x80 {
+			return dashFolder.Replace(code)
+		}
+	}
+	return code
+}

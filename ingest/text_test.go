@@ -269,3 +269,52 @@ func TestParseGBKAfterASCIIStart(t *testing.T) {
 		t.Errorf("errors = %q, want %q", got, want)
 	}
 }
+
+// Word and WPS can turn the hyphens of a typed code into other dashes. Every
+// such spelling is the same record key, stored with ASCII hyphens.
+func TestParseCodeDashesFolded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("单位,项目编号,项目名称,填报期间,完成率,填报日期,进展情况,存在问题\n")
+	for i, dash := range []string{"-", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2015", "\u2212", "－"} {
+		fmt.Fprintf(&b, "余姚市,NB%s2026%s017,项目,2026Q3,%d%%,2026-09-30,,\n", dash, dash, 50+i)
+	}
+	res := parseText(t, "dashes.csv", b.String(), Options{})
+	requireNoErrors(t, res)
+	if len(res.Batch.Progress) != 1 {
+		t.Fatalf("records = %d, want 1: %v", len(res.Batch.Progress), progressLines(res.Batch.Progress))
+	}
+	p := res.Batch.Progress[0]
+	if p.ProjectCode != "NB-2026-017" {
+		t.Errorf("项目编号 = %q, want NB-2026-017", p.ProjectCode)
+	}
+	if got := percentString(p.Percent); got != "58" {
+		t.Errorf("完成率 = %s, want 58, from the last row", got)
+	}
+}
+
+// Excel's "CSV (Macintosh)" ends lines with CR alone. Such a file reads
+// as its CRLF twin, in UTF-8 and in GBK.
+func TestParseCROnlyLineEnds(t *testing.T) {
+	crlf := "单位,项目编号,项目名称,填报期间,完成率,填报日期,进展情况,存在问题\r\n" +
+		"余姚市,P-1,项目一,2026Q3,85%,2026-09-30,\"第一行\r\n第二行\",无\r\n" +
+		"宁海县,P-2,项目二,2026Q3,60%,2026-09-30,按计划推进,无\r\n"
+	want := progressLines(parseText(t, "crlf.csv", crlf, Options{}).Batch.Progress)
+	cr := strings.ReplaceAll(crlf, "\r\n", "\r")
+	gbk, err := simplifiedchinese.GBK.NewEncoder().String(cr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range map[string]string{"utf-8": cr, "gbk": gbk} {
+		res := parseText(t, name+".csv", text, Options{})
+		requireNoErrors(t, res)
+		got := progressLines(res.Batch.Progress)
+		if len(got) != 2 {
+			t.Fatalf("%s: records = %d, want 2: %q", name, len(got), got)
+		}
+		for i := range want {
+			if got[i] != strings.ReplaceAll(want[i], "\r\n", "\n") {
+				t.Errorf("%s: record %d = %q, want %q", name, i+1, got[i], want[i])
+			}
+		}
+	}
+}
