@@ -132,8 +132,9 @@ func newTextCleaner(glyphs *glyphSet) *textCleaner {
 	return &textCleaner{glyphs: glyphs, replaced: make(map[rune]bool)}
 }
 
-// clean returns s with line ends turned into "\n", tabs into spaces, and
-// every other code point the fonts cannot draw replaced by [Placeholder].
+// clean returns s with line ends turned into "\n", tabs into spaces,
+// invisible format characters dropped, and every other code point the
+// fonts cannot draw replaced by [Placeholder].
 // Use line instead for text drawn on a single line.
 func (c *textCleaner) clean(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
@@ -145,12 +146,32 @@ func (c *textCleaner) clean(s string) string {
 			return '\n'
 		case r == '\t':
 			return ' '
+		case invisible(r):
+			return -1
 		case c.glyphs.has(r) && !unicode.IsControl(r):
 			return r
 		}
 		c.replaced[r] = true
 		return Placeholder
 	}, s)
+}
+
+// invisible reports whether r is a format character that text shows as
+// nothing: a joiner or zero-width space, a variation selector (as in 葛󠄀
+// or an emoji's ❤️), a direction mark or a soft hyphen. They are dropped
+// rather than drawn as [Placeholder] or as a visible glyph. The list follows
+// Unicode's Default_Ignorable_Code_Point property for the characters met
+// in text, not the whole property.
+func invisible(r rune) bool {
+	switch {
+	case r == 0x00AD, r == 0x034F, r == 0xFEFF:
+		return true
+	case r >= 0x200B && r <= 0x200F, r >= 0x202A && r <= 0x202E, r >= 0x2060 && r <= 0x206F:
+		return true
+	case r >= 0x180B && r <= 0x180F, r >= 0xFE00 && r <= 0xFE0F, r >= 0xE0100 && r <= 0xE01EF:
+		return true
+	}
+	return false
 }
 
 // line cleans s for a single-line place such as a heading or bookmark,

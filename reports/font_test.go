@@ -174,6 +174,10 @@ func TestTextCleanerClean(t *testing.T) {
 		{"Tab", "甲\t乙", "甲 乙", nil},
 		{"Control", "甲\x00乙\x7f", "甲□乙□", []string{"'\\x00' U+0000", "'\\x7f' U+007F"}},
 		{"Injection", scriptName + "=1+2", scriptName + "=1+2", nil},
+		{"ZeroWidth", "海曙\u200b区\u200d\ufeff", "海曙区", nil},
+		{"VariationSelector", "葛\U000E0100藤\ufe0f", "葛藤", nil},
+		{"ZWJEmoji", "👨\u200d👩", "□□", []string{"'👨' U+1F468", "'👩' U+1F469"}},
+		{"SoftHyphen", "Click\u00adHouse", "ClickHouse", nil},
 	}
 	glyphs := testGlyphs(t)
 	for _, tt := range tests {
