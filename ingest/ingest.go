@@ -398,6 +398,15 @@ func (p *parser) readHeader(head []record) (*header, []record, bool) {
 	}
 	if p.schema == nil {
 		s, prob := detectSchema(c)
+		if prob != nil && p.opts.Encoding != "" && p.src.separator() != 0 {
+			// The uploader chose the encoding, so that choice is the first
+			// suspect, whatever the header looks like.
+			prob = &problem{
+				reason: fmt.Sprintf("的表头无法识别（按上传时选择的编码“%s”读出的列为：%s），文件可能不是这种编码",
+					p.opts.Encoding, listNames(c.names)),
+				fix: "请把编码留空让系统自动识别，或选择文件实际的编码，然后重新上传",
+			}
+		}
 		if prob != nil {
 			p.issue(Issue{Row: first, Reason: prob.reason, Fix: prob.fix})
 			return nil, nil, false

@@ -318,3 +318,27 @@ func TestParseCROnlyLineEnds(t *testing.T) {
 		}
 	}
 }
+
+// A header that cannot be read in the encoding the uploader chose names
+// that encoding and asks for automatic detection.
+func TestParseForcedEncodingWrong(t *testing.T) {
+	text := "单位,项目编号,项目名称,填报期间,完成率,填报日期,进展情况,存在问题\n" +
+		"余姚市,P-1,项目一,2026Q3,85%,2026-09-30,按计划推进,无\n"
+	res := parseText(t, "utf8.csv", text, Options{Encoding: "gb18030"})
+	if len(res.Errors) != 1 {
+		t.Fatalf("errors = %q, want one", issueStrings(res.Errors))
+	}
+	e := res.Errors[0]
+	if !strings.Contains(e.Reason, "选择的编码“gb18030”") {
+		t.Errorf("reason = %q, want it to name the chosen encoding gb18030", e.Reason)
+	}
+	if strings.Contains(e.Reason, "Big5") {
+		t.Errorf("reason = %q, want no guess of Big5", e.Reason)
+	}
+	if !strings.Contains(e.Fix, "留空") {
+		t.Errorf("fix = %q, want the advice to leave the encoding empty", e.Fix)
+	}
+
+	// Detected, the same file reads without errors.
+	requireNoErrors(t, parseText(t, "utf8.csv", text, Options{}))
+}
