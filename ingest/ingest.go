@@ -159,6 +159,7 @@ func parseChunks(r io.Reader, opts Options, chunkRecords int, emit emitFunc) (*R
 	case source:
 		ra := startReadAhead(src)
 		p.src, p.sheet = ra, src.sheet()
+		p.xlsx, _ = src.(*xlsxSource)
 		err = p.run()
 		ra.close()
 	}
@@ -172,6 +173,11 @@ func parseChunks(r io.Reader, opts Options, chunkRecords int, emit emitFunc) (*R
 // zipMagic starts every XLSX file.
 var zipMagic = []byte("PK\x03\x04")
 
+// oleMagic starts every OLE2 compound file: an Excel 97-2003 workbook
+// (.xls, and .et from WPS), and an XLSX saved with a password to open it,
+// whose encrypted package Office wraps in that format.
+var oleMagic = []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")
+
 // opener is the reader of one file format: a *jsonSource or a source of
 // rows.
 type opener interface {
@@ -180,12 +186,16 @@ type opener interface {
 
 func openSource(r io.Reader, opts Options) (opener, error) {
 	br := bufio.NewReaderSize(r, sniffSize)
-	magic, err := br.Peek(len(zipMagic))
+	magic, err := br.Peek(len(oleMagic))
 	if err != nil && err != io.EOF {
 		return nil, fmt.Errorf("read upload: %w", err)
 	}
 	switch {
-	case bytes.Equal(magic, zipMagic):
+	case bytes.Equal(magic, oleMagic):
+		return nil, saima.Errorf(saima.KindInvalid,
+			"这是Excel 97-2003格式（.xls）的文件，或设有打开密码的xlsx文件，系统无法读取；"+
+				"请用Excel或WPS打开，取消打开密码后另存为“Excel 工作簿（*.xlsx）”或“CSV UTF-8（逗号分隔）”，再重新上传")
+	case bytes.HasPrefix(magic, zipMagic):
 		limit := opts.MaxXLSXBytes
 		if limit <= 0 {
 			limit = DefaultMaxXLSXBytes
@@ -221,8 +231,12 @@ type record struct {
 
 // parser is the state of one Parse call.
 type parser struct {
-	opts    Options
-	src     source // nil for JSON
+	opts Options
+	src  source // nil for JSON
+	// xlsx is the workbook's source under src, for the hint of
+	// otherSheetsIssue; nil for other files. It is read-only, so the
+	// read-ahead goroutine does not race with it.
+	xlsx    *xlsxSource
 	sheet   string // the worksheet read, for issues
 	schema  *schema
 	roster  *roster
@@ -310,6 +324,11 @@ func (p *parser) run() error {
 	}
 	h, rest, ok := p.readHeader(head)
 	if !ok {
+		if p.xlsx != nil {
+			if is, found := p.xlsx.otherSheetsIssue(); found {
+				p.issue(is)
+			}
+		}
 		return nil
 	}
 

@@ -318,6 +318,12 @@ func (s *Service) reject(ctx context.Context, log *slog.Logger, dryRun bool, rep
 	outcome string, cause error) (*Report, error) {
 	rep.Upload.Outcome, rep.Upload.Message = outcome, saima.ErrorMessage(cause)
 	rep.Upload.Imported, rep.Imported = 0, 0
+	if len(rep.Errors) == 0 && rep.ErrorsOmitted == 0 {
+		// A file rejected as a whole, such as one that cannot be opened or
+		// a dataset the account may not upload, lists its reason as the one
+		// issue, so that every reply and page shows it with the file's name.
+		rep.Errors = []Issue{{File: rep.Upload.FileName, Reason: rep.Upload.Message}}
+	}
 	if rep.Upload.Errors == 0 {
 		rep.Upload.Errors = 1
 	}

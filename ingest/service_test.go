@@ -351,9 +351,17 @@ func TestServiceUnitAccount(t *testing.T) {
 			for _, is := range rep.Errors {
 				rows = append(rows, is.Row)
 			}
-			// A dataset the account may not upload at all is one error.
-			if !slices.Equal(rows, tt.wantRows) || rep.Upload.Errors != max(len(tt.wantRows), 1) {
-				t.Errorf("error rows = %v (upload counts %d), want %v: %q", rows, rep.Upload.Errors, tt.wantRows, issueStrings(rep.Errors))
+			// A dataset the account may not upload at all is one error on
+			// the whole file (row 0), with the reason.
+			wantRows := tt.wantRows
+			if len(wantRows) == 0 {
+				wantRows = []int{0}
+				if rep.Errors[0].Reason != tt.wantMsg || rep.Errors[0].File != "u.csv" {
+					t.Errorf("the whole-file error = %+v, want file u.csv and reason %q", rep.Errors[0], tt.wantMsg)
+				}
+			}
+			if !slices.Equal(rows, wantRows) || rep.Upload.Errors != len(wantRows) {
+				t.Errorf("error rows = %v (upload counts %d), want %v: %q", rows, rep.Upload.Errors, wantRows, issueStrings(rep.Errors))
 			}
 		})
 	}
@@ -424,5 +432,45 @@ func TestServiceBrokenBody(t *testing.T) {
 	}
 	if len(store.uploads) != 1 || store.uploads[0].Outcome != saima.OutcomeFailed {
 		t.Errorf("uploads = %+v, want one failed upload", store.uploads)
+	}
+}
+
+// A file rejected as a whole lists its reason as one issue that names the
+// file, so that pages and replies never show an empty list of errors.
+func TestServiceWholeFileRejections(t *testing.T) {
+	w := newTestWorkbook(testSheet{name: "进度", rows: []string{row(1, progressHeaderCells...)}})
+	tests := []struct {
+		name, file string
+		body       []byte
+		sheet      string
+		want       string
+	}{
+		{"xls", "进度.xls", append(append([]byte{}, oleMagic...), make([]byte, 512)...), "", "Excel 97-2003格式（.xls）"},
+		{"missing sheet", "进度.xlsx", w.bytes(t), "Sheet1", "没有名为“Sheet1”的工作表，现有的工作表为：进度"},
+		{"broken xlsx", "进度.xlsx", []byte("PK\x03\x04 not a zip"), "", "无法打开xlsx文件"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			store := newMemStore(testRoster)
+			svc, _ := newTestService(store)
+			rep, err := svc.Import(t.Context(), Request{FileName: tt.file, Body: bytes.NewReader(tt.body),
+				Sheet: tt.sheet, Uploader: "office"})
+			if saima.ErrorKind(err) != saima.KindInvalid {
+				t.Fatalf("Import error = %v, want kind invalid", err)
+			}
+			if len(rep.Errors) != 1 {
+				t.Fatalf("errors = %q, want one", issueStrings(rep.Errors))
+			}
+			e := rep.Errors[0]
+			if e.File != tt.file {
+				t.Errorf("file = %q, want %q", e.File, tt.file)
+			}
+			if !strings.Contains(e.Reason, tt.want) {
+				t.Errorf("reason = %q, want it to contain %q", e.Reason, tt.want)
+			}
+			if rep.Upload.Errors != 1 {
+				t.Errorf("upload errors = %d, want 1", rep.Upload.Errors)
+			}
+		})
 	}
 }

@@ -34,6 +34,10 @@ type xlsxSource struct {
 	pos     int       // number of the row returned last
 	pending *sheetRow // the row read ahead, when rows before it are missing
 	ended   bool
+
+	// otherSheets names the other visible worksheets when this one was
+	// chosen as the first visible one, for otherSheetsIssue.
+	otherSheets []string
 }
 
 // sheetRow is one <row> element of a worksheet.
@@ -81,7 +85,33 @@ func newXLSXSource(r io.Reader, sheet string, limit int64) (*xlsxSource, error) 
 	if err != nil {
 		return nil, err
 	}
-	return openSheet(book, ws)
+	src, err := openSheet(book, ws)
+	if err != nil {
+		return nil, err
+	}
+	if sheet == "" {
+		for _, s := range book.sheets {
+			if s.visible && s.name != ws.name {
+				src.otherSheets = append(src.otherSheets, s.name)
+			}
+		}
+	}
+	return src, nil
+}
+
+// otherSheetsIssue returns the issue that points the uploader to the
+// other visible worksheets, when the first one was read because the upload
+// named none and its header could not be read. A workbook often opens
+// with a sheet of instructions (填报说明) before the data.
+func (x *xlsxSource) otherSheetsIssue() (Issue, bool) {
+	if len(x.otherSheets) == 0 {
+		return Issue{}, false
+	}
+	return Issue{
+		Reason: fmt.Sprintf("没有指定工作表，所以读取了第一个可见的工作表“%s”；文件中还有工作表：%s",
+			x.name, strings.Join(x.otherSheets, "、")),
+		Fix: "如果数据在其他工作表，请在上传时的“工作表”一栏填写它的名称（命令行用 --sheet），然后重新上传",
+	}, true
 }
 
 func errDamagedXLSX(err error) error {
@@ -146,7 +176,8 @@ func pickSheet(sheets []xlsxSheet, want string) (xlsxSheet, error) {
 			names[i] = s.name
 		}
 		return xlsxSheet{}, saima.Errorf(saima.KindInvalid,
-			"文件中没有名为“%s”的工作表，现有的工作表为：%s", want, strings.Join(names, "、"))
+			"文件中没有名为“%s”的工作表，现有的工作表为：%s；请填写其中之一，或留空读取第一个可见的工作表，然后重新上传",
+			want, strings.Join(names, "、"))
 	}
 	for _, s := range sheets {
 		if s.visible {

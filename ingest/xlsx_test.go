@@ -270,7 +270,7 @@ func TestXLSXSheetSelection(t *testing.T) {
 	}
 
 	_, err := Parse(bytes.NewReader(w.bytes(t)), Options{Sheet: "汇总"})
-	want := "文件中没有名为“汇总”的工作表，现有的工作表为：填表说明、进度填报"
+	want := "文件中没有名为“汇总”的工作表，现有的工作表为：填表说明、进度填报；请填写其中之一，或留空读取第一个可见的工作表，然后重新上传"
 	if saima.ErrorKind(err) != saima.KindInvalid || saima.ErrorMessage(err) != want {
 		t.Errorf("Parse(sheet 汇总) error = %v, want %q", err, want)
 	}
@@ -500,5 +500,49 @@ func TestXLSXExcelizeFormulaWithoutResult(t *testing.T) {
 	}
 	if got := issueStrings(res.Errors); len(got) != 1 || !strings.Contains(got[0], "第2行“完成率”列的值“=0.5+0.25”是公式") {
 		t.Errorf("errors = %q, want one on row 2's 完成率 formula", got)
+	}
+}
+
+// A workbook that opens with a sheet of instructions: read without a
+// sheet name, the error names the other sheets and the 工作表 field, and
+// read with the data sheet's name, it imports.
+func TestXLSXDataAfterCoverSheet(t *testing.T) {
+	cover := testSheet{name: "填报说明", rows: []string{
+		row(1, text("填报说明")),
+		row(2, text("1. 完成率填写百分数")),
+	}}
+	data := testSheet{name: "进度填报", rows: []string{
+		row(1, progressHeaderCells...),
+		row(2, text("余姚市"), text("NB-1"), text("改造"), text("2026Q3"), text("85%"),
+			text("2026-09-30"), text("按计划推进"), text("无")),
+	}}
+	w := newTestWorkbook(cover, data)
+
+	res := parseWorkbook(t, w, Options{})
+	var hint *Issue
+	for i, e := range res.Errors {
+		if strings.Contains(e.Reason, "还有工作表：进度填报") {
+			hint = &res.Errors[i]
+		}
+	}
+	if hint == nil {
+		t.Fatalf("errors = %q, want one that names the sheet 进度填报", issueStrings(res.Errors))
+	}
+	if !strings.Contains(hint.Fix, "“工作表”一栏") {
+		t.Errorf("fix = %q, want it to point to the 工作表 field", hint.Fix)
+	}
+
+	res = parseWorkbook(t, w, Options{Sheet: "进度填报"})
+	requireNoErrors(t, res)
+	if len(res.Batch.Progress) != 1 {
+		t.Errorf("records = %d, want 1", len(res.Batch.Progress))
+	}
+
+	// A workbook of one sheet gets no hint.
+	res = parseWorkbook(t, newTestWorkbook(cover), Options{})
+	for _, e := range res.Errors {
+		if strings.Contains(e.Reason, "还有工作表") {
+			t.Errorf("one-sheet workbook got the hint %q", e)
+		}
 	}
 }
