@@ -123,9 +123,10 @@ type embedded struct {
 	// see insertTSV.
 	staging string
 
-	// startPages is how many bytes of the library were resident before and
-	// after pageOutLibrary released them at start, for the tests.
-	startPages [2]uint64
+	// startPages is what pageOutLibrary returned at start, for the tests:
+	// the bytes of the library resident before and after, and the private
+	// bytes after.
+	startPages [3]uint64
 }
 
 var (
@@ -206,16 +207,16 @@ func connectEmbedded(lib, dir string, log *slog.Logger) (*embedded, error) {
 	}
 	log.Info("embedded engine started", "data_dir", dir, "library", lib)
 	e := &embedded{api: a, conn: pp, dir: dir, log: log, staging: staging}
-	before, after, err := pageOutLibrary(lib)
+	before, after, private, err := pageOutLibrary(lib)
 	switch {
 	case errors.Is(err, unix.EINVAL):
 		log.Info("this kernel has no MADV_PAGEOUT (Linux 5.4 or later), so chDB's start-up pages stay resident")
 	case err != nil:
 		log.Warn("could not release the chDB library's start-up pages", "err", err)
 	default:
-		e.startPages = [2]uint64{before, after}
+		e.startPages = [3]uint64{before, after, private}
 		log.Debug("released the chDB library's start-up pages",
-			"resident_before_mb", before>>20, "resident_after_mb", after>>20)
+			"resident_before_mb", before>>20, "resident_after_mb", after>>20, "private_after_mb", private>>20)
 	}
 	return e, nil
 }

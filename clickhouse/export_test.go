@@ -146,11 +146,13 @@ func (s *Store) EnsureDerived(ctx context.Context) error {
 }
 
 // LibraryStartPages returns how many bytes of libchdb.so were resident
-// before and after the embedded engine e released them at start.
-func LibraryStartPages(e Engine) (before, after uint64) {
-	return e.(*sharedEmbedded).startPages[0], e.(*sharedEmbedded).startPages[1]
+// before and after the embedded engine e released them at start, and how
+// many of those after were private.
+func LibraryStartPages(e Engine) (before, after, private uint64) {
+	p := e.(*sharedEmbedded).startPages
+	return p[0], p[1], p[2]
 }
 
 // PageOutLibrary releases the resident pages of the loaded libchdb.so, as
 // the embedded engine does once at start.
-func PageOutLibrary() (before, after uint64, err error) { return pageOutLibrary(apiPath) }
+func PageOutLibrary() (before, after, private uint64, err error) { return pageOutLibrary(apiPath) }

@@ -12,8 +12,11 @@ import (
 )
 
 // pageOutLibrary reclaims the resident pages of every mapping of the
-// library file at lib with madvise(MADV_PAGEOUT), and returns how many
-// bytes of them were resident before and after.
+// library file at lib with madvise(MADV_PAGEOUT). It returns how many bytes
+// of them were resident before and after, and how many of those after
+// are private, mapped by this process alone. The kernel does not reclaim a
+// page that another process maps too, such as a second saima or test
+// binary started beside this one, so only the private bytes must shrink.
 //
 // Loading libchdb.so and starting chDB touch about 150 MB of its 530 MB of
 // code and read-only data (measured with /proc/self/smaps), and most of
@@ -24,41 +27,43 @@ import (
 // pages that the dynamic loader wrote (relocations) are anonymous, which
 // the kernel keeps unless it has swap to write them to. An import of a 1 GB
 // file faulted about 90 MB of the library back in (docs/benchmarks.md).
-func pageOutLibrary(lib string) (before, after uint64, err error) {
+func pageOutLibrary(lib string) (before, after, private uint64, err error) {
 	path, err := filepath.EvalSymlinks(lib)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	if path, err = filepath.Abs(path); err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	maps, err := libraryMappings(path)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	if len(maps) == 0 {
-		return 0, 0, fmt.Errorf("no mapping of %s in /proc/self/smaps", path)
+		return 0, 0, 0, fmt.Errorf("no mapping of %s in /proc/self/smaps", path)
 	}
 	for _, m := range maps {
 		before += m.resident
 		_, _, errno := unix.Syscall(unix.SYS_MADVISE, m.start, m.end-m.start, unix.MADV_PAGEOUT)
 		if errno != 0 {
-			return before, before, fmt.Errorf("madvise(MADV_PAGEOUT) on %s: %w", path, errno)
+			return before, before, 0, fmt.Errorf("madvise(MADV_PAGEOUT) on %s: %w", path, errno)
 		}
 	}
 	if maps, err = libraryMappings(path); err != nil {
-		return before, 0, err
+		return before, 0, 0, err
 	}
 	for _, m := range maps {
 		after += m.resident
+		private += m.private
 	}
-	return before, after, nil
+	return before, after, private, nil
 }
 
 // mapping is one memory mapping of a file, from /proc/self/smaps.
 type mapping struct {
 	start, end uintptr
 	resident   uint64 // bytes
+	private    uint64 // bytes of resident that no other process maps
 }
 
 // libraryMappings returns the mappings of the file at path, with the bytes
@@ -93,13 +98,23 @@ func libraryMappings(path string) ([]mapping, error) {
 			}
 			continue
 		}
-		if ours && string(fields[0]) == "Rss:" && len(fields) >= 2 {
-			kb, err := strconv.ParseUint(string(fields[1]), 10, 64)
-			if err != nil {
-				return nil, fmt.Errorf("/proc/self/smaps: %q: %w", line, err)
-			}
-			out[len(out)-1].resident = kb << 10
+		if !ours || len(fields) < 2 {
+			continue
 		}
+		var field *uint64
+		switch string(fields[0]) {
+		case "Rss:":
+			field = &out[len(out)-1].resident
+		case "Private_Clean:", "Private_Dirty:":
+			field = &out[len(out)-1].private
+		default:
+			continue
+		}
+		kb, err := strconv.ParseUint(string(fields[1]), 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("/proc/self/smaps: %q: %w", line, err)
+		}
+		*field += kb << 10
 	}
 	return out, sc.Err()
 }

@@ -9,15 +9,17 @@ import (
 
 func TestStartReleasesLibraryPages(t *testing.T) {
 	e := chtest.Embedded(t)
-	// Start-up touches about 150 MB of libchdb.so. What stays resident
+	// Start-up touches about 150 MB of libchdb.so. What stays private
 	// after the release is the part the dynamic loader wrote (relocations,
-	// about 12 MB), which the kernel cannot drop without swap.
-	before, after := clickhouse.LibraryStartPages(e)
+	// about 12 MB), which the kernel cannot drop without swap. Pages that
+	// another process maps too, such as another package's test binary
+	// running beside this one, stay resident but are not private.
+	before, _, private := clickhouse.LibraryStartPages(e)
 	if before < 64<<20 {
 		t.Errorf("%d MB of libchdb.so were resident at start before the release, want at least 64", before>>20)
 	}
-	if after > 32<<20 {
-		t.Errorf("%d MB of libchdb.so stayed resident after the release at start, want at most 32", after>>20)
+	if private > 32<<20 {
+		t.Errorf("%d MB of libchdb.so stayed private to this process after the release at start, want at most 32", private>>20)
 	}
 }
 
@@ -31,15 +33,15 @@ func TestPageOutKeepsEngineWorking(t *testing.T) {
 	if err := e.Exec(ctx, "INSERT INTO "+db+".t SELECT number, toString(number) FROM numbers(100000)"); err != nil {
 		t.Fatal(err)
 	}
-	before, after, err := clickhouse.PageOutLibrary()
+	before, after, private, err := clickhouse.PageOutLibrary()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if after >= before {
-		t.Errorf("%d MB of libchdb.so resident after the release, %d MB before, want fewer after", after>>20, before>>20)
+	if after > before {
+		t.Errorf("%d MB of libchdb.so resident after the release, %d MB before, want no more after", after>>20, before>>20)
 	}
-	if after > 32<<20 {
-		t.Errorf("%d MB of libchdb.so resident after the release, want at most 32", after>>20)
+	if private > 32<<20 {
+		t.Errorf("%d MB of libchdb.so private to this process after the release, want at most 32", private>>20)
 	}
 
 	// The code runs again from the file, so the query returns the right
