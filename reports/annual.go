@@ -145,6 +145,11 @@ type QuarterRanking struct {
 	Status string
 	// Draft is true when the ranking is not a published evaluation.
 	Draft bool
+	// DataAsOf is the store version the evaluation read the ledger at, and
+	// 0 for a run stored without a record. The quarterly report reads its
+	// progress reports and milestones as of that version, so that they
+	// are the rows behind the scores it shows.
+	DataAsOf uint64
 }
 
 // QuarterScores returns the ranking of one quarter, with no scores when

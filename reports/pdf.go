@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -74,6 +75,13 @@ func WriteQuarterly(w io.Writer, q *Quarterly, fonts *Fonts, log *slog.Logger) e
 // coverLines lists the report's provenance for its cover page.
 func coverLines(q *Quarterly) []string {
 	lines := []string{"考评规则：" + q.RuleSet}
+	switch {
+	case q.Draft:
+		status := cmp.Or(q.Status, "未发布")
+		lines = append(lines, "考评状态："+status+"（草稿，发布前得分和名次还可能变化）")
+	case q.Status != "":
+		lines = append(lines, "考评状态："+q.Status)
+	}
 	if !q.GeneratedAt.IsZero() {
 		generated := q.GeneratedAt.In(saima.Beijing).Format("2006-01-02 15:04")
 		lines = append(lines, "生成时间："+generated+"（北京时间）")

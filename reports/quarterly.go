@@ -23,9 +23,13 @@ type Quarterly struct {
 	RuleSet     string       // rule-set name and version, shown on the first page
 	GeneratedAt time.Time    // shown in Beijing time, and the PDF's creation date
 	DataAsOf    time.Time    // the day overdue milestones are judged on
-	Tracks      []TrackRanking
-	Units       []UnitSection // in the order the report shows them
-	Workflow    *Workflow     // the ledger's workflows in the period; nil when the source has none
+	// Status is the ranking's label, such as 已发布 v2 or 未发布, shown on
+	// the first page; "" leaves it out.
+	Status   string
+	Draft    bool // the ranking is not a published evaluation, so it may still change
+	Tracks   []TrackRanking
+	Units    []UnitSection // in the order the report shows them
+	Workflow *Workflow     // the ledger's workflows in the period; nil when the source has none
 }
 
 // TrackRanking is the ranking of one horse-race track. Scores are already in
@@ -88,6 +92,24 @@ func BuildQuarterly(
 		return nil, fmt.Errorf("list scores: %w", err)
 	}
 	return BuildQuarterlyFrom(ctx, src, period, now, scores)
+}
+
+// BuildQuarterlyRanking is [BuildQuarterlyFrom] with the ranking's status
+// shown on the first page. src must read the ledger as the ranking did:
+// as of r.DataAsOf when that is set.
+func BuildQuarterlyRanking(
+	ctx context.Context,
+	src Source,
+	period saima.Period,
+	now time.Time,
+	r QuarterRanking,
+) (*Quarterly, error) {
+	q, err := BuildQuarterlyFrom(ctx, src, period, now, r.Scores)
+	if err != nil {
+		return nil, err
+	}
+	q.Status, q.Draft = r.Status, r.Draft
+	return q, nil
 }
 
 // BuildQuarterlyFrom is [BuildQuarterly] with the ranking given, such as a

@@ -167,6 +167,7 @@ func newTestEnvOver(tb testing.TB, store *clickhouse.Store, configure func(*Conf
 		Fonts:    loadTestFonts(tb),
 		Log:      log,
 		Now:      clock.Now,
+		SourceAt: func(version uint64) reports.Source { return store.AsOf(version) },
 	})
 	if err != nil {
 		tb.Fatalf("New: %v", err)

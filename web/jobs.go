@@ -199,11 +199,11 @@ func (j *reportJobs) run(job *zipJob) {
 // build writes one PDF per ranked unit into a zip, in report order.
 func (j *reportJobs) build(ctx context.Context, job *zipJob) ([]byte, error) {
 	now := j.s.now()
-	scores, err := j.s.shownScores(ctx, job.period)
+	r, err := j.s.shownRanking(ctx, job.period)
 	if err != nil {
 		return nil, err
 	}
-	q, err := reports.BuildQuarterlyFrom(ctx, j.s.store, job.period, now, scores)
+	q, err := reports.BuildQuarterlyRanking(ctx, j.s.reportSource(r), job.period, now, r)
 	if err != nil {
 		return nil, fmt.Errorf("build quarterly report: %w", err)
 	}

@@ -22,11 +22,11 @@ func (s *Server) handleQuarterlyPDF(c *fiber.Ctx) error {
 		return invalidParam("period", param, "应为季度，如 2026Q3")
 	}
 
-	scores, err := s.shownScores(c.UserContext(), period)
+	r, err := s.shownRanking(c.UserContext(), period)
 	if err != nil {
 		return err
 	}
-	q, err := reports.BuildQuarterlyFrom(c.UserContext(), s.store, period, s.now(), scores)
+	q, err := reports.BuildQuarterlyRanking(c.UserContext(), s.reportSource(r), period, s.now(), r)
 	if err != nil {
 		return fmt.Errorf("build quarterly report: %w", err)
 	}
@@ -94,6 +94,19 @@ func (s *Server) shownRanking(ctx context.Context, period saima.Period) (reports
 	if err != nil {
 		return reports.QuarterRanking{}, err
 	}
-	return reports.QuarterRanking{Scores: st.Scores(), Status: st.Label(),
-		Draft: st.Evaluation == nil || !st.Evaluation.Published()}, nil
+	r := reports.QuarterRanking{Scores: st.Scores(), Status: st.Label(),
+		Draft: st.Evaluation == nil || !st.Evaluation.Published()}
+	if st.Evaluation != nil {
+		r.DataAsOf = st.Evaluation.DataAsOf
+	}
+	return r, nil
+}
+
+// reportSource returns the ledger as the ranking r read it, for the
+// quarterly PDF: as of its evaluation's data version when it has one.
+func (s *Server) reportSource(r reports.QuarterRanking) reports.Source {
+	if r.DataAsOf == 0 || s.sourceAt == nil {
+		return s.store
+	}
+	return s.sourceAt(r.DataAsOf)
 }

@@ -94,6 +94,11 @@ type Deps struct {
 	Fonts    *reports.Fonts
 	Log      *slog.Logger
 	Now      func() time.Time
+
+	// SourceAt returns the ledger as of a store version, which the
+	// quarterly PDF of an evaluation reads (clickhouse.Store.AsOf). Nil
+	// reads the current ledger instead.
+	SourceAt func(version uint64) reports.Source
 }
 
 // Server is the HTTP server. Create it with [New].
@@ -105,6 +110,7 @@ type Server struct {
 	fonts    *reports.Fonts
 	log      *slog.Logger
 	now      func() time.Time
+	sourceAt func(version uint64) reports.Source
 	pages    *pages
 	assets   *assets
 	app      *fiber.App
@@ -133,6 +139,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		fonts:    deps.Fonts,
 		log:      deps.Log,
 		now:      deps.Now,
+		sourceAt: deps.SourceAt,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"saima"
+	"saima/clickhouse"
 	"saima/reports"
 	"saima/scoring"
 )
@@ -48,11 +49,17 @@ func quarterlyReport(ctx context.Context, a *app, arg, out string) error {
 	if err != nil {
 		return err
 	}
-	scores, err := a.shownScores(ctx, periods[0])
+	r, err := a.shownRanking(ctx, periods[0])
 	if err != nil {
 		return err
 	}
-	q, err := reports.BuildQuarterlyFrom(ctx, st, periods[0], time.Now(), scores)
+	// The progress reports and milestones are read as the evaluation read
+	// them, so that they are the rows behind its scores.
+	var src reports.Source = st
+	if r.DataAsOf != 0 {
+		src = st.AsOf(r.DataAsOf)
+	}
+	q, err := reports.BuildQuarterlyRanking(ctx, src, periods[0], time.Now(), r)
 	if err != nil {
 		return err
 	}
@@ -90,7 +97,7 @@ func annualReport(ctx context.Context, a *app, arg, out string) error {
 
 // openReporting checks the assets a report needs, loads the fonts and
 // opens the store.
-func (a *app) openReporting(ctx context.Context) (*reports.Fonts, reportStore, error) {
+func (a *app) openReporting(ctx context.Context) (*reports.Fonts, *clickhouse.Store, error) {
 	if err := checkAssets(append(a.engineAssets(), a.fontAssets()...)...); err != nil {
 		return nil, nil, err
 	}
@@ -103,12 +110,6 @@ func (a *app) openReporting(ctx context.Context) (*reports.Fonts, reportStore, e
 		return nil, nil, err
 	}
 	return fonts, st, nil
-}
-
-// reportStore is the part of the store that the report builders read.
-type reportStore interface {
-	reports.Source
-	reports.AnnualSource
 }
 
 // writePDF writes a report to a temporary file and renames it into place,
@@ -155,6 +156,10 @@ func (a *app) shownRanking(ctx context.Context, period saima.Period) (reports.Qu
 	if err != nil {
 		return reports.QuarterRanking{}, err
 	}
-	return reports.QuarterRanking{Scores: st.Scores(), Status: st.Label(),
-		Draft: st.Evaluation == nil || !st.Evaluation.Published()}, nil
+	r := reports.QuarterRanking{Scores: st.Scores(), Status: st.Label(),
+		Draft: st.Evaluation == nil || !st.Evaluation.Published()}
+	if st.Evaluation != nil {
+		r.DataAsOf = st.Evaluation.DataAsOf
+	}
+	return r, nil
 }

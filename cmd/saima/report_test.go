@@ -171,3 +171,54 @@ func TestOutputFileMode(t *testing.T) {
 		syscall.Umask(old)
 	}
 }
+
+// The quarterly PDF of a published evaluation shows its status and the
+// progress reports that evaluation read, not those uploaded after it, and
+// the PDF of a draft marks it as one.
+func TestReportQuarterlyAsEvaluated(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Fatalf("pdftotext is required (apt-get install poppler-utils): %v", err)
+	}
+	e, dir := newEvaluationEnv(t)
+	writeProgress := func(name, text string) string {
+		path := filepath.Join(dir, name)
+		body := "单位,项目编号,项目名称,填报期间,完成率,填报日期,进展情况,存在问题\n" +
+			"余姚市,P2,乙,2026Q2,60%,2026-06-20," + text + ",无\n"
+		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	pdfText := func() string {
+		t.Helper()
+		pdf := filepath.Join(t.TempDir(), "q2.pdf")
+		e.mustRun("report", "-o", pdf, "2026Q2")
+		text, err := exec.Command("pdftotext", "-enc", "UTF-8", pdf, "-").Output()
+		if err != nil {
+			t.Fatalf("pdftotext: %v", err)
+		}
+		return strings.Join(strings.Fields(string(text)), "")
+	}
+
+	e.mustRun("import", writeProgress("v1.csv", "第一版进展"))
+	e.mustRun("score", "2026Q2")
+	if text := pdfText(); !strings.Contains(text, "考评状态：未发布（草稿") {
+		t.Errorf("draft PDF lacks 考评状态：未发布（草稿:\n%s", text)
+	}
+
+	e.mustRun("publish", "--by", "张三", "2026Q2")
+	e.mustRun("import", writeProgress("v2.csv", "第二版进展"))
+	text := pdfText()
+	if !strings.Contains(text, "考评状态：已发布v1") {
+		t.Errorf("PDF after publishing lacks 考评状态：已发布 v1:\n%s", text)
+	}
+	if !strings.Contains(text, "第一版进展") || strings.Contains(text, "第二版进展") {
+		t.Errorf("PDF of v1 shows progress other than the one v1 read (第一版进展):\n%s", text)
+	}
+
+	e.mustRun("publish", "--by", "李四", "2026Q2")
+	text = pdfText()
+	if !strings.Contains(text, "考评状态：已发布v2") || !strings.Contains(text, "第二版进展") {
+		t.Errorf("PDF of v2 lacks its status or the progress it read (第二版进展):\n%s", text)
+	}
+}

@@ -142,6 +142,7 @@ func (a *app) serve(ctx context.Context, sf serveFlags) error {
 		Fonts:    fonts,
 		Log:      a.log,
 		Now:      time.Now,
+		SourceAt: func(version uint64) reports.Source { return st.AsOf(version) },
 	})
 	if err != nil {
 		return err
