@@ -183,33 +183,53 @@ type standingJSON struct {
 // server has no rule-set file of its own. The signed-in account is
 // recorded as the publisher.
 func (s *Server) handlePublishAPI(c *fiber.Ctx) error {
-	period, err := periodParam("period", c.Params("period"))
-	if err != nil {
-		return err
-	}
-	var req publishRequest
-	if len(c.Body()) > 0 {
-		if err := c.BodyParser(&req); err != nil {
-			return saima.Errorf(saima.KindInvalid, "请求内容无法解析：请以 JSON 或表单提交 note")
-		}
-	}
-	by, err := s.publisher(c)
-	if err != nil {
-		return err
-	}
-	svc, err := s.requireEvaluations()
-	if err != nil {
-		return err
-	}
-	if svc.Rules, err = latestRules(c.UserContext(), svc, period); err != nil {
-		return err
-	}
-
-	st, err := svc.Publish(c.UserContext(), period, by, req.Note)
+	st, err := s.publish(c)
 	if err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(standingToJSON(st))
+}
+
+// handlePublishForm publishes as handlePublishAPI does, for the form on
+// the leaderboard, and then shows the leaderboard of the period again.
+func (s *Server) handlePublishForm(c *fiber.Ctx) error {
+	st, err := s.publish(c)
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/leaderboard?period="+url.QueryEscape(st.Period.String()), fiber.StatusSeeOther)
+}
+
+// publish publishes the next version of the period in the path, with the
+// note of the request body.
+func (s *Server) publish(c *fiber.Ctx) (*scoring.Standing, error) {
+	period, err := periodParam("period", c.Params("period"))
+	if err != nil {
+		return nil, err
+	}
+	var req publishRequest
+	if len(c.Body()) > 0 {
+		if err := c.BodyParser(&req); err != nil {
+			return nil, saima.Errorf(saima.KindInvalid, "请求内容无法解析：请以 JSON 或表单提交 note")
+		}
+	}
+	by, err := s.publisher(c)
+	if err != nil {
+		return nil, err
+	}
+	svc, err := s.requireEvaluations()
+	if err != nil {
+		return nil, err
+	}
+	if svc.Rules, err = latestRules(c.UserContext(), svc, period); err != nil {
+		return nil, err
+	}
+	st, err := svc.Publish(c.UserContext(), period, by, req.Note)
+	if err != nil {
+		return nil, err
+	}
+	s.log.Info("evaluation published", "period", period.String(), "version", st.Evaluation.Version, "by", by)
+	return st, nil
 }
 
 // publisher returns the name that a publication by the signed-in account

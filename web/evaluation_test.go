@@ -543,3 +543,118 @@ func TestAnnualPDFMarksDraftQuarters(t *testing.T) {
 		t.Errorf("annual PDF over a published 2026Q2 still says a quarter is not published")
 	}
 }
+
+// The quarterly PDF names the status of the ranking it shows, and lists
+// the progress reports the published evaluation read, not a correction
+// uploaded after it.
+func TestQuarterlyPDFAsEvaluated(t *testing.T) {
+	env := newEvaluationEnv(t)
+	progress := func(id, text string, minute int) {
+		t.Helper()
+		b := &saima.Batch{
+			Upload: saima.Upload{ID: id, Dataset: saima.DatasetProgress, Uploader: "office", FileName: id + ".csv",
+				At: time.Date(2026, 7, 11, 9, minute, 0, 0, saima.Beijing)},
+			Progress: []saima.ProgressReport{{Unit: "宁波市海曙区", ProjectCode: "P1", ProjectName: "驾驶舱",
+				Period: q2, Percent: decimal.NewNullDecimal(decimal.NewFromInt(60)), Progress: text}},
+		}
+		if err := env.store.WriteBatch(context.Background(), b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pdf := func() string {
+		t.Helper()
+		resp, body := env.get(t, "/reports/quarterly/2026Q2.pdf")
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET the 2026Q2 PDF: status %d", resp.StatusCode)
+		}
+		return strings.Join(strings.Fields(pdfText(t, []byte(body))), "")
+	}
+
+	if text := pdf(); !strings.Contains(text, "考评状态：未发布（草稿") {
+		t.Errorf("PDF of the draft lacks 考评状态：未发布（草稿:\n%s", text)
+	}
+
+	progress("ev-progress-1", "第一版进展", 0)
+	svc := &scoring.Service{Store: env.store, Rules: []byte(evaluationRules)}
+	if _, err := svc.Draft(context.Background(), q2, "saima score"); err != nil {
+		t.Fatal(err)
+	}
+	if resp, body := env.publish(t, "office", ""); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("publish: %d %s", resp.StatusCode, body)
+	}
+	progress("ev-progress-2", "第二版进展", 1)
+	text := pdf()
+	if !strings.Contains(text, "考评状态：已发布v1") {
+		t.Errorf("PDF lacks 考评状态：已发布 v1:\n%s", text)
+	}
+	if !strings.Contains(text, "第一版进展") || strings.Contains(text, "第二版进展") {
+		t.Errorf("PDF of v1 shows progress other than the one v1 read (第一版进展):\n%s", text)
+	}
+}
+
+// The office publishes from the leaderboard's form, with the form's CSRF
+// field, and lands on the leaderboard again. Other roles see no form and
+// may not post it.
+func TestPublishFromLeaderboardForm(t *testing.T) {
+	env := newEvaluationEnv(t)
+	office := env.as(t, "office")
+
+	_, body := office.get(t, "/leaderboard?period=2026Q2")
+	if !strings.Contains(body, `action="/evaluations/2026Q2/publish"`) || !strings.Contains(body, "发布本期结果") {
+		t.Fatalf("office's leaderboard lacks the publish form:\n%s", body)
+	}
+	// testNow is in 2026Q4, after the end of 2026Q2.
+	if strings.Contains(body, "才结束") {
+		t.Errorf("leaderboard of an ended quarter warns that it is still running")
+	}
+	// Seen on 15 June, the quarter is still running.
+	env.clock.Advance(time.Date(2026, 6, 15, 9, 0, 0, 0, saima.Beijing).Sub(env.clock.Now()))
+	_, body = office.get(t, "/leaderboard?period=2026Q2")
+	if !strings.Contains(body, "本期到 2026-06-30 才结束") {
+		t.Errorf("leaderboard of a running quarter lacks the warning 本期到 2026-06-30 才结束")
+	}
+	env.clock.Advance(testNow.Sub(env.clock.Now()))
+	for _, role := range []string{"leader", "haishu"} {
+		if _, body := env.as(t, role).get(t, "/leaderboard?period=2026Q2"); strings.Contains(body, "/publish") {
+			t.Errorf("%s's leaderboard shows the publish form", role)
+		}
+	}
+
+	post := func(cl *client, form url.Values) *http.Response {
+		req := httptest.NewRequest(http.MethodPost, "/evaluations/2026Q2/publish", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		// As a browser sends the form: the session cookie and the form's
+		// field, no CSRF header.
+		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: cl.session})
+		resp, _ := env.send(t, req)
+		return resp
+	}
+	if resp := post(office, url.Values{"note": {"无令牌"}}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("post without the form's CSRF field = %d, want 403", resp.StatusCode)
+	}
+	leader := env.as(t, "leader")
+	if resp := post(leader, url.Values{"csrf_token": {leader.csrf}}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("leader's post = %d, want 403", resp.StatusCode)
+	}
+
+	resp := post(office, url.Values{"csrf_token": {office.csrf}, "note": {"表单发布"}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/leaderboard?period=2026Q2" {
+		t.Fatalf("form post = %d to %q, want 303 to the leaderboard", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	_, body = office.get(t, "/leaderboard?period=2026Q2")
+	if !strings.Contains(body, "本期结果：<strong>已发布 v1</strong>") || !strings.Contains(body, "按当前数据发布新版本") {
+		t.Errorf("leaderboard after the form lacks 已发布 v1 and the button for a new version")
+	}
+	var ev evaluationsAPI
+	_, body = office.get(t, "/api/evaluations/2026Q2")
+	decodeJSON(t, body, &ev)
+	var notes []string
+	for _, e := range ev.Evaluations {
+		if e.Status == "published" {
+			notes = append(notes, e.Note)
+		}
+	}
+	if len(notes) != 1 || notes[0] != "表单发布" {
+		t.Errorf("notes of the published evaluations = %q, want one, 表单发布", notes)
+	}
+}

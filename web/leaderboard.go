@@ -29,6 +29,16 @@ type leaderboardPage struct {
 	Published bool
 	Overrides []scoring.Override // applied to the boards shown
 	Unmatched []scoring.Override // in effect but naming no unit or indicator of this run
+	Publish   *publishForm       // nil unless the viewer is the office
+}
+
+// publishForm is the leaderboard's form that publishes the period.
+type publishForm struct {
+	Action string
+	CSRF   string
+	// Until is the period's last day while the period is still running,
+	// so the form warns that later data will not be in this version.
+	Until saima.Date
 }
 
 // board is one track's ranking: a bar chart and a table.
@@ -96,6 +106,12 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 		return err
 	}
 	page.Reports = who != nil && who.account.Role != saima.RoleUnit
+	if _, ok := s.evaluations(); ok && who != nil && who.account.Role == saima.RoleOffice {
+		page.Publish = &publishForm{Action: "/evaluations/" + page.Period.String() + "/publish", CSRF: s.csrfToken(c)}
+		if end := page.Period.End(); saima.DateOf(s.now()).Before(end) {
+			page.Publish.Until = end
+		}
+	}
 	title := page.Period.Label() + "赛马排行"
 	return s.render(c, "leaderboard.html", title, "leaderboard", page)
 }

@@ -284,6 +284,7 @@ func (s *Server) newApp() *fiber.App {
 	app.Get("/api/scores", anyone, s.handleScoresAPI)
 	app.Get("/api/evaluations/:period", anyone, s.handleEvaluationsAPI)
 	app.Post("/api/evaluations/:period/publish", sameOrigin, s.allow(saima.RoleOffice), s.checkCSRF, s.handlePublishAPI)
+	app.Post("/evaluations/:period/publish", sameOrigin, s.allow(saima.RoleOffice), s.checkCSRF, s.handlePublishForm)
 	app.Get("/api/evaluations/:period/diff", anyone, s.handleDiffAPI)
 	app.Get("/api/explain", anyone, s.handleExplainAPI)
 	app.Get("/api/ledger", viewer, s.handleLedgerAPI)
