@@ -375,7 +375,9 @@ func (s *Service) Recompute(ctx context.Context, period saima.Period, version in
 		return nil, fmt.Errorf("list run scores: %w", err)
 	}
 
-	prev := lo.SliceToMap(stored, func(sc saima.Score) (string, int) { return sc.Unit, sc.PrevRank })
+	prev := lo.SliceToMap(stored, func(sc saima.Score) (string, int) {
+		return sc.Unit, sc.PrevRank
+	})
 	comp, err := compute(ctx, rs, period, s.Store.Snapshot(ev.DataAsOf), prev)
 	if err != nil {
 		return nil, err

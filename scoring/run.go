@@ -57,7 +57,9 @@ func Run(ctx context.Context, st Store, rs *RuleSet, period saima.Period, now ti
 
 func rankedUnits(rs *RuleSet, units []saima.Unit) []saima.Unit {
 	tracks := lo.SliceToMap(rs.Tracks, func(t Track) (string, bool) { return t.Name, true })
-	return lo.Filter(units, func(u saima.Unit, _ int) bool { return tracks[cmp.Or(u.Track, u.Kind)] })
+	return lo.Filter(units, func(u saima.Unit, _ int) bool {
+		return tracks[cmp.Or(u.Track, u.Kind)]
+	})
 }
 
 // factsOf drops facts of units that are not ranked, such as data filed

@@ -191,7 +191,9 @@ func (s *Server) timelines(
 	if err != nil {
 		return nil, fmt.Errorf("list ledger: %w", err)
 	}
-	names := lo.SliceToMap(entries, func(e saima.LedgerEntry) (string, string) { return e.Code, e.Name })
+	names := lo.SliceToMap(entries, func(e saima.LedgerEntry) (string, string) {
+		return e.Code, e.Name
+	})
 	past := pastRecords(then)
 
 	var out []projectTimeline

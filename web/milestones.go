@@ -50,7 +50,9 @@ func (s *Server) handleMilestones(c *fiber.Ctx) error {
 		return fmt.Errorf("list units: %w", err)
 	}
 
-	names := lo.SliceToMap(entries, func(e saima.LedgerEntry) (string, string) { return e.Code, e.Name })
+	names := lo.SliceToMap(entries, func(e saima.LedgerEntry) (string, string) {
+		return e.Code, e.Name
+	})
 	for _, m := range milestones {
 		page.add(m, names[m.ProjectCode])
 	}
