@@ -1,5 +1,7 @@
 package saima
 
+import "github.com/samber/lo"
+
 // LeaderHalf is one half year of a leader-led project: its report, or the
 // lack of one.
 type LeaderHalf struct {
@@ -17,13 +19,7 @@ type LeaderItem struct {
 
 // OverdueCount returns how many of i's half-year reports are overdue.
 func (i LeaderItem) OverdueCount() int {
-	n := 0
-	for _, h := range i.Halves {
-		if h.Overdue {
-			n++
-		}
-	}
-	return n
+	return lo.CountBy(i.Halves, func(h LeaderHalf) bool { return h.Overdue })
 }
 
 // BuildLeaderItems returns the leader-led projects (LeaderLed set, or a

@@ -2,6 +2,8 @@ package saima
 
 import (
 	"slices"
+
+	"github.com/samber/lo"
 )
 
 // ProblemLoop is one problem of the problem list with its dated steps.
@@ -46,10 +48,7 @@ func (l ProblemLoop) LevelName() string { return ProblemStep{Level: l.Level}.Lev
 // BuildProblemLoops joins problems with their steps, in the order of
 // problems. Steps of a problem ID that is not on the list are left out.
 func BuildProblemLoops(problems []ProblemItem, steps []ProblemStep) []ProblemLoop {
-	byID := map[string][]ProblemStep{}
-	for _, st := range steps {
-		byID[st.ProblemID] = append(byID[st.ProblemID], st)
-	}
+	byID := lo.GroupBy(steps, func(st ProblemStep) string { return st.ProblemID })
 	out := make([]ProblemLoop, 0, len(problems))
 	for _, p := range problems {
 		out = append(out, buildLoop(p, byID[p.ID]))

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/samber/lo"
+
 	"saima"
 	"saima/scoring"
 )
@@ -116,10 +118,7 @@ func (s *Store) markCounted(
 	if err != nil {
 		return err
 	}
-	byCode := map[string]saima.Project{}
-	for _, pr := range projects {
-		byCode[pr.Code] = pr
-	}
+	byCode := lo.KeyBy(projects, func(pr saima.Project) string { return pr.Code })
 
 	for _, best := range latestPerProject(plain) {
 		for i := range reports {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sort"
 
+	"github.com/samber/lo"
+
 	"saima"
 	"saima/scoring"
 )
@@ -56,10 +58,7 @@ func owners(projects []saima.Project) map[string]string {
 // dates (of projects, the ledger's projects), judged at the period's end.
 func progressFacts(reports []saima.ProgressReport, projects []saima.Project, p saima.Period,
 	get func(string) *scoring.UnitFacts) {
-	byCode := map[string]saima.Project{}
-	for _, pr := range projects {
-		byCode[pr.Code] = pr
-	}
+	byCode := lo.KeyBy(projects, func(pr saima.Project) string { return pr.Code })
 	for _, r := range latestPerProject(reports) {
 		pct, ok := percentOf(r.Percent)
 		if !ok {

@@ -4,8 +4,11 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
+
+	"github.com/samber/lo"
 
 	"saima"
 )
@@ -99,19 +102,12 @@ func mergeStages(existing, incoming []saima.StageEvent) [][]stagedEvent {
 		byKey[key{e.ProjectCode, e.Stage, e.RoundOrOne()}] = stagedEvent{e, true}
 	}
 
-	byProject := map[string][]stagedEvent{}
-	for _, e := range byKey {
-		byProject[e.ProjectCode] = append(byProject[e.ProjectCode], e)
-	}
-	codes := make([]string, 0, len(byProject))
-	for code, events := range byProject {
-		slices.SortFunc(events, stageOrder)
-		codes = append(codes, code)
-	}
-	slices.Sort(codes)
+	byProject := lo.GroupBy(lo.Values(byKey), func(e stagedEvent) string { return e.ProjectCode })
+	codes := slices.Sorted(maps.Keys(byProject))
 	out := make([][]stagedEvent, len(codes))
 	for i, code := range codes {
 		out[i] = byProject[code]
+		slices.SortFunc(out[i], stageOrder)
 	}
 	return out
 }
@@ -365,12 +361,9 @@ func (s *Service) checkLifecycle(ctx context.Context, rep *Report, b *saima.Batc
 // every project's lead unit.
 func loadLifecycle(ctx context.Context, store StageHistory,
 	events []saima.StageEvent) ([]saima.StageEvent, map[string]string, error) {
-	var codes []string
-	for _, e := range events {
-		if !slices.Contains(codes, e.ProjectCode) {
-			codes = append(codes, e.ProjectCode)
-		}
-	}
+	codes := lo.Uniq(lo.Map(events, func(e saima.StageEvent, _ int) string {
+		return e.ProjectCode
+	}))
 	existing, err := store.ListStageHistory(ctx, codes...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("list stage history: %w", err)
@@ -379,10 +372,9 @@ func loadLifecycle(ctx context.Context, store StageHistory,
 	if err != nil {
 		return nil, nil, fmt.Errorf("list projects: %w", err)
 	}
-	leads := make(map[string]string, len(projects))
-	for _, p := range projects {
-		leads[p.Code] = p.LeadUnit
-	}
+	leads := lo.SliceToMap(projects, func(p saima.Project) (string, string) {
+		return p.Code, p.LeadUnit
+	})
 	return existing, leads, nil
 }
 

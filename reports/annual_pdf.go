@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/samber/lo"
+
 	"saima"
 )
 
@@ -51,10 +53,7 @@ func annualCoverLines(a *Annual) []string {
 		}
 		quarters = append(quarters, label)
 	}
-	units := 0
-	for _, t := range a.Tracks {
-		units += len(t.Rows)
-	}
+	units := lo.SumBy(a.Tracks, func(t AnnualTrack) int { return len(t.Rows) })
 	lines := []string{
 		"季度考评规则：" + a.RuleSet,
 		"已计分季度：" + strings.Join(quarters, "、"),

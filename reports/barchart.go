@@ -3,6 +3,8 @@ package reports
 import (
 	"fmt"
 
+	"github.com/samber/lo"
+
 	"saima"
 )
 
@@ -68,10 +70,7 @@ func barLabelHeight(label []string) float64 {
 // grid lines, bars with their names and values, and the axis.
 func (d *document) drawBars(scores []saima.Score, labels [][]string) {
 	top := d.pdf.GetY()
-	height := 0.0
-	for _, l := range labels {
-		height += barLabelHeight(l)
-	}
+	height := lo.SumBy(labels, barLabelHeight)
 	d.drawGrid(top, height)
 
 	y := top

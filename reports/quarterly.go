@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/samber/lo"
+
 	"saima"
 )
 
@@ -162,17 +164,14 @@ func BuildQuarterlyFrom(
 // ruleSetLabel names the rule sets behind scores, each with the first 8
 // characters of its content hash, in order of first appearance.
 func ruleSetLabel(scores []saima.Score) string {
-	var labels []string
-	for _, s := range scores {
+	labels := lo.Map(scores, func(s saima.Score, _ int) string {
 		label := s.RuleSet
 		if v := s.RuleSetVersion; v != "" {
 			label += "（版本 " + v[:min(len(v), 8)] + "）"
 		}
-		if !slices.Contains(labels, label) {
-			labels = append(labels, label)
-		}
-	}
-	return strings.Join(labels, "；")
+		return label
+	})
+	return strings.Join(lo.Uniq(labels), "；")
 }
 
 // trackOrder lists the usual tracks in the order the report shows them.
@@ -182,17 +181,10 @@ var trackOrder = []string{saima.KindDistrict, saima.KindDepartment, saima.KindCi
 // groupByTrack splits scores by track and sorts each track by rank, keeping
 // the source's order between tied units.
 func groupByTrack(scores []saima.Score) []TrackRanking {
-	var tracks []TrackRanking
-	index := make(map[string]int)
-	for _, s := range scores {
-		i, ok := index[s.Track]
-		if !ok {
-			i = len(tracks)
-			index[s.Track] = i
-			tracks = append(tracks, TrackRanking{Track: s.Track})
-		}
-		tracks[i].Scores = append(tracks[i].Scores, s)
-	}
+	groups := lo.PartitionBy(scores, func(s saima.Score) string { return s.Track })
+	tracks := lo.Map(groups, func(g []saima.Score, _ int) TrackRanking {
+		return TrackRanking{Track: g[0].Track, Scores: g}
+	})
 
 	for _, t := range tracks {
 		slices.SortStableFunc(t.Scores, byRank)
@@ -220,10 +212,7 @@ func unitSections(
 	overdue []saima.Milestone,
 	asOf saima.Date,
 ) []UnitSection {
-	roster := make(map[string]saima.Unit, len(units))
-	for _, u := range units {
-		roster[u.Name] = u
-	}
+	roster := lo.KeyBy(units, func(u saima.Unit) string { return u.Name })
 
 	var sections []UnitSection
 	for _, t := range tracks {

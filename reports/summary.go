@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/samber/lo"
+
 	"saima"
 )
 
@@ -42,12 +44,7 @@ func trackLabel(track string) string {
 
 // rankPhrase returns 排名第N, or 并列第N when another unit shares the rank.
 func rankPhrase(s saima.Score, track TrackRanking) string {
-	tied := 0
-	for _, o := range track.Scores {
-		if o.Rank == s.Rank {
-			tied++
-		}
-	}
+	tied := lo.CountBy(track.Scores, func(o saima.Score) bool { return o.Rank == s.Rank })
 	if tied > 1 {
 		return fmt.Sprintf("并列第%d", s.Rank)
 	}

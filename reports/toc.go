@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/samber/lo"
 )
 
 // docMeta describes a report for its cover page, its running header and
@@ -257,11 +259,5 @@ func (d *document) leaders(line string, width float64) string {
 
 // joinNonEmpty joins the parts that are not empty with sep.
 func joinNonEmpty(sep string, parts ...string) string {
-	var kept []string
-	for _, p := range parts {
-		if p != "" {
-			kept = append(kept, p)
-		}
-	}
-	return strings.Join(kept, sep)
+	return strings.Join(lo.Compact(parts), sep)
 }

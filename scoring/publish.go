@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/samber/lo"
+
 	"saima"
 )
 
@@ -373,10 +375,9 @@ func (s *Service) Recompute(ctx context.Context, period saima.Period, version in
 		return nil, fmt.Errorf("list run scores: %w", err)
 	}
 
-	prev := map[string]int{}
-	for _, sc := range stored {
-		prev[sc.Unit] = sc.PrevRank
-	}
+	prev := lo.SliceToMap(stored, func(sc saima.Score) (string, int) {
+		return sc.Unit, sc.PrevRank
+	})
 	comp, err := compute(ctx, rs, period, s.Store.Snapshot(ev.DataAsOf), prev)
 	if err != nil {
 		return nil, err
@@ -858,10 +859,7 @@ func inEffect(all []Override, cutoff uint64) []Override {
 			latest[k] = o
 		}
 	}
-	out := make([]Override, 0, len(latest))
-	for _, o := range latest {
-		out = append(out, o)
-	}
+	out := lo.Values(latest)
 	compositeLast := func(o Override) int {
 		if o.Indicator == "" {
 			return 1

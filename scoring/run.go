@@ -1,11 +1,14 @@
 package scoring
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
 	"time"
+
+	"github.com/samber/lo"
 
 	"saima"
 )
@@ -53,37 +56,17 @@ func Run(ctx context.Context, st Store, rs *RuleSet, period saima.Period, now ti
 }
 
 func rankedUnits(rs *RuleSet, units []saima.Unit) []saima.Unit {
-	tracks := map[string]bool{}
-	for _, t := range rs.Tracks {
-		tracks[t.Name] = true
-	}
-	var out []saima.Unit
-	for _, u := range units {
-		track := u.Track
-		if track == "" {
-			track = u.Kind
-		}
-		if tracks[track] {
-			out = append(out, u)
-		}
-	}
-	return out
+	tracks := lo.SliceToMap(rs.Tracks, func(t Track) (string, bool) { return t.Name, true })
+	return lo.Filter(units, func(u saima.Unit, _ int) bool {
+		return tracks[cmp.Or(u.Track, u.Kind)]
+	})
 }
 
 // factsOf drops facts of units that are not ranked, such as data filed
 // under a unit that left the roster.
 func factsOf(units []saima.Unit, facts []UnitFacts) []UnitFacts {
-	known := map[string]bool{}
-	for _, u := range units {
-		known[u.Name] = true
-	}
-	var out []UnitFacts
-	for _, f := range facts {
-		if known[f.Unit] {
-			out = append(out, f)
-		}
-	}
-	return out
+	known := lo.SliceToMap(units, func(u saima.Unit) (string, bool) { return u.Name, true })
+	return lo.Filter(facts, func(f UnitFacts, _ int) bool { return known[f.Unit] })
 }
 
 func previousRanks(ctx context.Context, st Store, period saima.Period) (map[string]int, error) {
@@ -91,11 +74,7 @@ func previousRanks(ctx context.Context, st Store, period saima.Period) (map[stri
 	if err != nil {
 		return nil, err
 	}
-	ranks := make(map[string]int, len(prev))
-	for _, s := range prev {
-		ranks[s.Unit] = s.Rank
-	}
-	return ranks, nil
+	return lo.SliceToMap(prev, func(s saima.Score) (string, int) { return s.Unit, s.Rank }), nil
 }
 
 func newRunID(now time.Time) string {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/samber/lo"
 )
 
 // Aggregation methods of a tree node: how its children's scores combine.
@@ -233,11 +235,7 @@ func (t *tree) checkNode(rs *RuleSet, idx *pathIndex, n int) []error {
 }
 
 func (t *tree) childPoints(n int, tr Track) float64 {
-	total := 0.0
-	for _, c := range t.nodes[n].children {
-		total += t.points(c, tr)
-	}
-	return total
+	return lo.SumBy(t.nodes[n].children, func(c int) float64 { return t.points(c, tr) })
 }
 
 // overridesChildren reports whether tr overrides the weight of one of

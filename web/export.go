@@ -3,11 +3,11 @@ package web
 import (
 	"bytes"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/samber/lo"
 	"github.com/xuri/excelize/v2"
 
 	"saima"
@@ -193,14 +193,7 @@ func (s *Server) handleRankingXLSX(c *fiber.Ctx) error {
 // writeRanking fills the sheet 赛马排名 with the boards' rows, in track
 // and rank order, with one column per indicator of any track.
 func writeRanking(f *excelize.File, period saima.Period, boards []board) error {
-	var indicators []string
-	for _, b := range boards {
-		for _, name := range b.Indicators {
-			if !slices.Contains(indicators, name) {
-				indicators = append(indicators, name)
-			}
-		}
-	}
+	indicators := lo.Uniq(lo.FlatMap(boards, func(b board, _ int) []string { return b.Indicators }))
 	headers := append([]string{"考评期间", "赛道", "名次", "单位", "综合得分", "较上期", "上期名次"}, indicators...)
 	headers = append(headers, "计分规则", "规则版本")
 	widths := []float64{14, 14, 8, 28, 10, 8, 10}

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/samber/lo"
 
 	"saima"
 	"saima/reports"
@@ -107,10 +108,7 @@ func countOverdue(late []saima.Milestone, units []string, months []saima.Period,
 func heatmapRows(units []string, g overdueGrid, months []saima.Period) []heatmapRow {
 	var rows []heatmapRow
 	for i, u := range units {
-		total := 0
-		for _, n := range g.counts[i] {
-			total += n
-		}
+		total := lo.Sum(g.counts[i])
 		if total == 0 {
 			continue
 		}

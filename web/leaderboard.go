@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/samber/lo"
 
 	"saima"
 	"saima/reports"
@@ -158,22 +159,11 @@ func buildBoards(entries []scoring.Entry, track string) ([]board, []string, erro
 // groupByTrack splits entries by track. Tracks come in the order of the
 // unit kinds, then any others in the order they appear.
 func groupByTrack(entries []scoring.Entry) ([]string, map[string][]scoring.Entry) {
-	byTrack := map[string][]scoring.Entry{}
-	var others []string
-	for _, e := range entries {
-		if _, seen := byTrack[e.Track]; !seen && !slices.Contains(kindOrder, e.Track) {
-			others = append(others, e.Track)
-		}
-		byTrack[e.Track] = append(byTrack[e.Track], e)
-	}
+	byTrack := lo.GroupBy(entries, func(e scoring.Entry) string { return e.Track })
+	found := lo.Uniq(lo.Map(entries, func(e scoring.Entry, _ int) string { return e.Track }))
 
-	var tracks []string
-	for _, t := range kindOrder {
-		if _, ok := byTrack[t]; ok {
-			tracks = append(tracks, t)
-		}
-	}
-	return append(tracks, others...), byTrack
+	// In lo v1.53.0, Intersect keeps the order of its first list, kindOrder.
+	return append(lo.Intersect(kindOrder, found), lo.Without(found, kindOrder...)...), byTrack
 }
 
 var kindOrder = []string{saima.KindDistrict, saima.KindDepartment, saima.KindCity, saima.KindOther}

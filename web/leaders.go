@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/samber/lo"
 
 	"saima"
 )
@@ -38,11 +39,9 @@ func (s *Server) handleLeaders(c *fiber.Ctx) error {
 		Confirmed: c.Query("confirmed") == "1", GraceDays: saima.LeaderReportGraceDays}
 	for _, it := range items {
 		page.Overdue += it.OverdueCount()
-		for _, h := range it.Halves {
-			if h.Report != nil && h.Report.Confirmed == nil {
-				page.Unconfirmed++
-			}
-		}
+		page.Unconfirmed += lo.CountBy(it.Halves, func(h saima.LeaderHalf) bool {
+			return h.Report != nil && h.Report.Confirmed == nil
+		})
 	}
 	return s.render(c, "leaders.html", "领导领衔事项", "leaders", page)
 }

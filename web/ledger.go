@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/samber/lo"
 
 	"saima"
 	"saima/reports"
@@ -135,10 +136,7 @@ func ledgerRows(entries []saima.LedgerEntry, asOf saima.Date) []ledgerRow {
 // each level linked to the ledger of f and that stage. Projects without a
 // recorded stage are counted as 未登记 at the end.
 func stageFunnel(entries []saima.LedgerEntry, f saima.LedgerFilter) (chart, error) {
-	counts := map[string]int{}
-	for _, e := range entries {
-		counts[e.Stage]++
-	}
+	counts := lo.CountValuesBy(entries, func(e saima.LedgerEntry) string { return e.Stage })
 	var stages []reports.StageCount
 	for _, st := range saima.Stages {
 		if counts[st] > 0 {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/samber/lo"
 
 	"saima"
 )
@@ -50,10 +51,7 @@ func (r listRow) Late() bool { return r.Done != nil && r.Done.Date.After(r.Deadl
 // only when it names the item's responsible unit, because a unit account
 // may upload marks for any item ID of its own.
 func listRows(items []saima.ListItem, done []saima.ListDone, today saima.Date) []listRow {
-	marks := map[[2]string]saima.ListDone{}
-	for _, d := range done {
-		marks[[2]string{d.List, d.ItemID}] = d
-	}
+	marks := lo.KeyBy(done, func(d saima.ListDone) [2]string { return [2]string{d.List, d.ItemID} })
 	out := make([]listRow, 0, len(items))
 	for _, it := range items {
 		row := listRow{ListItem: it, DaysLeft: today.DaysUntil(it.Deadline)}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/samber/lo"
 	"github.com/shopspring/decimal"
 
 	"saima"
@@ -213,14 +214,10 @@ func countBatches(entries []saima.LedgerEntry, years []int) []batchCount {
 }
 
 func yearProjects(entries []saima.LedgerEntry, year int, batch string, asOf saima.Date) []ledgerRow {
-	var picked []saima.LedgerEntry
-	for _, e := range entries {
-		b := yearBatch(e, year)
-		if b != "" && (batch == "" || b == batch) {
-			e.Batch = b
-			picked = append(picked, e)
-		}
-	}
+	picked := lo.FilterMap(entries, func(e saima.LedgerEntry, _ int) (saima.LedgerEntry, bool) {
+		e.Batch = yearBatch(e, year)
+		return e, e.Batch != "" && (batch == "" || e.Batch == batch)
+	})
 	return ledgerRows(picked, asOf)
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/samber/lo"
 
 	"saima"
 	"saima/scoring"
@@ -190,10 +191,9 @@ func (s *Server) timelines(
 	if err != nil {
 		return nil, fmt.Errorf("list ledger: %w", err)
 	}
-	names := map[string]string{}
-	for _, e := range entries {
-		names[e.Code] = e.Name
-	}
+	names := lo.SliceToMap(entries, func(e saima.LedgerEntry) (string, string) {
+		return e.Code, e.Name
+	})
 	past := pastRecords(then)
 
 	var out []projectTimeline

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/samber/lo"
 
 	"saima"
 )
@@ -49,10 +50,9 @@ func (s *Server) handleMilestones(c *fiber.Ctx) error {
 		return fmt.Errorf("list units: %w", err)
 	}
 
-	names := map[string]string{}
-	for _, e := range entries {
-		names[e.Code] = e.Name
-	}
+	names := lo.SliceToMap(entries, func(e saima.LedgerEntry) (string, string) {
+		return e.Code, e.Name
+	})
 	for _, m := range milestones {
 		page.add(m, names[m.ProjectCode])
 	}

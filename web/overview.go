@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/samber/lo"
 
 	"saima"
 	"saima/reports"
@@ -57,12 +58,7 @@ func (s *Server) handleOverview(c *fiber.Ctx) error {
 // this quarter's on-time rate and open problems.
 func overviewCards(entries []saima.LedgerEntry, milestones []saima.Milestone,
 	problems []saima.ProblemItem, asOf saima.Date) []card {
-	implementing := 0
-	for _, e := range entries {
-		if e.Stage == "实施" {
-			implementing++
-		}
-	}
+	implementing := lo.CountBy(entries, func(e saima.LedgerEntry) bool { return e.Stage == "实施" })
 	late, open := 0, 0
 	for _, m := range milestones {
 		switch stateOf(m, asOf) {
@@ -169,10 +165,7 @@ func overviewCharts(entries []saima.LedgerEntry, milestones []saima.Milestone,
 // recorded stage are counted as 未登记, which links nowhere because the
 // ledger cannot filter for a missing stage.
 func linkedStageFunnel(id string, entries []saima.LedgerEntry) (chart, error) {
-	counts := map[string]int{}
-	for _, e := range entries {
-		counts[e.Stage]++
-	}
+	counts := lo.CountValuesBy(entries, func(e saima.LedgerEntry) string { return e.Stage })
 	var levels []reports.Bar
 	for _, st := range saima.Stages {
 		if counts[st] > 0 {

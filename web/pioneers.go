@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/samber/lo"
 	"github.com/shopspring/decimal"
 
 	"saima"
@@ -80,18 +81,10 @@ func (s *Server) handlePioneers(c *fiber.Ctx) error {
 
 // pioneers returns every project that meets the rule, ranked.
 func pioneers(entries []saima.LedgerEntry, milestones []saima.Milestone, asOf saima.Date) []pioneerRow {
-	byProject := map[string][]saima.Milestone{}
-	for _, m := range milestones {
-		byProject[m.ProjectCode] = append(byProject[m.ProjectCode], m)
-	}
-
-	var rows []pioneerRow
-	for _, e := range entries {
-		row, ok := pioneerOf(e, byProject[e.Code], asOf)
-		if ok {
-			rows = append(rows, row)
-		}
-	}
+	byProject := lo.GroupBy(milestones, func(m saima.Milestone) string { return m.ProjectCode })
+	rows := lo.FilterMap(entries, func(e saima.LedgerEntry, _ int) (pioneerRow, bool) {
+		return pioneerOf(e, byProject[e.Code], asOf)
+	})
 	slices.SortStableFunc(rows, comparePioneers)
 	for i := range rows {
 		rows[i].Rank = i + 1

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/samber/lo"
 	"github.com/xuri/excelize/v2"
 
 	"saima"
@@ -43,11 +44,7 @@ func (r *reminders) Empty() bool { return len(r.Missing) == 0 && len(r.Milestone
 
 // MissingUnits returns how many units have a report missing.
 func (r *reminders) MissingUnits() int {
-	seen := map[string]bool{}
-	for _, m := range r.Missing {
-		seen[m.Unit] = true
-	}
-	return len(seen)
+	return len(lo.UniqMap(r.Missing, func(m missingReport, _ int) string { return m.Unit }))
 }
 
 // loadReminders reads the reminders of today for unit, or for every unit

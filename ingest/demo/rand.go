@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/samber/lo"
+
 	"saima"
 )
 
@@ -61,10 +63,7 @@ func pick[T any](g *rng, xs []T) T { return xs[g.r.IntN(len(xs))] }
 // pickWeighted returns an index drawn with the given non-negative weights,
 // or -1 when they sum to zero.
 func pickWeighted(g *rng, weights []float64) int {
-	total := 0.0
-	for _, w := range weights {
-		total += w
-	}
+	total := lo.Sum(weights)
 	if total <= 0 {
 		return -1
 	}
