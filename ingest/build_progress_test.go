@@ -209,7 +209,7 @@ func TestProgressOfAnotherUnitsProject(t *testing.T) {
 		t.Errorf("records = %d, want all 4 kept", len(res.Batch.Progress))
 	}
 	want := "p.csv 第3行“项目编号”列的值“NB-1”在项目台账中是“宁波市海曙区”的项目“城市大脑”，不是本行单位“宁海县”的项目，" +
-		"请核对单位和项目编号；如果本单位确实承担该项目，请联系改革办在项目台账中登记后再上传"
+		"请核对单位和项目编号；如果该单位确实承担该项目，请先在项目台账中把责任单位改为该单位"
 	if got := issueStrings(res.Warnings); len(got) != 1 || got[0] != want {
 		t.Errorf("warnings = %q, want only\n%q", got, want)
 	}

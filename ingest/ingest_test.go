@@ -130,10 +130,18 @@ func TestParseDatasetByTitle(t *testing.T) {
 func TestParseEmptyFile(t *testing.T) {
 	for _, text := range []string{"", "\n\n", ",,,\n , ,\n"} {
 		res := parseText(t, "empty.csv", text, Options{})
-		want := []string{"empty.csv 文件中没有任何内容，请检查是否选错了文件"}
+		want := []string{"empty.csv 文件中没有任何内容，请检查是否选错了文件或工作表"}
 		if got := issueStrings(res.Errors); !equalStrings(got, want) {
 			t.Errorf("Parse(%q) errors = %q, want %q", text, got, want)
 		}
+	}
+
+	// In a workbook the sheet is named before the reason.
+	w := newTestWorkbook(testSheet{name: "进度填报"})
+	res := parseWorkbook(t, w, Options{})
+	want := []string{"t.xlsx 工作表“进度填报”中没有任何内容，请检查是否选错了文件或工作表"}
+	if got := issueStrings(res.Errors); !equalStrings(got, want) {
+		t.Errorf("empty sheet errors = %q, want %q", got, want)
 	}
 }
 

@@ -173,6 +173,9 @@ func (s *Server) allow(roles ...saima.Role) fiber.Handler {
 		}
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		if !slices.Contains(roles, who.account.Role) {
+			if isAPI(c) {
+				return saima.Errorf(saima.KindForbidden, "%s账号无权执行该操作", who.account.Role.Label())
+			}
 			return saima.Errorf(saima.KindForbidden, "%s账号无权访问该页面", who.account.Role.Label())
 		}
 		return c.Next()

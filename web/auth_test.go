@@ -121,6 +121,11 @@ func TestLeaderCannotUpload(t *testing.T) {
 				t.Errorf("uploads recorded = %d, want %d as before", after, before)
 			}
 			assertLedgerPercent(t, env, "NB-2026-001", "85.5")
+			// An API call is an operation, not a page.
+			want := map[string]string{"/api/uploads": "领导账号无权执行该操作", "/upload": "领导账号无权访问该页面"}[target]
+			if !strings.Contains(body, want) {
+				t.Errorf("POST %s as leader body lacks %q:\n%s", target, want, body)
+			}
 		})
 	}
 }
