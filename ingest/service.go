@@ -102,6 +102,10 @@ var officeOnly = map[string]bool{
 	saima.DatasetProblemSteps: true,
 }
 
+// OfficeOnly reports whether only the reform office may upload dataset,
+// so that a unit's account is not offered it.
+func OfficeOnly(dataset string) bool { return officeOnly[dataset] }
+
 // Import validates the file and, when it has no errors, writes its records
 // and an upload record with outcome ok. Bytes equal to an earlier ok upload
 // are written again, because the latest upload wins, and

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/samber/lo"
 
 	"saima"
 	"saima/ingest"
@@ -114,7 +115,12 @@ func (s *Server) handleUploadForm(c *fiber.Ctx) error {
 }
 
 func (s *Server) newUploadPage(c *fiber.Ctx, f uploadForm) uploadPage {
-	return uploadPage{Datasets: datasetNames, Encodings: encodingNames, Form: f, CSRF: s.csrfToken(c),
+	datasets := datasetNames
+	if who, err := s.identity(c); err == nil && who != nil && who.account.Role == saima.RoleUnit {
+		// A unit's account is not offered what only the office uploads.
+		datasets = lo.Filter(datasetNames, func(d struct{ ID, Name string }, _ int) bool { return !ingest.OfficeOnly(d.ID) })
+	}
+	return uploadPage{Datasets: datasets, Encodings: encodingNames, Form: f, CSRF: s.csrfToken(c),
 		BodyLimit: s.cfg.BodyLimit, TooLarge: s.userMessage(http.StatusRequestEntityTooLarge, fiber.ErrRequestEntityTooLarge)}
 }
 

@@ -218,3 +218,27 @@ func assertProgressPercent(tb testing.TB, env *testEnv, unit, code, want string)
 	}
 	tb.Errorf("no 2026Q3 progress of %s on %s", unit, code)
 }
+
+// A unit's account is offered only the datasets it may upload; the office
+// is offered all of them.
+func TestUploadPageDatasetsByRole(t *testing.T) {
+	env := newSeededEnv(t)
+	for _, tt := range []struct {
+		account string
+		offered bool
+	}{{"office", true}, {"haishu", false}} {
+		_, body := env.as(t, tt.account).get(t, "/upload")
+		if !strings.Contains(body, `<option value="progress"`) {
+			t.Errorf("%s's upload form lacks progress", tt.account)
+		}
+		for _, d := range []string{saima.DatasetUnits, saima.DatasetAssessments, saima.DatasetStages} {
+			got := strings.Contains(body, `<option value="`+d+`"`)
+			if got != tt.offered {
+				t.Errorf("%s's upload form offers %s: %v, want %v", tt.account, d, got, tt.offered)
+			}
+			if got := strings.Contains(body, `/templates/`+d+`.xlsx`); got != tt.offered {
+				t.Errorf("%s's upload page links the %s template: %v, want %v", tt.account, d, got, tt.offered)
+			}
+		}
+	}
+}
