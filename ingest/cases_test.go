@@ -300,13 +300,9 @@ func TestCaseExactScores(t *testing.T) {
 	res := parseCase(t, "07_scores_exact_decimals.csv", Options{})
 	requireNoErrors(t, res)
 	want := []string{"100", "99.5", "75.57", "0.5", "1", "0", "100.00", "85.50", "99.50"}
-	totals := map[string]decimal.Decimal{}
 	for i, a := range res.Batch.Assessments {
 		if !a.Score.Equal(dec(want[i])) {
 			t.Errorf("row %d 得分 = %s, want %s", i+2, a.Score, want[i])
-		}
-		if a.Period == saima.Quarter(2026, 3) {
-			totals[a.Unit] = totals[a.Unit].Add(a.Score)
 		}
 	}
 	if got := res.Batch.Assessments[6].Score.StringFixed(2); got != "100.00" {
@@ -315,10 +311,23 @@ func TestCaseExactScores(t *testing.T) {
 	if p := res.Batch.Assessments[6].Period; p != saima.Year(2026) {
 		t.Errorf("row 8 考评期间 = %v, want year 2026", p)
 	}
-	wantTotals := map[string]string{"市大数据局": "100.5", "市发改委": "100.5", "市财政局": "75.57"}
-	for u, w := range wantTotals {
-		if !totals[u].Equal(dec(w)) {
-			t.Errorf("2026Q3 total of %s = %s, want %s", u, totals[u], w)
+	// The 2026Q3 totals tie at 100.5 (both rank 1), and the 2026年度 rows
+	// are not added in.
+	wantTotals := map[string]struct {
+		total string
+		rank  int
+	}{"市大数据局": {"100.5", 1}, "市发改委": {"100.5", 1}, "市财政局": {"75.57", 3}}
+	totals := saima.AssessmentTotals(res.Batch.Assessments, saima.Quarter(2026, 3))
+	if len(totals) != len(wantTotals) {
+		t.Fatalf("2026Q3 totals = %+v, want %d units", totals, len(wantTotals))
+	}
+	for _, got := range totals {
+		w := wantTotals[got.Unit]
+		if !got.Total.Equal(dec(w.total)) {
+			t.Errorf("2026Q3 total of %s = %s, want %s", got.Unit, got.Total, w.total)
+		}
+		if got.Rank != w.rank {
+			t.Errorf("2026Q3 rank of %s = %d, want %d", got.Unit, got.Rank, w.rank)
 		}
 	}
 }

@@ -35,6 +35,8 @@
 //	GET  /problems?stage=&level=&unit=&category=&open=1
 //	                                     O L    the problem list with counts per stage and level
 //	GET  /pioneers                       O L    the pioneer list (先锋榜)
+//	GET  /assessments?period=, /api/assessments/totals?period=
+//	                                     O L    each unit's sum of 得分 in a period, ranked with ties
 //	GET  /milestones?period=&unit=&overdue=1
 //	                                     O L    milestones behind the overview's and heatmap's figures
 //	GET  /milestones/status?unit=&project=&month=
@@ -267,6 +269,8 @@ func (s *Server) newApp() *fiber.App {
 	app.Get("/problems", viewer, s.handleProblems)
 	app.Get("/pioneers", viewer, s.handlePioneers)
 	app.Get("/milestones", viewer, s.handleMilestones)
+	app.Get("/assessments", viewer, s.handleAssessments)
+	app.Get("/api/assessments/totals", viewer, s.handleAssessmentsAPI)
 	app.Get("/milestones/status", viewer, s.handleMilestoneStatus)
 	app.Get("/export/ranking.xlsx", anyone, s.handleRankingXLSX)
 	app.Get("/export/ledger.xlsx", viewer, s.handleLedgerXLSX)

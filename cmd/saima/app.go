@@ -32,6 +32,7 @@ Commands:
   publish PERIOD      publish and freeze the evaluation of a quarter as its next version
   diff PERIOD A B     compare published versions A and B of a quarter, unit by unit
   explain PERIOD UNIT show the contributions and source rows behind a unit's result
+  assessments PERIOD  sum each unit's assessment scores of a period and rank the sums
   override PERIOD UNIT
                       record a manual override of a unit's score, with who and why
   whatif PERIOD FILE  rank a quarter's current data under another rule set and show the shifts
@@ -123,12 +124,14 @@ var commands = map[string]command{
 
 	"account": accountCommand,
 
-	"publish":  publishCommand,
-	"diff":     diffCommand,
-	"explain":  explainCommand,
-	"override": overrideCommand,
-	"whatif":   whatifCommand,
-	"rules":    rulesCommand,
+	"publish": publishCommand,
+	"diff":    diffCommand,
+	"explain": explainCommand,
+
+	"assessments": assessmentsCommand,
+	"override":    overrideCommand,
+	"whatif":      whatifCommand,
+	"rules":       rulesCommand,
 
 	"template": templateCommand,
 }

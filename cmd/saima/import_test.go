@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -29,5 +30,43 @@ func TestPrintReportWriteFailed(t *testing.T) {
 	printReport(a, "进度.csv", rep, false, nil)
 	if !strings.Contains(stdout.String(), "已导入 6 条“进度填报”记录") {
 		t.Errorf("stdout = %q, want 已导入 6 条“进度填报”记录", stdout.String())
+	}
+}
+
+// The assessment totals of the exact-decimals case, through the store:
+// two units tie at 100.5 and share rank 1, and the year's records stay out.
+func TestAssessmentsCommandTotals(t *testing.T) {
+	dir := casesDir(t)
+	e := newTestEnv(t)
+	e.mustRun("import", filepath.Join(dir, "00_roster.csv"))
+	e.mustRun("import", filepath.Join(dir, "07_scores_exact_decimals.csv"))
+
+	out := e.mustRun("assessments", "2026Q3")
+	var rows [][]string
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n")[2:] {
+		rows = append(rows, strings.Fields(line))
+	}
+	want := [][]string{{"1", "市发改委", "100.5", "2"}, {"1", "市大数据局", "100.5", "2"}, {"3", "市财政局", "75.57", "2"}}
+	if len(rows) != len(want) {
+		t.Fatalf("assessments 2026Q3 printed %d rows, want %d:\n%s", len(rows), len(want), out)
+	}
+	for i := range want {
+		if strings.Join(rows[i], " ") != strings.Join(want[i], " ") {
+			t.Errorf("row %d = %q, want %q", i+1, rows[i], want[i])
+		}
+	}
+
+	out = e.mustRun("assessments", "2026")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 5 || !strings.HasPrefix(lines[0], "2026年度") {
+		t.Fatalf("assessments 2026 printed:\n%s\nwant a title, a header and three units", out)
+	}
+	for i, w := range []string{"1 市大数据局 100 1", "2 市财政局 99.5 1", "3 市发改委 85.5 1"} {
+		if got := strings.Join(strings.Fields(lines[2+i]), " "); got != w {
+			t.Errorf("2026 row %d = %q, want %q", i+1, got, w)
+		}
+	}
+	if code, _, errOut := e.run("assessments", "2026Q4"); code != 1 || !strings.Contains(errOut, "没有考评打分记录") {
+		t.Errorf("assessments 2026Q4 = %d, %q, want 1 with 没有考评打分记录", code, errOut)
 	}
 }

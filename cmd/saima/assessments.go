@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"saima"
+)
+
+// assessmentsCommand prints the assessment totals of a period.
+func assessmentsCommand(a *app, ef *envFlags) func(context.Context, []string) error {
+	ef.fs.Usage = func() {
+		fmt.Fprintln(ef.fs.Output(), "Usage: saima assessments PERIOD\n\n"+
+			"Prints each unit's sum of 得分 over the assessment records of PERIOD (such as\n"+
+			"2026Q3 or 2026), ranked highest first; equal sums share a rank. Records of\n"+
+			"other periods, such as the year's, are not added in.\n\nOptions:")
+		ef.fs.PrintDefaults()
+	}
+	return func(ctx context.Context, args []string) error {
+		args, err := parseInterspersed(ef.fs, args)
+		if err != nil || len(args) != 1 {
+			return usageError(ef.fs, err, "name a period, such as 2026Q3 or 2026")
+		}
+		period, err := saima.ParsePeriod(args[0])
+		if err != nil {
+			return fmt.Errorf("%w: %q is not a period such as 2026Q3, 2026-09 or 2026", errUsage, args[0])
+		}
+		st, err := a.openStore(ctx)
+		if err != nil {
+			return err
+		}
+		records, err := st.ListAssessments(ctx, period)
+		if err != nil {
+			return err
+		}
+		totals := saima.AssessmentTotals(records, period)
+		if len(totals) == 0 {
+			return saima.Errorf(saima.KindNotFound, "%s没有考评打分记录，请先导入考评打分", period.Label())
+		}
+		printAssessmentTotals(a.stdout, period, totals)
+		return nil
+	}
+}
+
+func printAssessmentTotals(w io.Writer, period saima.Period, totals []saima.AssessmentTotal) {
+	fmt.Fprintf(w, "%s考评得分汇总（得分之和，相同者并列）\n", period.Label())
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "名次\t被考评单位\t得分合计\t记录数")
+	for _, t := range totals {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\n", t.Rank, t.Unit, t.Total.String(), t.Records)
+	}
+	tw.Flush()
+}

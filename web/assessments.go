@@ -1,0 +1,65 @@
+package web
+
+import (
+	"fmt"
+
+	"github.com/gofiber/fiber/v2"
+
+	"saima"
+)
+
+// assessmentsPage is the data of assessments.html: each unit's sum of
+// 得分 over the assessment records of a period, ranked.
+type assessmentsPage struct {
+	Period saima.Period
+	Totals []saima.AssessmentTotal
+}
+
+// assessmentTotalJSON is one unit's total as /api/assessments/totals
+// returns it. The total is a decimal string, exact as summed.
+type assessmentTotalJSON struct {
+	Unit    string `json:"unit"`
+	Total   string `json:"total"`
+	Records int    `json:"records"`
+	Rank    int    `json:"rank"`
+}
+
+// assessmentTotals reads the period parameter, by default the current
+// quarter, and returns the period's totals.
+func (s *Server) assessmentTotals(c *fiber.Ctx) (saima.Period, []saima.AssessmentTotal, error) {
+	today := saima.DateOf(s.now())
+	period := saima.Month(today.Year, int(today.Month)).Quarter()
+	if param := c.Query("period"); param != "" {
+		p, err := saima.ParsePeriod(param)
+		if err != nil {
+			return period, nil, invalidParam("period", param, "应为季度（如 2026Q3）、月份（如 2026-09）或年度（如 2026）")
+		}
+		period = p
+	}
+	records, err := s.store.ListAssessments(c.UserContext(), period)
+	if err != nil {
+		return period, nil, fmt.Errorf("list assessments: %w", err)
+	}
+	return period, saima.AssessmentTotals(records, period), nil
+}
+
+func (s *Server) handleAssessments(c *fiber.Ctx) error {
+	period, totals, err := s.assessmentTotals(c)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "assessments.html", period.Label()+"考评得分汇总", "leaderboard",
+		assessmentsPage{Period: period, Totals: totals})
+}
+
+func (s *Server) handleAssessmentsAPI(c *fiber.Ctx) error {
+	period, totals, err := s.assessmentTotals(c)
+	if err != nil {
+		return err
+	}
+	out := make([]assessmentTotalJSON, len(totals))
+	for i, t := range totals {
+		out[i] = assessmentTotalJSON{Unit: t.Unit, Total: t.Total.String(), Records: t.Records, Rank: t.Rank}
+	}
+	return c.JSON(fiber.Map{"period": period, "totals": out})
+}
