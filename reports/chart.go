@@ -134,6 +134,9 @@ func FunnelOption(title string, stages []StageCount) ([]byte, error) {
 	funnel.SetGlobalOptions(
 		charts.WithAnimation(false),
 		charts.WithTitleOpts(opts.Title{Title: title}),
+		// ECharts puts a legend at the top centre, where the title's
+		// text ran into its first entry on a wide page, so it goes below.
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "bottom"}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 	)
 	funnel.AddSeries("项目数", data,

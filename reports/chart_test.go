@@ -189,6 +189,9 @@ func TestFunnelOption(t *testing.T) {
 	if got := path(t, decoded, "series", 0, "sort"); got != "none" {
 		t.Errorf("funnel sort = %v, want none so that stages keep their order", got)
 	}
+	if got := path(t, decoded, "legend", "top"); got != "bottom" {
+		t.Errorf("funnel legend top = %v, want bottom, clear of the title", got)
+	}
 	for i, st := range stages {
 		item := path(t, decoded, "series", 0, "data", i)
 		if name := path(t, item, "name"); name != st.Stage {
