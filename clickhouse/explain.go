@@ -125,7 +125,8 @@ func (s *Store) markCounted(
 			r := &reports[i]
 			if r.ProjectCode == best.ProjectCode && r.Period == best.Period {
 				pct, _ := percentOf(r.Percent)
-				r.Counted, r.Attainment = true, attainment(pct, byCode[r.ProjectCode], p.End())
+				r.Counted = true
+				r.Attainment, r.Planned = attainment(pct, byCode[r.ProjectCode], p.End())
 			}
 		}
 	}

@@ -67,7 +67,10 @@ func progressFacts(reports []saima.ProgressReport, projects []saima.Project, p s
 		f := get(r.Unit)
 		f.ProgressReports++
 		f.ProgressSum += pct
-		f.PlanAttainmentSum += attainment(pct, byCode[r.ProjectCode], p.End())
+		if a, known := attainment(pct, byCode[r.ProjectCode], p.End()); known {
+			f.PlannedReports++
+			f.PlanAttainmentSum += a
+		}
 	}
 }
 
@@ -112,19 +115,21 @@ func laterReport(a, b saima.ProgressReport) bool {
 }
 
 // attainment returns min(pct / planned, 1) × 100, where planned is the
-// share of the project's duration elapsed at day end. Without both dates the
-// plan is unknown and the reported percent itself counts.
-func attainment(pct float64, p saima.Project, end saima.Date) float64 {
+// share of the project's duration elapsed at day end. Without both dates
+// the plan is unknown and known is false. Such a project, for example one
+// not started that reports its first steps, is left out of the comparison
+// rather than held to a plan it was never given.
+func attainment(pct float64, p saima.Project, end saima.Date) (value float64, known bool) {
 	if p.StartDate == nil || p.DueDate == nil || !p.DueDate.After(*p.StartDate) {
-		return pct
+		return 0, false
 	}
 	total := float64(p.StartDate.DaysUntil(*p.DueDate))
 	planned := 100 * float64(p.StartDate.DaysUntil(end)) / total
 	switch {
 	case planned <= 0:
-		return 100
+		return 100, true
 	case planned > 100:
 		planned = 100
 	}
-	return min(pct/planned, 1) * 100
+	return min(pct/planned, 1) * 100, true
 }

@@ -302,17 +302,18 @@ func TestStoreFacts(t *testing.T) {
 		}
 		got := map[string]string{}
 		for _, f := range facts {
-			got[f.Unit] = fmt.Sprintf("due=%d ontime=%d reports=%d sum=%.3f plan=%.3f assess=%d pct=%.3f problems=%d/%d/%.0f l1=%d/%.0f",
-				f.MilestonesDue, f.MilestonesOnTime, f.ProgressReports, f.ProgressSum, f.PlanAttainmentSum,
+			got[f.Unit] = fmt.Sprintf("due=%d ontime=%d reports=%d sum=%.3f planned=%d plan=%.3f assess=%d pct=%.3f problems=%d/%d/%.0f l1=%d/%.0f",
+				f.MilestonesDue, f.MilestonesOnTime, f.ProgressReports, f.ProgressSum, f.PlannedReports, f.PlanAttainmentSum,
 				f.Assessments, f.AssessmentPctSum, f.ProblemsOpened, f.ProblemsClosed, f.ProblemCloseDaysSum,
 				f.ProblemsClosedByLevel[1], f.ProblemCloseDaysByLevel[1])
 		}
 		// P1 is 272 of 364 days in at 2026-09-30, so the plan is 74.725 % and
-		// 50 % attains 66.912 % of it.
+		// 50 % attains 66.912 % of it. 余姚市's project has no dates, so its
+		// report counts for the mean but not against a plan.
 		want := map[string]string{
-			"慈溪市":   "due=3 ontime=1 reports=1 sum=50.000 plan=66.912 assess=2 pct=140.000 problems=3/1/10 l1=1/10",
-			"余姚市":   "due=1 ontime=1 reports=1 sum=40.000 plan=40.000 assess=0 pct=0.000 problems=0/0/0 l1=0/0",
-			"市大数据局": "due=1 ontime=1 reports=0 sum=0.000 plan=0.000 assess=0 pct=0.000 problems=0/0/0 l1=0/0",
+			"慈溪市":   "due=3 ontime=1 reports=1 sum=50.000 planned=1 plan=66.912 assess=2 pct=140.000 problems=3/1/10 l1=1/10",
+			"余姚市":   "due=1 ontime=1 reports=1 sum=40.000 planned=0 plan=0.000 assess=0 pct=0.000 problems=0/0/0 l1=0/0",
+			"市大数据局": "due=1 ontime=1 reports=0 sum=0.000 planned=0 plan=0.000 assess=0 pct=0.000 problems=0/0/0 l1=0/0",
 		}
 		for unit, w := range want {
 			if got[unit] != w {

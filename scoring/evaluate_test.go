@@ -38,9 +38,9 @@ var q3 = saima.Quarter(2026, 3)
 // fourDistricts: 甲 75/80/90 → 81; 乙 100/60/70 → 79; 丙 70/80/90 → 79;
 // 丁 has no facts.
 var fourDistricts = []UnitFacts{
-	{Unit: "甲", MilestonesDue: 4, MilestonesOnTime: 3, ProgressReports: 2, PlanAttainmentSum: 160, Assessments: 2, AssessmentPctSum: 180},
-	{Unit: "乙", MilestonesDue: 5, MilestonesOnTime: 5, ProgressReports: 1, PlanAttainmentSum: 60, Assessments: 1, AssessmentPctSum: 70},
-	{Unit: "丙", MilestonesDue: 10, MilestonesOnTime: 7, ProgressReports: 3, PlanAttainmentSum: 240, Assessments: 3, AssessmentPctSum: 270},
+	{Unit: "甲", MilestonesDue: 4, MilestonesOnTime: 3, ProgressReports: 2, PlannedReports: 2, PlanAttainmentSum: 160, Assessments: 2, AssessmentPctSum: 180},
+	{Unit: "乙", MilestonesDue: 5, MilestonesOnTime: 5, ProgressReports: 1, PlannedReports: 1, PlanAttainmentSum: 60, Assessments: 1, AssessmentPctSum: 70},
+	{Unit: "丙", MilestonesDue: 10, MilestonesOnTime: 7, ProgressReports: 3, PlannedReports: 3, PlanAttainmentSum: 240, Assessments: 3, AssessmentPctSum: 270},
 }
 
 func fourUnits() []saima.Unit {
@@ -165,9 +165,9 @@ func TestEvaluatePartlyMissing(t *testing.T) {
 	// 乙 has no assessments: under track_mean it gets (90+90)/2 = 90 there,
 	// so 40 + 18 + 27 = 85; under zero it gets 40 + 18 + 0 = 58.
 	facts := []UnitFacts{
-		{Unit: "甲", MilestonesDue: 4, MilestonesOnTime: 3, ProgressReports: 2, PlanAttainmentSum: 160, Assessments: 2, AssessmentPctSum: 180},
-		{Unit: "乙", MilestonesDue: 5, MilestonesOnTime: 5, ProgressReports: 1, PlanAttainmentSum: 60},
-		{Unit: "丙", MilestonesDue: 10, MilestonesOnTime: 7, ProgressReports: 3, PlanAttainmentSum: 240, Assessments: 3, AssessmentPctSum: 270},
+		{Unit: "甲", MilestonesDue: 4, MilestonesOnTime: 3, ProgressReports: 2, PlannedReports: 2, PlanAttainmentSum: 160, Assessments: 2, AssessmentPctSum: 180},
+		{Unit: "乙", MilestonesDue: 5, MilestonesOnTime: 5, ProgressReports: 1, PlannedReports: 1, PlanAttainmentSum: 60},
+		{Unit: "丙", MilestonesDue: 10, MilestonesOnTime: 7, ProgressReports: 3, PlannedReports: 3, PlanAttainmentSum: 240, Assessments: 3, AssessmentPctSum: 270},
 	}
 	units := []saima.Unit{district("甲"), district("乙"), district("丙")}
 	tests := []struct {
@@ -192,8 +192,8 @@ func TestEvaluateIndicatorAbsentFromTrack(t *testing.T) {
 	// No unit in the track has assessments, so that indicator is left out
 	// and 40:30 becomes 4/7 and 3/7: 甲 = (4×75 + 3×80)/7 = 540/7.
 	facts := []UnitFacts{
-		{Unit: "甲", MilestonesDue: 4, MilestonesOnTime: 3, ProgressReports: 2, PlanAttainmentSum: 160},
-		{Unit: "乙", MilestonesDue: 5, MilestonesOnTime: 5, ProgressReports: 1, PlanAttainmentSum: 60},
+		{Unit: "甲", MilestonesDue: 4, MilestonesOnTime: 3, ProgressReports: 2, PlannedReports: 2, PlanAttainmentSum: 160},
+		{Unit: "乙", MilestonesDue: 5, MilestonesOnTime: 5, ProgressReports: 1, PlannedReports: 1, PlanAttainmentSum: 60},
 	}
 	units := []saima.Unit{district("甲"), district("乙")}
 	got, err := Evaluate(rules(t, MissingTrackMean), q3, units, facts, nil)
@@ -215,8 +215,8 @@ func TestEvaluateOneUnitTracks(t *testing.T) {
 	}
 	facts := []UnitFacts{
 		{Unit: "甲", MilestonesDue: 4, MilestonesOnTime: 3},
-		{Unit: "市大数据局", ProgressReports: 1, PlanAttainmentSum: 50, Assessments: 1, AssessmentPctSum: 100},
-		{Unit: "市本级", MilestonesDue: 2, MilestonesOnTime: 1, ProgressReports: 2, PlanAttainmentSum: 120, Assessments: 1, AssessmentPctSum: 10},
+		{Unit: "市大数据局", ProgressReports: 1, PlannedReports: 1, PlanAttainmentSum: 50, Assessments: 1, AssessmentPctSum: 100},
+		{Unit: "市本级", MilestonesDue: 2, MilestonesOnTime: 1, ProgressReports: 2, PlannedReports: 2, PlanAttainmentSum: 120, Assessments: 1, AssessmentPctSum: 10},
 	}
 	got, err := Evaluate(rules(t, MissingTrackMean), q3, units, facts, nil)
 	if err != nil {

@@ -12,7 +12,10 @@ type UnitFacts struct {
 	MilestonesOnTime  int     // of those, done on or before the planned date (Beijing days)
 	ProgressReports   int     // projects with a reported 完成率 in the period (latest version, latest report per project)
 	ProgressSum       float64 // sum of those 完成率 values, percent points
-	PlanAttainmentSum float64 // sum over those projects of min(完成率 / planned percent, 1) × 100
+	// PlannedReports counts the projects of ProgressReports whose plan is
+	// known: the ledger gives both their 开始日期 and 计划完成日期.
+	PlannedReports    int
+	PlanAttainmentSum float64 // sum over PlannedReports of min(完成率 / planned percent, 1) × 100
 	Assessments       int     // assessment records in the period
 	AssessmentPctSum  float64 // sum of 得分 / 满分 × 100 (得分 itself when 满分 is missing)
 
@@ -44,7 +47,7 @@ type UnitFacts struct {
 const (
 	SourceMilestoneOnTimeRate = "milestone_ontime_rate" // MilestonesOnTime / MilestonesDue × 100
 	SourceProgressMean        = "progress_mean"         // ProgressSum / ProgressReports
-	SourceProgressVsPlan      = "progress_vs_plan"      // PlanAttainmentSum / ProgressReports
+	SourceProgressVsPlan      = "progress_vs_plan"      // PlanAttainmentSum / PlannedReports
 	SourceAssessmentMean      = "assessment_mean"       // AssessmentPctSum / Assessments
 	SourceAssessmentTotal     = "assessment_total"      // AssessmentScoreSum: points, not a percent
 	SourceProblemsClosedRate  = "problems_closed_rate"  // ProblemsClosed / ProblemsOpened × 100
@@ -88,7 +91,7 @@ func (f UnitFacts) Value(source string) (float64, bool) {
 	case SourceProgressMean:
 		return ratio(f.ProgressSum, f.ProgressReports, 1)
 	case SourceProgressVsPlan:
-		return ratio(f.PlanAttainmentSum, f.ProgressReports, 1)
+		return ratio(f.PlanAttainmentSum, f.PlannedReports, 1)
 	case SourceAssessmentMean:
 		return ratio(f.AssessmentPctSum, f.Assessments, 1)
 	case SourceAssessmentTotal:
@@ -120,10 +123,13 @@ func ratio(sum float64, count int, scale float64) (float64, bool) {
 // not turn into a ranking.
 func (f UnitFacts) check() error {
 	switch {
-	case f.MilestonesDue < 0 || f.ProgressReports < 0 || f.Assessments < 0 || f.MilestonesOnTime < 0 ||
+	case f.MilestonesDue < 0 || f.ProgressReports < 0 || f.PlannedReports < 0 || f.Assessments < 0 || f.MilestonesOnTime < 0 ||
 		f.ProblemsOpened < 0 || f.ProblemsClosed < 0 ||
 		f.MilestoneMonths < 0 || f.MilestoneRedMonths < 0 || f.MilestoneYellowMonths < 0:
 		return fmt.Errorf("单位 %s 的统计数据有负数计数", f.Unit)
+	case f.PlannedReports > f.ProgressReports:
+		return fmt.Errorf("单位 %s 有计划的进度填报数（%d）大于进度填报数（%d）",
+			f.Unit, f.PlannedReports, f.ProgressReports)
 	case f.MilestonesOnTime > f.MilestonesDue:
 		return fmt.Errorf("单位 %s 按期完成的里程碑数（%d）大于应完成数（%d）",
 			f.Unit, f.MilestonesOnTime, f.MilestonesDue)

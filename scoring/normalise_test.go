@@ -83,7 +83,7 @@ func ptr(v float64) *float64 { return &v }
 func TestUnitFactsValue(t *testing.T) {
 	f := UnitFacts{
 		Unit: "甲", MilestonesDue: 8, MilestonesOnTime: 6,
-		ProgressReports: 4, ProgressSum: 250, PlanAttainmentSum: 330,
+		ProgressReports: 4, PlannedReports: 4, ProgressSum: 250, PlanAttainmentSum: 330,
 		Assessments: 0, AssessmentPctSum: 0,
 	}
 	tests := []struct {
@@ -104,5 +104,25 @@ func TestUnitFactsValue(t *testing.T) {
 				t.Errorf("Value(%s) = %v, %v; want %v, %v", tt.source, got, ok, tt.want, tt.ok)
 			}
 		})
+	}
+}
+
+// Reports on projects whose plan is unknown count for the mean 完成率 but
+// not against a plan: with none planned, progress_vs_plan is missing.
+func TestUnitFactsPlanUnknown(t *testing.T) {
+	f := UnitFacts{Unit: "甲", ProgressReports: 3, ProgressSum: 90}
+	if got, ok := f.Value(SourceProgressMean); !ok || got != 30 {
+		t.Errorf("Value(progress_mean) = %v, %v; want 30, true", got, ok)
+	}
+	if got, ok := f.Value(SourceProgressVsPlan); ok {
+		t.Errorf("Value(progress_vs_plan) = %v, true; want missing", got)
+	}
+	f.PlannedReports, f.PlanAttainmentSum = 1, 80
+	if got, ok := f.Value(SourceProgressVsPlan); !ok || got != 80 {
+		t.Errorf("Value(progress_vs_plan) with one planned report = %v, %v; want 80, true", got, ok)
+	}
+	f.PlannedReports = 4
+	if err := f.check(); err == nil {
+		t.Error("check() of more planned reports than reports = nil, want an error")
 	}
 }

@@ -129,6 +129,10 @@ type ProgressEvidence struct {
 	// Attainment is min(完成率 ÷ planned percent, 1) × 100 for a counted
 	// report, the value progress_vs_plan averages.
 	Attainment float64
+	// Planned reports whether the project's plan is known (the ledger
+	// gives its 开始日期 and 计划完成日期). Without it Attainment is 0 and
+	// progress_vs_plan leaves the report out.
+	Planned bool
 	Provenance
 }
 

@@ -458,7 +458,8 @@ type progressEvidenceJSON struct {
 	Progress    string       `json:"progress"`
 	Problems    string       `json:"problems"`
 	Counted     bool         `json:"counted"`
-	Attainment  float64      `json:"attainment"`
+	Planned     bool         `json:"planned"`    // the project's plan is known, so progress_vs_plan counts it
+	Attainment  float64      `json:"attainment"` // 0 unless planned
 	provenanceJSON
 }
 
@@ -559,7 +560,7 @@ func evidenceToJSON(ev scoring.Evidence) evidenceJSON {
 		out.Progress = append(out.Progress, progressEvidenceJSON{
 			ProjectCode: r.ProjectCode, ProjectName: r.ProjectName, Period: r.Period,
 			Percent: decimalText(r.Percent), ReportDate: r.ReportDate, Progress: r.Progress,
-			Problems: r.Problems, Counted: r.Counted, Attainment: r.Attainment,
+			Problems: r.Problems, Counted: r.Counted, Planned: r.Planned, Attainment: r.Attainment,
 			provenanceJSON: provenanceToJSON(r.Provenance),
 		})
 	}

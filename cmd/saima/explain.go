@@ -93,8 +93,11 @@ func printProgress(tw io.Writer, reports []scoring.ProgressEvidence) {
 	fmt.Fprintln(tw, "\n进度填报\t项目\t期间\t完成率\t计入\t上传编号\t文件\t上传时间")
 	for _, r := range reports {
 		counted := "否"
-		if r.Counted {
+		switch {
+		case r.Counted && r.Planned:
 			counted = "是（计划达成 " + formatNumber(r.Attainment, 2) + "）"
+		case r.Counted:
+			counted = "是（项目无开始或计划完成日期，不计入进度与计划比）"
 		}
 		// 完成率 is shown as stored, up to 4 places: 40.885 and 40.88 are
 		// different reports and must not print alike.
