@@ -48,6 +48,14 @@ func newRoster(units []saima.Unit) *roster {
 	return r
 }
 
+// ResolveUnit returns the roster spelling of the unit that name names, as
+// the importer reads a unit cell: by the name, an alias or a short form
+// such as 北仑区 or 北仑 for 宁波市北仑区. It is false when no unit, or
+// more than one, goes by name.
+func ResolveUnit(units []saima.Unit, name string) (string, bool) {
+	return newRoster(units).resolve(name)
+}
+
 // empty reports whether the roster has no units, so no name can resolve.
 func (r *roster) empty() bool { return len(r.names) == 0 }
 

@@ -16,6 +16,7 @@ import (
 
 	"saima"
 	"saima/clickhouse"
+	"saima/ingest"
 	"saima/web"
 )
 
@@ -149,25 +150,16 @@ func (a *app) addAccount(ctx context.Context, f accountFlags) error {
 	return nil
 }
 
-// rosterName returns the roster's name of the unit called name or by an
-// alias name, because uploads compare the account's unit with the
-// roster's spelling on every row.
+// rosterName returns the roster's name of the unit called name, an alias
+// or a short form, as the importer reads unit cells, because uploads
+// compare the account's unit with the roster's spelling on every row.
 func rosterName(ctx context.Context, st *clickhouse.Store, name string) (string, error) {
 	units, err := st.ListUnits(ctx)
 	if err != nil {
 		return "", err
 	}
-	for _, u := range units {
-		if u.Name == name {
-			return u.Name, nil
-		}
-	}
-	for _, u := range units {
-		for _, alias := range u.Aliases {
-			if alias == name {
-				return u.Name, nil
-			}
-		}
+	if roster, ok := ingest.ResolveUnit(units, name); ok {
+		return roster, nil
 	}
 	return "", saima.Errorf(saima.KindInvalid, "单位名单中没有“%s”；请先导入单位名单，或检查 --unit 的单位名称", name)
 }

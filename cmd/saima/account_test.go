@@ -314,3 +314,20 @@ func TestDemoAccounts(t *testing.T) {
 		t.Errorf("haishu's unit is not on the demo roster: %v", err)
 	}
 }
+
+// A unit account's unit may be named as an upload's unit cell may: by the
+// short form 江北, which is no alias in the roster, or with full-width
+// brackets and spaces.
+func TestAccountAddUnitShortForm(t *testing.T) {
+	e := newTestEnv(t)
+	importRoster(t, e)
+	e.mustRun("account", "add", "--name", "jiangbei", "--role", "unit", "--unit", "江北")
+	e.mustRun("account", "add", "--name", "jiangbei2", "--role", "unit", "--unit", " 宁波市 江北区 ")
+
+	st := openTestStore(t, e)
+	for _, name := range []string{"jiangbei", "jiangbei2"} {
+		if got := getAccount(t, st, name).Unit; got != "宁波市江北区" {
+			t.Errorf("unit of %s = %q, want the roster name 宁波市江北区", name, got)
+		}
+	}
+}
