@@ -91,7 +91,8 @@ func (s *Server) userMessage(status int, err error) string {
 	case http.StatusMethodNotAllowed:
 		return "该地址不支持此请求方法"
 	case http.StatusRequestEntityTooLarge:
-		return fmt.Sprintf("上传内容超过 %s 的上限，请拆分文件后重新上传", formatBytes(s.cfg.BodyLimit))
+		return fmt.Sprintf("上传内容超过 %s 的上限，请拆分文件后分批上传，或请改革办在服务器上用 saima import 命令导入（不受此上限限制）",
+			formatBytes(s.cfg.BodyLimit))
 	case http.StatusRequestTimeout:
 		return "请求超时，请稍后重试"
 	case http.StatusRequestHeaderFieldsTooLarge:
