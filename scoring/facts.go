@@ -7,11 +7,11 @@ import (
 
 // UnitFacts are one unit's raw counts and sums for a period.
 type UnitFacts struct {
-	Unit              string
-	MilestonesDue     int     // milestones whose planned date falls in the period
-	MilestonesOnTime  int     // of those, done on or before the planned date (Beijing days)
-	ProgressReports   int     // projects with a reported 完成率 in the period (latest version, latest report per project)
-	ProgressSum       float64 // sum of those 完成率 values, percent points
+	Unit             string
+	MilestonesDue    int     // milestones whose planned date falls in the period
+	MilestonesOnTime int     // of those, done on or before the planned date (Beijing days)
+	ProgressReports  int     // projects with a reported 完成率 in the period (latest version, latest report per project)
+	ProgressSum      float64 // sum of those 完成率 values, percent points
 	// PlannedReports counts the projects of ProgressReports whose plan is
 	// known: the ledger gives both their 开始日期 and 计划完成日期.
 	PlannedReports    int
