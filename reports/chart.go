@@ -130,20 +130,26 @@ func FunnelOption(title string, stages []StageCount) ([]byte, error) {
 		data[i] = opts.FunnelData{Name: st.Stage, Value: st.Count}
 	}
 
-	funnel := charts.NewFunnel()
-	funnel.SetGlobalOptions(
-		charts.WithAnimation(false),
-		charts.WithTitleOpts(opts.Title{Title: title}),
-		// ECharts puts a legend at the top centre, where the title's
-		// text ran into its first entry on a wide page, so it goes below.
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "bottom"}),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
-	)
+	funnel := newFunnel(title)
 	funnel.AddSeries("项目数", data,
 		charts.WithSeriesOpts(func(s *charts.SingleSeries) { s.Sort = "none" }),
 		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "inside"}),
 	)
 	return marshalOption(funnel)
+}
+
+// newFunnel returns a funnel chart with its title, a legend below the
+// chart and a tooltip per stage. ECharts puts a legend at the top centre by
+// default, where it ran into the title on a 1440 px wide page.
+func newFunnel(title string) *charts.Funnel {
+	funnel := charts.NewFunnel()
+	funnel.SetGlobalOptions(
+		charts.WithAnimation(false),
+		charts.WithTitleOpts(opts.Title{Title: title}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "bottom"}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+	)
+	return funnel
 }
 
 // oneDecimal returns v rounded to one decimal place as a JSON number

@@ -104,12 +104,7 @@ func FunnelLinkOption(title, series string, levels []Bar) ([]byte, error) {
 		items[i] = item{Name: l.Name, Value: v, Link: l.Link}
 	}
 
-	funnel := charts.NewFunnel()
-	funnel.SetGlobalOptions(
-		charts.WithAnimation(false),
-		charts.WithTitleOpts(opts.Title{Title: title}),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
-	)
+	funnel := newFunnel(title)
 	funnel.AddSeries(series, nil,
 		withItems(items),
 		charts.WithSeriesOpts(func(s *charts.SingleSeries) { s.Sort = "none" }),

@@ -59,6 +59,9 @@ func TestFunnelLinkOption(t *testing.T) {
 	if got := path(t, decoded, "series", 0, "sort"); got != "none" {
 		t.Errorf("funnel sort = %v, want none", got)
 	}
+	if got := path(t, decoded, "legend", "top"); got != "bottom" {
+		t.Errorf("funnel legend top = %v, want bottom, clear of the title", got)
+	}
 	if got := path(t, decoded, "series", 0, "data", 1, "value"); got != float64(0) {
 		t.Errorf("empty stage value = %v, want 0 kept", got)
 	}
