@@ -3,6 +3,10 @@ package scoring
 import (
 	"math"
 	"testing"
+
+	"github.com/shopspring/decimal"
+
+	"saima"
 )
 
 func TestNormaliserApply(t *testing.T) {
@@ -124,5 +128,25 @@ func TestUnitFactsPlanUnknown(t *testing.T) {
 	f.PlannedReports = 4
 	if err := f.check(); err == nil {
 		t.Error("check() of more planned reports than reports = nil, want an error")
+	}
+}
+
+func TestProgressEvidenceUse(t *testing.T) {
+	pct := decimal.NewNullDecimal(decimal.NewFromInt(40))
+	tests := []struct {
+		ev   ProgressEvidence
+		want string
+	}{
+		{ProgressEvidence{ProgressReport: saima.ProgressReport{Percent: pct}, Counted: true, Planned: true, Attainment: 99.125},
+			"计入，计划达成 99.13%"},
+		{ProgressEvidence{ProgressReport: saima.ProgressReport{Percent: pct}, Counted: true},
+			"只计入平均完成率：项目没有开始日期或计划完成日期，不与计划比较"},
+		{ProgressEvidence{}, "不计入：完成率未填报"},
+		{ProgressEvidence{ProgressReport: saima.ProgressReport{Percent: pct}}, "不计入：以该项目最近一次填报为准"},
+	}
+	for _, tt := range tests {
+		if got := tt.ev.Use(); got != tt.want {
+			t.Errorf("Use() = %q, want %q", got, tt.want)
+		}
 	}
 }

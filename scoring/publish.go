@@ -136,6 +136,20 @@ type ProgressEvidence struct {
 	Provenance
 }
 
+// Use says in Chinese how the progress sources use the report, as the
+// explain page and command show it.
+func (r ProgressEvidence) Use() string {
+	switch {
+	case r.Counted && r.Planned:
+		return "计入，计划达成 " + saima.FormatIndicator(r.Attainment) + "%"
+	case r.Counted:
+		return "只计入平均完成率：项目没有开始日期或计划完成日期，不与计划比较"
+	case !r.Percent.Valid:
+		return "不计入：完成率未填报"
+	}
+	return "不计入：以该项目最近一次填报为准"
+}
+
 // AssessmentEvidence is an assessment record of the period.
 type AssessmentEvidence struct {
 	saima.Assessment

@@ -658,3 +658,32 @@ func TestPublishFromLeaderboardForm(t *testing.T) {
 		t.Errorf("notes of the published evaluations = %q, want one, 表单发布", notes)
 	}
 }
+
+// The explain page says how each progress report counts: a report on a
+// project without dates counts for the mean only, and a blank 完成率 not
+// at all.
+func TestExplainPageProgressUse(t *testing.T) {
+	env := newEvaluationEnv(t)
+	b := &saima.Batch{
+		Upload: saima.Upload{ID: "ev-progress", Dataset: saima.DatasetProgress, Uploader: "office", FileName: "progress.csv",
+			At: time.Date(2026, 7, 11, 9, 0, 0, 0, saima.Beijing)},
+		Progress: []saima.ProgressReport{
+			{Unit: "宁波市海曙区", ProjectCode: "P1", Period: saima.Month(2026, 5)},
+			{Unit: "宁波市海曙区", ProjectCode: "P1", Period: q2, Percent: decimal.NewNullDecimal(decimal.NewFromInt(60))},
+		},
+	}
+	if err := env.store.WriteBatch(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	svc := &scoring.Service{Store: env.store, Rules: []byte(evaluationRules)}
+	if _, err := svc.Draft(context.Background(), q2, "saima score"); err != nil {
+		t.Fatal(err)
+	}
+	_, body := env.get(t, "/units/"+url.PathEscape("宁波市海曙区")+"/explain?period=2026Q2")
+	text := html.UnescapeString(body)
+	for _, want := range []string{"只计入平均完成率：项目没有开始日期或计划完成日期，不与计划比较", "不计入：完成率未填报"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("explain page lacks %q", want)
+		}
+	}
+}

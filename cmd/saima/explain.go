@@ -92,13 +92,6 @@ func printMilestones(tw io.Writer, milestones []scoring.MilestoneEvidence) {
 func printProgress(tw io.Writer, reports []scoring.ProgressEvidence) {
 	fmt.Fprintln(tw, "\n进度填报\t项目\t期间\t完成率\t计入\t上传编号\t文件\t上传时间")
 	for _, r := range reports {
-		counted := "否"
-		switch {
-		case r.Counted && r.Planned:
-			counted = "是（计划达成 " + formatNumber(r.Attainment, 2) + "）"
-		case r.Counted:
-			counted = "是（项目无开始或计划完成日期，不计入进度与计划比）"
-		}
 		// 完成率 is shown as stored, up to 4 places: 40.885 and 40.88 are
 		// different reports and must not print alike.
 		percent := "未填报"
@@ -106,12 +99,12 @@ func printProgress(tw io.Writer, reports []scoring.ProgressEvidence) {
 			percent = r.Percent.Decimal.String() + "%"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n",
-			r.ProjectName, r.ProjectCode, r.Period, percent, counted, provenance(r.Provenance))
+			r.ProjectName, r.ProjectCode, r.Period, percent, r.Use(), provenance(r.Provenance))
 	}
 }
 
 func printAssessments(tw io.Writer, assessments []scoring.AssessmentEvidence) {
-	fmt.Fprintln(tw, "\n考评指标\t方式\t期间\t得分率\t评价人\t上传编号\t文件\t上传时间")
+	fmt.Fprintln(tw, "\n考评指标\t方式\t期间\t得分率\t考评人\t上传编号\t文件\t上传时间")
 	for _, a := range assessments {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", a.Indicator, a.Mode, a.Period,
 			percentText(true, a.Percent), a.Evaluator, provenance(a.Provenance))
