@@ -39,6 +39,13 @@ var encodingNames = map[string]string{
 	"utf-16be": EncodingUTF16BE,
 }
 
+// KnownEncoding reports whether name is an encoding an upload may force,
+// such as utf-8, gb18030 or its alias gbk, in any case.
+func KnownEncoding(name string) bool {
+	_, ok := encodingNames[strings.ToLower(compact(name))]
+	return ok
+}
+
 var (
 	bomUTF8    = []byte{0xEF, 0xBB, 0xBF}
 	bomUTF16LE = []byte{0xFF, 0xFE}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/encoding/simplifiedchinese"
+
 	"saima"
 )
 
@@ -240,5 +242,25 @@ func TestUploadPageDatasetsByRole(t *testing.T) {
 				t.Errorf("%s's upload page links the %s template: %v, want %v", tt.account, d, got, tt.offered)
 			}
 		}
+	}
+}
+
+// The API takes the encoding names the command line takes, gbk included,
+// in any case.
+func TestUploadEncodingAliases(t *testing.T) {
+	env := newSeededEnv(t)
+	gbk, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(goodProgress))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"gbk", "GB18030", "gb2312"} {
+		req := multipartRequest(t, "/api/uploads?dry_run=1", "进度.csv", gbk, map[string]string{"encoding": name})
+		if resp, body := env.do(t, req); resp.StatusCode != http.StatusOK {
+			t.Errorf("encoding %s: status %d, want 200; body:\n%s", name, resp.StatusCode, body)
+		}
+	}
+	req := multipartRequest(t, "/api/uploads", "进度.csv", gbk, map[string]string{"encoding": "big5"})
+	if resp, body := env.do(t, req); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "gbk") {
+		t.Errorf("encoding big5: status %d, want 400 naming gbk; body:\n%s", resp.StatusCode, body)
 	}
 }
