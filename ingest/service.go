@@ -235,6 +235,10 @@ func (s *Service) finish(ctx context.Context, log *slog.Logger, run *importRun, 
 		return s.reject(ctx, log, run.dryRun, rep, saima.OutcomeRejected, notOwnError(run.unit, res))
 	}
 	if err := checkOwner(run.unit, res.Dataset); err != nil {
+		// The file's own errors, such as missing columns of a dataset
+		// chosen by mistake, come after the reason it cannot be taken.
+		rep.Errors = append([]Issue{wholeFileIssue(rep.Upload.FileName, saima.ErrorMessage(err))}, rep.Errors...)
+		rep.Upload.Errors++
 		return s.reject(ctx, log, run.dryRun, rep, saima.OutcomeRejected, err)
 	}
 	if !res.OK() {
@@ -315,6 +319,17 @@ func (s *Service) markDuplicate(ctx context.Context, up *saima.Upload) error {
 	return nil
 }
 
+// wholeFileIssue returns the issue of a file rejected as a whole with the
+// message msg. A message written as "reason；请…" is split into the issue's
+// reason and fix.
+func wholeFileIssue(file, msg string) Issue {
+	is := Issue{File: file, Reason: msg}
+	if reason, fix, ok := strings.Cut(msg, "；"); ok && strings.HasPrefix(fix, "请") {
+		is.Reason, is.Fix = reason, fix
+	}
+	return is
+}
+
 // reject records an upload that makes nothing visible (unless this is a
 // preview) and returns the report with cause, the reason for the
 // rejection.
@@ -326,7 +341,7 @@ func (s *Service) reject(ctx context.Context, log *slog.Logger, dryRun bool, rep
 		// A file rejected as a whole, such as one that cannot be opened or
 		// a dataset the account may not upload, lists its reason as the one
 		// issue, so that every reply and page shows it with the file's name.
-		rep.Errors = []Issue{{File: rep.Upload.FileName, Reason: rep.Upload.Message}}
+		rep.Errors = []Issue{wholeFileIssue(rep.Upload.FileName, rep.Upload.Message)}
 	}
 	if rep.Upload.Errors == 0 {
 		rep.Upload.Errors = 1

@@ -468,9 +468,34 @@ func TestServiceWholeFileRejections(t *testing.T) {
 			if !strings.Contains(e.Reason, tt.want) {
 				t.Errorf("reason = %q, want it to contain %q", e.Reason, tt.want)
 			}
+			if !strings.HasPrefix(e.Fix, "请") {
+				t.Errorf("fix = %q, want the advice after the reason's ；", e.Fix)
+			}
 			if rep.Upload.Errors != 1 {
 				t.Errorf("upload errors = %d, want 1", rep.Upload.Errors)
 			}
 		})
+	}
+}
+
+// A unit account that names an office-only dataset for a file that does
+// not fit it gets the reason it may not upload the dataset first, then the
+// file's own errors.
+func TestServiceUnitAccountOfficeDatasetFirst(t *testing.T) {
+	store := newMemStore(testRoster)
+	svc, _ := newTestService(store)
+	rep, err := svc.Import(t.Context(), Request{FileName: "u.csv", Body: strings.NewReader("单位,单位类别\n余姚市,区县（市）\n"),
+		Dataset: saima.DatasetStages, Uploader: "yuyao", Unit: "余姚"})
+	if saima.ErrorKind(err) != saima.KindForbidden {
+		t.Fatalf("Import error = %v, want kind forbidden", err)
+	}
+	if len(rep.Errors) < 2 {
+		t.Fatalf("errors = %q, want the reason and the missing columns", issueStrings(rep.Errors))
+	}
+	if got := rep.Errors[0]; got.Row != 0 || !strings.Contains(got.Reason, "单位账号不能上传项目阶段") {
+		t.Errorf("first error = %q, want the whole-file reason 单位账号不能上传项目阶段", got)
+	}
+	if rep.Upload.Errors != len(rep.Errors) {
+		t.Errorf("upload counts %d errors, the list has %d", rep.Upload.Errors, len(rep.Errors))
 	}
 }

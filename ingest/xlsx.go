@@ -108,8 +108,9 @@ func (x *xlsxSource) otherSheetsIssue() (Issue, bool) {
 		return Issue{}, false
 	}
 	return Issue{
-		Reason: fmt.Sprintf("没有指定工作表，所以读取了第一个可见的工作表“%s”；文件中还有工作表：%s",
-			x.name, strings.Join(x.otherSheets, "、")),
+		// Issue.String puts 工作表“…” before the reason.
+		Reason: fmt.Sprintf("是文件中第一个可见的工作表：上传时没有指定工作表，所以读取了它，而文件中还有工作表：%s",
+			strings.Join(x.otherSheets, "、")),
 		Fix: "如果数据在其他工作表，请在上传时的“工作表”一栏填写它的名称（命令行用 --sheet），然后重新上传",
 	}, true
 }

@@ -531,6 +531,9 @@ func TestXLSXDataAfterCoverSheet(t *testing.T) {
 	if !strings.Contains(hint.Fix, "“工作表”一栏") {
 		t.Errorf("fix = %q, want it to point to the 工作表 field", hint.Fix)
 	}
+	if want := "t.xlsx 工作表“填报说明”是文件中第一个可见的工作表"; !strings.HasPrefix(hint.String(), want) {
+		t.Errorf("hint = %q, want it to start %q", hint.String(), want)
+	}
 
 	res = parseWorkbook(t, w, Options{Sheet: "进度填报"})
 	requireNoErrors(t, res)
