@@ -145,6 +145,7 @@ func BuildQuarterlyFrom(
 	if err != nil {
 		return nil, fmt.Errorf("list overdue milestones: %w", err)
 	}
+	overdue = overdueInPeriod(overdue, period)
 
 	q := &Quarterly{
 		Title:       DefaultTitle,
@@ -261,6 +262,16 @@ func unitProjects(unit string, progress []saima.ProgressReport) []ProjectLine {
 		)
 	})
 	return lines
+}
+
+// overdueInPeriod keeps the overdue milestones that concern the period:
+// those still open, however old, and those done late within the period.
+// A milestone that an earlier quarter saw done late belongs to that
+// quarter's report.
+func overdueInPeriod(overdue []saima.Milestone, period saima.Period) []saima.Milestone {
+	return lo.Filter(overdue, func(m saima.Milestone, _ int) bool {
+		return m.Actual == nil || !m.Actual.Before(period.Start())
+	})
 }
 
 // unitOverdue returns the milestones the unit is responsible for: those

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -297,5 +298,24 @@ func TestMovementLabel(t *testing.T) {
 		if got := movementLabel(s); got != tt.want {
 			t.Errorf("movementLabel(rank %d, previous %d) = %q, want %q", tt.rank, tt.prev, got, tt.want)
 		}
+	}
+}
+
+// The quarter's report lists milestones still open however old they are,
+// and those done late within the quarter, not those an earlier quarter saw
+// done late.
+func TestOverdueInPeriod(t *testing.T) {
+	day := func(y int, m time.Month, d int) *saima.Date { v := saima.NewDate(y, m, d); return &v }
+	overdue := []saima.Milestone{
+		{Name: "open since 2025", Planned: *day(2025, 3, 31)},
+		{Name: "late in 2025Q2", Planned: *day(2025, 3, 31), Actual: day(2025, 5, 1)},
+		{Name: "late in 2026Q3", Planned: *day(2026, 6, 30), Actual: day(2026, 7, 1)},
+	}
+	var got []string
+	for _, m := range overdueInPeriod(overdue, saima.Quarter(2026, 3)) {
+		got = append(got, m.Name)
+	}
+	if want := []string{"open since 2025", "late in 2026Q3"}; !slices.Equal(got, want) {
+		t.Errorf("overdue in 2026Q3 = %q, want %q", got, want)
 	}
 }

@@ -179,7 +179,11 @@ func (j *uploadJobs) run(job *uploadJob, req ingest.Request, file *os.File) {
 	case err != nil:
 		j.s.log.Debug("background import rejected", "job_id", job.id, "status", status, "err", err)
 	}
-	job.finish(status, result, j.s.now())
+	var size int64
+	if fi, err := file.Stat(); err == nil {
+		size = fi.Size()
+	}
+	job.finish(status, result, report, size, j.s.now())
 	j.s.log.Info("background import finished", "job_id", job.id, "file_name", job.fileName,
 		"status", status, "duration", time.Since(start))
 }
@@ -190,10 +194,19 @@ func (job *uploadJob) setProgress(p ingest.Progress) {
 	job.progress = p
 }
 
-func (job *uploadJob) finish(status int, result *uploadJSON, at time.Time) {
+// finish keeps the reply of a finished job and sets its counters to the
+// final ones: a file rejected before it was read, such as an .xls
+// workbook, reported no progress while it ran.
+func (job *uploadJob) finish(status int, result *uploadJSON, report *ingest.Report, size int64, at time.Time) {
 	job.mu.Lock()
 	defer job.mu.Unlock()
 	job.status, job.result, job.finished = status, result, at
+	if size > 0 {
+		job.progress.Bytes, job.progress.Size = size, size
+	}
+	if report != nil {
+		job.progress.Rows, job.progress.Errors = report.Rows, report.Upload.Errors
+	}
 }
 
 func (job *uploadJob) finishedAt() time.Time {

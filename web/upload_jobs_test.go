@@ -45,6 +45,9 @@ func TestUploadJobs(t *testing.T) {
 		{"import", "/api/uploads/jobs", goodProgress, http.StatusCreated, 1, 0, "90"},
 		{"dry run", "/api/uploads/jobs?dry_run=1", goodProgress, http.StatusOK, 1, 0, "85.5"},
 		{"rejected file", "/api/uploads/jobs", badProgress, http.StatusUnprocessableEntity, 2, 2, "85.5"},
+		// Rejected before a row is read: the counters still end as the result says.
+		{"xls workbook", "/api/uploads/jobs", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 an old workbook",
+			http.StatusUnprocessableEntity, 0, 1, "85.5"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
