@@ -136,7 +136,7 @@ type ProgressEvidence struct {
 	Provenance
 }
 
-// Use says in Chinese how the progress sources use the report, as the
+// Use returns, in Chinese, how the progress sources use the report, as the
 // explain page and command show it.
 func (r ProgressEvidence) Use() string {
 	switch {

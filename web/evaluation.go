@@ -197,7 +197,8 @@ func (s *Server) handlePublishForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect("/leaderboard?period="+url.QueryEscape(st.Period.String()), fiber.StatusSeeOther)
+	return c.Redirect(fmt.Sprintf("/leaderboard?period=%s&published=v%d",
+		url.QueryEscape(st.Period.String()), st.Evaluation.Version), fiber.StatusSeeOther)
 }
 
 // publish publishes the next version of the period in the path, with the

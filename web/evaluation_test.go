@@ -613,6 +613,9 @@ func TestPublishFromLeaderboardForm(t *testing.T) {
 	if !strings.Contains(body, "本期到 2026-06-30 才结束") {
 		t.Errorf("leaderboard of a running quarter lacks the warning 本期到 2026-06-30 才结束")
 	}
+	if !strings.Contains(body, `data-confirm="本期到 2026-06-30 才结束。`) {
+		t.Errorf("publish form of a running quarter asks for no confirmation")
+	}
 	env.clock.Advance(testNow.Sub(env.clock.Now()))
 	for _, role := range []string{"leader", "haishu"} {
 		if _, body := env.as(t, role).get(t, "/leaderboard?period=2026Q2"); strings.Contains(body, "/publish") {
@@ -638,10 +641,16 @@ func TestPublishFromLeaderboardForm(t *testing.T) {
 	}
 
 	resp := post(office, url.Values{"csrf_token": {office.csrf}, "note": {"表单发布"}})
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/leaderboard?period=2026Q2" {
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/leaderboard?period=2026Q2&published=v1" {
 		t.Fatalf("form post = %d to %q, want 303 to the leaderboard", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	_, body = office.get(t, "/leaderboard?period=2026Q2")
+	_, body = office.get(t, "/leaderboard?period=2026Q2&published=v1")
+	if !strings.Contains(body, "已发布 v1。") {
+		t.Errorf("leaderboard after the redirect does not confirm 已发布 v1")
+	}
+	if _, other := office.get(t, "/leaderboard?period=2026Q2&published=<b>"); strings.Contains(other, "已发布 <b>") {
+		t.Errorf("leaderboard shows an unchecked published parameter")
+	}
 	if !strings.Contains(body, "本期结果：<strong>已发布 v1</strong>") || !strings.Contains(body, "按当前数据发布新版本") {
 		t.Errorf("leaderboard after the form lacks 已发布 v1 and the button for a new version")
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 
 	"github.com/gofiber/fiber/v2"
@@ -31,6 +32,9 @@ type leaderboardPage struct {
 	Overrides []scoring.Override // applied to the boards shown
 	Unmatched []scoring.Override // in effect but naming no unit or indicator of this run
 	Publish   *publishForm       // nil unless the viewer is the office
+	// JustPublished is the label of the version the office's form has just
+	// published, such as v2, shown once after the redirect.
+	JustPublished string
 }
 
 // publishForm is the leaderboard's form that publishes the period.
@@ -107,6 +111,9 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 		return err
 	}
 	page.Reports = who != nil && who.account.Role != saima.RoleUnit
+	if v := c.Query("published"); publishedVersion.MatchString(v) && page.Published {
+		page.JustPublished = v
+	}
 	if _, ok := s.evaluations(); ok && who != nil && who.account.Role == saima.RoleOffice {
 		page.Publish = &publishForm{Action: "/evaluations/" + page.Period.String() + "/publish", CSRF: s.csrfToken(c)}
 		if end := page.Period.End(); saima.DateOf(s.now()).Before(end) {
@@ -116,6 +123,10 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 	title := page.Period.Label() + "赛马排行"
 	return s.render(c, "leaderboard.html", title, "leaderboard", page)
 }
+
+// publishedVersion is the form of the published query parameter, such as
+// v2, which the publish form's redirect adds.
+var publishedVersion = regexp.MustCompile(`^v[0-9]{1,4}$`)
 
 // pickPeriod parses the period parameter, defaulting to the newest scored
 // period, and rejects a period without scores.

@@ -111,9 +111,20 @@
     });
   }
 
+  // confirmSubmit asks before a form with data-confirm is sent, such as
+  // the one that publishes a quarter still running.
+  function confirmSubmit(form) {
+    form.addEventListener('submit', function (event) {
+      if (!window.confirm(form.getAttribute('data-confirm'))) {
+        event.preventDefault();
+      }
+    });
+  }
+
   function start() {
     drawAll();
     Array.prototype.forEach.call(document.querySelectorAll('section.job[data-job]'), watchJob);
+    Array.prototype.forEach.call(document.querySelectorAll('form[data-confirm]'), confirmSubmit);
   }
 
   if (document.readyState === 'loading') {
