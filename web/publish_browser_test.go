@@ -12,9 +12,9 @@ import (
 )
 
 // TestBrowserPublishConfirm publishes a quarter that is still running from
-// the leaderboard in Chromium. dashboard.js asks first: a cancel sends
-// nothing, and an accept publishes and shows the confirmation. The test
-// answers in place of the person by replacing window.confirm.
+// the leaderboard in Chromium. dashboard.js shows a confirmation first: a
+// cancel sends nothing, and an accept publishes and shows the new version.
+// The test replaces window.confirm to reply in place of the person.
 func TestBrowserPublishConfirm(t *testing.T) {
 	requireChromium(t)
 	env := newEvaluationEnv(t)
@@ -22,9 +22,9 @@ func TestBrowserPublishConfirm(t *testing.T) {
 	b := newBrowser(t, serve(t, env.server))
 	b.login(t, "office", testAccounts["office"].password, "/leaderboard?period=2026Q2")
 
-	// submit answers the confirmation with answer, submits the form and
-	// returns what confirm was asked and the text of the page after it.
-	submit := func(answer string) (asked, text string) {
+	// submit replies to the confirmation with answer, submits the form and
+	// returns the confirmation's question and the text of the page after it.
+	submit := func(answer string) (question, text string) {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 		defer cancel()
@@ -39,7 +39,7 @@ func TestBrowserPublishConfirm(t *testing.T) {
 		if err := chromedp.Do(ctx, chromedp.WaitVisible(`p.meta`)); err != nil {
 			t.Fatalf("wait for the leaderboard: %v", err)
 		}
-		asked, err := chromedp.Run(ctx, chromedp.Evaluate[string](`sessionStorage.getItem('asked') || ''`))
+		question, err := chromedp.Run(ctx, chromedp.Evaluate[string](`sessionStorage.getItem('asked') || ''`))
 		if err != nil {
 			t.Fatalf("read the question: %v", err)
 		}
@@ -47,12 +47,12 @@ func TestBrowserPublishConfirm(t *testing.T) {
 		if err != nil {
 			t.Fatalf("read the page: %v", err)
 		}
-		return asked, text
+		return question, text
 	}
 
-	asked, text := submit("false")
-	if !strings.Contains(asked, "本期到 2026-06-30 才结束") {
-		t.Errorf("confirmation asked %q, want it to say the quarter runs to 2026-06-30", asked)
+	question, text := submit("false")
+	if !strings.Contains(question, "本期到 2026-06-30 才结束") {
+		t.Errorf("confirmation = %q, want it to say the quarter runs to 2026-06-30", question)
 	}
 	if strings.Contains(text, "已发布 v1") {
 		t.Errorf("cancelling the confirmation still published:\n%s", text)
