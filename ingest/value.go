@@ -157,6 +157,17 @@ var (
 
 var chineseQuarter = map[string]int{"一": 1, "二": 2, "三": 3, "四": 4}
 
+// ParsePeriod reads a period as an upload's 填报期间 cell may give it, for
+// query parameters and command arguments: 2026Q3, 2026年第三季度, 2026-09,
+// 2026年9月, 2026 or 2026年度, full-width forms included.
+func ParsePeriod(s string) (saima.Period, error) {
+	p, prob := parsePeriod(s)
+	if prob != nil {
+		return saima.Period{}, saima.Errorf(saima.KindInvalid, "“%s”%s，%s", s, prob.reason, prob.fix)
+	}
+	return p, nil
+}
+
 // parsePeriod reads a 填报期间 or 考评期间 cell: a quarter (2026Q3,
 // 2026年第三季度), a month (2026-09, 2026年9月) or a year (2026, 2026年度).
 // Whitespace inside the cell is ignored.

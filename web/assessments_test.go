@@ -4,6 +4,7 @@ import (
 	"context"
 	"html"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -66,6 +67,16 @@ func TestAssessmentTotalsPageAndAPI(t *testing.T) {
 
 	if resp, _ := env.as(t, "haishu").get(t, "/assessments?period=2026Q2"); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("unit account's GET /assessments = %d, want 403", resp.StatusCode)
+	}
+	// Periods are read as upload cells read them, in Chinese too.
+	for _, param := range []string{"2026年第二季度", "２０２６Ｑ２"} {
+		resp, body := env.get(t, "/assessments?period="+url.QueryEscape(param))
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "2026年第二季度考评得分汇总") {
+			t.Errorf("GET /assessments?period=%s = %d, want the 2026Q2 totals", param, resp.StatusCode)
+		}
+	}
+	if resp, _ := env.get(t, "/leaderboard?period="+url.QueryEscape("2026年第二季度")); resp.StatusCode != http.StatusOK {
+		t.Errorf("GET /leaderboard with a Chinese period = %d, want 200", resp.StatusCode)
 	}
 	if resp, _ := env.get(t, "/api/assessments/totals?period=2026Q9"); resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("GET with period 2026Q9 = %d, want 400", resp.StatusCode)

@@ -12,6 +12,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"saima"
+	"saima/ingest"
 	"saima/scoring"
 )
 
@@ -63,7 +64,7 @@ func (s *Server) requireEvaluations() (*scoring.Service, error) {
 
 // periodParam parses a period from a route or query parameter.
 func periodParam(name, value string) (saima.Period, error) {
-	p, err := saima.ParsePeriod(value)
+	p, err := ingest.ParsePeriod(value)
 	if err != nil {
 		return saima.Period{}, invalidParam(name, value,
 			"应为季度（如 2026Q3）、月份（如 2026-09）或年度（如 2026）")

@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"saima"
+	"saima/ingest"
 	"saima/reports"
 )
 
@@ -82,7 +83,7 @@ func (s *Server) newReportJobs(app *fiber.App) *reportJobs {
 // with a page that shows its progress.
 func (j *reportJobs) handleUnitsZip(c *fiber.Ctx) error {
 	param := c.Params("period")
-	period, err := saima.ParsePeriod(param)
+	period, err := ingest.ParsePeriod(param)
 	if err != nil || period.Kind != saima.PeriodQuarter {
 		return invalidParam("period", param, "应为季度，如 2026Q3")
 	}

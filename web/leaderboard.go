@@ -10,6 +10,7 @@ import (
 	"github.com/samber/lo"
 
 	"saima"
+	"saima/ingest"
 	"saima/reports"
 	"saima/scoring"
 )
@@ -134,7 +135,7 @@ func pickPeriod(param string, scored []saima.Period) (saima.Period, error) {
 	if param == "" {
 		return scored[0], nil
 	}
-	p, err := saima.ParsePeriod(param)
+	p, err := ingest.ParsePeriod(param)
 	if err != nil {
 		return saima.Period{}, invalidParam("period", param, "应为季度（如 2026Q3）、月份（如 2026-09）或年度（如 2026）")
 	}

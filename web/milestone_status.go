@@ -8,6 +8,7 @@ import (
 	"github.com/samber/lo"
 
 	"saima"
+	"saima/ingest"
 	"saima/scoring"
 )
 
@@ -113,7 +114,7 @@ func (s *Server) milestoneStatusFilter(c *fiber.Ctx) (milestoneStatusPage, error
 	lastEnded := scoring.MonthOf(saima.DateOf(s.now())).Prev()
 	page.Month = lastEnded
 	if param := c.Query("month"); param != "" {
-		p, err := saima.ParsePeriod(param)
+		p, err := ingest.ParsePeriod(param)
 		if err != nil || p.Kind != saima.PeriodMonth {
 			return page, invalidParam("month", param, "应为月份，如 2026-09")
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"saima"
+	"saima/ingest"
 	"saima/reports"
 )
 
@@ -17,7 +18,7 @@ import (
 // out, so a failure half-way still gets a proper error reply.
 func (s *Server) handleQuarterlyPDF(c *fiber.Ctx) error {
 	param := c.Params("period")
-	period, err := saima.ParsePeriod(param)
+	period, err := ingest.ParsePeriod(param)
 	if err != nil || period.Kind != saima.PeriodQuarter {
 		return invalidParam("period", param, "应为季度，如 2026Q3")
 	}

@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"saima"
+	"saima/ingest"
 )
 
 // assessmentsCommand prints the assessment totals of a period.
@@ -23,7 +24,7 @@ func assessmentsCommand(a *app, ef *envFlags) func(context.Context, []string) er
 		if err != nil || len(args) != 1 {
 			return usageError(ef.fs, err, "name a period, such as 2026Q3 or 2026")
 		}
-		period, err := saima.ParsePeriod(args[0])
+		period, err := ingest.ParsePeriod(args[0])
 		if err != nil {
 			return fmt.Errorf("%w: %q is not a period such as 2026Q3, 2026-09 or 2026", errUsage, args[0])
 		}

@@ -56,6 +56,10 @@ func TestAssessmentsCommandTotals(t *testing.T) {
 		}
 	}
 
+	if other := e.mustRun("assessments", "2026年第三季度"); other != out {
+		t.Errorf("assessments 2026年第三季度 printed\n%s\nwant what 2026Q3 printed", other)
+	}
+
 	out = e.mustRun("assessments", "2026")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) != 5 || !strings.HasPrefix(lines[0], "2026年度") {

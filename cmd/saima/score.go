@@ -6,6 +6,7 @@ import (
 	"text/tabwriter"
 
 	"saima"
+	"saima/ingest"
 	"saima/scoring"
 )
 
@@ -69,7 +70,7 @@ func (a *app) score(ctx context.Context, svc *scoring.Service, p saima.Period, d
 func parsePeriods(args []string) ([]saima.Period, error) {
 	var out []saima.Period
 	for _, s := range args {
-		p, err := saima.ParsePeriod(s)
+		p, err := ingest.ParsePeriod(s)
 		if err != nil || p.Kind != saima.PeriodQuarter {
 			return nil, fmt.Errorf("%w: %q is not a quarter such as 2026Q3", errUsage, s)
 		}
