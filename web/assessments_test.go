@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"html"
 	"net/http"
 	"net/url"
@@ -20,19 +19,15 @@ func TestAssessmentTotalsPageAndAPI(t *testing.T) {
 	env := newEvaluationEnv(t)
 	// 宁波市江北区 has 60 already: 39.9 + 0.1 more ties it with 宁波市海曙区's 90
 	// plus 10, at 100.
-	b := &saima.Batch{
-		Upload: saima.Upload{ID: "ev-more", Dataset: saima.DatasetAssessments, Uploader: "office", FileName: "more.csv",
-			At: time.Date(2026, 7, 12, 9, 0, 0, 0, saima.Beijing)},
+	writeOfficeBatch(t, env, saima.Batch{
+		Upload: saima.Upload{ID: "ev-more", Dataset: saima.DatasetAssessments},
 		Assessments: []saima.Assessment{
 			{Unit: "宁波市江北区", Indicator: "数据共享", Mode: "线上日常", Period: q2, Score: decimal.RequireFromString("39.9")},
 			{Unit: "宁波市江北区", Indicator: "信息报送", Mode: "线上日常", Period: q2, Score: decimal.RequireFromString("0.1")},
 			{Unit: "宁波市海曙区", Indicator: "数据共享", Mode: "线上日常", Period: q2, Score: decimal.NewFromInt(10)},
 			{Unit: "宁波市海曙区", Indicator: "年终核查", Mode: "线下年终", Period: saima.Year(2026), Score: decimal.NewFromInt(100)},
 		},
-	}
-	if err := env.store.WriteBatch(context.Background(), b); err != nil {
-		t.Fatal(err)
-	}
+	}, time.Date(2026, 7, 12, 9, 0, 0, 0, saima.Beijing))
 
 	var reply struct {
 		Totals []assessmentTotalJSON `json:"totals"`

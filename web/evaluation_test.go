@@ -94,6 +94,16 @@ func correctHaishu(t *testing.T, s *clickhouse.Store) {
 	}
 }
 
+// writeOfficeBatch writes b as an upload of the office at the time at, its
+// file named after its upload ID.
+func writeOfficeBatch(t *testing.T, env *testEnv, b saima.Batch, at time.Time) {
+	t.Helper()
+	b.Upload.Uploader, b.Upload.FileName, b.Upload.At = "office", b.Upload.ID+".csv", at
+	if err := env.store.WriteBatch(context.Background(), &b); err != nil {
+		t.Fatalf("write %s: %v", b.Upload.ID, err)
+	}
+}
+
 // newEvaluationEnv returns a server over the evaluation ledger with a draft
 // of 2026Q2, as `saima score 2026Q2` stores it.
 func newEvaluationEnv(t *testing.T) *testEnv {
@@ -551,15 +561,11 @@ func TestQuarterlyPDFAsEvaluated(t *testing.T) {
 	env := newEvaluationEnv(t)
 	progress := func(id, text string, minute int) {
 		t.Helper()
-		b := &saima.Batch{
-			Upload: saima.Upload{ID: id, Dataset: saima.DatasetProgress, Uploader: "office", FileName: id + ".csv",
-				At: time.Date(2026, 7, 11, 9, minute, 0, 0, saima.Beijing)},
+		writeOfficeBatch(t, env, saima.Batch{
+			Upload: saima.Upload{ID: id, Dataset: saima.DatasetProgress},
 			Progress: []saima.ProgressReport{{Unit: "宁波市海曙区", ProjectCode: "P1", ProjectName: "驾驶舱",
 				Period: q2, Percent: decimal.NewNullDecimal(decimal.NewFromInt(60)), Progress: text}},
-		}
-		if err := env.store.WriteBatch(context.Background(), b); err != nil {
-			t.Fatal(err)
-		}
+		}, time.Date(2026, 7, 11, 9, minute, 0, 0, saima.Beijing))
 	}
 	pdf := func() string {
 		t.Helper()
@@ -673,17 +679,13 @@ func TestPublishFromLeaderboardForm(t *testing.T) {
 // at all.
 func TestExplainPageProgressUse(t *testing.T) {
 	env := newEvaluationEnv(t)
-	b := &saima.Batch{
-		Upload: saima.Upload{ID: "ev-progress", Dataset: saima.DatasetProgress, Uploader: "office", FileName: "progress.csv",
-			At: time.Date(2026, 7, 11, 9, 0, 0, 0, saima.Beijing)},
+	writeOfficeBatch(t, env, saima.Batch{
+		Upload: saima.Upload{ID: "ev-progress", Dataset: saima.DatasetProgress},
 		Progress: []saima.ProgressReport{
 			{Unit: "宁波市海曙区", ProjectCode: "P1", Period: saima.Month(2026, 5)},
 			{Unit: "宁波市海曙区", ProjectCode: "P1", Period: q2, Percent: decimal.NewNullDecimal(decimal.NewFromInt(60))},
 		},
-	}
-	if err := env.store.WriteBatch(context.Background(), b); err != nil {
-		t.Fatal(err)
-	}
+	}, time.Date(2026, 7, 11, 9, 0, 0, 0, saima.Beijing))
 	svc := &scoring.Service{Store: env.store, Rules: []byte(evaluationRules)}
 	if _, err := svc.Draft(context.Background(), q2, "saima score"); err != nil {
 		t.Fatal(err)
