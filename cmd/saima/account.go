@@ -11,7 +11,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"saima"
@@ -246,7 +245,7 @@ func (a *app) listAccounts(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	w := newTable(a.stdout)
 	fmt.Fprintln(w, "用户名\t角色\t单位\t显示名称\tAPI令牌\t状态\t修改时间\t修改人")
 	for _, acct := range accounts {
 		token := "无"

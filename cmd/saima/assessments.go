@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"text/tabwriter"
 
 	"saima"
 	"saima/ingest"
@@ -47,7 +46,7 @@ func assessmentsCommand(a *app, ef *envFlags) func(context.Context, []string) er
 
 func printAssessmentTotals(w io.Writer, period saima.Period, totals []saima.AssessmentTotal) {
 	fmt.Fprintf(w, "%s考评得分汇总（得分之和，相同者并列）\n", period.Label())
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := newTable(w)
 	fmt.Fprintln(tw, "名次\t被考评单位\t得分合计\t记录数")
 	for _, t := range totals {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\n", t.Rank, t.Unit, t.Total.String(), t.Records)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"text/tabwriter"
 
 	"saima"
 	"saima/scoring"
@@ -56,7 +55,7 @@ func printDiff(w io.Writer, d *scoring.Diff) {
 		fmt.Fprintln(w, "两个版本的结果完全相同。")
 		return
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := newTable(w)
 	fmt.Fprintf(tw, "赛道\t单位\t名次 v%d→v%d\t综合得分 v%d→v%d\n",
 		old.Version, cur.Version, old.Version, cur.Version)
 	for _, u := range changed {

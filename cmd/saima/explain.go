@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"text/tabwriter"
 
 	"saima"
 	"saima/scoring"
@@ -56,7 +55,7 @@ func printExplanation(w io.Writer, x *scoring.Explanation) {
 
 	printIndicators(w, x.Indicators)
 	fmt.Fprintf(w, "\n来源数据（截至 %s）\n", formatVersion(x.AsOf))
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := newTable(w)
 	printMilestones(tw, x.Evidence.Milestones)
 	printProgress(tw, x.Evidence.Progress)
 	printAssessments(tw, x.Evidence.Assessments)
@@ -64,7 +63,7 @@ func printExplanation(w io.Writer, x *scoring.Explanation) {
 }
 
 func printIndicators(w io.Writer, indicators []scoring.IndicatorExplanation) {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := newTable(w)
 	fmt.Fprintln(tw, "\n指标\t来源\t原始值\t得分\t权重\t贡献")
 	for _, ind := range indicators {
 		texts := contributionTexts(&ind.Contribution)

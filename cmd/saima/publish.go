@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"strconv"
-	"text/tabwriter"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -122,7 +121,7 @@ func printStanding(w io.Writer, st *scoring.Standing) {
 	if ev := st.Evaluation; ev != nil {
 		fmt.Fprintf(w, "%s\n", describeEvaluation(ev))
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := newTable(w)
 	fmt.Fprintln(tw, "赛道\t名次\t单位\t综合得分\t较上期\t名次区间（5%–95%）\t调整")
 	for _, e := range st.Entries {
 		adjusted := ""

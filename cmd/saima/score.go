@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"text/tabwriter"
 
 	"saima"
 	"saima/ingest"
@@ -80,7 +79,7 @@ func parsePeriods(args []string) ([]saima.Period, error) {
 }
 
 func printRanking(a *app, p saima.Period, status string, scores []saima.Score) {
-	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	w := newTable(a.stdout)
 	fmt.Fprintf(w, "%s（%s）\n赛道\t名次\t单位\t综合得分\t较上期\n", p.Label(), status)
 	for _, s := range scores {
 		fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\n", s.Track, s.Rank, s.Unit, saima.FormatComposite(s.Value), movement(s))

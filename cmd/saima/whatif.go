@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"text/tabwriter"
 
 	"saima"
 	"saima/scoring"
@@ -44,7 +43,7 @@ func whatifCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 func printShifts(w io.Writer, p saima.Period, basePath, altPath string, shifts []scoring.Shift) {
 	fmt.Fprintf(w, "%s：现行规则 %s 与备选规则 %s 的名次对比（同一份当前数据，未保存）\n",
 		p.Label(), basePath, altPath)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := newTable(w)
 	fmt.Fprintln(tw, "赛道\t单位\t现行名次\t备选名次\t变化\t现行得分\t备选得分")
 	for _, sh := range shifts {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", sh.Track, sh.Unit,
