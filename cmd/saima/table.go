@@ -9,8 +9,8 @@ import (
 )
 
 // table aligns tab-separated columns for a terminal, as text/tabwriter
-// does, but by display width: a Chinese character takes two columns of a
-// terminal, and tabwriter counts it as one, so names such as 宁波市海曙区
+// does, but by display width. A Chinese character takes two columns of a
+// terminal and tabwriter counts it as one, so names such as 宁波市海曙区
 // pushed the columns after them out of line. Cells end with a tab; the
 // last cell of a line is not padded. As in tabwriter, a column is aligned
 // over a block of consecutive lines that all have it, so a blank line or a
@@ -46,12 +46,12 @@ func (t *table) Flush() error {
 				continue
 			}
 			found = true
-			end, most := start, 0
+			end, widest := start, 0
 			for ; end < len(lines) && len(cells[end])-1 > k; end++ {
-				most = max(most, displayWidth(cells[end][k]))
+				widest = max(widest, displayWidth(cells[end][k]))
 			}
 			for i := start; i < end; i++ {
-				widths[i] = append(widths[i], most)
+				widths[i] = append(widths[i], widest)
 			}
 			start = end
 		}
