@@ -227,22 +227,32 @@ func (s *xlsxSource) separator() rune { return 0 }
 // hasReplacement returns false, because XLSX text is always Unicode.
 func (s *xlsxSource) hasReplacement() bool { return false }
 
-// numberText formats a numeric cell. The raw value is the shortest decimal
-// that reads back as the stored double, so 0.867 stays 0.867 even where a
-// writer stored 0.86699999999999999.
+// numberText formats a numeric cell at Excel's precision: the stored
+// double rounded to 15 significant digits, the most that Excel takes as
+// typed and shows. A writer stores 0.867 as 0.86699999999999999, and Excel
+// stores the formula 20.1+60.7 as 80.800000000000011, which it shows as
+// 80.8. Both read as what the clerk saw, and no binary noise reaches the
+// checks of decimal places.
 func numberText(raw string, nf numberFormat, date1904 bool) string {
 	v, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
 	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
 		return raw
 	}
-	switch {
-	case nf.percent:
-		return decimal.NewFromFloat(v).Shift(2).String() + "%"
-	case nf.date:
+	if nf.date {
 		return serialText(v, date1904, nf.day)
 	}
-	return strconv.FormatFloat(v, 'f', -1, 64)
+	d, err := decimal.NewFromString(strconv.FormatFloat(v, 'g', excelDigits, 64))
+	if err != nil {
+		return raw
+	}
+	if nf.percent {
+		return d.Shift(2).String() + "%"
+	}
+	return d.String()
 }
+
+// excelDigits is how many significant digits Excel keeps of a number.
+const excelDigits = 15
 
 // serialText turns a date serial into 2026-09-30, or 2026-09 when the
 // format shows no day. The serial's fraction is a time of day, which is

@@ -549,3 +549,47 @@ func TestXLSXDataAfterCoverSheet(t *testing.T) {
 		}
 	}
 }
+
+// Numeric cells read at Excel's 15 significant digits: a formula's binary
+// noise is what the clerk saw in Excel, and a percent formula's noise
+// gives no warning about decimal places. An ID number stored as a number
+// is still too large for a score.
+func TestXLSXNumbersAtExcelPrecision(t *testing.T) {
+	header := row(1, text("被考评单位"), text("指标"), text("得分"), text("考评方式"), text("考评期间"))
+	scores := func(cells ...func(string) string) *Result {
+		t.Helper()
+		rows := []string{header}
+		for i, c := range cells {
+			rows = append(rows, row(i+2, text("市财政局"), text(fmt.Sprintf("指标%d", i)), c, text("线上日常"), text("2026Q3")))
+		}
+		return parseWorkbook(t, newTestWorkbook(testSheet{name: "考评", rows: rows}), Options{})
+	}
+
+	res := scores(formula("H2+I2", "80.800000000000011", 0), formula("H3+I3", "61.099999999999994", 0),
+		number("0.86699999999999999", 0))
+	requireNoErrors(t, res)
+	for i, want := range []string{"80.8", "61.1", "0.867"} {
+		if got := res.Batch.Assessments[i].Score; !got.Equal(dec(want)) {
+			t.Errorf("row %d 得分 = %s, want %s", i+2, got, want)
+		}
+	}
+
+	res = scores(number("330203198001011234", 0))
+	if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Reason, "数值过大") {
+		t.Errorf("errors = %q, want one that the number is too large", issueStrings(res.Errors))
+	}
+
+	progress := newTestWorkbook(testSheet{name: "进度", rows: []string{
+		row(1, progressHeaderCells...),
+		row(2, text("余姚市"), text("NB-1"), text("改造"), text("2026Q3"), formula("B9/C9", "0.79999999999999993", stylePercent0),
+			text("2026-09-30"), text("按计划推进"), text("无")),
+	}})
+	res = parseWorkbook(t, progress, Options{})
+	requireNoErrors(t, res)
+	if got := percentString(res.Batch.Progress[0].Percent); got != "80" {
+		t.Errorf("完成率 = %s, want 80", got)
+	}
+	if len(res.Warnings) != 0 {
+		t.Errorf("warnings = %q, want none for a percent formula's binary noise", issueStrings(res.Warnings))
+	}
+}
