@@ -220,23 +220,39 @@ func validUTF8Prefix(b []byte) int {
 	return len(b)
 }
 
-// crLineEnds reports whether the text in br ends its lines with a carriage
-// return alone, as Excel's "CSV (Macintosh)" format does: its start holds a
-// CR and no LF.
-func crLineEnds(br *bufio.Reader) bool {
+// loneCR reports whether the text in br has a carriage return that no line
+// feed follows in its first 64 KiB. Excel's "CSV (Macintosh)" ends every
+// line so, and a file pasted together from several may mix such lines with
+// CRLF ones.
+func loneCR(br *bufio.Reader) bool {
 	head, _ := br.Peek(br.Size())
-	return bytes.IndexByte(head, '\r') >= 0 && bytes.IndexByte(head, '\n') < 0
+	for i := 0; i+1 < len(head); i++ {
+		if head[i] == '\r' && head[i+1] != '\n' {
+			return true
+		}
+	}
+	return false
 }
 
-// crToLF turns every carriage return of a text that ends its lines with
-// CR alone into a line feed, which encoding/csv takes as the line end. A CR
-// in a quoted cell becomes a line feed too, which is still a line break.
-type crToLF struct{ r io.Reader }
+// crToLF turns every carriage return that no line feed follows into a line
+// feed, which encoding/csv takes as a line end, and leaves CRLF as it is.
+// A lone CR inside a quoted cell becomes a line feed, still a line break.
+type crToLF struct{ r *bufio.Reader }
 
 func (c crToLF) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	for i, b := range p[:n] {
-		if b == '\r' {
+	for i := range n {
+		if p[i] != '\r' {
+			continue
+		}
+		if i+1 < n {
+			if p[i+1] != '\n' {
+				p[i] = '\n'
+			}
+			continue
+		}
+		// The CR ends this read: the next byte decides.
+		if next, perr := c.r.Peek(1); perr != nil || next[0] != '\n' {
 			p[i] = '\n'
 		}
 	}
@@ -285,7 +301,7 @@ func newCSVSource(br *bufio.Reader, enc string) (*csvSource, error) {
 	}
 
 	text := bufio.NewReaderSize(decodeText(br, enc), 64<<10)
-	if crLineEnds(text) {
+	if loneCR(text) {
 		text = bufio.NewReaderSize(crToLF{text}, 64<<10)
 	}
 	r := csv.NewReader(text)

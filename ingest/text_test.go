@@ -342,3 +342,55 @@ func TestParseForcedEncodingWrong(t *testing.T) {
 	// Detected, the same file reads without errors.
 	requireNoErrors(t, parseText(t, "utf8.csv", text, Options{}))
 }
+
+// Line ends mixed in one file: CR alone and CRLF, a line feed inside a
+// quoted cell of a CR-only file, and a file long enough that CRLF pairs
+// fall across the reader's buffers.
+func TestParseMixedLineEnds(t *testing.T) {
+	header := "单位,项目编号,项目名称,填报期间,完成率,填报日期,进展情况,存在问题"
+	row := func(i int, progress string) string {
+		return fmt.Sprintf("余姚市,P-%d,项目,2026Q3,%d%%,2026-09-30,%s,无", i, i%100, progress)
+	}
+	tests := []struct {
+		name, text string
+		rows       int
+		progress   string // 进展情况 of the first row
+	}{
+		{"CR only with a line feed in a quoted cell",
+			header + "\r" + row(1, "\"第一行\n第二行\"") + "\r" + row(2, "x") + "\r", 2, "第一行\n第二行"},
+		{"CR and CRLF alternating",
+			header + "\r\n" + row(1, "a") + "\r" + row(2, "b") + "\r\n" + row(3, "c") + "\r" + row(4, "d") + "\r\n", 4, "a"},
+		{"CR only with CRLF at the end",
+			header + "\r" + row(1, "a") + "\r" + row(2, "b") + "\r\n", 2, "a"},
+	}
+	// A long CRLF file with one lone CR near its start, so that the
+	// conversion runs and meets CRLF pairs split between two reads.
+	var long strings.Builder
+	long.WriteString(header + "\r" + row(0, "start") + "\r\n")
+	for i := 1; i < 3000; i++ {
+		long.WriteString(row(i, strings.Repeat("进", i%50)) + "\r\n")
+	}
+	tests = append(tests, struct {
+		name, text string
+		rows       int
+		progress   string
+	}{"long CRLF file with one lone CR", long.String(), 3000, "start"})
+
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := parseText(t, "mixed.csv", tt.text, Options{})
+			requireNoErrors(t, res)
+			if len(res.Batch.Progress) != tt.rows {
+				t.Fatalf("records = %d, want %d", len(res.Batch.Progress), tt.rows)
+			}
+			if got := res.Batch.Progress[0].Progress; got != tt.progress {
+				t.Errorf("进展情况 of the first row = %q, want %q", got, tt.progress)
+			}
+			for _, p := range res.Batch.Progress {
+				if strings.ContainsRune(p.Problems, '\r') || strings.ContainsRune(p.Progress, '\r') {
+					t.Errorf("%s holds a carriage return: %q / %q", p.ProjectCode, p.Progress, p.Problems)
+				}
+			}
+		})
+	}
+}
