@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -201,6 +202,15 @@ func ambiguousHeader(fits []*schema) *problem {
 func listNames(names []string) string {
 	var out []string
 	for _, n := range names {
+		// A file read in the wrong encoding, such as UTF-16 read as
+		// GBK, has NUL and other control bytes in its header, which a
+		// message must not carry.
+		n = strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) {
+				return -1
+			}
+			return r
+		}, n)
 		if n != "" {
 			out = append(out, n)
 		}

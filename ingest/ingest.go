@@ -160,6 +160,7 @@ func parseChunks(r io.Reader, opts Options, chunkRecords int, emit emitFunc) (*R
 		ra := startReadAhead(src)
 		p.src, p.sheet = ra, src.sheet()
 		p.xlsx, _ = src.(*xlsxSource)
+		p.csv, _ = src.(*csvSource)
 		err = p.run()
 		ra.close()
 	}
@@ -237,7 +238,8 @@ type parser struct {
 	// otherSheetsIssue; nil for other files. It is read-only, so the
 	// read-ahead goroutine does not race with it.
 	xlsx    *xlsxSource
-	sheet   string // the worksheet read, for issues
+	csv     *csvSource // the same for a text file, for its encoding advice
+	sheet   string     // the worksheet read, for issues
 	schema  *schema
 	roster  *roster
 	today   saima.Date
@@ -422,7 +424,10 @@ func (p *parser) readHeader(head []record) (*header, []record, bool) {
 	}
 	if p.schema == nil {
 		s, prob := detectSchema(c)
-		if prob != nil && p.opts.Encoding != "" && p.src.separator() != 0 {
+		if prob != nil && p.csv != nil && p.csv.utf16 != "" {
+			is := utf16Issue(first, p.csv.utf16)
+			prob = &problem{reason: "的表头" + is.Reason, fix: is.Fix}
+		} else if prob != nil && p.opts.Encoding != "" && p.src.separator() != 0 {
 			// The uploader chose the encoding, so that choice is the first
 			// suspect, whatever the header looks like.
 			prob = &problem{

@@ -59,13 +59,8 @@ var (
 // GB18030 decodes UTF-8 bytes into other Chinese characters without error.
 func detectEncoding(br *bufio.Reader) string {
 	head, _ := br.Peek(sniffSize)
-	switch {
-	case bytes.HasPrefix(head, bomUTF8):
-		return EncodingUTF8
-	case bytes.HasPrefix(head, bomUTF16LE):
-		return EncodingUTF16LE
-	case bytes.HasPrefix(head, bomUTF16BE):
-		return EncodingUTF16BE
+	if enc := bomEncoding(head); enc != "" {
+		return enc
 	}
 	if enc := utf16WithoutBOM(head); enc != "" {
 		return enc
@@ -74,6 +69,20 @@ func detectEncoding(br *bufio.Reader) string {
 		return EncodingUTF8
 	}
 	return EncodingGB18030
+}
+
+// bomEncoding returns the encoding that the byte-order mark at the start of
+// head names, or "" when it starts with none.
+func bomEncoding(head []byte) string {
+	switch {
+	case bytes.HasPrefix(head, bomUTF8):
+		return EncodingUTF8
+	case bytes.HasPrefix(head, bomUTF16LE):
+		return EncodingUTF16LE
+	case bytes.HasPrefix(head, bomUTF16BE):
+		return EncodingUTF16BE
+	}
+	return ""
 }
 
 // utf8Header reports whether the first line of head is UTF-8 with at
@@ -283,6 +292,9 @@ type csvSource struct {
 	// utf8Header is set when the file is read as UTF-8 and its first line
 	// is UTF-8 beyond ASCII, such as a Chinese header.
 	utf8Header bool
+	// utf16 names the UTF-16 that the file looks like when the uploader
+	// forced another encoding on it, for the advice of errors; "" else.
+	utf16 string
 }
 
 // newCSVSource decodes br as enc ("" to detect) and returns a source of its
@@ -293,6 +305,10 @@ func newCSVSource(br *bufio.Reader, enc string) (*csvSource, error) {
 	head, _ := br.Peek(sniffSize) // before the decoder reads on
 	if enc == "" {
 		enc = detectEncoding(br)
+	} else if bom := bomEncoding(head); bom != "" {
+		// A byte-order mark names the encoding for certain, so it wins
+		// over a choice that must have been a mistake.
+		enc, forced = bom, false
 	} else if name, ok := encodingNames[strings.ToLower(compact(enc))]; ok {
 		enc = name
 	} else {
@@ -311,17 +327,22 @@ func newCSVSource(br *bufio.Reader, enc string) (*csvSource, error) {
 	// The parser keeps no record past the next read, except the rows
 	// that may hold the header, which readHead copies.
 	r.ReuseRecord = true
-	return &csvSource{r: r, replaced: enc != EncodingUTF8, forced: forced,
-		utf8Header: enc == EncodingUTF8 && utf8Header(head)}, nil
+	src := &csvSource{r: r, replaced: enc != EncodingUTF8, forced: forced,
+		utf8Header: enc == EncodingUTF8 && utf8Header(head)}
+	if looks := utf16WithoutBOM(head); forced && looks != enc {
+		src.utf16 = looks
+	}
+	return src, nil
 }
 
 // invalidUTF8Error ends a file read as UTF-8 at the record that holds
 // other bytes. The parser turns it into an issue on that row and stops
 // reading, because the bytes after it cannot be read reliably.
 type invalidUTF8Error struct {
-	row    int  // the record that holds the bytes
-	forced bool // the uploader chose UTF-8; otherwise it was detected
-	mixed  bool // the header is UTF-8 Chinese text, so the file mixes encodings
+	row    int    // the record that holds the bytes
+	forced bool   // the uploader chose UTF-8; otherwise it was detected
+	mixed  bool   // the header is UTF-8 Chinese text, so the file mixes encodings
+	utf16  string // the UTF-16 the file looks like, if any; see csvSource.utf16
 }
 
 func (e *invalidUTF8Error) Error() string {
@@ -331,6 +352,8 @@ func (e *invalidUTF8Error) Error() string {
 // issue returns the issue shown to the uploader.
 func (e *invalidUTF8Error) issue() Issue {
 	switch {
+	case e.utf16 != "":
+		return utf16Issue(e.row, e.utf16)
 	case e.mixed:
 		// Read as GB18030, the UTF-8 header would be garbled, so no one
 		// encoding reads the whole file.
@@ -342,6 +365,14 @@ func (e *invalidUTF8Error) issue() Issue {
 	}
 	return Issue{Row: e.row, Reason: "含有不是UTF-8编码的内容，而文件开头是UTF-8编码",
 		Fix: "请把整个文件另存为“CSV UTF-8”格式，或在上传时把编码选为gb18030，然后重新上传"}
+}
+
+// utf16Issue is the issue of a file that looks like UTF-16 (enc) although
+// the uploader chose another encoding.
+func utf16Issue(row int, enc string) Issue {
+	return Issue{Row: row,
+		Reason: "读不出来：文件看起来是" + strings.ToUpper(enc) + "编码（如Excel另存的“Unicode 文本”），而上传时选择了别的编码",
+		Fix:    "请把编码选为" + enc + "，或留空让系统自动识别，然后重新上传"}
 }
 
 // next returns the next record. A record that breaks the CSV quoting rules
@@ -358,7 +389,7 @@ func (s *csvSource) next() (record, error) {
 		return rec, err
 	}
 	if errors.Is(err, encoding.ErrInvalidUTF8) {
-		return rec, &invalidUTF8Error{row: s.records, forced: s.forced, mixed: s.utf8Header}
+		return rec, &invalidUTF8Error{row: s.records, forced: s.forced, mixed: s.utf8Header, utf16: s.utf16}
 	}
 	if err != nil {
 		return rec, saima.Wrap(saima.KindInvalid, "读取文件失败，请检查文件是否完整后重新上传", err)

@@ -394,3 +394,38 @@ func TestParseMixedLineEnds(t *testing.T) {
 		})
 	}
 }
+
+// A UTF-16 file with a wrong encoding chosen: its byte-order mark wins,
+// and without one the error names UTF-16 and carries no NUL bytes.
+func TestParseForcedEncodingOnUTF16(t *testing.T) {
+	text := "单位,项目编号,项目名称,填报期间,完成率,填报日期,进展情况,存在问题\n" +
+		"余姚市,P-1,项目一,2026Q3,85%,2026-09-30,按计划推进,无\n"
+	withBOM, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().String(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noBOM, err := unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewEncoder().String(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, enc := range []string{"gbk", "utf-8", "utf-16be"} {
+		res := parseText(t, "u16.txt", withBOM, Options{Encoding: enc})
+		requireNoErrors(t, res)
+		if len(res.Batch.Progress) != 1 {
+			t.Errorf("forced %s on UTF-16LE with a BOM: records = %d, want 1", enc, len(res.Batch.Progress))
+		}
+	}
+	for _, enc := range []string{"gbk", "utf-8"} {
+		res := parseText(t, "u16.txt", noBOM, Options{Encoding: enc})
+		if len(res.Errors) == 0 {
+			t.Fatalf("forced %s on UTF-16LE without a BOM: no error", enc)
+		}
+		e := res.Errors[0]
+		if !strings.Contains(e.Reason, "UTF-16LE") || !strings.Contains(e.Fix, "utf-16le") {
+			t.Errorf("forced %s: error %q, want it to name UTF-16LE and advise utf-16le", enc, e)
+		}
+		if strings.ContainsFunc(e.String(), func(r rune) bool { return r < 0x20 }) {
+			t.Errorf("forced %s: error %q holds control characters", enc, e)
+		}
+	}
+}
