@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/samber/lo"
+	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 
 	"saima"
@@ -309,6 +310,18 @@ func writeLedger(f *excelize.File, entries []saima.LedgerEntry, asOf saima.Date)
 	return nil
 }
 
+// exactNumber returns d as a number cell, or as its decimal text when a
+// number cell would change it: an XLSX number is a double, which keeps 15
+// significant digits as Excel reads it, and a budget such as
+// 99999999999999.9999 has 18.
+func exactNumber(d decimal.Decimal) any {
+	f := d.InexactFloat64()
+	if back, err := decimal.NewFromString(strconv.FormatFloat(f, 'g', 15, 64)); err != nil || !back.Equal(d) {
+		return d.String()
+	}
+	return number{value: f, places: -1}
+}
+
 // ledgerCells returns one project's row of the 项目台账 sheet.
 func ledgerCells(e saima.LedgerEntry) []any {
 	var stageDate, percent, period, budget any
@@ -320,7 +333,7 @@ func ledgerCells(e saima.LedgerEntry) []any {
 		period = e.LatestPeriod.String()
 	}
 	if e.Budget.Valid {
-		budget = number{value: e.Budget.Decimal.InexactFloat64(), places: -1}
+		budget = exactNumber(e.Budget.Decimal)
 	}
 	leaderLed := "否"
 	if e.LeaderLed {

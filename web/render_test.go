@@ -24,3 +24,14 @@ func TestFormatPercentAsStored(t *testing.T) {
 		}
 	}
 }
+
+// A budget keeps its digits in the ledger workbook: a number cell when a
+// double holds it exactly at 15 digits, its text when not.
+func TestExactNumber(t *testing.T) {
+	if got, ok := exactNumber(decimal.RequireFromString("120.5")).(number); !ok || got.value != 120.5 {
+		t.Errorf("exactNumber(120.5) = %#v, want the number cell 120.5", got)
+	}
+	if got := exactNumber(decimal.RequireFromString("99999999999999.9999")); got != "99999999999999.9999" {
+		t.Errorf("exactNumber(99999999999999.9999) = %#v, want the text 99999999999999.9999", got)
+	}
+}
