@@ -215,6 +215,8 @@ var (
 func parseDecimal(s string) (decimal.Decimal, bool) {
 	s = compact(s)
 	if !plainNumber(s) {
+		// Word and WPS type the minus sign U+2212, which NFKC keeps.
+		s = strings.Replace(s, "\u2212", "-", 1)
 		if groupedNumberRE.MatchString(s) {
 			s = strings.ReplaceAll(s, ",", "")
 		}
