@@ -311,9 +311,9 @@ func writeLedger(f *excelize.File, entries []saima.LedgerEntry, asOf saima.Date)
 }
 
 // exactNumber returns d as a number cell, or as its decimal text when a
-// number cell would change it: an XLSX number is a double, which keeps 15
-// significant digits as Excel reads it, and a budget such as
-// 99999999999999.9999 has 18.
+// number cell would change it. An XLSX number is a double, of which Excel
+// reads 15 significant digits, and a budget such as 99999999999999.9999
+// has 18.
 func exactNumber(d decimal.Decimal) any {
 	f := d.InexactFloat64()
 	if back, err := decimal.NewFromString(strconv.FormatFloat(f, 'g', 15, 64)); err != nil || !back.Equal(d) {
