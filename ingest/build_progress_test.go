@@ -183,7 +183,7 @@ func TestProblemIssues(t *testing.T) {
 			errors: []string{"f.csv 第2行“环节”列的值“处理中”不是可选的值，请填写以下之一：收集、梳理归类、分析研判、分办落实、已办结"}},
 		{name: "opened in the future",
 			text:   header + "WT-1,余姚市,收集,1,2027-01-01,\n",
-			errors: []string{"f.csv 第2行“发现日期”列的值“2027-01-01”晚于上传当天（2026-10-15），实际发生的日期不能在将来，请填写已经发生的日期；尚未完成的请留空"}},
+			errors: []string{"f.csv 第2行“发现日期”列的值“2027-01-01”晚于上传当天（2026-10-15），实际发生的日期不能在将来，请填写已经发生的日期"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.run(t, Options{Dataset: saima.DatasetProblems}) })

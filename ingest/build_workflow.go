@@ -158,7 +158,8 @@ func (b *problemStepBuilder) add(r *rowReader) {
 	if d := r.date("日期", true, true); d != nil {
 		st.Date = *d
 	}
-	if st.Step == saima.StepEscalate && st.Level < 2 {
+	// A level written but not valid has its own error from escalationLevel.
+	if st.Step == saima.StepEscalate && st.Level < 2 && normalize(r.cell("层级")) == "" {
 		r.fail("层级", r.cell("层级"), &problem{reason: "未写明升级到的层级，升级须写明",
 			fix: "请填写改革办、市领导或主要领导"})
 	}

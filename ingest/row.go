@@ -184,9 +184,13 @@ func (r *rowReader) date(col string, required, done bool) *saima.Date {
 		return nil
 	}
 	if done && d.After(r.p.today) {
+		fix := "请填写已经发生的日期；尚未完成的请留空"
+		if required {
+			fix = "请填写已经发生的日期"
+		}
 		r.fail(col, raw, &problem{
 			reason: "晚于上传当天（" + r.p.today.String() + "），实际发生的日期不能在将来",
-			fix:    "请填写已经发生的日期；尚未完成的请留空",
+			fix:    fix,
 		})
 		return nil
 	}

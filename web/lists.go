@@ -258,7 +258,11 @@ func findListItem(ctx context.Context, ls listStore, list, id string) (saima.Lis
 			return it, nil
 		}
 	}
-	return saima.ListItem{}, saima.Errorf(saima.KindNotFound, "%s清单中没有编号为“%s”的事项", list, id)
+	name := list
+	if !strings.HasSuffix(name, "清单") {
+		name += "清单"
+	}
+	return saima.ListItem{}, saima.Errorf(saima.KindNotFound, "%s中没有编号为“%s”的事项", name, id)
 }
 
 // safeListReturn returns the page to go back to after marking, with a

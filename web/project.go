@@ -46,6 +46,7 @@ type projectPage struct {
 	CanEdit  bool           // the office may record stage events
 	Kinds    []string       // stage kinds the form offers
 	Recorded bool           // a stage event was just recorded
+	Replaced bool           // and it replaced the event of the same stage and round
 	CSRF     string         // the session's CSRF token for the form
 }
 
@@ -71,6 +72,7 @@ func (s *Server) handleProject(c *fiber.Ctx) error {
 		return err
 	}
 	page.Recorded = c.Query("recorded") == "1"
+	page.Replaced = page.Recorded && c.Query("replaced") == "1"
 	return s.render(c, "project.html", page.Project.Name, "ledger", page)
 }
 
@@ -145,7 +147,7 @@ func (s *Server) handleStageForm(c *fiber.Ctx) error {
 		return err
 	}
 	page.Form = readStageForm(c)
-	event, issues := page.Form.event(page.Project.Code, page.History)
+	event, issues := page.Form.event(page.Project.Code, page.History, saima.DateOf(s.now()))
 	if len(issues) == 0 {
 		issues = ingest.CheckLifecycle(page.History, []saima.StageEvent{event},
 			map[string]string{page.Project.Code: page.Project.LeadUnit})
@@ -156,10 +158,19 @@ func (s *Server) handleStageForm(c *fiber.Ctx) error {
 		return s.render(c, "project.html", page.Project.Name, "ledger", page)
 	}
 
+	// An event of the same stage and round replaces the one recorded, as
+	// an upload of it would, and the page says so.
+	replaced := slices.ContainsFunc(page.History, func(h saima.StageEvent) bool {
+		return h.Stage == event.Stage && h.Round == event.Round
+	})
 	if err := s.writeStageEvent(c, event); err != nil {
 		return err
 	}
-	return c.Redirect(projectURL(page.Project.Code)+"?recorded=1", http.StatusSeeOther)
+	target := projectURL(page.Project.Code) + "?recorded=1"
+	if replaced {
+		target += "&replaced=1"
+	}
+	return c.Redirect(target, http.StatusSeeOther)
 }
 
 func readStageForm(c *fiber.Ctx) stageForm {
@@ -174,7 +185,7 @@ func readStageForm(c *fiber.Ctx) stageForm {
 // event converts the form to a stage event of project code. An empty
 // round is the one the stage would take next in history. Issues report
 // fields that cannot be read, with row 0.
-func (f stageForm) event(code string, history []saima.StageEvent) (saima.StageEvent, []ingest.Issue) {
+func (f stageForm) event(code string, history []saima.StageEvent, today saima.Date) (saima.StageEvent, []ingest.Issue) {
 	var issues []ingest.Issue
 	bad := func(column, value, reason, fix string) {
 		issues = append(issues, ingest.Issue{Column: column, Value: value, Reason: reason, Fix: fix})
@@ -186,8 +197,12 @@ func (f stageForm) event(code string, history []saima.StageEvent) (saima.StageEv
 		bad("阶段", f.Stage, "不是可选的阶段", "请选择"+strings.Join(formKinds, "、")+"之一")
 	}
 	d, err := saima.ParseDate(f.Date)
-	if err != nil {
+	switch {
+	case err != nil:
 		bad("日期", f.Date, "不是有效的日期", "请按2026-09-30的格式填写")
+	case d.After(today):
+		// The same rule as an upload's: a stage is recorded once it happened.
+		bad("日期", f.Date, "晚于今天（"+today.String()+"），阶段的日期不能在将来", "请填写已经发生的日期")
 	}
 	e.Date = d
 

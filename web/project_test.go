@@ -85,6 +85,16 @@ func TestStageForm(t *testing.T) {
 		}
 	})
 
+	t.Run("ErrFutureDate", func(t *testing.T) {
+		// testNow is 2026-10-20 in Beijing, as uploads check it.
+		resp, body := postStageForm(t, office, "NB-2026-001", map[string]string{
+			"stage": "变更", "date": "2027-03-01", "decided_by": "市委改革办",
+			"change_item": "建设周期", "change_reason": "调整"})
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "阶段的日期不能在将来") {
+			t.Errorf("POST status = %d, want 422 that the date is in the future", resp.StatusCode)
+		}
+	})
+
 	t.Run("ErrChangeWithoutReason", func(t *testing.T) {
 		resp, body := postStageForm(t, office, "NB-2026-001", map[string]string{
 			"stage": "变更", "date": "2026-10-01", "decided_by": "市委改革办", "change_item": "建设周期"})
@@ -128,5 +138,16 @@ func TestStageForm(t *testing.T) {
 			}
 		}
 		assertNoRawInjection(t, "project page", body)
+
+		// The same stage and round again replaces the event, and the page
+		// says so.
+		resp, _ = postStageForm(t, office, "NB-2026-001", map[string]string{
+			"stage": "论证", "date": "2026-10-11", "decided_by": "市委改革办", "opinion": "重新论证"})
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasSuffix(resp.Header.Get("Location"), "?recorded=1&replaced=1") {
+			t.Fatalf("POST 论证 again = %d to %q, want 303 marked replaced", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		if _, body := office.get(t, "/projects/NB-2026-001?recorded=1&replaced=1"); !strings.Contains(body, "替换了原有的同一阶段、同一轮次的记录") {
+			t.Errorf("page after replacing lacks the notice")
+		}
 	})
 }
