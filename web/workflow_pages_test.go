@@ -63,7 +63,7 @@ func TestWorkflowPages(t *testing.T) {
 		absent []string
 	}{
 		{"LoopStats", "office", "/problems/loop", 200,
-			[]string{"<td class=\"num\">59.0</td>", "2026-04-01 升级至市领导", "自 2026-09-01 起已 49 天"}, nil},
+			[]string{"<td class=\"num\">59.0</td>", "2026-04-01 升级至市领导", "2026-09-01 发现，已 49 天未办结"}, nil},
 		{"LoopLevelFilter", "leader", "/problems/loop?level=3", 200, []string{"接口不通"}, []string{"分析研判（"}},
 		{"ErrLoopLevel", "office", "/problems/loop?level=5", 400, nil, nil},
 		{"LoopUnitForbidden", "haishu", "/problems/loop", 403, nil, nil},
