@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/samber/lo"
+
 	"saima"
 )
 
@@ -118,7 +120,8 @@ func (b *listBuilder) fill(batch *saima.Batch) { batch.ListItems = b.items.items
 // does not exist or belongs to another unit. The pages show only marks
 // that match an item and its unit.
 type listDoneBuilder struct {
-	done keyed[saima.ListDone]
+	items map[[2]string]saima.ListItem // Options.ListItems by list and id, built on first use
+	done  keyed[saima.ListDone]
 }
 
 func (b *listDoneBuilder) add(r *rowReader) {
@@ -134,8 +137,46 @@ func (b *listDoneBuilder) add(r *rowReader) {
 		d.Date = *day
 	}
 	if !r.failed {
+		b.checkItem(r, d)
+	}
+	if !r.failed {
 		b.done.put(r, d, d.List, d.ItemID)
 	}
+}
+
+// checkItem fails a mark whose item is not stored in its list, or is
+// stored under another unit: the pages and the score count a mark only
+// for its own item.
+func (b *listDoneBuilder) checkItem(r *rowReader, d saima.ListDone) {
+	items := r.p.opts.ListItems
+	if items == nil {
+		return
+	}
+	if b.items == nil {
+		b.items = lo.KeyBy(items, func(it saima.ListItem) [2]string { return [2]string{it.List, it.ID} })
+	}
+	it, ok := b.items[[2]string{d.List, d.ItemID}]
+	switch {
+	case !ok:
+		r.fail("事项编号", r.cell("事项编号"), &problem{
+			reason: "在" + listTitle(d.List) + "中没有这个事项",
+			fix:    "请核对清单名称和事项编号；新事项请先由改革办上传清单事项",
+		})
+	case it.Unit != d.Unit:
+		r.fail("责任单位", r.cell("责任单位"), &problem{
+			reason: "与" + listTitle(d.List) + "中该事项的责任单位“" + it.Unit + "”不一致，这条完成标注不会计入",
+			fix:    "请填写该事项的责任单位，或核对事项编号",
+		})
+	}
+}
+
+// listTitle names a work list for messages: 专项清单 as it is, 重大需求 as
+// “重大需求”清单.
+func listTitle(list string) string {
+	if strings.HasSuffix(list, "清单") {
+		return list
+	}
+	return "“" + list + "”清单"
 }
 
 func (b *listDoneBuilder) finish(*parser) {}

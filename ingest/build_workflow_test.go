@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"saima"
@@ -77,4 +78,30 @@ func TestProblemStepsAndLeaderReports(t *testing.T) {
 	if r.Half.String() != "2026H1" || r.Unit != "市财政局" || r.ConfirmedBy != "" || r.Confirmed != nil {
 		t.Errorf("leader report = %+v, want 2026H1 by 市财政局, unconfirmed", r)
 	}
+}
+
+// A done mark must name an item of its list, under the item's own unit,
+// or it would never count.
+func TestListDoneAgainstItems(t *testing.T) {
+	items := []saima.ListItem{
+		{List: "重大需求", ID: "A1", Unit: "市财政局"},
+		{List: "专项清单", ID: "ZX-1", Unit: "余姚市"},
+	}
+	text := "清单名称,事项编号,责任单位,完成日期\n" +
+		"重大需求,A1,市财政局,2026-10-01\n" + // its own item
+		"重大需求,A9,市财政局,2026-10-01\n" + // no such item
+		"专项清单,ZX-1,宁海县,2026-10-01\n" + // another unit's item
+		"专项清单,A1,市财政局,2026-10-01\n" // A1 is in another list
+	res := parseText(t, "done.csv", text, Options{ListItems: items})
+	want := []string{
+		"done.csv 第3行“事项编号”列的值“A9”在“重大需求”清单中没有这个事项，请核对清单名称和事项编号；新事项请先由改革办上传清单事项",
+		"done.csv 第4行“责任单位”列的值“宁海县”与专项清单中该事项的责任单位“余姚市”不一致，这条完成标注不会计入，请填写该事项的责任单位，或核对事项编号",
+		"done.csv 第5行“事项编号”列的值“A1”在专项清单中没有这个事项，请核对清单名称和事项编号；新事项请先由改革办上传清单事项",
+	}
+	if got := issueStrings(res.Errors); !equalStrings(got, want) {
+		t.Errorf("errors =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	// No items given: nothing to check against, as in a parse without a store.
+	requireNoErrors(t, parseText(t, "done.csv", "清单名称,事项编号,责任单位,完成日期\n重大需求,A9,市财政局,2026-10-01\n", Options{}))
 }

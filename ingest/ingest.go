@@ -60,6 +60,12 @@ type Options struct {
 	// unit's milestone.
 	Milestones []saima.Milestone
 
+	// ListItems are the stored items of the work lists, against which a
+	// done mark (清单完成标注) is checked: its item must be in its list,
+	// under the same responsible unit, or the mark would never count. Nil
+	// skips the check.
+	ListItems []saima.ListItem
+
 	// Today is the upload day in Beijing. A date of something already
 	// done (实际完成日期, 填报日期, 发现日期 and the like) after it is an
 	// error. The zero Date means today.

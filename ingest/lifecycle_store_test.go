@@ -119,6 +119,10 @@ func (w storeWithoutHistory) ListMilestones(ctx context.Context) ([]saima.Milest
 	return w.s.ListMilestones(ctx)
 }
 
+func (w storeWithoutHistory) ListListItems(ctx context.Context) ([]saima.ListItem, error) {
+	return w.s.ListListItems(ctx)
+}
+
 func (w storeWithoutHistory) FindUploadBySHA256(ctx context.Context, dataset, sha string) (saima.Upload, bool, error) {
 	return w.s.FindUploadBySHA256(ctx, dataset, sha)
 }

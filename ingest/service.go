@@ -27,6 +27,10 @@ type Store interface {
 	// unit's account cannot replace another unit's milestone.
 	ListMilestones(ctx context.Context) ([]saima.Milestone, error)
 
+	// ListListItems returns the current items of the work lists, which
+	// done marks are checked against.
+	ListListItems(ctx context.Context) ([]saima.ListItem, error)
+
 	// FindUploadBySHA256 returns the latest upload of dataset with outcome
 	// ok whose bytes hash to sha (lowercase hex), and false when there is
 	// none.
@@ -150,6 +154,15 @@ func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, e
 		}
 	}
 
+	var listItems []saima.ListItem
+	if req.Dataset == "" || req.Dataset == saima.DatasetListDone {
+		if listItems, err = s.Store.ListListItems(ctx); err != nil {
+			return nil, fmt.Errorf("list work list items: %w", err)
+		}
+		// Non-nil, so that marks are checked even against no items.
+		listItems = append(make([]saima.ListItem, 0, len(listItems)), listItems...)
+	}
+
 	// The account's unit may be configured in a short form, such as 余姚.
 	if name, ok := newRoster(units).resolve(req.Unit); ok {
 		req.Unit = name
@@ -167,7 +180,7 @@ func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, e
 		At: now, FileName: req.FileName}
 	b := newUploadBody(req.Body, req.Size)
 	run := &importRun{s: s, ctx: ctx, log: log, unit: req.Unit, dryRun: dryRun, up: up}
-	res, err := s.parse(req, b, ledger{units, projects, milestones}, saima.DateOf(now), run)
+	res, err := s.parse(req, b, ledger{units, projects, milestones, listItems}, saima.DateOf(now), run)
 	if werr := run.wait(); err == nil {
 		err = werr
 	}
@@ -189,12 +202,13 @@ type ledger struct {
 	units      []saima.Unit
 	projects   []saima.Project
 	milestones []saima.Milestone // read for a unit's account only
+	listItems  []saima.ListItem  // read when the file may hold done marks
 }
 
 // parse reads the body and hands its records to run chunk by chunk.
 func (s *Service) parse(req Request, b *uploadBody, l ledger, today saima.Date, run *importRun) (*Result, error) {
 	opts := Options{Dataset: req.Dataset, FileName: req.FileName, Sheet: req.Sheet,
-		Encoding: req.Encoding, Roster: l.units, Projects: l.projects, Milestones: l.milestones,
+		Encoding: req.Encoding, Roster: l.units, Projects: l.projects, Milestones: l.milestones, ListItems: l.listItems,
 		Unit: req.Unit, Today: today,
 		MaxRows: s.Limits.maxRows(), MaxXLSXBytes: s.Limits.MaxXLSXBytes}
 	if req.OnProgress != nil {

@@ -33,6 +33,7 @@ type memStore struct {
 	failList   error
 	projects   []saima.Project
 	milestones []saima.Milestone
+	listItems  []saima.ListItem
 }
 
 func newMemStore(units []saima.Unit) *memStore {
@@ -44,6 +45,8 @@ func (m *memStore) ListUnits(context.Context) ([]saima.Unit, error) { return m.u
 func (m *memStore) ListProjects(context.Context) ([]saima.Project, error) {
 	return m.projects, m.failList
 }
+
+func (m *memStore) ListListItems(context.Context) ([]saima.ListItem, error) { return m.listItems, nil }
 
 func (m *memStore) ListMilestones(context.Context) ([]saima.Milestone, error) {
 	return m.milestones, m.failList

@@ -37,6 +37,7 @@ type WriterStore[W Writer] interface {
 	ListUnits(ctx context.Context) ([]saima.Unit, error)
 	ListProjects(ctx context.Context) ([]saima.Project, error)
 	ListMilestones(ctx context.Context) ([]saima.Milestone, error)
+	ListListItems(ctx context.Context) ([]saima.ListItem, error)
 	FindUploadBySHA256(ctx context.Context, dataset, sha string) (saima.Upload, bool, error)
 	RecordUpload(ctx context.Context, u saima.Upload) error
 	BeginUpload(up saima.Upload) (W, error)
