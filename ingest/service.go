@@ -334,8 +334,8 @@ func (s *Service) markDuplicate(ctx context.Context, up *saima.Upload) error {
 }
 
 // wholeFileIssue returns the issue of a file rejected as a whole with the
-// message msg. A message written as "reason；请…" is split into the issue's
-// reason and fix.
+// message msg. A message of a reason, "；" and a fix that starts with 请 is
+// split into the issue's reason and fix.
 func wholeFileIssue(file, msg string) Issue {
 	is := Issue{File: file, Reason: msg}
 	if reason, fix, ok := strings.Cut(msg, "；"); ok && strings.HasPrefix(fix, "请") {
