@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/samber/lo"
+
 	"saima"
 )
 
@@ -69,7 +71,7 @@ func summarizeWorkflow(from, to saima.Date, projects []saima.Project, history []
 		}
 	}
 	w.Loop = saima.LoopStatsByLevel(saima.BuildProblemLoops(opened, steps))
-	w.Leaders = saima.BuildLeaderItems(projects, reps, to)
+	w.Leaders = leadersInSpan(projects, reps, to)
 	for _, e := range history {
 		if e.Stage == "退出" && !e.Date.Before(from) && !e.Date.After(to) {
 			w.Exits = append(w.Exits, e)
@@ -77,6 +79,18 @@ func summarizeWorkflow(from, to saima.Date, projects []saima.Project, history []
 	}
 	slices.SortStableFunc(w.Exits, func(a, b saima.StageEvent) int { return a.Date.Compare(b.Date) })
 	return w
+}
+
+// leadersInSpan returns the leader-led projects with their half years up
+// to day to, leaving out those that had neither started by then nor
+// reported for a half year up to it. Without that, the report of a past
+// year listed projects started later with a half year they never had.
+func leadersInSpan(projects []saima.Project, reps []saima.LeaderReport, to saima.Date) []saima.LeaderItem {
+	return lo.Filter(saima.BuildLeaderItems(projects, reps, to), func(it saima.LeaderItem, _ int) bool {
+		started := it.Project.StartDate != nil && !it.Project.StartDate.After(to)
+		reported := slices.ContainsFunc(it.Halves, func(h saima.LeaderHalf) bool { return h.Report != nil })
+		return len(it.Halves) > 0 && (started || reported)
+	})
 }
 
 // pipeline counts projects by the stage of their latest event on or

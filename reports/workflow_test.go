@@ -97,3 +97,28 @@ func TestWriteAnnualWorkflow(t *testing.T) {
 		}
 	}
 }
+
+// A past year's report lists the leader-led projects that had started or
+// reported by its end, not those that started later.
+func TestLeadersInSpan(t *testing.T) {
+	started, later := date(2025, 3, 1), date(2026, 3, 1)
+	projects := []saima.Project{
+		{Code: "A", LeaderLed: true, StartDate: &started},
+		{Code: "B", LeaderLed: true, StartDate: &later},
+		{Code: "C", LeaderLed: true},                 // no start date, no report
+		{Code: "D", LeaderLed: true},                 // no start date, reported in 2025
+		{Code: "E", LeaderLed: true},                 // no start date, first report in 2026
+		{Code: "F", StartDate: &started, Leader: ""}, // not leader-led
+	}
+	reps := []saima.LeaderReport{
+		{ProjectCode: "D", Half: saima.HalfYear{Year: 2025, Half: 1}, Submitted: date(2025, 7, 5)},
+		{ProjectCode: "E", Half: saima.HalfYear{Year: 2026, Half: 2}, Submitted: date(2027, 1, 5)},
+	}
+	var got []string
+	for _, it := range leadersInSpan(projects, reps, date(2025, 12, 31)) {
+		got = append(got, it.Project.Code)
+	}
+	if want := []string{"A", "D"}; strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("leaders of 2025 = %q, want %q", got, want)
+	}
+}
