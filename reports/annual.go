@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"saima"
+	"saima/scoring"
 )
 
 // DefaultAnnualTitle is the title BuildAnnual gives an annual report.
@@ -150,6 +151,17 @@ type QuarterRanking struct {
 	// progress reports and milestones as of that version, so that they
 	// are the rows behind the scores it shows.
 	DataAsOf uint64
+}
+
+// RankingOf returns the ranking that st shows, with its status and, for a
+// recorded evaluation, the data version it read.
+func RankingOf(st *scoring.Standing) QuarterRanking {
+	r := QuarterRanking{Scores: st.Scores(), Status: st.Label(),
+		Draft: st.Evaluation == nil || !st.Evaluation.Published()}
+	if st.Evaluation != nil {
+		r.DataAsOf = st.Evaluation.DataAsOf
+	}
+	return r
 }
 
 // QuarterScores returns the ranking of one quarter, with no scores when

@@ -95,12 +95,7 @@ func (s *Server) shownRanking(ctx context.Context, period saima.Period) (reports
 	if err != nil {
 		return reports.QuarterRanking{}, err
 	}
-	r := reports.QuarterRanking{Scores: st.Scores(), Status: st.Label(),
-		Draft: st.Evaluation == nil || !st.Evaluation.Published()}
-	if st.Evaluation != nil {
-		r.DataAsOf = st.Evaluation.DataAsOf
-	}
-	return r, nil
+	return reports.RankingOf(st), nil
 }
 
 // reportSource returns the ledger as the ranking r read it, for the

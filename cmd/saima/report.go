@@ -156,10 +156,5 @@ func (a *app) shownRanking(ctx context.Context, period saima.Period) (reports.Qu
 	if err != nil {
 		return reports.QuarterRanking{}, err
 	}
-	r := reports.QuarterRanking{Scores: st.Scores(), Status: st.Label(),
-		Draft: st.Evaluation == nil || !st.Evaluation.Published()}
-	if st.Evaluation != nil {
-		r.DataAsOf = st.Evaluation.DataAsOf
-	}
-	return r, nil
+	return reports.RankingOf(st), nil
 }
