@@ -6,7 +6,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"saima"
-	"saima/ingest"
 )
 
 // assessmentsPage is the data of assessments.html: each unit's sum of
@@ -31,9 +30,9 @@ func (s *Server) assessmentTotals(c *fiber.Ctx) (saima.Period, []saima.Assessmen
 	today := saima.DateOf(s.now())
 	period := saima.Month(today.Year, int(today.Month)).Quarter()
 	if param := c.Query("period"); param != "" {
-		p, err := ingest.ParsePeriod(param)
+		p, err := periodParam("period", param)
 		if err != nil {
-			return period, nil, invalidParam("period", param, "应为季度（如 2026Q3）、月份（如 2026-09）或年度（如 2026）")
+			return period, nil, err
 		}
 		period = p
 	}

@@ -10,7 +10,6 @@ import (
 	"github.com/samber/lo"
 
 	"saima"
-	"saima/ingest"
 	"saima/reports"
 	"saima/scoring"
 )
@@ -135,9 +134,9 @@ func pickPeriod(param string, scored []saima.Period) (saima.Period, error) {
 	if param == "" {
 		return scored[0], nil
 	}
-	p, err := ingest.ParsePeriod(param)
+	p, err := periodParam("period", param)
 	if err != nil {
-		return saima.Period{}, invalidParam("period", param, "应为季度（如 2026Q3）、月份（如 2026-09）或年度（如 2026）")
+		return saima.Period{}, err
 	}
 	if !slices.Contains(scored, p) {
 		return saima.Period{}, saima.Errorf(saima.KindNotFound, "%s暂无考评结果", p.Label())
