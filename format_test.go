@@ -51,3 +51,21 @@ func TestErrorKinds(t *testing.T) {
 		t.Error("Wrap of nil must be nil")
 	}
 }
+
+func TestExcelDecimal(t *testing.T) {
+	tests := []struct {
+		in   float64
+		want string
+	}{
+		{80.800000000000011, "80.8"},
+		{0.86699999999999999, "0.867"},
+		{330203198001011234, "330203198001011000"},
+		{0.00012345678901234567, "0.000123456789012346"},
+		{-5, "-5"},
+	}
+	for _, tt := range tests {
+		if got := ExcelDecimal(tt.in).String(); got != tt.want {
+			t.Errorf("ExcelDecimal(%v) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}

@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/shopspring/decimal"
-
 	"saima"
 )
 
@@ -241,18 +239,12 @@ func numberText(raw string, nf numberFormat, date1904 bool) string {
 	if nf.date {
 		return serialText(v, date1904, nf.day)
 	}
-	d, err := decimal.NewFromString(strconv.FormatFloat(v, 'g', excelDigits, 64))
-	if err != nil {
-		return raw
-	}
+	d := saima.ExcelDecimal(v)
 	if nf.percent {
 		return d.Shift(2).String() + "%"
 	}
 	return d.String()
 }
-
-// excelDigits is how many significant digits Excel keeps of a number.
-const excelDigits = 15
 
 // serialText turns a date serial into 2026-09-30, or 2026-09 when the
 // format shows no day. The serial's fraction is a time of day, which is

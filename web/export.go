@@ -316,7 +316,7 @@ func writeLedger(f *excelize.File, entries []saima.LedgerEntry, asOf saima.Date)
 // has 18.
 func exactNumber(d decimal.Decimal) any {
 	f := d.InexactFloat64()
-	if back, err := decimal.NewFromString(strconv.FormatFloat(f, 'g', 15, 64)); err != nil || !back.Equal(d) {
+	if !saima.ExcelDecimal(f).Equal(d) {
 		return d.String()
 	}
 	return number{value: f, places: -1}
