@@ -159,20 +159,20 @@ func (b *listDoneBuilder) checkItem(r *rowReader, d saima.ListDone) {
 	switch {
 	case !ok:
 		r.fail("事项编号", r.cell("事项编号"), &problem{
-			reason: "在" + listTitle(d.List) + "中没有这个事项",
+			reason: "在" + ListTitle(d.List) + "中没有这个事项",
 			fix:    "请核对清单名称和事项编号；新事项请先由改革办上传清单事项",
 		})
 	case it.Unit != d.Unit:
 		r.fail("责任单位", r.cell("责任单位"), &problem{
-			reason: "与" + listTitle(d.List) + "中该事项的责任单位“" + it.Unit + "”不一致，这条完成标注不会计入",
+			reason: "与" + ListTitle(d.List) + "中该事项的责任单位“" + it.Unit + "”不一致，这条完成标注不会计入",
 			fix:    "请填写该事项的责任单位，或核对事项编号",
 		})
 	}
 }
 
-// listTitle names a work list for messages: 专项清单 as it is, 重大需求 as
+// ListTitle names a work list for messages: 专项清单 as it is, 重大需求 as
 // “重大需求”清单.
-func listTitle(list string) string {
+func ListTitle(list string) string {
 	if strings.HasSuffix(list, "清单") {
 		return list
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/samber/lo"
 
 	"saima"
+	"saima/ingest"
 )
 
 // listStore is the part of the store that the list pages use beyond
@@ -258,11 +259,7 @@ func findListItem(ctx context.Context, ls listStore, list, id string) (saima.Lis
 			return it, nil
 		}
 	}
-	name := list
-	if !strings.HasSuffix(name, "清单") {
-		name += "清单"
-	}
-	return saima.ListItem{}, saima.Errorf(saima.KindNotFound, "%s中没有编号为“%s”的事项", name, id)
+	return saima.ListItem{}, saima.Errorf(saima.KindNotFound, "%s中没有编号为“%s”的事项", ingest.ListTitle(list), id)
 }
 
 // safeListReturn returns the page to go back to after marking, with a

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -117,10 +118,13 @@ func TestListDoneButton(t *testing.T) {
 		}
 	})
 	t.Run("ErrNotFound", func(t *testing.T) {
-		resp, _ := postForm(t, env.as(t, "office"), "/lists/done",
+		resp, body := postForm(t, env.as(t, "office"), "/lists/done",
 			map[string]string{"list": "重大需求", "item_id": "XQ-9"})
 		if resp.StatusCode != http.StatusNotFound {
 			t.Errorf("POST /lists/done of a missing item status = %d, want 404", resp.StatusCode)
+		}
+		if want := "“重大需求”清单中没有编号为“XQ-9”的事项"; !strings.Contains(html.UnescapeString(body), want) {
+			t.Errorf("POST /lists/done of a missing item lacks %q:\n%s", want, body)
 		}
 	})
 	t.Run("ErrFutureDate", func(t *testing.T) {
