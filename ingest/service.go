@@ -159,8 +159,9 @@ func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, e
 		if listItems, err = s.Store.ListListItems(ctx); err != nil {
 			return nil, fmt.Errorf("list work list items: %w", err)
 		}
-		// Non-nil, so that marks are checked even against no items.
-		listItems = append(make([]saima.ListItem, 0, len(listItems)), listItems...)
+		if listItems == nil {
+			listItems = []saima.ListItem{} // nil would skip the check of done marks
+		}
 	}
 
 	// The account's unit may be configured in a short form, such as 余姚.
@@ -334,8 +335,8 @@ func (s *Service) markDuplicate(ctx context.Context, up *saima.Upload) error {
 }
 
 // wholeFileIssue returns the issue of a file rejected as a whole with the
-// message msg. A message of a reason, "；" and a fix that starts with 请 is
-// split into the issue's reason and fix.
+// message msg. The part of msg after the first "；" becomes the fix when
+// it starts with 请.
 func wholeFileIssue(file, msg string) Issue {
 	is := Issue{File: file, Reason: msg}
 	if reason, fix, ok := strings.Cut(msg, "；"); ok && strings.HasPrefix(fix, "请") {
