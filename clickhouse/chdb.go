@@ -123,9 +123,8 @@ type embedded struct {
 	// see insertTSV.
 	staging string
 
-	// startPages is what pageOutLibrary returned at start, for the tests:
-	// the bytes of the library resident before and after, and the private
-	// bytes after.
+	// startPages are the byte counts that pageOutLibrary returned at start,
+	// for the tests: resident before, resident after and private after.
 	startPages [3]uint64
 }
 

@@ -23,9 +23,9 @@ import (
 // those pages are not used again. Left alone they stay in the process's
 // resident set until the kernel runs short of memory. MADV_PAGEOUT (Linux
 // 5.4) reclaims them at once. It loses no data. Clean pages of the file are
-// read again from the page cache or the file when code runs there, and the
-// pages that the dynamic loader wrote (relocations) are anonymous, which
-// the kernel keeps unless it has swap to write them to. An import of a 1 GB
+// read again from the page cache or the file when code runs there. The
+// pages that the dynamic loader wrote (relocations) are anonymous, and the
+// kernel keeps them unless it has swap to write them to. An import of a 1 GB
 // file faulted about 90 MB of the library back in (docs/benchmarks.md).
 func pageOutLibrary(lib string) (before, after, private uint64, err error) {
 	path, err := filepath.EvalSymlinks(lib)

@@ -319,8 +319,8 @@ func TestParseCROnlyLineEnds(t *testing.T) {
 	}
 }
 
-// A header that cannot be read in the encoding the uploader chose names
-// that encoding and asks for automatic detection.
+// A header that cannot be read in the encoding the uploader chose gets an
+// error that names that encoding and advises automatic detection.
 func TestParseForcedEncodingWrong(t *testing.T) {
 	text := "单位,项目编号,项目名称,填报期间,完成率,填报日期,进展情况,存在问题\n" +
 		"余姚市,P-1,项目一,2026Q3,85%,2026-09-30,按计划推进,无\n"

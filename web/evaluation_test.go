@@ -674,7 +674,7 @@ func TestPublishFromLeaderboardForm(t *testing.T) {
 	}
 }
 
-// The explain page says how each progress report counts: a report on a
+// The explain page states how each progress report counts: a report on a
 // project without dates counts for the mean only, and a blank 完成率 not
 // at all.
 func TestExplainPageProgressUse(t *testing.T) {

@@ -159,7 +159,7 @@ func (s *Server) handleStageForm(c *fiber.Ctx) error {
 	}
 
 	// An event of the same stage and round replaces the one recorded, as
-	// an upload of it would, and the page tells the office.
+	// an upload of it would, and the page reports the replacement.
 	replaced := slices.ContainsFunc(page.History, func(h saima.StageEvent) bool {
 		return h.Stage == event.Stage && h.Round == event.Round
 	})

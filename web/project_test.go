@@ -140,7 +140,7 @@ func TestStageForm(t *testing.T) {
 		assertNoRawInjection(t, "project page", body)
 
 		// The same stage and round again replaces the event, and the page
-		// says so.
+		// reports the replacement.
 		resp, _ = postStageForm(t, office, "NB-2026-001", map[string]string{
 			"stage": "论证", "date": "2026-10-11", "decided_by": "市委改革办", "opinion": "重新论证"})
 		if resp.StatusCode != http.StatusSeeOther || !strings.HasSuffix(resp.Header.Get("Location"), "?recorded=1&replaced=1") {

@@ -45,7 +45,7 @@ func TestUploadJobs(t *testing.T) {
 		{"import", "/api/uploads/jobs", goodProgress, http.StatusCreated, 1, 0, "90"},
 		{"dry run", "/api/uploads/jobs?dry_run=1", goodProgress, http.StatusOK, 1, 0, "85.5"},
 		{"rejected file", "/api/uploads/jobs", badProgress, http.StatusUnprocessableEntity, 2, 2, "85.5"},
-		// Rejected before a row is read: the counters still end as the result says.
+		// Rejected before a row is read: the counters still end at the result's.
 		{"xls workbook", "/api/uploads/jobs", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 an old workbook",
 			http.StatusUnprocessableEntity, 0, 1, "85.5"},
 	}

@@ -111,8 +111,8 @@
     });
   }
 
-  // confirmSubmit asks before a form with data-confirm is sent, such as
-  // the one that publishes a quarter still running.
+  // confirmSubmit shows a confirmation before a form with data-confirm is
+  // sent, such as the one that publishes a quarter still running.
   function confirmSubmit(form) {
     form.addEventListener('submit', function (event) {
       if (!window.confirm(form.getAttribute('data-confirm'))) {
