@@ -495,8 +495,12 @@ func TestServiceUnitAccountOfficeDatasetFirst(t *testing.T) {
 	if len(rep.Errors) < 2 {
 		t.Fatalf("errors = %q, want the reason and the missing columns", issueStrings(rep.Errors))
 	}
-	if got := rep.Errors[0]; got.Row != 0 || !strings.Contains(got.Reason, "单位账号不能上传项目阶段") {
-		t.Errorf("first error = %q, want the whole-file reason 单位账号不能上传项目阶段", got)
+	first := rep.Errors[0]
+	if first.Row != 0 {
+		t.Errorf("first error on row %d, want 0, the whole file", first.Row)
+	}
+	if !strings.Contains(first.Reason, "单位账号不能上传项目阶段") {
+		t.Errorf("first error = %q, want the reason 单位账号不能上传项目阶段", first)
 	}
 	if rep.Upload.Errors != len(rep.Errors) {
 		t.Errorf("upload counts %d errors, the list has %d", rep.Upload.Errors, len(rep.Errors))

@@ -601,8 +601,12 @@ func TestImportNumberTooLargeForColumn(t *testing.T) {
 	if saima.ErrorKind(err) != saima.KindInvalid {
 		t.Fatalf("Import() error = %v, want kind invalid", err)
 	}
-	if got := issueStrings(rep.Errors); len(got) != 1 || !strings.Contains(got[0], "第3行") {
-		t.Errorf("errors = %q, want one on row 3", got)
+	issues := issueStrings(rep.Errors)
+	if len(issues) != 1 {
+		t.Fatalf("errors = %q, want one", issues)
+	}
+	if !strings.Contains(issues[0], "第3行") {
+		t.Errorf("error = %q, want it on row 3", issues[0])
 	}
 	ups := uploadRecords(t, store, rep.Upload.ID)
 	if len(ups) != 1 {

@@ -575,8 +575,11 @@ func TestXLSXNumbersAtExcelPrecision(t *testing.T) {
 	}
 
 	res = scores(number("330203198001011234", 0))
-	if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Reason, "数值过大") {
-		t.Errorf("errors = %q, want one that the number is too large", issueStrings(res.Errors))
+	if len(res.Errors) != 1 {
+		t.Fatalf("errors = %q, want one", issueStrings(res.Errors))
+	}
+	if !strings.Contains(res.Errors[0].Reason, "数值过大") {
+		t.Errorf("reason = %q, want that the number is too large (数值过大)", res.Errors[0].Reason)
 	}
 
 	progress := newTestWorkbook(testSheet{name: "进度", rows: []string{
