@@ -43,6 +43,11 @@ type AnnualRule struct {
 	// Leadership holds each unit's leadership points, 0 to
 	// [MaxLeadership], by unit name. A unit not listed gets 0.
 	Leadership map[string]float64
+
+	// RankPlaces is the rule set's rank_places: annual scores that agree
+	// after rounding half-up to that many places tie. Nil ties them at
+	// 1e-9 only, as [scoring.RankValue] does.
+	RankPlaces *int32
 }
 
 // DefaultAnnualRule returns the rule used when nothing else is configured:
@@ -221,7 +226,7 @@ func BuildAnnualFrom(ctx context.Context, src AnnualSource, year int, rule Annua
 	for _, row := range rows {
 		rollUp(row, rule, yearEnd)
 	}
-	a.Tracks = rankAnnual(rows, tracks)
+	a.Tracks = rankAnnual(rows, tracks, rule.RankPlaces)
 	if a.Workflow, err = workflowOf(ctx, src, saima.Year(year), now); err != nil {
 		return nil, err
 	}
@@ -275,9 +280,10 @@ func rollUp(row *AnnualRow, rule AnnualRule, yearEnd map[string]float64) {
 }
 
 // rankAnnual groups the rows by track, in the usual track order, and
-// ranks each track by annual score. Scores that agree to 1e-9 tie, as in
-// the quarterly ranking, and ties list by unit name.
-func rankAnnual(rows map[string]*AnnualRow, tracks map[string]string) []AnnualTrack {
+// ranks each track by annual score. Scores tie as [scoring.RankValue]
+// with places rounds them, as in the quarterly ranking, and ties list by
+// unit name.
+func rankAnnual(rows map[string]*AnnualRow, tracks map[string]string, places *int32) []AnnualTrack {
 	byTrack := map[string][]AnnualRow{}
 	for unit, row := range rows {
 		byTrack[tracks[unit]] = append(byTrack[tracks[unit]], *row)
@@ -291,11 +297,12 @@ func rankAnnual(rows map[string]*AnnualRow, tracks map[string]string) []AnnualTr
 	for _, name := range names {
 		ranked := byTrack[name]
 		slices.SortFunc(ranked, func(a, b AnnualRow) int {
-			return cmp.Or(cmp.Compare(roundScore(b.Value), roundScore(a.Value)), cmp.Compare(a.Unit, b.Unit))
+			return cmp.Or(cmp.Compare(scoring.RankValue(b.Value, places), scoring.RankValue(a.Value, places)),
+				cmp.Compare(a.Unit, b.Unit))
 		})
 		for i := range ranked {
 			ranked[i].Rank = i + 1
-			if i > 0 && roundScore(ranked[i].Value) == roundScore(ranked[i-1].Value) {
+			if i > 0 && scoring.RankValue(ranked[i].Value, places) == scoring.RankValue(ranked[i-1].Value, places) {
 				ranked[i].Rank = ranked[i-1].Rank
 			}
 		}
@@ -303,10 +310,6 @@ func rankAnnual(rows map[string]*AnnualRow, tracks map[string]string) []AnnualTr
 	}
 	return out
 }
-
-// roundScore rounds v to 1e-9, so that floating-point noise never splits
-// a tie.
-func roundScore(v float64) float64 { return math.Round(v*1e9) / 1e9 }
 
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))

@@ -139,6 +139,36 @@ func TestBuildAnnual(t *testing.T) {
 	}
 }
 
+// TestBuildAnnualRankPlaces checks that annual scores shown alike tie
+// under the rule set's rank_places: with leadership points of 4.3 象山县
+// scores 85.05, shown as 85.1, and 宁波市海曙区 85, shown as 85.0.
+func TestBuildAnnualRankPlaces(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		places *int32
+		want   [2]int // ranks of 象山县 and 宁波市海曙区
+	}{
+		{"unset", nil, [2]int{1, 2}},
+		{"1", new(int32(1)), [2]int{1, 2}},
+		{"0", new(int32(0)), [2]int{1, 1}},
+	} {
+		rule := AnnualRule{QuarterWeight: 0.95, YearEndWeight: 0.05, Leadership: map[string]float64{"象山县": 4.3},
+			RankPlaces: tt.places}
+		a, err := BuildAnnual(context.Background(), newAnnualSource(), 2026, rule, reportTime)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got [2]int
+		for i, unit := range []string{"象山县", "宁波市海曙区"} {
+			row, _ := findAnnualRow(a, saima.KindDistrict, unit)
+			got[i] = row.Rank
+		}
+		if got != tt.want {
+			t.Errorf("rank_places %s: ranks of 象山县 and 宁波市海曙区 = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
 func findAnnualRow(a *Annual, track, unit string) (AnnualRow, bool) {
 	for _, t := range a.Tracks {
 		if t.Track != track {

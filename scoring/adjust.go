@@ -27,6 +27,10 @@ type Adjustments struct {
 	// decimal places before grading, so the grade agrees with the displayed
 	// score. Unset grades the full-precision value.
 	GradePlaces *int32 `yaml:"grade_places"`
+	// RankPlaces, when set, ranks the composites rounded half-up to that
+	// many decimal places, so units shown with the same score share a
+	// rank. Unset ranks them at full precision (to 1e-9).
+	RankPlaces *int32 `yaml:"rank_places"`
 	// GradeCaps limit the grade of units at the bottom of their track.
 	GradeCaps []GradeCap `yaml:"grade_caps"`
 
@@ -126,6 +130,9 @@ func (a *Adjustments) validate(rs *RuleSet, idx *pathIndex) []error {
 	v.grades(a.Grades)
 	if a.GradePlaces != nil && (*a.GradePlaces < 0 || *a.GradePlaces > 6) {
 		v.fail("grade_places", "grade_places 须在 0 到 6 之间")
+	}
+	if a.RankPlaces != nil && (*a.RankPlaces < 0 || *a.RankPlaces > 6) {
+		v.fail("rank_places", "rank_places 须在 0 到 6 之间")
 	}
 	for i, c := range a.GradeCaps {
 		path := fmt.Sprintf("grade_caps[%d]", i)

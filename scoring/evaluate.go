@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/shopspring/decimal"
+
 	"saima"
 )
 
@@ -53,14 +55,14 @@ type Result struct {
 	stopped bool // failed by a VetoFail veto, so ranked after every other unit
 }
 
-// rankKey returns the value r is ranked by: its composite, rounded to 1e-9
-// so that sums that differ only by floating-point noise tie, or −∞ for a
-// unit that a veto stopped.
-func (r *Result) rankKey() float64 {
+// rankKey returns the value r is ranked by: its composite as
+// [RankValue] rounds it with places, or −∞ for a unit that a veto
+// stopped.
+func (r *Result) rankKey(places *int32) float64 {
 	if r.stopped {
 		return math.Inf(-1)
 	}
-	return tieKey(r.Value)
+	return RankValue(r.Value, places)
 }
 
 // Evaluate scores and ranks units for period under rs from the facts the
@@ -253,7 +255,7 @@ func (rs *RuleSet) scoreTrack(in *trackInput, v *variant) []Result {
 		rs.Adjustments.adjust(r, in.records[u].Values)
 	}
 
-	rankResults(results)
+	rankResults(results, rs.Adjustments.RankPlaces)
 	values := make([]map[string]float64, len(results))
 	for i, r := range results {
 		values[i] = in.records[slices.Index(in.units, r.Unit)].Values
@@ -281,18 +283,38 @@ func (rs *RuleSet) contributions(leaves *leafMatrix, agg *aggregation, u int) []
 // floating-point noise tie.
 func tieKey(v float64) float64 { return math.Round(v*1e9) / 1e9 }
 
+// RankValue returns the key a composite v ranks by, so that composites
+// with equal keys tie. With places nil it is v rounded to 1e-9, so that
+// only floating-point noise ties. Otherwise it is v rounded half-up to that many decimal places
+// the way saima.FormatComposite rounds for display (after rounding to
+// 1e-9), so two composites shown alike tie. The key is the rounded value
+// times 10^places, an integer held in a float64.
+func RankValue(v float64, places *int32) float64 {
+	if places == nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return tieKey(v)
+	}
+	scaled := tieKey(v) * math.Pow10(int(*places))
+	// Away from a half the nearest integer is the answer. At a half, or
+	// near one, float64 cannot tell which side v's decimal form is on,
+	// so decimal arithmetic decides, as the display does.
+	if frac := scaled - math.Floor(scaled); math.Abs(frac-0.5) > 1e-6 {
+		return math.Round(scaled)
+	}
+	return decimal.NewFromFloat(v).Round(9).Shift(*places).Round(0).InexactFloat64()
+}
+
 // rankResults sorts results by composite, highest first, with units that
 // a veto stopped last, then by unit name, and sets competition ranks (1, 2,
-// 2, 4).
-func rankResults(results []Result) {
+// 2, 4). Composites tie as [RankValue] with places rounds them.
+func rankResults(results []Result, places *int32) {
 	slices.SortFunc(results, func(a, b Result) int {
-		if c := cmp.Compare(b.rankKey(), a.rankKey()); c != 0 {
+		if c := cmp.Compare(b.rankKey(places), a.rankKey(places)); c != 0 {
 			return c
 		}
 		return strings.Compare(a.Unit, b.Unit)
 	})
 	for i := range results {
-		if i > 0 && results[i].rankKey() == results[i-1].rankKey() {
+		if i > 0 && results[i].rankKey(places) == results[i-1].rankKey(places) {
 			results[i].Rank = results[i-1].Rank
 		} else {
 			results[i].Rank = i + 1

@@ -3,7 +3,9 @@ package scoring
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -102,6 +104,67 @@ func TestCompositeKeepsFullPrecision(t *testing.T) {
 	}
 	if results[1].Rank != 2 {
 		t.Errorf("84.449999 ranks %d, want 2 below 84.45 although both show 84.4 or 84.5", results[1].Rank)
+	}
+}
+
+func TestRankPlaces(t *testing.T) {
+	tests := []struct {
+		extra  string
+		values []float64
+		want   []int
+	}{
+		{"", []float64{97.34, 97.26, 97.24}, []int{1, 2, 3}},
+		{"rank_places: 1\n", []float64{97.34, 97.26, 97.24}, []int{1, 1, 3}},
+		// 97.25 shows as 97.3 (half-up), so it ties with 97.3.
+		{"rank_places: 1\n", []float64{97.3, 97.25, 97.2499}, []int{1, 1, 3}},
+		{"rank_places: 1\n", []float64{84.45, 84.449999}, []int{1, 2}},
+		{"rank_places: 0\n", []float64{97.4, 96.6, 96.4}, []int{1, 1, 3}},
+		{"rank_places: 2\n", []float64{97.344, 97.336, 97.335, 97.3349}, []int{1, 1, 1, 4}},
+	}
+	for _, tt := range tests {
+		name := fmt.Sprintf("%v/%s", tt.values, strings.TrimSpace(tt.extra))
+		t.Run(name, func(t *testing.T) {
+			rules := oneLeaf("{method: none}", "higher", tt.extra)
+			_, results := scoresOf(t, rules, tt.values)
+			got := make([]int, len(results))
+			for i, r := range results {
+				got[i] = r.Rank
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("ranks of %v = %v, want %v", tt.values, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestRankValueMatchesDisplay checks that two composites tie under
+// rank_places 1 exactly when saima.FormatComposite shows them alike,
+// including values at and next to a half.
+func TestRankValueMatchesDisplay(t *testing.T) {
+	one := int32(1)
+	rng := rand.New(rand.NewPCG(1, 2))
+	values := []float64{0, 0.05, 0.15, 0.25, 84.45, 84.449999, 97.25, 97.35, 99.95, 100, 1.0000000001}
+	for range 20_000 {
+		// Multiples of 0.005 land on or beside the halves of one place.
+		values = append(values, float64(rng.IntN(20_001))*0.005, rng.Float64()*100)
+	}
+	for _, v := range values {
+		shown, err := strconv.ParseFloat(saima.FormatComposite(v), 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := RankValue(v, &one), math.Round(shown*10); got != want {
+			t.Errorf("RankValue(%v, 1) = %v, want %v as %s shows", v, got, want, saima.FormatComposite(v))
+		}
+	}
+}
+
+func TestRankPlacesRange(t *testing.T) {
+	for _, extra := range []string{"rank_places: -1\n", "rank_places: 7\n"} {
+		_, err := ParseRuleSet([]byte(oneLeaf("{method: none}", "higher", extra)))
+		if err == nil || !strings.Contains(err.Error(), "rank_places 须在 0 到 6 之间") {
+			t.Errorf("%s: error = %v, want rank_places 须在 0 到 6 之间", strings.TrimSpace(extra), err)
+		}
 	}
 }
 

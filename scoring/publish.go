@@ -856,8 +856,14 @@ func (s *Service) applyOverrides(ctx context.Context, st *Standing, cutoff uint6
 		}
 		touched[e.Track] = true
 	}
+	var places *int32
+	if len(st.Entries) > 0 {
+		if rs := s.rulesOf(st.Evaluation, &st.Entries[0]); rs != nil {
+			places = rs.Adjustments.RankPlaces
+		}
+	}
 	for track := range touched {
-		rerank(st.Entries, track)
+		rerank(st.Entries, track, places)
 	}
 	if len(touched) > 0 {
 		sortEntries(st.Entries)
@@ -921,15 +927,16 @@ func (e *Entry) stopped() bool {
 	return !slices.ContainsFunc(e.Overrides, func(o Override) bool { return o.Indicator == "" })
 }
 
-// rerank sets competition ranks in track from the composites as shown.
-func rerank(entries []Entry, track string) {
+// rerank sets competition ranks in track from the composites as shown,
+// tied as [RankValue] with places rounds them.
+func rerank(entries []Entry, track string, places *int32) {
 	var members []int
 	var keys []float64
 	for i := range entries {
 		if entries[i].Track != track {
 			continue
 		}
-		key := tieKey(entries[i].Value)
+		key := RankValue(entries[i].Value, places)
 		if entries[i].stopped() {
 			key = math.Inf(-1)
 		}

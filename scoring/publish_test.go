@@ -1,6 +1,7 @@
 package scoring_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -493,6 +494,36 @@ func TestOverrides(t *testing.T) {
 			t.Errorf("explained assessment = %+v, want score 100 over computed 90 with the override", ind)
 		}
 	})
+}
+
+// TestOverrideRerankRankPlaces checks that a composite override reranks
+// its track with the rule set's rank_places: 84.04 shows as 84.0, as
+// 余姚市's 84 does, so the two tie for first and list by name.
+func TestOverrideRerankRankPlaces(t *testing.T) {
+	for _, tt := range []struct{ extra, want string }{
+		{"", "宁海县 1 84.040000000\n余姚市 2 84.000000000\n慈溪市 3 66.000000000\n市大数据局 1 100.000000000\n"},
+		{"rank_places: 1\n", "余姚市 1 84.000000000\n宁海县 1 84.040000000\n慈溪市 3 66.000000000\n市大数据局 1 100.000000000\n"},
+	} {
+		t.Run(strings.TrimSpace(cmp.Or(tt.extra, "full precision")), func(t *testing.T) {
+			svc, _ := newService(t)
+			svc.Rules = []byte(publishRules + tt.extra)
+			ctx := context.Background()
+			if _, err := svc.Publish(ctx, q2, "张三", ""); err != nil {
+				t.Fatal(err)
+			}
+			_, err := svc.Override(ctx, scoring.Override{Period: q2, Unit: ninghai, Value: 84.04, By: "王五", Why: "复核"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			cur, err := svc.Current(ctx, q2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := ranking(cur); got != tt.want {
+				t.Errorf("with the override =\n%s\nwant\n%s", got, tt.want)
+			}
+		})
+	}
 }
 
 func computedOf(st *scoring.Standing) []saima.Score {

@@ -17,6 +17,7 @@ type unitAdjustment struct {
 	bonus      float64   // bonus points after Bonus.Cap, when granted
 	penalty    float64   // penalty points
 	caps       []float64 // Veto.Score of each VetoScore veto that applies, in rule order
+	places     *int32    // Adjustments.RankPlaces
 }
 
 // prepare returns the base-independent part of the adjustments of each
@@ -32,7 +33,7 @@ func (a *Adjustments) prepare(records []Record) []unitAdjustment {
 		}
 		ua := &out[u]
 		ua.stopped = a.vetoed(&r, VetoFail)
-		ua.failBelow = a.FailBelow
+		ua.failBelow, ua.places = a.FailBelow, a.RankPlaces
 		if a.Bonus != nil {
 			ua.hasBonus, ua.bonusAbove = true, a.Bonus.Above
 			ua.bonus = itemPoints(a.Bonus.Items, rec.Values)
@@ -65,5 +66,5 @@ func (ua *unitAdjustment) rankKey(base float64) float64 {
 	for _, c := range ua.caps {
 		value = min(value, c)
 	}
-	return tieKey(value)
+	return RankValue(value, ua.places)
 }

@@ -107,7 +107,7 @@ func referenceDraw(rs *RuleSet, in *trackInput, v *variant) (*aggregation, []flo
 	for u := range in.units {
 		r := Result{Base: agg.values[0][u]}
 		rs.Adjustments.adjust(&r, in.records[u].Values)
-		keys[u] = r.rankKey()
+		keys[u] = r.rankKey(rs.Adjustments.RankPlaces)
 	}
 	return agg, keys, ranksOfKeys(keys)
 }
@@ -194,16 +194,26 @@ func TestTrackDrawsMatchAggregate(t *testing.T) {
 }
 
 func TestUnitAdjustmentRankKey(t *testing.T) {
-	rs := mustParse(t, mixedRules)
+	for _, rules := range []string{mixedRules, mixedRules + "rank_places: 1\n"} {
+		rs := mustParse(t, rules)
+		name := "full precision"
+		if rs.Adjustments.RankPlaces != nil {
+			name = "rank_places 1"
+		}
+		t.Run(name, func(t *testing.T) { checkUnitAdjustmentRankKey(t, rs) })
+	}
+}
+
+func checkUnitAdjustmentRankKey(t *testing.T, rs *RuleSet) {
 	_, records := mixedRecords()
 	prepared := rs.Adjustments.prepare(records)
-	bases := []float64{math.Inf(-1), -5, 0, 35, 39.5, 40, 40.001, 49.999, 50, 60, 100, math.NaN()}
+	bases := []float64{math.Inf(-1), -5, 0, 35, 39.5, 40, 40.001, 49.999, 50, 60, 97.25, 97.34, 100, math.NaN()}
 	for u, rec := range records {
 		t.Run(rec.Unit, func(t *testing.T) {
 			for _, base := range bases {
 				r := Result{Base: base}
 				rs.Adjustments.adjust(&r, rec.Values)
-				if got, want := prepared[u].rankKey(base), r.rankKey(); !sameFloat(got, want) {
+				if got, want := prepared[u].rankKey(base), r.rankKey(rs.Adjustments.RankPlaces); !sameFloat(got, want) {
 					t.Errorf("rankKey(%v) = %v, want %v as adjust gives", base, got, want)
 				}
 			}

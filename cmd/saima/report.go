@@ -131,7 +131,7 @@ func (a *app) annualRule() (reports.AnnualRule, error) {
 	}
 	r := rs.AnnualRule()
 	return reports.AnnualRule{QuarterWeight: r.QuarterWeight, YearEndWeight: r.YearEndWeight,
-		Leadership: r.Leadership}, nil
+		Leadership: r.Leadership, RankPlaces: rs.Adjustments.RankPlaces}, nil
 }
 
 // shownScores returns period's ranking as the dashboards show it: the
