@@ -234,6 +234,10 @@ type record struct {
 	err    error    // a *csv.ParseError when the row could not be split
 
 	formulas []uncomputedFormula // XLSX cells whose formula has no stored result
+
+	// example is set on a template's example row whose cells are still
+	// those the template wrote.
+	example bool
 }
 
 // parser is the state of one Parse call.
@@ -255,6 +259,7 @@ type parser struct {
 	rows    int
 	unnamed map[int]bool // unnamed columns already reported as containing data
 	columns []string     // the header as read
+	example int          // the row of a template's unedited example row that was skipped; 0 for none
 
 	// Records go to the builder, which emit receives every chunkRecords
 	// rows; see stream.go.
@@ -358,6 +363,11 @@ func (p *parser) run() error {
 		}
 	}
 	if p.stopped {
+		return nil
+	}
+	if p.rows == 0 && p.example > 0 {
+		p.issue(Issue{Row: h.last, Reason: fmt.Sprintf("之后只有下载模板中的示例行（第%d行，内容没有改动），没有实际数据", p.example),
+			Fix: "请把示例行改成实际数据，或在它下方填写实际数据，然后重新上传"})
 		return nil
 	}
 	if p.rows == 0 {
@@ -466,6 +476,12 @@ func (p *parser) readRow(rec record, h *header) (bool, error) {
 		return true, nil
 	}
 	if blank(rec.cells) && len(rec.formulas) == 0 {
+		return true, nil
+	}
+	if rec.example {
+		p.example = rec.row
+		p.issue(Issue{Row: rec.row, Reason: "是下载模板中的示例行，内容没有改动，未导入",
+			Fix: "如果这一行是实际数据，请改成实际内容后重新上传；如果只是示例，可以删除这一行", Severity: SeverityWarning})
 		return true, nil
 	}
 	if !p.countRow() {

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -48,6 +49,9 @@ func WriteTemplate(w io.Writer, dataset string, roster []saima.Unit, today saima
 	defer t.f.Close()
 	if err := t.build(); err != nil {
 		return fmt.Errorf("build %s template: %w", s.dataset, err)
+	}
+	if err := t.markExample(); err != nil {
+		return fmt.Errorf("mark %s template's example: %w", s.dataset, err)
 	}
 	if _, err := t.f.WriteTo(w); err != nil {
 		return fmt.Errorf("write %s template: %w", s.dataset, err)
@@ -214,7 +218,7 @@ func (t *template) help(c *column) string {
 		b.WriteString("\n接口中的英文字段名：" + field)
 	}
 	if t.cols[0] == c {
-		b.WriteString("\n第2行是示例，请改成实际数据或删除。")
+		b.WriteString("\n第2行是示例，请改成实际数据或删除；原样上传时这一行不导入。")
 	}
 	return b.String()
 }
@@ -286,6 +290,37 @@ func (t *template) writeExample() error {
 		}
 	}
 	return nil
+}
+
+// markExample defines a name on the example row whose suffix is the
+// row's [exampleMark], so that an upload of the template with the example
+// left as it is skips that row. The mark is taken from the workbook as
+// written and read back, so it covers the cells exactly as an upload
+// reads them.
+func (t *template) markExample() error {
+	var buf bytes.Buffer
+	if _, err := t.f.WriteTo(&buf); err != nil {
+		return err
+	}
+	src, err := newXLSXSource(&buf, t.sheet, math.MaxInt32)
+	if err != nil {
+		return err
+	}
+	defer src.rows.close()
+	for {
+		rec, err := src.next()
+		if err != nil {
+			return fmt.Errorf("read back row 2: %w", err)
+		}
+		if rec.row == 2 {
+			last := columnLetter(len(t.cols) - 1)
+			return t.f.SetDefinedName(&excelize.DefinedName{
+				Name:     exampleNamePrefix + exampleMark(rec.cells),
+				RefersTo: fmt.Sprintf("'%s'!$A$2:$%s$2", strings.ReplaceAll(t.sheet, "'", "''"), last),
+				Comment:  "第2行是填表示例；原样上传时不导入",
+			})
+		}
+	}
 }
 
 // excelSerial returns the 1900-system serial number of d.

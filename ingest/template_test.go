@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -21,11 +22,63 @@ func writeTemplate(tb testing.TB, dataset string, roster []saima.Unit) []byte {
 	return buf.Bytes()
 }
 
+// withoutExampleMark returns the template file with the defined name that
+// marks its example row deleted, so the example reads as data.
+func withoutExampleMark(tb testing.TB, file []byte) []byte {
+	tb.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(file))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	deleted := 0
+	for _, n := range f.GetDefinedName() {
+		if strings.HasPrefix(n.Name, exampleNamePrefix) {
+			if err := f.DeleteDefinedName(&excelize.DefinedName{Name: n.Name, Scope: n.Scope}); err != nil {
+				tb.Fatal(err)
+			}
+			deleted++
+		}
+	}
+	if deleted != 1 {
+		tb.Fatalf("template has %d example marks, want 1", deleted)
+	}
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestTemplateExampleSkipped uploads each template as downloaded: its
+// example row is left out with a warning, and the file, with nothing else
+// in it, is rejected for having no data.
+func TestTemplateExampleSkipped(t *testing.T) {
+	for _, s := range schemas {
+		dataset := s.dataset
+		t.Run(dataset, func(t *testing.T) {
+			res := parseText(t, dataset+".xlsx", string(writeTemplate(t, dataset, testRoster)), Options{})
+			if res.Batch.Len() != 0 {
+				t.Errorf("records = %d, want 0", res.Batch.Len())
+			}
+			errs, warns := issueStrings(res.Errors), issueStrings(res.Warnings)
+			if len(errs) != 1 || !strings.Contains(errs[0], "第1行之后只有下载模板中的示例行（第2行，内容没有改动），没有实际数据") {
+				t.Errorf("errors = %q, want one naming the unedited example row", errs)
+			}
+			if len(warns) != 1 || !strings.Contains(warns[0], "第2行是下载模板中的示例行，内容没有改动，未导入") {
+				t.Errorf("warnings = %q, want one for row 2", warns)
+			}
+		})
+	}
+}
+
+// TestTemplateImportsBack checks that each template's example row is
+// valid data: with its mark removed it imports without errors.
 func TestTemplateImportsBack(t *testing.T) {
 	for _, s := range schemas {
 		dataset := s.dataset
 		t.Run(dataset, func(t *testing.T) {
-			file := writeTemplate(t, dataset, testRoster)
+			file := withoutExampleMark(t, writeTemplate(t, dataset, testRoster))
 			res := parseText(t, dataset+".xlsx", string(file), Options{})
 			requireNoErrors(t, res)
 			if res.Dataset != dataset || res.Rows != 1 || res.Batch.Len() != 1 {
@@ -191,5 +244,116 @@ func TestTemplateUnknownDataset(t *testing.T) {
 	err := WriteTemplate(&bytes.Buffer{}, "budgets", nil, uploadDay)
 	if saima.ErrorKind(err) != saima.KindInvalid || !strings.HasPrefix(saima.ErrorMessage(err), "不支持的数据类型“budgets”") {
 		t.Errorf("WriteTemplate(budgets) error = %v, want kind invalid", err)
+	}
+}
+
+// editTemplate opens the progress template, lets edit change it as a
+// clerk would in a spreadsheet program, and returns the saved file.
+func editTemplate(t *testing.T, edit func(f *excelize.File, sheet string)) []byte {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(writeTemplate(t, saima.DatasetProgress, testRoster)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	edit(f, "进度填报")
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestTemplateExampleWithData(t *testing.T) {
+	tests := []struct {
+		name        string
+		edit        func(t *testing.T, f *excelize.File, sheet string)
+		dataRow     int // row of NB-2026-900
+		exampleRow  int // row of the skipped example; 0 when it imports
+		wantRecords int
+	}{
+		{"row below the example", func(t *testing.T, f *excelize.File, sheet string) {
+			setRow(t, f, sheet, "A3", "宁海县", "NB-2026-900", "", "2026Q3", 0.4)
+		}, 3, 2, 1},
+		{"title row inserted above", func(t *testing.T, f *excelize.File, sheet string) {
+			setRow(t, f, sheet, "A3", "宁海县", "NB-2026-900", "", "2026Q3", 0.4)
+			if err := f.InsertRows(sheet, 1, 1); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.SetCellStr(sheet, "A1", "2026年第三季度进度填报"); err != nil {
+				t.Fatal(err)
+			}
+		}, 4, 3, 1},
+		{"example row deleted", func(t *testing.T, f *excelize.File, sheet string) {
+			setRow(t, f, sheet, "A3", "宁海县", "NB-2026-900", "", "2026Q3", 0.4)
+			if err := f.RemoveRow(sheet, 2); err != nil {
+				t.Fatal(err)
+			}
+		}, 2, 0, 1},
+		{"example row edited", func(t *testing.T, f *excelize.File, sheet string) {
+			setRow(t, f, sheet, "A2", "宁海县", "NB-2026-900")
+		}, 2, 0, 1},
+		{"spaces added around an example cell", func(t *testing.T, f *excelize.File, sheet string) {
+			v, err := f.GetCellValue(sheet, "B2")
+			if err != nil {
+				t.Fatal(err)
+			}
+			setRow(t, f, sheet, "B2", " "+v+" ")
+			setRow(t, f, sheet, "A3", "宁海县", "NB-2026-900", "", "2026Q3", 0.4)
+		}, 3, 2, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			file := editTemplate(t, func(f *excelize.File, sheet string) { tt.edit(t, f, sheet) })
+			res := parseText(t, "filled.xlsx", string(file), Options{})
+			requireNoErrors(t, res)
+			if got := res.Batch.Len(); got != tt.wantRecords {
+				t.Errorf("records = %d, want %d", got, tt.wantRecords)
+			}
+			if len(res.Batch.Progress) > 0 && res.Batch.Progress[0].ProjectCode != "NB-2026-900" {
+				t.Errorf("first record = %s, want NB-2026-900 of row %d", res.Batch.Progress[0].ProjectCode, tt.dataRow)
+			}
+			warns := issueStrings(res.Warnings)
+			if tt.exampleRow == 0 && len(warns) != 0 {
+				t.Errorf("warnings = %q, want none", warns)
+			}
+			want := fmt.Sprintf("第%d行是下载模板中的示例行", tt.exampleRow)
+			if tt.exampleRow > 0 && (len(warns) != 1 || !strings.Contains(warns[0], want)) {
+				t.Errorf("warnings = %q, want one containing %s", warns, want)
+			}
+		})
+	}
+}
+
+func setRow(t *testing.T, f *excelize.File, sheet, cell string, values ...any) {
+	t.Helper()
+	if err := f.SetSheetRow(sheet, cell, &values); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestFindExample(t *testing.T) {
+	names := []definedName{
+		{name: "Print_Area", refersTo: "'进度填报'!$A$1:$H$9"},
+		{name: exampleNamePrefix + "00ff", refersTo: "'其他'!$A$2:$H$2"},
+		{name: exampleNamePrefix + "AB12", refersTo: "'王''s 表'!$A$5:$H$5"},
+		{name: exampleNamePrefix + "cd34", refersTo: "进度填报!A7:H7"},
+		{name: exampleNamePrefix + "ef56", refersTo: "#REF!"},
+	}
+	tests := []struct {
+		sheet string
+		row   int
+		mark  string
+	}{
+		{"王's 表", 5, "ab12"},
+		{"进度填报", 7, "cd34"},
+		{"其他", 2, "00ff"},
+		{"没有", 0, ""},
+	}
+	for _, tt := range tests {
+		row, mark := findExample(names, tt.sheet)
+		if row != tt.row || mark != tt.mark {
+			t.Errorf("findExample(%s) = %d, %q; want %d, %q", tt.sheet, row, mark, tt.row, tt.mark)
+		}
 	}
 }

@@ -36,6 +36,12 @@ type xlsxSource struct {
 	// otherSheets names the other visible worksheets when this one was
 	// chosen as the first visible one, for otherSheetsIssue.
 	otherSheets []string
+
+	// exampleRow is the row of a template's example, and exampleMark
+	// the mark of its cells as the template wrote them; 0 and "" when the
+	// sheet has none.
+	exampleRow  int
+	exampleMark string
 }
 
 // sheetRow is one <row> element of a worksheet.
@@ -160,7 +166,9 @@ func openSheet(book *xlsxBook, ws xlsxSheet) (*xlsxSource, error) {
 	if err != nil {
 		return nil, unreadable(err)
 	}
-	return &xlsxSource{name: ws.name, rows: rows, merges: newMergeFill(merges)}, nil
+	src := &xlsxSource{name: ws.name, rows: rows, merges: newMergeFill(merges)}
+	src.exampleRow, src.exampleMark = findExample(book.names, ws.name)
+	return src, nil
 }
 
 // pickSheet returns the worksheet called want (compared in compact form),
@@ -214,7 +222,9 @@ func (s *xlsxSource) next() (record, error) {
 	if s.pending.n <= s.pos {
 		cells, formulas, s.pending = s.pending.cells, s.pending.formulas, nil
 	}
-	return record{row: s.pos, cells: s.merges.fill(s.pos, cells), fields: -1, formulas: formulas}, nil
+	rec := record{row: s.pos, cells: s.merges.fill(s.pos, cells), fields: -1, formulas: formulas}
+	rec.example = s.pos == s.exampleRow && exampleMark(rec.cells) == s.exampleMark
+	return rec, nil
 }
 
 func (s *xlsxSource) sheet() string { return s.name }

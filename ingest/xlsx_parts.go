@@ -22,6 +22,7 @@ type xlsxBook struct {
 	files    map[string]*zip.File // by part name in lower case, as OOXML part names ignore case
 	sheets   []xlsxSheet
 	date1904 bool
+	names    []definedName  // the workbook's defined names
 	strings  []string       // the shared string table
 	formats  []numberFormat // by cell style index
 }
@@ -31,6 +32,12 @@ type xlsxSheet struct {
 	name    string
 	part    string // part name, such as xl/worksheets/sheet1.xml
 	visible bool
+}
+
+// definedName is a name the workbook defines, such as a print area.
+type definedName struct {
+	name     string
+	refersTo string // a formula such as '进度填报'!$A$2:$H$2
 }
 
 // openBook reads the workbook, its relationships, styles and shared
@@ -152,6 +159,10 @@ func (b *xlsxBook) readWorkbook(name string) error {
 			State string     `xml:"state,attr"`
 			Attrs []xml.Attr `xml:",any,attr"`
 		} `xml:"sheets>sheet"`
+		Names []struct {
+			Name     string `xml:"name,attr"`
+			RefersTo string `xml:",chardata"`
+		} `xml:"definedNames>definedName"`
 	}
 	if err := b.decodePart(name, &doc); err != nil {
 		return err
@@ -166,6 +177,9 @@ func (b *xlsxBook) readWorkbook(name string) error {
 			}
 		}
 		b.sheets = append(b.sheets, sheet)
+	}
+	for _, n := range doc.Names {
+		b.names = append(b.names, definedName{name: n.Name, refersTo: strings.TrimSpace(n.RefersTo)})
 	}
 	return nil
 }

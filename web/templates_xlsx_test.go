@@ -28,11 +28,21 @@ func TestTemplateDownload(t *testing.T) {
 				t.Errorf("Content-Disposition = %q, want the file name", cd)
 			}
 
-			// The example row imports without errors against the roster.
-			res, err := ingest.Parse(strings.NewReader(body), ingest.Options{Roster: seedUnits,
-				Today: saima.DateOf(testNow), FileName: d + ".xlsx"})
+			// Uploaded as downloaded, the example row is left out.
+			opts := ingest.Options{Roster: seedUnits, Today: saima.DateOf(testNow), FileName: d + ".xlsx"}
+			res, err := ingest.Parse(strings.NewReader(body), opts)
+			if err != nil || res.Dataset != d || res.Batch.Len() != 0 || len(res.Warnings) != 1 {
+				t.Fatalf("Parse(template) = %+v, %v, want %s with no records and one warning", res, err, d)
+			}
+			if w := res.Warnings[0]; w.Row != 2 || !strings.Contains(w.Reason, "示例行") {
+				t.Errorf("warning = %s, want row 2's example left out", w)
+			}
+
+			// Its values import without errors against the roster once the
+			// mark that keeps it out is gone.
+			res, err = ingest.Parse(bytes.NewReader(unmarkExample(t, []byte(body))), opts)
 			if err != nil || !res.OK() || res.Dataset != d || res.Batch.Len() != 1 {
-				t.Fatalf("Parse(template) = %+v, %v, want one record of %s without errors", res, err, d)
+				t.Fatalf("Parse(unmarked template) = %+v, %v, want one record of %s without errors", res, err, d)
 			}
 		})
 	}
@@ -80,4 +90,25 @@ func TestTemplateDownloadDenied(t *testing.T) {
 	if resp, _ := env.anonymous().get(t, "/templates/progress.xlsx"); resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("GET /templates/progress.xlsx signed out status = %d, want 303 to the login page", resp.StatusCode)
 	}
+}
+
+// unmarkExample returns the workbook with its defined names deleted,
+// among them the one that marks a template's example row.
+func unmarkExample(t *testing.T, file []byte) []byte {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, n := range f.GetDefinedName() {
+		if err := f.DeleteDefinedName(&excelize.DefinedName{Name: n.Name, Scope: n.Scope}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

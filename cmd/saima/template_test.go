@@ -4,11 +4,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // TestTemplateCommand writes the progress template once the roster is
-// loaded and imports it back as it is: its example row must import
-// without errors.
+// loaded and imports it back: as written it holds only the example, which
+// is left out, and with row 2 edited it imports without errors.
 func TestTemplateCommand(t *testing.T) {
 	dir := casesDir(t)
 	e := newTestEnv(t)
@@ -20,8 +22,25 @@ func TestTemplateCommand(t *testing.T) {
 	}
 	assertOutputMode(t, out)
 	code, stdout, stderr := e.run("import", out)
+	if code != 1 || !strings.Contains(stderr, "第1行之后只有下载模板中的示例行（第2行，内容没有改动）") {
+		t.Errorf("import of the template as written = %d, %q, %q, want it rejected for holding only the example", code, stdout, stderr)
+	}
+
+	// A clerk types a project code of their own over the example's.
+	f, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetCellStr("进度填报", "B2", "NB-2026-901"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	code, stdout, stderr = e.run("import", out)
 	if code != 0 || !strings.Contains(stdout, "已导入 1 条“进度填报”记录，0 个提示") {
-		t.Errorf("import of the template = %d, %q, %q, want one record without warnings", code, stdout, stderr)
+		t.Errorf("import of the edited template = %d, %q, %q, want one record without warnings", code, stdout, stderr)
 	}
 
 	tests := []struct {
