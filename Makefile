@@ -25,11 +25,12 @@ demo: setup build
 test-deps:
 	bash scripts/install-test-deps.sh
 
-## test: install everything the tests need and run the whole suite, then
-## run the suites that use chtest.Store again on a ClickHouse server
+## test: install everything the tests need and run the whole suite under
+## the race detector, then run the suites that use chtest.Store again on a
+## ClickHouse server
 test: setup test-deps
 	$(GO) vet ./...
-	$(GO) test -count=1 -timeout 40m ./...
+	$(GO) test -race -count=1 -timeout 40m ./...
 	SAIMA_TEST_ENGINE=server $(GO) test -count=1 -timeout 40m ./web/ ./scoring/ ./ingest/...
 
 ## bench: run the Go benchmarks; docs/benchmarks.md records results

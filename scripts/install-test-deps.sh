@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that saima's tests drive, when missing:
 # Chromium for the browser tests, poppler-utils (pdftotext, pdftoppm) for the
-# PDF tests, clickhouse-server for the server-engine tests and zookeeper
-# (with a headless Java runtime) for the replicated-cluster tests.
+# PDF tests, clickhouse-server for the server-engine tests, zookeeper
+# (with a headless Java runtime) for the replicated-cluster tests and gcc
+# for the race detector.
 set -euo pipefail
 
 need=()
@@ -13,6 +14,8 @@ command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 # any Java runtime, which it does not always pull in by itself.
 [ -e /usr/share/java/zookeeper.jar ] || need+=(zookeeper)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+# gcc, because the race detector (go test -race) needs cgo.
+command -v gcc >/dev/null 2>&1 || need+=(gcc libc6-dev)
 # A CJK font, so that browser screenshots show Chinese text instead of boxes.
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
 

@@ -38,7 +38,7 @@ func Main(m *testing.M) {
 		embedded.Close()
 		os.RemoveAll(embeddedDir)
 	}
-	os.Exit(code)
+	Exit(code)
 }
 
 // FindRepoFile returns the path of rel (such as node_modules/echarts) in the

@@ -30,7 +30,7 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	release()
 	os.RemoveAll(dir)
-	os.Exit(code)
+	chtest.Exit(code)
 }
 
 // testEnv runs saima commands against a fresh database and the assets that
