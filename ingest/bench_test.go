@@ -229,8 +229,13 @@ func BenchmarkExcelizeRows(b *testing.B) {
 }
 
 // bigFileEnv names the file that TestImportPeakRSSChild imports; the
-// benchmark sets it for the child process only.
-const bigFileEnv = "SAIMA_BENCH_IMPORT_FILE"
+// benchmark sets it for the child process only. childModeEnv set to
+// "clickhouse" makes the child read the file with chDB's own CSV parser
+// instead of importing it.
+const (
+	bigFileEnv   = "SAIMA_BENCH_IMPORT_FILE"
+	childModeEnv = "SAIMA_BENCH_CHILD_MODE"
+)
 
 // BenchmarkImportPeakRSS imports a generated progress file of
 // SAIMA_BENCH_BIG_MB megabytes (1024 for the 1 GB run) in a child process
@@ -245,7 +250,21 @@ const bigFileEnv = "SAIMA_BENCH_IMPORT_FILE"
 // alone. SAIMA_BENCH_CHUNK_RECORDS sets Limits.ChunkRecords, for weighing
 // memory against the number of parts. It skips unless SAIMA_BENCH_BIG_MB
 // is set, because the file takes minutes to import.
-func BenchmarkImportPeakRSS(b *testing.B) {
+func BenchmarkImportPeakRSS(b *testing.B) { benchPeakRSS(b, "import") }
+
+// BenchmarkClickHouseCSVPeakRSS is the yardstick for BenchmarkImportPeakRSS.
+// A child process starts the embedded engine as saima does, with the same
+// settings. chDB then reads the same file with its own CSV parser
+// (INSERT … SELECT FROM file(…, CSVWithNames)) into a MergeTree table of
+// the file's columns. No saima code reads a row. SAIMA_BENCH_CH_SETTINGS
+// adds a SETTINGS clause to that INSERT, such as
+// "max_threads=1, max_insert_block_size=8192", to find chDB's own least
+// memory. It skips unless SAIMA_BENCH_BIG_MB is set.
+func BenchmarkClickHouseCSVPeakRSS(b *testing.B) { benchPeakRSS(b, "clickhouse") }
+
+// benchPeakRSS writes the big file and runs TestImportPeakRSSChild in
+// mode on it, once per iteration, reporting what the child measured.
+func benchPeakRSS(b *testing.B, mode string) {
 	mb, _ := strconv.Atoi(os.Getenv("SAIMA_BENCH_BIG_MB"))
 	if mb <= 0 {
 		b.Skip("set SAIMA_BENCH_BIG_MB, such as 1024, to import a generated file of that size")
@@ -262,7 +281,7 @@ func BenchmarkImportPeakRSS(b *testing.B) {
 
 	for b.Loop() {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestImportPeakRSSChild$", "-test.v", "-test.timeout=1h")
-		cmd.Env = append(os.Environ(), bigFileEnv+"="+path)
+		cmd.Env = append(os.Environ(), bigFileEnv+"="+path, childModeEnv+"="+mode)
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			b.Fatalf("child: %v\n%s", err, out)
@@ -318,6 +337,11 @@ func TestImportPeakRSSChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
+	if os.Getenv(childModeEnv) == "clickhouse" {
+		f.Close()
+		clickhouseCSVChild(t, path)
+		return
+	}
 	svc := benchServiceOn(t, cmp.Or(os.Getenv("SAIMA_BENCH_ENGINE"), "embedded"))
 	if n, err := strconv.Atoi(os.Getenv("SAIMA_BENCH_CHUNK_RECORDS")); err == nil {
 		svc.Limits.ChunkRecords = n
@@ -331,9 +355,58 @@ func TestImportPeakRSSChild(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Import() error = %v (%q)", err, rep.Errors)
 	}
+	printChildResult(t, rep.Imported, elapsed, m)
+}
+
+// benchCSVColumns are the columns of the benchmark file, as the file
+// table function takes them.
+const benchCSVColumns = "`单位` String, `项目编号` String, `项目名称` String, `填报期间` String, " +
+	"`完成率` String, `填报日期` Date, `进展情况` String, `存在问题` String"
+
+// clickhouseCSVChild is the child of BenchmarkClickHouseCSVPeakRSS: chDB
+// reads path with its own CSV parser into a MergeTree table.
+func clickhouseCSVChild(t *testing.T, path string) {
+	e := chtest.Embedded(t)
+	table := chtest.NewDatabase(t, e) + ".progress_csv"
+	err := e.Exec(t.Context(), "CREATE TABLE "+table+" ("+benchCSVColumns+") ENGINE = MergeTree ORDER BY (`单位`, `项目编号`)")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	peak := sampleMemory(t)
+	start := time.Now()
+	query := "INSERT INTO " + table + " SELECT * FROM file(?, 'CSVWithNames', ?)"
+	if s := os.Getenv("SAIMA_BENCH_CH_SETTINGS"); s != "" {
+		query += " SETTINGS " + s
+	}
+	err = e.Exec(t.Context(), query, path, benchCSVColumns)
+	elapsed := time.Since(start)
+	m := peak()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := e.Query(t.Context(), "SELECT count() FROM "+table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var n uint64
+	for rows.Next() {
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	printChildResult(t, int(n), elapsed, m)
+}
+
+// printChildResult prints the line that benchPeakRSS reads.
+func printChildResult(t *testing.T, rows int, elapsed time.Duration, m memoryPeak) {
 	status := readStatus(t)
 	fmt.Printf("imported %d rows in %.1f s, VmHWM %d MB, RssAnon %d MB, RssFile %d MB, Go heap %d MB, Go sys %d MB\n",
-		rep.Imported, elapsed.Seconds(), status["VmHWM"]>>20, m.anon>>20, m.file>>20, m.heap>>20, m.goSys>>20)
+		rows, elapsed.Seconds(), status["VmHWM"]>>20, m.anon>>20, m.file>>20, m.heap>>20, m.goSys>>20)
 }
 
 // memoryPeak is the peaks that sampleMemory recorded, in bytes. anon and
