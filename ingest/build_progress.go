@@ -236,7 +236,11 @@ func periodKey(p saima.Period) string {
 // report of a project as its progress, whichever unit sent it.
 func checkProjectUnit(r *rowReader, code, unit string) {
 	pr, ok := r.p.projects[code]
-	if !ok || pr.Unit == "" || pr.Unit == unit || pr.LeadUnit == unit {
+	if !ok {
+		checkUnknownProject(r, code, unit)
+		return
+	}
+	if pr.Unit == "" || pr.Unit == unit || pr.LeadUnit == unit {
 		return
 	}
 	reason := "在项目台账中是“" + pr.Unit + "”的项目“" + pr.Name + "”，不是本行单位“" + unit + "”的项目"
@@ -249,4 +253,48 @@ func checkProjectUnit(r *rowReader, code, unit string) {
 	// The office itself keeps the ledger, so it is not sent to itself.
 	r.warn("项目编号", r.cell("项目编号"), reason,
 		"请核对单位和项目编号；如果该单位确实承担该项目，请先在项目台账中把责任单位改为该单位")
+}
+
+// checkUnknownProject reports a progress report of project code, which
+// the ledger does not hold, when the ledger holds any project. Its
+// progress would count for unit without a plan to judge it by, and the
+// report would list a project the office never approved. From a unit's
+// account it is an error, so that a unit cannot add projects of its own
+// to the race. From the office, which keeps the ledger, it is a warning.
+func checkUnknownProject(r *rowReader, code, unit string) {
+	if len(r.p.projects) == 0 || code == "" {
+		return
+	}
+	reason := "不在项目台账中"
+	fix := "请核对项目编号"
+	if near := closestProject(r.p.projects, code, unit); near != "" {
+		fix = "请核对项目编号，是否应为“" + near + "”"
+		if name := r.p.projects[near].Name; name != "" {
+			fix += "（" + name + "）"
+		}
+	}
+	if r.p.opts.Unit != "" {
+		r.fail("项目编号", r.cell("项目编号"), &problem{reason: reason,
+			fix: fix + "；如果是新项目，请联系改革办先在项目台账中登记，再上传进度"})
+		return
+	}
+	r.warn("项目编号", r.cell("项目编号"), reason+"，这条进度仍会导入并计入该单位",
+		fix+"；如果是新项目，请先在项目台账中登记")
+}
+
+// closestProject returns the code in projects nearest to code, by edit
+// distance in runes, among the projects of unit (as responsible or lead
+// unit), or "" when none is within two edits.
+func closestProject(projects map[string]saima.Project, code, unit string) string {
+	best, bestDist := "", 3
+	for c, pr := range projects {
+		if pr.Unit != unit && pr.LeadUnit != unit {
+			continue
+		}
+		d := editDistance(code, c)
+		if d < bestDist || d == bestDist && c < best {
+			best, bestDist = c, d
+		}
+	}
+	return best
 }

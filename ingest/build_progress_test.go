@@ -190,9 +190,9 @@ func TestProblemIssues(t *testing.T) {
 	}
 }
 
-// TestProgressOfAnotherUnitsProject checks the warning on a progress report
-// of a project that the ledger gives to another unit, and that the ledger's
-// own unit, its lead unit and a project the ledger lacks get none.
+// TestProgressOfAnotherUnitsProject checks the warnings on a progress
+// report of a project that the ledger gives to another unit and of one the
+// ledger lacks, and that the ledger's own unit and its lead unit get none.
 func TestProgressOfAnotherUnitsProject(t *testing.T) {
 	projects := []saima.Project{
 		{Code: "NB-1", Name: "城市大脑", Unit: "宁波市海曙区"},
@@ -208,9 +208,52 @@ func TestProgressOfAnotherUnitsProject(t *testing.T) {
 	if len(res.Batch.Progress) != 4 {
 		t.Errorf("records = %d, want all 4 kept", len(res.Batch.Progress))
 	}
-	want := "p.csv 第3行“项目编号”列的值“NB-1”在项目台账中是“宁波市海曙区”的项目“城市大脑”，不是本行单位“宁海县”的项目，" +
-		"请核对单位和项目编号；如果该单位确实承担该项目，请先在项目台账中把责任单位改为该单位"
-	if got := issueStrings(res.Warnings); len(got) != 1 || got[0] != want {
-		t.Errorf("warnings = %q, want only\n%q", got, want)
+	want := []string{
+		"p.csv 第3行“项目编号”列的值“NB-1”在项目台账中是“宁波市海曙区”的项目“城市大脑”，不是本行单位“宁海县”的项目，" +
+			"请核对单位和项目编号；如果该单位确实承担该项目，请先在项目台账中把责任单位改为该单位",
+		"p.csv 第5行“项目编号”列的值“NB-9”不在项目台账中，这条进度仍会导入并计入该单位，" +
+			"请核对项目编号；如果是新项目，请先在项目台账中登记",
+	}
+	if got := issueStrings(res.Warnings); !slices.Equal(got, want) {
+		t.Errorf("warnings = %q, want\n%q", got, want)
+	}
+}
+
+// TestProgressOfUnknownProject checks the warning on a project the ledger
+// lacks: it suggests the unit's nearest code within two edits, and an
+// empty ledger checks nothing.
+func TestProgressOfUnknownProject(t *testing.T) {
+	projects := []saima.Project{
+		{Code: "NB-2026-046", Name: "城市大脑", Unit: "宁海县"},
+		{Code: "NB-2026-047", Name: "一件事", Unit: "余姚市"},
+	}
+	tests := []struct {
+		name     string
+		projects []saima.Project
+		row      string
+		want     []string
+	}{
+		{"typo of the unit's own code", projects, "宁海县,NB-2026-46,2026Q3,50%",
+			[]string{"p.csv 第2行“项目编号”列的值“NB-2026-46”不在项目台账中，这条进度仍会导入并计入该单位，" +
+				"请核对项目编号，是否应为“NB-2026-046”（城市大脑）；如果是新项目，请先在项目台账中登记"}},
+		{"near only another unit's code", projects, "宁海县,NB-2026-0470X,2026Q3,50%",
+			[]string{"p.csv 第2行“项目编号”列的值“NB-2026-0470X”不在项目台账中，这条进度仍会导入并计入该单位，" +
+				"请核对项目编号；如果是新项目，请先在项目台账中登记"}},
+		{"far from every code", projects, "宁海县,XYZ,2026Q3,50%",
+			[]string{"p.csv 第2行“项目编号”列的值“XYZ”不在项目台账中，这条进度仍会导入并计入该单位，" +
+				"请核对项目编号；如果是新项目，请先在项目台账中登记"}},
+		{"empty ledger", nil, "宁海县,XYZ,2026Q3,50%", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := parseText(t, "p.csv", "单位,项目编号,填报期间,完成率\n"+tt.row+"\n", Options{Projects: tt.projects})
+			requireNoErrors(t, res)
+			if len(res.Batch.Progress) != 1 {
+				t.Errorf("records = %d, want the row kept", len(res.Batch.Progress))
+			}
+			if got := issueStrings(res.Warnings); !slices.Equal(got, tt.want) {
+				t.Errorf("warnings = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

@@ -261,8 +261,13 @@ func TestServiceUnitAccount(t *testing.T) {
 		wantRows   []int // the rows listed as errors
 	}{
 		{name: "own rows",
-			text:    "单位,项目编号,填报期间,完成率\n余姚市,NB-1,2026Q3,50%\n余姚,NB-3,2026Q3,60%\n",
+			text:    "单位,项目编号,填报期间,完成率\n余姚市,NB-1,2026Q3,50%\n余姚,NB-1,2026Q2,60%\n",
 			allowed: true},
+		{name: "its own report on a project not in the ledger",
+			text:     "单位,项目编号,填报期间,完成率\n余姚市,NB-1,2026Q3,50%\n余姚市,NB-01,2026Q3,60%\n",
+			wantKind: saima.KindInvalid,
+			wantMsg:  "文件有1处错误，整个文件未导入；请按错误清单修改后重新上传",
+			wantRows: []int{3}},
 		{name: "its own report on another unit's project",
 			text:     "单位,项目编号,填报期间,完成率\n余姚市,NB-2,2026Q3,50%\n",
 			wantKind: saima.KindForbidden,
@@ -274,7 +279,7 @@ func TestServiceUnitAccount(t *testing.T) {
 			wantMsg:  "单位账号只能上传本单位（余姚市）的数据，文件中有1行涉及“宁海县”，见错误清单；整个文件未导入",
 			wantRows: []int{3}},
 		{name: "two other units' rows",
-			text:     "单位,项目编号,填报期间,完成率\n宁海县,NB-1,2026Q3,50%\n余姚市,NB-3,2026Q3,60%\n市大数据局,NB-3,2026Q3,70%\n宁海,NB-4,2026Q3,80%\n",
+			text:     "单位,项目编号,填报期间,完成率\n宁海县,NB-1,2026Q3,50%\n余姚市,NB-1,2026Q3,60%\n市大数据局,NB-3,2026Q3,70%\n宁海,NB-4,2026Q3,80%\n",
 			wantKind: saima.KindForbidden,
 			wantMsg:  "单位账号只能上传本单位（余姚市）的数据，文件中有3行涉及“宁海县”“市大数据局”，见错误清单；整个文件未导入",
 			wantRows: []int{2, 4, 5}},
