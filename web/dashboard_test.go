@@ -6,6 +6,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -290,5 +291,37 @@ func TestDashboardRoles(t *testing.T) {
 	}
 	if resp, _ := env.as(t, "haishu").get(t, "/export/ranking.xlsx"); resp.StatusCode != http.StatusOK {
 		t.Errorf("unit GET /export/ranking.xlsx status = %d, want 200 as for the leaderboard", resp.StatusCode)
+	}
+}
+
+// TestUnitAccountLinksOpen follows every link that a unit account sees on
+// the leaderboard and on its own unit page: none may answer 403. Other
+// units' names are plain text, and the ledger links are left out.
+func TestUnitAccountLinksOpen(t *testing.T) {
+	env := newDashboardEnv(t)
+	unit := env.as(t, "haishu")
+	href := regexp.MustCompile(`href="(/[^"]*)"`)
+	for _, page := range []string{"/leaderboard", unitURL("宁波市海曙区")} {
+		resp, body := unit.get(t, page)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s status = %d, want 200", page, resp.StatusCode)
+		}
+		links := href.FindAllStringSubmatch(body, -1)
+		if len(links) < 5 {
+			t.Fatalf("%s has %d links, want the page's own", page, len(links))
+		}
+		for _, m := range links {
+			target := html.UnescapeString(m[1])
+			if resp, _ := unit.get(t, target); resp.StatusCode == http.StatusForbidden {
+				t.Errorf("%s links %s, which answers 403 to the unit account", page, target)
+			}
+		}
+	}
+	_, body := unit.get(t, "/leaderboard")
+	if !strings.Contains(body, `<th scope="row">宁波市江北区</th>`) {
+		t.Errorf("leaderboard does not show 宁波市江北区 as plain text to a unit account")
+	}
+	if _, body := env.get(t, "/leaderboard"); !strings.Contains(body, `<a href="/units/%E5%AE%81%E6%B3%A2%E5%B8%82%E6%B1%9F%E5%8C%97%E5%8C%BA">宁波市江北区</a>`) {
+		t.Errorf("leaderboard does not link 宁波市江北区 for the office")
 	}
 }

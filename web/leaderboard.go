@@ -35,7 +35,14 @@ type leaderboardPage struct {
 	// JustPublished is the label of the version the office's form has just
 	// published, such as v2, shown once after the redirect.
 	JustPublished string
+	// OwnUnit is the unit of a unit account, because such an account may
+	// open only its own unit's page. It is "" for the office and leaders.
+	OwnUnit string
 }
+
+// LinksUnit reports whether the page links unit's name to its page: the
+// viewer may open it.
+func (p leaderboardPage) LinksUnit(unit string) bool { return p.OwnUnit == "" || p.OwnUnit == unit }
 
 // publishForm is the leaderboard's form that publishes the period.
 type publishForm struct {
@@ -111,6 +118,9 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 		return err
 	}
 	page.Reports = who != nil && who.account.Role != saima.RoleUnit
+	if who != nil && who.account.Role == saima.RoleUnit {
+		page.OwnUnit = who.account.Unit
+	}
 	if v := c.Query("published"); publishedVersion.MatchString(v) && page.Published {
 		page.JustPublished = v
 	}

@@ -19,6 +19,10 @@ type unitPage struct {
 	Detail *unitDetail   // radar, projects and overdue milestones
 
 	Reminders *reminders // the unit's missing reports and milestones due soon
+
+	// LedgerLinks is whether the viewer may open the ledger pages: office
+	// and leader accounts may, unit accounts may not.
+	LedgerLinks bool
 }
 
 func (s *Server) handleUnit(c *fiber.Ctx) error {
@@ -51,6 +55,11 @@ func (s *Server) handleUnit(c *fiber.Ctx) error {
 	if page.Reminders, err = s.loadReminders(c.UserContext(), unit.Name, DefaultReminderDays); err != nil {
 		return err
 	}
+	who, err := s.identity(c)
+	if err != nil {
+		return err
+	}
+	page.LedgerLinks = who != nil && who.account.Role != saima.RoleUnit
 	return s.render(c, "unit.html", unit.Name, "leaderboard", page)
 }
 
