@@ -2,10 +2,8 @@ package ingest
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 )
 
 // headerSearchRows is how many rows at the top of a sheet may hold titles
@@ -173,18 +171,10 @@ func detectSchema(c headerCandidate) (*schema, *problem) {
 	case len(partial) == 1:
 		return partial[0], nil
 	}
-	pr := &problem{
+	return nil, &problem{
 		reason: fmt.Sprintf("的表头无法识别为任何一种数据（表头中的列为：%s）", listNames(c.names)),
 		fix:    "请使用系统提供的模板，或在上传时选择数据类型",
 	}
-	// Bytes that the decoder could not read mean the guess of the
-	// encoding was wrong, such as a Big5 file read as GB18030.
-	if slices.ContainsFunc(c.names, func(n string) bool { return strings.ContainsRune(n, utf8.RuneError) }) {
-		pr.reason = fmt.Sprintf("的表头含有无法识别的字符（表头中的列为：%s），文件的编码可能不是UTF-8、GBK或GB18030，例如繁体的Big5",
-			listNames(c.names))
-		pr.fix = "请在Excel中把文件另存为“CSV UTF-8（逗号分隔）”后重新上传，或改为上传xlsx文件"
-	}
-	return nil, pr
 }
 
 func ambiguousHeader(fits []*schema) *problem {
@@ -200,6 +190,9 @@ func ambiguousHeader(fits []*schema) *problem {
 
 // listNames joins the non-empty names with 、, or returns （空） when none.
 func listNames(names []string) string {
+	// A file misread as one endless line, such as UTF-16LE read as
+	// UTF-16BE, would otherwise put the whole file in the message.
+	const maxNames, maxRunes = 12, 20
 	var out []string
 	for _, n := range names {
 		// A file read in the wrong encoding, such as UTF-16 read as
@@ -211,12 +204,18 @@ func listNames(names []string) string {
 			}
 			return r
 		}, n)
+		if r := []rune(n); len(r) > maxRunes {
+			n = string(r[:maxRunes]) + "…"
+		}
 		if n != "" {
 			out = append(out, n)
 		}
 	}
 	if len(out) == 0 {
 		return "（空）"
+	}
+	if len(out) > maxNames {
+		return strings.Join(out[:maxNames], "、") + fmt.Sprintf("等共%d列", len(out))
 	}
 	return strings.Join(out, "、")
 }

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -163,5 +164,21 @@ func TestHeaderInAnotherEncoding(t *testing.T) {
 	if len(got) != 1 || !strings.Contains(got[0], "文件的编码可能不是UTF-8、GBK或GB18030，例如繁体的Big5") ||
 		!strings.Contains(got[0], "另存为“CSV UTF-8（逗号分隔）”") {
 		t.Errorf("errors = %q, want one header error with the encoding hint", got)
+	}
+}
+
+func TestListNamesShortens(t *testing.T) {
+	long := strings.Repeat("锟斤拷", 10)
+	names := []string{"单位", long, "\x00"}
+	for i := range 20 {
+		names = append(names, fmt.Sprintf("列%d", i))
+	}
+	got := listNames(names)
+	want := "单位、" + strings.Repeat("锟斤拷", 6) + "锟斤…、列0、列1、列2、列3、列4、列5、列6、列7、列8、列9等共22列"
+	if got != want {
+		t.Errorf("listNames = %q, want %q", got, want)
+	}
+	if got := listNames([]string{"\x00", ""}); got != "（空）" {
+		t.Errorf("listNames(control only) = %q, want （空）", got)
 	}
 }

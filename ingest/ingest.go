@@ -3,6 +3,7 @@ package ingest
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"saima"
 )
@@ -440,27 +442,53 @@ func (p *parser) readHeader(head []record) (*header, []record, bool) {
 	}
 	if p.schema == nil {
 		s, prob := detectSchema(c)
-		if prob != nil && p.csv != nil && p.csv.utf16 != "" {
-			is := utf16Issue(first, p.csv.utf16)
-			prob = &problem{reason: "的表头" + is.Reason, fix: is.Fix}
-		} else if prob != nil && p.opts.Encoding != "" && p.src.separator() != 0 {
-			// The uploader chose the encoding, so that choice is the first
-			// suspect, whatever the header looks like.
-			prob = &problem{
-				reason: fmt.Sprintf("的表头无法识别（按上传时选择的编码“%s”读出的列为：%s），文件可能不是这种编码",
-					p.opts.Encoding, listNames(c.names)),
-				fix: "请把编码留空让系统自动识别，或选择文件实际的编码，然后重新上传",
-			}
+		if prob != nil {
+			prob = cmp.Or(p.encodingProblem(first, c), prob)
 		}
 		if prob != nil {
 			p.issue(Issue{Row: first, Reason: prob.reason, Fix: prob.fix})
 			return nil, nil, false
 		}
 		p.schema = s
+	} else if _, total := c.match(p.schema); total == 0 {
+		// Not one column of the chosen dataset: a text misread in another
+		// encoding shows nothing but mojibake, so say that rather than
+		// list every column as missing.
+		if prob := p.encodingProblem(first, c); prob != nil {
+			p.issue(Issue{Row: first, Reason: prob.reason, Fix: prob.fix})
+			return nil, nil, false
+		}
 	}
 	h, ok := p.mapHeader(c, p.schema, first, last)
 	p.columns = h.names[:h.width]
 	return h, head[c.index+c.rows:], ok
+}
+
+// encodingProblem returns why header c, on row first, may have been read
+// in the wrong encoding, or nil when nothing points to that: text that
+// looks like UTF-16, an encoding the uploader chose, or bytes the decoder
+// could not read.
+func (p *parser) encodingProblem(first int, c headerCandidate) *problem {
+	switch {
+	case p.csv != nil && p.csv.utf16 != "":
+		is := utf16Issue(first, p.csv.utf16)
+		return &problem{reason: "的表头" + is.Reason, fix: is.Fix}
+	case p.opts.Encoding != "" && p.src.separator() != 0:
+		// The uploader chose the encoding, so that choice is the first
+		// suspect, whatever the header looks like.
+		return &problem{
+			reason: fmt.Sprintf("的表头无法识别（按上传时选择的编码“%s”读出的列为：%s），文件可能不是这种编码",
+				p.opts.Encoding, listNames(c.names)),
+			fix: "请把编码留空让系统自动识别，或选择文件实际的编码，然后重新上传",
+		}
+	case slices.ContainsFunc(c.names, func(n string) bool { return strings.ContainsRune(n, utf8.RuneError) }):
+		return &problem{
+			reason: fmt.Sprintf("的表头含有无法识别的字符（表头中的列为：%s），文件的编码可能不是UTF-8、GBK或GB18030，例如繁体的Big5",
+				listNames(c.names)),
+			fix: "请在Excel中把文件另存为“CSV UTF-8（逗号分隔）”后重新上传，或改为上传xlsx文件",
+		}
+	}
+	return nil
 }
 
 // readRow checks the shape of one row and hands it to the builder. It

@@ -415,17 +415,49 @@ func TestParseForcedEncodingOnUTF16(t *testing.T) {
 			t.Errorf("forced %s on UTF-16LE with a BOM: records = %d, want 1", enc, len(res.Batch.Progress))
 		}
 	}
-	for _, enc := range []string{"gbk", "utf-8"} {
-		res := parseText(t, "u16.txt", noBOM, Options{Encoding: enc})
-		if len(res.Errors) == 0 {
-			t.Fatalf("forced %s on UTF-16LE without a BOM: no error", enc)
+	// The dataset chosen or not, the error is about the encoding.
+	for _, dataset := range []string{"", saima.DatasetProgress} {
+		for _, enc := range []string{"gbk", "utf-8"} {
+			res := parseText(t, "u16.txt", noBOM, Options{Encoding: enc, Dataset: dataset})
+			if len(res.Errors) != 1 {
+				t.Fatalf("forced %s on UTF-16LE without a BOM, dataset %q: errors = %q, want one", enc, dataset,
+					issueStrings(res.Errors))
+			}
+			e := res.Errors[0]
+			if !strings.Contains(e.Reason, "UTF-16LE") || !strings.Contains(e.Fix, "utf-16le") {
+				t.Errorf("forced %s, dataset %q: error %q, want it to name UTF-16LE and advise utf-16le", enc, dataset, e)
+			}
+			if strings.ContainsFunc(e.String(), func(r rune) bool { return r < 0x20 }) {
+				t.Errorf("forced %s, dataset %q: error %q holds control characters", enc, dataset, e)
+			}
 		}
-		e := res.Errors[0]
-		if !strings.Contains(e.Reason, "UTF-16LE") || !strings.Contains(e.Fix, "utf-16le") {
-			t.Errorf("forced %s: error %q, want it to name UTF-16LE and advise utf-16le", enc, e)
+		// Read in the wrong byte order the file is one line of mojibake.
+		res := parseText(t, "u16.txt", noBOM, Options{Encoding: "utf-16be", Dataset: dataset})
+		if len(res.Errors) != 1 {
+			t.Fatalf("forced utf-16be on UTF-16LE, dataset %q: errors = %q, want one", dataset, issueStrings(res.Errors))
 		}
-		if strings.ContainsFunc(e.String(), func(r rune) bool { return r < 0x20 }) {
-			t.Errorf("forced %s: error %q holds control characters", enc, e)
+		if e := res.Errors[0]; !strings.Contains(e.Reason, "UTF-16LE") || len([]rune(e.String())) > 300 {
+			t.Errorf("forced utf-16be, dataset %q: error %q, want UTF-16LE named in under 300 characters", dataset, e)
 		}
+	}
+}
+
+// TestParseForcedEncodingWithDataset checks that a UTF-8 file read in a
+// wrong encoding that the uploader chose, with the dataset chosen too,
+// gets the encoding error instead of one missing column per column.
+func TestParseForcedEncodingWithDataset(t *testing.T) {
+	text := "单位,项目编号,项目名称,填报期间,完成率\n余姚市,P-1,项目一,2026Q3,85%\n"
+	for _, enc := range []string{"gb18030", "gbk", "utf-16le"} {
+		res := parseText(t, "u8.csv", text, Options{Encoding: enc, Dataset: saima.DatasetProgress})
+		got := issueStrings(res.Errors)
+		if len(got) != 1 || !strings.Contains(got[0], "按上传时选择的编码“"+enc+"”读出的列为") {
+			t.Errorf("forced %s: errors = %q, want one naming the encoding", enc, got)
+		}
+	}
+	// A header of the right dataset with one column missing keeps the
+	// missing-column error.
+	res := parseText(t, "u8.csv", "单位,项目编号,填报期间\n余姚市,P-1,2026Q3\n", Options{Encoding: "utf-8", Dataset: saima.DatasetProgress})
+	if got := issueStrings(res.Errors); len(got) != 1 || !strings.Contains(got[0], "补上“完成率”列") {
+		t.Errorf("missing 完成率: errors = %q, want the missing column", got)
 	}
 }
