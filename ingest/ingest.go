@@ -452,8 +452,8 @@ func (p *parser) readHeader(head []record) (*header, []record, bool) {
 		p.schema = s
 	} else if _, total := c.match(p.schema); total == 0 {
 		// Not one column of the chosen dataset: a text misread in another
-		// encoding shows nothing but mojibake, so say that rather than
-		// list every column as missing.
+		// encoding shows nothing but mojibake, so the error names the
+		// encoding rather than every column as missing.
 		if prob := p.encodingProblem(first, c); prob != nil {
 			p.issue(Issue{Row: first, Reason: prob.reason, Fix: prob.fix})
 			return nil, nil, false

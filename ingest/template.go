@@ -2,10 +2,12 @@ package ingest
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,11 +40,31 @@ var doneDates = map[string]bool{"实际完成日期": true, "填报日期": true
 // when roster has units. Percent and date columns get their formats. An
 // unknown dataset is a KindInvalid error.
 func WriteTemplate(w io.Writer, dataset string, roster []saima.Unit, today saima.Date) error {
+	return WriteTemplateWith(w, dataset, TemplateOptions{Roster: roster, Today: today})
+}
+
+// TemplateOptions are the sources of a template's example row.
+type TemplateOptions struct {
+	Roster []saima.Unit
+	Today  saima.Date
+
+	// Projects is the project ledger. The example of a dataset that names
+	// a project then uses one of the example unit's projects, so that the
+	// example agrees with the ledger.
+	Projects []saima.Project
+
+	// Unit is the roster name of the unit whose account downloads the
+	// template, which is then the example unit; "" for the office.
+	Unit string
+}
+
+// WriteTemplateWith is [WriteTemplate] with the example taken from opts.
+func WriteTemplateWith(w io.Writer, dataset string, opts TemplateOptions) error {
 	s := schemaFor(dataset)
 	if s == nil {
 		return saima.Errorf(saima.KindInvalid, "不支持的数据类型“%s”，可选 %s", dataset, datasetList())
 	}
-	t, err := newTemplate(s, roster, today)
+	t, err := newTemplate(s, opts)
 	if err != nil {
 		return err
 	}
@@ -59,14 +81,23 @@ func WriteTemplate(w io.Writer, dataset string, roster []saima.Unit, today saima
 	return nil
 }
 
-// WriteTemplate writes the template of dataset with the roster from the
-// store and today's date from the clock; see the function WriteTemplate.
-func (s *Service) WriteTemplate(ctx context.Context, w io.Writer, dataset string) error {
+// WriteTemplate writes the template of dataset for the account of unit
+// ("" for the office). The roster and the project ledger come from the
+// store and today's date from the clock; see [WriteTemplateWith].
+func (s *Service) WriteTemplate(ctx context.Context, w io.Writer, dataset, unit string) error {
 	units, err := s.Store.ListUnits(ctx)
 	if err != nil {
 		return fmt.Errorf("list units: %w", err)
 	}
-	return WriteTemplate(w, dataset, units, saima.DateOf(s.Now()))
+	projects, err := s.Store.ListProjects(ctx)
+	if err != nil {
+		return fmt.Errorf("list projects: %w", err)
+	}
+	if name, ok := newRoster(units).resolve(unit); ok {
+		unit = name
+	}
+	return WriteTemplateWith(w, dataset, TemplateOptions{Roster: units, Projects: projects, Unit: unit,
+		Today: saima.DateOf(s.Now())})
 }
 
 // template is a workbook being built.
@@ -76,13 +107,16 @@ type template struct {
 	sheet   string
 	cols    []*column // the columns shown, in template order
 	roster  []saima.Unit
+	unit    string         // the example unit; "" without a roster
+	project *saima.Project // the example project from the ledger, or nil
 	today   saima.Date
 	styles  map[string]int
 	options int // columns used on the options sheet
 }
 
-func newTemplate(s *schema, roster []saima.Unit, today saima.Date) (*template, error) {
-	t := &template{f: excelize.NewFile(), s: s, sheet: s.title, roster: roster, today: today}
+func newTemplate(s *schema, opts TemplateOptions) (*template, error) {
+	t := &template{f: excelize.NewFile(), s: s, sheet: s.title, roster: opts.Roster, today: opts.Today}
+	t.unit, t.project = exampleUnitAndProject(opts, s.dataset == saima.DatasetLeaderReports)
 	for i := range s.columns {
 		if c := &s.columns[i]; c.kind != kindIgnored {
 			t.cols = append(t.cols, c)
@@ -361,9 +395,11 @@ func (t *template) example(c *column) any {
 
 // Placeholders in examples for values that depend on the day and roster.
 const (
-	exUnit    = "{unit}"
-	exQuarter = "{quarter}"
-	exHalf    = "{half}"
+	exUnit        = "{unit}"
+	exQuarter     = "{quarter}"
+	exHalf        = "{half}"
+	exProject     = "{project}"      // the example project's code, or NB-2026-001
+	exProjectName = "{project-name}" // the example project's name, or 城市大脑驾驶舱
 )
 
 // exampleDay is an example date this many days from today.
@@ -381,18 +417,65 @@ func (t *template) resolveExample(v any) any {
 			return t.quarter()
 		case exHalf:
 			return fmt.Sprintf("%dH%d", t.today.Year, (int(t.today.Month)-1)/6+1)
+		case exProject:
+			if t.project != nil {
+				return t.project.Code
+			}
+			return "NB-2026-001"
+		case exProjectName:
+			if t.project != nil {
+				return t.project.Name
+			}
+			return "城市大脑驾驶舱"
 		}
 	}
 	return v
 }
 
-// exampleUnit returns the first unit of the roster, or nil when it is
-// empty, because any other name would not import.
+// exampleUnit returns the example unit, or nil without a roster, because
+// any other name would not import.
 func (t *template) exampleUnit() any {
-	if len(t.roster) == 0 {
+	if t.unit == "" {
 		return nil
 	}
-	return t.roster[0].Name
+	return t.unit
+}
+
+// exampleUnitAndProject chooses the unit and project of the example row.
+// The unit is the account's own, or else the unit of the first project in
+// the ledger whose unit is on the roster, or else the roster's first unit.
+// The project is the unit's first project by code, a leader-led one first
+// when leaderLed is set, or nil when the unit has none.
+func exampleUnitAndProject(opts TemplateOptions, leaderLed bool) (string, *saima.Project) {
+	r := newRoster(opts.Roster)
+	projects := slices.Clone(opts.Projects)
+	slices.SortFunc(projects, func(a, b saima.Project) int {
+		if leaderLed && a.LeaderLed != b.LeaderLed {
+			if a.LeaderLed {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(a.Code, b.Code)
+	})
+	unit := opts.Unit
+	if unit == "" {
+		for _, p := range projects {
+			if name, ok := r.resolve(p.Unit); ok {
+				unit = name
+				break
+			}
+		}
+	}
+	if unit == "" && len(opts.Roster) > 0 {
+		unit = opts.Roster[0].Name
+	}
+	for i, p := range projects {
+		if name, ok := r.resolve(p.Unit); ok && name == unit {
+			return unit, &projects[i]
+		}
+	}
+	return unit, nil
 }
 
 func (t *template) quarter() string {
@@ -416,19 +499,19 @@ var examples = map[string]map[string]any{
 		"项目编号": "NB-2026-001", "阶段": "预报", "日期": exampleDay(-7), "意见": "同意预报",
 	},
 	saima.DatasetMilestones: {
-		"项目编号": "NB-2026-001", "里程碑": "完成需求调研", "计划完成日期": exampleDay(-10),
+		"项目编号": exProject, "里程碑": "完成需求调研", "计划完成日期": exampleDay(-10),
 		"实际完成日期": exampleDay(-12), "状态": "已完成", "责任单位": exUnit,
 	},
 	saima.DatasetProgress: {
-		"单位": exUnit, "项目编号": "NB-2026-001", "项目名称": "城市大脑驾驶舱", "填报期间": exQuarter,
+		"单位": exUnit, "项目编号": exProject, "项目名称": exProjectName, "填报期间": exQuarter,
 		"完成率": 0.85, "填报日期": exampleDay(0), "进展情况": "完成需求调研，进入开发阶段", "存在问题": "无",
 	},
 	saima.DatasetAssessments: {
 		"被考评单位": exUnit, "指标": "数据共享按时响应率", "得分": 8.5, "满分": 10.0, "考评方式": "线上日常",
-		"考评期间": exQuarter, "考评人": "市委改革办考评组", "项目编号": "NB-2026-001",
+		"考评期间": exQuarter, "考评人": "市委改革办考评组", "项目编号": exProject,
 	},
 	saima.DatasetProblems: {
-		"问题编号": "WT-2026-001", "单位": exUnit, "项目编号": "NB-2026-001", "来源": "自查",
+		"问题编号": "WT-2026-001", "单位": exUnit, "项目编号": exProject, "来源": "自查",
 		"类别": "数据共享", "环节": "分办落实", "层级": 1.0, "发现日期": exampleDay(-20),
 		"办结日期": nil, "问题描述": "接口响应超时",
 	},
@@ -441,7 +524,7 @@ var examples = map[string]map[string]any{
 		"完成情况": "已上线",
 	},
 	saima.DatasetLeaderReports: {
-		"项目编号": "NB-2026-001", "半年度": exHalf, "牵头单位": exUnit, "成果": "完成一期建设",
+		"项目编号": exProject, "半年度": exHalf, "牵头单位": exUnit, "成果": "完成一期建设",
 		"下步计划": "推进二期", "报送日期": exampleDay(0),
 	},
 }

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -356,4 +357,79 @@ func TestFindExample(t *testing.T) {
 			t.Errorf("findExample(%s) = %d, %q; want %d, %q", tt.sheet, row, mark, tt.row, tt.mark)
 		}
 	}
+}
+
+// templateLedger has projects of two units; NB-2026-310 is leader-led.
+var templateLedger = []saima.Project{
+	{Code: "NB-2026-320", Name: "一网通办", Unit: "宁海县"},
+	{Code: "NB-2026-310", Name: "基层治理驾驶舱", Unit: "宁海县", LeaderLed: true, Leader: "张市长"},
+	{Code: "NB-2026-200", Name: "浙里办接入", Unit: "余姚市"},
+}
+
+// TestTemplateExampleFollowsLedger checks that the example row of a
+// dataset that names a project uses the example unit's own project, and
+// imports against the ledger without errors or warnings, for the office
+// and for a unit's account.
+func TestTemplateExampleFollowsLedger(t *testing.T) {
+	tests := []struct {
+		dataset, unit         string
+		wantUnit, wantProject string
+	}{
+		{saima.DatasetProgress, "", "余姚市", "NB-2026-200"},
+		{saima.DatasetMilestones, "", "余姚市", "NB-2026-200"},
+		{saima.DatasetProblems, "", "余姚市", "NB-2026-200"},
+		{saima.DatasetProgress, "宁海县", "宁海县", "NB-2026-310"},
+		{saima.DatasetProblems, "宁海", "宁海县", "NB-2026-310"},
+		{saima.DatasetLeaderReports, "宁海县", "宁海县", "NB-2026-310"},
+		{saima.DatasetProgress, "市财政局", "市财政局", "NB-2026-001"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.dataset+"/"+cmp.Or(tt.unit, "office"), func(t *testing.T) {
+			unit := tt.unit
+			if name, ok := newRoster(testRoster).resolve(unit); ok {
+				unit = name
+			}
+			var buf bytes.Buffer
+			err := WriteTemplateWith(&buf, tt.dataset, TemplateOptions{Roster: testRoster, Projects: templateLedger,
+				Unit: unit, Today: uploadDay})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := parseText(t, tt.dataset+".xlsx", string(withoutExampleMark(t, buf.Bytes())),
+				Options{Projects: templateLedger, Unit: unit})
+			if tt.wantProject == "NB-2026-001" {
+				// A unit without projects keeps the generic example,
+				// which is not in the ledger.
+				if res.Batch.Len() != 0 || len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Reason, "不在项目台账中") {
+					t.Errorf("errors = %q, want the generic project reported as not in the ledger", issueStrings(res.Errors))
+				}
+				return
+			}
+			requireNoErrors(t, res)
+			if len(res.Warnings) != 0 {
+				t.Errorf("warnings = %q, want none", issueStrings(res.Warnings))
+			}
+			gotUnit, gotProject := exampleOf(t, &res.Batch)
+			if gotUnit != tt.wantUnit || gotProject != tt.wantProject {
+				t.Errorf("example = %s %s, want %s %s", gotUnit, gotProject, tt.wantUnit, tt.wantProject)
+			}
+		})
+	}
+}
+
+// exampleOf returns the unit and project code of the one record in b.
+func exampleOf(t *testing.T, b *saima.Batch) (unit, project string) {
+	t.Helper()
+	switch {
+	case len(b.Progress) == 1:
+		return b.Progress[0].Unit, b.Progress[0].ProjectCode
+	case len(b.Milestones) == 1:
+		return b.Milestones[0].Unit, b.Milestones[0].ProjectCode
+	case len(b.Problems) == 1:
+		return b.Problems[0].Unit, b.Problems[0].ProjectCode
+	case len(b.LeaderReports) == 1:
+		return b.LeaderReports[0].Unit, b.LeaderReports[0].ProjectCode
+	}
+	t.Fatalf("batch has %d records, want one progress, milestone, problem or leader report", b.Len())
+	return "", ""
 }

@@ -15,11 +15,12 @@ import (
 // templateWriter writes the XLSX template of a dataset. *ingest.Service
 // implements it.
 type templateWriter interface {
-	WriteTemplate(ctx context.Context, w io.Writer, dataset string) error
+	WriteTemplate(ctx context.Context, w io.Writer, dataset, unit string) error
 }
 
 // handleTemplate sends GET /templates/{dataset}.xlsx: the dataset's
-// upload template, with drop-down lists of the current unit roster.
+// upload template, with drop-down lists of the current unit roster. A unit
+// account's template has its own unit in the example row.
 func (s *Server) handleTemplate(c *fiber.Ctx) error {
 	dataset := c.Params("dataset")
 	i := slices.IndexFunc(datasetNames, func(d struct{ ID, Name string }) bool { return d.ID == dataset })
@@ -31,8 +32,16 @@ func (s *Server) handleTemplate(c *fiber.Ctx) error {
 		return fmt.Errorf("importer %T writes no templates", s.importer)
 	}
 
+	who, err := s.identity(c)
+	if err != nil {
+		return err
+	}
+	unit := ""
+	if who != nil && who.account.Role == saima.RoleUnit {
+		unit = who.account.Unit
+	}
 	var buf bytes.Buffer
-	if err := tw.WriteTemplate(c.UserContext(), &buf, dataset); err != nil {
+	if err := tw.WriteTemplate(c.UserContext(), &buf, dataset, unit); err != nil {
 		return fmt.Errorf("write %s template: %w", dataset, err)
 	}
 	name := datasetNames[i].Name + "模板.xlsx"

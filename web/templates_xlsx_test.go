@@ -70,6 +70,27 @@ func TestTemplateRosterDropDown(t *testing.T) {
 	}
 }
 
+// TestTemplateForUnitAccount checks that a unit account's template has
+// its own unit and one of its projects in the example row, which then
+// imports for that account.
+func TestTemplateForUnitAccount(t *testing.T) {
+	env := newSeededEnv(t)
+	unit := env.as(t, "haishu")
+	_, body := unit.get(t, "/templates/progress.xlsx")
+	projects, err := env.store.ListProjects(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := ingest.Parse(bytes.NewReader(unmarkExample(t, []byte(body))), ingest.Options{Roster: seedUnits,
+		Projects: projects, Unit: "宁波市海曙区", Today: saima.DateOf(testNow), FileName: "progress.xlsx"})
+	if err != nil || !res.OK() || len(res.Batch.Progress) != 1 || len(res.Warnings) != 0 {
+		t.Fatalf("Parse(haishu's template) = %+v, %v, want one progress record without issues", res, err)
+	}
+	if p := res.Batch.Progress[0]; p.Unit != "宁波市海曙区" || p.ProjectCode != "NB-2026-001" || p.ProjectName != "城市大脑驾驶舱" {
+		t.Errorf("example = %s %s %s, want 宁波市海曙区 NB-2026-001 城市大脑驾驶舱", p.Unit, p.ProjectCode, p.ProjectName)
+	}
+}
+
 func TestTemplateDownloadDenied(t *testing.T) {
 	env := newSeededEnv(t)
 	tests := []struct {

@@ -41,7 +41,7 @@ func (a *app) writeTemplate(ctx context.Context, dataset, path string) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := a.importer(st).WriteTemplate(ctx, &buf, dataset); err != nil {
+	if err := a.importer(st).WriteTemplate(ctx, &buf, dataset, ""); err != nil {
 		return err
 	}
 
