@@ -141,6 +141,12 @@ func (h HalfYear) Next() HalfYear {
 // leader-led item's report may arrive before it counts as overdue.
 const LeaderReportGraceDays = 15
 
+// LeaderReportDue returns the last day on which the leader-led report of
+// half year h may arrive, which is h's last day plus
+// [LeaderReportGraceDays]. A report still missing after that day is
+// overdue.
+func LeaderReportDue(h HalfYear) Date { return h.End().AddDays(LeaderReportGraceDays) }
+
 // LeaderReport is the half-year report on a leader-led project (领导领衔),
 // uploaded by its lead unit and confirmed by the leader's office. The
 // record key is (ProjectCode, Half). A confirmation is a new version of the

@@ -172,8 +172,7 @@ func leaderReportRows(g *rng, c *city) [][]string {
 			halves = append(halves, h)
 		}
 		for i, h := range halves {
-			due := h.End().AddDays(saima.LeaderReportGraceDays)
-			if !missed && i == len(halves)-1 && due.Before(c.today) {
+			if !missed && i == len(halves)-1 && saima.LeaderReportDue(h).Before(c.today) {
 				missed = true
 				continue
 			}
