@@ -7,14 +7,14 @@ import "github.com/samber/lo"
 type LeaderHalf struct {
 	Half    HalfYear
 	Report  *LeaderReport // nil when none was uploaded
-	Due     Date          // the last day the report may arrive: the half's end plus LeaderReportGraceDays
-	Overdue bool          // no report and Due has passed
+	Due     Date          // the last day the report may arrive, from LeaderReportDue
+	Overdue bool          // no report and Due was before the day the item was judged on
 }
 
 // LeaderItem is a leader-led project with its half-year reports.
 type LeaderItem struct {
 	Project Project
-	Halves  []LeaderHalf // oldest first, up to the half year that contains the day asked for
+	Halves  []LeaderHalf // oldest first, up to the half year asked for
 }
 
 // OverdueCount returns how many of i's half-year reports are overdue.
@@ -24,11 +24,15 @@ func (i LeaderItem) OverdueCount() int {
 
 // BuildLeaderItems returns the leader-led projects (LeaderLed set, or a
 // leader named) with one entry per half year from the project's start up
-// to the half year of today, judged on today. A project without a start
-// date starts with the half year of its first report, or today's. A
-// project at 退出 or 完成 is still listed; callers that track only running
+// to half year last. Each half year is judged on today, so its report is
+// overdue when it is missing and its due day is before today. A report on
+// an earlier year passes the day it is made as today, so that a deadline
+// passed since that year shows as overdue. A project without a start date
+// starts with the half year of its first report, or with last. A project
+// at 退出 or 完成 is still listed; callers that track only running
 // projects drop it.
-func BuildLeaderItems(projects []Project, reports []LeaderReport, today Date) []LeaderItem {
+func BuildLeaderItems(projects []Project, reports []LeaderReport,
+	last HalfYear, today Date) []LeaderItem {
 	byKey := map[string]*LeaderReport{}
 	first := map[string]HalfYear{}
 	for i := range reports {
@@ -38,13 +42,12 @@ func BuildLeaderItems(projects []Project, reports []LeaderReport, today Date) []
 			first[r.ProjectCode] = r.Half
 		}
 	}
-	now := HalfYearOf(today)
 	var out []LeaderItem
 	for _, p := range projects {
 		if !p.LeaderLed && p.Leader == "" {
 			continue
 		}
-		start := now
+		start := last
 		if f, ok := first[p.Code]; ok {
 			start = f
 		}
@@ -52,8 +55,8 @@ func BuildLeaderItems(projects []Project, reports []LeaderReport, today Date) []
 			start = HalfYearOf(*p.StartDate)
 		}
 		item := LeaderItem{Project: p}
-		for h := start; !halfBefore(now, h); h = h.Next() {
-			lh := LeaderHalf{Half: h, Report: byKey[p.Code+"/"+h.String()], Due: h.End().AddDays(LeaderReportGraceDays)}
+		for h := start; !halfBefore(last, h); h = h.Next() {
+			lh := LeaderHalf{Half: h, Report: byKey[p.Code+"/"+h.String()], Due: LeaderReportDue(h)}
 			lh.Overdue = lh.Report == nil && today.After(lh.Due)
 			item.Halves = append(item.Halves, lh)
 		}

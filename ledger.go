@@ -128,7 +128,9 @@ type Assessment struct {
 	Evaluator   string
 }
 
-// Problem-loop stages, in order.
+// Problem-loop stages (环节), in order. They are the four steps a problem
+// goes through and then 已办结 when it is closed. The levels at which a
+// problem is handled are [EscalationLevels].
 var LoopStages = []string{"收集", "梳理归类", "分析研判", "分办落实", "已办结"}
 
 // ProblemItem is an entry on the problem list (问题清单).
@@ -139,7 +141,7 @@ type ProblemItem struct {
 	Source      string // 自查, 群众反映 or 在线扫描
 	Category    string
 	Stage       string // one of LoopStages
-	Level       int    // escalation level 1–3
+	Level       int    // level in EscalationLevels, 1–3; 0 when not given
 	Opened      Date
 	Closed      *Date
 	Summary     string

@@ -64,7 +64,11 @@ func buildLoop(p ProblemItem, steps []ProblemStep) ProblemLoop {
 		return a.Level - b.Level
 	})
 	l := ProblemLoop{Problem: p, Steps: steps, Level: 1, Opened: p.Opened, Closed: p.Closed}
-	for _, st := range steps {
+	for i := range steps {
+		// Steps stored when the loop had a fourth level, 主要领导, above
+		// 市领导 count as the top level.
+		st := &steps[i]
+		st.Level = min(st.Level, len(EscalationLevels))
 		l.Level = max(l.Level, st.Level)
 		switch st.Step {
 		case LoopStages[0]:

@@ -64,3 +64,34 @@ func TestBuildProblemLoops(t *testing.T) {
 		t.Errorf("stats[合计] = %+v, want 3 problems, 2 closed", total)
 	}
 }
+
+// Steps stored when the loop had a fourth level, 主要领导, count as the
+// top of the three levels.
+func TestBuildProblemLoopsFourthLevel(t *testing.T) {
+	problems := []ProblemItem{{ID: "P1", Opened: loopDate("2026-03-01"), Stage: "分析研判"}}
+	steps := []ProblemStep{
+		{ProblemID: "P1", Step: StepEscalate, Level: 2, Date: loopDate("2026-03-10")},
+		{ProblemID: "P1", Step: StepEscalate, Level: 4, Date: loopDate("2026-04-10")},
+	}
+	loop := BuildProblemLoops(problems, steps)[0]
+	if loop.Level != 3 {
+		t.Errorf("Level = %d, want 3", loop.Level)
+	}
+	if got := loop.LevelName(); got != "市领导" {
+		t.Errorf("LevelName() = %q, want 市领导", got)
+	}
+	if got := loop.Steps[1].LevelName(); got != "市领导" {
+		t.Errorf("Steps[1].LevelName() = %q, want 市领导", got)
+	}
+	stats := LoopStatsByLevel([]ProblemLoop{loop})
+	if top := stats[len(EscalationLevels)-1]; top.Problems != 1 {
+		t.Errorf("stats[市领导] = %+v, want 1 problem", top)
+	}
+}
+
+func TestEscalationLevels(t *testing.T) {
+	want := []string{"牵头单位", "改革办", "市领导"}
+	if fmt.Sprint(EscalationLevels) != fmt.Sprint(want) {
+		t.Errorf("EscalationLevels = %v, want the three levels %v", EscalationLevels, want)
+	}
+}

@@ -41,9 +41,13 @@ type ListDone struct {
 	Note   string // 完成情况
 }
 
-// EscalationLevels are the levels a problem escalates through, from the
-// lead unit of its "1+5" system up to the city's principal leaders.
-var EscalationLevels = []string{"牵头单位", "改革办", "市领导", "主要领导"}
+// EscalationLevels are the three levels (层级) at which a problem is
+// handled, numbered 1 to 3 in both the problem list (问题清单) and the
+// problem loop (问题闭环环节). A problem starts at 1, the lead unit of its
+// "1+5" system, and each escalation (升级) moves it up a level. City
+// leaders, the principal leaders included, are level 3. The loop's steps
+// are [LoopStages], not levels.
+var EscalationLevels = []string{"牵头单位", "改革办", "市领导"}
 
 // StepEscalate is the problem step that moves a problem to a higher level
 // of [EscalationLevels]. It is not one of [LoopStages].
@@ -55,7 +59,7 @@ const StepEscalate = "升级"
 type ProblemStep struct {
 	ProblemID string
 	Step      string // one of LoopStages or StepEscalate
-	Level     int    // index into EscalationLevels plus 1: 1 for 牵头单位 … 4 for 主要领导
+	Level     int    // index into EscalationLevels plus 1: 1 for 牵头单位 … 3 for 市领导
 	Date      Date
 	Handler   string // who handled the step (办理单位)
 	Note      string
@@ -140,6 +144,12 @@ func (h HalfYear) Next() HalfYear {
 // LeaderReportGraceDays is how many days after the end of a half year a
 // leader-led item's report may arrive before it counts as overdue.
 const LeaderReportGraceDays = 15
+
+// LeaderReportDue returns the last day on which the leader-led report of
+// half year h may arrive, which is h's last day plus
+// [LeaderReportGraceDays]. A report still missing after that day is
+// overdue.
+func LeaderReportDue(h HalfYear) Date { return h.End().AddDays(LeaderReportGraceDays) }
 
 // LeaderReport is the half-year report on a leader-led project (领导领衔),
 // uploaded by its lead unit and confirmed by the leader's office. The

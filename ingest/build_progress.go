@@ -186,15 +186,16 @@ func (b *problemBuilder) add(r *rowReader) {
 	b.problems.put(r, it, it.ID)
 }
 
-// level reads an escalation level 1–3; empty is 0.
+// level reads a level of saima.EscalationLevels by its number; empty is 0.
 func (r *rowReader) level(col string) int {
 	n := r.number(col, false)
 	if !n.Valid {
 		return 0
 	}
-	v := n.Decimal
-	if !v.IsInteger() || v.LessThan(decimal.NewFromInt(1)) || v.GreaterThan(decimal.NewFromInt(3)) {
-		r.fail(col, r.cell(col), &problem{reason: "不是1到3之间的整数", fix: "请填写1、2或3"})
+	v, top := n.Decimal, int64(len(saima.EscalationLevels))
+	if !v.IsInteger() || v.LessThan(decimal.NewFromInt(1)) || v.GreaterThan(decimal.NewFromInt(top)) {
+		r.fail(col, r.cell(col), &problem{reason: fmt.Sprintf("不是1到%d之间的整数%s", top, levelsText),
+			fix: "请填写" + levelNumbers()})
 		return 0
 	}
 	return int(v.IntPart())

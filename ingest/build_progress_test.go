@@ -165,10 +165,10 @@ func TestProblemIssues(t *testing.T) {
 	tests := []issueCase{
 		{name: "level out of range",
 			text:   header + "WT-1,余姚市,收集,4,2026-08-01,\n",
-			errors: []string{"f.csv 第2行“层级”列的值“4”不是1到3之间的整数，请填写1、2或3"}},
+			errors: []string{"f.csv 第2行“层级”列的值“4”不是1到3之间的整数（共3个层级：1牵头单位、2改革办、3市领导），请填写1、2或3"}},
 		{name: "fractional level",
 			text:   header + "WT-1,余姚市,收集,1.5,2026-08-01,\n",
-			errors: []string{"f.csv 第2行“层级”列的值“1.5”不是1到3之间的整数，请填写1、2或3"}},
+			errors: []string{"f.csv 第2行“层级”列的值“1.5”不是1到3之间的整数（共3个层级：1牵头单位、2改革办、3市领导），请填写1、2或3"}},
 		{name: "closed before opened",
 			text:   header + "WT-1,余姚市,已办结,1,2026-08-01,2026-07-01\n",
 			errors: []string{"f.csv 第2行“办结日期”列的值“2026-07-01”早于发现日期2026-08-01，请检查发现日期和办结日期"}},

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -202,15 +203,15 @@ func (b *problemStepBuilder) add(r *rowReader) {
 	// A level written but not valid has its own error from escalationLevel.
 	if st.Step == saima.StepEscalate && st.Level < 2 && normalize(r.cell("层级")) == "" {
 		r.fail("层级", r.cell("层级"), &problem{reason: "未写明升级到的层级，升级须写明",
-			fix: "请填写改革办、市领导或主要领导"})
+			fix: "请填写" + strings.Join(saima.EscalationLevels[1:], "或")})
 	}
 	if !r.failed {
 		b.steps.put(r, st, st.ProblemID, st.Step, strconv.Itoa(st.Level))
 	}
 }
 
-// escalationLevel reads a level by name (改革办) or number (2); empty is
-// level 1, the lead unit.
+// escalationLevel reads a level of saima.EscalationLevels by name (改革办)
+// or number (2); empty is level 1, the lead unit.
 func (r *rowReader) escalationLevel(col string) int {
 	raw := r.cell(col)
 	v := compact(raw)
@@ -222,9 +223,30 @@ func (r *rowReader) escalationLevel(col string) int {
 			return i + 1
 		}
 	}
-	r.fail(col, raw, &problem{reason: "不是可选的层级",
-		fix: "请填写" + strings.Join(saima.EscalationLevels, "、") + "之一，或1到4"})
+	top := len(saima.EscalationLevels)
+	r.fail(col, raw, &problem{reason: "不是可选的层级" + levelsText,
+		fix: fmt.Sprintf("请填写层级名称或1到%d的编号；主要领导协调的问题请填写%s或%d",
+			top, saima.EscalationLevels[top-1], top)})
 	return 1
+}
+
+// levelsText names the levels with their numbers for messages, as
+// （共3个层级：1牵头单位、2改革办、3市领导）.
+var levelsText = func() string {
+	names := make([]string, len(saima.EscalationLevels))
+	for i, name := range saima.EscalationLevels {
+		names[i] = strconv.Itoa(i+1) + name
+	}
+	return fmt.Sprintf("（共%d个层级：%s）", len(names), strings.Join(names, "、"))
+}()
+
+// levelNumbers lists the level numbers for messages, as 1、2或3.
+func levelNumbers() string {
+	numbers := make([]string, len(saima.EscalationLevels))
+	for i := range numbers {
+		numbers[i] = strconv.Itoa(i + 1)
+	}
+	return strings.Join(numbers[:len(numbers)-1], "、") + "或" + numbers[len(numbers)-1]
 }
 
 func (b *problemStepBuilder) finish(*parser) {}

@@ -68,7 +68,9 @@ type stagedEvent struct {
 //   - Nothing follows 退出 or 完成, and 完成 needs 评估.
 //   - A change (saima.StageChange) needs an item and a reason and comes
 //     only after 论证. The next event must be a 论证 of the next round,
-//     which is the only way back to an earlier stage.
+//     which is the only way back to an earlier stage. A stage from 论证 on
+//     that is dated after the change of its own round is reported as
+//     missing the next round's 论证 and 决策, not as a date going back.
 //   - 退出 needs its accountability (问责情况).
 //   - 初审, 审核, 论证, 决策 and 退出 need their deciding body.
 //
@@ -157,10 +159,82 @@ func checkSequence(events []stagedEvent) []Issue {
 	s := &sequence{last: -1, round: 1}
 	for i := range events {
 		e := &events[i]
+		if c := changeBefore(events, e); c != nil {
+			// The walk skips e because it belongs to a later round.
+			// Comparing it with its recorded round would only report a
+			// date going back.
+			s.reportSkippedReassessment(events, e, c)
+			continue
+		}
 		s.step(e)
 		s.prev = e
 	}
 	return s.issues
+}
+
+// changeBefore returns the change of e's round when e is an incoming
+// stage from 论证 on that is dated after it, and nil otherwise. Such a
+// stage usually has an empty 轮次 although it belongs to the next round.
+func changeBefore(events []stagedEvent, e *stagedEvent) *stagedEvent {
+	if !e.incoming || isTerminal(e.Stage) || e.Stage == saima.StageChange {
+		return nil
+	}
+	if c := findEvent(events, saima.StageChange, e.RoundOrOne()); c != nil &&
+		stageRank(e.Stage) >= stageArgue && e.Date.After(c.Date) {
+		return c
+	}
+	return nil
+}
+
+// reportSkippedReassessment reports stage e, which is dated after change
+// c of its own round. It names the round e belongs to (the round after c,
+// or a later one when more changes precede e) and the stages before e
+// that this round still lacks.
+func (s *sequence) reportSkippedReassessment(events []stagedEvent, e, c *stagedEvent) {
+	round := c.RoundOrOne() + 1
+	for {
+		next := findEvent(events, saima.StageChange, round)
+		if next == nil || !e.Date.After(next.Date) {
+			break
+		}
+		round++
+	}
+	var missing []string
+	for _, stage := range saima.Stages[stageArgue:stageRank(e.Stage)] {
+		if findEvent(events, stage, round) == nil {
+			missing = append(missing, stage)
+		}
+	}
+
+	reason := fmt.Sprintf("在%s的变更之后，却登记为第%d轮", c.Date, e.RoundOrOne())
+	fix := fmt.Sprintf("请在“轮次”列填写%d", round)
+	if len(missing) > 0 {
+		reason += fmt.Sprintf("；变更后项目须重新论证和决策，第%d轮还没有%s记录", round, strings.Join(missing, "、"))
+		fix = reassessmentFix(round, missing, e.Stage)
+	}
+	value := ""
+	if e.Round > 0 {
+		value = fmt.Sprint(e.Round)
+	}
+	s.report(e, c, "轮次", value, reason, fix+"；如果这一行发生在变更之前，请更正它的日期")
+}
+
+// findEvent returns the event of stage and round, or nil.
+func findEvent(events []stagedEvent, stage string, round int) *stagedEvent {
+	i := slices.IndexFunc(events, func(e stagedEvent) bool {
+		return e.Stage == stage && e.RoundOrOne() == round
+	})
+	if i < 0 {
+		return nil
+	}
+	return &events[i]
+}
+
+// reassessmentFix returns the fix for a stage whose round lacks the
+// stages in missing. It asks for those stages and then stage, in round.
+func reassessmentFix(round int, missing []string, stage string) string {
+	return fmt.Sprintf("请依次登记第%d轮的%s和%s（“轮次”列填写%d）",
+		round, strings.Join(missing, "、"), stage, round)
 }
 
 func (s *sequence) step(e *stagedEvent) {
@@ -174,6 +248,11 @@ func (s *sequence) step(e *stagedEvent) {
 		s.report(e, p, "日期", e.Date.String(),
 			fmt.Sprintf("之后还有%s（%s）的记录，项目%s后不能再登记阶段", p.Stage, p.Date, e.Stage),
 			"请删除退出或完成之后的阶段；如果退出或完成的日期有误，请更正")
+	} else if p != nil && e.Date.Before(p.Date) && p.Stage == saima.StageChange {
+		s.report(e, p, "日期", e.Date.String(),
+			fmt.Sprintf("早于%s的变更，变更后第%d轮的阶段须在变更之后", p.Date, e.RoundOrOne()),
+			fmt.Sprintf("请核对这一行和变更的日期；如果这一行属于变更前的第%d轮，请在“轮次”列填写%d",
+				p.RoundOrOne(), p.RoundOrOne()))
 	} else if p != nil && e.Date.Before(p.Date) {
 		s.report(e, p, "日期", e.Date.String(),
 			fmt.Sprintf("早于前一阶段%s的日期%s，阶段日期不能倒退", p.Stage, p.Date),
@@ -213,7 +292,13 @@ func (s *sequence) changeStage(e *stagedEvent) {
 		s.report(e, nil, "阶段", e.Stage, "项目尚未论证，变更只用于已论证项目的目标或周期调整",
 			"未论证的项目请直接修改项目台账后再论证")
 	}
-	if e.RoundOrOne() != s.round {
+	if c := s.change; c != nil {
+		next := c.RoundOrOne() + 1
+		s.report(e, c, "轮次", fmt.Sprint(e.RoundOrOne()),
+			fmt.Sprintf("在%s的变更之后，还没有第%d轮论证，变更后须先重新论证才能再次变更", c.Date, next),
+			fmt.Sprintf("请先登记第%d轮论证；如果是更正那次变更，请在“轮次”列填写%d，新记录将替换原记录",
+				next, c.RoundOrOne()))
+	} else if e.RoundOrOne() != s.round {
 		s.report(e, nil, "轮次", fmt.Sprint(e.RoundOrOne()),
 			fmt.Sprintf("与当前轮次%d不符", s.round), fmt.Sprintf("第%d次变更的轮次请填写%d", s.round, s.round))
 	}
@@ -246,10 +331,17 @@ func (s *sequence) advance(e *stagedEvent) {
 }
 
 // reargue checks the stage after change c: it must be 论证 of the next
-// round, and the project continues from 论证.
+// round. The walk continues in that round from e, or from 论证 when e is
+// an earlier stage.
 func (s *sequence) reargue(e, c *stagedEvent, idx int) {
 	next := c.RoundOrOne() + 1
 	switch {
+	case idx > stageArgue:
+		missing := saima.Stages[stageArgue:idx]
+		s.report(e, c, "阶段", e.Stage,
+			fmt.Sprintf("在%s的变更之后，变更后须先重新论证和决策，第%d轮还没有%s记录", c.Date, next,
+				strings.Join(missing, "、")),
+			reassessmentFix(next, missing, e.Stage))
 	case idx != stageArgue:
 		s.report(e, c, "阶段", e.Stage, fmt.Sprintf("在%s的变更之后，变更后须先重新论证", c.Date),
 			fmt.Sprintf("请先登记第%d轮论证", next))
@@ -257,8 +349,10 @@ func (s *sequence) reargue(e, c *stagedEvent, idx int) {
 		s.report(e, c, "轮次", fmt.Sprint(e.RoundOrOne()), fmt.Sprintf("与变更后的轮次%d不符", next),
 			fmt.Sprintf("变更后的重新论证请在“轮次”列填写%d", next))
 	}
+	// The walk goes on from e, so that a 决策 reported here still counts
+	// for the 实施 after it.
 	s.change, s.round = nil, next
-	s.last, s.decided = stageArgue, false
+	s.last, s.decided = max(idx, stageArgue), idx == stageDecide
 }
 
 // report records a rule break found at e, in relation to other (which may

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -87,6 +88,34 @@ func TestImportChecksStoredLifecycle(t *testing.T) {
 		}
 		if len(got) != 6 || got[5].Stage != "实施" {
 			t.Errorf("ListStageHistory(NB-1) = %+v, want six events ending with 实施", got)
+		}
+	})
+
+	t.Run("ErrImplementAfterChange", func(t *testing.T) {
+		if _, err := importStages(t, svc, "NB-1,变更,2026-05-01,市委改革办,,,,建设周期,省级接口延期,"); err != nil {
+			t.Fatalf("import 变更: %v", err)
+		}
+		rep, err := importStages(t, svc, "NB-1,实施,2026-06-10,宁波市北仑区,,,,,,")
+		if saima.ErrorKind(err) != saima.KindInvalid {
+			t.Fatalf("Import() error = %v, want kind invalid", err)
+		}
+		if len(rep.Errors) != 1 {
+			t.Fatalf("Import() errors = %v, want one", rep.Errors)
+		}
+		if got := rep.Errors[0].Reason; !strings.Contains(got, "第2轮还没有论证、决策记录") {
+			t.Errorf("Import() reason = %q, want it to name the missing 论证 and 决策 of round 2", got)
+		}
+		if got := rep.Errors[0].Reason; strings.Contains(got, "阶段日期不能倒退") {
+			t.Errorf("Import() reason = %q, want no date going back", got)
+		}
+
+		got, err := store.ListStageHistory(ctx, "NB-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i := slices.IndexFunc(got, func(e saima.StageEvent) bool { return e.Stage == "实施" }); i < 0 ||
+			got[i].Date.String() != "2026-03-01" {
+			t.Errorf("ListStageHistory(NB-1) = %+v, want the stored 实施 of 2026-03-01 kept", got)
 		}
 	})
 

@@ -121,6 +121,51 @@ func TestCheckLifecycle(t *testing.T) {
 			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01")),
 			incoming: numbered(ev("决策", "2026-05-20", round(2))),
 			want:     []string{"2:变更后须先重新论证"}},
+		{name: "ImplementAfterChangeInOldRound",
+			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01")),
+			incoming: numbered(ev("实施", "2026-06-10")),
+			want:     []string{"2:在2026-05-01的变更之后，却登记为第1轮；变更后项目须重新论证和决策，第2轮还没有论证、决策记录"}},
+		{name: "ImplementAfterChangeInNextRound",
+			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01")),
+			incoming: numbered(ev("实施", "2026-06-10", round(2))),
+			want:     []string{"2:变更后须先重新论证和决策，第2轮还没有论证、决策记录"}},
+		{name: "DecisionAfterChangeInOldRound",
+			existing: append(throughDecision()[:4], ev("变更", "2026-03-01")),
+			incoming: numbered(ev("决策", "2026-03-20")),
+			want:     []string{"2:第2轮还没有论证记录"}},
+		{name: "DecisionAndImplementWithoutReargue",
+			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01")),
+			incoming: numbered(ev("决策", "2026-05-20", round(2)), ev("实施", "2026-06-01", round(2))),
+			want:     []string{"2:第2轮还没有论证记录"}},
+		{name: "ReargueInOldRound",
+			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01")),
+			incoming: numbered(ev("论证", "2026-05-20")),
+			want:     []string{"2:在2026-05-01的变更之后，却登记为第1轮"}},
+		{name: "ImplementInOldRoundAfterReassessment",
+			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01"),
+				ev("论证", "2026-05-20", round(2)), ev("决策", "2026-06-01", round(2))),
+			incoming: numbered(ev("实施", "2026-06-10")),
+			want:     []string{"2:在2026-05-01的变更之后，却登记为第1轮"}},
+		{name: "ImplementAfterSecondChange",
+			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01"),
+				ev("论证", "2026-05-20", round(2)), ev("决策", "2026-06-01", round(2)),
+				ev("实施", "2026-06-10", round(2)), ev("变更", "2026-07-01", round(2))),
+			incoming: numbered(ev("实施", "2026-08-01", round(2))),
+			want:     []string{"2:第3轮还没有论证、决策记录"}},
+		{name: "ReargueBeforeChange",
+			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01")),
+			incoming: numbered(ev("论证", "2026-04-20", round(2))),
+			want:     []string{"2:早于2026-05-01的变更"}},
+		{name: "SecondChangeBeforeReargue",
+			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01")),
+			incoming: numbered(ev("变更", "2026-05-20", round(2))),
+			want:     []string{"2:在2026-05-01的变更之后，还没有第2轮论证"}},
+		{name: "ChangeCorrectedOK",
+			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01")),
+			incoming: numbered(ev("变更", "2026-05-03"))},
+		{name: "ImplementBeforeChangeOK",
+			existing: append(throughDecision(), ev("变更", "2026-05-01")),
+			incoming: numbered(ev("实施", "2026-03-01"))},
 		{name: "ReargueWrongRound",
 			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01")),
 			incoming: numbered(ev("论证", "2026-05-20", round(3))),
@@ -184,6 +229,21 @@ func TestCheckLifecycleIssueText(t *testing.T) {
 	}
 	issues[0].File = "s.csv"
 	want := "s.csv 第2行“阶段”列的值“实施”：项目NB-1的实施之前没有决策记录，项目须经改革委决策后才能实施，请先登记决策阶段，再登记实施"
+	if got := issues[0].String(); got != want {
+		t.Errorf("issue = %q, want %q", got, want)
+	}
+}
+
+func TestCheckLifecycleChangeText(t *testing.T) {
+	existing := append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01"))
+	issues := CheckLifecycle(existing, numbered(ev("实施", "2026-06-10")), nil)
+	if len(issues) != 1 {
+		t.Fatalf("CheckLifecycle() = %d issues, want 1", len(issues))
+	}
+	issues[0].File = "s.csv"
+	want := "s.csv 第2行“轮次”列：项目NB-1的实施在2026-05-01的变更之后，却登记为第1轮；" +
+		"变更后项目须重新论证和决策，第2轮还没有论证、决策记录，" +
+		"请依次登记第2轮的论证、决策和实施（“轮次”列填写2）；如果这一行发生在变更之前，请更正它的日期"
 	if got := issues[0].String(); got != want {
 		t.Errorf("issue = %q, want %q", got, want)
 	}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -273,5 +274,97 @@ func TestWriteAnnual(t *testing.T) {
 func TestWriteAnnualInvalidInput(t *testing.T) {
 	if err := WriteAnnual(&strings.Builder{}, nil, testFonts(t), nil); err == nil {
 		t.Errorf("WriteAnnual(nil) = nil error, want an error")
+	}
+}
+
+// leaderSource is an annual source with one scored quarter in year and
+// the workflow data of one leader-led project, started in 2025, that sent
+// no half-year report.
+type leaderSource struct {
+	annualSource
+}
+
+func newLeaderSource(year int) *leaderSource {
+	s := score(saima.KindDistrict, "宁波市海曙区", 80, 1, 0)
+	s.Period = saima.Quarter(year, 1)
+	return &leaderSource{annualSource{scores: map[saima.Period][]saima.Score{s.Period: {s}}}}
+}
+
+func (s *leaderSource) ListProjects(context.Context) ([]saima.Project, error) {
+	start := date(2025, 3, 1)
+	return []saima.Project{
+		{Code: "NB-1", Name: "城市大脑", LeaderLed: true, Leader: "王建华", StartDate: &start},
+	}, nil
+}
+
+func (s *leaderSource) ListStageHistory(context.Context, ...string) ([]saima.StageEvent, error) {
+	return nil, nil
+}
+
+func (s *leaderSource) ListProblems(context.Context) ([]saima.ProblemItem, error) { return nil, nil }
+
+func (s *leaderSource) ListProblemSteps(context.Context) ([]saima.ProblemStep, error) {
+	return nil, nil
+}
+
+func (s *leaderSource) ListLeaderReports(context.Context) ([]saima.LeaderReport, error) {
+	return nil, nil
+}
+
+// The annual report judges each missing half-year report on the day it
+// is made, not on the year's last day.
+func TestAnnualLeaderReportsJudgedWhenMade(t *testing.T) {
+	tests := []struct {
+		name   string
+		year   int
+		madeAt time.Time
+		want   []string // the state of each half year, in order
+		text   []string // in the PDF
+	}{
+		{"PastYearAfterDeadline", 2025, time.Date(2026, 10, 1, 9, 0, 0, 0, saima.Beijing),
+			[]string{"逾期未报", "逾期未报"},
+			[]string{"截至报告生成日2026-10-01，逾期未报半年报告2份", "NB-1（2025年下半年）"}},
+		{"PastYearBeforeDeadline", 2025, time.Date(2026, 1, 10, 9, 0, 0, 0, saima.Beijing),
+			[]string{"逾期未报", "未到报送期限（2026-01-15）"},
+			[]string{"截至报告生成日2026-01-10，逾期未报半年报告1份", "2025年下半年：未到报送期限（2026-01-15）"}},
+		{"CurrentYear", 2026, time.Date(2026, 10, 1, 9, 0, 0, 0, saima.Beijing),
+			[]string{"逾期未报", "逾期未报", "逾期未报", "未到报送期限（2027-01-15）"},
+			[]string{"截至报告生成日2026-10-01，逾期未报半年报告3份", "2026年下半年：未到报送期限（2027-01-15）"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := newLeaderSource(tt.year)
+			a, err := BuildAnnual(context.Background(), src, tt.year, DefaultAnnualRule(), tt.madeAt)
+			if err != nil {
+				t.Fatalf("BuildAnnual: %v", err)
+			}
+			if a.Workflow == nil || len(a.Workflow.Leaders) != 1 {
+				t.Fatalf("BuildAnnual(%d) workflow = %+v, want one leader-led project", tt.year, a.Workflow)
+			}
+			var got []string
+			for _, h := range a.Workflow.Leaders[0].Halves {
+				got = append(got, leaderHalfState(h))
+			}
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("half-year states of %d made on %s = %q, want %q",
+					tt.year, tt.madeAt.Format(time.DateOnly), got, tt.want)
+			}
+
+			path := filepath.Join(t.TempDir(), "annual.pdf")
+			f, err := os.Create(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := WriteAnnual(f, a, testFonts(t), nil); err != nil {
+				t.Fatalf("WriteAnnual: %v", err)
+			}
+			f.Close()
+			text := strings.Join(strings.Fields(popplerText(t, path)), "")
+			for _, w := range tt.text {
+				if !strings.Contains(text, w) {
+					t.Errorf("annual PDF text lacks %q", w)
+				}
+			}
+		})
 	}
 }

@@ -17,9 +17,10 @@ import (
 // close, how leader-led projects report, and which projects exited.
 type Workflow struct {
 	From, To saima.Date             // the report's span; exits and problems opened in it are counted
+	AsOf     saima.Date             // the day the report is made, on which Leaders are judged
 	Pipeline []StageCount           // projects by their stage on To, in lifecycle order
 	Loop     []saima.LoopLevelStats // problems opened in the span, by highest level reached
-	Leaders  []saima.LeaderItem     // leader-led projects, their reports judged on To
+	Leaders  []saima.LeaderItem     // leader-led projects, their half years up to To judged on AsOf
 	Exits    []saima.StageEvent     // 退出 decisions dated in the span, oldest first
 }
 
@@ -35,8 +36,11 @@ type WorkflowSource interface {
 }
 
 // BuildWorkflow reads the workflow data from src and sums it up for the
-// span from to to, both days included.
-func BuildWorkflow(ctx context.Context, src WorkflowSource, from, to saima.Date) (*Workflow, error) {
+// span from to to, both days included. The leader-led reports are judged
+// on asOf, the day the report is made, which is never before to. A report
+// still missing whose due day is before asOf is overdue, even when that
+// day is after the span.
+func BuildWorkflow(ctx context.Context, src WorkflowSource, from, to, asOf saima.Date) (*Workflow, error) {
 	projects, err := src.ListProjects(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list projects: %w", err)
@@ -57,12 +61,12 @@ func BuildWorkflow(ctx context.Context, src WorkflowSource, from, to saima.Date)
 	if err != nil {
 		return nil, fmt.Errorf("list leader reports: %w", err)
 	}
-	return summarizeWorkflow(from, to, projects, history, problems, steps, reps), nil
+	return summarizeWorkflow(from, to, asOf, projects, history, problems, steps, reps), nil
 }
 
-func summarizeWorkflow(from, to saima.Date, projects []saima.Project, history []saima.StageEvent,
+func summarizeWorkflow(from, to, asOf saima.Date, projects []saima.Project, history []saima.StageEvent,
 	problems []saima.ProblemItem, steps []saima.ProblemStep, reps []saima.LeaderReport) *Workflow {
-	w := &Workflow{From: from, To: to, Pipeline: pipeline(history, to)}
+	w := &Workflow{From: from, To: to, AsOf: asOf, Pipeline: pipeline(history, to)}
 
 	var opened []saima.ProblemItem
 	for _, p := range problems {
@@ -71,7 +75,7 @@ func summarizeWorkflow(from, to saima.Date, projects []saima.Project, history []
 		}
 	}
 	w.Loop = saima.LoopStatsByLevel(saima.BuildProblemLoops(opened, steps))
-	w.Leaders = leadersInSpan(projects, reps, to)
+	w.Leaders = leadersInSpan(projects, reps, to, asOf)
 	for _, e := range history {
 		if e.Stage == "退出" && !e.Date.Before(from) && !e.Date.After(to) {
 			w.Exits = append(w.Exits, e)
@@ -82,11 +86,14 @@ func summarizeWorkflow(from, to saima.Date, projects []saima.Project, history []
 }
 
 // leadersInSpan returns the leader-led projects with their half years up
-// to day to, leaving out those that had neither started by then nor
-// reported for a half year up to it. Without that, the report of a past
-// year listed projects started later with a half year they never had.
-func leadersInSpan(projects []saima.Project, reps []saima.LeaderReport, to saima.Date) []saima.LeaderItem {
-	return lo.Filter(saima.BuildLeaderItems(projects, reps, to), func(it saima.LeaderItem, _ int) bool {
+// to day to, judged on asOf, leaving out those that had neither started
+// by then nor reported for a half year up to it. Without that, the report
+// of a past year listed projects started later with a half year they
+// never had.
+func leadersInSpan(projects []saima.Project, reps []saima.LeaderReport,
+	to, asOf saima.Date) []saima.LeaderItem {
+	items := saima.BuildLeaderItems(projects, reps, saima.HalfYearOf(to), asOf)
+	return lo.Filter(items, func(it saima.LeaderItem, _ int) bool {
 		started := it.Project.StartDate != nil && !it.Project.StartDate.After(to)
 		reported := slices.ContainsFunc(it.Halves, func(h saima.LeaderHalf) bool { return h.Report != nil })
 		return len(it.Halves) > 0 && (started || reported)
@@ -203,7 +210,8 @@ func (d *document) leaderSection(w *Workflow) {
 		tb.rows = append(tb.rows, []string{it.Project.Code + "\n" + it.Project.Name, it.Project.Leader,
 			strings.Join(halves, "\n")})
 	}
-	summary := fmt.Sprintf("共%d个领导领衔项目，逾期未报半年报告%d份。", len(w.Leaders), len(overdue))
+	summary := fmt.Sprintf("共%d个领导领衔项目，截至报告生成日%s，逾期未报半年报告%d份。",
+		len(w.Leaders), w.AsOf, len(overdue))
 	if len(overdue) > 0 {
 		summary += "逾期：" + strings.Join(overdue, "、") + "。"
 	}
@@ -234,17 +242,19 @@ func exitTable(exits []saima.StageEvent) table {
 	return tb
 }
 
-// workflowOf builds the workflow part of a report on period when src is
-// also a [WorkflowSource], and returns nil otherwise. The span ends on the
-// period's last day, or on today in Beijing when the period has not ended.
+// workflowOf builds the workflow part of a report on period, made at now,
+// when src is also a [WorkflowSource], and returns nil otherwise. The
+// span ends on the period's last day, or on today in Beijing when the
+// period has not ended. Leader-led reports are judged on today.
 func workflowOf(ctx context.Context, src any, period saima.Period, now time.Time) (*Workflow, error) {
 	ws, ok := src.(WorkflowSource)
 	if !ok {
 		return nil, nil
 	}
+	today := saima.DateOf(now)
 	to := period.End()
-	if today := saima.DateOf(now); today.Before(to) {
+	if today.Before(to) {
 		to = today
 	}
-	return BuildWorkflow(ctx, ws, period.Start(), to)
+	return BuildWorkflow(ctx, ws, period.Start(), to, today)
 }

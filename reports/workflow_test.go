@@ -33,7 +33,8 @@ func workflowFixture() *Workflow {
 	projects := []saima.Project{{Code: "A", Name: "城市大脑", LeaderLed: true, Leader: "王建华", StartDate: &start}}
 	reps := []saima.LeaderReport{{ProjectCode: "A", Half: saima.HalfYear{Year: 2025, Half: 2},
 		Submitted: date(2026, 1, 8), Confirmed: &closed}}
-	return summarizeWorkflow(date(2026, 7, 1), date(2026, 9, 30), projects, history, problems, steps, reps)
+	return summarizeWorkflow(date(2026, 7, 1), date(2026, 9, 30), date(2026, 10, 1),
+		projects, history, problems, steps, reps)
 }
 
 func TestSummarizeWorkflow(t *testing.T) {
@@ -115,7 +116,7 @@ func TestLeadersInSpan(t *testing.T) {
 		{ProjectCode: "E", Half: saima.HalfYear{Year: 2026, Half: 2}, Submitted: date(2027, 1, 5)},
 	}
 	var got []string
-	for _, it := range leadersInSpan(projects, reps, date(2025, 12, 31)) {
+	for _, it := range leadersInSpan(projects, reps, date(2025, 12, 31), date(2026, 10, 1)) {
 		got = append(got, it.Project.Code)
 	}
 	if want := []string{"A", "D"}; strings.Join(got, ",") != strings.Join(want, ",") {

@@ -102,16 +102,15 @@ func rosterOrder(names []string, roster []saima.Unit) []string {
 	return out
 }
 
-// levelName is the Chinese name of an escalation level of the problem
-// list, such as 二级 for 2.
+// levelName returns the name of a level of the problem list, such as
+// 改革办 for 2, or 未分级 when the level is not one of
+// saima.EscalationLevels.
 func levelName(level int) string {
-	if level >= 1 && level <= len(levelNames) {
-		return levelNames[level-1]
+	if name := (saima.ProblemStep{Level: level}).LevelName(); name != "" {
+		return name
 	}
 	return "未分级"
 }
-
-var levelNames = []string{"一级", "二级", "三级"}
 
 // linkUnitBars links each bar of a leaderboard chart to its unit's page,
 // by the unit names on the chart's category axis.

@@ -123,7 +123,7 @@ func TestDashboardPages(t *testing.T) {
 	}{
 		{"overview", "/overview",
 			[]string{"全市总览", "项目总数", "8", "实施阶段项目", "逾期里程碑", "5", "其中 3 个尚未完成",
-				"2026年第四季度按期完成率", "—", "未办结问题", "其中三级 1 个", "逾期里程碑与按期完成率按 2026-10-20 计算"},
+				"2026年第四季度按期完成率", "—", "未办结问题", "其中升级至市领导 1 个", "逾期里程碑与按期完成率按 2026-10-20 计算"},
 			[]string{`id="chart-overview-stages"`, `id="chart-overview-ontime"`, `id="chart-overview-systems"`,
 				`id="chart-overview-problems"`, "全市里程碑按期完成率", `"value":75.0`, `"value":25.0`,
 				`"link":"/milestones?period=2026Q2"`, jsonText(`"link":"/ledger?stage=` + url.QueryEscape("实施")),
@@ -137,7 +137,8 @@ func TestDashboardPages(t *testing.T) {
 				jsonText(`"link":"/ledger?overdue=1&unit=` + url.QueryEscape("宁波市江北区")),
 				`href="/milestones?overdue=1&amp;unit=` + url.QueryEscape("宁波市江北区")}},
 		{"problems", "/problems",
-			[]string{"问题清单", "共 4 条问题", "P-001", "P-002", "P-003", "P-004", scriptName, funcName, "=1+2", "二级", "30"},
+			[]string{"问题清单", "共 4 条问题", "P-001", "P-002", "P-003", "P-004", scriptName, funcName, "=1+2", "改革办", "30",
+				"层级是办理问题的层级，共3级：1 牵头单位 → 2 改革办 → 3 市领导"},
 			[]string{`id="chart-problems"`, jsonText(`"link":"/problems?level=2&stage=` + url.QueryEscape("已办结"))}},
 		{"problems by stage", "/problems?stage=" + url.QueryEscape("已办结"),
 			[]string{"共 1 条问题", "P-003", "2026-07-31"}, nil},
@@ -243,7 +244,7 @@ func TestDashboardErrors(t *testing.T) {
 		message string
 	}{
 		{"unknown problem stage", "/problems?stage=" + url.QueryEscape(scriptName), 400, "可选值为收集、梳理归类"},
-		{"problem level out of range", "/problems?level=4", 400, "应为 1、2 或 3"},
+		{"problem level out of range", "/problems?level=4", 400, "应为1至3之间的层级编号（1 牵头单位、2 改革办、3 市领导）"},
 		{"bad open flag", "/problems?open=yes", 400, "参数 open 的值“yes”无效"},
 		{"milestones of a year", "/milestones?period=2026", 400, "应为季度（如 2026Q3）或月份"},
 		{"bad milestone overdue flag", "/milestones?overdue=2", 400, "应为 1 或 0"},

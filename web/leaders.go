@@ -61,7 +61,8 @@ func (s *Server) leaderItems(ctx context.Context) ([]saima.LeaderItem, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list leader reports: %w", err)
 	}
-	return saima.BuildLeaderItems(projects, reports, saima.DateOf(s.now())), nil
+	today := saima.DateOf(s.now())
+	return saima.BuildLeaderItems(projects, reports, saima.HalfYearOf(today), today), nil
 }
 
 // handleLeaderConfirm records that the leader's office confirmed a

@@ -88,14 +88,14 @@ func openProblemsCard(problems []saima.ProblemItem) card {
 	for _, p := range problems {
 		if p.Stage != closedStage {
 			open++
-			if p.Level == len(levelNames) {
+			if p.Level == len(saima.EscalationLevels) {
 				top++
 			}
 		}
 	}
 	return card{
 		Label: "未办结问题", Value: strconv.Itoa(open),
-		Note: fmt.Sprintf("其中%s %d 个", levelName(len(levelNames)), top),
+		Note: fmt.Sprintf("其中升级至%s %d 个", levelName(len(saima.EscalationLevels)), top),
 		Link: pageURL("/problems", "open", "1"),
 	}
 }

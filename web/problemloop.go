@@ -38,7 +38,7 @@ func (s *Server) handleProblemLoop(c *fiber.Ctx) error {
 	if v := c.Query("level"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > len(saima.EscalationLevels) {
-			return invalidParam("level", v, fmt.Sprintf("应为1至%d之间的层级", len(saima.EscalationLevels)))
+			return invalidParam("level", v, levelRange())
 		}
 		page.Level = n
 	}

@@ -19,7 +19,7 @@ var closedStage = saima.LoopStages[len(saima.LoopStages)-1]
 // everything.
 type problemFilter struct {
 	Stage    string // one of saima.LoopStages
-	Level    int    // escalation level 1–3
+	Level    int    // a level of saima.EscalationLevels, 1–3
 	Unit     string
 	Category string
 	Open     bool // only items not in closedStage
@@ -75,7 +75,7 @@ type levelChoice struct {
 	Name  string
 }
 
-// matrixRow counts one loop stage's items per escalation level.
+// matrixRow counts one loop stage's items per level.
 type matrixRow struct {
 	Stage string // empty for the totals row
 	Cells []matrixCell
@@ -94,6 +94,10 @@ type problemRow struct {
 	Days      int // days open until it closed or, when open, until the page's day
 }
 
+// TopLevel reports whether the item is at the top level, which the table
+// marks.
+func (r problemRow) TopLevel() bool { return r.Level == len(saima.EscalationLevels) }
+
 func (s *Server) handleProblems(c *fiber.Ctx) error {
 	f, err := problemFilterOf(c)
 	if err != nil {
@@ -110,7 +114,7 @@ func (s *Server) handleProblems(c *fiber.Ctx) error {
 	}
 
 	page := problemsPage{Filter: f, AsOf: saima.DateOf(s.now()), Stages: saima.LoopStages}
-	for i, name := range levelNames {
+	for i, name := range saima.EscalationLevels {
 		page.Levels = append(page.Levels, levelChoice{i + 1, name})
 	}
 	page.Units, page.Categories = problemChoices(items, units)
@@ -135,8 +139,8 @@ func problemFilterOf(c *fiber.Ctx) (problemFilter, error) {
 	}
 	if level := c.Query("level"); level != "" {
 		n, err := strconv.Atoi(level)
-		if err != nil || n < 1 || n > len(levelNames) {
-			return f, invalidParam("level", level, "应为 1、2 或 3")
+		if err != nil || n < 1 || n > len(saima.EscalationLevels) {
+			return f, invalidParam("level", level, levelRange())
 		}
 		f.Level = n
 	}
@@ -148,6 +152,33 @@ func problemFilterOf(c *fiber.Ctx) (problemFilter, error) {
 		return f, invalidParam("open", open, "应为 1 或 0")
 	}
 	return f, nil
+}
+
+// numberedLevels returns the levels of saima.EscalationLevels with their
+// numbers, as 1 牵头单位.
+func numberedLevels() []string {
+	levels := make([]string, len(saima.EscalationLevels))
+	for i, name := range saima.EscalationLevels {
+		levels[i] = fmt.Sprintf("%d %s", i+1, name)
+	}
+	return levels
+}
+
+// levelRange returns the message for an invalid level parameter of the
+// problem pages, naming the valid numbers and their levels.
+func levelRange() string {
+	return fmt.Sprintf("应为1至%d之间的层级编号（%s）", len(saima.EscalationLevels),
+		strings.Join(numberedLevels(), "、"))
+}
+
+// problemTermsNote returns the footnote of the problem pages that
+// explains the loop's steps (环节) and levels (层级).
+func problemTermsNote() string {
+	steps := saima.LoopStages[:len(saima.LoopStages)-1]
+	return fmt.Sprintf("环节是问题在闭环中的步骤：%s，办结后为%s。"+
+		"层级是办理问题的层级，共%d级：%s，每次升级上移一级。",
+		strings.Join(steps, " → "), closedStage, len(saima.EscalationLevels),
+		strings.Join(numberedLevels(), " → "))
 }
 
 // problemChoices returns the units and categories the filter offers: the
@@ -175,8 +206,9 @@ func problemMatrix(items []saima.ProblemItem, f problemFilter) []matrixRow {
 	stages := append(slices.Clone(saima.LoopStages), "")
 	rows := make([]matrixRow, len(stages))
 	for i, st := range stages {
-		rows[i] = matrixRow{Stage: st, Cells: make([]matrixCell, len(levelNames)), Total: matrixCell{Link: f.url(st, 0)}}
-		for j := range levelNames {
+		rows[i] = matrixRow{Stage: st, Cells: make([]matrixCell, len(saima.EscalationLevels)),
+			Total: matrixCell{Link: f.url(st, 0)}}
+		for j := range saima.EscalationLevels {
 			rows[i].Cells[j].Link = f.url(st, j+1)
 		}
 	}
@@ -188,14 +220,14 @@ func problemMatrix(items []saima.ProblemItem, f problemFilter) []matrixRow {
 		}
 		i := slices.Index(saima.LoopStages, p.Stage)
 		totals.Total.Count++
-		if p.Level >= 1 && p.Level <= len(levelNames) {
+		if p.Level >= 1 && p.Level <= len(saima.EscalationLevels) {
 			totals.Cells[p.Level-1].Count++
 		}
 		if i < 0 {
 			continue
 		}
 		rows[i].Total.Count++
-		if p.Level >= 1 && p.Level <= len(levelNames) {
+		if p.Level >= 1 && p.Level <= len(saima.EscalationLevels) {
 			rows[i].Cells[p.Level-1].Count++
 		}
 	}
@@ -219,13 +251,13 @@ func problemRows(items []saima.ProblemItem, f problemFilter, asOf saima.Date) []
 	return out
 }
 
-// problemChart stacks the items of each loop stage by escalation level,
+// problemChart stacks the items of each loop stage by level,
 // over the items of unit and category (all when empty), only open ones
 // when open is set. Each segment links to its items.
 func problemChart(id string, items []saima.ProblemItem, unit, category string, open bool) (chart, error) {
 	f := problemFilter{Unit: unit, Category: category, Open: open}
-	stacks := make([]reports.Stack, len(levelNames))
-	for j, name := range levelNames {
+	stacks := make([]reports.Stack, len(saima.EscalationLevels))
+	for j, name := range saima.EscalationLevels {
 		stacks[j] = reports.Stack{Name: name, Values: make([]float64, len(saima.LoopStages)),
 			Links: make([]string, len(saima.LoopStages))}
 		for i, st := range saima.LoopStages {
@@ -234,13 +266,13 @@ func problemChart(id string, items []saima.ProblemItem, unit, category string, o
 	}
 	for _, p := range items {
 		i := slices.Index(saima.LoopStages, p.Stage)
-		if i < 0 || p.Level < 1 || p.Level > len(levelNames) || !f.matches(p, true) {
+		if i < 0 || p.Level < 1 || p.Level > len(saima.EscalationLevels) || !f.matches(p, true) {
 			continue
 		}
 		stacks[p.Level-1].Values[i]++
 	}
 
-	option, err := reports.StackedBarOption("问题清单：闭环阶段与升级级别", saima.LoopStages, stacks)
+	option, err := reports.StackedBarOption("问题清单：闭环环节与办理层级", saima.LoopStages, stacks)
 	if err != nil {
 		return chart{}, fmt.Errorf("problem chart option: %w", err)
 	}

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"saima"
 )
 
 // postStageForm posts the stage form of project code as cl.
@@ -148,6 +150,77 @@ func TestStageForm(t *testing.T) {
 		}
 		if _, body := office.get(t, "/projects/NB-2026-001?recorded=1&replaced=1"); !strings.Contains(body, "替换了原有的同一阶段、同一轮次的记录") {
 			t.Errorf("page after replacing lacks the notice")
+		}
+	})
+}
+
+func TestStageFormAfterChange(t *testing.T) {
+	env := newSeededEnv(t)
+	office := env.as(t, "office")
+	var history []saima.StageEvent
+	for _, e := range []struct{ stage, date string }{
+		{"预报", "2026-01-05"}, {"初审", "2026-01-10"}, {"审核", "2026-01-20"}, {"论证", "2026-02-01"},
+		{"决策", "2026-02-15"}, {"实施", "2026-03-01"},
+	} {
+		history = append(history,
+			saima.StageEvent{ProjectCode: "NB-2026-004", Stage: e.stage, Date: day(e.date)})
+	}
+	history = append(history, saima.StageEvent{ProjectCode: "NB-2026-004", Stage: saima.StageChange,
+		Date: day("2026-05-01"), DecidedBy: "市委改革办", ChangeItem: "建设周期", ChangeReason: "省级接口延期"})
+	writeWorkflowBatch(t, env.store, "wf-stages", saima.DatasetStages, &saima.Batch{Stages: history})
+
+	rejected := []struct {
+		name   string
+		fields map[string]string
+		want   []string
+	}{
+		{"ErrImplementWithoutReassessment", map[string]string{"stage": "实施", "date": "2026-06-10"},
+			[]string{"第2轮还没有论证、决策记录", "请依次登记第2轮的论证、决策和实施（“轮次”列填写2）"}},
+		{"ErrImplementInNextRound", map[string]string{"stage": "实施", "date": "2026-06-10", "round": "2"},
+			[]string{"第2轮还没有论证、决策记录", "请依次登记第2轮的论证、决策和实施（“轮次”列填写2）"}},
+		{"ErrDecisionWithoutArgument", map[string]string{"stage": "决策", "date": "2026-06-01",
+			"decided_by": "市委改革委"}, []string{"第2轮还没有论证记录", "请依次登记第2轮的论证和决策"}},
+		{"ErrArgumentBeforeChange", map[string]string{"stage": "论证", "date": "2026-04-20",
+			"decided_by": "市委改革办"}, []string{"早于2026-05-01的变更"}},
+		{"ErrSecondChange", map[string]string{"stage": "变更", "date": "2026-05-20", "round": "2",
+			"decided_by": "市委改革办", "change_item": "建设内容", "change_reason": "需求调整"},
+			[]string{"还没有第2轮论证", "请先登记第2轮论证"}},
+	}
+	for _, tt := range rejected {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := postStageForm(t, office, "NB-2026-004", tt.fields)
+			if resp.StatusCode != http.StatusUnprocessableEntity {
+				t.Fatalf("POST %v status = %d, want 422", tt.fields, resp.StatusCode)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("POST %v page lacks %q", tt.fields, w)
+				}
+			}
+			if strings.Contains(body, "阶段日期不能倒退") {
+				t.Errorf("POST %v page reports a date going back", tt.fields)
+			}
+		})
+	}
+
+	t.Run("OK", func(t *testing.T) {
+		for _, fields := range []map[string]string{
+			{"stage": "论证", "date": "2026-05-20", "decided_by": "市委改革办"},
+			{"stage": "决策", "date": "2026-06-01", "decided_by": "市委改革委"},
+			{"stage": "实施", "date": "2026-06-10"},
+		} {
+			resp, body := postStageForm(t, office, "NB-2026-004", fields)
+			if resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("POST %v status = %d, want 303:\n%s", fields, resp.StatusCode, body)
+			}
+		}
+		history, err := env.store.ListStageHistory(context.Background(), "NB-2026-004")
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := history[len(history)-1]
+		if last.Stage != "实施" || last.Round != 2 {
+			t.Errorf("last event = %+v, want 实施 in round 2", last)
 		}
 	})
 }

@@ -45,15 +45,16 @@ func parsePages(a *assets) (*pages, error) {
 		return nil, fmt.Errorf("list templates: %w", err)
 	}
 	funcs := template.FuncMap{
-		"asset":     a.URL,
-		"composite": saima.FormatComposite,
-		"indicator": saima.FormatIndicator,
-		"movement":  movement,
-		"percent":   formatPercent,
-		"raw":       formatRaw,
-		"weight":    formatWeight,
-		"unitURL":   unitURL,
-		"dataset":   datasetName,
+		"asset":        a.URL,
+		"composite":    saima.FormatComposite,
+		"indicator":    saima.FormatIndicator,
+		"movement":     movement,
+		"percent":      formatPercent,
+		"raw":          formatRaw,
+		"weight":       formatWeight,
+		"unitURL":      unitURL,
+		"dataset":      datasetName,
+		"problemTerms": problemTermsNote,
 	}
 
 	p := &pages{sets: map[string]*template.Template{}}

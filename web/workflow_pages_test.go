@@ -28,6 +28,8 @@ func seedWorkflows(tb testing.TB, store *clickhouse.Store) {
 		{ProblemID: "P1", Step: saima.StepEscalate, Level: 3, Date: day("2026-04-01"), Handler: funcName},
 		{ProblemID: "P1", Step: "已办结", Level: 3, Date: day("2026-04-30")},
 		{ProblemID: "P2", Step: "收集", Level: 1, Date: day("2026-09-01")},
+		// A step stored when the loop had a fourth level, 主要领导.
+		{ProblemID: "P2", Step: saima.StepEscalate, Level: 4, Date: day("2026-09-20"), Handler: funcName},
 	}})
 
 	start := day("2025-09-01")
@@ -63,9 +65,15 @@ func TestWorkflowPages(t *testing.T) {
 		absent []string
 	}{
 		{"LoopStats", "office", "/problems/loop", 200,
-			[]string{"<td class=\"num\">59.0</td>", "2026-04-01 升级至市领导", "2026-09-01 发现，已 49 天未办结"}, nil},
+			[]string{"<td class=\"num\">59.0</td>", "2026-04-01 升级至市领导", "2026-09-01 发现，已 49 天未办结",
+				"环节是问题在闭环中的步骤：收集 → 梳理归类 → 分析研判 → 分办落实，办结后为已办结。",
+				"层级是办理问题的层级，共3级：1 牵头单位 → 2 改革办 → 3 市领导"},
+			[]string{"主要领导", "level=4"}},
 		{"LoopLevelFilter", "leader", "/problems/loop?level=3", 200, []string{"接口不通"}, []string{"分析研判（"}},
 		{"ErrLoopLevel", "office", "/problems/loop?level=5", 400, nil, nil},
+		{"ErrLoopFourthLevel", "office", "/problems/loop?level=4", 400, []string{"应为1至3之间的层级编号"}, nil},
+		{"StoredFourthLevelIsTop", "office", "/problems/loop?level=3", 200,
+			[]string{"2026-09-20 升级至市领导（" + funcName}, nil},
 		{"LoopUnitForbidden", "haishu", "/problems/loop", 403, nil, nil},
 		{"LeadersOverdue", "office", "/leaders", 200,
 			[]string{"逾期未报半年报告 1 份，待确认 1 份", "<strong>逾期未报</strong>（应于 2026-07-15 前报送）", "确认</button>"}, nil},

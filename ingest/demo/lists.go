@@ -99,21 +99,17 @@ func listDoneRows(plans []listPlan) [][]string {
 
 // problemStepRows dates each problem's way through the loop: 收集 on the
 // day it was found, the later stages spread up to its close or today, and
-// an escalation for each level above the lead unit. One long-open problem
-// goes up to the principal leaders.
+// an escalation for each level above the lead unit, up to the problem's
+// level on the list.
 func problemStepRows(g *rng, items []saima.ProblemItem, today saima.Date) [][]string {
 	var rows [][]string
-	top := longestOpen(items)
-	for i, it := range items {
+	for _, it := range items {
 		end := today
 		if it.Closed != nil {
 			end = *it.Closed
 		}
 		last := slices.Index(saima.LoopStages, it.Stage)
-		level := min(max(it.Level, 1), 3)
-		if i == top {
-			level = 4
-		}
+		level := min(max(it.Level, 1), len(saima.EscalationLevels))
 		days := spreadDays(g, it.Opened, end, last+level-1)
 		k := 0
 		next := func() saima.Date { d := days[k]; k++; return d }
@@ -126,16 +122,6 @@ func problemStepRows(g *rng, items []saima.ProblemItem, today saima.Date) [][]st
 		}
 	}
 	return rows
-}
-
-// longestOpen returns the index of the open problem found first, or -1.
-func longestOpen(items []saima.ProblemItem) int {
-	for i, it := range items {
-		if it.Closed == nil {
-			return i
-		}
-	}
-	return -1
 }
 
 // spreadDays returns n sorted days in (from, to], each at most to.
@@ -172,8 +158,7 @@ func leaderReportRows(g *rng, c *city) [][]string {
 			halves = append(halves, h)
 		}
 		for i, h := range halves {
-			due := h.End().AddDays(saima.LeaderReportGraceDays)
-			if !missed && i == len(halves)-1 && due.Before(c.today) {
+			if !missed && i == len(halves)-1 && saima.LeaderReportDue(h).Before(c.today) {
 				missed = true
 				continue
 			}

@@ -48,7 +48,7 @@ func TestGenerateWorkflows(t *testing.T) {
 			len(saima.EscalationLevels))
 	}
 
-	items := saima.BuildLeaderItems(b.Projects, b.LeaderReports, today)
+	items := saima.BuildLeaderItems(b.Projects, b.LeaderReports, saima.HalfYearOf(today), today)
 	overdue := 0
 	for _, it := range items {
 		overdue += it.OverdueCount()
