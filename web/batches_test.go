@@ -120,7 +120,7 @@ func TestBatchAPIBodyLimit(t *testing.T) {
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
-	const want = "上传内容超过 1 MB 的上限，请拆分文件后分批上传，或请改革办在服务器上用 saima import 命令导入"
+	const want = "上传内容有 2.0 MB，超过 1 MB 的上限，请拆分文件后分批上传，或请改革办在服务器上用 saima import 命令导入"
 	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), want) {
 		t.Errorf("POST 2 MB batch = %d %s, want 413 with %q", resp.StatusCode, body, want)
 	}

@@ -34,6 +34,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 func (s *Server) respondError(c *fiber.Ctx, status int, err error) error {
 	s.logError(c, status, err)
 	msg := s.userMessage(status, err)
+	if n := c.Request().Header.ContentLength(); status == http.StatusRequestEntityTooLarge && n > 0 {
+		msg = "上传内容有 " + formatSize(int64(n)) + "，超过" + strings.TrimPrefix(msg, "上传内容超过")
+	}
 
 	c.Status(status)
 	if isAPI(c) {
@@ -116,6 +119,14 @@ func (s *Server) logError(c *fiber.Ctx, status int, err error) {
 	}
 	s.log.Log(c.UserContext(), level, "request failed",
 		"method", c.Method(), "path", c.Path(), "status", status, "err", err)
+}
+
+// formatSize formats a request's size for a message, such as 35.6 MB.
+func formatSize(n int64) string {
+	if n < 1<<20 {
+		return fmt.Sprintf("%d 字节", n)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
 }
 
 func formatBytes(n int) string {

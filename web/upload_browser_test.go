@@ -118,7 +118,7 @@ func TestBrowserUploadTooLarge(t *testing.T) {
 	}
 	b.reset()
 	trace := b.uploadWithScript(t, file, "progress")
-	if want := "上传内容超过 1 MB 的上限，请拆分文件后分批上传，或请改革办在服务器上用 saima import 命令导入"; !strings.Contains(trace.Text, want) {
+	if want := "文件“big.csv”有 2.0 MB，上传内容超过 1 MB 的上限，请拆分文件后分批上传，或请改革办在服务器上用 saima import 命令导入"; !strings.Contains(trace.Text, want) {
 		t.Errorf("page text lacks %q:\n%s", want, trace.Text)
 	}
 	if slices.ContainsFunc(trace.Resources, func(p string) bool { return strings.HasPrefix(p, "/api/uploads") }) {

@@ -156,8 +156,8 @@ func TestUploadBodyLimit(t *testing.T) {
 	if resp.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Fatalf("POST 2 MB status = %d, want 413; body:\n%s", resp.StatusCode, body)
 	}
-	if !strings.Contains(string(body), "1 MB") {
-		t.Errorf("413 body lacks the limit: %s", body)
+	if !strings.Contains(string(body), "上传内容有 2.0 MB，超过 1 MB 的上限") {
+		t.Errorf("413 body lacks the request's size and the limit: %s", body)
 	}
 }
 

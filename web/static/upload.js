@@ -26,7 +26,8 @@
     event.preventDefault();
     clearResults();
     if (limit > 0 && file.size > limit) {
-      drawError(form.getAttribute('data-too-large'));
+      drawError('文件“' + file.name + '”有 ' + (file.size / 1048576).toFixed(1) + ' MB，' +
+        form.getAttribute('data-too-large'));
       return;
     }
     send();
