@@ -169,6 +169,12 @@ func parseChunks(r io.Reader, opts Options, chunkRecords int, emit emitFunc) (*R
 		p.src, p.sheet = ra, src.sheet()
 		p.xlsx, _ = src.(*xlsxSource)
 		p.csv, _ = src.(*csvSource)
+		if p.csv != nil && p.csv.overridden != "" {
+			bom := strings.ToUpper(p.csv.bom)
+			p.issue(Issue{Reason: fmt.Sprintf("开头的字节顺序标记表明文件是%s编码，已按%s读取，而不是上传时选择的“%s”",
+				bom, bom, p.csv.overridden),
+				Fix: "如果读出的内容有误，请检查文件；下次上传这个文件时可以把编码留空", Severity: SeverityWarning})
+		}
 		err = p.run()
 		ra.close()
 	}

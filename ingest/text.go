@@ -295,6 +295,9 @@ type csvSource struct {
 	// utf16 names the UTF-16 that the file looks like when the uploader
 	// forced another encoding on it, for the advice of errors; "" else.
 	utf16 string
+	// overridden is the encoding the uploader chose when the file's
+	// byte-order mark named another, which was used instead; "" else.
+	overridden, bom string
 }
 
 // newCSVSource decodes br as enc ("" to detect) and returns a source of its
@@ -302,12 +305,16 @@ type csvSource struct {
 // 文本" (UTF-16) uses tabs, and other programs write UTF-16 with commas.
 func newCSVSource(br *bufio.Reader, enc string) (*csvSource, error) {
 	forced := enc != ""
+	overridden := ""
 	head, _ := br.Peek(sniffSize) // before the decoder reads on
 	if enc == "" {
 		enc = detectEncoding(br)
 	} else if bom := bomEncoding(head); bom != "" {
 		// A byte-order mark names the encoding for certain, so it wins
 		// over a choice that must have been a mistake.
+		if name, ok := encodingNames[strings.ToLower(compact(enc))]; !ok || name != bom {
+			overridden = enc
+		}
 		enc, forced = bom, false
 	} else if name, ok := encodingNames[strings.ToLower(compact(enc))]; ok {
 		enc = name
@@ -328,7 +335,10 @@ func newCSVSource(br *bufio.Reader, enc string) (*csvSource, error) {
 	// that may hold the header, which readHead copies.
 	r.ReuseRecord = true
 	src := &csvSource{r: r, replaced: enc != EncodingUTF8, forced: forced,
-		utf8Header: enc == EncodingUTF8 && utf8Header(head)}
+		utf8Header: enc == EncodingUTF8 && utf8Header(head), overridden: overridden}
+	if overridden != "" {
+		src.bom = enc
+	}
 	if looks := utf16WithoutBOM(head); forced && looks != enc {
 		src.utf16 = looks
 	}

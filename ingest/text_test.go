@@ -408,11 +408,20 @@ func TestParseForcedEncodingOnUTF16(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, enc := range []string{"gbk", "utf-8", "utf-16be"} {
+	for _, enc := range []string{"gbk", "utf-8", "utf-16be", "UTF-16LE"} {
 		res := parseText(t, "u16.txt", withBOM, Options{Encoding: enc})
 		requireNoErrors(t, res)
 		if len(res.Batch.Progress) != 1 {
 			t.Errorf("forced %s on UTF-16LE with a BOM: records = %d, want 1", enc, len(res.Batch.Progress))
+		}
+		// The warning says the choice was overridden, unless it agreed.
+		want := []string{"u16.txt 开头的字节顺序标记表明文件是UTF-16LE编码，已按UTF-16LE读取，而不是上传时选择的“" + enc +
+			"”，如果读出的内容有误，请检查文件；下次上传这个文件时可以把编码留空"}
+		if enc == "UTF-16LE" {
+			want = nil
+		}
+		if got := issueStrings(res.Warnings); !slices.Equal(got, want) {
+			t.Errorf("forced %s on UTF-16LE with a BOM: warnings = %q, want %q", enc, got, want)
 		}
 	}
 	// The dataset chosen or not, the error is about the encoding.
