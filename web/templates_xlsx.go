@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"saima"
+	"saima/ingest"
 )
 
 // templateWriter writes the XLSX template of a dataset. *ingest.Service
@@ -38,6 +39,10 @@ func (s *Server) handleTemplate(c *fiber.Ctx) error {
 	}
 	unit := ""
 	if who != nil && who.account.Role == saima.RoleUnit {
+		if ingest.OfficeOnly(dataset) {
+			return saima.Errorf(saima.KindForbidden, "单位账号不能上传%s，所以没有它的模板；%s由改革办上传",
+				datasetNames[i].Name, datasetNames[i].Name)
+		}
 		unit = who.account.Unit
 	}
 	var buf bytes.Buffer

@@ -100,6 +100,8 @@ func TestTemplateDownloadDenied(t *testing.T) {
 		{"unknown dataset", "office", "/templates/budgets.xlsx", http.StatusNotFound},
 		{"leader", "leader", "/templates/progress.xlsx", http.StatusForbidden},
 		{"unit account", "haishu", "/templates/progress.xlsx", http.StatusOK},
+		{"unit account, office-only dataset", "haishu", "/templates/units.xlsx", http.StatusForbidden},
+		{"unit account, stages", "haishu", "/templates/stages.xlsx", http.StatusForbidden},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
