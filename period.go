@@ -49,6 +49,19 @@ func ParseDate(s string) (Date, error) {
 	return DateOf(time.Date(t.Year(), t.Month(), t.Day(), 12, 0, 0, 0, Beijing)), nil
 }
 
+// The dates that the ledger accepts, from FirstDate to LastDate. A
+// reform project's dates fall in this century, so a date outside it is a
+// typo, such as 1900-01-01 from an Excel date cell holding 1. ClickHouse's
+// Date type holds only 1970-01-01 to 2149-06-06, and would clamp any other
+// date into that range without an error.
+var (
+	FirstDate = Date{2000, time.January, 1}
+	LastDate  = Date{2099, time.December, 31}
+)
+
+// InLedgerRange reports whether d is from [FirstDate] to [LastDate].
+func (d Date) InLedgerRange() bool { return !d.Before(FirstDate) && !d.After(LastDate) }
+
 // Valid reports whether d names a day that exists in the calendar.
 func (d Date) Valid() bool {
 	if d.Year < 1 || d.Month < 1 || d.Month > 12 || d.Day < 1 {

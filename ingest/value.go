@@ -28,6 +28,10 @@ var (
 		reason: "不是真实存在的日期",
 		fix:    "请填写日历上存在的日期，如2026-09-30",
 	}
+	problemDateOutOfRange = &problem{
+		reason: "不在" + saima.FirstDate.String() + "至" + saima.LastDate.String() + "之间，可能是笔误",
+		fix:    "请核对年份后重新填写",
+	}
 	problemNotPeriod = &problem{
 		reason: "不是可识别的期间",
 		fix:    "季度请写2026Q3或2026年第三季度，月份请写2026-09或2026年9月，年度请写2026年度",
@@ -67,6 +71,15 @@ var (
 // zone, as in 2026-09-30T17:45:00+08:00, is converted to Beijing first. A
 // time without a zone is already Beijing time and is dropped.
 func parseDate(s string) (saima.Date, *problem) {
+	d, prob := parseAnyDate(s)
+	if prob == nil && !d.InLedgerRange() {
+		return saima.Date{}, problemDateOutOfRange
+	}
+	return d, prob
+}
+
+// parseAnyDate is parseDate without the range check.
+func parseAnyDate(s string) (saima.Date, *problem) {
 	if d, ok := isoDate(s); ok {
 		if !d.Valid() {
 			return saima.Date{}, problemNoSuchDate

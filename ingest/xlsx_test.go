@@ -317,6 +317,31 @@ func TestXLSXDate1904(t *testing.T) {
 	}
 }
 
+// TestDatesOutOfRange checks that a date outside 2000–2099 is an error
+// naming its cell, in a CSV and in a date-formatted XLSX cell, so that
+// ClickHouse never clamps it into its Date range.
+func TestDatesOutOfRange(t *testing.T) {
+	csvText := "项目编号,里程碑,计划完成日期,实际完成日期\nNB-1,上线,2150-01-01,\nNB-1,验收,2026-09-30,1900-01-01\nNB-1,联调,2026-09-30,2026-09-01\n"
+	res := parseText(t, "m.csv", csvText, Options{})
+	want := []string{
+		"m.csv 第2行“计划完成日期”列的值“2150-01-01”不在2000-01-01至2099-12-31之间，可能是笔误，请核对年份后重新填写",
+		"m.csv 第3行“实际完成日期”列的值“1900-01-01”不在2000-01-01至2099-12-31之间，可能是笔误，请核对年份后重新填写",
+	}
+	if got := issueStrings(res.Errors); !slices.Equal(got, want) {
+		t.Errorf("CSV errors = %q, want %q", got, want)
+	}
+
+	// Serial 1 is 1900-01-01, what an Excel date cell holding 1 shows.
+	sheet := testSheet{name: "s", rows: []string{
+		row(1, text("单位"), text("项目编号"), text("填报期间"), text("完成率"), text("填报日期")),
+		row(2, text("余姚市"), text("NB-1"), text("2026Q3"), text("50%"), number("1", styleDateCN)),
+	}}
+	res = parseWorkbook(t, newTestWorkbook(sheet), Options{})
+	if got := issueStrings(res.Errors); len(got) != 1 || !strings.Contains(got[0], "第2行“填报日期”列的值“1900-01-01”不在2000-01-01至2099-12-31之间") {
+		t.Errorf("XLSX errors = %q, want one for 填报日期 1900-01-01", got)
+	}
+}
+
 func TestXLSXDamaged(t *testing.T) {
 	_, err := Parse(strings.NewReader("PK\x03\x04 this is not a zip file"), Options{})
 	if saima.ErrorKind(err) != saima.KindInvalid || !strings.Contains(saima.ErrorMessage(err), "无法打开xlsx文件") {

@@ -235,6 +235,9 @@ func (s *Server) readDoneForm(c *fiber.Ctx, item saima.ListItem) (saima.ListDone
 		if d.After(today) {
 			return mark, invalidParam("date", v, "完成日期不能晚于今天")
 		}
+		if !d.InLedgerRange() {
+			return mark, invalidParam("date", v, "完成日期不在"+saima.FirstDate.String()+"至"+saima.LastDate.String()+"之间")
+		}
 		mark.Date = d
 	}
 	who, err := s.identity(c)

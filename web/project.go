@@ -200,6 +200,8 @@ func (f stageForm) event(code string, history []saima.StageEvent, today saima.Da
 	switch {
 	case err != nil:
 		bad("日期", f.Date, "不是有效的日期", "请按2026-09-30的格式填写")
+	case !d.InLedgerRange():
+		bad("日期", f.Date, "不在"+saima.FirstDate.String()+"至"+saima.LastDate.String()+"之间，可能是笔误", "请核对年份后重新填写")
 	case d.After(today):
 		// The same rule as an upload's: a stage is recorded once it happened.
 		bad("日期", f.Date, "晚于今天（"+today.String()+"），阶段的日期不能在将来", "请填写已经发生的日期")

@@ -87,6 +87,13 @@ func TestStageForm(t *testing.T) {
 		}
 	})
 
+	t.Run("ErrDateOutOfRange", func(t *testing.T) {
+		resp, body := postStageForm(t, office, "NB-2026-001", map[string]string{"stage": "评估", "date": "1926-09-30"})
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "不在2000-01-01至2099-12-31之间") {
+			t.Errorf("POST status = %d, want 422 that the date is out of range", resp.StatusCode)
+		}
+	})
+
 	t.Run("ErrFutureDate", func(t *testing.T) {
 		// testNow is 2026-10-20 in Beijing, as uploads check it.
 		resp, body := postStageForm(t, office, "NB-2026-001", map[string]string{
