@@ -525,8 +525,11 @@ func (p *parser) readRow(rec record, h *header) (bool, error) {
 		return true, nil
 	}
 	if p.src.hasReplacement() && containsReplacement(rec.cells) {
-		p.issue(Issue{Row: rec.row, Reason: "含有无法识别的字符，文件可能不是GBK或GB18030编码",
-			Fix: "请把文件另存为“CSV UTF-8”格式后重新上传"})
+		fix := "请把文件另存为“CSV UTF-8”格式后重新上传"
+		if p.csv != nil && p.csv.forced {
+			fix = "上传时选择了编码“" + p.opts.Encoding + "”，请把编码留空让系统自动识别，或把文件另存为“CSV UTF-8”格式，然后重新上传"
+		}
+		p.issue(Issue{Row: rec.row, Reason: "含有无法识别的字符，文件可能不是GBK或GB18030编码", Fix: fix})
 		return true, nil
 	}
 	if p.checkShape(rec, h) {

@@ -96,6 +96,15 @@ func utf8Header(head []byte) bool {
 	return found && utf8.Valid(line) && utf8.RuneCount(line) < len(line)
 }
 
+// utf8Text reports whether head is valid UTF-8 with at least 8 bytes more
+// than characters, as four Chinese characters give. GBK and GB18030 text
+// is rarely valid UTF-8 for even one character (see utf8Header), so such
+// a head was not written in them.
+func utf8Text(head []byte) bool {
+	head = dropPartialRune(head)
+	return utf8.Valid(head) && len(head)-utf8.RuneCount(head) >= 8
+}
+
 // utf16WithoutBOM returns the byte order of UTF-16 text without a
 // byte-order mark, or "" when head does not look like UTF-16. Every ASCII
 // character of UTF-16 text (digits, separators, line breaks) has a zero
@@ -304,7 +313,7 @@ type csvSource struct {
 // records. The separator is detected in every encoding: Excel's "Unicode
 // 文本" (UTF-16) uses tabs, and other programs write UTF-16 with commas.
 func newCSVSource(br *bufio.Reader, enc string) (*csvSource, error) {
-	forced := enc != ""
+	forced, forcedName := enc != "", enc
 	overridden := ""
 	head, _ := br.Peek(sniffSize) // before the decoder reads on
 	if enc == "" {
@@ -321,6 +330,12 @@ func newCSVSource(br *bufio.Reader, enc string) (*csvSource, error) {
 	} else {
 		return nil, saima.Errorf(saima.KindInvalid,
 			"不支持的文件编码“%s”，可选 utf-8、gb18030、utf-16le、utf-16be，留空则自动识别", enc)
+	}
+
+	if forced && enc == EncodingGB18030 && utf8Text(head) {
+		return nil, saima.Errorf(saima.KindInvalid,
+			"文件是UTF-8编码（其中有中文），而上传时选择了“%s”，按它读取会把中文读成乱码；"+
+				"请把编码留空让系统自动识别，或选择utf-8，然后重新上传", forcedName)
 	}
 
 	text := bufio.NewReaderSize(decodeText(br, enc), 64<<10)

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/traditionalchinese"
 	"golang.org/x/text/encoding/unicode"
 
 	"saima"
@@ -162,6 +163,14 @@ func TestParseUnreadableGB18030(t *testing.T) {
 	want := []string{"bad.csv 第3行含有无法识别的字符，文件可能不是GBK或GB18030编码，请把文件另存为“CSV UTF-8”格式后重新上传"}
 	if got := issueStrings(res.Errors); !slices.Equal(got, want) {
 		t.Errorf("errors = %q, want %q", got, want)
+	}
+
+	// Chosen by the uploader, the encoding is named in the fix.
+	res = parseText(t, "bad.csv", data, Options{Encoding: "gbk"})
+	want = []string{"bad.csv 第3行含有无法识别的字符，文件可能不是GBK或GB18030编码，上传时选择了编码“gbk”，" +
+		"请把编码留空让系统自动识别，或把文件另存为“CSV UTF-8”格式，然后重新上传"}
+	if got := issueStrings(res.Errors); !slices.Equal(got, want) {
+		t.Errorf("forced gbk: errors = %q, want %q", got, want)
 	}
 }
 
@@ -319,28 +328,53 @@ func TestParseCROnlyLineEnds(t *testing.T) {
 	}
 }
 
-// A header that cannot be read in the encoding the uploader chose gets an
-// error that names that encoding and advises automatic detection.
-func TestParseForcedEncodingWrong(t *testing.T) {
+// A UTF-8 file with Chinese text read as GB18030, because the uploader
+// chose it, would store mojibake: the file is rejected with advice to
+// leave the encoding empty. Detected, the same file reads.
+func TestParseForcedGB18030OnUTF8(t *testing.T) {
 	text := "单位,项目编号,项目名称,填报期间,完成率,填报日期,进展情况,存在问题\n" +
 		"余姚市,P-1,项目一,2026Q3,85%,2026-09-30,按计划推进,无\n"
-	res := parseText(t, "utf8.csv", text, Options{Encoding: "gb18030"})
-	if len(res.Errors) != 1 {
-		t.Fatalf("errors = %q, want one", issueStrings(res.Errors))
+	// An English header hides nothing: the Chinese rows give it away.
+	english := "project_code,name,planned\nP-1,完成三维建模,2026-09-30\n"
+	for _, tt := range []struct{ name, text, enc string }{
+		{"chinese header", text, "gb18030"},
+		{"gbk", text, "GBK"},
+		{"english header", english, "gb18030"},
+	} {
+		_, err := Parse(strings.NewReader(tt.text), Options{FileName: "utf8.csv", Encoding: tt.enc, Roster: testRoster, Today: uploadDay})
+		msg := saima.ErrorMessage(err)
+		if saima.ErrorKind(err) != saima.KindInvalid || !strings.Contains(msg, "文件是UTF-8编码（其中有中文），而上传时选择了“"+tt.enc+"”") ||
+			!strings.Contains(msg, "请把编码留空") {
+			t.Errorf("%s: Parse error = %v, want the file named UTF-8 with advice to leave the encoding empty", tt.name, err)
+		}
 	}
-	e := res.Errors[0]
-	if !strings.Contains(e.Reason, "选择的编码“gb18030”") {
-		t.Errorf("reason = %q, want it to name the chosen encoding gb18030", e.Reason)
-	}
-	if strings.Contains(e.Reason, "Big5") {
-		t.Errorf("reason = %q, want no guess of Big5", e.Reason)
-	}
-	if !strings.Contains(e.Fix, "留空") {
-		t.Errorf("fix = %q, want the advice to leave the encoding empty", e.Fix)
-	}
-
-	// Detected, the same file reads without errors.
 	requireNoErrors(t, parseText(t, "utf8.csv", text, Options{}))
+}
+
+// A header that cannot be read in the encoding the uploader chose gets an
+// error that names that encoding and advises automatic detection. Here a
+// Big5 file, whose bytes are not UTF-8, is read as GB18030.
+func TestParseForcedEncodingWrong(t *testing.T) {
+	big5, err := traditionalchinese.Big5.NewEncoder().String("單位,項目編號,填報期間,完成率\n余姚市,NB-1,2026Q3,50%\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dataset := range []string{"", saima.DatasetProgress} {
+		res := parseText(t, "big5.csv", big5, Options{Encoding: "gb18030", Dataset: dataset})
+		if len(res.Errors) != 1 {
+			t.Fatalf("dataset %q: errors = %q, want one", dataset, issueStrings(res.Errors))
+		}
+		e := res.Errors[0]
+		if !strings.Contains(e.Reason, "按上传时选择的编码“gb18030”读出的列为") {
+			t.Errorf("dataset %q: reason = %q, want it to name the chosen encoding gb18030", dataset, e.Reason)
+		}
+		if strings.Contains(e.Reason, "Big5") {
+			t.Errorf("dataset %q: reason = %q, want no guess of Big5", dataset, e.Reason)
+		}
+		if !strings.Contains(e.Fix, "留空") {
+			t.Errorf("dataset %q: fix = %q, want the advice to leave the encoding empty", dataset, e.Fix)
+		}
+	}
 }
 
 // Line ends mixed in one file: CR alone and CRLF, a line feed inside a
@@ -451,12 +485,12 @@ func TestParseForcedEncodingOnUTF16(t *testing.T) {
 	}
 }
 
-// TestParseForcedEncodingWithDataset checks that a UTF-8 file read in a
-// wrong encoding that the uploader chose, with the dataset chosen too,
-// gets the encoding error instead of one missing column per column.
+// TestParseForcedEncodingWithDataset checks that a UTF-8 file read as
+// UTF-16, which the uploader chose along with the dataset, gets the
+// encoding error instead of one missing column per column.
 func TestParseForcedEncodingWithDataset(t *testing.T) {
 	text := "单位,项目编号,项目名称,填报期间,完成率\n余姚市,P-1,项目一,2026Q3,85%\n"
-	for _, enc := range []string{"gb18030", "gbk", "utf-16le"} {
+	for _, enc := range []string{"utf-16le", "utf-16be"} {
 		res := parseText(t, "u8.csv", text, Options{Encoding: enc, Dataset: saima.DatasetProgress})
 		got := issueStrings(res.Errors)
 		if len(got) != 1 || !strings.Contains(got[0], "按上传时选择的编码“"+enc+"”读出的列为") {
