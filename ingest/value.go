@@ -271,7 +271,9 @@ func countDigits(s string) int {
 
 // percentPlaceholders are written in 完成率 to say "not reported". They read
 // as missing, with a warning, because they may also hide a forgotten value.
-var percentPlaceholders = map[string]bool{"/": true, "-": true, "—": true, "——": true}
+// 未填报 is how saima's own pages and workbooks show a missing 完成率, so a
+// clerk who edits an export keeps it.
+var percentPlaceholders = map[string]bool{"/": true, "-": true, "—": true, "——": true, "未填报": true}
 
 // percentForm is the way a percent cell was written.
 type percentForm int

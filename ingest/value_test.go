@@ -163,6 +163,8 @@ func TestReadPercent(t *testing.T) {
 		{"-", percentPlaceholder, "", nil},
 		{"—", percentPlaceholder, "", nil},
 		{"——", percentPlaceholder, "", nil},
+		{"未填报", percentPlaceholder, "", nil},
+		{" 未填报 ", percentPlaceholder, "", nil},
 		{"／", percentPlaceholder, "", nil},
 		{"85%", percentSign, "85", nil},
 		{"８５％", percentSign, "85", nil},
