@@ -231,18 +231,8 @@ func TestWriteAnnual(t *testing.T) {
 		t.Fatalf("BuildAnnual: %v", err)
 	}
 
-	var buf strings.Builder
-	path := filepath.Join(t.TempDir(), "annual.pdf")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteAnnual(f, a, testFonts(t), nil); err != nil {
-		t.Fatalf("WriteAnnual: %v", err)
-	}
-	f.Close()
-	buf.WriteString(popplerText(t, path, "-layout"))
-	got := buf.String()
+	path := writeAnnualPDF(t, a)
+	got := popplerText(t, path, "-layout")
 
 	golden := filepath.Join("testdata", "annual_small.txt")
 	if *update {
@@ -350,16 +340,7 @@ func TestAnnualLeaderReportsJudgedWhenMade(t *testing.T) {
 					tt.year, tt.madeAt.Format(time.DateOnly), got, tt.want)
 			}
 
-			path := filepath.Join(t.TempDir(), "annual.pdf")
-			f, err := os.Create(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := WriteAnnual(f, a, testFonts(t), nil); err != nil {
-				t.Fatalf("WriteAnnual: %v", err)
-			}
-			f.Close()
-			text := strings.Join(strings.Fields(popplerText(t, path)), "")
+			text := strings.Join(strings.Fields(popplerText(t, writeAnnualPDF(t, a))), "")
 			for _, w := range tt.text {
 				if !strings.Contains(text, w) {
 					t.Errorf("annual PDF text lacks %q", w)
@@ -367,4 +348,22 @@ func TestAnnualLeaderReportsJudgedWhenMade(t *testing.T) {
 			}
 		})
 	}
+}
+
+// writeAnnualPDF writes a's PDF with the test fonts to a temporary file
+// and returns its path.
+func writeAnnualPDF(t *testing.T, a *Annual) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "annual.pdf")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteAnnual(f, a, testFonts(t), nil); err != nil {
+		t.Fatalf("WriteAnnual: %v", err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
