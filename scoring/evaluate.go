@@ -294,9 +294,9 @@ func RankValue(v float64, places *int32) float64 {
 		return tieKey(v)
 	}
 	scaled := tieKey(v) * math.Pow10(int(*places))
-	// Away from a half the nearest integer is the answer. At a half, or
-	// near one, float64 cannot tell which side v's decimal form is on,
-	// so decimal arithmetic decides, as the display does.
+	// Away from a half, rounding to the nearest integer gives the key. At
+	// a half, or near one, float64 cannot tell which side v's decimal form
+	// is on, so decimal arithmetic decides, as the display does.
 	if frac := scaled - math.Floor(scaled); math.Abs(frac-0.5) > 1e-6 {
 		return math.Round(scaled)
 	}
