@@ -113,8 +113,10 @@ func levelName(level int) string {
 }
 
 // linkUnitBars links each bar of a leaderboard chart to its unit's page,
-// by the unit names on the chart's category axis.
-func linkUnitBars(option []byte) ([]byte, error) {
+// by the unit names on the chart's category axis. With ownUnit set, for a
+// unit account, only that unit's bar gets a link, because the account may
+// open no other unit's page.
+func linkUnitBars(option []byte, ownUnit string) ([]byte, error) {
 	var decoded struct {
 		YAxis []struct {
 			Data []string `json:"data"`
@@ -128,7 +130,9 @@ func linkUnitBars(option []byte) ([]byte, error) {
 	}
 	links := make([]string, len(decoded.YAxis[0].Data))
 	for i, name := range decoded.YAxis[0].Data {
-		links[i] = unitURL(name)
+		if ownUnit == "" || name == ownUnit {
+			links[i] = unitURL(name)
+		}
 	}
 	return reports.AddLinks(option, 0, links)
 }

@@ -296,12 +296,15 @@ func TestDashboardRoles(t *testing.T) {
 }
 
 // TestUnitAccountLinksOpen follows every link that a unit account sees on
-// the leaderboard and on its own unit page: none may answer 403. Other
-// units' names are plain text, and the ledger links are left out.
+// the leaderboard and on its own unit page, chart bars included: none may
+// answer 403. Other units' names are plain text, and the ledger links are
+// left out.
 func TestUnitAccountLinksOpen(t *testing.T) {
 	env := newDashboardEnv(t)
 	unit := env.as(t, "haishu")
-	href := regexp.MustCompile(`href="(/[^"]*)"`)
+	// Links in the page's markup, and links of chart items in its
+	// embedded chart options, which dashboard.js follows on a click.
+	href := regexp.MustCompile(`(?:href="|"link":")(/[^"]*)"`)
 	for _, page := range []string{"/leaderboard", unitURL("宁波市海曙区")} {
 		resp, body := unit.get(t, page)
 		if resp.StatusCode != http.StatusOK {

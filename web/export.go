@@ -178,7 +178,7 @@ func (s *Server) handleRankingXLSX(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	boards, _, err := buildBoards(st.Entries, c.Query("track"))
+	boards, _, err := buildBoards(st.Entries, c.Query("track"), "")
 	if err != nil {
 		return err
 	}

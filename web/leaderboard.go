@@ -107,12 +107,6 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 	for _, e := range st.Entries {
 		page.Overrides = append(page.Overrides, e.Overrides...)
 	}
-	if page.Boards, page.Tracks, err = buildBoards(st.Entries, page.Track); err != nil {
-		return err
-	}
-	if page.Period.Kind == saima.PeriodQuarter {
-		page.PDF = "/reports/quarterly/" + page.Period.String() + ".pdf"
-	}
 	who, err := s.identity(c)
 	if err != nil {
 		return err
@@ -120,6 +114,12 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 	page.Reports = who != nil && who.account.Role != saima.RoleUnit
 	if who != nil && who.account.Role == saima.RoleUnit {
 		page.OwnUnit = who.account.Unit
+	}
+	if page.Boards, page.Tracks, err = buildBoards(st.Entries, page.Track, page.OwnUnit); err != nil {
+		return err
+	}
+	if page.Period.Kind == saima.PeriodQuarter {
+		page.PDF = "/reports/quarterly/" + page.Period.String() + ".pdf"
 	}
 	if v := c.Query("published"); publishedVersion.MatchString(v) && page.Published {
 		page.JustPublished = v
@@ -157,7 +157,7 @@ func pickPeriod(param string, scored []saima.Period) (saima.Period, error) {
 // buildBoards groups ranked entries by track and builds one board per
 // track, or only the named track's when track is set. It returns every
 // track found, for the selector.
-func buildBoards(entries []scoring.Entry, track string) ([]board, []string, error) {
+func buildBoards(entries []scoring.Entry, track, ownUnit string) ([]board, []string, error) {
 	tracks, byTrack := groupByTrack(entries)
 	if track != "" && !slices.Contains(tracks, track) {
 		return nil, tracks, saima.Errorf(saima.KindNotFound, "本期没有赛道“%s”的考评结果", track)
@@ -168,7 +168,7 @@ func buildBoards(entries []scoring.Entry, track string) ([]board, []string, erro
 		if track != "" && t != track {
 			continue
 		}
-		b, err := newBoard(fmt.Sprintf("chart-track-%d", i), t, byTrack[t])
+		b, err := newBoard(fmt.Sprintf("chart-track-%d", i), t, byTrack[t], ownUnit)
 		if err != nil {
 			return nil, tracks, err
 		}
@@ -189,14 +189,14 @@ func groupByTrack(entries []scoring.Entry) ([]string, map[string][]scoring.Entry
 
 var kindOrder = []string{saima.KindDistrict, saima.KindDepartment, saima.KindCity, saima.KindOther}
 
-func newBoard(id, track string, entries []scoring.Entry) (board, error) {
+func newBoard(id, track string, entries []scoring.Entry, ownUnit string) (board, error) {
 	scores := make([]saima.Score, len(entries))
 	for i, e := range entries {
 		scores[i] = e.Score
 	}
 	option, err := reports.LeaderboardOption(track, scores)
 	if err == nil {
-		option, err = linkUnitBars(option)
+		option, err = linkUnitBars(option, ownUnit)
 	}
 	if err != nil {
 		return board{}, fmt.Errorf("leaderboard option %s: %w", track, err)
