@@ -262,7 +262,7 @@ func (r *importRun) commit(rep *Report) (*Report, error) {
 	rep.Upload.Outcome = saima.OutcomeOK
 	rep.Upload.Message = fmt.Sprintf("已导入%d条记录", rep.Imported)
 	if dup := rep.Upload.DuplicateOf; dup != "" {
-		rep.Upload.Message += "（与此前的上传 " + dup + " 内容相同，数据没有变化）"
+		rep.Upload.Message += "（文件与此前的上传 " + dup + " 完全相同）"
 	}
 	if err := r.write(r.lastChunk, &rep.Upload); err != nil {
 		return r.fail(rep, err)

@@ -152,6 +152,15 @@ func annualMethod(a *Annual) []string {
 		"年终考评：该单位考评期间为本年度的考评记录，逐条按得分 ÷ 满分 × 100 折算为得分率（未填满分的按得分计）后取平均；" +
 			"无年终考评记录的单位此项计 0 分，表中以“—”表示。",
 		"排名：各赛道内按年度得分从高到低排列，得分相同的单位名次并列，下一名次顺延。单位所在赛道取其最近一个已计分季度的赛道。",
-		"表中分数保留一位小数（四舍五入），排名按未经舍入的得分计算。",
+		rankRule(a.Rule.RankPlaces),
 	}
+}
+
+// rankRule states how scores that look alike rank: by the scores rounded
+// as the rule set's rank_places says, or unrounded without it.
+func rankRule(places *int32) string {
+	if places == nil {
+		return "表中分数保留一位小数（四舍五入），排名按未经舍入的得分计算。"
+	}
+	return fmt.Sprintf("表中分数保留一位小数（四舍五入）；排名按保留%d位小数（四舍五入）后的得分计算，相同的并列。", *places)
 }

@@ -229,14 +229,18 @@ func (s *Server) readDoneForm(c *fiber.Ctx, item saima.ListItem) (saima.ListDone
 		Note: strings.TrimSpace(c.FormValue("note"))}
 	if v := strings.TrimSpace(c.FormValue("date")); v != "" {
 		d, err := saima.ParseDate(v)
-		if err != nil {
-			return mark, invalidParam("date", v, "应为2026-09-30格式的日期")
+		bad := func(reason, fix string) error {
+			return saima.Errorf(saima.KindInvalid, "%s“%s”的完成日期“%s”%s，%s", ingest.ListTitle(item.List), item.ID, v, reason, fix)
 		}
-		if d.After(today) {
-			return mark, invalidParam("date", v, "完成日期不能晚于今天")
-		}
-		if !d.InLedgerRange() {
-			return mark, invalidParam("date", v, "完成日期不在"+saima.FirstDate.String()+"至"+saima.LastDate.String()+"之间")
+		switch {
+		case err != nil && len(v) == len("2026-09-30") && v[4] == '-' && v[7] == '-':
+			return mark, bad("不是日历上存在的日期", "请填写真实存在的日期，如2026-09-30")
+		case err != nil:
+			return mark, bad("不是可识别的日期", "请按2026-09-30的格式填写")
+		case d.After(today):
+			return mark, bad("晚于今天（"+today.String()+"）", "请填写已经完成的日期")
+		case !d.InLedgerRange():
+			return mark, bad("不在"+saima.FirstDate.String()+"至"+saima.LastDate.String()+"之间，可能是笔误", "请核对年份")
 		}
 		mark.Date = d
 	}

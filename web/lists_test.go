@@ -127,13 +127,23 @@ func TestListDoneButton(t *testing.T) {
 			t.Errorf("POST /lists/done of a missing item lacks %q:\n%s", want, body)
 		}
 	})
-	t.Run("ErrFutureDate", func(t *testing.T) {
-		resp, _ := postForm(t, env.as(t, "office"), "/lists/done",
-			map[string]string{"list": "重大需求", "item_id": "XQ-2", "date": "2026-10-21"})
-		if resp.StatusCode != http.StatusBadRequest {
-			t.Errorf("POST /lists/done in the future status = %d, want 400", resp.StatusCode)
-		}
-	})
+	for _, tt := range []struct{ name, date, want string }{
+		{"ErrFutureDate", "2026-10-21", "“重大需求”清单“XQ-2”的完成日期“2026-10-21”晚于今天（2026-10-20），请填写已经完成的日期"},
+		{"ErrDateOutOfRange", "1999-12-31", "“重大需求”清单“XQ-2”的完成日期“1999-12-31”不在2000-01-01至2099-12-31之间，可能是笔误，请核对年份"},
+		{"ErrNoSuchDay", "2026-02-30", "“重大需求”清单“XQ-2”的完成日期“2026-02-30”不是日历上存在的日期"},
+		{"ErrNotDate", "下周", "“重大需求”清单“XQ-2”的完成日期“下周”不是可识别的日期，请按2026-09-30的格式填写"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := postForm(t, env.as(t, "office"), "/lists/done",
+				map[string]string{"list": "重大需求", "item_id": "XQ-2", "date": tt.date})
+			if resp.StatusCode != http.StatusBadRequest {
+				t.Errorf("POST /lists/done with date %s status = %d, want 400", tt.date, resp.StatusCode)
+			}
+			if !strings.Contains(html.UnescapeString(body), tt.want) {
+				t.Errorf("POST /lists/done with date %s lacks %q:\n%s", tt.date, tt.want, body)
+			}
+		})
+	}
 	t.Run("OK", func(t *testing.T) {
 		resp, _ := postForm(t, env.as(t, "office"), "/lists/done", map[string]string{
 			"list": "重大需求", "item_id": "XQ-2", "date": "2026-10-19", "note": "提前完成",

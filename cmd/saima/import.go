@@ -99,7 +99,7 @@ func printReport(a *app, path string, rep *ingest.Report, dryRun bool, err error
 	default:
 		fmt.Fprintf(a.stdout, "%s：已导入 %d 条“%s”记录，%d 个提示\n", path, rep.Imported, datasetLabel(rep.Dataset), len(rep.Warnings))
 		if dup := rep.Upload.DuplicateOf; dup != "" {
-			fmt.Fprintf(a.stdout, "%s：与此前的上传 %s 内容相同，数据没有变化\n", path, dup)
+			fmt.Fprintf(a.stdout, "%s：文件与此前的上传 %s 完全相同\n", path, dup)
 		}
 	}
 }
