@@ -56,6 +56,10 @@ type TemplateOptions struct {
 	// Unit is the roster name of the unit whose account downloads the
 	// template, which is then the example unit; "" for the office.
 	Unit string
+
+	// ListItems are the work lists' items. The example of a done mark
+	// then names one of the example unit's items.
+	ListItems []saima.ListItem
 }
 
 // WriteTemplateWith is [WriteTemplate] with the example taken from opts.
@@ -93,11 +97,17 @@ func (s *Service) WriteTemplate(ctx context.Context, w io.Writer, dataset, unit 
 	if err != nil {
 		return fmt.Errorf("list projects: %w", err)
 	}
+	var items []saima.ListItem
+	if schemaFor(dataset) == schemaFor(saima.DatasetListDone) {
+		if items, err = s.Store.ListListItems(ctx); err != nil {
+			return fmt.Errorf("list work list items: %w", err)
+		}
+	}
 	if name, ok := newRoster(units).resolve(unit); ok {
 		unit = name
 	}
 	return WriteTemplateWith(w, dataset, TemplateOptions{Roster: units, Projects: projects, Unit: unit,
-		Today: saima.DateOf(s.Now())})
+		ListItems: items, Today: saima.DateOf(s.Now())})
 }
 
 // template is a workbook being built.
@@ -107,8 +117,9 @@ type template struct {
 	sheet   string
 	cols    []*column // the columns shown, in template order
 	roster  []saima.Unit
-	unit    string         // the example unit; "" without a roster
-	project *saima.Project // the example project from the ledger, or nil
+	unit    string          // the example unit; "" without a roster
+	project *saima.Project  // the example project from the ledger, or nil
+	item    *saima.ListItem // the example work list item, or nil
 	today   saima.Date
 	styles  map[string]int
 	options int // columns used on the options sheet
@@ -117,6 +128,7 @@ type template struct {
 func newTemplate(s *schema, opts TemplateOptions) (*template, error) {
 	t := &template{f: excelize.NewFile(), s: s, sheet: s.title, roster: opts.Roster, today: opts.Today}
 	t.unit, t.project = exampleUnitAndProject(opts, s.dataset == saima.DatasetLeaderReports)
+	t.item = exampleItem(opts.ListItems, t.unit)
 	for i := range s.columns {
 		if c := &s.columns[i]; c.kind != kindIgnored {
 			t.cols = append(t.cols, c)
@@ -400,6 +412,8 @@ const (
 	exHalf        = "{half}"
 	exProject     = "{project}"      // the example project's code, or NB-2026-001
 	exProjectName = "{project-name}" // the example project's name, or 城市大脑驾驶舱
+	exList        = "{list}"         // the example work list item's list, or 重大需求
+	exItem        = "{item}"         // the example work list item's ID, or ZD-2026-001
 )
 
 // exampleDay is an example date this many days from today.
@@ -427,6 +441,16 @@ func (t *template) resolveExample(v any) any {
 				return t.project.Name
 			}
 			return "城市大脑驾驶舱"
+		case exList:
+			if t.item != nil {
+				return t.item.List
+			}
+			return "重大需求"
+		case exItem:
+			if t.item != nil {
+				return t.item.ID
+			}
+			return "ZD-2026-001"
 		}
 	}
 	return v
@@ -439,6 +463,22 @@ func (t *template) exampleUnit() any {
 		return nil
 	}
 	return t.unit
+}
+
+// exampleItem returns the first work list item of unit, by list and ID,
+// or nil when it has none.
+func exampleItem(items []saima.ListItem, unit string) *saima.ListItem {
+	var best *saima.ListItem
+	for i := range items {
+		it := &items[i]
+		if it.Unit != unit {
+			continue
+		}
+		if best == nil || cmp.Or(cmp.Compare(it.List, best.List), cmp.Compare(it.ID, best.ID)) < 0 {
+			best = it
+		}
+	}
+	return best
 }
 
 // exampleUnitAndProject chooses the unit and project of the example row.
@@ -520,7 +560,7 @@ var examples = map[string]map[string]any{
 		"阶段目标": "上线试运行", "完成时限": exampleDay(60), "领域": "数字政府",
 	},
 	saima.DatasetListDone: {
-		"清单名称": "重大需求", "事项编号": "ZD-2026-001", "责任单位": exUnit, "完成日期": exampleDay(-3),
+		"清单名称": exList, "事项编号": exItem, "责任单位": exUnit, "完成日期": exampleDay(-3),
 		"完成情况": "已上线",
 	},
 	saima.DatasetLeaderReports: {

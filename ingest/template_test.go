@@ -433,3 +433,30 @@ func exampleOf(t *testing.T, b *saima.Batch) (unit, project string) {
 	t.Fatalf("batch has %d records, want one progress, milestone, problem or leader report", b.Len())
 	return "", ""
 }
+
+// TestTemplateDoneMarkExample checks that the done mark's example names
+// one of the example unit's work list items, and imports against the lists.
+func TestTemplateDoneMarkExample(t *testing.T) {
+	items := []saima.ListItem{
+		{List: "重大需求", ID: "ZD-9", Name: "企业开办", Unit: "余姚市"},
+		{List: "场景应用", ID: "CJ-3", Name: "浙里办接入", Unit: "宁海县"},
+		{List: "场景应用", ID: "CJ-1", Name: "掌上办事", Unit: "宁海县"},
+	}
+	var buf bytes.Buffer
+	err := WriteTemplateWith(&buf, saima.DatasetListDone, TemplateOptions{Roster: testRoster, Unit: "宁海县",
+		ListItems: items, Today: uploadDay})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := parseText(t, "done.xlsx", string(withoutExampleMark(t, buf.Bytes())), Options{ListItems: items, Unit: "宁海县"})
+	requireNoErrors(t, res)
+	if len(res.Warnings) != 0 {
+		t.Errorf("warnings = %q, want none", issueStrings(res.Warnings))
+	}
+	if len(res.Batch.ListDone) != 1 {
+		t.Fatalf("done marks = %d, want 1", len(res.Batch.ListDone))
+	}
+	if d := res.Batch.ListDone[0]; d.List != "场景应用" || d.ItemID != "CJ-1" || d.Unit != "宁海县" {
+		t.Errorf("example = %s %s %s, want 场景应用 CJ-1 宁海县", d.List, d.ItemID, d.Unit)
+	}
+}
