@@ -186,21 +186,6 @@ func (b *problemBuilder) add(r *rowReader) {
 	b.problems.put(r, it, it.ID)
 }
 
-// level reads a level of saima.EscalationLevels by its number; empty is 0.
-func (r *rowReader) level(col string) int {
-	n := r.number(col, false)
-	if !n.Valid {
-		return 0
-	}
-	v, top := n.Decimal, int64(len(saima.EscalationLevels))
-	if !v.IsInteger() || v.LessThan(decimal.NewFromInt(1)) || v.GreaterThan(decimal.NewFromInt(top)) {
-		r.fail(col, r.cell(col), &problem{reason: fmt.Sprintf("不是1到%d之间的整数%s", top, levelsText),
-			fix: "请填写" + levelNumbers()})
-		return 0
-	}
-	return int(v.IntPart())
-}
-
 // checkProblemStage warns when 环节 and 办结日期 disagree.
 func (r *rowReader) checkProblemStage(it saima.ProblemItem) {
 	done := saima.LoopStages[len(saima.LoopStages)-1]

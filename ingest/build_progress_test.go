@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"saima"
@@ -165,10 +166,10 @@ func TestProblemIssues(t *testing.T) {
 	tests := []issueCase{
 		{name: "level out of range",
 			text:   header + "WT-1,余姚市,收集,4,2026-08-01,\n",
-			errors: []string{"f.csv 第2行“层级”列的值“4”不是1到3之间的整数（共3个层级：1牵头单位、2改革办、3市领导），请填写1、2或3"}},
+			errors: []string{"f.csv 第2行“层级”列的值“4”不是可选的层级（共3个层级：1牵头单位、2改革办、3市领导），请填写层级名称或1到3的编号；主要领导协调的问题请填写市领导或3"}},
 		{name: "fractional level",
 			text:   header + "WT-1,余姚市,收集,1.5,2026-08-01,\n",
-			errors: []string{"f.csv 第2行“层级”列的值“1.5”不是1到3之间的整数（共3个层级：1牵头单位、2改革办、3市领导），请填写1、2或3"}},
+			errors: []string{"f.csv 第2行“层级”列的值“1.5”不是可选的层级（共3个层级：1牵头单位、2改革办、3市领导），请填写层级名称或1到3的编号；主要领导协调的问题请填写市领导或3"}},
 		{name: "closed before opened",
 			text:   header + "WT-1,余姚市,已办结,1,2026-08-01,2026-07-01\n",
 			errors: []string{"f.csv 第2行“办结日期”列的值“2026-07-01”早于发现日期2026-08-01，请检查发现日期和办结日期"}},
@@ -255,5 +256,37 @@ func TestProgressOfUnknownProject(t *testing.T) {
 				t.Errorf("warnings = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestProblemLevelSpellings checks that the problem list and the loop's
+// steps read a level the same way, by number or by name.
+func TestProblemLevelSpellings(t *testing.T) {
+	for _, tt := range []struct {
+		cell string
+		want int
+	}{
+		{"1", 1}, {"2", 2}, {"3", 3}, {"３", 3}, {"2级", 2}, {"二级", 2}, {"第三级", 3}, {"三层级", 3},
+		{"牵头单位", 1}, {"改革办", 2}, {"市领导", 3}, {"市领导协调", 3},
+	} {
+		res := parseText(t, "p.csv", "问题编号,单位,环节,层级,发现日期\nWT-1,余姚市,收集,"+tt.cell+",2026-08-01\n", Options{})
+		requireNoErrors(t, res)
+		if got := res.Batch.Problems[0].Level; got != tt.want {
+			t.Errorf("problems 层级 %q = %d, want %d", tt.cell, got, tt.want)
+		}
+		res = parseText(t, "s.csv", "问题编号,环节,层级,日期\nWT-1,升级,"+tt.cell+",2026-08-01\n", Options{Dataset: saima.DatasetProblemSteps})
+		if tt.want == 1 {
+			continue // an escalation to level 1 is its own error
+		}
+		requireNoErrors(t, res)
+		if got := res.Batch.ProblemSteps[0].Level; got != tt.want {
+			t.Errorf("problem_steps 层级 %q = %d, want %d", tt.cell, got, tt.want)
+		}
+	}
+	for _, cell := range []string{"4", "0", "1.5", "主要领导", "L2"} {
+		res := parseText(t, "p.csv", "问题编号,单位,环节,层级,发现日期\nWT-1,余姚市,收集,"+cell+",2026-08-01\n", Options{})
+		if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Reason, "不是可选的层级") {
+			t.Errorf("problems 层级 %q: errors = %q, want one naming the levels", cell, issueStrings(res.Errors))
+		}
 	}
 }

@@ -210,24 +210,56 @@ func (b *problemStepBuilder) add(r *rowReader) {
 	}
 }
 
-// escalationLevel reads a level of saima.EscalationLevels by name (改革办)
-// or number (2); empty is level 1, the lead unit.
+// escalationLevel reads a level of saima.EscalationLevels as parseLevel
+// does; empty is level 1, the lead unit.
 func (r *rowReader) escalationLevel(col string) int {
 	raw := r.cell(col)
-	v := compact(raw)
-	if v == "" {
+	if compact(raw) == "" {
 		return 1
 	}
-	for i, name := range saima.EscalationLevels {
-		if v == name || v == strconv.Itoa(i+1) || strings.Contains(v, name) {
-			return i + 1
-		}
+	if n, ok := parseLevel(raw); ok {
+		return n
 	}
+	r.failLevel(col, raw)
+	return 1
+}
+
+// level reads an optional level of saima.EscalationLevels as parseLevel
+// does; empty is 0.
+func (r *rowReader) level(col string) int {
+	raw := r.cell(col)
+	if compact(raw) == "" {
+		return 0
+	}
+	if n, ok := parseLevel(raw); ok {
+		return n
+	}
+	r.failLevel(col, raw)
+	return 0
+}
+
+func (r *rowReader) failLevel(col, raw string) {
 	top := len(saima.EscalationLevels)
 	r.fail(col, raw, &problem{reason: "不是可选的层级" + levelsText,
 		fix: fmt.Sprintf("请填写层级名称或1到%d的编号；主要领导协调的问题请填写%s或%d",
 			top, saima.EscalationLevels[top-1], top)})
-	return 1
+}
+
+// levelNumerals are the Chinese numerals of the levels, as in 二级.
+var levelNumerals = []string{"一", "二", "三", "四", "五"}
+
+// parseLevel reads a level of saima.EscalationLevels by name (改革办, or
+// text containing it such as 市领导协调), by number (2, 2级, 二级, 第二级).
+func parseLevel(raw string) (int, bool) {
+	v := compact(raw)
+	v = strings.TrimPrefix(v, "第")
+	v = strings.TrimSuffix(strings.TrimSuffix(v, "层级"), "级")
+	for i, name := range saima.EscalationLevels {
+		if v == strconv.Itoa(i+1) || i < len(levelNumerals) && v == levelNumerals[i] || strings.Contains(v, name) {
+			return i + 1, true
+		}
+	}
+	return 0, false
 }
 
 // levelsText names the levels with their numbers for messages, as
@@ -239,15 +271,6 @@ var levelsText = func() string {
 	}
 	return fmt.Sprintf("（共%d个层级：%s）", len(names), strings.Join(names, "、"))
 }()
-
-// levelNumbers lists the level numbers for messages, as 1、2或3.
-func levelNumbers() string {
-	numbers := make([]string, len(saima.EscalationLevels))
-	for i := range numbers {
-		numbers[i] = strconv.Itoa(i + 1)
-	}
-	return strings.Join(numbers[:len(numbers)-1], "、") + "或" + numbers[len(numbers)-1]
-}
 
 func (b *problemStepBuilder) finish(*parser) {}
 

@@ -38,6 +38,22 @@ var fieldNames = map[string]map[string]string{
 		"category": "类别", "stage": "环节", "level": "层级", "opened": "发现日期",
 		"closed": "办结日期", "summary": "问题描述",
 	},
+	"lists": {
+		"list": "清单名称", "item_id": "事项编号", "name": "事项名称", "unit": "责任单位",
+		"goal": "阶段目标", "deadline": "完成时限", "field": "领域",
+	},
+	"list_done": {
+		"list": "清单名称", "item_id": "事项编号", "unit": "责任单位", "date": "完成日期",
+		"marked_by": "标注人", "note": "完成情况",
+	},
+	"problem_steps": {
+		"problem_id": "问题编号", "step": "环节", "level": "层级", "date": "日期",
+		"handler": "办理单位", "note": "说明",
+	},
+	"leader_reports": {
+		"project_code": "项目编号", "half": "半年度", "leader": "领衔领导", "unit": "牵头单位",
+		"results": "成果", "problems": "问题", "next_steps": "下步计划", "submitted": "报送日期",
+	},
 }
 
 // fieldColumns maps each schema's English field names, in lower case, to

@@ -204,7 +204,7 @@ var schemas = append([]*schema{
 			{name: "来源", synonyms: []string{"问题来源"}, kind: kindText},
 			{name: "类别", synonyms: []string{"问题类别"}, kind: kindText},
 			{name: "环节", synonyms: []string{"闭环环节", "所处环节"}, kind: kindChoice, choices: saima.LoopStages},
-			{name: "层级", synonyms: []string{"问题层级"}, kind: kindNumber},
+			{name: "层级", synonyms: []string{"问题层级"}, kind: kindText},
 			{name: "发现日期", synonyms: []string{"发现时间"}, required: true, kind: kindDate},
 			{name: "办结日期", synonyms: []string{"办结时间"}, kind: kindDate},
 			{name: "问题描述", synonyms: []string{"描述", "问题内容"}, kind: kindText},

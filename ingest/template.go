@@ -253,7 +253,11 @@ func (t *template) help(c *column) string {
 	} else {
 		b.WriteString("选填。")
 	}
-	b.WriteString(kindHelp(c))
+	if help, ok := columnHelp[c.name]; ok {
+		b.WriteString(help)
+	} else {
+		b.WriteString(kindHelp(c))
+	}
 	if note := columnNotes[c.name]; note != "" {
 		b.WriteString(note)
 	}
@@ -288,6 +292,12 @@ func kindHelp(c *column) string {
 		return "从下拉列表选择：" + strings.Join(c.choices, "、") + "。"
 	}
 	return "文字，按填写的内容原样保存。"
+}
+
+// columnHelp replaces kindHelp for columns whose values a kind does not
+// describe.
+var columnHelp = map[string]string{
+	"层级": "问题所处的层级：1牵头单位、2改革办、3市领导（主要领导协调的也填3），可填编号或名称，如2或改革办。",
 }
 
 // columnNotes are the details of a column that its kind does not cover.
