@@ -39,7 +39,7 @@ func (s *Server) respondError(c *fiber.Ctx, status int, err error) error {
 	}
 
 	c.Status(status)
-	if isAPI(c) {
+	if isAPI(c) || chunkedTooLarge(c, status) {
 		return c.JSON(errorBody{Error: errorDetail{
 			Status:  status,
 			Kind:    kindName(status, err),
@@ -47,6 +47,14 @@ func (s *Server) respondError(c *fiber.Ctx, status int, err error) error {
 		}})
 	}
 	return s.render(c, "error.html", "出错了", "", errorPage{Status: status, Message: msg})
+}
+
+// chunkedTooLarge reports whether c is the 413 of a request sent without
+// a length (chunked) that went over the body limit. The server stops
+// reading such a request before its path is known, so the reply is JSON:
+// only programs send chunked bodies, and browsers' forms give a length.
+func chunkedTooLarge(c *fiber.Ctx, status int) bool {
+	return status == http.StatusRequestEntityTooLarge && c.Request().Header.ContentLength() <= 0
 }
 
 func isAPI(c *fiber.Ctx) bool {

@@ -161,6 +161,48 @@ func TestUploadBodyLimit(t *testing.T) {
 	}
 }
 
+// TestUploadBodyLimitChunked sends a chunked body over the limit, as a
+// program may: the server stops reading before it knows the path, and
+// the 413 comes back as JSON with the limit.
+func TestUploadBodyLimitChunked(t *testing.T) {
+	env := newTestEnv(t, func(c *Config) { c.BodyLimit = 1 << 20 })
+	base := serve(t, env.server)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	head := "POST /api/uploads HTTP/1.1\r\nHost: " + strings.TrimPrefix(base, "http://") + "\r\n" +
+		"Content-Type: multipart/form-data; boundary=x\r\nTransfer-Encoding: chunked\r\n\r\n"
+	if _, err := io.WriteString(conn, head); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		chunk := "10000\r\n" + strings.Repeat("a", 1<<16) + "\r\n"
+		for range 40 {
+			if _, err := io.WriteString(conn, chunk); err != nil {
+				return // the server has replied and closed the connection
+			}
+		}
+		io.WriteString(conn, "0\r\n\r\n")
+	}()
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("read reply to a chunked 2.5 MB upload: %v", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		t.Fatalf("status = %d, Content-Type = %q, want 413 JSON; body:\n%s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+	if !strings.Contains(string(body), "上传内容超过 1 MB 的上限") {
+		t.Errorf("413 body lacks the limit: %s", body)
+	}
+}
+
 func TestUploadUnitAccount(t *testing.T) {
 	other := progressHeader + "市大数据局,NB-2026-002,一件事集成办,2026年第三季度,50%,2026-09-30,进展,无\n"
 	tests := []struct {
