@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -294,6 +295,12 @@ func TestTemplateExampleWithData(t *testing.T) {
 		{"example row edited", func(t *testing.T, f *excelize.File, sheet string) {
 			setRow(t, f, sheet, "A2", "宁海县", "NB-2026-900")
 		}, 2, 0, 1},
+		{"sheet sorted so the example moves down", func(t *testing.T, f *excelize.File, sheet string) {
+			// What a sort does: row 3 now holds the example and row 2 the
+			// data, while the defined name still points at row 2.
+			moveRow(t, f, sheet, 2, 3)
+			setRow(t, f, sheet, "A2", "宁海县", "NB-2026-900", "", "2026Q3", 0.4)
+		}, 2, 3, 1},
 		{"spaces added around an example cell", func(t *testing.T, f *excelize.File, sheet string) {
 			v, err := f.GetCellValue(sheet, "B2")
 			if err != nil {
@@ -458,5 +465,41 @@ func TestTemplateDoneMarkExample(t *testing.T) {
 	}
 	if d := res.Batch.ListDone[0]; d.List != "场景应用" || d.ItemID != "CJ-1" || d.Unit != "宁海县" {
 		t.Errorf("example = %s %s %s, want 场景应用 CJ-1 宁海县", d.List, d.ItemID, d.Unit)
+	}
+}
+
+// moveRow copies the cells of row from, raw values and styles, to row to
+// and clears row from.
+func moveRow(t *testing.T, f *excelize.File, sheet string, from, to int) {
+	t.Helper()
+	cols, err := f.GetCols(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range cols {
+		src, _ := excelize.CoordinatesToCellName(i+1, from)
+		dst, _ := excelize.CoordinatesToCellName(i+1, to)
+		v, err := f.GetCellValue(sheet, src, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		style, err := f.GetCellStyle(sheet, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := strconv.ParseFloat(v, 64); err == nil {
+			err = f.SetCellFloat(sheet, dst, n, -1, 64)
+		} else {
+			err = f.SetCellStr(sheet, dst, v)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SetCellStyle(sheet, dst, dst, style); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SetCellValue(sheet, src, nil); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -37,10 +37,9 @@ type xlsxSource struct {
 	// chosen as the first visible one, for otherSheetsIssue.
 	otherSheets []string
 
-	// exampleRow is the row of a template's example, and exampleMark
-	// the mark of its cells as the template wrote them; 0 and "" when the
-	// sheet has none.
-	exampleRow  int
+	// exampleMark is the mark of a template's example row as the template
+	// wrote it, or "" when the sheet has none. A row anywhere with that
+	// mark is the example.
 	exampleMark string
 }
 
@@ -167,7 +166,7 @@ func openSheet(book *xlsxBook, ws xlsxSheet) (*xlsxSource, error) {
 		return nil, unreadable(err)
 	}
 	src := &xlsxSource{name: ws.name, rows: rows, merges: newMergeFill(merges)}
-	src.exampleRow, src.exampleMark = findExample(book.names, ws.name)
+	_, src.exampleMark = findExample(book.names, ws.name)
 	return src, nil
 }
 
@@ -223,7 +222,9 @@ func (s *xlsxSource) next() (record, error) {
 		cells, formulas, s.pending = s.pending.cells, s.pending.formulas, nil
 	}
 	rec := record{row: s.pos, cells: s.merges.fill(s.pos, cells), fields: -1, formulas: formulas}
-	rec.example = s.pos == s.exampleRow && exampleMark(rec.cells) == s.exampleMark
+	// The example is looked for on every row, because sorting the sheet
+	// moves it without moving the name that marks it.
+	rec.example = s.exampleMark != "" && s.pos > 1 && exampleMark(rec.cells) == s.exampleMark
 	return rec, nil
 }
 
