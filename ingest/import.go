@@ -261,9 +261,7 @@ func (r *importRun) begin(c *chunk, final *saima.Upload) error {
 func (r *importRun) commit(rep *Report) (*Report, error) {
 	rep.Upload.Outcome = saima.OutcomeOK
 	rep.Upload.Message = fmt.Sprintf("已导入%d条记录", rep.Imported)
-	if dup := rep.Upload.DuplicateOf; dup != "" {
-		rep.Upload.Message += "（文件与此前的上传 " + dup + " 完全相同）"
-	}
+	rep.Upload.Message += rep.duplicateNote()
 	if err := r.write(r.lastChunk, &rep.Upload); err != nil {
 		return r.fail(rep, err)
 	}

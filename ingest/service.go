@@ -93,6 +93,22 @@ type Report struct {
 	ErrorsOmitted   int
 	WarningsOmitted int
 	DryRun          bool // a preview: nothing was written
+
+	// Duplicate is the earlier successful upload of the same bytes into
+	// the same dataset, which Upload.DuplicateOf names; zero when none.
+	Duplicate saima.Upload
+}
+
+// duplicateNote describes the earlier upload of the same bytes for a
+// message, such as （文件与此前的上传 up-1（progress.csv，2026-10-15 10:00）完全相同）,
+// or returns "" when there is none.
+func (r *Report) duplicateNote() string {
+	d := r.Duplicate
+	if d.ID == "" {
+		return ""
+	}
+	return fmt.Sprintf("（文件与此前的上传 %s（%s，%s）完全相同）", d.ID, d.FileName,
+		d.At.In(saima.Beijing).Format("2006-01-02 15:04"))
 }
 
 // officeOnly lists the datasets that only the reform office may upload.
@@ -265,12 +281,13 @@ func (s *Service) finish(ctx context.Context, log *slog.Logger, run *importRun, 
 			return s.reject(ctx, log, run.dryRun, rep, outcomeOf(err), err)
 		}
 	}
-	if err := s.markDuplicate(ctx, &rep.Upload); err != nil {
+	if err := s.markDuplicate(ctx, rep); err != nil {
 		return nil, err
 	}
 	if run.dryRun {
 		// A preview records nothing, so its upload has no outcome.
-		rep.Upload.Message = fmt.Sprintf("预检通过，可导入%d条记录；这是预检，没有写入任何数据", rep.Imported)
+		rep.Upload.Message = fmt.Sprintf("预检通过，可导入%d条记录；这是预检，没有写入任何数据", rep.Imported) +
+			rep.duplicateNote()
 		return rep, nil
 	}
 	return run.commit(rep)
@@ -321,15 +338,15 @@ func notOwnError(unit string, res *Result) error {
 			"请在“责任单位”列填写本单位，或请改革办先录入这些项目；整个文件未导入", res.NotOwn, unit)
 }
 
-// markDuplicate sets up.DuplicateOf when the same bytes were imported
-// before into the same dataset.
-func (s *Service) markDuplicate(ctx context.Context, up *saima.Upload) error {
-	prev, found, err := s.Store.FindUploadBySHA256(ctx, up.Dataset, up.SHA256)
+// markDuplicate sets rep.Duplicate and Upload.DuplicateOf when the same
+// bytes were imported before into the same dataset.
+func (s *Service) markDuplicate(ctx context.Context, rep *Report) error {
+	prev, found, err := s.Store.FindUploadBySHA256(ctx, rep.Upload.Dataset, rep.Upload.SHA256)
 	if err != nil {
 		return fmt.Errorf("find upload by sha256: %w", err)
 	}
 	if found {
-		up.DuplicateOf = prev.ID
+		rep.Upload.DuplicateOf, rep.Duplicate = prev.ID, prev
 	}
 	return nil
 }

@@ -447,7 +447,9 @@ func TestImportChunksFromStream(t *testing.T) {
 	if u := records[0]; u.SHA256 != sha256Hex(text) || u.DuplicateOf != first.Upload.ID || u.Rows != 250 {
 		t.Errorf("stored record = %+v, want the file's SHA-256, 250 rows and duplicate of %s", u, first.Upload.ID)
 	}
-	if want := "已导入250条记录（文件与此前的上传 " + first.Upload.ID + " 完全相同）"; records[0].Message != want {
+	want := "已导入250条记录（文件与此前的上传 " + first.Upload.ID + "（" + first.Upload.FileName + "，" +
+		first.Upload.At.In(saima.Beijing).Format("2006-01-02 15:04") + "）完全相同）"
+	if records[0].Message != want {
 		t.Errorf("stored message = %q, want %q", records[0].Message, want)
 	}
 	if first.Upload.Message != "已导入250条记录" {

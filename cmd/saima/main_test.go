@@ -188,7 +188,7 @@ func TestImportReuploadLatestWins(t *testing.T) {
 		v2 := filepath.Join(dir, "13b_progress_reupload_v2_corrected.csv")
 
 		e.mustRun("import", v1)
-		if out := e.mustRun("import", v1); !strings.Contains(out, "文件与此前的上传 ") || !strings.Contains(out, " 完全相同") {
+		if out := e.mustRun("import", v1); !strings.Contains(out, "文件与此前的上传 ") || !strings.Contains(out, "（13a_progress_reupload_v1.csv，") || !strings.Contains(out, "）完全相同") {
 			t.Errorf("import of the same bytes again printed %q, want it named a repeat", out)
 		}
 		if n, mean := progressStats(t, e); n != 5 || mean != "73" {
