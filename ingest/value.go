@@ -62,6 +62,7 @@ var (
 	dateNumericRE = regexp.MustCompile(`^(\d{4})([-/.])(\d{1,2})([-/.])(\d{1,2})$`)
 	dateChineseRE = regexp.MustCompile(`^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]$`)
 	dateCompactRE = regexp.MustCompile(`^(\d{4})(\d{2})(\d{2})$`)
+	farYearRE     = regexp.MustCompile(`^\d{5,}-\d{1,2}-\d{1,2}$`)
 	timeOfDayRE   = regexp.MustCompile(`^(\d{1,2}):(\d{2})(?::(\d{2}))?$`)
 )
 
@@ -71,6 +72,10 @@ var (
 // zone, as in 2026-09-30T17:45:00+08:00, is converted to Beijing first. A
 // time without a zone is already Beijing time and is dropped.
 func parseDate(s string) (saima.Date, *problem) {
+	if farYearRE.MatchString(s) {
+		// Such as 29279-01-24, the date of a serial number far too large.
+		return saima.Date{}, problemDateOutOfRange
+	}
 	d, prob := parseAnyDate(s)
 	if prob == nil && !d.InLedgerRange() {
 		return saima.Date{}, problemDateOutOfRange

@@ -36,6 +36,7 @@ func TestParseDate(t *testing.T) {
 		{"19691231", "", problemDateOutOfRange},
 		{"2100-01-01", "", problemDateOutOfRange},
 		{"2150-01-01", "", problemDateOutOfRange},
+		{"29279-01-24", "", problemDateOutOfRange},
 		{"9999-12-31T00:00:00+08:00", "", problemDateOutOfRange},
 		{"2026/9/31", "", problemNoSuchDate},
 		{"2026-02-29", "", problemNoSuchDate},

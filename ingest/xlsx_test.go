@@ -340,6 +340,12 @@ func TestDatesOutOfRange(t *testing.T) {
 	if got := issueStrings(res.Errors); len(got) != 1 || !strings.Contains(got[0], "第2行“填报日期”列的值“1900-01-01”不在2000-01-01至2099-12-31之间") {
 		t.Errorf("XLSX errors = %q, want one for 填报日期 1900-01-01", got)
 	}
+	// Serial 10 000 000 is a day in the year 29279.
+	sheet.rows[1] = row(2, text("余姚市"), text("NB-1"), text("2026Q3"), text("50%"), number("10000000", styleDateCN))
+	res = parseWorkbook(t, newTestWorkbook(sheet), Options{})
+	if got := issueStrings(res.Errors); len(got) != 1 || !strings.Contains(got[0], "不在2000-01-01至2099-12-31之间") {
+		t.Errorf("XLSX errors = %q, want one that the date is out of range", got)
+	}
 }
 
 func TestXLSXDamaged(t *testing.T) {
