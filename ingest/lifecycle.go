@@ -187,9 +187,10 @@ func changeBefore(events []stagedEvent, e *stagedEvent) *stagedEvent {
 }
 
 // reportSkippedReassessment reports stage e, which is dated after change
-// c of its own round. It names the round e belongs to (the round after c,
-// or a later one when more changes precede e) and the stages before e
-// that this round still lacks.
+// c of its own round. The round e belongs to is the one after the last
+// change dated before e, which may be a later change than c. The issue
+// names that round, that change and the stages before e that the round
+// still lacks.
 func (s *sequence) reportSkippedReassessment(events []stagedEvent, e, c *stagedEvent) {
 	round := c.RoundOrOne() + 1
 	for {
@@ -197,6 +198,7 @@ func (s *sequence) reportSkippedReassessment(events []stagedEvent, e, c *stagedE
 		if next == nil || !e.Date.After(next.Date) {
 			break
 		}
+		c = next
 		round++
 	}
 	var missing []string

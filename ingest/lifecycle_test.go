@@ -54,6 +54,13 @@ func throughDecision() []saima.StageEvent {
 	}
 }
 
+// secondRound is a valid history through 实施 of round 2, after a change
+// on 2026-05-01.
+func secondRound() []saima.StageEvent {
+	return append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01"),
+		ev("论证", "2026-05-20", round(2)), ev("决策", "2026-06-01", round(2)), ev("实施", "2026-06-10", round(2)))
+}
+
 func TestCheckLifecycle(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -152,6 +159,11 @@ func TestCheckLifecycle(t *testing.T) {
 				ev("实施", "2026-06-10", round(2)), ev("变更", "2026-07-01", round(2))),
 			incoming: numbered(ev("实施", "2026-08-01", round(2))),
 			want:     []string{"2:第3轮还没有论证、决策记录"}},
+		{name: "ImplementInOldRoundAfterSecondChange",
+			existing: secondRound(),
+			incoming: numbered(ev("变更", "2026-07-01", round(2)), ev("实施", "2026-08-01")),
+			want: []string{"3:项目NB-1的实施在2026-07-01的变更之后，却登记为第1轮；" +
+				"变更后项目须重新论证和决策，第3轮还没有论证、决策记录"}},
 		{name: "ReargueBeforeChange",
 			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01")),
 			incoming: numbered(ev("论证", "2026-04-20", round(2))),
@@ -235,16 +247,35 @@ func TestCheckLifecycleIssueText(t *testing.T) {
 }
 
 func TestCheckLifecycleChangeText(t *testing.T) {
-	existing := append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01"))
-	issues := CheckLifecycle(existing, numbered(ev("实施", "2026-06-10")), nil)
-	if len(issues) != 1 {
-		t.Fatalf("CheckLifecycle() = %d issues, want 1", len(issues))
+	tests := []struct {
+		name     string
+		existing []saima.StageEvent
+		incoming []saima.StageEvent
+		want     string
+	}{
+		{name: "ImplementAfterChangeInOldRound",
+			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01")),
+			incoming: numbered(ev("实施", "2026-06-10")),
+			want: "s.csv 第2行“轮次”列：项目NB-1的实施在2026-05-01的变更之后，却登记为第1轮；" +
+				"变更后项目须重新论证和决策，第2轮还没有论证、决策记录，" +
+				"请依次登记第2轮的论证、决策和实施（“轮次”列填写2）；如果这一行发生在变更之前，请更正它的日期"},
+		{name: "EvaluationInOldRoundAfterSecondChange",
+			existing: secondRound(),
+			incoming: numbered(ev("变更", "2026-07-01", round(2)), ev("评估", "2026-08-01")),
+			want: "s.csv 第3行“轮次”列：项目NB-1的评估在2026-07-01的变更之后，却登记为第1轮；" +
+				"变更后项目须重新论证和决策，第3轮还没有论证、决策、实施记录，" +
+				"请依次登记第3轮的论证、决策、实施和评估（“轮次”列填写3）；如果这一行发生在变更之前，请更正它的日期"},
 	}
-	issues[0].File = "s.csv"
-	want := "s.csv 第2行“轮次”列：项目NB-1的实施在2026-05-01的变更之后，却登记为第1轮；" +
-		"变更后项目须重新论证和决策，第2轮还没有论证、决策记录，" +
-		"请依次登记第2轮的论证、决策和实施（“轮次”列填写2）；如果这一行发生在变更之前，请更正它的日期"
-	if got := issues[0].String(); got != want {
-		t.Errorf("issue = %q, want %q", got, want)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			issues := CheckLifecycle(tt.existing, tt.incoming, nil)
+			if len(issues) != 1 {
+				t.Fatalf("CheckLifecycle() = %d issues %q, want 1", len(issues), issues)
+			}
+			issues[0].File = "s.csv"
+			if got := issues[0].String(); got != tt.want {
+				t.Errorf("issue = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
