@@ -151,12 +151,21 @@ type sequence struct {
 	closed  *stagedEvent // 退出 or 完成, once reached
 	prev    *stagedEvent
 	issues  []Issue
+
+	// latest is the highest round of a stage in the history, which is the
+	// round a new change takes.
+	latest int
 }
 
 // checkSequence applies the order, date and change rules to the events of
 // one project, sorted by stageOrder.
 func checkSequence(events []stagedEvent) []Issue {
-	s := &sequence{last: -1, round: 1}
+	s := &sequence{last: -1, round: 1, latest: 1}
+	for _, e := range events {
+		if !isTerminal(e.Stage) && e.Stage != saima.StageChange {
+			s.latest = max(s.latest, e.RoundOrOne())
+		}
+	}
 	for i := range events {
 		e := &events[i]
 		if c := changeBefore(events, e); c != nil {
@@ -250,6 +259,8 @@ func (s *sequence) step(e *stagedEvent) {
 		s.report(e, p, "日期", e.Date.String(),
 			fmt.Sprintf("之后还有%s（%s）的记录，项目%s后不能再登记阶段", p.Stage, p.Date, e.Stage),
 			"请删除退出或完成之后的阶段；如果退出或完成的日期有误，请更正")
+	} else if p != nil && e.Date.Before(p.Date) && p.Stage == saima.StageChange && !e.incoming {
+		s.reportLateChange(p, e)
 	} else if p != nil && e.Date.Before(p.Date) && p.Stage == saima.StageChange {
 		s.report(e, p, "日期", e.Date.String(),
 			fmt.Sprintf("早于%s的变更，变更后第%d轮的阶段须在变更之后", p.Date, e.RoundOrOne()),
@@ -271,6 +282,30 @@ func (s *sequence) step(e *stagedEvent) {
 	default:
 		s.advance(e)
 	}
+}
+
+// reportLateChange reports change c from the file when it is dated after
+// stage e, a stored stage of a later round. Usually c is meant as a new
+// change but left in an old round, since an empty 轮次 means round 1. It
+// may also correct that round's change, which must then be dated no later
+// than e. The fix offers both.
+func (s *sequence) reportLateChange(c, e *stagedEvent) {
+	if !c.incoming {
+		return
+	}
+	reason := fmt.Sprintf("：项目%s的变更登记为第%d轮", c.ProjectCode, c.RoundOrOne())
+	value := ""
+	if c.Round > 0 {
+		value = fmt.Sprint(c.Round)
+	} else {
+		reason += "（“轮次”留空即为第1轮）"
+	}
+	reason += fmt.Sprintf("，但已登记的第%d轮%s（%s）早于它的日期%s，而第%d轮的阶段须在第%d轮的变更之后",
+		e.RoundOrOne(), e.Stage, e.Date, c.Date, e.RoundOrOne(), c.RoundOrOne())
+	fix := fmt.Sprintf("如果这是一次新的变更，请在“轮次”列填写当前轮次%d；"+
+		"如果是更正第%d轮的那次变更（同一轮次的变更会替换原记录），请把日期改为%s或更早",
+		s.latest, c.RoundOrOne(), e.Date)
+	s.issues = append(s.issues, Issue{Row: c.Row, Column: "轮次", Value: value, Reason: reason, Fix: fix})
 }
 
 func (s *sequence) exit(e *stagedEvent) {

@@ -172,6 +172,14 @@ func TestCheckLifecycle(t *testing.T) {
 			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01")),
 			incoming: numbered(ev("变更", "2026-05-20", round(2))),
 			want:     []string{"2:在2026-05-01的变更之后，还没有第2轮论证"}},
+		{name: "ChangeInOldRoundAfterReargue",
+			existing: secondRound(),
+			incoming: numbered(ev("变更", "2026-07-01")),
+			want: []string{"2:项目NB-1的变更登记为第1轮（“轮次”留空即为第1轮），" +
+				"但已登记的第2轮论证（2026-05-20）早于它的日期2026-07-01"}},
+		{name: "ChangeCorrectedAfterReargueOK",
+			existing: secondRound(),
+			incoming: numbered(ev("变更", "2026-05-03"))},
 		{name: "ChangeCorrectedOK",
 			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01")),
 			incoming: numbered(ev("变更", "2026-05-03"))},
@@ -265,6 +273,20 @@ func TestCheckLifecycleChangeText(t *testing.T) {
 			want: "s.csv 第3行“轮次”列：项目NB-1的评估在2026-07-01的变更之后，却登记为第1轮；" +
 				"变更后项目须重新论证和决策，第3轮还没有论证、决策、实施记录，" +
 				"请依次登记第3轮的论证、决策、实施和评估（“轮次”列填写3）；如果这一行发生在变更之前，请更正它的日期"},
+		{name: "ChangeInOldRoundAfterReargue",
+			existing: secondRound(),
+			incoming: numbered(ev("变更", "2026-07-01")),
+			want: "s.csv 第2行“轮次”列：项目NB-1的变更登记为第1轮（“轮次”留空即为第1轮），" +
+				"但已登记的第2轮论证（2026-05-20）早于它的日期2026-07-01，而第2轮的阶段须在第1轮的变更之后，" +
+				"如果这是一次新的变更，请在“轮次”列填写当前轮次2；" +
+				"如果是更正第1轮的那次变更（同一轮次的变更会替换原记录），请把日期改为2026-05-20或更早"},
+		{name: "ChangeInRoundOneAfterThirdRound",
+			existing: append(secondRound(), ev("变更", "2026-07-01", round(2)), ev("论证", "2026-07-10", round(3))),
+			incoming: numbered(ev("变更", "2026-08-01", round(1))),
+			want: "s.csv 第2行“轮次”列的值“1”：项目NB-1的变更登记为第1轮，" +
+				"但已登记的第2轮论证（2026-05-20）早于它的日期2026-08-01，而第2轮的阶段须在第1轮的变更之后，" +
+				"如果这是一次新的变更，请在“轮次”列填写当前轮次3；" +
+				"如果是更正第1轮的那次变更（同一轮次的变更会替换原记录），请把日期改为2026-05-20或更早"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
