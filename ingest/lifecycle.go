@@ -354,6 +354,10 @@ func (s *sequence) advance(e *stagedEvent) {
 		s.report(e, nil, "轮次", fmt.Sprint(round),
 			fmt.Sprintf("是第%d轮，但之前没有登记第%d次变更；回到已经过的阶段须先登记变更", round, round-1),
 			"如果是首次登记，请把轮次改为"+fmt.Sprint(s.round)+"或留空；如果是变更后重新论证，请先登记变更")
+	case idx == stageImplement && !s.decided && round > 1:
+		s.report(e, nil, "阶段", e.Stage,
+			fmt.Sprintf("之前没有第%d轮的决策记录，变更后项目须经改革委重新决策才能实施", round),
+			fmt.Sprintf("请先登记第%d轮的决策（“轮次”列填写%d），再登记实施", round, round))
 	case idx == stageImplement && !s.decided:
 		s.report(e, nil, "阶段", e.Stage, "之前没有决策记录，项目须经改革委决策后才能实施",
 			"请先登记决策阶段，再登记实施")

@@ -82,6 +82,11 @@ func TestCheckLifecycle(t *testing.T) {
 			existing: throughDecision()[:4],
 			incoming: numbered(ev("实施", "2026-03-01")),
 			want:     []string{"2:之前没有决策记录"}},
+		{name: "ImplementWithoutDecisionInThirdRound",
+			existing: secondRound(),
+			incoming: numbered(ev("变更", "2026-07-01", round(2)), ev("论证", "2026-07-10", round(3)),
+				ev("实施", "2026-07-20", round(3))),
+			want: []string{"4:项目NB-1的实施之前没有第3轮的决策记录"}},
 		{name: "DatesForward",
 			existing: throughDecision()[:4],
 			incoming: numbered(ev("决策", "2026-02-01"))},
@@ -287,6 +292,12 @@ func TestCheckLifecycleChangeText(t *testing.T) {
 				"但已登记的第2轮论证（2026-05-20）早于它的日期2026-08-01，而第2轮的阶段须在第1轮的变更之后，" +
 				"如果这是一次新的变更，请在“轮次”列填写当前轮次3；" +
 				"如果是更正第1轮的那次变更（同一轮次的变更会替换原记录），请把日期改为2026-05-20或更早"},
+		{name: "ImplementWithoutDecisionInThirdRound",
+			existing: secondRound(),
+			incoming: numbered(ev("变更", "2026-07-01", round(2)), ev("论证", "2026-07-10", round(3)),
+				ev("实施", "2026-07-20", round(3))),
+			want: "s.csv 第4行“阶段”列的值“实施”：项目NB-1的实施之前没有第3轮的决策记录，" +
+				"变更后项目须经改革委重新决策才能实施，请先登记第3轮的决策（“轮次”列填写3），再登记实施"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
