@@ -155,12 +155,14 @@ type sequence struct {
 	// latest is the highest round of a stage in the history, which is the
 	// round a new change takes.
 	latest int
+
+	events []stagedEvent // the history, sorted by stageOrder
 }
 
 // checkSequence applies the order, date and change rules to the events of
 // one project, sorted by stageOrder.
 func checkSequence(events []stagedEvent) []Issue {
-	s := &sequence{last: -1, round: 1, latest: 1}
+	s := &sequence{events: events, last: -1, round: 1, latest: 1}
 	for _, e := range events {
 		if !isTerminal(e.Stage) && e.Stage != saima.StageChange {
 			s.latest = max(s.latest, e.RoundOrOne())
@@ -172,7 +174,7 @@ func checkSequence(events []stagedEvent) []Issue {
 			// The walk skips e because it belongs to a later round.
 			// Comparing it with its recorded round would only report a
 			// date going back.
-			s.reportSkippedReassessment(events, e, c)
+			s.reportSkippedReassessment(e, c)
 			continue
 		}
 		s.step(e)
@@ -200,22 +202,17 @@ func changeBefore(events []stagedEvent, e *stagedEvent) *stagedEvent {
 // change dated before e, which may be a later change than c. The issue
 // names that round, that change and the stages before e that the round
 // still lacks.
-func (s *sequence) reportSkippedReassessment(events []stagedEvent, e, c *stagedEvent) {
+func (s *sequence) reportSkippedReassessment(e, c *stagedEvent) {
 	round := c.RoundOrOne() + 1
 	for {
-		next := findEvent(events, saima.StageChange, round)
+		next := findEvent(s.events, saima.StageChange, round)
 		if next == nil || !e.Date.After(next.Date) {
 			break
 		}
 		c = next
 		round++
 	}
-	var missing []string
-	for _, stage := range saima.Stages[stageArgue:stageRank(e.Stage)] {
-		if findEvent(events, stage, round) == nil {
-			missing = append(missing, stage)
-		}
-	}
+	missing := s.missingStages(round, stageRank(e.Stage))
 
 	reason := fmt.Sprintf("在%s的变更之后，却登记为第%d轮", c.Date, e.RoundOrOne())
 	fix := fmt.Sprintf("请在“轮次”列填写%d", round)
@@ -228,6 +225,18 @@ func (s *sequence) reportSkippedReassessment(events []stagedEvent, e, c *stagedE
 		value = fmt.Sprint(e.Round)
 	}
 	s.report(e, c, "轮次", value, reason, fix+"；如果这一行发生在变更之前，请更正它的日期")
+}
+
+// missingStages returns the stages of saima.Stages from 论证 up to, but
+// not including, index end that have no event of round.
+func (s *sequence) missingStages(round, end int) []string {
+	var missing []string
+	for _, stage := range saima.Stages[stageArgue:end] {
+		if findEvent(s.events, stage, round) == nil {
+			missing = append(missing, stage)
+		}
+	}
+	return missing
 }
 
 // findEvent returns the event of stage and round, or nil.
@@ -316,12 +325,44 @@ func (s *sequence) exit(e *stagedEvent) {
 	s.closed = e
 }
 
+// finish checks that 完成 follows 评估 of the current round. After a
+// change still waiting for its 论证, that is the round the change opens.
 func (s *sequence) finish(e *stagedEvent) {
-	if s.last != stageEvaluate || s.change != nil {
+	c, round := s.change, s.round
+	if c != nil {
+		round = c.RoundOrOne() + 1
+	}
+	switch {
+	case c != nil && e.Date.Before(c.Date):
+		// step has reported that the change comes after 完成.
+	case c != nil:
+		missing := s.missingStages(round, stageEvaluate+1)
+		s.report(e, nil, "阶段", e.Stage,
+			fmt.Sprintf("在%s的变更之后，第%d轮还没有%s记录，变更后项目须重新论证、决策和实施，经评估后才能完成",
+				c.Date, round, strings.Join(missing, "、")),
+			finishFix(round, missing))
+	case s.last != stageEvaluate && round > 1:
+		missing := s.missingStages(round, stageEvaluate+1)
+		s.report(e, nil, "阶段", e.Stage,
+			fmt.Sprintf("之前没有第%d轮的%s记录，变更后项目须经第%d轮评估后才能完成",
+				round, strings.Join(missing, "、"), round),
+			finishFix(round, missing))
+	case s.last != stageEvaluate:
 		s.report(e, nil, "阶段", e.Stage, "之前没有评估记录，项目须经评估后才能完成",
 			"请先登记评估阶段，再登记完成")
 	}
 	s.closed = e
+}
+
+// finishFix returns the fix for a 完成 whose round lacks the stages in
+// missing, which must not be empty.
+func finishFix(round int, missing []string) string {
+	last := len(missing) - 1
+	if last == 0 {
+		return fmt.Sprintf("请先登记第%d轮的%s（“轮次”列填写%d），再登记完成", round, missing[0], round)
+	}
+	return fmt.Sprintf("请先依次登记第%d轮的%s和%s（“轮次”列填写%d），再登记完成",
+		round, strings.Join(missing[:last], "、"), missing[last], round)
 }
 
 func (s *sequence) changeStage(e *stagedEvent) {

@@ -113,6 +113,27 @@ func TestCheckLifecycle(t *testing.T) {
 			existing: append(throughDecision(), ev("实施", "2026-03-01")),
 			incoming: numbered(ev("完成", "2026-10-01")),
 			want:     []string{"2:之前没有评估记录"}},
+		{name: "FinishAfterChange",
+			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("评估", "2026-04-01")),
+			incoming: numbered(ev("变更", "2026-05-01"), ev("完成", "2026-05-10")),
+			want: []string{"3:项目NB-1的完成在2026-05-01的变更之后，" +
+				"第2轮还没有论证、决策、实施、评估记录"}},
+		{name: "FinishInNextRoundAfterChange",
+			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("评估", "2026-04-01")),
+			incoming: numbered(ev("变更", "2026-05-01"), ev("完成", "2026-05-10", round(2))),
+			want: []string{"3:项目NB-1的完成在2026-05-01的变更之后，" +
+				"第2轮还没有论证、决策、实施、评估记录"}},
+		{name: "FinishBeforeChange",
+			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("评估", "2026-04-01")),
+			incoming: numbered(ev("变更", "2026-05-01"), ev("完成", "2026-04-20")),
+			want:     []string{"3:项目NB-1的完成之后还有变更（2026-05-01）的记录"}},
+		{name: "FinishWithoutEvaluationInSecondRound",
+			existing: secondRound(),
+			incoming: numbered(ev("完成", "2026-07-01")),
+			want:     []string{"2:项目NB-1的完成之前没有第2轮的评估记录"}},
+		{name: "FinishAfterSecondRoundOK",
+			existing: append(secondRound(), ev("评估", "2026-07-01", round(2))),
+			incoming: numbered(ev("完成", "2026-07-10"))},
 		{name: "ChangeAndReargueOK",
 			existing: append(throughDecision(), ev("实施", "2026-03-01")),
 			incoming: numbered(ev("变更", "2026-05-01"), ev("论证", "2026-05-20", round(2)),
@@ -298,6 +319,17 @@ func TestCheckLifecycleChangeText(t *testing.T) {
 				ev("实施", "2026-07-20", round(3))),
 			want: "s.csv 第4行“阶段”列的值“实施”：项目NB-1的实施之前没有第3轮的决策记录，" +
 				"变更后项目须经改革委重新决策才能实施，请先登记第3轮的决策（“轮次”列填写3），再登记实施"},
+		{name: "FinishAfterChange",
+			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("评估", "2026-04-01")),
+			incoming: numbered(ev("变更", "2026-05-01"), ev("完成", "2026-05-10")),
+			want: "s.csv 第3行“阶段”列的值“完成”：项目NB-1的完成在2026-05-01的变更之后，" +
+				"第2轮还没有论证、决策、实施、评估记录，变更后项目须重新论证、决策和实施，经评估后才能完成，" +
+				"请先依次登记第2轮的论证、决策、实施和评估（“轮次”列填写2），再登记完成"},
+		{name: "FinishWithoutEvaluationInSecondRound",
+			existing: secondRound(),
+			incoming: numbered(ev("完成", "2026-07-01")),
+			want: "s.csv 第2行“阶段”列的值“完成”：项目NB-1的完成之前没有第2轮的评估记录，" +
+				"变更后项目须经第2轮评估后才能完成，请先登记第2轮的评估（“轮次”列填写2），再登记完成"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
