@@ -303,11 +303,14 @@ func (s *sequence) reportLateChange(c, e *stagedEvent) {
 		return
 	}
 	reason := fmt.Sprintf("：项目%s的变更登记为第%d轮", c.ProjectCode, c.RoundOrOne())
+	if c.RoundOrOne() == 1 {
+		// An upload reads an empty 轮次 as 1, so the row may show 1
+		// where the file left the cell empty.
+		reason += "（“轮次”留空即为第1轮）"
+	}
 	value := ""
 	if c.Round > 0 {
 		value = fmt.Sprint(c.Round)
-	} else {
-		reason += "（“轮次”留空即为第1轮）"
 	}
 	reason += fmt.Sprintf("，但已登记的第%d轮%s（%s）早于它的日期%s，而第%d轮的阶段须在第%d轮的变更之后",
 		e.RoundOrOne(), e.Stage, e.Date, c.Date, e.RoundOrOne(), c.RoundOrOne())

@@ -309,7 +309,7 @@ func TestCheckLifecycleChangeText(t *testing.T) {
 		{name: "ChangeInRoundOneAfterThirdRound",
 			existing: append(secondRound(), ev("变更", "2026-07-01", round(2)), ev("论证", "2026-07-10", round(3))),
 			incoming: numbered(ev("变更", "2026-08-01", round(1))),
-			want: "s.csv 第2行“轮次”列的值“1”：项目NB-1的变更登记为第1轮，" +
+			want: "s.csv 第2行“轮次”列的值“1”：项目NB-1的变更登记为第1轮（“轮次”留空即为第1轮），" +
 				"但已登记的第2轮论证（2026-05-20）早于它的日期2026-08-01，而第2轮的阶段须在第1轮的变更之后，" +
 				"如果这是一次新的变更，请在“轮次”列填写当前轮次3；" +
 				"如果是更正第1轮的那次变更（同一轮次的变更会替换原记录），请把日期改为2026-05-20或更早"},
