@@ -151,19 +151,30 @@ type sequence struct {
 	closed  *stagedEvent // 退出 or 完成, once reached
 	prev    *stagedEvent
 	issues  []Issue
+
+	// latest is the highest round of a stage in the history, which is the
+	// round a new change takes.
+	latest int
+
+	events []stagedEvent // the history, sorted by stageOrder
 }
 
 // checkSequence applies the order, date and change rules to the events of
 // one project, sorted by stageOrder.
 func checkSequence(events []stagedEvent) []Issue {
-	s := &sequence{last: -1, round: 1}
+	s := &sequence{events: events, last: -1, round: 1, latest: 1}
+	for _, e := range events {
+		if !isTerminal(e.Stage) && e.Stage != saima.StageChange {
+			s.latest = max(s.latest, e.RoundOrOne())
+		}
+	}
 	for i := range events {
 		e := &events[i]
 		if c := changeBefore(events, e); c != nil {
 			// The walk skips e because it belongs to a later round.
 			// Comparing it with its recorded round would only report a
 			// date going back.
-			s.reportSkippedReassessment(events, e, c)
+			s.reportSkippedReassessment(e, c)
 			continue
 		}
 		s.step(e)
@@ -187,24 +198,21 @@ func changeBefore(events []stagedEvent, e *stagedEvent) *stagedEvent {
 }
 
 // reportSkippedReassessment reports stage e, which is dated after change
-// c of its own round. It names the round e belongs to (the round after c,
-// or a later one when more changes precede e) and the stages before e
-// that this round still lacks.
-func (s *sequence) reportSkippedReassessment(events []stagedEvent, e, c *stagedEvent) {
+// c of its own round. The round e belongs to is the one after the last
+// change dated before e, which may be a later change than c. The issue
+// names that round, that change and the stages before e that the round
+// still lacks.
+func (s *sequence) reportSkippedReassessment(e, c *stagedEvent) {
 	round := c.RoundOrOne() + 1
 	for {
-		next := findEvent(events, saima.StageChange, round)
+		next := findEvent(s.events, saima.StageChange, round)
 		if next == nil || !e.Date.After(next.Date) {
 			break
 		}
+		c = next
 		round++
 	}
-	var missing []string
-	for _, stage := range saima.Stages[stageArgue:stageRank(e.Stage)] {
-		if findEvent(events, stage, round) == nil {
-			missing = append(missing, stage)
-		}
-	}
+	missing := s.missingStages(round, stageRank(e.Stage))
 
 	reason := fmt.Sprintf("在%s的变更之后，却登记为第%d轮", c.Date, e.RoundOrOne())
 	fix := fmt.Sprintf("请在“轮次”列填写%d", round)
@@ -217,6 +225,18 @@ func (s *sequence) reportSkippedReassessment(events []stagedEvent, e, c *stagedE
 		value = fmt.Sprint(e.Round)
 	}
 	s.report(e, c, "轮次", value, reason, fix+"；如果这一行发生在变更之前，请更正它的日期")
+}
+
+// missingStages returns the stages of saima.Stages from 论证 up to, but
+// not including, index end that have no event of round.
+func (s *sequence) missingStages(round, end int) []string {
+	var missing []string
+	for _, stage := range saima.Stages[stageArgue:end] {
+		if findEvent(s.events, stage, round) == nil {
+			missing = append(missing, stage)
+		}
+	}
+	return missing
 }
 
 // findEvent returns the event of stage and round, or nil.
@@ -248,6 +268,8 @@ func (s *sequence) step(e *stagedEvent) {
 		s.report(e, p, "日期", e.Date.String(),
 			fmt.Sprintf("之后还有%s（%s）的记录，项目%s后不能再登记阶段", p.Stage, p.Date, e.Stage),
 			"请删除退出或完成之后的阶段；如果退出或完成的日期有误，请更正")
+	} else if p != nil && e.Date.Before(p.Date) && p.Stage == saima.StageChange && !e.incoming {
+		s.reportLateChange(p, e)
 	} else if p != nil && e.Date.Before(p.Date) && p.Stage == saima.StageChange {
 		s.report(e, p, "日期", e.Date.String(),
 			fmt.Sprintf("早于%s的变更，变更后第%d轮的阶段须在变更之后", p.Date, e.RoundOrOne()),
@@ -271,6 +293,33 @@ func (s *sequence) step(e *stagedEvent) {
 	}
 }
 
+// reportLateChange reports change c from the file when it is dated after
+// stage e, a stored stage of a later round. Usually c is meant as a new
+// change but left in an old round, since an empty 轮次 means round 1. It
+// may also correct that round's change, which must then be dated no later
+// than e. The fix offers both.
+func (s *sequence) reportLateChange(c, e *stagedEvent) {
+	if !c.incoming {
+		return
+	}
+	reason := fmt.Sprintf("：项目%s的变更登记为第%d轮", c.ProjectCode, c.RoundOrOne())
+	if c.RoundOrOne() == 1 {
+		// An upload reads an empty 轮次 as 1, so the row may show 1
+		// where the file left the cell empty.
+		reason += "（“轮次”留空即为第1轮）"
+	}
+	value := ""
+	if c.Round > 0 {
+		value = fmt.Sprint(c.Round)
+	}
+	reason += fmt.Sprintf("，但已登记的第%d轮%s（%s）早于它的日期%s，而第%d轮的阶段须在第%d轮的变更之后",
+		e.RoundOrOne(), e.Stage, e.Date, c.Date, e.RoundOrOne(), c.RoundOrOne())
+	fix := fmt.Sprintf("如果这是一次新的变更，请在“轮次”列填写当前轮次%d；"+
+		"如果是更正第%d轮的那次变更（同一轮次的变更会替换原记录），请把日期改为%s或更早",
+		s.latest, c.RoundOrOne(), e.Date)
+	s.issues = append(s.issues, Issue{Row: c.Row, Column: "轮次", Value: value, Reason: reason, Fix: fix})
+}
+
 func (s *sequence) exit(e *stagedEvent) {
 	if s.last < 0 {
 		s.report(e, nil, "阶段", e.Stage, "没有预报等前序阶段记录，项目尚未进入台账流程，不能退出",
@@ -279,12 +328,44 @@ func (s *sequence) exit(e *stagedEvent) {
 	s.closed = e
 }
 
+// finish checks that 完成 follows 评估 of the current round. After a
+// change still waiting for its 论证, that is the round the change opens.
 func (s *sequence) finish(e *stagedEvent) {
-	if s.last != stageEvaluate || s.change != nil {
+	c, round := s.change, s.round
+	if c != nil {
+		round = c.RoundOrOne() + 1
+	}
+	switch {
+	case c != nil && e.Date.Before(c.Date):
+		// step has reported that the change comes after 完成.
+	case c != nil:
+		missing := s.missingStages(round, stageEvaluate+1)
+		s.report(e, nil, "阶段", e.Stage,
+			fmt.Sprintf("在%s的变更之后，第%d轮还没有%s记录，变更后项目须重新论证、决策和实施，经评估后才能完成",
+				c.Date, round, strings.Join(missing, "、")),
+			finishFix(round, missing))
+	case s.last != stageEvaluate && round > 1:
+		missing := s.missingStages(round, stageEvaluate+1)
+		s.report(e, nil, "阶段", e.Stage,
+			fmt.Sprintf("之前没有第%d轮的%s记录，变更后项目须经第%d轮评估后才能完成",
+				round, strings.Join(missing, "、"), round),
+			finishFix(round, missing))
+	case s.last != stageEvaluate:
 		s.report(e, nil, "阶段", e.Stage, "之前没有评估记录，项目须经评估后才能完成",
 			"请先登记评估阶段，再登记完成")
 	}
 	s.closed = e
+}
+
+// finishFix returns the fix for a 完成 whose round lacks the stages in
+// missing, which must not be empty.
+func finishFix(round int, missing []string) string {
+	last := len(missing) - 1
+	if last == 0 {
+		return fmt.Sprintf("请先登记第%d轮的%s（“轮次”列填写%d），再登记完成", round, missing[0], round)
+	}
+	return fmt.Sprintf("请先依次登记第%d轮的%s和%s（“轮次”列填写%d），再登记完成",
+		round, strings.Join(missing[:last], "、"), missing[last], round)
 }
 
 func (s *sequence) changeStage(e *stagedEvent) {
@@ -317,6 +398,10 @@ func (s *sequence) advance(e *stagedEvent) {
 		s.report(e, nil, "轮次", fmt.Sprint(round),
 			fmt.Sprintf("是第%d轮，但之前没有登记第%d次变更；回到已经过的阶段须先登记变更", round, round-1),
 			"如果是首次登记，请把轮次改为"+fmt.Sprint(s.round)+"或留空；如果是变更后重新论证，请先登记变更")
+	case idx == stageImplement && !s.decided && round > 1:
+		s.report(e, nil, "阶段", e.Stage,
+			fmt.Sprintf("之前没有第%d轮的决策记录，变更后项目须经改革委重新决策才能实施", round),
+			fmt.Sprintf("请先登记第%d轮的决策（“轮次”列填写%d），再登记实施", round, round))
 	case idx == stageImplement && !s.decided:
 		s.report(e, nil, "阶段", e.Stage, "之前没有决策记录，项目须经改革委决策后才能实施",
 			"请先登记决策阶段，再登记实施")

@@ -54,6 +54,13 @@ func throughDecision() []saima.StageEvent {
 	}
 }
 
+// secondRound is a valid history through 实施 of round 2, after a change
+// on 2026-05-01.
+func secondRound() []saima.StageEvent {
+	return append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01"),
+		ev("论证", "2026-05-20", round(2)), ev("决策", "2026-06-01", round(2)), ev("实施", "2026-06-10", round(2)))
+}
+
 func TestCheckLifecycle(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -75,6 +82,11 @@ func TestCheckLifecycle(t *testing.T) {
 			existing: throughDecision()[:4],
 			incoming: numbered(ev("实施", "2026-03-01")),
 			want:     []string{"2:之前没有决策记录"}},
+		{name: "ImplementWithoutDecisionInThirdRound",
+			existing: secondRound(),
+			incoming: numbered(ev("变更", "2026-07-01", round(2)), ev("论证", "2026-07-10", round(3)),
+				ev("实施", "2026-07-20", round(3))),
+			want: []string{"4:项目NB-1的实施之前没有第3轮的决策记录"}},
 		{name: "DatesForward",
 			existing: throughDecision()[:4],
 			incoming: numbered(ev("决策", "2026-02-01"))},
@@ -101,6 +113,27 @@ func TestCheckLifecycle(t *testing.T) {
 			existing: append(throughDecision(), ev("实施", "2026-03-01")),
 			incoming: numbered(ev("完成", "2026-10-01")),
 			want:     []string{"2:之前没有评估记录"}},
+		{name: "FinishAfterChange",
+			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("评估", "2026-04-01")),
+			incoming: numbered(ev("变更", "2026-05-01"), ev("完成", "2026-05-10")),
+			want: []string{"3:项目NB-1的完成在2026-05-01的变更之后，" +
+				"第2轮还没有论证、决策、实施、评估记录"}},
+		{name: "FinishInNextRoundAfterChange",
+			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("评估", "2026-04-01")),
+			incoming: numbered(ev("变更", "2026-05-01"), ev("完成", "2026-05-10", round(2))),
+			want: []string{"3:项目NB-1的完成在2026-05-01的变更之后，" +
+				"第2轮还没有论证、决策、实施、评估记录"}},
+		{name: "FinishBeforeChange",
+			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("评估", "2026-04-01")),
+			incoming: numbered(ev("变更", "2026-05-01"), ev("完成", "2026-04-20")),
+			want:     []string{"3:项目NB-1的完成之后还有变更（2026-05-01）的记录"}},
+		{name: "FinishWithoutEvaluationInSecondRound",
+			existing: secondRound(),
+			incoming: numbered(ev("完成", "2026-07-01")),
+			want:     []string{"2:项目NB-1的完成之前没有第2轮的评估记录"}},
+		{name: "FinishAfterSecondRoundOK",
+			existing: append(secondRound(), ev("评估", "2026-07-01", round(2))),
+			incoming: numbered(ev("完成", "2026-07-10"))},
 		{name: "ChangeAndReargueOK",
 			existing: append(throughDecision(), ev("实施", "2026-03-01")),
 			incoming: numbered(ev("变更", "2026-05-01"), ev("论证", "2026-05-20", round(2)),
@@ -152,6 +185,11 @@ func TestCheckLifecycle(t *testing.T) {
 				ev("实施", "2026-06-10", round(2)), ev("变更", "2026-07-01", round(2))),
 			incoming: numbered(ev("实施", "2026-08-01", round(2))),
 			want:     []string{"2:第3轮还没有论证、决策记录"}},
+		{name: "ImplementInOldRoundAfterSecondChange",
+			existing: secondRound(),
+			incoming: numbered(ev("变更", "2026-07-01", round(2)), ev("实施", "2026-08-01")),
+			want: []string{"3:项目NB-1的实施在2026-07-01的变更之后，却登记为第1轮；" +
+				"变更后项目须重新论证和决策，第3轮还没有论证、决策记录"}},
 		{name: "ReargueBeforeChange",
 			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01")),
 			incoming: numbered(ev("论证", "2026-04-20", round(2))),
@@ -160,6 +198,14 @@ func TestCheckLifecycle(t *testing.T) {
 			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01")),
 			incoming: numbered(ev("变更", "2026-05-20", round(2))),
 			want:     []string{"2:在2026-05-01的变更之后，还没有第2轮论证"}},
+		{name: "ChangeInOldRoundAfterReargue",
+			existing: secondRound(),
+			incoming: numbered(ev("变更", "2026-07-01")),
+			want: []string{"2:项目NB-1的变更登记为第1轮（“轮次”留空即为第1轮），" +
+				"但已登记的第2轮论证（2026-05-20）早于它的日期2026-07-01"}},
+		{name: "ChangeCorrectedAfterReargueOK",
+			existing: secondRound(),
+			incoming: numbered(ev("变更", "2026-05-03"))},
 		{name: "ChangeCorrectedOK",
 			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01")),
 			incoming: numbered(ev("变更", "2026-05-03"))},
@@ -235,16 +281,66 @@ func TestCheckLifecycleIssueText(t *testing.T) {
 }
 
 func TestCheckLifecycleChangeText(t *testing.T) {
-	existing := append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01"))
-	issues := CheckLifecycle(existing, numbered(ev("实施", "2026-06-10")), nil)
-	if len(issues) != 1 {
-		t.Fatalf("CheckLifecycle() = %d issues, want 1", len(issues))
+	tests := []struct {
+		name     string
+		existing []saima.StageEvent
+		incoming []saima.StageEvent
+		want     string
+	}{
+		{name: "ImplementAfterChangeInOldRound",
+			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01")),
+			incoming: numbered(ev("实施", "2026-06-10")),
+			want: "s.csv 第2行“轮次”列：项目NB-1的实施在2026-05-01的变更之后，却登记为第1轮；" +
+				"变更后项目须重新论证和决策，第2轮还没有论证、决策记录，" +
+				"请依次登记第2轮的论证、决策和实施（“轮次”列填写2）；如果这一行发生在变更之前，请更正它的日期"},
+		{name: "EvaluationInOldRoundAfterSecondChange",
+			existing: secondRound(),
+			incoming: numbered(ev("变更", "2026-07-01", round(2)), ev("评估", "2026-08-01")),
+			want: "s.csv 第3行“轮次”列：项目NB-1的评估在2026-07-01的变更之后，却登记为第1轮；" +
+				"变更后项目须重新论证和决策，第3轮还没有论证、决策、实施记录，" +
+				"请依次登记第3轮的论证、决策、实施和评估（“轮次”列填写3）；如果这一行发生在变更之前，请更正它的日期"},
+		{name: "ChangeInOldRoundAfterReargue",
+			existing: secondRound(),
+			incoming: numbered(ev("变更", "2026-07-01")),
+			want: "s.csv 第2行“轮次”列：项目NB-1的变更登记为第1轮（“轮次”留空即为第1轮），" +
+				"但已登记的第2轮论证（2026-05-20）早于它的日期2026-07-01，而第2轮的阶段须在第1轮的变更之后，" +
+				"如果这是一次新的变更，请在“轮次”列填写当前轮次2；" +
+				"如果是更正第1轮的那次变更（同一轮次的变更会替换原记录），请把日期改为2026-05-20或更早"},
+		{name: "ChangeInRoundOneAfterThirdRound",
+			existing: append(secondRound(), ev("变更", "2026-07-01", round(2)), ev("论证", "2026-07-10", round(3))),
+			incoming: numbered(ev("变更", "2026-08-01", round(1))),
+			want: "s.csv 第2行“轮次”列的值“1”：项目NB-1的变更登记为第1轮（“轮次”留空即为第1轮），" +
+				"但已登记的第2轮论证（2026-05-20）早于它的日期2026-08-01，而第2轮的阶段须在第1轮的变更之后，" +
+				"如果这是一次新的变更，请在“轮次”列填写当前轮次3；" +
+				"如果是更正第1轮的那次变更（同一轮次的变更会替换原记录），请把日期改为2026-05-20或更早"},
+		{name: "ImplementWithoutDecisionInThirdRound",
+			existing: secondRound(),
+			incoming: numbered(ev("变更", "2026-07-01", round(2)), ev("论证", "2026-07-10", round(3)),
+				ev("实施", "2026-07-20", round(3))),
+			want: "s.csv 第4行“阶段”列的值“实施”：项目NB-1的实施之前没有第3轮的决策记录，" +
+				"变更后项目须经改革委重新决策才能实施，请先登记第3轮的决策（“轮次”列填写3），再登记实施"},
+		{name: "FinishAfterChange",
+			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("评估", "2026-04-01")),
+			incoming: numbered(ev("变更", "2026-05-01"), ev("完成", "2026-05-10")),
+			want: "s.csv 第3行“阶段”列的值“完成”：项目NB-1的完成在2026-05-01的变更之后，" +
+				"第2轮还没有论证、决策、实施、评估记录，变更后项目须重新论证、决策和实施，经评估后才能完成，" +
+				"请先依次登记第2轮的论证、决策、实施和评估（“轮次”列填写2），再登记完成"},
+		{name: "FinishWithoutEvaluationInSecondRound",
+			existing: secondRound(),
+			incoming: numbered(ev("完成", "2026-07-01")),
+			want: "s.csv 第2行“阶段”列的值“完成”：项目NB-1的完成之前没有第2轮的评估记录，" +
+				"变更后项目须经第2轮评估后才能完成，请先登记第2轮的评估（“轮次”列填写2），再登记完成"},
 	}
-	issues[0].File = "s.csv"
-	want := "s.csv 第2行“轮次”列：项目NB-1的实施在2026-05-01的变更之后，却登记为第1轮；" +
-		"变更后项目须重新论证和决策，第2轮还没有论证、决策记录，" +
-		"请依次登记第2轮的论证、决策和实施（“轮次”列填写2）；如果这一行发生在变更之前，请更正它的日期"
-	if got := issues[0].String(); got != want {
-		t.Errorf("issue = %q, want %q", got, want)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			issues := CheckLifecycle(tt.existing, tt.incoming, nil)
+			if len(issues) != 1 {
+				t.Fatalf("CheckLifecycle() = %d issues %q, want 1", len(issues), issues)
+			}
+			issues[0].File = "s.csv"
+			if got := issues[0].String(); got != tt.want {
+				t.Errorf("issue = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
