@@ -99,16 +99,24 @@ type Report struct {
 	Duplicate saima.Upload
 }
 
-// duplicateNote describes the earlier upload of the same bytes for a
-// message, such as （文件与此前的上传 up-1（progress.csv，2026-10-15 10:00）完全相同）,
-// or returns "" when there is none.
-func (r *Report) duplicateNote() string {
+// DuplicateText describes the earlier upload of the same bytes, such as
+// 文件与此前的上传 up-1（progress.csv，2026-10-15 10:00）完全相同, or returns ""
+// when there is none.
+func (r *Report) DuplicateText() string {
 	d := r.Duplicate
 	if d.ID == "" {
 		return ""
 	}
-	return fmt.Sprintf("（文件与此前的上传 %s（%s，%s）完全相同）", d.ID, d.FileName,
+	return fmt.Sprintf("文件与此前的上传 %s（%s，%s）完全相同", d.ID, d.FileName,
 		d.At.In(saima.Beijing).Format("2006-01-02 15:04"))
+}
+
+// duplicateNote is DuplicateText in brackets, to follow a message.
+func (r *Report) duplicateNote() string {
+	if t := r.DuplicateText(); t != "" {
+		return "（" + t + "）"
+	}
+	return ""
 }
 
 // officeOnly lists the datasets that only the reform office may upload.

@@ -76,6 +76,8 @@ type uploadRecord struct {
 	Outcome     string `json:"outcome"`
 	Message     string `json:"message"`
 	DuplicateOf string `json:"duplicate_of,omitempty"`
+	// Duplicate describes the upload DuplicateOf names: its file and time.
+	Duplicate string `json:"duplicate,omitempty"`
 }
 
 // issueJSON is one error or warning about the file.
@@ -273,7 +275,7 @@ func newUploadJSON(dryRun bool, report *ingest.Report) *uploadJSON {
 		ID: u.ID, Dataset: u.Dataset, Uploader: u.Uploader, Unit: u.Unit,
 		At: u.At.In(saima.Beijing).Format(time.RFC3339), FileName: u.FileName, SHA256: u.SHA256,
 		Rows: u.Rows, Imported: u.Imported, Warnings: u.Warnings, Errors: u.Errors,
-		Outcome: u.Outcome, Message: u.Message, DuplicateOf: u.DuplicateOf,
+		Outcome: u.Outcome, Message: u.Message, DuplicateOf: u.DuplicateOf, Duplicate: report.DuplicateText(),
 	}
 	out.Dataset = report.Dataset
 	out.Rows = report.Rows

@@ -125,6 +125,29 @@ func TestUploadPage(t *testing.T) {
 	}
 }
 
+// TestUploadPageRepeat uploads the same bytes twice through the form: the
+// second result names the first upload's file and time.
+func TestUploadPageRepeat(t *testing.T) {
+	env := newSeededEnv(t)
+	for i, want := range []int{http.StatusCreated, http.StatusCreated} {
+		req := multipartRequest(t, "/upload", "进度.csv", []byte(goodProgress), map[string]string{"dataset": saima.DatasetProgress})
+		resp, body := env.do(t, req)
+		if resp.StatusCode != want {
+			t.Fatalf("POST /upload %d status = %d, want %d; body:\n%s", i+1, resp.StatusCode, want, body)
+		}
+		text := html.UnescapeString(body)
+		if i == 0 {
+			if strings.Contains(text, "重复上传") {
+				t.Errorf("first upload shows 重复上传")
+			}
+			continue
+		}
+		if !strings.Contains(text, "重复上传") || !strings.Contains(text, "（进度.csv，") || !strings.Contains(text, "）完全相同") {
+			t.Errorf("second upload page lacks the earlier upload's file and time:\n%s", text)
+		}
+	}
+}
+
 // TestUploadBodyLimit goes through TCP, because fasthttp rejects an
 // oversized body before any handler runs and app.Test reports that as an
 // error of its own instead of the 413 a client gets. The request sends

@@ -98,10 +98,9 @@ func printReport(a *app, path string, rep *ingest.Report, dryRun bool, err error
 		fmt.Fprintf(a.stdout, "%s：预检通过，可导入 %d 条“%s”记录（未写入）\n", path, rep.Imported, datasetLabel(rep.Dataset))
 	default:
 		fmt.Fprintf(a.stdout, "%s：已导入 %d 条“%s”记录，%d 个提示\n", path, rep.Imported, datasetLabel(rep.Dataset), len(rep.Warnings))
-		if d := rep.Duplicate; d.ID != "" {
-			fmt.Fprintf(a.stdout, "%s：文件与此前的上传 %s（%s，%s）完全相同\n", path, d.ID, d.FileName,
-				d.At.In(saima.Beijing).Format("2006-01-02 15:04"))
-		}
+	}
+	if text := rep.DuplicateText(); text != "" && len(rep.Errors) == 0 && err == nil {
+		fmt.Fprintf(a.stdout, "%s：%s\n", path, text)
 	}
 }
 

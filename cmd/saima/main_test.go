@@ -191,6 +191,9 @@ func TestImportReuploadLatestWins(t *testing.T) {
 		if out := e.mustRun("import", v1); !strings.Contains(out, "文件与此前的上传 ") || !strings.Contains(out, "（13a_progress_reupload_v1.csv，") || !strings.Contains(out, "）完全相同") {
 			t.Errorf("import of the same bytes again printed %q, want it named a repeat", out)
 		}
+		if out := e.mustRun("import", "--dry-run", v1); !strings.Contains(out, "预检通过") || !strings.Contains(out, "）完全相同") {
+			t.Errorf("dry run of the same bytes again printed %q, want it named a repeat", out)
+		}
 		if n, mean := progressStats(t, e); n != 5 || mean != "73" {
 			t.Errorf("after 13a twice: %d records, mean %s; want 5, 73", n, mean)
 		}

@@ -190,8 +190,8 @@
     count('写入记录', result.imported);
     count('错误', result.errors.length + (result.errors_omitted ? '（另有 ' + result.errors_omitted + ' 条未列出）' : ''));
     count('警告', result.warnings.length + (result.warnings_omitted ? '（另有 ' + result.warnings_omitted + ' 条未列出）' : ''));
-    if (result.upload && result.upload.duplicate_of) {
-      count('重复上传', '与此前的上传 ' + result.upload.duplicate_of + ' 内容相同');
+    if (result.upload && result.upload.duplicate) {
+      count('重复上传', result.upload.duplicate);
     }
     section.appendChild(counts);
 
