@@ -215,6 +215,9 @@ func (s *sequence) reportSkippedReassessment(e, c *stagedEvent) {
 	missing := s.missingStages(round, stageRank(e.Stage))
 
 	reason := fmt.Sprintf("在%s的变更之后，却登记为第%d轮", c.Date, e.RoundOrOne())
+	if e.RoundOrOne() == 1 {
+		reason += "（“轮次”留空即为第1轮）"
+	}
 	fix := fmt.Sprintf("请在“轮次”列填写%d", round)
 	if len(missing) > 0 {
 		reason += fmt.Sprintf("；变更后项目须重新论证和决策，第%d轮还没有%s记录", round, strings.Join(missing, "、"))
@@ -320,12 +323,33 @@ func (s *sequence) reportLateChange(c, e *stagedEvent) {
 	s.issues = append(s.issues, Issue{Row: c.Row, Column: "轮次", Value: value, Reason: reason, Fix: fix})
 }
 
+// exit checks that 退出 follows a stage and carries the current round (the
+// round of the last stage, or, after a change still waiting for its 论证,
+// the change's round or the one it opens) or an empty 轮次, which reads as 1.
 func (s *sequence) exit(e *stagedEvent) {
-	if s.last < 0 {
+	switch round := e.RoundOrOne(); {
+	case s.last < 0:
 		s.report(e, nil, "阶段", e.Stage, "没有预报等前序阶段记录，项目尚未进入台账流程，不能退出",
 			"请先登记项目的预报及后续阶段")
+	case s.change != nil && (round == 1 || round == s.change.RoundOrOne() || round == s.change.RoundOrOne()+1):
+	case round != 1 && round != s.round:
+		s.reportTerminalRound(e, s.round)
 	}
 	s.closed = e
+}
+
+// reportTerminalRound reports 退出 or 完成 e, whose 轮次 is neither empty
+// (1) nor want, the round the project is in. A stage's record key includes
+// its round, so a wrong one would stand beside the right one instead of
+// replacing it.
+func (s *sequence) reportTerminalRound(e *stagedEvent, want int) {
+	reason := fmt.Sprintf("登记为第%d轮，而项目当前是第%d轮", e.RoundOrOne(), want)
+	fix := fmt.Sprintf("请在“轮次”列填写%d或留空", want)
+	value := ""
+	if e.Round > 0 {
+		value = fmt.Sprint(e.Round)
+	}
+	s.report(e, nil, "轮次", value, reason, fix)
 }
 
 // finish checks that 完成 follows 评估 of the current round. After a
@@ -353,6 +377,8 @@ func (s *sequence) finish(e *stagedEvent) {
 	case s.last != stageEvaluate:
 		s.report(e, nil, "阶段", e.Stage, "之前没有评估记录，项目须经评估后才能完成",
 			"请先登记评估阶段，再登记完成")
+	case e.RoundOrOne() != 1 && e.RoundOrOne() != round:
+		s.reportTerminalRound(e, round)
 	}
 	s.closed = e
 }

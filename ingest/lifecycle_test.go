@@ -131,6 +131,17 @@ func TestCheckLifecycle(t *testing.T) {
 			existing: secondRound(),
 			incoming: numbered(ev("完成", "2026-07-01")),
 			want:     []string{"2:项目NB-1的完成之前没有第2轮的评估记录"}},
+		{name: "FinishInRoundThatDoesNotExist",
+			existing: append(secondRound(), ev("评估", "2026-07-01", round(2))),
+			incoming: numbered(ev("完成", "2026-07-10", round(3))),
+			want:     []string{"2:完成登记为第3轮，而项目当前是第2轮"}},
+		{name: "FinishInCurrentRoundOK",
+			existing: append(secondRound(), ev("评估", "2026-07-01", round(2))),
+			incoming: numbered(ev("完成", "2026-07-10", round(2)))},
+		{name: "ExitInRoundThatDoesNotExist",
+			existing: append(throughDecision(), ev("实施", "2026-03-01")),
+			incoming: numbered(ev("退出", "2026-04-01", round(7))),
+			want:     []string{"2:退出登记为第7轮，而项目当前是第1轮"}},
 		{name: "FinishAfterSecondRoundOK",
 			existing: append(secondRound(), ev("评估", "2026-07-01", round(2))),
 			incoming: numbered(ev("完成", "2026-07-10"))},
@@ -157,7 +168,7 @@ func TestCheckLifecycle(t *testing.T) {
 		{name: "ImplementAfterChangeInOldRound",
 			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01")),
 			incoming: numbered(ev("实施", "2026-06-10")),
-			want:     []string{"2:在2026-05-01的变更之后，却登记为第1轮；变更后项目须重新论证和决策，第2轮还没有论证、决策记录"}},
+			want:     []string{"2:在2026-05-01的变更之后，却登记为第1轮（“轮次”留空即为第1轮）；变更后项目须重新论证和决策，第2轮还没有论证、决策记录"}},
 		{name: "ImplementAfterChangeInNextRound",
 			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01")),
 			incoming: numbered(ev("实施", "2026-06-10", round(2))),
@@ -188,7 +199,7 @@ func TestCheckLifecycle(t *testing.T) {
 		{name: "ImplementInOldRoundAfterSecondChange",
 			existing: secondRound(),
 			incoming: numbered(ev("变更", "2026-07-01", round(2)), ev("实施", "2026-08-01")),
-			want: []string{"3:项目NB-1的实施在2026-07-01的变更之后，却登记为第1轮；" +
+			want: []string{"3:项目NB-1的实施在2026-07-01的变更之后，却登记为第1轮（“轮次”留空即为第1轮）；" +
 				"变更后项目须重新论证和决策，第3轮还没有论证、决策记录"}},
 		{name: "ReargueBeforeChange",
 			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01")),
@@ -290,13 +301,13 @@ func TestCheckLifecycleChangeText(t *testing.T) {
 		{name: "ImplementAfterChangeInOldRound",
 			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01")),
 			incoming: numbered(ev("实施", "2026-06-10")),
-			want: "s.csv 第2行“轮次”列：项目NB-1的实施在2026-05-01的变更之后，却登记为第1轮；" +
+			want: "s.csv 第2行“轮次”列：项目NB-1的实施在2026-05-01的变更之后，却登记为第1轮（“轮次”留空即为第1轮）；" +
 				"变更后项目须重新论证和决策，第2轮还没有论证、决策记录，" +
 				"请依次登记第2轮的论证、决策和实施（“轮次”列填写2）；如果这一行发生在变更之前，请更正它的日期"},
 		{name: "EvaluationInOldRoundAfterSecondChange",
 			existing: secondRound(),
 			incoming: numbered(ev("变更", "2026-07-01", round(2)), ev("评估", "2026-08-01")),
-			want: "s.csv 第3行“轮次”列：项目NB-1的评估在2026-07-01的变更之后，却登记为第1轮；" +
+			want: "s.csv 第3行“轮次”列：项目NB-1的评估在2026-07-01的变更之后，却登记为第1轮（“轮次”留空即为第1轮）；" +
 				"变更后项目须重新论证和决策，第3轮还没有论证、决策、实施记录，" +
 				"请依次登记第3轮的论证、决策、实施和评估（“轮次”列填写3）；如果这一行发生在变更之前，请更正它的日期"},
 		{name: "ChangeInOldRoundAfterReargue",
