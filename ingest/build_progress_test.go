@@ -283,7 +283,7 @@ func TestProblemLevelSpellings(t *testing.T) {
 			t.Errorf("problem_steps 层级 %q = %d, want %d", tt.cell, got, tt.want)
 		}
 	}
-	for _, cell := range []string{"4", "0", "1.5", "主要领导", "L2"} {
+	for _, cell := range []string{"4", "0", "1.5", "主要领导", "L2", "改革办转市领导"} {
 		res := parseText(t, "p.csv", "问题编号,单位,环节,层级,发现日期\nWT-1,余姚市,收集,"+cell+",2026-08-01\n", Options{})
 		if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Reason, "不是可选的层级") {
 			t.Errorf("problems 层级 %q: errors = %q, want one naming the levels", cell, issueStrings(res.Errors))

@@ -250,16 +250,26 @@ var levelNumerals = []string{"一", "二", "三", "四", "五"}
 
 // parseLevel reads a level of saima.EscalationLevels by name (改革办, or
 // text containing it such as 市领导协调), by number (2, 2级, 二级, 第二级).
+// Text that names two levels, such as 改革办转市领导, reads as none.
 func parseLevel(raw string) (int, bool) {
 	v := compact(raw)
 	v = strings.TrimPrefix(v, "第")
 	v = strings.TrimSuffix(strings.TrimSuffix(v, "层级"), "级")
-	for i, name := range saima.EscalationLevels {
-		if v == strconv.Itoa(i+1) || i < len(levelNumerals) && v == levelNumerals[i] || strings.Contains(v, name) {
+	for i := range saima.EscalationLevels {
+		if v == strconv.Itoa(i+1) || i < len(levelNumerals) && v == levelNumerals[i] {
 			return i + 1, true
 		}
 	}
-	return 0, false
+	found := 0
+	for i, name := range saima.EscalationLevels {
+		if strings.Contains(v, name) {
+			if found > 0 {
+				return 0, false
+			}
+			found = i + 1
+		}
+	}
+	return found, found > 0
 }
 
 // levelsText names the levels with their numbers for messages, as
