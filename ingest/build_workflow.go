@@ -212,37 +212,28 @@ func (b *problemStepBuilder) add(r *rowReader) {
 
 // escalationLevel reads a level of saima.EscalationLevels as parseLevel
 // does; empty is level 1, the lead unit.
-func (r *rowReader) escalationLevel(col string) int {
-	raw := r.cell(col)
-	if compact(raw) == "" {
-		return 1
-	}
-	if n, ok := parseLevel(raw); ok {
-		return n
-	}
-	r.failLevel(col, raw)
-	return 1
-}
+func (r *rowReader) escalationLevel(col string) int { return r.levelOr(col, 1) }
 
 // level reads an optional level of saima.EscalationLevels as parseLevel
 // does; empty is 0.
-func (r *rowReader) level(col string) int {
+func (r *rowReader) level(col string) int { return r.levelOr(col, 0) }
+
+// levelOr reads a level as parseLevel does. It returns empty for an empty
+// cell, and records an error and returns empty for a cell that names no
+// level.
+func (r *rowReader) levelOr(col string, empty int) int {
 	raw := r.cell(col)
 	if compact(raw) == "" {
-		return 0
+		return empty
 	}
 	if n, ok := parseLevel(raw); ok {
 		return n
 	}
-	r.failLevel(col, raw)
-	return 0
-}
-
-func (r *rowReader) failLevel(col, raw string) {
 	top := len(saima.EscalationLevels)
 	r.fail(col, raw, &problem{reason: "不是可选的层级" + levelsText,
 		fix: fmt.Sprintf("请填写层级名称或1到%d的编号；主要领导协调的问题请填写%s或%d",
 			top, saima.EscalationLevels[top-1], top)})
+	return empty
 }
 
 // levelNumerals are the Chinese numerals of the levels, as in 二级.

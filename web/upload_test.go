@@ -148,12 +148,14 @@ func TestUploadPageRepeat(t *testing.T) {
 	}
 }
 
-// TestUploadBodyLimit goes through TCP, because fasthttp rejects an
-// oversized body before any handler runs and app.Test reports that as an
-// error of its own instead of the 413 a client gets. The request sends
-// only its headers: the server replies as soon as it reads the length, and
-// a client still writing the body would see the connection reset.
-func TestUploadBodyLimit(t *testing.T) {
+// sendRaw sends head, then whatever body writes, over a TCP connection to
+// a server with a body limit of 1 MB, and returns the reply. A request
+// over the limit goes through TCP because fasthttp rejects it before any
+// handler runs, and app.Test reports that as an error of its own instead
+// of the 413 a client gets. body runs beside the read of the reply, since
+// the server may reply and close before it has read everything.
+func sendRaw(t *testing.T, head string, body func(io.Writer)) (*http.Response, []byte) {
+	t.Helper()
 	env := newTestEnv(t, func(c *Config) { c.BodyLimit = 1 << 20 })
 	base := serve(t, env.server)
 	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
@@ -161,21 +163,30 @@ func TestUploadBodyLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-
-	head := "POST /api/uploads HTTP/1.1\r\nHost: " + strings.TrimPrefix(base, "http://") + "\r\n" +
-		"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 2097152\r\n\r\n"
+	head = strings.Replace(head, "\r\n", "\r\nHost: "+strings.TrimPrefix(base, "http://")+"\r\n", 1)
 	if _, err := io.WriteString(conn, head); err != nil {
 		t.Fatal(err)
 	}
+	if body != nil {
+		go body(conn)
+	}
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
-		t.Fatalf("read reply to a 2 MB upload: %v", err)
+		t.Fatalf("read reply: %v", err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	reply, err := io.ReadAll(resp.Body)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return resp, reply
+}
+
+// TestUploadBodyLimit sends only the headers of a 2 MB upload: the server
+// replies as soon as it reads the length.
+func TestUploadBodyLimit(t *testing.T) {
+	resp, body := sendRaw(t, "POST /api/uploads HTTP/1.1\r\n"+
+		"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 2097152\r\n\r\n", nil)
 	if resp.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Fatalf("POST 2 MB status = %d, want 413; body:\n%s", resp.StatusCode, body)
 	}
@@ -188,36 +199,17 @@ func TestUploadBodyLimit(t *testing.T) {
 // program may: the server stops reading before it knows the path, and
 // the 413 comes back as JSON with the limit.
 func TestUploadBodyLimitChunked(t *testing.T) {
-	env := newTestEnv(t, func(c *Config) { c.BodyLimit = 1 << 20 })
-	base := serve(t, env.server)
-	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	head := "POST /api/uploads HTTP/1.1\r\nHost: " + strings.TrimPrefix(base, "http://") + "\r\n" +
-		"Content-Type: multipart/form-data; boundary=x\r\nTransfer-Encoding: chunked\r\n\r\n"
-	if _, err := io.WriteString(conn, head); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		chunk := "10000\r\n" + strings.Repeat("a", 1<<16) + "\r\n"
-		for range 40 {
-			if _, err := io.WriteString(conn, chunk); err != nil {
-				return // the server has replied and closed the connection
+	resp, body := sendRaw(t, "POST /api/uploads HTTP/1.1\r\n"+
+		"Content-Type: multipart/form-data; boundary=x\r\nTransfer-Encoding: chunked\r\n\r\n",
+		func(w io.Writer) {
+			chunk := "10000\r\n" + strings.Repeat("a", 1<<16) + "\r\n"
+			for range 40 {
+				if _, err := io.WriteString(w, chunk); err != nil {
+					return // the server has replied and closed the connection
+				}
 			}
-		}
-		io.WriteString(conn, "0\r\n\r\n")
-	}()
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if err != nil {
-		t.Fatalf("read reply to a chunked 2.5 MB upload: %v", err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+			io.WriteString(w, "0\r\n\r\n")
+		})
 	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
 		t.Fatalf("status = %d, Content-Type = %q, want 413 JSON; body:\n%s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
 	}
