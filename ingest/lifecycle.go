@@ -254,7 +254,7 @@ func findEvent(events []stagedEvent, stage string, round int) *stagedEvent {
 }
 
 // reassessmentFix returns the fix for a stage whose round lacks the
-// stages in missing. It asks for those stages and then stage, in round.
+// stages in missing: enter those stages and then stage, in round.
 func reassessmentFix(round int, missing []string, stage string) string {
 	return fmt.Sprintf("请依次登记第%d轮的%s和%s（“轮次”列填写%d）",
 		round, strings.Join(missing, "、"), stage, round)
@@ -323,9 +323,9 @@ func (s *sequence) reportLateChange(c, e *stagedEvent) {
 	s.issues = append(s.issues, Issue{Row: c.Row, Column: "轮次", Value: value, Reason: reason, Fix: fix})
 }
 
-// exit checks that 退出 follows a stage and carries the current round (the
-// round of the last stage, or, after a change still waiting for its 论证,
-// the change's round or the one it opens) or an empty 轮次, which reads as 1.
+// exit checks that 退出 follows a stage and carries the current round or
+// an empty 轮次, which reads as 1. The current round is the last stage's,
+// or, after a change still waiting for its 论证, the change's or the next.
 func (s *sequence) exit(e *stagedEvent) {
 	switch round := e.RoundOrOne(); {
 	case s.last < 0:
