@@ -240,8 +240,12 @@ func (p *parser) readObject(rec jsonRecord, unknown map[string]bool) (bool, erro
 	}
 	for i := range p.schema.columns {
 		if c := &p.schema.columns[i]; c.required && keyOf[c] == "" {
+			name := "“" + c.name + "”"
+			if field := p.schema.fieldName(c.name); field != "" {
+				name += "（英文字段名 " + field + "）"
+			}
 			r.fail(c.name, "", &problem{reason: "缺失，每条记录都须有这个字段",
-				fix: "请补上“" + c.name + "”字段；没有数据时写null"})
+				fix: "请补上" + name + "字段；没有数据时写null"})
 		}
 	}
 	if r.failed {

@@ -64,7 +64,7 @@ func TestJSONIssues(t *testing.T) {
 			errors: []string{"b.json 第2行“完成率”列的值“135%”超出0–100%范围，请改为0–100之间的数后重新上传"}},
 		{name: "missing key",
 			text:   `[{"单位": "余姚市", "项目编号": "NB-1", "填报期间": "2026Q3"}]`,
-			errors: []string{"b.json 第1行“完成率”列缺失，每条记录都须有这个字段，请补上“完成率”字段；没有数据时写null"}},
+			errors: []string{"b.json 第1行“完成率”列缺失，每条记录都须有这个字段，请补上“完成率”（英文字段名 percent）字段；没有数据时写null"}},
 		{name: "null value",
 			text:   `[{"单位": "余姚市", "项目编号": null, "填报期间": "2026Q3", "完成率": null}]`,
 			errors: []string{"b.json 第1行“项目编号”列为空，此列必须填写，请填写项目编号后重新上传"}},
