@@ -118,8 +118,8 @@ type template struct {
 	cols    []*column // the columns shown, in template order
 	roster  []saima.Unit
 	unit    string          // the example unit; "" without a roster
-	project *saima.Project  // the example project from the ledger, or nil
-	item    *saima.ListItem // the example work list item, or nil
+	project *saima.Project  // the example project: from the ledger, or genericProject
+	item    *saima.ListItem // the example work list item, or genericItem
 	today   saima.Date
 	styles  map[string]int
 	options int // columns used on the options sheet
@@ -128,7 +128,12 @@ type template struct {
 func newTemplate(s *schema, opts TemplateOptions) (*template, error) {
 	t := &template{f: excelize.NewFile(), s: s, sheet: s.title, roster: opts.Roster, today: opts.Today}
 	t.unit, t.project = exampleUnitAndProject(opts, s.dataset == saima.DatasetLeaderReports)
-	t.item = exampleItem(opts.ListItems, t.unit)
+	if t.project == nil {
+		t.project = &genericProject
+	}
+	if t.item = exampleItem(opts.ListItems, t.unit); t.item == nil {
+		t.item = &genericItem
+	}
 	for i := range s.columns {
 		if c := &s.columns[i]; c.kind != kindIgnored {
 			t.cols = append(t.cols, c)
@@ -420,10 +425,16 @@ const (
 	exUnit        = "{unit}"
 	exQuarter     = "{quarter}"
 	exHalf        = "{half}"
-	exProject     = "{project}"      // the example project's code, or NB-2026-001
-	exProjectName = "{project-name}" // the example project's name, or 城市大脑驾驶舱
-	exList        = "{list}"         // the example work list item's list, or 重大需求
-	exItem        = "{item}"         // the example work list item's ID, or ZD-2026-001
+	exProject     = "{project}"      // the example project's code
+	exProjectName = "{project-name}" // the example project's name
+	exList        = "{list}"         // the example work list item's list
+	exItem        = "{item}"         // the example work list item's ID
+)
+
+// Generic examples, for a unit without projects or work list items.
+var (
+	genericProject = saima.Project{Code: "NB-2026-001", Name: "城市大脑驾驶舱"}
+	genericItem    = saima.ListItem{List: "重大需求", ID: "ZD-2026-001"}
 )
 
 // exampleDay is an example date this many days from today.
@@ -442,25 +453,13 @@ func (t *template) resolveExample(v any) any {
 		case exHalf:
 			return fmt.Sprintf("%dH%d", t.today.Year, (int(t.today.Month)-1)/6+1)
 		case exProject:
-			if t.project != nil {
-				return t.project.Code
-			}
-			return "NB-2026-001"
+			return t.project.Code
 		case exProjectName:
-			if t.project != nil {
-				return t.project.Name
-			}
-			return "城市大脑驾驶舱"
+			return t.project.Name
 		case exList:
-			if t.item != nil {
-				return t.item.List
-			}
-			return "重大需求"
+			return t.item.List
 		case exItem:
-			if t.item != nil {
-				return t.item.ID
-			}
-			return "ZD-2026-001"
+			return t.item.ID
 		}
 	}
 	return v
