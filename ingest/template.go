@@ -62,7 +62,8 @@ type TemplateOptions struct {
 	ListItems []saima.ListItem
 }
 
-// WriteTemplateWith is [WriteTemplate] with the example taken from opts.
+// WriteTemplateWith writes the template as [WriteTemplate] does, with the
+// example taken from opts.
 func WriteTemplateWith(w io.Writer, dataset string, opts TemplateOptions) error {
 	s := schemaFor(dataset)
 	if s == nil {

@@ -448,7 +448,7 @@ func TestParseForcedEncodingOnUTF16(t *testing.T) {
 		if len(res.Batch.Progress) != 1 {
 			t.Errorf("forced %s on UTF-16LE with a BOM: records = %d, want 1", enc, len(res.Batch.Progress))
 		}
-		// The warning says the choice was overridden, unless it agreed.
+		// The warning reports the overridden choice, unless it matched the mark.
 		want := []string{"u16.txt 开头的字节顺序标记表明文件是UTF-16LE编码，已按UTF-16LE读取，而不是上传时选择的“" + enc +
 			"”，如果读出的内容有误，请检查文件；下次上传这个文件时可以把编码留空"}
 		if enc == "UTF-16LE" {

@@ -157,7 +157,7 @@ func annualMethod(a *Annual) []string {
 }
 
 // rankRule states how scores that look alike rank: by the scores rounded
-// as the rule set's rank_places says, or unrounded without it.
+// as the rule set's rank_places sets, or unrounded without it.
 func rankRule(places *int32) string {
 	if places == nil {
 		return "表中分数保留一位小数（四舍五入），排名按未经舍入的得分计算。"

@@ -369,11 +369,11 @@ func writeAnnualPDF(t *testing.T, a *Annual) string {
 }
 
 func TestAnnualRankRule(t *testing.T) {
-	one := int32(1)
+	onePlace := int32(1)
 	if got := rankRule(nil); !strings.Contains(got, "排名按未经舍入的得分计算") {
 		t.Errorf("rankRule(nil) = %q, want ranks by unrounded scores", got)
 	}
-	if got := rankRule(&one); !strings.Contains(got, "排名按保留1位小数（四舍五入）后的得分计算，相同的并列") {
+	if got := rankRule(&onePlace); !strings.Contains(got, "排名按保留1位小数（四舍五入）后的得分计算，相同的并列") {
 		t.Errorf("rankRule(1) = %q, want ranks by scores rounded to 1 place", got)
 	}
 }

@@ -141,7 +141,7 @@ func TestRankPlaces(t *testing.T) {
 // rank_places 1 exactly when saima.FormatComposite shows them alike,
 // including values at and next to a half.
 func TestRankValueMatchesDisplay(t *testing.T) {
-	one := int32(1)
+	onePlace := int32(1)
 	rng := rand.New(rand.NewPCG(1, 2))
 	values := []float64{0, 0.05, 0.15, 0.25, 84.45, 84.449999, 97.25, 97.35, 99.95, 100, 1.0000000001}
 	for range 20_000 {
@@ -149,11 +149,11 @@ func TestRankValueMatchesDisplay(t *testing.T) {
 		values = append(values, float64(rng.IntN(20_001))*0.005, rng.Float64()*100)
 	}
 	for _, v := range values {
-		shown, err := strconv.ParseFloat(saima.FormatComposite(v), 64)
+		displayed, err := strconv.ParseFloat(saima.FormatComposite(v), 64)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := RankValue(v, &one), math.Round(shown*10); got != want {
+		if got, want := RankValue(v, &onePlace), math.Round(displayed*10); got != want {
 			t.Errorf("RankValue(%v, 1) = %v, want %v as %s shows", v, got, want, saima.FormatComposite(v))
 		}
 	}

@@ -295,9 +295,9 @@ func TestDashboardRoles(t *testing.T) {
 	}
 }
 
-// TestUnitAccountLinksOpen follows every link that a unit account sees on
+// TestUnitAccountLinksOpen follows every link shown to a unit account on
 // the leaderboard and on its own unit page, chart bars included: none may
-// answer 403. Other units' names are plain text, and the ledger links are
+// return 403. Other units' names are plain text, and the ledger links are
 // left out.
 func TestUnitAccountLinksOpen(t *testing.T) {
 	env := newDashboardEnv(t)
@@ -317,7 +317,7 @@ func TestUnitAccountLinksOpen(t *testing.T) {
 		for _, m := range links {
 			target := html.UnescapeString(m[1])
 			if resp, _ := unit.get(t, target); resp.StatusCode == http.StatusForbidden {
-				t.Errorf("%s links %s, which answers 403 to the unit account", page, target)
+				t.Errorf("%s links %s, which returns 403 to the unit account", page, target)
 			}
 		}
 	}

@@ -33,17 +33,17 @@ func (s *Server) handleTemplate(c *fiber.Ctx) error {
 		return fmt.Errorf("importer %T writes no templates", s.importer)
 	}
 
-	who, err := s.identity(c)
+	viewer, err := s.identity(c)
 	if err != nil {
 		return err
 	}
 	unit := ""
-	if who != nil && who.account.Role == saima.RoleUnit {
+	if viewer != nil && viewer.account.Role == saima.RoleUnit {
 		if ingest.OfficeOnly(dataset) {
 			return saima.Errorf(saima.KindForbidden, "单位账号不能上传%s，所以没有它的模板；%s由改革办上传",
 				datasetNames[i].Name, datasetNames[i].Name)
 		}
-		unit = who.account.Unit
+		unit = viewer.account.Unit
 	}
 	var buf bytes.Buffer
 	if err := tw.WriteTemplate(c.UserContext(), &buf, dataset, unit); err != nil {

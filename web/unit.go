@@ -55,11 +55,11 @@ func (s *Server) handleUnit(c *fiber.Ctx) error {
 	if page.Reminders, err = s.loadReminders(c.UserContext(), unit.Name, DefaultReminderDays); err != nil {
 		return err
 	}
-	who, err := s.identity(c)
+	viewer, err := s.identity(c)
 	if err != nil {
 		return err
 	}
-	page.LedgerLinks = who != nil && who.account.Role != saima.RoleUnit
+	page.LedgerLinks = viewer != nil && viewer.account.Role != saima.RoleUnit
 	return s.render(c, "unit.html", unit.Name, "leaderboard", page)
 }
 

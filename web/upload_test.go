@@ -196,8 +196,8 @@ func TestUploadBodyLimit(t *testing.T) {
 }
 
 // TestUploadBodyLimitChunked sends a chunked body over the limit, as a
-// program may: the server stops reading before it knows the path, and
-// the 413 comes back as JSON with the limit.
+// program may. The server stops reading before it has the path, so the
+// 413 comes back as JSON with the limit.
 func TestUploadBodyLimitChunked(t *testing.T) {
 	resp, body := sendRaw(t, "POST /api/uploads HTTP/1.1\r\n"+
 		"Content-Type: multipart/form-data; boundary=x\r\nTransfer-Encoding: chunked\r\n\r\n",
