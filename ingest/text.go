@@ -305,8 +305,10 @@ type csvSource struct {
 	// forced another encoding on it, for the advice of errors; "" else.
 	utf16 string
 	// overridden is the encoding the uploader chose when the file's
-	// byte-order mark named another, which was used instead; "" else.
-	overridden, bom string
+	// byte-order mark named another, and bom is that other encoding,
+	// which was used instead. Both are "" when nothing was overridden.
+	overridden string
+	bom        string
 }
 
 // newCSVSource decodes br as enc ("" to detect) and returns a source of its

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"regexp"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -233,7 +234,7 @@ func (s *Server) readDoneForm(c *fiber.Ctx, item saima.ListItem) (saima.ListDone
 			return saima.Errorf(saima.KindInvalid, "%s“%s”的完成日期“%s”%s，%s", ingest.ListTitle(item.List), item.ID, v, reason, fix)
 		}
 		switch {
-		case err != nil && len(v) == len("2026-09-30") && v[4] == '-' && v[7] == '-':
+		case err != nil && isoShaped.MatchString(v):
 			return mark, bad("不是日历上存在的日期", "请填写真实存在的日期，如2026-09-30")
 		case err != nil:
 			return mark, bad("不是可识别的日期", "请按2026-09-30的格式填写")
@@ -268,6 +269,10 @@ func findListItem(ctx context.Context, ls listStore, list, id string) (saima.Lis
 	}
 	return saima.ListItem{}, saima.Errorf(saima.KindNotFound, "%s中没有编号为“%s”的事项", ingest.ListTitle(list), id)
 }
+
+// isoShaped matches a date written as 2026-09-30, whether or not the day
+// exists.
+var isoShaped = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 
 // safeListReturn returns the page to go back to after marking, with a
 // trailing ? or &: a path of this server's list pages only, so that the
