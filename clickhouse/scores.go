@@ -46,13 +46,14 @@ func (s *Store) SaveScores(ctx context.Context, scores []saima.Score) error {
 		return unavailable(err)
 	}
 	marks := make([][]any, len(periods))
+	recorded := s.nextVersion(time.Now())
 	for i, p := range periods {
-		marks[i] = []any{p, scores[0].RunID, runs[p].at, runs[p].scores}
+		marks[i] = []any{p, scores[0].RunID, runs[p].at, runs[p].scores, recorded}
 	}
 	return unavailable(s.engine.Insert(ctx, s.table("score_runs"), scoreRunColumns, marks))
 }
 
-var scoreRunColumns = []string{"period", "run_id", "computed_at", "scores"}
+var scoreRunColumns = []string{"period", "run_id", "computed_at", "scores", "recorded"}
 
 func scoreRow(sc saima.Score) []any {
 	n := len(sc.Contributions)
@@ -79,16 +80,18 @@ const scoreFields = "period, track, run_id, computed_at, ruleset, ruleset_versio
 	"arrayStringConcat(arrayMap(x -> toString(x), c_points), ',')"
 
 // latestRuns selects, per period, the run of its latest published
-// evaluation, or the whole run computed last when none is published, so
-// that the PDF and the unit pages show what the leaderboard shows. A published run's
-// order key is 10^12 plus its version, so it outranks every draft and a
-// later version outranks an earlier one. A draft's key is its time in
-// seconds since 1970, far below 10^12.
-const latestRuns = "(period, run_id) GLOBAL IN (SELECT period, argMax(run_id, rank_key) FROM (" +
-	"SELECT period, run_id, toUInt64(1000000000000) + toUInt64(version) AS rank_key " +
+// evaluation, or the whole run saved last when none is published, so that
+// the PDF and the unit pages show what the leaderboard shows. Runs compare
+// by a tuple: a published run's starts with 1 and goes on with its
+// version, so it outranks every draft and a later version outranks an
+// earlier one. A draft's starts with 0 and goes on with its time in whole
+// seconds and then the store version at which it was saved, which tells
+// apart two drafts of one second.
+const latestRuns = "(period, run_id) GLOBAL IN (SELECT period, argMax(run_id, (kind, at, seq)) FROM (" +
+	"SELECT period, run_id, toUInt8(1) AS kind, toUInt64(version) AS at, toUInt64(0) AS seq " +
 	"FROM {db}.evaluations WHERE status = 'published' " +
-	"UNION ALL SELECT period, run_id, toUInt64(computed_at) AS rank_key FROM {db}.score_runs" +
-	") GROUP BY period)"
+	"UNION ALL SELECT period, run_id, toUInt8(0) AS kind, toUInt64(computed_at) AS at, recorded AS seq " +
+	"FROM {db}.score_runs) GROUP BY period)"
 
 // ListScores returns the current run of period, all tracks, by track and
 // rank.

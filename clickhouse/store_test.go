@@ -378,3 +378,31 @@ func TestArrayElementsRoundTrip(t *testing.T) {
 		}
 	})
 }
+
+// TestScoresSameSecond checks that of two runs computed in the same second
+// the one saved last is the period's result: a draft made twice in a
+// second, as a script or two office users can, used to leave the choice to
+// the engine.
+func TestScoresSameSecond(t *testing.T) {
+	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
+		ctx := context.Background()
+		q := saima.Quarter(2026, 3)
+		at := time.Date(2026, 10, 16, 10, 0, 0, 0, saima.Beijing)
+		// Run IDs in falling order, so that neither the order of the IDs
+		// nor the order of the rows on disk can pass for the order saved.
+		for i, id := range []string{"r9", "r8", "r7", "r6", "r5", "r4"} {
+			sc := []saima.Score{{Period: q, Track: "区县（市）", RuleSet: "2026", RunID: id,
+				ComputedAt: at.Add(time.Duration(i) * 100 * time.Millisecond), Unit: "慈溪市", Value: float64(80 + i), Rank: 1}}
+			if err := s.SaveScores(ctx, sc); err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.ListScores(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 1 || got[0].RunID != id {
+				t.Fatalf("after saving run %s: ListScores = %+v, want run %s", id, got, id)
+			}
+		}
+	})
+}
