@@ -379,10 +379,8 @@ func TestArrayElementsRoundTrip(t *testing.T) {
 	})
 }
 
-// TestScoresSameSecond checks that of two runs computed in the same second
-// the one saved last is the period's result: a draft made twice in a
-// second, as a script or two office users can, used to leave the choice to
-// the engine.
+// TestScoresSameSecond checks that of several runs computed in the same
+// second the one saved last is the period's result.
 func TestScoresSameSecond(t *testing.T) {
 	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
 		ctx := context.Background()

@@ -1,9 +1,8 @@
--- The order in which scoring runs were saved. computed_at counts whole
--- seconds, so two drafts of one period made in the same second tied, and
--- the engine chose the current one. recorded is the store version at which
--- SaveScores wrote the row, on the same clock as evaluations.recorded, and
--- breaks such ties. Rows written before this file read 0 and fall back to
--- computed_at alone.
+-- The store version at which SaveScores wrote each scoring run, on the
+-- same clock as evaluations.recorded. computed_at has whole seconds, so
+-- two drafts of one period saved in the same second have equal
+-- computed_at, and recorded orders them. Rows written before this file
+-- read 0 and are ordered by computed_at alone.
 --
 -- NOTE: like the ALTERs of 0004_workflows.sql, this one is not idempotent,
 -- because 18.16 has no ADD COLUMN IF NOT EXISTS.
