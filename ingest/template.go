@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"slices"
 	"strings"
 	"time"
 
@@ -60,6 +59,10 @@ type TemplateOptions struct {
 	// ListItems are the work lists' items. The example of a done mark
 	// then names one of the example unit's items.
 	ListItems []saima.ListItem
+
+	// Stages is the stored stage history. The stages example is then the
+	// next stage of a project in Projects (see exampleStage).
+	Stages []saima.StageEvent
 }
 
 // WriteTemplateWith writes the template as [WriteTemplate] does, with the
@@ -104,11 +107,17 @@ func (s *Service) WriteTemplate(ctx context.Context, w io.Writer, dataset, unit 
 			return fmt.Errorf("list work list items: %w", err)
 		}
 	}
+	var stages []saima.StageEvent
+	if h, ok := s.Store.(StageHistory); ok && schemaFor(dataset) == schemaFor(saima.DatasetStages) {
+		if stages, err = h.ListStageHistory(ctx); err != nil {
+			return fmt.Errorf("list stage history: %w", err)
+		}
+	}
 	if name, ok := newRoster(units).resolve(unit); ok {
 		unit = name
 	}
 	return WriteTemplateWith(w, dataset, TemplateOptions{Roster: units, Projects: projects, Unit: unit,
-		ListItems: items, Today: saima.DateOf(s.Now())})
+		ListItems: items, Stages: stages, Today: saima.DateOf(s.Now())})
 }
 
 // template is a workbook being built.
@@ -118,9 +127,10 @@ type template struct {
 	sheet   string
 	cols    []*column // the columns shown, in template order
 	roster  []saima.Unit
-	unit    string          // the example unit; "" without a roster
-	project *saima.Project  // the example project: from the ledger, or genericProject
-	item    *saima.ListItem // the example work list item, or genericItem
+	unit    string            // the example unit; "" without a roster
+	project *saima.Project    // the example project: from the ledger, or genericProject
+	stage   *saima.StageEvent // the stages example, or nil for the 预报 of project
+	item    *saima.ListItem   // the example work list item, or genericItem
 	today   saima.Date
 	styles  map[string]int
 	options int // columns used on the options sheet
@@ -129,6 +139,12 @@ type template struct {
 func newTemplate(s *schema, opts TemplateOptions) (*template, error) {
 	t := &template{f: excelize.NewFile(), s: s, sheet: s.title, roster: opts.Roster, today: opts.Today}
 	t.unit, t.project = exampleUnitAndProject(opts, s.dataset == saima.DatasetLeaderReports)
+	if s.dataset == saima.DatasetStages {
+		t.stage = exampleStage(opts, t.unit)
+		if t.stage != nil {
+			t.project = projectByCode(opts.Projects, t.stage.ProjectCode)
+		}
+	}
 	if t.project == nil {
 		t.project = &genericProject
 	}
@@ -430,6 +446,13 @@ const (
 	exProjectName = "{project-name}" // the example project's name
 	exList        = "{list}"         // the example work list item's list
 	exItem        = "{item}"         // the example work list item's ID
+
+	// The stages example's fields; see exampleStage.
+	exStage        = "{stage}"
+	exStageDate    = "{stage-date}"
+	exStageBody    = "{stage-body}"
+	exStageOpinion = "{stage-opinion}"
+	exStageRound   = "{stage-round}"
 )
 
 // Generic examples, for a unit without projects or work list items.
@@ -461,9 +484,56 @@ func (t *template) resolveExample(v any) any {
 			return t.item.List
 		case exItem:
 			return t.item.ID
+		case exStage, exStageDate, exStageBody, exStageOpinion, exStageRound:
+			return t.stageField(v)
 		}
 	}
 	return v
+}
+
+// stageField returns the field of the stages example that placeholder
+// names. Without a stage from the ledger, the example is the 预报 of the
+// example project a week ago.
+func (t *template) stageField(placeholder string) any {
+	e := t.stage
+	if e == nil {
+		e = &saima.StageEvent{ProjectCode: t.project.Code, Stage: saima.Stages[0],
+			Date: t.today.AddDays(-7), Opinion: "同意" + saima.Stages[0]}
+	}
+	switch placeholder {
+	case exStage:
+		return e.Stage
+	case exStageDate:
+		return e.Date
+	case exStageBody:
+		return nilIfEmpty(e.DecidedBy)
+	case exStageOpinion:
+		return e.Opinion
+	case exStageRound:
+		if e.RoundOrOne() > 1 {
+			return float64(e.Round)
+		}
+	}
+	return nil
+}
+
+// nilIfEmpty returns nil for "", which leaves a template cell empty, and
+// s otherwise.
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// projectByCode returns the project of projects with code, or nil.
+func projectByCode(projects []saima.Project, code string) *saima.Project {
+	for i := range projects {
+		if projects[i].Code == code {
+			return &projects[i]
+		}
+	}
+	return nil
 }
 
 // exampleUnit returns the example unit, or nil without a roster, because
@@ -498,16 +568,7 @@ func exampleItem(items []saima.ListItem, unit string) *saima.ListItem {
 // when leaderLed is set, or nil when the unit has none.
 func exampleUnitAndProject(opts TemplateOptions, leaderLed bool) (string, *saima.Project) {
 	r := newRoster(opts.Roster)
-	projects := slices.Clone(opts.Projects)
-	slices.SortFunc(projects, func(a, b saima.Project) int {
-		if leaderLed && a.LeaderLed != b.LeaderLed {
-			if a.LeaderLed {
-				return -1
-			}
-			return 1
-		}
-		return cmp.Compare(a.Code, b.Code)
-	})
+	projects := sortProjects(opts.Projects, func(p saima.Project) bool { return leaderLed && p.LeaderLed })
 	unit := opts.Unit
 	if unit == "" {
 		for _, p := range projects {
@@ -546,7 +607,8 @@ var examples = map[string]map[string]any{
 		"开始日期": exampleDay(-60), "计划完成日期": exampleDay(90),
 	},
 	saima.DatasetStages: {
-		"项目编号": "NB-2026-001", "阶段": "预报", "日期": exampleDay(-7), "意见": "同意预报",
+		"项目编号": exProject, "阶段": exStage, "日期": exStageDate, "决策主体": exStageBody,
+		"意见": exStageOpinion, "轮次": exStageRound,
 	},
 	saima.DatasetMilestones: {
 		"项目编号": exProject, "里程碑": "完成需求调研", "计划完成日期": exampleDay(-10),

@@ -135,3 +135,31 @@ func unmarkExample(t *testing.T, file []byte) []byte {
 	}
 	return buf.Bytes()
 }
+
+// TestTemplateStagesExampleUploads checks that the stages template's
+// example, once its mark is gone, uploads against the seeded ledger,
+// whose projects already have stages, and adds one event.
+func TestTemplateStagesExampleUploads(t *testing.T) {
+	env := newSeededEnv(t)
+	before, err := env.store.ListStageHistory(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(before) == 0 {
+		t.Fatal("seeded ledger has no stage events: nothing to follow")
+	}
+	_, body := env.get(t, "/templates/stages.xlsx")
+	req := multipartRequest(t, "/api/uploads", "项目阶段.xlsx", unmarkExample(t, []byte(body)),
+		map[string]string{"dataset": saima.DatasetStages})
+	resp, out := env.as(t, "office").do(t, req)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("upload of the stages example status = %d, want 201; body:\n%s", resp.StatusCode, out)
+	}
+	after, err := env.store.ListStageHistory(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != len(before)+1 {
+		t.Errorf("stage events after the upload = %d, want %d", len(after), len(before)+1)
+	}
+}
