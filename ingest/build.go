@@ -233,6 +233,13 @@ func (b *milestoneBuilder) add(r *rowReader) {
 	} else {
 		r.ownProject("项目编号", m.ProjectCode)
 	}
+	if _, known := r.p.projects[m.ProjectCode]; !known && !r.failed {
+		unit := m.Unit
+		if unit == "" {
+			unit = r.p.opts.Unit
+		}
+		checkUnknownProject(r, m.ProjectCode, unit, "这个里程碑")
+	}
 	if !r.failed {
 		r.ownMilestone(m)
 	}

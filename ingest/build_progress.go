@@ -223,7 +223,7 @@ func periodKey(p saima.Period) string {
 func checkProjectUnit(r *rowReader, code, unit string) {
 	pr, ok := r.p.projects[code]
 	if !ok {
-		checkUnknownProject(r, code, unit)
+		checkUnknownProject(r, code, unit, "这条进度")
 		return
 	}
 	if pr.Unit == "" || pr.Unit == unit || pr.LeadUnit == unit {
@@ -241,13 +241,14 @@ func checkProjectUnit(r *rowReader, code, unit string) {
 		"请核对单位和项目编号；如果该单位确实承担该项目，请先在项目台账中把责任单位改为该单位")
 }
 
-// checkUnknownProject reports a progress report of project code, which
-// the ledger does not hold, when the ledger holds any project. Its
-// progress would count for unit without a plan to judge it by, and the
-// report would list a project the office never approved. From a unit's
-// account it is an error, so that a unit cannot add projects of its own
-// to the race. From the office, which keeps the ledger, it is a warning.
-func checkUnknownProject(r *rowReader, code, unit string) {
+// checkUnknownProject reports a record of project code, which the ledger
+// does not hold, when the ledger holds any project. record names the
+// record in messages, such as 这条进度. The record would count for unit
+// without a plan to judge it by, for a project the office never approved.
+// From a unit's account it is an error, so that a unit cannot add
+// projects of its own to the race. From the office, which keeps the
+// ledger, it is a warning.
+func checkUnknownProject(r *rowReader, code, unit, record string) {
 	if len(r.p.projects) == 0 || code == "" {
 		return
 	}
@@ -261,20 +262,23 @@ func checkUnknownProject(r *rowReader, code, unit string) {
 	}
 	if r.p.opts.Unit != "" {
 		r.fail("项目编号", r.cell("项目编号"), &problem{reason: reason,
-			fix: fix + "；如果是新项目，请联系改革办先在项目台账中登记，再上传进度"})
+			fix: fix + "；如果是新项目，请联系改革办先在项目台账中登记，再上传"})
 		return
 	}
-	r.warn("项目编号", r.cell("项目编号"), reason+"，这条进度仍会导入并计入该单位",
-		fix+"；如果是新项目，请先在项目台账中登记")
+	counts := "，" + record + "仍会导入并计入该单位"
+	if unit == "" {
+		counts = "，" + record + "仍会导入，但没有责任单位，在项目登记到台账前不计入任何单位"
+	}
+	r.warn("项目编号", r.cell("项目编号"), reason+counts, fix+"；如果是新项目，请先在项目台账中登记")
 }
 
 // closestProject returns the code in projects nearest to code, by edit
 // distance in runes, among the projects of unit (as responsible or lead
-// unit), or "" when none is within two edits.
+// unit) or among all when unit is "", or "" when none is within two edits.
 func closestProject(projects map[string]saima.Project, code, unit string) string {
 	best, bestDist := "", 3
 	for c, pr := range projects {
-		if pr.Unit != unit && pr.LeadUnit != unit {
+		if unit != "" && pr.Unit != unit && pr.LeadUnit != unit {
 			continue
 		}
 		d := editDistance(code, c)

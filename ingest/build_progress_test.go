@@ -109,8 +109,9 @@ func TestAssessmentIssues(t *testing.T) {
 		{name: "score equal to full marks",
 			text: header + "余姚市,开工率,30.0,30,线下年终,2026年度,,\n"},
 		{name: "percent sign is not a number",
-			text:   header + "余姚市,开工率,85%,100,线下年终,2026年度,,\n",
-			errors: []string{"f.csv 第2行“得分”列的值“85%”不是数字，请填写数字，如85或85.5"}},
+			text: header + "余姚市,开工率,85%,100,线下年终,2026年度,,\n",
+			errors: []string{"f.csv 第2行“得分”列的值“85%”带有%，本列填写数值，不是百分数，" +
+				"请填写数值，如85或85.5；如果单元格设置成了百分比格式，请改为常规或数值格式后重新填写"}},
 		{name: "missing mode and period",
 			text: header + "余姚市,开工率,30,30,,,,\n",
 			errors: []string{
@@ -288,5 +289,49 @@ func TestProblemLevelSpellings(t *testing.T) {
 		if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Reason, "不是可选的层级") {
 			t.Errorf("problems 层级 %q: errors = %q, want one naming the levels", cell, issueStrings(res.Errors))
 		}
+	}
+}
+
+// TestMilestoneOfUnknownProject checks a milestone of a project the
+// ledger lacks: a warning for the office, which says whether the
+// milestone counts for a unit, and an error for a unit's account.
+func TestMilestoneOfUnknownProject(t *testing.T) {
+	projects := []saima.Project{{Code: "NB-2026-046", Name: "城市大脑", Unit: "宁海县"}}
+	const header = "项目编号,里程碑,计划完成日期,责任单位\n"
+	tests := []struct {
+		name       string
+		unit       string // the uploading account's unit; "" for the office
+		row        string
+		wantWarn   []string
+		wantErrors []string
+	}{
+		{name: "office, with a unit", row: "NB-2026-46,上线,2026-09-30,宁海县",
+			wantWarn: []string{"m.csv 第2行“项目编号”列的值“NB-2026-46”不在项目台账中，这个里程碑仍会导入并计入该单位，" +
+				"请核对项目编号，是否应为“NB-2026-046”（城市大脑）；如果是新项目，请先在项目台账中登记"}},
+		{name: "office, without a unit", row: "NB-2026-46,上线,2026-09-30,",
+			wantWarn: []string{"m.csv 第2行“项目编号”列的值“NB-2026-46”不在项目台账中，这个里程碑仍会导入，" +
+				"但没有责任单位，在项目登记到台账前不计入任何单位，" +
+				"请核对项目编号，是否应为“NB-2026-046”（城市大脑）；如果是新项目，请先在项目台账中登记"}},
+		{name: "unit account, its own unit", unit: "宁海县", row: "NB-2026-46,上线,2026-09-30,宁海县",
+			wantErrors: []string{"m.csv 第2行“项目编号”列的值“NB-2026-46”不在项目台账中，" +
+				"请核对项目编号，是否应为“NB-2026-046”（城市大脑）；如果是新项目，请联系改革办先在项目台账中登记，再上传"}},
+		{name: "unit account, without a unit", unit: "宁海县", row: "NB-2026-46,上线,2026-09-30,",
+			wantErrors: []string{"m.csv 第2行“项目编号”列的值“NB-2026-46”不在项目台账中，而本行没有填写责任单位，" +
+				"无法确认是本单位（宁海县）的项目，请在“责任单位”列填写本单位，或请改革办先把该项目录入项目台账"}},
+		{name: "known project", row: "NB-2026-046,上线,2026-09-30,宁海县"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := parseText(t, "m.csv", header+tt.row+"\n", Options{Projects: projects, Unit: tt.unit, Roster: testRoster})
+			if got := issueStrings(res.Errors); !slices.Equal(got, tt.wantErrors) {
+				t.Errorf("errors = %q, want %q", got, tt.wantErrors)
+			}
+			if got := issueStrings(res.Warnings); !slices.Equal(got, tt.wantWarn) {
+				t.Errorf("warnings = %q, want %q", got, tt.wantWarn)
+			}
+			if tt.wantErrors == nil && len(res.Batch.Milestones) != 1 {
+				t.Errorf("milestones = %d, want the row kept", len(res.Batch.Milestones))
+			}
+		})
 	}
 }

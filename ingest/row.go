@@ -89,6 +89,28 @@ func (r *rowReader) missing(col string) {
 	r.fail(col, "", &problem{reason: "为空，此列必须填写", fix: "请填写" + col + "后重新上传"})
 }
 
+// blank returns raw normalized and whether it reads as missing: empty, or
+// a placeholder such as "/". A missing cell of a required column is an
+// error. A placeholder in an optional column gets a warning, because it
+// may also hide a forgotten value.
+func (r *rowReader) blank(col, raw string, required bool) (string, bool) {
+	s := normalize(raw)
+	switch {
+	case s == "":
+		if required {
+			r.missing(col)
+		}
+		return s, true
+	case !placeholders[s]:
+		return s, false
+	case required:
+		r.fail(col, raw, &problem{reason: "表示未填写，此列必须填写", fix: "请填写" + col + "后重新上传"})
+	default:
+		r.warn(col, raw, "表示未填写，按空白处理", "如果已有"+col+"，请填写；没有请留空")
+	}
+	return s, true
+}
+
 // text returns a free-text cell trimmed and otherwise exactly as written.
 func (r *rowReader) text(col string) string {
 	return trimText(r.cell(col))
@@ -120,10 +142,7 @@ func (r *rowReader) unit(col string, required bool) string {
 	if name, ok := r.p.units[raw]; ok {
 		return name
 	}
-	if normalize(raw) == "" {
-		if required {
-			r.missing(col)
-		}
+	if _, missing := r.blank(col, raw, required); missing {
 		return ""
 	}
 	if name, ok := r.p.resolveUnit(raw); ok {
@@ -171,11 +190,8 @@ func (p *parser) resolveUnit(raw string) (string, bool) {
 // upload day is an error.
 func (r *rowReader) date(col string, required, done bool) *saima.Date {
 	raw := r.cell(col)
-	s := normalize(raw)
-	if s == "" {
-		if required {
-			r.missing(col)
-		}
+	s, missing := r.blank(col, raw, required)
+	if missing {
 		return nil
 	}
 	d, prob := parseDate(s)
@@ -214,13 +230,15 @@ func (r *rowReader) period(col string) saima.Period {
 // number returns a decimal cell; it is missing when the cell is empty.
 func (r *rowReader) number(col string, required bool) decimal.NullDecimal {
 	raw := r.cell(col)
-	if normalize(raw) == "" {
-		if required {
-			r.missing(col)
-		}
+	s, missing := r.blank(col, raw, required)
+	if missing {
 		return decimal.NullDecimal{}
 	}
 	d, ok := parseDecimal(raw)
+	if !ok && strings.HasSuffix(s, "%") {
+		r.fail(col, raw, problemPercentInNumber)
+		return decimal.NullDecimal{}
+	}
 	if !ok {
 		r.fail(col, raw, problemNotNumber)
 		return decimal.NullDecimal{}
@@ -246,10 +264,7 @@ func (r *rowReader) percent(col string) percentCell {
 // compact form, or "" when it is empty.
 func (r *rowReader) choice(col string, choices []string, required bool) string {
 	raw := r.cell(col)
-	if normalize(raw) == "" {
-		if required {
-			r.missing(col)
-		}
+	if _, missing := r.blank(col, raw, required); missing {
 		return ""
 	}
 	v, ok := choose(raw, choices)

@@ -40,6 +40,12 @@ var (
 		reason: "不是数字",
 		fix:    "请填写数字，如85或85.5",
 	}
+	// problemPercentInNumber is a percent in a column of plain numbers,
+	// such as a 得分 cell that a spreadsheet formats as a percent.
+	problemPercentInNumber = &problem{
+		reason: "带有%，本列填写数值，不是百分数",
+		fix:    "请填写数值，如85或85.5；如果单元格设置成了百分比格式，请改为常规或数值格式后重新填写",
+	}
 	problemTooManyPlaces = &problem{
 		reason: fmt.Sprintf("小数超过%d位；数据库只保存%d位小数，多出的位数会丢失", storedPlaces, storedPlaces),
 		fix:    fmt.Sprintf("请四舍五入到%d位小数后重新上传（Excel 中可用 =ROUND(单元格,%d)）", storedPlaces, storedPlaces),
@@ -91,8 +97,10 @@ func parseAnyDate(s string) (saima.Date, *problem) {
 		}
 		return d, nil
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return saima.DateOf(t), nil
+	for _, layout := range zonedLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return saima.DateOf(t), nil
+		}
 	}
 
 	day, clock := splitDateTime(s)
@@ -116,6 +124,20 @@ func parseAnyDate(s string) (saima.Date, *problem) {
 		return saima.Date{}, problemNoSuchDate
 	}
 	return date, nil
+}
+
+// zonedLayouts are the spellings of a time with a zone that parseDate
+// reads, such as 2026-09-30T08:00:00+08:00, 2026-09-30 08:00+0800 and
+// 2026-09-30 08:00Z. The date is the one in Beijing at that moment.
+var zonedLayouts = []string{
+	time.RFC3339,
+	"2006-01-02T15:04Z07:00",
+	"2006-01-02 15:04:05Z07:00",
+	"2006-01-02 15:04Z07:00",
+	"2006-01-02T15:04:05Z0700",
+	"2006-01-02T15:04Z0700",
+	"2006-01-02 15:04:05Z0700",
+	"2006-01-02 15:04Z0700",
 }
 
 // isoDate reads the most common spelling, 2026-09-30, without the regular
@@ -274,11 +296,11 @@ func countDigits(s string) int {
 	return n
 }
 
-// percentPlaceholders are written in 完成率 to say "not reported". They read
-// as missing, with a warning, because they may also hide a forgotten value.
-// 未填报 is how saima's own pages and workbooks show a missing 完成率, so a
-// clerk who edits an export keeps it.
-var percentPlaceholders = map[string]bool{"/": true, "-": true, "—": true, "——": true, "未填报": true}
+// placeholders are written in a cell, such as 完成率 or 实际完成日期, to say
+// "not filled in". They read as missing, with a warning, because they may
+// also hide a forgotten value. 未填报 is how saima's own pages and
+// workbooks show a missing 完成率, so a clerk who edits an export keeps it.
+var placeholders = map[string]bool{"/": true, "-": true, "—": true, "——": true, "未填报": true}
 
 // percentForm is the way a percent cell was written.
 type percentForm int
@@ -304,7 +326,7 @@ func readPercent(raw string) (percentCell, *problem) {
 	switch {
 	case s == "":
 		return percentCell{form: percentMissing}, nil
-	case percentPlaceholders[s]:
+	case placeholders[s]:
 		return percentCell{form: percentPlaceholder}, nil
 	}
 

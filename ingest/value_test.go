@@ -1,7 +1,12 @@
 package ingest
 
 import (
+	"bytes"
+	"slices"
+	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"saima"
 )
@@ -27,6 +32,14 @@ func TestParseDate(t *testing.T) {
 		{"2026年9月30日 8:05", "2026-09-30", nil},
 		{"2026-09-30T23:30:00+08:00", "2026-09-30", nil},
 		{"2026-09-30T20:00:00Z", "2026-10-01", nil}, // 04:00 the next day in Beijing
+		{"2026-09-30 08:00+08:00", "2026-09-30", nil},
+		{"2026-09-30 08:00:30+08:00", "2026-09-30", nil},
+		{"2026-09-30T08:00+08:00", "2026-09-30", nil},
+		{"2026-09-30 20:00Z", "2026-10-01", nil},
+		{"2026-09-30 20:00-05:00", "2026-10-01", nil}, // 09:00 the next day in Beijing
+		{"2026-09-30 08:00+0800", "2026-09-30", nil},
+		{"2026-09-30T23:00:00-0100", "2026-10-01", nil},
+		{"2026-09-30 08:00+08", "", problemNotDate},
 		{"2024-02-29", "2024-02-29", nil},
 		{"2000-01-01", "2000-01-01", nil},
 		{"2099-12-31", "2099-12-31", nil},
@@ -267,5 +280,110 @@ func TestParseBool(t *testing.T) {
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("parseBool(%q) = %v, %v, want %v, %v", tt.in, got, ok, tt.want, tt.ok)
 		}
+	}
+}
+
+// TestPlaceholderCells checks that placeholders such as "/" read as
+// missing in optional date, number, choice and unit columns, with a
+// warning, and are an error in a required column.
+func TestPlaceholderCells(t *testing.T) {
+	const header = "项目编号,里程碑,计划完成日期,实际完成日期,状态,责任单位\n"
+	tests := []struct {
+		name, row   string
+		wantWarn    []string
+		wantErrors  []string
+		wantActual  bool
+		wantUnitSet bool
+	}{
+		{name: "slash in 实际完成日期", row: "NB-1,上线,2026-09-30,/,进行中,宁海县",
+			wantWarn:    []string{"m.csv 第2行“实际完成日期”列的值“/”表示未填写，按空白处理，如果已有实际完成日期，请填写；没有请留空"},
+			wantUnitSet: true},
+		{name: "dashes in 实际完成日期 and 状态", row: "NB-1,上线,2026-09-30,——,—,宁海县",
+			wantWarn: []string{
+				"m.csv 第2行“实际完成日期”列的值“——”表示未填写，按空白处理，如果已有实际完成日期，请填写；没有请留空",
+				"m.csv 第2行“状态”列的值“—”表示未填写，按空白处理，如果已有状态，请填写；没有请留空",
+			},
+			wantUnitSet: true},
+		{name: "full-width hyphen in 责任单位", row: "NB-1,上线,2026-09-30,2026-09-28,已完成,－",
+			wantWarn:   []string{"m.csv 第2行“责任单位”列的值“－”表示未填写，按空白处理，如果已有责任单位，请填写；没有请留空"},
+			wantActual: true},
+		{name: "placeholder beside 已完成", row: "NB-1,上线,2026-09-30,/,已完成,宁海县",
+			wantWarn: []string{
+				"m.csv 第2行“实际完成日期”列的值“/”表示未填写，按空白处理，如果已有实际完成日期，请填写；没有请留空",
+				"m.csv 第2行“状态”列的值“已完成”与实际完成日期不符，实际完成日期为空，请补填实际完成日期；如果尚未完成，请把状态改为“进行中”",
+			},
+			wantUnitSet: true},
+		{name: "slash in the required 计划完成日期", row: "NB-1,上线,/,,进行中,宁海县",
+			wantErrors: []string{"m.csv 第2行“计划完成日期”列的值“/”表示未填写，此列必须填写，请填写计划完成日期后重新上传"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := parseText(t, "m.csv", header+tt.row+"\n", Options{Roster: testRoster})
+			if got := issueStrings(res.Errors); !slices.Equal(got, tt.wantErrors) {
+				t.Errorf("errors = %q, want %q", got, tt.wantErrors)
+			}
+			if got := issueStrings(res.Warnings); !slices.Equal(got, tt.wantWarn) {
+				t.Errorf("warnings = %q, want %q", got, tt.wantWarn)
+			}
+			if tt.wantErrors != nil {
+				return
+			}
+			if len(res.Batch.Milestones) != 1 {
+				t.Fatalf("milestones = %d, want 1", len(res.Batch.Milestones))
+			}
+			m := res.Batch.Milestones[0]
+			if (m.Actual != nil) != tt.wantActual {
+				t.Errorf("actual = %v, want set %v", m.Actual, tt.wantActual)
+			}
+			if (m.Unit != "") != tt.wantUnitSet {
+				t.Errorf("unit = %q, want set %v", m.Unit, tt.wantUnitSet)
+			}
+		})
+	}
+
+	// An optional number column: 预算（万元） of a project.
+	res := parseText(t, "p.csv", "项目编号,项目名称,责任单位,预算（万元）\nNB-1,一网通办,宁海县,/\n", Options{Roster: testRoster})
+	requireNoErrors(t, res)
+	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0].Reason, "表示未填写，按空白处理") {
+		t.Errorf("预算 “/”: warnings = %q, want one that it reads as blank", issueStrings(res.Warnings))
+	}
+	if len(res.Batch.Projects) != 1 || res.Batch.Projects[0].Budget.Valid {
+		t.Errorf("预算 “/”: projects = %+v, want one without a budget", res.Batch.Projects)
+	}
+}
+
+// TestPercentInNumberColumn checks that a percent in a column of plain
+// numbers, as a percent-formatted 得分 cell reads, is an error whose fix
+// names the cell format, in CSV and in XLSX.
+func TestPercentInNumberColumn(t *testing.T) {
+	const want = "带有%，本列填写数值，不是百分数"
+	res := parseText(t, "s.csv", "被考评单位,指标,得分,考评方式,考评期间\n宁海县,数据共享,50%,线上日常,2026Q3\n",
+		Options{Roster: testRoster})
+	if len(res.Errors) != 1 || res.Errors[0].Reason != want || !strings.Contains(res.Errors[0].Fix, "百分比格式") {
+		t.Errorf("CSV errors = %q, want one: %s", issueStrings(res.Errors), want)
+	}
+
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, v := range []any{"被考评单位", "指标", "得分", "考评方式", "考评期间", "宁海县", "数据共享", 0.5, "线上日常", "2026Q3"} {
+		cell, _ := excelize.CoordinatesToCellName(i%5+1, i/5+1)
+		if err := f.SetCellValue("Sheet1", cell, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	style, err := f.NewStyle(&excelize.Style{NumFmt: 9}) // 0%
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetCellStyle("Sheet1", "C2", "C2", style); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	res = parseText(t, "s.xlsx", buf.String(), Options{Roster: testRoster})
+	if len(res.Errors) != 1 || res.Errors[0].Reason != want || res.Errors[0].Value != "50%" {
+		t.Errorf("XLSX errors = %q, want one for the value 50%%: %s", issueStrings(res.Errors), want)
 	}
 }
