@@ -241,9 +241,9 @@ func checkProjectUnit(r *rowReader, code, unit string) {
 		"请核对单位和项目编号；如果该单位确实承担该项目，请先在项目台账中把责任单位改为该单位")
 }
 
-// checkUnknownProject reports a record of project code, which the ledger
-// does not hold, when the ledger holds any project. record names the
-// record in messages, such as 这条进度. The record would count for unit
+// checkUnknownProject reports a record of project code, which is not in
+// the ledger, when the ledger has any project. record names the record in
+// messages, such as 这条进度. The record would count for unit
 // without a plan to judge it by, for a project the office never approved.
 // From a unit's account it is an error, so that a unit cannot add
 // projects of its own to the race. From the office, which keeps the

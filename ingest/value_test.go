@@ -359,8 +359,14 @@ func TestPercentInNumberColumn(t *testing.T) {
 	const want = "带有%，本列填写数值，不是百分数"
 	res := parseText(t, "s.csv", "被考评单位,指标,得分,考评方式,考评期间\n宁海县,数据共享,50%,线上日常,2026Q3\n",
 		Options{Roster: testRoster})
-	if len(res.Errors) != 1 || res.Errors[0].Reason != want || !strings.Contains(res.Errors[0].Fix, "百分比格式") {
-		t.Errorf("CSV errors = %q, want one: %s", issueStrings(res.Errors), want)
+	if len(res.Errors) != 1 {
+		t.Fatalf("CSV errors = %q, want one: %s", issueStrings(res.Errors), want)
+	}
+	if res.Errors[0].Reason != want {
+		t.Errorf("CSV reason = %q, want %q", res.Errors[0].Reason, want)
+	}
+	if !strings.Contains(res.Errors[0].Fix, "百分比格式") {
+		t.Errorf("CSV fix = %q, want it to name the percent format", res.Errors[0].Fix)
 	}
 
 	f := excelize.NewFile()
@@ -383,7 +389,13 @@ func TestPercentInNumberColumn(t *testing.T) {
 		t.Fatal(err)
 	}
 	res = parseText(t, "s.xlsx", buf.String(), Options{Roster: testRoster})
-	if len(res.Errors) != 1 || res.Errors[0].Reason != want || res.Errors[0].Value != "50%" {
-		t.Errorf("XLSX errors = %q, want one for the value 50%%: %s", issueStrings(res.Errors), want)
+	if len(res.Errors) != 1 {
+		t.Fatalf("XLSX errors = %q, want one: %s", issueStrings(res.Errors), want)
+	}
+	if res.Errors[0].Reason != want {
+		t.Errorf("XLSX reason = %q, want %q", res.Errors[0].Reason, want)
+	}
+	if res.Errors[0].Value != "50%" {
+		t.Errorf("XLSX value = %q, want 50%%", res.Errors[0].Value)
 	}
 }
