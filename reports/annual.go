@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/samber/lo"
+
 	"saima"
 	"saima/scoring"
 )
@@ -97,7 +99,10 @@ type Annual struct {
 	Drafts        []saima.Period
 	GeneratedAt   time.Time
 	Tracks        []AnnualTrack
-	Workflow      *Workflow // the ledger's workflows in the year; nil when the source has none
+	// YearEnd are the records of the year-end evaluation (the year
+	// period's assessments), by unit, indicator and mode.
+	YearEnd  []saima.Assessment
+	Workflow *Workflow // the ledger's workflows in the year; nil when the source has none
 }
 
 // AnnualTrack is the annual ranking of one track, in rank order.
@@ -219,10 +224,12 @@ func BuildAnnualFrom(ctx context.Context, src AnnualSource, year int, rule Annua
 	}
 	a.RuleSet = ruleSetLabel(all)
 
-	yearEnd, err := yearEndPercents(ctx, src, year)
+	records, err := src.ListAssessments(ctx, saima.Year(year))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("list assessments of %d: %w", year, err)
 	}
+	a.YearEnd = yearEndRecords(records, year)
+	yearEnd := yearEndPercents(a.YearEnd)
 	for _, row := range rows {
 		rollUp(row, rule, yearEnd)
 	}
@@ -233,19 +240,23 @@ func BuildAnnualFrom(ctx context.Context, src AnnualSource, year int, rule Annua
 	return a, nil
 }
 
+// yearEndRecords returns the records of the year period among records,
+// sorted by unit, indicator, mode and evaluator.
+func yearEndRecords(records []saima.Assessment, year int) []saima.Assessment {
+	out := lo.Filter(records, func(r saima.Assessment, _ int) bool { return r.Period == saima.Year(year) })
+	slices.SortStableFunc(out, func(a, b saima.Assessment) int {
+		return cmp.Or(cmp.Compare(a.Unit, b.Unit), cmp.Compare(a.Indicator, b.Indicator),
+			cmp.Compare(a.Mode, b.Mode), cmp.Compare(a.Evaluator, b.Evaluator))
+	})
+	return out
+}
+
 // yearEndPercents returns each unit's year-end evaluation: the mean of
-// score ÷ full marks × 100 over its records of the year period, the same
-// rate as the assessment_mean source of a rule set.
-func yearEndPercents(ctx context.Context, src AnnualSource, year int) (map[string]float64, error) {
-	records, err := src.ListAssessments(ctx, saima.Year(year))
-	if err != nil {
-		return nil, fmt.Errorf("list assessments of %d: %w", year, err)
-	}
+// score ÷ full marks × 100 over its records, the same rate as the
+// assessment_mean source of a rule set.
+func yearEndPercents(records []saima.Assessment) map[string]float64 {
 	sums, counts := map[string]float64{}, map[string]int{}
 	for _, r := range records {
-		if r.Period != saima.Year(year) {
-			continue
-		}
 		pct := r.Score.InexactFloat64()
 		if r.FullMarks.Valid && !r.FullMarks.Decimal.IsZero() {
 			pct = r.Score.Div(r.FullMarks.Decimal).InexactFloat64() * 100
@@ -257,7 +268,7 @@ func yearEndPercents(ctx context.Context, src AnnualSource, year int) (map[strin
 	for unit, sum := range sums {
 		out[unit] = sum / float64(counts[unit])
 	}
-	return out, nil
+	return out
 }
 
 // rollUp fills in row's mean, leadership points, year-end evaluation and

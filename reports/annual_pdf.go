@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -14,8 +15,8 @@ import (
 )
 
 // WriteAnnual draws a as an A4 PDF and writes it to w: a cover page, a
-// table of contents, one ranking table per track and a page that explains
-// the formula. Each table row shows a unit's four quarters, leadership
+// table of contents, one ranking table per track, the year-end evaluation's
+// records and a section that explains the formula. Each table row shows a unit's four quarters, leadership
 // points, year-end evaluation and annual score. The outline lists the
 // tracks.
 //
@@ -35,6 +36,8 @@ func WriteAnnual(w io.Writer, a *Annual, fonts *Fonts, log *slog.Logger) error {
 	return render(w, meta, fonts, log, func(d *document) {
 		d.annualRankings(a)
 		d.pdf.AddPage()
+		d.yearEndRecords(a)
+		d.pdf.Ln(6)
 		d.heading("计分说明", 0, 20)
 		for _, p := range annualMethod(a) {
 			d.paragraph(p, "", sizeBody, "L")
@@ -128,6 +131,33 @@ func annualTable(t AnnualTrack, year int, drafts []saima.Period) table {
 		tb.rows = append(tb.rows, row)
 	}
 	return tb
+}
+
+// yearEndRecords draws the records of the year-end evaluation, which the
+// 年终考评 column averages per unit.
+func (d *document) yearEndRecords(a *Annual) {
+	d.heading("年终考评记录", 0, 20)
+	if len(a.YearEnd) == 0 {
+		d.paragraph(saima.Year(a.Year).Label()+"没有年终考评记录，年度排名表的年终考评一列为“—”。", "", sizeBody, "L")
+		return
+	}
+	tb := table{columns: []column{
+		{"被考评单位", 36, "L"},
+		{"指标", 44, "L"},
+		{"考评方式", 22, "L"},
+		{"得分", 18, "R"},
+		{"满分", 18, "R"},
+		{"考评人", 36, "L"},
+	}}
+	for _, r := range a.YearEnd {
+		full := "—"
+		if r.FullMarks.Valid {
+			full = r.FullMarks.Decimal.String()
+		}
+		tb.rows = append(tb.rows, []string{r.Unit, r.Indicator, cmp.Or(r.Mode, "—"), r.Score.String(), full,
+			cmp.Or(r.Evaluator, "—")})
+	}
+	d.table(tb)
 }
 
 func optionalComposite(v *float64) string {

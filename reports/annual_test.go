@@ -377,3 +377,46 @@ func TestAnnualRankRule(t *testing.T) {
 		t.Errorf("rankRule(1) = %q, want ranks by scores rounded to 1 place", got)
 	}
 }
+
+// TestAnnualYearEndRecords checks that the annual PDF lists the year-end
+// evaluation's records with their evaluators, rare characters included,
+// and leaves out the records of a quarter.
+func TestAnnualYearEndRecords(t *testing.T) {
+	src := newAnnualSource()
+	src.assessments = []saima.Assessment{
+		assessment("宁波市海曙区", saima.Year(2026), "100.00", "100"),
+		assessment("宁波市海曙区", saima.Year(2026), "85.50", "100"),
+		assessment("市大数据局", saima.Year(2026), "0.5", "1"),
+		assessment("象山县", saima.Quarter(2026, 3), "10", "100"),
+	}
+	src.assessments[0].Evaluator, src.assessments[0].Mode = "张堃", "线下年终"
+	src.assessments[1].Evaluator, src.assessments[1].Indicator = "张𨫎", "数据共享"
+	src.assessments[2].Evaluator = "吉𠮷"
+	src.assessments[3].Evaluator = "季度考评人"
+	a, err := BuildAnnual(context.Background(), src, 2026, DefaultAnnualRule(), reportTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.YearEnd) != 3 {
+		t.Fatalf("year-end records = %d, want the 3 of the year", len(a.YearEnd))
+	}
+	if got := a.YearEnd[0].Evaluator; got != "张堃" {
+		t.Errorf("first record's evaluator = %q, want 张堃 (年终考评 sorts before 数据共享 by code point)", got)
+	}
+
+	path := writeAnnualPDF(t, a)
+	plain := strings.Join(strings.Fields(popplerText(t, path)), "")
+	for _, want := range []string{
+		"年终考评记录",
+		"宁波市海曙区年终考评线下年终100100张堃",
+		"宁波市海曙区数据共享—85.5100张□",
+		"市大数据局年终考评—0.51吉□",
+	} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("annual PDF text lacks %q", want)
+		}
+	}
+	if strings.Contains(plain, "季度考评人") {
+		t.Error("annual PDF lists a quarter's assessment among the year-end records")
+	}
+}
