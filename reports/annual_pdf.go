@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -141,23 +140,7 @@ func (d *document) yearEndRecords(a *Annual) {
 		d.paragraph(saima.Year(a.Year).Label()+"没有年终考评记录，年度排名表的年终考评一列为“—”。", "", sizeBody, "L")
 		return
 	}
-	tb := table{columns: []column{
-		{"被考评单位", 36, "L"},
-		{"指标", 44, "L"},
-		{"考评方式", 22, "L"},
-		{"得分", 18, "R"},
-		{"满分", 18, "R"},
-		{"考评人", 36, "L"},
-	}}
-	for _, r := range a.YearEnd {
-		full := "—"
-		if r.FullMarks.Valid {
-			full = r.FullMarks.Decimal.String()
-		}
-		tb.rows = append(tb.rows, []string{r.Unit, r.Indicator, cmp.Or(r.Mode, "—"), r.Score.String(), full,
-			cmp.Or(r.Evaluator, "—")})
-	}
-	d.table(tb)
+	d.table(assessmentTable(a.YearEnd, true))
 }
 
 func optionalComposite(v *float64) string {

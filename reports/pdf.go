@@ -280,4 +280,11 @@ func (d *document) unitSection(sec UnitSection, period saima.Period, asOf saima.
 	} else {
 		d.table(overdueTable(sec.Overdue, asOf))
 	}
+
+	d.subheading("本期考评记录")
+	if len(sec.Assessments) == 0 {
+		d.paragraph("本期无考评记录。", "", sizeBody, "L")
+	} else {
+		d.table(assessmentTable(sec.Assessments, false))
+	}
 }

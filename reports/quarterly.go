@@ -48,6 +48,9 @@ type UnitSection struct {
 	Summary  string            // a narrative paragraph about the unit's result
 	Projects []ProjectLine     // the unit's progress reports in the period
 	Overdue  []saima.Milestone // milestones past their planned date
+	// Assessments are the unit's assessment records of the period and
+	// its months, by indicator, mode and period.
+	Assessments []saima.Assessment
 }
 
 // ProjectLine is one progress report as the report lists it.
@@ -74,6 +77,10 @@ type Source interface {
 	// ListOverdueMilestones returns the milestones that are not done by
 	// asOf although planned before it, and those done late.
 	ListOverdueMilestones(ctx context.Context, asOf saima.Date) ([]saima.Milestone, error)
+	// ListAssessments returns the assessment records of period. A
+	// quarter includes the records of its months but not those of the
+	// year.
+	ListAssessments(ctx context.Context, period saima.Period) ([]saima.Assessment, error)
 }
 
 // BuildQuarterly reads what the report for period needs from src and
@@ -146,6 +153,10 @@ func BuildQuarterlyFrom(
 		return nil, fmt.Errorf("list overdue milestones: %w", err)
 	}
 	overdue = overdueInPeriod(overdue, period)
+	assessments, err := src.ListAssessments(ctx, period)
+	if err != nil {
+		return nil, fmt.Errorf("list assessments: %w", err)
+	}
 
 	q := &Quarterly{
 		Title:       DefaultTitle,
@@ -155,7 +166,7 @@ func BuildQuarterlyFrom(
 		DataAsOf:    asOf.Time(),
 		Tracks:      groupByTrack(scores),
 	}
-	q.Units = unitSections(q.Tracks, units, progress, overdue, asOf)
+	q.Units = unitSections(q.Tracks, units, progress, overdue, assessments, asOf)
 	if q.Workflow, err = workflowOf(ctx, src, period, now); err != nil {
 		return nil, err
 	}
@@ -211,6 +222,7 @@ func unitSections(
 	units []saima.Unit,
 	progress []saima.ProgressReport,
 	overdue []saima.Milestone,
+	assessments []saima.Assessment,
 	asOf saima.Date,
 ) []UnitSection {
 	roster := lo.KeyBy(units, func(u saima.Unit) string { return u.Name })
@@ -225,6 +237,7 @@ func unitSections(
 			sec := UnitSection{Unit: unit, Score: s}
 			sec.Projects = unitProjects(s.Unit, progress)
 			sec.Overdue = unitOverdue(s.Unit, sec.Projects, overdue)
+			sec.Assessments = lo.Filter(assessments, func(a saima.Assessment, _ int) bool { return a.Unit == s.Unit })
 			sec.Summary = summarize(sec, t, asOf)
 			sections = append(sections, sec)
 		}

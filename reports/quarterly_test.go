@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,13 +16,16 @@ import (
 // fakeSource replaces the caller's store with fixed data and records the
 // arguments of its calls.
 type fakeSource struct {
-	units      []saima.Unit
-	scores     []saima.Score
-	progress   []saima.ProgressReport
-	overdue    []saima.Milestone
-	err        error // returned by ListProgress
-	gotPeriods []saima.Period
-	gotAsOf    saima.Date
+	units    []saima.Unit
+	scores   []saima.Score
+	progress []saima.ProgressReport
+	overdue  []saima.Milestone
+	// assessments are returned for every period, so a test lists only
+	// records of the period it asks for.
+	assessments []saima.Assessment
+	err         error // returned by ListProgress
+	gotPeriods  []saima.Period
+	gotAsOf     saima.Date
 }
 
 func (f *fakeSource) ListUnits(context.Context) ([]saima.Unit, error) { return f.units, nil }
@@ -39,6 +43,10 @@ func (f *fakeSource) ListProgress(_ context.Context, p saima.Period) ([]saima.Pr
 func (f *fakeSource) ListOverdueMilestones(_ context.Context, asOf saima.Date) ([]saima.Milestone, error) {
 	f.gotAsOf = asOf
 	return f.overdue, nil
+}
+
+func (f *fakeSource) ListAssessments(context.Context, saima.Period) ([]saima.Assessment, error) {
+	return f.assessments, nil
 }
 
 func progressReport(unit, code, name string, period saima.Period, pct string) saima.ProgressReport {
@@ -317,5 +325,47 @@ func TestOverdueInPeriod(t *testing.T) {
 	}
 	if want := []string{"open since 2025", "late in 2026Q3"}; !slices.Equal(got, want) {
 		t.Errorf("overdue in 2026Q3 = %q, want %q", got, want)
+	}
+}
+
+// TestQuarterlyAssessmentRecords checks that each unit's section lists its
+// own assessment records of the quarter and its months, with their
+// evaluators drawn through the font fallback, and only its own.
+func TestQuarterlyAssessmentRecords(t *testing.T) {
+	src := newFakeSource()
+	record := func(unit, indicator, evaluator string, period saima.Period, score string) saima.Assessment {
+		return saima.Assessment{Unit: unit, Indicator: indicator, Mode: "线上日常", Period: period,
+			Score: decimal.RequireFromString(score), Evaluator: evaluator}
+	}
+	src.assessments = []saima.Assessment{
+		record("宁波市海曙区", "数据共享", "张堃", saima.Quarter(2026, 3), "8.5"),
+		record("宁波市海曙区", "问题整改", "吉𠮷", saima.Month(2026, 8), "9"),
+		record("市大数据局", "接口调用", "李喆", saima.Quarter(2026, 3), "7"),
+	}
+	q, err := BuildQuarterly(t.Context(), src, saima.Quarter(2026, 3), reportTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	haishu, ok := q.ForUnit("宁波市海曙区")
+	if !ok {
+		t.Fatal("no section for 宁波市海曙区")
+	}
+	if n := len(haishu.Units[0].Assessments); n != 2 {
+		t.Fatalf("宁波市海曙区 assessment records = %d, want 2", n)
+	}
+
+	path, _ := renderPDF(t, haishu)
+	plain := strings.Join(strings.Fields(popplerText(t, path)), "")
+	for _, want := range []string{
+		"本期考评记录",
+		"2026年第三季度数据共享线上日常8.5—张堃",
+		"2026年8月问题整改线上日常9—吉□",
+	} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("宁波市海曙区's PDF text lacks %q", want)
+		}
+	}
+	if strings.Contains(plain, "李喆") {
+		t.Error("宁波市海曙区's PDF lists another unit's assessment record")
 	}
 }

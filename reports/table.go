@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"cmp"
 	"fmt"
 
 	"github.com/shopspring/decimal"
@@ -230,6 +231,37 @@ func overdueTable(milestones []saima.Milestone, asOf saima.Date) table {
 
 // formatNumber formats v rounded half away from zero to at most places
 // decimals, without trailing zeros: 86.70 becomes 86.7 and 30.0 becomes 30.
+// assessmentTable lists assessment records with 得分 and 满分 as stored.
+// The first column is the assessed unit when byUnit is set, else the
+// record's period, such as a month within a quarter.
+func assessmentTable(records []saima.Assessment, byUnit bool) table {
+	first := column{"考评期间", 36, "L"}
+	if byUnit {
+		first = column{"被考评单位", 36, "L"}
+	}
+	tb := table{columns: []column{
+		first,
+		{"指标", 44, "L"},
+		{"考评方式", 22, "L"},
+		{"得分", 18, "R"},
+		{"满分", 18, "R"},
+		{"考评人", 36, "L"},
+	}}
+	for _, r := range records {
+		head := r.Period.Label()
+		if byUnit {
+			head = r.Unit
+		}
+		full := "—"
+		if r.FullMarks.Valid {
+			full = r.FullMarks.Decimal.String()
+		}
+		tb.rows = append(tb.rows, []string{head, r.Indicator, cmp.Or(r.Mode, "—"), r.Score.String(), full,
+			cmp.Or(r.Evaluator, "—")})
+	}
+	return tb
+}
+
 func formatNumber(v float64, places int32) string {
 	return decimal.NewFromFloat(v).Round(places).String()
 }
