@@ -21,7 +21,7 @@ type fakeSource struct {
 	progress []saima.ProgressReport
 	overdue  []saima.Milestone
 	// assessments are returned for every period, so a test lists only
-	// records of the period it asks for.
+	// records of the period it requests.
 	assessments []saima.Assessment
 	err         error // returned by ListProgress
 	gotPeriods  []saima.Period
