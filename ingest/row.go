@@ -128,11 +128,11 @@ func (r *rowReader) requiredText(col string) string {
 // code returns an identifier cell after NFKC and trimming, so that
 // ＮＢ－２０２６－０１７ reads as NB-2026-017.
 func (r *rowReader) code(col string, required bool) string {
-	v := foldDashes(normalize(r.cell(col)))
-	if v == "" && required {
-		r.missing(col)
+	s, missing := r.blank(col, r.cell(col), required)
+	if missing {
+		return ""
 	}
-	return v
+	return foldDashes(s)
 }
 
 // unit returns the roster spelling of a unit-name cell. An unknown name is

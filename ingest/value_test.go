@@ -350,6 +350,23 @@ func TestPlaceholderCells(t *testing.T) {
 	if len(res.Batch.Projects) != 1 || res.Batch.Projects[0].Budget.Valid {
 		t.Errorf("预算 “/”: projects = %+v, want one without a budget", res.Batch.Projects)
 	}
+
+	// Code columns: the optional 项目编号 of a problem, and the required
+	// one of a progress report.
+	res = parseText(t, "q.csv", "问题编号,单位,项目编号,环节,层级,发现日期\nWT-1,宁海县,—,收集,1,2026-08-01\n",
+		Options{Roster: testRoster})
+	requireNoErrors(t, res)
+	if len(res.Warnings) != 1 || res.Warnings[0].Column != "项目编号" {
+		t.Errorf("problem 项目编号 “—”: warnings = %q, want one on 项目编号", issueStrings(res.Warnings))
+	}
+	if len(res.Batch.Problems) != 1 || res.Batch.Problems[0].ProjectCode != "" {
+		t.Errorf("problem 项目编号 “—”: problems = %+v, want one without a project", res.Batch.Problems)
+	}
+	res = parseText(t, "p.csv", "单位,项目编号,填报期间,完成率\n宁海县,/,2026Q3,50%\n", Options{Roster: testRoster})
+	want := []string{"p.csv 第2行“项目编号”列的值“/”表示未填写，此列必须填写，请填写项目编号后重新上传"}
+	if got := issueStrings(res.Errors); !slices.Equal(got, want) {
+		t.Errorf("progress 项目编号 “/”: errors = %q, want %q", got, want)
+	}
 }
 
 // TestPercentInNumberColumn checks that a percent in a column of plain
