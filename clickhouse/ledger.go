@@ -1,7 +1,9 @@
 package clickhouse
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -40,11 +42,18 @@ func (s *Store) ListLedger(ctx context.Context, f saima.LedgerFilter) ([]saima.L
 		entries[p.Code] = e
 		out = append(out, e)
 	}
+	current := map[string]saima.StageEvent{}
 	for _, ev := range stages {
-		if e := entries[ev.ProjectCode]; e != nil && (e.StageDate == nil || !ev.Date.Before(*e.StageDate)) {
-			d := ev.Date
-			e.Stage, e.StageDate = ev.Stage, &d
+		e := entries[ev.ProjectCode]
+		if e == nil {
+			continue
 		}
+		if cur, ok := current[ev.ProjectCode]; ok && !stageAfter(ev, cur) {
+			continue
+		}
+		current[ev.ProjectCode] = ev
+		d := ev.Date
+		e.Stage, e.StageDate = ev.Stage, &d
 	}
 	for _, m := range milestones {
 		e := entries[m.ProjectCode]
@@ -65,6 +74,40 @@ func (s *Store) ListLedger(ctx context.Context, f saima.LedgerFilter) ([]saima.L
 		}
 	}
 	return filterLedger(out, f), nil
+}
+
+// stageAfter reports whether the stage event a comes after b: on a later
+// day, or on the same day later in the lifecycle, as the lifecycle check
+// orders it: a later round, a later stage of the round, a change after
+// every stage of its round, and 退出 or 完成 after everything. The engine
+// returns the events of one day in no set order, so without this the
+// project's stage was whichever it returned last.
+func stageAfter(a, b saima.StageEvent) bool {
+	if c := a.Date.Compare(b.Date); c != 0 {
+		return c > 0
+	}
+	return cmp.Or(cmp.Compare(terminalStage(a.Stage), terminalStage(b.Stage)),
+		cmp.Compare(a.RoundOrOne(), b.RoundOrOne()),
+		cmp.Compare(stageRank(a.Stage), stageRank(b.Stage)),
+		cmp.Compare(a.Stage, b.Stage)) > 0
+}
+
+// terminalStage is 1 for 退出 and 完成, which end a project, and 0 for the
+// other stages.
+func terminalStage(stage string) int {
+	if stage == "退出" || stage == "完成" {
+		return 1
+	}
+	return 0
+}
+
+// stageRank is a stage's place in saima.Stages, with a change after every
+// stage of its round.
+func stageRank(stage string) int {
+	if stage == saima.StageChange {
+		return len(saima.Stages)
+	}
+	return slices.Index(saima.Stages, stage)
 }
 
 func filterLedger(all []*saima.LedgerEntry, f saima.LedgerFilter) []saima.LedgerEntry {
