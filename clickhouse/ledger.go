@@ -127,11 +127,16 @@ func filterLedger(all []*saima.LedgerEntry, f saima.LedgerFilter) []saima.Ledger
 	return out
 }
 
-// latestPercents returns each project's most recent report with a percent.
+// latestPercents returns each project's most recent report with a
+// percent: of the latest period by its end, then of the latest report
+// date, then of the period and the unit that sort last. A project's
+// responsible unit and its lead unit may both report it for one period,
+// and the engine returns their rows in no set order, so the period alone
+// left the choice to the engine.
 func (s *Store) latestPercents(ctx context.Context) (map[string]saima.ProgressReport, error) {
-	q := "SELECT project_code, period, percent FROM (" +
+	q := "SELECT project_code, period, percent, report_date, unit FROM (" +
 		latest("progress", "project_code, period, percent, report_date, unit") +
-		") WHERE isNotNull(percent) ORDER BY project_code, period"
+		") WHERE isNotNull(percent) ORDER BY project_code, period, unit"
 	rows, err := s.query(ctx, q)
 	if err != nil {
 		return nil, err
@@ -140,7 +145,7 @@ func (s *Store) latestPercents(ctx context.Context) (map[string]saima.ProgressRe
 	err = scanAll(rows, func() error {
 		var r saima.ProgressReport
 		var per string
-		if err := rows.Scan(&r.ProjectCode, &per, &r.Percent); err != nil {
+		if err := rows.Scan(&r.ProjectCode, &per, &r.Percent, &r.ReportDate, &r.Unit); err != nil {
 			return err
 		}
 		p, err := saima.ParsePeriod(per)
@@ -148,10 +153,32 @@ func (s *Store) latestPercents(ctx context.Context) (map[string]saima.ProgressRe
 			return err
 		}
 		r.Period = p
-		if cur, ok := out[r.ProjectCode]; !ok || !p.End().Before(cur.Period.End()) {
+		if cur, ok := out[r.ProjectCode]; !ok || laterPercent(r, cur) {
 			out[r.ProjectCode] = r
 		}
 		return nil
 	})
 	return out, err
+}
+
+// laterPercent reports whether the report a is more recent than b for the
+// ledger's latest percent. A report without a date is older than one with
+// a date.
+func laterPercent(a, b saima.ProgressReport) bool {
+	return cmp.Or(a.Period.End().Compare(b.Period.End()),
+		compareReportDates(a.ReportDate, b.ReportDate),
+		cmp.Compare(a.Period.String(), b.Period.String()),
+		cmp.Compare(a.Unit, b.Unit)) > 0
+}
+
+func compareReportDates(a, b *saima.Date) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return -1
+	case b == nil:
+		return 1
+	}
+	return a.Compare(*b)
 }

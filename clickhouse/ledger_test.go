@@ -73,3 +73,52 @@ func TestLedgerStageSameDay(t *testing.T) {
 		})
 	}
 }
+
+// TestLedgerPercentTwoUnits checks the ledger's latest percent of a
+// project that its responsible unit and its lead unit both reported for
+// one period: the report with the later date counts, whichever upload came
+// first. The ledger used to compare the periods only and kept the row the
+// engine returned last, which differed from one read to the next.
+func TestLedgerPercentTwoUnits(t *testing.T) {
+	q := saima.Quarter(2026, 3)
+	early := saima.ProgressReport{Unit: "宁波市北仑区", ProjectCode: "P1", ProjectName: "项目", Period: q,
+		Percent: pct("60"), ReportDate: date("2026-09-20")}
+	late := saima.ProgressReport{Unit: "市大数据局", ProjectCode: "P1", ProjectName: "项目", Period: q,
+		Percent: pct("80"), ReportDate: date("2026-09-30")}
+	// The same date: the unit that sorts last decides, the same on every
+	// read.
+	sameDay := late
+	sameDay.ReportDate, sameDay.Percent = early.ReportDate, pct("70")
+	tests := []struct {
+		name    string
+		uploads [][]saima.ProgressReport
+		want    string
+	}{
+		{"the later report uploaded last", [][]saima.ProgressReport{{early}, {late}}, "80"},
+		{"the later report uploaded first", [][]saima.ProgressReport{{late}, {early}}, "80"},
+		{"one upload", [][]saima.ProgressReport{{late, early}}, "80"},
+		{"the same report date", [][]saima.ProgressReport{{early}, {sameDay}}, "70"},
+		{"the same report date, uploaded the other way", [][]saima.ProgressReport{{sameDay}, {early}}, "70"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
+				writeBatch(t, s, &saima.Batch{Upload: upload(saima.DatasetProjects), Projects: []saima.Project{
+					{Code: "P1", Name: "项目", Unit: "宁波市北仑区", LeadUnit: "市大数据局", System: "数字政府"},
+				}})
+				for _, reports := range tt.uploads {
+					writeBatch(t, s, &saima.Batch{Upload: upload(saima.DatasetProgress), Progress: reports})
+				}
+				for range 10 {
+					entries, err := s.ListLedger(context.Background(), saima.LedgerFilter{AsOf: *date("2026-10-01")})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if len(entries) != 1 || entries[0].LatestPercent.Decimal.String() != tt.want {
+						t.Fatalf("ledger = %+v, want latest percent %s", entries, tt.want)
+					}
+				}
+			})
+		})
+	}
+}
