@@ -199,6 +199,21 @@ func (s *Store) LastUpdated(ctx context.Context) (time.Time, error) {
 	return at, err
 }
 
+// LedgerVersion returns the commit version of the newest successful
+// upload, or 0 when none has committed. Every commit through a store takes
+// a later version than the one before it, so it changes with each upload,
+// unlike the upload time of [Store.LastUpdated], which counts whole
+// seconds.
+func (s *Store) LedgerVersion(ctx context.Context) (uint64, error) {
+	rows, err := s.query(ctx, "SELECT max(committed) FROM {db}.uploads WHERE outcome = 'ok'")
+	if err != nil {
+		return 0, err
+	}
+	var v uint64
+	err = scanAll(rows, func() error { return rows.Scan(&v) })
+	return v, err
+}
+
 // percentOf returns d as a float, for display and arithmetic on values
 // that were exact decimals in storage.
 func percentOf(d decimal.NullDecimal) (float64, bool) {
