@@ -76,12 +76,10 @@ func (s *Store) ListLedger(ctx context.Context, f saima.LedgerFilter) ([]saima.L
 	return filterLedger(out, f), nil
 }
 
-// stageAfter reports whether the stage event a comes after b: on a later
-// day, or on the same day later in the lifecycle, as the lifecycle check
-// orders it: a later round, a later stage of the round, a change after
-// every stage of its round, and 退出 or 完成 after everything. The engine
-// returns the events of one day in no set order, so without this the
-// project's stage was whichever it returned last.
+// stageAfter reports whether stage event a comes after b: on a later day,
+// or on the same day later in the lifecycle. The lifecycle goes by round,
+// then by stage, with a change last in its round and 退出 or 完成 last of
+// all. The engine returns the events of one day in no set order.
 func stageAfter(a, b saima.StageEvent) bool {
 	if c := a.Date.Compare(b.Date); c != 0 {
 		return c > 0
@@ -128,11 +126,9 @@ func filterLedger(all []*saima.LedgerEntry, f saima.LedgerFilter) []saima.Ledger
 }
 
 // latestPercents returns each project's most recent report with a
-// percent: of the latest period by its end, then of the latest report
-// date, then of the period and the unit that sort last. A project's
-// responsible unit and its lead unit may both report it for one period,
-// and the engine returns their rows in no set order, so the period alone
-// left the choice to the engine.
+// percent, by the period's end, then the report date, the period and the
+// unit. The responsible unit and the lead unit may both report a project
+// for one period, and the engine returns their rows in no set order.
 func (s *Store) latestPercents(ctx context.Context) (map[string]saima.ProgressReport, error) {
 	q := "SELECT project_code, period, percent, report_date, unit FROM (" +
 		latest("progress", "project_code, period, percent, report_date, unit") +

@@ -9,11 +9,9 @@ import (
 	"saima/clickhouse/chtest"
 )
 
-// TestLedgerStageSameDay checks that of two stages entered on the same
-// day the ledger shows the later one in the lifecycle as the project's
-// stage. ListLedger used to take whichever the engine returned last among
-// the events of the latest date: the stage that sorted last by its bytes
-// when one upload held both, and either one when two uploads did.
+// TestLedgerStageSameDay checks that of two stages of one day the ledger
+// shows the later one in the lifecycle. It used to show the one the engine
+// returned last, which differed between the engines.
 func TestLedgerStageSameDay(t *testing.T) {
 	day := *date("2026-09-30")
 	tests := []struct {
@@ -74,11 +72,9 @@ func TestLedgerStageSameDay(t *testing.T) {
 	}
 }
 
-// TestLedgerPercentTwoUnits checks the ledger's latest percent of a
-// project that its responsible unit and its lead unit both reported for
-// one period: the report with the later date counts, whichever upload came
-// first. The ledger used to compare the periods only and kept the row the
-// engine returned last, which differed from one read to the next.
+// TestLedgerPercentTwoUnits checks the latest percent of a project that
+// its responsible unit and its lead unit both reported for one period: the
+// later report date counts. It used to change from one read to the next.
 func TestLedgerPercentTwoUnits(t *testing.T) {
 	q := saima.Quarter(2026, 3)
 	early := saima.ProgressReport{Unit: "宁波市北仑区", ProjectCode: "P1", ProjectName: "项目", Period: q,

@@ -200,10 +200,8 @@ func (s *Store) LastUpdated(ctx context.Context) (time.Time, error) {
 }
 
 // LedgerVersion returns the commit version of the newest successful
-// upload, or 0 when none has committed. Every commit through a store takes
-// a later version than the one before it, so it changes with each upload,
-// unlike the upload time of [Store.LastUpdated], which counts whole
-// seconds.
+// upload, or 0 when none has committed. It changes with each commit,
+// unlike [Store.LastUpdated], which counts whole seconds.
 func (s *Store) LedgerVersion(ctx context.Context) (uint64, error) {
 	rows, err := s.query(ctx, "SELECT max(committed) FROM {db}.uploads WHERE outcome = 'ok'")
 	if err != nil {

@@ -118,9 +118,8 @@ func mergeStages(existing, incoming []saima.StageEvent) [][]stagedEvent {
 // round, within a round by stage with a change last, and 退出 or 完成
 // after everything, by date. Sorting by the lifecycle rather than by date
 // lets the date rule name the event whose date is wrong. 退出 and 完成 on
-// one day come stored first, then by row and by stage. The events arrive
-// in the order of a map, so without that rule the same file got its issue
-// on either row, or worded from either side.
+// one day go stored first, then by row and by stage, because the events
+// arrive in the order of a map.
 func stageOrder(a, b stagedEvent) int {
 	ta, tb := isTerminal(a.Stage), isTerminal(b.Stage)
 	switch {

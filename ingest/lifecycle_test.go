@@ -358,10 +358,8 @@ func TestCheckLifecycleChangeText(t *testing.T) {
 }
 
 // TestCheckLifecycleEndsSameDay checks that 退出 and 完成 on one day give
-// the same issue on every check: on the row taken second, or the uploaded
-// one when the other is stored. They tie in the lifecycle order, which used
-// to leave their order to the iteration of a map, so the same file got an
-// issue on either row, with either wording.
+// the same issue on every check. Their order used to follow a map's
+// iteration, so the issue named either row.
 func TestCheckLifecycleEndsSameDay(t *testing.T) {
 	history := append(throughDecision(), ev("实施", "2026-03-01"), ev("评估", "2026-09-01"))
 	stored := func(stage string) []saima.StageEvent {

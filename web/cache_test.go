@@ -46,10 +46,9 @@ func TestReadCache(t *testing.T) {
 	}
 }
 
-// TestReadCacheClearDuringLoad checks that a write which finishes while a
-// read that began before it is still loading is not hidden by that read:
-// the stale value used to be kept for a whole TTL after the clear, and
-// readers after the clear waited for it and got it too.
+// TestReadCacheClearDuringLoad checks that a read begun before a write
+// cannot hide the write. Such a read used to store its old value after the
+// clear, and readers after the clear waited for it.
 func TestReadCacheClearDuringLoad(t *testing.T) {
 	now := time.Date(2026, 10, 15, 9, 0, 0, 0, time.UTC)
 	c := newReadCache(time.Minute, func() time.Time { return now })

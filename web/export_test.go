@@ -437,10 +437,8 @@ func TestLeaderboardMatchesPDF(t *testing.T) {
 }
 
 // TestUnitsZipUploadSameSecond checks that an upload in the same second as
-// the one a finished zip was built after still starts a new job. The zip's
-// data key used to hold the newest upload's time, which counts whole
-// seconds, so the second upload left the key as it was and the old zip was
-// sent without the new data.
+// the last one starts a new zip job. The job's key held the upload time,
+// which counts whole seconds, so the old zip was sent.
 func TestUnitsZipUploadSameSecond(t *testing.T) {
 	env := newDashboardEnv(t)
 	const target = "/reports/quarterly/2026Q3/units.zip"

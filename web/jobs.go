@@ -108,9 +108,8 @@ func (j *reportJobs) handleUnitsZip(c *fiber.Ctx) error {
 
 // dataKey names the data a period's zip is built from: the period, the
 // commit version of the last upload and the period's scoring run. The
-// upload's time would not do: it counts whole seconds, and a second upload
-// in the same second would get the zip built before it. It fails with
-// KindNotFound when the period has no scores.
+// upload time counts whole seconds, so it would miss a second upload in
+// one second. It fails with KindNotFound when the period has no scores.
 func (j *reportJobs) dataKey(ctx context.Context, period saima.Period) (string, error) {
 	scores, err := j.s.store.ListScores(ctx, period)
 	if err != nil {
