@@ -1,7 +1,9 @@
 package clickhouse
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -40,11 +42,18 @@ func (s *Store) ListLedger(ctx context.Context, f saima.LedgerFilter) ([]saima.L
 		entries[p.Code] = e
 		out = append(out, e)
 	}
+	current := map[string]saima.StageEvent{}
 	for _, ev := range stages {
-		if e := entries[ev.ProjectCode]; e != nil && (e.StageDate == nil || !ev.Date.Before(*e.StageDate)) {
-			d := ev.Date
-			e.Stage, e.StageDate = ev.Stage, &d
+		e := entries[ev.ProjectCode]
+		if e == nil {
+			continue
 		}
+		if cur, ok := current[ev.ProjectCode]; ok && !stageAfter(ev, cur) {
+			continue
+		}
+		current[ev.ProjectCode] = ev
+		d := ev.Date
+		e.Stage, e.StageDate = ev.Stage, &d
 	}
 	for _, m := range milestones {
 		e := entries[m.ProjectCode]
@@ -67,6 +76,38 @@ func (s *Store) ListLedger(ctx context.Context, f saima.LedgerFilter) ([]saima.L
 	return filterLedger(out, f), nil
 }
 
+// stageAfter reports whether stage event a comes after b: on a later day,
+// or on the same day later in the lifecycle. The lifecycle goes by round,
+// then by stage, with a change last in its round and 退出 or 完成 last of
+// all. The engine returns the events of one day in no set order.
+func stageAfter(a, b saima.StageEvent) bool {
+	if c := a.Date.Compare(b.Date); c != 0 {
+		return c > 0
+	}
+	return cmp.Or(cmp.Compare(terminalStage(a.Stage), terminalStage(b.Stage)),
+		cmp.Compare(a.RoundOrOne(), b.RoundOrOne()),
+		cmp.Compare(stageRank(a.Stage), stageRank(b.Stage)),
+		cmp.Compare(a.Stage, b.Stage)) > 0
+}
+
+// terminalStage is 1 for 退出 and 完成, which end a project, and 0 for the
+// other stages.
+func terminalStage(stage string) int {
+	if stage == "退出" || stage == "完成" {
+		return 1
+	}
+	return 0
+}
+
+// stageRank is a stage's place in saima.Stages, with a change after every
+// stage of its round.
+func stageRank(stage string) int {
+	if stage == saima.StageChange {
+		return len(saima.Stages)
+	}
+	return slices.Index(saima.Stages, stage)
+}
+
 func filterLedger(all []*saima.LedgerEntry, f saima.LedgerFilter) []saima.LedgerEntry {
 	var out []saima.LedgerEntry
 	for _, e := range all {
@@ -84,11 +125,14 @@ func filterLedger(all []*saima.LedgerEntry, f saima.LedgerFilter) []saima.Ledger
 	return out
 }
 
-// latestPercents returns each project's most recent report with a percent.
+// latestPercents returns each project's most recent report with a
+// percent, by the period's end, then the report date, the period and the
+// unit. The responsible unit and the lead unit may both report a project
+// for one period, and the engine returns their rows in no set order.
 func (s *Store) latestPercents(ctx context.Context) (map[string]saima.ProgressReport, error) {
-	q := "SELECT project_code, period, percent FROM (" +
+	q := "SELECT project_code, period, percent, report_date, unit FROM (" +
 		latest("progress", "project_code, period, percent, report_date, unit") +
-		") WHERE isNotNull(percent) ORDER BY project_code, period"
+		") WHERE isNotNull(percent) ORDER BY project_code, period, unit"
 	rows, err := s.query(ctx, q)
 	if err != nil {
 		return nil, err
@@ -97,7 +141,7 @@ func (s *Store) latestPercents(ctx context.Context) (map[string]saima.ProgressRe
 	err = scanAll(rows, func() error {
 		var r saima.ProgressReport
 		var per string
-		if err := rows.Scan(&r.ProjectCode, &per, &r.Percent); err != nil {
+		if err := rows.Scan(&r.ProjectCode, &per, &r.Percent, &r.ReportDate, &r.Unit); err != nil {
 			return err
 		}
 		p, err := saima.ParsePeriod(per)
@@ -105,10 +149,32 @@ func (s *Store) latestPercents(ctx context.Context) (map[string]saima.ProgressRe
 			return err
 		}
 		r.Period = p
-		if cur, ok := out[r.ProjectCode]; !ok || !p.End().Before(cur.Period.End()) {
+		if cur, ok := out[r.ProjectCode]; !ok || laterPercent(r, cur) {
 			out[r.ProjectCode] = r
 		}
 		return nil
 	})
 	return out, err
+}
+
+// laterPercent reports whether the report a is more recent than b for the
+// ledger's latest percent. A report without a date is older than one with
+// a date.
+func laterPercent(a, b saima.ProgressReport) bool {
+	return cmp.Or(a.Period.End().Compare(b.Period.End()),
+		compareReportDates(a.ReportDate, b.ReportDate),
+		cmp.Compare(a.Period.String(), b.Period.String()),
+		cmp.Compare(a.Unit, b.Unit)) > 0
+}
+
+func compareReportDates(a, b *saima.Date) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return -1
+	case b == nil:
+		return 1
+	}
+	return a.Compare(*b)
 }

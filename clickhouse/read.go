@@ -64,10 +64,12 @@ func (s *Store) ListProjects(ctx context.Context) ([]saima.Project, error) {
 	return out, err
 }
 
-// ListStageEvents returns every project's stage history, by project and date.
+// ListStageEvents returns every project's stage history, by project, date,
+// round and stage name.
 func (s *Store) ListStageEvents(ctx context.Context) ([]saima.StageEvent, error) {
-	q := "SELECT * FROM (" + latest("stage_events", "project_code, stage, date, decided_by, opinion") +
-		") ORDER BY project_code, date"
+	q := "SELECT project_code, stage, date, decided_by, opinion, toUInt32(round) FROM (" +
+		latest("stage_events", "project_code, stage, date, decided_by, opinion, round") +
+		") ORDER BY project_code, date, round, stage"
 	rows, err := s.query(ctx, q)
 	if err != nil {
 		return nil, err
@@ -75,7 +77,9 @@ func (s *Store) ListStageEvents(ctx context.Context) ([]saima.StageEvent, error)
 	var out []saima.StageEvent
 	err = scanAll(rows, func() error {
 		var e saima.StageEvent
-		err := rows.Scan(&e.ProjectCode, &e.Stage, &e.Date, &e.DecidedBy, &e.Opinion)
+		var round uint32
+		err := rows.Scan(&e.ProjectCode, &e.Stage, &e.Date, &e.DecidedBy, &e.Opinion, &round)
+		e.Round = int(round)
 		out = append(out, e)
 		return err
 	})
@@ -193,6 +197,19 @@ func (s *Store) LastUpdated(ctx context.Context) (time.Time, error) {
 		return time.Time{}, err
 	}
 	return at, err
+}
+
+// LedgerVersion returns the commit version of the newest successful
+// upload, or 0 when none has committed. It changes with each commit,
+// unlike [Store.LastUpdated], which counts whole seconds.
+func (s *Store) LedgerVersion(ctx context.Context) (uint64, error) {
+	rows, err := s.query(ctx, "SELECT max(committed) FROM {db}.uploads WHERE outcome = 'ok'")
+	if err != nil {
+		return 0, err
+	}
+	var v uint64
+	err = scanAll(rows, func() error { return rows.Scan(&v) })
+	return v, err
 }
 
 // percentOf returns d as a float, for display and arithmetic on values

@@ -117,7 +117,9 @@ func mergeStages(existing, incoming []saima.StageEvent) [][]stagedEvent {
 // stageOrder sorts events in the order the lifecycle visits them: by
 // round, within a round by stage with a change last, and 退出 or 完成
 // after everything, by date. Sorting by the lifecycle rather than by date
-// lets the date rule name the event whose date is wrong.
+// lets the date rule name the event whose date is wrong. 退出 and 完成 on
+// one day go stored first, then by row and by stage, because the events
+// arrive in the order of a map.
 func stageOrder(a, b stagedEvent) int {
 	ta, tb := isTerminal(a.Stage), isTerminal(b.Stage)
 	switch {
@@ -127,9 +129,21 @@ func stageOrder(a, b stagedEvent) int {
 		}
 		return -1
 	case ta:
-		return a.Date.Compare(b.Date)
+		return cmp.Or(a.Date.Compare(b.Date), compareBool(a.incoming, b.incoming),
+			cmp.Compare(a.Row, b.Row), cmp.Compare(a.Stage, b.Stage))
 	}
 	return cmp.Or(cmp.Compare(a.RoundOrOne(), b.RoundOrOne()), cmp.Compare(stageRank(a.Stage), stageRank(b.Stage)))
+}
+
+// compareBool orders false before true.
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 func isTerminal(stage string) bool { return stage == stageExit || stage == stageFinish }

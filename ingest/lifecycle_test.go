@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -351,6 +352,42 @@ func TestCheckLifecycleChangeText(t *testing.T) {
 			issues[0].File = "s.csv"
 			if got := issues[0].String(); got != tt.want {
 				t.Errorf("issue = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestCheckLifecycleEndsSameDay checks that 退出 and 完成 on one day give
+// the same issue on every check. Their order used to follow a map's
+// iteration, so the issue named either row.
+func TestCheckLifecycleEndsSameDay(t *testing.T) {
+	history := append(throughDecision(), ev("实施", "2026-03-01"), ev("评估", "2026-09-01"))
+	stored := func(stage string) []saima.StageEvent {
+		return slices.Concat(history, []saima.StageEvent{ev(stage, "2026-10-01")})
+	}
+	tests := []struct {
+		name               string
+		existing, incoming []saima.StageEvent
+		want               string
+	}{
+		{"both uploaded", history, numbered(ev("完成", "2026-10-01"), ev("退出", "2026-10-01")),
+			"第3行“日期”列的值“2026-10-01”：项目NB-1的退出在2026-10-01完成之后，项目完成后不能再登记阶段"},
+		{"both uploaded the other way", history, numbered(ev("退出", "2026-10-01"), ev("完成", "2026-10-01")),
+			"第3行“日期”列的值“2026-10-01”：项目NB-1的完成在2026-10-01退出之后，项目退出后不能再登记阶段"},
+		{"完成 stored", stored("完成"), numbered(ev("退出", "2026-10-01")),
+			"第2行“日期”列的值“2026-10-01”：项目NB-1的退出在2026-10-01完成之后，项目完成后不能再登记阶段"},
+		{"退出 stored", stored("退出"), numbered(ev("完成", "2026-10-01")),
+			"第2行“日期”列的值“2026-10-01”：项目NB-1的完成在2026-10-01退出之后，项目退出后不能再登记阶段"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// Go starts each map iteration at a random place, so a hundred
+			// checks see both orders of a tie many times over.
+			for range 100 {
+				issues := CheckLifecycle(tt.existing, tt.incoming, nil)
+				if len(issues) != 1 || !strings.HasPrefix(issues[0].String(), tt.want) {
+					t.Fatalf("CheckLifecycle() = %q, want one issue starting %q", issues, tt.want)
+				}
 			}
 		})
 	}

@@ -21,6 +21,10 @@ type readCache struct {
 	mu       sync.Mutex
 	entries  map[string]cacheEntry
 	inflight map[string]*flight
+	// generation counts the clears. A load that began before a clear
+	// read the store before the write that caused it, so its result is
+	// not kept.
+	generation uint64
 }
 
 // flight is a load in progress: readers of the same key wait for it rather
@@ -64,13 +68,16 @@ func cached[V any](c *readCache, key string, load func() (V, error)) (V, error) 
 	}
 	f := &flight{done: make(chan struct{})}
 	c.inflight[key] = f
+	generation := c.generation
 	c.mu.Unlock()
 
 	v, err := load()
 	f.value, f.err = v, err
 	c.mu.Lock()
-	delete(c.inflight, key)
-	if err == nil {
+	if c.inflight[key] == f {
+		delete(c.inflight, key)
+	}
+	if err == nil && c.generation == generation {
 		c.entries[key] = cacheEntry{value: v, expires: now.Add(c.ttl)}
 	}
 	c.mu.Unlock()
@@ -78,13 +85,17 @@ func cached[V any](c *readCache, key string, load func() (V, error)) (V, error) 
 	return v, err
 }
 
-// clear drops every entry, after a write through this server.
+// clear drops every entry, after a write through this server. Loads still
+// running began before the write: their results are not kept, and readers
+// that come after the clear do not wait for them but load again.
 func (c *readCache) clear() {
 	if c == nil {
 		return
 	}
 	c.mu.Lock()
 	c.entries = map[string]cacheEntry{}
+	c.inflight = map[string]*flight{}
+	c.generation++
 	c.mu.Unlock()
 }
 

@@ -46,6 +46,48 @@ func TestReadCache(t *testing.T) {
 	}
 }
 
+// TestReadCacheClearDuringLoad checks that a read begun before a write
+// cannot hide the write. Such a read used to store its old value after the
+// clear, and readers after the clear waited for it.
+func TestReadCacheClearDuringLoad(t *testing.T) {
+	now := time.Date(2026, 10, 15, 9, 0, 0, 0, time.UTC)
+	c := newReadCache(time.Minute, func() time.Time { return now })
+	started, release := make(chan struct{}), make(chan struct{})
+	before := make(chan int, 1)
+	go func() {
+		v, _ := cached(c, "k", func() (int, error) {
+			close(started)
+			<-release
+			return 1, nil // what the store held before the write
+		})
+		before <- v
+	}()
+	<-started
+	c.clear() // the write has landed
+
+	after := make(chan int, 1)
+	go func() {
+		v, _ := cached(c, "k", func() (int, error) { return 2, nil })
+		after <- v
+	}()
+	select {
+	case v := <-after:
+		if v != 2 {
+			t.Errorf("read after the write = %d, want the fresh 2", v)
+		}
+	case <-time.After(10 * time.Second):
+		close(release)
+		t.Fatalf("read after the write still waits for the load begun before it; it got %d", <-after)
+	}
+	close(release)
+	if v := <-before; v != 1 {
+		t.Errorf("read begun before the write = %d, want 1", v)
+	}
+	if v, _ := cached(c, "k", func() (int, error) { return 3, nil }); v != 2 {
+		t.Errorf("read once both loads ended = %d, want the 2 loaded after the write", v)
+	}
+}
+
 func TestCachePagePerSession(t *testing.T) {
 	env := newTestEnv(t, func(c *Config) { c.CacheTTL = time.Minute })
 	office, leader := env.as(t, "office"), env.as(t, "leader")

@@ -435,3 +435,39 @@ func TestLeaderboardMatchesPDF(t *testing.T) {
 		})
 	}
 }
+
+// TestUnitsZipUploadSameSecond checks that an upload in the same second as
+// the last one starts a new zip job. The job's key held the upload time,
+// which counts whole seconds, so the old zip was sent.
+func TestUnitsZipUploadSameSecond(t *testing.T) {
+	env := newDashboardEnv(t)
+	const target = "/reports/quarterly/2026Q3/units.zip"
+	problem := func(id string, at time.Time) {
+		t.Helper()
+		b := &saima.Batch{
+			Upload: saima.Upload{ID: id, Dataset: saima.DatasetProblems, Uploader: "office", At: at, FileName: "problems.csv"},
+			Problems: []saima.ProblemItem{{ID: "P-" + id, Unit: "市大数据局", Stage: "收集", Level: 1,
+				Opened: mustDate("2026-10-16")}},
+		}
+		if err := env.store.WriteBatch(context.Background(), b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	at := seedAt.Add(time.Hour)
+	problem("first", at)
+	resp, body := env.get(t, target)
+	m := jobRE.FindStringSubmatch(body)
+	if resp.StatusCode != http.StatusAccepted || m == nil {
+		t.Fatalf("GET %s = %d, want 202 and a job; body:\n%.500s", target, resp.StatusCode, body)
+	}
+	pollJob(t, env, m[1])
+
+	problem("second", at.Add(300*time.Millisecond))
+	resp, body = env.get(t, target)
+	next := jobRE.FindStringSubmatch(body)
+	if resp.StatusCode != http.StatusAccepted || next == nil || next[1] == m[1] {
+		t.Fatalf("GET %s after an upload in the same second = %d with job %v, want 202 and a new job",
+			target, resp.StatusCode, next)
+	}
+	pollJob(t, env, next[1])
+}

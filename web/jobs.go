@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -106,8 +107,9 @@ func (j *reportJobs) handleUnitsZip(c *fiber.Ctx) error {
 }
 
 // dataKey names the data a period's zip is built from: the period, the
-// last upload and the period's scoring run. It fails with KindNotFound when
-// the period has no scores.
+// commit version of the last upload and the period's scoring run. The
+// upload time counts whole seconds, so it would miss a second upload in
+// one second. It fails with KindNotFound when the period has no scores.
 func (j *reportJobs) dataKey(ctx context.Context, period saima.Period) (string, error) {
 	scores, err := j.s.store.ListScores(ctx, period)
 	if err != nil {
@@ -117,11 +119,11 @@ func (j *reportJobs) dataKey(ctx context.Context, period saima.Period) (string, 
 		return "", saima.Errorf(saima.KindNotFound,
 			"%s尚无考评得分，请先计算本期得分（saima score %s）后再生成报告", period.Label(), period)
 	}
-	updated, err := j.s.store.LastUpdated(ctx)
+	version, err := j.s.store.LedgerVersion(ctx)
 	if err != nil {
-		return "", fmt.Errorf("read last updated: %w", err)
+		return "", fmt.Errorf("read the ledger version: %w", err)
 	}
-	return period.String() + "|" + scores[0].RunID + "|" + updated.UTC().Format(time.RFC3339Nano), nil
+	return period.String() + "|" + scores[0].RunID + "|" + strconv.FormatUint(version, 10), nil
 }
 
 // jobFor returns the newest job for key, starting a new one when there is

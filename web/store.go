@@ -38,6 +38,11 @@ type Store interface {
 	// was written, and the zero time when nothing was.
 	LastUpdated(ctx context.Context) (time.Time, error)
 
+	// LedgerVersion returns a number that changes whenever an upload
+	// commits: the commit version of the newest successful upload, and 0
+	// when none has.
+	LedgerVersion(ctx context.Context) (uint64, error)
+
 	// The leaders' dashboards, exports and the annual report read the
 	// following too.
 
