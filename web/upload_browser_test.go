@@ -36,15 +36,19 @@ const readUploadTrace = `(() => ({
 	text: document.body.innerText,
 }))()`
 
-// uploadWithScript opens /upload, sends file through the form and waits
-// until upload.js has drawn the result.
-func (b *browser) uploadWithScript(tb testing.TB, file, dataset string) uploadTrace {
+// uploadWithScript opens /upload, sends file through the form, as a
+// preview when dryRun is set, and waits until upload.js has drawn the
+// result.
+func (b *browser) uploadWithScript(tb testing.TB, file, dataset string, dryRun bool) uploadTrace {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 90*time.Second)
 	defer cancel()
 	err := chromedp.Do(ctx, chromedp.Navigate("http://"+b.host+"/upload"), chromedp.WaitReady("body"))
 	if err == nil {
 		_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](watchUpload))
+	}
+	if err == nil && dryRun {
+		err = chromedp.Do(ctx, chromedp.Click(`input[name="dry_run"]`))
 	}
 	if err == nil {
 		err = chromedp.Do(ctx,
@@ -85,7 +89,7 @@ func TestBrowserUploadProgress(t *testing.T) {
 	}
 
 	b.reset()
-	trace := b.uploadWithScript(t, file, "progress")
+	trace := b.uploadWithScript(t, file, "progress", false)
 	for _, w := range []string{"上传成功", "写入记录", "20000", "进度.csv"} {
 		if !strings.Contains(trace.Text, w) {
 			t.Errorf("page text lacks %q:\n%s", w, trace.Text)
@@ -117,12 +121,39 @@ func TestBrowserUploadTooLarge(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.reset()
-	trace := b.uploadWithScript(t, file, "progress")
+	trace := b.uploadWithScript(t, file, "progress", false)
 	if want := "文件“big.csv”有 2.0 MB，上传内容超过 1 MB 的上限，请拆分文件后分批上传，或请改革办在服务器上用 saima import 命令导入"; !strings.Contains(trace.Text, want) {
 		t.Errorf("page text lacks %q:\n%s", want, trace.Text)
 	}
 	if slices.ContainsFunc(trace.Resources, func(p string) bool { return strings.HasPrefix(p, "/api/uploads") }) {
 		t.Errorf("requests = %q, want nothing sent", trace.Resources)
+	}
+	for _, problem := range b.problems() {
+		t.Error(problem)
+	}
+}
+
+// TestBrowserUploadDryRun checks that upload.js labels a preview's count
+// as records that would import, not as records written.
+func TestBrowserUploadDryRun(t *testing.T) {
+	requireChromium(t)
+	env := newSeededEnv(t)
+	b := newBrowser(t, serve(t, env.server))
+	b.login(t, "office", testAccounts["office"].password, "/upload")
+
+	file := filepath.Join(t.TempDir(), "进度.csv")
+	if err := os.WriteFile(file, []byte(goodProgress), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b.reset()
+	trace := b.uploadWithScript(t, file, "progress", true)
+	for _, w := range []string{"预检通过（未写入）", "可导入记录"} {
+		if !strings.Contains(trace.Text, w) {
+			t.Errorf("page text lacks %q:\n%s", w, trace.Text)
+		}
+	}
+	if strings.Contains(trace.Text, "写入记录") {
+		t.Errorf("preview's page text names records written:\n%s", trace.Text)
 	}
 	for _, problem := range b.problems() {
 		t.Error(problem)

@@ -101,15 +101,22 @@ func TestUploadPage(t *testing.T) {
 	tests := []struct {
 		name   string
 		file   string
+		dryRun bool
 		status int
 		want   []string
+		absent []string
 	}{
-		{"accepted", goodProgress, http.StatusCreated, []string{"上传成功", "写入记录", "进度.csv"}},
-		{"rejected", badProgress, http.StatusUnprocessableEntity, []string{"上传未通过", "135%", imgName + "区"}},
+		{"accepted", goodProgress, false, http.StatusCreated, []string{"上传成功", "写入记录", "进度.csv"}, []string{"可导入记录"}},
+		{"dry run", goodProgress, true, http.StatusOK, []string{"预检通过（未写入）", "可导入记录"}, []string{"写入记录"}},
+		{"rejected", badProgress, false, http.StatusUnprocessableEntity, []string{"上传未通过", "135%", imgName + "区"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			req := multipartRequest(t, "/upload", "进度.csv", []byte(tt.file), map[string]string{"dataset": saima.DatasetProgress})
+			fields := map[string]string{"dataset": saima.DatasetProgress}
+			if tt.dryRun {
+				fields["dry_run"] = "1"
+			}
+			req := multipartRequest(t, "/upload", "进度.csv", []byte(tt.file), fields)
 			resp, body := env.do(t, req)
 			if resp.StatusCode != tt.status {
 				t.Fatalf("POST /upload status = %d, want %d; body:\n%s", resp.StatusCode, tt.status, body)
@@ -118,6 +125,11 @@ func TestUploadPage(t *testing.T) {
 			for _, w := range tt.want {
 				if !strings.Contains(text, w) {
 					t.Errorf("POST /upload page lacks %q", w)
+				}
+			}
+			for _, w := range tt.absent {
+				if strings.Contains(text, w) {
+					t.Errorf("POST /upload page shows %q", w)
 				}
 			}
 			assertNoRawInjection(t, "/upload", body)

@@ -187,7 +187,7 @@
     }
     count('数据类型', datasetLabel(result.dataset));
     count('读取行数', result.rows);
-    count('写入记录', result.imported);
+    count(result.dry_run ? '可导入记录' : '写入记录', result.imported);
     count('错误', result.errors.length + (result.errors_omitted ? '（另有 ' + result.errors_omitted + ' 条未列出）' : ''));
     count('警告', result.warnings.length + (result.warnings_omitted ? '（另有 ' + result.warnings_omitted + ' 条未列出）' : ''));
     if (result.upload && result.upload.duplicate) {
