@@ -24,7 +24,9 @@ var exampleBodies = map[string]string{
 // The candidates are the stages of the project's last round and of the
 // round after it that the project lacks, in lifecycle order, and the
 // first that [CheckLifecycle] accepts is taken. 退出 and 变更 are never
-// the example, because they are exceptions to the plan.
+// the example, because they are exceptions to the plan, and neither is
+// 完成, because nothing may follow it: a clerk who edits only the opinion
+// of the example would close the project for good.
 func exampleStage(opts TemplateOptions, unit string) *saima.StageEvent {
 	roster := newRoster(opts.Roster)
 	projects := sortProjects(opts.Projects, func(p saima.Project) bool {
@@ -62,7 +64,7 @@ func nextStage(p saima.Project, events []saima.StageEvent, today saima.Date) *sa
 	leads := map[string]string{p.Code: p.LeadUnit}
 	for _, r := range []int{round, round + 1} {
 		for _, stage := range saima.Stages {
-			if stage == stageExit || recorded[[2]any{stage, r}] {
+			if stage == stageExit || stage == stageFinish || recorded[[2]any{stage, r}] {
 				continue
 			}
 			e := saima.StageEvent{ProjectCode: p.Code, Stage: stage, Date: date, Round: r,
