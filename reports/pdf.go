@@ -86,8 +86,12 @@ func coverLines(q *Quarterly) []string {
 		generated := q.GeneratedAt.In(saima.Beijing).Format("2006-01-02 15:04")
 		lines = append(lines, "生成时间："+generated+"（北京时间）")
 	}
+	if !q.DataVersion.IsZero() {
+		version := q.DataVersion.In(saima.Beijing).Format("2006-01-02 15:04")
+		lines = append(lines, "数据版本："+version+"（北京时间）前提交的上传")
+	}
 	if !q.DataAsOf.IsZero() {
-		lines = append(lines, "数据截至："+saima.DateOf(q.DataAsOf).String())
+		lines = append(lines, "逾期判定日："+saima.DateOf(q.DataAsOf).String())
 	}
 	return append(lines, fmt.Sprintf("参评单位：%d 个，赛道：%d 个", len(q.Units), len(q.Tracks)))
 }

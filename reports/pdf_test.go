@@ -63,6 +63,7 @@ func smallQuarterly() *Quarterly {
 		RuleSet:     "2026年度赛马规则（版本 3f2a9c1d）",
 		GeneratedAt: reportTime,
 		DataAsOf:    date(2026, 9, 30).Time(),
+		DataVersion: time.Date(2026, 10, 14, 18, 5, 0, 0, saima.Beijing),
 		Tracks:      tracks,
 		Units: []UnitSection{
 			{

@@ -25,6 +25,9 @@ type Quarterly struct {
 	RuleSet     string       // rule-set name and version, shown on the first page
 	GeneratedAt time.Time    // shown in Beijing time, and the PDF's creation date
 	DataAsOf    time.Time    // the day overdue milestones are judged on
+	// DataVersion is the moment of the ledger the ranking read: uploads
+	// committed after it are not in the report. Zero when unknown.
+	DataVersion time.Time
 	// Status is the ranking's label, such as 已发布 v2 or 未发布, shown on
 	// the first page; "" leaves it out.
 	Status   string
@@ -118,6 +121,9 @@ func BuildQuarterlyRanking(
 		return nil, err
 	}
 	q.Status, q.Draft = r.Status, r.Draft
+	if r.DataAsOf != 0 {
+		q.DataVersion = time.Unix(0, int64(r.DataAsOf))
+	}
 	return q, nil
 }
 

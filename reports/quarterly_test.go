@@ -369,3 +369,26 @@ func TestQuarterlyAssessmentRecords(t *testing.T) {
 		t.Error("宁波市海曙区's PDF lists another unit's assessment record")
 	}
 }
+
+// TestQuarterlyRankingDataVersion checks that a recorded ranking's data
+// version reaches the report as a time, and that an unrecorded one leaves
+// it zero.
+func TestQuarterlyRankingDataVersion(t *testing.T) {
+	at := time.Date(2026, 12, 5, 10, 30, 0, 0, saima.Beijing)
+	q, err := BuildQuarterlyRanking(t.Context(), newFakeSource(), saima.Quarter(2026, 3), reportTime,
+		QuarterRanking{Scores: newFakeSource().scores, Status: "已发布 v2", DataAsOf: uint64(at.UnixNano())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !q.DataVersion.Equal(at) {
+		t.Errorf("DataVersion = %v, want %v", q.DataVersion, at)
+	}
+	q, err = BuildQuarterlyRanking(t.Context(), newFakeSource(), saima.Quarter(2026, 3), reportTime,
+		QuarterRanking{Scores: newFakeSource().scores})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !q.DataVersion.IsZero() {
+		t.Errorf("DataVersion of an unrecorded run = %v, want zero", q.DataVersion)
+	}
+}
