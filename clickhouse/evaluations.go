@@ -180,6 +180,26 @@ func (s *Store) SaveOverride(ctx context.Context, o scoring.Override) error {
 	return unavailable(s.engine.Insert(ctx, s.table("overrides"), overrideColumns, [][]any{row}))
 }
 
+// ListPublishedPeriods returns the periods with at least one published
+// evaluation, oldest first.
+func (s *Store) ListPublishedPeriods(ctx context.Context) ([]saima.Period, error) {
+	rows, err := s.query(ctx, "SELECT DISTINCT period FROM {db}.evaluations WHERE status = 'published' ORDER BY period")
+	if err != nil {
+		return nil, err
+	}
+	var out []saima.Period
+	err = scanAll(rows, func() error {
+		var text string
+		if err := rows.Scan(&text); err != nil {
+			return err
+		}
+		p, err := saima.ParsePeriod(text)
+		out = append(out, p)
+		return err
+	})
+	return out, err
+}
+
 // ListOverrides returns every override recorded for period, oldest first.
 func (s *Store) ListOverrides(ctx context.Context, period saima.Period) ([]scoring.Override, error) {
 	q := "SELECT period, unit, indicator, value, who, why, at, version FROM {db}.overrides " +

@@ -145,6 +145,9 @@ type importRun struct {
 	dataset   string // the dataset of the chunks, once one came
 	records   int    // records in the chunks handed on
 
+	// quarters are the quarters the records handed on fall in.
+	quarters map[saima.Period]bool
+
 	// The writer goroutine owns the fields below until done is closed
 	// (see wait).
 	writes chan *chunk   // chunks for the writer goroutine; nil before the first
@@ -163,6 +166,10 @@ func (r *importRun) emit(c chunk) error {
 		return nil
 	}
 	r.records += c.batch.Len()
+	if r.quarters == nil {
+		r.quarters = map[saima.Period]bool{}
+	}
+	batchQuarters(r.quarters, c.batch)
 	prev := r.lastChunk
 	r.lastChunk = &c
 	if prev == nil || r.dryRun {

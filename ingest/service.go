@@ -292,6 +292,9 @@ func (s *Service) finish(ctx context.Context, log *slog.Logger, run *importRun, 
 	if err := s.markDuplicate(ctx, rep); err != nil {
 		return nil, err
 	}
+	if err := s.warnPublished(ctx, rep, run.quarters); err != nil {
+		return nil, err
+	}
 	if run.dryRun {
 		// A preview records nothing, so its upload has no outcome.
 		rep.Upload.Message = fmt.Sprintf("预检通过，可导入%d条记录；这是预检，没有写入任何数据", rep.Imported) +

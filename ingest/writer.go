@@ -56,6 +56,23 @@ func Adapt[W Writer](s WriterStore[W]) Store {
 
 type adapter[W Writer] struct{ WriterStore[W] }
 
+// wrapped returns the adapted store, for optional interfaces such as
+// [PublishedPeriods]; see storeAs.
+func (a adapter[W]) wrapped() any { return a.WriterStore }
+
+// storeAs returns s as a T, or the store that [Adapt] wrapped in s.
+func storeAs[T any](s Store) (T, bool) {
+	if t, ok := s.(T); ok {
+		return t, true
+	}
+	if w, ok := s.(interface{ wrapped() any }); ok {
+		t, ok := w.wrapped().(T)
+		return t, ok
+	}
+	var zero T
+	return zero, false
+}
+
 // BeginUpload returns the store's writer as a Writer. A failed begin
 // returns a nil Writer, not a nil W inside a Writer.
 func (a adapter[W]) BeginUpload(up saima.Upload) (Writer, error) {

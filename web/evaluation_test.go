@@ -698,3 +698,35 @@ func TestExplainPageProgressUse(t *testing.T) {
 		}
 	}
 }
+
+// TestUploadIntoPublishedQuarter checks that an upload with records of a
+// quarter whose evaluation is published gets a warning that the published
+// result stays as it is, in a preview too, and that other quarters get none.
+func TestUploadIntoPublishedQuarter(t *testing.T) {
+	env := newEvaluationEnv(t)
+	if resp, body := env.publish(t, "office", ""); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("publish status = %d; body:\n%s", resp.StatusCode, body)
+	}
+	const want = "本文件含有已发布考评期间（2026年第二季度）的数据，已发布的得分和名次不会因此改变"
+	tests := []struct {
+		name, target, row string
+		warned            bool
+	}{
+		{"month of the published quarter", "/api/uploads", "宁波市海曙区,P1,甲,2026年5月,50%,2026-06-01,推进中,无", true},
+		{"preview", "/api/uploads?dry_run=1", "宁波市海曙区,P1,甲,2026Q2,55%,2026-06-30,推进中,无", true},
+		{"another quarter", "/api/uploads", "宁波市海曙区,P1,甲,2026Q3,60%,2026-09-30,推进中,无", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := multipartRequest(t, tt.target, "进度.csv", []byte(progressHeader+tt.row+"\n"),
+				map[string]string{"dataset": saima.DatasetProgress})
+			resp, body := env.as(t, "office").do(t, req)
+			if resp.StatusCode >= 300 {
+				t.Fatalf("upload status = %d; body:\n%s", resp.StatusCode, body)
+			}
+			if got := strings.Contains(body, want); got != tt.warned {
+				t.Errorf("response has the published-quarter warning = %v, want %v; body:\n%s", got, tt.warned, body)
+			}
+		})
+	}
+}
