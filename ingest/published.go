@@ -9,7 +9,7 @@ import (
 	"saima"
 )
 
-// PublishedPeriods is the part of the store that tells which periods have
+// PublishedPeriods is the part of the store that lists the periods with
 // a published evaluation. clickhouse.Store implements it. A store without
 // it gets no warning about published periods.
 type PublishedPeriods interface {
