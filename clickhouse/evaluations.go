@@ -183,21 +183,7 @@ func (s *Store) SaveOverride(ctx context.Context, o scoring.Override) error {
 // ListPublishedPeriods returns the periods with at least one published
 // evaluation, oldest first.
 func (s *Store) ListPublishedPeriods(ctx context.Context) ([]saima.Period, error) {
-	rows, err := s.query(ctx, "SELECT DISTINCT period FROM {db}.evaluations WHERE status = 'published' ORDER BY period")
-	if err != nil {
-		return nil, err
-	}
-	var out []saima.Period
-	err = scanAll(rows, func() error {
-		var text string
-		if err := rows.Scan(&text); err != nil {
-			return err
-		}
-		p, err := saima.ParsePeriod(text)
-		out = append(out, p)
-		return err
-	})
-	return out, err
+	return s.listPeriods(ctx, "SELECT DISTINCT period FROM {db}.evaluations WHERE status = 'published' ORDER BY period")
 }
 
 // ListOverrides returns every override recorded for period, oldest first.

@@ -109,7 +109,12 @@ func (s *Store) ListUnitScores(ctx context.Context, unit string) ([]saima.Score,
 
 // ListScorePeriods returns the periods that have scores, newest first.
 func (s *Store) ListScorePeriods(ctx context.Context) ([]saima.Period, error) {
-	rows, err := s.query(ctx, "SELECT DISTINCT period FROM {db}.score_runs ORDER BY period DESC")
+	return s.listPeriods(ctx, "SELECT DISTINCT period FROM {db}.score_runs ORDER BY period DESC")
+}
+
+// listPeriods runs q, whose one column is a period, and parses its rows.
+func (s *Store) listPeriods(ctx context.Context, q string) ([]saima.Period, error) {
+	rows, err := s.query(ctx, q)
 	if err != nil {
 		return nil, err
 	}
