@@ -53,7 +53,9 @@ func LeaderboardOption(track string, scores []saima.Score) ([]byte, error) {
 			return nil, fmt.Errorf("leaderboard score of %q: %w", s.Unit, err)
 		}
 		names[i] = s.Unit
-		data[i] = opts.BarData{Value: v}
+		// A string keeps the label's trailing zero: ECharts would write
+		// the number 73.0 as 73, while the table shows 73.0.
+		data[i] = opts.BarData{Value: string(v)}
 	}
 
 	bar := charts.NewBar()

@@ -108,7 +108,7 @@ func TestLeaderboardOption(t *testing.T) {
 		t.Errorf("yAxis inverse = %v, want true so that rank 1 is on top", got)
 	}
 	for _, want := range []string{
-		`"value":88.5`, `"value":80.0`, `"value":75.6`, `"value":60.0`, `\u003c/script\u003e`,
+		`"value":"88.5"`, `"value":"80.0"`, `"value":"75.6"`, `"value":"60.0"`, `\u003c/script\u003e`,
 	} {
 		if !bytes.Contains(option, []byte(want)) {
 			t.Errorf("option lacks %s", want)

@@ -69,7 +69,9 @@ func BarOption(title, series string, bars []Bar, places int32) ([]byte, error) {
 			return nil, fmt.Errorf("bar %q: %w", b.Name, err)
 		}
 		names[i] = b.Name
-		items[i] = item{Value: v, Link: b.Link}
+		// A string keeps the label's trailing zeros: ECharts would write
+		// the number 95.0 as 95.
+		items[i] = item{Value: string(v), Link: b.Link}
 	}
 
 	bar := charts.NewBar()

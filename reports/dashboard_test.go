@@ -41,7 +41,7 @@ func TestBarOptionPlaces(t *testing.T) {
 	if err != nil {
 		t.Fatalf("BarOption: %v", err)
 	}
-	for _, want := range []string{`"value":95.6`, `"value":100.0`} {
+	for _, want := range []string{`"value":"95.6"`, `"value":"100.0"`} {
 		if !bytes.Contains(option, []byte(want)) {
 			t.Errorf("option lacks %s: %s", want, option)
 		}
@@ -181,7 +181,7 @@ func TestAddLinks(t *testing.T) {
 	if item := path(t, decoded, "series", 0, "data", 1).(map[string]any); item["link"] != nil {
 		t.Errorf("empty link was added as %v", item["link"])
 	}
-	if !bytes.Contains(linked, []byte(`"value":88.5`)) || !bytes.Contains(linked, []byte(`"value":80.0`)) {
+	if !bytes.Contains(linked, []byte(`"value":"88.5"`)) || !bytes.Contains(linked, []byte(`"value":"80.0"`)) {
 		t.Errorf("AddLinks changed the values' form: %s", linked)
 	}
 

@@ -149,7 +149,7 @@ func TestDashboardPages(t *testing.T) {
 		{"pioneers", "/pioneers",
 			[]string{"先锋榜", "共 2 个项目符合条件", "NB-2026-005", "城市大脑数字孪生", "95%", "50.0%", "1 / 2",
 				"NB-2026-006", "一网统管", "92%", "100.0%", funcName, "不低于 90%"},
-			[]string{`id="chart-pioneers"`, `"value":95.0`, jsonText(`"link":"/ledger?q=NB-2026-005"`)}},
+			[]string{`id="chart-pioneers"`, `"value":"95.0"`, jsonText(`"link":"/ledger?q=NB-2026-005"`)}},
 		{"milestones of a quarter", "/milestones?period=2026Q2",
 			[]string{"2026年第二季度里程碑", "共 4 个里程碑，其中 4 个已到计划日期、3 个按期完成，按期完成率 75.0%", "验收", "逾期完成", "5 天"}, nil},
 		{"overdue milestones of a unit", "/milestones?overdue=1&unit=" + url.QueryEscape("宁波市江北区"),
