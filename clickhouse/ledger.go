@@ -3,7 +3,6 @@ package clickhouse
 import (
 	"cmp"
 	"context"
-	"slices"
 	"strings"
 	"time"
 
@@ -48,7 +47,7 @@ func (s *Store) ListLedger(ctx context.Context, f saima.LedgerFilter) ([]saima.L
 		if e == nil {
 			continue
 		}
-		if cur, ok := current[ev.ProjectCode]; ok && !stageAfter(ev, cur) {
+		if cur, ok := current[ev.ProjectCode]; ok && saima.CompareStageEvents(ev, cur) <= 0 {
 			continue
 		}
 		current[ev.ProjectCode] = ev
@@ -74,38 +73,6 @@ func (s *Store) ListLedger(ctx context.Context, f saima.LedgerFilter) ([]saima.L
 		}
 	}
 	return filterLedger(out, f), nil
-}
-
-// stageAfter reports whether stage event a comes after b: on a later day,
-// or on the same day later in the lifecycle. The lifecycle goes by round,
-// then by stage, with a change last in its round and 退出 or 完成 last of
-// all. The engine returns the events of one day in no set order.
-func stageAfter(a, b saima.StageEvent) bool {
-	if c := a.Date.Compare(b.Date); c != 0 {
-		return c > 0
-	}
-	return cmp.Or(cmp.Compare(terminalStage(a.Stage), terminalStage(b.Stage)),
-		cmp.Compare(a.RoundOrOne(), b.RoundOrOne()),
-		cmp.Compare(stageRank(a.Stage), stageRank(b.Stage)),
-		cmp.Compare(a.Stage, b.Stage)) > 0
-}
-
-// terminalStage is 1 for 退出 and 完成, which end a project, and 0 for the
-// other stages.
-func terminalStage(stage string) int {
-	if stage == "退出" || stage == "完成" {
-		return 1
-	}
-	return 0
-}
-
-// stageRank is a stage's place in saima.Stages, with a change after every
-// stage of its round.
-func stageRank(stage string) int {
-	if stage == saima.StageChange {
-		return len(saima.Stages)
-	}
-	return slices.Index(saima.Stages, stage)
 }
 
 func filterLedger(all []*saima.LedgerEntry, f saima.LedgerFilter) []saima.LedgerEntry {

@@ -132,7 +132,7 @@ func stageOrder(a, b stagedEvent) int {
 		return cmp.Or(a.Date.Compare(b.Date), compareBool(a.incoming, b.incoming),
 			cmp.Compare(a.Row, b.Row), cmp.Compare(a.Stage, b.Stage))
 	}
-	return cmp.Or(cmp.Compare(a.RoundOrOne(), b.RoundOrOne()), cmp.Compare(stageRank(a.Stage), stageRank(b.Stage)))
+	return cmp.Or(cmp.Compare(a.RoundOrOne(), b.RoundOrOne()), cmp.Compare(saima.StageRank(a.Stage), saima.StageRank(b.Stage)))
 }
 
 // compareBool orders false before true.
@@ -147,14 +147,6 @@ func compareBool(a, b bool) int {
 }
 
 func isTerminal(stage string) bool { return stage == stageExit || stage == stageFinish }
-
-// stageRank places a change after every stage of its round.
-func stageRank(stage string) int {
-	if stage == saima.StageChange {
-		return len(saima.Stages)
-	}
-	return slices.Index(saima.Stages, stage)
-}
 
 // sequence is the state of one project's walk through its history.
 type sequence struct {
@@ -205,7 +197,7 @@ func changeBefore(events []stagedEvent, e *stagedEvent) *stagedEvent {
 		return nil
 	}
 	if c := findEvent(events, saima.StageChange, e.RoundOrOne()); c != nil &&
-		stageRank(e.Stage) >= stageArgue && e.Date.After(c.Date) {
+		saima.StageRank(e.Stage) >= stageArgue && e.Date.After(c.Date) {
 		return c
 	}
 	return nil
@@ -226,7 +218,7 @@ func (s *sequence) reportSkippedReassessment(e, c *stagedEvent) {
 		c = next
 		round++
 	}
-	missing := s.missingStages(round, stageRank(e.Stage))
+	missing := s.missingStages(round, saima.StageRank(e.Stage))
 
 	reason := fmt.Sprintf("在%s的变更之后，却登记为第%d轮", c.Date, e.RoundOrOne())
 	if e.RoundOrOne() == 1 {

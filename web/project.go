@@ -119,13 +119,13 @@ func findProject(ctx context.Context, ws workflowStore, code string) (saima.Proj
 	return saima.Project{}, saima.Errorf(saima.KindNotFound, "项目台账中没有编号为“%s”的项目", code)
 }
 
-// currentStage returns the latest event of history, the later round on
-// the same day, or nil.
+// currentStage returns the latest event of history, on the same day the
+// later one in the lifecycle (see saima.CompareStageEvents), or nil.
 func currentStage(history []saima.StageEvent) *saima.StageEvent {
 	var cur *saima.StageEvent
 	for i := range history {
 		e := &history[i]
-		if cur == nil || e.Date.After(cur.Date) || (e.Date == cur.Date && e.RoundOrOne() >= cur.RoundOrOne()) {
+		if cur == nil || saima.CompareStageEvents(*e, *cur) > 0 {
 			cur = e
 		}
 	}
@@ -224,16 +224,12 @@ func (f stageForm) event(code string, history []saima.StageEvent, today saima.Da
 // current round otherwise.
 func nextRound(history []saima.StageEvent, stage string) int {
 	round := 1
-	var last *saima.StageEvent
-	for i := range history {
-		e := &history[i]
+	for _, e := range history {
 		if e.Stage != saima.StageChange {
 			round = max(round, e.RoundOrOne())
 		}
-		if last == nil || !e.Date.Before(last.Date) {
-			last = e
-		}
 	}
+	last := currentStage(history)
 	if last != nil && last.Stage == saima.StageChange && stage == "论证" {
 		return last.RoundOrOne() + 1
 	}

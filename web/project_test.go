@@ -234,3 +234,20 @@ func TestStageFormAfterChange(t *testing.T) {
 		}
 	})
 }
+
+// TestNextRoundSameDay checks the round the stage form offers when two
+// events share the last day: the lifecycle order decides which came last,
+// whatever order the store returned them in.
+func TestNextRoundSameDay(t *testing.T) {
+	day := saima.NewDate(2026, 9, 1)
+	implement := saima.StageEvent{ProjectCode: "P1", Stage: "实施", Date: day, Round: 1}
+	change := saima.StageEvent{ProjectCode: "P1", Stage: saima.StageChange, Date: day, Round: 1}
+	for _, history := range [][]saima.StageEvent{{implement, change}, {change, implement}} {
+		if got := nextRound(history, "论证"); got != 2 {
+			t.Errorf("round of 论证 after %s and %s on one day = %d, want 2", history[0].Stage, history[1].Stage, got)
+		}
+		if got := currentStage(history); got == nil || got.Stage != saima.StageChange {
+			t.Errorf("current stage after %s and %s on one day = %v, want 变更", history[0].Stage, history[1].Stage, got)
+		}
+	}
+}
