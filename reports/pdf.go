@@ -87,7 +87,7 @@ func coverLines(q *Quarterly) []string {
 		lines = append(lines, "生成时间："+generated+"（北京时间）")
 	}
 	if !q.DataVersion.IsZero() {
-		version := q.DataVersion.In(saima.Beijing).Format("2006-01-02 15:04")
+		version := q.DataVersion.In(saima.Beijing).Format("2006-01-02 15:04:05")
 		lines = append(lines, "数据版本："+version+"（北京时间）前提交的上传")
 	}
 	if !q.DataAsOf.IsZero() {
