@@ -85,8 +85,8 @@ const scoreFields = "period, track, run_id, computed_at, ruleset, ruleset_versio
 // by a tuple: a published run's starts with 1 and goes on with its
 // version, so it outranks every draft and a later version outranks an
 // earlier one. A draft's starts with 0 and goes on with its time in whole
-// seconds and then the store version at which it was saved, which tells
-// apart two drafts of one second.
+// seconds and then the store version at which it was saved, which orders
+// two drafts of one second.
 const latestRuns = "(period, run_id) GLOBAL IN (SELECT period, argMax(run_id, (kind, at, seq)) FROM (" +
 	"SELECT period, run_id, toUInt8(1) AS kind, toUInt64(version) AS at, toUInt64(0) AS seq " +
 	"FROM {db}.evaluations WHERE status = 'published' " +

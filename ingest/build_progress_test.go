@@ -293,7 +293,7 @@ func TestProblemLevelSpellings(t *testing.T) {
 }
 
 // TestMilestoneOfUnknownProject checks a milestone of a project the
-// ledger lacks: a warning for the office, which says whether the
+// ledger lacks: a warning for the office, which states whether the
 // milestone counts for a unit, and an error for a unit's account.
 func TestMilestoneOfUnknownProject(t *testing.T) {
 	projects := []saima.Project{{Code: "NB-2026-046", Name: "城市大脑", Unit: "宁海县"}}
