@@ -18,7 +18,7 @@ import (
 // /api/uploads.
 func (s *Server) handleBatchAPI(c *fiber.Ctx) error {
 	dataset := c.Params("dataset")
-	if !slices.ContainsFunc(datasetNames, func(d struct{ ID, Name string }) bool { return d.ID == dataset }) {
+	if !slices.ContainsFunc(datasetNames, func(d datasetChoice) bool { return d.ID == dataset }) {
 		return saima.Errorf(saima.KindNotFound, "没有名为“%s”的数据类型，可选 %s", dataset, datasetIDs())
 	}
 	uploader, unit, err := s.uploader(c)

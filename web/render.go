@@ -55,6 +55,7 @@ func parsePages(a *assets) (*pages, error) {
 		"unitURL":      unitURL,
 		"dataset":      datasetName,
 		"problemTerms": problemTermsNote,
+		"choose":       choose,
 	}
 
 	p := &pages{sets: map[string]*template.Template{}}

@@ -24,7 +24,7 @@ type templateWriter interface {
 // account's template has its own unit in the example row.
 func (s *Server) handleTemplate(c *fiber.Ctx) error {
 	dataset := c.Params("dataset")
-	i := slices.IndexFunc(datasetNames, func(d struct{ ID, Name string }) bool { return d.ID == dataset })
+	i := slices.IndexFunc(datasetNames, func(d datasetChoice) bool { return d.ID == dataset })
 	if i < 0 {
 		return saima.Errorf(saima.KindNotFound, "没有名为“%s”的数据类型，可选 %s", dataset, datasetIDs())
 	}

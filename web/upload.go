@@ -16,8 +16,11 @@ import (
 	"saima/ingest"
 )
 
+// datasetChoice is a dataset a form may name: its ID and Chinese name.
+type datasetChoice struct{ ID, Name string }
+
 // datasetNames are the datasets a form may name, with their Chinese names.
-var datasetNames = []struct{ ID, Name string }{
+var datasetNames = []datasetChoice{
 	{saima.DatasetUnits, "单位名单"},
 	{saima.DatasetProjects, "项目台账"},
 	{saima.DatasetStages, "项目阶段"},
@@ -94,7 +97,7 @@ type issueJSON struct {
 
 // uploadPage is the data of upload.html.
 type uploadPage struct {
-	Datasets  []struct{ ID, Name string }
+	Datasets  []datasetChoice
 	Encodings []string
 	Form      uploadForm
 	Result    *uploadJSON // nil before a file is sent
@@ -120,7 +123,7 @@ func (s *Server) newUploadPage(c *fiber.Ctx, f uploadForm) uploadPage {
 	datasets := datasetNames
 	if who, err := s.identity(c); err == nil && who != nil && who.account.Role == saima.RoleUnit {
 		// A unit's account is not offered what only the office uploads.
-		datasets = lo.Filter(datasetNames, func(d struct{ ID, Name string }, _ int) bool { return !ingest.OfficeOnly(d.ID) })
+		datasets = lo.Filter(datasetNames, func(d datasetChoice, _ int) bool { return !ingest.OfficeOnly(d.ID) })
 	}
 	return uploadPage{Datasets: datasets, Encodings: encodingNames, Form: f, CSRF: s.csrfToken(c),
 		BodyLimit: s.cfg.BodyLimit, TooLarge: s.userMessage(http.StatusRequestEntityTooLarge, fiber.ErrRequestEntityTooLarge)}
@@ -217,7 +220,7 @@ func (s *Server) importRequest(c *fiber.Ctx, form uploadForm) (ingest.Request, e
 	if err != nil {
 		return ingest.Request{}, err
 	}
-	if form.Dataset != "" && !slices.ContainsFunc(datasetNames, func(d struct{ ID, Name string }) bool {
+	if form.Dataset != "" && !slices.ContainsFunc(datasetNames, func(d datasetChoice) bool {
 		return d.ID == form.Dataset
 	}) {
 		return ingest.Request{}, invalidParam("dataset", form.Dataset, "可选值为 units、projects、stages、milestones、progress、assessments、problems，留空则按表头自动识别")
