@@ -730,3 +730,36 @@ func TestUploadIntoPublishedQuarter(t *testing.T) {
 		})
 	}
 }
+
+// TestUnitPageKeepsPublished checks that a unit's page shows the published
+// version of a period, not a draft stored after the publication.
+func TestUnitPageKeepsPublished(t *testing.T) {
+	env := newEvaluationEnv(t)
+	if resp, body := env.publish(t, "office", ""); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("publish status = %d; body:\n%s", resp.StatusCode, body)
+	}
+	correctHaishu(t, env.store)
+	svc := &scoring.Service{Store: env.store, Rules: []byte(evaluationRules)}
+	draft, err := svc.Draft(context.Background(), q2, "saima score")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var drafted string
+	for _, sc := range draft.Scores() {
+		if sc.Unit == "宁波市海曙区" {
+			drafted = saima.FormatComposite(sc.Value)
+		}
+	}
+	if drafted == "" || drafted == "66.0" {
+		t.Fatalf("draft after the correction gives 宁波市海曙区 %q, want a value other than the published 66.0", drafted)
+	}
+
+	_, body := env.get(t, "/units/"+url.PathEscape("宁波市海曙区"))
+	text := html.UnescapeString(body)
+	if !strings.Contains(text, "综合得分 66.0") {
+		t.Errorf("unit page lacks the published 综合得分 66.0")
+	}
+	if strings.Contains(text, "综合得分 "+drafted) {
+		t.Errorf("unit page shows the later draft's 综合得分 %s", drafted)
+	}
+}

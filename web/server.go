@@ -14,6 +14,7 @@
 //	GET  /                               O L U  leaderboard of the newest scored period
 //	GET  /leaderboard?period=&track=     O L U  leaderboard of one period, one or all tracks
 //	GET  /units/{name}                   O L U  a unit's trend and latest contributions; U its own only
+//	GET  /units/{name}/explain?period=   O L U  how each indicator of the unit's score was computed; U its own only
 //	GET  /ledger?unit=&system=&stage=&batch=&overdue=1&q=
 //	                                     O L
 //	GET  /upload, POST /upload           O   U  upload form and its result
@@ -58,6 +59,13 @@
 //	                                     O   U  rows as a JSON array of objects, checked like a file
 //	GET  /templates/{dataset}.xlsx       O   U  upload template with drop-down lists
 //	GET  /api/scores?period=             O L U  scores (JSON)
+//	GET  /api/evaluations/{period}       O L U  the period's recorded evaluations: drafts and published versions (JSON)
+//	GET  /api/evaluations/{period}/diff?a=&b=
+//	                                     O L U  what changed between two versions of a period (JSON)
+//	POST /api/evaluations/{period}/publish
+//	                                     O      score the period again and publish it as its next version (JSON)
+//	POST /evaluations/{period}/publish   O      the same, from the leaderboard's form
+//	GET  /api/explain?period=&unit=      O L U  the explanation of a unit's score (JSON); U its own only
 //	GET  /api/ledger?…                   O L    ledger (JSON, same filters as /ledger)
 //	GET  /login, POST /login             public sign-in form
 //	POST /logout                         public ends the session
