@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"strings"
-	"time"
 
 	"saima"
 )
@@ -15,7 +14,7 @@ import (
 // in Go from a few whole-table reads.
 func (s *Store) ListLedger(ctx context.Context, f saima.LedgerFilter) ([]saima.LedgerEntry, error) {
 	if f.AsOf.IsZero() {
-		f.AsOf = saima.DateOf(time.Now())
+		f.AsOf = saima.DateOf(s.now())
 	}
 	projects, err := s.ListProjects(ctx)
 	if err != nil {

@@ -13,23 +13,39 @@ import (
 // without a unit.
 type tallyGroup struct{ unit, project string }
 
-// monthWindow returns the months of p and those of them that have ended.
-// A month counts as ended by the store's as-of version, or by now when it
-// has none, and a month still running has no colour yet. Versions are
-// commit times in nanoseconds, so a published evaluation, read as of its
-// data version, judges the same months every time it is recomputed.
+// monthWindow returns the months of p and those of them that have ended
+// by monthsEndedBy. A month still running has no colour yet.
 func (s *Store) monthWindow(p saima.Period) monthWindow {
-	now := time.Now()
-	if s.asOf != 0 {
-		now = time.Unix(0, int64(s.asOf))
-	}
+	endedBy := s.monthsEndedBy()
 	// With no month ended, a = b + 1 leaves every colour count at zero.
 	m := monthWindow{first: monthIndex(scoring.MonthOf(p.Start())), last: monthIndex(scoring.MonthOf(p.End()))}
 	m.a, m.b = m.first, m.first-1
-	if months := endedMonths(p, now); len(months) > 0 {
+	if months := endedMonths(p, endedBy); len(months) > 0 {
 		m.b = monthIndex(months[len(months)-1])
 	}
 	return m
+}
+
+// monthsEndedBy returns the moment by which a month must have ended to
+// get a colour. Without an as-of version it is the store's clock. With one
+// it is the version, a commit time in nanoseconds, so a published
+// evaluation, read as of its data version, judges the same months every
+// time it is recomputed. A clock set apart from the real one (a fake
+// clock in tests, or saima demo --today) shifts the version by its offset
+// from the real clock.
+//
+// NOTE: the shift is stable only for a clock that keeps a fixed offset,
+// as saima demo --today does. Under a stopped clock it shrinks as real
+// time passes, so a month may end between two recomputations.
+func (s *Store) monthsEndedBy() time.Time {
+	if s.asOf == 0 {
+		return s.now()
+	}
+	at := time.Unix(0, int64(s.asOf))
+	if s.clock == nil {
+		return at
+	}
+	return at.Add(s.clock().Sub(time.Now()))
 }
 
 // addMilestoneTotals adds totals to their units' facts. A unit whose rows

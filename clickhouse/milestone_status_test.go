@@ -105,6 +105,43 @@ func testMilestoneStatusFacts(t *testing.T, s *clickhouse.Store) {
 	}
 }
 
+// TestMilestoneStatusClock checks that the store's clock, not the real
+// one, decides which months have ended: on 20 February 2026 only January
+// has, so each unit of statusBatches has one red month in 2026Q1. An as-of
+// version read under that clock, as scoring reads the ledger, judges the
+// same months.
+func TestMilestoneStatusClock(t *testing.T) {
+	chtest.ForEachEngine(t, testMilestoneStatusClock)
+}
+
+func testMilestoneStatusClock(t *testing.T, s *clickhouse.Store) {
+	writeBatches(t, s, statusBatches())
+	february := s.WithClock(func() time.Time { return time.Date(2026, 2, 20, 10, 0, 0, 0, saima.Beijing) })
+
+	q1 := saima.Quarter(2026, 1)
+	januaryOnly := "余姚市 months=1 red=1 yellow=0\n慈溪市 months=1 red=1 yellow=0\n"
+	tests := []struct {
+		name  string
+		store *clickhouse.Store
+		want  string
+	}{
+		{"Current", february, januaryOnly},
+		{"AsOfVersion", february.AsOf(february.Now()), januaryOnly},
+		{"RealClock", s.AsOf(s.Now()), "余姚市 months=3 red=3 yellow=0\n慈溪市 months=4 red=2 yellow=1\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			facts, err := tt.store.Facts(context.Background(), q1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := describeStatusFacts(facts); got != tt.want {
+				t.Errorf("milestone-month facts of %s =\n%s\nwant\n%s", q1, got, tt.want)
+			}
+		})
+	}
+}
+
 // TestMilestoneStatusRunningMonth checks against the real clock that the
 // running month gives no colour: a milestone planned on the last day of
 // the previous month and still open is red in that month only.

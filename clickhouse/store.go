@@ -33,6 +33,11 @@ type Store struct {
 	pin *uploadPin
 
 	versions *versionClock
+
+	// clock is the service's clock, which decides which months have ended
+	// and the ledger's default day. Nil means time.Now. Versions always
+	// come from the real clock, because they order commits across runs.
+	clock func() time.Time
 }
 
 // versionClock hands out strictly increasing versions and serialises
@@ -175,6 +180,24 @@ func (s *Store) nextVersion(at time.Time) uint64 {
 // Now returns a version that no upload committed so far exceeds: pass it to
 // [Store.AsOf] to read the ledger as it is now, later.
 func (s *Store) Now() uint64 { return s.nextVersion(time.Now()) }
+
+// WithClock returns a store that takes the current time from now, as the
+// web server and the scoring and ingest services do, to judge which months
+// have ended (see [Store.Facts]) and to default [saima.LedgerFilter.AsOf].
+// Versions still come from the real clock. A nil now means time.Now.
+func (s *Store) WithClock(now func() time.Time) *Store {
+	c := *s
+	c.clock = now
+	return &c
+}
+
+// now returns the time on the store's clock.
+func (s *Store) now() time.Time {
+	if s.clock == nil {
+		return time.Now()
+	}
+	return s.clock()
+}
 
 // AsOf returns a store that reads the ledger as it was at version v: only
 // uploads committed at or before v count. Writes through it are not

@@ -1,7 +1,9 @@
 package clickhouse
 
 import (
+	"cmp"
 	"context"
+	"slices"
 
 	"saima"
 )
@@ -11,8 +13,9 @@ const stageHistoryFields = "project_code, stage, date, decided_by, opinion, toUI
 
 // ListStageHistory returns the stage events of the projects codes, or of
 // every project when codes is empty, with the decision columns, by
-// project, date and round. Each (project, stage, round) appears once, in
-// its latest version.
+// project and then in the order of [saima.CompareStageEvents]: by date,
+// and on one day by lifecycle. Each (project, stage, round) appears once,
+// in its latest version.
 func (s *Store) ListStageHistory(ctx context.Context, codes ...string) ([]saima.StageEvent, error) {
 	where, args := "1", []any{}
 	if len(codes) > 0 {
@@ -36,5 +39,15 @@ func (s *Store) ListStageHistory(ctx context.Context, codes ...string) ([]saima.
 		out = append(out, e)
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+
+	// The ORDER BY sorts a day's events by stage name, which puts 决策
+	// before 论证 and 变更 before 实施. Sorting again here keeps the
+	// lifecycle order in one place, saima.CompareStageEvents.
+	slices.SortStableFunc(out, func(a, b saima.StageEvent) int {
+		return cmp.Or(cmp.Compare(a.ProjectCode, b.ProjectCode), saima.CompareStageEvents(a, b))
+	})
+	return out, nil
 }

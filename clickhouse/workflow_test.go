@@ -71,3 +71,33 @@ func TestListStageHistoryRounds(t *testing.T) {
 		}
 	})
 }
+
+// TestListStageHistorySameDay checks that events of one day come in
+// lifecycle order, which differs from the order of the stage names for
+// 论证 before 决策 and for 实施 before 变更.
+func TestListStageHistorySameDay(t *testing.T) {
+	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
+		writeBatch(t, s, stageBatch(
+			saima.StageEvent{ProjectCode: "NB-1", Stage: "决策", Date: *date("2026-02-01"), DecidedBy: "市委改革委"},
+			saima.StageEvent{ProjectCode: "NB-1", Stage: "论证", Date: *date("2026-02-01"), DecidedBy: "市委改革办"},
+			saima.StageEvent{ProjectCode: "NB-1", Stage: saima.StageChange, Round: 1, Date: *date("2026-05-01"),
+				ChangeItem: "建设周期", ChangeReason: "省级接口延期"},
+			saima.StageEvent{ProjectCode: "NB-1", Stage: "实施", Round: 1, Date: *date("2026-05-01")},
+			saima.StageEvent{ProjectCode: "NB-2", Stage: "预报", Date: *date("2026-01-05")},
+		))
+
+		got, err := s.ListStageHistory(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for _, e := range got {
+			keys = append(keys, e.ProjectCode+"/"+e.Stage+"/"+e.Date.String())
+		}
+		want := []string{"NB-1/论证/2026-02-01", "NB-1/决策/2026-02-01",
+			"NB-1/实施/2026-05-01", "NB-1/变更/2026-05-01", "NB-2/预报/2026-01-05"}
+		if !slices.Equal(keys, want) {
+			t.Errorf("ListStageHistory() = %v, want %v", keys, want)
+		}
+	})
+}

@@ -153,6 +153,7 @@ func newTestEnvOver(tb testing.TB, store *clickhouse.Store, configure func(*Conf
 	}
 	saveTestAccounts(tb, store)
 	clock := &testClock{now: testNow}
+	store = store.WithClock(clock.Now)
 	seq := 0
 	importer := &ingest.Service{
 		Store: ingest.Adapt(store),

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -249,5 +250,38 @@ func TestNextRoundSameDay(t *testing.T) {
 		if got := currentStage(history); got == nil || got.Stage != saima.StageChange {
 			t.Errorf("current stage after %s and %s on one day = %v, want 变更", history[0].Stage, history[1].Stage, got)
 		}
+	}
+}
+
+// TestProjectHistorySameDay checks the history table of the project page
+// when two events share a day: 论证 before 决策 and 实施 before 变更, as
+// the lifecycle goes, not as their names sort.
+func TestProjectHistorySameDay(t *testing.T) {
+	env := newSeededEnv(t)
+	var history []saima.StageEvent
+	for _, e := range []struct{ stage, date string }{
+		{"预报", "2026-01-05"}, {"初审", "2026-01-10"}, {"审核", "2026-01-20"}, {"决策", "2026-02-01"},
+		{"论证", "2026-02-01"}, {"变更", "2026-05-01"}, {"实施", "2026-05-01"},
+	} {
+		history = append(history, saima.StageEvent{ProjectCode: "NB-2026-004", Stage: e.stage,
+			Date: day(e.date), DecidedBy: "市委改革办", ChangeItem: "建设周期", ChangeReason: "省级接口延期"})
+	}
+	writeWorkflowBatch(t, env.store, "wf-stages", saima.DatasetStages, &saima.Batch{Stages: history})
+
+	_, body := env.as(t, "office").get(t, "/projects/NB-2026-004")
+	_, table, ok := strings.Cut(body, "阶段历程")
+	if !ok {
+		t.Fatalf("project page has no history table")
+	}
+	var got []string
+	for _, row := range strings.Split(table, `<th scope="row">`)[1:] {
+		got = append(got, row[:strings.Index(row, "</th>")])
+	}
+	want := []string{"预报", "初审", "审核", "论证", "决策", "实施", "变更"}
+	if !slices.Equal(got, want) {
+		t.Errorf("history rows = %q, want %q", got, want)
+	}
+	if !strings.Contains(body, "<strong>变更</strong>") {
+		t.Errorf("project page lacks the current stage <strong>变更</strong>")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"saima"
 	"saima/clickhouse"
@@ -144,6 +145,19 @@ type app struct {
 	stderr io.Writer
 	log    *slog.Logger
 	store  *clickhouse.Store
+
+	// clock is the clock that the commands, the store and the web server
+	// use. Nil means time.Now, and saima demo --today shifts it by whole
+	// days.
+	clock func() time.Time
+}
+
+// now returns the time on the app's clock.
+func (a *app) now() time.Time {
+	if a.clock == nil {
+		return time.Now()
+	}
+	return a.clock()
 }
 
 // openStore opens the configured engine and database, once.
@@ -164,8 +178,8 @@ func (a *app) openStore(ctx context.Context) (*clickhouse.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.store = st
-	return st, nil
+	a.store = st.WithClock(a.now)
+	return a.store, nil
 }
 
 func (a *app) openEmbeddedStore(ctx context.Context) (*clickhouse.Store, error) {

@@ -23,7 +23,8 @@ func demoCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 		noServe bool
 	)
 	ef.integer(&seed, "seed", "SAIMA_DEMO_SEED", 2026, "random seed of the demo city: the same seed gives the same files")
-	ef.str(&today, "today", "SAIMA_DEMO_TODAY", "", "day the demo data runs up to, YYYY-MM-DD (default: today in Beijing)")
+	ef.str(&today, "today", "SAIMA_DEMO_TODAY", "", "day the demo data runs up to, YYYY-MM-DD (default: today in Beijing); "+
+		"the import, scoring and server run on a clock shifted to this day")
 	ef.str(&out, "out", "SAIMA_DEMO_OUT", "demo-out", "folder the demo CSV files are written to")
 	ef.boolean(&noServe, "no-serve", "SAIMA_DEMO_NO_SERVE", "load and score the demo city, then exit instead of serving")
 	ef.fs.Usage = func() {
@@ -44,6 +45,7 @@ func demoCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 				return fmt.Errorf("%w: --today: %v", errUsage, err)
 			}
 			day = d
+			a.clock = shiftedClock(day)
 		}
 		if err := a.loadDemo(ctx, int64(seed), day, out); err != nil {
 			return err
@@ -56,6 +58,14 @@ func demoCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 		}
 		return a.serve(ctx, sf)
 	}
+}
+
+// shiftedClock returns a clock that runs with the real one, shifted by
+// whole days so that its Beijing date is today at the moment of the call.
+// The demo's imports, scoring and server then go by that date.
+func shiftedClock(today saima.Date) func() time.Time {
+	offset := today.Time().Sub(saima.DateOf(time.Now()).Time())
+	return func() time.Time { return time.Now().Add(offset) }
 }
 
 func (a *app) loadDemo(ctx context.Context, seed int64, today saima.Date, dir string) error {

@@ -54,7 +54,7 @@ func (a *app) evaluations(ctx context.Context, withRules bool) (*scoring.Service
 	if err := checkAssets(a.engineAssets()...); err != nil {
 		return nil, err
 	}
-	svc := &scoring.Service{Log: a.log, Now: time.Now}
+	svc := &scoring.Service{Log: a.log, Now: a.now}
 	if withRules {
 		rules, err := readRuleSet(a.cfg.Rules)
 		if err != nil {

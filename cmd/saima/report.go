@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"time"
 
 	"saima"
 	"saima/clickhouse"
@@ -59,7 +58,7 @@ func quarterlyReport(ctx context.Context, a *app, arg, out string) error {
 	if r.DataAsOf != 0 {
 		src = st.AsOf(r.DataAsOf)
 	}
-	q, err := reports.BuildQuarterlyRanking(ctx, src, periods[0], time.Now(), r)
+	q, err := reports.BuildQuarterlyRanking(ctx, src, periods[0], a.now(), r)
 	if err != nil {
 		return err
 	}
@@ -85,7 +84,7 @@ func annualReport(ctx context.Context, a *app, arg, out string) error {
 	if err != nil {
 		return err
 	}
-	r, err := reports.BuildAnnualFrom(ctx, st, year, rule, time.Now(), a.shownRanking)
+	r, err := reports.BuildAnnualFrom(ctx, st, year, rule, a.now(), a.shownRanking)
 	if err != nil {
 		return err
 	}

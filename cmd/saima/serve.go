@@ -141,7 +141,7 @@ func (a *app) serve(ctx context.Context, sf serveFlags) error {
 		Importer: a.importer(st),
 		Fonts:    fonts,
 		Log:      a.log,
-		Now:      time.Now,
+		Now:      a.now,
 		SourceAt: func(version uint64) reports.Source { return st.AsOf(version) },
 	})
 	if err != nil {
@@ -154,7 +154,7 @@ func (a *app) serve(ctx context.Context, sf serveFlags) error {
 func (a *app) importer(st *clickhouse.Store) *ingest.Service {
 	limits := a.cfg.Limits
 	limits.MaxXLSXBytes = int64(a.cfg.MaxXLSXMB) << 20
-	return &ingest.Service{Store: ingest.Adapt(st), Log: a.log, Now: time.Now, NewID: newUploadID, Limits: limits}
+	return &ingest.Service{Store: ingest.Adapt(st), Log: a.log, Now: a.now, NewID: newUploadID, Limits: limits}
 }
 
 // newUploadID returns a random upload ID such as u-1f2e3d4c5b6a7988.

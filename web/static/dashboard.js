@@ -82,6 +82,39 @@
     });
   }
 
+  // valueText formats a tooltip value: a string as the data writes it and
+  // a number as ECharts does by default. The server writes bar values as
+  // numeric strings, such as "95.0", so that the label keeps the table's
+  // decimals, but ECharts' default tooltip turns them into numbers and
+  // shows 95.
+  function valueText(value) {
+    if (Array.isArray(value)) {
+      return value.map(valueText);
+    }
+    if (typeof value === 'number') {
+      return isFinite(value) ? echarts.format.addCommas(value) : '-';
+    }
+    return typeof value === 'string' && value.trim() !== '' ? value : '-';
+  }
+
+  // textValueTooltips gives each series whose data has string values the
+  // tooltip formatter valueText, unless the option sets its own.
+  function textValueTooltips(option) {
+    var series = Array.isArray(option.series) ? option.series : [option.series];
+    series.forEach(function (s) {
+      var hasText = s && Array.isArray(s.data) && s.data.some(function (item) {
+        return item !== null && typeof item === 'object' && typeof item.value === 'string';
+      });
+      if (!hasText) {
+        return;
+      }
+      s.tooltip = s.tooltip || {};
+      if (!s.tooltip.valueFormatter) {
+        s.tooltip.valueFormatter = valueText;
+      }
+    });
+  }
+
   function drawAll() {
     var charts = [];
     var sources = document.querySelectorAll('script[type="application/json"][data-chart]');
@@ -95,6 +128,7 @@
         rankAxis(option);
       }
       textTooltips(option);
+      textValueTooltips(option);
       sizeFor(target);
       var chart = echarts.init(target, null, { renderer: 'canvas' });
       chart.setOption(option);
