@@ -307,8 +307,7 @@ func (b *leaderReportBuilder) add(r *rowReader) {
 // halfYear reads a required half year such as 2026H1 or 2026上半年.
 func (r *rowReader) halfYear(col string) saima.HalfYear {
 	raw := r.cell(col)
-	if normalize(raw) == "" {
-		r.missing(col)
+	if _, missing := r.blank(col, raw, true); missing {
 		return saima.HalfYear{}
 	}
 	h, err := saima.ParseHalfYear(compact(raw))

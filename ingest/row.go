@@ -125,6 +125,17 @@ func (r *rowReader) requiredText(col string) string {
 	return v
 }
 
+// name returns a name cell trimmed and otherwise as written, such as a
+// unit's own name in the roster or its 赛道. Unlike free text, a
+// placeholder such as "/" reads as blank, because it names nothing.
+func (r *rowReader) name(col string, required bool) string {
+	raw := r.cell(col)
+	if _, missing := r.blank(col, raw, required); missing {
+		return ""
+	}
+	return trimText(raw)
+}
+
 // code returns an identifier cell after NFKC and trimming, so that
 // ＮＢ－２０２６－０１７ reads as NB-2026-017.
 func (r *rowReader) code(col string, required bool) string {
@@ -216,8 +227,7 @@ func (r *rowReader) date(col string, required, done bool) *saima.Date {
 // period returns a required period cell.
 func (r *rowReader) period(col string) saima.Period {
 	raw := r.cell(col)
-	if normalize(raw) == "" {
-		r.missing(col)
+	if _, missing := r.blank(col, raw, true); missing {
 		return saima.Period{}
 	}
 	p, prob := parsePeriod(raw)
@@ -300,9 +310,14 @@ func (r *rowReader) boolean(col string) bool {
 }
 
 // list splits a cell of names separated by 、 , ; or their full-width
-// forms, keeping each name as written apart from trimming.
+// forms, keeping each name as written apart from trimming. A cell that is
+// only a placeholder such as "/" has no names.
 func (r *rowReader) list(col string) []string {
-	parts := strings.FieldsFunc(r.cell(col), func(c rune) bool {
+	raw := r.cell(col)
+	if _, missing := r.blank(col, raw, false); missing {
+		return nil
+	}
+	parts := strings.FieldsFunc(raw, func(c rune) bool {
 		return strings.ContainsRune("、,;，；", c)
 	})
 	var out []string
