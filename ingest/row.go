@@ -89,6 +89,13 @@ func (r *rowReader) missing(col string) {
 	r.fail(col, "", &problem{reason: "为空，此列必须填写", fix: "请填写" + col + "后重新上传"})
 }
 
+// isBlank reports whether raw reads as missing, as blank does, without
+// recording an issue.
+func isBlank(raw string) bool {
+	s := normalize(raw)
+	return s == "" || placeholders[s]
+}
+
 // blank returns raw normalized and whether it reads as missing: empty, or
 // a placeholder such as "/". A missing cell of a required column is an
 // error. A placeholder in an optional column gets a warning, because it
@@ -296,10 +303,11 @@ func choose(v string, choices []string) (string, bool) {
 	return "", false
 }
 
-// boolean returns a yes/no cell; empty is no.
+// boolean returns an optional yes/no cell; empty is no, and so is a
+// placeholder such as "/", with a warning.
 func (r *rowReader) boolean(col string) bool {
 	raw := r.cell(col)
-	if normalize(raw) == "" {
+	if _, missing := r.blank(col, raw, false); missing {
 		return false
 	}
 	v, ok := parseBool(raw)

@@ -489,6 +489,18 @@ var placeholderFiles = []placeholderFile{
 		header:   "问题编号,环节,日期",
 		row:      "P1,收集,2026-10-01",
 		required: []string{"问题编号", "环节", "日期"}},
+	{dataset: saima.DatasetProjects,
+		header:   "项目编号,项目名称,责任单位,是否领导领衔",
+		row:      "NB-1,一网通办,宁海县,是",
+		optional: []string{"是否领导领衔"}},
+	{dataset: saima.DatasetProblems,
+		header:   "问题编号,单位,层级,发现日期",
+		row:      "WT-1,宁海县,2,2026-08-01",
+		optional: []string{"层级"}},
+	{dataset: saima.DatasetProblemSteps,
+		header:   "问题编号,环节,层级,日期",
+		row:      "P1,收集,2,2026-10-01",
+		optional: []string{"层级"}},
 	{dataset: saima.DatasetLeaderReports,
 		header:   "项目编号,半年度,牵头单位,成果,报送日期",
 		row:      "NB-1,2026上半年,宁海县,上线,2026-07-08",
@@ -550,6 +562,33 @@ func TestPlaceholderStoredBlank(t *testing.T) {
 	}
 	if p.Lists != nil {
 		t.Errorf("所属清单 “——” = %q, want none", p.Lists)
+	}
+
+	res = parseText(t, "p.csv", "项目编号,项目名称,责任单位,是否领导领衔\nNB-1,一网通办,宁海县,/\n", Options{})
+	requireNoErrors(t, res)
+	if n := len(res.Batch.Projects); n != 1 {
+		t.Fatalf("projects = %d, want 1", n)
+	}
+	if res.Batch.Projects[0].LeaderLed {
+		t.Errorf("是否领导领衔 “/” = true, want false as for a blank cell")
+	}
+
+	res = parseText(t, "q.csv", "问题编号,单位,层级,发现日期\nWT-1,宁海县,—,2026-08-01\n", Options{})
+	requireNoErrors(t, res)
+	if n := len(res.Batch.Problems); n != 1 {
+		t.Fatalf("problems = %d, want 1", n)
+	}
+	if got := res.Batch.Problems[0].Level; got != 0 {
+		t.Errorf("problem 层级 “—” = %d, want 0 as for a blank cell", got)
+	}
+
+	res = parseText(t, "s.csv", "问题编号,环节,层级,日期\nP1,收集,未填报,2026-10-01\n", Options{})
+	requireNoErrors(t, res)
+	if n := len(res.Batch.ProblemSteps); n != 1 {
+		t.Fatalf("problem steps = %d, want 1", n)
+	}
+	if got := res.Batch.ProblemSteps[0].Level; got != 1 {
+		t.Errorf("problem step 层级 “未填报” = %d, want 1 as for a blank cell", got)
 	}
 
 	res = parseText(t, "u.csv", "单位,单位类别,别名,赛道\n宁海县,区县（市）,未填报,－\n", Options{})
