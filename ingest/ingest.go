@@ -52,8 +52,10 @@ type Options struct {
 	// Unit is the roster name of the unit whose account uploads the file,
 	// or "" for the reform office. A row about another unit is then an
 	// error, and so is a milestone without a responsible unit whose
-	// project the ledger (Projects) does not give to Unit. Result.NotOwn
-	// counts those rows.
+	// project the ledger (Projects) gives to another unit, or any project
+	// while the ledger is empty. Result.NotOwn counts those rows. A
+	// project missing from a ledger that has projects is an error that
+	// NotOwn does not count.
 	Unit string
 
 	// Milestones are the current milestones with their units, for a

@@ -355,7 +355,8 @@ func (r *rowReader) ownUnit(col, unit string) {
 // ownProject records an error when a unit's account uploads a milestone
 // without a responsible unit, whose project, read from column col, the
 // ledger does not give to that unit. Such a milestone would count for the
-// project's unit.
+// project's unit. A project missing from a ledger that has projects is
+// left to checkUnknownProject, whose one error suggests the nearest code.
 func (r *rowReader) ownProject(col, code string) {
 	own := r.p.opts.Unit
 	if own == "" || code == "" {
@@ -363,7 +364,10 @@ func (r *rowReader) ownProject(col, code string) {
 	}
 	pr, ok := r.p.projects[code]
 	switch {
+	case !ok && len(r.p.projects) > 0:
+		return
 	case !ok:
+		// With no ledger, nothing shows whose project it is.
 		r.p.countNotOwn("")
 		r.fail(col, r.cell(col), &problem{
 			reason: "不在项目台账中，而本行没有填写责任单位，无法确认是本单位（" + own + "）的项目",
