@@ -89,7 +89,8 @@ func parseDate(s string) (saima.Date, *problem) {
 	return d, prob
 }
 
-// parseAnyDate is parseDate without the range check.
+// parseAnyDate is parseDate without the range check. A day that does not
+// exist is problemNoSuchDate in every spelling, with or without a time.
 func parseAnyDate(s string) (saima.Date, *problem) {
 	if d, ok := isoDate(s); ok {
 		if !d.Valid() {
@@ -97,17 +98,26 @@ func parseAnyDate(s string) (saima.Date, *problem) {
 		}
 		return d, nil
 	}
+
+	day, clock := splitDateTime(s)
+	date, prob := parseDay(day)
+	if prob != nil || clock == "" {
+		return date, prob
+	}
 	for _, layout := range zonedLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
 			return saima.DateOf(t), nil
 		}
 	}
-
-	day, clock := splitDateTime(s)
-	if clock != "" && !validClock(clock) {
+	if !validClock(clock) {
 		return saima.Date{}, problemNotDate
 	}
+	return date, nil
+}
 
+// parseDay reads the day of a date cell without its time: 2026-9-30,
+// 2026/9/30, 2026.09.30, 2026年9月30日 or 20260930.
+func parseDay(day string) (saima.Date, *problem) {
 	var y, m, d string
 	if g := dateNumericRE.FindStringSubmatch(day); g != nil && g[2] == g[4] {
 		y, m, d = g[1], g[3], g[5]
