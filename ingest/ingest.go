@@ -271,6 +271,10 @@ type parser struct {
 	columns []string     // the header as read
 	example int          // the row of a template's unedited example row that was skipped; 0 for none
 
+	// exampleWarnings wait for the first row of data. A file with only
+	// the example gets one error instead, which says the same.
+	exampleWarnings []Issue
+
 	// Records go to the builder, which emit receives every chunkRecords
 	// rows; see stream.go.
 	chunkRecords int
@@ -515,8 +519,7 @@ func (p *parser) readRow(rec record, h *header) (bool, error) {
 		return true, nil
 	}
 	if rec.example {
-		p.example = rec.row
-		p.issue(Issue{Row: rec.row, Reason: "是下载模板中的示例行，内容没有改动，未导入",
+		p.skipExample(Issue{Row: rec.row, Reason: "是下载模板中的示例行，内容没有改动，未导入",
 			Fix: "如果这一行是实际数据，请改成实际内容后重新上传；如果只是示例，可以删除这一行", Severity: SeverityWarning})
 		return true, nil
 	}
@@ -562,9 +565,23 @@ func (p *parser) uncomputedFormulas(rec record, h *header) bool {
 	return found
 }
 
+// skipExample leaves out the template's example row, whose warning is w.
+func (p *parser) skipExample(w Issue) {
+	p.example = w.Row
+	if p.rows > 0 {
+		p.issue(w)
+		return
+	}
+	p.exampleWarnings = append(p.exampleWarnings, w)
+}
+
 // countRow counts a data row and reports false when it is beyond
 // Options.MaxRows, which ends reading with an error.
 func (p *parser) countRow() bool {
+	for _, w := range p.exampleWarnings {
+		p.issue(w)
+	}
+	p.exampleWarnings = nil
 	p.rows++
 	if p.opts.MaxRows > 0 && p.rows > p.opts.MaxRows {
 		p.issue(Issue{Reason: fmt.Sprintf("的数据超过%d行的上限", p.opts.MaxRows),
