@@ -130,6 +130,22 @@ func unmarkExample(t *testing.T, file []byte) []byte {
 			t.Fatal(err)
 		}
 	}
+	// The cell right of the example row marks it too, for a copy saved as CSV.
+	sheet := f.GetSheetName(0)
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last, err := excelize.CoordinatesToCellName(len(rows[1]), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(rows[1][len(rows[1])-1], "示例行") {
+		t.Fatalf("cell %s = %q, want the example mark", last, rows[1][len(rows[1])-1])
+	}
+	if err := f.SetCellStr(sheet, last, ""); err != nil {
+		t.Fatal(err)
+	}
 	var buf bytes.Buffer
 	if _, err := f.WriteTo(&buf); err != nil {
 		t.Fatal(err)
