@@ -276,7 +276,7 @@ type parser struct {
 	exampleUnchanged bool
 
 	// exampleWarnings wait for the first row of data. A file with only
-	// the example gets one error instead, which says the same.
+	// the example gets one error in their place, with the same fact.
 	exampleWarnings []Issue
 
 	// Records go to the builder, which emit receives every chunkRecords
