@@ -59,11 +59,11 @@ type unitBuilder struct {
 
 func (b *unitBuilder) add(r *rowReader) {
 	u := saima.Unit{
-		Name:    r.requiredText("单位"),
+		Name:    r.name("单位", true),
 		Kind:    r.unitKind(),
 		Code:    r.code("单位代码", false),
 		Aliases: r.list("别名"),
-		Track:   r.text("赛道"),
+		Track:   r.name("赛道", false),
 	}
 	if u.Track == "" {
 		u.Track = u.Kind
@@ -147,9 +147,10 @@ func (b *projectBuilder) add(r *rowReader) {
 
 // leadUnit reads 牵头单位. It is often a provincial or city body that is
 // not ranked, so a name off the roster is kept as written, with a warning.
+// A placeholder such as "/" reads as blank, as in the other unit columns.
 func (r *rowReader) leadUnit() string {
 	raw := r.cell("牵头单位")
-	if normalize(raw) == "" {
+	if _, missing := r.blank("牵头单位", raw, false); missing {
 		return ""
 	}
 	if name, ok := r.p.resolveUnit(raw); ok {

@@ -19,6 +19,12 @@ func TestProgressIssues(t *testing.T) {
 		{name: "report date in the future",
 			text:   header + "余姚市,NB-1,2026Q3,50%,2026-10-16\n",
 			errors: []string{"f.csv 第2行“填报日期”列的值“2026-10-16”晚于上传当天（2026-10-15），实际发生的日期不能在将来，请填写已经发生的日期；尚未完成的请留空"}},
+		{name: "report date with an impossible zone",
+			text:   header + "余姚市,NB-1,2026Q3,50%,2026-09-30 08:00+08:60\n",
+			errors: []string{"f.csv 第2行“填报日期”列的值“2026-09-30 08:00+08:60”带有不存在的时区（时差最多14小时，分钟最多59），北京时间请写+08:00，或者只写日期，如2026-09-30"}},
+		{name: "report date of an impossible day with a zone",
+			text:   header + "余姚市,NB-1,2026Q3,50%,2026-09-31 08:00+08:00\n",
+			errors: []string{"f.csv 第2行“填报日期”列的值“2026-09-31 08:00+08:00”不是真实存在的日期，请填写日历上存在的日期，如2026-09-30"}},
 		{name: "missing period",
 			text:   header + "余姚市,NB-1,,50%,\n",
 			errors: []string{"f.csv 第2行“填报期间”列为空，此列必须填写，请填写填报期间后重新上传"}},
@@ -299,11 +305,12 @@ func TestMilestoneOfUnknownProject(t *testing.T) {
 	projects := []saima.Project{{Code: "NB-2026-046", Name: "城市大脑", Unit: "宁海县"}}
 	const header = "项目编号,里程碑,计划完成日期,责任单位\n"
 	tests := []struct {
-		name       string
-		unit       string // the uploading account's unit; "" for the office
-		row        string
-		wantWarn   []string
-		wantErrors []string
+		name        string
+		unit        string // the uploading account's unit; "" for the office
+		row         string
+		emptyLedger bool
+		wantWarn    []string
+		wantErrors  []string
 	}{
 		{name: "office, with a unit", row: "NB-2026-46,上线,2026-09-30,宁海县",
 			wantWarn: []string{"m.csv 第2行“项目编号”列的值“NB-2026-46”不在项目台账中，这个里程碑仍会导入并计入该单位，" +
@@ -316,13 +323,24 @@ func TestMilestoneOfUnknownProject(t *testing.T) {
 			wantErrors: []string{"m.csv 第2行“项目编号”列的值“NB-2026-46”不在项目台账中，" +
 				"请核对项目编号，是否应为“NB-2026-046”（城市大脑）；如果是新项目，请联系改革办先在项目台账中登记，再上传"}},
 		{name: "unit account, without a unit", unit: "宁海县", row: "NB-2026-46,上线,2026-09-30,",
+			wantErrors: []string{"m.csv 第2行“项目编号”列的值“NB-2026-46”不在项目台账中，" +
+				"请核对项目编号，是否应为“NB-2026-046”（城市大脑）；如果是新项目，请联系改革办先在项目台账中登记，再上传"}},
+		{name: "unit account, without a unit, nothing near", unit: "宁海县", row: "XS-9,上线,2026-09-30,",
+			wantErrors: []string{"m.csv 第2行“项目编号”列的值“XS-9”不在项目台账中，" +
+				"请核对项目编号；如果是新项目，请联系改革办先在项目台账中登记，再上传"}},
+		{name: "unit account, without a unit, empty ledger", unit: "宁海县", row: "NB-2026-46,上线,2026-09-30,",
+			emptyLedger: true,
 			wantErrors: []string{"m.csv 第2行“项目编号”列的值“NB-2026-46”不在项目台账中，而本行没有填写责任单位，" +
 				"无法确认是本单位（宁海县）的项目，请在“责任单位”列填写本单位，或请改革办先把该项目录入项目台账"}},
 		{name: "known project", row: "NB-2026-046,上线,2026-09-30,宁海县"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := parseText(t, "m.csv", header+tt.row+"\n", Options{Projects: projects, Unit: tt.unit, Roster: testRoster})
+			opts := Options{Projects: projects, Unit: tt.unit, Roster: testRoster}
+			if tt.emptyLedger {
+				opts.Projects = nil
+			}
+			res := parseText(t, "m.csv", header+tt.row+"\n", opts)
 			if got := issueStrings(res.Errors); !slices.Equal(got, tt.wantErrors) {
 				t.Errorf("errors = %q, want %q", got, tt.wantErrors)
 			}

@@ -193,17 +193,12 @@ func (b *problemStepBuilder) add(r *rowReader) {
 	st := saima.ProblemStep{
 		ProblemID: r.code("问题编号", true),
 		Step:      r.choice("环节", stepKinds, true),
-		Level:     r.escalationLevel("层级"),
 		Handler:   r.text("办理单位"),
 		Note:      r.text("说明"),
 	}
+	st.Level = r.escalationLevel("层级", st.Step == saima.StepEscalate)
 	if d := r.date("日期", true, true); d != nil {
 		st.Date = *d
-	}
-	// A level written but not valid has its own error from escalationLevel.
-	if st.Step == saima.StepEscalate && st.Level < 2 && normalize(r.cell("层级")) == "" {
-		r.fail("层级", r.cell("层级"), &problem{reason: "未写明升级到的层级，升级须写明",
-			fix: "请填写" + strings.Join(saima.EscalationLevels[1:], "或")})
 	}
 	if !r.failed {
 		b.steps.put(r, st, st.ProblemID, st.Step, strconv.Itoa(st.Level))
@@ -211,19 +206,32 @@ func (b *problemStepBuilder) add(r *rowReader) {
 }
 
 // escalationLevel reads a level of saima.EscalationLevels as parseLevel
-// does; empty is level 1, the lead unit.
-func (r *rowReader) escalationLevel(col string) int { return r.levelOr(col, 1) }
+// does; empty is level 1, the lead unit. An escalation must name the
+// level it goes to, so there a blank cell or a placeholder is an error.
+func (r *rowReader) escalationLevel(col string, escalation bool) int {
+	raw := r.cell(col)
+	if !escalation || !isBlank(raw) {
+		return r.levelOr(col, 1)
+	}
+	prob := &problem{reason: "未写明升级到的层级，升级须写明",
+		fix: "请填写" + strings.Join(saima.EscalationLevels[1:], "或")}
+	if normalize(raw) != "" {
+		prob.reason = "表示未填写，升级须写明升级到的层级"
+	}
+	r.fail(col, raw, prob)
+	return 1
+}
 
 // level reads an optional level of saima.EscalationLevels as parseLevel
 // does; empty is 0.
 func (r *rowReader) level(col string) int { return r.levelOr(col, 0) }
 
-// levelOr reads a level as parseLevel does. It returns empty for an empty
-// cell, and records an error and returns empty for a cell that names no
-// level.
+// levelOr reads an optional level as parseLevel does. It returns empty
+// for an empty cell, and for a placeholder such as "/" with a warning. It
+// records an error and returns empty for a cell that names no level.
 func (r *rowReader) levelOr(col string, empty int) int {
 	raw := r.cell(col)
-	if compact(raw) == "" {
+	if _, missing := r.blank(col, raw, false); missing {
 		return empty
 	}
 	if n, ok := parseLevel(raw); ok {
@@ -307,8 +315,7 @@ func (b *leaderReportBuilder) add(r *rowReader) {
 // halfYear reads a required half year such as 2026H1 or 2026上半年.
 func (r *rowReader) halfYear(col string) saima.HalfYear {
 	raw := r.cell(col)
-	if normalize(raw) == "" {
-		r.missing(col)
+	if _, missing := r.blank(col, raw, true); missing {
 		return saima.HalfYear{}
 	}
 	h, err := saima.ParseHalfYear(compact(raw))

@@ -38,6 +38,12 @@ func TestWorkflowIssues(t *testing.T) {
 		{name: "escalation without level",
 			text:   "问题编号,环节,日期\nP1,升级,2026-10-01\n",
 			errors: []string{"f.csv 第2行“层级”列未写明升级到的层级，升级须写明，请填写改革办或市领导"}},
+		{name: "escalation with a placeholder level",
+			text:   "问题编号,环节,层级,日期\nP1,升级,/,2026-10-01\n",
+			errors: []string{"f.csv 第2行“层级”列的值“/”表示未填写，升级须写明升级到的层级，请填写改革办或市领导"}},
+		{name: "escalation with a full-width placeholder level",
+			text:   "问题编号,环节,层级,日期\nP1,升级,－,2026-10-01\n",
+			errors: []string{"f.csv 第2行“层级”列的值“－”表示未填写，升级须写明升级到的层级，请填写改革办或市领导"}},
 		{name: "unknown level",
 			text: "问题编号,环节,层级,日期\nP1,收集,区长,2026-10-01\n",
 			errors: []string{"f.csv 第2行“层级”列的值“区长”不是可选的层级（共3个层级：1牵头单位、2改革办、3市领导），" +

@@ -14,6 +14,22 @@ import (
 // and moves them with the row when rows are inserted above it.
 const exampleNamePrefix = "saima_example_"
 
+// exampleCellText is the text of the cell right of a template's example
+// row. Saving the workbook as CSV drops the defined name but keeps this
+// text, so a file without the name finds its example row by the text.
+const exampleCellText = "示例行：原样上传时不导入；填写实际数据时请清空这一格"
+
+// hasExampleCell reports whether the last filled cell of a row is
+// exampleCellText.
+func hasExampleCell(cells []string) bool {
+	for i := len(cells) - 1; i >= 0; i-- {
+		if c := trimText(cells[i]); c != "" {
+			return c == exampleCellText
+		}
+	}
+	return false
+}
+
 // exampleMark returns the mark of a row's cells: the first 8 bytes of
 // the SHA-256 of the cells, trailing spaces and empty cells left out, in
 // hex. A row whose mark is the one its template recorded was not edited.

@@ -52,8 +52,10 @@ type Options struct {
 	// Unit is the roster name of the unit whose account uploads the file,
 	// or "" for the reform office. A row about another unit is then an
 	// error, and so is a milestone without a responsible unit whose
-	// project the ledger (Projects) does not give to Unit. Result.NotOwn
-	// counts those rows.
+	// project the ledger (Projects) gives to another unit, or any project
+	// while the ledger is empty. Result.NotOwn counts those rows. A
+	// project missing from a ledger that has projects is an error that
+	// NotOwn does not count.
 	Unit string
 
 	// Milestones are the current milestones with their units, for a
@@ -267,7 +269,15 @@ type parser struct {
 	rows    int
 	unnamed map[int]bool // unnamed columns already reported as containing data
 	columns []string     // the header as read
-	example int          // the row of a template's unedited example row that was skipped; 0 for none
+	example int          // the row of a template's example row that was skipped; 0 for none
+
+	// exampleUnchanged is set when the workbook's defined name showed
+	// that the skipped example row was not edited.
+	exampleUnchanged bool
+
+	// exampleWarnings wait for the first row of data. A file with only
+	// the example gets one error in their place, with the same fact.
+	exampleWarnings []Issue
 
 	// Records go to the builder, which emit receives every chunkRecords
 	// rows; see stream.go.
@@ -374,7 +384,11 @@ func (p *parser) run() error {
 		return nil
 	}
 	if p.rows == 0 && p.example > 0 {
-		p.issue(Issue{Row: h.last, Reason: fmt.Sprintf("之后只有下载模板中的示例行（第%d行，内容没有改动），没有实际数据", p.example),
+		unchanged := ""
+		if p.exampleUnchanged {
+			unchanged = "，内容没有改动"
+		}
+		p.issue(Issue{Row: h.last, Reason: fmt.Sprintf("之后只有下载模板中的示例行（第%d行%s），没有实际数据", p.example, unchanged),
 			Fix: "请把示例行改成实际数据，或在它下方填写实际数据，然后重新上传"})
 		return nil
 	}
@@ -513,9 +527,18 @@ func (p *parser) readRow(rec record, h *header) (bool, error) {
 		return true, nil
 	}
 	if rec.example {
-		p.example = rec.row
-		p.issue(Issue{Row: rec.row, Reason: "是下载模板中的示例行，内容没有改动，未导入",
+		p.exampleUnchanged = true
+		p.skipExample(Issue{Row: rec.row, Reason: "是下载模板中的示例行，内容没有改动，未导入",
 			Fix: "如果这一行是实际数据，请改成实际内容后重新上传；如果只是示例，可以删除这一行", Severity: SeverityWarning})
+		return true, nil
+	}
+	// A workbook with the defined name finds the example by its cells, so
+	// an edited example that keeps the text imports. Without the name, as
+	// in a template saved as CSV, the text is the only mark left.
+	if (p.xlsx == nil || p.xlsx.exampleMark == "") && hasExampleCell(rec.cells) {
+		p.skipExample(Issue{Row: rec.row, Severity: SeverityWarning,
+			Reason: "带有下载模板中示例行的标记“" + exampleCellText + "”，未导入",
+			Fix:    "如果这一行是实际数据，请清空这一格后重新上传；如果只是示例，可以删除这一行"})
 		return true, nil
 	}
 	if !p.countRow() {
@@ -560,9 +583,23 @@ func (p *parser) uncomputedFormulas(rec record, h *header) bool {
 	return found
 }
 
+// skipExample leaves out the template's example row, whose warning is w.
+func (p *parser) skipExample(w Issue) {
+	p.example = w.Row
+	if p.rows > 0 {
+		p.issue(w)
+		return
+	}
+	p.exampleWarnings = append(p.exampleWarnings, w)
+}
+
 // countRow counts a data row and reports false when it is beyond
 // Options.MaxRows, which ends reading with an error.
 func (p *parser) countRow() bool {
+	for _, w := range p.exampleWarnings {
+		p.issue(w)
+	}
+	p.exampleWarnings = nil
 	p.rows++
 	if p.opts.MaxRows > 0 && p.rows > p.opts.MaxRows {
 		p.issue(Issue{Reason: fmt.Sprintf("的数据超过%d行的上限", p.opts.MaxRows),

@@ -89,6 +89,13 @@ func (r *rowReader) missing(col string) {
 	r.fail(col, "", &problem{reason: "为空，此列必须填写", fix: "请填写" + col + "后重新上传"})
 }
 
+// isBlank reports whether raw reads as missing, as blank does, without
+// recording an issue.
+func isBlank(raw string) bool {
+	s := normalize(raw)
+	return s == "" || placeholders[s]
+}
+
 // blank returns raw normalized and whether it reads as missing: empty, or
 // a placeholder such as "/". A missing cell of a required column is an
 // error. A placeholder in an optional column gets a warning, because it
@@ -123,6 +130,17 @@ func (r *rowReader) requiredText(col string) string {
 		r.missing(col)
 	}
 	return v
+}
+
+// name returns a name cell trimmed and otherwise as written, such as a
+// unit's own name in the roster or its 赛道. Unlike free text, a
+// placeholder such as "/" reads as blank, because it names nothing.
+func (r *rowReader) name(col string, required bool) string {
+	raw := r.cell(col)
+	if _, missing := r.blank(col, raw, required); missing {
+		return ""
+	}
+	return trimText(raw)
 }
 
 // code returns an identifier cell after NFKC and trimming, so that
@@ -216,8 +234,7 @@ func (r *rowReader) date(col string, required, done bool) *saima.Date {
 // period returns a required period cell.
 func (r *rowReader) period(col string) saima.Period {
 	raw := r.cell(col)
-	if normalize(raw) == "" {
-		r.missing(col)
+	if _, missing := r.blank(col, raw, true); missing {
 		return saima.Period{}
 	}
 	p, prob := parsePeriod(raw)
@@ -286,10 +303,11 @@ func choose(v string, choices []string) (string, bool) {
 	return "", false
 }
 
-// boolean returns a yes/no cell; empty is no.
+// boolean returns an optional yes/no cell; empty is no, and so is a
+// placeholder such as "/", with a warning.
 func (r *rowReader) boolean(col string) bool {
 	raw := r.cell(col)
-	if normalize(raw) == "" {
+	if _, missing := r.blank(col, raw, false); missing {
 		return false
 	}
 	v, ok := parseBool(raw)
@@ -300,9 +318,14 @@ func (r *rowReader) boolean(col string) bool {
 }
 
 // list splits a cell of names separated by 、 , ; or their full-width
-// forms, keeping each name as written apart from trimming.
+// forms, keeping each name as written apart from trimming. A cell that is
+// only a placeholder such as "/" has no names.
 func (r *rowReader) list(col string) []string {
-	parts := strings.FieldsFunc(r.cell(col), func(c rune) bool {
+	raw := r.cell(col)
+	if _, missing := r.blank(col, raw, false); missing {
+		return nil
+	}
+	parts := strings.FieldsFunc(raw, func(c rune) bool {
 		return strings.ContainsRune("、,;，；", c)
 	})
 	var out []string
@@ -332,7 +355,8 @@ func (r *rowReader) ownUnit(col, unit string) {
 // ownProject records an error when a unit's account uploads a milestone
 // without a responsible unit, whose project, read from column col, the
 // ledger does not give to that unit. Such a milestone would count for the
-// project's unit.
+// project's unit. A project missing from a ledger that has projects is
+// left to checkUnknownProject, whose one error suggests the nearest code.
 func (r *rowReader) ownProject(col, code string) {
 	own := r.p.opts.Unit
 	if own == "" || code == "" {
@@ -340,7 +364,10 @@ func (r *rowReader) ownProject(col, code string) {
 	}
 	pr, ok := r.p.projects[code]
 	switch {
+	case !ok && len(r.p.projects) > 0:
+		return
 	case !ok:
+		// With no ledger, nothing shows whose project it is.
 		r.p.countNotOwn("")
 		r.fail(col, r.cell(col), &problem{
 			reason: "不在项目台账中，而本行没有填写责任单位，无法确认是本单位（" + own + "）的项目",

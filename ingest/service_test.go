@@ -323,9 +323,8 @@ func TestServiceUnitAccount(t *testing.T) {
 			wantRows: []int{3}},
 		{name: "milestone without a unit of a project not in the ledger",
 			text:     "项目编号,里程碑,计划完成日期,责任单位\nNB-9,上线,2026-12-31,\n",
-			wantKind: saima.KindForbidden,
-			wantMsg: "文件中有1行里程碑没有填写责任单位，而其项目不在项目台账中，无法确认属于本单位（余姚市），见错误清单；" +
-				"请在“责任单位”列填写本单位，或请改革办先录入这些项目；整个文件未导入",
+			wantKind: saima.KindInvalid,
+			wantMsg:  "文件有1处错误，整个文件未导入；请按错误清单修改后重新上传",
 			wantRows: []int{2}},
 	}
 	for _, tt := range tests {

@@ -159,6 +159,9 @@ func (p *parser) checkUnnamed(rec record, h *header) {
 		if i < len(h.names) && h.names[i] != "" || p.unnamed[i] || trimText(cell) == "" {
 			continue
 		}
+		if trimText(cell) == exampleCellText {
+			continue // the mark of a template's example row that was edited into data
+		}
 		p.unnamed[i] = true
 		letter, _ := excelize.ColumnNumberToName(i + 1)
 		p.issue(Issue{Row: rec.row, Value: cell, Severity: SeverityWarning,

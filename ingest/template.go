@@ -367,7 +367,20 @@ func (t *template) writeExample() error {
 			return err
 		}
 	}
-	return nil
+	return t.writeExampleCell()
+}
+
+// writeExampleCell writes exampleCellText right of the example row, for a
+// copy of the template saved as CSV, which keeps no defined name.
+func (t *template) writeExampleCell() error {
+	col := columnLetter(len(t.cols))
+	if err := t.f.SetColWidth(t.sheet, col, col, 48); err != nil {
+		return fmt.Errorf("width of the example mark: %w", err)
+	}
+	if err := t.f.SetCellStr(t.sheet, col+"2", exampleCellText); err != nil {
+		return fmt.Errorf("example mark: %w", err)
+	}
+	return t.f.SetCellStyle(t.sheet, col+"2", col+"2", t.styles["example"])
 }
 
 // markExample defines a name on the example row whose suffix is the

@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"cmp"
+	"encoding/csv"
 	"fmt"
 	"maps"
 	"slices"
@@ -24,8 +25,9 @@ func writeTemplate(tb testing.TB, dataset string, roster []saima.Unit) []byte {
 	return buf.Bytes()
 }
 
-// withoutExampleMark returns the template file with the defined name that
-// marks its example row deleted, so the example reads as data.
+// withoutExampleMark returns the template file with the defined name and
+// the cell that mark its example row deleted, so the example reads as
+// data.
 func withoutExampleMark(tb testing.TB, file []byte) []byte {
 	tb.Helper()
 	f, err := excelize.OpenReader(bytes.NewReader(file))
@@ -33,6 +35,7 @@ func withoutExampleMark(tb testing.TB, file []byte) []byte {
 		tb.Fatal(err)
 	}
 	defer f.Close()
+	clearExampleCell(tb, f)
 	deleted := 0
 	for _, n := range f.GetDefinedName() {
 		if strings.HasPrefix(n.Name, exampleNamePrefix) {
@@ -52,6 +55,24 @@ func withoutExampleMark(tb testing.TB, file []byte) []byte {
 	return buf.Bytes()
 }
 
+// clearExampleCell empties the cell right of the example row of the
+// first sheet of f, which holds exampleCellText.
+func clearExampleCell(tb testing.TB, f *excelize.File) {
+	tb.Helper()
+	sheet := f.GetSheetName(0)
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	last := len(rows[1]) - 1
+	if rows[1][last] != exampleCellText {
+		tb.Fatalf("last cell of row 2 = %q, want the example mark %q", rows[1][last], exampleCellText)
+	}
+	if err := f.SetCellStr(sheet, columnLetter(last)+"2", ""); err != nil {
+		tb.Fatal(err)
+	}
+}
+
 // TestTemplateExampleSkipped uploads each template as downloaded: its
 // example row is left out with a warning, and the file, with nothing else
 // in it, is rejected for having no data.
@@ -67,11 +88,78 @@ func TestTemplateExampleSkipped(t *testing.T) {
 			if len(errs) != 1 || !strings.Contains(errs[0], "第1行之后只有下载模板中的示例行（第2行，内容没有改动），没有实际数据") {
 				t.Errorf("errors = %q, want one naming the unedited example row", errs)
 			}
-			if len(warns) != 1 || !strings.Contains(warns[0], "第2行是下载模板中的示例行，内容没有改动，未导入") {
-				t.Errorf("warnings = %q, want one for row 2", warns)
+			if len(warns) != 0 {
+				t.Errorf("warnings = %q, want none besides the error", warns)
 			}
 		})
 	}
+}
+
+// saveAsCSV returns the first sheet of an XLSX file as a spreadsheet
+// program saves it as CSV: each cell's displayed text, with every row
+// padded to the width of the used range, and no defined names.
+func saveAsCSV(tb testing.TB, file []byte) string {
+	tb.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(file))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(f.GetSheetName(0))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	width := 0
+	for _, row := range rows {
+		width = max(width, len(row))
+	}
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	for _, row := range rows {
+		if err := w.Write(append(row, make([]string, width-len(row))...)); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	w.Flush()
+	return b.String()
+}
+
+// TestTemplateSavedAsCSV uploads each template saved as CSV, which drops
+// the defined name that marks the example row: the example row is still
+// recognised, by the text of its mark cell.
+func TestTemplateSavedAsCSV(t *testing.T) {
+	for _, s := range schemas {
+		dataset := s.dataset
+		t.Run(dataset, func(t *testing.T) {
+			text := saveAsCSV(t, writeTemplate(t, dataset, testRoster))
+			res := parseText(t, dataset+".csv", text, Options{})
+			if res.Batch.Len() != 0 {
+				t.Errorf("records = %d, want 0", res.Batch.Len())
+			}
+			errs, warns := issueStrings(res.Errors), issueStrings(res.Warnings)
+			if len(errs) != 1 || !strings.Contains(errs[0], "第1行之后只有下载模板中的示例行（第2行），没有实际数据") {
+				t.Errorf("errors = %q, want one naming the example row", errs)
+			}
+			if len(warns) != 0 {
+				t.Errorf("warnings = %q, want none besides the error", warns)
+			}
+		})
+	}
+
+	t.Run("with a data row", func(t *testing.T) {
+		file := editTemplate(t, func(f *excelize.File, sheet string) {
+			setRow(t, f, sheet, "A3", "宁海县", "NB-2026-900", "", "2026Q3", "40%")
+		})
+		res := parseText(t, "filled.csv", saveAsCSV(t, file), Options{})
+		requireNoErrors(t, res)
+		if len(res.Batch.Progress) != 1 || res.Batch.Progress[0].ProjectCode != "NB-2026-900" {
+			t.Errorf("records = %+v, want NB-2026-900 of row 3 alone", res.Batch.Progress)
+		}
+		warns := issueStrings(res.Warnings)
+		if len(warns) != 1 || !strings.Contains(warns[0], "第2行带有下载模板中示例行的标记") {
+			t.Errorf("warnings = %q, want one for the example row 2", warns)
+		}
+	})
 }
 
 // TestTemplateImportsBack checks that each template's example row is

@@ -28,6 +28,10 @@ var (
 		reason: "不是真实存在的日期",
 		fix:    "请填写日历上存在的日期，如2026-09-30",
 	}
+	problemBadZone = &problem{
+		reason: "带有不存在的时区（时差最多14小时，分钟最多59）",
+		fix:    "北京时间请写+08:00，或者只写日期，如2026-09-30",
+	}
 	problemDateOutOfRange = &problem{
 		reason: "不在" + saima.FirstDate.String() + "至" + saima.LastDate.String() + "之间，可能是笔误",
 		fix:    "请核对年份后重新填写",
@@ -69,14 +73,17 @@ var (
 	dateChineseRE = regexp.MustCompile(`^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]$`)
 	dateCompactRE = regexp.MustCompile(`^(\d{4})(\d{2})(\d{2})$`)
 	farYearRE     = regexp.MustCompile(`^\d{5,}-\d{1,2}-\d{1,2}$`)
-	timeOfDayRE   = regexp.MustCompile(`^(\d{1,2}):(\d{2})(?::(\d{2}))?$`)
+	// timeOfDayRE matches 17:45, 17:45:00 or 17:45:00.5, optionally
+	// followed by a zone: Z, +08:00 or +0800.
+	timeOfDayRE = regexp.MustCompile(`^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:(Z)|([+-])(\d{2}):?(\d{2}))?$`)
 )
 
 // parseDate reads a date cell that has been normalised. It accepts
 // 2026-9-30, 2026-09-30, 2026/9/30, 2026.09.30, 2026年9月30日 and 20260930,
 // optionally followed by a time of day (17:45 or 17:45:00). A time with a
-// zone, as in 2026-09-30T17:45:00+08:00, is converted to Beijing first. A
-// time without a zone is already Beijing time and is dropped.
+// zone, as in 2026-09-30T17:45:00+08:00 or 2026/9/30 17:45Z, is converted
+// to Beijing first, in every spelling. A time without a zone is already
+// Beijing time and is dropped.
 func parseDate(s string) (saima.Date, *problem) {
 	if farYearRE.MatchString(s) {
 		// Such as 29279-01-24, the date of a serial number far too large.
@@ -89,7 +96,8 @@ func parseDate(s string) (saima.Date, *problem) {
 	return d, prob
 }
 
-// parseAnyDate is parseDate without the range check.
+// parseAnyDate is parseDate without the range check. A day that does not
+// exist is problemNoSuchDate in every spelling, with or without a time.
 func parseAnyDate(s string) (saima.Date, *problem) {
 	if d, ok := isoDate(s); ok {
 		if !d.Valid() {
@@ -97,17 +105,18 @@ func parseAnyDate(s string) (saima.Date, *problem) {
 		}
 		return d, nil
 	}
-	for _, layout := range zonedLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
-			return saima.DateOf(t), nil
-		}
-	}
 
 	day, clock := splitDateTime(s)
-	if clock != "" && !validClock(clock) {
-		return saima.Date{}, problemNotDate
+	date, prob := parseDay(day)
+	if prob != nil || clock == "" {
+		return date, prob
 	}
+	return atTime(date, clock)
+}
 
+// parseDay reads the day of a date cell without its time: 2026-9-30,
+// 2026/9/30, 2026.09.30, 2026年9月30日 or 20260930.
+func parseDay(day string) (saima.Date, *problem) {
 	var y, m, d string
 	if g := dateNumericRE.FindStringSubmatch(day); g != nil && g[2] == g[4] {
 		y, m, d = g[1], g[3], g[5]
@@ -124,20 +133,6 @@ func parseAnyDate(s string) (saima.Date, *problem) {
 		return saima.Date{}, problemNoSuchDate
 	}
 	return date, nil
-}
-
-// zonedLayouts are the spellings of a time with a zone that parseDate
-// reads, such as 2026-09-30T08:00:00+08:00, 2026-09-30 08:00+0800 and
-// 2026-09-30 08:00Z. The date is the one in Beijing at that moment.
-var zonedLayouts = []string{
-	time.RFC3339,
-	"2006-01-02T15:04Z07:00",
-	"2006-01-02 15:04:05Z07:00",
-	"2006-01-02 15:04Z07:00",
-	"2006-01-02T15:04:05Z0700",
-	"2006-01-02T15:04Z0700",
-	"2006-01-02 15:04:05Z0700",
-	"2006-01-02 15:04Z0700",
 }
 
 // isoDate reads the most common spelling, 2026-09-30, without the regular
@@ -179,12 +174,35 @@ func splitDateTime(s string) (day, clock string) {
 	return s, ""
 }
 
-func validClock(s string) bool {
-	g := timeOfDayRE.FindStringSubmatch(s)
+// atTime returns the Beijing day of the time of day clock on date. A
+// time without a zone is Beijing time already, and date is returned as
+// it is. A zone offset must lie within ±14:00, the range of the world's
+// time zones, with minutes up to 59; time.Parse would take +08:60 or
+// +24:00.
+func atTime(date saima.Date, clock string) (saima.Date, *problem) {
+	g := timeOfDayRE.FindStringSubmatch(clock)
 	if g == nil {
-		return false
+		return saima.Date{}, problemNotDate
 	}
-	return atoi(g[1]) < 24 && atoi(g[2]) < 60 && (g[3] == "" || atoi(g[3]) < 60)
+	hour, minute, second := atoi(g[1]), atoi(g[2]), atoi(g[3])
+	if hour > 23 || minute > 59 || second > 59 {
+		return saima.Date{}, problemNotDate
+	}
+	if g[4] == "" && g[5] == "" {
+		return date, nil
+	}
+
+	zoneHours, zoneMinutes := atoi(g[6]), atoi(g[7])
+	if zoneMinutes > 59 || zoneHours*60+zoneMinutes > 14*60 {
+		return saima.Date{}, problemBadZone
+	}
+	offset := (zoneHours*60 + zoneMinutes) * 60
+	if g[5] == "-" {
+		offset = -offset
+	}
+	zone := time.FixedZone("", offset)
+	t := time.Date(date.Year, date.Month, date.Day, hour, minute, second, 0, zone)
+	return saima.DateOf(t), nil
 }
 
 var (

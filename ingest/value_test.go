@@ -40,6 +40,33 @@ func TestParseDate(t *testing.T) {
 		{"2026-09-30 08:00+0800", "2026-09-30", nil},
 		{"2026-09-30T23:00:00-0100", "2026-10-01", nil},
 		{"2026-09-30 08:00+08", "", problemNotDate},
+		{"2026-09-30T23:30:00.5+08:00", "2026-09-30", nil},
+		{"2026-09-30 08:00+14:00", "2026-09-30", nil},
+		{"2026-09-30 08:00-12:00", "2026-10-01", nil},
+		{"2026-09-30 08:00+05:45", "2026-09-30", nil},
+		{"2026-09-30 08:00+0860", "", problemBadZone},
+		{"2026-09-30 08:00+08:60", "", problemBadZone},
+		{"2026-09-30 08:00+24:00", "", problemBadZone},
+		{"2026-09-30 08:00+15:00", "", problemBadZone},
+		{"2026-09-30 08:00+14:30", "", problemBadZone},
+		{"2026-09-30T08:00:00-1500", "", problemBadZone},
+		{"2026/9/30 08:00+0860", "", problemBadZone},
+		{"2026/9/30 08:00+08:00", "2026-09-30", nil},
+		{"2026/9/30 20:00-05:00", "2026-10-01", nil},
+		{"2026.09.30 20:00Z", "2026-10-01", nil},
+		{"2026-9-30T20:00:00Z", "2026-10-01", nil},
+		{"2026年9月30日 20:00Z", "2026-10-01", nil},
+		{"2026年9月30日 08:00+08:00", "2026-09-30", nil},
+		{"20260930 08:00+0800", "2026-09-30", nil},
+		{"2026-09-31 08:00+08:00", "", problemNoSuchDate},
+		{"2026-09-31T08:00:00Z", "", problemNoSuchDate},
+		{"2026-09-31 17:45", "", problemNoSuchDate},
+		{"2026/9/31 08:00+08:00", "", problemNoSuchDate},
+		{"2026.02.29 08:00+0800", "", problemNoSuchDate},
+		{"2026年2月29日 08:00Z", "", problemNoSuchDate},
+		{"20260931 08:00+08:00", "", problemNoSuchDate},
+		{"2026-13-01T08:00Z", "", problemNoSuchDate},
+		{"2026-09-30 08:00 +08:00", "", problemNotDate},
 		{"2024-02-29", "2024-02-29", nil},
 		{"2000-01-01", "2000-01-01", nil},
 		{"2099-12-31", "2099-12-31", nil},
@@ -414,5 +441,193 @@ func TestPercentInNumberColumn(t *testing.T) {
 	}
 	if res.Errors[0].Value != "50%" {
 		t.Errorf("XLSX value = %q, want 50%%", res.Errors[0].Value)
+	}
+}
+
+// placeholderTexts are every spelling of "not filled in" that reads as
+// blank; － is the full-width hyphen, which NFKC turns into -.
+var placeholderTexts = []string{"/", "-", "—", "——", "未填报", "－"}
+
+// placeholderFile is one valid row of a dataset, whose cells the test
+// replaces one at a time with a placeholder.
+type placeholderFile struct {
+	dataset  string
+	header   string
+	row      string
+	required []string // the columns that must be filled in
+	optional []string // the other columns that read a placeholder as blank
+}
+
+// placeholderFiles cover every column that is not free text, in every
+// dataset.
+var placeholderFiles = []placeholderFile{
+	{dataset: saima.DatasetUnits,
+		header:   "单位,单位类别,单位代码,别名,赛道",
+		row:      "宁海县,区县（市）,330226,宁海,县域赛道",
+		required: []string{"单位", "单位类别"},
+		optional: []string{"单位代码", "别名", "赛道"}},
+	{dataset: saima.DatasetProjects,
+		header:   "项目编号,项目名称,责任单位,牵头单位,所属系统,项目层级,项目类型,批次,所属清单,预算（万元）,开始日期,计划完成日期",
+		row:      "NB-1,一网通办,宁海县,市大数据局,数字政府,全市性,迭代升级,启动实施,重大需求,100,2026-01-05,2026-12-31",
+		required: []string{"项目编号", "责任单位"},
+		optional: []string{"牵头单位", "所属系统", "项目层级", "项目类型", "批次", "所属清单", "预算（万元）", "开始日期", "计划完成日期"}},
+	{dataset: saima.DatasetStages,
+		header:   "项目编号,阶段,日期,轮次",
+		row:      "NB-1,决策,2026-09-01,1",
+		required: []string{"项目编号", "阶段", "日期"},
+		optional: []string{"轮次"}},
+	{dataset: saima.DatasetMilestones,
+		header:   "项目编号,里程碑,计划完成日期,实际完成日期,状态,责任单位",
+		row:      "NB-1,上线,2026-09-30,2026-09-28,,宁海县",
+		required: []string{"项目编号", "计划完成日期"},
+		optional: []string{"实际完成日期", "责任单位"}},
+	{dataset: saima.DatasetMilestones,
+		header:   "项目编号,里程碑,计划完成日期,状态",
+		row:      "NB-1,上线,2026-09-30,进行中",
+		optional: []string{"状态"}},
+	{dataset: saima.DatasetProgress,
+		header:   "单位,项目编号,填报期间,完成率,填报日期",
+		row:      "宁海县,NB-1,2026Q3,50%,2026-09-30",
+		required: []string{"单位", "项目编号", "填报期间"},
+		optional: []string{"填报日期"}},
+	{dataset: saima.DatasetAssessments,
+		header:   "被考评单位,指标,得分,满分,考评方式,考评期间,项目编号",
+		row:      "宁海县,数据共享,8,10,线上日常,2026Q3,NB-1",
+		required: []string{"被考评单位", "得分", "考评方式", "考评期间"},
+		optional: []string{"满分", "项目编号"}},
+	{dataset: saima.DatasetProblems,
+		header:   "问题编号,单位,项目编号,环节,发现日期,办结日期",
+		row:      "WT-1,宁海县,NB-1,,2026-08-01,2026-09-01",
+		required: []string{"问题编号", "单位", "发现日期"},
+		optional: []string{"项目编号", "办结日期"}},
+	{dataset: saima.DatasetProblems,
+		header:   "问题编号,单位,环节,发现日期",
+		row:      "WT-1,宁海县,收集,2026-08-01",
+		optional: []string{"环节"}},
+	{dataset: saima.DatasetLists,
+		header:   "清单名称,事项编号,事项名称,责任单位,完成时限",
+		row:      "重大需求,XQ-01,企业开办,宁海县,2026-12-31",
+		required: []string{"清单名称", "事项编号", "责任单位", "完成时限"}},
+	{dataset: saima.DatasetListDone,
+		header:   "清单名称,事项编号,责任单位,完成日期",
+		row:      "重大需求,XQ-01,宁海县,2026-10-01",
+		required: []string{"清单名称", "事项编号", "责任单位", "完成日期"}},
+	{dataset: saima.DatasetProblemSteps,
+		header:   "问题编号,环节,日期",
+		row:      "P1,收集,2026-10-01",
+		required: []string{"问题编号", "环节", "日期"}},
+	{dataset: saima.DatasetProjects,
+		header:   "项目编号,项目名称,责任单位,是否领导领衔",
+		row:      "NB-1,一网通办,宁海县,是",
+		optional: []string{"是否领导领衔"}},
+	{dataset: saima.DatasetProblems,
+		header:   "问题编号,单位,层级,发现日期",
+		row:      "WT-1,宁海县,2,2026-08-01",
+		optional: []string{"层级"}},
+	{dataset: saima.DatasetProblemSteps,
+		header:   "问题编号,环节,层级,日期",
+		row:      "P1,收集,2,2026-10-01",
+		optional: []string{"层级"}},
+	{dataset: saima.DatasetLeaderReports,
+		header:   "项目编号,半年度,牵头单位,成果,报送日期",
+		row:      "NB-1,2026上半年,宁海县,上线,2026-07-08",
+		required: []string{"项目编号", "半年度", "牵头单位", "报送日期"}},
+}
+
+// TestPlaceholderInEveryColumn checks each placeholder in each column
+// that is not free text: blank with a warning when the column is
+// optional, and an error naming the column when it is required.
+func TestPlaceholderInEveryColumn(t *testing.T) {
+	for _, f := range placeholderFiles {
+		names := strings.Split(f.header, ",")
+		run := func(col string, required bool) {
+			i := slices.Index(names, col)
+			if i < 0 {
+				t.Fatalf("%s: column %s is not in the header %s", f.dataset, col, f.header)
+			}
+			for _, ph := range placeholderTexts {
+				t.Run(f.dataset+"/"+col+"/"+ph, func(t *testing.T) {
+					cells := strings.Split(f.row, ",")
+					cells[i] = ph
+					text := f.header + "\n" + strings.Join(cells, ",") + "\n"
+					res := parseText(t, "f.csv", text, Options{Dataset: f.dataset})
+					var wantErrors, wantWarnings []string
+					if required {
+						wantErrors = []string{"f.csv 第2行“" + col + "”列的值“" + ph + "”表示未填写，此列必须填写，请填写" + col + "后重新上传"}
+					} else {
+						wantWarnings = []string{"f.csv 第2行“" + col + "”列的值“" + ph + "”表示未填写，按空白处理，如果已有" + col + "，请填写；没有请留空"}
+					}
+					if got := issueStrings(res.Errors); !slices.Equal(got, wantErrors) {
+						t.Errorf("errors = %q, want %q", got, wantErrors)
+					}
+					if got := issueStrings(res.Warnings); !slices.Equal(got, wantWarnings) {
+						t.Errorf("warnings = %q, want %q", got, wantWarnings)
+					}
+				})
+			}
+		}
+		for _, col := range f.required {
+			run(col, true)
+		}
+		for _, col := range f.optional {
+			run(col, false)
+		}
+	}
+}
+
+// TestPlaceholderStoredBlank checks that a placeholder in an optional
+// column is stored as the blank cell would be, not as text.
+func TestPlaceholderStoredBlank(t *testing.T) {
+	res := parseText(t, "p.csv", "项目编号,项目名称,责任单位,牵头单位,所属清单\nNB-1,一网通办,宁海县,/,——\n", Options{})
+	requireNoErrors(t, res)
+	if n := len(res.Batch.Projects); n != 1 {
+		t.Fatalf("projects = %d, want 1", n)
+	}
+	p := res.Batch.Projects[0]
+	if p.LeadUnit != "" {
+		t.Errorf("牵头单位 “/” = %q, want blank", p.LeadUnit)
+	}
+	if p.Lists != nil {
+		t.Errorf("所属清单 “——” = %q, want none", p.Lists)
+	}
+
+	res = parseText(t, "p.csv", "项目编号,项目名称,责任单位,是否领导领衔\nNB-1,一网通办,宁海县,/\n", Options{})
+	requireNoErrors(t, res)
+	if n := len(res.Batch.Projects); n != 1 {
+		t.Fatalf("projects = %d, want 1", n)
+	}
+	if res.Batch.Projects[0].LeaderLed {
+		t.Errorf("是否领导领衔 “/” = true, want false as for a blank cell")
+	}
+
+	res = parseText(t, "q.csv", "问题编号,单位,层级,发现日期\nWT-1,宁海县,—,2026-08-01\n", Options{})
+	requireNoErrors(t, res)
+	if n := len(res.Batch.Problems); n != 1 {
+		t.Fatalf("problems = %d, want 1", n)
+	}
+	if got := res.Batch.Problems[0].Level; got != 0 {
+		t.Errorf("problem 层级 “—” = %d, want 0 as for a blank cell", got)
+	}
+
+	res = parseText(t, "s.csv", "问题编号,环节,层级,日期\nP1,收集,未填报,2026-10-01\n", Options{})
+	requireNoErrors(t, res)
+	if n := len(res.Batch.ProblemSteps); n != 1 {
+		t.Fatalf("problem steps = %d, want 1", n)
+	}
+	if got := res.Batch.ProblemSteps[0].Level; got != 1 {
+		t.Errorf("problem step 层级 “未填报” = %d, want 1 as for a blank cell", got)
+	}
+
+	res = parseText(t, "u.csv", "单位,单位类别,别名,赛道\n宁海县,区县（市）,未填报,－\n", Options{})
+	requireNoErrors(t, res)
+	if n := len(res.Batch.Units); n != 1 {
+		t.Fatalf("units = %d, want 1", n)
+	}
+	u := res.Batch.Units[0]
+	if u.Aliases != nil {
+		t.Errorf("别名 “未填报” = %q, want none", u.Aliases)
+	}
+	if u.Track != saima.KindDistrict {
+		t.Errorf("赛道 “－” = %q, want the unit's kind %s", u.Track, saima.KindDistrict)
 	}
 }

@@ -28,14 +28,15 @@ func TestTemplateDownload(t *testing.T) {
 				t.Errorf("Content-Disposition = %q, want the file name", cd)
 			}
 
-			// Uploaded as downloaded, the example row is left out.
+			// Uploaded as downloaded, the example row is left out, and the
+			// file gets one error that it has only the example.
 			opts := ingest.Options{Roster: seedUnits, Today: saima.DateOf(testNow), FileName: d + ".xlsx"}
 			res, err := ingest.Parse(strings.NewReader(body), opts)
-			if err != nil || res.Dataset != d || res.Batch.Len() != 0 || len(res.Warnings) != 1 {
-				t.Fatalf("Parse(template) = %+v, %v, want %s with no records and one warning", res, err, d)
+			if err != nil || res.Dataset != d || res.Batch.Len() != 0 || len(res.Errors) != 1 || len(res.Warnings) != 0 {
+				t.Fatalf("Parse(template) = %+v, %v, want %s with no records, one error and no warning", res, err, d)
 			}
-			if w := res.Warnings[0]; w.Row != 2 || !strings.Contains(w.Reason, "示例行") {
-				t.Errorf("warning = %s, want row 2's example left out", w)
+			if e := res.Errors[0]; e.Row != 1 || !strings.Contains(e.Reason, "只有下载模板中的示例行（第2行") {
+				t.Errorf("error = %s, want one that row 2 is only the example", e)
 			}
 
 			// Its values import without errors against the roster once the
@@ -128,6 +129,22 @@ func unmarkExample(t *testing.T, file []byte) []byte {
 		if err := f.DeleteDefinedName(&excelize.DefinedName{Name: n.Name, Scope: n.Scope}); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// The cell right of the example row marks it too, for a copy saved as CSV.
+	sheet := f.GetSheetName(0)
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last, err := excelize.CoordinatesToCellName(len(rows[1]), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(rows[1][len(rows[1])-1], "示例行") {
+		t.Fatalf("cell %s = %q, want the example mark", last, rows[1][len(rows[1])-1])
+	}
+	if err := f.SetCellStr(sheet, last, ""); err != nil {
+		t.Fatal(err)
 	}
 	var buf bytes.Buffer
 	if _, err := f.WriteTo(&buf); err != nil {
