@@ -19,7 +19,8 @@ func (s *Store) Evidence(
 ) (scoring.Evidence, error) {
 	var ev scoring.Evidence
 	var err error
-	if ev.Milestones, err = s.milestoneEvidence(ctx, period, unit); err != nil {
+	ev.MilestonesDueBefore = s.monthWindow(period).judging
+	if ev.Milestones, err = s.milestoneEvidence(ctx, period, unit, ev.MilestonesDueBefore); err != nil {
 		return ev, fmt.Errorf("milestone evidence: %w", err)
 	}
 	if ev.Progress, err = s.progressEvidence(ctx, period, unit); err != nil {
@@ -46,10 +47,12 @@ var milestoneEvidenceQuery = "SELECT project_code, name, owner, planned, actual,
 	latest("projects", "code, unit") + ")) AS p USING (project_code)" +
 	") WHERE owner = ? ORDER BY planned, project_code, name"
 
+// milestoneEvidence lists unit's milestones due in p: planned in it
+// before the judging day, as Facts counts them.
 func (s *Store) milestoneEvidence(
-	ctx context.Context, p saima.Period, unit string,
+	ctx context.Context, p saima.Period, unit string, judging saima.Date,
 ) ([]scoring.MilestoneEvidence, error) {
-	rows, err := s.query(ctx, milestoneEvidenceQuery, p.Start(), p.End(), unit)
+	rows, err := s.query(ctx, milestoneEvidenceQuery, p.Start(), judging.AddDays(-1), unit)
 	if err != nil {
 		return nil, err
 	}

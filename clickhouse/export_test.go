@@ -101,8 +101,8 @@ func (s *Store) FactsUnpinned(ctx context.Context, p saima.Period) (map[string]s
 // milestone, that can count in a period, with the columns of the tally
 // branch of factsQuery: what the tally must always add up to. Its
 // parameters are the first days of the period's last and first months.
-var rowQuery = "SELECT unit, pc, pmonth, amonth, ontime, isdone, toInt64(1) FROM (" +
-	"SELECT " + tallyKey + " FROM {db}.milestones WHERE " + current("milestones") + ") " +
+var rowQuery = "SELECT unit, pc, pmonth, amonth, ontime, isdone, toInt64(1), planned FROM (" +
+	"SELECT " + tallyKey + ", planned FROM {db}.milestones WHERE " + current("milestones") + ") " +
 	"WHERE pmonth <= ? AND (pmonth >= ? OR (ontime = 0 AND amonth >= ?))"
 
 // milestoneFactsFromRows adds each unit's milestone facts of p, read from
@@ -111,6 +111,9 @@ var rowQuery = "SELECT unit, pc, pmonth, amonth, ontime, isdone, toInt64(1) FROM
 func (s *Store) milestoneFactsFromRows(ctx context.Context, p saima.Period, owners map[string]string,
 	get func(string) *scoring.UnitFacts) error {
 	m := s.monthWindow(p)
+	// Due is decided here by the planned day itself, not by add's months.
+	colours := m
+	colours.dueBefore = m.first
 	first, last := saima.NewDate(p.Start().Year, p.Start().Month, 1), saima.NewDate(p.End().Year, p.End().Month, 1)
 	rows, err := s.query(ctx, rowQuery, last, first, first)
 	if err != nil {
@@ -119,14 +122,18 @@ func (s *Store) milestoneFactsFromRows(ctx context.Context, p saima.Period, owne
 	totals := map[tallyGroup]*milestoneTotals{}
 	err = scanAll(rows, func() error {
 		var r tallyRow
-		if err := rows.Scan(&r.unit, &r.project, &r.planned, &r.actual, &r.onTime, &r.done, &r.n); err != nil {
+		var planned saima.Date
+		if err := rows.Scan(&r.unit, &r.project, &r.planned, &r.actual, &r.onTime, &r.done, &r.n, &planned); err != nil {
 			return err
 		}
 		k := tallyGroup{r.unit, r.project}
 		if totals[k] == nil {
 			totals[k] = &milestoneTotals{}
 		}
-		totals[k].add(r, m)
+		totals[k].add(r, colours)
+		if !planned.Before(p.Start()) && planned.Before(m.judging) {
+			totals[k].addDue(r.onTime, r.n)
+		}
 		return nil
 	})
 	if err != nil {

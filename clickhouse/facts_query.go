@@ -20,6 +20,7 @@ const (
 	factProgress   = 3
 	factAssessment = 4
 	factProblem    = 5
+	factDueDay     = 6
 )
 
 // factsQuery reads everything an evaluation of a period needs in one
@@ -27,8 +28,9 @@ const (
 // dates, the milestone tally rows that can count in the period, and the
 // period's progress reports with a percent. Then come each unit's
 // assessment counts and sums, and the problem-list items found in the
-// period. One statement instead of five saved about 3 ms on chDB, which
-// plans and runs one statement at a time.
+// period. While the period runs, factsSQL adds a sixth, dueDaysBranch.
+// One statement instead of five saved about 3 ms on chDB, which plans and
+// runs one statement at a time.
 //
 // A tally row (see sql/0006_milestone_tally.sql) can count when planned by
 // the period's end, and either planned within it or not done on time by
@@ -65,24 +67,45 @@ const factsQuery = "SELECT toUInt8(1) AS kind, unit, code, '' AS s1, CAST(NULL A
 	"toNullable(opened), closed, toInt64(level), toInt64(0), toFloat64(0) " +
 	"FROM {db}.problems WHERE opened >= ? AND opened <= ? AND {current_problems}"
 
-// factsSQL returns factsQuery for period, with the current-row conditions
-// of each table filled in.
-func factsSQL(p saima.Period) string {
+// dueDaysBranch is the sixth read of factsQuery, added only while the
+// judging day's month has due days in the period.
+const dueDaysBranch = " UNION ALL SELECT toUInt8(6), unit, pc, '', CAST(NULL AS Nullable(String)), " +
+	"CAST(NULL AS Nullable(Date)), CAST(NULL AS Nullable(Date)), toInt64(ontime), toInt64(count()), toFloat64(0) " +
+	"FROM (" + dueDaysQuery + ") GROUP BY unit, pc, ontime"
+
+// dueDaysQuery selects the current milestones planned from one day up to
+// the day before another, with the tally's unit, project and on_time
+// columns. factsQuery reads with it the milestones of the judging day's
+// month that are already due: the tally has only their month.
+const dueDaysQuery = "SELECT unit, if(unit = '', project_code, '') AS pc, " +
+	"toUInt8(ifNull(actual <= planned, 0)) AS ontime FROM {db}.milestones " +
+	"WHERE planned >= ? AND planned < ? AND {current_milestones}"
+
+// factsSQL returns factsQuery for period and its window m, with the
+// current-row conditions of each table filled in.
+func factsSQL(p saima.Period, m monthWindow) string {
 	col := "period"
 	if p.Kind == saima.PeriodQuarter {
 		col = "quarter"
 	}
 	q := fmt.Sprintf(factsQuery, col)
-	for _, table := range []string{"projects", "progress", "assessments", "problems"} {
+	if m.daysFrom.Before(m.judging) {
+		q += dueDaysBranch
+	}
+	for _, table := range []string{"projects", "progress", "assessments", "problems", "milestones"} {
 		q = strings.ReplaceAll(q, "{current_"+table+"}", current(table))
 	}
 	return q
 }
 
-// factsArgs returns the parameters of factsQuery for p.
-func factsArgs(p saima.Period) []any {
+// factsArgs returns the parameters of factsQuery for p and its window m.
+func factsArgs(p saima.Period, m monthWindow) []any {
 	first, last := saima.NewDate(p.Start().Year, p.Start().Month, 1), saima.NewDate(p.End().Year, p.End().Month, 1)
-	return []any{last, first, first, p.String(), p.String(), p.Start(), p.End()}
+	args := []any{last, first, first, p.String(), p.String(), p.Start(), p.End()}
+	if m.daysFrom.Before(m.judging) {
+		args = append(args, m.daysFrom, m.judging)
+	}
+	return args
 }
 
 // factRow is one row of factsQuery.
@@ -98,11 +121,11 @@ type factRow struct {
 
 // readFacts runs factsQuery for p and returns each unit's facts.
 func (s *Store) readFacts(ctx context.Context, p saima.Period) (factsMap, error) {
-	rows, err := s.query(ctx, factsSQL(p), factsArgs(p)...)
+	m := s.monthWindow(p)
+	rows, err := s.query(ctx, factsSQL(p, m), factsArgs(p, m)...)
 	if err != nil {
 		return nil, err
 	}
-	m := s.monthWindow(p)
 	var (
 		projects []saima.Project
 		reports  []saima.ProgressReport
@@ -127,6 +150,8 @@ func (s *Store) readFacts(ctx context.Context, p saima.Period) (factsMap, error)
 			return addAssessmentFact(facts.get(r.unit), r)
 		case factProblem:
 			return addProblemFact(facts.get(r.unit), r, p.End())
+		case factDueDay:
+			addDueDay(totals, r)
 		default:
 			return fmt.Errorf("facts query: unknown row kind %d", r.kind)
 		}
@@ -158,6 +183,16 @@ func addTallyFact(totals map[tallyGroup]*milestoneTotals, r factRow, m monthWind
 	totals[k].add(tallyRow{unit: r.unit, project: r.code, planned: *r.d1, actual: *r.d2,
 		onTime: uint8(r.i1 / 2), done: uint8(r.i1 % 2), n: r.i2}, m)
 	return nil
+}
+
+// addDueDay counts the due milestones of a factDueDay row: i1 is on_time
+// and i2 the count.
+func addDueDay(totals map[tallyGroup]*milestoneTotals, r factRow) {
+	k := tallyGroup{r.unit, r.code}
+	if totals[k] == nil {
+		totals[k] = &milestoneTotals{}
+	}
+	totals[k].addDue(uint8(r.i1), r.i2)
 }
 
 // progressFact returns the progress report of a row of factsQuery, with

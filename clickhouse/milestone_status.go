@@ -13,8 +13,9 @@ import (
 // without a unit.
 type tallyGroup struct{ unit, project string }
 
-// monthWindow returns the months of p and those of them that have ended
-// by monthsEndedBy. A month still running has no colour yet.
+// monthWindow returns the months of p, those of them that have ended by
+// monthsEndedBy, and the judging day of p's milestones. A month still
+// running has no colour yet.
 func (s *Store) monthWindow(p saima.Period) monthWindow {
 	endedBy := s.monthsEndedBy()
 	// With no month ended, a = b + 1 leaves every colour count at zero.
@@ -22,6 +23,27 @@ func (s *Store) monthWindow(p saima.Period) monthWindow {
 	m.a, m.b = m.first, m.first-1
 	if months := endedMonths(p, endedBy); len(months) > 0 {
 		m.b = monthIndex(months[len(months)-1])
+	}
+
+	// A milestone is due once its planned day is before the judging day,
+	// as in the ledger. The tally has months only, so it gives the months
+	// before the judging day's month. The days of that month before the
+	// judging day come from the milestones table (factDueDay rows).
+	m.judging = saima.DateOf(endedBy)
+	if end := p.End().AddDays(1); !m.judging.Before(end) {
+		m.judging = end
+		m.dueBefore = m.last + 1
+		m.daysFrom = end
+		return m
+	}
+	month := scoring.MonthOf(m.judging)
+	m.dueBefore = monthIndex(month)
+	m.daysFrom = month.Start()
+	if m.daysFrom.Before(p.Start()) {
+		m.daysFrom = p.Start()
+	}
+	if m.judging.Before(m.daysFrom) {
+		m.daysFrom = m.judging
 	}
 	return m
 }
@@ -81,7 +103,13 @@ type tallyRow struct {
 
 // monthWindow holds, as month numbers (year × 12 + month − 1), the months
 // first to last of a period and the months a to b of it that have ended.
-type monthWindow struct{ first, last, a, b int64 }
+// Milestones planned in months before dueBefore are due, and so are those
+// planned on the days from daysFrom up to the day before judging.
+type monthWindow struct {
+	first, last, a, b int64
+	dueBefore         int64
+	daysFrom, judging saima.Date
+}
 
 // milestoneTotals adds up the milestone facts of one unit, or of one
 // project without a unit.
@@ -92,7 +120,8 @@ type milestoneTotals struct {
 // add counts r in the window m, when r is planned by the period's end and
 // either planned within it or not done on time by its start, as
 // factsQuery already chose. Let pm be the month planned and am the month
-// done. A milestone is green in pm when done on time. It is red in every month from pm up to the month before
+// done. The milestone is due when pm is in the period and before
+// m.dueBefore. A milestone is green in pm when done on time. It is red in every month from pm up to the month before
 // am, because one done after a month's last day was not done yet in that
 // month. It is yellow once, in am, when done late. That is
 // scoring.MonthColour summed over the months, and a test compares the two.
@@ -102,7 +131,7 @@ func (t *milestoneTotals) add(r tallyRow, m monthWindow) {
 		return
 	}
 	t.count += r.n
-	if pm >= m.first {
+	if pm >= m.first && pm < m.dueBefore {
 		t.due += r.n
 		if r.onTime == 1 {
 			t.onTime += r.n
@@ -119,6 +148,16 @@ func (t *milestoneTotals) add(r tallyRow, m monthWindow) {
 	}
 	if r.done == 1 && am >= m.a && am <= m.b {
 		t.yellow += r.n
+	}
+}
+
+// addDue counts n milestones planned in the judging day's month before
+// that day, due and, when onTime is 1, done on time. add has counted them
+// already, except as due.
+func (t *milestoneTotals) addDue(onTime uint8, n int64) {
+	t.due += n
+	if onTime == 1 {
+		t.onTime += n
 	}
 }
 

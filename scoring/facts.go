@@ -8,7 +8,7 @@ import (
 // UnitFacts are one unit's raw counts and sums for a period.
 type UnitFacts struct {
 	Unit             string
-	MilestonesDue    int     // milestones whose planned date falls in the period
+	MilestonesDue    int     // milestones planned in the period before its judging day (see docs/scoring.md)
 	MilestonesOnTime int     // of those, done on or before the planned date (Beijing days)
 	ProgressReports  int     // projects with a reported 完成率 in the period (latest version, latest report per project)
 	ProgressSum      float64 // sum of those 完成率 values, percent points

@@ -159,9 +159,12 @@ type AssessmentEvidence struct {
 
 // Evidence is the ledger rows behind one unit's facts for a period.
 type Evidence struct {
-	Milestones  []MilestoneEvidence
-	Progress    []ProgressEvidence
-	Assessments []AssessmentEvidence
+	// MilestonesDueBefore is the judging day: the milestones of the period
+	// planned before it are due, and Milestones lists them.
+	MilestonesDueBefore saima.Date
+	Milestones          []MilestoneEvidence
+	Progress            []ProgressEvidence
+	Assessments         []AssessmentEvidence
 }
 
 // Snapshot reads the ledger as it was at one store version.

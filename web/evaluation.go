@@ -429,9 +429,10 @@ type indicatorJSON struct {
 }
 
 type evidenceJSON struct {
-	Milestones  []milestoneEvidenceJSON  `json:"milestones"`
-	Progress    []progressEvidenceJSON   `json:"progress"`
-	Assessments []assessmentEvidenceJSON `json:"assessments"`
+	MilestonesDueBefore saima.Date               `json:"milestones_due_before"` // milestones planned before this day are due
+	Milestones          []milestoneEvidenceJSON  `json:"milestones"`
+	Progress            []progressEvidenceJSON   `json:"progress"`
+	Assessments         []assessmentEvidenceJSON `json:"assessments"`
 }
 
 type provenanceJSON struct {
@@ -547,9 +548,10 @@ func explainToJSON(x *scoring.Explanation) explainAPI {
 
 func evidenceToJSON(ev scoring.Evidence) evidenceJSON {
 	out := evidenceJSON{
-		Milestones:  []milestoneEvidenceJSON{},
-		Progress:    []progressEvidenceJSON{},
-		Assessments: []assessmentEvidenceJSON{},
+		MilestonesDueBefore: ev.MilestonesDueBefore,
+		Milestones:          []milestoneEvidenceJSON{},
+		Progress:            []progressEvidenceJSON{},
+		Assessments:         []assessmentEvidenceJSON{},
 	}
 	for _, m := range ev.Milestones {
 		out.Milestones = append(out.Milestones, milestoneEvidenceJSON{

@@ -290,6 +290,9 @@ func TestExplainAPI(t *testing.T) {
 	if len(x.Indicators) != 2 || x.Indicators[0].Dataset != saima.DatasetMilestones || x.Indicators[0].Source != "milestone_ontime_rate" {
 		t.Errorf("explained indicators = %+v, want the on-time rate reading milestones first", x.Indicators)
 	}
+	if got := x.Evidence.MilestonesDueBefore.String(); got != "2026-07-01" {
+		t.Errorf("evidence milestones_due_before = %s, want 2026-07-01, the day after the quarter", got)
+	}
 	var late *milestoneEvidenceJSON
 	for i := range x.Evidence.Milestones {
 		if x.Evidence.Milestones[i].Name == "驾驶舱上线" {
@@ -328,7 +331,7 @@ func TestExplainPage(t *testing.T) {
 	text := html.UnescapeString(body)
 	for _, want := range []string{"考评说明", "已发布 v1", "第 2 名", "80.0", "里程碑按期完成率", "60%", "用于：里程碑按期完成率",
 		funcName, "ev-milestones", "ev-milestones.csv", "2026-07-03 09:02", imgName, "ev-assessments.csv", "本期没有进度填报",
-		"本期计分规则未使用该数据", "数据截至"} {
+		"本期计分规则未使用该数据", "数据截至", "计划完成日期在本期内且早于 2026-07-01 的里程碑"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("explain page lacks %q", want)
 		}
