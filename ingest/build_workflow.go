@@ -196,6 +196,7 @@ func (b *problemStepBuilder) add(r *rowReader) {
 		Level:     r.escalationLevel("层级"),
 		Handler:   r.text("办理单位"),
 		Note:      r.text("说明"),
+		Row:       r.row,
 	}
 	if d := r.date("日期", true, true); d != nil {
 		st.Date = *d
