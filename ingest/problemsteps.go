@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -66,6 +67,9 @@ func (st stagedStep) span() (first, last int) {
 //     never dated before an earlier stage of the same problem. Steps on
 //     the same day are in order, and stages may be skipped.
 //   - An escalation (升级) is dated after 收集 and before 已办结.
+//   - Escalations only raise the level: in date order, each goes above
+//     the one before, and none goes to level 1, where every problem
+//     starts. Escalations on one day count from the lowest level up.
 //
 // A step of a problem that is not on the list gets a warning, because the
 // loop pages leave it out. Only rule breaks that involve an incoming step
@@ -92,6 +96,7 @@ func CheckProblemSteps(problems []saima.ProblemItem, existing, incoming []saima.
 			}
 			issues = append(issues, checkStepOrder(st, steps)...)
 		}
+		issues = append(issues, checkEscalations(steps)...)
 	}
 	slices.SortStableFunc(issues, func(a, b Issue) int { return a.Row - b.Row })
 	return issues
@@ -173,6 +178,43 @@ func orderRule(a, b stagedStep) string {
 		return "升级须在收集之后、已办结之前"
 	}
 	return "问题闭环须按" + loopOrderText + "的顺序办理"
+}
+
+// checkEscalations reports every escalation that does not raise the
+// level: one to a level no higher than an earlier escalation reached, or
+// to level 1. An issue on a stored escalation goes on the row of the
+// file's escalation before it.
+func checkEscalations(steps []stagedStep) []Issue {
+	ups := lo.Filter(steps, func(st stagedStep, _ int) bool { return st.Step == saima.StepEscalate })
+	slices.SortFunc(ups, func(a, b stagedStep) int {
+		return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.Level, b.Level), cmp.Compare(a.Row, b.Row))
+	})
+	levels := strings.Join(saima.EscalationLevels, " → ")
+
+	var out []Issue
+	var top *stagedStep
+	for i := range ups {
+		e := &ups[i]
+		switch {
+		case top != nil && e.Level <= top.Level && e.incoming:
+			out = append(out, stepIssue(*e, "层级", strconv.Itoa(e.Level),
+				fmt.Sprintf("在%s%s之后，升级只能提高层级（%s）", top.Date, top.label(), levels),
+				fmt.Sprintf("请核对层级和日期；如果先升级至%s，请把日期改在%s之前", e.LevelName(), top.Date)))
+		case top != nil && e.Level <= top.Level && top.incoming:
+			out = append(out, Issue{Row: top.Row, Column: "层级", Value: strconv.Itoa(top.Level), OwnSubject: true,
+				Reason: fmt.Sprintf("已登记的问题%s的%s（%s）在本行%s之后，升级只能提高层级（%s）",
+					e.ProblemID, e.label(), e.Date, top.label(), levels),
+				Fix: fmt.Sprintf("请核对层级和日期；本行的日期须早于%s", e.Date)})
+		case top != nil && e.Level <= top.Level:
+		case e.Level == 1 && e.incoming:
+			out = append(out, stepIssue(*e, "层级", strconv.Itoa(e.Level), "不是升级，问题从牵头单位开始办理",
+				"请填写"+strings.Join(saima.EscalationLevels[1:], "或")+"；没有升级的问题不需要升级记录"))
+			top = e
+		default:
+			top = e
+		}
+	}
+	return out
 }
 
 // stepIssue returns an error on the row of st, a step from the file,

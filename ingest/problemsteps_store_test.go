@@ -131,3 +131,13 @@ func TestImportChecksProblemStepOrder(t *testing.T) {
 		t.Errorf("stored steps = %v, want the three accepted steps with 梳理归类 corrected to 2026-10-04", steps)
 	}
 }
+
+func TestImportRejectsLoweredEscalation(t *testing.T) {
+	svc, _ := problemStepService(t)
+	rep, err := importSteps(t, svc,
+		"WT-2,收集,,2026-10-10,宁波市海曙区,",
+		"WT-2,升级,1,2026-10-12,宁波市海曙区,升级到1",
+		"WT-2,升级,2,2026-10-11,市委改革办,升级到2早于上一级")
+	wantStepErrors(t, rep, err,
+		"steps.csv 第3行“层级”列的值“1”：问题WT-2的升级至牵头单位在2026-10-11升级至改革办之后，升级只能提高层级")
+}

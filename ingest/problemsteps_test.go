@@ -72,3 +72,45 @@ func TestCheckProblemSteps(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckProblemStepsEscalation(t *testing.T) {
+	found, err := saima.ParseDate("2026-10-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	problems := []saima.ProblemItem{{ID: "P1", Opened: found, Stage: "分析研判", Level: 3}}
+	collected := []saima.ProblemStep{step("收集", "2026-10-01", 0)}
+	tests := []struct {
+		name               string
+		existing, incoming []saima.ProblemStep
+		want               []string // the issues' texts, each as a prefix
+	}{
+		{"OK", collected, numberedSteps(step(saima.StepEscalate, "2026-10-12", 3),
+			step(saima.StepEscalate, "2026-10-11", 2)), nil},
+		{"OKSkippedLevel", collected, numberedSteps(step(saima.StepEscalate, "2026-10-12", 3)), nil},
+		{"ErrLowered", collected, numberedSteps(step(saima.StepEscalate, "2026-10-12", 1),
+			step(saima.StepEscalate, "2026-10-11", 2)),
+			[]string{"第2行“层级”列的值“1”：问题P1的升级至牵头单位在2026-10-11升级至改革办之后，升级只能提高层级"}},
+		{"ErrLoweredAfterStored", append(collected, step(saima.StepEscalate, "2026-10-11", 3)),
+			numberedSteps(step(saima.StepEscalate, "2026-10-12", 2)),
+			[]string{"第2行“层级”列的值“2”：问题P1的升级至改革办在2026-10-11升级至市领导之后，升级只能提高层级"}},
+		{"ErrStoredLowerLater", append(collected, step(saima.StepEscalate, "2026-10-12", 2)),
+			numberedSteps(step(saima.StepEscalate, "2026-10-11", 3)),
+			[]string{"第2行“层级”列的值“3”：已登记的问题P1的升级至改革办（2026-10-12）在本行升级至市领导之后，升级只能提高层级"}},
+		{"ErrToLeadUnit", collected, numberedSteps(step(saima.StepEscalate, "2026-10-12", 1)),
+			[]string{"第2行“层级”列的值“1”：问题P1的升级至牵头单位不是升级，问题从牵头单位开始办理"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			issues := CheckProblemSteps(problems, tt.existing, tt.incoming)
+			if len(issues) != len(tt.want) {
+				t.Fatalf("CheckProblemSteps() = %q, want %d issues", issues, len(tt.want))
+			}
+			for i, w := range tt.want {
+				if got := issues[i].String(); !strings.HasPrefix(got, w) {
+					t.Errorf("issue %d = %q, want it to start with %q", i, got, w)
+				}
+			}
+		})
+	}
+}
