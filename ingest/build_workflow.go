@@ -300,6 +300,7 @@ func (b *leaderReportBuilder) add(r *rowReader) {
 	if d := r.date("报送日期", true, true); d != nil {
 		rep.Submitted = *d
 	}
+	r.checkLeaderReport(rep)
 	if !r.failed {
 		b.reports.put(r, rep, rep.ProjectCode, rep.Half.String())
 	}

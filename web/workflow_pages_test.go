@@ -142,6 +142,22 @@ func TestLeaderConfirm(t *testing.T) {
 			t.Errorf("POST /leaders/confirm again status = %d, want 409", resp.StatusCode)
 		}
 	})
+	t.Run("ErrFutureHalf", func(t *testing.T) {
+		// A report on a half year not yet started, as uploads stored
+		// before they were checked.
+		writeWorkflowBatch(t, env.store, "wf-leader-future", saima.DatasetLeaderReports, &saima.Batch{
+			LeaderReports: []saima.LeaderReport{{ProjectCode: "NB-2026-005", Half: saima.HalfYear{Year: 2027, Half: 1},
+				Unit: "市大数据局", Results: "未来半年", Submitted: saima.NewDate(2026, 10, 1)}},
+		})
+		resp, body := postForm(t, env.as(t, "office"), "/leaders/confirm",
+			map[string]string{"project_code": "NB-2026-005", "half": "2027H1"})
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("POST /leaders/confirm of 2027H1 status = %d, want 400", resp.StatusCode)
+		}
+		if !strings.Contains(body, "2027年上半年还没有开始") {
+			t.Errorf("POST /leaders/confirm of 2027H1 body = %q, want it to say the half year has not started", body)
+		}
+	})
 }
 
 func TestRemindersXLSX(t *testing.T) {
