@@ -69,7 +69,10 @@ func TestWorkflowPages(t *testing.T) {
 				"环节是问题在闭环中的步骤：收集 → 梳理归类 → 分析研判 → 分办落实，办结后为已办结。",
 				"层级是办理问题的层级，共3级：1 牵头单位 → 2 改革办 → 3 市领导"},
 			[]string{"主要领导", "level=4"}},
-		{"LoopLevelFilter", "leader", "/problems/loop?level=3", 200, []string{"接口不通"}, []string{"分析研判（"}},
+		// P2's 环节 comes from the problem list, as /problems shows it,
+		// not from its latest step, 收集.
+		{"LoopLevelFilter", "leader", "/problems/loop?level=3", 200, []string{"接口不通", "分析研判（2026-09-01 发现"},
+			[]string{"收集（"}},
 		{"ErrLoopLevel", "office", "/problems/loop?level=5", 400, nil, nil},
 		{"ErrLoopFourthLevel", "office", "/problems/loop?level=4", 400, []string{"应为1至3之间的层级编号"}, nil},
 		{"StoredFourthLevelIsTop", "office", "/problems/loop?level=3", 200,
