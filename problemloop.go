@@ -7,36 +7,48 @@ import (
 )
 
 // ProblemLoop is one problem of the problem list with its dated steps.
+// The problem list gives its state, as the list pages show it: its 环节,
+// whether it is closed, and the lowest level it may have. The steps give
+// the dates and any higher level.
 type ProblemLoop struct {
 	Problem ProblemItem
 	Steps   []ProblemStep // by date, then level
 
-	// Level is the highest escalation level the problem reached: 1 (牵头单位)
-	// when it never escalated, up to len(EscalationLevels).
+	// Level is the higher of the problem's 层级 on the list and the highest
+	// escalation step: 1 (牵头单位) when neither is higher, up to
+	// len(EscalationLevels).
 	Level int
+
+	// Done is true when the problem is closed, because its 环节 on the list is
+	// 已办结. A problem without a 环节 is closed when Closed is set.
+	Done bool
 
 	// Opened is the date of its 收集 step, or the problem's 发现日期 when
 	// no such step is recorded. Closed is the date of its 已办结 step, or
-	// its 办结日期; nil while it is open.
+	// its 办结日期; nil while it is open, and nil for a closed problem
+	// without either date.
 	Opened Date
 	Closed *Date
 }
 
-// Stage returns the loop stage of the latest non-escalation step, or the
-// problem's own 环节 when it has no steps.
+// Stage returns the problem's 环节 on the list, or, when the list leaves
+// it empty, the loop stage of the latest non-escalation step.
 func (l ProblemLoop) Stage() string {
+	if l.Problem.Stage != "" {
+		return l.Problem.Stage
+	}
 	for i := len(l.Steps) - 1; i >= 0; i-- {
 		if l.Steps[i].Step != StepEscalate {
 			return l.Steps[i].Step
 		}
 	}
-	return l.Problem.Stage
+	return ""
 }
 
 // DaysToClose returns the days from Opened to Closed, and false while the
-// problem is open.
+// problem is open or when its closing date is unknown.
 func (l ProblemLoop) DaysToClose() (int, bool) {
-	if l.Closed == nil {
+	if !l.Done || l.Closed == nil {
 		return 0, false
 	}
 	return l.Opened.DaysUntil(*l.Closed), true
@@ -64,6 +76,9 @@ func buildLoop(p ProblemItem, steps []ProblemStep) ProblemLoop {
 		return a.Level - b.Level
 	})
 	l := ProblemLoop{Problem: p, Steps: steps, Level: 1, Opened: p.Opened, Closed: p.Closed}
+	if p.Level >= 1 {
+		l.Level = min(p.Level, len(EscalationLevels))
+	}
 	for i := range steps {
 		// Steps stored when the loop had a fourth level, 主要领导, above
 		// 市领导 count as the top level.
@@ -78,6 +93,16 @@ func buildLoop(p ProblemItem, steps []ProblemStep) ProblemLoop {
 			l.Closed = &d
 		}
 	}
+
+	// The list decides whether the problem is closed, so that the loop
+	// page counts it as the problem list and the overview do.
+	l.Done = l.Closed != nil
+	if p.Stage != "" {
+		l.Done = p.Stage == LoopStages[len(LoopStages)-1]
+	}
+	if !l.Done {
+		l.Closed = nil
+	}
 	return l
 }
 
@@ -88,7 +113,7 @@ type LoopLevelStats struct {
 	Name     string // the level's name, such as 市领导
 	Problems int
 	Closed   int
-	MeanDays float64 // mean days from opening to closing of the closed ones; 0 when none closed
+	MeanDays float64 // mean days from opening to closing of the closed ones with a closing date; 0 when none
 	MaxDays  int     // the longest of those
 	Open     int     // not closed yet
 }
@@ -107,6 +132,7 @@ func (s LoopLevelStats) ClosedRate() float64 {
 func LoopStatsByLevel(loops []ProblemLoop) []LoopLevelStats {
 	out := make([]LoopLevelStats, len(EscalationLevels)+1)
 	sums := make([]int, len(out))
+	dated := make([]int, len(out)) // closed problems with a closing date
 	for i, name := range EscalationLevels {
 		out[i].Level, out[i].Name = i+1, name
 	}
@@ -115,19 +141,21 @@ func LoopStatsByLevel(loops []ProblemLoop) []LoopLevelStats {
 		for _, i := range []int{min(max(l.Level, 1), len(EscalationLevels)) - 1, len(out) - 1} {
 			s := &out[i]
 			s.Problems++
-			days, closed := l.DaysToClose()
-			if !closed {
+			if !l.Done {
 				s.Open++
 				continue
 			}
 			s.Closed++
-			sums[i] += days
-			s.MaxDays = max(s.MaxDays, days)
+			if days, ok := l.DaysToClose(); ok {
+				dated[i]++
+				sums[i] += days
+				s.MaxDays = max(s.MaxDays, days)
+			}
 		}
 	}
 	for i := range out {
-		if out[i].Closed > 0 {
-			out[i].MeanDays = float64(sums[i]) / float64(out[i].Closed)
+		if dated[i] > 0 {
+			out[i].MeanDays = float64(sums[i]) / float64(dated[i])
 		}
 	}
 	return out

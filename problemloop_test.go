@@ -16,7 +16,7 @@ func loopDate(s string) Date {
 func TestBuildProblemLoops(t *testing.T) {
 	closed := loopDate("2026-05-30")
 	problems := []ProblemItem{
-		{ID: "P1", Opened: loopDate("2026-03-01"), Stage: "收集"},
+		{ID: "P1", Opened: loopDate("2026-03-01"), Stage: "已办结"},
 		{ID: "P2", Opened: loopDate("2026-04-01"), Closed: &closed},
 		{ID: "P3", Opened: loopDate("2026-04-01"), Stage: "分析研判"},
 	}
@@ -93,5 +93,56 @@ func TestEscalationLevels(t *testing.T) {
 	want := []string{"牵头单位", "改革办", "市领导"}
 	if fmt.Sprint(EscalationLevels) != fmt.Sprint(want) {
 		t.Errorf("EscalationLevels = %v, want the three levels %v", EscalationLevels, want)
+	}
+}
+
+// The loop takes the state of a problem from the problem list, as the
+// list pages show it: its 环节, whether it is closed, and at least its
+// 层级. Steps give the dates.
+func TestBuildProblemLoopsFollowsList(t *testing.T) {
+	closed := loopDate("2026-10-20")
+	problems := []ProblemItem{
+		{ID: "OpenOnList", Opened: loopDate("2026-10-01"), Stage: "分办落实", Level: 3},
+		{ID: "ClosedOnList", Opened: loopDate("2026-10-01"), Stage: "已办结", Level: 1, Closed: &closed},
+		{ID: "ClosedUndated", Opened: loopDate("2026-10-01"), Stage: "已办结", Level: 2},
+		{ID: "EscalatedAboveList", Opened: loopDate("2026-10-01"), Stage: "分析研判", Level: 1},
+	}
+	steps := []ProblemStep{
+		{ProblemID: "OpenOnList", Step: "分办落实", Level: 1, Date: loopDate("2026-10-01")},
+		{ProblemID: "OpenOnList", Step: "收集", Level: 1, Date: loopDate("2026-10-05")},
+		{ProblemID: "OpenOnList", Step: "已办结", Level: 1, Date: loopDate("2026-09-01")},
+		{ProblemID: "ClosedOnList", Step: "收集", Level: 1, Date: loopDate("2026-10-02")},
+		{ProblemID: "EscalatedAboveList", Step: StepEscalate, Level: 2, Date: loopDate("2026-10-03")},
+	}
+	loops := BuildProblemLoops(problems, steps)
+	tests := []struct {
+		loop ProblemLoop
+		want string // level, stage, done, days to close
+	}{
+		{loops[0], "3 分办落实 false 0 false"},
+		{loops[1], "1 已办结 true 18 true"},
+		{loops[2], "2 已办结 true 0 false"},
+		{loops[3], "2 分析研判 false 0 false"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.loop.Problem.ID, func(t *testing.T) {
+			days, ok := tt.loop.DaysToClose()
+			got := fmt.Sprint(tt.loop.Level, " ", tt.loop.Stage(), " ", tt.loop.Done, " ", days, " ", ok)
+			if got != tt.want {
+				t.Errorf("loop %s = %q, want %q", tt.loop.Problem.ID, got, tt.want)
+			}
+		})
+	}
+
+	stats := LoopStatsByLevel(loops)
+	total := stats[len(stats)-1]
+	if total.Problems != 4 || total.Closed != 2 || total.Open != 2 {
+		t.Errorf("stats[合计] = %+v, want 4 problems, 2 closed, 2 open", total)
+	}
+	if total.MeanDays != 18 || total.MaxDays != 18 {
+		t.Errorf("stats[合计] days = %v mean, %d max, want 18 from the one dated close", total.MeanDays, total.MaxDays)
+	}
+	if city := stats[2]; city.Problems != 1 || city.Open != 1 {
+		t.Errorf("stats[市领导] = %+v, want the problem the list has at 市领导, open", city)
 	}
 }

@@ -63,6 +63,10 @@ type ProblemStep struct {
 	Date      Date
 	Handler   string // who handled the step (办理单位)
 	Note      string
+
+	// Row is the row of the uploaded file the step was read from, for
+	// error messages; 0 when it came from the store.
+	Row int
 }
 
 // LevelName returns the name of s.Level, or "" when it is out of range.

@@ -195,6 +195,7 @@ func (b *problemStepBuilder) add(r *rowReader) {
 		Step:      r.choice("环节", stepKinds, true),
 		Handler:   r.text("办理单位"),
 		Note:      r.text("说明"),
+		Row:       r.row,
 	}
 	st.Level = r.escalationLevel("层级", st.Step == saima.StepEscalate)
 	if d := r.date("日期", true, true); d != nil {
@@ -307,6 +308,7 @@ func (b *leaderReportBuilder) add(r *rowReader) {
 	if d := r.date("报送日期", true, true); d != nil {
 		rep.Submitted = *d
 	}
+	r.checkLeaderReport(rep)
 	if !r.failed {
 		b.reports.put(r, rep, rep.ProjectCode, rep.Half.String())
 	}

@@ -53,6 +53,11 @@ type Issue struct {
 	Reason   string // the reason the value is wrong, such as 超出0–100%范围
 	Fix      string // what to do, such as 请改为0–100之间的数后重新上传
 	Severity Severity
+
+	// OwnSubject marks a Reason that names its own subject, such as
+	// 项目T-X2的退出须由改革委或深改委决定, rather than continuing the place.
+	// String puts a colon before such a Reason.
+	OwnSubject bool
 }
 
 // maxShownValue is how many runes of a value String shows before cutting it
@@ -78,6 +83,9 @@ func (i Issue) String() string {
 		if i.Value != "" {
 			b.WriteString("的值“" + shortValue(i.Value) + "”")
 		}
+	}
+	if i.OwnSubject && b.Len() > 0 {
+		b.WriteString("：")
 	}
 	b.WriteString(i.Reason)
 	if i.Fix != "" {

@@ -311,7 +311,7 @@ func (s *sequence) reportLateChange(c, e *stagedEvent) {
 	if !c.incoming {
 		return
 	}
-	reason := fmt.Sprintf("：项目%s的变更登记为第%d轮", c.ProjectCode, c.RoundOrOne())
+	reason := fmt.Sprintf("项目%s的变更登记为第%d轮", c.ProjectCode, c.RoundOrOne())
 	if c.RoundOrOne() == 1 {
 		// An upload reads an empty 轮次 as 1, so the row may show 1
 		// where the file left the cell empty.
@@ -326,7 +326,8 @@ func (s *sequence) reportLateChange(c, e *stagedEvent) {
 	fix := fmt.Sprintf("如果这是一次新的变更，请在“轮次”列填写当前轮次%d；"+
 		"如果是更正第%d轮的那次变更（同一轮次的变更会替换原记录），请把日期改为%s或更早",
 		s.latest, c.RoundOrOne(), e.Date)
-	s.issues = append(s.issues, Issue{Row: c.Row, Column: "轮次", Value: value, Reason: reason, Fix: fix})
+	s.issues = append(s.issues, Issue{Row: c.Row, Column: "轮次", Value: value, Reason: reason, Fix: fix,
+		OwnSubject: true})
 }
 
 // exit checks that 退出 follows a stage and carries the current round or
@@ -476,16 +477,17 @@ func (s *sequence) reargue(e, c *stagedEvent, idx int) {
 // be nil), when either comes from the file. The issue points at e's row
 // when e is incoming and at other's otherwise.
 func (s *sequence) report(e, other *stagedEvent, column, value, reason, fix string) {
-	subject := "：项目" + e.ProjectCode + "的" + e.Stage
+	subject := "项目" + e.ProjectCode + "的" + e.Stage
 	at := e
 	if !e.incoming {
 		if other == nil || !other.incoming {
 			return
 		}
 		at, column, value = other, "阶段", other.Stage
-		subject = "：已登记的项目" + e.ProjectCode + "的" + e.Stage + "（" + e.Date.String() + "）"
+		subject = "已登记的项目" + e.ProjectCode + "的" + e.Stage + "（" + e.Date.String() + "）"
 	}
-	s.issues = append(s.issues, Issue{Row: at.Row, Column: column, Value: value, Reason: subject + reason, Fix: fix})
+	s.issues = append(s.issues, Issue{Row: at.Row, Column: column, Value: value, Reason: subject + reason, Fix: fix,
+		OwnSubject: true})
 }
 
 // checkDecision checks the columns that one event's stage requires: the
@@ -495,7 +497,7 @@ func checkDecision(e saima.StageEvent, leadUnit string) []Issue {
 	var out []Issue
 	add := func(column, value, reason, fix string) {
 		out = append(out, Issue{Row: e.Row, Column: column, Value: value,
-			Reason: "：项目" + e.ProjectCode + "的" + e.Stage + reason, Fix: fix})
+			Reason: "项目" + e.ProjectCode + "的" + e.Stage + reason, Fix: fix, OwnSubject: true})
 	}
 	if ok, who := bodyAllowed(e.Stage, e.DecidedBy, leadUnit); !ok {
 		add("决策主体", e.DecidedBy, "须由"+who+"决定", "请在“决策主体”列填写"+who)

@@ -392,3 +392,39 @@ func TestCheckLifecycleEndsSameDay(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckLifecycleReasonStartsWithSubject checks every kind of stage
+// rule issue: its Reason is the whole clause, such as 项目NB-1的退出须由…,
+// and only String sets it off from the place with a colon.
+func TestCheckLifecycleReasonStartsWithSubject(t *testing.T) {
+	history := append(throughDecision(), ev("实施", "2026-03-01"))
+	tests := []struct {
+		name               string
+		existing, incoming []saima.StageEvent
+		reason             string
+	}{
+		{"DecidingBody", history, numbered(ev("退出", "2026-04-01", body("市大数据局"))),
+			"项目NB-1的退出须由改革委或深改委决定"},
+		{"Sequence", throughDecision()[:4], numbered(ev("实施", "2026-03-01")),
+			"项目NB-1的实施之前没有决策记录，项目须经改革委决策后才能实施"},
+		{"StoredStageAfterFile", history, numbered(ev("决策", "2026-03-05")),
+			"已登记的项目NB-1的实施（2026-03-01）早于前一阶段决策的日期2026-03-05，阶段日期不能倒退"},
+		{"LateChange", secondRound(), numbered(ev("变更", "2026-07-01")),
+			"项目NB-1的变更登记为第1轮（“轮次”留空即为第1轮），"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			issues := CheckLifecycle(tt.existing, tt.incoming, nil)
+			if len(issues) != 1 {
+				t.Fatalf("CheckLifecycle() = %d issues %q, want 1", len(issues), issues)
+			}
+			if got := issues[0].Reason; !strings.HasPrefix(got, tt.reason) {
+				t.Errorf("Reason = %q, want it to start with %q", got, tt.reason)
+			}
+			issues[0].File = "s.csv"
+			if got, want := issues[0].String(), "："+tt.reason; !strings.Contains(got, want) {
+				t.Errorf("String() = %q, want it to contain %q", got, want)
+			}
+		})
+	}
+}

@@ -264,8 +264,9 @@ func (s *Service) parseFailed(ctx context.Context, log *slog.Logger, run *import
 	return s.reject(ctx, log, run.dryRun, &Report{Upload: up, Dataset: up.Dataset}, outcome, err)
 }
 
-// finish rejects a file with errors, rows the account may not upload or
-// stages that break the lifecycle rules, and otherwise commits it. A
+// finish rejects a file with errors, rows the account may not upload,
+// stages that break the lifecycle rules or problem steps out of the
+// loop's order, and otherwise commits it. A
 // rejected file's chunks may be written already; they stay invisible,
 // because no upload record with outcome ok ever names them.
 func (s *Service) finish(ctx context.Context, log *slog.Logger, run *importRun, res *Result) (*Report, error) {
@@ -286,6 +287,9 @@ func (s *Service) finish(ctx context.Context, log *slog.Logger, run *importRun, 
 	}
 	if run.lastChunk != nil {
 		if err := s.checkLifecycle(ctx, rep, run.lastChunk.batch); err != nil {
+			return s.reject(ctx, log, run.dryRun, rep, outcomeOf(err), err)
+		}
+		if err := s.checkProblemSteps(ctx, rep, run.lastChunk.batch); err != nil {
 			return s.reject(ctx, log, run.dryRun, rep, outcomeOf(err), err)
 		}
 	}

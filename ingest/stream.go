@@ -24,9 +24,11 @@ const DefaultChunkRecords = 20_000
 
 // wholeFileDatasets are read as one chunk however long the file is. An
 // alias on one row of the unit roster may clash with a unit on any other
-// row, and the lifecycle rules compare every stage event of a project.
-// Both files are short by nature; Limits.MaxRows bounds them.
-var wholeFileDatasets = map[string]bool{saima.DatasetUnits: true, saima.DatasetStages: true}
+// row, and the lifecycle rules compare every stage event of a project, as
+// the loop's order compares every step of a problem. These files are
+// short by nature; Limits.MaxRows bounds them.
+var wholeFileDatasets = map[string]bool{saima.DatasetUnits: true, saima.DatasetStages: true,
+	saima.DatasetProblemSteps: true}
 
 // chunk is one batch of validated records that Parse hands on while it
 // reads a long file.

@@ -581,7 +581,9 @@ func exampleItem(items []saima.ListItem, unit string) *saima.ListItem {
 // when leaderLed is set, or nil when the unit has none.
 func exampleUnitAndProject(opts TemplateOptions, leaderLed bool) (string, *saima.Project) {
 	r := newRoster(opts.Roster)
-	projects := sortProjects(opts.Projects, func(p saima.Project) bool { return leaderLed && p.LeaderLed })
+	projects := sortProjects(opts.Projects, func(p saima.Project) bool {
+		return leaderLed && (p.LeaderLed || p.Leader != "")
+	})
 	unit := opts.Unit
 	if unit == "" {
 		for _, p := range projects {

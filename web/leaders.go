@@ -67,12 +67,20 @@ func (s *Server) leaderItems(ctx context.Context) ([]saima.LeaderItem, error) {
 
 // handleLeaderConfirm records that the leader's office confirmed a
 // half-year report: the report is written again, unchanged, with the
-// confirming account and today's date.
+// confirming account and today's date. A half year that has not started
+// is rejected.
 func (s *Server) handleLeaderConfirm(c *fiber.Ctx) error {
 	code := strings.TrimSpace(c.FormValue("project_code"))
 	half, err := saima.ParseHalfYear(c.FormValue("half"))
 	if err != nil {
 		return invalidParam("half", c.FormValue("half"), "应为2026H1格式的半年度")
+	}
+	// A report on a half year not yet started was stored before uploads
+	// were checked for it, and has nothing to report.
+	today := saima.DateOf(s.now())
+	if half.Start().After(today) {
+		return saima.Errorf(saima.KindInvalid, "%s还没有开始（今天是%s），不能确认该半年度的报告；请让牵头单位在该半年度开始后重新报送",
+			half.Label(), today)
 	}
 	rep, err := s.findLeaderReport(c.UserContext(), code, half)
 	if err != nil {
@@ -88,7 +96,6 @@ func (s *Server) handleLeaderConfirm(c *fiber.Ctx) error {
 	if who == nil {
 		return saima.Errorf(saima.KindForbidden, "请先登录")
 	}
-	today := saima.DateOf(s.now())
 	rep.ConfirmedBy, rep.Confirmed = who.account.Name, &today
 	err = s.writeFormRecord(c, saima.DatasetLeaderReports, &saima.Batch{LeaderReports: []saima.LeaderReport{rep}})
 	if err != nil {

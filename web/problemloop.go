@@ -77,7 +77,7 @@ func (s *Server) problemLoops(ctx context.Context) ([]saima.ProblemLoop, error) 
 func followedLoops(loops []saima.ProblemLoop, level int) []saima.ProblemLoop {
 	var out []saima.ProblemLoop
 	for _, l := range loops {
-		if (l.Level > 1 || l.Closed == nil) && (level == 0 || l.Level == level) {
+		if (l.Level > 1 || !l.Done) && (level == 0 || l.Level == level) {
 			out = append(out, l)
 		}
 	}

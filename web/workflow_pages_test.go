@@ -69,7 +69,10 @@ func TestWorkflowPages(t *testing.T) {
 				"环节是问题在闭环中的步骤：收集 → 梳理归类 → 分析研判 → 分办落实，办结后为已办结。",
 				"层级是办理问题的层级，共3级：1 牵头单位 → 2 改革办 → 3 市领导"},
 			[]string{"主要领导", "level=4"}},
-		{"LoopLevelFilter", "leader", "/problems/loop?level=3", 200, []string{"接口不通"}, []string{"分析研判（"}},
+		// P2's 环节 comes from the problem list, as /problems shows it,
+		// not from its latest step, 收集.
+		{"LoopLevelFilter", "leader", "/problems/loop?level=3", 200, []string{"接口不通", "分析研判（2026-09-01 发现"},
+			[]string{"收集（"}},
 		{"ErrLoopLevel", "office", "/problems/loop?level=5", 400, nil, nil},
 		{"ErrLoopFourthLevel", "office", "/problems/loop?level=4", 400, []string{"应为1至3之间的层级编号"}, nil},
 		{"StoredFourthLevelIsTop", "office", "/problems/loop?level=3", 200,
@@ -140,6 +143,22 @@ func TestLeaderConfirm(t *testing.T) {
 		resp, _ := postForm(t, env.as(t, "office"), "/leaders/confirm", fields)
 		if resp.StatusCode != http.StatusConflict {
 			t.Errorf("POST /leaders/confirm again status = %d, want 409", resp.StatusCode)
+		}
+	})
+	t.Run("ErrFutureHalf", func(t *testing.T) {
+		// A report on a half year not yet started, as uploads stored
+		// before they were checked.
+		writeWorkflowBatch(t, env.store, "wf-leader-future", saima.DatasetLeaderReports, &saima.Batch{
+			LeaderReports: []saima.LeaderReport{{ProjectCode: "NB-2026-005", Half: saima.HalfYear{Year: 2027, Half: 1},
+				Unit: "市大数据局", Results: "未来半年", Submitted: saima.NewDate(2026, 10, 1)}},
+		})
+		resp, body := postForm(t, env.as(t, "office"), "/leaders/confirm",
+			map[string]string{"project_code": "NB-2026-005", "half": "2027H1"})
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("POST /leaders/confirm of 2027H1 status = %d, want 400", resp.StatusCode)
+		}
+		if !strings.Contains(body, "2027年上半年还没有开始") {
+			t.Errorf("POST /leaders/confirm of 2027H1 body = %q, want it to say the half year has not started", body)
 		}
 	})
 }

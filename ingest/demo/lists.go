@@ -100,7 +100,7 @@ func listDoneRows(plans []listPlan) [][]string {
 // problemStepRows dates each problem's way through the loop: 收集 on the
 // day it was found, the later stages spread up to its close or today, and
 // an escalation for each level above the lead unit, up to the problem's
-// level on the list.
+// level on the list, before 已办结.
 func problemStepRows(g *rng, items []saima.ProblemItem, today saima.Date) [][]string {
 	var rows [][]string
 	for _, it := range items {
@@ -113,12 +113,17 @@ func problemStepRows(g *rng, items []saima.ProblemItem, today saima.Date) [][]st
 		days := spreadDays(g, it.Opened, end, last+level-1)
 		k := 0
 		next := func() saima.Date { d := days[k]; k++; return d }
+		// Escalations come before 已办结, which ends the loop.
+		done := len(saima.LoopStages) - 1
 		rows = append(rows, stepRow(it.ID, saima.LoopStages[0], 1, it.Opened, it.Unit))
-		for s := 1; s <= last; s++ {
+		for s := 1; s <= min(last, done-1); s++ {
 			rows = append(rows, stepRow(it.ID, saima.LoopStages[s], 1, next(), it.Unit))
 		}
 		for l := 2; l <= level; l++ {
 			rows = append(rows, stepRow(it.ID, saima.StepEscalate, l, next(), saima.EscalationLevels[l-1]))
+		}
+		if last == done {
+			rows = append(rows, stepRow(it.ID, saima.LoopStages[done], 1, next(), it.Unit))
 		}
 	}
 	return rows

@@ -53,3 +53,30 @@ func TestGenerateFollowsLifecycle(t *testing.T) {
 		})
 	}
 }
+
+// TestGenerateFollowsProblemLoop checks every problem's steps against the
+// rules of the problem loop that the import service applies.
+func TestGenerateFollowsProblemLoop(t *testing.T) {
+	for _, day := range checkDays {
+		t.Run(day.String(), func(t *testing.T) {
+			files := generate(t, 7, day)
+			var roster []saima.Unit
+			batch := map[string]*ingest.Result{}
+			for _, f := range files {
+				res := parseFile(t, f, roster, day)
+				batch[f.Dataset] = res
+				if f.Dataset == saima.DatasetUnits {
+					roster = res.Batch.Units
+				}
+			}
+			problems := batch[saima.DatasetProblems].Batch.Problems
+			steps := batch[saima.DatasetProblemSteps].Batch.ProblemSteps
+			if len(steps) == 0 {
+				t.Fatal("no problem steps generated")
+			}
+			for _, issue := range ingest.CheckProblemSteps(problems, nil, steps) {
+				t.Errorf("problem loop: %s", issue)
+			}
+		})
+	}
+}

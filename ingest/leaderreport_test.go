@@ -1,0 +1,40 @@
+package ingest
+
+import (
+	"testing"
+
+	"saima"
+)
+
+func TestLeaderReportChecks(t *testing.T) {
+	const header = "项目编号,半年度,领衔领导,牵头单位,成果,报送日期\n"
+	projects := []saima.Project{
+		{Code: "NB-1", Name: "一网统管", Unit: "市财政局", LeaderLed: true},
+		{Code: "NB-2", Name: "数据共享", Unit: "市财政局", Leader: "王市长"},
+		{Code: "NB-3", Name: "企业开办", Unit: "市财政局"},
+	}
+	tests := []issueCase{
+		{name: "OK",
+			text: header + "NB-1,2026上半年,王市长,市财政局,上线,2026-07-05\n" +
+				"NB-2,2026H2,王市长,市财政局,推广,2026-10-15\n"},
+		{name: "ErrNotLeaderLed",
+			text: header + "NB-3,2026H1,王市长,市财政局,上线,2026-07-05\n",
+			errors: []string{"f.csv 第2行“项目编号”列的值“NB-3”在项目台账中不是领导领衔项目，它的半年报告不会显示在领导领衔事项页面，" +
+				"请核对项目编号；如果该项目已改为领导领衔，请先在项目台账中填写“是否领导领衔”或“领衔领导”"}},
+		{name: "ErrNotInLedger",
+			text: header + "NB-9,2026H1,王市长,市财政局,上线,2026-07-05\n",
+			errors: []string{"f.csv 第2行“项目编号”列的值“NB-9”不在项目台账中，它的半年报告不会显示在领导领衔事项页面，" +
+				"请核对项目编号；新项目请先由改革办录入项目台账"}},
+		{name: "ErrFutureHalf",
+			text: header + "NB-1,2027H1,王市长,市财政局,上线,2026-10-01\n",
+			errors: []string{"f.csv 第2行“半年度”列的值“2027H1”（2027年上半年）在上传当天（2026-10-15）还没有开始，" +
+				"请核对半年度；半年报告在该半年度开始后报送"}},
+		{name: "ErrSubmittedBeforeHalf",
+			text: header + "NB-1,2026H2,王市长,市财政局,上线,2026-03-01\n",
+			errors: []string{"f.csv 第2行“报送日期”列的值“2026-03-01”早于2026年下半年的第一天（2026-07-01），" +
+				"半年报告须在该半年度开始后报送，请核对报送日期和半年度"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.run(t, Options{Projects: projects}) })
+	}
+}

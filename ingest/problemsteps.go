@@ -1,0 +1,265 @@
+package ingest
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/samber/lo"
+
+	"saima"
+)
+
+// ProblemRecords is the part of the store that the check of problem
+// steps reads. clickhouse.Store implements it.
+type ProblemRecords interface {
+	// ListProblems returns the problem list (问题清单).
+	ListProblems(ctx context.Context) ([]saima.ProblemItem, error)
+
+	// ListProblemSteps returns the stored steps of every problem.
+	ListProblemSteps(ctx context.Context) ([]saima.ProblemStep, error)
+}
+
+// loopOrderText names the loop's order for messages, as
+// 收集 → 梳理归类 → 分析研判 → 分办落实 → 已办结.
+var loopOrderText = strings.Join(saima.LoopStages, " → ")
+
+// stagedStep is a problem step under check and whether it comes from the
+// file.
+type stagedStep struct {
+	saima.ProblemStep
+	incoming bool
+}
+
+// label names the step for messages: its loop stage, or 升级至改革办 for
+// an escalation.
+func (st stagedStep) label() string {
+	if st.Step == saima.StepEscalate {
+		return saima.StepEscalate + "至" + st.LevelName()
+	}
+	return st.Step
+}
+
+// span returns the positions in the loop that st may take, doubled so
+// that an escalation fits between two stages: loop stage i takes 2i, and
+// an escalation anything after 收集 and before 已办结.
+func (st stagedStep) span() (first, last int) {
+	if st.Step == saima.StepEscalate {
+		return 1, 2*len(saima.LoopStages) - 3
+	}
+	i := 2 * slices.Index(saima.LoopStages, st.Step)
+	return i, i
+}
+
+// CheckProblemSteps returns the issues that adding the steps incoming to
+// the stored steps existing would give, against the problem list
+// problems. An incoming step replaces a stored one with the same problem,
+// step and level, which is how a wrong date is corrected; a replacement
+// with another date gets a warning.
+//
+// The rules, each an error:
+//   - No step is dated before the problem's 发现日期 on the list.
+//   - The loop's stages follow saima.LoopStages in date order: a stage is
+//     never dated before an earlier stage of the same problem. Steps on
+//     the same day are in order, and stages may be skipped.
+//   - An escalation (升级) is dated after 收集 and before 已办结.
+//   - Escalations only raise the level: in date order, each goes above
+//     the one before, and none goes to level 1, where every problem
+//     starts. Escalations on one day count from the lowest level up.
+//
+// A step of a problem that is not on the list gets a warning, because the
+// loop pages leave it out. Only rule breaks that involve an incoming step
+// are returned, and issues carry the incoming step's Row.
+func CheckProblemSteps(problems []saima.ProblemItem, existing, incoming []saima.ProblemStep) []Issue {
+	byID := lo.KeyBy(problems, func(p saima.ProblemItem) string { return p.ID })
+	var issues []Issue
+	for id, steps := range mergeSteps(existing, incoming, &issues) {
+		p, ok := byID[id]
+		if !ok {
+			first := steps[slices.IndexFunc(steps, func(st stagedStep) bool { return st.incoming })]
+			issues = append(issues, Issue{Row: first.Row, Column: "问题编号", Value: id,
+				Reason: "问题清单中没有这个问题，它的环节不会显示在问题闭环页面", Severity: SeverityWarning,
+				Fix: "请核对问题编号；新问题请先上传问题清单"})
+		}
+		for _, st := range steps {
+			if !st.incoming {
+				continue
+			}
+			if ok && st.Date.Before(p.Opened) {
+				issues = append(issues, stepIssue(st, "日期", st.Date.String(),
+					fmt.Sprintf("早于问题清单中的发现日期%s，环节不能早于发现问题", p.Opened),
+					"请核对日期；如果发现日期有误，请先更正问题清单"))
+			}
+			issues = append(issues, checkStepOrder(st, steps)...)
+		}
+		issues = append(issues, checkEscalations(steps)...)
+	}
+	slices.SortStableFunc(issues, func(a, b Issue) int { return a.Row - b.Row })
+	return issues
+}
+
+// mergeSteps groups the stored and incoming steps by problem, keeping
+// only problems with an incoming step. An incoming step replaces the
+// stored one of the same key. A replacement with another date adds a
+// warning to issues, so that a repeated step is not taken for a second
+// pass through the loop.
+func mergeSteps(existing, incoming []saima.ProblemStep, issues *[]Issue) map[string][]stagedStep {
+	key := func(st saima.ProblemStep) string {
+		return st.ProblemID + "\x00" + st.Step + "\x00" + strconv.Itoa(st.Level)
+	}
+	byKey := map[string]stagedStep{}
+	for _, st := range existing {
+		byKey[key(st)] = stagedStep{st, false}
+	}
+	for _, st := range incoming {
+		if old, ok := byKey[key(st)]; ok && !old.incoming && old.Date != st.Date {
+			s := stagedStep{st, true}
+			is := stepIssue(s, "日期", st.Date.String(), "已登记为"+old.Date.String()+"，本行将替换它",
+				"同一问题的同一环节只记录一次，重新上传即更正日期；如果不是更正，请删除这一行")
+			is.Severity = SeverityWarning
+			*issues = append(*issues, is)
+		}
+		byKey[key(st)] = stagedStep{st, true}
+	}
+
+	out := map[string][]stagedStep{}
+	for _, k := range slices.Sorted(maps.Keys(byKey)) {
+		st := byKey[k]
+		out[st.ProblemID] = append(out[st.ProblemID], st)
+	}
+	for id, steps := range out {
+		if !slices.ContainsFunc(steps, func(st stagedStep) bool { return st.incoming }) {
+			delete(out, id)
+		}
+	}
+	return out
+}
+
+// checkStepOrder reports st, a step from the file, when a step that
+// comes before it in the loop is dated after it, naming the latest such
+// step. It also reports st when a stored step that comes after it in the
+// loop is dated before it, naming the earliest; a step from the file is
+// reported on its own row instead.
+func checkStepOrder(st stagedStep, steps []stagedStep) []Issue {
+	first, last := st.span()
+	var prev, next *stagedStep
+	for i := range steps {
+		o := &steps[i]
+		oFirst, oLast := o.span()
+		if oLast < first && o.Date.After(st.Date) && (prev == nil || o.Date.After(prev.Date)) {
+			prev = o
+		}
+		if !o.incoming && oFirst > last && o.Date.Before(st.Date) && (next == nil || o.Date.Before(next.Date)) {
+			next = o
+		}
+	}
+
+	var out []Issue
+	const fix = "请核对两个环节的日期"
+	if prev != nil {
+		out = append(out, stepIssue(st, "日期", st.Date.String(),
+			fmt.Sprintf("早于%s的日期%s，%s", prev.label(), prev.Date, orderRule(st, *prev)), fix))
+	}
+	if next != nil {
+		out = append(out, Issue{Row: st.Row, Column: "日期", Value: st.Date.String(), OwnSubject: true,
+			Reason: fmt.Sprintf("已登记的问题%s的%s（%s）早于本行%s的日期%s，%s", st.ProblemID, next.label(),
+				next.Date, st.label(), st.Date, orderRule(st, *next)), Fix: fix})
+	}
+	return out
+}
+
+// orderRule states the rule that steps a and b break.
+func orderRule(a, b stagedStep) string {
+	if a.Step == saima.StepEscalate || b.Step == saima.StepEscalate {
+		return "升级须在收集之后、已办结之前"
+	}
+	return "问题闭环须按" + loopOrderText + "的顺序办理"
+}
+
+// checkEscalations reports every escalation that does not raise the
+// level: one to a level no higher than an earlier escalation reached, or
+// to level 1. An issue on a stored escalation goes on the row of the
+// file's escalation before it.
+func checkEscalations(steps []stagedStep) []Issue {
+	ups := lo.Filter(steps, func(st stagedStep, _ int) bool { return st.Step == saima.StepEscalate })
+	slices.SortFunc(ups, func(a, b stagedStep) int {
+		return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.Level, b.Level), cmp.Compare(a.Row, b.Row))
+	})
+	levels := strings.Join(saima.EscalationLevels, " → ")
+
+	var out []Issue
+	var top *stagedStep
+	for i := range ups {
+		e := &ups[i]
+		switch {
+		case top != nil && e.Level <= top.Level && e.incoming:
+			out = append(out, stepIssue(*e, "层级", strconv.Itoa(e.Level),
+				fmt.Sprintf("在%s%s之后，升级只能提高层级（%s）", top.Date, top.label(), levels),
+				fmt.Sprintf("请核对层级和日期；如果先升级至%s，请把日期改在%s之前", e.LevelName(), top.Date)))
+		case top != nil && e.Level <= top.Level && top.incoming:
+			out = append(out, Issue{Row: top.Row, Column: "层级", Value: strconv.Itoa(top.Level), OwnSubject: true,
+				Reason: fmt.Sprintf("已登记的问题%s的%s（%s）在本行%s之后，升级只能提高层级（%s）",
+					e.ProblemID, e.label(), e.Date, top.label(), levels),
+				Fix: fmt.Sprintf("请核对层级和日期；本行的日期须早于%s", e.Date)})
+		case top != nil && e.Level <= top.Level:
+		case e.Level == 1 && e.incoming:
+			out = append(out, stepIssue(*e, "层级", strconv.Itoa(e.Level), "不是升级，问题从牵头单位开始办理",
+				"请填写"+strings.Join(saima.EscalationLevels[1:], "或")+"；没有升级的问题不需要升级记录"))
+			top = e
+		default:
+			top = e
+		}
+	}
+	return out
+}
+
+// stepIssue returns an error on the row of st, a step from the file,
+// whose reason starts with the problem and the step.
+func stepIssue(st stagedStep, column, value, reason, fix string) Issue {
+	return Issue{Row: st.Row, Column: column, Value: value, OwnSubject: true,
+		Reason: "问题" + st.ProblemID + "的" + st.label() + reason, Fix: fix}
+}
+
+// checkProblemSteps rejects a problem steps upload whose steps break the
+// rules of CheckProblemSteps against the problem list and the stored
+// steps. It adds the issues to rep and returns an error of kind
+// KindInvalid when any is an error.
+func (s *Service) checkProblemSteps(ctx context.Context, rep *Report, b *saima.Batch) error {
+	if len(b.ProblemSteps) == 0 {
+		return nil
+	}
+	store, ok := storeAs[ProblemRecords](s.Store)
+	if !ok {
+		return fmt.Errorf("check problem steps: store %T does not implement ListProblemSteps", s.Store)
+	}
+	problems, err := store.ListProblems(ctx)
+	if err != nil {
+		return fmt.Errorf("list problems: %w", err)
+	}
+	existing, err := store.ListProblemSteps(ctx)
+	if err != nil {
+		return fmt.Errorf("list problem steps: %w", err)
+	}
+
+	errors := 0
+	for _, is := range CheckProblemSteps(problems, existing, b.ProblemSteps) {
+		is.File = rep.Upload.FileName
+		if is.Severity == SeverityWarning {
+			rep.Warnings = append(rep.Warnings, is)
+			rep.Upload.Warnings++
+			continue
+		}
+		rep.Errors = append(rep.Errors, is)
+		errors++
+	}
+	if errors == 0 {
+		return nil
+	}
+	rep.Upload.Errors += errors
+	return saima.Errorf(saima.KindInvalid, "文件有%d处不符合问题闭环规则，整个文件未导入；请按错误清单修改后重新上传",
+		errors)
+}

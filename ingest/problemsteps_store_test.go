@@ -1,0 +1,143 @@
+package ingest_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"saima"
+	"saima/clickhouse"
+	"saima/clickhouse/chtest"
+	"saima/ingest"
+)
+
+// problemStepService returns an import service over a fresh store that
+// holds problems WT-1, found 2026-10-01, and WT-2, found 2026-10-10.
+func problemStepService(tb testing.TB) (*ingest.Service, *clickhouse.Store) {
+	tb.Helper()
+	store := chtest.Store(tb)
+	at := time.Date(2026, 12, 5, 9, 0, 0, 0, saima.Beijing)
+	err := store.WriteBatch(context.Background(), &saima.Batch{
+		Upload: saima.Upload{ID: "problems-1", Dataset: saima.DatasetProblems, At: at},
+		Problems: []saima.ProblemItem{
+			{ID: "WT-1", Unit: "宁波市海曙区", Stage: "分办落实", Level: 3, Opened: stepDay("2026-10-01")},
+			{ID: "WT-2", Unit: "宁波市海曙区", Stage: "分析研判", Level: 2, Opened: stepDay("2026-10-10")},
+		},
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	seq := 0
+	svc := &ingest.Service{
+		Store: ingest.Adapt(store),
+		Log:   slog.New(slog.DiscardHandler),
+		Now:   func() time.Time { return at },
+		NewID: func() string { seq++; return fmt.Sprintf("steps-%d", seq) },
+	}
+	return svc, store
+}
+
+func stepDay(s string) saima.Date {
+	d, err := saima.ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+func importSteps(tb testing.TB, svc *ingest.Service, rows ...string) (*ingest.Report, error) {
+	tb.Helper()
+	text := "问题编号,环节,层级,日期,办理单位,说明\n" + strings.Join(rows, "\n") + "\n"
+	return svc.Import(context.Background(), ingest.Request{FileName: "steps.csv",
+		Body: strings.NewReader(text), Dataset: saima.DatasetProblemSteps, Uploader: "office"})
+}
+
+// wantStepErrors checks that err rejects the file and that rep lists
+// exactly the errors that start with want, in order.
+func wantStepErrors(tb testing.TB, rep *ingest.Report, err error, want ...string) {
+	tb.Helper()
+	if saima.ErrorKind(err) != saima.KindInvalid {
+		tb.Fatalf("Import() error = %v, want kind invalid", err)
+	}
+	if len(rep.Errors) != len(want) {
+		tb.Fatalf("Import() errors = %q, want %d", rep.Errors, len(want))
+	}
+	for i, w := range want {
+		if got := rep.Errors[i].String(); !strings.HasPrefix(got, w) {
+			tb.Errorf("Import() error %d = %q, want it to start with %q", i, got, w)
+		}
+	}
+}
+
+func TestImportChecksProblemStepOrder(t *testing.T) {
+	svc, store := problemStepService(t)
+	ctx := context.Background()
+
+	t.Run("ErrFileOutOfOrder", func(t *testing.T) {
+		rep, err := importSteps(t, svc,
+			"WT-1,分办落实,,2026-10-01,宁波市海曙区,先分办",
+			"WT-1,收集,,2026-10-05,宁波市海曙区,后收集",
+			"WT-1,已办结,,2026-09-01,宁波市海曙区,办结早于收集")
+		wantStepErrors(t, rep, err,
+			"steps.csv 第2行“日期”列的值“2026-10-01”：问题WT-1的分办落实早于收集的日期2026-10-05",
+			"steps.csv 第4行“日期”列的值“2026-09-01”：问题WT-1的已办结早于问题清单中的发现日期2026-10-01",
+			"steps.csv 第4行“日期”列的值“2026-09-01”：问题WT-1的已办结早于收集的日期2026-10-05")
+	})
+
+	if _, err := importSteps(t, svc,
+		"WT-1,收集,,2026-10-01,宁波市海曙区,",
+		"WT-1,梳理归类,,2026-10-03,宁波市海曙区,",
+		"WT-1,分析研判,,2026-10-08,宁波市海曙区,"); err != nil {
+		t.Fatalf("import steps in order: %v", err)
+	}
+
+	t.Run("ErrBeforeStoredStep", func(t *testing.T) {
+		rep, err := importSteps(t, svc, "WT-1,分办落实,,2026-10-05,宁波市海曙区,")
+		wantStepErrors(t, rep, err,
+			"steps.csv 第2行“日期”列的值“2026-10-05”：问题WT-1的分办落实早于分析研判的日期2026-10-08")
+	})
+
+	t.Run("ErrCorrectionAfterStoredStep", func(t *testing.T) {
+		rep, err := importSteps(t, svc, "WT-1,收集,,2026-10-09,宁波市海曙区,")
+		wantStepErrors(t, rep, err,
+			"steps.csv 第2行“日期”列的值“2026-10-09”：已登记的问题WT-1的梳理归类（2026-10-03）早于本行收集的日期2026-10-09")
+	})
+
+	t.Run("ErrBeforeFound", func(t *testing.T) {
+		rep, err := importSteps(t, svc, "WT-2,收集,,2026-10-09,宁波市海曙区,")
+		wantStepErrors(t, rep, err,
+			"steps.csv 第2行“日期”列的值“2026-10-09”：问题WT-2的收集早于问题清单中的发现日期2026-10-10")
+	})
+
+	t.Run("CorrectionWarns", func(t *testing.T) {
+		rep, err := importSteps(t, svc, "WT-1,梳理归类,,2026-10-04,宁波市海曙区,")
+		if err != nil {
+			t.Fatalf("Import() error = %v, want a correction within the loop's order accepted", err)
+		}
+		want := "steps.csv 第2行“日期”列的值“2026-10-04”：问题WT-1的梳理归类已登记为2026-10-03，本行将替换它"
+		if len(rep.Warnings) != 1 || !strings.HasPrefix(rep.Warnings[0].String(), want) {
+			t.Errorf("Import() warnings = %q, want one starting %q", rep.Warnings, want)
+		}
+	})
+
+	steps, err := store.ListProblemSteps(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(steps); !strings.Contains(got, "2026-10-04") || len(steps) != 3 {
+		t.Errorf("stored steps = %v, want the three accepted steps with 梳理归类 corrected to 2026-10-04", steps)
+	}
+}
+
+func TestImportRejectsLoweredEscalation(t *testing.T) {
+	svc, _ := problemStepService(t)
+	rep, err := importSteps(t, svc,
+		"WT-2,收集,,2026-10-10,宁波市海曙区,",
+		"WT-2,升级,1,2026-10-12,宁波市海曙区,升级到1",
+		"WT-2,升级,2,2026-10-11,市委改革办,升级到2早于上一级")
+	wantStepErrors(t, rep, err,
+		"steps.csv 第3行“层级”列的值“1”：问题WT-2的升级至牵头单位在2026-10-11升级至改革办之后，升级只能提高层级")
+}

@@ -1,0 +1,116 @@
+package ingest
+
+import (
+	"strings"
+	"testing"
+
+	"saima"
+)
+
+// step returns a step of problem P1 on day, at level 1 unless it is an
+// escalation to level.
+func step(kind, day string, level int) saima.ProblemStep {
+	d, err := saima.ParseDate(day)
+	if err != nil {
+		panic(err)
+	}
+	return saima.ProblemStep{ProblemID: "P1", Step: kind, Level: max(level, 1), Date: d}
+}
+
+// numberedSteps gives the steps rows 2, 3, … as a file read after its
+// header.
+func numberedSteps(steps ...saima.ProblemStep) []saima.ProblemStep {
+	for i := range steps {
+		steps[i].Row = i + 2
+	}
+	return steps
+}
+
+func TestCheckProblemSteps(t *testing.T) {
+	found, err := saima.ParseDate("2026-10-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	problems := []saima.ProblemItem{{ID: "P1", Opened: found, Stage: "分析研判", Level: 2}}
+	collected := []saima.ProblemStep{step("收集", "2026-10-01", 0), step("梳理归类", "2026-10-03", 0)}
+	tests := []struct {
+		name               string
+		existing, incoming []saima.ProblemStep
+		want               []string // the issues' texts, each as a prefix
+	}{
+		{"OK", collected, numberedSteps(step("分析研判", "2026-10-03", 0),
+			step(saima.StepEscalate, "2026-10-04", 2), step("分办落实", "2026-10-05", 0)), nil},
+		{"OKSkippedStages", nil, numberedSteps(step("收集", "2026-10-01", 0), step("已办结", "2026-10-09", 0)), nil},
+		{"ErrDoneBeforeCollected", nil, numberedSteps(step("收集", "2026-10-05", 0), step("已办结", "2026-10-04", 0)),
+			[]string{"第3行“日期”列的值“2026-10-04”：问题P1的已办结早于收集的日期2026-10-05，问题闭环须按收集 → 梳理归类 → 分析研判 → 分办落实 → 已办结的顺序办理"}},
+		{"OKEscalationOnCollectedDay", collected, numberedSteps(step(saima.StepEscalate, "2026-10-01", 2)), nil},
+		{"ErrEscalationBeforeCollected", nil, numberedSteps(step("收集", "2026-10-05", 0),
+			step(saima.StepEscalate, "2026-10-03", 2)),
+			[]string{"第3行“日期”列的值“2026-10-03”：问题P1的升级至改革办早于收集的日期2026-10-05，升级须在收集之后、已办结之前"}},
+		{"ErrEscalationAfterDone", collected, numberedSteps(step("已办结", "2026-10-05", 0),
+			step(saima.StepEscalate, "2026-10-06", 2)),
+			[]string{"第2行“日期”列的值“2026-10-05”：问题P1的已办结早于升级至改革办的日期2026-10-06，升级须在收集之后、已办结之前"}},
+		{"ErrStoredDoneBeforeEscalation", append(collected, step("已办结", "2026-10-05", 0)),
+			numberedSteps(step(saima.StepEscalate, "2026-10-06", 2)),
+			[]string{"第2行“日期”列的值“2026-10-06”：已登记的问题P1的已办结（2026-10-05）早于本行升级至改革办的日期2026-10-06，升级须在收集之后、已办结之前"}},
+		{"ErrBeforeFound", nil, numberedSteps(step("收集", "2026-09-30", 0)),
+			[]string{"第2行“日期”列的值“2026-09-30”：问题P1的收集早于问题清单中的发现日期2026-10-01"}},
+		{"WarnUnknownProblem", nil, numberedSteps(saima.ProblemStep{ProblemID: "P9", Step: "收集", Level: 1, Date: found}),
+			[]string{"第2行“问题编号”列的值“P9”问题清单中没有这个问题"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			issues := CheckProblemSteps(problems, tt.existing, tt.incoming)
+			if len(issues) != len(tt.want) {
+				t.Fatalf("CheckProblemSteps() = %q, want %d issues", issues, len(tt.want))
+			}
+			for i, w := range tt.want {
+				if got := issues[i].String(); !strings.HasPrefix(got, w) {
+					t.Errorf("issue %d = %q, want it to start with %q", i, got, w)
+				}
+			}
+		})
+	}
+}
+
+func TestCheckProblemStepsEscalation(t *testing.T) {
+	found, err := saima.ParseDate("2026-10-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	problems := []saima.ProblemItem{{ID: "P1", Opened: found, Stage: "分析研判", Level: 3}}
+	collected := []saima.ProblemStep{step("收集", "2026-10-01", 0)}
+	tests := []struct {
+		name               string
+		existing, incoming []saima.ProblemStep
+		want               []string // the issues' texts, each as a prefix
+	}{
+		{"OK", collected, numberedSteps(step(saima.StepEscalate, "2026-10-12", 3),
+			step(saima.StepEscalate, "2026-10-11", 2)), nil},
+		{"OKSkippedLevel", collected, numberedSteps(step(saima.StepEscalate, "2026-10-12", 3)), nil},
+		{"ErrLowered", collected, numberedSteps(step(saima.StepEscalate, "2026-10-12", 1),
+			step(saima.StepEscalate, "2026-10-11", 2)),
+			[]string{"第2行“层级”列的值“1”：问题P1的升级至牵头单位在2026-10-11升级至改革办之后，升级只能提高层级"}},
+		{"ErrLoweredAfterStored", append(collected, step(saima.StepEscalate, "2026-10-11", 3)),
+			numberedSteps(step(saima.StepEscalate, "2026-10-12", 2)),
+			[]string{"第2行“层级”列的值“2”：问题P1的升级至改革办在2026-10-11升级至市领导之后，升级只能提高层级"}},
+		{"ErrStoredLowerLater", append(collected, step(saima.StepEscalate, "2026-10-12", 2)),
+			numberedSteps(step(saima.StepEscalate, "2026-10-11", 3)),
+			[]string{"第2行“层级”列的值“3”：已登记的问题P1的升级至改革办（2026-10-12）在本行升级至市领导之后，升级只能提高层级"}},
+		{"ErrToLeadUnit", collected, numberedSteps(step(saima.StepEscalate, "2026-10-12", 1)),
+			[]string{"第2行“层级”列的值“1”：问题P1的升级至牵头单位不是升级，问题从牵头单位开始办理"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			issues := CheckProblemSteps(problems, tt.existing, tt.incoming)
+			if len(issues) != len(tt.want) {
+				t.Fatalf("CheckProblemSteps() = %q, want %d issues", issues, len(tt.want))
+			}
+			for i, w := range tt.want {
+				if got := issues[i].String(); !strings.HasPrefix(got, w) {
+					t.Errorf("issue %d = %q, want it to start with %q", i, got, w)
+				}
+			}
+		})
+	}
+}
