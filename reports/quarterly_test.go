@@ -61,7 +61,8 @@ func progressReport(unit, code, name string, period saima.Period, pct string) sa
 
 func newFakeSource() *fakeSource {
 	q3 := saima.Quarter(2026, 3)
-	done := date(2026, 10, 12)
+	done := date(2026, 10, 12) // after the quarter's judging day, 2026-09-30
+	doneInQuarter := date(2026, 9, 12)
 	return &fakeSource{
 		units: []saima.Unit{
 			{Name: "宁波市海曙区", Kind: saima.KindDistrict, Track: saima.KindDistrict},
@@ -87,6 +88,8 @@ func newFakeSource() *fakeSource {
 		},
 		overdue: []saima.Milestone{
 			{ProjectCode: "NB-2026-003", Name: "主体工程完工", Planned: date(2026, 9, 15), Status: "进行中"},
+			{ProjectCode: "NB-2026-017", Name: "接口联调", Unit: "宁波市海曙区", Planned: date(2026, 9, 5),
+				Actual: &doneInQuarter, Status: "已完成"},
 			{ProjectCode: "NB-2026-017", Name: "平台上线试运行", Unit: "宁波市海曙区", Planned: date(2026, 9, 10),
 				Actual: &done, Status: "已完成"},
 			{ProjectCode: "NB-2026-045", Name: "数据归集完成", Unit: "宁海县", Planned: date(2026, 6, 30),
@@ -165,8 +168,8 @@ func TestBuildQuarterly(t *testing.T) {
 	})
 	t.Run("Overdue", func(t *testing.T) {
 		want := map[string][]string{
-			"宁波市海曙区": {"平台上线试运行", "主体工程完工"}, // by unit, then through NB-2026-003
-			"宁海县":    {"数据归集完成"},            // its unit wins over the project's
+			"宁波市海曙区": {"接口联调", "平台上线试运行", "主体工程完工"}, // by unit, then through NB-2026-003
+			"宁海县":    {"数据归集完成"},                    // its unit wins over the project's
 			"市大数据局":  nil,
 		}
 		for _, sec := range q.Units {
@@ -183,11 +186,36 @@ func TestBuildQuarterly(t *testing.T) {
 		want := "宁波市海曙区在区县（市）赛道综合得分88.5分，在2个参评单位中排名第1，较上期上升2名。" +
 			"分项指标中，“项目按时开工率”得分最高（95.00分），“问题整改率”得分最低（80.50分）。" +
 			"“群众满意度”本期无数据，按规则补值计分。" +
-			"本期填报项目进展3条，1个里程碑逾期未完成，1个逾期后完成。"
+			"本期填报项目进展3条，2个里程碑逾期未完成，1个逾期后完成。"
 		if got := q.Units[0].Summary; got != want {
 			t.Errorf("海曙区 summary =\n%s\nwant\n%s", got, want)
 		}
 	})
+}
+
+// TestOverdueTableOnJudgingDay checks that a milestone done after the
+// judging day is late up to that day and marked as done after it.
+func TestOverdueTableOnJudgingDay(t *testing.T) {
+	asOf := date(2026, 9, 30)
+	inQuarter, after := date(2026, 9, 12), date(2026, 10, 12)
+	tb := overdueTable([]saima.Milestone{
+		{ProjectCode: "P1", Name: "接口联调", Planned: date(2026, 9, 5), Actual: &inQuarter, Status: "已完成"},
+		{ProjectCode: "P1", Name: "平台上线试运行", Planned: date(2026, 9, 10), Actual: &after, Status: "已完成"},
+		{ProjectCode: "P2", Name: "主体工程完工", Planned: date(2026, 9, 15), Status: "进行中"},
+	}, asOf)
+	want := [][]string{
+		{"P1", "接口联调", "2026-09-05", "2026-09-12", "7 天", "已完成"},
+		{"P1", "平台上线试运行", "2026-09-10", "2026-10-12", "20 天", "判定日后完成"},
+		{"P2", "主体工程完工", "2026-09-15", "未完成", "15 天", "进行中"},
+	}
+	if len(tb.rows) != len(want) {
+		t.Fatalf("overdue table has %d rows, want %d", len(tb.rows), len(want))
+	}
+	for i := range want {
+		if !slices.Equal(tb.rows[i], want[i]) {
+			t.Errorf("row %d = %q, want %q", i, tb.rows[i], want[i])
+		}
+	}
 }
 
 func unitNames(scores []saima.Score) []string {

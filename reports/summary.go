@@ -133,7 +133,8 @@ func indicatorName(c saima.Contribution) string {
 }
 
 // workloadSentence counts the unit's progress reports and overdue
-// milestones. A milestone done late counts as done late, not as overdue.
+// milestones on day asOf. A milestone done late by then counts as done
+// late, not as overdue, and one done after it as still overdue.
 func workloadSentence(sec UnitSection, asOf saima.Date) string {
 	reports := "本期未填报项目进展"
 	if n := len(sec.Projects); n > 0 {
@@ -143,9 +144,10 @@ func workloadSentence(sec UnitSection, asOf saima.Date) string {
 	open, late := 0, 0
 	for _, m := range sec.Overdue {
 		switch {
-		case m.Actual != nil && m.DaysLate(asOf) > 0:
+		case daysLateOn(m, asOf) <= 0:
+		case doneBy(m, asOf):
 			late++
-		case m.DaysLate(asOf) > 0:
+		default:
 			open++
 		}
 	}

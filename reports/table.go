@@ -205,8 +205,24 @@ func projectTable(projects []ProjectLine, period saima.Period) table {
 	return tb
 }
 
+// doneBy reports whether m was done by day asOf. A report judged on asOf
+// treats a milestone done later as still open on that day.
+func doneBy(m saima.Milestone, asOf saima.Date) bool {
+	return m.Actual != nil && !m.Actual.After(asOf)
+}
+
+// daysLateOn returns how many days late m is on day asOf, or was when it
+// was done by then.
+func daysLateOn(m saima.Milestone, asOf saima.Date) int {
+	if doneBy(m, asOf) {
+		return m.DaysLate(asOf)
+	}
+	return m.Planned.DaysUntil(asOf)
+}
+
 // overdueTable lists overdue milestones with how many days late each is on
-// day asOf, or was when it was done.
+// day asOf, or was when it was done. One done after asOf keeps its date
+// but counts its days up to asOf, with the status 判定日后完成.
 func overdueTable(milestones []saima.Milestone, asOf saima.Date) table {
 	tb := table{columns: []column{
 		{"项目编号", 30, "L"},
@@ -217,13 +233,16 @@ func overdueTable(milestones []saima.Milestone, asOf saima.Date) table {
 		{"状态", 18, "C"},
 	}}
 	for _, m := range milestones {
-		actual := "未完成"
+		actual, status := "未完成", m.Status
 		if m.Actual != nil {
 			actual = m.Actual.String()
 		}
+		if m.Actual != nil && !doneBy(m, asOf) {
+			status = "判定日后完成"
+		}
 		tb.rows = append(tb.rows, []string{
 			m.ProjectCode, m.Name, m.Planned.String(), actual,
-			fmt.Sprintf("%d 天", m.DaysLate(asOf)), m.Status,
+			fmt.Sprintf("%d 天", daysLateOn(m, asOf)), status,
 		})
 	}
 	return tb
