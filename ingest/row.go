@@ -93,7 +93,7 @@ func (r *rowReader) missing(col string) {
 // recording an issue.
 func isBlank(raw string) bool {
 	s := normalize(raw)
-	return s == "" || placeholders[s]
+	return s == "" || isPlaceholder(s)
 }
 
 // blank returns raw normalized and whether it reads as missing: empty, or
@@ -108,7 +108,7 @@ func (r *rowReader) blank(col, raw string, required bool) (string, bool) {
 			r.missing(col)
 		}
 		return s, true
-	case !placeholders[s]:
+	case !isPlaceholder(s):
 		return s, false
 	case required:
 		r.fail(col, raw, &problem{reason: "表示未填写，此列必须填写", fix: "请填写" + col + "后重新上传"})

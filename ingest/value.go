@@ -320,6 +320,10 @@ func countDigits(s string) int {
 // workbooks show a missing 完成率, so a clerk who edits an export keeps it.
 var placeholders = map[string]bool{"/": true, "-": true, "—": true, "——": true, "未填报": true}
 
+// isPlaceholder reports whether cell s is a placeholder, also when written
+// with spaces inside, such as "— —".
+func isPlaceholder(s string) bool { return placeholders[compact(s)] }
+
 // percentForm is the way a percent cell was written.
 type percentForm int
 
