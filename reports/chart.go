@@ -64,7 +64,7 @@ func LeaderboardOption(track string, scores []saima.Score) ([]byte, error) {
 		charts.WithTitleOpts(opts.Title{Title: trackLabel(track) + "综合得分"}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Min: 0, Max: 100}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true), AxisLabel: categoryLabel()}),
 		// Long unit names would run off the left edge without containLabel.
 		charts.WithGridOpts(opts.Grid{Left: "2%", Right: "6%", ContainLabel: opts.Bool(true)}),
 	)
@@ -152,6 +152,19 @@ func newFunnel(title string) *charts.Funnel {
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 	)
 	return funnel
+}
+
+// categoryLabelWidth is the maximum width in pixels of a category name on
+// the axis of a horizontal bar chart. ECharts cuts a longer name with an
+// ellipsis, and the axis tooltip still shows it whole. Without a bound,
+// containLabel gave a name of 200 characters the whole width of the chart
+// and left the plot a negative width, so no bar was drawn.
+const categoryLabelWidth = 200
+
+// categoryLabel returns the axis label of the category axis of a
+// horizontal bar chart, cut at categoryLabelWidth.
+func categoryLabel() *opts.AxisLabel {
+	return &opts.AxisLabel{Width: categoryLabelWidth, Overflow: "truncate"}
 }
 
 // oneDecimal returns v rounded to one decimal place as a JSON number

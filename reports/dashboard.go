@@ -80,7 +80,7 @@ func BarOption(title, series string, bars []Bar, places int32) ([]byte, error) {
 		charts.WithTitleOpts(opts.Title{Title: title}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", MinInterval: minInterval(places)}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true), AxisLabel: categoryLabel()}),
 		charts.WithGridOpts(opts.Grid{Left: "2%", Right: "8%", ContainLabel: opts.Bool(true)}),
 	)
 	bar.SetXAxis(names)
