@@ -123,9 +123,10 @@ func StackedBarOption(title string, categories []string, stacks []Stack) ([]byte
 }
 
 // GroupedBarOption returns, per category, one vertical bar of each series
-// side by side, labelled with its value rounded to places decimals, and a
-// legend below. It suits a comparison of fewer than three indicators,
-// where a radar chart collapses to a line.
+// side by side, and a legend below. Each bar's label is its value rounded
+// to places decimals, written as a string as BarOption writes it. It
+// suits a comparison of fewer than three indicators, where a radar chart
+// collapses to a line.
 func GroupedBarOption(title string, categories []string, series []Stack, places int32) ([]byte, error) {
 	return columnOption(title, categories, series, false, places)
 }
@@ -160,6 +161,11 @@ func columnOption(title string, categories []string, stacks []Stack, stacked boo
 				return nil, fmt.Errorf("stack %q, category %q: %w", s.Name, categories[i], err)
 			}
 			items[i] = item{Value: n}
+			if !stacked {
+				// A string keeps the label's trailing zeros: ECharts would
+				// write the number 70.00 as 70.
+				items[i].Value = string(n)
+			}
 			if s.Links != nil {
 				items[i].Link = s.Links[i]
 			}

@@ -216,7 +216,7 @@ func TestGroupedBarOption(t *testing.T) {
 			t.Errorf("series %d stack = %v, want none so that bars stand side by side", i, s["stack"])
 		}
 	}
-	for _, want := range []string{`"value":87.46`, `"value":78.33`, `"value":95.00`} {
+	for _, want := range []string{`"value":"87.46"`, `"value":"78.33"`, `"value":"95.00"`, `"value":"83.20"`} {
 		if !bytes.Contains(option, []byte(want)) {
 			t.Errorf("option lacks %s", want)
 		}

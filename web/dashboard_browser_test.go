@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -40,17 +41,20 @@ func TestBarTooltipKeepsDecimals(t *testing.T) {
 
 	tests := []struct {
 		name, path, chart string
+		value             string // the value of the bar to hover, or empty for any
 	}{
-		{"pioneers", "/pioneers", "chart-pioneers"},
+		{"pioneers", "/pioneers", "chart-pioneers", ""},
 		// In 2026Q2 the script unit scored 70, drawn as 70.0.
-		{"leaderboard", "/leaderboard?period=2026Q2", "chart-track-0"},
-		{"overview systems", "/overview", "chart-overview-systems"},
+		{"leaderboard", "/leaderboard?period=2026Q2", "chart-track-0", ""},
+		{"overview systems", "/overview", "chart-overview-systems", ""},
+		// In 2026Q3 宁波市海曙区 scored 95 for project speed, drawn as 95.00.
+		{"unit grouped bars", "/units/" + url.PathEscape("宁波市海曙区"), "chart-radar", "95.00"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			b.reset()
 			b.open(t, tt.path, 1366, 900)
-			value, tooltip := b.hoverBar(t, tt.chart)
+			value, tooltip := b.hoverBar(t, tt.chart, tt.value)
 			label := regexp.MustCompile(`(^|[^0-9.])` + regexp.QuoteMeta(value) + `($|[^0-9.])`)
 			if !label.MatchString(tooltip) {
 				t.Errorf("tooltip of a bar of %s = %q, want the value %s as written in the label",
@@ -64,29 +68,41 @@ func TestBarTooltipKeepsDecimals(t *testing.T) {
 }
 
 // barPoint scrolls a chart into view and returns the viewport position of
-// the middle of a bar and the bar's value as the option writes it. It
-// picks the first bar whose value ends in a zero decimal, such as 95.0,
-// because ECharts' default tooltip drops that zero, and otherwise the
-// first bar. It also reports whether a label on the chart shows that
-// value.
-const barPoint = `((id) => {
+// the middle of a bar and the bar's value as the option writes it, or null
+// when no bar has the value requested. Without a value requested, it picks
+// the first bar whose value ends in a zero decimal, such as 95.0, because
+// ECharts' default tooltip drops that zero, and otherwise the first bar.
+// It also reports whether a label on the chart shows that value.
+const barPoint = `((id, want) => {
 	const el = document.getElementById(id);
 	el.scrollIntoView({block: 'center'});
 	const chart = echarts.getInstanceByDom(el);
-	const values = chart.getOption().series[0].data.map(item => String(item.value));
-	const index = Math.max(0, values.findIndex(v => /[.][0-9]*0$/.test(v)));
-	const point = chart.convertToPixel({seriesIndex: 0}, [Number(values[index]) / 2, index]);
+	const items = [];
+	chart.getOption().series.forEach((s, series) => s.data.forEach((item, index) =>
+		items.push({series: series, index: index, value: String(item.value)})));
+	const picked = want
+		? items.find(it => it.value === want)
+		: items.find(it => /[.][0-9]*0$/.test(it.value)) || items[0];
+	if (!picked) {
+		return null;
+	}
+	const bar = chart.getModel().getSeriesByIndex(picked.series).getData().getItemLayout(picked.index);
 	const labelled = chart.getZr().storage.getDisplayList(true)
-		.some(e => e.type === 'tspan' && e.style.text === values[index]);
+		.some(e => e.type === 'tspan' && e.style.text === picked.value);
 	const rect = el.getBoundingClientRect();
-	return {x: rect.left + point[0], y: rect.top + point[1], value: values[index], labelled: labelled};
+	return {
+		x: rect.left + bar.x + bar.width / 2,
+		y: rect.top + bar.y + bar.height / 2,
+		value: picked.value,
+		labelled: labelled,
+	};
 })`
 
-// hoverBar moves the mouse over a bar of a drawn horizontal bar chart, as
-// barPoint picks it, checks that the bar's label shows its value, and
-// returns the bar's value as the option writes it
-// and the tooltip text without its rich-text markup.
-func (b *browser) hoverBar(tb testing.TB, chartID string) (value, tooltip string) {
+// hoverBar moves the mouse over the bar of a drawn bar chart that
+// barPoint picks for want, and checks that the bar's label shows its
+// value. It returns the bar's value as the option writes it and the
+// tooltip text without its rich-text markup.
+func (b *browser) hoverBar(tb testing.TB, chartID, want string) (value, tooltip string) {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 	defer cancel()
@@ -97,9 +113,13 @@ func (b *browser) hoverBar(tb testing.TB, chartID string) (value, tooltip string
 		Value    string  `json:"value"`
 		Labelled bool    `json:"labelled"`
 	}
-	at, err := chromedp.Run(ctx, chromedp.Evaluate[point](barPoint+"("+strconv.Quote(chartID)+")"))
+	script := barPoint + "(" + strconv.Quote(chartID) + ", " + strconv.Quote(want) + ")"
+	at, err := chromedp.Run(ctx, chromedp.Evaluate[*point](script))
 	if err != nil {
 		tb.Fatalf("find a bar of %s: %v", chartID, err)
+	}
+	if at == nil {
+		tb.Fatalf("chart %s has no bar whose option value is %q", chartID, want)
 	}
 	if !at.Labelled {
 		tb.Errorf("chart %s has no label %s", chartID, at.Value)
