@@ -302,12 +302,14 @@ func withItems(items []item) charts.SeriesOpts {
 }
 
 // fixed returns v rounded half away from zero to places decimals as a JSON
-// number literal.
+// number literal. Like saima.FormatComposite and saima.FormatIndicator, it
+// rounds to 9 places first, so that arithmetic noise such as
+// 73.10499999999999 for 73.105 rounds as the tables round it.
 func fixed(v float64, places int32) (json.Number, error) {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "", fmt.Errorf("value %v is not a finite number", v)
 	}
-	return json.Number(decimal.NewFromFloat(v).Round(places).StringFixed(places)), nil
+	return json.Number(decimal.NewFromFloat(v).Round(9).Round(places).StringFixed(places)), nil
 }
 
 // minInterval keeps the value axis of whole counts at whole steps.

@@ -222,3 +222,20 @@ func TestGroupedBarOption(t *testing.T) {
 		}
 	}
 }
+
+// Chart labels must show the numbers of the tables, also for values with
+// arithmetic noise just below a rounding boundary.
+func TestFixedMatchesTables(t *testing.T) {
+	formats := map[int32]func(float64) string{1: saima.FormatComposite, 2: saima.FormatIndicator}
+	for _, v := range []float64{84.45, 51.24999999999999, 73.10499999999999, 70, 0.005, 99.995} {
+		for places, format := range formats {
+			got, err := fixed(v, places)
+			if err != nil {
+				t.Fatalf("fixed(%v, %d): %v", v, places, err)
+			}
+			if want := format(v); string(got) != want {
+				t.Errorf("fixed(%v, %d) = %s, want %s as the tables show it", v, places, got, want)
+			}
+		}
+	}
+}
