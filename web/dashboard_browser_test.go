@@ -331,3 +331,88 @@ func (b *browser) hoverNamedBar(tb testing.TB, chartID, category string) string 
 	markup := regexp.MustCompile(`\{[^{}|]*\|([^{}]*)\}`)
 	return markup.ReplaceAllString(text, "$1")
 }
+
+// periodPoint scrolls a trend chart into view and returns the viewport
+// position of the given period on the horizontal axis, halfway up the
+// plot, where the axis tooltip of that period shows.
+const periodPoint = `((id, period) => {
+	const el = document.getElementById(id);
+	el.scrollIntoView({block: 'center'});
+	const chart = echarts.getInstanceByDom(el);
+	if (chart.getOption().xAxis[0].data.indexOf(period) < 0) {
+		return null;
+	}
+	const x = chart.convertToPixel({xAxisIndex: 0}, period);
+	const plot = chart.getModel().getComponent('grid', 0).coordinateSystem.getRect();
+	const rect = el.getBoundingClientRect();
+	return {x: rect.left + x, y: rect.top + plot.y + plot.height / 2};
+})`
+
+// TestTrendTooltipKeepsDecimals checks in Chromium that the tooltip of a
+// trend line shows a value as the page's tables do, and a gap as "-".
+func TestTrendTooltipKeepsDecimals(t *testing.T) {
+	requireChromium(t)
+	env := newSeededEnv(t)
+	seedDashboard(t, env.store)
+	b := newBrowser(t, serve(t, env.server))
+	b.login(t, "office", testAccounts["office"].password, "/")
+
+	scriptUnit := "/units/" + url.PathEscape(scriptName)
+	tests := []struct {
+		name, path, chart, period string
+		want                      string // the value text the tooltip must show
+	}{
+		// In 2026Q2 the script unit scored 70 and ranked third.
+		{"composite", scriptUnit, "chart-composite", "2026Q2", "70.0"},
+		{"rank", scriptUnit, "chart-rank", "2026Q2", "3"},
+		// Three of four milestones planned in 2026Q2 were done on time.
+		{"on-time rate", "/overview", "chart-overview-ontime", "2026Q2", "75.0"},
+		// No milestone planned in 2026Q4 is due on 2026-10-20.
+		{"on-time rate gap", "/overview", "chart-overview-ontime", "2026Q4", "-"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b.reset()
+			b.open(t, tt.path, 1366, 900)
+			tooltip := b.hoverPeriod(t, tt.chart, tt.period)
+			value := regexp.MustCompile(`(^|[^0-9.\-])` + regexp.QuoteMeta(tt.want) + `($|[^0-9.\-])`)
+			if !strings.Contains(tooltip, tt.period) || !value.MatchString(tooltip) {
+				t.Errorf("tooltip of %s at %s = %q, want the value %s", tt.chart, tt.period, tooltip, tt.want)
+			}
+			for _, problem := range b.problems() {
+				t.Error(problem)
+			}
+		})
+	}
+}
+
+// hoverPeriod moves the mouse over a period of a drawn trend chart and
+// returns the tooltip text without its rich-text markup.
+func (b *browser) hoverPeriod(tb testing.TB, chartID, period string) string {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+
+	type point struct {
+		X float64 `json:"x"`
+		Y float64 `json:"y"`
+	}
+	script := periodPoint + "(" + strconv.Quote(chartID) + ", " + strconv.Quote(period) + ")"
+	at, err := chromedp.Run(ctx, chromedp.Evaluate[*point](script))
+	if err != nil {
+		tb.Fatalf("find %s on %s: %v", period, chartID, err)
+	}
+	if at == nil {
+		tb.Fatalf("chart %s has no period %s", chartID, period)
+	}
+	if err := chromedp.Do(ctx, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, at.X, at.Y)); err != nil {
+		tb.Fatalf("move the mouse over %s at (%.0f, %.0f): %v", chartID, at.X, at.Y, err)
+	}
+	text, err := chromedp.Run(ctx, chromedp.Poll[string](barTooltip+"("+strconv.Quote(chartID)+") || null",
+		chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil {
+		tb.Fatalf("wait for the tooltip of %s: %v (browser problems: %q)", chartID, err, b.problems())
+	}
+	markup := regexp.MustCompile(`\{[^{}|]*\|([^{}]*)\}`)
+	return markup.ReplaceAllString(text, "$1")
+}
