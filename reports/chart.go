@@ -17,8 +17,8 @@ import (
 // and &, so a name such as "</script>" cannot end a script element. Every
 // name stays a JSON string, because go-echarts turns strings marked with
 // __f__ into JavaScript functions only in its HTML renderer, which this
-// package never uses. Values appear with one decimal place, as the ranking table
-// shows them, and animation is off so that screenshots are stable.
+// package never uses. Values appear rounded as the tables show them, and
+// animation is off so that screenshots are stable.
 
 // Series is one line of a trend chart. Values holds one entry per period,
 // and a nil entry is a gap in the line.
@@ -64,7 +64,7 @@ func LeaderboardOption(track string, scores []saima.Score) ([]byte, error) {
 		charts.WithTitleOpts(opts.Title{Title: trackLabel(track) + "综合得分"}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Min: 0, Max: 100}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true), AxisLabel: categoryLabel()}),
 		// Long unit names would run off the left edge without containLabel.
 		charts.WithGridOpts(opts.Grid{Left: "2%", Right: "6%", ContainLabel: opts.Bool(true)}),
 	)
@@ -77,8 +77,10 @@ func LeaderboardOption(track string, scores []saima.Score) ([]byte, error) {
 
 // TrendOption returns a line chart with periods on the horizontal axis and
 // one line per series. Every series needs one value per period. A nil value
-// is drawn as a gap ("-" in ECharts), not as zero.
-func TrendOption(title string, periods []string, series []Series) ([]byte, error) {
+// is drawn as a gap ("-" in ECharts), not as zero. The other values are
+// rounded to places decimals and written as strings, so that the tooltip
+// shows 73.0 rather than 73.
+func TrendOption(title string, periods []string, series []Series, places int32) ([]byte, error) {
 	line := charts.NewLine()
 	line.SetGlobalOptions(
 		charts.WithAnimation(false),
@@ -91,7 +93,7 @@ func TrendOption(title string, periods []string, series []Series) ([]byte, error
 	line.SetXAxis(periods)
 
 	for _, s := range series {
-		data, err := lineData(s, len(periods))
+		data, err := lineData(s, len(periods), places)
 		if err != nil {
 			return nil, err
 		}
@@ -101,7 +103,7 @@ func TrendOption(title string, periods []string, series []Series) ([]byte, error
 	return marshalOption(line)
 }
 
-func lineData(s Series, periods int) ([]opts.LineData, error) {
+func lineData(s Series, periods int, places int32) ([]opts.LineData, error) {
 	if len(s.Values) != periods {
 		return nil, fmt.Errorf("trend series %q has %d values for %d periods",
 			s.Name, len(s.Values), periods)
@@ -112,11 +114,11 @@ func lineData(s Series, periods int) ([]opts.LineData, error) {
 			data[i] = opts.LineData{Value: "-"}
 			continue
 		}
-		n, err := oneDecimal(*v)
+		n, err := fixed(*v, places)
 		if err != nil {
 			return nil, fmt.Errorf("trend series %q, value %d: %w", s.Name, i+1, err)
 		}
-		data[i] = opts.LineData{Value: n}
+		data[i] = opts.LineData{Value: string(n)}
 	}
 	return data, nil
 }
@@ -152,6 +154,19 @@ func newFunnel(title string) *charts.Funnel {
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 	)
 	return funnel
+}
+
+// categoryLabelWidth is the maximum width in pixels of a category name on
+// the axis of a horizontal bar chart. ECharts cuts a longer name with an
+// ellipsis, and the axis tooltip still shows it whole. Without a bound,
+// containLabel gave a name of 200 characters the whole width of the chart
+// and left the plot a negative width, so no bar was drawn.
+const categoryLabelWidth = 200
+
+// categoryLabel returns the axis label of the category axis of a
+// horizontal bar chart, cut at categoryLabelWidth.
+func categoryLabel() *opts.AxisLabel {
+	return &opts.AxisLabel{Width: categoryLabelWidth, Overflow: "truncate"}
 }
 
 // oneDecimal returns v rounded to one decimal place as a JSON number

@@ -133,7 +133,7 @@ func TestTrendOption(t *testing.T) {
 		{Name: "宁波市海曙区", Values: []*float64{percent(70), nil, percent(88.45)}},
 		{Name: functionName, Values: []*float64{percent(60), percent(65.04), percent(59.96)}},
 	}
-	option, err := TrendOption("综合得分趋势 "+scriptName, periods, series)
+	option, err := TrendOption("综合得分趋势 "+scriptName, periods, series, 1)
 	if err != nil {
 		t.Fatalf("TrendOption: %v", err)
 	}
@@ -149,9 +149,23 @@ func TestTrendOption(t *testing.T) {
 	if got := path(t, decoded, "series", 0, "connectNulls"); got != false {
 		t.Errorf("connectNulls = %v, want false", got)
 	}
-	for _, want := range []string{`"value":70.0`, `"value":88.5`, `"value":65.0`, `"value":60.0`} {
+	for _, want := range []string{`"value":"70.0"`, `"value":"88.5"`, `"value":"65.0"`, `"value":"60.0"`} {
 		if !bytes.Contains(option, []byte(want)) {
 			t.Errorf("option lacks %s", want)
+		}
+	}
+}
+
+func TestTrendOptionWholeValues(t *testing.T) {
+	series := []Series{{Name: "名次", Values: []*float64{percent(3), nil, percent(1)}}}
+	option, err := TrendOption("名次趋势", []string{"2026Q1", "2026Q2", "2026Q3"}, series, 0)
+	if err != nil {
+		t.Fatalf("TrendOption: %v", err)
+	}
+	decoded := checkOption(t, option)
+	for i, want := range []string{"3", "-", "1"} {
+		if got := path(t, decoded, "series", 0, "data", i, "value"); got != want {
+			t.Errorf("value %d = %v, want the string %q", i, got, want)
 		}
 	}
 }
@@ -169,7 +183,7 @@ func TestTrendOptionErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := TrendOption("趋势", []string{"2026Q2", "2026Q3"}, []Series{tt.series})
+			_, err := TrendOption("趋势", []string{"2026Q2", "2026Q3"}, []Series{tt.series}, 1)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("TrendOption(%s) error = %v, want one containing %q", tt.name, err, tt.want)
 			}

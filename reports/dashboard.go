@@ -80,7 +80,7 @@ func BarOption(title, series string, bars []Bar, places int32) ([]byte, error) {
 		charts.WithTitleOpts(opts.Title{Title: title}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", MinInterval: minInterval(places)}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true), AxisLabel: categoryLabel()}),
 		charts.WithGridOpts(opts.Grid{Left: "2%", Right: "8%", ContainLabel: opts.Bool(true)}),
 	)
 	bar.SetXAxis(names)
@@ -123,9 +123,10 @@ func StackedBarOption(title string, categories []string, stacks []Stack) ([]byte
 }
 
 // GroupedBarOption returns, per category, one vertical bar of each series
-// side by side, labelled with its value rounded to places decimals, and a
-// legend below. It suits a comparison of fewer than three indicators,
-// where a radar chart collapses to a line.
+// side by side, and a legend below. Each bar's label is its value rounded
+// to places decimals, written as a string as BarOption writes it. It
+// suits a comparison of fewer than three indicators, where a radar chart
+// collapses to a line.
 func GroupedBarOption(title string, categories []string, series []Stack, places int32) ([]byte, error) {
 	return columnOption(title, categories, series, false, places)
 }
@@ -160,6 +161,11 @@ func columnOption(title string, categories []string, stacks []Stack, stacked boo
 				return nil, fmt.Errorf("stack %q, category %q: %w", s.Name, categories[i], err)
 			}
 			items[i] = item{Value: n}
+			if !stacked {
+				// A string keeps the label's trailing zeros: ECharts would
+				// write the number 70.00 as 70.
+				items[i].Value = string(n)
+			}
 			if s.Links != nil {
 				items[i].Link = s.Links[i]
 			}
@@ -296,12 +302,14 @@ func withItems(items []item) charts.SeriesOpts {
 }
 
 // fixed returns v rounded half away from zero to places decimals as a JSON
-// number literal.
+// number literal. Like saima.FormatComposite and saima.FormatIndicator, it
+// rounds to 9 places first, so that arithmetic noise such as
+// 73.10499999999999 for 73.105 rounds as the tables round it.
 func fixed(v float64, places int32) (json.Number, error) {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "", fmt.Errorf("value %v is not a finite number", v)
 	}
-	return json.Number(decimal.NewFromFloat(v).Round(places).StringFixed(places)), nil
+	return json.Number(decimal.NewFromFloat(v).Round(9).Round(places).StringFixed(places)), nil
 }
 
 // minInterval keeps the value axis of whole counts at whole steps.

@@ -216,9 +216,26 @@ func TestGroupedBarOption(t *testing.T) {
 			t.Errorf("series %d stack = %v, want none so that bars stand side by side", i, s["stack"])
 		}
 	}
-	for _, want := range []string{`"value":87.46`, `"value":78.33`, `"value":95.00`} {
+	for _, want := range []string{`"value":"87.46"`, `"value":"78.33"`, `"value":"95.00"`, `"value":"83.20"`} {
 		if !bytes.Contains(option, []byte(want)) {
 			t.Errorf("option lacks %s", want)
+		}
+	}
+}
+
+// Chart labels must show the numbers of the tables, also for values with
+// arithmetic noise just below a rounding boundary.
+func TestFixedMatchesTables(t *testing.T) {
+	formats := map[int32]func(float64) string{1: saima.FormatComposite, 2: saima.FormatIndicator}
+	for _, v := range []float64{84.45, 51.24999999999999, 73.10499999999999, 70, 0.005, 99.995} {
+		for places, format := range formats {
+			got, err := fixed(v, places)
+			if err != nil {
+				t.Fatalf("fixed(%v, %d): %v", v, places, err)
+			}
+			if want := format(v); string(got) != want {
+				t.Errorf("fixed(%v, %d) = %s, want %s as the tables show it", v, places, got, want)
+			}
 		}
 	}
 }

@@ -101,7 +101,9 @@ func leadersInSpan(projects []saima.Project, reps []saima.LeaderReport,
 }
 
 // pipeline counts projects by the stage of their latest event on or
-// before day asOf. A 变更 counts as the 论证 it must be followed by.
+// before day asOf, in the order of [saima.CompareStageEvents] as the
+// ledger picks it, whatever the order of history. A 变更 counts as the
+// 论证 it must be followed by.
 func pipeline(history []saima.StageEvent, asOf saima.Date) []StageCount {
 	current := map[string]saima.StageEvent{}
 	for _, e := range history {
@@ -109,7 +111,7 @@ func pipeline(history []saima.StageEvent, asOf saima.Date) []StageCount {
 			continue
 		}
 		cur, ok := current[e.ProjectCode]
-		if !ok || e.Date.After(cur.Date) || (e.Date == cur.Date && e.RoundOrOne() >= cur.RoundOrOne()) {
+		if !ok || saima.CompareStageEvents(e, cur) > 0 {
 			current[e.ProjectCode] = e
 		}
 	}

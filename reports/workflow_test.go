@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -121,5 +122,48 @@ func TestLeadersInSpan(t *testing.T) {
 	}
 	if want := []string{"A", "D"}; strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("leaders of 2025 = %q, want %q", got, want)
+	}
+}
+
+// Two events of one project on one day count in lifecycle order, as the
+// ledger orders them, whichever of the two the history lists first.
+func TestPipelineSameDay(t *testing.T) {
+	day := date(2026, 6, 1)
+	tests := []struct {
+		name   string
+		events []saima.StageEvent
+		want   string // the stage the project counts in
+	}{
+		{"change after implementation", []saima.StageEvent{
+			{Stage: "实施", Round: 1}, {Stage: saima.StageChange, Round: 1}}, "论证"},
+		{"decision after review", []saima.StageEvent{
+			{Stage: "论证"}, {Stage: "决策"}}, "决策"},
+		{"later round first", []saima.StageEvent{
+			{Stage: saima.StageChange, Round: 1}, {Stage: "实施", Round: 2}}, "实施"},
+		{"exit after later round", []saima.StageEvent{
+			{Stage: saima.StageChange, Round: 2}, {Stage: "退出", Round: 1}}, "退出"},
+	}
+	for _, tt := range tests {
+		for _, order := range []string{"forward", "reversed"} {
+			t.Run(tt.name+"/"+order, func(t *testing.T) {
+				history := slices.Clone(tt.events)
+				if order == "reversed" {
+					slices.Reverse(history)
+				}
+				for i := range history {
+					history[i].ProjectCode, history[i].Date = "A", day
+				}
+
+				var got []string
+				for _, c := range pipeline(history, day) {
+					for range c.Count {
+						got = append(got, c.Stage)
+					}
+				}
+				if len(got) != 1 || got[0] != tt.want {
+					t.Errorf("pipeline(%v) counts the project in %q, want [%s]", history, got, tt.want)
+				}
+			})
+		}
 	}
 }

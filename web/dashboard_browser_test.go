@@ -2,13 +2,21 @@ package web
 
 import (
 	"context"
+	"fmt"
+	"net/url"
+	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
+	"github.com/shopspring/decimal"
+
+	"saima"
+	"saima/clickhouse"
 )
 
 // barTooltip returns the tooltip text of the chart with the given id. The
@@ -33,17 +41,20 @@ func TestBarTooltipKeepsDecimals(t *testing.T) {
 
 	tests := []struct {
 		name, path, chart string
+		value             string // the value of the bar to hover, or empty for any
 	}{
-		{"pioneers", "/pioneers", "chart-pioneers"},
+		{"pioneers", "/pioneers", "chart-pioneers", ""},
 		// In 2026Q2 the script unit scored 70, drawn as 70.0.
-		{"leaderboard", "/leaderboard?period=2026Q2", "chart-track-0"},
-		{"overview systems", "/overview", "chart-overview-systems"},
+		{"leaderboard", "/leaderboard?period=2026Q2", "chart-track-0", ""},
+		{"overview systems", "/overview", "chart-overview-systems", ""},
+		// In 2026Q3 宁波市海曙区 scored 95 for project speed, drawn as 95.00.
+		{"unit grouped bars", "/units/" + url.PathEscape("宁波市海曙区"), "chart-radar", "95.00"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			b.reset()
 			b.open(t, tt.path, 1366, 900)
-			value, tooltip := b.hoverBar(t, tt.chart)
+			value, tooltip := b.hoverBar(t, tt.chart, tt.value)
 			label := regexp.MustCompile(`(^|[^0-9.])` + regexp.QuoteMeta(value) + `($|[^0-9.])`)
 			if !label.MatchString(tooltip) {
 				t.Errorf("tooltip of a bar of %s = %q, want the value %s as written in the label",
@@ -57,29 +68,41 @@ func TestBarTooltipKeepsDecimals(t *testing.T) {
 }
 
 // barPoint scrolls a chart into view and returns the viewport position of
-// the middle of a bar and the bar's value as the option writes it. It
-// picks the first bar whose value ends in a zero decimal, such as 95.0,
-// because ECharts' default tooltip drops that zero, and otherwise the
-// first bar. It also reports whether a label on the chart shows that
-// value.
-const barPoint = `((id) => {
+// the middle of a bar and the bar's value as the option writes it, or null
+// when no bar has the value requested. Without a value requested, it picks
+// the first bar whose value ends in a zero decimal, such as 95.0, because
+// ECharts' default tooltip drops that zero, and otherwise the first bar.
+// It also reports whether a label on the chart shows that value.
+const barPoint = `((id, want) => {
 	const el = document.getElementById(id);
 	el.scrollIntoView({block: 'center'});
 	const chart = echarts.getInstanceByDom(el);
-	const values = chart.getOption().series[0].data.map(item => String(item.value));
-	const index = Math.max(0, values.findIndex(v => /[.][0-9]*0$/.test(v)));
-	const point = chart.convertToPixel({seriesIndex: 0}, [Number(values[index]) / 2, index]);
+	const items = [];
+	chart.getOption().series.forEach((s, series) => s.data.forEach((item, index) =>
+		items.push({series: series, index: index, value: String(item.value)})));
+	const picked = want
+		? items.find(it => it.value === want)
+		: items.find(it => /[.][0-9]*0$/.test(it.value)) || items[0];
+	if (!picked) {
+		return null;
+	}
+	const bar = chart.getModel().getSeriesByIndex(picked.series).getData().getItemLayout(picked.index);
 	const labelled = chart.getZr().storage.getDisplayList(true)
-		.some(e => e.type === 'tspan' && e.style.text === values[index]);
+		.some(e => e.type === 'tspan' && e.style.text === picked.value);
 	const rect = el.getBoundingClientRect();
-	return {x: rect.left + point[0], y: rect.top + point[1], value: values[index], labelled: labelled};
+	return {
+		x: rect.left + bar.x + bar.width / 2,
+		y: rect.top + bar.y + bar.height / 2,
+		value: picked.value,
+		labelled: labelled,
+	};
 })`
 
-// hoverBar moves the mouse over a bar of a drawn horizontal bar chart, as
-// barPoint picks it, checks that the bar's label shows its value, and
-// returns the bar's value as the option writes it
-// and the tooltip text without its rich-text markup.
-func (b *browser) hoverBar(tb testing.TB, chartID string) (value, tooltip string) {
+// hoverBar moves the mouse over the bar of a drawn bar chart that
+// barPoint picks for want, and checks that the bar's label shows its
+// value. It returns the bar's value as the option writes it and the
+// tooltip text without its rich-text markup.
+func (b *browser) hoverBar(tb testing.TB, chartID, want string) (value, tooltip string) {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 	defer cancel()
@@ -90,9 +113,13 @@ func (b *browser) hoverBar(tb testing.TB, chartID string) (value, tooltip string
 		Value    string  `json:"value"`
 		Labelled bool    `json:"labelled"`
 	}
-	at, err := chromedp.Run(ctx, chromedp.Evaluate[point](barPoint+"("+strconv.Quote(chartID)+")"))
+	script := barPoint + "(" + strconv.Quote(chartID) + ", " + strconv.Quote(want) + ")"
+	at, err := chromedp.Run(ctx, chromedp.Evaluate[*point](script))
 	if err != nil {
 		tb.Fatalf("find a bar of %s: %v", chartID, err)
+	}
+	if at == nil {
+		tb.Fatalf("chart %s has no bar whose option value is %q", chartID, want)
 	}
 	if !at.Labelled {
 		tb.Errorf("chart %s has no label %s", chartID, at.Value)
@@ -107,4 +134,285 @@ func (b *browser) hoverBar(tb testing.TB, chartID string) (value, tooltip string
 	}
 	markup := regexp.MustCompile(`\{[^{}|]*\|([^{}]*)\}`)
 	return at.Value, markup.ReplaceAllString(text, "$1")
+}
+
+// longName returns a name of n characters that starts with scriptName and
+// goes on with a non-BMP character, so that it tests escaping, characters
+// outside the BMP and length at once.
+func longName(n int) string {
+	runes := []rune(scriptName)
+	for len(runes) < n {
+		runes = append(runes, []rune("吉𠮷镇数字化改革专班")...)
+	}
+	return string(runes[:n])
+}
+
+// seedLongNames writes a store where a unit, a project and a system each
+// have a name of 200 characters: the unit leads the district track of
+// 2026Q3, and the project qualifies for the pioneer list.
+func seedLongNames(tb testing.TB, s *clickhouse.Store, name string) {
+	tb.Helper()
+	ctx := context.Background()
+	implemented, err := saima.ParseDate("2026-05-01")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	q3 := saima.Quarter(2026, 3)
+	percent := decimal.NewNullDecimal(decimal.RequireFromString("95"))
+	batches := []*saima.Batch{
+		{Upload: saima.Upload{Dataset: saima.DatasetUnits}, Units: []saima.Unit{
+			{Name: name, Kind: saima.KindDistrict, Track: saima.KindDistrict},
+			{Name: "宁波市海曙区", Kind: saima.KindDistrict, Track: saima.KindDistrict},
+			{Name: "宁波市江北区", Kind: saima.KindDistrict, Track: saima.KindDistrict},
+		}},
+		{Upload: saima.Upload{Dataset: saima.DatasetProjects}, Projects: []saima.Project{
+			{Code: "NB-2026-101", Name: name, Unit: name, System: name, Batch: "启动实施"},
+			{Code: "NB-2026-102", Name: "城市大脑驾驶舱", Unit: "宁波市海曙区", System: "整体智治", Batch: "启动实施"},
+		}},
+		{Upload: saima.Upload{Dataset: saima.DatasetStages}, Stages: []saima.StageEvent{
+			{ProjectCode: "NB-2026-101", Stage: "实施", Date: implemented},
+			{ProjectCode: "NB-2026-102", Stage: "实施", Date: implemented},
+		}},
+		{Upload: saima.Upload{Dataset: saima.DatasetProgress}, Progress: []saima.ProgressReport{
+			{Unit: name, ProjectCode: "NB-2026-101", ProjectName: name, Period: q3, Percent: percent},
+			{Unit: "宁波市海曙区", ProjectCode: "NB-2026-102", ProjectName: "城市大脑驾驶舱", Period: q3, Percent: percent},
+		}},
+	}
+	for i, b := range batches {
+		b.Upload.ID = fmt.Sprintf("long-%d", i)
+		b.Upload.Uploader = "office"
+		b.Upload.At = seedAt.Add(time.Duration(i) * time.Minute)
+		b.Upload.FileName = b.Upload.Dataset + ".csv"
+		if err := s.WriteBatch(ctx, b); err != nil {
+			tb.Fatalf("write %s: %v", b.Upload.Dataset, err)
+		}
+	}
+
+	var run []saima.Score
+	for i, unit := range []string{name, "宁波市海曙区", "宁波市江北区"} {
+		run = append(run, saima.Score{
+			Period: q3, Track: saima.KindDistrict, RuleSet: "默认规则", RuleSetVersion: "v1",
+			RunID: "run-long", ComputedAt: seedAt, Unit: unit, Value: 90 - 10*float64(i), Rank: i + 1,
+		})
+	}
+	if err := s.SaveScores(ctx, run); err != nil {
+		tb.Fatalf("save scores: %v", err)
+	}
+}
+
+// barLayout returns the drawn width in pixels of each bar of a horizontal
+// bar chart's first series, with its category and value, and the widths
+// of the plot and of the whole chart.
+const barLayout = `((id) => {
+	const chart = echarts.getInstanceByDom(document.getElementById(id));
+	const option = chart.getOption();
+	const data = chart.getModel().getSeriesByIndex(0).getData();
+	const bars = option.series[0].data.map((item, i) => ({
+		name: String(option.yAxis[0].data[i]),
+		value: Number(item.value),
+		width: data.getItemLayout(i).width,
+	}));
+	const plot = chart.getModel().getComponent('grid', 0).coordinateSystem.getRect();
+	return {bars: bars, plot: plot.width, chart: chart.getWidth()};
+})`
+
+// namedBarPoint scrolls a horizontal bar chart into view and returns the
+// viewport position of the middle of the bar of the given category.
+const namedBarPoint = `((id, name) => {
+	const el = document.getElementById(id);
+	el.scrollIntoView({block: 'center'});
+	const chart = echarts.getInstanceByDom(el);
+	const option = chart.getOption();
+	const index = option.yAxis[0].data.indexOf(name);
+	if (index < 0) {
+		return null;
+	}
+	const value = Number(option.series[0].data[index].value);
+	const point = chart.convertToPixel({seriesIndex: 0}, [value / 2, index]);
+	const rect = el.getBoundingClientRect();
+	return {x: rect.left + point[0], y: rect.top + point[1]};
+})`
+
+// TestBarChartLongName checks in Chromium that a category name of 200
+// characters leaves room for the bars of a horizontal bar chart, and that
+// the tooltip of its bar still shows the whole name.
+func TestBarChartLongName(t *testing.T) {
+	requireChromium(t)
+	name := longName(200)
+	env := newTestEnv(t, nil)
+	seedLongNames(t, env.store, name)
+	shots := screenshotDir(t)
+	b := newBrowser(t, serve(t, env.server))
+	b.login(t, "office", testAccounts["office"].password, "/")
+
+	tests := []struct {
+		name, path, chart string
+		category          string // the bar's name on the axis
+	}{
+		{"leaderboard", "/leaderboard?period=2026Q3", "chart-track-0", name},
+		{"pioneers", "/pioneers", "chart-pioneers", "1. " + name},
+		{"overview systems", "/overview", "chart-overview-systems", name},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b.reset()
+			got := b.open(t, tt.path, 1366, 900)
+			if got.InjectedNodes != 0 {
+				t.Errorf("page has %d elements made from injection names", got.InjectedNodes)
+			}
+			ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+			defer cancel()
+
+			type bar struct {
+				Name  string  `json:"name"`
+				Value float64 `json:"value"`
+				Width float64 `json:"width"`
+			}
+			type layout struct {
+				Bars  []bar   `json:"bars"`
+				Plot  float64 `json:"plot"`
+				Chart float64 `json:"chart"`
+			}
+			drawn, err := chromedp.Run(ctx, chromedp.Evaluate[layout](barLayout+"("+strconv.Quote(tt.chart)+")"))
+			if err != nil {
+				t.Fatalf("read the bars of %s: %v", tt.chart, err)
+			}
+			if drawn.Plot < drawn.Chart/2 {
+				t.Errorf("plot of %s is %.0f px of %.0f px, want at least half", tt.chart, drawn.Plot, drawn.Chart)
+			}
+			for _, item := range drawn.Bars {
+				if item.Value > 0 && item.Width < 1 {
+					t.Errorf("bar %.20q of %s with value %v is %.1f px wide, want at least 1 px",
+						item.Name, tt.chart, item.Value, item.Width)
+				}
+			}
+
+			tooltip := b.hoverNamedBar(t, tt.chart, tt.category)
+			if !strings.Contains(tooltip, tt.category) {
+				t.Errorf("tooltip of the bar %.20q… = %q, want the whole name", tt.category, tooltip)
+			}
+			for _, problem := range b.problems() {
+				t.Error(problem)
+			}
+			shot := "long-name-" + strings.ReplaceAll(tt.name, " ", "-") + ".png"
+			writeScreenshot(t, filepath.Join(shots, shot), got.PNG)
+		})
+	}
+}
+
+// hoverNamedBar moves the mouse over the bar of the given category of a
+// drawn horizontal bar chart and returns the tooltip text without its
+// rich-text markup.
+func (b *browser) hoverNamedBar(tb testing.TB, chartID, category string) string {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+
+	type point struct {
+		X float64 `json:"x"`
+		Y float64 `json:"y"`
+	}
+	script := namedBarPoint + "(" + strconv.Quote(chartID) + ", " + strconv.Quote(category) + ")"
+	at, err := chromedp.Run(ctx, chromedp.Evaluate[*point](script))
+	if err != nil {
+		tb.Fatalf("find the bar %.20q of %s: %v", category, chartID, err)
+	}
+	if at == nil {
+		tb.Fatalf("chart %s has no category %.20q", chartID, category)
+	}
+	if err := chromedp.Do(ctx, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, at.X, at.Y)); err != nil {
+		tb.Fatalf("move the mouse over %s at (%.0f, %.0f): %v", chartID, at.X, at.Y, err)
+	}
+	text, err := chromedp.Run(ctx, chromedp.Poll[string](barTooltip+"("+strconv.Quote(chartID)+") || null",
+		chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil {
+		tb.Fatalf("wait for the tooltip of %s: %v (browser problems: %q)", chartID, err, b.problems())
+	}
+	markup := regexp.MustCompile(`\{[^{}|]*\|([^{}]*)\}`)
+	return markup.ReplaceAllString(text, "$1")
+}
+
+// periodPoint scrolls a trend chart into view and returns the viewport
+// position of the given period on the horizontal axis, halfway up the
+// plot, where the axis tooltip of that period shows.
+const periodPoint = `((id, period) => {
+	const el = document.getElementById(id);
+	el.scrollIntoView({block: 'center'});
+	const chart = echarts.getInstanceByDom(el);
+	if (chart.getOption().xAxis[0].data.indexOf(period) < 0) {
+		return null;
+	}
+	const x = chart.convertToPixel({xAxisIndex: 0}, period);
+	const plot = chart.getModel().getComponent('grid', 0).coordinateSystem.getRect();
+	const rect = el.getBoundingClientRect();
+	return {x: rect.left + x, y: rect.top + plot.y + plot.height / 2};
+})`
+
+// TestTrendTooltipKeepsDecimals checks in Chromium that the tooltip of a
+// trend line shows a value as the page's tables do, and a gap as "-".
+func TestTrendTooltipKeepsDecimals(t *testing.T) {
+	requireChromium(t)
+	env := newSeededEnv(t)
+	seedDashboard(t, env.store)
+	b := newBrowser(t, serve(t, env.server))
+	b.login(t, "office", testAccounts["office"].password, "/")
+
+	scriptUnit := "/units/" + url.PathEscape(scriptName)
+	tests := []struct {
+		name, path, chart, period string
+		want                      string // the value text the tooltip must show
+	}{
+		// In 2026Q2 the script unit scored 70 and ranked third.
+		{"composite", scriptUnit, "chart-composite", "2026Q2", "70.0"},
+		{"rank", scriptUnit, "chart-rank", "2026Q2", "3"},
+		// Three of four milestones planned in 2026Q2 were done on time.
+		{"on-time rate", "/overview", "chart-overview-ontime", "2026Q2", "75.0"},
+		// No milestone planned in 2026Q4 is due on 2026-10-20.
+		{"on-time rate gap", "/overview", "chart-overview-ontime", "2026Q4", "-"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b.reset()
+			b.open(t, tt.path, 1366, 900)
+			tooltip := b.hoverPeriod(t, tt.chart, tt.period)
+			value := regexp.MustCompile(`(^|[^0-9.\-])` + regexp.QuoteMeta(tt.want) + `($|[^0-9.\-])`)
+			if !strings.Contains(tooltip, tt.period) || !value.MatchString(tooltip) {
+				t.Errorf("tooltip of %s at %s = %q, want the value %s", tt.chart, tt.period, tooltip, tt.want)
+			}
+			for _, problem := range b.problems() {
+				t.Error(problem)
+			}
+		})
+	}
+}
+
+// hoverPeriod moves the mouse over a period of a drawn trend chart and
+// returns the tooltip text without its rich-text markup.
+func (b *browser) hoverPeriod(tb testing.TB, chartID, period string) string {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+
+	type point struct {
+		X float64 `json:"x"`
+		Y float64 `json:"y"`
+	}
+	script := periodPoint + "(" + strconv.Quote(chartID) + ", " + strconv.Quote(period) + ")"
+	at, err := chromedp.Run(ctx, chromedp.Evaluate[*point](script))
+	if err != nil {
+		tb.Fatalf("find %s on %s: %v", period, chartID, err)
+	}
+	if at == nil {
+		tb.Fatalf("chart %s has no period %s", chartID, period)
+	}
+	if err := chromedp.Do(ctx, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, at.X, at.Y)); err != nil {
+		tb.Fatalf("move the mouse over %s at (%.0f, %.0f): %v", chartID, at.X, at.Y, err)
+	}
+	text, err := chromedp.Run(ctx, chromedp.Poll[string](barTooltip+"("+strconv.Quote(chartID)+") || null",
+		chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil {
+		tb.Fatalf("wait for the tooltip of %s: %v (browser problems: %q)", chartID, err, b.problems())
+	}
+	markup := regexp.MustCompile(`\{[^{}|]*\|([^{}]*)\}`)
+	return markup.ReplaceAllString(text, "$1")
 }

@@ -125,7 +125,7 @@ func TestDashboardPages(t *testing.T) {
 			[]string{"全市总览", "项目总数", "8", "实施阶段项目", "逾期里程碑", "5", "其中 3 个尚未完成",
 				"2026年第四季度按期完成率", "—", "未办结问题", "其中升级至市领导 1 个", "逾期里程碑与按期完成率按 2026-10-20 计算"},
 			[]string{`id="chart-overview-stages"`, `id="chart-overview-ontime"`, `id="chart-overview-systems"`,
-				`id="chart-overview-problems"`, "全市里程碑按期完成率", `"value":75.0`, `"value":25.0`,
+				`id="chart-overview-problems"`, "全市里程碑按期完成率", `"value":"75.0"`, `"value":"25.0"`,
 				`"link":"/milestones?period=2026Q2"`, jsonText(`"link":"/ledger?stage=` + url.QueryEscape("实施")),
 				jsonText(`"link":"/ledger?system=` + url.QueryEscape("整体智治")),
 				jsonText(`"link":"/problems?level=3&stage=` + url.QueryEscape("分办落实")),

@@ -196,7 +196,7 @@ func onTimeTrend(milestones []saima.Milestone, asOf saima.Date) (chart, error) {
 	}
 
 	series := []reports.Series{{Name: "按期完成率（%）", Values: rates}}
-	option, err := reports.TrendOption("全市里程碑按期完成率", names, series)
+	option, err := reports.TrendOption("全市里程碑按期完成率", names, series, 1)
 	if err != nil {
 		return chart{}, fmt.Errorf("on-time trend option: %w", err)
 	}

@@ -104,14 +104,16 @@ func unitCharts(unit string, scores []saima.Score) ([]chart, error) {
 	specs := []struct {
 		id, title, series string
 		values            []*float64
+		places            int32 // decimals, as the page's tables show them
 		rankAxis          bool
 	}{
-		{"chart-composite", unit + "综合得分趋势", "综合得分", composite, false},
-		{"chart-rank", unit + "赛道名次趋势", "名次", rank, true},
+		{"chart-composite", unit + "综合得分趋势", "综合得分", composite, 1, false},
+		{"chart-rank", unit + "赛道名次趋势", "名次", rank, 0, true},
 	}
 	var charts []chart
 	for _, sp := range specs {
-		option, err := reports.TrendOption(sp.title, periods, []reports.Series{{Name: sp.series, Values: sp.values}})
+		series := []reports.Series{{Name: sp.series, Values: sp.values}}
+		option, err := reports.TrendOption(sp.title, periods, series, sp.places)
 		if err == nil {
 			option, err = reports.AddLinks(option, 0, links)
 		}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"html/template"
 	"math"
+	"strconv"
 	"testing"
 
 	"saima"
@@ -82,7 +83,7 @@ func TestIndicatorRadar(t *testing.T) {
 }
 
 // meanValues reads the track mean series: one item of all values for a
-// radar, one item per indicator for bars.
+// radar, one item per indicator for bars, whose value is a numeric string.
 func meanValues(t *testing.T, chartType string, data []struct {
 	Value json.RawMessage `json:"value"`
 	Link  string          `json:"link"`
@@ -97,8 +98,12 @@ func meanValues(t *testing.T, chartType string, data []struct {
 	}
 	var values []float64
 	for _, d := range data {
-		var v float64
-		if err := json.Unmarshal(d.Value, &v); err != nil {
+		var text string
+		if err := json.Unmarshal(d.Value, &text); err != nil {
+			t.Fatal(err)
+		}
+		v, err := strconv.ParseFloat(text, 64)
+		if err != nil {
 			t.Fatal(err)
 		}
 		values = append(values, v)
