@@ -191,7 +191,9 @@ func HeatmapOption(title, series string, columns, rows []string, cells []Cell) (
 			return nil, fmt.Errorf("heatmap cell %s × %s: %w", rows[c.Row], columns[c.Column], err)
 		}
 		largest = max(largest, c.Value)
-		items[i] = item{Value: []any{c.Column, c.Row, v}, Link: c.Link}
+		// The name is the row's, so that the tooltip names it in full
+		// when the axis label is cut.
+		items[i] = item{Name: rows[c.Row], Value: []any{c.Column, c.Row, v}, Link: c.Link}
 	}
 
 	heat := charts.NewHeatMap()
@@ -206,7 +208,7 @@ func HeatmapOption(title, series string, columns, rows []string, cells []Cell) (
 		}),
 		charts.WithYAxisOpts(opts.YAxis{
 			Type: "category", Data: rows, Inverse: opts.Bool(true),
-			SplitArea: &opts.SplitArea{Show: opts.Bool(true)},
+			SplitArea: &opts.SplitArea{Show: opts.Bool(true)}, AxisLabel: categoryLabel(),
 		}),
 		charts.WithVisualMapOpts(opts.VisualMap{
 			Calculable: opts.Bool(true), Max: float32(largest), Orient: "horizontal",

@@ -416,3 +416,79 @@ func (b *browser) hoverPeriod(tb testing.TB, chartID, period string) string {
 	markup := regexp.MustCompile(`\{[^{}|]*\|([^{}]*)\}`)
 	return markup.ReplaceAllString(text, "$1")
 }
+
+// heatmapCellPoint scrolls the heatmap into view and returns the viewport
+// position of the middle of its cell on the given row, and the width of
+// the plot and of the chart.
+const heatmapCellPoint = `((id, row) => {
+	const el = document.getElementById(id);
+	el.scrollIntoView({block: 'center'});
+	const chart = echarts.getInstanceByDom(el);
+	const option = chart.getOption();
+	const index = option.yAxis[0].data.indexOf(row);
+	const item = option.series[0].data.find((d) => d.value[1] === index);
+	if (index < 0 || !item) {
+		return null;
+	}
+	const point = chart.convertToPixel({seriesIndex: 0}, [item.value[0], index]);
+	const plot = chart.getModel().getComponent('grid', 0).coordinateSystem.getRect();
+	const rect = el.getBoundingClientRect();
+	return {x: rect.left + point[0], y: rect.top + point[1], plot: plot.width, chart: chart.getWidth()};
+})`
+
+// TestHeatmapLongName checks in Chromium that a unit name of 200
+// characters leaves the heatmap room for its cells, and that the tooltip
+// of the unit's cell names the unit in full.
+func TestHeatmapLongName(t *testing.T) {
+	requireChromium(t)
+	name := longName(200)
+	env := newTestEnv(t, nil)
+	seedLongNames(t, env.store, name)
+	late := &saima.Batch{Upload: saima.Upload{ID: "long-milestone", Dataset: saima.DatasetMilestones, Uploader: "office",
+		At: seedAt.Add(time.Hour), FileName: "milestones.csv"}, Milestones: []saima.Milestone{
+		{ProjectCode: "NB-2026-101", Name: "上线", Unit: name, Planned: saima.NewDate(2026, 8, 31)},
+	}}
+	if err := env.store.WriteBatch(context.Background(), late); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, serve(t, env.server))
+	b.login(t, "office", testAccounts["office"].password, "/")
+	got := b.open(t, "/heatmap", 1366, 900)
+	if got.InjectedNodes != 0 {
+		t.Errorf("page has %d elements made from injection names", got.InjectedNodes)
+	}
+
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	type cell struct {
+		X     float64 `json:"x"`
+		Y     float64 `json:"y"`
+		Plot  float64 `json:"plot"`
+		Chart float64 `json:"chart"`
+	}
+	at, err := chromedp.Run(ctx, chromedp.Evaluate[*cell](heatmapCellPoint+`("chart-heatmap", `+strconv.Quote(name)+`)`))
+	if err != nil {
+		t.Fatalf("find the cell of the long name: %v", err)
+	}
+	if at == nil {
+		t.Fatal("heatmap has no cell on the row of the long name")
+	}
+	if at.Plot < at.Chart/2 {
+		t.Errorf("heatmap plot is %.0f px of %.0f px, want at least half", at.Plot, at.Chart)
+	}
+	if err := chromedp.Do(ctx, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, at.X, at.Y)); err != nil {
+		t.Fatalf("move the mouse over the cell: %v", err)
+	}
+	text, err := chromedp.Run(ctx, chromedp.Poll[string](barTooltip+`("chart-heatmap") || null`,
+		chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil {
+		t.Fatalf("wait for the tooltip of the cell: %v (browser problems: %q)", err, b.problems())
+	}
+	if !strings.Contains(text, name) {
+		t.Errorf("tooltip of the long name's cell = %q, want the whole name", text)
+	}
+	for _, problem := range b.problems() {
+		t.Error(problem)
+	}
+	writeScreenshot(t, filepath.Join(screenshotDir(t), "long-name-heatmap.png"), got.PNG)
+}
