@@ -285,3 +285,60 @@ func TestProjectHistorySameDay(t *testing.T) {
 		t.Errorf("project page lacks the current stage <strong>变更</strong>")
 	}
 }
+
+// roundTwoHistory is a history of NB-2026-004 through 评估 of round 2,
+// after a change on 2026-05-01.
+func roundTwoHistory() []saima.StageEvent {
+	var history []saima.StageEvent
+	for _, e := range []struct {
+		stage, date string
+		round       int
+	}{
+		{"预报", "2026-01-05", 1}, {"初审", "2026-01-10", 1}, {"审核", "2026-01-20", 1}, {"论证", "2026-02-01", 1},
+		{"决策", "2026-02-15", 1}, {"实施", "2026-03-01", 1}, {"变更", "2026-05-01", 1},
+		{"论证", "2026-05-20", 2}, {"决策", "2026-06-01", 2}, {"实施", "2026-06-10", 2}, {"评估", "2026-09-01", 2},
+	} {
+		history = append(history, saima.StageEvent{ProjectCode: "NB-2026-004", Stage: e.stage, Date: day(e.date),
+			Round: e.round, DecidedBy: "市委改革委", ChangeItem: "建设周期", ChangeReason: "省级接口延期"})
+	}
+	return history
+}
+
+func TestStageFormFinishRound(t *testing.T) {
+	t.Run("ErrEarlierRound", func(t *testing.T) {
+		env := newSeededEnv(t)
+		writeWorkflowBatch(t, env.store, "wf-stages", saima.DatasetStages, &saima.Batch{Stages: roundTwoHistory()})
+		resp, body := postStageForm(t, env.as(t, "office"), "NB-2026-004", map[string]string{
+			"stage": "完成", "date": "2026-10-01", "round": "1"})
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("POST 完成 in round 1 status = %d, want 422", resp.StatusCode)
+		}
+		if want := "完成登记为第1轮，而项目当前是第2轮"; !strings.Contains(body, want) {
+			t.Errorf("POST 完成 in round 1 page lacks %q", want)
+		}
+	})
+
+	t.Run("CorrectStoredFinish", func(t *testing.T) {
+		env := newSeededEnv(t)
+		office := env.as(t, "office")
+		// A 完成 stored in round 1 before the round rule existed.
+		history := append(roundTwoHistory(), saima.StageEvent{ProjectCode: "NB-2026-004", Stage: "完成",
+			Date: day("2026-10-01"), Round: 1})
+		writeWorkflowBatch(t, env.store, "wf-stages", saima.DatasetStages, &saima.Batch{Stages: history})
+
+		resp, body := postStageForm(t, office, "NB-2026-004", map[string]string{"stage": "完成", "date": "2026-10-05"})
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("POST second 完成 status = %d, want 422", resp.StatusCode)
+		}
+		if want := "如果是更正已登记的完成，请在“轮次”列填写1"; !strings.Contains(body, want) {
+			t.Errorf("POST second 完成 page lacks %q", want)
+		}
+
+		resp, _ = postStageForm(t, office, "NB-2026-004", map[string]string{
+			"stage": "完成", "date": "2026-10-05", "round": "1"})
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasSuffix(resp.Header.Get("Location"), "&replaced=1") {
+			t.Errorf("POST 完成 in the stored round = %d to %q, want 303 marked replaced",
+				resp.StatusCode, resp.Header.Get("Location"))
+		}
+	})
+}
