@@ -437,8 +437,8 @@ func (s *sequence) changeStage(e *stagedEvent) {
 		next := c.RoundOrOne() + 1
 		s.report(e, c, "轮次", fmt.Sprint(e.RoundOrOne()),
 			fmt.Sprintf("在%s的变更之后，还没有第%d轮论证，变更后须先重新论证才能再次变更", c.Date, next),
-			fmt.Sprintf("请先登记第%d轮论证；如果是更正那次变更，请在“轮次”列填写%d，新记录将替换原记录",
-				next, c.RoundOrOne()))
+			fmt.Sprintf("请先登记第%d轮论证；如果是更正%s的那次变更（变更事项：%s），请在“轮次”列填写%d，新记录将替换原记录",
+				next, c.Date, c.ChangeItem, c.RoundOrOne()))
 	} else if e.RoundOrOne() != s.round {
 		s.report(e, nil, "轮次", fmt.Sprint(e.RoundOrOne()),
 			fmt.Sprintf("与当前轮次%d不符", s.round), fmt.Sprintf("第%d次变更的轮次请填写%d", s.round, s.round))

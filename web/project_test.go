@@ -193,6 +193,9 @@ func TestStageFormAfterChange(t *testing.T) {
 		{"ErrFinishWithoutReassessment", map[string]string{"stage": "完成", "date": "2026-06-10",
 			"decided_by": "市委改革办"}, []string{"在2026-05-01的变更之后，第2轮还没有论证、决策、实施、评估记录",
 			"请先依次登记第2轮的论证、决策、实施和评估（“轮次”列填写2），再登记完成"}},
+		{"ErrSecondChangeRoundEmpty", map[string]string{"stage": "变更", "date": "2026-05-20",
+			"decided_by": "市委改革办", "change_item": "建设内容", "change_reason": "需求调整"},
+			[]string{"还没有第2轮论证", "如果是更正2026-05-01的那次变更（变更事项：建设周期）", "填写1"}},
 		{"ErrSecondChange", map[string]string{"stage": "变更", "date": "2026-05-20", "round": "2",
 			"decided_by": "市委改革办", "change_item": "建设内容", "change_reason": "需求调整"},
 			[]string{"还没有第2轮论证", "请先登记第2轮论证"}},
@@ -250,6 +253,31 @@ func TestNextRoundSameDay(t *testing.T) {
 		if got := currentStage(history); got == nil || got.Stage != saima.StageChange {
 			t.Errorf("current stage after %s and %s on one day = %v, want 变更", history[0].Stage, history[1].Stage, got)
 		}
+	}
+}
+
+func TestNextRoundChange(t *testing.T) {
+	history := []saima.StageEvent{
+		{ProjectCode: "P1", Stage: "论证", Date: day("2026-02-01"), Round: 1},
+		{ProjectCode: "P1", Stage: "实施", Date: day("2026-03-01"), Round: 1},
+	}
+	change := saima.StageEvent{ProjectCode: "P1", Stage: saima.StageChange, Date: day("2026-05-01"), Round: 1}
+	reargue := saima.StageEvent{ProjectCode: "P1", Stage: "论证", Date: day("2026-05-20"), Round: 2}
+	tests := []struct {
+		name    string
+		history []saima.StageEvent
+		want    int
+	}{
+		{"FirstChange", history, 1},
+		{"AfterPendingChange", append(slices.Clone(history), change), 2},
+		{"AfterReargue", append(slices.Clone(history), change, reargue), 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := nextRound(tt.history, saima.StageChange); got != tt.want {
+				t.Errorf("nextRound(%s, 变更) = %d, want %d", tt.name, got, tt.want)
+			}
+		})
 	}
 }
 
