@@ -111,6 +111,22 @@ func TestStageForm(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "没有记录变更原因") {
 			t.Errorf("POST status = %d, want 422 asking for the reason", resp.StatusCode)
 		}
+		if want := "“变更原因”栏：项目NB-2026-001的变更没有记录变更原因，变更须说明理由，请填写变更原因后重新保存"; !strings.Contains(body, want) {
+			t.Errorf("POST page lacks %q", want)
+		}
+		assertFormWording(t, body)
+	})
+
+	t.Run("ErrWrongBody", func(t *testing.T) {
+		resp, body := postStageForm(t, office, "NB-2026-001", map[string]string{
+			"stage": "退出", "date": "2026-10-01", "decided_by": "市委改革办", "accountability": "不予问责"})
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("POST status = %d, want 422", resp.StatusCode)
+		}
+		if want := "“决策主体”栏的值“市委改革办”：项目NB-2026-001的退出须由改革委或深改委决定，请在“决策主体”栏填写改革委或深改委"; !strings.Contains(body, want) {
+			t.Errorf("POST page lacks %q", want)
+		}
+		assertFormWording(t, body)
 	})
 
 	t.Run("UnitForbidden", func(t *testing.T) {
@@ -183,16 +199,16 @@ func TestStageFormAfterChange(t *testing.T) {
 		want   []string
 	}{
 		{"ErrImplementWithoutReassessment", map[string]string{"stage": "实施", "date": "2026-06-10"},
-			[]string{"第2轮还没有论证、决策记录", "请依次登记第2轮的论证、决策和实施（“轮次”列填写2）"}},
+			[]string{"第2轮还没有论证、决策记录", "请依次登记第2轮的论证、决策和实施（“轮次”栏填写2）"}},
 		{"ErrImplementInNextRound", map[string]string{"stage": "实施", "date": "2026-06-10", "round": "2"},
-			[]string{"第2轮还没有论证、决策记录", "请依次登记第2轮的论证、决策和实施（“轮次”列填写2）"}},
+			[]string{"第2轮还没有论证、决策记录", "请依次登记第2轮的论证、决策和实施（“轮次”栏填写2）"}},
 		{"ErrDecisionWithoutArgument", map[string]string{"stage": "决策", "date": "2026-06-01",
 			"decided_by": "市委改革委"}, []string{"第2轮还没有论证记录", "请依次登记第2轮的论证和决策"}},
 		{"ErrArgumentBeforeChange", map[string]string{"stage": "论证", "date": "2026-04-20",
 			"decided_by": "市委改革办"}, []string{"早于2026-05-01的变更"}},
 		{"ErrFinishWithoutReassessment", map[string]string{"stage": "完成", "date": "2026-06-10",
 			"decided_by": "市委改革办"}, []string{"在2026-05-01的变更之后，第2轮还没有论证、决策、实施、评估记录",
-			"请先依次登记第2轮的论证、决策、实施和评估（“轮次”列填写2），再登记完成"}},
+			"请先依次登记第2轮的论证、决策、实施和评估（“轮次”栏填写2），再登记完成"}},
 		{"ErrSecondChangeRoundEmpty", map[string]string{"stage": "变更", "date": "2026-05-20",
 			"decided_by": "市委改革办", "change_item": "建设内容", "change_reason": "需求调整"},
 			[]string{"还没有第2轮论证", "如果是更正2026-05-01的那次变更（变更事项：建设周期）", "填写1"}},
@@ -214,6 +230,7 @@ func TestStageFormAfterChange(t *testing.T) {
 			if strings.Contains(body, "阶段日期不能倒退") {
 				t.Errorf("POST %v page reports a date going back", tt.fields)
 			}
+			assertFormWording(t, body)
 		})
 	}
 
@@ -314,6 +331,19 @@ func TestProjectHistorySameDay(t *testing.T) {
 	}
 }
 
+// assertFormWording checks that the stage form's issues name its fields,
+// not a file's columns, and ask to save rather than to upload again.
+func assertFormWording(tb testing.TB, body string) {
+	tb.Helper()
+	_, issues, _ := strings.Cut(body, `class="errors"`)
+	issues, _, _ = strings.Cut(issues, "</div>")
+	for _, word := range []string{"”列", "重新上传"} {
+		if strings.Contains(issues, word) {
+			tb.Errorf("form issues contain %q, which is an upload's wording:\n%s", word, issues)
+		}
+	}
+}
+
 // roundTwoHistory is a history of NB-2026-004 through 评估 of round 2,
 // after a change on 2026-05-01.
 func roundTwoHistory() []saima.StageEvent {
@@ -358,7 +388,7 @@ func TestStageFormFinishRound(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("POST second 完成 status = %d, want 422", resp.StatusCode)
 		}
-		if want := "如果是更正已登记的完成，请在“轮次”列填写1"; !strings.Contains(body, want) {
+		if want := "如果是更正已登记的完成，请在“轮次”栏填写1"; !strings.Contains(body, want) {
 			t.Errorf("POST second 完成 page lacks %q", want)
 		}
 
