@@ -551,7 +551,11 @@ func checkDecision(e saima.StageEvent, leadUnit string) []Issue {
 func bodyAllowed(stage, body, leadUnit string) (bool, string) {
 	if stage == "初审" {
 		deciders := "本系统牵头单位或市大数据局"
-		if leadUnit != "" {
+		switch leadUnit {
+		case "":
+		case "市大数据局":
+			deciders = "本系统牵头单位（市大数据局）"
+		default:
 			deciders = "本系统牵头单位（" + leadUnit + "）或市大数据局"
 		}
 		ok := body != "" && (strings.Contains(body, "大数据局") || leadUnit == "" || body == leadUnit)

@@ -381,6 +381,22 @@ func TestCheckLifecycleChangeText(t *testing.T) {
 	}
 }
 
+func TestFirstReviewDeciders(t *testing.T) {
+	tests := []struct{ lead, want string }{
+		{"市经信局", "请在“决策主体”列填写本系统牵头单位（市经信局）或市大数据局"},
+		{"市大数据局", "请在“决策主体”列填写本系统牵头单位（市大数据局）"},
+	}
+	for _, tt := range tests {
+		t.Run("lead "+tt.lead, func(t *testing.T) {
+			issues := CheckLifecycle(throughDecision()[:1], numbered(ev("初审", "2026-01-10", body("市民政局"))),
+				map[string]string{"NB-1": tt.lead})
+			if len(issues) != 1 || issues[0].Fix != tt.want {
+				t.Errorf("CheckLifecycle(初审 by 市民政局, lead %q) = %q, want one issue with fix %q", tt.lead, issues, tt.want)
+			}
+		})
+	}
+}
+
 // TestCheckLifecycleEndsSameDay checks that 退出 and 完成 on one day give
 // the same issue on every check. Their order used to follow a map's
 // iteration, so the issue named either row.
