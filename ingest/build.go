@@ -186,7 +186,7 @@ func (b *stageBuilder) add(r *rowReader) {
 		e.Date = *d
 	}
 	if !r.failed {
-		b.stages.put(r, e, e.ProjectCode, e.Stage, strconv.Itoa(e.Round))
+		b.stages.put(r, e, e.ProjectCode, e.Stage, strconv.Itoa(e.RoundOrOne()))
 	}
 }
 
@@ -194,11 +194,13 @@ func (b *stageBuilder) add(r *rowReader) {
 // larger number is a typing error.
 const maxRound = 99
 
-// round reads 轮次, a whole number from 1 to maxRound; empty is 1.
+// round reads 轮次, a whole number from 1 to maxRound. An empty cell
+// gives 0, which is stored as 1 but lets the lifecycle check tell it from
+// a typed 1.
 func (r *rowReader) round(col string) int {
 	n := r.number(col, false)
 	if !n.Valid {
-		return 1
+		return 0
 	}
 	v := n.Decimal
 	if !v.IsInteger() || v.IntPart() < 1 || v.IntPart() > maxRound {

@@ -154,8 +154,8 @@ func TestStages(t *testing.T) {
 	requireNoErrors(t, res)
 	want := []saima.StageEvent{
 		{ProjectCode: "NB-1", Stage: "决策", Date: saima.NewDate(2026, time.September, 1), DecidedBy: "改革委",
-			Opinion: "同意实施", Documents: "甬改委〔2026〕2号", Round: 1, Row: 2},
-		{ProjectCode: "NB-1", Stage: "实施", Date: saima.NewDate(2026, time.September, 15), Round: 1, Row: 3},
+			Opinion: "同意实施", Documents: "甬改委〔2026〕2号", Row: 2},
+		{ProjectCode: "NB-1", Stage: "实施", Date: saima.NewDate(2026, time.September, 15), Row: 3},
 		{ProjectCode: "NB-1", Stage: "变更", Date: saima.NewDate(2026, time.October, 8), DecidedBy: "改革办",
 			Round: 1, ChangeItem: "建设周期", ChangeReason: "省级接口延期", Row: 4},
 		{ProjectCode: "NB-1", Stage: "论证", Date: saima.NewDate(2026, time.October, 12), DecidedBy: "改革办",

@@ -94,6 +94,32 @@ func (i Issue) String() string {
 	return b.String()
 }
 
+// FormString formats i for a web form rather than a file, such as
+// “轮次”栏的值“1”：…，请在“轮次”栏填写2或留空. It leaves out the file and
+// row, calls each column a field (栏) and writes 重新保存 (save again)
+// where String writes 重新上传 (upload again). The rewording relies on issue texts that
+// name a column as “名称”列, which every check in this package does.
+func (i Issue) FormString() string {
+	form := i
+	form.File, form.Sheet, form.Row, form.Column = "", "", 0, ""
+	form.Reason, form.Fix = formWording.Replace(i.Reason), formWording.Replace(i.Fix)
+	var b strings.Builder
+	if i.Column != "" {
+		b.WriteString("“" + i.Column + "”栏")
+		if i.Value != "" {
+			b.WriteString("的值“" + shortValue(i.Value) + "”")
+		}
+		if i.OwnSubject {
+			b.WriteString("：")
+		}
+	}
+	b.WriteString(form.String())
+	return b.String()
+}
+
+// formWording rewords an issue's text about a file for a form.
+var formWording = strings.NewReplacer("”列", "”栏", "重新上传", "重新保存")
+
 // shortValue cuts v to maxShownValue runes and shows line breaks as spaces.
 func shortValue(v string) string {
 	v = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(v)

@@ -39,6 +39,30 @@ func TestIssueString(t *testing.T) {
 	}
 }
 
+func TestIssueFormString(t *testing.T) {
+	tests := []struct {
+		name  string
+		issue Issue
+		want  string
+	}{
+		{"field value", Issue{Column: "轮次", Value: "1", Reason: "项目P1的完成登记为第1轮，而项目当前是第2轮",
+			Fix: "请在“轮次”列填写2或留空", OwnSubject: true},
+			"“轮次”栏的值“1”：项目P1的完成登记为第1轮，而项目当前是第2轮，请在“轮次”栏填写2或留空"},
+		{"save again", Issue{Column: "变更原因", Reason: "项目P1的变更没有记录变更原因", Fix: "请填写变更原因后重新上传",
+			OwnSubject: true},
+			"“变更原因”栏：项目P1的变更没有记录变更原因，请填写变更原因后重新保存"},
+		{"no field", Issue{Reason: "项目P1的完成之前没有评估记录", Fix: "请先登记评估阶段，再登记完成"},
+			"项目P1的完成之前没有评估记录，请先登记评估阶段，再登记完成"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.issue.FormString(); got != tt.want {
+				t.Errorf("FormString() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestSeverity(t *testing.T) {
 	var zero Severity
 	if zero != SeverityError || zero.String() != "错误" || SeverityWarning.String() != "警告" {

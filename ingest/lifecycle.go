@@ -52,6 +52,7 @@ type StageHistory interface {
 type stagedEvent struct {
 	saima.StageEvent
 	incoming bool
+	replaces bool // whether an incoming event replaces a stored one of its stage and round
 }
 
 // CheckLifecycle returns the errors in the stage history that adding
@@ -65,7 +66,9 @@ type stagedEvent struct {
 //     without skipping.
 //   - 实施 needs a 决策 of the same round.
 //   - An event's date is never before the previous event's.
-//   - Nothing follows 退出 or 完成, and 完成 needs 评估.
+//   - Nothing follows 退出 or 完成, and 完成 needs 评估. Their round is
+//     empty (zero) or the current one, unless they correct a stored
+//     event of the same stage and round.
 //   - A change (saima.StageChange) needs an item and a reason and comes
 //     only after 论证. The next event must be a 论证 of the next round,
 //     which is the only way back to an earlier stage. A stage from 论证 on
@@ -98,10 +101,12 @@ func mergeStages(existing, incoming []saima.StageEvent) [][]stagedEvent {
 	}
 	byKey := map[key]stagedEvent{}
 	for _, e := range existing {
-		byKey[key{e.ProjectCode, e.Stage, e.RoundOrOne()}] = stagedEvent{e, false}
+		byKey[key{e.ProjectCode, e.Stage, e.RoundOrOne()}] = stagedEvent{StageEvent: e}
 	}
 	for _, e := range incoming {
-		byKey[key{e.ProjectCode, e.Stage, e.RoundOrOne()}] = stagedEvent{e, true}
+		k := key{e.ProjectCode, e.Stage, e.RoundOrOne()}
+		old, ok := byKey[k]
+		byKey[k] = stagedEvent{e, true, ok && !old.incoming}
 	}
 
 	byProject := lo.GroupBy(lo.Values(byKey), func(e stagedEvent) string { return e.ProjectCode })
@@ -221,7 +226,7 @@ func (s *sequence) reportSkippedReassessment(e, c *stagedEvent) {
 	missing := s.missingStages(round, saima.StageRank(e.Stage))
 
 	reason := fmt.Sprintf("在%s的变更之后，却登记为第%d轮", c.Date, e.RoundOrOne())
-	if e.RoundOrOne() == 1 {
+	if e.Round == 0 {
 		reason += "（“轮次”留空即为第1轮）"
 	}
 	fix := fmt.Sprintf("请在“轮次”列填写%d", round)
@@ -267,10 +272,10 @@ func reassessmentFix(round int, missing []string, stage string) string {
 }
 
 func (s *sequence) step(e *stagedEvent) {
-	if s.closed != nil {
-		s.report(e, s.closed, "日期", e.Date.String(),
-			fmt.Sprintf("在%s%s之后，项目%s后不能再登记阶段", s.closed.Date, s.closed.Stage, s.closed.Stage),
-			"请删除这一行；如果退出或完成登记有误，请先更正那一条")
+	if c := s.closed; c != nil {
+		s.report(e, c, "日期", e.Date.String(),
+			fmt.Sprintf("在%s%s之后，项目%s后不能再登记阶段", c.Date, c.Stage, c.Stage),
+			secondEndFix(e, c))
 		return
 	}
 	if p := s.prev; p != nil && e.Date.Before(p.Date) && isTerminal(e.Stage) {
@@ -302,6 +307,26 @@ func (s *sequence) step(e *stagedEvent) {
 	}
 }
 
+// secondEndFix returns the fix for 退出 or 完成 e that follows closed,
+// the project's first 退出 or 完成. When one of them is stored, the
+// fix gives the round to enter its stage with, because a record with the
+// same stage and round replaces it.
+func secondEndFix(e, closed *stagedEvent) string {
+	stored, added := closed, e
+	if closed.incoming {
+		stored, added = e, closed
+	}
+	switch {
+	case stored.incoming:
+		return "请删除这一行；如果退出或完成登记有误，请先更正那一条"
+	case stored.Stage == added.Stage:
+		return fmt.Sprintf("如果是更正已登记的%s，请在“轮次”列填写%d（与已登记的%s相同），新记录会替换它；否则请删除这一行",
+			stored.Stage, stored.RoundOrOne(), stored.Stage)
+	}
+	return fmt.Sprintf("请删除这一行；如果已登记的%s有误，请重新登记%s并在“轮次”列填写%d，新记录会替换它",
+		stored.Stage, stored.Stage, stored.RoundOrOne())
+}
+
 // reportLateChange reports change c from the file when it is dated after
 // stage e, a stored stage of a later round. Usually c is meant as a new
 // change but left in an old round, since an empty 轮次 means round 1. It
@@ -312,9 +337,7 @@ func (s *sequence) reportLateChange(c, e *stagedEvent) {
 		return
 	}
 	reason := fmt.Sprintf("项目%s的变更登记为第%d轮", c.ProjectCode, c.RoundOrOne())
-	if c.RoundOrOne() == 1 {
-		// An upload reads an empty 轮次 as 1, so the row may show 1
-		// where the file left the cell empty.
+	if c.Round == 0 {
 		reason += "（“轮次”留空即为第1轮）"
 	}
 	value := ""
@@ -333,22 +356,26 @@ func (s *sequence) reportLateChange(c, e *stagedEvent) {
 // exit checks that 退出 follows a stage and carries the current round or
 // an empty 轮次, which reads as 1. The current round is the last stage's,
 // or, after a change still waiting for its 论证, the change's or the next.
+// Another round is accepted only when e replaces a stored 退出 of that
+// round, which corrects it.
 func (s *sequence) exit(e *stagedEvent) {
 	switch round := e.RoundOrOne(); {
 	case s.last < 0:
 		s.report(e, nil, "阶段", e.Stage, "没有预报等前序阶段记录，项目尚未进入台账流程，不能退出",
 			"请先登记项目的预报及后续阶段")
-	case s.change != nil && (round == 1 || round == s.change.RoundOrOne() || round == s.change.RoundOrOne()+1):
-	case round != 1 && round != s.round:
+	case e.Round == 0 || e.replaces:
+	case s.change != nil && (round == s.change.RoundOrOne() || round == s.change.RoundOrOne()+1):
+	case round != s.round:
 		s.reportTerminalRound(e, s.round)
 	}
 	s.closed = e
 }
 
 // reportTerminalRound reports 退出 or 完成 e, whose 轮次 is neither empty
-// (1) nor want, the round the project is in. A stage's record key includes
+// nor want, the round the project is in. A stage's record key includes
 // its round, so a wrong one would stand beside the right one instead of
-// replacing it.
+// replacing it. An explicit 1 is reported too although an empty 轮次 is
+// stored as 1, because a user who types it means an earlier round.
 func (s *sequence) reportTerminalRound(e *stagedEvent, want int) {
 	reason := fmt.Sprintf("登记为第%d轮，而项目当前是第%d轮", e.RoundOrOne(), want)
 	fix := fmt.Sprintf("请在“轮次”列填写%d或留空", want)
@@ -384,7 +411,7 @@ func (s *sequence) finish(e *stagedEvent) {
 	case s.last != stageEvaluate:
 		s.report(e, nil, "阶段", e.Stage, "之前没有评估记录，项目须经评估后才能完成",
 			"请先登记评估阶段，再登记完成")
-	case e.RoundOrOne() != 1 && e.RoundOrOne() != round:
+	case e.Round != 0 && e.Round != round && !e.replaces:
 		s.reportTerminalRound(e, round)
 	}
 	s.closed = e
@@ -410,8 +437,8 @@ func (s *sequence) changeStage(e *stagedEvent) {
 		next := c.RoundOrOne() + 1
 		s.report(e, c, "轮次", fmt.Sprint(e.RoundOrOne()),
 			fmt.Sprintf("在%s的变更之后，还没有第%d轮论证，变更后须先重新论证才能再次变更", c.Date, next),
-			fmt.Sprintf("请先登记第%d轮论证；如果是更正那次变更，请在“轮次”列填写%d，新记录将替换原记录",
-				next, c.RoundOrOne()))
+			fmt.Sprintf("请先登记第%d轮论证；如果是更正%s的那次变更（变更事项：%s），请在“轮次”列填写%d，新记录将替换原记录",
+				next, c.Date, c.ChangeItem, c.RoundOrOne()))
 	} else if e.RoundOrOne() != s.round {
 		s.report(e, nil, "轮次", fmt.Sprint(e.RoundOrOne()),
 			fmt.Sprintf("与当前轮次%d不符", s.round), fmt.Sprintf("第%d次变更的轮次请填写%d", s.round, s.round))
@@ -524,7 +551,11 @@ func checkDecision(e saima.StageEvent, leadUnit string) []Issue {
 func bodyAllowed(stage, body, leadUnit string) (bool, string) {
 	if stage == "初审" {
 		deciders := "本系统牵头单位或市大数据局"
-		if leadUnit != "" {
+		switch leadUnit {
+		case "":
+		case "市大数据局":
+			deciders = "本系统牵头单位（市大数据局）"
+		default:
 			deciders = "本系统牵头单位（" + leadUnit + "）或市大数据局"
 		}
 		ok := body != "" && (strings.Contains(body, "大数据局") || leadUnit == "" || body == leadUnit)

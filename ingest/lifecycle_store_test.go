@@ -119,6 +119,30 @@ func TestImportChecksStoredLifecycle(t *testing.T) {
 		}
 	})
 
+	t.Run("ErrFinishInEarlierRound", func(t *testing.T) {
+		_, err := importStages(t, svc,
+			"NB-1,论证,2026-05-20,市委改革办,,,2,,,",
+			"NB-1,决策,2026-06-01,市委改革委,,,2,,,",
+			"NB-1,实施,2026-06-10,宁波市北仑区,,,2,,,",
+			"NB-1,评估,2026-09-01,第三方评估机构,,,2,,,",
+		)
+		if err != nil {
+			t.Fatalf("import round 2: %v", err)
+		}
+		rep, err := importStages(t, svc, "NB-1,完成,2026-10-01,市委改革办,,,1,,,")
+		if saima.ErrorKind(err) != saima.KindInvalid {
+			t.Fatalf("Import(完成 in round 1) error = %v, want kind invalid", err)
+		}
+		want := "stages.csv 第2行“轮次”列的值“1”：项目NB-1的完成登记为第1轮，而项目当前是第2轮，请在“轮次”列填写2或留空"
+		if len(rep.Errors) != 1 || rep.Errors[0].String() != want {
+			t.Errorf("Import(完成 in round 1) errors = %q, want [%q]", rep.Errors, want)
+		}
+
+		if _, err := importStages(t, svc, "NB-1,完成,2026-10-01,市委改革办,,,,,,"); err != nil {
+			t.Errorf("Import(完成 with 轮次 empty) error = %v, want nil", err)
+		}
+	})
+
 	t.Run("ErrStoreLacksHistory", func(t *testing.T) {
 		plain := *svc
 		plain.Store = ingest.Adapt(storeWithoutHistory{store})

@@ -143,6 +143,20 @@ func TestCheckLifecycle(t *testing.T) {
 			existing: append(throughDecision(), ev("实施", "2026-03-01")),
 			incoming: numbered(ev("退出", "2026-04-01", round(7))),
 			want:     []string{"2:退出登记为第7轮，而项目当前是第1轮"}},
+		{name: "FinishInEarlierRoundRejected",
+			existing: append(secondRound(), ev("评估", "2026-07-01", round(2))),
+			incoming: numbered(ev("完成", "2026-07-10", round(1))),
+			want:     []string{"2:完成登记为第1轮，而项目当前是第2轮"}},
+		{name: "ExitInEarlierRoundRejected",
+			existing: secondRound(),
+			incoming: numbered(ev("退出", "2026-07-10", round(1))),
+			want:     []string{"2:退出登记为第1轮，而项目当前是第2轮"}},
+		{name: "ExitInChangeRoundOK",
+			existing: append(throughDecision(), ev("实施", "2026-03-01"), ev("变更", "2026-05-01")),
+			incoming: numbered(ev("退出", "2026-05-10", round(1)))},
+		{name: "FinishCorrectsStoredRoundOK",
+			existing: append(secondRound(), ev("评估", "2026-07-01", round(2)), ev("完成", "2026-07-10", round(1))),
+			incoming: numbered(ev("完成", "2026-07-12", round(1)))},
 		{name: "FinishAfterSecondRoundOK",
 			existing: append(secondRound(), ev("评估", "2026-07-01", round(2))),
 			incoming: numbered(ev("完成", "2026-07-10"))},
@@ -321,7 +335,7 @@ func TestCheckLifecycleChangeText(t *testing.T) {
 		{name: "ChangeInRoundOneAfterThirdRound",
 			existing: append(secondRound(), ev("变更", "2026-07-01", round(2)), ev("论证", "2026-07-10", round(3))),
 			incoming: numbered(ev("变更", "2026-08-01", round(1))),
-			want: "s.csv 第2行“轮次”列的值“1”：项目NB-1的变更登记为第1轮（“轮次”留空即为第1轮），" +
+			want: "s.csv 第2行“轮次”列的值“1”：项目NB-1的变更登记为第1轮，" +
 				"但已登记的第2轮论证（2026-05-20）早于它的日期2026-08-01，而第2轮的阶段须在第1轮的变更之后，" +
 				"如果这是一次新的变更，请在“轮次”列填写当前轮次3；" +
 				"如果是更正第1轮的那次变更（同一轮次的变更会替换原记录），请把日期改为2026-05-20或更早"},
@@ -337,6 +351,16 @@ func TestCheckLifecycleChangeText(t *testing.T) {
 			want: "s.csv 第3行“阶段”列的值“完成”：项目NB-1的完成在2026-05-01的变更之后，" +
 				"第2轮还没有论证、决策、实施、评估记录，变更后项目须重新论证、决策和实施，经评估后才能完成，" +
 				"请先依次登记第2轮的论证、决策、实施和评估（“轮次”列填写2），再登记完成"},
+		{name: "SecondFinishInAnotherRound",
+			existing: append(secondRound(), ev("评估", "2026-07-01", round(2)), ev("完成", "2026-07-10", round(1))),
+			incoming: numbered(ev("完成", "2026-07-12", round(2))),
+			want: "s.csv 第2行“日期”列的值“2026-07-12”：项目NB-1的完成在2026-07-10完成之后，项目完成后不能再登记阶段，" +
+				"如果是更正已登记的完成，请在“轮次”列填写1（与已登记的完成相同），新记录会替换它；否则请删除这一行"},
+		{name: "FinishAfterStoredExit",
+			existing: append(secondRound(), ev("退出", "2026-07-10", round(2))),
+			incoming: numbered(ev("完成", "2026-07-12", round(2))),
+			want: "s.csv 第2行“日期”列的值“2026-07-12”：项目NB-1的完成在2026-07-10退出之后，项目退出后不能再登记阶段，" +
+				"请删除这一行；如果已登记的退出有误，请重新登记退出并在“轮次”列填写2，新记录会替换它"},
 		{name: "FinishWithoutEvaluationInSecondRound",
 			existing: secondRound(),
 			incoming: numbered(ev("完成", "2026-07-01")),
@@ -352,6 +376,22 @@ func TestCheckLifecycleChangeText(t *testing.T) {
 			issues[0].File = "s.csv"
 			if got := issues[0].String(); got != tt.want {
 				t.Errorf("issue = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestFirstReviewDeciders(t *testing.T) {
+	tests := []struct{ lead, want string }{
+		{"市经信局", "请在“决策主体”列填写本系统牵头单位（市经信局）或市大数据局"},
+		{"市大数据局", "请在“决策主体”列填写本系统牵头单位（市大数据局）"},
+	}
+	for _, tt := range tests {
+		t.Run("lead "+tt.lead, func(t *testing.T) {
+			issues := CheckLifecycle(throughDecision()[:1], numbered(ev("初审", "2026-01-10", body("市民政局"))),
+				map[string]string{"NB-1": tt.lead})
+			if len(issues) != 1 || issues[0].Fix != tt.want {
+				t.Errorf("CheckLifecycle(初审 by 市民政局, lead %q) = %q, want one issue with fix %q", tt.lead, issues, tt.want)
 			}
 		})
 	}

@@ -1117,6 +1117,24 @@ type IndicatorExplanation struct {
 	Dataset string
 }
 
+// unitNotScored returns the KindNotFound error for unit, which st lacks.
+// A unit added to the roster after the run is the usual cause, so the
+// message gives the command that scores it: a new draft, or, once the
+// period is published, a new version, because the pages keep showing the
+// published one over any later draft.
+func unitNotScored(st *Standing, unit string) error {
+	period := st.Period
+	if st.Evaluation != nil && st.Evaluation.Published() {
+		return saima.Errorf(saima.KindNotFound,
+			"%s已发布的考评结果（v%d）中没有单位“%s”，请核对单位名称；如果该单位是发布后才加入名单的，"+
+				"请运行 saima publish %s 或在排行榜页面重新发布，新版本会包含它",
+			period.Label(), st.Evaluation.Version, unit, period)
+	}
+	return saima.Errorf(saima.KindNotFound,
+		"%s的考评结果中没有单位“%s”，请核对单位名称；如果该单位是评分后才加入名单的，请运行 saima score %s 重新评分",
+		period.Label(), unit, period)
+}
+
 // Explain returns what lies behind unit's result in period's current
 // standing: each contribution, each override, and the milestones, progress
 // reports and assessments its facts came from, read as of the evaluation's
@@ -1128,7 +1146,7 @@ func (s *Service) Explain(ctx context.Context, period saima.Period, unit string)
 	}
 	e, ok := st.Entry(unit)
 	if !ok {
-		return nil, saima.Errorf(saima.KindNotFound, "%s的考评结果中没有单位“%s”", period.Label(), unit)
+		return nil, unitNotScored(st, unit)
 	}
 	x := &Explanation{Period: period, Evaluation: st.Evaluation, Entry: *e}
 	if st.Evaluation != nil {

@@ -381,6 +381,34 @@ func TestDraftShownUntilPublished(t *testing.T) {
 	}
 }
 
+// TestExplainUnitMissing checks the message for a unit that the shown
+// run lacks, such as one added to the roster after scoring: it names the
+// command that scores the unit, which differs once the period is published.
+func TestExplainUnitMissing(t *testing.T) {
+	svc, _ := newService(t)
+	ctx := context.Background()
+	if _, err := svc.Draft(ctx, q2, "saima score"); err != nil {
+		t.Fatal(err)
+	}
+	assertExplainMissing(t, svc, "请运行 saima score 2026Q2 重新评分")
+
+	if _, err := svc.Publish(ctx, q2, "张三", ""); err != nil {
+		t.Fatal(err)
+	}
+	assertExplainMissing(t, svc, "请运行 saima publish 2026Q2 或在排行榜页面重新发布")
+}
+
+func assertExplainMissing(tb testing.TB, svc *scoring.Service, want string) {
+	tb.Helper()
+	_, err := svc.Explain(context.Background(), q2, "新增单位")
+	if saima.ErrorKind(err) != saima.KindNotFound {
+		tb.Fatalf("Explain(新增单位) error = %v, want kind not found", err)
+	}
+	if !strings.Contains(err.Error(), want) {
+		tb.Errorf("Explain(新增单位) error = %q, want it to contain %q", err, want)
+	}
+}
+
 func TestEvaluateStoresNothing(t *testing.T) {
 	svc, s := newService(t)
 	ctx := context.Background()

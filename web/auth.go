@@ -163,6 +163,13 @@ func (s *Server) authenticateSession(c *fiber.Ctx, value string) (*identity, err
 // under /api/; a signed-in request of another role gets 403. Replies to
 // signed-in requests are never cached, because they depend on the account.
 func (s *Server) allow(roles ...saima.Role) fiber.Handler {
+	return s.allowAction("", roles...)
+}
+
+// allowAction is [Server.allow] for a route that takes action, such as
+// 发布考评结果, rather than showing a page. Its 403 names the action and
+// the roles that may take it.
+func (s *Server) allowAction(action string, roles ...saima.Role) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		who, err := s.identity(c)
 		if err != nil {
@@ -173,6 +180,10 @@ func (s *Server) allow(roles ...saima.Role) fiber.Handler {
 		}
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		if !slices.Contains(roles, who.account.Role) {
+			if action != "" {
+				return saima.Errorf(saima.KindForbidden, "%s账号无权%s，只有%s账号可以%s",
+					who.account.Role.Label(), action, roleLabels(roles), action)
+			}
 			if isAPI(c) {
 				return saima.Errorf(saima.KindForbidden, "%s账号无权执行该操作", who.account.Role.Label())
 			}
@@ -180,6 +191,15 @@ func (s *Server) allow(roles ...saima.Role) fiber.Handler {
 		}
 		return c.Next()
 	}
+}
+
+// roleLabels joins the labels of roles with 或, such as 改革办或单位.
+func roleLabels(roles []saima.Role) string {
+	labels := make([]string, len(roles))
+	for i, r := range roles {
+		labels[i] = r.Label()
+	}
+	return strings.Join(labels, "或")
 }
 
 // requireSignIn replies to a request that is not signed in: 401 with a

@@ -122,7 +122,7 @@ func TestLeaderCannotUpload(t *testing.T) {
 			}
 			assertLedgerPercent(t, env, "NB-2026-001", "85.5")
 			// An API call is an operation, not a page.
-			want := map[string]string{"/api/uploads": "领导账号无权执行该操作", "/upload": "领导账号无权访问该页面"}[target]
+			want := "领导账号无权上传数据，只有改革办或单位账号可以上传数据"
 			if !strings.Contains(body, want) {
 				t.Errorf("POST %s as leader body lacks %q:\n%s", target, want, body)
 			}
@@ -370,5 +370,36 @@ func TestUnitTokenOtherUnitMilestones(t *testing.T) {
 	}
 	if got := count(); got != before+1 {
 		t.Errorf("milestones after the accepted upload = %d, want %d", got, before+1)
+	}
+}
+
+// TestForbiddenActionNamed posts each office action as the leader and a
+// unit: the 403 names the action and who may take it, not a page.
+func TestForbiddenActionNamed(t *testing.T) {
+	env := newSeededEnv(t)
+	actions := []struct{ target, want string }{
+		{"/projects/NB-2026-001/stages", "无权登记项目阶段，只有改革办账号可以登记项目阶段"},
+		{"/lists/done", "无权标注清单事项完成，只有改革办账号可以标注清单事项完成"},
+		{"/leaders/confirm", "无权确认半年报告，只有改革办账号可以确认半年报告"},
+		{"/evaluations/2026Q3/publish", "无权发布考评结果，只有改革办账号可以发布考评结果"},
+		{"/api/evaluations/2026Q3/publish", "无权发布考评结果，只有改革办账号可以发布考评结果"},
+	}
+	for _, user := range []string{"leader", "haishu"} {
+		for _, a := range actions {
+			t.Run(user+" "+a.target, func(t *testing.T) {
+				req := httptest.NewRequest(http.MethodPost, a.target, strings.NewReader(""))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				resp, body := env.as(t, user).do(t, req)
+				if resp.StatusCode != http.StatusForbidden {
+					t.Fatalf("POST %s as %s status = %d, want 403", a.target, user, resp.StatusCode)
+				}
+				if got := html.UnescapeString(body); !strings.Contains(got, a.want) {
+					t.Errorf("POST %s as %s body lacks %q:\n%.400s", a.target, user, a.want, got)
+				}
+				if strings.Contains(body, "页面") {
+					t.Errorf("POST %s as %s body calls the action a page:\n%.400s", a.target, user, body)
+				}
+			})
+		}
 	}
 }

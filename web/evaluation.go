@@ -183,12 +183,28 @@ type standingJSON struct {
 // that `saima score` stored or the previous publication, because the
 // server has no rule-set file of its own. The signed-in account is
 // recorded as the publisher.
+//
+// While the period runs, the reply carries the warning that the
+// leaderboard's form shows before publishing, because an API caller sees
+// no form.
 func (s *Server) handlePublishAPI(c *fiber.Ctx) error {
 	st, err := s.publish(c)
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(standingToJSON(st))
+	reply := publishJSON{standingJSON: standingToJSON(st)}
+	if end := st.Period.End(); saima.DateOf(s.now()).Before(end) {
+		reply.Warnings = append(reply.Warnings,
+			fmt.Sprintf("本期到%s才结束，这一版本只含目前已上传的数据；期末之后请按全部数据再次发布", end))
+	}
+	return c.Status(fiber.StatusCreated).JSON(reply)
+}
+
+// publishJSON is the reply to a publication: the published standing and
+// any warnings about it.
+type publishJSON struct {
+	standingJSON
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // handlePublishForm publishes as handlePublishAPI does, for the form on

@@ -766,3 +766,32 @@ func TestUnitPageKeepsPublished(t *testing.T) {
 		t.Errorf("unit page shows the later draft's 综合得分 %s", drafted)
 	}
 }
+
+func TestPublishAPIWarnsRunningPeriod(t *testing.T) {
+	env := newEvaluationEnv(t)
+	var reply struct {
+		Warnings []string `json:"warnings"`
+	}
+
+	// testNow is in 2026Q4, after the end of 2026Q2.
+	resp, body := env.publish(t, "office", "")
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("publish after the quarter status = %d; body:\n%s", resp.StatusCode, body)
+	}
+	decodeJSON(t, body, &reply)
+	if len(reply.Warnings) != 0 {
+		t.Errorf("publish after the quarter warnings = %q, want none", reply.Warnings)
+	}
+
+	// Seen on 15 June, 2026Q2 is still running.
+	env.clock.Advance(time.Date(2026, 6, 15, 9, 0, 0, 0, saima.Beijing).Sub(env.clock.Now()))
+	resp, body = env.publish(t, "office", "")
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("publish on 2026-06-15 status = %d; body:\n%s", resp.StatusCode, body)
+	}
+	decodeJSON(t, body, &reply)
+	want := "本期到2026-06-30才结束，这一版本只含目前已上传的数据；期末之后请按全部数据再次发布"
+	if len(reply.Warnings) != 1 || reply.Warnings[0] != want {
+		t.Errorf("publish on 2026-06-15 warnings = %q, want [%q]", reply.Warnings, want)
+	}
+}

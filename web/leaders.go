@@ -121,5 +121,7 @@ func (s *Server) findLeaderReport(ctx context.Context, code string, half saima.H
 			return r, nil
 		}
 	}
-	return saima.LeaderReport{}, saima.Errorf(saima.KindNotFound, "项目“%s”没有%s的半年报告", code, half.Label())
+	return saima.LeaderReport{}, saima.Errorf(saima.KindNotFound,
+		"项目“%s”没有%s的半年报告，不能确认；请核对项目编号和半年度，或请牵头单位先上传该半年度的领衔事项半年报告",
+		code, half.Label())
 }

@@ -221,7 +221,10 @@ func (f stageForm) event(code string, history []saima.StageEvent, today saima.Da
 
 // nextRound returns the round a new event of stage takes after history:
 // the round after the last change for the 论证 that follows it, and the
-// current round otherwise.
+// current round otherwise. A change takes the next round when the current
+// round has one already. An empty 轮次 thus never replaces a stored
+// change, which only a typed round does, and the lifecycle check rejects
+// a second change before the 论证 that the first one needs.
 func nextRound(history []saima.StageEvent, stage string) int {
 	round := 1
 	for _, e := range history {
@@ -232,6 +235,11 @@ func nextRound(history []saima.StageEvent, stage string) int {
 	last := currentStage(history)
 	if last != nil && last.Stage == saima.StageChange && stage == "论证" {
 		return last.RoundOrOne() + 1
+	}
+	if stage == saima.StageChange && slices.ContainsFunc(history, func(e saima.StageEvent) bool {
+		return e.Stage == saima.StageChange && e.RoundOrOne() == round
+	}) {
+		return round + 1
 	}
 	return round
 }

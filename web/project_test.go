@@ -111,6 +111,22 @@ func TestStageForm(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "没有记录变更原因") {
 			t.Errorf("POST status = %d, want 422 asking for the reason", resp.StatusCode)
 		}
+		if want := "“变更原因”栏：项目NB-2026-001的变更没有记录变更原因，变更须说明理由，请填写变更原因后重新保存"; !strings.Contains(body, want) {
+			t.Errorf("POST page lacks %q", want)
+		}
+		assertFormWording(t, body)
+	})
+
+	t.Run("ErrWrongBody", func(t *testing.T) {
+		resp, body := postStageForm(t, office, "NB-2026-001", map[string]string{
+			"stage": "退出", "date": "2026-10-01", "decided_by": "市委改革办", "accountability": "不予问责"})
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("POST status = %d, want 422", resp.StatusCode)
+		}
+		if want := "“决策主体”栏的值“市委改革办”：项目NB-2026-001的退出须由改革委或深改委决定，请在“决策主体”栏填写改革委或深改委"; !strings.Contains(body, want) {
+			t.Errorf("POST page lacks %q", want)
+		}
+		assertFormWording(t, body)
 	})
 
 	t.Run("UnitForbidden", func(t *testing.T) {
@@ -183,16 +199,19 @@ func TestStageFormAfterChange(t *testing.T) {
 		want   []string
 	}{
 		{"ErrImplementWithoutReassessment", map[string]string{"stage": "实施", "date": "2026-06-10"},
-			[]string{"第2轮还没有论证、决策记录", "请依次登记第2轮的论证、决策和实施（“轮次”列填写2）"}},
+			[]string{"第2轮还没有论证、决策记录", "请依次登记第2轮的论证、决策和实施（“轮次”栏填写2）"}},
 		{"ErrImplementInNextRound", map[string]string{"stage": "实施", "date": "2026-06-10", "round": "2"},
-			[]string{"第2轮还没有论证、决策记录", "请依次登记第2轮的论证、决策和实施（“轮次”列填写2）"}},
+			[]string{"第2轮还没有论证、决策记录", "请依次登记第2轮的论证、决策和实施（“轮次”栏填写2）"}},
 		{"ErrDecisionWithoutArgument", map[string]string{"stage": "决策", "date": "2026-06-01",
 			"decided_by": "市委改革委"}, []string{"第2轮还没有论证记录", "请依次登记第2轮的论证和决策"}},
 		{"ErrArgumentBeforeChange", map[string]string{"stage": "论证", "date": "2026-04-20",
 			"decided_by": "市委改革办"}, []string{"早于2026-05-01的变更"}},
 		{"ErrFinishWithoutReassessment", map[string]string{"stage": "完成", "date": "2026-06-10",
 			"decided_by": "市委改革办"}, []string{"在2026-05-01的变更之后，第2轮还没有论证、决策、实施、评估记录",
-			"请先依次登记第2轮的论证、决策、实施和评估（“轮次”列填写2），再登记完成"}},
+			"请先依次登记第2轮的论证、决策、实施和评估（“轮次”栏填写2），再登记完成"}},
+		{"ErrSecondChangeRoundEmpty", map[string]string{"stage": "变更", "date": "2026-05-20",
+			"decided_by": "市委改革办", "change_item": "建设内容", "change_reason": "需求调整"},
+			[]string{"还没有第2轮论证", "如果是更正2026-05-01的那次变更（变更事项：建设周期）", "填写1"}},
 		{"ErrSecondChange", map[string]string{"stage": "变更", "date": "2026-05-20", "round": "2",
 			"decided_by": "市委改革办", "change_item": "建设内容", "change_reason": "需求调整"},
 			[]string{"还没有第2轮论证", "请先登记第2轮论证"}},
@@ -211,6 +230,7 @@ func TestStageFormAfterChange(t *testing.T) {
 			if strings.Contains(body, "阶段日期不能倒退") {
 				t.Errorf("POST %v page reports a date going back", tt.fields)
 			}
+			assertFormWording(t, body)
 		})
 	}
 
@@ -253,6 +273,31 @@ func TestNextRoundSameDay(t *testing.T) {
 	}
 }
 
+func TestNextRoundChange(t *testing.T) {
+	history := []saima.StageEvent{
+		{ProjectCode: "P1", Stage: "论证", Date: day("2026-02-01"), Round: 1},
+		{ProjectCode: "P1", Stage: "实施", Date: day("2026-03-01"), Round: 1},
+	}
+	change := saima.StageEvent{ProjectCode: "P1", Stage: saima.StageChange, Date: day("2026-05-01"), Round: 1}
+	reargue := saima.StageEvent{ProjectCode: "P1", Stage: "论证", Date: day("2026-05-20"), Round: 2}
+	tests := []struct {
+		name    string
+		history []saima.StageEvent
+		want    int
+	}{
+		{"FirstChange", history, 1},
+		{"AfterPendingChange", append(slices.Clone(history), change), 2},
+		{"AfterReargue", append(slices.Clone(history), change, reargue), 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := nextRound(tt.history, saima.StageChange); got != tt.want {
+				t.Errorf("nextRound(%s, 变更) = %d, want %d", tt.name, got, tt.want)
+			}
+		})
+	}
+}
+
 // TestProjectHistorySameDay checks the history table of the project page
 // when two events share a day: 论证 before 决策 and 实施 before 变更, as
 // the lifecycle goes, not as their names sort.
@@ -284,4 +329,74 @@ func TestProjectHistorySameDay(t *testing.T) {
 	if !strings.Contains(body, "<strong>变更</strong>") {
 		t.Errorf("project page lacks the current stage <strong>变更</strong>")
 	}
+}
+
+// assertFormWording checks that the stage form's issues name its fields,
+// not a file's columns, and ask to save rather than to upload again.
+func assertFormWording(tb testing.TB, body string) {
+	tb.Helper()
+	_, issues, _ := strings.Cut(body, `class="errors"`)
+	issues, _, _ = strings.Cut(issues, "</div>")
+	for _, word := range []string{"”列", "重新上传"} {
+		if strings.Contains(issues, word) {
+			tb.Errorf("form issues contain %q, which is an upload's wording:\n%s", word, issues)
+		}
+	}
+}
+
+// roundTwoHistory is a history of NB-2026-004 through 评估 of round 2,
+// after a change on 2026-05-01.
+func roundTwoHistory() []saima.StageEvent {
+	var history []saima.StageEvent
+	for _, e := range []struct {
+		stage, date string
+		round       int
+	}{
+		{"预报", "2026-01-05", 1}, {"初审", "2026-01-10", 1}, {"审核", "2026-01-20", 1}, {"论证", "2026-02-01", 1},
+		{"决策", "2026-02-15", 1}, {"实施", "2026-03-01", 1}, {"变更", "2026-05-01", 1},
+		{"论证", "2026-05-20", 2}, {"决策", "2026-06-01", 2}, {"实施", "2026-06-10", 2}, {"评估", "2026-09-01", 2},
+	} {
+		history = append(history, saima.StageEvent{ProjectCode: "NB-2026-004", Stage: e.stage, Date: day(e.date),
+			Round: e.round, DecidedBy: "市委改革委", ChangeItem: "建设周期", ChangeReason: "省级接口延期"})
+	}
+	return history
+}
+
+func TestStageFormFinishRound(t *testing.T) {
+	t.Run("ErrEarlierRound", func(t *testing.T) {
+		env := newSeededEnv(t)
+		writeWorkflowBatch(t, env.store, "wf-stages", saima.DatasetStages, &saima.Batch{Stages: roundTwoHistory()})
+		resp, body := postStageForm(t, env.as(t, "office"), "NB-2026-004", map[string]string{
+			"stage": "完成", "date": "2026-10-01", "round": "1"})
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("POST 完成 in round 1 status = %d, want 422", resp.StatusCode)
+		}
+		if want := "完成登记为第1轮，而项目当前是第2轮"; !strings.Contains(body, want) {
+			t.Errorf("POST 完成 in round 1 page lacks %q", want)
+		}
+	})
+
+	t.Run("CorrectStoredFinish", func(t *testing.T) {
+		env := newSeededEnv(t)
+		office := env.as(t, "office")
+		// A 完成 stored in round 1 before the round rule existed.
+		history := append(roundTwoHistory(), saima.StageEvent{ProjectCode: "NB-2026-004", Stage: "完成",
+			Date: day("2026-10-01"), Round: 1})
+		writeWorkflowBatch(t, env.store, "wf-stages", saima.DatasetStages, &saima.Batch{Stages: history})
+
+		resp, body := postStageForm(t, office, "NB-2026-004", map[string]string{"stage": "完成", "date": "2026-10-05"})
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("POST second 完成 status = %d, want 422", resp.StatusCode)
+		}
+		if want := "如果是更正已登记的完成，请在“轮次”栏填写1"; !strings.Contains(body, want) {
+			t.Errorf("POST second 完成 page lacks %q", want)
+		}
+
+		resp, _ = postStageForm(t, office, "NB-2026-004", map[string]string{
+			"stage": "完成", "date": "2026-10-05", "round": "1"})
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasSuffix(resp.Header.Get("Location"), "&replaced=1") {
+			t.Errorf("POST 完成 in the stored round = %d to %q, want 303 marked replaced",
+				resp.StatusCode, resp.Header.Get("Location"))
+		}
+	})
 }

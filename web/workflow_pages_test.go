@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"html"
 	"net/http"
 	"net/url"
 	"slices"
@@ -123,10 +124,15 @@ func TestLeaderConfirm(t *testing.T) {
 		}
 	})
 	t.Run("ErrNotFound", func(t *testing.T) {
-		resp, _ := postForm(t, env.as(t, "office"), "/leaders/confirm",
+		resp, body := postForm(t, env.as(t, "office"), "/leaders/confirm",
 			map[string]string{"project_code": "NB-2026-005", "half": "2026H1"})
 		if resp.StatusCode != http.StatusNotFound {
 			t.Errorf("POST /leaders/confirm of a missing report status = %d, want 404", resp.StatusCode)
+		}
+		want := "项目“NB-2026-005”没有2026年上半年的半年报告，不能确认；" +
+			"请核对项目编号和半年度，或请牵头单位先上传该半年度的领衔事项半年报告"
+		if got := html.UnescapeString(body); !strings.Contains(got, want) {
+			t.Errorf("POST /leaders/confirm of a missing report body lacks %q:\n%.400s", want, got)
 		}
 	})
 	t.Run("OK", func(t *testing.T) {
