@@ -124,16 +124,7 @@ func (b *browser) hoverBar(tb testing.TB, chartID, want string) (value, tooltip 
 	if !at.Labelled {
 		tb.Errorf("chart %s has no label %s", chartID, at.Value)
 	}
-	if err := chromedp.Do(ctx, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, at.X, at.Y)); err != nil {
-		tb.Fatalf("move the mouse over %s at (%.0f, %.0f): %v", chartID, at.X, at.Y, err)
-	}
-	text, err := chromedp.Run(ctx, chromedp.Poll[string](barTooltip+"("+strconv.Quote(chartID)+") || null",
-		chromedp.WithPollingTimeout(10*time.Second)))
-	if err != nil {
-		tb.Fatalf("wait for the tooltip of %s: %v (browser problems: %q)", chartID, err, b.problems())
-	}
-	markup := regexp.MustCompile(`\{[^{}|]*\|([^{}]*)\}`)
-	return at.Value, markup.ReplaceAllString(text, "$1")
+	return at.Value, b.hoverAt(tb, chartID, script, "the bar of "+at.Value)
 }
 
 // longName returns a name of n characters that starts with scriptName and
@@ -305,6 +296,16 @@ func TestBarChartLongName(t *testing.T) {
 // rich-text markup.
 func (b *browser) hoverNamedBar(tb testing.TB, chartID, category string) string {
 	tb.Helper()
+	script := namedBarPoint + "(" + strconv.Quote(chartID) + ", " + strconv.Quote(category) + ")"
+	return b.hoverAt(tb, chartID, script, fmt.Sprintf("the bar %.20q", category))
+}
+
+// hoverAt moves the mouse to the viewport point {x, y} that script, run
+// in the page, returns for the chart chartID, and returns the chart's
+// tooltip text without its rich-text markup. The script returns null when
+// the chart has no such item; what names the item in failures.
+func (b *browser) hoverAt(tb testing.TB, chartID, script, what string) string {
+	tb.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 	defer cancel()
 
@@ -312,13 +313,12 @@ func (b *browser) hoverNamedBar(tb testing.TB, chartID, category string) string 
 		X float64 `json:"x"`
 		Y float64 `json:"y"`
 	}
-	script := namedBarPoint + "(" + strconv.Quote(chartID) + ", " + strconv.Quote(category) + ")"
 	at, err := chromedp.Run(ctx, chromedp.Evaluate[*point](script))
 	if err != nil {
-		tb.Fatalf("find the bar %.20q of %s: %v", category, chartID, err)
+		tb.Fatalf("find %s on %s: %v", what, chartID, err)
 	}
 	if at == nil {
-		tb.Fatalf("chart %s has no category %.20q", chartID, category)
+		tb.Fatalf("chart %s has no %s", chartID, what)
 	}
 	if err := chromedp.Do(ctx, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, at.X, at.Y)); err != nil {
 		tb.Fatalf("move the mouse over %s at (%.0f, %.0f): %v", chartID, at.X, at.Y, err)
@@ -390,31 +390,8 @@ func TestTrendTooltipKeepsDecimals(t *testing.T) {
 // returns the tooltip text without its rich-text markup.
 func (b *browser) hoverPeriod(tb testing.TB, chartID, period string) string {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
-	defer cancel()
-
-	type point struct {
-		X float64 `json:"x"`
-		Y float64 `json:"y"`
-	}
 	script := periodPoint + "(" + strconv.Quote(chartID) + ", " + strconv.Quote(period) + ")"
-	at, err := chromedp.Run(ctx, chromedp.Evaluate[*point](script))
-	if err != nil {
-		tb.Fatalf("find %s on %s: %v", period, chartID, err)
-	}
-	if at == nil {
-		tb.Fatalf("chart %s has no period %s", chartID, period)
-	}
-	if err := chromedp.Do(ctx, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, at.X, at.Y)); err != nil {
-		tb.Fatalf("move the mouse over %s at (%.0f, %.0f): %v", chartID, at.X, at.Y, err)
-	}
-	text, err := chromedp.Run(ctx, chromedp.Poll[string](barTooltip+"("+strconv.Quote(chartID)+") || null",
-		chromedp.WithPollingTimeout(10*time.Second)))
-	if err != nil {
-		tb.Fatalf("wait for the tooltip of %s: %v (browser problems: %q)", chartID, err, b.problems())
-	}
-	markup := regexp.MustCompile(`\{[^{}|]*\|([^{}]*)\}`)
-	return markup.ReplaceAllString(text, "$1")
+	return b.hoverAt(tb, chartID, script, "the period "+period)
 }
 
 // heatmapCellPoint scrolls the heatmap into view and returns the viewport
@@ -476,14 +453,8 @@ func TestHeatmapLongName(t *testing.T) {
 	if at.Plot < at.Chart/2 {
 		t.Errorf("heatmap plot is %.0f px of %.0f px, want at least half", at.Plot, at.Chart)
 	}
-	if err := chromedp.Do(ctx, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, at.X, at.Y)); err != nil {
-		t.Fatalf("move the mouse over the cell: %v", err)
-	}
-	text, err := chromedp.Run(ctx, chromedp.Poll[string](barTooltip+`("chart-heatmap") || null`,
-		chromedp.WithPollingTimeout(10*time.Second)))
-	if err != nil {
-		t.Fatalf("wait for the tooltip of the cell: %v (browser problems: %q)", err, b.problems())
-	}
+	script := heatmapCellPoint + `("chart-heatmap", ` + strconv.Quote(name) + `)`
+	text := b.hoverAt(t, "chart-heatmap", script, "cell of the long name")
 	if !strings.Contains(text, name) {
 		t.Errorf("tooltip of the long name's cell = %q, want the whole name", text)
 	}
