@@ -91,7 +91,8 @@ func coverLines(q *Quarterly) []string {
 		lines = append(lines, "数据版本："+version+"（北京时间）前提交的上传")
 	}
 	if !q.DataAsOf.IsZero() {
-		lines = append(lines, "逾期判定日："+saima.DateOf(q.DataAsOf).String())
+		lines = append(lines, "逾期判定日："+saima.DateOf(q.DataAsOf).String()+
+			"（计划完成日期早于此日、此日前仍未完成的里程碑为逾期）")
 	}
 	return append(lines, fmt.Sprintf("参评单位：%d 个，赛道：%d 个", len(q.Units), len(q.Tracks)))
 }

@@ -62,7 +62,7 @@ func smallQuarterly() *Quarterly {
 		Period:      saima.Quarter(2026, 3),
 		RuleSet:     "2026年度赛马规则（版本 3f2a9c1d）",
 		GeneratedAt: reportTime,
-		DataAsOf:    date(2026, 9, 30).Time(),
+		DataAsOf:    date(2026, 10, 1).Time(),
 		DataVersion: time.Date(2026, 10, 14, 18, 5, 0, 0, saima.Beijing),
 		Tracks:      tracks,
 		Units: []UnitSection{

@@ -24,7 +24,7 @@ type Quarterly struct {
 	Scope       string       // shown after the period, such as a unit's name; empty for the whole city
 	RuleSet     string       // rule-set name and version, shown on the first page
 	GeneratedAt time.Time    // shown in Beijing time, and the PDF's creation date
-	DataAsOf    time.Time    // the day overdue milestones are judged on
+	DataAsOf    time.Time    // the judging day: milestones planned before it and not done before it are overdue
 	// DataVersion is the moment of the ledger the ranking read: uploads
 	// committed after it are not in the report. Zero when unknown.
 	DataVersion time.Time
@@ -116,7 +116,15 @@ func BuildQuarterlyRanking(
 	now time.Time,
 	r QuarterRanking,
 ) (*Quarterly, error) {
-	q, err := BuildQuarterlyFrom(ctx, src, period, now, r.Scores)
+	// The ranking judged the milestones on its data version's day, so
+	// the report does too when that day came before now.
+	judged := now
+	if r.DataAsOf != 0 {
+		if v := time.Unix(0, int64(r.DataAsOf)); v.Before(now) {
+			judged = v
+		}
+	}
+	q, err := buildQuarterly(ctx, src, period, now, judged, r.Scores)
 	if err != nil {
 		return nil, err
 	}
@@ -137,10 +145,19 @@ func BuildQuarterlyFrom(
 	now time.Time,
 	scores []saima.Score,
 ) (*Quarterly, error) {
-	asOf := period.End()
-	if today := saima.DateOf(now); today.Before(asOf) {
-		asOf = today
-	}
+	return buildQuarterly(ctx, src, period, now, now, scores)
+}
+
+// buildQuarterly is [BuildQuarterlyFrom] with the moment judged whose day
+// is the judging day while the period runs.
+func buildQuarterly(
+	ctx context.Context,
+	src Source,
+	period saima.Period,
+	now, judged time.Time,
+	scores []saima.Score,
+) (*Quarterly, error) {
+	asOf := judgingDay(period, judged)
 
 	units, err := src.ListUnits(ctx)
 	if err != nil {
@@ -281,6 +298,18 @@ func unitProjects(unit string, progress []saima.ProgressReport) []ProjectLine {
 		)
 	})
 	return lines
+}
+
+// judgingDay returns the day a period's milestones are judged on, as the
+// scores judge them: the day after the period's end once it has ended,
+// else the day of judged. A milestone planned before that day and not
+// done before it is overdue.
+func judgingDay(period saima.Period, judged time.Time) saima.Date {
+	day := period.End().AddDays(1)
+	if today := saima.DateOf(judged); today.Before(day) {
+		day = today
+	}
+	return day
 }
 
 // overdueInPeriod keeps the overdue milestones that concern the period:

@@ -119,7 +119,8 @@ func TestBuildQuarterly(t *testing.T) {
 		if want := "2026年度赛马规则（版本 3f2a9c1d）"; q.RuleSet != want {
 			t.Errorf("RuleSet = %q, want %q", q.RuleSet, want)
 		}
-		want := date(2026, 9, 30)
+		// The day after the quarter, as the scores judge it.
+		want := date(2026, 10, 1)
 		if got := saima.DateOf(q.DataAsOf); got != want {
 			t.Errorf("DataAsOf = %v, want %v", got, want)
 		}
@@ -193,20 +194,22 @@ func TestBuildQuarterly(t *testing.T) {
 	})
 }
 
-// TestOverdueTableOnJudgingDay checks that a milestone done after the
-// judging day is late up to that day and marked as done after it.
+// TestOverdueTableOnJudgingDay checks that a milestone done on the
+// judging day or later is late up to that day and marked as done after it.
 func TestOverdueTableOnJudgingDay(t *testing.T) {
-	asOf := date(2026, 9, 30)
-	inQuarter, after := date(2026, 9, 12), date(2026, 10, 12)
+	asOf := date(2026, 10, 1)
+	inQuarter, onDay, after := date(2026, 9, 12), date(2026, 10, 1), date(2026, 10, 12)
 	tb := overdueTable([]saima.Milestone{
 		{ProjectCode: "P1", Name: "接口联调", Planned: date(2026, 9, 5), Actual: &inQuarter, Status: "已完成"},
 		{ProjectCode: "P1", Name: "平台上线试运行", Planned: date(2026, 9, 10), Actual: &after, Status: "已完成"},
 		{ProjectCode: "P2", Name: "主体工程完工", Planned: date(2026, 9, 15), Status: "进行中"},
+		{ProjectCode: "P2", Name: "竣工验收", Planned: date(2026, 9, 30), Actual: &onDay, Status: "已完成"},
 	}, asOf)
 	want := [][]string{
 		{"P1", "接口联调", "2026-09-05", "2026-09-12", "7 天", "已完成"},
-		{"P1", "平台上线试运行", "2026-09-10", "2026-10-12", "20 天", "判定日后完成"},
-		{"P2", "主体工程完工", "2026-09-15", "未完成", "15 天", "进行中"},
+		{"P1", "平台上线试运行", "2026-09-10", "2026-10-12", "21 天", "判定日后完成"},
+		{"P2", "主体工程完工", "2026-09-15", "未完成", "16 天", "进行中"},
+		{"P2", "竣工验收", "2026-09-30", "2026-10-01", "1 天", "判定日后完成"},
 	}
 	if len(tb.rows) != len(want) {
 		t.Fatalf("overdue table has %d rows, want %d", len(tb.rows), len(want))
@@ -214,6 +217,26 @@ func TestOverdueTableOnJudgingDay(t *testing.T) {
 	for i := range want {
 		if !slices.Equal(tb.rows[i], want[i]) {
 			t.Errorf("row %d = %q, want %q", i, tb.rows[i], want[i])
+		}
+	}
+}
+
+// TestJudgingDay checks the day a quarter's milestones are judged on:
+// the day after its end once it has ended, else today.
+func TestJudgingDay(t *testing.T) {
+	q3 := saima.Quarter(2026, 3)
+	tests := []struct {
+		now  time.Time
+		want saima.Date
+	}{
+		{time.Date(2026, 9, 15, 10, 0, 0, 0, saima.Beijing), date(2026, 9, 15)},
+		{time.Date(2026, 9, 30, 23, 0, 0, 0, saima.Beijing), date(2026, 9, 30)},
+		{time.Date(2026, 10, 1, 0, 30, 0, 0, saima.Beijing), date(2026, 10, 1)},
+		{time.Date(2027, 3, 1, 9, 0, 0, 0, saima.Beijing), date(2026, 10, 1)},
+	}
+	for _, tt := range tests {
+		if got := judgingDay(q3, tt.now); got != tt.want {
+			t.Errorf("judgingDay(%s, %s) = %s, want %s", q3, tt.now, got, tt.want)
 		}
 	}
 }
@@ -418,5 +441,27 @@ func TestQuarterlyRankingDataVersion(t *testing.T) {
 	}
 	if !q.DataVersion.IsZero() {
 		t.Errorf("DataVersion of an unrecorded run = %v, want zero", q.DataVersion)
+	}
+}
+
+// TestQuarterlyRankingJudgedOnVersion checks that a ranking published
+// while its quarter ran is reported with the milestones judged on its
+// data version's day, as its scores were, and not on the day the report
+// is made.
+func TestQuarterlyRankingJudgedOnVersion(t *testing.T) {
+	src := newFakeSource()
+	version := time.Date(2026, 9, 20, 10, 0, 0, 0, saima.Beijing)
+	later := time.Date(2026, 11, 2, 9, 0, 0, 0, saima.Beijing)
+	q, err := BuildQuarterlyRanking(t.Context(), src, saima.Quarter(2026, 3), later,
+		QuarterRanking{Scores: src.scores, Status: "已发布 v1", DataAsOf: uint64(version.UnixNano())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := date(2026, 9, 20)
+	if got := saima.DateOf(q.DataAsOf); got != want {
+		t.Errorf("judging day = %s, want %s, the data version's day", got, want)
+	}
+	if src.gotAsOf != want {
+		t.Errorf("overdue milestones asked as of %s, want %s", src.gotAsOf, want)
 	}
 }

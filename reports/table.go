@@ -205,14 +205,15 @@ func projectTable(projects []ProjectLine, period saima.Period) table {
 	return tb
 }
 
-// doneBy reports whether m was done by day asOf. A report judged on asOf
-// treats a milestone done later as still open on that day.
+// doneBy reports whether m was done before the judging day asOf. A
+// report judged on asOf treats a milestone done that day or later as
+// still open.
 func doneBy(m saima.Milestone, asOf saima.Date) bool {
-	return m.Actual != nil && !m.Actual.After(asOf)
+	return m.Actual != nil && m.Actual.Before(asOf)
 }
 
-// daysLateOn returns how many days late m is on day asOf, or was when it
-// was done by then.
+// daysLateOn returns how many days late m is on the judging day asOf, or
+// was when it was done before it.
 func daysLateOn(m saima.Milestone, asOf saima.Date) int {
 	if doneBy(m, asOf) {
 		return m.DaysLate(asOf)
@@ -221,8 +222,9 @@ func daysLateOn(m saima.Milestone, asOf saima.Date) int {
 }
 
 // overdueTable lists overdue milestones with how many days late each is on
-// day asOf, or was when it was done. One done after asOf keeps its date
-// but counts its days up to asOf, with the status 判定日后完成.
+// the judging day asOf, or was when it was done. One done on asOf or later
+// keeps its date but counts its days up to asOf, with the status
+// 判定日后完成.
 func overdueTable(milestones []saima.Milestone, asOf saima.Date) table {
 	tb := table{columns: []column{
 		{"项目编号", 30, "L"},
