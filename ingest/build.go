@@ -125,7 +125,7 @@ func (b *projectBuilder) add(r *rowReader) {
 		Batch:     r.choice("批次", projectBatch, false),
 		Lists:     r.list("所属清单"),
 		LeaderLed: r.boolean("是否领导领衔"),
-		Leader:    r.text("领衔领导"),
+		Leader:    r.name("领衔领导", false),
 		Budget:    r.number("预算（万元）", false),
 		StartDate: r.date("开始日期", false, false),
 		DueDate:   r.date("计划完成日期", false, false),

@@ -298,7 +298,7 @@ func (b *leaderReportBuilder) add(r *rowReader) {
 	rep := saima.LeaderReport{
 		ProjectCode: r.code("项目编号", true),
 		Half:        r.halfYear("半年度"),
-		Leader:      r.text("领衔领导"),
+		Leader:      r.name("领衔领导", false),
 		Unit:        r.unit("牵头单位", true),
 		Results:     r.requiredText("成果"),
 		Problems:    r.text("问题"),

@@ -123,13 +123,14 @@ func (r *rowReader) text(col string) string {
 	return trimText(r.cell(col))
 }
 
-// requiredText is text for a column that must not be empty.
+// requiredText is text for a column that must be filled in, such as
+// 项目名称. A placeholder such as "/" is an error there, as a blank is.
 func (r *rowReader) requiredText(col string) string {
-	v := r.text(col)
-	if v == "" {
-		r.missing(col)
+	raw := r.cell(col)
+	if _, missing := r.blank(col, raw, true); missing {
+		return ""
 	}
-	return v
+	return trimText(raw)
 }
 
 // name returns a name cell trimmed and otherwise as written, such as a

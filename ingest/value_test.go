@@ -458,8 +458,9 @@ type placeholderFile struct {
 	optional []string // the other columns that read a placeholder as blank
 }
 
-// placeholderFiles cover every column that is not free text, in every
-// dataset.
+// placeholderFiles cover every column that is not optional free text, in
+// every dataset: required free text such as 项目名称 names nothing with a
+// placeholder either.
 var placeholderFiles = []placeholderFile{
 	{dataset: saima.DatasetUnits,
 		header:   "单位,单位类别,单位代码,别名,赛道",
@@ -469,7 +470,7 @@ var placeholderFiles = []placeholderFile{
 	{dataset: saima.DatasetProjects,
 		header:   "项目编号,项目名称,责任单位,牵头单位,所属系统,项目层级,项目类型,批次,所属清单,预算（万元）,开始日期,计划完成日期",
 		row:      "NB-1,一网通办,宁海县,市大数据局,数字政府,全市性,迭代升级,启动实施,重大需求,100,2026-01-05,2026-12-31",
-		required: []string{"项目编号", "责任单位"},
+		required: []string{"项目编号", "项目名称", "责任单位"},
 		optional: []string{"牵头单位", "所属系统", "项目层级", "项目类型", "批次", "所属清单", "预算（万元）", "开始日期", "计划完成日期"}},
 	{dataset: saima.DatasetStages,
 		header:   "项目编号,阶段,日期,轮次",
@@ -479,7 +480,7 @@ var placeholderFiles = []placeholderFile{
 	{dataset: saima.DatasetMilestones,
 		header:   "项目编号,里程碑,计划完成日期,实际完成日期,状态,责任单位",
 		row:      "NB-1,上线,2026-09-30,2026-09-28,,宁海县",
-		required: []string{"项目编号", "计划完成日期"},
+		required: []string{"项目编号", "里程碑", "计划完成日期"},
 		optional: []string{"实际完成日期", "责任单位"}},
 	{dataset: saima.DatasetMilestones,
 		header:   "项目编号,里程碑,计划完成日期,状态",
@@ -493,7 +494,7 @@ var placeholderFiles = []placeholderFile{
 	{dataset: saima.DatasetAssessments,
 		header:   "被考评单位,指标,得分,满分,考评方式,考评期间,项目编号",
 		row:      "宁海县,数据共享,8,10,线上日常,2026Q3,NB-1",
-		required: []string{"被考评单位", "得分", "考评方式", "考评期间"},
+		required: []string{"被考评单位", "指标", "得分", "考评方式", "考评期间"},
 		optional: []string{"满分", "项目编号"}},
 	{dataset: saima.DatasetProblems,
 		header:   "问题编号,单位,项目编号,环节,发现日期,办结日期",
@@ -507,7 +508,7 @@ var placeholderFiles = []placeholderFile{
 	{dataset: saima.DatasetLists,
 		header:   "清单名称,事项编号,事项名称,责任单位,完成时限",
 		row:      "重大需求,XQ-01,企业开办,宁海县,2026-12-31",
-		required: []string{"清单名称", "事项编号", "责任单位", "完成时限"}},
+		required: []string{"清单名称", "事项编号", "事项名称", "责任单位", "完成时限"}},
 	{dataset: saima.DatasetListDone,
 		header:   "清单名称,事项编号,责任单位,完成日期",
 		row:      "重大需求,XQ-01,宁海县,2026-10-01",
@@ -517,9 +518,9 @@ var placeholderFiles = []placeholderFile{
 		row:      "P1,收集,2026-10-01",
 		required: []string{"问题编号", "环节", "日期"}},
 	{dataset: saima.DatasetProjects,
-		header:   "项目编号,项目名称,责任单位,是否领导领衔",
-		row:      "NB-1,一网通办,宁海县,是",
-		optional: []string{"是否领导领衔"}},
+		header:   "项目编号,项目名称,责任单位,是否领导领衔,领衔领导",
+		row:      "NB-1,一网通办,宁海县,是,张三",
+		optional: []string{"是否领导领衔", "领衔领导"}},
 	{dataset: saima.DatasetProblems,
 		header:   "问题编号,单位,层级,发现日期",
 		row:      "WT-1,宁海县,2,2026-08-01",
@@ -529,9 +530,10 @@ var placeholderFiles = []placeholderFile{
 		row:      "P1,收集,2,2026-10-01",
 		optional: []string{"层级"}},
 	{dataset: saima.DatasetLeaderReports,
-		header:   "项目编号,半年度,牵头单位,成果,报送日期",
-		row:      "NB-1,2026上半年,宁海县,上线,2026-07-08",
-		required: []string{"项目编号", "半年度", "牵头单位", "报送日期"}},
+		header:   "项目编号,半年度,牵头单位,领衔领导,成果,报送日期",
+		row:      "NB-1,2026上半年,宁海县,张三,上线,2026-07-08",
+		required: []string{"项目编号", "半年度", "牵头单位", "成果", "报送日期"},
+		optional: []string{"领衔领导"}},
 }
 
 // TestPlaceholderInEveryColumn checks each placeholder in each column
