@@ -247,13 +247,15 @@ func RadarOption(title string, axes []RadarAxis, series []RadarSeries) ([]byte, 
 		if len(s.Values) != len(axes) {
 			return nil, fmt.Errorf("radar series %q has %d values for %d axes", s.Name, len(s.Values), len(axes))
 		}
-		values := make([]json.Number, len(s.Values))
+		// Strings keep the table's trailing zeros in the tooltip, as in
+		// the bar charts: a number 50.00 would show as 50.
+		values := make([]string, len(s.Values))
 		for i, v := range s.Values {
 			n, err := fixed(v, 2)
 			if err != nil {
 				return nil, fmt.Errorf("radar series %q, axis %q: %w", s.Name, axes[i].Name, err)
 			}
-			values[i] = n
+			values[i] = string(n)
 		}
 		radar.AddSeries(s.Name, nil, withItems([]item{{Name: s.Name, Value: values, Link: s.Link}}))
 	}

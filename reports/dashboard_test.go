@@ -146,7 +146,7 @@ func TestRadarOption(t *testing.T) {
 	if got := path(t, decoded, "radar", "indicator", 2, "name"); got != functionName {
 		t.Errorf("third axis = %v, want the name as a string", got)
 	}
-	if !bytes.Contains(option, []byte(`"value":[95.00,80.46,110.00]`)) {
+	if !bytes.Contains(option, []byte(`"value":["95.00","80.46","110.00"]`)) {
 		t.Errorf("option lacks the unit's values with two decimals: %s", option)
 	}
 	if got := path(t, decoded, "series", 0, "data", 0, "link"); got != series[0].Link {

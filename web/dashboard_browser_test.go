@@ -463,3 +463,56 @@ func TestHeatmapLongName(t *testing.T) {
 	}
 	writeScreenshot(t, filepath.Join(screenshotDir(t), "long-name-heatmap.png"), got.PNG)
 }
+
+// radarVertex scrolls a radar chart into view and returns the viewport
+// position of the first vertex of its first series' polygon.
+const radarVertex = `((id) => {
+	const el = document.getElementById(id);
+	el.scrollIntoView({block: 'center'});
+	const chart = echarts.getInstanceByDom(el);
+	const points = chart.getModel().getSeriesByIndex(0).getData().getItemLayout(0);
+	if (!points || points.length === 0) {
+		return null;
+	}
+	const rect = el.getBoundingClientRect();
+	return {x: rect.left + points[0][0], y: rect.top + points[0][1]};
+})`
+
+// TestRadarTooltipKeepsDecimals checks in Chromium that the tooltip of
+// the unit page's radar shows each indicator's score as the table on the
+// page writes it, with two decimals.
+func TestRadarTooltipKeepsDecimals(t *testing.T) {
+	requireChromium(t)
+	env := newSeededEnv(t)
+	contributions := func(a, b, c float64) []saima.Contribution {
+		return []saima.Contribution{
+			{Indicator: "ontime", Name: "里程碑按期完成率", Raw: a, Score: a, Weight: 0.4, Points: a * 0.4},
+			{Indicator: "plan", Name: "计划进度达成率", Raw: b, Score: b, Weight: 0.3, Points: b * 0.3},
+			{Indicator: "assessment", Name: "考评得分", Raw: c, Score: c, Weight: 0.3, Points: c * 0.3},
+		}
+	}
+	run := []saima.Score{
+		{Period: saima.Quarter(2026, 4), Track: saima.KindDistrict, RuleSet: "默认规则", RuleSetVersion: "v1",
+			RunID: "run-q4", ComputedAt: seedAt.Add(2 * time.Hour), Unit: "宁波市海曙区", Value: 65.55, Rank: 2,
+			Contributions: contributions(50, 59, 89.5)},
+		{Period: saima.Quarter(2026, 4), Track: saima.KindDistrict, RuleSet: "默认规则", RuleSetVersion: "v1",
+			RunID: "run-q4", ComputedAt: seedAt.Add(2 * time.Hour), Unit: "宁波市江北区", Value: 80, Rank: 1,
+			Contributions: contributions(80, 80, 80)},
+	}
+	if err := env.store.SaveScores(context.Background(), run); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, serve(t, env.server))
+	b.login(t, "office", testAccounts["office"].password, "/")
+	b.open(t, "/units/"+url.PathEscape("宁波市海曙区"), 1366, 900)
+
+	tooltip := b.hoverAt(t, "chart-radar", radarVertex+`("chart-radar")`, "the first vertex")
+	for _, want := range []string{"50.00", "59.00", "89.50"} {
+		if !strings.Contains(tooltip, want) {
+			t.Errorf("radar tooltip = %q, want %s as the table writes it", tooltip, want)
+		}
+	}
+	for _, problem := range b.problems() {
+		t.Error(problem)
+	}
+}

@@ -83,7 +83,7 @@ func TestIndicatorRadar(t *testing.T) {
 }
 
 // meanValues reads the track mean series: one item of all values for a
-// radar, one item per indicator for bars, whose value is a numeric string.
+// radar, one item per indicator for bars, each value a numeric string.
 func meanValues(t *testing.T, chartType string, data []struct {
 	Value json.RawMessage `json:"value"`
 	Link  string          `json:"link"`
@@ -91,8 +91,19 @@ func meanValues(t *testing.T, chartType string, data []struct {
 	t.Helper()
 	if chartType == "radar" {
 		var values []float64
-		if err := json.Unmarshal(data[0].Value, &values); err != nil {
+		var texts []json.Number
+		if err := json.Unmarshal(data[0].Value, &texts); err != nil {
 			t.Fatal(err)
+		}
+		for _, text := range texts {
+			v, err := text.Float64()
+			if err != nil {
+				t.Fatal(err)
+			}
+			values = append(values, v)
+		}
+		if len(values) == 0 {
+			t.Fatal("radar item has no values")
 		}
 		return values
 	}

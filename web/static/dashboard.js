@@ -103,7 +103,12 @@
     var series = Array.isArray(option.series) ? option.series : [option.series];
     series.forEach(function (s) {
       var hasText = s && Array.isArray(s.data) && s.data.some(function (item) {
-        return item !== null && typeof item === 'object' && typeof item.value === 'string';
+        if (item === null || typeof item !== 'object') {
+          return false;
+        }
+        // A radar item's value is one string per axis.
+        var values = Array.isArray(item.value) ? item.value : [item.value];
+        return values.some(function (v) { return typeof v === 'string'; });
       });
       if (!hasText) {
         return;
@@ -111,6 +116,31 @@
       s.tooltip = s.tooltip || {};
       if (!s.tooltip.valueFormatter) {
         s.tooltip.valueFormatter = valueText;
+      }
+    });
+  }
+
+  // radarTooltips gives each radar series a tooltip formatter that lists
+  // the axes with their values as the data writes them. ECharts' default
+  // radar tooltip shows the parsed numbers, and valueFormatter does not
+  // reach it, so 50.00 would show as 50.
+  function radarTooltips(option) {
+    var radar = Array.isArray(option.radar) ? option.radar[0] : option.radar;
+    var names = ((radar && radar.indicator) || []).map(function (ind) { return ind.name; });
+    var series = Array.isArray(option.series) ? option.series : [option.series];
+    series.forEach(function (s) {
+      if (!s || s.type !== 'radar') {
+        return;
+      }
+      s.tooltip = s.tooltip || {};
+      if (!s.tooltip.formatter) {
+        s.tooltip.formatter = function (params) {
+          var values = Array.isArray(params.value) ? params.value : [];
+          var lines = names.map(function (name, i) {
+            return name + '  ' + valueText(values[i]);
+          });
+          return [params.name].concat(lines).join('\n');
+        };
       }
     });
   }
@@ -129,6 +159,7 @@
       }
       textTooltips(option);
       textValueTooltips(option);
+      radarTooltips(option);
       sizeFor(target);
       var chart = echarts.init(target, null, { renderer: 'canvas' });
       chart.setOption(option);
