@@ -318,7 +318,7 @@ func countDigits(s string) int {
 // "not filled in". They read as missing, with a warning, because they may
 // also hide a forgotten value. 未填报 is how saima's own pages and
 // workbooks show a missing 完成率, so a clerk who edits an export keeps it.
-var placeholders = map[string]bool{"/": true, "-": true, "—": true, "——": true, "未填报": true}
+var placeholders = map[string]bool{"/": true, "//": true, "-": true, "--": true, "—": true, "——": true, "未填报": true}
 
 // isPlaceholder reports whether cell s is a placeholder, also when written
 // with spaces inside, such as "— —".
