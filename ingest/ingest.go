@@ -275,6 +275,10 @@ type parser struct {
 	// that the skipped example row was not edited.
 	exampleUnchanged bool
 
+	// exampleByCell is set when the example row was known only by the
+	// mark cell after its last column, as in a template saved as CSV.
+	exampleByCell bool
+
 	// exampleWarnings wait for the first row of data. A file with only
 	// the example gets one error in their place, with the same fact.
 	exampleWarnings []Issue
@@ -381,6 +385,13 @@ func (p *parser) run() error {
 		}
 	}
 	if p.stopped {
+		return nil
+	}
+	if p.rows == 0 && p.example > 0 && p.exampleByCell && !p.exampleUnchanged {
+		// The row may already hold real data: only the mark cell says
+		// that it is the example, and it cannot tell an edited row.
+		p.issue(Issue{Row: p.example, Reason: "带有下载模板中示例行的标记“" + exampleCellText + "”，未导入，文件中没有其他数据",
+			Fix: "请在示例行下方填写实际数据；如果这一行已改成实际数据，请清空这一行最后一格的示例标记，然后重新上传"})
 		return nil
 	}
 	if p.rows == 0 && p.example > 0 {
@@ -536,6 +547,7 @@ func (p *parser) readRow(rec record, h *header) (bool, error) {
 	// an edited example that keeps the text imports. Without the name, as
 	// in a template saved as CSV, the text is the only mark left.
 	if (p.xlsx == nil || p.xlsx.exampleMark == "") && hasExampleCell(rec.cells) {
+		p.exampleByCell = true
 		p.skipExample(Issue{Row: rec.row, Severity: SeverityWarning,
 			Reason: "带有下载模板中示例行的标记“" + exampleCellText + "”，未导入",
 			Fix:    "如果这一行是实际数据，请清空这一格后重新上传；如果只是示例，可以删除这一行"})

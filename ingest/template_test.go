@@ -137,14 +137,31 @@ func TestTemplateSavedAsCSV(t *testing.T) {
 				t.Errorf("records = %d, want 0", res.Batch.Len())
 			}
 			errs, warns := issueStrings(res.Errors), issueStrings(res.Warnings)
-			if len(errs) != 1 || !strings.Contains(errs[0], "第1行之后只有下载模板中的示例行（第2行），没有实际数据") {
-				t.Errorf("errors = %q, want one naming the example row", errs)
+			if len(errs) != 1 || !strings.Contains(errs[0], "第2行带有下载模板中示例行的标记") ||
+				!strings.Contains(errs[0], "文件中没有其他数据") || !strings.Contains(errs[0], "请清空这一行最后一格的示例标记") {
+				t.Errorf("errors = %q, want one naming the example row, the lack of data and the mark to clear", errs)
 			}
 			if len(warns) != 0 {
 				t.Errorf("warnings = %q, want none besides the error", warns)
 			}
 		})
 	}
+
+	// A clerk types real data over the example row but leaves the mark.
+	t.Run("edited example with its mark", func(t *testing.T) {
+		file := editTemplate(t, func(f *excelize.File, sheet string) {
+			setRow(t, f, sheet, "A2", "宁海县", "NB-2026-900", "", "2026Q3", "40%")
+		})
+		res := parseText(t, "edited.csv", saveAsCSV(t, file), Options{})
+		if res.Batch.Len() != 0 {
+			t.Errorf("records = %d, want 0", res.Batch.Len())
+		}
+		errs := issueStrings(res.Errors)
+		if len(errs) != 1 || !strings.Contains(errs[0], "第2行带有下载模板中示例行的标记") ||
+			!strings.Contains(errs[0], "如果这一行已改成实际数据，请清空这一行最后一格的示例标记") {
+			t.Errorf("errors = %q, want one that says to clear the mark of row 2", errs)
+		}
+	})
 
 	t.Run("with a data row", func(t *testing.T) {
 		file := editTemplate(t, func(f *excelize.File, sheet string) {
