@@ -103,6 +103,28 @@ func (w *UploadWriter) Commit(ctx context.Context) error {
 	return s.recordUpload(ctx, up, w.version)
 }
 
+// Replacing returns how many current records the rows written so far will
+// replace when Commit makes them visible: those of committed uploads with
+// the same record keys. Their versions stay in the history.
+func (w *UploadWriter) Replacing(ctx context.Context) (int, error) {
+	total := 0
+	for table := range w.tables {
+		q := "SELECT count() FROM {db}." + table + " WHERE " + current(table) +
+			" AND key_hash GLOBAL IN (SELECT key_hash FROM {db}." + table + " WHERE upload_id = ?)"
+		rows, err := w.s.query(ctx, q, w.up.ID)
+		if err != nil {
+			return 0, fmt.Errorf("count records replaced in %s: %w", table, err)
+		}
+		var n uint64
+		err = scanAll(rows, func() error { return rows.Scan(&n) })
+		if err != nil {
+			return 0, fmt.Errorf("count records replaced in %s: %w", table, err)
+		}
+		total += int(n)
+	}
+	return total, nil
+}
+
 // Abort records the upload as failed because of cause. The records written
 // so far stay invisible.
 func (w *UploadWriter) Abort(ctx context.Context, cause error) {

@@ -272,6 +272,7 @@ func (r *importRun) commit(rep *Report) (*Report, error) {
 	if err := r.write(r.lastChunk, &rep.Upload); err != nil {
 		return r.fail(rep, err)
 	}
+	rep.Upload.Message = fmt.Sprintf("已导入%d条记录", rep.Imported) + r.countReplaced(rep) + rep.duplicateNote()
 	final := r.begun
 	final.Rows, final.Warnings, final.Message = rep.Upload.Rows, rep.Upload.Warnings, rep.Upload.Message
 	final.SHA256, final.DuplicateOf = rep.Upload.SHA256, rep.Upload.DuplicateOf
@@ -283,6 +284,33 @@ func (r *importRun) commit(rep *Report) (*Report, error) {
 	r.log.Info("upload imported", "upload_id", rep.Upload.ID, "dataset", rep.Dataset, "rows", rep.Rows,
 		"imported", rep.Imported, "warnings", rep.Upload.Warnings, "duplicate_of", rep.Upload.DuplicateOf)
 	return rep, nil
+}
+
+// replacingWriter is a Writer that can tell how many stored records the
+// rows it wrote will replace; clickhouse.UploadWriter is one.
+type replacingWriter interface {
+	Replacing(ctx context.Context) (int, error)
+}
+
+// countReplaced sets rep.Replaced and returns a note for the upload's
+// message when it is above 0, so that a clerk sees when a file, or an
+// edited template example, replaced stored records. A failure to count
+// only loses the note.
+func (r *importRun) countReplaced(rep *Report) string {
+	w, ok := r.writer.(replacingWriter)
+	if !ok {
+		return ""
+	}
+	n, err := w.Replacing(r.ctx)
+	if err != nil {
+		r.log.Warn("count replaced records", "upload_id", rep.Upload.ID, "err", err)
+		return ""
+	}
+	rep.Replaced = n
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("，其中%d条替换了已有记录（原记录保留在历史版本中）", n)
 }
 
 // fail reports a store failure. The chunks written so far stay invisible,

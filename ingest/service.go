@@ -88,6 +88,7 @@ type Report struct {
 	Dataset         string
 	Rows            int // data rows read
 	Imported        int // records written, or that would be written
+	Replaced        int // of Imported, the records that replaced stored ones; 0 for a preview
 	Warnings        []Issue
 	Errors          []Issue
 	ErrorsOmitted   int

@@ -447,7 +447,10 @@ func TestImportChunksFromStream(t *testing.T) {
 	if u := records[0]; u.SHA256 != sha256Hex(text) || u.DuplicateOf != first.Upload.ID || u.Rows != 250 {
 		t.Errorf("stored record = %+v, want the file's SHA-256, 250 rows and duplicate of %s", u, first.Upload.ID)
 	}
-	want := "已导入250条记录（文件与此前的上传 " + first.Upload.ID + "（" + first.Upload.FileName + "，" +
+	if first.Replaced != 0 || again.Replaced != 250 {
+		t.Errorf("replaced records = %d, then %d, want 0, then 250", first.Replaced, again.Replaced)
+	}
+	want := "已导入250条记录，其中250条替换了已有记录（原记录保留在历史版本中）（文件与此前的上传 " + first.Upload.ID + "（" + first.Upload.FileName + "，" +
 		first.Upload.At.In(saima.Beijing).Format("2006-01-02 15:04") + "）完全相同）"
 	if records[0].Message != want {
 		t.Errorf("stored message = %q, want %q", records[0].Message, want)
@@ -632,5 +635,43 @@ func TestImportNumberTooLargeForColumn(t *testing.T) {
 	}
 	if len(got) != 0 {
 		t.Errorf("visible assessments = %d, want 0", len(got))
+	}
+}
+
+// TestImportCountsReplaced checks that an upload reports how many stored
+// records it replaced: none of a first file, the overlap of a second one
+// with the first, and none of a preview.
+func TestImportCountsReplaced(t *testing.T) {
+	store := streamStore(t)
+	svc := streamService(ingest.Adapt(store), 0)
+	first, err := importText(t, svc, "a.csv", progressCSV("余姚市", 3, fixedPercent("50%")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Replaced != 0 || first.Upload.Message != "已导入3条记录" {
+		t.Errorf("first upload: replaced %d, message %q, want 0 and 已导入3条记录", first.Replaced, first.Upload.Message)
+	}
+
+	// Five rows, of which P-0001 to P-0003 replace the first file's.
+	second, err := importText(t, svc, "b.csv", progressCSV("余姚市", 5, fixedPercent("60%")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "已导入5条记录，其中3条替换了已有记录（原记录保留在历史版本中）"
+	if second.Replaced != 3 || second.Upload.Message != want {
+		t.Errorf("second upload: replaced %d, message %q, want 3 and %q", second.Replaced, second.Upload.Message, want)
+	}
+	records := uploadRecords(t, store, second.Upload.ID)
+	if len(records) != 1 || records[0].Message != want {
+		t.Errorf("audit records of %s = %+v, want one with the message %q", second.Upload.ID, records, want)
+	}
+
+	text := progressCSV("余姚市", 5, fixedPercent("70%"))
+	preview, err := svc.Preview(t.Context(), ingest.Request{FileName: "c.csv", Body: strings.NewReader(text), Uploader: "office"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if preview.Replaced != 0 {
+		t.Errorf("preview replaced %d, want 0: a preview writes nothing", preview.Replaced)
 	}
 }

@@ -56,6 +56,7 @@ type uploadJSON struct {
 	Dataset         string        `json:"dataset"`
 	Rows            int           `json:"rows"`
 	Imported        int           `json:"imported"`
+	Replaced        int           `json:"replaced"` // of imported, the records that replaced stored ones
 	Warnings        []issueJSON   `json:"warnings"`
 	Errors          []issueJSON   `json:"errors"`
 	ErrorsOmitted   int           `json:"errors_omitted"`   // errors beyond the reported limit
@@ -283,6 +284,7 @@ func newUploadJSON(dryRun bool, report *ingest.Report) *uploadJSON {
 	out.Dataset = report.Dataset
 	out.Rows = report.Rows
 	out.Imported = report.Imported
+	out.Replaced = report.Replaced
 	out.ErrorsOmitted = report.ErrorsOmitted
 	out.WarningsOmitted = report.WarningsOmitted
 	for _, is := range report.Warnings {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -156,6 +157,9 @@ func TestUploadPageRepeat(t *testing.T) {
 		}
 		if !strings.Contains(text, "重复上传") || !strings.Contains(text, "（进度.csv，") || !strings.Contains(text, "）完全相同") {
 			t.Errorf("second upload page lacks the earlier upload's file and time:\n%s", text)
+		}
+		if !regexp.MustCompile(`其中替换已有记录</dt><dd>[1-9][0-9]*（原记录保留在历史版本中）`).MatchString(text) {
+			t.Errorf("second upload page lacks how many stored records it replaced:\n%s", text)
 		}
 	}
 }

@@ -188,6 +188,9 @@
     count('数据类型', datasetLabel(result.dataset));
     count('读取行数', result.rows);
     count(result.dry_run ? '可导入记录' : '写入记录', result.imported);
+    if (result.replaced) {
+      count('其中替换已有记录', result.replaced + '（原记录保留在历史版本中）');
+    }
     count('错误', result.errors.length + (result.errors_omitted ? '（另有 ' + result.errors_omitted + ' 条未列出）' : ''));
     count('警告', result.warnings.length + (result.warnings_omitted ? '（另有 ' + result.warnings_omitted + ' 条未列出）' : ''));
     if (result.upload && result.upload.duplicate) {
