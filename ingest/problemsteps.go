@@ -196,6 +196,11 @@ func checkEscalations(steps []stagedStep) []Issue {
 	for i := range ups {
 		e := &ups[i]
 		switch {
+		case e.Level == 1 && e.incoming:
+			// Checked first, because no date makes it valid. The import
+			// rejects such rows earlier, quoting the cell as written.
+			out = append(out, stepIssue(*e, "层级", strconv.Itoa(e.Level), "不是升级，问题从牵头单位开始办理",
+				"请填写"+strings.Join(saima.EscalationLevels[1:], "或")+"；没有升级的问题不需要升级记录"))
 		case top != nil && e.Level <= top.Level && e.incoming:
 			out = append(out, stepIssue(*e, "层级", strconv.Itoa(e.Level),
 				fmt.Sprintf("在%s%s之后，升级只能提高层级（%s）", top.Date, top.label(), levels),
@@ -206,10 +211,6 @@ func checkEscalations(steps []stagedStep) []Issue {
 					e.ProblemID, e.label(), e.Date, top.label(), levels),
 				Fix: fmt.Sprintf("请核对层级和日期；本行的日期须早于%s", e.Date)})
 		case top != nil && e.Level <= top.Level:
-		case e.Level == 1 && e.incoming:
-			out = append(out, stepIssue(*e, "层级", strconv.Itoa(e.Level), "不是升级，问题从牵头单位开始办理",
-				"请填写"+strings.Join(saima.EscalationLevels[1:], "或")+"；没有升级的问题不需要升级记录"))
-			top = e
 		default:
 			top = e
 		}
