@@ -62,7 +62,8 @@ func (st stagedStep) span() (first, last int) {
 // with another date gets a warning.
 //
 // The rules, each an error:
-//   - No step is dated before the problem's 发现日期 on the list.
+//   - No step is dated before the problem's 发现日期 on the list, or
+//     after its 办结日期 when the list gives one.
 //   - The loop's stages follow saima.LoopStages in date order: a stage is
 //     never dated before an earlier stage of the same problem. Steps on
 //     the same day are in order, and stages may be skipped.
@@ -89,10 +90,8 @@ func CheckProblemSteps(problems []saima.ProblemItem, existing, incoming []saima.
 			if !st.incoming {
 				continue
 			}
-			if ok && st.Date.Before(p.Opened) {
-				issues = append(issues, stepIssue(st, "日期", st.Date.String(),
-					fmt.Sprintf("早于问题清单中的发现日期%s，环节不能早于发现问题", p.Opened),
-					"请核对日期；如果发现日期有误，请先更正问题清单"))
+			if ok {
+				issues = append(issues, checkListDates(st, p)...)
 			}
 			issues = append(issues, checkStepOrder(st, steps)...)
 		}
@@ -100,6 +99,23 @@ func CheckProblemSteps(problems []saima.ProblemItem, existing, incoming []saima.
 	}
 	slices.SortStableFunc(issues, func(a, b Issue) int { return a.Row - b.Row })
 	return issues
+}
+
+// checkListDates reports st, a step from the file, when it is dated
+// before the problem's 发现日期 on the list or after its 办结日期.
+func checkListDates(st stagedStep, p saima.ProblemItem) []Issue {
+	var out []Issue
+	if st.Date.Before(p.Opened) {
+		out = append(out, stepIssue(st, "日期", st.Date.String(),
+			fmt.Sprintf("早于问题清单中的发现日期%s，环节不能早于发现问题", p.Opened),
+			"请核对日期；如果发现日期有误，请先更正问题清单"))
+	}
+	if p.Closed != nil && st.Date.After(*p.Closed) {
+		out = append(out, stepIssue(st, "日期", st.Date.String(),
+			fmt.Sprintf("晚于问题清单中的办结日期%s，环节不能晚于问题办结", *p.Closed),
+			"请核对日期；如果办结日期有误，请先更正问题清单"))
+	}
+	return out
 }
 
 // mergeSteps groups the stored and incoming steps by problem, keeping

@@ -31,8 +31,19 @@ func TestCheckProblemSteps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	problems := []saima.ProblemItem{{ID: "P1", Opened: found, Stage: "分析研判", Level: 2}}
+	closed, err := saima.ParseDate("2026-11-10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	problems := []saima.ProblemItem{{ID: "P1", Opened: found, Stage: "分析研判", Level: 2},
+		{ID: "P2", Opened: found, Stage: "已办结", Closed: &closed}}
 	collected := []saima.ProblemStep{step("收集", "2026-10-01", 0), step("梳理归类", "2026-10-03", 0)}
+	closedSteps := func(steps ...saima.ProblemStep) []saima.ProblemStep {
+		for i := range steps {
+			steps[i].ProblemID = "P2"
+		}
+		return numberedSteps(steps...)
+	}
 	tests := []struct {
 		name               string
 		existing, incoming []saima.ProblemStep
@@ -55,6 +66,13 @@ func TestCheckProblemSteps(t *testing.T) {
 			[]string{"第2行“日期”列的值“2026-10-06”：已登记的问题P1的已办结（2026-10-05）早于本行升级至改革办的日期2026-10-06，升级须在收集之后、已办结之前"}},
 		{"ErrBeforeFound", nil, numberedSteps(step("收集", "2026-09-30", 0)),
 			[]string{"第2行“日期”列的值“2026-09-30”：问题P1的收集早于问题清单中的发现日期2026-10-01"}},
+		{"OKOnClosedDay", nil, closedSteps(step("收集", "2026-10-01", 0), step("已办结", "2026-11-10", 0)), nil},
+		{"ErrAfterClosed", nil, closedSteps(step("收集", "2026-10-01", 0),
+			step(saima.StepEscalate, "2026-11-25", 2), step("分办落实", "2026-11-28", 0)),
+			[]string{
+				"第3行“日期”列的值“2026-11-25”：问题P2的升级至改革办晚于问题清单中的办结日期2026-11-10，环节不能晚于问题办结，请核对日期；如果办结日期有误，请先更正问题清单",
+				"第4行“日期”列的值“2026-11-28”：问题P2的分办落实晚于问题清单中的办结日期2026-11-10",
+			}},
 		{"WarnUnknownProblem", nil, numberedSteps(saima.ProblemStep{ProblemID: "P9", Step: "收集", Level: 1, Date: found}),
 			[]string{"第2行“问题编号”列的值“P9”问题清单中没有这个问题"}},
 	}
