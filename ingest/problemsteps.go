@@ -81,8 +81,7 @@ func CheckProblemSteps(problems []saima.ProblemItem, existing, incoming []saima.
 	for id, steps := range mergeSteps(existing, incoming, &issues) {
 		p, ok := byID[id]
 		if !ok {
-			first := steps[slices.IndexFunc(steps, func(st stagedStep) bool { return st.incoming })]
-			issues = append(issues, Issue{Row: first.Row, Column: "问题编号", Value: id,
+			issues = append(issues, Issue{Row: firstRow(steps), Column: "问题编号", Value: id,
 				Reason: "问题清单中没有这个问题，它的环节不会显示在问题闭环页面", Severity: SeverityWarning,
 				Fix: "请核对问题编号；新问题请先上传问题清单"})
 		}
@@ -99,6 +98,18 @@ func CheckProblemSteps(problems []saima.ProblemItem, existing, incoming []saima.
 	}
 	slices.SortStableFunc(issues, func(a, b Issue) int { return a.Row - b.Row })
 	return issues
+}
+
+// firstRow returns the lowest file row among the incoming steps, so that
+// a warning about the problem names its first row in the file.
+func firstRow(steps []stagedStep) int {
+	row := 0
+	for _, st := range steps {
+		if st.incoming && (row == 0 || st.Row < row) {
+			row = st.Row
+		}
+	}
+	return row
 }
 
 // checkListDates reports st, a step from the file, when it is dated

@@ -75,6 +75,14 @@ func TestCheckProblemSteps(t *testing.T) {
 			}},
 		{"WarnUnknownProblem", nil, numberedSteps(saima.ProblemStep{ProblemID: "P9", Step: "收集", Level: 1, Date: found}),
 			[]string{"第2行“问题编号”列的值“P9”问题清单中没有这个问题"}},
+		// The steps sort by key with 已办结 first, but the warning names the
+		// file's first row.
+		{"WarnUnknownProblemFirstRow", nil, numberedSteps(
+			saima.ProblemStep{ProblemID: "P9", Step: "收集", Level: 1, Date: found},
+			saima.ProblemStep{ProblemID: "P9", Step: "梳理归类", Level: 1, Date: found},
+			saima.ProblemStep{ProblemID: "P9", Step: "分析研判", Level: 1, Date: found},
+			saima.ProblemStep{ProblemID: "P9", Step: "已办结", Level: 1, Date: found}),
+			[]string{"第2行“问题编号”列的值“P9”问题清单中没有这个问题"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
