@@ -72,6 +72,9 @@ func (st stagedStep) span() (first, last int) {
 //     the one before, and none goes to level 1, where every problem
 //     starts. Escalations on one day count from the lowest level up.
 //
+// The order is checked only against stored steps and incoming steps that
+// break none of the other rules.
+//
 // A step of a problem that is not on the list gets a warning, because the
 // loop pages leave it out. Only rule breaks that involve an incoming step
 // are returned, and issues carry the incoming step's Row.
@@ -85,16 +88,25 @@ func CheckProblemSteps(problems []saima.ProblemItem, existing, incoming []saima.
 				Reason: "问题清单中没有这个问题，它的环节不会显示在问题闭环页面", Severity: SeverityWarning,
 				Fix: "请核对问题编号；新问题请先上传问题清单"})
 		}
+
+		var found []Issue
 		for _, st := range steps {
-			if !st.incoming {
-				continue
+			if st.incoming && ok {
+				found = append(found, checkListDates(st, p)...)
 			}
-			if ok {
-				issues = append(issues, checkListDates(st, p)...)
-			}
-			issues = append(issues, checkStepOrder(st, steps)...)
 		}
-		issues = append(issues, checkEscalations(steps)...)
+		found = append(found, checkEscalations(steps)...)
+
+		// A step already in error is left out of the order check as the
+		// step that another is dated against, so that each row is
+		// reported against a step the user need not correct.
+		valid := withoutRows(steps, found)
+		for _, st := range steps {
+			if st.incoming {
+				found = append(found, checkStepOrder(st, valid)...)
+			}
+		}
+		issues = append(issues, found...)
 	}
 	slices.SortStableFunc(issues, func(a, b Issue) int { return a.Row - b.Row })
 	return issues
@@ -110,6 +122,14 @@ func firstRow(steps []stagedStep) int {
 		}
 	}
 	return row
+}
+
+// withoutRows returns the steps except those from the file that one of
+// issues is about.
+func withoutRows(steps []stagedStep, issues []Issue) []stagedStep {
+	return lo.Filter(steps, func(st stagedStep, _ int) bool {
+		return !st.incoming || !slices.ContainsFunc(issues, func(is Issue) bool { return is.Row == st.Row })
+	})
 }
 
 // checkListDates reports st, a step from the file, when it is dated

@@ -73,6 +73,14 @@ func TestCheckProblemSteps(t *testing.T) {
 				"第3行“日期”列的值“2026-11-25”：问题P2的升级至改革办晚于问题清单中的办结日期2026-11-10，环节不能晚于问题办结，请核对日期；如果办结日期有误，请先更正问题清单",
 				"第4行“日期”列的值“2026-11-28”：问题P2的分办落实晚于问题清单中的办结日期2026-11-10",
 			}},
+		// Row 3, 已办结, is dated before row 4, but row 4 is wrong on its own,
+		// so only row 4 is reported.
+		{"ErrNotAgainstStepAfterClosed", nil, closedSteps(step("收集", "2026-10-01", 0),
+			step("已办结", "2026-11-10", 0), step("分办落实", "2026-11-20", 0)),
+			[]string{"第4行“日期”列的值“2026-11-20”：问题P2的分办落实晚于问题清单中的办结日期2026-11-10"}},
+		{"ErrNotAgainstEscalationToLeadUnit", collected, numberedSteps(step("已办结", "2026-10-10", 0),
+			step(saima.StepEscalate, "2026-10-12", 1)),
+			[]string{"第3行“层级”列的值“1”：问题P1的升级至牵头单位不是升级"}},
 		{"WarnUnknownProblem", nil, numberedSteps(saima.ProblemStep{ProblemID: "P9", Step: "收集", Level: 1, Date: found}),
 			[]string{"第2行“问题编号”列的值“P9”问题清单中没有这个问题"}},
 		// The steps sort by key with 已办结 first, but the warning names the
