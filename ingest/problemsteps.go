@@ -68,6 +68,9 @@ func (st stagedStep) span() (first, last int) {
 //     never dated before an earlier stage of the same problem. Steps on
 //     the same day are in order, and stages may be skipped.
 //   - An escalation (升级) is dated after 收集 and before 已办结.
+//   - A loop stage is recorded once per problem, whatever its level, so
+//     a stage at another level than the stored or an earlier row's is
+//     rejected rather than taken as a second pass.
 //   - Escalations only raise the level: in date order, each goes above
 //     the one before, and none goes to level 1, where every problem
 //     starts. Escalations on one day count from the lowest level up.
@@ -95,6 +98,7 @@ func CheckProblemSteps(problems []saima.ProblemItem, existing, incoming []saima.
 				found = append(found, checkListDates(st, p)...)
 			}
 		}
+		found = append(found, checkStageLevels(steps)...)
 		found = append(found, checkEscalations(steps)...)
 
 		// A step already in error is left out of the order check as the
@@ -145,6 +149,39 @@ func checkListDates(st stagedStep, p saima.ProblemItem) []Issue {
 		out = append(out, stepIssue(st, "日期", st.Date.String(),
 			fmt.Sprintf("晚于问题清单中的办结日期%s，环节不能晚于问题办结", *p.Closed),
 			"请核对日期；如果办结日期有误，请先更正问题清单"))
+	}
+	return out
+}
+
+// checkStageLevels reports each loop stage from the file that the
+// problem already has at another level, stored or on an earlier row. The
+// store keys a step by its level too, so it would keep both and the loop
+// would show the stage twice.
+func checkStageLevels(steps []stagedStep) []Issue {
+	var out []Issue
+	for _, st := range steps {
+		if !st.incoming || st.Step == saima.StepEscalate {
+			continue
+		}
+		i := slices.IndexFunc(steps, func(o stagedStep) bool {
+			return o.Step == st.Step && o.Level != st.Level && (!o.incoming || o.Row < st.Row)
+		})
+		if i < 0 {
+			continue
+		}
+
+		o := steps[i]
+		const once = "，每个问题的每个环节只记录一次，不分层级"
+		if o.incoming {
+			out = append(out, stepIssue(st, "环节", st.Step,
+				fmt.Sprintf("已在第%d行以层级%s填写（%s）%s", o.Row, o.LevelName(), o.Date, once),
+				"请删除其中一行"))
+			continue
+		}
+		out = append(out, stepIssue(st, "环节", st.Step,
+			fmt.Sprintf("已以层级%s登记为%s%s", o.LevelName(), o.Date, once),
+			fmt.Sprintf("如需更正日期，请把层级改为%s（与已登记的相同）后重新上传；如果不是更正，请删除这一行",
+				o.LevelName())))
 	}
 	return out
 }

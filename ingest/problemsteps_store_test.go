@@ -112,6 +112,12 @@ func TestImportChecksProblemStepOrder(t *testing.T) {
 			"steps.csv 第2行“日期”列的值“2026-10-09”：问题WT-2的收集早于问题清单中的发现日期2026-10-10")
 	})
 
+	t.Run("ErrStageAtOtherLevel", func(t *testing.T) {
+		rep, err := importSteps(t, svc, "WT-1,收集,2,2026-10-02,宁波市海曙区,")
+		wantStepErrors(t, rep, err,
+			"steps.csv 第2行“环节”列的值“收集”：问题WT-1的收集已以层级牵头单位登记为2026-10-01，每个问题的每个环节只记录一次，不分层级")
+	})
+
 	t.Run("CorrectionWarns", func(t *testing.T) {
 		rep, err := importSteps(t, svc, "WT-1,梳理归类,,2026-10-04,宁波市海曙区,")
 		if err != nil {

@@ -81,6 +81,13 @@ func TestCheckProblemSteps(t *testing.T) {
 		{"ErrNotAgainstEscalationToLeadUnit", collected, numberedSteps(step("已办结", "2026-10-10", 0),
 			step(saima.StepEscalate, "2026-10-12", 1)),
 			[]string{"第3行“层级”列的值“1”：问题P1的升级至牵头单位不是升级"}},
+		{"ErrStoredStageAtOtherLevel", collected, numberedSteps(step("收集", "2026-10-02", 2)),
+			[]string{"第2行“环节”列的值“收集”：问题P1的收集已以层级牵头单位登记为2026-10-01，每个问题的每个环节只记录一次，不分层级，" +
+				"如需更正日期，请把层级改为牵头单位（与已登记的相同）后重新上传"}},
+		{"ErrFileStageAtTwoLevels", nil, numberedSteps(step("收集", "2026-10-01", 0), step("收集", "2026-10-02", 2)),
+			[]string{"第3行“环节”列的值“收集”：问题P1的收集已在第2行以层级牵头单位填写（2026-10-01），每个问题的每个环节只记录一次"}},
+		{"OKEscalationsAtTwoLevels", collected, numberedSteps(step(saima.StepEscalate, "2026-10-04", 2),
+			step(saima.StepEscalate, "2026-10-05", 3)), nil},
 		{"WarnUnknownProblem", nil, numberedSteps(saima.ProblemStep{ProblemID: "P9", Step: "收集", Level: 1, Date: found}),
 			[]string{"第2行“问题编号”列的值“P9”问题清单中没有这个问题"}},
 		// The steps sort by key with 已办结 first, but the warning names the
