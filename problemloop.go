@@ -45,6 +45,16 @@ func (l ProblemLoop) Stage() string {
 	return ""
 }
 
+// OpenedBy names the event that Opened dates, for the loop page: 收集
+// when the problem has a 收集 step, and 发现 when Opened is the list's
+// 发现日期 because it has none.
+func (l ProblemLoop) OpenedBy() string {
+	if slices.ContainsFunc(l.Steps, func(st ProblemStep) bool { return st.Step == LoopStages[0] }) {
+		return LoopStages[0]
+	}
+	return "发现"
+}
+
 // DaysToClose returns the days from Opened to Closed, and false while the
 // problem is open or when its closing date is unknown.
 func (l ProblemLoop) DaysToClose() (int, bool) {

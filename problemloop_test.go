@@ -146,3 +146,30 @@ func TestBuildProblemLoopsFollowsList(t *testing.T) {
 		t.Errorf("stats[市领导] = %+v, want the problem the list has at 市领导, open", city)
 	}
 }
+
+func TestProblemLoopOpenedBy(t *testing.T) {
+	problems := []ProblemItem{
+		{ID: "P1", Opened: loopDate("2026-11-01"), Stage: "分析研判"},
+		{ID: "P2", Opened: loopDate("2026-11-01"), Stage: "分析研判"},
+	}
+	steps := []ProblemStep{
+		{ProblemID: "P1", Step: "收集", Level: 1, Date: loopDate("2026-11-03")},
+		{ProblemID: "P2", Step: "梳理归类", Level: 1, Date: loopDate("2026-11-04")},
+	}
+	loops := BuildProblemLoops(problems, steps)
+	tests := []struct {
+		name string
+		loop ProblemLoop
+		want string // Opened and OpenedBy
+	}{
+		{"Collected", loops[0], "2026-11-03 收集"},
+		{"NoCollectedStep", loops[1], "2026-11-01 发现"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := fmt.Sprint(tt.loop.Opened, " ", tt.loop.OpenedBy()); got != tt.want {
+				t.Errorf("loop %s opened = %q, want %q", tt.loop.Problem.ID, got, tt.want)
+			}
+		})
+	}
+}

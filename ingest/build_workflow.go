@@ -208,9 +208,18 @@ func (b *problemStepBuilder) add(r *rowReader) {
 
 // escalationLevel reads a level of saima.EscalationLevels as parseLevel
 // does; empty is level 1, the lead unit. An escalation must name the
-// level it goes to, so there a blank cell or a placeholder is an error.
+// level it goes to, above the lead unit where every problem starts, so
+// there a blank cell, a placeholder or level 1 is an error.
 func (r *rowReader) escalationLevel(col string, escalation bool) int {
 	raw := r.cell(col)
+	if n, ok := parseLevel(raw); escalation && ok && n == 1 {
+		r.failed = true
+		r.p.issue(Issue{Row: r.row, Column: r.p.columnName(col), Value: trimText(raw), OwnSubject: true,
+			Reason: saima.StepEscalate + "至" + saima.EscalationLevels[0] + "不是升级，问题从" +
+				saima.EscalationLevels[0] + "开始办理",
+			Fix: "请填写" + strings.Join(saima.EscalationLevels[1:], "或") + "；没有升级的问题不需要升级记录"})
+		return 1
+	}
 	if !escalation || !isBlank(raw) {
 		return r.levelOr(col, 1)
 	}

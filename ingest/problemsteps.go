@@ -62,14 +62,21 @@ func (st stagedStep) span() (first, last int) {
 // with another date gets a warning.
 //
 // The rules, each an error:
-//   - No step is dated before the problem's 发现日期 on the list.
+//   - No step is dated before the problem's 发现日期 on the list, or
+//     after its 办结日期 when the list gives one.
 //   - The loop's stages follow saima.LoopStages in date order: a stage is
 //     never dated before an earlier stage of the same problem. Steps on
 //     the same day are in order, and stages may be skipped.
 //   - An escalation (升级) is dated after 收集 and before 已办结.
+//   - A loop stage is recorded once per problem, whatever its level, so
+//     a stage at another level than the stored or an earlier row's is
+//     rejected rather than taken as a second pass.
 //   - Escalations only raise the level: in date order, each goes above
 //     the one before, and none goes to level 1, where every problem
 //     starts. Escalations on one day count from the lowest level up.
+//
+// The order is checked only against stored steps and incoming steps that
+// break none of the other rules.
 //
 // A step of a problem that is not on the list gets a warning, because the
 // loop pages leave it out. Only rule breaks that involve an incoming step
@@ -80,26 +87,103 @@ func CheckProblemSteps(problems []saima.ProblemItem, existing, incoming []saima.
 	for id, steps := range mergeSteps(existing, incoming, &issues) {
 		p, ok := byID[id]
 		if !ok {
-			first := steps[slices.IndexFunc(steps, func(st stagedStep) bool { return st.incoming })]
-			issues = append(issues, Issue{Row: first.Row, Column: "问题编号", Value: id,
+			issues = append(issues, Issue{Row: firstRow(steps), Column: "问题编号", Value: id,
 				Reason: "问题清单中没有这个问题，它的环节不会显示在问题闭环页面", Severity: SeverityWarning,
 				Fix: "请核对问题编号；新问题请先上传问题清单"})
 		}
+
+		var found []Issue
 		for _, st := range steps {
-			if !st.incoming {
-				continue
+			if st.incoming && ok {
+				found = append(found, checkListDates(st, p)...)
 			}
-			if ok && st.Date.Before(p.Opened) {
-				issues = append(issues, stepIssue(st, "日期", st.Date.String(),
-					fmt.Sprintf("早于问题清单中的发现日期%s，环节不能早于发现问题", p.Opened),
-					"请核对日期；如果发现日期有误，请先更正问题清单"))
-			}
-			issues = append(issues, checkStepOrder(st, steps)...)
 		}
-		issues = append(issues, checkEscalations(steps)...)
+		found = append(found, checkStageLevels(steps)...)
+		found = append(found, checkEscalations(steps)...)
+
+		// A step already in error is left out of the order check as the
+		// step that another is dated against, so that each row is
+		// reported against a step the user need not correct.
+		valid := withoutRows(steps, found)
+		for _, st := range steps {
+			if st.incoming {
+				found = append(found, checkStepOrder(st, valid)...)
+			}
+		}
+		issues = append(issues, found...)
 	}
 	slices.SortStableFunc(issues, func(a, b Issue) int { return a.Row - b.Row })
 	return issues
+}
+
+// firstRow returns the lowest file row among the incoming steps, so that
+// a warning about the problem names its first row in the file.
+func firstRow(steps []stagedStep) int {
+	row := 0
+	for _, st := range steps {
+		if st.incoming && (row == 0 || st.Row < row) {
+			row = st.Row
+		}
+	}
+	return row
+}
+
+// withoutRows returns the steps except those from the file that one of
+// issues is about.
+func withoutRows(steps []stagedStep, issues []Issue) []stagedStep {
+	return lo.Filter(steps, func(st stagedStep, _ int) bool {
+		return !st.incoming || !slices.ContainsFunc(issues, func(is Issue) bool { return is.Row == st.Row })
+	})
+}
+
+// checkListDates reports st, a step from the file, when it is dated
+// before the problem's 发现日期 on the list or after its 办结日期.
+func checkListDates(st stagedStep, p saima.ProblemItem) []Issue {
+	var out []Issue
+	if st.Date.Before(p.Opened) {
+		out = append(out, stepIssue(st, "日期", st.Date.String(),
+			fmt.Sprintf("早于问题清单中的发现日期%s，环节不能早于发现问题", p.Opened),
+			"请核对日期；如果发现日期有误，请先更正问题清单"))
+	}
+	if p.Closed != nil && st.Date.After(*p.Closed) {
+		out = append(out, stepIssue(st, "日期", st.Date.String(),
+			fmt.Sprintf("晚于问题清单中的办结日期%s，环节不能晚于问题办结", *p.Closed),
+			"请核对日期；如果办结日期有误，请先更正问题清单"))
+	}
+	return out
+}
+
+// checkStageLevels reports each loop stage from the file that the
+// problem already has at another level, stored or on an earlier row. The
+// store keys a step by its level too, so it would keep both and the loop
+// would show the stage twice.
+func checkStageLevels(steps []stagedStep) []Issue {
+	var out []Issue
+	for _, st := range steps {
+		if !st.incoming || st.Step == saima.StepEscalate {
+			continue
+		}
+		i := slices.IndexFunc(steps, func(o stagedStep) bool {
+			return o.Step == st.Step && o.Level != st.Level && (!o.incoming || o.Row < st.Row)
+		})
+		if i < 0 {
+			continue
+		}
+
+		o := steps[i]
+		const once = "，每个问题的每个环节只记录一次，不分层级"
+		if o.incoming {
+			out = append(out, stepIssue(st, "环节", st.Step,
+				fmt.Sprintf("已在第%d行以层级%s填写（%s）%s", o.Row, o.LevelName(), o.Date, once),
+				"请删除其中一行"))
+			continue
+		}
+		out = append(out, stepIssue(st, "环节", st.Step,
+			fmt.Sprintf("已以层级%s登记为%s%s", o.LevelName(), o.Date, once),
+			fmt.Sprintf("如需更正日期，请把层级改为%s（与已登记的相同）后重新上传；如果不是更正，请删除这一行",
+				o.LevelName())))
+	}
+	return out
 }
 
 // mergeSteps groups the stored and incoming steps by problem, keeping
@@ -196,6 +280,11 @@ func checkEscalations(steps []stagedStep) []Issue {
 	for i := range ups {
 		e := &ups[i]
 		switch {
+		case e.Level == 1 && e.incoming:
+			// Checked first, because no date makes it valid. The import
+			// rejects such rows earlier, quoting the cell as written.
+			out = append(out, stepIssue(*e, "层级", strconv.Itoa(e.Level), "不是升级，问题从牵头单位开始办理",
+				"请填写"+strings.Join(saima.EscalationLevels[1:], "或")+"；没有升级的问题不需要升级记录"))
 		case top != nil && e.Level <= top.Level && e.incoming:
 			out = append(out, stepIssue(*e, "层级", strconv.Itoa(e.Level),
 				fmt.Sprintf("在%s%s之后，升级只能提高层级（%s）", top.Date, top.label(), levels),
@@ -206,10 +295,6 @@ func checkEscalations(steps []stagedStep) []Issue {
 					e.ProblemID, e.label(), e.Date, top.label(), levels),
 				Fix: fmt.Sprintf("请核对层级和日期；本行的日期须早于%s", e.Date)})
 		case top != nil && e.Level <= top.Level:
-		case e.Level == 1 && e.incoming:
-			out = append(out, stepIssue(*e, "层级", strconv.Itoa(e.Level), "不是升级，问题从牵头单位开始办理",
-				"请填写"+strings.Join(saima.EscalationLevels[1:], "或")+"；没有升级的问题不需要升级记录"))
-			top = e
 		default:
 			top = e
 		}

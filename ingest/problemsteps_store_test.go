@@ -112,6 +112,12 @@ func TestImportChecksProblemStepOrder(t *testing.T) {
 			"steps.csv 第2行“日期”列的值“2026-10-09”：问题WT-2的收集早于问题清单中的发现日期2026-10-10")
 	})
 
+	t.Run("ErrStageAtOtherLevel", func(t *testing.T) {
+		rep, err := importSteps(t, svc, "WT-1,收集,2,2026-10-02,宁波市海曙区,")
+		wantStepErrors(t, rep, err,
+			"steps.csv 第2行“环节”列的值“收集”：问题WT-1的收集已以层级牵头单位登记为2026-10-01，每个问题的每个环节只记录一次，不分层级")
+	})
+
 	t.Run("CorrectionWarns", func(t *testing.T) {
 		rep, err := importSteps(t, svc, "WT-1,梳理归类,,2026-10-04,宁波市海曙区,")
 		if err != nil {
@@ -136,8 +142,25 @@ func TestImportRejectsLoweredEscalation(t *testing.T) {
 	svc, _ := problemStepService(t)
 	rep, err := importSteps(t, svc,
 		"WT-2,收集,,2026-10-10,宁波市海曙区,",
-		"WT-2,升级,1,2026-10-12,宁波市海曙区,升级到1",
-		"WT-2,升级,2,2026-10-11,市委改革办,升级到2早于上一级")
+		"WT-2,升级,2,2026-10-12,市委改革办,升级到2",
+		"WT-2,升级,3,2026-10-11,市领导,升级到3早于升级到2")
 	wantStepErrors(t, rep, err,
-		"steps.csv 第3行“层级”列的值“1”：问题WT-2的升级至牵头单位在2026-10-11升级至改革办之后，升级只能提高层级")
+		"steps.csv 第3行“层级”列的值“2”：问题WT-2的升级至改革办在2026-10-11升级至市领导之后，升级只能提高层级")
+}
+
+func TestImportRejectsEscalationToLeadUnit(t *testing.T) {
+	svc, _ := problemStepService(t)
+	if _, err := importSteps(t, svc,
+		"WT-2,收集,,2026-10-10,宁波市海曙区,",
+		"WT-2,升级,改革办,2026-10-11,市委改革办,"); err != nil {
+		t.Fatalf("import steps: %v", err)
+	}
+
+	// Neither date makes an escalation to the lead unit valid, and the
+	// message quotes the cell as written.
+	for _, date := range []string{"2026-10-10", "2026-10-12"} {
+		rep, err := importSteps(t, svc, "WT-2,升级,牵头单位,"+date+",宁波市海曙区,")
+		wantStepErrors(t, rep, err,
+			"steps.csv 第2行“层级”列的值“牵头单位”：升级至牵头单位不是升级，问题从牵头单位开始办理，请填写改革办或市领导")
+	}
 }

@@ -31,8 +31,19 @@ func TestCheckProblemSteps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	problems := []saima.ProblemItem{{ID: "P1", Opened: found, Stage: "分析研判", Level: 2}}
+	closed, err := saima.ParseDate("2026-11-10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	problems := []saima.ProblemItem{{ID: "P1", Opened: found, Stage: "分析研判", Level: 2},
+		{ID: "P2", Opened: found, Stage: "已办结", Closed: &closed}}
 	collected := []saima.ProblemStep{step("收集", "2026-10-01", 0), step("梳理归类", "2026-10-03", 0)}
+	closedSteps := func(steps ...saima.ProblemStep) []saima.ProblemStep {
+		for i := range steps {
+			steps[i].ProblemID = "P2"
+		}
+		return numberedSteps(steps...)
+	}
 	tests := []struct {
 		name               string
 		existing, incoming []saima.ProblemStep
@@ -55,7 +66,37 @@ func TestCheckProblemSteps(t *testing.T) {
 			[]string{"第2行“日期”列的值“2026-10-06”：已登记的问题P1的已办结（2026-10-05）早于本行升级至改革办的日期2026-10-06，升级须在收集之后、已办结之前"}},
 		{"ErrBeforeFound", nil, numberedSteps(step("收集", "2026-09-30", 0)),
 			[]string{"第2行“日期”列的值“2026-09-30”：问题P1的收集早于问题清单中的发现日期2026-10-01"}},
+		{"OKOnClosedDay", nil, closedSteps(step("收集", "2026-10-01", 0), step("已办结", "2026-11-10", 0)), nil},
+		{"ErrAfterClosed", nil, closedSteps(step("收集", "2026-10-01", 0),
+			step(saima.StepEscalate, "2026-11-25", 2), step("分办落实", "2026-11-28", 0)),
+			[]string{
+				"第3行“日期”列的值“2026-11-25”：问题P2的升级至改革办晚于问题清单中的办结日期2026-11-10，环节不能晚于问题办结，请核对日期；如果办结日期有误，请先更正问题清单",
+				"第4行“日期”列的值“2026-11-28”：问题P2的分办落实晚于问题清单中的办结日期2026-11-10",
+			}},
+		// Row 3, 已办结, is dated before row 4, but row 4 is wrong on its own,
+		// so only row 4 is reported.
+		{"ErrNotAgainstStepAfterClosed", nil, closedSteps(step("收集", "2026-10-01", 0),
+			step("已办结", "2026-11-10", 0), step("分办落实", "2026-11-20", 0)),
+			[]string{"第4行“日期”列的值“2026-11-20”：问题P2的分办落实晚于问题清单中的办结日期2026-11-10"}},
+		{"ErrNotAgainstEscalationToLeadUnit", collected, numberedSteps(step("已办结", "2026-10-10", 0),
+			step(saima.StepEscalate, "2026-10-12", 1)),
+			[]string{"第3行“层级”列的值“1”：问题P1的升级至牵头单位不是升级"}},
+		{"ErrStoredStageAtOtherLevel", collected, numberedSteps(step("收集", "2026-10-02", 2)),
+			[]string{"第2行“环节”列的值“收集”：问题P1的收集已以层级牵头单位登记为2026-10-01，每个问题的每个环节只记录一次，不分层级，" +
+				"如需更正日期，请把层级改为牵头单位（与已登记的相同）后重新上传"}},
+		{"ErrFileStageAtTwoLevels", nil, numberedSteps(step("收集", "2026-10-01", 0), step("收集", "2026-10-02", 2)),
+			[]string{"第3行“环节”列的值“收集”：问题P1的收集已在第2行以层级牵头单位填写（2026-10-01），每个问题的每个环节只记录一次"}},
+		{"OKEscalationsAtTwoLevels", collected, numberedSteps(step(saima.StepEscalate, "2026-10-04", 2),
+			step(saima.StepEscalate, "2026-10-05", 3)), nil},
 		{"WarnUnknownProblem", nil, numberedSteps(saima.ProblemStep{ProblemID: "P9", Step: "收集", Level: 1, Date: found}),
+			[]string{"第2行“问题编号”列的值“P9”问题清单中没有这个问题"}},
+		// The steps sort by key with 已办结 first, but the warning names the
+		// file's first row.
+		{"WarnUnknownProblemFirstRow", nil, numberedSteps(
+			saima.ProblemStep{ProblemID: "P9", Step: "收集", Level: 1, Date: found},
+			saima.ProblemStep{ProblemID: "P9", Step: "梳理归类", Level: 1, Date: found},
+			saima.ProblemStep{ProblemID: "P9", Step: "分析研判", Level: 1, Date: found},
+			saima.ProblemStep{ProblemID: "P9", Step: "已办结", Level: 1, Date: found}),
 			[]string{"第2行“问题编号”列的值“P9”问题清单中没有这个问题"}},
 	}
 	for _, tt := range tests {
@@ -88,9 +129,12 @@ func TestCheckProblemStepsEscalation(t *testing.T) {
 		{"OK", collected, numberedSteps(step(saima.StepEscalate, "2026-10-12", 3),
 			step(saima.StepEscalate, "2026-10-11", 2)), nil},
 		{"OKSkippedLevel", collected, numberedSteps(step(saima.StepEscalate, "2026-10-12", 3)), nil},
-		{"ErrLowered", collected, numberedSteps(step(saima.StepEscalate, "2026-10-12", 1),
-			step(saima.StepEscalate, "2026-10-11", 2)),
-			[]string{"第2行“层级”列的值“1”：问题P1的升级至牵头单位在2026-10-11升级至改革办之后，升级只能提高层级"}},
+		{"ErrLowered", collected, numberedSteps(step(saima.StepEscalate, "2026-10-12", 2),
+			step(saima.StepEscalate, "2026-10-11", 3)),
+			[]string{"第2行“层级”列的值“2”：问题P1的升级至改革办在2026-10-11升级至市领导之后，升级只能提高层级"}},
+		{"ErrToLeadUnitAfterEscalation", append(collected, step(saima.StepEscalate, "2026-10-11", 2)),
+			numberedSteps(step(saima.StepEscalate, "2026-10-12", 1)),
+			[]string{"第2行“层级”列的值“1”：问题P1的升级至牵头单位不是升级，问题从牵头单位开始办理"}},
 		{"ErrLoweredAfterStored", append(collected, step(saima.StepEscalate, "2026-10-11", 3)),
 			numberedSteps(step(saima.StepEscalate, "2026-10-12", 2)),
 			[]string{"第2行“层级”列的值“2”：问题P1的升级至改革办在2026-10-11升级至市领导之后，升级只能提高层级"}},

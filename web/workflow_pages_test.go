@@ -66,13 +66,13 @@ func TestWorkflowPages(t *testing.T) {
 		absent []string
 	}{
 		{"LoopStats", "office", "/problems/loop", 200,
-			[]string{"<td class=\"num\">59.0</td>", "2026-04-01 升级至市领导", "2026-09-01 发现，已 49 天未办结",
+			[]string{"<td class=\"num\">59.0</td>", "2026-04-01 升级至市领导", "2026-09-01 收集，已 49 天未办结",
 				"环节是问题在闭环中的步骤：收集 → 梳理归类 → 分析研判 → 分办落实，办结后为已办结。",
 				"层级是办理问题的层级，共3级：1 牵头单位 → 2 改革办 → 3 市领导"},
 			[]string{"主要领导", "level=4"}},
 		// P2's 环节 comes from the problem list, as /problems shows it,
 		// not from its latest step, 收集.
-		{"LoopLevelFilter", "leader", "/problems/loop?level=3", 200, []string{"接口不通", "分析研判（2026-09-01 发现"},
+		{"LoopLevelFilter", "leader", "/problems/loop?level=3", 200, []string{"接口不通", "分析研判（2026-09-01 收集"},
 			[]string{"收集（"}},
 		{"ErrLoopLevel", "office", "/problems/loop?level=5", 400, nil, nil},
 		{"ErrLoopFourthLevel", "office", "/problems/loop?level=4", 400, []string{"应为1至3之间的层级编号"}, nil},
