@@ -30,14 +30,22 @@ const barTooltip = `((id) => {
 	return texts.join('\n');
 })`
 
+// officeBrowser starts a server over env and returns a browser signed in
+// to it as the office.
+func officeBrowser(t *testing.T, env *testEnv) *browser {
+	t.Helper()
+	b := newBrowser(t, serve(t, env.server))
+	b.login(t, "office", testAccounts["office"].password, "/")
+	return b
+}
+
 // TestBarTooltipKeepsDecimals checks in Chromium that the tooltip of a bar
 // shows its value as the bar's label does, with the trailing zero of 95.0.
 func TestBarTooltipKeepsDecimals(t *testing.T) {
 	requireChromium(t)
 	env := newSeededEnv(t)
 	seedDashboard(t, env.store)
-	b := newBrowser(t, serve(t, env.server))
-	b.login(t, "office", testAccounts["office"].password, "/")
+	b := officeBrowser(t, env)
 
 	tests := []struct {
 		name, path, chart string
@@ -233,8 +241,7 @@ func TestBarChartLongName(t *testing.T) {
 	env := newTestEnv(t, nil)
 	seedLongNames(t, env.store, name)
 	shots := screenshotDir(t)
-	b := newBrowser(t, serve(t, env.server))
-	b.login(t, "office", testAccounts["office"].password, "/")
+	b := officeBrowser(t, env)
 
 	tests := []struct {
 		name, path, chart string
@@ -354,8 +361,7 @@ func TestTrendTooltipKeepsDecimals(t *testing.T) {
 	requireChromium(t)
 	env := newSeededEnv(t)
 	seedDashboard(t, env.store)
-	b := newBrowser(t, serve(t, env.server))
-	b.login(t, "office", testAccounts["office"].password, "/")
+	b := officeBrowser(t, env)
 
 	scriptUnit := "/units/" + url.PathEscape(scriptName)
 	tests := []struct {
@@ -428,8 +434,7 @@ func TestHeatmapLongName(t *testing.T) {
 	if err := env.store.WriteBatch(context.Background(), late); err != nil {
 		t.Fatal(err)
 	}
-	b := newBrowser(t, serve(t, env.server))
-	b.login(t, "office", testAccounts["office"].password, "/")
+	b := officeBrowser(t, env)
 	got := b.open(t, "/heatmap", 1366, 900)
 	if got.InjectedNodes != 0 {
 		t.Errorf("page has %d elements made from injection names", got.InjectedNodes)
@@ -502,8 +507,7 @@ func TestRadarTooltipKeepsDecimals(t *testing.T) {
 	if err := env.store.SaveScores(context.Background(), run); err != nil {
 		t.Fatal(err)
 	}
-	b := newBrowser(t, serve(t, env.server))
-	b.login(t, "office", testAccounts["office"].password, "/")
+	b := officeBrowser(t, env)
 	b.open(t, "/units/"+url.PathEscape("宁波市海曙区"), 1366, 900)
 
 	tooltip := b.hoverAt(t, "chart-radar", radarVertex+`("chart-radar")`, "the first vertex")
