@@ -282,7 +282,8 @@ func (r *importRun) commit(rep *Report) (*Report, error) {
 		return r.fail(rep, fmt.Errorf("commit upload: %w", err))
 	}
 	r.log.Info("upload imported", "upload_id", rep.Upload.ID, "dataset", rep.Dataset, "rows", rep.Rows,
-		"imported", rep.Imported, "warnings", rep.Upload.Warnings, "duplicate_of", rep.Upload.DuplicateOf)
+		"imported", rep.Imported, "replaced", rep.Replaced, "warnings", rep.Upload.Warnings,
+		"duplicate_of", rep.Upload.DuplicateOf)
 	return rep, nil
 }
 
@@ -310,7 +311,7 @@ func (r *importRun) countReplaced(rep *Report) string {
 	if n == 0 {
 		return ""
 	}
-	return fmt.Sprintf("，其中%d条替换了已有记录（原记录保留在历史版本中）", n)
+	return fmt.Sprintf("，其中%d条替换了已有记录，原记录保留在历史版本中", n)
 }
 
 // fail reports a store failure. The chunks written so far stay invisible,

@@ -450,7 +450,7 @@ func TestImportChunksFromStream(t *testing.T) {
 	if first.Replaced != 0 || again.Replaced != 250 {
 		t.Errorf("replaced records = %d, then %d, want 0, then 250", first.Replaced, again.Replaced)
 	}
-	want := "已导入250条记录，其中250条替换了已有记录（原记录保留在历史版本中）（文件与此前的上传 " + first.Upload.ID + "（" + first.Upload.FileName + "，" +
+	want := "已导入250条记录，其中250条替换了已有记录，原记录保留在历史版本中（文件与此前的上传 " + first.Upload.ID + "（" + first.Upload.FileName + "，" +
 		first.Upload.At.In(saima.Beijing).Format("2006-01-02 15:04") + "）完全相同）"
 	if records[0].Message != want {
 		t.Errorf("stored message = %q, want %q", records[0].Message, want)
@@ -657,7 +657,7 @@ func TestImportCountsReplaced(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "已导入5条记录，其中3条替换了已有记录（原记录保留在历史版本中）"
+	want := "已导入5条记录，其中3条替换了已有记录，原记录保留在历史版本中"
 	if second.Replaced != 3 || second.Upload.Message != want {
 		t.Errorf("second upload: replaced %d, message %q, want 3 and %q", second.Replaced, second.Upload.Message, want)
 	}

@@ -97,7 +97,12 @@ func printReport(a *app, path string, rep *ingest.Report, dryRun bool, err error
 	case dryRun:
 		fmt.Fprintf(a.stdout, "%s：预检通过，可导入 %d 条“%s”记录（未写入）\n", path, rep.Imported, datasetLabel(rep.Dataset))
 	default:
-		fmt.Fprintf(a.stdout, "%s：已导入 %d 条“%s”记录，%d 个提示\n", path, rep.Imported, datasetLabel(rep.Dataset), len(rep.Warnings))
+		replaced := ""
+		if rep.Replaced > 0 {
+			replaced = fmt.Sprintf("（其中 %d 条替换了已有记录）", rep.Replaced)
+		}
+		fmt.Fprintf(a.stdout, "%s：已导入 %d 条“%s”记录%s，%d 个提示\n", path, rep.Imported, datasetLabel(rep.Dataset),
+			replaced, len(rep.Warnings))
 	}
 	if text := rep.DuplicateText(); text != "" && len(rep.Errors) == 0 && err == nil {
 		fmt.Fprintf(a.stdout, "%s：%s\n", path, text)

@@ -31,6 +31,27 @@ func TestPrintReportWriteFailed(t *testing.T) {
 	if !strings.Contains(stdout.String(), "已导入 6 条“进度填报”记录") {
 		t.Errorf("stdout = %q, want 已导入 6 条“进度填报”记录", stdout.String())
 	}
+
+	stdout.Reset()
+	rep.Replaced = 4
+	printReport(a, "进度.csv", rep, false, nil)
+	if !strings.Contains(stdout.String(), "已导入 6 条“进度填报”记录（其中 4 条替换了已有记录），0 个提示") {
+		t.Errorf("stdout = %q, want the 4 replaced records named", stdout.String())
+	}
+}
+
+// TestImportCommandReplaced imports one file twice: the second run names
+// the records it replaced.
+func TestImportCommandReplaced(t *testing.T) {
+	dir := casesDir(t)
+	e := newTestEnv(t)
+	e.mustRun("import", filepath.Join(dir, "00_roster.csv"))
+	if out := e.mustRun("import", filepath.Join(dir, "01b_progress_utf8_nobom.csv")); strings.Contains(out, "替换") {
+		t.Errorf("first import printed %q, want no replaced records", out)
+	}
+	if out := e.mustRun("import", filepath.Join(dir, "01b_progress_utf8_nobom.csv")); !strings.Contains(out, "（其中 6 条替换了已有记录）") {
+		t.Errorf("second import printed %q, want 6 replaced records", out)
+	}
 }
 
 // The assessment totals of the exact-decimals case, through the store:
