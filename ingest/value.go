@@ -314,15 +314,21 @@ func countDigits(s string) int {
 	return n
 }
 
-// placeholders are written in a cell, such as 完成率 or 实际完成日期, to say
-// "not filled in". They read as missing, with a warning, because they may
-// also hide a forgotten value. 未填报 is how saima's own pages and
-// workbooks show a missing 完成率, so a clerk who edits an export keeps it.
-var placeholders = map[string]bool{"/": true, "//": true, "-": true, "--": true, "—": true, "——": true, "未填报": true}
-
-// isPlaceholder reports whether cell s is a placeholder, also when written
-// with spaces inside, such as "— —".
-func isPlaceholder(s string) bool { return placeholders[compact(s)] }
+// isPlaceholder reports whether cell s is a placeholder, written to say
+// "not filled in", such as 完成率 "/" or 实际完成日期 "—". A placeholder is
+// 未填报, or a cell of dashes and slashes only, whatever dash it uses and
+// with spaces anywhere: "-", "——", "— —", "//", "－－". They read as
+// missing, with a warning, because they may also hide a forgotten value.
+// 未填报 is how saima's own pages and workbooks show a missing 完成率, so a
+// clerk who edits an export keeps it.
+func isPlaceholder(s string) bool {
+	c := compact(s)
+	if c == "未填报" {
+		return true
+	}
+	c = foldDashes(c)
+	return c != "" && strings.Trim(c, "-/") == ""
+}
 
 // percentForm is the way a percent cell was written.
 type percentForm int
@@ -348,7 +354,7 @@ func readPercent(raw string) (percentCell, *problem) {
 	switch {
 	case s == "":
 		return percentCell{form: percentMissing}, nil
-	case placeholders[s]:
+	case isPlaceholder(s):
 		return percentCell{form: percentPlaceholder}, nil
 	}
 

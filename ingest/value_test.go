@@ -446,7 +446,7 @@ func TestPercentInNumberColumn(t *testing.T) {
 
 // placeholderTexts are every spelling of "not filled in" that reads as
 // blank; － is the full-width hyphen, which NFKC turns into -.
-var placeholderTexts = []string{"/", "-", "—", "——", "未填报", "－", "— —", "／", "- -", "/ /", "－－"}
+var placeholderTexts = []string{"/", "-", "—", "——", "未填报", "－", "— —", "／", "- -", "/ /", "－－", "–", "――", "- - -", "‐"}
 
 // placeholderFile is one valid row of a dataset, whose cells the test
 // replaces one at a time with a placeholder.
