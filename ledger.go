@@ -145,6 +145,10 @@ type ProblemItem struct {
 	Opened      Date
 	Closed      *Date
 	Summary     string
+
+	// Row is the row of the uploaded file the item was read from, for
+	// messages; 0 when it came from the store.
+	Row int
 }
 
 // LedgerEntry is one project as the ledger page shows it: the project, its

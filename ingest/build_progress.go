@@ -161,6 +161,7 @@ type problemBuilder struct {
 
 func (b *problemBuilder) add(r *rowReader) {
 	it := saima.ProblemItem{
+		Row:         r.row,
 		ID:          r.code("问题编号", true),
 		Unit:        r.unit("单位", true),
 		ProjectCode: r.code("项目编号", false),

@@ -348,3 +348,59 @@ func (s *Service) checkProblemSteps(ctx context.Context, rep *Report, b *saima.B
 	return saima.Errorf(saima.KindInvalid, "文件有%d处不符合问题闭环规则，整个文件未导入；请按错误清单修改后重新上传",
 		errors)
 }
+
+// CheckProblemList returns a warning for each item of a problem-list
+// upload whose 发现日期 comes after a stored step of the problem, or whose
+// 办结日期 comes before one. The list decides when a problem was found and
+// closed, and the step check rejects steps outside those days, so such a
+// list leaves stored steps that a later steps upload would be refused.
+func CheckProblemList(items []saima.ProblemItem, steps []saima.ProblemStep) []Issue {
+	byProblem := lo.GroupBy(steps, func(st saima.ProblemStep) string { return st.ProblemID })
+	var issues []Issue
+	for _, it := range items {
+		stored := byProblem[it.ID]
+		if len(stored) == 0 {
+			continue
+		}
+		first := slices.MinFunc(stored, func(a, b saima.ProblemStep) int { return a.Date.Compare(b.Date) })
+		last := slices.MaxFunc(stored, func(a, b saima.ProblemStep) int { return a.Date.Compare(b.Date) })
+		if first.Date.Before(it.Opened) {
+			issues = append(issues, Issue{Row: it.Row, Column: "发现日期", Value: it.Opened.String(), OwnSubject: true,
+				Severity: SeverityWarning,
+				Reason:   fmt.Sprintf("问题%s的发现日期晚于已登记的环节%s（%s）", it.ID, stepLabel(first), first.Date),
+				Fix:      "请核对发现日期；如果是环节日期有误，请上传问题闭环环节加以更正"})
+		}
+		if it.Closed != nil && last.Date.After(*it.Closed) {
+			issues = append(issues, Issue{Row: it.Row, Column: "办结日期", Value: it.Closed.String(), OwnSubject: true,
+				Severity: SeverityWarning,
+				Reason:   fmt.Sprintf("问题%s的办结日期早于已登记的环节%s（%s）", it.ID, stepLabel(last), last.Date),
+				Fix:      "请核对办结日期；如果是环节日期有误，请上传问题闭环环节加以更正"})
+		}
+	}
+	return issues
+}
+
+// stepLabel names a stored step for messages, as stagedStep.label does.
+func stepLabel(st saima.ProblemStep) string { return stagedStep{ProblemStep: st}.label() }
+
+// warnProblemList adds CheckProblemList's warnings for a problem-list
+// upload to rep.
+func (s *Service) warnProblemList(ctx context.Context, rep *Report, b *saima.Batch) error {
+	if len(b.Problems) == 0 {
+		return nil
+	}
+	store, ok := storeAs[ProblemRecords](s.Store)
+	if !ok {
+		return nil
+	}
+	steps, err := store.ListProblemSteps(ctx)
+	if err != nil {
+		return fmt.Errorf("list problem steps: %w", err)
+	}
+	for _, is := range CheckProblemList(b.Problems, steps) {
+		is.File = rep.Upload.FileName
+		rep.Warnings = append(rep.Warnings, is)
+		rep.Upload.Warnings++
+	}
+	return nil
+}

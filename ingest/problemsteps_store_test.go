@@ -164,3 +164,44 @@ func TestImportRejectsEscalationToLeadUnit(t *testing.T) {
 			"steps.csv 第2行“层级”列的值“牵头单位”：升级至牵头单位不是升级，问题从牵头单位开始办理，请填写改革办或市领导")
 	}
 }
+
+// TestImportWarnsProblemListAgainstSteps checks that a problem-list upload
+// that would leave stored steps before its 发现日期 or after its 办结日期
+// imports, with a warning on each such date naming the step.
+func TestImportWarnsProblemListAgainstSteps(t *testing.T) {
+	svc, store := problemStepService(t)
+	err := store.WriteBatch(context.Background(), &saima.Batch{
+		Upload: saima.Upload{ID: "units-1", Dataset: saima.DatasetUnits, At: time.Date(2026, 12, 5, 8, 0, 0, 0, saima.Beijing)},
+		Units:  []saima.Unit{{Name: "宁波市海曙区", Kind: saima.KindDistrict, Track: saima.KindDistrict}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := importSteps(t, svc, "WT-1,收集,1,2026-10-02,宁波市海曙区,", "WT-1,分析研判,1,2026-10-20,宁波市海曙区,"); err != nil {
+		t.Fatalf("import steps: %v", err)
+	}
+	text := "问题编号,单位,环节,层级,发现日期,办结日期\n" +
+		"WT-2,宁波市海曙区,分析研判,2,2026-10-10,\n" +
+		"WT-1,宁波市海曙区,已办结,3,2026-10-05,2026-10-15\n"
+	rep, err := svc.Import(context.Background(), ingest.Request{FileName: "problems.csv",
+		Body: strings.NewReader(text), Dataset: saima.DatasetProblems, Uploader: "office"})
+	if err != nil {
+		t.Fatalf("import problems: %v (errors %q)", err, rep.Errors)
+	}
+	want := []string{
+		"problems.csv 第3行“发现日期”列的值“2026-10-05”：问题WT-1的发现日期晚于已登记的环节收集（2026-10-02）",
+		"problems.csv 第3行“办结日期”列的值“2026-10-15”：问题WT-1的办结日期早于已登记的环节分析研判（2026-10-20）",
+	}
+	var got []string
+	for _, w := range rep.Warnings {
+		got = append(got, w.String())
+	}
+	if len(got) != len(want) {
+		t.Fatalf("warnings = %q, want %d", got, len(want))
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("warning %d = %q, want it to start with %q", i, got[i], want[i])
+		}
+	}
+}

@@ -293,6 +293,9 @@ func (s *Service) finish(ctx context.Context, log *slog.Logger, run *importRun, 
 		if err := s.checkProblemSteps(ctx, rep, run.lastChunk.batch); err != nil {
 			return s.reject(ctx, log, run.dryRun, rep, outcomeOf(err), err)
 		}
+		if err := s.warnProblemList(ctx, rep, run.lastChunk.batch); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.markDuplicate(ctx, rep); err != nil {
 		return nil, err

@@ -28,7 +28,7 @@ const DefaultChunkRecords = 20_000
 // the loop's order compares every step of a problem. These files are
 // short by nature; Limits.MaxRows bounds them.
 var wholeFileDatasets = map[string]bool{saima.DatasetUnits: true, saima.DatasetStages: true,
-	saima.DatasetProblemSteps: true}
+	saima.DatasetProblemSteps: true, saima.DatasetProblems: true}
 
 // chunk is one batch of validated records that Parse hands on while it
 // reads a long file.
