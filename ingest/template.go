@@ -319,7 +319,8 @@ func kindHelp(c *column) string {
 // columnHelp replaces kindHelp for columns whose values a kind does not
 // describe.
 var columnHelp = map[string]string{
-	"层级": "问题所处的层级：1牵头单位、2改革办、3市领导（主要领导协调的也填3），可填编号或名称，如2或改革办。",
+	"层级":   "问题所处的层级：1牵头单位、2改革办、3市领导（主要领导协调的也填3），可填编号或名称，如2或改革办。",
+	"考评方式": "考评的方式，全角字符按半角读取。",
 }
 
 // columnNotes are the details of a column that its kind does not cover.

@@ -608,3 +608,42 @@ func moveRow(t *testing.T, f *excelize.File, sheet string, from, to int) {
 		}
 	}
 }
+
+// TestTemplateModeNote checks that the header note of 考评方式 describes
+// a mode, not a code.
+func TestTemplateModeNote(t *testing.T) {
+	f, err := excelize.OpenReader(bytes.NewReader(writeTemplate(t, saima.DatasetAssessments, testRoster)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sheet := f.GetSheetList()[0]
+	header, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := slices.Index(header[0], "考评方式")
+	if col < 0 {
+		t.Fatalf("header %q has no 考评方式", header[0])
+	}
+	cell, err := excelize.CoordinatesToCellName(col+1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	comments, err := f.GetComments(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text string
+	for _, c := range comments {
+		if c.Cell == cell {
+			text = c.Text
+			for _, run := range c.Paragraph {
+				text += run.Text
+			}
+		}
+	}
+	if !strings.Contains(text, "考评的方式") || !strings.Contains(text, "线下年终") || strings.Contains(text, "编号或代码") {
+		t.Errorf("note on 考评方式 = %q, want it to describe a mode such as 线下年终, not a code", text)
+	}
+}
