@@ -193,7 +193,7 @@ func (s *Server) handlePublishAPI(c *fiber.Ctx) error {
 		return err
 	}
 	reply := publishJSON{standingJSON: standingToJSON(st)}
-	if end := st.Period.End(); saima.DateOf(s.now()).Before(end) {
+	if end, ok := runningUntil(st.Period, s.now()); ok {
 		reply.Warnings = append(reply.Warnings,
 			fmt.Sprintf("本期到%s才结束，这一版本只含目前已上传的数据；期末之后请按全部数据再次发布", end))
 	}

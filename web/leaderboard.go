@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/samber/lo"
@@ -32,6 +33,9 @@ type leaderboardPage struct {
 	Overrides []scoring.Override // applied to the boards shown
 	Unmatched []scoring.Override // in effect but naming no unit or indicator of this run
 	Publish   *publishForm       // nil unless the viewer is the office
+	// Running is the period's last day while the period is still running,
+	// so that every viewer reads the result as partial; zero after it.
+	Running saima.Date
 	// JustPublished is the label of the version the office's form has just
 	// published, such as v2, shown once after the redirect.
 	JustPublished string
@@ -126,12 +130,22 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 	}
 	if _, ok := s.evaluations(); ok && who != nil && who.account.Role == saima.RoleOffice {
 		page.Publish = &publishForm{Action: "/evaluations/" + page.Period.String() + "/publish", CSRF: s.csrfToken(c)}
-		if end := page.Period.End(); saima.DateOf(s.now()).Before(end) {
+		if end, ok := runningUntil(page.Period, s.now()); ok {
 			page.Publish.Until = end
 		}
 	}
+	if end, ok := runningUntil(page.Period, s.now()); ok {
+		page.Running = end
+	}
 	title := page.Period.Label() + "赛马排行"
 	return s.render(c, "leaderboard.html", title, "leaderboard", page)
+}
+
+// runningUntil returns the last day of period p and true while p is still
+// running at now, its last day included.
+func runningUntil(p saima.Period, now time.Time) (saima.Date, bool) {
+	end := p.End()
+	return end, !saima.DateOf(now).After(end)
 }
 
 // publishedVersion is the form of the published query parameter, such as
