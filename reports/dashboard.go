@@ -191,9 +191,9 @@ func HeatmapOption(title, series string, columns, rows []string, cells []Cell) (
 			return nil, fmt.Errorf("heatmap cell %s × %s: %w", rows[c.Row], columns[c.Column], err)
 		}
 		largest = max(largest, c.Value)
-		// The name is the row's, so that the tooltip names it in full
-		// when the axis label is cut.
-		items[i] = item{Name: rows[c.Row], Value: []any{c.Column, c.Row, v}, Link: c.Link}
+		// The name is the row's and the column's, so that the tooltip
+		// names the row in full when the axis label is cut, and its column.
+		items[i] = item{Name: rows[c.Row] + " · " + columns[c.Column], Value: []any{c.Column, c.Row, v}, Link: c.Link}
 	}
 
 	heat := charts.NewHeatMap()

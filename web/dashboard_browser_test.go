@@ -460,8 +460,8 @@ func TestHeatmapLongName(t *testing.T) {
 	}
 	script := heatmapCellPoint + `("chart-heatmap", ` + strconv.Quote(name) + `)`
 	text := b.hoverAt(t, "chart-heatmap", script, "cell of the long name")
-	if !strings.Contains(text, name) {
-		t.Errorf("tooltip of the long name's cell = %q, want the whole name", text)
+	if !strings.Contains(text, name) || !strings.Contains(text, "2026-08") {
+		t.Errorf("tooltip of the long name's cell = %q, want the whole name and the month 2026-08", text)
 	}
 	for _, problem := range b.problems() {
 		t.Error(problem)
