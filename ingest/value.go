@@ -321,13 +321,25 @@ func countDigits(s string) int {
 // missing, with a warning, because they may also hide a forgotten value.
 // 未填报 is how saima's own pages and workbooks show a missing 完成率, so a
 // clerk who edits an export keeps it.
+//
+// s is NFKC-normalised, as normalize and compact return it, so full-width
+// forms are already ASCII. The loop stops at the first other rune, so a
+// cell of text, checked in every row, costs a rune or two.
 func isPlaceholder(s string) bool {
-	c := compact(s)
-	if c == "未填报" {
+	if s == "未填报" {
 		return true
 	}
-	c = foldDashes(c)
-	return c != "" && strings.Trim(c, "-/") == ""
+	marks := false
+	for _, r := range s {
+		switch {
+		case r == '-' || r == '/' || r == '\u2212' || (r >= '\u2010' && r <= '\u2015'):
+			marks = true
+		case isSpace(r):
+		default:
+			return false
+		}
+	}
+	return marks
 }
 
 // percentForm is the way a percent cell was written.
