@@ -588,17 +588,12 @@ func (s *Service) checkLifecycle(ctx context.Context, rep *Report, b *saima.Batc
 	if err != nil {
 		return err
 	}
-	issues := CheckLifecycle(existing, b.Stages, leads)
-	if len(issues) == 0 {
+	errors := rep.addIssues(CheckLifecycle(existing, b.Stages, leads))
+	if errors == 0 {
 		return nil
 	}
-	for i := range issues {
-		issues[i].File = rep.Upload.FileName
-	}
-	rep.Errors = append(rep.Errors, issues...)
-	rep.Upload.Errors += len(issues)
 	return saima.Errorf(saima.KindInvalid, "文件有%d处不符合项目阶段规则，整个文件未导入；请按错误清单修改后重新上传",
-		len(issues))
+		errors)
 }
 
 // loadLifecycle reads the stored history of the projects in events and

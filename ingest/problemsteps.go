@@ -330,21 +330,10 @@ func (s *Service) checkProblemSteps(ctx context.Context, rep *Report, b *saima.B
 		return fmt.Errorf("list problem steps: %w", err)
 	}
 
-	errors := 0
-	for _, is := range CheckProblemSteps(problems, existing, b.ProblemSteps) {
-		is.File = rep.Upload.FileName
-		if is.Severity == SeverityWarning {
-			rep.Warnings = append(rep.Warnings, is)
-			rep.Upload.Warnings++
-			continue
-		}
-		rep.Errors = append(rep.Errors, is)
-		errors++
-	}
+	errors := rep.addIssues(CheckProblemSteps(problems, existing, b.ProblemSteps))
 	if errors == 0 {
 		return nil
 	}
-	rep.Upload.Errors += errors
 	return saima.Errorf(saima.KindInvalid, "文件有%d处不符合问题闭环规则，整个文件未导入；请按错误清单修改后重新上传",
 		errors)
 }
@@ -397,10 +386,6 @@ func (s *Service) warnProblemList(ctx context.Context, rep *Report, b *saima.Bat
 	if err != nil {
 		return fmt.Errorf("list problem steps: %w", err)
 	}
-	for _, is := range CheckProblemList(b.Problems, steps) {
-		is.File = rep.Upload.FileName
-		rep.Warnings = append(rep.Warnings, is)
-		rep.Upload.Warnings++
-	}
+	rep.addIssues(CheckProblemList(b.Problems, steps))
 	return nil
 }

@@ -100,6 +100,26 @@ type Report struct {
 	Duplicate saima.Upload
 }
 
+// addIssues adds issues found after the file was read, such as those of
+// the lifecycle or loop checks, to r under the upload's file name, each
+// among the errors or the warnings by its severity. It returns how many
+// are errors.
+func (r *Report) addIssues(issues []Issue) int {
+	errors := 0
+	for _, is := range issues {
+		is.File = r.Upload.FileName
+		if is.Severity == SeverityWarning {
+			r.Warnings = append(r.Warnings, is)
+			r.Upload.Warnings++
+			continue
+		}
+		r.Errors = append(r.Errors, is)
+		r.Upload.Errors++
+		errors++
+	}
+	return errors
+}
+
 // DuplicateText describes the earlier upload of the same bytes, such as
 // 文件与此前的上传 up-1（progress.csv，2026-10-15 10:00）完全相同, or returns ""
 // when there is none.
