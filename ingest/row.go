@@ -124,14 +124,9 @@ func (r *rowReader) text(col string) string {
 }
 
 // requiredText is text for a column that must be filled in, such as
-// 项目名称. A placeholder such as "/" is an error there, as a blank is.
-func (r *rowReader) requiredText(col string) string {
-	raw := r.cell(col)
-	if _, missing := r.blank(col, raw, true); missing {
-		return ""
-	}
-	return trimText(raw)
-}
+// 项目名称. A placeholder such as "/" is an error there, as a blank is, so
+// it reads as a required name does.
+func (r *rowReader) requiredText(col string) string { return r.name(col, true) }
 
 // name returns a name cell trimmed and otherwise as written, such as a
 // unit's own name in the roster or its 赛道. Unlike free text, a
