@@ -264,6 +264,18 @@ func (p Period) Contains(d Date) bool {
 // Prev returns the period of the same kind just before p.
 func (p Period) Prev() Period { return p.shift(-1) }
 
+// JudgingDay returns the day p's milestones are judged on at moment at:
+// the day after p's end once p has ended, else the Beijing day of at. A
+// milestone planned in p before that day is due, and overdue unless done
+// before it. Scores, explanations and reports all use this day.
+func (p Period) JudgingDay(at time.Time) Date {
+	day := p.End().AddDays(1)
+	if today := DateOf(at); today.Before(day) {
+		day = today
+	}
+	return day
+}
+
 // Next returns the period of the same kind just after p.
 func (p Period) Next() Period { return p.shift(1) }
 

@@ -101,3 +101,23 @@ func TestMilestoneDaysLate(t *testing.T) {
 		t.Errorf("open 15 days after plan: DaysLate = %d, want 15", got)
 	}
 }
+
+// TestJudgingDay checks the day a quarter's milestones are judged on:
+// the day after its end once it has ended, else today.
+func TestJudgingDay(t *testing.T) {
+	q3 := Quarter(2026, 3)
+	tests := []struct {
+		now  time.Time
+		want Date
+	}{
+		{time.Date(2026, 9, 15, 10, 0, 0, 0, Beijing), NewDate(2026, 9, 15)},
+		{time.Date(2026, 9, 30, 23, 0, 0, 0, Beijing), NewDate(2026, 9, 30)},
+		{time.Date(2026, 10, 1, 0, 30, 0, 0, Beijing), NewDate(2026, 10, 1)},
+		{time.Date(2027, 3, 1, 9, 0, 0, 0, Beijing), NewDate(2026, 10, 1)},
+	}
+	for _, tt := range tests {
+		if got := q3.JudgingDay(tt.now); got != tt.want {
+			t.Errorf("%s.JudgingDay(%s) = %s, want %s", q3, tt.now, got, tt.want)
+		}
+	}
+}

@@ -89,7 +89,7 @@ func factsSQL(p saima.Period, m monthWindow) string {
 		col = "quarter"
 	}
 	q := fmt.Sprintf(factsQuery, col)
-	if m.daysFrom.Before(m.judging) {
+	if m.hasDueDays() {
 		q += dueDaysBranch
 	}
 	for _, table := range []string{"projects", "progress", "assessments", "problems", "milestones"} {
@@ -102,7 +102,7 @@ func factsSQL(p saima.Period, m monthWindow) string {
 func factsArgs(p saima.Period, m monthWindow) []any {
 	first, last := saima.NewDate(p.Start().Year, p.Start().Month, 1), saima.NewDate(p.End().Year, p.End().Month, 1)
 	args := []any{last, first, first, p.String(), p.String(), p.Start(), p.End()}
-	if m.daysFrom.Before(m.judging) {
+	if m.hasDueDays() {
 		args = append(args, m.daysFrom, m.judging)
 	}
 	return args

@@ -29,11 +29,10 @@ func (s *Store) monthWindow(p saima.Period) monthWindow {
 	// as in the ledger. The tally has months only, so it gives the months
 	// before the judging day's month. The days of that month before the
 	// judging day come from the milestones table (factDueDay rows).
-	m.judging = saima.DateOf(endedBy)
-	if end := p.End().AddDays(1); !m.judging.Before(end) {
-		m.judging = end
+	m.judging = p.JudgingDay(endedBy)
+	if m.judging == p.End().AddDays(1) {
 		m.dueBefore = m.last + 1
-		m.daysFrom = end
+		m.daysFrom = m.judging
 		return m
 	}
 	month := scoring.MonthOf(m.judging)
@@ -111,6 +110,10 @@ type monthWindow struct {
 	daysFrom, judging saima.Date
 }
 
+// hasDueDays reports whether some days of the judging day's month are due
+// in the period, which factsQuery then reads from the milestones table.
+func (m monthWindow) hasDueDays() bool { return m.daysFrom.Before(m.judging) }
+
 // milestoneTotals adds up the milestone facts of one unit, or of one
 // project without a unit.
 type milestoneTotals struct {
@@ -121,10 +124,11 @@ type milestoneTotals struct {
 // either planned within it or not done on time by its start, as
 // factsQuery already chose. Let pm be the month planned and am the month
 // done. The milestone is due when pm is in the period and before
-// m.dueBefore. A milestone is green in pm when done on time. It is red in every month from pm up to the month before
-// am, because one done after a month's last day was not done yet in that
-// month. It is yellow once, in am, when done late. That is
-// scoring.MonthColour summed over the months, and a test compares the two.
+// m.dueBefore. A milestone is green in pm when done on time. It is red in
+// every month from pm up to the month before am, because one done after a
+// month's last day was not done yet in that month. It is yellow once, in
+// am, when done late. That is scoring.MonthColour summed over the months,
+// and a test compares the two.
 func (t *milestoneTotals) add(r tallyRow, m monthWindow) {
 	pm, am := monthOfDate(r.planned), monthOfDate(r.actual)
 	if pm > m.last || (pm < m.first && (r.onTime == 1 || am < m.first)) {

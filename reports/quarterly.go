@@ -157,7 +157,7 @@ func buildQuarterly(
 	now, judged time.Time,
 	scores []saima.Score,
 ) (*Quarterly, error) {
-	asOf := judgingDay(period, judged)
+	asOf := period.JudgingDay(judged)
 
 	units, err := src.ListUnits(ctx)
 	if err != nil {
@@ -298,18 +298,6 @@ func unitProjects(unit string, progress []saima.ProgressReport) []ProjectLine {
 		)
 	})
 	return lines
-}
-
-// judgingDay returns the day a period's milestones are judged on, as the
-// scores judge them: the day after the period's end once it has ended,
-// else the day of judged. A milestone planned before that day and not
-// done before it is overdue.
-func judgingDay(period saima.Period, judged time.Time) saima.Date {
-	day := period.End().AddDays(1)
-	if today := saima.DateOf(judged); today.Before(day) {
-		day = today
-	}
-	return day
 }
 
 // overdueInPeriod keeps the overdue milestones that concern the period:

@@ -221,26 +221,6 @@ func TestOverdueTableOnJudgingDay(t *testing.T) {
 	}
 }
 
-// TestJudgingDay checks the day a quarter's milestones are judged on:
-// the day after its end once it has ended, else today.
-func TestJudgingDay(t *testing.T) {
-	q3 := saima.Quarter(2026, 3)
-	tests := []struct {
-		now  time.Time
-		want saima.Date
-	}{
-		{time.Date(2026, 9, 15, 10, 0, 0, 0, saima.Beijing), date(2026, 9, 15)},
-		{time.Date(2026, 9, 30, 23, 0, 0, 0, saima.Beijing), date(2026, 9, 30)},
-		{time.Date(2026, 10, 1, 0, 30, 0, 0, saima.Beijing), date(2026, 10, 1)},
-		{time.Date(2027, 3, 1, 9, 0, 0, 0, saima.Beijing), date(2026, 10, 1)},
-	}
-	for _, tt := range tests {
-		if got := judgingDay(q3, tt.now); got != tt.want {
-			t.Errorf("judgingDay(%s, %s) = %s, want %s", q3, tt.now, got, tt.want)
-		}
-	}
-}
-
 func unitNames(scores []saima.Score) []string {
 	var names []string
 	for _, s := range scores {
