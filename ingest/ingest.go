@@ -388,8 +388,8 @@ func (p *parser) run() error {
 		return nil
 	}
 	if p.rows == 0 && p.example > 0 && p.exampleByCell && !p.exampleUnchanged {
-		// The row may already hold real data: only the mark cell says
-		// that it is the example, and it cannot tell an edited row.
+		// The row may already hold real data. Only the mark cell marks it
+		// as the example, and the mark cannot show whether it was edited.
 		p.issue(Issue{Row: p.example, Reason: "带有下载模板中示例行的标记“" + exampleCellText + "”，未导入，文件中没有其他数据",
 			Fix: "请在示例行下方填写实际数据；如果这一行已改成实际数据，请清空这一行最后一格的示例标记，然后重新上传"})
 		return nil

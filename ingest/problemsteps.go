@@ -58,7 +58,7 @@ func (st stagedStep) span() (first, last int) {
 // CheckProblemSteps returns the issues that adding the steps incoming to
 // the stored steps existing would give, against the problem list
 // problems. An incoming step replaces a stored one with the same problem,
-// step and level, which is how a wrong date is corrected; a replacement
+// step and level, which is how a wrong date is corrected. A replacement
 // with another date gets a warning.
 //
 // The rules, each an error:
@@ -226,8 +226,8 @@ func mergeSteps(existing, incoming []saima.ProblemStep, issues *[]Issue) map[str
 // checkStepOrder reports st, a step from the file, when a step that
 // comes before it in the loop is dated after it, naming the latest such
 // step. It also reports st when a stored step that comes after it in the
-// loop is dated before it, naming the earliest; a step from the file is
-// reported on its own row instead.
+// loop is dated before it, naming the earliest. A later step from the
+// file is reported on its own row instead.
 func checkStepOrder(st stagedStep, steps []stagedStep) []Issue {
 	first, last := st.span()
 	var prev, next *stagedStep

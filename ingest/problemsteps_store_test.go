@@ -180,6 +180,7 @@ func TestImportWarnsProblemListAgainstSteps(t *testing.T) {
 	if _, err := importSteps(t, svc, "WT-1,收集,1,2026-10-02,宁波市海曙区,", "WT-1,分析研判,1,2026-10-20,宁波市海曙区,"); err != nil {
 		t.Fatalf("import steps: %v", err)
 	}
+
 	text := "问题编号,单位,环节,层级,发现日期,办结日期\n" +
 		"WT-2,宁波市海曙区,分析研判,2,2026-10-10,\n" +
 		"WT-1,宁波市海曙区,已办结,3,2026-10-05,2026-10-15\n"
@@ -188,6 +189,7 @@ func TestImportWarnsProblemListAgainstSteps(t *testing.T) {
 	if err != nil {
 		t.Fatalf("import problems: %v (errors %q)", err, rep.Errors)
 	}
+
 	want := []string{
 		"problems.csv 第3行“发现日期”列的值“2026-10-05”：问题WT-1的发现日期晚于已登记的环节收集（2026-10-02）",
 		"problems.csv 第3行“办结日期”列的值“2026-10-15”：问题WT-1的办结日期早于已登记的环节分析研判（2026-10-20）",

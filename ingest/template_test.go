@@ -617,6 +617,7 @@ func TestTemplateModeNote(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
+
 	sheet := f.GetSheetList()[0]
 	header, err := f.GetRows(sheet)
 	if err != nil {
@@ -630,6 +631,7 @@ func TestTemplateModeNote(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+
 	comments, err := f.GetComments(sheet)
 	if err != nil {
 		t.Fatal(err)

@@ -1119,9 +1119,9 @@ type IndicatorExplanation struct {
 
 // unitNotScored returns the KindNotFound error for unit, which st lacks.
 // A unit added to the roster after the run is the usual cause, so the
-// message gives the command that scores it: a new draft, or, once the
-// period is published, a new version, because the pages keep showing the
-// published one over any later draft.
+// message gives the command that scores it. That is a new draft, or a new
+// version once the period is published, because the pages show the
+// published version over any later draft.
 func unitNotScored(st *Standing, unit string) error {
 	period := st.Period
 	if st.Evaluation != nil && st.Evaluation.Published() {

@@ -310,8 +310,8 @@ func (b *browser) hoverNamedBar(tb testing.TB, chartID, category string) string 
 // hoverAt moves the mouse to the viewport point {x, y} that script, run
 // in the page, returns for the chart chartID, and returns the chart's
 // tooltip text without its rich-text markup. The script returns null when
-// the chart has no such item; what names the item in failures.
-func (b *browser) hoverAt(tb testing.TB, chartID, script, what string) string {
+// the chart has no such item, and item names the item in failures.
+func (b *browser) hoverAt(tb testing.TB, chartID, script, item string) string {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 	defer cancel()
@@ -322,10 +322,10 @@ func (b *browser) hoverAt(tb testing.TB, chartID, script, what string) string {
 	}
 	at, err := chromedp.Run(ctx, chromedp.Evaluate[*point](script))
 	if err != nil {
-		tb.Fatalf("find %s on %s: %v", what, chartID, err)
+		tb.Fatalf("find %s on %s: %v", item, chartID, err)
 	}
 	if at == nil {
-		tb.Fatalf("chart %s has no %s", chartID, what)
+		tb.Fatalf("chart %s has no %s", chartID, item)
 	}
 	if err := chromedp.Do(ctx, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, at.X, at.Y)); err != nil {
 		tb.Fatalf("move the mouse over %s at (%.0f, %.0f): %v", chartID, at.X, at.Y, err)
