@@ -34,7 +34,8 @@ type leaderboardPage struct {
 	Unmatched []scoring.Override // in effect but naming no unit or indicator of this run
 	Publish   *publishForm       // nil unless the viewer is the office
 	// Running is the period's last day while the period is still running,
-	// so that every viewer reads the result as partial; zero after it.
+	// so that every viewer reads the result as partial and the publish form
+	// warns that later data will not be in its version. It is zero after.
 	Running saima.Date
 	// JustPublished is the label of the version the office's form has just
 	// published, such as v2, shown once after the redirect.
@@ -52,9 +53,6 @@ func (p leaderboardPage) LinksUnit(unit string) bool { return p.OwnUnit == "" ||
 type publishForm struct {
 	Action string
 	CSRF   string
-	// Until is the period's last day while the period is still running,
-	// so the form warns that later data will not be in this version.
-	Until saima.Date
 }
 
 // board is one track's ranking: a bar chart and a table.
@@ -130,9 +128,6 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 	}
 	if _, ok := s.evaluations(); ok && who != nil && who.account.Role == saima.RoleOffice {
 		page.Publish = &publishForm{Action: "/evaluations/" + page.Period.String() + "/publish", CSRF: s.csrfToken(c)}
-		if end, ok := runningUntil(page.Period, s.now()); ok {
-			page.Publish.Until = end
-		}
 	}
 	if end, ok := runningUntil(page.Period, s.now()); ok {
 		page.Running = end
