@@ -14,17 +14,19 @@ import (
 // and moves them with the row when rows are inserted above it.
 const exampleNamePrefix = "saima_example_"
 
-// exampleCellText is the text of the cell right of a template's example
-// row. Saving the workbook as CSV drops the defined name but keeps this
-// text, so a file without the name finds its example row by the text.
+// exampleCellText starts the text of the cell right of a template's
+// example row. Saving the workbook as CSV drops the defined name but
+// keeps this text, so a file without the name finds its example row by
+// the text. A template whose example cannot import for the account adds
+// why after it.
 const exampleCellText = "示例行：原样上传时不导入；填写实际数据时请清空这一格"
 
-// hasExampleCell reports whether the last filled cell of a row is
-// exampleCellText.
+// hasExampleCell reports whether the last filled cell of a row starts
+// with exampleCellText.
 func hasExampleCell(cells []string) bool {
 	for i := len(cells) - 1; i >= 0; i-- {
 		if c := trimText(cells[i]); c != "" {
-			return c == exampleCellText
+			return strings.HasPrefix(c, exampleCellText)
 		}
 	}
 	return false

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -63,6 +62,13 @@ type TemplateOptions struct {
 	// Stages is the stored stage history. The stages example is then the
 	// next stage of a project in Projects (see exampleStage).
 	Stages []saima.StageEvent
+
+	// Problems is the problem list and ProblemSteps the stored steps of
+	// its problems. The problems example then takes an ID that neither
+	// uses, and the problem steps example is the next step of an open
+	// problem (see exampleProblemStep).
+	Problems     []saima.ProblemItem
+	ProblemSteps []saima.ProblemStep
 }
 
 // WriteTemplateWith writes the template as [WriteTemplate] does, with the
@@ -101,23 +107,42 @@ func (s *Service) WriteTemplate(ctx context.Context, w io.Writer, dataset, unit 
 	if err != nil {
 		return fmt.Errorf("list projects: %w", err)
 	}
-	var items []saima.ListItem
-	if schemaFor(dataset) == schemaFor(saima.DatasetListDone) {
-		if items, err = s.Store.ListListItems(ctx); err != nil {
+	opts := TemplateOptions{Roster: units, Projects: projects, Unit: unit, Today: saima.DateOf(s.Now())}
+	if name, ok := newRoster(units).resolve(unit); ok {
+		opts.Unit = name
+	}
+	if err := s.readExampleSources(ctx, schemaFor(dataset), &opts); err != nil {
+		return err
+	}
+	return WriteTemplateWith(w, dataset, opts)
+}
+
+// readExampleSources reads into opts the stored records beyond the roster
+// and the ledger that the example of dataset ds depends on.
+func (s *Service) readExampleSources(ctx context.Context, ds *schema, opts *TemplateOptions) error {
+	var err error
+	switch {
+	case ds == schemaFor(saima.DatasetLists) || ds == schemaFor(saima.DatasetListDone):
+		if opts.ListItems, err = s.Store.ListListItems(ctx); err != nil {
 			return fmt.Errorf("list work list items: %w", err)
 		}
-	}
-	var stages []saima.StageEvent
-	if h, ok := s.Store.(StageHistory); ok && schemaFor(dataset) == schemaFor(saima.DatasetStages) {
-		if stages, err = h.ListStageHistory(ctx); err != nil {
-			return fmt.Errorf("list stage history: %w", err)
+	case ds == schemaFor(saima.DatasetStages):
+		if h, ok := s.Store.(StageHistory); ok {
+			if opts.Stages, err = h.ListStageHistory(ctx); err != nil {
+				return fmt.Errorf("list stage history: %w", err)
+			}
+		}
+	case ds == schemaFor(saima.DatasetProblems) || ds == schemaFor(saima.DatasetProblemSteps):
+		if p, ok := storeAs[ProblemRecords](s.Store); ok {
+			if opts.Problems, err = p.ListProblems(ctx); err != nil {
+				return fmt.Errorf("list problems: %w", err)
+			}
+			if opts.ProblemSteps, err = p.ListProblemSteps(ctx); err != nil {
+				return fmt.Errorf("list problem steps: %w", err)
+			}
 		}
 	}
-	if name, ok := newRoster(units).resolve(unit); ok {
-		unit = name
-	}
-	return WriteTemplateWith(w, dataset, TemplateOptions{Roster: units, Projects: projects, Unit: unit,
-		ListItems: items, Stages: stages, Today: saima.DateOf(s.Now())})
+	return nil
 }
 
 // template is a workbook being built.
@@ -127,10 +152,13 @@ type template struct {
 	sheet   string
 	cols    []*column // the columns shown, in template order
 	roster  []saima.Unit
-	unit    string            // the example unit; "" without a roster
-	project *saima.Project    // the example project: from the ledger, or genericProject
-	stage   *saima.StageEvent // the stages example, or nil for the 预报 of project
-	item    *saima.ListItem   // the example work list item, or genericItem
+	unit    string             // the example unit; "" without a roster
+	project *saima.Project     // the example project: from the ledger, genericProject, or nil for none
+	stage   *saima.StageEvent  // the stages example, or nil for the 预报 of project
+	item    *saima.ListItem    // the example work list item: from the lists, genericItem, or nil for none
+	step    *saima.ProblemStep // the problem steps example
+	code    string             // a free project code, problem ID or list item ID for a new record
+	note    string             // the reason no example imports for the account, or "" when the example does
 	today   saima.Date
 	styles  map[string]int
 	options int // columns used on the options sheet
@@ -138,19 +166,7 @@ type template struct {
 
 func newTemplate(s *schema, opts TemplateOptions) (*template, error) {
 	t := &template{f: excelize.NewFile(), s: s, sheet: s.title, roster: opts.Roster, today: opts.Today}
-	t.unit, t.project = exampleUnitAndProject(opts, s.dataset == saima.DatasetLeaderReports)
-	if s.dataset == saima.DatasetStages {
-		t.stage = exampleStage(opts, t.unit)
-		if t.stage != nil {
-			t.project = projectByCode(opts.Projects, t.stage.ProjectCode)
-		}
-	}
-	if t.project == nil {
-		t.project = &genericProject
-	}
-	if t.item = exampleItem(opts.ListItems, t.unit); t.item == nil {
-		t.item = &genericItem
-	}
+	t.chooseExample(opts)
 	for i := range s.columns {
 		if c := &s.columns[i]; c.kind != kindIgnored {
 			t.cols = append(t.cols, c)
@@ -371,14 +387,19 @@ func (t *template) writeExample() error {
 	return t.writeExampleCell()
 }
 
-// writeExampleCell writes exampleCellText right of the example row, for a
-// copy of the template saved as CSV, which keeps no defined name.
+// writeExampleCell writes exampleCellText, and t.note when there is one,
+// right of the example row, for a copy of the template saved as CSV,
+// which keeps no defined name.
 func (t *template) writeExampleCell() error {
 	col := columnLetter(len(t.cols))
 	if err := t.f.SetColWidth(t.sheet, col, col, 48); err != nil {
 		return fmt.Errorf("width of the example mark: %w", err)
 	}
-	if err := t.f.SetCellStr(t.sheet, col+"2", exampleCellText); err != nil {
+	text := exampleCellText
+	if t.note != "" {
+		text += "。" + t.note
+	}
+	if err := t.f.SetCellStr(t.sheet, col+"2", text); err != nil {
 		return fmt.Errorf("example mark: %w", err)
 	}
 	return t.f.SetCellStyle(t.sheet, col+"2", col+"2", t.styles["example"])
@@ -460,19 +481,23 @@ const (
 	exProjectName = "{project-name}" // the example project's name
 	exList        = "{list}"         // the example work list item's list
 	exItem        = "{item}"         // the example work list item's ID
+	exNewCode     = "{new-code}"     // a code or ID that no stored record has
 
 	// The stages example's fields; see exampleStage.
+	exStageProject = "{stage-project}"
 	exStage        = "{stage}"
 	exStageDate    = "{stage-date}"
 	exStageBody    = "{stage-body}"
 	exStageOpinion = "{stage-opinion}"
 	exStageRound   = "{stage-round}"
-)
 
-// Generic examples, for a unit without projects or work list items.
-var (
-	genericProject = saima.Project{Code: "NB-2026-001", Name: "城市大脑驾驶舱"}
-	genericItem    = saima.ListItem{List: "重大需求", ID: "ZD-2026-001"}
+	// The problem steps example's fields; see exampleProblemStep.
+	exStepProblem = "{step-problem}"
+	exStep        = "{step}"
+	exStepLevel   = "{step-level}"
+	exStepDate    = "{step-date}"
+	exStepHandler = "{step-handler}"
+	exStepNote    = "{step-note}"
 )
 
 // exampleDay is an example date this many days from today.
@@ -490,31 +515,60 @@ func (t *template) resolveExample(v any) any {
 			return t.quarter()
 		case exHalf:
 			return fmt.Sprintf("%dH%d", t.today.Year, (int(t.today.Month)-1)/6+1)
-		case exProject:
-			return t.project.Code
-		case exProjectName:
-			return t.project.Name
-		case exList:
-			return t.item.List
-		case exItem:
-			return t.item.ID
-		case exStage, exStageDate, exStageBody, exStageOpinion, exStageRound:
+		case exProject, exProjectName:
+			return t.projectField(v)
+		case exList, exItem:
+			return t.itemField(v)
+		case exNewCode:
+			return t.code
+		case exStageProject, exStage, exStageDate, exStageBody, exStageOpinion, exStageRound:
 			return t.stageField(v)
+		case exStepProblem, exStep, exStepLevel, exStepDate, exStepHandler, exStepNote:
+			return t.stepField(v)
 		}
 	}
 	return v
 }
 
+// projectField returns the code or the name of the example project, or
+// nil when there is none.
+func (t *template) projectField(placeholder string) any {
+	switch {
+	case t.project == nil:
+		return nil
+	case placeholder == exProject:
+		return t.project.Code
+	}
+	return t.project.Name
+}
+
+// itemField returns the list or the ID of the example work list item, or
+// nil when there is none.
+func (t *template) itemField(placeholder string) any {
+	switch {
+	case t.item == nil:
+		return nil
+	case placeholder == exList:
+		return t.item.List
+	}
+	return t.item.ID
+}
+
 // stageField returns the field of the stages example that placeholder
 // names. Without a stage from the ledger, the example is the 预报 of the
-// example project a week ago.
+// example project a week ago, with the project left empty when there is
+// none.
 func (t *template) stageField(placeholder string) any {
 	e := t.stage
 	if e == nil {
-		e = &saima.StageEvent{ProjectCode: t.project.Code, Stage: saima.Stages[0],
-			Date: t.today.AddDays(-7), Opinion: "同意" + saima.Stages[0]}
+		e = &saima.StageEvent{Stage: saima.Stages[0], Date: t.today.AddDays(-7), Opinion: "同意" + saima.Stages[0]}
+		if t.project != nil {
+			e.ProjectCode = t.project.Code
+		}
 	}
 	switch placeholder {
+	case exStageProject:
+		return nilIfEmpty(e.ProjectCode)
 	case exStage:
 		return e.Stage
 	case exStageDate:
@@ -531,6 +585,25 @@ func (t *template) stageField(placeholder string) any {
 	return nil
 }
 
+// stepField returns the field of the problem steps example that
+// placeholder names.
+func (t *template) stepField(placeholder string) any {
+	st := t.step
+	switch placeholder {
+	case exStepProblem:
+		return nilIfEmpty(st.ProblemID)
+	case exStep:
+		return st.Step
+	case exStepLevel:
+		return float64(st.Level)
+	case exStepDate:
+		return st.Date
+	case exStepHandler:
+		return nilIfEmpty(st.Handler)
+	}
+	return nilIfEmpty(st.Note)
+}
+
 // nilIfEmpty returns nil for "", which leaves a template cell empty, and
 // s otherwise.
 func nilIfEmpty(s string) any {
@@ -540,16 +613,6 @@ func nilIfEmpty(s string) any {
 	return s
 }
 
-// projectByCode returns the project of projects with code, or nil.
-func projectByCode(projects []saima.Project, code string) *saima.Project {
-	for i := range projects {
-		if projects[i].Code == code {
-			return &projects[i]
-		}
-	}
-	return nil
-}
-
 // exampleUnit returns the example unit, or nil without a roster, because
 // any other name would not import.
 func (t *template) exampleUnit() any {
@@ -557,52 +620,6 @@ func (t *template) exampleUnit() any {
 		return nil
 	}
 	return t.unit
-}
-
-// exampleItem returns the first work list item of unit, by list and ID,
-// or nil when it has none.
-func exampleItem(items []saima.ListItem, unit string) *saima.ListItem {
-	var best *saima.ListItem
-	for i := range items {
-		it := &items[i]
-		if it.Unit != unit {
-			continue
-		}
-		if best == nil || cmp.Or(cmp.Compare(it.List, best.List), cmp.Compare(it.ID, best.ID)) < 0 {
-			best = it
-		}
-	}
-	return best
-}
-
-// exampleUnitAndProject chooses the unit and project of the example row.
-// The unit is the account's own, or else the unit of the first project in
-// the ledger whose unit is on the roster, or else the roster's first unit.
-// The project is the unit's first project by code, a leader-led one first
-// when leaderLed is set, or nil when the unit has none.
-func exampleUnitAndProject(opts TemplateOptions, leaderLed bool) (string, *saima.Project) {
-	r := newRoster(opts.Roster)
-	projects := sortProjects(opts.Projects, func(p saima.Project) bool {
-		return leaderLed && (p.LeaderLed || p.Leader != "")
-	})
-	unit := opts.Unit
-	if unit == "" {
-		for _, p := range projects {
-			if name, ok := r.resolve(p.Unit); ok {
-				unit = name
-				break
-			}
-		}
-	}
-	if unit == "" && len(opts.Roster) > 0 {
-		unit = opts.Roster[0].Name
-	}
-	for i, p := range projects {
-		if name, ok := r.resolve(p.Unit); ok && name == unit {
-			return unit, &projects[i]
-		}
-	}
-	return unit, nil
 }
 
 func (t *template) quarter() string {
@@ -617,13 +634,13 @@ var examples = map[string]map[string]any{
 		"赛道": saima.KindDistrict,
 	},
 	saima.DatasetProjects: {
-		"项目编号": "NB-2026-001", "项目名称": "城市大脑驾驶舱", "责任单位": exUnit, "牵头单位": exUnit,
+		"项目编号": exNewCode, "项目名称": "城市大脑驾驶舱", "责任单位": exUnit, "牵头单位": exUnit,
 		"所属系统": "数字政府", "项目层级": "全市性", "项目类型": "迭代升级", "批次": "继续推进",
 		"所属清单": "重大需求、场景应用", "是否领导领衔": "否", "预算（万元）": 120.5,
 		"开始日期": exampleDay(-60), "计划完成日期": exampleDay(90),
 	},
 	saima.DatasetStages: {
-		"项目编号": exProject, "阶段": exStage, "日期": exStageDate, "决策主体": exStageBody,
+		"项目编号": exStageProject, "阶段": exStage, "日期": exStageDate, "决策主体": exStageBody,
 		"意见": exStageOpinion, "轮次": exStageRound,
 	},
 	saima.DatasetMilestones: {
@@ -639,17 +656,21 @@ var examples = map[string]map[string]any{
 		"考评期间": exQuarter, "考评人": "市委改革办考评组", "项目编号": exProject,
 	},
 	saima.DatasetProblems: {
-		"问题编号": "WT-2026-001", "单位": exUnit, "项目编号": exProject, "来源": "自查",
+		"问题编号": exNewCode, "单位": exUnit, "项目编号": exProject, "来源": "自查",
 		"类别": "数据共享", "环节": "分办落实", "层级": 1.0, "发现日期": exampleDay(-20),
 		"办结日期": nil, "问题描述": "接口响应超时",
 	},
 	saima.DatasetLists: {
-		"清单名称": "重大需求", "事项编号": "ZD-2026-001", "事项名称": "企业开办一件事", "责任单位": exUnit,
+		"清单名称": newItemList, "事项编号": exNewCode, "事项名称": "企业开办一件事", "责任单位": exUnit,
 		"阶段目标": "上线试运行", "完成时限": exampleDay(60), "领域": "数字政府",
 	},
 	saima.DatasetListDone: {
 		"清单名称": exList, "事项编号": exItem, "责任单位": exUnit, "完成日期": exampleDay(-3),
 		"完成情况": "已上线",
+	},
+	saima.DatasetProblemSteps: {
+		"问题编号": exStepProblem, "环节": exStep, "层级": exStepLevel, "日期": exStepDate,
+		"办理单位": exStepHandler, "说明": exStepNote,
 	},
 	saima.DatasetLeaderReports: {
 		"项目编号": exProject, "半年度": exHalf, "牵头单位": exUnit, "成果": "完成一期建设",

@@ -2,14 +2,19 @@ package web
 
 import (
 	"bytes"
+	"cmp"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/samber/lo"
 	"github.com/xuri/excelize/v2"
 
 	"saima"
+	"saima/clickhouse/chtest"
 	"saima/ingest"
 )
 
@@ -178,5 +183,145 @@ func TestTemplateStagesExampleUploads(t *testing.T) {
 	}
 	if len(after) != len(before)+1 {
 		t.Errorf("stage events after the upload = %d, want %d", len(after), len(before)+1)
+	}
+}
+
+// exampleMarkText is the text of the cell right of a template's example
+// row when the template has an example that imports.
+const exampleMarkText = "示例行：原样上传时不导入；填写实际数据时请清空这一格"
+
+// exampleNote returns what the mark cell of a template's example row adds
+// to exampleMarkText: why no example imports for the account, or "".
+func exampleNote(t *testing.T, file []byte) string {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(f.GetSheetName(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) < 2 || len(rows[1]) == 0 {
+		t.Fatalf("template has no example row: %q", rows)
+	}
+	mark := rows[1][len(rows[1])-1]
+	note, ok := strings.CutPrefix(mark, exampleMarkText)
+	if !ok {
+		t.Fatalf("last cell of the example row = %q, want it to start with %q", mark, exampleMarkText)
+	}
+	return note
+}
+
+// exampleCell returns the cell of a template's example row under the
+// column named name.
+func exampleCell(t *testing.T, file []byte, name string) string {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(f.GetSheetName(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.Index(rows[0], name)
+	if i < 0 || len(rows) < 2 || i >= len(rows[1]) {
+		t.Fatalf("template rows %q have no example under %s", rows, name)
+	}
+	return rows[1][i]
+}
+
+// TestTemplateExamplesOnDemo generates every dataset's template on the
+// demo city for the office and for each unit's account, removes the mark
+// of the example row, changes nothing else and previews the upload as
+// that account. The example must import without errors or warnings,
+// unless the template says why no example can import for that account:
+// then the only errors are on the cells that the note says are empty.
+func TestTemplateExamplesOnDemo(t *testing.T) {
+	store := chtest.Store(t)
+	loadDemoCity(t, store)
+	svc := &ingest.Service{
+		Store: ingest.Adapt(store),
+		Log:   slog.New(slog.DiscardHandler),
+		Now:   func() time.Time { return demoNow },
+		NewID: func() string { return "template-preview" },
+	}
+	units, err := store.ListUnits(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	accounts := []string{""}
+	for _, u := range units {
+		accounts = append(accounts, u.Name)
+	}
+
+	// A unit's upload of a stored project or problem replaces it, even
+	// another unit's, so those examples must add a new one.
+	projects, err := store.ListProjects(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	problems, err := store.ListProblems(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	type storedKeys struct {
+		column string
+		codes  []string
+	}
+	stored := map[string]storedKeys{
+		saima.DatasetProjects: {"项目编号", lo.Map(projects, func(p saima.Project, _ int) string { return p.Code })},
+		saima.DatasetProblems: {"问题编号", lo.Map(problems, func(p saima.ProblemItem, _ int) string { return p.ID })},
+	}
+
+	explained := map[string]int{}
+	for _, account := range accounts {
+		for _, d := range datasetNames {
+			if account != "" && ingest.OfficeOnly(d.ID) {
+				continue
+			}
+			t.Run(cmp.Or(account, "office")+"/"+d.ID, func(t *testing.T) {
+				var buf bytes.Buffer
+				if err := svc.WriteTemplate(t.Context(), &buf, d.ID, account); err != nil {
+					t.Fatalf("WriteTemplate(%s, %q) error: %v", d.ID, account, err)
+				}
+				note := exampleNote(t, buf.Bytes())
+				rep, err := svc.Preview(t.Context(), ingest.Request{FileName: d.Name + "模板.xlsx",
+					Body: bytes.NewReader(unmarkExample(t, buf.Bytes())), Dataset: d.ID, Unit: account,
+					Uploader: cmp.Or(account, "office")})
+				if rep == nil {
+					t.Fatalf("Preview error: %v", err)
+				}
+				if note == "" {
+					for _, is := range append(rep.Errors, rep.Warnings...) {
+						t.Errorf("example: %s", is)
+					}
+					if rep.Imported != 1 {
+						t.Errorf("records = %d, want the example alone", rep.Imported)
+					}
+					if key, ok := stored[d.ID]; ok && slices.Contains(key.codes, exampleCell(t, buf.Bytes(), key.column)) {
+						t.Errorf("example %s %s replaces a stored record, want a new one", key.column,
+							exampleCell(t, buf.Bytes(), key.column))
+					}
+					return
+				}
+				explained[d.ID]++
+				if len(rep.Errors) == 0 {
+					t.Errorf("example imports, but the template says it cannot:%s", note)
+				}
+				for _, is := range rep.Errors {
+					if !strings.Contains(note, "示例行的"+is.Column) && !strings.Contains(note, "和"+is.Column+"空着") {
+						t.Errorf("error %s is on a cell that the note%s does not name", is, note)
+					}
+				}
+			})
+		}
+	}
+	// Several demo units lead no leader-led project.
+	if explained[saima.DatasetLeaderReports] == 0 {
+		t.Errorf("no leader report template explains a missing example, want one per unit without a leader-led project")
 	}
 }
