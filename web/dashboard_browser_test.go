@@ -19,15 +19,30 @@ import (
 	"saima/clickhouse"
 )
 
-// barTooltip returns the tooltip text of the chart with the given id. The
-// page draws tooltips as rich text on the canvas, so the snippet reads it from the text elements at the root of the
-// chart's zrender scene, where ECharts 5.6 adds the rich-text tooltip.
-const barTooltip = `((id) => {
+// tooltipText returns the tooltip text of the chart with the given id as
+// drawn. The page draws tooltips as rich text on the canvas, and ECharts
+// 5.6 adds such a tooltip as a text element at the root of the chart's
+// zrender scene. The snippet joins the text spans drawn from its markup,
+// line by line.
+const tooltipText = `((id) => {
 	const chart = echarts.getInstanceByDom(document.getElementById(id));
-	const texts = chart.getZr().storage.getRoots()
-		.filter(el => el.type === 'text' && !el.ignore && el.style.rich && el.style.text)
-		.map(el => el.style.text);
-	return texts.join('\n');
+	const tooltip = chart.getZr().storage.getRoots()
+		.find(el => el.type === 'text' && !el.ignore && el.style.rich && el.style.text);
+	if (!tooltip) {
+		return '';
+	}
+	const spans = tooltip.childrenRef().filter(el => el.type === 'tspan' && el.style.text);
+	spans.sort((a, b) => a.style.y - b.style.y || a.style.x - b.style.x);
+	const lines = [];
+	let y = null;
+	spans.forEach(el => {
+		if (y === null || Math.abs(el.style.y - y) > 1) {
+			lines.push('');
+			y = el.style.y;
+		}
+		lines[lines.length - 1] += el.style.text;
+	});
+	return lines.join('\n');
 })`
 
 // officeBrowser starts a server over env and returns a browser signed in
@@ -109,7 +124,7 @@ const barPoint = `((id, want) => {
 // hoverBar moves the mouse over the bar of a drawn bar chart that
 // barPoint picks for want, and checks that the bar's label shows its
 // value. It returns the bar's value as the option writes it and the
-// tooltip text without its rich-text markup.
+// tooltip text as drawn.
 func (b *browser) hoverBar(tb testing.TB, chartID, want string) (value, tooltip string) {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
@@ -299,8 +314,7 @@ func TestBarChartLongName(t *testing.T) {
 }
 
 // hoverNamedBar moves the mouse over the bar of the given category of a
-// drawn horizontal bar chart and returns the tooltip text without its
-// rich-text markup.
+// drawn horizontal bar chart and returns the tooltip text as drawn.
 func (b *browser) hoverNamedBar(tb testing.TB, chartID, category string) string {
 	tb.Helper()
 	script := namedBarPoint + "(" + strconv.Quote(chartID) + ", " + strconv.Quote(category) + ")"
@@ -309,7 +323,7 @@ func (b *browser) hoverNamedBar(tb testing.TB, chartID, category string) string 
 
 // hoverAt moves the mouse to the viewport point {x, y} that script, run
 // in the page, returns for the chart chartID, and returns the chart's
-// tooltip text without its rich-text markup. The script returns null when
+// tooltip text as drawn. The script returns null when
 // the chart has no such item, and item names the item in failures.
 func (b *browser) hoverAt(tb testing.TB, chartID, script, item string) string {
 	tb.Helper()
@@ -330,13 +344,12 @@ func (b *browser) hoverAt(tb testing.TB, chartID, script, item string) string {
 	if err := chromedp.Do(ctx, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, at.X, at.Y)); err != nil {
 		tb.Fatalf("move the mouse over %s at (%.0f, %.0f): %v", chartID, at.X, at.Y, err)
 	}
-	text, err := chromedp.Run(ctx, chromedp.Poll[string](barTooltip+"("+strconv.Quote(chartID)+") || null",
+	text, err := chromedp.Run(ctx, chromedp.Poll[string](tooltipText+"("+strconv.Quote(chartID)+") || null",
 		chromedp.WithPollingTimeout(10*time.Second)))
 	if err != nil {
 		tb.Fatalf("wait for the tooltip of %s: %v (browser problems: %q)", chartID, err, b.problems())
 	}
-	markup := regexp.MustCompile(`\{[^{}|]*\|([^{}]*)\}`)
-	return markup.ReplaceAllString(text, "$1")
+	return text
 }
 
 // periodPoint scrolls a trend chart into view and returns the viewport
@@ -393,7 +406,7 @@ func TestTrendTooltipKeepsDecimals(t *testing.T) {
 }
 
 // hoverPeriod moves the mouse over a period of a drawn trend chart and
-// returns the tooltip text without its rich-text markup.
+// returns the tooltip text as drawn.
 func (b *browser) hoverPeriod(tb testing.TB, chartID, period string) string {
 	tb.Helper()
 	script := periodPoint + "(" + strconv.Quote(chartID) + ", " + strconv.Quote(period) + ")"

@@ -70,16 +70,15 @@
     }
   }
 
-  // textTooltips draws tooltips on the canvas. ECharts' default HTML
-  // tooltip writes style attributes, which the page's Content Security
-  // Policy (style-src 'self') blocks and the browser reports as errors.
-  function textTooltips(option) {
-    var tooltips = Array.isArray(option.tooltip) ? option.tooltip : [option.tooltip];
-    tooltips.forEach(function (tooltip) {
-      if (tooltip && !tooltip.renderMode) {
-        tooltip.renderMode = 'richText';
-      }
-    });
+  // plainText returns text for an ECharts rich-text string, where it
+  // shows exactly as written. ZRender 5.6.1, which ECharts 5.6.0 bundles,
+  // reads {style|text} as text in the named style and has no escape for
+  // it, so a name such as 海曙{a|b}区 would show as 海曙b区. So each "{"
+  // becomes a span of its own: "{plain|{}" is one "{" in a style that no
+  // option defines, drawn in the tooltip's own style, and no "{" is left
+  // to start markup.
+  function plainText(text) {
+    return String(text).replace(/\{/g, '{plain|{}');
   }
 
   // valueText formats a tooltip value: a string as the data writes it and
@@ -88,42 +87,69 @@
   // decimals, but ECharts' default tooltip turns them into numbers and
   // shows 95.
   function valueText(value) {
-    if (Array.isArray(value)) {
-      return value.map(valueText);
-    }
     if (typeof value === 'number') {
       return isFinite(value) ? echarts.format.addCommas(value) : '-';
     }
-    return typeof value === 'string' && value.trim() !== '' ? value : '-';
+    return typeof value === 'string' && value.trim() !== '' ? plainText(value) : '-';
   }
 
-  // textValueTooltips gives each series whose data has string values the
-  // tooltip formatter valueText, unless the option sets its own.
-  function textValueTooltips(option) {
-    var series = Array.isArray(option.series) ? option.series : [option.series];
-    series.forEach(function (s) {
-      var hasText = s && Array.isArray(s.data) && s.data.some(function (item) {
-        if (item === null || typeof item !== 'object') {
-          return false;
-        }
-        // A radar item's value is one string per axis.
-        var values = Array.isArray(item.value) ? item.value : [item.value];
-        return values.some(function (v) { return typeof v === 'string'; });
-      });
-      if (!hasText) {
+  // itemValue returns the value of a tooltip's data item: the value
+  // dimension of an item with several, such as a heatmap cell's
+  // [column, row, value], or else the item's value.
+  function itemValue(params) {
+    var value = params.value;
+    if (!Array.isArray(value)) {
+      return value;
+    }
+    var dims = params.encode && params.encode.value;
+    return dims && dims.length ? value[dims[0]] : value[value.length - 1];
+  }
+
+  // axisTooltip writes the tooltip of a category: its name, then each
+  // series' marker, name and value.
+  function axisTooltip(params) {
+    var items = Array.isArray(params) ? params : [params];
+    if (items.length === 0) {
+      return '';
+    }
+    var lines = items.map(function (p) {
+      return p.marker + plainText(p.seriesName) + '  ' + valueText(itemValue(p));
+    });
+    return [plainText(items[0].axisValueLabel)].concat(lines).join('\n');
+  }
+
+  // itemTooltip writes the tooltip of one data item, such as a funnel
+  // level or a heatmap cell: the series name, then the item's marker,
+  // name and value.
+  function itemTooltip(params) {
+    var line = params.marker + plainText(params.name) + '  ' + valueText(itemValue(params));
+    return plainText(params.seriesName) + '\n' + line;
+  }
+
+  // textTooltips draws tooltips on the canvas, as text the page's own
+  // formatters write. ECharts' default HTML tooltip writes style
+  // attributes, which the page's Content Security Policy (style-src
+  // 'self') blocks and the browser reports as errors. ECharts' default
+  // rich-text tooltip puts names into its markup unescaped, and shows
+  // numeric strings as numbers.
+  function textTooltips(option) {
+    var tooltips = Array.isArray(option.tooltip) ? option.tooltip : [option.tooltip];
+    tooltips.forEach(function (tooltip) {
+      if (!tooltip) {
         return;
       }
-      s.tooltip = s.tooltip || {};
-      if (!s.tooltip.valueFormatter) {
-        s.tooltip.valueFormatter = valueText;
+      if (!tooltip.renderMode) {
+        tooltip.renderMode = 'richText';
+      }
+      if (!tooltip.formatter) {
+        tooltip.formatter = tooltip.trigger === 'axis' ? axisTooltip : itemTooltip;
       }
     });
   }
 
   // radarTooltips gives each radar series a tooltip formatter that lists
   // the axes with their values as the data writes them. ECharts' default
-  // radar tooltip shows the parsed numbers, and valueFormatter does not
-  // reach it, so 50.00 would show as 50.
+  // radar tooltip shows the parsed numbers, so 50.00 would show as 50.
   function radarTooltips(option) {
     var radar = Array.isArray(option.radar) ? option.radar[0] : option.radar;
     var names = ((radar && radar.indicator) || []).map(function (ind) { return ind.name; });
@@ -137,9 +163,9 @@
         s.tooltip.formatter = function (params) {
           var values = Array.isArray(params.value) ? params.value : [];
           var lines = names.map(function (name, i) {
-            return name + '  ' + valueText(values[i]);
+            return plainText(name) + '  ' + valueText(values[i]);
           });
-          return [params.name].concat(lines).join('\n');
+          return [plainText(params.name)].concat(lines).join('\n');
         };
       }
     });
@@ -158,7 +184,6 @@
         rankAxis(option);
       }
       textTooltips(option);
-      textValueTooltips(option);
       radarTooltips(option);
       sizeFor(target);
       var chart = echarts.init(target, null, { renderer: 'canvas' });
