@@ -64,6 +64,14 @@ type ProblemStep struct {
 	Handler   string // who handled the step (办理单位)
 	Note      string
 
+	// StaleLevels are the levels of other stored copies of this loop
+	// stage, which saima wrote beside it before a stage was recorded once
+	// per problem. Those copies no longer count: the store returns only
+	// the copy of the latest upload, the higher level on a tie. A
+	// correction at this level or at one of StaleLevels replaces them all.
+	// Empty for an escalation, and for a step read from a file.
+	StaleLevels []int
+
 	// Row is the row of the uploaded file the step was read from, for
 	// error messages; 0 when it came from the store.
 	Row int
