@@ -96,11 +96,11 @@ func describeSteps(steps []saima.ProblemStep) string {
 	return b.String()
 }
 
-// TestListProblemStepsStaleCopies checks a ledger written before a loop
-// stage was recorded once per problem, with a stage at two levels: the
-// store returns the copy of the latest upload, the higher level when one
-// upload holds both, and a correction at the other copy's level replaces
-// both while the rows stay in the history.
+// TestListProblemStepsStaleCopies reads a ledger written before a loop
+// stage was recorded once per problem, with stages at two levels. The
+// store returns the copy of the latest upload, or the higher level when
+// one upload wrote both. A correction at the other copy's level replaces
+// both, and the rows stay in the history.
 func TestListProblemStepsStaleCopies(t *testing.T) {
 	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
 		ctx := context.Background()

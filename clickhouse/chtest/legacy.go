@@ -10,10 +10,10 @@ import (
 )
 
 // WriteLegacySteps writes steps as one successful upload named id, made
-// at time at, the way saima wrote problem steps before a loop stage
-// replaced its copies at other levels: the rows and the upload record,
-// with no entry in the superseded list. Tests use it to build a ledger
-// that holds one loop stage at two levels.
+// at time at. It writes them as saima did before a loop stage replaced
+// its copies at other levels: the rows and the upload record, with no
+// entry in the superseded list. Tests use it to build a ledger that
+// holds one loop stage at two levels.
 //
 // It supersedes nothing, so steps must not repeat a stored record key
 // (problem, step, level). Their version is at in nanoseconds, so at must
