@@ -3,6 +3,7 @@ package clickhouse_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -55,6 +56,45 @@ func TestListItemsAndDone(t *testing.T) {
 		}
 		if done[1].By != "gaigeban" {
 			t.Errorf("ListListDone()[1].By = %q, want the uploader gaigeban", done[1].By)
+		}
+	})
+}
+
+// TestListItemsStartDays checks the days a done mark may not precede: an
+// item's 下达日期 as uploaded, and the day of the first upload that wrote
+// it, which a later correction of the item keeps.
+func TestListItemsStartDays(t *testing.T) {
+	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
+		ctx := context.Background()
+		first := upload(saima.DatasetLists)
+		first.At = time.Date(2026, 10, 9, 23, 30, 0, 0, saima.Beijing) // 15:30 UTC, a day earlier than in Beijing
+		writeBatch(t, s, &saima.Batch{Upload: first, ListItems: []saima.ListItem{
+			{List: "重大需求", ID: "XQ-1", Name: "一件事", Unit: "宁波市海曙区", Deadline: *date("2026-12-31"),
+				Issued: date("2026-03-01")},
+			{List: "重大需求", ID: "XQ-2", Name: "跨部门审批", Unit: "市民政局", Deadline: *date("2026-12-31")},
+		}})
+		later := upload(saima.DatasetLists)
+		later.At = time.Date(2026, 10, 20, 9, 0, 0, 0, saima.Beijing)
+		writeBatch(t, s, &saima.Batch{Upload: later, ListItems: []saima.ListItem{
+			{List: "重大需求", ID: "XQ-2", Name: "跨部门审批", Unit: "市民政局", Deadline: *date("2027-03-31")},
+			{List: "重大需求", ID: "XQ-3", Name: "新增事项", Unit: "市民政局", Deadline: *date("2027-03-31")},
+		}})
+
+		items, err := s.ListListItems(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, it := range items {
+			issued := "-"
+			if it.Issued != nil {
+				issued = it.Issued.String()
+			}
+			got = append(got, fmt.Sprintf("%s %s %s", it.ID, issued, it.Recorded))
+		}
+		want := []string{"XQ-1 2026-03-01 2026-10-09", "XQ-2 - 2026-10-09", "XQ-3 - 2026-10-20"}
+		if !slices.Equal(got, want) {
+			t.Errorf("ListListItems() ID, 下达日期, recorded = %q, want %q", got, want)
 		}
 	})
 }

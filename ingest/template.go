@@ -460,6 +460,7 @@ const (
 	exProjectName = "{project-name}" // the example project's name
 	exList        = "{list}"         // the example work list item's list
 	exItem        = "{item}"         // the example work list item's ID
+	exItemDone    = "{item-done}"    // a done date of the example item: 3 days ago, or its start when later
 
 	// The stages example's fields; see exampleStage.
 	exStage        = "{stage}"
@@ -498,6 +499,15 @@ func (t *template) resolveExample(v any) any {
 			return t.item.List
 		case exItem:
 			return t.item.ID
+		case exItemDone:
+			day := t.today.AddDays(-3)
+			if start, _, ok := t.item.Start(); ok && start.After(day) {
+				day = start
+			}
+			if day.After(t.today) {
+				day = t.today
+			}
+			return day
 		case exStage, exStageDate, exStageBody, exStageOpinion, exStageRound:
 			return t.stageField(v)
 		}
@@ -645,10 +655,10 @@ var examples = map[string]map[string]any{
 	},
 	saima.DatasetLists: {
 		"清单名称": "重大需求", "事项编号": "ZD-2026-001", "事项名称": "企业开办一件事", "责任单位": exUnit,
-		"阶段目标": "上线试运行", "完成时限": exampleDay(60), "领域": "数字政府",
+		"阶段目标": "上线试运行", "完成时限": exampleDay(60), "领域": "数字政府", "下达日期": exampleDay(-30),
 	},
 	saima.DatasetListDone: {
-		"清单名称": exList, "事项编号": exItem, "责任单位": exUnit, "完成日期": exampleDay(-3),
+		"清单名称": exList, "事项编号": exItem, "责任单位": exUnit, "完成日期": exItemDone,
 		"完成情况": "已上线",
 	},
 	saima.DatasetLeaderReports: {
