@@ -222,10 +222,10 @@ func writeStaleStage(tb testing.TB, store *clickhouse.Store, lead string) {
 }
 
 // TestImportCorrectsStaleStageCopies checks uploads over a stage stored
-// at two levels: a correction at either stored level is accepted with a
-// warning and leaves one copy, one at a third level is rejected with the
-// levels to use, and the copy that no longer counts never enters the
-// order check.
+// at two levels. A correction at either stored level is accepted with a
+// warning and leaves one copy. One at a third level is rejected with the
+// levels to use. The copy that no longer counts never enters the order
+// check.
 func TestImportCorrectsStaleStageCopies(t *testing.T) {
 	const replaces = "steps.csv 第2行“环节”列的值“收集”：问题WT-1的收集已以层级改革办、牵头单位各登记一次" +
 		"（问题闭环页面显示层级改革办的2026-10-03），本行将替换这2条记录"
