@@ -27,6 +27,30 @@ type ListItem struct {
 	Goal     string // the stage goal (阶段目标)
 	Deadline Date   // 完成时限
 	Field    string // 领域, free text
+
+	// Issued is the day the item was put on its list (下达日期), such as
+	// the day the list was issued. It is nil when the upload left it empty.
+	Issued *Date
+
+	// Recorded is the day the item was first stored: the day of the
+	// first successful upload that wrote it. The store fills it in, and
+	// it stays zero for an item read from a file.
+	Recorded Date
+}
+
+// Start returns the first day on which the item may have been done: its
+// 下达日期, or, without one, the day it was first recorded, because
+// nothing is done before it is put on a list. issued is true when day is
+// the 下达日期. ok is false when the item has neither, as when it was
+// read from a file.
+func (it ListItem) Start() (day Date, issued, ok bool) {
+	switch {
+	case it.Issued != nil:
+		return *it.Issued, true, true
+	case it.Recorded != Date{}:
+		return it.Recorded, false, true
+	}
+	return Date{}, false, false
 }
 
 // ListDone records that a list item was done: who marked it and when. The
@@ -63,6 +87,14 @@ type ProblemStep struct {
 	Date      Date
 	Handler   string // who handled the step (办理单位)
 	Note      string
+
+	// StaleLevels are the levels of other stored copies of this loop
+	// stage, which saima wrote beside it before a stage was recorded once
+	// per problem. Those copies no longer count: the store returns only
+	// the copy of the latest upload, the higher level on a tie. A
+	// correction at this level or at one of StaleLevels replaces them all.
+	// Empty for an escalation, and for a step read from a file.
+	StaleLevels []int
 
 	// Row is the row of the uploaded file the step was read from, for
 	// error messages; 0 when it came from the store.

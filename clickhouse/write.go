@@ -110,7 +110,7 @@ func (w *UploadWriter) Replacing(ctx context.Context) (int, error) {
 	total := 0
 	for table := range w.tables {
 		q := "SELECT count() FROM {db}." + table + " WHERE " + current(table) +
-			" AND key_hash GLOBAL IN (SELECT key_hash FROM {db}." + table + " WHERE upload_id = ?)"
+			" AND key_hash GLOBAL IN (" + replacedKeys(table) + ")"
 		rows, err := w.s.query(ctx, q, w.up.ID)
 		if err != nil {
 			return 0, fmt.Errorf("count records replaced in %s: %w", table, err)
@@ -147,14 +147,15 @@ func batchTables(b *saima.Batch) map[string]int {
 
 // supersede records, for every table the batch writes, the current
 // versions its rows replace, and its own rows where a newer upload already
-// holds the key. A version that a committed upload already superseded is
+// holds the key; a row of problem_steps replaces by [replaceKey] rather
+// than its key. A version that a committed upload already superseded is
 // not recorded again. The lists then grow by the keys each upload
 // replaces rather than by every version before it. An upload's entries
 // are also exactly the rows it takes out of the current set, which the
 // milestone tally relies on.
 func (s *Store) supersede(ctx context.Context, id string, version uint64, tables map[string]bool) error {
 	for table := range tables {
-		own := "SELECT key_hash FROM {db}." + table + " WHERE upload_id = ?"
+		own := replacedKeys(table)
 		older := "INSERT INTO {db}." + table + "_superseded (key_hash, version, upload_id) " +
 			"SELECT key_hash, version, ? FROM {db}." + table + " WHERE {visible} AND version < ? AND " +
 			"key_hash GLOBAL IN (" + own + ") AND (key_hash, version) GLOBAL NOT IN (" +
@@ -163,14 +164,39 @@ func (s *Store) supersede(ctx context.Context, id string, version uint64, tables
 		if err := s.engine.Exec(ctx, s.sql(older), id, version, id, id); err != nil {
 			return fmt.Errorf("supersede older %s: %w", table, err)
 		}
+		key := replaceKey(table)
 		newer := "INSERT INTO {db}." + table + "_superseded (key_hash, version, upload_id) " +
 			"SELECT key_hash, version, ? FROM {db}." + table + " WHERE upload_id = ? AND " +
-			"key_hash GLOBAL IN (SELECT key_hash FROM {db}." + table + " WHERE {visible} AND version > ?)"
+			key + " GLOBAL IN (SELECT " + key + " FROM {db}." + table + " WHERE {visible} AND version > ?)"
 		if err := s.engine.Exec(ctx, s.sql(newer), id, id, version); err != nil {
 			return fmt.Errorf("supersede own %s: %w", table, err)
 		}
 	}
 	return nil
+}
+
+// replaceKey returns the expression over the rows of table by which one
+// row replaces another: the record key's hash, or stepReplaceKey in
+// problem_steps.
+func replaceKey(table string) string {
+	if table == "problem_steps" {
+		return stepReplaceKey
+	}
+	return "key_hash"
+}
+
+// replacedKeys returns a query, with the upload ID as its one argument,
+// for the record key hashes of table that the upload's rows replace. In
+// most tables those are the rows' own keys. In problem_steps a loop stage
+// also replaces that stage's keys at other levels.
+func replacedKeys(table string) string {
+	own := "SELECT key_hash FROM {db}." + table + " WHERE upload_id = ?"
+	key := replaceKey(table)
+	if key == "key_hash" {
+		return own
+	}
+	return "SELECT key_hash FROM {db}." + table + " WHERE " + key + " GLOBAL IN (SELECT " + key +
+		" FROM {db}." + table + " WHERE upload_id = ?)"
 }
 
 func (s *Store) writeRecords(ctx context.Context, b *saima.Batch, id string, v uint64) error {

@@ -26,6 +26,7 @@ var workflowSchemas = []*schema{
 			{name: "阶段目标", synonyms: []string{"目标"}, kind: kindText},
 			{name: "完成时限", synonyms: []string{"完成时间", "时间节点"}, required: true, kind: kindDate},
 			{name: "领域", synonyms: []string{"所属领域"}, kind: kindText},
+			{name: "下达日期", synonyms: []string{"下达时间", "印发日期"}, kind: kindDate},
 		},
 	},
 	{
@@ -106,6 +107,13 @@ func (b *listBuilder) add(r *rowReader) {
 	if d := r.date("完成时限", true, false); d != nil {
 		it.Deadline = *d
 	}
+	it.Issued = r.date("下达日期", false, false)
+	if it.Issued != nil && it.Issued.After(it.Deadline) && it.Deadline != (saima.Date{}) {
+		r.fail("下达日期", r.cell("下达日期"), &problem{
+			reason: "晚于该事项的完成时限" + it.Deadline.String() + "，事项须在完成时限之前下达",
+			fix:    "请核对下达日期和完成时限",
+		})
+	}
 	if !r.failed {
 		b.items.put(r, it, it.List, it.ID)
 	}
@@ -145,9 +153,27 @@ func (b *listDoneBuilder) add(r *rowReader) {
 	}
 }
 
+// EarlyDone returns why day is too early to be the done date of it, and
+// the fix, when day is before the item's start (see
+// [saima.ListItem.Start]). It returns false when day is not too early.
+// Both the upload of done marks and the mark form on /lists check with it.
+func EarlyDone(it saima.ListItem, day saima.Date) (reason, fix string, ok bool) {
+	start, issued, known := it.Start()
+	if !known || !day.Before(start) {
+		return "", "", false
+	}
+	item := ListTitle(it.List) + "事项“" + it.ID + "”"
+	if issued {
+		return "早于" + item + "的下达日期" + start.String() + "，事项下达之前不能完成",
+			"请核对完成日期；如果下达日期有误，请由改革办更正清单事项", true
+	}
+	return "早于" + item + "首次录入的日期" + start.String() + "，该事项没有下达日期，完成日期不能早于录入",
+		"请核对完成日期；如果事项在录入之前已经下达，请由改革办在清单事项中补填下达日期后再标注", true
+}
+
 // checkItem fails a mark whose item is not stored in its list, or is
 // stored under another unit: the pages and the score count a mark only
-// for its own item.
+// for its own item. It also fails a mark dated before its item started.
 func (b *listDoneBuilder) checkItem(r *rowReader, d saima.ListDone) {
 	items := r.p.opts.ListItems
 	if items == nil {
@@ -168,6 +194,10 @@ func (b *listDoneBuilder) checkItem(r *rowReader, d saima.ListDone) {
 			reason: "与" + ListTitle(d.List) + "中该事项的责任单位“" + it.Unit + "”不一致，这条完成标注不会计入",
 			fix:    "请填写该事项的责任单位，或核对事项编号",
 		})
+	default:
+		if reason, fix, early := EarlyDone(it, d.Date); early {
+			r.fail("完成日期", r.cell("完成日期"), &problem{reason: reason, fix: fix})
+		}
 	}
 }
 

@@ -9,17 +9,18 @@ import (
 )
 
 func TestListItems(t *testing.T) {
-	text := "序号,清单名称,事项编号,事项名称,责任单位,阶段目标,完成时限,领域\n" +
-		"1,重大需求清单,XQ-01,企业开办一件事,大数据局,全市上线,2026-09-30,数字政府\n" +
-		"2,专项,ZX-01,数据共享办法,市财政局,,2026/12/31,\n"
+	text := "序号,清单名称,事项编号,事项名称,责任单位,阶段目标,完成时限,领域,下达日期\n" +
+		"1,重大需求清单,XQ-01,企业开办一件事,大数据局,全市上线,2026-09-30,数字政府,2026-02-15\n" +
+		"2,专项,ZX-01,数据共享办法,市财政局,,2026/12/31,,\n"
 	res := parseText(t, "l.csv", text, Options{})
 	requireNoErrors(t, res)
 	if res.Dataset != saima.DatasetLists {
 		t.Errorf("Dataset = %q, want %q", res.Dataset, saima.DatasetLists)
 	}
+	issued := saima.NewDate(2026, 2, 15)
 	want := []saima.ListItem{
 		{List: "重大需求", ID: "XQ-01", Name: "企业开办一件事", Unit: "市大数据局", Goal: "全市上线",
-			Deadline: saima.NewDate(2026, 9, 30), Field: "数字政府"},
+			Deadline: saima.NewDate(2026, 9, 30), Field: "数字政府", Issued: &issued},
 		{List: "专项清单", ID: "ZX-01", Name: "数据共享办法", Unit: "市财政局", Deadline: saima.NewDate(2026, 12, 31)},
 	}
 	if got := fmt.Sprintf("%+v", res.Batch.ListItems); got != fmt.Sprintf("%+v", want) {
@@ -32,6 +33,10 @@ func TestWorkflowIssues(t *testing.T) {
 		{name: "unknown list",
 			text:   "清单名称,事项编号,事项名称,责任单位,完成时限\n重点工作,A1,x,市财政局,2026-09-30\n",
 			errors: []string{"f.csv 第2行“清单名称”列的值“重点工作”不是可选的值，请填写以下之一：重大需求、场景应用、重大改革、专项清单、制度建设"}},
+		{name: "issued after the deadline",
+			text: "清单名称,事项编号,事项名称,责任单位,完成时限,下达日期\n重大需求,A1,x,市财政局,2026-09-30,2026-10-01\n",
+			errors: []string{"f.csv 第2行“下达日期”列的值“2026-10-01”晚于该事项的完成时限2026-09-30，" +
+				"事项须在完成时限之前下达，请核对下达日期和完成时限"}},
 		{name: "done in the future",
 			text:   "清单名称,事项编号,责任单位,完成日期\n重大需求,A1,市财政局,2026-10-16\n",
 			errors: []string{"f.csv 第2行“完成日期”列的值“2026-10-16”晚于上传当天（2026-10-15），实际发生的日期不能在将来，请填写已经发生的日期"}},
@@ -120,4 +125,36 @@ func TestListDoneAgainstItems(t *testing.T) {
 
 	// No items given: nothing to check against, as in a parse without a store.
 	requireNoErrors(t, parseText(t, "done.csv", "清单名称,事项编号,责任单位,完成日期\n重大需求,A9,市财政局,2026-10-01\n", Options{}))
+}
+
+// A done mark is never dated before its item started: its 下达日期, or
+// without one the day the item was first recorded. An item with neither,
+// as in a parse without a store, has no such bound.
+func TestListDoneBeforeItemStart(t *testing.T) {
+	issued := saima.NewDate(2026, 3, 1)
+	recorded := saima.NewDate(2026, 10, 10)
+	items := []saima.ListItem{
+		{List: "重大需求", ID: "A1", Unit: "市财政局", Issued: &issued, Recorded: recorded},
+		{List: "重大需求", ID: "A2", Unit: "市财政局", Issued: &issued, Recorded: recorded},
+		{List: "重大需求", ID: "B1", Unit: "市财政局", Recorded: recorded},
+		{List: "重大需求", ID: "B2", Unit: "市财政局", Recorded: recorded},
+		{List: "重大需求", ID: "C1", Unit: "市财政局"},
+	}
+	text := "清单名称,事项编号,责任单位,完成日期\n" +
+		"重大需求,A1,市财政局,2026-02-28\n" + // before its 下达日期
+		"重大需求,A2,市财政局,2026-03-01\n" + // on its 下达日期, though before it was recorded
+		"重大需求,B1,市财政局,2026-10-09\n" + // before it was recorded, without a 下达日期
+		"重大需求,B2,市财政局,2026-10-10\n" +
+		"重大需求,C1,市财政局,2020-01-01\n"
+	res := parseText(t, "done.csv", text, Options{ListItems: items})
+	want := []string{
+		"done.csv 第2行“完成日期”列的值“2026-02-28”早于“重大需求”清单事项“A1”的下达日期2026-03-01，" +
+			"事项下达之前不能完成，请核对完成日期；如果下达日期有误，请由改革办更正清单事项",
+		"done.csv 第4行“完成日期”列的值“2026-10-09”早于“重大需求”清单事项“B1”首次录入的日期2026-10-10，" +
+			"该事项没有下达日期，完成日期不能早于录入，请核对完成日期；如果事项在录入之前已经下达，" +
+			"请由改革办在清单事项中补填下达日期后再标注",
+	}
+	if got := issueStrings(res.Errors); !equalStrings(got, want) {
+		t.Errorf("errors =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }

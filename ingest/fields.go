@@ -40,7 +40,7 @@ var fieldNames = map[string]map[string]string{
 	},
 	"lists": {
 		"list": "清单名称", "item_id": "事项编号", "name": "事项名称", "unit": "责任单位",
-		"goal": "阶段目标", "deadline": "完成时限", "field": "领域",
+		"goal": "阶段目标", "deadline": "完成时限", "field": "领域", "issued": "下达日期",
 	},
 	"list_done": {
 		"list": "清单名称", "item_id": "事项编号", "unit": "责任单位", "date": "完成日期",

@@ -58,8 +58,10 @@ func (st stagedStep) span() (first, last int) {
 // CheckProblemSteps returns the issues that adding the steps incoming to
 // the stored steps existing would give, against the problem list
 // problems. An incoming step replaces a stored one with the same problem,
-// step and level, which is how a wrong date is corrected. A replacement
-// with another date gets a warning.
+// step and level, which is how a wrong date is corrected. A loop stage
+// that the store holds at several levels (see saima.ProblemStep's
+// StaleLevels) is replaced by a row at any of them. A replacement with
+// another date, or of such copies, gets a warning.
 //
 // The rules, each an error:
 //   - No step is dated before the problem's 发现日期 on the list, or
@@ -69,8 +71,8 @@ func (st stagedStep) span() (first, last int) {
 //     the same day are in order, and stages may be skipped.
 //   - An escalation (升级) is dated after 收集 and before 已办结.
 //   - A loop stage is recorded once per problem, whatever its level, so
-//     a stage at another level than the stored or an earlier row's is
-//     rejected rather than taken as a second pass.
+//     a stage at another level than the stored ones or an earlier row's
+//     is rejected rather than taken as a second pass.
 //   - Escalations only raise the level: in date order, each goes above
 //     the one before, and none goes to level 1, where every problem
 //     starts. Escalations on one day count from the lowest level up.
@@ -154,9 +156,9 @@ func checkListDates(st stagedStep, p saima.ProblemItem) []Issue {
 }
 
 // checkStageLevels reports each loop stage from the file that the
-// problem already has at another level, stored or on an earlier row. The
-// store keys a step by its level too, so it would keep both and the loop
-// would show the stage twice.
+// problem already has at another level, stored or on an earlier row. Such
+// a row usually means a second pass at a higher level, which the loop
+// does not record, so it is rejected rather than taken as a correction.
 func checkStageLevels(steps []stagedStep) []Issue {
 	var out []Issue
 	for _, st := range steps {
@@ -178,17 +180,29 @@ func checkStageLevels(steps []stagedStep) []Issue {
 				"请删除其中一行"))
 			continue
 		}
+		if len(o.StaleLevels) == 0 {
+			out = append(out, stepIssue(st, "环节", st.Step,
+				fmt.Sprintf("已以层级%s登记为%s%s", o.LevelName(), o.Date, once),
+				fmt.Sprintf("如需更正日期，请把层级改为%s（与已登记的相同）后重新上传；如果不是更正，请删除这一行",
+					o.LevelName())))
+			continue
+		}
+		// A ledger from before this rule holds copies at other levels too,
+		// and a row at any of them replaces them all.
 		out = append(out, stepIssue(st, "环节", st.Step,
-			fmt.Sprintf("已以层级%s登记为%s%s", o.LevelName(), o.Date, once),
-			fmt.Sprintf("如需更正日期，请把层级改为%s（与已登记的相同）后重新上传；如果不是更正，请删除这一行",
-				o.LevelName())))
+			fmt.Sprintf("已以层级%s登记为%s（另有层级%s的旧记录）%s", o.LevelName(), o.Date,
+				levelNames(o.StaleLevels, "、"), once),
+			fmt.Sprintf("如需更正日期，请把层级改为%s（已登记的层级）后重新上传，已登记的各条都会被替换；"+
+				"如果不是更正，请删除这一行", levelNames(append([]int{o.Level}, o.StaleLevels...), "或"))))
 	}
 	return out
 }
 
 // mergeSteps groups the stored and incoming steps by problem, keeping
 // only problems with an incoming step. An incoming step replaces the
-// stored one of the same key. A replacement with another date adds a
+// stored one of the same key. A loop stage at one of the StaleLevels of
+// the stored stage replaces it too, as the store then replaces every
+// copy. A replacement with another date, or of several copies, adds a
 // warning to issues, so that a repeated step is not taken for a second
 // pass through the loop.
 func mergeSteps(existing, incoming []saima.ProblemStep, issues *[]Issue) map[string][]stagedStep {
@@ -196,16 +210,29 @@ func mergeSteps(existing, incoming []saima.ProblemStep, issues *[]Issue) map[str
 		return st.ProblemID + "\x00" + st.Step + "\x00" + strconv.Itoa(st.Level)
 	}
 	byKey := map[string]stagedStep{}
+	stale := map[string]string{} // the key of a stored stage by the keys of its stale copies
 	for _, st := range existing {
 		byKey[key(st)] = stagedStep{st, false}
+		for _, level := range st.StaleLevels {
+			other := st
+			other.Level = level
+			stale[key(other)] = key(st)
+		}
 	}
 	for _, st := range incoming {
-		if old, ok := byKey[key(st)]; ok && !old.incoming && old.Date != st.Date {
-			s := stagedStep{st, true}
-			is := stepIssue(s, "日期", st.Date.String(), "已登记为"+old.Date.String()+"，本行将替换它",
-				"同一问题的同一环节只记录一次，重新上传即更正日期；如果不是更正，请删除这一行")
-			is.Severity = SeverityWarning
-			*issues = append(*issues, is)
+		k := key(st)
+		if shown, ok := stale[k]; ok && !byKey[shown].incoming {
+			// The row replaces the copy that counts; a row of the file at
+			// that copy's level has not replaced it yet.
+			k = shown
+		}
+		if old, ok := byKey[k]; ok && !old.incoming {
+			if is, ok := replacementIssue(old.ProblemStep, stagedStep{st, true}); ok {
+				*issues = append(*issues, is)
+			}
+		}
+		if k != key(st) {
+			delete(byKey, k)
 		}
 		byKey[key(st)] = stagedStep{st, true}
 	}
@@ -221,6 +248,37 @@ func mergeSteps(existing, incoming []saima.ProblemStep, issues *[]Issue) map[str
 		}
 	}
 	return out
+}
+
+// replacementIssue returns the warning for st, a step from the file,
+// that replaces old, a stored step: when it changes the date, or when old
+// stands for copies at several levels. It returns false when st repeats
+// old alone.
+func replacementIssue(old saima.ProblemStep, st stagedStep) (Issue, bool) {
+	var is Issue
+	switch {
+	case len(old.StaleLevels) > 0:
+		n := len(old.StaleLevels) + 1
+		is = stepIssue(st, "环节", st.Step, fmt.Sprintf("已以层级%s各登记一次（问题闭环页面显示层级%s的%s），本行将替换这%d条记录",
+			levelNames(append([]int{old.Level}, old.StaleLevels...), "、"), old.LevelName(), old.Date, n),
+			"同一问题的同一环节只记录一次，不分层级；导入后只保留本行，替换的记录留在历史中")
+	case old.Date != st.Date:
+		is = stepIssue(st, "日期", st.Date.String(), "已登记为"+old.Date.String()+"，本行将替换它",
+			"同一问题的同一环节只记录一次，重新上传即更正日期；如果不是更正，请删除这一行")
+	default:
+		return Issue{}, false
+	}
+	is.Severity = SeverityWarning
+	return is, true
+}
+
+// levelNames joins the names of levels with sep, such as 改革办、牵头单位.
+func levelNames(levels []int, sep string) string {
+	names := make([]string, len(levels))
+	for i, level := range levels {
+		names[i] = saima.ProblemStep{Level: level}.LevelName()
+	}
+	return strings.Join(names, sep)
 }
 
 // checkStepOrder reports st, a step from the file, when a step that

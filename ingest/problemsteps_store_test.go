@@ -207,3 +207,74 @@ func TestImportWarnsProblemListAgainstSteps(t *testing.T) {
 		}
 	}
 }
+
+// writeStaleStage writes WT-1's 收集 at two levels, as saima stored it
+// before a loop stage was recorded once per problem: at level 改革办 on
+// 2026-10-03 and, in an earlier upload, at level 牵头单位 on lead. The
+// store then shows the 改革办 copy.
+func writeStaleStage(tb testing.TB, store *clickhouse.Store, lead string) {
+	tb.Helper()
+	at := time.Date(2026, 11, 1, 9, 0, 0, 0, saima.Beijing)
+	chtest.WriteLegacySteps(tb, store, "legacy-1", at,
+		saima.ProblemStep{ProblemID: "WT-1", Step: "收集", Level: 1, Date: stepDay(lead)})
+	chtest.WriteLegacySteps(tb, store, "legacy-2", at.Add(time.Hour),
+		saima.ProblemStep{ProblemID: "WT-1", Step: "收集", Level: 2, Date: stepDay("2026-10-03")})
+}
+
+// TestImportCorrectsStaleStageCopies checks uploads over a stage stored
+// at two levels. A correction at either stored level is accepted with a
+// warning and leaves one copy. One at a third level is rejected with the
+// levels to use. The copy that no longer counts never enters the order
+// check.
+func TestImportCorrectsStaleStageCopies(t *testing.T) {
+	const replaces = "steps.csv 第2行“环节”列的值“收集”：问题WT-1的收集已以层级改革办、牵头单位各登记一次" +
+		"（问题闭环页面显示层级改革办的2026-10-03），本行将替换这2条记录"
+	for _, tt := range []struct {
+		name, row, want string
+	}{
+		{"OKAtShownLevel", "WT-1,收集,改革办,2026-10-04,宁波市海曙区,更正", "WT-1 收集 2 2026-10-04 []"},
+		{"OKAtStaleLevel", "WT-1,收集,,2026-10-04,宁波市海曙区,更正", "WT-1 收集 1 2026-10-04 []"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			svc, store := problemStepService(t)
+			writeStaleStage(t, store, "2026-10-02")
+			rep, err := importSteps(t, svc, tt.row)
+			if err != nil {
+				t.Fatalf("Import() error = %v (errors %q), want the correction accepted", err, rep.Errors)
+			}
+			if len(rep.Warnings) != 1 || !strings.HasPrefix(rep.Warnings[0].String(), replaces) {
+				t.Errorf("Import() warnings = %q, want one starting %q", rep.Warnings, replaces)
+			}
+
+			steps, err := store.ListProblemSteps(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, st := range steps {
+				got = append(got, fmt.Sprintf("%s %s %d %s %v", st.ProblemID, st.Step, st.Level, st.Date, st.StaleLevels))
+			}
+			if len(got) != 1 || got[0] != tt.want {
+				t.Errorf("stored steps = %q, want only %q", got, tt.want)
+			}
+		})
+	}
+
+	t.Run("ErrAtOtherLevel", func(t *testing.T) {
+		svc, store := problemStepService(t)
+		writeStaleStage(t, store, "2026-10-02")
+		rep, err := importSteps(t, svc, "WT-1,收集,市领导,2026-10-04,宁波市海曙区,")
+		wantStepErrors(t, rep, err,
+			"steps.csv 第2行“环节”列的值“收集”：问题WT-1的收集已以层级改革办登记为2026-10-03（另有层级牵头单位的旧记录），"+
+				"每个问题的每个环节只记录一次，不分层级，如需更正日期，请把层级改为改革办或牵头单位（已登记的层级）后重新上传")
+	})
+
+	// The 牵头单位 copy, dated after 梳理归类, no longer counts.
+	t.Run("OrderSkipsStaleCopy", func(t *testing.T) {
+		svc, store := problemStepService(t)
+		writeStaleStage(t, store, "2026-10-09")
+		if rep, err := importSteps(t, svc, "WT-1,梳理归类,,2026-10-05,宁波市海曙区,"); err != nil {
+			t.Errorf("Import() error = %v (errors %q), want 梳理归类 after the shown 收集 accepted", err, rep.Errors)
+		}
+	})
+}

@@ -38,6 +38,8 @@ func TestCheckProblemSteps(t *testing.T) {
 	problems := []saima.ProblemItem{{ID: "P1", Opened: found, Stage: "分析研判", Level: 2},
 		{ID: "P2", Opened: found, Stage: "已办结", Closed: &closed}}
 	collected := []saima.ProblemStep{step("收集", "2026-10-01", 0), step("梳理归类", "2026-10-03", 0)}
+	staleCollected := []saima.ProblemStep{step("收集", "2026-10-01", 2)}
+	staleCollected[0].StaleLevels = []int{1}
 	closedSteps := func(steps ...saima.ProblemStep) []saima.ProblemStep {
 		for i := range steps {
 			steps[i].ProblemID = "P2"
@@ -86,6 +88,16 @@ func TestCheckProblemSteps(t *testing.T) {
 				"如需更正日期，请把层级改为牵头单位（与已登记的相同）后重新上传"}},
 		{"ErrFileStageAtTwoLevels", nil, numberedSteps(step("收集", "2026-10-01", 0), step("收集", "2026-10-02", 2)),
 			[]string{"第3行“环节”列的值“收集”：问题P1的收集已在第2行以层级牵头单位填写（2026-10-01），每个问题的每个环节只记录一次"}},
+		// 收集 stored at 改革办, with a stale copy at 牵头单位: a row at
+		// either level replaces both, but the file may hold only one.
+		{"ErrFileStaleCopiesBothCorrected", staleCollected, numberedSteps(step("收集", "2026-10-02", 2),
+			step("收集", "2026-10-02", 0)),
+			[]string{"第2行“环节”列的值“收集”：问题P1的收集已以层级改革办、牵头单位各登记一次（问题闭环页面显示层级改革办的2026-10-01），本行将替换这2条记录",
+				"第3行“环节”列的值“收集”：问题P1的收集已在第2行以层级改革办填写（2026-10-02）"}},
+		{"ErrFileStaleCopiesCorrectedFromStaleLevel", staleCollected, numberedSteps(step("收集", "2026-10-02", 0),
+			step("收集", "2026-10-02", 2)),
+			[]string{"第2行“环节”列的值“收集”：问题P1的收集已以层级改革办、牵头单位各登记一次",
+				"第3行“环节”列的值“收集”：问题P1的收集已在第2行以层级牵头单位填写（2026-10-02）"}},
 		{"OKEscalationsAtTwoLevels", collected, numberedSteps(step(saima.StepEscalate, "2026-10-04", 2),
 			step(saima.StepEscalate, "2026-10-05", 3)), nil},
 		{"WarnUnknownProblem", nil, numberedSteps(saima.ProblemStep{ProblemID: "P9", Step: "收集", Level: 1, Date: found}),

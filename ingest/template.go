@@ -482,6 +482,7 @@ const (
 	exList        = "{list}"         // the example work list item's list
 	exItem        = "{item}"         // the example work list item's ID
 	exNewCode     = "{new-code}"     // a code or ID that no stored record has
+	exItemDone    = "{item-done}"    // a done date of the example item: 3 days ago, or its start when later
 
 	// The stages example's fields; see exampleStage.
 	exStageProject = "{stage-project}"
@@ -521,6 +522,8 @@ func (t *template) resolveExample(v any) any {
 			return t.itemField(v)
 		case exNewCode:
 			return t.code
+		case exItemDone:
+			return t.itemDone()
 		case exStageProject, exStage, exStageDate, exStageBody, exStageOpinion, exStageRound:
 			return t.stageField(v)
 		case exStepProblem, exStep, exStepLevel, exStepDate, exStepHandler, exStepNote:
@@ -540,6 +543,23 @@ func (t *template) projectField(placeholder string) any {
 		return t.project.Code
 	}
 	return t.project.Name
+}
+
+// itemDone returns the done date of the example work list item: three
+// days ago, or the item's start when that is later, and never after today.
+// Without an item it is three days ago.
+func (t *template) itemDone() any {
+	day := t.today.AddDays(-3)
+	if t.item == nil {
+		return day
+	}
+	if start, _, ok := t.item.Start(); ok && start.After(day) {
+		day = start
+	}
+	if day.After(t.today) {
+		day = t.today
+	}
+	return day
 }
 
 // itemField returns the list or the ID of the example work list item, or
@@ -662,10 +682,10 @@ var examples = map[string]map[string]any{
 	},
 	saima.DatasetLists: {
 		"清单名称": newItemList, "事项编号": exNewCode, "事项名称": "企业开办一件事", "责任单位": exUnit,
-		"阶段目标": "上线试运行", "完成时限": exampleDay(60), "领域": "数字政府",
+		"阶段目标": "上线试运行", "完成时限": exampleDay(60), "领域": "数字政府", "下达日期": exampleDay(-30),
 	},
 	saima.DatasetListDone: {
-		"清单名称": exList, "事项编号": exItem, "责任单位": exUnit, "完成日期": exampleDay(-3),
+		"清单名称": exList, "事项编号": exItem, "责任单位": exUnit, "完成日期": exItemDone,
 		"完成情况": "已上线",
 	},
 	saima.DatasetProblemSteps: {

@@ -542,11 +542,12 @@ func exampleOf(t *testing.T, b *saima.Batch) (unit, project string) {
 
 // TestTemplateDoneMarkExample checks that the done mark's example names
 // one of the example unit's work list items, and imports against the lists.
+// The item was recorded today, so the example is not dated before it.
 func TestTemplateDoneMarkExample(t *testing.T) {
 	items := []saima.ListItem{
 		{List: "重大需求", ID: "ZD-9", Name: "企业开办", Unit: "余姚市"},
 		{List: "场景应用", ID: "CJ-3", Name: "浙里办接入", Unit: "宁海县"},
-		{List: "场景应用", ID: "CJ-1", Name: "掌上办事", Unit: "宁海县"},
+		{List: "场景应用", ID: "CJ-1", Name: "掌上办事", Unit: "宁海县", Recorded: uploadDay},
 	}
 	var buf bytes.Buffer
 	err := WriteTemplateWith(&buf, saima.DatasetListDone, TemplateOptions{Roster: testRoster, Unit: "宁海县",

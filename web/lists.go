@@ -223,7 +223,9 @@ func (s *Server) handleListDone(c *fiber.Ctx) error {
 	return c.Redirect(safeListReturn(c.FormValue("return"))+"marked=1", http.StatusSeeOther)
 }
 
-// readDoneForm reads the date and note of the mark form for item.
+// readDoneForm reads the date and note of the mark form for item. The
+// date may not be in the future, nor before the item started (see
+// [ingest.EarlyDone]).
 func (s *Server) readDoneForm(c *fiber.Ctx, item saima.ListItem) (saima.ListDone, error) {
 	today := saima.DateOf(s.now())
 	mark := saima.ListDone{List: item.List, ItemID: item.ID, Unit: item.Unit, Date: today,
@@ -244,6 +246,11 @@ func (s *Server) readDoneForm(c *fiber.Ctx, item saima.ListItem) (saima.ListDone
 			return mark, bad("不在"+saima.FirstDate.String()+"至"+saima.LastDate.String()+"之间，可能是笔误", "请核对年份")
 		}
 		mark.Date = d
+	}
+	// The same rule as for uploaded marks, whose messages name the item
+	// in the reason, so the item is not named twice here.
+	if reason, fix, early := ingest.EarlyDone(item, mark.Date); early {
+		return mark, saima.Errorf(saima.KindInvalid, "完成日期“%s”%s，%s", mark.Date, reason, fix)
 	}
 	who, err := s.identity(c)
 	if err != nil {

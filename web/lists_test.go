@@ -162,6 +162,57 @@ func TestListDoneButton(t *testing.T) {
 	})
 }
 
+// A done mark, from the form or from an upload, is never dated before
+// its item started: XQ-3's 下达日期, or the day XQ-2 was first recorded,
+// 2026-10-15, since it has none.
+func TestListDoneBeforeItemStart(t *testing.T) {
+	env := newSeededEnv(t)
+	seedLists(t, env.store)
+	issued := day("2026-09-01")
+	writeWorkflowBatch(t, env.store, "lists-2", saima.DatasetLists, &saima.Batch{ListItems: []saima.ListItem{
+		{List: "重大需求", ID: "XQ-3", Name: "数据共享", Unit: "宁波市海曙区", Deadline: day("2026-12-31"), Issued: &issued},
+	}})
+
+	for _, tt := range []struct{ name, item, date, want string }{
+		{"ErrBeforeRecorded", "XQ-2", "2026-10-14", "完成日期“2026-10-14”早于“重大需求”清单事项“XQ-2”首次录入的日期2026-10-15，" +
+			"该事项没有下达日期，完成日期不能早于录入，请核对完成日期；如果事项在录入之前已经下达，请由改革办在清单事项中补填下达日期后再标注"},
+		{"ErrBeforeIssued", "XQ-3", "2026-08-31", "完成日期“2026-08-31”早于“重大需求”清单事项“XQ-3”的下达日期2026-09-01，" +
+			"事项下达之前不能完成，请核对完成日期；如果下达日期有误，请由改革办更正清单事项"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := postForm(t, env.as(t, "office"), "/lists/done",
+				map[string]string{"list": "重大需求", "item_id": tt.item, "date": tt.date})
+			if resp.StatusCode != http.StatusBadRequest {
+				t.Errorf("POST /lists/done of %s on %s status = %d, want 400", tt.item, tt.date, resp.StatusCode)
+			}
+			if !strings.Contains(html.UnescapeString(body), tt.want) {
+				t.Errorf("POST /lists/done of %s on %s lacks %q:\n%s", tt.item, tt.date, tt.want, body)
+			}
+		})
+	}
+
+	t.Run("ErrUploadBeforeRecorded", func(t *testing.T) {
+		csv := "清单名称,事项编号,责任单位,完成日期\n重大需求,XQ-2,宁波市海曙区,2026-10-14\n"
+		req := multipartRequest(t, "/api/uploads", "完成标注.csv", []byte(csv), map[string]string{"dataset": saima.DatasetListDone})
+		resp, body := env.do(t, req)
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("POST /api/uploads of a mark before XQ-2 was recorded status = %d, want 422", resp.StatusCode)
+		}
+		want := "完成标注.csv 第2行“完成日期”列的值“2026-10-14”早于“重大需求”清单事项“XQ-2”首次录入的日期2026-10-15"
+		if !strings.Contains(body, want) {
+			t.Errorf("POST /api/uploads of a mark before XQ-2 was recorded lacks %q:\n%s", want, body)
+		}
+	})
+
+	t.Run("OKOnIssued", func(t *testing.T) {
+		resp, _ := postForm(t, env.as(t, "office"), "/lists/done",
+			map[string]string{"list": "重大需求", "item_id": "XQ-3", "date": "2026-09-01"})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("POST /lists/done of XQ-3 on its 下达日期 status = %d, want 303", resp.StatusCode)
+		}
+	})
+}
+
 // The store implements every optional interface the workflow pages and
 // reports use; without them the pages reply 503.
 var (

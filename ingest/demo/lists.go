@@ -16,7 +16,7 @@ const (
 )
 
 var (
-	listHeader         = []string{"清单名称", "事项编号", "事项名称", "责任单位", "阶段目标", "完成时限", "领域"}
+	listHeader         = []string{"清单名称", "事项编号", "事项名称", "责任单位", "阶段目标", "完成时限", "领域", "下达日期"}
 	listDoneHeader     = []string{"清单名称", "事项编号", "责任单位", "完成日期", "标注人", "完成情况"}
 	problemStepHeader  = []string{"问题编号", "环节", "层级", "日期", "办理单位", "说明"}
 	leaderReportHeader = []string{"项目编号", "半年度", "领衔领导", "牵头单位", "成果", "问题", "下步计划", "报送日期"}
@@ -44,7 +44,9 @@ type listPlan struct {
 }
 
 // planLists puts every project on the lists its ledger row names, with
-// its due date as the deadline, and adds the rule items for random units.
+// its due date as the deadline and its first lifecycle stage as the day
+// it was put on the list. It adds the rule items for random units, put on
+// their lists 180 days before the deadline, or today when that is later.
 // A project that reached 评估 or 完成 is done; a rule item whose deadline
 // has passed is mostly done.
 func planLists(g *rng, c *city) []listPlan {
@@ -55,7 +57,7 @@ func planLists(g *rng, c *city) []listPlan {
 				continue
 			}
 			lp := listPlan{item: saima.ListItem{List: l, ID: p.Code, Name: p.Name, Unit: p.Unit,
-				Goal: pick(g, listGoals), Deadline: *p.DueDate, Field: p.System}}
+				Goal: pick(g, listGoals), Deadline: *p.DueDate, Field: p.System, Issued: &p.events[0].Date}}
 			if p.evaluated != nil {
 				lp.done = &saima.ListDone{List: l, ItemID: p.Code, Unit: p.Unit, Date: *p.evaluated,
 					Note: "已通过评估"}
@@ -66,8 +68,9 @@ func planLists(g *rng, c *city) []listPlan {
 	for i, r := range ruleItems {
 		u := pick(g, c.units)
 		deadline := g.day(origin.AddDays(180), c.today.AddDays(240))
+		issued := earliest(deadline.AddDays(-180), c.today)
 		lp := listPlan{item: saima.ListItem{List: r.list, ID: fmt.Sprintf("ZD-%03d", i+1), Name: r.name,
-			Unit: u.Name, Goal: "印发实施", Deadline: deadline, Field: r.field}}
+			Unit: u.Name, Goal: "印发实施", Deadline: deadline, Field: r.field, Issued: &issued}}
 		if deadline.Before(c.today) && g.chance(0.7) {
 			done := earliest(deadline.AddDays(g.between(-40, 20)), c.today)
 			lp.done = &saima.ListDone{List: r.list, ItemID: lp.item.ID, Unit: u.Name, Date: done,
@@ -82,7 +85,8 @@ func listRows(plans []listPlan) [][]string {
 	rows := make([][]string, 0, len(plans))
 	for _, p := range plans {
 		it := p.item
-		rows = append(rows, []string{it.List, it.ID, it.Name, it.Unit, it.Goal, it.Deadline.String(), it.Field})
+		rows = append(rows, []string{it.List, it.ID, it.Name, it.Unit, it.Goal, it.Deadline.String(), it.Field,
+			it.Issued.String()})
 	}
 	return rows
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"saima"
+	"saima/ingest"
 )
 
 // TestGenerateWorkflows checks that the demo city exercises every
@@ -28,6 +29,21 @@ func TestGenerateWorkflows(t *testing.T) {
 	if len(b.ListDone) == 0 || len(b.ListDone) >= len(b.ListItems) {
 		t.Errorf("done marks = %d of %d list items, want some but not all", len(b.ListDone), len(b.ListItems))
 	}
+	// The demo imports the lists and their marks on one day, so a mark
+	// dated earlier counts only from the item's 下达日期.
+	byKey := map[[2]string]saima.ListItem{}
+	for _, it := range b.ListItems {
+		byKey[[2]string{it.List, it.ID}] = it
+		if it.Issued == nil {
+			t.Errorf("list item %s %s has no 下达日期", it.List, it.ID)
+		}
+	}
+	for _, d := range b.ListDone {
+		if reason, _, early := ingest.EarlyDone(byKey[[2]string{d.List, d.ItemID}], d.Date); early {
+			t.Errorf("done mark of %s %s on %s: %s", d.List, d.ItemID, d.Date, reason)
+		}
+	}
+
 	lists := map[string]bool{}
 	for _, it := range b.ListItems {
 		lists[it.List] = true

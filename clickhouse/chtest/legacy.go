@@ -1,0 +1,40 @@
+package chtest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"saima"
+	"saima/clickhouse"
+)
+
+// WriteLegacySteps writes steps as one successful upload named id, made
+// at time at. It writes them as saima did before a loop stage replaced
+// its copies at other levels: the rows and the upload record, with no
+// entry in the superseded list. Tests use it to build a ledger that
+// holds one loop stage at two levels.
+//
+// It supersedes nothing, so steps must not repeat a stored record key
+// (problem, step, level). Their version is at in nanoseconds, so at must
+// come before the uploads that are meant to replace them.
+func WriteLegacySteps(tb testing.TB, s *clickhouse.Store, id string, at time.Time, steps ...saima.ProblemStep) {
+	tb.Helper()
+	ctx := context.Background()
+	version := uint64(at.UnixNano())
+	rows := make([][]any, len(steps))
+	for i, st := range steps {
+		rows[i] = []any{st.ProblemID, st.Step, uint8(st.Level), st.Date, st.Handler, st.Note, id, version}
+	}
+	columns := []string{"problem_id", "step", "level", "date", "handler", "note", "upload_id", "version"}
+	if err := s.Engine().Insert(ctx, s.Database()+".problem_steps", columns, rows); err != nil {
+		tb.Fatalf("insert legacy problem steps: %v", err)
+	}
+
+	upload := []any{id, saima.DatasetProblemSteps, "office", at, "steps.csv", uint32(len(steps)), uint32(len(steps)),
+		saima.OutcomeOK, version, version}
+	columns = []string{"id", "dataset", "uploader", "at", "file_name", "rows", "imported", "outcome", "version", "committed"}
+	if err := s.Engine().Insert(ctx, s.Database()+".uploads", columns, [][]any{upload}); err != nil {
+		tb.Fatalf("record legacy upload %s: %v", id, err)
+	}
+}
