@@ -53,21 +53,37 @@ type Options struct {
 	// or "" for the reform office. A row about another unit is then an
 	// error, and so is a milestone without a responsible unit whose
 	// project the ledger (Projects) gives to another unit, or any project
-	// while the ledger is empty. Result.NotOwn counts those rows. A
+	// while the ledger is empty. So is a row whose record key is stored
+	// under another unit (see Stored owners below), because it would move
+	// that unit's record to this one. Result.NotOwn counts those rows. A
 	// project missing from a ledger that has projects is an error that
 	// NotOwn does not count.
 	Unit string
 
-	// Milestones are the current milestones with their units, for a
-	// unit's account (Unit): a milestone row of the same project and name
-	// as another unit's is then an error, because it would replace that
-	// unit's milestone.
+	// Stored owners: the stored records of the datasets whose record key
+	// leaves out the unit, each with its unit. A row whose key is stored
+	// under another unit than the row's own moves the record: from a
+	// unit's account (Unit) that is an error, from the office a warning
+	// that names both units. Projects above are the ledger's records;
+	// the others are below. Nil checks nothing.
+
+	// Milestones are the current milestones with their units. A unit's
+	// account also may not give a milestone of another unit a name of
+	// its own.
 	Milestones []saima.Milestone
 
-	// ListItems are the stored items of the work lists, against which a
-	// done mark (清单完成标注) is checked: its item must be in its list,
-	// under the same responsible unit, or the mark would never count. Nil
-	// skips the check.
+	// Problems are the stored entries of the problem list (问题清单).
+	Problems []saima.ProblemItem
+
+	// LeaderReports are the stored half-year reports of leader-led
+	// projects.
+	LeaderReports []saima.LeaderReport
+
+	// ListItems are the stored items of the work lists. A done mark
+	// (清单完成标注) is also checked against them: its item must be in its
+	// list, under the same responsible unit, or the mark would never
+	// count. The item's unit owns the mark, so a unit's account may mark
+	// only its own items. Nil skips that check.
 	ListItems []saima.ListItem
 
 	// Today is the upload day in Beijing. A date of something already
@@ -297,7 +313,7 @@ type parser struct {
 	notOwn     int      // rows that Options.Unit may not upload
 	otherUnits []string // the units of those rows
 
-	milestoneUnits map[milestoneKey]string // Options.Milestones' units by key, for a unit's account
+	owners map[string]string // the units of stored records by record key; see storedOwner
 
 	rowBuf   rowReader                // the reader that newRow reuses for every row
 	units    map[string]string        // unit cells as written -> roster spelling; see rowReader.unit
@@ -320,12 +336,6 @@ func newParser(opts Options) (*parser, error) {
 		p.projects = make(map[string]saima.Project, len(opts.Projects))
 		for _, pr := range opts.Projects {
 			p.projects[pr.Code] = pr
-		}
-	}
-	if opts.Unit != "" && len(opts.Milestones) > 0 {
-		p.milestoneUnits = make(map[milestoneKey]string, len(opts.Milestones))
-		for _, m := range opts.Milestones {
-			p.milestoneUnits[milestoneKey{m.ProjectCode, m.Name}] = m.Unit
 		}
 	}
 	if p.today.IsZero() {

@@ -1,7 +1,9 @@
 package ingest
 
 import (
+	"cmp"
 	"slices"
+	"strings"
 
 	"saima"
 )
@@ -61,15 +63,22 @@ func (p *parser) countNotOwn(unit string) {
 	}
 }
 
-// milestoneKey is the record key of a milestone.
-type milestoneKey struct{ project, name string }
-
-// ownMilestone records an error when a unit's account uploads milestone m
-// of its own (by 责任单位, or as its project's unit) whose project and name
-// are another unit's milestone already: the row would replace it.
+// ownMilestone checks a milestone row whose project and name the store
+// may hold under another unit. A unit's account gets an error when the
+// milestone is its own (by 责任单位, or as its project's unit) and the
+// stored one is another unit's: the row would replace it. The office gets
+// ownRecord's warning when the row moves the milestone to another unit,
+// by 责任单位 or, when that is blank, by its project's unit.
 func (r *rowReader) ownMilestone(m saima.Milestone) {
-	owner, ok := r.p.milestoneUnits[milestoneKey{m.ProjectCode, m.Name}]
-	if r.p.opts.Unit == "" || !ok || owner == "" || owner == r.p.opts.Unit {
+	own := r.p.opts.Unit
+	if own == "" {
+		r.ownRecord(ownedRecord{key: []string{m.ProjectCode, m.Name}, unit: cmp.Or(m.Unit, r.p.projects[m.ProjectCode].Unit),
+			col: "里程碑", keyCols: []string{"项目编号", "里程碑"}, unitCol: "责任单位",
+			noun: "里程碑", stored: "在项目“" + m.ProjectCode + "”中"})
+		return
+	}
+	owner := r.p.storedOwner([]string{m.ProjectCode, m.Name})
+	if owner == "" || owner == own {
 		return
 	}
 	r.p.countNotOwn(owner)
@@ -77,4 +86,94 @@ func (r *rowReader) ownMilestone(m saima.Milestone) {
 		reason: "在项目“" + m.ProjectCode + "”中已是“" + owner + "”的里程碑，单位账号不能改写其他单位的里程碑",
 		fix:    "请改用本单位自己的里程碑名称，或由“" + owner + "”或改革办修改该里程碑",
 	})
+}
+
+// ownedRecord is a row's record whose key the store may hold under
+// another unit; see ownRecord.
+type ownedRecord struct {
+	key     []string // the record key, in the parts that keyed.put takes
+	unit    string   // the unit that the row gives the record
+	col     string   // the key column that the issue points at
+	keyCols []string // the columns of the key, named in the fix
+	unitCol string   // the column of unit, named in the office's fix
+	noun    string   // the record in messages, such as 项目
+	stored  string   // where the stored record is, such as 在项目台账中; 属于 and its unit follow
+}
+
+// ownRecord checks a row that gives its record to rec.unit while the
+// store holds the record's key under another unit. The row would move
+// the record. From a unit's account that is an error, counted as not its
+// own, because a unit may not take over another unit's record. From the
+// office it is a warning that names both units, because the office keeps
+// the ledger and moves records between units.
+func (r *rowReader) ownRecord(rec ownedRecord) {
+	owner := r.p.storedOwner(rec.key)
+	if owner == "" || rec.unit == "" || owner == rec.unit {
+		return
+	}
+	own := r.p.opts.Unit
+	switch {
+	case own == "":
+		if !r.failed {
+			r.warn(rec.col, r.cell(rec.col), rec.stored+"属于“"+owner+"”，导入后改属“"+rec.unit+"”（"+owner+" → "+rec.unit+"）",
+				"如果不是要调整单位，请核对"+joinNames(slices.Concat(rec.keyCols, []string{rec.unitCol}))+"后重新上传")
+		}
+	case rec.unit != own, officeOnly[r.p.schema.dataset]:
+		// A row of another unit has ownUnit's error already, and the
+		// import service rejects an office-only dataset as a whole.
+	default:
+		r.p.countNotOwn(owner)
+		r.fail(rec.col, r.cell(rec.col), &problem{
+			reason: rec.stored + "属于“" + owner + "”，单位账号不能把其他单位的" + rec.noun + "改到本单位（" + own + "）名下",
+			fix: "如果该" + rec.noun + "确应改由本单位负责，请联系改革办调整；如果" + strings.Join(rec.keyCols, "或") +
+				"填错了，请改正后重新上传",
+		})
+	}
+}
+
+// storedOwner returns the unit of the stored record with key, or "" when
+// none is stored or the dataset's key contains its unit.
+func (p *parser) storedOwner(key []string) string {
+	if p.owners == nil {
+		p.owners = storedOwners(p.opts, p.schema.dataset)
+	}
+	return p.owners[recordKey(key)]
+}
+
+// storedOwners returns the units of the stored records of dataset in
+// opts, by record key.
+func storedOwners(opts Options, dataset string) map[string]string {
+	owners := map[string]string{}
+	add := func(unit string, key ...string) { owners[recordKey(key)] = unit }
+	switch dataset {
+	case saima.DatasetProjects:
+		for _, pr := range opts.Projects {
+			add(pr.Unit, pr.Code)
+		}
+	case saima.DatasetMilestones:
+		for _, m := range opts.Milestones {
+			add(m.Unit, m.ProjectCode, m.Name)
+		}
+	case saima.DatasetProblems:
+		for _, it := range opts.Problems {
+			add(it.Unit, it.ID)
+		}
+	case saima.DatasetLists:
+		for _, it := range opts.ListItems {
+			add(it.Unit, it.List, it.ID)
+		}
+	case saima.DatasetLeaderReports:
+		for _, rep := range opts.LeaderReports {
+			add(rep.Unit, rep.ProjectCode, rep.Half.String())
+		}
+	}
+	return owners
+}
+
+// joinNames joins names as 项目编号、半年度和牵头单位.
+func joinNames(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], "、") + "和" + names[len(names)-1]
 }
