@@ -46,44 +46,43 @@ type Options struct {
 
 	// Projects is the project ledger. A progress report of a project that
 	// the ledger gives to another unit, as neither its responsible unit
-	// nor its lead unit, gets a warning. Nil checks nothing.
+	// nor its lead unit, gets a warning. So does a project row of the
+	// office that moves a project to another unit (see Unit). Nil checks
+	// nothing.
 	Projects []saima.Project
 
 	// Unit is the roster name of the unit whose account uploads the file,
 	// or "" for the reform office. A row about another unit is then an
 	// error, and so is a milestone without a responsible unit whose
 	// project the ledger (Projects) gives to another unit, or any project
-	// while the ledger is empty. So is a row whose record key is stored
-	// under another unit (see Stored owners below), because it would move
-	// that unit's record to this one. Result.NotOwn counts those rows. A
+	// while the ledger is empty. So is a row that would move a stored
+	// record of another unit to this one: a row whose record key
+	// Projects, Milestones, Problems, LeaderReports or ListItems holds
+	// under another unit. From the office such a row gets a warning that
+	// names both units. Result.NotOwn counts the rows that are errors. A
 	// project missing from a ledger that has projects is an error that
 	// NotOwn does not count.
 	Unit string
 
-	// Stored owners: the stored records of the datasets whose record key
-	// leaves out the unit, each with its unit. A row whose key is stored
-	// under another unit than the row's own moves the record: from a
-	// unit's account (Unit) that is an error, from the office a warning
-	// that names both units. Projects above are the ledger's records;
-	// the others are below. Nil checks nothing.
-
-	// Milestones are the current milestones with their units. A unit's
-	// account also may not give a milestone of another unit a name of
-	// its own.
+	// Milestones are the current milestones, each with its unit (its
+	// project's unit when it was uploaded without one), for the owner
+	// check of milestone rows (see Unit).
 	Milestones []saima.Milestone
 
-	// Problems are the stored entries of the problem list (问题清单).
+	// Problems are the stored entries of the problem list (问题清单), for
+	// the owner check of problem rows (see Unit).
 	Problems []saima.ProblemItem
 
 	// LeaderReports are the stored half-year reports of leader-led
-	// projects.
+	// projects, for the owner check of report rows (see Unit).
 	LeaderReports []saima.LeaderReport
 
-	// ListItems are the stored items of the work lists. A done mark
-	// (清单完成标注) is also checked against them: its item must be in its
-	// list, under the same responsible unit, or the mark would never
-	// count. The item's unit owns the mark, so a unit's account may mark
-	// only its own items. Nil skips that check.
+	// ListItems are the stored items of the work lists, for the owner
+	// check of item rows (see Unit). A done mark (清单完成标注) is also
+	// checked against them: its item must be in its list, under the same
+	// responsible unit, or the mark would never count. So the item's unit
+	// owns the mark, and a unit's account may mark only its own items.
+	// Nil skips the check of done marks.
 	ListItems []saima.ListItem
 
 	// Today is the upload day in Beijing. A date of something already

@@ -72,9 +72,10 @@ func (p *parser) countNotOwn(unit string) {
 func (r *rowReader) ownMilestone(m saima.Milestone) {
 	own := r.p.opts.Unit
 	if own == "" {
-		r.ownRecord(ownedRecord{key: []string{m.ProjectCode, m.Name}, unit: cmp.Or(m.Unit, r.p.projects[m.ProjectCode].Unit),
-			col: "里程碑", keyCols: []string{"项目编号", "里程碑"}, unitCol: "责任单位",
-			noun: "里程碑", stored: "在项目“" + m.ProjectCode + "”中"})
+		unit := cmp.Or(m.Unit, r.p.projects[m.ProjectCode].Unit)
+		r.ownRecord(ownedRecord{key: []string{m.ProjectCode, m.Name}, unit: unit, col: "里程碑",
+			keyCols: []string{"项目编号", "里程碑"}, unitCol: "责任单位", noun: "里程碑",
+			stored: "在项目“" + m.ProjectCode + "”中"})
 		return
 	}
 	owner := r.p.storedOwner([]string{m.ProjectCode, m.Name})
@@ -97,7 +98,7 @@ type ownedRecord struct {
 	keyCols []string // the columns of the key, named in the fix
 	unitCol string   // the column of unit, named in the office's fix
 	noun    string   // the record in messages, such as 项目
-	stored  string   // where the stored record is, such as 在项目台账中; 属于 and its unit follow
+	stored  string   // the reason's opening, which places the stored record, such as 在项目台账中
 }
 
 // ownRecord checks a row that gives its record to rec.unit while the
@@ -115,8 +116,10 @@ func (r *rowReader) ownRecord(rec ownedRecord) {
 	switch {
 	case own == "":
 		if !r.failed {
-			r.warn(rec.col, r.cell(rec.col), rec.stored+"属于“"+owner+"”，导入后改属“"+rec.unit+"”（"+owner+" → "+rec.unit+"）",
-				"如果不是要调整单位，请核对"+joinNames(slices.Concat(rec.keyCols, []string{rec.unitCol}))+"后重新上传")
+			checked := joinNames(slices.Concat(rec.keyCols, []string{rec.unitCol}))
+			r.warn(rec.col, r.cell(rec.col),
+				rec.stored+"属于“"+owner+"”，导入后改属“"+rec.unit+"”（"+owner+" → "+rec.unit+"）",
+				"如果不是要调整单位，请核对"+checked+"后重新上传")
 		}
 	case rec.unit != own, officeOnly[r.p.schema.dataset]:
 		// A row of another unit has ownUnit's error already, and the

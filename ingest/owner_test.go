@@ -76,7 +76,8 @@ func TestOwnerUnitTakesOver(t *testing.T) {
 	}
 }
 
-// The owner itself, and a unit with a key nobody holds, upload as before.
+// The owner itself, and a unit with a key that no stored record has,
+// upload as before.
 func TestOwnerUnitOwnRecords(t *testing.T) {
 	tests := []struct{ name, unit, text string }{
 		{"owner's project", "余姚市", strings.ReplaceAll(takeProject, "宁海县", "余姚市")},

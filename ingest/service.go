@@ -25,8 +25,8 @@ type Store interface {
 
 	// ListMilestones returns the current milestones, each with its unit
 	// (its project's unit when it was uploaded without one), so that a
-	// unit's account cannot replace another unit's milestone and the
-	// office sees when a file moves one.
+	// unit's account cannot replace another unit's milestone, and the
+	// office is warned when a file moves one to another unit.
 	ListMilestones(ctx context.Context) ([]saima.Milestone, error)
 
 	// ListListItems returns the current items of the work lists, which
