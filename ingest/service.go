@@ -194,6 +194,10 @@ func (s *Service) Preview(ctx context.Context, req Request) (*Report, error) {
 func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, error) {
 	log := s.Log.With("file_name", req.FileName, "uploader", req.Uploader, "unit", req.Unit,
 		"dry_run", dryRun)
+	// NOTE: the ledger is read before the unit's import lock, and imports
+	// of different units run side by side. So two units that add the same
+	// new record key at once both pass the owner check, and the later
+	// commit wins.
 	l, err := s.loadLedger(ctx, req.Dataset)
 	if err != nil {
 		return nil, err
