@@ -21,6 +21,9 @@ type builder interface {
 	fill(b *saima.Batch)
 }
 
+// recordKey joins the parts of a record key into one map key.
+func recordKey(parts []string) string { return strings.Join(parts, "\x00") }
+
 // keyed stores records by their record key. A later row with the same key
 // replaces the earlier record in its place, with a warning. A key that an
 // earlier chunk of a long file holds is an error instead; see
@@ -36,7 +39,7 @@ func (k *keyed[T]) put(r *rowReader, v T, parts ...string) {
 	if k.index == nil {
 		k.index = map[string]int{}
 	}
-	key := strings.Join(parts, "\x00")
+	key := recordKey(parts)
 	if !r.p.claimKey(r, key, parts) {
 		return
 	}
@@ -140,6 +143,8 @@ func (b *projectBuilder) add(r *rowReader) {
 			fix:    "请检查开始日期和计划完成日期",
 		})
 	}
+	r.ownRecord(ownedRecord{key: []string{p.Code}, unit: p.Unit, col: "项目编号", keyCols: []string{"项目编号"},
+		unitCol: "责任单位", noun: "项目", stored: "在项目台账中"})
 	if !r.failed {
 		b.projects.put(r, p, p.Code)
 	}

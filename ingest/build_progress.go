@@ -180,6 +180,8 @@ func (b *problemBuilder) add(r *rowReader) {
 		r.fail("办结日期", r.cell("办结日期"), &problem{
 			reason: "早于发现日期" + it.Opened.String(), fix: "请检查发现日期和办结日期"})
 	}
+	r.ownRecord(ownedRecord{key: []string{it.ID}, unit: it.Unit, col: "问题编号", keyCols: []string{"问题编号"},
+		unitCol: "单位", noun: "问题", stored: "在问题清单中"})
 	if r.failed {
 		return
 	}

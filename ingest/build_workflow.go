@@ -114,6 +114,8 @@ func (b *listBuilder) add(r *rowReader) {
 			fix:    "请核对下达日期和完成时限",
 		})
 	}
+	r.ownRecord(ownedRecord{key: []string{it.List, it.ID}, unit: it.Unit, col: "事项编号",
+		keyCols: []string{"清单名称", "事项编号"}, unitCol: "责任单位", noun: "事项", stored: "在" + ListTitle(it.List) + "中"})
 	if !r.failed {
 		b.items.put(r, it, it.List, it.ID)
 	}
@@ -125,9 +127,10 @@ func (b *listBuilder) fill(batch *saima.Batch) { batch.ListItems = b.items.items
 
 // listDoneBuilder reads done marks of list items (清单完成标注).
 //
-// NOTE: ingest has no copy of the lists, so a mark may name an item that
-// does not exist or belongs to another unit. The pages show only marks
-// that match an item and its unit.
+// checkItem holds each mark to its item in Options.ListItems. Without
+// them, as in a Parse with no store, a mark may name an item that does not
+// exist or belongs to another unit. The pages show only marks that match
+// an item and its unit.
 type listDoneBuilder struct {
 	items map[[2]string]saima.ListItem // Options.ListItems by list and id, built on first use
 	done  keyed[saima.ListDone]
@@ -188,6 +191,14 @@ func (b *listDoneBuilder) checkItem(r *rowReader, d saima.ListDone) {
 		r.fail("事项编号", r.cell("事项编号"), &problem{
 			reason: "在" + ListTitle(d.List) + "中没有这个事项",
 			fix:    "请核对清单名称和事项编号；新事项请先由改革办上传清单事项",
+		})
+	case it.Unit != d.Unit && r.p.opts.Unit != "":
+		// ownUnit has passed, so the mark is the account's unit's, on an
+		// item that another unit owns.
+		r.p.countNotOwn(it.Unit)
+		r.fail("事项编号", r.cell("事项编号"), &problem{
+			reason: "在" + ListTitle(d.List) + "中属于“" + it.Unit + "”，单位账号只能标注本单位（" + r.p.opts.Unit + "）的事项",
+			fix:    "如果该事项已改由本单位负责，请联系改革办调整清单事项；如果清单名称或事项编号填错了，请改正后重新上传",
 		})
 	case it.Unit != d.Unit:
 		r.fail("责任单位", r.cell("责任单位"), &problem{
@@ -348,6 +359,8 @@ func (b *leaderReportBuilder) add(r *rowReader) {
 		rep.Submitted = *d
 	}
 	r.checkLeaderReport(rep)
+	r.ownRecord(ownedRecord{key: []string{rep.ProjectCode, rep.Half.String()}, unit: rep.Unit, col: "项目编号",
+		keyCols: []string{"项目编号", "半年度"}, unitCol: "牵头单位", noun: "半年报告", stored: "的" + rep.Half.Label() + "报告"})
 	if !r.failed {
 		b.reports.put(r, rep, rep.ProjectCode, rep.Half.String())
 	}

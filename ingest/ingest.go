@@ -46,28 +46,43 @@ type Options struct {
 
 	// Projects is the project ledger. A progress report of a project that
 	// the ledger gives to another unit, as neither its responsible unit
-	// nor its lead unit, gets a warning. Nil checks nothing.
+	// nor its lead unit, gets a warning. So does a project row of the
+	// office that moves a project to another unit (see Unit). Nil checks
+	// nothing.
 	Projects []saima.Project
 
 	// Unit is the roster name of the unit whose account uploads the file,
 	// or "" for the reform office. A row about another unit is then an
 	// error, and so is a milestone without a responsible unit whose
 	// project the ledger (Projects) gives to another unit, or any project
-	// while the ledger is empty. Result.NotOwn counts those rows. A
+	// while the ledger is empty. So is a row that would move a stored
+	// record of another unit to this one: a row whose record key
+	// Projects, Milestones, Problems, LeaderReports or ListItems holds
+	// under another unit. From the office such a row gets a warning that
+	// names both units. Result.NotOwn counts the rows that are errors. A
 	// project missing from a ledger that has projects is an error that
 	// NotOwn does not count.
 	Unit string
 
-	// Milestones are the current milestones with their units, for a
-	// unit's account (Unit): a milestone row of the same project and name
-	// as another unit's is then an error, because it would replace that
-	// unit's milestone.
+	// Milestones are the current milestones, each with its unit (its
+	// project's unit when it was uploaded without one), for the owner
+	// check of milestone rows (see Unit).
 	Milestones []saima.Milestone
 
-	// ListItems are the stored items of the work lists, against which a
-	// done mark (清单完成标注) is checked: its item must be in its list,
-	// under the same responsible unit, or the mark would never count. Nil
-	// skips the check.
+	// Problems are the stored entries of the problem list (问题清单), for
+	// the owner check of problem rows (see Unit).
+	Problems []saima.ProblemItem
+
+	// LeaderReports are the stored half-year reports of leader-led
+	// projects, for the owner check of report rows (see Unit).
+	LeaderReports []saima.LeaderReport
+
+	// ListItems are the stored items of the work lists, for the owner
+	// check of item rows (see Unit). A done mark (清单完成标注) is also
+	// checked against them: its item must be in its list, under the same
+	// responsible unit, or the mark would never count. So the item's unit
+	// owns the mark, and a unit's account may mark only its own items.
+	// Nil skips the check of done marks.
 	ListItems []saima.ListItem
 
 	// Today is the upload day in Beijing. A date of something already
@@ -297,7 +312,7 @@ type parser struct {
 	notOwn     int      // rows that Options.Unit may not upload
 	otherUnits []string // the units of those rows
 
-	milestoneUnits map[milestoneKey]string // Options.Milestones' units by key, for a unit's account
+	owners map[string]string // the units of stored records by record key; see storedOwner
 
 	rowBuf   rowReader                // the reader that newRow reuses for every row
 	units    map[string]string        // unit cells as written -> roster spelling; see rowReader.unit
@@ -320,12 +335,6 @@ func newParser(opts Options) (*parser, error) {
 		p.projects = make(map[string]saima.Project, len(opts.Projects))
 		for _, pr := range opts.Projects {
 			p.projects[pr.Code] = pr
-		}
-	}
-	if opts.Unit != "" && len(opts.Milestones) > 0 {
-		p.milestoneUnits = make(map[milestoneKey]string, len(opts.Milestones))
-		for _, m := range opts.Milestones {
-			p.milestoneUnits[milestoneKey{m.ProjectCode, m.Name}] = m.Unit
 		}
 	}
 	if p.today.IsZero() {

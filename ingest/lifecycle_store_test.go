@@ -176,6 +176,14 @@ func (w storeWithoutHistory) ListListItems(ctx context.Context) ([]saima.ListIte
 	return w.s.ListListItems(ctx)
 }
 
+func (w storeWithoutHistory) ListProblems(ctx context.Context) ([]saima.ProblemItem, error) {
+	return w.s.ListProblems(ctx)
+}
+
+func (w storeWithoutHistory) ListLeaderReports(ctx context.Context) ([]saima.LeaderReport, error) {
+	return w.s.ListLeaderReports(ctx)
+}
+
 func (w storeWithoutHistory) FindUploadBySHA256(ctx context.Context, dataset, sha string) (saima.Upload, bool, error) {
 	return w.s.FindUploadBySHA256(ctx, dataset, sha)
 }

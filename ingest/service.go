@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,12 +25,21 @@ type Store interface {
 
 	// ListMilestones returns the current milestones, each with its unit
 	// (its project's unit when it was uploaded without one), so that a
-	// unit's account cannot replace another unit's milestone.
+	// unit's account cannot replace another unit's milestone, and the
+	// office is warned when a file moves one to another unit.
 	ListMilestones(ctx context.Context) ([]saima.Milestone, error)
 
 	// ListListItems returns the current items of the work lists, which
-	// done marks are checked against.
+	// done marks are checked against, each with the unit that owns it.
 	ListListItems(ctx context.Context) ([]saima.ListItem, error)
+
+	// ListProblems returns the problem list (问题清单), each entry with
+	// the unit that owns it.
+	ListProblems(ctx context.Context) ([]saima.ProblemItem, error)
+
+	// ListLeaderReports returns the half-year reports of leader-led
+	// projects, each with the lead unit that owns it.
+	ListLeaderReports(ctx context.Context) ([]saima.LeaderReport, error)
 
 	// FindUploadBySHA256 returns the latest upload of dataset with outcome
 	// ok whose bytes hash to sha (lowercase hex), and false when there is
@@ -184,33 +194,17 @@ func (s *Service) Preview(ctx context.Context, req Request) (*Report, error) {
 func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, error) {
 	log := s.Log.With("file_name", req.FileName, "uploader", req.Uploader, "unit", req.Unit,
 		"dry_run", dryRun)
-	units, err := s.Store.ListUnits(ctx)
+	// NOTE: the ledger is read before the unit's import lock, and imports
+	// of different units run side by side. So two units that add the same
+	// new record key at once both pass the owner check, and the later
+	// commit wins.
+	l, err := s.loadLedger(ctx, req.Dataset)
 	if err != nil {
-		return nil, fmt.Errorf("list units: %w", err)
-	}
-	projects, err := s.Store.ListProjects(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("list projects: %w", err)
-	}
-	var milestones []saima.Milestone
-	if req.Unit != "" {
-		if milestones, err = s.Store.ListMilestones(ctx); err != nil {
-			return nil, fmt.Errorf("list milestones: %w", err)
-		}
-	}
-
-	var listItems []saima.ListItem
-	if req.Dataset == "" || req.Dataset == saima.DatasetListDone {
-		if listItems, err = s.Store.ListListItems(ctx); err != nil {
-			return nil, fmt.Errorf("list work list items: %w", err)
-		}
-		if listItems == nil {
-			listItems = []saima.ListItem{} // nil would skip the check of done marks
-		}
+		return nil, err
 	}
 
 	// The account's unit may be configured in a short form, such as 余姚.
-	if name, ok := newRoster(units).resolve(req.Unit); ok {
+	if name, ok := newRoster(l.units).resolve(req.Unit); ok {
 		req.Unit = name
 	}
 	if !dryRun {
@@ -226,7 +220,7 @@ func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, e
 		At: now, FileName: req.FileName}
 	b := newUploadBody(req.Body, req.Size)
 	run := &importRun{s: s, ctx: ctx, log: log, unit: req.Unit, dryRun: dryRun, up: up}
-	res, err := s.parse(req, b, ledger{units, projects, milestones, listItems}, saima.DateOf(now), run)
+	res, err := s.parse(req, b, l, saima.DateOf(now), run)
 	if werr := run.wait(); err == nil {
 		err = werr
 	}
@@ -244,18 +238,67 @@ func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, e
 }
 
 // ledger is the stored data that the rows of a file are checked against.
+// The records of one dataset are read only when the file may be of that
+// dataset.
 type ledger struct {
 	units      []saima.Unit
 	projects   []saima.Project
-	milestones []saima.Milestone // read for a unit's account only
-	listItems  []saima.ListItem  // read when the file may hold done marks
+	milestones []saima.Milestone
+	problems   []saima.ProblemItem
+	leaders    []saima.LeaderReport
+	listItems  []saima.ListItem // not nil when read, because nil skips the check of done marks
+}
+
+// loadLedger reads the ledger that a file of dataset (see Options.Dataset)
+// is checked against, for every dataset when it is "" or unknown, since
+// the parser detects it from the header.
+func (s *Service) loadLedger(ctx context.Context, dataset string) (ledger, error) {
+	var l ledger
+	var err error
+	if l.units, err = s.Store.ListUnits(ctx); err != nil {
+		return l, fmt.Errorf("list units: %w", err)
+	}
+	if l.projects, err = s.Store.ListProjects(ctx); err != nil {
+		return l, fmt.Errorf("list projects: %w", err)
+	}
+
+	if sc := schemaFor(dataset); sc != nil {
+		dataset = sc.dataset // a Chinese name such as 清单完成标注
+	} else {
+		dataset = ""
+	}
+	reads := func(datasets ...string) bool { return dataset == "" || slices.Contains(datasets, dataset) }
+	if reads(saima.DatasetMilestones) {
+		if l.milestones, err = s.Store.ListMilestones(ctx); err != nil {
+			return l, fmt.Errorf("list milestones: %w", err)
+		}
+	}
+	if reads(saima.DatasetProblems) {
+		if l.problems, err = s.Store.ListProblems(ctx); err != nil {
+			return l, fmt.Errorf("list problems: %w", err)
+		}
+	}
+	if reads(saima.DatasetLeaderReports) {
+		if l.leaders, err = s.Store.ListLeaderReports(ctx); err != nil {
+			return l, fmt.Errorf("list leader reports: %w", err)
+		}
+	}
+	if reads(saima.DatasetLists, saima.DatasetListDone) {
+		if l.listItems, err = s.Store.ListListItems(ctx); err != nil {
+			return l, fmt.Errorf("list work list items: %w", err)
+		}
+		if l.listItems == nil {
+			l.listItems = []saima.ListItem{}
+		}
+	}
+	return l, nil
 }
 
 // parse reads the body and hands its records to run chunk by chunk.
 func (s *Service) parse(req Request, b *uploadBody, l ledger, today saima.Date, run *importRun) (*Result, error) {
 	opts := Options{Dataset: req.Dataset, FileName: req.FileName, Sheet: req.Sheet,
-		Encoding: req.Encoding, Roster: l.units, Projects: l.projects, Milestones: l.milestones, ListItems: l.listItems,
-		Unit: req.Unit, Today: today,
+		Encoding: req.Encoding, Roster: l.units, Projects: l.projects, Milestones: l.milestones,
+		Problems: l.problems, LeaderReports: l.leaders, ListItems: l.listItems, Unit: req.Unit, Today: today,
 		MaxRows: s.Limits.maxRows(), MaxXLSXBytes: s.Limits.MaxXLSXBytes}
 	if req.OnProgress != nil {
 		opts.Progress = func(rows, errors int) {

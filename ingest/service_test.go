@@ -34,6 +34,8 @@ type memStore struct {
 	projects   []saima.Project
 	milestones []saima.Milestone
 	listItems  []saima.ListItem
+	problems   []saima.ProblemItem
+	leaders    []saima.LeaderReport
 }
 
 func newMemStore(units []saima.Unit) *memStore {
@@ -50,6 +52,14 @@ func (m *memStore) ListListItems(context.Context) ([]saima.ListItem, error) { re
 
 func (m *memStore) ListMilestones(context.Context) ([]saima.Milestone, error) {
 	return m.milestones, m.failList
+}
+
+func (m *memStore) ListProblems(context.Context) ([]saima.ProblemItem, error) {
+	return m.problems, m.failList
+}
+
+func (m *memStore) ListLeaderReports(context.Context) ([]saima.LeaderReport, error) {
+	return m.leaders, m.failList
 }
 
 func (m *memStore) FindUploadBySHA256(_ context.Context, dataset, sha string) (saima.Upload, bool, error) {
@@ -255,6 +265,7 @@ func TestServicePreview(t *testing.T) {
 func TestServiceUnitAccount(t *testing.T) {
 	tests := []struct {
 		name, text string
+		dataset    string
 		allowed    bool
 		wantKind   saima.Kind
 		wantMsg    string
@@ -321,6 +332,49 @@ func TestServiceUnitAccount(t *testing.T) {
 			wantKind: saima.KindForbidden,
 			wantMsg:  "单位账号只能上传本单位（余姚市）的数据，文件中有1行涉及“宁海县”，见错误清单；整个文件未导入",
 			wantRows: []int{3}},
+		{name: "another unit's project under its own name",
+			text:     "项目编号,项目名称,责任单位\nNB-1,驾驶舱,余姚市\nNB-2,浙里办接入,余姚市\n",
+			wantKind: saima.KindForbidden,
+			wantMsg:  "单位账号只能上传本单位（余姚市）的数据，文件中有1行涉及“宁海县”，见错误清单；整个文件未导入",
+			wantRows: []int{3}},
+		{name: "another unit's problem under its own name",
+			text:     "问题编号,单位,发现日期\nWT-1,余姚市,2026-09-01\nWT-2,余姚市,2026-09-01\n",
+			wantKind: saima.KindForbidden,
+			wantMsg:  "单位账号只能上传本单位（余姚市）的数据，文件中有1行涉及“宁海县”，见错误清单；整个文件未导入",
+			wantRows: []int{3}},
+		{name: "another unit's leader report under its own name",
+			text:     "项目编号,半年度,牵头单位,成果,报送日期\nNB-2,2026上半年,余姚市,上线,2026-07-08\n",
+			wantKind: saima.KindForbidden,
+			wantMsg:  "单位账号只能上传本单位（余姚市）的数据，文件中有1行涉及“宁海县”，见错误清单；整个文件未导入",
+			wantRows: []int{2}},
+		{name: "its own leader report on another half year",
+			text:    "项目编号,半年度,牵头单位,成果,报送日期\nNB-2,2025下半年,余姚市,上线,2026-01-08\n",
+			allowed: true},
+		{name: "a done mark on another unit's item",
+			text:     "清单名称,事项编号,责任单位,完成日期\n重大需求,A2,余姚市,2026-10-01\n",
+			wantKind: saima.KindForbidden,
+			wantMsg:  "单位账号只能上传本单位（余姚市）的数据，文件中有1行涉及“宁海县”，见错误清单；整个文件未导入",
+			wantRows: []int{2}},
+		{name: "a done mark on another unit's item, dataset named in Chinese",
+			text:     "清单名称,事项编号,责任单位,完成日期\n重大需求,A2,余姚市,2026-10-01\n",
+			dataset:  "清单完成标注",
+			wantKind: saima.KindForbidden,
+			wantMsg:  "单位账号只能上传本单位（余姚市）的数据，文件中有1行涉及“宁海县”，见错误清单；整个文件未导入",
+			wantRows: []int{2}},
+		{name: "takeovers with the file's other errors",
+			text: "项目编号,项目名称,责任单位,开始日期,计划完成日期\nNB-2,浙里办接入,余姚市,,\n" +
+				"NB-3,新项目,余姚市,2026-09-01,2026-01-01\nNB-4,新项目,余姚市,,\n",
+			wantKind: saima.KindForbidden,
+			wantMsg:  "单位账号只能上传本单位（余姚市）的数据，文件中有1行涉及“宁海县”，见错误清单；整个文件未导入",
+			wantRows: []int{2, 3}},
+		{name: "work list items",
+			text:     "清单名称,事项编号,事项名称,责任单位,完成时限\n重大需求,A2,数据共享,余姚市,2026-12-31\n",
+			wantKind: saima.KindForbidden,
+			wantMsg:  "单位账号不能上传清单事项，请由改革办上传"},
+		{name: "problem steps",
+			text:     "问题编号,环节,日期\nWT-2,收集,2026-09-01\n",
+			wantKind: saima.KindForbidden,
+			wantMsg:  "单位账号不能上传问题闭环环节，请由改革办上传"},
 		{name: "milestone without a unit of a project not in the ledger",
 			text:     "项目编号,里程碑,计划完成日期,责任单位\nNB-9,上线,2026-12-31,\n",
 			wantKind: saima.KindInvalid,
@@ -330,12 +384,15 @@ func TestServiceUnitAccount(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			store := newMemStore(testRoster)
-			store.projects = []saima.Project{{Code: "NB-1", Unit: "余姚市"}, {Code: "NB-2", Unit: "宁海县"}}
+			store.projects = []saima.Project{{Code: "NB-1", Unit: "余姚市"}, {Code: "NB-2", Unit: "宁海县", LeaderLed: true}}
+			store.problems = []saima.ProblemItem{{ID: "WT-2", Unit: "宁海县"}}
+			store.leaders = []saima.LeaderReport{{ProjectCode: "NB-2", Half: saima.HalfYear{Year: 2026, Half: 1}, Unit: "宁海县"}}
+			store.listItems = []saima.ListItem{{List: "重大需求", ID: "A2", Unit: "宁海县"}}
 			store.milestones = []saima.Milestone{{ProjectCode: "NB-2", Name: "上线", Unit: "宁海县"},
 				{ProjectCode: "NB-1", Name: "验收", Unit: "余姚市"}, {ProjectCode: "NB-1", Name: "联调", Unit: "宁海县"}}
 			svc, _ := newTestService(store)
 			rep, err := svc.Import(t.Context(), Request{FileName: "u.csv", Body: strings.NewReader(tt.text),
-				Uploader: "yuyao", Unit: "余姚"})
+				Dataset: tt.dataset, Uploader: "yuyao", Unit: "余姚"})
 			if tt.allowed {
 				if err != nil || store.writes != 1 {
 					t.Fatalf("Import error = %v, writes = %d, want the file written", err, store.writes)
@@ -508,5 +565,38 @@ func TestServiceUnitAccountOfficeDatasetFirst(t *testing.T) {
 	}
 	if rep.Upload.Errors != len(rep.Errors) {
 		t.Errorf("upload counts %d errors, the list has %d", rep.Upload.Errors, len(rep.Errors))
+	}
+}
+
+// The office may move a stored record to another unit. The file is
+// written, with a warning that names both units.
+func TestServiceOfficeMoves(t *testing.T) {
+	tests := []struct{ name, text, want string }{
+		{"project", "项目编号,项目名称,责任单位\nNB-2,浙里办接入,余姚市\n", "在项目台账中属于“宁海县”，导入后改属“余姚市”（宁海县 → 余姚市）"},
+		{"problem", "问题编号,单位,发现日期\nWT-2,余姚市,2026-09-01\n", "在问题清单中属于“宁海县”，导入后改属“余姚市”（宁海县 → 余姚市）"},
+		{"leader report", "项目编号,半年度,牵头单位,成果,报送日期\nNB-2,2026上半年,余姚市,上线,2026-07-08\n",
+			"的2026年上半年报告属于“宁海县”，导入后改属“余姚市”（宁海县 → 余姚市）"},
+		{"list item", "清单名称,事项编号,事项名称,责任单位,完成时限\n重大需求,A2,数据共享,余姚市,2026-12-31\n",
+			"在“重大需求”清单中属于“宁海县”，导入后改属“余姚市”（宁海县 → 余姚市）"},
+		{"milestone", "项目编号,里程碑,计划完成日期,责任单位\nNB-2,上线,2026-12-31,余姚市\n",
+			"在项目“NB-2”中属于“宁海县”，导入后改属“余姚市”（宁海县 → 余姚市）"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			store := newMemStore(testRoster)
+			store.projects = []saima.Project{{Code: "NB-2", Unit: "宁海县", LeaderLed: true}}
+			store.problems = []saima.ProblemItem{{ID: "WT-2", Unit: "宁海县"}}
+			store.leaders = []saima.LeaderReport{{ProjectCode: "NB-2", Half: saima.HalfYear{Year: 2026, Half: 1}, Unit: "宁海县"}}
+			store.listItems = []saima.ListItem{{List: "重大需求", ID: "A2", Unit: "宁海县"}}
+			store.milestones = []saima.Milestone{{ProjectCode: "NB-2", Name: "上线", Unit: "宁海县"}}
+			svc, _ := newTestService(store)
+			rep, err := svc.Import(t.Context(), Request{FileName: "o.csv", Body: strings.NewReader(tt.text), Uploader: "office"})
+			if err != nil || store.writes != 1 {
+				t.Fatalf("Import error = %v, writes = %d, want the file written", err, store.writes)
+			}
+			if got := issueStrings(rep.Warnings); len(got) != 1 || !strings.Contains(got[0], tt.want) {
+				t.Errorf("warnings = %q, want one that contains %q", got, tt.want)
+			}
+		})
 	}
 }

@@ -38,6 +38,8 @@ type WriterStore[W Writer] interface {
 	ListProjects(ctx context.Context) ([]saima.Project, error)
 	ListMilestones(ctx context.Context) ([]saima.Milestone, error)
 	ListListItems(ctx context.Context) ([]saima.ListItem, error)
+	ListProblems(ctx context.Context) ([]saima.ProblemItem, error)
+	ListLeaderReports(ctx context.Context) ([]saima.LeaderReport, error)
 	FindUploadBySHA256(ctx context.Context, dataset, sha string) (saima.Upload, bool, error)
 	RecordUpload(ctx context.Context, u saima.Upload) error
 	BeginUpload(up saima.Upload) (W, error)

@@ -8,10 +8,13 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/shopspring/decimal"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"saima"
@@ -335,5 +338,170 @@ func TestUploadEncodingAliases(t *testing.T) {
 	req := multipartRequest(t, "/api/uploads", "进度.csv", gbk, map[string]string{"encoding": "big5"})
 	if resp, body := env.do(t, req); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "gbk") {
 		t.Errorf("encoding big5: status %d, want 400 naming gbk; body:\n%s", resp.StatusCode, body)
+	}
+}
+
+// seedOwned writes records of 市大数据局 for the datasets that the seed
+// data lacks: a leader-led project, an assessment, a problem with a step,
+// and a list item marked done.
+func seedOwned(tb testing.TB, env *testEnv) {
+	tb.Helper()
+	const unit = "市大数据局"
+	writeWorkflowBatch(tb, env.store, "owned-projects", saima.DatasetProjects, &saima.Batch{Projects: []saima.Project{
+		{Code: "NB-2026-009", Name: "领衔项目", Unit: unit, LeadUnit: unit, LeaderLed: true, Leader: "王市长"}}})
+	writeWorkflowBatch(tb, env.store, "owned-assessments", saima.DatasetAssessments, &saima.Batch{Assessments: []saima.Assessment{
+		{Unit: unit, Indicator: "开工率", Score: decimal.NewFromInt(30), Mode: "线下年终", Period: saima.Quarter(2026, 3)}}})
+	writeWorkflowBatch(tb, env.store, "owned-problems", saima.DatasetProblems, &saima.Batch{Problems: []saima.ProblemItem{
+		{ID: "WT-9", Unit: unit, Stage: "收集", Opened: day("2026-09-01")}}})
+	writeWorkflowBatch(tb, env.store, "owned-steps", saima.DatasetProblemSteps, &saima.Batch{ProblemSteps: []saima.ProblemStep{
+		{ProblemID: "WT-9", Step: "收集", Level: 1, Date: day("2026-09-01")}}})
+	writeWorkflowBatch(tb, env.store, "owned-lists", saima.DatasetLists, &saima.Batch{ListItems: []saima.ListItem{
+		{List: "重大需求", ID: "XQ-9", Name: "数据共享", Unit: unit, Deadline: day("2026-12-31")}}})
+	writeWorkflowBatch(tb, env.store, "owned-done", saima.DatasetListDone, &saima.Batch{ListDone: []saima.ListDone{
+		{List: "重大需求", ItemID: "XQ-9", Unit: unit, Date: day("2026-10-01")}}})
+	writeWorkflowBatch(tb, env.store, "owned-leaders", saima.DatasetLeaderReports, &saima.Batch{LeaderReports: []saima.LeaderReport{
+		{ProjectCode: "NB-2026-009", Half: saima.HalfYear{Year: 2026, Half: 1}, Leader: "王市长", Unit: unit,
+			Results: "上线", Submitted: day("2026-07-08")}}})
+}
+
+// ownedRecords is every stored record of the datasets whose records have
+// a unit.
+type ownedRecords struct {
+	Projects      []saima.Project
+	Stages        []saima.StageEvent
+	Milestones    []saima.Milestone
+	Assessments   []saima.Assessment
+	Problems      []saima.ProblemItem
+	ProblemSteps  []saima.ProblemStep
+	ListItems     []saima.ListItem
+	ListDone      []saima.ListDone
+	LeaderReports []saima.LeaderReport
+}
+
+func readOwned(tb testing.TB, env *testEnv) ownedRecords {
+	tb.Helper()
+	ctx := context.Background()
+	var o ownedRecords
+	var err error
+	check := func(what string) {
+		if err != nil {
+			tb.Fatalf("list %s: %v", what, err)
+		}
+	}
+	o.Projects, err = env.store.ListProjects(ctx)
+	check("projects")
+	o.Stages, err = env.store.ListStageEvents(ctx)
+	check("stages")
+	o.Milestones, err = env.store.ListMilestones(ctx)
+	check("milestones")
+	o.Assessments, err = env.store.ListAssessments(ctx, saima.Quarter(2026, 3))
+	check("assessments")
+	o.Problems, err = env.store.ListProblems(ctx)
+	check("problems")
+	o.ProblemSteps, err = env.store.ListProblemSteps(ctx)
+	check("problem steps")
+	o.ListItems, err = env.store.ListListItems(ctx)
+	check("list items")
+	o.ListDone, err = env.store.ListListDone(ctx)
+	check("list done")
+	o.LeaderReports, err = env.store.ListLeaderReports(ctx)
+	check("leader reports")
+	return o
+}
+
+// A unit's token that uploads a file giving another unit's records to its
+// own unit gets 403, and nothing is written. A row error names the row,
+// the column, the value and the unit that owns the record.
+func TestUploadUnitTakeover(t *testing.T) {
+	tests := []struct {
+		dataset, file string
+		column, value string // the error's column and value; "" for an office-only dataset
+	}{
+		{saima.DatasetProjects, "项目编号,项目名称,责任单位\nNB-2026-002,一件事集成办,宁波市海曙区\n", "项目编号", "NB-2026-002"},
+		{saima.DatasetProblems, "问题编号,单位,发现日期\nWT-9,宁波市海曙区,2026-09-01\n", "问题编号", "WT-9"},
+		{saima.DatasetLeaderReports, "项目编号,半年度,牵头单位,成果,报送日期\nNB-2026-009,2026上半年,宁波市海曙区,上线,2026-07-08\n",
+			"项目编号", "NB-2026-009"},
+		{saima.DatasetListDone, "清单名称,事项编号,责任单位,完成日期\n重大需求,XQ-9,宁波市海曙区,2026-10-02\n", "事项编号", "XQ-9"},
+		{saima.DatasetMilestones, "项目编号,里程碑,计划完成日期,责任单位\nNB-2026-002,方案评审,2027-03-31,宁波市海曙区\n",
+			"里程碑", "方案评审"},
+		{saima.DatasetLists, "清单名称,事项编号,事项名称,责任单位,完成时限\n重大需求,XQ-9,数据共享,宁波市海曙区,2026-12-31\n", "", ""},
+		{saima.DatasetStages, "项目编号,阶段,日期\nNB-2026-002,决策,2026-07-01\n", "", ""},
+		{saima.DatasetProblemSteps, "问题编号,环节,日期\nWT-9,梳理归类,2026-09-05\n", "", ""},
+		{saima.DatasetAssessments, "被考评单位,指标,得分,考评方式,考评期间\n宁波市海曙区,开工率,30,线下年终,2026Q3\n", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.dataset, func(t *testing.T) {
+			env := newSeededEnv(t)
+			seedOwned(t, env)
+			before := readOwned(t, env)
+			req := multipartRequest(t, "/api/uploads", "u.csv", []byte(tt.file), map[string]string{"dataset": tt.dataset})
+			resp, body := env.withToken().do(t, req)
+			if resp.StatusCode != http.StatusForbidden {
+				t.Fatalf("POST as haishu's token status = %d, want 403; body:\n%s", resp.StatusCode, body)
+			}
+			var got uploadJSON
+			if err := json.Unmarshal([]byte(body), &got); err != nil {
+				t.Fatalf("decode: %v\n%s", err, body)
+			}
+			if got.Upload == nil || got.Upload.Outcome != saima.OutcomeRejected || got.Imported != 0 {
+				t.Errorf("upload = %+v, imported = %d, want rejected with nothing imported", got.Upload, got.Imported)
+			}
+			if len(got.Errors) != 1 {
+				t.Fatalf("errors = %+v, want one", got.Errors)
+			}
+			is := got.Errors[0]
+			if tt.column == "" {
+				if is.Row != 0 || !strings.Contains(is.Message, "请由改革办上传") {
+					t.Errorf("error = %+v, want one for the whole file that leaves the dataset to the office", is)
+				}
+			} else if is.Row != 2 || is.Column != tt.column || is.Value != tt.value ||
+				!strings.Contains(is.Reason, "“市大数据局”") || !strings.Contains(is.Fix, "改革办") {
+				t.Errorf("error = %+v, want row 2's %s %s, owned by 市大数据局, with the office in the fix", is, tt.column, tt.value)
+			}
+			if after := readOwned(t, env); !reflect.DeepEqual(after, before) {
+				t.Errorf("stored records changed:\n%+v\nwant\n%+v", after, before)
+			}
+		})
+	}
+}
+
+// The office moves another unit's record to 宁波市海曙区 through the same
+// API, with a warning that names both units.
+func TestUploadOfficeMoves(t *testing.T) {
+	tests := []struct {
+		dataset, file string
+		unit          func(ownedRecords) string // the moved record's unit afterwards
+	}{
+		{saima.DatasetProjects, "项目编号,项目名称,责任单位\nNB-2026-002,一件事集成办,宁波市海曙区\n", func(o ownedRecords) string {
+			return o.Projects[slices.IndexFunc(o.Projects, func(p saima.Project) bool { return p.Code == "NB-2026-002" })].Unit
+		}},
+		{saima.DatasetProblems, "问题编号,单位,发现日期\nWT-9,宁波市海曙区,2026-09-01\n", func(o ownedRecords) string {
+			return o.Problems[0].Unit
+		}},
+		{saima.DatasetLeaderReports, "项目编号,半年度,牵头单位,成果,报送日期\nNB-2026-009,2026上半年,宁波市海曙区,上线,2026-07-08\n",
+			func(o ownedRecords) string { return o.LeaderReports[0].Unit }},
+		{saima.DatasetLists, "清单名称,事项编号,事项名称,责任单位,完成时限\n重大需求,XQ-9,数据共享,宁波市海曙区,2026-12-31\n",
+			func(o ownedRecords) string { return o.ListItems[0].Unit }},
+	}
+	env := newSeededEnv(t)
+	seedOwned(t, env)
+	for _, tt := range tests {
+		t.Run(tt.dataset, func(t *testing.T) {
+			req := multipartRequest(t, "/api/uploads", "o.csv", []byte(tt.file), map[string]string{"dataset": tt.dataset})
+			resp, body := env.do(t, req)
+			if resp.StatusCode != http.StatusCreated {
+				t.Fatalf("POST as the office status = %d, want 201; body:\n%s", resp.StatusCode, body)
+			}
+			var got uploadJSON
+			if err := json.Unmarshal([]byte(body), &got); err != nil {
+				t.Fatalf("decode: %v\n%s", err, body)
+			}
+			if len(got.Warnings) != 1 || !strings.Contains(got.Warnings[0].Reason, "（市大数据局 → 宁波市海曙区）") {
+				t.Errorf("warnings = %+v, want one that names 市大数据局 → 宁波市海曙区", got.Warnings)
+			}
+			if unit := tt.unit(readOwned(t, env)); unit != "宁波市海曙区" {
+				t.Errorf("stored unit = %q, want 宁波市海曙区", unit)
+			}
+		})
 	}
 }

@@ -1,0 +1,182 @@
+package ingest
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"saima"
+)
+
+// ownUnit records an error when the file is uploaded by a unit's account
+// (Options.Unit) and unit, the roster name read from column col, is
+// another unit. A blank or unknown unit has its own error already.
+func (r *rowReader) ownUnit(col, unit string) {
+	own := r.p.opts.Unit
+	if own == "" || unit == "" || unit == own {
+		return
+	}
+	r.p.countNotOwn(unit)
+	r.fail(col, r.cell(col), &problem{
+		reason: "不是本单位（" + own + "），单位账号只能上传本单位的数据",
+		fix:    "请删除这一行后重新上传，其他单位的数据由该单位或改革办上传",
+	})
+}
+
+// ownProject records an error when a unit's account uploads a milestone
+// without a responsible unit, whose project, read from column col, the
+// ledger does not give to that unit. Such a milestone would count for the
+// project's unit. A project missing from a ledger that has projects is
+// left to checkUnknownProject, whose one error suggests the nearest code.
+func (r *rowReader) ownProject(col, code string) {
+	own := r.p.opts.Unit
+	if own == "" || code == "" {
+		return
+	}
+	pr, ok := r.p.projects[code]
+	switch {
+	case !ok && len(r.p.projects) > 0:
+		return
+	case !ok:
+		// With no ledger, nothing shows whose project it is.
+		r.p.countNotOwn("")
+		r.fail(col, r.cell(col), &problem{
+			reason: "不在项目台账中，而本行没有填写责任单位，无法确认是本单位（" + own + "）的项目",
+			fix:    "请在“责任单位”列填写本单位，或请改革办先把该项目录入项目台账",
+		})
+	case pr.Unit != own:
+		r.p.countNotOwn(pr.Unit)
+		r.fail(col, r.cell(col), &problem{
+			reason: "在项目台账中属于“" + pr.Unit + "”，而本行没有填写责任单位，单位账号只能上传本单位（" + own + "）项目的里程碑",
+			fix: "如果这是本单位承担的里程碑，请在“责任单位”列填写本单位；否则请删除这一行，" +
+				"该项目的里程碑由“" + pr.Unit + "”或改革办上传",
+		})
+	}
+}
+
+// countNotOwn counts a row that Options.Unit may not upload, about unit
+// ("" when no unit is known).
+func (p *parser) countNotOwn(unit string) {
+	p.notOwn++
+	if unit != "" && !slices.Contains(p.otherUnits, unit) {
+		p.otherUnits = append(p.otherUnits, unit)
+	}
+}
+
+// ownMilestone checks a milestone row whose project and name the store
+// may hold under another unit. A unit's account gets an error when the
+// milestone is its own (by 责任单位, or as its project's unit) and the
+// stored one is another unit's: the row would replace it. The office gets
+// ownRecord's warning when the row moves the milestone to another unit,
+// by 责任单位 or, when that is blank, by its project's unit.
+func (r *rowReader) ownMilestone(m saima.Milestone) {
+	own := r.p.opts.Unit
+	if own == "" {
+		unit := cmp.Or(m.Unit, r.p.projects[m.ProjectCode].Unit)
+		r.ownRecord(ownedRecord{key: []string{m.ProjectCode, m.Name}, unit: unit, col: "里程碑",
+			keyCols: []string{"项目编号", "里程碑"}, unitCol: "责任单位", noun: "里程碑",
+			stored: "在项目“" + m.ProjectCode + "”中"})
+		return
+	}
+	owner := r.p.storedOwner([]string{m.ProjectCode, m.Name})
+	if owner == "" || owner == own {
+		return
+	}
+	r.p.countNotOwn(owner)
+	r.fail("里程碑", r.cell("里程碑"), &problem{
+		reason: "在项目“" + m.ProjectCode + "”中已是“" + owner + "”的里程碑，单位账号不能改写其他单位的里程碑",
+		fix:    "请改用本单位自己的里程碑名称，或由“" + owner + "”或改革办修改该里程碑",
+	})
+}
+
+// ownedRecord is a row's record whose key the store may hold under
+// another unit; see ownRecord.
+type ownedRecord struct {
+	key     []string // the record key, in the parts that keyed.put takes
+	unit    string   // the unit that the row gives the record
+	col     string   // the key column that the issue points at
+	keyCols []string // the columns of the key, named in the fix
+	unitCol string   // the column of unit, named in the office's fix
+	noun    string   // the record in messages, such as 项目
+	stored  string   // the reason's opening, which places the stored record, such as 在项目台账中
+}
+
+// ownRecord checks a row that gives its record to rec.unit while the
+// store holds the record's key under another unit. The row would move
+// the record. From a unit's account that is an error, counted as not its
+// own, because a unit may not take over another unit's record. From the
+// office it is a warning that names both units, because the office keeps
+// the ledger and moves records between units.
+func (r *rowReader) ownRecord(rec ownedRecord) {
+	owner := r.p.storedOwner(rec.key)
+	if owner == "" || rec.unit == "" || owner == rec.unit {
+		return
+	}
+	own := r.p.opts.Unit
+	switch {
+	case own == "":
+		if !r.failed {
+			checked := joinNames(slices.Concat(rec.keyCols, []string{rec.unitCol}))
+			r.warn(rec.col, r.cell(rec.col),
+				rec.stored+"属于“"+owner+"”，导入后改属“"+rec.unit+"”（"+owner+" → "+rec.unit+"）",
+				"如果不是要调整单位，请核对"+checked+"后重新上传")
+		}
+	case rec.unit != own, officeOnly[r.p.schema.dataset]:
+		// A row of another unit has ownUnit's error already, and the
+		// import service rejects an office-only dataset as a whole.
+	default:
+		r.p.countNotOwn(owner)
+		r.fail(rec.col, r.cell(rec.col), &problem{
+			reason: rec.stored + "属于“" + owner + "”，单位账号不能把其他单位的" + rec.noun + "改到本单位（" + own + "）名下",
+			fix: "如果该" + rec.noun + "确应改由本单位负责，请联系改革办调整；如果" + strings.Join(rec.keyCols, "或") +
+				"填错了，请改正后重新上传",
+		})
+	}
+}
+
+// storedOwner returns the unit of the stored record with key, or "" when
+// none is stored or the dataset's key contains its unit.
+func (p *parser) storedOwner(key []string) string {
+	if p.owners == nil {
+		p.owners = storedOwners(p.opts, p.schema.dataset)
+	}
+	return p.owners[recordKey(key)]
+}
+
+// storedOwners returns the units of the stored records of dataset in
+// opts, by record key.
+func storedOwners(opts Options, dataset string) map[string]string {
+	owners := map[string]string{}
+	add := func(unit string, key ...string) { owners[recordKey(key)] = unit }
+	switch dataset {
+	case saima.DatasetProjects:
+		for _, pr := range opts.Projects {
+			add(pr.Unit, pr.Code)
+		}
+	case saima.DatasetMilestones:
+		for _, m := range opts.Milestones {
+			add(m.Unit, m.ProjectCode, m.Name)
+		}
+	case saima.DatasetProblems:
+		for _, it := range opts.Problems {
+			add(it.Unit, it.ID)
+		}
+	case saima.DatasetLists:
+		for _, it := range opts.ListItems {
+			add(it.Unit, it.List, it.ID)
+		}
+	case saima.DatasetLeaderReports:
+		for _, rep := range opts.LeaderReports {
+			add(rep.Unit, rep.ProjectCode, rep.Half.String())
+		}
+	}
+	return owners
+}
+
+// joinNames joins names as 项目编号、半年度和牵头单位.
+func joinNames(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], "、") + "和" + names[len(names)-1]
+}

@@ -1,0 +1,193 @@
+package ingest_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"saima"
+	"saima/clickhouse"
+	"saima/clickhouse/chtest"
+	"saima/ingest"
+)
+
+// ownerStoreService returns an import service over a fresh store in which
+// 余姚市 owns a record of every dataset.
+func ownerStoreService(tb testing.TB) (*ingest.Service, *clickhouse.Store) {
+	tb.Helper()
+	store := chtest.Store(tb)
+	at := time.Date(2026, 10, 15, 9, 0, 0, 0, saima.Beijing)
+	day := func(s string) saima.Date { return stepDay(s) }
+	h1 := saima.HalfYear{Year: 2026, Half: 1}
+	batches := []*saima.Batch{
+		{Units: []saima.Unit{
+			{Name: "余姚市", Kind: saima.KindDistrict, Track: saima.KindDistrict},
+			{Name: "宁海县", Kind: saima.KindDistrict, Track: saima.KindDistrict},
+		}},
+		{Projects: []saima.Project{
+			{Code: "NB-2026-200", Name: "浙里办接入", Unit: "余姚市"},
+			{Code: "NB-2026-202", Name: "城市大脑", Unit: "余姚市", LeadUnit: "余姚市", LeaderLed: true, Leader: "王市长"},
+		}},
+		{Stages: []saima.StageEvent{{ProjectCode: "NB-2026-200", Stage: "预报", Date: day("2026-03-01")}}},
+		{Milestones: []saima.Milestone{{ProjectCode: "NB-2026-200", Name: "上线", Unit: "余姚市", Planned: day("2026-12-31")}}},
+		{Assessments: []saima.Assessment{{Unit: "余姚市", Indicator: "开工率", Score: decimal.NewFromInt(30),
+			Mode: "线下年终", Period: saima.Quarter(2026, 3)}}},
+		{Problems: []saima.ProblemItem{{ID: "WT-7", Unit: "余姚市", Stage: "收集", Opened: day("2026-09-01")}}},
+		{ProblemSteps: []saima.ProblemStep{{ProblemID: "WT-7", Step: "收集", Level: 1, Date: day("2026-09-01")}}},
+		{ListItems: []saima.ListItem{{List: "重大需求", ID: "A1", Name: "数据共享", Unit: "余姚市", Deadline: day("2026-12-31")}}},
+		{ListDone: []saima.ListDone{{List: "重大需求", ItemID: "A1", Unit: "余姚市", Date: day("2026-10-01")}}},
+		{LeaderReports: []saima.LeaderReport{{ProjectCode: "NB-2026-202", Half: h1, Leader: "王市长", Unit: "余姚市",
+			Results: "上线", Submitted: day("2026-07-08")}}},
+	}
+	for i, b := range batches {
+		b.Upload = saima.Upload{ID: fmt.Sprintf("seed-%d", i), Uploader: "office", At: at.Add(time.Duration(i) * time.Minute)}
+		if err := store.WriteBatch(context.Background(), b); err != nil {
+			tb.Fatalf("seed batch %d: %v", i, err)
+		}
+	}
+	seq := 0
+	svc := &ingest.Service{
+		Store: ingest.Adapt(store),
+		Log:   slog.New(slog.DiscardHandler),
+		Now:   func() time.Time { return at.Add(time.Hour) },
+		NewID: func() string { seq++; return fmt.Sprintf("owner-%d", seq) },
+	}
+	return svc, store
+}
+
+// storedRecords is every stored record of the datasets that
+// ownerStoreService seeds.
+type storedRecords struct {
+	Projects      []saima.Project
+	Stages        []saima.StageEvent
+	Milestones    []saima.Milestone
+	Assessments   []saima.Assessment
+	Problems      []saima.ProblemItem
+	ProblemSteps  []saima.ProblemStep
+	ListItems     []saima.ListItem
+	ListDone      []saima.ListDone
+	LeaderReports []saima.LeaderReport
+}
+
+func readStored(tb testing.TB, store *clickhouse.Store) storedRecords {
+	tb.Helper()
+	ctx := context.Background()
+	var s storedRecords
+	var err error
+	check := func(what string) {
+		if err != nil {
+			tb.Fatalf("list %s: %v", what, err)
+		}
+	}
+	s.Projects, err = store.ListProjects(ctx)
+	check("projects")
+	s.Stages, err = store.ListStageEvents(ctx)
+	check("stages")
+	s.Milestones, err = store.ListMilestones(ctx)
+	check("milestones")
+	s.Assessments, err = store.ListAssessments(ctx, saima.Quarter(2026, 3))
+	check("assessments")
+	s.Problems, err = store.ListProblems(ctx)
+	check("problems")
+	s.ProblemSteps, err = store.ListProblemSteps(ctx)
+	check("problem steps")
+	s.ListItems, err = store.ListListItems(ctx)
+	check("list items")
+	s.ListDone, err = store.ListListDone(ctx)
+	check("list done")
+	s.LeaderReports, err = store.ListLeaderReports(ctx)
+	check("leader reports")
+	return s
+}
+
+// A unit's account that sends a file giving 余姚市's records to itself
+// gets 403 and writes nothing, for every dataset whose records have a
+// unit. Row errors name the row, the column, the value and the owner.
+func TestImportUnitTakeover(t *testing.T) {
+	tests := []struct {
+		dataset, text string
+		want          string // the start of the only error; "" for an office-only dataset
+	}{
+		{saima.DatasetProjects, "项目编号,项目名称,责任单位\nNB-2026-200,浙里办接入,宁海县\n",
+			"u.csv 第2行“项目编号”列的值“NB-2026-200”在项目台账中属于“余姚市”"},
+		{saima.DatasetProblems, "问题编号,单位,发现日期\nWT-7,宁海县,2026-09-01\n",
+			"u.csv 第2行“问题编号”列的值“WT-7”在问题清单中属于“余姚市”"},
+		{saima.DatasetLeaderReports, "项目编号,半年度,牵头单位,成果,报送日期\nNB-2026-202,2026上半年,宁海县,上线,2026-07-08\n",
+			"u.csv 第2行“项目编号”列的值“NB-2026-202”的2026年上半年报告属于“余姚市”"},
+		{saima.DatasetListDone, "清单名称,事项编号,责任单位,完成日期\n重大需求,A1,宁海县,2026-10-02\n",
+			"u.csv 第2行“事项编号”列的值“A1”在“重大需求”清单中属于“余姚市”"},
+		{saima.DatasetMilestones, "项目编号,里程碑,计划完成日期,责任单位\nNB-2026-200,上线,2027-03-31,宁海县\n",
+			"u.csv 第2行“里程碑”列的值“上线”在项目“NB-2026-200”中已是“余姚市”的里程碑"},
+		{saima.DatasetLists, "清单名称,事项编号,事项名称,责任单位,完成时限\n重大需求,A1,数据共享,宁海县,2026-12-31\n", ""},
+		{saima.DatasetStages, "项目编号,阶段,日期\nNB-2026-200,初审,2026-04-01\n", ""},
+		{saima.DatasetProblemSteps, "问题编号,环节,日期\nWT-7,梳理归类,2026-09-05\n", ""},
+		{saima.DatasetAssessments, "被考评单位,指标,得分,考评方式,考评期间\n宁海县,开工率,30,线下年终,2026Q3\n", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.dataset, func(t *testing.T) {
+			svc, store := ownerStoreService(t)
+			before := readStored(t, store)
+			rep, err := svc.Import(t.Context(), ingest.Request{FileName: "u.csv", Body: strings.NewReader(tt.text),
+				Uploader: "ninghai", Unit: "宁海县"})
+			if saima.ErrorKind(err) != saima.KindForbidden {
+				t.Fatalf("Import() error = %v, want kind forbidden", err)
+			}
+			if rep.Upload.Outcome != saima.OutcomeRejected || rep.Imported != 0 {
+				t.Errorf("upload = %+v, want rejected with nothing imported", rep.Upload)
+			}
+			got := issueStrings(rep.Errors)
+			switch {
+			case tt.want == "" && (len(got) != 1 || rep.Errors[0].Row != 0 || !strings.Contains(got[0], "请由改革办上传")):
+				t.Errorf("errors = %q, want one for the whole file, to leave the dataset to the office", got)
+			case tt.want != "" && (len(got) != 1 || !strings.HasPrefix(got[0], tt.want)):
+				t.Errorf("errors = %q, want one that starts with %q", got, tt.want)
+			}
+			if after := readStored(t, store); !reflect.DeepEqual(after, before) {
+				t.Errorf("stored records changed:\n%+v\nwant\n%+v", after, before)
+			}
+		})
+	}
+}
+
+// The office moves 余姚市's records to 宁海县, with a warning that names
+// both units.
+func TestImportOfficeMoves(t *testing.T) {
+	tests := []struct {
+		dataset, text string
+		unit          func(storedRecords) string // the stored record's unit afterwards
+	}{
+		{saima.DatasetProjects, "项目编号,项目名称,责任单位\nNB-2026-200,浙里办接入,宁海县\n",
+			func(s storedRecords) string { return s.Projects[0].Unit }},
+		{saima.DatasetProblems, "问题编号,单位,发现日期\nWT-7,宁海县,2026-09-01\n",
+			func(s storedRecords) string { return s.Problems[0].Unit }},
+		{saima.DatasetLeaderReports, "项目编号,半年度,牵头单位,成果,报送日期\nNB-2026-202,2026上半年,宁海县,上线,2026-07-08\n",
+			func(s storedRecords) string { return s.LeaderReports[0].Unit }},
+		{saima.DatasetLists, "清单名称,事项编号,事项名称,责任单位,完成时限\n重大需求,A1,数据共享,宁海县,2026-12-31\n",
+			func(s storedRecords) string { return s.ListItems[0].Unit }},
+		{saima.DatasetMilestones, "项目编号,里程碑,计划完成日期,责任单位\nNB-2026-200,上线,2027-03-31,宁海县\n",
+			func(s storedRecords) string { return s.Milestones[0].Unit }},
+	}
+	svc, store := ownerStoreService(t)
+	for _, tt := range tests {
+		t.Run(tt.dataset, func(t *testing.T) {
+			rep, err := svc.Import(t.Context(), ingest.Request{FileName: "o.csv", Body: strings.NewReader(tt.text),
+				Uploader: "office"})
+			if err != nil {
+				t.Fatalf("Import() error = %v, errors %q", err, issueStrings(rep.Errors))
+			}
+			got := issueStrings(rep.Warnings)
+			if len(got) != 1 || !strings.Contains(got[0], "导入后改属“宁海县”（余姚市 → 宁海县）") {
+				t.Errorf("warnings = %q, want one that names 余姚市 → 宁海县", got)
+			}
+			if unit := tt.unit(readStored(t, store)); unit != "宁海县" {
+				t.Errorf("stored unit = %q, want 宁海县", unit)
+			}
+		})
+	}
+}
