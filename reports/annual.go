@@ -50,6 +50,22 @@ type AnnualRule struct {
 	// after rounding half-up to that many places tie. Nil ties them at
 	// 1e-9 only, as [scoring.RankValue] does.
 	RankPlaces *int32
+
+	// Origin names the rule set that the weights and points came from,
+	// which the report prints, because the quarterly rule sets it also
+	// names need not be that one.
+	Origin AnnualOrigin
+}
+
+// AnnualOrigin names the rule-set file behind an [AnnualRule]. The zero
+// value means that no file was read and the rule is [DefaultAnnualRule].
+type AnnualOrigin struct {
+	File    string // the file as configured, such as rulesets/2026.yaml
+	Name    string // the rule set's name
+	Version string // hex SHA-256 of the file's bytes
+	// Default is true when the file has no annual section, so the rule is
+	// the default formula.
+	Default bool
 }
 
 // DefaultAnnualRule returns the rule used when nothing else is configured:
@@ -61,8 +77,8 @@ type AnnualRule struct {
 func DefaultAnnualRule() AnnualRule { return AnnualRule{QuarterWeight: 0.95} }
 
 // Validate returns an error of kind [saima.KindInvalid] that lists every
-// problem of r: a negative or non-finite weight, or leadership points
-// outside 0 to MaxLeadership.
+// problem of r: a negative or non-finite weight, weights that sum to more
+// than 1, or leadership points outside 0 to MaxLeadership.
 func (r AnnualRule) Validate() error {
 	var problems []string
 	for _, w := range []struct {
@@ -72,6 +88,9 @@ func (r AnnualRule) Validate() error {
 		if w.value < 0 || math.IsNaN(w.value) || math.IsInf(w.value, 0) {
 			problems = append(problems, fmt.Sprintf("%s %v 应为非负数", w.name, w.value))
 		}
+	}
+	if sum := r.QuarterWeight + r.YearEndWeight; sum > 1+1e-9 {
+		problems = append(problems, fmt.Sprintf("季度平均权重与年终考评权重之和 %.10g 超过 1", sum))
 	}
 	for _, unit := range sortedKeys(r.Leadership) {
 		if p := r.Leadership[unit]; !(p >= 0 && p <= MaxLeadership) {

@@ -58,6 +58,7 @@ func annualCoverLines(a *Annual) []string {
 	units := lo.SumBy(a.Tracks, func(t AnnualTrack) int { return len(t.Rows) })
 	lines := []string{
 		"季度考评规则：" + a.RuleSet,
+		"年度计分规则：" + annualOrigin(a.Rule.Origin),
 		"已计分季度：" + strings.Join(quarters, "、"),
 	}
 	if !a.GeneratedAt.IsZero() {
@@ -65,6 +66,19 @@ func annualCoverLines(a *Annual) []string {
 		lines = append(lines, "生成时间："+generated+"（北京时间）")
 	}
 	return append(lines, fmt.Sprintf("参评单位：%d 个，赛道：%d 个", units, len(a.Tracks)))
+}
+
+// annualOrigin names the rule set whose annual section gave the weights.
+func annualOrigin(o AnnualOrigin) string {
+	if o.File == "" {
+		return "未读取规则集文件，按本报告所列公式"
+	}
+	version := o.Version[:min(len(o.Version), 8)]
+	file := fmt.Sprintf("%s（%s，版本 %s）", o.File, o.Name, version)
+	if o.Default {
+		return file + "未设 annual 部分，按默认公式"
+	}
+	return file + "的 annual 部分"
 }
 
 // annualRankings draws one table per track.
@@ -159,7 +173,7 @@ func annualFormula(r AnnualRule) string {
 // annualMethod explains how each column is computed.
 func annualMethod(a *Annual) []string {
 	return []string{
-		"计分公式：" + annualFormula(a.Rule) + "。",
+		"计分公式：" + annualFormula(a.Rule) + "（年度计分规则：" + annualOrigin(a.Rule.Origin) + "）。",
 		"季度平均：该单位在本年度已计分季度的综合得分的算术平均，未参与计分的季度不计入，表中以“—”表示。",
 		fmt.Sprintf("领导评价：由年度计分规则给出，取值 0–%d 分；规则未列出的单位计 0 分。", MaxLeadership),
 		"年终考评：该单位考评期间为本年度的考评记录，逐条按得分 ÷ 满分 × 100 折算为得分率（未填满分的按得分计）后取平均；" +
