@@ -116,12 +116,26 @@ type Annual struct {
 	// not published.
 	QuarterStatus []string
 	Drafts        []saima.Period
-	GeneratedAt   time.Time
-	Tracks        []AnnualTrack
+	// Partial lists the quarters whose ranking read the ledger on or
+	// before the quarter's last day, so they hold only the uploads made by
+	// then, such as a quarter published before it ended.
+	Partial     []PartialQuarter
+	GeneratedAt time.Time
+	Tracks      []AnnualTrack
+	// Overrides lists the manual overrides applied to the quarterly
+	// rankings, quarter by quarter.
+	Overrides []OverrideLine
 	// YearEnd are the records of the year-end evaluation (the year
 	// period's assessments), by unit, indicator and mode.
 	YearEnd  []saima.Assessment
 	Workflow *Workflow // the ledger's workflows in the year; nil when the source has none
+}
+
+// PartialQuarter is a quarter whose ranking read the ledger before the
+// quarter ended.
+type PartialQuarter struct {
+	Quarter saima.Period
+	ReadOn  saima.Date // the day the ranking read the ledger
 }
 
 // AnnualTrack is the annual ranking of one track, in rank order.
@@ -134,6 +148,9 @@ type AnnualTrack struct {
 type AnnualRow struct {
 	Unit        string
 	Quarters    [4]*float64 // composite of each quarter, full precision; nil when not scored
+	// Computed is each quarter's composite before manual overrides, set
+	// only for the quarters where an override changed the unit's result.
+	Computed    [4]*float64
 	QuarterMean float64     // mean of the non-nil Quarters
 	Leadership  float64
 	YearEnd     *float64 // year-end evaluation in percent; nil without records
@@ -180,17 +197,52 @@ type QuarterRanking struct {
 	// progress reports and milestones as of that version, so that they
 	// are the rows behind the scores it shows.
 	DataAsOf uint64
+	// ReadAt is when the ranking read the ledger: the time of DataAsOf, or
+	// the scoring time of a run stored without a record. Zero when
+	// unknown.
+	ReadAt time.Time
+	// Computed holds, by unit, the result before manual overrides of each
+	// unit that an override changed.
+	Computed map[string]saima.Score
+	// Overrides are the manual overrides applied to Scores. Unmatched are
+	// those in effect that name a unit or an indicator the run lacks.
+	Overrides, Unmatched []scoring.Override
 }
 
-// RankingOf returns the ranking that st shows, with its status and, for a
-// recorded evaluation, the data version it read.
+// RankingOf returns the ranking that st shows, with its status, its
+// overrides and, for a recorded evaluation, the data version it read.
 func RankingOf(st *scoring.Standing) QuarterRanking {
 	r := QuarterRanking{Scores: st.Scores(), Status: st.Label(),
-		Draft: st.Evaluation == nil || !st.Evaluation.Published()}
-	if st.Evaluation != nil {
+		Draft: st.Evaluation == nil || !st.Evaluation.Published(), Unmatched: st.Unmatched}
+	switch {
+	case st.Evaluation != nil && st.Evaluation.DataAsOf != 0:
 		r.DataAsOf = st.Evaluation.DataAsOf
+		r.ReadAt = time.Unix(0, int64(st.Evaluation.DataAsOf))
+	case st.Evaluation == nil && len(st.Entries) > 0:
+		r.ReadAt = st.Entries[0].Computed.ComputedAt
+	}
+	for _, e := range st.Entries {
+		if !e.Overridden() {
+			continue
+		}
+		if r.Computed == nil {
+			r.Computed = map[string]saima.Score{}
+		}
+		r.Computed[e.Unit] = e.Computed
+		r.Overrides = append(r.Overrides, e.Overrides...)
 	}
 	return r
+}
+
+// partialOn returns the day the ranking read the ledger, and true when
+// that was on or before the last day of period, so the ranking holds only
+// the data uploaded by then.
+func partialOn(readAt time.Time, period saima.Period) (saima.Date, bool) {
+	if readAt.IsZero() {
+		return saima.Date{}, false
+	}
+	day := saima.DateOf(readAt)
+	return day, !day.After(period.End())
 }
 
 // QuarterScores returns the ranking of one quarter, with no scores when
@@ -219,11 +271,7 @@ func BuildAnnualFrom(ctx context.Context, src AnnualSource, year int, rule Annua
 			return nil, fmt.Errorf("list scores of %s: %w", period, err)
 		}
 		if len(scores) > 0 {
-			a.Quarters = append(a.Quarters, period)
-			a.QuarterStatus = append(a.QuarterStatus, ranking.Status)
-			if ranking.Draft {
-				a.Drafts = append(a.Drafts, period)
-			}
+			a.addQuarter(period, ranking)
 		}
 		for _, s := range scores {
 			row := rows[s.Unit]
@@ -233,6 +281,9 @@ func BuildAnnualFrom(ctx context.Context, src AnnualSource, year int, rule Annua
 			}
 			value := s.Value
 			row.Quarters[q-1] = &value
+			if c, ok := ranking.Computed[s.Unit]; ok {
+				row.Computed[q-1] = &c.Value
+			}
 			tracks[s.Unit] = s.Track
 		}
 		all = append(all, scores...)
@@ -257,6 +308,24 @@ func BuildAnnualFrom(ctx context.Context, src AnnualSource, year int, rule Annua
 		return nil, err
 	}
 	return a, nil
+}
+
+// addQuarter records a scored quarter with its status, whether it may
+// still change, and the overrides applied to its ranking.
+func (a *Annual) addQuarter(period saima.Period, r QuarterRanking) {
+	a.Quarters = append(a.Quarters, period)
+	a.QuarterStatus = append(a.QuarterStatus, r.Status)
+	if r.Draft {
+		a.Drafts = append(a.Drafts, period)
+	}
+	if day, ok := partialOn(r.ReadAt, period); ok {
+		a.Partial = append(a.Partial, PartialQuarter{Quarter: period, ReadOn: day})
+	}
+	for _, line := range overrideLines(r) {
+		if line.Applied {
+			a.Overrides = append(a.Overrides, line)
+		}
+	}
 }
 
 // yearEndRecords returns the records of the year period among records,

@@ -34,6 +34,10 @@ func WriteAnnual(w io.Writer, a *Annual, fonts *Fonts, log *slog.Logger) error {
 	}
 	return render(w, meta, fonts, log, func(d *document) {
 		d.annualRankings(a)
+		if len(a.Overrides) > 0 {
+			d.pdf.Ln(6)
+			d.overrides(a.Overrides, true)
+		}
 		d.pdf.AddPage()
 		d.yearEndRecords(a)
 		d.pdf.Ln(6)
@@ -93,27 +97,57 @@ func (d *document) annualRankings(a *Annual) {
 			d.pdf.Ln(6)
 		}
 		d.heading(trackLabel(t.Track)+"年度排名", 1, 25)
-		d.table(annualTable(t, a.Year, a.Drafts))
+		d.table(annualTable(t, a.Year, unfinished(a)))
 	}
 	d.pdf.Ln(2)
 	d.paragraph(annualFormula(a.Rule), "", sizeSmall, "L")
+	for _, note := range annualNotes(a) {
+		d.pdf.Ln(1)
+		d.paragraph(note, "", sizeSmall, "L")
+	}
+}
+
+// unfinished lists the quarters whose column the annual table marks with
+// *: drafts, and quarters whose ranking read the ledger before they ended.
+func unfinished(a *Annual) []saima.Period {
+	out := slices.Clone(a.Drafts)
+	for _, p := range a.Partial {
+		if !slices.Contains(out, p.Quarter) {
+			out = append(out, p.Quarter)
+		}
+	}
+	return out
+}
+
+// annualNotes explains the marks of the ranking tables: * on a draft or
+// partial quarter, and † on an overridden composite.
+func annualNotes(a *Annual) []string {
+	var notes []string
 	if len(a.Drafts) > 0 {
 		labels := make([]string, len(a.Drafts))
 		for i, q := range a.Drafts {
 			labels[i] = q.Label()
 		}
-		d.pdf.Ln(1)
-		d.paragraph("注："+strings.Join(labels, "、")+"的得分尚未发布，是草稿，表中该季度的列名标有*，"+
-			"发布或重算后年度得分可能变动。", "", sizeSmall, "L")
+		notes = append(notes, "注："+strings.Join(labels, "、")+"的得分尚未发布，是草稿，表中该季度的列名标有*，"+
+			"发布或重算后年度得分可能变动。")
 	}
+	for _, p := range a.Partial {
+		notes = append(notes, fmt.Sprintf("注：%s的结果读取的是 %s 已上传的数据，早于该季度结束（%s），不是期末结果；"+
+			"表中该季度的列名标有*，期末之后重新发布，年度得分可能变动。", p.Quarter.Label(), p.ReadOn, p.Quarter.End()))
+	}
+	if len(a.Overrides) > 0 {
+		notes = append(notes, "† 该季度综合得分经人工调整，下方括号内为计算值；调整记录见“人工调整”。")
+	}
+	return notes
 }
 
 // annualTable lists a track's units in rank order with every part of
 // their annual score, each rounded for display as the quarterly tables
-// are. The column of each draft quarter of year is marked with *.
-func annualTable(t AnnualTrack, year int, drafts []saima.Period) table {
+// are. The column of each quarter of year in marked is marked with *, and
+// an overridden composite with †, its computed value below it.
+func annualTable(t AnnualTrack, year int, marked []saima.Period) table {
 	quarter := func(i int, name string) column {
-		if slices.Contains(drafts, saima.Quarter(year, i)) {
+		if slices.Contains(marked, saima.Quarter(year, i)) {
 			name += "*"
 		}
 		return column{name, 14, "R"}
@@ -132,8 +166,12 @@ func annualTable(t AnnualTrack, year int, drafts []saima.Period) table {
 	}}
 	for _, r := range t.Rows {
 		row := []string{fmt.Sprint(r.Rank), r.Unit}
-		for _, q := range r.Quarters {
-			row = append(row, optionalComposite(q))
+		for i, q := range r.Quarters {
+			cell := optionalComposite(q)
+			if c := r.Computed[i]; c != nil && q != nil {
+				cell += overrideMark + "\n(" + saima.FormatComposite(*c) + ")"
+			}
+			row = append(row, cell)
 		}
 		yearEnd := "—"
 		if r.YearEnd != nil {

@@ -471,3 +471,67 @@ func TestUnitsZipUploadSameSecond(t *testing.T) {
 	}
 	pollJob(t, env, next[1])
 }
+
+// TestUnitsZipShowsOverrides checks that an override recorded after a
+// period's zip was built starts a new zip, whose unit reports mark the
+// overridden composite and list the override.
+func TestUnitsZipShowsOverrides(t *testing.T) {
+	env := newEvaluationEnv(t)
+	env.publish(t, "office", "")
+	const target = "/reports/quarterly/2026Q2/units.zip"
+	build := func() *zip.Reader {
+		t.Helper()
+		resp, body := env.get(t, target)
+		if resp.StatusCode == http.StatusAccepted {
+			m := jobRE.FindStringSubmatch(body)
+			if m == nil {
+				t.Fatalf("progress page has no job address:\n%s", body)
+			}
+			pollJob(t, env, m[1])
+			resp, body = env.get(t, target)
+		}
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s = %d, want 200 after the job", target, resp.StatusCode)
+		}
+		zr, err := zip.NewReader(bytes.NewReader([]byte(body)), int64(len(body)))
+		if err != nil {
+			t.Fatalf("read zip: %v", err)
+		}
+		return zr
+	}
+	haishu := func(zr *zip.Reader) string {
+		t.Helper()
+		for _, f := range zr.File {
+			if strings.HasSuffix(f.Name, "-宁波市海曙区.pdf") {
+				return pdfText(t, readZipFile(t, f), "-layout")
+			}
+		}
+		t.Fatal("zip has no report of 宁波市海曙区")
+		return ""
+	}
+
+	if text := haishu(build()); strings.Contains(text, "†") {
+		t.Fatal("宁波市海曙区's report has an override mark before any override")
+	}
+	overrideHaishu(t, env)
+	text := haishu(build())
+	if want := []string{"1", "宁波市海曙区", "90.0†", "66.0", "新"}; !hasLayoutRow(text, want...) {
+		t.Errorf("宁波市海曙区's own report after the override lacks the ranking row %q:\n%s", want, text)
+	}
+	for _, want := range []string{"人工调整", "王五", "复核", "综合得分：90.0†（计算值66.0）"} {
+		if !strings.Contains(squeeze(text), want) {
+			t.Errorf("宁波市海曙区's own report lacks %q", want)
+		}
+	}
+}
+
+// hasLayoutRow reports whether a line of pdftotext -layout output consists
+// of exactly fields.
+func hasLayoutRow(text string, fields ...string) bool {
+	for line := range strings.SplitSeq(text, "\n") {
+		if slices.Equal(strings.Fields(line), fields) {
+			return true
+		}
+	}
+	return false
+}
