@@ -146,12 +146,12 @@ type AnnualTrack struct {
 
 // AnnualRow is one unit's year.
 type AnnualRow struct {
-	Unit        string
-	Quarters    [4]*float64 // composite of each quarter, full precision; nil when not scored
+	Unit     string
+	Quarters [4]*float64 // composite of each quarter, full precision; nil when not scored
 	// Computed is each quarter's composite before manual overrides, set
 	// only for the quarters where an override changed the unit's result.
 	Computed    [4]*float64
-	QuarterMean float64     // mean of the non-nil Quarters
+	QuarterMean float64 // mean of the non-nil Quarters
 	Leadership  float64
 	YearEnd     *float64 // year-end evaluation in percent; nil without records
 	Value       float64  // the annual score under the rule
