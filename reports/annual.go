@@ -197,9 +197,9 @@ type QuarterRanking struct {
 	// progress reports and milestones as of that version, so that they
 	// are the rows behind the scores it shows.
 	DataAsOf uint64
-	// ReadAt is when the ranking read the ledger: the time of DataAsOf, or
-	// the scoring time of a run stored without a record. Zero when
-	// unknown.
+	// ReadAt is when the ranking read the ledger: when its evaluation was
+	// recorded, or the scoring time of a run stored without a record. Zero
+	// when unknown.
 	ReadAt time.Time
 	// Computed holds, by unit, the result before manual overrides of each
 	// unit that an override changed.
@@ -214,11 +214,16 @@ type QuarterRanking struct {
 func RankingOf(st *scoring.Standing) QuarterRanking {
 	r := QuarterRanking{Scores: st.Scores(), Status: st.Label(),
 		Draft: st.Evaluation == nil || !st.Evaluation.Published(), Unmatched: st.Unmatched}
-	switch {
-	case st.Evaluation != nil && st.Evaluation.DataAsOf != 0:
-		r.DataAsOf = st.Evaluation.DataAsOf
-		r.ReadAt = time.Unix(0, int64(st.Evaluation.DataAsOf))
-	case st.Evaluation == nil && len(st.Entries) > 0:
+	switch ev := st.Evaluation; {
+	case ev != nil:
+		// The record's time is on the service's clock, the one that
+		// decides whether a period still runs; the data version is
+		// always real time.
+		r.DataAsOf, r.ReadAt = ev.DataAsOf, ev.CreatedAt
+		if r.ReadAt.IsZero() && ev.DataAsOf != 0 {
+			r.ReadAt = time.Unix(0, int64(ev.DataAsOf))
+		}
+	case len(st.Entries) > 0:
 		r.ReadAt = st.Entries[0].Computed.ComputedAt
 	}
 	for _, e := range st.Entries {
@@ -234,10 +239,10 @@ func RankingOf(st *scoring.Standing) QuarterRanking {
 	return r
 }
 
-// partialOn returns the day the ranking read the ledger, and true when
-// that was on or before the last day of period, so the ranking holds only
-// the data uploaded by then.
-func partialOn(readAt time.Time, period saima.Period) (saima.Date, bool) {
+// PartialOn returns the day a ranking read the ledger, and true when that
+// was on or before the last day of period, so the ranking holds only the
+// data uploaded by then.
+func PartialOn(readAt time.Time, period saima.Period) (saima.Date, bool) {
 	if readAt.IsZero() {
 		return saima.Date{}, false
 	}
@@ -318,10 +323,10 @@ func (a *Annual) addQuarter(period saima.Period, r QuarterRanking) {
 	if r.Draft {
 		a.Drafts = append(a.Drafts, period)
 	}
-	if day, ok := partialOn(r.ReadAt, period); ok {
+	if day, ok := PartialOn(r.ReadAt, period); ok {
 		a.Partial = append(a.Partial, PartialQuarter{Quarter: period, ReadOn: day})
 	}
-	for _, line := range overrideLines(r) {
+	for _, line := range OverrideLines(r) {
 		if line.Applied {
 			a.Overrides = append(a.Overrides, line)
 		}

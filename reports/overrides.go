@@ -23,9 +23,9 @@ type OverrideLine struct {
 	Applied bool
 }
 
-// overrideLines lists r's applied overrides, then the unmatched ones,
-// with the values they replaced.
-func overrideLines(r QuarterRanking) []OverrideLine {
+// OverrideLines lists r's applied overrides, then the unmatched ones,
+// with the values they replaced, as the reports list them.
+func OverrideLines(r QuarterRanking) []OverrideLine {
 	var out []OverrideLine
 	for _, o := range r.Overrides {
 		line := OverrideLine{Override: o, Item: "综合得分", Value: saima.FormatComposite(o.Value),

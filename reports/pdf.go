@@ -78,7 +78,7 @@ func WriteQuarterly(w io.Writer, q *Quarterly, fonts *Fonts, log *slog.Logger) e
 // ended, as the leaderboard warns while the period runs, or "" when it
 // read the ledger afterwards.
 func partialNote(period saima.Period, readAt time.Time) string {
-	day, ok := partialOn(readAt, period)
+	day, ok := PartialOn(readAt, period)
 	if !ok {
 		return ""
 	}

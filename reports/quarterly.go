@@ -204,7 +204,7 @@ func buildQuarterly(
 		DataAsOf:    asOf.Time(),
 		Tracks:      groupByTrack(scores),
 		Computed:    r.Computed,
-		Overrides:   overrideLines(r),
+		Overrides:   OverrideLines(r),
 	}
 	q.Units = unitSections(q, units, progress, overdue, assessments, asOf)
 	if q.Workflow, err = workflowOf(ctx, src, period, now); err != nil {

@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"html"
 	"net/http"
@@ -9,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -805,5 +808,67 @@ func TestPublishAPIWarnsRunningPeriod(t *testing.T) {
 	want := "本期到2026-06-30才结束，这一版本只含目前已上传的数据；期末之后请按全部数据再次发布"
 	if len(reply.Warnings) != 1 || reply.Warnings[0] != want {
 		t.Errorf("publish on 2026-06-15 warnings = %q, want [%q]", reply.Warnings, want)
+	}
+}
+
+// TestPublishNamesRuleSet checks that the publish form names the rule set
+// that the next publication will score under, and that the form and the
+// API's reply warn when it differs from the previous publication's.
+func TestPublishNamesRuleSet(t *testing.T) {
+	env := newEvaluationEnv(t)
+	short := func(rules string) string {
+		sum := sha256.Sum256([]byte(rules))
+		return hex.EncodeToString(sum[:4])
+	}
+	first := "发布将采用规则集：测试规则（版本 " + short(evaluationRules) + "）"
+	_, body := env.get(t, "/leaderboard?period=2026Q2")
+	text := html.UnescapeString(body)
+	if !strings.Contains(text, first) {
+		t.Errorf("publish form lacks %q", first)
+	}
+	if strings.Contains(text, "不同") {
+		t.Error("publish form of a first publication warns about a rule-set change")
+	}
+	if resp, body := env.publish(t, "office", ""); resp.StatusCode != http.StatusCreated || strings.Contains(body, "规则集") {
+		t.Fatalf("first publish = %d %s, want 201 without a rule-set warning", resp.StatusCode, body)
+	}
+
+	// A trial draft under other rules, as saima score --rules stores it.
+	trial := strings.NewReplacer("name: 测试规则", "name: 试行规则", "weight: 60", "weight: 40", "weight: 40", "weight: 60").
+		Replace(evaluationRules)
+	svc := &scoring.Service{Store: env.store, Rules: []byte(trial)}
+	if _, err := svc.Draft(context.Background(), q2, "saima score"); err != nil {
+		t.Fatal(err)
+	}
+	change := "试行规则（版本 " + short(trial) + "），与已发布 v1 的规则集“测试规则”（版本 " + short(evaluationRules) + "）不同"
+	_, body = env.get(t, "/leaderboard?period=2026Q2")
+	text = html.UnescapeString(body)
+	for _, want := range []string{"发布将采用规则集：试行规则（版本 " + short(trial) + "）", change} {
+		if !strings.Contains(text, want) {
+			t.Errorf("publish form after a trial draft lacks %q", want)
+		}
+	}
+	if !regexp.MustCompile(`data-confirm="[^"]*规则集`).MatchString(text) {
+		t.Error("publish form under changed rules asks for no confirmation")
+	}
+
+	var reply struct {
+		Warnings []string `json:"warnings"`
+	}
+	resp, body := env.publish(t, "office", "")
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("publish under the trial rules = %d %s", resp.StatusCode, body)
+	}
+	decodeJSON(t, body, &reply)
+	if len(reply.Warnings) != 1 || !strings.Contains(reply.Warnings[0], change) {
+		t.Errorf("publish under the trial rules warnings = %q, want one containing %q", reply.Warnings, change)
+	}
+
+	// v3 scores under the rules of v2, so nothing changed.
+	resp, body = env.publish(t, "office", "")
+	reply.Warnings = nil
+	decodeJSON(t, body, &reply)
+	if resp.StatusCode != http.StatusCreated || len(reply.Warnings) != 0 {
+		t.Errorf("publish under v2's rules = %d with warnings %q, want 201 and none", resp.StatusCode, reply.Warnings)
 	}
 }

@@ -90,7 +90,8 @@ func TestRankingXLSX(t *testing.T) {
 	resp, body := env.get(t, "/export/ranking.xlsx?period=2026Q1")
 	f := openWorkbook(t, resp, body, "赛马排名-2026Q1.xlsx")
 	rows := rowsOf(t, f, "赛马排名")
-	wantHeader := []string{"考评期间", "赛道", "名次", "单位", "综合得分", "较上期", "上期名次", "项目推进速度", "计分规则", "规则版本"}
+	wantHeader := []string{"考评期间", "赛道", "名次", "单位", "综合得分", "计算值", "较上期", "上期名次", "项目推进速度",
+		"计分规则", "规则版本"}
 	if !slices.Equal(rows[0], wantHeader) {
 		t.Errorf("header = %q, want %q", rows[0], wantHeader)
 	}
@@ -107,7 +108,7 @@ func TestRankingXLSX(t *testing.T) {
 		if typ, _ := f.GetCellType("赛马排名", cellName(5, row)); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
 			t.Errorf("composite of %q has type %v, want a number", name, typ)
 		}
-		if got, _ := f.GetCellValue("赛马排名", cellName(8, row)); got != "80.13" {
+		if got, _ := f.GetCellValue("赛马排名", cellName(9, row)); got != "80.13" {
 			t.Errorf("indicator score of %q = %q, want 80.13", name, got)
 		}
 	}
@@ -121,6 +122,10 @@ func TestRankingXLSXMatchesLeaderboard(t *testing.T) {
 	resp, body := env.get(t, "/export/ranking.xlsx?period=2026Q3&track="+url.QueryEscape(saima.KindDepartment))
 	f := openWorkbook(t, resp, body, "赛马排名-2026Q3.xlsx")
 	rows := rowsOf(t, f, "赛马排名")
+	// The legend of the marks follows the units after an empty row.
+	if end := slices.IndexFunc(rows, func(r []string) bool { return len(r) == 0 }); end > 0 {
+		rows = rows[:end]
+	}
 	_, page := env.get(t, "/leaderboard?period=2026Q3&track="+url.QueryEscape(saima.KindDepartment))
 	board := leaderboardScores(t, page)
 	if len(rows)-1 != len(board) {
