@@ -210,9 +210,10 @@ func ruleSetChange(next, prev *scoring.Evaluation) string {
 	if next == nil || prev == nil || next.RuleSetVersion == prev.RuleSetVersion {
 		return ""
 	}
-	return fmt.Sprintf("%s，与已发布 v%d 的规则集“%s”（版本 %s）不同：名次的变化可能来自规则，而不只是数据。"+
+	return fmt.Sprintf("“%s”（版本 %s），与已发布 v%d 的规则集“%s”（版本 %s）不同：名次的变化可能来自规则，而不只是数据。"+
 		"如非有意，请用 v%d 的规则集运行 saima score %s 计算草稿后再发布",
-		ruleSetLabel(next), prev.Version, prev.RuleSet, shortVersion(prev.RuleSetVersion), prev.Version, next.Period)
+		next.RuleSet, shortVersion(next.RuleSetVersion), prev.Version, prev.RuleSet, shortVersion(prev.RuleSetVersion),
+		prev.Version, next.Period)
 }
 
 // ruleSetLabel names an evaluation's rule set with the first 8

@@ -840,7 +840,8 @@ func TestPublishNamesRuleSet(t *testing.T) {
 	if _, err := svc.Draft(context.Background(), q2, "saima score"); err != nil {
 		t.Fatal(err)
 	}
-	change := "试行规则（版本 " + short(trial) + "），与已发布 v1 的规则集“测试规则”（版本 " + short(evaluationRules) + "）不同"
+	change := "规则集“试行规则”（版本 " + short(trial) + "），与已发布 v1 的规则集“测试规则”（版本 " +
+		short(evaluationRules) + "）不同"
 	_, body = env.get(t, "/leaderboard?period=2026Q2")
 	text = html.UnescapeString(body)
 	for _, want := range []string{"发布将采用规则集：试行规则（版本 " + short(trial) + "）", change} {

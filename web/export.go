@@ -230,7 +230,7 @@ func writeRanking(f *excelize.File, period saima.Period, boards []board, overrid
 	indicators := lo.Uniq(lo.FlatMap(boards, func(b board, _ int) []string { return b.Indicators }))
 	headers := append([]string{"考评期间", "赛道", "名次", "单位", "综合得分", "计算值", "较上期", "上期名次"},
 		indicators...)
-	headers = append(headers, "计分规则", "规则版本")
+	headers = append(headers, "补值指标", "计分规则", "规则版本")
 	widths := []float64{14, 14, 8, 28, 10, 10, 8, 10}
 	sh, err := newSheet(f, "赛马排名", headers, widths)
 	if err != nil {
@@ -268,7 +268,24 @@ func rankingRow(period saima.Period, track string, r boardRow, indicators []stri
 	}
 	row := []any{period.Label(), track, sc.Rank, sc.Unit, composite, computed, movement(sc), optionalRank(sc.PrevRank)}
 	row = append(row, indicatorCells(sc, indicators)...)
-	return append(row, sc.RuleSet, sc.RuleSetVersion)
+	return append(row, imputedNames(sc), sc.RuleSet, sc.RuleSetVersion)
+}
+
+// imputedNames names the indicators whose score the rule set imputed for
+// the unit, so that a program reading the cells' values, which does not
+// see the * of their number format, can tell them apart. It is nil when
+// there are none.
+func imputedNames(sc saima.Score) any {
+	var names []string
+	for _, ct := range sc.Contributions {
+		if ct.Imputed() {
+			names = append(names, indicatorLabel(ct))
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	return strings.Join(names, "、")
 }
 
 // rankingMarks records which marks the sheet's cells carry.

@@ -91,7 +91,7 @@ func TestRankingXLSX(t *testing.T) {
 	f := openWorkbook(t, resp, body, "赛马排名-2026Q1.xlsx")
 	rows := rowsOf(t, f, "赛马排名")
 	wantHeader := []string{"考评期间", "赛道", "名次", "单位", "综合得分", "计算值", "较上期", "上期名次", "项目推进速度",
-		"计分规则", "规则版本"}
+		"补值指标", "计分规则", "规则版本"}
 	if !slices.Equal(rows[0], wantHeader) {
 		t.Errorf("header = %q, want %q", rows[0], wantHeader)
 	}

@@ -100,7 +100,11 @@ func (s *Server) newPublishForm(c *fiber.Ctx, svc *scoring.Service, period saima
 		return form, nil // the server's reply names the command to run first
 	}
 	form.RuleSet = ruleSetLabel(next)
-	form.Source = next.Label() + "，" + next.CreatedAt.In(saima.Beijing).Format("2006-01-02 15:04") + "，" + next.CreatedBy
+	record := "草稿"
+	if next.Published() {
+		record = next.Label()
+	}
+	form.Source = record + "，" + next.CreatedAt.In(saima.Beijing).Format("2006-01-02 15:04") + "，" + next.CreatedBy
 	form.Change = ruleSetChange(next, lastPublished(evs))
 	return form, nil
 }

@@ -89,22 +89,22 @@ func TestRankingXLSXMarks(t *testing.T) {
 	rows := rowsOf(t, f, "赛马排名")
 
 	wantHeader := []string{"考评期间", "赛道", "名次", "单位", "综合得分", "计算值", "较上期", "上期名次",
-		"项目推进", "考评得分", "群众满意度", "计分规则", "规则版本"}
+		"项目推进", "考评得分", "群众满意度", "补值指标", "计分规则", "规则版本"}
 	if !slices.Equal(rows[0], wantHeader) {
 		t.Fatalf("header = %q, want %q", rows[0], wantHeader)
 	}
 	cells := func(row int) []string {
 		var out []string
-		for col := 5; col <= 11; col++ {
+		for col := 5; col <= 12; col++ {
 			v, _ := f.GetCellValue("赛马排名", cellName(col, row))
 			out = append(out, v)
 		}
 		return out
 	}
-	if got, want := cells(2), []string{"75.0†", "70.0", "新", "—", "80.00", "55.00*", "不计分"}; !slices.Equal(got, want) {
+	if got, want := cells(2), []string{"75.0†", "70.0", "新", "—", "80.00", "55.00*", "不计分", "考评得分"}; !slices.Equal(got, want) {
 		t.Errorf("宁波市海曙区's cells = %q, want %q", got, want)
 	}
-	if got, want := cells(3), []string{"60.0", "", "新", "—", "60.00", "60.00", "不计分"}; !slices.Equal(got, want) {
+	if got, want := cells(3), []string{"60.0", "", "新", "—", "60.00", "60.00", "不计分", ""}; !slices.Equal(got, want) {
 		t.Errorf("宁波市江北区's cells = %q, want %q", got, want)
 	}
 	for _, ref := range []string{"E2", "F2", "J2"} {
