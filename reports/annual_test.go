@@ -265,7 +265,7 @@ func TestWriteAnnual(t *testing.T) {
 
 // TestWriteAnnualNamesRuleSet checks that the annual report names the
 // rule-set file, name and version whose annual section gave its weights,
-// or says that it used the default formula.
+// or states that it read no file.
 func TestWriteAnnualNamesRuleSet(t *testing.T) {
 	tests := []struct {
 		name   string

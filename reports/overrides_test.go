@@ -168,8 +168,8 @@ func TestAnnualMarksOverridesAndPartialQuarters(t *testing.T) {
 	text := squeezed(layout)
 
 	// The row reads rank, unit, the four quarters, the mean of 80, 90, 95
-	// and 60, leadership, year-end and annual score (0.95 × 81.25); the
-	// line below gives the computed 2026Q3 composite.
+	// and 60, leadership, year-end and annual score (0.95 × 81.25). The
+	// line below it gives the computed 2026Q3 composite.
 	for _, row := range [][]string{
 		{"2", "宁波市海曙区", "80.0", "90.0", "95.0†", "60.0", "81.3", "0", "85%", "77.2"},
 		{"(85.0)"},

@@ -33,8 +33,8 @@ type Quarterly struct {
 	Status string
 	Draft  bool // the ranking is not a published evaluation, so it may still change
 	// ReadAt is when the ranking read the ledger. A ranking read on or
-	// before the period's last day holds only the uploads made by then,
-	// and the report says so. Zero when unknown.
+	// before the period's last day contains only the uploads made by then,
+	// and the report states it. Zero when unknown.
 	ReadAt time.Time
 	Tracks []TrackRanking
 	// Computed holds, by unit, the result before manual overrides of each

@@ -52,9 +52,9 @@ type leaderboardPage struct {
 	OwnUnit string
 }
 
-// ConfirmPublish returns the question the publish form asks before it
-// posts: whether to publish a running period, or under a rule set other
-// than the previous publication's. It is "" when there is nothing to ask.
+// ConfirmPublish returns the confirmation text that the publish form
+// shows before it posts: for a running period, and for a rule set other
+// than the previous publication's. It is "" when neither applies.
 func (p leaderboardPage) ConfirmPublish() string {
 	var b strings.Builder
 	if !p.Running.IsZero() {
@@ -81,14 +81,15 @@ type publishForm struct {
 	// its short version, and Source the record it comes from.
 	RuleSet string
 	Source  string
-	// Change says how RuleSet differs from the previous publication's,
-	// and is "" when it does not or there is none.
+	// Change describes how RuleSet differs from the previous
+	// publication's, and is "" when it does not or there is none.
 	Change string
 }
 
 // newPublishForm returns the form that publishes period, naming the rule
-// set that the publication will use. It is nil when period has no record
-// to publish from, since the server would refuse.
+// set that the publication will use. When period has no record to publish
+// from, the form names none, and posting it gets the server's 409 that
+// names the command to run first.
 func (s *Server) newPublishForm(c *fiber.Ctx, svc *scoring.Service, period saima.Period) (*publishForm, error) {
 	evs, err := svc.Evaluations(c.UserContext(), period)
 	if err != nil {
@@ -97,7 +98,7 @@ func (s *Server) newPublishForm(c *fiber.Ctx, svc *scoring.Service, period saima
 	form := &publishForm{Action: "/evaluations/" + period.String() + "/publish", CSRF: s.csrfToken(c)}
 	next, err := nextRules(evs, period)
 	if err != nil {
-		return form, nil // the server's reply names the command to run first
+		return form, nil
 	}
 	form.RuleSet = ruleSetLabel(next)
 	record := "草稿"

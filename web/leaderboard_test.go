@@ -37,7 +37,7 @@ func TestLeaderboardMarksRunningPeriod(t *testing.T) {
 
 // TestEarlyPublicationKeepsCaveat publishes 2026Q2 on 15 June, before the
 // quarter ended, and reads it in October: the leaderboard, the quarterly
-// PDF and the annual PDF all still say that it holds only the data
+// PDF and the annual PDF all still state that it contains only the data
 // uploaded by 15 June.
 func TestEarlyPublicationKeepsCaveat(t *testing.T) {
 	env := newEvaluationEnv(t)

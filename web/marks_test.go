@@ -17,7 +17,7 @@ import (
 
 // saveMarkedRun stores a 2026Q1 run of two districts in which 项目推进 was
 // measured, 宁波市海曙区's 考评得分 was imputed (55) while 宁波市江北区's was
-// measured, and 群众满意度 counted for nobody because no district had a
+// measured, and 群众满意度 counted for no unit because no district had a
 // value. It then raises 宁波市海曙区's composite from 70 to 75.
 func saveMarkedRun(t *testing.T, env *testEnv) scoring.Override {
 	t.Helper()
