@@ -3,8 +3,10 @@ package saima
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -119,4 +121,57 @@ func (a Account) Validate() error {
 		return nil
 	}
 	return Errorf(KindInvalid, "账号 %s 无效：%s", a.Name, strings.Join(problems, "；"))
+}
+
+// Password limits. bcrypt reads at most 72 bytes, so a longer password
+// would be cut without notice.
+const (
+	MinPasswordChars = 8
+	MaxPasswordBytes = 72
+)
+
+// commonPasswords are passwords of at least MinPasswordChars characters
+// that appear at the top of published lists of leaked passwords, compared
+// in lowercase. The list is short on purpose: it stops the obvious
+// choices, not a dictionary attack.
+var commonPasswords = []string{
+	"12345678", "123456789", "1234567890", "87654321", "12341234", "11223344",
+	"password", "password1", "password123", "passwordpassword", "passw0rd",
+	"qwertyui", "qwertyuiop", "qwerty123", "1qaz2wsx", "1q2w3e4r", "abcd1234", "abc12345",
+	"a1234567", "asdfghjk", "iloveyou", "admin123", "woaini1314", "5201314520",
+}
+
+// CheckPassword returns an error of kind [KindInvalid] when password may
+// not be the password of the account named name. A password needs
+// MinPasswordChars characters and at most MaxPasswordBytes bytes. It may
+// not be whitespace only, one character repeated, one of a short list of
+// the most common passwords, or the account name (once or repeated),
+// whatever its case. name may be "" when the account is not known.
+func CheckPassword(name, password string) error {
+	if utf8.RuneCountInString(password) < MinPasswordChars {
+		return Errorf(KindInvalid, "密码太短：至少需要 %d 个字符", MinPasswordChars)
+	}
+	if len(password) > MaxPasswordBytes {
+		return Errorf(KindInvalid, "密码太长：最多 %d 字节（约 24 个汉字或 72 个英文字符）", MaxPasswordBytes)
+	}
+	if strings.TrimFunc(password, unicode.IsSpace) == "" {
+		return Errorf(KindInvalid, "密码不能全是空格或制表符：请设置含字母、数字或汉字的密码")
+	}
+	const advice = "请换一个不易猜到的密码，例如几个词加数字组合"
+	lower := strings.ToLower(password)
+	if first, _ := utf8.DecodeRuneInString(password); strings.Trim(password, string(first)) == "" {
+		return Errorf(KindInvalid, "密码不能由同一个字符重复组成：%s", advice)
+	}
+	if slices.Contains(commonPasswords, lower) {
+		return Errorf(KindInvalid, "密码太常见，容易被猜中：%s", advice)
+	}
+	if repeats(lower, strings.ToLower(name)) {
+		return Errorf(KindInvalid, "密码不能与账号名相同：%s", advice)
+	}
+	return nil
+}
+
+// repeats reports whether s is part written once or more times in a row.
+func repeats(s, part string) bool {
+	return part != "" && len(s)%len(part) == 0 && strings.Repeat(part, len(s)/len(part)) == s
 }

@@ -75,3 +75,46 @@ func TestAccountValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckPassword(t *testing.T) {
+	tests := []struct {
+		name, account, password string
+		wantErr                 string // part of the message, or "" for an accepted password
+	}{
+		{"OK", "leader", "海曙区-密码-2026", ""},
+		{"OK with inner spaces", "leader", "correct horse battery", ""},
+		{"OK eight Chinese characters", "leader", "八个汉字的密码呀", ""},
+		{"OK name inside a longer password", "leader", "leader-2026-秋", ""},
+		{"ErrShort", "leader", "1234567", "至少需要 8 个字符"},
+		{"ErrLong", "leader", strings.Repeat("密", 25), "最多 72 字节"},
+		{"ErrSpaces", "leader", "        ", "不能全是空格"},
+		{"ErrTabsAndSpaces", "leader", " \t \t \u3000  ", "不能全是空格"},
+		{"ErrDigits", "leader", "12345678", "太常见"},
+		{"ErrPassword", "leader", "password", "太常见"},
+		{"ErrPasswordCapitals", "leader", "PassWord", "太常见"},
+		{"ErrPasswordTwice", "leader", "passwordpassword", "太常见"},
+		{"ErrOnes", "leader", "11111111", "同一个字符"},
+		{"ErrOneLetterRepeated", "leader", "aaaaaaaaaa", "同一个字符"},
+		{"ErrAccountName", "haishu.dgo", "haishu.dgo", "与账号名相同"},
+		{"ErrAccountNameCapitals", "haishu.dgo", "HAISHU.DGO", "与账号名相同"},
+		{"ErrAccountNameTwice", "leader", "leaderleader", "与账号名相同"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CheckPassword(tt.account, tt.password)
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("CheckPassword(%q, %q) = %v, want nil", tt.account, tt.password, err)
+				}
+				return
+			}
+			if ErrorKind(err) != KindInvalid {
+				t.Fatalf("CheckPassword(%q, %q) = %v, want kind invalid", tt.account, tt.password, err)
+			}
+			if !strings.Contains(ErrorMessage(err), tt.wantErr) {
+				t.Errorf("CheckPassword(%q, %q) = %q, want it to contain %q",
+					tt.account, tt.password, ErrorMessage(err), tt.wantErr)
+			}
+		})
+	}
+}

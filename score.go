@@ -7,11 +7,23 @@ type Contribution struct {
 	Indicator string  // indicator id from the rule set
 	Name      string  // indicator name for display
 	Raw       float64 // the measured value, in the indicator's own unit
-	Missing   bool    // no data: Raw is meaningless and Score was imputed
+	Missing   bool    // no data: Raw is meaningless, and Score was imputed unless LeftOut
 	Score     float64 // the normalised score, 0–100
 	Weight    float64 // the weight within the composite, summing to 1
 	Points    float64 // Score × Weight: the contribution to the composite
 }
+
+// LeftOut reports whether the indicator did not count toward the unit's
+// composite for want of data: the unit had no value and the indicator has
+// no weight for it. That happens when no unit of its track had a value,
+// when it does not apply to the unit under the rescale policy, or when its
+// weight is 0. Its Score is then not a score, and displays show 不计分
+// instead of a number.
+func (c Contribution) LeftOut() bool { return c.Missing && c.Weight == 0 }
+
+// Imputed reports whether the unit had no value and the rule set gave it
+// a score that counts, such as the track's mean.
+func (c Contribution) Imputed() bool { return c.Missing && c.Weight != 0 }
 
 // Score is a unit's computed result for one period under one rule set.
 type Score struct {

@@ -50,6 +50,22 @@ type AnnualRule struct {
 	// after rounding half-up to that many places tie. Nil ties them at
 	// 1e-9 only, as [scoring.RankValue] does.
 	RankPlaces *int32
+
+	// Origin names the rule set that the weights and points came from,
+	// which the report prints, because the quarterly rule sets it also
+	// names need not be that one.
+	Origin AnnualOrigin
+}
+
+// AnnualOrigin names the rule-set file behind an [AnnualRule]. The zero
+// value means that no file was read and the rule is [DefaultAnnualRule].
+type AnnualOrigin struct {
+	File    string // the file as configured, such as rulesets/2026.yaml
+	Name    string // the rule set's name
+	Version string // hex SHA-256 of the file's bytes
+	// Default is true when the file has no annual section, so the rule is
+	// the default formula.
+	Default bool
 }
 
 // DefaultAnnualRule returns the rule used when nothing else is configured:
@@ -61,8 +77,8 @@ type AnnualRule struct {
 func DefaultAnnualRule() AnnualRule { return AnnualRule{QuarterWeight: 0.95} }
 
 // Validate returns an error of kind [saima.KindInvalid] that lists every
-// problem of r: a negative or non-finite weight, or leadership points
-// outside 0 to MaxLeadership.
+// problem of r: a negative or non-finite weight, weights that sum to more
+// than 1, or leadership points outside 0 to MaxLeadership.
 func (r AnnualRule) Validate() error {
 	var problems []string
 	for _, w := range []struct {
@@ -72,6 +88,9 @@ func (r AnnualRule) Validate() error {
 		if w.value < 0 || math.IsNaN(w.value) || math.IsInf(w.value, 0) {
 			problems = append(problems, fmt.Sprintf("%s %v 应为非负数", w.name, w.value))
 		}
+	}
+	if sum := r.QuarterWeight + r.YearEndWeight; sum > 1+1e-9 {
+		problems = append(problems, fmt.Sprintf("季度平均权重与年终考评权重之和 %.10g 超过 1", sum))
 	}
 	for _, unit := range sortedKeys(r.Leadership) {
 		if p := r.Leadership[unit]; !(p >= 0 && p <= MaxLeadership) {
@@ -97,12 +116,26 @@ type Annual struct {
 	// not published.
 	QuarterStatus []string
 	Drafts        []saima.Period
-	GeneratedAt   time.Time
-	Tracks        []AnnualTrack
+	// Partial lists the quarters whose ranking read the ledger on or
+	// before the quarter's last day, so they hold only the uploads made by
+	// then, such as a quarter published before it ended.
+	Partial     []PartialQuarter
+	GeneratedAt time.Time
+	Tracks      []AnnualTrack
+	// Overrides lists the manual overrides applied to the quarterly
+	// rankings, quarter by quarter.
+	Overrides []OverrideLine
 	// YearEnd are the records of the year-end evaluation (the year
 	// period's assessments), by unit, indicator and mode.
 	YearEnd  []saima.Assessment
 	Workflow *Workflow // the ledger's workflows in the year; nil when the source has none
+}
+
+// PartialQuarter is a quarter whose ranking read the ledger before the
+// quarter ended.
+type PartialQuarter struct {
+	Quarter saima.Period
+	ReadOn  saima.Date // the day the ranking read the ledger
 }
 
 // AnnualTrack is the annual ranking of one track, in rank order.
@@ -113,9 +146,12 @@ type AnnualTrack struct {
 
 // AnnualRow is one unit's year.
 type AnnualRow struct {
-	Unit        string
-	Quarters    [4]*float64 // composite of each quarter, full precision; nil when not scored
-	QuarterMean float64     // mean of the non-nil Quarters
+	Unit     string
+	Quarters [4]*float64 // composite of each quarter, full precision; nil when not scored
+	// Computed is each quarter's composite before manual overrides, set
+	// only for the quarters where an override changed the unit's result.
+	Computed    [4]*float64
+	QuarterMean float64 // mean of the non-nil Quarters
 	Leadership  float64
 	YearEnd     *float64 // year-end evaluation in percent; nil without records
 	Value       float64  // the annual score under the rule
@@ -161,17 +197,57 @@ type QuarterRanking struct {
 	// progress reports and milestones as of that version, so that they
 	// are the rows behind the scores it shows.
 	DataAsOf uint64
+	// ReadAt is when the ranking read the ledger: when its evaluation was
+	// recorded, or the scoring time of a run stored without a record. Zero
+	// when unknown.
+	ReadAt time.Time
+	// Computed holds, by unit, the result before manual overrides of each
+	// unit that an override changed.
+	Computed map[string]saima.Score
+	// Overrides are the manual overrides applied to Scores. Unmatched are
+	// those in effect that name a unit or an indicator the run lacks.
+	Overrides, Unmatched []scoring.Override
 }
 
-// RankingOf returns the ranking that st shows, with its status and, for a
-// recorded evaluation, the data version it read.
+// RankingOf returns the ranking that st shows, with its status, its
+// overrides and, for a recorded evaluation, the data version it read.
 func RankingOf(st *scoring.Standing) QuarterRanking {
 	r := QuarterRanking{Scores: st.Scores(), Status: st.Label(),
-		Draft: st.Evaluation == nil || !st.Evaluation.Published()}
-	if st.Evaluation != nil {
-		r.DataAsOf = st.Evaluation.DataAsOf
+		Draft: st.Evaluation == nil || !st.Evaluation.Published(), Unmatched: st.Unmatched}
+	switch ev := st.Evaluation; {
+	case ev != nil:
+		// The record's time is on the service's clock, the one that
+		// decides whether a period still runs; the data version is
+		// always real time.
+		r.DataAsOf, r.ReadAt = ev.DataAsOf, ev.CreatedAt
+		if r.ReadAt.IsZero() && ev.DataAsOf != 0 {
+			r.ReadAt = time.Unix(0, int64(ev.DataAsOf))
+		}
+	case len(st.Entries) > 0:
+		r.ReadAt = st.Entries[0].Computed.ComputedAt
+	}
+	for _, e := range st.Entries {
+		if !e.Overridden() {
+			continue
+		}
+		if r.Computed == nil {
+			r.Computed = map[string]saima.Score{}
+		}
+		r.Computed[e.Unit] = e.Computed
+		r.Overrides = append(r.Overrides, e.Overrides...)
 	}
 	return r
+}
+
+// PartialOn returns the day a ranking read the ledger, and true when that
+// was on or before the last day of period, so the ranking holds only the
+// data uploaded by then.
+func PartialOn(readAt time.Time, period saima.Period) (saima.Date, bool) {
+	if readAt.IsZero() {
+		return saima.Date{}, false
+	}
+	day := saima.DateOf(readAt)
+	return day, !day.After(period.End())
 }
 
 // QuarterScores returns the ranking of one quarter, with no scores when
@@ -200,11 +276,7 @@ func BuildAnnualFrom(ctx context.Context, src AnnualSource, year int, rule Annua
 			return nil, fmt.Errorf("list scores of %s: %w", period, err)
 		}
 		if len(scores) > 0 {
-			a.Quarters = append(a.Quarters, period)
-			a.QuarterStatus = append(a.QuarterStatus, ranking.Status)
-			if ranking.Draft {
-				a.Drafts = append(a.Drafts, period)
-			}
+			a.addQuarter(period, ranking)
 		}
 		for _, s := range scores {
 			row := rows[s.Unit]
@@ -214,6 +286,9 @@ func BuildAnnualFrom(ctx context.Context, src AnnualSource, year int, rule Annua
 			}
 			value := s.Value
 			row.Quarters[q-1] = &value
+			if c, ok := ranking.Computed[s.Unit]; ok {
+				row.Computed[q-1] = &c.Value
+			}
 			tracks[s.Unit] = s.Track
 		}
 		all = append(all, scores...)
@@ -238,6 +313,24 @@ func BuildAnnualFrom(ctx context.Context, src AnnualSource, year int, rule Annua
 		return nil, err
 	}
 	return a, nil
+}
+
+// addQuarter records a scored quarter with its status, whether it may
+// still change, and the overrides applied to its ranking.
+func (a *Annual) addQuarter(period saima.Period, r QuarterRanking) {
+	a.Quarters = append(a.Quarters, period)
+	a.QuarterStatus = append(a.QuarterStatus, r.Status)
+	if r.Draft {
+		a.Drafts = append(a.Drafts, period)
+	}
+	if day, ok := PartialOn(r.ReadAt, period); ok {
+		a.Partial = append(a.Partial, PartialQuarter{Quarter: period, ReadOn: day})
+	}
+	for _, line := range OverrideLines(r) {
+		if line.Applied {
+			a.Overrides = append(a.Overrides, line)
+		}
+	}
 }
 
 // yearEndRecords returns the records of the year period among records,

@@ -34,6 +34,10 @@ func WriteAnnual(w io.Writer, a *Annual, fonts *Fonts, log *slog.Logger) error {
 	}
 	return render(w, meta, fonts, log, func(d *document) {
 		d.annualRankings(a)
+		if len(a.Overrides) > 0 {
+			d.pdf.Ln(6)
+			d.overrides(a.Overrides, true)
+		}
 		d.pdf.AddPage()
 		d.yearEndRecords(a)
 		d.pdf.Ln(6)
@@ -58,6 +62,7 @@ func annualCoverLines(a *Annual) []string {
 	units := lo.SumBy(a.Tracks, func(t AnnualTrack) int { return len(t.Rows) })
 	lines := []string{
 		"季度考评规则：" + a.RuleSet,
+		"年度计分规则：" + annualOrigin(a.Rule.Origin),
 		"已计分季度：" + strings.Join(quarters, "、"),
 	}
 	if !a.GeneratedAt.IsZero() {
@@ -65,6 +70,19 @@ func annualCoverLines(a *Annual) []string {
 		lines = append(lines, "生成时间："+generated+"（北京时间）")
 	}
 	return append(lines, fmt.Sprintf("参评单位：%d 个，赛道：%d 个", units, len(a.Tracks)))
+}
+
+// annualOrigin names the rule set whose annual section gave the weights.
+func annualOrigin(o AnnualOrigin) string {
+	if o.File == "" {
+		return "未读取规则集文件，按本报告所列公式"
+	}
+	version := o.Version[:min(len(o.Version), 8)]
+	file := fmt.Sprintf("%s（%s，版本 %s）", o.File, o.Name, version)
+	if o.Default {
+		return file + "未设 annual 部分，按默认公式"
+	}
+	return file + "的 annual 部分"
 }
 
 // annualRankings draws one table per track.
@@ -79,27 +97,57 @@ func (d *document) annualRankings(a *Annual) {
 			d.pdf.Ln(6)
 		}
 		d.heading(trackLabel(t.Track)+"年度排名", 1, 25)
-		d.table(annualTable(t, a.Year, a.Drafts))
+		d.table(annualTable(t, a.Year, unfinished(a)))
 	}
 	d.pdf.Ln(2)
 	d.paragraph(annualFormula(a.Rule), "", sizeSmall, "L")
+	for _, note := range annualNotes(a) {
+		d.pdf.Ln(1)
+		d.paragraph(note, "", sizeSmall, "L")
+	}
+}
+
+// unfinished lists the quarters whose column the annual table marks with
+// *: drafts, and quarters whose ranking read the ledger before they ended.
+func unfinished(a *Annual) []saima.Period {
+	out := slices.Clone(a.Drafts)
+	for _, p := range a.Partial {
+		if !slices.Contains(out, p.Quarter) {
+			out = append(out, p.Quarter)
+		}
+	}
+	return out
+}
+
+// annualNotes explains the marks of the ranking tables: * on a draft or
+// partial quarter, and † on an overridden composite.
+func annualNotes(a *Annual) []string {
+	var notes []string
 	if len(a.Drafts) > 0 {
 		labels := make([]string, len(a.Drafts))
 		for i, q := range a.Drafts {
 			labels[i] = q.Label()
 		}
-		d.pdf.Ln(1)
-		d.paragraph("注："+strings.Join(labels, "、")+"的得分尚未发布，是草稿，表中该季度的列名标有*，"+
-			"发布或重算后年度得分可能变动。", "", sizeSmall, "L")
+		notes = append(notes, "注："+strings.Join(labels, "、")+"的得分尚未发布，是草稿，表中该季度的列名标有*，"+
+			"发布或重算后年度得分可能变动。")
 	}
+	for _, p := range a.Partial {
+		notes = append(notes, fmt.Sprintf("注：%s的结果读取的是 %s 已上传的数据，早于该季度结束（%s），不是期末结果；"+
+			"表中该季度的列名标有*，期末之后重新发布，年度得分可能变动。", p.Quarter.Label(), p.ReadOn, p.Quarter.End()))
+	}
+	if len(a.Overrides) > 0 {
+		notes = append(notes, "† 该季度综合得分经人工调整，下方括号内为计算值；调整记录见“人工调整”。")
+	}
+	return notes
 }
 
 // annualTable lists a track's units in rank order with every part of
 // their annual score, each rounded for display as the quarterly tables
-// are. The column of each draft quarter of year is marked with *.
-func annualTable(t AnnualTrack, year int, drafts []saima.Period) table {
+// are. The column of each quarter of year in marked is marked with *, and
+// an overridden composite with †, its computed value below it.
+func annualTable(t AnnualTrack, year int, marked []saima.Period) table {
 	quarter := func(i int, name string) column {
-		if slices.Contains(drafts, saima.Quarter(year, i)) {
+		if slices.Contains(marked, saima.Quarter(year, i)) {
 			name += "*"
 		}
 		return column{name, 14, "R"}
@@ -118,8 +166,12 @@ func annualTable(t AnnualTrack, year int, drafts []saima.Period) table {
 	}}
 	for _, r := range t.Rows {
 		row := []string{fmt.Sprint(r.Rank), r.Unit}
-		for _, q := range r.Quarters {
-			row = append(row, optionalComposite(q))
+		for i, q := range r.Quarters {
+			cell := optionalComposite(q)
+			if c := r.Computed[i]; c != nil && q != nil {
+				cell += overrideMark + "\n(" + saima.FormatComposite(*c) + ")"
+			}
+			row = append(row, cell)
 		}
 		yearEnd := "—"
 		if r.YearEnd != nil {
@@ -159,7 +211,7 @@ func annualFormula(r AnnualRule) string {
 // annualMethod explains how each column is computed.
 func annualMethod(a *Annual) []string {
 	return []string{
-		"计分公式：" + annualFormula(a.Rule) + "。",
+		"计分公式：" + annualFormula(a.Rule) + "（年度计分规则：" + annualOrigin(a.Rule.Origin) + "）。",
 		"季度平均：该单位在本年度已计分季度的综合得分的算术平均，未参与计分的季度不计入，表中以“—”表示。",
 		fmt.Sprintf("领导评价：由年度计分规则给出，取值 0–%d 分；规则未列出的单位计 0 分。", MaxLeadership),
 		"年终考评：该单位考评期间为本年度的考评记录，逐条按得分 ÷ 满分 × 100 折算为得分率（未填满分的按得分计）后取平均；" +

@@ -196,6 +196,8 @@ func TestBuildAnnualErrors(t *testing.T) {
 		{"NegativeWeight", 2026, AnnualRule{QuarterWeight: -1}, saima.KindInvalid, "季度平均权重 -1 应为非负数"},
 		{"LeadershipTooHigh", 2026, AnnualRule{QuarterWeight: 0.95, Leadership: map[string]float64{"宁海县": 6}},
 			saima.KindInvalid, "宁海县的领导评价分 6 应在 0 到 5 之间"},
+		{"WeightsAbove1", 2026, AnnualRule{QuarterWeight: 0.95, YearEndWeight: 0.9}, saima.KindInvalid,
+			"季度平均权重与年终考评权重之和 1.85 超过 1"},
 		{"LeadershipNaN", 2026, AnnualRule{QuarterWeight: 0.95, Leadership: map[string]float64{"象山县": math.NaN()}},
 			saima.KindInvalid, "象山县的领导评价分 NaN"},
 	}
@@ -259,6 +261,42 @@ func TestWriteAnnual(t *testing.T) {
 		}
 	}
 	checkFooters(t, popplerText(t, path))
+}
+
+// TestWriteAnnualNamesRuleSet checks that the annual report names the
+// rule-set file, name and version whose annual section gave its weights,
+// or states that it read no file.
+func TestWriteAnnualNamesRuleSet(t *testing.T) {
+	tests := []struct {
+		name   string
+		origin AnnualOrigin
+		want   []string
+	}{
+		{"FromSection", AnnualOrigin{File: "rulesets/2026.yaml", Name: "2026年度数字化改革赛马",
+			Version: "22d1dcf0a1b2c3d4"},
+			[]string{"年度计分规则：rulesets/2026.yaml（2026年度数字化改革赛马，版本22d1dcf0）的annual部分",
+				"年终考评得分率（年度计分规则：rulesets/2026.yaml（2026年度数字化改革赛马，版本22d1dcf0）的annual部分）。"}},
+		{"FileWithoutSection", AnnualOrigin{File: "rules.yaml", Name: "试行规则", Version: "0123456789ab",
+			Default: true},
+			[]string{"年度计分规则：rules.yaml（试行规则，版本01234567）未设annual部分，按默认公式"}},
+		{"NoFile", AnnualOrigin{}, []string{"年度计分规则：未读取规则集文件，按本报告所列公式"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rule := DefaultAnnualRule()
+			rule.Origin = tt.origin
+			a, err := BuildAnnual(context.Background(), newAnnualSource(), 2026, rule, reportTime)
+			if err != nil {
+				t.Fatal(err)
+			}
+			plain := strings.Join(strings.Fields(popplerText(t, writeAnnualPDF(t, a))), "")
+			for _, want := range tt.want {
+				if !strings.Contains(plain, want) {
+					t.Errorf("annual PDF text lacks %q:\n%s", want, plain)
+				}
+			}
+		})
+	}
 }
 
 func TestWriteAnnualInvalidInput(t *testing.T) {

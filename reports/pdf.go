@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/jung-kurt/gofpdf"
 
@@ -67,9 +68,22 @@ func WriteQuarterly(w io.Writer, q *Quarterly, fonts *Fonts, log *slog.Logger) e
 	}
 	return render(w, meta, fonts, log, func(d *document) {
 		d.rankings(q)
+		d.overrides(q.Overrides, false)
 		d.unitSections(q)
 		d.workflowSections(q.Workflow)
 	})
+}
+
+// partialNote warns that a ranking read the ledger before the period
+// ended, as the leaderboard warns while the period runs, or "" when it
+// read the ledger afterwards.
+func partialNote(period saima.Period, readAt time.Time) string {
+	day, ok := PartialOn(readAt, period)
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf("本期到 %s 才结束，本结果读取的是 %s 已上传的数据，不是期末结果；期末之后需按全部数据重新计分或发布。",
+		period.End(), day)
 }
 
 // coverLines lists the report's provenance for its cover page.
@@ -81,6 +95,9 @@ func coverLines(q *Quarterly) []string {
 		lines = append(lines, "考评状态："+status+"（草稿，发布前得分和名次还可能变化）")
 	case q.Status != "":
 		lines = append(lines, "考评状态："+q.Status)
+	}
+	if note := partialNote(q.Period, q.ReadAt); note != "" {
+		lines = append(lines, "数据截止："+note)
 	}
 	if !q.GeneratedAt.IsZero() {
 		generated := q.GeneratedAt.In(saima.Beijing).Format("2006-01-02 15:04")
@@ -233,9 +250,13 @@ func (d *document) rankings(q *Quarterly) {
 		return
 	}
 	d.mark("赛道排名", 0)
+	if note := partialNote(q.Period, q.ReadAt); note != "" {
+		d.paragraph("注："+note, "", sizeBody, "L")
+		d.pdf.Ln(2)
+	}
 	for _, t := range q.Tracks {
 		d.heading(trackLabel(t.Track)+"排名", 1, 25)
-		d.table(rankingTable(t))
+		d.table(rankingTable(t, q.Computed))
 		d.pdf.Ln(4)
 		d.barChart(t)
 		d.pdf.Ln(6)
@@ -261,12 +282,17 @@ func (d *document) unitSection(sec UnitSection, period saima.Period, asOf saima.
 		name = s.Unit
 	}
 	d.heading(name, 1, 20)
+	composite := saima.FormatComposite(s.Value)
+	if sec.Computed != nil {
+		composite = markedComposite(s.Value, sec.Computed) + "（计算值 " + saima.FormatComposite(sec.Computed.Value) + "）"
+	}
 	d.paragraph(fmt.Sprintf("赛道：%s　综合得分：%s　名次：第 %d 名　较上期：%s",
-		trackName(s.Track), saima.FormatComposite(s.Value), s.Rank, movementLabel(s)),
+		trackName(s.Track), composite, s.Rank, movementLabel(s)),
 		"", sizeBody, "L")
 
 	d.subheading("指标得分")
-	d.table(indicatorTable(s))
+	d.table(indicatorTable(s, sec.Computed, sec.Overrides))
+	d.unitOverrides(sec.Overrides)
 	if sec.Summary != "" {
 		d.subheading("考评综述")
 		d.paragraph(sec.Summary, "", sizeBody, "L")

@@ -30,11 +30,21 @@ type Quarterly struct {
 	DataVersion time.Time
 	// Status is the ranking's label, such as 已发布 v2 or 未发布, shown on
 	// the first page; "" leaves it out.
-	Status   string
-	Draft    bool // the ranking is not a published evaluation, so it may still change
-	Tracks   []TrackRanking
-	Units    []UnitSection // in the order the report shows them
-	Workflow *Workflow     // the ledger's workflows in the period; nil when the source has none
+	Status string
+	Draft  bool // the ranking is not a published evaluation, so it may still change
+	// ReadAt is when the ranking read the ledger. A ranking read on or
+	// before the period's last day contains only the uploads made by then,
+	// and the report states it. Zero when unknown.
+	ReadAt time.Time
+	Tracks []TrackRanking
+	// Computed holds, by unit, the result before manual overrides of each
+	// unit that an override changed. The report marks the unit's values
+	// with † and shows the computed ones beside them.
+	Computed map[string]saima.Score
+	// Overrides lists the manual overrides in effect, applied or not.
+	Overrides []OverrideLine
+	Units     []UnitSection // in the order the report shows them
+	Workflow  *Workflow     // the ledger's workflows in the period; nil when the source has none
 }
 
 // TrackRanking is the ranking of one horse-race track. Scores are already in
@@ -46,11 +56,15 @@ type TrackRanking struct {
 
 // UnitSection is the part of the report about one unit.
 type UnitSection struct {
-	Unit     saima.Unit
-	Score    saima.Score       // with Contributions, shown as the indicator table
-	Summary  string            // a narrative paragraph about the unit's result
-	Projects []ProjectLine     // the unit's progress reports in the period
-	Overdue  []saima.Milestone // milestones past their planned date
+	Unit  saima.Unit
+	Score saima.Score // with Contributions, shown as the indicator table
+	// Computed is the unit's result before manual overrides, and nil when
+	// no override applies to it.
+	Computed  *saima.Score
+	Overrides []OverrideLine    // the overrides applied to the unit
+	Summary   string            // a narrative paragraph about the unit's result
+	Projects  []ProjectLine     // the unit's progress reports in the period
+	Overdue   []saima.Milestone // milestones past their planned date
 	// Assessments are the unit's assessment records of the period and
 	// its months, by indicator, mode and period.
 	Assessments []saima.Assessment
@@ -124,11 +138,11 @@ func BuildQuarterlyRanking(
 			judged = v
 		}
 	}
-	q, err := buildQuarterly(ctx, src, period, now, judged, r.Scores)
+	q, err := buildQuarterly(ctx, src, period, now, judged, r)
 	if err != nil {
 		return nil, err
 	}
-	q.Status, q.Draft = r.Status, r.Draft
+	q.Status, q.Draft, q.ReadAt = r.Status, r.Draft, r.ReadAt
 	if r.DataAsOf != 0 {
 		q.DataVersion = time.Unix(0, int64(r.DataAsOf))
 	}
@@ -145,19 +159,20 @@ func BuildQuarterlyFrom(
 	now time.Time,
 	scores []saima.Score,
 ) (*Quarterly, error) {
-	return buildQuarterly(ctx, src, period, now, now, scores)
+	return buildQuarterly(ctx, src, period, now, now, QuarterRanking{Scores: scores})
 }
 
 // buildQuarterly is [BuildQuarterlyFrom] with the moment judged whose day
-// is the judging day while the period runs.
+// is the judging day while the period runs, and with r's overrides.
 func buildQuarterly(
 	ctx context.Context,
 	src Source,
 	period saima.Period,
 	now, judged time.Time,
-	scores []saima.Score,
+	r QuarterRanking,
 ) (*Quarterly, error) {
 	asOf := period.JudgingDay(judged)
+	scores := r.Scores
 
 	units, err := src.ListUnits(ctx)
 	if err != nil {
@@ -188,8 +203,10 @@ func buildQuarterly(
 		GeneratedAt: now,
 		DataAsOf:    asOf.Time(),
 		Tracks:      groupByTrack(scores),
+		Computed:    r.Computed,
+		Overrides:   OverrideLines(r),
 	}
-	q.Units = unitSections(q.Tracks, units, progress, overdue, assessments, asOf)
+	q.Units = unitSections(q, units, progress, overdue, assessments, asOf)
 	if q.Workflow, err = workflowOf(ctx, src, period, now); err != nil {
 		return nil, err
 	}
@@ -239,9 +256,10 @@ func trackPosition(track string) int {
 	return len(trackOrder)
 }
 
-// unitSections builds one section per ranked unit, in the order of tracks.
+// unitSections builds one section per ranked unit of q, in the order of
+// its tracks.
 func unitSections(
-	tracks []TrackRanking,
+	q *Quarterly,
 	units []saima.Unit,
 	progress []saima.ProgressReport,
 	overdue []saima.Milestone,
@@ -251,13 +269,17 @@ func unitSections(
 	roster := lo.KeyBy(units, func(u saima.Unit) string { return u.Name })
 
 	var sections []UnitSection
-	for _, t := range tracks {
+	for _, t := range q.Tracks {
 		for _, s := range t.Scores {
 			unit, ok := roster[s.Unit]
 			if !ok {
 				unit = saima.Unit{Name: s.Unit, Track: s.Track}
 			}
 			sec := UnitSection{Unit: unit, Score: s}
+			if c, ok := q.Computed[s.Unit]; ok {
+				sec.Computed = &c
+			}
+			sec.Overrides = lo.Filter(q.Overrides, func(o OverrideLine, _ int) bool { return o.Applied && o.Unit == s.Unit })
 			sec.Projects = unitProjects(s.Unit, progress)
 			sec.Overdue = unitOverdue(s.Unit, sec.Projects, overdue)
 			sec.Assessments = lo.Filter(assessments, func(a saima.Assessment, _ int) bool { return a.Unit == s.Unit })

@@ -77,7 +77,7 @@ func newFakeSource() *fakeSource {
 				contribution("项目按时开工率", 80, 80, 0.6), contribution("问题整改率", 80, 80, 0.4)),
 			score(saima.KindDistrict, "宁波市海曙区", 88.45, 1, 3,
 				contribution("项目按时开工率", 95, 95, 0.6), contribution("问题整改率", 80.5, 80.5, 0.4),
-				saima.Contribution{Indicator: "satisfaction", Name: "群众满意度", Missing: true, Score: 60}),
+				saima.Contribution{Indicator: "satisfaction", Name: "群众满意度", Missing: true, Score: 60, Weight: 0.1}),
 		},
 		progress: []saima.ProgressReport{
 			progressReport("宁波市海曙区", "NB-2026-004", "海曙区智慧社区试点", q3, "88"),
@@ -443,5 +443,42 @@ func TestQuarterlyRankingJudgedOnVersion(t *testing.T) {
 	}
 	if src.gotAsOf != want {
 		t.Errorf("overdue milestones asked as of %s, want %s", src.gotAsOf, want)
+	}
+}
+
+// TestQuarterlyMarksPartialRanking checks that a ranking that read the
+// ledger before its quarter ended, as a publication during the quarter
+// does, keeps saying so in the report after the quarter has ended.
+func TestQuarterlyMarksPartialRanking(t *testing.T) {
+	tests := []struct {
+		name   string
+		readAt time.Time
+		want   bool
+	}{
+		{"ReadDuringQuarter", time.Date(2026, 9, 15, 18, 0, 0, 0, saima.Beijing), true},
+		{"ReadOnLastDay", time.Date(2026, 9, 30, 23, 0, 0, 0, saima.Beijing), true},
+		{"ReadAfterQuarter", time.Date(2026, 10, 1, 8, 0, 0, 0, saima.Beijing), false},
+		{"Unknown", time.Time{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := newFakeSource()
+			r := QuarterRanking{Scores: src.scores, Status: "已发布 v1", ReadAt: tt.readAt}
+			q, err := BuildQuarterlyRanking(t.Context(), src, saima.Quarter(2026, 3), reportTime, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			path, _ := renderPDF(t, q)
+			text := strings.Join(strings.Fields(popplerText(t, path)), "")
+			note := "本期到2026-09-30才结束，本结果读取的是" + saima.DateOf(tt.readAt).String() + "已上传的数据，不是期末结果"
+			for _, want := range []string{"数据截止：" + note, "注：" + note} {
+				if got := strings.Contains(text, want); got != tt.want {
+					t.Errorf("PDF text contains %q = %v, want %v", want, got, tt.want)
+				}
+			}
+			if !tt.want && strings.Contains(text, "数据截止") {
+				t.Error("PDF of a ranking read after the quarter says its data stop early")
+			}
+		})
 	}
 }

@@ -15,8 +15,12 @@ import (
 func summarize(sec UnitSection, track TrackRanking, asOf saima.Date) string {
 	var b strings.Builder
 	s := sec.Score
-	fmt.Fprintf(&b, "%s在%s综合得分%s分，在%d个参评单位中%s，%s。",
-		s.Unit, trackLabel(track.Track), saima.FormatComposite(s.Value),
+	composite := saima.FormatComposite(s.Value) + "分"
+	if sec.Computed != nil {
+		composite += "（经人工调整，计算值" + saima.FormatComposite(sec.Computed.Value) + "分）"
+	}
+	fmt.Fprintf(&b, "%s在%s综合得分%s，在%d个参评单位中%s，%s。",
+		s.Unit, trackLabel(track.Track), composite,
 		len(track.Scores), rankPhrase(s, track), movementPhrase(s))
 	b.WriteString(indicatorSentences(s.Contributions))
 	b.WriteString(workloadSentence(sec, asOf))
@@ -77,17 +81,21 @@ func movementLabel(s saima.Score) string {
 	return "—"
 }
 
-// indicatorSentences names the best and worst measured indicators and the
-// indicators whose score was imputed for lack of data.
+// indicatorSentences names the best and worst measured indicators, the
+// indicators whose score was imputed for lack of data and those left out
+// of the composite for lack of data.
 func indicatorSentences(contribs []saima.Contribution) string {
 	var measured []saima.Contribution
-	var missing []string
+	var missing, leftOut []string
 	for _, c := range contribs {
-		if c.Missing {
+		switch {
+		case c.LeftOut():
+			leftOut = append(leftOut, "“"+indicatorName(c)+"”")
+		case c.Missing:
 			missing = append(missing, "“"+indicatorName(c)+"”")
-			continue
+		default:
+			measured = append(measured, c)
 		}
-		measured = append(measured, c)
 	}
 
 	var b strings.Builder
@@ -100,6 +108,9 @@ func indicatorSentences(contribs []saima.Contribution) string {
 	}
 	if len(missing) > 0 {
 		fmt.Fprintf(&b, "%s本期无数据，按规则补值计分。", strings.Join(missing, "、"))
+	}
+	if len(leftOut) > 0 {
+		fmt.Fprintf(&b, "%s本期无数据，不计分。", strings.Join(leftOut, "、"))
 	}
 	return b.String()
 }

@@ -3,6 +3,7 @@ package reports
 import (
 	"cmp"
 	"fmt"
+	"slices"
 
 	"github.com/shopspring/decimal"
 
@@ -142,45 +143,91 @@ func maxLines(cells [][]string) int {
 // rowHeight returns the height of a row of n lines, in mm.
 func rowHeight(n int) float64 { return float64(n)*lineHeight(sizeTable) + 2*rowPadding }
 
-// rankingTable lists a track's units in rank order.
-func rankingTable(t TrackRanking) table {
+// rankingTable lists a track's units in rank order. When an override
+// changed a unit of the track, its composite is marked † and a column
+// beside it gives the computed composite of each such unit.
+func rankingTable(t TrackRanking, computed map[string]saima.Score) table {
+	adjusted := slices.ContainsFunc(t.Scores, func(s saima.Score) bool { _, ok := computed[s.Unit]; return ok })
+	if !adjusted {
+		tb := table{columns: []column{{"名次", 18, "C"}, {"单位", 96, "L"}, {"综合得分", 30, "R"}, {"较上期", 30, "C"}}}
+		for _, s := range t.Scores {
+			tb.rows = append(tb.rows, []string{fmt.Sprint(s.Rank), s.Unit, saima.FormatComposite(s.Value), movementLabel(s)})
+		}
+		return tb
+	}
+
 	tb := table{columns: []column{
 		{"名次", 18, "C"},
-		{"单位", 96, "L"},
-		{"综合得分", 30, "R"},
-		{"较上期", 30, "C"},
+		{"单位", 74, "L"},
+		{"综合得分", 28, "R"},
+		{"计算值", 28, "R"},
+		{"较上期", 26, "C"},
 	}}
 	for _, s := range t.Scores {
-		tb.rows = append(tb.rows, []string{
-			fmt.Sprint(s.Rank), s.Unit, saima.FormatComposite(s.Value), movementLabel(s),
-		})
+		shown, before := saima.FormatComposite(s.Value), ""
+		if c, ok := computed[s.Unit]; ok {
+			shown, before = shown+overrideMark, saima.FormatComposite(c.Value)
+		}
+		tb.rows = append(tb.rows, []string{fmt.Sprint(s.Rank), s.Unit, shown, before, movementLabel(s)})
 	}
 	return tb
 }
 
 // indicatorTable lists what each indicator added to the composite, then the
-// composite itself.
-func indicatorTable(s saima.Score) table {
+// composite itself. An indicator left out of the composite shows 不计分.
+// When overrides changed the unit's result (computed is set), the changed
+// values are marked † and a column gives the computed ones.
+func indicatorTable(s saima.Score, computed *saima.Score, lines []OverrideLine) table {
+	if computed == nil {
+		tb := table{columns: []column{
+			{"指标", 62, "L"}, {"原始值", 28, "R"}, {"得分", 28, "R"}, {"权重", 28, "R"}, {"贡献", 28, "R"},
+		}}
+		for _, c := range s.Contributions {
+			score, points := indicatorCells(c)
+			tb.rows = append(tb.rows, []string{indicatorName(c), rawCell(c), score, weightCell(c), points})
+		}
+		tb.rows = append(tb.rows, []string{"综合得分", "", "", "", saima.FormatComposite(s.Value)})
+		return tb
+	}
+
 	tb := table{columns: []column{
-		{"指标", 62, "L"},
-		{"原始值", 28, "R"},
-		{"得分", 28, "R"},
-		{"权重", 28, "R"},
+		{"指标", 50, "L"}, {"原始值", 24, "R"}, {"得分", 24, "R"}, {"计算得分", 24, "R"}, {"权重", 24, "R"},
 		{"贡献", 28, "R"},
 	}}
 	for _, c := range s.Contributions {
-		raw := formatNumber(c.Raw, 2)
-		if c.Missing {
-			raw = "无数据"
+		score, points := indicatorCells(c)
+		before := ""
+		if overridden(lines, c.Indicator) {
+			score += overrideMark
+			if cc, ok := contributionOf(*computed, c.Indicator); ok {
+				before, _ = indicatorCells(cc)
+			}
 		}
-		tb.rows = append(tb.rows, []string{
-			indicatorName(c), raw, saima.FormatIndicator(c.Score),
-			formatNumber(c.Weight*100, 1) + "%", saima.FormatIndicator(c.Points),
-		})
+		tb.rows = append(tb.rows, []string{indicatorName(c), rawCell(c), score, before, weightCell(c), points})
 	}
-	tb.rows = append(tb.rows, []string{"综合得分", "", "", "", saima.FormatComposite(s.Value)})
+	tb.rows = append(tb.rows, []string{"综合得分", "", "", saima.FormatComposite(computed.Value), "",
+		markedComposite(s.Value, computed)})
 	return tb
 }
+
+// rawCell shows an indicator's raw value, or 无数据 when the unit had none.
+func rawCell(c saima.Contribution) string {
+	if c.Missing {
+		return "无数据"
+	}
+	return formatNumber(c.Raw, 2)
+}
+
+// indicatorCells returns an indicator's score and points as the tables
+// show them: 不计分 and — when the indicator did not count.
+func indicatorCells(c saima.Contribution) (score, points string) {
+	if c.LeftOut() {
+		return "不计分", "—"
+	}
+	return saima.FormatIndicator(c.Score), saima.FormatIndicator(c.Points)
+}
+
+func weightCell(c saima.Contribution) string { return formatNumber(c.Weight*100, 1) + "%" }
 
 // projectTable lists a unit's progress reports. A report for a period other
 // than the report's own, such as one month of the quarter, names its period.

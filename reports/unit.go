@@ -2,8 +2,11 @@ package reports
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
+
+	"saima"
 )
 
 // ForUnit returns the quarterly report of one unit: the ranking of its
@@ -18,9 +21,18 @@ func (q *Quarterly) ForUnit(unit string) (*Quarterly, bool) {
 		single.Scope = unit
 		single.Units = []UnitSection{sec}
 		single.Tracks = nil
+		single.Overrides = nil
 		for _, t := range q.Tracks {
-			if t.Track == sec.Score.Track {
-				single.Tracks = []TrackRanking{t}
+			if t.Track != sec.Score.Track {
+				continue
+			}
+			single.Tracks = []TrackRanking{t}
+			// The track's ranking marks every override in it, so the
+			// report lists them all.
+			for _, o := range q.Overrides {
+				if o.Applied && slices.ContainsFunc(t.Scores, func(s saima.Score) bool { return s.Unit == o.Unit }) {
+					single.Overrides = append(single.Overrides, o)
+				}
 			}
 		}
 		return &single, true

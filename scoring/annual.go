@@ -44,6 +44,13 @@ func (a *Annual) validate(idx *pathIndex) []error {
 			out = append(out, idx.problem(w.path, "权重 %v 无效，应在 0 到 1 之间", w.v))
 		}
 	}
+	// The two weights share the year between them, so that an annual
+	// score stays on the quarterly scale plus at most the leadership
+	// points. 1e-9 lets decimal pairs such as 0.95 and 0.05 through.
+	if sum := a.QuarterWeight + a.YearEndWeight; sum > 1+1e-9 {
+		out = append(out, idx.problem("annual", "quarter_weight %v 与 year_end_weight %v 之和为 %.10g，不能超过 1："+
+			"两者分摊季度平均与年终考评在年度得分中的比重，请调低其中一个", a.QuarterWeight, a.YearEndWeight, sum))
+	}
 	units := make([]string, 0, len(a.Leadership))
 	for u := range a.Leadership {
 		units = append(units, u)

@@ -60,3 +60,36 @@ func TestAnnualRuleInvalid(t *testing.T) {
 		}
 	}
 }
+
+func TestAnnualRuleWeightSum(t *testing.T) {
+	tests := []struct {
+		name, quarter, yearEnd string
+		wantErr                bool
+	}{
+		{"OK shipped 0.95 and 0.05", "0.95", "0.05", false},
+		{"OK 0.7 and 0.3", "0.7", "0.3", false},
+		{"OK below 1", "0.6", "0.2", false},
+		{"ErrAbove1", "0.95", "0.9", true},
+		{"ErrBothOne", "1", "1", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseRuleSet([]byte(annualBase + "annual:\n  quarter_weight: " + tt.quarter +
+				"\n  year_end_weight: " + tt.yearEnd + "\n"))
+			if !tt.wantErr {
+				if err != nil {
+					t.Fatalf("ParseRuleSet(%s + %s) = %v, want nil", tt.quarter, tt.yearEnd, err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("ParseRuleSet(%s + %s) = nil, want an error about the sum", tt.quarter, tt.yearEnd)
+			}
+			for _, want := range []string{"annual", "之和", "不能超过 1"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("ParseRuleSet(%s + %s) = %q, want it to contain %q", tt.quarter, tt.yearEnd, err, want)
+				}
+			}
+		})
+	}
+}

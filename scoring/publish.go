@@ -764,7 +764,9 @@ func publishedVersion(evs []Evaluation, period saima.Period, version int) (*Eval
 
 // Override checks o against period's current standing and records it: the
 // unit must be ranked and the indicator, when set, must be one of its
-// contributions. It returns o with At and Version set.
+// contributions. A composite may not exceed the standing rule set's
+// [RuleSet.CompositeMax] (100 when the rule set is unknown) unless it is
+// the computed composite. It returns o with At and Version set.
 //
 // When a standing is read, the latest override per unit and indicator
 // applies. An indicator override replaces that indicator's score and
@@ -782,6 +784,9 @@ func (s *Service) Override(ctx context.Context, o Override) (Override, error) {
 		return o, err
 	}
 	if err := st.checkOverride(o); err != nil {
+		return o, err
+	}
+	if err := s.checkCompositeMax(st, o); err != nil {
 		return o, err
 	}
 	o.At, o.Version = s.now(), s.Store.Now()
@@ -841,6 +846,28 @@ func (st *Standing) checkOverride(o Override) error {
 	}
 	return saima.Errorf(saima.KindInvalid, "单位“%s”的考评结果中没有指标 %s，可选：%s",
 		o.Unit, o.Indicator, strings.Join(ids, "、"))
+}
+
+// checkCompositeMax rejects a composite override above the highest
+// composite that the rule set of st can give, or above 100 when that rule
+// set is unknown. The unit's computed composite is always allowed, because
+// overriding with it is how an override is undone.
+func (s *Service) checkCompositeMax(st *Standing, o Override) error {
+	e, ok := st.Entry(o.Unit)
+	if o.Indicator != "" || !ok {
+		return nil
+	}
+	limit, bound := 100.0, "默认上限（读不到本期结果的规则集）"
+	if rs := s.rulesOf(st.Evaluation, e); rs != nil {
+		limit, bound = rs.CompositeMax(), "规则集“"+rs.Name+"”可能的最高分"
+	}
+	if o.Value <= limit+1e-9 || o.Value == e.Computed.Value {
+		return nil
+	}
+	return saima.Errorf(saima.KindInvalid,
+		"无法记录调整：%s的综合得分调整值 %g 超出%s，综合得分须在 0 到 %g 之间（计算值为 %s）。"+
+			"请检查调整值是否录入有误，例如把 85.5 写成了 855",
+		o.Unit, o.Value, bound, limit, saima.FormatComposite(e.Computed.Value))
 }
 
 // applyOverrides applies to st the overrides of its period recorded before

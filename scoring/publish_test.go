@@ -562,6 +562,38 @@ func computedOf(st *scoring.Standing) []saima.Score {
 	return out
 }
 
+// TestOverrideCompositeBounds checks that a composite override may reach
+// the rule set's highest composite and no further, and that a run whose
+// rule set is unknown is held to 100.
+func TestOverrideCompositeBounds(t *testing.T) {
+	svc, s := newService(t)
+	ctx := context.Background()
+	if _, err := svc.Publish(ctx, q2, "张三", ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []float64{0, 100} {
+		if _, err := svc.Override(ctx, scoring.Override{Period: q2, Unit: cixi, Value: v, By: "a", Why: "b"}); err != nil {
+			t.Errorf("Override(composite %g) = %v, want it recorded", v, err)
+		}
+	}
+	if _, err := svc.Override(ctx, scoring.Override{Period: q2, Unit: cixi, Value: 100.01, By: "a", Why: "b"}); err == nil {
+		t.Error("Override(composite 100.01) under a rule set whose best is 100 = nil, want an error")
+	}
+
+	// A run stored without a record, with no rule set to read.
+	q3 := saima.Quarter(2026, 3)
+	run := []saima.Score{{Period: q3, Track: saima.KindDistrict, RuleSet: "旧规则", RuleSetVersion: "v0",
+		RunID: "run-old", ComputedAt: uploadTime, Unit: cixi, Value: 70, Rank: 1}}
+	if err := s.SaveScores(ctx, run); err != nil {
+		t.Fatal(err)
+	}
+	bare := &scoring.Service{Store: s}
+	_, err := bare.Override(ctx, scoring.Override{Period: q3, Unit: cixi, Value: 101, By: "a", Why: "b"})
+	if saima.ErrorKind(err) != saima.KindInvalid || !strings.Contains(saima.ErrorMessage(err), "0 到 100") {
+		t.Errorf("Override(101) of a run without a known rule set = %v, want invalid with 0 到 100", err)
+	}
+}
+
 func TestOverrideRejects(t *testing.T) {
 	svc, _ := newService(t)
 	ctx := context.Background()
@@ -578,6 +610,14 @@ func TestOverrideRejects(t *testing.T) {
 		{"ScoreAbove100", scoring.Override{Period: q2, Unit: cixi, Indicator: "assessment_mean", Value: 101, By: "a", Why: "b"},
 			saima.KindInvalid, []string{"0 到 100"}},
 		{"NotANumber", scoring.Override{Period: q2, Unit: cixi, Value: math.NaN(), By: "a", Why: "b"}, saima.KindInvalid, []string{"有限"}},
+		{"CompositeAbove100", scoring.Override{Period: q2, Unit: cixi, Value: 150, By: "a", Why: "b"},
+			saima.KindInvalid, []string{"慈溪市", "150", "0 到 100", "测试规则"}},
+		{"CompositeHuge", scoring.Override{Period: q2, Unit: cixi, Value: 1e9, By: "a", Why: "b"},
+			saima.KindInvalid, []string{"0 到 100"}},
+		{"CompositeTypo", scoring.Override{Period: q2, Unit: cixi, Value: 855, By: "a", Why: "b"},
+			saima.KindInvalid, []string{"855", "录入"}},
+		{"CompositeNegative", scoring.Override{Period: q2, Unit: cixi, Value: -1, By: "a", Why: "b"},
+			saima.KindInvalid, []string{"不能为负数"}},
 		{"UnknownUnit", scoring.Override{Period: q2, Unit: "北京市", Value: 90, By: "a", Why: "b"}, saima.KindNotFound, []string{"北京市"}},
 		{"UnknownIndicator", scoring.Override{Period: q2, Unit: cixi, Indicator: "speed", Value: 90, By: "a", Why: "b"},
 			saima.KindInvalid, []string{"speed", "milestone_ontime_rate、assessment_mean"}},

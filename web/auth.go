@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 	"golang.org/x/crypto/bcrypt"
@@ -286,22 +285,13 @@ func (s *Server) navFor(c *fiber.Ctx) (*navAccount, string) {
 	}, s.csrfToken(c)
 }
 
-// Password length limits. bcrypt reads at most 72 bytes, so a longer
-// password would be cut without notice.
-const (
-	minPasswordChars = 8
-	maxPasswordBytes = 72
-)
-
 // HashPassword returns the bcrypt hash of password at bcrypt's default
-// cost. It returns an error of kind [saima.KindInvalid] when the password
-// has fewer than 8 characters or more than 72 bytes.
+// cost. It returns an error of kind [saima.KindInvalid] when
+// [saima.CheckPassword] rejects the password for any account; callers
+// that know the account name check it with that name first.
 func HashPassword(password string) (string, error) {
-	if utf8.RuneCountInString(password) < minPasswordChars {
-		return "", saima.Errorf(saima.KindInvalid, "密码太短：至少需要 %d 个字符", minPasswordChars)
-	}
-	if len(password) > maxPasswordBytes {
-		return "", saima.Errorf(saima.KindInvalid, "密码太长：最多 %d 字节（约 24 个汉字或 72 个英文字符）", maxPasswordBytes)
+	if err := saima.CheckPassword("", password); err != nil {
+		return "", err
 	}
 	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
 	if err != nil {

@@ -188,7 +188,7 @@ type standingJSON struct {
 // leaderboard's form shows before publishing, because an API caller sees
 // no form.
 func (s *Server) handlePublishAPI(c *fiber.Ctx) error {
-	st, err := s.publish(c)
+	st, prev, err := s.publish(c)
 	if err != nil {
 		return err
 	}
@@ -197,8 +197,32 @@ func (s *Server) handlePublishAPI(c *fiber.Ctx) error {
 		reply.Warnings = append(reply.Warnings,
 			fmt.Sprintf("本期到%s才结束，这一版本只含目前已上传的数据；期末之后请按全部数据再次发布", end))
 	}
+	if w := ruleSetChange(st.Evaluation, prev); w != "" {
+		reply.Warnings = append(reply.Warnings, "本次发布采用规则集"+w)
+	}
 	return c.Status(fiber.StatusCreated).JSON(reply)
 }
+
+// ruleSetChange describes how the rule set of next differs from that of
+// prev, the previous publication, or returns "" when they are the same or
+// there is no previous publication. It reads as the object of 采用规则集.
+func ruleSetChange(next, prev *scoring.Evaluation) string {
+	if next == nil || prev == nil || next.RuleSetVersion == prev.RuleSetVersion {
+		return ""
+	}
+	return fmt.Sprintf("“%s”（版本 %s），与已发布 v%d 的规则集“%s”（版本 %s）不同：名次的变化可能来自规则，而不只是数据。"+
+		"如非有意，请用 v%d 的规则集运行 saima score %s 计算草稿后再发布",
+		next.RuleSet, shortVersion(next.RuleSetVersion), prev.Version, prev.RuleSet, shortVersion(prev.RuleSetVersion),
+		prev.Version, next.Period)
+}
+
+// ruleSetLabel names an evaluation's rule set with the first 8
+// characters of its version, as the reports do.
+func ruleSetLabel(ev *scoring.Evaluation) string {
+	return ev.RuleSet + "（版本 " + shortVersion(ev.RuleSetVersion) + "）"
+}
+
+func shortVersion(v string) string { return v[:min(len(v), 8)] }
 
 // publishJSON is the reply to a publication: the published standing and
 // any warnings about it.
@@ -210,7 +234,7 @@ type publishJSON struct {
 // handlePublishForm publishes as handlePublishAPI does, for the form on
 // the leaderboard, and then shows the leaderboard of the period again.
 func (s *Server) handlePublishForm(c *fiber.Ctx) error {
-	st, err := s.publish(c)
+	st, _, err := s.publish(c)
 	if err != nil {
 		return err
 	}
@@ -219,35 +243,43 @@ func (s *Server) handlePublishForm(c *fiber.Ctx) error {
 }
 
 // publish publishes the next version of the period in the path, with the
-// note of the request body.
-func (s *Server) publish(c *fiber.Ctx) (*scoring.Standing, error) {
+// note of the request body. It also returns the previous publication, nil
+// for a first one, so that callers can say what changed.
+func (s *Server) publish(c *fiber.Ctx) (*scoring.Standing, *scoring.Evaluation, error) {
 	period, err := periodParam("period", c.Params("period"))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var req publishRequest
 	if len(c.Body()) > 0 {
 		if err := c.BodyParser(&req); err != nil {
-			return nil, saima.Errorf(saima.KindInvalid, "请求内容无法解析：请以 JSON 或表单提交 note")
+			return nil, nil, saima.Errorf(saima.KindInvalid, "请求内容无法解析：请以 JSON 或表单提交 note")
 		}
 	}
 	by, err := s.publisher(c)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	svc, err := s.requireEvaluations()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if svc.Rules, err = latestRules(c.UserContext(), svc, period); err != nil {
-		return nil, err
+	evs, err := svc.Evaluations(c.UserContext(), period)
+	if err != nil {
+		return nil, nil, err
 	}
+	next, err := nextRules(evs, period)
+	if err != nil {
+		return nil, nil, err
+	}
+	svc.Rules = []byte(next.RuleSetText)
 	st, err := svc.Publish(c.UserContext(), period, by, req.Note)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	s.log.Info("evaluation published", "period", period.String(), "version", st.Evaluation.Version, "by", by)
-	return st, nil
+	s.log.Info("evaluation published", "period", period.String(), "version", st.Evaluation.Version, "by", by,
+		"rule_set_version", st.Evaluation.RuleSetVersion)
+	return st, lastPublished(evs), nil
 }
 
 // publisher returns the name that a publication by the signed-in account
@@ -266,18 +298,27 @@ func (s *Server) publisher(c *fiber.Ctx) (string, error) {
 	return who.account.Name + "（" + who.account.DisplayName + "）", nil
 }
 
-// latestRules returns the rule-set text of period's latest recorded
-// evaluation.
-func latestRules(ctx context.Context, svc *scoring.Service, period saima.Period) ([]byte, error) {
-	evs, err := svc.Evaluations(ctx, period)
-	if err != nil {
-		return nil, err
-	}
+// nextRules returns period's latest recorded evaluation, whose rule set
+// the next publication scores under: the last draft that saima score
+// stored, or the previous publication. evs are the period's records,
+// oldest first.
+func nextRules(evs []scoring.Evaluation, period saima.Period) (*scoring.Evaluation, error) {
 	if len(evs) == 0 {
 		return nil, saima.Errorf(saima.KindConflict,
 			"%s还没有计算记录：请先运行 saima score %s 计算草稿，核对后再发布", period.Label(), period)
 	}
-	return []byte(evs[len(evs)-1].RuleSetText), nil
+	return &evs[len(evs)-1], nil
+}
+
+// lastPublished returns the latest published evaluation among evs, or nil.
+func lastPublished(evs []scoring.Evaluation) *scoring.Evaluation {
+	var out *scoring.Evaluation
+	for i := range evs {
+		if evs[i].Published() && (out == nil || evs[i].Version > out.Version) {
+			out = &evs[i]
+		}
+	}
+	return out
 }
 
 func standingToJSON(st *scoring.Standing) standingJSON {

@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"html"
 	"net/http"
@@ -10,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -450,40 +453,59 @@ func TestBrowserEvaluationPages(t *testing.T) {
 	}
 }
 
-func TestQuarterlyPDFShowsOverrides(t *testing.T) {
-	env := newEvaluationEnv(t)
-	env.publish(t, "office", "")
-	svc := &scoring.Service{Store: env.store}
-	_, err := svc.Override(context.Background(), scoring.Override{Period: q2, Unit: "宁波市海曙区", Value: 90,
+// overrideHaishu records an override of 宁波市海曙区's 2026Q2 composite,
+// computed 66, to 90, by 王五 at the test clock's time.
+func overrideHaishu(t *testing.T, env *testEnv) scoring.Override {
+	t.Helper()
+	svc := &scoring.Service{Store: env.store, Now: env.clock.Now}
+	o, err := svc.Override(context.Background(), scoring.Override{Period: q2, Unit: "宁波市海曙区", Value: 90,
 		By: "王五", Why: "复核"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return o
+}
+
+// layoutRow returns the fields of the first line of pdftotext -layout
+// output whose field at index i is field, or nil.
+func layoutRow(text string, i int, field string) []string {
+	for line := range strings.SplitSeq(text, "\n") {
+		if f := strings.Fields(line); len(f) > i && f[i] == field {
+			return f
+		}
+	}
+	return nil
+}
+
+// TestQuarterlyPDFShowsOverrides checks that the quarterly PDF shows an
+// override as the leaderboard does: the mark †, the computed value beside
+// it, and the override with its author, time and reason.
+func TestQuarterlyPDFShowsOverrides(t *testing.T) {
+	env := newEvaluationEnv(t)
+	env.publish(t, "office", "")
+	o := overrideHaishu(t, env)
 
 	resp, body := env.get(t, "/reports/quarterly/2026Q2.pdf")
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET the 2026Q2 PDF: status %d", resp.StatusCode)
 	}
 	text := pdfText(t, []byte(body), "-layout")
-	found := false
-	for _, line := range strings.Split(text, "\n") {
-		f := strings.Fields(line)
-		if len(f) >= 3 && f[1] == "宁波市海曙区" {
-			found = true
-			if f[0] != "1" || f[2] != "90.0" {
-				t.Errorf("PDF ranking row %q, want rank 1 with the overridden 90.0", line)
-			}
-			break
-		}
+	want := []string{"1", "宁波市海曙区", "90.0†", "66.0", "新"}
+	if got := layoutRow(text, 1, "宁波市海曙区"); !slices.Equal(got, want) {
+		t.Errorf("PDF ranking row of 宁波市海曙区 = %q, want %q", got, want)
 	}
-	if !found {
-		t.Errorf("PDF has no ranking row for 宁波市海曙区:\n%s", text)
+	when := o.At.In(saima.Beijing).Format("2006-01-0215:04")
+	for _, want := range []string{"人工调整", "宁波市海曙区综合得分90.066.0王五" + when + "复核",
+		"综合得分：90.0†（计算值66.0）", "†综合得分由66.0调整为90.0（王五，" + when + "）：复核"} {
+		if !strings.Contains(squeeze(text), want) {
+			t.Errorf("PDF text lacks %q", want)
+		}
 	}
 }
 
 // TestAnnualPDFShowsOverrides checks that the annual report rolls up the
-// quarterly composites as the leaderboard shows them: a manual override
-// of a quarter changes the unit's annual score.
+// quarterly composites as the leaderboard shows them, marks an overridden
+// one with † above its computed value, and lists the override.
 func TestAnnualPDFShowsOverrides(t *testing.T) {
 	env := newEvaluationEnv(t)
 	env.publish(t, "office", "")
@@ -492,38 +514,31 @@ func TestAnnualPDFShowsOverrides(t *testing.T) {
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("GET the 2026 annual PDF: status %d; body:\n%.500s", resp.StatusCode, body)
 		}
-		return squeeze(pdfText(t, []byte(body)))
+		return pdfText(t, []byte(body), "-layout")
 	}
 
 	// A row reads 名次, 单位, the four quarters, 季度平均, 领导评价, 年终考评
-	// and 年度得分, with — for a blank.
-	row := regexp.MustCompile(`宁波市海曙区—([0-9]+\.[0-9])——([0-9]+\.[0-9]{2})—([0-9]+\.[0-9])`)
-	before := row.FindStringSubmatch(annual())
-	if before == nil || before[1] == "90.0" {
-		t.Fatalf("annual PDF before the override: 宁波市海曙区 row %q, want one with a 2026Q2 composite other than 90.0", before)
+	// and 年度得分, with — for a blank. 宁波市海曙区 has only 2026Q2.
+	before := []string{"3", "宁波市海曙区", "—", "66.0", "—", "—", "66.0", "0", "—", "62.7"}
+	if got := layoutRow(annual(), 1, "宁波市海曙区"); !slices.Equal(got, before) {
+		t.Errorf("annual row of 宁波市海曙区 before the override = %q, want %q", got, before)
 	}
 
-	svc := &scoring.Service{Store: env.store}
-	_, err := svc.Override(context.Background(), scoring.Override{Period: q2, Unit: "宁波市海曙区", Value: 90,
-		By: "王五", Why: "复核"})
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	// 宁波市海曙区 has only 2026Q2, so its annual score is 0.95 × 90.
+	o := overrideHaishu(t, env)
 	text := annual()
-	after := row.FindStringSubmatch(text)
-	if after == nil {
-		t.Fatalf("annual PDF after the override has no 宁波市海曙区 row:\n%s", text)
+	// The annual score is 0.95 × 90.
+	after := []string{"1", "宁波市海曙区", "—", "90.0†", "—", "—", "90.0", "0", "—", "85.5"}
+	if got := layoutRow(text, 1, "宁波市海曙区"); !slices.Equal(got, after) {
+		t.Errorf("annual row of 宁波市海曙区 after the override = %q, want %q", got, after)
 	}
-	if after[1] != "90.0" {
-		t.Errorf("宁波市海曙区's 2026Q2 after overriding it to 90 = %s, want 90.0", after[1])
+	if got := layoutRow(text, 0, "(66.0)"); got == nil {
+		t.Errorf("annual PDF does not give the computed 66.0 below the overridden 90.0:\n%s", text)
 	}
-	if after[2] != "90.00" {
-		t.Errorf("宁波市海曙区's quarterly mean after the override = %s, want 90.00", after[2])
-	}
-	if after[3] != "85.5" {
-		t.Errorf("宁波市海曙区's annual score after the override = %s, want 85.5", after[3])
+	list := []string{"2026年第二季度", "综合得分", "90.0", "66.0", "王五"}
+	list = append(list, strings.Fields(o.At.In(saima.Beijing).Format("2006-01-02 15:04"))...)
+	list = append(list, "复核")
+	if got := layoutRow(text, 0, "2026年第二季度"); !slices.Equal(got, list) {
+		t.Errorf("annual PDF's override row = %q, want %q", got, list)
 	}
 }
 
@@ -793,5 +808,68 @@ func TestPublishAPIWarnsRunningPeriod(t *testing.T) {
 	want := "本期到2026-06-30才结束，这一版本只含目前已上传的数据；期末之后请按全部数据再次发布"
 	if len(reply.Warnings) != 1 || reply.Warnings[0] != want {
 		t.Errorf("publish on 2026-06-15 warnings = %q, want [%q]", reply.Warnings, want)
+	}
+}
+
+// TestPublishNamesRuleSet checks that the publish form names the rule set
+// that the next publication will score under, and that the form and the
+// API's reply warn when it differs from the previous publication's.
+func TestPublishNamesRuleSet(t *testing.T) {
+	env := newEvaluationEnv(t)
+	short := func(rules string) string {
+		sum := sha256.Sum256([]byte(rules))
+		return hex.EncodeToString(sum[:4])
+	}
+	first := "发布将采用规则集：测试规则（版本 " + short(evaluationRules) + "）"
+	_, body := env.get(t, "/leaderboard?period=2026Q2")
+	text := html.UnescapeString(body)
+	if !strings.Contains(text, first) {
+		t.Errorf("publish form lacks %q", first)
+	}
+	if strings.Contains(text, "不同") {
+		t.Error("publish form of a first publication warns about a rule-set change")
+	}
+	if resp, body := env.publish(t, "office", ""); resp.StatusCode != http.StatusCreated || strings.Contains(body, "规则集") {
+		t.Fatalf("first publish = %d %s, want 201 without a rule-set warning", resp.StatusCode, body)
+	}
+
+	// A trial draft under other rules, as saima score --rules stores it.
+	trial := strings.NewReplacer("name: 测试规则", "name: 试行规则", "weight: 60", "weight: 40", "weight: 40", "weight: 60").
+		Replace(evaluationRules)
+	svc := &scoring.Service{Store: env.store, Rules: []byte(trial)}
+	if _, err := svc.Draft(context.Background(), q2, "saima score"); err != nil {
+		t.Fatal(err)
+	}
+	change := "规则集“试行规则”（版本 " + short(trial) + "），与已发布 v1 的规则集“测试规则”（版本 " +
+		short(evaluationRules) + "）不同"
+	_, body = env.get(t, "/leaderboard?period=2026Q2")
+	text = html.UnescapeString(body)
+	for _, want := range []string{"发布将采用规则集：试行规则（版本 " + short(trial) + "）", change} {
+		if !strings.Contains(text, want) {
+			t.Errorf("publish form after a trial draft lacks %q", want)
+		}
+	}
+	if !regexp.MustCompile(`data-confirm="[^"]*规则集`).MatchString(text) {
+		t.Error("publish form under changed rules asks for no confirmation")
+	}
+
+	var reply struct {
+		Warnings []string `json:"warnings"`
+	}
+	resp, body := env.publish(t, "office", "")
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("publish under the trial rules = %d %s", resp.StatusCode, body)
+	}
+	decodeJSON(t, body, &reply)
+	if len(reply.Warnings) != 1 || !strings.Contains(reply.Warnings[0], change) {
+		t.Errorf("publish under the trial rules warnings = %q, want one containing %q", reply.Warnings, change)
+	}
+
+	// v3 scores under the rules of v2, so nothing changed.
+	resp, body = env.publish(t, "office", "")
+	reply.Warnings = nil
+	decodeJSON(t, body, &reply)
+	if resp.StatusCode != http.StatusCreated || len(reply.Warnings) != 0 {
+		t.Errorf("publish under v2's rules = %d with warnings %q, want 201 and none", resp.StatusCode, reply.Warnings)
 	}
 }

@@ -12,16 +12,21 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"saima"
+	"saima/reports"
+	"saima/scoring"
 )
 
 // xlsxType is the media type of an Excel workbook.
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 // number is a numeric cell shown with places decimals, or as Excel's
-// General format when places is negative.
+// General format when places is negative. A mark, such as † or *, is
+// shown after the digits by the cell's number format, so the cell keeps
+// its numeric value for formulas and sorting.
 type number struct {
 	value  float64
 	places int
+	mark   string
 }
 
 // sheet fills one worksheet row by row. Every string is written as a
@@ -31,7 +36,7 @@ type sheet struct {
 	file   *excelize.File
 	name   string
 	row    int
-	styles map[int]int // number style by decimal places
+	styles map[number]int // number style by decimal places and mark, with value 0
 	header int
 }
 
@@ -63,7 +68,7 @@ func addSheet(f *excelize.File, name string, headers []string, widths []float64)
 	if err != nil {
 		return nil, fmt.Errorf("header style: %w", err)
 	}
-	s := &sheet{file: f, name: name, styles: map[int]int{}, header: header}
+	s := &sheet{file: f, name: name, styles: map[number]int{}, header: header}
 
 	row := make([]any, len(headers))
 	for i, h := range headers {
@@ -117,7 +122,7 @@ func (s *sheet) set(ref string, v any) error {
 		if err := s.file.SetCellFloat(s.name, ref, v.value, v.places, 64); err != nil || v.places < 0 {
 			return err
 		}
-		style, err := s.numberStyle(v.places)
+		style, err := s.numberStyle(v.places, v.mark)
 		if err != nil {
 			return err
 		}
@@ -126,20 +131,28 @@ func (s *sheet) set(ref string, v any) error {
 	return fmt.Errorf("unsupported cell type %T", v)
 }
 
-// numberStyle returns the style that shows places decimals, such as 0.0.
-func (s *sheet) numberStyle(places int) (int, error) {
-	if id, ok := s.styles[places]; ok {
+// numberStyle returns the style that shows places decimals and then
+// mark, such as 0.0 or 0.00\*.
+func (s *sheet) numberStyle(places int, mark string) (int, error) {
+	key := number{places: places, mark: mark}
+	if id, ok := s.styles[key]; ok {
 		return id, nil
 	}
 	format := "0"
 	if places > 0 {
 		format += "." + strings.Repeat("0", places)
 	}
+	// A backslash shows the next character as written. Excel would also
+	// take a quoted "*", but excelize v2 reads * as its fill character
+	// even in quotes and drops it.
+	for _, r := range mark {
+		format += `\` + string(r)
+	}
 	id, err := s.file.NewStyle(&excelize.Style{CustomNumFmt: &format})
 	if err != nil {
 		return 0, fmt.Errorf("number style: %w", err)
 	}
-	s.styles[places] = id
+	s.styles[key] = id
 	return id, nil
 }
 
@@ -178,55 +191,171 @@ func (s *Server) handleRankingXLSX(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	boards, _, err := buildBoards(st.Entries, c.Query("track"), "")
+	track := c.Query("track")
+	boards, _, err := buildBoards(st.Entries, track, "")
 	if err != nil {
 		return err
 	}
 
 	f := excelize.NewFile()
-	if err := writeRanking(f, period, boards); err != nil {
+	if err := writeRanking(f, period, boards, boardOverrides(st, boards, track)); err != nil {
 		f.Close()
 		return err
 	}
 	return sendWorkbook(c, f, "赛马排名-"+period.String()+".xlsx", "saima-ranking-"+period.String()+".xlsx")
 }
 
+// boardOverrides lists the overrides of st that name a unit on boards, as
+// the reports list them. Without a track filter it also lists those that
+// name a unit or indicator the run lacks, as the leaderboard does.
+func boardOverrides(st *scoring.Standing, boards []board, track string) []reports.OverrideLine {
+	shown := map[string]bool{}
+	for _, b := range boards {
+		for _, r := range b.Rows {
+			shown[r.Score.Unit] = true
+		}
+	}
+	return lo.Filter(reports.OverrideLines(reports.RankingOf(st)), func(l reports.OverrideLine, _ int) bool {
+		return shown[l.Unit] || (!l.Applied && track == "")
+	})
+}
+
 // writeRanking fills the sheet 赛马排名 with the boards' rows, in track
-// and rank order, with one column per indicator of any track.
-func writeRanking(f *excelize.File, period saima.Period, boards []board) error {
+// and rank order, with one column per indicator of any track. Cells carry
+// the leaderboard's marks: † on an overridden composite, with the
+// computed one in the column beside it, * on an imputed score and 不计分
+// for an indicator that did not count. A legend below the rows explains
+// each mark used, and the sheet 人工调整 lists the overrides.
+func writeRanking(f *excelize.File, period saima.Period, boards []board, overrides []reports.OverrideLine) error {
 	indicators := lo.Uniq(lo.FlatMap(boards, func(b board, _ int) []string { return b.Indicators }))
-	headers := append([]string{"考评期间", "赛道", "名次", "单位", "综合得分", "较上期", "上期名次"}, indicators...)
-	headers = append(headers, "计分规则", "规则版本")
-	widths := []float64{14, 14, 8, 28, 10, 8, 10}
+	headers := append([]string{"考评期间", "赛道", "名次", "单位", "综合得分", "计算值", "较上期", "上期名次"},
+		indicators...)
+	headers = append(headers, "补值指标", "计分规则", "规则版本")
+	widths := []float64{14, 14, 8, 28, 10, 10, 8, 10}
 	sh, err := newSheet(f, "赛马排名", headers, widths)
 	if err != nil {
 		return err
 	}
 
+	var marks rankingMarks
 	for _, b := range boards {
+		marks.imputed = marks.imputed || b.Imputed
+		marks.leftOut = marks.leftOut || b.LeftOut
 		for _, r := range b.Rows {
-			sc := r.Score
-			row := []any{period.Label(), b.Track, sc.Rank, sc.Unit, displayed(saima.FormatComposite(sc.Value), 1),
-				movement(sc), optionalRank(sc.PrevRank)}
-			row = append(row, indicatorCells(sc, indicators)...)
-			row = append(row, sc.RuleSet, sc.RuleSetVersion)
-			if err := sh.add(row...); err != nil {
+			if err := sh.add(rankingRow(period, b.Track, r, indicators)...); err != nil {
 				return err
 			}
+			marks.adjusted = marks.adjusted || r.Adjusted
+		}
+	}
+	if err := marks.writeLegend(sh); err != nil {
+		return err
+	}
+	if len(overrides) == 0 {
+		return nil
+	}
+	return writeOverrides(f, overrides)
+}
+
+// rankingRow returns one unit's row of the sheet 赛马排名.
+func rankingRow(period saima.Period, track string, r boardRow, indicators []string) []any {
+	sc := r.Score
+	composite := displayed(saima.FormatComposite(sc.Value), 1)
+	var computed any
+	if r.Adjusted {
+		composite.mark = "†"
+		computed = displayed(saima.FormatComposite(r.Computed), 1)
+	}
+	row := []any{period.Label(), track, sc.Rank, sc.Unit, composite, computed, movement(sc), optionalRank(sc.PrevRank)}
+	row = append(row, indicatorCells(sc, indicators)...)
+	return append(row, imputedNames(sc), sc.RuleSet, sc.RuleSetVersion)
+}
+
+// imputedNames names the indicators whose score the rule set imputed for
+// the unit, so that a program reading the cells' values, which does not
+// see the * of their number format, can tell them apart. It is nil when
+// there are none.
+func imputedNames(sc saima.Score) any {
+	var names []string
+	for _, ct := range sc.Contributions {
+		if ct.Imputed() {
+			names = append(names, indicatorLabel(ct))
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	return strings.Join(names, "、")
+}
+
+// rankingMarks records which marks the sheet's cells carry.
+type rankingMarks struct {
+	adjusted, imputed, leftOut bool
+}
+
+// writeLegend writes, after an empty row, one line for each mark used.
+func (m rankingMarks) writeLegend(sh *sheet) error {
+	var lines []string
+	if m.adjusted {
+		lines = append(lines, overrideNote)
+	}
+	if m.imputed {
+		lines = append(lines, imputedNote)
+	}
+	if m.leftOut {
+		lines = append(lines, leftOutNote)
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	sh.row++
+	for _, line := range lines {
+		if err := sh.add(line); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// indicatorCells returns the score of each named indicator, as the
-// leaderboard shows it, or nil where the unit's track has no such
-// indicator.
+// writeOverrides adds the sheet 人工调整: every override of the ranking
+// with the value it replaced, who made it, when and why.
+func writeOverrides(f *excelize.File, lines []reports.OverrideLine) error {
+	sh, err := addSheet(f, "人工调整",
+		[]string{"单位", "调整项", "调整值", "计算值", "调整人", "时间", "理由", "状态"},
+		[]float64{28, 20, 10, 10, 14, 18, 36, 30})
+	if err != nil {
+		return err
+	}
+	for _, l := range lines {
+		state := "已生效"
+		if !l.Applied {
+			state = "未生效：本期结果中没有该单位或指标"
+		}
+		if err := sh.add(l.Unit, l.Item, l.Value, l.Computed, l.By, l.At.In(saima.Beijing).Format("2006-01-02 15:04"),
+			l.Why, state); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// indicatorCells returns the score of each named indicator as the
+// leaderboard shows it, marked * when imputed, 不计分 when it did not
+// count, or nil where the unit's track has no such indicator.
 func indicatorCells(sc saima.Score, indicators []string) []any {
 	cells := make([]any, len(indicators))
 	for i, name := range indicators {
 		for _, ct := range sc.Contributions {
-			if indicatorLabel(ct) == name {
-				cells[i] = displayed(saima.FormatIndicator(ct.Score), 2)
+			switch {
+			case indicatorLabel(ct) != name:
+			case ct.LeftOut():
+				cells[i] = leftOutText
+			default:
+				cell := displayed(saima.FormatIndicator(ct.Score), 2)
+				if ct.Imputed() {
+					cell.mark = "*"
+				}
+				cells[i] = cell
 			}
 		}
 	}

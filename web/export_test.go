@@ -90,7 +90,8 @@ func TestRankingXLSX(t *testing.T) {
 	resp, body := env.get(t, "/export/ranking.xlsx?period=2026Q1")
 	f := openWorkbook(t, resp, body, "赛马排名-2026Q1.xlsx")
 	rows := rowsOf(t, f, "赛马排名")
-	wantHeader := []string{"考评期间", "赛道", "名次", "单位", "综合得分", "较上期", "上期名次", "项目推进速度", "计分规则", "规则版本"}
+	wantHeader := []string{"考评期间", "赛道", "名次", "单位", "综合得分", "计算值", "较上期", "上期名次", "项目推进速度",
+		"补值指标", "计分规则", "规则版本"}
 	if !slices.Equal(rows[0], wantHeader) {
 		t.Errorf("header = %q, want %q", rows[0], wantHeader)
 	}
@@ -107,7 +108,7 @@ func TestRankingXLSX(t *testing.T) {
 		if typ, _ := f.GetCellType("赛马排名", cellName(5, row)); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
 			t.Errorf("composite of %q has type %v, want a number", name, typ)
 		}
-		if got, _ := f.GetCellValue("赛马排名", cellName(8, row)); got != "80.13" {
+		if got, _ := f.GetCellValue("赛马排名", cellName(9, row)); got != "80.13" {
 			t.Errorf("indicator score of %q = %q, want 80.13", name, got)
 		}
 	}
@@ -121,6 +122,10 @@ func TestRankingXLSXMatchesLeaderboard(t *testing.T) {
 	resp, body := env.get(t, "/export/ranking.xlsx?period=2026Q3&track="+url.QueryEscape(saima.KindDepartment))
 	f := openWorkbook(t, resp, body, "赛马排名-2026Q3.xlsx")
 	rows := rowsOf(t, f, "赛马排名")
+	// The legend of the marks follows the units after an empty row.
+	if end := slices.IndexFunc(rows, func(r []string) bool { return len(r) == 0 }); end > 0 {
+		rows = rows[:end]
+	}
 	_, page := env.get(t, "/leaderboard?period=2026Q3&track="+url.QueryEscape(saima.KindDepartment))
 	board := leaderboardScores(t, page)
 	if len(rows)-1 != len(board) {
@@ -470,4 +475,68 @@ func TestUnitsZipUploadSameSecond(t *testing.T) {
 			target, resp.StatusCode, next)
 	}
 	pollJob(t, env, next[1])
+}
+
+// TestUnitsZipShowsOverrides checks that an override recorded after a
+// period's zip was built starts a new zip, whose unit reports mark the
+// overridden composite and list the override.
+func TestUnitsZipShowsOverrides(t *testing.T) {
+	env := newEvaluationEnv(t)
+	env.publish(t, "office", "")
+	const target = "/reports/quarterly/2026Q2/units.zip"
+	build := func() *zip.Reader {
+		t.Helper()
+		resp, body := env.get(t, target)
+		if resp.StatusCode == http.StatusAccepted {
+			m := jobRE.FindStringSubmatch(body)
+			if m == nil {
+				t.Fatalf("progress page has no job address:\n%s", body)
+			}
+			pollJob(t, env, m[1])
+			resp, body = env.get(t, target)
+		}
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s = %d, want 200 after the job", target, resp.StatusCode)
+		}
+		zr, err := zip.NewReader(bytes.NewReader([]byte(body)), int64(len(body)))
+		if err != nil {
+			t.Fatalf("read zip: %v", err)
+		}
+		return zr
+	}
+	haishu := func(zr *zip.Reader) string {
+		t.Helper()
+		for _, f := range zr.File {
+			if strings.HasSuffix(f.Name, "-宁波市海曙区.pdf") {
+				return pdfText(t, readZipFile(t, f), "-layout")
+			}
+		}
+		t.Fatal("zip has no report of 宁波市海曙区")
+		return ""
+	}
+
+	if text := haishu(build()); strings.Contains(text, "†") {
+		t.Fatal("宁波市海曙区's report has an override mark before any override")
+	}
+	overrideHaishu(t, env)
+	text := haishu(build())
+	if want := []string{"1", "宁波市海曙区", "90.0†", "66.0", "新"}; !hasLayoutRow(text, want...) {
+		t.Errorf("宁波市海曙区's own report after the override lacks the ranking row %q:\n%s", want, text)
+	}
+	for _, want := range []string{"人工调整", "王五", "复核", "综合得分：90.0†（计算值66.0）"} {
+		if !strings.Contains(squeeze(text), want) {
+			t.Errorf("宁波市海曙区's own report lacks %q", want)
+		}
+	}
+}
+
+// hasLayoutRow reports whether a line of pdftotext -layout output consists
+// of exactly fields.
+func hasLayoutRow(text string, fields ...string) bool {
+	for line := range strings.SplitSeq(text, "\n") {
+		if slices.Equal(strings.Fields(line), fields) {
+			return true
+		}
+	}
+	return false
 }

@@ -107,9 +107,10 @@ func (j *reportJobs) handleUnitsZip(c *fiber.Ctx) error {
 }
 
 // dataKey names the data a period's zip is built from: the period, the
-// commit version of the last upload and the period's scoring run. The
-// upload time counts whole seconds, so it would miss a second upload in
-// one second. It fails with KindNotFound when the period has no scores.
+// commit version of the last upload, the period's scoring run and its
+// latest manual override. The upload time counts whole seconds, so it
+// would miss a second upload in one second. It fails with KindNotFound
+// when the period has no scores.
 func (j *reportJobs) dataKey(ctx context.Context, period saima.Period) (string, error) {
 	scores, err := j.s.store.ListScores(ctx, period)
 	if err != nil {
@@ -123,7 +124,30 @@ func (j *reportJobs) dataKey(ctx context.Context, period saima.Period) (string, 
 	if err != nil {
 		return "", fmt.Errorf("read the ledger version: %w", err)
 	}
-	return period.String() + "|" + scores[0].RunID + "|" + strconv.FormatUint(version, 10), nil
+	overridden, err := j.lastOverride(ctx, period)
+	if err != nil {
+		return "", err
+	}
+	return period.String() + "|" + scores[0].RunID + "|" + strconv.FormatUint(version, 10) + "|" +
+		strconv.FormatUint(overridden, 10), nil
+}
+
+// lastOverride returns the store version of period's latest manual
+// override, or 0 when it has none or the store records none.
+func (j *reportJobs) lastOverride(ctx context.Context, period saima.Period) (uint64, error) {
+	svc, ok := j.s.evaluations()
+	if !ok {
+		return 0, nil
+	}
+	all, err := svc.Store.ListOverrides(ctx, period)
+	if err != nil {
+		return 0, fmt.Errorf("list overrides: %w", err)
+	}
+	var last uint64
+	for _, o := range all {
+		last = max(last, o.Version)
+	}
+	return last, nil
 }
 
 // jobFor returns the newest job for key, starting a new one when there is
@@ -202,10 +226,13 @@ func (j *reportJobs) run(job *zipJob) {
 // build writes one PDF per ranked unit into a zip, in report order.
 func (j *reportJobs) build(ctx context.Context, job *zipJob) ([]byte, error) {
 	now := j.s.now()
-	r, err := j.s.shownRanking(ctx, job.period)
+	// The standing is read past the page cache, so that the zip shows the
+	// overrides its key names for as long as it is kept.
+	st, err := j.s.loadStanding(ctx, job.period)
 	if err != nil {
 		return nil, err
 	}
+	r := reports.RankingOf(st)
 	q, err := reports.BuildQuarterlyRanking(ctx, j.s.reportSource(r), job.period, now, r)
 	if err != nil {
 		return nil, fmt.Errorf("build quarterly report: %w", err)

@@ -1,10 +1,12 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -37,12 +39,34 @@ type leaderboardPage struct {
 	// so that every viewer reads the result as partial and the publish form
 	// warns that later data will not be in its version. It is zero after.
 	Running saima.Date
+	// ReadEarly is the day the shown result read the ledger when the
+	// period has ended since, such as a version published before the
+	// period's end, so that every viewer still reads it as partial. It is
+	// zero otherwise.
+	ReadEarly saima.Date
 	// JustPublished is the label of the version the office's form has just
 	// published, such as v2, shown once after the redirect.
 	JustPublished string
 	// OwnUnit is the unit of a unit account, because such an account may
 	// open only its own unit's page. It is "" for the office and leaders.
 	OwnUnit string
+}
+
+// ConfirmPublish returns the confirmation text that the publish form
+// shows before it posts: for a running period, and for a rule set other
+// than the previous publication's. It is "" when neither applies.
+func (p leaderboardPage) ConfirmPublish() string {
+	var b strings.Builder
+	if !p.Running.IsZero() {
+		fmt.Fprintf(&b, "本期到 %s 才结束。现在发布，结果只含目前已上传的数据。", p.Running)
+	}
+	if p.Publish != nil && p.Publish.Change != "" {
+		b.WriteString("本次发布将采用规则集" + p.Publish.Change + "。")
+	}
+	if b.Len() == 0 {
+		return ""
+	}
+	return b.String() + "确定发布吗？"
 }
 
 // LinksUnit reports whether the page links unit's name to its page: the
@@ -53,6 +77,37 @@ func (p leaderboardPage) LinksUnit(unit string) bool { return p.OwnUnit == "" ||
 type publishForm struct {
 	Action string
 	CSRF   string
+	// RuleSet names the rule set the publication will score under, with
+	// its short version, and Source the record it comes from.
+	RuleSet string
+	Source  string
+	// Change describes how RuleSet differs from the previous
+	// publication's, and is "" when it does not or there is none.
+	Change string
+}
+
+// newPublishForm returns the form that publishes period, naming the rule
+// set that the publication will use. When period has no record to publish
+// from, the form names none, and posting it gets the server's 409 that
+// names the command to run first.
+func (s *Server) newPublishForm(c *fiber.Ctx, svc *scoring.Service, period saima.Period) (*publishForm, error) {
+	evs, err := svc.Evaluations(c.UserContext(), period)
+	if err != nil {
+		return nil, err
+	}
+	form := &publishForm{Action: "/evaluations/" + period.String() + "/publish", CSRF: s.csrfToken(c)}
+	next, err := nextRules(evs, period)
+	if err != nil {
+		return form, nil
+	}
+	form.RuleSet = ruleSetLabel(next)
+	record := "草稿"
+	if next.Published() {
+		record = next.Label()
+	}
+	form.Source = record + "，" + next.CreatedAt.In(saima.Beijing).Format("2006-01-02 15:04") + "，" + next.CreatedBy
+	form.Change = ruleSetChange(next, lastPublished(evs))
+	return form, nil
 }
 
 // board is one track's ranking: a bar chart and a table.
@@ -62,15 +117,32 @@ type board struct {
 	Indicators []string // column headings, in rule-set order
 	Rows       []boardRow
 	Imputed    bool // some cell is an imputed score, so the footnote shows
+	LeftOut    bool // some cell is an indicator that did not count, so its footnote shows
 	// Lists are the track's rank lists, such as 红榜 and 黑榜, in the
 	// order the results name them; empty for a run without unit results.
 	Lists []boardList
 }
 
-// boardList is one rank list of a track and its units, in rank order.
+// boardList is one rank list of a track and its units, in the order of
+// the computed ranking that put them on it.
 type boardList struct {
 	Name  string
-	Units []string
+	Units []listUnit
+}
+
+// listUnit is a unit on a rank list. Lists follow the computed ranking, so
+// a unit whose composite an override changed keeps its place and is
+// marked, with both results in a note.
+type listUnit struct {
+	Name     string
+	Adjusted bool // an override changed the unit's result
+	Shown    saima.Score
+	Computed saima.Score
+}
+
+// Adjustments returns the list's units that an override changed.
+func (l boardList) Adjustments() []listUnit {
+	return lo.Filter(l.Units, func(u listUnit, _ int) bool { return u.Adjusted })
 }
 
 type boardRow struct {
@@ -82,8 +154,12 @@ type boardRow struct {
 }
 
 type indicatorCell struct {
-	Text    string // the score as FormatIndicator shows it, or — when absent
-	Imputed bool   // the unit had no data and the rule set imputed the score
+	// Text is the score as FormatIndicator shows it, 不计分 when the
+	// indicator did not count for the unit, or — when the unit's track has
+	// no such indicator.
+	Text    string
+	Imputed bool // the unit had no data and the rule set imputed the score
+	LeftOut bool // the unit had no data and the indicator did not count
 }
 
 func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
@@ -126,11 +202,15 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 	if v := c.Query("published"); publishedVersion.MatchString(v) && page.Published {
 		page.JustPublished = v
 	}
-	if _, ok := s.evaluations(); ok && who != nil && who.account.Role == saima.RoleOffice {
-		page.Publish = &publishForm{Action: "/evaluations/" + page.Period.String() + "/publish", CSRF: s.csrfToken(c)}
+	if svc, ok := s.evaluations(); ok && who != nil && who.account.Role == saima.RoleOffice {
+		if page.Publish, err = s.newPublishForm(c, svc, page.Period); err != nil {
+			return err
+		}
 	}
 	if end, ok := runningUntil(page.Period, s.now()); ok {
 		page.Running = end
+	} else if day, ok := reports.PartialOn(reports.RankingOf(st).ReadAt, page.Period); ok {
+		page.ReadEarly = day
 	}
 	title := page.Period.Label() + "赛马排行"
 	return s.render(c, "leaderboard.html", title, "leaderboard", page)
@@ -223,6 +303,7 @@ func newBoard(id, track string, entries []scoring.Entry, ownUnit string) (board,
 		for i, id := range ids {
 			row.Cells[i] = cellFor(e.Score, id)
 			b.Imputed = b.Imputed || row.Cells[i].Imputed
+			b.LeftOut = b.LeftOut || row.Cells[i].LeftOut
 		}
 		b.Rows = append(b.Rows, row)
 	}
@@ -231,7 +312,8 @@ func newBoard(id, track string, entries []scoring.Entry, ownUnit string) (board,
 }
 
 // rankLists collects the lists that the rule set put each unit on when
-// the run was computed. Overrides change no list.
+// the run was computed. Overrides change no list, but mark the units they
+// changed.
 func rankLists(entries []scoring.Entry) []boardList {
 	var out []boardList
 	for _, e := range entries {
@@ -243,8 +325,12 @@ func rankLists(entries []scoring.Entry) []boardList {
 			if i < 0 {
 				out, i = append(out, boardList{Name: name}), len(out)
 			}
-			out[i].Units = append(out[i].Units, e.Unit)
+			out[i].Units = append(out[i].Units,
+				listUnit{Name: e.Unit, Adjusted: e.Overridden(), Shown: e.Score, Computed: e.Computed})
 		}
+	}
+	for _, l := range out {
+		slices.SortStableFunc(l.Units, func(a, b listUnit) int { return cmp.Compare(a.Computed.Rank, b.Computed.Rank) })
 	}
 	return out
 }
@@ -263,10 +349,26 @@ func indicatorColumns(scores []saima.Score) (ids, names []string) {
 	return ids, names
 }
 
+// leftOutText replaces the score of an indicator that did not count for a
+// unit, whose stored score is not a score.
+const leftOutText = "不计分"
+
+// Notes below a ranking, on the page and in the workbook, for each mark its
+// cells may carry.
+const (
+	imputedNote  = "* 该单位此项无数据，得分按计分规则补足。"
+	leftOutNote  = "不计分：该单位此项无数据，且不计入综合得分（本赛道没有单位有此项数据，或此项对该单位不适用），其权重由其余指标分担。"
+	overrideNote = "† 综合得分经人工调整，“计算值”为按计分规则计算的得分；调整人、时间和理由见“人工调整”。"
+)
+
 func cellFor(sc saima.Score, indicator string) indicatorCell {
 	for _, ct := range sc.Contributions {
-		if ct.Indicator == indicator {
-			return indicatorCell{Text: saima.FormatIndicator(ct.Score), Imputed: ct.Missing}
+		switch {
+		case ct.Indicator != indicator:
+		case ct.LeftOut():
+			return indicatorCell{Text: leftOutText, LeftOut: true}
+		default:
+			return indicatorCell{Text: saima.FormatIndicator(ct.Score), Imputed: ct.Imputed()}
 		}
 	}
 	return indicatorCell{Text: "—"}

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"html"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -30,6 +31,44 @@ func TestLeaderboardMarksRunningPeriod(t *testing.T) {
 		_, body = env.as(t, account).get(t, "/leaderboard?period=2026Q3")
 		if strings.Contains(html.UnescapeString(body), "才结束") {
 			t.Errorf("%s's leaderboard of the ended 2026Q3 says it has not ended", account)
+		}
+	}
+}
+
+// TestEarlyPublicationKeepsCaveat publishes 2026Q2 on 15 June, before the
+// quarter ended, and reads it in October: the leaderboard, the quarterly
+// PDF and the annual PDF all still state that it contains only the data
+// uploaded by 15 June.
+func TestEarlyPublicationKeepsCaveat(t *testing.T) {
+	env := newEvaluationEnv(t)
+	env.get(t, "/leaderboard?period=2026Q2") // signs in on testNow, so the session lasts
+	june := time.Date(2026, 6, 15, 9, 0, 0, 0, saima.Beijing)
+	env.clock.Advance(june.Sub(env.clock.Now()))
+	if resp, body := env.publish(t, "office", ""); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("publish on 2026-06-15 status = %d; body:\n%s", resp.StatusCode, body)
+	}
+	env.clock.Advance(testNow.Sub(env.clock.Now()))
+
+	_, body := env.get(t, "/leaderboard?period=2026Q2")
+	note := "本期已于 2026-06-30 结束，但这一版本读取的是 2026-06-15 已上传的数据，不是期末结果"
+	if !strings.Contains(html.UnescapeString(body), note) {
+		t.Errorf("leaderboard of 2026Q2 published on 15 June lacks %q", note)
+	}
+	if strings.Contains(html.UnescapeString(body), "才结束，以上结果") {
+		t.Error("leaderboard of the ended 2026Q2 says the quarter still runs")
+	}
+
+	_, pdf := env.get(t, "/reports/quarterly/2026Q2.pdf")
+	want := "数据截止：本期到2026-06-30才结束，本结果读取的是2026-06-15已上传的数据，不是期末结果"
+	if text := squeeze(pdfText(t, []byte(pdf))); !strings.Contains(text, want) {
+		t.Errorf("quarterly PDF lacks %q:\n%s", want, text)
+	}
+
+	_, pdf = env.get(t, "/reports/annual/2026.pdf")
+	text := squeeze(pdfText(t, []byte(pdf)))
+	for _, want := range []string{"二季度*", "注：2026年第二季度的结果读取的是2026-06-15已上传的数据，早于该季度结束（2026-06-30）"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("annual PDF lacks %q", want)
 		}
 	}
 }

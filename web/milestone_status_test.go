@@ -4,6 +4,7 @@ import (
 	"context"
 	"html"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -194,5 +195,43 @@ func TestLeaderboardLists(t *testing.T) {
 			}
 			assertNoRawInjection(t, "leaderboard lists", body)
 		})
+	}
+}
+
+// TestLeaderboardListsMarkOverrides checks that a unit kept on a list by
+// its computed result, whose composite an override changed, is marked on
+// the list with † and a note that gives both results.
+func TestLeaderboardListsMarkOverrides(t *testing.T) {
+	env := newTestEnv(t, nil)
+	writeEvaluationLedger(t, env.store)
+	svc := &scoring.Service{Store: env.store, Rules: []byte(listRules(""))}
+	if _, err := svc.Draft(context.Background(), q2, "saima score"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := svc.Override(context.Background(), scoring.Override{Period: q2, Unit: "宁波市江北区", Value: 50,
+		By: "王五", Why: "核减"})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	_, body := env.get(t, "/leaderboard?period=2026Q2")
+	text := html.UnescapeString(body)
+	red := regexp.MustCompile(`<dt>红榜</dt>\s*<dd>(.*?)</dd>`).FindStringSubmatch(text)
+	if red == nil {
+		t.Fatalf("leaderboard has no 红榜:\n%s", text)
+	}
+	marked := regexp.MustCompile(`宁波市江北区</a><abbr title="[^"]*">†</abbr>`)
+	if !marked.MatchString(red[1]) {
+		t.Errorf("红榜 = %q, want 宁波市江北区 marked †", red[1])
+	}
+	if strings.Count(red[1], "†") != 1 {
+		t.Errorf("红榜 = %q, want only 宁波市江北区 marked", red[1])
+	}
+	if first := strings.Index(red[1], "宁波市江北区"); first > strings.Index(red[1], "alert(1)") {
+		t.Errorf("红榜 = %q, want 宁波市江北区 first, as the computed ranking has it", red[1])
+	}
+	note := "† 宁波市江北区：综合得分经人工调整为 50.0（第 3 名），计算值 84.0（第 1 名）；榜单按计算结果确定。"
+	if !strings.Contains(text, note) {
+		t.Errorf("leaderboard lacks the list note %q", note)
 	}
 }

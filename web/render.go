@@ -56,6 +56,8 @@ func parsePages(a *assets) (*pages, error) {
 		"dataset":      datasetName,
 		"problemTerms": problemTermsNote,
 		"choose":       choose,
+		"imputedNote":  func() string { return imputedNote },
+		"leftOutNote":  func() string { return leftOutNote },
 	}
 
 	p := &pages{sets: map[string]*template.Template{}}

@@ -39,7 +39,9 @@ Subcommands:
 
 Without --password-stdin, add and passwd generate a password and print it
 once. With it, they read the password from the first line of standard
-input: at least 8 characters and at most 72 bytes.
+input: at least 8 characters and at most 72 bytes, not only spaces, not one
+character repeated, not one of the most common passwords (12345678,
+password, …) and not the account name, whatever the case.
 
 Options:`
 
@@ -122,6 +124,9 @@ func (a *app) addAccount(ctx context.Context, f accountFlags) error {
 	if err != nil {
 		return err
 	}
+	if err := saima.CheckPassword(acct.Name, password); err != nil {
+		return err
+	}
 
 	st, err := a.accountStore(ctx)
 	if err != nil {
@@ -196,6 +201,9 @@ func (a *app) setPassword(fromStdin bool) func(*saima.Account) error {
 	return func(acct *saima.Account) error {
 		password, generated, err := a.readPassword(fromStdin)
 		if err != nil {
+			return err
+		}
+		if err := saima.CheckPassword(acct.Name, password); err != nil {
 			return err
 		}
 		if acct.PasswordHash, err = web.HashPassword(password); err != nil {

@@ -128,6 +128,9 @@ func TestAccountAddErrors(t *testing.T) {
 		{"ErrUnitOnLeader", []string{"add", "--name", "l", "--role", "leader", "--unit", "宁波市海曙区"}, "", 1, "只有单位账号"},
 		{"ErrShortPassword", []string{"add", "--name", "l", "--role", "leader", "--password-stdin"}, "short\n", 1, "密码太短"},
 		{"ErrEmptyPassword", []string{"add", "--name", "l", "--role", "leader", "--password-stdin"}, "", 1, "第一行为空"},
+		{"ErrSpacesPassword", []string{"add", "--name", "l", "--role", "leader", "--password-stdin"}, "        \n", 1, "不能全是空格"},
+		{"ErrCommonPassword", []string{"add", "--name", "l", "--role", "leader", "--password-stdin"}, "passwordpassword\n", 1, "太常见"},
+		{"ErrNamePassword", []string{"add", "--name", "leader01", "--role", "leader", "--password-stdin"}, "leader01\n", 1, "与账号名相同"},
 		{"ErrSubcommand", []string{"remove", "--name", "office"}, "", 2, "unknown subcommand"},
 		{"ErrNoSubcommand", nil, "", 2, "name a subcommand"},
 	}
@@ -239,6 +242,32 @@ func TestAccountPasswd(t *testing.T) {
 	acct := getAccount(t, openTestStore(t, e), "leader")
 	if err := bcrypt.CompareHashAndPassword([]byte(acct.PasswordHash), []byte("new-password-2026")); err != nil {
 		t.Errorf("new password does not match the stored hash: %v", err)
+	}
+}
+
+func TestAccountPasswdRejectsWeak(t *testing.T) {
+	e := newTestEnv(t)
+	e.mustRun("account", "add", "--name", "leader", "--role", "leader")
+	before := getAccount(t, openTestStore(t, e), "leader").PasswordHash
+	for _, tt := range []struct{ name, stdin, want string }{
+		{"ErrSpaces", "        \n", "不能全是空格"},
+		{"ErrDigits", "12345678\n", "太常见"},
+		{"ErrOnes", "11111111\n", "同一个字符"},
+		{"ErrNameTwice", "leaderleader\n", "与账号名相同"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var code int
+			var errOut string
+			withStdin(t, tt.stdin, func() {
+				code, _, errOut = e.run("account", "passwd", "--name", "leader", "--password-stdin")
+			})
+			if code != 1 || !strings.Contains(errOut, tt.want) {
+				t.Errorf("passwd with %q = exit %d, stderr %q; want exit 1 with %q", tt.stdin, code, errOut, tt.want)
+			}
+		})
+	}
+	if after := getAccount(t, openTestStore(t, e), "leader").PasswordHash; after != before {
+		t.Error("a rejected passwd changed the stored password")
 	}
 }
 

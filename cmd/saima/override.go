@@ -14,7 +14,7 @@ func overrideCommand(a *app, ef *envFlags) func(context.Context, []string) error
 	ef.fs.StringVar(&indicator, "indicator", "",
 		"ID of the indicator whose score to replace (default: the composite)")
 	ef.fs.StringVar(&value, "value", "",
-		"the new score: 0–100 for an indicator, or the composite (required)")
+		"the new score: 0–100 for an indicator, or for the composite 0 to the rule set's highest composite (100 unless its bonus or normalisers allow more) (required)")
 	ef.fs.StringVar(&by, "by", "", "name of the person making the override (required)")
 	ef.fs.StringVar(&why, "why", "", "reason for the override, shown wherever it applies (required)")
 	ef.fs.Usage = func() {

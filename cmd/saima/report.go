@@ -122,7 +122,7 @@ func writePDF(path string, a *app, write func(io.Writer) error) error {
 }
 
 // annualRule returns the annual stocktake formula of the configured rule
-// set.
+// set, naming the file it came from.
 func (a *app) annualRule() (reports.AnnualRule, error) {
 	rs, err := scoring.LoadRuleSet(a.cfg.Rules)
 	if err != nil {
@@ -130,7 +130,9 @@ func (a *app) annualRule() (reports.AnnualRule, error) {
 	}
 	r := rs.AnnualRule()
 	return reports.AnnualRule{QuarterWeight: r.QuarterWeight, YearEndWeight: r.YearEndWeight,
-		Leadership: r.Leadership, RankPlaces: rs.Adjustments.RankPlaces}, nil
+		Leadership: r.Leadership, RankPlaces: rs.Adjustments.RankPlaces,
+		Origin: reports.AnnualOrigin{File: a.cfg.Rules, Name: rs.Name, Version: rs.Version, Default: rs.Annual == nil},
+	}, nil
 }
 
 // shownScores returns period's ranking as the dashboards show it: the

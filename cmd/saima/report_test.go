@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -121,6 +123,11 @@ func TestAnnualReportUsesRuleSetFormula(t *testing.T) {
 		if !strings.Contains(string(text), want) {
 			t.Errorf("annual PDF lacks the formula part %q", want)
 		}
+	}
+	sum := sha256.Sum256([]byte(custom))
+	origin := "年度计分规则：" + rules + "（2026年度数字化改革赛马，版本" + hex.EncodeToString(sum[:4]) + "）的annual部分"
+	if !strings.Contains(strings.Join(strings.Fields(string(text)), ""), origin) {
+		t.Errorf("annual PDF does not name the rule set of its weights, %q:\n%s", origin, text)
 	}
 	// Ranking rows read: rank, unit, four quarters, mean, leadership
 	// points, year-end rate, total.
