@@ -37,9 +37,11 @@ type AnnualRule struct {
 
 	// YearEndWeight multiplies the year-end evaluation: the mean of
 	// score ÷ full marks × 100 over the unit's assessment records of the
-	// year period (the score itself when full marks are blank). A unit
-	// without such records gets 0 for it. Zero leaves the evaluation out
-	// of the total, though the report still shows it.
+	// year period (the score itself when full marks are blank). A missing
+	// evaluation never counts as 0. When no unit of a track has records,
+	// the track's scores leave the part out (see [AnnualTrack]). When
+	// some have, the others wait unranked (see [AnnualRow]). Zero leaves
+	// the evaluation out of every total, though the report still shows it.
 	YearEndWeight float64
 
 	// Leadership holds each unit's leadership points, 0 to
@@ -75,6 +77,15 @@ type AnnualOrigin struct {
 // NOTE: the rule-set file has no section for leadership points or the
 // year-end weight yet, so both stay 0 unless a caller sets them.
 func DefaultAnnualRule() AnnualRule { return AnnualRule{QuarterWeight: 0.95} }
+
+// QuarterWeightAlone returns the weight of the quarterly mean in a track
+// whose year-end evaluation is left out: QuarterWeight plus YearEndWeight.
+// The quarterly mean takes the year-end part's share, as the siblings of
+// an indicator without data do in a quarterly composite. A unit whose
+// year-end evaluation would equal its quarterly mean so scores the same
+// with or without the part, and the track's scores stay on the scale of
+// the other tracks'.
+func (r AnnualRule) QuarterWeightAlone() float64 { return r.QuarterWeight + r.YearEndWeight }
 
 // Validate returns an error of kind [saima.KindInvalid] that lists every
 // problem of r: a negative or non-finite weight, weights that sum to more
@@ -138,10 +149,31 @@ type PartialQuarter struct {
 	ReadOn  saima.Date // the day the ranking read the ledger
 }
 
-// AnnualTrack is the annual ranking of one track, in rank order.
+// AnnualTrack is the annual ranking of one track: the ranked units in
+// rank order, then the units waiting for their year-end evaluation by
+// name.
 type AnnualTrack struct {
 	Track string
 	Rows  []AnnualRow
+
+	// YearEndLeftOut is true when the year-end weight is above 0 and no
+	// unit of the track has year-end records, such as before any year-end
+	// evaluation is entered. The track's scores then leave the year-end
+	// part out, and the quarterly mean takes its weight as well (see
+	// [AnnualRule.QuarterWeightAlone]).
+	YearEndLeftOut bool
+}
+
+// Waiting returns the units of t that wait for their year-end evaluation,
+// by name.
+func (t AnnualTrack) Waiting() []string {
+	var units []string
+	for _, r := range t.Rows {
+		if r.Pending {
+			units = append(units, r.Unit)
+		}
+	}
+	return units
 }
 
 // AnnualRow is one unit's year.
@@ -154,8 +186,14 @@ type AnnualRow struct {
 	QuarterMean float64 // mean of the non-nil Quarters
 	Leadership  float64
 	YearEnd     *float64 // year-end evaluation in percent; nil without records
-	Value       float64  // the annual score under the rule
-	Rank        int      // competition rank within the track (1, 2, 2, 4)
+	Value       float64  // the annual score under the rule; 0 when Pending
+	Rank        int      // competition rank within the track (1, 2, 2, 4); 0 when Pending
+
+	// Pending is true when the unit has no year-end records while other
+	// units of its track have some and the year-end weight is above 0.
+	// The unit then waits for its evaluation with no annual score and no
+	// rank, because a missing evaluation must not count as 0.
+	Pending bool
 }
 
 // AnnualSource provides the data an annual report reads.
@@ -308,7 +346,7 @@ func BuildAnnualFrom(ctx context.Context, src AnnualSource, year int, rule Annua
 	for _, row := range rows {
 		rollUp(row, rule, yearEnd)
 	}
-	a.Tracks = rankAnnual(rows, tracks, rule.RankPlaces)
+	a.Tracks = rankAnnual(rows, tracks, rule)
 	if a.Workflow, err = workflowOf(ctx, src, saima.Year(year), now); err != nil {
 		return nil, err
 	}
@@ -364,8 +402,9 @@ func yearEndPercents(records []saima.Assessment) map[string]float64 {
 	return out
 }
 
-// rollUp fills in row's mean, leadership points, year-end evaluation and
-// annual score.
+// rollUp fills in row's mean, leadership points and year-end evaluation.
+// The annual score depends on the rest of the track, so [scoreTrack]
+// computes it.
 func rollUp(row *AnnualRow, rule AnnualRule, yearEnd map[string]float64) {
 	sum, n := 0.0, 0
 	for _, v := range row.Quarters {
@@ -376,18 +415,17 @@ func rollUp(row *AnnualRow, rule AnnualRule, yearEnd map[string]float64) {
 	}
 	row.QuarterMean = sum / float64(n)
 	row.Leadership = rule.Leadership[row.Unit]
-	row.Value = rule.QuarterWeight*row.QuarterMean + row.Leadership
 	if pct, ok := yearEnd[row.Unit]; ok {
 		row.YearEnd = &pct
-		row.Value += rule.YearEndWeight * pct
 	}
 }
 
-// rankAnnual groups the rows by track, in the usual track order, and
-// ranks each track by annual score. Scores tie as [scoring.RankValue]
-// with places rounds them, as in the quarterly ranking, and ties list by
-// unit name.
-func rankAnnual(rows map[string]*AnnualRow, tracks map[string]string, places *int32) []AnnualTrack {
+// rankAnnual groups the rows by track, in the usual track order, scores
+// each track under rule and ranks it by annual score. Scores tie as
+// [scoring.RankValue] with the rule's places rounds them, as in the
+// quarterly ranking, and ties list by unit name. The units waiting for
+// their year-end evaluation follow the ranked ones, by name.
+func rankAnnual(rows map[string]*AnnualRow, tracks map[string]string, rule AnnualRule) []AnnualTrack {
 	byTrack := map[string][]AnnualRow{}
 	for unit, row := range rows {
 		byTrack[tracks[unit]] = append(byTrack[tracks[unit]], *row)
@@ -399,20 +437,64 @@ func rankAnnual(rows map[string]*AnnualRow, tracks map[string]string, places *in
 	})
 	out := make([]AnnualTrack, 0, len(names))
 	for _, name := range names {
-		ranked := byTrack[name]
-		slices.SortFunc(ranked, func(a, b AnnualRow) int {
-			return cmp.Or(cmp.Compare(scoring.RankValue(b.Value, places), scoring.RankValue(a.Value, places)),
-				cmp.Compare(a.Unit, b.Unit))
-		})
-		for i := range ranked {
-			ranked[i].Rank = i + 1
-			if i > 0 && scoring.RankValue(ranked[i].Value, places) == scoring.RankValue(ranked[i-1].Value, places) {
-				ranked[i].Rank = ranked[i-1].Rank
-			}
-		}
-		out = append(out, AnnualTrack{Track: name, Rows: ranked})
+		t := scoreTrack(AnnualTrack{Track: name, Rows: byTrack[name]}, rule)
+		ranked, waiting := splitPending(t.Rows)
+		rankRows(ranked, rule.RankPlaces)
+		slices.SortFunc(waiting, func(a, b AnnualRow) int { return cmp.Compare(a.Unit, b.Unit) })
+		t.Rows = append(ranked, waiting...)
+		out = append(out, t)
 	}
 	return out
+}
+
+// scoreTrack computes the annual score of each row of t. A year-end
+// evaluation that is missing never counts as 0. When no unit of the track
+// has one, the track leaves the part out. When some have, the others are
+// marked Pending and get no score. A year-end weight of 0 counts no
+// evaluation, so then no unit lacks one.
+func scoreTrack(t AnnualTrack, rule AnnualRule) AnnualTrack {
+	anyYearEnd := slices.ContainsFunc(t.Rows, func(r AnnualRow) bool { return r.YearEnd != nil })
+	t.YearEndLeftOut = rule.YearEndWeight > 0 && !anyYearEnd
+	for i := range t.Rows {
+		r := &t.Rows[i]
+		switch {
+		case t.YearEndLeftOut:
+			r.Value = rule.QuarterWeightAlone()*r.QuarterMean + r.Leadership
+		case r.YearEnd != nil:
+			r.Value = rule.QuarterWeight*r.QuarterMean + r.Leadership + rule.YearEndWeight**r.YearEnd
+		case rule.YearEndWeight > 0:
+			r.Pending = true
+		default:
+			r.Value = rule.QuarterWeight*r.QuarterMean + r.Leadership
+		}
+	}
+	return t
+}
+
+// splitPending returns the rows that are not Pending and those that are.
+func splitPending(rows []AnnualRow) (ranked, waiting []AnnualRow) {
+	for _, r := range rows {
+		if r.Pending {
+			waiting = append(waiting, r)
+		} else {
+			ranked = append(ranked, r)
+		}
+	}
+	return ranked, waiting
+}
+
+// rankRows sorts rows by annual score and gives them competition ranks.
+func rankRows(rows []AnnualRow, places *int32) {
+	slices.SortFunc(rows, func(a, b AnnualRow) int {
+		return cmp.Or(cmp.Compare(scoring.RankValue(b.Value, places), scoring.RankValue(a.Value, places)),
+			cmp.Compare(a.Unit, b.Unit))
+	})
+	for i := range rows {
+		rows[i].Rank = i + 1
+		if i > 0 && scoring.RankValue(rows[i].Value, places) == scoring.RankValue(rows[i-1].Value, places) {
+			rows[i].Rank = rows[i-1].Rank
+		}
+	}
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -60,6 +60,10 @@ func annualCoverLines(a *Annual) []string {
 		quarters = append(quarters, label)
 	}
 	units := lo.SumBy(a.Tracks, func(t AnnualTrack) int { return len(t.Rows) })
+	count := fmt.Sprintf("参评单位：%d 个", units)
+	if waiting := lo.SumBy(a.Tracks, func(t AnnualTrack) int { return len(t.Waiting()) }); waiting > 0 {
+		count += fmt.Sprintf("（其中待年终考评 %d 个）", waiting)
+	}
 	lines := []string{
 		"季度考评规则：" + a.RuleSet,
 		"年度计分规则：" + annualOrigin(a.Rule.Origin),
@@ -69,7 +73,7 @@ func annualCoverLines(a *Annual) []string {
 		generated := a.GeneratedAt.In(saima.Beijing).Format("2006-01-02 15:04")
 		lines = append(lines, "生成时间："+generated+"（北京时间）")
 	}
-	return append(lines, fmt.Sprintf("参评单位：%d 个，赛道：%d 个", units, len(a.Tracks)))
+	return append(lines, fmt.Sprintf("%s，赛道：%d 个", count, len(a.Tracks)))
 }
 
 // annualOrigin names the rule set whose annual section gave the weights.
@@ -98,6 +102,10 @@ func (d *document) annualRankings(a *Annual) {
 		}
 		d.heading(trackLabel(t.Track)+"年度排名", 1, 25)
 		d.table(annualTable(t, a.Year, unfinished(a)))
+		for _, note := range yearEndNotes(t, a.Rule) {
+			d.pdf.Ln(1)
+			d.paragraph(note, "", sizeSmall, "L")
+		}
 	}
 	d.pdf.Ln(2)
 	d.paragraph(annualFormula(a.Rule), "", sizeSmall, "L")
@@ -141,6 +149,24 @@ func annualNotes(a *Annual) []string {
 	return notes
 }
 
+// yearEndNotes explains a track's missing year-end evaluations: a track
+// whose scores leave the part out, and the units that wait for theirs.
+func yearEndNotes(t AnnualTrack, r AnnualRule) []string {
+	var notes []string
+	if t.YearEndLeftOut {
+		notes = append(notes, fmt.Sprintf("注：%s年终考评尚未录入，不计入；本赛道年度得分 = %s × 季度平均 + 领导评价。"+
+			"季度平均的权重取季度平均权重 %s 与年终考评权重 %s 之和，使本赛道的得分与计入年终考评时处于同一尺度。",
+			trackLabel(t.Track), formatNumber(r.QuarterWeightAlone(), 4),
+			formatNumber(r.QuarterWeight, 4), formatNumber(r.YearEndWeight, 4)))
+	}
+	if waiting := t.Waiting(); len(waiting) > 0 {
+		notes = append(notes, fmt.Sprintf("注：%s已有单位录入年终考评，%s尚无年终考评记录。缺少的年终考评不按 0 分计，"+
+			"这些单位暂不计算年度得分和名次，标为“待年终考评”，列于已排名单位之后；录入其年终考评后重新生成本报告即参与排名。",
+			trackLabel(t.Track), strings.Join(waiting, "、")))
+	}
+	return notes
+}
+
 // annualTable lists a track's units in rank order with every part of
 // their annual score, each rounded for display as the quarterly tables
 // are. The column of each quarter of year in marked is marked with *, and
@@ -154,18 +180,23 @@ func annualTable(t AnnualTrack, year int, marked []saima.Period) table {
 	}
 	tb := table{columns: []column{
 		{"名次", 12, "C"},
-		{"单位", 40, "L"},
+		{"单位", 37.5, "L"},
 		quarter(1, "一季度"),
 		quarter(2, "二季度"),
 		quarter(3, "三季度"),
 		quarter(4, "四季度"),
 		{"季度平均", 16, "R"},
 		{"领导评价", 16, "R"},
-		{"年终考评", 16, "R"},
+		// Wide enough for 待年终考评 on one line at the table's font size.
+		{"年终考评", 18.5, "R"},
 		{"年度得分", 18, "R"},
 	}}
 	for _, r := range t.Rows {
-		row := []string{fmt.Sprint(r.Rank), r.Unit}
+		rank := fmt.Sprint(r.Rank)
+		if r.Pending {
+			rank = "—"
+		}
+		row := []string{rank, r.Unit}
 		for i, q := range r.Quarters {
 			cell := optionalComposite(q)
 			if c := r.Computed[i]; c != nil && q != nil {
@@ -173,12 +204,14 @@ func annualTable(t AnnualTrack, year int, marked []saima.Period) table {
 			}
 			row = append(row, cell)
 		}
-		yearEnd := "—"
+		yearEnd, value := "—", saima.FormatComposite(r.Value)
 		if r.YearEnd != nil {
 			yearEnd = formatNumber(*r.YearEnd, 1) + "%"
 		}
-		row = append(row, saima.FormatComposite(r.QuarterMean), formatNumber(r.Leadership, 2), yearEnd,
-			saima.FormatComposite(r.Value))
+		if r.Pending {
+			yearEnd, value = "待年终考评", "—"
+		}
+		row = append(row, saima.FormatComposite(r.QuarterMean), formatNumber(r.Leadership, 2), yearEnd, value)
 		tb.rows = append(tb.rows, row)
 	}
 	return tb
@@ -214,11 +247,22 @@ func annualMethod(a *Annual) []string {
 		"计分公式：" + annualFormula(a.Rule) + "（年度计分规则：" + annualOrigin(a.Rule.Origin) + "）。",
 		"季度平均：该单位在本年度已计分季度的综合得分的算术平均，未参与计分的季度不计入，表中以“—”表示。",
 		fmt.Sprintf("领导评价：由年度计分规则给出，取值 0–%d 分；规则未列出的单位计 0 分。", MaxLeadership),
-		"年终考评：该单位考评期间为本年度的考评记录，逐条按得分 ÷ 满分 × 100 折算为得分率（未填满分的按得分计）后取平均；" +
-			"无年终考评记录的单位此项计 0 分，表中以“—”表示。",
+		"年终考评：该单位考评期间为本年度的考评记录，逐条按得分 ÷ 满分 × 100 折算为得分率（未填满分的按得分计）后取平均。" +
+			yearEndMissingRule(a.Rule),
 		"排名：各赛道内按年度得分从高到低排列，得分相同的单位名次并列，下一名次顺延。单位所在赛道取其最近一个已计分季度的赛道。",
 		rankRule(a.Rule.RankPlaces),
 	}
+}
+
+// yearEndMissingRule states how a unit without year-end records is scored.
+func yearEndMissingRule(r AnnualRule) string {
+	if r.YearEndWeight == 0 {
+		return "年终考评权重为 0，此项不计入年度得分，只在表中列出；无年终考评记录的单位表中以“—”表示。"
+	}
+	return fmt.Sprintf("缺少的年终考评不按 0 分计：某赛道尚无单位录入年终考评时，该赛道不计此项，"+
+		"年度得分 = %s × 季度平均 + 领导评价，季度平均的权重取两项权重之和，使得分尺度不变；"+
+		"赛道内已有单位录入时，其余单位标为“待年终考评”，暂不计算年度得分和名次，列于该赛道已排名单位之后。",
+		formatNumber(r.QuarterWeightAlone(), 4))
 }
 
 // rankRule states how scores that look alike rank: by the scores rounded

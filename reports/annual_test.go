@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -88,19 +89,19 @@ func TestBuildAnnual(t *testing.T) {
 	}
 
 	// 海曙: 0.95 × 85 + 0 + 0.05 × 85 (mean of 90% and 80%) = 85.
-	// 象山: 0.95 × 85 + 4.25 = 85.0, a tie with 海曙.
-	// 宁海: 0.95 × 80 + 5 = 81, without Q2 and without year-end records.
+	// 宁海 and 象山 have no year-end records while 海曙 has, so they wait
+	// for theirs, unranked, though 宁海 missed Q2 and 象山 has points.
 	// 大数据局: 0.95 × 75.083… + 0.05 × 72.5 = 74.954…
 	tests := []struct {
 		track, unit   string
-		rank          int
+		rank          int // 0 for a unit waiting for its year-end evaluation
 		value, mean   float64
 		yearEnd       float64 // NaN for none
 		quartersShown int
 	}{
 		{saima.KindDistrict, "宁波市海曙区", 1, 85, 85, 85, 3},
-		{saima.KindDistrict, "象山县", 1, 85, 85, math.NaN(), 3},
-		{saima.KindDistrict, "宁海县", 3, 81, 80, math.NaN(), 2},
+		{saima.KindDistrict, "象山县", 0, 0, 85, math.NaN(), 3},
+		{saima.KindDistrict, "宁海县", 0, 0, 80, math.NaN(), 2},
 		{saima.KindDepartment, "市大数据局", 1, 0.95*(70+75+80.25)/3 + 0.05*72.5, (70 + 75 + 80.25) / 3, 72.5, 3},
 	}
 	for _, tt := range tests {
@@ -111,6 +112,9 @@ func TestBuildAnnual(t *testing.T) {
 			}
 			if row.Rank != tt.rank {
 				t.Errorf("rank = %d, want %d", row.Rank, tt.rank)
+			}
+			if row.Pending != (tt.rank == 0) {
+				t.Errorf("pending = %v, want %v", row.Pending, tt.rank == 0)
 			}
 			if math.Abs(row.Value-tt.value) > 1e-9 {
 				t.Errorf("value = %v, want %v", row.Value, tt.value)
@@ -135,14 +139,153 @@ func TestBuildAnnual(t *testing.T) {
 			}
 		})
 	}
-	if got := a.Tracks[0].Rows[0].Unit; got != "宁波市海曙区" {
-		t.Errorf("first of the tie = %s, want 宁波市海曙区 (ties list by name)", got)
+	if got := annualUnits(a.Tracks[0]); !slices.Equal(got, []string{"宁波市海曙区", "宁海县", "象山县"}) {
+		t.Errorf("district rows = %v, want 宁波市海曙区 ranked, then the waiting units by name", got)
+	}
+	for _, tr := range a.Tracks {
+		if tr.YearEndLeftOut {
+			t.Errorf("track %s leaves out the year-end evaluation, want it counted: some units have records", tr.Track)
+		}
+	}
+}
+
+func annualUnits(t AnnualTrack) []string {
+	units := make([]string, len(t.Rows))
+	for i, r := range t.Rows {
+		units[i] = r.Unit
+	}
+	return units
+}
+
+// TestBuildAnnualNoYearEnd checks that a track where no unit has year-end
+// records leaves the year-end part out, with the quarter weight taking its
+// share, while a track with records keeps it.
+func TestBuildAnnualNoYearEnd(t *testing.T) {
+	src := newAnnualSource()
+	src.assessments = []saima.Assessment{assessment("市大数据局", saima.Year(2026), "72.5", "")}
+	rule := AnnualRule{QuarterWeight: 0.95, YearEndWeight: 0.05, Leadership: map[string]float64{"宁海县": 5}}
+	a, err := BuildAnnual(context.Background(), src, 2026, rule, reportTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Tracks) != 2 {
+		t.Fatalf("tracks = %+v, want districts and departments", a.Tracks)
+	}
+	if !a.Tracks[0].YearEndLeftOut {
+		t.Errorf("district track counts the year-end evaluation, want it left out: no district has records")
+	}
+	if a.Tracks[1].YearEndLeftOut {
+		t.Errorf("department track leaves out the year-end evaluation, want it counted: 市大数据局 has records")
+	}
+
+	// (0.95 + 0.05) × the quarterly mean + points: 宁海 1 × 80 + 5 = 85,
+	// 海曙 and 象山 1 × 85. Counted as 0, the year-end evaluation would
+	// give 81, 80.75 and 80.75.
+	tests := []struct {
+		unit  string
+		rank  int
+		value float64
+	}{
+		{"宁波市海曙区", 1, 85},
+		{"宁海县", 1, 85},
+		{"象山县", 1, 85},
+	}
+	for _, tt := range tests {
+		row, ok := findAnnualRow(a, saima.KindDistrict, tt.unit)
+		if !ok {
+			t.Fatalf("no row for %s", tt.unit)
+		}
+		if row.Pending || row.Rank != tt.rank || math.Abs(row.Value-tt.value) > 1e-9 {
+			t.Errorf("%s: pending %v, rank %d, value %v; want ranked %d with %v",
+				tt.unit, row.Pending, row.Rank, row.Value, tt.rank, tt.value)
+		}
+	}
+	dept, _ := findAnnualRow(a, saima.KindDepartment, "市大数据局")
+	if want := 0.95*(70+75+80.25)/3 + 0.05*72.5; math.Abs(dept.Value-want) > 1e-9 {
+		t.Errorf("市大数据局 value = %v, want %v", dept.Value, want)
+	}
+}
+
+// TestBuildAnnualPartialYearEnd checks that units waiting for their
+// year-end records get no score and no rank, and leave no gap in the
+// ranks of the others.
+func TestBuildAnnualPartialYearEnd(t *testing.T) {
+	src := partialYearEndSource()
+	rule := AnnualRule{QuarterWeight: 0.95, YearEndWeight: 0.05}
+	a, err := BuildAnnual(context.Background(), src, 2026, rule, reportTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	districts := a.Tracks[0]
+	if districts.YearEndLeftOut {
+		t.Error("district track leaves out the year-end evaluation, want it counted")
+	}
+
+	// 海曙 85, 江北 0.95 × 70 + 0.05 × 70 = 70; 宁海 and 象山 wait though
+	// their quarterly means (80 and 85) are above 江北's.
+	want := []struct {
+		unit    string
+		rank    int
+		pending bool
+	}{
+		{"宁波市海曙区", 1, false},
+		{"宁波市江北区", 2, false},
+		{"宁海县", 0, true},
+		{"象山县", 0, true},
+	}
+	if got := annualUnits(districts); len(got) != len(want) {
+		t.Fatalf("district rows = %v, want %d", got, len(want))
+	}
+	for i, w := range want {
+		r := districts.Rows[i]
+		if r.Unit != w.unit || r.Rank != w.rank || r.Pending != w.pending {
+			t.Errorf("district row %d = %s rank %d pending %v, want %s rank %d pending %v",
+				i, r.Unit, r.Rank, r.Pending, w.unit, w.rank, w.pending)
+		}
+	}
+	if got := districts.Waiting(); !slices.Equal(got, []string{"宁海县", "象山县"}) {
+		t.Errorf("Waiting() = %v, want 宁海县 and 象山县", got)
+	}
+}
+
+// partialYearEndSource is newAnnualSource with a fourth district,
+// 宁波市江北区, which has year-end records like 宁波市海曙区 and scores
+// below 宁海县 and 象山县, which have none.
+func partialYearEndSource() *annualSource {
+	src := newAnnualSource()
+	for q := 1; q <= 3; q++ {
+		p := saima.Quarter(2026, q)
+		src.scores[p] = append(src.scores[p], quarterScore(q, saima.KindDistrict, "宁波市江北区", 70))
+	}
+	src.assessments = append(src.assessments, assessment("宁波市江北区", saima.Year(2026), "7", "10"))
+	return src
+}
+
+// TestBuildAnnualZeroYearEndWeight checks that under a year-end weight of
+// 0 a unit without year-end records is ranked as before.
+func TestBuildAnnualZeroYearEndWeight(t *testing.T) {
+	a, err := BuildAnnual(context.Background(), partialYearEndSource(), 2026, AnnualRule{QuarterWeight: 0.95},
+		reportTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 0.95 × the quarterly mean: 海曙 and 象山 80.75, 宁海 76, 江北 66.5.
+	want := map[string]int{"宁波市海曙区": 1, "象山县": 1, "宁海县": 3, "宁波市江北区": 4}
+	for _, r := range a.Tracks[0].Rows {
+		if r.Pending || r.Rank != want[r.Unit] {
+			t.Errorf("%s: rank %d pending %v, want rank %d", r.Unit, r.Rank, r.Pending, want[r.Unit])
+		}
+	}
+	if a.Tracks[0].YearEndLeftOut || len(a.Tracks[0].Waiting()) > 0 {
+		t.Errorf("district track = %+v, want no year-end part left out and no unit waiting", a.Tracks[0])
 	}
 }
 
 // TestBuildAnnualRankPlaces checks that annual scores shown alike tie
-// under the rule set's rank_places: with leadership points of 4.3 象山县
-// scores 85.05, shown as 85.1, and 宁波市海曙区 85, shown as 85.0.
+// under the rule set's rank_places: with a year-end evaluation of 85 and
+// leadership points of 0.05 象山县 scores 85.05, shown as 85.1, and
+// 宁波市海曙区 85, shown as 85.0.
 func TestBuildAnnualRankPlaces(t *testing.T) {
 	for _, tt := range []struct {
 		name   string
@@ -153,9 +296,11 @@ func TestBuildAnnualRankPlaces(t *testing.T) {
 		{"1", new(int32(1)), [2]int{1, 2}},
 		{"0", new(int32(0)), [2]int{1, 1}},
 	} {
-		rule := AnnualRule{QuarterWeight: 0.95, YearEndWeight: 0.05, Leadership: map[string]float64{"象山县": 4.3},
+		rule := AnnualRule{QuarterWeight: 0.95, YearEndWeight: 0.05, Leadership: map[string]float64{"象山县": 0.05},
 			RankPlaces: tt.places}
-		a, err := BuildAnnual(context.Background(), newAnnualSource(), 2026, rule, reportTime)
+		src := newAnnualSource()
+		src.assessments = append(src.assessments, assessment("象山县", saima.Year(2026), "85", "100"))
+		a, err := BuildAnnual(context.Background(), src, 2026, rule, reportTime)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -254,7 +399,7 @@ func TestWriteAnnual(t *testing.T) {
 	plain := strings.Join(strings.Fields(popplerText(t, path)), "")
 	for _, w := range []string{
 		"2026年度", "年度得分=0.95×季度平均+领导评价（0–5分）+0.05×年终考评得分率",
-		"宁波市海曙区", "85.0", "宁海县", "81.0", "75.1", "吉□镇", scriptName, "区县（市）赛道年度排名",
+		"宁波市海曙区", "85.0", "宁海县", "80.05待年终考评—", "75.1", "吉□镇", scriptName, "区县（市）赛道年度排名",
 	} {
 		if !strings.Contains(plain, w) {
 			t.Errorf("annual PDF text lacks %q", w)
@@ -457,4 +602,85 @@ func TestAnnualYearEndRecords(t *testing.T) {
 	if strings.Contains(plain, "季度考评人") {
 		t.Error("annual PDF lists a quarter's assessment among the year-end records")
 	}
+}
+
+// TestWriteAnnualYearEndGaps checks the PDF through pdftotext: a track
+// without any year-end records states that the part is left out, and a unit
+// waiting for its records is listed unranked after the ranked ones, with a
+// note that names it. Under a year-end weight of 0 neither note appears.
+func TestWriteAnnualYearEndGaps(t *testing.T) {
+	src := newAnnualSource()
+	src.scores[saima.Quarter(2026, 3)] = append(src.scores[saima.Quarter(2026, 3)],
+		quarterScore(3, saima.KindDepartment, "市发改委", 60))
+	src.assessments = []saima.Assessment{assessment("市大数据局", saima.Year(2026), "72.5", "")}
+
+	t.Run("Weighted", func(t *testing.T) {
+		rule := AnnualRule{QuarterWeight: 0.95, YearEndWeight: 0.05, Leadership: map[string]float64{"宁海县": 5}}
+		a, err := BuildAnnual(context.Background(), src, 2026, rule, reportTime)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := writeAnnualPDF(t, a)
+
+		// A row reads 名次, 单位, the four quarters, 季度平均, 领导评价,
+		// 年终考评 and 年度得分. 宁海县 scores 1 × 80 + 5.
+		layout := popplerText(t, path, "-layout")
+		rows := [][]string{
+			{"1", "宁海县", "90.0", "—", "70.0", "—", "80.0", "5", "—", "85.0"},
+			{"1", "市大数据局", "70.0", "75.0", "80.3", "—", "75.1", "0", "72.5%", "75.0"},
+			{"—", "市发改委", "—", "—", "60.0", "—", "60.0", "0", "待年终考评", "—"},
+		}
+		for _, want := range rows {
+			if got := annualLayoutRow(layout, want[1]); !slices.Equal(got, want) {
+				t.Errorf("row of %s = %q, want %q", want[1], got, want)
+			}
+		}
+		if strings.Index(layout, "市发改委") < strings.Index(layout, "市大数据局") {
+			t.Error("市发改委, waiting for its year-end evaluation, is listed before the ranked 市大数据局")
+		}
+
+		plain := strings.Join(strings.Fields(popplerText(t, path)), "")
+		for _, want := range []string{
+			"注：区县（市）赛道年终考评尚未录入，不计入；本赛道年度得分=1×季度平均+领导评价",
+			"注：市直部门赛道已有单位录入年终考评，市发改委尚无年终考评记录",
+			"参评单位：5个（其中待年终考评1个），赛道：2个",
+		} {
+			if !strings.Contains(plain, want) {
+				t.Errorf("annual PDF text lacks %q:\n%s", want, plain)
+			}
+		}
+		if strings.Contains(plain, "无年终考评记录的单位此项计0分") {
+			t.Error("annual PDF still says a unit without year-end records counts 0")
+		}
+	})
+
+	t.Run("ZeroWeight", func(t *testing.T) {
+		a, err := BuildAnnual(context.Background(), src, 2026, DefaultAnnualRule(), reportTime)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := writeAnnualPDF(t, a)
+		plain := strings.Join(strings.Fields(popplerText(t, path)), "")
+		for _, unwanted := range []string{"尚未录入", "待年终考评"} {
+			if strings.Contains(plain, unwanted) {
+				t.Errorf("annual PDF under a year-end weight of 0 says %q", unwanted)
+			}
+		}
+		// 0.95 × 60, below 市大数据局's 0.95 × 75.083…
+		want := []string{"2", "市发改委", "—", "—", "60.0", "—", "60.0", "0", "—", "57.0"}
+		if got := annualLayoutRow(popplerText(t, path, "-layout"), "市发改委"); !slices.Equal(got, want) {
+			t.Errorf("row of 市发改委 = %q, want %q", got, want)
+		}
+	})
+}
+
+// annualLayoutRow returns the fields of the first line of pdftotext
+// -layout output whose second field is unit.
+func annualLayoutRow(text, unit string) []string {
+	for line := range strings.SplitSeq(text, "\n") {
+		if f := strings.Fields(line); len(f) > 1 && f[1] == unit {
+			return f
+		}
+	}
+	return nil
 }

@@ -17,7 +17,12 @@ const MaxLeadershipPoints = 5
 //	      + YearEndWeight × year-end evaluation
 //
 // The year-end evaluation is the unit's mean rate of 得分 ÷ 满分 × 100 over
-// its assessment records of the year itself.
+// its assessment records of the year itself. A missing one never counts as
+// 0 when YearEndWeight is above 0. A track where no unit has records
+// scores (QuarterWeight + YearEndWeight) × the quarterly mean + points.
+// In a track where some units have records, the others get no score and
+// no rank until theirs arrive. The annual report (package reports)
+// applies this rule.
 type Annual struct {
 	QuarterWeight float64            `yaml:"quarter_weight"`
 	YearEndWeight float64            `yaml:"year_end_weight"`

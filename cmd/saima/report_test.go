@@ -64,12 +64,18 @@ func TestReportAnnual(t *testing.T) {
 	if err != nil {
 		t.Fatalf("pdftotext: %v", err)
 	}
-	// Both units average 85 over their two quarters: 0.95 × 85 = 80.75.
+	// Both units average 85 over their two quarters. No unit has year-end
+	// records, so the shipped rule set's 0.05 for them goes to the
+	// quarterly mean: 1 × 85 = 85.0, not 0.95 × 85 = 80.75.
 	plain := strings.Join(strings.Fields(string(text)), "")
-	for _, want := range []string{"宁波市数字化改革赛马年度考评报告", "2026年度", "宁波市海曙区", "宁海县", "85.0", "80.8", "年度得分=0.95×季度平均"} {
+	for _, want := range []string{"宁波市数字化改革赛马年度考评报告", "2026年度", "宁波市海曙区", "宁海县", "85.0",
+		"年度得分=0.95×季度平均", "年终考评尚未录入，不计入；本赛道年度得分=1×季度平均+领导评价"} {
 		if !strings.Contains(plain, want) {
 			t.Errorf("annual PDF text lacks %q", want)
 		}
+	}
+	if strings.Contains(plain, "80.8") {
+		t.Error("annual PDF gives 80.8, 0.95 × 85, as if the missing year-end evaluation counted 0")
 	}
 }
 
