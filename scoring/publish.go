@@ -263,6 +263,9 @@ func (s *Service) Evaluate(ctx context.Context, period saima.Period) ([]saima.Sc
 	if err != nil {
 		return nil, err
 	}
+	if err := comp.checkTracks(rs); err != nil {
+		return nil, err
+	}
 	return comp.scores("", s.now()), nil
 }
 
@@ -326,6 +329,9 @@ func (s *Service) record(
 	if err != nil {
 		return nil, err
 	}
+	if err := comp.checkTracks(rs); err != nil {
+		return nil, err
+	}
 	now := s.now()
 	ev := Evaluation{
 		Period: period, RunID: newRunID(now), RuleSet: rs.Name, RuleSetVersion: rs.Version,
@@ -378,6 +384,10 @@ func (s *Service) save(
 // the scores in the stored order. Uploads committed after the evaluation
 // change nothing, so the result equals the stored scores bit for bit.
 // RunID, ComputedAt and PrevRank are copied from the stored scores.
+//
+// NOTE: a run stored before track names were matched without regard to
+// punctuation width left out a unit whose 赛道 was spelled 区县(市); the
+// recomputation ranks that unit, so such a run no longer recomputes alike.
 func (s *Service) Recompute(ctx context.Context, period saima.Period, version int) ([]saima.Score, error) {
 	evs, err := s.Store.ListEvaluations(ctx, period)
 	if err != nil {
@@ -470,18 +480,23 @@ type computation struct {
 	units   []saima.Unit
 	records []Record
 	results []Result
+	// unranked are the roster's units whose track rs lacks, which the
+	// results leave out.
+	unranked []saima.Unit
 }
 
-// compute scores period under rs with the ledger that snap reads, as
-// [Run] does.
+// compute scores period under rs with the ledger that snap reads. Units
+// whose track rs lacks are left out, as runs stored before that was an
+// error left them out, so that such a run recomputes alike. A new run
+// must call [computation.checkTracks].
 func compute(
 	ctx context.Context, rs *RuleSet, period saima.Period, snap Snapshot, prev map[string]int,
 ) (*computation, error) {
-	units, err := snap.ListUnits(ctx)
+	all, err := snap.ListUnits(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list units: %w", err)
 	}
-	units = rankedUnits(rs, units)
+	units, unranked := rankedUnits(rs, all)
 	facts, err := snap.Facts(ctx, period)
 	if err != nil {
 		return nil, fmt.Errorf("read facts of %s: %w", period, err)
@@ -494,7 +509,22 @@ func compute(
 	if err != nil {
 		return nil, err
 	}
-	return &computation{units: units, records: records, results: results}, nil
+	return &computation{units: units, records: records, results: results, unranked: unranked}, nil
+}
+
+// checkTracks returns an error of kind saima.KindInvalid naming every unit
+// whose track rs lacks. A new run must not leave such a unit out of the
+// ranking unseen: the office has to correct the unit's 赛道 or add the
+// track to the rule set first.
+func (c *computation) checkTracks(rs *RuleSet) error {
+	if len(c.unranked) == 0 {
+		return nil
+	}
+	problems := make([]error, len(c.unranked))
+	for i, u := range c.unranked {
+		problems[i] = unknownTrack(rs, u.Name, cmp.Or(u.Track, u.Kind))
+	}
+	return invalidInput(problems)
 }
 
 // recordsOf turns facts into records, rejecting facts that no query can
@@ -1118,12 +1148,21 @@ type IndicatorExplanation struct {
 }
 
 // unitNotScored returns the KindNotFound error for unit, which st lacks.
-// A unit added to the roster after the run is the usual cause, so the
-// message gives the command that scores it. That is a new draft, or a new
-// version once the period is published, because the pages show the
-// published version over any later draft.
-func unitNotScored(st *Standing, unit string) error {
+// When the roster puts the unit in a track that the standing's rule set
+// lacks, the message says so, because scoring again under that rule set
+// fails until the 赛道 or the rule set is corrected. Otherwise a unit
+// added to the roster after the run is the usual cause, so the message
+// gives the command that scores it. That is a new draft, or a new version
+// once the period is published, because the pages show the published
+// version over any later draft.
+func (s *Service) unitNotScored(ctx context.Context, st *Standing, unit string) error {
 	period := st.Period
+	if msg, err := s.trackMissing(ctx, st, unit); err != nil {
+		return err
+	} else if msg != "" {
+		return saima.Errorf(saima.KindNotFound, "%s的考评结果（%s）中没有单位“%s”：%s",
+			period.Label(), st.Label(), unit, msg)
+	}
 	if st.Evaluation != nil && st.Evaluation.Published() {
 		return saima.Errorf(saima.KindNotFound,
 			"%s已发布的考评结果（v%d）中没有单位“%s”，请核对单位名称；如果该单位是发布后才加入名单的，"+
@@ -1133,6 +1172,37 @@ func unitNotScored(st *Standing, unit string) error {
 	return saima.Errorf(saima.KindNotFound,
 		"%s的考评结果中没有单位“%s”，请核对单位名称；如果该单位是评分后才加入名单的，请运行 saima score %s 重新评分",
 		period.Label(), unit, period)
+}
+
+// trackMissing returns why unit, which the roster holds, cannot be in
+// st: its track is not one of the tracks of the rule set st was scored
+// under. It returns "" when the unit is not on the roster, its track is
+// in that rule set, or the rule set is unknown.
+func (s *Service) trackMissing(ctx context.Context, st *Standing, unit string) (string, error) {
+	text := s.Rules
+	if st.Evaluation != nil {
+		text = []byte(st.Evaluation.RuleSetText)
+	}
+	rs, err := ParseRuleSet(text)
+	if len(text) == 0 || err != nil {
+		return "", nil
+	}
+	units, err := s.Store.ListUnits(ctx)
+	if err != nil {
+		return "", fmt.Errorf("list units: %w", err)
+	}
+	i := slices.IndexFunc(units, func(u saima.Unit) bool { return u.Name == unit })
+	if i < 0 {
+		return "", nil
+	}
+	track := cmp.Or(units[i].Track, units[i].Kind)
+	if _, ok := rs.Track(track); ok {
+		return "", nil
+	}
+	return fmt.Sprintf("单位名单中它的赛道是“%s”，而该结果所用的规则集“%s”只有赛道 %s，所以它没有参加排名，"+
+		"按该规则集重新评分或发布也会因此失败；请在单位名单中把它的赛道改为其中之一后重新上传名单，"+
+		"或在规则集中增加该赛道，再重新评分或发布",
+		track, rs.Name, strings.Join(rs.TrackNames(), "、")), nil
 }
 
 // Explain returns what lies behind unit's result in period's current
@@ -1146,7 +1216,7 @@ func (s *Service) Explain(ctx context.Context, period saima.Period, unit string)
 	}
 	e, ok := st.Entry(unit)
 	if !ok {
-		return nil, unitNotScored(st, unit)
+		return nil, s.unitNotScored(ctx, st, unit)
 	}
 	x := &Explanation{Period: period, Evaluation: st.Evaluation, Entry: *e}
 	if st.Evaluation != nil {
