@@ -207,7 +207,7 @@ func groupUnits(rs *RuleSet, units []saima.Unit) (map[string][]string, map[strin
 
 // unknownTrack returns the problem of a unit whose track rs lacks.
 func unknownTrack(rs *RuleSet, unit, track string) error {
-	return fmt.Errorf("单位 %s 的赛道 %q 不在规则集 %s 中（规则集的赛道：%s），该单位无法参加排名；"+
+	return fmt.Errorf("单位 %s 的赛道“%s”不在规则集 %s 中（规则集的赛道：%s），该单位无法参加排名；"+
 		"请在单位名单中把它的赛道改为其中之一后重新上传名单，或在规则集的 tracks 中增加该赛道",
 		unit, track, rs.Name, strings.Join(rs.TrackNames(), "、"))
 }

@@ -512,19 +512,19 @@ func compute(
 	return &computation{units: units, records: records, results: results, unranked: unranked}, nil
 }
 
-// checkTracks returns an error of kind saima.KindInvalid naming every unit
-// whose track rs lacks. A new run must not leave such a unit out of the
-// ranking unseen: the office has to correct the unit's 赛道 or add the
+// checkTracks returns an error of kind saima.KindConflict naming every
+// unit whose track rs lacks. A new run must not leave such a unit out of
+// the ranking unseen: the office has to correct the unit's 赛道 or add the
 // track to the rule set first.
 func (c *computation) checkTracks(rs *RuleSet) error {
 	if len(c.unranked) == 0 {
 		return nil
 	}
-	problems := make([]error, len(c.unranked))
+	msgs := make([]string, len(c.unranked))
 	for i, u := range c.unranked {
-		problems[i] = unknownTrack(rs, u.Name, cmp.Or(u.Track, u.Kind))
+		msgs[i] = unknownTrack(rs, u.Name, cmp.Or(u.Track, u.Kind)).Error()
 	}
-	return invalidInput(problems)
+	return saima.Errorf(saima.KindConflict, "无法计算排名：%s", strings.Join(msgs, "；"))
 }
 
 // recordsOf turns facts into records, rejecting facts that no query can

@@ -57,8 +57,8 @@ func TestNewRunRejectsUnknownTrack(t *testing.T) {
 	}
 	for name, run := range runs {
 		err := run()
-		if saima.ErrorKind(err) != saima.KindInvalid {
-			t.Fatalf("%s with a unit of an unknown track = %v, want an invalid-input error", name, err)
+		if saima.ErrorKind(err) != saima.KindConflict {
+			t.Fatalf("%s with a unit of an unknown track = %v, want a conflict error", name, err)
 		}
 		for _, want := range []string{"宁波前湾新区", "功能区", "测试规则", "区县（市）、市直部门", "单位名单"} {
 			if !strings.Contains(err.Error(), want) {
