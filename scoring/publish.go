@@ -251,6 +251,9 @@ func (s *Service) ruleSet() (*RuleSet, error) {
 // nothing: a dry run. Movement compares with the previous period's
 // current standing.
 func (s *Service) Evaluate(ctx context.Context, period saima.Period) ([]saima.Score, error) {
+	if err := CheckRunPeriod(period, s.now()); err != nil {
+		return nil, err
+	}
 	rs, err := s.ruleSet()
 	if err != nil {
 		return nil, err
@@ -263,7 +266,7 @@ func (s *Service) Evaluate(ctx context.Context, period saima.Period) ([]saima.Sc
 	if err != nil {
 		return nil, err
 	}
-	if err := comp.checkTracks(rs); err != nil {
+	if err := comp.checkNewRun(rs, period); err != nil {
 		return nil, err
 	}
 	return comp.scores("", s.now()), nil
@@ -315,6 +318,9 @@ func (s *Service) record(
 	if err := checkRecord(period, by); err != nil {
 		return nil, err
 	}
+	if err := CheckRunPeriod(period, s.now()); err != nil {
+		return nil, err
+	}
 	rs, err := s.ruleSet()
 	if err != nil {
 		return nil, err
@@ -329,7 +335,7 @@ func (s *Service) record(
 	if err != nil {
 		return nil, err
 	}
-	if err := comp.checkTracks(rs); err != nil {
+	if err := comp.checkNewRun(rs, period); err != nil {
 		return nil, err
 	}
 	now := s.now()
@@ -385,9 +391,9 @@ func (s *Service) save(
 // change nothing, so the result equals the stored scores bit for bit.
 // RunID, ComputedAt and PrevRank are copied from the stored scores.
 //
-// NOTE: a run stored before track names were matched without regard to
-// punctuation width left out a unit whose 赛道 was spelled 区县(市); the
-// recomputation ranks that unit, so such a run no longer recomputes alike.
+// NOTE: runs stored before track names were matched across punctuation
+// width left out a unit whose 赛道 was spelled 区县(市). The recomputation
+// ranks that unit, so such a run no longer recomputes alike.
 func (s *Service) Recompute(ctx context.Context, period saima.Period, version int) ([]saima.Score, error) {
 	evs, err := s.Store.ListEvaluations(ctx, period)
 	if err != nil {
@@ -486,9 +492,9 @@ type computation struct {
 }
 
 // compute scores period under rs with the ledger that snap reads. Units
-// whose track rs lacks are left out, as runs stored before that was an
-// error left them out, so that such a run recomputes alike. A new run
-// must call [computation.checkTracks].
+// whose track rs lacks are left out, because runs stored before that
+// became an error left them out and must recompute alike. A new run must
+// also call [computation.checkNewRun].
 func compute(
 	ctx context.Context, rs *RuleSet, period saima.Period, snap Snapshot, prev map[string]int,
 ) (*computation, error) {
@@ -510,21 +516,6 @@ func compute(
 		return nil, err
 	}
 	return &computation{units: units, records: records, results: results, unranked: unranked}, nil
-}
-
-// checkTracks returns an error of kind saima.KindConflict naming every
-// unit whose track rs lacks. A new run must not leave such a unit out of
-// the ranking unseen: the office has to correct the unit's 赛道 or add the
-// track to the rule set first.
-func (c *computation) checkTracks(rs *RuleSet) error {
-	if len(c.unranked) == 0 {
-		return nil
-	}
-	msgs := make([]string, len(c.unranked))
-	for i, u := range c.unranked {
-		msgs[i] = unknownTrack(rs, u.Name, cmp.Or(u.Track, u.Kind)).Error()
-	}
-	return saima.Errorf(saima.KindConflict, "无法计算排名：%s", strings.Join(msgs, "；"))
 }
 
 // recordsOf turns facts into records, rejecting facts that no query can
@@ -1149,8 +1140,8 @@ type IndicatorExplanation struct {
 
 // unitNotScored returns the KindNotFound error for unit, which st lacks.
 // When the roster puts the unit in a track that the standing's rule set
-// lacks, the message says so, because scoring again under that rule set
-// fails until the 赛道 or the rule set is corrected. Otherwise a unit
+// lacks, the message names that cause, because scoring again under that
+// rule set fails until the 赛道 or the rule set is corrected. Otherwise a unit
 // added to the roster after the run is the usual cause, so the message
 // gives the command that scores it. That is a new draft, or a new version
 // once the period is published, because the pages show the published
@@ -1310,6 +1301,9 @@ func (sh Shift) Rise() int {
 // with the same current ledger, stores nothing, and returns each unit's
 // result under both: the base order, then the units only alt ranks.
 func (s *Service) WhatIf(ctx context.Context, period saima.Period, alt []byte) ([]Shift, error) {
+	if err := CheckRunPeriod(period, s.now()); err != nil {
+		return nil, err
+	}
 	base, err := s.ruleSet()
 	if err != nil {
 		return nil, err
@@ -1326,6 +1320,9 @@ func (s *Service) WhatIf(ctx context.Context, period saima.Period, alt []byte) (
 	b, err := compute(ctx, other, period, snap, nil)
 	if err != nil {
 		return nil, err
+	}
+	if !hasData(base, a.records) && !hasData(other, b.records) {
+		return nil, noData(base, period)
 	}
 	return shifts(a.scores("", time.Time{}), b.scores("", time.Time{})), nil
 }

@@ -24,10 +24,15 @@ type Store interface {
 
 // Run scores period under rs with the store's current data, stores the
 // result as a new run and returns it. The previous period's current run
-// supplies the movement. It returns an error of kind saima.KindInvalid,
-// and stores nothing, when a unit's track is not in rs, so that no unit
-// drops out of a ranking unseen.
+// supplies the movement. It stores nothing and returns an error when
+// period is not a quarter that has begun at now, or when no unit has data
+// for period ([ErrNoData]). It also fails, with kind saima.KindInvalid,
+// when a unit's track is not in rs, so that no unit drops out of a
+// ranking unseen.
 func Run(ctx context.Context, st Store, rs *RuleSet, period saima.Period, now time.Time) ([]saima.Score, error) {
+	if err := CheckRunPeriod(period, now); err != nil {
+		return nil, err
+	}
 	units, err := st.ListUnits(ctx)
 	if err != nil {
 		return nil, err
@@ -37,6 +42,9 @@ func Run(ctx context.Context, st Store, rs *RuleSet, period saima.Period, now ti
 		return nil, err
 	}
 	facts = factsOf(units, facts)
+	if !hasData(rs, lo.Map(facts, func(f UnitFacts, _ int) Record { return f.Record() })) {
+		return nil, noData(rs, period)
+	}
 	prev, err := previousRanks(ctx, st, period)
 	if err != nil {
 		return nil, err
