@@ -218,12 +218,24 @@ func (rs *RuleSet) validateIndicators(idx *pathIndex) []error {
 	}
 	var out []error
 	seen := map[string]int{}
+	names := map[string]int{}
 	for i, ind := range rs.Indicators {
 		path := fmt.Sprintf("indicators[%d]", i)
 		if j, dup := seen[ind.ID]; dup && ind.ID != "" {
 			out = append(out, idx.problem(path+".id", "指标 id %s 重复，indicators[%d] 已使用", ind.ID, j))
 		}
 		seen[ind.ID] = i
+		// Pages, workbooks and reports head each indicator's column with
+		// its name, so two indicators of one name would look alike.
+		if key := nameKey(ind.Name); key != "" {
+			if j, dup := names[key]; dup {
+				out = append(out, idx.problem(path+".name",
+					"指标名称 %s 与 indicators[%d] 的名称重复，排行榜、导出和报告按名称分列，将无法区分这两个指标；请改用不同的名称",
+					ind.Name, j))
+			} else {
+				names[key] = i
+			}
+		}
 		out = append(out, rs.validateIndicator(idx, path, &ind)...)
 	}
 	return out
@@ -279,7 +291,7 @@ func (rs *RuleSet) validateTracks(idx *pathIndex) []error {
 	seen := map[string]int{}
 	for i, tr := range rs.Tracks {
 		path := fmt.Sprintf("tracks[%d]", i)
-		key := trackKey(tr.Name)
+		key := nameKey(tr.Name)
 		if key == "" {
 			out = append(out, idx.problem(path+".name", "缺少赛道名称 name"))
 		} else if j, dup := seen[key]; dup {
@@ -349,8 +361,8 @@ func (rs *RuleSet) groupIndex(id string) int {
 // full-width punctuation into ASCII, and with all whitespace removed, so
 // a roster's 区县(市) is the track 区县（市）.
 func (rs *RuleSet) Track(name string) (Track, bool) {
-	key := trackKey(name)
-	i := slices.IndexFunc(rs.Tracks, func(t Track) bool { return trackKey(t.Name) == key })
+	key := nameKey(name)
+	i := slices.IndexFunc(rs.Tracks, func(t Track) bool { return nameKey(t.Name) == key })
 	if i < 0 {
 		return Track{}, false
 	}
@@ -366,12 +378,12 @@ func (rs *RuleSet) TrackNames() []string {
 	return names
 }
 
-// trackKey returns the form in which track names are compared: NFKC, so
-// that full-width and half-width punctuation and digits are one, and with
-// every whitespace rune removed, also the byte-order mark and the
-// zero-width space that spreadsheet exports leave behind. The ingest
-// package compares unit names the same way.
-func trackKey(name string) string {
+// nameKey returns the form in which track and indicator names are
+// compared: NFKC, so that full-width and half-width punctuation and digits
+// are one, and with every whitespace rune removed, also the byte-order
+// mark and the zero-width space that spreadsheet exports leave behind.
+// The ingest package compares unit names the same way.
+func nameKey(name string) string {
 	return strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) || r == '\uFEFF' || r == '\u200B' {
 			return -1
