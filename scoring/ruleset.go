@@ -138,7 +138,7 @@ func LoadRuleSet(path string) (*RuleSet, error) {
 func ParseRuleSet(data []byte) (*RuleSet, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, invalidRuleSet([]error{(&pathIndex{}).decodeProblem(err.Error())})
+		return nil, invalidRuleSet([]error{syntaxProblem(data, err)})
 	}
 	idx := newPathIndex(&root)
 
