@@ -1046,14 +1046,16 @@ func (d *Diff) Changed() []UnitDiff {
 	return out
 }
 
-// Diff compares published versions a and b of period. It returns an error
-// of kind saima.KindNotFound when either is not published.
+// Diff compares versions a and b of period: published version numbers,
+// or 0 for the period's latest draft, so that a draft shows what
+// publishing it would change. It returns an error of kind
+// saima.KindNotFound when either does not exist.
 func (s *Service) Diff(ctx context.Context, period saima.Period, a, b int) (*Diff, error) {
-	old, err := s.Published(ctx, period, a)
+	old, err := s.version(ctx, period, a)
 	if err != nil {
 		return nil, err
 	}
-	cur, err := s.Published(ctx, period, b)
+	cur, err := s.version(ctx, period, b)
 	if err != nil {
 		return nil, err
 	}
@@ -1070,6 +1072,28 @@ func (s *Service) Diff(ctx context.Context, period saima.Period, a, b int) (*Dif
 		}
 	}
 	return d, nil
+}
+
+// version returns published version v of period, or its latest draft
+// when v is 0.
+func (s *Service) version(ctx context.Context, period saima.Period, v int) (*Standing, error) {
+	if v != 0 {
+		return s.Published(ctx, period, v)
+	}
+	evs, err := s.Store.ListEvaluations(ctx, period)
+	if err != nil {
+		return nil, fmt.Errorf("list evaluations: %w", err)
+	}
+	var draft *Evaluation
+	for i := range evs {
+		if !evs[i].Published() && (draft == nil || evs[i].Recorded > draft.Recorded) {
+			draft = &evs[i]
+		}
+	}
+	if draft == nil {
+		return nil, saima.Errorf(saima.KindNotFound, "%s没有草稿：请先运行 saima score %s 计算草稿", period.Label(), period)
+	}
+	return s.standing(ctx, draft, evs)
 }
 
 func unitDiff(unit, track string, old, cur *Entry) UnitDiff {

@@ -9,7 +9,6 @@ import (
 	"saima"
 	"saima/ingest"
 	"saima/ingest/demo"
-	"saima/scoring"
 	"saima/web"
 )
 
@@ -74,7 +73,7 @@ func (a *app) loadDemo(ctx context.Context, seed int64, today saima.Date, dir st
 	}
 	// Check the rule set before generating anything, so a broken file
 	// fails fast with its path.
-	if _, err := scoring.LoadRuleSet(a.cfg.Rules); err != nil {
+	if _, _, err := a.configuredRules().read(); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {

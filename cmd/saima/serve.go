@@ -12,7 +12,6 @@ import (
 	"saima/clickhouse"
 	"saima/ingest"
 	"saima/reports"
-	"saima/scoring"
 	"saima/web"
 )
 
@@ -163,7 +162,7 @@ func (a *app) importer(st *clickhouse.Store) *ingest.Service {
 // roster's 赛道 is checked against. A rule set that cannot be read checks
 // nothing, because importing needs no rule set: scoring reports the file.
 func (a *app) rosterTracks() ingest.Tracks {
-	rs, err := scoring.LoadRuleSet(a.cfg.Rules)
+	_, rs, err := a.configuredRules().read()
 	if err != nil {
 		a.log.Warn("rule set not read, so roster tracks are not checked", "rules", a.cfg.Rules, "err", err)
 		return ingest.Tracks{}
