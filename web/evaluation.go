@@ -676,13 +676,19 @@ func (s *Server) explainPeriod(c *fiber.Ctx, unit string) (saima.Period, error) 
 	if len(scores) == 0 {
 		return saima.Period{}, saima.Errorf(saima.KindNotFound, "单位“%s”暂无考评结果", unit)
 	}
-	today := saima.DateOf(s.now())
+	return scores[latestBegun(scores, saima.DateOf(s.now()))].Period, nil
+}
+
+// latestBegun returns the index of the last of scores, in period order,
+// whose period has begun on today, or 0 when none has. A ledger scored
+// before scoring rejected quarters that had not begun may hold such runs.
+func latestBegun(scores []saima.Score, today saima.Date) int {
 	for i := len(scores) - 1; i > 0; i-- {
 		if !scores[i].Period.Start().After(today) {
-			return scores[i].Period, nil
+			return i
 		}
 	}
-	return scores[0].Period, nil
+	return 0
 }
 
 func newExplainPage(unit saima.Unit, x *scoring.Explanation) explainPage {

@@ -140,3 +140,18 @@ func TestPublishAPIRejectsNonQuarters(t *testing.T) {
 		t.Errorf("GET %s does not show the period decoded:\n%s", path, body)
 	}
 }
+
+func TestUnitPagesSkipFutureRun(t *testing.T) {
+	env := newEvaluationEnv(t)
+	saveRun(t, env, saima.Quarter(2027, 1), 77, true) // not begun on testNow
+
+	unit := "/units/" + url.PathEscape("宁波市江北区")
+	_, body := env.as(t, "leader").get(t, unit)
+	if !strings.Contains(body, "最新考评：2026年第二季度") {
+		t.Errorf("unit page does not show 2026Q2 as the latest result:\n%s", body)
+	}
+	_, body = env.as(t, "leader").get(t, unit+"/explain")
+	if !strings.Contains(body, "2026年第二季度考评结果") {
+		t.Errorf("explain page without a period does not open on 2026Q2:\n%s", body)
+	}
+}
