@@ -68,12 +68,44 @@ func (b *unitBuilder) add(r *rowReader) {
 		Aliases: r.list("别名"),
 		Track:   r.name("赛道", false),
 	}
+	col := "赛道"
 	if u.Track == "" {
-		u.Track = u.Kind
+		u.Track, col = u.Kind, "单位类别"
 	}
 	if !r.failed {
+		u.Track = r.track(col, u.Track)
 		b.units.put(r, u, compact(u.Name))
 	}
+}
+
+// track returns the spelling of a unit's track, read from column col,
+// that Options.Tracks or the unit kinds give it, and warns when
+// Options.Tracks names tracks and none of them is the unit's.
+func (r *rowReader) track(col, track string) string {
+	known := r.p.opts.Tracks
+	key := compact(track)
+	for _, name := range known.Names {
+		if compact(name) == key {
+			return name
+		}
+	}
+	spelled := track
+	for _, kind := range unitKinds {
+		if compact(kind) == key {
+			spelled = kind
+		}
+	}
+	if len(known.Names) == 0 {
+		return spelled
+	}
+	reason := fmt.Sprintf("不是规则集“%s”中的赛道（%s），该单位无法参加排名，评分和发布都会因此失败",
+		known.RuleSet, strings.Join(known.Names, "、"))
+	if col == "单位类别" {
+		reason = "赛道留空时按单位类别参赛，但“" + track + "”" + reason
+	}
+	r.warn(col, r.cell(col), reason,
+		"请在赛道一列填写上述赛道之一后重新上传；如果要新增赛道，请先在规则集的 tracks 中加上它")
+	return spelled
 }
 
 // unitKind reads 单位类别, accepting the common short spellings.

@@ -73,6 +73,52 @@ func TestUnitIssues(t *testing.T) {
 	}
 }
 
+// rosterTracks are the tracks of rulesets/2026.yaml.
+var rosterTracks = Tracks{RuleSet: "2026年度数字化改革赛马",
+	Names: []string{saima.KindDistrict, saima.KindDepartment, saima.KindCity}}
+
+func TestUnitTrackSpelling(t *testing.T) {
+	text := "单位,单位类别,赛道\n宁波市江北区,区县（市）,区县(市)\n宁波市北仑区,区县（市）, 区县 （市）\n" +
+		"市大数据局,市直部门,市直部门\n"
+	for _, opts := range []Options{{}, {Tracks: rosterTracks}} {
+		res := parseText(t, "u.csv", text, opts)
+		requireNoErrors(t, res)
+		if len(res.Warnings) > 0 {
+			t.Errorf("tracks %v: warnings = %v, want none", opts.Tracks.Names, issueStrings(res.Warnings))
+		}
+		for _, u := range res.Batch.Units {
+			if want := u.Kind; u.Track != want {
+				t.Errorf("tracks %v: %s track = %q, want %q", opts.Tracks.Names, u.Name, u.Track, want)
+			}
+		}
+	}
+}
+
+func TestUnitTrackUnknown(t *testing.T) {
+	known := "不是规则集“2026年度数字化改革赛马”中的赛道（区县（市）、市直部门、市本级），该单位无法参加排名，评分和发布都会因此失败，" +
+		"请在赛道一列填写上述赛道之一后重新上传；如果要新增赛道，请先在规则集的 tracks 中加上它"
+	tests := []issueCase{
+		{name: "unknown track",
+			text:     "单位,单位类别,赛道\n宁波前湾新区,其他,功能区\n",
+			warnings: []string{"f.csv 第2行“赛道”列的值“功能区”" + known}},
+		{name: "kind without a track",
+			text:     "单位,单位类别,赛道\n宁波前湾新区,其他,\n",
+			warnings: []string{"f.csv 第2行“单位类别”列的值“其他”赛道留空时按单位类别参赛，但“其他”" + known}},
+		{name: "known track",
+			text: "单位,单位类别,赛道\n宁波市本级,市本级,\n宁波市江北区,区县（市）,区县(市)\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.run(t, Options{Dataset: saima.DatasetUnits, Tracks: rosterTracks})
+		})
+	}
+
+	res := parseText(t, "f.csv", tests[0].text, Options{Dataset: saima.DatasetUnits})
+	if len(res.Warnings) > 0 {
+		t.Errorf("without Tracks: warnings = %v, want none", issueStrings(res.Warnings))
+	}
+}
+
 func TestProjects(t *testing.T) {
 	text := "项目编号,项目名称,责任单位,牵头单位,所属系统,项目层级,项目类型,批次,所属清单,是否领导领衔,领衔领导,预算（万元）,开始日期,计划完成日期\n" +
 		"ＮＢ－１, 城市大脑 ,大数据局,省大数据局,数字政府,全市性,迭代升级,启动实施,重大需求、场景应用,是,张市长,\"1,200.50\",2026-01-05,2026年12月31日\n" +

@@ -85,6 +85,14 @@ type Options struct {
 	// Nil skips the check of done marks.
 	ListItems []saima.ListItem
 
+	// Tracks are the horse-race tracks that scoring ranks units in. A
+	// roster's 赛道 is compared with them and with the unit kinds after
+	// NFKC and without whitespace, as unit names are, and stored in their
+	// spelling, so 区县(市) is stored as 区县（市）. When Tracks names any,
+	// a 赛道 (or, when it is blank, a 单位类别) that matches none of them
+	// gets a warning, because scoring fails for such a unit.
+	Tracks Tracks
+
 	// Today is the upload day in Beijing. A date of something already
 	// done (实际完成日期, 填报日期, 发现日期 and the like) after it is an
 	// error. The zero Date means today.
@@ -108,6 +116,12 @@ type Options struct {
 	// so far, every progressInterval rows and once at the end of the file.
 	// It runs on the goroutine that called Parse.
 	Progress func(rows, errors int)
+}
+
+// Tracks are the tracks of the rule set that scores the roster.
+type Tracks struct {
+	RuleSet string   // the rule set's name, for warnings
+	Names   []string // the track names as the rule set spells them
 }
 
 // progressInterval is how many rows pass between calls of Options.Progress.

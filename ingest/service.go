@@ -67,6 +67,11 @@ type Service struct {
 	// Limits bound the size of each file; the zero value takes the
 	// defaults.
 	Limits Limits
+
+	// Tracks are the tracks of the configured rule set, which a roster's
+	// 赛道 is checked against (see Options.Tracks). The zero value checks
+	// only the spelling of the unit kinds.
+	Tracks Tracks
 }
 
 // Request is one uploaded file and who sent it.
@@ -299,6 +304,7 @@ func (s *Service) parse(req Request, b *uploadBody, l ledger, today saima.Date, 
 	opts := Options{Dataset: req.Dataset, FileName: req.FileName, Sheet: req.Sheet,
 		Encoding: req.Encoding, Roster: l.units, Projects: l.projects, Milestones: l.milestones,
 		Problems: l.problems, LeaderReports: l.leaders, ListItems: l.listItems, Unit: req.Unit, Today: today,
+		Tracks:  s.Tracks,
 		MaxRows: s.Limits.maxRows(), MaxXLSXBytes: s.Limits.MaxXLSXBytes}
 	if req.OnProgress != nil {
 		opts.Progress = func(rows, errors int) {

@@ -97,7 +97,8 @@ func Evaluate(rs *RuleSet, period saima.Period, units []saima.Unit, facts []Unit
 // EvaluateRecords scores and ranks units for period under rs.
 //
 // Each unit is ranked in its track (Unit.Track, or Unit.Kind when Track is
-// empty), which must be one of rs.Tracks. Every indicator reads its source
+// empty), which must be one of rs.Tracks as [RuleSet.Track] matches names;
+// the result carries the rule set's spelling. Every indicator reads its source
 // from the unit's record. The units of a track that have a value are
 // normalised together. The others get the indicator's missing-value or
 // not-applicable policy. An indicator that no unit in the track has a value
@@ -193,15 +194,22 @@ func groupUnits(rs *RuleSet, units []saima.Unit) (map[string][]string, map[strin
 		case known[u.Name]:
 			problems = append(problems, fmt.Errorf("单位 %s 在名单中出现了两次", u.Name))
 		default:
-			if _, ok := rs.Track(track); !ok {
-				problems = append(problems, fmt.Errorf("单位 %s 的赛道 %q 不在规则集 %s 中，请在规则集中增加该赛道或更正单位的赛道",
-					u.Name, track, rs.Name))
+			tr, ok := rs.Track(track)
+			if !ok {
+				problems = append(problems, unknownTrack(rs, u.Name, track))
 			}
-			members[track] = append(members[track], u.Name)
+			members[tr.Name] = append(members[tr.Name], u.Name)
 		}
 		known[u.Name] = true
 	}
 	return members, known, problems
+}
+
+// unknownTrack returns the problem of a unit whose track rs lacks.
+func unknownTrack(rs *RuleSet, unit, track string) error {
+	return fmt.Errorf("单位 %s 的赛道“%s”不在规则集 %s 中（规则集的赛道：%s），该单位无法参加排名；"+
+		"请在单位名单中把它的赛道改为其中之一后重新上传名单，或在规则集的 tracks 中增加该赛道",
+		unit, track, rs.Name, strings.Join(rs.TrackNames(), "、"))
 }
 
 // indexRecords returns the records by unit, and a problem for each record

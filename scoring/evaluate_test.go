@@ -280,7 +280,7 @@ func TestEvaluateErrors(t *testing.T) {
 		want   string
 	}{
 		{"ZeroPeriod", saima.Period{}, []saima.Unit{district("甲")}, nil, "缺少考评期间"},
-		{"UnknownTrack", q3, []saima.Unit{{Name: "甲", Kind: saima.KindOther}}, nil, "单位 甲 的赛道 \"其他\" 不在规则集"},
+		{"UnknownTrack", q3, []saima.Unit{{Name: "甲", Kind: saima.KindOther}}, nil, "单位 甲 的赛道“其他”不在规则集"},
 		{"DuplicateUnit", q3, []saima.Unit{district("甲"), district("甲")}, nil, "单位 甲 在名单中出现了两次"},
 		{"UnnamedUnit", q3, []saima.Unit{district("")}, nil, "名称为空的单位"},
 		{"FactsForUnknownUnit", q3, []saima.Unit{district("甲")}, []UnitFacts{{Unit: "乙"}}, "统计数据中的单位 乙 不在单位名单中"},

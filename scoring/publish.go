@@ -251,6 +251,9 @@ func (s *Service) ruleSet() (*RuleSet, error) {
 // nothing: a dry run. Movement compares with the previous period's
 // current standing.
 func (s *Service) Evaluate(ctx context.Context, period saima.Period) ([]saima.Score, error) {
+	if err := CheckRunPeriod(period, s.now()); err != nil {
+		return nil, err
+	}
 	rs, err := s.ruleSet()
 	if err != nil {
 		return nil, err
@@ -261,6 +264,9 @@ func (s *Service) Evaluate(ctx context.Context, period saima.Period) ([]saima.Sc
 	}
 	comp, err := compute(ctx, rs, period, s.Store.Snapshot(s.Store.Now()), prev)
 	if err != nil {
+		return nil, err
+	}
+	if err := comp.checkNewRun(rs, period); err != nil {
 		return nil, err
 	}
 	return comp.scores("", s.now()), nil
@@ -312,6 +318,9 @@ func (s *Service) record(
 	if err := checkRecord(period, by); err != nil {
 		return nil, err
 	}
+	if err := CheckRunPeriod(period, s.now()); err != nil {
+		return nil, err
+	}
 	rs, err := s.ruleSet()
 	if err != nil {
 		return nil, err
@@ -324,6 +333,9 @@ func (s *Service) record(
 	asOf := s.Store.Now()
 	comp, err := compute(ctx, rs, period, s.Store.Snapshot(asOf), prev)
 	if err != nil {
+		return nil, err
+	}
+	if err := comp.checkNewRun(rs, period); err != nil {
 		return nil, err
 	}
 	now := s.now()
@@ -378,6 +390,10 @@ func (s *Service) save(
 // the scores in the stored order. Uploads committed after the evaluation
 // change nothing, so the result equals the stored scores bit for bit.
 // RunID, ComputedAt and PrevRank are copied from the stored scores.
+//
+// NOTE: runs stored before track names were matched across punctuation
+// width left out a unit whose 赛道 was spelled 区县(市). The recomputation
+// ranks that unit, so such a run no longer recomputes alike.
 func (s *Service) Recompute(ctx context.Context, period saima.Period, version int) ([]saima.Score, error) {
 	evs, err := s.Store.ListEvaluations(ctx, period)
 	if err != nil {
@@ -470,18 +486,23 @@ type computation struct {
 	units   []saima.Unit
 	records []Record
 	results []Result
+	// unranked are the roster's units whose track rs lacks, which the
+	// results leave out.
+	unranked []saima.Unit
 }
 
-// compute scores period under rs with the ledger that snap reads, as
-// [Run] does.
+// compute scores period under rs with the ledger that snap reads. Units
+// whose track rs lacks are left out, because runs stored before that
+// became an error left them out and must recompute alike. A new run must
+// also call [computation.checkNewRun].
 func compute(
 	ctx context.Context, rs *RuleSet, period saima.Period, snap Snapshot, prev map[string]int,
 ) (*computation, error) {
-	units, err := snap.ListUnits(ctx)
+	all, err := snap.ListUnits(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list units: %w", err)
 	}
-	units = rankedUnits(rs, units)
+	units, unranked := rankedUnits(rs, all)
 	facts, err := snap.Facts(ctx, period)
 	if err != nil {
 		return nil, fmt.Errorf("read facts of %s: %w", period, err)
@@ -494,7 +515,7 @@ func compute(
 	if err != nil {
 		return nil, err
 	}
-	return &computation{units: units, records: records, results: results}, nil
+	return &computation{units: units, records: records, results: results, unranked: unranked}, nil
 }
 
 // recordsOf turns facts into records, rejecting facts that no query can
@@ -1052,14 +1073,16 @@ func (d *Diff) Changed() []UnitDiff {
 	return out
 }
 
-// Diff compares published versions a and b of period. It returns an error
-// of kind saima.KindNotFound when either is not published.
+// Diff compares versions a and b of period: published version numbers,
+// or 0 for the period's latest draft, so that a draft shows what
+// publishing it would change. It returns an error of kind
+// saima.KindNotFound when either does not exist.
 func (s *Service) Diff(ctx context.Context, period saima.Period, a, b int) (*Diff, error) {
-	old, err := s.Published(ctx, period, a)
+	old, err := s.version(ctx, period, a)
 	if err != nil {
 		return nil, err
 	}
-	cur, err := s.Published(ctx, period, b)
+	cur, err := s.version(ctx, period, b)
 	if err != nil {
 		return nil, err
 	}
@@ -1076,6 +1099,28 @@ func (s *Service) Diff(ctx context.Context, period saima.Period, a, b int) (*Dif
 		}
 	}
 	return d, nil
+}
+
+// version returns published version v of period, or its latest draft
+// when v is 0.
+func (s *Service) version(ctx context.Context, period saima.Period, v int) (*Standing, error) {
+	if v != 0 {
+		return s.Published(ctx, period, v)
+	}
+	evs, err := s.Store.ListEvaluations(ctx, period)
+	if err != nil {
+		return nil, fmt.Errorf("list evaluations: %w", err)
+	}
+	var draft *Evaluation
+	for i := range evs {
+		if !evs[i].Published() && (draft == nil || evs[i].Recorded > draft.Recorded) {
+			draft = &evs[i]
+		}
+	}
+	if draft == nil {
+		return nil, saima.Errorf(saima.KindNotFound, "%s没有草稿：请先运行 saima score %s 计算草稿", period.Label(), period)
+	}
+	return s.standing(ctx, draft, evs)
 }
 
 func unitDiff(unit, track string, old, cur *Entry) UnitDiff {
@@ -1145,12 +1190,21 @@ type IndicatorExplanation struct {
 }
 
 // unitNotScored returns the KindNotFound error for unit, which st lacks.
-// A unit added to the roster after the run is the usual cause, so the
-// message gives the command that scores it. That is a new draft, or a new
-// version once the period is published, because the pages show the
-// published version over any later draft.
-func unitNotScored(st *Standing, unit string) error {
+// When the roster puts the unit in a track that the standing's rule set
+// lacks, the message names that cause, because scoring again under that
+// rule set fails until the 赛道 or the rule set is corrected. Otherwise a unit
+// added to the roster after the run is the usual cause, so the message
+// gives the command that scores it. That is a new draft, or a new version
+// once the period is published, because the pages show the published
+// version over any later draft.
+func (s *Service) unitNotScored(ctx context.Context, st *Standing, unit string) error {
 	period := st.Period
+	if msg, err := s.trackMissing(ctx, st, unit); err != nil {
+		return err
+	} else if msg != "" {
+		return saima.Errorf(saima.KindNotFound, "%s的考评结果（%s）中没有单位“%s”：%s",
+			period.Label(), st.Label(), unit, msg)
+	}
 	if st.Evaluation != nil && st.Evaluation.Published() {
 		return saima.Errorf(saima.KindNotFound,
 			"%s已发布的考评结果（v%d）中没有单位“%s”，请核对单位名称；如果该单位是发布后才加入名单的，"+
@@ -1160,6 +1214,37 @@ func unitNotScored(st *Standing, unit string) error {
 	return saima.Errorf(saima.KindNotFound,
 		"%s的考评结果中没有单位“%s”，请核对单位名称；如果该单位是评分后才加入名单的，请运行 saima score %s 重新评分",
 		period.Label(), unit, period)
+}
+
+// trackMissing returns why unit, which the roster holds, cannot be in
+// st: its track is not one of the tracks of the rule set st was scored
+// under. It returns "" when the unit is not on the roster, its track is
+// in that rule set, or the rule set is unknown.
+func (s *Service) trackMissing(ctx context.Context, st *Standing, unit string) (string, error) {
+	text := s.Rules
+	if st.Evaluation != nil {
+		text = []byte(st.Evaluation.RuleSetText)
+	}
+	rs, err := ParseRuleSet(text)
+	if len(text) == 0 || err != nil {
+		return "", nil
+	}
+	units, err := s.Store.ListUnits(ctx)
+	if err != nil {
+		return "", fmt.Errorf("list units: %w", err)
+	}
+	i := slices.IndexFunc(units, func(u saima.Unit) bool { return u.Name == unit })
+	if i < 0 {
+		return "", nil
+	}
+	track := cmp.Or(units[i].Track, units[i].Kind)
+	if _, ok := rs.Track(track); ok {
+		return "", nil
+	}
+	return fmt.Sprintf("单位名单中它的赛道是“%s”，而该结果所用的规则集“%s”只有赛道 %s，所以它没有参加排名，"+
+		"按该规则集重新评分或发布也会因此失败；请在单位名单中把它的赛道改为其中之一后重新上传名单，"+
+		"或在规则集中增加该赛道，再重新评分或发布",
+		track, rs.Name, strings.Join(rs.TrackNames(), "、")), nil
 }
 
 // Explain returns what lies behind unit's result in period's current
@@ -1173,7 +1258,7 @@ func (s *Service) Explain(ctx context.Context, period saima.Period, unit string)
 	}
 	e, ok := st.Entry(unit)
 	if !ok {
-		return nil, unitNotScored(st, unit)
+		return nil, s.unitNotScored(ctx, st, unit)
 	}
 	x := &Explanation{Period: period, Evaluation: st.Evaluation, Entry: *e}
 	if st.Evaluation != nil {
@@ -1267,6 +1352,9 @@ func (sh Shift) Rise() int {
 // with the same current ledger, stores nothing, and returns each unit's
 // result under both: the base order, then the units only alt ranks.
 func (s *Service) WhatIf(ctx context.Context, period saima.Period, alt []byte) ([]Shift, error) {
+	if err := CheckRunPeriod(period, s.now()); err != nil {
+		return nil, err
+	}
 	base, err := s.ruleSet()
 	if err != nil {
 		return nil, err
@@ -1283,6 +1371,9 @@ func (s *Service) WhatIf(ctx context.Context, period saima.Period, alt []byte) (
 	b, err := compute(ctx, other, period, snap, nil)
 	if err != nil {
 		return nil, err
+	}
+	if !hasData(base, a.records) && !hasData(other, b.records) {
+		return nil, noData(base, period)
 	}
 	return shifts(a.scores("", time.Time{}), b.scores("", time.Time{})), nil
 }

@@ -12,8 +12,10 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/unicode/norm"
 
 	"saima"
 )
@@ -136,7 +138,7 @@ func LoadRuleSet(path string) (*RuleSet, error) {
 func ParseRuleSet(data []byte) (*RuleSet, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, invalidRuleSet([]error{(&pathIndex{}).decodeProblem(err.Error())})
+		return nil, invalidRuleSet([]error{syntaxProblem(data, err)})
 	}
 	idx := newPathIndex(&root)
 
@@ -216,12 +218,24 @@ func (rs *RuleSet) validateIndicators(idx *pathIndex) []error {
 	}
 	var out []error
 	seen := map[string]int{}
+	names := map[string]int{}
 	for i, ind := range rs.Indicators {
 		path := fmt.Sprintf("indicators[%d]", i)
 		if j, dup := seen[ind.ID]; dup && ind.ID != "" {
 			out = append(out, idx.problem(path+".id", "指标 id %s 重复，indicators[%d] 已使用", ind.ID, j))
 		}
 		seen[ind.ID] = i
+		// Pages, workbooks and reports head each indicator's column with
+		// its name, so two indicators of one name would look alike.
+		if key := nameKey(ind.Name); key != "" {
+			if j, dup := names[key]; dup {
+				out = append(out, idx.problem(path+".name",
+					"指标名称 %s 与 indicators[%d] 的名称重复，排行榜、导出和报告按名称分列，将无法区分这两个指标；请改用不同的名称",
+					ind.Name, j))
+			} else {
+				names[key] = i
+			}
+		}
 		out = append(out, rs.validateIndicator(idx, path, &ind)...)
 	}
 	return out
@@ -277,12 +291,18 @@ func (rs *RuleSet) validateTracks(idx *pathIndex) []error {
 	seen := map[string]int{}
 	for i, tr := range rs.Tracks {
 		path := fmt.Sprintf("tracks[%d]", i)
-		if strings.TrimSpace(tr.Name) == "" {
+		key := nameKey(tr.Name)
+		if key == "" {
 			out = append(out, idx.problem(path+".name", "缺少赛道名称 name"))
-		} else if j, dup := seen[tr.Name]; dup {
-			out = append(out, idx.problem(path+".name", "赛道 %s 重复，tracks[%d] 已使用", tr.Name, j))
+		} else if j, dup := seen[key]; dup {
+			msg := fmt.Sprintf("赛道 %s 重复，tracks[%d] 已使用", tr.Name, j)
+			if other := rs.Tracks[j].Name; other != tr.Name {
+				msg += fmt.Sprintf("（写作 %s；赛道名称不区分全角与半角标点，也不计空格）", other)
+			}
+			out = append(out, idx.problem(path+".name", "%s", msg))
+		} else {
+			seen[key] = i
 		}
-		seen[tr.Name] = i
 		for _, id := range sortedKeys(tr.Weights) {
 			wpath := path + ".weights." + id
 			if rs.indicatorIndex(id) < 0 && rs.groupIndex(id) < 0 {
@@ -337,12 +357,39 @@ func (rs *RuleSet) groupIndex(id string) int {
 }
 
 // Track returns the track named name, or false when the rule set has none.
+// Names match as uploaded unit names do: after NFKC, which turns
+// full-width punctuation into ASCII, and with all whitespace removed, so
+// a roster's 区县(市) is the track 区县（市）.
 func (rs *RuleSet) Track(name string) (Track, bool) {
-	i := slices.IndexFunc(rs.Tracks, func(t Track) bool { return t.Name == name })
+	key := nameKey(name)
+	i := slices.IndexFunc(rs.Tracks, func(t Track) bool { return nameKey(t.Name) == key })
 	if i < 0 {
 		return Track{}, false
 	}
 	return rs.Tracks[i], true
+}
+
+// TrackNames returns the names of rs's tracks, in file order.
+func (rs *RuleSet) TrackNames() []string {
+	names := make([]string, len(rs.Tracks))
+	for i, t := range rs.Tracks {
+		names[i] = t.Name
+	}
+	return names
+}
+
+// nameKey returns the form in which track and indicator names are
+// compared: NFKC, so that full-width and half-width punctuation and digits
+// are one, and with every whitespace rune removed, also the byte-order
+// mark and the zero-width space that spreadsheet exports leave behind.
+// The ingest package compares unit names the same way.
+func nameKey(name string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '\uFEFF' || r == '\u200B' {
+			return -1
+		}
+		return r
+	}, norm.NFKC.String(name))
 }
 
 // Weights returns the weights of rs.Indicators in track, in order, as

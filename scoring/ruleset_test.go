@@ -422,3 +422,95 @@ indicators:
 		t.Errorf("Error() = %q, want the count and each problem with line and path", msg)
 	}
 }
+
+func TestParseRuleSetDuplicateNamesHugeWeights(t *testing.T) {
+	tests := []struct {
+		name     string
+		yaml     string
+		wantPath string
+		wantLine int
+		wantMsg  string
+	}{
+		{
+			name: "DuplicateIndicatorName",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 里程碑按期完成率, source: progress_mean, weight: 1, normalise: {method: none}}
+  - {id: b, name: 里程碑按期完成率, source: assessment_mean, weight: 1, normalise: {method: none}}
+`,
+			wantPath: "indicators[1].name", wantLine: 6, wantMsg: "指标名称 里程碑按期完成率 与 indicators[0] 的名称重复",
+		},
+		{
+			name: "DuplicateIndicatorNameSpelledApart",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 得分率(线上), source: progress_mean, weight: 1, normalise: {method: none}}
+  - {id: b, name: 得分率（线上）, source: assessment_mean, weight: 1, normalise: {method: none}}
+`,
+			wantPath: "indicators[1].name", wantLine: 6, wantMsg: "与 indicators[0] 的名称重复",
+		},
+		{
+			name: "WeightSumOverflows",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1e308, normalise: {method: none}}
+  - {id: b, name: 乙, source: assessment_mean, weight: 1e308, normalise: {method: none}}
+`,
+			wantPath: "indicators", wantLine: 4, wantMsg: "根节点的各下级权重过大",
+		},
+		{
+			name: "TrackWeightSumOverflows",
+			yaml: `name: 测试
+tracks:
+  - name: 区县（市）
+    weights: {a: 1.7e308}
+indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: none}}
+  - {id: b, name: 乙, source: assessment_mean, weight: 1.7e308, normalise: {method: none}}
+`,
+			wantPath: "tracks[0].weights", wantLine: 4, wantMsg: "赛道 区县（市） 中根节点的各下级权重过大",
+		},
+		{
+			name: "SumGroupOverflows",
+			yaml: ruleHead + `aggregate: sum
+indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1e307, normalise: {method: none}}
+`,
+			wantPath: "indicators", wantLine: 5, wantMsg: "乘以满分",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rs, err := ParseRuleSet([]byte(tt.yaml))
+			if err == nil {
+				t.Fatalf("ParseRuleSet = %+v, nil; want an error", rs)
+			}
+			problems := ruleProblems(t, err)
+			i := slices.IndexFunc(problems, func(p *RuleError) bool {
+				return p.Path == tt.wantPath && strings.Contains(p.Message, tt.wantMsg)
+			})
+			if i < 0 {
+				t.Fatalf("ParseRuleSet error = %v, want a problem at %q containing %q", err, tt.wantPath, tt.wantMsg)
+			}
+			if problems[i].Line != tt.wantLine {
+				t.Errorf("problem %v is on line %d, want %d", problems[i], problems[i].Line, tt.wantLine)
+			}
+		})
+	}
+}
+
+// TestParseRuleSetEmptyRootMessages checks that a rule set without
+// indicators gets no message that lacks its subject.
+func TestParseRuleSetEmptyRootMessages(t *testing.T) {
+	for _, text := range []string{"", "name: x\ntracks: [{name: t}]\nindicators: []\n"} {
+		_, err := ParseRuleSet([]byte(text))
+		if err == nil {
+			t.Fatalf("ParseRuleSet(%q) = nil error, want one", text)
+		}
+		for _, p := range ruleProblems(t, err) {
+			if strings.Contains(p.Message, "  ") || strings.HasPrefix(p.Message, "分组 ") {
+				t.Errorf("ParseRuleSet(%q) problem %q lacks its subject", text, p)
+			}
+		}
+		if !strings.Contains(err.Error(), "至少需要一个指标") {
+			t.Errorf("ParseRuleSet(%q) = %v, want it to ask for an indicator", text, err)
+		}
+	}
+}

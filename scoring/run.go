@@ -23,19 +23,28 @@ type Store interface {
 }
 
 // Run scores period under rs with the store's current data, stores the
-// result as a new run and returns it. Units whose track rs does not rank
-// are left out. The previous period's current run supplies the movement.
+// result as a new run and returns it. The previous period's current run
+// supplies the movement. It stores nothing and returns an error when
+// period is not a quarter that has begun at now, or when no unit has data
+// for period ([ErrNoData]). It also fails, with kind saima.KindInvalid,
+// when a unit's track is not in rs, so that no unit drops out of a
+// ranking unseen.
 func Run(ctx context.Context, st Store, rs *RuleSet, period saima.Period, now time.Time) ([]saima.Score, error) {
+	if err := CheckRunPeriod(period, now); err != nil {
+		return nil, err
+	}
 	units, err := st.ListUnits(ctx)
 	if err != nil {
 		return nil, err
 	}
-	units = rankedUnits(rs, units)
 	facts, err := st.Facts(ctx, period)
 	if err != nil {
 		return nil, err
 	}
 	facts = factsOf(units, facts)
+	if !hasData(rs, lo.Map(facts, func(f UnitFacts, _ int) Record { return f.Record() })) {
+		return nil, noData(rs, period)
+	}
 	prev, err := previousRanks(ctx, st, period)
 	if err != nil {
 		return nil, err
@@ -55,11 +64,17 @@ func Run(ctx context.Context, st Store, rs *RuleSet, period saima.Period, now ti
 	return scores, nil
 }
 
-func rankedUnits(rs *RuleSet, units []saima.Unit) []saima.Unit {
-	tracks := lo.SliceToMap(rs.Tracks, func(t Track) (string, bool) { return t.Name, true })
-	return lo.Filter(units, func(u saima.Unit, _ int) bool {
-		return tracks[cmp.Or(u.Track, u.Kind)]
-	})
+// rankedUnits splits units into those whose track rs has and those
+// whose track it lacks.
+func rankedUnits(rs *RuleSet, units []saima.Unit) (ranked, unranked []saima.Unit) {
+	for _, u := range units {
+		if _, ok := rs.Track(cmp.Or(u.Track, u.Kind)); ok {
+			ranked = append(ranked, u)
+		} else {
+			unranked = append(unranked, u)
+		}
+	}
+	return ranked, unranked
 }
 
 // factsOf drops facts of units that are not ranked, such as data filed

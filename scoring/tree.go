@@ -202,6 +202,12 @@ func (t *tree) checkNode(rs *RuleSet, idx *pathIndex, n int) []error {
 	node := &t.nodes[n]
 	where := cmp.Or(node.path, "根节点")
 	if len(node.children) == 0 {
+		if n == 0 {
+			// Every indicator hangs below the root, so the root is empty only
+			// when there is none, which validateIndicators or the decoder
+			// has reported already.
+			return nil
+		}
 		return []error{idx.problem(node.path, "分组 %s 没有下级指标或分组", node.id)}
 	}
 	switch node.weighting {
@@ -221,7 +227,14 @@ func (t *tree) checkNode(rs *RuleSet, idx *pathIndex, n int) []error {
 		return out
 	}
 	for _, tr := range append([]Track{{}}, rs.Tracks...) {
-		if t.childPoints(n, tr) > 0 || (tr.Name != "" && !t.overridesChildren(n, tr)) {
+		if tr.Name != "" && !t.overridesChildren(n, tr) {
+			continue
+		}
+		if err := t.checkOverflow(rs, idx, n, tr); err != nil {
+			out = append(out, err)
+			continue
+		}
+		if t.childPoints(n, tr) > 0 {
 			continue
 		}
 		if tr.Name == "" {
@@ -232,6 +245,30 @@ func (t *tree) checkNode(rs *RuleSet, idx *pathIndex, n int) []error {
 		}
 	}
 	return out
+}
+
+// checkOverflow returns a problem when the weights of node n's children
+// in tr are so large that their sum is not a finite float64, or, under a
+// sum node, a child's weight times its full marks. Scaling by an infinite
+// sum would turn every weight into 0, so every unit would tie at 0.
+func (t *tree) checkOverflow(rs *RuleSet, idx *pathIndex, n int, tr Track) error {
+	node := &t.nodes[n]
+	total, top := 0.0, 0.0
+	for _, c := range node.children {
+		total += t.points(c, tr)
+		top += t.points(c, tr) * t.nodes[c].full
+	}
+	if finite(total) && (node.aggregate != AggSum || finite(top)) {
+		return nil
+	}
+	path := cmp.Or(node.path, "indicators")
+	where := cmp.Or(node.path, "根节点")
+	if tr.Name != "" {
+		path = fmt.Sprintf("tracks[%d].weights", slices.IndexFunc(rs.Tracks, func(x Track) bool { return x.Name == tr.Name }))
+		where = "赛道 " + tr.Name + " 中" + where
+	}
+	return idx.problem(path, "%s的各下级权重过大，相加（或乘以满分）后超出了数字的范围，"+
+		"各单位的得分将全部变为 0；请改用正常大小的分值，如 40、30、30", where)
 }
 
 func (t *tree) childPoints(n int, tr Track) float64 {

@@ -15,12 +15,16 @@ import (
 type RuleError struct {
 	Path    string // YAML path such as indicators[1].weight (indexes from 0); empty for the whole file
 	Line    int    // 1-based line in the file; 0 when unknown
+	Column  int    // 1-based column in runes, given for YAML syntax errors only; 0 when unknown
 	Message string // what is wrong and how to fix it, in Chinese
 }
 
 func (e *RuleError) Error() string {
 	var b strings.Builder
-	if e.Line > 0 {
+	switch {
+	case e.Line > 0 && e.Column > 0:
+		fmt.Fprintf(&b, "第 %d 行第 %d 列 ", e.Line, e.Column)
+	case e.Line > 0:
 		fmt.Fprintf(&b, "第 %d 行 ", e.Line)
 	}
 	if e.Path != "" {

@@ -72,6 +72,17 @@ func periodParam(name, value string) (saima.Period, error) {
 	return p, nil
 }
 
+// routeParam returns the route parameter name decoded: Fiber leaves it
+// percent-encoded, and a message should show 2026年Q3 as the user typed
+// it. A value that does not decode is returned as it is.
+func routeParam(c *fiber.Ctx, name string) string {
+	value := c.Params(name)
+	if decoded, err := url.PathUnescape(value); err == nil {
+		return decoded
+	}
+	return value
+}
+
 // versionParam parses a published version number from a query parameter.
 func versionParam(c *fiber.Ctx, name string) (int, error) {
 	value := c.Query(name)
@@ -138,7 +149,7 @@ func jsonTime(t time.Time) string {
 }
 
 func (s *Server) handleEvaluationsAPI(c *fiber.Ctx) error {
-	period, err := periodParam("period", c.Params("period"))
+	period, err := periodParam("period", routeParam(c, "period"))
 	if err != nil {
 		return err
 	}
@@ -246,7 +257,7 @@ func (s *Server) handlePublishForm(c *fiber.Ctx) error {
 // note of the request body. It also returns the previous publication, nil
 // for a first one, so that callers can say what changed.
 func (s *Server) publish(c *fiber.Ctx) (*scoring.Standing, *scoring.Evaluation, error) {
-	period, err := periodParam("period", c.Params("period"))
+	period, err := periodParam("period", routeParam(c, "period"))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -262,6 +273,11 @@ func (s *Server) publish(c *fiber.Ctx) (*scoring.Standing, *scoring.Evaluation, 
 	}
 	svc, err := s.requireEvaluations()
 	if err != nil {
+		return nil, nil, err
+	}
+	// A quarter that has not begun, a year or a month gets its own
+	// message, not the advice to score it first.
+	if err := scoring.CheckRunPeriod(period, s.now()); err != nil {
 		return nil, nil, err
 	}
 	evs, err := svc.Evaluations(c.UserContext(), period)
@@ -402,7 +418,7 @@ type contributionDiffJSON struct {
 }
 
 func (s *Server) handleDiffAPI(c *fiber.Ctx) error {
-	period, err := periodParam("period", c.Params("period"))
+	period, err := periodParam("period", routeParam(c, "period"))
 	if err != nil {
 		return err
 	}
@@ -688,8 +704,8 @@ func (s *Server) handleExplainPage(c *fiber.Ctx) error {
 	return s.render(c, "explain.html", unit.Name+period.Label()+"考评说明", "leaderboard", page)
 }
 
-// explainPeriod returns the period parameter, or the newest period in
-// which the unit was scored.
+// explainPeriod returns the period parameter, or the newest period that
+// has begun in which the unit was scored.
 func (s *Server) explainPeriod(c *fiber.Ctx, unit string) (saima.Period, error) {
 	if c.Query("period") != "" {
 		return periodParam("period", c.Query("period"))
@@ -701,7 +717,19 @@ func (s *Server) explainPeriod(c *fiber.Ctx, unit string) (saima.Period, error) 
 	if len(scores) == 0 {
 		return saima.Period{}, saima.Errorf(saima.KindNotFound, "单位“%s”暂无考评结果", unit)
 	}
-	return scores[len(scores)-1].Period, nil
+	return scores[latestBegun(scores, saima.DateOf(s.now()))].Period, nil
+}
+
+// latestBegun returns the index of the last of scores, in period order,
+// whose period has begun on today, or 0 when none has. A ledger scored
+// before scoring rejected quarters that had not begun may hold such runs.
+func latestBegun(scores []saima.Score, today saima.Date) int {
+	for i := len(scores) - 1; i > 0; i-- {
+		if !scores[i].Period.Start().After(today) {
+			return i
+		}
+	}
+	return 0
 }
 
 func newExplainPage(unit saima.Unit, x *scoring.Explanation) explainPage {

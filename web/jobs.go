@@ -83,7 +83,7 @@ func (s *Server) newReportJobs(app *fiber.App) *reportJobs {
 // current data, and otherwise starts or joins that job and replies 202
 // with a page that shows its progress.
 func (j *reportJobs) handleUnitsZip(c *fiber.Ctx) error {
-	param := c.Params("period")
+	param := routeParam(c, "period")
 	period, err := ingest.ParsePeriod(param)
 	if err != nil || period.Kind != saima.PeriodQuarter {
 		return invalidParam("period", param, "应为季度，如 2026Q3")

@@ -173,7 +173,7 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 		return s.render(c, "leaderboard.html", "赛马排行", "leaderboard", page)
 	}
 
-	if page.Period, err = pickPeriod(c.Query("period"), periods); err != nil {
+	if page.Period, err = s.pickPeriod(ctx, c.Query("period"), periods); err != nil {
 		return err
 	}
 	st, err := s.standing(ctx, page.Period)
@@ -228,10 +228,11 @@ func runningUntil(p saima.Period, now time.Time) (saima.Date, bool) {
 var publishedVersion = regexp.MustCompile(`^v[0-9]{1,4}$`)
 
 // pickPeriod parses the period parameter, defaulting to the newest scored
-// period, and rejects a period without scores.
-func pickPeriod(param string, scored []saima.Period) (saima.Period, error) {
+// period that pages should open on (see defaultPeriod), and rejects a
+// period without scores.
+func (s *Server) pickPeriod(ctx context.Context, param string, scored []saima.Period) (saima.Period, error) {
 	if param == "" {
-		return scored[0], nil
+		return s.defaultPeriod(ctx, scored)
 	}
 	p, err := periodParam("period", param)
 	if err != nil {
@@ -241,6 +242,37 @@ func pickPeriod(param string, scored []saima.Period) (saima.Period, error) {
 		return saima.Period{}, saima.Errorf(saima.KindNotFound, "%s暂无考评结果", p.Label())
 	}
 	return p, nil
+}
+
+// defaultPeriod returns the newest of the scored periods, newest first,
+// that has begun and whose standing has data, or the newest one that has
+// begun when none has data, or else the newest. Scoring rejects a quarter
+// that has not begun or has no data, but a ledger scored before that rule
+// may hold such a run, and every page would otherwise open on a ranking
+// of zeros.
+func (s *Server) defaultPeriod(ctx context.Context, scored []saima.Period) (saima.Period, error) {
+	today := saima.DateOf(s.now())
+	begun := slices.DeleteFunc(slices.Clone(scored), func(p saima.Period) bool { return p.Start().After(today) })
+	if len(begun) == 0 {
+		return scored[0], nil
+	}
+	for _, p := range begun {
+		st, err := s.standing(ctx, p)
+		if err != nil {
+			return saima.Period{}, err
+		}
+		if hasData(st) {
+			return p, nil
+		}
+	}
+	return begun[0], nil
+}
+
+// hasData reports whether any unit of st has a value for any indicator.
+func hasData(st *scoring.Standing) bool {
+	return slices.ContainsFunc(st.Entries, func(e scoring.Entry) bool {
+		return slices.ContainsFunc(e.Computed.Contributions, func(c saima.Contribution) bool { return !c.Missing })
+	})
 }
 
 // buildBoards groups ranked entries by track and builds one board per
@@ -438,7 +470,7 @@ func (s *Server) handleScoresAPI(c *fiber.Ctx) error {
 	if len(periods) == 0 {
 		return c.JSON(reply)
 	}
-	if reply.Period, err = pickPeriod(c.Query("period"), periods); err != nil {
+	if reply.Period, err = s.pickPeriod(ctx, c.Query("period"), periods); err != nil {
 		return err
 	}
 	st, err := s.standing(ctx, reply.Period)

@@ -17,7 +17,7 @@ import (
 // download. The whole PDF is built in memory before the first byte goes
 // out, so a failure half-way still gets a proper error reply.
 func (s *Server) handleQuarterlyPDF(c *fiber.Ctx) error {
-	param := c.Params("period")
+	param := routeParam(c, "period")
 	period, err := ingest.ParsePeriod(param)
 	if err != nil || period.Kind != saima.PeriodQuarter {
 		return invalidParam("period", param, "应为季度，如 2026Q3")

@@ -41,7 +41,7 @@ func (s *Server) handleUnit(c *fiber.Ctx) error {
 
 	page := unitPage{Unit: unit}
 	if len(scores) > 0 {
-		page.Latest = &scores[len(scores)-1]
+		page.Latest = &scores[latestBegun(scores, saima.DateOf(s.now()))]
 		if page.Charts, err = unitCharts(unit.Name, scores); err != nil {
 			return err
 		}

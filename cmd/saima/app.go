@@ -112,6 +112,19 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 
 var errUsage = errors.New("usage")
 
+// usageMessage is a usage error whose message is shown as it is, so that it
+// can be written in Chinese without the English "usage:" prefix. It
+// matches errUsage, so the command exits 2.
+type usageMessage struct{ msg string }
+
+func (e *usageMessage) Error() string        { return e.msg }
+func (e *usageMessage) Is(target error) bool { return target == errUsage }
+
+// usagef returns a usage error with the formatted message.
+func usagef(format string, args ...any) error {
+	return &usageMessage{fmt.Sprintf(format, args...)}
+}
+
 // command registers a subcommand's own flags and returns the function that
 // runs it with the remaining arguments.
 type command func(a *app, ef *envFlags) func(ctx context.Context, args []string) error

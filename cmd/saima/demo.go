@@ -9,7 +9,6 @@ import (
 	"saima"
 	"saima/ingest"
 	"saima/ingest/demo"
-	"saima/scoring"
 	"saima/web"
 )
 
@@ -74,7 +73,7 @@ func (a *app) loadDemo(ctx context.Context, seed int64, today saima.Date, dir st
 	}
 	// Check the rule set before generating anything, so a broken file
 	// fails fast with its path.
-	if _, err := scoring.LoadRuleSet(a.cfg.Rules); err != nil {
+	if _, _, err := a.configuredRules().read(); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
@@ -98,10 +97,15 @@ func (a *app) loadDemo(ctx context.Context, seed int64, today saima.Date, dir st
 	if err != nil {
 		return err
 	}
-	a.log.Info("demo scored", "published_from", demo.FirstQuarter.String(), "published_to", draft.Prev().String(),
+	current := saima.Quarter(today.Year, (int(today.Month)-1)/3+1)
+	a.log.Info("demo scored", "published_from", demo.FirstQuarter.String(), "published_to", current.Prev().String(),
 		"draft", draft.String(), "data_until", today.String())
-	fmt.Fprintf(a.stdout, "演示数据已载入：%d 个文件，%s 至 %s 已发布，%s 为草稿\n",
-		len(files), demo.FirstQuarter, draft.Prev(), draft)
+	status := draft.String() + " 为草稿"
+	if draft.IsZero() {
+		status = current.String() + " 尚无数据，未评分"
+	}
+	fmt.Fprintf(a.stdout, "演示数据已载入：%d 个文件，%s 至 %s 已发布，%s\n",
+		len(files), demo.FirstQuarter, current.Prev(), status)
 	return nil
 }
 

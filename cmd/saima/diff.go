@@ -12,14 +12,16 @@ import (
 func diffCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 	ef.fs.Usage = func() {
 		fmt.Fprintln(ef.fs.Output(), "Usage: saima diff PERIOD A B\n\n"+
-			"Compares published versions A and B of PERIOD (such as 2026Q3 1 2), overrides\n"+
-			"included: each unit's composite and rank in both, then every contribution and\n"+
-			"override that differs.\n\nOptions:")
+			"Compares versions A and B of PERIOD (such as 2026Q3 1 2), overrides included:\n"+
+			"each unit's composite and rank in both, then every contribution and override\n"+
+			"that differs. A version is a published version number, or draft (also 0) for\n"+
+			"the latest draft, so that 2026Q3 1 draft shows what publishing the draft\n"+
+			"would change.\n\nOptions:")
 		ef.fs.PrintDefaults()
 	}
 	return func(ctx context.Context, args []string) error {
 		period, args, ok, err := periodArgs(ef.fs, args, 3,
-			"name a quarter and two published versions, such as 2026Q3 1 2")
+			"name a quarter and two versions, such as 2026Q3 1 2 or 2026Q3 1 draft")
 		if !ok {
 			return err
 		}
@@ -46,9 +48,10 @@ func diffCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 
 func printDiff(w io.Writer, d *scoring.Diff) {
 	old, cur := d.Old.Evaluation, d.New.Evaluation
-	fmt.Fprintf(w, "%s：v%d → v%d\n", d.Period.Label(), old.Version, cur.Version)
-	fmt.Fprintf(w, "v%d：%s\n", old.Version, describeEvaluation(old))
-	fmt.Fprintf(w, "v%d：%s\n", cur.Version, describeEvaluation(cur))
+	a, b := versionLabel(old), versionLabel(cur)
+	fmt.Fprintf(w, "%s：%s → %s\n", d.Period.Label(), a, b)
+	fmt.Fprintf(w, "%s：%s\n", a, describeEvaluation(old))
+	fmt.Fprintf(w, "%s：%s\n", b, describeEvaluation(cur))
 
 	changed := d.Changed()
 	if len(changed) == 0 {
@@ -56,8 +59,7 @@ func printDiff(w io.Writer, d *scoring.Diff) {
 		return
 	}
 	tw := newTable(w)
-	fmt.Fprintf(tw, "赛道\t单位\t名次 v%d→v%d\t综合得分 v%d→v%d\n",
-		old.Version, cur.Version, old.Version, cur.Version)
+	fmt.Fprintf(tw, "赛道\t单位\t名次 %s→%s\t综合得分 %s→%s\n", a, b, a, b)
 	for _, u := range changed {
 		fmt.Fprintf(tw, "%s\t%s\t%s→%s\t%s→%s\n", u.Track, u.Unit, entryRank(u.Old), entryRank(u.New),
 			entryComposite(u.Old), entryComposite(u.New))

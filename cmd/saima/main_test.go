@@ -168,9 +168,11 @@ func TestImportBadRowsImportsNothing(t *testing.T) {
 				t.Errorf("errors of 12b do not mention %q", want)
 			}
 		}
-		out := e.mustRun("score", "2026Q3")
-		if strings.Contains(out, "宁波市海曙区\t") && strings.Contains(out, "100.0") {
-			t.Errorf("rows of the rejected file were scored:\n%s", out)
+		// No row of the rejected file was stored, so the quarter has no data
+		// to score.
+		code, out, errOut := e.run("score", "2026Q3")
+		if code != 1 || !strings.Contains(errOut, "没有任何单位有可计分的数据") {
+			t.Errorf("score after the rejected file exited %d:\n%s%s\nwant 1 and no data to score", code, out, errOut)
 		}
 	})
 }

@@ -31,9 +31,12 @@ func overrideCommand(a *app, ef *envFlags) func(context.Context, []string) error
 		if !ok {
 			return err
 		}
+		if value == "" {
+			return usagef("缺少 --value：请写明调整后的得分，如 --value 85.5（写了 --indicator 时是该指标的得分，0 到 100）")
+		}
 		v, err := strconv.ParseFloat(value, 64)
 		if err != nil {
-			return fmt.Errorf("%w: --value %q is not a number", errUsage, value)
+			return usagef("--value 的值“%s”不是数字：请写调整后的得分，如 --value 85.5", value)
 		}
 		svc, err := a.evaluations(ctx, false)
 		if err != nil {

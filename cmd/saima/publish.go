@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"time"
 
@@ -56,7 +55,7 @@ func (a *app) evaluations(ctx context.Context, withRules bool) (*scoring.Service
 	}
 	svc := &scoring.Service{Log: a.log, Now: a.now}
 	if withRules {
-		rules, err := readRuleSet(a.cfg.Rules)
+		rules, _, err := a.configuredRules().read()
 		if err != nil {
 			return nil, err
 		}
@@ -68,19 +67,6 @@ func (a *app) evaluations(ctx context.Context, withRules bool) (*scoring.Service
 	}
 	svc.Store = st
 	return svc, nil
-}
-
-// readRuleSet reads the rule-set file at path and checks that it parses,
-// so that a broken file is reported with its path before anything runs.
-func readRuleSet(path string) ([]byte, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("load rule set: %w", err)
-	}
-	if _, err := scoring.ParseRuleSet(data); err != nil {
-		return nil, fmt.Errorf("load rule set %s: %w", path, err)
-	}
-	return data, nil
 }
 
 // periodArgs parses the flags in args and the n arguments of a command
@@ -206,14 +192,28 @@ func shortHash(h string) string {
 	return h
 }
 
-// parseVersion parses a published version number such as 2 or v2.
-func parseVersion(s string) (int, error) {
+// parseVersion parses a published version number such as 2 or v2, or
+// draft, 草稿 or 0 for the latest draft, which it returns as 0.
+func parseVersion(arg string) (int, error) {
+	if arg == "draft" || arg == "草稿" {
+		return 0, nil
+	}
+	s := arg
 	if len(s) > 1 && (s[0] == 'v' || s[0] == 'V') {
 		s = s[1:]
 	}
 	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 {
-		return 0, fmt.Errorf("%w: %q is not a version number such as 1 or v2", errUsage, s)
+	if err != nil || n < 0 {
+		return 0, usagef("“%s”不是版本：请写已发布的版本号（如 1 或 v2），或写 draft 表示最新草稿，"+
+			"如 saima diff 2026Q3 1 draft", arg)
 	}
 	return n, nil
+}
+
+// versionLabel names an evaluation's version in a diff: v2, or 草稿.
+func versionLabel(ev *scoring.Evaluation) string {
+	if ev.Published() {
+		return fmt.Sprintf("v%d", ev.Version)
+	}
+	return "草稿"
 }

@@ -9,7 +9,6 @@ import (
 	"saima"
 	"saima/clickhouse"
 	"saima/reports"
-	"saima/scoring"
 )
 
 func reportCommand(a *app, ef *envFlags) func(context.Context, []string) error {
@@ -124,7 +123,7 @@ func writePDF(path string, a *app, write func(io.Writer) error) error {
 // annualRule returns the annual stocktake formula of the configured rule
 // set, naming the file it came from.
 func (a *app) annualRule() (reports.AnnualRule, error) {
-	rs, err := scoring.LoadRuleSet(a.cfg.Rules)
+	_, rs, err := a.configuredRules().read()
 	if err != nil {
 		return reports.AnnualRule{}, err
 	}

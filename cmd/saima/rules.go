@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"saima"
 	"saima/scoring"
@@ -52,4 +53,51 @@ func ruleProblems(err error) []error {
 		return joined.Unwrap()
 	}
 	return []error{err}
+}
+
+// ruleFile is a rule-set file that a command reads, named in messages by
+// its role, with the advice for when it is missing.
+type ruleFile struct {
+	path string
+	role string // such as "由 --rules 配置的规则集文件"
+	hint string // advice for when the file cannot be read
+}
+
+// configuredRules returns the rule-set file of --rules (or SAIMA_RULES).
+func (a *app) configuredRules() ruleFile {
+	return ruleFile{path: a.cfg.Rules, role: "由 --rules 配置的规则集文件",
+		hint: "请用 --rules（或环境变量 SAIMA_RULES）指明规则集文件；默认的 rulesets/2026.yaml " +
+			"是相对路径，只在 saima 代码仓库的根目录下运行时才能找到"}
+}
+
+// read reads and parses the file. Both failures are of kind
+// saima.KindInvalid: a missing file names the folder a relative path was
+// looked up in, and an invalid one its role and every problem.
+func (f ruleFile) read() ([]byte, *scoring.RuleSet, error) {
+	data, err := os.ReadFile(f.path)
+	if err != nil {
+		return nil, nil, saima.Wrap(saima.KindInvalid,
+			fmt.Sprintf("无法读取%s %s%s：%s", f.role, f.path, lookedUpAt(f.path), f.hint), err)
+	}
+	rs, err := scoring.ParseRuleSet(data)
+	if err != nil {
+		problems := ruleProblems(err)
+		return nil, nil, saima.Wrap(saima.KindInvalid,
+			fmt.Sprintf("%s %s 有 %d 处错误，请改正后重试（saima rules validate %s 逐条列出）",
+				f.role, f.path, len(problems), f.path), errors.Join(problems...))
+	}
+	return data, rs, nil
+}
+
+// lookedUpAt returns, for a relative path, where it was looked up, such as
+// （按当前目录查找，即 /srv/rulesets/2026.yaml）, and "" for an absolute one.
+func lookedUpAt(path string) string {
+	if filepath.IsAbs(path) {
+		return ""
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return ""
+	}
+	return "（相对路径，按当前目录查找，即 " + abs + "）"
 }

@@ -70,8 +70,14 @@ func parsePeriods(args []string) ([]saima.Period, error) {
 	var out []saima.Period
 	for _, s := range args {
 		p, err := ingest.ParsePeriod(s)
-		if err != nil || p.Kind != saima.PeriodQuarter {
-			return nil, fmt.Errorf("%w: %q is not a quarter such as 2026Q3", errUsage, s)
+		switch {
+		case err != nil:
+			return nil, usagef("“%s”不是考评期间，请写季度，如 2026Q3", s)
+		case p.Kind == saima.PeriodYear:
+			return nil, usagef("“%s”是年度，这里要写季度，如 %dQ3；年度排名由各季度的结果汇总而成，"+
+				"不单独评分或发布，请用 saima report --annual %d 生成年度考核报告", s, p.Year, p.Year)
+		case p.Kind == saima.PeriodMonth:
+			return nil, usagef("“%s”是月份，这里要写季度，因为考评按季度进行，该月属于 %s", s, p.Quarter())
 		}
 		out = append(out, p)
 	}

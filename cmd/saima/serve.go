@@ -154,7 +154,20 @@ func (a *app) serve(ctx context.Context, sf serveFlags) error {
 func (a *app) importer(st *clickhouse.Store) *ingest.Service {
 	limits := a.cfg.Limits
 	limits.MaxXLSXBytes = int64(a.cfg.MaxXLSXMB) << 20
-	return &ingest.Service{Store: ingest.Adapt(st), Log: a.log, Now: a.now, NewID: newUploadID, Limits: limits}
+	return &ingest.Service{Store: ingest.Adapt(st), Log: a.log, Now: a.now, NewID: newUploadID, Limits: limits,
+		Tracks: a.rosterTracks()}
+}
+
+// rosterTracks returns the tracks of the configured rule set, which a
+// roster's 赛道 is checked against. A rule set that cannot be read checks
+// nothing, because importing needs no rule set: scoring reports the file.
+func (a *app) rosterTracks() ingest.Tracks {
+	_, rs, err := a.configuredRules().read()
+	if err != nil {
+		a.log.Warn("rule set not read, so roster tracks are not checked", "rules", a.cfg.Rules, "err", err)
+		return ingest.Tracks{}
+	}
+	return ingest.Tracks{RuleSet: rs.Name, Names: rs.TrackNames()}
 }
 
 // newUploadID returns a random upload ID such as u-1f2e3d4c5b6a7988.

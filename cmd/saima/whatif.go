@@ -23,7 +23,8 @@ func whatifCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 		if !ok {
 			return err
 		}
-		alt, err := readRuleSet(args[0])
+		alt, _, err := ruleFile{path: args[0], role: "要比较的规则集文件（whatif 的 FILE 参数）",
+			hint: "请检查文件路径"}.read()
 		if err != nil {
 			return err
 		}

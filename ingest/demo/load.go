@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -18,7 +19,9 @@ var FirstQuarter = saima.Quarter(2025, 1)
 // as uploads of the account "demo". It then scores them with evals as the
 // reform office would on today. Every quarter from FirstQuarter up to the
 // one before today's is published. Today's quarter, still running, is
-// scored as a draft, which Load returns. report, when not nil, gets each
+// scored as a draft, which Load returns; when it has no data yet, as on
+// its first days, it is not scored and Load returns the zero Period.
+// report, when not nil, gets each
 // file's import report and error. Load fails on the first file that does not import
 // every one of its rows.
 func Load(ctx context.Context, files []File, imp *ingest.Service, evals *scoring.Service, today saima.Date,
@@ -34,7 +37,11 @@ func Load(ctx context.Context, files []File, imp *ingest.Service, evals *scoring
 			return saima.Period{}, fmt.Errorf("publish %s: %w", p, err)
 		}
 	}
-	if _, err := evals.Draft(ctx, draft, "saima demo"); err != nil {
+	_, err := evals.Draft(ctx, draft, "saima demo")
+	if errors.Is(err, scoring.ErrNoData) {
+		return saima.Period{}, nil
+	}
+	if err != nil {
 		return saima.Period{}, fmt.Errorf("score %s: %w", draft, err)
 	}
 	return draft, nil

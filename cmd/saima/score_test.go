@@ -1,0 +1,145 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// importFileText writes text as the file name in dir, imports it and
+// returns what the import printed, stdout and then stderr.
+func importFileText(t *testing.T, e *testEnv, dir, name, text string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := e.run("import", path)
+	if code != 0 {
+		t.Fatalf("saima import %s exited %d\n%s%s", name, code, out, errOut)
+	}
+	return out + errOut
+}
+
+func TestScoreMatchesHalfWidthTrack(t *testing.T) {
+	e, dir := newEvaluationEnv(t)
+	out := importFileText(t, e, dir, "roster-typo.csv", "单位,单位类别,赛道\n宁波市江北区,区县（市）,区县(市)\n")
+	assertContains(t, "import of 区县(市)", out, "0 个提示")
+
+	out = e.mustRun("score", "2026Q2")
+	assertContains(t, "score", out, "宁波市江北区")
+	out = e.mustRun("publish", "2026Q2", "--by", "改革办")
+	assertContains(t, "publish", out, "宁波市江北区")
+}
+
+func TestUnknownTrackWarnedAndRejected(t *testing.T) {
+	e, dir := newEvaluationEnv(t)
+	out := importFileText(t, e, dir, "roster-new.csv", "单位,单位类别,赛道\n宁波前湾新区,其他,功能区\n")
+	assertContains(t, "import of 功能区", out, "1 个提示", "第2行", "“功能区”", "测试规则", "区县（市）、市直部门")
+
+	for _, args := range [][]string{{"score", "2026Q2"}, {"publish", "2026Q2", "--by", "改革办"}} {
+		code, stdout, errOut := e.run(args...)
+		if code != 1 {
+			t.Errorf("saima %s exited %d, want 1\n%s%s", strings.Join(args, " "), code, stdout, errOut)
+		}
+		assertContains(t, "saima "+args[0], errOut, "宁波前湾新区", "“功能区”", "区县（市）、市直部门")
+	}
+	code, _, errOut := e.run("explain", "2026Q2", "宁波前湾新区")
+	if code != 1 || strings.Contains(errOut, "新版本会包含它") {
+		t.Errorf("explain of an unscored unit exited %d with %q; want 1 without promising a new version", code, errOut)
+	}
+}
+
+func TestScoreRejectsFutureOrEmptyPeriod(t *testing.T) {
+	e, _ := newEvaluationEnv(t)
+	tests := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"score", "2030Q1"}, []string{"2030年第一季度从 2030-01-01 才开始", "期间是否写错"}},
+		{[]string{"publish", "2030Q1", "--by", "改革办"}, []string{"2030年第一季度从 2030-01-01 才开始"}},
+		{[]string{"score", "--dry-run", "2030Q1"}, []string{"2030年第一季度从 2030-01-01 才开始"}},
+		{[]string{"score", "2026Q1"}, []string{"2026年第一季度没有任何单位有可计分的数据", "请先导入"}},
+		{[]string{"publish", "2026Q1", "--by", "改革办"}, []string{"2026年第一季度没有任何单位有可计分的数据"}},
+	}
+	for _, tt := range tests {
+		code, out, errOut := e.run(tt.args...)
+		if code != 1 {
+			t.Errorf("saima %s exited %d, want 1\n%s%s", strings.Join(tt.args, " "), code, out, errOut)
+		}
+		assertContains(t, "saima "+strings.Join(tt.args, " "), errOut, tt.want...)
+	}
+	out := e.mustRun("score", "2026Q2")
+	assertContains(t, "score 2026Q2", out, "2026年第二季度（草稿，未发布）")
+	if strings.Contains(out, "2030") || strings.Contains(out, "2026年第一季度") {
+		t.Errorf("score 2026Q2 shows a rejected period:\n%s", out)
+	}
+}
+
+func TestCommandMessagesInChinese(t *testing.T) {
+	e, dir := newEvaluationEnv(t)
+	e.mustRun("publish", "2026Q2", "--by", "张三")
+	broken := filepath.Join(dir, "broken.yaml")
+	if err := os.WriteFile(broken, []byte("name: 测试\ntracks: [区县（市）, 市直部门\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args []string
+		code int
+		want []string
+	}{
+		{[]string{"score", "2026"}, 2, []string{"“2026”是年度", "2026Q3", "saima report --annual 2026"}},
+		{[]string{"publish", "2026-05", "--by", "张三"}, 2, []string{"“2026-05”是月份", "2026Q2"}},
+		{[]string{"score", "2026Q5"}, 2, []string{"“2026Q5”不是考评期间", "2026Q3"}},
+		{[]string{"override", "2026Q2", "宁海县", "--by", "王五", "--why", "复核"}, 2, []string{"缺少 --value", "--value 85.5"}},
+		{[]string{"override", "2026Q2", "宁海县", "--value", "八十", "--by", "王五", "--why", "复核"}, 2, []string{"“八十”不是数字"}},
+		{[]string{"diff", "2026Q2", "1", "two"}, 2, []string{"“two”不是版本", "draft"}},
+		{[]string{"diff", "2026Q2", "1", "draft"}, 1, []string{"2026年第二季度没有草稿", "saima score 2026Q2"}},
+		{[]string{"whatif", "2026Q2", broken}, 1, []string{"要比较的规则集文件", broken, "1 处错误",
+			"第 2 行第 9 列 YAML 格式错误", "缺少右方括号", "did not find expected"}},
+		{[]string{"whatif", "2026Q2", filepath.Join(dir, "none.yaml")}, 1, []string{"无法读取要比较的规则集文件",
+			filepath.Join(dir, "none.yaml")}},
+	}
+	for _, tt := range tests {
+		code, out, errOut := e.run(tt.args...)
+		if code != tt.code {
+			t.Errorf("saima %s exited %d, want %d\n%s%s", strings.Join(tt.args, " "), code, tt.code, out, errOut)
+		}
+		assertContains(t, "saima "+strings.Join(tt.args, " "), errOut, tt.want...)
+		if strings.Contains(errOut, "usage:") || strings.Contains(errOut, "load rule set") {
+			t.Errorf("saima %s printed an English message:\n%s", strings.Join(tt.args, " "), errOut)
+		}
+	}
+}
+
+func TestDiffDraftAgainstPublished(t *testing.T) {
+	e, dir := newEvaluationEnv(t)
+	e.mustRun("publish", "2026Q2", "--by", "张三")
+	e.mustRun("import", filepath.Join(dir, "milestones-fix.csv"))
+	e.mustRun("score", "2026Q2")
+	for _, draft := range []string{"draft", "0", "草稿"} {
+		out := e.mustRun("diff", "2026Q2", "1", draft)
+		assertContains(t, "diff 1 "+draft, out, "v1 → 草稿", "慈溪市", "3→1", "66.0→96.0", "共 3 个单位有变化")
+	}
+}
+
+func TestMissingRulesFileNamesFlag(t *testing.T) {
+	e, _ := newEvaluationEnv(t)
+	e.env["SAIMA_RULES"] = filepath.Join("rulesets", "no-such.yaml")
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"score", "2026Q2"}, {"publish", "2026Q2", "--by", "张三"}} {
+		code, out, errOut := e.run(args...)
+		if code != 1 {
+			t.Errorf("saima %s without the rule-set file exited %d, want 1\n%s%s", args[0], code, out, errOut)
+		}
+		assertContains(t, "saima "+args[0], errOut, "无法读取由 --rules 配置的规则集文件 rulesets/no-such.yaml",
+			"按当前目录查找，即 "+filepath.Join(wd, "rulesets", "no-such.yaml"), "请用 --rules（或环境变量 SAIMA_RULES）")
+		if strings.Contains(errOut, "load rule set") {
+			t.Errorf("saima %s printed an English message:\n%s", args[0], errOut)
+		}
+	}
+}

@@ -1,0 +1,112 @@
+package scoring
+
+import (
+	"cmp"
+	"errors"
+	"math"
+	"strings"
+	"time"
+
+	"saima"
+)
+
+// ErrNoData is the cause, for errors.Is, of the error that a new run gets
+// when no unit has a value for any indicator in the period.
+var ErrNoData = errors.New("no unit has a value for any indicator in the period")
+
+// noDataError is the user's message for ErrNoData. It unwraps to the
+// *saima.Error, so the message reaches users without an English cause.
+type noDataError struct{ err *saima.Error }
+
+func (e *noDataError) Error() string        { return e.err.Error() }
+func (e *noDataError) Unwrap() error        { return e.err }
+func (e *noDataError) Is(target error) bool { return target == ErrNoData }
+
+// CheckRunPeriod returns the error, of kind saima.KindInvalid, that a new
+// run of period at now gets: period is not a quarter, or it is a quarter
+// that has not begun. A quarter that has not begun could only rank every
+// unit at 0, tied first, and a typo such as 2030Q1 for 2026Q1 would then
+// become the newest ranking that every page opens on. It returns nil for
+// the zero Period, which the callers report themselves.
+func CheckRunPeriod(period saima.Period, now time.Time) error {
+	switch period.Kind {
+	case saima.PeriodQuarter:
+	case saima.PeriodYear:
+		return saima.Errorf(saima.KindInvalid,
+			"%s不单独评分或发布：年度排名由各季度的结果汇总而成，请运行 saima report --annual %d "+
+				"或打开 /reports/annual/%d.pdf 查看；要评分或发布的是季度，如 %dQ4",
+			period.Label(), period.Year, period.Year, period.Year)
+	case saima.PeriodMonth:
+		q := period.Quarter()
+		return saima.Errorf(saima.KindInvalid,
+			"%s不单独评分或发布：考评按季度进行，该月属于%s，请对 %s 评分或发布", period.Label(), q.Label(), q)
+	default:
+		return nil
+	}
+	today := saima.DateOf(now)
+	if start := period.Start(); start.After(today) {
+		return saima.Errorf(saima.KindInvalid,
+			"%s从 %s 才开始，今天（%s）还不能评分或发布，否则每个单位都是 0 分并列第一；请检查期间是否写错",
+			period.Label(), start, today)
+	}
+	return nil
+}
+
+// checkTracks returns an error of kind saima.KindConflict naming every
+// unit whose track rs lacks. A new run must not leave such a unit out of
+// the ranking unseen: the office has to correct the unit's 赛道 or add the
+// track to the rule set first.
+func (c *computation) checkTracks(rs *RuleSet) error {
+	if len(c.unranked) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(c.unranked))
+	for i, u := range c.unranked {
+		msgs[i] = unknownTrack(rs, u.Name, cmp.Or(u.Track, u.Kind)).Error()
+	}
+	return saima.Errorf(saima.KindConflict, "无法计算排名：%s", strings.Join(msgs, "；"))
+}
+
+// checkData returns an error that matches [ErrNoData] when no unit of c
+// has a value for any indicator of rs: every unit would score 0 and tie
+// first, which reads as a result although nothing was measured.
+func (c *computation) checkData(rs *RuleSet, period saima.Period) error {
+	if hasData(rs, c.records) {
+		return nil
+	}
+	return noData(rs, period)
+}
+
+// hasData reports whether any record has a value for the source of any
+// indicator of rs.
+func hasData(rs *RuleSet, records []Record) bool {
+	for _, r := range records {
+		for _, ind := range rs.Indicators {
+			if v, ok := r.Values[ind.Source]; ok && !math.IsNaN(v) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func noData(rs *RuleSet, period saima.Period) error {
+	names := make([]string, len(rs.Indicators))
+	for i, ind := range rs.Indicators {
+		names[i] = ind.Name
+	}
+	return &noDataError{saima.Errorf(saima.KindConflict,
+		"%s没有任何单位有可计分的数据（%s都没有数据），排名只会是每个单位 0 分并列第一，所以不予计算；"+
+			"请先导入该期的里程碑、进度填报或考评打分，再评分或发布",
+		period.Label(), strings.Join(names, "、"))}
+}
+
+// checkNewRun applies the checks that a new run's computation must pass:
+// every unit's track is in rs, and some unit has data. The period is
+// checked before anything is read, by [CheckRunPeriod].
+func (c *computation) checkNewRun(rs *RuleSet, period saima.Period) error {
+	if err := c.checkTracks(rs); err != nil {
+		return err
+	}
+	return c.checkData(rs, period)
+}
