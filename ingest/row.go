@@ -138,14 +138,15 @@ func (r *rowReader) name(col string, required bool) string {
 	return trimText(raw)
 }
 
-// code returns an identifier cell after NFKC and trimming, so that
-// ＮＢ－２０２６－０１７ reads as NB-2026-017.
+// code returns an identifier cell after NFKC and trimming, with dashes
+// folded to '-' and Latin letters in upper case, so that
+// ｎｂ－２０２６－０１７ reads as NB-2026-017.
 func (r *rowReader) code(col string, required bool) string {
 	s, missing := r.blank(col, r.cell(col), required)
 	if missing {
 		return ""
 	}
-	return foldDashes(s)
+	return upperASCII(foldDashes(s))
 }
 
 // unit returns the roster spelling of a unit-name cell. An unknown name is

@@ -447,6 +447,23 @@ var dashFolder = strings.NewReplacer(
 	"\u2212", "-", // minus sign
 )
 
+// upperASCII returns code with the letters a to z in upper case. Other
+// letters stay as written: a code's Chinese or Greek letters have no case
+// that a clerk would type differently.
+func upperASCII(code string) string {
+	for i := 0; i < len(code); i++ {
+		if 'a' <= code[i] && code[i] <= 'z' {
+			return strings.Map(func(r rune) rune {
+				if 'a' <= r && r <= 'z' {
+					return r - 'a' + 'A'
+				}
+				return r
+			}, code)
+		}
+	}
+	return code
+}
+
 // foldDashes returns code with every dash of dashFolder replaced by "-".
 func foldDashes(code string) string {
 	for i := 0; i < len(code); i++ {

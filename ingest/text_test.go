@@ -301,6 +301,25 @@ func TestParseCodeDashesFolded(t *testing.T) {
 	}
 }
 
+// A code typed in lower or mixed case is the same record key as its upper
+// case spelling, so a re-typed nb-2026-017 replaces NB-2026-017 instead
+// of adding a second record of the unit and period.
+func TestParseCodeCaseFolded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("单位,项目编号,项目名称,填报期间,完成率,填报日期,进展情况,存在问题\n")
+	for i, code := range []string{"NB-2026-017", "nb-2026-017", "Nb-2026-017", "ｎｂ－２０２６－０１７"} {
+		fmt.Fprintf(&b, "余姚市,%s,项目,2026Q3,%d%%,2026-09-30,,\n", code, 50+i)
+	}
+	res := parseText(t, "case.csv", b.String(), Options{})
+	requireNoErrors(t, res)
+	if len(res.Batch.Progress) != 1 {
+		t.Fatalf("records = %d, want 1: %v", len(res.Batch.Progress), progressLines(res.Batch.Progress))
+	}
+	if p := res.Batch.Progress[0]; p.ProjectCode != "NB-2026-017" || percentString(p.Percent) != "53" {
+		t.Errorf("record = %s %s, want NB-2026-017 53 from the last row", p.ProjectCode, percentString(p.Percent))
+	}
+}
+
 // Excel's "CSV (Macintosh)" ends lines with CR alone. Such a file reads
 // as its CRLF twin, in UTF-8 and in GBK.
 func TestParseCROnlyLineEnds(t *testing.T) {
