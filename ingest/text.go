@@ -447,9 +447,8 @@ var dashFolder = strings.NewReplacer(
 	"\u2212", "-", // minus sign
 )
 
-// upperASCII returns code with the letters a to z in upper case. Other
-// letters stay as written: a code's Chinese or Greek letters have no case
-// that a clerk would type differently.
+// upperASCII returns code with the letters a to z in upper case and every
+// other character as written.
 func upperASCII(code string) string {
 	for i := 0; i < len(code); i++ {
 		if 'a' <= code[i] && code[i] <= 'z' {
