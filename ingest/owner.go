@@ -16,6 +16,7 @@ func (r *rowReader) ownUnit(col, unit string) {
 	if own == "" || unit == "" || unit == own {
 		return
 	}
+	r.otherUnit = true
 	r.p.countNotOwn(unit)
 	r.fail(col, r.cell(col), &problem{
 		reason: "不是本单位（" + own + "），单位账号只能上传本单位的数据",
