@@ -243,8 +243,8 @@ func (r *rowReader) date(col string, required, done bool) *saima.Date {
 		return nil
 	}
 	if done && d.After(r.p.today) {
-		fix := "请填写已经发生的日期；尚未完成的请留空"
-		if required {
+		fix := pastDates[r.p.schema.dataset][col]
+		if fix == "" {
 			fix = "请填写已经发生的日期"
 		}
 		r.fail(col, raw, &problem{
@@ -254,6 +254,24 @@ func (r *rowReader) date(col string, required, done bool) *saima.Date {
 		return nil
 	}
 	return &d
+}
+
+// pastDates are the date columns that record something already done, by
+// dataset, each with the fix for a date after the upload day. The fix
+// names what the column records, because a report date is never "not
+// done yet" the way a milestone is. The template's comments name the
+// same columns.
+var pastDates = map[string]map[string]string{
+	saima.DatasetStages:     {"日期": "请填写该阶段实际发生的日期；尚未发生的阶段请在发生后再上传"},
+	saima.DatasetMilestones: {"实际完成日期": "请填写里程碑实际完成的日期；尚未完成的请留空"},
+	saima.DatasetProgress:   {"填报日期": "请填写实际填报进度的日期，即今天或之前的某一天"},
+	saima.DatasetProblems: {
+		"发现日期": "请填写实际发现问题的日期",
+		"办结日期": "请填写问题实际办结的日期；尚未办结的请留空",
+	},
+	saima.DatasetListDone:      {"完成日期": "请填写事项实际完成的日期；尚未完成的事项请在完成后再标注"},
+	saima.DatasetProblemSteps:  {"日期": "请填写该环节实际办理的日期；尚未办理的环节请在办理后再上传"},
+	saima.DatasetLeaderReports: {"报送日期": "请填写半年报告实际报送的日期，即今天或之前的某一天"},
 }
 
 // period returns a required period cell.

@@ -1,9 +1,12 @@
 package ingest
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"saima"
 )
@@ -82,6 +85,162 @@ func TestRowTwoIndependentFaults(t *testing.T) {
 			}
 			if res.NotOwn != tt.notOwn {
 				t.Errorf("NotOwn = %d, want %d", res.NotOwn, tt.notOwn)
+			}
+		})
+	}
+}
+
+// futureDateFixes are the fixes for a future date, by dataset and column.
+// Each names what the column records.
+var futureDateFixes = map[string]string{
+	"milestones/实际完成日期":   "请填写里程碑实际完成的日期；尚未完成的请留空",
+	"progress/填报日期":       "请填写实际填报进度的日期，即今天或之前的某一天",
+	"stages/日期":           "请填写该阶段实际发生的日期；尚未发生的阶段请在发生后再上传",
+	"problems/发现日期":       "请填写实际发现问题的日期",
+	"problems/办结日期":       "请填写问题实际办结的日期；尚未办结的请留空",
+	"list_done/完成日期":      "请填写事项实际完成的日期；尚未完成的事项请在完成后再标注",
+	"problem_steps/日期":    "请填写该环节实际办理的日期；尚未办理的环节请在办理后再上传",
+	"leader_reports/报送日期": "请填写半年报告实际报送的日期，即今天或之前的某一天",
+}
+
+// Every date column that rejects a future date gives a fix that fits
+// what the column records, and the template's comment on the column
+// says that the date may not be after the upload day.
+func TestFutureDateFix(t *testing.T) {
+	seen := map[string]bool{}
+	for _, s := range schemas {
+		for _, c := range s.columns {
+			if c.kind != kindDate {
+				continue
+			}
+			key := s.dataset + "/" + c.name
+			t.Run(key, func(t *testing.T) {
+				file := withoutExampleMark(t, writeTemplate(t, s.dataset, testRoster))
+				f, err := excelize.OpenReader(bytes.NewReader(file))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer f.Close()
+				sheet := f.GetSheetName(0)
+				rows, err := f.GetRows(sheet)
+				if err != nil {
+					t.Fatal(err)
+				}
+				i := slices.Index(rows[0], c.name)
+				if i < 0 {
+					t.Fatalf("template header %q has no column %s", rows[0], c.name)
+				}
+				if err := f.SetCellStr(sheet, columnLetter(i)+"2", "2027-01-01"); err != nil {
+					t.Fatal(err)
+				}
+				comment := templateComment(t, f, sheet, columnLetter(i)+"1")
+				var buf bytes.Buffer
+				if _, err := f.WriteTo(&buf); err != nil {
+					t.Fatal(err)
+				}
+
+				res := parseText(t, s.dataset+".xlsx", buf.String(), Options{})
+				var fixes []string
+				for _, is := range res.Errors {
+					if is.Column == c.name && strings.Contains(is.Reason, "不能在将来") {
+						fixes = append(fixes, is.Fix)
+					}
+				}
+				want, ok := futureDateFixes[key]
+				switch {
+				case !ok && len(fixes) > 0:
+					t.Errorf("future date rejected with fix %q, but the test lists no fix for %s", fixes, key)
+				case ok && !slices.Equal(fixes, []string{want}):
+					t.Errorf("fixes = %q, want [%q]", fixes, want)
+				}
+				if says := strings.Contains(comment, "不能晚于上传当天"); says != ok {
+					t.Errorf("comment %q says 不能晚于上传当天 = %t, want %t", comment, says, ok)
+				}
+				seen[key] = true
+			})
+		}
+	}
+	for key := range futureDateFixes {
+		if !seen[key] {
+			t.Errorf("no date column %s", key)
+		}
+	}
+}
+
+// templateComment returns the text of the comment on cell of sheet.
+func templateComment(t *testing.T, f *excelize.File, sheet, cell string) string {
+	t.Helper()
+	comments, err := f.GetComments(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range comments {
+		if c.Cell == cell {
+			var b strings.Builder
+			for _, run := range c.Paragraph {
+				b.WriteString(run.Text)
+			}
+			return b.String() + c.Text
+		}
+	}
+	t.Fatalf("no comment on %s", cell)
+	return ""
+}
+
+// Each template comment says whether a cell may be left blank as the
+// schema and the upload agree: 必填 when a blank cell is an error, 选填
+// when the column may be left out, and for a column that must be present
+// but whose cells may be blank, such as 完成率, that the cell may be
+// left blank.
+func TestTemplateCommentRequired(t *testing.T) {
+	for _, s := range schemas {
+		t.Run(s.dataset, func(t *testing.T) {
+			file := withoutExampleMark(t, writeTemplate(t, s.dataset, testRoster))
+			for _, c := range s.columns {
+				if c.kind == kindIgnored {
+					continue
+				}
+				f, err := excelize.OpenReader(bytes.NewReader(file))
+				if err != nil {
+					t.Fatal(err)
+				}
+				sheet := f.GetSheetName(0)
+				rows, err := f.GetRows(sheet)
+				if err != nil {
+					t.Fatal(err)
+				}
+				i := slices.Index(rows[0], c.name)
+				if i < 0 {
+					t.Fatalf("template header %q has no column %s", rows[0], c.name)
+				}
+				comment := templateComment(t, f, sheet, columnLetter(i)+"1")
+				if err := f.SetCellStr(sheet, columnLetter(i)+"2", ""); err != nil {
+					t.Fatal(err)
+				}
+				var buf bytes.Buffer
+				if _, err := f.WriteTo(&buf); err != nil {
+					t.Fatal(err)
+				}
+				f.Close()
+
+				res := parseText(t, s.dataset+".xlsx", buf.String(), Options{})
+				blankIsError := slices.ContainsFunc(res.Errors, func(is Issue) bool {
+					return is.Column == c.name && strings.Contains(is.Reason, "为空")
+				})
+				want := "选填。"
+				switch {
+				case c.required && c.blankOK:
+					want = blankOKNote
+				case c.required:
+					want = "必填。"
+				}
+				if !strings.HasPrefix(comment, want) {
+					t.Errorf("%s: comment %q, want it to start with %q", c.name, comment, want)
+				}
+				if wantError := want == "必填。"; blankIsError != wantError {
+					t.Errorf("%s: a blank cell is an error = %t, want %t (comment %q); errors %q",
+						c.name, blankIsError, wantError, comment, issueStrings(res.Errors))
+				}
 			}
 		})
 	}
