@@ -242,7 +242,7 @@ func checkProjectUnit(r *rowReader, code, unit string, unitOK bool) {
 	reason := "在项目台账中是“" + pr.Unit + "”的项目“" + pr.Name + "”，不是本行单位“" + unit + "”的项目"
 	if r.p.opts.Unit != "" {
 		fix := "请核对单位和项目编号；如果本单位确实承担该项目，请联系改革办在项目台账中登记后再上传"
-		r.p.countNotOwn(pr.Unit)
+		r.p.countOtherRecord(pr.Unit)
 		r.fail("项目编号", r.cell("项目编号"), &problem{reason: reason, fix: fix})
 		return
 	}

@@ -197,7 +197,7 @@ func (b *listDoneBuilder) checkItem(r *rowReader, d saima.ListDone) {
 	case it.Unit != d.Unit && r.p.opts.Unit != "":
 		// ownUnit has passed, so the mark is the account's unit's, on an
 		// item that another unit owns.
-		r.p.countNotOwn(it.Unit)
+		r.p.countOtherRecord(it.Unit)
 		r.fail("事项编号", r.cell("事项编号"), &problem{
 			reason: "在" + ListTitle(d.List) + "中属于“" + it.Unit + "”，单位账号只能标注本单位（" + r.p.opts.Unit + "）的事项",
 			fix:    "如果该事项已改由本单位负责，请联系改革办调整清单事项；如果清单名称或事项编号填错了，请改正后重新上传",
