@@ -72,8 +72,10 @@ func (b *unitBuilder) add(r *rowReader) {
 	if u.Track == "" {
 		u.Track, col = u.Kind, "单位类别"
 	}
-	if !r.failed {
+	if r.good(col) {
 		u.Track = r.track(col, u.Track)
+	}
+	if !r.failed {
 		b.units.put(r, u, compact(u.Name))
 	}
 }
@@ -265,22 +267,26 @@ func (b *milestoneBuilder) add(r *rowReader) {
 		Actual:      r.date("实际完成日期", false, true),
 		Status:      r.choice("状态", statuses, false),
 	}
-	if m.Unit != "" {
+	switch {
+	case m.Unit != "":
 		// A unit's own milestone may sit on another unit's project, as
 		// the milestones of a multi-span project do, but may not replace
 		// another unit's milestone.
 		r.ownUnit("责任单位", m.Unit)
-	} else {
+	case r.good("责任单位"):
 		r.ownProject("项目编号", m.ProjectCode)
 	}
-	if _, known := r.p.projects[m.ProjectCode]; !known && !r.failed {
+	unitOK := r.good("责任单位")
+	if _, known := r.p.projects[m.ProjectCode]; !known && r.good("项目编号") && !r.otherUnit && (unitOK || r.p.opts.Unit != "") {
+		// The office's warning says which unit the milestone counts for,
+		// so it needs a good 责任单位.
 		unit := m.Unit
 		if unit == "" {
 			unit = r.p.opts.Unit
 		}
 		checkUnknownProject(r, m.ProjectCode, unit, "这个里程碑")
 	}
-	if !r.failed {
+	if unitOK && r.good("项目编号", "里程碑") {
 		r.ownMilestone(m)
 	}
 	if d := r.date("计划完成日期", true, false); d != nil {

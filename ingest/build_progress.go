@@ -38,10 +38,9 @@ func (b *progressBuilder) add(r *rowReader) {
 	}
 	r.ownUnit("单位", rep.Unit)
 	cell := r.percent("完成率")
-	if r.failed {
-		return
+	if r.good("项目编号") && !r.otherUnit {
+		checkProjectUnit(r, rep.ProjectCode, rep.Unit, r.good("单位"))
 	}
-	checkProjectUnit(r, rep.ProjectCode, rep.Unit)
 	if r.failed {
 		return
 	}
@@ -116,11 +115,11 @@ func (b *assessmentBuilder) add(r *rowReader) {
 		ProjectCode: r.code("项目编号", false),
 	}
 	score := r.number("得分", true)
-	if r.failed {
-		return
-	}
 	a.Score = score.Decimal
-	if !r.checkScore(a) {
+	if r.good("得分", "满分") {
+		r.checkScore(a)
+	}
+	if r.failed {
 		return
 	}
 	b.scores.put(r, a, a.Unit, a.Indicator, a.Mode, periodKey(a.Period))
@@ -128,7 +127,7 @@ func (b *assessmentBuilder) add(r *rowReader) {
 
 // checkScore rejects a negative score, a full mark that is not positive
 // and a score above the full mark.
-func (r *rowReader) checkScore(a saima.Assessment) bool {
+func (r *rowReader) checkScore(a saima.Assessment) {
 	full := a.FullMarks
 	switch {
 	case full.Valid && !full.Decimal.IsPositive():
@@ -137,10 +136,7 @@ func (r *rowReader) checkScore(a saima.Assessment) bool {
 		r.fail("得分", r.cell("得分"), &problem{reason: "是负数，得分不能为负", fix: scoreFix(full)})
 	case full.Valid && a.Score.GreaterThan(full.Decimal):
 		r.fail("得分", r.cell("得分"), &problem{reason: "超过了满分" + full.Decimal.String(), fix: scoreFix(full)})
-	default:
-		return true
 	}
-	return false
 }
 
 func scoreFix(full decimal.NullDecimal) string {
@@ -223,19 +219,30 @@ func periodKey(p saima.Period) string {
 // report would count for unit, against another unit's plan. From a
 // unit's account it is an error, because the ledger shows the latest
 // report of a project as its progress, whichever unit sent it.
-func checkProjectUnit(r *rowReader, code, unit string) {
+//
+// When unitOK is false the row's unit cell has an error of its own. A
+// unit's account then still gets the error for a code missing from the
+// ledger, with suggestions from its own projects. The office gets no
+// warning, because the warning says which unit the report counts for.
+func checkProjectUnit(r *rowReader, code, unit string, unitOK bool) {
+	if !unitOK {
+		if r.p.opts.Unit == "" {
+			return
+		}
+		unit = r.p.opts.Unit
+	}
 	pr, ok := r.p.projects[code]
 	if !ok {
 		checkUnknownProject(r, code, unit, "这条进度")
 		return
 	}
-	if pr.Unit == "" || pr.Unit == unit || pr.LeadUnit == unit {
+	if !unitOK || pr.Unit == "" || pr.Unit == unit || pr.LeadUnit == unit {
 		return
 	}
 	reason := "在项目台账中是“" + pr.Unit + "”的项目“" + pr.Name + "”，不是本行单位“" + unit + "”的项目"
 	if r.p.opts.Unit != "" {
 		fix := "请核对单位和项目编号；如果本单位确实承担该项目，请联系改革办在项目台账中登记后再上传"
-		r.p.countNotOwn(pr.Unit)
+		r.p.countOtherRecord(pr.Unit)
 		r.fail("项目编号", r.cell("项目编号"), &problem{reason: reason, fix: fix})
 		return
 	}

@@ -18,7 +18,7 @@ func TestProgressIssues(t *testing.T) {
 			text: header + "余姚市,NB-1,2026Q3,50%,\n余姚市,NB-1,2026-09,60%,\n"},
 		{name: "report date in the future",
 			text:   header + "余姚市,NB-1,2026Q3,50%,2026-10-16\n",
-			errors: []string{"f.csv 第2行“填报日期”列的值“2026-10-16”晚于上传当天（2026-10-15），实际发生的日期不能在将来，请填写已经发生的日期；尚未完成的请留空"}},
+			errors: []string{"f.csv 第2行“填报日期”列的值“2026-10-16”晚于上传当天（2026-10-15），实际发生的日期不能在将来，请填写实际填报进度的日期，即今天或之前的某一天"}},
 		{name: "report date with an impossible zone",
 			text:   header + "余姚市,NB-1,2026Q3,50%,2026-09-30 08:00+08:60\n",
 			errors: []string{"f.csv 第2行“填报日期”列的值“2026-09-30 08:00+08:60”带有不存在的时区（时差最多14小时，分钟最多59），北京时间请写+08:00，或者只写日期，如2026-09-30"}},
@@ -191,7 +191,7 @@ func TestProblemIssues(t *testing.T) {
 			errors: []string{"f.csv 第2行“环节”列的值“处理中”不是可选的值，请填写以下之一：收集、梳理归类、分析研判、分办落实、已办结"}},
 		{name: "opened in the future",
 			text:   header + "WT-1,余姚市,收集,1,2027-01-01,\n",
-			errors: []string{"f.csv 第2行“发现日期”列的值“2027-01-01”晚于上传当天（2026-10-15），实际发生的日期不能在将来，请填写已经发生的日期"}},
+			errors: []string{"f.csv 第2行“发现日期”列的值“2027-01-01”晚于上传当天（2026-10-15），实际发生的日期不能在将来，请填写实际发现问题的日期"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.run(t, Options{Dataset: saima.DatasetProblems}) })

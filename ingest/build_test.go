@@ -220,7 +220,7 @@ func TestStageIssues(t *testing.T) {
 			errors: []string{"f.csv 第2行“阶段”列的值“立项”不是可选的值，请填写以下之一：预报、初审、审核、论证、决策、实施、评估、退出、完成、变更"}},
 		{name: "future date",
 			text:   header + "NB-1,决策,2026-10-16\n",
-			errors: []string{"f.csv 第2行“日期”列的值“2026-10-16”晚于上传当天（2026-10-15），实际发生的日期不能在将来，请填写已经发生的日期"}},
+			errors: []string{"f.csv 第2行“日期”列的值“2026-10-16”晚于上传当天（2026-10-15），实际发生的日期不能在将来，请填写该阶段实际发生的日期；尚未发生的阶段请在发生后再上传"}},
 		{name: "upload day itself",
 			text: header + "NB-1,决策,2026-10-15\n"},
 		{name: "same stage twice",

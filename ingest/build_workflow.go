@@ -148,9 +148,7 @@ func (b *listDoneBuilder) add(r *rowReader) {
 	if day := r.date("完成日期", true, true); day != nil {
 		d.Date = *day
 	}
-	if !r.failed {
-		b.checkItem(r, d)
-	}
+	b.checkItem(r, d)
 	if !r.failed {
 		b.done.put(r, d, d.List, d.ItemID)
 	}
@@ -177,25 +175,29 @@ func EarlyDone(it saima.ListItem, day saima.Date) (reason, fix string, ok bool) 
 // checkItem fails a mark whose item is not stored in its list, or is
 // stored under another unit: the pages and the score count a mark only
 // for its own item. It also fails a mark dated before its item started.
+// Each check runs when the cells it needs have no error of their own.
 func (b *listDoneBuilder) checkItem(r *rowReader, d saima.ListDone) {
 	items := r.p.opts.ListItems
-	if items == nil {
+	if items == nil || r.otherUnit || !r.good("清单名称", "事项编号") {
 		return
 	}
 	if b.items == nil {
 		b.items = lo.KeyBy(items, func(it saima.ListItem) [2]string { return [2]string{it.List, it.ID} })
 	}
 	it, ok := b.items[[2]string{d.List, d.ItemID}]
+	unitOK := r.good("责任单位")
 	switch {
 	case !ok:
 		r.fail("事项编号", r.cell("事项编号"), &problem{
 			reason: "在" + ListTitle(d.List) + "中没有这个事项",
 			fix:    "请核对清单名称和事项编号；新事项请先由改革办上传清单事项",
 		})
+	case !unitOK:
+		// The unit cell has its own error, such as another unit's name.
 	case it.Unit != d.Unit && r.p.opts.Unit != "":
 		// ownUnit has passed, so the mark is the account's unit's, on an
 		// item that another unit owns.
-		r.p.countNotOwn(it.Unit)
+		r.p.countOtherRecord(it.Unit)
 		r.fail("事项编号", r.cell("事项编号"), &problem{
 			reason: "在" + ListTitle(d.List) + "中属于“" + it.Unit + "”，单位账号只能标注本单位（" + r.p.opts.Unit + "）的事项",
 			fix:    "如果该事项已改由本单位负责，请联系改革办调整清单事项；如果清单名称或事项编号填错了，请改正后重新上传",
@@ -205,7 +207,7 @@ func (b *listDoneBuilder) checkItem(r *rowReader, d saima.ListDone) {
 			reason: "与" + ListTitle(d.List) + "中该事项的责任单位“" + it.Unit + "”不一致，这条完成标注不会计入",
 			fix:    "请填写该事项的责任单位，或核对事项编号",
 		})
-	default:
+	case r.good("完成日期"):
 		if reason, fix, early := EarlyDone(it, d.Date); early {
 			r.fail("完成日期", r.cell("完成日期"), &problem{reason: reason, fix: fix})
 		}
@@ -254,7 +256,7 @@ func (b *problemStepBuilder) add(r *rowReader) {
 func (r *rowReader) escalationLevel(col string, escalation bool) int {
 	raw := r.cell(col)
 	if n, ok := parseLevel(raw); escalation && ok && n == 1 {
-		r.failed = true
+		r.markBad(col)
 		r.p.issue(Issue{Row: r.row, Column: r.p.columnName(col), Value: trimText(raw), OwnSubject: true,
 			Reason: saima.StepEscalate + "至" + saima.EscalationLevels[0] + "不是升级，问题从" +
 				saima.EscalationLevels[0] + "开始办理",

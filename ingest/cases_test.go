@@ -533,7 +533,7 @@ func TestCaseMilestoneBadRows(t *testing.T) {
 	res := parseCase(t, "12c_milestones_bad_rows.csv", Options{})
 	const f = "12c_milestones_bad_rows.csv "
 	want := []string{
-		f + "第3行“实际完成日期”列的值“2027-06-30”晚于上传当天（2026-10-15），实际发生的日期不能在将来，请填写已经发生的日期；尚未完成的请留空",
+		f + "第3行“实际完成日期”列的值“2027-06-30”晚于上传当天（2026-10-15），实际发生的日期不能在将来，请填写里程碑实际完成的日期；尚未完成的请留空",
 		f + "第4行“计划完成日期”列的值“年底前”不是可识别的日期，请按2026-09-30、2026/9/30或2026年9月30日的格式填写",
 	}
 	if got := issueStrings(res.Errors); !slices.Equal(got, want) {

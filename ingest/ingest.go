@@ -154,6 +154,16 @@ type Result struct {
 	// in the ledger counts without naming a unit.
 	NotOwn     int
 	OtherUnits []string
+
+	// NamingOther counts the rows of NotOwn whose unit column names
+	// another unit, and NamedUnits names those units. TouchingOther
+	// counts the rows that name the account's own unit but a project or
+	// record of another unit, and RecordOwners names the owners. The rest
+	// of NotOwn are milestones whose owner is unknown.
+	NamingOther   int
+	NamedUnits    []string
+	TouchingOther int
+	RecordOwners  []string
 }
 
 // OK reports whether r has no errors, listed or omitted.
@@ -322,9 +332,8 @@ type parser struct {
 	keys         *keyIndex    // record keys of earlier chunks; nil when the file is one chunk
 	percent      percentScale // the 完成率 column's scale, once a chunk decided it
 
-	stopped    bool     // reading stopped at a row whose bytes cannot be read; see nextRecord
-	notOwn     int      // rows that Options.Unit may not upload
-	otherUnits []string // the units of those rows
+	stopped bool       // reading stopped at a row whose bytes cannot be read; see nextRecord
+	notOwn  notOwnRows // rows that Options.Unit may not upload
 
 	owners map[string]string // the units of stored records by record key; see storedOwner
 
@@ -670,8 +679,12 @@ func (p *parser) result() *Result {
 		Warnings:        p.issues.warnings,
 		ErrorsOmitted:   p.issues.errorsOmitted,
 		WarningsOmitted: p.issues.warningsOmitted,
-		NotOwn:          p.notOwn,
-		OtherUnits:      p.otherUnits,
+		NotOwn:          p.notOwn.rows,
+		OtherUnits:      p.notOwn.units,
+		NamingOther:     p.notOwn.naming,
+		NamedUnits:      p.notOwn.named,
+		TouchingOther:   p.notOwn.touching,
+		RecordOwners:    p.notOwn.owners,
 	}
 	if p.schema != nil {
 		r.Dataset = p.schema.dataset

@@ -16,7 +16,8 @@ func (r *rowReader) ownUnit(col, unit string) {
 	if own == "" || unit == "" || unit == own {
 		return
 	}
-	r.p.countNotOwn(unit)
+	r.otherUnit = true
+	r.p.countOtherUnit(unit)
 	r.fail(col, r.cell(col), &problem{
 		reason: "不是本单位（" + own + "），单位账号只能上传本单位的数据",
 		fix:    "请删除这一行后重新上传，其他单位的数据由该单位或改革办上传",
@@ -39,13 +40,13 @@ func (r *rowReader) ownProject(col, code string) {
 		return
 	case !ok:
 		// With no ledger, nothing shows whose project it is.
-		r.p.countNotOwn("")
+		r.p.countOtherRecord("")
 		r.fail(col, r.cell(col), &problem{
 			reason: "不在项目台账中，而本行没有填写责任单位，无法确认是本单位（" + own + "）的项目",
 			fix:    "请在“责任单位”列填写本单位，或请改革办先把该项目录入项目台账",
 		})
 	case pr.Unit != own:
-		r.p.countNotOwn(pr.Unit)
+		r.p.countOtherRecord(pr.Unit)
 		r.fail(col, r.cell(col), &problem{
 			reason: "在项目台账中属于“" + pr.Unit + "”，而本行没有填写责任单位，单位账号只能上传本单位（" + own + "）项目的里程碑",
 			fix: "如果这是本单位承担的里程碑，请在“责任单位”列填写本单位；否则请删除这一行，" +
@@ -54,13 +55,46 @@ func (r *rowReader) ownProject(col, code string) {
 	}
 }
 
-// countNotOwn counts a row that Options.Unit may not upload, about unit
-// ("" when no unit is known).
-func (p *parser) countNotOwn(unit string) {
-	p.notOwn++
-	if unit != "" && !slices.Contains(p.otherUnits, unit) {
-		p.otherUnits = append(p.otherUnits, unit)
+// notOwnRows counts the rows that Options.Unit may not upload, by what
+// is wrong with them; see Result.NotOwn.
+type notOwnRows struct {
+	rows     int
+	units    []string // every unit named below, in the order the file first names it
+	naming   int      // rows whose unit column names another unit
+	named    []string
+	touching int // rows of the account's unit on another unit's project or record
+	owners   []string
+}
+
+// countOtherUnit counts a row whose unit column names unit, another unit
+// than Options.Unit.
+func (p *parser) countOtherUnit(unit string) {
+	p.notOwn.naming++
+	p.notOwn.named = appendNew(p.notOwn.named, unit)
+	p.countNotOwn(unit)
+}
+
+// countOtherRecord counts a row of Options.Unit on a project or record
+// of owner, another unit, or of an unknown unit when owner is "".
+func (p *parser) countOtherRecord(owner string) {
+	if owner != "" {
+		p.notOwn.touching++
+		p.notOwn.owners = appendNew(p.notOwn.owners, owner)
 	}
+	p.countNotOwn(owner)
+}
+
+func (p *parser) countNotOwn(unit string) {
+	p.notOwn.rows++
+	p.notOwn.units = appendNew(p.notOwn.units, unit)
+}
+
+// appendNew appends unit to units unless it is "" or there already.
+func appendNew(units []string, unit string) []string {
+	if unit == "" || slices.Contains(units, unit) {
+		return units
+	}
+	return append(units, unit)
 }
 
 // ownMilestone checks a milestone row whose project and name the store
@@ -82,7 +116,7 @@ func (r *rowReader) ownMilestone(m saima.Milestone) {
 	if owner == "" || owner == own {
 		return
 	}
-	r.p.countNotOwn(owner)
+	r.p.countOtherRecord(owner)
 	r.fail("里程碑", r.cell("里程碑"), &problem{
 		reason: "在项目“" + m.ProjectCode + "”中已是“" + owner + "”的里程碑，单位账号不能改写其他单位的里程碑",
 		fix:    "请改用本单位自己的里程碑名称，或由“" + owner + "”或改革办修改该里程碑",
@@ -125,7 +159,7 @@ func (r *rowReader) ownRecord(rec ownedRecord) {
 		// A row of another unit has ownUnit's error already, and the
 		// import service rejects an office-only dataset as a whole.
 	default:
-		r.p.countNotOwn(owner)
+		r.p.countOtherRecord(owner)
 		r.fail(rec.col, r.cell(rec.col), &problem{
 			reason: rec.stored + "属于“" + owner + "”，单位账号不能把其他单位的" + rec.noun + "改到本单位（" + own + "）名下",
 			fix: "如果该" + rec.noun + "确应改由本单位负责，请联系改革办调整；如果" + strings.Join(rec.keyCols, "或") +

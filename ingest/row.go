@@ -15,7 +15,13 @@ type rowReader struct {
 	p      *parser
 	row    int
 	cells  []string // per column of the schema, in its order: the cell as written, or ""
+	bad    []bool   // per column of the schema: whether the row has an error on it
 	failed bool
+
+	// otherUnit is set when the row names another unit than the
+	// account's (see ownUnit). The fix is to delete the row, so the
+	// checks of its other cells against the ledger are skipped.
+	otherUnit bool
 }
 
 // newRow returns the reader of rec. It reuses one reader per parser, so
@@ -23,14 +29,15 @@ type rowReader struct {
 // strings.
 func (p *parser) newRow(rec record, h *header) *rowReader {
 	r := &p.rowBuf
-	cells := r.cells
+	cells, bad := r.cells, r.bad
 	if n := len(p.schema.columns); cap(cells) < n {
-		cells = make([]string, n)
+		cells, bad = make([]string, n), make([]bool, n)
 	} else {
-		cells = cells[:n]
+		cells, bad = cells[:n], bad[:n]
 		clear(cells)
+		clear(bad)
 	}
-	*r = rowReader{p: p, row: rec.row, cells: cells}
+	*r = rowReader{p: p, row: rec.row, cells: cells, bad: bad}
 	for i, c := range h.columns {
 		if c != nil && i < len(rec.cells) {
 			r.cells[p.schema.index(c.name)] = rec.cells[i]
@@ -42,7 +49,8 @@ func (p *parser) newRow(rec record, h *header) *rowReader {
 // newObjectRow returns a reader with every cell empty, for rows that are
 // filled by column, as JSON objects are.
 func (p *parser) newObjectRow(row int) *rowReader {
-	return &rowReader{p: p, row: row, cells: make([]string, len(p.schema.columns))}
+	n := len(p.schema.columns)
+	return &rowReader{p: p, row: row, cells: make([]string, n), bad: make([]bool, n)}
 }
 
 // cell returns the cell of column col as written, or "" when the file has
@@ -57,11 +65,33 @@ func (r *rowReader) cell(col string) string {
 // setCell sets the cell of column col, which the schema has.
 func (r *rowReader) setCell(col, v string) { r.cells[r.p.schema.index(col)] = v }
 
-// fail records an error about the value v of column col.
+// fail records an error about the value v of column col, or about the
+// whole row when col is "".
 func (r *rowReader) fail(col, v string, prob *problem) {
-	r.failed = true
+	r.markBad(col)
 	r.p.issue(Issue{Row: r.row, Column: r.p.columnName(col), Value: trimText(v),
 		Reason: prob.reason, Fix: prob.fix})
+}
+
+// markBad records that the row has an error on column col.
+func (r *rowReader) markBad(col string) {
+	r.failed = true
+	if i := r.p.schema.index(col); i >= 0 {
+		r.bad[i] = true
+	}
+}
+
+// good reports whether the row has no error on any of cols. A check that
+// compares these cells with other rows or with the ledger runs when they
+// are good, whatever errors the row's other cells have, so that one reply
+// lists every error of the row.
+func (r *rowReader) good(cols ...string) bool {
+	for _, col := range cols {
+		if i := r.p.schema.index(col); i >= 0 && r.bad[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // warn records a warning about the value v of column col, or about the
@@ -214,8 +244,8 @@ func (r *rowReader) date(col string, required, done bool) *saima.Date {
 		return nil
 	}
 	if done && d.After(r.p.today) {
-		fix := "请填写已经发生的日期；尚未完成的请留空"
-		if required {
+		fix := pastDates[r.p.schema.dataset][col]
+		if fix == "" {
 			fix = "请填写已经发生的日期"
 		}
 		r.fail(col, raw, &problem{
@@ -225,6 +255,24 @@ func (r *rowReader) date(col string, required, done bool) *saima.Date {
 		return nil
 	}
 	return &d
+}
+
+// pastDates are the date columns that record something already done, by
+// dataset, each with the fix for a date after the upload day. The fix
+// names what the column records, because a report date is never "not
+// done yet" the way a milestone is. The template's comments name the
+// same columns.
+var pastDates = map[string]map[string]string{
+	saima.DatasetStages:     {"日期": "请填写该阶段实际发生的日期；尚未发生的阶段请在发生后再上传"},
+	saima.DatasetMilestones: {"实际完成日期": "请填写里程碑实际完成的日期；尚未完成的请留空"},
+	saima.DatasetProgress:   {"填报日期": "请填写实际填报进度的日期，即今天或之前的某一天"},
+	saima.DatasetProblems: {
+		"发现日期": "请填写实际发现问题的日期",
+		"办结日期": "请填写问题实际办结的日期；尚未办结的请留空",
+	},
+	saima.DatasetListDone:      {"完成日期": "请填写事项实际完成的日期；尚未完成的事项请在完成后再标注"},
+	saima.DatasetProblemSteps:  {"日期": "请填写该环节实际办理的日期；尚未办理的环节请在办理后再上传"},
+	saima.DatasetLeaderReports: {"报送日期": "请填写半年报告实际报送的日期，即今天或之前的某一天"},
 }
 
 // period returns a required period cell.

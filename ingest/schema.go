@@ -26,7 +26,8 @@ const (
 type column struct {
 	name     string
 	synonyms []string
-	required bool
+	required bool // the file must have the column, and a blank cell is an error unless blankOK
+	blankOK  bool // a blank cell of a required column reads as missing, not an error
 	kind     kind
 	choices  []string // for kindChoice
 }
@@ -172,7 +173,8 @@ var schemas = append([]*schema{
 			{name: "项目编号", synonyms: []string{"项目代码", "项目编码"}, required: true, kind: kindCode},
 			{name: "项目名称", kind: kindText},
 			{name: "填报期间", synonyms: []string{"期间", "报告期", "所属期间"}, required: true, kind: kindPeriod},
-			{name: "完成率", synonyms: []string{"完成率（%）", "完成进度", "完成比例"}, required: true, kind: kindPercent},
+			{name: "完成率", synonyms: []string{"完成率（%）", "完成进度", "完成比例"}, required: true, blankOK: true,
+				kind: kindPercent},
 			{name: "填报日期", synonyms: []string{"报送日期"}, kind: kindDate},
 			{name: "进展情况", synonyms: []string{"工作进展", "进展"}, kind: kindText},
 			{name: "存在问题", synonyms: []string{"存在的问题", "问题"}, kind: kindText},

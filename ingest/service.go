@@ -414,12 +414,26 @@ func checkOwner(unit, dataset string) error {
 }
 
 // notOwnError is the reason a unit's account gets for a file with rows it
-// may not upload. The report lists each row.
+// may not upload. It says what is wrong, because a clerk who reads
+// another unit's name looks for it in the unit column: rows that name
+// another unit, and rows that name the account's own unit but another
+// unit's project or record. The report lists each row.
 func notOwnError(unit string, res *Result) error {
-	if len(res.OtherUnits) > 0 {
-		return saima.Errorf(saima.KindForbidden,
-			"单位账号只能上传本单位（%s）的数据，文件中有%d行涉及“%s”，见错误清单；整个文件未导入",
-			unit, res.NotOwn, strings.Join(res.OtherUnits, "”“"))
+	var found []string
+	if n := res.NamingOther; n > 0 {
+		found = append(found, fmt.Sprintf("有%d行填写的单位是其他单位“%s”", n, strings.Join(res.NamedUnits, "”“")))
+	}
+	if n := res.TouchingOther; n > 0 {
+		found = append(found, fmt.Sprintf("有%d行填写的单位是本单位，但涉及的项目或记录属于“%s”",
+			n, strings.Join(res.RecordOwners, "”“")))
+	}
+	unknown := res.NotOwn - res.NamingOther - res.TouchingOther
+	if len(found) > 0 {
+		if unknown > 0 {
+			found = append(found, fmt.Sprintf("有%d行里程碑没有填写责任单位，而其项目不在项目台账中", unknown))
+		}
+		return saima.Errorf(saima.KindForbidden, "单位账号只能上传本单位（%s）的数据，文件中%s，见错误清单；整个文件未导入",
+			unit, strings.Join(found, "，"))
 	}
 	return saima.Errorf(saima.KindForbidden,
 		"文件中有%d行里程碑没有填写责任单位，而其项目不在项目台账中，无法确认属于本单位（%s），见错误清单；"+

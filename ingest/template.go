@@ -26,10 +26,6 @@ const (
 // so its drop-down only suggests them.
 var modeExamples = []string{"线上日常", "线上年终", "线下日常", "线下年终", "综合评估", "专项评估"}
 
-// doneDates are the date columns of things already done, which may not
-// be after the upload day.
-var doneDates = map[string]bool{"实际完成日期": true, "填报日期": true, "日期": true, "发现日期": true, "办结日期": true}
-
 // WriteTemplate writes an XLSX template for the upload of dataset (an id
 // such as progress or a Chinese title such as 进度填报) to w. The sheet has
 // the dataset's columns as headers, each with a comment on what it takes.
@@ -152,6 +148,7 @@ type template struct {
 	sheet   string
 	cols    []*column // the columns shown, in template order
 	roster  []saima.Unit
+	account string             // the unit of the account that downloads the template; "" for the office
 	unit    string             // the example unit; "" without a roster
 	project *saima.Project     // the example project: from the ledger, genericProject, or nil for none
 	stage   *saima.StageEvent  // the stages example, or nil for the 预报 of project
@@ -165,7 +162,8 @@ type template struct {
 }
 
 func newTemplate(s *schema, opts TemplateOptions) (*template, error) {
-	t := &template{f: excelize.NewFile(), s: s, sheet: s.title, roster: opts.Roster, today: opts.Today}
+	t := &template{f: excelize.NewFile(), s: s, sheet: s.title, roster: opts.Roster, account: opts.Unit,
+		today: opts.Today}
 	t.chooseExample(opts)
 	for i := range s.columns {
 		if c := &s.columns[i]; c.kind != kindIgnored {
@@ -286,9 +284,12 @@ func (t *template) writeHeader() error {
 // help returns what column c takes, for its header comment.
 func (t *template) help(c *column) string {
 	var b strings.Builder
-	if c.required {
+	switch {
+	case c.required && c.blankOK:
+		b.WriteString(blankOKNote)
+	case c.required:
 		b.WriteString("必填。")
-	} else {
+	default:
 		b.WriteString("选填。")
 	}
 	if help, ok := columnHelp[c.name]; ok {
@@ -299,7 +300,10 @@ func (t *template) help(c *column) string {
 	if note := columnNotes[c.name]; note != "" {
 		b.WriteString(note)
 	}
-	if doneDates[c.name] && c.kind == kindDate {
+	if c.kind == kindUnit && t.account != "" {
+		b.WriteString("单位账号只能填写本单位（" + t.account + "）。")
+	}
+	if _, past := pastDates[t.s.dataset][c.name]; past {
 		b.WriteString("不能晚于上传当天。")
 	}
 	if field := t.s.fieldName(c.name); field != "" {
@@ -310,6 +314,10 @@ func (t *template) help(c *column) string {
 	}
 	return b.String()
 }
+
+// blankOKNote opens the comment on a column that the file must have but
+// whose cells may be blank, such as 完成率.
+const blankOKNote = "本列须保留，单元格可留空。"
 
 // kindHelp describes the values a column of c's kind takes.
 func kindHelp(c *column) string {
@@ -700,7 +708,7 @@ var examples = map[string]map[string]any{
 
 // addDropDowns adds a drop-down list to every column with fixed values,
 // to 考评方式, to yes/no columns and, when the roster has units, to unit
-// columns. The lists live on a hidden sheet, because a list written into
+// columns, which offer only the account's own unit to a unit's account. The lists live on a hidden sheet, because a list written into
 // the rule itself may hold only 255 characters.
 func (t *template) addDropDowns() error {
 	for i, c := range t.cols {
@@ -736,6 +744,9 @@ func (t *template) dropDown(c *column) ([]string, bool) {
 	switch {
 	case c.kind == kindChoice:
 		return c.choices, true
+	case c.kind == kindUnit && t.account != "":
+		// A unit's account may upload only its own unit's rows.
+		return []string{t.account}, true
 	case c.kind == kindUnit:
 		names := make([]string, len(t.roster))
 		for i, u := range t.roster {

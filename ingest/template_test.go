@@ -644,3 +644,50 @@ func TestTemplateModeNote(t *testing.T) {
 		t.Errorf("note on 考评方式 = %q, want it to describe a mode such as 线下年终, not a code", text)
 	}
 }
+
+// TestTemplateUnitDropDown checks the unit drop-down: the office's offers
+// the whole roster, a unit account's only its own unit, because a file
+// with any other unit is rejected.
+func TestTemplateUnitDropDown(t *testing.T) {
+	roster := make([]string, len(testRoster))
+	for i, u := range testRoster {
+		roster[i] = u.Name
+	}
+	tests := []struct {
+		name, dataset, unit, column string
+		want                        []string
+	}{
+		{"office progress", saima.DatasetProgress, "", "单位", roster},
+		{"unit progress", saima.DatasetProgress, "余姚市", "单位", []string{"余姚市"}},
+		{"unit milestones", saima.DatasetMilestones, "余姚市", "责任单位", []string{"余姚市"}},
+		{"unit projects", saima.DatasetProjects, "余姚市", "责任单位", []string{"余姚市"}},
+		{"unit problems", saima.DatasetProblems, "余姚市", "单位", []string{"余姚市"}},
+		{"unit done marks", saima.DatasetListDone, "余姚市", "责任单位", []string{"余姚市"}},
+		{"unit leader reports", saima.DatasetLeaderReports, "余姚市", "牵头单位", []string{"余姚市"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			file := writeTemplateWith(t, tt.dataset, TemplateOptions{Unit: tt.unit})
+			f, err := excelize.OpenReader(bytes.NewReader(file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			cols, err := f.GetCols(optionsSheet)
+			if err != nil {
+				t.Fatal(err)
+			}
+			i := slices.IndexFunc(cols, func(c []string) bool { return len(c) > 0 && c[0] == tt.column })
+			if i < 0 {
+				t.Fatalf("options sheet has no list for %s: %q", tt.column, cols)
+			}
+			got := cols[i][1:]
+			for len(got) > 0 && got[len(got)-1] == "" {
+				got = got[:len(got)-1] // GetCols pads each column to the longest
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("drop-down of %s = %q, want %q", tt.column, got, tt.want)
+			}
+		})
+	}
+}

@@ -95,6 +95,24 @@ func TestTemplateForUnitAccount(t *testing.T) {
 	if p := res.Batch.Progress[0]; p.Unit != "宁波市海曙区" || p.ProjectCode != "NB-2026-001" || p.ProjectName != "城市大脑驾驶舱" {
 		t.Errorf("example = %s %s %s, want 宁波市海曙区 NB-2026-001 城市大脑驾驶舱", p.Unit, p.ProjectCode, p.ProjectName)
 	}
+
+	// Its unit drop-down offers only its own unit, because a file with any
+	// other unit is rejected.
+	f, err := excelize.OpenReader(bytes.NewReader([]byte(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cols, err := f.GetCols("选项")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cols) == 0 || cols[0][0] != "单位" {
+		t.Fatalf("options sheet = %q, want the unit list first", cols)
+	}
+	if got := slices.DeleteFunc(cols[0][1:], func(s string) bool { return s == "" }); !slices.Equal(got, []string{"宁波市海曙区"}) {
+		t.Errorf("unit drop-down = %q, want only 宁波市海曙区", got)
+	}
 }
 
 func TestTemplateDownloadDenied(t *testing.T) {
