@@ -54,16 +54,19 @@ func (s *Server) noScores(c *fiber.Ctx, period saima.Period) error {
 		return saima.Errorf(saima.KindNotFound, "%s尚未开始（%s 开始），还没有考评结果，也就没有报告",
 			period.Label(), start)
 	}
+	missing := period.Label() + "尚无考评得分"
+	if period.Kind == saima.PeriodYear {
+		missing = period.Label() + "各季度均无考评得分"
+	}
 	who, err := s.identity(c)
 	if err != nil {
 		return err
 	}
 	if who != nil && who.account.Role == saima.RoleOffice {
 		return saima.Errorf(saima.KindNotFound,
-			"%s尚无考评得分：请先在服务器上运行 saima score 计算本期得分，再生成报告", period.Label())
+			"%s：请先在服务器上运行 saima score 计算得分，再生成报告", missing)
 	}
-	return saima.Errorf(saima.KindNotFound, "%s尚无考评得分，暂时不能生成报告；改革办计算本期得分后即可下载，如有疑问请联系改革办",
-		period.Label())
+	return saima.Errorf(saima.KindNotFound, "%s，暂时不能生成报告；改革办计算得分后即可下载，如有疑问请联系改革办", missing)
 }
 
 // pdfFileName is the Chinese file name the browser saves the report as.
