@@ -39,3 +39,24 @@ func TestReportsWithoutScoresNameNoCommand(t *testing.T) {
 		})
 	}
 }
+
+// TestForbiddenPageSaysWhomToAsk checks that a page a role may not open
+// tells the reader whom to ask, and that the upload form's label lists
+// every file type its accept attribute offers.
+func TestForbiddenPageSaysWhomToAsk(t *testing.T) {
+	env := newSeededEnv(t)
+	for role, path := range map[string]string{"haishu": "/ledger", "leader": "/upload"} {
+		resp, body := env.as(t, role).get(t, path)
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("%s GET %s = %d, want 403", role, path, resp.StatusCode)
+		}
+		if !strings.Contains(body, "请联系改革办") {
+			t.Errorf("%s's 403 page for %s does not say whom to ask:\n%s", role, path, body)
+		}
+	}
+
+	_, body := env.as(t, "haishu").get(t, "/upload")
+	if !strings.Contains(body, `accept=".csv,.txt,.tsv,.xlsx,.json"`) || !strings.Contains(body, "CSV、TSV、TXT、XLSX 或 JSON") {
+		t.Errorf("upload form's label does not list every type its accept attribute offers")
+	}
+}
