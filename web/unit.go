@@ -78,7 +78,7 @@ func (s *Server) handleUnit(c *fiber.Ctx) error {
 	}
 	page := unitPage{Unit: unit}
 	if len(marked) > 0 {
-		page.Latest, page.Newer = headline(marked, saima.DateOf(s.now()))
+		page.Latest, page.Newer = pickHeadline(marked, saima.DateOf(s.now()))
 		if page.Charts, err = unitCharts(unit.Name, marked); err != nil {
 			return err
 		}
@@ -127,11 +127,11 @@ func (s *Server) markScores(ctx context.Context, scores []saima.Score) ([]unitSc
 	return out, nil
 }
 
-// headline picks the unit page's headline result from scores, oldest
+// pickHeadline picks the unit page's headline result from scores, oldest
 // first: the newest published one whose period has begun on today, and
 // the newest begun draft after it as newer. While nothing is published it
 // is the newest begun draft, and newer is nil.
-func headline(scores []unitScore, today saima.Date) (latest, newer *unitScore) {
+func pickHeadline(scores []unitScore, today saima.Date) (latest, newer *unitScore) {
 	plain := make([]saima.Score, len(scores))
 	for i, sc := range scores {
 		plain[i] = sc.Score
