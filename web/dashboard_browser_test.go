@@ -384,9 +384,10 @@ func TestTrendTooltipKeepsDecimals(t *testing.T) {
 		name, path, chart, period string
 		want                      string // the value text the tooltip must show
 	}{
-		// In 2026Q2 the script unit scored 70 and ranked third.
-		{"composite", scriptUnit, "chart-composite", "2026Q2", "70.0"},
-		{"rank", scriptUnit, "chart-rank", "2026Q2", "3"},
+		// In 2026Q2 the script unit scored 70 and ranked third. The seed
+		// publishes nothing, so the unit page marks the quarter a draft.
+		{"composite", scriptUnit, "chart-composite", "2026Q2（草稿）", "70.0"},
+		{"rank", scriptUnit, "chart-rank", "2026Q2（草稿）", "3"},
 		// Three of four milestones planned in 2026Q2 were done on time.
 		{"on-time rate", "/overview", "chart-overview-ontime", "2026Q2", "75.0"},
 		// No milestone planned in 2026Q4 is due on 2026-10-20.
