@@ -12,7 +12,7 @@ import (
 // the dates and any higher level.
 type ProblemLoop struct {
 	Problem ProblemItem
-	Steps   []ProblemStep // by date, then level
+	Steps   []ProblemStep // by date, then loop order (see loopPlace), then level
 
 	// Level is the higher of the problem's 层级 on the list and the highest
 	// escalation step: 1 (牵头单位) when neither is higher, up to
@@ -78,9 +78,26 @@ func BuildProblemLoops(problems []ProblemItem, steps []ProblemStep) []ProblemLoo
 	return out
 }
 
+// loopPlace orders the steps of one day: the loop stages in LoopStages
+// order, and an escalation after 分办落实 and before 已办结, because a
+// problem is escalated once its unit could not settle it and closed at the
+// level it reached. A step the loop does not know comes last.
+func loopPlace(step string) int {
+	if step == StepEscalate {
+		return 2*len(LoopStages) - 3
+	}
+	if i := slices.Index(LoopStages, step); i >= 0 {
+		return 2 * i
+	}
+	return 2 * len(LoopStages)
+}
+
 func buildLoop(p ProblemItem, steps []ProblemStep) ProblemLoop {
 	slices.SortStableFunc(steps, func(a, b ProblemStep) int {
 		if c := a.Date.Compare(b.Date); c != 0 {
+			return c
+		}
+		if c := loopPlace(a.Step) - loopPlace(b.Step); c != 0 {
 			return c
 		}
 		return a.Level - b.Level

@@ -173,3 +173,28 @@ func TestProblemLoopOpenedBy(t *testing.T) {
 		})
 	}
 }
+
+// TestBuildProblemLoopsSameDayOrder checks that steps of one day follow
+// the loop order, escalations after 分办落实, whatever order they were
+// stored in: the demo stored 分析研判 before 梳理归类 on one day.
+func TestBuildProblemLoopsSameDayOrder(t *testing.T) {
+	day := loopDate("2026-06-16")
+	problems := []ProblemItem{{ID: "P1", Opened: loopDate("2026-06-13")}}
+	steps := []ProblemStep{
+		{ProblemID: "P1", Step: "已办结", Level: 2, Date: day},
+		{ProblemID: "P1", Step: StepEscalate, Level: 2, Date: day},
+		{ProblemID: "P1", Step: "分办落实", Level: 1, Date: day},
+		{ProblemID: "P1", Step: "分析研判", Level: 1, Date: day},
+		{ProblemID: "P1", Step: "梳理归类", Level: 1, Date: day},
+		{ProblemID: "P1", Step: "收集", Level: 1, Date: loopDate("2026-06-13")},
+	}
+	loop := BuildProblemLoops(problems, steps)[0]
+	var got []string
+	for _, st := range loop.Steps {
+		got = append(got, st.Step)
+	}
+	want := []string{"收集", "梳理归类", "分析研判", "分办落实", StepEscalate, "已办结"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("steps = %v, want %v", got, want)
+	}
+}

@@ -87,22 +87,6 @@ const columnPoint = `((id, category) => {
 	return {x: rect.left + bar.x + bar.width / 2, y: rect.top + bar.y + bar.height / 2};
 })`
 
-// funnelPoint scrolls a funnel into view and returns the viewport
-// position of the middle of its level with the given name.
-const funnelPoint = `((id, name) => {
-	const el = document.getElementById(id);
-	el.scrollIntoView({block: 'center'});
-	const chart = echarts.getInstanceByDom(el);
-	const data = chart.getModel().getSeriesByIndex(0).getData();
-	const index = data.indexOfName(name);
-	if (index < 0) {
-		return null;
-	}
-	const box = data.getItemGraphicEl(index).getBoundingRect();
-	const rect = el.getBoundingClientRect();
-	return {x: rect.left + box.x + box.width / 2, y: rect.top + box.y + box.height / 2};
-})`
-
 // renameFirstPeriod renames the first period of a trend chart and its
 // first series to name, through setOption as a page would.
 const renameFirstPeriod = `((id, name) => {
@@ -113,12 +97,13 @@ const renameFirstPeriod = `((id, name) => {
 	return true;
 })`
 
-// renameFirstLevel renames the first level of a funnel to name, through
-// setOption as a page would.
-const renameFirstLevel = `((id, name) => {
+// renameFirstCategory renames the first category of a horizontal bar
+// chart to name, through setOption as a page would.
+const renameFirstCategory = `((id, name) => {
 	const chart = echarts.getInstanceByDom(document.getElementById(id));
-	const data = chart.getOption().series[0].data.map((item, i) => i === 0 ? Object.assign({}, item, {name: name}) : item);
-	chart.setOption({series: [{data: data}]});
+	const names = chart.getOption().yAxis[0].data.slice();
+	names[0] = name;
+	chart.setOption({yAxis: [{data: names}]});
 	return true;
 })`
 
@@ -128,7 +113,7 @@ const createdElements = `document.querySelectorAll('b, i').length`
 // TestChartNamesVerbatim checks in Chromium that a name with rich-text
 // markup and HTML tags shows exactly as written in the axis labels and
 // the tooltips of every kind of chart, and creates no element. No stored
-// name reaches a trend line or a funnel, whose names are periods, stages
+// name reaches a trend line or the stage bars, whose names are periods, stages
 // and fixed series names, so the test renames one of their items to it.
 func TestChartNamesVerbatim(t *testing.T) {
 	requireChromium(t)
@@ -159,8 +144,8 @@ func TestChartNamesVerbatim(t *testing.T) {
 			label: markupName, point: columnPoint, want: markupName},
 		{name: "trend line", path: unitPage, chart: "chart-composite", rename: renameFirstPeriod,
 			label: markupName, point: periodPoint, want: markupName},
-		{name: "funnel", path: "/overview", chart: "chart-overview-stages", rename: renameFirstLevel,
-			label: markupName, point: funnelPoint, want: markupName},
+		{name: "stage bars", path: "/overview", chart: "chart-overview-stages", rename: renameFirstCategory,
+			label: markupName, point: namedBarPoint, want: markupName},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

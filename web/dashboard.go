@@ -136,30 +136,3 @@ func linkUnitBars(option []byte, ownUnit string) ([]byte, error) {
 	}
 	return reports.AddLinks(option, 0, links)
 }
-
-// linkStages links each level of the ledger's stage funnel to the ledger
-// filtered by f and that stage. The level of projects without a stage gets
-// no link, because the ledger cannot filter for a missing stage.
-func linkStages(option []byte, f saima.LedgerFilter) ([]byte, error) {
-	var decoded struct {
-		Series []struct {
-			Data []struct {
-				Name string `json:"name"`
-			} `json:"data"`
-		} `json:"series"`
-	}
-	if err := json.Unmarshal(option, &decoded); err != nil {
-		return nil, fmt.Errorf("read funnel stages: %w", err)
-	}
-	if len(decoded.Series) == 0 {
-		return nil, errors.New("read funnel stages: the option has no series")
-	}
-	links := make([]string, len(decoded.Series[0].Data))
-	for i, d := range decoded.Series[0].Data {
-		if slices.Contains(saima.Stages, d.Name) {
-			f.Stage = d.Name
-			links[i] = ledgerExportURL("/ledger", f)
-		}
-	}
-	return reports.AddLinks(option, 0, links)
-}

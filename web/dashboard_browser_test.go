@@ -1,11 +1,14 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -381,9 +384,10 @@ func TestTrendTooltipKeepsDecimals(t *testing.T) {
 		name, path, chart, period string
 		want                      string // the value text the tooltip must show
 	}{
-		// In 2026Q2 the script unit scored 70 and ranked third.
-		{"composite", scriptUnit, "chart-composite", "2026Q2", "70.0"},
-		{"rank", scriptUnit, "chart-rank", "2026Q2", "3"},
+		// In 2026Q2 the script unit scored 70 and ranked third. The seed
+		// publishes nothing, so the unit page marks the quarter a draft.
+		{"composite", scriptUnit, "chart-composite", "2026Q2（草稿）", "70.0"},
+		{"rank", scriptUnit, "chart-rank", "2026Q2（草稿）", "3"},
 		// Three of four milestones planned in 2026Q2 were done on time.
 		{"on-time rate", "/overview", "chart-overview-ontime", "2026Q2", "75.0"},
 		// No milestone planned in 2026Q4 is due on 2026-10-20.
@@ -531,5 +535,75 @@ func TestRadarTooltipKeepsDecimals(t *testing.T) {
 	}
 	for _, problem := range b.problems() {
 		t.Error(problem)
+	}
+}
+
+// stageWidths returns, per stage of a chart, its value and the width of
+// the shape drawn for it in pixels, from the top.
+const stageWidths = `((id) => {
+	const el = document.getElementById(id);
+	el.scrollIntoView({block: 'center'});
+	const chart = echarts.getInstanceByDom(el);
+	const data = chart.getModel().getSeriesByIndex(0).getData();
+	const out = [];
+	for (let i = 0; i < data.count(); i++) {
+		const shape = data.getItemGraphicEl(i);
+		out.push({name: data.getName(i), value: Number(chart.getOption().series[0].data[i].value),
+			width: shape ? shape.getBoundingRect().width : -1});
+	}
+	return out;
+})`
+
+// TestStageChartWidthsHonest checks in Chromium that each stage of the
+// stage charts is drawn as wide as its own count: a funnel widened 决策 (1)
+// to the width of 实施 below it.
+func TestStageChartWidthsHonest(t *testing.T) {
+	requireChromium(t)
+	env := newDashboardEnv(t)
+	stages := &saima.Batch{Upload: saima.Upload{ID: "stage-widths", Dataset: saima.DatasetStages,
+		Uploader: "office", At: seedAt.Add(-30 * time.Minute), FileName: "stages.csv"},
+		Stages: []saima.StageEvent{{ProjectCode: "NB-2026-008", Stage: "决策", Date: saima.DateOf(seedAt)}}}
+	if err := env.store.WriteBatch(context.Background(), stages); err != nil {
+		t.Fatal(err)
+	}
+	b := officeBrowser(t, env)
+
+	type stage struct {
+		Name  string  `json:"name"`
+		Value float64 `json:"value"`
+		Width float64 `json:"width"`
+	}
+	for _, tt := range []struct{ path, chart string }{
+		{"/overview", "chart-overview-stages"},
+		{"/ledger", "chart-stages"},
+	} {
+		t.Run(tt.chart, func(t *testing.T) {
+			b.reset()
+			b.open(t, tt.path, 1366, 900)
+			ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+			defer cancel()
+			got, err := chromedp.Run(ctx, chromedp.Evaluate[[]stage](stageWidths+"("+strconv.Quote(tt.chart)+")"))
+			if err != nil {
+				t.Fatalf("read the stages of %s: %v", tt.chart, err)
+			}
+			var names []string
+			for _, st := range got {
+				names = append(names, st.Name)
+			}
+			if !slices.Contains(names, "决策") || !slices.Contains(names, "实施") {
+				t.Fatalf("stages of %s = %v, want 决策 and 实施 among them", tt.chart, names)
+			}
+			widest := slices.MaxFunc(got, func(a, b stage) int { return cmp.Compare(a.Value, b.Value) })
+			for _, st := range got {
+				want := widest.Width * st.Value / widest.Value
+				if math.Abs(st.Width-want) > 2 {
+					t.Errorf("stage %s (%v) of %s is drawn %.0f px wide, want %.0f px as %s (%v) is %.0f px",
+						st.Name, st.Value, tt.chart, st.Width, want, widest.Name, widest.Value, widest.Width)
+				}
+			}
+			for _, problem := range b.problems() {
+				t.Error(problem)
+			}
+		})
 	}
 }

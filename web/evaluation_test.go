@@ -675,6 +675,11 @@ func TestPublishFromLeaderboardForm(t *testing.T) {
 	if _, other := office.get(t, "/leaderboard?period=2026Q2&published=<b>"); strings.Contains(other, "已发布 <b>") {
 		t.Errorf("leaderboard shows an unchecked published parameter")
 	}
+	for _, role := range []string{"office", "haishu"} {
+		if _, other := env.as(t, role).get(t, "/leaderboard?period=2026Q2&published=v99"); strings.Contains(other, "已发布 v99") {
+			t.Errorf("%s's leaderboard confirms v99, a version that does not exist", role)
+		}
+	}
 	if !strings.Contains(body, "本期结果：<strong>已发布 v1</strong>") || !strings.Contains(body, "按当前数据发布新版本") {
 		t.Errorf("leaderboard after the form lacks 已发布 v1 and the button for a new version")
 	}
@@ -689,6 +694,11 @@ func TestPublishFromLeaderboardForm(t *testing.T) {
 	}
 	if len(notes) != 1 || notes[0] != "表单发布" {
 		t.Errorf("notes of the published evaluations = %q, want one, 表单发布", notes)
+	}
+
+	env.clock.Advance(time.Hour)
+	if _, later := office.get(t, "/leaderboard?period=2026Q2&published=v1"); strings.Contains(later, "已发布 v1。") {
+		t.Errorf("leaderboard an hour after publishing still confirms v1 as just published")
 	}
 }
 

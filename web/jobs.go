@@ -89,6 +89,9 @@ func (j *reportJobs) handleUnitsZip(c *fiber.Ctx) error {
 		return invalidParam("period", param, "应为季度，如 2026Q3")
 	}
 	key, err := j.dataKey(c.UserContext(), period)
+	if saima.ErrorKind(err) == saima.KindNotFound {
+		return j.s.noScores(c, period)
+	}
 	if err != nil {
 		return err
 	}
@@ -117,8 +120,7 @@ func (j *reportJobs) dataKey(ctx context.Context, period saima.Period) (string, 
 		return "", fmt.Errorf("list scores: %w", err)
 	}
 	if len(scores) == 0 {
-		return "", saima.Errorf(saima.KindNotFound,
-			"%s尚无考评得分，请先计算本期得分（saima score %s）后再生成报告", period.Label(), period)
+		return "", saima.Errorf(saima.KindNotFound, "%s尚无考评得分", period.Label())
 	}
 	version, err := j.s.store.LedgerVersion(ctx)
 	if err != nil {

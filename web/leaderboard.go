@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -199,9 +198,7 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 	if page.Period.Kind == saima.PeriodQuarter {
 		page.PDF = "/reports/quarterly/" + page.Period.String() + ".pdf"
 	}
-	if v := c.Query("published"); publishedVersion.MatchString(v) && page.Published {
-		page.JustPublished = v
-	}
+	page.JustPublished = justPublished(st.Evaluation, c.Query("published"), s.now())
 	if svc, ok := s.evaluations(); ok && who != nil && who.account.Role == saima.RoleOffice {
 		if page.Publish, err = s.newPublishForm(c, svc, page.Period); err != nil {
 			return err
@@ -223,9 +220,24 @@ func runningUntil(p saima.Period, now time.Time) (saima.Date, bool) {
 	return end, !saima.DateOf(now).After(end)
 }
 
-// publishedVersion is the form of the published query parameter, such as
-// v2, which the publish form's redirect adds.
-var publishedVersion = regexp.MustCompile(`^v[0-9]{1,4}$`)
+// justPublishedWindow is how long after a publication the leaderboard
+// confirms it to a link that names its version.
+const justPublishedWindow = 10 * time.Minute
+
+// justPublished returns param, the published query parameter that the
+// publish form's redirect adds, such as v2, when it names ev, the version
+// the leaderboard shows, and ev was published within justPublishedWindow
+// of now. Otherwise it returns "", so that a link naming another version,
+// or an old link, confirms nothing.
+func justPublished(ev *scoring.Evaluation, param string, now time.Time) string {
+	if ev == nil || !ev.Published() || param != fmt.Sprintf("v%d", ev.Version) {
+		return ""
+	}
+	if age := now.Sub(ev.PublishedAt); age < 0 || age > justPublishedWindow {
+		return ""
+	}
+	return param
+}
 
 // pickPeriod parses the period parameter, defaulting to the newest scored
 // period that pages should open on (see defaultPeriod), and rejects a

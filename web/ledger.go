@@ -6,10 +6,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/samber/lo"
 
 	"saima"
-	"saima/reports"
 )
 
 // Batches are the values of the project ledger's 批次 column.
@@ -17,13 +15,13 @@ var batches = []string{"继续推进", "启动实施", "谋划设计"}
 
 // ledgerPage is the data of ledger.html.
 type ledgerPage struct {
-	Filter  saima.LedgerFilter
-	Units   []saima.Unit
-	Systems []string
-	Stages  []string
-	Batches []string
-	Entries []ledgerRow
-	Funnel  *chart // nil when no entry matches
+	Filter     saima.LedgerFilter
+	Units      []saima.Unit
+	Systems    []string
+	Stages     []string
+	Batches    []string
+	Entries    []ledgerRow
+	StageChart *chart // projects per stage; nil when no entry matches
 }
 
 // ledgerRow is one project with its overdue milestones measured on the
@@ -68,11 +66,11 @@ func (s *Server) handleLedger(c *fiber.Ctx) error {
 		Entries: ledgerRows(entries, f.AsOf),
 	}
 	if len(entries) > 0 {
-		funnel, err := stageFunnel(entries, f)
+		funnel, err := stageChart(entries, f)
 		if err != nil {
 			return err
 		}
-		page.Funnel = &funnel
+		page.StageChart = &funnel
 	}
 	return s.render(c, "ledger.html", "项目台账", "ledger", page)
 }
@@ -132,33 +130,13 @@ func ledgerRows(entries []saima.LedgerEntry, asOf saima.Date) []ledgerRow {
 	return rows
 }
 
-// stageFunnel counts the entries per lifecycle stage, in lifecycle order,
-// each level linked to the ledger of f and that stage. Projects without a
-// recorded stage are counted as 未登记 at the end.
-func stageFunnel(entries []saima.LedgerEntry, f saima.LedgerFilter) (chart, error) {
-	counts := lo.CountValuesBy(entries, func(e saima.LedgerEntry) string { return e.Stage })
-	var stages []reports.StageCount
-	for _, st := range saima.Stages {
-		if counts[st] > 0 {
-			stages = append(stages, reports.StageCount{Stage: st, Count: counts[st]})
-		}
-	}
-	if counts[""] > 0 {
-		stages = append(stages, reports.StageCount{Stage: "未登记", Count: counts[""]})
-	}
-
-	option, err := reports.FunnelOption("项目所处阶段", stages)
-	if err == nil {
-		option, err = linkStages(option, f)
-	}
-	if err != nil {
-		return chart{}, fmt.Errorf("funnel option: %w", err)
-	}
-	ch, err := newChart("chart-stages", option, len(stages))
-	if err != nil {
-		return chart{}, fmt.Errorf("funnel option: %w", err)
-	}
-	return ch, nil
+// stageChart draws the entries per lifecycle stage, each bar linked to
+// the ledger of f and that stage.
+func stageChart(entries []saima.LedgerEntry, f saima.LedgerFilter) (chart, error) {
+	return stageBars("chart-stages", entries, func(stage string) string {
+		f.Stage = stage
+		return ledgerExportURL("/ledger", f)
+	})
 }
 
 // ledgerAPI is the JSON reply of GET /api/ledger.

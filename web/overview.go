@@ -139,12 +139,14 @@ func onTimeRates(milestones []saima.Milestone, periods []saima.Period, asOf saim
 	return rates
 }
 
-// overviewCharts builds the stage funnel, the on-time trend, the projects
+// overviewCharts builds the stage bars, the on-time trend, the projects
 // per system and the problem list by stage and level.
 func overviewCharts(entries []saima.LedgerEntry, milestones []saima.Milestone,
 	problems []saima.ProblemItem, asOf saima.Date) ([]chart, error) {
 	builders := []func() (chart, error){
-		func() (chart, error) { return linkedStageFunnel("chart-overview-stages", entries) },
+		func() (chart, error) {
+			return stageBars("chart-overview-stages", entries, func(st string) string { return pageURL("/ledger", "stage", st) })
+		},
 		func() (chart, error) { return onTimeTrend(milestones, asOf) },
 		func() (chart, error) { return systemBars(entries) },
 		func() (chart, error) { return problemChart("chart-overview-problems", problems, "", "", false) },
@@ -160,27 +162,30 @@ func overviewCharts(entries []saima.LedgerEntry, milestones []saima.Milestone,
 	return charts, nil
 }
 
-// linkedStageFunnel counts entries per lifecycle stage, in lifecycle
-// order, each level linked to the ledger of that stage. Projects without a
-// recorded stage are counted as 未登记, which links nowhere because the
-// ledger cannot filter for a missing stage.
-func linkedStageFunnel(id string, entries []saima.LedgerEntry) (chart, error) {
+// stageBars counts entries per lifecycle stage and draws one horizontal
+// bar per stage, in lifecycle order, each linked to link(stage). Projects
+// without a recorded stage are counted as 未登记 at the end, which links
+// nowhere because the ledger cannot filter for a missing stage. A funnel
+// drew each layer as wide as the next one, so 8 projects in 决策 above 84
+// in 实施 looked like the second biggest stage; a bar is as long as its
+// own count.
+func stageBars(id string, entries []saima.LedgerEntry, link func(stage string) string) (chart, error) {
 	counts := lo.CountValuesBy(entries, func(e saima.LedgerEntry) string { return e.Stage })
-	var levels []reports.Bar
+	var bars []reports.Bar
 	for _, st := range saima.Stages {
 		if counts[st] > 0 {
-			levels = append(levels, reports.Bar{Name: st, Value: float64(counts[st]), Link: pageURL("/ledger", "stage", st)})
+			bars = append(bars, reports.Bar{Name: st, Value: float64(counts[st]), Link: link(st)})
 		}
 	}
 	if counts[""] > 0 {
-		levels = append(levels, reports.Bar{Name: "未登记", Value: float64(counts[""])})
+		bars = append(bars, reports.Bar{Name: "未登记", Value: float64(counts[""])})
 	}
 
-	option, err := reports.FunnelLinkOption("项目所处阶段", "项目数", levels)
+	option, err := reports.BarOption("项目所处阶段", "项目数", bars, 0)
 	if err != nil {
-		return chart{}, fmt.Errorf("stage funnel option: %w", err)
+		return chart{}, fmt.Errorf("stage bars option: %w", err)
 	}
-	return newChart(id, option, len(levels))
+	return newChart(id, option, len(bars))
 }
 
 // onTimeTrend draws the city's on-time rate per quarter since 2025, each

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -21,6 +22,13 @@ func (s *Server) handleAnnualPDF(c *fiber.Ctx) error {
 		return invalidParam("year", param, "应为四位年份，如 2026")
 	}
 
+	scored, err := s.scorePeriods(c.UserContext())
+	if err != nil {
+		return fmt.Errorf("list score periods: %w", err)
+	}
+	if !slices.ContainsFunc(scored, func(p saima.Period) bool { return p.Kind == saima.PeriodQuarter && p.Year == year }) {
+		return s.noScores(c, saima.Year(year))
+	}
 	a, err := reports.BuildAnnualFrom(c.UserContext(), s.store, year, s.annualRule(), s.now(), s.shownRanking)
 	if err != nil {
 		return fmt.Errorf("build annual report: %w", err)

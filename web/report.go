@@ -27,6 +27,9 @@ func (s *Server) handleQuarterlyPDF(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if len(r.Scores) == 0 {
+		return s.noScores(c, period)
+	}
 	q, err := reports.BuildQuarterlyRanking(c.UserContext(), s.reportSource(r), period, s.now(), r)
 	if err != nil {
 		return fmt.Errorf("build quarterly report: %w", err)
@@ -40,6 +43,30 @@ func (s *Server) handleQuarterlyPDF(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentDisposition, contentDisposition(pdfFileName(period), "saima-quarterly-"+period.String()+".pdf"))
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(buf.Bytes())
+}
+
+// noScores returns the reply to a report of period, which has no scores,
+// worded for the viewer. A period that has not begun says so. Only the
+// office runs saima on the server, so only the office is told the command
+// that scores the period; leaders and units are told to ask the office.
+func (s *Server) noScores(c *fiber.Ctx, period saima.Period) error {
+	if start := period.Start(); start.After(saima.DateOf(s.now())) {
+		return saima.Errorf(saima.KindNotFound, "%s尚未开始（%s 开始），还没有考评结果，也就没有报告",
+			period.Label(), start)
+	}
+	missing := period.Label() + "尚无考评得分"
+	if period.Kind == saima.PeriodYear {
+		missing = period.Label() + "各季度均无考评得分"
+	}
+	who, err := s.identity(c)
+	if err != nil {
+		return err
+	}
+	if who != nil && who.account.Role == saima.RoleOffice {
+		return saima.Errorf(saima.KindNotFound,
+			"%s：请先在服务器上运行 saima score 计算得分，再生成报告", missing)
+	}
+	return saima.Errorf(saima.KindNotFound, "%s，暂时不能生成报告；改革办计算得分后即可下载，如有疑问请联系改革办", missing)
 }
 
 // pdfFileName is the Chinese file name the browser saves the report as.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 
@@ -8,21 +9,53 @@ import (
 
 	"saima"
 	"saima/reports"
+	"saima/scoring"
 )
 
 // unitPage is the data of unit.html.
 type unitPage struct {
 	Unit   saima.Unit
-	Scores []saima.Score // every scored period, newest first
-	Latest *saima.Score  // nil when the unit was never scored
-	Charts []chart       // composite trend, then rank trend
-	Detail *unitDetail   // radar, projects and overdue milestones
+	Scores []unitScore // every scored period, newest first
+	// Latest is the headline result: the newest published quarter that
+	// has begun, or while none is published the newest draft, marked. A
+	// published result is what the office stands behind, and a draft of a
+	// running quarter changes with every upload, so a clerk who quotes the
+	// headline quotes a result that holds. It is nil when the unit was
+	// never scored.
+	Latest *unitScore
+	// Newer is the newest draft when it is newer than Latest, shown marked
+	// beside the headline; nil otherwise.
+	Newer  *unitScore
+	Charts []chart     // composite trend, then rank trend
+	Detail *unitDetail // radar, projects and overdue milestones
 
 	Reminders *reminders // the unit's missing reports and milestones due soon
 
 	// LedgerLinks is whether the viewer may open the ledger pages: office
 	// and leader accounts may, unit accounts may not.
 	LedgerLinks bool
+}
+
+// unitScore is a score of the unit with the status of its period's
+// result, as the leaderboard marks it.
+type unitScore struct {
+	saima.Score
+	Label     string     // 已发布 v2, or 未发布 for a draft
+	Published bool       // the score is of a published evaluation
+	Running   saima.Date // the period's last day while it runs, zero after
+}
+
+// Status returns how the history table marks the score: 已发布 v2, or
+// 草稿（未发布） with the day a running period ends.
+func (u unitScore) Status() string {
+	text := u.Label
+	if !u.Published {
+		text = "草稿（未发布）"
+	}
+	if !u.Running.IsZero() {
+		text += "，本期到 " + u.Running.String() + " 才结束"
+	}
+	return text
 }
 
 func (s *Server) handleUnit(c *fiber.Ctx) error {
@@ -39,15 +72,19 @@ func (s *Server) handleUnit(c *fiber.Ctx) error {
 		return fmt.Errorf("list unit scores: %w", err)
 	}
 
+	marked, err := s.markScores(c.UserContext(), scores)
+	if err != nil {
+		return err
+	}
 	page := unitPage{Unit: unit}
-	if len(scores) > 0 {
-		page.Latest = &scores[latestBegun(scores, saima.DateOf(s.now()))]
-		if page.Charts, err = unitCharts(unit.Name, scores); err != nil {
+	if len(marked) > 0 {
+		page.Latest, page.Newer = pickHeadline(marked, saima.DateOf(s.now()))
+		if page.Charts, err = unitCharts(unit.Name, marked); err != nil {
 			return err
 		}
 	}
-	for i := len(scores) - 1; i >= 0; i-- {
-		page.Scores = append(page.Scores, scores[i])
+	for i := len(marked) - 1; i >= 0; i-- {
+		page.Scores = append(page.Scores, marked[i])
 	}
 	if page.Detail, err = s.unitDetail(c.UserContext(), unit, page.Latest, saima.DateOf(s.now())); err != nil {
 		return err
@@ -61,6 +98,54 @@ func (s *Server) handleUnit(c *fiber.Ctx) error {
 	}
 	page.LedgerLinks = viewer != nil && viewer.account.Role != saima.RoleUnit
 	return s.render(c, "unit.html", unit.Name, "leaderboard", page)
+}
+
+// markScores returns scores, oldest first, each with the status of its
+// period's result. ListUnitScores reads a period's latest published run
+// when it has one, so a period is published when any of its evaluations
+// is. Without an evaluation store every score is a draft, as the
+// leaderboard labels it 未发布.
+func (s *Server) markScores(ctx context.Context, scores []saima.Score) ([]unitScore, error) {
+	svc, recorded := s.evaluations()
+	out := make([]unitScore, len(scores))
+	for i, sc := range scores {
+		out[i] = unitScore{Score: sc, Label: (*scoring.Evaluation)(nil).Label()}
+		if end, ok := runningUntil(sc.Period, s.now()); ok {
+			out[i].Running = end
+		}
+		if !recorded {
+			continue
+		}
+		evs, err := svc.Evaluations(ctx, sc.Period)
+		if err != nil {
+			return nil, err
+		}
+		if pub := lastPublished(evs); pub != nil {
+			out[i].Label, out[i].Published = pub.Label(), true
+		}
+	}
+	return out, nil
+}
+
+// pickHeadline picks the unit page's headline result from scores, oldest
+// first: the newest published one whose period has begun on today, and
+// the newest begun draft after it as newer. While nothing is published it
+// is the newest begun draft, and newer is nil.
+func pickHeadline(scores []unitScore, today saima.Date) (latest, newer *unitScore) {
+	plain := make([]saima.Score, len(scores))
+	for i, sc := range scores {
+		plain[i] = sc.Score
+	}
+	begun := latestBegun(plain, today)
+	for i := begun; i >= 0; i-- {
+		if scores[i].Published {
+			if i < begun {
+				newer = &scores[begun]
+			}
+			return &scores[i], newer
+		}
+	}
+	return &scores[begun], nil
 }
 
 // findUnit looks name up in the roster, by name or alias.
@@ -84,17 +169,27 @@ func (s *Server) findUnit(c *fiber.Ctx, name string) (saima.Unit, error) {
 	return saima.Unit{}, saima.Errorf(saima.KindNotFound, "单位名单中没有“%s”", name)
 }
 
+// chartPeriod returns the axis label of sc's period on the trend charts,
+// marked （草稿） for a draft, because the axis is all that a reader of the
+// chart sees of the status.
+func chartPeriod(sc unitScore) string {
+	if sc.Published {
+		return sc.Period.String()
+	}
+	return sc.Period.String() + "（草稿）"
+}
+
 // unitCharts builds the composite and rank trend lines over the quarters
 // the unit was scored in. Scores of months or years are left out so that
 // the axis stays one step per quarter.
-func unitCharts(unit string, scores []saima.Score) ([]chart, error) {
+func unitCharts(unit string, scores []unitScore) ([]chart, error) {
 	var periods, links []string
 	var composite, rank []*float64
 	for _, sc := range scores {
 		if sc.Period.Kind != saima.PeriodQuarter {
 			continue
 		}
-		periods = append(periods, sc.Period.String())
+		periods = append(periods, chartPeriod(sc))
 		links = append(links, pageURL("/leaderboard", "period", sc.Period.String(), "track", sc.Track))
 		value, place := sc.Value, float64(sc.Rank)
 		composite = append(composite, &value)

@@ -28,7 +28,7 @@ type unitOverdue struct {
 
 // unitDetail reads the unit's projects and, when latest is set, the scores
 // of latest's period for the radar.
-func (s *Server) unitDetail(ctx context.Context, unit saima.Unit, latest *saima.Score, asOf saima.Date) (*unitDetail, error) {
+func (s *Server) unitDetail(ctx context.Context, unit saima.Unit, latest *unitScore, asOf saima.Date) (*unitDetail, error) {
 	entries, err := s.store.ListLedger(ctx, saima.LedgerFilter{Unit: unit.Name, AsOf: asOf})
 	if err != nil {
 		return nil, fmt.Errorf("list ledger: %w", err)
@@ -51,7 +51,7 @@ func (s *Server) unitDetail(ctx context.Context, unit saima.Unit, latest *saima.
 	if err != nil {
 		return nil, fmt.Errorf("list scores: %w", err)
 	}
-	radar, err := indicatorRadar(*latest, scores)
+	radar, err := indicatorRadar(latest.Score, scores, !latest.Published)
 	if err != nil {
 		return nil, err
 	}
@@ -62,8 +62,9 @@ func (s *Server) unitDetail(ctx context.Context, unit saima.Unit, latest *saima.
 // indicatorRadar draws the unit's indicator scores against the mean score
 // of each indicator over the units of its track in the same period, as a
 // radar chart or, with fewer than three indicators, as grouped bars. The
-// unit's values link to that period's leaderboard of the track.
-func indicatorRadar(unit saima.Score, scores []saima.Score) (chart, error) {
+// unit's values link to that period's leaderboard of the track. The title
+// marks a draft's scores.
+func indicatorRadar(unit saima.Score, scores []saima.Score, draft bool) (chart, error) {
 	sums, counts := map[string]float64{}, map[string]int{}
 	for _, sc := range scores {
 		if sc.Track != unit.Track {
@@ -91,6 +92,9 @@ func indicatorRadar(unit saima.Score, scores []saima.Score) (chart, error) {
 	}
 
 	title := unit.Period.Label() + "指标得分与赛道平均"
+	if draft {
+		title += "（草稿，未发布）"
+	}
 	link := pageURL("/leaderboard", "period", unit.Period.String(), "track", unit.Track)
 	var option []byte
 	var err error

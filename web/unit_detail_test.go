@@ -38,7 +38,7 @@ func TestIndicatorRadar(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ch, err := indicatorRadar(tt.unit, append([]saima.Score{tt.unit}, tt.others...))
+			ch, err := indicatorRadar(tt.unit, append([]saima.Score{tt.unit}, tt.others...), false)
 			if err != nil {
 				t.Fatalf("indicatorRadar: %v", err)
 			}

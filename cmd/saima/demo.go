@@ -9,6 +9,7 @@ import (
 	"saima"
 	"saima/ingest"
 	"saima/ingest/demo"
+	"saima/scoring"
 	"saima/web"
 )
 
@@ -100,13 +101,33 @@ func (a *app) loadDemo(ctx context.Context, seed int64, today saima.Date, dir st
 	current := saima.Quarter(today.Year, (int(today.Month)-1)/3+1)
 	a.log.Info("demo scored", "published_from", demo.FirstQuarter.String(), "published_to", current.Prev().String(),
 		"draft", draft.String(), "data_until", today.String())
-	status := draft.String() + " 为草稿"
-	if draft.IsZero() {
-		status = current.String() + " 尚无数据，未评分"
+	status, err := draftStatus(ctx, evals, draft, current)
+	if err != nil {
+		return err
 	}
 	fmt.Fprintf(a.stdout, "演示数据已载入：%d 个文件，%s 至 %s 已发布，%s\n",
 		len(files), demo.FirstQuarter, current.Prev(), status)
 	return nil
+}
+
+// draftStatus returns how the demo's summary states the quarter it left a
+// draft of. A run on a store where the office has since published that
+// quarter computes a new draft, but the pages show the published version
+// over it, so the summary names that version.
+func draftStatus(ctx context.Context, evals *scoring.Service, draft, current saima.Period) (string, error) {
+	if draft.IsZero() {
+		return current.String() + " 尚无数据，未评分", nil
+	}
+	evs, err := evals.Evaluations(ctx, draft)
+	if err != nil {
+		return "", err
+	}
+	for i := len(evs) - 1; i >= 0; i-- {
+		if evs[i].Published() {
+			return fmt.Sprintf("%s %s（本次又计算了一份草稿，页面仍显示已发布的版本）", draft, evs[i].Label()), nil
+		}
+	}
+	return draft.String() + " 为草稿", nil
 }
 
 // demoAccounts are the accounts the demo creates, with their passwords.

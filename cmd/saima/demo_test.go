@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -22,5 +23,32 @@ func TestShiftedClock(t *testing.T) {
 	}
 	if later := clock(); !later.After(now) {
 		t.Errorf("shifted clock read %s after %s, want it to run on", later, now)
+	}
+}
+
+// TestDemoAgainAfterPublishing checks what a second demo run prints when
+// the office has published the quarter that the first run left a draft:
+// the draft it computes again does not replace the published version on
+// the pages, so the output says the quarter is published.
+func TestDemoAgainAfterPublishing(t *testing.T) {
+	e := newTestEnv(t)
+	first := e.mustRun("demo", "--no-serve", "--today", "2026-11-20", "--out", t.TempDir())
+	if !strings.Contains(first, "2026Q4 为草稿") {
+		t.Fatalf("first demo run = %q, want 2026Q4 为草稿", first)
+	}
+	e.mustRun("publish", "2026Q4", "--by", "office")
+
+	out := e.mustRun("demo", "--no-serve", "--today", "2026-11-20", "--out", t.TempDir())
+	// The summary line follows one line per imported file.
+	i := strings.Index(out, "演示数据已载入")
+	if i < 0 {
+		t.Fatalf("second demo run prints no 演示数据已载入 line:\n%s", out)
+	}
+	again, _, _ := strings.Cut(out[i:], "\n")
+	if strings.Contains(again, "2026Q4 为草稿") {
+		t.Errorf("summary after publishing 2026Q4 = %q, still says 2026Q4 为草稿", again)
+	}
+	if !strings.Contains(again, "2026Q4 已发布 v1") {
+		t.Errorf("summary after publishing 2026Q4 = %q, want 2026Q4 已发布 v1", again)
 	}
 }

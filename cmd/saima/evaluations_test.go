@@ -91,7 +91,7 @@ func TestPublishDiffExplain(t *testing.T) {
 	out = e.mustRun("explain", "2026Q2", "慈溪市")
 	fixID := uploadIDOf(t, e, "milestones-fix.csv")
 	assertContains(t, "explain after republishing", out, "已发布 v2", "96.0", "里程碑按期完成率",
-		"milestone_ontime_rate", fixID, "milestones-fix.csv", "2026-06-28", "应用成效", "90%")
+		"里程碑（milestone_ontime_rate）", fixID, "milestones-fix.csv", "2026-06-28", "应用成效", "90%")
 }
 
 // uploadIDOf returns the ID of the successful upload of fileName.

@@ -71,9 +71,24 @@ func printIndicators(w io.Writer, indicators []scoring.IndicatorExplanation) {
 			texts[1] += "（调整，计算值 " + saima.FormatIndicator(ind.Computed.Score) + "）"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n",
-			ind.Name, ind.Source, texts[0], texts[1], texts[2], texts[3])
+			ind.Name, sourceText(ind), texts[0], texts[1], texts[2], texts[3])
 	}
 	tw.Flush()
+}
+
+// sourceText names an indicator's source as the explain page does, by its
+// dataset's Chinese name, with the rule set's source id in brackets for
+// whoever checks the rule-set file.
+func sourceText(ind scoring.IndicatorExplanation) string {
+	switch {
+	case ind.Dataset != "" && ind.Source != "":
+		return datasetLabel(ind.Dataset) + "（" + ind.Source + "）"
+	case ind.Dataset != "":
+		return datasetLabel(ind.Dataset)
+	case ind.Source != "":
+		return ind.Source
+	}
+	return "未知"
 }
 
 func printMilestones(tw io.Writer, milestones []scoring.MilestoneEvidence) {

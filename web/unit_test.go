@@ -1,0 +1,81 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"saima"
+	"saima/scoring"
+)
+
+// TestUnitPageMarksDrafts checks that the unit page marks an unpublished
+// result of a running quarter wherever it shows it, as the leaderboard
+// does, and that its headline prefers the latest published quarter.
+func TestUnitPageMarksDrafts(t *testing.T) {
+	env := newEvaluationEnv(t)
+	page := "/units/" + url.PathEscape("宁波市海曙区")
+	haishu := env.as(t, "haishu")
+
+	// On 2026-06-15 the only result is the draft of 2026Q2, still running.
+	env.clock.Advance(time.Date(2026, 6, 15, 10, 0, 0, 0, saima.Beijing).Sub(env.clock.Now()))
+	resp, body := haishu.get(t, page)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s = %d, want 200", page, resp.StatusCode)
+	}
+	heading := regexp.MustCompile(`<h2>最新考评：[^<]*</h2>\s*<p class="meta">[^\n]*`).FindString(body)
+	if !strings.Contains(heading, "2026年第二季度") || !strings.Contains(heading, "草稿") {
+		t.Errorf("headline of a draft = %q, want 2026年第二季度 marked 草稿", heading)
+	}
+	for _, want := range []string{"本期到 2026-06-30 才结束", "<td>草稿（未发布）", jsonText("2026Q2（草稿）")} {
+		if !strings.Contains(body, want) {
+			t.Errorf("unit page with the draft of a running quarter lacks %q", want)
+		}
+	}
+
+	// After the quarter, the office publishes 2026Q2, and a draft of
+	// 2026Q3 is computed on 2026-07-20.
+	env.clock.Advance(time.Date(2026, 7, 20, 10, 0, 0, 0, saima.Beijing).Sub(env.clock.Now()))
+	if resp, body := env.publish(t, "office", `{"note":"正式发布"}`); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("publish 2026Q2 = %d: %s", resp.StatusCode, body)
+	}
+	q3 := saima.Quarter(2026, 3)
+	writeOfficeBatch(t, env, saima.Batch{
+		Upload: saima.Upload{ID: "ev-assessments-q3", Dataset: saima.DatasetAssessments},
+		Assessments: []saima.Assessment{
+			{Unit: "宁波市海曙区", Indicator: "应用成效", Mode: "线上日常", Period: q3, Score: decimal.NewFromInt(70)},
+			{Unit: "宁波市江北区", Indicator: "应用成效", Mode: "线上日常", Period: q3, Score: decimal.NewFromInt(80)},
+		},
+	}, env.clock.Now())
+	svc := &scoring.Service{Store: env.store, Rules: []byte(evaluationRules), Now: env.clock.Now}
+	if _, err := svc.Draft(context.Background(), q3, "saima score"); err != nil {
+		t.Fatalf("draft 2026Q3: %v", err)
+	}
+	env.server.cache.clear()
+
+	_, body = haishu.get(t, page)
+	heading = regexp.MustCompile(`<h2>最新考评：[^<]*</h2>\s*<p class="meta">[^\n]*`).FindString(body)
+	if !strings.Contains(heading, "2026年第二季度") || !strings.Contains(heading, "已发布 v1") {
+		t.Errorf("headline beside a newer draft = %q, want the published 2026年第二季度, 已发布 v1", heading)
+	}
+	for _, want := range []string{
+		"2026年第三季度的结果尚未发布", "本期到 2026-09-30 才结束",
+		"<td>已发布 v1</td>", "<td>草稿（未发布）", jsonText("2026Q3（草稿）"),
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("unit page with a published quarter and a newer draft lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "本期到 2026-06-30 才结束") {
+		t.Errorf("unit page on 2026-07-20 still says 2026Q2 runs until 2026-06-30")
+	}
+	if strings.Contains(body, jsonText("2026Q2（草稿）")) {
+		t.Errorf("unit page still marks the published 2026Q2 as a draft in its charts")
+	}
+}
