@@ -60,7 +60,7 @@ func planLists(g *rng, c *city) []listPlan {
 				Goal: pick(g, listGoals), Deadline: *p.DueDate, Field: p.System, Issued: &p.events[0].Date}}
 			if p.evaluated != nil {
 				lp.done = &saima.ListDone{List: l, ItemID: p.Code, Unit: p.Unit, Date: *p.evaluated,
-					Note: "已通过评估"}
+					By: "改革办", Note: "已通过评估"}
 			}
 			out = append(out, lp)
 		}

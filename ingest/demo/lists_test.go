@@ -42,6 +42,10 @@ func TestGenerateWorkflows(t *testing.T) {
 		if reason, _, early := ingest.EarlyDone(byKey[[2]string{d.List, d.ItemID}], d.Date); early {
 			t.Errorf("done mark of %s %s on %s: %s", d.List, d.ItemID, d.Date, reason)
 		}
+		// A blank 标注人 shows the uploading account, "demo", on a Chinese page.
+		if d.By == "" {
+			t.Errorf("done mark of %s %s has no 标注人", d.List, d.ItemID)
+		}
 	}
 
 	lists := map[string]bool{}
