@@ -43,6 +43,19 @@ type unitScore struct {
 	Label     string     // 已发布 v2, or 未发布 for a draft
 	Published bool       // the score is of a published evaluation
 	Running   saima.Date // the period's last day while it runs, zero after
+	// Overridden is whether a manual override changed the composite, and
+	// Computed is then the composite the rule set computed.
+	Overridden bool
+	Computed   float64
+}
+
+// Mark returns † when an override changed the composite, as the
+// leaderboard marks it.
+func (u unitScore) Mark() string {
+	if !u.Overridden {
+		return ""
+	}
+	return "†"
 }
 
 // Status returns how the history table marks the score: 已发布 v2, or
@@ -123,8 +136,30 @@ func (s *Server) markScores(ctx context.Context, scores []saima.Score) ([]unitSc
 		if pub := lastPublished(evs); pub != nil {
 			out[i].Label, out[i].Published = pub.Label(), true
 		}
+		if err := applyOverrides(ctx, svc, &out[i]); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
+}
+
+// applyOverrides replaces the stored score of u with the one the
+// leaderboard shows for its period: manual overrides applied and ranks
+// recomputed. The computed composite is kept when an override changed it.
+func applyOverrides(ctx context.Context, svc *scoring.Service, u *unitScore) error {
+	st, err := svc.Current(ctx, u.Period)
+	if err != nil {
+		return fmt.Errorf("read the standing of %s: %w", u.Period, err)
+	}
+	e, ok := st.Entry(u.Unit)
+	if !ok || !e.Overridden() {
+		return nil
+	}
+	u.Score = e.Score
+	if e.Computed.Value != e.Score.Value {
+		u.Overridden, u.Computed = true, e.Computed.Value
+	}
+	return nil
 }
 
 // pickHeadline picks the unit page's headline result from scores, oldest

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -77,5 +78,35 @@ func TestUnitPageMarksDrafts(t *testing.T) {
 	}
 	if strings.Contains(body, jsonText("2026Q2（草稿）")) {
 		t.Errorf("unit page still marks the published 2026Q2 as a draft in its charts")
+	}
+}
+
+// The unit page shows an overridden composite, and its rank, as the
+// leaderboard does, marked † with the computed value beside it.
+func TestUnitPageShowsOverrides(t *testing.T) {
+	env := newEvaluationEnv(t)
+	env.publish(t, "office", "")
+	svc := &scoring.Service{Store: env.store}
+	_, err := svc.Override(context.Background(), scoring.Override{Period: q2, Unit: "宁波市海曙区", Value: 90,
+		By: "王五", Why: "复核"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.server.cache.clear()
+
+	page := "/units/" + url.PathEscape("宁波市海曙区")
+	resp, body := env.as(t, "haishu").get(t, page)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s = %d, want 200", page, resp.StatusCode)
+	}
+	text := html.UnescapeString(body)
+	heading := regexp.MustCompile(`<h2>最新考评：[^<]*</h2>`).FindString(text)
+	if !strings.Contains(heading, "第 1 名，综合得分 90.0†") {
+		t.Errorf("headline = %q, want rank 1 and 90.0† as on the leaderboard", heading)
+	}
+	for _, want := range []string{"计算值 66.0", `<td class="num">90.0†（计算值 66.0）</td>`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("unit page with an override lacks %q", want)
+		}
 	}
 }
