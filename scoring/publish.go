@@ -1194,9 +1194,9 @@ type IndicatorExplanation struct {
 // lacks, the message names that cause, because scoring again under that
 // rule set fails until the 赛道 or the rule set is corrected. Otherwise a unit
 // added to the roster after the run is the usual cause, so the message
-// gives the command that scores it. That is a new draft, or a new version
-// once the period is published, because the pages show the published
-// version over any later draft.
+// says that the office scores the period again, and with which command:
+// a new draft, or a new version once the period is published, because
+// the pages show the published version over any later draft.
 func (s *Service) unitNotScored(ctx context.Context, st *Standing, unit string) error {
 	period := st.Period
 	if msg, err := s.trackMissing(ctx, st, unit); err != nil {
@@ -1208,11 +1208,11 @@ func (s *Service) unitNotScored(ctx context.Context, st *Standing, unit string) 
 	if st.Evaluation != nil && st.Evaluation.Published() {
 		return saima.Errorf(saima.KindNotFound,
 			"%s已发布的考评结果（v%d）中没有单位“%s”，请核对单位名称；如果该单位是发布后才加入名单的，"+
-				"请运行 saima publish %s 或在排行榜页面重新发布，新版本会包含它",
+				"需由改革办重新发布（saima publish %s，或排行榜页面的发布按钮），新版本会包含它",
 			period.Label(), st.Evaluation.Version, unit, period)
 	}
 	return saima.Errorf(saima.KindNotFound,
-		"%s的考评结果中没有单位“%s”，请核对单位名称；如果该单位是评分后才加入名单的，请运行 saima score %s 重新评分",
+		"%s的考评结果中没有单位“%s”，请核对单位名称；如果该单位是评分后才加入名单的，需由改革办重新评分（saima score %s）",
 		period.Label(), unit, period)
 }
 

@@ -390,12 +390,12 @@ func TestExplainUnitMissing(t *testing.T) {
 	if _, err := svc.Draft(ctx, q2, "saima score"); err != nil {
 		t.Fatal(err)
 	}
-	assertExplainMissing(t, svc, "请运行 saima score 2026Q2 重新评分")
+	assertExplainMissing(t, svc, "需由改革办重新评分（saima score 2026Q2）")
 
 	if _, err := svc.Publish(ctx, q2, "张三", ""); err != nil {
 		t.Fatal(err)
 	}
-	assertExplainMissing(t, svc, "请运行 saima publish 2026Q2 或在排行榜页面重新发布")
+	assertExplainMissing(t, svc, "需由改革办重新发布（saima publish 2026Q2，或排行榜页面的发布按钮）")
 }
 
 func assertExplainMissing(tb testing.TB, svc *scoring.Service, want string) {
