@@ -227,16 +227,7 @@ func exampleProblemStep(opts TemplateOptions, unit string) *saima.ProblemStep {
 		name, ok := roster.resolve(p.Unit)
 		return ok && name == unit
 	}
-	problems := slices.Clone(opts.Problems)
-	slices.SortStableFunc(problems, func(a, b saima.ProblemItem) int {
-		if oa, ob := own(a), own(b); oa != ob {
-			if oa {
-				return -1
-			}
-			return 1
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
+	problems := sortFirst(opts.Problems, own, func(p saima.ProblemItem) string { return p.ID })
 	stored := map[string][]saima.ProblemStep{}
 	for _, st := range opts.ProblemSteps {
 		stored[st.ProblemID] = append(stored[st.ProblemID], st)

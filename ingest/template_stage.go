@@ -80,15 +80,21 @@ func nextStage(p saima.Project, events []saima.StageEvent, today saima.Date) *sa
 // sortProjects returns a copy of projects sorted by code, those for which
 // first is true before the others.
 func sortProjects(projects []saima.Project, first func(saima.Project) bool) []saima.Project {
-	out := slices.Clone(projects)
-	slices.SortStableFunc(out, func(a, b saima.Project) int {
+	return sortFirst(projects, first, func(p saima.Project) string { return p.Code })
+}
+
+// sortFirst returns a copy of items sorted by id, those for which first
+// is true before the others.
+func sortFirst[T any](items []T, first func(T) bool, id func(T) string) []T {
+	out := slices.Clone(items)
+	slices.SortStableFunc(out, func(a, b T) int {
 		if fa, fb := first(a), first(b); fa != fb {
 			if fa {
 				return -1
 			}
 			return 1
 		}
-		return cmp.Compare(a.Code, b.Code)
+		return cmp.Compare(id(a), id(b))
 	})
 	return out
 }
