@@ -12,8 +12,8 @@ import (
 )
 
 // faultLedger returns options for the account of unit ("" for the office)
-// with a ledger in which 宁海县 owns the project NB-2026-300, its
-// milestone 联调, the problem WT-8 and the list item A2, and 余姚市 owns
+// with a small ledger. In it 宁海县 owns the project NB-2026-300, its
+// milestone 联调, the problem WT-8 and the list item A2. 余姚市 owns
 // NB-2026-200 and the list item A1.
 func faultLedger(unit string) Options {
 	return Options{

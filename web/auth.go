@@ -288,8 +288,8 @@ func (s *Server) navFor(c *fiber.Ctx) (*navAccount, string) {
 
 // HashPassword returns the bcrypt hash of password at bcrypt's default
 // cost. It returns an error of kind [saima.KindInvalid] when
-// [saima.CheckPassword] rejects the password for any account; callers
-// that know the account name check it with that name first.
+// [saima.CheckPassword] rejects the password for any account. Callers
+// that know the account name also check the password with that name.
 func HashPassword(password string) (string, error) {
 	if err := saima.CheckPassword("", password); err != nil {
 		return "", err

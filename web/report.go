@@ -46,9 +46,10 @@ func (s *Server) handleQuarterlyPDF(c *fiber.Ctx) error {
 }
 
 // noScores returns the reply to a report of period, which has no scores,
-// worded for the viewer. A period that has not begun says so. Only the
-// office runs saima on the server, so only the office is told the command
-// that scores the period; leaders and units are told to ask the office.
+// worded for the viewer. A period that has not begun gets its own message.
+// Only the office runs saima on the server, so only the office's message
+// names the command that scores the period. Leaders and units are asked to
+// contact the office.
 func (s *Server) noScores(c *fiber.Ctx, period saima.Period) error {
 	if start := period.Start(); start.After(saima.DateOf(s.now())) {
 		return saima.Errorf(saima.KindNotFound, "%s尚未开始（%s 开始），还没有考评结果，也就没有报告",

@@ -17,11 +17,10 @@ type unitPage struct {
 	Unit   saima.Unit
 	Scores []unitScore // every scored period, newest first
 	// Latest is the headline result: the newest published quarter that
-	// has begun, or while none is published the newest draft, marked. A
-	// published result is what the office stands behind, and a draft of a
-	// running quarter changes with every upload, so a clerk who quotes the
-	// headline quotes a result that holds. It is nil when the unit was
-	// never scored.
+	// has begun, or while none is published the newest draft, marked. The
+	// office has approved a published result, while a draft of a running
+	// quarter changes with every upload. It is nil when the unit was never
+	// scored.
 	Latest *unitScore
 	// Newer is the newest draft when it is newer than Latest, shown marked
 	// beside the headline; nil otherwise.
@@ -205,8 +204,8 @@ func (s *Server) findUnit(c *fiber.Ctx, name string) (saima.Unit, error) {
 }
 
 // chartPeriod returns the axis label of sc's period on the trend charts,
-// marked （草稿） for a draft, because the axis is all that a reader of the
-// chart sees of the status.
+// marked （草稿） for a draft, because the axis label is the only place
+// the chart shows the status.
 func chartPeriod(sc unitScore) string {
 	if sc.Published {
 		return sc.Period.String()

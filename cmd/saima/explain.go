@@ -77,8 +77,8 @@ func printIndicators(w io.Writer, indicators []scoring.IndicatorExplanation) {
 }
 
 // sourceText names an indicator's source as the explain page does, by its
-// dataset's Chinese name, with the rule set's source id in brackets for
-// whoever checks the rule-set file.
+// dataset's Chinese name, with the rule set's source id in brackets for a
+// reader who checks the rule-set file.
 func sourceText(ind scoring.IndicatorExplanation) string {
 	switch {
 	case ind.Dataset != "" && ind.Source != "":

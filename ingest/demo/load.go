@@ -19,11 +19,10 @@ var FirstQuarter = saima.Quarter(2025, 1)
 // as uploads of the account "demo". It then scores them with evals as the
 // reform office would on today. Every quarter from FirstQuarter up to the
 // one before today's is published. Today's quarter, still running, is
-// scored as a draft, which Load returns; when it has no data yet, as on
-// its first days, it is not scored and Load returns the zero Period.
-// report, when not nil, gets each
-// file's import report and error. Load fails on the first file that does not import
-// every one of its rows.
+// scored as a draft, which Load returns. When that quarter has no data yet,
+// as on its first days, it is not scored and Load returns the zero Period.
+// report, when not nil, gets each file's import report and error. Load
+// fails on the first file that does not import every one of its rows.
 func Load(ctx context.Context, files []File, imp *ingest.Service, evals *scoring.Service, today saima.Date,
 	report func(File, *ingest.Report, error)) (saima.Period, error) {
 	for _, f := range files {
