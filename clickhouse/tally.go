@@ -32,20 +32,24 @@ const tallyInsert = "INSERT INTO {db}.milestone_tally " +
 // superseded before, so each row is taken off once. Commit calls it after
 // supersede, under the commit lock, and before the upload is recorded as
 // ok: until then the new tally rows are as invisible as the milestones.
+// own selects the upload's rows part by part, as for supersede, and each
+// part adds its own tally rows.
 //
 // NOTE: two saima instances committing the same keys at the same moment
 // can both supersede a row, and the tally then takes it off twice. The
 // commit lock covers one process only.
-func (s *Store) tallyUpload(ctx context.Context, id string, version uint64) error {
-	added := tallyInsert + "SELECT ?, " + tallyColumns + ", c FROM (" + tallyRows("version = ?") + ")"
-	if err := s.engine.Exec(ctx, s.sql(added), version, version); err != nil {
-		return fmt.Errorf("tally new milestones: %w", err)
-	}
-	replaced := tallyInsert + "SELECT ?, " + tallyColumns + ", -c FROM (" + tallyRows(
-		"(key_hash, version) GLOBAL IN (SELECT key_hash, version FROM {db}.milestones_superseded "+
-			"WHERE upload_id = ?)") + ")"
-	if err := s.engine.Exec(ctx, s.sql(replaced), version, id); err != nil {
-		return fmt.Errorf("tally superseded milestones: %w", err)
+func (s *Store) tallyUpload(ctx context.Context, id string, version uint64, own []ownRows) error {
+	for _, p := range own {
+		added := tallyInsert + "SELECT ?, " + tallyColumns + ", c FROM (" + tallyRows("{keys} AND version = ?") + ")"
+		if err := s.engine.Exec(ctx, p.sql(s, added), version, version); err != nil {
+			return fmt.Errorf("tally new milestones: %w", err)
+		}
+		replaced := tallyInsert + "SELECT ?, " + tallyColumns + ", -c FROM (" + tallyRows(
+			"{keys} AND {hashes} AND (key_hash, version) GLOBAL IN (SELECT key_hash, version "+
+				"FROM {db}.milestones_superseded WHERE upload_id = ? AND {hashes})") + ")"
+		if err := s.engine.Exec(ctx, p.sql(s, replaced), version, id); err != nil {
+			return fmt.Errorf("tally superseded milestones: %w", err)
+		}
 	}
 	return nil
 }
