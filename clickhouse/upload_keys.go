@@ -53,9 +53,9 @@ var defaultKeyLimits = keyLimits{known: 20_000, perPart: 1000, hashes: 2000}
 // 26.5.
 const maxPartBytes = 32 << 10
 
-// tableKeys is what an UploadWriter knows of the keys it wrote to one
-// table: the SQL literals of the key tuples, or nil once it no longer
-// knows them (too many, or rows written by other means).
+// tableKeys records the keys an UploadWriter wrote to one table as the
+// SQL literals of their tuples. tuples is nil once the writer stopped
+// keeping them, because there were too many or rows came by other means.
 type tableKeys struct {
 	tuples map[string]struct{}
 }
@@ -108,7 +108,7 @@ func keyTuple(values []any) (string, error) {
 // tokens are replaced, so that no key value is taken for a token.
 type ownRows struct {
 	// keys limits the table's rows to the part's key tuples, through the
-	// primary index, or is "1" when the writer does not know its keys.
+	// primary index, or is "1" when the writer kept no keys.
 	keys string
 
 	// hashes limits rows, of the table or of its superseded list, to the

@@ -13,10 +13,9 @@ import (
 	"saima/clickhouse/chtest"
 )
 
-// keyModes are the ways an UploadWriter can find its rows at commit: by
-// its keys in one part, by its keys two to a part, by its keys with their
-// hashes selected by subquery, and by scanning each table when it keeps
-// no keys.
+// keyModes are the ways an UploadWriter can find its rows at commit. It
+// selects them by its keys in one part, two keys to a part, or with the
+// key hashes selected by subquery. Keeping no keys, it scans each table.
 var keyModes = []struct {
 	name  string
 	limit func(w *clickhouse.UploadWriter)
@@ -251,11 +250,11 @@ func TestCommitNewerUploadFirst(t *testing.T) {
 }
 
 // TestCommitReadsUploadKeysOnly checks that Replacing and Commit of a
-// small upload read the granules of its keys, not the whole ledger: on a
+// small upload read the granules of its keys, not the whole ledger. On a
 // ledger of a million milestones they select fewer marks (granules of
-// 8 192 rows) than one read of the whole milestones table would. The
-// same upload committed by scanning selects more, which shows that the
-// count sees the reads.
+// 8 192 rows) than one read of the milestones table would. The same
+// upload committed by scanning selects more, which shows that the count
+// includes the reads of a commit.
 func TestCommitReadsUploadKeysOnly(t *testing.T) {
 	const ledgerRows = 1_000_000
 	modes := []struct {
@@ -317,10 +316,10 @@ func (h *ledgerHistory) count(query string) uint64 {
 	return n
 }
 
-// TestRandomHistoryKeepsLatest checks, over a random history of uploads
-// that find their rows in each of the ways of keyModes, that the current
-// milestones as of every step are the latest visible version of each key,
-// and that every superseded row is listed once by committed uploads.
+// TestRandomHistoryKeepsLatest runs a random history of uploads that find
+// their rows in each of the ways of keyModes. As of every step, the
+// current milestones must be the latest visible version of each key. At
+// the end, committed uploads must list every superseded row once.
 func TestRandomHistoryKeepsLatest(t *testing.T) {
 	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
 		ctx := context.Background()

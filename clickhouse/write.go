@@ -176,8 +176,8 @@ func (w *UploadWriter) Abort(ctx context.Context, cause error) {
 //
 // own selects the upload's rows and those of its keys part by part (see
 // [UploadWriter.ownRows]), so the statements read the granules of those
-// keys rather than the whole table. A table whose keys the writer does
-// not know is read whole, as one part.
+// keys rather than the whole table. A table for which the writer kept no
+// keys is read whole, as one part.
 func (s *Store) supersede(ctx context.Context, id string, version uint64, own map[string][]ownRows) error {
 	for table, parts := range own {
 		for _, p := range parts {
