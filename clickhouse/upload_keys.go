@@ -30,27 +30,28 @@ var keyColumns = map[string][]string{
 // keyLimits bound what an UploadWriter keeps of its keys and how many it
 // writes into one statement.
 type keyLimits struct {
-	// known is the most key tuples kept per table. A larger upload is
-	// committed by scanning the table for its rows, which costs about as
-	// much as writing that many rows does anyway.
+	// known is the most key tuples kept per table. Each key costs the
+	// statements of a commit about a granule (8 192 rows) of every column
+	// they read, so for more keys reading the key_hash column whole costs
+	// as little, up to ledgers of several million rows (see [ownRows]).
 	known int
 
 	// perPart is the most key tuples in one part (see [ownRows]). A part
 	// also stops before its tuples' literals pass maxPartBytes.
 	perPart int
 
-	// hashes is the most key hashes a part lists as constants. A part with
-	// more (stage events of many rounds) selects them by subquery.
+	// hashes is the most key hashes a part lists as constants. A table
+	// with more is scanned with subqueries.
 	hashes int
 }
 
-var defaultKeyLimits = keyLimits{known: 20_000, perPart: 1000, hashes: 2000}
+var defaultKeyLimits = keyLimits{known: 256, perPart: 1000, hashes: 2000}
 
 // maxPartBytes bounds the literals of a part's key tuples. A statement
-// holds them up to twice, or them once and the part's key hashes (up to
-// 2 000 of 21 bytes) twice. Both engines reject a statement longer than
-// max_query_size, 262 144 bytes by default in ClickHouse 18.16 and chDB
-// 26.5.
+// holds them up to twice, next to up to 2 000 key hashes of 21 bytes and
+// up to maxTalliedEntries superseded entries of about 42 bytes. Both
+// engines reject a statement longer than max_query_size, 262 144 bytes by
+// default in ClickHouse 18.16 and chDB 26.5.
 const maxPartBytes = 32 << 10
 
 // tableKeys records the keys an UploadWriter wrote to one table as the
@@ -106,47 +107,113 @@ func keyTuple(values []any) (string, error) {
 // same record keys. They are complete SQL with the database name filled
 // in: [ownRows.sql] writes them into a statement after the store's
 // tokens are replaced, so that no key value is taken for a token.
+//
+// A part comes in one of three forms, by the number of its keys. With
+// keys, the primary index skips every granule that holds none of them:
+// each key costs about a granule (8 192 rows) of each column read. With
+// key hashes only, a statement reads the key_hash column whole, a few
+// milliseconds per million rows. With neither, it scans the table with
+// subqueries, as every commit did before the writer kept keys.
 type ownRows struct {
-	// keys limits the table's rows to the part's key tuples, through the
-	// primary index, or is "1" when the writer kept no keys.
+	// keys limits the table's rows to the part's key tuples, or is empty.
 	keys string
 
 	// hashes limits rows, of the table or of its superseded list, to the
-	// key hashes of the upload's rows within keys. A list of constants
-	// lets ClickHouse 18.16 use the superseded list's index, which it
-	// does not for a set built by a subquery.
+	// key hashes of the upload's rows within keys. It is a list of
+	// constants unless scan is set: ClickHouse 18.16 uses the superseded
+	// list's index for constants, not for the set of a subquery.
+	// Statements test it first, in PREWHERE, so that only the rows that
+	// pass it have their key columns compared.
 	hashes string
+
+	// scan is set when hashes is a subquery that reads the whole table.
+	scan bool
+}
+
+// rows returns the PREWHERE and WHERE clauses that select the rows of p's
+// key hashes, as tokens for [ownRows.sql].
+func (p ownRows) rows() string {
+	if p.keys == "" {
+		return "PREWHERE {hashes}"
+	}
+	return "PREWHERE {hashes} WHERE {keys}"
+}
+
+// versionRows returns the clauses that select the rows of p's keys with
+// the version given as the statement's argument.
+func (p ownRows) versionRows() string {
+	if p.keys == "" {
+		return "PREWHERE version = ?"
+	}
+	return "PREWHERE version = ? WHERE {keys}"
 }
 
 // ownRows returns, for each table the upload wrote, the conditions that
 // select its rows in parts small enough for a statement. Parts split the
 // key tuples, so no row of the table falls in two parts. A part in which
-// the upload wrote no row is left out.
+// the upload wrote no row is left out. A table whose keys the writer did
+// not keep, or whose part has more than limits.hashes key hashes, is one
+// part without keys.
 func (w *UploadWriter) ownRows(ctx context.Context) (map[string][]ownRows, error) {
 	if w.own != nil {
 		return w.own, nil
 	}
 	own := map[string][]ownRows{}
 	for table, k := range w.tables {
-		if k.tuples == nil {
-			byID := "key_hash GLOBAL IN (SELECT key_hash FROM " + w.s.table(table) +
-				" WHERE upload_id = " + quote(w.up.ID) + ")"
-			own[table] = []ownRows{{keys: "1", hashes: byID}}
-			continue
+		parts, err := w.keyedRows(ctx, table, k)
+		if err == nil && parts == nil {
+			parts, err = w.hashedRows(ctx, table)
 		}
-		for _, keys := range keyParts(table, k.tuples, w.limits.perPart) {
-			part, ok, err := w.s.ownHashes(ctx, table, keys, w.up.ID, w.limits.hashes)
-			if err != nil {
-				return nil, err
-			}
-			if ok {
-				own[table] = append(own[table], part)
-			}
+		if err != nil {
+			return nil, err
 		}
+		own[table] = parts
 	}
 	w.own = own
 	return own, nil
 }
+
+// keyedRows returns the parts of the upload's rows of table by the keys
+// k holds, or nil when it holds none or a part has more key hashes than
+// limits.hashes.
+func (w *UploadWriter) keyedRows(ctx context.Context, table string, k *tableKeys) ([]ownRows, error) {
+	if k.tuples == nil {
+		return nil, nil
+	}
+	parts := []ownRows{}
+	for _, keys := range keyParts(table, k.tuples, w.limits.perPart) {
+		hashes, err := w.s.ownHashes(ctx, table, keys, w.up.ID, w.version)
+		switch {
+		case err != nil:
+			return nil, err
+		case len(hashes) > w.limits.hashes:
+			return nil, nil
+		case len(hashes) > 0:
+			parts = append(parts, ownRows{keys: keys, hashes: hashList(hashes)})
+		}
+	}
+	return parts, nil
+}
+
+// hashedRows returns the upload's rows of table as one part without keys:
+// by its key hashes when it has at most limits.hashes of them, or else by
+// a subquery.
+func (w *UploadWriter) hashedRows(ctx context.Context, table string) ([]ownRows, error) {
+	hashes, err := w.s.ownHashes(ctx, table, "", w.up.ID, w.version)
+	switch {
+	case err != nil:
+		return nil, err
+	case len(hashes) == 0:
+		return []ownRows{}, nil
+	case len(hashes) <= w.limits.hashes:
+		return []ownRows{{hashes: hashList(hashes)}}, nil
+	}
+	byID := "key_hash GLOBAL IN (SELECT key_hash FROM " + w.s.table(table) +
+		" WHERE upload_id = " + quote(w.up.ID) + ")"
+	return []ownRows{{hashes: byID, scan: true}}, nil
+}
+
+func hashList(hashes []string) string { return "key_hash IN (" + strings.Join(hashes, ", ") + ")" }
 
 // keyParts returns conditions on the key columns of table that together
 // select the rows of every tuple in tuples, each for at most perPart
@@ -167,15 +234,17 @@ func keyParts(table string, tuples map[string]struct{}, perPart int) []string {
 	return out
 }
 
-// ownHashes reads the key hashes of the upload id's rows of table that
-// keys selects, and returns the part of the upload they make, which lists
-// at most maxHashes of them as constants. ok is false when keys selects
-// none of its rows.
-func (s *Store) ownHashes(ctx context.Context, table, keys, id string, maxHashes int) (part ownRows, ok bool, err error) {
-	q := ownRows{keys: keys}.sql(s, "SELECT DISTINCT key_hash FROM {db}."+table+" WHERE {keys} AND upload_id = ?")
-	rows, err := s.engine.Query(ctx, q, id)
+// ownHashes reads the key hashes of the rows of table that upload id
+// wrote under version and keys, unless empty, selects.
+func (s *Store) ownHashes(ctx context.Context, table, keys, id string, version uint64) ([]string, error) {
+	where := "upload_id = ?"
+	if keys != "" {
+		where = keys + " AND " + where
+	}
+	q := s.sql("SELECT DISTINCT key_hash FROM {db}."+table) + " PREWHERE version = ? WHERE " + where
+	rows, err := s.engine.Query(ctx, q, version, id)
 	if err != nil {
-		return ownRows{}, false, fmt.Errorf("read key hashes of %s: %w", table, unavailable(err))
+		return nil, fmt.Errorf("read key hashes of %s: %w", table, unavailable(err))
 	}
 	var hashes []string
 	err = scanAll(rows, func() error {
@@ -185,17 +254,9 @@ func (s *Store) ownHashes(ctx context.Context, table, keys, id string, maxHashes
 		return err
 	})
 	if err != nil {
-		return ownRows{}, false, fmt.Errorf("read key hashes of %s: %w", table, err)
+		return nil, fmt.Errorf("read key hashes of %s: %w", table, err)
 	}
-	switch {
-	case len(hashes) == 0:
-		return ownRows{}, false, nil
-	case len(hashes) > maxHashes:
-		byID := "key_hash GLOBAL IN (SELECT key_hash FROM " + s.table(table) + " WHERE " + keys +
-			" AND upload_id = " + quote(id) + ")"
-		return ownRows{keys: keys, hashes: byID}, true, nil
-	}
-	return ownRows{keys: keys, hashes: "key_hash IN (" + strings.Join(hashes, ", ") + ")"}, true, nil
+	return hashes, nil
 }
 
 // sql returns query with the store's tokens replaced (see [Store.sql]),

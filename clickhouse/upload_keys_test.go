@@ -14,15 +14,17 @@ import (
 )
 
 // keyModes are the ways an UploadWriter can find its rows at commit. It
-// selects them by its keys in one part, two keys to a part, or with the
-// key hashes selected by subquery. Keeping no keys, it scans each table.
+// selects them by its keys in one part or two keys to a part, by its key
+// hashes alone, or by scanning each table. With at most one key hash per
+// part, it takes its keys for a table of one key and scans the others.
 var keyModes = []struct {
 	name  string
 	limit func(w *clickhouse.UploadWriter)
 }{
 	{"keys", func(*clickhouse.UploadWriter) {}},
 	{"two keys per part", func(w *clickhouse.UploadWriter) { w.LimitKeys(1000, 2, 1000) }},
-	{"hashes by subquery", func(w *clickhouse.UploadWriter) { w.LimitKeys(1000, 1000, 0) }},
+	{"hashes", func(w *clickhouse.UploadWriter) { w.LimitKeys(0, 1, 1000) }},
+	{"one hash at most", func(w *clickhouse.UploadWriter) { w.LimitKeys(1000, 1000, 1) }},
 	{"scan", func(w *clickhouse.UploadWriter) { w.LimitKeys(0, 1, 0) }},
 }
 
@@ -495,6 +497,31 @@ func TestCommitReplacesOtherValues(t *testing.T) {
 		}
 		if len(got) != 1 || got[0].ProjectName != "新名称" {
 			h.t.Errorf("current progress reports = %+v, want the one named 新名称 alone", got)
+		}
+	})
+}
+
+// TestCommitManyEntries checks an upload that supersedes more rows than
+// one tally statement lists: the tally still matches the rows.
+func TestCommitManyEntries(t *testing.T) {
+	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
+		h := &ledgerHistory{t: t, s: s, limit: func(w *clickhouse.UploadWriter) { w.LimitKeys(2000, 2000, 2000) },
+			ids: map[string]string{}}
+		var codes []string
+		for i := range 1500 {
+			codes = append(codes, fmt.Sprintf("P%04d", i))
+		}
+		h.upload("first", 0, codes...)
+		h.upload("second", len(codes), codes...)
+		if n := h.count("SELECT count() FROM {db}.milestones_superseded"); n != uint64(len(codes)) {
+			t.Errorf("superseded entries = %d, want %d", n, len(codes))
+		}
+		tally, rows, err := s.MilestoneFactsBySource(context.Background(), saima.Quarter(2026, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(tally, rows) {
+			t.Errorf("facts from the tally\n%v\nwant those from the rows\n%v", tally, rows)
 		}
 	})
 }

@@ -109,13 +109,14 @@ func (w *UploadWriter) Commit(ctx context.Context) error {
 		w.Abort(ctx, err)
 		return err
 	}
-	if err := s.supersede(ctx, w.up.ID, w.version, own); err != nil {
+	recorded, err := s.supersede(ctx, w.up.ID, w.version, own)
+	if err != nil {
 		err = unavailable(err)
 		w.Abort(ctx, err)
 		return err
 	}
 	if parts, ok := own["milestones"]; ok {
-		if err := s.tallyUpload(ctx, w.up.ID, w.version, parts); err != nil {
+		if err := s.tallyUpload(ctx, w.up.ID, w.version, parts, recorded["milestones"]); err != nil {
 			err = unavailable(err)
 			w.Abort(ctx, err)
 			return err
@@ -135,22 +136,18 @@ func (w *UploadWriter) Replacing(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	histories, ok, err := w.s.histories(ctx, own, w.version)
+	if err != nil {
+		return 0, err
+	}
 	total := 0
 	for table, parts := range own {
-		for _, p := range parts {
-			q := p.sql(w.s, "SELECT count() FROM {db}."+table+" WHERE {keys} AND {hashes} AND {visible} AND "+
-				"(key_hash, version) GLOBAL NOT IN (SELECT key_hash, version FROM {db}."+table+"_superseded "+
-				"WHERE {committed_by} AND {hashes})")
-			rows, err := w.s.engine.Query(ctx, q)
+		for i, p := range parts {
+			n, err := w.s.replacing(ctx, table, p, histories[table][i], ok)
 			if err != nil {
-				return 0, fmt.Errorf("count records replaced in %s: %w", table, unavailable(err))
+				return 0, err
 			}
-			var n uint64
-			err = scanAll(rows, func() error { return rows.Scan(&n) })
-			if err != nil {
-				return 0, fmt.Errorf("count records replaced in %s: %w", table, err)
-			}
-			total += int(n)
+			total += n
 		}
 	}
 	return total, nil
@@ -164,40 +161,6 @@ func (w *UploadWriter) Abort(ctx context.Context, cause error) {
 	if err := w.s.recordUpload(context.WithoutCancel(ctx), up, w.version); err != nil {
 		w.s.log.Error("record failed upload", "upload_id", up.ID, "err", err)
 	}
-}
-
-// supersede records, for every table the batch writes, the current
-// versions its rows replace, and its own rows where a newer upload already
-// holds the key. A version that a committed upload already superseded is
-// not recorded again. The lists then grow by the keys each upload
-// replaces rather than by every version before it. An upload's entries
-// are also exactly the rows it takes out of the current set, which the
-// milestone tally relies on.
-//
-// own selects the upload's rows and those of its keys part by part (see
-// [UploadWriter.ownRows]), so the statements read the granules of those
-// keys rather than the whole table. A table for which the writer kept no
-// keys is read whole, as one part.
-func (s *Store) supersede(ctx context.Context, id string, version uint64, own map[string][]ownRows) error {
-	for table, parts := range own {
-		for _, p := range parts {
-			older := "INSERT INTO {db}." + table + "_superseded (key_hash, version, upload_id) " +
-				"SELECT key_hash, version, ? FROM {db}." + table + " WHERE {keys} AND {hashes} AND " +
-				"{visible} AND version < ? AND (key_hash, version) GLOBAL NOT IN (" +
-				"SELECT key_hash, version FROM {db}." + table + "_superseded WHERE {committed_by} AND {hashes})"
-			if err := s.engine.Exec(ctx, p.sql(s, older), id, version); err != nil {
-				return fmt.Errorf("supersede older %s: %w", table, err)
-			}
-			newer := "INSERT INTO {db}." + table + "_superseded (key_hash, version, upload_id) " +
-				"SELECT key_hash, version, ? FROM {db}." + table + " WHERE {keys} AND upload_id = ? AND " +
-				"key_hash GLOBAL IN (SELECT key_hash FROM {db}." + table + " WHERE {keys} AND {hashes} AND " +
-				"{visible} AND version > ?)"
-			if err := s.engine.Exec(ctx, p.sql(s, newer), id, id, version); err != nil {
-				return fmt.Errorf("supersede own %s: %w", table, err)
-			}
-		}
-	}
-	return nil
 }
 
 func (s *Store) writeRecords(ctx context.Context, b *saima.Batch, id string, v uint64) error {
