@@ -185,7 +185,7 @@ func BenchmarkStoreImportLarge(b *testing.B) {
 
 // commitLedgerSizes are the ledger sizes, in milestone and progress rows
 // together, that BenchmarkStoreCommitSmall commits into.
-var commitLedgerSizes = []int{100_000, 2_000_000}
+var commitLedgerSizes = []int{100_000, 2_000_000, 10_000_000}
 
 // fillLedger writes n synthetic rows under one upload, half milestones and
 // half progress reports, and commits it. Milestone i has the key
@@ -243,8 +243,8 @@ func smallUpload(i, n int) *saima.Batch {
 
 // BenchmarkStoreCommitSmall measures a small upload (50 milestones and 50
 // progress reports, half of them replacing stored keys) committed into
-// ledgers of 100 000 and 2 000 000 rows. It reports the time of
-// UploadWriter.Replacing and of UploadWriter.Commit per upload, apart
+// ledgers of 100 000, 2 000 000 and 10 000 000 rows. It reports the time
+// of UploadWriter.Replacing and of UploadWriter.Commit per upload, apart
 // from writing the rows.
 func BenchmarkStoreCommitSmall(b *testing.B) {
 	for _, engine := range chtest.Engines {
