@@ -182,7 +182,7 @@ func (w *UploadWriter) keyedRows(ctx context.Context, table string, k *tableKeys
 	}
 	parts := []ownRows{}
 	for _, keys := range keyParts(table, k.tuples, w.limits.perPart) {
-		hashes, err := w.s.ownHashes(ctx, table, keys, w.up.ID, w.version)
+		hashes, err := w.s.ownHashes(ctx, table, keys, w.up.ID, w.version, w.limits.hashes)
 		switch {
 		case err != nil:
 			return nil, err
@@ -199,7 +199,7 @@ func (w *UploadWriter) keyedRows(ctx context.Context, table string, k *tableKeys
 // by its key hashes when it has at most limits.hashes of them, or else by
 // a subquery.
 func (w *UploadWriter) hashedRows(ctx context.Context, table string) ([]ownRows, error) {
-	hashes, err := w.s.ownHashes(ctx, table, "", w.up.ID, w.version)
+	hashes, err := w.s.ownHashes(ctx, table, "", w.up.ID, w.version, w.limits.hashes)
 	switch {
 	case err != nil:
 		return nil, err
@@ -235,14 +235,15 @@ func keyParts(table string, tuples map[string]struct{}, perPart int) []string {
 }
 
 // ownHashes reads the key hashes of the rows of table that upload id
-// wrote under version and keys, unless empty, selects.
-func (s *Store) ownHashes(ctx context.Context, table, keys, id string, version uint64) ([]string, error) {
+// wrote under version and keys, unless empty, selects. It stops after
+// limit+1 of them: more than limit is all a caller needs to know.
+func (s *Store) ownHashes(ctx context.Context, table, keys, id string, version uint64, limit int) ([]string, error) {
 	where := "upload_id = ?"
 	if keys != "" {
 		where = keys + " AND " + where
 	}
-	q := s.sql("SELECT DISTINCT key_hash FROM {db}."+table) + " PREWHERE version = ? WHERE " + where
-	rows, err := s.engine.Query(ctx, q, version, id)
+	q := s.sql("SELECT DISTINCT key_hash FROM {db}."+table) + " PREWHERE version = ? WHERE " + where + " LIMIT ?"
+	rows, err := s.engine.Query(ctx, q, version, id, limit+1)
 	if err != nil {
 		return nil, fmt.Errorf("read key hashes of %s: %w", table, unavailable(err))
 	}
