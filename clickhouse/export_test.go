@@ -64,10 +64,10 @@ func (w *UploadWriter) Version() uint64 { return w.version }
 // them.
 func (w *UploadWriter) Wrote(table string) { w.tables[table], w.own = &tableKeys{}, nil }
 
-// LimitKeys sets the most key tuples w keeps per table, beyond which
-// Commit finds the upload's rows by their key hashes alone, the most in
-// one part of its statements, and the most key hashes a part lists as
-// constants, beyond which Commit scans the table.
+// LimitKeys sets the limits of w (see keyLimits). Beyond known key
+// tuples in a table, Commit finds the upload's rows by their key hashes
+// alone. A part holds at most perPart keys. Beyond hashes key hashes,
+// Commit scans the table.
 func (w *UploadWriter) LimitKeys(known, perPart, hashes int) {
 	w.limits = keyLimits{known: known, perPart: perPart, hashes: hashes}
 }

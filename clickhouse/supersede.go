@@ -23,7 +23,8 @@ import (
 // keyVersion is one version of a record key: its key hash and version.
 type keyVersion struct{ hash, version uint64 }
 
-// keyHistory is what a table holds for one part of an upload's keys.
+// keyHistory holds the rows of one part of an upload's keys in a table,
+// and the superseded entries of their key hashes.
 type keyHistory struct {
 	// rows are the table's rows of the part's key hashes, of every upload,
 	// whether it committed or not. own marks those of the upload itself.
@@ -44,9 +45,10 @@ type listedEntry struct {
 }
 
 // readHistory reads the history of the part p of the keys that the
-// upload of version wrote to table. It tells the upload's rows by their
-// version, as readers match rows to uploads, and so reads no upload_id
-// column of the table: each key costs a granule of every column read.
+// upload of version wrote to table. It recognizes the upload's rows by
+// their version, as readers match rows to uploads, so it reads no
+// upload_id column of the table. Each key costs a granule of every column
+// read.
 func (s *Store) readHistory(ctx context.Context, table string, p ownRows, version uint64) (*keyHistory, error) {
 	q := p.sql(s, "SELECT 0, key_hash, version, '' FROM {db}."+table+" "+p.rows()+
 		" UNION ALL SELECT 1, key_hash, version, upload_id FROM {db}."+table+"_superseded WHERE {hashes}")
@@ -101,10 +103,12 @@ func (s *Store) committedAmong(ctx context.Context, histories []*keyHistory) (co
 			ids[e.uploadID] = true
 		}
 	}
+
 	out := committedUploads{versions: map[uint64]bool{}, ids: map[string]bool{}}
 	if len(versions)+len(ids) == 0 {
 		return out, nil
 	}
+
 	// The ids go in after the store's tokens are replaced, as in
 	// [ownRows.sql].
 	q := s.sql("SELECT version, id FROM {db}.uploads WHERE " + s.okUploads())
@@ -116,6 +120,7 @@ func (s *Store) committedAmong(ctx context.Context, histories []*keyHistory) (co
 	if err != nil {
 		return out, fmt.Errorf("read committed uploads: %w", unavailable(err))
 	}
+
 	err = scanAll(rows, func() error {
 		var v uint64
 		var id string
@@ -143,9 +148,10 @@ func (h *keyHistory) replacing(ok committedUploads) int {
 }
 
 // supersede returns the entries that the upload of version adds to the
-// superseded list, as [Store.supersede] describes them: each visible row
-// older than version that no committed upload listed, and each of the
-// upload's own rows whose key has a visible row newer than version.
+// superseded list, as [Store.supersede] describes them. They are each
+// visible row older than version that no committed upload listed, and
+// each of the upload's own rows whose key has a visible row newer than
+// version.
 func (h *keyHistory) supersede(version uint64, ok committedUploads) []keyVersion {
 	listed := h.committedEntries(ok)
 	newest := map[uint64]uint64{}

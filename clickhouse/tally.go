@@ -74,9 +74,9 @@ var tallyScanning = tallyInsert + "SELECT ?, " + tallyColumns + ", c FROM (" + t
 const maxTalliedEntries = 1000
 
 // tallyOfKeys returns the statements that add the tally rows of the
-// upload's milestones in the part p, which does not scan and of which the
-// upload's superseded entries are recorded: +1 for each of its rows, −1
-// for each row an entry names.
+// upload's milestones in the part p, which does not scan. recorded are
+// the superseded entries the upload added for p. The statements add +1
+// for each of the upload's rows and −1 for each row an entry names.
 func tallyOfKeys(p ownRows, version uint64, recorded []keyVersion) []tallyStatement {
 	var pairs []string
 	seen := map[keyVersion]bool{}
