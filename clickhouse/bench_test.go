@@ -182,3 +182,106 @@ func BenchmarkStoreImportLarge(b *testing.B) {
 		}
 	}
 }
+
+// commitLedgerSizes are the ledger sizes, in milestone and progress rows
+// together, that BenchmarkStoreCommitSmall commits into.
+var commitLedgerSizes = []int{100_000, 2_000_000, 10_000_000}
+
+// fillLedger writes n synthetic rows under one upload, half milestones and
+// half progress reports, and commits it. Milestone i has the key
+// (P<i>, m0) and progress report i the key (单位<i mod 31>, P<i>, 2026Q3).
+func fillLedger(b *testing.B, s *clickhouse.Store, n int) {
+	b.Helper()
+	ctx := context.Background()
+	w, err := s.BeginUpload(saima.Upload{ID: "ledger", Dataset: saima.DatasetMilestones,
+		At: time.Date(2026, 10, 1, 0, 0, 0, 0, saima.Beijing)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	err = s.Engine().Exec(ctx, "INSERT INTO "+s.Database()+".milestones "+
+		"(project_code, name, unit, planned, actual, status, upload_id, version) "+
+		"SELECT concat('P', toString(number)), 'm0', concat('单位', toString(number % 31)), "+
+		"toDate('2025-01-01') + (number % 730), NULL, '', 'ledger', ? FROM numbers(?)",
+		w.Version(), uint64(n/2))
+	if err != nil {
+		b.Fatal(err)
+	}
+	err = s.Engine().Exec(ctx, "INSERT INTO "+s.Database()+".progress "+
+		"(unit, project_code, project_name, period, quarter, percent, upload_id, version) "+
+		"SELECT concat('单位', toString(number % 31)), concat('P', toString(number)), '项目', "+
+		"'2026Q3', '2026Q3', toDecimal64(number % 101, 4), 'ledger', ? FROM numbers(?)",
+		w.Version(), uint64(n/2))
+	if err != nil {
+		b.Fatal(err)
+	}
+	w.Wrote("milestones")
+	w.Wrote("progress")
+	if err := w.Commit(ctx); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// smallUpload returns the batch of upload i: 50 milestones and 50
+// progress reports, of which 25 each replace rows of fillLedger's ledger
+// of n rows and 25 each have keys of their own.
+func smallUpload(i, n int) *saima.Batch {
+	b := &saima.Batch{}
+	planned := saima.NewDate(2026, 9, 30)
+	for j := range 50 {
+		k := (i*25 + j) * 7919 % (n / 2)
+		code, unit := fmt.Sprintf("P%d", k), fmt.Sprintf("单位%d", k%31)
+		if j >= 25 {
+			code, unit = fmt.Sprintf("新项目-%d-%d", i, j), "单位0"
+		}
+		b.Milestones = append(b.Milestones, saima.Milestone{ProjectCode: code, Name: "m0",
+			Unit: "单位1", Planned: planned})
+		b.Progress = append(b.Progress, saima.ProgressReport{Unit: unit, ProjectCode: code,
+			ProjectName: "项目", Period: saima.Quarter(2026, 3), Percent: pct("50")})
+	}
+	return b
+}
+
+// BenchmarkStoreCommitSmall measures a small upload (50 milestones and 50
+// progress reports, half of them replacing stored keys) committed into
+// ledgers of 100 000, 2 000 000 and 10 000 000 rows. It reports the time
+// of UploadWriter.Replacing and of UploadWriter.Commit per upload, apart
+// from writing the rows.
+func BenchmarkStoreCommitSmall(b *testing.B) {
+	for _, engine := range chtest.Engines {
+		for _, n := range commitLedgerSizes {
+			b.Run(fmt.Sprintf("%s/ledger=%d", engine, n), func(b *testing.B) {
+				s := chtest.StoreOn(b, engine)
+				fillLedger(b, s, n)
+				ctx := context.Background()
+				var replacing, commit time.Duration
+				i := 0
+				for b.Loop() {
+					i++
+					w, err := s.BeginUpload(saima.Upload{ID: fmt.Sprintf("small-%d", i), Dataset: saima.DatasetMilestones})
+					if err != nil {
+						b.Fatal(err)
+					}
+					if err := w.Write(ctx, smallUpload(i, n)); err != nil {
+						b.Fatal(err)
+					}
+					start := time.Now()
+					replaced, err := w.Replacing(ctx)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if replaced != 50 {
+						b.Fatalf("upload %d replaces %d records, want 50", i, replaced)
+					}
+					replacing += time.Since(start)
+					start = time.Now()
+					if err := w.Commit(ctx); err != nil {
+						b.Fatal(err)
+					}
+					commit += time.Since(start)
+				}
+				b.ReportMetric(float64(replacing.Microseconds())/1000/float64(b.N), "replacing-ms/op")
+				b.ReportMetric(float64(commit.Microseconds())/1000/float64(b.N), "commit-ms/op")
+			})
+		}
+	}
+}

@@ -62,7 +62,48 @@ func (w *UploadWriter) Version() uint64 { return w.version }
 // Wrote records that rows of table were written under its upload id and
 // version by other means than Write, so that Commit supersedes and tallies
 // them.
-func (w *UploadWriter) Wrote(table string) { w.tables[table] = true }
+func (w *UploadWriter) Wrote(table string) { w.tables[table], w.own = &tableKeys{}, nil }
+
+// LimitKeys sets the limits of w (see keyLimits). Beyond known key
+// tuples in a table, Commit finds the upload's rows by their key hashes
+// alone. A part holds at most perPart keys. Beyond hashes key hashes,
+// Commit scans the table.
+func (w *UploadWriter) LimitKeys(known, perPart, hashes int) {
+	w.limits = keyLimits{known: known, perPart: perPart, hashes: hashes}
+}
+
+// KeyColumns returns the columns that lead the ORDER BY of each data
+// table, as an UploadWriter selects its keys by them.
+func KeyColumns() map[string][]string { return keyColumns }
+
+// KeyBatch returns records of every data table whose keys hold the bytes
+// that string literals escape and text that looks like the store's query
+// tokens. Each table's first key comes twice.
+func KeyBatch() *saima.Batch {
+	b := &saima.Batch{}
+	day := saima.NewDate(2026, 9, 30)
+	texts := []string{trickyText, trickyText, "", "{db}", "{keys}{hashes} ? --", `'\`}
+	for i, text := range texts {
+		// i/2 keeps the first two records' keys equal.
+		other := texts[(i+2)%len(texts)]
+		b.Units = append(b.Units, saima.Unit{Name: text})
+		b.Projects = append(b.Projects, saima.Project{Code: text})
+		b.Stages = append(b.Stages, saima.StageEvent{ProjectCode: text, Stage: other, Date: day, Round: i / 2 % 3})
+		b.Milestones = append(b.Milestones, saima.Milestone{ProjectCode: text, Name: other, Planned: day})
+		b.Progress = append(b.Progress, saima.ProgressReport{Unit: text, ProjectCode: other,
+			Period: saima.Quarter(2026, 3)})
+		b.Assessments = append(b.Assessments, saima.Assessment{Unit: text, Indicator: other, Mode: text,
+			Period: saima.Quarter(2026, 3)})
+		b.Problems = append(b.Problems, saima.ProblemItem{ID: text, Opened: day})
+		b.ListItems = append(b.ListItems, saima.ListItem{List: text, ID: other, Deadline: day})
+		b.ListDone = append(b.ListDone, saima.ListDone{List: text, ItemID: other, Date: day})
+		b.ProblemSteps = append(b.ProblemSteps, saima.ProblemStep{ProblemID: text, Step: other, Level: 1 + i/2%3,
+			Date: day})
+		b.LeaderReports = append(b.LeaderReports, saima.LeaderReport{ProjectCode: text,
+			Half: saima.HalfYear{Year: 2026, Half: 1 + i/2%2}, Submitted: day})
+	}
+	return b
+}
 
 // WriteScoresOnly writes the rows of scores as SaveScores does, but not
 // their score_runs row: what a SaveScores that failed half way leaves.

@@ -83,9 +83,9 @@ func TestUploadCutByServerStop(t *testing.T) {
 		name     string
 		cutAfter int // write statements of the upload that complete
 	}{
-		{"AfterRecords", 1},          // the milestones INSERT
-		{"AfterSupersedingOlder", 2}, // INSERT … SELECT of the versions it replaces
-		{"AfterSupersedingOwn", 3},   // INSERT … SELECT of its own rows that newer uploads replace
+		{"AfterRecords", 1},     // the milestones INSERT
+		{"AfterSuperseding", 2}, // INSERT … SELECT of the versions it replaces and of its own that newer uploads replace
+		{"AfterTally", 3},       // INSERT … SELECT of its rows into the milestone tally
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,6 +3,8 @@ package clickhouse
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 )
 
 // tallyKey selects, from a row of the milestones table, the key of
@@ -15,11 +17,11 @@ const tallyKey = "unit, if(unit = '', project_code, '') AS pc, toStartOfMonth(pl
 // tallyColumns are the key columns of milestone_tally, in tallyKey's order.
 const tallyColumns = "unit, pc, pmonth, amonth, ontime, isdone"
 
-// tallyRows counts the rows of the milestones table that where chooses,
-// by tally key.
-func tallyRows(where string) string {
+// tallyRows counts the rows of the milestones table that filter, its
+// PREWHERE and WHERE clauses, chooses, by tally key.
+func tallyRows(filter string) string {
 	return "SELECT " + tallyColumns + ", toInt64(count()) AS c FROM (" +
-		"SELECT " + tallyKey + " FROM {db}.milestones WHERE " + where +
+		"SELECT " + tallyKey + " FROM {db}.milestones " + filter +
 		") GROUP BY " + tallyColumns
 }
 
@@ -32,22 +34,74 @@ const tallyInsert = "INSERT INTO {db}.milestone_tally " +
 // superseded before, so each row is taken off once. Commit calls it after
 // supersede, under the commit lock, and before the upload is recorded as
 // ok: until then the new tally rows are as invisible as the milestones.
+// own selects the upload's rows part by part, as for supersede, and each
+// part adds its own tally rows.
 //
 // NOTE: two saima instances committing the same keys at the same moment
 // can both supersede a row, and the tally then takes it off twice. The
 // commit lock covers one process only.
-func (s *Store) tallyUpload(ctx context.Context, id string, version uint64) error {
-	added := tallyInsert + "SELECT ?, " + tallyColumns + ", c FROM (" + tallyRows("version = ?") + ")"
-	if err := s.engine.Exec(ctx, s.sql(added), version, version); err != nil {
-		return fmt.Errorf("tally new milestones: %w", err)
-	}
-	replaced := tallyInsert + "SELECT ?, " + tallyColumns + ", -c FROM (" + tallyRows(
-		"(key_hash, version) GLOBAL IN (SELECT key_hash, version FROM {db}.milestones_superseded "+
-			"WHERE upload_id = ?)") + ")"
-	if err := s.engine.Exec(ctx, s.sql(replaced), version, id); err != nil {
-		return fmt.Errorf("tally superseded milestones: %w", err)
+func (s *Store) tallyUpload(ctx context.Context, id string, version uint64, own []ownRows,
+	recorded [][]keyVersion) error {
+	for i, p := range own {
+		statements := []tallyStatement{{tallyScanning, []any{version, version, version, id}}}
+		if !p.scan {
+			statements = tallyOfKeys(p, version, recorded[i])
+		}
+		for _, st := range statements {
+			if err := s.engine.Exec(ctx, p.sql(s, st.query), st.args...); err != nil {
+				return fmt.Errorf("tally milestones: %w", err)
+			}
+		}
 	}
 	return nil
+}
+
+type tallyStatement struct {
+	query string
+	args  []any
+}
+
+// tallyScanning adds the tally rows of an upload's milestones that
+// {hashes} selects by a subquery: +1 for each row of its version, −1 for
+// each row that its superseded entries name.
+var tallyScanning = tallyInsert + "SELECT ?, " + tallyColumns + ", c FROM (" + tallyRows("WHERE version = ?") +
+	") UNION ALL SELECT ?, " + tallyColumns + ", -c FROM (" + tallyRows("WHERE {hashes} AND "+
+	"(key_hash, version) GLOBAL IN (SELECT key_hash, version FROM {db}.milestones_superseded "+
+	"WHERE upload_id = ? AND {hashes})") + ")"
+
+// maxTalliedEntries is the most superseded entries that one statement of
+// tallyOfKeys lists as constants.
+const maxTalliedEntries = 1000
+
+// tallyOfKeys returns the statements that add the tally rows of the
+// upload's milestones in the part p, which does not scan. recorded are
+// the superseded entries the upload added for p. The statements add +1
+// for each of the upload's rows and −1 for each row an entry names.
+func tallyOfKeys(p ownRows, version uint64, recorded []keyVersion) []tallyStatement {
+	var pairs []string
+	seen := map[keyVersion]bool{}
+	for _, e := range recorded {
+		if !seen[e] {
+			seen[e] = true
+			pairs = append(pairs, "("+strconv.FormatUint(e.hash, 10)+", "+strconv.FormatUint(e.version, 10)+")")
+		}
+	}
+	var replaced []string
+	for start := 0; start < len(pairs); start += maxTalliedEntries {
+		list := strings.Join(pairs[start:min(start+maxTalliedEntries, len(pairs))], ", ")
+		replaced = append(replaced, "SELECT ?, "+tallyColumns+", -c FROM ("+
+			tallyRows(p.rows()+" AND (key_hash, version) IN ("+list+")")+")")
+	}
+
+	added := tallyInsert + "SELECT ?, " + tallyColumns + ", c FROM (" + tallyRows(p.versionRows()) + ")"
+	if len(replaced) == 0 {
+		return []tallyStatement{{added, []any{version, version}}}
+	}
+	out := []tallyStatement{{added + " UNION ALL " + replaced[0], []any{version, version, version}}}
+	for _, r := range replaced[1:] {
+		out = append(out, tallyStatement{tallyInsert + r, []any{version}})
+	}
+	return out
 }
 
 // rebuildTally fills an empty milestone_tally from the milestones and

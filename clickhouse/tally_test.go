@@ -21,7 +21,9 @@ import (
 // Keys repeat across uploads, so later uploads supersede earlier rows.
 // Some uploads fail after writing, and some commit in the opposite order
 // to the one they started in. Some repeat a key within the file, and some
-// rows have no unit and take their project's.
+// rows have no unit and take their project's. Some write two files. Each
+// upload finds its rows at commit in one of the ways of keyModes, at
+// random, and its Replacing count is checked before it commits.
 func tallyLedger(t *testing.T, s *clickhouse.Store, seed uint64, steps int) []uint64 {
 	t.Helper()
 	ctx := context.Background()
@@ -52,40 +54,66 @@ func tallyLedger(t *testing.T, s *clickhouse.Store, seed uint64, steps int) []ui
 		return ms
 	}
 
+	begin := func() *clickhouse.UploadWriter {
+		w, err := s.BeginUpload(upload(saima.DatasetMilestones))
+		if err != nil {
+			t.Fatal(err)
+		}
+		keyModes[rng.IntN(len(keyModes))].limit(w)
+		return w
+	}
+	// write writes one or two files' milestones to w and returns them.
+	write := func(w *clickhouse.UploadWriter) []saima.Milestone {
+		var written []saima.Milestone
+		for range 1 + rng.IntN(2) {
+			ms := milestones()
+			if err := w.Write(ctx, &saima.Batch{Milestones: ms}); err != nil {
+				t.Fatal(err)
+			}
+			written = append(written, ms...)
+		}
+		return written
+	}
+	// commit checks Replacing against the current milestones of the keys
+	// in ms, the milestones written to w, and commits w.
+	commit := func(w *clickhouse.UploadWriter, ms []saima.Milestone) {
+		keys := map[[2]string]bool{}
+		for _, m := range ms {
+			keys[[2]string{m.ProjectCode, m.Name}] = true
+		}
+		current, err := s.ListMilestones(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 0
+		for _, m := range current {
+			if keys[[2]string{m.ProjectCode, m.Name}] {
+				want++
+			}
+		}
+		if n, err := w.Replacing(ctx); err != nil || n != want {
+			t.Errorf("Replacing = %d, %v, want %d current milestones of the upload's keys", n, err, want)
+		}
+		if err := w.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+
 	var versions []uint64
 	for step := 0; step < steps; step++ {
 		switch rng.IntN(4) {
 		case 0: // one upload fails after writing its rows
-			w, err := s.BeginUpload(upload(saima.DatasetMilestones))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := w.Write(ctx, &saima.Batch{Milestones: milestones()}); err != nil {
-				t.Fatal(err)
-			}
+			w := begin()
+			write(w)
 			w.Abort(ctx, errors.New("test: upload broken off"))
 		case 1: // two uploads commit in the opposite order to their start
-			first, err := s.BeginUpload(upload(saima.DatasetMilestones))
-			if err != nil {
-				t.Fatal(err)
-			}
-			second, err := s.BeginUpload(upload(saima.DatasetMilestones))
-			if err != nil {
-				t.Fatal(err)
-			}
+			first, second := begin(), begin()
 			for _, w := range []*clickhouse.UploadWriter{second, first} {
-				if err := w.Write(ctx, &saima.Batch{Milestones: milestones()}); err != nil {
-					t.Fatal(err)
-				}
-				if err := w.Commit(ctx); err != nil {
-					t.Fatal(err)
-				}
+				commit(w, write(w))
 			}
 		default:
-			b := &saima.Batch{Upload: upload(saima.DatasetMilestones), Milestones: milestones()}
-			if err := s.WriteBatch(ctx, b); err != nil {
-				t.Fatal(err)
-			}
+			w := begin()
+			commit(w, write(w))
 		}
 		versions = append(versions, s.Now())
 	}

@@ -36,8 +36,16 @@ type UploadWriter struct {
 	s       *Store
 	up      saima.Upload
 	version uint64
-	tables  map[string]bool
 	records int
+
+	// tables holds the keys written to each table that has rows of the
+	// upload.
+	tables map[string]*tableKeys
+
+	limits keyLimits
+
+	// own caches ownRows between Replacing and Commit. Write clears it.
+	own map[string][]ownRows
 }
 
 // BeginUpload starts writing the records of up. up.ID must be set.
@@ -48,15 +56,25 @@ func (s *Store) BeginUpload(up saima.Upload) (*UploadWriter, error) {
 	if up.At.IsZero() {
 		up.At = time.Now()
 	}
-	return &UploadWriter{s: s, up: up, version: s.nextVersion(up.At), tables: map[string]bool{}}, nil
+	return &UploadWriter{s: s, up: up, version: s.nextVersion(up.At), tables: map[string]*tableKeys{},
+		limits: defaultKeyLimits}, nil
 }
 
 // Write writes the records of b (its Upload field is ignored). They stay
 // invisible until Commit.
 func (w *UploadWriter) Write(ctx context.Context, b *saima.Batch) error {
-	for table, n := range batchTables(b) {
-		if n > 0 {
-			w.tables[table] = true
+	w.own = nil
+	for _, t := range batchRecords(b, w.up.ID, w.version) {
+		if t.n == 0 {
+			continue
+		}
+		k := w.tables[t.table]
+		if k == nil {
+			k = &tableKeys{tuples: map[string]struct{}{}}
+			w.tables[t.table] = k
+		}
+		if err := k.add(&t, w.limits.known); err != nil {
+			return err
 		}
 	}
 	if err := w.s.writeRecords(ctx, b, w.up.ID, w.version); err != nil {
@@ -85,13 +103,20 @@ func (w *UploadWriter) Commit(ctx context.Context) error {
 	// moment can leave two current versions of a key until one is re-sent.
 	s.versions.commit.Lock()
 	defer s.versions.commit.Unlock()
-	if err := s.supersede(ctx, w.up.ID, w.version, w.tables); err != nil {
+	own, err := w.ownRows(ctx)
+	if err != nil {
 		err = unavailable(err)
 		w.Abort(ctx, err)
 		return err
 	}
-	if w.tables["milestones"] {
-		if err := s.tallyUpload(ctx, w.up.ID, w.version); err != nil {
+	recorded, err := s.supersede(ctx, w.up.ID, w.version, own)
+	if err != nil {
+		err = unavailable(err)
+		w.Abort(ctx, err)
+		return err
+	}
+	if parts, ok := own["milestones"]; ok {
+		if err := s.tallyUpload(ctx, w.up.ID, w.version, parts, recorded["milestones"]); err != nil {
 			err = unavailable(err)
 			w.Abort(ctx, err)
 			return err
@@ -107,20 +132,23 @@ func (w *UploadWriter) Commit(ctx context.Context) error {
 // replace when Commit makes them visible: those of committed uploads with
 // the same record keys. Their versions stay in the history.
 func (w *UploadWriter) Replacing(ctx context.Context) (int, error) {
+	own, err := w.ownRows(ctx)
+	if err != nil {
+		return 0, err
+	}
+	histories, ok, err := w.s.histories(ctx, own, w.version)
+	if err != nil {
+		return 0, err
+	}
 	total := 0
-	for table := range w.tables {
-		q := "SELECT count() FROM {db}." + table + " WHERE " + current(table) +
-			" AND key_hash GLOBAL IN (" + replacedKeys(table) + ")"
-		rows, err := w.s.query(ctx, q, w.up.ID)
-		if err != nil {
-			return 0, fmt.Errorf("count records replaced in %s: %w", table, err)
+	for table, parts := range own {
+		for i, p := range parts {
+			n, err := w.s.replacing(ctx, table, p, histories[table][i], ok)
+			if err != nil {
+				return 0, err
+			}
+			total += n
 		}
-		var n uint64
-		err = scanAll(rows, func() error { return rows.Scan(&n) })
-		if err != nil {
-			return 0, fmt.Errorf("count records replaced in %s: %w", table, err)
-		}
-		total += int(n)
 	}
 	return total, nil
 }
@@ -133,70 +161,6 @@ func (w *UploadWriter) Abort(ctx context.Context, cause error) {
 	if err := w.s.recordUpload(context.WithoutCancel(ctx), up, w.version); err != nil {
 		w.s.log.Error("record failed upload", "upload_id", up.ID, "err", err)
 	}
-}
-
-func batchTables(b *saima.Batch) map[string]int {
-	return map[string]int{
-		"units": len(b.Units), "projects": len(b.Projects), "stage_events": len(b.Stages),
-		"milestones": len(b.Milestones), "progress": len(b.Progress),
-		"assessments": len(b.Assessments), "problems": len(b.Problems),
-		"list_items": len(b.ListItems), "list_done": len(b.ListDone),
-		"problem_steps": len(b.ProblemSteps), "leader_reports": len(b.LeaderReports),
-	}
-}
-
-// supersede records, for every table the batch writes, the current
-// versions its rows replace, and its own rows where a newer upload already
-// holds the key; a row of problem_steps replaces by [replaceKey] rather
-// than its key. A version that a committed upload already superseded is
-// not recorded again. The lists then grow by the keys each upload
-// replaces rather than by every version before it. An upload's entries
-// are also exactly the rows it takes out of the current set, which the
-// milestone tally relies on.
-func (s *Store) supersede(ctx context.Context, id string, version uint64, tables map[string]bool) error {
-	for table := range tables {
-		own := replacedKeys(table)
-		older := "INSERT INTO {db}." + table + "_superseded (key_hash, version, upload_id) " +
-			"SELECT key_hash, version, ? FROM {db}." + table + " WHERE {visible} AND version < ? AND " +
-			"key_hash GLOBAL IN (" + own + ") AND (key_hash, version) GLOBAL NOT IN (" +
-			"SELECT key_hash, version FROM {db}." + table + "_superseded WHERE {committed_by} AND " +
-			"key_hash GLOBAL IN (" + own + "))"
-		if err := s.engine.Exec(ctx, s.sql(older), id, version, id, id); err != nil {
-			return fmt.Errorf("supersede older %s: %w", table, err)
-		}
-		key := replaceKey(table)
-		newer := "INSERT INTO {db}." + table + "_superseded (key_hash, version, upload_id) " +
-			"SELECT key_hash, version, ? FROM {db}." + table + " WHERE upload_id = ? AND " +
-			key + " GLOBAL IN (SELECT " + key + " FROM {db}." + table + " WHERE {visible} AND version > ?)"
-		if err := s.engine.Exec(ctx, s.sql(newer), id, id, version); err != nil {
-			return fmt.Errorf("supersede own %s: %w", table, err)
-		}
-	}
-	return nil
-}
-
-// replaceKey returns the expression over the rows of table by which one
-// row replaces another: the record key's hash, or stepReplaceKey in
-// problem_steps.
-func replaceKey(table string) string {
-	if table == "problem_steps" {
-		return stepReplaceKey
-	}
-	return "key_hash"
-}
-
-// replacedKeys returns a query, with the upload ID as its one argument,
-// for the record key hashes of table that the upload's rows replace. In
-// most tables those are the rows' own keys. In problem_steps a loop stage
-// also replaces that stage's keys at other levels.
-func replacedKeys(table string) string {
-	own := "SELECT key_hash FROM {db}." + table + " WHERE upload_id = ?"
-	key := replaceKey(table)
-	if key == "key_hash" {
-		return own
-	}
-	return "SELECT key_hash FROM {db}." + table + " WHERE " + key + " GLOBAL IN (SELECT " + key +
-		" FROM {db}." + table + " WHERE upload_id = ?)"
 }
 
 func (s *Store) writeRecords(ctx context.Context, b *saima.Batch, id string, v uint64) error {
