@@ -227,6 +227,24 @@ func TestReportNeedsFonts(t *testing.T) {
 	}
 }
 
+// A relative default path is looked up in the current folder, so a
+// command run elsewhere misses installed files; the message says so.
+func TestMissingAssetNamesCurrentFolder(t *testing.T) {
+	e := newTestEnv(t)
+	e.env["SAIMA_FONT_REGULAR"] = "node_modules/missing/NotoSansSC_400Regular.ttf"
+	code, _, errOut := e.run("report", "2026Q3")
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := filepath.Join(wd, "node_modules/missing/NotoSansSC_400Regular.ttf")
+	for _, part := range []string{want, "相对路径", "回到源码目录", "--font-regular", "npm ci"} {
+		if code == 0 || !strings.Contains(errOut, part) {
+			t.Errorf("report with a missing relative font exited %d with %q; want a failure with %q", code, errOut, part)
+		}
+	}
+}
+
 func TestDemoReportNamesEveryUnit(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *testEnv) {
 		if _, err := exec.LookPath("pdftotext"); err != nil {
