@@ -82,7 +82,7 @@ func ambiguousPercent(c pendingPercent, col string, fraction bool) Issue {
 	read := c.report.Percent.Decimal.String() + "%"
 	i := Issue{Row: c.row, Column: col, Value: trimText(c.raw), Severity: SeverityWarning}
 	if fraction {
-		i.Reason = "没有带%，本列没有大于1的数，按小数比例读作" + read
+		i.Reason = "没有带%，本列不带%的数都不大于1，按小数比例读作" + read
 		i.Fix = "如果本意是" + c.cell.value.String() + "%，请写成" + c.cell.value.String() + "%后重新上传"
 	} else {
 		i.Reason = "没有带%，本列其他数按百分数填写，读作" + read
