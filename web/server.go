@@ -310,7 +310,7 @@ func (s *Server) newApp() *fiber.App {
 	app.Post("/logout", sameOrigin, s.handleLogout)
 	app.Get("/healthz", s.handleHealth)
 	app.Get("/static/:file", s.handleStatic)
-	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	app.Use(notAllowed(app))
 	return app
 }
 

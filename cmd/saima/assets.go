@@ -31,8 +31,8 @@ func checkAssets(assets ...asset) error {
 	}
 	hint := "请在 saima 源码目录运行 `npm ci`（或 `make setup`）安装第三方文件后重试"
 	if relative {
-		// Run from another folder, the default paths miss files that
-		// are installed, and npm ci there would not help.
+		// From another folder the default paths miss installed files,
+		// and npm ci in that folder does not help.
 		hint = "默认位置是相对路径，只在 saima 源码目录下运行时才能找到：若已安装，请回到源码目录运行，" +
 			"或用上面的选项给出完整路径；若尚未安装，" + hint
 	}
