@@ -1,6 +1,9 @@
 package saima
 
 import (
+	"cmp"
+	"slices"
+
 	"github.com/shopspring/decimal"
 )
 
@@ -11,6 +14,24 @@ const (
 	KindCity       = "市本级"   // the city government itself
 	KindOther      = "其他"
 )
+
+// KindOrder lists the unit kinds in the order that rankings show the
+// tracks named after them.
+var KindOrder = []string{KindDistrict, KindDepartment, KindCity, KindOther}
+
+// CompareTracks orders tracks as rankings show them: the tracks of
+// KindOrder first, in that order, then every other track. It returns 0
+// for two other tracks, so a stable sort keeps their order.
+func CompareTracks(a, b string) int {
+	return cmp.Compare(trackPosition(a), trackPosition(b))
+}
+
+func trackPosition(track string) int {
+	if i := slices.Index(KindOrder, track); i >= 0 {
+		return i
+	}
+	return len(KindOrder)
+}
 
 // Unit is a body that runs projects and is ranked: a district or county, a
 // city department, or the city itself. Name is the roster's spelling and the

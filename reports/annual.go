@@ -432,9 +432,7 @@ func rankAnnual(rows map[string]*AnnualRow, tracks map[string]string, rule Annua
 	}
 
 	names := sortedKeys(byTrack)
-	slices.SortStableFunc(names, func(a, b string) int {
-		return cmp.Compare(trackPosition(a), trackPosition(b))
-	})
+	slices.SortStableFunc(names, saima.CompareTracks)
 	out := make([]AnnualTrack, 0, len(names))
 	for _, name := range names {
 		t := scoreTrack(AnnualTrack{Track: name, Rows: byTrack[name]}, rule)

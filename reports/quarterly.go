@@ -226,10 +226,6 @@ func ruleSetLabel(scores []saima.Score) string {
 	return strings.Join(lo.Uniq(labels), "；")
 }
 
-// trackOrder lists the usual tracks in the order the report shows them.
-// Other tracks follow in order of first appearance.
-var trackOrder = []string{saima.KindDistrict, saima.KindDepartment, saima.KindCity, saima.KindOther}
-
 // groupByTrack splits scores by track and sorts each track by rank, keeping
 // the source's order between tied units.
 func groupByTrack(scores []saima.Score) []TrackRanking {
@@ -242,19 +238,12 @@ func groupByTrack(scores []saima.Score) []TrackRanking {
 		slices.SortStableFunc(t.Scores, byRank)
 	}
 	slices.SortStableFunc(tracks, func(a, b TrackRanking) int {
-		return cmp.Compare(trackPosition(a.Track), trackPosition(b.Track))
+		return saima.CompareTracks(a.Track, b.Track)
 	})
 	return tracks
 }
 
 func byRank(a, b saima.Score) int { return cmp.Compare(a.Rank, b.Rank) }
-
-func trackPosition(track string) int {
-	if i := slices.Index(trackOrder, track); i >= 0 {
-		return i
-	}
-	return len(trackOrder)
-}
 
 // unitSections builds one section per ranked unit of q, in the order of
 // its tracks.

@@ -316,11 +316,9 @@ func groupByTrack(entries []scoring.Entry) ([]string, map[string][]scoring.Entry
 	byTrack := lo.GroupBy(entries, func(e scoring.Entry) string { return e.Track })
 	found := lo.Uniq(lo.Map(entries, func(e scoring.Entry, _ int) string { return e.Track }))
 
-	// In lo v1.53.0, Intersect keeps the order of its first list, kindOrder.
-	return append(lo.Intersect(kindOrder, found), lo.Without(found, kindOrder...)...), byTrack
+	slices.SortStableFunc(found, saima.CompareTracks)
+	return found, byTrack
 }
-
-var kindOrder = []string{saima.KindDistrict, saima.KindDepartment, saima.KindCity, saima.KindOther}
 
 func newBoard(id, track string, entries []scoring.Entry, ownUnit string) (board, error) {
 	scores := make([]saima.Score, len(entries))

@@ -9,9 +9,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"saima"
 	"saima/clickhouse"
 	"saima/clickhouse/chtest"
 )
@@ -262,15 +264,23 @@ func TestDemoReportNamesEveryUnit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		var tracks []string
 		for _, line := range strings.Split(ranking, "\n")[2:] {
 			fields := strings.Fields(line)
 			if len(fields) < 4 {
 				continue
 			}
+			if !slices.Contains(tracks, fields[0]) {
+				tracks = append(tracks, fields[0])
+			}
 			unit, score := fields[2], fields[3]
 			if !strings.Contains(string(text), unit) || !strings.Contains(string(text), score) {
 				t.Errorf("PDF lacks %s with score %s", unit, score)
 			}
+		}
+		// The pages and the PDF show the tracks in this order too.
+		if want := []string{saima.KindDistrict, saima.KindDepartment, saima.KindCity}; !slices.Equal(tracks, want) {
+			t.Errorf("score lists tracks in the order %v, want %v", tracks, want)
 		}
 	})
 }
