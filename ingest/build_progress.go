@@ -41,10 +41,9 @@ func (b *progressBuilder) add(r *rowReader) {
 	if r.good("项目编号") && !r.otherUnit {
 		checkProjectUnit(r, rep.ProjectCode, rep.Unit, r.good("单位"))
 	}
-	if r.failed {
-		return
+	if !r.failed {
+		b.cells = append(b.cells, pendingPercent{row: r.row, raw: r.cell("完成率"), cell: cell, report: rep})
 	}
-	b.cells = append(b.cells, pendingPercent{row: r.row, raw: r.cell("完成率"), cell: cell, report: rep})
 	b.reports.put(r, rep, rep.Unit, rep.ProjectCode, periodKey(rep.Period))
 }
 
@@ -119,9 +118,6 @@ func (b *assessmentBuilder) add(r *rowReader) {
 	if r.good("得分", "满分") {
 		r.checkScore(a)
 	}
-	if r.failed {
-		return
-	}
 	b.scores.put(r, a, a.Unit, a.Indicator, a.Mode, periodKey(a.Period))
 }
 
@@ -178,10 +174,9 @@ func (b *problemBuilder) add(r *rowReader) {
 	}
 	r.ownRecord(ownedRecord{key: []string{it.ID}, unit: it.Unit, col: "问题编号", keyCols: []string{"问题编号"},
 		unitCol: "单位", noun: "问题", stored: "在问题清单中"})
-	if r.failed {
-		return
+	if !r.failed {
+		r.checkProblemStage(it)
 	}
-	r.checkProblemStage(it)
 	b.problems.put(r, it, it.ID)
 }
 
