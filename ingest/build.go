@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -78,6 +79,16 @@ func (k *keyed[T]) put(r *rowReader, v T, parts ...string) {
 // unitBuilder reads the unit roster (单位名单).
 type unitBuilder struct {
 	units keyed[saima.Unit]
+
+	// failed are the rows with an error whose 单位 is good, so that their
+	// aliases are still held to the other units.
+	failed []rowUnit
+}
+
+// rowUnit is a unit as read from a row of the roster.
+type rowUnit struct {
+	unit saima.Unit
+	row  int
 }
 
 func (b *unitBuilder) add(r *rowReader) {
@@ -94,6 +105,9 @@ func (b *unitBuilder) add(r *rowReader) {
 	}
 	if r.good(col) {
 		u.Track = r.track(col, u.Track)
+	}
+	if r.failed && r.good("单位") {
+		b.failed = append(b.failed, rowUnit{u, r.row})
 	}
 	b.units.put(r, u, compact(u.Name))
 }
@@ -137,26 +151,31 @@ func (r *rowReader) unitKind() string {
 }
 
 // finish rejects an alias that is another unit's name or alias, because
-// names on later uploads could then resolve to either unit.
+// names on later uploads could then resolve to either unit. Rows with an
+// error take part when their 单位 is good. A clash is reported on the
+// later row.
 func (b *unitBuilder) finish(p *parser) {
-	type owner struct {
-		name string
-		row  int
-	}
-	owners := map[string]owner{}
+	units := slices.Clone(b.failed)
 	for i, u := range b.units.items {
-		owners[compact(u.Name)] = owner{u.Name, b.units.rows[i]}
+		units = append(units, rowUnit{u, b.units.rows[i]})
 	}
-	for i, u := range b.units.items {
-		for _, a := range u.Aliases {
+	slices.SortStableFunc(units, func(a, b rowUnit) int { return a.row - b.row })
+	owners := map[string]rowUnit{}
+	for _, u := range units {
+		if _, ok := owners[compact(u.unit.Name)]; !ok {
+			owners[compact(u.unit.Name)] = u
+		}
+	}
+	for _, u := range units {
+		for _, a := range u.unit.Aliases {
 			k := compact(a)
-			if o, ok := owners[k]; ok && o.name != u.Name {
-				p.issue(Issue{Row: b.units.rows[i], Column: p.columnName("别名"), Value: a,
-					Reason: fmt.Sprintf("与第%d行的单位“%s”重名", o.row, o.name),
+			if o, ok := owners[k]; ok && o.unit.Name != u.unit.Name {
+				p.issue(Issue{Row: u.row, Column: p.columnName("别名"), Value: a,
+					Reason: fmt.Sprintf("与第%d行的单位“%s”重名", o.row, o.unit.Name),
 					Fix:    "请删除或修改这个别名后重新上传"})
 				continue
 			}
-			owners[k] = owner{u.Name, b.units.rows[i]}
+			owners[k] = u
 		}
 	}
 }
@@ -306,7 +325,7 @@ func (b *milestoneBuilder) add(r *rowReader) {
 	if d := r.date("计划完成日期", true, false); d != nil {
 		m.Planned = *d
 	}
-	if !r.failed {
+	if r.good("状态", "实际完成日期") {
 		r.checkMilestoneStatus(m)
 	}
 	b.milestones.put(r, m, m.ProjectCode, m.Name)
