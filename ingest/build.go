@@ -259,6 +259,9 @@ func (b *stageBuilder) add(r *rowReader) {
 	if d := r.date("日期", true, true); d != nil {
 		e.Date = *d
 	}
+	if r.failed {
+		r.p.gaps.addStage(r, e)
+	}
 	b.stages.put(r, e, e.ProjectCode, e.Stage, strconv.Itoa(e.RoundOrOne()))
 }
 

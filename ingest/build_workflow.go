@@ -244,6 +244,9 @@ func (b *problemStepBuilder) add(r *rowReader) {
 	if d := r.date("日期", true, true); d != nil {
 		st.Date = *d
 	}
+	if r.failed {
+		r.p.gaps.addStep(r, st)
+	}
 	b.steps.put(r, st, st.ProblemID, st.Step, strconv.Itoa(st.Level))
 }
 
