@@ -165,13 +165,12 @@ type Result struct {
 	TouchingOther int
 	RecordOwners  []string
 
-	// held are the good records of a file with errors that is read as one
-	// chunk (see wholeFileDatasets), and gaps what is known of its rows
-	// with errors, for the checks that the import service runs on the
-	// whole file. held is nil for a file without errors, whose records
-	// go to the store.
-	held *saima.Batch
-	gaps orderGaps
+	// goodBatch holds the good records of a file with errors that is
+	// read as one chunk (see wholeFileDatasets), and gaps what is known of
+	// its rows with errors. The import service runs its whole-file checks
+	// on them. goodBatch is nil for a file without errors.
+	goodBatch *saima.Batch
+	gaps      orderGaps
 }
 
 // OK reports whether r has no errors, listed or omitted.
@@ -340,8 +339,8 @@ type parser struct {
 	keys         *keyIndex    // record keys of earlier chunks; nil when the file is one chunk
 	percent      percentScale // the 完成率 column's scale, once a chunk decided it
 
-	held *saima.Batch // see Result.held
-	gaps orderGaps    // see Result.gaps
+	goodBatch *saima.Batch // see Result.goodBatch
+	gaps      orderGaps    // see Result.gaps
 
 	stopped bool       // reading stopped at a row whose bytes cannot be read; see nextRecord
 	notOwn  notOwnRows // rows that Options.Unit may not upload
@@ -696,7 +695,7 @@ func (p *parser) result() *Result {
 		NamedUnits:      p.notOwn.named,
 		TouchingOther:   p.notOwn.touching,
 		RecordOwners:    p.notOwn.owners,
-		held:            p.held,
+		goodBatch:       p.goodBatch,
 		gaps:            p.gaps,
 	}
 	if p.schema != nil {

@@ -8,9 +8,9 @@ import (
 // rows with errors: the lifecycle check of stages and the loop's order
 // check of problem steps. Those checks still run on the good rows, so that
 // one reply lists their issues with the row errors. A row with an error
-// is never the stage or step that another row is dated against, and a
-// row whose record is unknown leaves out what it may touch, so that no
-// row is blamed for what the clerk will correct in another.
+// is never the stage or step that another row is dated against. A row
+// whose record is unknown leaves out what it may touch. So no row is
+// blamed for what the clerk will correct in another.
 type orderGaps struct {
 	// all is set when a row's 项目编号 or 问题编号 has an error, so that
 	// it may belong to any project or problem.

@@ -352,8 +352,8 @@ func (s *Service) finish(ctx context.Context, log *slog.Logger, run *importRun, 
 		return s.reject(ctx, log, run.dryRun, rep, saima.OutcomeRejected, err)
 	}
 	if !res.OK() {
-		if res.held != nil {
-			if err := s.checkHeld(ctx, rep, res.held, &res.gaps); err != nil {
+		if res.goodBatch != nil {
+			if err := s.checkGoodRows(ctx, rep, res.goodBatch, &res.gaps); err != nil {
 				return s.reject(ctx, log, run.dryRun, rep, saima.OutcomeFailed, err)
 			}
 		}
@@ -386,11 +386,11 @@ func (s *Service) finish(ctx context.Context, log *slog.Logger, run *importRun, 
 	return run.commit(rep)
 }
 
-// checkHeld runs the checks of stages and problem steps against the
+// checkGoodRows runs the checks of stages and problem steps against the
 // stored history on b, the good rows of a file with errors, so that one
 // reply lists their issues with the row errors. gaps tells what the rows
 // with errors may touch. It returns only a store's error.
-func (s *Service) checkHeld(ctx context.Context, rep *Report, b *saima.Batch, gaps *orderGaps) error {
+func (s *Service) checkGoodRows(ctx context.Context, rep *Report, b *saima.Batch, gaps *orderGaps) error {
 	if err := s.checkLifecycle(ctx, rep, b, gaps); err != nil && saima.ErrorKind(err) != saima.KindInvalid {
 		return err
 	}

@@ -91,7 +91,7 @@ func (p *parser) flush(final bool) error {
 		if final && !p.chunked() {
 			// The service still checks the good rows of a stages or
 			// problem steps file against the stored history.
-			p.held = &batch
+			p.goodBatch = &batch
 		}
 		return nil
 	}
