@@ -164,6 +164,13 @@ type Result struct {
 	NamedUnits    []string
 	TouchingOther int
 	RecordOwners  []string
+
+	// goodBatch holds the good records of a file with errors that is
+	// read as one chunk (see wholeFileDatasets), and gaps what is known of
+	// its rows with errors. The import service runs its whole-file checks
+	// on them. goodBatch is nil for a file without errors.
+	goodBatch *saima.Batch
+	gaps      orderGaps
 }
 
 // OK reports whether r has no errors, listed or omitted.
@@ -331,6 +338,9 @@ type parser struct {
 	final        bool         // the flush under way is the file's last
 	keys         *keyIndex    // record keys of earlier chunks; nil when the file is one chunk
 	percent      percentScale // the 完成率 column's scale, once a chunk decided it
+
+	goodBatch *saima.Batch // see Result.goodBatch
+	gaps      orderGaps    // see Result.gaps
 
 	stopped bool       // reading stopped at a row whose bytes cannot be read; see nextRecord
 	notOwn  notOwnRows // rows that Options.Unit may not upload
@@ -685,6 +695,8 @@ func (p *parser) result() *Result {
 		NamedUnits:      p.notOwn.named,
 		TouchingOther:   p.notOwn.touching,
 		RecordOwners:    p.notOwn.owners,
+		goodBatch:       p.goodBatch,
+		gaps:            p.gaps,
 	}
 	if p.schema != nil {
 		r.Dataset = p.schema.dataset

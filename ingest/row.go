@@ -113,8 +113,13 @@ func (p *parser) columnName(col string) string {
 	return col
 }
 
-// missing records that the required column col is empty.
+// missing records that the required column col is empty, unless the
+// column has an error already: a JSON object without its key, or with a
+// value that no column takes, reads as an empty cell.
 func (r *rowReader) missing(col string) {
+	if !r.good(col) {
+		return
+	}
 	r.fail(col, "", &problem{reason: "为空，此列必须填写", fix: "请填写" + col + "后重新上传"})
 }
 

@@ -87,7 +87,15 @@ func (p *parser) flush(final bool) error {
 		p.batch = batch
 		return nil
 	}
-	if p.issues.errorCount() > 0 || batch.Len() == 0 {
+	if p.issues.errorCount() > 0 {
+		if final && !p.chunked() {
+			// The service still checks the good rows of a stages or
+			// problem steps file against the stored history.
+			p.goodBatch = &batch
+		}
+		return nil
+	}
+	if batch.Len() == 0 {
 		return nil
 	}
 	return p.emit(chunk{batch: &batch, dataset: p.schema.dataset, rows: p.rows,

@@ -241,7 +241,7 @@ func (s *Server) readDoneForm(c *fiber.Ctx, item saima.ListItem) (saima.ListDone
 		case err != nil:
 			return mark, bad("不是可识别的日期", "请按2026-09-30的格式填写")
 		case d.After(today):
-			return mark, bad("晚于今天（"+today.String()+"）", "请填写已经完成的日期")
+			return mark, bad("晚于今天（"+today.String()+"）", "请填写事项实际完成的日期；尚未完成的事项请在完成后再标注")
 		case !d.InLedgerRange():
 			return mark, bad("不在"+saima.FirstDate.String()+"至"+saima.LastDate.String()+"之间，可能是笔误", "请核对年份")
 		}
