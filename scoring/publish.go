@@ -840,9 +840,9 @@ func (o *Override) validate() error {
 	case math.IsNaN(o.Value) || math.IsInf(o.Value, 0):
 		add("调整值必须是有限的数字")
 	case o.Indicator != "" && (o.Value < 0 || o.Value > 100):
-		add("指标得分须在 0 到 100 之间（现为 %g）", o.Value)
+		add("指标得分须在 0 到 100 之间（现为 %s）", saima.FormatNumber(o.Value))
 	case o.Value < 0:
-		add("综合得分不能为负数（现为 %g）", o.Value)
+		add("综合得分不能为负数（现为 %s）", saima.FormatNumber(o.Value))
 	}
 	if len(problems) > 0 {
 		return saima.Errorf(saima.KindInvalid, "无法记录调整：%s", strings.Join(problems, "；"))
@@ -886,9 +886,9 @@ func (s *Service) checkCompositeMax(st *Standing, o Override) error {
 		return nil
 	}
 	return saima.Errorf(saima.KindInvalid,
-		"无法记录调整：%s的综合得分调整值 %g 超出%s，综合得分须在 0 到 %g 之间（计算值为 %s）。"+
+		"无法记录调整：%s的综合得分调整值 %s 超出%s，综合得分须在 0 到 %s 之间（计算值为 %s）。"+
 			"请检查调整值是否录入有误，例如把 85.5 写成了 855",
-		o.Unit, o.Value, bound, limit, saima.FormatComposite(e.Computed.Value))
+		o.Unit, saima.FormatNumber(o.Value), bound, saima.FormatNumber(limit), saima.FormatComposite(e.Computed.Value))
 }
 
 // applyOverrides applies to st the overrides of its period recorded before
