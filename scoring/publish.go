@@ -1217,9 +1217,10 @@ func (s *Service) unitNotScored(ctx context.Context, st *Standing, unit string) 
 }
 
 // trackMissing returns why unit, which the roster holds, cannot be in
-// st: its track is not one of the tracks of the rule set st was scored
-// under. It returns "" when the unit is not on the roster, its track is
-// in that rule set, or the rule set is unknown.
+// st: the roster keeps it out of the ranking, or its track is not one of
+// the tracks of the rule set st was scored under. It returns "" when the
+// unit is not on the roster, its track is in that rule set, or the rule
+// set is unknown.
 func (s *Service) trackMissing(ctx context.Context, st *Standing, unit string) (string, error) {
 	text := s.Rules
 	if st.Evaluation != nil {
@@ -1236,6 +1237,11 @@ func (s *Service) trackMissing(ctx context.Context, st *Standing, unit string) (
 	i := slices.IndexFunc(units, func(u saima.Unit) bool { return u.Name == unit })
 	if i < 0 {
 		return "", nil
+	}
+	if u := units[i]; !u.Ranked() {
+		return fmt.Sprintf("单位名单中它的赛道是“%s”，原因：%s；改革办有意不让它参加排名，"+
+			"如需参加，请在单位名单中把它的赛道改为规则集“%s”的赛道之一（%s）后重新上传名单，再重新评分或发布",
+			u.Track, u.UnrankedReason, rs.Name, strings.Join(rs.TrackNames(), "、")), nil
 	}
 	track := cmp.Or(units[i].Track, units[i].Kind)
 	if _, ok := rs.Track(track); ok {
