@@ -39,8 +39,8 @@ type listRow struct {
 	Done     *saima.ListDone // nil while the item is open
 	DaysLeft int             // days from today to the deadline; negative when past it
 
-	// EarlyDone says why Done is dated before the item started, and what
-	// to do, or is empty. Uploads and the mark form reject such a date
+	// EarlyDone is the reason Done is dated before the item started, with
+	// the fix, or empty. Uploads and the mark form reject such a date
 	// (see [ingest.EarlyDone]), but marks stored before that rule keep
 	// it. They still count as done, because only the office can tell a
 	// typo from work finished before the ledger recorded the item.
