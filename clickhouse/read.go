@@ -25,8 +25,8 @@ func current(table string) string {
 
 // ListUnits returns the roster, by kind and then name.
 func (s *Store) ListUnits(ctx context.Context) ([]saima.Unit, error) {
-	q := "SELECT name, code, aliases, kind, track FROM (" +
-		latest("units", "name, code, aliases, kind, track") + ") ORDER BY kind, name"
+	q := "SELECT name, code, aliases, kind, track, unranked_reason FROM (" +
+		latest("units", "name, code, aliases, kind, track, unranked_reason") + ") ORDER BY kind, name"
 	rows, err := s.query(ctx, q)
 	if err != nil {
 		return nil, err
@@ -34,7 +34,7 @@ func (s *Store) ListUnits(ctx context.Context) ([]saima.Unit, error) {
 	var out []saima.Unit
 	err = scanAll(rows, func() error {
 		var u saima.Unit
-		err := rows.Scan(&u.Name, &u.Code, &u.Aliases, &u.Kind, &u.Track)
+		err := rows.Scan(&u.Name, &u.Code, &u.Aliases, &u.Kind, &u.Track, &u.UnrankedReason)
 		if u.Track == "" {
 			u.Track = u.Kind
 		}

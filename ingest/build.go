@@ -106,10 +106,36 @@ func (b *unitBuilder) add(r *rowReader) {
 	if r.good(col) {
 		u.Track = r.track(col, u.Track)
 	}
+	u.UnrankedReason = r.unrankedReason(u.Track)
 	if r.failed && r.good("单位") {
 		b.failed = append(b.failed, rowUnit{u, r.row})
 	}
 	b.units.put(r, u, compact(u.Name))
+}
+
+// unrankedSpellings are the values of 赛道 that keep a unit out of the
+// ranking, compacted.
+var unrankedSpellings = []string{saima.TrackUnranked, "不参与"}
+
+// unrankedReason reads 不参与排名原因, which a unit of track
+// [saima.TrackUnranked] must give, because the leaderboard shows it, and
+// any other unit must leave empty.
+func (r *rowReader) unrankedReason(track string) string {
+	const col = "不参与排名原因"
+	reason := r.text(col)
+	switch {
+	case track == saima.TrackUnranked && reason == "":
+		r.fail(col, "", &problem{
+			reason: "未填写，赛道为“" + saima.TrackUnranked + "”的单位须写明原因，排行榜上会显示该原因",
+			fix:    "请写明该单位为何不参加排名，如“新设功能区，2027年起参评”",
+		})
+	case track != saima.TrackUnranked && reason != "":
+		r.fail(col, r.cell(col), &problem{
+			reason: "只适用于赛道为“" + saima.TrackUnranked + "”的单位，该单位的赛道是“" + track + "”",
+			fix:    "如果该单位不参加排名，请把赛道改为“" + saima.TrackUnranked + "”；否则请清空本列",
+		})
+	}
+	return reason
 }
 
 // track returns the spelling of a unit's track, read from column col,
@@ -118,6 +144,9 @@ func (b *unitBuilder) add(r *rowReader) {
 func (r *rowReader) track(col, track string) string {
 	known := r.p.opts.Tracks
 	key := compact(track)
+	if col == "赛道" && slices.Contains(unrankedSpellings, key) {
+		return saima.TrackUnranked
+	}
 	for _, name := range known.Names {
 		if compact(name) == key {
 			return name
@@ -138,7 +167,8 @@ func (r *rowReader) track(col, track string) string {
 		reason = "赛道留空时按单位类别参赛，但“" + track + "”" + reason
 	}
 	r.warn(col, r.cell(col), reason,
-		"请在赛道一列填写上述赛道之一后重新上传；如果要新增赛道，请先在规则集的 tracks 中加上它")
+		"请在赛道一列填写上述赛道之一后重新上传；如果要新增赛道，请先在规则集的 tracks 中加上它；"+
+			"有意不让该单位参加排名的，请把赛道填为“"+saima.TrackUnranked+"”，并在“不参与排名原因”列写明原因")
 	return spelled
 }
 

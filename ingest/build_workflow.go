@@ -111,7 +111,7 @@ func (b *listBuilder) add(r *rowReader) {
 	if d := r.date("完成时限", true, false); d != nil {
 		it.Deadline = *d
 	}
-	it.Issued = r.date("下达日期", false, false)
+	it.Issued = r.date("下达日期", false, true)
 	if it.Issued != nil && it.Issued.After(it.Deadline) && it.Deadline != (saima.Date{}) {
 		r.fail("下达日期", r.cell("下达日期"), &problem{
 			reason: "晚于该事项的完成时限" + it.Deadline.String() + "，事项须在完成时限之前下达",

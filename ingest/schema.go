@@ -112,6 +112,7 @@ var schemas = append([]*schema{
 			{name: "单位代码", synonyms: []string{"代码", "单位编码"}, kind: kindCode},
 			{name: "别名", synonyms: []string{"简称", "别称"}, kind: kindText},
 			{name: "赛道", synonyms: []string{"赛马赛道", "赛马分组", "分组"}, kind: kindText},
+			{name: "不参与排名原因", synonyms: []string{"不参与原因", "不参评原因"}, kind: kindText},
 		},
 	},
 	{

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+
+	"saima"
 )
 
 // Adjustments are the rules applied to a unit's composite after the
@@ -204,7 +206,8 @@ func (v *adjustCheck) grades(grades []Grade) {
 		case g.Min == nil && i < len(grades)-1:
 			v.fail(path+".min", "只有最后一个等次可以不写 min")
 		case g.Min != nil && i > 0 && grades[i-1].Min != nil && *g.Min >= *grades[i-1].Min:
-			v.fail(path+".min", "等次须从高到低排列，min（%g）须小于上一等次的 min（%g）", *g.Min, *grades[i-1].Min)
+			v.fail(path+".min", "等次须从高到低排列，min（%s）须小于上一等次的 min（%s）",
+				saima.FormatNumber(*g.Min), saima.FormatNumber(*grades[i-1].Min))
 		}
 	}
 }

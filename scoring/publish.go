@@ -840,9 +840,9 @@ func (o *Override) validate() error {
 	case math.IsNaN(o.Value) || math.IsInf(o.Value, 0):
 		add("调整值必须是有限的数字")
 	case o.Indicator != "" && (o.Value < 0 || o.Value > 100):
-		add("指标得分须在 0 到 100 之间（现为 %g）", o.Value)
+		add("指标得分须在 0 到 100 之间（现为 %s）", saima.FormatNumber(o.Value))
 	case o.Value < 0:
-		add("综合得分不能为负数（现为 %g）", o.Value)
+		add("综合得分不能为负数（现为 %s）", saima.FormatNumber(o.Value))
 	}
 	if len(problems) > 0 {
 		return saima.Errorf(saima.KindInvalid, "无法记录调整：%s", strings.Join(problems, "；"))
@@ -886,9 +886,9 @@ func (s *Service) checkCompositeMax(st *Standing, o Override) error {
 		return nil
 	}
 	return saima.Errorf(saima.KindInvalid,
-		"无法记录调整：%s的综合得分调整值 %g 超出%s，综合得分须在 0 到 %g 之间（计算值为 %s）。"+
+		"无法记录调整：%s的综合得分调整值 %s 超出%s，综合得分须在 0 到 %s 之间（计算值为 %s）。"+
 			"请检查调整值是否录入有误，例如把 85.5 写成了 855",
-		o.Unit, o.Value, bound, limit, saima.FormatComposite(e.Computed.Value))
+		o.Unit, saima.FormatNumber(o.Value), bound, saima.FormatNumber(limit), saima.FormatComposite(e.Computed.Value))
 }
 
 // applyOverrides applies to st the overrides of its period recorded before
@@ -1217,9 +1217,10 @@ func (s *Service) unitNotScored(ctx context.Context, st *Standing, unit string) 
 }
 
 // trackMissing returns why unit, which the roster holds, cannot be in
-// st: its track is not one of the tracks of the rule set st was scored
-// under. It returns "" when the unit is not on the roster, its track is
-// in that rule set, or the rule set is unknown.
+// st: the roster keeps it out of the ranking, or its track is not one of
+// the tracks of the rule set st was scored under. It returns "" when the
+// unit is not on the roster, its track is in that rule set, or the rule
+// set is unknown.
 func (s *Service) trackMissing(ctx context.Context, st *Standing, unit string) (string, error) {
 	text := s.Rules
 	if st.Evaluation != nil {
@@ -1236,6 +1237,11 @@ func (s *Service) trackMissing(ctx context.Context, st *Standing, unit string) (
 	i := slices.IndexFunc(units, func(u saima.Unit) bool { return u.Name == unit })
 	if i < 0 {
 		return "", nil
+	}
+	if u := units[i]; !u.Ranked() {
+		return fmt.Sprintf("单位名单中它的赛道是“%s”，原因：%s；改革办有意不让它参加排名，"+
+			"如需参加，请在单位名单中把它的赛道改为规则集“%s”的赛道之一（%s）后重新上传名单，再重新评分或发布",
+			u.Track, u.UnrankedReason, rs.Name, strings.Join(rs.TrackNames(), "、")), nil
 	}
 	track := cmp.Or(units[i].Track, units[i].Kind)
 	if _, ok := rs.Track(track); ok {

@@ -38,6 +38,13 @@ type listRow struct {
 	saima.ListItem
 	Done     *saima.ListDone // nil while the item is open
 	DaysLeft int             // days from today to the deadline; negative when past it
+
+	// EarlyDone is the reason Done is dated before the item started, with
+	// the fix, or empty. Uploads and the mark form reject such a date
+	// (see [ingest.EarlyDone]), but marks stored before that rule keep
+	// it. They still count as done, because only the office can tell a
+	// typo from work finished before the ledger recorded the item.
+	EarlyDone string
 }
 
 // Overdue reports whether the item is open and past its deadline.
@@ -59,16 +66,20 @@ func listRows(items []saima.ListItem, done []saima.ListDone, today saima.Date) [
 		row := listRow{ListItem: it, DaysLeft: today.DaysUntil(it.Deadline)}
 		if d, ok := marks[[2]string{it.List, it.ID}]; ok && d.Unit == it.Unit {
 			row.Done = &d
+			if reason, fix, early := ingest.EarlyDone(it, d.Date); early {
+				row.EarlyDone = "完成日期" + d.Date.String() + reason + "。" + fix
+			}
 		}
 		out = append(out, row)
 	}
 	return out
 }
 
-// listSummary counts a list's items.
+// listSummary counts a list's items. EarlyDone counts the done items
+// whose mark is dated before the item started.
 type listSummary struct {
-	List                 string
-	Total, Done, Overdue int
+	List                            string
+	Total, Done, Overdue, EarlyDone int
 }
 
 func summarizeLists(rows []listRow) []listSummary {
@@ -87,6 +98,9 @@ func summarizeLists(rows []listRow) []listSummary {
 		}
 		if r.Overdue() {
 			out[i].Overdue++
+		}
+		if r.EarlyDone != "" {
+			out[i].EarlyDone++
 		}
 	}
 	return out
