@@ -308,7 +308,7 @@ func TestServeRejectsBadSecret(t *testing.T) {
 	e := newTestEnv(t)
 	e.env["SAIMA_SESSION_SECRET"] = "abcd"
 	code, _, errOut := e.run("serve", "--addr", "127.0.0.1:0")
-	if code != 2 || !strings.Contains(errOut, "at least 32") {
+	if code != 2 || !strings.Contains(errOut, "至少需要 32 字节") {
 		t.Errorf("serve with a 2-byte secret = exit %d, %q; want exit 2 naming the minimum", code, errOut)
 	}
 }
