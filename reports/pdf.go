@@ -175,8 +175,15 @@ func (d *document) drawHeader() {
 func (d *document) drawFooter() {
 	d.setFont("", sizeSmall)
 	d.pdf.SetXY(marginLeft, pageHeight-13)
-	footer := fmt.Sprintf("第 %d 页 / 共 %s 页", d.pdf.PageNo(), totalPagesAlias)
-	d.pdf.CellFormat(contentWidth, 5, footer, "", 0, "C", false, 0, "")
+	d.pdf.CellFormat(contentWidth, 5, pageFooter(d.pdf.PageNo(), totalPagesAlias), "", 0, "C", false, 0, "")
+}
+
+// pageFooter returns the footer of page n of total pages, the same in every
+// report. total is the page count, or the alias that gofpdf replaces with
+// it. The text has no spaces: pdftotext kept or dropped spaces around the
+// numbers depending on how many digits the page count had.
+func pageFooter(n int, total string) string {
+	return fmt.Sprintf("第%d页/共%s页", n, total)
 }
 
 func (d *document) setFont(style string, size float64) {
