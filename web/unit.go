@@ -230,22 +230,21 @@ func unitCharts(unit string, scores []unitScore) ([]chart, error) {
 		rank = append(rank, &place)
 	}
 
-	specs := []struct {
-		id, title, series string
-		values            []*float64
-		places            int32 // decimals, as the page's tables show them
-		rankAxis          bool
-	}{
-		{"chart-composite", unit + "综合得分趋势", "综合得分", composite, 1, false},
-		{"chart-rank", unit + "赛道名次趋势", "名次", rank, 0, true},
+	composites := []reports.Series{{Name: "综合得分", Values: composite}}
+	compositeOption, err := reports.TrendOption(unit+"综合得分趋势", periods, composites, 1)
+	if err != nil {
+		return nil, fmt.Errorf("trend option: %w", err)
+	}
+	rankOption, err := reports.RankTrendOption(unit+"赛道名次趋势", periods, reports.Series{Name: "名次", Values: rank})
+	if err != nil {
+		return nil, fmt.Errorf("rank trend option: %w", err)
 	}
 	var charts []chart
-	for _, sp := range specs {
-		series := []reports.Series{{Name: sp.series, Values: sp.values}}
-		option, err := reports.TrendOption(sp.title, periods, series, sp.places)
-		if err == nil {
-			option, err = reports.AddLinks(option, 0, links)
-		}
+	for _, sp := range []struct {
+		id     string
+		option []byte
+	}{{"chart-composite", compositeOption}, {"chart-rank", rankOption}} {
+		option, err := reports.AddLinks(sp.option, 0, links)
 		if err != nil {
 			return nil, fmt.Errorf("trend option: %w", err)
 		}
@@ -253,7 +252,6 @@ func unitCharts(unit string, scores []unitScore) ([]chart, error) {
 		if err != nil {
 			return nil, fmt.Errorf("trend option: %w", err)
 		}
-		ch.RankAxis = sp.rankAxis
 		charts = append(charts, ch)
 	}
 	return charts, nil
