@@ -29,7 +29,10 @@ type leaderboardPage struct {
 	Reports bool
 	// Label marks what the boards show: 已发布 v2 for a published
 	// evaluation, 未发布 for a draft run.
-	Label     string
+	Label string
+	// AsOf names the last uploads the ranking read, such as 数据截至
+	// 2026-12-05 20:33:12, and is empty for a run without a record.
+	AsOf      string
 	Published bool
 	Overrides []scoring.Override // applied to the boards shown
 	Unmatched []scoring.Override // in effect but naming no unit or indicator of this run
@@ -181,6 +184,7 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 	}
 	page.Label, page.Unmatched = st.Label(), st.Unmatched
 	page.Published = st.Evaluation != nil && st.Evaluation.Published()
+	page.AsOf = dataAsOf(st.Evaluation)
 	for _, e := range st.Entries {
 		page.Overrides = append(page.Overrides, e.Overrides...)
 	}
@@ -218,6 +222,15 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 func runningUntil(p saima.Period, now time.Time) (saima.Date, bool) {
 	end := p.End()
 	return end, !saima.DateOf(now).After(end)
+}
+
+// dataAsOf returns 数据截至 and the Beijing time of the store version that
+// ev read, or "" when ev is nil or has no version.
+func dataAsOf(ev *scoring.Evaluation) string {
+	if ev == nil || ev.DataAsOf == 0 {
+		return ""
+	}
+	return "数据截至 " + formatClock(versionTime(ev.DataAsOf))
 }
 
 // justPublishedWindow is how long after a publication the leaderboard

@@ -42,6 +42,7 @@ type unitScore struct {
 	Label     string     // 已发布 v2, or 未发布 for a draft
 	Published bool       // the score is of a published evaluation
 	Running   saima.Date // the period's last day while it runs, zero after
+	AsOf      string     // 数据截至 and the time of the data the run read; "" when unknown
 	// Overridden is whether a manual override changed the composite, and
 	// Computed is then the composite the rule set computed.
 	Overridden bool
@@ -134,12 +135,25 @@ func (s *Server) markScores(ctx context.Context, scores []saima.Score) ([]unitSc
 		}
 		if pub := lastPublished(evs); pub != nil {
 			out[i].Label, out[i].Published = pub.Label(), true
+			out[i].AsOf = dataAsOf(pub)
+		} else {
+			out[i].AsOf = dataAsOf(findEvaluation(evs, sc.RunID))
 		}
 		if err := applyOverrides(ctx, svc, &out[i]); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// findEvaluation returns the record of run runID among evs, or nil.
+func findEvaluation(evs []scoring.Evaluation, runID string) *scoring.Evaluation {
+	for i := range evs {
+		if evs[i].RunID == runID {
+			return &evs[i]
+		}
+	}
+	return nil
 }
 
 // applyOverrides replaces the stored score of u with the one the
