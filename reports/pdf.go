@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/jung-kurt/gofpdf"
@@ -266,7 +267,31 @@ func (d *document) rankings(q *Quarterly) {
 		d.table(rankingTable(t, q.Computed))
 		d.pdf.Ln(4)
 		d.barChart(t)
+		d.rankLists(t)
 		d.pdf.Ln(6)
+	}
+}
+
+// rankLists draws a track's rank lists, one line each, as the
+// leaderboard shows them, and why the track gets some list in no unit.
+func (d *document) rankLists(t TrackRanking) {
+	adjusted := false
+	for _, l := range t.Lists {
+		names := make([]string, len(l.Units))
+		for i, u := range l.Units {
+			names[i] = u.Name
+			if u.Adjusted {
+				names[i] += "†"
+				adjusted = true
+			}
+		}
+		d.paragraph(l.Name+"："+strings.Join(names, "、"), "", sizeBody, "L")
+	}
+	if adjusted {
+		d.paragraph("† 综合得分经人工调整，榜单按计分时的综合得分和名次确定。", "", sizeSmall, "L")
+	}
+	for _, note := range t.ListNotes {
+		d.paragraph(note+"。", "", sizeSmall, "L")
 	}
 }
 

@@ -598,3 +598,23 @@ func TestWriteQuarterlyNarrativeAcrossPages(t *testing.T) {
 		t.Errorf("the summary never broke across pages, so the test checked nothing")
 	}
 }
+
+// TestWriteQuarterlyRankLists checks that each track's rank lists and
+// notes appear below its ranking, with † on a unit an override changed.
+func TestWriteQuarterlyRankLists(t *testing.T) {
+	q := smallQuarterly()
+	q.Tracks[0].Lists = []RankList{
+		{Name: "红榜", Units: []ListedUnit{{Name: "宁波市海曙区"}, {Name: "宁海县", Adjusted: true}}},
+	}
+	q.Tracks[0].ListNotes = []string{"本赛道只有 2 个单位，少于黑榜要求的 6 个，不评黑榜"}
+	path, _ := renderPDF(t, q)
+	text := strings.Join(strings.Fields(popplerText(t, path)), "")
+	for _, want := range []string{
+		"红榜：宁波市海曙区、宁海县†", "†综合得分经人工调整，榜单按计分时的综合得分和名次确定。",
+		"本赛道只有2个单位，少于黑榜要求的6个，不评黑榜。",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("PDF text lacks %q", want)
+		}
+	}
+}

@@ -637,6 +637,31 @@ type Standing struct {
 // Label returns how pages mark the standing: 已发布 v2 or 未发布.
 func (st *Standing) Label() string { return st.Evaluation.Label() }
 
+// Withheld returns, by track, the lists that the rule set of st's
+// evaluation does not award in that track because it has too few units.
+// It is nil for a run without a record or with a rule set that no
+// longer parses, and such a standing shows its stored lists as they are.
+func (st *Standing) Withheld() map[string][]WithheldList {
+	if st.Evaluation == nil {
+		return nil
+	}
+	rs, err := storedRuleSet(st.Evaluation)
+	if err != nil {
+		return nil
+	}
+	units := map[string]int{}
+	for _, e := range st.Entries {
+		units[e.Track]++
+	}
+	out := map[string][]WithheldList{}
+	for track, n := range units {
+		if w := rs.Withheld(n); len(w) > 0 {
+			out[track] = w
+		}
+	}
+	return out
+}
+
 // Entry returns unit's entry, or false when the standing has none.
 func (st *Standing) Entry(unit string) (*Entry, bool) {
 	i := slices.IndexFunc(st.Entries, func(e Entry) bool { return e.Unit == unit })

@@ -123,6 +123,22 @@ type board struct {
 	// Lists are the track's rank lists, such as 红榜 and 黑榜, in the
 	// order the results name them; empty for a run without unit results.
 	Lists []boardList
+	// ListNotes say why the track gets some list of the rule set in no
+	// unit, such as 本赛道只有 1 个单位，少于黑榜要求的 6 个，不评黑榜.
+	ListNotes []string
+}
+
+// withholdLists drops from each board the lists that withheld, by track,
+// names, and adds the reason as a note. A run stored before the rule set
+// had a minimum track size can still hold such a list.
+func withholdLists(boards []board, withheld map[string][]scoring.WithheldList) {
+	for i := range boards {
+		b := &boards[i]
+		for _, w := range withheld[b.Track] {
+			b.Lists = slices.DeleteFunc(b.Lists, func(l boardList) bool { return l.Name == w.List })
+			b.ListNotes = append(b.ListNotes, w.Note())
+		}
+	}
 }
 
 // boardList is one rank list of a track and its units, in the order of
@@ -199,6 +215,7 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 	if page.Boards, page.Tracks, err = buildBoards(st.Entries, page.Track, page.OwnUnit); err != nil {
 		return err
 	}
+	withholdLists(page.Boards, st.Withheld())
 	if page.Period.Kind == saima.PeriodQuarter {
 		page.PDF = "/reports/quarterly/" + page.Period.String() + ".pdf"
 	}
