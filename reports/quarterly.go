@@ -52,6 +52,10 @@ type Quarterly struct {
 type TrackRanking struct {
 	Track  string
 	Scores []saima.Score
+	// Lists are the track's rank lists, and ListNotes say why the track
+	// gets some list of the rule set in no unit.
+	Lists     []RankList
+	ListNotes []string
 }
 
 // UnitSection is the part of the report about one unit.
@@ -205,6 +209,10 @@ func buildQuarterly(
 		Tracks:      groupByTrack(scores),
 		Computed:    r.Computed,
 		Overrides:   OverrideLines(r),
+	}
+	for i := range q.Tracks {
+		t := &q.Tracks[i]
+		t.Lists, t.ListNotes = r.Lists[t.Track], r.ListNotes[t.Track]
 	}
 	q.Units = unitSections(q, units, progress, overdue, assessments, asOf)
 	if q.Workflow, err = workflowOf(ctx, src, period, now); err != nil {

@@ -215,8 +215,9 @@ type Service struct {
 	Now   func() time.Time // nil means time.Now
 }
 
-// publishMu serialises Publish within the process, so that two requests
-// cannot take the same version number.
+// publishMu serialises Publish and DraftUnpublished within the process, so
+// that two requests cannot take the same version number and a draft is
+// never stored after a publication of its period.
 //
 // NOTE: two processes that publish the same period at the same moment can
 // still take the same number, because ClickHouse has no transaction that
@@ -282,6 +283,36 @@ func (s *Service) Draft(ctx context.Context, period saima.Period, by string) (*S
 	}
 	s.log().Info("evaluation drafted", "period", period.String(), "run_id", ev.RunID, "by", by)
 	return s.Read(ctx, period, ev.RunID)
+}
+
+// ErrPublished is returned by [Service.DraftUnpublished] when the period
+// already has a published evaluation.
+var ErrPublished = errors.New("period has a published evaluation")
+
+// DraftUnpublished stores a draft of period as [Service.Draft] does, unless
+// the period has a published evaluation: then it stores nothing and
+// returns ErrPublished, because pages show the publication and a draft
+// would only cost a scoring run. It holds the lock that Publish holds, so
+// within one process no draft is stored after a publication it raced.
+// It returns the draft's record without reading its standing back.
+func (s *Service) DraftUnpublished(ctx context.Context, period saima.Period, by string) (*Evaluation, error) {
+	publishMu.Lock()
+	defer publishMu.Unlock()
+
+	evs, err := s.Store.ListEvaluations(ctx, period)
+	if err != nil {
+		return nil, fmt.Errorf("list evaluations: %w", err)
+	}
+	if latestPublished(evs) != nil {
+		return nil, ErrPublished
+	}
+	ev, err := s.record(ctx, period, by, "", StatusDraft, nil)
+	if err != nil {
+		return nil, err
+	}
+	s.log().Info("evaluation drafted", "period", period.String(), "run_id", ev.RunID,
+		"data_as_of", ev.DataAsOf, "by", by)
+	return ev, nil
 }
 
 // Publish freezes a new evaluation of period and returns its standing. It
@@ -605,6 +636,31 @@ type Standing struct {
 
 // Label returns how pages mark the standing: 已发布 v2 or 未发布.
 func (st *Standing) Label() string { return st.Evaluation.Label() }
+
+// Withheld returns, by track, the lists that the rule set of st's
+// evaluation does not award in that track because it has too few units.
+// It is nil for a run without a record or with a rule set that no
+// longer parses, and such a standing shows its stored lists as they are.
+func (st *Standing) Withheld() map[string][]WithheldList {
+	if st.Evaluation == nil {
+		return nil
+	}
+	rs, err := storedRuleSet(st.Evaluation)
+	if err != nil {
+		return nil
+	}
+	units := map[string]int{}
+	for _, e := range st.Entries {
+		units[e.Track]++
+	}
+	out := map[string][]WithheldList{}
+	for track, n := range units {
+		if w := rs.Withheld(n); len(w) > 0 {
+			out[track] = w
+		}
+	}
+	return out
+}
 
 // Entry returns unit's entry, or false when the standing has none.
 func (st *Standing) Entry(unit string) (*Entry, bool) {

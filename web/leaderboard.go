@@ -29,7 +29,10 @@ type leaderboardPage struct {
 	Reports bool
 	// Label marks what the boards show: 已发布 v2 for a published
 	// evaluation, 未发布 for a draft run.
-	Label     string
+	Label string
+	// AsOf names the last uploads the ranking read, such as 数据截至
+	// 2026-12-05 20:33:12, and is empty for a run without a record.
+	AsOf      string
 	Published bool
 	Overrides []scoring.Override // applied to the boards shown
 	Unmatched []scoring.Override // in effect but naming no unit or indicator of this run
@@ -128,6 +131,22 @@ type board struct {
 	// Lists are the track's rank lists, such as 红榜 and 黑榜, in the
 	// order the results name them; empty for a run without unit results.
 	Lists []boardList
+	// ListNotes say why the track gets some list of the rule set in no
+	// unit, such as 本赛道只有 1 个单位，少于黑榜要求的 6 个，不评黑榜.
+	ListNotes []string
+}
+
+// withholdLists drops from each board the lists that withheld, by track,
+// names, and adds the reason as a note. A run stored before the rule set
+// had a minimum track size can still hold such a list.
+func withholdLists(boards []board, withheld map[string][]scoring.WithheldList) {
+	for i := range boards {
+		b := &boards[i]
+		for _, w := range withheld[b.Track] {
+			b.Lists = slices.DeleteFunc(b.Lists, func(l boardList) bool { return l.Name == w.List })
+			b.ListNotes = append(b.ListNotes, w.Note())
+		}
+	}
 }
 
 // boardList is one rank list of a track and its units, in the order of
@@ -189,6 +208,7 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 	}
 	page.Label, page.Unmatched = st.Label(), st.Unmatched
 	page.Published = st.Evaluation != nil && st.Evaluation.Published()
+	page.AsOf = dataAsOf(st.Evaluation)
 	for _, e := range st.Entries {
 		page.Overrides = append(page.Overrides, e.Overrides...)
 	}
@@ -206,6 +226,7 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 	if page.Unranked, err = s.unrankedUnits(ctx, st); err != nil {
 		return err
 	}
+	withholdLists(page.Boards, st.Withheld())
 	if page.Period.Kind == saima.PeriodQuarter {
 		page.PDF = "/reports/quarterly/" + page.Period.String() + ".pdf"
 	}
@@ -242,6 +263,15 @@ func (s *Server) unrankedUnits(ctx context.Context, st *scoring.Standing) ([]sai
 func runningUntil(p saima.Period, now time.Time) (saima.Date, bool) {
 	end := p.End()
 	return end, !saima.DateOf(now).After(end)
+}
+
+// dataAsOf returns 数据截至 and the Beijing time of the store version that
+// ev read, or "" when ev is nil or has no version.
+func dataAsOf(ev *scoring.Evaluation) string {
+	if ev == nil || ev.DataAsOf == 0 {
+		return ""
+	}
+	return "数据截至 " + formatClock(versionTime(ev.DataAsOf))
 }
 
 // justPublishedWindow is how long after a publication the leaderboard

@@ -166,6 +166,7 @@ func (s *Server) handleStageForm(c *fiber.Ctx) error {
 	if err := s.writeStageEvent(c, event); err != nil {
 		return err
 	}
+	s.drafts.request()
 	target := projectURL(page.Project.Code) + "?recorded=1"
 	if replaced {
 		target += "&replaced=1"

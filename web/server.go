@@ -109,6 +109,12 @@ type Deps struct {
 	// quarterly PDF of an evaluation reads (clickhouse.Store.AsOf). Nil
 	// reads the current ledger instead.
 	SourceAt func(version uint64) reports.Source
+
+	// Rules is the rule set (YAML) that the running quarter's draft after
+	// an upload scores under while that quarter has no recorded
+	// evaluation. Once it has one, its latest rule set is used, as a
+	// publication would. Nil skips such a quarter.
+	Rules []byte
 }
 
 // Server is the HTTP server. Create it with [New].
@@ -121,6 +127,8 @@ type Server struct {
 	log      *slog.Logger
 	now      func() time.Time
 	sourceAt func(version uint64) reports.Source
+	rules    []byte
+	drafts   *drafter
 	pages    *pages
 	assets   *assets
 	app      *fiber.App
@@ -150,6 +158,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		log:      deps.Log,
 		now:      deps.Now,
 		sourceAt: deps.SourceAt,
+		rules:    deps.Rules,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -158,6 +167,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		s.now = time.Now
 	}
 	s.cache = newReadCache(cfg.CacheTTL, s.now)
+	s.drafts = newDrafter(cfg.DraftDelay, s.draftRunningQuarter)
 	s.sessions = newSessionCodec(cfg.SessionSecret)
 	s.csrf = newCSRFSigner(cfg.SessionSecret)
 
@@ -209,6 +219,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.log.Info("http server started", "addr", ln.Addr().String())
 	served := make(chan error, 1)
 	go func() { served <- s.app.Listener(ln) }()
+	draftCtx, stopDrafts := context.WithCancel(ctx)
+	drafting := make(chan struct{})
+	go func() { defer close(drafting); s.drafts.loop(draftCtx) }()
+	defer func() { stopDrafts(); <-drafting }()
 
 	select {
 	case err := <-served:

@@ -139,12 +139,17 @@ func (a *app) serve(ctx context.Context, sf serveFlags) error {
 	if err != nil {
 		return err
 	}
+	rules, _, err := a.configuredRules().read()
+	if err != nil {
+		return err
+	}
 	st, err := a.openStore(ctx)
 	if err != nil {
 		return err
 	}
 
 	srv, err := web.New(cfg, web.Deps{
+		Rules:    rules,
 		Store:    st,
 		Accounts: st,
 		Importer: a.importer(st),
