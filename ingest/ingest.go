@@ -503,7 +503,9 @@ func (p *parser) readHeader(head []record) (*header, []record, bool) {
 		return nil, nil, false
 	}
 	first, last := head[c.index].row, head[c.index+c.rows-1].row
-	if text, ok := fullWidthRow(head[c.index].cells); ok {
+	// A workbook's cells are never split on commas, so only a text file's
+	// header can be one field of full-width commas.
+	if text, ok := fullWidthRow(head[c.index].cells); ok && p.src.separator() != 0 {
 		p.issue(Issue{Row: first, Value: text, Reason: "的表头用中文逗号“，”分隔各列，无法分列",
 			Fix: "请改用英文逗号“,”分隔，或改为上传xlsx文件"})
 		return nil, nil, false
@@ -632,7 +634,7 @@ func (p *parser) uncomputedFormulas(rec record, h *header) bool {
 		}
 		p.issue(Issue{Row: rec.row, Column: h.names[f.column], Value: value,
 			Reason: "是公式，但文件中没有保存公式的计算结果（文件可能不是用Excel或WPS保存的）",
-			Fix:    "请用Excel或WPS打开文件、保存后重新上传，或把这一格改为填写数值"})
+			Fix:    "请用Excel或WPS打开文件、保存后重新上传，或把这一格的公式改为直接填写的内容"})
 	}
 	return found
 }
