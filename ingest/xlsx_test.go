@@ -405,6 +405,8 @@ func TestSerialText(t *testing.T) {
 		{46295, true, "2026-09-30"},
 		{46295, false, "2026-09"},
 		{60, true, "1900-02-29"},
+		{0, true, "1900-01-00"},
+		{0.5, true, "1900-01-00"},
 		{-2, true, "-2"},
 	}
 	for _, tt := range tests {
@@ -412,8 +414,10 @@ func TestSerialText(t *testing.T) {
 			t.Errorf("serialText(%v, day=%v) = %q, want %q", tt.serial, tt.day, got, tt.want)
 		}
 	}
-	if _, prob := parseDate(serialText(60, false, true)); prob != problemNoSuchDate {
-		t.Errorf("serial 60 reads as %v, want the no-such-date problem", prob)
+	for _, serial := range []float64{60, 0} {
+		if _, prob := parseDate(serialText(serial, false, true)); prob != problemNoSuchDate {
+			t.Errorf("serial %v reads as %v, want the no-such-date problem", serial, prob)
+		}
 	}
 }
 
