@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"saima"
+	"saima/clickhouse"
 	"saima/ingest"
 	"saima/ingest/demo"
 	"saima/scoring"
@@ -140,8 +141,11 @@ var demoAccounts = []struct {
 	{saima.Account{Name: "haishu", Role: saima.RoleUnit, Unit: "宁波市海曙区", DisplayName: "演示·海曙区"}, "haishu-demo"},
 }
 
-// saveDemoAccounts writes the demo accounts, replacing earlier versions
-// so that their passwords are the documented ones again, and prints them.
+// saveDemoAccounts makes sure the demo accounts exist with their
+// documented passwords, and prints them. An account that already matches
+// is left alone, so its sessions and API token go on working. One whose
+// password, role, unit or state was changed gets a new version with the
+// documented ones, which keeps its token.
 func (a *app) saveDemoAccounts(ctx context.Context) error {
 	st, err := a.openStore(ctx)
 	if err != nil {
@@ -149,15 +153,44 @@ func (a *app) saveDemoAccounts(ctx context.Context) error {
 	}
 	fmt.Fprintln(a.stdout, "演示账号（密码公开，仅供演示，请勿用于正式环境）：")
 	for _, d := range demoAccounts {
-		acct := d.account
-		if acct.PasswordHash, err = web.HashPassword(d.password); err != nil {
+		note, err := saveDemoAccount(ctx, st, d.account, d.password)
+		if err != nil {
 			return err
 		}
-		acct.ChangedAt, acct.ChangedBy = time.Now(), "demo"
-		if err := st.SaveAccount(ctx, acct); err != nil {
-			return fmt.Errorf("save demo account %s: %w", acct.Name, err)
-		}
-		fmt.Fprintf(a.stdout, "  %-8s 密码 %-12s %s\n", acct.Name, d.password, accountRole(acct))
+		fmt.Fprintf(a.stdout, "  %-8s 密码 %-12s %s%s\n", d.account.Name, d.password, accountRole(d.account), note)
 	}
 	return nil
+}
+
+// saveDemoAccount writes want with password unless the stored account
+// already matches it, and returns the note the demo prints beside it.
+func saveDemoAccount(ctx context.Context, st *clickhouse.Store, want saima.Account, password string) (string, error) {
+	old, found, err := st.GetAccount(ctx, want.Name)
+	if err != nil {
+		return "", err
+	}
+	same := found && old.Role == want.Role && old.Unit == want.Unit && !old.Disabled
+	if same && web.PasswordMatches(old.PasswordHash, password) {
+		if old.TokenHash != "" {
+			return "（已有账号，API 令牌保留）", nil
+		}
+		return "", nil
+	}
+
+	acct := want
+	if acct.PasswordHash, err = web.HashPassword(password); err != nil {
+		return "", err
+	}
+	acct.TokenHash = old.TokenHash
+	acct.ChangedAt, acct.ChangedBy = time.Now(), "demo"
+	if err := st.SaveAccount(ctx, acct); err != nil {
+		return "", fmt.Errorf("save demo account %s: %w", acct.Name, err)
+	}
+	switch {
+	case !found:
+		return "", nil
+	case acct.TokenHash != "":
+		return "（已重设为演示密码，API 令牌保留）", nil
+	}
+	return "（已重设为演示密码）", nil
 }

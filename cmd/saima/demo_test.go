@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"saima"
+	"saima/web"
 )
 
 // TestShiftedClock checks that the clock of saima demo --today shows that
@@ -51,4 +52,32 @@ func TestDemoAgainAfterPublishing(t *testing.T) {
 	if !strings.Contains(again, "2026Q4 已发布 v1") {
 		t.Errorf("summary after publishing 2026Q4 = %q, want 2026Q4 已发布 v1", again)
 	}
+}
+
+// TestDemoAgainKeepsAccounts checks that a second demo run leaves the demo
+// accounts' API tokens working. An account whose password was changed gets
+// the documented password back, still with its token, and the output says so.
+func TestDemoAgainKeepsAccounts(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *testEnv) {
+		e.mustRun("demo", "--no-serve", "--today", "2026-11-20", "--out", t.TempDir())
+		token := strings.TrimSpace(e.mustRun("account", "token", "--name", "haishu"))
+		e.mustRun("account", "passwd", "--name", "leader")
+
+		out := e.mustRun("demo", "--no-serve", "--today", "2026-11-20", "--out", t.TempDir())
+		st := e.openStore(t)
+		acct, ok, err := st.FindAccountByTokenHash(t.Context(), web.HashToken(token))
+		if err != nil || !ok || acct.Name != "haishu" {
+			t.Errorf("token of haishu after a second demo run finds %q, %v, %v; want haishu", acct.Name, ok, err)
+		}
+		if !strings.Contains(out, "haishu") || !strings.Contains(out, "令牌保留") {
+			t.Errorf("second demo run prints no note that haishu keeps its token:\n%s", out)
+		}
+		if !strings.Contains(out, "leader") || !strings.Contains(out, "已重设为演示密码") {
+			t.Errorf("second demo run does not say that leader's password was reset:\n%s", out)
+		}
+		leader, _, err := st.GetAccount(t.Context(), "leader")
+		if err != nil || !web.PasswordMatches(leader.PasswordHash, "leader-demo") {
+			t.Errorf("leader after a second demo run: password leader-demo does not match (%v)", err)
+		}
+	})
 }
