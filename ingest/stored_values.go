@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -167,13 +168,13 @@ func (s *Service) storedBatch(ctx context.Context, dataset string, b *saima.Batc
 	var err error
 	switch dataset {
 	case saima.DatasetProgress:
-		stored.Progress, err = store.ListProgressOf(ctx, progressCodes(b.Progress)...)
+		stored.Progress, err = listByCodes(ctx, progressCodes(b.Progress), store.ListProgressOf)
 	case saima.DatasetStages:
 		codes := make([]string, 0, len(b.Stages))
 		for _, e := range b.Stages {
 			codes = append(codes, e.ProjectCode)
 		}
-		stored.Stages, err = store.ListStageHistory(ctx, codes...)
+		stored.Stages, err = listByCodes(ctx, codes, store.ListStageHistory)
 	case saima.DatasetAssessments:
 		seen := map[saima.Period]bool{}
 		for _, a := range b.Assessments {
@@ -202,6 +203,29 @@ func (s *Service) storedBatch(ctx context.Context, dataset string, b *saima.Batc
 		return nil, fmt.Errorf("list stored %s: %w", dataset, err)
 	}
 	return stored, nil
+}
+
+// codesPerQuery is how many project codes one query of listByCodes
+// passes. A chunk of a large file names tens of thousands of projects:
+// with all 20,000 codes of TestBrowserUploadProgress in one query, the
+// upload failed on the embedded engine.
+const codesPerQuery = 1000
+
+// listByCodes returns the records that list returns for the distinct
+// codes, querying at most codesPerQuery codes at a time.
+func listByCodes[T any](ctx context.Context, codes []string,
+	list func(context.Context, ...string) ([]T, error)) ([]T, error) {
+	slices.Sort(codes)
+	codes = slices.Compact(codes)
+	var out []T
+	for part := range slices.Chunk(codes, codesPerQuery) {
+		got, err := list(ctx, part...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, got...)
+	}
+	return out, nil
 }
 
 func progressCodes(reports []saima.ProgressReport) []string {
@@ -281,7 +305,7 @@ func (r *importRun) checkStored(c *chunk) error {
 	}
 
 	store, _ := storeAs[StoredRecords](r.s.Store)
-	stages, err := store.ListStageHistory(r.ctx, progressCodes(c.batch.Progress)...)
+	stages, err := listByCodes(r.ctx, progressCodes(c.batch.Progress), store.ListStageHistory)
 	if err != nil {
 		return fmt.Errorf("list stage history: %w", err)
 	}
