@@ -13,10 +13,10 @@ import (
 )
 
 // StoredRecords is the part of a store that returns the stored records
-// of the datasets the ledger does not read, so that an upload can warn
-// when a missing optional column would blank their values, and when a
-// completion rate falls. clickhouse.Store implements it; a store without
-// it skips those warnings for these datasets.
+// of the datasets the ledger does not read. An upload compares them with
+// its records to warn when a missing optional column blanks their values
+// and when a completion rate falls. clickhouse.Store implements it. With
+// a store that does not, those warnings are skipped for these datasets.
 type StoredRecords interface {
 	// ListProgressOf returns the current progress reports of the projects
 	// codes, of every period.
@@ -137,7 +137,8 @@ func levelText(level int) string {
 
 // storedBatch returns the stored records of dataset that the records of
 // b may replace, read from the ledger l or through StoredRecords. It
-// returns nil when the store cannot tell.
+// returns nil when the dataset needs StoredRecords and the store does not
+// implement it.
 func (s *Service) storedBatch(ctx context.Context, dataset string, b *saima.Batch, l *ledger) (*saima.Batch, error) {
 	stored := &saima.Batch{}
 	switch dataset {
