@@ -134,7 +134,11 @@ func (s *Store) ListProgress(ctx context.Context, period saima.Period) ([]saima.
 		col = "quarter"
 	}
 	q := latest("progress", progressFields) + " AND " + col + " = ? ORDER BY unit, project_code, period"
-	rows, err := s.query(ctx, q, period.String())
+	return s.listProgress(ctx, q, period.String())
+}
+
+func (s *Store) listProgress(ctx context.Context, q string, args ...any) ([]saima.ProgressReport, error) {
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -151,6 +155,13 @@ func (s *Store) ListProgress(ctx context.Context, period saima.Period) ([]saima.
 		return err
 	})
 	return out, err
+}
+
+// ListProgressOf returns the current progress reports of the projects
+// codes, of every period, by project and period.
+func (s *Store) ListProgressOf(ctx context.Context, codes ...string) ([]saima.ProgressReport, error) {
+	q := latest("progress", progressFields) + " AND has(?, project_code) ORDER BY project_code, period, unit"
+	return s.listProgress(ctx, q, codes)
 }
 
 const assessmentFields = "unit, indicator, mode, period, project_code, score, full_marks, evaluator"

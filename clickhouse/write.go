@@ -212,6 +212,16 @@ func (s *Store) FindUploadBySHA256(ctx context.Context, dataset, sha string) (sa
 	return ups[0], true, nil
 }
 
+// FindLatestUpload returns the latest successful upload of dataset by
+// the account uploader, and false when there is none.
+func (s *Store) FindLatestUpload(ctx context.Context, dataset, uploader string) (saima.Upload, bool, error) {
+	ups, err := s.listUploads(ctx, "outcome = 'ok' AND dataset = ? AND uploader = ?", 1, dataset, uploader)
+	if err != nil || len(ups) == 0 {
+		return saima.Upload{}, false, err
+	}
+	return ups[0], true, nil
+}
+
 // ListUploads returns the latest uploads, newest first, at most limit.
 func (s *Store) ListUploads(ctx context.Context, limit int) ([]saima.Upload, error) {
 	return s.listUploads(ctx, "1", limit)

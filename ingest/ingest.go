@@ -315,6 +315,7 @@ type parser struct {
 	rows    int
 	unnamed map[int]bool // unnamed columns already reported as containing data
 	columns []string     // the header as read
+	missing []string     // optional columns the header lacks; see schema.missing
 	example int          // the row of a template's example row that was skipped; 0 for none
 
 	// exampleUnchanged is set when the workbook's defined name showed

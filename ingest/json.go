@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 
 	"golang.org/x/text/encoding"
@@ -189,6 +190,9 @@ func (p *parser) runJSON(src *jsonSource) error {
 		p.schema = s
 	}
 
+	p.missing = p.schema.missing(func(c *column) bool {
+		return slices.ContainsFunc(first.keys, func(k string) bool { return p.schema.column(k) == c })
+	})
 	p.startRows()
 	unknown := map[string]bool{}
 	for rec := first; ; {

@@ -79,6 +79,20 @@ func (s *schema) required() []string {
 	return out
 }
 
+// missing returns the names of the optional columns, in template order,
+// for which present reports false. Ignored columns such as 序号 are not
+// counted.
+func (s *schema) missing(present func(*column) bool) []string {
+	var out []string
+	for i := range s.columns {
+		c := &s.columns[i]
+		if !c.required && c.kind != kindIgnored && !present(c) {
+			out = append(out, c.name)
+		}
+	}
+	return out
+}
+
 // Choices shared by several datasets.
 var (
 	unitKinds     = []string{saima.KindDistrict, saima.KindDepartment, saima.KindCity, saima.KindOther}

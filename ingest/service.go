@@ -224,7 +224,7 @@ func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, e
 	up := saima.Upload{ID: s.NewID(), Dataset: req.Dataset, Uploader: req.Uploader, Unit: req.Unit,
 		At: now, FileName: req.FileName}
 	b := newUploadBody(req.Body, req.Size)
-	run := &importRun{s: s, ctx: ctx, log: log, unit: req.Unit, dryRun: dryRun, up: up}
+	run := &importRun{s: s, ctx: ctx, log: log, unit: req.Unit, dryRun: dryRun, up: up, ledger: &l}
 	res, err := s.parse(req, b, l, saima.DateOf(now), run)
 	if werr := run.wait(); err == nil {
 		err = werr
@@ -371,6 +371,10 @@ func (s *Service) finish(ctx context.Context, log *slog.Logger, run *importRun, 
 			return nil, err
 		}
 	}
+	if run.blanked > 0 {
+		rep.addIssues([]Issue{missingColumnsIssue(rep.Upload.FileName, rep.Dataset, run.missing, run.blanked)})
+	}
+	rep.addIssues(run.storedIssues)
 	if err := s.markDuplicate(ctx, rep); err != nil {
 		return nil, err
 	}
