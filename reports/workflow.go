@@ -66,7 +66,7 @@ func BuildWorkflow(ctx context.Context, src WorkflowSource, from, to, asOf saima
 
 func summarizeWorkflow(from, to, asOf saima.Date, projects []saima.Project, history []saima.StageEvent,
 	problems []saima.ProblemItem, steps []saima.ProblemStep, reps []saima.LeaderReport) *Workflow {
-	w := &Workflow{From: from, To: to, AsOf: asOf, Pipeline: pipeline(history, to)}
+	w := &Workflow{From: from, To: to, AsOf: asOf, Pipeline: pipeline(history, from, to)}
 
 	var opened []saima.ProblemItem
 	for _, p := range problems {
@@ -100,14 +100,17 @@ func leadersInSpan(projects []saima.Project, reps []saima.LeaderReport,
 	})
 }
 
-// pipeline counts projects by the stage of their latest event on or
-// before day asOf, in the order of [saima.CompareStageEvents] as the
-// ledger picks it, whatever the order of history. A 变更 counts as the
-// 论证 it must be followed by.
-func pipeline(history []saima.StageEvent, asOf saima.Date) []StageCount {
+// pipeline counts the projects on the ledger in the span from from to
+// asOf (see [saima.Lifespan.Overlaps]) by the stage of their latest event
+// on or before day asOf, in the order of [saima.CompareStageEvents] as
+// the ledger picks it, whatever the order of history. A 变更 counts as
+// the 论证 it must be followed by. A project that ended before from is
+// left out, as /management leaves it out of the year.
+func pipeline(history []saima.StageEvent, from, asOf saima.Date) []StageCount {
+	lives := saima.Lifespans(history)
 	current := map[string]saima.StageEvent{}
 	for _, e := range history {
-		if e.Date.After(asOf) {
+		if e.Date.After(asOf) || !lives[e.ProjectCode].Overlaps(from, asOf) {
 			continue
 		}
 		cur, ok := current[e.ProjectCode]
@@ -140,8 +143,8 @@ func (d *document) workflowSections(w *Workflow) {
 	d.pdf.AddPage()
 	d.mark("台账运行情况", 0)
 	d.heading("项目阶段分布", 1, 25)
-	d.paragraph(fmt.Sprintf("截至%s，各项目所处的生命周期阶段如下（变更后待重新论证的计入论证）。", w.To),
-		"", sizeBody, "L")
+	d.paragraph(fmt.Sprintf("%s至%s在台账上的项目（自首次登记阶段起，不含此前已退出或完成的）截至%s所处的生命周期阶段如下"+
+		"（变更后待重新论证的计入论证）。", w.From, w.To, w.To), "", sizeBody, "L")
 	d.table(pipelineTable(w.Pipeline))
 	d.pdf.Ln(4)
 

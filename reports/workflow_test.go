@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"fmt"
 	"bytes"
 	"os"
 	"path/filepath"
@@ -44,7 +45,9 @@ func TestSummarizeWorkflow(t *testing.T) {
 	for _, c := range w.Pipeline {
 		counts[c.Stage] = c.Count
 	}
-	want := map[string]int{"实施": 1, "论证": 1, "退出": 2, "预报": 0}
+	// E exited before the span and D was filed after it, so neither is
+	// on the ledger in the span.
+	want := map[string]int{"实施": 1, "论证": 1, "退出": 1, "预报": 0}
 	for stage, n := range want {
 		if counts[stage] != n {
 			t.Errorf("pipeline[%s] = %d, want %d", stage, counts[stage], n)
@@ -155,7 +158,7 @@ func TestPipelineSameDay(t *testing.T) {
 				}
 
 				var got []string
-				for _, c := range pipeline(history, day) {
+				for _, c := range pipeline(history, day, day) {
 					for range c.Count {
 						got = append(got, c.Stage)
 					}
@@ -165,5 +168,26 @@ func TestPipelineSameDay(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// The stage distribution counts a project only in spans its lifespan
+// overlaps: from its first stage event to its exit or completion.
+func TestPipelineLifespan(t *testing.T) {
+	history := []saima.StageEvent{
+		{ProjectCode: "OLD", Stage: "预报", Date: date(2024, 3, 1)},
+		{ProjectCode: "OLD", Stage: "退出", Date: date(2024, 12, 1)},
+		{ProjectCode: "RUN", Stage: "预报", Date: date(2025, 3, 1)},
+		{ProjectCode: "DONE", Stage: "预报", Date: date(2024, 3, 1)},
+		{ProjectCode: "DONE", Stage: "完成", Date: date(2025, 2, 1)},
+		{ProjectCode: "NEW", Stage: "预报", Date: date(2026, 2, 1)},
+	}
+	var got []string
+	for _, c := range pipeline(history, date(2025, 1, 1), date(2025, 12, 31)) {
+		got = append(got, fmt.Sprintf("%s=%d", c.Stage, c.Count))
+	}
+	want := "[预报=1 初审=0 审核=0 论证=0 决策=0 实施=0 评估=0 退出=0 完成=1]"
+	if fmt.Sprint(got) != want {
+		t.Errorf("pipeline of 2025 = %v, want %s", got, want)
 	}
 }
