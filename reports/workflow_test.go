@@ -1,8 +1,8 @@
 package reports
 
 import (
-	"fmt"
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
