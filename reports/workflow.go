@@ -75,7 +75,7 @@ func summarizeWorkflow(from, to, asOf saima.Date, projects []saima.Project, hist
 		}
 	}
 	w.Loop = saima.LoopStatsByLevel(saima.BuildProblemLoops(opened, steps))
-	w.Leaders = leadersInSpan(projects, reps, to, asOf)
+	w.Leaders = saima.BuildLeaderItems(projects, reps, history, saima.HalfYearOf(to), asOf)
 	for _, e := range history {
 		if e.Stage == "退出" && !e.Date.Before(from) && !e.Date.After(to) {
 			w.Exits = append(w.Exits, e)
@@ -83,21 +83,6 @@ func summarizeWorkflow(from, to, asOf saima.Date, projects []saima.Project, hist
 	}
 	slices.SortStableFunc(w.Exits, func(a, b saima.StageEvent) int { return a.Date.Compare(b.Date) })
 	return w
-}
-
-// leadersInSpan returns the leader-led projects with their half years up
-// to day to, judged on asOf, leaving out those that had neither started
-// by then nor reported for a half year up to it. Without that, the report
-// of a past year listed projects started later with a half year they
-// never had.
-func leadersInSpan(projects []saima.Project, reps []saima.LeaderReport,
-	to, asOf saima.Date) []saima.LeaderItem {
-	items := saima.BuildLeaderItems(projects, reps, saima.HalfYearOf(to), asOf)
-	return lo.Filter(items, func(it saima.LeaderItem, _ int) bool {
-		started := it.Project.StartDate != nil && !it.Project.StartDate.After(to)
-		reported := slices.ContainsFunc(it.Halves, func(h saima.LeaderHalf) bool { return h.Report != nil })
-		return len(it.Halves) > 0 && (started || reported)
-	})
 }
 
 // pipeline counts the projects on the ledger in the span from from to
@@ -215,8 +200,12 @@ func (d *document) leaderSection(w *Workflow) {
 		tb.rows = append(tb.rows, []string{it.Project.Code + "\n" + it.Project.Name, it.Project.Leader,
 			strings.Join(halves, "\n")})
 	}
-	summary := fmt.Sprintf("共%d个领导领衔项目，截至报告生成日%s，逾期未报半年报告%d份。",
-		len(w.Leaders), w.AsOf, len(overdue))
+	late := 0
+	for _, it := range w.Leaders {
+		late += lo.CountBy(it.Halves, func(h saima.LeaderHalf) bool { return h.DaysLate() > 0 })
+	}
+	summary := fmt.Sprintf("共%d个领导领衔项目，截至报告生成日%s，逾期未报半年报告%d份，逾期报送%d份。",
+		len(w.Leaders), w.AsOf, len(overdue), late)
 	if len(overdue) > 0 {
 		summary += "逾期：" + strings.Join(overdue, "、") + "。"
 	}
@@ -230,10 +219,15 @@ func leaderHalfState(h saima.LeaderHalf) string {
 		return "逾期未报"
 	case h.Report == nil:
 		return "未到报送期限（" + h.Due.String() + "）"
-	case h.Report.Confirmed != nil:
-		return h.Report.Submitted.String() + "报送，已确认"
 	}
-	return h.Report.Submitted.String() + "报送，待确认"
+	state := h.Report.Submitted.String() + "报送"
+	if days := h.DaysLate(); days > 0 {
+		state += fmt.Sprintf("，逾期报送（迟%d天）", days)
+	}
+	if h.Report.Confirmed != nil {
+		return state + "，已确认"
+	}
+	return state + "，待确认"
 }
 
 func exitTable(exits []saima.StageEvent) table {

@@ -105,7 +105,7 @@ func TestWriteAnnualWorkflow(t *testing.T) {
 
 // A past year's report lists the leader-led projects that had started or
 // reported by its end, not those that started later.
-func TestLeadersInSpan(t *testing.T) {
+func TestLeadersOfPastYear(t *testing.T) {
 	started, later := date(2025, 3, 1), date(2026, 3, 1)
 	projects := []saima.Project{
 		{Code: "A", LeaderLed: true, StartDate: &started},
@@ -120,7 +120,8 @@ func TestLeadersInSpan(t *testing.T) {
 		{ProjectCode: "E", Half: saima.HalfYear{Year: 2026, Half: 2}, Submitted: date(2027, 1, 5)},
 	}
 	var got []string
-	for _, it := range leadersInSpan(projects, reps, date(2025, 12, 31), date(2026, 10, 1)) {
+	for _, it := range saima.BuildLeaderItems(projects, reps, nil, saima.HalfYear{Year: 2025, Half: 2},
+		date(2026, 10, 1)) {
 		got = append(got, it.Project.Code)
 	}
 	if want := []string{"A", "D"}; strings.Join(got, ",") != strings.Join(want, ",") {
@@ -189,5 +190,27 @@ func TestPipelineLifespan(t *testing.T) {
 	want := "[预报=1 初审=0 审核=0 论证=0 决策=0 实施=0 评估=0 退出=0 完成=1]"
 	if fmt.Sprint(got) != want {
 		t.Errorf("pipeline of 2025 = %v, want %s", got, want)
+	}
+}
+
+// A report sent after its due day reads 逾期报送 with the days late.
+func TestLeaderHalfStateLate(t *testing.T) {
+	h := saima.HalfYear{Year: 2026, Half: 1}
+	tests := []struct {
+		name      string
+		submitted saima.Date
+		want      string
+	}{
+		{"OnDueDay", date(2026, 7, 15), "2026-07-15报送，待确认"},
+		{"Late", date(2026, 8, 1), "2026-08-01报送，逾期报送（迟17天），待确认"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lh := saima.LeaderHalf{Half: h, Due: saima.LeaderReportDue(h),
+				Report: &saima.LeaderReport{Half: h, Submitted: tt.submitted}}
+			if got := leaderHalfState(lh); got != tt.want {
+				t.Errorf("leaderHalfState(%s) = %q, want %q", tt.submitted, got, tt.want)
+			}
+		})
 	}
 }
