@@ -4,8 +4,8 @@ package saima
 // stop a project (退出).
 const StageExit = "退出"
 
-// ClosedByExitLabel is how pages, exports and reports name a milestone or
-// list item that its project's exit closed.
+// ClosedByExitLabel is the label that pages, exports and reports give a
+// milestone or list item that its project's exit closed.
 const ClosedByExitLabel = "因退出终止"
 
 // ClosedByExit reports whether a target due on day due was closed by its
@@ -44,10 +44,10 @@ func ExitedBefore(exit *Date, start Date) bool {
 	return exit != nil && exit.Before(start)
 }
 
-// lateUntil returns the day up to which an open target of a project that
-// exited on day exit (nil when it has not) counts late, judged on asOf: the
-// day after the exit at the latest, because an exited project is no
-// longer worked on.
+// lateUntil returns the day up to which an open target counts late when
+// judged on asOf. For a project that exited on day exit (nil when it has
+// not), that is the day after the exit at the latest, because nobody works
+// on an exited project.
 func lateUntil(asOf Date, exit *Date) Date {
 	if exit != nil && exit.AddDays(1).Before(asOf) {
 		return exit.AddDays(1)

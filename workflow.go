@@ -43,8 +43,8 @@ type ListItem struct {
 	Exit *Date
 }
 
-// ClosedByExit reports whether the exit of the item's project closed it,
-// given the day it was done (nil while open); see [ClosedByExit].
+// ClosedByExit reports whether the exit of the item's project closed it
+// (see [ClosedByExit]). done is the day it was done, nil while it is open.
 func (it ListItem) ClosedByExit(done *Date) bool { return ClosedByExit(it.Deadline, done, it.Exit) }
 
 // Start returns the first day on which the item may have been done: its

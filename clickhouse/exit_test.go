@@ -12,11 +12,11 @@ import (
 	"saima/clickhouse/chtest"
 )
 
-// TestExitClosesLaterMilestones checks the exit rule of saima.ClosedByExit
-// in the scoring facts, the ledger and the list items: a milestone due
-// after a project's exit counts nowhere, one due before it and missed
-// stays missed, with its late days and red months stopping at the exit,
-// and progress of a period that begins after the exit does not count.
+// TestExitClosesLaterMilestones checks saima.ClosedByExit in the scoring
+// facts, the ledger and the list items. A milestone due after a project's
+// exit counts nowhere. One due before it and missed stays missed, but its
+// late days and red months stop at the exit. Progress of a period that
+// begins after the exit does not count.
 func TestExitClosesLaterMilestones(t *testing.T) {
 	chtest.ForEachEngine(t, testExitClosesLaterMilestones)
 }

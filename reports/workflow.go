@@ -87,10 +87,11 @@ func summarizeWorkflow(from, to, asOf saima.Date, projects []saima.Project, hist
 
 // pipeline counts the projects on the ledger in the span from from to
 // asOf (see [saima.Lifespan.Overlaps]) by the stage of their latest event
-// on or before day asOf, in the order of [saima.CompareStageEvents] as
-// the ledger picks it, whatever the order of history. A 变更 counts as
-// the 论证 it must be followed by. A project that ended before from is
-// left out, as /management leaves it out of the year.
+// on or before day asOf. It picks that event in the order of
+// [saima.CompareStageEvents], as the ledger does, whatever the order of
+// history. A 变更 counts as the 论证 it must be followed by. A project
+// that ended before from is left out, as /management leaves it out of
+// the year.
 func pipeline(history []saima.StageEvent, from, asOf saima.Date) []StageCount {
 	lives := saima.Lifespans(history)
 	current := map[string]saima.StageEvent{}

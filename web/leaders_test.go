@@ -11,11 +11,10 @@ import (
 	"saima/reports"
 )
 
-// TestLeadersLifecycle checks the rule of saima.BuildLeaderItems on
-// /leaders: a half year that begins after a project was finished owes no
-// report, a project without a start date or report owes nothing, a late
-// report shows 逾期报送, and the page lists as many items as the quarterly
-// report.
+// TestLeadersLifecycle checks saima.BuildLeaderItems on /leaders. A half
+// year that begins after a project was finished owes no report, and a
+// project without a start date or report owes nothing. A late report
+// shows 逾期报送. The page lists as many items as the quarterly report.
 func TestLeadersLifecycle(t *testing.T) {
 	env := newSeededEnv(t)
 	start := day("2025-09-01")
@@ -58,6 +57,6 @@ func TestLeadersLifecycle(t *testing.T) {
 	}
 	m := regexp.MustCompile(`共 (\d+) 个领导领衔事项`).FindStringSubmatch(body)
 	if m == nil || m[1] != strconv.Itoa(len(w.Leaders)) {
-		t.Errorf("/leaders counts %v items, the quarterly report %d", m, len(w.Leaders))
+		t.Errorf("/leaders counts %v items, want %d as in the quarterly report", m, len(w.Leaders))
 	}
 }

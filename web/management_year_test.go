@@ -43,7 +43,7 @@ func TestManagementYearMatchesReport(t *testing.T) {
 			t.Fatalf("/management?year=%s lacks the project count", y)
 		}
 		if m[1] != strconv.Itoa(inReport) {
-			t.Errorf("/management?year=%s counts %s projects, the annual report %d", y, m[1], inReport)
+			t.Errorf("/management?year=%s counts %s projects, want %d as in the annual report", y, m[1], inReport)
 		}
 		if year == 2025 && regexp.MustCompile(`YR-NEW|YR-OLD`).MatchString(projectsSection(body)) {
 			t.Errorf("/management?year=2025 lists a project filed in 2026 or exited in 2024")
