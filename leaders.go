@@ -11,6 +11,15 @@ type LeaderHalf struct {
 	Overdue bool          // no report and Due was before the day the item was judged on
 }
 
+// DaysLate returns how many days after Due the report was submitted, and
+// 0 when it came in time or is missing.
+func (h LeaderHalf) DaysLate() int {
+	if h.Report == nil {
+		return 0
+	}
+	return max(h.Due.DaysUntil(h.Report.Submitted), 0)
+}
+
 // LeaderItem is a leader-led project with its half-year reports.
 type LeaderItem struct {
 	Project Project
@@ -23,15 +32,23 @@ func (i LeaderItem) OverdueCount() int {
 }
 
 // BuildLeaderItems returns the leader-led projects (LeaderLed set, or a
-// leader named) with one entry per half year from the project's start up
-// to half year last. Each half year is judged on today, so its report is
-// overdue when it is missing and its due day is before today. A report on
-// an earlier year passes the day it is made as today, so that a deadline
-// passed since that year shows as overdue. A project without a start date
-// starts with the half year of its first report, or with last. A project
-// at 退出 or 完成 is still listed; callers that track only running
-// projects drop it.
-func BuildLeaderItems(projects []Project, reports []LeaderReport,
+// leader named) that owe a half-year report up to half year last, each
+// with its half years. /leaders and the reports both call it, so they
+// list the same items. The half years run:
+//
+//   - from the half year of the project's 开始日期, or of its first
+//     report when that is earlier. A project that has neither started
+//     (by the end of last, or by today when that is earlier) nor reported
+//     owes nothing and is left out;
+//   - to last, except that a half year beginning after the project's
+//     退出 or 完成 (from history) is not due. The half year that contains
+//     that day still is. A stored report on a later half year is kept.
+//
+// Each half year is judged on today: its report is overdue when it is
+// missing and its due day is before today. A report on an earlier year
+// passes the day it is made as today, so that a deadline passed since
+// that year shows as overdue.
+func BuildLeaderItems(projects []Project, reports []LeaderReport, history []StageEvent,
 	last HalfYear, today Date) []LeaderItem {
 	byKey := map[string]*LeaderReport{}
 	first := map[string]HalfYear{}
@@ -42,27 +59,44 @@ func BuildLeaderItems(projects []Project, reports []LeaderReport,
 			first[r.ProjectCode] = r.Half
 		}
 	}
+	lives := Lifespans(history)
 	var out []LeaderItem
 	for _, p := range projects {
 		if !p.LeaderLed && p.Leader == "" {
 			continue
 		}
-		start := last
-		if f, ok := first[p.Code]; ok {
-			start = f
+		start, ok := first[p.Code]
+		if started(p, last, today) && (!ok || halfBefore(HalfYearOf(*p.StartDate), start)) {
+			start, ok = HalfYearOf(*p.StartDate), true
 		}
-		if p.StartDate != nil && halfBefore(HalfYearOf(*p.StartDate), start) {
-			start = HalfYearOf(*p.StartDate)
+		if !ok {
+			continue
 		}
 		item := LeaderItem{Project: p}
+		end := lives[p.Code].End
 		for h := start; !halfBefore(last, h); h = h.Next() {
 			lh := LeaderHalf{Half: h, Report: byKey[p.Code+"/"+h.String()], Due: LeaderReportDue(h)}
+			if end != nil && h.Start().After(*end) && lh.Report == nil {
+				continue
+			}
 			lh.Overdue = lh.Report == nil && today.After(lh.Due)
 			item.Halves = append(item.Halves, lh)
 		}
-		out = append(out, item)
+		if len(item.Halves) > 0 {
+			out = append(out, item)
+		}
 	}
 	return out
+}
+
+// started reports whether p had started by the end of half year last, or
+// by today when that is earlier.
+func started(p Project, last HalfYear, today Date) bool {
+	by := last.End()
+	if today.Before(by) {
+		by = today
+	}
+	return p.StartDate != nil && !p.StartDate.After(by)
 }
 
 func halfBefore(a, b HalfYear) bool {

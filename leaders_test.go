@@ -1,6 +1,9 @@
 package saima
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func TestBuildLeaderItems(t *testing.T) {
 	start := NewDate(2025, 9, 1)
@@ -31,7 +34,7 @@ func TestBuildLeaderItems(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			items := BuildLeaderItems(projects, reports, tt.last, tt.today)
+			items := BuildLeaderItems(projects, reports, nil, tt.last, tt.today)
 			got := ""
 			for i, it := range items {
 				if i > 0 {
@@ -57,3 +60,50 @@ func TestBuildLeaderItems(t *testing.T) {
 		})
 	}
 }
+
+// A half year that begins after a project was finished or exited is not
+// due, and a project that has neither started nor reported owes nothing.
+func TestBuildLeaderItemsLifecycle(t *testing.T) {
+	start := NewDate(2025, 9, 1)
+	projects := []Project{
+		{Code: "DONE", LeaderLed: true, StartDate: &start},
+		{Code: "EXIT", LeaderLed: true, StartDate: &start},
+		{Code: "NOSTART", LeaderLed: true},
+		{Code: "LATER", LeaderLed: true, StartDate: ptrDate(NewDate(2027, 3, 1))},
+	}
+	history := []StageEvent{
+		{ProjectCode: "DONE", Stage: "预报", Date: NewDate(2025, 5, 1)},
+		{ProjectCode: "DONE", Stage: "完成", Date: NewDate(2026, 3, 25)},
+		{ProjectCode: "EXIT", Stage: "预报", Date: NewDate(2025, 5, 1)},
+		{ProjectCode: "EXIT", Stage: "退出", Date: NewDate(2026, 8, 1)},
+		{ProjectCode: "NOSTART", Stage: "预报", Date: NewDate(2026, 10, 1)},
+	}
+	reports := []LeaderReport{
+		{ProjectCode: "DONE", Half: HalfYear{2025, 2}, Submitted: NewDate(2026, 1, 10)},
+		{ProjectCode: "DONE", Half: HalfYear{2026, 1}, Submitted: NewDate(2026, 8, 1)},
+		{ProjectCode: "EXIT", Half: HalfYear{2025, 2}, Submitted: NewDate(2026, 1, 15)},
+	}
+	items := BuildLeaderItems(projects, reports, history, HalfYear{2027, 1}, NewDate(2027, 1, 20))
+	got := ""
+	for _, it := range items {
+		got += it.Project.Code
+		for _, h := range it.Halves {
+			got += " " + h.Half.String()
+			if h.Overdue {
+				got += "!"
+			}
+			if d := h.DaysLate(); d > 0 {
+				got += fmt.Sprintf("+%d", d)
+			}
+		}
+		got += " | "
+	}
+	// DONE owes nothing after 2026H1; EXIT exited in 2026H2, which is
+	// still due and now overdue. Its 2026H1 report is missing.
+	want := "DONE 2025H2 2026H1+17 | EXIT 2025H2 2026H1! 2026H2! | "
+	if got != want {
+		t.Errorf("BuildLeaderItems = %q, want %q", got, want)
+	}
+}
+
+func ptrDate(d Date) *Date { return &d }

@@ -124,17 +124,36 @@ type Milestone struct {
 	Planned     Date
 	Actual      *Date
 	Status      string // 未开始, 进行中 or 已完成, as the unit reported it
+
+	// Exit is the day its project exited (退出), nil while the project
+	// has not exited. The store fills it in; it is nil for a milestone
+	// read from a file.
+	Exit *Date
 }
 
 // DaysLate returns how many days after its planned date m was done, or, when
 // m is not done, how many days it is overdue on day asOf. Zero or less means
-// on time.
+// on time. The days of an open milestone of an exited project stop at the
+// day after the exit.
 func (m Milestone) DaysLate(asOf Date) int {
 	if m.Actual != nil {
 		return m.Planned.DaysUntil(*m.Actual)
 	}
-	return m.Planned.DaysUntil(asOf)
+	return m.Planned.DaysUntil(lateUntil(asOf, m.Exit))
 }
+
+// ClosedByExit reports whether m's project exit closed it (see
+// [ClosedByExit]).
+func (m Milestone) ClosedByExit() bool { return ClosedByExit(m.Planned, m.Actual, m.Exit) }
+
+// DueBy reports whether m was due before day asOf, so that it counts in an
+// on-time rate judged on asOf. A milestone closed by its project's exit is
+// never due.
+func (m Milestone) DueBy(asOf Date) bool { return m.Planned.Before(asOf) && !m.ClosedByExit() }
+
+// Overdue reports whether m counts as overdue on day asOf: due before it,
+// and done late or not done.
+func (m Milestone) Overdue(asOf Date) bool { return m.DueBy(asOf) && m.DaysLate(asOf) > 0 }
 
 // ProgressReport is a unit's report on one project for one period. Percent is
 // the completion rate in percent points (0–100) and is missing when the unit

@@ -36,7 +36,16 @@ type ListItem struct {
 	// first successful upload that wrote it. The store fills it in, and
 	// it stays zero for an item read from a file.
 	Recorded Date
+
+	// Exit is the exit day (退出) of the project whose code is the item's
+	// ID, as the demo and the ledger's lists number a project's items. It
+	// is nil when no such project exited. The store fills it in.
+	Exit *Date
 }
+
+// ClosedByExit reports whether the exit of the item's project closed it
+// (see [ClosedByExit]). done is the day it was done, nil while it is open.
+func (it ListItem) ClosedByExit(done *Date) bool { return ClosedByExit(it.Deadline, done, it.Exit) }
 
 // Start returns the first day on which the item may have been done: its
 // 下达日期, or, without one, the day it was first recorded, because

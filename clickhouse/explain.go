@@ -3,6 +3,7 @@ package clickhouse
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/samber/lo"
 
@@ -48,10 +49,15 @@ var milestoneEvidenceQuery = "SELECT project_code, name, owner, planned, actual,
 	") WHERE owner = ? ORDER BY planned, project_code, name"
 
 // milestoneEvidence lists unit's milestones due in p: planned in it
-// before the judging day, as Facts counts them.
+// before the judging day and not closed by their project's exit, as Facts
+// counts them.
 func (s *Store) milestoneEvidence(
 	ctx context.Context, p saima.Period, unit string, judging saima.Date,
 ) ([]scoring.MilestoneEvidence, error) {
+	exits, err := s.ListExitDays(ctx)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := s.query(ctx, milestoneEvidenceQuery, p.Start(), judging.AddDays(-1), unit)
 	if err != nil {
 		return nil, err
@@ -61,6 +67,9 @@ func (s *Store) milestoneEvidence(
 		var m scoring.MilestoneEvidence
 		err := rows.Scan(&m.ProjectCode, &m.Name, &m.Unit, &m.Planned, &m.Actual, &m.Status,
 			&m.UploadID)
+		if d, ok := exits[m.ProjectCode]; ok && saima.ClosedByExit(m.Planned, m.Actual, &d) {
+			return err
+		}
 		// The same rule as the tally's on_time: done by the planned day.
 		m.OnTime = m.Actual != nil && !m.Actual.After(m.Planned)
 		out = append(out, m)
@@ -109,7 +118,8 @@ func scanProgressEvidence(rows Rows) (scoring.ProgressEvidence, error) {
 }
 
 // markCounted sets Counted and Attainment on the reports that
-// progressFacts uses: per project, the latest report with a percent.
+// progressFacts uses: per project, the latest report with a percent,
+// unless the project exited before p began.
 func (s *Store) markCounted(
 	ctx context.Context, p saima.Period, reports []scoring.ProgressEvidence,
 ) error {
@@ -122,6 +132,14 @@ func (s *Store) markCounted(
 		return err
 	}
 	byCode := lo.KeyBy(projects, func(pr saima.Project) string { return pr.Code })
+	exits, err := s.ListExitDays(ctx)
+	if err != nil {
+		return err
+	}
+	plain = slices.DeleteFunc(plain, func(r saima.ProgressReport) bool {
+		d, ok := exits[r.ProjectCode]
+		return ok && saima.ExitedBefore(&d, p.Start())
+	})
 
 	for _, best := range latestPerProject(plain) {
 		for i := range reports {

@@ -180,6 +180,11 @@ func (s *Store) milestoneFactsFromRows(ctx context.Context, p saima.Period, owne
 	if err != nil {
 		return err
 	}
+	exits, err := s.readExitFacts(ctx)
+	if err != nil {
+		return err
+	}
+	exits.correct(totals, m)
 	addMilestoneTotals(totals, owners, get)
 	return nil
 }

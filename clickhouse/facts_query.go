@@ -160,11 +160,20 @@ func (s *Store) readFacts(ctx context.Context, p saima.Period) (factsMap, error)
 	if err != nil {
 		return nil, err
 	}
+	exits, err := s.readExitFacts(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("facts of exited projects: %w", err)
+	}
+	exits.correct(totals, m)
 	addMilestoneTotals(totals, owners(projects), facts.get)
 	// The order ListProgress gives, which latestPerProject's ties follow.
 	slices.SortFunc(reports, func(a, b saima.ProgressReport) int {
 		return cmp.Or(cmp.Compare(a.Unit, b.Unit), cmp.Compare(a.ProjectCode, b.ProjectCode),
 			cmp.Compare(a.Period.String(), b.Period.String()))
+	})
+	reports = slices.DeleteFunc(reports, func(r saima.ProgressReport) bool {
+		d, ok := exits.days[r.ProjectCode]
+		return ok && saima.ExitedBefore(&d, p.Start())
 	})
 	progressFacts(reports, projects, p, facts.get)
 	return facts, nil

@@ -62,7 +62,7 @@ func (s *Store) ListLedger(ctx context.Context, f saima.LedgerFilter) ([]saima.L
 		if m.Actual != nil {
 			e.MilestonesDone++
 		}
-		if m.Planned.Before(f.AsOf) && m.DaysLate(f.AsOf) > 0 {
+		if m.Overdue(f.AsOf) {
 			e.Overdue = append(e.Overdue, m)
 		}
 	}

@@ -28,7 +28,8 @@ func listDoneRows(done []saima.ListDone, id string, v uint64) [][]any {
 }
 
 // ListListItems returns every item of the city's work lists, by list,
-// deadline and item ID. Recorded is the day, in Beijing, of the first
+// deadline and item ID. An item whose ID is the code of an exited project
+// gets that project's exit day as its Exit. Recorded is the day, in Beijing, of the first
 // successful upload that wrote the item, which stays when later uploads
 // correct it. It is the upload's time, not the version, because versions
 // follow the real clock while uploads follow saima's, which the demo sets
@@ -50,6 +51,15 @@ func (s *Store) ListListItems(ctx context.Context) ([]saima.ListItem, error) {
 		out = append(out, it)
 		return err
 	})
+	if err != nil {
+		return nil, err
+	}
+	exits, err := s.ListExitDays(ctx)
+	for i := range out {
+		if d, ok := exits[out[i].ID]; ok {
+			out[i].Exit = &d
+		}
+	}
 	return out, err
 }
 

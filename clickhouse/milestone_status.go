@@ -98,6 +98,10 @@ type tallyRow struct {
 	planned, actual saima.Date // first days of their months; 2105-12-01 when not done
 	onTime, done    uint8
 	n               int64
+
+	// stop is the last month, as a month number, in which the row can be
+	// red or yellow: the month its project exited. Zero means no limit.
+	stop int64
 }
 
 // monthWindow holds, as month numbers (year × 12 + month − 1), the months
@@ -147,10 +151,14 @@ func (t *milestoneTotals) add(r tallyRow, m monthWindow) {
 		}
 		return
 	}
-	if months := min(m.b, am-1) - max(m.a, pm) + 1; months > 0 {
+	last := min(m.b, am-1)
+	if r.stop > 0 {
+		last = min(last, r.stop)
+	}
+	if months := last - max(m.a, pm) + 1; months > 0 {
 		t.red += r.n * months
 	}
-	if r.done == 1 && am >= m.a && am <= m.b {
+	if r.done == 1 && am >= m.a && am <= m.b && (r.stop == 0 || am <= r.stop) {
 		t.yellow += r.n
 	}
 }

@@ -105,11 +105,48 @@ func (s *Store) ListMilestones(ctx context.Context) ([]saima.Milestone, error) {
 		out = append(out, m)
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, s.setMilestoneExits(ctx, out)
+}
+
+// setMilestoneExits sets the Exit of each of ms whose project exited.
+func (s *Store) setMilestoneExits(ctx context.Context, ms []saima.Milestone) error {
+	exits, err := s.ListExitDays(ctx)
+	if err != nil {
+		return err
+	}
+	for i := range ms {
+		if d, ok := exits[ms[i].ProjectCode]; ok {
+			ms[i].Exit = &d
+		}
+	}
+	return nil
+}
+
+// ListExitDays returns the exit day (退出) of every exited project, by
+// code, as [saima.ExitDays] reads them from the current stage events.
+func (s *Store) ListExitDays(ctx context.Context) (map[string]saima.Date, error) {
+	q := "SELECT project_code, stage, date FROM (" + latest("stage_events", "project_code, stage, date") +
+		") WHERE stage = ?"
+	rows, err := s.query(ctx, q, saima.StageExit)
+	if err != nil {
+		return nil, err
+	}
+	var events []saima.StageEvent
+	err = scanAll(rows, func() error {
+		var e saima.StageEvent
+		err := rows.Scan(&e.ProjectCode, &e.Stage, &e.Date)
+		events = append(events, e)
+		return err
+	})
+	return saima.ExitDays(events), err
 }
 
 // ListOverdueMilestones returns the milestones that, on day asOf, are past
-// their planned date and not done, or were done late.
+// their planned date and not done, or were done late. A milestone that
+// its project's exit closed is left out (see [saima.ClosedByExit]).
 func (s *Store) ListOverdueMilestones(ctx context.Context, asOf saima.Date) ([]saima.Milestone, error) {
 	all, err := s.ListMilestones(ctx)
 	if err != nil {
@@ -117,7 +154,7 @@ func (s *Store) ListOverdueMilestones(ctx context.Context, asOf saima.Date) ([]s
 	}
 	var out []saima.Milestone
 	for _, m := range all {
-		if m.Planned.Before(asOf) && m.DaysLate(asOf) > 0 {
+		if m.Overdue(asOf) {
 			out = append(out, m)
 		}
 	}

@@ -39,5 +39,19 @@ func (r *rowReader) checkLeaderReport(rep saima.LeaderReport) {
 		r.fail("报送日期", r.cell("报送日期"), &problem{
 			reason: fmt.Sprintf("早于%s的第一天（%s），半年报告须在该半年度开始后报送", rep.Half.Label(), start),
 			fix:    "请核对报送日期和半年度"})
+	case !rep.Submitted.IsZero():
+		r.warnLateReport(rep)
+	}
+}
+
+// warnLateReport warns about a report sent after its due day, which the
+// pages and reports then show as 逾期报送. It is stored all the same,
+// because a late report is still a report.
+func (r *rowReader) warnLateReport(rep saima.LeaderReport) {
+	h := saima.LeaderHalf{Half: rep.Half, Report: &rep, Due: saima.LeaderReportDue(rep.Half)}
+	if days := h.DaysLate(); days > 0 {
+		r.warn("报送日期", r.cell("报送日期"),
+			fmt.Sprintf("晚于%s半年报告的报送截止日（%s）%d 天，将显示为逾期报送", rep.Half.Label(), h.Due, days),
+			"如果报送日期填错，请改为实际报送的日期；如果确实逾期报送，无需处理")
 	}
 }

@@ -33,6 +33,12 @@ func TestLeaderReportChecks(t *testing.T) {
 			text: header + "NB-1,2026H2,王市长,市财政局,上线,2026-03-01\n",
 			errors: []string{"f.csv 第2行“报送日期”列的值“2026-03-01”早于2026年下半年的第一天（2026-07-01），" +
 				"半年报告须在该半年度开始后报送，请核对报送日期和半年度"}},
+		{name: "WarnLate",
+			text: header + "NB-1,2026H1,王市长,市财政局,上线,2026-08-01\n",
+			warnings: []string{"f.csv 第2行“报送日期”列的值“2026-08-01”晚于2026年上半年半年报告的报送截止日（2026-07-15）17 天，" +
+				"将显示为逾期报送，如果报送日期填错，请改为实际报送的日期；如果确实逾期报送，无需处理"}},
+		{name: "OnDueDay",
+			text: header + "NB-1,2026H1,王市长,市财政局,上线,2026-07-15\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.run(t, Options{Projects: projects}) })

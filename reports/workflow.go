@@ -66,7 +66,7 @@ func BuildWorkflow(ctx context.Context, src WorkflowSource, from, to, asOf saima
 
 func summarizeWorkflow(from, to, asOf saima.Date, projects []saima.Project, history []saima.StageEvent,
 	problems []saima.ProblemItem, steps []saima.ProblemStep, reps []saima.LeaderReport) *Workflow {
-	w := &Workflow{From: from, To: to, AsOf: asOf, Pipeline: pipeline(history, to)}
+	w := &Workflow{From: from, To: to, AsOf: asOf, Pipeline: pipeline(history, from, to)}
 
 	var opened []saima.ProblemItem
 	for _, p := range problems {
@@ -75,7 +75,7 @@ func summarizeWorkflow(from, to, asOf saima.Date, projects []saima.Project, hist
 		}
 	}
 	w.Loop = saima.LoopStatsByLevel(saima.BuildProblemLoops(opened, steps))
-	w.Leaders = leadersInSpan(projects, reps, to, asOf)
+	w.Leaders = saima.BuildLeaderItems(projects, reps, history, saima.HalfYearOf(to), asOf)
 	for _, e := range history {
 		if e.Stage == "退出" && !e.Date.Before(from) && !e.Date.After(to) {
 			w.Exits = append(w.Exits, e)
@@ -85,29 +85,18 @@ func summarizeWorkflow(from, to, asOf saima.Date, projects []saima.Project, hist
 	return w
 }
 
-// leadersInSpan returns the leader-led projects with their half years up
-// to day to, judged on asOf, leaving out those that had neither started
-// by then nor reported for a half year up to it. Without that, the report
-// of a past year listed projects started later with a half year they
-// never had.
-func leadersInSpan(projects []saima.Project, reps []saima.LeaderReport,
-	to, asOf saima.Date) []saima.LeaderItem {
-	items := saima.BuildLeaderItems(projects, reps, saima.HalfYearOf(to), asOf)
-	return lo.Filter(items, func(it saima.LeaderItem, _ int) bool {
-		started := it.Project.StartDate != nil && !it.Project.StartDate.After(to)
-		reported := slices.ContainsFunc(it.Halves, func(h saima.LeaderHalf) bool { return h.Report != nil })
-		return len(it.Halves) > 0 && (started || reported)
-	})
-}
-
-// pipeline counts projects by the stage of their latest event on or
-// before day asOf, in the order of [saima.CompareStageEvents] as the
-// ledger picks it, whatever the order of history. A 变更 counts as the
-// 论证 it must be followed by.
-func pipeline(history []saima.StageEvent, asOf saima.Date) []StageCount {
+// pipeline counts the projects on the ledger in the span from from to
+// asOf (see [saima.Lifespan.Overlaps]) by the stage of their latest event
+// on or before day asOf. It picks that event in the order of
+// [saima.CompareStageEvents], as the ledger does, whatever the order of
+// history. A 变更 counts as the 论证 it must be followed by. A project
+// that ended before from is left out, as /management leaves it out of
+// the year.
+func pipeline(history []saima.StageEvent, from, asOf saima.Date) []StageCount {
+	lives := saima.Lifespans(history)
 	current := map[string]saima.StageEvent{}
 	for _, e := range history {
-		if e.Date.After(asOf) {
+		if e.Date.After(asOf) || !lives[e.ProjectCode].Overlaps(from, asOf) {
 			continue
 		}
 		cur, ok := current[e.ProjectCode]
@@ -140,8 +129,8 @@ func (d *document) workflowSections(w *Workflow) {
 	d.pdf.AddPage()
 	d.mark("台账运行情况", 0)
 	d.heading("项目阶段分布", 1, 25)
-	d.paragraph(fmt.Sprintf("截至%s，各项目所处的生命周期阶段如下（变更后待重新论证的计入论证）。", w.To),
-		"", sizeBody, "L")
+	d.paragraph(fmt.Sprintf("%s至%s在台账上的项目（自首次登记阶段起，不含此前已退出或完成的）截至%s所处的生命周期阶段如下"+
+		"（变更后待重新论证的计入论证）。", w.From, w.To, w.To), "", sizeBody, "L")
 	d.table(pipelineTable(w.Pipeline))
 	d.pdf.Ln(4)
 
@@ -212,8 +201,12 @@ func (d *document) leaderSection(w *Workflow) {
 		tb.rows = append(tb.rows, []string{it.Project.Code + "\n" + it.Project.Name, it.Project.Leader,
 			strings.Join(halves, "\n")})
 	}
-	summary := fmt.Sprintf("共%d个领导领衔项目，截至报告生成日%s，逾期未报半年报告%d份。",
-		len(w.Leaders), w.AsOf, len(overdue))
+	late := 0
+	for _, it := range w.Leaders {
+		late += lo.CountBy(it.Halves, func(h saima.LeaderHalf) bool { return h.DaysLate() > 0 })
+	}
+	summary := fmt.Sprintf("共%d个领导领衔项目，截至报告生成日%s，逾期未报半年报告%d份，逾期报送%d份。",
+		len(w.Leaders), w.AsOf, len(overdue), late)
 	if len(overdue) > 0 {
 		summary += "逾期：" + strings.Join(overdue, "、") + "。"
 	}
@@ -227,10 +220,15 @@ func leaderHalfState(h saima.LeaderHalf) string {
 		return "逾期未报"
 	case h.Report == nil:
 		return "未到报送期限（" + h.Due.String() + "）"
-	case h.Report.Confirmed != nil:
-		return h.Report.Submitted.String() + "报送，已确认"
 	}
-	return h.Report.Submitted.String() + "报送，待确认"
+	state := h.Report.Submitted.String() + "报送"
+	if days := h.DaysLate(); days > 0 {
+		state += fmt.Sprintf("，逾期报送（迟%d天）", days)
+	}
+	if h.Report.Confirmed != nil {
+		return state + "，已确认"
+	}
+	return state + "，待确认"
 }
 
 func exitTable(exits []saima.StageEvent) table {

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -44,7 +45,9 @@ func TestSummarizeWorkflow(t *testing.T) {
 	for _, c := range w.Pipeline {
 		counts[c.Stage] = c.Count
 	}
-	want := map[string]int{"实施": 1, "论证": 1, "退出": 2, "预报": 0}
+	// E exited before the span and D was filed after it, so neither is
+	// on the ledger in the span.
+	want := map[string]int{"实施": 1, "论证": 1, "退出": 1, "预报": 0}
 	for stage, n := range want {
 		if counts[stage] != n {
 			t.Errorf("pipeline[%s] = %d, want %d", stage, counts[stage], n)
@@ -102,7 +105,7 @@ func TestWriteAnnualWorkflow(t *testing.T) {
 
 // A past year's report lists the leader-led projects that had started or
 // reported by its end, not those that started later.
-func TestLeadersInSpan(t *testing.T) {
+func TestLeadersOfPastYear(t *testing.T) {
 	started, later := date(2025, 3, 1), date(2026, 3, 1)
 	projects := []saima.Project{
 		{Code: "A", LeaderLed: true, StartDate: &started},
@@ -117,7 +120,8 @@ func TestLeadersInSpan(t *testing.T) {
 		{ProjectCode: "E", Half: saima.HalfYear{Year: 2026, Half: 2}, Submitted: date(2027, 1, 5)},
 	}
 	var got []string
-	for _, it := range leadersInSpan(projects, reps, date(2025, 12, 31), date(2026, 10, 1)) {
+	for _, it := range saima.BuildLeaderItems(projects, reps, nil, saima.HalfYear{Year: 2025, Half: 2},
+		date(2026, 10, 1)) {
 		got = append(got, it.Project.Code)
 	}
 	if want := []string{"A", "D"}; strings.Join(got, ",") != strings.Join(want, ",") {
@@ -155,7 +159,7 @@ func TestPipelineSameDay(t *testing.T) {
 				}
 
 				var got []string
-				for _, c := range pipeline(history, day) {
+				for _, c := range pipeline(history, day, day) {
 					for range c.Count {
 						got = append(got, c.Stage)
 					}
@@ -165,5 +169,48 @@ func TestPipelineSameDay(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// The stage distribution counts a project only in spans its lifespan
+// overlaps: from its first stage event to its exit or completion.
+func TestPipelineLifespan(t *testing.T) {
+	history := []saima.StageEvent{
+		{ProjectCode: "OLD", Stage: "预报", Date: date(2024, 3, 1)},
+		{ProjectCode: "OLD", Stage: "退出", Date: date(2024, 12, 1)},
+		{ProjectCode: "RUN", Stage: "预报", Date: date(2025, 3, 1)},
+		{ProjectCode: "DONE", Stage: "预报", Date: date(2024, 3, 1)},
+		{ProjectCode: "DONE", Stage: "完成", Date: date(2025, 2, 1)},
+		{ProjectCode: "NEW", Stage: "预报", Date: date(2026, 2, 1)},
+	}
+	var got []string
+	for _, c := range pipeline(history, date(2025, 1, 1), date(2025, 12, 31)) {
+		got = append(got, fmt.Sprintf("%s=%d", c.Stage, c.Count))
+	}
+	want := "[预报=1 初审=0 审核=0 论证=0 决策=0 实施=0 评估=0 退出=0 完成=1]"
+	if fmt.Sprint(got) != want {
+		t.Errorf("pipeline of 2025 = %v, want %s", got, want)
+	}
+}
+
+// A report sent after its due day reads 逾期报送 with the days late.
+func TestLeaderHalfStateLate(t *testing.T) {
+	h := saima.HalfYear{Year: 2026, Half: 1}
+	tests := []struct {
+		name      string
+		submitted saima.Date
+		want      string
+	}{
+		{"OnDueDay", date(2026, 7, 15), "2026-07-15报送，待确认"},
+		{"Late", date(2026, 8, 1), "2026-08-01报送，逾期报送（迟17天），待确认"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lh := saima.LeaderHalf{Half: h, Due: saima.LeaderReportDue(h),
+				Report: &saima.LeaderReport{Half: h, Submitted: tt.submitted}}
+			if got := leaderHalfState(lh); got != tt.want {
+				t.Errorf("leaderHalfState(%s) = %q, want %q", tt.submitted, got, tt.want)
+			}
+		})
 	}
 }

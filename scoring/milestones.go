@@ -60,12 +60,24 @@ func (c Colour) Label() string {
 // MonthColour returns the colour of m in month, judged on m as given: the
 // caller decides which version of the record that is. An actual date after
 // the month's last day counts as not done yet. It returns ColourNone when
-// month is not a month.
+// month is not a month. A milestone that its project's exit closed has no
+// colour (see [saima.ClosedByExit]), and one of an exited project is never
+// red or yellow after the month of the exit.
 func MonthColour(m saima.Milestone, month saima.Period) Colour {
 	planned := MonthOf(m.Planned)
-	if month.Kind != saima.PeriodMonth || monthNumber(month) < monthNumber(planned) {
+	if month.Kind != saima.PeriodMonth || monthNumber(month) < monthNumber(planned) || m.ClosedByExit() {
 		return ColourNone
 	}
+	c := monthColour(m, month, planned)
+	if c != ColourGreen && m.Exit != nil && monthNumber(month) > monthNumber(MonthOf(*m.Exit)) {
+		return ColourNone
+	}
+	return c
+}
+
+// monthColour is MonthColour of a month not before planned, the month m
+// is planned in, without the exit rule.
+func monthColour(m saima.Milestone, month, planned saima.Period) Colour {
 	if m.Actual == nil || m.Actual.After(month.End()) {
 		return ColourRed
 	}

@@ -46,16 +46,20 @@ func periodsThrough(first saima.Period, day saima.Date) []saima.Period {
 type milestoneState int
 
 const (
-	notDue      milestoneState = iota // planned on or after the day and not done
-	onTime                            // done on or before its planned date
-	doneLate                          // done after its planned date
-	overdueOpen                       // planned before the day and not done
+	notDue       milestoneState = iota // planned on or after the day and not done
+	onTime                             // done on or before its planned date
+	doneLate                           // done after its planned date
+	overdueOpen                        // planned before the day and not done
+	closedByExit                       // due after its project's exit and not done by then
 )
 
 // stateOf classifies m on day asOf with the ledger's rule: a milestone is
-// overdue when it is planned before asOf and is late, done or not.
+// overdue when it is planned before asOf and is late, done or not. One
+// that its project's exit closed is neither.
 func stateOf(m saima.Milestone, asOf saima.Date) milestoneState {
 	switch {
+	case m.ClosedByExit():
+		return closedByExit
 	case m.Actual != nil && !m.Actual.After(m.Planned):
 		return onTime
 	case m.Actual != nil && m.Planned.Before(asOf):
@@ -75,7 +79,7 @@ func overdue(m saima.Milestone, asOf saima.Date) bool {
 
 // dueBy reports whether m was due before asOf, so that it counts in an
 // on-time rate judged on asOf.
-func dueBy(m saima.Milestone, asOf saima.Date) bool { return m.Planned.Before(asOf) }
+func dueBy(m saima.Milestone, asOf saima.Date) bool { return m.DueBy(asOf) }
 
 // rosterOrder sorts unit names as the leaderboard sorts tracks: by the
 // unit kinds of the roster, then by name. Names not on the roster go last,

@@ -17,12 +17,14 @@ import (
 type leaderStore interface {
 	ListProjects(ctx context.Context) ([]saima.Project, error)
 	ListLeaderReports(ctx context.Context) ([]saima.LeaderReport, error)
+	ListStageHistory(ctx context.Context, codes ...string) ([]saima.StageEvent, error)
 }
 
 // leadersPage is the data of leaders.html.
 type leadersPage struct {
 	Items       []saima.LeaderItem
 	Overdue     int // overdue half-year reports in all
+	Late        int // reports submitted after their due day
 	Unconfirmed int // reports not confirmed yet
 	CanConfirm  bool
 	CSRF        string
@@ -39,6 +41,7 @@ func (s *Server) handleLeaders(c *fiber.Ctx) error {
 		Confirmed: c.Query("confirmed") == "1", GraceDays: saima.LeaderReportGraceDays}
 	for _, it := range items {
 		page.Overdue += it.OverdueCount()
+		page.Late += lo.CountBy(it.Halves, func(h saima.LeaderHalf) bool { return h.DaysLate() > 0 })
 		page.Unconfirmed += lo.CountBy(it.Halves, func(h saima.LeaderHalf) bool {
 			return h.Report != nil && h.Report.Confirmed == nil
 		})
@@ -61,8 +64,12 @@ func (s *Server) leaderItems(ctx context.Context) ([]saima.LeaderItem, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list leader reports: %w", err)
 	}
+	history, err := ls.ListStageHistory(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list stage history: %w", err)
+	}
 	today := saima.DateOf(s.now())
-	return saima.BuildLeaderItems(projects, reports, saima.HalfYearOf(today), today), nil
+	return saima.BuildLeaderItems(projects, reports, history, saima.HalfYearOf(today), today), nil
 }
 
 // handleLeaderConfirm records that the leader's office confirmed a

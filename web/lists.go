@@ -47,8 +47,18 @@ type listRow struct {
 	EarlyDone string
 }
 
-// Overdue reports whether the item is open and past its deadline.
-func (r listRow) Overdue() bool { return r.Done == nil && r.DaysLeft < 0 }
+// Overdue reports whether the item is open and past its deadline. An item
+// that its project's exit closed is not overdue.
+func (r listRow) Overdue() bool { return r.Done == nil && r.DaysLeft < 0 && !r.ClosedByExit() }
+
+// ClosedByExit reports whether the exit of the item's project closed it
+// (see [saima.ClosedByExit]).
+func (r listRow) ClosedByExit() bool {
+	if r.Done != nil {
+		return r.ListItem.ClosedByExit(&r.Done.Date)
+	}
+	return r.ListItem.ClosedByExit(nil)
+}
 
 // OverdueDays returns how many days past its deadline an open item is.
 func (r listRow) OverdueDays() int { return -r.DaysLeft }
@@ -204,7 +214,7 @@ func (p *listsPage) keeps(r listRow) bool {
 	}
 	switch p.Status {
 	case "open":
-		return r.Done == nil
+		return r.Done == nil && !r.ClosedByExit()
 	case "done":
 		return r.Done != nil
 	case "overdue":

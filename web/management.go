@@ -82,13 +82,12 @@ func completionGap(e saima.LedgerEntry) (float64, bool) {
 // yearBatch returns the batch a project belongs to in year: 继续推进 when
 // it started in an earlier year, 启动实施 when it starts in year, and
 // 谋划设计 when it has no start date yet or starts later. It returns "" for
-// a project that exited or was finished before year, or is due before it.
-func yearBatch(e saima.LedgerEntry, year int) string {
-	ended := e.Stage == "退出" || e.Stage == "完成"
-	if ended && e.StageDate != nil && e.StageDate.Year < year {
-		return ""
-	}
-	if e.DueDate != nil && e.DueDate.Year < year {
+// a project whose lifespan does not overlap year (see
+// [saima.Lifespan.Overlaps]): one without a stage event by the year's
+// end, or one that exited or was finished before the year began. life is
+// nil for a project without any stage event.
+func yearBatch(e saima.LedgerEntry, life *saima.Lifespan, year int) string {
+	if life == nil || !life.Overlaps(saima.NewDate(year, 1, 1), saima.NewDate(year, 12, 31)) {
 		return ""
 	}
 	switch {
@@ -98,6 +97,15 @@ func yearBatch(e saima.LedgerEntry, year int) string {
 		return "继续推进"
 	}
 	return "启动实施"
+}
+
+// lifespanOf returns the lifespan of e's project in lives, or nil when it
+// has none.
+func lifespanOf(lives map[string]saima.Lifespan, e saima.LedgerEntry) *saima.Lifespan {
+	if l, ok := lives[e.Code]; ok {
+		return &l
+	}
+	return nil
 }
 
 // managementPage is the data of management.html.
@@ -140,9 +148,10 @@ func (s *Server) handleManagement(c *fiber.Ctx) error {
 		return fmt.Errorf("list stage history: %w", err)
 	}
 
-	page.Years = ledgerYears(entries, asOf.Year)
-	page.Counts = countBatches(entries, page.Years)
-	page.Projects = yearProjects(entries, page.Year, page.Batch, asOf)
+	lives := saima.Lifespans(history)
+	page.Years = ledgerYears(entries, lives, asOf.Year)
+	page.Counts = countBatches(entries, lives, page.Years)
+	page.Projects = yearProjects(entries, lives, page.Year, page.Batch, asOf)
 	page.Candidates = exitCandidates(entries, page.Rules, asOf)
 	page.Exits = recordedExits(history)
 	return s.render(c, "management.html", "动态管理", "management", page)
@@ -179,14 +188,14 @@ func readManagementQuery(c *fiber.Ctx, page *managementPage) error {
 	return nil
 }
 
-// ledgerYears returns the years from the earliest start date to the
-// later of thisYear and the latest due date, newest first.
-func ledgerYears(entries []saima.LedgerEntry, thisYear int) []int {
+// ledgerYears returns the years from the earliest first stage event to
+// the later of thisYear and the latest due date, newest first.
+func ledgerYears(entries []saima.LedgerEntry, lives map[string]saima.Lifespan, thisYear int) []int {
 	first, last := thisYear, thisYear
+	for _, l := range lives {
+		first = min(first, l.First.Year)
+	}
 	for _, e := range entries {
-		if e.StartDate != nil {
-			first = min(first, e.StartDate.Year)
-		}
 		if e.DueDate != nil {
 			last = max(last, e.DueDate.Year)
 		}
@@ -198,12 +207,12 @@ func ledgerYears(entries []saima.LedgerEntry, thisYear int) []int {
 	return years
 }
 
-func countBatches(entries []saima.LedgerEntry, years []int) []batchCount {
+func countBatches(entries []saima.LedgerEntry, lives map[string]saima.Lifespan, years []int) []batchCount {
 	out := make([]batchCount, 0, len(years))
 	for _, y := range years {
 		bc := batchCount{Year: y, Counts: make([]int, len(batches))}
 		for _, e := range entries {
-			if i := slices.Index(batches, yearBatch(e, y)); i >= 0 {
+			if i := slices.Index(batches, yearBatch(e, lifespanOf(lives, e), y)); i >= 0 {
 				bc.Counts[i]++
 				bc.Total++
 			}
@@ -213,9 +222,10 @@ func countBatches(entries []saima.LedgerEntry, years []int) []batchCount {
 	return out
 }
 
-func yearProjects(entries []saima.LedgerEntry, year int, batch string, asOf saima.Date) []ledgerRow {
+func yearProjects(entries []saima.LedgerEntry, lives map[string]saima.Lifespan, year int, batch string,
+	asOf saima.Date) []ledgerRow {
 	picked := lo.FilterMap(entries, func(e saima.LedgerEntry, _ int) (saima.LedgerEntry, bool) {
-		e.Batch = yearBatch(e, year)
+		e.Batch = yearBatch(e, lifespanOf(lives, e), year)
 		return e, e.Batch != "" && (batch == "" || e.Batch == batch)
 	})
 	return ledgerRows(picked, asOf)

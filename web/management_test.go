@@ -77,28 +77,40 @@ func TestExitCandidates(t *testing.T) {
 
 func TestYearBatch(t *testing.T) {
 	tests := []struct {
-		name          string
-		start, due    string
-		stage, staged string
-		year          int
-		want          string
+		name       string
+		start, due string
+		first, end string // the lifespan; first "" for a project without stage events
+		year       int
+		want       string
 	}{
-		{"StartedEarlier", "2025-03-01", "2026-12-31", "实施", "2025-03-01", 2026, "继续推进"},
-		{"StartsThisYear", "2026-03-01", "2026-12-31", "实施", "2026-03-01", 2026, "启动实施"},
-		{"NotStarted", "", "2027-06-30", "论证", "2026-09-01", 2026, "谋划设计"},
-		{"StartsLater", "2027-02-01", "2027-12-31", "决策", "2026-12-01", 2026, "谋划设计"},
-		{"ExitedBefore", "", "2026-06-30", "退出", "2025-11-01", 2026, ""},
-		{"FinishedThisYear", "2025-01-01", "2026-03-31", "完成", "2026-05-01", 2026, "继续推进"},
-		{"DueBefore", "2024-01-01", "2025-06-30", "评估", "2025-07-01", 2026, ""},
+		{"StartedEarlier", "2025-03-01", "2026-12-31", "2025-01-10", "", 2026, "继续推进"},
+		{"StartsThisYear", "2026-03-01", "2026-12-31", "2026-01-10", "", 2026, "启动实施"},
+		{"NotStarted", "", "2027-06-30", "2026-05-01", "", 2026, "谋划设计"},
+		{"StartsLater", "2027-02-01", "2027-12-31", "2026-09-01", "", 2026, "谋划设计"},
+		{"ExitedBefore", "", "2026-06-30", "2025-02-01", "2025-11-01", 2026, ""},
+		{"FinishedThisYear", "2025-01-01", "2026-03-31", "2024-11-01", "2026-05-01", 2026, "继续推进"},
+		// A project past its due date that has not ended is still running.
+		{"DueBeforeStillRunning", "2024-01-01", "2025-06-30", "2023-12-01", "", 2026, "继续推进"},
+		// NB-2026-045 of the demo: first filed in October 2026.
+		{"FiledLater", "", "2027-06-30", "2026-10-29", "", 2025, ""},
+		{"FiledAndExitedLater", "", "2027-06-30", "2026-09-24", "2026-10-29", 2025, ""},
+		{"NoStageEvent", "2025-03-01", "2026-12-31", "", "", 2026, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := saima.LedgerEntry{Stage: tt.stage, StageDate: mgmtDate(tt.staged)}
+			e := saima.LedgerEntry{}
 			if tt.start != "" {
 				e.StartDate = mgmtDate(tt.start)
 			}
 			e.DueDate = mgmtDate(tt.due)
-			if got := yearBatch(e, tt.year); got != tt.want {
+			var life *saima.Lifespan
+			if tt.first != "" {
+				life = &saima.Lifespan{First: *mgmtDate(tt.first)}
+				if tt.end != "" {
+					life.End = mgmtDate(tt.end)
+				}
+			}
+			if got := yearBatch(e, life, tt.year); got != tt.want {
 				t.Errorf("yearBatch(%s) = %q, want %q", tt.name, got, tt.want)
 			}
 		})

@@ -27,7 +27,7 @@ type milestonesPage struct {
 type milestoneRow struct {
 	saima.Milestone
 	ProjectName string
-	State       string // 按期完成, 逾期完成, 逾期未完成 or 未到期
+	State       string // 按期完成, 逾期完成, 逾期未完成, 未到期 or 因退出终止
 	Late        bool
 	Days        int // days late on AsOf or when it was done; 0 unless Late
 }
@@ -98,7 +98,8 @@ func (p *milestonesPage) add(m saima.Milestone, projectName string) {
 
 	state := stateOf(m, p.AsOf)
 	row := milestoneRow{Milestone: m, ProjectName: projectName, Late: overdue(m, p.AsOf)}
-	row.State = [...]string{notDue: "未到期", onTime: "按期完成", doneLate: "逾期完成", overdueOpen: "逾期未完成"}[state]
+	row.State = [...]string{notDue: "未到期", onTime: "按期完成", doneLate: "逾期完成", overdueOpen: "逾期未完成",
+		closedByExit: saima.ClosedByExitLabel}[state]
 	if row.Late {
 		row.Days = m.DaysLate(p.AsOf)
 	}

@@ -104,7 +104,7 @@ func dueMilestones(ms []saima.Milestone, unit string, today saima.Date, days int
 	var out []dueMilestone
 	for _, m := range ms {
 		left := today.DaysUntil(m.Planned)
-		if m.Actual != nil || left < 0 || left > days || (unit != "" && m.Unit != unit) {
+		if m.Actual != nil || m.ClosedByExit() || left < 0 || left > days || (unit != "" && m.Unit != unit) {
 			continue
 		}
 		out = append(out, dueMilestone{Milestone: m, DaysLeft: left})

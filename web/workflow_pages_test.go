@@ -80,7 +80,7 @@ func TestWorkflowPages(t *testing.T) {
 			[]string{"2026-09-20 升级至市领导（" + funcName}, nil},
 		{"LoopUnitForbidden", "haishu", "/problems/loop", 403, nil, nil},
 		{"LeadersOverdue", "office", "/leaders", 200,
-			[]string{"逾期未报半年报告 1 份，待确认 1 份", "<strong>逾期未报</strong>（报送截止日 2026-07-15）", "确认</button>"}, nil},
+			[]string{"逾期未报半年报告 1 份，逾期报送 0 份，待确认 1 份", "<strong>逾期未报</strong>（报送截止日 2026-07-15）", "确认</button>"}, nil},
 		{"LeadersLeaderCannotConfirm", "leader", "/leaders", 200, []string{"待确认"}, []string{"确认</button>"}},
 		{"Reminders", "office", "/reminders", 200,
 			[]string{"2026年第四季度未填报进度（3 个单位，4 个项目）", "全区推广", "<td class=\"num\">10</td>"},

@@ -68,7 +68,7 @@ func TestGenerateWorkflows(t *testing.T) {
 			len(saima.EscalationLevels))
 	}
 
-	items := saima.BuildLeaderItems(b.Projects, b.LeaderReports, saima.HalfYearOf(today), today)
+	items := saima.BuildLeaderItems(b.Projects, b.LeaderReports, b.Stages, saima.HalfYearOf(today), today)
 	overdue := 0
 	for _, it := range items {
 		overdue += it.OverdueCount()

@@ -1,0 +1,62 @@
+package web
+
+import (
+	"context"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"saima"
+	"saima/reports"
+)
+
+// TestLeadersLifecycle checks saima.BuildLeaderItems on /leaders. A half
+// year that begins after a project was finished owes no report, and a
+// project without a start date or report owes nothing. A late report
+// shows 逾期报送. The page lists as many items as the quarterly report.
+func TestLeadersLifecycle(t *testing.T) {
+	env := newSeededEnv(t)
+	start := day("2025-09-01")
+	writeWorkflowBatch(t, env.store, "ld-projects", saima.DatasetProjects, &saima.Batch{Projects: []saima.Project{
+		{Code: "LD-DONE", Name: "已完成领衔项目", Unit: "宁波市海曙区", System: "数字政府", Batch: "继续推进",
+			LeaderLed: true, Leader: "王市长", StartDate: &start},
+		{Code: "LD-NOSTART", Name: "未开始领衔项目", Unit: "宁波市海曙区", System: "数字政府", Batch: "谋划设计",
+			LeaderLed: true, Leader: "王市长"},
+	}})
+	writeWorkflowBatch(t, env.store, "ld-stages", saima.DatasetStages, &saima.Batch{Stages: []saima.StageEvent{
+		{ProjectCode: "LD-DONE", Stage: "预报", Date: day("2025-05-01")},
+		{ProjectCode: "LD-DONE", Stage: "完成", Date: day("2026-03-25")},
+		{ProjectCode: "LD-NOSTART", Stage: "预报", Date: day("2026-05-01")},
+	}})
+	writeWorkflowBatch(t, env.store, "ld-reports", saima.DatasetLeaderReports, &saima.Batch{LeaderReports: []saima.LeaderReport{
+		{ProjectCode: "LD-DONE", Half: saima.HalfYear{Year: 2025, Half: 2}, Leader: "王市长", Unit: "宁波市海曙区",
+			Results: "上线", Submitted: day("2026-01-10")},
+		{ProjectCode: "LD-DONE", Half: saima.HalfYear{Year: 2026, Half: 1}, Leader: "王市长", Unit: "宁波市海曙区",
+			Results: "验收", Submitted: day("2026-08-01")},
+	}})
+
+	_, body := env.as(t, "office").get(t, "/leaders")
+	for _, want := range []string{"已完成领衔项目", "<strong>逾期报送</strong>（迟 17 天，截止日 2026-07-15）", "逾期报送 1 份"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/leaders lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "未开始领衔项目") {
+		t.Errorf("/leaders lists a project without a start date or report")
+	}
+	// 2025H2 and 2026H1; 2026H2 began after the project was finished.
+	if n := strings.Count(body, "<th scope=\"row\">已完成领衔项目</th>"); n != 2 {
+		t.Errorf("/leaders shows %d half years of the finished project, want 2", n)
+	}
+
+	today := saima.DateOf(testNow)
+	w, err := reports.BuildWorkflow(context.Background(), env.store, saima.Quarter(2026, 4).Start(), today, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`共 (\d+) 个领导领衔事项`).FindStringSubmatch(body)
+	if m == nil || m[1] != strconv.Itoa(len(w.Leaders)) {
+		t.Errorf("/leaders counts %v items, want %d as in the quarterly report", m, len(w.Leaders))
+	}
+}
