@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/samber/lo"
+	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 
 	"saima"
@@ -75,8 +76,8 @@ func (s *Server) loadReminders(ctx context.Context, unit string, days int) (*rem
 	return r, nil
 }
 
-// missingReports returns the running projects of entries (not at 退出 or
-// 完成) that have no report among reports.
+// missingReports returns the projects of entries that owe a progress
+// report (see [owesProgress]) and have none among reports.
 func missingReports(entries []saima.LedgerEntry, reports []saima.ProgressReport) []missingReport {
 	reported := map[[2]string]bool{}
 	for _, p := range reports {
@@ -84,7 +85,7 @@ func missingReports(entries []saima.LedgerEntry, reports []saima.ProgressReport)
 	}
 	var out []missingReport
 	for _, e := range entries {
-		if e.Stage == "退出" || e.Stage == "完成" || reported[[2]string{e.Unit, e.Code}] {
+		if !owesProgress(e) || reported[[2]string{e.Unit, e.Code}] {
 			continue
 		}
 		out = append(out, missingReport{Unit: e.Unit, ProjectCode: e.Code, ProjectName: e.Name})
@@ -97,6 +98,23 @@ func missingReports(entries []saima.LedgerEntry, reports []saima.ProgressReport)
 	})
 	return out
 }
+
+// owesProgress reports whether the unit of e owes quarterly progress
+// reports on it: from 实施, when work begins, or from its first report if
+// that came earlier, until its latest report reaches 100% or the project
+// ends at 退出 or 完成. A project before 实施 without a report has no
+// work to report yet.
+func owesProgress(e saima.LedgerEntry) bool {
+	switch {
+	case e.Stage == "退出" || e.Stage == "完成":
+		return false
+	case e.LatestPercent.Valid:
+		return e.LatestPercent.Decimal.LessThan(hundred)
+	}
+	return e.Stage == "实施" || e.Stage == "评估"
+}
+
+var hundred = decimal.NewFromInt(100)
 
 // dueMilestones returns the milestones of unit (all when "") that are not
 // done and planned from today to today plus days, soonest first.
