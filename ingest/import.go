@@ -155,6 +155,10 @@ type importRun struct {
 	blanked      int      // stored records that lose a value in a missing column
 	storedIssues []Issue  // warnings about completion rates
 
+	// uncompared counts the records of chunks with more than
+	// codesPerQuery projects, which are not compared with stored records.
+	uncompared int
+
 	// The writer goroutine owns the fields below until done is closed
 	// (see wait).
 	writes chan *chunk   // chunks for the writer goroutine; nil before the first

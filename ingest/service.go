@@ -375,6 +375,9 @@ func (s *Service) finish(ctx context.Context, log *slog.Logger, run *importRun, 
 		rep.addIssues([]Issue{missingColumnsIssue(rep.Upload.FileName, rep.Dataset, run.missing, run.blanked)})
 	}
 	rep.addIssues(run.storedIssues)
+	if run.uncompared > 0 {
+		rep.addIssues([]Issue{uncomparedIssue(rep.Upload.FileName, run.uncompared)})
+	}
 	if err := s.markDuplicate(ctx, rep); err != nil {
 		return nil, err
 	}

@@ -207,10 +207,11 @@ func (s *Service) storedBatch(ctx context.Context, dataset string, b *saima.Batc
 }
 
 // codesPerQuery is how many project codes one query of listByCodes
-// passes. A chunk of a large file names tens of thousands of projects:
-// with all 20,000 codes of TestBrowserUploadProgress in one query, the
-// upload failed on the embedded engine.
-const codesPerQuery = 1000
+// passes, and the most projects a chunk may have to be compared with
+// stored records at all (see [importRun.checkStored]). With all 20,000
+// codes of TestBrowserUploadProgress in one query, the upload failed on
+// the embedded engine.
+var codesPerQuery = 1000
 
 // listByCodes returns the records that list returns for the distinct
 // codes, querying at most codesPerQuery codes at a time.
@@ -227,6 +228,32 @@ func listByCodes[T any](ctx context.Context, codes []string,
 		out = append(out, got...)
 	}
 	return out, nil
+}
+
+// chunkCodes returns the distinct project codes of the progress reports
+// or stage events of c, which are read from the store by code, and nil for
+// other datasets.
+func chunkCodes(c *chunk) []string {
+	var codes []string
+	switch c.dataset {
+	case saima.DatasetProgress:
+		codes = progressCodes(c.batch.Progress)
+	case saima.DatasetStages:
+		for _, e := range c.batch.Stages {
+			codes = append(codes, e.ProjectCode)
+		}
+	}
+	slices.Sort(codes)
+	return slices.Compact(codes)
+}
+
+// uncomparedIssue is the warning for an upload whose records were not all
+// compared with the stored ones, because a chunk had too many projects.
+func uncomparedIssue(file string, records int) Issue {
+	return Issue{File: file, Severity: SeverityWarning,
+		Reason: fmt.Sprintf("涉及的项目超过%d个，其中%d条记录没有与已存记录比对，"+
+			"因此不提示缺列会清空的已存内容，也不提示完成率下降", codesPerQuery, records),
+		Fix: "如需这些提示，请按单位或分批上传，每次不超过" + strconv.Itoa(codesPerQuery) + "个项目"}
 }
 
 func progressCodes(reports []saima.ProgressReport) []string {
@@ -288,6 +315,13 @@ func (r *importRun) checkStored(c *chunk) error {
 	r.missing = c.missing
 	progress := c.dataset == saima.DatasetProgress
 	if len(c.missing) == 0 && !progress {
+		return nil
+	}
+	if codes := chunkCodes(c); len(codes) > codesPerQuery {
+		// Each read of stored records by project code costs a pass over
+		// the table's current rows, so a bulk load of thousands of
+		// projects would take minutes. Such a chunk is not compared.
+		r.uncompared += c.batch.Len()
 		return nil
 	}
 	stored, err := r.s.storedBatch(r.ctx, c.dataset, c.batch, r.ledger)

@@ -164,3 +164,25 @@ func TestImportWarnsLowerCompletion(t *testing.T) {
 		})
 	}
 }
+
+// A chunk with more projects than one read by code takes is imported
+// without the comparison, and the report says so.
+func TestImportTooManyProjectsToCompare(t *testing.T) {
+	svc := storedValuesService(t)
+	ingest.SetCodesPerQuery(t, 1)
+	text := "单位,项目编号,完成率,填报期间\n宁波市海曙区,NB-1,81%,2026Q4\n宁波市海曙区,NB-2,55%,2026Q4\n"
+	rep, err := svc.Import(context.Background(), ingest.Request{FileName: "progress.csv",
+		Body: strings.NewReader(text), Uploader: "office"})
+	if err != nil {
+		t.Fatalf("Import() error = %v", err)
+	}
+	if rep.Imported != 2 {
+		t.Errorf("Imported = %d, want 2", rep.Imported)
+	}
+	if w := warningWith(rep, "涉及的项目超过1个", "2条记录没有与已存记录比对", "分批上传"); w == "" {
+		t.Errorf("warnings %v, want one saying 2 records were not compared", rep.Warnings)
+	}
+	if w := warningWith(rep, "低于"); w != "" {
+		t.Errorf("warning %q compares a rate in a chunk that is not compared", w)
+	}
+}
