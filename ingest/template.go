@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -65,6 +66,11 @@ type TemplateOptions struct {
 	// problem (see exampleProblemStep).
 	Problems     []saima.ProblemItem
 	ProblemSteps []saima.ProblemStep
+
+	// Progress is the stored progress of the projects. The progress
+	// example then takes a project still at work, at a rate no lower
+	// than its stored ones, so that it imports without a warning.
+	Progress []saima.ProgressReport
 }
 
 // WriteTemplateWith writes the template as [WriteTemplate] does, with the
@@ -122,6 +128,21 @@ func (s *Service) readExampleSources(ctx context.Context, ds *schema, opts *Temp
 		if opts.ListItems, err = s.Store.ListListItems(ctx); err != nil {
 			return fmt.Errorf("list work list items: %w", err)
 		}
+	case ds == schemaFor(saima.DatasetProgress):
+		if h, ok := s.Store.(StageHistory); ok {
+			if opts.Stages, err = h.ListStageHistory(ctx); err != nil {
+				return fmt.Errorf("list stage history: %w", err)
+			}
+		}
+		if stored, ok := storeAs[StoredRecords](s.Store); ok {
+			codes := make([]string, len(opts.Projects))
+			for i, p := range opts.Projects {
+				codes[i] = p.Code
+			}
+			if opts.Progress, err = listByCodes(ctx, codes, stored.ListProgressOf); err != nil {
+				return fmt.Errorf("list progress: %w", err)
+			}
+		}
 	case ds == schemaFor(saima.DatasetStages):
 		if h, ok := s.Store.(StageHistory); ok {
 			if opts.Stages, err = h.ListStageHistory(ctx); err != nil {
@@ -155,6 +176,7 @@ type template struct {
 	item    *saima.ListItem    // the example work list item: from the lists, genericItem, or nil for none
 	step    *saima.ProblemStep // the problem steps example
 	code    string             // a free project code, problem ID or list item ID for a new record
+	rate    float64            // the progress example's 完成率 as a fraction; 0 means 0.85
 	note    string             // the reason no example imports for the account, or "" when the example does
 	today   saima.Date
 	styles  map[string]int
@@ -491,6 +513,7 @@ const (
 	exItem        = "{item}"         // the example work list item's ID
 	exNewCode     = "{new-code}"     // a code or ID that no stored record has
 	exItemDone    = "{item-done}"    // a done date of the example item: 3 days ago, or its start when later
+	exRate        = "{rate}"         // the progress example's 完成率: 85%, or the project's stored rate when higher
 
 	// The stages example's fields; see exampleStage.
 	exStageProject = "{stage-project}"
@@ -532,6 +555,8 @@ func (t *template) resolveExample(v any) any {
 			return t.code
 		case exItemDone:
 			return t.itemDone()
+		case exRate:
+			return cmp.Or(t.rate, 0.85)
 		case exStageProject, exStage, exStageDate, exStageBody, exStageOpinion, exStageRound:
 			return t.stageField(v)
 		case exStepProblem, exStep, exStepLevel, exStepDate, exStepHandler, exStepNote:
@@ -677,7 +702,7 @@ var examples = map[string]map[string]any{
 	},
 	saima.DatasetProgress: {
 		"单位": exUnit, "项目编号": exProject, "项目名称": exProjectName, "填报期间": exQuarter,
-		"完成率": 0.85, "填报日期": exampleDay(0), "进展情况": "完成需求调研，进入开发阶段", "存在问题": "无",
+		"完成率": exRate, "填报日期": exampleDay(0), "进展情况": "完成需求调研，进入开发阶段", "存在问题": "无",
 	},
 	saima.DatasetAssessments: {
 		"被考评单位": exUnit, "指标": "数据共享按时响应率", "得分": 8.5, "满分": 10.0, "考评方式": "线上日常",

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/shopspring/decimal"
+
 	"saima"
 )
 
@@ -24,8 +26,11 @@ const newItemList = "重大需求"
 // would be wrong empty and sets t.note to say why.
 func (t *template) chooseExample(opts TemplateOptions) {
 	eligible := func(saima.Project) bool { return true }
-	if t.s.dataset == saima.DatasetLeaderReports {
+	switch t.s.dataset {
+	case saima.DatasetLeaderReports:
 		eligible = leaderLed
+	case saima.DatasetProgress:
+		eligible = atWork(opts)
 	}
 	t.unit, t.project = exampleUnitAndProject(opts, eligible)
 	if t.project == nil && len(opts.Projects) == 0 {
@@ -33,6 +38,8 @@ func (t *template) chooseExample(opts TemplateOptions) {
 	}
 
 	switch t.s.dataset {
+	case saima.DatasetProgress:
+		t.rate = exampleRate(opts, t.project)
 	case saima.DatasetStages:
 		t.chooseStage(opts)
 	case saima.DatasetListDone:
@@ -57,6 +64,46 @@ func (t *template) chooseExample(opts TemplateOptions) {
 		t.note = t.noProjectNote(opts)
 	}
 }
+
+// atWork returns whether a project is still at work: it has not reached
+// 评估, 完成 or 退出, and no stored report of it is at 100%. A progress
+// example of such a project at its stored rate or above draws no warning.
+// When no project is at work, every project is eligible.
+func atWork(opts TemplateOptions) func(saima.Project) bool {
+	ended := map[string]bool{}
+	for _, e := range opts.Stages {
+		if e.Stage == "评估" || e.Stage == "完成" || e.Stage == "退出" {
+			ended[e.ProjectCode] = true
+		}
+	}
+	for _, r := range opts.Progress {
+		if r.Percent.Valid && r.Percent.Decimal.GreaterThanOrEqual(hundredPercent) {
+			ended[r.ProjectCode] = true
+		}
+	}
+	if !slices.ContainsFunc(opts.Projects, func(p saima.Project) bool { return !ended[p.Code] }) {
+		return func(saima.Project) bool { return true }
+	}
+	return func(p saima.Project) bool { return !ended[p.Code] }
+}
+
+// exampleRate returns the progress example's 完成率 as a fraction: 85%,
+// or the highest stored rate of project when that is higher, so the
+// example never lowers a stored rate.
+func exampleRate(opts TemplateOptions, project *saima.Project) float64 {
+	rate := 0.85
+	if project == nil {
+		return rate
+	}
+	for _, r := range opts.Progress {
+		if r.ProjectCode == project.Code && r.Percent.Valid {
+			rate = max(rate, r.Percent.Decimal.Shift(-2).InexactFloat64())
+		}
+	}
+	return rate
+}
+
+var hundredPercent = decimal.NewFromInt(100)
 
 // leaderLed reports whether the ledger marks p as leader-led, which a
 // half-year report needs.
