@@ -42,15 +42,15 @@ func demoCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 		ef.fs.PrintDefaults()
 	}
 	return func(ctx context.Context, args []string) error {
-		day := saima.DateOf(time.Now())
+		day := saima.DateOf(wallClock())
 		if today != "" {
 			d, err := saima.ParseDate(today)
 			if err != nil {
 				return fmt.Errorf("%w: --today: %v", errUsage, err)
 			}
 			day = d
-			a.clock = shiftedClock(day)
 		}
+		a.clock = shiftedClock(day)
 		if err := a.loadDemo(ctx, int64(seed), day, out); err != nil {
 			return err
 		}
@@ -68,9 +68,13 @@ func demoCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 // whole days so that its Beijing date is today at the moment of the call.
 // The demo's imports, scoring and server then go by that date.
 func shiftedClock(today saima.Date) func() time.Time {
-	offset := today.Time().Sub(saima.DateOf(time.Now()).Time())
-	return func() time.Time { return time.Now().Add(offset) }
+	offset := today.Time().Sub(saima.DateOf(wallClock()).Time())
+	return func() time.Time { return wallClock().Add(offset) }
 }
+
+// wallClock is the real clock that saima demo shifts. Tests set it to
+// run the demo on a day of their choosing.
+var wallClock = time.Now
 
 func (a *app) loadDemo(ctx context.Context, seed int64, today saima.Date, dir string) error {
 	if err := checkAssets(a.engineAssets()...); err != nil {

@@ -119,3 +119,65 @@ func TestDemoOtherDayLeavesData(t *testing.T) {
 
 // tail returns the last 400 bytes of s, for failure messages.
 func tail(s string) string { return s[max(0, len(s)-400):] }
+
+// setWallClock makes the demo command read now as the real time, for the
+// rest of the test.
+func setWallClock(t *testing.T, now time.Time) {
+	old := wallClock
+	wallClock = func() time.Time { return now }
+	t.Cleanup(func() { wallClock = old })
+}
+
+// TestDemoNextDayReusesCity checks make demo on a later day: with no
+// --today, a folder that holds the demo city of an earlier day keeps that
+// city. The run imports the same bytes again, so the projects file counts
+// as a duplicate, keeps what a user added, runs on that day's clock and
+// says which day the demo shows and how to get today's. An explicit
+// --today for the new day is still refused.
+func TestDemoNextDayReusesCity(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *testEnv) {
+		out := t.TempDir()
+		setWallClock(t, time.Date(2026, 11, 20, 10, 0, 0, 0, saima.Beijing))
+		e.mustRun("demo", "--no-serve", "--out", out)
+		token := strings.TrimSpace(e.mustRun("account", "token", "--name", "haishu"))
+		st := e.openStore(t)
+		before, err := st.ListProjects(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		setWallClock(t, time.Date(2026, 11, 21, 9, 0, 0, 0, saima.Beijing))
+		got := e.mustRun("demo", "--no-serve", "--out", out)
+		for _, want := range []string{"2026-11-20", "2026-11-21", "--data-dir"} {
+			if !strings.Contains(got, want) {
+				t.Errorf("demo on the next day prints no %q: …%s", want, tail(got))
+			}
+		}
+		after, err := st.ListProjects(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(after, before) {
+			t.Errorf("projects changed on the next day's demo: %d before, %d after", len(before), len(after))
+		}
+		up, ok, err := st.FindLatestUpload(t.Context(), saima.DatasetProjects, "demo")
+		if err != nil || !ok {
+			t.Fatalf("latest demo projects upload: %v, %v", ok, err)
+		}
+		if up.DuplicateOf == "" {
+			t.Errorf("projects file of the next day's demo is no duplicate of the first: %+v", up)
+		}
+		if d := saima.DateOf(up.At); d != saima.NewDate(2026, 11, 20) {
+			t.Errorf("next day's demo imported on %s, want the clock of the stored day 2026-11-20", d)
+		}
+		acct, ok, err := st.FindAccountByTokenHash(t.Context(), web.HashToken(token))
+		if err != nil || !ok || acct.Name != "haishu" {
+			t.Errorf("token of haishu after the next day's demo finds %q, %v, %v; want haishu", acct.Name, ok, err)
+		}
+
+		code, _, errOut := e.run("demo", "--no-serve", "--today", "2026-11-21", "--out", out)
+		if code == 0 || !strings.Contains(errOut, "没有导入任何文件") {
+			t.Errorf("demo --today 2026-11-21 over the city of 2026-11-20 exited %d: …%s", code, tail(errOut))
+		}
+	})
+}
