@@ -120,11 +120,11 @@ func TestDemoOtherDayLeavesData(t *testing.T) {
 // tail returns the last 400 bytes of s, for failure messages.
 func tail(s string) string { return s[max(0, len(s)-400):] }
 
-// setWallClock makes the demo command read now as the real time, for the
-// rest of the test.
+// setWallClock makes the demo command's real clock start at now and run
+// on, for the rest of the test.
 func setWallClock(t *testing.T, now time.Time) {
-	old := wallClock
-	wallClock = func() time.Time { return now }
+	old, start := wallClock, time.Now()
+	wallClock = func() time.Time { return now.Add(time.Since(start)) }
 	t.Cleanup(func() { wallClock = old })
 }
 
@@ -148,7 +148,8 @@ func TestDemoNextDayReusesCity(t *testing.T) {
 
 		setWallClock(t, time.Date(2026, 11, 21, 9, 0, 0, 0, saima.Beijing))
 		got := e.mustRun("demo", "--no-serve", "--out", out)
-		for _, want := range []string{"2026-11-20", "2026-11-21", "--data-dir"} {
+		t.Logf("next day's demo prints:\n%s", got)
+		for _, want := range []string{"按 2026-11-20 生成的演示城市", "实际今天是 2026-11-21", "bin/saima demo --"} {
 			if !strings.Contains(got, want) {
 				t.Errorf("demo on the next day prints no %q: …%s", want, tail(got))
 			}
@@ -160,15 +161,23 @@ func TestDemoNextDayReusesCity(t *testing.T) {
 		if !reflect.DeepEqual(after, before) {
 			t.Errorf("projects changed on the next day's demo: %d before, %d after", len(before), len(after))
 		}
-		up, ok, err := st.FindLatestUpload(t.Context(), saima.DatasetProjects, "demo")
-		if err != nil || !ok {
-			t.Fatalf("latest demo projects upload: %v, %v", ok, err)
+		ups, err := st.ListUploads(t.Context(), 100)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if up.DuplicateOf == "" {
-			t.Errorf("projects file of the next day's demo is no duplicate of the first: %+v", up)
+		var projects []saima.Upload
+		for _, up := range ups {
+			if up.Dataset == saima.DatasetProjects && up.Uploader == "demo" {
+				projects = append(projects, up)
+			}
 		}
-		if d := saima.DateOf(up.At); d != saima.NewDate(2026, 11, 20) {
-			t.Errorf("next day's demo imported on %s, want the clock of the stored day 2026-11-20", d)
+		if len(projects) != 2 || projects[0].DuplicateOf == "" && projects[1].DuplicateOf == "" {
+			t.Errorf("demo imports of the project ledger after two days = %+v, want two, one a duplicate of the other", projects)
+		}
+		for _, up := range projects {
+			if d := saima.DateOf(up.At); d != saima.NewDate(2026, 11, 20) {
+				t.Errorf("demo imported the project ledger on %s, want the clock of the stored day 2026-11-20", d)
+			}
 		}
 		acct, ok, err := st.FindAccountByTokenHash(t.Context(), web.HashToken(token))
 		if err != nil || !ok || acct.Name != "haishu" {
@@ -178,6 +187,30 @@ func TestDemoNextDayReusesCity(t *testing.T) {
 		code, _, errOut := e.run("demo", "--no-serve", "--today", "2026-11-21", "--out", out)
 		if code == 0 || !strings.Contains(errOut, "没有导入任何文件") {
 			t.Errorf("demo --today 2026-11-21 over the city of 2026-11-20 exited %d: …%s", code, tail(errOut))
+		}
+	})
+}
+
+// TestDemoNextDayOtherSeedRefused checks that make demo on a later day does
+// not take the stored city for its own when another --seed made it: the
+// run imports nothing and names a new folder for today's city.
+func TestDemoNextDayOtherSeedRefused(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *testEnv) {
+		setWallClock(t, time.Date(2026, 11, 20, 10, 0, 0, 0, saima.Beijing))
+		e.mustRun("demo", "--no-serve", "--seed", "7", "--out", t.TempDir())
+
+		setWallClock(t, time.Date(2026, 11, 21, 9, 0, 0, 0, saima.Beijing))
+		code, out, errOut := e.run("demo", "--no-serve", "--out", t.TempDir())
+		if code == 0 {
+			t.Fatalf("demo of seed 2026 over the city of seed 7 exited 0: …%s", tail(out))
+		}
+		for _, want := range []string{"没有导入任何文件", "bin/saima demo --today 2026-11-21 --"} {
+			if !strings.Contains(errOut, want) {
+				t.Errorf("demo of seed 2026 over the city of seed 7 prints …%q, want it to contain %q", tail(errOut), want)
+			}
+		}
+		if strings.Contains(out, "已导入") || strings.Contains(out, "沿用") {
+			t.Errorf("demo of seed 2026 over the city of seed 7 imported files: …%s", tail(out))
 		}
 	})
 }
