@@ -78,7 +78,7 @@ var wallClock = time.Now
 // loadDemo generates the demo city of today with seed into dir, imports it,
 // scores it and sets the app's clock to today. When today is only the
 // default (the real date, no --today), a store that holds the city of
-// another day keeps it: loadDemo loads that day's city instead and sets the
+// another day keeps it. loadDemo then loads that day's city and sets the
 // clock to that day, so that make demo works again on later days.
 func (a *app) loadDemo(ctx context.Context, seed int64, today saima.Date, byDefault bool, dir string) error {
 	if err := checkAssets(a.engineAssets()...); err != nil {
@@ -108,8 +108,8 @@ func (a *app) loadDemo(ctx context.Context, seed int64, today saima.Date, byDefa
 	}
 	err = a.checkDemoCity(ctx, st, files, day)
 	if err != nil && day != today {
-		// The stored city is not that of its day with this seed: refuse
-		// as for today, with today's files in dir.
+		// The stored city is not the one that its day and this seed
+		// give, so reject the run as for today, with today's files in dir.
 		a.log.Info("stored demo city is not that of its day", "day", day.String(), "err", err)
 		day = today
 		if files, err = demo.Generate(dir, demo.Options{Seed: seed, Today: day}); err != nil {
@@ -150,6 +150,9 @@ func (a *app) loadDemo(ctx context.Context, seed int64, today saima.Date, byDefa
 // when st holds none. That is the date, on the clock of the run that
 // loaded it, of the latest demo import of the project ledger, because
 // saima demo imports on a clock set to the city's day.
+//
+// NOTE: a run whose ledger import passes midnight on the real clock records
+// the next day, so the next run finds no matching city and is rejected.
 func storedDemoDay(ctx context.Context, st *clickhouse.Store, today saima.Date) (saima.Date, error) {
 	prev, found, err := st.FindLatestUpload(ctx, saima.DatasetProjects, demo.Uploader)
 	if err != nil || !found {
@@ -158,7 +161,7 @@ func storedDemoDay(ctx context.Context, st *clickhouse.Store, today saima.Date) 
 	return saima.DateOf(prev.At), nil
 }
 
-// printKeptDemoDay tells the user that the demo shows the stored city of
+// printKeptDemoDay prints to the user that the demo shows the stored city of
 // day, not today's, and how to get today's.
 func (a *app) printKeptDemoDay(day, today saima.Date) {
 	kind, place, fresh := a.demoPlace(today)
