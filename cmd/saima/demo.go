@@ -27,8 +27,8 @@ func demoCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 		noServe bool
 	)
 	ef.integer(&seed, "seed", "SAIMA_DEMO_SEED", 2026, "random seed of the demo city: the same seed gives the same files")
-	ef.str(&today, "today", "SAIMA_DEMO_TODAY", "", "day the demo data runs up to, YYYY-MM-DD (default: today in Beijing); "+
-		"the import, scoring and server run on a clock shifted to this day")
+	ef.str(&today, "today", "SAIMA_DEMO_TODAY", "", "day the demo data runs up to, YYYY-MM-DD (default: the day of the demo city "+
+		"already stored, else today in Beijing); the import, scoring and server run on a clock shifted to this day")
 	ef.str(&out, "out", "SAIMA_DEMO_OUT", "demo-out", "folder the demo CSV files are written to")
 	ef.boolean(&noServe, "no-serve", "SAIMA_DEMO_NO_SERVE", "load and score the demo city, then exit instead of serving")
 	ef.fs.Usage = func() {
@@ -42,16 +42,15 @@ func demoCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 		ef.fs.PrintDefaults()
 	}
 	return func(ctx context.Context, args []string) error {
-		day := saima.DateOf(time.Now())
+		day := saima.DateOf(wallClock())
 		if today != "" {
 			d, err := saima.ParseDate(today)
 			if err != nil {
 				return fmt.Errorf("%w: --today: %v", errUsage, err)
 			}
 			day = d
-			a.clock = shiftedClock(day)
 		}
-		if err := a.loadDemo(ctx, int64(seed), day, out); err != nil {
+		if err := a.loadDemo(ctx, int64(seed), day, today == "", out); err != nil {
 			return err
 		}
 		if err := a.saveDemoAccounts(ctx); err != nil {
@@ -68,11 +67,20 @@ func demoCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 // whole days so that its Beijing date is today at the moment of the call.
 // The demo's imports, scoring and server then go by that date.
 func shiftedClock(today saima.Date) func() time.Time {
-	offset := today.Time().Sub(saima.DateOf(time.Now()).Time())
-	return func() time.Time { return time.Now().Add(offset) }
+	offset := today.Time().Sub(saima.DateOf(wallClock()).Time())
+	return func() time.Time { return wallClock().Add(offset) }
 }
 
-func (a *app) loadDemo(ctx context.Context, seed int64, today saima.Date, dir string) error {
+// wallClock is the real clock that saima demo shifts. Tests set it to
+// run the demo on a day of their choosing.
+var wallClock = time.Now
+
+// loadDemo generates the demo city of today with seed into dir, imports it,
+// scores it and sets the app's clock to today. When today is only the
+// default (the real date, no --today), a store that holds the city of
+// another day keeps it. loadDemo then loads that day's city and sets the
+// clock to that day, so that make demo works again on later days.
+func (a *app) loadDemo(ctx context.Context, seed int64, today saima.Date, byDefault bool, dir string) error {
 	if err := checkAssets(a.engineAssets()...); err != nil {
 		return err
 	}
@@ -84,17 +92,37 @@ func (a *app) loadDemo(ctx context.Context, seed int64, today saima.Date, dir st
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return err
 	}
-	files, err := demo.Generate(dir, demo.Options{Seed: seed, Today: today})
-	if err != nil {
-		return fmt.Errorf("generate demo city: %w", err)
-	}
 	st, err := a.openStore(ctx)
 	if err != nil {
 		return err
 	}
-
-	if err := a.checkDemoCity(ctx, st, files, today); err != nil {
+	day := today
+	if byDefault {
+		if day, err = storedDemoDay(ctx, st, today); err != nil {
+			return err
+		}
+	}
+	files, err := demo.Generate(dir, demo.Options{Seed: seed, Today: day})
+	if err != nil {
+		return fmt.Errorf("generate demo city: %w", err)
+	}
+	err = a.checkDemoCity(ctx, st, files, day)
+	if err != nil && day != today {
+		// The stored city is not the one that its day and this seed
+		// give, so reject the run as for today, with today's files in dir.
+		a.log.Info("stored demo city is not that of its day", "day", day.String(), "err", err)
+		day = today
+		if files, err = demo.Generate(dir, demo.Options{Seed: seed, Today: day}); err != nil {
+			return fmt.Errorf("generate demo city: %w", err)
+		}
+		err = a.checkDemoCity(ctx, st, files, day)
+	}
+	if err != nil {
 		return err
+	}
+	a.clock = shiftedClock(day)
+	if day != today {
+		a.printKeptDemoDay(day, today)
 	}
 
 	evals, err := a.evaluations(ctx, true)
@@ -102,13 +130,13 @@ func (a *app) loadDemo(ctx context.Context, seed int64, today saima.Date, dir st
 		return err
 	}
 	report := func(f demo.File, rep *ingest.Report, err error) { printReport(a, f.Path, rep, false, err) }
-	draft, err := demo.Load(ctx, files, a.importer(st), evals, today, report)
+	draft, err := demo.Load(ctx, files, a.importer(st), evals, day, report)
 	if err != nil {
 		return err
 	}
-	current := saima.Quarter(today.Year, (int(today.Month)-1)/3+1)
+	current := saima.Quarter(day.Year, (int(day.Month)-1)/3+1)
 	a.log.Info("demo scored", "published_from", demo.FirstQuarter.String(), "published_to", current.Prev().String(),
-		"draft", draft.String(), "data_until", today.String())
+		"draft", draft.String(), "data_until", day.String())
 	status, err := draftStatus(ctx, evals, draft, current)
 	if err != nil {
 		return err
@@ -116,6 +144,42 @@ func (a *app) loadDemo(ctx context.Context, seed int64, today saima.Date, dir st
 	fmt.Fprintf(a.stdout, "演示数据已载入：%d 个文件，%s 至 %s 已发布，%s\n",
 		len(files), demo.FirstQuarter, current.Prev(), status)
 	return nil
+}
+
+// storedDemoDay returns the day of the demo city that st holds, or today
+// when st holds none. That is the date, on the clock of the run that
+// loaded it, of the latest demo import of the project ledger, because
+// saima demo imports on a clock set to the city's day.
+//
+// NOTE: a run whose ledger import passes midnight on the real clock records
+// the next day, so the next run finds no matching city and is rejected.
+func storedDemoDay(ctx context.Context, st *clickhouse.Store, today saima.Date) (saima.Date, error) {
+	prev, found, err := st.FindLatestUpload(ctx, saima.DatasetProjects, demo.Uploader)
+	if err != nil || !found {
+		return today, err
+	}
+	return saima.DateOf(prev.At), nil
+}
+
+// printKeptDemoDay prints to the user that the demo shows the stored city of
+// day, not today's, and how to get today's.
+func (a *app) printKeptDemoDay(day, today saima.Date) {
+	kind, place, fresh := a.demoPlace(today)
+	fmt.Fprintf(a.stdout, "%s %s 中已有按 %s 生成的演示城市，本次沿用它：重新导入同样的文件，"+
+		"导入、评分和服务都按 %s 的时钟运行（实际今天是 %s）。"+
+		"要看按今天生成的演示城市，请换一个新的%s，如 bin/saima demo %s；"+
+		"或者停止 saima、删除%s %s 后再运行，这会一并删除其中上传的数据\n",
+		kind, place, day, day, today, kind, fresh, kind, place)
+}
+
+// demoPlace returns what the demo's messages call the store (数据目录 or
+// 数据库), its name, and the option naming a fresh one for the city of day.
+func (a *app) demoPlace(day saima.Date) (kind, place, fresh string) {
+	suffix := day.Time().Format("20060102")
+	if a.cfg.Engine == "server" {
+		return "数据库", a.cfg.Database, fmt.Sprintf("--database %s_%s", a.cfg.Database, suffix)
+	}
+	return "数据目录", a.cfg.DataDir, fmt.Sprintf("--data-dir %s-%s", a.cfg.DataDir, suffix)
 }
 
 // checkDemoCity returns an error of kind [saima.KindConflict] when the
@@ -143,13 +207,7 @@ func (a *app) checkDemoCity(ctx context.Context, st *clickhouse.Store, files []d
 		return nil
 	}
 
-	day := today.Time().Format("20060102")
-	kind, place := "数据目录", a.cfg.DataDir
-	fresh := fmt.Sprintf("--data-dir %s-%s", a.cfg.DataDir, day)
-	if a.cfg.Engine == "server" {
-		kind, place = "数据库", a.cfg.Database
-		fresh = fmt.Sprintf("--database %s_%s", a.cfg.Database, day)
-	}
+	kind, place, fresh := a.demoPlace(today)
 	return saima.Errorf(saima.KindConflict, "%s %s 中已有另一天（或另一个 --seed）生成的演示城市。"+
 		"演示城市随日期而变，按 %s 生成的城市里项目的单位和阶段日期都不同，导入会与已有的阶段记录冲突，"+
 		"所以没有导入任何文件，数据保持原样。请换一个新的%s再运行，如 bin/saima demo --today %s %s；"+

@@ -119,3 +119,98 @@ func TestDemoOtherDayLeavesData(t *testing.T) {
 
 // tail returns the last 400 bytes of s, for failure messages.
 func tail(s string) string { return s[max(0, len(s)-400):] }
+
+// setWallClock makes the demo command's real clock start at now and run
+// on, for the rest of the test.
+func setWallClock(t *testing.T, now time.Time) {
+	old, start := wallClock, time.Now()
+	wallClock = func() time.Time { return now.Add(time.Since(start)) }
+	t.Cleanup(func() { wallClock = old })
+}
+
+// TestDemoNextDayReusesCity checks make demo on a later day: with no
+// --today, a folder that holds the demo city of an earlier day keeps that
+// city. The run imports the same bytes again, so the projects file counts
+// as a duplicate, keeps what a user added, runs on that day's clock and
+// says which day the demo shows and how to get today's. An explicit
+// --today for the new day is still refused.
+func TestDemoNextDayReusesCity(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *testEnv) {
+		out := t.TempDir()
+		setWallClock(t, time.Date(2026, 11, 20, 10, 0, 0, 0, saima.Beijing))
+		e.mustRun("demo", "--no-serve", "--out", out)
+		token := strings.TrimSpace(e.mustRun("account", "token", "--name", "haishu"))
+		st := e.openStore(t)
+		before, err := st.ListProjects(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		setWallClock(t, time.Date(2026, 11, 21, 9, 0, 0, 0, saima.Beijing))
+		got := e.mustRun("demo", "--no-serve", "--out", out)
+		t.Logf("next day's demo prints:\n%s", got)
+		for _, want := range []string{"按 2026-11-20 生成的演示城市", "实际今天是 2026-11-21", "bin/saima demo --"} {
+			if !strings.Contains(got, want) {
+				t.Errorf("demo on the next day prints no %q: …%s", want, tail(got))
+			}
+		}
+		after, err := st.ListProjects(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(after, before) {
+			t.Errorf("projects changed on the next day's demo: %d before, %d after", len(before), len(after))
+		}
+		ups, err := st.ListUploads(t.Context(), 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var projects []saima.Upload
+		for _, up := range ups {
+			if up.Dataset == saima.DatasetProjects && up.Uploader == "demo" {
+				projects = append(projects, up)
+			}
+		}
+		if len(projects) != 2 || projects[0].DuplicateOf == "" && projects[1].DuplicateOf == "" {
+			t.Errorf("demo imports of the project ledger after two days = %+v, want two, one a duplicate of the other", projects)
+		}
+		for _, up := range projects {
+			if d := saima.DateOf(up.At); d != saima.NewDate(2026, 11, 20) {
+				t.Errorf("demo imported the project ledger on %s, want the clock of the stored day 2026-11-20", d)
+			}
+		}
+		acct, ok, err := st.FindAccountByTokenHash(t.Context(), web.HashToken(token))
+		if err != nil || !ok || acct.Name != "haishu" {
+			t.Errorf("token of haishu after the next day's demo finds %q, %v, %v; want haishu", acct.Name, ok, err)
+		}
+
+		code, _, errOut := e.run("demo", "--no-serve", "--today", "2026-11-21", "--out", out)
+		if code == 0 || !strings.Contains(errOut, "没有导入任何文件") {
+			t.Errorf("demo --today 2026-11-21 over the city of 2026-11-20 exited %d: …%s", code, tail(errOut))
+		}
+	})
+}
+
+// TestDemoNextDayOtherSeedRefused checks that make demo on a later day does
+// not take the stored city for its own when another --seed made it: the
+// run imports nothing and names a new folder for today's city.
+func TestDemoNextDayOtherSeedRefused(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *testEnv) {
+		setWallClock(t, time.Date(2026, 11, 20, 10, 0, 0, 0, saima.Beijing))
+		e.mustRun("demo", "--no-serve", "--seed", "7", "--out", t.TempDir())
+
+		setWallClock(t, time.Date(2026, 11, 21, 9, 0, 0, 0, saima.Beijing))
+		code, out, errOut := e.run("demo", "--no-serve", "--out", t.TempDir())
+		if code == 0 {
+			t.Fatalf("demo of seed 2026 over the city of seed 7 exited 0: …%s", tail(out))
+		}
+		for _, want := range []string{"没有导入任何文件", "bin/saima demo --today 2026-11-21 --"} {
+			if !strings.Contains(errOut, want) {
+				t.Errorf("demo of seed 2026 over the city of seed 7 prints …%q, want it to contain %q", tail(errOut), want)
+			}
+		}
+		if strings.Contains(out, "已导入") || strings.Contains(out, "沿用") {
+			t.Errorf("demo of seed 2026 over the city of seed 7 imported files: …%s", tail(out))
+		}
+	})
+}
