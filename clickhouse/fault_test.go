@@ -219,7 +219,7 @@ func checkNoDuplicates(t *testing.T, ms []saima.Milestone) {
 
 func checkOneOKUpload(t *testing.T, st *clickhouse.Store, sha string) {
 	t.Helper()
-	ups, err := st.ListUploads(t.Context(), 1000)
+	ups, err := st.ListUploads(t.Context(), saima.UploadFilter{Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
