@@ -108,6 +108,12 @@ func TestUploadCutByServerStop(t *testing.T) {
 			if rep == nil {
 				t.Fatalf("import during the stop returned no report")
 			}
+			msg := saima.ErrorMessage(err)
+			for _, want := range []string{filepath.Base(corrected.Path), rep.Upload.ID, "均未导入", "重新上传"} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("message = %q, want it to contain %q", msg, want)
+				}
+			}
 			if err := srv.Restart(); err != nil {
 				t.Fatal(err)
 			}
