@@ -49,6 +49,18 @@ func OutcomeLabel(outcome string) string {
 // Outcomes lists every upload outcome, in the order pages offer them.
 var Outcomes = []string{OutcomeOK, OutcomeRejected, OutcomeFailed, OutcomeInterrupted, OutcomeStarted}
 
+// ParseOutcome returns the outcome that s names, as one of the Outcome
+// constants or by its Chinese name (see [OutcomeLabel]).
+func ParseOutcome(s string) (string, error) {
+	for _, o := range Outcomes {
+		if s == o || s == OutcomeLabel(o) {
+			return o, nil
+		}
+	}
+	return "", Errorf(KindInvalid, "上传结果“%s”无效，应为 ok（成功）、rejected（校验未通过）、failed（写入失败）、"+
+		"interrupted（中断）或 started（进行中）", s)
+}
+
 // UploadFilter selects uploads from the audit log. Its zero value selects
 // every upload.
 type UploadFilter struct {
@@ -71,6 +83,7 @@ type Upload struct {
 	SHA256      string // hex digest of the file's bytes
 	Rows        int    // data rows read
 	Imported    int    // records written
+	Replaced    int    // current records the upload replaced when it committed
 	Warnings    int
 	Errors      int
 	Outcome     string // one of the Outcome constants

@@ -155,7 +155,7 @@ func (s *Store) RecoverUploads(ctx context.Context) (int, error) {
 		}
 		up := st.Upload
 		up.Outcome, up.Message = saima.OutcomeInterrupted, interruptedMessage(up.FileName)
-		up.Rows, up.Imported, up.Warnings, up.Errors = 0, 0, 0, 0
+		up.Rows, up.Imported, up.Warnings, up.Errors, up.Replaced = 0, 0, 0, 0, 0
 		if err := s.recordUpload(ctx, up, st.version); err != nil {
 			return n, fmt.Errorf("record interrupted upload %s: %w", up.ID, err)
 		}
@@ -209,9 +209,9 @@ func (s *Store) uploadStates(ctx context.Context, where, having string, limit in
 	q := "SELECT id, argMax(dataset, r), argMax(uploader, r), argMax(unit, r), min(at), " +
 		"argMax(file_name, r), argMax(sha256, r), argMax(rows, r), argMax(imported, r), " +
 		"argMax(warnings, r), argMax(errors, r), argMax(outcome, r), argMax(message, r), " +
-		"argMax(duplicate_of, r), argMax(owner, r), argMax(version, r), max(recorded) " +
+		"argMax(duplicate_of, r), argMax(replaced, r), argMax(owner, r), argMax(version, r), max(recorded) " +
 		"FROM (SELECT id, dataset, uploader, unit, at, file_name, sha256, rows, imported, warnings, errors, " +
-		"outcome, message, duplicate_of, owner, version, recorded, " + uploadRank + " AS r " +
+		"outcome, message, duplicate_of, replaced, owner, version, recorded, " + uploadRank + " AS r " +
 		"FROM {db}.uploads WHERE " + where + ") GROUP BY id HAVING " + having +
 		// Sort on toUnixTimestamp, not on the DateTime: chDB 26.5's top-k
 		// filter for ORDER BY at … LIMIT compared the DateTime with the id
@@ -228,11 +228,11 @@ func (s *Store) uploadStates(ctx context.Context, where, having string, limit in
 	var out []uploadState
 	err = scanAll(rows, func() error {
 		var u uploadState
-		var n, imp, w, e uint32
+		var n, imp, w, e, rep uint32
 		var seen uint64
 		err := rows.Scan(&u.ID, &u.Dataset, &u.Uploader, &u.Unit, &u.At, &u.FileName, &u.SHA256,
-			&n, &imp, &w, &e, &u.Outcome, &u.Message, &u.DuplicateOf, &u.owner, &u.version, &seen)
-		u.Rows, u.Imported, u.Warnings, u.Errors = int(n), int(imp), int(w), int(e)
+			&n, &imp, &w, &e, &u.Outcome, &u.Message, &u.DuplicateOf, &rep, &u.owner, &u.version, &seen)
+		u.Rows, u.Imported, u.Warnings, u.Errors, u.Replaced = int(n), int(imp), int(w), int(e), int(rep)
 		u.lastSeen = time.Unix(0, int64(seen))
 		out = append(out, u)
 		return err

@@ -216,7 +216,7 @@ func (s *Store) writeRecords(ctx context.Context, b *saima.Batch, id string, v u
 
 var uploadColumns = []string{"id", "dataset", "uploader", "unit", "at", "file_name", "sha256",
 	"rows", "imported", "warnings", "errors", "outcome", "message", "duplicate_of", "version", "committed",
-	"recorded", "owner"}
+	"recorded", "owner", "replaced"}
 
 // RecordUpload appends u, an upload that wrote no records or one that a
 // writer began, to the upload audit log. Uploads with records are
@@ -240,7 +240,8 @@ func (s *Store) recordUpload(ctx context.Context, u saima.Upload, version uint64
 	}
 	row := []any{u.ID, u.Dataset, u.Uploader, u.Unit, u.At, u.FileName, u.SHA256,
 		uint32(u.Rows), uint32(u.Imported), uint32(u.Warnings), uint32(u.Errors),
-		u.Outcome, u.Message, u.DuplicateOf, version, committed, recorded, s.audit.owner.String()}
+		u.Outcome, u.Message, u.DuplicateOf, version, committed, recorded, s.audit.owner.String(),
+		uint32(u.Replaced)}
 	err := unavailable(s.engine.Insert(ctx, s.table("uploads"), uploadColumns, [][]any{row}))
 	s.audit.recorded(u, version, err)
 	return err

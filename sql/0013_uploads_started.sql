@@ -10,6 +10,12 @@
 -- process stopped, and record it as 'interrupted'. Rows written before
 -- this file read 0 and ''.
 --
+-- replaced is how many current records an ok upload replaced (see
+-- UploadWriter.Replacing); rows written before this file read 0.
+--
 -- NOTE: like the ALTERs of 0004_workflows.sql, this one is not idempotent,
 -- because 18.16 has no ADD COLUMN IF NOT EXISTS.
-ALTER TABLE {db}.uploads ADD COLUMN recorded UInt64 DEFAULT 0, ADD COLUMN owner String DEFAULT '';
+ALTER TABLE {db}.uploads
+    ADD COLUMN recorded UInt64 DEFAULT 0,
+    ADD COLUMN owner String DEFAULT '',
+    ADD COLUMN replaced UInt32 DEFAULT 0;
