@@ -15,7 +15,7 @@ const (
 
 // Upload outcomes. An upload that writes records is recorded as started
 // before its first record, and then once more with the outcome it ends
-// with; the latest record of an upload is its state.
+// with. The latest record of an upload is its state.
 const (
 	OutcomeOK       = "ok"       // every row was written and is visible
 	OutcomeRejected = "rejected" // validation failed; nothing is visible
@@ -67,7 +67,7 @@ type UploadFilter struct {
 	Unit     string // the uploader's unit; empty for any
 	Outcome  string // the upload's current outcome; empty for any
 	From, To Date   // the days (Beijing) the upload began, both included; zero for no bound
-	Limit    int    // the most uploads to return; 0 or less means 200
+	Limit    int    // the maximum number of uploads to return; 0 or less means 200
 }
 
 // Upload is the audit record of one file a user sent. Rows of a dataset are

@@ -126,12 +126,12 @@ type uploadState struct {
 }
 
 // RecoverUploads writes the outcome records that this store could not
-// write while the database was unreachable, and records as interrupted
-// every upload still started by a process that has stopped: one of this
-// host whose process no longer runs, or one of another host that has not
-// renewed its started row within uploadLease. It returns how many
-// uploads it recorded. The records of those uploads stay invisible, as
-// dead history.
+// write while the database was unreachable. It then records as
+// interrupted every upload still started by a process that has stopped.
+// That is an upload of this host whose process no longer runs, or one of
+// another host that has not renewed its started row within uploadLease.
+// It returns how many uploads it recorded. The records of those uploads
+// stay invisible, as dead history.
 func (s *Store) RecoverUploads(ctx context.Context) (int, error) {
 	n := 0
 	for _, p := range s.audit.takePending() {

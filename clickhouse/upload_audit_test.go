@@ -53,57 +53,62 @@ func wantOutcome(t *testing.T, s *clickhouse.Store, id, when, outcome string) sa
 // started, a later process records it as interrupted with what is known,
 // nothing of it is visible, and the same rows sent again count once.
 func TestUploadInterruptedByStoppedProcess(t *testing.T) {
-	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
-		ctx := t.Context()
-		gone := s.AsProcess(clickhouse.ThisHost(), stoppedPID(t))
-		b := progressBatch("40", "60")
-		b.Upload.Unit, b.Upload.Uploader = "宁波市北仑区", "beilun"
-		w, err := gone.BeginUpload(b.Upload)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := w.Write(ctx, b); err != nil {
-			t.Fatal(err)
-		}
-		// The process stops here: no Commit, no Abort.
+	chtest.ForEachEngine(t, checkInterruptedUpload)
+}
 
-		wantOutcome(t, s, b.Upload.ID, "before the sweep", saima.OutcomeStarted)
-		if n, _ := meanPercent(t, s); n != 0 {
-			t.Errorf("rows of the started upload are visible: %d records", n)
-		}
+// checkInterruptedUpload writes a chunk of an upload as a process that
+// then stops, and checks what the audit, the readers and a retry see.
+func checkInterruptedUpload(t *testing.T, s *clickhouse.Store) {
+	t.Helper()
+	ctx := t.Context()
+	gone := s.AsProcess(clickhouse.ThisHost(), stoppedPID(t))
+	b := progressBatch("40", "60")
+	b.Upload.Unit, b.Upload.Uploader = "宁波市北仑区", "beilun"
+	w, err := gone.BeginUpload(b.Upload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	// The process stops here: no Commit, no Abort.
 
-		n, err := s.RecoverUploads(ctx)
-		if err != nil {
-			t.Fatalf("RecoverUploads: %v", err)
-		}
-		if n != 1 {
-			t.Errorf("RecoverUploads recorded %d uploads, want 1", n)
-		}
-		u := wantOutcome(t, s, b.Upload.ID, "after the sweep", saima.OutcomeInterrupted)
-		if u.FileName != b.Upload.FileName || u.Uploader != "beilun" || u.Unit != "宁波市北仑区" ||
-			u.Dataset != saima.DatasetProgress || !u.At.Equal(b.Upload.At) {
-			t.Errorf("interrupted upload = %+v, want the file, uploader, unit, dataset and time it began with", u)
-		}
-		if u.Imported != 0 || !strings.Contains(u.Message, b.Upload.FileName) || !strings.Contains(u.Message, "重新上传") {
-			t.Errorf("interrupted upload: imported %d, message %q; want 0 and one naming the file and the retry",
-				u.Imported, u.Message)
-		}
-		if n, err := s.RecoverUploads(ctx); err != nil || n != 0 {
-			t.Errorf("second RecoverUploads = %d, %v; want 0, nil", n, err)
-		}
+	wantOutcome(t, s, b.Upload.ID, "before the sweep", saima.OutcomeStarted)
+	if n, _ := meanPercent(t, s); n != 0 {
+		t.Errorf("rows of the started upload are visible: %d records", n)
+	}
 
-		again := progressBatch("40", "60")
-		if err := s.WriteBatch(ctx, again); err != nil {
-			t.Fatal(err)
-		}
-		if n, mean := meanPercent(t, s); n != 2 || mean != 50 {
-			t.Errorf("after sending the rows again: %d records, mean %v; want 2, 50", n, mean)
-		}
-		ok, err := s.ListUploads(ctx, saima.UploadFilter{Outcome: saima.OutcomeOK})
-		if err != nil || len(ok) != 1 || ok[0].ID != again.Upload.ID || ok[0].Imported != 2 {
-			t.Errorf("ListUploads(ok) = %+v, %v; want only %s with 2 imported", ok, err, again.Upload.ID)
-		}
-	})
+	n, err := s.RecoverUploads(ctx)
+	if err != nil {
+		t.Fatalf("RecoverUploads: %v", err)
+	}
+	if n != 1 {
+		t.Errorf("RecoverUploads recorded %d uploads, want 1", n)
+	}
+	u := wantOutcome(t, s, b.Upload.ID, "after the sweep", saima.OutcomeInterrupted)
+	if u.FileName != b.Upload.FileName || u.Uploader != "beilun" || u.Unit != "宁波市北仑区" ||
+		u.Dataset != saima.DatasetProgress || !u.At.Equal(b.Upload.At) {
+		t.Errorf("interrupted upload = %+v, want the file, uploader, unit, dataset and time it began with", u)
+	}
+	if u.Imported != 0 || !strings.Contains(u.Message, b.Upload.FileName) || !strings.Contains(u.Message, "重新上传") {
+		t.Errorf("interrupted upload: imported %d, message %q; want 0 and one naming the file and the retry",
+			u.Imported, u.Message)
+	}
+	if n, err := s.RecoverUploads(ctx); err != nil || n != 0 {
+		t.Errorf("second RecoverUploads = %d, %v; want 0, nil", n, err)
+	}
+
+	again := progressBatch("40", "60")
+	if err := s.WriteBatch(ctx, again); err != nil {
+		t.Fatal(err)
+	}
+	if n, mean := meanPercent(t, s); n != 2 || mean != 50 {
+		t.Errorf("after sending the rows again: %d records, mean %v; want 2, 50", n, mean)
+	}
+	ok, err := s.ListUploads(ctx, saima.UploadFilter{Outcome: saima.OutcomeOK})
+	if err != nil || len(ok) != 1 || ok[0].ID != again.Upload.ID || ok[0].Imported != 2 {
+		t.Errorf("ListUploads(ok) = %+v, %v; want only %s with 2 imported", ok, err, again.Upload.ID)
+	}
 }
 
 // TestUploadOfRunningProcessNotInterrupted keeps started the uploads of

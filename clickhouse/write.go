@@ -218,10 +218,10 @@ var uploadColumns = []string{"id", "dataset", "uploader", "unit", "at", "file_na
 	"rows", "imported", "warnings", "errors", "outcome", "message", "duplicate_of", "version", "committed",
 	"recorded", "owner", "replaced"}
 
-// RecordUpload appends u, an upload that wrote no records or one that a
-// writer began, to the upload audit log. Uploads with records are
-// recorded by [UploadWriter]. When the database cannot take a rejected
-// or failed record, [Store.RecoverUploads] writes it later.
+// RecordUpload appends u to the upload audit log: an upload that wrote no
+// records, or the rejection of one whose writer wrote some. Committed and
+// failed uploads are recorded by [UploadWriter]. When the database cannot
+// take a rejected or failed record, [Store.RecoverUploads] writes it later.
 func (s *Store) RecordUpload(ctx context.Context, u saima.Upload) error {
 	return s.recordUpload(ctx, u, 0)
 }

@@ -190,10 +190,10 @@ func (s *Service) Import(ctx context.Context, req Request) (*Report, error) {
 	return rep, outageError(req.FileName, rep, err)
 }
 
-// outageError returns err, and when the database was unavailable, an
-// error of the same kind whose message also names the file and the
-// upload ID, says that nothing of the file was imported and asks for it
-// again once the service is back.
+// outageError returns err unless the database was unavailable. Then it
+// returns an error of the same kind whose message also names the file and
+// the upload ID, states that nothing of the file was imported and asks for
+// the file again once the service is back.
 func outageError(file string, rep *Report, err error) error {
 	if saima.ErrorKind(err) != saima.KindUnavailable {
 		return err

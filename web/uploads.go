@@ -12,7 +12,7 @@ import (
 // uploadsLimit is the most uploads /uploads lists at once.
 const uploadsLimit = 200
 
-// uploadsPage is what uploads.html shows.
+// uploadsPage is the data of uploads.html.
 type uploadsPage struct {
 	Filter   saima.UploadFilter
 	From, To string // the filter's days as the form shows them
@@ -29,7 +29,7 @@ type uploadRow struct {
 	AtText, DatasetName, OutcomeLabel, ShortSHA string
 }
 
-// handleUploads lists the upload audit log. A unit account sees only the
+// handleUploads lists the upload audit log. A unit account gets only the
 // uploads of its own unit's accounts, whatever unit the query names.
 func (s *Server) handleUploads(c *fiber.Ctx) error {
 	f, page, err := uploadsFilterOf(c)
