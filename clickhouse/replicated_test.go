@@ -38,7 +38,7 @@ func TestReplicatedMatchesSingleNode(t *testing.T) {
 }
 
 // TestReplicatedUploadInterrupted records an upload of a stopped process
-// as interrupted over replicated tables, which migration 0013 altered.
+// as interrupted over replicated tables, which migration 0014 altered.
 func TestReplicatedUploadInterrupted(t *testing.T) {
 	cluster := chtest.StartReplicatedCluster(t, 1, 2)
 	db := cluster.NewDatabase(t)

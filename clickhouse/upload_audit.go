@@ -15,7 +15,7 @@ import (
 )
 
 // The upload audit keeps one row per state of an upload (see
-// sql/0013_uploads_started.sql). An upload that writes records is started
+// sql/0014_uploads_started.sql). An upload that writes records is started
 // before its first record, so a process that stops half-way leaves a
 // started upload, which a later sweep records as interrupted.
 const (
