@@ -1,6 +1,7 @@
 package saima
 
 import (
+	"math"
 	"strconv"
 
 	"github.com/shopspring/decimal"
@@ -26,4 +27,22 @@ func ExcelDecimal(v float64) decimal.Decimal {
 // such as 51.24999999999999 for 51.25 also rounds up.
 func roundFixed(v float64, places int32) string {
 	return decimal.NewFromFloat(v).Round(9).Round(places).StringFixed(places)
+}
+
+// FormatNumber formats a number that a message quotes, such as a weight
+// or an override and its bound. It writes two decimal places, as the
+// indicator tables do, unless the number needs more, and then all the
+// digits it has. It never writes an exponent, because %g turns 1e9 into
+// 1e+09 and 0.00001 into 1e-05. Like [ExcelDecimal] it keeps 15
+// significant digits, which drops float noise such as that of 0.7+0.4.
+// NaN and infinities are written as strconv writes them.
+func FormatNumber(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	}
+	d := ExcelDecimal(v)
+	if d.Equal(d.Round(2)) {
+		return d.StringFixed(2)
+	}
+	return d.String()
 }

@@ -3,6 +3,7 @@ package saima
 import (
 	"errors"
 	"fmt"
+	"math"
 	"testing"
 )
 
@@ -27,6 +28,32 @@ func TestFormatScores(t *testing.T) {
 		}
 		if got := FormatIndicator(tt.v); got != tt.indicator {
 			t.Errorf("FormatIndicator(%v) = %s, want %s", tt.v, got, tt.indicator)
+		}
+	}
+}
+
+func TestFormatNumber(t *testing.T) {
+	tests := []struct {
+		v    float64
+		want string
+	}{
+		{100, "100.00"},
+		{1e9, "1000000000.00"},
+		{855, "855.00"},
+		{100.01, "100.01"},
+		{-5, "-5.00"},
+		{0.35, "0.35"},
+		{0.125, "0.125"},
+		{-1e-7, "-0.0000001"},
+		{1.5e-12, "0.0000000000015"},
+		{0.7 + 0.4, "1.10"},
+		{100.00000000000001, "100.00"},
+		{math.Inf(1), "+Inf"},
+		{math.NaN(), "NaN"},
+	}
+	for _, tt := range tests {
+		if got := FormatNumber(tt.v); got != tt.want {
+			t.Errorf("FormatNumber(%v) = %s, want %s", tt.v, got, tt.want)
 		}
 	}
 }

@@ -1,6 +1,9 @@
 package saima
 
 import (
+	"cmp"
+	"slices"
+
 	"github.com/shopspring/decimal"
 )
 
@@ -12,6 +15,30 @@ const (
 	KindOther      = "其他"
 )
 
+// KindOrder lists the unit kinds in the order that rankings show the
+// tracks named after them.
+var KindOrder = []string{KindDistrict, KindDepartment, KindCity, KindOther}
+
+// CompareTracks orders tracks as rankings show them: the tracks of
+// KindOrder first, in that order, then every other track. It returns 0
+// for two other tracks, so a stable sort keeps their order.
+func CompareTracks(a, b string) int {
+	return cmp.Compare(trackPosition(a), trackPosition(b))
+}
+
+func trackPosition(track string) int {
+	if i := slices.Index(KindOrder, track); i >= 0 {
+		return i
+	}
+	return len(KindOrder)
+}
+
+// TrackUnranked is the track (赛道) of a unit that the office keeps on the
+// roster but out of the ranking on purpose, such as a new functional zone
+// of kind 其他. Scoring runs leave such a unit out without an error, and
+// the leaderboard lists it as not ranked with its UnrankedReason.
+const TrackUnranked = "不参与排名"
+
 // Unit is a body that runs projects and is ranked: a district or county, a
 // city department, or the city itself. Name is the roster's spelling and the
 // key every other record uses.
@@ -20,8 +47,17 @@ type Unit struct {
 	Code    string   // optional short code from the roster
 	Aliases []string // other spellings that normalise to Name, such as 海曙 for 宁波市海曙区
 	Kind    string   // one of the Kind constants
-	Track   string   // the horse-race track it is ranked in; defaults to Kind
+	Track   string   // the horse-race track it is ranked in, or TrackUnranked; defaults to Kind
+
+	// UnrankedReason is why the unit is not ranked (不参与排名原因). The
+	// roster import requires it when Track is TrackUnranked and rejects
+	// it otherwise.
+	UnrankedReason string
 }
+
+// Ranked reports whether u takes part in the ranking: its track is not
+// [TrackUnranked].
+func (u Unit) Ranked() bool { return u.Track != TrackUnranked }
 
 // The "1+5" systems a project belongs to.
 var Systems = []string{"整体智治", "数字政府", "数字经济", "数字社会", "数字法治", "公共数据平台"}

@@ -12,7 +12,7 @@ import (
 // the dates and any higher level.
 type ProblemLoop struct {
 	Problem ProblemItem
-	Steps   []ProblemStep // by date, then loop order (see loopPlace), then level
+	Steps   []ProblemStep // in CompareSteps order
 
 	// Level is the higher of the problem's 层级 on the list and the highest
 	// escalation step: 1 (牵头单位) when neither is higher, up to
@@ -92,16 +92,22 @@ func loopPlace(step string) int {
 	return 2 * len(LoopStages)
 }
 
+// CompareSteps orders two steps of a problem by date, the steps of one
+// day in loop order (收集 first, an escalation just before 已办结), and
+// steps at the same place by level. Every reader of the steps sorts them
+// so, the store as well as the loop pages.
+func CompareSteps(a, b ProblemStep) int {
+	if c := a.Date.Compare(b.Date); c != 0 {
+		return c
+	}
+	if c := loopPlace(a.Step) - loopPlace(b.Step); c != 0 {
+		return c
+	}
+	return a.Level - b.Level
+}
+
 func buildLoop(p ProblemItem, steps []ProblemStep) ProblemLoop {
-	slices.SortStableFunc(steps, func(a, b ProblemStep) int {
-		if c := a.Date.Compare(b.Date); c != 0 {
-			return c
-		}
-		if c := loopPlace(a.Step) - loopPlace(b.Step); c != 0 {
-			return c
-		}
-		return a.Level - b.Level
-	})
+	slices.SortStableFunc(steps, CompareSteps)
 	l := ProblemLoop{Problem: p, Steps: steps, Level: 1, Opened: p.Opened, Closed: p.Closed}
 	if p.Level >= 1 {
 		l.Level = min(p.Level, len(EscalationLevels))

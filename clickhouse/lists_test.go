@@ -126,6 +126,35 @@ func TestListProblemSteps(t *testing.T) {
 	})
 }
 
+// Steps of one day come in loop order, as the pages show them, and not
+// by level and name: by name 分析研判 sorts before 收集, and by level a
+// close at 牵头单位 sorts before an escalation to 改革办.
+func TestListProblemStepsSameDay(t *testing.T) {
+	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
+		writeBatch(t, s, &saima.Batch{Upload: upload(saima.DatasetProblemSteps), ProblemSteps: []saima.ProblemStep{
+			{ProblemID: "P2", Step: "已办结", Level: 1, Date: *date("2026-03-09")},
+			{ProblemID: "P2", Step: saima.StepEscalate, Level: 2, Date: *date("2026-03-09")},
+			{ProblemID: "P2", Step: "分析研判", Level: 1, Date: *date("2026-03-01")},
+			{ProblemID: "P2", Step: "梳理归类", Level: 1, Date: *date("2026-03-01")},
+			{ProblemID: "P2", Step: "收集", Level: 1, Date: *date("2026-03-01")},
+			{ProblemID: "P1", Step: "收集", Level: 1, Date: *date("2026-03-05")},
+		}})
+		got, err := s.ListProblemSteps(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "P1 收集 1 2026-03-05 []\n" +
+			"P2 收集 1 2026-03-01 []\n" +
+			"P2 梳理归类 1 2026-03-01 []\n" +
+			"P2 分析研判 1 2026-03-01 []\n" +
+			"P2 升级 2 2026-03-09 []\n" +
+			"P2 已办结 1 2026-03-09 []\n"
+		if d := describeSteps(got); d != want {
+			t.Errorf("ListProblemSteps() =\n%swant\n%s", d, want)
+		}
+	})
+}
+
 // describeSteps formats steps one per line as problem, step, level, date
 // and the stale levels, for comparison.
 func describeSteps(steps []saima.ProblemStep) string {

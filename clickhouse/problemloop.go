@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"strings"
 
 	"saima"
 )
@@ -27,7 +28,8 @@ func problemStepRows(steps []saima.ProblemStep, id string, v uint64) [][]any {
 var stepReplaceKey = "if(step = " + quote(saima.StepEscalate) + ", key_hash, cityHash64(problem_id, step))"
 
 // ListProblemSteps returns every dated step of the problem loop, by
-// problem, date and level. A loop stage stored at several levels comes
+// problem and then in [saima.CompareSteps] order: by date, the steps of
+// one day in loop order. A loop stage stored at several levels comes
 // once, as [keepLatestStage] chooses.
 func (s *Store) ListProblemSteps(ctx context.Context) ([]saima.ProblemStep, error) {
 	q := "SELECT problem_id, step, toUInt32(level), date, handler, note, version FROM (" +
@@ -49,7 +51,12 @@ func (s *Store) ListProblemSteps(ctx context.Context) ([]saima.ProblemStep, erro
 	if err != nil {
 		return nil, err
 	}
-	return keepLatestStage(out), nil
+	steps := keepLatestStage(out)
+	// The loop order is Go's, so the query sorts only for a stable input.
+	slices.SortStableFunc(steps, func(a, b saima.ProblemStep) int {
+		return cmp.Or(strings.Compare(a.ProblemID, b.ProblemID), saima.CompareSteps(a, b))
+	})
+	return steps, nil
 }
 
 // versionedStep is a stored problem step with the version of its upload.

@@ -25,8 +25,8 @@ func current(table string) string {
 
 // ListUnits returns the roster, by kind and then name.
 func (s *Store) ListUnits(ctx context.Context) ([]saima.Unit, error) {
-	q := "SELECT name, code, aliases, kind, track FROM (" +
-		latest("units", "name, code, aliases, kind, track") + ") ORDER BY kind, name"
+	q := "SELECT name, code, aliases, kind, track, unranked_reason FROM (" +
+		latest("units", "name, code, aliases, kind, track, unranked_reason") + ") ORDER BY kind, name"
 	rows, err := s.query(ctx, q)
 	if err != nil {
 		return nil, err
@@ -34,7 +34,7 @@ func (s *Store) ListUnits(ctx context.Context) ([]saima.Unit, error) {
 	var out []saima.Unit
 	err = scanAll(rows, func() error {
 		var u saima.Unit
-		err := rows.Scan(&u.Name, &u.Code, &u.Aliases, &u.Kind, &u.Track)
+		err := rows.Scan(&u.Name, &u.Code, &u.Aliases, &u.Kind, &u.Track, &u.UnrankedReason)
 		if u.Track == "" {
 			u.Track = u.Kind
 		}
@@ -134,7 +134,11 @@ func (s *Store) ListProgress(ctx context.Context, period saima.Period) ([]saima.
 		col = "quarter"
 	}
 	q := latest("progress", progressFields) + " AND " + col + " = ? ORDER BY unit, project_code, period"
-	rows, err := s.query(ctx, q, period.String())
+	return s.listProgress(ctx, q, period.String())
+}
+
+func (s *Store) listProgress(ctx context.Context, q string, args ...any) ([]saima.ProgressReport, error) {
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -151,6 +155,13 @@ func (s *Store) ListProgress(ctx context.Context, period saima.Period) ([]saima.
 		return err
 	})
 	return out, err
+}
+
+// ListProgressOf returns the current progress reports of the projects
+// codes, of every period, by project and period.
+func (s *Store) ListProgressOf(ctx context.Context, codes ...string) ([]saima.ProgressReport, error) {
+	q := latest("progress", progressFields) + " AND has(?, project_code) ORDER BY project_code, period, unit"
+	return s.listProgress(ctx, q, codes)
 }
 
 const assessmentFields = "unit, indicator, mode, period, project_code, score, full_marks, evaluator"

@@ -7,7 +7,7 @@ import (
 // Column lists and row builders for each data table. Every row ends with
 // upload_id and version.
 
-var unitColumns = []string{"name", "code", "aliases", "kind", "track", "upload_id", "version"}
+var unitColumns = []string{"name", "code", "aliases", "kind", "track", "unranked_reason", "upload_id", "version"}
 
 func unitRows(units []saima.Unit, id string, v uint64) [][]any {
 	out := make([][]any, len(units))
@@ -16,7 +16,7 @@ func unitRows(units []saima.Unit, id string, v uint64) [][]any {
 		if aliases == nil {
 			aliases = []string{}
 		}
-		out[i] = []any{u.Name, u.Code, aliases, u.Kind, u.Track, id, v}
+		out[i] = []any{u.Name, u.Code, aliases, u.Kind, u.Track, u.UnrankedReason, id, v}
 	}
 	return out
 }
@@ -104,6 +104,7 @@ func (t *tsvWriter) unit(u *saima.Unit) {
 	t.strs(nonNil(u.Aliases))
 	t.str(u.Kind)
 	t.str(u.Track)
+	t.str(u.UnrankedReason)
 	t.end()
 }
 

@@ -171,6 +171,33 @@ func TestStoreRoundTripsValues(t *testing.T) {
 	})
 }
 
+// A unit kept out of the ranking keeps its track and reason; other units
+// read an empty reason.
+func TestStoreUnitUnranked(t *testing.T) {
+	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
+		ctx := context.Background()
+		b := &saima.Batch{Upload: upload(saima.DatasetUnits), Units: []saima.Unit{
+			{Name: "宁波前湾新区", Kind: saima.KindOther, Track: saima.TrackUnranked, UnrankedReason: "新设功能区\t2027年起参评"},
+			{Name: "宁波市海曙区", Kind: saima.KindDistrict, Track: saima.KindDistrict},
+		}}
+		if err := s.WriteBatch(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.ListUnits(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf("%+v", []saima.Unit{
+			{Name: "宁波前湾新区", Aliases: []string{}, Kind: saima.KindOther, Track: saima.TrackUnranked,
+				UnrankedReason: "新设功能区\t2027年起参评"},
+			{Name: "宁波市海曙区", Aliases: []string{}, Kind: saima.KindDistrict, Track: saima.KindDistrict},
+		})
+		if fmt.Sprintf("%+v", got) != want {
+			t.Errorf("ListUnits() =\n%+v\nwant\n%s", got, want)
+		}
+	})
+}
+
 func TestStoreScoresRoundTrip(t *testing.T) {
 	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
 		ctx := context.Background()

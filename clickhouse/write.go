@@ -256,3 +256,13 @@ func (s *Store) FindUploadBySHA256(ctx context.Context, dataset, sha string) (sa
 	}
 	return ups[0].Upload, true, nil
 }
+
+// FindLatestUpload returns the latest successful upload of dataset by
+// the account uploader, and false when there is none.
+func (s *Store) FindLatestUpload(ctx context.Context, dataset, uploader string) (saima.Upload, bool, error) {
+	ups, err := s.uploadStates(ctx, "outcome = 'ok' AND dataset = ? AND uploader = ?", "1", 1, dataset, uploader)
+	if err != nil || len(ups) == 0 {
+		return saima.Upload{}, false, err
+	}
+	return ups[0].Upload, true, nil
+}

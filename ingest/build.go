@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -27,37 +28,67 @@ func recordKey(parts []string) string { return strings.Join(parts, "\x00") }
 // keyed stores records by their record key. A later row with the same key
 // replaces the earlier record in its place, with a warning. A key that an
 // earlier chunk of a long file holds is an error instead; see
-// parser.claimKey.
+// parser.claimKey. A row with an error stores no record, but its key
+// still counts when the key's cells are good, so that a repeat is
+// reported with the row's own errors.
 type keyed[T any] struct {
-	index map[string]int
-	rows  []int
-	items []T
+	index  map[string]int
+	rows   []int
+	items  []T
+	failed map[string]int // the last row with an error of each key, for keys that no record has since
 }
 
-// put stores v under the key made of parts, as read from row r.
+// put stores v under the key made of parts, as read from row r. A row
+// with an error keeps only its key, when the cells of the schema's key
+// columns have no error of their own.
 func (k *keyed[T]) put(r *rowReader, v T, parts ...string) {
+	if r.failed && !r.good(r.p.schema.keyColumns...) {
+		return
+	}
 	if k.index == nil {
-		k.index = map[string]int{}
+		k.index, k.failed = map[string]int{}, map[string]int{}
 	}
 	key := recordKey(parts)
 	if !r.p.claimKey(r, key, parts) {
 		return
 	}
-	if i, ok := k.index[key]; ok {
-		r.warn("", strings.Join(parts, " / "),
-			fmt.Sprintf("与第%d行的%s相同，以本行为准", k.rows[i], r.p.schema.key),
-			"如果两行都要保留，请检查是否填错；否则请删除前面的一行")
-		k.items[i], k.rows[i] = v, r.row
-		return
+	i, stored := k.index[key]
+	earlier, repeated := k.failed[key]
+	if stored && k.rows[i] > earlier {
+		earlier, repeated = k.rows[i], true
 	}
-	k.index[key] = len(k.items)
-	k.items = append(k.items, v)
-	k.rows = append(k.rows, r.row)
+	if repeated {
+		r.warn("", strings.Join(parts, " / "),
+			fmt.Sprintf("与第%d行的%s相同，以本行为准", earlier, r.p.schema.key),
+			"如果两行都要保留，请检查是否填错；否则请删除前面的一行")
+	}
+	switch {
+	case r.failed:
+		k.failed[key] = r.row
+	case stored:
+		delete(k.failed, key)
+		k.items[i], k.rows[i] = v, r.row
+	default:
+		delete(k.failed, key)
+		k.index[key] = len(k.items)
+		k.items = append(k.items, v)
+		k.rows = append(k.rows, r.row)
+	}
 }
 
 // unitBuilder reads the unit roster (单位名单).
 type unitBuilder struct {
 	units keyed[saima.Unit]
+
+	// failed are the rows with an error whose 单位 is good, so that their
+	// aliases are still held to the other units.
+	failed []rowUnit
+}
+
+// rowUnit is a unit as read from a row of the roster.
+type rowUnit struct {
+	unit saima.Unit
+	row  int
 }
 
 func (b *unitBuilder) add(r *rowReader) {
@@ -75,9 +106,36 @@ func (b *unitBuilder) add(r *rowReader) {
 	if r.good(col) {
 		u.Track = r.track(col, u.Track)
 	}
-	if !r.failed {
-		b.units.put(r, u, compact(u.Name))
+	u.UnrankedReason = r.unrankedReason(u.Track)
+	if r.failed && r.good("单位") {
+		b.failed = append(b.failed, rowUnit{u, r.row})
 	}
+	b.units.put(r, u, compact(u.Name))
+}
+
+// unrankedSpellings are the values of 赛道 that keep a unit out of the
+// ranking, compacted.
+var unrankedSpellings = []string{saima.TrackUnranked, "不参与"}
+
+// unrankedReason reads 不参与排名原因, which a unit of track
+// [saima.TrackUnranked] must give, because the leaderboard shows it, and
+// any other unit must leave empty.
+func (r *rowReader) unrankedReason(track string) string {
+	const col = "不参与排名原因"
+	reason := r.text(col)
+	switch {
+	case track == saima.TrackUnranked && reason == "":
+		r.fail(col, "", &problem{
+			reason: "未填写，赛道为“" + saima.TrackUnranked + "”的单位须写明原因，排行榜上会显示该原因",
+			fix:    "请写明该单位为何不参加排名，如“新设功能区，2027年起参评”",
+		})
+	case track != saima.TrackUnranked && reason != "":
+		r.fail(col, r.cell(col), &problem{
+			reason: "只适用于赛道为“" + saima.TrackUnranked + "”的单位，该单位的赛道是“" + track + "”",
+			fix:    "如果该单位不参加排名，请把赛道改为“" + saima.TrackUnranked + "”；否则请清空本列",
+		})
+	}
+	return reason
 }
 
 // track returns the spelling of a unit's track, read from column col,
@@ -86,6 +144,9 @@ func (b *unitBuilder) add(r *rowReader) {
 func (r *rowReader) track(col, track string) string {
 	known := r.p.opts.Tracks
 	key := compact(track)
+	if col == "赛道" && slices.Contains(unrankedSpellings, key) {
+		return saima.TrackUnranked
+	}
 	for _, name := range known.Names {
 		if compact(name) == key {
 			return name
@@ -106,7 +167,8 @@ func (r *rowReader) track(col, track string) string {
 		reason = "赛道留空时按单位类别参赛，但“" + track + "”" + reason
 	}
 	r.warn(col, r.cell(col), reason,
-		"请在赛道一列填写上述赛道之一后重新上传；如果要新增赛道，请先在规则集的 tracks 中加上它")
+		"请在赛道一列填写上述赛道之一后重新上传；如果要新增赛道，请先在规则集的 tracks 中加上它；"+
+			"有意不让该单位参加排名的，请把赛道填为“"+saima.TrackUnranked+"”，并在“不参与排名原因”列写明原因")
 	return spelled
 }
 
@@ -119,26 +181,31 @@ func (r *rowReader) unitKind() string {
 }
 
 // finish rejects an alias that is another unit's name or alias, because
-// names on later uploads could then resolve to either unit.
+// names on later uploads could then resolve to either unit. Rows with an
+// error take part when their 单位 is good. A clash is reported on the
+// later row.
 func (b *unitBuilder) finish(p *parser) {
-	type owner struct {
-		name string
-		row  int
-	}
-	owners := map[string]owner{}
+	units := slices.Clone(b.failed)
 	for i, u := range b.units.items {
-		owners[compact(u.Name)] = owner{u.Name, b.units.rows[i]}
+		units = append(units, rowUnit{u, b.units.rows[i]})
 	}
-	for i, u := range b.units.items {
-		for _, a := range u.Aliases {
+	slices.SortStableFunc(units, func(a, b rowUnit) int { return a.row - b.row })
+	owners := map[string]rowUnit{}
+	for _, u := range units {
+		if _, ok := owners[compact(u.unit.Name)]; !ok {
+			owners[compact(u.unit.Name)] = u
+		}
+	}
+	for _, u := range units {
+		for _, a := range u.unit.Aliases {
 			k := compact(a)
-			if o, ok := owners[k]; ok && o.name != u.Name {
-				p.issue(Issue{Row: b.units.rows[i], Column: p.columnName("别名"), Value: a,
-					Reason: fmt.Sprintf("与第%d行的单位“%s”重名", o.row, o.name),
+			if o, ok := owners[k]; ok && o.unit.Name != u.unit.Name {
+				p.issue(Issue{Row: u.row, Column: p.columnName("别名"), Value: a,
+					Reason: fmt.Sprintf("与第%d行的单位“%s”重名", o.row, o.unit.Name),
 					Fix:    "请删除或修改这个别名后重新上传"})
 				continue
 			}
-			owners[k] = owner{u.Name, b.units.rows[i]}
+			owners[k] = u
 		}
 	}
 }
@@ -179,9 +246,7 @@ func (b *projectBuilder) add(r *rowReader) {
 	}
 	r.ownRecord(ownedRecord{key: []string{p.Code}, unit: p.Unit, col: "项目编号", keyCols: []string{"项目编号"},
 		unitCol: "责任单位", noun: "项目", stored: "在项目台账中"})
-	if !r.failed {
-		b.projects.put(r, p, p.Code)
-	}
+	b.projects.put(r, p, p.Code)
 }
 
 // leadUnit reads 牵头单位. It is often a provincial or city body that is
@@ -224,9 +289,10 @@ func (b *stageBuilder) add(r *rowReader) {
 	if d := r.date("日期", true, true); d != nil {
 		e.Date = *d
 	}
-	if !r.failed {
-		b.stages.put(r, e, e.ProjectCode, e.Stage, strconv.Itoa(e.RoundOrOne()))
+	if r.failed {
+		r.p.gaps.addStage(r, e)
 	}
+	b.stages.put(r, e, e.ProjectCode, e.Stage, strconv.Itoa(e.RoundOrOne()))
 }
 
 // maxRound bounds 轮次: no project is argued anew a hundred times, so a
@@ -292,10 +358,9 @@ func (b *milestoneBuilder) add(r *rowReader) {
 	if d := r.date("计划完成日期", true, false); d != nil {
 		m.Planned = *d
 	}
-	if r.failed {
-		return
+	if r.good("状态", "实际完成日期") {
+		r.checkMilestoneStatus(m)
 	}
-	r.checkMilestoneStatus(m)
 	b.milestones.put(r, m, m.ProjectCode, m.Name)
 }
 

@@ -41,10 +41,11 @@ func (b *progressBuilder) add(r *rowReader) {
 	if r.good("项目编号") && !r.otherUnit {
 		checkProjectUnit(r, rep.ProjectCode, rep.Unit, r.good("单位"))
 	}
-	if r.failed {
-		return
+	if r.good("完成率") {
+		// A row with other errors still counts for the column's scale and
+		// gets the warnings of its cell, though it adds no record.
+		b.cells = append(b.cells, pendingPercent{row: r.row, raw: r.cell("完成率"), cell: cell, report: rep})
 	}
-	b.cells = append(b.cells, pendingPercent{row: r.row, raw: r.cell("完成率"), cell: cell, report: rep})
 	b.reports.put(r, rep, rep.Unit, rep.ProjectCode, periodKey(rep.Period))
 }
 
@@ -82,7 +83,7 @@ func ambiguousPercent(c pendingPercent, col string, fraction bool) Issue {
 	read := c.report.Percent.Decimal.String() + "%"
 	i := Issue{Row: c.row, Column: col, Value: trimText(c.raw), Severity: SeverityWarning}
 	if fraction {
-		i.Reason = "没有带%，本列没有大于1的数，按小数比例读作" + read
+		i.Reason = "没有带%，本列不带%的数都不大于1，按小数比例读作" + read
 		i.Fix = "如果本意是" + c.cell.value.String() + "%，请写成" + c.cell.value.String() + "%后重新上传"
 	} else {
 		i.Reason = "没有带%，本列其他数按百分数填写，读作" + read
@@ -118,9 +119,6 @@ func (b *assessmentBuilder) add(r *rowReader) {
 	a.Score = score.Decimal
 	if r.good("得分", "满分") {
 		r.checkScore(a)
-	}
-	if r.failed {
-		return
 	}
 	b.scores.put(r, a, a.Unit, a.Indicator, a.Mode, periodKey(a.Period))
 }
@@ -178,10 +176,9 @@ func (b *problemBuilder) add(r *rowReader) {
 	}
 	r.ownRecord(ownedRecord{key: []string{it.ID}, unit: it.Unit, col: "问题编号", keyCols: []string{"问题编号"},
 		unitCol: "单位", noun: "问题", stored: "在问题清单中"})
-	if r.failed {
-		return
+	if r.good("环节", "办结日期") {
+		r.checkProblemStage(it)
 	}
-	r.checkProblemStage(it)
 	b.problems.put(r, it, it.ID)
 }
 

@@ -96,7 +96,8 @@ func TestUnitTrackSpelling(t *testing.T) {
 
 func TestUnitTrackUnknown(t *testing.T) {
 	known := "不是规则集“2026年度数字化改革赛马”中的赛道（区县（市）、市直部门、市本级），该单位无法参加排名，评分和发布都会因此失败，" +
-		"请在赛道一列填写上述赛道之一后重新上传；如果要新增赛道，请先在规则集的 tracks 中加上它"
+		"请在赛道一列填写上述赛道之一后重新上传；如果要新增赛道，请先在规则集的 tracks 中加上它；" +
+		"有意不让该单位参加排名的，请把赛道填为“不参与排名”，并在“不参与排名原因”列写明原因"
 	tests := []issueCase{
 		{name: "unknown track",
 			text:     "单位,单位类别,赛道\n宁波前湾新区,其他,功能区\n",
@@ -116,6 +117,51 @@ func TestUnitTrackUnknown(t *testing.T) {
 	res := parseText(t, "f.csv", tests[0].text, Options{Dataset: saima.DatasetUnits})
 	if len(res.Warnings) > 0 {
 		t.Errorf("without Tracks: warnings = %v, want none", issueStrings(res.Warnings))
+	}
+}
+
+// A unit kept out of the ranking on purpose has the 赛道 不参与排名 and
+// a reason, and gets no warning about its track.
+func TestUnitUnranked(t *testing.T) {
+	text := "单位,单位类别,赛道,不参与排名原因\n" +
+		"宁波前湾新区,其他,不参与排名,新设功能区，2027年起参评\n" +
+		"宁波杭州湾新区,其他, 不参与 ,托管于慈溪市\n"
+	res := parseText(t, "u.csv", text, Options{Tracks: rosterTracks})
+	requireNoErrors(t, res)
+	if len(res.Warnings) > 0 {
+		t.Errorf("warnings = %v, want none", issueStrings(res.Warnings))
+	}
+	want := []saima.Unit{
+		{Name: "宁波前湾新区", Kind: saima.KindOther, Track: saima.TrackUnranked, UnrankedReason: "新设功能区，2027年起参评"},
+		{Name: "宁波杭州湾新区", Kind: saima.KindOther, Track: saima.TrackUnranked, UnrankedReason: "托管于慈溪市"},
+	}
+	if got := fmt.Sprintf("%+v", res.Batch.Units); got != fmt.Sprintf("%+v", want) {
+		t.Errorf("units =\n%s\nwant\n%s", got, fmt.Sprintf("%+v", want))
+	}
+
+	tests := []issueCase{
+		{name: "no reason",
+			text: "单位,单位类别,赛道,不参与排名原因\n宁波前湾新区,其他,不参与排名,\n",
+			errors: []string{"f.csv 第2行“不参与排名原因”列未填写，赛道为“不参与排名”的单位须写明原因，排行榜上会显示该原因，" +
+				"请写明该单位为何不参加排名，如“新设功能区，2027年起参评”"}},
+		{name: "no reason column",
+			text: "单位,单位类别,赛道\n宁波前湾新区,其他,不参与\n",
+			errors: []string{"f.csv 第2行“不参与排名原因”列未填写，赛道为“不参与排名”的单位须写明原因，排行榜上会显示该原因，" +
+				"请写明该单位为何不参加排名，如“新设功能区，2027年起参评”"}},
+		{name: "reason of a ranked unit",
+			text: "单位,单位类别,赛道,不参与排名原因\n宁波市江北区,区县（市）,,暂停参评\n",
+			errors: []string{"f.csv 第2行“不参与排名原因”列的值“暂停参评”只适用于赛道为“不参与排名”的单位，该单位的赛道是“区县（市）”，" +
+				"如果该单位不参加排名，请把赛道改为“不参与排名”；否则请清空本列"}},
+		{name: "misspelt marker",
+			text: "单位,单位类别,赛道,不参与排名原因\n宁波前湾新区,其他,不参于排名,\n",
+			warnings: []string{"f.csv 第2行“赛道”列的值“不参于排名”不是规则集“2026年度数字化改革赛马”中的赛道（区县（市）、市直部门、市本级），" +
+				"该单位无法参加排名，评分和发布都会因此失败，请在赛道一列填写上述赛道之一后重新上传；如果要新增赛道，请先在规则集的 tracks 中加上它；" +
+				"有意不让该单位参加排名的，请把赛道填为“不参与排名”，并在“不参与排名原因”列写明原因"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.run(t, Options{Dataset: saima.DatasetUnits, Tracks: rosterTracks})
+		})
 	}
 }
 

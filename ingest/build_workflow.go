@@ -16,6 +16,7 @@ import (
 var workflowSchemas = []*schema{
 	{
 		dataset: saima.DatasetLists, title: "清单事项", key: "清单名称和事项编号",
+		keyColumns: []string{"清单名称", "事项编号"},
 		newBuilder: func() builder { return &listBuilder{} },
 		columns: []column{
 			{name: "序号", kind: kindIgnored},
@@ -31,6 +32,7 @@ var workflowSchemas = []*schema{
 	},
 	{
 		dataset: saima.DatasetListDone, title: "清单完成标注", key: "清单名称和事项编号",
+		keyColumns: []string{"清单名称", "事项编号"},
 		newBuilder: func() builder { return &listDoneBuilder{} },
 		columns: []column{
 			{name: "序号", kind: kindIgnored},
@@ -44,6 +46,7 @@ var workflowSchemas = []*schema{
 	},
 	{
 		dataset: saima.DatasetProblemSteps, title: "问题闭环环节", key: "问题编号、环节和层级",
+		keyColumns: []string{"问题编号", "环节", "层级"},
 		newBuilder: func() builder { return &problemStepBuilder{} },
 		columns: []column{
 			{name: "序号", kind: kindIgnored},
@@ -58,6 +61,7 @@ var workflowSchemas = []*schema{
 	},
 	{
 		dataset: saima.DatasetLeaderReports, title: "领衔事项半年报告", key: "项目编号和半年度",
+		keyColumns: []string{"项目编号", "半年度"},
 		newBuilder: func() builder { return &leaderReportBuilder{} },
 		columns: []column{
 			{name: "序号", kind: kindIgnored},
@@ -107,7 +111,7 @@ func (b *listBuilder) add(r *rowReader) {
 	if d := r.date("完成时限", true, false); d != nil {
 		it.Deadline = *d
 	}
-	it.Issued = r.date("下达日期", false, false)
+	it.Issued = r.date("下达日期", false, true)
 	if it.Issued != nil && it.Issued.After(it.Deadline) && it.Deadline != (saima.Date{}) {
 		r.fail("下达日期", r.cell("下达日期"), &problem{
 			reason: "晚于该事项的完成时限" + it.Deadline.String() + "，事项须在完成时限之前下达",
@@ -116,9 +120,7 @@ func (b *listBuilder) add(r *rowReader) {
 	}
 	r.ownRecord(ownedRecord{key: []string{it.List, it.ID}, unit: it.Unit, col: "事项编号",
 		keyCols: []string{"清单名称", "事项编号"}, unitCol: "责任单位", noun: "事项", stored: "在" + ListTitle(it.List) + "中"})
-	if !r.failed {
-		b.items.put(r, it, it.List, it.ID)
-	}
+	b.items.put(r, it, it.List, it.ID)
 }
 
 func (b *listBuilder) finish(*parser) {}
@@ -149,9 +151,7 @@ func (b *listDoneBuilder) add(r *rowReader) {
 		d.Date = *day
 	}
 	b.checkItem(r, d)
-	if !r.failed {
-		b.done.put(r, d, d.List, d.ItemID)
-	}
+	b.done.put(r, d, d.List, d.ItemID)
 }
 
 // EarlyDone returns why day is too early to be the done date of it, and
@@ -244,9 +244,10 @@ func (b *problemStepBuilder) add(r *rowReader) {
 	if d := r.date("日期", true, true); d != nil {
 		st.Date = *d
 	}
-	if !r.failed {
-		b.steps.put(r, st, st.ProblemID, st.Step, strconv.Itoa(st.Level))
+	if r.failed {
+		r.p.gaps.addStep(r, st)
 	}
+	b.steps.put(r, st, st.ProblemID, st.Step, strconv.Itoa(st.Level))
 }
 
 // escalationLevel reads a level of saima.EscalationLevels as parseLevel
@@ -363,9 +364,7 @@ func (b *leaderReportBuilder) add(r *rowReader) {
 	r.checkLeaderReport(rep)
 	r.ownRecord(ownedRecord{key: []string{rep.ProjectCode, rep.Half.String()}, unit: rep.Unit, col: "项目编号",
 		keyCols: []string{"项目编号", "半年度"}, unitCol: "牵头单位", noun: "半年报告", stored: "的" + rep.Half.Label() + "报告"})
-	if !r.failed {
-		b.reports.put(r, rep, rep.ProjectCode, rep.Half.String())
-	}
+	b.reports.put(r, rep, rep.ProjectCode, rep.Half.String())
 }
 
 // halfYear reads a required half year such as 2026H1 or 2026上半年.

@@ -237,7 +237,7 @@ func TestCasePercentExactDecimal(t *testing.T) {
 	if !got.Equal(dec("33.5")) || got.String() != "33.5" {
 		t.Errorf("0.335 reads as %s, want exactly 33.5", got)
 	}
-	wantWarning := "05b_progress_percent_fraction_scale.csv 第6行“完成率”列的值“0.335”没有带%，本列没有大于1的数，" +
+	wantWarning := "05b_progress_percent_fraction_scale.csv 第6行“完成率”列的值“0.335”没有带%，本列不带%的数都不大于1，" +
 		"按小数比例读作33.5%，如果本意是0.335%，请写成0.335%后重新上传"
 	if got := res.Warnings[3].String(); got != wantWarning {
 		t.Errorf("warning = %q, want %q", got, wantWarning)

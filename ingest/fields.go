@@ -9,6 +9,7 @@ import "strings"
 var fieldNames = map[string]map[string]string{
 	"units": {
 		"name": "单位", "kind": "单位类别", "code": "单位代码", "aliases": "别名", "track": "赛道",
+		"unranked_reason": "不参与排名原因",
 	},
 	"projects": {
 		"code": "项目编号", "name": "项目名称", "unit": "责任单位", "lead_unit": "牵头单位",

@@ -251,6 +251,7 @@ func (p *parser) mapHeader(c headerCandidate, s *schema, first, last int) (*head
 		}
 	}
 
+	p.missing = s.missing(func(c *column) bool { return seen[c] })
 	for i := range s.columns {
 		if col := &s.columns[i]; col.required && !seen[col] {
 			ok = false

@@ -148,6 +148,13 @@ type importRun struct {
 	// quarters are the quarters the records handed on fall in.
 	quarters map[saima.Period]bool
 
+	// ledger is the stored data the file is checked against. The fields
+	// after it collect, chunk by chunk, what checkStored finds.
+	ledger       *ledger
+	missing      []string // optional columns the file lacks
+	blanked      int      // stored records that lose a value in a missing column
+	storedIssues []Issue  // warnings about completion rates
+
 	// The writer goroutine owns the fields below until done is closed
 	// (see wait).
 	writes chan *chunk   // chunks for the writer goroutine; nil before the first
@@ -170,6 +177,9 @@ func (r *importRun) emit(c chunk) error {
 		r.quarters = map[saima.Period]bool{}
 	}
 	batchQuarters(r.quarters, c.batch)
+	if err := r.checkStored(&c); err != nil {
+		return err
+	}
 	prev := r.lastChunk
 	r.lastChunk = &c
 	if prev == nil || r.dryRun {

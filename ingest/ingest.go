@@ -164,6 +164,13 @@ type Result struct {
 	NamedUnits    []string
 	TouchingOther int
 	RecordOwners  []string
+
+	// goodBatch holds the good records of a file with errors that is
+	// read as one chunk (see wholeFileDatasets), and gaps what is known of
+	// its rows with errors. The import service runs its whole-file checks
+	// on them. goodBatch is nil for a file without errors.
+	goodBatch *saima.Batch
+	gaps      orderGaps
 }
 
 // OK reports whether r has no errors, listed or omitted.
@@ -308,6 +315,7 @@ type parser struct {
 	rows    int
 	unnamed map[int]bool // unnamed columns already reported as containing data
 	columns []string     // the header as read
+	missing []string     // optional columns the header lacks; see schema.missing
 	example int          // the row of a template's example row that was skipped; 0 for none
 
 	// exampleUnchanged is set when the workbook's defined name showed
@@ -331,6 +339,9 @@ type parser struct {
 	final        bool         // the flush under way is the file's last
 	keys         *keyIndex    // record keys of earlier chunks; nil when the file is one chunk
 	percent      percentScale // the 完成率 column's scale, once a chunk decided it
+
+	goodBatch *saima.Batch // see Result.goodBatch
+	gaps      orderGaps    // see Result.gaps
 
 	stopped bool       // reading stopped at a row whose bytes cannot be read; see nextRecord
 	notOwn  notOwnRows // rows that Options.Unit may not upload
@@ -493,7 +504,9 @@ func (p *parser) readHeader(head []record) (*header, []record, bool) {
 		return nil, nil, false
 	}
 	first, last := head[c.index].row, head[c.index+c.rows-1].row
-	if text, ok := fullWidthRow(head[c.index].cells); ok {
+	// A workbook's cells are never split on commas, so only a text file's
+	// header can be one field of full-width commas.
+	if text, ok := fullWidthRow(head[c.index].cells); ok && p.src.separator() != 0 {
 		p.issue(Issue{Row: first, Value: text, Reason: "的表头用中文逗号“，”分隔各列，无法分列",
 			Fix: "请改用英文逗号“,”分隔，或改为上传xlsx文件"})
 		return nil, nil, false
@@ -622,7 +635,7 @@ func (p *parser) uncomputedFormulas(rec record, h *header) bool {
 		}
 		p.issue(Issue{Row: rec.row, Column: h.names[f.column], Value: value,
 			Reason: "是公式，但文件中没有保存公式的计算结果（文件可能不是用Excel或WPS保存的）",
-			Fix:    "请用Excel或WPS打开文件、保存后重新上传，或把这一格改为填写数值"})
+			Fix:    "请用Excel或WPS打开文件、保存后重新上传，或把这一格的公式改为直接填写的内容"})
 	}
 	return found
 }
@@ -685,6 +698,8 @@ func (p *parser) result() *Result {
 		NamedUnits:      p.notOwn.named,
 		TouchingOther:   p.notOwn.touching,
 		RecordOwners:    p.notOwn.owners,
+		goodBatch:       p.goodBatch,
+		gaps:            p.gaps,
 	}
 	if p.schema != nil {
 		r.Dataset = p.schema.dataset

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 
 	"golang.org/x/text/encoding"
@@ -189,6 +190,9 @@ func (p *parser) runJSON(src *jsonSource) error {
 		p.schema = s
 	}
 
+	p.missing = p.schema.missing(func(c *column) bool {
+		return slices.ContainsFunc(first.keys, func(k string) bool { return p.schema.column(k) == c })
+	})
 	p.startRows()
 	unknown := map[string]bool{}
 	for rec := first; ; {
@@ -205,8 +209,8 @@ func (p *parser) runJSON(src *jsonSource) error {
 }
 
 // readObject maps the keys of one element to columns and hands the row to
-// the builder. A required column's key must be present, though its value
-// may be null. Each unknown key is a warning once, on the first element
+// the builder, also when a key is missing. A required column's key must be
+// present, though its value may be null. Each unknown key is a warning once, on the first element
 // that has it. It reports false when reading must stop.
 func (p *parser) readObject(rec jsonRecord, unknown map[string]bool) (bool, error) {
 	if !p.countRow() {
@@ -248,9 +252,9 @@ func (p *parser) readObject(rec jsonRecord, unknown map[string]bool) (bool, erro
 				fix: "请补上" + name + "字段；没有数据时写null"})
 		}
 	}
-	if r.failed {
-		return true, nil
-	}
+	// The builder still reads the row, so that a missing field comes
+	// with the row's other errors. A column in error here reads as
+	// empty, and missing does not report it again.
 	return true, p.addRow(r)
 }
 

@@ -65,6 +65,18 @@ func TestJSONIssues(t *testing.T) {
 		{name: "missing key",
 			text:   `[{"单位": "余姚市", "项目编号": "NB-1", "填报期间": "2026Q3"}]`,
 			errors: []string{"b.json 第1行“完成率”列缺失，每条记录都须有这个字段，请补上“完成率”（英文字段名 percent）字段；没有数据时写null"}},
+		{name: "missing key and a bad value",
+			// The missing field does not hide the row's other errors, and
+			// is not reported a second time as an empty cell.
+			text: `[{"单位": "余姚市", "项目编号": "NB-1", "完成率": "135%"}]`,
+			errors: []string{
+				"b.json 第1行“填报期间”列缺失，每条记录都须有这个字段，请补上“填报期间”（英文字段名 period）字段；没有数据时写null",
+				"b.json 第1行“完成率”列的值“135%”超出0–100%范围，请改为0–100之间的数后重新上传"}},
+		{name: "missing key and an unknown unit",
+			text: `[{"unit": "慈溪", "project_code": "NB-2", "period": "2026Q3"}]`,
+			errors: []string{
+				"b.json 第1行“完成率”列缺失，每条记录都须有这个字段，请补上“完成率”（英文字段名 percent）字段；没有数据时写null",
+				"b.json 第1行“单位”列的值“慈溪”不在单位名单中，请改为单位名单中的单位名称后重新上传"}},
 		{name: "null value",
 			text:   `[{"单位": "余姚市", "项目编号": null, "填报期间": "2026Q3", "完成率": null}]`,
 			errors: []string{"b.json 第1行“项目编号”列为空，此列必须填写，请填写项目编号后重新上传"}},

@@ -53,6 +53,10 @@ type stagedEvent struct {
 	saima.StageEvent
 	incoming bool
 	replaces bool // whether an incoming event replaces a stored one of its stage and round
+
+	// undated is set on an event from a row whose date has an error. No
+	// other event is dated against it.
+	undated bool
 }
 
 // CheckLifecycle returns the errors in the stage history that adding
@@ -81,9 +85,32 @@ type stagedEvent struct {
 // history stored before these rules does not block unrelated uploads.
 // Issues carry the incoming event's Row, and the caller sets File.
 func CheckLifecycle(existing, incoming []saima.StageEvent, leadUnits map[string]string) []Issue {
+	return checkLifecycle(existing, incoming, leadUnits, &orderGaps{})
+}
+
+// checkLifecycle is CheckLifecycle for the good rows of a file whose rows
+// with errors gaps describes. The order, date and change rules skip
+// every project that such a row may touch, unless the row's date alone
+// is bad: then the walk takes its stage without a date, and reports
+// nothing on its row. The deciding body and the other columns of each
+// good row are checked whatever the other rows hold.
+func checkLifecycle(existing, incoming []saima.StageEvent, leadUnits map[string]string, gaps *orderGaps) []Issue {
 	var issues []Issue
-	for _, events := range mergeStages(existing, incoming) {
-		issues = append(issues, checkSequence(events)...)
+	if !gaps.all {
+		undatedRows := map[int]bool{}
+		for _, e := range gaps.undated {
+			undatedRows[e.Row] = true
+		}
+		for _, events := range mergeStages(existing, incoming, gaps.undated) {
+			if gaps.records[events[0].ProjectCode] {
+				continue
+			}
+			for _, is := range checkSequence(events) {
+				if !undatedRows[is.Row] {
+					issues = append(issues, is)
+				}
+			}
+		}
 	}
 	for _, e := range incoming {
 		issues = append(issues, checkDecision(e, leadUnits[e.ProjectCode])...)
@@ -93,8 +120,9 @@ func CheckLifecycle(existing, incoming []saima.StageEvent, leadUnits map[string]
 }
 
 // mergeStages groups the events by project, in project order, each group
-// in lifecycle order (see stageOrder).
-func mergeStages(existing, incoming []saima.StageEvent) [][]stagedEvent {
+// in lifecycle order (see stageOrder). The undated events come from the
+// file too, but without a date (see orderGaps).
+func mergeStages(existing, incoming, undated []saima.StageEvent) [][]stagedEvent {
 	type key struct {
 		code, stage string
 		round       int
@@ -103,10 +131,10 @@ func mergeStages(existing, incoming []saima.StageEvent) [][]stagedEvent {
 	for _, e := range existing {
 		byKey[key{e.ProjectCode, e.Stage, e.RoundOrOne()}] = stagedEvent{StageEvent: e}
 	}
-	for _, e := range incoming {
+	for i, e := range slices.Concat(incoming, undated) {
 		k := key{e.ProjectCode, e.Stage, e.RoundOrOne()}
 		old, ok := byKey[k]
-		byKey[k] = stagedEvent{e, true, ok && !old.incoming}
+		byKey[k] = stagedEvent{StageEvent: e, incoming: true, replaces: ok && !old.incoming, undated: i >= len(incoming)}
 	}
 
 	byProject := lo.GroupBy(lo.Values(byKey), func(e stagedEvent) string { return e.ProjectCode })
@@ -189,7 +217,9 @@ func checkSequence(events []stagedEvent) []Issue {
 			continue
 		}
 		s.step(e)
-		s.prev = e
+		if !e.undated {
+			s.prev = e
+		}
 	}
 	return s.issues
 }
@@ -574,9 +604,10 @@ func bodyAllowed(stage, body, leadUnit string) (bool, string) {
 }
 
 // checkLifecycle rejects a stages upload whose events break the lifecycle
-// rules against the stored history. It adds the issues to rep and returns
+// rules against the stored history. For a file with errors, b holds its
+// good rows and gaps what is known of the others (see orderGaps). It adds the issues to rep and returns
 // an error of kind KindInvalid when there are any.
-func (s *Service) checkLifecycle(ctx context.Context, rep *Report, b *saima.Batch) error {
+func (s *Service) checkLifecycle(ctx context.Context, rep *Report, b *saima.Batch, gaps *orderGaps) error {
 	if len(b.Stages) == 0 {
 		return nil
 	}
@@ -588,7 +619,7 @@ func (s *Service) checkLifecycle(ctx context.Context, rep *Report, b *saima.Batc
 	if err != nil {
 		return err
 	}
-	errors := rep.addIssues(CheckLifecycle(existing, b.Stages, leads))
+	errors := rep.addIssues(checkLifecycle(existing, b.Stages, leads, gaps))
 	if errors == 0 {
 		return nil
 	}

@@ -149,7 +149,7 @@ func (r *rowReader) ownRecord(rec ownedRecord) {
 	own := r.p.opts.Unit
 	switch {
 	case own == "":
-		if !r.failed {
+		if r.good(rec.keyCols...) && r.good(rec.unitCol) {
 			checked := joinNames(slices.Concat(rec.keyCols, []string{rec.unitCol}))
 			r.warn(rec.col, r.cell(rec.col),
 				rec.stored+"属于“"+owner+"”，导入后改属“"+rec.unit+"”（"+owner+" → "+rec.unit+"）",

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -181,7 +182,11 @@ func TestImportOfficeMoves(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Import() error = %v, errors %q", err, issueStrings(rep.Errors))
 			}
-			got := issueStrings(rep.Warnings)
+			// The files carry only the key columns, so they also get the
+			// warning about blanked columns, which this test leaves aside.
+			got := slices.DeleteFunc(issueStrings(rep.Warnings), func(w string) bool {
+				return strings.Contains(w, "列，导入后每条记录的这几项都为空")
+			})
 			if len(got) != 1 || !strings.Contains(got[0], "导入后改属“宁海县”（余姚市 → 宁海县）") {
 				t.Errorf("warnings = %q, want one that names 余姚市 → 宁海县", got)
 			}

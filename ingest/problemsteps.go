@@ -369,9 +369,11 @@ func stepIssue(st stagedStep, column, value, reason, fix string) Issue {
 
 // checkProblemSteps rejects a problem steps upload whose steps break the
 // rules of CheckProblemSteps against the problem list and the stored
-// steps. It adds the issues to rep and returns an error of kind
+// steps. For a file with errors, b holds its good rows, and the stored
+// steps that its rows with errors may replace are left out (see
+// orderGaps.storedSteps). It adds the issues to rep and returns an error of kind
 // KindInvalid when any is an error.
-func (s *Service) checkProblemSteps(ctx context.Context, rep *Report, b *saima.Batch) error {
+func (s *Service) checkProblemSteps(ctx context.Context, rep *Report, b *saima.Batch, gaps *orderGaps) error {
 	if len(b.ProblemSteps) == 0 {
 		return nil
 	}
@@ -388,7 +390,7 @@ func (s *Service) checkProblemSteps(ctx context.Context, rep *Report, b *saima.B
 		return fmt.Errorf("list problem steps: %w", err)
 	}
 
-	errors := rep.addIssues(CheckProblemSteps(problems, existing, b.ProblemSteps))
+	errors := rep.addIssues(CheckProblemSteps(problems, gaps.storedSteps(existing), b.ProblemSteps))
 	if errors == 0 {
 		return nil
 	}

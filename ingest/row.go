@@ -113,8 +113,13 @@ func (p *parser) columnName(col string) string {
 	return col
 }
 
-// missing records that the required column col is empty.
+// missing records that the required column col is empty, unless the
+// column has an error already: a JSON object without its key, or with a
+// value that no column takes, reads as an empty cell.
 func (r *rowReader) missing(col string) {
+	if !r.good(col) {
+		return
+	}
 	r.fail(col, "", &problem{reason: "为空，此列必须填写", fix: "请填写" + col + "后重新上传"})
 }
 
@@ -270,6 +275,7 @@ var pastDates = map[string]map[string]string{
 		"发现日期": "请填写实际发现问题的日期",
 		"办结日期": "请填写问题实际办结的日期；尚未办结的请留空",
 	},
+	saima.DatasetLists:         {"下达日期": "请填写清单实际下达的日期；尚未下达的事项请在下达后再上传"},
 	saima.DatasetListDone:      {"完成日期": "请填写事项实际完成的日期；尚未完成的事项请在完成后再标注"},
 	saima.DatasetProblemSteps:  {"日期": "请填写该环节实际办理的日期；尚未办理的环节请在办理后再上传"},
 	saima.DatasetLeaderReports: {"报送日期": "请填写半年报告实际报送的日期，即今天或之前的某一天"},

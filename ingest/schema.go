@@ -38,6 +38,7 @@ type schema struct {
 	dataset    string
 	title      string   // Chinese name, such as 进度填报
 	key        string   // the record key as users read it, such as 单位、项目编号和填报期间
+	keyColumns []string // the columns the record key is read from
 	columns    []column // in template order
 	newBuilder func() builder
 	byHeader   map[string]*column // compact header -> column, built by init
@@ -78,6 +79,20 @@ func (s *schema) required() []string {
 	return out
 }
 
+// missing returns the names of the optional columns, in template order,
+// for which present reports false. Ignored columns such as 序号 are not
+// counted.
+func (s *schema) missing(present func(*column) bool) []string {
+	var out []string
+	for i := range s.columns {
+		c := &s.columns[i]
+		if !c.required && c.kind != kindIgnored && !present(c) {
+			out = append(out, c.name)
+		}
+	}
+	return out
+}
+
 // Choices shared by several datasets.
 var (
 	unitKinds     = []string{saima.KindDistrict, saima.KindDepartment, saima.KindCity, saima.KindOther}
@@ -101,6 +116,7 @@ var unitKindSynonyms = map[string]string{
 var schemas = append([]*schema{
 	{
 		dataset: saima.DatasetUnits, title: "单位名单", key: "单位",
+		keyColumns: []string{"单位"},
 		newBuilder: func() builder { return &unitBuilder{} },
 		columns: []column{
 			{name: "序号", kind: kindIgnored},
@@ -110,10 +126,12 @@ var schemas = append([]*schema{
 			{name: "单位代码", synonyms: []string{"代码", "单位编码"}, kind: kindCode},
 			{name: "别名", synonyms: []string{"简称", "别称"}, kind: kindText},
 			{name: "赛道", synonyms: []string{"赛马赛道", "赛马分组", "分组"}, kind: kindText},
+			{name: "不参与排名原因", synonyms: []string{"不参与原因", "不参评原因"}, kind: kindText},
 		},
 	},
 	{
 		dataset: saima.DatasetProjects, title: "项目台账", key: "项目编号",
+		keyColumns: []string{"项目编号"},
 		newBuilder: func() builder { return &projectBuilder{} },
 		columns: []column{
 			{name: "序号", kind: kindIgnored},
@@ -135,6 +153,7 @@ var schemas = append([]*schema{
 	},
 	{
 		dataset: saima.DatasetStages, title: "项目阶段", key: "项目编号和阶段",
+		keyColumns: []string{"项目编号", "阶段", "轮次"},
 		newBuilder: func() builder { return &stageBuilder{} },
 		columns: []column{
 			{name: "序号", kind: kindIgnored},
@@ -153,6 +172,7 @@ var schemas = append([]*schema{
 	},
 	{
 		dataset: saima.DatasetMilestones, title: "里程碑", key: "项目编号和里程碑",
+		keyColumns: []string{"项目编号", "里程碑"},
 		newBuilder: func() builder { return &milestoneBuilder{} },
 		columns: []column{
 			{name: "序号", kind: kindIgnored},
@@ -166,6 +186,7 @@ var schemas = append([]*schema{
 	},
 	{
 		dataset: saima.DatasetProgress, title: "进度填报", key: "单位、项目编号和填报期间",
+		keyColumns: []string{"单位", "项目编号", "填报期间"},
 		newBuilder: func() builder { return &progressBuilder{} },
 		columns: []column{
 			{name: "序号", kind: kindIgnored},
@@ -182,6 +203,7 @@ var schemas = append([]*schema{
 	},
 	{
 		dataset: saima.DatasetAssessments, title: "考评打分", key: "被考评单位、指标、考评方式和考评期间",
+		keyColumns: []string{"被考评单位", "指标", "考评方式", "考评期间"},
 		newBuilder: func() builder { return &assessmentBuilder{} },
 		columns: []column{
 			{name: "序号", kind: kindIgnored},
@@ -197,6 +219,7 @@ var schemas = append([]*schema{
 	},
 	{
 		dataset: saima.DatasetProblems, title: "问题清单", key: "问题编号",
+		keyColumns: []string{"问题编号"},
 		newBuilder: func() builder { return &problemBuilder{} },
 		columns: []column{
 			{name: "序号", kind: kindIgnored},
@@ -228,6 +251,14 @@ func init() {
 				}
 				s.byHeader[k] = c
 			}
+		}
+		for _, k := range s.keyColumns {
+			if _, ok := s.byName[k]; !ok {
+				panic("ingest: key column " + k + " is not a column of " + s.dataset)
+			}
+		}
+		if len(s.keyColumns) == 0 {
+			panic("ingest: " + s.dataset + " names no key columns")
 		}
 	}
 }

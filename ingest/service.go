@@ -245,7 +245,7 @@ func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, e
 	up := saima.Upload{ID: s.NewID(), Dataset: req.Dataset, Uploader: req.Uploader, Unit: req.Unit,
 		At: now, FileName: req.FileName}
 	b := newUploadBody(req.Body, req.Size)
-	run := &importRun{s: s, ctx: ctx, log: log, unit: req.Unit, dryRun: dryRun, up: up}
+	run := &importRun{s: s, ctx: ctx, log: log, unit: req.Unit, dryRun: dryRun, up: up, ledger: &l}
 	res, err := s.parse(req, b, l, saima.DateOf(now), run)
 	if werr := run.wait(); err == nil {
 		err = werr
@@ -373,20 +373,29 @@ func (s *Service) finish(ctx context.Context, log *slog.Logger, run *importRun, 
 		return s.reject(ctx, log, run.dryRun, rep, saima.OutcomeRejected, err)
 	}
 	if !res.OK() {
+		if res.goodBatch != nil {
+			if err := s.checkGoodRows(ctx, rep, res.goodBatch, &res.gaps); err != nil {
+				return s.reject(ctx, log, run.dryRun, rep, saima.OutcomeFailed, err)
+			}
+		}
 		return s.reject(ctx, log, run.dryRun, rep, saima.OutcomeRejected, saima.Errorf(saima.KindInvalid,
 			"文件有%d处错误，整个文件未导入；请按错误清单修改后重新上传", rep.Upload.Errors))
 	}
 	if run.lastChunk != nil {
-		if err := s.checkLifecycle(ctx, rep, run.lastChunk.batch); err != nil {
+		if err := s.checkLifecycle(ctx, rep, run.lastChunk.batch, &res.gaps); err != nil {
 			return s.reject(ctx, log, run.dryRun, rep, outcomeOf(err), err)
 		}
-		if err := s.checkProblemSteps(ctx, rep, run.lastChunk.batch); err != nil {
+		if err := s.checkProblemSteps(ctx, rep, run.lastChunk.batch, &res.gaps); err != nil {
 			return s.reject(ctx, log, run.dryRun, rep, outcomeOf(err), err)
 		}
 		if err := s.warnProblemList(ctx, rep, run.lastChunk.batch); err != nil {
 			return nil, err
 		}
 	}
+	if run.blanked > 0 {
+		rep.addIssues([]Issue{missingColumnsIssue(rep.Upload.FileName, rep.Dataset, run.missing, run.blanked)})
+	}
+	rep.addIssues(run.storedIssues)
 	if err := s.markDuplicate(ctx, rep); err != nil {
 		return nil, err
 	}
@@ -400,6 +409,36 @@ func (s *Service) finish(ctx context.Context, log *slog.Logger, run *importRun, 
 		return rep, nil
 	}
 	return run.commit(rep)
+}
+
+// checkGoodRows runs the checks of stages and problem steps against the
+// stored history on b, the good rows of a file with errors, so that one
+// reply lists their issues with the row errors. gaps tells what the rows
+// with errors may touch. It returns only a store's error.
+func (s *Service) checkGoodRows(ctx context.Context, rep *Report, b *saima.Batch, gaps *orderGaps) error {
+	if err := s.checkLifecycle(ctx, rep, b, gaps); err != nil && saima.ErrorKind(err) != saima.KindInvalid {
+		return err
+	}
+	if err := s.checkProblemSteps(ctx, rep, b, gaps); err != nil && saima.ErrorKind(err) != saima.KindInvalid {
+		return err
+	}
+	rep.sortIssues()
+	return nil
+}
+
+// sortIssues puts the errors and the warnings of rep in row order, after
+// issues were added to those of the file, and keeps at most
+// DefaultMaxErrors of each in the lists, counting the rest as omitted.
+func (r *Report) sortIssues() {
+	byRow := func(a, b Issue) int { return a.Row - b.Row }
+	slices.SortStableFunc(r.Errors, byRow)
+	slices.SortStableFunc(r.Warnings, byRow)
+	if n := len(r.Errors) - DefaultMaxErrors; n > 0 {
+		r.Errors, r.ErrorsOmitted = r.Errors[:DefaultMaxErrors], r.ErrorsOmitted+n
+	}
+	if n := len(r.Warnings) - DefaultMaxErrors; n > 0 {
+		r.Warnings, r.WarningsOmitted = r.Warnings[:DefaultMaxErrors], r.WarningsOmitted+n
+	}
 }
 
 // newReport returns the report of a file that was read to the end, with

@@ -615,9 +615,18 @@ func TestServiceOfficeMoves(t *testing.T) {
 			if err != nil || store.writes != 1 {
 				t.Fatalf("Import error = %v, writes = %d, want the file written", err, store.writes)
 			}
-			if got := issueStrings(rep.Warnings); len(got) != 1 || !strings.Contains(got[0], tt.want) {
+			// The files carry only the key columns, so they also get the
+			// warning about blanked columns, which this test leaves aside.
+			got := slices.DeleteFunc(issueStrings(rep.Warnings), isMissingColumns)
+			if len(got) != 1 || !strings.Contains(got[0], tt.want) {
 				t.Errorf("warnings = %q, want one that contains %q", got, tt.want)
 			}
 		})
 	}
+}
+
+// isMissingColumns reports whether the issue text w is the warning about
+// optional columns that a file lacks.
+func isMissingColumns(w string) bool {
+	return strings.Contains(w, "列，导入后每条记录的这几项都为空")
 }

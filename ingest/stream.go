@@ -35,9 +35,10 @@ var wholeFileDatasets = map[string]bool{saima.DatasetUnits: true, saima.DatasetS
 type chunk struct {
 	batch    *saima.Batch
 	dataset  string
-	rows     int  // data rows read so far, this chunk's included
-	warnings int  // warnings found so far, listed or not
-	final    bool // the last chunk: rows and warnings are the file's totals
+	rows     int      // data rows read so far, this chunk's included
+	warnings int      // warnings found so far, listed or not
+	final    bool     // the last chunk: rows and warnings are the file's totals
+	missing  []string // optional columns the file lacks, in template order
 }
 
 // emitFunc receives the chunks of a file in order. An error stops Parse,
@@ -87,11 +88,19 @@ func (p *parser) flush(final bool) error {
 		p.batch = batch
 		return nil
 	}
-	if p.issues.errorCount() > 0 || batch.Len() == 0 {
+	if p.issues.errorCount() > 0 {
+		if final && !p.chunked() {
+			// The service still checks the good rows of a stages or
+			// problem steps file against the stored history.
+			p.goodBatch = &batch
+		}
+		return nil
+	}
+	if batch.Len() == 0 {
 		return nil
 	}
 	return p.emit(chunk{batch: &batch, dataset: p.schema.dataset, rows: p.rows,
-		warnings: len(p.issues.warnings) + p.issues.warningsOmitted, final: final})
+		warnings: len(p.issues.warnings) + p.issues.warningsOmitted, final: final, missing: p.missing})
 }
 
 // claimKey reports whether row r may store the record key made of parts.

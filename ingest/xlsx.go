@@ -262,11 +262,14 @@ func numberText(raw string, nf numberFormat, date1904 bool) string {
 // Beijing time already and is dropped. Serial 60 of the 1900 date system
 // is 1900-02-29, which Excel counts although 1900 was not a leap year. It
 // comes back as that text, which the date parser rejects as no such day.
+// So does serial 0, which Excel shows as 1900-01-00.
 func serialText(serial float64, date1904, day bool) string {
 	d, ok := serialDate(serial, date1904)
 	switch {
 	case !ok && !date1904 && math.Floor(serial) == 60:
 		return "1900-02-29"
+	case !ok && !date1904 && math.Floor(serial) == 0:
+		return "1900-01-00" // as Excel shows serial 0, so the message names what the clerk sees
 	case !ok:
 		return strconv.FormatFloat(serial, 'f', -1, 64)
 	case !day:

@@ -276,6 +276,21 @@ func TestXLSXSheetSelection(t *testing.T) {
 	}
 }
 
+// A workbook cell with full-width commas is one cell, so its error must not
+// give the CSV advice to use ASCII commas or to upload an xlsx instead.
+func TestXLSXFullWidthCommaCell(t *testing.T) {
+	notes := testSheet{name: "说明", rows: []string{row(1, text("单位，项目编号，填报期间，完成率"))}}
+	res := parseWorkbook(t, newTestWorkbook(notes), Options{})
+	if res.OK() {
+		t.Fatal("a sheet of one note cell imported without an error")
+	}
+	for _, got := range issueStrings(res.Errors) {
+		if strings.Contains(got, "xlsx文件") || strings.Contains(got, "英文逗号") {
+			t.Errorf("error %q gives advice for a CSV file", got)
+		}
+	}
+}
+
 func TestXLSXMergedDataCells(t *testing.T) {
 	sheet := testSheet{name: "s", merges: []string{"A2:A3"}, rows: []string{
 		row(1, text("单位"), text("项目编号"), text("填报期间"), text("完成率")),
@@ -390,6 +405,8 @@ func TestSerialText(t *testing.T) {
 		{46295, true, "2026-09-30"},
 		{46295, false, "2026-09"},
 		{60, true, "1900-02-29"},
+		{0, true, "1900-01-00"},
+		{0.5, true, "1900-01-00"},
 		{-2, true, "-2"},
 	}
 	for _, tt := range tests {
@@ -397,8 +414,10 @@ func TestSerialText(t *testing.T) {
 			t.Errorf("serialText(%v, day=%v) = %q, want %q", tt.serial, tt.day, got, tt.want)
 		}
 	}
-	if _, prob := parseDate(serialText(60, false, true)); prob != problemNoSuchDate {
-		t.Errorf("serial 60 reads as %v, want the no-such-date problem", prob)
+	for _, serial := range []float64{60, 0} {
+		if _, prob := parseDate(serialText(serial, false, true)); prob != problemNoSuchDate {
+			t.Errorf("serial %v reads as %v, want the no-such-date problem", serial, prob)
+		}
 	}
 }
 
@@ -495,7 +514,7 @@ func TestXLSXFormulaWithoutResult(t *testing.T) {
 		row(5, nil, nil, nil, uncomputed("1/2")),
 	}}
 	res := parseWorkbook(t, newTestWorkbook(sheet), Options{})
-	const reason = "是公式，但文件中没有保存公式的计算结果（文件可能不是用Excel或WPS保存的），请用Excel或WPS打开文件、保存后重新上传，或把这一格改为填写数值"
+	const reason = "是公式，但文件中没有保存公式的计算结果（文件可能不是用Excel或WPS保存的），请用Excel或WPS打开文件、保存后重新上传，或把这一格的公式改为直接填写的内容"
 	want := []string{
 		"t.xlsx 工作表“s”第2行“完成率”列的值“=0.5+0.25”" + reason,
 		"t.xlsx 工作表“s”第3行“完成率”列的值“（共享公式）”" + reason,

@@ -245,6 +245,25 @@ type QuarterRanking struct {
 	// Overrides are the manual overrides applied to Scores. Unmatched are
 	// those in effect that name a unit or an indicator the run lacks.
 	Overrides, Unmatched []scoring.Override
+	// Lists holds, by track, the rank lists (红榜, 黑榜) as the
+	// leaderboard shows them, and ListNotes why a track gets some list in
+	// no unit.
+	Lists     map[string][]RankList
+	ListNotes map[string][]string
+}
+
+// RankList is one rank list of a track, its units in the order of the
+// computed ranking that put them on it.
+type RankList struct {
+	Name  string
+	Units []ListedUnit
+}
+
+// ListedUnit is a unit on a rank list. Adjusted marks a unit whose result
+// a manual override changed: the list follows the computed result.
+type ListedUnit struct {
+	Name     string
+	Adjusted bool
 }
 
 // RankingOf returns the ranking that st shows, with its status, its
@@ -274,7 +293,41 @@ func RankingOf(st *scoring.Standing) QuarterRanking {
 		r.Computed[e.Unit] = e.Computed
 		r.Overrides = append(r.Overrides, e.Overrides...)
 	}
+	r.Lists, r.ListNotes = rankListsOf(st)
 	return r
+}
+
+// rankListsOf collects st's rank lists by track, in the order of the
+// computed ranking, leaving out the lists that st.Withheld names.
+func rankListsOf(st *scoring.Standing) (map[string][]RankList, map[string][]string) {
+	withheld := st.Withheld()
+	notes := map[string][]string{}
+	for track, ws := range withheld {
+		for _, w := range ws {
+			notes[track] = append(notes[track], w.Note())
+		}
+	}
+	entries := slices.Clone(st.Entries)
+	slices.SortStableFunc(entries, func(a, b scoring.Entry) int { return cmp.Compare(a.Computed.Rank, b.Computed.Rank) })
+	lists := map[string][]RankList{}
+	for _, e := range entries {
+		if e.Result == nil {
+			continue // a run without a record stores no lists
+		}
+		for _, name := range e.Result.Lists {
+			if slices.ContainsFunc(withheld[e.Track], func(w scoring.WithheldList) bool { return w.List == name }) {
+				continue
+			}
+			ls := lists[e.Track]
+			i := slices.IndexFunc(ls, func(l RankList) bool { return l.Name == name })
+			if i < 0 {
+				ls, i = append(ls, RankList{Name: name}), len(ls)
+			}
+			ls[i].Units = append(ls[i].Units, ListedUnit{Name: e.Unit, Adjusted: e.Overridden()})
+			lists[e.Track] = ls
+		}
+	}
+	return lists, notes
 }
 
 // PartialOn returns the day a ranking read the ledger, and true when that
@@ -432,9 +485,7 @@ func rankAnnual(rows map[string]*AnnualRow, tracks map[string]string, rule Annua
 	}
 
 	names := sortedKeys(byTrack)
-	slices.SortStableFunc(names, func(a, b string) int {
-		return cmp.Compare(trackPosition(a), trackPosition(b))
-	})
+	slices.SortStableFunc(names, saima.CompareTracks)
 	out := make([]AnnualTrack, 0, len(names))
 	for _, name := range names {
 		t := scoreTrack(AnnualTrack{Track: name, Rows: byTrack[name]}, rule)

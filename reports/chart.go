@@ -81,6 +81,32 @@ func LeaderboardOption(track string, scores []saima.Score) ([]byte, error) {
 // rounded to places decimals and written as strings, so that the tooltip
 // shows 73.0 rather than 73.
 func TrendOption(title string, periods []string, series []Series, places int32) ([]byte, error) {
+	return trendOption(title, periods, series, places, opts.YAxis{Type: "value"})
+}
+
+// maxRankLabels is the largest rank up to which the rank axis labels every
+// rank. A longer axis gets ECharts' whole steps, because 20 labels already
+// fill the height of the unit page's chart.
+const maxRankLabels = 20
+
+// RankTrendOption returns a line chart of ranks over periods: whole ranks,
+// 1 at the top, and every rank labelled down to the lowest one drawn
+// (at least 2, so that the axis has a length).
+func RankTrendOption(title string, periods []string, ranks Series) ([]byte, error) {
+	lowest := 2.0
+	for _, v := range ranks.Values {
+		if v != nil && *v > lowest {
+			lowest = *v
+		}
+	}
+	axis := opts.YAxis{Type: "value", Inverse: opts.Bool(true), Min: 1, Max: lowest, MinInterval: 1}
+	if lowest <= maxRankLabels {
+		axis.MaxInterval = 1
+	}
+	return trendOption(title, periods, []Series{ranks}, 0, axis)
+}
+
+func trendOption(title string, periods []string, series []Series, places int32, axis opts.YAxis) ([]byte, error) {
 	line := charts.NewLine()
 	line.SetGlobalOptions(
 		charts.WithAnimation(false),
@@ -88,7 +114,7 @@ func TrendOption(title string, periods []string, series []Series, places int32) 
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "bottom"}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value"}),
+		charts.WithYAxisOpts(axis),
 	)
 	line.SetXAxis(periods)
 

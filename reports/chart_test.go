@@ -170,6 +170,46 @@ func TestTrendOptionWholeValues(t *testing.T) {
 	}
 }
 
+// TestRankTrendOption checks that the rank axis shows every whole rank
+// from 1 at the top to the lowest rank drawn, not ECharts' own steps such
+// as 1, 2, 4, 6, 8, 10.
+func TestRankTrendOption(t *testing.T) {
+	ranks := Series{Name: "名次", Values: []*float64{percent(1), nil, percent(10), percent(4)}}
+	option, err := RankTrendOption("名次趋势", []string{"2026Q1", "2026Q2", "2026Q3", "2026Q4"}, ranks)
+	if err != nil {
+		t.Fatalf("RankTrendOption: %v", err)
+	}
+	decoded := checkOption(t, option)
+	for _, tt := range []struct {
+		key  string
+		want any
+	}{
+		{"inverse", true}, {"min", 1.0}, {"max", 10.0}, {"minInterval", 1.0}, {"maxInterval", 1.0},
+	} {
+		if got := path(t, decoded, "yAxis", 0, tt.key); got != tt.want {
+			t.Errorf("yAxis.%s = %v, want %v", tt.key, got, tt.want)
+		}
+	}
+	for i, want := range []string{"1", "-", "10", "4"} {
+		if got := path(t, decoded, "series", 0, "data", i, "value"); got != want {
+			t.Errorf("value %d = %v, want the string %q", i, got, want)
+		}
+	}
+}
+
+// TestRankTrendOptionSingleRank checks that a unit always ranked first
+// still gets an axis from 1 to 2, since an axis from 1 to 1 has no length.
+func TestRankTrendOptionSingleRank(t *testing.T) {
+	ranks := Series{Name: "名次", Values: []*float64{percent(1), percent(1)}}
+	option, err := RankTrendOption("名次趋势", []string{"2026Q1", "2026Q2"}, ranks)
+	if err != nil {
+		t.Fatalf("RankTrendOption: %v", err)
+	}
+	if got := path(t, checkOption(t, option), "yAxis", 0, "max"); got != 2.0 {
+		t.Errorf("yAxis.max = %v, want 2", got)
+	}
+}
+
 func TestTrendOptionErrors(t *testing.T) {
 	zero := 0.0
 	nan := zero / zero

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/jung-kurt/gofpdf"
@@ -175,8 +176,15 @@ func (d *document) drawHeader() {
 func (d *document) drawFooter() {
 	d.setFont("", sizeSmall)
 	d.pdf.SetXY(marginLeft, pageHeight-13)
-	footer := fmt.Sprintf("第 %d 页 / 共 %s 页", d.pdf.PageNo(), totalPagesAlias)
-	d.pdf.CellFormat(contentWidth, 5, footer, "", 0, "C", false, 0, "")
+	d.pdf.CellFormat(contentWidth, 5, pageFooter(d.pdf.PageNo(), totalPagesAlias), "", 0, "C", false, 0, "")
+}
+
+// pageFooter returns the footer of page n of total pages, the same in every
+// report. total is the page count, or the alias that gofpdf replaces with
+// it. The text has no spaces: pdftotext kept or dropped spaces around the
+// numbers depending on how many digits the page count had.
+func pageFooter(n int, total string) string {
+	return fmt.Sprintf("第%d页/共%s页", n, total)
 }
 
 func (d *document) setFont(style string, size float64) {
@@ -259,7 +267,31 @@ func (d *document) rankings(q *Quarterly) {
 		d.table(rankingTable(t, q.Computed))
 		d.pdf.Ln(4)
 		d.barChart(t)
+		d.rankLists(t)
 		d.pdf.Ln(6)
+	}
+}
+
+// rankLists draws a track's rank lists, one line each, as the
+// leaderboard shows them, and why the track gets some list in no unit.
+func (d *document) rankLists(t TrackRanking) {
+	adjusted := false
+	for _, l := range t.Lists {
+		names := make([]string, len(l.Units))
+		for i, u := range l.Units {
+			names[i] = u.Name
+			if u.Adjusted {
+				names[i] += "†"
+				adjusted = true
+			}
+		}
+		d.paragraph(l.Name+"："+strings.Join(names, "、"), "", sizeBody, "L")
+	}
+	if adjusted {
+		d.paragraph("† 综合得分经人工调整，榜单按计分时的综合得分和名次确定。", "", sizeSmall, "L")
+	}
+	for _, note := range t.ListNotes {
+		d.paragraph(note+"。", "", sizeSmall, "L")
 	}
 }
 

@@ -320,20 +320,22 @@ func checkRankingHeaders(t *testing.T, layout string) {
 	}
 }
 
-// checkFooters checks that page n of m carries the footer 第 n 页 / 共 m 页.
+// checkFooters checks that page n of m carries the footer that pageFooter
+// writes, exactly as pdftotext reads it, so that every report's footer
+// reads alike whatever its page count.
 func checkFooters(t *testing.T, text string) {
 	t.Helper()
 	pages := strings.Split(strings.TrimSuffix(text, "\f"), "\f")
 	for i, page := range pages {
-		var footer []string
+		want := pageFooter(i+1, strconv.Itoa(len(pages)))
+		var footer string
 		for line := range strings.SplitSeq(page, "\n") {
-			if m := footerRE.FindStringSubmatch(line); m != nil {
-				footer = m
+			if footerRE.MatchString(strings.TrimSpace(line)) {
+				footer = strings.TrimSpace(line)
 			}
 		}
-		want := []string{strconv.Itoa(i + 1), strconv.Itoa(len(pages))}
-		if footer == nil || footer[1] != want[0] || footer[2] != want[1] {
-			t.Errorf("page %d footer = %q, want 第 %s 页 / 共 %s 页", i+1, footer, want[0], want[1])
+		if footer != want {
+			t.Errorf("page %d footer = %q, want %q", i+1, footer, want)
 		}
 	}
 }
@@ -594,5 +596,25 @@ func TestWriteQuarterlyNarrativeAcrossPages(t *testing.T) {
 	}
 	if crossed == 0 {
 		t.Errorf("the summary never broke across pages, so the test checked nothing")
+	}
+}
+
+// TestWriteQuarterlyRankLists checks that each track's rank lists and
+// notes appear below its ranking, with † on a unit an override changed.
+func TestWriteQuarterlyRankLists(t *testing.T) {
+	q := smallQuarterly()
+	q.Tracks[0].Lists = []RankList{
+		{Name: "红榜", Units: []ListedUnit{{Name: "宁波市海曙区"}, {Name: "宁海县", Adjusted: true}}},
+	}
+	q.Tracks[0].ListNotes = []string{"本赛道只有 2 个单位，少于黑榜要求的 6 个，不评黑榜"}
+	path, _ := renderPDF(t, q)
+	text := strings.Join(strings.Fields(popplerText(t, path)), "")
+	for _, want := range []string{
+		"红榜：宁波市海曙区、宁海县†", "†综合得分经人工调整，榜单按计分时的综合得分和名次确定。",
+		"本赛道只有2个单位，少于黑榜要求的6个，不评黑榜。",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("PDF text lacks %q", want)
+		}
 	}
 }

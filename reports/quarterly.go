@@ -52,6 +52,10 @@ type Quarterly struct {
 type TrackRanking struct {
 	Track  string
 	Scores []saima.Score
+	// Lists are the track's rank lists, and ListNotes say why the track
+	// gets some list of the rule set in no unit.
+	Lists     []RankList
+	ListNotes []string
 }
 
 // UnitSection is the part of the report about one unit.
@@ -206,6 +210,10 @@ func buildQuarterly(
 		Computed:    r.Computed,
 		Overrides:   OverrideLines(r),
 	}
+	for i := range q.Tracks {
+		t := &q.Tracks[i]
+		t.Lists, t.ListNotes = r.Lists[t.Track], r.ListNotes[t.Track]
+	}
 	q.Units = unitSections(q, units, progress, overdue, assessments, asOf)
 	if q.Workflow, err = workflowOf(ctx, src, period, now); err != nil {
 		return nil, err
@@ -226,10 +234,6 @@ func ruleSetLabel(scores []saima.Score) string {
 	return strings.Join(lo.Uniq(labels), "；")
 }
 
-// trackOrder lists the usual tracks in the order the report shows them.
-// Other tracks follow in order of first appearance.
-var trackOrder = []string{saima.KindDistrict, saima.KindDepartment, saima.KindCity, saima.KindOther}
-
 // groupByTrack splits scores by track and sorts each track by rank, keeping
 // the source's order between tied units.
 func groupByTrack(scores []saima.Score) []TrackRanking {
@@ -242,19 +246,12 @@ func groupByTrack(scores []saima.Score) []TrackRanking {
 		slices.SortStableFunc(t.Scores, byRank)
 	}
 	slices.SortStableFunc(tracks, func(a, b TrackRanking) int {
-		return cmp.Compare(trackPosition(a.Track), trackPosition(b.Track))
+		return saima.CompareTracks(a.Track, b.Track)
 	})
 	return tracks
 }
 
 func byRank(a, b saima.Score) int { return cmp.Compare(a.Rank, b.Rank) }
-
-func trackPosition(track string) int {
-	if i := slices.Index(trackOrder, track); i >= 0 {
-		return i
-	}
-	return len(trackOrder)
-}
 
 // unitSections builds one section per ranked unit of q, in the order of
 // its tracks.

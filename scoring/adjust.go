@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+
+	"saima"
 )
 
 // Adjustments are the rules applied to a unit's composite after the
@@ -99,6 +101,56 @@ type RankList struct {
 	// stay taken, so an exemption shortens the list rather than moving the
 	// next unit onto it.
 	Exempt []string `yaml:"exempt"`
+	// MinTrack is the fewest ranked units a track needs to get the list.
+	// Zero means twice the list's length (Top or Bottom), so that a list
+	// never takes in more than half its track: in a track of one unit,
+	// the bottom 3 would be the whole track.
+	MinTrack int `yaml:"min_track"`
+}
+
+// MinUnits returns the fewest ranked units a track needs to get the list:
+// MinTrack, or twice the list's length when MinTrack is 0.
+func (l RankList) MinUnits() int {
+	if l.MinTrack > 0 {
+		return l.MinTrack
+	}
+	return 2 * max(l.Top, l.Bottom)
+}
+
+// WithheldList is a rank list that a track does not get because it has
+// fewer units than the list's minimum.
+type WithheldList struct {
+	List  string // the list's name, such as 黑榜
+	Units int    // the track's ranked units
+	Need  int    // the list's minimum, RankList.MinUnits
+}
+
+// Note returns why the track has no such list, as pages and reports
+// print it.
+func (w WithheldList) Note() string {
+	return fmt.Sprintf("本赛道只有 %d 个单位，少于%s要求的 %d 个，不评%s", w.Units, w.List, w.Need, w.List)
+}
+
+// Withheld returns the lists of the rule set that a track of units ranked
+// units does not get, in rule-set order; nil when it gets every list.
+func (rs *RuleSet) Withheld(units int) []WithheldList {
+	var out []WithheldList
+	for _, l := range rs.Lists {
+		if need := l.MinUnits(); units < need {
+			out = append(out, WithheldList{List: l.Name, Units: units, Need: need})
+		}
+	}
+	return out
+}
+
+// ListNotes returns the notes of [RuleSet.Withheld] for a track of units
+// ranked units, such as 本赛道只有 1 个单位，少于黑榜要求的 6 个，不评黑榜.
+func (rs *RuleSet) ListNotes(units int) []string {
+	var notes []string
+	for _, w := range rs.Withheld(units) {
+		notes = append(notes, w.Note())
+	}
+	return notes
 }
 
 // SourceComposite is the source name by which a list condition tests the
@@ -204,7 +256,8 @@ func (v *adjustCheck) grades(grades []Grade) {
 		case g.Min == nil && i < len(grades)-1:
 			v.fail(path+".min", "只有最后一个等次可以不写 min")
 		case g.Min != nil && i > 0 && grades[i-1].Min != nil && *g.Min >= *grades[i-1].Min:
-			v.fail(path+".min", "等次须从高到低排列，min（%g）须小于上一等次的 min（%g）", *g.Min, *grades[i-1].Min)
+			v.fail(path+".min", "等次须从高到低排列，min（%s）须小于上一等次的 min（%s）",
+				saima.FormatNumber(*g.Min), saima.FormatNumber(*grades[i-1].Min))
 		}
 	}
 }
@@ -221,6 +274,9 @@ func (v *adjustCheck) list(path string, l RankList) {
 	}
 	if (l.Top > 0) == (l.Bottom > 0) {
 		v.fail(path, "top 和 bottom 须设且只设一个正整数")
+	}
+	if l.MinTrack < 0 {
+		v.fail(path+".min_track", "min_track 不能为负数；不写或写 0 表示赛道至少要有榜单人数的两倍")
 	}
 	if l.When != nil && l.When.Source != SourceComposite {
 		v.source(path+".when.source", l.When.Source)
@@ -343,6 +399,9 @@ func (a *Adjustments) capGrade(grade, limit string) string {
 }
 
 func (l RankList) qualifies(r *Result, n int, values map[string]float64) bool {
+	if n < l.MinUnits() {
+		return false
+	}
 	inRange := (l.Top > 0 && r.Rank <= l.Top) || (l.Bottom > 0 && r.Rank > n-l.Bottom)
 	return inRange && !slices.Contains(l.Exempt, r.Unit) && (l.When == nil || l.When.holds(r, values))
 }

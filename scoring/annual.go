@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"saima"
 )
 
 // MaxLeadershipPoints is the most leadership points (领导评价加分) a unit can
@@ -46,15 +48,16 @@ func (a *Annual) validate(idx *pathIndex) []error {
 		v    float64
 	}{{"annual.quarter_weight", a.QuarterWeight}, {"annual.year_end_weight", a.YearEndWeight}} {
 		if w.v < 0 || w.v > 1 || math.IsNaN(w.v) {
-			out = append(out, idx.problem(w.path, "权重 %v 无效，应在 0 到 1 之间", w.v))
+			out = append(out, idx.problem(w.path, "权重 %s 无效，应在 0 到 1 之间", saima.FormatNumber(w.v)))
 		}
 	}
 	// The two weights share the year between them, so that an annual
 	// score stays on the quarterly scale plus at most the leadership
 	// points. 1e-9 lets decimal pairs such as 0.95 and 0.05 through.
 	if sum := a.QuarterWeight + a.YearEndWeight; sum > 1+1e-9 {
-		out = append(out, idx.problem("annual", "quarter_weight %v 与 year_end_weight %v 之和为 %.10g，不能超过 1："+
-			"两者分摊季度平均与年终考评在年度得分中的比重，请调低其中一个", a.QuarterWeight, a.YearEndWeight, sum))
+		out = append(out, idx.problem("annual", "quarter_weight %s 与 year_end_weight %s 之和为 %s，不能超过 1："+
+			"两者分摊季度平均与年终考评在年度得分中的比重，请调低其中一个",
+			saima.FormatNumber(a.QuarterWeight), saima.FormatNumber(a.YearEndWeight), saima.FormatNumber(sum)))
 	}
 	units := make([]string, 0, len(a.Leadership))
 	for u := range a.Leadership {
@@ -64,7 +67,7 @@ func (a *Annual) validate(idx *pathIndex) []error {
 	for _, u := range units {
 		if p := a.Leadership[u]; p < 0 || p > MaxLeadershipPoints || math.IsNaN(p) {
 			out = append(out, idx.problem(fmt.Sprintf("annual.leadership.%s", u),
-				"单位 %s 的领导评价加分 %v 无效，应在 0 到 %d 之间", u, p, MaxLeadershipPoints))
+				"单位 %s 的领导评价加分 %s 无效，应在 0 到 %d 之间", u, saima.FormatNumber(p), MaxLeadershipPoints))
 		}
 	}
 	return out

@@ -193,6 +193,9 @@ func groupUnits(rs *RuleSet, units []saima.Unit) (map[string][]string, map[strin
 			problems = append(problems, errors.New("单位名单中有名称为空的单位"))
 		case known[u.Name]:
 			problems = append(problems, fmt.Errorf("单位 %s 在名单中出现了两次", u.Name))
+		case !u.Ranked():
+			// Kept out of the ranking on purpose: its records are known
+			// but belong to no track.
 		default:
 			tr, ok := rs.Track(track)
 			if !ok {
@@ -208,8 +211,9 @@ func groupUnits(rs *RuleSet, units []saima.Unit) (map[string][]string, map[strin
 // unknownTrack returns the problem of a unit whose track rs lacks.
 func unknownTrack(rs *RuleSet, unit, track string) error {
 	return fmt.Errorf("单位 %s 的赛道“%s”不在规则集 %s 中（规则集的赛道：%s），该单位无法参加排名；"+
-		"请在单位名单中把它的赛道改为其中之一后重新上传名单，或在规则集的 tracks 中增加该赛道",
-		unit, track, rs.Name, strings.Join(rs.TrackNames(), "、"))
+		"请在单位名单中把它的赛道改为其中之一后重新上传名单，或在规则集的 tracks 中增加该赛道；"+
+		"有意不让该单位参加排名的，请把赛道填为“%s”，并在“不参与排名原因”列写明原因",
+		unit, track, rs.Name, strings.Join(rs.TrackNames(), "、"), saima.TrackUnranked)
 }
 
 // indexRecords returns the records by unit, and a problem for each record

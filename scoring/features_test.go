@@ -340,8 +340,12 @@ indicators:
 	}
 
 	_, err := ParseRuleSet([]byte(rules(RISaaty1980, 0.02)))
-	if msg := fmt.Sprint(err); !strings.Contains(msg, "ahp.matrix：判断矩阵一致性比率 CR = 0.0223，超过上限 0.02") {
+	if msg := fmt.Sprint(err); !strings.Contains(msg, "ahp.matrix：判断矩阵一致性比率 CR = 0.0223，超过上限 0.02，") {
 		t.Errorf("ParseRuleSet with max_cr 0.02 = %v, want the consistency ratio rejected", err)
+	}
+	_, err = ParseRuleSet([]byte(rules(RISaaty1980, 0.00001)))
+	if msg := fmt.Sprint(err); !strings.Contains(msg, "超过上限 0.00001，") {
+		t.Errorf("ParseRuleSet with max_cr 0.00001 = %v, want the bound written without an exponent", err)
 	}
 	_, err = ParseRuleSet([]byte(rules("saaty1999", 0.1)))
 	if msg := fmt.Sprint(err); !strings.Contains(msg, "判断矩阵无效") {
@@ -388,7 +392,7 @@ func TestParseRuleSetStage2Errors(t *testing.T) {
 		{"InputShadowsSource", "name: 测试\ntracks: [{name: t}]\ninputs: [progress_mean]\nindicators:\n" + leaf, "inputs[0]", "不能与内置数据来源同名"},
 		{"VetoAction", head + "indicators:\n" + leaf + "vetoes:\n  - {id: v, name: 否决, source: x, action: warn}\n", "vetoes[0].action", "未知的否决方式 \"warn\""},
 		{"VetoScoreMissing", head + "indicators:\n" + leaf + "vetoes:\n  - {id: v, name: 否决, source: x, action: score}\n", "vetoes[0].score", "需要 score"},
-		{"GradeOrder", head + "indicators:\n" + leaf + "grades:\n  - {name: 良, min: 80}\n  - {name: 优, min: 90}\n", "grades[1].min", "等次须从高到低排列"},
+		{"GradeOrder", head + "indicators:\n" + leaf + "grades:\n  - {name: 良, min: 80}\n  - {name: 优, min: 90}\n", "grades[1].min", "等次须从高到低排列，min（90.00）须小于上一等次的 min（80.00）"},
 		{"GradeCatchAllNotLast", head + "indicators:\n" + leaf + "grades:\n  - {name: 差}\n  - {name: 优, min: 90}\n", "grades[0].min", "只有最后一个等次可以不写 min"},
 		{"GradeCapUnknownGrade", head + "indicators:\n" + leaf + "grades:\n  - {name: 优, min: 90}\ngrade_caps:\n  - {bottom: 3, grade: 良}\n", "grade_caps[0].grade", "没有名为 \"良\" 的等次"},
 		{"ListTopAndBottom", head + "indicators:\n" + leaf + "lists:\n  - {name: 红榜, top: 3, bottom: 3}\n", "lists[0]", "top 和 bottom 须设且只设一个"},

@@ -46,3 +46,72 @@ func TestListCompositeOnlyInLists(t *testing.T) {
 		t.Errorf("ParseRuleSet error = %s, want a problem at penalties[0].source naming composite", got)
 	}
 }
+
+// TestListsMinTrack checks that a track smaller than a list's minimum gets
+// no list: by default twice the list's length, so that a list never takes
+// in more than half its track.
+func TestListsMinTrack(t *testing.T) {
+	tests := []struct {
+		name   string
+		lists  string
+		values map[string]float64
+		want   map[string][]string
+	}{
+		{"OneUnitNoBlackList", "  - {name: 黑榜, bottom: 3, when: {source: composite, below: 60}}\n",
+			map[string]float64{"甲": 40}, map[string][]string{}},
+		{"FiveUnitsNoBlackList", "  - {name: 黑榜, bottom: 3, when: {source: composite, below: 60}}\n",
+			map[string]float64{"甲": 95, "乙": 88, "丙": 50, "丁": 45, "戊": 40}, map[string][]string{}},
+		{"SixUnitsBlackList", "  - {name: 黑榜, bottom: 3, when: {source: composite, below: 60}}\n",
+			map[string]float64{"甲": 95, "乙": 88, "丙": 84, "丁": 50, "戊": 45, "己": 40},
+			map[string][]string{"丁": {"黑榜"}, "戊": {"黑榜"}, "己": {"黑榜"}}},
+		{"ExplicitMinimum", "  - {name: 黑榜, bottom: 3, min_track: 1, when: {source: composite, below: 60}}\n",
+			map[string]float64{"甲": 40}, map[string][]string{"甲": {"黑榜"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rs := mustParse(t, oneLeaf("{method: none}", "higher", "lists:\n"+tt.lists))
+			var units []saima.Unit
+			var records []Record
+			for name, x := range tt.values {
+				units = append(units, saima.Unit{Name: name, Track: unitTrack})
+				records = append(records, Record{Unit: name, Values: map[string]float64{"x": x}})
+			}
+			results, err := EvaluateRecords(rs, q3, units, records, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range results {
+				if !slices.Equal(r.Lists, tt.want[r.Unit]) {
+					t.Errorf("lists of %s (rank %d of %d) = %v, want %v", r.Unit, r.Rank, len(results), r.Lists, tt.want[r.Unit])
+				}
+			}
+		})
+	}
+}
+
+func TestListNotes(t *testing.T) {
+	rs := mustParse(t, oneLeaf("{method: none}", "higher", `lists:
+  - {name: 红榜, top: 3}
+  - {name: 黑榜, bottom: 2, min_track: 3}
+`))
+	tests := []struct {
+		units int
+		want  []string
+	}{
+		{1, []string{"本赛道只有 1 个单位，少于红榜要求的 6 个，不评红榜", "本赛道只有 1 个单位，少于黑榜要求的 3 个，不评黑榜"}},
+		{4, []string{"本赛道只有 4 个单位，少于红榜要求的 6 个，不评红榜"}},
+		{6, nil},
+	}
+	for _, tt := range tests {
+		if got := rs.ListNotes(tt.units); !slices.Equal(got, tt.want) {
+			t.Errorf("ListNotes(%d) = %q, want %q", tt.units, got, tt.want)
+		}
+	}
+}
+
+func TestListMinTrackInvalid(t *testing.T) {
+	_, err := ParseRuleSet([]byte(oneLeaf("{method: none}", "higher", "lists:\n  - {name: 黑榜, bottom: 3, min_track: -1}\n")))
+	if err == nil || !strings.Contains(err.Error(), "lists[0].min_track") {
+		t.Errorf("ParseRuleSet error = %v, want a problem at lists[0].min_track", err)
+	}
+}

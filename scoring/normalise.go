@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"saima"
 )
 
 // Normalisation methods. Each turns the raw values of one indicator, over
@@ -509,10 +511,10 @@ func (n *Normaliser) validateParameters(c *normaliserCheck) {
 	case NormGoalposts:
 		c.require("lower", "upper")
 		if n.Lower >= n.Upper && c.idx.has(c.path+".upper") {
-			c.fail("upper", "upper（%g）必须大于 lower（%g）", n.Upper, n.Lower)
+			c.fail("upper", "upper（%s）必须大于 lower（%s）", saima.FormatNumber(n.Upper), saima.FormatNumber(n.Lower))
 		}
 		if c.idx.has(c.path+".cap") && n.Cap <= 0 {
-			c.fail("cap", "cap 必须大于 0（现为 %g）", n.Cap)
+			c.fail("cap", "cap 必须大于 0（现为 %s）", saima.FormatNumber(n.Cap))
 		}
 	case NormMinMax:
 		if c.idx.has(c.path+".range") && (len(n.Range) != 2 || n.Range[0] >= n.Range[1]) {

@@ -215,8 +215,9 @@ type Service struct {
 	Now   func() time.Time // nil means time.Now
 }
 
-// publishMu serialises Publish within the process, so that two requests
-// cannot take the same version number.
+// publishMu serialises Publish and DraftUnpublished within the process, so
+// that two requests cannot take the same version number and a draft is
+// never stored after a publication of its period.
 //
 // NOTE: two processes that publish the same period at the same moment can
 // still take the same number, because ClickHouse has no transaction that
@@ -282,6 +283,36 @@ func (s *Service) Draft(ctx context.Context, period saima.Period, by string) (*S
 	}
 	s.log().Info("evaluation drafted", "period", period.String(), "run_id", ev.RunID, "by", by)
 	return s.Read(ctx, period, ev.RunID)
+}
+
+// ErrPublished is returned by [Service.DraftUnpublished] when the period
+// already has a published evaluation.
+var ErrPublished = errors.New("period has a published evaluation")
+
+// DraftUnpublished stores a draft of period as [Service.Draft] does, unless
+// the period has a published evaluation: then it stores nothing and
+// returns ErrPublished, because pages show the publication and a draft
+// would only cost a scoring run. It holds the lock that Publish holds, so
+// within one process no draft is stored after a publication it raced.
+// It returns the draft's record without reading its standing back.
+func (s *Service) DraftUnpublished(ctx context.Context, period saima.Period, by string) (*Evaluation, error) {
+	publishMu.Lock()
+	defer publishMu.Unlock()
+
+	evs, err := s.Store.ListEvaluations(ctx, period)
+	if err != nil {
+		return nil, fmt.Errorf("list evaluations: %w", err)
+	}
+	if latestPublished(evs) != nil {
+		return nil, ErrPublished
+	}
+	ev, err := s.record(ctx, period, by, "", StatusDraft, nil)
+	if err != nil {
+		return nil, err
+	}
+	s.log().Info("evaluation drafted", "period", period.String(), "run_id", ev.RunID,
+		"data_as_of", ev.DataAsOf, "by", by)
+	return ev, nil
 }
 
 // Publish freezes a new evaluation of period and returns its standing. It
@@ -606,6 +637,31 @@ type Standing struct {
 // Label returns how pages mark the standing: 已发布 v2 or 未发布.
 func (st *Standing) Label() string { return st.Evaluation.Label() }
 
+// Withheld returns, by track, the lists that the rule set of st's
+// evaluation does not award in that track because it has too few units.
+// It is nil for a run without a record or with a rule set that no
+// longer parses, and such a standing shows its stored lists as they are.
+func (st *Standing) Withheld() map[string][]WithheldList {
+	if st.Evaluation == nil {
+		return nil
+	}
+	rs, err := storedRuleSet(st.Evaluation)
+	if err != nil {
+		return nil
+	}
+	units := map[string]int{}
+	for _, e := range st.Entries {
+		units[e.Track]++
+	}
+	out := map[string][]WithheldList{}
+	for track, n := range units {
+		if w := rs.Withheld(n); len(w) > 0 {
+			out[track] = w
+		}
+	}
+	return out
+}
+
 // Entry returns unit's entry, or false when the standing has none.
 func (st *Standing) Entry(unit string) (*Entry, bool) {
 	i := slices.IndexFunc(st.Entries, func(e Entry) bool { return e.Unit == unit })
@@ -840,9 +896,9 @@ func (o *Override) validate() error {
 	case math.IsNaN(o.Value) || math.IsInf(o.Value, 0):
 		add("调整值必须是有限的数字")
 	case o.Indicator != "" && (o.Value < 0 || o.Value > 100):
-		add("指标得分须在 0 到 100 之间（现为 %g）", o.Value)
+		add("指标得分须在 0 到 100 之间（现为 %s）", saima.FormatNumber(o.Value))
 	case o.Value < 0:
-		add("综合得分不能为负数（现为 %g）", o.Value)
+		add("综合得分不能为负数（现为 %s）", saima.FormatNumber(o.Value))
 	}
 	if len(problems) > 0 {
 		return saima.Errorf(saima.KindInvalid, "无法记录调整：%s", strings.Join(problems, "；"))
@@ -886,9 +942,9 @@ func (s *Service) checkCompositeMax(st *Standing, o Override) error {
 		return nil
 	}
 	return saima.Errorf(saima.KindInvalid,
-		"无法记录调整：%s的综合得分调整值 %g 超出%s，综合得分须在 0 到 %g 之间（计算值为 %s）。"+
+		"无法记录调整：%s的综合得分调整值 %s 超出%s，综合得分须在 0 到 %s 之间（计算值为 %s）。"+
 			"请检查调整值是否录入有误，例如把 85.5 写成了 855",
-		o.Unit, o.Value, bound, limit, saima.FormatComposite(e.Computed.Value))
+		o.Unit, saima.FormatNumber(o.Value), bound, saima.FormatNumber(limit), saima.FormatComposite(e.Computed.Value))
 }
 
 // applyOverrides applies to st the overrides of its period recorded before
@@ -1217,9 +1273,10 @@ func (s *Service) unitNotScored(ctx context.Context, st *Standing, unit string) 
 }
 
 // trackMissing returns why unit, which the roster holds, cannot be in
-// st: its track is not one of the tracks of the rule set st was scored
-// under. It returns "" when the unit is not on the roster, its track is
-// in that rule set, or the rule set is unknown.
+// st: the roster keeps it out of the ranking, or its track is not one of
+// the tracks of the rule set st was scored under. It returns "" when the
+// unit is not on the roster, its track is in that rule set, or the rule
+// set is unknown.
 func (s *Service) trackMissing(ctx context.Context, st *Standing, unit string) (string, error) {
 	text := s.Rules
 	if st.Evaluation != nil {
@@ -1236,6 +1293,11 @@ func (s *Service) trackMissing(ctx context.Context, st *Standing, unit string) (
 	i := slices.IndexFunc(units, func(u saima.Unit) bool { return u.Name == unit })
 	if i < 0 {
 		return "", nil
+	}
+	if u := units[i]; !u.Ranked() {
+		return fmt.Sprintf("单位名单中它的赛道是“%s”，原因：%s；改革办有意不让它参加排名，"+
+			"如需参加，请在单位名单中把它的赛道改为规则集“%s”的赛道之一（%s）后重新上传名单，再重新评分或发布",
+			u.Track, u.UnrankedReason, rs.Name, strings.Join(rs.TrackNames(), "、")), nil
 	}
 	track := cmp.Or(units[i].Track, units[i].Kind)
 	if _, ok := rs.Track(track); ok {

@@ -275,7 +275,7 @@ func checkWeight(idx *pathIndex, path string, w float64) error {
 	case math.IsNaN(w) || math.IsInf(w, 0):
 		return idx.problem(path, "权重必须是有限的数字")
 	case w < 0:
-		return idx.problem(path, "权重不能为负数（现为 %g）", w)
+		return idx.problem(path, "权重不能为负数（现为 %s）", saima.FormatNumber(w))
 	}
 	return nil
 }

@@ -187,7 +187,7 @@ func TestParseRuleSetErrors(t *testing.T) {
     weight: -5
     normalise: {method: none}
 `,
-			wantPath: "indicators[1].weight", wantLine: 9, wantMsg: "权重不能为负数（现为 -5）",
+			wantPath: "indicators[1].weight", wantLine: 9, wantMsg: "权重不能为负数（现为 -5.00）",
 		},
 		{
 			name: "WeightsSumToZero",
@@ -342,7 +342,14 @@ indicators:
 			yaml: ruleHead + `indicators:
   - {id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: goalposts, lower: 100, upper: 0}}
 `,
-			wantPath: "indicators[0].normalise.upper", wantLine: 5, wantMsg: "upper（0）必须大于 lower（100）",
+			wantPath: "indicators[0].normalise.upper", wantLine: 5, wantMsg: "upper（0.00）必须大于 lower（100.00）",
+		},
+		{
+			name: "GoalpostsNegativeCap",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: goalposts, lower: 0, upper: 100, cap: -0.5}}
+`,
+			wantPath: "indicators[0].normalise.cap", wantLine: 5, wantMsg: "cap 必须大于 0（现为 -0.50）",
 		},
 		{
 			name: "GoalpostsMissingUpper",

@@ -28,7 +28,7 @@ type Store interface {
 // period is not a quarter that has begun at now, or when no unit has data
 // for period ([ErrNoData]). It also fails, with kind saima.KindInvalid,
 // when a unit's track is not in rs, so that no unit drops out of a
-// ranking unseen.
+// ranking unseen. Units of track [saima.TrackUnranked] are left out.
 func Run(ctx context.Context, st Store, rs *RuleSet, period saima.Period, now time.Time) ([]saima.Score, error) {
 	if err := CheckRunPeriod(period, now); err != nil {
 		return nil, err
@@ -65,9 +65,13 @@ func Run(ctx context.Context, st Store, rs *RuleSet, period saima.Period, now ti
 }
 
 // rankedUnits splits units into those whose track rs has and those
-// whose track it lacks.
+// whose track it lacks. It leaves out the units kept out of the ranking
+// on purpose ([saima.Unit.Ranked]), which are neither.
 func rankedUnits(rs *RuleSet, units []saima.Unit) (ranked, unranked []saima.Unit) {
 	for _, u := range units {
+		if !u.Ranked() {
+			continue
+		}
 		if _, ok := rs.Track(cmp.Or(u.Track, u.Kind)); ok {
 			ranked = append(ranked, u)
 		} else {

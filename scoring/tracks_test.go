@@ -4,6 +4,9 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
 
 	"saima"
 	"saima/clickhouse"
@@ -60,7 +63,8 @@ func TestNewRunRejectsUnknownTrack(t *testing.T) {
 		if saima.ErrorKind(err) != saima.KindConflict {
 			t.Fatalf("%s with a unit of an unknown track = %v, want a conflict error", name, err)
 		}
-		for _, want := range []string{"宁波前湾新区", "功能区", "测试规则", "区县（市）、市直部门", "单位名单"} {
+		for _, want := range []string{"宁波前湾新区", "功能区", "测试规则", "区县（市）、市直部门", "单位名单",
+			"请把赛道填为“不参与排名”，并在“不参与排名原因”列写明原因"} {
 			if !strings.Contains(err.Error(), want) {
 				t.Errorf("%s error = %q, want it to contain %q", name, err, want)
 			}
@@ -71,6 +75,58 @@ func TestNewRunRejectsUnknownTrack(t *testing.T) {
 	}
 	if scores, err := s.ListScores(ctx, q2); err != nil || len(scores) != 0 {
 		t.Errorf("after the rejected runs ListScores = %d, %v; want none", len(scores), err)
+	}
+}
+
+// A unit whose 赛道 is 不参与排名 stays on the roster but out of every
+// new run, without failing it; its explain page gives the roster's reason.
+// A misspelt marker is an unknown track and still fails the run.
+func TestNewRunLeavesOutUnrankedUnit(t *testing.T) {
+	svc, s := newService(t)
+	ctx := context.Background()
+	addUnits(t, s, "units-unranked", saima.Unit{Name: "宁波前湾新区", Kind: saima.KindOther,
+		Track: saima.TrackUnranked, UnrankedReason: "新设功能区，2027年起参评"})
+	b := &saima.Batch{Upload: upload("assessments-unranked", saima.DatasetAssessments), Assessments: []saima.Assessment{
+		{Unit: "宁波前湾新区", Indicator: "应用成效", Mode: "线上日常", Period: q2, Score: decimal.NewFromInt(95)},
+	}}
+	if err := s.WriteBatch(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := scoring.ParseRuleSet([]byte(publishRules))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	st, err := svc.Draft(ctx, q2, "saima score")
+	if err != nil {
+		t.Fatalf("Draft with a unit out of the ranking: %v", err)
+	}
+	if _, ok := st.Entry("宁波前湾新区"); ok {
+		t.Errorf("Draft ranked 宁波前湾新区, whose 赛道 is %s", saima.TrackUnranked)
+	}
+	if n := len(st.Entries); n != 4 {
+		t.Errorf("Draft ranked %d units, want the 4 others", n)
+	}
+	scores, err := scoring.Run(ctx, s, rs, q2, uploadTime.Add(24*time.Hour))
+	if err != nil {
+		t.Fatalf("Run with a unit out of the ranking: %v", err)
+	}
+	for _, sc := range scores {
+		if sc.Unit == "宁波前湾新区" {
+			t.Errorf("Run scored 宁波前湾新区 in track %s", sc.Track)
+		}
+	}
+
+	_, err = svc.Explain(ctx, q2, "宁波前湾新区")
+	want := "单位名单中它的赛道是“不参与排名”，原因：新设功能区，2027年起参评"
+	if saima.ErrorKind(err) != saima.KindNotFound || !strings.Contains(err.Error(), want) {
+		t.Errorf("Explain(宁波前湾新区) = %v, want not found with %q", err, want)
+	}
+
+	addUnits(t, s, "units-misspelt", saima.Unit{Name: "宁波前湾新区", Kind: saima.KindOther, Track: "不参于排名"})
+	_, err = svc.Draft(ctx, q2, "saima score")
+	if saima.ErrorKind(err) != saima.KindConflict || !strings.Contains(err.Error(), "“不参于排名”") {
+		t.Errorf("Draft with the 赛道 不参于排名 = %v, want a conflict naming it", err)
 	}
 }
 

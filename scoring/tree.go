@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/samber/lo"
+
+	"saima"
 )
 
 // Aggregation methods of a tree node: how its children's scores combine.
@@ -320,7 +322,7 @@ func (t *tree) deriveAHP(rs *RuleSet, idx *pathIndex, n int) []error {
 		return []error{idx.problem(path, "判断矩阵无效（须为 %d×%d 的正互反矩阵，对角线为 1，且阶数不超过 15；随机一致性表可选 saaty1980、saaty2005、donegan_dodd）：%v", len(ids), len(ids), err)}
 	}
 	if maxCR := cmp.Or(spec.MaxCR, 0.1); res.CR > maxCR {
-		return []error{idx.problem(path+".matrix", "判断矩阵一致性比率 CR = %.4f，超过上限 %g，请调整判断矩阵", res.CR, maxCR)}
+		return []error{idx.problem(path+".matrix", "判断矩阵一致性比率 CR = %.4f，超过上限 %s，请调整判断矩阵", res.CR, saima.FormatNumber(maxCR))}
 	}
 
 	node.ahp = make([]float64, len(node.children))

@@ -307,9 +307,9 @@ func HashPassword(password string) (string, error) {
 // which account names exist.
 const dummyHash = "$2a$10$O5QZb4A2iVoLK2TsIM8z0OBneLREtXhq2PLpuAk7uUXvSUzC7fVLm"
 
-// passwordMatches reports whether password matches the bcrypt hash. An
+// PasswordMatches reports whether password matches the bcrypt hash. An
 // empty hash never matches, and still costs one bcrypt comparison.
-func passwordMatches(hash, password string) bool {
+func PasswordMatches(hash, password string) bool {
 	if hash == "" {
 		bcrypt.CompareHashAndPassword([]byte(dummyHash), []byte(password))
 		return false

@@ -259,8 +259,8 @@ func TestHashPassword(t *testing.T) {
 		{"not a hash", "海曙区-密码-2026", false},
 	}
 	for _, tt := range tests {
-		if got := passwordMatches(tt.hash, tt.password); got != tt.want {
-			t.Errorf("passwordMatches(%q, %q) = %v, want %v", tt.hash, tt.password, got, tt.want)
+		if got := PasswordMatches(tt.hash, tt.password); got != tt.want {
+			t.Errorf("PasswordMatches(%q, %q) = %v, want %v", tt.hash, tt.password, got, tt.want)
 		}
 	}
 	if h2, _ := HashPassword("海曙区-密码-2026"); h2 == hash {

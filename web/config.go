@@ -41,6 +41,11 @@ type Config struct {
 	// turns the cache off.
 	CacheTTL time.Duration
 
+	// DraftDelay is how long the running quarter's draft waits after a
+	// committed upload before it is scored again. Uploads within the
+	// wait share one scoring run. Zero scores at once.
+	DraftDelay time.Duration
+
 	// AnnualRule is the formula of the annual stocktake report, from the
 	// rule set. Nil means reports.DefaultAnnualRule.
 	AnnualRule *reports.AnnualRule
@@ -82,7 +87,8 @@ const minSecretBytes = 32
 
 // DefaultConfig returns the settings used when nothing is configured:
 // 127.0.0.1:8080, the echarts file of an `npm ci` in the working directory,
-// a 32 MiB body limit and one-minute read and write timeouts. Sessions
+// a 32 MiB body limit, one-minute read and write timeouts and drafts
+// scored 5 seconds after an upload. Sessions
 // last twelve hours, and sign-in allows 20 failures per address and 5 per
 // account in 15 minutes. It has no SessionSecret, which callers must set.
 func DefaultConfig() Config {
@@ -94,6 +100,7 @@ func DefaultConfig() Config {
 		WriteTimeout:    time.Minute,
 		ShutdownTimeout: 10 * time.Second,
 		SessionTTL:      12 * time.Hour,
+		DraftDelay:      5 * time.Second,
 		LoginRateLimit:  LoginRateLimit{PerIP: 20, PerAccount: 5, Window: 15 * time.Minute},
 	}
 }
@@ -114,6 +121,9 @@ func (c Config) Validate() error {
 	}
 	if c.BodyLimit <= 0 {
 		errs = append(errs, fmt.Errorf("body limit %d must be positive", c.BodyLimit))
+	}
+	if c.DraftDelay < 0 {
+		errs = append(errs, fmt.Errorf("draft delay %v is negative; use 0 to score at once", c.DraftDelay))
 	}
 	if c.ReadTimeout < 0 || c.WriteTimeout < 0 || c.ShutdownTimeout < 0 {
 		errs = append(errs, errors.New("timeouts must not be negative"))

@@ -83,9 +83,9 @@ func dueBy(m saima.Milestone, asOf saima.Date) bool { return m.Planned.Before(as
 func rosterOrder(names []string, roster []saima.Unit) []string {
 	kinds := map[string]int{}
 	for _, u := range roster {
-		kind := slices.Index(kindOrder, u.Kind)
+		kind := slices.Index(saima.KindOrder, u.Kind)
 		if kind < 0 {
-			kind = len(kindOrder)
+			kind = len(saima.KindOrder)
 		}
 		kinds[u.Name] = kind
 	}
@@ -93,7 +93,7 @@ func rosterOrder(names []string, roster []saima.Unit) []string {
 		if k, ok := kinds[name]; ok {
 			return k
 		}
-		return len(kindOrder) + 1
+		return len(saima.KindOrder) + 1
 	}
 	out := slices.Clone(names)
 	slices.SortStableFunc(out, func(a, b string) int {

@@ -607,3 +607,36 @@ func TestStageChartWidthsHonest(t *testing.T) {
 		})
 	}
 }
+
+// rankTicks returns the labelled ticks of the rank chart's value axis as
+// ECharts drew them, top first.
+const rankTicks = `(() => {
+	const chart = echarts.getInstanceByDom(document.getElementById('chart-rank'));
+	const axis = chart.getModel().getComponent('yAxis', 0).axis;
+	const ticks = axis.scale.getTicks().map(t => t.value);
+	return axis.inverse ? ticks : ticks.reverse();
+})()`
+
+// TestRankChartWholeRanks checks in Chromium that the unit page's rank
+// trend labels every whole rank from 1 at the top.
+func TestRankChartWholeRanks(t *testing.T) {
+	requireChromium(t)
+	env := newSeededEnv(t)
+	seedDashboard(t, env.store)
+	b := officeBrowser(t, env)
+
+	b.open(t, "/units/"+url.PathEscape(scriptName), 1366, 900)
+	ticks, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]float64](rankTicks))
+	if err != nil {
+		t.Fatalf("read the rank axis: %v", err)
+	}
+	if len(ticks) < 2 {
+		t.Fatalf("rank axis ticks = %v, want at least 1 and 2", ticks)
+	}
+	for i, got := range ticks {
+		if got != float64(i+1) {
+			t.Errorf("rank axis ticks = %v, want 1, 2, … from the top", ticks)
+			break
+		}
+	}
+}

@@ -34,6 +34,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 func (s *Server) respondError(c *fiber.Ctx, status int, err error) error {
 	s.logError(c, status, err)
 	msg := s.userMessage(status, err)
+	if allow := string(c.Response().Header.Peek(fiber.HeaderAllow)); status == http.StatusMethodNotAllowed && allow != "" {
+		msg = "该地址不接受 " + c.Method() + " 请求，只接受 " + allow + " 请求，请改用 " + allow + " 后重试"
+	}
 	if n := c.Request().Header.ContentLength(); status == http.StatusRequestEntityTooLarge && n > 0 {
 		msg = "上传内容有 " + formatSize(int64(n)) + "，超过" + strings.TrimPrefix(msg, "上传内容超过")
 	}

@@ -312,6 +312,14 @@ func TestUnitsZip(t *testing.T) {
 			if want := reports.UnitFileName(i+1, unit); file.Name != want {
 				t.Errorf("file %d is %q, want %q", i+1, file.Name, want)
 			}
+			// Windows shows the MS-DOS time, which has no zone, as it
+			// is: it must be the Beijing wall clock of the exact time.
+			beijing := file.Modified.In(saima.Beijing)
+			dosHour, dosMinute := int(file.ModifiedTime>>11), int(file.ModifiedTime>>5&0x3f)
+			if dosHour != beijing.Hour() || dosMinute != beijing.Minute() {
+				t.Errorf("%s MS-DOS time is %02d:%02d, want the Beijing time %s", file.Name, dosHour, dosMinute,
+					beijing.Format("15:04"))
+			}
 			text := squeeze(pdfText(t, readZipFile(t, file)))
 			for _, want := range []string{squeeze(unit), "2026年第三季度", "单位考评详情", "第1页"} {
 				if !strings.Contains(text, want) {

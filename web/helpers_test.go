@@ -80,10 +80,13 @@ type testClock struct {
 	now time.Time
 }
 
+// Now returns the clock's time in UTC, as time.Now does on a server
+// whose zone is UTC, so that a page or file showing it unconverted
+// differs from the Beijing time it must show.
 func (c *testClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.now
+	return c.now.UTC()
 }
 
 func (c *testClock) Advance(d time.Duration) {

@@ -29,7 +29,10 @@ type leaderboardPage struct {
 	Reports bool
 	// Label marks what the boards show: 已发布 v2 for a published
 	// evaluation, 未发布 for a draft run.
-	Label     string
+	Label string
+	// AsOf names the last uploads the ranking read, such as 数据截至
+	// 2026-12-05 20:33:12, and is empty for a run without a record.
+	AsOf      string
 	Published bool
 	Overrides []scoring.Override // applied to the boards shown
 	Unmatched []scoring.Override // in effect but naming no unit or indicator of this run
@@ -49,6 +52,14 @@ type leaderboardPage struct {
 	// OwnUnit is the unit of a unit account, because such an account may
 	// open only its own unit's page. It is "" for the office and leaders.
 	OwnUnit string
+	// Unranked are the units that the roster keeps out of the ranking
+	// (赛道 不参与排名) and the shown result does not rank, with their
+	// reasons, so that no unit leaves the page unseen.
+	//
+	// NOTE: they come from the current roster, because a run does not
+	// store the units it left out. An older period therefore lists the
+	// units left out today.
+	Unranked []saima.Unit
 }
 
 // ConfirmPublish returns the confirmation text that the publish form
@@ -120,6 +131,22 @@ type board struct {
 	// Lists are the track's rank lists, such as 红榜 and 黑榜, in the
 	// order the results name them; empty for a run without unit results.
 	Lists []boardList
+	// ListNotes say why the track gets some list of the rule set in no
+	// unit, such as 本赛道只有 1 个单位，少于黑榜要求的 6 个，不评黑榜.
+	ListNotes []string
+}
+
+// withholdLists drops from each board the lists that withheld, by track,
+// names, and adds the reason as a note. A run stored before the rule set
+// had a minimum track size can still hold such a list.
+func withholdLists(boards []board, withheld map[string][]scoring.WithheldList) {
+	for i := range boards {
+		b := &boards[i]
+		for _, w := range withheld[b.Track] {
+			b.Lists = slices.DeleteFunc(b.Lists, func(l boardList) bool { return l.Name == w.List })
+			b.ListNotes = append(b.ListNotes, w.Note())
+		}
+	}
 }
 
 // boardList is one rank list of a track and its units, in the order of
@@ -181,6 +208,7 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 	}
 	page.Label, page.Unmatched = st.Label(), st.Unmatched
 	page.Published = st.Evaluation != nil && st.Evaluation.Published()
+	page.AsOf = dataAsOf(st.Evaluation)
 	for _, e := range st.Entries {
 		page.Overrides = append(page.Overrides, e.Overrides...)
 	}
@@ -195,6 +223,10 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 	if page.Boards, page.Tracks, err = buildBoards(st.Entries, page.Track, page.OwnUnit); err != nil {
 		return err
 	}
+	if page.Unranked, err = s.unrankedUnits(ctx, st); err != nil {
+		return err
+	}
+	withholdLists(page.Boards, st.Withheld())
 	if page.Period.Kind == saima.PeriodQuarter {
 		page.PDF = "/reports/quarterly/" + page.Period.String() + ".pdf"
 	}
@@ -213,11 +245,33 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 	return s.render(c, "leaderboard.html", title, "leaderboard", page)
 }
 
+// unrankedUnits returns the roster's units of track [saima.TrackUnranked]
+// that st does not rank.
+func (s *Server) unrankedUnits(ctx context.Context, st *scoring.Standing) ([]saima.Unit, error) {
+	units, err := s.store.ListUnits(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list units: %w", err)
+	}
+	return slices.DeleteFunc(units, func(u saima.Unit) bool {
+		_, ranked := st.Entry(u.Name)
+		return u.Ranked() || ranked
+	}), nil
+}
+
 // runningUntil returns the last day of period p and true while p is still
 // running at now, its last day included.
 func runningUntil(p saima.Period, now time.Time) (saima.Date, bool) {
 	end := p.End()
 	return end, !saima.DateOf(now).After(end)
+}
+
+// dataAsOf returns 数据截至 and the Beijing time of the store version that
+// ev read, or "" when ev is nil or has no version.
+func dataAsOf(ev *scoring.Evaluation) string {
+	if ev == nil || ev.DataAsOf == 0 {
+		return ""
+	}
+	return "数据截至 " + formatClock(versionTime(ev.DataAsOf))
 }
 
 // justPublishedWindow is how long after a publication the leaderboard
@@ -316,11 +370,9 @@ func groupByTrack(entries []scoring.Entry) ([]string, map[string][]scoring.Entry
 	byTrack := lo.GroupBy(entries, func(e scoring.Entry) string { return e.Track })
 	found := lo.Uniq(lo.Map(entries, func(e scoring.Entry, _ int) string { return e.Track }))
 
-	// In lo v1.53.0, Intersect keeps the order of its first list, kindOrder.
-	return append(lo.Intersect(kindOrder, found), lo.Without(found, kindOrder...)...), byTrack
+	slices.SortStableFunc(found, saima.CompareTracks)
+	return found, byTrack
 }
-
-var kindOrder = []string{saima.KindDistrict, saima.KindDepartment, saima.KindCity, saima.KindOther}
 
 func newBoard(id, track string, entries []scoring.Entry, ownUnit string) (board, error) {
 	scores := make([]saima.Score, len(entries))

@@ -35,6 +35,29 @@ func TestLeaderboardMarksRunningPeriod(t *testing.T) {
 	}
 }
 
+// A unit that the roster keeps out of the ranking is listed under the
+// boards as not ranked, with the roster's reason, for every viewer.
+func TestLeaderboardListsUnrankedUnits(t *testing.T) {
+	env := newSeededEnv(t)
+	writeWorkflowBatch(t, env.store, "units-unranked", saima.DatasetUnits, &saima.Batch{Units: []saima.Unit{
+		{Name: "宁波前湾新区", Kind: saima.KindOther, Track: saima.TrackUnranked, UnrankedReason: "新设功能区，2027年起参评"},
+	}})
+	for _, account := range []string{"office", "leader", "haishu"} {
+		_, body := env.as(t, account).get(t, "/leaderboard?period=2026Q3")
+		body = html.UnescapeString(body)
+		if !strings.Contains(body, "<h2>不参与排名的单位</h2>") {
+			t.Errorf("%s's leaderboard lacks the section of units not ranked", account)
+			continue
+		}
+		row := tableRow(t, body, "宁波前湾新区")
+		for col, want := range map[string]string{"单位类别": "其他", "原因": "新设功能区，2027年起参评"} {
+			if got := row[col]; got != want {
+				t.Errorf("%s's leaderboard: 宁波前湾新区 %s = %q, want %q", account, col, got, want)
+			}
+		}
+	}
+}
+
 // TestEarlyPublicationKeepsCaveat publishes 2026Q2 on 15 June, before the
 // quarter ended, and reads it in October: the leaderboard, the quarterly
 // PDF and the annual PDF all still state that it contains only the data

@@ -38,6 +38,13 @@ type listRow struct {
 	saima.ListItem
 	Done     *saima.ListDone // nil while the item is open
 	DaysLeft int             // days from today to the deadline; negative when past it
+
+	// EarlyDone is the reason Done is dated before the item started, with
+	// the fix, or empty. Uploads and the mark form reject such a date
+	// (see [ingest.EarlyDone]), but marks stored before that rule keep
+	// it. They still count as done, because only the office can tell a
+	// typo from work finished before the ledger recorded the item.
+	EarlyDone string
 }
 
 // Overdue reports whether the item is open and past its deadline.
@@ -59,16 +66,20 @@ func listRows(items []saima.ListItem, done []saima.ListDone, today saima.Date) [
 		row := listRow{ListItem: it, DaysLeft: today.DaysUntil(it.Deadline)}
 		if d, ok := marks[[2]string{it.List, it.ID}]; ok && d.Unit == it.Unit {
 			row.Done = &d
+			if reason, fix, early := ingest.EarlyDone(it, d.Date); early {
+				row.EarlyDone = "完成日期" + d.Date.String() + reason + "。" + fix
+			}
 		}
 		out = append(out, row)
 	}
 	return out
 }
 
-// listSummary counts a list's items.
+// listSummary counts a list's items. EarlyDone counts the done items
+// whose mark is dated before the item started.
 type listSummary struct {
-	List                 string
-	Total, Done, Overdue int
+	List                            string
+	Total, Done, Overdue, EarlyDone int
 }
 
 func summarizeLists(rows []listRow) []listSummary {
@@ -87,6 +98,9 @@ func summarizeLists(rows []listRow) []listSummary {
 		}
 		if r.Overdue() {
 			out[i].Overdue++
+		}
+		if r.EarlyDone != "" {
+			out[i].EarlyDone++
 		}
 	}
 	return out
@@ -241,7 +255,7 @@ func (s *Server) readDoneForm(c *fiber.Ctx, item saima.ListItem) (saima.ListDone
 		case err != nil:
 			return mark, bad("不是可识别的日期", "请按2026-09-30的格式填写")
 		case d.After(today):
-			return mark, bad("晚于今天（"+today.String()+"）", "请填写已经完成的日期")
+			return mark, bad("晚于今天（"+today.String()+"）", "请填写事项实际完成的日期；尚未完成的事项请在完成后再标注")
 		case !d.InLedgerRange():
 			return mark, bad("不在"+saima.FirstDate.String()+"至"+saima.LastDate.String()+"之间，可能是笔误", "请核对年份")
 		}

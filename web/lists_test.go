@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -128,7 +130,7 @@ func TestListDoneButton(t *testing.T) {
 		}
 	})
 	for _, tt := range []struct{ name, date, want string }{
-		{"ErrFutureDate", "2026-10-21", "“重大需求”清单“XQ-2”的完成日期“2026-10-21”晚于今天（2026-10-20），请填写已经完成的日期"},
+		{"ErrFutureDate", "2026-10-21", "“重大需求”清单“XQ-2”的完成日期“2026-10-21”晚于今天（2026-10-20），请填写事项实际完成的日期；尚未完成的事项请在完成后再标注"},
 		{"ErrDateOutOfRange", "1999-12-31", "“重大需求”清单“XQ-2”的完成日期“1999-12-31”不在2000-01-01至2099-12-31之间，可能是笔误，请核对年份"},
 		{"ErrNoSuchDay", "2026-02-30", "“重大需求”清单“XQ-2”的完成日期“2026-02-30”不是日历上存在的日期"},
 		{"ErrNotDateOfDigits", "abcd-ef-gh", "“重大需求”清单“XQ-2”的完成日期“abcd-ef-gh”不是可识别的日期"},
@@ -211,6 +213,111 @@ func TestListDoneBeforeItemStart(t *testing.T) {
 			t.Errorf("POST /lists/done of XQ-3 on its 下达日期 status = %d, want 303", resp.StatusCode)
 		}
 	})
+}
+
+// The item table shows each item's 下达日期, blank for an item uploaded
+// without one. A done mark stored before the rule on its date, dated
+// before its item's 下达日期 or first record, still counts as done but is
+// flagged with the reason.
+func TestListIssuedAndEarlyMarks(t *testing.T) {
+	env := newSeededEnv(t)
+	seedLists(t, env.store)
+	issued := day("2026-09-01")
+	writeWorkflowBatch(t, env.store, "lists-2", saima.DatasetLists, &saima.Batch{ListItems: []saima.ListItem{
+		{List: "重大需求", ID: "XQ-3", Name: "数据共享", Unit: "宁波市海曙区", Deadline: day("2026-12-31"), Issued: &issued},
+		{List: "重大需求", ID: "XQ-4", Name: "一网通办", Unit: "宁波市海曙区", Deadline: day("2026-12-31"), Issued: &issued},
+	}})
+	// Written straight to the store, as marks were before the upload
+	// and the form checked their dates.
+	writeWorkflowBatch(t, env.store, "done-2", saima.DatasetListDone, &saima.Batch{ListDone: []saima.ListDone{
+		{List: "重大需求", ItemID: "XQ-3", Unit: "宁波市海曙区", Date: day("2026-08-20")},
+		{List: "重大需求", ItemID: "XQ-4", Unit: "宁波市海曙区", Date: day("2026-09-02")},
+	}})
+	earlyIssued := "完成日期存疑：完成日期2026-08-20早于“重大需求”清单事项“XQ-3”的下达日期2026-09-01"
+	earlyRecorded := "完成日期存疑：完成日期2026-09-28早于“重大需求”清单事项“XQ-1”首次录入的日期2026-10-15"
+
+	for _, target := range []string{"/lists", "/units/" + url.PathEscape("宁波市海曙区") + "/list"} {
+		_, body := env.as(t, "office").get(t, target)
+		body = html.UnescapeString(body)
+		for _, tt := range []struct{ item, issued, mark, flag string }{
+			{"XQ-1", "", "已完成（2026-09-28", earlyRecorded},
+			{"XQ-2", "", "剩余 72 天", ""},
+			{"XQ-3", "2026-09-01", "已完成（2026-08-20", earlyIssued},
+			{"XQ-4", "2026-09-01", "已完成（2026-09-02", ""},
+		} {
+			cells := tableRow(t, body, tt.item)
+			if got := cells["下达日期"]; got != tt.issued {
+				t.Errorf("GET %s: %s 下达日期 = %q, want %q", target, tt.item, got, tt.issued)
+			}
+			if got := cells["完成情况"]; !strings.Contains(got, tt.mark) {
+				t.Errorf("GET %s: %s 完成情况 = %q, want it to contain %q", target, tt.item, got, tt.mark)
+			}
+			if got := cells["完成情况"]; tt.flag != "" && !strings.Contains(got, tt.flag) {
+				t.Errorf("GET %s: %s 完成情况 = %q, want it to contain %q", target, tt.item, got, tt.flag)
+			}
+			if got := cells["完成情况"]; tt.flag == "" && strings.Contains(got, "存疑") {
+				t.Errorf("GET %s: %s 完成情况 = %q, want no flag", target, tt.item, got)
+			}
+		}
+	}
+
+	_, body := env.as(t, "office").get(t, "/lists")
+	if want := "请核对完成日期；如果下达日期有误，请由改革办更正清单事项"; !strings.Contains(html.UnescapeString(body), want) {
+		t.Errorf("GET /lists lacks the fix %q", want)
+	}
+	summary := tableRow(t, html.UnescapeString(body), "重大需求")
+	for col, want := range map[string]string{"事项": "4", "已完成": "3", "完成日期存疑": "2"} {
+		if got := summary[col]; got != want {
+			t.Errorf("GET /lists summary of 重大需求 %s = %q, want %q", col, got, want)
+		}
+	}
+}
+
+// tableRow returns the cells of the first table row whose first cells
+// include the text key, by the header of their column, as text.
+func tableRow(tb testing.TB, body, key string) map[string]string {
+	tb.Helper()
+	for _, table := range tablePattern.FindAllString(body, -1) {
+		rows := rowPattern.FindAllString(table, -1)
+		if len(rows) < 2 {
+			continue
+		}
+		header := cellTexts(rows[0])
+		for _, row := range rows[1:] {
+			cells := cellTexts(row)
+			if !slices.Contains(cells[:min(2, len(cells))], key) {
+				continue
+			}
+			if len(cells) != len(header) {
+				tb.Fatalf("row %q has %d cells, header %q has %d", key, len(cells), header, len(header))
+			}
+			out := make(map[string]string, len(cells))
+			for i, h := range header {
+				out[h] = cells[i]
+			}
+			return out
+		}
+	}
+	tb.Fatalf("no table row starts with %q", key)
+	return nil
+}
+
+var (
+	tablePattern = regexp.MustCompile(`(?s)<table.*?</table>`)
+	rowPattern   = regexp.MustCompile(`(?s)<tr.*?</tr>`)
+	cellPattern  = regexp.MustCompile(`(?s)<t[dh][ >].*?</t[dh]>`)
+	tagPattern   = regexp.MustCompile(`(?s)<[^>]*>`)
+)
+
+// cellTexts returns the text of each cell of a table row, without tags
+// and with runs of white space made one space.
+func cellTexts(row string) []string {
+	var out []string
+	for _, cell := range cellPattern.FindAllString(row, -1) {
+		text := tagPattern.ReplaceAllString(cell, " ")
+		out = append(out, strings.Join(strings.Fields(text), " "))
+	}
+	return out
 }
 
 // The store implements every optional interface the workflow pages and

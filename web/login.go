@@ -70,7 +70,7 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if !passwordMatches(acct.PasswordHash, c.FormValue("password")) {
+	if !PasswordMatches(acct.PasswordHash, c.FormValue("password")) {
 		if err := s.recordLoginFailure(c.UserContext(), ip, name, found, failures, ipFailures); err != nil {
 			return err
 		}

@@ -148,10 +148,11 @@ func TestStatusRowsCountsThen(t *testing.T) {
 
 // listRules adds rank lists by composite to evaluationRules, under which
 // 宁波市江北区 scores 84, the injection-named district 80 and 宁波市海曙区
-// 66.
+// 66. min_track: 1 lets the 3-unit track have a top 3, which the default
+// minimum of twice the list's length would withhold.
 func listRules(exempt string) string {
 	return evaluationRules + `lists:
-  - {name: 红榜, top: 3, when: {source: composite, at_least: 80}}
+  - {name: 红榜, top: 3, min_track: 1, when: {source: composite, at_least: 80}}
   - {name: 黑榜, bottom: 1, when: {source: composite, below: 70}, exempt: [` + exempt + `]}
 `
 }

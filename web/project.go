@@ -166,6 +166,7 @@ func (s *Server) handleStageForm(c *fiber.Ctx) error {
 	if err := s.writeStageEvent(c, event); err != nil {
 		return err
 	}
+	s.drafts.request()
 	target := projectURL(page.Project.Code) + "?recorded=1"
 	if replaced {
 		target += "&replaced=1"
@@ -203,8 +204,15 @@ func (f stageForm) event(code string, history []saima.StageEvent, today saima.Da
 	case !d.InLedgerRange():
 		bad("日期", f.Date, "不在"+saima.FirstDate.String()+"至"+saima.LastDate.String()+"之间，可能是笔误", "请核对年份后重新填写")
 	case d.After(today):
-		// The same rule as an upload's: a stage is recorded once it happened.
-		bad("日期", f.Date, "晚于今天（"+today.String()+"），阶段的日期不能在将来", "请填写已经发生的日期")
+		// The same rule as an upload's: a stage is recorded once it
+		// happened. The fix names the stage, as an upload's names what
+		// its date column records.
+		stage := "该阶段"
+		if slices.Contains(formKinds, f.Stage) {
+			stage = f.Stage
+		}
+		bad("日期", f.Date, "晚于今天（"+today.String()+"），阶段的日期不能在将来",
+			"请填写"+stage+"实际发生的日期；尚未发生的"+strings.TrimPrefix(stage, "该")+"请在发生后再登记")
 	}
 	e.Date = d
 

@@ -103,6 +103,12 @@ func TestStageForm(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "阶段的日期不能在将来") {
 			t.Errorf("POST status = %d, want 422 that the date is in the future", resp.StatusCode)
 		}
+		// The fix names the stage and what to do, as an upload's names
+		// what its date column records.
+		if want := "晚于今天（2026-10-20），阶段的日期不能在将来，请填写变更实际发生的日期；尚未发生的变更请在发生后再登记"; !strings.Contains(body, want) {
+			t.Errorf("POST page lacks %q", want)
+		}
+		assertFormWording(t, body)
 	})
 
 	t.Run("ErrChangeWithoutReason", func(t *testing.T) {

@@ -117,13 +117,11 @@ func (s *Server) lastUpdated(ctx context.Context) string {
 }
 
 // chart is one ECharts option to draw. ID is the element it is drawn in,
-// Rows sizes that element (one bar or funnel level per row). RankAxis
-// makes dashboard.js draw the value axis as whole ranks, with 1 at the top.
+// Rows sizes that element (one bar or funnel level per row).
 type chart struct {
-	ID       string
-	Option   template.JS
-	Rows     int
-	RankAxis bool
+	ID     string
+	Option template.JS
+	Rows   int
 }
 
 // newChart embeds the JSON option from the reports package. It escapes <,

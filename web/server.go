@@ -111,6 +111,12 @@ type Deps struct {
 	// quarterly PDF of an evaluation reads (clickhouse.Store.AsOf). Nil
 	// reads the current ledger instead.
 	SourceAt func(version uint64) reports.Source
+
+	// Rules is the rule set (YAML) that the running quarter's draft after
+	// an upload scores under while that quarter has no recorded
+	// evaluation. Once it has one, its latest rule set is used, as a
+	// publication would. Nil skips such a quarter.
+	Rules []byte
 }
 
 // Server is the HTTP server. Create it with [New].
@@ -123,6 +129,8 @@ type Server struct {
 	log      *slog.Logger
 	now      func() time.Time
 	sourceAt func(version uint64) reports.Source
+	rules    []byte
+	drafts   *drafter
 	pages    *pages
 	assets   *assets
 	app      *fiber.App
@@ -152,6 +160,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		log:      deps.Log,
 		now:      deps.Now,
 		sourceAt: deps.SourceAt,
+		rules:    deps.Rules,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -160,6 +169,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		s.now = time.Now
 	}
 	s.cache = newReadCache(cfg.CacheTTL, s.now)
+	s.drafts = newDrafter(cfg.DraftDelay, s.draftRunningQuarter)
 	s.sessions = newSessionCodec(cfg.SessionSecret)
 	s.csrf = newCSRFSigner(cfg.SessionSecret)
 
@@ -211,6 +221,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.log.Info("http server started", "addr", ln.Addr().String())
 	served := make(chan error, 1)
 	go func() { served <- s.app.Listener(ln) }()
+	draftCtx, stopDrafts := context.WithCancel(ctx)
+	drafting := make(chan struct{})
+	go func() { defer close(drafting); s.drafts.loop(draftCtx) }()
+	defer func() { stopDrafts(); <-drafting }()
 
 	select {
 	case err := <-served:
@@ -313,7 +327,7 @@ func (s *Server) newApp() *fiber.App {
 	app.Post("/logout", sameOrigin, s.handleLogout)
 	app.Get("/healthz", s.handleHealth)
 	app.Get("/static/:file", s.handleStatic)
-	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	app.Use(notAllowed(app))
 	return app
 }
 

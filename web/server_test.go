@@ -97,6 +97,7 @@ func TestErrorStatus(t *testing.T) {
 		{"pdf of a year", "/reports/quarterly/2026.pdf", 400, "应为季度"},
 		{"pdf without scores", "/reports/quarterly/2025Q1.pdf", 404, "2025年第一季度尚无考评得分"},
 		{"unknown static file", "/static/app.js", 404, "找不到该页面"},
+		{"GET of a form's action", "/lists/done", 405, "该地址不接受 GET 请求，只接受 POST 请求"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -134,6 +135,9 @@ func TestAPIErrors(t *testing.T) {
 		{"upload of unknown dataset", multipartRequest(t, "/api/uploads", "a.csv", []byte("x"), map[string]string{"dataset": scriptName}), 400, "invalid"},
 		{"upload that is not multipart", newRequest(http.MethodPost, "/api/uploads"), 400, "invalid"},
 		{"upload from another site", crossSite(multipartRequest(t, "/api/uploads", "a.csv", []byte("x"), nil)), 403, "forbidden"},
+		{"GET of the upload API", newRequest(http.MethodGet, "/api/uploads"), 405, "method not allowed"},
+		{"DELETE of a report", newRequest(http.MethodDelete, "/api/scores"), 405, "method not allowed"},
+		{"GET of a publish action", newRequest(http.MethodGet, "/api/evaluations/2026Q3/publish"), 405, "method not allowed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -147,6 +151,11 @@ func TestAPIErrors(t *testing.T) {
 			}
 			if got.Error.Status != tt.status || got.Error.Kind != tt.kind || got.Error.Message == "" {
 				t.Errorf("%s error = %+v, want status %d, kind %q and a message", tt.req.URL, got.Error, tt.status, tt.kind)
+			}
+			if allow := resp.Header.Get("Allow"); tt.status == http.StatusMethodNotAllowed &&
+				(allow == "" || !strings.Contains(got.Error.Message, "只接受 "+allow)) {
+				t.Errorf("%s %s: Allow = %q, message %q; want the allowed methods in both",
+					tt.req.Method, tt.req.URL, allow, got.Error.Message)
 			}
 			assertNoRawInjection(t, tt.req.URL.String(), body)
 		})

@@ -42,6 +42,7 @@ type unitScore struct {
 	Label     string     // 已发布 v2, or 未发布 for a draft
 	Published bool       // the score is of a published evaluation
 	Running   saima.Date // the period's last day while it runs, zero after
+	AsOf      string     // 数据截至 and the time of the data the run read; "" when unknown
 	// Overridden is whether a manual override changed the composite, and
 	// Computed is then the composite the rule set computed.
 	Overridden bool
@@ -134,12 +135,25 @@ func (s *Server) markScores(ctx context.Context, scores []saima.Score) ([]unitSc
 		}
 		if pub := lastPublished(evs); pub != nil {
 			out[i].Label, out[i].Published = pub.Label(), true
+			out[i].AsOf = dataAsOf(pub)
+		} else {
+			out[i].AsOf = dataAsOf(findEvaluation(evs, sc.RunID))
 		}
 		if err := applyOverrides(ctx, svc, &out[i]); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// findEvaluation returns the record of run runID among evs, or nil.
+func findEvaluation(evs []scoring.Evaluation, runID string) *scoring.Evaluation {
+	for i := range evs {
+		if evs[i].RunID == runID {
+			return &evs[i]
+		}
+	}
+	return nil
 }
 
 // applyOverrides replaces the stored score of u with the one the
@@ -230,22 +244,21 @@ func unitCharts(unit string, scores []unitScore) ([]chart, error) {
 		rank = append(rank, &place)
 	}
 
-	specs := []struct {
-		id, title, series string
-		values            []*float64
-		places            int32 // decimals, as the page's tables show them
-		rankAxis          bool
-	}{
-		{"chart-composite", unit + "综合得分趋势", "综合得分", composite, 1, false},
-		{"chart-rank", unit + "赛道名次趋势", "名次", rank, 0, true},
+	composites := []reports.Series{{Name: "综合得分", Values: composite}}
+	compositeOption, err := reports.TrendOption(unit+"综合得分趋势", periods, composites, 1)
+	if err != nil {
+		return nil, fmt.Errorf("trend option: %w", err)
+	}
+	rankOption, err := reports.RankTrendOption(unit+"赛道名次趋势", periods, reports.Series{Name: "名次", Values: rank})
+	if err != nil {
+		return nil, fmt.Errorf("rank trend option: %w", err)
 	}
 	var charts []chart
-	for _, sp := range specs {
-		series := []reports.Series{{Name: sp.series, Values: sp.values}}
-		option, err := reports.TrendOption(sp.title, periods, series, sp.places)
-		if err == nil {
-			option, err = reports.AddLinks(option, 0, links)
-		}
+	for _, sp := range []struct {
+		id     string
+		option []byte
+	}{{"chart-composite", compositeOption}, {"chart-rank", rankOption}} {
+		option, err := reports.AddLinks(sp.option, 0, links)
 		if err != nil {
 			return nil, fmt.Errorf("trend option: %w", err)
 		}
@@ -253,7 +266,6 @@ func unitCharts(unit string, scores []unitScore) ([]chart, error) {
 		if err != nil {
 			return nil, fmt.Errorf("trend option: %w", err)
 		}
-		ch.RankAxis = sp.rankAxis
 		charts = append(charts, ch)
 	}
 	return charts, nil

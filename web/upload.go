@@ -180,12 +180,18 @@ func (s *Server) upload(c *fiber.Ctx, form uploadForm) (int, *uploadJSON, error)
 	return status, result, nil
 }
 
-// runImport imports req, or previews it when dryRun is set.
+// runImport imports req, or previews it when dryRun is set. A committed
+// import makes the running quarter's draft due, which the server scores
+// in the background after the reply.
 func (s *Server) runImport(ctx context.Context, req ingest.Request, dryRun bool) (*ingest.Report, error) {
 	if dryRun {
 		return s.importer.Preview(ctx, req)
 	}
-	return s.importer.Import(ctx, req)
+	report, err := s.importer.Import(ctx, req)
+	if err == nil {
+		s.drafts.request()
+	}
+	return report, err
 }
 
 // uploadResult returns the status and body of the reply to an import that

@@ -496,7 +496,12 @@ func TestUploadOfficeMoves(t *testing.T) {
 			if err := json.Unmarshal([]byte(body), &got); err != nil {
 				t.Fatalf("decode: %v\n%s", err, body)
 			}
-			if len(got.Warnings) != 1 || !strings.Contains(got.Warnings[0].Reason, "（市大数据局 → 宁波市海曙区）") {
+			// The files carry only the key columns, so they also get the
+			// warning about blanked columns, which this test leaves aside.
+			moves := slices.DeleteFunc(slices.Clone(got.Warnings), func(w issueJSON) bool {
+				return strings.Contains(w.Reason, "列，导入后每条记录的这几项都为空")
+			})
+			if len(moves) != 1 || !strings.Contains(moves[0].Reason, "（市大数据局 → 宁波市海曙区）") {
 				t.Errorf("warnings = %+v, want one that names 市大数据局 → 宁波市海曙区", got.Warnings)
 			}
 			if unit := tt.unit(readOwned(t, env)); unit != "宁波市海曙区" {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -275,20 +276,24 @@ func TestParseSecret(t *testing.T) {
 	raw := []byte("0123456789abcdef0123456789abcdef")
 	tests := []struct {
 		name, text string
-		wantErr    bool
+		wantErr    string // part of the error, or empty
 	}{
-		{"hex", "30313233343536373839616263646566" + "30313233343536373839616263646566", false},
-		{"base64", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", false},
-		{"base64 without padding", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY", false},
-		{"ErrShort", "3031323334353637", true},
-		{"ErrNotEncoded", "this is not hex or base64!", true},
+		{"hex", "30313233343536373839616263646566" + "30313233343536373839616263646566", ""},
+		{"base64", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", ""},
+		{"base64 without padding", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY", ""},
+		{"ErrShort", "3031323334353637", "按十六进制解码后只有 8 字节"},
+		// A passphrase of letters can happen to be valid base64.
+		{"ErrPassphraseAsBase64", "correcthorsebatterystaplexyzabcdefgh", "按base64解码后只有 27 字节"},
+		{"ErrNotEncoded", "this is not hex or base64!", "既不是十六进制也不是 base64"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := parseSecret(tt.text)
-			if tt.wantErr {
-				if err == nil {
-					t.Errorf("parseSecret(%q) = %q, want an error", tt.text, got)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) ||
+					!strings.Contains(err.Error(), "openssl rand -hex 32") || !errors.Is(err, errUsage) {
+					t.Errorf("parseSecret(%q) = %q, %v; want a usage error with %q and how to make a key",
+						tt.text, got, err, tt.wantErr)
 				}
 				return
 			}
@@ -303,7 +308,7 @@ func TestServeRejectsBadSecret(t *testing.T) {
 	e := newTestEnv(t)
 	e.env["SAIMA_SESSION_SECRET"] = "abcd"
 	code, _, errOut := e.run("serve", "--addr", "127.0.0.1:0")
-	if code != 2 || !strings.Contains(errOut, "at least 32") {
+	if code != 2 || !strings.Contains(errOut, "至少需要 32 字节") {
 		t.Errorf("serve with a 2-byte secret = exit %d, %q; want exit 2 naming the minimum", code, errOut)
 	}
 }

@@ -2,11 +2,15 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	"saima"
+	"saima/clickhouse"
 	"saima/ingest"
 	"saima/ingest/demo"
 	"saima/scoring"
@@ -89,6 +93,10 @@ func (a *app) loadDemo(ctx context.Context, seed int64, today saima.Date, dir st
 		return err
 	}
 
+	if err := a.checkDemoCity(ctx, st, files, today); err != nil {
+		return err
+	}
+
 	evals, err := a.evaluations(ctx, true)
 	if err != nil {
 		return err
@@ -108,6 +116,44 @@ func (a *app) loadDemo(ctx context.Context, seed int64, today saima.Date, dir st
 	fmt.Fprintf(a.stdout, "演示数据已载入：%d 个文件，%s 至 %s 已发布，%s\n",
 		len(files), demo.FirstQuarter, current.Prev(), status)
 	return nil
+}
+
+// checkDemoCity returns an error of kind [saima.KindConflict] when the
+// store holds a demo city other than the one in files, before anything is
+// imported. The generator plans the city back from the day it runs up to,
+// so another day gives other owners and stage dates. Imported over the
+// stored city, the stages file would break the lifecycle rules after the
+// roster and the projects were already replaced. Comparing the project
+// ledger with that of the latest demo import distinguishes the cities.
+func (a *app) checkDemoCity(ctx context.Context, st *clickhouse.Store, files []demo.File, today saima.Date) error {
+	i := slices.IndexFunc(files, func(f demo.File) bool { return f.Dataset == saima.DatasetProjects })
+	if i < 0 {
+		return nil
+	}
+	prev, found, err := st.FindLatestUpload(ctx, saima.DatasetProjects, demo.Uploader)
+	if err != nil || !found {
+		return err
+	}
+	body, err := os.ReadFile(files[i].Path)
+	if err != nil {
+		return fmt.Errorf("read demo file: %w", err)
+	}
+	sum := sha256.Sum256(body)
+	if hex.EncodeToString(sum[:]) == prev.SHA256 {
+		return nil
+	}
+
+	day := today.Time().Format("20060102")
+	kind, place := "数据目录", a.cfg.DataDir
+	fresh := fmt.Sprintf("--data-dir %s-%s", a.cfg.DataDir, day)
+	if a.cfg.Engine == "server" {
+		kind, place = "数据库", a.cfg.Database
+		fresh = fmt.Sprintf("--database %s_%s", a.cfg.Database, day)
+	}
+	return saima.Errorf(saima.KindConflict, "%s %s 中已有另一天（或另一个 --seed）生成的演示城市。"+
+		"演示城市随日期而变，按 %s 生成的城市里项目的单位和阶段日期都不同，导入会与已有的阶段记录冲突，"+
+		"所以没有导入任何文件，数据保持原样。请换一个新的%s再运行，如 bin/saima demo --today %s %s；"+
+		"或者停止 saima、删除%s %s 后再运行", kind, place, today, kind, today, fresh, kind, place)
 }
 
 // draftStatus returns how the demo's summary states the quarter it left a
@@ -140,8 +186,11 @@ var demoAccounts = []struct {
 	{saima.Account{Name: "haishu", Role: saima.RoleUnit, Unit: "宁波市海曙区", DisplayName: "演示·海曙区"}, "haishu-demo"},
 }
 
-// saveDemoAccounts writes the demo accounts, replacing earlier versions
-// so that their passwords are the documented ones again, and prints them.
+// saveDemoAccounts makes sure the demo accounts exist with their
+// documented passwords, and prints them. An account that already matches
+// is left alone, so its sessions and API token go on working. One whose
+// password, role, unit or state was changed gets a new version with the
+// documented ones, which keeps its token.
 func (a *app) saveDemoAccounts(ctx context.Context) error {
 	st, err := a.openStore(ctx)
 	if err != nil {
@@ -149,15 +198,44 @@ func (a *app) saveDemoAccounts(ctx context.Context) error {
 	}
 	fmt.Fprintln(a.stdout, "演示账号（密码公开，仅供演示，请勿用于正式环境）：")
 	for _, d := range demoAccounts {
-		acct := d.account
-		if acct.PasswordHash, err = web.HashPassword(d.password); err != nil {
+		note, err := saveDemoAccount(ctx, st, d.account, d.password)
+		if err != nil {
 			return err
 		}
-		acct.ChangedAt, acct.ChangedBy = time.Now(), "demo"
-		if err := st.SaveAccount(ctx, acct); err != nil {
-			return fmt.Errorf("save demo account %s: %w", acct.Name, err)
-		}
-		fmt.Fprintf(a.stdout, "  %-8s 密码 %-12s %s\n", acct.Name, d.password, accountRole(acct))
+		fmt.Fprintf(a.stdout, "  %-8s 密码 %-12s %s%s\n", d.account.Name, d.password, accountRole(d.account), note)
 	}
 	return nil
+}
+
+// saveDemoAccount writes want with password unless the stored account
+// already matches it, and returns the note the demo prints beside it.
+func saveDemoAccount(ctx context.Context, st *clickhouse.Store, want saima.Account, password string) (string, error) {
+	old, found, err := st.GetAccount(ctx, want.Name)
+	if err != nil {
+		return "", err
+	}
+	same := found && old.Role == want.Role && old.Unit == want.Unit && !old.Disabled
+	if same && web.PasswordMatches(old.PasswordHash, password) {
+		if old.TokenHash != "" {
+			return "（已有账号，API 令牌保留）", nil
+		}
+		return "", nil
+	}
+
+	acct := want
+	if acct.PasswordHash, err = web.HashPassword(password); err != nil {
+		return "", err
+	}
+	acct.TokenHash = old.TokenHash
+	acct.ChangedAt, acct.ChangedBy = time.Now(), "demo"
+	if err := st.SaveAccount(ctx, acct); err != nil {
+		return "", fmt.Errorf("save demo account %s: %w", acct.Name, err)
+	}
+	switch {
+	case !found:
+		return "", nil
+	case acct.TokenHash != "":
+		return "（已重设为演示密码，API 令牌保留）", nil
+	}
+	return "（已重设为演示密码）", nil
 }

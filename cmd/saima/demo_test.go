@@ -1,11 +1,13 @@
 package main
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"saima"
+	"saima/web"
 )
 
 // TestShiftedClock checks that the clock of saima demo --today shows that
@@ -52,3 +54,68 @@ func TestDemoAgainAfterPublishing(t *testing.T) {
 		t.Errorf("summary after publishing 2026Q4 = %q, want 2026Q4 已发布 v1", again)
 	}
 }
+
+// TestDemoAgainKeepsAccounts checks that a second demo run leaves the demo
+// accounts' API tokens working. An account whose password was changed gets
+// the documented password back, still with its token, and the output notes both.
+func TestDemoAgainKeepsAccounts(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *testEnv) {
+		e.mustRun("demo", "--no-serve", "--today", "2026-11-20", "--out", t.TempDir())
+		token := strings.TrimSpace(e.mustRun("account", "token", "--name", "haishu"))
+		e.mustRun("account", "passwd", "--name", "leader")
+
+		out := e.mustRun("demo", "--no-serve", "--today", "2026-11-20", "--out", t.TempDir())
+		st := e.openStore(t)
+		acct, ok, err := st.FindAccountByTokenHash(t.Context(), web.HashToken(token))
+		if err != nil || !ok || acct.Name != "haishu" {
+			t.Errorf("token of haishu after a second demo run finds %q, %v, %v; want haishu", acct.Name, ok, err)
+		}
+		if !strings.Contains(out, "haishu") || !strings.Contains(out, "令牌保留") {
+			t.Errorf("second demo run prints no note that haishu keeps its token: …%s", tail(out))
+		}
+		if !strings.Contains(out, "leader") || !strings.Contains(out, "已重设为演示密码") {
+			t.Errorf("second demo run prints no note that leader's password was reset: …%s", tail(out))
+		}
+		leader, _, err := st.GetAccount(t.Context(), "leader")
+		if err != nil || !web.PasswordMatches(leader.PasswordHash, "leader-demo") {
+			t.Errorf("leader after a second demo run: password leader-demo does not match (%v)", err)
+		}
+	})
+}
+
+// TestDemoOtherDayLeavesData checks that a demo run for another day on a
+// folder that holds the demo city of the first day imports nothing and
+// prints what to do, because the city it generates differs.
+func TestDemoOtherDayLeavesData(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *testEnv) {
+		e.mustRun("demo", "--no-serve", "--today", "2026-11-20", "--out", t.TempDir())
+		st := e.openStore(t)
+		before, err := st.ListProjects(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		code, out, errOut := e.run("demo", "--no-serve", "--today", "2026-10-20", "--out", t.TempDir())
+		if code == 0 {
+			t.Fatalf("demo for another day exited 0, want a failure: …%s", tail(out))
+		}
+		for _, want := range []string{"没有导入任何文件", "bin/saima demo --today 2026-10-20 --"} {
+			if !strings.Contains(errOut, want) {
+				t.Errorf("demo for another day prints …%q, want it to contain %q", tail(errOut), want)
+			}
+		}
+		if strings.Contains(out, "已导入") {
+			t.Errorf("demo for another day imported files: …%s", tail(out))
+		}
+		after, err := st.ListProjects(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(after, before) {
+			t.Errorf("projects changed after a refused demo run: %d before, %d after", len(before), len(after))
+		}
+	})
+}
+
+// tail returns the last 400 bytes of s, for failure messages.
+func tail(s string) string { return s[max(0, len(s)-400):] }

@@ -161,8 +161,8 @@ func TestOverrideShownInExplainAndDiff(t *testing.T) {
 		t.Errorf("override without --why exited %d with %q; want 1 naming 理由", code, errOut)
 	}
 	code, _, errOut := e.run("override", "2026Q2", "宁海县", "--value", "855", "--by", "王五", "--why", "复核")
-	if code != 1 || !strings.Contains(errOut, "综合得分须在 0 到 100 之间") {
-		t.Errorf("override of a composite to 855 exited %d with %q; want 1 with the range 0 到 100", code, errOut)
+	if code != 1 || !strings.Contains(errOut, "综合得分须在 0 到 100.00 之间") {
+		t.Errorf("override of a composite to 855 exited %d with %q; want 1 with the range 0 到 100.00", code, errOut)
 	}
 }
 

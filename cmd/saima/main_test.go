@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -228,6 +229,24 @@ func TestReportNeedsFonts(t *testing.T) {
 	}
 }
 
+// A relative default path is looked up in the current folder, so a
+// command run elsewhere misses installed files; the message says so.
+func TestMissingAssetNamesCurrentFolder(t *testing.T) {
+	e := newTestEnv(t)
+	e.env["SAIMA_FONT_REGULAR"] = "node_modules/missing/NotoSansSC_400Regular.ttf"
+	code, _, errOut := e.run("report", "2026Q3")
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := filepath.Join(wd, "node_modules/missing/NotoSansSC_400Regular.ttf")
+	for _, part := range []string{want, "相对路径", "回到源码目录", "--font-regular", "npm ci"} {
+		if code == 0 || !strings.Contains(errOut, part) {
+			t.Errorf("report with a missing relative font exited %d with %q; want a failure with %q", code, errOut, part)
+		}
+	}
+}
+
 func TestDemoReportNamesEveryUnit(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *testEnv) {
 		if _, err := exec.LookPath("pdftotext"); err != nil {
@@ -245,15 +264,23 @@ func TestDemoReportNamesEveryUnit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		var tracks []string
 		for _, line := range strings.Split(ranking, "\n")[2:] {
 			fields := strings.Fields(line)
 			if len(fields) < 4 {
 				continue
 			}
+			if !slices.Contains(tracks, fields[0]) {
+				tracks = append(tracks, fields[0])
+			}
 			unit, score := fields[2], fields[3]
 			if !strings.Contains(string(text), unit) || !strings.Contains(string(text), score) {
 				t.Errorf("PDF lacks %s with score %s", unit, score)
 			}
+		}
+		// The pages and the PDF show the tracks in this order too.
+		if want := []string{saima.KindDistrict, saima.KindDepartment, saima.KindCity}; !slices.Equal(tracks, want) {
+			t.Errorf("score lists tracks in the order %v, want %v", tracks, want)
 		}
 	})
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"saima"
 	"saima/ingest"
@@ -87,6 +88,8 @@ func parsePeriods(args []string) ([]saima.Period, error) {
 func printRanking(a *app, p saima.Period, status string, scores []saima.Score) {
 	w := newTable(a.stdout)
 	fmt.Fprintf(w, "%s（%s）\n赛道\t名次\t单位\t综合得分\t较上期\n", p.Label(), status)
+	scores = slices.Clone(scores)
+	slices.SortStableFunc(scores, func(a, b saima.Score) int { return saima.CompareTracks(a.Track, b.Track) })
 	for _, s := range scores {
 		fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\n", s.Track, s.Rank, s.Unit, saima.FormatComposite(s.Value), movement(s))
 	}

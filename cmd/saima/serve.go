@@ -84,21 +84,30 @@ func (a *app) webConfig(sf serveFlags) (web.Config, error) {
 // first, which is safe because padded or odd-length base64 is never hex.
 func parseSecret(text string) ([]byte, error) {
 	text = strings.TrimSpace(text)
-	secret, err := hex.DecodeString(text)
-	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
-		if err == nil {
-			break
+	encodings := []struct {
+		name   string
+		decode func(string) ([]byte, error)
+	}{
+		{"十六进制", hex.DecodeString},
+		{"base64", base64.StdEncoding.DecodeString},
+		{"base64", base64.RawStdEncoding.DecodeString},
+		{"base64", base64.URLEncoding.DecodeString},
+		{"base64", base64.RawURLEncoding.DecodeString},
+	}
+	for _, enc := range encodings {
+		secret, err := enc.decode(text)
+		if err != nil {
+			continue
 		}
-		secret, err = enc.DecodeString(text)
+		if len(secret) < 32 {
+			return nil, usagef("--session-secret（或 SAIMA_SESSION_SECRET）按%s解码后只有 %d 字节，至少需要 32 字节。"+
+				"它是编码后的随机密钥，不是口令原文：请用 `openssl rand -hex 32` 生成一个（64 个十六进制字符）",
+				enc.name, len(secret))
+		}
+		return secret, nil
 	}
-	if err != nil {
-		return nil, fmt.Errorf("%w: --session-secret is neither hex nor base64", errUsage)
-	}
-	if len(secret) < 32 {
-		return nil, fmt.Errorf("%w: --session-secret has %d bytes, want at least 32 (generate one with `openssl rand -hex 32`)",
-			errUsage, len(secret))
-	}
-	return secret, nil
+	return nil, usagef("--session-secret（或 SAIMA_SESSION_SECRET）既不是十六进制也不是 base64 编码。" +
+		"它是编码后的随机密钥，不是口令原文：请用 `openssl rand -hex 32` 生成一个（64 个十六进制字符）")
 }
 
 func serveCommand(a *app, ef *envFlags) func(context.Context, []string) error {
@@ -130,12 +139,17 @@ func (a *app) serve(ctx context.Context, sf serveFlags) error {
 	if err != nil {
 		return err
 	}
+	rules, _, err := a.configuredRules().read()
+	if err != nil {
+		return err
+	}
 	st, err := a.openStore(ctx)
 	if err != nil {
 		return err
 	}
 
 	srv, err := web.New(cfg, web.Deps{
+		Rules:    rules,
 		Store:    st,
 		Accounts: st,
 		Importer: a.importer(st),

@@ -34,6 +34,11 @@ var (
 // Options controls generation.
 type Options struct {
 	// Seed selects the city. The same seed and Today give identical bytes.
+	//
+	// NOTE: another Today gives another city, not the same city cut at
+	// another day, because the plan is drawn back from Today: owners,
+	// project codes and stage dates all move. saima demo therefore does
+	// not load one city over another (see checkDemoCity in cmd/saima).
 	Seed int64
 	// Today is the day the data is generated up to, such as 2026-11-20. No
 	// actual date in the output is after it, and progress and assessments run

@@ -12,11 +12,14 @@ import (
 	"saima/scoring"
 )
 
+// Uploader is the account that Load records its imports under.
+const Uploader = "demo"
+
 // FirstQuarter is the first quarter that Load scores.
 var FirstQuarter = saima.Quarter(2025, 1)
 
 // Load imports files, as Generate wrote them, through imp in their order,
-// as uploads of the account "demo". It then scores them with evals as the
+// as uploads of the account [Uploader]. It then scores them with evals as the
 // reform office would on today. Every quarter from FirstQuarter up to the
 // one before today's is published. Today's quarter, still running, is
 // scored as a draft, which Load returns. When that quarter has no data yet,
@@ -53,7 +56,7 @@ func importFile(ctx context.Context, imp *ingest.Service, f File, report func(Fi
 	}
 	defer body.Close()
 	rep, err := imp.Import(ctx, ingest.Request{FileName: filepath.Base(f.Path), Body: body,
-		Dataset: f.Dataset, Uploader: "demo"})
+		Dataset: f.Dataset, Uploader: Uploader})
 	if rep != nil && report != nil {
 		report(f, rep, err)
 	}

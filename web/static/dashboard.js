@@ -14,17 +14,6 @@
     target.style.height = height + 'px';
   }
 
-  // rankAxis turns the value axis of a rank chart into whole places with
-  // 1 at the top, because a smaller rank is better.
-  function rankAxis(option) {
-    var axes = Array.isArray(option.yAxis) ? option.yAxis : [option.yAxis];
-    axes.forEach(function (axis) {
-      axis.inverse = true;
-      axis.min = 1;
-      axis.minInterval = 1;
-    });
-  }
-
   // openLink opens the page behind a clicked data item: the link field
   // the server put in the item. Only paths on this server are followed.
   function openLink(params) {
@@ -180,9 +169,6 @@
         return;
       }
       var option = JSON.parse(source.textContent);
-      if (source.hasAttribute('data-rank-axis') && option.yAxis) {
-        rankAxis(option);
-      }
       textTooltips(option);
       radarTooltips(option);
       sizeFor(target);

@@ -1,0 +1,113 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"saima"
+	"saima/scoring"
+)
+
+// draftBy is the author that the background drafts record.
+const draftBy = "上传后自动计算"
+
+// drafter recomputes the draft of the running quarter after committed
+// uploads, in the background. A request only marks a draft as due, so a
+// burst of uploads costs one scoring run, and runs never overlap.
+type drafter struct {
+	due   chan struct{} // holds one token while a draft is due
+	delay time.Duration // how long a due draft waits for more uploads
+	run   func(ctx context.Context) error
+
+	// ran receives the result of every run, for tests; nil sends nothing.
+	ran chan error
+}
+
+func newDrafter(delay time.Duration, run func(ctx context.Context) error) *drafter {
+	return &drafter{due: make(chan struct{}, 1), delay: delay, run: run}
+}
+
+// request marks a draft as due and returns at once. A draft that is
+// already due absorbs the request.
+func (d *drafter) request() {
+	select {
+	case d.due <- struct{}{}:
+	default:
+	}
+}
+
+// loop runs a draft whenever one is due, until ctx ends. It waits d.delay
+// after the first request, so that the uploads of a burst all land in
+// one run. A request made while a run is under way makes one more run.
+func (d *drafter) loop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-d.due:
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(d.delay):
+		}
+		// Requests made during the wait are covered by this run.
+		select {
+		case <-d.due:
+		default:
+		}
+		err := d.run(ctx)
+		if d.ran != nil {
+			d.ran <- err
+		}
+	}
+}
+
+// runningQuarter returns the quarter that contains now in Beijing.
+func runningQuarter(now time.Time) saima.Period {
+	day := saima.DateOf(now)
+	return saima.Quarter(day.Year, (int(day.Month)-1)/3+1)
+}
+
+// draftRunningQuarter stores a new draft of the running quarter and
+// logs the outcome, which no caller sees. The draft scores under the
+// rule set of the quarter's latest evaluation, as the next publication
+// would, or under Deps.Rules while the quarter has none. It stores
+// nothing when the quarter is published, or has no rule set to use.
+func (s *Server) draftRunningQuarter(ctx context.Context) error {
+	svc, ok := s.evaluations()
+	if !ok {
+		return nil
+	}
+	period := runningQuarter(s.now())
+	log := s.log.With("period", period.String())
+	evs, err := svc.Evaluations(ctx, period)
+	if err != nil {
+		log.Error("draft after upload failed", "err", err)
+		return err
+	}
+	svc.Rules = s.rules
+	if len(evs) > 0 {
+		svc.Rules = []byte(evs[len(evs)-1].RuleSetText)
+	}
+	if len(svc.Rules) == 0 {
+		log.Info("draft after upload skipped: no rule set", "reason", "the quarter has no evaluation and no rule set is configured")
+		return nil
+	}
+
+	start := time.Now()
+	ev, err := svc.DraftUnpublished(ctx, period, draftBy)
+	switch {
+	case errors.Is(err, scoring.ErrPublished):
+		log.Info("draft after upload skipped: quarter published")
+		return nil
+	case err != nil:
+		log.Error("draft after upload failed", "err", err)
+		return err
+	}
+	s.cache.clear()
+	log.Info("draft after upload stored", "run_id", ev.RunID, "data_as_of", ev.DataAsOf,
+		"duration", time.Since(start))
+	return nil
+}
