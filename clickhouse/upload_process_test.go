@@ -55,3 +55,25 @@ func TestParseProcessRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestProcessRunsZombie(t *testing.T) {
+	cmd := exec.Command("true")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := cmd.Process.Pid
+	// Until Wait collects it, the exited child is a zombie.
+	deadline := time.Now().Add(10 * time.Second)
+	for processRuns(pid) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if processRuns(pid) {
+		t.Errorf("processRuns(%d) = true for an exited, uncollected child, want false", pid)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if !processRuns(os.Getpid()) {
+		t.Errorf("processRuns(own pid) = false, want true")
+	}
+}
