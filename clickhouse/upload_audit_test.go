@@ -49,9 +49,9 @@ func wantOutcome(t *testing.T, s *clickhouse.Store, id, when, outcome string) sa
 }
 
 // TestUploadInterruptedByStoppedProcess plays a process that writes a
-// chunk of an upload and stops without an outcome: the upload shows as
-// started, a later process records it as interrupted with what is known,
-// nothing of it is visible, and the same rows sent again count once.
+// chunk of an upload and stops without an outcome. The upload shows as
+// started, and a later process records it as interrupted with what is
+// known. Nothing of it is visible, and the same rows sent again count once.
 func TestUploadInterruptedByStoppedProcess(t *testing.T) {
 	chtest.ForEachEngine(t, checkInterruptedUpload)
 }
