@@ -13,12 +13,62 @@ const (
 	DatasetProblems    = "problems"    // 问题清单
 )
 
-// Upload outcomes.
+// Upload outcomes. An upload that writes records is recorded as started
+// before its first record, and then once more with the outcome it ends
+// with. The latest record of an upload is its state.
 const (
 	OutcomeOK       = "ok"       // every row was written and is visible
-	OutcomeRejected = "rejected" // validation failed; nothing was written
+	OutcomeRejected = "rejected" // validation failed; nothing is visible
 	OutcomeFailed   = "failed"   // writing failed; nothing is visible
+	OutcomeStarted  = "started"  // records are being written; none is visible yet
+
+	// OutcomeInterrupted marks an upload left at started by a process
+	// that stopped, or lost the database, before it recorded an outcome.
+	// Nothing of it is visible.
+	OutcomeInterrupted = "interrupted"
 )
+
+// OutcomeLabel returns the Chinese name of an upload outcome, and the
+// outcome itself when it is not one of the Outcome constants.
+func OutcomeLabel(outcome string) string {
+	switch outcome {
+	case OutcomeOK:
+		return "成功"
+	case OutcomeRejected:
+		return "校验未通过"
+	case OutcomeFailed:
+		return "写入失败"
+	case OutcomeStarted:
+		return "进行中"
+	case OutcomeInterrupted:
+		return "中断"
+	}
+	return outcome
+}
+
+// Outcomes lists every upload outcome, in the order pages offer them.
+var Outcomes = []string{OutcomeOK, OutcomeRejected, OutcomeFailed, OutcomeInterrupted, OutcomeStarted}
+
+// ParseOutcome returns the outcome that s names, as one of the Outcome
+// constants or by its Chinese name (see [OutcomeLabel]).
+func ParseOutcome(s string) (string, error) {
+	for _, o := range Outcomes {
+		if s == o || s == OutcomeLabel(o) {
+			return o, nil
+		}
+	}
+	return "", Errorf(KindInvalid, "上传结果“%s”无效，应为 ok（成功）、rejected（校验未通过）、failed（写入失败）、"+
+		"interrupted（中断）或 started（进行中）", s)
+}
+
+// UploadFilter selects uploads from the audit log. Its zero value selects
+// every upload.
+type UploadFilter struct {
+	Unit     string // the uploader's unit; empty for any
+	Outcome  string // the upload's current outcome; empty for any
+	From, To Date   // the days (Beijing) the upload began, both included; zero for no bound
+	Limit    int    // the maximum number of uploads to return; 0 or less means 200
+}
 
 // Upload is the audit record of one file a user sent. Rows of a dataset are
 // visible to readers only once their upload is recorded with OutcomeOK, so a
@@ -33,6 +83,7 @@ type Upload struct {
 	SHA256      string // hex digest of the file's bytes
 	Rows        int    // data rows read
 	Imported    int    // records written
+	Replaced    int    // current records the upload replaced when it committed
 	Warnings    int
 	Errors      int
 	Outcome     string // one of the Outcome constants

@@ -265,6 +265,14 @@ func TestClusterTables(t *testing.T) {
 	}
 }
 
+// TestClusterUploadInterrupted records an upload of a stopped process as
+// interrupted over the Distributed tables.
+func TestClusterUploadInterrupted(t *testing.T) {
+	cluster := chtest.StartCluster(t)
+	db := cluster.NewDatabase(t)
+	checkInterruptedUpload(t, openClusterStore(t, cluster.Servers[0], db))
+}
+
 func TestClusterNeedsDistributedSync(t *testing.T) {
 	cluster := chtest.StartCluster(t)
 	db := cluster.NewDatabase(t)

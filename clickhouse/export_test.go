@@ -209,3 +209,15 @@ func LibraryStartPages(e Engine) (before, after, private uint64) {
 // PageOutLibrary releases the resident pages of the loaded libchdb.so, as
 // the embedded engine does once at start.
 func PageOutLibrary() (before, after, private uint64, err error) { return pageOutLibrary(apiPath) }
+
+// AsProcess returns a store that records uploads as written by the
+// process pid on host, for tests that play a process that stopped.
+func (s *Store) AsProcess(host string, pid int) *Store {
+	c := *s
+	c.audit = newUploadAudit()
+	c.audit.owner = process{host: host, pid: pid, instance: "test"}
+	return &c
+}
+
+// ThisHost returns the host name that upload records name.
+func ThisHost() string { return thisProcess.host }

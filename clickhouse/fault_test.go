@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"sync/atomic"
@@ -83,9 +84,10 @@ func TestUploadCutByServerStop(t *testing.T) {
 		name     string
 		cutAfter int // write statements of the upload that complete
 	}{
-		{"AfterRecords", 1},     // the milestones INSERT
-		{"AfterSuperseding", 2}, // INSERT … SELECT of the versions it replaces and of its own that newer uploads replace
-		{"AfterTally", 3},       // INSERT … SELECT of its rows into the milestone tally
+		{"AfterStarted", 1},     // the upload's started record
+		{"AfterRecords", 2},     // the milestones INSERT
+		{"AfterSuperseding", 3}, // INSERT … SELECT of the versions it replaces and of its own that newer uploads replace
+		{"AfterTally", 4},       // INSERT … SELECT of its rows into the milestone tally
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,11 +108,18 @@ func TestUploadCutByServerStop(t *testing.T) {
 			if rep == nil {
 				t.Fatalf("import during the stop returned no report")
 			}
+			msg := saima.ErrorMessage(err)
+			for _, want := range []string{filepath.Base(corrected.Path), rep.Upload.ID, "均未导入", "重新上传"} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("message = %q, want it to contain %q", msg, want)
+				}
+			}
 			if err := srv.Restart(); err != nil {
 				t.Fatal(err)
 			}
 			compareSnapshots(t, "after the failed upload", snapshot(t, st, quarters), before)
 			checkRowsLeft(t, srv, db, rep.Upload.ID, tt.cutAfter)
+			checkFailedRecorded(t, st, rep.Upload, filepath.Base(corrected.Path))
 
 			mustImport(t, st, corrected)
 			got := snapshot(t, st, quarters)
@@ -191,17 +200,42 @@ func checkUnavailable(t *testing.T, call string, err error) {
 func checkRowsLeft(t *testing.T, srv *chtest.Server, db, uploadID string, cutAfter int) {
 	t.Helper()
 	count := func(table string) string {
-		out, err := srv.HTTPQuery(t.Context(), "SELECT count() FROM "+db+"."+table+" WHERE upload_id = '"+uploadID+"'")
+		column := "upload_id"
+		if table == "uploads" {
+			column = "id"
+		}
+		out, err := srv.HTTPQuery(t.Context(), "SELECT count() FROM "+db+"."+table+" WHERE "+column+" = '"+uploadID+"'")
 		if err != nil {
 			t.Fatalf("count rows of %s in %s: %v", uploadID, table, err)
 		}
 		return strings.TrimSpace(out)
 	}
-	if n := count("milestones"); n == "0" {
+	if n := count("uploads"); n == "0" {
+		t.Errorf("the cut upload left no uploads row, want its started record")
+	}
+	if n := count("milestones"); cutAfter >= 2 && n == "0" {
 		t.Errorf("the cut upload left no milestones rows, want the rows of its INSERT")
 	}
-	if n := count("milestones_superseded"); cutAfter >= 2 && n == "0" {
+	if n := count("milestones_superseded"); cutAfter >= 3 && n == "0" {
 		t.Errorf("the cut upload left no superseded entries, want those of its first INSERT … SELECT")
+	}
+}
+
+// checkFailedRecorded wants the upload cut by the stop to be recorded as
+// failed, with its file name, once the store recovers the uploads it
+// could not record while the server was down.
+func checkFailedRecorded(t *testing.T, st *clickhouse.Store, up saima.Upload, file string) {
+	t.Helper()
+	if _, err := st.RecoverUploads(t.Context()); err != nil {
+		t.Fatalf("RecoverUploads after the restart: %v", err)
+	}
+	got, ok := findUpload(t, st, up.ID)
+	if !ok {
+		t.Fatalf("the cut upload %s is not in the audit log after the restart", up.ID)
+	}
+	if got.Outcome != saima.OutcomeFailed || got.FileName != file || got.Imported != 0 {
+		t.Errorf("cut upload = outcome %q, file %q, imported %d; want %q, %q, 0",
+			got.Outcome, got.FileName, got.Imported, saima.OutcomeFailed, file)
 	}
 }
 
@@ -219,7 +253,7 @@ func checkNoDuplicates(t *testing.T, ms []saima.Milestone) {
 
 func checkOneOKUpload(t *testing.T, st *clickhouse.Store, sha string) {
 	t.Helper()
-	ups, err := st.ListUploads(t.Context(), 1000)
+	ups, err := st.ListUploads(t.Context(), saima.UploadFilter{Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}

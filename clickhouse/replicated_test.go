@@ -37,6 +37,14 @@ func TestReplicatedMatchesSingleNode(t *testing.T) {
 	}
 }
 
+// TestReplicatedUploadInterrupted records an upload of a stopped process
+// as interrupted over replicated tables, which migration 0014 altered.
+func TestReplicatedUploadInterrupted(t *testing.T) {
+	cluster := chtest.StartReplicatedCluster(t, 1, 2)
+	db := cluster.NewDatabase(t)
+	checkInterruptedUpload(t, openReplicatedStore(t, cluster.Servers[0], db))
+}
+
 // TestReplicatedTables checks what the migration created on each replica
 // of a one-shard, two-replica cluster, and that opening the store again
 // changes nothing.

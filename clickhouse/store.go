@@ -34,6 +34,9 @@ type Store struct {
 
 	versions *versionClock
 
+	// audit holds the upload outcomes not yet written; see [Store.RecoverUploads].
+	audit *uploadAudit
+
 	// clock is the service's clock, which decides which months have ended
 	// and the ledger's default day. Nil means time.Now. Versions always
 	// come from the real clock, because they order commits across runs.
@@ -75,7 +78,8 @@ func newStore(e Engine, database string, log *slog.Logger) *Store {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Store{engine: e, database: database, log: log, versions: &versionClock{}}
+	return &Store{engine: e, database: database, log: log, versions: &versionClock{},
+		audit: newUploadAudit()}
 }
 
 // Engine returns the engine the store runs on.

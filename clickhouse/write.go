@@ -46,6 +46,10 @@ type UploadWriter struct {
 
 	// own caches ownRows between Replacing and Commit. Write clears it.
 	own map[string][]ownRows
+
+	// renewed is when the upload was last recorded as started; zero
+	// before its first record is written.
+	renewed time.Time
 }
 
 // BeginUpload starts writing the records of up. up.ID must be set.
@@ -77,10 +81,30 @@ func (w *UploadWriter) Write(ctx context.Context, b *saima.Batch) error {
 			return err
 		}
 	}
+	if err := w.markStarted(ctx); err != nil {
+		return err
+	}
 	if err := w.s.writeRecords(ctx, b, w.up.ID, w.version); err != nil {
 		return unavailable(err)
 	}
 	w.records += b.Len()
+	return nil
+}
+
+// markStarted records the upload as started before its first records are
+// written, and again when uploadRenewal has passed since, so that
+// [Store.RecoverUploads] in another process can tell that it still runs.
+func (w *UploadWriter) markStarted(ctx context.Context) error {
+	if !w.renewed.IsZero() && time.Since(w.renewed) < uploadRenewal {
+		return nil
+	}
+	up := w.up
+	up.Outcome, up.Message = saima.OutcomeStarted, "正在写入，记录尚未生效"
+	up.Imported, up.Errors = 0, 0
+	if err := w.s.recordUpload(ctx, up, w.version); err != nil {
+		return fmt.Errorf("record upload as started: %w", err)
+	}
+	w.renewed = time.Now()
 	return nil
 }
 
@@ -103,6 +127,10 @@ func (w *UploadWriter) Commit(ctx context.Context) error {
 	// moment can leave two current versions of a key until one is re-sent.
 	s.versions.commit.Lock()
 	defer s.versions.commit.Unlock()
+	if err := w.markStarted(ctx); err != nil {
+		w.Abort(ctx, err)
+		return err
+	}
 	own, err := w.ownRows(ctx)
 	if err != nil {
 		err = unavailable(err)
@@ -125,7 +153,15 @@ func (w *UploadWriter) Commit(ctx context.Context) error {
 	up := w.up
 	up.Outcome = saima.OutcomeOK
 	up.Imported = w.records
-	return s.recordUpload(ctx, up, w.version)
+	if err := s.recordUpload(ctx, up, w.version); err != nil {
+		// NOTE: a connection lost after the server stored the ok row
+		// leaves the upload visible, with a failed row recorded later.
+		// The audit then shows it as ok, because an ok row outranks
+		// every other (uploadRank).
+		w.Abort(ctx, err)
+		return err
+	}
+	return nil
 }
 
 // Replacing returns how many current records the rows written so far will
@@ -154,12 +190,15 @@ func (w *UploadWriter) Replacing(ctx context.Context) (int, error) {
 }
 
 // Abort records the upload as failed because of cause. The records written
-// so far stay invisible.
+// so far stay invisible. When the database cannot take the record either,
+// [Store.RecoverUploads] writes it once the database is back.
 func (w *UploadWriter) Abort(ctx context.Context, cause error) {
 	up := w.up
 	up.Outcome, up.Message = saima.OutcomeFailed, "写入数据库失败："+saima.ErrorMessage(unavailable(cause))
+	up.Imported = 0
 	if err := w.s.recordUpload(context.WithoutCancel(ctx), up, w.version); err != nil {
-		w.s.log.Error("record failed upload", "upload_id", up.ID, "err", err)
+		w.s.log.Error("record failed upload; it is recorded once the database is back",
+			"upload_id", up.ID, "err", err)
 	}
 }
 
@@ -176,77 +215,54 @@ func (s *Store) writeRecords(ctx context.Context, b *saima.Batch, id string, v u
 }
 
 var uploadColumns = []string{"id", "dataset", "uploader", "unit", "at", "file_name", "sha256",
-	"rows", "imported", "warnings", "errors", "outcome", "message", "duplicate_of", "version", "committed"}
+	"rows", "imported", "warnings", "errors", "outcome", "message", "duplicate_of", "version", "committed",
+	"recorded", "owner", "replaced"}
 
-// RecordUpload appends u, an upload that wrote no records, to the upload
-// audit log. Uploads with records are recorded by [UploadWriter].
+// RecordUpload appends u to the upload audit log: an upload that wrote no
+// records, or the rejection of one whose writer wrote some. Committed and
+// failed uploads are recorded by [UploadWriter]. When the database cannot
+// take a rejected or failed record, [Store.RecoverUploads] writes it later.
 func (s *Store) RecordUpload(ctx context.Context, u saima.Upload) error {
 	return s.recordUpload(ctx, u, 0)
 }
 
-// recordUpload appends u with the version its records carry. An upload
-// with outcome ok commits its rows: it gets the next version as its commit
-// version.
+// recordUpload appends u with the version its records carry. Every row
+// gets the next version as its recorded version. An upload with outcome
+// ok commits its rows: that version is also its commit version.
 func (s *Store) recordUpload(ctx context.Context, u saima.Upload, version uint64) error {
 	if u.At.IsZero() {
 		u.At = time.Now()
 	}
+	recorded := s.nextVersion(time.Now())
 	var committed uint64
 	if u.Outcome == saima.OutcomeOK {
-		committed = s.nextVersion(time.Now())
+		committed = recorded
 	}
 	row := []any{u.ID, u.Dataset, u.Uploader, u.Unit, u.At, u.FileName, u.SHA256,
 		uint32(u.Rows), uint32(u.Imported), uint32(u.Warnings), uint32(u.Errors),
-		u.Outcome, u.Message, u.DuplicateOf, version, committed}
-	err := s.engine.Insert(ctx, s.table("uploads"), uploadColumns, [][]any{row})
-	return unavailable(err)
+		u.Outcome, u.Message, u.DuplicateOf, version, committed, recorded, s.audit.owner.String(),
+		uint32(u.Replaced)}
+	err := unavailable(s.engine.Insert(ctx, s.table("uploads"), uploadColumns, [][]any{row}))
+	s.audit.recorded(u, version, err)
+	return err
 }
 
 // FindUploadBySHA256 returns the latest successful upload of dataset whose
 // bytes hash to sha.
 func (s *Store) FindUploadBySHA256(ctx context.Context, dataset, sha string) (saima.Upload, bool, error) {
-	ups, err := s.listUploads(ctx, "outcome = 'ok' AND dataset = ? AND sha256 = ?", 1, dataset, sha)
+	ups, err := s.uploadStates(ctx, "outcome = 'ok' AND dataset = ? AND sha256 = ?", "1", 1, dataset, sha)
 	if err != nil || len(ups) == 0 {
 		return saima.Upload{}, false, err
 	}
-	return ups[0], true, nil
+	return ups[0].Upload, true, nil
 }
 
 // FindLatestUpload returns the latest successful upload of dataset by
 // the account uploader, and false when there is none.
 func (s *Store) FindLatestUpload(ctx context.Context, dataset, uploader string) (saima.Upload, bool, error) {
-	ups, err := s.listUploads(ctx, "outcome = 'ok' AND dataset = ? AND uploader = ?", 1, dataset, uploader)
+	ups, err := s.uploadStates(ctx, "outcome = 'ok' AND dataset = ? AND uploader = ?", "1", 1, dataset, uploader)
 	if err != nil || len(ups) == 0 {
 		return saima.Upload{}, false, err
 	}
-	return ups[0], true, nil
-}
-
-// ListUploads returns the latest uploads, newest first, at most limit.
-func (s *Store) ListUploads(ctx context.Context, limit int) ([]saima.Upload, error) {
-	return s.listUploads(ctx, "1", limit)
-}
-
-func (s *Store) listUploads(ctx context.Context, where string, limit int, args ...any) ([]saima.Upload, error) {
-	q := "SELECT id, dataset, uploader, unit, at, file_name, sha256, rows, imported, warnings, errors, " +
-		"outcome, message, duplicate_of FROM {db}.uploads WHERE " + where +
-		// Sort on toUnixTimestamp(at), not at: chDB 26.5's top-k filter for
-		// ORDER BY at … LIMIT compared the DateTime with the id string and
-		// failed with CANNOT_PARSE_DATETIME once a second held three uploads.
-		" ORDER BY toUnixTimestamp(at) DESC, committed DESC, id DESC LIMIT ?"
-	rows, err := s.query(ctx, q, append(args, limit)...)
-	if err != nil {
-		return nil, err
-	}
-	var out []saima.Upload
-	err = scanAll(rows, func() error {
-		var u saima.Upload
-		var n, imp, w, e uint32
-		err := rows.Scan(&u.ID, &u.Dataset, &u.Uploader, &u.Unit, &u.At, &u.FileName, &u.SHA256,
-			&n, &imp, &w, &e, &u.Outcome, &u.Message, &u.DuplicateOf)
-		u.Rows, u.Imported, u.Warnings, u.Errors = int(n), int(imp), int(w), int(e)
-		out = append(out, u)
-		return err
-	})
-	return out, err
+	return ups[0].Upload, true, nil
 }

@@ -186,7 +186,28 @@ func OfficeOnly(dataset string) bool { return officeOnly[dataset] }
 // upload, gets KindForbidden and a report. Store failures come back
 // wrapped, with their kind, and a nil report when nothing was read.
 func (s *Service) Import(ctx context.Context, req Request) (*Report, error) {
-	return s.run(ctx, req, false)
+	rep, err := s.run(ctx, req, false)
+	return rep, outageError(req.FileName, rep, err)
+}
+
+// outageError returns err unless the database was unavailable. Then it
+// returns an error of the same kind whose message also names the file and
+// the upload ID, states that nothing of the file was imported and asks for
+// the file again once the service is back.
+func outageError(file string, rep *Report, err error) error {
+	if saima.ErrorKind(err) != saima.KindUnavailable {
+		return err
+	}
+	// The store's message may go on to ask for a retry; the first clause
+	// names the cause.
+	cause, _, _ := strings.Cut(saima.ErrorMessage(err), "，")
+	id := ""
+	if rep != nil && rep.Upload.ID != "" {
+		id = "（上传编号 " + rep.Upload.ID + "）"
+	}
+	return saima.Wrap(saima.KindUnavailable, fmt.Sprintf(
+		"文件“%s”未能导入：%s。该文件的记录均未导入%s，请在服务恢复后重新上传该文件；如果问题持续，请联系系统管理员",
+		file, cause, id), err)
 }
 
 // Preview validates the file like Import and writes nothing, not even an

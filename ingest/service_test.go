@@ -449,6 +449,7 @@ func TestServiceStoreFailures(t *testing.T) {
 		if rep != nil || saima.ErrorKind(err) != saima.KindUnavailable {
 			t.Errorf("Import = %v, %v, want no report and kind unavailable", rep, err)
 		}
+		checkOutageMessage(t, err, "f.csv", "")
 	})
 
 	t.Run("write batch", func(t *testing.T) {
@@ -460,8 +461,9 @@ func TestServiceStoreFailures(t *testing.T) {
 			t.Errorf("Import error = %v, want the store's error", err)
 		}
 		if rep == nil || rep.Upload.Outcome != saima.OutcomeFailed {
-			t.Errorf("report = %+v, want outcome failed", rep)
+			t.Fatalf("report = %+v, want outcome failed", rep)
 		}
+		checkOutageMessage(t, err, "f.csv", rep.Upload.ID)
 		// The store records the failed upload; the service must not add
 		// a second record for the same ID.
 		if len(store.uploads) != 1 || store.uploads[0].Outcome != saima.OutcomeFailed {
@@ -471,6 +473,19 @@ func TestServiceStoreFailures(t *testing.T) {
 			t.Errorf("logs = %s, want the write failure logged", logs.String())
 		}
 	})
+}
+
+// checkOutageMessage wants the user message of an import cut by an
+// outage to name the file, the upload ID when there is one, the cause,
+// that nothing was imported and that the file is to be sent again.
+func checkOutageMessage(t *testing.T, err error, file, id string) {
+	t.Helper()
+	msg := saima.ErrorMessage(err)
+	for _, want := range []string{"“" + file + "”", "数据库暂时无法连接", "均未导入", "恢复后重新上传", id} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message = %q, want it to contain %q", msg, want)
+		}
+	}
 }
 
 func TestServiceUnreadableFile(t *testing.T) {

@@ -502,7 +502,7 @@ func TestImportBodyBreaksAfterChunks(t *testing.T) {
 // uploadRecords returns the audit records of upload id.
 func uploadRecords(tb testing.TB, store *clickhouse.Store, id string) []saima.Upload {
 	tb.Helper()
-	ups, err := store.ListUploads(tb.Context(), 100)
+	ups, err := store.ListUploads(tb.Context(), saima.UploadFilter{Limit: 100})
 	if err != nil {
 		tb.Fatal(err)
 	}

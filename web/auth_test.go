@@ -146,7 +146,7 @@ func TestUnitTokenOtherUnitRows(t *testing.T) {
 	assertLedgerPercent(t, env, "NB-2026-001", "85.5")
 	assertProgressPercent(t, env, "市大数据局", "NB-2026-002", "40")
 
-	ups, err := env.store.ListUploads(t.Context(), 1)
+	ups, err := env.store.ListUploads(t.Context(), saima.UploadFilter{Limit: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +157,7 @@ func TestUnitTokenOtherUnitRows(t *testing.T) {
 
 func countUploads(tb testing.TB, env *testEnv) int {
 	tb.Helper()
-	ups, err := env.store.ListUploads(context.Background(), 1000)
+	ups, err := env.store.ListUploads(context.Background(), saima.UploadFilter{Limit: 1000})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -46,6 +46,10 @@ func choose(label, name, empty string, selected any, items any) (dropDown, error
 		for _, c := range list {
 			add(c.ID, c.Name)
 		}
+	case []dropOption:
+		for _, o := range list {
+			add(o.Value, o.Text)
+		}
 	default:
 		return d, fmt.Errorf("choose %s: unsupported option list %T", name, items)
 	}

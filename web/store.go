@@ -55,6 +55,10 @@ type Store interface {
 
 	// ListProblems returns every item of the problem list.
 	ListProblems(ctx context.Context) ([]saima.ProblemItem, error)
+
+	// ListUploads returns the uploads that f selects from the audit log,
+	// newest first, each in its current state.
+	ListUploads(ctx context.Context, f saima.UploadFilter) ([]saima.Upload, error)
 }
 
 // Importer reads uploaded files into the store. *ingest.Service

@@ -38,6 +38,7 @@ Commands:
                       record a manual override of a unit's score, with who and why
   whatif PERIOD FILE  rank a quarter's current data under another rule set and show the shifts
   rules validate FILE check a rule-set file and list every problem
+  uploads             list the upload audit log: who sent which file when, and its outcome
 
 Run "saima <command> -h" for a command's options. The options that name an
 environment variable in their help (SAIMA_…) can also be set through it.
@@ -148,6 +149,7 @@ var commands = map[string]command{
 	"rules":       rulesCommand,
 
 	"template": templateCommand,
+	"uploads":  uploadsCommand,
 }
 
 // app is one run of the command line: its settings and what it opened.

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"saima"
 )
 
 // evaluationRules weighs the on-time rate 60 and the assessment mean 40,
@@ -105,7 +107,7 @@ func uploadIDOf(t *testing.T, e *testEnv, fileName string) string {
 		t.Fatal(err)
 	}
 	defer a.close()
-	ups, err := st.ListUploads(context.Background(), 100)
+	ups, err := st.ListUploads(context.Background(), saima.UploadFilter{Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}

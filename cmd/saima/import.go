@@ -39,6 +39,9 @@ func importCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 		if err != nil {
 			return err
 		}
+		if !dryRun {
+			a.recoverUploads(ctx, st)
+		}
 		svc := a.importer(st)
 		var failed []error
 		for _, path := range files {

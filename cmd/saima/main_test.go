@@ -372,7 +372,7 @@ func TestImportLargeFileRecordsTotals(t *testing.T) {
 	e.mustRun("import", path)
 
 	st := e.openStore(t)
-	ups, err := st.ListUploads(context.Background(), 1)
+	ups, err := st.ListUploads(context.Background(), saima.UploadFilter{Limit: 1})
 	if err != nil || len(ups) != 1 || ups[0].FileName != "big.csv" {
 		t.Fatalf("ListUploads = %+v, %v; want the big upload first", ups, err)
 	}

@@ -184,7 +184,8 @@ func formatVersion(v uint64) string {
 	return time.Unix(0, int64(v)).In(saima.Beijing).Format("2006-01-02 15:04:05")
 }
 
-// shortHash returns the first 12 hex digits of a rule-set version.
+// shortHash returns the first 12 hex digits of a rule-set version or of a
+// file's SHA-256.
 func shortHash(h string) string {
 	if len(h) > 12 {
 		return h[:12]

@@ -161,9 +161,17 @@ func (a *app) serve(ctx context.Context, sf serveFlags) error {
 	if err != nil {
 		return err
 	}
+	// Uploads that a stopped process left unfinished, or whose outcome an
+	// outage kept from the audit log, are recorded at start and then
+	// within uploadSweep of the database coming back.
+	go st.RecoverUploadsEvery(ctx, uploadSweep)
 	fmt.Fprintf(a.stdout, "saima 正在 http://%s/ 提供服务（Ctrl-C 停止）\n", sf.addr)
 	return srv.Listen(ctx)
 }
+
+// uploadSweep is how often serve looks for uploads to record as
+// interrupted or failed; see clickhouse.Store.RecoverUploads.
+const uploadSweep = 30 * time.Second
 
 func (a *app) importer(st *clickhouse.Store) *ingest.Service {
 	limits := a.cfg.Limits

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"saima"
+	"saima/clickhouse"
+)
+
+// uploadsCommand lists the upload audit log.
+func uploadsCommand(a *app, ef *envFlags) func(context.Context, []string) error {
+	var unit, outcome, from, to string
+	var limit int
+	ef.fs.StringVar(&unit, "unit", "", "list only the uploads of accounts of this unit (default: every unit and the office)")
+	ef.fs.StringVar(&outcome, "outcome", "", "list only uploads with this outcome: ok, rejected, failed, interrupted or started")
+	ef.fs.StringVar(&from, "from", "", "list only uploads begun on or after this day (Beijing time), such as 2026-10-01")
+	ef.fs.StringVar(&to, "to", "", "list only uploads begun on or before this day (Beijing time), such as 2026-10-31")
+	ef.fs.IntVar(&limit, "limit", 200, "the most uploads to list")
+	ef.fs.Usage = func() {
+		fmt.Fprintln(ef.fs.Output(), "Usage: saima uploads [options]\n\n"+
+			"Lists the upload audit log, newest first: who sent which file when, its\n"+
+			"content hash, the rows read, imported and replaced, the warnings and the\n"+
+			"outcome. It first records as interrupted the uploads that a stopped saima\n"+
+			"process left unfinished.\n\nOptions:")
+		ef.fs.PrintDefaults()
+	}
+	return func(ctx context.Context, args []string) error {
+		if len(args) > 0 {
+			return fmt.Errorf("%w: uploads takes no arguments, got %q", errUsage, args)
+		}
+		f, err := uploadFilter(unit, outcome, from, to, limit)
+		if err != nil {
+			return err
+		}
+		st, err := a.openStore(ctx)
+		if err != nil {
+			return err
+		}
+		a.recoverUploads(ctx, st)
+		ups, err := st.ListUploads(ctx, f)
+		if err != nil {
+			return err
+		}
+		printUploads(a.stdout, ups)
+		return nil
+	}
+}
+
+func uploadFilter(unit, outcome, from, to string, limit int) (saima.UploadFilter, error) {
+	f := saima.UploadFilter{Unit: unit, Limit: limit}
+	var err error
+	if outcome != "" {
+		if f.Outcome, err = saima.ParseOutcome(outcome); err != nil {
+			return f, fmt.Errorf("%w: --outcome: %v", errUsage, err)
+		}
+	}
+	for _, d := range []struct {
+		flag, text string
+		to         *saima.Date
+	}{{"--from", from, &f.From}, {"--to", to, &f.To}} {
+		if d.text == "" {
+			continue
+		}
+		if *d.to, err = saima.ParseDate(d.text); err != nil {
+			return f, fmt.Errorf("%w: %s %q is not a day such as 2026-10-01", errUsage, d.flag, d.text)
+		}
+	}
+	if limit <= 0 {
+		return f, fmt.Errorf("%w: --limit must be at least 1, got %d", errUsage, limit)
+	}
+	return f, nil
+}
+
+// recoverUploads records the uploads that a stopped process left
+// unfinished. A failure only leaves them for the next run.
+func (a *app) recoverUploads(ctx context.Context, st *clickhouse.Store) {
+	if _, err := st.RecoverUploads(ctx); err != nil {
+		a.log.Warn("recover uploads", "err", err)
+	}
+}
+
+func printUploads(w io.Writer, ups []saima.Upload) {
+	if len(ups) == 0 {
+		fmt.Fprintln(w, "没有符合条件的上传记录")
+		return
+	}
+	tw := newTable(w)
+	fmt.Fprintln(tw, "上传时间\t上传编号\t账号\t单位\t数据集\t文件名\tSHA-256\t读取行数\t导入\t替换\t警告\t结果\t说明")
+	for _, u := range ups {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\n",
+			u.At.In(saima.Beijing).Format("2006-01-02 15:04:05"), u.ID, u.Uploader, orDash(u.Unit),
+			orDash(u.Dataset), u.FileName, orDash(shortHash(u.SHA256)), u.Rows, u.Imported, u.Replaced,
+			u.Warnings, saima.OutcomeLabel(u.Outcome), u.Message)
+	}
+	tw.Flush()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestUploadsListsAudit(t *testing.T) {
+	dir := casesDir(t)
+	e := newTestEnv(t)
+	e.mustRun("import", filepath.Join(dir, "00_roster.csv"))
+	e.mustRun("import", filepath.Join(dir, "13a_progress_reupload_v1.csv"))
+	e.mustRun("import", filepath.Join(dir, "13b_progress_reupload_v2_corrected.csv"))
+	if code, _, _ := e.run("import", filepath.Join(dir, "12b_progress_bad_rows.csv")); code != 1 {
+		t.Fatalf("import of bad rows exited %d, want 1", code)
+	}
+
+	out := e.mustRun("uploads")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 5 {
+		t.Fatalf("saima uploads printed %d lines, want a header and 4 uploads:\n%s", len(lines), out)
+	}
+	assertContains(t, "header", lines[0], "上传时间", "文件名", "SHA-256", "读取行数", "导入", "替换", "警告", "结果")
+	assertContains(t, "newest upload", lines[1], "12b_progress_bad_rows.csv", "校验未通过")
+	assertContains(t, "corrected upload", lines[2], "13b_progress_reupload_v2_corrected.csv", "成功", "cli")
+	assertContains(t, "roster upload", lines[4], "00_roster.csv", "成功")
+
+	out = e.mustRun("uploads", "--outcome", "rejected")
+	if n := strings.Count(strings.TrimSpace(out), "\n"); n != 1 || !strings.Contains(out, "12b_progress_bad_rows.csv") {
+		t.Errorf("saima uploads --outcome rejected printed %d uploads, want only 12b:\n%s", n, out)
+	}
+	out = e.mustRun("uploads", "--outcome", "成功", "--limit", "1")
+	if n := strings.Count(strings.TrimSpace(out), "\n"); n != 1 || !strings.Contains(out, "13b_") {
+		t.Errorf("saima uploads --outcome 成功 --limit 1 printed %d uploads, want only 13b:\n%s", n, out)
+	}
+	out = e.mustRun("uploads", "--from", "2000-01-01", "--to", "2000-12-31")
+	assertContains(t, "uploads of 2000", out, "没有符合条件的上传记录")
+	out = e.mustRun("uploads", "--unit", "宁波市海曙区")
+	assertContains(t, "uploads of a unit", out, "没有符合条件的上传记录")
+}
+
+func TestUploadsRejectsBadFlags(t *testing.T) {
+	e := newTestEnv(t)
+	for _, args := range [][]string{
+		{"uploads", "--outcome", "done"},
+		{"uploads", "--from", "2026-13-01"},
+		{"uploads", "--limit", "0"},
+		{"uploads", "extra"},
+	} {
+		code, _, errOut := e.run(args...)
+		if code != 2 || errOut == "" {
+			t.Errorf("saima %s exited %d with %q, want 2 and a message", strings.Join(args, " "), code, errOut)
+		}
+	}
+}
