@@ -161,7 +161,7 @@ func TestDemoNextDayReusesCity(t *testing.T) {
 		if !reflect.DeepEqual(after, before) {
 			t.Errorf("projects changed on the next day's demo: %d before, %d after", len(before), len(after))
 		}
-		ups, err := st.ListUploads(t.Context(), 100)
+		ups, err := st.ListUploads(t.Context(), saima.UploadFilter{Limit: 100})
 		if err != nil {
 			t.Fatal(err)
 		}
