@@ -100,10 +100,9 @@ func missingReports(entries []saima.LedgerEntry, reports []saima.ProgressReport)
 }
 
 // owesProgress reports whether the unit of e owes quarterly progress
-// reports on it: from 实施, when work begins, or from its first report if
-// that came earlier, until its latest report reaches 100% or the project
-// ends at 退出 or 完成. A project before 实施 without a report has no
-// work to report yet.
+// reports on it. Reports are owed from 实施, or from the first report when
+// that came earlier. They stop once the latest report reaches 100% or the
+// project ends at 退出 or 完成.
 func owesProgress(e saima.LedgerEntry) bool {
 	switch {
 	case e.Stage == "退出" || e.Stage == "完成":
