@@ -172,6 +172,19 @@ func EarlyDone(it saima.ListItem, day saima.Date) (reason, fix string, ok bool) 
 		"请核对完成日期；如果事项在录入之前已经下达，请由改革办在清单事项中补填下达日期后再标注", true
 }
 
+// DoneAfterExit returns why day cannot be the done date of it, and the
+// fix, when the item's project exited before day and the exit closed the
+// item (see [saima.ClosedByExit]): nobody works on an exited project. It
+// returns false otherwise. Uploads and the mark form on /lists check with
+// it.
+func DoneAfterExit(it saima.ListItem, day saima.Date) (reason, fix string, ok bool) {
+	if !it.ClosedByExit(&day) {
+		return "", "", false
+	}
+	return "晚于项目" + it.ID + "的退出日期" + it.Exit.String() + "，该事项已" + saima.ClosedByExitLabel + "，不能再标注完成",
+		"如果事项在项目退出之前已经完成，请填写退出前的实际完成日期；否则无需标注", true
+}
+
 // checkItem fails a mark whose item is not stored in its list, or is
 // stored under another unit: the pages and the score count a mark only
 // for its own item. It also fails a mark dated before its item started.
@@ -209,6 +222,9 @@ func (b *listDoneBuilder) checkItem(r *rowReader, d saima.ListDone) {
 		})
 	case r.good("完成日期"):
 		if reason, fix, early := EarlyDone(it, d.Date); early {
+			r.fail("完成日期", r.cell("完成日期"), &problem{reason: reason, fix: fix})
+		}
+		if reason, fix, late := DoneAfterExit(it, d.Date); late {
 			r.fail("完成日期", r.cell("完成日期"), &problem{reason: reason, fix: fix})
 		}
 	}

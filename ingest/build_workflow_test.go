@@ -162,3 +162,27 @@ func TestListDoneBeforeItemStart(t *testing.T) {
 		t.Errorf("errors =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// A done mark dated after its project's exit, on an item the exit closed,
+// is rejected; one dated on or before the exit day, or on an item due by
+// then, is not.
+func TestListDoneAfterExit(t *testing.T) {
+	issued, exit := saima.NewDate(2026, 3, 1), saima.NewDate(2026, 9, 1)
+	items := []saima.ListItem{
+		{List: "重大需求", ID: "NB-1", Unit: "市财政局", Issued: &issued, Deadline: saima.NewDate(2026, 9, 30), Exit: &exit},
+		{List: "重大需求", ID: "NB-2", Unit: "市财政局", Issued: &issued, Deadline: saima.NewDate(2026, 9, 30), Exit: &exit},
+		{List: "重大需求", ID: "NB-3", Unit: "市财政局", Issued: &issued, Deadline: saima.NewDate(2026, 8, 31), Exit: &exit},
+	}
+	text := "清单名称,事项编号,责任单位,完成日期\n" +
+		"重大需求,NB-1,市财政局,2026-09-10\n" + // after the exit, due after it
+		"重大需求,NB-2,市财政局,2026-09-01\n" + // on the exit day
+		"重大需求,NB-3,市财政局,2026-09-10\n" // due before the exit, so still owed and done late
+	res := parseText(t, "done.csv", text, Options{ListItems: items})
+	want := []string{
+		"done.csv 第2行“完成日期”列的值“2026-09-10”晚于项目NB-1的退出日期2026-09-01，该事项已因退出终止，不能再标注完成，" +
+			"如果事项在项目退出之前已经完成，请填写退出前的实际完成日期；否则无需标注",
+	}
+	if got := issueStrings(res.Errors); !equalStrings(got, want) {
+		t.Errorf("errors =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"html"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -28,7 +30,8 @@ func TestExitedProjectPages(t *testing.T) {
 		{ProjectCode: "EX-1", Name: "退出后里程碑", Unit: "宁波市海曙区", Planned: day("2026-09-15"), Status: "进行中"},
 	}})
 	writeWorkflowBatch(t, env.store, "ex-lists", saima.DatasetLists, &saima.Batch{ListItems: []saima.ListItem{
-		{List: "场景应用", ID: "EX-1", Name: "退出项目清单事项", Unit: "宁波市海曙区", Deadline: day("2026-09-30")},
+		{List: "场景应用", ID: "EX-1", Name: "退出项目清单事项", Unit: "宁波市海曙区", Deadline: day("2026-09-30"),
+			Issued: ptr(day("2026-03-01"))},
 	}})
 
 	haishu := url.QueryEscape("宁波市海曙区")
@@ -66,4 +69,21 @@ func TestExitedProjectPages(t *testing.T) {
 			}
 		})
 	}
+
+	// A mark after the exit is rejected: nobody works on an exited project.
+	t.Run("ErrMarkAfterExit", func(t *testing.T) {
+		resp, body := postForm(t, env.as(t, "office"), "/lists/done",
+			map[string]string{"list": "场景应用", "item_id": "EX-1", "date": "2026-09-10"})
+		want := "完成日期“2026-09-10”晚于项目EX-1的退出日期2026-09-01，该事项已因退出终止，不能再标注完成"
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(html.UnescapeString(body), want) {
+			t.Errorf("POST /lists/done after the exit = %d, want 400 with %q:\n%s", resp.StatusCode, want, body)
+		}
+	})
+	t.Run("MarkBeforeExit", func(t *testing.T) {
+		resp, body := postForm(t, env.as(t, "office"), "/lists/done",
+			map[string]string{"list": "场景应用", "item_id": "EX-1", "date": "2026-08-30"})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("POST /lists/done before the exit = %d, want 303: %s", resp.StatusCode, body)
+		}
+	})
 }

@@ -276,6 +276,9 @@ func (s *Server) readDoneForm(c *fiber.Ctx, item saima.ListItem) (saima.ListDone
 	if reason, fix, early := ingest.EarlyDone(item, mark.Date); early {
 		return mark, saima.Errorf(saima.KindInvalid, "完成日期“%s”%s，%s", mark.Date, reason, fix)
 	}
+	if reason, fix, late := ingest.DoneAfterExit(item, mark.Date); late {
+		return mark, saima.Errorf(saima.KindInvalid, "完成日期“%s”%s，%s", mark.Date, reason, fix)
+	}
 	who, err := s.identity(c)
 	if err != nil {
 		return mark, err
