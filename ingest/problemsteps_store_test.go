@@ -208,6 +208,37 @@ func TestImportWarnsProblemListAgainstSteps(t *testing.T) {
 	}
 }
 
+// A problem list with an error in another row still gets the warnings
+// against stored steps for its good rows, in the same reply.
+func TestImportWarnsProblemListBesideErrors(t *testing.T) {
+	svc, store := problemStepService(t)
+	err := store.WriteBatch(context.Background(), &saima.Batch{
+		Upload: saima.Upload{ID: "units-1", Dataset: saima.DatasetUnits, At: time.Date(2026, 12, 5, 8, 0, 0, 0, saima.Beijing)},
+		Units:  []saima.Unit{{Name: "宁波市海曙区", Kind: saima.KindDistrict, Track: saima.KindDistrict}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := importSteps(t, svc, "WT-1,收集,1,2026-10-02,宁波市海曙区,"); err != nil {
+		t.Fatalf("import steps: %v", err)
+	}
+	text := "问题编号,单位,环节,层级,发现日期,办结日期\n" +
+		"WT-2,宁波市海曙区,分析研判,2,2026-13-10,\n" +
+		"WT-1,宁波市海曙区,分析研判,1,2026-10-05,\n"
+	rep, err := svc.Import(context.Background(), ingest.Request{FileName: "problems.csv",
+		Body: strings.NewReader(text), Dataset: saima.DatasetProblems, Uploader: "office"})
+	if err == nil {
+		t.Fatal("import of a problem list with a bad date succeeded")
+	}
+	if len(rep.Errors) != 1 || rep.Errors[0].Row != 2 {
+		t.Errorf("errors = %q, want one on row 2", rep.Errors)
+	}
+	want := "problems.csv 第3行“发现日期”列的值“2026-10-05”：问题WT-1的发现日期晚于已登记的环节收集（2026-10-02）"
+	if len(rep.Warnings) != 1 || !strings.HasPrefix(rep.Warnings[0].String(), want) {
+		t.Errorf("warnings = %q, want one starting with %q", rep.Warnings, want)
+	}
+}
+
 // writeStaleStage writes WT-1's 收集 at two levels, as saima stored it
 // before a loop stage was recorded once per problem: at level 改革办 on
 // 2026-10-03 and, in an earlier upload, at level 牵头单位 on lead. The

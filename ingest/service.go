@@ -414,8 +414,8 @@ func (s *Service) finish(ctx context.Context, log *slog.Logger, run *importRun, 
 	return run.commit(rep)
 }
 
-// checkGoodRows runs the checks of stages and problem steps against the
-// stored history on b, the good rows of a file with errors, so that one
+// checkGoodRows runs the checks of stages, problem steps and the problem
+// list against the stored history on b, the good rows of a file with errors, so that one
 // reply lists their issues with the row errors. gaps tells what the rows
 // with errors may touch. It returns only a store's error.
 func (s *Service) checkGoodRows(ctx context.Context, rep *Report, b *saima.Batch, gaps *orderGaps) error {
@@ -423,6 +423,9 @@ func (s *Service) checkGoodRows(ctx context.Context, rep *Report, b *saima.Batch
 		return err
 	}
 	if err := s.checkProblemSteps(ctx, rep, b, gaps); err != nil && saima.ErrorKind(err) != saima.KindInvalid {
+		return err
+	}
+	if err := s.warnProblemList(ctx, rep, b); err != nil {
 		return err
 	}
 	rep.sortIssues()
