@@ -54,6 +54,35 @@ func testExitClosesLaterMilestones(t *testing.T, s *clickhouse.Store) {
 		return s.WithClock(func() time.Time { return time.Date(y, m, d, 10, 0, 0, 0, saima.Beijing) })
 	}
 
+	// The milestones as reported at a time carry the exits made by then.
+	t.Run("ReportedBefore", func(t *testing.T) {
+		for _, tc := range []struct {
+			at       time.Time
+			wantExit bool
+		}{
+			{time.Date(2026, 11, 9, 12, 0, 0, 0, saima.Beijing), false},
+			{time.Date(2026, 11, 30, 23, 0, 0, 0, saima.Beijing), true},
+		} {
+			ms, err := s.ListMilestonesReportedBefore(ctx, tc.at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := 0
+			for _, m := range ms {
+				if m.ProjectCode != "P1" {
+					continue
+				}
+				seen++
+				if got := m.Exit != nil; got != tc.wantExit {
+					t.Errorf("as reported at %s, %s has exit %v, want %v", tc.at, m.Name, m.Exit, tc.wantExit)
+				}
+			}
+			if seen != 3 {
+				t.Errorf("as reported at %s, P1 has %d milestones, want 3", tc.at, seen)
+			}
+		}
+	})
+
 	t.Run("Facts", func(t *testing.T) {
 		// P1's 项目终验 is closed. Its 系统联调 stays late, red in October
 		// and November but not after the exit month. P2's 项目终验 is red

@@ -239,7 +239,10 @@ func (s *Store) ListMilestonesReportedBefore(ctx context.Context, t time.Time) (
 		out = append(out, m)
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, s.setMilestoneExitsBy(ctx, out, saima.DateOf(t))
 }
 
 // ListMilestonesByMonthEnd returns, for each of months, every milestone as

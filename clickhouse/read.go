@@ -113,12 +113,19 @@ func (s *Store) ListMilestones(ctx context.Context) ([]saima.Milestone, error) {
 
 // setMilestoneExits sets the Exit of each of ms whose project exited.
 func (s *Store) setMilestoneExits(ctx context.Context, ms []saima.Milestone) error {
+	return s.setMilestoneExitsBy(ctx, ms, saima.LastDate)
+}
+
+// setMilestoneExitsBy sets the Exit of each of ms whose project exited on
+// or before day, so that a view of the milestones as reported on day
+// closes only what an exit had closed by then.
+func (s *Store) setMilestoneExitsBy(ctx context.Context, ms []saima.Milestone, day saima.Date) error {
 	exits, err := s.ListExitDays(ctx)
 	if err != nil {
 		return err
 	}
 	for i := range ms {
-		if d, ok := exits[ms[i].ProjectCode]; ok {
+		if d, ok := exits[ms[i].ProjectCode]; ok && !d.After(day) {
 			ms[i].Exit = &d
 		}
 	}
