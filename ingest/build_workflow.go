@@ -174,9 +174,8 @@ func EarlyDone(it saima.ListItem, day saima.Date) (reason, fix string, ok bool) 
 
 // DoneAfterExit returns why day cannot be the done date of it, and the
 // fix, when the item's project exited before day and the exit closed the
-// item (see [saima.ClosedByExit]): nobody works on an exited project. It
-// returns false otherwise. Uploads and the mark form on /lists check with
-// it.
+// item (see [saima.ClosedByExit]), because work stops at an exit. It
+// returns false otherwise. Uploads and the mark form on /lists use it.
 func DoneAfterExit(it saima.ListItem, day saima.Date) (reason, fix string, ok bool) {
 	if !it.ClosedByExit(&day) {
 		return "", "", false
