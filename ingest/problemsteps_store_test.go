@@ -170,13 +170,7 @@ func TestImportRejectsEscalationToLeadUnit(t *testing.T) {
 // imports, with a warning on each such date naming the step.
 func TestImportWarnsProblemListAgainstSteps(t *testing.T) {
 	svc, store := problemStepService(t)
-	err := store.WriteBatch(context.Background(), &saima.Batch{
-		Upload: saima.Upload{ID: "units-1", Dataset: saima.DatasetUnits, At: time.Date(2026, 12, 5, 8, 0, 0, 0, saima.Beijing)},
-		Units:  []saima.Unit{{Name: "宁波市海曙区", Kind: saima.KindDistrict, Track: saima.KindDistrict}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	writeHaishuRoster(t, store)
 	if _, err := importSteps(t, svc, "WT-1,收集,1,2026-10-02,宁波市海曙区,", "WT-1,分析研判,1,2026-10-20,宁波市海曙区,"); err != nil {
 		t.Fatalf("import steps: %v", err)
 	}
@@ -208,17 +202,23 @@ func TestImportWarnsProblemListAgainstSteps(t *testing.T) {
 	}
 }
 
-// A problem list with an error in another row still gets the warnings
-// against stored steps for its good rows, in the same reply.
-func TestImportWarnsProblemListBesideErrors(t *testing.T) {
-	svc, store := problemStepService(t)
+// writeHaishuRoster stores a roster of 宁波市海曙区 alone.
+func writeHaishuRoster(tb testing.TB, store *clickhouse.Store) {
+	tb.Helper()
 	err := store.WriteBatch(context.Background(), &saima.Batch{
 		Upload: saima.Upload{ID: "units-1", Dataset: saima.DatasetUnits, At: time.Date(2026, 12, 5, 8, 0, 0, 0, saima.Beijing)},
 		Units:  []saima.Unit{{Name: "宁波市海曙区", Kind: saima.KindDistrict, Track: saima.KindDistrict}},
 	})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
+}
+
+// A problem list with an error in another row still gets the warnings
+// against stored steps for its good rows, in the same reply.
+func TestImportWarnsProblemListBesideErrors(t *testing.T) {
+	svc, store := problemStepService(t)
+	writeHaishuRoster(t, store)
 	if _, err := importSteps(t, svc, "WT-1,收集,1,2026-10-02,宁波市海曙区,"); err != nil {
 		t.Fatalf("import steps: %v", err)
 	}

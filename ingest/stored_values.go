@@ -169,13 +169,9 @@ func (s *Service) storedBatch(ctx context.Context, dataset string, b *saima.Batc
 	var err error
 	switch dataset {
 	case saima.DatasetProgress:
-		stored.Progress, err = listByCodes(ctx, progressCodes(b.Progress), store.ListProgressOf)
+		stored.Progress, err = listByCodes(ctx, batchCodes(dataset, b), store.ListProgressOf)
 	case saima.DatasetStages:
-		codes := make([]string, 0, len(b.Stages))
-		for _, e := range b.Stages {
-			codes = append(codes, e.ProjectCode)
-		}
-		stored.Stages, err = listByCodes(ctx, codes, store.ListStageHistory)
+		stored.Stages, err = listByCodes(ctx, batchCodes(dataset, b), store.ListStageHistory)
 	case saima.DatasetAssessments:
 		seen := map[saima.Period]bool{}
 		for _, a := range b.Assessments {
@@ -230,16 +226,16 @@ func listByCodes[T any](ctx context.Context, codes []string,
 	return out, nil
 }
 
-// chunkCodes returns the distinct project codes of the progress reports
-// or stage events of c, which are read from the store by code, and nil for
-// other datasets.
-func chunkCodes(c *chunk) []string {
+// batchCodes returns the distinct project codes of the progress reports
+// or stage events of b, which are read from the store by code, and nil for
+// the other datasets.
+func batchCodes(dataset string, b *saima.Batch) []string {
 	var codes []string
-	switch c.dataset {
+	switch dataset {
 	case saima.DatasetProgress:
-		codes = progressCodes(c.batch.Progress)
+		codes = progressCodes(b.Progress)
 	case saima.DatasetStages:
-		for _, e := range c.batch.Stages {
+		for _, e := range b.Stages {
 			codes = append(codes, e.ProjectCode)
 		}
 	}
@@ -317,7 +313,7 @@ func (r *importRun) checkStored(c *chunk) error {
 	if len(c.missing) == 0 && !progress {
 		return nil
 	}
-	if codes := chunkCodes(c); len(codes) > codesPerQuery {
+	if codes := batchCodes(c.dataset, c.batch); len(codes) > codesPerQuery {
 		// Each read of stored records by project code costs a pass over
 		// the table's current rows, so a bulk load of thousands of
 		// projects would take minutes. Such a chunk is not compared.
