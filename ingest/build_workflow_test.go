@@ -164,8 +164,8 @@ func TestListDoneBeforeItemStart(t *testing.T) {
 }
 
 // A done mark dated after its project's exit, on an item the exit closed,
-// is rejected; one dated on or before the exit day, or on an item due by
-// then, is not.
+// is rejected. One dated on or before the exit day, or on an item due by
+// then, is accepted.
 func TestListDoneAfterExit(t *testing.T) {
 	issued, exit := saima.NewDate(2026, 3, 1), saima.NewDate(2026, 9, 1)
 	items := []saima.ListItem{

@@ -415,9 +415,10 @@ func (s *Service) finish(ctx context.Context, log *slog.Logger, run *importRun, 
 }
 
 // checkGoodRows runs the checks of stages, problem steps and the problem
-// list against the stored history on b, the good rows of a file with errors, so that one
-// reply lists their issues with the row errors. gaps tells what the rows
-// with errors may touch. It returns only a store's error.
+// list against the stored history on b, the good rows of a file with
+// errors, so that one reply lists their issues with the row errors. gaps
+// describes what the rows with errors may touch. It returns only a
+// store's error.
 func (s *Service) checkGoodRows(ctx context.Context, rep *Report, b *saima.Batch, gaps *orderGaps) error {
 	if err := s.checkLifecycle(ctx, rep, b, gaps); err != nil && saima.ErrorKind(err) != saima.KindInvalid {
 		return err

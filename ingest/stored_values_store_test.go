@@ -166,7 +166,7 @@ func TestImportWarnsLowerCompletion(t *testing.T) {
 }
 
 // A chunk with more projects than one read by code takes is imported
-// without the comparison, and the report says so.
+// without the comparison, and the report warns of it.
 func TestImportTooManyProjectsToCompare(t *testing.T) {
 	svc := storedValuesService(t)
 	ingest.SetCodesPerQuery(t, 1)

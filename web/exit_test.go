@@ -70,7 +70,7 @@ func TestExitedProjectPages(t *testing.T) {
 		})
 	}
 
-	// A mark after the exit is rejected: nobody works on an exited project.
+	// A mark after the exit is rejected, because work stops at an exit.
 	t.Run("ErrMarkAfterExit", func(t *testing.T) {
 		resp, body := postForm(t, env.as(t, "office"), "/lists/done",
 			map[string]string{"list": "场景应用", "item_id": "EX-1", "date": "2026-09-10"})

@@ -230,7 +230,7 @@ func TestReportNeedsFonts(t *testing.T) {
 }
 
 // A relative default path is looked up in the current folder, so a
-// command run elsewhere misses installed files; the message says so.
+// command run elsewhere misses installed files. The message names that folder.
 func TestMissingAssetNamesCurrentFolder(t *testing.T) {
 	e := newTestEnv(t)
 	e.env["SAIMA_FONT_REGULAR"] = "node_modules/missing/NotoSansSC_400Regular.ttf"
