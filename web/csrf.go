@@ -11,8 +11,10 @@ import (
 	"saima"
 )
 
-// A form sends its CSRF token in the field csrfField; a script may send it
-// in the header csrfHeader instead.
+// A form sends its CSRF token in the field csrfField of its body. A script
+// may send it in the header csrfHeader instead. The query string is never
+// read, because URLs end up in access logs, proxy logs and the browser's
+// history.
 const (
 	csrfField  = "csrf_token"
 	csrfHeader = "X-CSRF-Token"
@@ -66,23 +68,26 @@ func (s *Server) checkCSRF(c *fiber.Ctx) error {
 		return c.Next()
 	}
 
-	token := c.Get(csrfHeader)
-	switch {
-	case token != "":
-	case isMultipart(c):
-		// An upload form: read through the upload's own parser, which
-		// the handler then reuses. A form that cannot be read has no
-		// token.
-		if mp, err := uploadFormOf(c); err == nil {
-			token = cmp.Or(c.Query(csrfField), mp.value(csrfField))
-		}
-	default:
-		token = c.FormValue(csrfField)
-	}
+	token := cmp.Or(c.Get(csrfHeader), formToken(c))
 	if who == nil || !s.csrf.valid(scopeSession, who.sessionID, token) {
 		return saima.Errorf(saima.KindForbidden, "页面已过期或请求来源无法确认，请刷新页面后重新提交")
 	}
 	return c.Next()
+}
+
+// formToken returns the CSRF token in the body of c's form, or "". Unlike
+// c.FormValue it never reads the query string. An upload form is read
+// through the upload's own parser, which the handler then reuses, and a
+// form that cannot be read has no token.
+func formToken(c *fiber.Ctx) string {
+	if !isMultipart(c) {
+		return string(c.Request().PostArgs().Peek(csrfField))
+	}
+	mp, err := uploadFormOf(c)
+	if err != nil {
+		return ""
+	}
+	return mp.value(csrfField)
 }
 
 // csrfToken returns the CSRF token for forms on the page of c, or "" when

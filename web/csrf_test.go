@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -106,4 +108,52 @@ func TestCSRFTokenOnPages(t *testing.T) {
 	if strings.Contains(body, "csrf_token") {
 		t.Error("page for an API token has a CSRF token, want none: the token has no session")
 	}
+}
+
+// A CSRF token in the query string is never accepted, because URLs end up
+// in access logs, proxy logs and the browser's history. The form body and
+// the X-CSRF-Token header carry it.
+func TestCSRFNotFromQuery(t *testing.T) {
+	env := newSeededEnv(t)
+	office := env.as(t, "office")
+	bare := &client{env: env, session: office.session}
+	query := "?" + url.Values{csrfField: {office.csrf}}.Encode()
+	form := func(target string, values url.Values) *http.Request {
+		req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(values.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return req
+	}
+	tests := []struct {
+		name string
+		req  *http.Request
+	}{
+		{"upload", multipartRequest(t, "/api/uploads"+query, "进度.csv", []byte(goodProgress),
+			map[string]string{"dataset": saima.DatasetProgress})},
+		{"form", form("/leaders/confirm"+query, url.Values{"project_code": {"NB-2026-001"}, "half": {"2026H1"}})},
+		{"logout", form("/logout"+query, nil)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := bare.do(t, tt.req)
+			if resp.StatusCode != http.StatusForbidden {
+				t.Errorf("POST %s status = %d, want 403; body:\n%s", tt.req.URL, resp.StatusCode, body)
+			}
+		})
+	}
+	assertLedgerPercent(t, env, "NB-2026-001", "85.5")
+
+	t.Run("login", func(t *testing.T) {
+		nonce, token := env.loginForm(t)
+		req := loginRequest(nonce, "", "office", testAccounts["office"].password, "/")
+		req.URL.RawQuery = url.Values{csrfField: {token}}.Encode()
+		if resp, _ := env.send(t, req); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("POST /login with the token in the query: status %d, want 403", resp.StatusCode)
+		}
+	})
+	t.Run("logout from the form body", func(t *testing.T) {
+		resp, _ := bare.do(t, form("/logout", url.Values{csrfField: {office.csrf}}))
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("POST /logout with the token in the body: status %d, want 303", resp.StatusCode)
+		}
+	})
 }

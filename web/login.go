@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"fmt"
@@ -49,7 +50,7 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 		name = string(r[:64]) // longer than any account name; keeps limiter keys small
 	}
 	page := loginPage{Next: safeNext(c.FormValue("next")), Name: name}
-	if !s.csrf.valid(scopeLogin, c.Cookies(loginCookie), c.FormValue(csrfField)) {
+	if !s.csrf.valid(scopeLogin, c.Cookies(loginCookie), formToken(c)) {
 		page.Error = "登录页面已过期，请重新输入用户名和密码"
 		return s.renderLogin(c, http.StatusForbidden, page)
 	}
@@ -175,10 +176,7 @@ func (s *Server) renderLogin(c *fiber.Ctx, status int, page loginPage) error {
 // be recorded, the cookie stays and the visitor gets an error to retry.
 func (s *Server) handleLogout(c *fiber.Ctx) error {
 	if sess, err := s.sessions.decode(c.Cookies(sessionCookie), s.now()); err == nil {
-		token := c.Get(csrfHeader)
-		if token == "" {
-			token = c.FormValue(csrfField)
-		}
+		token := cmp.Or(c.Get(csrfHeader), formToken(c))
 		if !s.csrf.valid(scopeSession, sess.ID, token) {
 			return saima.Errorf(saima.KindForbidden, "页面已过期或请求来源无法确认，请刷新页面后再退出")
 		}

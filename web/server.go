@@ -79,7 +79,8 @@
 // "Authorization: Bearer <token>". A page requested without signing in
 // redirects to /login; an /api/ route replies 401. Every POST made with
 // the session cookie must carry the session's CSRF token, in the form
-// field csrf_token or the header X-CSRF-Token.
+// field csrf_token of the body or the header X-CSRF-Token, never in the
+// query string.
 package web
 
 import (
