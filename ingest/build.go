@@ -333,14 +333,11 @@ func (b *milestoneBuilder) add(r *rowReader) {
 		Actual:      r.date("实际完成日期", false, true),
 		Status:      r.choice("状态", statuses, false),
 	}
-	switch {
-	case m.Unit != "":
-		// A unit's own milestone may sit on another unit's project, as
-		// the milestones of a multi-span project do, but may not replace
-		// another unit's milestone.
+	if m.Unit != "" {
 		r.ownUnit("责任单位", m.Unit)
-	case r.good("责任单位"):
-		r.ownProject("项目编号", m.ProjectCode)
+	}
+	if r.good("责任单位", "项目编号") && !r.otherUnit {
+		r.ownProject("项目编号", m)
 	}
 	unitOK := r.good("责任单位")
 	if _, known := r.p.projects[m.ProjectCode]; !known && r.good("项目编号") && !r.otherUnit && (unitOK || r.p.opts.Unit != "") {

@@ -39,7 +39,7 @@ func (b *progressBuilder) add(r *rowReader) {
 	r.ownUnit("单位", rep.Unit)
 	cell := r.percent("完成率")
 	if r.good("项目编号") && !r.otherUnit {
-		checkProjectUnit(r, rep.ProjectCode, rep.Unit, r.good("单位"))
+		checkProjectUnit(r, rep.ProjectCode, rep.Unit, r.good("单位"), "这条进度")
 	}
 	if r.good("完成率") {
 		// A row with other errors still counts for the column's scale and
@@ -174,6 +174,9 @@ func (b *problemBuilder) add(r *rowReader) {
 		r.fail("办结日期", r.cell("办结日期"), &problem{
 			reason: "早于发现日期" + it.Opened.String(), fix: "请检查发现日期和办结日期"})
 	}
+	if it.ProjectCode != "" && r.good("项目编号") && !r.otherUnit {
+		checkProjectUnit(r, it.ProjectCode, it.Unit, r.good("单位"), "这个问题")
+	}
 	r.ownRecord(ownedRecord{key: []string{it.ID}, unit: it.Unit, col: "问题编号", keyCols: []string{"问题编号"},
 		unitCol: "单位", noun: "问题", stored: "在问题清单中"})
 	if r.good("环节", "办结日期") {
@@ -212,16 +215,19 @@ func periodKey(p saima.Period) string {
 }
 
 // checkProjectUnit warns when the ledger gives project code to another
-// unit than unit, as neither its responsible unit nor its lead unit: the
-// report would count for unit, against another unit's plan. From a
-// unit's account it is an error, because the ledger shows the latest
-// report of a project as its progress, whichever unit sent it.
+// unit than unit, as neither its responsible unit nor its lead unit: a
+// progress report would count for unit, against another unit's plan, and
+// a problem would stand against another unit's project. From a unit's
+// account it is an error, because the ledger shows the latest report of
+// a project as its progress, whichever unit sent it, and /problems shows
+// the problem to the leaders. record names the record in messages, such
+// as 这条进度.
 //
 // When unitOK is false the row's unit cell has an error of its own. A
 // unit's account then still gets the error for a code missing from the
 // ledger, with suggestions from its own projects. The office gets no
 // warning, because the warning says which unit the report counts for.
-func checkProjectUnit(r *rowReader, code, unit string, unitOK bool) {
+func checkProjectUnit(r *rowReader, code, unit string, unitOK bool, record string) {
 	if !unitOK {
 		if r.p.opts.Unit == "" {
 			return
@@ -230,7 +236,7 @@ func checkProjectUnit(r *rowReader, code, unit string, unitOK bool) {
 	}
 	pr, ok := r.p.projects[code]
 	if !ok {
-		checkUnknownProject(r, code, unit, "这条进度")
+		checkUnknownProject(r, code, unit, record)
 		return
 	}
 	if !unitOK || pr.Unit == "" || pr.Unit == unit || pr.LeadUnit == unit {

@@ -377,8 +377,15 @@ func (b *leaderReportBuilder) add(r *rowReader) {
 		rep.Submitted = *d
 	}
 	r.checkLeaderReport(rep)
-	r.ownRecord(ownedRecord{key: []string{rep.ProjectCode, rep.Half.String()}, unit: rep.Unit, col: "项目编号",
-		keyCols: []string{"项目编号", "半年度"}, unitCol: "牵头单位", noun: "半年报告", stored: "的" + rep.Half.Label() + "报告"})
+	r.ownLeaderReport(rep)
+	if r.good("项目编号", "牵头单位") {
+		rec := ownedRecord{key: []string{rep.ProjectCode, rep.Half.String()}, unit: rep.Unit, col: "项目编号",
+			keyCols: []string{"项目编号", "半年度"}, unitCol: "牵头单位", noun: "半年报告", stored: "的" + rep.Half.Label() + "报告"}
+		if pr, ok := r.p.projects[rep.ProjectCode]; ok {
+			rec.project = &pr
+		}
+		r.ownRecord(rec)
+	}
 	b.reports.put(r, rep, rep.ProjectCode, rep.Half.String())
 }
 

@@ -24,19 +24,21 @@ func (r *rowReader) ownUnit(col, unit string) {
 	})
 }
 
-// ownProject records an error when a unit's account uploads a milestone
-// without a responsible unit, whose project, read from column col, the
-// ledger does not give to that unit. Such a milestone would count for the
-// project's unit. A project missing from a ledger that has projects is
-// left to checkUnknownProject, whose one error suggests the nearest code.
-func (r *rowReader) ownProject(col, code string) {
+// ownProject checks, for a unit's account, the project of a milestone
+// whose 责任单位 is blank or the account's unit. A unit writes milestones
+// only on a project that the ledger gives it as 责任单位 or 牵头单位, and
+// one without 责任单位 only on a project it is responsible for, because
+// such a milestone counts for the project's 责任单位. A project missing
+// from a ledger that has projects is left to checkUnknownProject, whose
+// one error suggests the nearest code.
+func (r *rowReader) ownProject(col string, m saima.Milestone) {
 	own := r.p.opts.Unit
-	if own == "" || code == "" {
+	if own == "" || m.ProjectCode == "" {
 		return
 	}
-	pr, ok := r.p.projects[code]
+	pr, ok := r.p.projects[m.ProjectCode]
 	switch {
-	case !ok && len(r.p.projects) > 0:
+	case !ok && (len(r.p.projects) > 0 || m.Unit != ""):
 		return
 	case !ok:
 		// With no ledger, nothing shows whose project it is.
@@ -45,7 +47,13 @@ func (r *rowReader) ownProject(col, code string) {
 			reason: "不在项目台账中，而本行没有填写责任单位，无法确认是本单位（" + own + "）的项目",
 			fix:    "请在“责任单位”列填写本单位，或请改革办先把该项目录入项目台账",
 		})
-	case pr.Unit != own:
+	case !runsProject(pr, own):
+		r.p.countOtherRecord(pr.Unit)
+		r.fail(col, r.cell(col), &problem{
+			reason: "在项目台账中是" + projectOf(pr) + "，单位账号只能上传本单位（" + own + "）负责或牵头的项目的里程碑",
+			fix:    "请删除这一行；如果本单位承担该项目的里程碑，请由改革办上传",
+		})
+	case m.Unit == "" && pr.Unit != own:
 		r.p.countOtherRecord(pr.Unit)
 		r.fail(col, r.cell(col), &problem{
 			reason: "在项目台账中属于“" + pr.Unit + "”，而本行没有填写责任单位，单位账号只能上传本单位（" + own + "）项目的里程碑",
@@ -53,6 +61,83 @@ func (r *rowReader) ownProject(col, code string) {
 				"该项目的里程碑由“" + pr.Unit + "”或改革办上传",
 		})
 	}
+}
+
+// ownLeaderReport checks the 牵头单位 of a half-year report against the
+// units that the ledger gives its project, as 责任单位 or 牵头单位. Any
+// other unit would show on /leaders as having reported, and would own the
+// report, so that the project's own units could no longer replace it.
+// From the office that is an error on 牵头单位. From a unit's account,
+// whose 牵头单位 is its own, it is an error on 项目编号 that counts as not
+// its own. A project missing from the ledger, or not leader-led, has
+// checkLeaderReport's error already.
+func (r *rowReader) ownLeaderReport(rep saima.LeaderReport) {
+	pr, ok := r.p.projects[rep.ProjectCode]
+	if !ok || rep.Unit == "" || r.otherUnit || !r.good("项目编号", "牵头单位") || runsProject(pr, rep.Unit) {
+		return
+	}
+	own := r.p.opts.Unit
+	if own == "" {
+		r.fail("牵头单位", r.cell("牵头单位"), &problem{
+			reason: "与项目台账不符，项目“" + pr.Code + "”" + parenthesize(pr.Name) + "是" + unitsOf(pr) +
+				"的项目，半年报告的牵头单位须是该项目的责任单位或牵头单位",
+			fix: "请改为" + quoteUnits(projectUnits(pr), "或") + "；如果该项目已改由“" + rep.Unit +
+				"”负责或牵头，请先在项目台账中修改",
+		})
+		return
+	}
+	r.p.countOtherRecord(pr.Unit)
+	r.fail("项目编号", r.cell("项目编号"), &problem{
+		reason: "在项目台账中是" + projectOf(pr) + "，单位账号只能报送本单位（" + own + "）负责或牵头的项目的半年报告",
+		fix:    "请核对项目编号；该项目的半年报告由" + quoteUnits(projectUnits(pr), "") + "或改革办上传",
+	})
+}
+
+// runsProject reports whether the ledger gives p to unit, as its 责任单位
+// or its 牵头单位.
+func runsProject(p saima.Project, unit string) bool {
+	return unit != "" && (p.Unit == unit || p.LeadUnit == unit)
+}
+
+// projectUnits returns p's 责任单位 and, when it is another unit, its
+// 牵头单位.
+func projectUnits(p saima.Project) []string {
+	return appendNew(appendNew(nil, p.Unit), p.LeadUnit)
+}
+
+// unitsOf names p's units for messages: “余姚市” when one unit runs p,
+// and “余姚市”负责、“市大数据局”牵头 when two do.
+func unitsOf(p saima.Project) string {
+	if p.LeadUnit == "" || p.LeadUnit == p.Unit {
+		return "“" + p.Unit + "”"
+	}
+	return "“" + p.Unit + "”负责、“" + p.LeadUnit + "”牵头"
+}
+
+// projectOf names p with its units for messages, as “余姚市”的项目“数据共享”,
+// or “余姚市”的项目 when the ledger gives p no name.
+func projectOf(p saima.Project) string {
+	if p.Name == "" {
+		return unitsOf(p) + "的项目"
+	}
+	return unitsOf(p) + "的项目“" + p.Name + "”"
+}
+
+// parenthesize returns （name）, or "" when name is "".
+func parenthesize(name string) string {
+	if name == "" {
+		return ""
+	}
+	return "（" + name + "）"
+}
+
+// quoteUnits quotes each of units and joins them with sep.
+func quoteUnits(units []string, sep string) string {
+	quoted := make([]string, len(units))
+	for i, u := range units {
+		quoted[i] = "“" + u + "”"
+	}
+	return strings.Join(quoted, sep)
 }
 
 // notOwnRows counts the rows that Options.Unit may not upload, by what
@@ -100,7 +185,10 @@ func appendNew(units []string, unit string) []string {
 // ownMilestone checks a milestone row whose project and name the store
 // may hold under another unit. A unit's account gets an error when the
 // milestone is its own (by 责任单位, or as its project's unit) and the
-// stored one is another unit's: the row would replace it. The office gets
+// stored one is another unit's, because the row would replace it. When
+// the ledger does not give the stored one's unit the project, but gives
+// the account's unit, the account's unit gets warnReplace's warning
+// instead, so that it can correct the milestone. The office gets
 // ownRecord's warning when the row moves the milestone to another unit,
 // by 责任单位 or, when that is blank, by its project's unit.
 func (r *rowReader) ownMilestone(m saima.Milestone) {
@@ -116,6 +204,11 @@ func (r *rowReader) ownMilestone(m saima.Milestone) {
 	if owner == "" || owner == own {
 		return
 	}
+	if pr, ok := r.p.projects[m.ProjectCode]; ok && !runsProject(pr, owner) && runsProject(pr, own) {
+		r.warnReplace(ownedRecord{col: "里程碑", keyCols: []string{"项目编号", "里程碑"}, noun: "里程碑",
+			stored: "在项目“" + m.ProjectCode + "”中"}, owner, own)
+		return
+	}
 	r.p.countOtherRecord(owner)
 	r.fail("里程碑", r.cell("里程碑"), &problem{
 		reason: "在项目“" + m.ProjectCode + "”中已是“" + owner + "”的里程碑，单位账号不能改写其他单位的里程碑",
@@ -126,13 +219,14 @@ func (r *rowReader) ownMilestone(m saima.Milestone) {
 // ownedRecord is a row's record whose key the store may hold under
 // another unit; see ownRecord.
 type ownedRecord struct {
-	key     []string // the record key, in the parts that keyed.put takes
-	unit    string   // the unit that the row gives the record
-	col     string   // the key column that the issue points at
-	keyCols []string // the columns of the key, named in the fix
-	unitCol string   // the column of unit, named in the office's fix
-	noun    string   // the record in messages, such as 项目
-	stored  string   // the reason's opening, which places the stored record, such as 在项目台账中
+	key     []string       // the record key, in the parts that keyed.put takes
+	project *saima.Project // the ledger's project of the record, or nil
+	unit    string         // the unit that the row gives the record
+	col     string         // the key column that the issue points at
+	keyCols []string       // the columns of the key, named in the fix
+	unitCol string         // the column of unit, named in the office's fix
+	noun    string         // the record in messages, such as 项目
+	stored  string         // the reason's opening, which places the stored record, such as 在项目台账中
 }
 
 // ownRecord checks a row that gives its record to rec.unit while the
@@ -158,6 +252,8 @@ func (r *rowReader) ownRecord(rec ownedRecord) {
 	case rec.unit != own, officeOnly[r.p.schema.dataset]:
 		// A row of another unit has ownUnit's error already, and the
 		// import service rejects an office-only dataset as a whole.
+	case rec.project != nil && !runsProject(*rec.project, owner) && runsProject(*rec.project, own):
+		r.warnReplace(rec, owner, own)
 	default:
 		r.p.countOtherRecord(owner)
 		r.fail(rec.col, r.cell(rec.col), &problem{
@@ -166,6 +262,17 @@ func (r *rowReader) ownRecord(rec ownedRecord) {
 				"填错了，请改正后重新上传",
 		})
 	}
+}
+
+// warnReplace warns a unit's account that its row replaces rec, which
+// owner wrote on a project that the ledger gives to own but not to owner.
+// The project's own units may correct such a record, because owner had no
+// right to write it.
+func (r *rowReader) warnReplace(rec ownedRecord, owner, own string) {
+	r.warn(rec.col, r.cell(rec.col),
+		rec.stored+"属于“"+owner+"”，而“"+owner+"”不是该项目在项目台账中的责任单位或牵头单位，导入后改属“"+
+			own+"”（"+owner+" → "+own+"）",
+		"如果不是要替换该"+rec.noun+"，请核对"+joinNames(rec.keyCols)+"后重新上传")
 }
 
 // storedOwner returns the unit of the stored record with key, or "" when

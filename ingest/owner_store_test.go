@@ -19,7 +19,9 @@ import (
 )
 
 // ownerStoreService returns an import service over a fresh store in which
-// 余姚市 owns a record of every dataset.
+// 余姚市 owns a record of every dataset. 余姚市 alone runs NB-2026-200 and
+// NB-2026-203, and 宁海县 leads NB-2026-202, for which 余姚市 is
+// responsible.
 func ownerStoreService(tb testing.TB) (*ingest.Service, *clickhouse.Store) {
 	tb.Helper()
 	store := chtest.Store(tb)
@@ -33,7 +35,8 @@ func ownerStoreService(tb testing.TB) (*ingest.Service, *clickhouse.Store) {
 		}},
 		{Projects: []saima.Project{
 			{Code: "NB-2026-200", Name: "浙里办接入", Unit: "余姚市"},
-			{Code: "NB-2026-202", Name: "城市大脑", Unit: "余姚市", LeadUnit: "余姚市", LeaderLed: true, Leader: "王市长"},
+			{Code: "NB-2026-202", Name: "城市大脑", Unit: "余姚市", LeadUnit: "宁海县", LeaderLed: true, Leader: "王市长"},
+			{Code: "NB-2026-203", Name: "一网通办", Unit: "余姚市", LeaderLed: true, Leader: "王市长"},
 		}},
 		{Stages: []saima.StageEvent{{ProjectCode: "NB-2026-200", Stage: "预报", Date: day("2026-03-01")}}},
 		{Milestones: []saima.Milestone{{ProjectCode: "NB-2026-200", Name: "上线", Unit: "余姚市", Planned: day("2026-12-31")}}},
@@ -124,7 +127,7 @@ func TestImportUnitTakeover(t *testing.T) {
 		{saima.DatasetListDone, "清单名称,事项编号,责任单位,完成日期\n重大需求,A1,宁海县,2026-10-02\n",
 			"u.csv 第2行“事项编号”列的值“A1”在“重大需求”清单中属于“余姚市”"},
 		{saima.DatasetMilestones, "项目编号,里程碑,计划完成日期,责任单位\nNB-2026-200,上线,2027-03-31,宁海县\n",
-			"u.csv 第2行“里程碑”列的值“上线”在项目“NB-2026-200”中已是“余姚市”的里程碑"},
+			"u.csv 第2行“项目编号”列的值“NB-2026-200”在项目台账中是“余姚市”的项目“浙里办接入”"},
 		{saima.DatasetLists, "清单名称,事项编号,事项名称,责任单位,完成时限\n重大需求,A1,数据共享,宁海县,2026-12-31\n", ""},
 		{saima.DatasetStages, "项目编号,阶段,日期\nNB-2026-200,初审,2026-04-01\n", ""},
 		{saima.DatasetProblemSteps, "问题编号,环节,日期\nWT-7,梳理归类,2026-09-05\n", ""},
@@ -195,4 +198,85 @@ func TestImportOfficeMoves(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A unit's half-year report, milestone or problem on a project that the
+// ledger does not give it gets 403 and writes nothing. The office's report
+// under such a unit is invalid. The project's own unit replaces what
+// another unit wrote there before these checks.
+func TestImportProjectOfAnotherUnit(t *testing.T) {
+	svc, store := ownerStoreService(t)
+	h2 := saima.HalfYear{Year: 2026, Half: 2}
+	intruder := &saima.Batch{
+		Upload:        saima.Upload{ID: "intruder", Uploader: "ninghai", At: time.Date(2026, 10, 15, 9, 30, 0, 0, saima.Beijing)},
+		LeaderReports: []saima.LeaderReport{{ProjectCode: "NB-2026-203", Half: h2, Unit: "宁海县", Results: "已全部完成"}},
+		Milestones:    []saima.Milestone{{ProjectCode: "NB-2026-203", Name: "三期上线", Unit: "宁海县", Planned: stepDay("2026-10-01")}},
+	}
+	if err := store.WriteBatch(t.Context(), intruder); err != nil {
+		t.Fatalf("seed intruder's records: %v", err)
+	}
+	importAs := func(t *testing.T, unit, text string) (*ingest.Report, error) {
+		t.Helper()
+		return svc.Import(t.Context(), ingest.Request{FileName: "u.csv", Body: strings.NewReader(text),
+			Uploader: "u", Unit: unit})
+	}
+
+	forbidden := []struct{ name, text string }{
+		{"leader report", "项目编号,半年度,牵头单位,成果,报送日期\nNB-2026-203,2026上半年,宁海县,代报,2026-07-08\n"},
+		{"milestone", "项目编号,里程碑,计划完成日期,责任单位\nNB-2026-203,四期上线,2026-12-01,宁海县\n"},
+		{"problem", "问题编号,单位,项目编号,发现日期\nWT-950,宁海县,NB-2026-203,2026-09-01\n"},
+	}
+	for _, tt := range forbidden {
+		t.Run(tt.name, func(t *testing.T) {
+			before := readStored(t, store)
+			rep, err := importAs(t, "宁海县", tt.text)
+			if saima.ErrorKind(err) != saima.KindForbidden {
+				t.Fatalf("Import() error = %v, want kind forbidden", err)
+			}
+			want := "u.csv 第2行“项目编号”列的值“NB-2026-203”在项目台账中是“余姚市”的项目“一网通办”"
+			if got := issueStrings(rep.Errors); len(got) != 1 || !strings.HasPrefix(got[0], want) {
+				t.Errorf("errors = %q, want one that starts with %q", got, want)
+			}
+			if after := readStored(t, store); !reflect.DeepEqual(after, before) {
+				t.Errorf("stored records changed:\n%+v\nwant\n%+v", after, before)
+			}
+		})
+	}
+
+	t.Run("office report under another unit", func(t *testing.T) {
+		rep, err := importAs(t, "", "项目编号,半年度,牵头单位,成果,报送日期\nNB-2026-203,2026上半年,宁海县,代报,2026-07-08\n")
+		if saima.ErrorKind(err) != saima.KindInvalid {
+			t.Fatalf("Import() error = %v, want kind invalid", err)
+		}
+		want := "u.csv 第2行“牵头单位”列的值“宁海县”与项目台账不符"
+		if got := issueStrings(rep.Errors); len(got) != 1 || !strings.HasPrefix(got[0], want) {
+			t.Errorf("errors = %q, want one that starts with %q", got, want)
+		}
+	})
+
+	t.Run("owner corrects", func(t *testing.T) {
+		for _, text := range []string{
+			"项目编号,半年度,领衔领导,牵头单位,成果,问题,下步计划,报送日期\nNB-2026-203,2026下半年,王市长,余姚市,真实报告,无,无,2026-10-10\n",
+			"项目编号,里程碑,计划完成日期,实际完成日期,状态,责任单位\nNB-2026-203,三期上线,2026-10-01,2026-09-30,已完成,\n",
+		} {
+			rep, err := importAs(t, "余姚市", text)
+			if err != nil {
+				t.Fatalf("Import() error = %v, errors %q", err, issueStrings(rep.Errors))
+			}
+			if got := issueStrings(rep.Warnings); len(got) != 1 || !strings.Contains(got[0], "属于“宁海县”，而“宁海县”不是该项目在项目台账中的责任单位或牵头单位") {
+				t.Errorf("warnings = %q, want one that names 宁海县 as not the project's unit", got)
+			}
+		}
+		after := readStored(t, store)
+		for _, r := range after.LeaderReports {
+			if r.ProjectCode == "NB-2026-203" && r.Unit != "余姚市" {
+				t.Errorf("report %s %s unit = %q, want 余姚市", r.ProjectCode, r.Half, r.Unit)
+			}
+		}
+		for _, m := range after.Milestones {
+			if m.ProjectCode == "NB-2026-203" && m.Unit != "余姚市" && m.Unit != "" {
+				t.Errorf("milestone %s %s unit = %q, want the project's", m.ProjectCode, m.Name, m.Unit)
+			}
+		}
+	})
 }

@@ -316,18 +316,13 @@ func TestServiceUnitAccount(t *testing.T) {
 			text:    "项目编号,里程碑,计划完成日期,责任单位\nNB-1,上线,2026-12-31,余姚市\nNB-1,验收,2027-03-31,\n",
 			allowed: true},
 		{name: "its own milestone on another unit's project",
-			text:    "项目编号,里程碑,计划完成日期,责任单位\nNB-2,数据联调,2026-12-31,余姚市\n",
-			allowed: true},
-		{name: "its own name on another unit's milestone",
-			text:     "项目编号,里程碑,计划完成日期,责任单位\nNB-2,数据联调,2026-12-31,余姚市\nNB-2,上线,2026-12-31,余姚市\n",
+			text:     "项目编号,里程碑,计划完成日期,责任单位\nNB-2,数据联调,2026-12-31,余姚市\n",
 			wantKind: saima.KindForbidden,
 			wantMsg:  "单位账号只能上传本单位（余姚市）的数据，文件中有1行填写的单位是本单位，但涉及的项目或记录属于“宁海县”，见错误清单；整个文件未导入",
-			wantRows: []int{3}},
+			wantRows: []int{2}},
 		{name: "a cooperating unit's milestone on its own project, without a unit",
-			text:     "项目编号,里程碑,计划完成日期,责任单位\nNB-1,验收,2027-03-31,\nNB-1,联调,2026-12-31,\n",
-			wantKind: saima.KindForbidden,
-			wantMsg:  "单位账号只能上传本单位（余姚市）的数据，文件中有1行填写的单位是本单位，但涉及的项目或记录属于“宁海县”，见错误清单；整个文件未导入",
-			wantRows: []int{3}},
+			text:    "项目编号,里程碑,计划完成日期,责任单位\nNB-1,验收,2027-03-31,\nNB-1,联调,2026-12-31,\n",
+			allowed: true},
 		{name: "milestones of another unit",
 			text:     "项目编号,里程碑,计划完成日期,责任单位\nNB-1,上线,2026-12-31,宁海\n",
 			wantKind: saima.KindForbidden,
@@ -353,9 +348,11 @@ func TestServiceUnitAccount(t *testing.T) {
 			wantKind: saima.KindForbidden,
 			wantMsg:  "单位账号只能上传本单位（余姚市）的数据，文件中有1行填写的单位是本单位，但涉及的项目或记录属于“宁海县”，见错误清单；整个文件未导入",
 			wantRows: []int{2}},
-		{name: "its own leader report on another half year",
-			text:    "项目编号,半年度,牵头单位,成果,报送日期\nNB-2,2025下半年,余姚市,上线,2026-01-08\n",
-			allowed: true},
+		{name: "its own leader report on another unit's project",
+			text:     "项目编号,半年度,牵头单位,成果,报送日期\nNB-2,2025下半年,余姚市,上线,2026-01-08\n",
+			wantKind: saima.KindForbidden,
+			wantMsg:  "单位账号只能上传本单位（余姚市）的数据，文件中有1行填写的单位是本单位，但涉及的项目或记录属于“宁海县”，见错误清单；整个文件未导入",
+			wantRows: []int{2}},
 		{name: "a done mark on another unit's item",
 			text:     "清单名称,事项编号,责任单位,完成日期\n重大需求,A2,余姚市,2026-10-01\n",
 			wantKind: saima.KindForbidden,
@@ -605,7 +602,7 @@ func TestServiceOfficeMoves(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			store := newMemStore(testRoster)
-			store.projects = []saima.Project{{Code: "NB-2", Unit: "宁海县", LeaderLed: true}}
+			store.projects = []saima.Project{{Code: "NB-2", Unit: "宁海县", LeadUnit: "余姚市", LeaderLed: true}}
 			store.problems = []saima.ProblemItem{{ID: "WT-2", Unit: "宁海县"}}
 			store.leaders = []saima.LeaderReport{{ProjectCode: "NB-2", Half: saima.HalfYear{Year: 2026, Half: 1}, Unit: "宁海县"}}
 			store.listItems = []saima.ListItem{{List: "重大需求", ID: "A2", Unit: "宁海县"}}

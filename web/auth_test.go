@@ -356,7 +356,7 @@ func TestUnitTokenOtherUnitMilestones(t *testing.T) {
 	before := count()
 
 	resp, body := upload("项目编号,里程碑,计划完成日期,责任单位\nNB-2026-002,越权节点,2026-12-31,\n")
-	if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "属于“市大数据局”") {
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "“市大数据局”的项目") {
 		t.Fatalf("haishu's token uploading a milestone of 市大数据局's project: status %d, want 403 naming the owner; body:\n%s",
 			resp.StatusCode, body)
 	}

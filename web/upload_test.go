@@ -342,13 +342,13 @@ func TestUploadEncodingAliases(t *testing.T) {
 }
 
 // seedOwned writes records of 市大数据局 for the datasets that the seed
-// data lacks: a leader-led project, an assessment, a problem with a step,
-// and a list item marked done.
+// data lacks: a leader-led project, which 宁波市海曙区 leads, an
+// assessment, a problem with a step, and a list item marked done.
 func seedOwned(tb testing.TB, env *testEnv) {
 	tb.Helper()
 	const unit = "市大数据局"
 	writeWorkflowBatch(tb, env.store, "owned-projects", saima.DatasetProjects, &saima.Batch{Projects: []saima.Project{
-		{Code: "NB-2026-009", Name: "领衔项目", Unit: unit, LeadUnit: unit, LeaderLed: true, Leader: "王市长"}}})
+		{Code: "NB-2026-009", Name: "领衔项目", Unit: unit, LeadUnit: "宁波市海曙区", LeaderLed: true, Leader: "王市长"}}})
 	writeWorkflowBatch(tb, env.store, "owned-assessments", saima.DatasetAssessments, &saima.Batch{Assessments: []saima.Assessment{
 		{Unit: unit, Indicator: "开工率", Score: decimal.NewFromInt(30), Mode: "线下年终", Period: saima.Quarter(2026, 3)}}})
 	writeWorkflowBatch(tb, env.store, "owned-problems", saima.DatasetProblems, &saima.Batch{Problems: []saima.ProblemItem{
@@ -423,7 +423,7 @@ func TestUploadUnitTakeover(t *testing.T) {
 			"项目编号", "NB-2026-009"},
 		{saima.DatasetListDone, "清单名称,事项编号,责任单位,完成日期\n重大需求,XQ-9,宁波市海曙区,2026-10-02\n", "事项编号", "XQ-9"},
 		{saima.DatasetMilestones, "项目编号,里程碑,计划完成日期,责任单位\nNB-2026-002,方案评审,2027-03-31,宁波市海曙区\n",
-			"里程碑", "方案评审"},
+			"项目编号", "NB-2026-002"},
 		{saima.DatasetLists, "清单名称,事项编号,事项名称,责任单位,完成时限\n重大需求,XQ-9,数据共享,宁波市海曙区,2026-12-31\n", "", ""},
 		{saima.DatasetStages, "项目编号,阶段,日期\nNB-2026-002,决策,2026-07-01\n", "", ""},
 		{saima.DatasetProblemSteps, "问题编号,环节,日期\nWT-9,梳理归类,2026-09-05\n", "", ""},
