@@ -44,19 +44,22 @@ type Options struct {
 	// not used for the units dataset itself.
 	Roster []saima.Unit
 
-	// Projects is the project ledger. A progress report of a project that
-	// the ledger gives to another unit, as neither its responsible unit
-	// nor its lead unit, gets a warning. So does a project row of the
-	// office that moves a project to another unit (see Unit). Nil checks
-	// nothing.
+	// Projects is the project ledger. A progress report or problem of a
+	// project that the ledger gives to another unit, as neither its
+	// responsible unit nor its lead unit, gets a warning. So does a
+	// project row of the office that moves a project to another unit (see
+	// Unit). A half-year report whose 牵头单位 is neither is an error. Nil
+	// checks nothing.
 	Projects []saima.Project
 
 	// Unit is the roster name of the unit whose account uploads the file,
 	// or "" for the reform office. A row about another unit is then an
-	// error, and so is a milestone without a responsible unit whose
-	// project the ledger (Projects) gives to another unit, or any project
-	// while the ledger is empty. So is a row that would move a stored
-	// record of another unit to this one: a row whose record key
+	// error. So is a milestone, half-year report, progress report or
+	// problem on a project whose responsible unit and lead unit in the
+	// ledger (Projects) are both other units, and a milestone without a
+	// responsible unit whose project's responsible unit is another, or
+	// any project while the ledger is empty. So is a row that would move
+	// a stored record of another unit to this one: a row whose record key
 	// Projects, Milestones, Problems, LeaderReports or ListItems holds
 	// under another unit. From the office such a row gets a warning that
 	// names both units. Result.NotOwn counts the rows that are errors. A
