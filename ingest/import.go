@@ -32,6 +32,11 @@ type Limits struct {
 	// means DefaultMaxXLSXBytes.
 	MaxXLSXBytes int64
 
+	// MaxTextChars caps the characters of one free-text cell; see
+	// Options.MaxTextChars. 0 means DefaultMaxTextChars and a negative
+	// value means no limit.
+	MaxTextChars int
+
 	// ChunkRecords is how many rows are validated and written as one
 	// chunk. Memory grows with it. 0 means DefaultChunkRecords.
 	ChunkRecords int

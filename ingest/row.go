@@ -1,7 +1,9 @@
 package ingest
 
 import (
+	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 
@@ -154,7 +156,26 @@ func (r *rowReader) blank(col, raw string, required bool) (string, bool) {
 
 // text returns a free-text cell trimmed and otherwise exactly as written.
 func (r *rowReader) text(col string) string {
-	return trimText(r.cell(col))
+	return r.limitText(col, trimText(r.cell(col)))
+}
+
+// limitText returns the text s of column col, or "" with an error when s
+// has more characters than Options.MaxTextChars allows.
+func (r *rowReader) limitText(col, s string) string {
+	limit := r.p.maxText
+	if limit <= 0 || len(s) <= limit {
+		// A string has at least as many bytes as characters.
+		return s
+	}
+	n := utf8.RuneCountInString(s)
+	if n <= limit {
+		return s
+	}
+	r.fail(col, shortValue(s), &problem{
+		reason: fmt.Sprintf("共%d个字符，超过每格%d个字符的上限", n, limit),
+		fix:    fmt.Sprintf("请精简到%d个字符以内后重新上传", limit),
+	})
+	return ""
 }
 
 // requiredText is text for a column that must be filled in, such as
@@ -170,7 +191,7 @@ func (r *rowReader) name(col string, required bool) string {
 	if _, missing := r.blank(col, raw, required); missing {
 		return ""
 	}
-	return trimText(raw)
+	return r.limitText(col, trimText(raw))
 }
 
 // code returns an identifier cell after NFKC and trimming, with dashes

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -245,4 +246,44 @@ func TestTemplateCommentRequired(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A free-text cell longer than Options.MaxTextChars is an error with its
+// length, the limit and the fix. The listed value is cut short, so that
+// the reply does not repeat the whole cell.
+func TestRowTextLimit(t *testing.T) {
+	header := "单位,项目编号,填报期间,完成率,进展情况,存在问题\n"
+	long := strings.Repeat("进展", DefaultMaxTextChars/2) + "好"
+	t.Run("default", func(t *testing.T) {
+		res := parseText(t, "p.csv", header+"余姚市,NB-1,2026Q3,50%,"+long+",无\n", Options{})
+		want := fmt.Sprintf("p.csv 第2行“进展情况”列的值“%s…”共%d个字符，超过每格%d个字符的上限，请精简到%d个字符以内后重新上传",
+			strings.Repeat("进展", maxShownValue/2), DefaultMaxTextChars+1, DefaultMaxTextChars, DefaultMaxTextChars)
+		if got := issueStrings(res.Errors); !slices.Equal(got, []string{want}) {
+			t.Errorf("errors =\n%s\nwant\n%s", strings.Join(got, "\n"), want)
+		}
+		if n := len([]rune(res.Errors[0].Value)); n > maxShownValue+1 {
+			t.Errorf("error value has %d characters, want at most %d", n, maxShownValue+1)
+		}
+	})
+	t.Run("configured", func(t *testing.T) {
+		res := parseText(t, "p.csv", header+"余姚市,NB-1,2026Q3,50%,十个字以内,十一个字的存在问题说明\n", Options{MaxTextChars: 10})
+		want := "p.csv 第2行“存在问题”列的值“十一个字的存在问题说明”共11个字符，超过每格10个字符的上限，请精简到10个字符以内后重新上传"
+		if got := issueStrings(res.Errors); !slices.Equal(got, []string{want}) {
+			t.Errorf("errors =\n%s\nwant\n%s", strings.Join(got, "\n"), want)
+		}
+	})
+	t.Run("name column", func(t *testing.T) {
+		text := "项目编号,里程碑,计划完成日期\nNB-1,十一个字的里程碑名称啊,2026-12-31\n"
+		res := parseText(t, "m.csv", text, Options{MaxTextChars: 10})
+		if len(res.Errors) != 1 || res.Errors[0].Column != "里程碑" {
+			t.Errorf("errors = %q, want one on 里程碑", issueStrings(res.Errors))
+		}
+	})
+	t.Run("no limit", func(t *testing.T) {
+		res := parseText(t, "p.csv", header+"余姚市,NB-1,2026Q3,50%,"+long+long+",无\n", Options{MaxTextChars: -1})
+		requireNoErrors(t, res)
+		if got := res.Batch.Progress[0].Progress; got != long+long {
+			t.Errorf("进展情况 has %d characters, want %d", len([]rune(got)), 2*len([]rune(long)))
+		}
+	})
 }

@@ -326,7 +326,7 @@ func (s *Service) parse(req Request, b *uploadBody, l ledger, today saima.Date, 
 		Encoding: req.Encoding, Roster: l.units, Projects: l.projects, Milestones: l.milestones,
 		Problems: l.problems, LeaderReports: l.leaders, ListItems: l.listItems, Unit: req.Unit, Today: today,
 		Tracks:  s.Tracks,
-		MaxRows: s.Limits.maxRows(), MaxXLSXBytes: s.Limits.MaxXLSXBytes}
+		MaxRows: s.Limits.maxRows(), MaxXLSXBytes: s.Limits.MaxXLSXBytes, MaxTextChars: s.Limits.MaxTextChars}
 	if req.OnProgress != nil {
 		opts.Progress = func(rows, errors int) {
 			req.OnProgress(Progress{Bytes: b.n.Load(), Size: b.size, Rows: rows, Errors: errors})

@@ -117,6 +117,8 @@ func (c *config) register(e *envFlags) {
 		"most data rows one uploaded file may have; a negative value means no limit")
 	e.integer(&c.MaxXLSXMB, "max-xlsx-mb", "SAIMA_MAX_XLSX_MB", int(ingest.DefaultMaxXLSXBytes>>20),
 		"largest XLSX workbook accepted, in MiB, counting both its size and what its parts unpack to")
+	e.integer(&c.Limits.MaxTextChars, "max-text-chars", "SAIMA_MAX_TEXT_CHARS", ingest.DefaultMaxTextChars,
+		"most characters one free-text cell of an uploaded file may have, such as 进展情况; a negative value means no limit")
 	e.integer(&c.Limits.ChunkRecords, "chunk-rows", "SAIMA_CHUNK_ROWS", ingest.DefaultChunkRecords,
 		"rows validated and written per chunk while importing; memory grows with it")
 	e.str(&c.LogLevel, "log-level", "SAIMA_LOG_LEVEL", "info", "log level: debug, info, warn or error")
