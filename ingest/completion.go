@@ -11,9 +11,12 @@ import (
 // lowerCompletionIssues returns a warning for each report of reports whose
 // completion rate is below the latest stored report of its project for
 // the same or an earlier period. It also warns about each rate below 100%
-// of a project that had reached 评估 or 完成 by the end of the period. Neither is an error, because a
-// unit may correct a rate that was too high.
-func lowerCompletionIssues(file string, reports, stored []saima.ProgressReport, stages []saima.StageEvent) []Issue {
+// of a project that had reached 评估 or 完成 by the end of the period.
+// Neither is an error, because a unit may correct a rate that was too
+// high. rows holds the file row of each report, or is nil when the rows
+// are unknown.
+func lowerCompletionIssues(file string, reports []saima.ProgressReport, rows []int,
+	stored []saima.ProgressReport, stages []saima.StageEvent) []Issue {
 	byProject := map[string][]saima.ProgressReport{}
 	for _, r := range stored {
 		if r.Percent.Valid {
@@ -23,13 +26,17 @@ func lowerCompletionIssues(file string, reports, stored []saima.ProgressReport, 
 	history := stageHistories(stages)
 
 	var out []Issue
-	for _, r := range reports {
+	for i, r := range reports {
 		if !r.Percent.Valid {
 			continue
 		}
+		row := 0
+		if i < len(rows) {
+			row = rows[i]
+		}
 		rate := r.Percent.Decimal
 		if prev, ok := latestReport(byProject[r.ProjectCode], r.Period); ok && rate.LessThan(prev.Percent.Decimal) {
-			out = append(out, Issue{File: file, Column: "完成率", Value: rate.String() + "%",
+			out = append(out, Issue{File: file, Row: row, Column: "完成率", Value: rate.String() + "%",
 				Severity: SeverityWarning, OwnSubject: true,
 				Reason: fmt.Sprintf("项目%s %s的完成率%s%%低于已存的%s完成率%s%%", r.ProjectCode, r.Period,
 					rate, prev.Period, prev.Percent.Decimal),
@@ -37,7 +44,7 @@ func lowerCompletionIssues(file string, reports, stored []saima.ProgressReport, 
 		}
 		st := stageOn(history[r.ProjectCode], r.Period.End())
 		if (st == "完成" || st == "评估") && rate.LessThan(hundred) {
-			out = append(out, Issue{File: file, Column: "完成率", Value: rate.String() + "%",
+			out = append(out, Issue{File: file, Row: row, Column: "完成率", Value: rate.String() + "%",
 				Severity: SeverityWarning, OwnSubject: true,
 				Reason: fmt.Sprintf("项目%s在%s已处于“%s”阶段，完成率却只有%s%%", r.ProjectCode, r.Period, st, rate),
 				Fix:    "请核对完成率；如果项目确未建成，请改革办核对阶段记录"})

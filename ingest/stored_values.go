@@ -340,6 +340,7 @@ func (r *importRun) checkStored(c *chunk) error {
 	if err != nil {
 		return fmt.Errorf("list stage history: %w", err)
 	}
-	r.storedIssues = append(r.storedIssues, lowerCompletionIssues(r.up.FileName, c.batch.Progress, stored.Progress, stages)...)
+	r.storedIssues = append(r.storedIssues, lowerCompletionIssues(r.up.FileName, c.batch.Progress, c.recordRows,
+		stored.Progress, stages)...)
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -184,5 +185,28 @@ func TestImportTooManyProjectsToCompare(t *testing.T) {
 	}
 	if w := warningWith(rep, "低于"); w != "" {
 		t.Errorf("warning %q compares a rate in a chunk that is not compared", w)
+	}
+}
+
+// A completion-rate warning names the row of the file it is about.
+func TestImportLowerCompletionRow(t *testing.T) {
+	svc := storedValuesService(t)
+	text := "单位,项目编号,完成率,填报期间\n宁波市海曙区,NB-2,70%,2026Q4\n宁波市海曙区,NB-1,81%,2026Q4\n"
+	rep, err := svc.Import(context.Background(), ingest.Request{FileName: "progress.csv",
+		Body: strings.NewReader(text), Uploader: "office"})
+	if err != nil {
+		t.Fatalf("Import() error = %v", err)
+	}
+	var rows []int
+	for _, w := range rep.Warnings {
+		if strings.Contains(w.Reason, "完成率") {
+			rows = append(rows, w.Row)
+			if !strings.HasPrefix(w.String(), "progress.csv 第3行“完成率”列的值“81%”") {
+				t.Errorf("warning = %q, want it to start with the file, row 3, column and value", w.String())
+			}
+		}
+	}
+	if !slices.Equal(rows, []int{3, 3}) {
+		t.Errorf("rows of the rate warnings = %v, want [3 3]", rows)
 	}
 }

@@ -39,6 +39,11 @@ type chunk struct {
 	warnings int      // warnings found so far, listed or not
 	final    bool     // the last chunk: rows and warnings are the file's totals
 	missing  []string // optional columns the file lacks, in template order
+
+	// recordRows holds the file row of each progress report of batch, in
+	// order, for the warnings against stored reports; nil for other
+	// datasets.
+	recordRows []int
 }
 
 // emitFunc receives the chunks of a file in order. An error stops Parse,
@@ -99,8 +104,12 @@ func (p *parser) flush(final bool) error {
 	if batch.Len() == 0 {
 		return nil
 	}
-	return p.emit(chunk{batch: &batch, dataset: p.schema.dataset, rows: p.rows,
-		warnings: len(p.issues.warnings) + p.issues.warningsOmitted, final: final, missing: p.missing})
+	c := chunk{batch: &batch, dataset: p.schema.dataset, rows: p.rows,
+		warnings: len(p.issues.warnings) + p.issues.warningsOmitted, final: final, missing: p.missing}
+	if pb, ok := b.(*progressBuilder); ok {
+		c.recordRows = pb.reports.rows
+	}
+	return p.emit(c)
 }
 
 // claimKey reports whether row r may store the record key made of parts.
