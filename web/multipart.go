@@ -58,6 +58,10 @@ func uploadFormOf(c *fiber.Ctx) (*multipartUpload, error) {
 	}
 	f := &multipartUpload{body: body, boundary: params["boundary"], fields: map[string]string{}, file: -1}
 	if err := f.scan(); err != nil {
+		if de, ok := errors.AsType[*dispositionError](err); ok {
+			return nil, saima.Wrap(saima.KindInvalid, "上传表单中一个部分的 Content-Disposition 头“"+shortHeader(de.header)+
+				"”无法解析，通常是因为文件名含有双引号；文件名中的双引号须写成 %22，或请把文件改名后重新上传", err)
+		}
 		return nil, saima.Wrap(saima.KindInvalid, "上传的表单不完整或格式有误（可能在传输中断开），请重新上传", err)
 	}
 	c.Locals(uploadFormLocal, f)
@@ -75,6 +79,11 @@ func (f *multipartUpload) scan() error {
 			return fmt.Errorf("read part %d: %w", i+1, err)
 		}
 		name := part.FormName()
+		if name == "" {
+			if err := checkDisposition(part.Header.Get("Content-Disposition")); err != nil {
+				return err
+			}
+		}
 		switch {
 		case name == "file" && part.FileName() != "" && f.file < 0:
 			n, err := io.Copy(io.Discard, part)
@@ -92,6 +101,33 @@ func (f *multipartUpload) scan() error {
 			}
 		}
 	}
+}
+
+// dispositionError is a part's Content-Disposition header that cannot be
+// parsed, most often a file name with a raw double quote, which browsers
+// send as %22 but hand-written clients may not.
+type dispositionError struct {
+	header string
+	err    error
+}
+
+func (e *dispositionError) Error() string {
+	return fmt.Sprintf("parse Content-Disposition %q: %v", e.header, e.err)
+}
+
+func (e *dispositionError) Unwrap() error { return e.err }
+
+// checkDisposition returns a *dispositionError when header is set but
+// cannot be parsed. Such a part has no name, so without this check a file
+// part would be passed over and the form reported as having no file.
+func checkDisposition(header string) error {
+	if header == "" {
+		return nil
+	}
+	if _, _, err := mime.ParseMediaType(header); err != nil {
+		return &dispositionError{header: header, err: err}
+	}
+	return nil
 }
 
 // value returns the text field name, or "" when the form has none.
@@ -117,6 +153,15 @@ func (f *multipartUpload) openFile() (io.Reader, error) {
 }
 
 var errNoFile = errors.New("the form has no file part")
+
+// shortHeader returns h cut to 200 characters, so that a message does not
+// repeat a long header whole.
+func shortHeader(h string) string {
+	if r := []rune(h); len(r) > 200 {
+		return string(r[:200]) + "…"
+	}
+	return h
+}
 
 // isMultipart reports whether c carries a multipart/form-data body.
 func isMultipart(c *fiber.Ctx) bool {

@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/textproto"
 	"strings"
 	"testing"
 
@@ -95,6 +96,19 @@ func TestUploadFormParts(t *testing.T) {
 		{"a file part without a file name", "/api/uploads", func(t *testing.T) ([]byte, string) {
 			return rawForm(t, formPart{"file", "", goodProgress})
 		}, "", http.StatusBadRequest, "85.5", "请选择要上传的文件"},
+		{"a file name with a raw quote", "/api/uploads", func(t *testing.T) ([]byte, string) {
+			var b bytes.Buffer
+			w := multipart.NewWriter(&b)
+			h := textproto.MIMEHeader{}
+			h.Set("Content-Disposition", `form-data; name="file"; filename="a"b.csv"`)
+			fw, err := w.CreatePart(h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fw.Write([]byte(goodProgress))
+			w.Close()
+			return b.Bytes(), w.FormDataContentType()
+		}, "", http.StatusBadRequest, "85.5", `文件名中的双引号须写成 %22`},
 		{"not a form", "/api/uploads", func(t *testing.T) ([]byte, string) {
 			return []byte(goodProgress), "text/csv"
 		}, "", http.StatusBadRequest, "85.5", "multipart/form-data"},
