@@ -171,9 +171,9 @@ func TestOwnerErrorsWithOthers(t *testing.T) {
 // projectLedger returns options for a unit's account (or the office when
 // unit is "") over three projects. 宁波市（本级） alone runs NB-1. 余姚市
 // is responsible for NB-2 and 市大数据局 leads it. NB-1 holds a report
-// and a milestone that 余姚市 wrote before the ledger check existed, and
-// NB-2 holds a milestone of each of its units and one that the office
-// gave to 宁海县, a unit that the ledger does not give NB-2.
+// and a milestone that 余姚市 wrote before the ledger check existed. NB-2
+// holds a milestone of each of its units, and one that the office gave
+// to 宁海县, a unit that the ledger does not give NB-2.
 func projectLedger(unit string) Options {
 	h1 := saima.HalfYear{Year: 2026, Half: 1}
 	return Options{
