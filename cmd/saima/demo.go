@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net"
 	"os"
 	"slices"
 	"time"
@@ -50,6 +51,14 @@ func demoCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 			}
 			day = d
 		}
+		var ln net.Listener
+		if !noServe {
+			var err error
+			if ln, err = listen(sf.addr, a.demoAddrHint()); err != nil {
+				return err
+			}
+			defer ln.Close()
+		}
 		if err := a.loadDemo(ctx, int64(seed), day, today == "", out); err != nil {
 			return err
 		}
@@ -59,8 +68,18 @@ func demoCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 		if noServe {
 			return nil
 		}
-		return a.serve(ctx, sf)
+		return a.serve(ctx, sf, ln)
 	}
+}
+
+// demoAddrHint returns how the user gives the demo another address, with a
+// %s for the address: the ADDR variable of make demo when make runs it,
+// and else the flag. GNU make sets MAKELEVEL for the commands it runs.
+func (a *app) demoAddrHint() string {
+	if a.getenv("MAKELEVEL") != "" {
+		return "make demo ADDR=%s"
+	}
+	return "bin/saima demo --addr %s（或环境变量 SAIMA_ADDR）"
 }
 
 // shiftedClock returns a clock that runs with the real one, shifted by
