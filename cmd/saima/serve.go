@@ -205,7 +205,8 @@ func listen(addr, hint string) (net.Listener, error) {
 
 // freeAddrNear returns an address on the host of addr whose port was free
 // a moment ago: the first free one of the next 20 ports, or else one that
-// the system picks. It returns 127.0.0.1:9090 when addr has no such host.
+// the system picks. It returns 127.0.0.1:9090 when addr is not host:port
+// or no port on its host could be bound.
 func freeAddrNear(addr string) string {
 	const fallback = "127.0.0.1:9090"
 	host, portText, err := net.SplitHostPort(addr)

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 )
@@ -53,5 +56,33 @@ func TestAddressTaken(t *testing.T) {
 				t.Errorf("saima %s on a taken address wrote %d files to --out, want none", tt.name, len(files))
 			}
 		})
+	}
+}
+
+// TestDataDirInUse checks what a second saima process prints on a data
+// folder that chDB in this test binary holds: a Chinese message that names
+// the folder and the ways out, with chDB's own text only as the cause.
+func TestDataDirInUse(t *testing.T) {
+	e := newTestEnv(t)
+	e.openStore(t)
+
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "SAIMA_TEST_RUN=uploads")
+	for k, v := range e.env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("saima uploads in a second process = %v, want exit code 1; output:\n%s", err, out)
+	}
+	text := string(out)
+	if !strings.HasPrefix(text, "saima: 数据目录 "+dataDir+" 正由另一个 saima 进程") {
+		t.Errorf("second process output starts %q, want the Chinese message first", text[:min(len(text), 120)])
+	}
+	assertContains(t, "second process output", text, fmt.Sprintf("进程号 %d", os.Getpid()),
+		"Ctrl-C", "--data-dir", "SAIMA_DATA_DIR", "原因: ")
+	if strings.Contains(text, "Code: 76") {
+		t.Errorf("second process output shows chDB's own error line:\n%s", text)
 	}
 }
