@@ -96,8 +96,8 @@ type Request struct {
 	// import.
 	OnProgress func(Progress)
 
-	// Republish tells that the caller publishes again every published
-	// quarter that the file touches, as saima demo does after its imports.
+	// Republish marks an import whose caller publishes again every
+	// published quarter that the file touches, as saima demo does.
 	// The report then leaves out the warning that the published results
 	// stay as they were until the office publishes again.
 	Republish bool

@@ -299,7 +299,7 @@ func (a *app) saveDemoAccounts(ctx context.Context) error {
 	return nil
 }
 
-// savedDemoAccount is what saveDemoAccount did to an account.
+// savedDemoAccount is the result of saveDemoAccount for one account.
 type savedDemoAccount struct {
 	note      string // printed beside the account, such as （已有账号）
 	demoToken bool   // the account's API token is the demo token
