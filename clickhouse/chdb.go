@@ -136,8 +136,9 @@ var (
 
 // OpenEmbedded starts chDB on cfg.DataDir and returns an engine over it.
 // The engine is shared within the process: opening the same folder again
-// returns the same connection, and opening another folder is an error until
-// every engine on the first one is closed.
+// returns the same connection, and opening another folder is an error,
+// because chDB stays up until the process exits (see sharedEmbedded.Close).
+// A folder that another process runs chDB on gives a [*LockedError].
 func OpenEmbedded(cfg EmbeddedConfig, log *slog.Logger) (Engine, error) {
 	if cfg.Library == "" {
 		cfg.Library = DefaultLibraryPath
@@ -152,12 +153,15 @@ func OpenEmbedded(cfg EmbeddedConfig, log *slog.Logger) (Engine, error) {
 
 	openMu.Lock()
 	defer openMu.Unlock()
-	if openConn != nil {
-		if openConn.dir != dir {
-			return nil, fmt.Errorf("chDB already runs on %s; one process can use one data folder", openConn.dir)
-		}
+	if openConn != nil && openConn.dir == dir {
 		openRefs++
 		return &sharedEmbedded{openConn}, nil
+	}
+	if err := checkUnlocked(dir); err != nil {
+		return nil, err
+	}
+	if openConn != nil {
+		return nil, fmt.Errorf("chDB already runs on %s; one process can use one data folder", openConn.dir)
 	}
 
 	e, err := connectEmbedded(cfg.Library, dir, log)

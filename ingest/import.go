@@ -139,12 +139,13 @@ func (b *uploadBody) sum() (string, error) {
 // their own while Parse reads on, so at most three chunks are in memory:
 // one being read, one held back and one being written.
 type importRun struct {
-	s      *Service
-	ctx    context.Context
-	log    *slog.Logger
-	unit   string
-	dryRun bool
-	up     saima.Upload // the upload as the service started it
+	s         *Service
+	ctx       context.Context
+	log       *slog.Logger
+	unit      string
+	dryRun    bool
+	republish bool         // see Request.Republish
+	up        saima.Upload // the upload as the service started it
 
 	lastChunk *chunk // the latest chunk, not yet written
 	dataset   string // the dataset of the chunks, once one came

@@ -95,6 +95,12 @@ type Request struct {
 	// thousand rows and once at the end, on the goroutine that runs the
 	// import.
 	OnProgress func(Progress)
+
+	// Republish marks an import whose caller publishes again every
+	// published quarter that the file touches, as saima demo does.
+	// The report then leaves out the warning that the published results
+	// stay as they were until the office publishes again.
+	Republish bool
 }
 
 // Report is the outcome of an import or a preview.
@@ -245,7 +251,8 @@ func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, e
 	up := saima.Upload{ID: s.NewID(), Dataset: req.Dataset, Uploader: req.Uploader, Unit: req.Unit,
 		At: now, FileName: req.FileName}
 	b := newUploadBody(req.Body, req.Size)
-	run := &importRun{s: s, ctx: ctx, log: log, unit: req.Unit, dryRun: dryRun, up: up, ledger: &l}
+	run := &importRun{s: s, ctx: ctx, log: log, unit: req.Unit, dryRun: dryRun, republish: req.Republish, up: up,
+		ledger: &l}
 	res, err := s.parse(req, b, l, saima.DateOf(now), run)
 	if werr := run.wait(); err == nil {
 		err = werr
@@ -402,8 +409,10 @@ func (s *Service) finish(ctx context.Context, log *slog.Logger, run *importRun, 
 	if err := s.markDuplicate(ctx, rep); err != nil {
 		return nil, err
 	}
-	if err := s.warnPublished(ctx, rep, run.quarters); err != nil {
-		return nil, err
+	if !run.republish {
+		if err := s.warnPublished(ctx, rep, run.quarters); err != nil {
+			return nil, err
+		}
 	}
 	if run.dryRun {
 		// A preview records nothing, so its upload has no outcome.

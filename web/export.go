@@ -181,7 +181,7 @@ func (s *Server) handleRankingXLSX(c *fiber.Ctx) error {
 	if len(periods) == 0 {
 		return saima.Errorf(saima.KindNotFound, "暂无考评结果，无法导出排名")
 	}
-	period, err := s.pickPeriod(ctx, c.Query("period"), periods)
+	period, err := s.pickPeriod(c, c.Query("period"), periods)
 	if err != nil {
 		return err
 	}

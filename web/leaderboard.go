@@ -199,7 +199,7 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 		return s.render(c, "leaderboard.html", "赛马排行", "leaderboard", page)
 	}
 
-	if page.Period, err = s.pickPeriod(ctx, c.Query("period"), periods); err != nil {
+	if page.Period, err = s.pickPeriod(c, c.Query("period"), periods); err != nil {
 		return err
 	}
 	st, err := s.standing(ctx, page.Period)
@@ -295,17 +295,17 @@ func justPublished(ev *scoring.Evaluation, param string, now time.Time) string {
 
 // pickPeriod parses the period parameter, defaulting to the newest scored
 // period that pages should open on (see defaultPeriod), and rejects a
-// period without scores.
-func (s *Server) pickPeriod(ctx context.Context, param string, scored []saima.Period) (saima.Period, error) {
+// period without scores with what the viewer can do about it (see noRun).
+func (s *Server) pickPeriod(c *fiber.Ctx, param string, scored []saima.Period) (saima.Period, error) {
 	if param == "" {
-		return s.defaultPeriod(ctx, scored)
+		return s.defaultPeriod(c.UserContext(), scored)
 	}
 	p, err := periodParam("period", param)
 	if err != nil {
 		return saima.Period{}, err
 	}
 	if !slices.Contains(scored, p) {
-		return saima.Period{}, saima.Errorf(saima.KindNotFound, "%s暂无考评结果", p.Label())
+		return saima.Period{}, s.noRun(c, p)
 	}
 	return p, nil
 }
@@ -534,7 +534,7 @@ func (s *Server) handleScoresAPI(c *fiber.Ctx) error {
 	if len(periods) == 0 {
 		return c.JSON(reply)
 	}
-	if reply.Period, err = s.pickPeriod(ctx, c.Query("period"), periods); err != nil {
+	if reply.Period, err = s.pickPeriod(c, c.Query("period"), periods); err != nil {
 		return err
 	}
 	st, err := s.standing(ctx, reply.Period)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -51,23 +52,76 @@ func (s *Server) handleQuarterlyPDF(c *fiber.Ctx) error {
 // names the command that scores the period. Leaders and units are asked to
 // contact the office.
 func (s *Server) noScores(c *fiber.Ctx, period saima.Period) error {
-	if start := period.Start(); start.After(saima.DateOf(s.now())) {
-		return saima.Errorf(saima.KindNotFound, "%s尚未开始（%s 开始），还没有考评结果，也就没有报告",
-			period.Label(), start)
+	if err := notBegun(period, s.now(), "，也就没有报告"); err != nil {
+		return err
 	}
 	missing := period.Label() + "尚无考评得分"
 	if period.Kind == saima.PeriodYear {
 		missing = period.Label() + "各季度均无考评得分"
 	}
-	who, err := s.identity(c)
+	office, err := s.viewerIsOffice(c)
 	if err != nil {
 		return err
 	}
-	if who != nil && who.account.Role == saima.RoleOffice {
-		return saima.Errorf(saima.KindNotFound,
-			"%s：请先在服务器上运行 saima score 计算得分，再生成报告", missing)
+	if office {
+		return saima.Errorf(saima.KindNotFound, "%s：请先在服务器上%s，再生成报告", missing, scoreStep(period, s.now()))
 	}
 	return saima.Errorf(saima.KindNotFound, "%s，暂时不能生成报告；改革办计算得分后即可下载，如有疑问请联系改革办", missing)
+}
+
+// noRun returns the reply to a ranking of period, which has no scoring
+// run, worded for the viewer as noScores words it: the office gets the
+// steps to score and publish the period, and others whom to ask.
+func (s *Server) noRun(c *fiber.Ctx, period saima.Period) error {
+	if err := notBegun(period, s.now(), ""); err != nil {
+		return err
+	}
+	office, err := s.viewerIsOffice(c)
+	if err != nil {
+		return err
+	}
+	if office {
+		return saima.Errorf(saima.KindNotFound, "%s暂无考评结果：请先在服务器上%s，再在排行榜上核对并发布",
+			period.Label(), scoreStep(period, s.now()))
+	}
+	return saima.Errorf(saima.KindNotFound, "%s暂无考评结果：改革办计算并发布后即可查看，如有疑问请联系改革办",
+		period.Label())
+}
+
+// notBegun returns the not-found error for a period that begins after now,
+// with suffix after its text, and nil for one that has begun.
+func notBegun(period saima.Period, now time.Time, suffix string) error {
+	if start := period.Start(); start.After(saima.DateOf(now)) {
+		return saima.Errorf(saima.KindNotFound, "%s尚未开始（%s 开始），还没有考评结果%s",
+			period.Label(), start, suffix)
+	}
+	return nil
+}
+
+// viewerIsOffice reports whether the request comes from an office account.
+func (s *Server) viewerIsOffice(c *fiber.Ctx) (bool, error) {
+	who, err := s.identity(c)
+	if err != nil {
+		return false, err
+	}
+	return who != nil && who.account.Role == saima.RoleOffice, nil
+}
+
+// scoreStep returns the step that scores period on the server: saima
+// score with the period, or with each quarter of a year that has begun by
+// now. The embedded engine allows one process per data folder, so the
+// step includes stopping saima serve first.
+func scoreStep(period saima.Period, now time.Time) string {
+	args := []string{period.String()}
+	if period.Kind == saima.PeriodYear {
+		args = args[:0]
+		for q := saima.Quarter(period.Year, 1); q.Year == period.Year; q = q.Next() {
+			if !q.Start().After(saima.DateOf(now)) {
+				args = append(args, q.String())
+			}
+		}
+	}
+	return "运行 saima score " + strings.Join(args, " ") + " 计算得分（用内嵌引擎时先停止 saima serve，算完再启动）"
 }
 
 // pdfFileName is the Chinese file name the browser saves the report as.

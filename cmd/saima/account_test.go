@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"os"
 	"path/filepath"
@@ -315,16 +316,38 @@ func TestServeRejectsBadSecret(t *testing.T) {
 
 // TestDemoAccounts runs the demo twice without serving and checks that the
 // three demo accounts are printed and stored with their documented
-// passwords, and that haishu's unit is on the demo roster.
+// passwords, that haishu has the documented API token, and that haishu's
+// unit is on the demo roster. The second run says that every account
+// existed, and gives no advice to publish again, which it does itself.
 func TestDemoAccounts(t *testing.T) {
+	const token = "haishu-demo-token-public-for-the-demo-only0"
 	e := newTestEnv(t)
 	out := e.mustRun("demo", "--no-serve", "--today", "2026-11-20", "--out", t.TempDir())
-	for _, w := range []string{"office", "office-demo", "leader-demo", "haishu-demo", "宁波市海曙区"} {
+	for _, w := range []string{"office", "office-demo", "leader-demo", "haishu-demo", "宁波市海曙区", "API 令牌 " + token} {
 		if !strings.Contains(out, w) {
 			t.Errorf("demo output lacks %q:\n%s", w, out)
 		}
 	}
-	e.mustRun("demo", "--no-serve", "--today", "2026-11-20", "--out", t.TempDir())
+	if strings.Contains(out, "已有账号") {
+		t.Errorf("first demo run says an account existed:\n%s", out)
+	}
+
+	code, out, errOut := e.run("demo", "--no-serve", "--today", "2026-11-20", "--out", t.TempDir())
+	if code != 0 {
+		t.Fatalf("second demo run exited %d:\n%s", code, errOut)
+	}
+	for _, name := range []string{"office", "leader", "haishu"} {
+		line := lineWith(out, "  "+name+" ")
+		if !strings.Contains(line, "已有账号") {
+			t.Errorf("second demo run prints %s as %q, want it marked 已有账号", name, line)
+		}
+	}
+	if !strings.Contains(lineWith(out, "  haishu "), "API 令牌 "+token) {
+		t.Errorf("second demo run prints haishu as %q, want its API token", lineWith(out, "  haishu "))
+	}
+	if strings.Contains(errOut, "重新计算并发布") {
+		t.Errorf("second demo run asks the office to publish again, which it does itself:\n%s", errOut)
+	}
 
 	st := openTestStore(t, e)
 	tests := []struct {
@@ -347,6 +370,26 @@ func TestDemoAccounts(t *testing.T) {
 	if _, err := rosterName(context.Background(), st, "宁波市海曙区"); err != nil {
 		t.Errorf("haishu's unit is not on the demo roster: %v", err)
 	}
+
+	// The server accepts a token of the form that web.NewToken makes: 32
+	// bytes in URL-safe base64 without padding.
+	if raw, err := base64.RawURLEncoding.DecodeString(token); err != nil || len(raw) != 32 {
+		t.Errorf("demo token decodes to %d bytes, %v; want 32", len(raw), err)
+	}
+	acct, ok, err := st.FindAccountByTokenHash(t.Context(), web.HashToken(token))
+	if err != nil || !ok || acct.Name != "haishu" {
+		t.Errorf("demo token finds account %q, %v, %v; want haishu", acct.Name, ok, err)
+	}
+}
+
+// lineWith returns the first line of out that contains s, or "".
+func lineWith(out, s string) string {
+	for line := range strings.Lines(out) {
+		if strings.Contains(line, s) {
+			return strings.TrimRight(line, "\n")
+		}
+	}
+	return ""
 }
 
 // A unit account's unit may be named as an upload's unit cell may: by the

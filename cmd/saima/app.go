@@ -205,6 +205,9 @@ func (a *app) openEmbeddedStore(ctx context.Context) (*clickhouse.Store, error) 
 		Library: a.cfg.ChDBLib,
 		DataDir: a.cfg.DataDir,
 	}, a.log)
+	if locked, ok := errors.AsType[*clickhouse.LockedError](err); ok {
+		return nil, saima.Wrap(saima.KindConflict, lockedMessage(a.cfg.DataDir, locked.PID), err)
+	}
 	if err != nil {
 		return nil, saima.Wrap(saima.KindUnavailable, "无法启动内嵌数据库", err)
 	}
@@ -214,6 +217,18 @@ func (a *app) openEmbeddedStore(ctx context.Context) (*clickhouse.Store, error) 
 		return nil, err
 	}
 	return st, nil
+}
+
+// lockedMessage returns the message for a data folder that another
+// process, pid when it is not 0, runs the embedded engine on.
+func lockedMessage(dir string, pid int) string {
+	who := "另一个 saima 进程"
+	if pid > 0 {
+		who = fmt.Sprintf("另一个 saima 进程（进程号 %d）", pid)
+	}
+	return fmt.Sprintf("数据目录 %s 正由%s使用，内嵌数据库一次只能由一个进程打开。"+
+		"请先停止那个进程（在运行它的终端按 Ctrl-C）再运行；或者换一个数据目录："+
+		"用 --data-dir %s-2，或者环境变量 SAIMA_DATA_DIR（如 SAIMA_DATA_DIR=%s-2 make demo）", dir, who, dir, dir)
 }
 
 func (a *app) close() {

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net"
 	"os"
 	"slices"
 	"time"
@@ -50,6 +51,14 @@ func demoCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 			}
 			day = d
 		}
+		var ln net.Listener
+		if !noServe {
+			var err error
+			if ln, err = listen(sf.addr, a.demoAddrHint()); err != nil {
+				return err
+			}
+			defer ln.Close()
+		}
 		if err := a.loadDemo(ctx, int64(seed), day, today == "", out); err != nil {
 			return err
 		}
@@ -59,8 +68,18 @@ func demoCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 		if noServe {
 			return nil
 		}
-		return a.serve(ctx, sf)
+		return a.serve(ctx, sf, ln)
 	}
+}
+
+// demoAddrHint returns how the user gives the demo another address, with a
+// %s for the address: the ADDR variable of make demo when make runs it,
+// and else the flag. GNU make sets MAKELEVEL for the commands it runs.
+func (a *app) demoAddrHint() string {
+	if a.getenv("MAKELEVEL") != "" {
+		return "make demo ADDR=%s"
+	}
+	return "bin/saima demo --addr %s（或环境变量 SAIMA_ADDR）"
 }
 
 // shiftedClock returns a clock that runs with the real one, shifted by
@@ -234,66 +253,112 @@ func draftStatus(ctx context.Context, evals *scoring.Service, draft, current sai
 	return draft.String() + " 为草稿", nil
 }
 
-// demoAccounts are the accounts the demo creates, with their passwords.
+// demoToken is haishu's API token in the demo. Like the demo passwords it
+// is public, so that a new user can send the README's curl examples to the
+// running demo. It has the form of web.NewToken's tokens: 43 characters
+// of URL-safe base64 for 32 bytes.
+const demoToken = "haishu-demo-token-public-for-the-demo-only0"
+
+// demoAccounts are the accounts the demo creates, with their passwords
+// and, for the unit account, its API token.
 var demoAccounts = []struct {
 	account  saima.Account
 	password string
+	token    string
 }{
-	{saima.Account{Name: "office", Role: saima.RoleOffice, DisplayName: "演示·改革办"}, "office-demo"},
-	{saima.Account{Name: "leader", Role: saima.RoleLeader, DisplayName: "演示·市领导"}, "leader-demo"},
-	{saima.Account{Name: "haishu", Role: saima.RoleUnit, Unit: "宁波市海曙区", DisplayName: "演示·海曙区"}, "haishu-demo"},
+	{saima.Account{Name: "office", Role: saima.RoleOffice, DisplayName: "演示·改革办"}, "office-demo", ""},
+	{saima.Account{Name: "leader", Role: saima.RoleLeader, DisplayName: "演示·市领导"}, "leader-demo", ""},
+	{saima.Account{Name: "haishu", Role: saima.RoleUnit, Unit: "宁波市海曙区", DisplayName: "演示·海曙区"}, "haishu-demo",
+		demoToken},
 }
 
 // saveDemoAccounts makes sure the demo accounts exist with their
-// documented passwords, and prints them. An account that already matches
-// is left alone, so its sessions and API token go on working. One whose
-// password, role, unit or state was changed gets a new version with the
-// documented ones, which keeps its token.
+// documented passwords and tokens, and prints them. An account that
+// already matches is left alone, so its sessions and API token go on
+// working. One whose password, role, unit or state was changed gets a new
+// version with the documented ones, which keeps its token. A token that
+// saima account token made stays too, in place of the demo's.
 func (a *app) saveDemoAccounts(ctx context.Context) error {
 	st, err := a.openStore(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(a.stdout, "演示账号（密码公开，仅供演示，请勿用于正式环境）：")
+	fmt.Fprintln(a.stdout, "演示账号（密码和 API 令牌公开，仅供演示，请勿用于正式环境）：")
 	for _, d := range demoAccounts {
-		note, err := saveDemoAccount(ctx, st, d.account, d.password)
+		saved, err := saveDemoAccount(ctx, st, d.account, d.password, d.token)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(a.stdout, "  %-8s 密码 %-12s %s%s\n", d.account.Name, d.password, accountRole(d.account), note)
+		token := ""
+		if saved.demoToken {
+			token = " API 令牌 " + d.token
+		}
+		fmt.Fprintf(a.stdout, "  %-8s 密码 %-12s %s%s%s\n", d.account.Name, d.password, accountRole(d.account), token,
+			saved.note)
 	}
 	return nil
 }
 
+// savedDemoAccount is the result of saveDemoAccount for one account.
+type savedDemoAccount struct {
+	note      string // printed beside the account, such as （已有账号）
+	demoToken bool   // the account's API token is the demo token
+}
+
 // saveDemoAccount writes want with password unless the stored account
-// already matches it, and returns the note the demo prints beside it.
-func saveDemoAccount(ctx context.Context, st *clickhouse.Store, want saima.Account, password string) (string, error) {
+// already matches it. A unit account gets token as its API token unless
+// it has one.
+func saveDemoAccount(ctx context.Context, st *clickhouse.Store, want saima.Account, password, token string) (
+	savedDemoAccount, error) {
 	old, found, err := st.GetAccount(ctx, want.Name)
 	if err != nil {
-		return "", err
+		return savedDemoAccount{}, err
 	}
-	same := found && old.Role == want.Role && old.Unit == want.Unit && !old.Disabled
-	if same && web.PasswordMatches(old.PasswordHash, password) {
-		if old.TokenHash != "" {
-			return "（已有账号，API 令牌保留）", nil
-		}
-		return "", nil
+	tokenHash := old.TokenHash
+	if tokenHash == "" && token != "" {
+		tokenHash = web.HashToken(token)
+	}
+	saved := savedDemoAccount{demoToken: token != "" && tokenHash == web.HashToken(token)}
+	same := found && old.Role == want.Role && old.Unit == want.Unit && !old.Disabled &&
+		web.PasswordMatches(old.PasswordHash, password)
+	if same && tokenHash == old.TokenHash {
+		saved.note = existingNote(old.TokenHash, saved.demoToken)
+		return saved, nil
 	}
 
 	acct := want
-	if acct.PasswordHash, err = web.HashPassword(password); err != nil {
-		return "", err
+	acct.PasswordHash = old.PasswordHash
+	if !same {
+		if acct.PasswordHash, err = web.HashPassword(password); err != nil {
+			return savedDemoAccount{}, err
+		}
 	}
-	acct.TokenHash = old.TokenHash
+	acct.TokenHash = tokenHash
 	acct.ChangedAt, acct.ChangedBy = time.Now(), "demo"
 	if err := st.SaveAccount(ctx, acct); err != nil {
-		return "", fmt.Errorf("save demo account %s: %w", acct.Name, err)
+		return savedDemoAccount{}, fmt.Errorf("save demo account %s: %w", acct.Name, err)
 	}
 	switch {
 	case !found:
-		return "", nil
-	case acct.TokenHash != "":
-		return "（已重设为演示密码，API 令牌保留）", nil
+	case same:
+		saved.note = "（已有账号，加上了演示 API 令牌）"
+	case old.TokenHash != "":
+		saved.note = "（已重设为演示密码，API 令牌保留）"
+	default:
+		saved.note = "（已重设为演示密码）"
 	}
-	return "（已重设为演示密码）", nil
+	return saved, nil
+}
+
+// existingNote returns the note beside a demo account that existed with
+// its documented password: whether it kept an API token, and whether that
+// is the demo token or one that saima account token made.
+func existingNote(tokenHash string, demoToken bool) string {
+	switch {
+	case tokenHash == "":
+		return "（已有账号）"
+	case demoToken:
+		return "（已有账号，API 令牌保留）"
+	}
+	return "（已有账号，API 令牌保留，是用 saima account token 生成的那个）"
 }

@@ -73,6 +73,9 @@ func TestDemoAgainKeepsAccounts(t *testing.T) {
 		if !strings.Contains(out, "haishu") || !strings.Contains(out, "令牌保留") {
 			t.Errorf("second demo run prints no note that haishu keeps its token: …%s", tail(out))
 		}
+		if strings.Contains(out, "haishu-demo-token") {
+			t.Errorf("second demo run prints the demo token, which saima account token replaced: …%s", tail(out))
+		}
 		if !strings.Contains(out, "leader") || !strings.Contains(out, "已重设为演示密码") {
 			t.Errorf("second demo run prints no note that leader's password was reset: …%s", tail(out))
 		}

@@ -23,6 +23,11 @@ import (
 var dataDir string
 
 func TestMain(m *testing.M) {
+	// A test that needs saima as a second process runs this binary again
+	// with the command line in SAIMA_TEST_RUN, as words split on spaces.
+	if args := os.Getenv("SAIMA_TEST_RUN"); args != "" {
+		os.Exit(Run(context.Background(), strings.Fields(args), os.Getenv, os.Stdout, os.Stderr))
+	}
 	dir, err := os.MkdirTemp("", "saima-cmd-")
 	if err != nil {
 		panic(err)

@@ -5,10 +5,15 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"net"
+	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
+	"saima"
 	"saima/clickhouse"
 	"saima/ingest"
 	"saima/reports"
@@ -122,11 +127,17 @@ func serveCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 		if len(args) > 0 {
 			return fmt.Errorf("%w: serve takes no arguments, got %q", errUsage, args)
 		}
-		return a.serve(ctx, sf)
+		ln, err := listen(sf.addr, "bin/saima serve --addr %s（或环境变量 SAIMA_ADDR）")
+		if err != nil {
+			return err
+		}
+		return a.serve(ctx, sf, ln)
 	}
 }
 
-func (a *app) serve(ctx context.Context, sf serveFlags) error {
+// serve serves the dashboards on ln until ctx ends, and closes ln.
+func (a *app) serve(ctx context.Context, sf serveFlags, ln net.Listener) error {
+	defer ln.Close()
 	cfg, err := a.webConfig(sf)
 	if err != nil {
 		return err
@@ -163,10 +174,69 @@ func (a *app) serve(ctx context.Context, sf serveFlags) error {
 	}
 	// Uploads that a stopped process left unfinished, or whose outcome an
 	// outage kept from the audit log, are recorded at start and then
-	// within uploadSweep of the database coming back.
-	go st.RecoverUploadsEvery(ctx, uploadSweep)
-	fmt.Fprintf(a.stdout, "saima 正在 http://%s/ 提供服务（Ctrl-C 停止）\n", sf.addr)
-	return srv.Listen(ctx)
+	// within uploadSweep of the database coming back. The sweep ends
+	// before serve returns, because Run closes the store then.
+	sweepCtx, stopSweep := context.WithCancel(ctx)
+	swept := make(chan struct{})
+	go func() { defer close(swept); st.RecoverUploadsEvery(sweepCtx, uploadSweep) }()
+	defer func() { stopSweep(); <-swept }()
+
+	fmt.Fprintf(a.stdout, "saima 正在 http://%s/ 提供服务（Ctrl-C 停止）\n", ln.Addr())
+	return srv.Serve(ctx, ln)
+}
+
+// listen binds addr for the HTTP server. serve and demo call it before
+// they open the database, so that a taken address stops them at once and
+// not after an import. hint is how the user chooses another address, with
+// a %s for a suggested one, such as "make demo ADDR=%s".
+func listen(addr, hint string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err == nil {
+		return ln, nil
+	}
+	other := fmt.Sprintf(hint, freeAddrNear(addr))
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return nil, saima.Wrap(saima.KindUnavailable, fmt.Sprintf("地址 %s 已被其他程序占用，saima 无法在此提供服务，"+
+			"也还没有读写任何数据。请停止占用它的程序，或换一个地址，如 %s", addr, other), err)
+	}
+	return nil, saima.Wrap(saima.KindInvalid, fmt.Sprintf("无法在地址 %s 上提供服务。地址应写成 主机:端口，"+
+		"主机是本机的地址（如 127.0.0.1:8080）；请改正后重试，如 %s", addr, other), err)
+}
+
+// freeAddrNear returns an address on the host of addr whose port was free
+// a moment ago: the first free one of the next 20 ports, or else one that
+// the system picks. It returns 127.0.0.1:9090 when addr is not host:port
+// or no port on its host could be bound.
+func freeAddrNear(addr string) string {
+	const fallback = "127.0.0.1:9090"
+	host, portText, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fallback
+	}
+	port, err := strconv.Atoi(portText)
+	if err != nil {
+		port = 0
+	}
+	for p := port + 1; port > 0 && p <= port+20 && p <= 65535; p++ {
+		if free := tryListen(net.JoinHostPort(host, strconv.Itoa(p))); free != "" {
+			return free
+		}
+	}
+	if free := tryListen(net.JoinHostPort(host, "0")); free != "" {
+		return free
+	}
+	return fallback
+}
+
+// tryListen binds addr, closes it again and returns the address it had,
+// or "" when addr could not be bound.
+func tryListen(addr string) string {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return ""
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }
 
 // uploadSweep is how often serve looks for uploads to record as

@@ -14,7 +14,8 @@ func uploadsCommand(a *app, ef *envFlags) func(context.Context, []string) error 
 	var unit, outcome, from, to string
 	var limit int
 	ef.fs.StringVar(&unit, "unit", "", "list only the uploads of accounts of this unit (default: every unit and the office)")
-	ef.fs.StringVar(&outcome, "outcome", "", "list only uploads with this outcome: ok, rejected, failed, interrupted or started")
+	ef.fs.StringVar(&outcome, "outcome", "", "list only uploads with this outcome: ok, rejected (校验未通过: the file had errors), "+
+		"failed (写入失败: writing to the database failed), interrupted or started")
 	ef.fs.StringVar(&from, "from", "", "list only uploads begun on or after this day (Beijing time), such as 2026-10-01")
 	ef.fs.StringVar(&to, "to", "", "list only uploads begun on or before this day (Beijing time), such as 2026-10-31")
 	ef.fs.IntVar(&limit, "limit", 200, "the most uploads to list")
@@ -91,7 +92,7 @@ func printUploads(w io.Writer, ups []saima.Upload) {
 	for _, u := range ups {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\n",
 			u.At.In(saima.Beijing).Format("2006-01-02 15:04:05"), u.ID, u.Uploader, orDash(u.Unit),
-			orDash(u.Dataset), u.FileName, orDash(shortHash(u.SHA256)), u.Rows, u.Imported, u.Replaced,
+			orDash(datasetLabel(u.Dataset)), u.FileName, orDash(shortHash(u.SHA256)), u.Rows, u.Imported, u.Replaced,
 			u.Warnings, saima.OutcomeLabel(u.Outcome), u.Message)
 	}
 	tw.Flush()

@@ -23,7 +23,8 @@ func TestUploadsListsAudit(t *testing.T) {
 	}
 	assertContains(t, "header", lines[0], "上传时间", "文件名", "SHA-256", "读取行数", "导入", "替换", "警告", "结果")
 	assertContains(t, "newest upload", lines[1], "12b_progress_bad_rows.csv", "校验未通过")
-	assertContains(t, "corrected upload", lines[2], "13b_progress_reupload_v2_corrected.csv", "成功", "cli")
+	assertContains(t, "corrected upload", lines[2], "13b_progress_reupload_v2_corrected.csv", "成功", "cli", "进度填报")
+	assertContains(t, "roster upload", lines[4], "单位名单")
 	assertContains(t, "roster upload", lines[4], "00_roster.csv", "成功")
 
 	out = e.mustRun("uploads", "--outcome", "rejected")

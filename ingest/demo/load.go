@@ -56,7 +56,7 @@ func importFile(ctx context.Context, imp *ingest.Service, f File, report func(Fi
 	}
 	defer body.Close()
 	rep, err := imp.Import(ctx, ingest.Request{FileName: filepath.Base(f.Path), Body: body,
-		Dataset: f.Dataset, Uploader: Uploader})
+		Dataset: f.Dataset, Uploader: Uploader, Republish: true})
 	if rep != nil && report != nil {
 		report(f, rep, err)
 	}

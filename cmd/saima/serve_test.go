@@ -1,0 +1,88 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestAddressTaken checks that serve and demo stop at once when another
+// process listens on their address: before the demo generates or imports
+// anything, with a Chinese message that names the address and the way to
+// choose another one.
+func TestAddressTaken(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	addr := ln.Addr().String()
+
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		hint string
+	}{
+		{"serve", []string{"serve", "--addr", addr}, nil, "bin/saima serve --addr 127.0.0.1:"},
+		{"demo", []string{"demo", "--addr", addr, "--today", "2026-11-20"}, nil, "bin/saima demo --addr 127.0.0.1:"},
+		{"demo from make", []string{"demo", "--addr", addr, "--today", "2026-11-20"},
+			map[string]string{"MAKELEVEL": "1"}, "make demo ADDR=127.0.0.1:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newTestEnv(t)
+			for k, v := range tt.env {
+				e.env[k] = v
+			}
+			out := t.TempDir()
+			args := tt.args
+			if args[0] == "demo" {
+				args = append(args, "--out", out)
+			}
+			code, stdout, stderr := e.run(args...)
+			if code != 1 {
+				t.Errorf("saima %s on a taken address exited %d, want 1", tt.name, code)
+			}
+			assertContains(t, "stderr", stderr, "地址 "+addr+" 已被其他程序占用", tt.hint)
+			if strings.Contains(stdout, "提供服务") || strings.Contains(stdout, "演示数据已载入") {
+				t.Errorf("saima %s on a taken address printed %q, want nothing on stdout", tt.name, stdout)
+			}
+			if files, _ := os.ReadDir(out); len(files) > 0 {
+				t.Errorf("saima %s on a taken address wrote %d files to --out, want none", tt.name, len(files))
+			}
+		})
+	}
+}
+
+// TestDataDirInUse checks what a second saima process prints on a data
+// folder that chDB in this test binary holds: a Chinese message that names
+// the folder and the ways out, with chDB's own text only as the cause.
+func TestDataDirInUse(t *testing.T) {
+	e := newTestEnv(t)
+	e.openStore(t)
+
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "SAIMA_TEST_RUN=uploads")
+	for k, v := range e.env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("saima uploads in a second process = %v, want exit code 1; output:\n%s", err, out)
+	}
+	text := string(out)
+	if !strings.HasPrefix(text, "saima: 数据目录 "+dataDir+" 正由另一个 saima 进程") {
+		t.Errorf("second process output starts %q, want the Chinese message first", text[:min(len(text), 120)])
+	}
+	assertContains(t, "second process output", text, fmt.Sprintf("进程号 %d", os.Getpid()),
+		"Ctrl-C", "--data-dir", "SAIMA_DATA_DIR", "原因: ")
+	if strings.Contains(text, "Code: 76") {
+		t.Errorf("second process output shows chDB's own error line:\n%s", text)
+	}
+}
