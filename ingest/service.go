@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -204,6 +205,12 @@ func outageError(file string, rep *Report, err error) error {
 	id := ""
 	if rep != nil && rep.Upload.ID != "" {
 		id = "（上传编号 " + rep.Upload.ID + "）"
+	}
+	if errors.Is(err, saima.ErrOutcomeUnknown) && id != "" {
+		return saima.Wrap(saima.KindUnavailable, fmt.Sprintf(
+			"文件“%s”的导入结果未知：%s。请稍后在“上传记录”页面（/uploads）查看上传编号 %s："+
+				"显示“成功”则已导入，无需重新上传；显示“写入失败”则没有导入，请重新上传该文件",
+			file, cause, rep.Upload.ID), err)
 	}
 	return saima.Wrap(saima.KindUnavailable, fmt.Sprintf(
 		"文件“%s”未能导入：%s。该文件的记录均未导入%s，请在服务恢复后重新上传该文件；如果问题持续，请联系系统管理员",
