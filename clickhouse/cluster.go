@@ -625,9 +625,10 @@ func checkInsertQuorum(ctx context.Context, e Engine, cluster string) error {
 // a lazy store reports it at once instead of retrying.
 func misconfigured(err error) error { return saima.Wrap(saima.KindInternal, "", err) }
 
-// Error codes of ClickHouse 18.16 that a node returns when it cannot reach
-// another shard of a Distributed table, or when a replica of a shard is
-// down so that an INSERT cannot reach its quorum.
+// Error codes of ClickHouse 18.16 that mean an outage of part of a
+// cluster: another shard does not respond, a replica of a shard is down
+// so that an INSERT cannot reach its quorum, or ZooKeeper is down so
+// that the replicated tables are read-only.
 const (
 	codeSocketTimeout          = 209
 	codeNetworkError           = 210
@@ -635,26 +636,46 @@ const (
 	codeTooFewLiveReplicas     = 285
 	codeUnsatisfiedQuorum      = 286 // the previous quorum INSERT did not finish
 	codeUnknownStatusOfInsert  = 319 // the quorum wait broke off
+	codeNoZooKeeper            = 225
+	codeTableIsReadOnly        = 242 // a replicated table without its ZooKeeper session
+	codeKeeperException        = 999 // such as a lost ZooKeeper connection
 )
 
+// outageMessages are the messages users get for the codes of each kind
+// of partial outage.
+var outageMessages = []struct {
+	codes   []int
+	message string
+}{
+	{[]int{codeSocketTimeout, codeNetworkError, codeAllConnectionTriesFail}, shardUnreachableMessage},
+	{[]int{codeTooFewLiveReplicas, codeUnsatisfiedQuorum, codeUnknownStatusOfInsert}, replicaDownMessage},
+	{[]int{codeNoZooKeeper, codeTableIsReadOnly, codeKeeperException}, zooKeeperDownMessage},
+}
+
 // shardUnavailable returns err as an error of kind [saima.KindUnavailable]
-// when it is a statement that a server rejected because another shard of
-// its cluster did not respond, and err itself otherwise.
+// when it is a statement that a server rejected because part of its
+// cluster is down, with a message naming that part, and err itself
+// otherwise.
 func shardUnavailable(err error) error {
 	qe, ok := errors.AsType[*QueryError](err)
 	if !ok || qe.Engine != "server" {
 		return err
 	}
-	codes := []int{codeSocketTimeout, codeNetworkError, codeAllConnectionTriesFail,
-		codeTooFewLiveReplicas, codeUnsatisfiedQuorum, codeUnknownStatusOfInsert}
-	for _, code := range codes {
-		// The server engine writes the exception's code first.
-		if strings.HasPrefix(qe.Message, "code "+strconv.Itoa(code)+":") {
-			return saima.Wrap(saima.KindUnavailable, shardUnreachableMessage, err)
+	for _, m := range outageMessages {
+		for _, code := range m.codes {
+			// The server engine writes the exception's code first.
+			if strings.HasPrefix(qe.Message, "code "+strconv.Itoa(code)+":") {
+				return saima.Wrap(saima.KindUnavailable, m.message, err)
+			}
 		}
 	}
 	return err
 }
 
-// shardUnreachableMessage is shown to users when a shard is down.
-const shardUnreachableMessage = "ClickHouse 集群中有分片无法连接，请稍后重试；如果问题持续，请联系系统管理员"
+// Messages shown to users when part of the cluster is down. The text
+// before the first comma names the fault, which upload replies quote.
+const (
+	shardUnreachableMessage = "ClickHouse 集群中有分片无法连接，请稍后重试；如果问题持续，请联系系统管理员"
+	replicaDownMessage      = "ClickHouse 集群中有副本不可用，而写入要等每个副本都确认，请在副本恢复后重试；如果问题持续，请联系系统管理员"
+	zooKeeperDownMessage    = "ClickHouse 集群的 ZooKeeper 不可用，复制表暂时只读，请稍后重试；如果问题持续，请联系系统管理员"
+)

@@ -139,3 +139,39 @@ func thaw(tb testing.TB, srv *chtest.Server, db string) {
 		}
 	}
 }
+
+// TestReplicatedZooKeeperDown stops ZooKeeper, which makes the replicated
+// tables read-only (code 242), and wants an upload to fail as unavailable
+// with a message naming ZooKeeper. With ZooKeeper up and a replica down,
+// the message names the replica, not a shard.
+func TestReplicatedZooKeeperDown(t *testing.T) {
+	cluster := chtest.StartReplicatedCluster(t, 1, 2)
+	db := cluster.NewDatabase(t)
+	st := openReplicatedStore(t, cluster.Servers[0], db)
+	batch := func(id string) *saima.Batch {
+		return &saima.Batch{Upload: saima.Upload{ID: id, Dataset: saima.DatasetUnits, Uploader: "test"},
+			Units: []saima.Unit{{Name: "宁波市测试区", Kind: saima.KindDistrict}}}
+	}
+
+	if err := cluster.Shards[0][1].Stop(); err != nil {
+		t.Fatal(err)
+	}
+	err := st.WriteBatch(t.Context(), batch("u-replica-down"))
+	if k := saima.ErrorKind(err); k != saima.KindUnavailable {
+		t.Errorf("WriteBatch with a replica down: kind %v (%v), want unavailable", k, err)
+	}
+	if msg := saima.ErrorMessage(err); !strings.Contains(msg, "副本") || strings.Contains(msg, "分片") {
+		t.Errorf("WriteBatch with a replica down: message %q, want one naming a replica and no shard", msg)
+	}
+
+	if err := cluster.ZooKeeper.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	err = st.WriteBatch(t.Context(), batch("u-zookeeper-down"))
+	if k := saima.ErrorKind(err); k != saima.KindUnavailable {
+		t.Errorf("WriteBatch with ZooKeeper down: kind %v (%v), want unavailable", k, err)
+	}
+	if msg := saima.ErrorMessage(err); !strings.Contains(msg, "ZooKeeper") {
+		t.Errorf("WriteBatch with ZooKeeper down: message %q, want one naming ZooKeeper", msg)
+	}
+}
