@@ -62,7 +62,7 @@ func outcomeUnknown(err error) bool {
 // err, after finding out what it left visible when its outcome is unknown.
 // It reads back the rows that where (with args) selects. It returns nil
 // when they are there, because readers see them. It returns err as
-// unavailable when every server answered without them. Otherwise it
+// unavailable when every server returned a count of 0. Otherwise it
 // returns an unavailable error that wraps [saima.ErrOutcomeUnknown].
 func (s *Store) settleInsert(ctx context.Context, err error, table, where string, args ...any) error {
 	if err == nil {
@@ -87,7 +87,7 @@ func (s *Store) settleInsert(ctx context.Context, err error, table, where string
 }
 
 // readBack counts the rows of table that where selects. found reports
-// rows, and complete that every server with a share of table answered.
+// rows, and complete that every server with a share of table returned its count.
 //
 // On a cluster the Distributed table reads one replica of each shard,
 // which may lack rows that another replica stored without the quorum. So

@@ -233,7 +233,10 @@ func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, e
 	// commit wins.
 	l, err := s.loadLedger(ctx, req.Dataset)
 	if err != nil {
-		return nil, err
+		if dryRun || saima.ErrorKind(err) != saima.KindUnavailable {
+			return nil, err
+		}
+		return s.ledgerUnavailable(ctx, log, req, err)
 	}
 
 	// The account's unit may be configured in a short form, such as 余姚.
@@ -268,6 +271,17 @@ func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, e
 		return s.parseFailed(ctx, log, run, err)
 	}
 	return s.finish(ctx, log, run, res)
+}
+
+// ledgerUnavailable records an upload as failed because the ledger that
+// its rows are checked against could not be read, before any record was
+// written. The upload ID lets the reply and the audit log name it. When
+// the database cannot take the record either, the store writes it once
+// the database is back.
+func (s *Service) ledgerUnavailable(ctx context.Context, log *slog.Logger, req Request, cause error) (*Report, error) {
+	up := saima.Upload{ID: s.NewID(), Dataset: req.Dataset, Uploader: req.Uploader, Unit: req.Unit,
+		At: s.Now(), FileName: req.FileName}
+	return s.reject(ctx, log, false, &Report{Upload: up, Dataset: up.Dataset}, saima.OutcomeFailed, cause)
 }
 
 // ledger is the stored data that the rows of a file are checked against.

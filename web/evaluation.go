@@ -299,7 +299,7 @@ func (s *Server) publish(c *fiber.Ctx) (*scoring.Standing, *scoring.Evaluation, 
 	return st, lastPublished(evs), nil
 }
 
-// publishOutageError returns err, with a message that says what became of
+// publishOutageError returns err, with a message that tells what became of
 // the publication of period when the database was unavailable: nothing
 // was published, or, when the record's write could not be confirmed,
 // where to look.
