@@ -76,6 +76,9 @@ func (s *Store) settleInsert(ctx context.Context, err error, table, where string
 	found, complete, readErr := s.readBack(ctx, table, where, args...)
 	switch {
 	case found:
+		// NOTE: after a 319 for a lost ZooKeeper connection, rather than a
+		// quorum timeout, 18.16 may later drop a part that ZooKeeper never
+		// recorded. This path is not tested.
 		s.log.Warn("insert failed but stored its rows; counted as written", "table", table, "err", err)
 		return nil
 	case complete:
