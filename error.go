@@ -57,6 +57,12 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// ErrOutcomeUnknown marks a write that failed in a way that leaves open
+// whether the database stored it, when reading it back could not settle
+// that either. Callers tell users where to check instead of saying that
+// nothing was written.
+var ErrOutcomeUnknown = errors.New("outcome of the write unknown")
+
 // Errorf returns an *Error of the given kind whose message is formatted from
 // format and args.
 func Errorf(kind Kind, format string, args ...any) *Error {

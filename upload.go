@@ -26,6 +26,12 @@ const (
 	// that stopped, or lost the database, before it recorded an outcome.
 	// Nothing of it is visible.
 	OutcomeInterrupted = "interrupted"
+
+	// OutcomeUnknown is the outcome that the reply to an upload shows
+	// when the database neither confirmed its last write nor let it be
+	// read back. It is never stored: the audit log then holds a failed
+	// row, which an ok row outranks if the write did land.
+	OutcomeUnknown = "unknown"
 )
 
 // OutcomeLabel returns the Chinese name of an upload outcome, and the
@@ -42,6 +48,8 @@ func OutcomeLabel(outcome string) string {
 		return "进行中"
 	case OutcomeInterrupted:
 		return "中断"
+	case OutcomeUnknown:
+		return "结果未知"
 	}
 	return outcome
 }

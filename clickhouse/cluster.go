@@ -285,12 +285,52 @@ func migrateFor(ctx context.Context, e Engine, database string, opts StoreOption
 	if err := checkDistributedSync(ctx, e, opts.Cluster); err != nil {
 		return err
 	}
+	check := checkUnreplicated
 	if opts.Replicated {
-		if err := checkInsertQuorum(ctx, e, opts.Cluster); err != nil {
-			return err
-		}
+		check = checkInsertQuorum
+	}
+	if err := check(ctx, e, opts.Cluster); err != nil {
+		return err
 	}
 	return migrateCluster(ctx, e, opener, database, opts)
+}
+
+// checkUnreplicated fails when a shard of cluster has more than one
+// replica, for a store opened without Replicated. Its plain MergeTree
+// local tables would keep each row on the one replica that the
+// Distributed table wrote it to, and no insert quorum would hold back an
+// upload until every replica had it.
+//
+// The store does not switch to the replicated layout by itself. A
+// database that an earlier start created without it keeps its plain
+// tables, because CREATE TABLE IF NOT EXISTS leaves them as they are, and
+// rows on one replica cannot be merged into replicated tables without
+// the operator. The replicated layout also needs ZooKeeper, the macros
+// and the quorum, which only the operator can set up.
+func checkUnreplicated(ctx context.Context, e Engine, cluster string) error {
+	rows, err := e.Query(ctx, "SELECT toUInt32(shard_num), toUInt32(count()) FROM system.clusters "+
+		"WHERE cluster = ? GROUP BY shard_num HAVING count() > 1 ORDER BY shard_num", cluster)
+	if err != nil {
+		return fmt.Errorf("read system.clusters: %w", err)
+	}
+	var shards []string
+	err = scanAll(rows, func() error {
+		var shard, replicas uint32
+		err := rows.Scan(&shard, &replicas)
+		shards = append(shards, fmt.Sprintf("分片 %d（%d 个副本）", shard, replicas))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("read system.clusters: %w", err)
+	}
+	if len(shards) == 0 {
+		return nil
+	}
+	return saima.Wrap(saima.KindInternal, fmt.Sprintf("集群 %s 的%s有多个副本，但 saima 没有以 --ch-replicated 启动："+
+		"本地表会建成普通 MergeTree，每行只写入一个副本，上传也不等其他副本写入。请加上 --ch-replicated"+
+		"（或环境变量 SAIMA_CH_REPLICATED=true），并按 docs/cluster.md 配置 ZooKeeper、macros 和 insert_quorum 后重新启动",
+		cluster, strings.Join(shards, "、")),
+		fmt.Errorf("cluster %s has shards with more than one replica, and the store was opened without Replicated", cluster))
 }
 
 // migrateCluster applies the cluster form of the schema to every node of
@@ -380,12 +420,44 @@ func (n *clusterNode) open(ctx context.Context, database string, o StoreOptions,
 		if err != nil {
 			return err
 		}
+		if err := checkReplicatedTables(ctx, n.e, database); err != nil {
+			return err
+		}
 		seen[shard]++
 		n.replica = seen[shard]
 	}
 	var err error
 	n.applied, err = openMigrationLog(ctx, n.e, database)
 	return err
+}
+
+// checkReplicatedTables fails when a local table of database on the server
+// of e is not replicated, as a start without Replicated leaves them. The
+// migration would skip it, because it creates tables IF NOT EXISTS, and
+// its rows would stay on one replica.
+func checkReplicatedTables(ctx context.Context, e Engine, database string) error {
+	rows, err := e.Query(ctx, "SELECT name, engine FROM system.tables WHERE database = ? "+
+		"AND endsWith(name, '_local') AND NOT startsWith(engine, 'Replicated') ORDER BY name", database)
+	if err != nil {
+		return fmt.Errorf("read system.tables: %w", err)
+	}
+	var tables []string
+	err = scanAll(rows, func() error {
+		var name, engine string
+		err := rows.Scan(&name, &engine)
+		tables = append(tables, database+"."+name+"（"+engine+"）")
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("read system.tables: %w", err)
+	}
+	if len(tables) == 0 {
+		return nil
+	}
+	return saima.Wrap(saima.KindInternal, fmt.Sprintf("表 %s 不是复制表，应是此前未加 --ch-replicated 启动时建的，"+
+		"其中的行只在一个副本上。saima 不会自动转换：请按 docs/cluster.md 的“Moving rows into replicated tables”一节把数据迁入复制表后再启动",
+		strings.Join(tables, "、")),
+		fmt.Errorf("local tables that are not replicated: %s", strings.Join(tables, ", ")))
 }
 
 // openMigrationLog creates database and its schema_migrations table on the
@@ -553,9 +625,10 @@ func checkInsertQuorum(ctx context.Context, e Engine, cluster string) error {
 // a lazy store reports it at once instead of retrying.
 func misconfigured(err error) error { return saima.Wrap(saima.KindInternal, "", err) }
 
-// Error codes of ClickHouse 18.16 that a node returns when it cannot reach
-// another shard of a Distributed table, or when a replica of a shard is
-// down so that an INSERT cannot reach its quorum.
+// Error codes of ClickHouse 18.16 that mean an outage of part of a
+// cluster: another shard does not respond, a replica of a shard is down
+// so that an INSERT cannot reach its quorum, or ZooKeeper is down so
+// that the replicated tables are read-only.
 const (
 	codeSocketTimeout          = 209
 	codeNetworkError           = 210
@@ -563,26 +636,46 @@ const (
 	codeTooFewLiveReplicas     = 285
 	codeUnsatisfiedQuorum      = 286 // the previous quorum INSERT did not finish
 	codeUnknownStatusOfInsert  = 319 // the quorum wait broke off
+	codeNoZooKeeper            = 225
+	codeTableIsReadOnly        = 242 // a replicated table without its ZooKeeper session
+	codeKeeperException        = 999 // such as a lost ZooKeeper connection
 )
 
+// outageMessages are the messages users get for the codes of each kind
+// of partial outage.
+var outageMessages = []struct {
+	codes   []int
+	message string
+}{
+	{[]int{codeSocketTimeout, codeNetworkError, codeAllConnectionTriesFail}, shardUnreachableMessage},
+	{[]int{codeTooFewLiveReplicas, codeUnsatisfiedQuorum, codeUnknownStatusOfInsert}, replicaDownMessage},
+	{[]int{codeNoZooKeeper, codeTableIsReadOnly, codeKeeperException}, zooKeeperDownMessage},
+}
+
 // shardUnavailable returns err as an error of kind [saima.KindUnavailable]
-// when it is a statement that a server rejected because another shard of
-// its cluster did not respond, and err itself otherwise.
+// when it is a statement that a server rejected because part of its
+// cluster is down, with a message naming that part, and err itself
+// otherwise.
 func shardUnavailable(err error) error {
 	qe, ok := errors.AsType[*QueryError](err)
 	if !ok || qe.Engine != "server" {
 		return err
 	}
-	codes := []int{codeSocketTimeout, codeNetworkError, codeAllConnectionTriesFail,
-		codeTooFewLiveReplicas, codeUnsatisfiedQuorum, codeUnknownStatusOfInsert}
-	for _, code := range codes {
-		// The server engine writes the exception's code first.
-		if strings.HasPrefix(qe.Message, "code "+strconv.Itoa(code)+":") {
-			return saima.Wrap(saima.KindUnavailable, shardUnreachableMessage, err)
+	for _, m := range outageMessages {
+		for _, code := range m.codes {
+			// The server engine writes the exception's code first.
+			if strings.HasPrefix(qe.Message, "code "+strconv.Itoa(code)+":") {
+				return saima.Wrap(saima.KindUnavailable, m.message, err)
+			}
 		}
 	}
 	return err
 }
 
-// shardUnreachableMessage is shown to users when a shard is down.
-const shardUnreachableMessage = "ClickHouse 集群中有分片无法连接，请稍后重试；如果问题持续，请联系系统管理员"
+// Messages shown to users when part of the cluster is down. The text
+// before the first comma names the fault, which upload replies quote.
+const (
+	shardUnreachableMessage = "ClickHouse 集群中有分片无法连接，请稍后重试；如果问题持续，请联系系统管理员"
+	replicaDownMessage      = "ClickHouse 集群中有副本不可用，而写入要等每个副本都确认，请在副本恢复后重试；如果问题持续，请联系系统管理员"
+	zooKeeperDownMessage    = "ClickHouse 集群的 ZooKeeper 不可用，复制表暂时只读，请稍后重试；如果问题持续，请联系系统管理员"
+)

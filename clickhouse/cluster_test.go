@@ -321,8 +321,19 @@ func TestClusterShardDown(t *testing.T) {
 	if msg := saima.ErrorMessage(err); !strings.Contains(msg, "分片") {
 		t.Errorf("ListUnits with a shard down: message %q, want one naming the shard", msg)
 	}
-	if _, err := importDemo(t.Context(), st, units); saima.ErrorKind(err) != saima.KindUnavailable {
+	rep, err := importDemo(t.Context(), st, units)
+	if saima.ErrorKind(err) != saima.KindUnavailable {
 		t.Errorf("import with a shard down = %v, want an unavailable error", err)
+	}
+	if rep == nil || rep.Upload.ID == "" {
+		t.Errorf("import with a shard down returned report %+v, want one with the upload ID", rep)
+	} else {
+		msg := saima.ErrorMessage(err)
+		for _, want := range []string{filepath.Base(units.Path), rep.Upload.ID, "均未导入"} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("import with a shard down: message %q lacks %q", msg, want)
+			}
+		}
 	}
 	batch := &saima.Batch{
 		Upload: saima.Upload{ID: "u-shard-down", Dataset: saima.DatasetUnits, Uploader: "test"},

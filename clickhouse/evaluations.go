@@ -49,7 +49,9 @@ func (s *Store) SaveEvaluation(
 	row := []any{ev.Period.String(), uint32(ev.Version), ev.RunID, ev.RuleSet, ev.RuleSetVersion,
 		ev.RuleSetText, ev.DataAsOf, ev.Status, ev.CreatedAt, ev.CreatedBy, published, ev.PublishedBy,
 		ev.Note, ev.Recorded}
-	return unavailable(s.engine.Insert(ctx, s.table("evaluations"), evaluationColumns, [][]any{row}))
+	err := s.engine.Insert(ctx, s.table("evaluations"), evaluationColumns, [][]any{row})
+	return s.settleInsert(ctx, err, "evaluations", "period = ? AND run_id = ? AND recorded = ?",
+		ev.Period.String(), ev.RunID, ev.Recorded)
 }
 
 var unitResultColumns = []string{"period", "run_id", "track", "unit", "base", "bonus", "penalty",

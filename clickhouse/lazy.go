@@ -59,7 +59,11 @@ func OpenServerStore(ctx context.Context, cfg ServerConfig, opts StoreOptions, l
 		log.Warn("clickhouse store not ready, will connect and migrate at first use",
 			"config", cfg, "error", err)
 	}
-	return newStore(lazy, cfg.Database, log), nil
+	st := newStore(lazy, cfg.Database, log)
+	if opts.Cluster != "" {
+		st.cluster = &clusterReader{name: opts.Cluster, nodes: opts.Nodes, opener: srv}
+	}
+	return st, nil
 }
 
 // retryInterval is the shortest time between two attempts of a lazy engine

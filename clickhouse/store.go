@@ -37,6 +37,10 @@ type Store struct {
 	// audit holds the upload outcomes not yet written; see [Store.RecoverUploads].
 	audit *uploadAudit
 
+	// cluster reads the nodes of the store's cluster one by one; nil
+	// off a cluster.
+	cluster *clusterReader
+
 	// clock is the service's clock, which decides which months have ended
 	// and the ledger's default day. Nil means time.Now. Versions always
 	// come from the real clock, because they order commits across runs.
@@ -71,7 +75,11 @@ func OpenStore(ctx context.Context, e Engine, database string, opts StoreOptions
 	if err := prepare(ctx, e, database, opts, log); err != nil {
 		return nil, unavailable(err)
 	}
-	return newStore(e, database, log), nil
+	st := newStore(e, database, log)
+	if opener, ok := e.(nodeOpener); ok && opts.Cluster != "" {
+		st.cluster = &clusterReader{name: opts.Cluster, nodes: opts.Nodes, opener: opener}
+	}
+	return st, nil
 }
 
 func newStore(e Engine, database string, log *slog.Logger) *Store {

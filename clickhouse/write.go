@@ -153,11 +153,13 @@ func (w *UploadWriter) Commit(ctx context.Context) error {
 	up := w.up
 	up.Outcome = saima.OutcomeOK
 	up.Imported = w.records
-	if err := s.recordUpload(ctx, up, w.version); err != nil {
-		// NOTE: a connection lost after the server stored the ok row
-		// leaves the upload visible, with a failed row recorded later.
-		// The audit then shows it as ok, because an ok row outranks
-		// every other (uploadRank).
+	err = s.recordUpload(ctx, up, w.version)
+	// An INSERT that failed may still have stored the ok row, such as one
+	// whose quorum wait timed out. The upload is then visible, and the
+	// reply must say so.
+	if err = s.settleInsert(ctx, err, "uploads", "id = ? AND outcome = 'ok'", up.ID); err != nil {
+		// With the outcome unknown, the failed row still leaves the audit
+		// right: an ok row, if stored, outranks it (uploadRank).
 		w.Abort(ctx, err)
 		return err
 	}

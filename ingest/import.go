@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -341,6 +342,9 @@ func (r *importRun) fail(rep *Report, err error) (*Report, error) {
 	rep.Upload.Outcome, rep.Upload.Message = saima.OutcomeFailed, "写入数据库失败："+saima.ErrorMessage(err)
 	// The chunks written before the failure never become visible.
 	rep.Upload.Imported, rep.Imported = 0, 0
+	if errors.Is(err, saima.ErrOutcomeUnknown) {
+		rep.Upload.Outcome, rep.Upload.Message = saima.OutcomeUnknown, "导入结果未知："+saima.ErrorMessage(err)
+	}
 	r.log.Error("write upload", "upload_id", rep.Upload.ID, "dataset", rep.Dataset, "err", err)
 	ctx := context.WithoutCancel(r.ctx)
 	switch {

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -211,6 +212,12 @@ func outageError(file string, rep *Report, err error) error {
 	if rep != nil && rep.Upload.ID != "" {
 		id = "（上传编号 " + rep.Upload.ID + "）"
 	}
+	if errors.Is(err, saima.ErrOutcomeUnknown) && id != "" {
+		return saima.Wrap(saima.KindUnavailable, fmt.Sprintf(
+			"文件“%s”的导入结果未知：%s。请稍后在“上传记录”页面（/uploads）查看上传编号 %s："+
+				"显示“成功”则已导入，无需重新上传；显示“写入失败”则没有导入，请重新上传该文件",
+			file, cause, rep.Upload.ID), err)
+	}
 	return saima.Wrap(saima.KindUnavailable, fmt.Sprintf(
 		"文件“%s”未能导入：%s。该文件的记录均未导入%s，请在服务恢复后重新上传该文件；如果问题持续，请联系系统管理员",
 		file, cause, id), err)
@@ -232,7 +239,10 @@ func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, e
 	// commit wins.
 	l, err := s.loadLedger(ctx, req.Dataset)
 	if err != nil {
-		return nil, err
+		if dryRun || saima.ErrorKind(err) != saima.KindUnavailable {
+			return nil, err
+		}
+		return s.ledgerUnavailable(ctx, log, req, err)
 	}
 
 	// The account's unit may be configured in a short form, such as 余姚.
@@ -268,6 +278,17 @@ func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, e
 		return s.parseFailed(ctx, log, run, err)
 	}
 	return s.finish(ctx, log, run, res)
+}
+
+// ledgerUnavailable records an upload as failed because the ledger that
+// its rows are checked against could not be read, before any record was
+// written. The upload ID lets the reply and the audit log name it. When
+// the database cannot take the record either, the store writes it once
+// the database is back.
+func (s *Service) ledgerUnavailable(ctx context.Context, log *slog.Logger, req Request, cause error) (*Report, error) {
+	up := saima.Upload{ID: s.NewID(), Dataset: req.Dataset, Uploader: req.Uploader, Unit: req.Unit,
+		At: s.Now(), FileName: req.FileName}
+	return s.reject(ctx, log, false, &Report{Upload: up, Dataset: up.Dataset}, saima.OutcomeFailed, cause)
 }
 
 // ledger is the stored data that the rows of a file are checked against.

@@ -443,10 +443,15 @@ func TestServiceStoreFailures(t *testing.T) {
 		store.failList = down
 		svc, _ := newTestService(store)
 		rep, err := svc.Import(t.Context(), Request{FileName: "f.csv", Body: strings.NewReader(text)})
-		if rep != nil || saima.ErrorKind(err) != saima.KindUnavailable {
-			t.Errorf("Import = %v, %v, want no report and kind unavailable", rep, err)
+		if saima.ErrorKind(err) != saima.KindUnavailable {
+			t.Errorf("Import error = %v, want kind unavailable", err)
 		}
-		checkOutageMessage(t, err, "f.csv", "")
+		// The upload gets an ID and a failed record before any row is
+		// read, so that the reply and the audit log can name it.
+		if rep == nil || rep.Upload.ID != "up-1" || rep.Upload.Outcome != saima.OutcomeFailed {
+			t.Errorf("Import report = %+v, want upload up-1 with outcome failed", rep)
+		}
+		checkOutageMessage(t, err, "f.csv", "up-1")
 	})
 
 	t.Run("write batch", func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -291,11 +292,30 @@ func (s *Server) publish(c *fiber.Ctx) (*scoring.Standing, *scoring.Evaluation, 
 	svc.Rules = []byte(next.RuleSetText)
 	st, err := svc.Publish(c.UserContext(), period, by, req.Note)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, publishOutageError(period, err)
 	}
 	s.log.Info("evaluation published", "period", period.String(), "version", st.Evaluation.Version, "by", by,
 		"rule_set_version", st.Evaluation.RuleSetVersion)
 	return st, lastPublished(evs), nil
+}
+
+// publishOutageError returns err, with a message that tells what became of
+// the publication of period when the database was unavailable: nothing
+// was published, or, when the record's write could not be confirmed,
+// where to look.
+func publishOutageError(period saima.Period, err error) error {
+	if saima.ErrorKind(err) != saima.KindUnavailable {
+		return err
+	}
+	cause, _, _ := strings.Cut(saima.ErrorMessage(err), "，")
+	if errors.Is(err, saima.ErrOutcomeUnknown) {
+		return saima.Wrap(saima.KindUnavailable, fmt.Sprintf(
+			"%s 的发布结果未知：%s。请稍后打开排行榜（/leaderboard?period=%s）查看：已显示新的发布版本则无需重新发布；"+
+				"没有则请重新发布", period, cause, period), err)
+	}
+	return saima.Wrap(saima.KindUnavailable, fmt.Sprintf(
+		"%s 未能发布：%s。本次没有发布任何结果，请在服务恢复后重新发布；如果问题持续，请联系系统管理员",
+		period, cause), err)
 }
 
 // publisher returns the name that a publication by the signed-in account

@@ -57,6 +57,8 @@ func (c *child) stop(timeout time.Duration, logTail func() string) error {
 		if err := c.signal(syscall.SIGTERM); err != nil && !c.exited() {
 			c.stopErr = fmt.Errorf("send SIGTERM to %s: %w", c.name, err)
 		}
+		// A process stopped by SIGSTOP handles SIGTERM once resumed.
+		c.signal(syscall.SIGCONT)
 		select {
 		case <-c.done:
 		case <-time.After(timeout):

@@ -298,6 +298,21 @@ func (s *Server) Restart() error {
 	return nil
 }
 
+// Freeze suspends the server's process with SIGSTOP, as a hung machine or
+// a network partition would. It keeps its connections and its ZooKeeper
+// session until the session times out, but replies to nothing.
+// [Server.Thaw] resumes it, and so do Stop and the cleanup before they
+// stop it.
+func (s *Server) Freeze() error {
+	if s.shared {
+		return errors.New("the shared server cannot be frozen; use StartPrivateServer")
+	}
+	return s.proc.signal(syscall.SIGSTOP)
+}
+
+// Thaw resumes a server stopped by [Server.Freeze].
+func (s *Server) Thaw() error { return s.proc.signal(syscall.SIGCONT) }
+
 func (s *Server) terminate() error {
 	return s.proc.stop(serverStopTimeout, func() string { return s.LogTail(20) })
 }
