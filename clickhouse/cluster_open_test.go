@@ -53,11 +53,15 @@ func TestReplicatedOpensWithReplicaDown(t *testing.T) {
 
 // TestClusterOpensWithShardDown opens a new store while the second shard
 // of an unreplicated cluster is down. Every call fails as unavailable with
-// a message that names the node of that shard.
+// a message that names the node of that shard. The ping of a store opened
+// before the shard stopped fails too, so that /healthz reports it.
 func TestClusterOpensWithShardDown(t *testing.T) {
 	cluster := chtest.StartCluster(t)
 	db := cluster.NewDatabase(t)
-	openClusterStore(t, cluster.Servers[0], db)
+	ready := openClusterStore(t, cluster.Servers[0], db)
+	if err := ready.Ping(t.Context()); err != nil {
+		t.Fatalf("Ping with every shard up = %v", err)
+	}
 	shard := cluster.Servers[1]
 	if err := shard.Stop(); err != nil {
 		t.Fatal(err)
@@ -75,6 +79,9 @@ func TestClusterOpensWithShardDown(t *testing.T) {
 		if msg := saima.ErrorMessage(err); !strings.Contains(msg, shard.Addr) {
 			t.Errorf("%s with shard 2 down: message %q, want one naming %s", name, msg, shard.Addr)
 		}
+	}
+	if err := ready.Ping(t.Context()); saima.ErrorKind(err) != saima.KindUnavailable {
+		t.Errorf("Ping of a store opened before shard 2 stopped = %v, want an unavailable error", err)
 	}
 }
 
