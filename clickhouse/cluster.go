@@ -306,10 +306,10 @@ func migrateFor(ctx context.Context, e Engine, database string, opts StoreOption
 // different"). Were the first replica to run a later ALTER before the
 // second replica ran the CREATE, the second would fail.
 //
-// A node that does not answer is left out when every shard has another
-// node that answers and every node that answers has applied every schema
+// A node that does not respond is left out when every shard has another
+// node that responds and every responding node has applied every schema
 // file, as when saima restarts while a replica is down. It fails as
-// unavailable, naming the nodes, when a shard has no node that answers or
+// unavailable, naming the nodes, when a shard has no node that responds or
 // a schema file waits for a node that does not.
 func migrateCluster(ctx context.Context, e Engine, opener nodeOpener, database string, o StoreOptions,
 	log *slog.Logger) error {
@@ -337,7 +337,7 @@ func migrateCluster(ctx context.Context, e Engine, opener nodeOpener, database s
 	if err != nil {
 		return err
 	}
-	if err := checkShardsAnswer(o, layout, nodes, down); err != nil {
+	if err := checkShardsReachable(o, layout, nodes, down); err != nil {
 		return err
 	}
 	migrations, err := Migrations(database)
@@ -348,7 +348,7 @@ func migrateCluster(ctx context.Context, e Engine, opener nodeOpener, database s
 		if err := checkNothingPending(o.Cluster, migrations, nodes, down); err != nil {
 			return err
 		}
-		log.Warn("clickhouse cluster nodes do not answer; reading and writing through the other replicas",
+		log.Warn("clickhouse cluster nodes not responding; reading and writing through the other replicas",
 			"cluster", o.Cluster, "nodes", downAddrs(down), "error", errors.Join(downErrs(down)...))
 		return nil
 	}
@@ -372,7 +372,7 @@ type clusterNode struct {
 	applied map[int]bool
 }
 
-// downNode is a node that did not answer when the store opened.
+// downNode is a node that did not respond when the store opened.
 type downNode struct {
 	addr string
 	err  error
@@ -423,22 +423,23 @@ func (n *clusterNode) open(ctx context.Context, database string, o StoreOptions,
 	return err
 }
 
-// checkShardsAnswer fails as unavailable when a shard of layout has no
-// node among nodes, the nodes that answered. Its message names the shard
+// checkShardsReachable fails as unavailable when a shard of layout has no
+// node among nodes, the nodes that responded. Its message names the shard
 // and the nodes of down that belong to it, or every node of down when
-// the nodes come from o.Nodes, whose shards are unknown until they answer.
-func checkShardsAnswer(o StoreOptions, layout []nodeAddr, nodes []*clusterNode, down []downNode) error {
+// the nodes come from o.Nodes, whose shards are unknown until they respond.
+func checkShardsReachable(o StoreOptions, layout []nodeAddr, nodes []*clusterNode, down []downNode) error {
 	if len(down) == 0 {
 		return nil
 	}
-	answered := map[uint32]bool{}
+	responded := map[uint32]bool{}
 	for _, n := range nodes {
-		answered[n.shard] = true
+		responded[n.shard] = true
 	}
+
 	var missing []string
 	missingShard := map[uint32]bool{}
 	for _, n := range layout {
-		if !answered[n.shard] && !missingShard[n.shard] {
+		if !responded[n.shard] && !missingShard[n.shard] {
 			missingShard[n.shard] = true
 			missing = append(missing, strconv.Itoa(int(n.shard)))
 		}
@@ -446,13 +447,15 @@ func checkShardsAnswer(o StoreOptions, layout []nodeAddr, nodes []*clusterNode, 
 	if len(missing) == 0 {
 		return nil
 	}
+
 	var named []downNode
 	for _, d := range down {
 		if len(o.Nodes) > 0 || missingShard[layoutShard(layout, d.addr)] {
 			named = append(named, d)
 		}
 	}
-	cause := fmt.Errorf("cluster %s: no node of shard %s answers (%s): %w", o.Cluster,
+
+	cause := fmt.Errorf("cluster %s: no node of shard %s responds (%s): %w", o.Cluster,
 		strings.Join(missing, ", "), strings.Join(downAddrs(named), ", "), errors.Join(downErrs(named)...))
 	msg := fmt.Sprintf("ClickHouse 集群 %s 第 %s 个分片的节点都无法连接（%s），台账暂时无法读取。"+
 		"请稍后重试；如果问题持续，请联系系统管理员检查这些节点", o.Cluster, strings.Join(missing, "、"),

@@ -52,7 +52,7 @@ func (d *drafter) request() {
 // after the first request, so that the uploads of a burst all land in
 // one run. A request made while a run is under way makes one more run.
 // A run that fails as unavailable runs again after a wait that grows from
-// d.retry to draftRetryMax, or earlier when an upload asks for a draft.
+// d.retry to draftRetryMax, or earlier when an upload requests a draft.
 func (d *drafter) loop(ctx context.Context) {
 	var retry time.Duration // wait before running again; 0 after a run that needs none
 	for {
