@@ -263,7 +263,10 @@ func (s *serverEngine) openNode(ctx context.Context, addr string) (Engine, error
 // fills the milestone tally and the list of scoring runs of a ledger
 // written before they existed.
 func prepare(ctx context.Context, e Engine, database string, opts StoreOptions, log *slog.Logger) error {
-	if err := migrateFor(ctx, e, database, opts); err != nil {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if err := migrateFor(ctx, e, database, opts, log); err != nil {
 		return err
 	}
 	s := newStore(e, database, log)
@@ -274,7 +277,7 @@ func prepare(ctx context.Context, e Engine, database string, opts StoreOptions, 
 }
 
 // migrateFor applies the schema in the form opts call for.
-func migrateFor(ctx context.Context, e Engine, database string, opts StoreOptions) error {
+func migrateFor(ctx context.Context, e Engine, database string, opts StoreOptions, log *slog.Logger) error {
 	if opts.Cluster == "" {
 		return Migrate(ctx, e, database)
 	}
@@ -292,7 +295,7 @@ func migrateFor(ctx context.Context, e Engine, database string, opts StoreOption
 	if err := check(ctx, e, opts.Cluster); err != nil {
 		return err
 	}
-	return migrateCluster(ctx, e, opener, database, opts)
+	return migrateCluster(ctx, e, opener, database, opts, log)
 }
 
 // checkUnreplicated fails when a shard of cluster has more than one
@@ -342,20 +345,30 @@ func checkUnreplicated(ctx context.Context, e Engine, cluster string) error {
 // columns differ from them (code 122, "Table structure in ZooKeeper is too
 // different"). Were the first replica to run a later ALTER before the
 // second replica ran the CREATE, the second would fail.
-func migrateCluster(ctx context.Context, e Engine, opener nodeOpener, database string, o StoreOptions) error {
+//
+// A node that does not respond is left out when every shard has another
+// node that responds and every responding node has applied every schema
+// file, as when saima restarts while a replica is down. It fails as
+// unavailable, naming the nodes, when a shard has no node that responds or
+// a schema file waits for a node that does not.
+func migrateCluster(ctx context.Context, e Engine, opener nodeOpener, database string, o StoreOptions,
+	log *slog.Logger) error {
 	// Fail before any node changes when a statement has no cluster form.
 	if _, err := clusterMigrations(database, o, 1); err != nil {
 		return misconfigured(err)
 	}
+	layout, err := clusterLayout(ctx, e, o.Cluster)
+	if err != nil {
+		return err
+	}
 	addrs := o.Nodes
 	if len(addrs) == 0 {
-		var err error
-		if addrs, err = clusterAddrs(ctx, e, o.Cluster); err != nil {
-			return err
+		for _, n := range layout {
+			addrs = append(addrs, n.addr)
 		}
 	}
 
-	nodes, err := openNodes(ctx, opener, addrs, database, o)
+	nodes, down, err := openNodes(ctx, opener, addrs, database, o)
 	defer func() {
 		for _, n := range nodes {
 			n.e.Close()
@@ -364,9 +377,20 @@ func migrateCluster(ctx context.Context, e Engine, opener nodeOpener, database s
 	if err != nil {
 		return err
 	}
+	if err := checkShardsReachable(o, layout, nodes, down); err != nil {
+		return err
+	}
 	migrations, err := Migrations(database)
 	if err != nil {
 		return err
+	}
+	if len(down) > 0 {
+		if err := checkNothingPending(o.Cluster, migrations, nodes, down); err != nil {
+			return err
+		}
+		log.Warn("clickhouse cluster nodes not responding; reading and writing through the other replicas",
+			"cluster", o.Cluster, "nodes", downAddrs(down), "error", errors.Join(downErrs(down)...))
+		return nil
 	}
 	for _, m := range migrations {
 		for _, n := range nodes {
@@ -383,36 +407,48 @@ func migrateCluster(ctx context.Context, e Engine, opener nodeOpener, database s
 type clusterNode struct {
 	addr    string
 	e       Engine
-	replica int // position among the migrated nodes of its shard, from 1
+	shard   uint32 // shard_num in system.clusters
+	replica int    // position among the migrated nodes of its shard, from 1
 	applied map[int]bool
+}
+
+// downNode is a node that did not respond when the store opened.
+type downNode struct {
+	addr string
+	err  error
 }
 
 // openNodes connects to every node of addrs, checks that it belongs to
 // cluster and reads what it applied. It numbers the nodes of each shard in
-// the order of addrs, as ClusterStatements wants. It returns the nodes
-// opened so far with an error, so that the caller closes them.
+// the order of addrs, as ClusterStatements wants. A node that cannot be
+// reached goes into down instead. It returns the nodes opened so far with
+// an error, so that the caller closes them.
 func openNodes(ctx context.Context, opener nodeOpener, addrs []string, database string, o StoreOptions) (
-	[]*clusterNode, error) {
-	var nodes []*clusterNode
+	nodes []*clusterNode, down []downNode, err error) {
 	seen := map[string]int{} // nodes per shard macro
 	for _, addr := range addrs {
 		e, err := opener.openNode(ctx, addr)
+		if saima.ErrorKind(err) == saima.KindUnavailable {
+			down = append(down, downNode{addr: addr, err: err})
+			continue
+		}
 		if err != nil {
-			return nodes, fmt.Errorf("node %s of cluster %s: %w", addr, o.Cluster, err)
+			return nodes, down, fmt.Errorf("node %s of cluster %s: %w", addr, o.Cluster, err)
 		}
 		n := &clusterNode{addr: addr, e: e, replica: 1}
 		nodes = append(nodes, n)
 		if err := n.open(ctx, database, o, seen); err != nil {
-			return nodes, fmt.Errorf("node %s of cluster %s: %w", addr, o.Cluster, err)
+			return nodes, down, fmt.Errorf("node %s of cluster %s: %w", addr, o.Cluster, err)
 		}
 	}
-	return nodes, nil
+	return nodes, down, nil
 }
 
 // open checks the node, numbers it within its shard and reads its
 // schema_migrations. seen counts the nodes of each shard numbered so far.
 func (n *clusterNode) open(ctx context.Context, database string, o StoreOptions, seen map[string]int) error {
-	if err := checkClusterMember(ctx, n.e, o.Cluster); err != nil {
+	var err error
+	if n.shard, err = checkClusterMember(ctx, n.e, o.Cluster); err != nil {
 		return err
 	}
 	if o.Replicated {
@@ -426,7 +462,6 @@ func (n *clusterNode) open(ctx context.Context, database string, o StoreOptions,
 		seen[shard]++
 		n.replica = seen[shard]
 	}
-	var err error
 	n.applied, err = openMigrationLog(ctx, n.e, database)
 	return err
 }
@@ -458,6 +493,83 @@ func checkReplicatedTables(ctx context.Context, e Engine, database string) error
 		"其中的行只在一个副本上。saima 不会自动转换：请按 docs/cluster.md 的“Moving rows into replicated tables”一节把数据迁入复制表后再启动",
 		strings.Join(tables, "、")),
 		fmt.Errorf("local tables that are not replicated: %s", strings.Join(tables, ", ")))
+}
+
+// checkShardsReachable fails as unavailable when a shard of layout has no
+// node among nodes, the nodes that responded. Its message names the shard
+// and the nodes of down that belong to it, or every node of down when
+// the nodes come from o.Nodes, whose shards are unknown until they respond.
+func checkShardsReachable(o StoreOptions, layout []nodeAddr, nodes []*clusterNode, down []downNode) error {
+	if len(down) == 0 {
+		return nil
+	}
+	responded := map[uint32]bool{}
+	for _, n := range nodes {
+		responded[n.shard] = true
+	}
+
+	var missing []string
+	missingShard := map[uint32]bool{}
+	for _, n := range layout {
+		if !responded[n.shard] && !missingShard[n.shard] {
+			missingShard[n.shard] = true
+			missing = append(missing, strconv.Itoa(int(n.shard)))
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+
+	var named []downNode
+	for _, d := range down {
+		if len(o.Nodes) > 0 || missingShard[layoutShard(layout, d.addr)] {
+			named = append(named, d)
+		}
+	}
+
+	cause := fmt.Errorf("cluster %s: no node of shard %s responds (%s): %w", o.Cluster,
+		strings.Join(missing, ", "), strings.Join(downAddrs(named), ", "), errors.Join(downErrs(named)...))
+	msg := fmt.Sprintf("ClickHouse 集群 %s 第 %s 个分片的节点都无法连接（%s），台账暂时无法读取。"+
+		"请稍后重试；如果问题持续，请联系系统管理员检查这些节点", o.Cluster, strings.Join(missing, "、"),
+		strings.Join(downAddrs(named), "、"))
+	return saima.Wrap(saima.KindUnavailable, msg, cause)
+}
+
+// checkNothingPending fails as unavailable when a node of nodes has not
+// applied a schema file yet. The file has to reach every node, down
+// included, and in the order that migrateCluster explains.
+func checkNothingPending(cluster string, migrations []Migration, nodes []*clusterNode, down []downNode) error {
+	for _, m := range migrations {
+		for _, n := range nodes {
+			if n.applied[m.Version] {
+				continue
+			}
+			addrs := downAddrs(down)
+			cause := fmt.Errorf("cluster %s: schema file %s is not applied on node %s and waits for %s: %w",
+				cluster, m.Name, n.addr, strings.Join(addrs, ", "), errors.Join(downErrs(down)...))
+			msg := fmt.Sprintf("ClickHouse 集群 %s 的节点 %s 无法连接，而数据库结构更新 %s 必须在每个节点上执行，"+
+				"执行前台账无法使用。请稍后重试；如果问题持续，请联系系统管理员启动这些节点",
+				cluster, strings.Join(addrs, "、"), m.Name)
+			return saima.Wrap(saima.KindUnavailable, msg, cause)
+		}
+	}
+	return nil
+}
+
+func downAddrs(down []downNode) []string {
+	var addrs []string
+	for _, d := range down {
+		addrs = append(addrs, d.addr)
+	}
+	return addrs
+}
+
+func downErrs(down []downNode) []error {
+	var errs []error
+	for _, d := range down {
+		errs = append(errs, d.err)
+	}
+	return errs
 }
 
 // openMigrationLog creates database and its schema_migrations table on the
@@ -496,47 +608,66 @@ func (n *clusterNode) apply(ctx context.Context, database string, m Migration, o
 	return nil
 }
 
-// clusterAddrs returns the native-protocol address of every node of
-// cluster, as the server e is connected to lists them.
-func clusterAddrs(ctx context.Context, e Engine, cluster string) ([]string, error) {
-	rows, err := e.Query(ctx, "SELECT host_address, toUInt32(port) FROM system.clusters "+
+// nodeAddr is a node of a cluster as system.clusters lists it.
+type nodeAddr struct {
+	addr  string // native protocol, host:port
+	shard uint32 // shard_num, from 1
+}
+
+// clusterLayout returns every node of cluster, as the server e is
+// connected to lists them, ordered by shard and replica.
+func clusterLayout(ctx context.Context, e Engine, cluster string) ([]nodeAddr, error) {
+	rows, err := e.Query(ctx, "SELECT host_address, toUInt32(port), toUInt32(shard_num) FROM system.clusters "+
 		"WHERE cluster = ? ORDER BY shard_num, replica_num", cluster)
 	if err != nil {
 		return nil, fmt.Errorf("read system.clusters: %w", err)
 	}
-	var addrs []string
+	var nodes []nodeAddr
 	err = scanAll(rows, func() error {
 		var host string
-		var port uint32
-		err := rows.Scan(&host, &port)
-		addrs = append(addrs, net.JoinHostPort(host, strconv.Itoa(int(port))))
+		var port, shard uint32
+		err := rows.Scan(&host, &port, &shard)
+		nodes = append(nodes, nodeAddr{addr: net.JoinHostPort(host, strconv.Itoa(int(port))), shard: shard})
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read system.clusters: %w", err)
 	}
-	if len(addrs) == 0 {
+	if len(nodes) == 0 {
 		return nil, misconfigured(fmt.Errorf("cluster %s is not in system.clusters: add it to remote_servers on every node", cluster))
 	}
-	return addrs, nil
+	return nodes, nil
+}
+
+// layoutShard returns the shard of the node at addr in layout, and 0 when
+// layout does not list it.
+func layoutShard(layout []nodeAddr, addr string) uint32 {
+	for _, n := range layout {
+		if n.addr == addr {
+			return n.shard
+		}
+	}
+	return 0
 }
 
 // checkClusterMember fails when the server behind e does not find itself
 // in its own remote_servers entry of cluster, which catches a node list
-// that names the wrong servers.
-func checkClusterMember(ctx context.Context, e Engine, cluster string) error {
-	rows, err := e.Query(ctx, "SELECT toUInt64(count()) FROM system.clusters WHERE cluster = ? AND is_local = 1", cluster)
+// that names the wrong servers. It returns the server's shard_num.
+func checkClusterMember(ctx context.Context, e Engine, cluster string) (uint32, error) {
+	rows, err := e.Query(ctx, "SELECT toUInt64(count()), toUInt32(any(shard_num)) FROM system.clusters "+
+		"WHERE cluster = ? AND is_local = 1", cluster)
 	if err != nil {
-		return fmt.Errorf("read system.clusters: %w", err)
+		return 0, fmt.Errorf("read system.clusters: %w", err)
 	}
 	var n uint64
-	if err := scanAll(rows, func() error { return rows.Scan(&n) }); err != nil {
-		return fmt.Errorf("read system.clusters: %w", err)
+	var shard uint32
+	if err := scanAll(rows, func() error { return rows.Scan(&n, &shard) }); err != nil {
+		return 0, fmt.Errorf("read system.clusters: %w", err)
 	}
 	if n == 0 {
-		return misconfigured(fmt.Errorf("the server is not a node of cluster %s in its own remote_servers", cluster))
+		return 0, misconfigured(fmt.Errorf("the server is not a node of cluster %s in its own remote_servers", cluster))
 	}
-	return nil
+	return shard, nil
 }
 
 // shardMacro returns the server's shard macro, which names its shard in

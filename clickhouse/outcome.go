@@ -107,8 +107,12 @@ func (s *Store) readBack(ctx context.Context, table, where string, args ...any) 
 
 	addrs := s.cluster.nodes
 	if len(addrs) == 0 {
-		if addrs, err = clusterAddrs(ctx, s.engine, s.cluster.name); err != nil {
+		layout, err := clusterLayout(ctx, s.engine, s.cluster.name)
+		if err != nil {
 			return false, false, err
+		}
+		for _, n := range layout {
+			addrs = append(addrs, n.addr)
 		}
 	}
 	local := s.sql("SELECT toUInt64(count()) FROM {db}." + localTable(table) + " WHERE " + where)

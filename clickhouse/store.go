@@ -93,8 +93,24 @@ func newStore(e Engine, database string, log *slog.Logger) *Store {
 // Engine returns the engine the store runs on.
 func (s *Store) Engine() Engine { return s.engine }
 
-// Ping checks that the engine responds.
-func (s *Store) Ping(ctx context.Context) error { return unavailable(s.engine.Ping(ctx)) }
+// Ping checks that the ledger can be read: the engine responds, and it
+// counts the upload log, which every read of the ledger goes through. On a
+// cluster the count needs a node of every shard, so Ping fails as
+// unavailable while a shard is down, and succeeds while a replica is. The
+// count comes from the parts' metadata and reads no rows.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.engine.Ping(ctx); err != nil {
+		return unavailable(err)
+	}
+	rows, err := s.query(ctx, "SELECT count() FROM {db}.uploads")
+	if err != nil {
+		return fmt.Errorf("count uploads: %w", err)
+	}
+	if err := scanAll(rows, func() error { var n uint64; return rows.Scan(&n) }); err != nil {
+		return fmt.Errorf("count uploads: %w", err)
+	}
+	return nil
+}
 
 // Close closes the engine.
 func (s *Store) Close() error { return s.engine.Close() }

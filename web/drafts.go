@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"time"
 
 	"saima"
@@ -12,12 +13,22 @@ import (
 // draftBy is the author that the background drafts record.
 const draftBy = "上传后自动计算"
 
+// A draft that fails as unavailable, because the database is down, runs
+// again after draftRetry, and after twice the previous wait at each
+// further failure, up to draftRetryMax, until it succeeds. The pages of
+// the running quarter then follow the uploads once the database is back.
+const (
+	draftRetry    = 10 * time.Second
+	draftRetryMax = 5 * time.Minute
+)
+
 // drafter recomputes the draft of the running quarter after committed
 // uploads, in the background. A request only marks a draft as due, so a
 // burst of uploads costs one scoring run, and runs never overlap.
 type drafter struct {
 	due   chan struct{} // holds one token while a draft is due
 	delay time.Duration // how long a due draft waits for more uploads
+	retry time.Duration // first wait before a run that failed as unavailable runs again
 	run   func(ctx context.Context) error
 
 	// ran receives the result of every run, for tests; nil sends nothing.
@@ -25,7 +36,7 @@ type drafter struct {
 }
 
 func newDrafter(delay time.Duration, run func(ctx context.Context) error) *drafter {
-	return &drafter{due: make(chan struct{}, 1), delay: delay, run: run}
+	return &drafter{due: make(chan struct{}, 1), delay: delay, retry: draftRetry, run: run}
 }
 
 // request marks a draft as due and returns at once. A draft that is
@@ -40,27 +51,58 @@ func (d *drafter) request() {
 // loop runs a draft whenever one is due, until ctx ends. It waits d.delay
 // after the first request, so that the uploads of a burst all land in
 // one run. A request made while a run is under way makes one more run.
+// A run that fails as unavailable runs again after a wait that grows from
+// d.retry to draftRetryMax, or earlier when an upload requests a draft.
 func (d *drafter) loop(ctx context.Context) {
+	var retry time.Duration // wait before running again; 0 after a run that needs none
 	for {
-		select {
-		case <-ctx.Done():
+		if !d.await(ctx, retry) {
 			return
-		case <-d.due:
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(d.delay):
-		}
-		// Requests made during the wait are covered by this run.
-		select {
-		case <-d.due:
-		default:
 		}
 		err := d.run(ctx)
+		retry = d.nextRetry(retry, err)
 		if d.ran != nil {
 			d.ran <- err
 		}
+	}
+}
+
+// await waits until a draft is due and d.delay has passed, or until retry
+// has passed when it is not 0. It reports false when ctx ended first.
+func (d *drafter) await(ctx context.Context, retry time.Duration) bool {
+	var again <-chan time.Time // nil, which never fires, when no run failed
+	if retry > 0 {
+		again = time.After(retry)
+	}
+	select {
+	case <-ctx.Done():
+		return false
+	case <-again:
+	case <-d.due:
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(d.delay):
+		}
+	}
+	// Requests made during the wait are covered by the coming run.
+	select {
+	case <-d.due:
+	default:
+	}
+	return true
+}
+
+// nextRetry returns the wait before the next run after a run that ended
+// with err, when the wait before it was last.
+func (d *drafter) nextRetry(last time.Duration, err error) time.Duration {
+	switch {
+	case saima.ErrorKind(err) != saima.KindUnavailable:
+		return 0
+	case last == 0:
+		return d.retry
+	default:
+		return min(2*last, draftRetryMax)
 	}
 }
 
@@ -84,7 +126,7 @@ func (s *Server) draftRunningQuarter(ctx context.Context) error {
 	log := s.log.With("period", period.String())
 	evs, err := svc.Evaluations(ctx, period)
 	if err != nil {
-		log.Error("draft after upload failed", "err", err)
+		logDraftFailed(log, err)
 		return err
 	}
 	svc.Rules = s.rules
@@ -103,11 +145,17 @@ func (s *Server) draftRunningQuarter(ctx context.Context) error {
 		log.Info("draft after upload skipped: quarter published")
 		return nil
 	case err != nil:
-		log.Error("draft after upload failed", "err", err)
+		logDraftFailed(log, err)
 		return err
 	}
 	s.cache.clear()
 	log.Info("draft after upload stored", "run_id", ev.RunID, "data_as_of", ev.DataAsOf,
 		"duration", time.Since(start))
 	return nil
+}
+
+// logDraftFailed logs a draft that failed, and whether it runs again.
+func logDraftFailed(log *slog.Logger, err error) {
+	log.Error("draft after upload failed", "err", err,
+		"retry", saima.ErrorKind(err) == saima.KindUnavailable)
 }

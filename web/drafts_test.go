@@ -3,12 +3,15 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"saima"
+	"saima/clickhouse"
+	"saima/clickhouse/chtest"
 	"saima/scoring"
 )
 
@@ -24,7 +27,12 @@ const haishuAssessment = "被考评单位,指标,得分,考评方式,考评期�
 // can make several uploads first.
 func newDraftEnv(t *testing.T) (env *testEnv, start func() <-chan error) {
 	t.Helper()
-	env = newTestEnv(t, nil)
+	return newDraftEnvOver(t, newTestEnv(t, nil))
+}
+
+// newDraftEnvOver is newDraftEnv over the server env.
+func newDraftEnvOver(t *testing.T, env *testEnv) (*testEnv, func() <-chan error) {
+	t.Helper()
 	writeEvaluationLedger(t, env.store)
 	env.clock.Advance(time.Date(2026, 6, 20, 10, 0, 0, 0, saima.Beijing).Sub(testNow))
 	svc := &scoring.Service{Store: env.store, Rules: []byte(evaluationRules), Now: env.clock.Now}
@@ -32,7 +40,7 @@ func newDraftEnv(t *testing.T) (env *testEnv, start func() <-chan error) {
 		t.Fatal(err)
 	}
 	d := env.server.drafts
-	d.delay = 0
+	d.delay, d.retry = 0, 50*time.Millisecond
 	d.ran = make(chan error, 8)
 	return env, func() <-chan error {
 		go d.loop(t.Context())
@@ -135,6 +143,53 @@ func TestDraftFollowsUpload(t *testing.T) {
 	}
 	if !strings.Contains(env.logs.String(), "draft after upload stored") {
 		t.Errorf("log lacks the stored draft:\n%s", env.logs)
+	}
+}
+
+// TestDraftRetriedAfterOutage stops the database between an upload and
+// its draft. The draft fails as unavailable, is tried again until the
+// database answers, and then scores the upload.
+func TestDraftRetriedAfterOutage(t *testing.T) {
+	srv := chtest.StartPrivateServer(t)
+	db := srv.NewDatabase(t)
+	store, err := clickhouse.NewStore(t.Context(), srv.Open(t, db), db, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatalf("open store on the server: %v", err)
+	}
+	env, start := newDraftEnvOver(t, newTestEnvOver(t, store, nil))
+	uploadAssessment(t, env)
+
+	if err := srv.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	ran := start()
+	select {
+	case err := <-ran:
+		if saima.ErrorKind(err) != saima.KindUnavailable {
+			t.Fatalf("draft with the database down = %v, want an unavailable error", err)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("no draft ran within 60 s of the upload")
+	}
+	if err := srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		select {
+		case err := <-ran:
+			if err != nil && saima.ErrorKind(err) == saima.KindUnavailable {
+				continue // the server is still starting
+			}
+			if err != nil {
+				t.Fatalf("draft after the database returned: %v", err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatal("the failed draft was not tried again within 20 s of the database's return")
+		}
+		break
+	}
+	if got := haishuScore(t, env); got != 76 {
+		t.Errorf("宁波市海曙区 after the retried draft = %v, want 76", got)
 	}
 }
 

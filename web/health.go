@@ -18,7 +18,9 @@ type healthJSON struct {
 }
 
 // handleHealth pings the store with a short timeout, so that a load
-// balancer probing a stuck database gets a reply within seconds.
+// balancer probing a stuck database gets a reply within seconds. The ping
+// reads the ledger, so the reply is 503 whenever the pages would be,
+// including while a shard of a cluster is down.
 func (s *Server) handleHealth(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 5*time.Second)
 	defer cancel()

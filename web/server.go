@@ -71,7 +71,7 @@
 //	GET  /api/ledger?…                   O L    ledger (JSON, same filters as /ledger)
 //	GET  /login, POST /login             public sign-in form
 //	POST /logout                         public ends the session
-//	GET  /healthz                        public 200 when the database replies to a ping, else 503
+//	GET  /healthz                        public 200 when the ledger can be read, else 503
 //	GET  /static/…                       public echarts.min.js, dashboard.js, upload.js, style.css
 //
 // People sign in with a name and password and get a signed session cookie
