@@ -300,8 +300,8 @@ func AddLinks(option []byte, series int, links []string) ([]byte, error) {
 }
 
 // withItems replaces a series' data with items, which go-echarts' own data
-// types cannot carry because they have no link field.
-func withItems(items []item) charts.SeriesOpts {
+// types cannot carry because they have no link, item style or label field.
+func withItems[T any](items []T) charts.SeriesOpts {
 	return func(s *charts.SingleSeries) { s.Data = items }
 }
 
