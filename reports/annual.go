@@ -299,7 +299,8 @@ func RankingOf(st *scoring.Standing) QuarterRanking {
 
 // rankListsOf collects st's rank lists by track, in the order of the
 // computed ranking, leaving out the lists that st.Withheld names. The
-// notes say why a track has no list that the rule set names.
+// notes give the reason why a track has no units on a list of the rule
+// set.
 func rankListsOf(st *scoring.Standing) (map[string][]RankList, map[string][]string) {
 	withheld := st.Withheld()
 	notes := map[string][]string{}

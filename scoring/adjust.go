@@ -180,9 +180,9 @@ func (e EmptyList) Note() string {
 }
 
 // EmptyLists returns the lists of the rule set that a track of units
-// ranked units is large enough for (see [RuleSet.Withheld]) but that
-// named, the names of the lists its units are on, lacks. They are in
-// rule-set order; nil when there is none.
+// ranked units is large enough for (see [RuleSet.Withheld]) but whose
+// names are missing from named, the lists that the track's units are on.
+// They are in rule-set order, and nil when there is none.
 func (rs *RuleSet) EmptyLists(units int, named []string) []EmptyList {
 	var out []EmptyList
 	for _, l := range rs.Lists {
