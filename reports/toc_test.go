@@ -126,8 +126,8 @@ func TestContentsLeaveNoAlmostEmptyPage(t *testing.T) {
 		rows := d.layOutContents(entries)
 		greedy := d.placeContents(entries, tocRowGap, 0)
 		last := rows[len(rows)-1]
-		if pages, most := last.page+1, greedy[len(greedy)-1].page+1; pages > most {
-			t.Errorf("%d entries take %d contents pages, want at most %d", n, pages, most)
+		if pages, maxPages := last.page+1, greedy[len(greedy)-1].page+1; pages > maxPages {
+			t.Errorf("%d entries take %d contents pages, want at most %d", n, pages, maxPages)
 		}
 		if last.page == 0 {
 			continue

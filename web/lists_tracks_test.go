@@ -80,8 +80,8 @@ var emptyListRules = evaluationRules + `lists:
 const emptyListNote = "本赛道前 1 名中没有综合得分达到 99 的单位，本期红榜空缺"
 
 // TestLeaderboardSaysWhyListEmpty checks that a track whose top units
-// miss a list's condition says so below its table and in the quarterly
-// PDF, as a track too small for the list does.
+// miss a list's condition gets the reason below its table and in the
+// quarterly PDF, as a track too small for the list does.
 func TestLeaderboardSaysWhyListEmpty(t *testing.T) {
 	requirePDFToText(t)
 	env := newTestEnv(t, nil)
