@@ -97,6 +97,25 @@ type Upload struct {
 	Outcome     string // one of the Outcome constants
 	Message     string
 	DuplicateOf string // ID of an earlier successful upload of the same bytes, if any
+
+	// ErrorList is the error list of a rejected or failed upload, in row
+	// order: at most as many errors as the import lists, while Errors
+	// counts them all. Only FindUpload reads it back; ListUploads leaves
+	// it nil.
+	ErrorList []UploadError
+}
+
+// UploadError is one error of an upload as the audit log keeps it. The
+// fields mean what they mean in the import's issues, without the file,
+// which is the upload's FileName.
+type UploadError struct {
+	Sheet      string // worksheet, for xlsx files only
+	Row        int    // 0 for the whole file
+	Column     string // empty for the whole row
+	Value      string // the cell as written, cut short when long
+	Reason     string
+	Fix        string
+	OwnSubject bool // Reason names its own subject (see ingest.Issue)
 }
 
 // Batch is the validated content of one upload, ready to be written. Only

@@ -19,8 +19,8 @@ import (
 // Supported argument types: string, bool, the integer types, float64,
 // decimal.Decimal, decimal.NullDecimal, saima.Date, *saima.Date,
 // saima.Period (as its string), time.Time (as a Beijing DateTime), []string
-// (as an Array(String) literal, for has()), []float64, []uint8 and nil
-// (NULL).
+// (as an Array(String) literal, for has()), []float64, []uint8, []uint32
+// and nil (NULL).
 func Bind(query string, args ...any) (string, error) {
 	var b strings.Builder
 	b.Grow(len(query) + 16*len(args))
@@ -149,6 +149,12 @@ func literal(v any) (string, error) {
 		parts := make([]string, len(x))
 		for i, v := range x {
 			parts[i] = strconv.Itoa(int(v))
+		}
+		return "[" + strings.Join(parts, ",") + "]", nil
+	case []uint32:
+		parts := make([]string, len(x))
+		for i, v := range x {
+			parts[i] = strconv.FormatUint(uint64(v), 10)
 		}
 		return "[" + strings.Join(parts, ",") + "]", nil
 	case []string:

@@ -816,7 +816,7 @@ func insertValue(v any, chType string) (any, error) {
 			return decimal.NewFromFloat(x), nil
 		}
 		return x, nil
-	case bool, string, decimal.Decimal, []string, []float64, []uint8:
+	case bool, string, decimal.Decimal, []string, []float64, []uint8, []uint32:
 		return v, nil
 	}
 	if rv := reflect.ValueOf(v); rv.CanInt() || rv.CanUint() {

@@ -271,3 +271,53 @@ func (s *Store) ListUploads(ctx context.Context, f saima.UploadFilter) ([]saima.
 	}
 	return out, nil
 }
+
+// FindUpload returns the upload with id in its current state, with its
+// error list when it has one, and false when the audit log has no such
+// upload.
+func (s *Store) FindUpload(ctx context.Context, id string) (saima.Upload, bool, error) {
+	states, err := s.uploadStates(ctx, "id = ?", "1", 1, id)
+	if err != nil || len(states) == 0 {
+		return saima.Upload{}, false, err
+	}
+	up := states[0].Upload
+	up.ErrorList, err = s.uploadErrorList(ctx, id)
+	return up, true, err
+}
+
+// uploadErrorList reads the error list of the row that is the current
+// state of upload id (see uploadRank). The numeric arrays come back as
+// text, which both engines return the same way.
+func (s *Store) uploadErrorList(ctx context.Context, id string) ([]saima.UploadError, error) {
+	q := "SELECT error_sheet, arrayStringConcat(arrayMap(x -> toString(x), error_row), ','), " +
+		"error_column, error_value, error_reason, error_fix, " +
+		"arrayStringConcat(arrayMap(x -> toString(x), error_own_subject), ',') " +
+		"FROM {db}.uploads WHERE id = ? ORDER BY " + uploadRank + " DESC LIMIT 1"
+	rows, err := s.query(ctx, q, id)
+	if err != nil {
+		return nil, err
+	}
+	var out []saima.UploadError
+	err = scanAll(rows, func() error {
+		var sheets, columns, values, reasons, fixes []string
+		var rowList, ownList string
+		if err := rows.Scan(&sheets, &rowList, &columns, &values, &reasons, &fixes, &ownList); err != nil {
+			return err
+		}
+		nums, err := parseFloatLists(len(sheets), rowList, ownList)
+		if err != nil {
+			return fmt.Errorf("error list of upload %s: %w", id, err)
+		}
+		for _, arr := range [][]string{columns, values, reasons, fixes} {
+			if len(arr) != len(sheets) {
+				return fmt.Errorf("error list of upload %s: arrays of %d and %d errors", id, len(sheets), len(arr))
+			}
+		}
+		for i := range sheets {
+			out = append(out, saima.UploadError{Sheet: sheets[i], Row: int(nums[0][i]), Column: columns[i],
+				Value: values[i], Reason: reasons[i], Fix: fixes[i], OwnSubject: nums[1][i] == 1})
+		}
+		return nil
+	})
+	return out, err
+}

@@ -3,6 +3,7 @@ package clickhouse_test
 import (
 	"os"
 	"os/exec"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -184,6 +185,59 @@ func TestListUploadsFilter(t *testing.T) {
 			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
 				t.Errorf("%s: ListUploads(%+v) = %q, want %q", tt.name, tt.filter, got, tt.want)
 			}
+		}
+	})
+}
+
+// TestFindUploadErrorList records a rejected upload with its error list,
+// including values that need escaping, and reads the list back by ID,
+// while the listing leaves it out.
+func TestFindUploadErrorList(t *testing.T) {
+	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
+		ctx := t.Context()
+		rejected := upload(saima.DatasetProgress)
+		rejected.Unit, rejected.Outcome = "宁波市海曙区", saima.OutcomeRejected
+		rejected.Errors = 250
+		rejected.ErrorList = []saima.UploadError{
+			{Row: 0, Reason: "文件无法打开", Fix: "请另存为 CSV 后重新上传"},
+			{Sheet: "进度", Row: 3, Column: "完成比例", Value: "1'35%\t\n\\", Reason: "超出0–100%范围",
+				Fix: "请改为0–100之间的数后重新上传"},
+			{Row: 4, Value: "P-9", Reason: "项目P-9不在台账中", OwnSubject: true},
+		}
+		if err := s.RecordUpload(ctx, rejected); err != nil {
+			t.Fatal(err)
+		}
+		plain := upload(saima.DatasetProgress)
+		plain.Outcome = saima.OutcomeRejected
+		if err := s.RecordUpload(ctx, plain); err != nil {
+			t.Fatal(err)
+		}
+
+		got, found, err := s.FindUpload(ctx, rejected.ID)
+		if err != nil || !found {
+			t.Fatalf("FindUpload(%s) = found %v, err %v; want found", rejected.ID, found, err)
+		}
+		if got.Errors != 250 || got.Outcome != saima.OutcomeRejected {
+			t.Errorf("FindUpload: errors %d, outcome %q; want 250, rejected", got.Errors, got.Outcome)
+		}
+		if !reflect.DeepEqual(got.ErrorList, rejected.ErrorList) {
+			t.Errorf("FindUpload error list =\n%+v\nwant\n%+v", got.ErrorList, rejected.ErrorList)
+		}
+
+		other, found, err := s.FindUpload(ctx, plain.ID)
+		if err != nil || !found {
+			t.Fatalf("FindUpload(%s) = found %v, err %v; want found", plain.ID, found, err)
+		}
+		if len(other.ErrorList) != 0 {
+			t.Errorf("FindUpload of an upload without a list = %+v, want none", other.ErrorList)
+		}
+		if _, found, err := s.FindUpload(ctx, "no-such-upload"); err != nil || found {
+			t.Errorf("FindUpload(no-such-upload) = found %v, err %v; want not found", found, err)
+		}
+
+		listed, _ := findUpload(t, s, rejected.ID)
+		if listed.ErrorList != nil {
+			t.Errorf("ListUploads carries an error list of %d errors, want nil", len(listed.ErrorList))
 		}
 	})
 }

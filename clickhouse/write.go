@@ -218,7 +218,8 @@ func (s *Store) writeRecords(ctx context.Context, b *saima.Batch, id string, v u
 
 var uploadColumns = []string{"id", "dataset", "uploader", "unit", "at", "file_name", "sha256",
 	"rows", "imported", "warnings", "errors", "outcome", "message", "duplicate_of", "version", "committed",
-	"recorded", "owner", "replaced"}
+	"recorded", "owner", "replaced", "error_sheet", "error_row", "error_column", "error_value",
+	"error_reason", "error_fix", "error_own_subject"}
 
 // RecordUpload appends u to the upload audit log: an upload that wrote no
 // records, or the rejection of one whose writer wrote some. Committed and
@@ -244,9 +245,26 @@ func (s *Store) recordUpload(ctx context.Context, u saima.Upload, version uint64
 		uint32(u.Rows), uint32(u.Imported), uint32(u.Warnings), uint32(u.Errors),
 		u.Outcome, u.Message, u.DuplicateOf, version, committed, recorded, s.audit.owner.String(),
 		uint32(u.Replaced)}
+	row = append(row, errorListColumns(u.ErrorList)...)
 	err := unavailable(s.engine.Insert(ctx, s.table("uploads"), uploadColumns, [][]any{row}))
 	s.audit.recorded(u, version, err)
 	return err
+}
+
+// errorListColumns returns the values of the error_ columns for list.
+func errorListColumns(list []saima.UploadError) []any {
+	n := len(list)
+	sheets, columns, values := make([]string, n), make([]string, n), make([]string, n)
+	reasons, fixes := make([]string, n), make([]string, n)
+	rows, own := make([]uint32, n), make([]uint8, n)
+	for i, e := range list {
+		sheets[i], rows[i], columns[i], values[i] = e.Sheet, uint32(e.Row), e.Column, e.Value
+		reasons[i], fixes[i] = e.Reason, e.Fix
+		if e.OwnSubject {
+			own[i] = 1
+		}
+	}
+	return []any{sheets, rows, columns, values, reasons, fixes, own}
 }
 
 // FindUploadBySHA256 returns the latest successful upload of dataset whose

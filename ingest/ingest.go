@@ -607,23 +607,21 @@ func (p *parser) readRow(rec record, h *header) (bool, error) {
 		return true, nil
 	}
 	if rec.example {
-		p.exampleUnchanged = true
-		p.skipExample(Issue{Row: rec.row, Reason: "是下载模板中的示例行，内容没有改动，未导入",
-			Fix: "如果这一行是实际数据，请改成实际内容后重新上传；如果只是示例，可以删除这一行", Severity: SeverityWarning})
+		p.skipUnchangedExample(rec.row)
 		return true, nil
 	}
-	// A workbook with the defined name finds the example by its cells, so
-	// an edited example that keeps the text imports. Without the name, as
-	// in a template saved as CSV, the text is the only mark left.
-	if (p.xlsx == nil || p.xlsx.exampleMark == "") && hasExampleCell(rec.cells) {
-		p.exampleByCell = true
-		p.skipExample(Issue{Row: rec.row, Severity: SeverityWarning,
-			Reason: "带有下载模板中示例行的标记“" + exampleCellText + "”，未导入",
-			Fix:    "如果这一行是实际数据，请清空这一格后重新上传；如果只是示例，可以删除这一行"})
-		return true, nil
+	var markLeft *Issue
+	if mark := exampleCell(rec.cells); mark >= 0 {
+		if p.skipMarkedExample(rec, h, mark) {
+			return true, nil
+		}
+		markLeft = exampleMarkLeft(rec.row, mark)
 	}
 	if !p.countRow() {
 		return false, nil
+	}
+	if markLeft != nil {
+		p.issue(*markLeft)
 	}
 	if p.uncomputedFormulas(rec, h) {
 		return true, nil

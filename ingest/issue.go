@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"saima"
 )
 
 // Severity classifies an issue as rejecting the file or not.
@@ -127,6 +129,46 @@ func shortValue(v string) string {
 		return string(r[:maxShownValue]) + "…"
 	}
 	return v
+}
+
+// The maximum number of runes of an issue's text that the audit log
+// keeps. A page shows maxShownValue runes of a value, so the stored value
+// keeps more than that, and the limits still bound a row of the log when a
+// cell contains a whole document.
+const (
+	maxRecordedValue = 200
+	maxRecordedText  = 1000
+)
+
+// recordedErrors returns issues as the upload's audit record keeps them,
+// with long texts cut short.
+func recordedErrors(issues []Issue) []saima.UploadError {
+	if len(issues) == 0 {
+		return nil
+	}
+	out := make([]saima.UploadError, len(issues))
+	for i, is := range issues {
+		out[i] = saima.UploadError{Sheet: cutRunes(is.Sheet, maxRecordedText), Row: is.Row,
+			Column: cutRunes(is.Column, maxRecordedText), Value: cutRunes(is.Value, maxRecordedValue),
+			Reason: cutRunes(is.Reason, maxRecordedText), Fix: cutRunes(is.Fix, maxRecordedText),
+			OwnSubject: is.OwnSubject}
+	}
+	return out
+}
+
+// RecordedIssue returns the issue that e represents: an error of an
+// upload of file, as the audit log keeps it.
+func RecordedIssue(file string, e saima.UploadError) Issue {
+	return Issue{File: file, Sheet: e.Sheet, Row: e.Row, Column: e.Column, Value: e.Value,
+		Reason: e.Reason, Fix: e.Fix, OwnSubject: e.OwnSubject}
+}
+
+// cutRunes returns s cut to at most n runes, ending in … when cut.
+func cutRunes(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
 }
 
 // issueList collects errors and warnings up to a limit for each and counts

@@ -582,9 +582,13 @@ func (s *Service) reject(ctx context.Context, log *slog.Logger, dryRun bool, rep
 	if dryRun {
 		return rep, cause
 	}
-	// The uploader still needs the list of issues when the audit record
-	// cannot be written, so that failure is logged, not returned.
-	if err := s.Store.RecordUpload(ctx, rep.Upload); err != nil {
+	// The record keeps the error list for the audit log's pages, while the
+	// report carries it once, in Errors. The uploader still needs the
+	// list when the record cannot be written, so that failure is logged,
+	// not returned.
+	up := rep.Upload
+	up.ErrorList = recordedErrors(rep.Errors)
+	if err := s.Store.RecordUpload(ctx, up); err != nil {
 		log.Error("record rejected upload", "upload_id", rep.Upload.ID, "err", err)
 	}
 	return rep, cause

@@ -222,6 +222,47 @@ func TestServiceRejected(t *testing.T) {
 	}
 }
 
+// TestServiceRejectedKeepsErrorList rejects a file with 10 000 bad rows.
+// The audit record keeps the listed errors, each with a long value cut
+// short, and counts all of them.
+func TestServiceRejectedKeepsErrorList(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("单位,项目编号,填报期间,完成率\n")
+	fmt.Fprintf(&b, "宁波市海曙区,NB-0,2026Q3,%s\n", strings.Repeat("九", 5000))
+	for i := 1; i < 10000; i++ {
+		fmt.Fprintf(&b, "宁波市海曙区,NB-%d,2026Q3,150%%\n", i)
+	}
+
+	store := newMemStore(testRoster)
+	svc, _ := newTestService(store)
+	rep, err := svc.Import(t.Context(), Request{FileName: "many.csv", Body: strings.NewReader(b.String()),
+		Uploader: "haishu", Unit: "宁波市海曙区"})
+	if saima.ErrorKind(err) != saima.KindInvalid {
+		t.Fatalf("Import error = %v, want kind invalid", err)
+	}
+	if len(store.uploads) != 1 {
+		t.Fatalf("uploads recorded = %d, want 1", len(store.uploads))
+	}
+
+	up := store.uploads[0]
+	if up.Errors != 10000 {
+		t.Errorf("recorded errors = %d, want 10000", up.Errors)
+	}
+	if len(up.ErrorList) != DefaultMaxErrors {
+		t.Fatalf("recorded error list = %d errors, want %d", len(up.ErrorList), DefaultMaxErrors)
+	}
+	first, want := up.ErrorList[0], rep.Errors[0]
+	if first.Row != want.Row || first.Column != want.Column || first.Reason != want.Reason || first.Fix != want.Fix {
+		t.Errorf("first recorded error = %+v, want the report's %+v", first, want)
+	}
+	if n := len([]rune(first.Value)); n >= 5000 || n < 40 {
+		t.Errorf("recorded value has %d runes, want it cut short but longer than a page shows", n)
+	}
+	if rep.Upload.ErrorList != nil {
+		t.Errorf("report's upload carries the list too (%d errors), want it only in the record", len(rep.Upload.ErrorList))
+	}
+}
+
 func TestServiceHashesWholeFile(t *testing.T) {
 	// Parse stops at a bad header; the digest must still cover every byte.
 	store := newMemStore(loadRoster(t))

@@ -159,8 +159,8 @@ func (p *parser) checkUnnamed(rec record, h *header) {
 		if i < len(h.names) && h.names[i] != "" || p.unnamed[i] || trimText(cell) == "" {
 			continue
 		}
-		if trimText(cell) == exampleCellText {
-			continue // the mark of a template's example row that was edited into data
+		if strings.HasPrefix(trimText(cell), exampleCellText) {
+			continue // the mark of a template's example row, warned about on its own
 		}
 		p.unnamed[i] = true
 		letter, _ := excelize.ColumnNumberToName(i + 1)

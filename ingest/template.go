@@ -419,49 +419,78 @@ func (t *template) writeExample() error {
 
 // writeExampleCell writes exampleCellText, and t.note when there is one,
 // right of the example row, for a copy of the template saved as CSV,
-// which keeps no defined name.
+// which keeps no defined name. [template.markExample] adds the check code
+// of the example's values.
 func (t *template) writeExampleCell() error {
 	col := columnLetter(len(t.cols))
 	if err := t.f.SetColWidth(t.sheet, col, col, 48); err != nil {
 		return fmt.Errorf("width of the example mark: %w", err)
 	}
-	text := exampleCellText
-	if t.note != "" {
-		text += "。" + t.note
-	}
-	if err := t.f.SetCellStr(t.sheet, col+"2", text); err != nil {
+	if err := t.f.SetCellStr(t.sheet, col+"2", t.exampleCellText("")); err != nil {
 		return fmt.Errorf("example mark: %w", err)
 	}
 	return t.f.SetCellStyle(t.sheet, col+"2", col+"2", t.styles["example"])
 }
 
-// markExample defines a name on the example row whose suffix is the
-// row's [exampleMark], so that an upload of the template with the example
-// left as it is skips that row. The mark is taken from the workbook as
-// written and read back, so it covers the cells exactly as an upload
-// reads them.
+// exampleCellText returns the text of the example's mark cell with the
+// check code code, or without one when code is "".
+func (t *template) exampleCellText(code string) string {
+	text := exampleCellText
+	if code != "" {
+		text += exampleCodeText(code)
+	}
+	if t.note != "" {
+		text += "。" + t.note
+	}
+	return text
+}
+
+// markExample writes the check code of the example's values into its mark
+// cell, and then defines a name on the example row whose suffix is the
+// row's [exampleMark]. An upload of the template with the example left as
+// it is then skips that row, by the name in the workbook and by the code
+// in a copy saved as CSV. Both are taken from the workbook as written and
+// read back, so they cover the cells exactly as an upload reads them.
 func (t *template) markExample() error {
+	cells, err := t.readBackExample()
+	if err != nil {
+		return err
+	}
+	cell := columnLetter(len(t.cols)) + "2"
+	if err := t.f.SetCellStr(t.sheet, cell, t.exampleCellText(exampleValuesCode(t.cols, cells))); err != nil {
+		return fmt.Errorf("example mark: %w", err)
+	}
+
+	if cells, err = t.readBackExample(); err != nil {
+		return err
+	}
+	last := columnLetter(len(t.cols) - 1)
+	return t.f.SetDefinedName(&excelize.DefinedName{
+		Name:     exampleNamePrefix + exampleMark(cells),
+		RefersTo: fmt.Sprintf("'%s'!$A$2:$%s$2", strings.ReplaceAll(t.sheet, "'", "''"), last),
+		Comment:  "第2行是填表示例；原样上传时不导入",
+	})
+}
+
+// readBackExample returns the cells of row 2 as an upload of the
+// workbook reads them.
+func (t *template) readBackExample() ([]string, error) {
 	var buf bytes.Buffer
 	if _, err := t.f.WriteTo(&buf); err != nil {
-		return err
+		return nil, err
 	}
 	src, err := newXLSXSource(&buf, t.sheet, math.MaxInt32)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer src.rows.close()
 	for {
 		rec, err := src.next()
 		if err != nil {
-			return fmt.Errorf("read back row 2: %w", err)
+			return nil, fmt.Errorf("read back row 2: %w", err)
 		}
 		if rec.row == 2 {
-			last := columnLetter(len(t.cols) - 1)
-			return t.f.SetDefinedName(&excelize.DefinedName{
-				Name:     exampleNamePrefix + exampleMark(rec.cells),
-				RefersTo: fmt.Sprintf("'%s'!$A$2:$%s$2", strings.ReplaceAll(t.sheet, "'", "''"), last),
-				Comment:  "第2行是填表示例；原样上传时不导入",
-			})
+			return rec.cells, nil
 		}
 	}
 }

@@ -30,7 +30,7 @@ func writeTemplateWith(t *testing.T, dataset string, opts TemplateOptions) []byt
 }
 
 // exampleRow returns the example row of a template by column name, and
-// what its mark cell adds to exampleCellText.
+// the note that its mark cell adds to exampleCellText and the check code.
 func exampleRow(t *testing.T, file []byte) (cells map[string]string, note string) {
 	t.Helper()
 	f, err := excelize.OpenReader(bytes.NewReader(file))
@@ -50,9 +50,12 @@ func exampleRow(t *testing.T, file []byte) (cells map[string]string, note string
 		cells[name] = rows[1][i]
 	}
 	mark := rows[1][len(rows[0])]
-	note, ok := strings.CutPrefix(mark, exampleCellText)
-	if !ok {
+	if !strings.HasPrefix(mark, exampleCellText) {
 		t.Fatalf("mark of the example row = %q, want it to start with %q", mark, exampleCellText)
+	}
+	code, note := splitExampleMark(mark)
+	if code == "" {
+		t.Errorf("mark of the example row = %q, want a check code after %q", mark, exampleCellText)
 	}
 	return cells, note
 }
@@ -137,7 +140,7 @@ func TestTemplateExampleNoteSavedAsCSV(t *testing.T) {
 	file := writeTemplateWith(t, saima.DatasetLeaderReports, TemplateOptions{Projects: templateLedger, Unit: "余姚市"})
 	res := parseText(t, "leader.csv", saveAsCSV(t, file), Options{Projects: templateLedger, Unit: "余姚市"})
 	errs := issueStrings(res.Errors)
-	if res.Batch.Len() != 0 || len(errs) != 1 || !strings.Contains(errs[0], "第2行带有下载模板中示例行的标记") {
+	if res.Batch.Len() != 0 || len(errs) != 1 || !strings.Contains(errs[0], "之后只有下载模板中的示例行（第2行") {
 		t.Errorf("records, errors = %d, %q, want none and one naming the example row", res.Batch.Len(), errs)
 	}
 }

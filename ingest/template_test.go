@@ -126,7 +126,7 @@ func saveAsCSV(tb testing.TB, file []byte) string {
 
 // TestTemplateSavedAsCSV uploads each template saved as CSV, which drops
 // the defined name that marks the example row: the example row is still
-// recognised, by the text of its mark cell.
+// recognised, by the check code of its values in its mark cell.
 func TestTemplateSavedAsCSV(t *testing.T) {
 	for _, s := range schemas {
 		dataset := s.dataset
@@ -137,9 +137,8 @@ func TestTemplateSavedAsCSV(t *testing.T) {
 				t.Errorf("records = %d, want 0", res.Batch.Len())
 			}
 			errs, warns := issueStrings(res.Errors), issueStrings(res.Warnings)
-			if len(errs) != 1 || !strings.Contains(errs[0], "第2行带有下载模板中示例行的标记") ||
-				!strings.Contains(errs[0], "文件中没有其他数据") || !strings.Contains(errs[0], "请清空这一行最后一格的示例标记") {
-				t.Errorf("errors = %q, want one naming the example row, the lack of data and the mark to clear", errs)
+			if len(errs) != 1 || !strings.Contains(errs[0], "之后只有下载模板中的示例行（第2行，内容没有改动），没有实际数据") {
+				t.Errorf("errors = %q, want one naming the unchanged example row 2 and the lack of data", errs)
 			}
 			if len(warns) != 0 {
 				t.Errorf("warnings = %q, want none besides the error", warns)
@@ -147,19 +146,55 @@ func TestTemplateSavedAsCSV(t *testing.T) {
 		})
 	}
 
-	// A clerk types real data over the example row but leaves the mark.
+	// A clerk types real data over the example row and adds a row below,
+	// but leaves the mark: the values differ from the example's, so both
+	// rows import, with a warning that names the mark cell.
 	t.Run("edited example with its mark", func(t *testing.T) {
 		file := editTemplate(t, func(f *excelize.File, sheet string) {
 			setRow(t, f, sheet, "A2", "宁海县", "NB-2026-900", "", "2026Q3", "40%")
+			setRow(t, f, sheet, "A3", "宁海县", "NB-2026-901", "", "2026Q3", "10%")
 		})
 		res := parseText(t, "edited.csv", saveAsCSV(t, file), Options{})
-		if res.Batch.Len() != 0 {
-			t.Errorf("records = %d, want 0", res.Batch.Len())
+		requireNoErrors(t, res)
+		if got := reportCodes(res.Batch.Progress); got != "NB-2026-900,NB-2026-901" {
+			t.Errorf("records = %s, want NB-2026-900 and NB-2026-901", got)
 		}
-		errs := issueStrings(res.Errors)
-		if len(errs) != 1 || !strings.Contains(errs[0], "第2行带有下载模板中示例行的标记") ||
-			!strings.Contains(errs[0], "如果这一行已改成实际数据，请清空这一行最后一格的示例标记") {
-			t.Errorf("errors = %q, want one that says to clear the mark of row 2", errs)
+		warns := issueStrings(res.Warnings)
+		if len(warns) != 1 || !strings.Contains(warns[0], "第2行") || !strings.Contains(warns[0], "I2") ||
+			!strings.Contains(warns[0], "已作为实际数据导入") {
+			t.Errorf("warnings = %q, want one that row 2 imported and that names the mark cell I2", warns)
+		}
+	})
+
+	// A spreadsheet program rewrites the example's date and percent when
+	// it saves. The values stay those of the example, so it is skipped.
+	t.Run("example reformatted", func(t *testing.T) {
+		text := saveAsCSV(t, writeTemplate(t, saima.DatasetProgress, testRoster))
+		text = strings.Replace(text, ",85.00%,2026-10-15,", ",0.85,2026/10/15,", 1)
+		if !strings.Contains(text, ",0.85,2026/10/15,") {
+			t.Fatalf("example row has no 85%% of 2026-10-15 to rewrite:\n%s", text)
+		}
+		text += "宁海县,NB-2026-900,,2026Q3,40%,,,,\n"
+		res := parseText(t, "reformatted.csv", text, Options{})
+		requireNoErrors(t, res)
+		if got := reportCodes(res.Batch.Progress); got != "NB-2026-900" {
+			t.Errorf("records = %s, want NB-2026-900 alone", got)
+		}
+		warns := issueStrings(res.Warnings)
+		if len(warns) != 1 || !strings.Contains(warns[0], "第2行是下载模板中的示例行，内容没有改动") {
+			t.Errorf("warnings = %q, want one for the example row 2", warns)
+		}
+	})
+
+	// A template downloaded before the mark carried the example's check
+	// code: the mark alone decides, as it did then.
+	t.Run("mark without check code", func(t *testing.T) {
+		text := "单位,项目编号,项目名称,填报期间,完成率,填报日期,进展情况,存在问题,\n宁海县,NB-2026-900,,2026Q3,40%,,,," + exampleCellText + "\n" +
+			"宁海县,NB-2026-901,,2026Q3,10%,,,,\n"
+		res := parseText(t, "old.csv", text, Options{})
+		requireNoErrors(t, res)
+		if got := reportCodes(res.Batch.Progress); got != "NB-2026-901" {
+			t.Errorf("records = %s, want NB-2026-901 alone", got)
 		}
 	})
 
@@ -173,7 +208,7 @@ func TestTemplateSavedAsCSV(t *testing.T) {
 			t.Errorf("records = %+v, want NB-2026-900 of row 3 alone", res.Batch.Progress)
 		}
 		warns := issueStrings(res.Warnings)
-		if len(warns) != 1 || !strings.Contains(warns[0], "第2行带有下载模板中示例行的标记") {
+		if len(warns) != 1 || !strings.Contains(warns[0], "第2行是下载模板中的示例行，内容没有改动") {
 			t.Errorf("warnings = %q, want one for the example row 2", warns)
 		}
 	})
@@ -400,6 +435,10 @@ func TestTemplateExampleWithData(t *testing.T) {
 		{"example row edited", func(t *testing.T, f *excelize.File, sheet string) {
 			setRow(t, f, sheet, "A2", "宁海县", "NB-2026-900")
 		}, 2, 0, 1},
+		{"example row edited and mark cleared", func(t *testing.T, f *excelize.File, sheet string) {
+			setRow(t, f, sheet, "A2", "宁海县", "NB-2026-900")
+			setRow(t, f, sheet, "I2", "")
+		}, 2, 0, 1},
 		{"sheet sorted so the example moves down", func(t *testing.T, f *excelize.File, sheet string) {
 			// What a sort does: row 3 now holds the example and row 2 the
 			// data, while the defined name still points at row 2.
@@ -427,7 +466,11 @@ func TestTemplateExampleWithData(t *testing.T) {
 				t.Errorf("first record = %s, want NB-2026-900 of row %d", res.Batch.Progress[0].ProjectCode, tt.dataRow)
 			}
 			warns := issueStrings(res.Warnings)
-			if tt.exampleRow == 0 && len(warns) != 0 {
+			markLeft := tt.exampleRow == 0 && strings.Contains(tt.name, "edited") && !strings.Contains(tt.name, "cleared")
+			if markLeft && (len(warns) != 1 || !strings.Contains(warns[0], "I2")) {
+				t.Errorf("warnings = %q, want one that names the mark cell I2", warns)
+			}
+			if tt.exampleRow == 0 && !markLeft && len(warns) != 0 {
 				t.Errorf("warnings = %q, want none", warns)
 			}
 			want := fmt.Sprintf("第%d行是下载模板中的示例行", tt.exampleRow)
@@ -436,6 +479,15 @@ func TestTemplateExampleWithData(t *testing.T) {
 			}
 		})
 	}
+}
+
+// reportCodes returns the project codes of reports, joined by commas.
+func reportCodes(reports []saima.ProgressReport) string {
+	codes := make([]string, len(reports))
+	for i, r := range reports {
+		codes[i] = r.ProjectCode
+	}
+	return strings.Join(codes, ",")
 }
 
 func setRow(t *testing.T, f *excelize.File, sheet, cell string, values ...any) {

@@ -298,13 +298,20 @@ func RankingOf(st *scoring.Standing) QuarterRanking {
 }
 
 // rankListsOf collects st's rank lists by track, in the order of the
-// computed ranking, leaving out the lists that st.Withheld names.
+// computed ranking, leaving out the lists that st.Withheld names. The
+// notes give the reason why a track has no units on a list of the rule
+// set.
 func rankListsOf(st *scoring.Standing) (map[string][]RankList, map[string][]string) {
 	withheld := st.Withheld()
 	notes := map[string][]string{}
 	for track, ws := range withheld {
 		for _, w := range ws {
 			notes[track] = append(notes[track], w.Note())
+		}
+	}
+	for track, es := range st.EmptyLists() {
+		for _, e := range es {
+			notes[track] = append(notes[track], e.Note())
 		}
 	}
 	entries := slices.Clone(st.Entries)

@@ -1,10 +1,12 @@
 package reports
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -25,6 +27,11 @@ import (
 type Series struct {
 	Name   string
 	Values []*float64
+
+	// Marks contains a short text per period, such as 草稿, for a point to
+	// draw apart from the others: a larger orange diamond with the text
+	// above it. Nil, or an empty text, draws a plain point.
+	Marks []string
 }
 
 // StageCount is the number of projects in one lifecycle stage.
@@ -106,6 +113,11 @@ func RankTrendOption(title string, periods []string, ranks Series) ([]byte, erro
 	return trendOption(title, periods, []Series{ranks}, 0, axis)
 }
 
+// rotateAfter is the number of periods above which a trend chart turns
+// its period labels, so that every label fits beside the others on a
+// laptop screen.
+const rotateAfter = 4
+
 func trendOption(title string, periods []string, series []Series, places int32, axis opts.YAxis) ([]byte, error) {
 	line := charts.NewLine()
 	line.SetGlobalOptions(
@@ -115,6 +127,8 @@ func trendOption(title string, periods []string, series []Series, places int32, 
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "bottom"}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
 		charts.WithYAxisOpts(axis),
+		// The turned labels would run into the legend without containLabel.
+		charts.WithGridOpts(opts.Grid{ContainLabel: opts.Bool(true)}),
 	)
 	line.SetXAxis(periods)
 
@@ -124,29 +138,93 @@ func trendOption(title string, periods []string, series []Series, places int32, 
 			return nil, err
 		}
 		gaps := opts.LineChart{ConnectNulls: opts.Bool(false)}
-		line.AddSeries(s.Name, data, charts.WithLineChartOpts(gaps))
+		line.AddSeries(s.Name, nil, withItems(data), charts.WithLineChartOpts(gaps))
 	}
-	return marshalOption(line)
+	option, err := marshalOption(line)
+	if err != nil {
+		return nil, err
+	}
+	// ECharts hides every other period label when they crowd, and a
+	// hidden label may be the one that shows a period is a draft. So every
+	// label is drawn, turned when there are many.
+	label := map[string]any{"interval": 0}
+	if len(periods) > rotateAfter {
+		label["rotate"] = 30
+	}
+	return setAxisLabel(option, "xAxis", label)
 }
 
-func lineData(s Series, periods int, places int32) ([]opts.LineData, error) {
+// linePoint is one point of a trend line. go-echarts' LineData has no
+// item style or label, which a marked point needs.
+type linePoint struct {
+	Value      any             `json:"value"`
+	Symbol     string          `json:"symbol,omitempty"`
+	SymbolSize int             `json:"symbolSize,omitempty"`
+	ItemStyle  *opts.ItemStyle `json:"itemStyle,omitempty"`
+	Label      *opts.Label     `json:"label,omitempty"`
+}
+
+// markColor is the colour of a marked point and of its text.
+const markColor = "#d9480f"
+
+func lineData(s Series, periods int, places int32) ([]linePoint, error) {
 	if len(s.Values) != periods {
 		return nil, fmt.Errorf("trend series %q has %d values for %d periods",
 			s.Name, len(s.Values), periods)
 	}
-	data := make([]opts.LineData, len(s.Values))
+	if s.Marks != nil && len(s.Marks) != periods {
+		return nil, fmt.Errorf("trend series %q has %d marks for %d periods", s.Name, len(s.Marks), periods)
+	}
+	data := make([]linePoint, len(s.Values))
 	for i, v := range s.Values {
 		if v == nil {
-			data[i] = opts.LineData{Value: "-"}
+			data[i] = linePoint{Value: "-"}
 			continue
 		}
 		n, err := fixed(*v, places)
 		if err != nil {
 			return nil, fmt.Errorf("trend series %q, value %d: %w", s.Name, i+1, err)
 		}
-		data[i] = opts.LineData{Value: string(n)}
+		data[i] = linePoint{Value: string(n)}
+		if s.Marks != nil && s.Marks[i] != "" {
+			data[i].Symbol, data[i].SymbolSize = "diamond", 12
+			data[i].ItemStyle = &opts.ItemStyle{Color: markColor}
+			data[i].Label = &opts.Label{Show: opts.Bool(true), Position: "top", Color: markColor,
+				Formatter: markText(s.Marks[i])}
+		}
 	}
 	return data, nil
+}
+
+// markText returns text for a label formatter, in which ECharts would read
+// braces as templates or rich-text markup.
+func markText(text string) string {
+	return strings.NewReplacer("{", "（", "}", "）", "|", "｜").Replace(text)
+}
+
+// setAxisLabel returns option with label as the axisLabel of the first
+// axis named axis ("xAxis" or "yAxis").
+func setAxisLabel(option []byte, axis string, label map[string]any) ([]byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(option))
+	dec.UseNumber() // keeps 80.0 as written
+	var decoded map[string]any
+	if err := dec.Decode(&decoded); err != nil {
+		return nil, fmt.Errorf("set axis label: %w", err)
+	}
+	axes, _ := decoded[axis].([]any)
+	if len(axes) == 0 {
+		return nil, fmt.Errorf("set axis label: option has no %s", axis)
+	}
+	first, ok := axes[0].(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("set axis label: %s 0 is not an object", axis)
+	}
+	first["axisLabel"] = label
+	out, err := json.Marshal(decoded)
+	if err != nil {
+		return nil, fmt.Errorf("set axis label: %w", err)
+	}
+	return out, nil
 }
 
 // FunnelOption returns a funnel chart of projects per lifecycle stage, in

@@ -156,6 +156,44 @@ func TestTrendOption(t *testing.T) {
 	}
 }
 
+// TestTrendOptionMarks checks that a marked point is drawn apart with its
+// text, and that every period is labelled, turned when there are many.
+func TestTrendOptionMarks(t *testing.T) {
+	periods := []string{"2025Q4", "2026Q1", "2026Q2", "2026Q3", "2026Q4（草稿）"}
+	values := []*float64{percent(70), percent(71), nil, percent(80), percent(54)}
+	series := []Series{{Name: "综合得分", Values: values, Marks: []string{"", "", "", "", "草稿{a|b}"}}}
+	option, err := TrendOption("综合得分趋势", periods, series, 1)
+	if err != nil {
+		t.Fatalf("TrendOption: %v", err)
+	}
+	decoded := checkOption(t, option)
+	if got := path(t, decoded, "series", 0, "data", 4, "symbol"); got != "diamond" {
+		t.Errorf("symbol of the marked point = %v, want diamond", got)
+	}
+	if got := path(t, decoded, "series", 0, "data", 4, "label", "formatter"); got != "草稿（a｜b）" {
+		t.Errorf("label of the marked point = %v, want 草稿（a｜b） without markup", got)
+	}
+	if got := path(t, decoded, "series", 0, "data", 4, "value"); got != "54.0" {
+		t.Errorf("value of the marked point = %v, want 54.0", got)
+	}
+	for i := range 4 {
+		if item := path(t, decoded, "series", 0, "data", i).(map[string]any); item["symbol"] != nil || item["label"] != nil {
+			t.Errorf("point %d = %v, want a plain point", i, item)
+		}
+	}
+	if got := path(t, decoded, "xAxis", 0, "axisLabel", "interval"); got != 0.0 {
+		t.Errorf("xAxis.axisLabel.interval = %v, want 0 (every period)", got)
+	}
+	if got := path(t, decoded, "xAxis", 0, "axisLabel", "rotate"); got != 30.0 {
+		t.Errorf("xAxis.axisLabel.rotate = %v, want 30 for five periods", got)
+	}
+
+	series[0].Marks = []string{"草稿"}
+	if _, err := TrendOption("综合得分趋势", periods, series, 1); err == nil {
+		t.Errorf("TrendOption with 1 mark for 5 periods = nil error, want an error")
+	}
+}
+
 func TestTrendOptionWholeValues(t *testing.T) {
 	series := []Series{{Name: "名次", Values: []*float64{percent(3), nil, percent(1)}}}
 	option, err := TrendOption("名次趋势", []string{"2026Q1", "2026Q2", "2026Q3"}, series, 0)

@@ -213,15 +213,22 @@ func HeatmapOption(title, series string, columns, rows []string, cells []Cell) (
 		charts.WithVisualMapOpts(opts.VisualMap{
 			Calculable: opts.Bool(true), Max: float32(largest), Orient: "horizontal",
 			Left: "center", Bottom: "0",
-			InRange: &opts.VisualMapInRange{Color: []string{"#fff5f0", "#fb6a4a", "#a50f15"}},
+			InRange: &opts.VisualMapInRange{Color: heatColors},
 		}),
 		charts.WithGridOpts(opts.Grid{Left: "2%", Right: "2%", Top: "90", Bottom: "60", ContainLabel: opts.Bool(true)}),
 	)
 	heat.AddSeries(series, nil,
 		withItems(items),
-		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true)}))
+		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true)}),
+		// The colour scale paints the cells, but the legend draws the
+		// series' own colour, which would otherwise be the palette's blue.
+		charts.WithItemStyleOpts(opts.ItemStyle{Color: heatColors[1]}))
 	return marshalOption(heat)
 }
+
+// heatColors are the heatmap's colours from the smallest value to the
+// largest.
+var heatColors = []string{"#fff5f0", "#fb6a4a", "#a50f15"}
 
 // RadarOption returns a radar chart with one polygon per series and a
 // legend below. Values are shown with two decimals, as indicator scores
@@ -300,8 +307,8 @@ func AddLinks(option []byte, series int, links []string) ([]byte, error) {
 }
 
 // withItems replaces a series' data with items, which go-echarts' own data
-// types cannot carry because they have no link field.
-func withItems(items []item) charts.SeriesOpts {
+// types cannot carry because they have no link, item style or label field.
+func withItems[T any](items []T) charts.SeriesOpts {
 	return func(s *charts.SingleSeries) { s.Data = items }
 }
 

@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -122,6 +123,13 @@ func TestHeatmapOption(t *testing.T) {
 	}
 	if got := path(t, decoded, "series", 0, "data", 1, "value", 2); got != float64(7) {
 		t.Errorf("second cell value = %v, want 7", got)
+	}
+	// The legend draws the series' colour, which must be one of the
+	// cells' colours rather than the palette's first blue.
+	cellColors := path(t, decoded, "visualMap", 0, "inRange", "color").([]any)
+	legend := path(t, decoded, "series", 0, "itemStyle", "color")
+	if !slices.Contains(cellColors, legend) {
+		t.Errorf("series colour, drawn by the legend = %v, want one of the cells' colours %v", legend, cellColors)
 	}
 
 	_, err = HeatmapOption("热力图", "逾期", columns, rows, []Cell{{Column: 3, Row: 0, Value: 1}})

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -188,20 +189,70 @@ func (d *document) contents(entries []outlineEntry) int {
 }
 
 // layOutContents breaks every entry's title into lines and places the
-// rows on pages, without drawing anything.
+// rows on pages, without drawing anything. Filling each page to the
+// bottom can leave a last page with a few entries and little else, such
+// as 4 entries of a quarterly report of 31 units. Then the rows move
+// closer together when that saves the page, and otherwise spread evenly
+// over the pages.
 func (d *document) layOutContents(entries []outlineEntry) []tocRow {
+	rows := d.placeContents(entries, tocRowGap, 0)
+	if !almostEmpty(rows) {
+		return rows
+	}
+	if tight := d.placeContents(entries, 0, 0); lastPage(tight) < lastPage(rows) && !almostEmpty(tight) {
+		return tight
+	}
+	total, tallest := 0.0, 0.0
+	for _, r := range rows {
+		h := float64(len(r.lines))*lineHeight(sizeBody) + tocRowGap
+		total, tallest = total+h, max(tallest, h)
+	}
+	limit := total/float64(lastPage(rows)+1) + tallest
+	if even := d.placeContents(entries, tocRowGap, limit); lastPage(even) == lastPage(rows) {
+		return even
+	}
+	return rows
+}
+
+// lastPage returns the contents page of the last row, counted from 0.
+func lastPage(rows []tocRow) int {
+	if len(rows) == 0 {
+		return 0
+	}
+	return rows[len(rows)-1].page
+}
+
+// almostEmpty reports whether rows end on a page after the first whose
+// entries take less than a quarter of the page's height.
+func almostEmpty(rows []tocRow) bool {
+	last := lastPage(rows)
+	if last == 0 {
+		return false
+	}
+	first := rows[slices.IndexFunc(rows, func(r tocRow) bool { return r.page == last })]
+	end := rows[len(rows)-1]
+	used := end.y + float64(len(end.lines))*lineHeight(sizeBody) - first.y
+	return used < (contentBottom-marginTop)/4
+}
+
+// placeContents places entries on pages, gap mm apart, and starts a new
+// page where the next entry would end below contentBottom or, when
+// limit is above 0, more than limit mm below the page's first entry.
+func (d *document) placeContents(entries []outlineEntry, gap, limit float64) []tocRow {
 	rows := make([]tocRow, len(entries))
-	page, y := 0, marginTop+tocTitleSpace
+	page, top := 0, marginTop+tocTitleSpace
+	y := top
 	for i, e := range entries {
 		d.setFont(tocStyle(e.level), sizeBody)
 		width := contentWidth - tocIndent*float64(e.level) - tocNumberWidth
 		lines := d.wrap(e.title, width)
-		h := float64(len(lines))*lineHeight(sizeBody) + tocRowGap
-		if y+h > contentBottom {
-			page, y = page+1, marginTop
+		h := float64(len(lines)) * lineHeight(sizeBody)
+		if y > top && (y+h > contentBottom || limit > 0 && y+h-top > limit) {
+			page, top = page+1, marginTop
+			y = top
 		}
 		rows[i] = tocRow{entry: e, lines: lines, page: page, y: y}
-		y += h
+		y += h + gap
 	}
 	return rows
 }

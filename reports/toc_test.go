@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -109,4 +110,46 @@ func firstLines(page string, n int) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// TestContentsLeaveNoAlmostEmptyPage lays out tables of contents of 1 to
+// 120 one-line entries. None may end on a page that holds less than a
+// quarter of a page of entries, and none may take more pages than filling
+// each page to the bottom does.
+func TestContentsLeaveNoAlmostEmptyPage(t *testing.T) {
+	d := newDocument(docMeta{}, testFonts(t), testGlyphs(t))
+	for n := 1; n <= 120; n++ {
+		entries := make([]outlineEntry, n)
+		for i := range entries {
+			entries[i] = outlineEntry{title: fmt.Sprintf("试点单位%03d", i+1), level: i % 2, page: 3 + i}
+		}
+		rows := d.layOutContents(entries)
+		greedy := d.placeContents(entries, tocRowGap, 0)
+		last := rows[len(rows)-1]
+		if pages, maxPages := last.page+1, greedy[len(greedy)-1].page+1; pages > maxPages {
+			t.Errorf("%d entries take %d contents pages, want at most %d", n, pages, maxPages)
+		}
+		if last.page == 0 {
+			continue
+		}
+		top := rows[slices.IndexFunc(rows, func(r tocRow) bool { return r.page == last.page })].y
+		if used := last.y + lineHeight(sizeBody) - top; used < (contentBottom-marginTop)/4 {
+			t.Errorf("%d entries leave %.0f mm of entries on the last contents page (%d), want a quarter page or more",
+				n, used, last.page+1)
+		}
+	}
+}
+
+// TestWriteQuarterlyContentsOnePage renders a report whose contents just
+// overflow one page when each entry keeps its full spacing, as the
+// demo's 31 units did, and checks that they fit on one page.
+func TestWriteQuarterlyContentsOnePage(t *testing.T) {
+	path, _ := renderPDF(t, manyUnitsQuarterly(38))
+	layout := strings.Split(popplerText(t, path, "-layout"), "\f")
+	if got := len(tocRowRE.FindAllString(layout[1], -1)); got != 41 {
+		t.Errorf("contents page 2 lists %d entries, want all 41", got)
+	}
+	if rows := tocRowRE.FindAllString(layout[2], -1); len(rows) != 0 {
+		t.Errorf("page 3 continues the contents with %d entries, want none:\n%s", len(rows), layout[2])
+	}
 }

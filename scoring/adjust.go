@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -151,6 +152,64 @@ func (rs *RuleSet) ListNotes(units int) []string {
 		notes = append(notes, w.Note())
 	}
 	return notes
+}
+
+// EmptyList is a rank list that a track is large enough for, but that
+// names no unit, because no unit in the places it takes meets its
+// condition.
+type EmptyList struct {
+	List RankList
+}
+
+// Note returns why the list names no unit, as pages and reports print
+// it, such as 本赛道前 3 名中没有综合得分达到 85 的单位，本期红榜空缺.
+func (e EmptyList) Note() string {
+	l := e.List
+	places := fmt.Sprintf("前 %d 名", l.Top)
+	if l.Bottom > 0 {
+		places = fmt.Sprintf("后 %d 名", l.Bottom)
+	}
+	meets := "可以上榜的单位"
+	if l.When != nil {
+		meets = l.When.text() + " 的单位"
+	}
+	if len(l.Exempt) > 0 {
+		meets += "（不计免于上榜的单位）"
+	}
+	return fmt.Sprintf("本赛道%s中没有%s，本期%s空缺", places, meets, l.Name)
+}
+
+// EmptyLists returns the lists of the rule set that a track of units
+// ranked units is large enough for (see [RuleSet.Withheld]) but whose
+// names are missing from named, the lists that the track's units are on.
+// They are in rule-set order, and nil when there is none.
+func (rs *RuleSet) EmptyLists(units int, named []string) []EmptyList {
+	var out []EmptyList
+	for _, l := range rs.Lists {
+		if units >= l.MinUnits() && !slices.Contains(named, l.Name) {
+			out = append(out, EmptyList{List: l})
+		}
+	}
+	return out
+}
+
+// text returns the condition as a list's note words it, such as
+// 综合得分达到 85 or 目标完成度高于 100.
+func (c *Condition) text() string {
+	source := c.Source
+	if source == SourceComposite {
+		source = "综合得分"
+	}
+	var bounds []string
+	for _, b := range []struct {
+		word  string
+		value *float64
+	}{{"高于", c.Above}, {"达到", c.AtLeast}, {"低于", c.Below}, {"不高于", c.AtMost}} {
+		if b.value != nil {
+			bounds = append(bounds, b.word+" "+strconv.FormatFloat(*b.value, 'f', -1, 64))
+		}
+	}
+	return source + strings.Join(bounds, " 且")
 }
 
 // SourceComposite is the source name by which a list condition tests the

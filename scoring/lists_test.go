@@ -109,6 +109,43 @@ func TestListNotes(t *testing.T) {
 	}
 }
 
+func TestEmptyListNotes(t *testing.T) {
+	rs := mustParse(t, oneLeaf("{method: none}", "higher", `lists:
+  - {name: 红榜, top: 3, when: {source: composite, at_least: 85}}
+  - {name: 黑榜, bottom: 2, when: {source: composite, below: 60}, exempt: [宁波前湾新区]}
+  - {name: 进步榜, top: 1, when: {source: composite, above: 50.5, at_most: 90}}
+  - {name: 先进, top: 1}
+`))
+	tests := []struct {
+		name  string
+		units int
+		named []string
+		want  []string
+	}{
+		{"AllEmpty", 6, nil, []string{
+			"本赛道前 3 名中没有综合得分达到 85 的单位，本期红榜空缺",
+			"本赛道后 2 名中没有综合得分低于 60 的单位（不计免于上榜的单位），本期黑榜空缺",
+			"本赛道前 1 名中没有综合得分高于 50.5 且不高于 90 的单位，本期进步榜空缺",
+			"本赛道前 1 名中没有可以上榜的单位，本期先进空缺",
+		}},
+		{"SomeNamed", 6, []string{"红榜", "黑榜", "先进"}, []string{
+			"本赛道前 1 名中没有综合得分高于 50.5 且不高于 90 的单位，本期进步榜空缺",
+		}},
+		{"TrackTooSmall", 5, []string{"进步榜", "先进"}, []string{
+			"本赛道后 2 名中没有综合得分低于 60 的单位（不计免于上榜的单位），本期黑榜空缺",
+		}},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, e := range rs.EmptyLists(tt.units, tt.named) {
+			got = append(got, e.Note())
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: notes of EmptyLists(%d, %q) = %q, want %q", tt.name, tt.units, tt.named, got, tt.want)
+		}
+	}
+}
+
 func TestListMinTrackInvalid(t *testing.T) {
 	_, err := ParseRuleSet([]byte(oneLeaf("{method: none}", "higher", "lists:\n  - {name: 黑榜, bottom: 3, min_track: -1}\n")))
 	if err == nil || !strings.Contains(err.Error(), "lists[0].min_track") {

@@ -662,6 +662,40 @@ func (st *Standing) Withheld() map[string][]WithheldList {
 	return out
 }
 
+// EmptyLists returns, by track, the lists that the rule set of st's
+// evaluation awards in that track but that name no unit of it (see
+// [RuleSet.EmptyLists]). Like Withheld it is nil for a run without a
+// record or with a rule set that no longer parses. It also leaves out a
+// track whose entries have no unit results, because such a run stored no
+// lists.
+func (st *Standing) EmptyLists() map[string][]EmptyList {
+	if st.Evaluation == nil {
+		return nil
+	}
+	rs, err := storedRuleSet(st.Evaluation)
+	if err != nil {
+		return nil
+	}
+	units, named, results := map[string]int{}, map[string][]string{}, map[string]bool{}
+	for _, e := range st.Entries {
+		units[e.Track]++
+		if e.Result != nil {
+			results[e.Track] = true
+			named[e.Track] = append(named[e.Track], e.Result.Lists...)
+		}
+	}
+	out := map[string][]EmptyList{}
+	for track, n := range units {
+		if !results[track] {
+			continue
+		}
+		if empty := rs.EmptyLists(n, named[track]); len(empty) > 0 {
+			out[track] = empty
+		}
+	}
+	return out
+}
+
 // Entry returns unit's entry, or false when the standing has none.
 func (st *Standing) Entry(unit string) (*Entry, bool) {
 	i := slices.IndexFunc(st.Entries, func(e Entry) bool { return e.Unit == unit })

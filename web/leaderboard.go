@@ -149,6 +149,16 @@ func withholdLists(boards []board, withheld map[string][]scoring.WithheldList) {
 	}
 }
 
+// noteEmptyLists adds to each board the reason why a list that empty,
+// by track, names is empty.
+func noteEmptyLists(boards []board, empty map[string][]scoring.EmptyList) {
+	for i := range boards {
+		for _, e := range empty[boards[i].Track] {
+			boards[i].ListNotes = append(boards[i].ListNotes, e.Note())
+		}
+	}
+}
+
 // boardList is one rank list of a track and its units, in the order of
 // the computed ranking that put them on it.
 type boardList struct {
@@ -227,6 +237,7 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 		return err
 	}
 	withholdLists(page.Boards, st.Withheld())
+	noteEmptyLists(page.Boards, st.EmptyLists())
 	if page.Period.Kind == saima.PeriodQuarter {
 		page.PDF = "/reports/quarterly/" + page.Period.String() + ".pdf"
 	}

@@ -128,6 +128,23 @@ type listsPage struct {
 	CanMark   bool   // the office may mark items done
 	CSRF      string // the session's CSRF token for the mark form
 	Marked    bool   // an item was just marked done
+
+	// Mark is a mark form that could not be saved, shown again as filled
+	// in with its error; nil otherwise.
+	Mark *markForm
+}
+
+// markForm is the mark form of one item as submitted, with the error
+// that kept it from being saved.
+type markForm struct {
+	List, ItemID, Date, Note string
+	Error                    string
+}
+
+// For reports whether f is the form of the item with list and id. It is
+// false on a nil f, so that a template may call it on an empty Mark.
+func (f *markForm) For(list, id string) bool {
+	return f != nil && f.List == list && f.ItemID == id
 }
 
 // Path returns the path of the page, which the mark form returns to.
@@ -138,11 +155,27 @@ func (p *listsPage) Path() string {
 	return unitURL(p.Unit) + "/list"
 }
 
+// Return returns the address the mark form returns to: the page's path
+// with its filters.
+func (p *listsPage) Return() string {
+	q := url.Values{}
+	if p.List != "" {
+		q.Set("list", p.List)
+	}
+	if p.Status != "" {
+		q.Set("status", p.Status)
+	}
+	if len(q) == 0 {
+		return p.Path()
+	}
+	return p.Path() + "?" + q.Encode()
+}
+
 // listStatuses are the values of the status filter.
 var listStatuses = []string{"open", "done", "overdue"}
 
 func (s *Server) handleLists(c *fiber.Ctx) error {
-	page, err := s.loadLists(c, "")
+	page, err := s.loadLists(c, "", c.Query("list"), c.Query("status"))
 	if err != nil {
 		return err
 	}
@@ -160,7 +193,7 @@ func (s *Server) handleUnitList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page, err := s.loadLists(c, unit.Name)
+	page, err := s.loadLists(c, unit.Name, c.Query("list"), c.Query("status"))
 	if err != nil {
 		return err
 	}
@@ -168,9 +201,9 @@ func (s *Server) handleUnitList(c *fiber.Ctx) error {
 }
 
 // loadLists reads the lists, keeps unit's items (all when unit is "")
-// and applies the list and status filters of the query.
-func (s *Server) loadLists(c *fiber.Ctx, unit string) (*listsPage, error) {
-	page := &listsPage{Unit: unit, List: c.Query("list"), Status: c.Query("status"),
+// and applies the filters list and status.
+func (s *Server) loadLists(c *fiber.Ctx, unit, list, status string) (*listsPage, error) {
+	page := &listsPage{Unit: unit, List: list, Status: status,
 		ListNames: saima.ListNames, Today: saima.DateOf(s.now()), CanMark: s.isOffice(c),
 		CSRF: s.csrfToken(c), Marked: c.Query("marked") == "1"}
 	if page.List != "" && !slices.Contains(saima.ListNames, page.List) {
@@ -236,7 +269,13 @@ func (s *Server) handleListDone(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	back := parseListReturn(c.FormValue("return"))
 	mark, err := s.readDoneForm(c, item)
+	if saima.ErrorKind(err) == saima.KindInvalid {
+		return s.showMarkError(c, back, &markForm{List: list, ItemID: id,
+			Date: strings.TrimSpace(c.FormValue("date")), Note: strings.TrimSpace(c.FormValue("note")),
+			Error: saima.ErrorMessage(err)})
+	}
 	if err != nil {
 		return err
 	}
@@ -244,7 +283,29 @@ func (s *Server) handleListDone(c *fiber.Ctx) error {
 		return fmt.Errorf("write list done: %w", err)
 	}
 	s.log.Info("list item marked done", "list", list, "item_id", id, "account", mark.By)
-	return c.Redirect(safeListReturn(c.FormValue("return"))+"marked=1", http.StatusSeeOther)
+	back.query.Set("marked", "1")
+	return c.Redirect(back.path+"?"+back.query.Encode(), http.StatusSeeOther)
+}
+
+// showMarkError shows the list page that the mark form came from again,
+// with its filters and with form as filled in and its error, so that the
+// office can correct the date without typing the mark again.
+func (s *Server) showMarkError(c *fiber.Ctx, back listReturn, form *markForm) error {
+	unit, title := "", "清单管理"
+	if back.unit != "" {
+		u, err := s.findUnit(c, back.unit)
+		if err != nil {
+			return err
+		}
+		unit, title = u.Name, u.Name+"工作清单"
+	}
+	page, err := s.loadLists(c, unit, back.query.Get("list"), back.query.Get("status"))
+	if err != nil {
+		return err
+	}
+	page.Mark = form
+	c.Status(http.StatusBadRequest)
+	return s.render(c, "lists.html", title, "lists", page)
 }
 
 // readDoneForm reads the date and note of the mark form for item. The
@@ -308,15 +369,40 @@ func findListItem(ctx context.Context, ls listStore, list, id string) (saima.Lis
 // exists.
 var isoShaped = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 
-// safeListReturn returns the page to go back to after marking, with a
-// trailing ? or &: a path of this server's list pages only, so that the
-// form cannot redirect elsewhere.
-func safeListReturn(v string) string {
-	if v == "/lists" || (strings.HasPrefix(v, "/units/") && strings.HasSuffix(v, "/list") &&
-		!strings.ContainsAny(v, "?#\\") && !strings.HasPrefix(v, "//")) {
-		return v + "?"
+// listReturn is the list page that the mark form goes back to.
+type listReturn struct {
+	path  string     // /lists or /units/{name}/list
+	unit  string     // the unit of /units/{name}/list; "" for /lists
+	query url.Values // the page's list and status filters
+}
+
+// parseListReturn reads the return field of the mark form. It accepts
+// only this server's list pages, and of the query only valid list and
+// status filters, so that the form cannot redirect elsewhere. Anything
+// else returns to /lists.
+func parseListReturn(v string) listReturn {
+	back := listReturn{path: "/lists", query: url.Values{}}
+	path, rawQuery, _ := strings.Cut(v, "?")
+	if path != "/lists" {
+		name, ok := strings.CutPrefix(path, "/units/")
+		name, ok2 := strings.CutSuffix(name, "/list")
+		unit, err := url.PathUnescape(name)
+		if !ok || !ok2 || name == "" || strings.ContainsAny(name, "/#\\") || err != nil {
+			return back
+		}
+		back.path, back.unit = unitURL(unit)+"/list", unit
 	}
-	return "/lists?"
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return back
+	}
+	if l := q.Get("list"); slices.Contains(saima.ListNames, l) {
+		back.query.Set("list", l)
+	}
+	if st := q.Get("status"); slices.Contains(listStatuses, st) {
+		back.query.Set("status", st)
+	}
+	return back
 }
 
 // writeFormRecord stores b as a one-row upload of dataset by the signed-in

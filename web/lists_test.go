@@ -164,6 +164,55 @@ func TestListDoneButton(t *testing.T) {
 	})
 }
 
+// TestListDoneKeepsPage checks that the mark form returns to the page it
+// was sent from: with its filters after a mark, and with the form as
+// filled in and its error after a date that cannot be used.
+func TestListDoneKeepsPage(t *testing.T) {
+	env := newSeededEnv(t)
+	seedLists(t, env.store)
+	haishuList := "/units/" + url.PathEscape("宁波市海曙区") + "/list"
+
+	_, page := env.as(t, "office").get(t, "/lists?status=open")
+	if want := `name="return" value="/lists?status=open"`; !strings.Contains(page, want) {
+		t.Errorf("/lists?status=open has no mark form that returns to it (%s)", want)
+	}
+
+	t.Run("ErrDateShownOnList", func(t *testing.T) {
+		resp, body := postForm(t, env.as(t, "office"), "/lists/done", map[string]string{
+			"list": "重大需求", "item_id": "XQ-2", "date": "2026-10-21", "note": "已全部完成",
+			"return": haishuList + "?status=open"})
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("POST /lists/done with a future date status = %d, want 400", resp.StatusCode)
+		}
+		text := html.UnescapeString(body)
+		for _, want := range []string{
+			"“重大需求”清单“XQ-2”的完成日期“2026-10-21”晚于今天（2026-10-20）",
+			"宁波市海曙区工作清单", "清单概况",
+			`<option value="open" selected>`,
+			`name="date" value="2026-10-21"`, `name="note" value="已全部完成"`,
+		} {
+			if !strings.Contains(text, want) {
+				t.Errorf("reply to a future date lacks %q:\n%s", want, body)
+			}
+		}
+		if strings.Contains(text, "返回首页") {
+			t.Errorf("reply to a future date is the bare error page, want the list")
+		}
+	})
+
+	t.Run("OKKeepsFilter", func(t *testing.T) {
+		resp, _ := postForm(t, env.as(t, "office"), "/lists/done", map[string]string{
+			"list": "重大需求", "item_id": "XQ-2", "date": "2026-10-19", "return": "/lists?status=open&list=重大需求"})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("POST /lists/done status = %d, want 303", resp.StatusCode)
+		}
+		want := "/lists?" + url.Values{"list": {"重大需求"}, "status": {"open"}, "marked": {"1"}}.Encode()
+		if loc := resp.Header.Get("Location"); loc != want {
+			t.Errorf("POST /lists/done Location = %q, want %q", loc, want)
+		}
+	})
+}
+
 // A done mark, from the form or from an upload, is never dated before
 // its item started: XQ-3's 下达日期, or the day XQ-2 was first recorded,
 // 2026-10-15, since it has none.

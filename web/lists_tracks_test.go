@@ -70,3 +70,49 @@ func TestQuarterlyPDFLists(t *testing.T) {
 		t.Errorf("quarterly PDF lists a black list in a 3-unit track")
 	}
 }
+
+// emptyListRules adds a red list that no unit of the evaluation ledger
+// reaches: the district track's first composite is below 99.
+var emptyListRules = evaluationRules + `lists:
+  - {name: 红榜, top: 1, when: {source: composite, at_least: 99}}
+`
+
+const emptyListNote = "本赛道前 1 名中没有综合得分达到 99 的单位，本期红榜空缺"
+
+// TestLeaderboardSaysWhyListEmpty checks that a track whose top units
+// miss a list's condition gets the reason below its table and in the
+// quarterly PDF, as a track too small for the list does.
+func TestLeaderboardSaysWhyListEmpty(t *testing.T) {
+	requirePDFToText(t)
+	env := newTestEnv(t, nil)
+	writeEvaluationLedger(t, env.store)
+	svc := &scoring.Service{Store: env.store, Rules: []byte(emptyListRules)}
+	if _, err := svc.Draft(t.Context(), q2, "saima score"); err != nil {
+		t.Fatal(err)
+	}
+
+	_, body := env.get(t, "/leaderboard?period=2026Q2")
+	if strings.Contains(body, "<dt>红榜</dt>") {
+		t.Errorf("leaderboard shows a red list that no unit reaches")
+	}
+	if !strings.Contains(body, emptyListNote) {
+		t.Errorf("leaderboard lacks the note %q", emptyListNote)
+	}
+
+	resp, pdf := env.get(t, "/reports/quarterly/2026Q2.pdf")
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET quarterly PDF status = %d: %s", resp.StatusCode, pdf)
+	}
+	path := filepath.Join(t.TempDir(), "q.pdf")
+	if err := os.WriteFile(path, []byte(pdf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	text := strings.Join(strings.Fields(string(out)), "")
+	if want := strings.Join(strings.Fields(emptyListNote), ""); !strings.Contains(text, want) {
+		t.Errorf("quarterly PDF text lacks %q:\n%s", emptyListNote, out)
+	}
+}

@@ -20,6 +20,7 @@
 //	GET  /upload, POST /upload           O   U  upload form and its result
 //	GET  /uploads?unit=&outcome=&from=&to=
 //	                                     O L U  the upload audit log, newest first; U its own unit's only
+//	GET  /uploads/{id}                   O L U  one upload with the errors it was rejected with; U its own unit's only
 //	GET  /reports/quarterly/{period}.pdf O L    quarterly PDF
 //	GET  /projects/{code}                O L    a project's stage history; O also gets the stage form
 //	GET  /management?year=&batch=&overdue_days=&gap=
@@ -276,6 +277,7 @@ func (s *Server) newApp() *fiber.App {
 	app.Get("/ledger", viewer, s.handleLedger)
 	app.Get("/upload", uploader, s.handleUploadForm)
 	app.Get("/uploads", anyone, s.handleUploads)
+	app.Get("/uploads/:id", anyone, s.handleUploadErrors)
 	app.Post("/upload", sameOrigin, upload, s.checkCSRF, s.handleUploadPage)
 	app.Get("/reports/quarterly/:period.pdf", viewer, s.handleQuarterlyPDF)
 	app.Get("/projects/:code", viewer, s.handleProject)

@@ -59,6 +59,10 @@ type Store interface {
 	// ListUploads returns the uploads that f selects from the audit log,
 	// newest first, each in its current state.
 	ListUploads(ctx context.Context, f saima.UploadFilter) ([]saima.Upload, error)
+
+	// FindUpload returns the upload with id in its current state, with
+	// the error list it was rejected with, and false when there is none.
+	FindUpload(ctx context.Context, id string) (saima.Upload, bool, error)
 }
 
 // Importer reads uploaded files into the store. *ingest.Service

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -204,12 +205,13 @@ func TestTemplateStagesExampleUploads(t *testing.T) {
 	}
 }
 
-// exampleMarkText is the text of the cell right of a template's example
-// row when the template has an example that imports.
+// exampleMarkText starts the text of the cell right of a template's
+// example row.
 const exampleMarkText = "示例行：原样上传时不导入；填写实际数据时请清空这一格"
 
 // exampleNote returns what the mark cell of a template's example row adds
-// to exampleMarkText: why no example imports for the account, or "".
+// to exampleMarkText after the check code: why no example imports for the
+// account, or "".
 func exampleNote(t *testing.T, file []byte) string {
 	t.Helper()
 	f, err := excelize.OpenReader(bytes.NewReader(file))
@@ -225,12 +227,20 @@ func exampleNote(t *testing.T, file []byte) string {
 		t.Fatalf("template has no example row: %q", rows)
 	}
 	mark := rows[1][len(rows[1])-1]
-	note, ok := strings.CutPrefix(mark, exampleMarkText)
+	rest, ok := strings.CutPrefix(mark, exampleMarkText)
 	if !ok {
 		t.Fatalf("last cell of the example row = %q, want it to start with %q", mark, exampleMarkText)
 	}
-	return note
+	code := exampleCodeRE.FindString(rest)
+	if code == "" {
+		t.Errorf("last cell of the example row = %q, want a check code after %q", mark, exampleMarkText)
+	}
+	return strings.TrimPrefix(rest[len(code):], "。")
 }
+
+// exampleCodeRE matches the check code of the example's values that the
+// mark cell carries after exampleMarkText.
+var exampleCodeRE = regexp.MustCompile(`^（核对码 [0-9a-f]{8}）`)
 
 // exampleCell returns the cell of a template's example row under the
 // column named name.

@@ -218,8 +218,8 @@ func (s *Server) findUnit(c *fiber.Ctx, name string) (saima.Unit, error) {
 }
 
 // chartPeriod returns the axis label of sc's period on the trend charts,
-// marked （草稿） for a draft, because the axis label is the only place
-// the chart shows the status.
+// marked （草稿） for a draft. The label also names the period in the
+// tooltip, and the draft's point is marked 草稿 on the line itself.
 func chartPeriod(sc unitScore) string {
 	if sc.Published {
 		return sc.Period.String()
@@ -227,29 +227,40 @@ func chartPeriod(sc unitScore) string {
 	return sc.Period.String() + "（草稿）"
 }
 
+// chartMark returns the text that marks sc's point on the trend charts:
+// 草稿 for a draft, and "" for a published result.
+func chartMark(sc unitScore) string {
+	if sc.Published {
+		return ""
+	}
+	return "草稿"
+}
+
 // unitCharts builds the composite and rank trend lines over the quarters
 // the unit was scored in. Scores of months or years are left out so that
 // the axis stays one step per quarter.
 func unitCharts(unit string, scores []unitScore) ([]chart, error) {
-	var periods, links []string
+	var periods, marks, links []string
 	var composite, rank []*float64
 	for _, sc := range scores {
 		if sc.Period.Kind != saima.PeriodQuarter {
 			continue
 		}
 		periods = append(periods, chartPeriod(sc))
+		marks = append(marks, chartMark(sc))
 		links = append(links, pageURL("/leaderboard", "period", sc.Period.String(), "track", sc.Track))
 		value, place := sc.Value, float64(sc.Rank)
 		composite = append(composite, &value)
 		rank = append(rank, &place)
 	}
 
-	composites := []reports.Series{{Name: "综合得分", Values: composite}}
+	composites := []reports.Series{{Name: "综合得分", Values: composite, Marks: marks}}
 	compositeOption, err := reports.TrendOption(unit+"综合得分趋势", periods, composites, 1)
 	if err != nil {
 		return nil, fmt.Errorf("trend option: %w", err)
 	}
-	rankOption, err := reports.RankTrendOption(unit+"赛道名次趋势", periods, reports.Series{Name: "名次", Values: rank})
+	ranks := reports.Series{Name: "名次", Values: rank, Marks: marks}
+	rankOption, err := reports.RankTrendOption(unit+"赛道名次趋势", periods, ranks)
 	if err != nil {
 		return nil, fmt.Errorf("rank trend option: %w", err)
 	}

@@ -41,18 +41,12 @@ func (s *Server) handleUploads(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("list units: %w", err)
 	}
-	who, err := s.identity(c)
+	own, err := s.uploadScope(c, units)
 	if err != nil {
 		return err
 	}
-	if who != nil && who.account.Role == saima.RoleUnit {
-		// The import records an account's unit by its roster name, also
-		// when the account names it in a short form.
-		f.Unit = who.account.Unit
-		if name, ok := ingest.ResolveUnit(units, f.Unit); ok {
-			f.Unit = name
-		}
-		page.OwnUnit = f.Unit
+	if own != "" {
+		f.Unit, page.OwnUnit = own, own
 	}
 	ups, err := s.store.ListUploads(ctx, f)
 	if err != nil {
@@ -64,11 +58,76 @@ func (s *Server) handleUploads(c *fiber.Ctx) error {
 		page.Outcomes = append(page.Outcomes, dropOption{Value: o, Text: saima.OutcomeLabel(o)})
 	}
 	for _, u := range ups {
-		page.Uploads = append(page.Uploads, uploadRow{Upload: u, DatasetName: datasetName(u.Dataset),
-			AtText:       u.At.In(saima.Beijing).Format("2006-01-02 15:04:05"),
-			OutcomeLabel: saima.OutcomeLabel(u.Outcome), ShortSHA: u.SHA256[:min(12, len(u.SHA256))]})
+		page.Uploads = append(page.Uploads, newUploadRow(u))
 	}
 	return s.render(c, "uploads.html", "上传记录", "uploads", page)
+}
+
+func newUploadRow(u saima.Upload) uploadRow {
+	return uploadRow{Upload: u, DatasetName: datasetName(u.Dataset),
+		AtText:       u.At.In(saima.Beijing).Format("2006-01-02 15:04:05"),
+		OutcomeLabel: saima.OutcomeLabel(u.Outcome), ShortSHA: u.SHA256[:min(12, len(u.SHA256))]}
+}
+
+// uploadScope returns the unit, by its roster name, whose uploads the
+// account of c may see: its own unit for a unit account, and "" for the
+// office and leaders, who see every upload.
+func (s *Server) uploadScope(c *fiber.Ctx, units []saima.Unit) (string, error) {
+	who, err := s.identity(c)
+	if err != nil || who == nil || who.account.Role != saima.RoleUnit {
+		return "", err
+	}
+	// The import records an account's unit by its roster name, also when
+	// the account names it in a short form.
+	if name, ok := ingest.ResolveUnit(units, who.account.Unit); ok {
+		return name, nil
+	}
+	return who.account.Unit, nil
+}
+
+// uploadErrorsPage is the data of upload_errors.html.
+type uploadErrorsPage struct {
+	Upload   uploadRow
+	Errors   []string // each listed error as one sentence
+	Omitted  int      // errors counted beyond the list
+	Limit    int      // the maximum number of errors an upload lists
+	Uploader bool     // the account may upload, so the page links to the form
+}
+
+// handleUploadErrors shows one upload of the audit log with the error
+// list it was rejected with. A unit account sees only its own unit's
+// uploads.
+func (s *Server) handleUploadErrors(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	id := c.Params("id")
+	up, found, err := s.store.FindUpload(ctx, id)
+	if err != nil {
+		return fmt.Errorf("find upload %s: %w", id, err)
+	}
+	if !found {
+		return saima.Errorf(saima.KindNotFound, "没有编号为“%s”的上传记录；请在上传记录页面查找该次上传", id)
+	}
+	units, err := s.store.ListUnits(ctx)
+	if err != nil {
+		return fmt.Errorf("list units: %w", err)
+	}
+	own, err := s.uploadScope(c, units)
+	if err != nil {
+		return err
+	}
+	if own != "" && up.Unit != own {
+		return saima.Errorf(saima.KindForbidden, "单位账号只能查看本单位（%s）账号的上传记录", own)
+	}
+
+	page := uploadErrorsPage{Upload: newUploadRow(up), Limit: ingest.DefaultMaxErrors,
+		Omitted: max(up.Errors-len(up.ErrorList), 0)}
+	for _, e := range up.ErrorList {
+		page.Errors = append(page.Errors, ingest.RecordedIssue(up.FileName, e).String())
+	}
+	if _, _, err := s.uploader(c); err == nil {
+		page.Uploader = true
+	}
+	return s.render(c, "upload_errors.html", "上传记录 "+up.ID, "uploads", page)
 }
 
 // uploadsFilterOf reads and checks the filter in the query string.

@@ -26,7 +26,8 @@ func TestTemplateCommand(t *testing.T) {
 		t.Errorf("import of the template as written = %d, %q, %q, want it rejected for holding only the example", code, stdout, stderr)
 	}
 
-	// A clerk types a project code of their own over the example's.
+	// A clerk types a project code of their own over the example's but
+	// leaves the mark: the row imports, with a warning about the mark.
 	f, err := excelize.OpenFile(out)
 	if err != nil {
 		t.Fatal(err)
@@ -39,8 +40,10 @@ func TestTemplateCommand(t *testing.T) {
 	}
 	f.Close()
 	code, stdout, stderr = e.run("import", out)
-	if code != 0 || !strings.Contains(stdout, "已导入 1 条“进度填报”记录，0 个提示") {
-		t.Errorf("import of the edited template = %d, %q, %q, want one record without warnings", code, stdout, stderr)
+	if code != 0 || !strings.Contains(stdout, "已导入 1 条“进度填报”记录，1 个提示") ||
+		!strings.Contains(stderr, "I2单元格仍留有示例行的标记") {
+		t.Errorf("import of the edited template = %d, %q, %q, want one record and a warning about the mark in I2",
+			code, stdout, stderr)
 	}
 
 	tests := []struct {

@@ -4,15 +4,18 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 
 	"saima"
 	"saima/clickhouse"
+	"saima/ingest"
 )
 
 // uploadsCommand lists the upload audit log.
 func uploadsCommand(a *app, ef *envFlags) func(context.Context, []string) error {
-	var unit, outcome, from, to string
+	var id, unit, outcome, from, to string
 	var limit int
+	ef.fs.StringVar(&id, "id", "", "show only the upload with this ID, with the error list it was rejected with")
 	ef.fs.StringVar(&unit, "unit", "", "list only the uploads of accounts of this unit (default: every unit and the office)")
 	ef.fs.StringVar(&outcome, "outcome", "", "list only uploads with this outcome: ok, rejected (校验未通过: the file had errors), "+
 		"failed (写入失败: writing to the database failed), interrupted or started")
@@ -24,7 +27,8 @@ func uploadsCommand(a *app, ef *envFlags) func(context.Context, []string) error 
 			"Lists the upload audit log, newest first: who sent which file when, its\n"+
 			"content hash, the rows read, imported and replaced, the warnings and the\n"+
 			"outcome. It first records as interrupted the uploads that a stopped saima\n"+
-			"process left unfinished.\n\nOptions:")
+			"process left unfinished. With --id it shows one upload and the errors it\n"+
+			"was rejected with, as its result listed them.\n\nOptions:")
 		ef.fs.PrintDefaults()
 	}
 	return func(ctx context.Context, args []string) error {
@@ -35,11 +39,17 @@ func uploadsCommand(a *app, ef *envFlags) func(context.Context, []string) error 
 		if err != nil {
 			return err
 		}
+		if id != "" && (unit != "" || outcome != "" || from != "" || to != "") {
+			return fmt.Errorf("%w: --id shows one upload and takes no --unit, --outcome, --from or --to", errUsage)
+		}
 		st, err := a.openStore(ctx)
 		if err != nil {
 			return err
 		}
 		a.recoverUploads(ctx, st)
+		if id != "" {
+			return showUpload(ctx, a.stdout, st, id)
+		}
 		ups, err := st.ListUploads(ctx, f)
 		if err != nil {
 			return err
@@ -96,6 +106,51 @@ func printUploads(w io.Writer, ups []saima.Upload) {
 			u.Warnings, saima.OutcomeLabel(u.Outcome), u.Message)
 	}
 	tw.Flush()
+}
+
+// showUpload prints the upload id and its error list.
+func showUpload(ctx context.Context, w io.Writer, st *clickhouse.Store, id string) error {
+	u, found, err := st.FindUpload(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return saima.Errorf(saima.KindNotFound, "没有编号为 %s 的上传记录；用 saima uploads 查看全部上传及其编号", id)
+	}
+	tw := newTable(w)
+	for _, f := range [][2]string{
+		{"上传编号", u.ID},
+		{"上传时间", u.At.In(saima.Beijing).Format("2006-01-02 15:04:05")},
+		{"账号", u.Uploader},
+		{"单位", orDash(u.Unit)},
+		{"数据集", orDash(u.Dataset)},
+		{"文件名", u.FileName},
+		{"SHA-256", orDash(u.SHA256)},
+		{"读取行数", strconv.Itoa(u.Rows)},
+		{"导入", strconv.Itoa(u.Imported)},
+		{"警告", strconv.Itoa(u.Warnings)},
+		{"结果", saima.OutcomeLabel(u.Outcome)},
+		{"说明", u.Message},
+	} {
+		fmt.Fprintf(tw, "%s\t%s\n", f[0], f[1])
+	}
+	tw.Flush()
+
+	switch {
+	case len(u.ErrorList) > 0:
+		fmt.Fprintf(w, "\n错误清单（共 %d 处）\n", u.Errors)
+		for i, e := range u.ErrorList {
+			fmt.Fprintf(w, "%d. %s\n", i+1, ingest.RecordedIssue(u.FileName, e))
+		}
+		if n := u.Errors - len(u.ErrorList); n > 0 {
+			fmt.Fprintf(w, "另有 %d 处错误未列出（每次上传最多列出 %d 处）；改正以上错误后用 saima import --dry-run 查看其余错误\n",
+				n, ingest.DefaultMaxErrors)
+		}
+	case u.Errors > 0:
+		fmt.Fprintf(w, "\n该次上传有 %d 处错误，但记录中没有保存错误清单（saima 更新前的上传只保存了错误数）；"+
+			"请用 saima import --dry-run 重新检查该文件\n", u.Errors)
+	}
+	return nil
 }
 
 func orDash(s string) string {

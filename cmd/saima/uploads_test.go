@@ -55,3 +55,34 @@ func TestUploadsRejectsBadFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestUploadsShowsErrorList prints a rejected upload's error list again
+// by its ID, as the audit log kept it.
+func TestUploadsShowsErrorList(t *testing.T) {
+	dir := casesDir(t)
+	e := newTestEnv(t)
+	e.mustRun("import", filepath.Join(dir, "00_roster.csv"))
+	if code, _, _ := e.run("import", filepath.Join(dir, "12b_progress_bad_rows.csv")); code != 1 {
+		t.Fatalf("import of bad rows exited %d, want 1", code)
+	}
+	lines := strings.Split(strings.TrimSpace(e.mustRun("uploads", "--outcome", "rejected")), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("saima uploads --outcome rejected printed %d lines, want a header and 1 upload", len(lines))
+	}
+	id := strings.Fields(lines[1])[2]
+
+	out := e.mustRun("uploads", "--id", id)
+	assertContains(t, "upload "+id, out, "上传编号", id, "12b_progress_bad_rows.csv", "校验未通过", "错误清单（共 7 处）",
+		"1. 12b_progress_bad_rows.csv 第3行", "7. 12b_progress_bad_rows.csv 第")
+	if n := strings.Count(out, "12b_progress_bad_rows.csv 第"); n != 7 {
+		t.Errorf("saima uploads --id %s lists %d errors, want 7:\n%s", id, n, out)
+	}
+
+	code, _, errOut := e.run("uploads", "--id", "no-such-upload")
+	if code != 1 || !strings.Contains(errOut, "no-such-upload") {
+		t.Errorf("saima uploads --id no-such-upload exited %d with %q, want 1 and the ID", code, errOut)
+	}
+	if code, _, _ := e.run("uploads", "--id", id, "--outcome", "rejected"); code != 2 {
+		t.Errorf("saima uploads --id with --outcome exited %d, want 2", code)
+	}
+}

@@ -1,0 +1,84 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"saima"
+)
+
+// postProgress uploads text as a progress file through the API as cl and
+// returns the reply, which must have the status want.
+func postProgress(t *testing.T, cl *client, text string, want int) uploadJSON {
+	t.Helper()
+	req := multipartRequest(t, "/api/uploads", "进度.csv", []byte(text), map[string]string{"dataset": saima.DatasetProgress})
+	resp, body := cl.do(t, req)
+	if resp.StatusCode != want {
+		t.Fatalf("POST /api/uploads status = %d, want %d; body:\n%.500s", resp.StatusCode, want, body)
+	}
+	var got uploadJSON
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	if got.Upload == nil || got.Upload.ID == "" {
+		t.Fatalf("reply names no upload: %.500s", body)
+	}
+	return got
+}
+
+// TestUploadErrorsPage rejects a file with 10 000 errors and opens its
+// error list again from the audit log: the listed errors, the count of
+// the rest, and only for the unit's own accounts, the office and leaders.
+func TestUploadErrorsPage(t *testing.T) {
+	env := newSeededEnv(t)
+	var b strings.Builder
+	b.WriteString(progressHeader)
+	for i := range 10000 {
+		fmt.Fprintf(&b, "宁波市海曙区,NB-2026-001,项目,2026年第三季度,%d%%,2026-09-30,进展,无\n", 200+i)
+	}
+	own := postProgress(t, env.as(t, "haishu"), b.String(), http.StatusUnprocessableEntity)
+	office := postProgress(t, env.as(t, "office"), progressHeader+"宁波市海曙区,NB-2026-001,项目,2026Q3,300%,2026-09-30,进展,无\n",
+		http.StatusUnprocessableEntity)
+	page := "/uploads/" + own.Upload.ID
+
+	_, list := env.as(t, "haishu").get(t, "/uploads")
+	if !strings.Contains(list, `href="`+page+`"`) {
+		t.Errorf("/uploads as haishu has no link to %s", page)
+	}
+
+	resp, body := env.as(t, "haishu").get(t, page)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s as haishu status = %d, want 200; body:\n%.500s", page, resp.StatusCode, body)
+	}
+	if n := strings.Count(body, `<li class="issue">`); n != 100 {
+		t.Errorf("%s lists %d errors, want 100", page, n)
+	}
+	for _, want := range []string{own.Errors[0].Message, own.Errors[99].Message, "另有 9900 处错误未列出", "进度.csv"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("%s lacks %q", page, want)
+		}
+	}
+	if len(body) > 200_000 {
+		t.Errorf("%s is %d bytes, want a page that stays small", page, len(body))
+	}
+
+	for _, tt := range []struct {
+		name, account, target string
+		want                  int
+	}{
+		{"office's upload as unit", "haishu", "/uploads/" + office.Upload.ID, http.StatusForbidden},
+		{"unit's upload as leader", "leader", page, http.StatusOK},
+		{"unit's upload as office", "office", page, http.StatusOK},
+		{"unknown upload", "office", "/uploads/no-such-upload", http.StatusNotFound},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := env.as(t, tt.account).get(t, tt.target)
+			if resp.StatusCode != tt.want {
+				t.Errorf("GET %s as %s status = %d, want %d; body:\n%.300s", tt.target, tt.account, resp.StatusCode, tt.want, body)
+			}
+		})
+	}
+}
