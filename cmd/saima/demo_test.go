@@ -1,6 +1,10 @@
 package main
 
 import (
+	"context"
+	"encoding/csv"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -213,4 +217,71 @@ func TestDemoNextDayOtherSeedRefused(t *testing.T) {
 			t.Errorf("demo of seed 2026 over the city of seed 7 imported files: …%s", tail(out))
 		}
 	})
+}
+
+// TestDemoLaterTodayThenRealClock checks a folder loaded by demo --today
+// weeks after the real date. Its data versions are real commit times, so
+// score on the real clock finds the demo's data, and a milestone that
+// import changes afterwards replaces the demo's row.
+func TestDemoLaterTodayThenRealClock(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *testEnv) {
+		realDay := saima.DateOf(time.Now())
+		out := t.TempDir()
+		e.mustRun("demo", "--no-serve", "--today", realDay.AddDays(46).String(), "--out", out)
+
+		ended := saima.Quarter(realDay.Year, (int(realDay.Month)-1)/3+1).Prev()
+		if got := e.mustRun("score", "--dry-run", ended.String()); !strings.Contains(got, "宁波市海曙区") {
+			t.Errorf("score --dry-run %s after the demo = %q, want a ranking", ended, got)
+		}
+
+		header, row := doneMilestone(t, filepath.Join(out, "04_milestones.csv"), realDay.AddDays(-2))
+		actual := parseTestDate(t, row[3]).AddDays(-1)
+		row[3] = actual.String()
+		fix := filepath.Join(t.TempDir(), "milestone-fix.csv")
+		if err := os.WriteFile(fix, []byte(strings.Join(header, ",")+"\n"+strings.Join(row, ",")+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		e.mustRun("import", fix)
+
+		ms, err := e.openStore(t).ListMilestones(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms {
+			if m.ProjectCode == row[0] && m.Name == row[1] && (m.Actual == nil || *m.Actual != actual) {
+				t.Errorf("%s %s after the import = %v, want done on %s", row[0], row[1], m.Actual, actual)
+			}
+		}
+	})
+}
+
+// doneMilestone returns the header of the milestones file at path and its
+// first row done before the day before.
+func doneMilestone(t *testing.T, path string, before saima.Date) (header, row []string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows[1:] {
+		if r[3] != "" && parseTestDate(t, r[3]).Before(before) {
+			return rows[0], r
+		}
+	}
+	t.Fatalf("%s has no milestone done before %s", path, before)
+	return nil, nil
+}
+
+func parseTestDate(t *testing.T, s string) saima.Date {
+	t.Helper()
+	d, err := saima.ParseDate(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
