@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"saima"
+	"saima/ingest/demo"
 	"saima/web"
 )
 
@@ -217,6 +218,35 @@ func TestDemoNextDayOtherSeedRefused(t *testing.T) {
 			t.Errorf("demo of seed 2026 over the city of seed 7 imported files: …%s", tail(out))
 		}
 	})
+}
+
+// TestDemoTodayRange checks that demo -h names the days --today accepts,
+// and that a --today that is no date, or not one in the calendar, gets a
+// Chinese message naming the value, the form and that range, as a day
+// outside the range does.
+func TestDemoTodayRange(t *testing.T) {
+	e := newTestEnv(t)
+	first, last := demo.FirstToday.String(), demo.LastToday.String()
+	if _, out, errOut := e.run("demo", "-h"); !strings.Contains(out+errOut, "from "+first+" to "+last) {
+		t.Errorf("demo -h lacks the range from %s to %s:\n%s", first, last, out+errOut)
+	}
+
+	for _, value := range []string{"2027-02-29", "20261231", "2026/12/31"} {
+		t.Run(value, func(t *testing.T) {
+			code, _, errOut := e.run("demo", "--no-serve", "--today", value, "--out", t.TempDir())
+			if code != 2 {
+				t.Errorf("demo --today %s exited %d, want 2", value, code)
+			}
+			for _, want := range []string{"--today", "“" + value + "”", "YYYY-MM-DD", first, last} {
+				if !strings.Contains(errOut, want) {
+					t.Errorf("demo --today %s error lacks %q: %s", value, want, errOut)
+				}
+			}
+			if strings.Contains(errOut, "parse") {
+				t.Errorf("demo --today %s error is Go's parse error: %s", value, errOut)
+			}
+		})
+	}
 }
 
 // TestDemoLaterTodayThenRealClock checks a folder loaded by demo --today
