@@ -9,6 +9,10 @@ import "time"
 // or a fake clock in a test, a version moves by that clock's offset from
 // the real clock, rounded to the second. A zero now means the real clock.
 //
+// The store's judging of ended months, the pages, the reports and the
+// command line convert versions to times only here, so that the offset is
+// applied once.
+//
 // NOTE: the result is stable only under a clock that keeps a fixed offset,
 // as saima demo --today does. Under a stopped clock the offset shrinks as
 // real time passes.
