@@ -220,10 +220,9 @@ func TestDemoNextDayOtherSeedRefused(t *testing.T) {
 	})
 }
 
-// TestDemoTodayRange checks that demo -h names the days --today accepts,
-// and that a --today that is no date, or not one in the calendar, gets a
-// Chinese message naming the value, the form and that range, as a day
-// outside the range does.
+// TestDemoTodayRange checks that demo -h names the days --today accepts.
+// A --today that is no date, or no calendar day, gets a Chinese message
+// with the value, the form and that range, as a day outside it does.
 func TestDemoTodayRange(t *testing.T) {
 	e := newTestEnv(t)
 	first, last := demo.FirstToday.String(), demo.LastToday.String()

@@ -163,8 +163,8 @@ func TestGenerateAcceptsLaterYears(t *testing.T) {
 }
 
 // TestGenerateDatesInLedgerRange checks the reason for demo.LastToday: on
-// that day, every date the demo writes is one the ledger accepts, and no
-// date lies more than demo.MaxPlanAhead days after Today on any day.
+// that day, every date the demo writes is one the ledger accepts. On both
+// days tried, no date lies more than demo.MaxPlanAhead days after Today.
 func TestGenerateDatesInLedgerRange(t *testing.T) {
 	dateRE := regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 	for _, day := range []saima.Date{today, demo.LastToday} {
