@@ -80,3 +80,69 @@ func testMilestonesDueByJudgingDay(t *testing.T, s *clickhouse.Store) {
 		})
 	}
 }
+
+// TestMilestonesDueOnShiftedClock checks a clock set weeks after the real
+// date, as saima demo --today sets it. An upload made on that clock still
+// gets its version from the real clock. Scoring, which reads as of a
+// version, judges the milestones on the shifted clock's day, as the store
+// does without a version, so only the milestone planned before that day
+// is due.
+func TestMilestonesDueOnShiftedClock(t *testing.T) {
+	chtest.ForEachEngine(t, testMilestonesDueOnShiftedClock)
+}
+
+func testMilestonesDueOnShiftedClock(t *testing.T, s *clickhouse.Store) {
+	// The day is in the second month of a quarter at least 40 days away,
+	// so the planned days below all lie in that quarter.
+	q := quarterOf(saima.DateOf(time.Now()).AddDays(40)).Next()
+	day := q.Start().AddDays(40)
+	offset := day.Time().Sub(saima.DateOf(time.Now()).Time())
+	shifted := s.WithClock(func() time.Time { return time.Now().Add(offset) })
+
+	done := func(d saima.Date) *saima.Date { return &d }
+	up := upload(saima.DatasetMilestones)
+	up.At = time.Now().Add(offset)
+	b := &saima.Batch{Upload: up, Milestones: []saima.Milestone{
+		{ProjectCode: "P1", Name: "需求确认", Unit: "余姚市", Planned: q.Start().AddDays(5)},
+		{ProjectCode: "P1", Name: "上线", Unit: "余姚市", Planned: day, Actual: done(day)},
+		{ProjectCode: "P1", Name: "验收", Unit: "余姚市", Planned: day.AddDays(10)},
+	}}
+	writeBatches(t, shifted, []*saima.Batch{b})
+
+	ctx := context.Background()
+	v, err := s.LedgerVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if at := time.Unix(0, int64(v)); at.After(time.Now()) {
+		t.Errorf("version of an upload on the shifted clock = %s, want a real commit time", at)
+	}
+
+	for name, st := range map[string]*clickhouse.Store{"Current": shifted, "AsOfVersion": shifted.AsOf(shifted.Now())} {
+		t.Run(name, func(t *testing.T) {
+			facts, err := st.Facts(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got strings.Builder
+			for _, f := range facts {
+				fmt.Fprintf(&got, "%s due=%d ontime=%d\n", f.Unit, f.MilestonesDue, f.MilestonesOnTime)
+			}
+			if want := "余姚市 due=1 ontime=0\n"; got.String() != want {
+				t.Errorf("milestones due in %s on %s =\n%s\nwant\n%s", q, day, got.String(), want)
+			}
+			ev, err := st.Evidence(ctx, q, "余姚市")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ev.MilestonesDueBefore != day {
+				t.Errorf("MilestonesDueBefore = %s, want the shifted clock's day %s", ev.MilestonesDueBefore, day)
+			}
+		})
+	}
+}
+
+// quarterOf returns the quarter that contains d.
+func quarterOf(d saima.Date) saima.Period {
+	return saima.Quarter(d.Year, (int(d.Month)-1)/3+1)
+}

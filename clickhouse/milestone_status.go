@@ -49,24 +49,18 @@ func (s *Store) monthWindow(p saima.Period) monthWindow {
 
 // monthsEndedBy returns the moment by which a month must have ended to
 // get a colour. Without an as-of version it is the store's clock. With one
-// it is the version, a commit time in nanoseconds, so a published
-// evaluation, read as of its data version, judges the same months every
-// time it is recomputed. A clock set apart from the real one (a fake
-// clock in tests, or saima demo --today) shifts the version by its offset
-// from the real clock.
-//
-// NOTE: the shift is stable only for a clock that keeps a fixed offset,
-// as saima demo --today does. Under a stopped clock it shrinks as real
-// time passes, so a month may end between two recomputations.
+// it is the version's time on that clock (see [saima.VersionTime]), so a
+// published evaluation, read as of its data version, judges the same
+// months every time it is recomputed under a clock with a fixed offset.
 func (s *Store) monthsEndedBy() time.Time {
 	if s.asOf == 0 {
 		return s.now()
 	}
-	at := time.Unix(0, int64(s.asOf))
-	if s.clock == nil {
-		return at
+	var now time.Time
+	if s.clock != nil {
+		now = s.clock()
 	}
-	return at.Add(s.clock().Sub(time.Now()))
+	return saima.VersionTime(s.asOf, now)
 }
 
 // addMilestoneTotals adds totals to their units' facts. A unit whose rows

@@ -52,7 +52,10 @@ type UploadWriter struct {
 	renewed time.Time
 }
 
-// BeginUpload starts writing the records of up. up.ID must be set.
+// BeginUpload starts writing the records of up. up.ID must be set. The
+// records' version is the real time, whatever clock up.At was read from,
+// so that a later run on the real clock sees them and numbers its own
+// versions after them.
 func (s *Store) BeginUpload(up saima.Upload) (*UploadWriter, error) {
 	if up.ID == "" {
 		return nil, fmt.Errorf("begin upload: upload has no id")
@@ -60,7 +63,7 @@ func (s *Store) BeginUpload(up saima.Upload) (*UploadWriter, error) {
 	if up.At.IsZero() {
 		up.At = time.Now()
 	}
-	return &UploadWriter{s: s, up: up, version: s.nextVersion(up.At), tables: map[string]*tableKeys{},
+	return &UploadWriter{s: s, up: up, version: s.nextVersion(time.Now()), tables: map[string]*tableKeys{},
 		limits: defaultKeyLimits}, nil
 }
 

@@ -235,6 +235,9 @@ type QuarterRanking struct {
 	// progress reports and milestones as of that version, so that they
 	// are the rows behind the scores it shows.
 	DataAsOf uint64
+	// DataTime is DataAsOf as a time on the clock the report is made by
+	// (see [saima.VersionTime]), and zero when DataAsOf is 0.
+	DataTime time.Time
 	// ReadAt is when the ranking read the ledger: when its evaluation was
 	// recorded, or the scoring time of a run stored without a record. Zero
 	// when unknown.
@@ -267,18 +270,22 @@ type ListedUnit struct {
 }
 
 // RankingOf returns the ranking that st shows, with its status, its
-// overrides and, for a recorded evaluation, the data version it read.
-func RankingOf(st *scoring.Standing) QuarterRanking {
+// overrides and, for a recorded evaluation, the data version it read, its
+// time taken on the clock that reads now.
+func RankingOf(st *scoring.Standing, now time.Time) QuarterRanking {
 	r := QuarterRanking{Scores: st.Scores(), Status: st.Label(),
 		Draft: st.Evaluation == nil || !st.Evaluation.Published(), Unmatched: st.Unmatched}
 	switch ev := st.Evaluation; {
 	case ev != nil:
 		// The record's time is on the service's clock, the one that
 		// decides whether a period still runs; the data version is
-		// always real time.
+		// always real time, so it is moved onto that clock.
 		r.DataAsOf, r.ReadAt = ev.DataAsOf, ev.CreatedAt
-		if r.ReadAt.IsZero() && ev.DataAsOf != 0 {
-			r.ReadAt = time.Unix(0, int64(ev.DataAsOf))
+		if ev.DataAsOf != 0 {
+			r.DataTime = saima.VersionTime(ev.DataAsOf, now)
+		}
+		if r.ReadAt.IsZero() {
+			r.ReadAt = r.DataTime
 		}
 	case len(st.Entries) > 0:
 		r.ReadAt = st.Entries[0].Computed.ComputedAt

@@ -126,7 +126,8 @@ func BuildQuarterly(
 
 // BuildQuarterlyRanking is [BuildQuarterlyFrom] with the ranking's status
 // shown on the first page. src must read the ledger as the ranking did:
-// as of r.DataAsOf when that is set.
+// as of r.DataAsOf when that is set. r.DataTime must be on the clock that
+// now was read from.
 func BuildQuarterlyRanking(
 	ctx context.Context,
 	src Source,
@@ -137,19 +138,14 @@ func BuildQuarterlyRanking(
 	// The ranking judged the milestones on its data version's day, so
 	// the report does too when that day came before now.
 	judged := now
-	if r.DataAsOf != 0 {
-		if v := time.Unix(0, int64(r.DataAsOf)); v.Before(now) {
-			judged = v
-		}
+	if !r.DataTime.IsZero() && r.DataTime.Before(now) {
+		judged = r.DataTime
 	}
 	q, err := buildQuarterly(ctx, src, period, now, judged, r)
 	if err != nil {
 		return nil, err
 	}
-	q.Status, q.Draft, q.ReadAt = r.Status, r.Draft, r.ReadAt
-	if r.DataAsOf != 0 {
-		q.DataVersion = time.Unix(0, int64(r.DataAsOf))
-	}
+	q.Status, q.Draft, q.ReadAt, q.DataVersion = r.Status, r.Draft, r.ReadAt, r.DataTime
 	return q, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"saima"
+	"saima/scoring"
 )
 
 // fakeSource replaces the caller's store with fixed data and records the
@@ -407,7 +408,7 @@ func TestQuarterlyAssessmentRecords(t *testing.T) {
 func TestQuarterlyRankingDataVersion(t *testing.T) {
 	at := time.Date(2026, 12, 5, 10, 30, 0, 0, saima.Beijing)
 	q, err := BuildQuarterlyRanking(t.Context(), newFakeSource(), saima.Quarter(2026, 3), reportTime,
-		QuarterRanking{Scores: newFakeSource().scores, Status: "已发布 v2", DataAsOf: uint64(at.UnixNano())})
+		QuarterRanking{Scores: newFakeSource().scores, Status: "已发布 v2", DataAsOf: uint64(at.UnixNano()), DataTime: at})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -433,7 +434,7 @@ func TestQuarterlyRankingJudgedOnVersion(t *testing.T) {
 	version := time.Date(2026, 9, 20, 10, 0, 0, 0, saima.Beijing)
 	later := time.Date(2026, 11, 2, 9, 0, 0, 0, saima.Beijing)
 	q, err := BuildQuarterlyRanking(t.Context(), src, saima.Quarter(2026, 3), later,
-		QuarterRanking{Scores: src.scores, Status: "已发布 v1", DataAsOf: uint64(version.UnixNano())})
+		QuarterRanking{Scores: src.scores, Status: "已发布 v1", DataAsOf: uint64(version.UnixNano()), DataTime: version})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -480,5 +481,24 @@ func TestQuarterlyMarksPartialRanking(t *testing.T) {
 				t.Error("PDF of a ranking read after the quarter says its data stop early")
 			}
 		})
+	}
+}
+
+// TestRankingOfShiftedClock checks that a recorded ranking's data version,
+// a real commit time, reaches the report on the clock that the report is
+// made by, as saima demo --today shifts it. Its time then falls on that
+// clock's day, as the page's date and the cover's 逾期判定日 do.
+func TestRankingOfShiftedClock(t *testing.T) {
+	committed := time.Now()
+	shift := 26 * 24 * time.Hour
+	st := &scoring.Standing{Period: saima.Quarter(2026, 3),
+		Evaluation: &scoring.Evaluation{Status: "draft", DataAsOf: uint64(committed.UnixNano())}}
+	r := RankingOf(st, time.Now().Add(shift))
+	want := committed.Add(shift)
+	if !r.DataTime.Equal(want) {
+		t.Errorf("DataTime = %v, want the commit time moved by the clock's shift, %v", r.DataTime, want)
+	}
+	if !r.ReadAt.Equal(want) {
+		t.Errorf("ReadAt of a record without a time = %v, want %v", r.ReadAt, want)
 	}
 }

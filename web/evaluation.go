@@ -121,14 +121,14 @@ type evaluationJSON struct {
 	Note           string       `json:"note"`
 }
 
-func evaluationToJSON(ev *scoring.Evaluation) *evaluationJSON {
+func evaluationToJSON(ev *scoring.Evaluation, now time.Time) *evaluationJSON {
 	if ev == nil {
 		return nil
 	}
 	j := &evaluationJSON{
 		Period: ev.Period, Version: ev.Version, Status: ev.Status, Label: ev.Label(), RunID: ev.RunID,
 		RuleSet: ev.RuleSet, RuleSetVersion: ev.RuleSetVersion, RuleSetText: ev.RuleSetText,
-		DataAsOf: ev.DataAsOf, DataAsOfTime: jsonTime(versionTime(ev.DataAsOf)),
+		DataAsOf: ev.DataAsOf, DataAsOfTime: jsonTime(versionTime(ev.DataAsOf, now)),
 		CreatedAt: jsonTime(ev.CreatedAt), CreatedBy: ev.CreatedBy, PublishedBy: ev.PublishedBy,
 		Note: ev.Note,
 	}
@@ -138,9 +138,10 @@ func evaluationToJSON(ev *scoring.Evaluation) *evaluationJSON {
 	return j
 }
 
-// versionTime returns the time a store version stands for: versions count
-// nanoseconds since the Unix epoch.
-func versionTime(v uint64) time.Time { return time.Unix(0, int64(v)) }
+// versionTime returns the time a store version stands for on the server's
+// clock, which reads now. Versions are real commit times, and saima demo
+// --today shifts the clock.
+func versionTime(v uint64, now time.Time) time.Time { return saima.VersionTime(v, now) }
 
 func jsonTime(t time.Time) string {
 	if t.IsZero() {
@@ -164,7 +165,7 @@ func (s *Server) handleEvaluationsAPI(c *fiber.Ctx) error {
 	}
 	reply := evaluationsAPI{Period: period, Evaluations: []evaluationJSON{}}
 	for i := range evs {
-		reply.Evaluations = append(reply.Evaluations, *evaluationToJSON(&evs[i]))
+		reply.Evaluations = append(reply.Evaluations, *evaluationToJSON(&evs[i], s.now()))
 	}
 	switch st, err := svc.Current(c.UserContext(), period); {
 	case err == nil:
@@ -204,7 +205,7 @@ func (s *Server) handlePublishAPI(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	reply := publishJSON{standingJSON: standingToJSON(st)}
+	reply := publishJSON{standingJSON: standingToJSON(st, s.now())}
 	if end, ok := runningUntil(st.Period, s.now()); ok {
 		reply.Warnings = append(reply.Warnings,
 			fmt.Sprintf("本期到%s才结束，这一版本只含目前已上传的数据；期末之后请按全部数据再次发布", end))
@@ -357,9 +358,9 @@ func lastPublished(evs []scoring.Evaluation) *scoring.Evaluation {
 	return out
 }
 
-func standingToJSON(st *scoring.Standing) standingJSON {
+func standingToJSON(st *scoring.Standing, now time.Time) standingJSON {
 	out := standingJSON{
-		Period: st.Period, Label: st.Label(), Evaluation: evaluationToJSON(st.Evaluation),
+		Period: st.Period, Label: st.Label(), Evaluation: evaluationToJSON(st.Evaluation, now),
 		Scores: []scoreJSON{}, Unmatched: []overrideJSON{},
 	}
 	for i := range st.Entries {
@@ -458,13 +459,13 @@ func (s *Server) handleDiffAPI(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(diffToJSON(d))
+	return c.JSON(diffToJSON(d, s.now()))
 }
 
-func diffToJSON(d *scoring.Diff) diffAPI {
+func diffToJSON(d *scoring.Diff, now time.Time) diffAPI {
 	out := diffAPI{
 		Period: d.Period, Units: []unitDiffJSON{},
-		Old: evaluationToJSON(d.Old.Evaluation), New: evaluationToJSON(d.New.Evaluation),
+		Old: evaluationToJSON(d.Old.Evaluation, now), New: evaluationToJSON(d.New.Evaluation, now),
 	}
 	for _, u := range d.Units {
 		j := unitDiffJSON{
@@ -590,7 +591,7 @@ func (s *Server) handleExplainAPI(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(explainToJSON(x))
+	return c.JSON(explainToJSON(x, s.now()))
 }
 
 // ownUnit rejects a request from a unit account about another unit.
@@ -616,14 +617,14 @@ func (s *Server) explain(
 	return svc.Explain(ctx, period, unit)
 }
 
-func explainToJSON(x *scoring.Explanation) explainAPI {
+func explainToJSON(x *scoring.Explanation, now time.Time) explainAPI {
 	out := explainAPI{
-		Period: x.Period, Label: x.Evaluation.Label(), Evaluation: evaluationToJSON(x.Evaluation),
+		Period: x.Period, Label: x.Evaluation.Label(), Evaluation: evaluationToJSON(x.Evaluation, now),
 		Score: entryToJSON(&x.Entry), Indicators: []indicatorJSON{},
 		Evidence: evidenceToJSON(x.Evidence), AsOf: x.AsOf,
 	}
 	if x.AsOf != 0 {
-		out.AsOfTime = jsonTime(versionTime(x.AsOf))
+		out.AsOfTime = jsonTime(versionTime(x.AsOf, now))
 	}
 	for _, ind := range x.Indicators {
 		j := indicatorJSON{
@@ -720,7 +721,7 @@ func (s *Server) handleExplainPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page := newExplainPage(unit, x)
+	page := newExplainPage(unit, x, s.now())
 	return s.render(c, "explain.html", unit.Name+period.Label()+"考评说明", "leaderboard", page)
 }
 
@@ -752,13 +753,13 @@ func latestBegun(scores []saima.Score, today saima.Date) int {
 	return 0
 }
 
-func newExplainPage(unit saima.Unit, x *scoring.Explanation) explainPage {
+func newExplainPage(unit saima.Unit, x *scoring.Explanation, now time.Time) explainPage {
 	page := explainPage{
 		Unit: unit, X: x, Label: x.Evaluation.Label(), Interval: intervalText(x.Entry.Robust),
 	}
 	if ev := x.Evaluation; ev != nil {
 		page.Record = recordText(ev)
-		page.AsOf = "数据截至 " + formatClock(versionTime(ev.DataAsOf))
+		page.AsOf = "数据截至 " + formatClock(versionTime(ev.DataAsOf, now))
 	} else {
 		page.AsOf = "该结果没有考评记录，以下为当前数据，可能与计算时不同"
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/samber/lo"
@@ -215,7 +216,9 @@ func boardOverrides(st *scoring.Standing, boards []board, track string) []report
 			shown[r.Score.Unit] = true
 		}
 	}
-	return lo.Filter(reports.OverrideLines(reports.RankingOf(st)), func(l reports.OverrideLine, _ int) bool {
+	// Only the overrides are used, so the clock of the data time does not
+	// matter.
+	return lo.Filter(reports.OverrideLines(reports.RankingOf(st, time.Time{})), func(l reports.OverrideLine, _ int) bool {
 		return shown[l.Unit] || (!l.Applied && track == "")
 	})
 }

@@ -234,7 +234,7 @@ func (j *reportJobs) build(ctx context.Context, job *zipJob) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := reports.RankingOf(st)
+	r := reports.RankingOf(st, now)
 	q, err := reports.BuildQuarterlyRanking(ctx, j.s.reportSource(r), job.period, now, r)
 	if err != nil {
 		return nil, fmt.Errorf("build quarterly report: %w", err)

@@ -218,7 +218,7 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 	}
 	page.Label, page.Unmatched = st.Label(), st.Unmatched
 	page.Published = st.Evaluation != nil && st.Evaluation.Published()
-	page.AsOf = dataAsOf(st.Evaluation)
+	page.AsOf = dataAsOf(st.Evaluation, s.now())
 	for _, e := range st.Entries {
 		page.Overrides = append(page.Overrides, e.Overrides...)
 	}
@@ -249,7 +249,7 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 	}
 	if end, ok := runningUntil(page.Period, s.now()); ok {
 		page.Running = end
-	} else if day, ok := reports.PartialOn(reports.RankingOf(st).ReadAt, page.Period); ok {
+	} else if day, ok := reports.PartialOn(reports.RankingOf(st, s.now()).ReadAt, page.Period); ok {
 		page.ReadEarly = day
 	}
 	title := page.Period.Label() + "赛马排行"
@@ -276,13 +276,14 @@ func runningUntil(p saima.Period, now time.Time) (saima.Date, bool) {
 	return end, !saima.DateOf(now).After(end)
 }
 
-// dataAsOf returns 数据截至 and the Beijing time of the store version that
-// ev read, or "" when ev is nil or has no version.
-func dataAsOf(ev *scoring.Evaluation) string {
+// dataAsOf returns 数据截至 and the Beijing time, on the server's clock that
+// reads now, of the store version that ev read, or "" when ev is nil or has
+// no version.
+func dataAsOf(ev *scoring.Evaluation, now time.Time) string {
 	if ev == nil || ev.DataAsOf == 0 {
 		return ""
 	}
-	return "数据截至 " + formatClock(versionTime(ev.DataAsOf))
+	return "数据截至 " + formatClock(versionTime(ev.DataAsOf, now))
 }
 
 // justPublishedWindow is how long after a publication the leaderboard
@@ -552,7 +553,7 @@ func (s *Server) handleScoresAPI(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	reply.Label, reply.Evaluation = st.Label(), evaluationToJSON(st.Evaluation)
+	reply.Label, reply.Evaluation = st.Label(), evaluationToJSON(st.Evaluation, s.now())
 	for i := range st.Entries {
 		reply.Scores = append(reply.Scores, entryToJSON(&st.Entries[i]))
 	}

@@ -177,7 +177,7 @@ func (s *Server) shownRanking(ctx context.Context, period saima.Period) (reports
 	if err != nil {
 		return reports.QuarterRanking{}, err
 	}
-	return reports.RankingOf(st), nil
+	return reports.RankingOf(st, s.now()), nil
 }
 
 // reportSource returns the ledger as the ranking r read it, for the

@@ -135,9 +135,9 @@ func (s *Server) markScores(ctx context.Context, scores []saima.Score) ([]unitSc
 		}
 		if pub := lastPublished(evs); pub != nil {
 			out[i].Label, out[i].Published = pub.Label(), true
-			out[i].AsOf = dataAsOf(pub)
+			out[i].AsOf = dataAsOf(pub, s.now())
 		} else {
-			out[i].AsOf = dataAsOf(findEvaluation(evs, sc.RunID))
+			out[i].AsOf = dataAsOf(findEvaluation(evs, sc.RunID), s.now())
 		}
 		if err := applyOverrides(ctx, svc, &out[i]); err != nil {
 			return nil, err

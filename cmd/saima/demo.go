@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"regexp"
 	"slices"
 	"time"
 
@@ -28,7 +29,8 @@ func demoCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 		noServe bool
 	)
 	ef.integer(&seed, "seed", "SAIMA_DEMO_SEED", 2026, "random seed of the demo city: the same seed gives the same files")
-	ef.str(&today, "today", "SAIMA_DEMO_TODAY", "", "day the demo data runs up to, YYYY-MM-DD (default: the day of the demo city "+
+	ef.str(&today, "today", "SAIMA_DEMO_TODAY", "", "day the demo data runs up to, YYYY-MM-DD from "+
+		demo.FirstToday.String()+" to "+demo.LastToday.String()+" (default: the day of the demo city "+
 		"already stored, else today in Beijing); the import, scoring and server run on a clock shifted to this day")
 	ef.str(&out, "out", "SAIMA_DEMO_OUT", "demo-out", "folder the demo CSV files are written to")
 	ef.boolean(&noServe, "no-serve", "SAIMA_DEMO_NO_SERVE", "load and score the demo city, then exit instead of serving")
@@ -45,9 +47,9 @@ func demoCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 	return func(ctx context.Context, args []string) error {
 		day := saima.DateOf(wallClock())
 		if today != "" {
-			d, err := saima.ParseDate(today)
+			d, err := parseDemoToday(today)
 			if err != nil {
-				return fmt.Errorf("%w: --today: %v", errUsage, err)
+				return err
 			}
 			day = d
 		}
@@ -81,6 +83,24 @@ func (a *app) demoAddrHint() string {
 	}
 	return "bin/saima demo --addr %s（或环境变量 SAIMA_ADDR）"
 }
+
+// parseDemoToday parses the value of --today. The range is checked where
+// the city is generated, so a day outside it gets that message.
+func parseDemoToday(value string) (saima.Date, error) {
+	d, err := saima.ParseDate(value)
+	if err == nil {
+		return d, nil
+	}
+	why := "不是 YYYY-MM-DD 格式"
+	if isoDateRE.MatchString(value) {
+		why = "是 YYYY-MM-DD 格式，但日历上没有这一天"
+	}
+	return saima.Date{}, usagef("--today 的值“%s”%s。请写成 YYYY-MM-DD 格式的日期，如 2026-11-20，"+
+		"并在 %s 至 %s 之间", value, why, demo.FirstToday, demo.LastToday)
+}
+
+// isoDateRE matches the form YYYY-MM-DD, whether or not the day exists.
+var isoDateRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 
 // shiftedClock returns a clock that runs with the real one, shifted by
 // whole days so that its Beijing date is today at the moment of the call.

@@ -1,12 +1,17 @@
 package main
 
 import (
+	"context"
+	"encoding/csv"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"saima"
+	"saima/ingest/demo"
 	"saima/web"
 )
 
@@ -216,4 +221,99 @@ func TestDemoNextDayOtherSeedRefused(t *testing.T) {
 			t.Errorf("demo of seed 2026 over the city of seed 7 imported files: …%s", tail(out))
 		}
 	})
+}
+
+// TestDemoTodayRange checks that demo -h names the days --today accepts.
+// A --today that is no date, or no calendar day, gets a Chinese message
+// with the value, the form and that range, as a day outside it does.
+func TestDemoTodayRange(t *testing.T) {
+	e := newTestEnv(t)
+	first, last := demo.FirstToday.String(), demo.LastToday.String()
+	if _, out, errOut := e.run("demo", "-h"); !strings.Contains(out+errOut, "from "+first+" to "+last) {
+		t.Errorf("demo -h lacks the range from %s to %s:\n%s", first, last, out+errOut)
+	}
+
+	for _, value := range []string{"2027-02-29", "20261231", "2026/12/31"} {
+		t.Run(value, func(t *testing.T) {
+			code, _, errOut := e.run("demo", "--no-serve", "--today", value, "--out", t.TempDir())
+			if code != 2 {
+				t.Errorf("demo --today %s exited %d, want 2", value, code)
+			}
+			for _, want := range []string{"--today", "“" + value + "”", "YYYY-MM-DD", first, last} {
+				if !strings.Contains(errOut, want) {
+					t.Errorf("demo --today %s error lacks %q: %s", value, want, errOut)
+				}
+			}
+			if strings.Contains(errOut, "parse") {
+				t.Errorf("demo --today %s error is Go's parse error: %s", value, errOut)
+			}
+		})
+	}
+}
+
+// TestDemoLaterTodayThenRealClock checks a folder loaded by demo --today
+// weeks after the real date. Its data versions are real commit times, so
+// score on the real clock finds the demo's data, and a milestone that
+// import changes afterwards replaces the demo's row.
+func TestDemoLaterTodayThenRealClock(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *testEnv) {
+		realDay := saima.DateOf(time.Now())
+		out := t.TempDir()
+		e.mustRun("demo", "--no-serve", "--today", realDay.AddDays(46).String(), "--out", out)
+
+		ended := saima.Quarter(realDay.Year, (int(realDay.Month)-1)/3+1).Prev()
+		if got := e.mustRun("score", "--dry-run", ended.String()); !strings.Contains(got, "宁波市海曙区") {
+			t.Errorf("score --dry-run %s after the demo = %q, want a ranking", ended, got)
+		}
+
+		header, row := doneMilestone(t, filepath.Join(out, "04_milestones.csv"), realDay.AddDays(-2))
+		actual := parseTestDate(t, row[3]).AddDays(-1)
+		row[3] = actual.String()
+		fix := filepath.Join(t.TempDir(), "milestone-fix.csv")
+		if err := os.WriteFile(fix, []byte(strings.Join(header, ",")+"\n"+strings.Join(row, ",")+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		e.mustRun("import", fix)
+
+		ms, err := e.openStore(t).ListMilestones(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms {
+			if m.ProjectCode == row[0] && m.Name == row[1] && (m.Actual == nil || *m.Actual != actual) {
+				t.Errorf("%s %s after the import = %v, want done on %s", row[0], row[1], m.Actual, actual)
+			}
+		}
+	})
+}
+
+// doneMilestone returns the header of the milestones file at path and its
+// first row done before the day before.
+func doneMilestone(t *testing.T, path string, before saima.Date) (header, row []string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows[1:] {
+		if r[3] != "" && parseTestDate(t, r[3]).Before(before) {
+			return rows[0], r
+		}
+	}
+	t.Fatalf("%s has no milestone done before %s", path, before)
+	return nil, nil
+}
+
+func parseTestDate(t *testing.T, s string) saima.Date {
+	t.Helper()
+	d, err := saima.ParseDate(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }

@@ -175,13 +175,13 @@ func formatTime(t time.Time) string {
 	return t.In(saima.Beijing).Format("2006-01-02 15:04:05")
 }
 
-// formatVersion formats a store version, which counts nanoseconds since
-// the Unix epoch, as a Beijing time.
+// formatVersion formats a store version as a Beijing time on the real
+// clock, the one that every command but demo runs on.
 func formatVersion(v uint64) string {
 	if v == 0 {
 		return "当前数据"
 	}
-	return time.Unix(0, int64(v)).In(saima.Beijing).Format("2006-01-02 15:04:05")
+	return saima.VersionTime(v, time.Time{}).In(saima.Beijing).Format("2006-01-02 15:04:05")
 }
 
 // shortHash returns the first 12 hex digits of a rule-set version or of a

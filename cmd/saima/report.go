@@ -156,5 +156,5 @@ func (a *app) shownRanking(ctx context.Context, period saima.Period) (reports.Qu
 	if err != nil {
 		return reports.QuarterRanking{}, err
 	}
-	return reports.RankingOf(st), nil
+	return reports.RankingOf(st, a.now()), nil
 }

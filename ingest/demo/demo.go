@@ -25,10 +25,20 @@ import (
 // assessment period is its quarter.
 var origin = saima.NewDate(2025, time.January, 1)
 
-// The range of Today that gives every lifecycle stage room to happen.
+// MaxPlanAhead is the most days after Today that a generated date lies.
+// The furthest is the due date of a project under way, and of its last
+// milestone: up to 480 days after a start at least 10 days before Today.
+const MaxPlanAhead = 470
+
+// The range of Today. FirstToday leaves eight months after the origin, so
+// that every lifecycle stage has room to happen. LastToday is the last day
+// whose plans, up to MaxPlanAhead days ahead, still end by
+// [saima.LastDate], the ledger's last date. A later Today is no problem of
+// the data: the demo only takes longer, because it scores every quarter
+// from the origin's on.
 var (
-	earliestToday = saima.NewDate(2025, time.September, 1)
-	latestToday   = saima.NewDate(2027, time.December, 31)
+	FirstToday = saima.NewDate(2025, time.September, 1)
+	LastToday  = saima.LastDate.AddDays(-MaxPlanAhead)
 )
 
 // Options controls generation.
@@ -43,7 +53,7 @@ type Options struct {
 	Seed int64
 	// Today is the day the data is generated up to, such as 2026-11-20. No
 	// actual date in the output is after it, and progress and assessments run
-	// to its quarter. It must be from 2025-09-01 to 2027-12-31.
+	// to its quarter. It must be from FirstToday to LastToday.
 	Today saima.Date
 }
 
@@ -95,9 +105,9 @@ func Generate(dir string, opts Options) ([]File, error) {
 }
 
 func (o Options) validate() error {
-	if !o.Today.Valid() || o.Today.Before(earliestToday) || o.Today.After(latestToday) {
+	if !o.Today.Valid() || o.Today.Before(FirstToday) || o.Today.After(LastToday) {
 		return saima.Errorf(saima.KindInvalid, "演示数据的截止日期“%s”无效，请使用%s至%s之间的日期",
-			o.Today, earliestToday, latestToday)
+			o.Today, FirstToday, LastToday)
 	}
 	return nil
 }

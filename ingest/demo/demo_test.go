@@ -135,7 +135,7 @@ func TestGenerateRejectsToday(t *testing.T) {
 		{"Zero", saima.Date{}},
 		{"NoSuchDay", saima.NewDate(2026, time.February, 30)},
 		{"TooEarly", saima.NewDate(2025, time.August, 31)},
-		{"TooLate", saima.NewDate(2028, time.January, 1)},
+		{"TooLate", demo.LastToday.AddDays(1)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -147,6 +147,61 @@ func TestGenerateRejectsToday(t *testing.T) {
 	}
 }
 
+// TestGenerateAcceptsLaterYears checks that the demo runs on days past the
+// end of 2027, so that make demo, which defaults to the real date, keeps
+// working: a new year, a leap day and the last day of the range.
+func TestGenerateAcceptsLaterYears(t *testing.T) {
+	for _, day := range []saima.Date{
+		saima.NewDate(2028, time.January, 1),
+		saima.NewDate(2028, time.February, 29),
+		demo.LastToday,
+	} {
+		t.Run(day.String(), func(t *testing.T) {
+			generate(t, 1, day)
+		})
+	}
+}
+
+// TestGenerateDatesInLedgerRange checks the reason for demo.LastToday: on
+// that day, every date the demo writes is one the ledger accepts. On both
+// days tried, no date lies more than demo.MaxPlanAhead days after Today.
+func TestGenerateDatesInLedgerRange(t *testing.T) {
+	dateRE := regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+	for _, day := range []saima.Date{today, demo.LastToday} {
+		for seed := int64(1); seed <= 5; seed++ {
+			latest := day
+			for _, f := range generate(t, seed, day) {
+				for _, r := range readRecords(t, f.Path) {
+					for _, v := range r {
+						if d := parseOptionalDate(v, dateRE); d.After(latest) {
+							latest = d
+						}
+					}
+				}
+			}
+			if !latest.InLedgerRange() {
+				t.Errorf("seed %d on %s writes %s, outside the ledger's dates", seed, day, latest)
+			}
+			if limit := day.AddDays(demo.MaxPlanAhead); latest.After(limit) {
+				t.Errorf("seed %d on %s writes %s, after %s", seed, day, latest, limit)
+			}
+		}
+	}
+}
+
+// parseOptionalDate returns the date v holds, or the zero Date when v is
+// not a date.
+func parseOptionalDate(v string, dateRE *regexp.Regexp) saima.Date {
+	if !dateRE.MatchString(v) {
+		return saima.Date{}
+	}
+	d, err := saima.ParseDate(v)
+	if err != nil {
+		return saima.Date{}
+	}
+	return d
+}
+
 // checkDays lists the Todays the content checks run on: the range limits,
 // a quarter's first day and a typical day.
 var checkDays = []saima.Date{
@@ -154,6 +209,7 @@ var checkDays = []saima.Date{
 	saima.NewDate(2026, time.January, 1),
 	today,
 	saima.NewDate(2027, time.December, 31),
+	saima.NewDate(2028, time.February, 29),
 }
 
 func TestGenerateCounts(t *testing.T) {
