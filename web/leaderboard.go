@@ -236,11 +236,7 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	if end, ok := runningUntil(page.Period, s.now()); ok {
-		page.Running = end
-	} else if day, ok := reports.PartialOn(reports.RankingOf(st).ReadAt, page.Period); ok {
-		page.ReadEarly = day
-	}
+	page.Running, page.ReadEarly = partialDays(page.Period, st, s.now())
 	title := page.Period.Label() + "赛马排行"
 	return s.render(c, "leaderboard.html", title, "leaderboard", page)
 }

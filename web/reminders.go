@@ -167,7 +167,12 @@ func (s *Server) handleRemindersXLSX(c *fiber.Ctx) error {
 		return err
 	}
 	f := excelize.NewFile()
-	if err := writeReminders(f, r); err != nil {
+	err = writeReminders(f, r)
+	if err == nil {
+		title := fmt.Sprintf("督办提醒（%s）", r.Today)
+		err = setWorkbookProps(f, title, "", nil, s.now())
+	}
+	if err != nil {
 		f.Close()
 		return err
 	}
@@ -186,8 +191,11 @@ func writeReminders(f *excelize.File, r *reminders) error {
 			return err
 		}
 	}
-	due, err := addSheet(f, "即将到期里程碑", []string{"责任单位", "项目编号", "里程碑", "计划完成日期", "剩余天数"},
-		[]float64{24, 16, 30, 14, 10})
+	// The header names the day the days count from, because the file
+	// outlives the day it was exported.
+	left := "剩余天数（自" + r.Today.String() + "起算）"
+	due, err := addSheet(f, "即将到期里程碑", []string{"责任单位", "项目编号", "里程碑", "计划完成日期", left},
+		[]float64{24, 16, 30, 14, 16})
 	if err != nil {
 		return err
 	}
