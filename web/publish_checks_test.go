@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -154,4 +155,76 @@ func TestUnitPagesSkipFutureRun(t *testing.T) {
 	if !strings.Contains(body, "2026年第二季度考评结果") {
 		t.Errorf("explain page without a period does not open on 2026Q2:\n%s", body)
 	}
+}
+
+// In the first days of a quarter, while the previous quarter's reports
+// still arrive, pages without a period open on the quarter that ended and
+// announce the new quarter's draft. The annual report leaves that draft
+// out until then.
+func TestDefaultPeriodEarlyInQuarter(t *testing.T) {
+	env := newEvaluationEnv(t)
+	saveRun(t, env, saima.Quarter(2026, 3), 60, true) // ended, a draft
+	saveRun(t, env, saima.Quarter(2026, 4), 70, true) // begun on 2026-10-01
+	setClock := func(day int) *client {
+		t.Helper()
+		env.clock.Advance(time.Date(2026, 10, day, 10, 0, 0, 0, saima.Beijing).Sub(env.clock.Now()))
+		return env.signIn(t, "office", testAccounts["office"].password)
+	}
+	annual := func(office *client) string {
+		t.Helper()
+		resp, body := office.get(t, "/reports/annual/2026.pdf")
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET the 2026 annual PDF: status %d; body:\n%.500s", resp.StatusCode, body)
+		}
+		return squeeze(pdfText(t, []byte(body)))
+	}
+
+	t.Run("GraceDays", func(t *testing.T) {
+		office := setClock(15)
+		_, body := office.get(t, "/leaderboard")
+		text := html.UnescapeString(body)
+		for _, want := range []string{"2026年第三季度赛马排行", `href="/leaderboard?period=2026Q4"`,
+			"2026年第四季度刚开始，各单位仍在补报2026年第三季度的数据，本页默认显示2026年第三季度"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("leaderboard on 2026-10-15 lacks %q:\n%.3000s", want, text)
+			}
+		}
+		_, body = office.get(t, "/api/scores")
+		var reply struct {
+			Period string `json:"period"`
+		}
+		decodeJSON(t, body, &reply)
+		if reply.Period != "2026Q3" {
+			t.Errorf("/api/scores period on 2026-10-15 = %q, want 2026Q3", reply.Period)
+		}
+
+		resp, body := office.get(t, "/export/ranking.xlsx")
+		openWorkbook(t, resp, body, "赛马排名-2026Q3.xlsx")
+		_, body = office.get(t, "/units/"+url.PathEscape("宁波市江北区"))
+		if !strings.Contains(body, "最新考评：2026年第三季度") {
+			t.Errorf("unit page on 2026-10-15 does not head with 2026Q3")
+		}
+
+		text = annual(office)
+		if strings.Contains(text, "四季度*") {
+			t.Errorf("annual PDF on 2026-10-15 counts the 2026Q4 draft:\n%s", text)
+		}
+		if want := "注：2026年第四季度刚开始（2026-10-01），其草稿只含开始几天上传的数据，2026-10-16起计入年度得分。"; !strings.Contains(text, want) {
+			t.Errorf("annual PDF on 2026-10-15 lacks %q:\n%s", want, text)
+		}
+	})
+	t.Run("AfterGrace", func(t *testing.T) {
+		office := setClock(16)
+		_, body := office.get(t, "/leaderboard")
+		if !strings.Contains(body, "2026年第四季度赛马排行") || strings.Contains(body, "刚开始") {
+			t.Errorf("leaderboard on 2026-10-16 does not open on the 2026Q4 draft alone")
+		}
+		_, body = office.get(t, "/units/"+url.PathEscape("宁波市江北区"))
+		if !strings.Contains(body, "最新考评：2026年第四季度") {
+			t.Errorf("unit page on 2026-10-16 does not head with 2026Q4")
+		}
+		if text := annual(office); !strings.Contains(text, "四季度*") || strings.Contains(text, "刚开始") {
+			t.Errorf("annual PDF on 2026-10-16 does not count the 2026Q4 draft:\n%s", text)
+		}
+	})
 }
