@@ -128,10 +128,11 @@ func newDocument(meta docMeta, fonts *Fonts, glyphs *glyphSet) *document {
 	pdf := gofpdf.New("P", "mm", "A4", "")
 	d := &document{pdf: pdf, text: newTextCleaner(glyphs)}
 
-	// gofpdf writes the date without a zone, and poppler reads it as UTC.
+	// gofpdf writes the Beijing wall time without a zone, and render adds
+	// the zone (see zoneDates).
 	if !meta.Generated.IsZero() {
-		pdf.SetCreationDate(meta.Generated.UTC())
-		pdf.SetModificationDate(meta.Generated.UTC())
+		pdf.SetCreationDate(meta.Generated.In(saima.Beijing))
+		pdf.SetModificationDate(meta.Generated.In(saima.Beijing))
 	}
 	pdf.SetCatalogSort(true)
 	pdf.AliasNbPages(totalPagesAlias)
