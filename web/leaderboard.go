@@ -12,6 +12,7 @@ import (
 	"github.com/samber/lo"
 
 	"saima"
+	"saima/ingest"
 	"saima/reports"
 	"saima/scoring"
 )
@@ -316,14 +317,22 @@ func (s *Server) pickPeriod(ctx context.Context, param string, scored []saima.Pe
 	if param == "" {
 		return s.defaultPeriod(ctx, scored)
 	}
-	p, err := periodParam("period", param)
+	// Scoring runs only quarters, so the message offers no other kind.
+	p, err := ingest.ParsePeriod(param)
 	if err != nil {
-		return saima.Period{}, err
+		return saima.Period{}, invalidParam("period", param, "排行榜按季度考评，应为季度（如 2026Q3）")
 	}
-	if !slices.Contains(scored, p) {
-		return saima.Period{}, saima.Errorf(saima.KindNotFound, "%s暂无考评结果", p.Label())
+	switch {
+	case slices.Contains(scored, p):
+		return p, nil
+	case p.Kind == saima.PeriodMonth:
+		return saima.Period{}, saima.Errorf(saima.KindInvalid, "%s不单独考评：考评按季度进行，该月属于%s，请查看 %s",
+			p.Label(), p.Quarter().Label(), p.Quarter())
+	case p.Kind == saima.PeriodYear:
+		return saima.Period{}, saima.Errorf(saima.KindInvalid, "%s不单独排名：年度排名见年度考评报告 /reports/annual/%d.pdf",
+			p.Label(), p.Year)
 	}
-	return p, nil
+	return saima.Period{}, saima.Errorf(saima.KindNotFound, "%s暂无考评结果", p.Label())
 }
 
 // defaultPeriod returns the period that pages open on without a period
