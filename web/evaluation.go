@@ -286,6 +286,11 @@ func (s *Server) publish(c *fiber.Ctx) (*scoring.Standing, *scoring.Evaluation, 
 	}
 	next, err := nextRules(evs, period)
 	if err != nil {
+		// Scoring would reject a period without data, so the advice to
+		// score it first would send the office round in a circle.
+		if why := s.withoutData(c.UserContext(), period); why != "" {
+			return nil, nil, saima.Errorf(saima.KindConflict, "%s", why)
+		}
 		return nil, nil, err
 	}
 	svc.Rules = []byte(next.RuleSetText)

@@ -331,6 +331,9 @@ func (s *Server) pickPeriod(ctx context.Context, param string, scored []saima.Pe
 	case p.Kind == saima.PeriodYear:
 		return saima.Period{}, saima.Errorf(saima.KindInvalid, "%s不单独排名：年度排名见年度考评报告 /reports/annual/%d.pdf",
 			p.Label(), p.Year)
+	case p.Start().After(saima.DateOf(s.now())):
+		return saima.Period{}, saima.Errorf(saima.KindNotFound, "%s尚未开始（%s 开始），还没有考评结果",
+			p.Label(), p.Start())
 	}
 	return saima.Period{}, saima.Errorf(saima.KindNotFound, "%s暂无考评结果", p.Label())
 }

@@ -228,3 +228,50 @@ func TestDefaultPeriodEarlyInQuarter(t *testing.T) {
 		}
 	})
 }
+
+// A period without any data gets no advice to run saima score, which
+// would reject it; a quarter not begun says so on the leaderboard.
+func TestNoDataPeriodReplies(t *testing.T) {
+	env := newEvaluationEnv(t)
+	env.server.rules = []byte(evaluationRules)
+	noData := "没有任何单位有可计分的数据"
+	tests := []struct {
+		name, target string
+		status       int
+		want         string
+	}{
+		{"QuarterlyPDF", "/reports/quarterly/2024Q4.pdf", http.StatusNotFound, "2024年第四季度尚无考评得分"},
+		{"UnitsZip", "/reports/quarterly/2024Q4/units.zip", http.StatusNotFound, "2024年第四季度尚无考评得分"},
+		{"AnnualPDF", "/reports/annual/2024.pdf", http.StatusNotFound, "2024年度各季度均无考评得分"},
+		{"LeaderboardNotBegun", "/leaderboard?period=2027Q1", http.StatusNotFound, "2027年第一季度尚未开始（2027-01-01 开始）"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := env.as(t, "office").get(t, tt.target)
+			text := html.UnescapeString(body)
+			if resp.StatusCode != tt.status {
+				t.Errorf("GET %s status = %d, want %d", tt.target, resp.StatusCode, tt.status)
+			}
+			if !strings.Contains(text, tt.want) {
+				t.Errorf("GET %s lacks %q:\n%.2000s", tt.target, tt.want, text)
+			}
+			if tt.name != "LeaderboardNotBegun" && !strings.Contains(text, noData) {
+				t.Errorf("GET %s lacks %q:\n%.2000s", tt.target, noData, text)
+			}
+			if strings.Contains(text, "saima score") {
+				t.Errorf("GET %s sends the office to saima score:\n%.2000s", tt.target, text)
+			}
+		})
+	}
+
+	t.Run("Publish", func(t *testing.T) {
+		req := httptest.NewRequest(http.MethodPost, "/api/evaluations/2024Q4/publish", nil)
+		resp, body := env.as(t, "office").do(t, req)
+		if resp.StatusCode != http.StatusConflict {
+			t.Errorf("publish of 2024Q4 status = %d, want 409", resp.StatusCode)
+		}
+		if !strings.Contains(body, noData) || strings.Contains(body, "saima score") {
+			t.Errorf("publish of 2024Q4 reply = %s, want %q without saima score", body, noData)
+		}
+	})
+}

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 	"saima"
 	"saima/ingest"
 	"saima/reports"
+	"saima/scoring"
 )
 
 // handleQuarterlyPDF builds the quarterly report and sends it as a
@@ -46,7 +48,8 @@ func (s *Server) handleQuarterlyPDF(c *fiber.Ctx) error {
 }
 
 // noScores returns the reply to a report of period, which has no scores,
-// worded for the viewer. A period that has not begun gets its own message.
+// worded for the viewer. A period that has not begun gets its own message,
+// and so does one without any data to score, which scoring would reject.
 // Only the office runs saima on the server, so only the office's message
 // names the command that scores the period. Leaders and units are asked to
 // contact the office.
@@ -59,6 +62,9 @@ func (s *Server) noScores(c *fiber.Ctx, period saima.Period) error {
 	if period.Kind == saima.PeriodYear {
 		missing = period.Label() + "各季度均无考评得分"
 	}
+	if why := s.withoutData(c.UserContext(), period); why != "" {
+		return saima.Errorf(saima.KindNotFound, "%s：%s", missing, why)
+	}
 	who, err := s.identity(c)
 	if err != nil {
 		return err
@@ -68,6 +74,41 @@ func (s *Server) noScores(c *fiber.Ctx, period saima.Period) error {
 			"%s：请先在服务器上运行 saima score 计算得分，再生成报告", missing)
 	}
 	return saima.Errorf(saima.KindNotFound, "%s，暂时不能生成报告；改革办计算得分后即可下载，如有疑问请联系改革办", missing)
+}
+
+// withoutData returns why period cannot be scored for lack of data, or ""
+// when a dry run under the server's rule set finds data in some quarter of
+// it. A year is checked quarter by quarter, up to today. It also
+// returns "" when the server has no rule set, or the dry run fails for
+// another reason, such as a track that the rule set lacks, so that the
+// caller keeps its advice to score the period.
+func (s *Server) withoutData(ctx context.Context, period saima.Period) string {
+	svc, ok := s.evaluations()
+	if !ok || len(s.rules) == 0 {
+		return ""
+	}
+	svc.Rules = s.rules
+	today := saima.DateOf(s.now())
+	quarters := []saima.Period{period}
+	if period.Kind == saima.PeriodYear {
+		quarters = nil
+		for i := 1; i <= 4 && !saima.Quarter(period.Year, i).Start().After(today); i++ {
+			quarters = append(quarters, saima.Quarter(period.Year, i))
+		}
+	}
+	var why string
+	for _, q := range quarters {
+		_, err := svc.Evaluate(ctx, q)
+		if !errors.Is(err, scoring.ErrNoData) {
+			return ""
+		}
+		why = err.Error()
+	}
+	if period.Kind == saima.PeriodYear && why != "" {
+		why = period.Label() + "已开始的各季度都没有任何单位有可计分的数据，计分会被拒绝；" +
+			"请先导入该年的里程碑、进度填报或考评打分，再计算季度得分"
+	}
+	return why
 }
 
 // pdfFileName is the Chinese file name the browser saves the report as.
