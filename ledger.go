@@ -169,6 +169,22 @@ type ProgressReport struct {
 	Problems    string // 存在问题, stored exactly as written
 }
 
+// ProgressGraceDays is how many days after a quarter's last day its
+// progress reports keep arriving: units report on a quarter once it has
+// ended. During these days the reminders still list the quarter's missing
+// reports, pages without a period open on it rather than on the new
+// quarter's draft, and the annual report leaves that draft out. It is the
+// grace that leader-led half-year reports get ([LeaderReportGraceDays]).
+const ProgressGraceDays = 15
+
+// ReportingQuarter returns the quarter that ended before today's quarter
+// and true while today is at most [ProgressGraceDays] after its last day,
+// such as 2026Q4 from 2027-01-01 to 2027-01-15.
+func ReportingQuarter(today Date) (Period, bool) {
+	prev := Month(today.Year, int(today.Month)).Quarter().Prev()
+	return prev, !today.After(prev.End().AddDays(ProgressGraceDays))
+}
+
 // Assessment is one score given to a unit on one indicator. Mode is the
 // evaluation mode as written, such as 线上日常 or 线下年终, which combines
 // online/offline with daily/year-end.

@@ -125,7 +125,9 @@ type HalfYear struct {
 	Half int
 }
 
-// ParseHalfYear reads 2026H1, 2026H2, 2026上半年 or 2026下半年.
+// ParseHalfYear reads 2026H1, 2026-H2, 2026上半年 or 2026下半年. The year
+// is any four digits: whether it lies in the ledger's years is the
+// caller's check.
 func ParseHalfYear(s string) (HalfYear, error) {
 	t := strings.TrimSuffix(strings.TrimSpace(s), "年")
 	var y, rest string
@@ -137,9 +139,11 @@ func ParseHalfYear(s string) (HalfYear, error) {
 	default:
 		y, rest, _ = strings.Cut(strings.ToUpper(t), "H")
 	}
-	year, err1 := strconv.Atoi(strings.TrimSuffix(y, "年"))
+	y = strings.TrimSuffix(strings.TrimSuffix(y, "-"), "年")
+	year, err1 := strconv.Atoi(y)
 	half, err2 := strconv.Atoi(rest)
-	if err1 != nil || err2 != nil || year < 1000 || year > 9999 || half < 1 || half > 2 {
+	digits := len(y) == 4 && strings.Trim(y, "0123456789") == ""
+	if err1 != nil || err2 != nil || !digits || half < 1 || half > 2 {
 		return HalfYear{}, fmt.Errorf("invalid half year %q: use a form like 2026H1 or 2026上半年", s)
 	}
 	return HalfYear{year, half}, nil

@@ -10,6 +10,11 @@ func TestParseHalfYear(t *testing.T) {
 		{"2026h2", "2026H2"},
 		{"2026上半年", "2026H1"},
 		{"2026年下半年", "2026H2"},
+		{"2026-H2", "2026H2"},
+		{"2026-h1", "2026H1"},
+		{"0001H1", "0001H1"}, // a typo that the upload rejects as outside the ledger's years
+		{"2026--H2", ""},
+		{"26H2", ""},
 		{"2026H3", ""},
 		{"2026Q1", ""},
 		{"", ""},

@@ -396,8 +396,12 @@ func (r *rowReader) halfYear(col string) saima.HalfYear {
 		return saima.HalfYear{}
 	}
 	h, err := saima.ParseHalfYear(compact(raw))
-	if err != nil {
+	switch {
+	case err != nil:
 		r.fail(col, raw, &problem{reason: "不是有效的半年度", fix: "请按2026H1或2026上半年的格式填写"})
+	case !h.Start().InLedgerRange() || !h.End().InLedgerRange():
+		r.fail(col, raw, problemPeriodOutOfRange)
+		return saima.HalfYear{}
 	}
 	return h
 }

@@ -25,6 +25,11 @@ func TestLeaderReportChecks(t *testing.T) {
 			text: header + "NB-9,2026H1,王市长,市财政局,上线,2026-07-05\n",
 			errors: []string{"f.csv 第2行“项目编号”列的值“NB-9”不在项目台账中，它的半年报告不会显示在领导领衔事项页面，" +
 				"请核对项目编号；新项目请先由改革办录入项目台账"}},
+		{name: "DashedHalf",
+			text: header + "NB-1,2026-H1,王市长,市财政局,上线,2026-07-05\n"},
+		{name: "ErrHalfOutsideLedger",
+			text:   header + "NB-1,0001H1,王市长,市财政局,上线,2026-07-05\n",
+			errors: []string{"f.csv 第2行“半年度”列的值“0001H1”不在2000年至2099年之间，可能是笔误，请核对年份后重新填写"}},
 		{name: "ErrFutureHalf",
 			text: header + "NB-1,2027H1,王市长,市财政局,上线,2026-10-01\n",
 			errors: []string{"f.csv 第2行“半年度”列的值“2027H1”（2027年上半年）在上传当天（2026-10-15）还没有开始，" +

@@ -302,17 +302,41 @@ var pastDates = map[string]map[string]string{
 	saima.DatasetLeaderReports: {"报送日期": "请填写半年报告实际报送的日期，即今天或之前的某一天"},
 }
 
-// period returns a required period cell.
+// period returns a required period cell. A period outside the ledger's
+// years is a typo, as a date outside them is. A period that begins after
+// the upload day cannot have a report or a score yet, and stored anyway it
+// would count as a project's latest progress until that period comes.
 func (r *rowReader) period(col string) saima.Period {
 	raw := r.cell(col)
 	if _, missing := r.blank(col, raw, true); missing {
 		return saima.Period{}
 	}
 	p, prob := parsePeriod(raw)
-	if prob != nil {
+	switch {
+	case prob != nil:
 		r.fail(col, raw, prob)
+	case !p.Start().InLedgerRange() || !p.End().InLedgerRange():
+		r.fail(col, raw, problemPeriodOutOfRange)
+		return saima.Period{}
+	case p.Start().After(r.p.today):
+		label := "（" + p.Label() + "）"
+		if compact(raw) == p.Label() {
+			label = ""
+		}
+		r.fail(col, raw, &problem{
+			reason: fmt.Sprintf("%s在上传当天（%s）还没有开始", label, r.p.today),
+			fix:    futurePeriods[col],
+		})
+		return saima.Period{}
 	}
 	return p
+}
+
+// futurePeriods are the fixes for a period that begins after the upload
+// day, by column.
+var futurePeriods = map[string]string{
+	"填报期间": "请核对填报期间；进度在该期间开始后填报",
+	"考评期间": "请核对考评期间；考评得分在该期间开始后上传",
 }
 
 // number returns a decimal cell; it is missing when the cell is empty.

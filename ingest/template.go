@@ -351,7 +351,7 @@ func kindHelp(c *column) string {
 	case kindDate:
 		return "日期，如2026-09-30，也可写2026/9/30或2026年9月30日。"
 	case kindPeriod:
-		return "期间：季度写2026Q3或2026年第三季度，月份写2026-09或2026年9月，年度写2026年度。"
+		return "期间：季度写2026Q3或2026年第三季度，月份写2026-09或2026年9月，年度写2026年度。不能填写上传当天尚未开始的期间。"
 	case kindPercent:
 		return "完成比例，0–100%，如85%。本列为百分比格式，请输入85%；未填报请留空，不要填0。"
 	case kindNumber:

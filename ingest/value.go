@@ -36,6 +36,10 @@ var (
 		reason: "不在" + saima.FirstDate.String() + "至" + saima.LastDate.String() + "之间，可能是笔误",
 		fix:    "请核对年份后重新填写",
 	}
+	problemPeriodOutOfRange = &problem{
+		reason: fmt.Sprintf("不在%d年至%d年之间，可能是笔误", saima.FirstDate.Year, saima.LastDate.Year),
+		fix:    "请核对年份后重新填写",
+	}
 	problemNotPeriod = &problem{
 		reason: "不是可识别的期间",
 		fix:    "季度请写2026Q3或2026年第三季度，月份请写2026-09或2026年9月，年度请写2026年度",

@@ -130,7 +130,10 @@ type Annual struct {
 	// Partial lists the quarters whose ranking read the ledger on or
 	// before the quarter's last day, so they hold only the uploads made by
 	// then, such as a quarter published before it ended.
-	Partial     []PartialQuarter
+	Partial []PartialQuarter
+	// Withheld lists the quarters left out because they have just begun
+	// (see [QuarterRanking].Withheld).
+	Withheld    []saima.Period
 	GeneratedAt time.Time
 	Tracks      []AnnualTrack
 	// Overrides lists the manual overrides applied to the quarterly
@@ -230,6 +233,10 @@ type QuarterRanking struct {
 	Status string
 	// Draft is true when the ranking is not a published evaluation.
 	Draft bool
+	// Withheld is true, with no Scores, for a quarter whose draft the
+	// annual report leaves out because the quarter has just begun and the
+	// draft holds the uploads of a few days only.
+	Withheld bool
 	// DataAsOf is the store version the evaluation read the ledger at, and
 	// 0 for a run stored without a record. The quarterly report reads its
 	// progress reports and milestones as of that version, so that they
@@ -379,6 +386,9 @@ func BuildAnnualFrom(ctx context.Context, src AnnualSource, year int, rule Annua
 		scores := ranking.Scores
 		if err != nil {
 			return nil, fmt.Errorf("list scores of %s: %w", period, err)
+		}
+		if ranking.Withheld {
+			a.Withheld = append(a.Withheld, period)
 		}
 		if len(scores) > 0 {
 			a.addQuarter(period, ranking)

@@ -143,6 +143,10 @@ func annualNotes(a *Annual) []string {
 		notes = append(notes, fmt.Sprintf("注：%s的结果读取的是 %s 已上传的数据，早于该季度结束（%s），不是期末结果；"+
 			"表中该季度的列名标有*，期末之后重新发布，年度得分可能变动。", p.Quarter.Label(), p.ReadOn, p.Quarter.End()))
 	}
+	for _, q := range a.Withheld {
+		notes = append(notes, fmt.Sprintf("注：%s刚开始（%s），其草稿只含开始几天上传的数据，%s起计入年度得分。",
+			q.Label(), q.Start(), q.Start().AddDays(saima.ProgressGraceDays)))
+	}
 	if len(a.Overrides) > 0 {
 		notes = append(notes, "† 该季度综合得分经人工调整，下方括号内为计算值；调整记录见“人工调整”。")
 	}

@@ -76,12 +76,17 @@ func WriteQuarterly(w io.Writer, q *Quarterly, fonts *Fonts, log *slog.Logger) e
 }
 
 // partialNote warns that a ranking read the ledger before the period
-// ended, as the leaderboard warns while the period runs, or "" when it
-// read the ledger afterwards.
-func partialNote(period saima.Period, readAt time.Time) string {
+// ended, or returns "" when it read the ledger afterwards. It words the
+// warning as the leaderboard does at generated: while the period runs,
+// or once it has ended, when the office should publish again.
+func partialNote(period saima.Period, readAt, generated time.Time) string {
 	day, ok := PartialOn(readAt, period)
 	if !ok {
 		return ""
+	}
+	if !generated.IsZero() && saima.DateOf(generated).After(period.End()) {
+		return fmt.Sprintf("本期已于 %s 结束，但这一版本读取的是 %s 已上传的数据，不是期末结果；请改革办按全部数据重新发布。",
+			period.End(), day)
 	}
 	return fmt.Sprintf("本期到 %s 才结束，本结果读取的是 %s 已上传的数据，不是期末结果；期末之后需按全部数据重新计分或发布。",
 		period.End(), day)
@@ -97,7 +102,7 @@ func coverLines(q *Quarterly) []string {
 	case q.Status != "":
 		lines = append(lines, "考评状态："+q.Status)
 	}
-	if note := partialNote(q.Period, q.ReadAt); note != "" {
+	if note := partialNote(q.Period, q.ReadAt, q.GeneratedAt); note != "" {
 		lines = append(lines, "数据截止："+note)
 	}
 	if !q.GeneratedAt.IsZero() {
@@ -128,10 +133,11 @@ func newDocument(meta docMeta, fonts *Fonts, glyphs *glyphSet) *document {
 	pdf := gofpdf.New("P", "mm", "A4", "")
 	d := &document{pdf: pdf, text: newTextCleaner(glyphs)}
 
-	// gofpdf writes the date without a zone, and poppler reads it as UTC.
+	// gofpdf writes the Beijing wall time without a zone, and render adds
+	// the zone (see zoneDates).
 	if !meta.Generated.IsZero() {
-		pdf.SetCreationDate(meta.Generated.UTC())
-		pdf.SetModificationDate(meta.Generated.UTC())
+		pdf.SetCreationDate(meta.Generated.In(saima.Beijing))
+		pdf.SetModificationDate(meta.Generated.In(saima.Beijing))
 	}
 	pdf.SetCatalogSort(true)
 	pdf.AliasNbPages(totalPagesAlias)
@@ -258,7 +264,7 @@ func (d *document) rankings(q *Quarterly) {
 		return
 	}
 	d.mark("赛道排名", 0)
-	if note := partialNote(q.Period, q.ReadAt); note != "" {
+	if note := partialNote(q.Period, q.ReadAt, q.GeneratedAt); note != "" {
 		d.paragraph("注："+note, "", sizeBody, "L")
 		d.pdf.Ln(2)
 	}

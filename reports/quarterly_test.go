@@ -471,7 +471,9 @@ func TestQuarterlyMarksPartialRanking(t *testing.T) {
 			}
 			path, _ := renderPDF(t, q)
 			text := strings.Join(strings.Fields(popplerText(t, path)), "")
-			note := "本期到2026-09-30才结束，本结果读取的是" + saima.DateOf(tt.readAt).String() + "已上传的数据，不是期末结果"
+			// The report is made on 2026-10-15, after the quarter ended.
+			note := "本期已于2026-09-30结束，但这一版本读取的是" + saima.DateOf(tt.readAt).String() +
+				"已上传的数据，不是期末结果；请改革办按全部数据重新发布。"
 			for _, want := range []string{"数据截止：" + note, "注：" + note} {
 				if got := strings.Contains(text, want); got != tt.want {
 					t.Errorf("PDF text contains %q = %v, want %v", want, got, tt.want)
@@ -479,6 +481,9 @@ func TestQuarterlyMarksPartialRanking(t *testing.T) {
 			}
 			if !tt.want && strings.Contains(text, "数据截止") {
 				t.Error("PDF of a ranking read after the quarter says its data stop early")
+			}
+			if strings.Contains(text, "才结束") {
+				t.Error("PDF made after the quarter ended says the quarter has yet to end")
 			}
 		})
 	}
@@ -500,5 +505,23 @@ func TestRankingOfShiftedClock(t *testing.T) {
 	}
 	if !r.ReadAt.Equal(want) {
 		t.Errorf("ReadAt of a record without a time = %v, want %v", r.ReadAt, want)
+	}
+}
+
+// TestQuarterlyPartialWhileRunning checks the note of a report made while
+// its quarter still runs.
+func TestQuarterlyPartialWhileRunning(t *testing.T) {
+	src := newFakeSource()
+	readAt := time.Date(2026, 9, 15, 18, 0, 0, 0, saima.Beijing)
+	r := QuarterRanking{Scores: src.scores, Status: "未发布", Draft: true, ReadAt: readAt}
+	q, err := BuildQuarterlyRanking(t.Context(), src, saima.Quarter(2026, 3), readAt.Add(time.Hour), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path, _ := renderPDF(t, q)
+	text := strings.Join(strings.Fields(popplerText(t, path)), "")
+	want := "数据截止：本期到2026-09-30才结束，本结果读取的是2026-09-15已上传的数据，不是期末结果；期末之后需按全部数据重新计分或发布。"
+	if !strings.Contains(text, want) {
+		t.Errorf("PDF text lacks %q:\n%s", want, text)
 	}
 }

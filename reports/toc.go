@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"github.com/samber/lo"
+
+	"saima"
 )
 
 // docMeta describes a report for its cover page, its running header and
@@ -72,8 +75,18 @@ func render(w io.Writer, meta docMeta, fonts *Fonts, log *slog.Logger, draw func
 	if err != nil {
 		return err
 	}
-	if err := d.pdf.Output(w); err != nil {
+	var buf bytes.Buffer
+	if err := d.pdf.Output(&buf); err != nil {
 		return fmt.Errorf("render pdf: %w", err)
+	}
+	out := buf.Bytes()
+	if !meta.Generated.IsZero() {
+		if out, err = zoneDates(out, meta.Generated.In(saima.Beijing)); err != nil {
+			return err
+		}
+	}
+	if _, err := w.Write(out); err != nil {
+		return fmt.Errorf("write pdf: %w", err)
 	}
 
 	if replaced := d.text.replacedList(); len(replaced) > 0 {

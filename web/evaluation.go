@@ -288,6 +288,11 @@ func (s *Server) publish(c *fiber.Ctx) (*scoring.Standing, *scoring.Evaluation, 
 	}
 	next, err := nextRules(evs, period)
 	if err != nil {
+		// Scoring would reject a period without data, so the advice to
+		// score it first would send the office round in a circle.
+		if why := s.withoutData(c.UserContext(), period); why != "" {
+			return nil, nil, saima.Errorf(saima.KindConflict, "%s", why)
+		}
 		return nil, nil, err
 	}
 	svc.Rules = []byte(next.RuleSetText)
@@ -744,7 +749,20 @@ func (s *Server) explainPeriod(c *fiber.Ctx, unit string) (saima.Period, error) 
 // latestBegun returns the index of the last of scores, in period order,
 // whose period has begun on today, or 0 when none has. A ledger scored
 // before scoring rejected quarters that had not begun may hold such runs.
+// In the first [saima.ProgressGraceDays] days of a quarter it returns the
+// quarter before, when scores has it, as the leaderboard opens on it then.
 func latestBegun(scores []saima.Score, today saima.Date) int {
+	i := lastBegun(scores, today)
+	prev, ok := saima.ReportingQuarter(today)
+	if ok && i > 0 && scores[i].Period == prev.Next() && scores[i-1].Period == prev {
+		return i - 1
+	}
+	return i
+}
+
+// lastBegun returns the index of the last of scores whose period has
+// begun on today, or 0 when none has.
+func lastBegun(scores []saima.Score, today saima.Date) int {
 	for i := len(scores) - 1; i > 0; i-- {
 		if !scores[i].Period.Start().After(today) {
 			return i

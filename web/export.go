@@ -198,8 +198,13 @@ func (s *Server) handleRankingXLSX(c *fiber.Ctx) error {
 		return err
 	}
 
+	status := newRankingStatus(period, st, s.now())
 	f := excelize.NewFile()
-	if err := writeRanking(f, period, boards, boardOverrides(st, boards, track)); err != nil {
+	err = writeRanking(f, period, boards, boardOverrides(st, boards, track), status)
+	if err == nil {
+		err = setWorkbookProps(f, status.Title, status.Cell, status.Lines, s.now())
+	}
+	if err != nil {
 		f.Close()
 		return err
 	}
@@ -227,13 +232,23 @@ func boardOverrides(st *scoring.Standing, boards []board, track string) []report
 // and rank order, with one column per indicator of any track. Cells carry
 // the leaderboard's marks: † on an overridden composite, with the
 // computed one in the column beside it, * on an imputed score and 不计分
-// for an indicator that did not count. A legend below the rows explains
-// each mark used, and the sheet 人工调整 lists the overrides.
-func writeRanking(f *excelize.File, period saima.Period, boards []board, overrides []reports.OverrideLine) error {
+// for an indicator that did not count. Every row names the result's
+// status, and lines below the rows repeat the leaderboard's statements
+// about it: published or draft, the data time, and whether the period
+// still runs.
+// A legend below them explains each mark used, and the sheet 人工调整
+// lists the overrides.
+func writeRanking(
+	f *excelize.File,
+	period saima.Period,
+	boards []board,
+	overrides []reports.OverrideLine,
+	status rankingStatus,
+) error {
 	indicators := lo.Uniq(lo.FlatMap(boards, func(b board, _ int) []string { return b.Indicators }))
 	headers := append([]string{"考评期间", "赛道", "名次", "单位", "综合得分", "计算值", "较上期", "上期名次"},
 		indicators...)
-	headers = append(headers, "补值指标", "计分规则", "规则版本")
+	headers = append(headers, "补值指标", "计分规则", "规则版本", "结果状态")
 	widths := []float64{14, 14, 8, 28, 10, 10, 8, 10}
 	sh, err := newSheet(f, "赛马排名", headers, widths)
 	if err != nil {
@@ -245,11 +260,15 @@ func writeRanking(f *excelize.File, period saima.Period, boards []board, overrid
 		marks.imputed = marks.imputed || b.Imputed
 		marks.leftOut = marks.leftOut || b.LeftOut
 		for _, r := range b.Rows {
-			if err := sh.add(rankingRow(period, b.Track, r, indicators)...); err != nil {
+			row := append(rankingRow(period, b.Track, r, indicators), status.Cell)
+			if err := sh.add(row...); err != nil {
 				return err
 			}
 			marks.adjusted = marks.adjusted || r.Adjusted
 		}
+	}
+	if err := status.write(sh); err != nil {
+		return err
 	}
 	if err := marks.writeLegend(sh); err != nil {
 		return err
@@ -394,7 +413,11 @@ func (s *Server) handleLedgerXLSX(c *fiber.Ctx) error {
 	}
 
 	book := excelize.NewFile()
-	if err := writeLedger(book, entries, f.AsOf); err != nil {
+	err = writeLedger(book, entries, f.AsOf)
+	if err == nil {
+		err = setWorkbookProps(book, "项目台账（"+f.AsOf.String()+"）", "", nil, s.now())
+	}
+	if err != nil {
 		book.Close()
 		return err
 	}

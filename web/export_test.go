@@ -91,9 +91,13 @@ func TestRankingXLSX(t *testing.T) {
 	f := openWorkbook(t, resp, body, "赛马排名-2026Q1.xlsx")
 	rows := rowsOf(t, f, "赛马排名")
 	wantHeader := []string{"考评期间", "赛道", "名次", "单位", "综合得分", "计算值", "较上期", "上期名次", "项目推进速度",
-		"补值指标", "计分规则", "规则版本"}
+		"补值指标", "计分规则", "规则版本", "结果状态"}
 	if !slices.Equal(rows[0], wantHeader) {
 		t.Errorf("header = %q, want %q", rows[0], wantHeader)
+	}
+	// The result's status follows the units after an empty row.
+	if end := slices.IndexFunc(rows, func(r []string) bool { return len(r) == 0 }); end > 0 {
+		rows = rows[:end]
 	}
 	if len(rows) != len(formulaNames)+1 {
 		t.Fatalf("sheet has %d rows, want a header and %d units", len(rows), len(formulaNames))
@@ -136,6 +140,120 @@ func TestRankingXLSXMatchesLeaderboard(t *testing.T) {
 			t.Errorf("workbook has %q at %s, leaderboard %q", row[3], row[4], want)
 		}
 	}
+}
+
+// rankingNotes returns the column 结果状态 of the sheet 赛马排名's unit
+// rows and the lines below them.
+func rankingNotes(t *testing.T, f *excelize.File) (status []string, notes string) {
+	t.Helper()
+	rows := rowsOf(t, f, "赛马排名")
+	col := slices.Index(rows[0], "结果状态")
+	if col < 0 {
+		t.Fatalf("header %q has no 结果状态", rows[0])
+	}
+	end := slices.IndexFunc(rows, func(r []string) bool { return len(r) == 0 })
+	if end < 0 {
+		t.Fatalf("sheet 赛马排名 has no lines below its units: %q", rows)
+	}
+	for _, r := range rows[1:end] {
+		status = append(status, r[col])
+	}
+	for _, r := range rows[end+1:] {
+		notes += strings.Join(r, "") + "\n"
+	}
+	return status, notes
+}
+
+// leaderboardAsOf returns the 数据截至 that the leaderboard of period shows.
+func leaderboardAsOf(t *testing.T, env *testEnv, period string) string {
+	t.Helper()
+	_, page := env.as(t, "office").get(t, "/leaderboard?period="+period)
+	asOf := regexp.MustCompile(`数据截至 [0-9-]+ [0-9:]+`).FindString(page)
+	if asOf == "" {
+		t.Fatalf("leaderboard of %s shows no 数据截至", period)
+	}
+	return asOf
+}
+
+func TestRankingXLSXStatus(t *testing.T) {
+	env := newEvaluationEnv(t)
+	saveRun(t, env, saima.Quarter(2026, 4), 50, true) // a run of the running quarter
+
+	t.Run("Draft", func(t *testing.T) {
+		resp, body := env.as(t, "office").get(t, "/export/ranking.xlsx?period=2026Q2")
+		f := openWorkbook(t, resp, body, "赛马排名-2026Q2.xlsx")
+		status, notes := rankingNotes(t, f)
+		if len(status) == 0 || slices.ContainsFunc(status, func(s string) bool { return s != "未发布（草稿）" }) {
+			t.Errorf("结果状态 = %q, want 未发布（草稿） on every unit", status)
+		}
+		asOf := leaderboardAsOf(t, env, "2026Q2")
+		for _, want := range []string{"本期结果：未发布（草稿，正式发布前可能变化），" + asOf,
+			"导出时间：2026-10-20 10:00（北京时间）"} {
+			if !strings.Contains(notes, want) {
+				t.Errorf("notes lack %q:\n%s", want, notes)
+			}
+		}
+		if strings.Contains(notes, "才结束") {
+			t.Errorf("notes of the ended 2026Q2 call it running:\n%s", notes)
+		}
+		props, err := f.GetDocProps()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := excelize.DocProperties{Title: "2026年第二季度赛马排名（未发布，草稿）", ContentStatus: "未发布（草稿）",
+			Creator: "saima", Created: "2026-10-20T02:00:00Z", Modified: "2026-10-20T02:00:00Z"}
+		if props.Title != want.Title || props.ContentStatus != want.ContentStatus || props.Creator != want.Creator ||
+			props.Created != want.Created || props.Modified != want.Modified {
+			t.Errorf("doc properties = %+v, want %+v", *props, want)
+		}
+		if !strings.Contains(props.Description, asOf) {
+			t.Errorf("doc description = %q, want the data time", props.Description)
+		}
+	})
+	t.Run("Published", func(t *testing.T) {
+		if resp, body := env.publish(t, "office", `{"note":"终稿"}`); resp.StatusCode != http.StatusCreated {
+			t.Fatalf("publish status = %d: %s", resp.StatusCode, body)
+		}
+		resp, body := env.as(t, "office").get(t, "/export/ranking.xlsx?period=2026Q2")
+		f := openWorkbook(t, resp, body, "赛马排名-2026Q2.xlsx")
+		status, notes := rankingNotes(t, f)
+		if len(status) == 0 || status[0] != "已发布 v1" {
+			t.Errorf("结果状态 = %q, want 已发布 v1", status)
+		}
+		want := "本期结果：已发布 v1（2026-10-20 10:00 发布），" + leaderboardAsOf(t, env, "2026Q2")
+		if !strings.Contains(notes, want) {
+			t.Errorf("notes lack %q:\n%s", want, notes)
+		}
+		props, err := f.GetDocProps()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if props.ContentStatus != "已发布 v1" || props.Title != "2026年第二季度赛马排名（已发布 v1）" {
+			t.Errorf("doc properties = %+v, want 已发布 v1", *props)
+		}
+	})
+	t.Run("Running", func(t *testing.T) {
+		resp, body := env.as(t, "office").get(t, "/export/ranking.xlsx?period=2026Q4")
+		f := openWorkbook(t, resp, body, "赛马排名-2026Q4.xlsx")
+		_, notes := rankingNotes(t, f)
+		if want := "本期到 2026-12-31 才结束，以上结果只含目前已上传的数据，不是期末结果。"; !strings.Contains(notes, want) {
+			t.Errorf("notes lack %q:\n%s", want, notes)
+		}
+	})
+	t.Run("ReadEarly", func(t *testing.T) {
+		env.clock.Advance(80 * 24 * time.Hour) // to 2027-01-08, after the session has expired
+		office := env.signIn(t, "office", testAccounts["office"].password)
+		resp, body := office.get(t, "/export/ranking.xlsx?period=2026Q4")
+		f := openWorkbook(t, resp, body, "赛马排名-2026Q4.xlsx")
+		_, notes := rankingNotes(t, f)
+		want := "本期已于 2026-12-31 结束，但这一版本读取的是 2026-10-20 已上传的数据，不是期末结果；请改革办按全部数据重新发布。"
+		if !strings.Contains(notes, want) {
+			t.Errorf("notes lack %q:\n%s", want, notes)
+		}
+		if strings.Contains(notes, "才结束") {
+			t.Errorf("notes of the ended 2026Q4 call it running:\n%s", notes)
+		}
+	})
 }
 
 func cellName(col, row int) string {

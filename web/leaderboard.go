@@ -12,6 +12,7 @@ import (
 	"github.com/samber/lo"
 
 	"saima"
+	"saima/ingest"
 	"saima/reports"
 	"saima/scoring"
 )
@@ -46,6 +47,11 @@ type leaderboardPage struct {
 	// period's end, so that every viewer still reads it as partial. It is
 	// zero otherwise.
 	ReadEarly saima.Date
+	// Passed is the running quarter that the page, opened without a
+	// period, passes over in its first days for the quarter that has just
+	// ended (see defaultChoice), and is zero otherwise. The page offers a
+	// link to its draft.
+	Passed saima.Period
 	// JustPublished is the label of the version the office's form has just
 	// published, such as v2, shown once after the redirect.
 	JustPublished string
@@ -77,6 +83,16 @@ func (p leaderboardPage) ConfirmPublish() string {
 		return ""
 	}
 	return b.String() + "确定发布吗？"
+}
+
+// PassedURL returns the address of the leaderboard of Passed.
+func (p leaderboardPage) PassedURL() string {
+	return pageURL("/leaderboard", "period", p.Passed.String(), "track", p.Track)
+}
+
+// PassedFrom returns the first day on which pages open on Passed.
+func (p leaderboardPage) PassedFrom() saima.Date {
+	return p.Passed.Start().AddDays(saima.ProgressGraceDays)
 }
 
 // LinksUnit reports whether the page links unit's name to its page: the
@@ -209,7 +225,12 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 		return s.render(c, "leaderboard.html", "赛马排行", "leaderboard", page)
 	}
 
-	if page.Period, err = s.pickPeriod(c, c.Query("period"), periods); err != nil {
+	if c.Query("period") == "" {
+		page.Period, page.Passed, err = s.defaultChoice(ctx, periods)
+	} else {
+		page.Period, err = s.pickPeriod(c, c.Query("period"), periods)
+	}
+	if err != nil {
 		return err
 	}
 	st, err := s.standing(ctx, page.Period)
@@ -247,11 +268,7 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	if end, ok := runningUntil(page.Period, s.now()); ok {
-		page.Running = end
-	} else if day, ok := reports.PartialOn(reports.RankingOf(st, s.now()).ReadAt, page.Period); ok {
-		page.ReadEarly = day
-	}
+	page.Running, page.ReadEarly = partialDays(page.Period, st, s.now())
 	title := page.Period.Label() + "赛马排行"
 	return s.render(c, "leaderboard.html", title, "leaderboard", page)
 }
@@ -312,23 +329,68 @@ func (s *Server) pickPeriod(c *fiber.Ctx, param string, scored []saima.Period) (
 	if param == "" {
 		return s.defaultPeriod(c.UserContext(), scored)
 	}
-	p, err := periodParam("period", param)
+	// Scoring runs only quarters, so the message offers no other kind.
+	p, err := ingest.ParsePeriod(param)
 	if err != nil {
-		return saima.Period{}, err
+		return saima.Period{}, invalidParam("period", param, "排行榜按季度考评，应为季度（如 2026Q3）")
 	}
-	if !slices.Contains(scored, p) {
-		return saima.Period{}, s.noRun(c, p)
+	switch {
+	case slices.Contains(scored, p):
+		return p, nil
+	case p.Kind == saima.PeriodMonth:
+		return saima.Period{}, saima.Errorf(saima.KindInvalid, "%s不单独考评：考评按季度进行，该月属于%s，请查看 %s",
+			p.Label(), p.Quarter().Label(), p.Quarter())
+	case p.Kind == saima.PeriodYear:
+		return saima.Period{}, saima.Errorf(saima.KindInvalid, "%s不单独排名：年度排名见年度考评报告 /reports/annual/%d.pdf",
+			p.Label(), p.Year)
 	}
-	return p, nil
+	return saima.Period{}, s.noRun(c, p)
 }
 
-// defaultPeriod returns the newest of the scored periods, newest first,
+// defaultPeriod returns the period that pages open on without a period
+// parameter; see defaultChoice.
+func (s *Server) defaultPeriod(ctx context.Context, scored []saima.Period) (saima.Period, error) {
+	p, _, err := s.defaultChoice(ctx, scored)
+	return p, err
+}
+
+// defaultChoice returns the newest scored period with data (see
+// newestScored), except in the first [saima.ProgressGraceDays] days of a
+// quarter. Then the new quarter's draft holds a few days of uploads, and
+// ranks every unit on them, while the reports of the quarter that has
+// just ended still arrive. So when that quarter is scored with data,
+// defaultChoice returns it, and returns the new quarter as passed, for the
+// page to offer.
+func (s *Server) defaultChoice(ctx context.Context, scored []saima.Period) (shown, passed saima.Period, err error) {
+	newest, err := s.newestScored(ctx, scored)
+	if err != nil {
+		return saima.Period{}, saima.Period{}, err
+	}
+	fresh, inGrace := s.freshQuarter()
+	if !inGrace || newest != fresh || !slices.Contains(scored, fresh.Prev()) {
+		return newest, saima.Period{}, nil
+	}
+	st, err := s.standing(ctx, fresh.Prev())
+	if err != nil || !hasData(st) {
+		return newest, saima.Period{}, err
+	}
+	return fresh.Prev(), fresh, nil
+}
+
+// freshQuarter returns the quarter that contains today and true while
+// today is within [saima.ProgressGraceDays] of the previous quarter's end.
+func (s *Server) freshQuarter() (saima.Period, bool) {
+	prev, ok := saima.ReportingQuarter(saima.DateOf(s.now()))
+	return prev.Next(), ok
+}
+
+// newestScored returns the newest of the scored periods, newest first,
 // that has begun and whose standing has data, or the newest one that has
 // begun when none has data, or else the newest. Scoring rejects a quarter
 // that has not begun or has no data, but a ledger scored before that rule
 // may hold such a run, and every page would otherwise open on a ranking
 // of zeros.
-func (s *Server) defaultPeriod(ctx context.Context, scored []saima.Period) (saima.Period, error) {
+func (s *Server) newestScored(ctx context.Context, scored []saima.Period) (saima.Period, error) {
 	today := saima.DateOf(s.now())
 	begun := slices.DeleteFunc(slices.Clone(scored), func(p saima.Period) bool { return p.Start().After(today) })
 	if len(begun) == 0 {

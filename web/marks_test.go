@@ -89,7 +89,7 @@ func TestRankingXLSXMarks(t *testing.T) {
 	rows := rowsOf(t, f, "赛马排名")
 
 	wantHeader := []string{"考评期间", "赛道", "名次", "单位", "综合得分", "计算值", "较上期", "上期名次",
-		"项目推进", "考评得分", "群众满意度", "补值指标", "计分规则", "规则版本"}
+		"项目推进", "考评得分", "群众满意度", "补值指标", "计分规则", "规则版本", "结果状态"}
 	if !slices.Equal(rows[0], wantHeader) {
 		t.Fatalf("header = %q, want %q", rows[0], wantHeader)
 	}

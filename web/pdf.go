@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"slices"
 	"strconv"
@@ -26,10 +27,25 @@ func (s *Server) handleAnnualPDF(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("list score periods: %w", err)
 	}
-	if !slices.ContainsFunc(scored, func(p saima.Period) bool { return p.Kind == saima.PeriodQuarter && p.Year == year }) {
+	fresh, inGrace := s.freshQuarter()
+	counted := func(p saima.Period) bool {
+		return p.Kind == saima.PeriodQuarter && p.Year == year && !(inGrace && p == fresh)
+	}
+	if !slices.ContainsFunc(scored, counted) {
+		if inGrace && slices.Contains(scored, fresh) && fresh.Year == year {
+			return saima.Errorf(saima.KindNotFound, "%s刚开始（%s），其草稿只含开始几天上传的数据，%s起计入年度报告；"+
+				"在此之前%d年度没有可计入的季度得分", fresh.Label(), fresh.Start(),
+				fresh.Start().AddDays(saima.ProgressGraceDays), year)
+		}
 		return s.noScores(c, saima.Year(year))
 	}
-	a, err := reports.BuildAnnualFrom(c.UserContext(), s.store, year, s.annualRule(), s.now(), s.shownRanking)
+	quarters := func(ctx context.Context, q saima.Period) (reports.QuarterRanking, error) {
+		if inGrace && q == fresh {
+			return reports.QuarterRanking{Withheld: true}, nil
+		}
+		return s.shownRanking(ctx, q)
+	}
+	a, err := reports.BuildAnnualFrom(c.UserContext(), s.store, year, s.annualRule(), s.now(), quarters)
 	if err != nil {
 		return fmt.Errorf("build annual report: %w", err)
 	}

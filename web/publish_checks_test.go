@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -154,4 +155,123 @@ func TestUnitPagesSkipFutureRun(t *testing.T) {
 	if !strings.Contains(body, "2026年第二季度考评结果") {
 		t.Errorf("explain page without a period does not open on 2026Q2:\n%s", body)
 	}
+}
+
+// In the first days of a quarter, while the previous quarter's reports
+// still arrive, pages without a period open on the quarter that ended and
+// announce the new quarter's draft. The annual report leaves that draft
+// out until then.
+func TestDefaultPeriodEarlyInQuarter(t *testing.T) {
+	env := newEvaluationEnv(t)
+	saveRun(t, env, saima.Quarter(2026, 3), 60, true) // ended, a draft
+	saveRun(t, env, saima.Quarter(2026, 4), 70, true) // begun on 2026-10-01
+	setClock := func(day int) *client {
+		t.Helper()
+		env.clock.Advance(time.Date(2026, 10, day, 10, 0, 0, 0, saima.Beijing).Sub(env.clock.Now()))
+		return env.signIn(t, "office", testAccounts["office"].password)
+	}
+	annual := func(office *client) string {
+		t.Helper()
+		resp, body := office.get(t, "/reports/annual/2026.pdf")
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET the 2026 annual PDF: status %d; body:\n%.500s", resp.StatusCode, body)
+		}
+		return squeeze(pdfText(t, []byte(body)))
+	}
+
+	t.Run("GraceDays", func(t *testing.T) {
+		office := setClock(15)
+		_, body := office.get(t, "/leaderboard")
+		text := html.UnescapeString(body)
+		for _, want := range []string{"2026年第三季度赛马排行", `href="/leaderboard?period=2026Q4"`,
+			"2026年第四季度刚开始，各单位仍在补报2026年第三季度的数据，本页默认显示2026年第三季度"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("leaderboard on 2026-10-15 lacks %q:\n%.3000s", want, text)
+			}
+		}
+		_, body = office.get(t, "/api/scores")
+		var reply struct {
+			Period string `json:"period"`
+		}
+		decodeJSON(t, body, &reply)
+		if reply.Period != "2026Q3" {
+			t.Errorf("/api/scores period on 2026-10-15 = %q, want 2026Q3", reply.Period)
+		}
+
+		resp, body := office.get(t, "/export/ranking.xlsx")
+		openWorkbook(t, resp, body, "赛马排名-2026Q3.xlsx")
+		_, body = office.get(t, "/units/"+url.PathEscape("宁波市江北区"))
+		if !strings.Contains(body, "最新考评：2026年第三季度") {
+			t.Errorf("unit page on 2026-10-15 does not head with 2026Q3")
+		}
+
+		text = annual(office)
+		if strings.Contains(text, "四季度*") {
+			t.Errorf("annual PDF on 2026-10-15 counts the 2026Q4 draft:\n%s", text)
+		}
+		if want := "注：2026年第四季度刚开始（2026-10-01），其草稿只含开始几天上传的数据，2026-10-16起计入年度得分。"; !strings.Contains(text, want) {
+			t.Errorf("annual PDF on 2026-10-15 lacks %q:\n%s", want, text)
+		}
+	})
+	t.Run("AfterGrace", func(t *testing.T) {
+		office := setClock(16)
+		_, body := office.get(t, "/leaderboard")
+		if !strings.Contains(body, "2026年第四季度赛马排行") || strings.Contains(body, "刚开始") {
+			t.Errorf("leaderboard on 2026-10-16 does not open on the 2026Q4 draft alone")
+		}
+		_, body = office.get(t, "/units/"+url.PathEscape("宁波市江北区"))
+		if !strings.Contains(body, "最新考评：2026年第四季度") {
+			t.Errorf("unit page on 2026-10-16 does not head with 2026Q4")
+		}
+		if text := annual(office); !strings.Contains(text, "四季度*") || strings.Contains(text, "刚开始") {
+			t.Errorf("annual PDF on 2026-10-16 does not count the 2026Q4 draft:\n%s", text)
+		}
+	})
+}
+
+// A period without any data gets no advice to run saima score, which
+// would reject it; a quarter not begun says so on the leaderboard.
+func TestNoDataPeriodReplies(t *testing.T) {
+	env := newEvaluationEnv(t)
+	env.server.rules = []byte(evaluationRules)
+	noData := "没有任何单位有可计分的数据"
+	tests := []struct {
+		name, target string
+		status       int
+		want         string
+	}{
+		{"QuarterlyPDF", "/reports/quarterly/2024Q4.pdf", http.StatusNotFound, "2024年第四季度尚无考评得分"},
+		{"UnitsZip", "/reports/quarterly/2024Q4/units.zip", http.StatusNotFound, "2024年第四季度尚无考评得分"},
+		{"AnnualPDF", "/reports/annual/2024.pdf", http.StatusNotFound, "2024年度各季度均无考评得分"},
+		{"LeaderboardNotBegun", "/leaderboard?period=2027Q1", http.StatusNotFound, "2027年第一季度尚未开始（2027-01-01 开始）"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := env.as(t, "office").get(t, tt.target)
+			text := html.UnescapeString(body)
+			if resp.StatusCode != tt.status {
+				t.Errorf("GET %s status = %d, want %d", tt.target, resp.StatusCode, tt.status)
+			}
+			if !strings.Contains(text, tt.want) {
+				t.Errorf("GET %s lacks %q:\n%.2000s", tt.target, tt.want, text)
+			}
+			if tt.name != "LeaderboardNotBegun" && !strings.Contains(text, noData) {
+				t.Errorf("GET %s lacks %q:\n%.2000s", tt.target, noData, text)
+			}
+			if strings.Contains(text, "saima score") {
+				t.Errorf("GET %s sends the office to saima score:\n%.2000s", tt.target, text)
+			}
+		})
+	}
+
+	t.Run("Publish", func(t *testing.T) {
+		req := httptest.NewRequest(http.MethodPost, "/api/evaluations/2024Q4/publish", nil)
+		resp, body := env.as(t, "office").do(t, req)
+		if resp.StatusCode != http.StatusConflict {
+			t.Errorf("publish of 2024Q4 status = %d, want 409", resp.StatusCode)
+		}
+		if !strings.Contains(body, noData) || strings.Contains(body, "saima score") {
+			t.Errorf("publish of 2024Q4 reply = %s, want %q without saima score", body, noData)
+		}
+	})
 }

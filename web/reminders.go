@@ -33,25 +33,50 @@ type dueMilestone struct {
 
 // reminders are the reminders of one day, for every unit or one.
 type reminders struct {
-	Period     saima.Period // the quarter whose progress reports are expected
-	Days       int          // the look-ahead for milestones, in days
-	Today      saima.Date
-	Missing    []missingReport // by unit and project
-	Milestones []dueMilestone  // by planned date
+	Period  saima.Period // the quarter whose progress reports are expected
+	Days    int          // the look-ahead for milestones, in days
+	Today   saima.Date
+	Missing []missingReport // by unit and project
+	// Previous holds the missing reports of the quarter that has just
+	// ended, while its reports may still arrive, and is nil after that.
+	Previous   *lateReports
+	Milestones []dueMilestone // by planned date
 }
 
-// Empty reports whether r holds nothing to remind of.
-func (r *reminders) Empty() bool { return len(r.Missing) == 0 && len(r.Milestones) == 0 }
+// lateReports are the missing reports of a quarter that has ended, during
+// its [saima.ProgressGraceDays] days of grace.
+type lateReports struct {
+	Period  saima.Period
+	Until   saima.Date      // the last day of the grace period
+	Missing []missingReport // by unit and project
+}
+
+// Label names the quarter with the last day of its grace period.
+func (l *lateReports) Label() string {
+	return fmt.Sprintf("%s（补报期至 %s）", l.Period.Label(), l.Until)
+}
 
 // MissingUnits returns how many units have a report missing.
-func (r *reminders) MissingUnits() int {
-	return len(lo.UniqMap(r.Missing, func(m missingReport, _ int) string { return m.Unit }))
+func (l *lateReports) MissingUnits() int { return countUnits(l.Missing) }
+
+// Empty reports whether r holds nothing to remind of.
+func (r *reminders) Empty() bool {
+	return len(r.Missing) == 0 && len(r.Milestones) == 0 && (r.Previous == nil || len(r.Previous.Missing) == 0)
+}
+
+// MissingUnits returns how many units have a report missing.
+func (r *reminders) MissingUnits() int { return countUnits(r.Missing) }
+
+func countUnits(missing []missingReport) int {
+	return len(lo.UniqMap(missing, func(m missingReport, _ int) string { return m.Unit }))
 }
 
 // loadReminders reads the reminders of today for unit, or for every unit
 // when unit is "". The period is the quarter that contains today: a unit
 // that has sent no report on a running project in that quarter, by month
-// or by quarter, is reminded.
+// or by quarter, is reminded. In the first [saima.ProgressGraceDays] days
+// of a quarter the quarter before it is listed too, because its reports
+// arrive after it ends.
 //
 // NOTE: early in a quarter every unit is listed, because reports usually
 // come at its end; the office reads the list with that in mind.
@@ -62,11 +87,15 @@ func (s *Server) loadReminders(ctx context.Context, unit string, days int) (*rem
 	if err != nil {
 		return nil, fmt.Errorf("list ledger: %w", err)
 	}
-	reports, err := s.store.ListProgress(ctx, r.Period)
-	if err != nil {
-		return nil, fmt.Errorf("list progress: %w", err)
+	if r.Missing, err = s.missingIn(ctx, r.Period, entries); err != nil {
+		return nil, err
 	}
-	r.Missing = missingReports(entries, reports)
+	if prev, ok := saima.ReportingQuarter(today); ok {
+		r.Previous = &lateReports{Period: prev, Until: prev.End().AddDays(saima.ProgressGraceDays)}
+		if r.Previous.Missing, err = s.missingIn(ctx, prev, entries); err != nil {
+			return nil, err
+		}
+	}
 
 	milestones, err := s.store.ListMilestones(ctx)
 	if err != nil {
@@ -74,6 +103,16 @@ func (s *Server) loadReminders(ctx context.Context, unit string, days int) (*rem
 	}
 	r.Milestones = dueMilestones(milestones, unit, today, days)
 	return r, nil
+}
+
+// missingIn returns the projects of entries that owe a progress report
+// for quarter and have none.
+func (s *Server) missingIn(ctx context.Context, quarter saima.Period, entries []saima.LedgerEntry) ([]missingReport, error) {
+	reports, err := s.store.ListProgress(ctx, quarter)
+	if err != nil {
+		return nil, fmt.Errorf("list progress of %s: %w", quarter, err)
+	}
+	return missingReports(entries, reports), nil
 }
 
 // missingReports returns the projects of entries that owe a progress
@@ -167,7 +206,12 @@ func (s *Server) handleRemindersXLSX(c *fiber.Ctx) error {
 		return err
 	}
 	f := excelize.NewFile()
-	if err := writeReminders(f, r); err != nil {
+	err = writeReminders(f, r)
+	if err == nil {
+		title := fmt.Sprintf("督办提醒（%s）", r.Today)
+		err = setWorkbookProps(f, title, "", nil, s.now())
+	}
+	if err != nil {
 		f.Close()
 		return err
 	}
@@ -177,7 +221,7 @@ func (s *Server) handleRemindersXLSX(c *fiber.Ctx) error {
 
 func writeReminders(f *excelize.File, r *reminders) error {
 	missing, err := newSheet(f, "未填报进度", []string{"单位", "项目编号", "项目名称", "填报期间"},
-		[]float64{24, 16, 36, 14})
+		[]float64{24, 16, 36, 32})
 	if err != nil {
 		return err
 	}
@@ -186,8 +230,18 @@ func writeReminders(f *excelize.File, r *reminders) error {
 			return err
 		}
 	}
-	due, err := addSheet(f, "即将到期里程碑", []string{"责任单位", "项目编号", "里程碑", "计划完成日期", "剩余天数"},
-		[]float64{24, 16, 30, 14, 10})
+	if r.Previous != nil {
+		for _, m := range r.Previous.Missing {
+			if err := missing.add(m.Unit, m.ProjectCode, m.ProjectName, r.Previous.Label()); err != nil {
+				return err
+			}
+		}
+	}
+	// The header names the day the days count from, because the file
+	// outlives the day it was exported.
+	left := "剩余天数（自" + r.Today.String() + "起算）"
+	due, err := addSheet(f, "即将到期里程碑", []string{"责任单位", "项目编号", "里程碑", "计划完成日期", left},
+		[]float64{24, 16, 30, 14, 16})
 	if err != nil {
 		return err
 	}

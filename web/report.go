@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"saima"
 	"saima/ingest"
 	"saima/reports"
+	"saima/scoring"
 )
 
 // handleQuarterlyPDF builds the quarterly report and sends it as a
@@ -47,7 +49,8 @@ func (s *Server) handleQuarterlyPDF(c *fiber.Ctx) error {
 }
 
 // noScores returns the reply to a report of period, which has no scores,
-// worded for the viewer. A period that has not begun gets its own message.
+// worded for the viewer. A period that has not begun gets its own message,
+// and so does one without any data to score, which scoring would reject.
 // Only the office runs saima on the server, so only the office's message
 // names the command that scores the period. Leaders and units are asked to
 // contact the office.
@@ -58,6 +61,9 @@ func (s *Server) noScores(c *fiber.Ctx, period saima.Period) error {
 	missing := period.Label() + "尚无考评得分"
 	if period.Kind == saima.PeriodYear {
 		missing = period.Label() + "各季度均无考评得分"
+	}
+	if why := s.withoutData(c.UserContext(), period); why != "" {
+		return saima.Errorf(saima.KindNotFound, "%s：%s", missing, why)
 	}
 	office, err := s.viewerIsOffice(c)
 	if err != nil {
@@ -75,6 +81,9 @@ func (s *Server) noScores(c *fiber.Ctx, period saima.Period) error {
 func (s *Server) noRun(c *fiber.Ctx, period saima.Period) error {
 	if err := notBegun(period, s.now(), ""); err != nil {
 		return err
+	}
+	if why := s.withoutData(c.UserContext(), period); why != "" {
+		return saima.Errorf(saima.KindNotFound, "%s暂无考评结果：%s", period.Label(), why)
 	}
 	office, err := s.viewerIsOffice(c)
 	if err != nil {
@@ -122,6 +131,41 @@ func scoreStep(period saima.Period, now time.Time) string {
 		}
 	}
 	return "运行 saima score " + strings.Join(args, " ") + " 计算得分（用内嵌引擎时先停止 saima serve，算完再启动）"
+}
+
+// withoutData returns why period cannot be scored for lack of data, or ""
+// when a dry run under the server's rule set finds data in some quarter of
+// it. A year is checked quarter by quarter, up to today. It also
+// returns "" when the server has no rule set, or the dry run fails for
+// another reason, such as a track that the rule set lacks, so that the
+// caller keeps its advice to score the period.
+func (s *Server) withoutData(ctx context.Context, period saima.Period) string {
+	svc, ok := s.evaluations()
+	if !ok || len(s.rules) == 0 {
+		return ""
+	}
+	svc.Rules = s.rules
+	today := saima.DateOf(s.now())
+	quarters := []saima.Period{period}
+	if period.Kind == saima.PeriodYear {
+		quarters = nil
+		for i := 1; i <= 4 && !saima.Quarter(period.Year, i).Start().After(today); i++ {
+			quarters = append(quarters, saima.Quarter(period.Year, i))
+		}
+	}
+	var why string
+	for _, q := range quarters {
+		_, err := svc.Evaluate(ctx, q)
+		if !errors.Is(err, scoring.ErrNoData) {
+			return ""
+		}
+		why = err.Error()
+	}
+	if period.Kind == saima.PeriodYear && why != "" {
+		why = period.Label() + "已开始的各季度都没有任何单位有可计分的数据，计分会被拒绝；" +
+			"请先导入该年的里程碑、进度填报或考评打分，再计算季度得分"
+	}
+	return why
 }
 
 // pdfFileName is the Chinese file name the browser saves the report as.

@@ -205,4 +205,14 @@ func TestRemindersXLSX(t *testing.T) {
 	if len(due) != 2 || due[1][2] != "全区推广" || due[1][4] != "10" {
 		t.Errorf("即将到期里程碑 rows = %v, want one: 全区推广 with 10 days left", due)
 	}
+	if got, want := due[0][4], "剩余天数（自2026-10-20起算）"; got != want {
+		t.Errorf("即将到期里程碑 header = %q, want %q", got, want)
+	}
+	props, err := f.GetDocProps()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if props.Created != "2026-10-20T02:00:00Z" || props.Title != "督办提醒（2026-10-20）" {
+		t.Errorf("doc properties = %+v, want the title and time of 2026-10-20 10:00 Beijing", *props)
+	}
 }
