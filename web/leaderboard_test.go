@@ -19,7 +19,7 @@ func TestLeaderboardMarksRunningPeriod(t *testing.T) {
 	run := []saima.Score{{Period: saima.Quarter(2026, 4), Track: saima.KindDistrict, RuleSet: "默认规则",
 		RuleSetVersion: "v1", RunID: "run-q4", ComputedAt: seedAt.Add(2 * time.Hour), Unit: "宁波市海曙区",
 		Value: 60, Rank: 1}}
-	if err := env.store.SaveScores(context.Background(), run); err != nil {
+	if err := env.store.SaveScores(context.Background(), run, nil); err != nil {
 		t.Fatal(err)
 	}
 	note := "本期到 2026-12-31 才结束，以上结果只含目前已上传的数据"
