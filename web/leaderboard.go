@@ -52,14 +52,14 @@ type leaderboardPage struct {
 	// OwnUnit is the unit of a unit account, because such an account may
 	// open only its own unit's page. It is "" for the office and leaders.
 	OwnUnit string
-	// Unranked are the units that the roster keeps out of the ranking
-	// (赛道 不参与排名) and the shown result does not rank, with their
-	// reasons, so that no unit leaves the page unseen.
-	//
-	// NOTE: they come from the current roster, because a run does not
-	// store the units it left out. An older period therefore lists the
-	// units left out today.
+	// Unranked are the units that the shown result left out of the
+	// ranking on purpose (赛道 不参与排名), with their reasons, so that no
+	// unit leaves the page unseen.
 	Unranked []saima.Unit
+	// UnrankedFromCurrentRoster is whether Unranked comes from the current
+	// roster instead of the shown run, which was stored before runs kept
+	// the units they left out. The page then warns of it.
+	UnrankedFromCurrentRoster bool
 }
 
 // ConfirmPublish returns the confirmation text that the publish form
@@ -223,9 +223,7 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 	if page.Boards, page.Tracks, err = buildBoards(st.Entries, page.Track, page.OwnUnit); err != nil {
 		return err
 	}
-	if page.Unranked, err = s.unrankedUnits(ctx, st); err != nil {
-		return err
-	}
+	page.Unranked, page.UnrankedFromCurrentRoster = st.Unranked, st.UnrankedFromCurrentRoster
 	withholdLists(page.Boards, st.Withheld())
 	if page.Period.Kind == saima.PeriodQuarter {
 		page.PDF = "/reports/quarterly/" + page.Period.String() + ".pdf"
@@ -243,19 +241,6 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 	}
 	title := page.Period.Label() + "赛马排行"
 	return s.render(c, "leaderboard.html", title, "leaderboard", page)
-}
-
-// unrankedUnits returns the roster's units of track [saima.TrackUnranked]
-// that st does not rank.
-func (s *Server) unrankedUnits(ctx context.Context, st *scoring.Standing) ([]saima.Unit, error) {
-	units, err := s.store.ListUnits(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("list units: %w", err)
-	}
-	return slices.DeleteFunc(units, func(u saima.Unit) bool {
-		_, ranked := st.Entry(u.Name)
-		return u.Ranked() || ranked
-	}), nil
 }
 
 // runningUntil returns the last day of period p and true while p is still
