@@ -434,6 +434,13 @@ func indicatorColumns(scores []saima.Score) (ids, names []string) {
 // unit, whose stored score is not a score.
 const leftOutText = "不计分"
 
+// unrankedRosterNote warns, on the page and in the workbook, that the
+// units listed as left out of the ranking come from the current roster.
+const unrankedRosterNote = "本期结果保存时尚未记录它不参与排名的单位，以上按当前单位名单列出，可能与计算本期结果时的名单不同。"
+
+// UnrankedRosterNote returns [unrankedRosterNote] for the template.
+func (p leaderboardPage) UnrankedRosterNote() string { return unrankedRosterNote }
+
 // Notes below a ranking, on the page and in the workbook, for each mark its
 // cells may carry.
 const (
@@ -464,6 +471,20 @@ type scoresAPI struct {
 	Label      string          `json:"label"`
 	Evaluation *evaluationJSON `json:"evaluation"` // null for a run without a record
 	Scores     []scoreJSON     `json:"scores"`
+	// Unranked are the units that the run left out of the ranking on
+	// purpose (赛道 不参与排名), never null.
+	Unranked []unrankedJSON `json:"unranked"`
+	// UnrankedFromCurrentRoster is true when Unranked comes from the
+	// current roster, because the run was stored before runs kept the
+	// units they left out.
+	UnrankedFromCurrentRoster bool `json:"unranked_from_current_roster"`
+}
+
+// unrankedJSON is a unit that a run left out of the ranking on purpose.
+type unrankedJSON struct {
+	Unit   string `json:"unit"`
+	Kind   string `json:"kind"`   // 单位类别
+	Reason string `json:"reason"` // 不参与排名原因
 }
 
 type scoreJSON struct {
@@ -515,7 +536,7 @@ func (s *Server) handleScoresAPI(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("list score periods: %w", err)
 	}
-	reply := scoresAPI{Periods: periods, Scores: []scoreJSON{}}
+	reply := scoresAPI{Periods: periods, Scores: []scoreJSON{}, Unranked: []unrankedJSON{}}
 	if len(periods) == 0 {
 		return c.JSON(reply)
 	}
@@ -530,6 +551,10 @@ func (s *Server) handleScoresAPI(c *fiber.Ctx) error {
 	for i := range st.Entries {
 		reply.Scores = append(reply.Scores, entryToJSON(&st.Entries[i]))
 	}
+	for _, u := range st.Unranked {
+		reply.Unranked = append(reply.Unranked, unrankedJSON{Unit: u.Name, Kind: u.Kind, Reason: u.UnrankedReason})
+	}
+	reply.UnrankedFromCurrentRoster = st.UnrankedFromCurrentRoster
 	return c.JSON(reply)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"html"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -56,6 +57,33 @@ func unrankedSection(body string) string {
 	return section
 }
 
+// unrankedExports returns the units left out of period's ranking as the
+// export ranking.xlsx and GET /api/scores list them, one "name/kind/reason"
+// line each, and whether the API marks them as the current roster's.
+func unrankedExports(t *testing.T, env *testEnv, period string) (xlsx, api string, fromRoster bool) {
+	t.Helper()
+	resp, body := env.get(t, "/export/ranking.xlsx?period="+period)
+	f := openWorkbook(t, resp, body, "赛马排名-"+period+".xlsx")
+	if slices.Contains(f.GetSheetList(), "不参与排名") {
+		for _, row := range rowsOf(t, f, "不参与排名")[1:] {
+			xlsx += strings.Join(row, "/") + "\n"
+		}
+	}
+
+	_, body = env.get(t, "/api/scores?period="+period)
+	var reply struct {
+		Unranked []struct {
+			Unit, Kind, Reason string
+		}
+		FromRoster bool `json:"unranked_from_current_roster"`
+	}
+	decodeJSON(t, body, &reply)
+	for _, u := range reply.Unranked {
+		api += u.Unit + "/" + u.Kind + "/" + u.Reason + "\n"
+	}
+	return xlsx, api, reply.FromRoster
+}
+
 // pdfRow returns the words of the first line of text, which pdftotext
 // read with -layout, that starts with key, joined by single spaces.
 func pdfRow(text, key string) string {
@@ -69,8 +97,8 @@ func pdfRow(text, key string) string {
 
 // TestLeaderboardListsRunsUnranked leaves 宁波前湾新区 out of 2026Q2 and
 // publishes it, then ranks the unit again and scores 2026Q3. The 2026Q2
-// leaderboard and PDF still list it with its reason for every viewer, and
-// 2026Q3's list no unit as left out.
+// leaderboard, explain page, PDF, workbook and API still list it with its
+// reason, and 2026Q3's list no unit as left out.
 func TestLeaderboardListsRunsUnranked(t *testing.T) {
 	env := newTestEnv(t, nil)
 	ctx := context.Background()
@@ -138,13 +166,23 @@ func TestLeaderboardListsRunsUnranked(t *testing.T) {
 	if text := pdfText(t, []byte(pdf)); strings.Contains(text, "不参与排名") {
 		t.Errorf("2026Q3 PDF lists units not ranked:\n%s", text)
 	}
+
+	want := zone + "/" + saima.KindOther + "/" + zoneReason + "\n"
+	xlsx, api, fromRoster := unrankedExports(t, env, "2026Q2")
+	if xlsx != want || api != want || fromRoster {
+		t.Errorf("2026Q2 exports list units not ranked as\nworkbook %q\nAPI %q, current roster %v\nwant %q from the run",
+			xlsx, api, fromRoster, want)
+	}
+	if xlsx, api, _ := unrankedExports(t, env, "2026Q3"); xlsx != "" || api != "" {
+		t.Errorf("2026Q3 exports list units not ranked: workbook %q, API %q", xlsx, api)
+	}
 }
 
 // TestLeaderboardUnrankedOfOldRun adds a unit of track 不参与排名 to the
 // roster after the 2026Q3 run. That run stored its list, so the unit is
 // not listed. Once the run reads as stored before runs kept their lists,
-// the leaderboard and the PDF list the unit from the current roster and
-// mark the list as the current roster's.
+// the leaderboard, PDF, workbook and API list the unit from the current
+// roster and mark the list as the current roster's.
 func TestLeaderboardUnrankedOfOldRun(t *testing.T) {
 	env := newSeededEnv(t)
 	writeWorkflowBatch(t, env.store, "units-unranked", saima.DatasetUnits, &saima.Batch{Units: []saima.Unit{
@@ -179,6 +217,15 @@ func TestLeaderboardUnrankedOfOldRun(t *testing.T) {
 	}
 	if want := "下表按当前单位名单列出"; !strings.Contains(squeeze(text), want) {
 		t.Errorf("PDF of an old run lacks %q:\n%s", want, text)
+	}
+
+	want := zone + "/" + saima.KindOther + "/" + zoneReason + "\n"
+	xlsx, api, fromRoster := unrankedExports(t, env, "2026Q3")
+	if xlsx != want+"\n"+unrankedRosterNote+"\n" {
+		t.Errorf("workbook of an old run lists units not ranked as %q, want %q and the note", xlsx, want)
+	}
+	if api != want || !fromRoster {
+		t.Errorf("API of an old run lists units not ranked as %q, current roster %v; want %q, true", api, fromRoster, want)
 	}
 }
 
