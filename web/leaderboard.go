@@ -436,7 +436,7 @@ const leftOutText = "不计分"
 
 // unrankedRosterNote warns, on the page and in the workbook, that the
 // units listed as left out of the ranking come from the current roster.
-const unrankedRosterNote = "本期结果保存时尚未记录它不参与排名的单位，以上按当前单位名单列出，可能与计算本期结果时的名单不同。"
+const unrankedRosterNote = "本期结果保存时尚未记录当时不参与排名的单位，以上按当前单位名单列出，可能与计算本期结果时的名单不同。"
 
 // UnrankedRosterNote returns [unrankedRosterNote] for the template.
 func (p leaderboardPage) UnrankedRosterNote() string { return unrankedRosterNote }
