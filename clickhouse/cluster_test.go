@@ -273,6 +273,20 @@ func TestClusterUploadInterrupted(t *testing.T) {
 	checkInterruptedUpload(t, openClusterStore(t, cluster.Servers[0], db))
 }
 
+// TestClusterRunUnranked stores a run that left units out of the ranking
+// through one node of a two-shard cluster and reads them through the other.
+func TestClusterRunUnranked(t *testing.T) {
+	cluster := chtest.StartCluster(t)
+	db := cluster.NewDatabase(t)
+	first := openClusterStore(t, cluster.Servers[0], db)
+	if err := first.SaveScores(t.Context(), unrankedRun("kept"), unrankedUnits); err != nil {
+		t.Fatal(err)
+	}
+	second := openClusterStore(t, cluster.Servers[1], db)
+	checkRunUnranked(t, second, "kept", true, unrankedUnits)
+	checkRunUnranked(t, second, "missing", false, nil)
+}
+
 func TestClusterNeedsDistributedSync(t *testing.T) {
 	cluster := chtest.StartCluster(t)
 	db := cluster.NewDatabase(t)

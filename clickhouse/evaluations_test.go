@@ -125,7 +125,7 @@ func TestListRunScores(t *testing.T) {
 	for i, run := range []string{"r1", "r2"} {
 		sc := saima.Score{Period: saima.Quarter(2026, 2), Track: "区县（市）", RunID: run, ComputedAt: at.Add(time.Duration(i) * time.Hour),
 			Unit: "慈溪市", Value: math.Nextafter(80, 81) + float64(i), Rank: 1}
-		if err := s.SaveScores(ctx, []saima.Score{sc}); err != nil {
+		if err := s.SaveScores(ctx, []saima.Score{sc}, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -12,11 +12,13 @@ var scoreColumns = []string{"period", "track", "run_id", "computed_at", "ruleset
 	"unit", "value", "rank", "prev_rank", "c_indicator", "c_name", "c_raw", "c_missing", "c_score",
 	"c_weight", "c_points"}
 
-// SaveScores stores one scoring run. All scores must share a run ID. It
-// writes the scores and then one score_runs row per period, and readers
-// pick runs from score_runs, so the run becomes the period's current
-// result as a whole, or not at all when a write fails half way.
-func (s *Store) SaveScores(ctx context.Context, scores []saima.Score) error {
+// SaveScores stores one scoring run: its scores, and unranked, the units
+// of the roster it read that it left out of the ranking on purpose. All
+// scores must share a run ID. It writes the scores and then one
+// score_runs row per period, which contains unranked too. Readers pick
+// runs from score_runs, so the run becomes the period's current result as
+// a whole, or not at all when a write fails half way.
+func (s *Store) SaveScores(ctx context.Context, scores []saima.Score, unranked []saima.Unit) error {
 	rows := make([][]any, len(scores))
 	type run struct {
 		at     time.Time
@@ -45,15 +47,69 @@ func (s *Store) SaveScores(ctx context.Context, scores []saima.Score) error {
 	if err := s.engine.Insert(ctx, s.table("scores"), scoreColumns, rows); err != nil {
 		return unavailable(err)
 	}
+	names, kinds, reasons := unrankedColumns(unranked)
 	marks := make([][]any, len(periods))
 	recorded := s.nextVersion(time.Now())
 	for i, p := range periods {
-		marks[i] = []any{p, scores[0].RunID, runs[p].at, runs[p].scores, recorded}
+		marks[i] = []any{p, scores[0].RunID, runs[p].at, runs[p].scores, recorded,
+			uint8(1), names, kinds, reasons}
 	}
 	return unavailable(s.engine.Insert(ctx, s.table("score_runs"), scoreRunColumns, marks))
 }
 
-var scoreRunColumns = []string{"period", "run_id", "computed_at", "scores", "recorded"}
+var scoreRunColumns = []string{"period", "run_id", "computed_at", "scores", "recorded",
+	"unranked_stored", "unranked_units", "unranked_kinds", "unranked_reasons"}
+
+// unrankedColumns returns the names, kinds and reasons of units for the
+// array columns of score_runs, never nil.
+func unrankedColumns(units []saima.Unit) (names, kinds, reasons []string) {
+	names, kinds, reasons = []string{}, []string{}, []string{}
+	for _, u := range units {
+		names = append(names, u.Name)
+		kinds = append(kinds, u.Kind)
+		reasons = append(reasons, u.UnrankedReason)
+	}
+	return names, kinds, reasons
+}
+
+// ListRunUnranked returns the units that the stored run runID of period
+// left out of the ranking on purpose, as SaveScores stored them, with
+// their Track set to [saima.TrackUnranked]. stored is false, and units
+// nil, for a run stored before runs kept that list, and for a period
+// without such a run.
+func (s *Store) ListRunUnranked(
+	ctx context.Context, period saima.Period, runID string,
+) (units []saima.Unit, stored bool, err error) {
+	// A run has one row per period, and LIMIT 1 only guards against a
+	// row that was written twice.
+	q := "SELECT unranked_stored, unranked_units, unranked_kinds, unranked_reasons FROM {db}.score_runs " +
+		"WHERE period = ? AND run_id = ? ORDER BY unranked_stored DESC LIMIT 1"
+	rows, err := s.query(ctx, q, period.String(), runID)
+	if err != nil {
+		return nil, false, err
+	}
+	err = scanAll(rows, func() error {
+		var flag uint8
+		var names, kinds, reasons []string
+		if err := rows.Scan(&flag, &names, &kinds, &reasons); err != nil {
+			return err
+		}
+		if len(kinds) != len(names) || len(reasons) != len(names) {
+			return fmt.Errorf("run %s of %s: %d unranked units with %d kinds and %d reasons",
+				runID, period, len(names), len(kinds), len(reasons))
+		}
+		stored = flag == 1
+		for i, name := range names {
+			units = append(units, saima.Unit{Name: name, Kind: kinds[i], Track: saima.TrackUnranked,
+				UnrankedReason: reasons[i]})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("list unranked units of run %s: %w", runID, err)
+	}
+	return units, stored, nil
+}
 
 func scoreRow(sc saima.Score) []any {
 	n := len(sc.Contributions)

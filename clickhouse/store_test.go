@@ -212,11 +212,11 @@ func TestStoreScoresRoundTrip(t *testing.T) {
 				},
 			}}
 		}
-		if err := s.SaveScores(ctx, run("r1", 80)); err != nil {
+		if err := s.SaveScores(ctx, run("r1", 80), nil); err != nil {
 			t.Fatal(err)
 		}
 		at = at.Add(time.Hour)
-		if err := s.SaveScores(ctx, run("r2", 84.45)); err != nil {
+		if err := s.SaveScores(ctx, run("r2", 84.45), nil); err != nil {
 			t.Fatal(err)
 		}
 
@@ -253,7 +253,7 @@ func TestScoresPartialRunHidden(t *testing.T) {
 				Unit: "慈溪市", Value: 80, Rank: 1}}
 		}
 		at := time.Date(2026, 10, 16, 10, 0, 0, 0, saima.Beijing)
-		if err := s.SaveScores(ctx, score("whole", at)); err != nil {
+		if err := s.SaveScores(ctx, score("whole", at), nil); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.WriteScoresOnly(ctx, score("broken", at.Add(time.Hour))); err != nil {
@@ -418,7 +418,7 @@ func TestScoresSameSecond(t *testing.T) {
 		for i, id := range []string{"r9", "r8", "r7", "r6", "r5", "r4"} {
 			sc := []saima.Score{{Period: q, Track: "区县（市）", RuleSet: "2026", RunID: id,
 				ComputedAt: at.Add(time.Duration(i) * 100 * time.Millisecond), Unit: "慈溪市", Value: float64(80 + i), Rank: 1}}
-			if err := s.SaveScores(ctx, sc); err != nil {
+			if err := s.SaveScores(ctx, sc, nil); err != nil {
 				t.Fatal(err)
 			}
 			got, err := s.ListScores(ctx, q)

@@ -260,6 +260,12 @@ type QuarterRanking struct {
 	// no unit.
 	Lists     map[string][]RankList
 	ListNotes map[string][]string
+	// Unranked are the units that the ranking's run left out on purpose
+	// (赛道 不参与排名), and UnrankedFromCurrentRoster is whether they come
+	// from the current roster instead, for a run stored before runs kept
+	// them (see [scoring.Standing]).
+	Unranked                  []saima.Unit
+	UnrankedFromCurrentRoster bool
 }
 
 // RankList is one rank list of a track, its units in the order of the
@@ -281,7 +287,8 @@ type ListedUnit struct {
 // time taken on the clock that reads now.
 func RankingOf(st *scoring.Standing, now time.Time) QuarterRanking {
 	r := QuarterRanking{Scores: st.Scores(), Status: st.Label(),
-		Draft: st.Evaluation == nil || !st.Evaluation.Published(), Unmatched: st.Unmatched}
+		Draft: st.Evaluation == nil || !st.Evaluation.Published(), Unmatched: st.Unmatched,
+		Unranked: st.Unranked, UnrankedFromCurrentRoster: st.UnrankedFromCurrentRoster}
 	switch ev := st.Evaluation; {
 	case ev != nil:
 		// The record's time is on the service's clock, the one that

@@ -49,8 +49,9 @@ func lineHeight(size float64) float64 { return size * 25.4 / 72 * 1.5 }
 
 // WriteQuarterly draws q as an A4 PDF and writes it to w: a cover page, a
 // table of contents with page numbers, a ranking table and bar chart per
-// track, and a section per unit. The PDF outline lists the tracks and the
-// units. Every page has a footer with its number and the page count.
+// track, the units that the ranking left out, and a section per unit. The
+// PDF outline lists the tracks and the units. Every page has a footer with
+// its number and the page count.
 //
 // Characters the fonts cannot draw, such as 𠮷 or 👍, are drawn as
 // [Placeholder], and log receives one warning that lists them. A nil log
@@ -69,6 +70,7 @@ func WriteQuarterly(w io.Writer, q *Quarterly, fonts *Fonts, log *slog.Logger) e
 	}
 	return render(w, meta, fonts, log, func(d *document) {
 		d.rankings(q)
+		d.unranked(q.Unranked, q.UnrankedFromCurrentRoster)
 		d.overrides(q.Overrides, false)
 		d.unitSections(q)
 		d.workflowSections(q.Workflow)

@@ -43,8 +43,16 @@ type Quarterly struct {
 	Computed map[string]saima.Score
 	// Overrides lists the manual overrides in effect, applied or not.
 	Overrides []OverrideLine
-	Units     []UnitSection // in the order the report shows them
-	Workflow  *Workflow     // the ledger's workflows in the period; nil when the source has none
+	// Unranked are the units that the ranking left out on purpose (赛道
+	// 不参与排名), with their 单位类别 and 不参与排名原因, listed after the
+	// rankings. UnrankedFromCurrentRoster is whether they come from the
+	// current roster instead of the ranking's run, which the report then
+	// notes.
+	Unranked                  []saima.Unit
+	UnrankedFromCurrentRoster bool
+
+	Units    []UnitSection // in the order the report shows them
+	Workflow *Workflow     // the ledger's workflows in the period; nil when the source has none
 }
 
 // TrackRanking is the ranking of one horse-race track. Scores are already in
@@ -206,6 +214,7 @@ func buildQuarterly(
 		Computed:    r.Computed,
 		Overrides:   OverrideLines(r),
 	}
+	q.Unranked, q.UnrankedFromCurrentRoster = r.Unranked, r.UnrankedFromCurrentRoster
 	for i := range q.Tracks {
 		t := &q.Tracks[i]
 		t.Lists, t.ListNotes = r.Lists[t.Track], r.ListNotes[t.Track]

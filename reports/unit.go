@@ -22,6 +22,8 @@ func (q *Quarterly) ForUnit(unit string) (*Quarterly, bool) {
 		single.Units = []UnitSection{sec}
 		single.Tracks = nil
 		single.Overrides = nil
+		// The units that the ranking left out belong to no unit's report.
+		single.Unranked, single.UnrankedFromCurrentRoster = nil, false
 		for _, t := range q.Tracks {
 			if t.Track != sec.Score.Track {
 				continue

@@ -44,7 +44,10 @@ func TestQuarterlyForUnit(t *testing.T) {
 }
 
 func TestQuarterlyForUnitPDF(t *testing.T) {
-	one, _ := hardQuarterly(t).ForUnit("市财政局")
+	q := hardQuarterly(t)
+	q.Unranked = []saima.Unit{{Name: "宁波前湾新区", Kind: saima.KindOther, Track: saima.TrackUnranked,
+		UnrankedReason: "新设功能区，2027年起参评"}}
+	one, _ := q.ForUnit("市财政局")
 	path, _ := renderPDF(t, one)
 	text := popplerText(t, path)
 	plain := strings.Join(strings.Fields(text), "")
@@ -55,6 +58,9 @@ func TestQuarterlyForUnitPDF(t *testing.T) {
 	}
 	if strings.Contains(plain, "宁海县") {
 		t.Errorf("unit PDF of 市财政局 names 宁海县, a unit of another track")
+	}
+	if strings.Contains(plain, "宁波前湾新区") {
+		t.Errorf("unit PDF of 市财政局 lists 宁波前湾新区, which the city's ranking left out")
 	}
 	checkFooters(t, text)
 }

@@ -189,6 +189,10 @@ type EvaluationStore interface {
 
 	// ListRunScores returns the scores of one stored run.
 	ListRunScores(ctx context.Context, period saima.Period, runID string) ([]saima.Score, error)
+	// ListRunUnranked returns the units that one stored run left out of
+	// the ranking on purpose. stored is false for a run stored before
+	// runs kept that list.
+	ListRunUnranked(ctx context.Context, period saima.Period, runID string) (units []saima.Unit, stored bool, err error)
 	// ListEvaluations returns period's evaluation records, oldest first.
 	ListEvaluations(ctx context.Context, period saima.Period) ([]Evaluation, error)
 	// SaveEvaluation stores results and then ev, so that a reader never
@@ -382,7 +386,7 @@ func (s *Service) record(
 			return nil, err
 		}
 	}
-	return &ev, s.save(ctx, &ev, comp.scores(ev.RunID, now), results)
+	return &ev, s.save(ctx, &ev, comp.scores(ev.RunID, now), comp.unranked, results)
 }
 
 func checkRecord(period saima.Period, by string) error {
@@ -399,14 +403,15 @@ func checkRecord(period saima.Period, by string) error {
 	return nil
 }
 
-// save stores the scores, then the unit results and the record. Until the
-// record exists no reader treats the run as an evaluation. When saving the
-// record fails, the scores stay behind as a run without a record, which
-// pages show as 未发布 only while the period has no published evaluation.
+// save stores the scores with the units the run left out of the ranking
+// (unranked), then the unit results and the record. Until the record
+// exists no reader treats the run as an evaluation. When saving the record
+// fails, the scores stay behind as a run without a record, which pages
+// show as 未发布 only while the period has no published evaluation.
 func (s *Service) save(
-	ctx context.Context, ev *Evaluation, scores []saima.Score, results []UnitResult,
+	ctx context.Context, ev *Evaluation, scores []saima.Score, unranked []saima.Unit, results []UnitResult,
 ) error {
-	if err := s.Store.SaveScores(ctx, scores); err != nil {
+	if err := s.Store.SaveScores(ctx, scores, unranked); err != nil {
 		return fmt.Errorf("save scores of %s: %w", ev.Period, err)
 	}
 	ev.Recorded = s.Store.Now()
@@ -517,8 +522,11 @@ type computation struct {
 	units   []saima.Unit
 	records []Record
 	results []Result
-	// unranked are the roster's units whose track rs lacks, which the
+	// unknownTrack are the roster's units whose track rs lacks, which the
 	// results leave out.
+	unknownTrack []saima.Unit
+	// unranked are the roster's units that it keeps out of the ranking on
+	// purpose, which the results leave out too and a stored run keeps.
 	unranked []saima.Unit
 }
 
@@ -533,7 +541,7 @@ func compute(
 	if err != nil {
 		return nil, fmt.Errorf("list units: %w", err)
 	}
-	units, unranked := rankedUnits(rs, all)
+	units, unknownTrack, unranked := rankedUnits(rs, all)
 	facts, err := snap.Facts(ctx, period)
 	if err != nil {
 		return nil, fmt.Errorf("read facts of %s: %w", period, err)
@@ -546,7 +554,8 @@ func compute(
 	if err != nil {
 		return nil, err
 	}
-	return &computation{units: units, records: records, results: results, unranked: unranked}, nil
+	return &computation{units: units, records: records, results: results,
+		unknownTrack: unknownTrack, unranked: unranked}, nil
 }
 
 // recordsOf turns facts into records, rejecting facts that no query can
@@ -632,6 +641,15 @@ type Standing struct {
 	// Unmatched are overrides in effect that name a unit or an indicator
 	// this run does not have, so they changed nothing.
 	Unmatched []Override
+	// Unranked are the units that the run left out of the ranking on
+	// purpose (赛道 不参与排名), with the 单位类别 and 不参与排名原因 that
+	// the roster gave them when the run read it.
+	Unranked []saima.Unit
+	// UnrankedFromCurrentRoster reports that Unranked lists the current
+	// roster's units of that track that the run does not rank, not the
+	// run's own. That happens for a run stored before runs kept the list
+	// and without a record of the ledger version it read.
+	UnrankedFromCurrentRoster bool
 }
 
 // Label returns how pages mark the standing: 已发布 v2 or 未发布.
@@ -786,6 +804,9 @@ func (s *Service) standing(ctx context.Context, ev *Evaluation, evs []Evaluation
 		}
 	}
 	st := &Standing{Period: ev.Period, Evaluation: ev, Entries: entriesOf(scores, results)}
+	if err := s.readUnranked(ctx, st, ev.RunID); err != nil {
+		return nil, err
+	}
 	return st, s.applyOverrides(ctx, st, overrideCutoff(ev, evs))
 }
 
@@ -808,6 +829,9 @@ func (s *Service) unrecordedStanding(
 	ctx context.Context, period saima.Period, scores []saima.Score,
 ) (*Standing, error) {
 	st := &Standing{Period: period, Entries: entriesOf(scores, nil)}
+	if err := s.readUnranked(ctx, st, scores[0].RunID); err != nil {
+		return nil, err
+	}
 	return st, s.applyOverrides(ctx, st, math.MaxUint64)
 }
 
@@ -1280,13 +1304,15 @@ type IndicatorExplanation struct {
 }
 
 // unitNotScored returns the KindNotFound error for unit, which st lacks.
-// When the roster puts the unit in a track that the standing's rule set
-// lacks, the message names that cause, because scoring again under that
-// rule set fails until the 赛道 or the rule set is corrected. Otherwise a unit
-// added to the roster after the run is the usual cause, so the message
-// says that the office scores the period again, and with which command:
-// a new draft, or a new version once the period is published, because
-// the pages show the published version over any later draft.
+// When st's run left the unit out of the ranking on purpose, the message
+// gives the reason the run read. When the roster puts the unit in a track
+// that the standing's rule set lacks, the message names that cause,
+// because scoring again under that rule set fails until the 赛道 or the
+// rule set is corrected. Otherwise a unit added to the roster after the
+// run is the usual cause, so the message says that the office scores the
+// period again, and with which command: a new draft, or a new version
+// once the period is published, because the pages show the published
+// version over any later draft.
 func (s *Service) unitNotScored(ctx context.Context, st *Standing, unit string) error {
 	period := st.Period
 	if msg, err := s.trackMissing(ctx, st, unit); err != nil {
@@ -1306,34 +1332,42 @@ func (s *Service) unitNotScored(ctx context.Context, st *Standing, unit string) 
 		period.Label(), unit, period)
 }
 
-// trackMissing returns why unit, which the roster holds, cannot be in
-// st: the roster keeps it out of the ranking, or its track is not one of
-// the tracks of the rule set st was scored under. It returns "" when the
-// unit is not on the roster, its track is in that rule set, or the rule
-// set is unknown.
+// trackMissing returns why unit cannot be in st. Either st's run left it
+// out of the ranking on purpose, or the current roster keeps it out, or
+// its track on the current roster is not a track of the rule set st was
+// scored under. It returns "" when none of these holds. It also returns
+// "" when the run did not store the units it left out and the unit is not
+// on the roster or the rule set is unknown.
 func (s *Service) trackMissing(ctx context.Context, st *Standing, unit string) (string, error) {
+	units, err := s.Store.ListUnits(ctx)
+	if err != nil {
+		return "", fmt.Errorf("list units: %w", err)
+	}
+	var today *saima.Unit
+	if i := slices.IndexFunc(units, func(u saima.Unit) bool { return u.Name == unit }); i >= 0 {
+		today = &units[i]
+	}
 	text := s.Rules
 	if st.Evaluation != nil {
 		text = []byte(st.Evaluation.RuleSetText)
 	}
 	rs, err := ParseRuleSet(text)
 	if len(text) == 0 || err != nil {
+		rs = nil
+	}
+	if left, ok := st.unrankedUnit(unit); ok && !st.UnrankedFromCurrentRoster {
+		return leftOutReason(left, today, rs), nil
+	}
+	if today == nil || rs == nil {
 		return "", nil
 	}
-	units, err := s.Store.ListUnits(ctx)
-	if err != nil {
-		return "", fmt.Errorf("list units: %w", err)
-	}
-	i := slices.IndexFunc(units, func(u saima.Unit) bool { return u.Name == unit })
-	if i < 0 {
-		return "", nil
-	}
-	if u := units[i]; !u.Ranked() {
+
+	if !today.Ranked() {
 		return fmt.Sprintf("单位名单中它的赛道是“%s”，原因：%s；改革办有意不让它参加排名，"+
 			"如需参加，请在单位名单中把它的赛道改为规则集“%s”的赛道之一（%s）后重新上传名单，再重新评分或发布",
-			u.Track, u.UnrankedReason, rs.Name, strings.Join(rs.TrackNames(), "、")), nil
+			today.Track, today.UnrankedReason, rs.Name, strings.Join(rs.TrackNames(), "、")), nil
 	}
-	track := cmp.Or(units[i].Track, units[i].Kind)
+	track := cmp.Or(today.Track, today.Kind)
 	if _, ok := rs.Track(track); ok {
 		return "", nil
 	}

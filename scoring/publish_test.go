@@ -584,7 +584,7 @@ func TestOverrideCompositeBounds(t *testing.T) {
 	q3 := saima.Quarter(2026, 3)
 	run := []saima.Score{{Period: q3, Track: saima.KindDistrict, RuleSet: "旧规则", RuleSetVersion: "v0",
 		RunID: "run-old", ComputedAt: uploadTime, Unit: cixi, Value: 70, Rank: 1}}
-	if err := s.SaveScores(ctx, run); err != nil {
+	if err := s.SaveScores(ctx, run, nil); err != nil {
 		t.Fatal(err)
 	}
 	bare := &scoring.Service{Store: s}

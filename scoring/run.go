@@ -19,7 +19,9 @@ type Store interface {
 	ListUnits(ctx context.Context) ([]saima.Unit, error)
 	Facts(ctx context.Context, period saima.Period) ([]UnitFacts, error)
 	ListScores(ctx context.Context, period saima.Period) ([]saima.Score, error)
-	SaveScores(ctx context.Context, scores []saima.Score) error
+	// SaveScores stores a run's scores with unranked, the units of the
+	// roster that it left out of the ranking on purpose.
+	SaveScores(ctx context.Context, scores []saima.Score, unranked []saima.Unit) error
 }
 
 // Run scores period under rs with the store's current data, stores the
@@ -28,7 +30,8 @@ type Store interface {
 // period is not a quarter that has begun at now, or when no unit has data
 // for period ([ErrNoData]). It also fails, with kind saima.KindInvalid,
 // when a unit's track is not in rs, so that no unit drops out of a
-// ranking unseen. Units of track [saima.TrackUnranked] are left out.
+// ranking unseen. Units of track [saima.TrackUnranked] are left out, and
+// the run stores them with its scores.
 func Run(ctx context.Context, st Store, rs *RuleSet, period saima.Period, now time.Time) ([]saima.Score, error) {
 	if err := CheckRunPeriod(period, now); err != nil {
 		return nil, err
@@ -58,27 +61,29 @@ func Run(ctx context.Context, st Store, rs *RuleSet, period saima.Period, now ti
 	for i := range scores {
 		scores[i].RunID, scores[i].ComputedAt = id, now
 	}
-	if err := st.SaveScores(ctx, scores); err != nil {
+	_, _, unranked := rankedUnits(rs, units)
+	if err := st.SaveScores(ctx, scores, unranked); err != nil {
 		return nil, fmt.Errorf("save scores of %s: %w", period, err)
 	}
 	return scores, nil
 }
 
-// rankedUnits splits units into those whose track rs has and those
-// whose track it lacks. It leaves out the units kept out of the ranking
-// on purpose ([saima.Unit.Ranked]), which are neither.
-func rankedUnits(rs *RuleSet, units []saima.Unit) (ranked, unranked []saima.Unit) {
+// rankedUnits splits units into those whose track rs has, those whose
+// track it lacks, and those kept out of the ranking on purpose
+// ([saima.Unit.Ranked]).
+func rankedUnits(rs *RuleSet, units []saima.Unit) (ranked, unknownTrack, unranked []saima.Unit) {
 	for _, u := range units {
 		if !u.Ranked() {
+			unranked = append(unranked, u)
 			continue
 		}
 		if _, ok := rs.Track(cmp.Or(u.Track, u.Kind)); ok {
 			ranked = append(ranked, u)
 		} else {
-			unranked = append(unranked, u)
+			unknownTrack = append(unknownTrack, u)
 		}
 	}
-	return ranked, unranked
+	return ranked, unknownTrack, unranked
 }
 
 // factsOf drops facts of units that are not ranked, such as data filed

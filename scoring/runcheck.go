@@ -57,11 +57,11 @@ func CheckRunPeriod(period saima.Period, now time.Time) error {
 // the ranking unseen: the office has to correct the unit's 赛道 or add the
 // track to the rule set first.
 func (c *computation) checkTracks(rs *RuleSet) error {
-	if len(c.unranked) == 0 {
+	if len(c.unknownTrack) == 0 {
 		return nil
 	}
-	msgs := make([]string, len(c.unranked))
-	for i, u := range c.unranked {
+	msgs := make([]string, len(c.unknownTrack))
+	for i, u := range c.unknownTrack {
 		msgs[i] = unknownTrack(rs, u.Name, cmp.Or(u.Track, u.Kind)).Error()
 	}
 	return saima.Errorf(saima.KindConflict, "无法计算排名：%s", strings.Join(msgs, "；"))

@@ -57,7 +57,7 @@ func seedMarkupNames(tb testing.TB, s *clickhouse.Store, name string) {
 			ComputedAt: seedAt.Add(2 * time.Hour), Unit: "宁波市江北区", Value: 65, Rank: 2,
 			Contributions: others},
 	}
-	if err := s.SaveScores(context.Background(), run); err != nil {
+	if err := s.SaveScores(context.Background(), run, nil); err != nil {
 		tb.Fatalf("save scores: %v", err)
 	}
 }

@@ -212,7 +212,7 @@ func seedLongNames(tb testing.TB, s *clickhouse.Store, name string) {
 			RunID: "run-long", ComputedAt: seedAt, Unit: unit, Value: 90 - 10*float64(i), Rank: i + 1,
 		})
 	}
-	if err := s.SaveScores(ctx, run); err != nil {
+	if err := s.SaveScores(ctx, run, nil); err != nil {
 		tb.Fatalf("save scores: %v", err)
 	}
 }
@@ -521,7 +521,7 @@ func TestRadarTooltipKeepsDecimals(t *testing.T) {
 			RunID: "run-q4", ComputedAt: seedAt.Add(2 * time.Hour), Unit: "宁波市江北区", Value: 80, Rank: 1,
 			Contributions: contributions(80, 80, 80)},
 	}
-	if err := env.store.SaveScores(context.Background(), run); err != nil {
+	if err := env.store.SaveScores(context.Background(), run, nil); err != nil {
 		t.Fatal(err)
 	}
 	b := officeBrowser(t, env)

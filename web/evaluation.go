@@ -50,6 +50,13 @@ func (s *Server) loadStanding(ctx context.Context, period saima.Period) (*scorin
 	for _, sc := range scores {
 		st.Entries = append(st.Entries, scoring.Entry{Score: sc, Computed: sc})
 	}
+	// Without evaluations the store keeps no list of the units a run left
+	// out, so the list comes from the current roster.
+	roster, err := s.store.ListUnits(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list units: %w", err)
+	}
+	st.Unranked, st.UnrankedFromCurrentRoster = st.UnrankedOnRoster(roster), true
 	return st, nil
 }
 

@@ -208,6 +208,14 @@ func (s *Server) handleRankingXLSX(c *fiber.Ctx) error {
 		f.Close()
 		return err
 	}
+	// The units left out belong to no track, so only the whole ranking
+	// lists them.
+	if track == "" {
+		if err := writeUnranked(f, st.Unranked, st.UnrankedFromCurrentRoster); err != nil {
+			f.Close()
+			return err
+		}
+	}
 	return sendWorkbook(c, f, "赛马排名-"+period.String()+".xlsx", "saima-ranking-"+period.String()+".xlsx")
 }
 
@@ -359,6 +367,31 @@ func writeOverrides(f *excelize.File, lines []reports.OverrideLine) error {
 		}
 	}
 	return nil
+}
+
+// writeUnranked adds the sheet 不参与排名 when units is not empty: the
+// units that the ranking left out on purpose, with their 单位类别 and
+// 不参与排名原因, as the leaderboard lists them. fromRoster marks a list
+// that comes from the current roster instead of the run, which a note
+// below the rows then states.
+func writeUnranked(f *excelize.File, units []saima.Unit, fromRoster bool) error {
+	if len(units) == 0 {
+		return nil
+	}
+	sh, err := addSheet(f, "不参与排名", []string{"单位", "单位类别", "原因"}, []float64{28, 14, 48})
+	if err != nil {
+		return err
+	}
+	for _, u := range units {
+		if err := sh.add(u.Name, u.Kind, u.UnrankedReason); err != nil {
+			return err
+		}
+	}
+	if !fromRoster {
+		return nil
+	}
+	sh.row++
+	return sh.add(unrankedRosterNote)
 }
 
 // indicatorCells returns the score of each named indicator as the

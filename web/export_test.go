@@ -83,7 +83,7 @@ func TestRankingXLSX(t *testing.T) {
 			},
 		})
 	}
-	if err := env.store.SaveScores(context.Background(), run); err != nil {
+	if err := env.store.SaveScores(context.Background(), run, nil); err != nil {
 		t.Fatal(err)
 	}
 

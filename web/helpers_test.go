@@ -216,7 +216,7 @@ func seed(tb testing.TB, s *clickhouse.Store) {
 		}
 	}
 	for _, run := range seedScores() {
-		if err := s.SaveScores(ctx, run); err != nil {
+		if err := s.SaveScores(ctx, run, nil); err != nil {
 			tb.Fatalf("save scores: %v", err)
 		}
 	}

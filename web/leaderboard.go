@@ -58,14 +58,14 @@ type leaderboardPage struct {
 	// OwnUnit is the unit of a unit account, because such an account may
 	// open only its own unit's page. It is "" for the office and leaders.
 	OwnUnit string
-	// Unranked are the units that the roster keeps out of the ranking
-	// (赛道 不参与排名) and the shown result does not rank, with their
-	// reasons, so that no unit leaves the page unseen.
-	//
-	// NOTE: they come from the current roster, because a run does not
-	// store the units it left out. An older period therefore lists the
-	// units left out today.
+	// Unranked are the units that the shown result left out of the
+	// ranking on purpose (赛道 不参与排名), with their reasons, so that no
+	// unit leaves the page unseen.
 	Unranked []saima.Unit
+	// UnrankedFromCurrentRoster is whether Unranked comes from the current
+	// roster instead of the shown run, which was stored before runs kept
+	// the units they left out. The page then warns of it.
+	UnrankedFromCurrentRoster bool
 }
 
 // ConfirmPublish returns the confirmation text that the publish form
@@ -254,9 +254,7 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 	if page.Boards, page.Tracks, err = buildBoards(st.Entries, page.Track, page.OwnUnit); err != nil {
 		return err
 	}
-	if page.Unranked, err = s.unrankedUnits(ctx, st); err != nil {
-		return err
-	}
+	page.Unranked, page.UnrankedFromCurrentRoster = st.Unranked, st.UnrankedFromCurrentRoster
 	withholdLists(page.Boards, st.Withheld())
 	noteEmptyLists(page.Boards, st.EmptyLists())
 	if page.Period.Kind == saima.PeriodQuarter {
@@ -271,19 +269,6 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 	page.Running, page.ReadEarly = partialDays(page.Period, st, s.now())
 	title := page.Period.Label() + "赛马排行"
 	return s.render(c, "leaderboard.html", title, "leaderboard", page)
-}
-
-// unrankedUnits returns the roster's units of track [saima.TrackUnranked]
-// that st does not rank.
-func (s *Server) unrankedUnits(ctx context.Context, st *scoring.Standing) ([]saima.Unit, error) {
-	units, err := s.store.ListUnits(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("list units: %w", err)
-	}
-	return slices.DeleteFunc(units, func(u saima.Unit) bool {
-		_, ranked := st.Entry(u.Name)
-		return u.Ranked() || ranked
-	}), nil
 }
 
 // runningUntil returns the last day of period p and true while p is still
@@ -523,6 +508,13 @@ func indicatorColumns(scores []saima.Score) (ids, names []string) {
 // unit, whose stored score is not a score.
 const leftOutText = "不计分"
 
+// unrankedRosterNote warns, on the page and in the workbook, that the
+// units listed as left out of the ranking come from the current roster.
+const unrankedRosterNote = "本期结果保存时尚未记录当时不参与排名的单位，以上按当前单位名单列出，可能与计算本期结果时的名单不同。"
+
+// UnrankedRosterNote returns [unrankedRosterNote] for the template.
+func (p leaderboardPage) UnrankedRosterNote() string { return unrankedRosterNote }
+
 // Notes below a ranking, on the page and in the workbook, for each mark its
 // cells may carry.
 const (
@@ -553,6 +545,20 @@ type scoresAPI struct {
 	Label      string          `json:"label"`
 	Evaluation *evaluationJSON `json:"evaluation"` // null for a run without a record
 	Scores     []scoreJSON     `json:"scores"`
+	// Unranked are the units that the run left out of the ranking on
+	// purpose (赛道 不参与排名), never null.
+	Unranked []unrankedJSON `json:"unranked"`
+	// UnrankedFromCurrentRoster is true when Unranked comes from the
+	// current roster, because the run was stored before runs kept the
+	// units they left out.
+	UnrankedFromCurrentRoster bool `json:"unranked_from_current_roster"`
+}
+
+// unrankedJSON is a unit that a run left out of the ranking on purpose.
+type unrankedJSON struct {
+	Unit   string `json:"unit"`
+	Kind   string `json:"kind"`   // 单位类别
+	Reason string `json:"reason"` // 不参与排名原因
 }
 
 type scoreJSON struct {
@@ -604,7 +610,7 @@ func (s *Server) handleScoresAPI(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("list score periods: %w", err)
 	}
-	reply := scoresAPI{Periods: periods, Scores: []scoreJSON{}}
+	reply := scoresAPI{Periods: periods, Scores: []scoreJSON{}, Unranked: []unrankedJSON{}}
 	if len(periods) == 0 {
 		return c.JSON(reply)
 	}
@@ -619,6 +625,10 @@ func (s *Server) handleScoresAPI(c *fiber.Ctx) error {
 	for i := range st.Entries {
 		reply.Scores = append(reply.Scores, entryToJSON(&st.Entries[i]))
 	}
+	for _, u := range st.Unranked {
+		reply.Unranked = append(reply.Unranked, unrankedJSON{Unit: u.Name, Kind: u.Kind, Reason: u.UnrankedReason})
+	}
+	reply.UnrankedFromCurrentRoster = st.UnrankedFromCurrentRoster
 	return c.JSON(reply)
 }
 

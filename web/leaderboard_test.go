@@ -4,11 +4,16 @@ import (
 	"context"
 	"html"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"saima"
+	"saima/clickhouse/chtest"
+	"saima/scoring"
 )
 
 // TestLeaderboardMarksRunningPeriod checks that every viewer, not only
@@ -19,7 +24,7 @@ func TestLeaderboardMarksRunningPeriod(t *testing.T) {
 	run := []saima.Score{{Period: saima.Quarter(2026, 4), Track: saima.KindDistrict, RuleSet: "默认规则",
 		RuleSetVersion: "v1", RunID: "run-q4", ComputedAt: seedAt.Add(2 * time.Hour), Unit: "宁波市海曙区",
 		Value: 60, Rank: 1}}
-	if err := env.store.SaveScores(context.Background(), run); err != nil {
+	if err := env.store.SaveScores(context.Background(), run, nil); err != nil {
 		t.Fatal(err)
 	}
 	note := "本期到 2026-12-31 才结束，以上结果只含目前已上传的数据"
@@ -35,26 +40,192 @@ func TestLeaderboardMarksRunningPeriod(t *testing.T) {
 	}
 }
 
-// A unit that the roster keeps out of the ranking is listed under the
-// boards as not ranked, with the roster's reason, for every viewer.
-func TestLeaderboardListsUnrankedUnits(t *testing.T) {
-	env := newSeededEnv(t)
-	writeWorkflowBatch(t, env.store, "units-unranked", saima.DatasetUnits, &saima.Batch{Units: []saima.Unit{
-		{Name: "宁波前湾新区", Kind: saima.KindOther, Track: saima.TrackUnranked, UnrankedReason: "新设功能区，2027年起参评"},
+const (
+	zone       = "宁波前湾新区"
+	zoneReason = "新设功能区，2027年起参评"
+)
+
+// unrankedSection returns the leaderboard's section of units left out of
+// the ranking, unescaped, or "" when body has none.
+func unrankedSection(body string) string {
+	body = html.UnescapeString(body)
+	_, section, ok := strings.Cut(body, "<h2>不参与排名的单位</h2>")
+	if !ok {
+		return ""
+	}
+	section, _, _ = strings.Cut(section, "</section>")
+	return section
+}
+
+// unrankedExports returns the units left out of period's ranking as the
+// export ranking.xlsx and GET /api/scores list them, one "name/kind/reason"
+// line each, and whether the API marks them as the current roster's.
+func unrankedExports(t *testing.T, env *testEnv, period string) (xlsx, api string, fromRoster bool) {
+	t.Helper()
+	resp, body := env.get(t, "/export/ranking.xlsx?period="+period)
+	f := openWorkbook(t, resp, body, "赛马排名-"+period+".xlsx")
+	if slices.Contains(f.GetSheetList(), "不参与排名") {
+		for _, row := range rowsOf(t, f, "不参与排名")[1:] {
+			xlsx += strings.Join(row, "/") + "\n"
+		}
+	}
+
+	_, body = env.get(t, "/api/scores?period="+period)
+	var reply struct {
+		Unranked []struct {
+			Unit, Kind, Reason string
+		}
+		FromRoster bool `json:"unranked_from_current_roster"`
+	}
+	decodeJSON(t, body, &reply)
+	for _, u := range reply.Unranked {
+		api += u.Unit + "/" + u.Kind + "/" + u.Reason + "\n"
+	}
+	return xlsx, api, reply.FromRoster
+}
+
+// pdfRow returns the words of the first line of text, which pdftotext
+// read with -layout, that starts with key, joined by single spaces.
+func pdfRow(text, key string) string {
+	for line := range strings.Lines(text) {
+		if words := strings.Fields(line); len(words) > 0 && words[0] == key {
+			return strings.Join(words, " ")
+		}
+	}
+	return ""
+}
+
+// TestLeaderboardListsRunsUnranked leaves 宁波前湾新区 out of 2026Q2 and
+// publishes it, then ranks the unit again and scores 2026Q3. The 2026Q2
+// leaderboard, explain page, PDF, workbook and API still list it with its
+// reason, and 2026Q3's list no unit as left out.
+func TestLeaderboardListsRunsUnranked(t *testing.T) {
+	env := newTestEnv(t, nil)
+	ctx := context.Background()
+	writeEvaluationLedger(t, env.store)
+	writeWorkflowBatch(t, env.store, "units-zone-out", saima.DatasetUnits, &saima.Batch{Units: []saima.Unit{
+		{Name: zone, Kind: saima.KindOther, Track: saima.TrackUnranked, UnrankedReason: zoneReason},
 	}})
+	svc := &scoring.Service{Store: env.store, Rules: []byte(evaluationRules), Now: env.clock.Now}
+	if _, err := svc.Publish(ctx, q2, "改革办", ""); err != nil {
+		t.Fatal(err)
+	}
+
+	writeWorkflowBatch(t, env.store, "units-zone-in", saima.DatasetUnits, &saima.Batch{Units: []saima.Unit{
+		{Name: zone, Kind: saima.KindOther, Track: saima.KindDistrict},
+	}})
+	q3 := saima.Quarter(2026, 3)
+	var scores []saima.Assessment
+	for _, unit := range []string{"宁波市海曙区", "宁波市江北区", zone} {
+		scores = append(scores, saima.Assessment{Unit: unit, Indicator: "应用成效", Mode: "线上日常", Period: q3,
+			Score: decimal.NewFromInt(80)})
+	}
+	writeWorkflowBatch(t, env.store, "assessments-q3", saima.DatasetAssessments, &saima.Batch{Assessments: scores})
+	if _, err := svc.Draft(ctx, q3, "saima score"); err != nil {
+		t.Fatal(err)
+	}
+
 	for _, account := range []string{"office", "leader", "haishu"} {
-		_, body := env.as(t, account).get(t, "/leaderboard?period=2026Q3")
-		body = html.UnescapeString(body)
-		if !strings.Contains(body, "<h2>不参与排名的单位</h2>") {
-			t.Errorf("%s's leaderboard lacks the section of units not ranked", account)
+		_, body := env.as(t, account).get(t, "/leaderboard?period=2026Q2")
+		section := unrankedSection(body)
+		if section == "" {
+			t.Errorf("%s's 2026Q2 leaderboard lacks the section of units not ranked", account)
 			continue
 		}
-		row := tableRow(t, body, "宁波前湾新区")
-		for col, want := range map[string]string{"单位类别": "其他", "原因": "新设功能区，2027年起参评"} {
+		row := tableRow(t, section, zone)
+		for col, want := range map[string]string{"单位类别": saima.KindOther, "原因": zoneReason} {
 			if got := row[col]; got != want {
-				t.Errorf("%s's leaderboard: 宁波前湾新区 %s = %q, want %q", account, col, got, want)
+				t.Errorf("%s's 2026Q2 leaderboard: %s %s = %q, want %q", account, zone, col, got, want)
 			}
 		}
+		if strings.Contains(section, "当前单位名单") {
+			t.Errorf("%s's 2026Q2 leaderboard calls the run's own list the current roster's", account)
+		}
+
+		_, body = env.as(t, account).get(t, "/leaderboard?period=2026Q3")
+		if section := unrankedSection(body); section != "" {
+			t.Errorf("%s's 2026Q3 leaderboard lists units not ranked:\n%s", account, section)
+		}
+	}
+
+	resp, body := env.get(t, "/units/"+zone+"/explain?period=2026Q2")
+	if want := "原因：" + zoneReason; resp.StatusCode != http.StatusNotFound ||
+		!strings.Contains(html.UnescapeString(body), want) {
+		t.Errorf("explain page of %s in 2026Q2 = %d, want 404 with %q", zone, resp.StatusCode, want)
+	}
+
+	_, pdf := env.get(t, "/reports/quarterly/2026Q2.pdf")
+	text := pdfText(t, []byte(pdf), "-layout")
+	if !strings.Contains(text, "不参与排名的单位") {
+		t.Errorf("2026Q2 PDF lacks the section of units not ranked:\n%s", text)
+	}
+	if got, want := pdfRow(text, zone), zone+" "+saima.KindOther+" "+zoneReason; got != want {
+		t.Errorf("2026Q2 PDF row of %s = %q, want %q", zone, got, want)
+	}
+	_, pdf = env.get(t, "/reports/quarterly/2026Q3.pdf")
+	if text := pdfText(t, []byte(pdf)); strings.Contains(text, "不参与排名") {
+		t.Errorf("2026Q3 PDF lists units not ranked:\n%s", text)
+	}
+
+	want := zone + "/" + saima.KindOther + "/" + zoneReason + "\n"
+	xlsx, api, fromRoster := unrankedExports(t, env, "2026Q2")
+	if xlsx != want || api != want || fromRoster {
+		t.Errorf("2026Q2 exports list units not ranked as\nworkbook %q\nAPI %q, current roster %v\nwant %q from the run",
+			xlsx, api, fromRoster, want)
+	}
+	if xlsx, api, _ := unrankedExports(t, env, "2026Q3"); xlsx != "" || api != "" {
+		t.Errorf("2026Q3 exports list units not ranked: workbook %q, API %q", xlsx, api)
+	}
+}
+
+// TestLeaderboardUnrankedOfOldRun adds a unit of track 不参与排名 to the
+// roster after the 2026Q3 run. That run stored its list, so the unit is
+// not listed. Once the run reads as stored before runs kept their lists,
+// the leaderboard, PDF, workbook and API list the unit from the current
+// roster and mark the list as the current roster's.
+func TestLeaderboardUnrankedOfOldRun(t *testing.T) {
+	env := newSeededEnv(t)
+	writeWorkflowBatch(t, env.store, "units-unranked", saima.DatasetUnits, &saima.Batch{Units: []saima.Unit{
+		{Name: zone, Kind: saima.KindOther, Track: saima.TrackUnranked, UnrankedReason: zoneReason},
+	}})
+	_, body := env.get(t, "/leaderboard?period=2026Q3")
+	if section := unrankedSection(body); section != "" {
+		t.Errorf("leaderboard of a run stored before %s joined the roster lists it:\n%s", zone, section)
+	}
+
+	chtest.ForgetRunUnranked(t, env.store)
+	env.server.cache.clear()
+	for _, account := range []string{"office", "leader", "haishu"} {
+		_, body := env.as(t, account).get(t, "/leaderboard?period=2026Q3")
+		section := unrankedSection(body)
+		if section == "" {
+			t.Errorf("%s's leaderboard of an old run lacks the section of units not ranked", account)
+			continue
+		}
+		if got := tableRow(t, section, zone)["原因"]; got != zoneReason {
+			t.Errorf("%s's leaderboard of an old run: %s 原因 = %q, want %q", account, zone, got, zoneReason)
+		}
+		if want := "以上按当前单位名单列出"; !strings.Contains(section, want) {
+			t.Errorf("%s's leaderboard of an old run lacks %q", account, want)
+		}
+	}
+
+	_, pdf := env.get(t, "/reports/quarterly/2026Q3.pdf")
+	text := pdfText(t, []byte(pdf), "-layout")
+	if got, want := pdfRow(text, zone), zone+" "+saima.KindOther+" "+zoneReason; got != want {
+		t.Errorf("PDF row of %s = %q, want %q", zone, got, want)
+	}
+	if want := "下表按当前单位名单列出"; !strings.Contains(squeeze(text), want) {
+		t.Errorf("PDF of an old run lacks %q:\n%s", want, text)
+	}
+
+	want := zone + "/" + saima.KindOther + "/" + zoneReason + "\n"
+	xlsx, api, fromRoster := unrankedExports(t, env, "2026Q3")
+	if xlsx != want+"\n"+unrankedRosterNote+"\n" {
+		t.Errorf("workbook of an old run lists units not ranked as %q, want %q and the note", xlsx, want)
+	}
+	if api != want || !fromRoster {
+		t.Errorf("API of an old run lists units not ranked as %q, current roster %v; want %q, true", api, fromRoster, want)
 	}
 }
 

@@ -36,7 +36,7 @@ func saveMarkedRun(t *testing.T, env *testEnv) scoring.Override {
 		{Period: q1, Track: saima.KindDistrict, RuleSet: "默认规则", RuleSetVersion: "v1", RunID: "run-marks",
 			ComputedAt: seedAt, Unit: "宁波市江北区", Value: 60, Rank: 2, Contributions: contributions(60, 60, false)},
 	}
-	if err := env.store.SaveScores(context.Background(), run); err != nil {
+	if err := env.store.SaveScores(context.Background(), run, nil); err != nil {
 		t.Fatal(err)
 	}
 	svc := &scoring.Service{Store: env.store, Now: env.clock.Now}

@@ -51,7 +51,7 @@ func saveRun(t *testing.T, env *testEnv, period saima.Period, value float64, wit
 			},
 		})
 	}
-	if err := env.store.SaveScores(context.Background(), scores); err != nil {
+	if err := env.store.SaveScores(context.Background(), scores, nil); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -34,7 +34,7 @@ func seedTrendQuarters(tb testing.TB, s *clickhouse.Store) {
 				RuleSetVersion: "v1", RunID: runs[q], ComputedAt: seedAt.Add(time.Duration(i) * time.Minute),
 				Unit: unit, Value: 70 + float64(i) - float64(rank), Rank: rank + 1})
 		}
-		if err := s.SaveScores(ctx, scores); err != nil {
+		if err := s.SaveScores(ctx, scores, nil); err != nil {
 			tb.Fatalf("save scores of %s: %v", q, err)
 		}
 	}

@@ -101,7 +101,8 @@ func usageError(fs *flag.FlagSet, err error, want string) error {
 }
 
 // printStanding prints a standing's label and record, then its ranking
-// with each rank's 5–95 % interval and the overrides applied.
+// with each rank's 5–95 % interval, the overrides applied and the units
+// it left out.
 func printStanding(w io.Writer, st *scoring.Standing) {
 	fmt.Fprintf(w, "%s（%s）\n", st.Period.Label(), st.Label())
 	if ev := st.Evaluation; ev != nil {
@@ -126,6 +127,7 @@ func printStanding(w io.Writer, st *scoring.Standing) {
 	for _, o := range st.Unmatched {
 		fmt.Fprintf(w, "未生效的调整（本次结果中没有该单位或指标）：%s\n", describeOverride(o))
 	}
+	printUnranked(w, st.Unranked, st.UnrankedFromCurrentRoster)
 }
 
 // describeEvaluation returns one line naming who published or computed

@@ -38,7 +38,7 @@ func saveScores(t *testing.T, e *testEnv, runs map[string]map[string]float64) {
 				RunID: "run-" + period, ComputedAt: at, Unit: unit, Value: v, Rank: rank,
 			})
 		}
-		if err := st.SaveScores(context.Background(), run); err != nil {
+		if err := st.SaveScores(context.Background(), run, nil); err != nil {
 			t.Fatalf("save scores of %s: %v", period, err)
 		}
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"slices"
 
 	"saima"
@@ -51,6 +52,13 @@ func (a *app) score(ctx context.Context, svc *scoring.Service, p saima.Period, d
 			return err
 		}
 		printRanking(a, p, "试算，未保存", scores)
+		// A dry run reads the current ledger, so the current roster's
+		// units of track 不参与排名 are exactly the ones it left out.
+		units, err := svc.Store.ListUnits(ctx)
+		if err != nil {
+			return fmt.Errorf("list units: %w", err)
+		}
+		printUnranked(a.stdout, slices.DeleteFunc(units, saima.Unit.Ranked), false)
 		return nil
 	}
 	st, err := svc.Draft(ctx, p, "saima score")
@@ -64,6 +72,7 @@ func (a *app) score(ctx context.Context, svc *scoring.Service, p saima.Period, d
 	a.log.Info("period scored", "period", p.String(), "units", len(scores),
 		"run_id", st.Evaluation.RunID)
 	printRanking(a, p, "草稿，未发布", scores)
+	printUnranked(a.stdout, st.Unranked, st.UnrankedFromCurrentRoster)
 	return nil
 }
 
@@ -94,6 +103,27 @@ func printRanking(a *app, p saima.Period, status string, scores []saima.Score) {
 		fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\n", s.Track, s.Rank, s.Unit, saima.FormatComposite(s.Value), movement(s))
 	}
 	w.Flush()
+}
+
+// printUnranked prints the units that a ranking left out on purpose, with
+// their 单位类别 and 不参与排名原因, and nothing when units is empty.
+// fromRoster marks a list that comes from the current roster instead of
+// the run.
+func printUnranked(w io.Writer, units []saima.Unit, fromRoster bool) {
+	if len(units) == 0 {
+		return
+	}
+	title := "不参与排名的单位"
+	if fromRoster {
+		title += "（本结果保存时未记录，以下按当前单位名单列出）"
+	}
+	fmt.Fprintln(w, title)
+	tw := newTable(w)
+	fmt.Fprintln(tw, "单位\t单位类别\t原因")
+	for _, u := range units {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", u.Name, u.Kind, u.UnrankedReason)
+	}
+	tw.Flush()
 }
 
 func movement(s saima.Score) string {

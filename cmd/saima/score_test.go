@@ -143,3 +143,32 @@ func TestMissingRulesFileNamesFlag(t *testing.T) {
 		}
 	}
 }
+
+// TestScoreListsUnranked leaves 宁波前湾新区 out of 2026Q2: the dry run,
+// the draft and the publication print it with its reason. Once the roster
+// ranks it again, a new draft prints no such list, and explain of the
+// published 2026Q2 still gives the reason that its run read.
+func TestScoreListsUnranked(t *testing.T) {
+	e, dir := newEvaluationEnv(t)
+	importFileText(t, e, dir, "roster-out.csv",
+		"单位,单位类别,赛道,不参与排名原因\n宁波前湾新区,其他,不参与排名,新设功能区，2027年起参评\n")
+	row := "宁波前湾新区  其他      新设功能区，2027年起参评"
+	for _, args := range [][]string{{"score", "--dry-run", "2026Q2"}, {"score", "2026Q2"},
+		{"publish", "2026Q2", "--by", "改革办"}} {
+		out := e.mustRun(args...)
+		assertContains(t, "saima "+strings.Join(args, " "), out, "不参与排名的单位\n", row)
+		if strings.Contains(out, "当前单位名单") {
+			t.Errorf("saima %s calls the run's list the current roster's:\n%s", strings.Join(args, " "), out)
+		}
+	}
+
+	importFileText(t, e, dir, "roster-in.csv", "单位,单位类别,赛道\n宁波前湾新区,其他,区县（市）\n")
+	if out := e.mustRun("score", "2026Q2"); strings.Contains(out, "不参与排名") {
+		t.Errorf("score after the roster ranks 宁波前湾新区 again lists units not ranked:\n%s", out)
+	}
+	code, _, errOut := e.run("explain", "2026Q2", "宁波前湾新区")
+	if code != 1 {
+		t.Errorf("explain of 宁波前湾新区 in the published 2026Q2 exited %d, want 1", code)
+	}
+	assertContains(t, "explain of 宁波前湾新区", errOut, "原因：新设功能区，2027年起参评", "现已把它的赛道改为“区县（市）”")
+}
