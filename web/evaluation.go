@@ -750,18 +750,23 @@ func (s *Server) explainPeriod(c *fiber.Ctx, unit string) (saima.Period, error) 
 	if len(scores) == 0 {
 		return saima.Period{}, saima.Errorf(saima.KindNotFound, "单位“%s”暂无考评结果", unit)
 	}
-	return scores[latestBegun(scores, saima.DateOf(s.now()))].Period, nil
+	_, inGrace, err := s.freshQuarter(c.UserContext())
+	if err != nil {
+		return saima.Period{}, err
+	}
+	return scores[latestBegun(scores, saima.DateOf(s.now()), inGrace)].Period, nil
 }
 
 // latestBegun returns the index of the last of scores, in period order,
 // whose period has begun on today, or 0 when none has. A ledger scored
 // before scoring rejected quarters that had not begun may hold such runs.
-// In the first [saima.ProgressGraceDays] days of a quarter it returns the
+// While inGrace, the first [saima.ProgressGraceDays] days of a quarter
+// that the office has not published (see freshQuarter), it returns the
 // quarter before, when scores has it, as the leaderboard opens on it then.
-func latestBegun(scores []saima.Score, today saima.Date) int {
+func latestBegun(scores []saima.Score, today saima.Date, inGrace bool) int {
 	i := lastBegun(scores, today)
 	prev, ok := saima.ReportingQuarter(today)
-	if ok && i > 0 && scores[i].Period == prev.Next() && scores[i-1].Period == prev {
+	if inGrace && ok && i > 0 && scores[i].Period == prev.Next() && scores[i-1].Period == prev {
 		return i - 1
 	}
 	return i
