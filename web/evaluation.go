@@ -613,7 +613,7 @@ func (s *Server) ownUnit(c *fiber.Ctx, unit string) error {
 		return err
 	}
 	if who != nil && who.account.Role == saima.RoleUnit && who.account.Unit != unit {
-		return saima.Errorf(saima.KindForbidden, "单位账号只能查看本单位（%s）的考评说明",
+		return saima.Errorf(saima.KindForbidden, "单位账号只能查看本单位（%s）的考评说明；如需了解其他单位的情况，请联系改革办",
 			who.account.Unit)
 	}
 	return nil
