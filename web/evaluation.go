@@ -297,7 +297,7 @@ func (s *Server) publish(c *fiber.Ctx) (*scoring.Standing, *scoring.Evaluation, 
 	if err != nil {
 		// Scoring would reject a period without data, so the advice to
 		// score it first would send the office round in a circle.
-		if why := s.withoutData(c.UserContext(), period); why != "" {
+		if why := s.withoutData(c.UserContext(), period, true); why != "" {
 			return nil, nil, saima.Errorf(saima.KindConflict, "%s", why)
 		}
 		return nil, nil, err

@@ -300,6 +300,26 @@ func TestNoDataPeriodReplies(t *testing.T) {
 		})
 	}
 
+	// Leaders and units can neither import the office's data nor score,
+	// so they are told to ask the office.
+	t.Run("LeaderAndUnit", func(t *testing.T) {
+		for _, account := range []string{"leader", "haishu"} {
+			for _, target := range []string{"/leaderboard?period=2024Q1", "/api/scores?period=2024Q1"} {
+				_, body := env.as(t, account).get(t, target)
+				text := html.UnescapeString(body)
+				if !strings.Contains(text, noData) || !strings.Contains(text, "请联系改革办") {
+					t.Errorf("GET %s as %s lacks %q or 请联系改革办:\n%.2000s", target, account, noData, text)
+				}
+				if strings.Contains(text, "再评分或发布") || strings.Contains(text, "请先导入") {
+					t.Errorf("GET %s as %s tells it to import and score:\n%.2000s", target, account, text)
+				}
+			}
+		}
+		_, body := env.as(t, "leader").get(t, "/reports/annual/2024.pdf")
+		if text := html.UnescapeString(body); !strings.Contains(text, "请联系改革办") || strings.Contains(text, "请先导入") {
+			t.Errorf("annual PDF of 2024 as leader tells it to import, or not to ask the office:\n%.2000s", text)
+		}
+	})
 	t.Run("Publish", func(t *testing.T) {
 		req := httptest.NewRequest(http.MethodPost, "/api/evaluations/2024Q4/publish", nil)
 		resp, body := env.as(t, "office").do(t, req)
