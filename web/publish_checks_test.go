@@ -301,7 +301,7 @@ func TestNoDataPeriodReplies(t *testing.T) {
 	}
 
 	// Leaders and units can neither import the office's data nor score,
-	// so they are told to ask the office.
+	// so their message advises asking the office.
 	t.Run("LeaderAndUnit", func(t *testing.T) {
 		for _, account := range []string{"leader", "haishu"} {
 			for _, target := range []string{"/leaderboard?period=2024Q1", "/api/scores?period=2024Q1"} {

@@ -67,8 +67,8 @@ func TestUploadAPI(t *testing.T) {
 			if got.DryRun != strings.Contains(tt.target, "dry_run=1") {
 				t.Errorf("dry_run = %v for %s", got.DryRun, tt.target)
 			}
-			// A dry run is not recorded, so its reply names no upload ID
-			// that /uploads/{id} would answer with 404.
+			// A dry run is not recorded, so its reply has no upload ID,
+			// for which /uploads/{id} would return 404.
 			if got.DryRun && (got.Upload == nil || got.Upload.ID != "" || strings.Contains(body, `"id"`)) {
 				t.Errorf("dry run reply carries an upload ID or no upload: %s", body)
 			}
