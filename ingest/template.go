@@ -848,5 +848,13 @@ func (t *template) finishSheet() error {
 		return err
 	}
 	t.f.SetActiveSheet(idx)
-	return t.f.SetDocProps(&excelize.DocProperties{Title: t.s.title + "模板", Creator: "saima"})
+	props := &excelize.DocProperties{Title: t.s.title + "模板", Creator: "saima", Language: "zh-CN"}
+	// Without a date the workbook carries that of excelize's built-in
+	// one, 2006-09-16. The options give only the day, so the date is the
+	// day's start in Beijing, written in UTC as SetDocProps expects.
+	if !t.today.IsZero() {
+		props.Created = t.today.Time().UTC().Format(time.RFC3339)
+		props.Modified = props.Created
+	}
+	return t.f.SetDocProps(props)
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -741,5 +742,26 @@ func TestTemplateUnitDropDown(t *testing.T) {
 				t.Errorf("drop-down of %s = %q, want %q", tt.column, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestTemplateDocProps checks that a template carries the day it was made
+// as its creation date, not the date of excelize's built-in workbook.
+func TestTemplateDocProps(t *testing.T) {
+	f, err := excelize.OpenReader(bytes.NewReader(writeTemplate(t, saima.DatasetProgress, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	props, err := f.GetDocProps()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := uploadDay.Time().UTC().Format(time.RFC3339)
+	if props.Created != want || props.Modified != want {
+		t.Errorf("template created %q, modified %q; want both %q", props.Created, props.Modified, want)
+	}
+	if props.Title == "" || props.Creator != "saima" {
+		t.Errorf("template title %q, creator %q; want a title and saima", props.Title, props.Creator)
 	}
 }

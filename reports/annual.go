@@ -139,10 +139,25 @@ type Annual struct {
 	// Overrides lists the manual overrides applied to the quarterly
 	// rankings, quarter by quarter.
 	Overrides []OverrideLine
+	// Unranked lists the units that the quarterly runs of the year left
+	// out of the ranking on purpose (赛道 不参与排名), one line per unit
+	// and reason, in the order the quarters list them.
+	Unranked []UnrankedLine
 	// YearEnd are the records of the year-end evaluation (the year
 	// period's assessments), by unit, indicator and mode.
 	YearEnd  []saima.Assessment
 	Workflow *Workflow // the ledger's workflows in the year; nil when the source has none
+}
+
+// UnrankedLine is a unit that some quarterly runs of the year left out of
+// the ranking on purpose, with the roster's reason at the time.
+type UnrankedLine struct {
+	Unit     saima.Unit
+	Quarters []saima.Period // the quarters whose runs left it out for this reason
+	// FromCurrentRoster is true when some of Quarters were stored before
+	// runs kept the units they left out, so the line comes from the
+	// current roster for them.
+	FromCurrentRoster bool
 }
 
 // PartialQuarter is a quarter whose ranking read the ledger before the
@@ -452,6 +467,16 @@ func (a *Annual) addQuarter(period saima.Period, r QuarterRanking) {
 		if line.Applied {
 			a.Overrides = append(a.Overrides, line)
 		}
+	}
+	for _, u := range r.Unranked {
+		i := slices.IndexFunc(a.Unranked, func(l UnrankedLine) bool {
+			return l.Unit.Name == u.Name && l.Unit.UnrankedReason == u.UnrankedReason
+		})
+		if i < 0 {
+			a.Unranked, i = append(a.Unranked, UnrankedLine{Unit: u}), len(a.Unranked)
+		}
+		a.Unranked[i].Quarters = append(a.Unranked[i].Quarters, period)
+		a.Unranked[i].FromCurrentRoster = a.Unranked[i].FromCurrentRoster || r.UnrankedFromCurrentRoster
 	}
 }
 

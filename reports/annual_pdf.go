@@ -34,6 +34,7 @@ func WriteAnnual(w io.Writer, a *Annual, fonts *Fonts, log *slog.Logger) error {
 	}
 	return render(w, meta, fonts, log, func(d *document) {
 		d.annualRankings(a)
+		d.annualUnranked(a.Unranked)
 		if len(a.Overrides) > 0 {
 			d.pdf.Ln(6)
 			d.overrides(a.Overrides, true)
@@ -185,10 +186,10 @@ func annualTable(t AnnualTrack, year int, marked []saima.Period) table {
 	tb := table{columns: []column{
 		{"名次", 12, "C"},
 		{"单位", 37.5, "L"},
-		quarter(1, "一季度"),
-		quarter(2, "二季度"),
-		quarter(3, "三季度"),
-		quarter(4, "四季度"),
+		quarter(1, quarterNames[0]),
+		quarter(2, quarterNames[1]),
+		quarter(3, quarterNames[2]),
+		quarter(4, quarterNames[3]),
 		{"季度平均", 16, "R"},
 		{"领导评价", 16, "R"},
 		// Wide enough for 待年终考评 on one line at the table's font size.
@@ -276,4 +277,36 @@ func rankRule(places *int32) string {
 		return "表中分数保留一位小数（四舍五入），排名按未经舍入的得分计算。"
 	}
 	return fmt.Sprintf("表中分数保留一位小数（四舍五入）；排名按保留%d位小数（四舍五入）后的得分计算，相同的并列。", *places)
+}
+
+// quarterNames are the short names of a year's quarters, as the annual
+// table's columns read.
+var quarterNames = [4]string{"一季度", "二季度", "三季度", "四季度"}
+
+// annualUnranked draws the units that the year's quarterly runs left out
+// of the ranking on purpose, with the quarters and the reasons, so that
+// no unit drops out of the annual report unseen. It draws nothing when
+// lines is empty.
+func (d *document) annualUnranked(lines []UnrankedLine) {
+	if len(lines) == 0 {
+		return
+	}
+	d.pdf.Ln(6)
+	d.heading("不参与排名的单位", 0, 25)
+	d.paragraph("计算下列季度的结果时，单位名单中这些单位的赛道为“不参与排名”，"+
+		"未计入该季度任何赛道的排名，也不计入年度排名。", "", sizeSmall, "L")
+	if slices.ContainsFunc(lines, func(l UnrankedLine) bool { return l.FromCurrentRoster }) {
+		d.paragraph("注：部分季度的结果保存时尚未记录当时不参与排名的单位，这些季度按当前单位名单列出，"+
+			"可能与计算时的名单不同。", "", sizeSmall, "L")
+	}
+	d.pdf.Ln(1)
+	tb := table{columns: []column{{"单位", 42, "L"}, {"单位类别", 24, "L"}, {"季度", 36, "L"}, {"原因", 72, "L"}}}
+	for _, l := range lines {
+		quarters := make([]string, len(l.Quarters))
+		for i, q := range l.Quarters {
+			quarters[i] = quarterNames[q.Index-1]
+		}
+		tb.rows = append(tb.rows, []string{l.Unit.Name, l.Unit.Kind, strings.Join(quarters, "、"), l.Unit.UnrankedReason})
+	}
+	d.table(tb)
 }

@@ -196,3 +196,31 @@ func TestAnnualMarksOverridesAndPartialQuarters(t *testing.T) {
 		}
 	}
 }
+
+// The annual report names the units that the year's quarterly runs left
+// out of the ranking on purpose, with the quarters and the reasons, as the
+// quarterly report does, so that no unit drops out of it unseen.
+func TestAnnualNamesUnrankedUnits(t *testing.T) {
+	src := newAnnualSource()
+	q2, q3 := saima.Quarter(2026, 2), saima.Quarter(2026, 3)
+	left := saima.Unit{Name: "宁波前湾新区", Kind: saima.KindOther, Track: saima.TrackUnranked,
+		UnrankedReason: "新设功能区，2027年起参评"}
+	quarters := func(_ context.Context, p saima.Period) (QuarterRanking, error) {
+		r := QuarterRanking{Scores: slices.Clone(src.scores[p]), Status: "已发布 v1"}
+		if p == q2 || p == q3 {
+			r.Unranked = []saima.Unit{left}
+		}
+		return r, nil
+	}
+	a, err := BuildAnnualFrom(context.Background(), src, 2026, DefaultAnnualRule(), reportTime, quarters)
+	if err != nil {
+		t.Fatal(err)
+	}
+	layout := popplerText(t, writeAnnualPDF(t, a), "-layout")
+	if !hasRow(layout, "宁波前湾新区", saima.KindOther, "二季度、三季度", "新设功能区，2027年起参评") {
+		t.Errorf("annual PDF has no row naming the unranked unit, its quarters and reason:\n%s", layout)
+	}
+	if text := squeezed(layout); !strings.Contains(text, "不参与排名的单位") {
+		t.Errorf("annual PDF has no section 不参与排名的单位:\n%s", layout)
+	}
+}

@@ -3,6 +3,7 @@ package scoring
 import (
 	"cmp"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"time"
@@ -16,7 +17,22 @@ var ErrNoData = errors.New("no unit has a value for any indicator in the period"
 
 // noDataError is the user's message for ErrNoData. It unwraps to the
 // *saima.Error, so the message reaches users without an English cause.
-type noDataError struct{ err *saima.Error }
+// fact is the message without its advice, which suits the office only.
+type noDataError struct {
+	err  *saima.Error
+	fact string
+}
+
+// NoDataFact returns the message of err, an [ErrNoData] error, without its
+// advice to import data and score, for a viewer who can do neither, and
+// false when err is not such an error.
+func NoDataFact(err error) (string, bool) {
+	nd, ok := errors.AsType[*noDataError](err)
+	if !ok {
+		return "", false
+	}
+	return nd.fact, true
+}
 
 func (e *noDataError) Error() string        { return e.err.Error() }
 func (e *noDataError) Unwrap() error        { return e.err }
@@ -95,10 +111,12 @@ func noData(rs *RuleSet, period saima.Period) error {
 	for i, ind := range rs.Indicators {
 		names[i] = ind.Name
 	}
-	return &noDataError{saima.Errorf(saima.KindConflict,
-		"%s没有任何单位有可计分的数据（%s都没有数据），排名只会是每个单位 0 分并列第一，所以不予计算；"+
-			"请先导入该期的里程碑、进度填报或考评打分，再评分或发布",
-		period.Label(), strings.Join(names, "、"))}
+	fact := fmt.Sprintf("%s没有任何单位有可计分的数据（%s都没有数据），排名只会是每个单位 0 分并列第一，所以不予计算",
+		period.Label(), strings.Join(names, "、"))
+	return &noDataError{
+		err:  saima.Errorf(saima.KindConflict, "%s；请先导入该期的里程碑、进度填报或考评打分，再评分或发布", fact),
+		fact: fact,
+	}
 }
 
 // checkNewRun applies the checks that a new run's computation must pass:

@@ -68,6 +68,13 @@ func TestNewRunRejectsPeriodWithoutData(t *testing.T) {
 				t.Errorf("%s(2026Q1) message = %q, want it to contain %q", name, saima.ErrorMessage(err), want)
 			}
 		}
+		fact, ok := scoring.NoDataFact(err)
+		if !ok || !strings.Contains(fact, "2026年第一季度没有任何单位有可计分的数据") || strings.Contains(fact, "请先导入") {
+			t.Errorf("NoDataFact of %s(2026Q1) = %q, %v; want the message without its advice", name, fact, ok)
+		}
+	}
+	if _, ok := scoring.NoDataFact(errors.New("other")); ok {
+		t.Error("NoDataFact of another error = true, want false")
 	}
 	assertNothingStored(t, svc, q1)
 }

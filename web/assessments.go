@@ -24,11 +24,19 @@ type assessmentTotalJSON struct {
 	Rank    int    `json:"rank"`
 }
 
-// assessmentTotals reads the period parameter, by default the current
-// quarter, and returns the period's totals.
+// assessmentTotals reads the period parameter and returns the period's
+// totals. Without one it takes the current quarter, scored or not,
+// because assessment records arrive before any run. In the grace days of
+// a quarter that the office has not published (see freshQuarter), it
+// takes the quarter that has just ended, as the leaderboard does.
 func (s *Server) assessmentTotals(c *fiber.Ctx) (saima.Period, []saima.AssessmentTotal, error) {
-	today := saima.DateOf(s.now())
-	period := saima.Month(today.Year, int(today.Month)).Quarter()
+	period, inGrace, err := s.freshQuarter(c.UserContext())
+	if err != nil {
+		return period, nil, err
+	}
+	if inGrace {
+		period = period.Prev()
+	}
 	if param := c.Query("period"); param != "" {
 		p, err := periodParam("period", param)
 		if err != nil {

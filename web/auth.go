@@ -236,7 +236,7 @@ func (s *Server) ownUnitOnly(c *fiber.Ctx) error {
 		name = unit.Name
 	}
 	if err != nil || name != who.account.Unit {
-		return saima.Errorf(saima.KindForbidden, "单位账号只能查看本单位（%s）的页面", who.account.Unit)
+		return saima.Errorf(saima.KindForbidden, "单位账号只能查看本单位（%s）的页面；如需了解其他单位的情况，请联系改革办", who.account.Unit)
 	}
 	return c.Next()
 }

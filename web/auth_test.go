@@ -44,6 +44,7 @@ func TestRoleAccess(t *testing.T) {
 		{"GET", "/units/" + url.PathEscape("海曙"), [5]int{303, 200, 200, 200, 200}},
 		{"GET", "/units/" + url.PathEscape("宁波市江北区"), [5]int{303, 200, 200, 403, 403}},
 		{"GET", "/units/" + url.PathEscape("没有这个单位"), [5]int{303, 404, 404, 403, 403}},
+		{"GET", "/units/" + url.PathEscape("宁波市江北区") + "/explain", [5]int{303, 200, 200, 403, 403}},
 		{"GET", "/ledger", [5]int{303, 200, 200, 403, 403}},
 		{"GET", "/upload", [5]int{303, 200, 403, 200, 200}},
 		{"GET", "/reports/quarterly/2026Q3.pdf", [5]int{303, 200, 200, 403, 403}},
@@ -98,6 +99,9 @@ func checkDenial(tb testing.TB, resp *http.Response, body, target string) {
 	case http.StatusForbidden:
 		if !strings.Contains(html.UnescapeString(body), "无权") && !strings.Contains(html.UnescapeString(body), "只能查看本单位") {
 			tb.Errorf("403 body lacks a reason:\n%.400s", body)
+		}
+		if !strings.Contains(body, "改革办") {
+			tb.Errorf("403 body does not name the office:\n%.400s", body)
 		}
 		if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
 			tb.Errorf("403 Cache-Control = %q, want no-store", cc)

@@ -297,7 +297,7 @@ func (s *Server) publish(c *fiber.Ctx) (*scoring.Standing, *scoring.Evaluation, 
 	if err != nil {
 		// Scoring would reject a period without data, so the advice to
 		// score it first would send the office round in a circle.
-		if why := s.withoutData(c.UserContext(), period); why != "" {
+		if why := s.withoutData(c.UserContext(), period, true); why != "" {
 			return nil, nil, saima.Errorf(saima.KindConflict, "%s", why)
 		}
 		return nil, nil, err
@@ -613,7 +613,7 @@ func (s *Server) ownUnit(c *fiber.Ctx, unit string) error {
 		return err
 	}
 	if who != nil && who.account.Role == saima.RoleUnit && who.account.Unit != unit {
-		return saima.Errorf(saima.KindForbidden, "单位账号只能查看本单位（%s）的考评说明",
+		return saima.Errorf(saima.KindForbidden, "单位账号只能查看本单位（%s）的考评说明；如需了解其他单位的情况，请联系改革办",
 			who.account.Unit)
 	}
 	return nil
@@ -750,18 +750,23 @@ func (s *Server) explainPeriod(c *fiber.Ctx, unit string) (saima.Period, error) 
 	if len(scores) == 0 {
 		return saima.Period{}, saima.Errorf(saima.KindNotFound, "单位“%s”暂无考评结果", unit)
 	}
-	return scores[latestBegun(scores, saima.DateOf(s.now()))].Period, nil
+	_, inGrace, err := s.freshQuarter(c.UserContext())
+	if err != nil {
+		return saima.Period{}, err
+	}
+	return scores[latestBegun(scores, saima.DateOf(s.now()), inGrace)].Period, nil
 }
 
 // latestBegun returns the index of the last of scores, in period order,
 // whose period has begun on today, or 0 when none has. A ledger scored
 // before scoring rejected quarters that had not begun may hold such runs.
-// In the first [saima.ProgressGraceDays] days of a quarter it returns the
+// While inGrace, the first [saima.ProgressGraceDays] days of a quarter
+// that the office has not published (see freshQuarter), it returns the
 // quarter before, when scores has it, as the leaderboard opens on it then.
-func latestBegun(scores []saima.Score, today saima.Date) int {
+func latestBegun(scores []saima.Score, today saima.Date, inGrace bool) int {
 	i := lastBegun(scores, today)
 	prev, ok := saima.ReportingQuarter(today)
-	if ok && i > 0 && scores[i].Period == prev.Next() && scores[i-1].Period == prev {
+	if inGrace && ok && i > 0 && scores[i].Period == prev.Next() && scores[i-1].Period == prev {
 		return i - 1
 	}
 	return i

@@ -351,7 +351,10 @@ func (s *Server) defaultChoice(ctx context.Context, scored []saima.Period) (show
 	if err != nil {
 		return saima.Period{}, saima.Period{}, err
 	}
-	fresh, inGrace := s.freshQuarter()
+	fresh, inGrace, err := s.freshQuarter(ctx)
+	if err != nil {
+		return saima.Period{}, saima.Period{}, err
+	}
 	if !inGrace || newest != fresh || !slices.Contains(scored, fresh.Prev()) {
 		return newest, saima.Period{}, nil
 	}
@@ -363,10 +366,30 @@ func (s *Server) defaultChoice(ctx context.Context, scored []saima.Period) (show
 }
 
 // freshQuarter returns the quarter that contains today and true while
-// today is within [saima.ProgressGraceDays] of the previous quarter's end.
-func (s *Server) freshQuarter() (saima.Period, bool) {
+// today is within [saima.ProgressGraceDays] of the previous quarter's end
+// and the office has not published that quarter. The office has approved
+// a published result, so the grace days no longer hide it.
+func (s *Server) freshQuarter(ctx context.Context) (saima.Period, bool, error) {
 	prev, ok := saima.ReportingQuarter(saima.DateOf(s.now()))
-	return prev.Next(), ok
+	if !ok {
+		return prev.Next(), false, nil
+	}
+	published, err := s.isPublished(ctx, prev.Next())
+	return prev.Next(), !published, err
+}
+
+// isPublished reports whether the office has published any version of
+// period p. Without an evaluation store nothing is published.
+func (s *Server) isPublished(ctx context.Context, p saima.Period) (bool, error) {
+	svc, ok := s.evaluations()
+	if !ok {
+		return false, nil
+	}
+	evs, err := svc.Evaluations(ctx, p)
+	if err != nil {
+		return false, fmt.Errorf("list the evaluations of %s: %w", p, err)
+	}
+	return lastPublished(evs) != nil, nil
 }
 
 // newestScored returns the newest of the scored periods, newest first,

@@ -166,6 +166,14 @@ func TestLeaderboardListsRunsUnranked(t *testing.T) {
 	if text := pdfText(t, []byte(pdf)); strings.Contains(text, "不参与排名") {
 		t.Errorf("2026Q3 PDF lists units not ranked:\n%s", text)
 	}
+	_, pdf = env.get(t, "/reports/annual/2026.pdf")
+	text = pdfText(t, []byte(pdf), "-layout")
+	if !strings.Contains(text, "不参与排名的单位") {
+		t.Errorf("2026 annual PDF lacks the section of units not ranked:\n%s", text)
+	}
+	if got, want := pdfRow(text, zone), zone+" "+saima.KindOther+" 二季度 "+zoneReason; got != want {
+		t.Errorf("2026 annual PDF row of %s = %q, want %q", zone, got, want)
+	}
 
 	want := zone + "/" + saima.KindOther + "/" + zoneReason + "\n"
 	xlsx, api, fromRoster := unrankedExports(t, env, "2026Q2")

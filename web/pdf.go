@@ -27,7 +27,10 @@ func (s *Server) handleAnnualPDF(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("list score periods: %w", err)
 	}
-	fresh, inGrace := s.freshQuarter()
+	fresh, inGrace, err := s.freshQuarter(c.UserContext())
+	if err != nil {
+		return err
+	}
 	counted := func(p saima.Period) bool {
 		return p.Kind == saima.PeriodQuarter && p.Year == year && !(inGrace && p == fresh)
 	}

@@ -201,8 +201,12 @@ func TestDefaultPeriodEarlyInQuarter(t *testing.T) {
 		resp, body := office.get(t, "/export/ranking.xlsx")
 		openWorkbook(t, resp, body, "赛马排名-2026Q3.xlsx")
 		_, body = office.get(t, "/units/"+url.PathEscape("宁波市江北区"))
-		if !strings.Contains(body, "最新考评：2026年第三季度") {
-			t.Errorf("unit page on 2026-10-15 does not head with 2026Q3")
+		if !strings.Contains(body, "最新考评：2026年第三季度") || !strings.Contains(body, "2026年第四季度的结果尚未发布（草稿）") {
+			t.Errorf("unit page on 2026-10-15 does not head with 2026Q3 and name the 2026Q4 draft below")
+		}
+		_, body = office.get(t, "/assessments")
+		if !strings.Contains(body, "2026年第三季度考评得分汇总") {
+			t.Errorf("assessments page on 2026-10-15 does not open on 2026Q3, as the leaderboard does")
 		}
 
 		text = annual(office)
@@ -225,6 +229,38 @@ func TestDefaultPeriodEarlyInQuarter(t *testing.T) {
 		}
 		if text := annual(office); !strings.Contains(text, "四季度*") || strings.Contains(text, "刚开始") {
 			t.Errorf("annual PDF on 2026-10-16 does not count the 2026Q4 draft:\n%s", text)
+		}
+	})
+	// Once the office has published the new quarter, the grace days no
+	// longer hide it: pages open on it, and nothing calls it a draft.
+	t.Run("PublishedInGrace", func(t *testing.T) {
+		office := setClock(15)
+		ev := scoring.Evaluation{Period: saima.Quarter(2026, 4), Version: 1, RunID: "old-2026Q4",
+			RuleSet: "测试规则", RuleSetText: evaluationRules, Status: scoring.StatusPublished,
+			CreatedAt: env.clock.Now(), CreatedBy: "saima score", PublishedAt: env.clock.Now(), PublishedBy: "改革办"}
+		if err := env.store.SaveEvaluation(context.Background(), ev, nil); err != nil {
+			t.Fatal(err)
+		}
+		_, body := office.get(t, "/leaderboard")
+		text := html.UnescapeString(body)
+		if !strings.Contains(text, "2026年第四季度赛马排行") || strings.Contains(text, "刚开始") ||
+			strings.Contains(text, "的草稿") {
+			t.Errorf("leaderboard on 2026-10-15 does not open on the published 2026Q4 alone:\n%.3000s", text)
+		}
+		_, body = office.get(t, "/units/"+url.PathEscape("宁波市江北区"))
+		if !strings.Contains(body, "最新考评：2026年第四季度") {
+			t.Errorf("unit page on 2026-10-15 does not head with the published 2026Q4")
+		}
+		_, body = office.get(t, "/units/"+url.PathEscape("宁波市江北区")+"/explain")
+		if !strings.Contains(body, "2026年第四季度考评结果") {
+			t.Errorf("explain page on 2026-10-15 does not open on the published 2026Q4")
+		}
+		_, body = office.get(t, "/assessments")
+		if !strings.Contains(body, "2026年第四季度考评得分汇总") {
+			t.Errorf("assessments page on 2026-10-15 does not open on the published 2026Q4")
+		}
+		if text := annual(office); strings.Contains(text, "刚开始") {
+			t.Errorf("annual PDF on 2026-10-15 withholds the published 2026Q4:\n%s", text)
 		}
 	})
 }
@@ -264,6 +300,26 @@ func TestNoDataPeriodReplies(t *testing.T) {
 		})
 	}
 
+	// Leaders and units can neither import the office's data nor score,
+	// so their message advises asking the office.
+	t.Run("LeaderAndUnit", func(t *testing.T) {
+		for _, account := range []string{"leader", "haishu"} {
+			for _, target := range []string{"/leaderboard?period=2024Q1", "/api/scores?period=2024Q1"} {
+				_, body := env.as(t, account).get(t, target)
+				text := html.UnescapeString(body)
+				if !strings.Contains(text, noData) || !strings.Contains(text, "请联系改革办") {
+					t.Errorf("GET %s as %s lacks %q or 请联系改革办:\n%.2000s", target, account, noData, text)
+				}
+				if strings.Contains(text, "再评分或发布") || strings.Contains(text, "请先导入") {
+					t.Errorf("GET %s as %s tells it to import and score:\n%.2000s", target, account, text)
+				}
+			}
+		}
+		_, body := env.as(t, "leader").get(t, "/reports/annual/2024.pdf")
+		if text := html.UnescapeString(body); !strings.Contains(text, "请联系改革办") || strings.Contains(text, "请先导入") {
+			t.Errorf("annual PDF of 2024 as leader tells it to import, or not to ask the office:\n%.2000s", text)
+		}
+	})
 	t.Run("Publish", func(t *testing.T) {
 		req := httptest.NewRequest(http.MethodPost, "/api/evaluations/2024Q4/publish", nil)
 		resp, body := env.as(t, "office").do(t, req)

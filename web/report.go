@@ -62,12 +62,12 @@ func (s *Server) noScores(c *fiber.Ctx, period saima.Period) error {
 	if period.Kind == saima.PeriodYear {
 		missing = period.Label() + "各季度均无考评得分"
 	}
-	if why := s.withoutData(c.UserContext(), period); why != "" {
-		return saima.Errorf(saima.KindNotFound, "%s：%s", missing, why)
-	}
 	office, err := s.viewerIsOffice(c)
 	if err != nil {
 		return err
+	}
+	if why := s.withoutData(c.UserContext(), period, office); why != "" {
+		return saima.Errorf(saima.KindNotFound, "%s：%s", missing, why)
 	}
 	if office {
 		return saima.Errorf(saima.KindNotFound, "%s：请先在服务器上%s，再生成报告", missing, scoreStep(period, s.now()))
@@ -82,12 +82,12 @@ func (s *Server) noRun(c *fiber.Ctx, period saima.Period) error {
 	if err := notBegun(period, s.now(), ""); err != nil {
 		return err
 	}
-	if why := s.withoutData(c.UserContext(), period); why != "" {
-		return saima.Errorf(saima.KindNotFound, "%s暂无考评结果：%s", period.Label(), why)
-	}
 	office, err := s.viewerIsOffice(c)
 	if err != nil {
 		return err
+	}
+	if why := s.withoutData(c.UserContext(), period, office); why != "" {
+		return saima.Errorf(saima.KindNotFound, "%s暂无考评结果：%s", period.Label(), why)
 	}
 	if office {
 		return saima.Errorf(saima.KindNotFound, "%s暂无考评结果：请先在服务器上%s，再在排行榜上核对并发布",
@@ -138,8 +138,10 @@ func scoreStep(period saima.Period, now time.Time) string {
 // it. A year is checked quarter by quarter, up to today. It also
 // returns "" when the server has no rule set, or the dry run fails for
 // another reason, such as a track that the rule set lacks, so that the
-// caller keeps its advice to score the period.
-func (s *Server) withoutData(ctx context.Context, period saima.Period) string {
+// caller keeps its advice to score the period. The office's message
+// advises importing the data and scoring. Other viewers can do neither,
+// so theirs advises asking the office.
+func (s *Server) withoutData(ctx context.Context, period saima.Period, office bool) string {
 	svc, ok := s.evaluations()
 	if !ok || len(s.rules) == 0 {
 		return ""
@@ -160,13 +162,24 @@ func (s *Server) withoutData(ctx context.Context, period saima.Period) string {
 			return ""
 		}
 		why = err.Error()
+		if fact, ok := scoring.NoDataFact(err); ok && !office {
+			why = fact + "；" + askOffice
+		}
 	}
 	if period.Kind == saima.PeriodYear && why != "" {
-		why = period.Label() + "已开始的各季度都没有任何单位有可计分的数据，计分会被拒绝；" +
-			"请先导入该年的里程碑、进度填报或考评打分，再计算季度得分"
+		why = period.Label() + "已开始的各季度都没有任何单位有可计分的数据，计分会被拒绝；"
+		if office {
+			why += "请先导入该年的里程碑、进度填报或考评打分，再计算季度得分"
+		} else {
+			why += askOffice
+		}
 	}
 	return why
 }
+
+// askOffice is the advice for a leader or unit on a period without data,
+// which only the office's imports and scoring can change.
+const askOffice = "各单位上传数据、改革办计算后即可查看，如有疑问请联系改革办"
 
 // pdfFileName is the Chinese file name the browser saves the report as.
 func pdfFileName(p saima.Period) string {

@@ -178,22 +178,33 @@ func applyOverrides(ctx context.Context, svc *scoring.Service, u *unitScore) err
 // pickHeadline picks the unit page's headline result from scores, oldest
 // first: the newest published one whose period has begun on today, and
 // the newest begun draft after it as newer. While nothing is published it
-// is the newest begun draft, and newer is nil.
+// is the newest begun draft. In the grace days of a new quarter (see
+// latestBegun) the headline stays on the quarter that has just ended,
+// and the new quarter's draft is newer, so that the page still shows it.
+// Once the new quarter is published, the grace days no longer apply.
 func pickHeadline(scores []unitScore, today saima.Date) (latest, newer *unitScore) {
 	plain := make([]saima.Score, len(scores))
+	inGrace := true
+	prev, graceDays := saima.ReportingQuarter(today)
 	for i, sc := range scores {
 		plain[i] = sc.Score
+		if graceDays && sc.Period == prev.Next() && sc.Published {
+			inGrace = false
+		}
 	}
-	begun := latestBegun(plain, today)
+	begun, last := latestBegun(plain, today, inGrace), lastBegun(plain, today)
 	for i := begun; i >= 0; i-- {
 		if scores[i].Published {
-			if i < begun {
-				newer = &scores[begun]
+			if i < last {
+				newer = &scores[last]
 			}
 			return &scores[i], newer
 		}
 	}
-	return &scores[begun], nil
+	if begun < last {
+		newer = &scores[last]
+	}
+	return &scores[begun], newer
 }
 
 // findUnit looks name up in the roster, by name or alias.

@@ -66,7 +66,8 @@ type uploadJSON struct {
 
 // uploadRecord is the audit record of the upload, as stored.
 type uploadRecord struct {
-	ID          string `json:"id"`
+	// ID is left out for a dry run, which the upload log does not record.
+	ID          string `json:"id,omitempty"`
 	Dataset     string `json:"dataset"`
 	Uploader    string `json:"uploader"`
 	Unit        string `json:"unit"`
@@ -281,6 +282,9 @@ func newUploadJSON(dryRun bool, report *ingest.Report) *uploadJSON {
 		return out
 	}
 	u := report.Upload
+	if dryRun {
+		u.ID = ""
+	}
 	out.Upload = &uploadRecord{
 		ID: u.ID, Dataset: u.Dataset, Uploader: u.Uploader, Unit: u.Unit,
 		At: u.At.In(saima.Beijing).Format(time.RFC3339), FileName: u.FileName, SHA256: u.SHA256,

@@ -67,6 +67,14 @@ func TestUploadAPI(t *testing.T) {
 			if got.DryRun != strings.Contains(tt.target, "dry_run=1") {
 				t.Errorf("dry_run = %v for %s", got.DryRun, tt.target)
 			}
+			// A dry run is not recorded, so its reply has no upload ID,
+			// for which /uploads/{id} would return 404.
+			if got.DryRun && (got.Upload == nil || got.Upload.ID != "" || strings.Contains(body, `"id"`)) {
+				t.Errorf("dry run reply carries an upload ID or no upload: %s", body)
+			}
+			if !got.DryRun && (got.Upload == nil || got.Upload.ID == "") {
+				t.Errorf("upload reply lacks the upload ID: %s", body)
+			}
 			if got.Imported != tt.wantImported {
 				t.Errorf("imported = %d, want %d", got.Imported, tt.wantImported)
 			}

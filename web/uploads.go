@@ -116,7 +116,7 @@ func (s *Server) handleUploadErrors(c *fiber.Ctx) error {
 		return err
 	}
 	if own != "" && up.Unit != own {
-		return saima.Errorf(saima.KindForbidden, "单位账号只能查看本单位（%s）账号的上传记录", own)
+		return saima.Errorf(saima.KindForbidden, "单位账号只能查看本单位（%s）账号的上传记录；其他账号的上传记录请向改革办查询", own)
 	}
 
 	page := uploadErrorsPage{Upload: newUploadRow(up), Limit: ingest.DefaultMaxErrors,

@@ -79,6 +79,9 @@ func TestUploadErrorsPage(t *testing.T) {
 			if resp.StatusCode != tt.want {
 				t.Errorf("GET %s as %s status = %d, want %d; body:\n%.300s", tt.target, tt.account, resp.StatusCode, tt.want, body)
 			}
+			if resp.StatusCode == http.StatusForbidden {
+				checkDenial(t, resp, body, tt.target)
+			}
 		})
 	}
 }
