@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/csv"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -275,8 +277,38 @@ func openSource(r io.Reader, opts Options) (opener, error) {
 		return newXLSXSource(br, opts.Sheet, limit)
 	case looksLikeJSON(br):
 		return newJSONSource(br)
+	case workbookName(opts.FileName) && binaryHead(br):
+		return nil, saima.Errorf(saima.KindInvalid,
+			"文件名以 .xlsx 结尾，但内容既不是 xlsx 工作簿，也不是文本（xlsx 文件以“PK”开头，这个文件以 %s 开头），"+
+				"可能已损坏，或是改了扩展名的其他文件；请用 Excel 或 WPS 打开原表格，另存为“Excel 工作簿（*.xlsx）”后重新上传",
+			hexHead(br))
 	}
 	return newCSVSource(br, opts.Encoding)
+}
+
+// workbookName reports whether name ends as an XLSX file's does. A text
+// file under such a name is still read as text: some systems export CSV
+// with that ending.
+func workbookName(name string) bool {
+	ext := strings.ToLower(path.Ext(strings.TrimSpace(name)))
+	return ext == ".xlsx" || ext == ".xlsm"
+}
+
+// binaryHead reports whether the start of br holds a zero byte that no
+// text encoding the import reads would put there: one outside UTF-16.
+func binaryHead(br *bufio.Reader) bool {
+	head, _ := br.Peek(4096)
+	if !bytes.Contains(head, []byte{0}) {
+		return false
+	}
+	return bomEncoding(head) == "" && utf16WithoutBOM(head) == ""
+}
+
+// hexHead returns the first bytes of br in hex, for the message about a
+// file whose content does not match its name.
+func hexHead(br *bufio.Reader) string {
+	head, _ := br.Peek(8)
+	return strings.ToUpper(hex.EncodeToString(head))
 }
 
 // source yields the rows of a file in order.

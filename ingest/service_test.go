@@ -576,6 +576,8 @@ func TestServiceWholeFileRejections(t *testing.T) {
 		{"xls", "进度.xls", append(append([]byte{}, oleMagic...), make([]byte, 512)...), "", "Excel 97-2003格式（.xls）"},
 		{"missing sheet", "进度.xlsx", w.bytes(t), "Sheet1", "没有名为“Sheet1”的工作表，现有的工作表为：进度"},
 		{"broken xlsx", "进度.xlsx", []byte("PK\x03\x04 not a zip"), "", "无法打开xlsx文件"},
+		{"binary named xlsx", "进度.xlsx", append([]byte("\x8f\x00\x13binary"), make([]byte, 64)...), "",
+			"文件名以 .xlsx 结尾，但内容既不是 xlsx 工作簿，也不是文本"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -525,3 +525,21 @@ func TestParseForcedEncodingWithDataset(t *testing.T) {
 		t.Errorf("missing 完成率: errors = %q, want the missing column", got)
 	}
 }
+
+// A text file under an .xlsx name, as some systems export CSV, is read as
+// text in every encoding the import reads, UTF-16 included. Only a file
+// that is neither a workbook nor text is refused for its name.
+func TestTextNamedXLSX(t *testing.T) {
+	for _, tt := range []struct{ name, text string }{
+		{"utf-8", progressText},
+		{"utf-16le bom", encodeUTF16(t, progressText, unicode.LittleEndian, unicode.UseBOM)},
+		{"utf-16le no bom", encodeUTF16(t, progressText, unicode.LittleEndian, unicode.IgnoreBOM)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res := parseText(t, "进度.xlsx", tt.text, Options{})
+			if len(res.Errors) != 0 || len(res.Batch.Progress) != 2 {
+				t.Errorf("errors %q, %d progress records; want none and 2", issueStrings(res.Errors), len(res.Batch.Progress))
+			}
+		})
+	}
+}
