@@ -90,7 +90,7 @@ func TestBrowserUploadProgress(t *testing.T) {
 
 	b.reset()
 	trace := b.uploadWithScript(t, file, "progress", false)
-	for _, w := range []string{"上传成功", "写入记录", "20000", "进度.csv"} {
+	for _, w := range []string{"上传成功", "写入记录", "20000", "进度.csv", "上传编号"} {
 		if !strings.Contains(trace.Text, w) {
 			t.Errorf("page text lacks %q:\n%s", w, trace.Text)
 		}

@@ -118,9 +118,9 @@ func TestUploadPage(t *testing.T) {
 		want   []string
 		absent []string
 	}{
-		{"accepted", goodProgress, false, http.StatusCreated, []string{"上传成功", "写入记录", "进度.csv"}, []string{"可导入记录"}},
-		{"dry run", goodProgress, true, http.StatusOK, []string{"预检通过（未写入）", "可导入记录"}, []string{"写入记录"}},
-		{"rejected", badProgress, false, http.StatusUnprocessableEntity, []string{"上传未通过", "135%", imgName + "区"}, nil},
+		{"accepted", goodProgress, false, http.StatusCreated, []string{"上传成功", "写入记录", "进度.csv", "上传编号", `href="/uploads/`}, []string{"可导入记录"}},
+		{"dry run", goodProgress, true, http.StatusOK, []string{"预检通过（未写入）", "可导入记录"}, []string{"写入记录", "上传编号"}},
+		{"rejected", badProgress, false, http.StatusUnprocessableEntity, []string{"上传未通过", "135%", imgName + "区", `href="/uploads/`}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -185,6 +185,16 @@
     if (result.upload) {
       count('文件', result.upload.file_name);
     }
+    if (result.upload && result.upload.id) {
+      // The dry run's reply has no ID: the upload log keeps no dry runs.
+      counts.appendChild(el('dt', '', '上传编号'));
+      var dd = el('dd', '', '');
+      var link = el('a', '', result.upload.id);
+      link.href = '/uploads/' + encodeURIComponent(result.upload.id);
+      dd.appendChild(link);
+      dd.appendChild(document.createTextNode('（在上传记录中可再次查看本次结果）'));
+      counts.appendChild(dd);
+    }
     count('数据类型', datasetLabel(result.dataset));
     count('读取行数', result.rows);
     count(result.dry_run ? '可导入记录' : '写入记录', result.imported);
