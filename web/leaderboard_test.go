@@ -261,13 +261,17 @@ func TestEarlyPublicationKeepsCaveat(t *testing.T) {
 	}
 
 	_, pdf := env.get(t, "/reports/quarterly/2026Q2.pdf")
-	want := "数据截止：本期到2026-06-30才结束，本结果读取的是2026-06-15已上传的数据，不是期末结果"
-	if text := squeeze(pdfText(t, []byte(pdf))); !strings.Contains(text, want) {
+	want := "数据截止：本期已于2026-06-30结束，但这一版本读取的是2026-06-15已上传的数据，不是期末结果；请改革办按全部数据重新发布"
+	text := squeeze(pdfText(t, []byte(pdf)))
+	if !strings.Contains(text, want) {
 		t.Errorf("quarterly PDF lacks %q:\n%s", want, text)
+	}
+	if strings.Contains(text, "才结束") {
+		t.Error("quarterly PDF of the ended 2026Q2 says the quarter still runs")
 	}
 
 	_, pdf = env.get(t, "/reports/annual/2026.pdf")
-	text := squeeze(pdfText(t, []byte(pdf)))
+	text = squeeze(pdfText(t, []byte(pdf)))
 	for _, want := range []string{"二季度*", "注：2026年第二季度的结果读取的是2026-06-15已上传的数据，早于该季度结束（2026-06-30）"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("annual PDF lacks %q", want)
