@@ -278,3 +278,22 @@ func TestEarlyPublicationKeepsCaveat(t *testing.T) {
 		}
 	}
 }
+
+// TestUnitPageSaysUnranked opens the page of a unit that the roster keeps
+// out of the ranking. The page must state that, with the reason that the
+// leaderboard shows beside the ranking.
+func TestUnitPageSaysUnranked(t *testing.T) {
+	env := newTestEnv(t, nil)
+	writeEvaluationLedger(t, env.store)
+	writeWorkflowBatch(t, env.store, "units-zone-out", saima.DatasetUnits, &saima.Batch{Units: []saima.Unit{
+		{Name: zone, Kind: saima.KindOther, Track: saima.TrackUnranked, UnrankedReason: zoneReason},
+	}})
+	_, body := env.get(t, "/units/"+zone)
+	if want := "该单位目前不参与排名，原因：" + zoneReason; !strings.Contains(html.UnescapeString(body), want) {
+		t.Errorf("page of %s lacks %q", zone, want)
+	}
+	_, body = env.get(t, "/units/宁波市海曙区")
+	if strings.Contains(html.UnescapeString(body), "不参与排名，原因") {
+		t.Error("page of a ranked unit says it is not ranked")
+	}
+}
