@@ -175,6 +175,27 @@ func leaderboardAsOf(t *testing.T, env *testEnv, period string) string {
 	return asOf
 }
 
+// asOfNear reports whether text holds prefix and then a 数据截至 time within
+// two seconds of asOf's, which leaderboardAsOf returned. The tests' clock
+// stands still while real time passes, so the time that a data version
+// shows on it moves back as the test runs (see saima.VersionTime), and two
+// reads a moment apart can differ by a second.
+func asOfNear(text, prefix, asOf string) bool {
+	m := regexp.MustCompile(regexp.QuoteMeta(prefix) + `数据截至 ([0-9-]+ [0-9:]+)`).FindStringSubmatch(text)
+	if m == nil {
+		return false
+	}
+	got, err := time.Parse(time.DateTime, m[1])
+	if err != nil {
+		return false
+	}
+	want, err := time.Parse(time.DateTime, strings.TrimPrefix(asOf, "数据截至 "))
+	if err != nil {
+		return false
+	}
+	return got.Sub(want).Abs() <= 2*time.Second
+}
+
 func TestRankingXLSXStatus(t *testing.T) {
 	env := newEvaluationEnv(t)
 	saveRun(t, env, saima.Quarter(2026, 4), 50, true) // a run of the running quarter
@@ -187,11 +208,11 @@ func TestRankingXLSXStatus(t *testing.T) {
 			t.Errorf("结果状态 = %q, want 未发布（草稿） on every unit", status)
 		}
 		asOf := leaderboardAsOf(t, env, "2026Q2")
-		for _, want := range []string{"本期结果：未发布（草稿，正式发布前可能变化），" + asOf,
-			"导出时间：2026-10-20 10:00（北京时间）"} {
-			if !strings.Contains(notes, want) {
-				t.Errorf("notes lack %q:\n%s", want, notes)
-			}
+		if prefix := "本期结果：未发布（草稿，正式发布前可能变化），"; !asOfNear(notes, prefix, asOf) {
+			t.Errorf("notes lack %q and a time near %q:\n%s", prefix, asOf, notes)
+		}
+		if want := "导出时间：2026-10-20 10:00（北京时间）"; !strings.Contains(notes, want) {
+			t.Errorf("notes lack %q:\n%s", want, notes)
 		}
 		if strings.Contains(notes, "才结束") {
 			t.Errorf("notes of the ended 2026Q2 call it running:\n%s", notes)
@@ -206,7 +227,7 @@ func TestRankingXLSXStatus(t *testing.T) {
 			props.Created != want.Created || props.Modified != want.Modified {
 			t.Errorf("doc properties = %+v, want %+v", *props, want)
 		}
-		if !strings.Contains(props.Description, asOf) {
+		if !asOfNear(props.Description, "", asOf) {
 			t.Errorf("doc description = %q, want the data time", props.Description)
 		}
 	})
@@ -220,9 +241,9 @@ func TestRankingXLSXStatus(t *testing.T) {
 		if len(status) == 0 || status[0] != "已发布 v1" {
 			t.Errorf("结果状态 = %q, want 已发布 v1", status)
 		}
-		want := "本期结果：已发布 v1（2026-10-20 10:00 发布），" + leaderboardAsOf(t, env, "2026Q2")
-		if !strings.Contains(notes, want) {
-			t.Errorf("notes lack %q:\n%s", want, notes)
+		prefix, asOf := "本期结果：已发布 v1（2026-10-20 10:00 发布），", leaderboardAsOf(t, env, "2026Q2")
+		if !asOfNear(notes, prefix, asOf) {
+			t.Errorf("notes lack %q and a time near %q:\n%s", prefix, asOf, notes)
 		}
 		props, err := f.GetDocProps()
 		if err != nil {
