@@ -54,7 +54,7 @@ type UploadWriter struct {
 
 // BeginUpload starts writing the records of up. up.ID must be set. The
 // records' version is the real time, whatever clock up.At was read from,
-// so that a later run on the real clock sees them and numbers its own
+// so that a later run on the real clock reads them and numbers its own
 // versions after them.
 func (s *Store) BeginUpload(up saima.Upload) (*UploadWriter, error) {
 	if up.ID == "" {
@@ -159,7 +159,7 @@ func (w *UploadWriter) Commit(ctx context.Context) error {
 	err = s.recordUpload(ctx, up, w.version)
 	// An INSERT that failed may still have stored the ok row, such as one
 	// whose quorum wait timed out. The upload is then visible, and the
-	// reply must say so.
+	// reply must report it as imported.
 	if err = s.settleInsert(ctx, err, "uploads", "id = ? AND outcome = 'ok'", up.ID); err != nil {
 		// With the outcome unknown, the failed row still leaves the audit
 		// right: an ok row, if stored, outranks it (uploadRank).

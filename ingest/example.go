@@ -192,7 +192,7 @@ func (p *parser) skipMarkedExample(rec record, h *header, mark int) bool {
 	switch {
 	case code == "":
 		// NOTE: a row typed over the example of such an older template
-		// is still left out; the warning tells the clerk to clear the mark.
+		// is still left out. The warning asks the clerk to clear the mark.
 		p.exampleByCell = true
 		p.skipExample(Issue{Row: rec.row, Severity: SeverityWarning,
 			Reason: "带有下载模板中示例行的标记“" + exampleCellText + "”，未导入",

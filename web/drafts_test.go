@@ -148,8 +148,8 @@ func TestDraftFollowsUpload(t *testing.T) {
 }
 
 // TestDraftRetriedAfterOutage stops the database between an upload and
-// its draft. The draft fails as unavailable, is tried again until the
-// database answers, and then scores the upload.
+// its draft. The draft fails as unavailable, is retried until the
+// database is back, and then scores the upload.
 func TestDraftRetriedAfterOutage(t *testing.T) {
 	srv := chtest.StartPrivateServer(t)
 	db := srv.NewDatabase(t)

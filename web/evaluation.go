@@ -312,10 +312,10 @@ func (s *Server) publish(c *fiber.Ctx) (*scoring.Standing, *scoring.Evaluation, 
 	return st, lastPublished(evs), nil
 }
 
-// publishOutageError returns err, with a message that tells what became of
-// the publication of period when the database was unavailable: nothing
-// was published, or, when the record's write could not be confirmed,
-// where to look.
+// publishOutageError returns err with a message about the publication of
+// period when the database was unavailable. The message states that nothing
+// was published or, when the record's write could not be confirmed, where
+// to check.
 func publishOutageError(period saima.Period, err error) error {
 	if saima.ErrorKind(err) != saima.KindUnavailable {
 		return err

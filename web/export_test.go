@@ -177,9 +177,9 @@ func leaderboardAsOf(t *testing.T, env *testEnv, period string) string {
 
 // asOfNear reports whether text holds prefix and then a 数据截至 time within
 // two seconds of asOf's, which leaderboardAsOf returned. The tests' clock
-// stands still while real time passes, so the time that a data version
-// shows on it moves back as the test runs (see saima.VersionTime), and two
-// reads a moment apart can differ by a second.
+// is stopped while real time passes, so a data version's time on it moves
+// back as the test runs (see saima.VersionTime). Two reads a moment apart
+// can therefore differ by a second.
 func asOfNear(text, prefix, asOf string) bool {
 	m := regexp.MustCompile(regexp.QuoteMeta(prefix) + `数据截至 ([0-9-]+ [0-9:]+)`).FindStringSubmatch(text)
 	if m == nil {

@@ -95,7 +95,7 @@ type uploadErrorsPage struct {
 }
 
 // handleUploadErrors shows one upload of the audit log with the error
-// list it was rejected with. A unit account sees only its own unit's
+// list it was rejected with. A unit account may open only its own unit's
 // uploads.
 func (s *Server) handleUploadErrors(c *fiber.Ctx) error {
 	ctx := c.UserContext()
