@@ -205,11 +205,10 @@ func TestListProblemStepsStaleCopies(t *testing.T) {
 		}}); err != nil {
 			t.Fatal(err)
 		}
-		if n, err := w.Replacing(ctx); err != nil || n != 2 {
-			t.Errorf("Replacing() = %d, %v, want the 2 copies of 收集", n, err)
-		}
-		if err := w.Commit(ctx); err != nil {
+		if n, err := w.CommitCounting(ctx, nil); err != nil {
 			t.Fatal(err)
+		} else if n != 2 {
+			t.Errorf("CommitCounting() = %d, want the 2 copies of 收集", n)
 		}
 
 		got, err = s.ListProblemSteps(ctx)

@@ -9,9 +9,8 @@ import (
 	"strings"
 )
 
-// An upload's commit and its Replacing count need, for each record key it
-// wrote, the versions of that key and which of them the superseded list
-// already names. Unless a part of the upload scans (see [ownRows]), the
+// An upload's commit needs, for each record key it wrote, the versions
+// of that key and which of them the superseded list already names. Unless a part of the upload scans (see [ownRows]), the
 // store reads exactly those rows, with statements that hold only
 // constants, and works out the rest in Go. An IN subquery slowed such a
 // statement down several times: for 1 000 keys among five million rows,
@@ -132,19 +131,6 @@ func (s *Store) committedAmong(ctx context.Context, histories []*keyHistory) (co
 		return out, fmt.Errorf("read committed uploads: %w", err)
 	}
 	return out, nil
-}
-
-// replacing counts the current rows of h's keys: visible, and named by no
-// entry of a committed upload.
-func (h *keyHistory) replacing(ok committedUploads) int {
-	listed := h.committedEntries(ok)
-	n := 0
-	for _, r := range h.rows {
-		if ok.versions[r.version] && !listed[r.keyVersion] {
-			n++
-		}
-	}
-	return n
 }
 
 // supersede returns the entries that the upload of version adds to the
@@ -272,24 +258,46 @@ func (s *Store) supersedeScanning(ctx context.Context, table string, p ownRows, 
 	return nil
 }
 
-// replacing counts the current rows of table with the key hashes of the
-// upload's part p, whose history h is, or nil when p scans.
-func (s *Store) replacing(ctx context.Context, table string, p ownRows, h *keyHistory, ok committedUploads) (int, error) {
-	if h != nil {
-		return h.replacing(ok), nil
+// countReplaced returns the number of superseded entries that the upload's
+// commit added for versions older than its own, which is the count of
+// records it replaced. recorded contains the entries of the parts that do
+// not scan. A table with a part that scans is counted by one statement
+// that builds no set of key hashes, so a large upload uses little memory.
+// A failed count is logged and counts as 0.
+func (s *Store) countReplaced(ctx context.Context, id string, version uint64, own map[string][]ownRows,
+	recorded map[string][][]keyVersion) int {
+	total := 0
+	for table, parts := range own {
+		if slices.ContainsFunc(parts, func(p ownRows) bool { return p.scan }) {
+			n, err := s.countListed(ctx, table, id, version)
+			if err != nil {
+				s.log.Warn("count of replaced records failed", "table", table, "upload_id", id, "err", err)
+			}
+			total += n
+			continue
+		}
+		for _, entries := range recorded[table] {
+			for _, e := range entries {
+				if e.version < version {
+					total++
+				}
+			}
+		}
 	}
-	q := p.sql(s, "SELECT count() FROM {db}."+table+" WHERE {hashes} AND {visible} AND "+
-		"(key_hash, version) GLOBAL NOT IN (SELECT key_hash, version FROM {db}."+table+"_superseded "+
-		"WHERE {committed_by} AND {hashes})")
-	rows, err := s.engine.Query(ctx, q)
+	return total
+}
+
+// countListed counts the entries of table's superseded list that the
+// upload id added for versions older than its own.
+func (s *Store) countListed(ctx context.Context, table, id string, version uint64) (int, error) {
+	q := s.sql("SELECT count() FROM {db}." + table + "_superseded WHERE upload_id = ? AND version < ?")
+	rows, err := s.engine.Query(ctx, q, id, version)
 	if err != nil {
-		return 0, fmt.Errorf("count records replaced in %s: %w", table, unavailable(err))
+		return 0, err
 	}
 	var n uint64
-	if err := scanAll(rows, func() error { return rows.Scan(&n) }); err != nil {
-		return 0, fmt.Errorf("count records replaced in %s: %w", table, err)
-	}
-	return int(n), nil
+	err = scanAll(rows, func() error { return rows.Scan(&n) })
+	return int(n), err
 }
 
 func uintList(values []uint64) string {

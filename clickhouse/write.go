@@ -44,7 +44,7 @@ type UploadWriter struct {
 
 	limits keyLimits
 
-	// own caches ownRows between Replacing and Commit. Write clears it.
+	// own caches the upload's parts (see ownRows). Write clears it.
 	own map[string][]ownRows
 
 	// renewed is when the upload was last recorded as started; zero
@@ -122,6 +122,15 @@ func (w *UploadWriter) SetUpload(up saima.Upload) {
 // Commit makes every record written so far visible at once, replacing the
 // earlier versions of their keys, and records the upload with outcome ok.
 func (w *UploadWriter) Commit(ctx context.Context) error {
+	_, err := w.CommitCounting(ctx, nil)
+	return err
+}
+
+// CommitCounting commits as Commit does and returns the number of current
+// records the upload replaced, counted under the commit lock. The count
+// goes into the upload record, and message, when not nil, makes the
+// record's message from it.
+func (w *UploadWriter) CommitCounting(ctx context.Context, message func(replaced int) string) (int, error) {
 	s := w.s
 	// Marking superseded versions and committing must not interleave with
 	// another upload's, or two uploads of one key could each miss the
@@ -132,30 +141,35 @@ func (w *UploadWriter) Commit(ctx context.Context) error {
 	defer s.versions.commit.Unlock()
 	if err := w.markStarted(ctx); err != nil {
 		w.Abort(ctx, err)
-		return err
+		return 0, err
 	}
 	own, err := w.ownRows(ctx)
 	if err != nil {
 		err = unavailable(err)
 		w.Abort(ctx, err)
-		return err
+		return 0, err
 	}
 	recorded, err := s.supersede(ctx, w.up.ID, w.version, own)
 	if err != nil {
 		err = unavailable(err)
 		w.Abort(ctx, err)
-		return err
+		return 0, err
 	}
 	if parts, ok := own["milestones"]; ok {
 		if err := s.tallyUpload(ctx, w.up.ID, w.version, parts, recorded["milestones"]); err != nil {
 			err = unavailable(err)
 			w.Abort(ctx, err)
-			return err
+			return 0, err
 		}
 	}
+	replaced := s.countReplaced(ctx, w.up.ID, w.version, own, recorded)
 	up := w.up
 	up.Outcome = saima.OutcomeOK
 	up.Imported = w.records
+	up.Replaced = replaced
+	if message != nil {
+		up.Message = message(replaced)
+	}
 	err = s.recordUpload(ctx, up, w.version)
 	// An INSERT that failed may still have stored the ok row, such as one
 	// whose quorum wait timed out. The upload is then visible, and the
@@ -164,34 +178,9 @@ func (w *UploadWriter) Commit(ctx context.Context) error {
 		// With the outcome unknown, the failed row still leaves the audit
 		// right: an ok row, if stored, outranks it (uploadRank).
 		w.Abort(ctx, err)
-		return err
-	}
-	return nil
-}
-
-// Replacing returns how many current records the rows written so far will
-// replace when Commit makes them visible: those of committed uploads with
-// the same record keys. Their versions stay in the history.
-func (w *UploadWriter) Replacing(ctx context.Context) (int, error) {
-	own, err := w.ownRows(ctx)
-	if err != nil {
 		return 0, err
 	}
-	histories, ok, err := w.s.histories(ctx, own, w.version)
-	if err != nil {
-		return 0, err
-	}
-	total := 0
-	for table, parts := range own {
-		for i, p := range parts {
-			n, err := w.s.replacing(ctx, table, p, histories[table][i], ok)
-			if err != nil {
-				return 0, err
-			}
-			total += n
-		}
-	}
-	return total, nil
+	return replaced, nil
 }
 
 // Abort records the upload as failed because of cause. The records written

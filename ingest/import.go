@@ -288,52 +288,52 @@ func (r *importRun) begin(c *chunk, final *saima.Upload) error {
 // goroutine must have stopped; see wait.
 func (r *importRun) commit(rep *Report) (*Report, error) {
 	rep.Upload.Outcome = saima.OutcomeOK
-	rep.Upload.Message = fmt.Sprintf("已导入%d条记录", rep.Imported)
-	rep.Upload.Message += rep.duplicateNote()
+	rep.Upload.Message = rep.message(0)
 	if err := r.write(r.lastChunk, &rep.Upload); err != nil {
 		return r.fail(rep, err)
 	}
-	rep.Upload.Message = fmt.Sprintf("已导入%d条记录", rep.Imported) + r.countReplaced(rep) + rep.duplicateNote()
 	final := r.begun
 	final.Rows, final.Warnings, final.Message = rep.Upload.Rows, rep.Upload.Warnings, rep.Upload.Message
 	final.SHA256, final.DuplicateOf = rep.Upload.SHA256, rep.Upload.DuplicateOf
-	final.Replaced, rep.Upload.Replaced = rep.Replaced, rep.Replaced
 	r.writer.SetUpload(final)
-	if err := r.writer.Commit(r.ctx); err != nil {
+	replaced, err := r.commitCounting(rep)
+	if err != nil {
 		// The writer aborts on its own when it can; nothing is visible.
 		return r.fail(rep, fmt.Errorf("commit upload: %w", err))
 	}
+	rep.Replaced, rep.Upload.Replaced = replaced, replaced
+	rep.Upload.Message = rep.message(replaced)
 	r.log.Info("upload imported", "upload_id", rep.Upload.ID, "dataset", rep.Dataset, "rows", rep.Rows,
 		"imported", rep.Imported, "replaced", rep.Replaced, "warnings", rep.Upload.Warnings,
 		"duplicate_of", rep.Upload.DuplicateOf)
 	return rep, nil
 }
 
-// replacingWriter is a Writer that can tell how many stored records the
-// rows it wrote will replace; clickhouse.UploadWriter is one.
-type replacingWriter interface {
-	Replacing(ctx context.Context) (int, error)
+// countingWriter is a Writer whose commit counts the stored records the
+// upload replaced; clickhouse.UploadWriter is one.
+type countingWriter interface {
+	CommitCounting(ctx context.Context, message func(replaced int) string) (int, error)
 }
 
-// countReplaced sets rep.Replaced and returns a note for the upload's
-// message when it is above 0, so that a clerk sees when a file, or an
-// edited template example, replaced stored records. A failure to count
-// only loses the note.
-func (r *importRun) countReplaced(rep *Report) string {
-	w, ok := r.writer.(replacingWriter)
+// commitCounting commits the upload and returns how many stored records
+// it replaced, so that a clerk sees when a file, or an edited template
+// example, replaced stored records. The upload's message names the count.
+func (r *importRun) commitCounting(rep *Report) (int, error) {
+	w, ok := r.writer.(countingWriter)
 	if !ok {
-		return ""
+		return 0, r.writer.Commit(r.ctx)
 	}
-	n, err := w.Replacing(r.ctx)
-	if err != nil {
-		r.log.Warn("count replaced records", "upload_id", rep.Upload.ID, "err", err)
-		return ""
+	return w.CommitCounting(r.ctx, rep.message)
+}
+
+// message is the message of the committed upload that replaced replaced
+// stored records.
+func (rep *Report) message(replaced int) string {
+	note := ""
+	if replaced > 0 {
+		note = fmt.Sprintf("，其中%d条替换了已有记录，原记录保留在历史版本中", replaced)
 	}
-	rep.Replaced = n
-	if n == 0 {
-		return ""
-	}
-	return fmt.Sprintf("，其中%d条替换了已有记录，原记录保留在历史版本中", n)
+	return fmt.Sprintf("已导入%d条记录", rep.Imported) + note + rep.duplicateNote()
 }
 
 // fail reports a store failure. The chunks written so far stay invisible,
