@@ -215,7 +215,20 @@ var (
 	periodMonthRE   = regexp.MustCompile(`^(\d{4})[-/.](\d{1,2})$`)
 	periodMonthCN   = regexp.MustCompile(`^(\d{4})年(\d{1,2})月份?$`)
 	periodYearRE    = regexp.MustCompile(`^(\d{4})(?:年度?)?$`)
+
+	// periodDotJanuaryRE matches 2026.1, which may be January or October:
+	// a spreadsheet keeps 2026.10 typed into a number cell as the number
+	// 2026.1, and shows and exports it so.
+	periodDotJanuaryRE = regexp.MustCompile(`^(\d{4})\.1$`)
 )
+
+// problemDotJanuary is the error on a period such as 2026.1 of year.
+func problemDotJanuary(year string) *problem {
+	return &problem{
+		reason: fmt.Sprintf("无法确定是%s年1月还是%s年10月：表格把输入的%s.10当作数字%s.1保存和显示", year, year, year, year),
+		fix:    fmt.Sprintf("请写成%s-01或%s-10（也可写%s年1月或%s年10月），或先把这一列设为文本格式再输入，然后重新上传", year, year, year, year),
+	}
+}
 
 var chineseQuarter = map[string]int{"一": 1, "二": 2, "三": 3, "四": 4}
 
@@ -250,6 +263,9 @@ func parsePeriod(s string) (saima.Period, *problem) {
 			q = atoi(g[2])
 		}
 		return saima.Quarter(atoi(g[1]), q), nil
+	}
+	if g := periodDotJanuaryRE.FindStringSubmatch(s); g != nil {
+		return saima.Period{}, problemDotJanuary(g[1])
 	}
 	for _, re := range []*regexp.Regexp{periodMonthRE, periodMonthCN} {
 		if g := re.FindStringSubmatch(s); g != nil {

@@ -123,6 +123,10 @@ func TestParsePeriod(t *testing.T) {
 		{"2026-09", saima.Month(2026, 9), true},
 		{"2026-9", saima.Month(2026, 9), true},
 		{"2026/09", saima.Month(2026, 9), true},
+		{"2026.9", saima.Month(2026, 9), true},
+		{"2026.10", saima.Month(2026, 10), true},
+		{"2026.01", saima.Month(2026, 1), true},
+		{"2026.1", saima.Period{}, false}, // January, or 2026.10 kept as a number
 		{"2026年9月", saima.Month(2026, 9), true},
 		{"2026年09月份", saima.Month(2026, 9), true},
 		{"2026年度", saima.Year(2026), true},
