@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -655,7 +656,7 @@ func (p *parser) readRow(rec record, h *header) (bool, error) {
 	if markLeft != nil {
 		p.issue(*markLeft)
 	}
-	if p.uncomputedFormulas(rec, h) {
+	if p.uncomputedFormulas(rec, h) || p.formulaErrors(rec, h) {
 		return true, nil
 	}
 	if p.src.hasReplacement() && containsReplacement(rec.cells) {
@@ -692,6 +693,40 @@ func (p *parser) uncomputedFormulas(rec record, h *header) bool {
 			Fix:    "请用Excel或WPS打开文件、保存后重新上传，或把这一格的公式改为直接填写的内容"})
 	}
 	return found
+}
+
+// formulaErrorRE matches the values that spreadsheet programs show for a
+// formula that failed: Excel's and WPS's #N/A, #DIV/0!, #REF! and the
+// rest, which an XLSX stores as error cells and CSV writes as text, and
+// LibreOffice's Err:502 and the like, which its CSV export writes.
+var formulaErrorRE = regexp.MustCompile(`(?i)^(?:#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!|FIELD!|BLOCKED!|UNKNOWN!|CONNECT!|BUSY!|PYTHON!)|ERR:\d{3})$`)
+
+// formulaErrors records an error for each cell of rec, in a column the
+// dataset reads, whose value is a formula's error value, and reports
+// whether there was one. Read as text, #N/A would become a project's name
+// or its progress without a word.
+func (p *parser) formulaErrors(rec record, h *header) bool {
+	found := false
+	for i, cell := range rec.cells {
+		if i >= len(h.columns) || h.columns[i] == nil || !isFormulaError(cell) {
+			continue
+		}
+		found = true
+		p.issue(Issue{Row: rec.row, Column: h.names[i], Value: trimText(cell),
+			Reason: "是公式出错时显示的错误值，不是要填写的内容",
+			Fix:    "请检查这一格的公式（例如查找不到对应的值、除数为0或引用的单元格已删除），改正后重新上传；也可以直接填写内容，没有内容请留空"})
+	}
+	return found
+}
+
+// isFormulaError reports whether cell, trimmed, is a formula's error
+// value such as #N/A.
+func isFormulaError(cell string) bool {
+	cell = trimText(cell)
+	if len(cell) < 4 || (cell[0] != '#' && cell[0] != 'E' && cell[0] != 'e') {
+		return false
+	}
+	return formulaErrorRE.MatchString(cell)
 }
 
 // skipExample leaves out the template's example row, whose warning is w.

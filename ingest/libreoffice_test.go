@@ -59,3 +59,65 @@ func TestLibreOfficePeriodNumber(t *testing.T) {
 		})
 	}
 }
+
+// Row 3 of the traps files has a 项目名称 looked up by a formula that
+// found nothing, which the workbook stores as the error value #N/A and
+// the CSV as its text.
+func TestLibreOfficeFormulaError(t *testing.T) {
+	for _, name := range []string{"libreoffice_traps.xlsx", "libreoffice_traps.csv"} {
+		t.Run(name, func(t *testing.T) {
+			res := parseTestdata(t, name)
+			is := errorAt(res, 3, "项目名称")
+			if is == nil {
+				t.Fatalf("no error on row 3 项目名称; errors = %q, progress = %q",
+					issueStrings(res.Errors), progressLines(res.Batch.Progress))
+			}
+			if is.Value != "#N/A" || !strings.Contains(is.Reason, "公式") {
+				t.Errorf("row 3 error = %q, want value #N/A and a reason about the formula", is.String())
+			}
+		})
+	}
+}
+
+func TestFormulaErrorValues(t *testing.T) {
+	tests := []struct {
+		name, cell string
+		column     string
+		bad        bool
+	}{
+		{"OK text", "正在施工", "进展情况", false},
+		{"OK hash in text", "#1号楼已封顶", "进展情况", false},
+		{"ErrDivZero", "#DIV/0!", "进展情况", true},
+		{"ErrRef", "#REF!", "存在问题", true},
+		{"ErrName lower case", "#name?", "项目名称", true},
+		{"ErrValue", " #VALUE! ", "项目名称", true},
+		{"ErrLibreOffice", "Err:502", "进展情况", true},
+		{"ErrInPercent", "#DIV/0!", "完成率", true},
+		{"ErrInCode", "#N/A", "项目编号", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cells := map[string]string{"单位": "宁波市海曙区", "项目编号": "NB-2026-003", "项目名称": "改造",
+				"填报期间": "2026Q3", "完成率": "85%", "进展情况": "正常", "存在问题": "无"}
+			cells[tt.column] = tt.cell
+			cols := []string{"单位", "项目编号", "项目名称", "填报期间", "完成率", "进展情况", "存在问题"}
+			var row []string
+			for _, c := range cols {
+				row = append(row, `"`+cells[c]+`"`)
+			}
+			csv := strings.Join(cols, ",") + "\n" + strings.Join(row, ",") + "\n"
+			res := parseText(t, "p.csv", csv, Options{})
+			is := errorAt(res, 2, tt.column)
+			if !tt.bad {
+				requireNoErrors(t, res)
+				return
+			}
+			if is == nil || !strings.Contains(is.Reason, "公式") {
+				t.Fatalf("errors = %q, want one on %s about the formula", issueStrings(res.Errors), tt.column)
+			}
+			if len(res.Errors) != 1 {
+				t.Errorf("errors = %q, want only the one on %s", issueStrings(res.Errors), tt.column)
+			}
+		})
+	}
+}
