@@ -333,6 +333,11 @@ type record struct {
 
 	formulas []uncomputedFormula // XLSX cells whose formula has no stored result
 
+	// longNumbers are the 0-based columns of XLSX number cells of 16 or
+	// more integer digits, which a spreadsheet keeps to 15 significant
+	// digits, so a code typed into such a cell has lost its last digits.
+	longNumbers []int
+
 	// example is set on a template's example row whose cells are still
 	// those the template wrote.
 	example bool
@@ -656,7 +661,7 @@ func (p *parser) readRow(rec record, h *header) (bool, error) {
 	if markLeft != nil {
 		p.issue(*markLeft)
 	}
-	if p.uncomputedFormulas(rec, h) || p.formulaErrors(rec, h) {
+	if p.uncomputedFormulas(rec, h) || p.formulaErrors(rec, h) || p.longNumberCodes(rec, h) {
 		return true, nil
 	}
 	if p.src.hasReplacement() && containsReplacement(rec.cells) {
@@ -691,6 +696,24 @@ func (p *parser) uncomputedFormulas(rec record, h *header) bool {
 		p.issue(Issue{Row: rec.row, Column: h.names[f.column], Value: value,
 			Reason: "是公式，但文件中没有保存公式的计算结果（文件可能不是用Excel或WPS保存的）",
 			Fix:    "请用Excel或WPS打开文件、保存后重新上传，或把这一格的公式改为直接填写的内容"})
+	}
+	return found
+}
+
+// longNumberCodes records an error for each code cell of rec that was a
+// number of 16 or more integer digits, and reports whether there was one.
+// Numbers in other columns are checked as numbers, where so many digits
+// are too large anyway.
+func (p *parser) longNumberCodes(rec record, h *header) bool {
+	found := false
+	for _, i := range rec.longNumbers {
+		if i >= len(h.columns) || h.columns[i] == nil || h.columns[i].kind != kindCode {
+			continue
+		}
+		found = true
+		p.issue(Issue{Row: rec.row, Column: h.names[i], Value: rec.cells[i],
+			Reason: "是以数字保存的编号，超过15位的数字表格只保留前15位有效数字，后面几位已经丢失",
+			Fix:    "请先把这一列的单元格设为文本格式，再重新输入完整的编号，然后重新上传"})
 	}
 	return found
 }

@@ -121,3 +121,50 @@ func TestFormulaErrorValues(t *testing.T) {
 		})
 	}
 }
+
+// Row 4 of the traps files has the 18-digit code 123456789012345678
+// typed into a General cell. The workbook keeps it as a number with 15
+// significant digits, 1.23456789012346E+17, and the CSV writes it as
+// shown, 1.23E+17. Either way its last digits are gone.
+func TestLibreOfficeLongNumberCode(t *testing.T) {
+	for _, name := range []string{"libreoffice_traps.xlsx", "libreoffice_traps.csv"} {
+		t.Run(name, func(t *testing.T) {
+			res := parseTestdata(t, name)
+			is := errorAt(res, 4, "项目编号")
+			if is == nil {
+				t.Fatalf("no error on row 4 项目编号; errors = %q, progress = %q",
+					issueStrings(res.Errors), progressLines(res.Batch.Progress))
+			}
+			if !strings.Contains(is.Reason, "15位") || !strings.Contains(is.Fix, "文本") {
+				t.Errorf("row 4 error = %q, want a reason about 15 digits and a fix naming the text format", is.String())
+			}
+		})
+	}
+}
+
+func TestCodeInScientificNotation(t *testing.T) {
+	tests := []struct {
+		code string
+		bad  bool
+	}{
+		{"1.23E+17", true},
+		{"1.23457E+17", true},
+		{"3.30203e+17", true},
+		{"NB-2026-003", false},
+		{"2E3", false},
+		{"E+17", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.code, func(t *testing.T) {
+			csv := "单位,项目编号,填报期间,完成率\n宁波市海曙区," + tt.code + ",2026Q3,85%\n"
+			res := parseText(t, "p.csv", csv, Options{})
+			if !tt.bad {
+				requireNoErrors(t, res)
+				return
+			}
+			if is := errorAt(res, 2, "项目编号"); is == nil || !strings.Contains(is.Reason, "科学计数") {
+				t.Errorf("errors = %q, want one on 项目编号 about scientific notation", issueStrings(res.Errors))
+			}
+		})
+	}
+}

@@ -48,6 +48,8 @@ type sheetRow struct {
 	n        int
 	cells    []string
 	formulas []uncomputedFormula // cells whose formula has no stored result
+
+	longNumbers []int // 0-based columns of number cells of 16 or more integer digits
 }
 
 // uncomputedFormula is a formula cell that a file keeps without its
@@ -218,10 +220,12 @@ func (s *xlsxSource) next() (record, error) {
 	s.pos++
 	var cells []string
 	var formulas []uncomputedFormula
+	var longNumbers []int
 	if s.pending.n <= s.pos {
-		cells, formulas, s.pending = s.pending.cells, s.pending.formulas, nil
+		cells, formulas, longNumbers, s.pending = s.pending.cells, s.pending.formulas, s.pending.longNumbers, nil
 	}
-	rec := record{row: s.pos, cells: s.merges.fill(s.pos, cells), fields: -1, formulas: formulas}
+	rec := record{row: s.pos, cells: s.merges.fill(s.pos, cells), fields: -1, formulas: formulas,
+		longNumbers: longNumbers}
 	// The example is looked for on every row, because sorting the sheet
 	// moves it without moving the name that marks it.
 	rec.example = s.exampleMark != "" && s.pos > 1 && exampleMark(rec.cells) == s.exampleMark
