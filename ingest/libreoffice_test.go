@@ -168,3 +168,22 @@ func TestCodeInScientificNotation(t *testing.T) {
 		})
 	}
 }
+
+// Row 5 of the traps files has the code 00123 typed into a cell formatted
+// 00000, which keeps the number 123 and shows 00123, as the CSV writes it.
+func TestLibreOfficeZeroPaddedCode(t *testing.T) {
+	for _, name := range []string{"libreoffice_traps.xlsx", "libreoffice_traps.csv"} {
+		t.Run(name, func(t *testing.T) {
+			res := parseTestdata(t, name)
+			var codes []string
+			for _, p := range res.Batch.Progress {
+				if p.Unit == "余姚市" {
+					codes = append(codes, p.ProjectCode)
+				}
+			}
+			if len(codes) != 1 || codes[0] != "00123" {
+				t.Errorf("余姚市's 项目编号 = %q, want [00123] as the cell shows it", codes)
+			}
+		})
+	}
+}

@@ -258,6 +258,10 @@ func numberText(raw string, nf numberFormat, date1904 bool) string {
 	if nf.percent {
 		return d.Shift(2).String() + "%"
 	}
+	if text := d.String(); nf.digits > len(text) && d.IsInteger() && !d.IsNegative() {
+		// As the format shows it: 123 under 00000 is 00123.
+		return strings.Repeat("0", nf.digits-len(text)) + text
+	}
 	return d.String()
 }
 
@@ -308,6 +312,11 @@ type numberFormat struct {
 	percent bool // the value is a fraction shown as a percent
 	date    bool // the value is a date serial
 	day     bool // the format shows the day, not just the year and month
+
+	// digits is the width of a format of zeros only, such as 5 for 00000,
+	// which shows 123 as 00123; 0 for other formats. Clerks format code
+	// columns so to keep leading zeros.
+	digits int
 }
 
 // builtinFormat classifies the built-in number formats that are percents
@@ -332,7 +341,7 @@ func builtinFormat(id int) numberFormat {
 // and bracketed colours, locales and conditions.
 var formatLiterals = regexp.MustCompile(`"[^"]*"|\\.|\[[^\]]*\]|_.|\*.`)
 
-// parseFormatCode classifies a custom format code such as 0.00%,
+// parseFormatCode classifies a custom format code such as 0.00%, 00000,
 // yyyy"年"m"月"d"日" or yy\年m\月d\日. Only the first section (for
 // positive numbers) counts.
 func parseFormatCode(code string) numberFormat {
@@ -346,6 +355,8 @@ func parseFormatCode(code string) numberFormat {
 		return numberFormat{percent: true}
 	case strings.ContainsAny(code, "yd"):
 		return numberFormat{date: true, day: strings.Contains(code, "d")}
+	case len(code) > 1 && strings.Trim(code, "0") == "":
+		return numberFormat{digits: len(code)}
 	}
 	return numberFormat{}
 }

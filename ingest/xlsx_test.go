@@ -445,6 +445,10 @@ func TestNumberFormats(t *testing.T) {
 		{"[Red]0.00", numberFormat{}},
 		{"h:mm:ss", numberFormat{}},
 		{`[$¥-804]#,##0.00`, numberFormat{}},
+		{"00000", numberFormat{digits: 5}},
+		{"000000;-000000", numberFormat{digits: 6}},
+		{"0", numberFormat{}},
+		{"00.0", numberFormat{}},
 	}
 	for _, tt := range tests {
 		if got := parseFormatCode(tt.code); got != tt.want {
