@@ -267,9 +267,7 @@ func openSource(r io.Reader, opts Options) (opener, error) {
 	}
 	switch {
 	case bytes.Equal(magic, oleMagic):
-		return nil, saima.Errorf(saima.KindInvalid,
-			"这是Excel 97-2003格式（.xls）的文件，或设有打开密码的xlsx文件，系统无法读取；"+
-				"请用Excel或WPS打开，取消打开密码后另存为“Excel 工作簿（*.xlsx）”或“CSV UTF-8（逗号分隔）”，再重新上传")
+		return nil, oleError(br)
 	case bytes.HasPrefix(magic, zipMagic):
 		limit := opts.MaxXLSXBytes
 		if limit <= 0 {

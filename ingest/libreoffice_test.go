@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"archive/zip"
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -183,6 +185,81 @@ func TestLibreOfficeZeroPaddedCode(t *testing.T) {
 			}
 			if len(codes) != 1 || codes[0] != "00123" {
 				t.Errorf("余姚市's 项目编号 = %q, want [00123] as the cell shows it", codes)
+			}
+		})
+	}
+}
+
+// zipOf returns a zip archive of the named parts, each holding its text.
+func zipOf(tb testing.TB, parts ...string) []byte {
+	tb.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for i := 0; i+1 < len(parts); i += 2 {
+		w, err := zw.Create(parts[i])
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if _, err := w.Write([]byte(parts[i+1])); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// Files that are not XLSX workbooks, under whatever name the clerk gave
+// them, get an error that names what the file is and how to save it.
+func TestFileOfAnotherFormat(t *testing.T) {
+	readTestdata := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	// An encrypted package holds these two streams, as [MS-OFFCRYPTO]
+	// names them, in an OLE compound file.
+	encrypted := append([]byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), make([]byte, 504)...)
+	for _, name := range []string{"EncryptionInfo", "EncryptedPackage"} {
+		for _, r := range name {
+			encrypted = append(encrypted, byte(r), 0)
+		}
+		encrypted = append(encrypted, make([]byte, 64)...)
+	}
+	tests := []struct {
+		name string
+		file string
+		data []byte
+		want []string // parts of the message
+	}{
+		{"ODS", "progress.ods", readTestdata("progress.ods"), []string{"ODS", "LibreOffice", "xlsx"}},
+		{"ODS named xlsx", "progress.xlsx", readTestdata("progress.ods"), []string{"ODS", "xlsx"}},
+		{"ODS named csv", "progress.csv", readTestdata("progress.ods"), []string{"ODS", "xlsx"}},
+		{"XLS", "progress.xls", readTestdata("progress.xls"), []string{"97-2003", "xlsx"}},
+		{"XLS named xlsx", "progress.xlsx", readTestdata("progress.xls"), []string{"97-2003", "xlsx"}},
+		{"encrypted XLSX", "progress.xlsx", encrypted, []string{"密码", "xlsx"}},
+		{"Word document", "progress.docx", zipOf(t, "[Content_Types].xml", "<Types/>", "word/document.xml", "<w:document/>"),
+			[]string{"Word", "xlsx"}},
+		{"zip of other files", "progress.xlsx", zipOf(t, "进度/a.csv", "单位\n", "说明.txt", "x"),
+			[]string{"压缩包", "进度/a.csv", "xlsx"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse(bytes.NewReader(tt.data), Options{FileName: tt.file, Roster: trapsRoster, Today: uploadDay})
+			if saima.ErrorKind(err) != saima.KindInvalid {
+				t.Fatalf("Parse error = %v, want an invalid-input error", err)
+			}
+			msg := saima.ErrorMessage(err)
+			for _, want := range tt.want {
+				if !strings.Contains(msg, want) {
+					t.Errorf("Parse error = %q, want it to contain %q", msg, want)
+				}
+			}
+			if tt.name != "encrypted XLSX" && strings.Contains(msg, "密码") {
+				t.Errorf("Parse error = %q, want no mention of a password", msg)
 			}
 		})
 	}

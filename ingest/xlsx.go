@@ -81,6 +81,9 @@ func newXLSXSource(r io.Reader, sheet string, limit int64) (*xlsxSource, error) 
 	if err := checkUnpackedSize(zr, limit); err != nil {
 		return nil, err
 	}
+	if err := zipError(zr); err != nil {
+		return nil, err
+	}
 
 	book, err := openBook(zr)
 	if err != nil {
