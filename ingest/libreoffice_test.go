@@ -264,3 +264,18 @@ func TestFileOfAnotherFormat(t *testing.T) {
 		})
 	}
 }
+
+// Row 6 of the traps CSV has the 填报日期 that LibreOffice's Chinese
+// locale shows with a two-digit year, 26年9月29日, as it formats every date
+// typed as 2026年9月29日 into a CSV it imports.
+func TestLibreOfficeTwoDigitYear(t *testing.T) {
+	res := parseTestdata(t, "libreoffice_traps.csv")
+	if is := errorAt(res, 6, "填报日期"); is != nil {
+		t.Fatalf("row 6 error = %q, want none", is.String())
+	}
+	for _, p := range res.Batch.Progress {
+		if p.Unit == "慈溪市" && dateString(p.ReportDate) != "2026-09-29" {
+			t.Errorf("慈溪市's 填报日期 = %s, want 2026-09-29", dateString(p.ReportDate))
+		}
+	}
+}

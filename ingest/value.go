@@ -74,7 +74,11 @@ var (
 
 var (
 	dateNumericRE = regexp.MustCompile(`^(\d{4})([-/.])(\d{1,2})([-/.])(\d{1,2})$`)
-	dateChineseRE = regexp.MustCompile(`^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]$`)
+	// dateChineseRE also takes a two-digit year, 26年9月30日, which
+	// LibreOffice's Chinese locale shows and writes to CSV for every date
+	// typed as 2026年9月30日. It can only mean 20yy, the century that
+	// every date of the ledger lies in.
+	dateChineseRE = regexp.MustCompile(`^(\d{4}|\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]$`)
 	dateCompactRE = regexp.MustCompile(`^(\d{4})(\d{2})(\d{2})$`)
 	farYearRE     = regexp.MustCompile(`^\d{5,}-\d{1,2}-\d{1,2}$`)
 	// timeOfDayRE matches 17:45, 17:45:00 or 17:45:00.5, optionally
@@ -119,13 +123,16 @@ func parseAnyDate(s string) (saima.Date, *problem) {
 }
 
 // parseDay reads the day of a date cell without its time: 2026-9-30,
-// 2026/9/30, 2026.09.30, 2026年9月30日 or 20260930.
+// 2026/9/30, 2026.09.30, 2026年9月30日 (or 26年9月30日) or 20260930.
 func parseDay(day string) (saima.Date, *problem) {
 	var y, m, d string
 	if g := dateNumericRE.FindStringSubmatch(day); g != nil && g[2] == g[4] {
 		y, m, d = g[1], g[3], g[5]
 	} else if g := dateChineseRE.FindStringSubmatch(day); g != nil {
 		y, m, d = g[1], g[2], g[3]
+		if len(y) == 2 {
+			y = "20" + y
+		}
 	} else if g := dateCompactRE.FindStringSubmatch(day); g != nil {
 		y, m, d = g[1], g[2], g[3]
 	} else {

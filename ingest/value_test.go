@@ -25,6 +25,10 @@ func TestParseDate(t *testing.T) {
 		{"2026年9月30日", "2026-09-30", nil},
 		{"2026 年 9 月 30 日", "2026-09-30", nil},
 		{"2026年9月30号", "2026-09-30", nil},
+		{"26年9月30日", "2026-09-30", nil}, // LibreOffice's yy年m月d日, as its CSV export writes it
+		{"99年12月31日", "2099-12-31", nil},
+		{"26年9月31日", "", problemNoSuchDate},
+		{"26-9-30", "", problemNotDate},
 		{"20260930", "2026-09-30", nil},
 		{"2026-09-30 17:45", "2026-09-30", nil},
 		{"2026-09-30 23:59:59", "2026-09-30", nil},
@@ -84,7 +88,6 @@ func TestParseDate(t *testing.T) {
 		{"20261301", "", problemNoSuchDate},
 		{"2026-00-10", "", problemNoSuchDate},
 		{"2026-09/30", "", problemNotDate},
-		{"26年9月30日", "", problemNotDate},
 		{"2026-09-30 25:00", "", problemNotDate},
 		{"2026-09-30 下午", "", problemNotDate},
 		{"年底前", "", problemNotDate},
