@@ -49,6 +49,15 @@ func TestJSONValues(t *testing.T) {
 	if !p.LeaderLed || p.Budget.Decimal.String() != "120.5" || p.Budget.Decimal.Exponent() != -2 {
 		t.Errorf("project = %+v, want leader-led and the budget 120.50 as written", p)
 	}
+
+	text = `[{"单位": "余姚市", "项目编号": "NB-1", "填报期间": "2026Q3", "完成率": "85%",
+		"存在问题": ["管网", null, "", "征地"], "进展情况": [null]}]`
+	res = parseText(t, "p.json", text, Options{})
+	requireNoErrors(t, res)
+	if r := res.Batch.Progress[0]; r.Problems != "管网、征地" || r.Progress != "" {
+		t.Errorf("存在问题, 进展情况 = %q, %q, want the list without its null and empty items: 管网、征地 and empty",
+			r.Problems, r.Progress)
+	}
 }
 
 func TestJSONIssues(t *testing.T) {
