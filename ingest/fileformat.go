@@ -5,6 +5,7 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"regexp"
 	"strings"
 	"unicode/utf16"
 
@@ -116,4 +117,33 @@ func openDocumentError(f *zip.File) error {
 	return saima.Errorf(saima.KindInvalid,
 		"这是OpenDocument文档（%s），不是电子表格，系统无法读取；请把数据填入系统提供的xlsx模板后重新上传",
 		strings.TrimSpace(string(mime)))
+}
+
+// markupStart matches the start of a file that is markup rather than
+// CSV: after an optional UTF-8 byte-order mark and whitespace, a tag.
+var markupStart = regexp.MustCompile(`^(?:\xEF\xBB\xBF)?\s*<[!?A-Za-z]`)
+
+// markupError returns the error for a text file at the start of br that
+// is HTML or XML, or nil. Many systems export a table as HTML under an
+// .xls name, which Excel opens as a workbook, and Excel and LibreOffice
+// save "XML 电子表格 2003". Read as CSV, either gave an error about an
+// unknown header made of tags.
+func markupError(br *bufio.Reader) error {
+	head, _ := br.Peek(4 << 10)
+	if !markupStart.Match(head) {
+		return nil
+	}
+	lower := bytes.ToLower(head)
+	switch {
+	case bytes.Contains(lower, []byte("urn:schemas-microsoft-com:office:spreadsheet")):
+		return saima.Errorf(saima.KindInvalid,
+			"这是“XML 电子表格 2003”格式的文件，系统无法读取；请用Excel、WPS或LibreOffice打开，另存为“Excel 工作簿（*.xlsx）”后重新上传")
+	case bytes.Contains(lower, []byte("<html")), bytes.Contains(lower, []byte("<table")),
+		bytes.Contains(lower, []byte("<!doctype html")):
+		return saima.Errorf(saima.KindInvalid,
+			"这是网页（HTML）格式的文件，不是真正的Excel工作簿，从其他系统导出的.xls文件常是这种格式；"+
+				"请用Excel或WPS打开，另存为“Excel 工作簿（*.xlsx）”后重新上传")
+	}
+	return saima.Errorf(saima.KindInvalid,
+		"这是XML格式的文件，不是表格，系统无法读取；请把数据填入系统提供的xlsx模板，或另存为“Excel 工作簿（*.xlsx）”后重新上传")
 }

@@ -282,6 +282,9 @@ func openSource(r io.Reader, opts Options) (opener, error) {
 				"可能已损坏，或是改了扩展名的其他文件；请用 Excel 或 WPS 打开原表格，另存为“Excel 工作簿（*.xlsx）”后重新上传",
 			hexHead(br))
 	}
+	if err := markupError(br); err != nil {
+		return nil, err
+	}
 	return newCSVSource(br, opts.Encoding)
 }
 
