@@ -473,6 +473,12 @@ func (p *parser) run() error {
 		return nil
 	}
 
+	if p.xlsx != nil {
+		if is, found := p.xlsx.sameDatasetIssue(p.schema); found {
+			p.issue(is)
+		}
+	}
+
 	p.startRows()
 	for _, rec := range rest {
 		if more, err := p.readRow(rec, h); !more || err != nil {

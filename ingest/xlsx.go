@@ -34,8 +34,10 @@ type xlsxSource struct {
 	ended   bool
 
 	// otherSheets names the other visible worksheets when this one was
-	// chosen as the first visible one, for otherSheetsIssue.
+	// chosen as the first visible one, for otherSheetsIssue, and book
+	// opens them for sameDatasetIssue.
 	otherSheets []string
+	book        *xlsxBook
 
 	// exampleMark is the mark of a template's example row as the template
 	// wrote it, or "" when the sheet has none. A row anywhere with that
@@ -103,8 +105,66 @@ func newXLSXSource(r io.Reader, sheet string, limit int64) (*xlsxSource, error) 
 				src.otherSheets = append(src.otherSheets, s.name)
 			}
 		}
+		src.book = book
 	}
 	return src, nil
+}
+
+// sameDatasetIssue returns a warning that names the other visible
+// worksheets whose header names every required column of s, when the
+// first visible one was read because the upload named none. A clerk who
+// keeps each month on a sheet of its own may have meant another one,
+// and the first sheet would import in its place without a word.
+func (x *xlsxSource) sameDatasetIssue(s *schema) (Issue, bool) {
+	var same []string
+	for _, name := range x.otherSheets {
+		if x.sheetFits(name, s) {
+			same = append(same, "“"+name+"”")
+		}
+	}
+	if len(same) == 0 {
+		return Issue{}, false
+	}
+	return Issue{
+		Severity: SeverityWarning,
+		// Issue.String puts 工作表“…” before the reason.
+		Reason: fmt.Sprintf("已导入：上传时没有指定工作表，所以读取了文件中第一个可见的工作表，而工作表%s也有%s的表头",
+			strings.Join(same, "、"), s.title),
+		Fix: "如果要上传的是其他工作表，请在上传时的“工作表”一栏填写它的名称（命令行用 --sheet）后重新上传",
+	}, true
+}
+
+// sheetFits reports whether the top rows of the visible worksheet name
+// hold a header that names every required column of s. A sheet that
+// cannot be read does not fit.
+func (x *xlsxSource) sheetFits(name string, s *schema) bool {
+	ws, err := pickSheet(x.book.sheets, name)
+	if err != nil {
+		return false
+	}
+	src, err := openSheet(x.book, ws)
+	if err != nil {
+		return false
+	}
+	defer func() {
+		if !src.ended {
+			src.rows.close()
+		}
+	}()
+	var recs []record
+	for len(recs) < headerSearchRows {
+		rec, err := src.next()
+		if err != nil {
+			break
+		}
+		recs = append(recs, rec)
+	}
+	c, ok := chooseHeader(recs, s)
+	if !ok {
+		return false
+	}
+	required, _ := c.match(s)
+	return required == len(s.required())
 }
 
 // otherSheetsIssue returns the issue that points the uploader to the
