@@ -12,15 +12,16 @@ import (
 	"saima"
 )
 
-// This file names the formats that saima does not read, so that a clerk
-// who uploads one learns what the file is and how to save it as XLSX,
-// instead of being told that the workbook may be damaged.
+// This file recognises the formats that saima does not read. A clerk who
+// uploads one gets an error that names the format and how to save the
+// file as XLSX, rather than one that calls the workbook damaged.
 
 // Stream names of an OLE2 compound file, as its directory stores them in
 // UTF-16LE. Office wraps an XLSX saved with a password to open it in such
-// a file with the streams EncryptionInfo and EncryptedPackage
-// ([MS-OFFCRYPTO] 2.3.4). An Excel 97-2003 workbook has the stream
-// Workbook (Book in Excel 5.0), and a Word document WordDocument.
+// a file, with the streams EncryptedPackage and EncryptionInfo
+// ([MS-OFFCRYPTO] 2.3.4.4 and 2.3.4.5). An Excel 97-2003 workbook has the
+// stream Workbook, as the .xls in testdata shows, and a Word document has
+// WordDocument.
 var (
 	oleEncryptedPackage = utf16LE("EncryptedPackage")
 	oleWorkbook         = utf16LE("Workbook")
@@ -37,8 +38,8 @@ func utf16LE(s string) []byte {
 
 // oleError returns the error for an OLE2 compound file at the start of
 // br, by the stream names in its first sniffSize bytes. The directory of
-// a small file sits there; a file whose directory does not gets the
-// message that names both kinds of workbook.
+// a small file lies there. A file whose directory lies further in gets
+// the message that names both kinds of workbook.
 func oleError(br *bufio.Reader) error {
 	head, err := br.Peek(sniffSize)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {

@@ -13,7 +13,7 @@ import (
 
 // This file reads the workbooks and CSV files in testdata/ that
 // LibreOffice Calc 7.4 saved, and checks what a clerk's typing turns into
-// there. testdata/README.md says how each file was made.
+// there. testdata/README.md describes how each file was made.
 
 // trapsRoster is the test roster with 慈溪市, which the traps files name.
 var trapsRoster = append(testRoster[:len(testRoster):len(testRoster)],

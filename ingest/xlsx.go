@@ -377,8 +377,8 @@ type numberFormat struct {
 	day     bool // the format shows the day, not just the year and month
 
 	// digits is the width of a format of zeros only, such as 5 for 00000,
-	// which shows 123 as 00123; 0 for other formats. Clerks format code
-	// columns so to keep leading zeros.
+	// which shows 123 as 00123. It is 0 for other formats. Clerks format
+	// code columns so to keep leading zeros.
 	digits int
 }
 

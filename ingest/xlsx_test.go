@@ -604,10 +604,10 @@ func TestXLSXDataAfterCoverSheet(t *testing.T) {
 	}
 }
 
-// A workbook that keeps each month on a sheet of its own: read without a
-// sheet name, the first visible sheet imports, with a warning that names
-// the other sheets with the same dataset's header, which the clerk may
-// have meant. A sheet of instructions or of another dataset gets none.
+// A workbook that keeps each month on a sheet of its own, read without a
+// sheet name, imports its first visible sheet. A warning names the other
+// sheets with the same dataset's header, which the clerk may have meant.
+// A sheet of instructions or a hidden sheet is not named.
 func TestXLSXOtherSheetsOfSameDataset(t *testing.T) {
 	month := func(name, period string) testSheet {
 		return testSheet{name: name, rows: []string{
