@@ -137,6 +137,10 @@ func (x *xlsxSource) sameDatasetIssue(s *schema) (Issue, bool) {
 // sheetFits reports whether the top rows of the visible worksheet name
 // hold a header that names every required column of s. A sheet that
 // cannot be read does not fit.
+//
+// NOTE: openSheet reads the whole part once to find its merged ranges,
+// which a two-row header needs, so each other sheet costs one pass over
+// its XML even though only its top rows are read.
 func (x *xlsxSource) sheetFits(name string, s *schema) bool {
 	ws, err := pickSheet(x.book.sheets, name)
 	if err != nil {
