@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -266,9 +267,7 @@ func openSource(r io.Reader, opts Options) (opener, error) {
 	}
 	switch {
 	case bytes.Equal(magic, oleMagic):
-		return nil, saima.Errorf(saima.KindInvalid,
-			"这是Excel 97-2003格式（.xls）的文件，或设有打开密码的xlsx文件，系统无法读取；"+
-				"请用Excel或WPS打开，取消打开密码后另存为“Excel 工作簿（*.xlsx）”或“CSV UTF-8（逗号分隔）”，再重新上传")
+		return nil, oleError(br)
 	case bytes.HasPrefix(magic, zipMagic):
 		limit := opts.MaxXLSXBytes
 		if limit <= 0 {
@@ -282,6 +281,9 @@ func openSource(r io.Reader, opts Options) (opener, error) {
 			"文件名以 .xlsx 结尾，但内容既不是 xlsx 工作簿，也不是文本（xlsx 文件以“PK”开头，这个文件以 %s 开头），"+
 				"可能已损坏，或是改了扩展名的其他文件；请用 Excel 或 WPS 打开原表格，另存为“Excel 工作簿（*.xlsx）”后重新上传",
 			hexHead(br))
+	}
+	if err := markupError(br); err != nil {
+		return nil, err
 	}
 	return newCSVSource(br, opts.Encoding)
 }
@@ -331,6 +333,11 @@ type record struct {
 	err    error    // a *csv.ParseError when the row could not be split
 
 	formulas []uncomputedFormula // XLSX cells whose formula has no stored result
+
+	// longNumbers are the 0-based columns of XLSX number cells of 16 or
+	// more integer digits, which a spreadsheet keeps to 15 significant
+	// digits, so a code typed into such a cell has lost its last digits.
+	longNumbers []int
 
 	// example is set on a template's example row whose cells are still
 	// those the template wrote.
@@ -464,6 +471,12 @@ func (p *parser) run() error {
 			}
 		}
 		return nil
+	}
+
+	if p.xlsx != nil {
+		if is, found := p.xlsx.sameDatasetIssue(p.schema); found {
+			p.issue(is)
+		}
 	}
 
 	p.startRows()
@@ -655,7 +668,7 @@ func (p *parser) readRow(rec record, h *header) (bool, error) {
 	if markLeft != nil {
 		p.issue(*markLeft)
 	}
-	if p.uncomputedFormulas(rec, h) {
+	if p.uncomputedFormulas(rec, h) || p.formulaErrors(rec, h) || p.longNumberCodes(rec, h) {
 		return true, nil
 	}
 	if p.src.hasReplacement() && containsReplacement(rec.cells) {
@@ -692,6 +705,58 @@ func (p *parser) uncomputedFormulas(rec record, h *header) bool {
 			Fix:    "请用Excel或WPS打开文件、保存后重新上传，或把这一格的公式改为直接填写的内容"})
 	}
 	return found
+}
+
+// longNumberCodes records an error for each code cell of rec that was a
+// number of 16 or more integer digits, and reports whether there was one.
+// Numbers in other columns are checked as numbers, where so many digits
+// are too large anyway.
+func (p *parser) longNumberCodes(rec record, h *header) bool {
+	found := false
+	for _, i := range rec.longNumbers {
+		if i >= len(h.columns) || h.columns[i] == nil || h.columns[i].kind != kindCode {
+			continue
+		}
+		found = true
+		p.issue(Issue{Row: rec.row, Column: h.names[i], Value: rec.cells[i],
+			Reason: "是以数字保存的编号，超过15位的数字表格只保留前15位有效数字，后面几位已经丢失",
+			Fix:    "请先把这一列的单元格设为文本格式，再重新输入完整的编号，然后重新上传"})
+	}
+	return found
+}
+
+// formulaErrorRE matches the values that spreadsheet programs show for a
+// formula that failed: Excel's and WPS's #N/A, #DIV/0!, #REF! and the
+// rest, which an XLSX stores as error cells and CSV writes as text, and
+// LibreOffice's Err:502 and the like, which its CSV export writes.
+var formulaErrorRE = regexp.MustCompile(`(?i)^(?:#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!|FIELD!|BLOCKED!|UNKNOWN!|CONNECT!|BUSY!|PYTHON!)|ERR:\d{3})$`)
+
+// formulaErrors records an error for each cell of rec, in a column the
+// dataset reads, whose value is a formula's error value, and reports
+// whether there was one. Read as text, #N/A would become a project's name
+// or its progress without a word.
+func (p *parser) formulaErrors(rec record, h *header) bool {
+	found := false
+	for i, cell := range rec.cells {
+		if i >= len(h.columns) || h.columns[i] == nil || !isFormulaError(cell) {
+			continue
+		}
+		found = true
+		p.issue(Issue{Row: rec.row, Column: h.names[i], Value: trimText(cell),
+			Reason: "是公式出错时显示的错误值，不是要填写的内容",
+			Fix:    "请检查这一格的公式（例如查找不到对应的值、除数为0或引用的单元格已删除），改正后重新上传；也可以直接填写内容，没有内容请留空"})
+	}
+	return found
+}
+
+// isFormulaError reports whether cell, trimmed, is a formula's error
+// value such as #N/A.
+func isFormulaError(cell string) bool {
+	cell = trimText(cell)
+	if len(cell) < 4 || (cell[0] != '#' && cell[0] != 'E' && cell[0] != 'e') {
+		return false
+	}
+	return formulaErrorRE.MatchString(cell)
 }
 
 // skipExample leaves out the template's example row, whose warning is w.

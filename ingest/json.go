@@ -137,8 +137,9 @@ func readJSONObject(raw json.RawMessage) (jsonRecord, error) {
 // jsonCell returns the cell text of a JSON value. Strings and numbers
 // read as written (0.85 stays 0.85), true and false as TRUE and FALSE, and
 // null as empty. A list of these is joined with 、, the separator of list
-// columns such as 别名. It reports false for an object or a list inside a
-// list.
+// columns such as 别名, without its null and blank items, which would
+// leave a stray 、 in free text. It reports false for an object or a list
+// inside a list.
 func jsonCell(v any) (string, bool) {
 	switch v := v.(type) {
 	case nil:
@@ -162,7 +163,9 @@ func jsonCell(v any) (string, bool) {
 			if !ok {
 				return "", false
 			}
-			parts = append(parts, s)
+			if strings.TrimSpace(s) != "" {
+				parts = append(parts, s)
+			}
 		}
 		return strings.Join(parts, "、"), true
 	}
@@ -264,6 +267,13 @@ func (p *parser) unknownField(row int, key string, seen map[string]bool) {
 		return
 	}
 	seen[key] = true
+	if strings.TrimSpace(key) == "" {
+		// Issue.String leaves out an empty column, so the reason says it.
+		p.issue(Issue{Row: row, Severity: SeverityWarning,
+			Reason: "有一个名称为空的字段，这个字段的内容没有导入",
+			Fix:    "如果需要导入，请给它填上模板中的中文列名或对应的英文字段名"})
+		return
+	}
 	p.issue(Issue{Row: row, Column: key, Severity: SeverityWarning,
 		Reason: "不是" + p.schema.title + "的字段，这个字段的内容没有导入",
 		Fix:    "如果需要导入，请改用模板中的中文列名或对应的英文字段名"})

@@ -49,6 +49,15 @@ func TestJSONValues(t *testing.T) {
 	if !p.LeaderLed || p.Budget.Decimal.String() != "120.5" || p.Budget.Decimal.Exponent() != -2 {
 		t.Errorf("project = %+v, want leader-led and the budget 120.50 as written", p)
 	}
+
+	text = `[{"单位": "余姚市", "项目编号": "NB-1", "填报期间": "2026Q3", "完成率": "85%",
+		"存在问题": ["管网", null, "", "征地"], "进展情况": [null]}]`
+	res = parseText(t, "p.json", text, Options{})
+	requireNoErrors(t, res)
+	if r := res.Batch.Progress[0]; r.Problems != "管网、征地" || r.Progress != "" {
+		t.Errorf("存在问题, 进展情况 = %q, %q, want the list without its null and empty items: 管网、征地 and empty",
+			r.Problems, r.Progress)
+	}
 }
 
 func TestJSONIssues(t *testing.T) {
@@ -93,6 +102,9 @@ func TestJSONIssues(t *testing.T) {
 		{name: "unknown key once",
 			text:     `[{` + ok + `, "备注": "a"}, {"单位": "余姚市", "项目编号": "NB-2", "填报期间": "2026Q3", "完成率": "50%", "备注": "b"}]`,
 			warnings: []string{"b.json 第1行“备注”列不是进度填报的字段，这个字段的内容没有导入，如果需要导入，请改用模板中的中文列名或对应的英文字段名"}},
+		{name: "empty key",
+			text:     `[{` + ok + `, "": "a"}]`,
+			warnings: []string{"b.json 第1行有一个名称为空的字段，这个字段的内容没有导入，如果需要导入，请给它填上模板中的中文列名或对应的英文字段名"}},
 		{name: "empty array",
 			text:   ` [ ] `,
 			errors: []string{"b.json 是一个空的JSON数组，没有任何记录，请至少提交一条记录"}},

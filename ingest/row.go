@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -202,8 +203,19 @@ func (r *rowReader) code(col string, required bool) string {
 	if missing {
 		return ""
 	}
+	if scientificCodeRE.MatchString(s) {
+		r.fail(col, r.cell(col), &problem{
+			reason: "是科学计数法显示的数字：编号以数字保存时，表格只保留前15位有效数字，显示和另存为CSV时只有前几位，完整的编号已经丢失",
+			fix:    "请在原表格中把这一列的单元格设为文本格式，再重新输入完整的编号，然后重新上传",
+		})
+		return ""
+	}
 	return upperASCII(foldDashes(s))
 }
+
+// scientificCodeRE matches a number as a spreadsheet shows a long one in
+// a General cell, such as 1.23E+17 or 1.23457E+17.
+var scientificCodeRE = regexp.MustCompile(`^\d(?:\.\d+)?[Ee]\+\d{2,3}$`)
 
 // unit returns the roster spelling of a unit-name cell. An unknown name is
 // an error that suggests the closest roster name.

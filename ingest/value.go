@@ -74,7 +74,11 @@ var (
 
 var (
 	dateNumericRE = regexp.MustCompile(`^(\d{4})([-/.])(\d{1,2})([-/.])(\d{1,2})$`)
-	dateChineseRE = regexp.MustCompile(`^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]$`)
+	// dateChineseRE also takes a two-digit year, 26年9月30日, which
+	// LibreOffice's Chinese locale shows and writes to CSV for every date
+	// typed as 2026年9月30日. It can only mean 20yy, the century that
+	// every date of the ledger lies in.
+	dateChineseRE = regexp.MustCompile(`^(\d{4}|\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]$`)
 	dateCompactRE = regexp.MustCompile(`^(\d{4})(\d{2})(\d{2})$`)
 	farYearRE     = regexp.MustCompile(`^\d{5,}-\d{1,2}-\d{1,2}$`)
 	// timeOfDayRE matches 17:45, 17:45:00 or 17:45:00.5, optionally
@@ -119,13 +123,16 @@ func parseAnyDate(s string) (saima.Date, *problem) {
 }
 
 // parseDay reads the day of a date cell without its time: 2026-9-30,
-// 2026/9/30, 2026.09.30, 2026年9月30日 or 20260930.
+// 2026/9/30, 2026.09.30, 2026年9月30日 (or 26年9月30日) or 20260930.
 func parseDay(day string) (saima.Date, *problem) {
 	var y, m, d string
 	if g := dateNumericRE.FindStringSubmatch(day); g != nil && g[2] == g[4] {
 		y, m, d = g[1], g[3], g[5]
 	} else if g := dateChineseRE.FindStringSubmatch(day); g != nil {
 		y, m, d = g[1], g[2], g[3]
+		if len(y) == 2 {
+			y = "20" + y
+		}
 	} else if g := dateCompactRE.FindStringSubmatch(day); g != nil {
 		y, m, d = g[1], g[2], g[3]
 	} else {
@@ -215,7 +222,20 @@ var (
 	periodMonthRE   = regexp.MustCompile(`^(\d{4})[-/.](\d{1,2})$`)
 	periodMonthCN   = regexp.MustCompile(`^(\d{4})年(\d{1,2})月份?$`)
 	periodYearRE    = regexp.MustCompile(`^(\d{4})(?:年度?)?$`)
+
+	// periodDotJanuaryRE matches 2026.1, which may be January or October:
+	// a spreadsheet keeps 2026.10 typed into a number cell as the number
+	// 2026.1, and shows and exports it so.
+	periodDotJanuaryRE = regexp.MustCompile(`^(\d{4})\.1$`)
 )
+
+// problemDotJanuary is the error on a period such as 2026.1 of year.
+func problemDotJanuary(year string) *problem {
+	return &problem{
+		reason: fmt.Sprintf("无法确定是%s年1月还是%s年10月：表格把输入的%s.10当作数字%s.1保存和显示", year, year, year, year),
+		fix:    fmt.Sprintf("请写成%s-01或%s-10（也可写%s年1月或%s年10月），或先把这一列设为文本格式再输入，然后重新上传", year, year, year, year),
+	}
+}
 
 var chineseQuarter = map[string]int{"一": 1, "二": 2, "三": 3, "四": 4}
 
@@ -250,6 +270,9 @@ func parsePeriod(s string) (saima.Period, *problem) {
 			q = atoi(g[2])
 		}
 		return saima.Quarter(atoi(g[1]), q), nil
+	}
+	if g := periodDotJanuaryRE.FindStringSubmatch(s); g != nil {
+		return saima.Period{}, problemDotJanuary(g[1])
 	}
 	for _, re := range []*regexp.Regexp{periodMonthRE, periodMonthCN} {
 		if g := re.FindStringSubmatch(s); g != nil {

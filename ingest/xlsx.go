@@ -34,8 +34,10 @@ type xlsxSource struct {
 	ended   bool
 
 	// otherSheets names the other visible worksheets when this one was
-	// chosen as the first visible one, for otherSheetsIssue.
+	// chosen as the first visible one, for otherSheetsIssue, and book
+	// opens them for sameDatasetIssue.
 	otherSheets []string
+	book        *xlsxBook
 
 	// exampleMark is the mark of a template's example row as the template
 	// wrote it, or "" when the sheet has none. A row anywhere with that
@@ -48,6 +50,8 @@ type sheetRow struct {
 	n        int
 	cells    []string
 	formulas []uncomputedFormula // cells whose formula has no stored result
+
+	longNumbers []int // 0-based columns of number cells of 16 or more integer digits
 }
 
 // uncomputedFormula is a formula cell that a file keeps without its
@@ -79,6 +83,9 @@ func newXLSXSource(r io.Reader, sheet string, limit int64) (*xlsxSource, error) 
 	if err := checkUnpackedSize(zr, limit); err != nil {
 		return nil, err
 	}
+	if err := zipError(zr); err != nil {
+		return nil, err
+	}
 
 	book, err := openBook(zr)
 	if err != nil {
@@ -98,8 +105,70 @@ func newXLSXSource(r io.Reader, sheet string, limit int64) (*xlsxSource, error) 
 				src.otherSheets = append(src.otherSheets, s.name)
 			}
 		}
+		src.book = book
 	}
 	return src, nil
+}
+
+// sameDatasetIssue returns a warning that names the other visible
+// worksheets whose header names every required column of s, when the
+// first visible one was read because the upload named none. A clerk who
+// keeps each month on a sheet of its own may have meant another one,
+// and the first sheet would import in its place without a word.
+func (x *xlsxSource) sameDatasetIssue(s *schema) (Issue, bool) {
+	var same []string
+	for _, name := range x.otherSheets {
+		if x.sheetFits(name, s) {
+			same = append(same, "“"+name+"”")
+		}
+	}
+	if len(same) == 0 {
+		return Issue{}, false
+	}
+	return Issue{
+		Severity: SeverityWarning,
+		// Issue.String puts 工作表“…” before the reason.
+		Reason: fmt.Sprintf("已导入：上传时没有指定工作表，所以读取了文件中第一个可见的工作表，而工作表%s也有%s的表头",
+			strings.Join(same, "、"), s.title),
+		Fix: "如果要上传的是其他工作表，请在上传时的“工作表”一栏填写它的名称（命令行用 --sheet）后重新上传",
+	}, true
+}
+
+// sheetFits reports whether the top rows of the visible worksheet name
+// hold a header that names every required column of s. A sheet that
+// cannot be read does not fit.
+//
+// NOTE: openSheet reads the whole part once to find its merged ranges,
+// which a two-row header needs, so each other sheet costs one pass over
+// its XML even though only its top rows are read.
+func (x *xlsxSource) sheetFits(name string, s *schema) bool {
+	ws, err := pickSheet(x.book.sheets, name)
+	if err != nil {
+		return false
+	}
+	src, err := openSheet(x.book, ws)
+	if err != nil {
+		return false
+	}
+	defer func() {
+		if !src.ended {
+			src.rows.close()
+		}
+	}()
+	var recs []record
+	for len(recs) < headerSearchRows {
+		rec, err := src.next()
+		if err != nil {
+			break
+		}
+		recs = append(recs, rec)
+	}
+	c, ok := chooseHeader(recs, s)
+	if !ok {
+		return false
+	}
+	required, _ := c.match(s)
+	return required == len(s.required())
 }
 
 // otherSheetsIssue returns the issue that points the uploader to the
@@ -218,10 +287,12 @@ func (s *xlsxSource) next() (record, error) {
 	s.pos++
 	var cells []string
 	var formulas []uncomputedFormula
+	var longNumbers []int
 	if s.pending.n <= s.pos {
-		cells, formulas, s.pending = s.pending.cells, s.pending.formulas, nil
+		cells, formulas, longNumbers, s.pending = s.pending.cells, s.pending.formulas, s.pending.longNumbers, nil
 	}
-	rec := record{row: s.pos, cells: s.merges.fill(s.pos, cells), fields: -1, formulas: formulas}
+	rec := record{row: s.pos, cells: s.merges.fill(s.pos, cells), fields: -1, formulas: formulas,
+		longNumbers: longNumbers}
 	// The example is looked for on every row, because sorting the sheet
 	// moves it without moving the name that marks it.
 	rec.example = s.exampleMark != "" && s.pos > 1 && exampleMark(rec.cells) == s.exampleMark
@@ -253,6 +324,10 @@ func numberText(raw string, nf numberFormat, date1904 bool) string {
 	d := saima.ExcelDecimal(v)
 	if nf.percent {
 		return d.Shift(2).String() + "%"
+	}
+	if text := d.String(); nf.digits > len(text) && d.IsInteger() && !d.IsNegative() {
+		// As the format shows it: 123 under 00000 is 00123.
+		return strings.Repeat("0", nf.digits-len(text)) + text
 	}
 	return d.String()
 }
@@ -304,6 +379,11 @@ type numberFormat struct {
 	percent bool // the value is a fraction shown as a percent
 	date    bool // the value is a date serial
 	day     bool // the format shows the day, not just the year and month
+
+	// digits is the width of a format of zeros only, such as 5 for 00000,
+	// which shows 123 as 00123. It is 0 for other formats. Clerks format
+	// code columns so to keep leading zeros.
+	digits int
 }
 
 // builtinFormat classifies the built-in number formats that are percents
@@ -328,7 +408,7 @@ func builtinFormat(id int) numberFormat {
 // and bracketed colours, locales and conditions.
 var formatLiterals = regexp.MustCompile(`"[^"]*"|\\.|\[[^\]]*\]|_.|\*.`)
 
-// parseFormatCode classifies a custom format code such as 0.00%,
+// parseFormatCode classifies a custom format code such as 0.00%, 00000,
 // yyyy"年"m"月"d"日" or yy\年m\月d\日. Only the first section (for
 // positive numbers) counts.
 func parseFormatCode(code string) numberFormat {
@@ -342,6 +422,8 @@ func parseFormatCode(code string) numberFormat {
 		return numberFormat{percent: true}
 	case strings.ContainsAny(code, "yd"):
 		return numberFormat{date: true, day: strings.Contains(code, "d")}
+	case len(code) > 1 && strings.Trim(code, "0") == "":
+		return numberFormat{digits: len(code)}
 	}
 	return numberFormat{}
 }

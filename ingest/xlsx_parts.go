@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"path"
 	"regexp"
 	"strconv"
@@ -366,6 +367,9 @@ func (s *sheetRows) readRow() (sheetRow, error) {
 			if c.uncomputed {
 				row.formulas = append(row.formulas, uncomputedFormula{column: col - 1, formula: c.formula})
 			}
+			if c.long {
+				row.longNumbers = append(row.longNumbers, col-1)
+			}
 			if c.text != "" {
 				for len(row.cells) < col {
 					row.cells = append(row.cells, "")
@@ -385,6 +389,7 @@ type cellRead struct {
 	text       string
 	formula    string // the formula, when the cell has one
 	uncomputed bool   // the cell has a formula but no stored result
+	long       bool   // a plain number of 16 or more integer digits
 }
 
 // readCell reads the value of the cell whose start tag was just read and
@@ -418,7 +423,8 @@ func (s *sheetRows) readCell(typ string, style int) (cellRead, error) {
 			switch t.Name.Local {
 			case "c":
 				return cellRead{text: s.cellText(typ, style, string(value), string(inline)),
-					formula: string(formula), uncomputed: hasFormula && !hasValue}, nil
+					formula: string(formula), uncomputed: hasFormula && !hasValue,
+					long: s.longNumber(typ, style, string(value))}, nil
 			case "f", "v", "t":
 				in = ""
 			case "rPh":
@@ -471,6 +477,23 @@ func (s *sheetRows) cellText(typ string, style int, value, inline string) string
 		nf = s.book.formats[style]
 	}
 	return numberText(value, nf, s.book.date1904)
+}
+
+// longNumber reports whether a cell is a number, neither a date nor a
+// percent, of 16 or more integer digits. Excel, WPS and LibreOffice keep 15
+// significant digits of a number, so such a cell has lost the digits
+// after them.
+func (s *sheetRows) longNumber(typ string, style int, value string) bool {
+	if (typ != "" && typ != "n") || value == "" {
+		return false
+	}
+	if style >= 0 && style < len(s.book.formats) {
+		if nf := s.book.formats[style]; nf.date || nf.percent {
+			return false
+		}
+	}
+	v, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
+	return err == nil && math.Abs(v) >= 1e15
 }
 
 func attr(t xml.StartElement, name string) string {

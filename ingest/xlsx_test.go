@@ -445,6 +445,10 @@ func TestNumberFormats(t *testing.T) {
 		{"[Red]0.00", numberFormat{}},
 		{"h:mm:ss", numberFormat{}},
 		{`[$¥-804]#,##0.00`, numberFormat{}},
+		{"00000", numberFormat{digits: 5}},
+		{"000000;-000000", numberFormat{digits: 6}},
+		{"0", numberFormat{}},
+		{"00.0", numberFormat{}},
 	}
 	for _, tt := range tests {
 		if got := parseFormatCode(tt.code); got != tt.want {
@@ -596,6 +600,51 @@ func TestXLSXDataAfterCoverSheet(t *testing.T) {
 	for _, e := range res.Errors {
 		if strings.Contains(e.Reason, "还有工作表") {
 			t.Errorf("one-sheet workbook got the hint %q", e)
+		}
+	}
+}
+
+// A workbook that keeps each month on a sheet of its own, read without a
+// sheet name, imports its first visible sheet. A warning names the other
+// sheets with the same dataset's header, which the clerk may have meant.
+// A sheet of instructions or a hidden sheet is not named.
+func TestXLSXOtherSheetsOfSameDataset(t *testing.T) {
+	month := func(name, period string) testSheet {
+		return testSheet{name: name, rows: []string{
+			row(1, text("2026年进度填报表")),
+			row(2, progressHeaderCells...),
+			row(3, text("余姚市"), text("NB-1"), text("改造"), text(period), text("85%"),
+				text("2026-09-30"), text("按计划推进"), text("无")),
+		}}
+	}
+	notes := testSheet{name: "填报说明", rows: []string{row(1, text("完成率填写百分数"))}}
+	old := month("旧表", "2026-08")
+	old.hidden = true
+
+	res := parseWorkbook(t, newTestWorkbook(month("9月", "2026-09"), notes, old, month("10月", "2026-10")), Options{})
+	requireNoErrors(t, res)
+	var hints []string
+	for _, w := range res.Warnings {
+		if strings.Contains(w.Reason, "没有指定工作表") {
+			hints = append(hints, w.String())
+		}
+	}
+	if len(hints) != 1 || !strings.Contains(hints[0], "“10月”") {
+		t.Fatalf("warnings = %q, want one that names the sheet 10月", issueStrings(res.Warnings))
+	}
+	if strings.Contains(hints[0], "填报说明") || strings.Contains(hints[0], "旧表") {
+		t.Errorf("hint = %q, want neither the instructions nor the hidden sheet named", hints[0])
+	}
+
+	for _, opts := range []Options{{Sheet: "9月"}, {}} {
+		w := newTestWorkbook(month("9月", "2026-09"), notes)
+		if opts.Sheet != "" {
+			w = newTestWorkbook(month("9月", "2026-09"), month("10月", "2026-10"))
+		}
+		res := parseWorkbook(t, w, opts)
+		requireNoErrors(t, res)
+		if len(res.Warnings) != 0 {
+			t.Errorf("sheet %q: warnings = %q, want none", opts.Sheet, issueStrings(res.Warnings))
 		}
 	}
 }

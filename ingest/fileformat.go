@@ -1,0 +1,150 @@
+package ingest
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"io"
+	"regexp"
+	"strings"
+	"unicode/utf16"
+
+	"saima"
+)
+
+// This file recognises the formats that saima does not read. A clerk who
+// uploads one gets an error that names the format and how to save the
+// file as XLSX, rather than one that calls the workbook damaged.
+
+// Stream names of an OLE2 compound file, as its directory stores them in
+// UTF-16LE. Office wraps an XLSX saved with a password to open it in such
+// a file, with the streams EncryptedPackage and EncryptionInfo
+// ([MS-OFFCRYPTO] 2.3.4.4 and 2.3.4.5). An Excel 97-2003 workbook has the
+// stream Workbook, as the .xls in testdata shows, and a Word document has
+// WordDocument.
+var (
+	oleEncryptedPackage = utf16LE("EncryptedPackage")
+	oleWorkbook         = utf16LE("Workbook")
+	oleWordDocument     = utf16LE("WordDocument")
+)
+
+func utf16LE(s string) []byte {
+	var b []byte
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u), byte(u>>8))
+	}
+	return b
+}
+
+// oleError returns the error for an OLE2 compound file at the start of
+// br, by the stream names in its first sniffSize bytes. The directory of
+// a small file lies there. A file whose directory lies further in gets
+// the message that names both kinds of workbook.
+func oleError(br *bufio.Reader) error {
+	head, err := br.Peek(sniffSize)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		return err
+	}
+	switch {
+	case bytes.Contains(head, oleEncryptedPackage):
+		return saima.Errorf(saima.KindInvalid,
+			"这是设有打开密码（已加密）的xlsx工作簿，系统无法读取；"+
+				"请用Excel或WPS输入密码打开，清除打开密码（Excel在“文件 > 信息 > 保护工作簿 > 用密码进行加密”中删去密码）后保存，再重新上传")
+	case bytes.Contains(head, oleWordDocument):
+		return saima.Errorf(saima.KindInvalid,
+			"这是Word文档（.doc），不是表格，系统无法读取；请把数据填入系统提供的xlsx模板，或用Excel、WPS表格另存为“Excel 工作簿（*.xlsx）”后重新上传")
+	case bytes.Contains(head, oleWorkbook):
+		return saima.Errorf(saima.KindInvalid,
+			"这是Excel 97-2003格式（.xls）的工作簿，系统无法读取；"+
+				"请用Excel或WPS打开，另存为“Excel 工作簿（*.xlsx）”或“CSV UTF-8（逗号分隔）”，再重新上传")
+	}
+	return saima.Errorf(saima.KindInvalid,
+		"这是Excel 97-2003格式（.xls）的文件，或设有打开密码的xlsx文件，系统无法读取；"+
+			"请用Excel或WPS打开，取消打开密码后另存为“Excel 工作簿（*.xlsx）”或“CSV UTF-8（逗号分隔）”，再重新上传")
+}
+
+// maxListedParts is how many of a zip archive's files a message lists.
+const maxListedParts = 5
+
+// zipError returns the error for a zip archive that is not an XLSX
+// workbook, or nil when it may be one: when it has one of the parts that
+// openBook starts from. An OpenDocument file names its type in its first
+// part, mimetype. A Word or PowerPoint file has its main part where an
+// XLSX workbook has xl/workbook.xml.
+func zipError(zr *zip.Reader) error {
+	var names []string
+	files := map[string]*zip.File{}
+	for _, f := range zr.File {
+		name := strings.ToLower(strings.ReplaceAll(f.Name, `\`, "/"))
+		files[name] = f
+		if !strings.HasSuffix(name, "/") {
+			names = append(names, f.Name)
+		}
+	}
+	switch {
+	case files["mimetype"] != nil:
+		return openDocumentError(files["mimetype"])
+	case files["word/document.xml"] != nil:
+		return saima.Errorf(saima.KindInvalid,
+			"这是Word文档（.docx），不是表格，系统无法读取；请把数据填入系统提供的xlsx模板，或用Excel、WPS表格另存为“Excel 工作簿（*.xlsx）”后重新上传")
+	case files["ppt/presentation.xml"] != nil:
+		return saima.Errorf(saima.KindInvalid,
+			"这是PowerPoint演示文稿（.pptx），不是表格，系统无法读取；请把数据填入系统提供的xlsx模板后重新上传")
+	case files["[content_types].xml"] != nil, files["_rels/.rels"] != nil, files["xl/workbook.xml"] != nil:
+		return nil
+	}
+	if len(names) > maxListedParts {
+		names = append(names[:maxListedParts], "…")
+	}
+	return saima.Errorf(saima.KindInvalid,
+		"这是一个zip压缩包，不是xlsx工作簿（压缩包中的文件有：%s）；"+
+			"请解压后上传其中的表格文件，或用Excel、WPS打开表格，另存为“Excel 工作簿（*.xlsx）”后重新上传",
+		strings.Join(names, "、"))
+}
+
+// openDocumentError returns the error for an OpenDocument file whose
+// mimetype part is f.
+func openDocumentError(f *zip.File) error {
+	var mime []byte
+	if rc, err := f.Open(); err == nil {
+		mime, _ = io.ReadAll(io.LimitReader(rc, 100))
+		rc.Close()
+	}
+	if strings.Contains(string(mime), "opendocument.spreadsheet") {
+		return saima.Errorf(saima.KindInvalid,
+			"这是ODS格式（OpenDocument电子表格，LibreOffice的默认格式）的文件，系统只能读取xlsx工作簿和CSV文本；"+
+				"请用LibreOffice打开，选择“文件 > 另存为”，文件类型选“Excel 2007-365 (.xlsx)”（WPS选“Excel 文件（*.xlsx）”），保存后重新上传")
+	}
+	return saima.Errorf(saima.KindInvalid,
+		"这是OpenDocument文档（%s），不是电子表格，系统无法读取；请把数据填入系统提供的xlsx模板后重新上传",
+		strings.TrimSpace(string(mime)))
+}
+
+// markupStart matches the start of a file that is markup rather than
+// CSV: after an optional UTF-8 byte-order mark and whitespace, a tag.
+var markupStart = regexp.MustCompile(`^(?:\xEF\xBB\xBF)?\s*<[!?A-Za-z]`)
+
+// markupError returns the error for a text file at the start of br that
+// is HTML or XML, or nil. Many systems export a table as HTML under an
+// .xls name, which Excel opens as a workbook, and Excel and LibreOffice
+// save "XML 电子表格 2003". Read as CSV, either gave an error about an
+// unknown header made of tags.
+func markupError(br *bufio.Reader) error {
+	head, _ := br.Peek(4 << 10)
+	if !markupStart.Match(head) {
+		return nil
+	}
+	lower := bytes.ToLower(head)
+	switch {
+	case bytes.Contains(lower, []byte("urn:schemas-microsoft-com:office:spreadsheet")):
+		return saima.Errorf(saima.KindInvalid,
+			"这是“XML 电子表格 2003”格式的文件，系统无法读取；请用Excel、WPS或LibreOffice打开，另存为“Excel 工作簿（*.xlsx）”后重新上传")
+	case bytes.Contains(lower, []byte("<html")), bytes.Contains(lower, []byte("<table")),
+		bytes.Contains(lower, []byte("<!doctype html")):
+		return saima.Errorf(saima.KindInvalid,
+			"这是网页（HTML）格式的文件，不是真正的Excel工作簿，从其他系统导出的.xls文件常是这种格式；"+
+				"请用Excel或WPS打开，另存为“Excel 工作簿（*.xlsx）”后重新上传")
+	}
+	return saima.Errorf(saima.KindInvalid,
+		"这是XML格式的文件，不是表格，系统无法读取；请把数据填入系统提供的xlsx模板，或另存为“Excel 工作簿（*.xlsx）”后重新上传")
+}

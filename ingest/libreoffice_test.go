@@ -1,0 +1,284 @@
+package ingest
+
+import (
+	"archive/zip"
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"saima"
+)
+
+// This file reads the workbooks and CSV files in testdata/ that
+// LibreOffice Calc 7.4 saved, and checks what a clerk's typing turns into
+// there. testdata/README.md describes how each file was made.
+
+// trapsRoster is the test roster with 慈溪市, which the traps files name.
+var trapsRoster = append(testRoster[:len(testRoster):len(testRoster)],
+	saima.Unit{Name: "慈溪市", Kind: saima.KindDistrict, Track: saima.KindDistrict})
+
+// parseTestdata parses testdata/name as an upload of that name.
+func parseTestdata(tb testing.TB, name string) *Result {
+	tb.Helper()
+	f, err := os.Open(filepath.Join("testdata", name))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	res, err := Parse(f, Options{FileName: name, Roster: trapsRoster, Today: uploadDay})
+	if err != nil {
+		tb.Fatalf("Parse(%s) error: %v", name, err)
+	}
+	return res
+}
+
+// errorAt returns the error on row and column of res, or nil.
+func errorAt(res *Result, row int, column string) *Issue {
+	for i, is := range res.Errors {
+		if is.Row == row && is.Column == column {
+			return &res.Errors[i]
+		}
+	}
+	return nil
+}
+
+// The traps files hold 填报期间 typed as 2026.10 into a General cell,
+// which the cell keeps as the number 2026.1 and CSV writes as 2026.1.
+func TestLibreOfficePeriodNumber(t *testing.T) {
+	for _, name := range []string{"libreoffice_traps.xlsx", "libreoffice_traps.csv"} {
+		t.Run(name, func(t *testing.T) {
+			res := parseTestdata(t, name)
+			is := errorAt(res, 2, "填报期间")
+			if is == nil {
+				t.Fatalf("no error on row 2 填报期间; errors = %q, progress = %q",
+					issueStrings(res.Errors), progressLines(res.Batch.Progress))
+			}
+			if is.Value != "2026.1" || !strings.Contains(is.Reason, "10月") {
+				t.Errorf("row 2 error = %q, want value 2026.1 and a reason naming 10月", is.String())
+			}
+		})
+	}
+}
+
+// Row 3 of the traps files has a 项目名称 looked up by a formula that
+// found nothing, which the workbook stores as the error value #N/A and
+// the CSV as its text.
+func TestLibreOfficeFormulaError(t *testing.T) {
+	for _, name := range []string{"libreoffice_traps.xlsx", "libreoffice_traps.csv"} {
+		t.Run(name, func(t *testing.T) {
+			res := parseTestdata(t, name)
+			is := errorAt(res, 3, "项目名称")
+			if is == nil {
+				t.Fatalf("no error on row 3 项目名称; errors = %q, progress = %q",
+					issueStrings(res.Errors), progressLines(res.Batch.Progress))
+			}
+			if is.Value != "#N/A" || !strings.Contains(is.Reason, "公式") {
+				t.Errorf("row 3 error = %q, want value #N/A and a reason about the formula", is.String())
+			}
+		})
+	}
+}
+
+func TestFormulaErrorValues(t *testing.T) {
+	tests := []struct {
+		name, cell string
+		column     string
+		bad        bool
+	}{
+		{"OK text", "正在施工", "进展情况", false},
+		{"OK hash in text", "#1号楼已封顶", "进展情况", false},
+		{"ErrDivZero", "#DIV/0!", "进展情况", true},
+		{"ErrRef", "#REF!", "存在问题", true},
+		{"ErrName lower case", "#name?", "项目名称", true},
+		{"ErrValue", " #VALUE! ", "项目名称", true},
+		{"ErrLibreOffice", "Err:502", "进展情况", true},
+		{"ErrInPercent", "#DIV/0!", "完成率", true},
+		{"ErrInCode", "#N/A", "项目编号", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cells := map[string]string{"单位": "宁波市海曙区", "项目编号": "NB-2026-003", "项目名称": "改造",
+				"填报期间": "2026Q3", "完成率": "85%", "进展情况": "正常", "存在问题": "无"}
+			cells[tt.column] = tt.cell
+			cols := []string{"单位", "项目编号", "项目名称", "填报期间", "完成率", "进展情况", "存在问题"}
+			var row []string
+			for _, c := range cols {
+				row = append(row, `"`+cells[c]+`"`)
+			}
+			csv := strings.Join(cols, ",") + "\n" + strings.Join(row, ",") + "\n"
+			res := parseText(t, "p.csv", csv, Options{})
+			is := errorAt(res, 2, tt.column)
+			if !tt.bad {
+				requireNoErrors(t, res)
+				return
+			}
+			if is == nil || !strings.Contains(is.Reason, "公式") {
+				t.Fatalf("errors = %q, want one on %s about the formula", issueStrings(res.Errors), tt.column)
+			}
+			if len(res.Errors) != 1 {
+				t.Errorf("errors = %q, want only the one on %s", issueStrings(res.Errors), tt.column)
+			}
+		})
+	}
+}
+
+// Row 4 of the traps files has the 18-digit code 123456789012345678
+// typed into a General cell. The workbook keeps it as a number with 15
+// significant digits, 1.23456789012346E+17, and the CSV writes it as
+// shown, 1.23E+17. Either way its last digits are gone.
+func TestLibreOfficeLongNumberCode(t *testing.T) {
+	for _, name := range []string{"libreoffice_traps.xlsx", "libreoffice_traps.csv"} {
+		t.Run(name, func(t *testing.T) {
+			res := parseTestdata(t, name)
+			is := errorAt(res, 4, "项目编号")
+			if is == nil {
+				t.Fatalf("no error on row 4 项目编号; errors = %q, progress = %q",
+					issueStrings(res.Errors), progressLines(res.Batch.Progress))
+			}
+			if !strings.Contains(is.Reason, "15位") || !strings.Contains(is.Fix, "文本") {
+				t.Errorf("row 4 error = %q, want a reason about 15 digits and a fix naming the text format", is.String())
+			}
+		})
+	}
+}
+
+func TestCodeInScientificNotation(t *testing.T) {
+	tests := []struct {
+		code string
+		bad  bool
+	}{
+		{"1.23E+17", true},
+		{"1.23457E+17", true},
+		{"3.30203e+17", true},
+		{"NB-2026-003", false},
+		{"2E3", false},
+		{"E+17", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.code, func(t *testing.T) {
+			csv := "单位,项目编号,填报期间,完成率\n宁波市海曙区," + tt.code + ",2026Q3,85%\n"
+			res := parseText(t, "p.csv", csv, Options{})
+			if !tt.bad {
+				requireNoErrors(t, res)
+				return
+			}
+			if is := errorAt(res, 2, "项目编号"); is == nil || !strings.Contains(is.Reason, "科学计数") {
+				t.Errorf("errors = %q, want one on 项目编号 about scientific notation", issueStrings(res.Errors))
+			}
+		})
+	}
+}
+
+// Row 5 of the traps files has the code 00123 typed into a cell formatted
+// 00000, which keeps the number 123 and shows 00123, as the CSV writes it.
+func TestLibreOfficeZeroPaddedCode(t *testing.T) {
+	for _, name := range []string{"libreoffice_traps.xlsx", "libreoffice_traps.csv"} {
+		t.Run(name, func(t *testing.T) {
+			res := parseTestdata(t, name)
+			var codes []string
+			for _, p := range res.Batch.Progress {
+				if p.Unit == "余姚市" {
+					codes = append(codes, p.ProjectCode)
+				}
+			}
+			if len(codes) != 1 || codes[0] != "00123" {
+				t.Errorf("余姚市's 项目编号 = %q, want [00123] as the cell shows it", codes)
+			}
+		})
+	}
+}
+
+// zipOf returns a zip archive of the named parts, each holding its text.
+func zipOf(tb testing.TB, parts ...string) []byte {
+	tb.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for i := 0; i+1 < len(parts); i += 2 {
+		w, err := zw.Create(parts[i])
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if _, err := w.Write([]byte(parts[i+1])); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// Files that are not XLSX workbooks, under whatever name the clerk gave
+// them, get an error that names what the file is and how to save it.
+func TestFileOfAnotherFormat(t *testing.T) {
+	readTestdata := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	// An encrypted package holds these two streams, as [MS-OFFCRYPTO]
+	// names them, in an OLE compound file.
+	encrypted := append([]byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), make([]byte, 504)...)
+	for _, name := range []string{"EncryptionInfo", "EncryptedPackage"} {
+		for _, r := range name {
+			encrypted = append(encrypted, byte(r), 0)
+		}
+		encrypted = append(encrypted, make([]byte, 64)...)
+	}
+	tests := []struct {
+		name string
+		file string
+		data []byte
+		want []string // parts of the message
+	}{
+		{"ODS", "progress.ods", readTestdata("progress.ods"), []string{"ODS", "LibreOffice", "xlsx"}},
+		{"ODS named xlsx", "progress.xlsx", readTestdata("progress.ods"), []string{"ODS", "xlsx"}},
+		{"ODS named csv", "progress.csv", readTestdata("progress.ods"), []string{"ODS", "xlsx"}},
+		{"XLS", "progress.xls", readTestdata("progress.xls"), []string{"97-2003", "xlsx"}},
+		{"XLS named xlsx", "progress.xlsx", readTestdata("progress.xls"), []string{"97-2003", "xlsx"}},
+		{"encrypted XLSX", "progress.xlsx", encrypted, []string{"密码", "xlsx"}},
+		{"HTML named xls", "progress_html.xls", readTestdata("progress_html.xls"), []string{"网页", "xlsx"}},
+		{"HTML table", "导出.xls", []byte("\r\n <TABLE border=1><TR><TD>单位</TD></TR></TABLE>"), []string{"网页", "xlsx"}},
+		{"XML Spreadsheet 2003", "progress.xml", readTestdata("progress.xml"), []string{"XML 电子表格 2003", "xlsx"}},
+		{"Word document", "progress.docx", zipOf(t, "[Content_Types].xml", "<Types/>", "word/document.xml", "<w:document/>"),
+			[]string{"Word", "xlsx"}},
+		{"zip of other files", "progress.xlsx", zipOf(t, "进度/a.csv", "单位\n", "说明.txt", "x"),
+			[]string{"压缩包", "进度/a.csv", "xlsx"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse(bytes.NewReader(tt.data), Options{FileName: tt.file, Roster: trapsRoster, Today: uploadDay})
+			if saima.ErrorKind(err) != saima.KindInvalid {
+				t.Fatalf("Parse error = %v, want an invalid-input error", err)
+			}
+			msg := saima.ErrorMessage(err)
+			for _, want := range tt.want {
+				if !strings.Contains(msg, want) {
+					t.Errorf("Parse error = %q, want it to contain %q", msg, want)
+				}
+			}
+			if tt.name != "encrypted XLSX" && strings.Contains(msg, "密码") {
+				t.Errorf("Parse error = %q, want no mention of a password", msg)
+			}
+		})
+	}
+}
+
+// Row 6 of the traps CSV has the 填报日期 that LibreOffice's Chinese
+// locale shows with a two-digit year, 26年9月29日, as it formats every date
+// typed as 2026年9月29日 into a CSV it imports.
+func TestLibreOfficeTwoDigitYear(t *testing.T) {
+	res := parseTestdata(t, "libreoffice_traps.csv")
+	if is := errorAt(res, 6, "填报日期"); is != nil {
+		t.Fatalf("row 6 error = %q, want none", is.String())
+	}
+	for _, p := range res.Batch.Progress {
+		if p.Unit == "慈溪市" && dateString(p.ReportDate) != "2026-09-29" {
+			t.Errorf("慈溪市's 填报日期 = %s, want 2026-09-29", dateString(p.ReportDate))
+		}
+	}
+}
