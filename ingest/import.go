@@ -297,6 +297,7 @@ func (r *importRun) commit(rep *Report) (*Report, error) {
 	final := r.begun
 	final.Rows, final.Warnings, final.Message = rep.Upload.Rows, rep.Upload.Warnings, rep.Upload.Message
 	final.SHA256, final.DuplicateOf = rep.Upload.SHA256, rep.Upload.DuplicateOf
+	final.WarningList = recordedIssues(rep.Warnings)
 	final.Replaced, rep.Upload.Replaced = rep.Replaced, rep.Replaced
 	r.writer.SetUpload(final)
 	if err := r.writer.Commit(r.ctx); err != nil {
