@@ -221,11 +221,18 @@ var chineseQuarter = map[string]int{"一": 1, "二": 2, "三": 3, "四": 4}
 
 // ParsePeriod reads a period as an upload's 填报期间 cell may give it, for
 // query parameters and command arguments: 2026Q3, 2026年第三季度, 2026-09,
-// 2026年9月, 2026 or 2026年度, full-width forms included.
+// 2026年9月, 2026 or 2026年度, full-width forms included. It rejects a
+// period outside the ledger's years, as an upload does, with an error that
+// wraps [saima.ErrPeriodOutOfRange].
 func ParsePeriod(s string) (saima.Period, error) {
 	p, prob := parsePeriod(s)
-	if prob != nil {
+	switch {
+	case prob != nil:
 		return saima.Period{}, saima.Errorf(saima.KindInvalid, "“%s”%s，%s", s, prob.reason, prob.fix)
+	case !p.InLedgerRange():
+		prob = problemPeriodOutOfRange
+		return saima.Period{}, saima.Wrap(saima.KindInvalid, fmt.Sprintf("“%s”%s，%s", s, prob.reason, prob.fix),
+			saima.ErrPeriodOutOfRange)
 	}
 	return p, nil
 }

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -631,5 +632,41 @@ func TestPlaceholderStoredBlank(t *testing.T) {
 	}
 	if u.Track != saima.KindDistrict {
 		t.Errorf("赛道 “－” = %q, want the unit's kind %s", u.Track, saima.KindDistrict)
+	}
+}
+
+// TestParsePeriodLedgerYears rejects a period outside the ledger's years,
+// as an upload does, with a message that names the allowed years.
+func TestParsePeriodLedgerYears(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want saima.Period
+		ok   bool
+	}{
+		{"2000Q1", saima.Quarter(2000, 1), true},
+		{"2099-12", saima.Month(2099, 12), true},
+		{"2099年度", saima.Year(2099), true},
+		{"0001Q1", saima.Period{}, false},
+		{"1999年第四季度", saima.Period{}, false},
+		{"1999-12", saima.Period{}, false},
+		{"2100-01", saima.Period{}, false},
+		{"2100", saima.Period{}, false},
+		{"9999Q4", saima.Period{}, false},
+	} {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParsePeriod(tt.in)
+			if tt.ok {
+				if err != nil || got != tt.want {
+					t.Errorf("ParsePeriod(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+				}
+				return
+			}
+			if !errors.Is(err, saima.ErrPeriodOutOfRange) {
+				t.Errorf("ParsePeriod(%q) error = %v, want ErrPeriodOutOfRange", tt.in, err)
+			}
+			if msg := saima.ErrorMessage(err); !strings.Contains(msg, "2000年至2099年") || !strings.Contains(msg, tt.in) {
+				t.Errorf("ParsePeriod(%q) message = %q, want the value and 2000年至2099年", tt.in, msg)
+			}
+		})
 	}
 }

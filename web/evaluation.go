@@ -70,14 +70,37 @@ func (s *Server) requireEvaluations() (*scoring.Service, error) {
 	return svc, nil
 }
 
-// periodParam parses a period from a route or query parameter.
+// periodParam parses a period of any kind from a route or query
+// parameter.
 func periodParam(name, value string) (saima.Period, error) {
+	return periodParamOf(name, value, "应为季度（如 2026Q3）、月份（如 2026-09）或年度（如 2026）")
+}
+
+// periodParamOf parses a period from a route or query parameter. want
+// describes the periods that the parameter takes, for a value that is no
+// period. A period outside the ledger's years gets the allowed years.
+func periodParamOf(name, value, want string) (saima.Period, error) {
 	p, err := ingest.ParsePeriod(value)
-	if err != nil {
-		return saima.Period{}, invalidParam(name, value,
-			"应为季度（如 2026Q3）、月份（如 2026-09）或年度（如 2026）")
+	switch {
+	case errors.Is(err, saima.ErrPeriodOutOfRange):
+		return saima.Period{}, invalidParam(name, value, saima.LedgerYearsHint)
+	case err != nil:
+		return saima.Period{}, invalidParam(name, value, want)
 	}
 	return p, nil
+}
+
+// yearParam parses a four-digit year of the ledger from a route or query
+// parameter.
+func yearParam(name, value string) (int, error) {
+	year, err := strconv.Atoi(value)
+	if err != nil || len(value) != 4 {
+		return 0, invalidParam(name, value, "应为四位年份，如 2026")
+	}
+	if !saima.Year(year).InLedgerRange() {
+		return 0, invalidParam(name, value, saima.LedgerYearsHint)
+	}
+	return year, nil
 }
 
 // routeParam returns the route parameter name decoded: Fiber leaves it
