@@ -78,12 +78,15 @@ func periodParam(name, value string) (saima.Period, error) {
 
 // periodParamOf parses a period from a route or query parameter. want
 // describes the periods that the parameter takes, for a value that is no
-// period. A period outside the ledger's years gets the allowed years.
+// period. A period outside the ledger's years gets the allowed years, and
+// a month outside 1 to 12 the allowed months.
 func periodParamOf(name, value, want string) (saima.Period, error) {
 	p, err := ingest.ParsePeriod(value)
 	switch {
 	case errors.Is(err, saima.ErrPeriodOutOfRange):
 		return saima.Period{}, invalidParam(name, value, saima.LedgerYearsHint)
+	case errors.Is(err, ingest.ErrNoSuchMonth):
+		return saima.Period{}, invalidParam(name, value, "月份应在1至12月之间，如 2026-09 或 2026年九月")
 	case err != nil:
 		return saima.Period{}, invalidParam(name, value, want)
 	}

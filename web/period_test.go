@@ -50,3 +50,30 @@ func TestPeriodOutsideLedgerYears(t *testing.T) {
 		})
 	}
 }
+
+// TestPeriodChineseNumeralMonths reads months written in Chinese numerals
+// in query parameters, and rejects 十三月 and 零月 with the allowed months.
+func TestPeriodChineseNumeralMonths(t *testing.T) {
+	env := newSeededEnv(t)
+	for _, tt := range []struct {
+		target string
+		status int
+		want   string
+	}{
+		{"/milestones?period=2026年九月", http.StatusOK, "2026年9月"},
+		{"/milestones?period=2026年三季度", http.StatusOK, "2026年第三季度"},
+		{"/milestones/status?month=2026年九月", http.StatusOK, "2026年9月"},
+		{"/assessments?period=2026年十三月", http.StatusBadRequest, "月份应在1至12月之间"},
+		{"/milestones/status?month=2026年零月", http.StatusBadRequest, "月份应在1至12月之间"},
+	} {
+		t.Run(tt.target, func(t *testing.T) {
+			resp, body := env.as(t, "office").get(t, tt.target)
+			if resp.StatusCode != tt.status {
+				t.Errorf("GET %s status = %d, want %d; body:\n%.300s", tt.target, resp.StatusCode, tt.status, body)
+			}
+			if !strings.Contains(body, tt.want) {
+				t.Errorf("GET %s body lacks %q", tt.target, tt.want)
+			}
+		})
+	}
+}

@@ -26,7 +26,7 @@ func assessmentsCommand(a *app, ef *envFlags) func(context.Context, []string) er
 		}
 		period, err := ingest.ParsePeriod(args[0])
 		switch {
-		case errors.Is(err, saima.ErrPeriodOutOfRange):
+		case errors.Is(err, saima.ErrPeriodOutOfRange), errors.Is(err, ingest.ErrNoSuchMonth):
 			return usagef("%s", saima.ErrorMessage(err))
 		case err != nil:
 			return fmt.Errorf("%w: %q is not a period such as 2026Q3, 2026-09 or 2026", errUsage, args[0])

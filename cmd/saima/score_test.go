@@ -203,3 +203,26 @@ func TestPeriodOutsideLedgerYears(t *testing.T) {
 		assertContains(t, "saima "+strings.Join(tt.args, " "), errOut, "2000年至2099年", "“"+tt.value+"”")
 	}
 }
+
+// TestPeriodChineseNumeralMonths reads a month and a quarter written in
+// Chinese numerals, and rejects 十三月 and 零月 with the allowed months.
+func TestPeriodChineseNumeralMonths(t *testing.T) {
+	e, _ := newEvaluationEnv(t)
+	out := e.mustRun("score", "2026年二季度")
+	assertContains(t, "score 2026年二季度", out, "2026年第二季度")
+
+	for _, tt := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"publish", "2026年五月", "--by", "改革办"}, []string{"“2026年五月”是月份", "2026Q2"}},
+		{[]string{"assessments", "2026年十三月"}, []string{"“2026年十三月”不是真实存在的月份", "1至12月"}},
+		{[]string{"score", "2026年零月"}, []string{"“2026年零月”不是真实存在的月份", "1至12月"}},
+	} {
+		code, out, errOut := e.run(tt.args...)
+		if code != 2 {
+			t.Errorf("saima %s exited %d, want 2\n%s%s", strings.Join(tt.args, " "), code, out, errOut)
+		}
+		assertContains(t, "saima "+strings.Join(tt.args, " "), errOut, tt.want...)
+	}
+}
