@@ -467,6 +467,11 @@ type unitDiffJSON struct {
 	Old           *scoreJSON             `json:"old"` // null when the old version lacks the unit
 	New           *scoreJSON             `json:"new"` // null when the new version lacks the unit
 	Contributions []contributionDiffJSON `json:"contributions"`
+	// OldUnranked and NewUnranked are the unit with the reason that the
+	// old or the new version's run read, when that run left the unit out
+	// of the ranking on purpose. They are null otherwise.
+	OldUnranked *unrankedJSON `json:"old_unranked"`
+	NewUnranked *unrankedJSON `json:"new_unranked"`
 }
 
 type contributionDiffJSON struct {
@@ -517,6 +522,7 @@ func diffToJSON(d *scoring.Diff, now time.Time) diffAPI {
 			cur := entryToJSON(u.New)
 			j.New = &cur
 		}
+		j.OldUnranked, j.NewUnranked = unrankedPtrJSON(u.OldUnranked), unrankedPtrJSON(u.NewUnranked)
 		for _, cd := range u.Contributions {
 			j.Contributions = append(j.Contributions, contributionDiffJSON{
 				Indicator: cd.Indicator, Name: cd.Name,
@@ -526,6 +532,13 @@ func diffToJSON(d *scoring.Diff, now time.Time) diffAPI {
 		out.Units = append(out.Units, j)
 	}
 	return out
+}
+
+func unrankedPtrJSON(u *saima.Unit) *unrankedJSON {
+	if u == nil {
+		return nil
+	}
+	return &unrankedJSON{Unit: u.Name, Kind: u.Kind, Reason: u.UnrankedReason}
 }
 
 func contributionPtrJSON(c *saima.Contribution) *contributionJSON {
