@@ -1,6 +1,7 @@
 package saima
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -61,6 +62,15 @@ var (
 
 // InLedgerRange reports whether d is from [FirstDate] to [LastDate].
 func (d Date) InLedgerRange() bool { return !d.Before(FirstDate) && !d.After(LastDate) }
+
+// ErrPeriodOutOfRange marks a period that a user typed outside the
+// ledger's years, from FirstDate.Year to LastDate.Year. No upload takes
+// such a period, so no page or command has data for it.
+var ErrPeriodOutOfRange = errors.New("period outside the ledger's years")
+
+// LedgerYearsHint is the fix for a period outside the ledger's years,
+// such as 0001Q1, in messages to users.
+var LedgerYearsHint = fmt.Sprintf("年份应在%d年至%d年之间", FirstDate.Year, LastDate.Year)
 
 // Valid reports whether d names a day that exists in the calendar.
 func (d Date) Valid() bool {
@@ -218,6 +228,10 @@ func (p Period) Label() string {
 	}
 	return ""
 }
+
+// InLedgerRange reports whether every day of p is from [FirstDate] to
+// [LastDate].
+func (p Period) InLedgerRange() bool { return p.Start().InLedgerRange() && p.End().InLedgerRange() }
 
 // Quarter returns the quarter that contains p. A year has no quarter and
 // returns the zero Period.

@@ -103,11 +103,17 @@ type Upload struct {
 	// counts them all. Only FindUpload reads it back; ListUploads leaves
 	// it nil.
 	ErrorList []UploadError
+
+	// WarningList is the warning list of a rejected, failed or imported
+	// upload, kept the way ErrorList is: in row order, at most as many
+	// warnings as the import lists, while Warnings counts them all. Only
+	// FindUpload reads it back.
+	WarningList []UploadError
 }
 
-// UploadError is one error of an upload as the audit log keeps it. The
-// fields mean what they mean in the import's issues, without the file,
-// which is the upload's FileName.
+// UploadError is one error or warning of an upload as the audit log
+// keeps it. The fields mean what they mean in the import's issues,
+// without the file, which is the upload's FileName.
 type UploadError struct {
 	Sheet      string // worksheet, for xlsx files only
 	Row        int    // 0 for the whole file

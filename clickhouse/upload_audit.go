@@ -273,26 +273,31 @@ func (s *Store) ListUploads(ctx context.Context, f saima.UploadFilter) ([]saima.
 }
 
 // FindUpload returns the upload with id in its current state, with its
-// error list when it has one, and false when the audit log has no such
-// upload.
+// error and warning lists when it has them, and false when the audit log
+// has no such upload.
 func (s *Store) FindUpload(ctx context.Context, id string) (saima.Upload, bool, error) {
 	states, err := s.uploadStates(ctx, "id = ?", "1", 1, id)
 	if err != nil || len(states) == 0 {
 		return saima.Upload{}, false, err
 	}
 	up := states[0].Upload
-	up.ErrorList, err = s.uploadErrorList(ctx, id)
+	if up.ErrorList, err = s.uploadIssueList(ctx, id, "error"); err != nil {
+		return up, true, err
+	}
+	up.WarningList, err = s.uploadIssueList(ctx, id, "warning")
 	return up, true, err
 }
 
-// uploadErrorList reads the error list of the row that is the current
-// state of upload id (see uploadRank). The numeric arrays come back as
-// text, which both engines return the same way.
-func (s *Store) uploadErrorList(ctx context.Context, id string) ([]saima.UploadError, error) {
-	q := "SELECT error_sheet, arrayStringConcat(arrayMap(x -> toString(x), error_row), ','), " +
-		"error_column, error_value, error_reason, error_fix, " +
-		"arrayStringConcat(arrayMap(x -> toString(x), error_own_subject), ',') " +
-		"FROM {db}.uploads WHERE id = ? ORDER BY " + uploadRank + " DESC LIMIT 1"
+// uploadIssueList reads the error_ or the warning_ columns, as kind is
+// "error" or "warning", of the row that is the current state of upload
+// id (see uploadRank). The numeric arrays come back as text, which both
+// engines return the same way.
+func (s *Store) uploadIssueList(ctx context.Context, id, kind string) ([]saima.UploadError, error) {
+	q := strings.NewReplacer("{kind}", kind).Replace("SELECT {kind}_sheet, " +
+		"arrayStringConcat(arrayMap(x -> toString(x), {kind}_row), ','), " +
+		"{kind}_column, {kind}_value, {kind}_reason, {kind}_fix, " +
+		"arrayStringConcat(arrayMap(x -> toString(x), {kind}_own_subject), ',') " +
+		"FROM {db}.uploads WHERE id = ? ORDER BY " + uploadRank + " DESC LIMIT 1")
 	rows, err := s.query(ctx, q, id)
 	if err != nil {
 		return nil, err
@@ -306,11 +311,11 @@ func (s *Store) uploadErrorList(ctx context.Context, id string) ([]saima.UploadE
 		}
 		nums, err := parseFloatLists(len(sheets), rowList, ownList)
 		if err != nil {
-			return fmt.Errorf("error list of upload %s: %w", id, err)
+			return fmt.Errorf("%s list of upload %s: %w", kind, id, err)
 		}
 		for _, arr := range [][]string{columns, values, reasons, fixes} {
 			if len(arr) != len(sheets) {
-				return fmt.Errorf("error list of upload %s: arrays of %d and %d errors", id, len(sheets), len(arr))
+				return fmt.Errorf("%s list of upload %s: arrays of %d and %d elements", kind, id, len(sheets), len(arr))
 			}
 		}
 		for i := range sheets {

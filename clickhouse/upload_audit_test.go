@@ -189,9 +189,9 @@ func TestListUploadsFilter(t *testing.T) {
 	})
 }
 
-// TestFindUploadErrorList records a rejected upload with its error list,
-// including values that need escaping, and reads the list back by ID,
-// while the listing leaves it out.
+// TestFindUploadErrorList records a rejected upload with its error and
+// warning lists, including values that need escaping, and reads them back
+// by ID, while the listing leaves them out.
 func TestFindUploadErrorList(t *testing.T) {
 	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
 		ctx := t.Context()
@@ -203,6 +203,11 @@ func TestFindUploadErrorList(t *testing.T) {
 			{Sheet: "进度", Row: 3, Column: "完成比例", Value: "1'35%\t\n\\", Reason: "超出0–100%范围",
 				Fix: "请改为0–100之间的数后重新上传"},
 			{Row: 4, Value: "P-9", Reason: "项目P-9不在台账中", OwnSubject: true},
+		}
+		rejected.Warnings = 130
+		rejected.WarningList = []saima.UploadError{
+			{Row: 2, Column: "完成率", Value: "0.5", Reason: "没有带%，读作50%", Fix: "如果本意是0.5%，请写成0.5%"},
+			{Sheet: "进度", Row: 7, Column: "完成率", Value: "/'\\", Reason: "表示未填报", OwnSubject: true},
 		}
 		if err := s.RecordUpload(ctx, rejected); err != nil {
 			t.Fatal(err)
@@ -223,13 +228,19 @@ func TestFindUploadErrorList(t *testing.T) {
 		if !reflect.DeepEqual(got.ErrorList, rejected.ErrorList) {
 			t.Errorf("FindUpload error list =\n%+v\nwant\n%+v", got.ErrorList, rejected.ErrorList)
 		}
+		if got.Warnings != 130 {
+			t.Errorf("FindUpload: warnings %d, want 130", got.Warnings)
+		}
+		if !reflect.DeepEqual(got.WarningList, rejected.WarningList) {
+			t.Errorf("FindUpload warning list =\n%+v\nwant\n%+v", got.WarningList, rejected.WarningList)
+		}
 
 		other, found, err := s.FindUpload(ctx, plain.ID)
 		if err != nil || !found {
 			t.Fatalf("FindUpload(%s) = found %v, err %v; want found", plain.ID, found, err)
 		}
-		if len(other.ErrorList) != 0 {
-			t.Errorf("FindUpload of an upload without a list = %+v, want none", other.ErrorList)
+		if len(other.ErrorList) != 0 || len(other.WarningList) != 0 {
+			t.Errorf("FindUpload of an upload without lists = %+v and %+v, want none", other.ErrorList, other.WarningList)
 		}
 		if _, found, err := s.FindUpload(ctx, "no-such-upload"); err != nil || found {
 			t.Errorf("FindUpload(no-such-upload) = found %v, err %v; want not found", found, err)
@@ -238,6 +249,9 @@ func TestFindUploadErrorList(t *testing.T) {
 		listed, _ := findUpload(t, s, rejected.ID)
 		if listed.ErrorList != nil {
 			t.Errorf("ListUploads carries an error list of %d errors, want nil", len(listed.ErrorList))
+		}
+		if listed.WarningList != nil {
+			t.Errorf("ListUploads carries a warning list of %d warnings, want nil", len(listed.WarningList))
 		}
 	})
 }

@@ -211,7 +211,8 @@ func (s *Store) writeRecords(ctx context.Context, b *saima.Batch, id string, v u
 var uploadColumns = []string{"id", "dataset", "uploader", "unit", "at", "file_name", "sha256",
 	"rows", "imported", "warnings", "errors", "outcome", "message", "duplicate_of", "version", "committed",
 	"recorded", "owner", "replaced", "error_sheet", "error_row", "error_column", "error_value",
-	"error_reason", "error_fix", "error_own_subject"}
+	"error_reason", "error_fix", "error_own_subject", "warning_sheet", "warning_row", "warning_column",
+	"warning_value", "warning_reason", "warning_fix", "warning_own_subject"}
 
 // RecordUpload appends u to the upload audit log: an upload that wrote no
 // records, or the rejection of one whose writer wrote some. Committed and
@@ -237,14 +238,16 @@ func (s *Store) recordUpload(ctx context.Context, u saima.Upload, version uint64
 		uint32(u.Rows), uint32(u.Imported), uint32(u.Warnings), uint32(u.Errors),
 		u.Outcome, u.Message, u.DuplicateOf, version, committed, recorded, s.audit.owner.String(),
 		uint32(u.Replaced)}
-	row = append(row, errorListColumns(u.ErrorList)...)
+	row = append(row, issueListColumns(u.ErrorList)...)
+	row = append(row, issueListColumns(u.WarningList)...)
 	err := unavailable(s.engine.Insert(ctx, s.table("uploads"), uploadColumns, [][]any{row}))
 	s.audit.recorded(u, version, err)
 	return err
 }
 
-// errorListColumns returns the values of the error_ columns for list.
-func errorListColumns(list []saima.UploadError) []any {
+// issueListColumns returns the values of the error_ or the warning_
+// columns for list.
+func issueListColumns(list []saima.UploadError) []any {
 	n := len(list)
 	sheets, columns, values := make([]string, n), make([]string, n), make([]string, n)
 	reasons, fixes := make([]string, n), make([]string, n)

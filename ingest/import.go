@@ -295,6 +295,7 @@ func (r *importRun) commit(rep *Report) (*Report, error) {
 	final := r.begun
 	final.Rows, final.Warnings, final.Message = rep.Upload.Rows, rep.Upload.Warnings, rep.Upload.Message
 	final.SHA256, final.DuplicateOf = rep.Upload.SHA256, rep.Upload.DuplicateOf
+	final.WarningList = recordedIssues(rep.Warnings)
 	r.writer.SetUpload(final)
 	replaced, err := r.commitCounting(rep)
 	if err != nil {

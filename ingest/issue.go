@@ -140,9 +140,9 @@ const (
 	maxRecordedText  = 1000
 )
 
-// recordedErrors returns issues as the upload's audit record keeps them,
-// with long texts cut short.
-func recordedErrors(issues []Issue) []saima.UploadError {
+// recordedIssues returns issues, the errors or the warnings of an upload,
+// as its audit record keeps them, with long texts cut short.
+func recordedIssues(issues []Issue) []saima.UploadError {
 	if len(issues) == 0 {
 		return nil
 	}
@@ -156,8 +156,8 @@ func recordedErrors(issues []Issue) []saima.UploadError {
 	return out
 }
 
-// RecordedIssue returns the issue that e represents: an error of an
-// upload of file, as the audit log keeps it.
+// RecordedIssue returns the issue that e represents: an error or a
+// warning of an upload of file, as the audit log keeps it.
 func RecordedIssue(file string, e saima.UploadError) Issue {
 	return Issue{File: file, Sheet: e.Sheet, Row: e.Row, Column: e.Column, Value: e.Value,
 		Reason: e.Reason, Fix: e.Fix, OwnSubject: e.OwnSubject}

@@ -582,12 +582,12 @@ func (s *Service) reject(ctx context.Context, log *slog.Logger, dryRun bool, rep
 	if dryRun {
 		return rep, cause
 	}
-	// The record keeps the error list for the audit log's pages, while the
-	// report carries it once, in Errors. The uploader still needs the
-	// list when the record cannot be written, so that failure is logged,
-	// not returned.
+	// The record keeps the error and warning lists for the audit log's
+	// pages, while the report carries them once, in Errors and Warnings.
+	// The uploader still needs the lists when the record cannot be
+	// written, so that failure is logged, not returned.
 	up := rep.Upload
-	up.ErrorList = recordedErrors(rep.Errors)
+	up.ErrorList, up.WarningList = recordedIssues(rep.Errors), recordedIssues(rep.Warnings)
 	if err := s.Store.RecordUpload(ctx, up); err != nil {
 		log.Error("record rejected upload", "upload_id", rep.Upload.ID, "err", err)
 	}

@@ -263,6 +263,55 @@ func TestServiceRejectedKeepsErrorList(t *testing.T) {
 	}
 }
 
+// TestServiceKeepsWarningList records the warnings of a rejected upload
+// and of an imported one: at most DefaultMaxErrors of them in the list,
+// while the count covers them all.
+func TestServiceKeepsWarningList(t *testing.T) {
+	var rejected, imported strings.Builder
+	for _, b := range []*strings.Builder{&rejected, &imported} {
+		b.WriteString("单位,项目编号,填报期间,完成率\n")
+		for i := range 150 {
+			fmt.Fprintf(b, "宁波市海曙区,NB-%d,2026Q3,/\n", i)
+		}
+	}
+	rejected.WriteString("宁波市海曙区,NB-X,2026Q3,150%\n")
+
+	for _, tt := range []struct {
+		name, body, outcome string
+	}{
+		{"Rejected", rejected.String(), saima.OutcomeRejected},
+		{"Imported", imported.String(), saima.OutcomeOK},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			store := newMemStore(testRoster)
+			svc, _ := newTestService(store)
+			rep, _ := svc.Import(t.Context(), Request{FileName: "warn.csv", Body: strings.NewReader(tt.body),
+				Uploader: "haishu", Unit: "宁波市海曙区"})
+			if n := len(store.uploads); n == 0 {
+				t.Fatal("no upload recorded")
+			}
+			up := store.uploads[len(store.uploads)-1]
+			if up.Outcome != tt.outcome {
+				t.Fatalf("recorded outcome = %q, want %q", up.Outcome, tt.outcome)
+			}
+			if up.Warnings != 150 {
+				t.Errorf("recorded warnings = %d, want 150", up.Warnings)
+			}
+			if len(up.WarningList) != DefaultMaxErrors {
+				t.Fatalf("recorded warning list = %d warnings, want %d", len(up.WarningList), DefaultMaxErrors)
+			}
+			first, want := up.WarningList[0], rep.Warnings[0]
+			if first.Row != want.Row || first.Column != want.Column || first.Reason != want.Reason || first.Fix != want.Fix {
+				t.Errorf("first recorded warning = %+v, want the report's %+v", first, want)
+			}
+			if rep.Upload.WarningList != nil {
+				t.Errorf("report's upload carries the warning list too (%d), want it only in the record",
+					len(rep.Upload.WarningList))
+			}
+		})
+	}
+}
+
 func TestServiceHashesWholeFile(t *testing.T) {
 	// Parse stops at a bad header; the digest must still cover every byte.
 	store := newMemStore(loadRoster(t))

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -39,6 +40,10 @@ var (
 	problemPeriodOutOfRange = &problem{
 		reason: fmt.Sprintf("不在%d年至%d年之间，可能是笔误", saima.FirstDate.Year, saima.LastDate.Year),
 		fix:    "请核对年份后重新填写",
+	}
+	problemNoSuchMonth = &problem{
+		reason: "不是真实存在的月份",
+		fix:    "请填写1至12月之间的月份，如2026-09、2026年9月或2026年九月",
 	}
 	problemNotPeriod = &problem{
 		reason: "不是可识别的期间",
@@ -220,7 +225,7 @@ var (
 	periodQuarterRE = regexp.MustCompile(`^(\d{4})(?:-|年)?Q([1-4])$`)
 	periodQuarterCN = regexp.MustCompile(`^(\d{4})年?第?([一二三四1-4])季度?$`)
 	periodMonthRE   = regexp.MustCompile(`^(\d{4})[-/.](\d{1,2})$`)
-	periodMonthCN   = regexp.MustCompile(`^(\d{4})年(\d{1,2})月份?$`)
+	periodMonthCN   = regexp.MustCompile(`^(\d{4})年(\d{1,2}|[零〇一二三四五六七八九十]{1,3})月份?$`)
 	periodYearRE    = regexp.MustCompile(`^(\d{4})(?:年度?)?$`)
 
 	// periodDotJanuaryRE matches 2026.1, which may be January or October:
@@ -239,13 +244,66 @@ func problemDotJanuary(year string) *problem {
 
 var chineseQuarter = map[string]int{"一": 1, "二": 2, "三": 3, "四": 4}
 
+// chineseDigits are the values of the Chinese numerals for 0 to 9.
+var chineseDigits = map[rune]int{'零': 0, '〇': 0, '一': 1, '二': 2, '三': 3, '四': 4, '五': 5, '六': 6,
+	'七': 7, '八': 8, '九': 9}
+
+// chineseNumber reads a whole number from 0 to 99 written in Chinese
+// numerals, as a month is: 九, 十, 十二, 二十 or 二十三. It rejects
+// digits and spellings that no one writes, such as 一十二 or 十十.
+func chineseNumber(s string) (int, bool) {
+	r := []rune(s)
+	tens, ones := 0, ""
+	switch {
+	case len(r) == 0:
+		return 0, false
+	case len(r) == 1 && r[0] != '十':
+		n, ok := chineseDigits[r[0]]
+		return n, ok
+	case r[0] == '十':
+		tens, ones = 1, string(r[1:])
+	case len(r) >= 2 && r[1] == '十':
+		n, ok := chineseDigits[r[0]]
+		if !ok || n < 2 {
+			return 0, false
+		}
+		tens, ones = n, string(r[2:])
+	default:
+		return 0, false
+	}
+	if ones == "" {
+		return tens * 10, true
+	}
+	or := []rune(ones)
+	n, ok := chineseDigits[or[0]]
+	if len(or) != 1 || !ok || n == 0 {
+		return 0, false
+	}
+	return tens*10 + n, true
+}
+
+// ErrNoSuchMonth marks a month outside 1 to 12 that [ParsePeriod] read,
+// such as 2026-13 or 2026年零月.
+var ErrNoSuchMonth = errors.New("month outside 1 to 12")
+
 // ParsePeriod reads a period as an upload's 填报期间 cell may give it, for
 // query parameters and command arguments: 2026Q3, 2026年第三季度, 2026-09,
-// 2026年9月, 2026 or 2026年度, full-width forms included.
+// 2026年9月, 2026年九月, 2026 or 2026年度, full-width forms included. It
+// rejects a period outside the ledger's years, as an upload does, with an
+// error that wraps [saima.ErrPeriodOutOfRange], and a month outside 1 to
+// 12 with one that wraps [ErrNoSuchMonth].
 func ParsePeriod(s string) (saima.Period, error) {
 	p, prob := parsePeriod(s)
-	if prob != nil {
+	switch {
+	case prob == problemNoSuchMonth:
+		return saima.Period{}, saima.Wrap(saima.KindInvalid, fmt.Sprintf("“%s”%s，%s", s, prob.reason, prob.fix),
+			ErrNoSuchMonth)
+	case prob != nil:
 		return saima.Period{}, saima.Errorf(saima.KindInvalid, "“%s”%s，%s", s, prob.reason, prob.fix)
+	case !p.InLedgerRange():
+		prob = problemPeriodOutOfRange
+		return saima.Period{}, saima.Wrap(saima.KindInvalid, fmt.Sprintf("“%s”%s，%s", s, prob.reason, prob.fix),
+			saima.ErrPeriodOutOfRange)
 	}
 	return p, nil
 }
@@ -276,10 +334,17 @@ func parsePeriod(s string) (saima.Period, *problem) {
 	}
 	for _, re := range []*regexp.Regexp{periodMonthRE, periodMonthCN} {
 		if g := re.FindStringSubmatch(s); g != nil {
-			if m := atoi(g[2]); m >= 1 && m <= 12 {
-				return saima.Month(atoi(g[1]), m), nil
+			m, ok := chineseNumber(g[2])
+			if !ok {
+				m, ok = digits(g[2])
 			}
-			return saima.Period{}, problemNotPeriod
+			switch {
+			case !ok:
+				return saima.Period{}, problemNotPeriod
+			case m < 1 || m > 12:
+				return saima.Period{}, problemNoSuchMonth
+			}
+			return saima.Month(atoi(g[1]), m), nil
 		}
 	}
 	if g := periodYearRE.FindStringSubmatch(s); g != nil {

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -132,6 +133,30 @@ func TestParsePeriod(t *testing.T) {
 		{"2026.1", saima.Period{}, false}, // January, or 2026.10 kept as a number
 		{"2026年9月", saima.Month(2026, 9), true},
 		{"2026年09月份", saima.Month(2026, 9), true},
+		{"2026年一月", saima.Month(2026, 1), true},
+		{"2026年二月", saima.Month(2026, 2), true},
+		{"2026年三月", saima.Month(2026, 3), true},
+		{"2026年四月", saima.Month(2026, 4), true},
+		{"2026年五月", saima.Month(2026, 5), true},
+		{"2026年六月", saima.Month(2026, 6), true},
+		{"2026年七月", saima.Month(2026, 7), true},
+		{"2026年八月", saima.Month(2026, 8), true},
+		{"2026年九月", saima.Month(2026, 9), true},
+		{"2026年十月", saima.Month(2026, 10), true},
+		{"2026年十一月", saima.Month(2026, 11), true},
+		{"2026年十二月", saima.Month(2026, 12), true},
+		{"2026年十二月份", saima.Month(2026, 12), true},
+		{"2026 年 十二 月", saima.Month(2026, 12), true},
+		{"2026年第一季度", saima.Quarter(2026, 1), true},
+		{"2026年二季度", saima.Quarter(2026, 2), true},
+		{"2026年第四季度", saima.Quarter(2026, 4), true},
+		{"2026年四季度", saima.Quarter(2026, 4), true},
+		{"2026年十三月", saima.Period{}, false},
+		{"2026年零月", saima.Period{}, false},
+		{"2026年〇月", saima.Period{}, false},
+		{"2026年一十二月", saima.Period{}, false},
+		{"2026年十十月", saima.Period{}, false},
+		{"2026年五季度", saima.Period{}, false},
 		{"2026年度", saima.Year(2026), true},
 		{"2026年", saima.Year(2026), true},
 		{"2026", saima.Year(2026), true},
@@ -638,5 +663,86 @@ func TestPlaceholderStoredBlank(t *testing.T) {
 	}
 	if u.Track != saima.KindDistrict {
 		t.Errorf("赛道 “－” = %q, want the unit's kind %s", u.Track, saima.KindDistrict)
+	}
+}
+
+// TestParsePeriodLedgerYears rejects a period outside the ledger's years,
+// as an upload does, with a message that names the allowed years.
+func TestParsePeriodLedgerYears(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want saima.Period
+		ok   bool
+	}{
+		{"2000Q1", saima.Quarter(2000, 1), true},
+		{"2099-12", saima.Month(2099, 12), true},
+		{"2099年度", saima.Year(2099), true},
+		{"0001Q1", saima.Period{}, false},
+		{"1999年第四季度", saima.Period{}, false},
+		{"1999-12", saima.Period{}, false},
+		{"2100-01", saima.Period{}, false},
+		{"2100", saima.Period{}, false},
+		{"9999Q4", saima.Period{}, false},
+	} {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParsePeriod(tt.in)
+			if tt.ok {
+				if err != nil || got != tt.want {
+					t.Errorf("ParsePeriod(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+				}
+				return
+			}
+			if !errors.Is(err, saima.ErrPeriodOutOfRange) {
+				t.Errorf("ParsePeriod(%q) error = %v, want ErrPeriodOutOfRange", tt.in, err)
+			}
+			if msg := saima.ErrorMessage(err); !strings.Contains(msg, "2000年至2099年") || !strings.Contains(msg, tt.in) {
+				t.Errorf("ParsePeriod(%q) message = %q, want the value and 2000年至2099年", tt.in, msg)
+			}
+		})
+	}
+}
+
+// TestParsePeriodNoSuchMonth rejects a month outside 1 to 12, in digits
+// or in Chinese numerals, with a message that gives the months' range.
+func TestParsePeriodNoSuchMonth(t *testing.T) {
+	for _, in := range []string{"2026年十三月", "2026年零月", "2026年13月", "2026年0月", "2026-13", "2026-00"} {
+		t.Run(in, func(t *testing.T) {
+			_, err := ParsePeriod(in)
+			if err == nil {
+				t.Fatalf("ParsePeriod(%q) = nil error, want one", in)
+			}
+			msg := saima.ErrorMessage(err)
+			for _, want := range []string{"“" + in + "”", "不是真实存在的月份", "1至12月", "2026年九月"} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("ParsePeriod(%q) message = %q, want it to contain %q", in, msg, want)
+				}
+			}
+		})
+	}
+}
+
+// TestUploadChineseNumeralMonths reads months and quarters written in
+// Chinese numerals in a 填报期间 cell, and rejects 十三月 and 零月 with
+// the row, column and value.
+func TestUploadChineseNumeralMonths(t *testing.T) {
+	res := parseText(t, "p.csv", "单位,项目编号,填报期间,完成率\n"+
+		"宁波市海曙区,NB-1,2026年九月,50%\n"+
+		"宁波市海曙区,NB-2,2025年十二月份,60%\n"+
+		"宁波市海曙区,NB-3,2026年三季度,70%\n"+
+		"宁波市海曙区,NB-4,2026年十三月,80%\n"+
+		"宁波市海曙区,NB-5,2026年零月,90%\n", Options{})
+	var got []string
+	for _, r := range res.Batch.Progress {
+		got = append(got, r.Period.String())
+	}
+	if want := []string{"2026-09", "2025-12", "2026Q3"}; !slices.Equal(got, want) {
+		t.Errorf("periods read = %q, want %q", got, want)
+	}
+	wantErrors := []string{
+		"p.csv 第5行“填报期间”列的值“2026年十三月”不是真实存在的月份，请填写1至12月之间的月份，如2026-09、2026年9月或2026年九月",
+		"p.csv 第6行“填报期间”列的值“2026年零月”不是真实存在的月份，请填写1至12月之间的月份，如2026-09、2026年9月或2026年九月",
+	}
+	if got := issueStrings(res.Errors); !slices.Equal(got, wantErrors) {
+		t.Errorf("errors = %q, want %q", got, wantErrors)
 	}
 }

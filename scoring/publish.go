@@ -1144,6 +1144,11 @@ type UnitDiff struct {
 	Track string // the new version's track, or the old one's when the new version lacks the unit
 	Old   *Entry // nil when the old version does not rank the unit
 	New   *Entry // nil when the new version does not rank the unit
+	// OldUnranked and NewUnranked are the unit as the old or the new
+	// version's run left it out of the ranking on purpose (赛道
+	// 不参与排名), with the 不参与排名原因 that the run read; nil when that
+	// version ranks the unit or lacks it for another reason.
+	OldUnranked, NewUnranked *saima.Unit
 	// Contributions are the indicators whose contribution as shown
 	// differs in any field, in the new version's order.
 	Contributions []ContributionDiff
@@ -1212,7 +1217,24 @@ func (s *Service) Diff(ctx context.Context, period saima.Period, a, b int) (*Dif
 			d.Units = append(d.Units, unitDiff(e.Unit, e.Track, e, nil))
 		}
 	}
+	for i := range d.Units {
+		u := &d.Units[i]
+		if u.Old == nil {
+			u.OldUnranked = unrankedPtr(old, u.Unit)
+		}
+		if u.New == nil {
+			u.NewUnranked = unrankedPtr(cur, u.Unit)
+		}
+	}
 	return d, nil
+}
+
+// unrankedPtr returns the unit named unit among st.Unranked, or nil.
+func unrankedPtr(st *Standing, unit string) *saima.Unit {
+	if u, ok := st.unrankedUnit(unit); ok {
+		return &u
+	}
+	return nil
 }
 
 // version returns published version v of period, or its latest draft

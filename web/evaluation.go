@@ -70,14 +70,40 @@ func (s *Server) requireEvaluations() (*scoring.Service, error) {
 	return svc, nil
 }
 
-// periodParam parses a period from a route or query parameter.
+// periodParam parses a period of any kind from a route or query
+// parameter.
 func periodParam(name, value string) (saima.Period, error) {
+	return periodParamOf(name, value, "应为季度（如 2026Q3）、月份（如 2026-09）或年度（如 2026）")
+}
+
+// periodParamOf parses a period from a route or query parameter. want
+// describes the periods that the parameter takes, for a value that is no
+// period. A period outside the ledger's years gets the allowed years, and
+// a month outside 1 to 12 the allowed months.
+func periodParamOf(name, value, want string) (saima.Period, error) {
 	p, err := ingest.ParsePeriod(value)
-	if err != nil {
-		return saima.Period{}, invalidParam(name, value,
-			"应为季度（如 2026Q3）、月份（如 2026-09）或年度（如 2026）")
+	switch {
+	case errors.Is(err, saima.ErrPeriodOutOfRange):
+		return saima.Period{}, invalidParam(name, value, saima.LedgerYearsHint)
+	case errors.Is(err, ingest.ErrNoSuchMonth):
+		return saima.Period{}, invalidParam(name, value, "月份应在1至12月之间，如 2026-09 或 2026年九月")
+	case err != nil:
+		return saima.Period{}, invalidParam(name, value, want)
 	}
 	return p, nil
+}
+
+// yearParam parses a four-digit year of the ledger from a route or query
+// parameter.
+func yearParam(name, value string) (int, error) {
+	year, err := strconv.Atoi(value)
+	if err != nil || len(value) != 4 {
+		return 0, invalidParam(name, value, "应为四位年份，如 2026")
+	}
+	if !saima.Year(year).InLedgerRange() {
+		return 0, invalidParam(name, value, saima.LedgerYearsHint)
+	}
+	return year, nil
 }
 
 // routeParam returns the route parameter name decoded: Fiber leaves it
@@ -441,6 +467,11 @@ type unitDiffJSON struct {
 	Old           *scoreJSON             `json:"old"` // null when the old version lacks the unit
 	New           *scoreJSON             `json:"new"` // null when the new version lacks the unit
 	Contributions []contributionDiffJSON `json:"contributions"`
+	// OldUnranked and NewUnranked are the unit with the reason that the
+	// old or the new version's run read, when that run left the unit out
+	// of the ranking on purpose. They are null otherwise.
+	OldUnranked *unrankedJSON `json:"old_unranked"`
+	NewUnranked *unrankedJSON `json:"new_unranked"`
 }
 
 type contributionDiffJSON struct {
@@ -491,6 +522,7 @@ func diffToJSON(d *scoring.Diff, now time.Time) diffAPI {
 			cur := entryToJSON(u.New)
 			j.New = &cur
 		}
+		j.OldUnranked, j.NewUnranked = unrankedPtrJSON(u.OldUnranked), unrankedPtrJSON(u.NewUnranked)
 		for _, cd := range u.Contributions {
 			j.Contributions = append(j.Contributions, contributionDiffJSON{
 				Indicator: cd.Indicator, Name: cd.Name,
@@ -500,6 +532,13 @@ func diffToJSON(d *scoring.Diff, now time.Time) diffAPI {
 		out.Units = append(out.Units, j)
 	}
 	return out
+}
+
+func unrankedPtrJSON(u *saima.Unit) *unrankedJSON {
+	if u == nil {
+		return nil
+	}
+	return &unrankedJSON{Unit: u.Name, Kind: u.Kind, Reason: u.UnrankedReason}
 }
 
 func contributionPtrJSON(c *saima.Contribution) *contributionJSON {

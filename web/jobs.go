@@ -15,7 +15,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"saima"
-	"saima/ingest"
 	"saima/reports"
 )
 
@@ -84,8 +83,11 @@ func (s *Server) newReportJobs(app *fiber.App) *reportJobs {
 // with a page that shows its progress.
 func (j *reportJobs) handleUnitsZip(c *fiber.Ctx) error {
 	param := routeParam(c, "period")
-	period, err := ingest.ParsePeriod(param)
-	if err != nil || period.Kind != saima.PeriodQuarter {
+	period, err := periodParamOf("period", param, "应为季度，如 2026Q3")
+	if err != nil {
+		return err
+	}
+	if period.Kind != saima.PeriodQuarter {
 		return invalidParam("period", param, "应为季度，如 2026Q3")
 	}
 	key, err := j.dataKey(c.UserContext(), period)

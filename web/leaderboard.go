@@ -12,7 +12,6 @@ import (
 	"github.com/samber/lo"
 
 	"saima"
-	"saima/ingest"
 	"saima/reports"
 	"saima/scoring"
 )
@@ -315,9 +314,9 @@ func (s *Server) pickPeriod(c *fiber.Ctx, param string, scored []saima.Period) (
 		return s.defaultPeriod(c.UserContext(), scored)
 	}
 	// Scoring runs only quarters, so the message offers no other kind.
-	p, err := ingest.ParsePeriod(param)
+	p, err := periodParamOf("period", param, "排行榜按季度考评，应为季度（如 2026Q3）")
 	if err != nil {
-		return saima.Period{}, invalidParam("period", param, "排行榜按季度考评，应为季度（如 2026Q3）")
+		return saima.Period{}, err
 	}
 	switch {
 	case slices.Contains(scored, p):

@@ -297,3 +297,74 @@ func TestUnitPageSaysUnranked(t *testing.T) {
 		t.Error("page of a ranked unit says it is not ranked")
 	}
 }
+
+// TestUnitPageListsUnrankedPeriods leaves 宁波前湾新区 out of the published
+// 2026Q2, then ranks it and publishes 2026Q2 again. Its page lists the
+// periods whose shown result left it out, with the stored reason, and the
+// diff of the two versions names it as left out of v1 with that reason.
+func TestUnitPageListsUnrankedPeriods(t *testing.T) {
+	env := newTestEnv(t, nil)
+	ctx := context.Background()
+	writeEvaluationLedger(t, env.store)
+	writeWorkflowBatch(t, env.store, "units-zone-out", saima.DatasetUnits, &saima.Batch{Units: []saima.Unit{
+		{Name: zone, Kind: saima.KindOther, Track: saima.TrackUnranked, UnrankedReason: zoneReason},
+	}})
+	svc := &scoring.Service{Store: env.store, Rules: []byte(evaluationRules), Now: env.clock.Now}
+	if _, err := svc.Publish(ctx, q2, "改革办", ""); err != nil {
+		t.Fatal(err)
+	}
+
+	_, body := env.get(t, "/units/"+zone)
+	section := sectionAfter(html.UnescapeString(body), "不参与排名的考评期间")
+	if section == "" {
+		t.Fatalf("page of %s lacks the periods whose ranking left it out", zone)
+	}
+	row := tableRow(t, section, q2.Label())
+	for col, want := range map[string]string{"状态": "已发布 v1", "单位类别": saima.KindOther, "原因": zoneReason} {
+		if got := row[col]; got != want {
+			t.Errorf("page of %s: 2026Q2 %s = %q, want %q", zone, col, got, want)
+		}
+	}
+	_, body = env.get(t, "/units/宁波市海曙区")
+	if strings.Contains(body, "不参与排名的考评期间") {
+		t.Error("page of a ranked unit lists periods that left it out")
+	}
+
+	writeWorkflowBatch(t, env.store, "units-zone-in", saima.DatasetUnits, &saima.Batch{Units: []saima.Unit{
+		{Name: zone, Kind: saima.KindOther, Track: saima.KindDistrict},
+	}})
+	if _, err := svc.Publish(ctx, q2, "改革办", ""); err != nil {
+		t.Fatal(err)
+	}
+	env.clock.Advance(time.Minute) // past the page cache
+	_, body = env.get(t, "/units/"+zone)
+	if strings.Contains(body, "不参与排名的考评期间") {
+		t.Errorf("page of %s lists 2026Q2 as left out after v2 ranked it", zone)
+	}
+
+	var d diffAPI
+	_, body = env.get(t, "/api/evaluations/2026Q2/diff?a=1&b=2")
+	decodeJSON(t, body, &d)
+	i := slices.IndexFunc(d.Units, func(u unitDiffJSON) bool { return u.Unit == zone })
+	if i < 0 {
+		t.Fatalf("diff of v1 and v2 lacks %s: %s", zone, body)
+	}
+	u := d.Units[i]
+	if u.OldUnranked == nil || u.OldUnranked.Reason != zoneReason || u.OldUnranked.Kind != saima.KindOther {
+		t.Errorf("diff of %s: old_unranked = %+v, want kind %s and reason %s", zone, u.OldUnranked, saima.KindOther, zoneReason)
+	}
+	if u.NewUnranked != nil || u.New == nil {
+		t.Errorf("diff of %s: new = %+v, new_unranked = %+v; want ranked in v2", zone, u.New, u.NewUnranked)
+	}
+}
+
+// sectionAfter returns the HTML of the section whose heading contains
+// heading, or "" when the page has none.
+func sectionAfter(body, heading string) string {
+	i := strings.Index(body, heading)
+	if i < 0 {
+		return ""
+	}
+	section, _, _ := strings.Cut(body[i:], "</section>")
+	return section
+}

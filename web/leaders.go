@@ -82,6 +82,9 @@ func (s *Server) handleLeaderConfirm(c *fiber.Ctx) error {
 	if err != nil {
 		return invalidParam("half", c.FormValue("half"), "应为2026H1格式的半年度")
 	}
+	if !half.Start().InLedgerRange() {
+		return invalidParam("half", c.FormValue("half"), saima.LedgerYearsHint)
+	}
 	// A report on a half year not yet started was stored before uploads
 	// were checked for it, and has nothing to report.
 	today := saima.DateOf(s.now())

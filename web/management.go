@@ -161,9 +161,9 @@ func (s *Server) handleManagement(c *fiber.Ctx) error {
 func readManagementQuery(c *fiber.Ctx, page *managementPage) error {
 	page.Rules = DefaultExitRules()
 	if v := c.Query("year"); v != "" {
-		y, err := strconv.Atoi(v)
-		if err != nil || y < 2000 || y > 2100 {
-			return invalidParam("year", v, "应为2000至2100之间的年份")
+		y, err := yearParam("year", v)
+		if err != nil {
+			return err
 		}
 		page.Year = y
 	}

@@ -131,7 +131,7 @@ func TestManagementPage(t *testing.T) {
 		{"Defaults", "office", "/management", 200, []string{"年度批次", "2026年", "按当前标准没有退出候选项目"}},
 		{"ShorterLimit", "leader", "/management?overdue_days=30", 200, []string{"退出候选（", "已逾期 50 天"}},
 		{"BatchFilter", "office", "/management?year=2026&batch=" + "谋划设计", 200, []string{"2026年谋划设计项目"}},
-		{"ErrBadYear", "office", "/management?year=abc", 400, []string{"应为2000至2100之间的年份"}},
+		{"ErrBadYear", "office", "/management?year=abc", 400, []string{"应为四位年份，如 2026"}},
 		{"ErrBadBatch", "office", "/management?batch=" + "%3Cb%3E", 400, []string{"可选值为"}},
 		{"UnitForbidden", "haishu", "/management", 403, nil},
 	}

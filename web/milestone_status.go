@@ -8,7 +8,6 @@ import (
 	"github.com/samber/lo"
 
 	"saima"
-	"saima/ingest"
 	"saima/scoring"
 )
 
@@ -114,8 +113,11 @@ func (s *Server) milestoneStatusFilter(c *fiber.Ctx) (milestoneStatusPage, error
 	lastEnded := scoring.MonthOf(saima.DateOf(s.now())).Prev()
 	page.Month = lastEnded
 	if param := c.Query("month"); param != "" {
-		p, err := ingest.ParsePeriod(param)
-		if err != nil || p.Kind != saima.PeriodMonth {
+		p, err := periodParamOf("month", param, "应为月份，如 2026-09")
+		if err != nil {
+			return page, err
+		}
+		if p.Kind != saima.PeriodMonth {
 			return page, invalidParam("month", param, "应为月份，如 2026-09")
 		}
 		if p.Start().After(lastEnded.Start()) {

@@ -7,7 +7,6 @@ import (
 	"github.com/samber/lo"
 
 	"saima"
-	"saima/ingest"
 )
 
 // milestonesPage is the data of milestones.html: the milestones behind the
@@ -69,9 +68,13 @@ func (s *Server) handleMilestones(c *fiber.Ctx) error {
 func (s *Server) milestonesFilter(c *fiber.Ctx) (milestonesPage, error) {
 	page := milestonesPage{Unit: c.Query("unit"), AsOf: saima.DateOf(s.now())}
 	if param := c.Query("period"); param != "" {
-		p, err := ingest.ParsePeriod(param)
-		if err != nil || p.Kind == saima.PeriodYear {
-			return page, invalidParam("period", param, "应为季度（如 2026Q3）或月份（如 2026-09）")
+		const want = "应为季度（如 2026Q3）或月份（如 2026-09）"
+		p, err := periodParamOf("period", param, want)
+		if err != nil {
+			return page, err
+		}
+		if p.Kind == saima.PeriodYear {
+			return page, invalidParam("period", param, want)
 		}
 		page.Period = p
 	}

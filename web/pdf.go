@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -17,10 +16,9 @@ import (
 // Config.AnnualRule (reports.DefaultAnnualRule when nil) and sends it as a
 // download.
 func (s *Server) handleAnnualPDF(c *fiber.Ctx) error {
-	param := c.Params("year")
-	year, err := strconv.Atoi(param)
-	if err != nil || len(param) != 4 || year < 2000 {
-		return invalidParam("year", param, "应为四位年份，如 2026")
+	year, err := yearParam("year", c.Params("year"))
+	if err != nil {
+		return err
 	}
 
 	scored, err := s.scorePeriods(c.UserContext())

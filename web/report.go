@@ -11,7 +11,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"saima"
-	"saima/ingest"
 	"saima/reports"
 	"saima/scoring"
 )
@@ -21,8 +20,11 @@ import (
 // out, so a failure half-way still gets a proper error reply.
 func (s *Server) handleQuarterlyPDF(c *fiber.Ctx) error {
 	param := routeParam(c, "period")
-	period, err := ingest.ParsePeriod(param)
-	if err != nil || period.Kind != saima.PeriodQuarter {
+	period, err := periodParamOf("period", param, "应为季度，如 2026Q3")
+	if err != nil {
+		return err
+	}
+	if period.Kind != saima.PeriodQuarter {
 		return invalidParam("period", param, "应为季度，如 2026Q3")
 	}
 

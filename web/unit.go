@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -30,9 +31,24 @@ type unitPage struct {
 
 	Reminders *reminders // the unit's missing reports and milestones due soon
 
+	// Unranked are the scored periods whose shown result left the unit
+	// out of the ranking on purpose, newest first.
+	Unranked []unitUnranked
+
 	// LedgerLinks is whether the viewer may open the ledger pages: office
 	// and leader accounts may, unit accounts may not.
 	LedgerLinks bool
+}
+
+// unitUnranked is a period whose shown result left the unit out of the
+// ranking on purpose (赛道 不参与排名).
+type unitUnranked struct {
+	Period saima.Period
+	Label  string     // 已发布 v2, or 未发布 for a draft
+	Unit   saima.Unit // the unit as that result's run read it, with its 单位类别 and reason
+	// FromCurrentRoster is whether the reason comes from the current
+	// roster, because the run did not store its list.
+	FromCurrentRoster bool
 }
 
 // unitScore is a score of the unit with the status of its period's
@@ -105,12 +121,41 @@ func (s *Server) handleUnit(c *fiber.Ctx) error {
 	if page.Reminders, err = s.loadReminders(c.UserContext(), unit.Name, DefaultReminderDays); err != nil {
 		return err
 	}
+	if page.Unranked, err = s.unrankedPeriods(c.UserContext(), unit.Name); err != nil {
+		return err
+	}
 	viewer, err := s.identity(c)
 	if err != nil {
 		return err
 	}
 	page.LedgerLinks = viewer != nil && viewer.account.Role != saima.RoleUnit
 	return s.render(c, "unit.html", unit.Name, "leaderboard", page)
+}
+
+// unrankedPeriods returns the scored periods, newest first, whose result
+// as the leaderboard shows it left unit out of the ranking on purpose.
+func (s *Server) unrankedPeriods(ctx context.Context, unit string) ([]unitUnranked, error) {
+	periods, err := s.scorePeriods(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list score periods: %w", err)
+	}
+	var out []unitUnranked
+	for _, p := range periods {
+		st, err := s.standing(ctx, p)
+		if saima.ErrorKind(err) == saima.KindNotFound {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		i := slices.IndexFunc(st.Unranked, func(u saima.Unit) bool { return u.Name == unit })
+		if i < 0 {
+			continue
+		}
+		out = append(out, unitUnranked{Period: p, Label: st.Label(), Unit: st.Unranked[i],
+			FromCurrentRoster: st.UnrankedFromCurrentRoster})
+	}
+	return out, nil
 }
 
 // markScores returns scores, oldest first, each with the status of its

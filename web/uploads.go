@@ -87,15 +87,17 @@ func (s *Server) uploadScope(c *fiber.Ctx, units []saima.Unit) (string, error) {
 
 // uploadErrorsPage is the data of upload_errors.html.
 type uploadErrorsPage struct {
-	Upload   uploadRow
-	Errors   []string // each listed error as one sentence
-	Omitted  int      // errors counted beyond the list
-	Limit    int      // the maximum number of errors an upload lists
-	Uploader bool     // the account may upload, so the page links to the form
+	Upload          uploadRow
+	Errors          []string // each listed error as one sentence
+	Omitted         int      // errors counted beyond the list
+	Warnings        []string // each listed warning as one sentence
+	WarningsOmitted int      // warnings counted beyond the list
+	Limit           int      // the maximum number of errors, and of warnings, an upload lists
+	Uploader        bool     // the account may upload, so the page links to the form
 }
 
 // handleUploadErrors shows one upload of the audit log with the error
-// list it was rejected with. A unit account may open only its own unit's
+// list it was rejected with and its warning list. A unit account may open only its own unit's
 // uploads.
 func (s *Server) handleUploadErrors(c *fiber.Ctx) error {
 	ctx := c.UserContext()
@@ -120,9 +122,12 @@ func (s *Server) handleUploadErrors(c *fiber.Ctx) error {
 	}
 
 	page := uploadErrorsPage{Upload: newUploadRow(up), Limit: ingest.DefaultMaxErrors,
-		Omitted: max(up.Errors-len(up.ErrorList), 0)}
+		Omitted: max(up.Errors-len(up.ErrorList), 0), WarningsOmitted: max(up.Warnings-len(up.WarningList), 0)}
 	for _, e := range up.ErrorList {
 		page.Errors = append(page.Errors, ingest.RecordedIssue(up.FileName, e).String())
+	}
+	for _, w := range up.WarningList {
+		page.Warnings = append(page.Warnings, ingest.RecordedIssue(up.FileName, w).String())
 	}
 	if _, _, err := s.uploader(c); err == nil {
 		page.Uploader = true

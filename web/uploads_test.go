@@ -53,7 +53,8 @@ func TestUploadErrorsPage(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET %s as haishu status = %d, want 200; body:\n%.500s", page, resp.StatusCode, body)
 	}
-	if n := strings.Count(body, `<li class="issue">`); n != 100 {
+	errorList, _, _ := strings.Cut(body[strings.Index(body, `class="issues errors"`)+1:], "</ol>")
+	if n := strings.Count(errorList, `<li class="issue">`); n != 100 {
 		t.Errorf("%s lists %d errors, want 100", page, n)
 	}
 	for _, want := range []string{own.Errors[0].Message, own.Errors[99].Message, "另有 9900 处错误未列出", "进度.csv"} {
@@ -81,6 +82,57 @@ func TestUploadErrorsPage(t *testing.T) {
 			}
 			if resp.StatusCode == http.StatusForbidden {
 				checkDenial(t, resp, body, tt.target)
+			}
+		})
+	}
+}
+
+// TestUploadWarningsPage opens a rejected upload with over 100 warnings and an
+// imported one with a warning from the audit log: each page lists the
+// warnings' text, with the count of those beyond the list.
+func TestUploadWarningsPage(t *testing.T) {
+	env := newSeededEnv(t)
+	var b strings.Builder
+	b.WriteString(progressHeader)
+	for i := range 150 {
+		fmt.Fprintf(&b, "宁波市海曙区,NB-2026-001,项目,2026-%02d,/,2026-09-30,进展,无\n", i%12+1)
+	}
+	b.WriteString("宁波市海曙区,NB-2026-001,项目,2026Q3,300%,2026-09-30,进展,无\n")
+	rejected := postProgress(t, env.as(t, "haishu"), b.String(), http.StatusUnprocessableEntity)
+	imported := postProgress(t, env.as(t, "haishu"),
+		progressHeader+"宁波市海曙区,NB-2026-001,项目,2026Q3,/,2026-09-30,进展,无\n", http.StatusCreated)
+
+	for _, tt := range []struct {
+		name   string
+		reply  uploadJSON
+		listed int
+	}{
+		{"Rejected", rejected, 100},
+		{"Imported", imported, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if len(tt.reply.Warnings) != tt.listed {
+				t.Fatalf("reply lists %d warnings, want %d", len(tt.reply.Warnings), tt.listed)
+			}
+			if tt.listed == 100 && tt.reply.WarningsOmitted == 0 {
+				t.Fatal("reply counts no warnings beyond the list, want some")
+			}
+			page := "/uploads/" + tt.reply.Upload.ID
+			resp, body := env.as(t, "haishu").get(t, page)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("GET %s status = %d, want 200; body:\n%.500s", page, resp.StatusCode, body)
+			}
+			if !strings.Contains(body, "警告清单") {
+				t.Errorf("%s has no 警告清单", page)
+			}
+			for _, w := range []issueJSON{tt.reply.Warnings[0], tt.reply.Warnings[tt.listed-1]} {
+				if !strings.Contains(body, w.Message) {
+					t.Errorf("%s lacks the warning %q", page, w.Message)
+				}
+			}
+			omitted := fmt.Sprintf("另有 %d 处警告未列出", tt.reply.WarningsOmitted)
+			if tt.reply.WarningsOmitted > 0 && !strings.Contains(body, omitted) {
+				t.Errorf("%s lacks %q", page, omitted)
 			}
 		})
 	}

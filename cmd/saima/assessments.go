@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -24,7 +25,10 @@ func assessmentsCommand(a *app, ef *envFlags) func(context.Context, []string) er
 			return usageError(ef.fs, err, "name a period, such as 2026Q3 or 2026")
 		}
 		period, err := ingest.ParsePeriod(args[0])
-		if err != nil {
+		switch {
+		case errors.Is(err, saima.ErrPeriodOutOfRange), errors.Is(err, ingest.ErrNoSuchMonth):
+			return usagef("%s", saima.ErrorMessage(err))
+		case err != nil:
 			return fmt.Errorf("%w: %q is not a period such as 2026Q3, 2026-09 or 2026", errUsage, args[0])
 		}
 		st, err := a.openStore(ctx)

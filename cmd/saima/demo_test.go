@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -317,3 +318,44 @@ func parseTestDate(t *testing.T, s string) saima.Date {
 	}
 	return d
 }
+
+// TestDemoTimesOnOneClock runs explain and publish on the folder of a demo
+// made with --today. Each line that gives a result's publication time and
+// its 数据截至 gives both on one clock: the demo's day for the demo's own
+// publication, today for one that the command makes.
+func TestDemoTimesOnOneClock(t *testing.T) {
+	e := newTestEnv(t)
+	e.mustRun("demo", "--no-serve", "--today", "2026-11-20", "--out", t.TempDir())
+	demoDay, today := "2026-11-20", saima.DateOf(time.Now()).String()
+
+	out := e.mustRun("explain", "2026Q3", "宁波市海曙区")
+	published, asOf := recordDays(t, out)
+	if published != demoDay || asOf != demoDay {
+		t.Errorf("explain of the demo's 2026Q3: 发布 %s, 数据截至 %s; want both %s:\n%s", published, asOf, demoDay, out)
+	}
+	if want := "来源数据（截至 " + demoDay; !strings.Contains(out, want) {
+		t.Errorf("explain of the demo's 2026Q3 lacks %q:\n%s", want, out)
+	}
+
+	out = e.mustRun("publish", "2026Q3", "--by", "改革办")
+	if published, asOf := recordDays(t, out); published != today || asOf != today {
+		t.Errorf("publish: 发布 %s, 数据截至 %s; want both %s:\n%s", published, asOf, today, out)
+	}
+	out = e.mustRun("explain", "2026Q3", "宁波市海曙区")
+	if published, asOf := recordDays(t, out); published != today || asOf != today {
+		t.Errorf("explain of v2: 发布 %s, 数据截至 %s; want both %s:\n%s", published, asOf, today, out)
+	}
+}
+
+// recordDays returns the days of the first 发布 time and of the 数据截至
+// time beside it in out.
+func recordDays(t *testing.T, out string) (published, asOf string) {
+	t.Helper()
+	m := recordLineRE.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("output has no line with 发布 and 数据截至:\n%s", out)
+	}
+	return m[1], m[2]
+}
+
+var recordLineRE = regexp.MustCompile(`于 (\d{4}-\d{2}-\d{2}) [\d:]+ 发布；数据截至 (\d{4}-\d{2}-\d{2}) `)

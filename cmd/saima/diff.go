@@ -61,11 +61,13 @@ func printDiff(w io.Writer, d *scoring.Diff) {
 	tw := newTable(w)
 	fmt.Fprintf(tw, "赛道\t单位\t名次 %s→%s\t综合得分 %s→%s\n", a, b, a, b)
 	for _, u := range changed {
-		fmt.Fprintf(tw, "%s\t%s\t%s→%s\t%s→%s\n", u.Track, u.Unit, entryRank(u.Old), entryRank(u.New),
-			entryComposite(u.Old), entryComposite(u.New))
+		fmt.Fprintf(tw, "%s\t%s\t%s→%s\t%s→%s\n", u.Track, u.Unit, entryRank(u.Old, u.OldUnranked),
+			entryRank(u.New, u.NewUnranked), entryComposite(u.Old), entryComposite(u.New))
 	}
 	tw.Flush()
 	for _, u := range changed {
+		printLeftOut(w, a, u.OldUnranked)
+		printLeftOut(w, b, u.NewUnranked)
 		printUnitChanges(w, u)
 	}
 	fmt.Fprintf(w, "共 %d 个单位有变化，%d 个单位不变。\n", len(changed), len(d.Units)-len(changed))
@@ -111,11 +113,26 @@ func entryOverrides(e *scoring.Entry) []scoring.Override {
 	return e.Overrides
 }
 
-func entryRank(e *scoring.Entry) string {
-	if e == nil {
-		return "—"
+// entryRank returns the rank of e, 不参与排名 when the version left the
+// unit out on purpose as unranked, or a dash when it lacks the unit.
+func entryRank(e *scoring.Entry, unranked *saima.Unit) string {
+	switch {
+	case e != nil:
+		return fmt.Sprint(e.Rank)
+	case unranked != nil:
+		return saima.TrackUnranked
 	}
-	return fmt.Sprint(e.Rank)
+	return "—"
+}
+
+// printLeftOut prints that version left unit out of the ranking on
+// purpose, with the reason its run read, and nothing when unit is nil.
+func printLeftOut(w io.Writer, version string, unit *saima.Unit) {
+	if unit == nil {
+		return
+	}
+	fmt.Fprintf(w, "%s：%s %s，原因：%s（单位类别：%s）\n", unit.Name, version, saima.TrackUnranked,
+		unit.UnrankedReason, unit.Kind)
 }
 
 func entryComposite(e *scoring.Entry) string {

@@ -234,3 +234,26 @@ func TestEvaluationCommandsHelp(t *testing.T) {
 	assertContains(t, "saima help", out, "publish PERIOD", "diff PERIOD A B", "explain PERIOD UNIT", "override PERIOD UNIT",
 		"whatif PERIOD FILE", "rules validate FILE")
 }
+
+// TestDiffShowsUnranked publishes 2026Q2 with 宁海县 ranked, then with the
+// roster leaving it out: the diff of the two versions, either way round,
+// shows 宁海县 as 不参与排名 in the version that left it out, with the
+// reason that the run stored.
+func TestDiffShowsUnranked(t *testing.T) {
+	e, dir := newEvaluationEnv(t)
+	e.mustRun("publish", "2026Q2", "--by", "张三")
+	importFileText(t, e, dir, "roster-out.csv",
+		"单位,单位类别,赛道,不参与排名原因\n宁海县,区县（市）,不参与排名,撤县设区过渡期\n")
+	e.mustRun("publish", "2026Q2", "--by", "张三")
+
+	for _, tt := range []struct {
+		from, to string
+		want     []string
+	}{
+		{"1", "2", []string{"2→不参与排名", "宁海县：v2 不参与排名，原因：撤县设区过渡期（单位类别：区县（市））"}},
+		{"2", "1", []string{"不参与排名→2", "宁海县：v2 不参与排名，原因：撤县设区过渡期（单位类别：区县（市））"}},
+	} {
+		out := e.mustRun("diff", "2026Q2", tt.from, tt.to)
+		assertContains(t, "diff 2026Q2 "+tt.from+" "+tt.to, out, tt.want...)
+	}
+}

@@ -54,7 +54,7 @@ func printExplanation(w io.Writer, x *scoring.Explanation) {
 	}
 
 	printIndicators(w, x.Indicators)
-	fmt.Fprintf(w, "\n来源数据（截至 %s）\n", formatVersion(x.AsOf))
+	fmt.Fprintf(w, "\n来源数据（截至 %s）\n", formatVersion(x.AsOf, x.Evaluation))
 	tw := newTable(w)
 	printMilestones(tw, x.Evidence.Milestones)
 	printProgress(tw, x.Evidence.Progress)

@@ -138,7 +138,7 @@ func describeEvaluation(ev *scoring.Evaluation) string {
 		who = fmt.Sprintf("%s 于 %s 发布", ev.PublishedBy, formatTime(ev.PublishedAt))
 	}
 	line := fmt.Sprintf("%s；数据截至 %s；规则集 %s（版本 %s）；运行编号 %s", who,
-		formatVersion(ev.DataAsOf), ev.RuleSet, shortHash(ev.RuleSetVersion), ev.RunID)
+		formatVersion(ev.DataAsOf, ev), ev.RuleSet, shortHash(ev.RuleSetVersion), ev.RunID)
 	if ev.Note != "" {
 		line += "；备注：" + ev.Note
 	}
@@ -177,13 +177,41 @@ func formatTime(t time.Time) string {
 	return t.In(saima.Beijing).Format("2006-01-02 15:04:05")
 }
 
-// formatVersion formats a store version as a Beijing time on the real
-// clock, the one that every command but demo runs on.
-func formatVersion(v uint64) string {
+// formatVersion formats a store version of the data that ev read as a
+// Beijing time on the clock that wrote ev (see recordShift), so that it
+// reads on one clock with ev's publication time. A nil ev means the real
+// clock.
+func formatVersion(v uint64, ev *scoring.Evaluation) string {
 	if v == 0 {
 		return "当前数据"
 	}
-	return saima.VersionTime(v, time.Time{}).In(saima.Beijing).Format("2006-01-02 15:04:05")
+	at := saima.VersionTime(v, time.Time{}).Add(recordShift(ev))
+	return at.In(saima.Beijing).Format("2006-01-02 15:04:05")
+}
+
+// recordShift returns how far the clock that wrote ev ran from the real
+// clock, in whole days. ev's times are on that clock, while a store
+// version is always real time. saima demo --today writes its records on
+// a clock shifted by whole days, and the pages that saima demo serves move
+// versions by the same days, so the command prints what they show. A
+// record without a store version, or written on the real clock, gives 0.
+//
+// NOTE: the shift is read from the record's time against its store
+// version, rounded to whole days, so a clock shifted by a part of a day is
+// taken for the real clock or the nearest whole day.
+func recordShift(ev *scoring.Evaluation) time.Duration {
+	if ev == nil || ev.Recorded == 0 {
+		return 0
+	}
+	written := ev.CreatedAt
+	if ev.Published() {
+		written = ev.PublishedAt
+	}
+	if written.IsZero() {
+		return 0
+	}
+	const day = 24 * time.Hour
+	return written.Sub(saima.VersionTime(ev.Recorded, time.Time{})).Round(day)
 }
 
 // shortHash returns the first 12 hex digits of a rule-set version or of a

@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
 
 	"saima"
 	"saima/clickhouse"
+	"saima/ingest"
 	"saima/reports"
 )
 
@@ -72,8 +74,11 @@ func quarterlyReport(ctx context.Context, a *app, arg, out string) error {
 // quarterly rankings as shown, with manual overrides applied.
 func annualReport(ctx context.Context, a *app, arg, out string) error {
 	year, err := strconv.Atoi(arg)
-	if err != nil || len(arg) != 4 || year < 2000 {
+	if err != nil || len(arg) != 4 {
 		return fmt.Errorf("%w: %q is not a year such as 2026", errUsage, arg)
+	}
+	if _, err := ingest.ParsePeriod(arg); errors.Is(err, saima.ErrPeriodOutOfRange) {
+		return usagef("%s", saima.ErrorMessage(err))
 	}
 	rule, err := a.annualRule()
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -81,6 +82,8 @@ func parsePeriods(args []string) ([]saima.Period, error) {
 	for _, s := range args {
 		p, err := ingest.ParsePeriod(s)
 		switch {
+		case errors.Is(err, saima.ErrPeriodOutOfRange), errors.Is(err, ingest.ErrNoSuchMonth):
+			return nil, usagef("%s", saima.ErrorMessage(err))
 		case err != nil:
 			return nil, usagef("“%s”不是考评期间，请写季度，如 2026Q3", s)
 		case p.Kind == saima.PeriodYear:

@@ -172,3 +172,57 @@ func TestScoreListsUnranked(t *testing.T) {
 	}
 	assertContains(t, "explain of 宁波前湾新区", errOut, "原因：新设功能区，2027年起参评", "现已把它的赛道改为“区县（市）”")
 }
+
+// TestPeriodOutsideLedgerYears gives every command that reads a period or
+// a year one outside 2000–2099: each rejects it as a usage error whose
+// message names the value and the allowed years.
+func TestPeriodOutsideLedgerYears(t *testing.T) {
+	e, _ := newEvaluationEnv(t)
+	pdf := filepath.Join(t.TempDir(), "out.pdf")
+	for _, tt := range []struct {
+		value string
+		args  []string
+	}{
+		{"0001Q1", []string{"score", "0001Q1"}},
+		{"2100Q1", []string{"score", "--dry-run", "2100Q1"}},
+		{"1999Q4", []string{"publish", "1999Q4", "--by", "改革办"}},
+		{"0001Q1", []string{"report", "-o", pdf, "0001Q1"}},
+		{"9999", []string{"report", "--annual", "-o", pdf, "9999"}},
+		{"1999", []string{"report", "--annual", "-o", pdf, "1999"}},
+		{"0001Q1", []string{"explain", "0001Q1", "宁海县"}},
+		{"0001Q1", []string{"diff", "0001Q1", "1", "2"}},
+		{"0001Q1", []string{"whatif", "0001Q1", "rules.yaml"}},
+		{"0001Q1", []string{"override", "0001Q1", "宁海县", "--value", "80", "--by", "王五", "--why", "复核"}},
+		{"0001Q1", []string{"assessments", "0001Q1"}},
+		{"2100", []string{"assessments", "2100"}},
+	} {
+		code, out, errOut := e.run(tt.args...)
+		if code != 2 {
+			t.Errorf("saima %s exited %d, want 2\n%s%s", strings.Join(tt.args, " "), code, out, errOut)
+		}
+		assertContains(t, "saima "+strings.Join(tt.args, " "), errOut, "2000年至2099年", "“"+tt.value+"”")
+	}
+}
+
+// TestPeriodChineseNumeralMonths reads a month and a quarter written in
+// Chinese numerals, and rejects 十三月 and 零月 with the allowed months.
+func TestPeriodChineseNumeralMonths(t *testing.T) {
+	e, _ := newEvaluationEnv(t)
+	out := e.mustRun("score", "2026年二季度")
+	assertContains(t, "score 2026年二季度", out, "2026年第二季度")
+
+	for _, tt := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"publish", "2026年五月", "--by", "改革办"}, []string{"“2026年五月”是月份", "2026Q2"}},
+		{[]string{"assessments", "2026年十三月"}, []string{"“2026年十三月”不是真实存在的月份", "1至12月"}},
+		{[]string{"score", "2026年零月"}, []string{"“2026年零月”不是真实存在的月份", "1至12月"}},
+	} {
+		code, out, errOut := e.run(tt.args...)
+		if code != 2 {
+			t.Errorf("saima %s exited %d, want 2\n%s%s", strings.Join(tt.args, " "), code, out, errOut)
+		}
+		assertContains(t, "saima "+strings.Join(tt.args, " "), errOut, tt.want...)
+	}
+}

@@ -108,7 +108,7 @@ func printUploads(w io.Writer, ups []saima.Upload) {
 	tw.Flush()
 }
 
-// showUpload prints the upload id and its error list.
+// showUpload prints the upload id with its error and warning lists.
 func showUpload(ctx context.Context, w io.Writer, st *clickhouse.Store, id string) error {
 	u, found, err := st.FindUpload(ctx, id)
 	if err != nil {
@@ -150,7 +150,26 @@ func showUpload(ctx context.Context, w io.Writer, st *clickhouse.Store, id strin
 		fmt.Fprintf(w, "\n该次上传有 %d 处错误，但记录中没有保存错误清单（saima 更新前的上传只保存了错误数）；"+
 			"请用 saima import --dry-run 重新检查该文件\n", u.Errors)
 	}
+	printUploadWarnings(w, u)
 	return nil
+}
+
+// printUploadWarnings prints the warning list of upload u, or notes that
+// the record kept only their count.
+func printUploadWarnings(w io.Writer, u saima.Upload) {
+	switch {
+	case len(u.WarningList) > 0:
+		fmt.Fprintf(w, "\n警告清单（共 %d 处）\n", u.Warnings)
+		for i, e := range u.WarningList {
+			fmt.Fprintf(w, "%d. %s\n", i+1, ingest.RecordedIssue(u.FileName, e))
+		}
+		if n := u.Warnings - len(u.WarningList); n > 0 {
+			fmt.Fprintf(w, "另有 %d 处警告未列出（每次上传最多列出 %d 处）\n", n, ingest.DefaultMaxErrors)
+		}
+	case u.Warnings > 0:
+		fmt.Fprintf(w, "\n该次上传有 %d 处警告，但记录中没有保存警告清单（saima 更新前的上传只保存了警告数）；"+
+			"请用 saima import --dry-run 重新检查该文件\n", u.Warnings)
+	}
 }
 
 func orDash(s string) string {

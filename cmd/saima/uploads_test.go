@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -84,5 +86,48 @@ func TestUploadsShowsErrorList(t *testing.T) {
 	}
 	if code, _, _ := e.run("uploads", "--id", id, "--outcome", "rejected"); code != 2 {
 		t.Errorf("saima uploads --id with --outcome exited %d, want 2", code)
+	}
+}
+
+// TestUploadsShowsWarningList prints the warnings of a rejected upload
+// and of an imported one again by their IDs, with the count of those
+// beyond the list.
+func TestUploadsShowsWarningList(t *testing.T) {
+	e := newTestEnv(t)
+	importRoster(t, e)
+	var b strings.Builder
+	b.WriteString("单位,项目编号,填报期间,完成率\n")
+	for i := range 120 {
+		fmt.Fprintf(&b, "宁波市海曙区,NB-%d,2026Q3,/\n", i)
+	}
+	dir := t.TempDir()
+	bad, good := filepath.Join(dir, "bad.csv"), filepath.Join(dir, "good.csv")
+	if err := os.WriteFile(bad, []byte(b.String()+"宁波市海曙区,NB-X,2026Q3,150%\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(good, []byte("单位,项目编号,填报期间,完成率\n宁波市海曙区,NB-1,2026Q3,/\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, _ := e.run("import", bad); code != 1 {
+		t.Fatalf("import of bad.csv exited %d, want 1", code)
+	}
+	e.mustRun("import", good)
+
+	for _, tt := range []struct {
+		name, outcome string
+		want          []string
+	}{
+		{"Rejected", "rejected", []string{"警告清单（共 120 处）", "1. bad.csv 第2行“完成率”列的值“/”表示未填报",
+			"100. bad.csv 第101行", "另有 20 处警告未列出（每次上传最多列出 100 处）"}},
+		{"Imported", "ok", []string{"警告清单（共 1 处）", "1. good.csv 第2行“完成率”列的值“/”表示未填报"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			lines := strings.Split(strings.TrimSpace(e.mustRun("uploads", "--outcome", tt.outcome)), "\n")
+			if len(lines) < 2 {
+				t.Fatalf("saima uploads --outcome %s printed no upload", tt.outcome)
+			}
+			id := strings.Fields(lines[1])[2]
+			assertContains(t, "upload "+id, e.mustRun("uploads", "--id", id), tt.want...)
+		})
 	}
 }
