@@ -124,10 +124,16 @@ func (b *assessmentBuilder) add(r *rowReader) {
 }
 
 // checkScore rejects a negative score, a full mark that is not positive
-// and a score above the full mark.
+// and a score above the full mark. It warns about a score above 100
+// without a full mark: the rate sources read such a score as a rate in
+// percent, so it would lift the unit's mean above what any full mark
+// allows.
 func (r *rowReader) checkScore(a saima.Assessment) {
 	full := a.FullMarks
 	switch {
+	case !full.Valid && a.Score.GreaterThan(decimal.NewFromInt(100)):
+		r.warn("得分", r.cell("得分"), "在满分为空时按得分率"+a.Score.String()+"%计入考评平均得分率和年终考评，超过了100%",
+			"请填写该指标的满分，得分按满分折算为得分率；如果得分本身是百分制，请核对得分")
 	case full.Valid && !full.Decimal.IsPositive():
 		r.fail("满分", r.cell("满分"), &problem{reason: "必须大于0", fix: "请填写该指标的满分"})
 	case a.Score.IsNegative():

@@ -129,7 +129,9 @@ func TestAssessmentIssues(t *testing.T) {
 			text:   header + "余姚市,开工率,0,0,线下年终,2026年度,,\n",
 			errors: []string{"f.csv 第2行“满分”列的值“0”必须大于0，请填写该指标的满分"}},
 		{name: "no full marks",
-			text: header + "余姚市,开工率,120,,线下年终,2026年度,,\n"},
+			text: header + "余姚市,开工率,120,,线下年终,2026年度,,\n余姚市,响应率,100,,线上日常,2026Q3,,\n",
+			warnings: []string{"f.csv 第2行“得分”列的值“120”在满分为空时按得分率120%计入考评平均得分率和年终考评，" +
+				"超过了100%，请填写该指标的满分，得分按满分折算为得分率；如果得分本身是百分制，请核对得分"}},
 		{name: "negative without full marks",
 			text:   header + "余姚市,开工率,-0.5,,线下年终,2026年度,,\n",
 			errors: []string{"f.csv 第2行“得分”列的值“-0.5”是负数，得分不能为负，请填写不小于0的分数"}},
