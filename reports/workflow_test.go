@@ -214,3 +214,36 @@ func TestLeaderHalfStateLate(t *testing.T) {
 		})
 	}
 }
+
+// TestLoopJudgedOnSpanEnd checks that the loop table counts a problem as
+// it stood on the span's last day: closed only when closed by then, and
+// at the level its escalations had reached by then.
+func TestLoopJudgedOnSpanEnd(t *testing.T) {
+	closedLater := date(2026, 11, 1)
+	closedInSpan := date(2026, 8, 1)
+	problems := []saima.ProblemItem{
+		{ID: "LATE", Stage: "已办结", Opened: date(2026, 7, 5), Closed: &closedLater},
+		{ID: "DONE", Stage: "已办结", Opened: date(2026, 7, 6), Closed: &closedInSpan},
+	}
+	steps := []saima.ProblemStep{
+		{ProblemID: "LATE", Step: "收集", Level: 1, Date: date(2026, 7, 5)},
+		{ProblemID: "LATE", Step: saima.StepEscalate, Level: 2, Date: date(2026, 9, 1)},
+		{ProblemID: "LATE", Step: saima.StepEscalate, Level: 3, Date: date(2026, 10, 15)},
+		{ProblemID: "LATE", Step: "已办结", Level: 1, Date: date(2026, 11, 1)},
+	}
+	w := summarizeWorkflow(date(2026, 7, 1), date(2026, 9, 30), date(2026, 12, 1), nil, nil, problems, steps, nil)
+
+	byLevel := map[string]saima.LoopLevelStats{}
+	for _, s := range w.Loop {
+		byLevel[s.Name] = s
+	}
+	if got := byLevel["合计"]; got.Problems != 2 || got.Closed != 1 {
+		t.Errorf("total = %+v, want 2 problems, 1 closed by 2026-09-30", got)
+	}
+	if got := byLevel["改革办"]; got.Problems != 1 || got.Closed != 0 {
+		t.Errorf("改革办 = %+v, want LATE, open on 2026-09-30", got)
+	}
+	if got := byLevel["市领导"]; got.Problems != 0 {
+		t.Errorf("市领导 = %+v, want none: LATE reached it after the span", got)
+	}
+}
