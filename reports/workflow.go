@@ -87,14 +87,26 @@ func summarizeWorkflow(from, to, asOf saima.Date, projects []saima.Project, hist
 
 // loopsOn returns the loops of problems as they stood on day to, as the
 // scoring's problems_closed_rate judges them. Steps dated after to are
-// left out, so a later escalation does not raise the level. A problem
-// closed after to, by its 已办结 step or its 办结日期, is open. The
-// problem list's 层级 and 环节 are read as they are now, because the list
-// keeps no dates for them.
+// left out, so a later escalation does not raise the level. The list's
+// 层级 counts only when no escalation reached it, because the list keeps
+// no date for it. A problem closed after to, by its 已办结 step or its
+// 办结日期, is open.
 func loopsOn(problems []saima.ProblemItem, steps []saima.ProblemStep, to saima.Date) []saima.ProblemLoop {
 	current := saima.BuildProblemLoops(problems, slices.Clone(steps))
+	escalated := map[string]int{} // each problem's highest escalation level
+	for _, st := range steps {
+		if st.Step == saima.StepEscalate {
+			escalated[st.ProblemID] = max(escalated[st.ProblemID], st.Level)
+		}
+	}
+	dated := slices.Clone(problems)
+	for i, p := range dated {
+		if p.Level <= escalated[p.ID] {
+			dated[i].Level = 0
+		}
+	}
 	until := lo.Filter(steps, func(st saima.ProblemStep, _ int) bool { return !st.Date.After(to) })
-	loops := saima.BuildProblemLoops(problems, until)
+	loops := saima.BuildProblemLoops(dated, until)
 	for i := range loops {
 		if closed := current[i].Closed; closed != nil && closed.After(to) {
 			loops[i].Done, loops[i].Closed = false, nil

@@ -222,8 +222,12 @@ func TestLoopJudgedOnSpanEnd(t *testing.T) {
 	closedLater := date(2026, 11, 1)
 	closedInSpan := date(2026, 8, 1)
 	problems := []saima.ProblemItem{
-		{ID: "LATE", Stage: "已办结", Opened: date(2026, 7, 5), Closed: &closedLater},
+		// The list gives LATE the level 市领导 that its escalation of
+		// 2026-10-15 reached, after the span.
+		{ID: "LATE", Stage: "已办结", Level: 3, Opened: date(2026, 7, 5), Closed: &closedLater},
 		{ID: "DONE", Stage: "已办结", Opened: date(2026, 7, 6), Closed: &closedInSpan},
+		// No step explains HIGH's level, so the list's level counts.
+		{ID: "HIGH", Stage: "分析研判", Level: 3, Opened: date(2026, 7, 7)},
 	}
 	steps := []saima.ProblemStep{
 		{ProblemID: "LATE", Step: "收集", Level: 1, Date: date(2026, 7, 5)},
@@ -237,13 +241,13 @@ func TestLoopJudgedOnSpanEnd(t *testing.T) {
 	for _, s := range w.Loop {
 		byLevel[s.Name] = s
 	}
-	if got := byLevel["合计"]; got.Problems != 2 || got.Closed != 1 {
-		t.Errorf("total = %+v, want 2 problems, 1 closed by 2026-09-30", got)
+	if got := byLevel["合计"]; got.Problems != 3 || got.Closed != 1 {
+		t.Errorf("total = %+v, want 3 problems, 1 closed by 2026-09-30", got)
 	}
 	if got := byLevel["改革办"]; got.Problems != 1 || got.Closed != 0 {
 		t.Errorf("改革办 = %+v, want LATE, open on 2026-09-30", got)
 	}
-	if got := byLevel["市领导"]; got.Problems != 0 {
-		t.Errorf("市领导 = %+v, want none: LATE reached it after the span", got)
+	if got := byLevel["市领导"]; got.Problems != 1 {
+		t.Errorf("市领导 = %+v, want only HIGH: LATE reached it after the span", got)
 	}
 }
