@@ -298,6 +298,10 @@ type QuarterRanking struct {
 	// them (see [scoring.Standing]).
 	Unranked                  []saima.Unit
 	UnrankedFromCurrentRoster bool
+	// Ledger reads the ledger as it is when the report is made, for the
+	// quarterly report's workflow chapter, which judges the leader-led
+	// reports on that day. Nil reads the chapter from the report's source.
+	Ledger WorkflowSource
 }
 
 // RankList is one rank list of a track, its units in the order of the
