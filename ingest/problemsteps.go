@@ -498,5 +498,38 @@ func (s *Service) warnProblemList(ctx context.Context, rep *Report, b *saima.Bat
 		return fmt.Errorf("list problem steps: %w", err)
 	}
 	rep.addIssues(CheckProblemList(b.Problems, steps))
+
+	history, ok := s.Store.(StageHistory)
+	codes := lo.Uniq(lo.FilterMap(b.Problems, func(it saima.ProblemItem, _ int) (string, bool) {
+		return it.ProjectCode, it.ProjectCode != ""
+	}))
+	if !ok || len(codes) == 0 {
+		return nil
+	}
+	events, err := history.ListStageHistory(ctx, codes...)
+	if err != nil {
+		return fmt.Errorf("list stage history: %w", err)
+	}
+	rep.addIssues(CheckProblemExits(b.Problems, saima.ExitDays(events)))
 	return nil
+}
+
+// CheckProblemExits returns a warning for each problem-list item found
+// after the exit day of its project, by project code in exits. Work stops
+// at an exit, so such an item is usually a wrong project code or
+// date, and it would stay open against its unit.
+func CheckProblemExits(items []saima.ProblemItem, exits map[string]saima.Date) []Issue {
+	var issues []Issue
+	for _, it := range items {
+		exit, ok := exits[it.ProjectCode]
+		if !ok || !it.Opened.After(exit) {
+			continue
+		}
+		issues = append(issues, Issue{Row: it.Row, Column: "发现日期", Value: it.Opened.String(), OwnSubject: true,
+			Severity: SeverityWarning,
+			Reason: fmt.Sprintf("晚于项目%s的退出日期%s，项目退出后不再推进，问题%s仍会计入%s的问题清单和办结率",
+				it.ProjectCode, exit, it.ID, it.Unit),
+			Fix: "请核对项目编号和发现日期；如果问题确实在项目退出后发现并需要办理，请忽略本提示"})
+	}
+	return issues
 }

@@ -243,6 +243,37 @@ func TestImportWarnsProblemListBelowSteps(t *testing.T) {
 	}
 }
 
+// TestImportWarnsProblemAfterExit checks that a problem found after its
+// project's exit imports with a warning that names the exit day, and one
+// found on the exit day or before imports without one.
+func TestImportWarnsProblemAfterExit(t *testing.T) {
+	svc, store := problemStepService(t)
+	writeHaishuRoster(t, store)
+	err := store.WriteBatch(context.Background(), &saima.Batch{
+		Upload: saima.Upload{ID: "stages-exit", Dataset: saima.DatasetStages, At: time.Date(2026, 12, 5, 8, 0, 0, 0, saima.Beijing)},
+		Stages: []saima.StageEvent{
+			{ProjectCode: "NB-9", Stage: "预报", Date: stepDay("2026-01-05")},
+			{ProjectCode: "NB-9", Stage: "退出", Date: stepDay("2026-06-30"), DecidedBy: "市委改革委", Accountability: "不予问责"},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	text := "问题编号,单位,项目编号,环节,层级,发现日期,办结日期\n" +
+		"WT-8,宁波市海曙区,NB-9,收集,1,2026-07-01,\n" +
+		"WT-9,宁波市海曙区,NB-9,收集,1,2026-06-30,\n"
+	rep, err := svc.Import(context.Background(), ingest.Request{FileName: "problems.csv",
+		Body: strings.NewReader(text), Dataset: saima.DatasetProblems, Uploader: "office"})
+	if err != nil {
+		t.Fatalf("import problems: %v (errors %q)", err, rep.Errors)
+	}
+	want := "problems.csv 第2行“发现日期”列的值“2026-07-01”：晚于项目NB-9的退出日期2026-06-30"
+	if len(rep.Warnings) != 1 || !strings.HasPrefix(rep.Warnings[0].String(), want) {
+		t.Errorf("warnings = %q, want one starting with %q", rep.Warnings, want)
+	}
+}
+
 // writeHaishuRoster stores a roster of 宁波市海曙区 alone.
 func writeHaishuRoster(tb testing.TB, store *clickhouse.Store) {
 	tb.Helper()
