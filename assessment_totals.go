@@ -21,12 +21,15 @@ type AssessmentTotal struct {
 }
 
 // AssessmentTotals sums the 得分 of each unit's assessments of period and
-// ranks the units by their totals. Records of other periods are left out,
-// so a year's 线下年终 records do not count in its quarters. The result is
-// in rank order, then by unit name.
+// ranks the units by their totals. A quarter's totals add the records of
+// its months, as its scoring reads them. Records of other periods are left
+// out, so a year's 线下年终 records do not count in its quarters. The
+// result is in rank order, then by unit name.
 func AssessmentTotals(assessments []Assessment, period Period) []AssessmentTotal {
-	byUnit := lo.GroupBy(lo.Filter(assessments, func(a Assessment, _ int) bool { return a.Period == period }),
-		func(a Assessment) string { return a.Unit })
+	inPeriod := func(a Assessment, _ int) bool {
+		return a.Period == period || (period.Kind == PeriodQuarter && a.Period.Quarter() == period)
+	}
+	byUnit := lo.GroupBy(lo.Filter(assessments, inPeriod), func(a Assessment) string { return a.Unit })
 	totals := make([]AssessmentTotal, 0, len(byUnit))
 	for unit, records := range byUnit {
 		sum := decimal.Sum(decimal.Zero, lo.Map(records, func(a Assessment, _ int) decimal.Decimal { return a.Score })...)

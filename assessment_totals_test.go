@@ -70,3 +70,23 @@ func TestAssessmentTotalsExact(t *testing.T) {
 		t.Errorf("totals = %+v, want 甲 (ten times 0.1) and 乙 (1) tied at rank 1", got)
 	}
 }
+
+// TestAssessmentTotalsQuarterMonths checks that a quarter's totals add the
+// records of its months, as its scoring does, and a month's totals only
+// its own records.
+func TestAssessmentTotalsQuarterMonths(t *testing.T) {
+	a := func(score string, p Period) Assessment {
+		return Assessment{Unit: "宁波市海曙区", Score: decimal.RequireFromString(score), Period: p}
+	}
+	records := []Assessment{a("80", Quarter(2026, 3)), a("50", Month(2026, 8)), a("7", Month(2026, 10))}
+
+	q3 := AssessmentTotals(records, Quarter(2026, 3))
+	if len(q3) != 1 || !q3[0].Total.Equal(decimal.NewFromInt(130)) || q3[0].Records != 2 {
+		t.Errorf("2026Q3 totals = %+v, want 130 from the quarter's record and August's", q3)
+	}
+
+	august := AssessmentTotals(records, Month(2026, 8))
+	if len(august) != 1 || !august[0].Total.Equal(decimal.NewFromInt(50)) {
+		t.Errorf("2026-08 totals = %+v, want 50", august)
+	}
+}

@@ -37,9 +37,10 @@ func (i LeaderItem) OverdueCount() int {
 // list the same items. The half years run:
 //
 //   - from the half year of the project's 开始日期, or of its first
-//     report when that is earlier. A project that has neither started
-//     (by the end of last, or by today when that is earlier) nor reported
-//     owes nothing and is left out;
+//     report when that is earlier. A half year before the start is
+//     listed only with its report and never owes one. A project that has
+//     neither started (by the end of last, or by today when that is
+//     earlier) nor reported owes nothing and is left out;
 //   - to last, except that a half year beginning after the project's
 //     退出 or 完成 (from history) is not due. The half year that contains
 //     that day still is. A stored report on a later half year is kept.
@@ -66,8 +67,14 @@ func BuildLeaderItems(projects []Project, reports []LeaderReport, history []Stag
 			continue
 		}
 		start, ok := first[p.Code]
-		if started(p, last, today) && (!ok || halfBefore(HalfYearOf(*p.StartDate), start)) {
-			start, ok = HalfYearOf(*p.StartDate), true
+		// owedFrom is the first half year that owes a report: the start's
+		// when the project has started, else that of its first report.
+		owedFrom := start
+		if started(p, last, today) {
+			owedFrom = HalfYearOf(*p.StartDate)
+			if !ok || halfBefore(owedFrom, start) {
+				start, ok = owedFrom, true
+			}
 		}
 		if !ok {
 			continue
@@ -76,7 +83,7 @@ func BuildLeaderItems(projects []Project, reports []LeaderReport, history []Stag
 		end := lives[p.Code].End
 		for h := start; !halfBefore(last, h); h = h.Next() {
 			lh := LeaderHalf{Half: h, Report: byKey[p.Code+"/"+h.String()], Due: LeaderReportDue(h)}
-			if end != nil && h.Start().After(*end) && lh.Report == nil {
+			if lh.Report == nil && (halfBefore(h, owedFrom) || (end != nil && h.Start().After(*end))) {
 				continue
 			}
 			lh.Overdue = lh.Report == nil && today.After(lh.Due)

@@ -107,3 +107,36 @@ func TestBuildLeaderItemsLifecycle(t *testing.T) {
 }
 
 func ptrDate(d Date) *Date { return &d }
+
+// TestBuildLeaderItemsReportBeforeStart checks that a report on a half
+// year before the project's start is shown, but that the half years
+// between it and the start owe no report.
+func TestBuildLeaderItemsReportBeforeStart(t *testing.T) {
+	start := NewDate(2025, 9, 1)
+	projects := []Project{{Code: "A", LeaderLed: true, StartDate: &start}}
+	reports := []LeaderReport{
+		{ProjectCode: "A", Half: HalfYear{2024, 1}, Submitted: NewDate(2024, 7, 1)},
+		{ProjectCode: "A", Half: HalfYear{2025, 2}, Submitted: NewDate(2026, 1, 10)},
+	}
+	items := BuildLeaderItems(projects, reports, nil, HalfYear{2026, 1}, NewDate(2026, 8, 1))
+	if len(items) != 1 {
+		t.Fatalf("items = %+v, want A", items)
+	}
+
+	got := ""
+	for _, h := range items[0].Halves {
+		got += " " + h.Half.String()
+		if h.Report != nil {
+			got += "+"
+		}
+		if h.Overdue {
+			got += "!"
+		}
+	}
+	if want := " 2024H1+ 2025H2+ 2026H1!"; got != want {
+		t.Errorf("halves =%s, want%s: 2024H2 and 2025H1 precede the start", got, want)
+	}
+	if n := items[0].OverdueCount(); n != 1 {
+		t.Errorf("OverdueCount = %d, want 1 (2026H1)", n)
+	}
+}

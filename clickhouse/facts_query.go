@@ -250,9 +250,11 @@ func addProblemFact(f *scoring.UnitFacts, r factRow, end saima.Date) error {
 	days := float64(r.d1.DaysUntil(*closed))
 	f.ProblemsClosed++
 	f.ProblemCloseDaysSum += days
-	if level := r.i1; level >= 1 && int(level) < len(f.ProblemsClosedByLevel) {
-		f.ProblemsClosedByLevel[level]++
-		f.ProblemCloseDaysByLevel[level] += days
-	}
+	// A problem without a 层级 is at level 1, where every problem starts,
+	// and the former fourth level counts as the top one, as on the loop
+	// page (saima.BuildProblemLoops).
+	level := min(max(int(r.i1), 1), len(f.ProblemsClosedByLevel)-1)
+	f.ProblemsClosedByLevel[level]++
+	f.ProblemCloseDaysByLevel[level] += days
 	return nil
 }

@@ -431,3 +431,39 @@ func TestScoresSameSecond(t *testing.T) {
 		}
 	})
 }
+
+// TestStoreFactsProblemLevels checks that a problem without a 层级 counts
+// at level 1, where every problem starts and where the loop page counts
+// it, and one stored with the former fourth level at level 3.
+func TestStoreFactsProblemLevels(t *testing.T) {
+	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
+		ctx := context.Background()
+		probs := &saima.Batch{Upload: upload(saima.DatasetProblems), Problems: []saima.ProblemItem{
+			{ID: "N1", Unit: "慈溪市", Stage: "已办结", Opened: *date("2026-07-10"), Closed: date("2026-07-20")},
+			{ID: "N4", Unit: "慈溪市", Stage: "已办结", Level: 4, Opened: *date("2026-08-01"), Closed: date("2026-08-31")},
+		}}
+		if err := s.WriteBatch(ctx, probs); err != nil {
+			t.Fatal(err)
+		}
+
+		facts, err := s.Facts(ctx, saima.Quarter(2026, 3))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range facts {
+			if f.Unit != "慈溪市" {
+				continue
+			}
+			if f.ProblemsClosedByLevel[1] != 1 || f.ProblemCloseDaysByLevel[1] != 10 {
+				t.Errorf("level 1 = %d closed, %v days, want N1: 1 closed in 10 days",
+					f.ProblemsClosedByLevel[1], f.ProblemCloseDaysByLevel[1])
+			}
+			if f.ProblemsClosedByLevel[3] != 1 || f.ProblemCloseDaysByLevel[3] != 30 {
+				t.Errorf("level 3 = %d closed, %v days, want N4: 1 closed in 30 days",
+					f.ProblemsClosedByLevel[3], f.ProblemCloseDaysByLevel[3])
+			}
+			return
+		}
+		t.Errorf("facts = %+v, want 慈溪市", facts)
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -120,14 +121,43 @@ func (b *assessmentBuilder) add(r *rowReader) {
 	if r.good("得分", "满分") {
 		r.checkScore(a)
 	}
+	if r.good("考评方式", "考评期间") {
+		r.checkModePeriod(a)
+	}
 	b.scores.put(r, a, a.Unit, a.Indicator, a.Mode, periodKey(a.Period))
 }
 
+// checkModePeriod warns when the 考评方式 and the 考评期间 disagree,
+// because the period alone decides where a record counts. A 年终 record
+// with a quarter counts in that quarter's mean, not as a year-end
+// evaluation, and a 日常 record with a year counts as one.
+func (r *rowReader) checkModePeriod(a saima.Assessment) {
+	yearEnd, daily := strings.Contains(a.Mode, "年终"), strings.Contains(a.Mode, "日常")
+	switch {
+	case yearEnd && a.Period.Kind != saima.PeriodYear:
+		r.warn("考评期间", r.cell("考评期间"),
+			fmt.Sprintf("是季度或月份，而考评方式“%s”是年终考评：本行计入%s的考评平均得分率，不计入%d年度总盘点的年终考评",
+				a.Mode, a.Period.Quarter().Label(), a.Period.Year),
+			fmt.Sprintf("请把年终考评的考评期间写成年度，如%d；如果本行确是该期间的考评，请忽略本提示", a.Period.Year))
+	case daily && a.Period.Kind == saima.PeriodYear:
+		r.warn("考评期间", r.cell("考评期间"),
+			fmt.Sprintf("是年度，而考评方式“%s”是日常考评：本行作为%d年度的年终考评计入年度总盘点，不计入任何季度的考评平均得分率",
+				a.Mode, a.Period.Year),
+			fmt.Sprintf("请把日常考评的考评期间写成季度或月份，如%dQ3；如果本行确是年终考评，请忽略本提示", a.Period.Year))
+	}
+}
+
 // checkScore rejects a negative score, a full mark that is not positive
-// and a score above the full mark.
+// and a score above the full mark. It warns about a score above 100
+// without a full mark: the rate sources read such a score as a rate in
+// percent, so it would lift the unit's mean above what any full mark
+// allows.
 func (r *rowReader) checkScore(a saima.Assessment) {
 	full := a.FullMarks
 	switch {
+	case !full.Valid && a.Score.GreaterThan(decimal.NewFromInt(100)):
+		r.warn("得分", r.cell("得分"), "在满分为空时按得分率"+a.Score.String()+"%计入考评平均得分率和年终考评，超过了100%",
+			"请填写该指标的满分，得分按满分折算为得分率；如果得分本身是百分制，请核对得分")
 	case full.Valid && !full.Decimal.IsPositive():
 		r.fail("满分", r.cell("满分"), &problem{reason: "必须大于0", fix: "请填写该指标的满分"})
 	case a.Score.IsNegative():

@@ -403,6 +403,8 @@ func (s *Service) checkProblemSteps(ctx context.Context, rep *Report, b *saima.B
 // 办结日期 comes before one. The list decides when a problem was found and
 // closed, and the step check rejects steps outside those days, so such a
 // list leaves stored steps that a later steps upload would be refused.
+// It also warns about an item whose 环节 or 层级 is behind the stored
+// steps (see listBehindSteps).
 func CheckProblemList(items []saima.ProblemItem, steps []saima.ProblemStep) []Issue {
 	byProblem := lo.GroupBy(steps, func(st saima.ProblemStep) string { return st.ProblemID })
 	var issues []Issue
@@ -425,6 +427,55 @@ func CheckProblemList(items []saima.ProblemItem, steps []saima.ProblemStep) []Is
 				Reason:   fmt.Sprintf("问题%s的办结日期早于已登记的环节%s（%s）", it.ID, stepLabel(last), last.Date),
 				Fix:      "请核对办结日期；如果是环节日期有误，请上传问题闭环环节加以更正"})
 		}
+		issues = append(issues, listBehindSteps(it, stored)...)
+	}
+	return issues
+}
+
+// listBehindSteps returns warnings for a problem-list item whose 环节
+// comes before the furthest stored loop stage, or whose 层级 is below the
+// highest stored escalation. /problems, the overview and the
+// problems_mean_days_level sources read the list, so they would count the
+// problem as reopened or de-escalated while the loop page follows the steps.
+func listBehindSteps(it saima.ProblemItem, stored []saima.ProblemStep) []Issue {
+	var issues []Issue
+	var furthest, highest *saima.ProblemStep
+	for i := range stored {
+		st := &stored[i]
+		if st.Step == saima.StepEscalate {
+			if highest == nil || st.Level > highest.Level {
+				highest = st
+			}
+			continue
+		}
+		if slices.Index(saima.LoopStages, st.Step) >= 0 &&
+			(furthest == nil || slices.Index(saima.LoopStages, st.Step) > slices.Index(saima.LoopStages, furthest.Step)) {
+			furthest = st
+		}
+	}
+	if at := slices.Index(saima.LoopStages, it.Stage); at >= 0 && furthest != nil &&
+		at < slices.Index(saima.LoopStages, furthest.Step) {
+		issues = append(issues, Issue{Row: it.Row, Column: "环节", Value: it.Stage, OwnSubject: true,
+			Severity: SeverityWarning,
+			Reason: fmt.Sprintf("问题%s的问题闭环已登记到%s（%s），本行的环节在它之前，问题清单页和总览将按本行的环节统计",
+				it.ID, furthest.Step, furthest.Date),
+			Fix: "请把环节改为实际所处的环节；如果是问题闭环环节登记有误，请由改革办上传问题闭环环节加以更正"})
+	}
+	if highest == nil {
+		return issues
+	}
+	// Steps stored with the former fourth level count as the top level.
+	reached := saima.ProblemStep{Level: min(highest.Level, len(saima.EscalationLevels))}
+	if level := max(it.Level, 1); level < reached.Level {
+		value := ""
+		if it.Level > 0 {
+			value = strconv.Itoa(it.Level)
+		}
+		issues = append(issues, Issue{Row: it.Row, Column: "层级", Value: value, OwnSubject: true,
+			Severity: SeverityWarning,
+			Reason: fmt.Sprintf("问题%s已于%s升级至%s，本行的层级%s低于它，问题清单页、总览和分层级计分将按本行的层级统计",
+				it.ID, highest.Date, reached.LevelName(), saima.ProblemStep{Level: level}.LevelName()),
+			Fix: "请把层级改为" + reached.LevelName() + "或更高；升级只能提高层级，如果是升级记录有误，请由改革办加以更正"})
 	}
 	return issues
 }
@@ -447,5 +498,38 @@ func (s *Service) warnProblemList(ctx context.Context, rep *Report, b *saima.Bat
 		return fmt.Errorf("list problem steps: %w", err)
 	}
 	rep.addIssues(CheckProblemList(b.Problems, steps))
+
+	history, ok := s.Store.(StageHistory)
+	codes := lo.Uniq(lo.FilterMap(b.Problems, func(it saima.ProblemItem, _ int) (string, bool) {
+		return it.ProjectCode, it.ProjectCode != ""
+	}))
+	if !ok || len(codes) == 0 {
+		return nil
+	}
+	events, err := history.ListStageHistory(ctx, codes...)
+	if err != nil {
+		return fmt.Errorf("list stage history: %w", err)
+	}
+	rep.addIssues(CheckProblemExits(b.Problems, saima.ExitDays(events)))
 	return nil
+}
+
+// CheckProblemExits returns a warning for each problem-list item found
+// after the exit day of its project, by project code in exits. Work stops
+// at an exit, so such an item is usually a wrong project code or
+// date, and it would stay open against its unit.
+func CheckProblemExits(items []saima.ProblemItem, exits map[string]saima.Date) []Issue {
+	var issues []Issue
+	for _, it := range items {
+		exit, ok := exits[it.ProjectCode]
+		if !ok || !it.Opened.After(exit) {
+			continue
+		}
+		issues = append(issues, Issue{Row: it.Row, Column: "发现日期", Value: it.Opened.String(), OwnSubject: true,
+			Severity: SeverityWarning,
+			Reason: fmt.Sprintf("晚于项目%s的退出日期%s，项目退出后不再推进，问题%s仍会计入%s的问题清单和办结率",
+				it.ProjectCode, exit, it.ID, it.Unit),
+			Fix: "请核对项目编号和发现日期；如果问题确实在项目退出后发现并需要办理，请忽略本提示"})
+	}
+	return issues
 }

@@ -202,6 +202,78 @@ func TestImportWarnsProblemListAgainstSteps(t *testing.T) {
 	}
 }
 
+// TestImportWarnsProblemListBelowSteps checks that a problem-list row
+// whose 层级 is below a recorded escalation, or whose 环节 comes before a
+// recorded step, imports with a warning that names the step.
+func TestImportWarnsProblemListBelowSteps(t *testing.T) {
+	svc, store := problemStepService(t)
+	writeHaishuRoster(t, store)
+	if _, err := importSteps(t, svc,
+		"WT-1,收集,1,2026-10-02,宁波市海曙区,",
+		"WT-1,分办落实,1,2026-10-05,宁波市海曙区,",
+		"WT-1,升级,改革办,2026-10-06,市委改革办,",
+		"WT-1,已办结,1,2026-10-08,宁波市海曙区,"); err != nil {
+		t.Fatalf("import steps: %v", err)
+	}
+
+	text := "问题编号,单位,环节,层级,发现日期,办结日期\n" +
+		"WT-1,宁波市海曙区,收集,1,2026-10-01,\n" +
+		"WT-2,宁波市海曙区,分析研判,,2026-10-10,\n"
+	rep, err := svc.Import(context.Background(), ingest.Request{FileName: "problems.csv",
+		Body: strings.NewReader(text), Dataset: saima.DatasetProblems, Uploader: "office"})
+	if err != nil {
+		t.Fatalf("import problems: %v (errors %q)", err, rep.Errors)
+	}
+
+	want := []string{
+		"problems.csv 第2行“环节”列的值“收集”：问题WT-1的问题闭环已登记到已办结（2026-10-08），本行的环节在它之前",
+		"problems.csv 第2行“层级”列的值“1”：问题WT-1已于2026-10-06升级至改革办，本行的层级牵头单位低于它",
+	}
+	var got []string
+	for _, w := range rep.Warnings {
+		got = append(got, w.String())
+	}
+	if len(got) != len(want) {
+		t.Fatalf("warnings = %q, want %d", got, len(want))
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("warning %d = %q, want it to start with %q", i, got[i], want[i])
+		}
+	}
+}
+
+// TestImportWarnsProblemAfterExit checks that a problem found after its
+// project's exit imports with a warning that names the exit day, and one
+// found on the exit day or before imports without one.
+func TestImportWarnsProblemAfterExit(t *testing.T) {
+	svc, store := problemStepService(t)
+	writeHaishuRoster(t, store)
+	err := store.WriteBatch(context.Background(), &saima.Batch{
+		Upload: saima.Upload{ID: "stages-exit", Dataset: saima.DatasetStages, At: time.Date(2026, 12, 5, 8, 0, 0, 0, saima.Beijing)},
+		Stages: []saima.StageEvent{
+			{ProjectCode: "NB-9", Stage: "预报", Date: stepDay("2026-01-05")},
+			{ProjectCode: "NB-9", Stage: "退出", Date: stepDay("2026-06-30"), DecidedBy: "市委改革委", Accountability: "不予问责"},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	text := "问题编号,单位,项目编号,环节,层级,发现日期,办结日期\n" +
+		"WT-8,宁波市海曙区,NB-9,收集,1,2026-07-01,\n" +
+		"WT-9,宁波市海曙区,NB-9,收集,1,2026-06-30,\n"
+	rep, err := svc.Import(context.Background(), ingest.Request{FileName: "problems.csv",
+		Body: strings.NewReader(text), Dataset: saima.DatasetProblems, Uploader: "office"})
+	if err != nil {
+		t.Fatalf("import problems: %v (errors %q)", err, rep.Errors)
+	}
+	want := "problems.csv 第2行“发现日期”列的值“2026-07-01”：晚于项目NB-9的退出日期2026-06-30"
+	if len(rep.Warnings) != 1 || !strings.HasPrefix(rep.Warnings[0].String(), want) {
+		t.Errorf("warnings = %q, want one starting with %q", rep.Warnings, want)
+	}
+}
+
 // writeHaishuRoster stores a roster of 宁波市海曙区 alone.
 func writeHaishuRoster(tb testing.TB, store *clickhouse.Store) {
 	tb.Helper()

@@ -12,6 +12,7 @@ import (
 	"github.com/samber/lo"
 
 	"saima"
+	"saima/ingest"
 	"saima/scoring"
 )
 
@@ -147,6 +148,22 @@ type Annual struct {
 	// period's assessments), by unit, indicator and mode.
 	YearEnd  []saima.Assessment
 	Workflow *Workflow // the ledger's workflows in the year; nil when the source has none
+
+	// LeadershipUnmatched lists the names of the rule's leadership points
+	// that give no unit of the ranking its points, in name order. The
+	// report names each of them.
+	LeadershipUnmatched []UnmatchedLeadership
+}
+
+// UnmatchedLeadership is a name of the rule's leadership points whose
+// points count for no unit.
+type UnmatchedLeadership struct {
+	Name   string  // as the rule set writes it
+	Points float64 // the points it gives
+	// SameAs is the unit that Name names when another name of the rule
+	// already gives that unit its points. It is "" when Name matches no
+	// unit of the ranking.
+	SameAs string
 }
 
 // UnrankedLine is a unit that some quarterly runs of the year left out of
@@ -281,6 +298,10 @@ type QuarterRanking struct {
 	// them (see [scoring.Standing]).
 	Unranked                  []saima.Unit
 	UnrankedFromCurrentRoster bool
+	// Ledger reads the ledger as it is when the report is made, for the
+	// quarterly report's workflow chapter, which judges the leader-led
+	// reports on that day. Nil reads the chapter from the report's source.
+	Ledger WorkflowSource
 }
 
 // RankList is one rank list of a track, its units in the order of the
@@ -442,8 +463,14 @@ func BuildAnnualFrom(ctx context.Context, src AnnualSource, year int, rule Annua
 	}
 	a.YearEnd = yearEndRecords(records, year)
 	yearEnd := yearEndPercents(a.YearEnd)
+	roster, err := src.ListUnits(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list units: %w", err)
+	}
+	scored := rule
+	scored.Leadership, a.LeadershipUnmatched = leadershipPoints(rule.Leadership, roster, rows)
 	for _, row := range rows {
-		rollUp(row, rule, yearEnd)
+		rollUp(row, scored, yearEnd)
 	}
 	a.Tracks = rankAnnual(rows, tracks, rule)
 	if a.Workflow, err = workflowOf(ctx, src, saima.Year(year), now); err != nil {
@@ -514,6 +541,39 @@ func yearEndPercents(records []saima.Assessment) map[string]float64 {
 // rollUp fills in row's mean, leadership points and year-end evaluation.
 // The annual score depends on the rest of the track, so [scoreTrack]
 // computes it.
+// leadershipPoints returns the points of leadership by the name of the
+// ranked unit in rows that each name of the rule means. A name is read as
+// an upload reads a unit cell, by the roster's name, alias or short form,
+// so 海曙区 gives 宁波市海曙区 its points. A name written exactly as a
+// ranked unit's wins over another name of the same unit. The names whose
+// points reach no unit are returned too.
+func leadershipPoints(leadership map[string]float64, roster []saima.Unit,
+	rows map[string]*AnnualRow) (map[string]float64, []UnmatchedLeadership) {
+	points := map[string]float64{}
+	var rest []string
+	for _, name := range sortedKeys(leadership) {
+		if rows[name] != nil {
+			points[name] = leadership[name]
+		} else {
+			rest = append(rest, name)
+		}
+	}
+	var unmatched []UnmatchedLeadership
+	for _, name := range rest {
+		unit, ok := ingest.ResolveUnit(roster, name)
+		if !ok || rows[unit] == nil {
+			unmatched = append(unmatched, UnmatchedLeadership{Name: name, Points: leadership[name]})
+			continue
+		}
+		if _, taken := points[unit]; taken {
+			unmatched = append(unmatched, UnmatchedLeadership{Name: name, Points: leadership[name], SameAs: unit})
+			continue
+		}
+		points[unit] = leadership[name]
+	}
+	return points, unmatched
+}
+
 func rollUp(row *AnnualRow, rule AnnualRule, yearEnd map[string]float64) {
 	sum, n := 0.0, 0
 	for _, v := range row.Quarters {

@@ -251,12 +251,31 @@ func annualMethod(a *Annual) []string {
 	return []string{
 		"计分公式：" + annualFormula(a.Rule) + "（年度计分规则：" + annualOrigin(a.Rule.Origin) + "）。",
 		"季度平均：该单位在本年度已计分季度的综合得分的算术平均，未参与计分的季度不计入，表中以“—”表示。",
-		fmt.Sprintf("领导评价：由年度计分规则给出，取值 0–%d 分；规则未列出的单位计 0 分。", MaxLeadership),
+		fmt.Sprintf("领导评价：由年度计分规则给出，取值 0–%d 分；规则中的单位名称按单位名单的名称、别名或简称对应，"+
+			"规则未列出的单位计 0 分。", MaxLeadership) + leadershipUnmatchedNote(a.LeadershipUnmatched),
 		"年终考评：该单位考评期间为本年度的考评记录，逐条按得分 ÷ 满分 × 100 折算为得分率（未填满分的按得分计）后取平均。" +
 			yearEndMissingRule(a.Rule),
 		"排名：各赛道内按年度得分从高到低排列，得分相同的单位名次并列，下一名次顺延。单位所在赛道取其最近一个已计分季度的赛道。",
 		rankRule(a.Rule.RankPlaces),
 	}
+}
+
+// leadershipUnmatchedNote names the leadership points that count for no
+// unit, each with the reason and the fix, or returns "" when all count.
+func leadershipUnmatchedNote(unmatched []UnmatchedLeadership) string {
+	note := ""
+	for _, u := range unmatched {
+		if u.SameAs != "" {
+			note += fmt.Sprintf("领导评价中的“%s”（%s分）与规则中另一名称同指%s，已按该名称计分，本项未计入；",
+				u.Name, formatNumber(u.Points, 2), u.SameAs)
+			continue
+		}
+		note += fmt.Sprintf("领导评价中的“%s”（%s分）不是本年度排名中的单位，未计入任何单位；", u.Name, formatNumber(u.Points, 2))
+	}
+	if note == "" {
+		return ""
+	}
+	return note + "请在年度计分规则的 annual.leadership 中改用单位名单中的单位名称。"
 }
 
 // yearEndMissingRule states how a unit without year-end records is scored.

@@ -17,11 +17,12 @@ import (
 
 // annualSource serves fixed scores per quarter and assessments.
 type annualSource struct {
+	units       []saima.Unit
 	scores      map[saima.Period][]saima.Score
 	assessments []saima.Assessment
 }
 
-func (a *annualSource) ListUnits(context.Context) ([]saima.Unit, error) { return nil, nil }
+func (a *annualSource) ListUnits(context.Context) ([]saima.Unit, error) { return a.units, nil }
 
 func (a *annualSource) ListScores(_ context.Context, p saima.Period) ([]saima.Score, error) {
 	return a.scores[p], nil
@@ -683,4 +684,51 @@ func annualLayoutRow(text, unit string) []string {
 		}
 	}
 	return nil
+}
+
+// TestBuildAnnualLeadershipNames checks that leadership points given
+// under an alias, a short form or another spacing reach the unit, and
+// that a name that matches no ranked unit is reported, not dropped.
+func TestBuildAnnualLeadershipNames(t *testing.T) {
+	src := newAnnualSource()
+	src.units = []saima.Unit{
+		{Name: "宁波市海曙区", Aliases: []string{"海曙"}, Kind: saima.KindDistrict},
+		{Name: "宁海县", Kind: saima.KindDistrict},
+		{Name: "象山县", Kind: saima.KindDistrict},
+		{Name: "市大数据局", Aliases: []string{"大数据局"}, Kind: saima.KindDepartment},
+	}
+	rule := AnnualRule{QuarterWeight: 0.95, Leadership: map[string]float64{
+		"海曙": 4, "宁海县 ": 3, "市 大数据局": 2, "市财政局": 1, "大数据局": 5, "市大数据局": 2}}
+	a, err := BuildAnnual(context.Background(), src, 2026, rule, reportTime)
+	if err != nil {
+		t.Fatalf("BuildAnnual: %v", err)
+	}
+
+	for unit, want := range map[string]float64{"宁波市海曙区": 4, "宁海县": 3, "市大数据局": 2, "象山县": 0} {
+		track := saima.KindDistrict
+		if unit == "市大数据局" {
+			track = saima.KindDepartment
+		}
+		row, ok := findAnnualRow(a, track, unit)
+		if !ok {
+			t.Fatalf("no row for %s", unit)
+		}
+		if row.Leadership != want {
+			t.Errorf("%s leadership = %v, want %v", unit, row.Leadership, want)
+		}
+	}
+	// 市大数据局 is written exactly, so its other names count for nothing.
+	want := []UnmatchedLeadership{
+		{Name: "大数据局", Points: 5, SameAs: "市大数据局"},
+		{Name: "市 大数据局", Points: 2, SameAs: "市大数据局"},
+		{Name: "市财政局", Points: 1},
+	}
+	if !slices.Equal(a.LeadershipUnmatched, want) {
+		t.Errorf("unmatched leadership names = %v, want %v", a.LeadershipUnmatched, want)
+	}
+
+	plain := strings.Join(strings.Fields(popplerText(t, writeAnnualPDF(t, a))), "")
+	if want := "领导评价中的“市财政局”（1分）不是本年度排名中的单位，未计入任何单位"; !strings.Contains(plain, want) {
+		t.Errorf("annual PDF text lacks %q", want)
+	}
 }

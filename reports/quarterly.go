@@ -220,7 +220,13 @@ func buildQuarterly(
 		t.Lists, t.ListNotes = r.Lists[t.Track], r.ListNotes[t.Track]
 	}
 	q.Units = unitSections(q, units, progress, overdue, assessments, asOf)
-	if q.Workflow, err = workflowOf(ctx, src, period, now); err != nil {
+	// The workflow chapter judges the leader-led reports on the day the
+	// report is made, so it reads the ledger of that day when given.
+	var ledger any = src
+	if r.Ledger != nil {
+		ledger = r.Ledger
+	}
+	if q.Workflow, err = workflowOf(ctx, ledger, period, now); err != nil {
 		return nil, err
 	}
 	return q, nil

@@ -74,7 +74,7 @@ func summarizeWorkflow(from, to, asOf saima.Date, projects []saima.Project, hist
 			opened = append(opened, p)
 		}
 	}
-	w.Loop = saima.LoopStatsByLevel(saima.BuildProblemLoops(opened, steps))
+	w.Loop = saima.LoopStatsByLevel(loopsOn(opened, steps, to))
 	w.Leaders = saima.BuildLeaderItems(projects, reps, history, saima.HalfYearOf(to), asOf)
 	for _, e := range history {
 		if e.Stage == "退出" && !e.Date.Before(from) && !e.Date.After(to) {
@@ -83,6 +83,36 @@ func summarizeWorkflow(from, to, asOf saima.Date, projects []saima.Project, hist
 	}
 	slices.SortStableFunc(w.Exits, func(a, b saima.StageEvent) int { return a.Date.Compare(b.Date) })
 	return w
+}
+
+// loopsOn returns the loops of problems as they stood on day to, as the
+// scoring's problems_closed_rate judges them. Steps dated after to are
+// left out, so a later escalation does not raise the level. The list's
+// 层级 counts only when no escalation reached it, because the list keeps
+// no date for it. A problem closed after to, by its 已办结 step or its
+// 办结日期, is open.
+func loopsOn(problems []saima.ProblemItem, steps []saima.ProblemStep, to saima.Date) []saima.ProblemLoop {
+	current := saima.BuildProblemLoops(problems, slices.Clone(steps))
+	escalated := map[string]int{} // each problem's highest escalation level
+	for _, st := range steps {
+		if st.Step == saima.StepEscalate {
+			escalated[st.ProblemID] = max(escalated[st.ProblemID], st.Level)
+		}
+	}
+	dated := slices.Clone(problems)
+	for i, p := range dated {
+		if p.Level <= escalated[p.ID] {
+			dated[i].Level = 0
+		}
+	}
+	until := lo.Filter(steps, func(st saima.ProblemStep, _ int) bool { return !st.Date.After(to) })
+	loops := saima.BuildProblemLoops(dated, until)
+	for i := range loops {
+		if closed := current[i].Closed; closed != nil && closed.After(to) {
+			loops[i].Done, loops[i].Closed = false, nil
+		}
+	}
+	return loops
 }
 
 // pipeline counts the projects on the ledger in the span from from to
@@ -135,8 +165,8 @@ func (d *document) workflowSections(w *Workflow) {
 	d.pdf.Ln(4)
 
 	d.heading("问题闭环", 1, 25)
-	d.paragraph(fmt.Sprintf("%s至%s发现的问题，按办理中到达的最高层级统计办结情况。", w.From, w.To),
-		"", sizeBody, "L")
+	d.paragraph(fmt.Sprintf("%s至%s发现的问题截至%s的办结情况，按届时到达的最高层级统计；此后办结或升级的，计入以后的报告。",
+		w.From, w.To, w.To), "", sizeBody, "L")
 	d.table(loopTable(w.Loop))
 	d.pdf.Ln(4)
 

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -212,5 +213,93 @@ func TestLeaderHalfStateLate(t *testing.T) {
 				t.Errorf("leaderHalfState(%s) = %q, want %q", tt.submitted, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestLoopJudgedOnSpanEnd checks that the loop table counts a problem as
+// it stood on the span's last day: closed only when closed by then, and
+// at the level its escalations had reached by then.
+func TestLoopJudgedOnSpanEnd(t *testing.T) {
+	closedLater := date(2026, 11, 1)
+	closedInSpan := date(2026, 8, 1)
+	problems := []saima.ProblemItem{
+		// The list gives LATE the level 市领导 that its escalation of
+		// 2026-10-15 reached, after the span.
+		{ID: "LATE", Stage: "已办结", Level: 3, Opened: date(2026, 7, 5), Closed: &closedLater},
+		{ID: "DONE", Stage: "已办结", Opened: date(2026, 7, 6), Closed: &closedInSpan},
+		// No step explains HIGH's level, so the list's level counts.
+		{ID: "HIGH", Stage: "分析研判", Level: 3, Opened: date(2026, 7, 7)},
+	}
+	steps := []saima.ProblemStep{
+		{ProblemID: "LATE", Step: "收集", Level: 1, Date: date(2026, 7, 5)},
+		{ProblemID: "LATE", Step: saima.StepEscalate, Level: 2, Date: date(2026, 9, 1)},
+		{ProblemID: "LATE", Step: saima.StepEscalate, Level: 3, Date: date(2026, 10, 15)},
+		{ProblemID: "LATE", Step: "已办结", Level: 1, Date: date(2026, 11, 1)},
+	}
+	w := summarizeWorkflow(date(2026, 7, 1), date(2026, 9, 30), date(2026, 12, 1), nil, nil, problems, steps, nil)
+
+	byLevel := map[string]saima.LoopLevelStats{}
+	for _, s := range w.Loop {
+		byLevel[s.Name] = s
+	}
+	if got := byLevel["合计"]; got.Problems != 3 || got.Closed != 1 {
+		t.Errorf("total = %+v, want 3 problems, 1 closed by 2026-09-30", got)
+	}
+	if got := byLevel["改革办"]; got.Problems != 1 || got.Closed != 0 {
+		t.Errorf("改革办 = %+v, want LATE, open on 2026-09-30", got)
+	}
+	if got := byLevel["市领导"]; got.Problems != 1 {
+		t.Errorf("市领导 = %+v, want only HIGH: LATE reached it after the span", got)
+	}
+}
+
+// ledgerSource is a workflow source with one leader-led project, started
+// in 2026, and the given half-year reports.
+type ledgerSource struct {
+	reports []saima.LeaderReport
+}
+
+func (s ledgerSource) ListProjects(context.Context) ([]saima.Project, error) {
+	start := date(2026, 1, 10)
+	return []saima.Project{{Code: "NB-1", Name: "城市大脑", LeaderLed: true, Leader: "王建华", StartDate: &start}}, nil
+}
+
+func (s ledgerSource) ListStageHistory(context.Context, ...string) ([]saima.StageEvent, error) {
+	return nil, nil
+}
+
+func (s ledgerSource) ListProblems(context.Context) ([]saima.ProblemItem, error) { return nil, nil }
+
+func (s ledgerSource) ListProblemSteps(context.Context) ([]saima.ProblemStep, error) { return nil, nil }
+
+func (s ledgerSource) ListLeaderReports(context.Context) ([]saima.LeaderReport, error) {
+	return s.reports, nil
+}
+
+// TestQuarterlyWorkflowReadsLedgerNow checks that the workflow chapter of
+// a ranking read as of an earlier data version reads the ledger as it is
+// when the report is made, the day its leader-led reports are judged on.
+// A report sent after the version then shows as sent, not as missing.
+func TestQuarterlyWorkflowReadsLedgerNow(t *testing.T) {
+	// The ranking's source is the ledger as of its version: no report yet.
+	src := struct {
+		*fakeSource
+		ledgerSource
+	}{&fakeSource{scores: []saima.Score{score(saima.KindDistrict, "宁波市海曙区", 80, 1, 0)}}, ledgerSource{}}
+	late := ledgerSource{reports: []saima.LeaderReport{
+		{ProjectCode: "NB-1", Half: saima.HalfYear{Year: 2026, Half: 1}, Submitted: date(2026, 9, 1)}}}
+	made := time.Date(2026, 12, 5, 9, 0, 0, 0, saima.Beijing)
+
+	q, err := BuildQuarterlyRanking(context.Background(), src, saima.Quarter(2026, 3), made,
+		QuarterRanking{Scores: src.scores, Ledger: late})
+	if err != nil {
+		t.Fatalf("BuildQuarterlyRanking: %v", err)
+	}
+	if q.Workflow == nil || len(q.Workflow.Leaders) != 1 {
+		t.Fatalf("workflow = %+v, want NB-1", q.Workflow)
+	}
+	h := q.Workflow.Leaders[0].Halves[0]
+	if h.Report == nil || h.Overdue {
+		t.Errorf("2026H1 = %s, want the report sent on 2026-09-01, 48 days late", leaderHalfState(h))
 	}
 }

@@ -77,3 +77,34 @@ func TestAssessmentTotalsPageAndAPI(t *testing.T) {
 		t.Errorf("GET with period 2026Q9 = %d, want 400", resp.StatusCode)
 	}
 }
+
+// TestAssessmentTotalsQuarterMonths checks that a quarter's totals on the
+// API add the records of its months, which the quarter's scoring reads.
+func TestAssessmentTotalsQuarterMonths(t *testing.T) {
+	env := newEvaluationEnv(t)
+	writeOfficeBatch(t, env, saima.Batch{
+		Upload: saima.Upload{ID: "ev-month", Dataset: saima.DatasetAssessments},
+		Assessments: []saima.Assessment{
+			{Unit: "宁波市海曙区", Indicator: "月度考评", Mode: "线上日常", Period: saima.Month(2026, 5), Score: decimal.NewFromInt(7)},
+		},
+	}, time.Date(2026, 7, 12, 9, 0, 0, 0, saima.Beijing))
+
+	var reply struct {
+		Totals []assessmentTotalJSON `json:"totals"`
+	}
+	_, body := env.get(t, "/api/assessments/totals?period=2026Q2")
+	decodeJSON(t, body, &reply)
+	found := false
+	for _, got := range reply.Totals {
+		if got.Unit != "宁波市海曙区" {
+			continue
+		}
+		found = true
+		if want := (assessmentTotalJSON{Unit: "宁波市海曙区", Total: "97", Records: 2, Rank: got.Rank}); got != want {
+			t.Errorf("宁波市海曙区 = %+v, want 90 for 2026Q2 and 7 for 2026-05 in %+v", got, want)
+		}
+	}
+	if !found {
+		t.Errorf("totals = %+v, want 宁波市海曙区", reply.Totals)
+	}
+}

@@ -237,7 +237,7 @@ func (j *reportJobs) build(ctx context.Context, job *zipJob) ([]byte, error) {
 		return nil, err
 	}
 	r := reports.RankingOf(st, now)
-	q, err := reports.BuildQuarterlyRanking(ctx, j.s.reportSource(r), job.period, now, r)
+	q, err := reports.BuildQuarterlyRanking(ctx, j.s.reportSource(r), job.period, now, j.s.withLedger(r))
 	if err != nil {
 		return nil, fmt.Errorf("build quarterly report: %w", err)
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
@@ -58,5 +59,43 @@ func TestLeadersLifecycle(t *testing.T) {
 	m := regexp.MustCompile(`共 (\d+) 个领导领衔事项`).FindStringSubmatch(body)
 	if m == nil || m[1] != strconv.Itoa(len(w.Leaders)) {
 		t.Errorf("/leaders counts %v items, want %d as in the quarterly report", m, len(w.Leaders))
+	}
+}
+
+// TestQuarterlyPDFLeadersReadLedgerNow checks that the quarterly PDF of a
+// published quarter lists a leader-led project and its half-year report
+// uploaded after the publication, as /leaders does, although its ranking
+// reads the ledger as of the published version.
+func TestQuarterlyPDFLeadersReadLedgerNow(t *testing.T) {
+	requirePDFToText(t)
+	env := newEvaluationEnv(t)
+	if resp, _ := env.publish(t, "office", ""); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("publish: status %d, want 201", resp.StatusCode)
+	}
+
+	start := day("2026-02-01")
+	batch := func(id, dataset string, b *saima.Batch) {
+		b.Upload = saima.Upload{ID: id, Dataset: dataset, Uploader: "office", At: testNow,
+			FileName: dataset + ".csv", Outcome: saima.OutcomeOK}
+		if err := env.store.WriteBatch(context.Background(), b); err != nil {
+			t.Fatalf("WriteBatch(%s) = %v", dataset, err)
+		}
+	}
+	batch("ld-later-projects", saima.DatasetProjects, &saima.Batch{Projects: []saima.Project{
+		{Code: "LD-LATER", Name: "发布后领衔项目", Unit: "宁波市海曙区", System: "数字政府", Batch: "启动实施",
+			LeaderLed: true, Leader: "王市长", StartDate: &start}}})
+	batch("ld-later-reports", saima.DatasetLeaderReports, &saima.Batch{LeaderReports: []saima.LeaderReport{
+		{ProjectCode: "LD-LATER", Half: saima.HalfYear{Year: 2026, Half: 1}, Leader: "王市长", Unit: "宁波市海曙区",
+			Results: "上线", Submitted: day("2026-07-10")}}})
+
+	resp, body := env.get(t, "/reports/quarterly/2026Q2.pdf")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET the 2026Q2 PDF: status %d", resp.StatusCode)
+	}
+	text := squeeze(pdfText(t, []byte(body)))
+	for _, want := range []string{"LD-LATER", "2026年上半年：2026-07-10报送，待确认", "逾期未报半年报告0份"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("PDF text lacks %q", want)
+		}
 	}
 }

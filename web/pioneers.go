@@ -21,9 +21,11 @@ import (
 //
 // Qualifying projects rank by latest completion, then by on-time rate
 // (milestones done on or before their planned date ÷ milestones planned
-// before the day), then by milestones done, then by code. A project with
-// no milestone due yet has no rate and ranks after those with one at the
-// same completion. The list shows the first pioneerCount.
+// before the day), then by milestones done. A project with no milestone
+// due yet has no rate and ranks after those with one at the same
+// completion. Projects equal on all three share a rank (1, 1, 3) and are
+// listed by code. The list shows every project ranked pioneerCount or
+// better, so a tie on the last place lists all the tied projects.
 var (
 	implementedStages = []string{"实施", "评估", "完成"}
 	pioneerMinPercent = decimal.NewFromInt(90)
@@ -68,7 +70,7 @@ func (s *Server) handlePioneers(c *fiber.Ctx) error {
 		AsOf: asOf, MinPercent: pioneerMinPercent.String(), Stages: implementedStages,
 		Count: pioneerCount, Qualified: len(qualified),
 	}
-	page.Rows = qualified[:min(len(qualified), pioneerCount)]
+	page.Rows = listedPioneers(qualified)
 	if len(page.Rows) > 0 {
 		ch, err := pioneerChart(page.Rows)
 		if err != nil {
@@ -85,11 +87,27 @@ func pioneers(entries []saima.LedgerEntry, milestones []saima.Milestone, asOf sa
 	rows := lo.FilterMap(entries, func(e saima.LedgerEntry, _ int) (pioneerRow, bool) {
 		return pioneerOf(e, byProject[e.Code], asOf)
 	})
-	slices.SortStableFunc(rows, comparePioneers)
+	slices.SortStableFunc(rows, func(a, b pioneerRow) int {
+		return cmp.Or(comparePioneers(a, b), cmp.Compare(a.Code, b.Code))
+	})
 	for i := range rows {
 		rows[i].Rank = i + 1
+		if i > 0 && comparePioneers(rows[i-1], rows[i]) == 0 {
+			rows[i].Rank = rows[i-1].Rank
+		}
 	}
 	return rows
+}
+
+// listedPioneers returns the ranked rows that the page lists: those
+// ranked pioneerCount or better, so that every project tied on the last
+// place is listed.
+func listedPioneers(rows []pioneerRow) []pioneerRow {
+	listed := 0
+	for listed < len(rows) && rows[listed].Rank <= pioneerCount {
+		listed++
+	}
+	return rows[:listed]
 }
 
 // pioneerOf checks e against the rule and measures its on-time rate.
@@ -121,6 +139,8 @@ func pioneerOf(e saima.LedgerEntry, milestones []saima.Milestone, asOf saima.Dat
 // RateText formats the on-time rate for the table, or — without one.
 func (r pioneerRow) RateText() string { return formatRate(r.Rate) }
 
+// comparePioneers orders two qualifying projects by merit, best first,
+// and returns 0 when they share a rank.
 func comparePioneers(a, b pioneerRow) int {
 	rate := func(r pioneerRow) float64 {
 		if r.Rate == nil {
@@ -132,7 +152,6 @@ func comparePioneers(a, b pioneerRow) int {
 		b.LatestPercent.Decimal.Cmp(a.LatestPercent.Decimal),
 		cmp.Compare(rate(b), rate(a)),
 		cmp.Compare(b.MilestonesDone, a.MilestonesDone),
-		cmp.Compare(a.Code, b.Code),
 	)
 }
 

@@ -103,3 +103,50 @@ func TestPioneers(t *testing.T) {
 		t.Errorf("C rate = %v, want none because nothing is due", r.Rate)
 	}
 }
+
+// TestPioneerTies checks that projects equal on every measure share a
+// rank, and that the list takes in every project tied with its last
+// place, rather than letting the project code decide who is listed.
+func TestPioneerTies(t *testing.T) {
+	asOf := mustDate("2026-10-20")
+	var entries []saima.LedgerEntry
+	var milestones []saima.Milestone
+	add := func(code, percent string) {
+		entries = append(entries, saima.LedgerEntry{Project: saima.Project{Code: code, Name: "项目" + code},
+			Stage: "实施", MilestonesDone: 1, LatestPercent: decimal.NewNullDecimal(decimal.RequireFromString(percent))})
+		done := mustDate("2026-06-01")
+		milestones = append(milestones, saima.Milestone{ProjectCode: code, Name: code, Planned: mustDate("2026-06-30"), Actual: &done})
+	}
+
+	// Eight projects at 100 %, then four equal ones at 95 % on places 9 to 12.
+	for _, code := range []string{"A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8"} {
+		add(code, "100")
+	}
+	for _, code := range []string{"B4", "B3", "B2", "B1"} {
+		add(code, "95")
+	}
+
+	rows := pioneers(entries, milestones, asOf)
+	var ranks []int
+	var codes []string
+	for _, r := range rows {
+		ranks = append(ranks, r.Rank)
+		codes = append(codes, r.Code)
+	}
+
+	if want := []int{1, 1, 1, 1, 1, 1, 1, 1, 9, 9, 9, 9}; !slices.Equal(ranks, want) {
+		t.Errorf("ranks = %v, want %v", ranks, want)
+	}
+	if want := []string{"A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "B1", "B2", "B3", "B4"}; !slices.Equal(codes, want) {
+		t.Errorf("codes = %v, want %v: ties in code order", codes, want)
+	}
+	if got := len(listedPioneers(rows)); got != 12 {
+		t.Errorf("listed %d projects, want all 12: B1 to B4 share the 9th place", got)
+	}
+
+	// Without the tie only the first ten are listed.
+	rows[10].Rank, rows[11].Rank = 11, 12
+	if got := len(listedPioneers(rows)); got != 10 {
+		t.Errorf("listed %d projects, want 10", got)
+	}
+}

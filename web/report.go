@@ -35,7 +35,7 @@ func (s *Server) handleQuarterlyPDF(c *fiber.Ctx) error {
 	if len(r.Scores) == 0 {
 		return s.noScores(c, period)
 	}
-	q, err := reports.BuildQuarterlyRanking(c.UserContext(), s.reportSource(r), period, s.now(), r)
+	q, err := reports.BuildQuarterlyRanking(c.UserContext(), s.reportSource(r), period, s.now(), s.withLedger(r))
 	if err != nil {
 		return fmt.Errorf("build quarterly report: %w", err)
 	}
@@ -241,6 +241,16 @@ func (s *Server) shownRanking(ctx context.Context, period saima.Period) (reports
 
 // reportSource returns the ledger as the ranking r read it, for the
 // quarterly PDF: as of its evaluation's data version when it has one.
+// withLedger returns r with the store as its Ledger, so that a report's
+// workflow chapter reads the ledger as it is now, while its ranking rows
+// are read as of r's data version.
+func (s *Server) withLedger(r reports.QuarterRanking) reports.QuarterRanking {
+	if ledger, ok := s.store.(reports.WorkflowSource); ok {
+		r.Ledger = ledger
+	}
+	return r
+}
+
 func (s *Server) reportSource(r reports.QuarterRanking) reports.Source {
 	if r.DataAsOf == 0 || s.sourceAt == nil {
 		return s.store

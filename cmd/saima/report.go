@@ -55,10 +55,13 @@ func quarterlyReport(ctx context.Context, a *app, arg, out string) error {
 	}
 	// The progress reports and milestones are read as the evaluation read
 	// them, so that they are the rows behind its scores.
+	// The workflow chapter reads the ledger as it is now, the day it
+	// judges the leader-led reports on.
 	var src reports.Source = st
 	if r.DataAsOf != 0 {
 		src = st.AsOf(r.DataAsOf)
 	}
+	r.Ledger = st
 	q, err := reports.BuildQuarterlyRanking(ctx, src, periods[0], a.now(), r)
 	if err != nil {
 		return err
