@@ -327,7 +327,7 @@ func checkFooters(t *testing.T, text string) {
 	t.Helper()
 	pages := strings.Split(strings.TrimSuffix(text, "\f"), "\f")
 	for i, page := range pages {
-		want := pageFooter(i+1, strconv.Itoa(len(pages)))
+		want := pageFooter(i+1, len(pages))
 		var footer string
 		for line := range strings.SplitSeq(page, "\n") {
 			if footerRE.MatchString(strings.TrimSpace(line)) {
@@ -616,5 +616,42 @@ func TestWriteQuarterlyRankLists(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("PDF text lacks %q", want)
 		}
+	}
+}
+
+// TestPDFTextWithPageAlias checks that text such as 第{nb}期, which
+// contains gofpdf's usual page-count alias, prints as written in the
+// quarterly and ledger reports, and that the footers still give the page
+// count.
+func TestPDFTextWithPageAlias(t *testing.T) {
+	const (
+		name     = "第{nb}期智慧平台"
+		progress = "见{nb}号文件，共{nb}页。"
+	)
+	q := smallQuarterly()
+	q.Units[0].Projects[0].Name = name
+	q.Units[0].Projects[0].Progress = progress
+	l := ledgerReport(3)
+	l.Entries[2].Name = name
+
+	quarterly, _ := renderPDF(t, q)
+	for _, tc := range []struct {
+		report string
+		path   string
+		want   []string
+	}{
+		{"quarterly", quarterly, []string{name, progress}},
+		{"ledger", renderLedger(t, l), []string{name}},
+	} {
+		t.Run(tc.report, func(t *testing.T) {
+			text := popplerText(t, tc.path)
+			plain := strings.Join(strings.Fields(text), "")
+			for _, want := range tc.want {
+				if !strings.Contains(plain, want) {
+					t.Errorf("%s PDF text lacks %q", tc.report, want)
+				}
+			}
+			checkFooters(t, text)
+		})
 	}
 }
