@@ -51,9 +51,10 @@ func lineHeight(size float64) float64 { return size * 25.4 / 72 * 1.5 }
 // its number and the page count.
 //
 // Characters the fonts cannot draw, such as 𠮷 or 👍, are drawn as
-// [Placeholder], and log receives one warning that lists them. A nil log
-// discards the warning. q.GeneratedAt is also the PDF's creation date, so
-// the same q gives the same document.
+// [Placeholder], a last section 缺字说明 lists them by code point, and log
+// receives one warning that lists them. A nil log discards the warning.
+// q.GeneratedAt is also the PDF's creation date, so the same q gives the
+// same document.
 func WriteQuarterly(w io.Writer, q *Quarterly, fonts *Fonts, log *slog.Logger) error {
 	if q == nil || fonts == nil {
 		return errors.New("write quarterly report: report and fonts are required")

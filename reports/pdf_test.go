@@ -655,3 +655,43 @@ func TestPDFTextWithPageAlias(t *testing.T) {
 		})
 	}
 }
+
+// TestPDFNamesPlaceholders checks that a report which drew [Placeholder]
+// says so in its own text: a last section lists each replaced character
+// by code point, and the quarterly report's table of contents links it.
+func TestPDFNamesPlaceholders(t *testing.T) {
+	quarterly, _ := renderPDF(t, hardQuarterly(t))
+	for _, tc := range []struct {
+		report string
+		path   string
+		want   []string
+	}{
+		{"quarterly", quarterly, []string{"U+20BB7", "U+1F44D", "U+2705"}},
+		{"ledger", renderLedger(t, ledgerReport(3)), []string{"U+20BB7"}},
+	} {
+		t.Run(tc.report, func(t *testing.T) {
+			plain := strings.Join(strings.Fields(popplerText(t, tc.path)), "")
+			note := strings.LastIndex(plain, placeholderHeading)
+			if note < 0 {
+				t.Fatalf("%s PDF text lacks the section %s", tc.report, placeholderHeading)
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(plain[note:], want) {
+					t.Errorf("%s PDF section %s lacks %s", tc.report, placeholderHeading, want)
+				}
+			}
+		})
+	}
+	t.Run("contents", func(t *testing.T) {
+		contents := popplerText(t, quarterly, "-f", "2", "-l", "2")
+		if !strings.Contains(contents, placeholderHeading) {
+			t.Errorf("the table of contents lacks %s:\n%s", placeholderHeading, contents)
+		}
+	})
+	t.Run("none", func(t *testing.T) {
+		path, _ := renderPDF(t, smallQuarterly())
+		if text := popplerText(t, path); strings.Contains(text, placeholderHeading) {
+			t.Errorf("a report without placeholders has the section %s", placeholderHeading)
+		}
+	})
+}

@@ -97,13 +97,16 @@ func render(w io.Writer, meta docMeta, fonts *Fonts, log *slog.Logger, draw func
 }
 
 // layOut draws the whole document in two passes. The first pass, without
-// a table of contents, finds the page count and the page of every
-// heading. The second draws the cover, the table of contents and the body
-// again, with the page count in every footer.
+// a table of contents, finds the page count, the page of every heading and
+// the characters drawn as [Placeholder]. The second draws the cover, the
+// table of contents and the body again, with the page count in every
+// footer. Both end with the section that lists those characters.
 func layOut(meta docMeta, fonts *Fonts, glyphs *glyphSet, draw func(*document)) (*document, error) {
 	first := newDocument(meta, fonts, glyphs)
 	first.start(meta, false, nil)
 	draw(first)
+	replaced := first.text.replacedRunes()
+	first.placeholderSection(replaced)
 	shift := 0
 	if meta.Contents {
 		shift = contentsPages(first.layOutContents(first.outline))
@@ -114,6 +117,7 @@ func layOut(meta docMeta, fonts *Fonts, glyphs *glyphSet, draw func(*document)) 
 	d.pages = pages
 	d.start(meta, true, first.outline)
 	draw(d)
+	d.placeholderSection(replaced)
 	if meta.Contents {
 		if err := checkOutline(first.outline, d.outline, shift); err != nil {
 			return nil, err
