@@ -640,3 +640,88 @@ func TestRankChartWholeRanks(t *testing.T) {
 		}
 	}
 }
+
+// drawnTexts returns every text span that a chart draws, with its left
+// and right edge in pixels from the chart's left edge.
+const drawnTexts = `((id) => {
+	const chart = echarts.getInstanceByDom(document.getElementById(id));
+	return chart.getZr().storage.getDisplayList(true)
+		.filter(el => el.type === 'tspan')
+		.map(el => {
+			const rect = el.getBoundingRect().clone();
+			rect.applyTransform(el.getComputedTransform());
+			return {text: String(el.style.text), left: rect.x, right: rect.x + rect.width, width: chart.getWidth()};
+		});
+})`
+
+// TestUnitChartsFitLongName checks in Chromium that a unit name of 200
+// characters leaves every title and legend of the unit page's charts on
+// the canvas. The titles still name each chart, and the radar's legend
+// still shows 赛道平均 beside the unit.
+func TestUnitChartsFitLongName(t *testing.T) {
+	requireChromium(t)
+	name := longName(200)
+	env := newTestEnv(t, nil)
+	seedLongNames(t, env.store, name)
+	contributions := func(a, b, c float64) []saima.Contribution {
+		return []saima.Contribution{
+			{Indicator: "ontime", Name: "里程碑按期完成率", Raw: a, Score: a, Weight: 0.4, Points: a * 0.4},
+			{Indicator: "plan", Name: "计划进度达成率", Raw: b, Score: b, Weight: 0.3, Points: b * 0.3},
+			{Indicator: "assessment", Name: "考评得分", Raw: c, Score: c, Weight: 0.3, Points: c * 0.3},
+		}
+	}
+	run := []saima.Score{
+		{Period: saima.Quarter(2026, 4), Track: saima.KindDistrict, RuleSet: "默认规则", RuleSetVersion: "v1",
+			RunID: "run-long-q4", ComputedAt: seedAt.Add(2 * time.Hour), Unit: name, Value: 70, Rank: 1,
+			Contributions: contributions(70, 60, 80)},
+		{Period: saima.Quarter(2026, 4), Track: saima.KindDistrict, RuleSet: "默认规则", RuleSetVersion: "v1",
+			RunID: "run-long-q4", ComputedAt: seedAt.Add(2 * time.Hour), Unit: "宁波市江北区", Value: 65, Rank: 2,
+			Contributions: contributions(50, 40, 90)},
+	}
+	if err := env.store.SaveScores(context.Background(), run, nil); err != nil {
+		t.Fatal(err)
+	}
+	b := officeBrowser(t, env)
+	got := b.open(t, "/units/"+url.PathEscape(name), 1366, 900)
+	writeScreenshot(t, filepath.Join(screenshotDir(t), "unit-long-name.png"), got.PNG)
+
+	type span struct {
+		Text  string  `json:"text"`
+		Left  float64 `json:"left"`
+		Right float64 `json:"right"`
+		Width float64 `json:"width"`
+	}
+	for _, tt := range []struct {
+		chart string
+		want  []string // texts that the chart must draw whole
+	}{
+		{"chart-composite", []string{"综合得分趋势"}},
+		{"chart-rank", []string{"赛道名次趋势"}},
+		{"chart-radar", []string{"赛道平均"}},
+	} {
+		t.Run(tt.chart, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+			defer cancel()
+			spans, err := chromedp.Run(ctx, chromedp.Evaluate[[]span](drawnTexts+"("+strconv.Quote(tt.chart)+")"))
+			if err != nil {
+				t.Fatalf("read the texts of %s: %v", tt.chart, err)
+			}
+			texts := make([]string, len(spans))
+			for i, s := range spans {
+				texts[i] = s.Text
+				if s.Left < -0.5 || s.Right > s.Width+0.5 {
+					t.Errorf("%s draws %.30q from %.0f px to %.0f px, outside its %.0f px", tt.chart,
+						s.Text, s.Left, s.Right, s.Width)
+				}
+			}
+			for _, want := range tt.want {
+				if !slices.ContainsFunc(texts, func(text string) bool { return strings.HasSuffix(text, want) }) {
+					t.Errorf("%s draws %.40q, want a text that ends with %s", tt.chart, texts, want)
+				}
+			}
+		})
+	}
+	for _, problem := range b.problems() {
+		t.Error(problem)
+	}
+}

@@ -7,6 +7,8 @@
 
   var ROW_HEIGHT = 28; // pixels per bar or funnel level
   var MIN_HEIGHT = 320;
+  var LEGEND_TEXT_WIDTH = 200; // pixels of a legend entry's name, as of an axis name
+  var TITLE_MARGIN = 10; // pixels kept free on either side of a title
 
   function sizeFor(target) {
     var rows = parseInt(target.getAttribute('data-rows'), 10) || 0;
@@ -160,6 +162,38 @@
     });
   }
 
+  function asArray(value) {
+    if (Array.isArray(value)) {
+      return value;
+    }
+    return value ? [value] : [];
+  }
+
+  // fitLegends cuts each legend entry's name at LEGEND_TEXT_WIDTH pixels
+  // with an ellipsis. ECharts lays a legend out on one line and clips what
+  // runs past the chart, so a long unit name pushed 赛道平均 out of sight.
+  // The page's heading gives the whole name.
+  function fitLegends(option) {
+    asArray(option.legend).forEach(function (legend) {
+      legend.textStyle = legend.textStyle || {};
+      if (legend.textStyle.width === undefined) {
+        legend.textStyle.width = LEGEND_TEXT_WIDTH;
+        legend.textStyle.overflow = 'truncate';
+      }
+    });
+  }
+
+  // fitTitles cuts each title of a drawn chart at the chart's width with
+  // an ellipsis, so that no title runs past the canvas without a mark. It
+  // runs again whenever the chart is resized.
+  function fitTitles(chart) {
+    var width = Math.max(chart.getWidth() - 2 * TITLE_MARGIN, 0);
+    var titles = asArray(chart.getOption().title).map(function () {
+      return { textStyle: { width: width, overflow: 'truncate' } };
+    });
+    chart.setOption({ title: titles });
+  }
+
   function drawAll() {
     var charts = [];
     var sources = document.querySelectorAll('script[type="application/json"][data-chart]');
@@ -171,9 +205,11 @@
       var option = JSON.parse(source.textContent);
       textTooltips(option);
       radarTooltips(option);
+      fitLegends(option);
       sizeFor(target);
       var chart = echarts.init(target, null, { renderer: 'canvas' });
       chart.setOption(option);
+      fitTitles(chart);
       chart.on('click', openLink);
       charts.push(chart);
     });
@@ -182,7 +218,10 @@
     window.addEventListener('resize', function () {
       window.clearTimeout(pending);
       pending = window.setTimeout(function () {
-        charts.forEach(function (chart) { chart.resize(); });
+        charts.forEach(function (chart) {
+          chart.resize();
+          fitTitles(chart);
+        });
       }, 100);
     });
   }
