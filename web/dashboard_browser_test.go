@@ -304,8 +304,16 @@ func TestBarChartLongName(t *testing.T) {
 			}
 
 			tooltip := b.hoverNamedBar(t, tt.chart, tt.category)
-			if !strings.Contains(tooltip, tt.category) {
+			if !strings.Contains(strings.ReplaceAll(tooltip, "\n", ""), tt.category) {
 				t.Errorf("tooltip of the bar %.20q… = %q, want the whole name", tt.category, tooltip)
+			}
+			bounds, err := chromedp.Run(ctx, chromedp.Evaluate[span](tooltipBounds+"("+strconv.Quote(tt.chart)+")"))
+			if err != nil {
+				t.Fatalf("read the tooltip of %s: %v", tt.chart, err)
+			}
+			if bounds.Left < -0.5 || bounds.Right > bounds.Width+0.5 {
+				t.Errorf("tooltip of the bar %.20q… runs from %.0f px to %.0f px, outside the chart's %.0f px",
+					tt.category, bounds.Left, bounds.Right, bounds.Width)
 			}
 			for _, problem := range b.problems() {
 				t.Error(problem)
@@ -476,9 +484,18 @@ func TestHeatmapLongName(t *testing.T) {
 		t.Errorf("heatmap plot is %.0f px of %.0f px, want at least half", at.Plot, at.Chart)
 	}
 	script := heatmapCellPoint + `("chart-heatmap", ` + strconv.Quote(name) + `)`
-	text := b.hoverAt(t, "chart-heatmap", script, "cell of the long name")
+	// The tooltip breaks a long name into lines, so the lines join first.
+	text := strings.ReplaceAll(b.hoverAt(t, "chart-heatmap", script, "cell of the long name"), "\n", "")
 	if !strings.Contains(text, name) || !strings.Contains(text, "2026-08") {
 		t.Errorf("tooltip of the long name's cell = %q, want the whole name and the month 2026-08", text)
+	}
+	bounds, err := chromedp.Run(ctx, chromedp.Evaluate[span](tooltipBounds+`("chart-heatmap")`))
+	if err != nil {
+		t.Fatalf("read the tooltip of the heatmap: %v", err)
+	}
+	if bounds.Left < -0.5 || bounds.Right > bounds.Width+0.5 {
+		t.Errorf("tooltip of the long name's cell runs from %.0f px to %.0f px, outside the chart's %.0f px",
+			bounds.Left, bounds.Right, bounds.Width)
 	}
 	for _, problem := range b.problems() {
 		t.Error(problem)
@@ -641,6 +658,29 @@ func TestRankChartWholeRanks(t *testing.T) {
 	}
 }
 
+// span is a text that a chart draws, with its left and right edge in
+// pixels from the chart's left edge, and the chart's width.
+type span struct {
+	Text  string  `json:"text"`
+	Left  float64 `json:"left"`
+	Right float64 `json:"right"`
+	Width float64 `json:"width"`
+}
+
+// tooltipBounds returns the tooltip that a chart draws as a span, or a
+// span of empty text when it draws none.
+const tooltipBounds = `((id) => {
+	const chart = echarts.getInstanceByDom(document.getElementById(id));
+	const tooltip = chart.getZr().storage.getRoots()
+		.find(el => el.type === 'text' && !el.ignore && el.style.rich && el.style.text);
+	if (!tooltip) {
+		return {text: '', left: 0, right: 0, width: chart.getWidth()};
+	}
+	const rect = tooltip.getBoundingRect().clone();
+	rect.applyTransform(tooltip.getComputedTransform());
+	return {text: String(tooltip.style.text), left: rect.x, right: rect.x + rect.width, width: chart.getWidth()};
+})`
+
 // drawnTexts returns every text span that a chart draws, with its left
 // and right edge in pixels from the chart's left edge.
 const drawnTexts = `((id) => {
@@ -685,12 +725,6 @@ func TestUnitChartsFitLongName(t *testing.T) {
 	got := b.open(t, "/units/"+url.PathEscape(name), 1366, 900)
 	writeScreenshot(t, filepath.Join(screenshotDir(t), "unit-long-name.png"), got.PNG)
 
-	type span struct {
-		Text  string  `json:"text"`
-		Left  float64 `json:"left"`
-		Right float64 `json:"right"`
-		Width float64 `json:"width"`
-	}
 	for _, tt := range []struct {
 		chart string
 		want  []string // texts that the chart must draw whole

@@ -9,6 +9,10 @@
   var MIN_HEIGHT = 320;
   var LEGEND_TEXT_WIDTH = 200; // pixels of a legend entry's name, as of an axis name
   var TITLE_MARGIN = 10; // pixels kept free on either side of a title
+  // Characters per line of a tooltip's name: about 500 px of Chinese at
+  // the tooltip's 14 px, which leaves room for the marker and the value in
+  // the half-width charts (637 px) of a 1366 px wide page.
+  var TOOLTIP_LINE_CHARS = 36;
 
   function sizeFor(target) {
     var rows = parseInt(target.getAttribute('data-rows'), 10) || 0;
@@ -72,6 +76,21 @@
     return String(text).replace(/\{/g, '{plain|{}');
   }
 
+  // wrapName breaks a name into lines of TOOLTIP_LINE_CHARS characters.
+  // ECharts draws a rich-text tooltip on the canvas as one line per line
+  // of its text and cuts it at the canvas's edge, so a 200-character name
+  // showed only its first half. It counts code points, so that a character
+  // outside the BMP is never split. Run it before plainText, whose markup
+  // must stay on one line.
+  function wrapName(text) {
+    var chars = Array.from(String(text));
+    var lines = [];
+    for (var i = 0; i < chars.length; i += TOOLTIP_LINE_CHARS) {
+      lines.push(chars.slice(i, i + TOOLTIP_LINE_CHARS).join(''));
+    }
+    return lines.join('\n');
+  }
+
   // valueText formats a tooltip value: a string as the data writes it and
   // a number as ECharts does by default. The server writes bar values as
   // numeric strings, such as "95.0", so that the label keeps the table's
@@ -104,17 +123,17 @@
       return '';
     }
     var lines = items.map(function (p) {
-      return p.marker + plainText(p.seriesName) + '  ' + valueText(itemValue(p));
+      return p.marker + plainText(wrapName(p.seriesName)) + '  ' + valueText(itemValue(p));
     });
-    return [plainText(items[0].axisValueLabel)].concat(lines).join('\n');
+    return [plainText(wrapName(items[0].axisValueLabel))].concat(lines).join('\n');
   }
 
   // itemTooltip writes the tooltip of one data item, such as a funnel
   // level or a heatmap cell: the series name, then the item's marker,
   // name and value.
   function itemTooltip(params) {
-    var line = params.marker + plainText(params.name) + '  ' + valueText(itemValue(params));
-    return plainText(params.seriesName) + '\n' + line;
+    var line = params.marker + plainText(wrapName(params.name)) + '  ' + valueText(itemValue(params));
+    return plainText(wrapName(params.seriesName)) + '\n' + line;
   }
 
   // textTooltips draws tooltips on the canvas, as text the page's own
@@ -154,9 +173,9 @@
         s.tooltip.formatter = function (params) {
           var values = Array.isArray(params.value) ? params.value : [];
           var lines = names.map(function (name, i) {
-            return plainText(name) + '  ' + valueText(values[i]);
+            return plainText(wrapName(name)) + '  ' + valueText(values[i]);
           });
-          return [plainText(params.name)].concat(lines).join('\n');
+          return [plainText(wrapName(params.name))].concat(lines).join('\n');
         };
       }
     });
