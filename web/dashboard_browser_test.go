@@ -658,6 +658,40 @@ func TestRankChartWholeRanks(t *testing.T) {
 	}
 }
 
+// TestRankChartLabelsLowestRank checks in Chromium that a rank beyond
+// the 20 that the axis labels one by one still lies on or above a
+// labelled tick. With 21 the axis ended at 21, and ECharts hid that label
+// next to 20, so the point read as 20th.
+func TestRankChartLabelsLowestRank(t *testing.T) {
+	requireChromium(t)
+	env := newSeededEnv(t)
+	seedDashboard(t, env.store)
+	run := []saima.Score{{Period: saima.Quarter(2026, 4), Track: saima.KindDistrict, RuleSet: "默认规则",
+		RuleSetVersion: "v1", RunID: "run-rank-21", ComputedAt: seedAt.Add(2 * time.Hour), Unit: scriptName,
+		Value: 40, Rank: 21}}
+	if err := env.store.SaveScores(context.Background(), run, nil); err != nil {
+		t.Fatal(err)
+	}
+	b := officeBrowser(t, env)
+	b.open(t, "/units/"+url.PathEscape(scriptName), 1366, 900)
+
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	labels, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](drawnLabels+`("chart-rank")`))
+	if err != nil {
+		t.Fatalf("read the labels of the rank chart: %v", err)
+	}
+	lowest := 0
+	for _, label := range labels {
+		if n, err := strconv.Atoi(label); err == nil {
+			lowest = max(lowest, n)
+		}
+	}
+	if lowest < 21 {
+		t.Errorf("rank chart labels = %q, want a rank label of 21 or lower down the axis", labels)
+	}
+}
+
 // span is a text that a chart draws, with its left and right edge in
 // pixels from the chart's left edge, and the chart's width.
 type span struct {
