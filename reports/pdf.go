@@ -178,10 +178,23 @@ func (d *document) drawHeader() {
 	d.setFont("", sizeSmall)
 	d.pdf.SetTextColor(110, 110, 110)
 	d.pdf.SetXY(marginLeft, 10)
-	header := d.wrap(d.header, contentWidth)[0] // a long title is cut, not wrapped
-	d.pdf.CellFormat(contentWidth, 5, header, "B", 0, "L", false, 0, "")
+	d.pdf.CellFormat(contentWidth, 5, d.headerLine(), "B", 0, "L", false, 0, "")
 	d.pdf.SetTextColor(0, 0, 0)
 	d.pdf.SetXY(marginLeft, marginTop)
+}
+
+// headerLine returns the running header as one line of the content
+// width. A header too long for it is cut with an ellipsis, not wrapped.
+func (d *document) headerLine() string {
+	lines := d.wrap(d.header, contentWidth)
+	if len(lines) == 1 {
+		return lines[0]
+	}
+	runes := []rune(lines[0])
+	for len(runes) > 0 && d.pdf.GetStringWidth(string(runes)+"…") > contentWidth-2*cellPadding {
+		runes = runes[:len(runes)-1]
+	}
+	return string(runes) + "…"
 }
 
 func (d *document) drawFooter() {

@@ -695,3 +695,22 @@ func TestPDFNamesPlaceholders(t *testing.T) {
 		}
 	})
 }
+
+// TestPDFHeaderMarksCut checks that a running header too long for one
+// line, such as that of a unit's report with a long name, ends with an
+// ellipsis where it is cut, instead of stopping mid-name.
+func TestPDFHeaderMarksCut(t *testing.T) {
+	q := smallQuarterly()
+	q.Scope = strings.Repeat("宁波市数字化改革专项工作组", 8)
+	path, _ := renderPDF(t, q)
+	page := popplerText(t, path, "-f", "3", "-l", "3", "-layout")
+	header := ""
+	for line := range strings.SplitSeq(page, "\n") {
+		if header = strings.TrimSpace(line); header != "" {
+			break
+		}
+	}
+	if !strings.HasPrefix(header, q.Title) || !strings.HasSuffix(header, "…") {
+		t.Errorf("header of page 3 = %q, want the title first and an ellipsis where it is cut", header)
+	}
+}
