@@ -19,8 +19,9 @@ import (
 // points, year-end evaluation and annual score. The outline lists the
 // tracks.
 //
-// Characters the fonts cannot draw are drawn as [Placeholder], and log
-// receives one warning that lists them. A nil log discards the warning.
+// Characters the fonts cannot draw are drawn as [Placeholder], a last
+// section 缺字说明 lists them by code point, and log receives one warning
+// that lists them. A nil log discards the warning.
 func WriteAnnual(w io.Writer, a *Annual, fonts *Fonts, log *slog.Logger) error {
 	if a == nil || fonts == nil {
 		return errors.New("write annual report: report and fonts are required")

@@ -98,7 +98,12 @@ const maxRankLabels = 20
 
 // RankTrendOption returns a line chart of ranks over periods: whole ranks,
 // 1 at the top, and every rank labelled down to the lowest one drawn
-// (at least 2, so that the axis has a length).
+// (at least 2, so that the axis has a length). Beyond maxRankLabels the
+// axis is labelled in steps of the smallest multiple of 5 that keeps at
+// most maxRankLabels labels, and ends on the first step at or below the
+// lowest rank. An axis that ended on the lowest rank itself, such as 21,
+// had its last label hidden by ECharts next to 20, so the point read as
+// 20th.
 func RankTrendOption(title string, periods []string, ranks Series) ([]byte, error) {
 	lowest := 2.0
 	for _, v := range ranks.Values {
@@ -109,6 +114,10 @@ func RankTrendOption(title string, periods []string, ranks Series) ([]byte, erro
 	axis := opts.YAxis{Type: "value", Inverse: opts.Bool(true), Min: 1, Max: lowest, MinInterval: 1}
 	if lowest <= maxRankLabels {
 		axis.MaxInterval = 1
+	} else {
+		step := 5 * math.Ceil(lowest/(5*maxRankLabels))
+		axis.Max = step * math.Ceil(lowest/step)
+		axis.MinInterval, axis.MaxInterval = step, step
 	}
 	return trendOption(title, periods, []Series{ranks}, 0, axis)
 }

@@ -235,6 +235,31 @@ func TestRankTrendOption(t *testing.T) {
 	}
 }
 
+// TestRankTrendOptionLongAxis checks that a rank axis beyond 20 ranks
+// runs in whole steps to the first step at or below the lowest rank.
+func TestRankTrendOptionLongAxis(t *testing.T) {
+	tests := []struct {
+		lowest, max, step float64
+	}{
+		{21, 25, 5},
+		{100, 100, 5},
+		{137, 140, 10},
+	}
+	for _, tt := range tests {
+		ranks := Series{Name: "名次", Values: []*float64{percent(3), percent(tt.lowest)}}
+		option, err := RankTrendOption("名次趋势", []string{"2026Q1", "2026Q2"}, ranks)
+		if err != nil {
+			t.Fatalf("RankTrendOption: %v", err)
+		}
+		decoded := checkOption(t, option)
+		for key, want := range map[string]float64{"max": tt.max, "minInterval": tt.step, "maxInterval": tt.step} {
+			if got := path(t, decoded, "yAxis", 0, key); got != want {
+				t.Errorf("lowest rank %v: yAxis.%s = %v, want %v", tt.lowest, key, got, want)
+			}
+		}
+	}
+}
+
 // TestRankTrendOptionSingleRank checks that a unit always ranked first
 // still gets an axis from 1 to 2, since an axis from 1 to 1 has no length.
 func TestRankTrendOptionSingleRank(t *testing.T) {

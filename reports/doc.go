@@ -16,6 +16,9 @@
 // the Chinese rules for punctuation at line ends, and draws each line with
 // Cell. And it panics on code points above U+FFFF, so every character the
 // fonts cannot draw is replaced by [Placeholder] before it reaches gofpdf.
+// Its page-count alias ({nb}) is replaced wherever it occurs on a page,
+// names included, so the package draws every report twice and prints the
+// page count that the first pass found.
 //
 // # Charts
 //

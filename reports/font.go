@@ -180,18 +180,46 @@ func (c *textCleaner) line(s string) string {
 	return strings.ReplaceAll(c.clean(s), "\n", " ")
 }
 
-// replacedList returns the replaced code points in ascending order, each
-// written as the character and its U+ number.
-func (c *textCleaner) replacedList() []string {
+// replacedRunes returns the replaced code points in ascending order.
+func (c *textCleaner) replacedRunes() []rune {
 	runes := make([]rune, 0, len(c.replaced))
 	for r := range c.replaced {
 		runes = append(runes, r)
 	}
 	slices.Sort(runes)
+	return runes
+}
 
+// replacedList returns the replaced code points in ascending order, each
+// written as the character and its U+ number.
+func (c *textCleaner) replacedList() []string {
+	runes := c.replacedRunes()
 	out := make([]string, len(runes))
 	for i, r := range runes {
 		out[i] = fmt.Sprintf("%q U+%04X", r, r)
 	}
 	return out
+}
+
+// placeholderHeading is the title of the section that ends a report which
+// drew [Placeholder], listing the characters it replaced.
+const placeholderHeading = "缺字说明"
+
+// placeholderSection draws the section that lists the code points of
+// replaced, the characters drawn as [Placeholder]. It draws nothing when
+// replaced is empty. The report names them by number, because the fonts
+// cannot draw them, so that a reader can tell what each □ stood for.
+func (d *document) placeholderSection(replaced []rune) {
+	if len(replaced) == 0 {
+		return
+	}
+	codes := make([]string, len(replaced))
+	for i, r := range replaced {
+		codes[i] = fmt.Sprintf("U+%04X", r)
+	}
+	d.pdf.Ln(6)
+	d.heading(placeholderHeading, 0, 10)
+	d.paragraph(fmt.Sprintf("本报告所用的 Noto Sans SC 字体缺少以下 %d 个字符，文中各以“%c”代替，"+
+		"原字符以上传的数据为准：%s。", len(replaced), Placeholder, strings.Join(codes, "、")),
+		"", sizeBody, "L")
 }

@@ -30,8 +30,9 @@ type Ledger struct {
 // of every overdue milestone. Tables repeat their header on every page
 // and wrap long cells.
 //
-// Characters the fonts cannot draw are drawn as [Placeholder], and log
-// receives one warning that lists them. A nil log discards the warning.
+// Characters the fonts cannot draw are drawn as [Placeholder], a last
+// section 缺字说明 lists them by code point, and log receives one warning
+// that lists them. A nil log discards the warning.
 func WriteLedger(w io.Writer, l *Ledger, fonts *Fonts, log *slog.Logger) error {
 	if l == nil || fonts == nil {
 		return errors.New("write ledger report: ledger and fonts are required")

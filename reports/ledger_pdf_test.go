@@ -127,7 +127,7 @@ func TestWriteLedger(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []string{"整体智治（30 个项目）", "数字政府（60 个项目）", "逾期里程碑", DefaultLedgerTitle}
+		want := []string{"整体智治（30 个项目）", "数字政府（60 个项目）", "逾期里程碑", placeholderHeading, DefaultLedgerTitle}
 		if got := pdfTitles(t, pdf); !slices.Equal(got, want) {
 			t.Errorf("PDF titles = %q, want %q", got, want)
 		}

@@ -38,10 +38,7 @@ const (
 	sizeSmall      = 8.0
 )
 
-const (
-	fontFamily      = "noto"
-	totalPagesAlias = "{nb}" // replaced by the page count when the PDF is closed
-)
+const fontFamily = "noto"
 
 // lineHeight returns the height of a line of text at size points, in
 // millimetres: 1.5 times the font size.
@@ -54,9 +51,10 @@ func lineHeight(size float64) float64 { return size * 25.4 / 72 * 1.5 }
 // its number and the page count.
 //
 // Characters the fonts cannot draw, such as 𠮷 or 👍, are drawn as
-// [Placeholder], and log receives one warning that lists them. A nil log
-// discards the warning. q.GeneratedAt is also the PDF's creation date, so
-// the same q gives the same document.
+// [Placeholder], a last section 缺字说明 lists them by code point, and log
+// receives one warning that lists them. A nil log discards the warning.
+// q.GeneratedAt is also the PDF's creation date, so the same q gives the
+// same document.
 func WriteQuarterly(w io.Writer, q *Quarterly, fonts *Fonts, log *slog.Logger) error {
 	if q == nil || fonts == nil {
 		return errors.New("write quarterly report: report and fonts are required")
@@ -129,6 +127,12 @@ type document struct {
 	text    *textCleaner
 	header  string         // running header on every page after the first
 	outline []outlineEntry // headings in the PDF outline, in page order
+
+	// pages is the page count that the footers print, found by an
+	// earlier pass over the same content (see layOut). gofpdf's page-count
+	// alias is not used, because gofpdf replaces it wherever it occurs on
+	// a page, so a name such as 第{nb}期 would print as 第12期.
+	pages int
 }
 
 func newDocument(meta docMeta, fonts *Fonts, glyphs *glyphSet) *document {
@@ -142,7 +146,6 @@ func newDocument(meta docMeta, fonts *Fonts, glyphs *glyphSet) *document {
 		pdf.SetModificationDate(meta.Generated.In(saima.Beijing))
 	}
 	pdf.SetCatalogSort(true)
-	pdf.AliasNbPages(totalPagesAlias)
 	// gofpdf v1.16.2 writes into the font bytes it is given: it pads each
 	// subset table with append, which can write past the table into the
 	// rest of the file. Each document therefore gets its own copy (about
@@ -175,24 +178,36 @@ func (d *document) drawHeader() {
 	d.setFont("", sizeSmall)
 	d.pdf.SetTextColor(110, 110, 110)
 	d.pdf.SetXY(marginLeft, 10)
-	header := d.wrap(d.header, contentWidth)[0] // a long title is cut, not wrapped
-	d.pdf.CellFormat(contentWidth, 5, header, "B", 0, "L", false, 0, "")
+	d.pdf.CellFormat(contentWidth, 5, d.headerLine(), "B", 0, "L", false, 0, "")
 	d.pdf.SetTextColor(0, 0, 0)
 	d.pdf.SetXY(marginLeft, marginTop)
+}
+
+// headerLine returns the running header as one line of the content
+// width. A header too long for it is cut with an ellipsis, not wrapped.
+func (d *document) headerLine() string {
+	lines := d.wrap(d.header, contentWidth)
+	if len(lines) == 1 {
+		return lines[0]
+	}
+	runes := []rune(lines[0])
+	for len(runes) > 0 && d.pdf.GetStringWidth(string(runes)+"…") > contentWidth-2*cellPadding {
+		runes = runes[:len(runes)-1]
+	}
+	return string(runes) + "…"
 }
 
 func (d *document) drawFooter() {
 	d.setFont("", sizeSmall)
 	d.pdf.SetXY(marginLeft, pageHeight-13)
-	d.pdf.CellFormat(contentWidth, 5, pageFooter(d.pdf.PageNo(), totalPagesAlias), "", 0, "C", false, 0, "")
+	d.pdf.CellFormat(contentWidth, 5, pageFooter(d.pdf.PageNo(), d.pages), "", 0, "C", false, 0, "")
 }
 
 // pageFooter returns the footer of page n of total pages, the same in every
-// report. total is the page count, or the alias that gofpdf replaces with
-// it. The text has no spaces: pdftotext kept or dropped spaces around the
-// numbers depending on how many digits the page count had.
-func pageFooter(n int, total string) string {
-	return fmt.Sprintf("第%d页/共%s页", n, total)
+// report. The text has no spaces: pdftotext kept or dropped spaces around
+// the numbers depending on how many digits the page count had.
+func pageFooter(n, total int) string {
+	return fmt.Sprintf("第%d页/共%d页", n, total)
 }
 
 func (d *document) setFont(style string, size float64) {

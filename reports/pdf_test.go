@@ -327,7 +327,7 @@ func checkFooters(t *testing.T, text string) {
 	t.Helper()
 	pages := strings.Split(strings.TrimSuffix(text, "\f"), "\f")
 	for i, page := range pages {
-		want := pageFooter(i+1, strconv.Itoa(len(pages)))
+		want := pageFooter(i+1, len(pages))
 		var footer string
 		for line := range strings.SplitSeq(page, "\n") {
 			if footerRE.MatchString(strings.TrimSpace(line)) {
@@ -616,5 +616,101 @@ func TestWriteQuarterlyRankLists(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("PDF text lacks %q", want)
 		}
+	}
+}
+
+// TestPDFTextWithPageAlias checks that text such as 第{nb}期, which
+// contains gofpdf's usual page-count alias, prints as written in the
+// quarterly and ledger reports, and that the footers still give the page
+// count.
+func TestPDFTextWithPageAlias(t *testing.T) {
+	const (
+		name     = "第{nb}期智慧平台"
+		progress = "见{nb}号文件，共{nb}页。"
+	)
+	q := smallQuarterly()
+	q.Units[0].Projects[0].Name = name
+	q.Units[0].Projects[0].Progress = progress
+	l := ledgerReport(3)
+	l.Entries[2].Name = name
+
+	quarterly, _ := renderPDF(t, q)
+	for _, tc := range []struct {
+		report string
+		path   string
+		want   []string
+	}{
+		{"quarterly", quarterly, []string{name, progress}},
+		{"ledger", renderLedger(t, l), []string{name}},
+	} {
+		t.Run(tc.report, func(t *testing.T) {
+			text := popplerText(t, tc.path)
+			plain := strings.Join(strings.Fields(text), "")
+			for _, want := range tc.want {
+				if !strings.Contains(plain, want) {
+					t.Errorf("%s PDF text lacks %q", tc.report, want)
+				}
+			}
+			checkFooters(t, text)
+		})
+	}
+}
+
+// TestPDFNamesPlaceholders checks that a report which drew [Placeholder]
+// says so in its own text: a last section lists each replaced character
+// by code point, and the quarterly report's table of contents links it.
+func TestPDFNamesPlaceholders(t *testing.T) {
+	quarterly, _ := renderPDF(t, hardQuarterly(t))
+	for _, tc := range []struct {
+		report string
+		path   string
+		want   []string
+	}{
+		{"quarterly", quarterly, []string{"U+20BB7", "U+1F44D", "U+2705"}},
+		{"ledger", renderLedger(t, ledgerReport(3)), []string{"U+20BB7"}},
+	} {
+		t.Run(tc.report, func(t *testing.T) {
+			plain := strings.Join(strings.Fields(popplerText(t, tc.path)), "")
+			note := strings.LastIndex(plain, placeholderHeading)
+			if note < 0 {
+				t.Fatalf("%s PDF text lacks the section %s", tc.report, placeholderHeading)
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(plain[note:], want) {
+					t.Errorf("%s PDF section %s lacks %s", tc.report, placeholderHeading, want)
+				}
+			}
+		})
+	}
+	t.Run("contents", func(t *testing.T) {
+		contents := popplerText(t, quarterly, "-f", "2", "-l", "2")
+		if !strings.Contains(contents, placeholderHeading) {
+			t.Errorf("the table of contents lacks %s:\n%s", placeholderHeading, contents)
+		}
+	})
+	t.Run("none", func(t *testing.T) {
+		path, _ := renderPDF(t, smallQuarterly())
+		if text := popplerText(t, path); strings.Contains(text, placeholderHeading) {
+			t.Errorf("a report without placeholders has the section %s", placeholderHeading)
+		}
+	})
+}
+
+// TestPDFHeaderMarksCut checks that a running header too long for one
+// line, such as that of a unit's report with a long name, ends with an
+// ellipsis where it is cut, instead of stopping mid-name.
+func TestPDFHeaderMarksCut(t *testing.T) {
+	q := smallQuarterly()
+	q.Scope = strings.Repeat("宁波市数字化改革专项工作组", 8)
+	path, _ := renderPDF(t, q)
+	page := popplerText(t, path, "-f", "3", "-l", "3", "-layout")
+	header := ""
+	for line := range strings.SplitSeq(page, "\n") {
+		if header = strings.TrimSpace(line); header != "" {
+			break
+		}
+	}
+	if !strings.HasPrefix(header, q.Title) || !strings.HasSuffix(header, "…") {
+		t.Errorf("header of page 3 = %q, want the title first and an ellipsis where it is cut", header)
 	}
 }

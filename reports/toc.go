@@ -44,12 +44,11 @@ const (
 // render draws a report and writes it to w. draw adds the body, which
 // starts on a new page.
 //
-// With meta.Contents the body is drawn twice. The first pass, without a
-// table of contents, finds the page of every heading. The second draws the
-// cover, the table of contents and the body again. The body always starts
-// on a fresh page after the contents, so every heading moves down by
-// exactly the number of contents pages, which depends only on the entries'
-// titles.
+// The body is drawn twice (see layOut). The first pass finds the page
+// count and the page of every heading. With meta.Contents the second pass
+// adds the table of contents before the body. The body always starts on a
+// fresh page after the contents, so every heading moves down by exactly
+// the number of contents pages, which depends only on the entries' titles.
 //
 // Characters the fonts cannot draw are replaced by [Placeholder], and log
 // receives one warning that lists them.
@@ -97,30 +96,52 @@ func render(w io.Writer, meta docMeta, fonts *Fonts, log *slog.Logger, draw func
 	return nil
 }
 
-// layOut draws the whole document, in one pass or, with a table of
-// contents, in two.
+// layOut draws the whole document in two passes. The first pass, without
+// a table of contents, finds the page count, the page of every heading and
+// the characters drawn as [Placeholder]. The second draws the cover, the
+// table of contents and the body again, with the page count in every
+// footer. Both end with the section that lists those characters.
 func layOut(meta docMeta, fonts *Fonts, glyphs *glyphSet, draw func(*document)) (*document, error) {
-	if !meta.Contents {
-		d := newDocument(meta, fonts, glyphs)
-		d.titleBlock(meta)
-		draw(d)
-		return d, nil
-	}
-
 	first := newDocument(meta, fonts, glyphs)
-	first.cover(meta)
-	first.pdf.AddPage()
+	first.start(meta, false, nil)
 	draw(first)
+	replaced := first.text.replacedRunes()
+	first.placeholderSection(replaced)
+	shift := 0
+	if meta.Contents {
+		shift = contentsPages(first.layOutContents(first.outline))
+	}
+	pages := first.pdf.PageNo() + shift
 
 	d := newDocument(meta, fonts, glyphs)
-	d.cover(meta)
-	shift := d.contents(first.outline)
-	d.pdf.AddPage()
+	d.pages = pages
+	d.start(meta, true, first.outline)
 	draw(d)
-	if err := checkOutline(first.outline, d.outline, shift); err != nil {
-		return nil, err
+	d.placeholderSection(replaced)
+	if meta.Contents {
+		if err := checkOutline(first.outline, d.outline, shift); err != nil {
+			return nil, err
+		}
+	}
+	if d.pdf.PageNo() != pages {
+		return nil, fmt.Errorf("render pdf: %d pages in the second pass, the footers give %d", d.pdf.PageNo(), pages)
 	}
 	return d, nil
+}
+
+// start draws what comes before the body: the title block, or with
+// meta.Contents the cover, the table of contents of entries when contents
+// is set (not in the first pass) and a fresh page for the body.
+func (d *document) start(meta docMeta, contents bool, entries []outlineEntry) {
+	if !meta.Contents {
+		d.titleBlock(meta)
+		return
+	}
+	d.cover(meta)
+	if contents {
+		d.contents(entries)
+	}
+	d.pdf.AddPage()
 }
 
 // checkOutline confirms that the second pass put every heading on the
@@ -182,10 +203,7 @@ type tocRow struct {
 // length in pages. Each entry links to its page.
 func (d *document) contents(entries []outlineEntry) int {
 	rows := d.layOutContents(entries)
-	pages := 1
-	if len(rows) > 0 {
-		pages = rows[len(rows)-1].page + 1
-	}
+	pages := contentsPages(rows)
 
 	for i, row := range rows {
 		if i == 0 || row.page != rows[i-1].page {
@@ -225,6 +243,13 @@ func (d *document) layOutContents(entries []outlineEntry) []tocRow {
 		return even
 	}
 	return rows
+}
+
+// contentsPages returns how many pages the table of contents of rows
+// takes. It is at least one, because an empty table of contents prints
+// that the report has no sections.
+func contentsPages(rows []tocRow) int {
+	return lastPage(rows) + 1
 }
 
 // lastPage returns the contents page of the last row, counted from 0.

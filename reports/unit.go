@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -42,11 +43,12 @@ func (q *Quarterly) ForUnit(unit string) (*Quarterly, bool) {
 	return nil, false
 }
 
-// UnitFileName returns a file name for the n-th unit's report, such as
-// 03-宁波市海曙区.pdf. The number keeps names unique and in report order.
-// Characters that file systems or zip tools reject, such as / and :, become
-// _, and the name is cut to 60 characters.
-func UnitFileName(n int, unit string) string {
+// UnitFileName returns a file name for the n-th of total units' reports,
+// such as 03-宁波市海曙区.pdf. The number keeps names unique and in report
+// order: it has two digits, or as many as total has, so that 007 sorts
+// before 100. Characters that file systems or zip tools reject, such as /
+// and :, become _, and the name is cut to 60 characters.
+func UnitFileName(n, total int, unit string) string {
 	name := strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) || strings.ContainsRune(`/\:*?"<>|`, r) {
 			return '_'
@@ -59,5 +61,6 @@ func UnitFileName(n int, unit string) string {
 	if name == "" {
 		name = "单位"
 	}
-	return fmt.Sprintf("%02d-%s.pdf", n, name)
+	digits := max(2, len(strconv.Itoa(total)))
+	return fmt.Sprintf("%0*d-%s.pdf", digits, n, name)
 }

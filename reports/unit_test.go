@@ -67,19 +67,24 @@ func TestQuarterlyForUnitPDF(t *testing.T) {
 
 func TestUnitFileName(t *testing.T) {
 	tests := []struct {
-		n          int
+		n, total   int
 		unit, want string
 	}{
-		{3, "宁波市海曙区", "03-宁波市海曙区.pdf"},
-		{12, "</script><script>alert(1)</script>", "12-__script__script_alert(1)__script_.pdf"},
-		{1, `a\b:c*d?e"f|g` + "\n", "01-a_b_c_d_e_f_g.pdf"},
-		{2, "吉𠮷镇", "02-吉𠮷镇.pdf"},
-		{4, "  ", "04-单位.pdf"},
-		{5, strings.Repeat("长", 70), "05-" + strings.Repeat("长", 60) + ".pdf"},
+		{3, 31, "宁波市海曙区", "03-宁波市海曙区.pdf"},
+		{12, 31, "</script><script>alert(1)</script>", "12-__script__script_alert(1)__script_.pdf"},
+		{1, 31, `a\b:c*d?e"f|g` + "\n", "01-a_b_c_d_e_f_g.pdf"},
+		{2, 31, "吉𠮷镇", "02-吉𠮷镇.pdf"},
+		{4, 31, "  ", "04-单位.pdf"},
+		{5, 31, strings.Repeat("长", 70), "05-" + strings.Repeat("长", 60) + ".pdf"},
+		{1, 5, "宁海县", "01-宁海县.pdf"},
+		// With 100 units or more the numbers get as many digits as the
+		// last one, so that sorting the names by text keeps report order.
+		{7, 240, "宁海县", "007-宁海县.pdf"},
+		{240, 240, "宁海县", "240-宁海县.pdf"},
 	}
 	for _, tt := range tests {
-		if got := UnitFileName(tt.n, tt.unit); got != tt.want {
-			t.Errorf("UnitFileName(%d, %q) = %q, want %q", tt.n, tt.unit, got, tt.want)
+		if got := UnitFileName(tt.n, tt.total, tt.unit); got != tt.want {
+			t.Errorf("UnitFileName(%d, %d, %q) = %q, want %q", tt.n, tt.total, tt.unit, got, tt.want)
 		}
 	}
 }

@@ -304,8 +304,16 @@ func TestBarChartLongName(t *testing.T) {
 			}
 
 			tooltip := b.hoverNamedBar(t, tt.chart, tt.category)
-			if !strings.Contains(tooltip, tt.category) {
+			if !strings.Contains(strings.ReplaceAll(tooltip, "\n", ""), tt.category) {
 				t.Errorf("tooltip of the bar %.20q… = %q, want the whole name", tt.category, tooltip)
+			}
+			bounds, err := chromedp.Run(ctx, chromedp.Evaluate[span](tooltipBounds+"("+strconv.Quote(tt.chart)+")"))
+			if err != nil {
+				t.Fatalf("read the tooltip of %s: %v", tt.chart, err)
+			}
+			if bounds.Left < -0.5 || bounds.Right > bounds.Width+0.5 {
+				t.Errorf("tooltip of the bar %.20q… runs from %.0f px to %.0f px, outside the chart's %.0f px",
+					tt.category, bounds.Left, bounds.Right, bounds.Width)
 			}
 			for _, problem := range b.problems() {
 				t.Error(problem)
@@ -476,9 +484,18 @@ func TestHeatmapLongName(t *testing.T) {
 		t.Errorf("heatmap plot is %.0f px of %.0f px, want at least half", at.Plot, at.Chart)
 	}
 	script := heatmapCellPoint + `("chart-heatmap", ` + strconv.Quote(name) + `)`
-	text := b.hoverAt(t, "chart-heatmap", script, "cell of the long name")
+	// The tooltip breaks a long name into lines, so the lines join first.
+	text := strings.ReplaceAll(b.hoverAt(t, "chart-heatmap", script, "cell of the long name"), "\n", "")
 	if !strings.Contains(text, name) || !strings.Contains(text, "2026-08") {
 		t.Errorf("tooltip of the long name's cell = %q, want the whole name and the month 2026-08", text)
+	}
+	bounds, err := chromedp.Run(ctx, chromedp.Evaluate[span](tooltipBounds+`("chart-heatmap")`))
+	if err != nil {
+		t.Fatalf("read the tooltip of the heatmap: %v", err)
+	}
+	if bounds.Left < -0.5 || bounds.Right > bounds.Width+0.5 {
+		t.Errorf("tooltip of the long name's cell runs from %.0f px to %.0f px, outside the chart's %.0f px",
+			bounds.Left, bounds.Right, bounds.Width)
 	}
 	for _, problem := range b.problems() {
 		t.Error(problem)
@@ -638,5 +655,141 @@ func TestRankChartWholeRanks(t *testing.T) {
 			t.Errorf("rank axis ticks = %v, want 1, 2, … from the top", ticks)
 			break
 		}
+	}
+}
+
+// TestRankChartLabelsLowestRank checks in Chromium that a rank beyond
+// the 20 that the axis labels one by one still lies on or above a
+// labelled tick. With 21 the axis ended at 21, and ECharts hid that label
+// next to 20, so the point read as 20th.
+func TestRankChartLabelsLowestRank(t *testing.T) {
+	requireChromium(t)
+	env := newSeededEnv(t)
+	seedDashboard(t, env.store)
+	run := []saima.Score{{Period: saima.Quarter(2026, 4), Track: saima.KindDistrict, RuleSet: "默认规则",
+		RuleSetVersion: "v1", RunID: "run-rank-21", ComputedAt: seedAt.Add(2 * time.Hour), Unit: scriptName,
+		Value: 40, Rank: 21}}
+	if err := env.store.SaveScores(context.Background(), run, nil); err != nil {
+		t.Fatal(err)
+	}
+	b := officeBrowser(t, env)
+	b.open(t, "/units/"+url.PathEscape(scriptName), 1366, 900)
+
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	labels, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](drawnLabels+`("chart-rank")`))
+	if err != nil {
+		t.Fatalf("read the labels of the rank chart: %v", err)
+	}
+	lowest := 0
+	for _, label := range labels {
+		if n, err := strconv.Atoi(label); err == nil {
+			lowest = max(lowest, n)
+		}
+	}
+	if lowest < 21 {
+		t.Errorf("rank chart labels = %q, want a rank label of 21 or lower down the axis", labels)
+	}
+}
+
+// span is a text that a chart draws, with its left and right edge in
+// pixels from the chart's left edge, and the chart's width.
+type span struct {
+	Text  string  `json:"text"`
+	Left  float64 `json:"left"`
+	Right float64 `json:"right"`
+	Width float64 `json:"width"`
+}
+
+// tooltipBounds returns the tooltip that a chart draws as a span, or a
+// span of empty text when it draws none.
+const tooltipBounds = `((id) => {
+	const chart = echarts.getInstanceByDom(document.getElementById(id));
+	const tooltip = chart.getZr().storage.getRoots()
+		.find(el => el.type === 'text' && !el.ignore && el.style.rich && el.style.text);
+	if (!tooltip) {
+		return {text: '', left: 0, right: 0, width: chart.getWidth()};
+	}
+	const rect = tooltip.getBoundingRect().clone();
+	rect.applyTransform(tooltip.getComputedTransform());
+	return {text: String(tooltip.style.text), left: rect.x, right: rect.x + rect.width, width: chart.getWidth()};
+})`
+
+// drawnTexts returns every text span that a chart draws, with its left
+// and right edge in pixels from the chart's left edge.
+const drawnTexts = `((id) => {
+	const chart = echarts.getInstanceByDom(document.getElementById(id));
+	return chart.getZr().storage.getDisplayList(true)
+		.filter(el => el.type === 'tspan')
+		.map(el => {
+			const rect = el.getBoundingRect().clone();
+			rect.applyTransform(el.getComputedTransform());
+			return {text: String(el.style.text), left: rect.x, right: rect.x + rect.width, width: chart.getWidth()};
+		});
+})`
+
+// TestUnitChartsFitLongName checks in Chromium that a unit name of 200
+// characters leaves every title and legend of the unit page's charts on
+// the canvas. The titles still name each chart, and the radar's legend
+// still shows 赛道平均 beside the unit.
+func TestUnitChartsFitLongName(t *testing.T) {
+	requireChromium(t)
+	name := longName(200)
+	env := newTestEnv(t, nil)
+	seedLongNames(t, env.store, name)
+	contributions := func(a, b, c float64) []saima.Contribution {
+		return []saima.Contribution{
+			{Indicator: "ontime", Name: "里程碑按期完成率", Raw: a, Score: a, Weight: 0.4, Points: a * 0.4},
+			{Indicator: "plan", Name: "计划进度达成率", Raw: b, Score: b, Weight: 0.3, Points: b * 0.3},
+			{Indicator: "assessment", Name: "考评得分", Raw: c, Score: c, Weight: 0.3, Points: c * 0.3},
+		}
+	}
+	run := []saima.Score{
+		{Period: saima.Quarter(2026, 4), Track: saima.KindDistrict, RuleSet: "默认规则", RuleSetVersion: "v1",
+			RunID: "run-long-q4", ComputedAt: seedAt.Add(2 * time.Hour), Unit: name, Value: 70, Rank: 1,
+			Contributions: contributions(70, 60, 80)},
+		{Period: saima.Quarter(2026, 4), Track: saima.KindDistrict, RuleSet: "默认规则", RuleSetVersion: "v1",
+			RunID: "run-long-q4", ComputedAt: seedAt.Add(2 * time.Hour), Unit: "宁波市江北区", Value: 65, Rank: 2,
+			Contributions: contributions(50, 40, 90)},
+	}
+	if err := env.store.SaveScores(context.Background(), run, nil); err != nil {
+		t.Fatal(err)
+	}
+	b := officeBrowser(t, env)
+	got := b.open(t, "/units/"+url.PathEscape(name), 1366, 900)
+	writeScreenshot(t, filepath.Join(screenshotDir(t), "unit-long-name.png"), got.PNG)
+
+	for _, tt := range []struct {
+		chart string
+		want  []string // texts that the chart must draw whole
+	}{
+		{"chart-composite", []string{"综合得分趋势"}},
+		{"chart-rank", []string{"赛道名次趋势"}},
+		{"chart-radar", []string{"赛道平均"}},
+	} {
+		t.Run(tt.chart, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+			defer cancel()
+			spans, err := chromedp.Run(ctx, chromedp.Evaluate[[]span](drawnTexts+"("+strconv.Quote(tt.chart)+")"))
+			if err != nil {
+				t.Fatalf("read the texts of %s: %v", tt.chart, err)
+			}
+			texts := make([]string, len(spans))
+			for i, s := range spans {
+				texts[i] = s.Text
+				if s.Left < -0.5 || s.Right > s.Width+0.5 {
+					t.Errorf("%s draws %.30q from %.0f px to %.0f px, outside its %.0f px", tt.chart,
+						s.Text, s.Left, s.Right, s.Width)
+				}
+			}
+			for _, want := range tt.want {
+				if !slices.ContainsFunc(texts, func(text string) bool { return strings.HasSuffix(text, want) }) {
+					t.Errorf("%s draws %.40q, want a text that ends with %s", tt.chart, texts, want)
+				}
+			}
+		})
+	}
+	for _, problem := range b.problems() {
+		t.Error(problem)
 	}
 }

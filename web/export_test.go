@@ -448,7 +448,7 @@ func TestUnitsZip(t *testing.T) {
 	for i, file := range zr.File {
 		t.Run(file.Name, func(t *testing.T) {
 			unit := wantUnits[i]
-			if want := reports.UnitFileName(i+1, unit); file.Name != want {
+			if want := reports.UnitFileName(i+1, len(wantUnits), unit); file.Name != want {
 				t.Errorf("file %d is %q, want %q", i+1, file.Name, want)
 			}
 			// Windows shows the MS-DOS time, which has no zone, as it

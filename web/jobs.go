@@ -251,7 +251,7 @@ func (j *reportJobs) build(ctx context.Context, job *zipJob) ([]byte, error) {
 		}
 		unitReport, _ := q.ForUnit(sec.Score.Unit)
 		w, err := zw.CreateHeader(&zip.FileHeader{
-			Name: reports.UnitFileName(i+1, sec.Score.Unit), Method: zip.Deflate,
+			Name: reports.UnitFileName(i+1, len(q.Units), sec.Score.Unit), Method: zip.Deflate,
 			// Windows shows the MS-DOS time, written in this zone, as it is.
 			Modified: now.In(saima.Beijing),
 		})

@@ -31,7 +31,7 @@ func TestPages(t *testing.T) {
 		{"leaderboard of older period", "/leaderboard?period=2026Q2", []string{"2026年第二季度赛马排行", "80.2", "85.1"}},
 		{"leaderboard of one track", "/leaderboard?period=2026Q3&track=" + url.QueryEscape(saima.KindDepartment), []string{"市大数据局", "88.8", "60.1", "*"}},
 		{"unit page", "/units/" + url.PathEscape("宁波市海曙区"), []string{"宁波市海曙区", "综合得分趋势", "项目推进速度", "95", "60%", "2026年第二季度", "2026年第三季度"}},
-		{"unit page by alias", "/units/" + url.PathEscape("海曙"), []string{"宁波市海曙区综合得分趋势"}},
+		{"unit page by alias", "/units/" + url.PathEscape("海曙"), []string{"<h1>宁波市海曙区</h1>", "综合得分趋势"}},
 		{"unit page of injection name", "/units/" + url.PathEscape(scriptName), []string{scriptName, "66.6"}},
 		{"ledger", "/ledger", []string{"城市大脑驾驶舱", "NB-2026-004", "驾驶舱上线", "已逾期 20 天", "85.5%", "1 / 2", "实施", "项目所处阶段"}},
 		{"ledger overdue only", "/ledger?overdue=1", []string{"共 2 个项目", "驾驶舱上线"}},

@@ -310,13 +310,16 @@ func unitCharts(unit string, scores []unitScore) ([]chart, error) {
 		rank = append(rank, &place)
 	}
 
+	// The titles leave out the unit's name, which the page's heading
+	// gives, because a long name ran past the chart's edge and hid the
+	// words that name the chart.
 	composites := []reports.Series{{Name: "综合得分", Values: composite, Marks: marks}}
-	compositeOption, err := reports.TrendOption(unit+"综合得分趋势", periods, composites, 1)
+	compositeOption, err := reports.TrendOption("综合得分趋势", periods, composites, 1)
 	if err != nil {
 		return nil, fmt.Errorf("trend option: %w", err)
 	}
 	ranks := reports.Series{Name: "名次", Values: rank, Marks: marks}
-	rankOption, err := reports.RankTrendOption(unit+"赛道名次趋势", periods, ranks)
+	rankOption, err := reports.RankTrendOption("赛道名次趋势", periods, ranks)
 	if err != nil {
 		return nil, fmt.Errorf("rank trend option: %w", err)
 	}

@@ -7,6 +7,12 @@
 
   var ROW_HEIGHT = 28; // pixels per bar or funnel level
   var MIN_HEIGHT = 320;
+  var LEGEND_TEXT_WIDTH = 200; // pixels of a legend entry's name, as of an axis name
+  var TITLE_MARGIN = 10; // pixels kept free on either side of a title
+  // Characters per line of a tooltip's name: about 500 px of Chinese at
+  // the tooltip's 14 px, which leaves room for the marker and the value in
+  // the half-width charts (637 px) of a 1366 px wide page.
+  var TOOLTIP_LINE_CHARS = 36;
 
   function sizeFor(target) {
     var rows = parseInt(target.getAttribute('data-rows'), 10) || 0;
@@ -70,6 +76,21 @@
     return String(text).replace(/\{/g, '{plain|{}');
   }
 
+  // wrapName breaks a name into lines of TOOLTIP_LINE_CHARS characters.
+  // ECharts draws a rich-text tooltip on the canvas as one line per line
+  // of its text and cuts it at the canvas's edge, so a 200-character name
+  // showed only its first half. It counts code points, so that a character
+  // outside the BMP is never split. Run it before plainText, whose markup
+  // must stay on one line.
+  function wrapName(text) {
+    var chars = Array.from(String(text));
+    var lines = [];
+    for (var i = 0; i < chars.length; i += TOOLTIP_LINE_CHARS) {
+      lines.push(chars.slice(i, i + TOOLTIP_LINE_CHARS).join(''));
+    }
+    return lines.join('\n');
+  }
+
   // valueText formats a tooltip value: a string as the data writes it and
   // a number as ECharts does by default. The server writes bar values as
   // numeric strings, such as "95.0", so that the label keeps the table's
@@ -102,17 +123,17 @@
       return '';
     }
     var lines = items.map(function (p) {
-      return p.marker + plainText(p.seriesName) + '  ' + valueText(itemValue(p));
+      return p.marker + plainText(wrapName(p.seriesName)) + '  ' + valueText(itemValue(p));
     });
-    return [plainText(items[0].axisValueLabel)].concat(lines).join('\n');
+    return [plainText(wrapName(items[0].axisValueLabel))].concat(lines).join('\n');
   }
 
   // itemTooltip writes the tooltip of one data item, such as a funnel
   // level or a heatmap cell: the series name, then the item's marker,
   // name and value.
   function itemTooltip(params) {
-    var line = params.marker + plainText(params.name) + '  ' + valueText(itemValue(params));
-    return plainText(params.seriesName) + '\n' + line;
+    var line = params.marker + plainText(wrapName(params.name)) + '  ' + valueText(itemValue(params));
+    return plainText(wrapName(params.seriesName)) + '\n' + line;
   }
 
   // textTooltips draws tooltips on the canvas, as text the page's own
@@ -152,12 +173,44 @@
         s.tooltip.formatter = function (params) {
           var values = Array.isArray(params.value) ? params.value : [];
           var lines = names.map(function (name, i) {
-            return plainText(name) + '  ' + valueText(values[i]);
+            return plainText(wrapName(name)) + '  ' + valueText(values[i]);
           });
-          return [plainText(params.name)].concat(lines).join('\n');
+          return [plainText(wrapName(params.name))].concat(lines).join('\n');
         };
       }
     });
+  }
+
+  function asArray(value) {
+    if (Array.isArray(value)) {
+      return value;
+    }
+    return value ? [value] : [];
+  }
+
+  // fitLegends cuts each legend entry's name at LEGEND_TEXT_WIDTH pixels
+  // with an ellipsis. ECharts lays a legend out on one line and clips what
+  // runs past the chart, so a long unit name pushed 赛道平均 out of sight.
+  // The page's heading gives the whole name.
+  function fitLegends(option) {
+    asArray(option.legend).forEach(function (legend) {
+      legend.textStyle = legend.textStyle || {};
+      if (legend.textStyle.width === undefined) {
+        legend.textStyle.width = LEGEND_TEXT_WIDTH;
+        legend.textStyle.overflow = 'truncate';
+      }
+    });
+  }
+
+  // fitTitles cuts each title of a drawn chart at the chart's width with
+  // an ellipsis, so that no title runs past the canvas without a mark. It
+  // runs again whenever the chart is resized.
+  function fitTitles(chart) {
+    var width = Math.max(chart.getWidth() - 2 * TITLE_MARGIN, 0);
+    var titles = asArray(chart.getOption().title).map(function () {
+      return { textStyle: { width: width, overflow: 'truncate' } };
+    });
+    chart.setOption({ title: titles });
   }
 
   function drawAll() {
@@ -171,9 +224,11 @@
       var option = JSON.parse(source.textContent);
       textTooltips(option);
       radarTooltips(option);
+      fitLegends(option);
       sizeFor(target);
       var chart = echarts.init(target, null, { renderer: 'canvas' });
       chart.setOption(option);
+      fitTitles(chart);
       chart.on('click', openLink);
       charts.push(chart);
     });
@@ -182,7 +237,10 @@
     window.addEventListener('resize', function () {
       window.clearTimeout(pending);
       pending = window.setTimeout(function () {
-        charts.forEach(function (chart) { chart.resize(); });
+        charts.forEach(function (chart) {
+          chart.resize();
+          fitTitles(chart);
+        });
       }, 100);
     });
   }
