@@ -220,7 +220,7 @@ type projectBuilder struct {
 func (b *projectBuilder) add(r *rowReader) {
 	p := saima.Project{
 		Code:      r.code("项目编号", true),
-		Name:      r.requiredText("项目名称"),
+		Name:      r.name("项目名称", true),
 		Unit:      r.unit("责任单位", true),
 		LeadUnit:  r.leadUnit(),
 		System:    r.choice("所属系统", saima.Systems, false),
@@ -328,7 +328,7 @@ type milestoneBuilder struct {
 func (b *milestoneBuilder) add(r *rowReader) {
 	m := saima.Milestone{
 		ProjectCode: r.code("项目编号", true),
-		Name:        r.requiredText("里程碑"),
+		Name:        r.name("里程碑", true),
 		Unit:        r.unit("责任单位", false),
 		Actual:      r.date("实际完成日期", false, true),
 		Status:      r.choice("状态", statuses, false),

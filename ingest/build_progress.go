@@ -109,7 +109,7 @@ type assessmentBuilder struct {
 func (b *assessmentBuilder) add(r *rowReader) {
 	a := saima.Assessment{
 		Unit:        r.unit("被考评单位", true),
-		Indicator:   r.requiredText("指标"),
+		Indicator:   r.name("指标", true),
 		FullMarks:   r.number("满分", false),
 		Mode:        r.code("考评方式", true),
 		Period:      r.period("考评期间"),

@@ -103,7 +103,7 @@ func (b *listBuilder) add(r *rowReader) {
 	it := saima.ListItem{
 		List:  r.listName("清单名称"),
 		ID:    r.code("事项编号", true),
-		Name:  r.requiredText("事项名称"),
+		Name:  r.name("事项名称", true),
 		Unit:  r.unit("责任单位", true),
 		Goal:  r.text("阶段目标"),
 		Field: r.text("领域"),

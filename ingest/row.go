@@ -179,20 +179,33 @@ func (r *rowReader) limitText(col, s string) string {
 	return ""
 }
 
-// requiredText is text for a column that must be filled in, such as
-// 项目名称. A placeholder such as "/" is an error there, as a blank is, so
-// it reads as a required name does.
-func (r *rowReader) requiredText(col string) string { return r.name(col, true) }
+// requiredText is text for a column that must be filled in, such as 成果.
+// A placeholder such as "/" is an error there, as a blank is.
+func (r *rowReader) requiredText(col string) string { return r.filled(col, true) }
 
-// name returns a name cell trimmed and otherwise as written, such as a
-// unit's own name in the roster or its 赛道. Unlike free text, a
-// placeholder such as "/" reads as blank, because it names nothing.
-func (r *rowReader) name(col string, required bool) string {
+// filled returns a cell trimmed and otherwise as written, or "" when it is
+// blank or a placeholder such as "/", which is an error if required.
+func (r *rowReader) filled(col string, required bool) string {
 	raw := r.cell(col)
 	if _, missing := r.blank(col, raw, required); missing {
 		return ""
 	}
 	return r.limitText(col, trimText(raw))
+}
+
+// name returns a name cell, such as a unit's own name in the roster, its
+// 赛道 or a 项目名称, read as filled reads it. A line break inside a name
+// is an error, because the name would then match no other spelling of it.
+func (r *rowReader) name(col string, required bool) string {
+	s := r.filled(col, required)
+	if !strings.ContainsAny(s, "\r\n\v\f\u2028\u2029") {
+		return s
+	}
+	r.fail(col, s, &problem{
+		reason: "名称中含有换行",
+		fix:    "请删除单元格中的换行（在Excel中是按Alt+Enter输入的）后重新上传",
+	})
+	return ""
 }
 
 // code returns an identifier cell after NFKC and trimming, with dashes

@@ -287,3 +287,40 @@ func TestRowTextLimit(t *testing.T) {
 		}
 	})
 }
+
+// A line break inside a name cell is an error on the row and column, in
+// every dataset that reads names, while free text keeps its line breaks.
+func TestRowNameLineBreak(t *testing.T) {
+	cases := []struct {
+		name, file, text, column string
+	}{
+		{"roster unit", "u.csv", "单位,单位类别\n\"换行\n单位\",市直部门\n", "单位"},
+		{"roster track", "u.csv", "单位,单位类别,赛道\n余姚市,区县（市）,\"第一\r\n赛道\"\n", "赛道"},
+		{"project name", "p.csv", "项目编号,项目名称,责任单位\nNB-1,\"城市\n大脑\",余姚市\n", "项目名称"},
+		{"milestone", "m.csv", "项目编号,里程碑,计划完成日期\nNB-1,\"上线\n运行\",2026-12-31\n", "里程碑"},
+		{"line separator", "m.csv", "项目编号,里程碑,计划完成日期\nNB-1,上线\u2028运行,2026-12-31\n", "里程碑"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res := parseText(t, c.file, c.text, Options{})
+			if len(res.Errors) != 1 {
+				t.Fatalf("errors = %q, want one on %s", issueStrings(res.Errors), c.column)
+			}
+			is := res.Errors[0]
+			if is.Column != c.column || is.Row != 2 {
+				t.Errorf("error at row %d column %s, want row 2 column %s", is.Row, is.Column, c.column)
+			}
+			if !strings.Contains(is.Reason, "换行") || !strings.Contains(is.Fix, "Alt+Enter") {
+				t.Errorf("error %q, want the line break named and how to remove it", issueStrings(res.Errors))
+			}
+		})
+	}
+	t.Run("free text keeps it", func(t *testing.T) {
+		text := "单位,项目编号,填报期间,完成率,进展情况\n余姚市,NB-1,2026Q3,50%,\"第一行\n第二行\"\n"
+		res := parseText(t, "p.csv", text, Options{})
+		requireNoErrors(t, res)
+		if got := res.Batch.Progress[0].Progress; got != "第一行\n第二行" {
+			t.Errorf("进展情况 = %q, want both lines", got)
+		}
+	})
+}
