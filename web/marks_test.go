@@ -131,3 +131,41 @@ func TestRankingXLSXMarks(t *testing.T) {
 		t.Errorf("sheet 人工调整 = %q, want a header and %q", list, want)
 	}
 }
+
+// TestUnitPageMarks checks that a unit's own page marks its indicator
+// scores as the leaderboard does: * on an imputed score and 不计分 on an
+// indicator that did not count, each with its note.
+func TestUnitPageMarks(t *testing.T) {
+	// Only the roster is seeded, so that the marked run is each unit's
+	// newest result.
+	env := newTestEnv(t, nil)
+	units := seedBatches()[0]
+	units.Upload.ID, units.Upload.Uploader, units.Upload.At = "seed-units", "office", seedAt
+	if err := env.store.WriteBatch(context.Background(), units); err != nil {
+		t.Fatal(err)
+	}
+	saveMarkedRun(t, env)
+	_, body := env.get(t, unitURL("宁波市海曙区"))
+	text := html.UnescapeString(body)
+
+	cell := regexp.MustCompile(`<td class="num[^"]*">([^<]*)</td>`)
+	var cells []string
+	for _, m := range cell.FindAllStringSubmatch(text, -1) {
+		cells = append(cells, m[1])
+	}
+	for _, want := range []string{"55.00*", "不计分"} {
+		if !slices.Contains(cells, want) {
+			t.Errorf("unit page cells %q lack %q", cells, want)
+		}
+	}
+	for _, want := range []string{"* 该单位此项无数据，得分按计分规则补足", "不计分：该单位此项无数据，且不计入综合得分"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("unit page lacks the note %q", want)
+		}
+	}
+
+	_, body = env.get(t, unitURL("宁波市江北区"))
+	if strings.Contains(html.UnescapeString(body), "得分按计分规则补足") {
+		t.Errorf("宁波市江北区's page has the imputed note, but none of its scores was imputed")
+	}
+}

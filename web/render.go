@@ -58,6 +58,7 @@ func parsePages(a *assets) (*pages, error) {
 		"choose":       choose,
 		"imputedNote":  func() string { return imputedNote },
 		"leftOutNote":  func() string { return leftOutNote },
+		"leftOutText":  func() string { return leftOutText },
 		"closedByExit": func() string { return saima.ClosedByExitLabel },
 	}
 
