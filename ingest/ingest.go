@@ -743,11 +743,16 @@ func (p *parser) formulaErrors(rec record, h *header) bool {
 		}
 		found = true
 		p.issue(Issue{Row: rec.row, Column: h.names[i], Value: trimText(cell),
-			Reason: "是公式出错时显示的错误值，不是要填写的内容",
-			Fix:    "请检查这一格的公式（例如查找不到对应的值、除数为0或引用的单元格已删除），改正后重新上传；也可以直接填写内容，没有内容请留空"})
+			Reason: formulaErrorReason, Fix: formulaErrorFix})
 	}
 	return found
 }
+
+// The reason and fix of an error on a formula's error value.
+const (
+	formulaErrorReason = "是公式出错时显示的错误值，不是要填写的内容"
+	formulaErrorFix    = "请检查这一格的公式（例如查找不到对应的值、除数为0或引用的单元格已删除），改正后重新上传；也可以直接填写内容，没有内容请留空"
+)
 
 // isFormulaError reports whether cell, trimmed, is a formula's error
 // value such as #N/A.

@@ -240,6 +240,11 @@ func (p *parser) readObject(rec jsonRecord, unknown map[string]bool) (bool, erro
 			r.fail(col.name, "", &problem{reason: "不是文本、数字、true/false或由它们组成的列表",
 				fix: "请改为文本或数字，列表中的值用、分隔或写成字符串数组"})
 			keyOf[col] = key
+		case isFormulaError(rec.values[i]):
+			// A program that copies a sheet's shown values sends #N/A
+			// as text too.
+			r.fail(col.name, trimText(rec.values[i]), &problem{reason: formulaErrorReason, fix: formulaErrorFix})
+			keyOf[col] = key
 		default:
 			r.setCell(col.name, rec.values[i])
 			keyOf[col] = key

@@ -96,6 +96,12 @@ func TestJSONIssues(t *testing.T) {
 			text: `[{"单位": {"名称": "余姚市"}, "项目编号": "NB-1", "填报期间": "2026Q3", "完成率": "50%"}]`,
 			errors: []string{"b.json 第1行“单位”列不是文本、数字、true/false或由它们组成的列表，" +
 				"请改为文本或数字，列表中的值用、分隔或写成字符串数组"}},
+		{name: "formula error value",
+			// A program that copies a sheet's shown values sends them as
+			// text.
+			text: `[{"单位": "余姚市", "项目编号": "NB-1", "填报期间": "2026Q3", "完成率": "50%", "进展情况": "#N/A"}]`,
+			errors: []string{"b.json 第1行“进展情况”列的值“#N/A”是公式出错时显示的错误值，不是要填写的内容，" +
+				"请检查这一格的公式（例如查找不到对应的值、除数为0或引用的单元格已删除），改正后重新上传；也可以直接填写内容，没有内容请留空"}},
 		{name: "not an object",
 			text:   `[{` + ok + `}, "余姚市"]`,
 			errors: []string{`b.json 第2行不是JSON对象，数组中的每个元素都应是一个对象，如{"单位": "余姚市", …}`}},
