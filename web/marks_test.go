@@ -56,12 +56,7 @@ func TestLeaderboardLeftOutIndicator(t *testing.T) {
 	saveMarkedRun(t, env)
 	_, body := env.get(t, "/leaderboard?period=2026Q1")
 	text := html.UnescapeString(body)
-
-	cell := regexp.MustCompile(`<td class="num[^"]*">([^<]*)</td>`)
-	var cells []string
-	for _, m := range cell.FindAllStringSubmatch(text, -1) {
-		cells = append(cells, m[1])
-	}
+	cells := numberCells(text)
 	for _, want := range []string{"55.00*", "不计分"} {
 		if !slices.Contains(cells, want) {
 			t.Errorf("leaderboard cells %q lack %q", cells, want)
@@ -147,12 +142,7 @@ func TestUnitPageMarks(t *testing.T) {
 	saveMarkedRun(t, env)
 	_, body := env.get(t, unitURL("宁波市海曙区"))
 	text := html.UnescapeString(body)
-
-	cell := regexp.MustCompile(`<td class="num[^"]*">([^<]*)</td>`)
-	var cells []string
-	for _, m := range cell.FindAllStringSubmatch(text, -1) {
-		cells = append(cells, m[1])
-	}
+	cells := numberCells(text)
 	for _, want := range []string{"55.00*", "不计分"} {
 		if !slices.Contains(cells, want) {
 			t.Errorf("unit page cells %q lack %q", cells, want)
@@ -168,4 +158,16 @@ func TestUnitPageMarks(t *testing.T) {
 	if strings.Contains(html.UnescapeString(body), "得分按计分规则补足") {
 		t.Errorf("宁波市江北区's page has the imputed note, but none of its scores was imputed")
 	}
+}
+
+// numberCell matches a table's number cell and captures its text.
+var numberCell = regexp.MustCompile(`<td class="num[^"]*">([^<]*)</td>`)
+
+// numberCells returns the text of every number cell of a page.
+func numberCells(page string) []string {
+	var cells []string
+	for _, m := range numberCell.FindAllStringSubmatch(page, -1) {
+		cells = append(cells, m[1])
+	}
+	return cells
 }

@@ -136,39 +136,27 @@ func showUpload(ctx context.Context, w io.Writer, st *clickhouse.Store, id strin
 	}
 	tw.Flush()
 
-	switch {
-	case len(u.ErrorList) > 0:
-		fmt.Fprintf(w, "\n错误清单（共 %d 处）\n", u.Errors)
-		for i, e := range u.ErrorList {
-			fmt.Fprintf(w, "%d. %s\n", i+1, ingest.RecordedIssue(u.FileName, e))
-		}
-		if n := u.Errors - len(u.ErrorList); n > 0 {
-			fmt.Fprintf(w, "另有 %d 处错误未列出（每次上传最多列出 %d 处）；改正以上错误后用 saima import --dry-run 查看其余错误\n",
-				n, ingest.DefaultMaxErrors)
-		}
-	case u.Errors > 0:
-		fmt.Fprintf(w, "\n该次上传有 %d 处错误，但记录中没有保存错误清单（saima 更新前的上传只保存了错误数）；"+
-			"请用 saima import --dry-run 重新检查该文件\n", u.Errors)
-	}
-	printUploadWarnings(w, u)
+	printIssueList(w, u.FileName, "错误", u.Errors, u.ErrorList, "；改正以上错误后用 saima import --dry-run 查看其余错误")
+	printIssueList(w, u.FileName, "警告", u.Warnings, u.WarningList, "")
 	return nil
 }
 
-// printUploadWarnings prints the warning list of upload u, or notes that
-// the record kept only their count.
-func printUploadWarnings(w io.Writer, u saima.Upload) {
+// printIssueList prints an upload's stored list of errors or warnings
+// (what names which), numbered, with the count of those not listed and
+// then more. When the record kept only the count, it says so.
+func printIssueList(w io.Writer, fileName, what string, total int, list []saima.UploadError, more string) {
 	switch {
-	case len(u.WarningList) > 0:
-		fmt.Fprintf(w, "\n警告清单（共 %d 处）\n", u.Warnings)
-		for i, e := range u.WarningList {
-			fmt.Fprintf(w, "%d. %s\n", i+1, ingest.RecordedIssue(u.FileName, e))
+	case len(list) > 0:
+		fmt.Fprintf(w, "\n%s清单（共 %d 处）\n", what, total)
+		for i, e := range list {
+			fmt.Fprintf(w, "%d. %s\n", i+1, ingest.RecordedIssue(fileName, e))
 		}
-		if n := u.Warnings - len(u.WarningList); n > 0 {
-			fmt.Fprintf(w, "另有 %d 处警告未列出（每次上传最多列出 %d 处）\n", n, ingest.DefaultMaxErrors)
+		if n := total - len(list); n > 0 {
+			fmt.Fprintf(w, "另有 %d 处%s未列出（每次上传最多列出 %d 处）%s\n", n, what, ingest.DefaultMaxErrors, more)
 		}
-	case u.Warnings > 0:
-		fmt.Fprintf(w, "\n该次上传有 %d 处警告，但记录中没有保存警告清单（saima 更新前的上传只保存了警告数）；"+
-			"请用 saima import --dry-run 重新检查该文件\n", u.Warnings)
+	case total > 0:
+		fmt.Fprintf(w, "\n该次上传有 %d 处%s，但记录中没有保存%s清单（saima 更新前的上传只保存了%s数）；"+
+			"请用 saima import --dry-run 重新检查该文件\n", total, what, what, what)
 	}
 }
 
