@@ -141,22 +141,22 @@ func showUpload(ctx context.Context, w io.Writer, st *clickhouse.Store, id strin
 	return nil
 }
 
-// printIssueList prints an upload's stored list of errors or warnings
-// (what names which), numbered, with the count of those not listed and
-// then more. When the record kept only the count, it says so.
-func printIssueList(w io.Writer, fileName, what string, total int, list []saima.UploadError, more string) {
+// printIssueList prints an upload's stored list of errors or warnings,
+// numbered, and the count of those not listed followed by hint. label is
+// 错误 or 警告. When the record kept only the count, it prints a note.
+func printIssueList(w io.Writer, fileName, label string, total int, list []saima.UploadError, hint string) {
 	switch {
 	case len(list) > 0:
-		fmt.Fprintf(w, "\n%s清单（共 %d 处）\n", what, total)
+		fmt.Fprintf(w, "\n%s清单（共 %d 处）\n", label, total)
 		for i, e := range list {
 			fmt.Fprintf(w, "%d. %s\n", i+1, ingest.RecordedIssue(fileName, e))
 		}
 		if n := total - len(list); n > 0 {
-			fmt.Fprintf(w, "另有 %d 处%s未列出（每次上传最多列出 %d 处）%s\n", n, what, ingest.DefaultMaxErrors, more)
+			fmt.Fprintf(w, "另有 %d 处%s未列出（每次上传最多列出 %d 处）%s\n", n, label, ingest.DefaultMaxErrors, hint)
 		}
 	case total > 0:
 		fmt.Fprintf(w, "\n该次上传有 %d 处%s，但记录中没有保存%s清单（saima 更新前的上传只保存了%s数）；"+
-			"请用 saima import --dry-run 重新检查该文件\n", total, what, what, what)
+			"请用 saima import --dry-run 重新检查该文件\n", total, label, label, label)
 	}
 }
 
