@@ -215,10 +215,14 @@ func (s *Server) createDatabase(tb testing.TB, name string) {
 	}
 	tb.Cleanup(func() {
 		if s.exited() {
+			if tb.Failed() {
+				tb.Logf("clickhouse-server on %s has exited; the end of its logs:\n%s", s.Addr, s.LogTail(30))
+			}
 			return
 		}
 		if _, err := s.HTTPQuery(context.Background(), "DROP DATABASE IF EXISTS "+name); err != nil {
-			tb.Logf("drop database %s: %v", name, err)
+			// A server that stopped answering leaves its reason in its logs.
+			tb.Logf("drop database %s: %v; the end of the server's logs:\n%s", name, err, s.LogTail(30))
 		}
 	})
 }
