@@ -122,7 +122,9 @@ func openDocumentError(f *zip.File) error {
 
 // markupStart matches the start of a file that is markup rather than
 // CSV: after an optional UTF-8 byte-order mark and whitespace, a tag.
-var markupStart = regexp.MustCompile(`^(?:\xEF\xBB\xBF)?\s*<[!?A-Za-z]`)
+// The mark is written as the code point U+FEFF, because the regexp
+// package reads `\xEF` as the code point U+00EF, not as a byte.
+var markupStart = regexp.MustCompile(`^\x{FEFF}?\s*<[!?A-Za-z]`)
 
 // markupError returns the error for a text file at the start of br that
 // is HTML or XML, or nil. Many systems export a table as HTML under an
