@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -25,7 +26,23 @@ type formattedCode struct {
 	// sign goes depends on the format's other sections, which saima does
 	// not render.
 	exact bool
+
+	reason string // why the shown text is unknown, when not exact
 }
+
+// bareLiterals are the characters that a format code shows as they are
+// without quotes or a backslash. Microsoft's page "Formats for text and
+// spacing" lists $ - + / ( ) : and space, and Excel's dialog escapes the
+// rest when a clerk types them, but other programs may write them bare.
+const bareLiterals = "$-+/():!^&'~{}<>= "
+
+// currencySymbol matches a bracketed currency such as [$¥-804], which
+// shows its symbol.
+var currencySymbol = regexp.MustCompile(`^\[\$[^-\]]+`)
+
+// literalText matches text that a format code shows as it is: quoted,
+// escaped with a backslash, or a bracketed currency symbol.
+var literalText = regexp.MustCompile(`"[^"]+"|\\.|\[\$[^-\]]+`)
 
 // parseCodeFormat returns the literal text before and after the zeros of
 // the first section of a code format, and how many zeros there are. It
@@ -58,9 +75,11 @@ func parseCodeFormat(code string) (prefix, suffix string, zeros int, ok bool) {
 			_, size := utf8.DecodeRuneInString(code[i+1:])
 			lit.WriteString(code[i+1 : i+1+size])
 			i += size
+		case strings.IndexByte(bareLiterals, c) >= 0:
+			lit.WriteByte(c)
 		case c == '[':
 			end := strings.IndexByte(code[i:], ']')
-			if end < 0 {
+			if end < 0 || currencySymbol.MatchString(code[i:i+end+1]) {
 				return "", "", 0, false
 			}
 			i += end
@@ -79,9 +98,9 @@ func parseCodeFormat(code string) (prefix, suffix string, zeros int, ok bool) {
 }
 
 // formatCode returns the number raw under nf as a code, with its column
-// left for the caller to set, and
-// false when nf is no code format or raw no number. A number of 16 or
-// more integer digits is left to the long-number check.
+// left for the caller to set. It returns false when nf is neither a code
+// format nor one with literal text, or raw is no number. A number of 16
+// or more integer digits is left to the long-number check.
 func formatCode(raw string, nf numberFormat) (formattedCode, bool) {
 	if nf.code == "" {
 		return formattedCode{}, false
@@ -92,7 +111,12 @@ func formatCode(raw string, nf numberFormat) (formattedCode, bool) {
 	}
 	fc := formattedCode{format: nf.code}
 	d := saima.ExcelDecimal(v)
-	if !d.IsInteger() || d.IsNegative() {
+	switch {
+	case nf.otherLiteral:
+		fc.reason = "系统无法按这种格式还原表格中显示的编号"
+		return fc, true
+	case !d.IsInteger() || d.IsNegative():
+		fc.reason = "负数或带小数的数字按这种格式显示时会改变，系统无法确定表格中显示的编号"
 		return fc, true
 	}
 	text := d.String()
@@ -120,9 +144,8 @@ func (p *parser) formattedCodes(rec record, h *header) bool {
 		}
 		found = true
 		p.issue(Issue{Row: rec.row, Column: h.names[i], Value: rec.cells[i],
-			Reason: "是以数字保存的编号，单元格的数字格式为“" + fc.format + "”，" +
-				"负数或带小数的数字按这种格式显示时会改变，系统无法确定表格中显示的编号",
-			Fix: "请先把这一列的单元格设为文本格式，再重新输入完整的编号，然后重新上传"})
+			Reason: "是以数字保存的编号，单元格的数字格式为“" + fc.format + "”，" + fc.reason,
+			Fix:    "请先把这一列的单元格设为文本格式，再重新输入完整的编号，然后重新上传"})
 	}
 	return found
 }

@@ -393,6 +393,11 @@ type numberFormat struct {
 	// code is the format code of a code format, and prefix and suffix
 	// are its literal text around the zeros: NB-2026- for "NB-2026-"000.
 	code, prefix, suffix string
+
+	// otherLiteral is set, with code, for a number format that shows
+	// literal text but is no code format, such as "NB-"#000. A code
+	// column cannot read such a cell as shown.
+	otherLiteral bool
 }
 
 // builtinFormat classifies the built-in number formats that are percents
@@ -424,6 +429,7 @@ func parseFormatCode(code string) numberFormat {
 	if prefix, suffix, zeros, ok := parseCodeFormat(code); ok {
 		return numberFormat{digits: zeros, code: code, prefix: prefix, suffix: suffix}
 	}
+	raw := code
 	code = formatLiterals.ReplaceAllString(code, "")
 	code, _, _ = strings.Cut(code, ";")
 	code = strings.ToLower(code)
@@ -434,6 +440,25 @@ func parseFormatCode(code string) numberFormat {
 		return numberFormat{percent: true}
 	case strings.ContainsAny(code, "yd"):
 		return numberFormat{date: true, day: strings.Contains(code, "d")}
+	case literalText.MatchString(firstSection(raw)):
+		return numberFormat{code: raw, otherLiteral: true}
 	}
 	return numberFormat{}
+}
+
+// firstSection returns the part of a format code before its first
+// semicolon outside quotes, the section for positive numbers.
+func firstSection(code string) string {
+	quoted := false
+	for i := 0; i < len(code); i++ {
+		switch {
+		case code[i] == '"':
+			quoted = !quoted
+		case code[i] == '\\' && !quoted:
+			i++
+		case code[i] == ';' && !quoted:
+			return code[:i]
+		}
+	}
+	return code
 }

@@ -444,15 +444,19 @@ func TestNumberFormats(t *testing.T) {
 		{"[$-804]yyyy/m/d", numberFormat{date: true, day: true}},
 		{"[Red]0.00", numberFormat{}},
 		{"h:mm:ss", numberFormat{}},
-		{`[$¥-804]#,##0.00`, numberFormat{}},
+		{`[$¥-804]#,##0.00`, numberFormat{code: `[$¥-804]#,##0.00`, otherLiteral: true}},
 		{"00000", numberFormat{digits: 5, code: "00000"}},
 		{"000000;-000000", numberFormat{digits: 6, code: "000000;-000000"}},
 		{`"NB-2026-"000`, numberFormat{digits: 3, code: `"NB-2026-"000`, prefix: "NB-2026-"}},
 		{`\N\B\-000`, numberFormat{digits: 3, code: `\N\B\-000`, prefix: "NB-"}},
 		{`[Blue]"第"00"号"`, numberFormat{digits: 2, code: `[Blue]"第"00"号"`, prefix: "第", suffix: "号"}},
 		{`0"分"`, numberFormat{digits: 1, code: `0"分"`, suffix: "分"}},
-		{`0"-"0`, numberFormat{}},
-		{`"NB-"#000`, numberFormat{}},
+		{`0"-"0`, numberFormat{code: `0"-"0`, otherLiteral: true}},
+		{`"NB-"#000`, numberFormat{code: `"NB-"#000`, otherLiteral: true}},
+		{`000-`, numberFormat{digits: 3, code: `000-`, suffix: "-"}},
+		{`[$NB-804]000`, numberFormat{code: `[$NB-804]000`, otherLiteral: true}},
+		{`000;"负"000`, numberFormat{digits: 3, code: `000;"负"000`}},
+		{`0.0;"未填"`, numberFormat{}},
 		{"0", numberFormat{}},
 		{"00.0", numberFormat{}},
 	}
@@ -714,6 +718,7 @@ func TestXLSXCodeFormats(t *testing.T) {
 		styleBoth      = 11 // "NB-"00"-A";"NB-"-00"-A"
 		styleZeros     = 12 // 000
 		stylePrefixOne = 13 // "NB-"0
+		styleHash      = 14 // "NB-"#000, which saima does not render
 	)
 	w := newTestWorkbook(testSheet{name: "进度", rows: []string{
 		row(1, progressHeaderCells...),
@@ -733,7 +738,8 @@ func TestXLSXCodeFormats(t *testing.T) {
 	w.formats[170] = `"NB-"00"-A";"NB-"-00"-A"`
 	w.formats[171] = `000`
 	w.formats[172] = `"NB-"0`
-	w.styles = append(w.styles, 167, 168, 169, 170, 171, 172)
+	w.formats[173] = `"NB-"#000`
+	w.styles = append(w.styles, 167, 168, 169, 170, 171, 172, 173)
 
 	res := parseWorkbook(t, w, Options{})
 	if len(res.Errors) > 0 {
@@ -761,10 +767,13 @@ func TestXLSXCodeFormats(t *testing.T) {
 		{"fraction under zeros", number("12.5", styleZeros), "12.5"},
 		{"fraction under a prefix", number("12.5", stylePrefix), "12.5"},
 		{"negative under a prefix", typedNumber("-3", stylePrefixOne), "-3"},
+		{"text and a digit placeholder", number("17", styleHash), "17"},
 	}
-	formats := map[int]string{styleZeros: `000`, stylePrefix: `"NB-2026-"000`, stylePrefixOne: `"NB-"0`}
+	formats := map[int]string{styleZeros: `000`, stylePrefix: `"NB-2026-"000`, stylePrefixOne: `"NB-"0`,
+		styleHash: `"NB-"#000`}
 	styleOf := map[string]int{"negative under zeros": styleZeros, "fraction under zeros": styleZeros,
-		"fraction under a prefix": stylePrefix, "negative under a prefix": stylePrefixOne}
+		"fraction under a prefix": stylePrefix, "negative under a prefix": stylePrefixOne,
+		"text and a digit placeholder": styleHash}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
 			w.sheets[0].merges = nil
