@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode/utf16"
 
+	"golang.org/x/text/encoding/unicode"
+
 	"saima"
 )
 
@@ -120,9 +122,36 @@ func openDocumentError(f *zip.File) error {
 		strings.TrimSpace(string(mime)))
 }
 
+// markupHead returns the first 4 KiB of text in br as UTF-8. Excel saves
+// "Unicode text" and some exporters write HTML in UTF-16, with or without
+// a byte-order mark, and its raw bytes never match markupStart.
+func markupHead(br *bufio.Reader) []byte {
+	head, _ := br.Peek(8 << 10)
+	enc := bomEncoding(head)
+	if enc == "" {
+		enc = utf16WithoutBOM(head)
+	}
+	var order unicode.Endianness
+	switch enc {
+	case EncodingUTF16LE:
+		order = unicode.LittleEndian
+	case EncodingUTF16BE:
+		order = unicode.BigEndian
+	default:
+		return head[:min(len(head), 4<<10)]
+	}
+	text, err := unicode.UTF16(order, unicode.UseBOM).NewDecoder().Bytes(head[:len(head)&^1])
+	if err != nil {
+		return nil
+	}
+	return text
+}
+
 // markupStart matches the start of a file that is markup rather than
 // CSV: after an optional UTF-8 byte-order mark and whitespace, a tag.
-var markupStart = regexp.MustCompile(`^(?:\xEF\xBB\xBF)?\s*<[!?A-Za-z]`)
+// The mark is written as the code point U+FEFF, because the regexp
+// package reads `\xEF` as the code point U+00EF, not as a byte.
+var markupStart = regexp.MustCompile(`^\x{FEFF}?\s*<[!?A-Za-z]`)
 
 // markupError returns the error for a text file at the start of br that
 // is HTML or XML, or nil. Many systems export a table as HTML under an
@@ -130,7 +159,7 @@ var markupStart = regexp.MustCompile(`^(?:\xEF\xBB\xBF)?\s*<[!?A-Za-z]`)
 // save "XML 电子表格 2003". Read as CSV, either gave an error about an
 // unknown header made of tags.
 func markupError(br *bufio.Reader) error {
-	head, _ := br.Peek(4 << 10)
+	head := markupHead(br)
 	if !markupStart.Match(head) {
 		return nil
 	}

@@ -339,6 +339,10 @@ type record struct {
 	// digits, so a code typed into such a cell has lost its last digits.
 	longNumbers []int
 
+	// formattedCodes are the XLSX number cells under a code format such
+	// as "NB-2026-"000, read as shown in code columns (see codeformat.go).
+	formattedCodes []formattedCode
+
 	// example is set on a template's example row whose cells are still
 	// those the template wrote.
 	example bool
@@ -668,7 +672,8 @@ func (p *parser) readRow(rec record, h *header) (bool, error) {
 	if markLeft != nil {
 		p.issue(*markLeft)
 	}
-	if p.uncomputedFormulas(rec, h) || p.formulaErrors(rec, h) || p.longNumberCodes(rec, h) {
+	if p.uncomputedFormulas(rec, h) || p.formulaErrors(rec, h) || p.longNumberCodes(rec, h) ||
+		p.formattedCodes(rec, h) {
 		return true, nil
 	}
 	if p.src.hasReplacement() && containsReplacement(rec.cells) {

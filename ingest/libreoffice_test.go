@@ -3,10 +3,12 @@ package ingest
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"saima"
 )
@@ -244,6 +246,26 @@ func TestFileOfAnotherFormat(t *testing.T) {
 		{"HTML named xls", "progress_html.xls", readTestdata("progress_html.xls"), []string{"网页", "xlsx"}},
 		{"HTML table", "导出.xls", []byte("\r\n <TABLE border=1><TR><TD>单位</TD></TR></TABLE>"), []string{"网页", "xlsx"}},
 		{"XML Spreadsheet 2003", "progress.xml", readTestdata("progress.xml"), []string{"XML 电子表格 2003", "xlsx"}},
+		// Exporters write a UTF-8 byte-order mark so that Excel reads the
+		// Chinese text, sometimes with a line break or space after it.
+		{"BOM and HTML", "导出.xls", withBOM("", readTestdata("progress_html.xls")), []string{"网页", "xlsx"}},
+		{"BOM, newline and HTML", "导出.xls", withBOM("\n", readTestdata("progress_html.xls")), []string{"网页", "xlsx"}},
+		{"BOM, CRLF and HTML", "导出.xls", withBOM("\r\n", readTestdata("progress_html.xls")), []string{"网页", "xlsx"}},
+		{"BOM, space and HTML", "导出.xls", withBOM(" ", readTestdata("progress_html.xls")), []string{"网页", "xlsx"}},
+		{"BOM and XML Spreadsheet 2003", "progress.xml", withBOM("", readTestdata("progress.xml")),
+			[]string{"XML 电子表格 2003", "xlsx"}},
+		{"BOM, newline and XML Spreadsheet 2003", "progress.xml", withBOM("\n", readTestdata("progress.xml")),
+			[]string{"XML 电子表格 2003", "xlsx"}},
+		{"UTF-16LE HTML", "导出.xls", utf16Text(true, false, readTestdata("progress_html.xls")), []string{"网页", "xlsx"}},
+		{"UTF-16LE HTML without BOM", "导出.xls", utf16Text(false, false, readTestdata("progress_html.xls")),
+			[]string{"网页", "xlsx"}},
+		{"UTF-16BE HTML", "导出.xls", utf16Text(true, true, readTestdata("progress_html.xls")), []string{"网页", "xlsx"}},
+		{"UTF-16LE XML Spreadsheet 2003", "progress.xls", utf16Text(true, false, readTestdata("progress.xml")),
+			[]string{"XML 电子表格 2003", "xlsx"}},
+		{"UTF-16LE XML Spreadsheet 2003 without BOM", "progress.xml", utf16Text(false, false, readTestdata("progress.xml")),
+			[]string{"XML 电子表格 2003", "xlsx"}},
+		{"UTF-16BE XML Spreadsheet 2003 without BOM", "progress.xml", utf16Text(false, true, readTestdata("progress.xml")),
+			[]string{"XML 电子表格 2003", "xlsx"}},
 		{"Word document", "progress.docx", zipOf(t, "[Content_Types].xml", "<Types/>", "word/document.xml", "<w:document/>"),
 			[]string{"Word", "xlsx"}},
 		{"zip of other files", "progress.xlsx", zipOf(t, "进度/a.csv", "单位\n", "说明.txt", "x"),
@@ -266,6 +288,29 @@ func TestFileOfAnotherFormat(t *testing.T) {
 			}
 		})
 	}
+}
+
+// withBOM returns data after a UTF-8 byte-order mark and the text sep.
+func withBOM(sep string, data []byte) []byte {
+	return append([]byte("\xEF\xBB\xBF"+sep), data...)
+}
+
+// utf16Text returns the UTF-8 text data in UTF-16, big-endian or
+// little-endian, after a byte-order mark when bom is set.
+func utf16Text(bom, bigEndian bool, data []byte) []byte {
+	order := binary.AppendByteOrder(binary.LittleEndian)
+	if bigEndian {
+		order = binary.BigEndian
+	}
+	units := utf16.Encode([]rune(string(data)))
+	if bom {
+		units = append([]uint16{0xFEFF}, units...)
+	}
+	var out []byte
+	for _, u := range units {
+		out = order.AppendUint16(out, u)
+	}
+	return out
 }
 
 // Row 6 of the traps CSV has the 填报日期 that LibreOffice's Chinese

@@ -51,7 +51,8 @@ type sheetRow struct {
 	cells    []string
 	formulas []uncomputedFormula // cells whose formula has no stored result
 
-	longNumbers []int // 0-based columns of number cells of 16 or more integer digits
+	longNumbers    []int           // 0-based columns of number cells of 16 or more integer digits
+	formattedCodes []formattedCode // number cells under a code format
 }
 
 // uncomputedFormula is a formula cell that a file keeps without its
@@ -288,11 +289,15 @@ func (s *xlsxSource) next() (record, error) {
 	var cells []string
 	var formulas []uncomputedFormula
 	var longNumbers []int
+	var codes []formattedCode
 	if s.pending.n <= s.pos {
-		cells, formulas, longNumbers, s.pending = s.pending.cells, s.pending.formulas, s.pending.longNumbers, nil
+		cells, formulas = s.pending.cells, s.pending.formulas
+		longNumbers, codes = s.pending.longNumbers, s.pending.formattedCodes
+		s.pending = nil
 	}
-	rec := record{row: s.pos, cells: s.merges.fill(s.pos, cells), fields: -1, formulas: formulas,
-		longNumbers: longNumbers}
+	cells, codes = s.merges.fill(s.pos, cells, codes)
+	rec := record{row: s.pos, cells: cells, fields: -1, formulas: formulas,
+		longNumbers: longNumbers, formattedCodes: codes}
 	// The example is looked for on every row, because sorting the sheet
 	// moves it without moving the name that marks it.
 	rec.example = s.exampleMark != "" && s.pos > 1 && exampleMark(rec.cells) == s.exampleMark
@@ -380,10 +385,19 @@ type numberFormat struct {
 	date    bool // the value is a date serial
 	day     bool // the format shows the day, not just the year and month
 
-	// digits is the width of a format of zeros only, such as 5 for 00000,
-	// which shows 123 as 00123. It is 0 for other formats. Clerks format
-	// code columns so to keep leading zeros.
+	// digits is the number of zeros of a code format (see codeformat.go),
+	// such as 5 for 00000, which shows 123 as 00123. It is 0 for other
+	// formats. Clerks format code columns so to keep leading zeros.
 	digits int
+
+	// code is the format code of a code format, and prefix and suffix
+	// are its literal text around the zeros: NB-2026- for "NB-2026-"000.
+	code, prefix, suffix string
+
+	// otherLiteral is set, with code, for a number format that shows
+	// literal text but is no code format, such as "NB-"#000. A code
+	// column cannot read such a cell as shown.
+	otherLiteral bool
 }
 
 // builtinFormat classifies the built-in number formats that are percents
@@ -409,9 +423,13 @@ func builtinFormat(id int) numberFormat {
 var formatLiterals = regexp.MustCompile(`"[^"]*"|\\.|\[[^\]]*\]|_.|\*.`)
 
 // parseFormatCode classifies a custom format code such as 0.00%, 00000,
-// yyyy"年"m"月"d"日" or yy\年m\月d\日. Only the first section (for
-// positive numbers) counts.
+// "NB-"000, yyyy"年"m"月"d"日" or yy\年m\月d\日. Only the first section
+// (for positive numbers) counts.
 func parseFormatCode(code string) numberFormat {
+	if prefix, suffix, zeros, ok := parseCodeFormat(code); ok {
+		return numberFormat{digits: zeros, code: code, prefix: prefix, suffix: suffix}
+	}
+	raw := code
 	code = formatLiterals.ReplaceAllString(code, "")
 	code, _, _ = strings.Cut(code, ";")
 	code = strings.ToLower(code)
@@ -422,8 +440,25 @@ func parseFormatCode(code string) numberFormat {
 		return numberFormat{percent: true}
 	case strings.ContainsAny(code, "yd"):
 		return numberFormat{date: true, day: strings.Contains(code, "d")}
-	case len(code) > 1 && strings.Trim(code, "0") == "":
-		return numberFormat{digits: len(code)}
+	case literalText.MatchString(firstSection(raw)):
+		return numberFormat{code: raw, otherLiteral: true}
 	}
 	return numberFormat{}
+}
+
+// firstSection returns the part of a format code before its first
+// semicolon outside quotes, the section for positive numbers.
+func firstSection(code string) string {
+	quoted := false
+	for i := 0; i < len(code); i++ {
+		switch {
+		case code[i] == '"':
+			quoted = !quoted
+		case code[i] == '\\' && !quoted:
+			i++
+		case code[i] == ';' && !quoted:
+			return code[:i]
+		}
+	}
+	return code
 }

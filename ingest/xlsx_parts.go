@@ -370,6 +370,10 @@ func (s *sheetRows) readRow() (sheetRow, error) {
 			if c.long {
 				row.longNumbers = append(row.longNumbers, col-1)
 			}
+			if c.isCode {
+				c.code.column = col - 1
+				row.formattedCodes = append(row.formattedCodes, c.code)
+			}
 			if c.text != "" {
 				for len(row.cells) < col {
 					row.cells = append(row.cells, "")
@@ -390,6 +394,9 @@ type cellRead struct {
 	formula    string // the formula, when the cell has one
 	uncomputed bool   // the cell has a formula but no stored result
 	long       bool   // a plain number of 16 or more integer digits
+
+	code   formattedCode // the number under a code format, when isCode
+	isCode bool
 }
 
 // readCell reads the value of the cell whose start tag was just read and
@@ -422,9 +429,13 @@ func (s *sheetRows) readCell(typ string, style int) (cellRead, error) {
 		case xml.EndElement:
 			switch t.Name.Local {
 			case "c":
-				return cellRead{text: s.cellText(typ, style, string(value), string(inline)),
+				c := cellRead{text: s.cellText(typ, style, string(value), string(inline)),
 					formula: string(formula), uncomputed: hasFormula && !hasValue,
-					long: s.longNumber(typ, style, string(value))}, nil
+					long: s.longNumber(typ, style, string(value))}
+				if (typ == "" || typ == "n") && style >= 0 && style < len(s.book.formats) {
+					c.code, c.isCode = formatCode(string(value), s.book.formats[style])
+				}
+				return c, nil
 			case "f", "v", "t":
 				in = ""
 			case "rPh":
@@ -618,6 +629,7 @@ func parseMergeElement(buf []byte, start, end int) *mergeRange {
 type mergeRange struct {
 	r1, c1, r2, c2 int
 	value          string
+	code           *formattedCode // the top-left cell under a code format, or nil
 }
 
 // mergeFill gives each merged range's top-left value to every cell the
@@ -636,13 +648,19 @@ func newMergeFill(ranges []*mergeRange) *mergeFill {
 	return m
 }
 
-// fill fills the merged cells of row, whose cells are given, and returns
-// the cells. A range whose top-left cell lies beyond the end of its row
-// fills nothing.
-func (m *mergeFill) fill(row int, cells []string) []string {
+// fill fills the merged cells of row, whose cells and code-format cells
+// are given, and returns both. A range whose top-left cell lies beyond the
+// end of its row fills nothing.
+func (m *mergeFill) fill(row int, cells []string, codes []formattedCode) ([]string, []formattedCode) {
 	for _, r := range m.byStart[row] {
 		if r.c1 <= len(cells) {
 			r.value = cells[r.c1-1]
+			r.code = nil
+			for _, fc := range codes {
+				if fc.column == r.c1-1 {
+					r.code = &fc
+				}
+			}
 			m.active = append(m.active, r)
 		}
 	}
@@ -657,8 +675,13 @@ func (m *mergeFill) fill(row int, cells []string) []string {
 		}
 		for c := r.c1; c <= r.c2; c++ {
 			cells[c-1] = r.value
+			if r.code != nil && (row != r.r1 || c != r.c1) {
+				fc := *r.code
+				fc.column = c - 1
+				codes = append(codes, fc)
+			}
 		}
 	}
 	m.active = keep
-	return cells
+	return cells, codes
 }

@@ -435,8 +435,8 @@ func TestNumberFormats(t *testing.T) {
 		{"0.00%", numberFormat{percent: true}},
 		{"0.0%;[Red]-0.0%", numberFormat{percent: true}},
 		{`"完成"0%`, numberFormat{percent: true}},
-		{`0"%"`, numberFormat{}},
-		{`0\%`, numberFormat{}},
+		{`0"%"`, numberFormat{digits: 1, code: `0"%"`, suffix: "%"}},
+		{`0\%`, numberFormat{digits: 1, code: `0\%`, suffix: "%"}},
 		{"yyyy-mm-dd", numberFormat{date: true, day: true}},
 		{`yy\年m\月d\日`, numberFormat{date: true, day: true}},
 		{`yyyy"年"m"月"d"日"`, numberFormat{date: true, day: true}},
@@ -444,9 +444,19 @@ func TestNumberFormats(t *testing.T) {
 		{"[$-804]yyyy/m/d", numberFormat{date: true, day: true}},
 		{"[Red]0.00", numberFormat{}},
 		{"h:mm:ss", numberFormat{}},
-		{`[$¥-804]#,##0.00`, numberFormat{}},
-		{"00000", numberFormat{digits: 5}},
-		{"000000;-000000", numberFormat{digits: 6}},
+		{`[$¥-804]#,##0.00`, numberFormat{code: `[$¥-804]#,##0.00`, otherLiteral: true}},
+		{"00000", numberFormat{digits: 5, code: "00000"}},
+		{"000000;-000000", numberFormat{digits: 6, code: "000000;-000000"}},
+		{`"NB-2026-"000`, numberFormat{digits: 3, code: `"NB-2026-"000`, prefix: "NB-2026-"}},
+		{`\N\B\-000`, numberFormat{digits: 3, code: `\N\B\-000`, prefix: "NB-"}},
+		{`[Blue]"第"00"号"`, numberFormat{digits: 2, code: `[Blue]"第"00"号"`, prefix: "第", suffix: "号"}},
+		{`0"分"`, numberFormat{digits: 1, code: `0"分"`, suffix: "分"}},
+		{`0"-"0`, numberFormat{code: `0"-"0`, otherLiteral: true}},
+		{`"NB-"#000`, numberFormat{code: `"NB-"#000`, otherLiteral: true}},
+		{`000-`, numberFormat{digits: 3, code: `000-`, suffix: "-"}},
+		{`[$NB-804]000`, numberFormat{code: `[$NB-804]000`, otherLiteral: true}},
+		{`000;"负"000`, numberFormat{digits: 3, code: `000;"负"000`}},
+		{`0.0;"未填"`, numberFormat{}},
 		{"0", numberFormat{}},
 		{"00.0", numberFormat{}},
 	}
@@ -693,5 +703,95 @@ func TestXLSXNumbersAtExcelPrecision(t *testing.T) {
 	}
 	if len(res.Warnings) != 0 {
 		t.Errorf("warnings = %q, want none for a percent formula's binary noise", issueStrings(res.Warnings))
+	}
+}
+
+// A code typed as a number into a cell formatted as literal text plus
+// zeros reads as the spreadsheet shows it. A number such a format would
+// show changed, negative or with a fraction, is an error whose fix is a
+// text column.
+func TestXLSXCodeFormats(t *testing.T) {
+	const (
+		stylePrefix    = 8  // "NB-2026-"000
+		styleEscaped   = 9  // \N\B\-000
+		styleSuffix    = 10 // 000"号"
+		styleBoth      = 11 // "NB-"00"-A";"NB-"-00"-A"
+		styleZeros     = 12 // 000
+		stylePrefixOne = 13 // "NB-"0
+		styleHash      = 14 // "NB-"#000, which saima does not render
+	)
+	w := newTestWorkbook(testSheet{name: "进度", rows: []string{
+		row(1, progressHeaderCells...),
+		row(2, text("宁波市海曙区"), number("17", stylePrefix), text("a"), text("2026Q3"), text("50%")),
+		row(3, text("宁波市海曙区"), number("5", styleEscaped), text("b"), text("2026Q3"), text("50%")),
+		row(4, text("宁波市海曙区"), typedNumber("7", styleSuffix), text("c"), text("2026Q3"), text("50%")),
+		row(5, text("宁波市海曙区"), number("3", styleBoth), text("d"), text("2026Q3"), text("50%")),
+		row(6, text("宁波市海曙区"), number("17", stylePrefixOne), text("e"), text("2026Q3"), text("50%")),
+		row(7, text("宁波市海曙区"), number("123", styleZeros), text("f"), text("2026Q3"), number("85", stylePrefix)),
+		// A code merged over two rows reads as shown in both.
+		row(8, text("宁波市海曙区"), number("42", stylePrefix), text("g"), text("2026Q2"), text("50%")),
+		row(9, text("宁波市海曙区"), nil, text("g"), text("2026Q3"), text("60%")),
+	}, merges: []string{"B8:B9"}})
+	w.formats[167] = `"NB-2026-"000`
+	w.formats[168] = `\N\B\-000`
+	w.formats[169] = `000"号"`
+	w.formats[170] = `"NB-"00"-A";"NB-"-00"-A"`
+	w.formats[171] = `000`
+	w.formats[172] = `"NB-"0`
+	w.formats[173] = `"NB-"#000`
+	w.styles = append(w.styles, 167, 168, 169, 170, 171, 172, 173)
+
+	res := parseWorkbook(t, w, Options{})
+	if len(res.Errors) > 0 {
+		t.Fatalf("errors = %q, want none", issueStrings(res.Errors))
+	}
+	var codes []string
+	for _, r := range res.Batch.Progress {
+		codes = append(codes, r.ProjectCode)
+	}
+	want := []string{"NB-2026-017", "NB-005", "007号", "NB-03-A", "NB-17", "123", "NB-2026-042", "NB-2026-042"}
+	if !slices.Equal(codes, want) {
+		t.Errorf("project codes = %q, want %q as the cells show them", codes, want)
+	}
+	// A percent column keeps reading the number, whatever its format.
+	if p := res.Batch.Progress[5].Percent; !p.Valid || p.Decimal.String() != "85" {
+		t.Errorf("完成率 under a code format = %v, want 85", p)
+	}
+
+	bad := []struct {
+		name  string
+		cell  func(string) string
+		value string
+	}{
+		{"negative under zeros", number("-17", styleZeros), "-17"},
+		{"fraction under zeros", number("12.5", styleZeros), "12.5"},
+		{"fraction under a prefix", number("12.5", stylePrefix), "12.5"},
+		{"negative under a prefix", typedNumber("-3", stylePrefixOne), "-3"},
+		{"text and a digit placeholder", number("17", styleHash), "17"},
+	}
+	formats := map[int]string{styleZeros: `000`, stylePrefix: `"NB-2026-"000`, stylePrefixOne: `"NB-"0`,
+		styleHash: `"NB-"#000`}
+	styleOf := map[string]int{"negative under zeros": styleZeros, "fraction under zeros": styleZeros,
+		"fraction under a prefix": stylePrefix, "negative under a prefix": stylePrefixOne,
+		"text and a digit placeholder": styleHash}
+	for _, tt := range bad {
+		t.Run(tt.name, func(t *testing.T) {
+			w.sheets[0].merges = nil
+			w.sheets[0].rows = []string{
+				row(1, progressHeaderCells...),
+				row(2, text("宁波市海曙区"), tt.cell, text("a"), text("2026Q3"), text("50%")),
+			}
+			res := parseText(t, "进度表.xlsx", string(w.bytes(t)), Options{})
+			got := issueStrings(res.Errors)
+			if len(got) != 1 {
+				t.Fatalf("errors = %q, want one for the code", got)
+			}
+			for _, part := range []string{"进度表.xlsx", "工作表“进度”", "第2行", "“项目编号”列", "“" + tt.value + "”",
+				"“" + formats[styleOf[tt.name]] + "”", "文本"} {
+				if !strings.Contains(got[0], part) {
+					t.Errorf("error = %q, want it to contain %q", got[0], part)
+				}
+			}
+		})
 	}
 }

@@ -235,6 +235,41 @@ func TestDashboardEmptyDatabase(t *testing.T) {
 	}
 }
 
+// TestScorePeriodErrorsEmpty checks that the leaderboard and the scores
+// API reject a bad period on a ledger with no scores as they do on one
+// with scores, rather than showing an empty ranking.
+func TestScorePeriodErrorsEmpty(t *testing.T) {
+	empty := newTestEnv(t, nil)
+	full := newDashboardEnv(t)
+	tests := []struct {
+		target  string
+		message string
+	}{
+		{"/api/scores?period=2100Q1", "参数 period 的值“2100Q1”无效"},
+		{"/leaderboard?period=1999Q4", "参数 period 的值“1999Q4”无效"},
+		{"/api/scores?period=2026.1", "参数 period 的值“2026.1”无效"},
+		{"/leaderboard?period=2026H2", "排行榜按季度考评，应为季度（如 2026Q3）"},
+		{"/api/scores?period=2026-09", "该月属于2026年第三季度"},
+		{"/leaderboard?period=2026", "2026年度不单独排名"},
+	}
+	for _, tt := range tests {
+		for name, env := range map[string]*testEnv{"empty": empty, "scored": full} {
+			resp, body := env.get(t, tt.target)
+			if resp.StatusCode != http.StatusBadRequest {
+				t.Errorf("%s ledger: GET %s status = %d, want 400", name, tt.target, resp.StatusCode)
+			}
+			if !strings.Contains(html.UnescapeString(body), tt.message) {
+				t.Errorf("%s ledger: GET %s body lacks %q:\n%s", name, tt.target, tt.message, body)
+			}
+		}
+	}
+	for _, target := range []string{"/api/scores?period=2026Q3", "/leaderboard?period=2026Q3", "/api/scores"} {
+		if resp, _ := empty.get(t, target); resp.StatusCode != http.StatusOK {
+			t.Errorf("empty ledger: GET %s status = %d, want 200", target, resp.StatusCode)
+		}
+	}
+}
+
 func TestDashboardErrors(t *testing.T) {
 	env := newDashboardEnv(t)
 	tests := []struct {

@@ -116,7 +116,8 @@ func runningQuarter(now time.Time) saima.Period {
 // logs the outcome, which no caller sees. The draft scores under the
 // rule set of the quarter's latest evaluation, as the next publication
 // would, or under Deps.Rules while the quarter has none. It stores
-// nothing when the quarter is published, or has no rule set to use.
+// nothing when the quarter is published, has no rule set to use, or has
+// no data to score yet.
 func (s *Server) draftRunningQuarter(ctx context.Context) error {
 	svc, ok := s.evaluations()
 	if !ok {
@@ -143,6 +144,10 @@ func (s *Server) draftRunningQuarter(ctx context.Context) error {
 	switch {
 	case errors.Is(err, scoring.ErrPublished):
 		log.Info("draft after upload skipped: quarter published")
+		return nil
+	case errors.Is(err, scoring.ErrNoData):
+		// The state of a quarter's first days, until its first uploads.
+		log.Info("draft after upload skipped: no data", "reason", "no unit has a value for any indicator yet")
 		return nil
 	case err != nil:
 		logDraftFailed(log, err)

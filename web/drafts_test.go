@@ -255,3 +255,24 @@ func TestDraftWithoutRules(t *testing.T) {
 		t.Errorf("evaluations = %d, want 1 scored under Deps.Rules", len(evs))
 	}
 }
+
+// A running quarter without data yet is the normal state in its first
+// days, so its draft is skipped with an info line and no error is logged.
+func TestDraftWithoutData(t *testing.T) {
+	env := newTestEnv(t, nil)
+	env.server.rules = []byte(evaluationRules)
+
+	if err := env.server.draftRunningQuarter(t.Context()); err != nil {
+		t.Errorf("draft of a quarter without data: %v, want none", err)
+	}
+	logs := env.logs.String()
+	if strings.Contains(logs, "level=ERROR") {
+		t.Errorf("log has an error for a quarter without data:\n%s", logs)
+	}
+	if !strings.Contains(logs, `msg="draft after upload skipped: no data"`) {
+		t.Errorf("log lacks the skipped draft:\n%s", logs)
+	}
+	if got := countEvaluations(t, env); got != 0 {
+		t.Errorf("evaluations = %d, want 0", got)
+	}
+}

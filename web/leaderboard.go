@@ -221,6 +221,11 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 	}
 	page := leaderboardPage{Periods: periods, Track: c.Query("track")}
 	if len(periods) == 0 {
+		if param := c.Query("period"); param != "" {
+			if _, err := scorePeriodParam(param); err != nil {
+				return err
+			}
+		}
 		return s.render(c, "leaderboard.html", "赛马排行", "leaderboard", page)
 	}
 
@@ -313,22 +318,34 @@ func (s *Server) pickPeriod(c *fiber.Ctx, param string, scored []saima.Period) (
 	if param == "" {
 		return s.defaultPeriod(c.UserContext(), scored)
 	}
+	p, err := scorePeriodParam(param)
+	if err != nil {
+		return saima.Period{}, err
+	}
+	if slices.Contains(scored, p) {
+		return p, nil
+	}
+	return saima.Period{}, s.noRun(c, p)
+}
+
+// scorePeriodParam parses the period parameter of the ranking pages and
+// rejects any period but a quarter of the ledger's years. Pages check it
+// also on a ledger with no scores, so a bad link fails the same way there.
+func scorePeriodParam(param string) (saima.Period, error) {
 	// Scoring runs only quarters, so the message offers no other kind.
 	p, err := periodParamOf("period", param, "排行榜按季度考评，应为季度（如 2026Q3）")
 	if err != nil {
 		return saima.Period{}, err
 	}
-	switch {
-	case slices.Contains(scored, p):
-		return p, nil
-	case p.Kind == saima.PeriodMonth:
+	switch p.Kind {
+	case saima.PeriodMonth:
 		return saima.Period{}, saima.Errorf(saima.KindInvalid, "%s不单独考评：考评按季度进行，该月属于%s，请查看 %s",
 			p.Label(), p.Quarter().Label(), p.Quarter())
-	case p.Kind == saima.PeriodYear:
+	case saima.PeriodYear:
 		return saima.Period{}, saima.Errorf(saima.KindInvalid, "%s不单独排名：年度排名见年度考评报告 /reports/annual/%d.pdf",
 			p.Label(), p.Year)
 	}
-	return saima.Period{}, s.noRun(c, p)
+	return p, nil
 }
 
 // defaultPeriod returns the period that pages open on without a period
@@ -634,6 +651,11 @@ func (s *Server) handleScoresAPI(c *fiber.Ctx) error {
 	}
 	reply := scoresAPI{Periods: periods, Scores: []scoreJSON{}, Unranked: []unrankedJSON{}}
 	if len(periods) == 0 {
+		if param := c.Query("period"); param != "" {
+			if _, err := scorePeriodParam(param); err != nil {
+				return err
+			}
+		}
 		return c.JSON(reply)
 	}
 	if reply.Period, err = s.pickPeriod(c, c.Query("period"), periods); err != nil {

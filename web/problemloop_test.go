@@ -98,8 +98,8 @@ func TestProblemLoopStaleStageCopies(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &got); err != nil {
 		t.Fatalf("decode: %v\n%s", err, body)
 	}
-	if got.Replaced != 2 {
-		t.Errorf("POST /api/uploads replaced = %d, want 2, both copies of 收集", got.Replaced)
+	if got.ReplacedCount() != 2 {
+		t.Errorf("POST /api/uploads replaced = %d, want 2, both copies of 收集", got.ReplacedCount())
 	}
 
 	_, page = env.as(t, "office").get(t, "/problems/loop")

@@ -51,17 +51,29 @@ var encodingNames = []string{"utf-8", "gb18030", "utf-16le", "utf-16be"}
 
 // uploadJSON is the reply of POST /api/uploads and what upload.html shows.
 type uploadJSON struct {
-	DryRun          bool          `json:"dry_run"`
-	Upload          *uploadRecord `json:"upload"`
-	Dataset         string        `json:"dataset"`
-	Rows            int           `json:"rows"`
-	Imported        int           `json:"imported"`
-	Replaced        int           `json:"replaced"` // of imported, the records that replaced stored ones
-	Warnings        []issueJSON   `json:"warnings"`
-	Errors          []issueJSON   `json:"errors"`
-	ErrorsOmitted   int           `json:"errors_omitted"`   // errors beyond the reported limit
-	WarningsOmitted int           `json:"warnings_omitted"` // warnings beyond the reported limit
-	Error           *errorDetail  `json:"error,omitempty"`
+	DryRun   bool          `json:"dry_run"`
+	Upload   *uploadRecord `json:"upload"`
+	Dataset  string        `json:"dataset"`
+	Rows     int           `json:"rows"`
+	Imported int           `json:"imported"`
+	// Replaced is the number of imported records that replaced stored
+	// ones. It is nil for a dry run, which counts none, so that a preview
+	// reply has no count that reads as "nothing replaced".
+	Replaced        *int         `json:"replaced,omitempty"`
+	Warnings        []issueJSON  `json:"warnings"`
+	Errors          []issueJSON  `json:"errors"`
+	ErrorsOmitted   int          `json:"errors_omitted"`   // errors beyond the reported limit
+	WarningsOmitted int          `json:"warnings_omitted"` // warnings beyond the reported limit
+	Error           *errorDetail `json:"error,omitempty"`
+}
+
+// ReplacedCount returns the number of records the upload replaced, or 0
+// for a dry run.
+func (u *uploadJSON) ReplacedCount() int {
+	if u.Replaced == nil {
+		return 0
+	}
+	return *u.Replaced
 }
 
 // uploadRecord is the audit record of the upload, as stored.
@@ -294,7 +306,10 @@ func newUploadJSON(dryRun bool, report *ingest.Report) *uploadJSON {
 	out.Dataset = report.Dataset
 	out.Rows = report.Rows
 	out.Imported = report.Imported
-	out.Replaced = report.Replaced
+	if !dryRun {
+		replaced := report.Replaced
+		out.Replaced = &replaced
+	}
 	out.ErrorsOmitted = report.ErrorsOmitted
 	out.WarningsOmitted = report.WarningsOmitted
 	for _, is := range report.Warnings {

@@ -75,6 +75,14 @@ func TestUploadAPI(t *testing.T) {
 			if !got.DryRun && (got.Upload == nil || got.Upload.ID == "") {
 				t.Errorf("upload reply lacks the upload ID: %s", body)
 			}
+			// A preview counts no replaced records, so its reply must not
+			// carry a count that reads as none.
+			if got.DryRun && strings.Contains(body, `"replaced"`) {
+				t.Errorf("dry run reply carries a replaced count: %s", body)
+			}
+			if !got.DryRun && !strings.Contains(body, `"replaced":`) {
+				t.Errorf("upload reply lacks the replaced count: %s", body)
+			}
 			if got.Imported != tt.wantImported {
 				t.Errorf("imported = %d, want %d", got.Imported, tt.wantImported)
 			}

@@ -206,11 +206,53 @@ func TestImportReuploadLatestWins(t *testing.T) {
 		if n, mean := progressStats(t, e); n != 5 || mean != "73" {
 			t.Errorf("after 13a twice: %d records, mean %s; want 5, 73", n, mean)
 		}
+		afterA := e.openStore(t).Now()
 		e.mustRun("import", v2)
 		if n, mean := progressStats(t, e); n != 5 || mean != "78.6" {
 			t.Errorf("after 13b: %d records, mean %s; want 5, 78.6", n, mean)
 		}
+		afterB := e.openStore(t).Now()
+
+		// Sending 13a after 13b makes its values current again, and every
+		// version stays readable as of its time.
+		e.mustRun("import", v1)
+		if n, mean := progressStats(t, e); n != 5 || mean != "73" {
+			t.Errorf("after 13a again: %d records, mean %s; want 5, 73", n, mean)
+		}
+		wantA := "NB-2026-017=60 NB-2026-018=45 NB-2026-019=72 NB-2026-020=88 NB-2026-022=100"
+		wantB := "NB-2026-017=85 NB-2026-018=45 NB-2026-019=75 NB-2026-020=88 NB-2026-022=100"
+		st := e.openStore(t)
+		versions := []struct {
+			name string
+			asOf uint64
+			want string
+		}{
+			{"13a", afterA, wantA},
+			{"13b", afterB, wantB},
+			{"13a again", 0, wantA},
+		}
+		for _, v := range versions {
+			if got := progressPercents(t, st.AsOf(v.asOf)); got != v.want {
+				t.Errorf("progress as of %s = %s, want %s", v.name, got, v.want)
+			}
+		}
 	})
+}
+
+// progressPercents returns the 2026Q3 progress records that st reads, as
+// code=完成率 pairs sorted by code.
+func progressPercents(t *testing.T, st *clickhouse.Store) string {
+	t.Helper()
+	reports, err := st.ListProgress(context.Background(), mustPeriod("2026Q3"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pairs []string
+	for _, r := range reports {
+		pairs = append(pairs, r.ProjectCode+"="+r.Percent.Decimal.String())
+	}
+	slices.Sort(pairs)
+	return strings.Join(pairs, " ")
 }
 
 // progressStats returns the number of 2026Q3 progress records and their
