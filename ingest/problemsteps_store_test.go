@@ -178,28 +178,10 @@ func TestImportWarnsProblemListAgainstSteps(t *testing.T) {
 	text := "问题编号,单位,环节,层级,发现日期,办结日期\n" +
 		"WT-2,宁波市海曙区,分析研判,2,2026-10-10,\n" +
 		"WT-1,宁波市海曙区,已办结,3,2026-10-05,2026-10-15\n"
-	rep, err := svc.Import(context.Background(), ingest.Request{FileName: "problems.csv",
-		Body: strings.NewReader(text), Dataset: saima.DatasetProblems, Uploader: "office"})
-	if err != nil {
-		t.Fatalf("import problems: %v (errors %q)", err, rep.Errors)
-	}
-
-	want := []string{
+	checkProblemListWarnings(t, svc, text, []string{
 		"problems.csv 第3行“发现日期”列的值“2026-10-05”：问题WT-1的发现日期晚于已登记的环节收集（2026-10-02）",
 		"problems.csv 第3行“办结日期”列的值“2026-10-15”：问题WT-1的办结日期早于已登记的环节分析研判（2026-10-20）",
-	}
-	var got []string
-	for _, w := range rep.Warnings {
-		got = append(got, w.String())
-	}
-	if len(got) != len(want) {
-		t.Fatalf("warnings = %q, want %d", got, len(want))
-	}
-	for i := range want {
-		if !strings.HasPrefix(got[i], want[i]) {
-			t.Errorf("warning %d = %q, want it to start with %q", i, got[i], want[i])
-		}
-	}
+	})
 }
 
 // TestImportWarnsProblemListBelowSteps checks that a problem-list row
@@ -219,28 +201,10 @@ func TestImportWarnsProblemListBelowSteps(t *testing.T) {
 	text := "问题编号,单位,环节,层级,发现日期,办结日期\n" +
 		"WT-1,宁波市海曙区,收集,1,2026-10-01,\n" +
 		"WT-2,宁波市海曙区,分析研判,,2026-10-10,\n"
-	rep, err := svc.Import(context.Background(), ingest.Request{FileName: "problems.csv",
-		Body: strings.NewReader(text), Dataset: saima.DatasetProblems, Uploader: "office"})
-	if err != nil {
-		t.Fatalf("import problems: %v (errors %q)", err, rep.Errors)
-	}
-
-	want := []string{
+	checkProblemListWarnings(t, svc, text, []string{
 		"problems.csv 第2行“环节”列的值“收集”：问题WT-1的问题闭环已登记到已办结（2026-10-08），本行的环节在它之前",
 		"problems.csv 第2行“层级”列的值“1”：问题WT-1已于2026-10-06升级至改革办，本行的层级牵头单位低于它",
-	}
-	var got []string
-	for _, w := range rep.Warnings {
-		got = append(got, w.String())
-	}
-	if len(got) != len(want) {
-		t.Fatalf("warnings = %q, want %d", got, len(want))
-	}
-	for i := range want {
-		if !strings.HasPrefix(got[i], want[i]) {
-			t.Errorf("warning %d = %q, want it to start with %q", i, got[i], want[i])
-		}
-	}
+	})
 }
 
 // TestImportWarnsProblemAfterExit checks that a problem found after its
@@ -263,14 +227,32 @@ func TestImportWarnsProblemAfterExit(t *testing.T) {
 	text := "问题编号,单位,项目编号,环节,层级,发现日期,办结日期\n" +
 		"WT-8,宁波市海曙区,NB-9,收集,1,2026-07-01,\n" +
 		"WT-9,宁波市海曙区,NB-9,收集,1,2026-06-30,\n"
+	checkProblemListWarnings(t, svc, text, []string{
+		"problems.csv 第2行“发现日期”列的值“2026-07-01”：晚于项目NB-9的退出日期2026-06-30",
+	})
+}
+
+// checkProblemListWarnings imports text as the office's problem list
+// (problems.csv) and checks that it imports with warnings that start with
+// want, in order.
+func checkProblemListWarnings(t *testing.T, svc *ingest.Service, text string, want []string) {
+	t.Helper()
 	rep, err := svc.Import(context.Background(), ingest.Request{FileName: "problems.csv",
 		Body: strings.NewReader(text), Dataset: saima.DatasetProblems, Uploader: "office"})
 	if err != nil {
 		t.Fatalf("import problems: %v (errors %q)", err, rep.Errors)
 	}
-	want := "problems.csv 第2行“发现日期”列的值“2026-07-01”：晚于项目NB-9的退出日期2026-06-30"
-	if len(rep.Warnings) != 1 || !strings.HasPrefix(rep.Warnings[0].String(), want) {
-		t.Errorf("warnings = %q, want one starting with %q", rep.Warnings, want)
+	var got []string
+	for _, w := range rep.Warnings {
+		got = append(got, w.String())
+	}
+	if len(got) != len(want) {
+		t.Fatalf("warnings = %q, want %d", got, len(want))
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("warning %d = %q, want it to start with %q", i, got[i], want[i])
+		}
 	}
 }
 
