@@ -102,14 +102,7 @@ func pdfRow(text, key string) string {
 func TestLeaderboardListsRunsUnranked(t *testing.T) {
 	env := newTestEnv(t, nil)
 	ctx := context.Background()
-	writeEvaluationLedger(t, env.store)
-	writeWorkflowBatch(t, env.store, "units-zone-out", saima.DatasetUnits, &saima.Batch{Units: []saima.Unit{
-		{Name: zone, Kind: saima.KindOther, Track: saima.TrackUnranked, UnrankedReason: zoneReason},
-	}})
-	svc := &scoring.Service{Store: env.store, Rules: []byte(evaluationRules), Now: env.clock.Now}
-	if _, err := svc.Publish(ctx, q2, "改革办", ""); err != nil {
-		t.Fatal(err)
-	}
+	svc := publishZoneLeftOut(t, env)
 
 	writeWorkflowBatch(t, env.store, "units-zone-in", saima.DatasetUnits, &saima.Batch{Units: []saima.Unit{
 		{Name: zone, Kind: saima.KindOther, Track: saima.KindDistrict},
@@ -305,14 +298,7 @@ func TestUnitPageSaysUnranked(t *testing.T) {
 func TestUnitPageListsUnrankedPeriods(t *testing.T) {
 	env := newTestEnv(t, nil)
 	ctx := context.Background()
-	writeEvaluationLedger(t, env.store)
-	writeWorkflowBatch(t, env.store, "units-zone-out", saima.DatasetUnits, &saima.Batch{Units: []saima.Unit{
-		{Name: zone, Kind: saima.KindOther, Track: saima.TrackUnranked, UnrankedReason: zoneReason},
-	}})
-	svc := &scoring.Service{Store: env.store, Rules: []byte(evaluationRules), Now: env.clock.Now}
-	if _, err := svc.Publish(ctx, q2, "改革办", ""); err != nil {
-		t.Fatal(err)
-	}
+	svc := publishZoneLeftOut(t, env)
 
 	_, body := env.get(t, "/units/"+zone)
 	section := sectionAfter(html.UnescapeString(body), "不参与排名的考评期间")
@@ -367,4 +353,20 @@ func sectionAfter(body, heading string) string {
 	}
 	section, _, _ := strings.Cut(body[i:], "</section>")
 	return section
+}
+
+// publishZoneLeftOut writes the evaluation ledger with zone left out of
+// the ranking (not ranked, for zoneReason), publishes 2026Q2 and returns
+// the scoring service it used.
+func publishZoneLeftOut(t *testing.T, env *testEnv) *scoring.Service {
+	t.Helper()
+	writeEvaluationLedger(t, env.store)
+	writeWorkflowBatch(t, env.store, "units-zone-out", saima.DatasetUnits, &saima.Batch{Units: []saima.Unit{
+		{Name: zone, Kind: saima.KindOther, Track: saima.TrackUnranked, UnrankedReason: zoneReason},
+	}})
+	svc := &scoring.Service{Store: env.store, Rules: []byte(evaluationRules), Now: env.clock.Now}
+	if _, err := svc.Publish(context.Background(), q2, "改革办", ""); err != nil {
+		t.Fatal(err)
+	}
+	return svc
 }
