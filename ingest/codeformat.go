@@ -27,7 +27,7 @@ type formattedCode struct {
 	// not render.
 	exact bool
 
-	reason string // why the shown text is unknown, when not exact
+	reason string // the reason the shown text is unknown, set when not exact
 }
 
 // bareLiterals are the characters that a format code shows as they are

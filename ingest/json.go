@@ -273,7 +273,7 @@ func (p *parser) unknownField(row int, key string, seen map[string]bool) {
 	}
 	seen[key] = true
 	if strings.TrimSpace(key) == "" {
-		// Issue.String leaves out an empty column, so the reason says it.
+		// Issue.String leaves out an empty column, so the reason names it.
 		p.issue(Issue{Row: row, Severity: SeverityWarning,
 			Reason: "有一个名称为空的字段，这个字段的内容没有导入",
 			Fix:    "如果需要导入，请给它填上模板中的中文列名或对应的英文字段名"})

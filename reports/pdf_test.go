@@ -657,7 +657,7 @@ func TestPDFTextWithPageAlias(t *testing.T) {
 }
 
 // TestPDFNamesPlaceholders checks that a report which drew [Placeholder]
-// says so in its own text: a last section lists each replaced character
+// states so in its own text: a last section lists each replaced character
 // by code point, and the quarterly report's table of contents links it.
 func TestPDFNamesPlaceholders(t *testing.T) {
 	quarterly, _ := renderPDF(t, hardQuarterly(t))

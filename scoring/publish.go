@@ -1144,9 +1144,9 @@ type UnitDiff struct {
 	Track string // the new version's track, or the old one's when the new version lacks the unit
 	Old   *Entry // nil when the old version does not rank the unit
 	New   *Entry // nil when the new version does not rank the unit
-	// OldUnranked and NewUnranked are the unit as the old or the new
-	// version's run left it out of the ranking on purpose (赛道
-	// 不参与排名), with the 不参与排名原因 that the run read; nil when that
+	// OldUnranked and NewUnranked are the unit, with the 不参与排名原因
+	// the run read, when the old or the new version's run left it out of
+	// the ranking on purpose (赛道 不参与排名). They are nil when that
 	// version ranks the unit or lacks it for another reason.
 	OldUnranked, NewUnranked *saima.Unit
 	// Contributions are the indicators whose contribution as shown

@@ -221,7 +221,7 @@ func (s *Server) createDatabase(tb testing.TB, name string) {
 			return
 		}
 		if _, err := s.HTTPQuery(context.Background(), "DROP DATABASE IF EXISTS "+name); err != nil {
-			// A server that stopped answering leaves its reason in its logs.
+			// A server that stopped responding writes the cause to its logs.
 			tb.Logf("drop database %s: %v; the end of the server's logs:\n%s", name, err, s.LogTail(30))
 		}
 	})
