@@ -122,14 +122,22 @@ func (i Issue) FormString() string {
 // formWording rewords an issue's text about a file for a form.
 var formWording = strings.NewReplacer("”列", "”栏", "重新上传", "重新保存")
 
-// shortValue cuts v to maxShownValue runes and shows line breaks as spaces.
+// shortValue cuts v to maxShownValue runes and shows line breaks as ⏎.
 func shortValue(v string) string {
-	v = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(v)
+	if strings.ContainsFunc(v, isLineBreak) {
+		v = lineBreakMarker.Replace(v)
+	}
 	if r := []rune(v); len(r) > maxShownValue {
 		return string(r[:maxShownValue]) + "…"
 	}
 	return v
 }
+
+// lineBreakMarker shows each line break of a value as ⏎, a CRLF as one,
+// so that a message shows where a cell holds one; as a space, NB-2026⏎-034
+// would read as NB-2026 -034.
+var lineBreakMarker = strings.NewReplacer("\r\n", "⏎", "\n", "⏎", "\r", "⏎", "\v", "⏎", "\f", "⏎",
+	"\u0085", "⏎", "\u2028", "⏎", "\u2029", "⏎")
 
 // The maximum number of runes of an issue's text that the audit log
 // keeps. A page shows maxShownValue runes of a value, so the stored value

@@ -28,7 +28,7 @@ func TestIssueString(t *testing.T) {
 		{"long value", Issue{Row: 2, Column: "进展情况", Value: strings.Repeat("长", 45), Reason: "有误"},
 			"第2行“进展情况”列的值“" + strings.Repeat("长", 40) + "…”有误"},
 		{"line breaks", Issue{Row: 2, Column: "进展情况", Value: "一\r\n二\n三", Reason: "有误"},
-			"第2行“进展情况”列的值“一 二 三”有误"},
+			"第2行“进展情况”列的值“一⏎二⏎三”有误"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

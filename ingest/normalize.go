@@ -16,6 +16,17 @@ func isSpace(r rune) bool {
 	return unicode.IsSpace(r) || r == '\uFEFF' || r == '\u200B'
 }
 
+// isLineBreak reports whether r ends a line: a line feed (Alt+Enter in
+// Excel), a carriage return, a vertical tab, a form feed, NEL (U+0085),
+// or the line and paragraph separators U+2028 and U+2029.
+func isLineBreak(r rune) bool {
+	switch r {
+	case '\n', '\r', '\v', '\f', '\u0085', '\u2028', '\u2029':
+		return true
+	}
+	return false
+}
+
 // trimText trims leading and trailing whitespace and changes nothing else.
 // Free text (项目名称, 进展情况, 存在问题 and the like) is stored this way.
 func trimText(s string) string {

@@ -198,7 +198,7 @@ func (r *rowReader) filled(col string, required bool) string {
 // is an error, because the name would then match no other spelling of it.
 func (r *rowReader) name(col string, required bool) string {
 	s := r.filled(col, required)
-	if !strings.ContainsAny(s, "\r\n\v\f\u2028\u2029") {
+	if !strings.ContainsFunc(s, isLineBreak) {
 		return s
 	}
 	r.fail(col, s, &problem{
@@ -223,7 +223,34 @@ func (r *rowReader) code(col string, required bool) string {
 		})
 		return ""
 	}
+	if prob := innerSpace(s); prob != nil {
+		r.fail(col, r.cell(col), prob)
+		return ""
+	}
 	return upperASCII(foldDashes(s))
+}
+
+// innerSpace returns the error for a code that holds whitespace inside,
+// or nil. NB-2026⏎-034 or NB 2026 034 stored as written would be another
+// record key than NB-2026-034, so a report on it would add a record
+// instead of replacing one. 考评方式 is read as a code for this reason too.
+func innerSpace(s string) *problem {
+	switch {
+	case strings.ContainsFunc(s, isLineBreak):
+		return problemLineBreak
+	case strings.ContainsFunc(s, isSpace):
+		return &problem{
+			reason: "中含有空格，与去掉空格后的同一个值对不上",
+			fix:    "请删除其中的空格后重新上传",
+		}
+	}
+	return nil
+}
+
+// problemLineBreak is the error of a line break inside a code.
+var problemLineBreak = &problem{
+	reason: "中含有换行，与去掉换行后的同一个值对不上",
+	fix:    "请删除其中的换行（在Excel中是按Alt+Enter输入的）后重新上传",
 }
 
 // scientificCodeRE matches a number as a spreadsheet shows a long one in

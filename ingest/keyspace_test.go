@@ -1,0 +1,119 @@
+package ingest
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"saima"
+)
+
+// A line break or a space inside a code, or inside 考评方式, which is read
+// as one, would make it another record key: NB-2026⏎-034 and NB-2026-034
+// would be two projects. Each is an error on its row and column that shows
+// the line break as ⏎, in every format and in every dataset with a code.
+func TestCodeInnerWhitespace(t *testing.T) {
+	const fixBreak = "请删除其中的换行（在Excel中是按Alt+Enter输入的）后重新上传"
+	const fixSpace = "请删除其中的空格后重新上传"
+	tests := []struct {
+		name, file, text string
+		want             []string
+	}{
+		{"progress, LF", "p.csv",
+			"单位,项目编号,填报期间,完成率\n余姚市,\"NB-2026\n-034\",2026Q3,50%\n",
+			[]string{"p.csv 第2行“项目编号”列的值“NB-2026⏎-034”中含有换行，与去掉换行后的同一个值对不上，" + fixBreak}},
+		{"progress, CRLF and spaces", "p.csv",
+			"单位,项目编号,填报期间,完成率\r\n余姚市,\"NB-2026\r\n-034\",2026Q3,50%\r\n余姚市,NB 2026 003,2026Q3,50%\r\n",
+			[]string{"p.csv 第2行“项目编号”列的值“NB-2026⏎-034”中含有换行，与去掉换行后的同一个值对不上，" + fixBreak,
+				"p.csv 第3行“项目编号”列的值“NB 2026 003”中含有空格，与去掉空格后的同一个值对不上，" + fixSpace}},
+		{"projects, space and full-width space", "j.csv",
+			"项目编号,项目名称,责任单位\nNB 2026 098,驾驶舱,余姚市\nNB-2026\u3000099,大脑,余姚市\n",
+			[]string{"j.csv 第2行“项目编号”列的值“NB 2026 098”中含有空格，与去掉空格后的同一个值对不上，" + fixSpace,
+				"j.csv 第3行“项目编号”列的值“NB-2026\u3000099”中含有空格，与去掉空格后的同一个值对不上，" + fixSpace}},
+		{"milestones, U+2028", "m.csv",
+			"项目编号,里程碑,计划完成日期\nNB-2026\u2028-003,上线,2026-12-01\n",
+			[]string{"m.csv 第2行“项目编号”列的值“NB-2026⏎-003”中含有换行，与去掉换行后的同一个值对不上，" + fixBreak}},
+		{"assessments, 考评方式 and 项目编号", "s.csv",
+			"被考评单位,指标,得分,考评方式,考评期间,项目编号\n余姚市,开工率,9,\"日\n常\",2026Q3,\"NB-1\r-2\"\n",
+			[]string{"s.csv 第2行“考评方式”列的值“日⏎常”中含有换行，与去掉换行后的同一个值对不上，" + fixBreak,
+				"s.csv 第2行“项目编号”列的值“NB-1⏎-2”中含有换行，与去掉换行后的同一个值对不上，" + fixBreak}},
+		{"roster, 单位代码 with a tab", "u.csv",
+			"单位,单位类别,单位代码\n余姚市,区县（市）,3302\t81\n",
+			[]string{"u.csv 第2行“单位代码”列的值“3302\t81”中含有空格，与去掉空格后的同一个值对不上，" + fixSpace}},
+		{"problems, 问题编号", "q.csv",
+			"问题编号,单位,发现日期\n\"WT\n8\",余姚市,2026-09-01\n",
+			[]string{"q.csv 第2行“问题编号”列的值“WT⏎8”中含有换行，与去掉换行后的同一个值对不上，" + fixBreak}},
+		{"lists, 事项编号", "l.csv",
+			"清单名称,事项编号,事项名称,责任单位,完成时限\n重大需求,\"A\n1\",接入,余姚市,2026-12-31\n",
+			[]string{"l.csv 第2行“事项编号”列的值“A⏎1”中含有换行，与去掉换行后的同一个值对不上，" + fixBreak}},
+		{"JSON, U+2029", "p.json",
+			`[{"单位": "余姚市", "项目编号": "NB-2026` + "\u2029" + `-034", "填报期间": "2026Q3", "完成率": "50%"}]`,
+			[]string{"p.json 第1行“项目编号”列的值“NB-2026⏎-034”中含有换行，与去掉换行后的同一个值对不上，" + fixBreak}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := parseText(t, tt.file, tt.text, Options{})
+			if got := issueStrings(res.Errors); !slices.Equal(got, tt.want) {
+				t.Errorf("errors =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
+
+// The same in an XLSX cell, where Alt+Enter stores a line feed and Excel
+// writes a carriage return as _x000D_.
+func TestXLSXCodeLineBreak(t *testing.T) {
+	sheet := testSheet{name: "进度", rows: []string{
+		row(1, progressHeaderCells...),
+		row(2, text("余姚市"), text("NB-2026\n-034"), text("改造"), text("2026Q3"), text("50%")),
+		row(3, text("余姚市"), text("NB-2026_x000D_-035"), text("改造"), text("2026Q3"), text("50%")),
+	}}
+	res := parseWorkbook(t, newTestWorkbook(sheet), Options{})
+	want := []string{
+		"t.xlsx 工作表“进度”第2行“项目编号”列的值“NB-2026⏎-034”中含有换行，与去掉换行后的同一个值对不上，请删除其中的换行（在Excel中是按Alt+Enter输入的）后重新上传",
+		"t.xlsx 工作表“进度”第3行“项目编号”列的值“NB-2026⏎-035”中含有换行，与去掉换行后的同一个值对不上，请删除其中的换行（在Excel中是按Alt+Enter输入的）后重新上传",
+	}
+	if got := issueStrings(res.Errors); !slices.Equal(got, want) {
+		t.Errorf("errors =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// A code with a line break gets its own error, not the warning that the
+// code is not in the ledger, which showed the line break as a space.
+func TestCodeLineBreakNotLedgerWarning(t *testing.T) {
+	res := parseText(t, "p.csv", "单位,项目编号,填报期间,完成率\n余姚市,\"NB-2026-\n200\",2026Q3,50%\n",
+		faultLedger(""))
+	want := []string{"p.csv 第2行“项目编号”列的值“NB-2026-⏎200”中含有换行，与去掉换行后的同一个值对不上，请删除其中的换行（在Excel中是按Alt+Enter输入的）后重新上传"}
+	if got := issueStrings(res.Errors); !slices.Equal(got, want) {
+		t.Errorf("errors = %q, want %q", got, want)
+	}
+	if len(res.Warnings) != 0 {
+		t.Errorf("warnings = %q, want none", issueStrings(res.Warnings))
+	}
+}
+
+// Whitespace inside an enumerated cell, a period or a unit name is folded:
+// each reads as the one option, period or roster unit it spells, so it
+// cannot make a second record key.
+func TestKeyWhitespaceFolded(t *testing.T) {
+	res := parseText(t, "p.csv", "单位,项目编号,填报期间,完成率\n\"余姚\n市\",NB-1,\"2026\nQ3\",50%\n", Options{})
+	requireNoErrors(t, res)
+	if got := progressLines(res.Batch.Progress); len(got) != 1 || !strings.HasPrefix(got[0], "余姚市|NB-1||2026Q3|50|") {
+		t.Errorf("records = %q, want 余姚市, NB-1, 2026Q3", got)
+	}
+
+	res = parseText(t, "s.csv", "项目编号,阶段,日期\nNB-1,\""+saima.Stages[0][:3]+"\n"+saima.Stages[0][3:]+"\",2026-09-01\n", Options{})
+	requireNoErrors(t, res)
+	if got := res.Batch.Stages; len(got) != 1 || got[0].Stage != saima.Stages[0] {
+		t.Errorf("stages = %+v, want one of stage %s", got, saima.Stages[0])
+	}
+}
+
+// shortValue shows every kind of line break as ⏎, so that a message never
+// shows one as a space.
+func TestShortValueLineBreaks(t *testing.T) {
+	got := shortValue("a\r\nb\nc\rd\u2028e\u2029f\vg\fh\u0085i")
+	if want := "a⏎b⏎c⏎d⏎e⏎f⏎g⏎h⏎i"; got != want {
+		t.Errorf("shortValue = %q, want %q", got, want)
+	}
+}
