@@ -117,3 +117,61 @@ func TestShortValueLineBreaks(t *testing.T) {
 		t.Errorf("shortValue = %q, want %q", got, want)
 	}
 }
+
+// A line break between the items of a list cell (Alt+Enter in Excel)
+// separates them as 、 does, and blank items are dropped. An alias so
+// written resolves a later upload's unit name.
+func TestListLineBreakSeparates(t *testing.T) {
+	roster := "单位,单位类别,别名\n" +
+		"宁波市海曙区,区县（市）,\"海曙区政府\n海曙区人民政府\"\n" +
+		"余姚市,区县（市）,\"余姚市政府\r\n\r\n余姚市人民政府\u2028姚江\"\n"
+	res := parseText(t, "u.csv", roster, Options{})
+	requireNoErrors(t, res)
+	var got [][]string
+	for _, u := range res.Batch.Units {
+		got = append(got, u.Aliases)
+	}
+	want := [][]string{{"海曙区政府", "海曙区人民政府"}, {"余姚市政府", "余姚市人民政府", "姚江"}}
+	if !slices.EqualFunc(got, want, slices.Equal) {
+		t.Fatalf("aliases = %q, want %q", got, want)
+	}
+
+	res = parseText(t, "p.csv", "单位,项目编号,填报期间,完成率\n海曙区人民政府,NB-1,2026Q3,50%\n姚江,NB-2,2026Q3,60%\n",
+		Options{Roster: res.Batch.Units})
+	requireNoErrors(t, res)
+	if got := progressLines(res.Batch.Progress); len(got) != 2 ||
+		!strings.HasPrefix(got[0], "宁波市海曙区|NB-1|") || !strings.HasPrefix(got[1], "余姚市|NB-2|") {
+		t.Errorf("records = %q, want 宁波市海曙区 and 余姚市 by their aliases", got)
+	}
+
+	res = parseText(t, "j.csv", "项目编号,项目名称,责任单位,所属清单\nNB-1,驾驶舱,余姚市,\"重大需求\n场景应用\"\n", Options{})
+	requireNoErrors(t, res)
+	if got := res.Batch.Projects[0].Lists; !slices.Equal(got, []string{"重大需求", "场景应用"}) {
+		t.Errorf("所属清单 = %q, want 重大需求 and 场景应用", got)
+	}
+}
+
+// The same in an XLSX cell and in a JSON string.
+func TestListLineBreakXLSXAndJSON(t *testing.T) {
+	sheet := testSheet{name: "项目台账", rows: []string{
+		row(1, text("项目编号"), text("项目名称"), text("责任单位"), text("所属清单")),
+		row(2, text("NB-1"), text("驾驶舱"), text("余姚市"), text("重大需求\n场景应用")),
+		row(3, text("NB-2"), text("大脑"), text("余姚市"), text("重大改革_x000D_\n专项清单")),
+	}}
+	res := parseWorkbook(t, newTestWorkbook(sheet), Options{})
+	requireNoErrors(t, res)
+	want := [][]string{{"重大需求", "场景应用"}, {"重大改革", "专项清单"}}
+	var got [][]string
+	for _, p := range res.Batch.Projects {
+		got = append(got, p.Lists)
+	}
+	if !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("XLSX 所属清单 = %q, want %q", got, want)
+	}
+
+	res = parseText(t, "u.json", `[{"单位": "余姚市", "单位类别": "区县（市）", "别名": "余姚市政府\n余姚市人民政府"}]`, Options{})
+	requireNoErrors(t, res)
+	if got := res.Batch.Units[0].Aliases; !slices.Equal(got, []string{"余姚市政府", "余姚市人民政府"}) {
+		t.Errorf("JSON 别名 = %q, want two aliases", got)
+	}
+}

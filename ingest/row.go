@@ -465,15 +465,18 @@ func (r *rowReader) boolean(col string) bool {
 }
 
 // list splits a cell of names separated by 、 , ; or their full-width
-// forms, keeping each name as written apart from trimming. A cell that is
-// only a placeholder such as "/" has no names.
+// forms, or by line breaks, keeping each name as written apart from
+// trimming. A cell that is only a placeholder such as "/" has no names.
+// A clerk who types each alias on a line of its own with Alt+Enter means
+// a list, and a line break left inside one name would make it match no
+// spelling of the unit.
 func (r *rowReader) list(col string) []string {
 	raw := r.cell(col)
 	if _, missing := r.blank(col, raw, false); missing {
 		return nil
 	}
 	parts := strings.FieldsFunc(raw, func(c rune) bool {
-		return strings.ContainsRune("、,;，；", c)
+		return strings.ContainsRune("、,;，；", c) || isLineBreak(c)
 	})
 	var out []string
 	for _, s := range parts {
