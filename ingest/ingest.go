@@ -733,8 +733,10 @@ func (p *parser) longNumberCodes(rec record, h *header) bool {
 // formulaErrorRE matches the values that spreadsheet programs show for a
 // formula that failed: Excel's and WPS's #N/A, #DIV/0!, #REF! and the
 // rest, which an XLSX stores as error cells and CSV writes as text, and
-// LibreOffice's Err:502 and the like, which its CSV export writes.
-var formulaErrorRE = regexp.MustCompile(`(?i)^(?:#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!|FIELD!|BLOCKED!|UNKNOWN!|CONNECT!|BUSY!|PYTHON!)|ERR:\d{3})$`)
+// LibreOffice's Err:502 and the like, which its CSV export writes. The
+// list is Excel's whole set of error values, #TIMEOUT! and #EXTERNAL!
+// included.
+var formulaErrorRE = regexp.MustCompile(`(?i)^(?:#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!|FIELD!|BLOCKED!|UNKNOWN!|CONNECT!|BUSY!|PYTHON!|TIMEOUT!|EXTERNAL!)|ERR:\d{3})$`)
 
 // formulaErrors records an error for each cell of rec, in a column the
 // dataset reads, whose value is a formula's error value, and reports
@@ -760,9 +762,14 @@ const (
 )
 
 // isFormulaError reports whether cell, trimmed, is a formula's error
-// value such as #N/A.
+// value such as #N/A. A value in full-width forms, such as ＃Ｎ／Ａ, is
+// one after NFKC: a clerk who retypes the shown value with a Chinese input
+// method writes it so, and it then gets this message rather than 不是数字.
 func isFormulaError(cell string) bool {
 	cell = trimText(cell)
+	if strings.HasPrefix(cell, "＃") || strings.HasPrefix(cell, "Ｅ") || strings.HasPrefix(cell, "ｅ") {
+		cell = normalize(cell)
+	}
 	if len(cell) < 4 || (cell[0] != '#' && cell[0] != 'E' && cell[0] != 'e') {
 		return false
 	}
