@@ -31,7 +31,7 @@ func (b *progressBuilder) add(r *rowReader) {
 	rep := &saima.ProgressReport{
 		Unit:        r.unit("单位", true),
 		ProjectCode: r.code("项目编号", true),
-		ProjectName: r.text("项目名称"),
+		ProjectName: r.name("项目名称", false),
 		Period:      r.period("填报期间"),
 		ReportDate:  r.date("填报日期", false, true),
 		Progress:    r.text("进展情况"),

@@ -175,3 +175,51 @@ func TestListLineBreakXLSXAndJSON(t *testing.T) {
 		t.Errorf("JSON 别名 = %q, want two aliases", got)
 	}
 }
+
+// 项目名称 is a name in 进度填报 too, as in the ledger: a line break in it
+// is an error that shows where it is, in CSV, XLSX and JSON.
+func TestProgressProjectNameLineBreak(t *testing.T) {
+	const tail = "名称中含有换行，请删除单元格中的换行（在Excel中是按Alt+Enter输入的）后重新上传"
+	res := parseText(t, "p.csv", "单位,项目编号,项目名称,填报期间,完成率\n"+
+		"余姚市,NB-1,\"江北区智慧停车\n平台建设\",2026Q3,50%\n"+
+		"余姚市,NB-2,\"鄞州区\r\n改造\",2026Q3,50%\n"+
+		"余姚市,NB-3,北仑区港区\u2028数字孪生平台,2026Q3,50%\n", Options{})
+	want := []string{
+		"p.csv 第2行“项目名称”列的值“江北区智慧停车⏎平台建设”" + tail,
+		"p.csv 第3行“项目名称”列的值“鄞州区⏎改造”" + tail,
+		"p.csv 第4行“项目名称”列的值“北仑区港区⏎数字孪生平台”" + tail,
+	}
+	if got := issueStrings(res.Errors); !slices.Equal(got, want) {
+		t.Errorf("CSV errors =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	sheet := testSheet{name: "进度", rows: []string{
+		row(1, progressHeaderCells...),
+		row(2, text("余姚市"), text("NB-1"), text("鄞州区_x000D_\n改造"), text("2026Q3"), text("50%")),
+	}}
+	res = parseWorkbook(t, newTestWorkbook(sheet), Options{})
+	want = []string{"t.xlsx 工作表“进度”第2行“项目名称”列的值“鄞州区⏎改造”" + tail}
+	if got := issueStrings(res.Errors); !slices.Equal(got, want) {
+		t.Errorf("XLSX errors = %q, want %q", got, want)
+	}
+
+	res = parseText(t, "p.json", `[{"单位": "余姚市", "项目编号": "NB-1", "项目名称": "智慧\n停车", "填报期间": "2026Q3", "完成率": "50%"}]`, Options{})
+	want = []string{"p.json 第1行“项目名称”列的值“智慧⏎停车”" + tail}
+	if got := issueStrings(res.Errors); !slices.Equal(got, want) {
+		t.Errorf("JSON errors = %q, want %q", got, want)
+	}
+}
+
+// A placeholder in 进度填报's optional 项目名称 reads as blank with a
+// warning, as in the ledger's other optional names.
+func TestProgressProjectNamePlaceholder(t *testing.T) {
+	res := parseText(t, "p.csv", "单位,项目编号,项目名称,填报期间,完成率\n余姚市,NB-1,/,2026Q3,50%\n", Options{})
+	requireNoErrors(t, res)
+	want := []string{"p.csv 第2行“项目名称”列的值“/”表示未填写，按空白处理，如果已有项目名称，请填写；没有请留空"}
+	if got := issueStrings(res.Warnings); !slices.Equal(got, want) {
+		t.Errorf("warnings = %q, want %q", got, want)
+	}
+	if got := res.Batch.Progress[0].ProjectName; got != "" {
+		t.Errorf("项目名称 = %q, want blank", got)
+	}
+}
