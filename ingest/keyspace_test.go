@@ -223,3 +223,22 @@ func TestProgressProjectNamePlaceholder(t *testing.T) {
 		t.Errorf("项目名称 = %q, want blank", got)
 	}
 }
+
+// A two-digit year reads as 20yy. When the date it gives is after the
+// upload day, the error says how the year was read and asks for four
+// digits, since the clerk may have meant 1999.
+func TestTwoDigitYearInFuture(t *testing.T) {
+	res := parseText(t, "p.csv", "单位,项目编号,填报期间,完成率,填报日期\n余姚市,NB-1,2026Q3,50%,99年9月30日\n余姚市,NB-2,2026Q3,50%,26年9月30日\n", Options{})
+	want := []string{"p.csv 第2行“填报日期”列的值“99年9月30日”的年份只有两位，按2099年读作2099-09-30，晚于上传当天（2026-10-15），实际发生的日期不能在将来，" +
+		"请写出四位年份，并填写实际填报进度的日期，即今天或之前的某一天"}
+	if got := issueStrings(res.Errors); !slices.Equal(got, want) {
+		t.Errorf("errors = %q, want %q", got, want)
+	}
+
+	res = parseText(t, "m.csv", "项目编号,里程碑,计划完成日期,实际完成日期\nNB-1,上线,2026-09-01,\"２７年 1月 2日 08:00\"\n", Options{})
+	want = []string{"m.csv 第2行“实际完成日期”列的值“２７年 1月 2日 08:00”的年份只有两位，按2027年读作2027-01-02，晚于上传当天（2026-10-15），实际发生的日期不能在将来，" +
+		"请写出四位年份，并填写里程碑实际完成的日期；尚未完成的请留空"}
+	if got := issueStrings(res.Errors); !slices.Equal(got, want) {
+		t.Errorf("errors = %q, want %q", got, want)
+	}
+}

@@ -326,10 +326,14 @@ func (r *rowReader) date(col string, required, done bool) *saima.Date {
 		if fix == "" {
 			fix = "请填写已经发生的日期"
 		}
-		r.fail(col, raw, &problem{
-			reason: "晚于上传当天（" + r.p.today.String() + "），实际发生的日期不能在将来",
-			fix:    fix,
-		})
+		reason := "晚于上传当天（" + r.p.today.String() + "），实际发生的日期不能在将来"
+		if shortYear(s) {
+			// 99年9月30日 reads as 2099-09-30. Without saying so, the
+			// error would leave a clerk who meant 1999 puzzled.
+			reason = fmt.Sprintf("的年份只有两位，按%d年读作%s，%s", d.Year, d, reason)
+			fix = "请写出四位年份，并" + strings.TrimPrefix(fix, "请")
+		}
+		r.fail(col, raw, &problem{reason: reason, fix: fix})
 		return nil
 	}
 	return &d

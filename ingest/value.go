@@ -151,6 +151,14 @@ func parseDay(day string) (saima.Date, *problem) {
 	return date, nil
 }
 
+// shortYear reports whether the normalised date cell s is written with a
+// two-digit year, as 26年9月30日 is, which parseDate reads as 20yy.
+func shortYear(s string) bool {
+	day, _ := splitDateTime(s)
+	g := dateChineseRE.FindStringSubmatch(day)
+	return g != nil && len(g[1]) == 2
+}
+
 // isoDate reads the most common spelling, 2026-09-30, without the regular
 // expressions and time parsing of parseDate, which cost about a tenth of
 // the time to read a row. The date may not exist.
