@@ -6,9 +6,11 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -457,4 +459,34 @@ func (e *testEnv) openStore(t *testing.T) *clickhouse.Store {
 	}
 	t.Cleanup(a.close)
 	return st
+}
+
+// Go's flag package prints the first back-quoted text of a usage string
+// as the flag's value name, so `openssl rand -hex 32` in a usage string
+// showed as "-session-secret openssl rand -hex 32". Every flag of every
+// command shows a value name that is one word: a Go type name, or one in
+// capitals such as FILE.
+func TestFlagValueNames(t *testing.T) {
+	e := newTestEnv(t)
+	valueName := regexp.MustCompile(`^(?:string|int|int64|uint|uint64|float|duration|value|[A-Z][A-Z0-9_]*)$`)
+	for _, name := range slices.Sorted(maps.Keys(commands)) {
+		code, out, errOut := e.run(name, "-h")
+		if code != 0 {
+			t.Errorf("saima %s -h exited %d", name, code)
+		}
+		flags := 0
+		for _, line := range strings.Split(out+errOut, "\n") {
+			if !strings.HasPrefix(line, "  -") {
+				continue
+			}
+			flags++
+			fields := strings.Fields(line)
+			if len(fields) > 2 || len(fields) == 2 && !valueName.MatchString(fields[1]) {
+				t.Errorf("saima %s -h: %q shows %q as the value name", name, fields[0], strings.Join(fields[1:], " "))
+			}
+		}
+		if flags == 0 {
+			t.Errorf("saima %s -h listed no flags:\n%s%s", name, out, errOut)
+		}
+	}
 }

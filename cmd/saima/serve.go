@@ -41,8 +41,10 @@ func (s *serveFlags) register(ef *envFlags) {
 		"how long pages reuse accounts, rankings and the last-updated time read from the database, "+
 			"such as 2s; writes from other saima instances show after at most this long; 0 turns it off")
 	ef.str(&s.sessionSecret, "session-secret", "SAIMA_SESSION_SECRET", "",
+		// No back quotes here: the flag package would show the quoted
+		// command as the value's name.
 		"key that signs session cookies, at least 32 bytes as hex or base64 (such as the output of "+
-			"`openssl rand -hex 32`); give every instance behind a load balancer the same one. "+
+			"\"openssl rand -hex 32\"); give every instance behind a load balancer the same one. "+
 			"Prefer the environment variable: other users can read command lines. "+
 			"Default: a random key, so sessions end with the process")
 	ef.duration(&s.sessionTTL, "session-ttl", "SAIMA_SESSION_TTL", def.SessionTTL,
