@@ -659,6 +659,9 @@ func (p *parser) readRow(rec record, h *header) (bool, error) {
 		p.skipUnchangedExample(rec.row)
 		return true, nil
 	}
+	if p.skipTotalRow(rec, h) {
+		return true, nil
+	}
 	var markLeft *Issue
 	if mark := exampleCell(rec.cells); mark >= 0 {
 		if p.skipMarkedExample(rec, h, mark) {

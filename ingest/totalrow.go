@@ -1,0 +1,61 @@
+package ingest
+
+import (
+	"regexp"
+	"strings"
+)
+
+// totalLabelRE matches a cell, in compact form, that labels a total row:
+// 合计, 总计, 小计, 共计 or 总合计, with or without a colon.
+var totalLabelRE = regexp.MustCompile(`^(?:合计|总计|小计|共计|总合计)[:：]?$`)
+
+// skipTotalRow leaves out rec when it is a total row under the data, such
+// as 合计 over an AVERAGE of 完成率, and reports whether it did. A row is
+// one when a cell in any column, 序号 included, is a total label and a
+// required cell in another column is blank: it cannot be a record, and
+// its errors would be one 列为空 for each blank required cell with no word
+// about the total. It gets one warning instead and is not imported.
+// Rejecting the file would make units edit the report forms they fill in
+// every quarter, which often carry such a row; the row holds nothing
+// to import, and the warning names it in case it was meant as a record.
+// A record whose text merely says 合计 has its required cells and is read
+// as usual.
+func (p *parser) skipTotalRow(rec record, h *header) bool {
+	label := -1
+	for i, cell := range rec.cells {
+		// Only cells with 计 go through compact, whose NFKC is costly.
+		if len(cell) <= 32 && strings.Contains(cell, "计") && totalLabelRE.MatchString(compact(cell)) {
+			label = i
+			break
+		}
+	}
+	if label < 0 {
+		return false
+	}
+	var fill []string // the required columns that a record needs filled in
+	blank := false
+	for i, c := range h.columns {
+		if c == nil || !c.required || c.blankOK {
+			continue
+		}
+		cell := ""
+		if i < len(rec.cells) {
+			cell = rec.cells[i]
+		}
+		switch {
+		case i == label:
+			fill = append(fill, c.name)
+		case isBlank(cell):
+			fill = append(fill, c.name)
+			blank = true
+		}
+	}
+	if !blank {
+		return false
+	}
+	p.issue(Issue{Row: rec.row, Value: trimText(rec.cells[label]),
+		Reason:   "是“" + trimText(rec.cells[label]) + "”行，不是一条记录，未导入",
+		Fix:      "如果这一行其实是一条记录，请填写" + strings.Join(fill, "、") + "后重新上传",
+		Severity: SeverityWarning})
+	return true
+}

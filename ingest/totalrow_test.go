@@ -1,0 +1,71 @@
+package ingest
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// A total row under the data (合计, 总计, 小计) is no record. It is left
+// out with one warning that names it, instead of an error for each of its
+// blank required cells, in CSV and XLSX and in each dataset.
+func TestTotalRowSkipped(t *testing.T) {
+	res := parseText(t, "p.csv", "单位,项目编号,项目名称,填报期间,完成率\n"+
+		"余姚市,NB-1,改造,2026Q3,60%\n余姚市,NB-2,大脑,2026Q3,80%\n合计,,,,70%\n\"总 计\",,,,\n", Options{})
+	requireNoErrors(t, res)
+	want := []string{
+		"p.csv 第4行是“合计”行，不是一条记录，未导入，如果这一行其实是一条记录，请填写单位、项目编号、填报期间后重新上传",
+		"p.csv 第5行是“总 计”行，不是一条记录，未导入，如果这一行其实是一条记录，请填写单位、项目编号、填报期间后重新上传",
+	}
+	if got := issueStrings(res.Warnings); !slices.Equal(got, want) {
+		t.Errorf("warnings =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if got := progressLines(res.Batch.Progress); len(got) != 2 {
+		t.Errorf("records = %q, want the 2 rows above the totals", got)
+	}
+
+	res = parseText(t, "s.csv", "被考评单位,指标,得分,考评方式,考评期间\n余姚市,开工率,9,日常,2026Q3\n小计：,,9,,\n", Options{})
+	requireNoErrors(t, res)
+	want = []string{"s.csv 第3行是“小计：”行，不是一条记录，未导入，如果这一行其实是一条记录，请填写被考评单位、指标、考评方式、考评期间后重新上传"}
+	if got := issueStrings(res.Warnings); !slices.Equal(got, want) {
+		t.Errorf("warnings = %q, want %q", got, want)
+	}
+}
+
+// In an XLSX the label is often in the 序号 column, which no dataset
+// reads, and the total is a formula, whose cached value may be an error
+// such as #DIV/0!. The row is still left out with the one warning.
+func TestXLSXTotalRowSkipped(t *testing.T) {
+	header := append([]func(string) string{text("序号")}, progressHeaderCells...)
+	sheet := testSheet{name: "进度填报", rows: []string{
+		row(1, header...),
+		row(2, number("1", 0), text("余姚市"), text("NB-1"), text("改造"), text("2026Q3"), text("60%")),
+		row(4, text("合计"), text(""), text(""), text(""), text(""), formula("AVERAGE(F2:F3)", "0.6", stylePercent0)),
+		row(5, text("小计"), nil, nil, nil, nil, func(ref string) string {
+			return `<c r="` + ref + `" t="e"><f>F2/0</f><v>#DIV/0!</v></c>`
+		}),
+	}}
+	res := parseWorkbook(t, newTestWorkbook(sheet), Options{})
+	requireNoErrors(t, res)
+	want := []string{
+		"t.xlsx 工作表“进度填报”第4行是“合计”行，不是一条记录，未导入，如果这一行其实是一条记录，请填写单位、项目编号、填报期间后重新上传",
+		"t.xlsx 工作表“进度填报”第5行是“小计”行，不是一条记录，未导入，如果这一行其实是一条记录，请填写单位、项目编号、填报期间后重新上传",
+	}
+	if got := issueStrings(res.Warnings); !slices.Equal(got, want) {
+		t.Errorf("warnings =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if len(res.Batch.Progress) != 1 {
+		t.Errorf("records = %q, want the one row above the totals", progressLines(res.Batch.Progress))
+	}
+}
+
+// A record whose text says 合计, with every required cell filled, is a
+// record; and a total label in a row with other faults is not a reason to
+// leave out a row that has all its required cells.
+func TestTotalWordInRecord(t *testing.T) {
+	res := parseText(t, "p.csv", "单位,项目编号,项目名称,填报期间,完成率,进展情况\n余姚市,NB-1,改造,2026Q3,60%,合计\n", Options{})
+	requireNoErrors(t, res)
+	if len(res.Warnings) != 0 || len(res.Batch.Progress) != 1 {
+		t.Errorf("warnings = %q, records = %d, want none and 1", issueStrings(res.Warnings), len(res.Batch.Progress))
+	}
+}
