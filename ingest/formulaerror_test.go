@@ -15,7 +15,7 @@ var excelErrorValues = []string{"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?
 
 // Every error value of Excel, in any letter case or in full-width forms,
 // and LibreOffice's Err:NNN, gets the formula-error message, in a text
-// column and in a number column, in CSV, XLSX and JSON.
+// column and in a number column, in CSV and JSON.
 func TestFormulaErrorValuesFullSet(t *testing.T) {
 	values := slices.Clone(excelErrorValues)
 	values = append(values, "#timeout!", "#External!", "＃Ｎ／Ａ", "＃ＴＩＭＥＯＵＴ！", "＃ＤＩＶ／０！",

@@ -766,8 +766,8 @@ const (
 
 // isFormulaError reports whether cell, trimmed, is a formula's error
 // value such as #N/A. A value in full-width forms, such as ＃Ｎ／Ａ, is
-// one after NFKC: a clerk who retypes the shown value with a Chinese input
-// method writes it so, and it then gets this message rather than 不是数字.
+// one after NFKC. A clerk who retypes the shown value with a Chinese
+// input method writes it so, and it then gets this error, not 不是数字.
 func isFormulaError(cell string) bool {
 	cell = trimText(cell)
 	if strings.HasPrefix(cell, "＃") || strings.HasPrefix(cell, "Ｅ") || strings.HasPrefix(cell, "ｅ") {

@@ -133,9 +133,9 @@ func shortValue(v string) string {
 	return v
 }
 
-// lineBreakMarker shows each line break of a value as ⏎, a CRLF as one,
-// so that a message shows where a cell holds one; as a space, NB-2026⏎-034
-// would read as NB-2026 -034.
+// lineBreakMarker shows each line break of a value as ⏎, and a CRLF as
+// one ⏎. Shown as a space, the line break of NB-2026⏎-034 would read as
+// NB-2026 -034, and the message would not say what to delete.
 var lineBreakMarker = strings.NewReplacer("\r\n", "⏎", "\n", "⏎", "\r", "⏎", "\v", "⏎", "\f", "⏎",
 	"\u0085", "⏎", "\u2028", "⏎", "\u2029", "⏎")
 

@@ -230,8 +230,8 @@ func (r *rowReader) code(col string, required bool) string {
 	return upperASCII(foldDashes(s))
 }
 
-// innerSpace returns the error for a code that holds whitespace inside,
-// or nil. NB-2026⏎-034 or NB 2026 034 stored as written would be another
+// innerSpace returns the error for a code that contains whitespace
+// inside, or nil. NB-2026⏎-034 or NB 2026 034 stored as written would be another
 // record key than NB-2026-034, so a report on it would add a record
 // instead of replacing one. 考评方式 is read as a code for this reason too.
 func innerSpace(s string) *problem {

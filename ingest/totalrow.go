@@ -12,9 +12,9 @@ var totalLabelRE = regexp.MustCompile(`^(?:合计|总计|小计|共计|总合计
 // skipTotalRow leaves out rec when it is a total row under the data, such
 // as 合计 over an AVERAGE of 完成率, and reports whether it did. A row is
 // one when a cell in any column, 序号 included, is a total label and a
-// required cell in another column is blank: it cannot be a record, and
-// its errors would be one 列为空 for each blank required cell with no word
-// about the total. It gets one warning instead and is not imported.
+// required cell in another column is blank. Such a row cannot be a
+// record. Read as one, it would get a 列为空 error for each blank required
+// cell and no word about the total, so it gets one warning instead.
 // Rejecting the file would make units edit the report forms they fill in
 // every quarter, which often carry such a row; the row holds nothing
 // to import, and the warning names it in case it was meant as a record.

@@ -8,7 +8,7 @@ import (
 
 // A total row under the data (合计, 总计, 小计) is no record. It is left
 // out with one warning that names it, instead of an error for each of its
-// blank required cells, in CSV and XLSX and in each dataset.
+// blank required cells, in progress and in score files.
 func TestTotalRowSkipped(t *testing.T) {
 	res := parseText(t, "p.csv", "单位,项目编号,项目名称,填报期间,完成率\n"+
 		"余姚市,NB-1,改造,2026Q3,60%\n余姚市,NB-2,大脑,2026Q3,80%\n合计,,,,70%\n\"总 计\",,,,\n", Options{})
@@ -59,9 +59,8 @@ func TestXLSXTotalRowSkipped(t *testing.T) {
 	}
 }
 
-// A record whose text says 合计, with every required cell filled, is a
-// record; and a total label in a row with other faults is not a reason to
-// leave out a row that has all its required cells.
+// A record whose 进展情况 is 合计, with every required cell filled, is
+// read as a record, with no warning.
 func TestTotalWordInRecord(t *testing.T) {
 	res := parseText(t, "p.csv", "单位,项目编号,项目名称,填报期间,完成率,进展情况\n余姚市,NB-1,改造,2026Q3,60%,合计\n", Options{})
 	requireNoErrors(t, res)
