@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -94,4 +96,35 @@ func TestAssessmentsCommandTotals(t *testing.T) {
 	if code, _, errOut := e.run("assessments", "2026Q4"); code != 1 || !strings.Contains(errOut, "没有考评打分记录") {
 		t.Errorf("assessments 2026Q4 = %d, %q, want 1 with 没有考评打分记录", code, errOut)
 	}
+}
+
+// Aliases typed on lines of their own with Alt+Enter are stored as
+// separate aliases, so a later upload that names the unit by one of them
+// is imported under the roster's name.
+func TestImportAliasesSplitAtLineBreaks(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *testEnv) {
+		dir := t.TempDir()
+		roster := filepath.Join(dir, "units.csv")
+		progress := filepath.Join(dir, "progress.csv")
+		if err := os.WriteFile(roster, []byte("单位,单位类别,别名\n宁波市海曙区,区县（市）,\"海曙区政府\r\n海曙区人民政府\"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(progress, []byte("单位,项目编号,填报期间,完成率\n海曙区人民政府,NB-1,2026Q3,50%\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		e.mustRun("import", roster)
+
+		code, out, errOut := e.run("import", progress)
+		if code != 0 || !strings.Contains(out, "已导入 1 条") {
+			t.Fatalf("import by the alias exited %d:\n%s%s\nwant 1 record", code, out, errOut)
+		}
+		st := e.openStore(t)
+		reports, err := st.ListProgress(context.Background(), mustPeriod("2026Q3"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(reports) != 1 || reports[0].Unit != "宁波市海曙区" {
+			t.Errorf("progress = %+v, want one record of 宁波市海曙区", reports)
+		}
+	})
 }
