@@ -205,6 +205,9 @@ func (n Normaliser) Apply(values []float64, direction string) []float64 {
 	if direction == LowerIsBetter {
 		sign = -1
 	}
+	if slices.Contains(comparingMethods, n.Method) {
+		values = mergeNoise(values)
+	}
 	if slices.Contains(spreadMethods, n.Method) && isConstant(values) {
 		return n.constantScores(len(values))
 	}
@@ -278,6 +281,42 @@ func (n Normaliser) absolute(v, sign float64) float64 {
 		return n.deduction(v)
 	}
 	return v
+}
+
+// comparingMethods score a value by comparing it with the other values in
+// its track. Floating-point error in a source could split a tie there.
+// The mean of 33.3 and 66.6 is 49.949999999999996 and that of 49.95 and
+// 49.95 is 49.95, so [mergeNoise] makes them one value first.
+var comparingMethods = []string{NormMinMax, NormZScore, NormRank, NormPercentile, NormBorda, NormRankPoints}
+
+// noiseTolerance is the relative difference up to which two values count
+// as one. It is far above the error of summing a few hundred float64
+// values and far below the decimals that uploads carry.
+const noiseTolerance = 1e-9
+
+// mergeNoise returns a copy of values in which each value that lies at
+// most noiseTolerance above a smaller one takes that smaller value. The
+// tolerance is relative, and absolute below 1. Values are compared from
+// the lowest up, each against the first value of its run, so that a run
+// never spans more than the tolerance.
+func mergeNoise(values []float64) []float64 {
+	order := make([]int, len(values))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(values[a], values[b]) })
+
+	out := slices.Clone(values)
+	for k, i := range order {
+		if k == 0 {
+			continue
+		}
+		first := out[order[k-1]]
+		if values[i]-first <= noiseTolerance*max(1, math.Abs(first)) {
+			out[i] = first
+		}
+	}
+	return out
 }
 
 func isConstant(values []float64) bool {
