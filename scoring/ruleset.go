@@ -151,6 +151,7 @@ func ParseRuleSet(data []byte) (*RuleSet, error) {
 	} else if err != nil {
 		problems = append(problems, idx.decodeProblems(err)...)
 	}
+	problems = append(problems, laterDocument(dec, data)...)
 	problems = append(problems, rs.validate(idx)...)
 	rs.setDefaults()
 	t, treeProblems := buildTree(&rs, idx)
@@ -162,6 +163,58 @@ func ParseRuleSet(data []byte) (*RuleSet, error) {
 	sum := sha256.Sum256(data)
 	rs.Version = hex.EncodeToString(sum[:])
 	return &rs, nil
+}
+
+// laterDocument returns a problem when dec, having decoded the first YAML
+// document of data, finds another one with content. A clerk who pastes a
+// revised section below a --- or ... line would otherwise have it ignored
+// without a word. Empty later documents, such as a trailing ---, pass.
+func laterDocument(dec *yaml.Decoder, data []byte) []error {
+	var next yaml.Node
+	err := dec.Decode(&next)
+	if errors.Is(err, io.EOF) || err == nil && !hasContent(&next) {
+		return nil
+	}
+	marker, line, content := documentSeparator(data)
+	if line == 0 {
+		return []error{&RuleError{Message: "文件中还有第二个 YAML 文档，saima 只读第一个文档；" +
+			"请删去 --- 或 ... 分隔线，把内容合并为一个文档"}}
+	}
+	return []error{&RuleError{Line: line, Message: fmt.Sprintf(
+		"分隔线 %s 之后还有第二个 YAML 文档。saima 只读第一个文档，第 %d 行起的内容不会生效；"+
+			"请删去这一行，把后面的内容并入上面的文档，或者删去不用的部分",
+		marker, content)}}
+}
+
+// hasContent reports whether a decoded document contains anything but null.
+func hasContent(n *yaml.Node) bool {
+	if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
+		n = n.Content[0]
+	}
+	return n.Kind != 0 && n.Tag != "!!null"
+}
+
+// documentSeparator returns the first document marker (--- or ...) of data
+// that follows content and precedes more content, its 1-based line and
+// the line of the content after it, or a zero line when there is none.
+func documentSeparator(data []byte) (marker string, line, content int) {
+	seen := false
+	for i, text := range strings.Split(string(data), "\n") {
+		text = strings.TrimRight(text, "\r")
+		trimmed := strings.TrimSpace(text)
+		isMarker := text == "---" || text == "..." ||
+			strings.HasPrefix(text, "--- ") || strings.HasPrefix(text, "... ")
+		switch {
+		case isMarker && seen && line == 0:
+			marker, line = text[:3], i+1
+		case isMarker, trimmed == "", strings.HasPrefix(trimmed, "#"):
+		case line > 0:
+			return marker, line, i + 1
+		default:
+			seen = true
+		}
+	}
+	return "", 0, 0
 }
 
 func invalidRuleSet(problems []error) error {

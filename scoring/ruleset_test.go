@@ -147,6 +147,15 @@ indicators:
 	}
 }
 
+func TestParseRuleSetEmptyLaterDocument(t *testing.T) {
+	const text = "name: v\ntracks: [{name: t}]\nindicators: [{id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: none}}]\n"
+	for _, tail := range []string{"---\n", "...\n", "---\n# 说明\n", "...\n---\n"} {
+		if _, err := ParseRuleSet([]byte(text + tail)); err != nil {
+			t.Errorf("ParseRuleSet(… + %q) = %v, want no error for an empty document", tail, err)
+		}
+	}
+}
+
 func TestRuleSetVersionFollowsBytes(t *testing.T) {
 	const text = "name: v\ntracks: [{name: t}]\nindicators: [{id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: none}}]\n"
 	a := mustParse(t, text)
@@ -379,6 +388,33 @@ indicators:
 		{
 			name: "EmptyFile",
 			yaml: "", wantMsg: "规则集文件为空",
+		},
+		{
+			name: "SecondDocument",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: none}}
+---
+rank_places: 1
+`,
+			wantLine: 6, wantMsg: "分隔线 --- 之后还有第二个 YAML 文档",
+		},
+		{
+			name: "KeysAfterDocumentEnd",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: none}}
+...
+rank_places: 1
+`,
+			wantLine: 6, wantMsg: "只读第一个文档，第 7 行起的内容不会生效",
+		},
+		{
+			name: "SyntaxErrorInSecondDocument",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: none}}
+---
+rank_places: [1
+`,
+			wantLine: 6, wantMsg: "第二个 YAML 文档",
 		},
 	}
 	for _, tt := range tests {
