@@ -192,6 +192,34 @@ func (n *Normaliser) setDefaults() {
 	}
 }
 
+// targets returns the fields of a frontier or efficacy normaliser that
+// set which way it scores: the one whose value scores worst, and the one
+// whose value scores best. ok is false for the other methods.
+func (n Normaliser) targets() (worstField string, worst float64, bestField string, best float64, ok bool) {
+	switch n.Method {
+	case NormFrontier:
+		return "worst", n.Worst, "frontier", n.Frontier, true
+	case NormEfficacy:
+		return "not_allowed", n.NotAllowed, "satisfied", n.Satisfied, true
+	}
+	return "", 0, "", 0, false
+}
+
+// impliedDirection returns LowerIsBetter or HigherIsBetter as the targets
+// of a frontier or efficacy normaliser score, or "" for other methods and
+// equal targets. Those methods score by their targets alone, but a
+// robustness draw that swaps in another normaliser needs the direction.
+func (n Normaliser) impliedDirection() string {
+	_, worst, _, best, ok := n.targets()
+	switch {
+	case !ok || worst == best:
+		return ""
+	case worst > best:
+		return LowerIsBetter
+	}
+	return HigherIsBetter
+}
+
 // Apply returns the scores of values, the raw values of the units in one
 // track that have a value, in the same order. direction is HigherIsBetter
 // or LowerIsBetter. It returns nil when the values are constant and the

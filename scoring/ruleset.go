@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -314,6 +315,9 @@ func (rs *RuleSet) validateIndicator(idx *pathIndex, path string, ind *Indicator
 		out = append(out, idx.problem(path+".direction", "未知的方向 %q，可选 %s（越高越好）或 %s（越低越好）",
 			ind.Direction, HigherIsBetter, LowerIsBetter))
 	}
+	if err := ind.checkTargetDirection(idx, path); err != nil {
+		out = append(out, err)
+	}
 	out = append(out, checkPolicy(idx, path+".missing", ind.Missing, MissingTrackMean, MissingZero)...)
 	out = append(out, checkPolicy(idx, path+".not_applicable", ind.NotApplicable, MissingTrackMean, MissingRescale)...)
 	if ind.Full < 0 || !finite(ind.Full) {
@@ -321,6 +325,35 @@ func (rs *RuleSet) validateIndicator(idx *pathIndex, path string, ind *Indicator
 	}
 	out = append(out, ind.Normalise.validate(idx, path+".normalise")...)
 	return out
+}
+
+// checkTargetDirection rejects a direction that the targets of a
+// frontier or efficacy normaliser contradict. The targets alone decide
+// the score, so such a direction would be ignored, except in robustness
+// draws, and one of the two is a slip.
+func (ind *Indicator) checkTargetDirection(idx *pathIndex, path string) error {
+	implied := ind.Normalise.impliedDirection()
+	if ind.Direction == "" || implied == "" || ind.Direction == implied ||
+		!slices.Contains([]string{HigherIsBetter, LowerIsBetter}, ind.Direction) {
+		return nil
+	}
+	worstField, worst, bestField, best, _ := ind.Normalise.targets()
+	relation := "小于"
+	if implied == LowerIsBetter {
+		relation = "大于"
+	}
+	return idx.problem(path+".direction",
+		"direction 为 %s（%s），但 %s（%s）%s %s（%s），即%s；请确认哪一边写错了："+
+			"把 direction 改为 %s 或删去它，或者对调 %s 和 %s 的值",
+		ind.Direction, directionLabel(ind.Direction), worstField, saima.FormatNumber(worst), relation,
+		bestField, saima.FormatNumber(best), directionLabel(implied), implied, worstField, bestField)
+}
+
+func directionLabel(direction string) string {
+	if direction == LowerIsBetter {
+		return "越低越好"
+	}
+	return "越高越好"
 }
 
 func checkWeight(idx *pathIndex, path string, w float64) error {
@@ -378,7 +411,7 @@ func (rs *RuleSet) setDefaults() {
 	for i := range rs.Indicators {
 		ind := &rs.Indicators[i]
 		if ind.Direction == "" {
-			ind.Direction = HigherIsBetter
+			ind.Direction = cmp.Or(ind.Normalise.impliedDirection(), HigherIsBetter)
 		}
 		if ind.Missing == "" {
 			ind.Missing = rs.Missing

@@ -390,6 +390,27 @@ indicators:
 			yaml: "", wantMsg: "规则集文件为空",
 		},
 		{
+			name: "FrontierAgainstDirection",
+			yaml: ruleHead + `indicators:
+  - id: a
+    name: 甲
+    source: problems_mean_days
+    weight: 1
+    direction: higher
+    normalise: {method: frontier, worst: 200, frontier: 0.5}
+`,
+			wantPath: "indicators[0].direction", wantLine: 9,
+			wantMsg: "direction 为 higher（越高越好），但 worst（200.00）大于 frontier（0.50），即越低越好",
+		},
+		{
+			name: "EfficacyAgainstDirection",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1, direction: lower, normalise: {method: efficacy, not_allowed: 60, satisfied: 100}}
+`,
+			wantPath: "indicators[0].direction", wantLine: 5,
+			wantMsg: "direction 为 lower（越低越好），但 not_allowed（60.00）小于 satisfied（100.00），即越高越好",
+		},
+		{
 			name: "SecondDocument",
 			yaml: ruleHead + `indicators:
   - {id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: none}}
