@@ -120,6 +120,30 @@ func uploadIDOf(t *testing.T, e *testEnv, fileName string) string {
 	return ""
 }
 
+// TestPublishWarnsOfNewRules republishes 2026Q2 under swapped weights.
+// The web form and API say so; the command must too, because the new
+// version's ranks then move for the rules and not only for the data.
+func TestPublishWarnsOfNewRules(t *testing.T) {
+	e, dir := newEvaluationEnv(t)
+	e.mustRun("publish", "2026Q2", "--by", "张三")
+	swapped := filepath.Join(dir, "swapped.yaml")
+
+	code, out, errOut := e.run("publish", "2026Q2", "--by", "李四", "--rules", swapped)
+	if code != 0 {
+		t.Fatalf("publish v2 exited %d: %s", code, errOut)
+	}
+	assertContains(t, "publish v2", out, "已发布 v2")
+	assertContains(t, "publish v2 warnings", errOut, "与已发布 v1 的规则集", "saima diff 2026Q2 1 2")
+
+	code, _, errOut = e.run("publish", "2026Q2", "--by", "李四", "--rules", swapped)
+	if code != 0 {
+		t.Fatalf("publish v3 exited %d: %s", code, errOut)
+	}
+	if strings.Contains(errOut, "规则集") {
+		t.Errorf("publish v3 under the rules of v2 warns:\n%s", errOut)
+	}
+}
+
 func TestPublishNeedsAuthor(t *testing.T) {
 	e, _ := newEvaluationEnv(t)
 	code, _, errOut := e.run("publish", "2026Q2")
