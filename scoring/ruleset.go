@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/text/unicode/norm"
@@ -137,6 +138,9 @@ func LoadRuleSet(path string) (*RuleSet, error) {
 // whose cause joins one *RuleError per problem, each with its YAML path and
 // line.
 func ParseRuleSet(data []byte) (*RuleSet, error) {
+	if err := encodingProblem(data); err != nil {
+		return nil, invalidRuleSet([]error{err})
+	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, invalidRuleSet([]error{syntaxProblem(data, err)})
@@ -164,6 +168,32 @@ func ParseRuleSet(data []byte) (*RuleSet, error) {
 	sum := sha256.Sum256(data)
 	rs.Version = hex.EncodeToString(sum[:])
 	return &rs, nil
+}
+
+// encodingProblem returns the problem of a file that is neither UTF-8
+// nor UTF-16 with a byte-order mark, the encodings YAML allows, naming the
+// first byte that is not UTF-8. Such a file is usually saved as GB18030
+// (GBK) by a Chinese editor, and the parser's own message names neither.
+func encodingProblem(data []byte) *RuleError {
+	if utf8.Valid(data) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) || bytes.HasPrefix(data, []byte{0xFF, 0xFE}) {
+		return nil
+	}
+	bad := 0
+	for bad < len(data) {
+		r, size := utf8.DecodeRune(data[bad:])
+		if r == utf8.RuneError && size == 1 {
+			break
+		}
+		bad += size
+	}
+	valid := data[:bad]
+	start := bytes.LastIndexByte(valid, '\n') + 1
+	return &RuleError{
+		Line:   bytes.Count(valid, []byte{'\n'}) + 1,
+		Column: utf8.RuneCount(valid[start:]) + 1,
+		Message: fmt.Sprintf("文件不是 UTF-8 编码：这里的字节 0x%02X 不是 UTF-8 文字，文件可能是 GB18030（GBK）编码；"+
+			"请在编辑器中把文件另存为 UTF-8 编码后再试", data[bad]),
+	}
 }
 
 // laterDocument returns a problem when dec, having decoded the first YAML

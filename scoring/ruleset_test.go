@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/encoding/simplifiedchinese"
+
 	"saima"
 )
 
@@ -152,6 +154,29 @@ func TestParseRuleSetEmptyLaterDocument(t *testing.T) {
 	for _, tail := range []string{"---\n", "...\n", "---\n# 说明\n", "...\n---\n"} {
 		if _, err := ParseRuleSet([]byte(text + tail)); err != nil {
 			t.Errorf("ParseRuleSet(… + %q) = %v, want no error for an empty document", tail, err)
+		}
+	}
+}
+
+func TestParseRuleSetNotUTF8(t *testing.T) {
+	text := "name: 测试\ntracks:\n  - name: 区县（市）\nindicators:\n" +
+		"  - {id: a, name: 里程碑, source: progress_mean, weight: 1, normalise: {method: none}}\n"
+	gbk, err := simplifiedchinese.GB18030.NewEncoder().String(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ParseRuleSet([]byte(gbk))
+	problems := ruleProblems(t, err)
+	if len(problems) != 1 {
+		t.Fatalf("ParseRuleSet(GB18030) = %v, want one problem", err)
+	}
+	p := problems[0]
+	if p.Line != 1 || p.Column != 7 {
+		t.Errorf("problem %q at line %d column %d, want line 1 column 7", p, p.Line, p.Column)
+	}
+	for _, want := range []string{"不是 UTF-8 编码", "GB18030", "另存为 UTF-8"} {
+		if !strings.Contains(p.Message, want) {
+			t.Errorf("problem %q, want it to contain %q", p, want)
 		}
 	}
 }
@@ -388,6 +413,27 @@ indicators:
 		{
 			name: "EmptyFile",
 			yaml: "", wantMsg: "规则集文件为空",
+		},
+		{
+			name: "FullWidthDigits",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: ４０, normalise: {method: none}}
+`,
+			wantPath: "indicators[0].weight", wantLine: 5, wantMsg: "全角数字，请改用半角数字 40",
+		},
+		{
+			name: "QuotedNumber",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: "40", normalise: {method: none}}
+`,
+			wantPath: "indicators[0].weight", wantLine: 5, wantMsg: "加了引号",
+		},
+		{
+			name: "PercentSign",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 40%, normalise: {method: none}}
+`,
+			wantPath: "indicators[0].weight", wantLine: 5, wantMsg: "去掉百分号，写成 40",
 		},
 		{
 			name: "FrontierAgainstDirection",
