@@ -165,9 +165,30 @@ func ParseRuleSet(data []byte) (*RuleSet, error) {
 		return nil, invalidRuleSet(problems)
 	}
 	rs.tree = t
+	if err := rs.checkFailBelow(idx); err != nil {
+		return nil, invalidRuleSet([]error{err})
+	}
 	sum := sha256.Sum256(data)
 	rs.Version = hex.EncodeToString(sum[:])
 	return &rs, nil
+}
+
+// checkFailBelow rejects a fail_below above the highest composite before
+// bonus that the indicator tree can give in any track, such as 600 typed
+// for 60, because every unit would then fail. It needs the built tree.
+func (rs *RuleSet) checkFailBelow(idx *pathIndex) error {
+	if rs.Adjustments.FailBelow == nil {
+		return nil
+	}
+	best := 0.0
+	for _, tr := range rs.Tracks {
+		best = max(best, rs.nodeMax(0, tr))
+	}
+	if fail := *rs.Adjustments.FailBelow; fail > best+1e-9 {
+		return idx.problem("fail_below", "fail_below（%s）高于指标树可能的最高得分（%s），每个单位都会判为不合格；"+
+			"请检查是否多写了一位数字", saima.FormatNumber(fail), saima.FormatNumber(best))
+	}
+	return nil
 }
 
 // encodingProblem returns the problem of a file that is neither UTF-8

@@ -415,6 +415,33 @@ indicators:
 			yaml: "", wantMsg: "规则集文件为空",
 		},
 		{
+			name: "ListConditionImpossible",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: none}}
+lists:
+  - {name: 红榜, top: 3, when: {source: composite, at_least: 85, below: 60}}
+`,
+			wantPath: "lists[0].when", wantLine: 7,
+			wantMsg: "没有一个值能同时满足 at_least 85.00 和 below 60.00，名单将永远为空",
+		},
+		{
+			name: "ThresholdFloorAboveFull",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: threshold, target: 90, per: 2, floor: 120}}
+`,
+			wantPath: "indicators[0].normalise.floor", wantLine: 5,
+			wantMsg: "floor（120.00）大于满分 full（100.00）",
+		},
+		{
+			name: "FailBelowAboveBest",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: goalposts, lower: 0, upper: 100}}
+fail_below: 600
+`,
+			wantPath: "fail_below", wantLine: 6,
+			wantMsg: "fail_below（600.00）高于指标树可能的最高得分（100.00），每个单位都会判为不合格",
+		},
+		{
 			name: "FullWidthDigits",
 			yaml: ruleHead + `indicators:
   - {id: a, name: 甲, source: progress_mean, weight: ４０, normalise: {method: none}}
