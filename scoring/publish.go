@@ -1552,6 +1552,11 @@ func (s *Service) WhatIf(ctx context.Context, period saima.Period, alt []byte) (
 	if err != nil {
 		return nil, err
 	}
+	for _, rs := range []*RuleSet{base, other} {
+		if err := checkLedgerInputs(rs); err != nil {
+			return nil, err
+		}
+	}
 	snap := s.Store.Snapshot(s.Store.Now())
 	a, err := compute(ctx, base, period, snap, nil)
 	if err != nil {

@@ -241,6 +241,15 @@ indicators:
 
 	out = e.mustRun("rules", "validate", filepath.Join(filepath.Dir(e.env["SAIMA_RULES"]), "2026.yaml"))
 	assertContains(t, "rules validate of 2026.yaml", out, "有效", "3 个赛道、3 个指标")
+
+	// The full example reads inputs that the ledger does not supply, so
+	// saima score would reject it.
+	code, out, errOut = e.run("rules", "validate", "../../rulesets/example-full.yaml")
+	if code != 1 {
+		t.Errorf("rules validate of example-full.yaml exited %d, want 1\n%s%s", code, out, errOut)
+	}
+	assertContains(t, "rules validate of example-full.yaml", out, "格式有效，但不能用于台账评分",
+		"台账不提供", "vetoes[0] 否决 safety")
 	if code, _, _ := e.run("rules", "check", path); code != 2 {
 		t.Errorf("rules check exited %d, want 2", code)
 	}
