@@ -158,6 +158,21 @@ func TestParseRuleSetEmptyLaterDocument(t *testing.T) {
 	}
 }
 
+// TestParseRuleSetBadWeightAlone checks that a weight the decoder could
+// not read is reported once, without a second problem saying that the
+// weights sum to 0, which only follows from the first.
+func TestParseRuleSetBadWeightAlone(t *testing.T) {
+	for _, weight := range []string{"４０", `"40"`, "40%"} {
+		text := ruleHead + "indicators:\n  - {id: a, name: 甲, source: progress_mean, weight: " + weight +
+			", normalise: {method: none}}\n"
+		_, err := ParseRuleSet([]byte(text))
+		problems := ruleProblems(t, err)
+		if len(problems) != 1 || problems[0].Path != "indicators[0].weight" {
+			t.Errorf("ParseRuleSet(weight: %s) = %v, want one problem at indicators[0].weight", weight, err)
+		}
+	}
+}
+
 func TestParseRuleSetNotUTF8(t *testing.T) {
 	text := "name: 测试\ntracks:\n  - name: 区县（市）\nindicators:\n" +
 		"  - {id: a, name: 里程碑, source: progress_mean, weight: 1, normalise: {method: none}}\n"

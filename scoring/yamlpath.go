@@ -46,6 +46,9 @@ type pathIndex struct {
 	// order, with their text. One line of flow style ({id: a, weight: 1})
 	// contains several, and a decoder error names only the line and value.
 	scalars map[int][]scalarAt
+	// undecoded are the paths whose values the decoder could not read,
+	// so that checks on the decoded zero value do not report them again.
+	undecoded map[string]bool
 }
 
 // scalarAt is a scalar value of the file and the path it sets.
@@ -54,7 +57,10 @@ type scalarAt struct {
 }
 
 func newPathIndex(root *yaml.Node) *pathIndex {
-	idx := &pathIndex{lines: map[string]int{}, paths: map[int]string{}, scalars: map[int][]scalarAt{}}
+	idx := &pathIndex{
+		lines: map[string]int{}, paths: map[int]string{},
+		scalars: map[int][]scalarAt{}, undecoded: map[string]bool{},
+	}
 	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
 		idx.walk(root.Content[0], "")
 	}
@@ -159,6 +165,7 @@ func (idx *pathIndex) decodeProblem(msg string) *RuleError {
 	case mismatchRE.MatchString(detail):
 		sm := mismatchRE.FindStringSubmatch(detail)
 		e.Path = idx.pathOfValue(line, sm[2])
+		idx.undecoded[e.Path] = true
 		e.Message = fmt.Sprintf("值 %s 的类型不对，这里应为%s", sm[2], goTypeName(sm[3]))
 		if sm[3] == "float64" || sm[3] == "int" {
 			e.Message += numberHint(sm[1], sm[2])
