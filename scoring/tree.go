@@ -250,8 +250,8 @@ func (t *tree) checkNode(rs *RuleSet, idx *pathIndex, n int) []error {
 }
 
 // weightUndecoded reports whether the decoder failed on the weight of a
-// child of node n. That weight reads as 0, so the sum of the weights says
-// nothing until the decoder's own problem is fixed.
+// child of node n. That weight reads as 0, so a check of the sum would
+// only repeat the decoder's problem.
 func (t *tree) weightUndecoded(n int, idx *pathIndex) bool {
 	return slices.ContainsFunc(t.nodes[n].children, func(c int) bool {
 		return idx.undecoded[t.nodes[c].path+".weight"]
