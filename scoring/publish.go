@@ -1347,6 +1347,19 @@ type Explanation struct {
 	AsOf uint64
 }
 
+// PointsTotal returns the sum of the points of x's indicators, and true
+// when that sum is the composite shown: the tree is arithmetic or sums,
+// no bonus, penalty or veto changed the composite and no override set
+// it. Otherwise the points show only each indicator's share, and it
+// returns false.
+func (x *Explanation) PointsTotal() (float64, bool) {
+	total := 0.0
+	for _, ind := range x.Indicators {
+		total += ind.Points
+	}
+	return total, math.Abs(total-x.Entry.Value) <= 1e-6
+}
+
 // IndicatorExplanation is one indicator's contribution and where its value
 // comes from.
 type IndicatorExplanation struct {

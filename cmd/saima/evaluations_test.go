@@ -75,7 +75,8 @@ func TestPublishDiffExplain(t *testing.T) {
 
 	e.mustRun("import", filepath.Join(dir, "milestones-fix.csv"))
 	out = e.mustRun("explain", "2026Q2", "慈溪市")
-	assertContains(t, "explain before republishing", out, "已发布 v1", "66.0", "milestones.csv")
+	assertContains(t, "explain before republishing", out, "已发布 v1", "66.0", "milestones.csv",
+		"综合得分 66.0 是贡献合计 66.0000 四舍五入到一位小数的结果")
 	if strings.Contains(out, "milestones-fix.csv") {
 		t.Errorf("explain of v1 shows the later correction:\n%s", out)
 	}
@@ -173,6 +174,9 @@ func TestOverrideShownInExplainAndDiff(t *testing.T) {
 
 	out = e.mustRun("explain", "2026Q2", "宁海县")
 	assertContains(t, "explain", out, "调整：宁海县 综合得分 调为 85", "计算得分 80.0，第 2 名")
+	if strings.Contains(out, "贡献合计") {
+		t.Errorf("explain of an overridden composite adds the contributions up to it:\n%s", out)
+	}
 
 	// The override came after v2, so v1 still reads without it.
 	out = e.mustRun("diff", "2026Q2", "1", "2")
