@@ -381,8 +381,8 @@ func (v *adjustCheck) condition(path string, c Condition) {
 		lower.value == upper.value && !lower.strict && !upper.strict {
 		return
 	}
-	v.fail(path, "没有一个值能同时满足 %s %s 和 %s %s，名单将永远为空；请检查上下限是否写反",
-		lower.field, saima.FormatNumber(lower.value), upper.field, saima.FormatNumber(upper.value))
+	v.out = append(v.out, addedCheck(v.idx.problem(path, "没有一个值能同时满足 %s %s 和 %s %s，名单将永远为空；请检查上下限是否写反",
+		lower.field, saima.FormatNumber(lower.value), upper.field, saima.FormatNumber(upper.value))))
 }
 
 // itemPoints returns the points of items for one unit's inputs.

@@ -623,8 +623,9 @@ func (n *Normaliser) validateRuleMethods(c *normaliserCheck) {
 	case NormThreshold:
 		c.require("target", "per")
 		if full := cmp.Or(n.Full, 100); n.Floor != nil && *n.Floor > full {
-			c.fail("floor", "floor（%s）大于满分 full（%s），每个单位都会得到 floor；请检查 floor 和 full",
-				saima.FormatNumber(*n.Floor), saima.FormatNumber(full))
+			c.out = append(c.out, addedCheck(c.idx.problem(joinPath(c.path, "floor"),
+				"floor（%s）大于满分 full（%s），每个单位都会得到 floor；请检查 floor 和 full",
+				saima.FormatNumber(*n.Floor), saima.FormatNumber(full))))
 		}
 	case NormDeduction:
 		c.require("per_case")

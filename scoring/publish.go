@@ -465,7 +465,7 @@ func (s *Service) Recompute(ctx context.Context, period saima.Period, version in
 // storedRuleSet parses an evaluation's rule-set text and checks that it is
 // the text the evaluation ran under.
 func storedRuleSet(ev *Evaluation) (*RuleSet, error) {
-	rs, err := ParseRuleSet([]byte(ev.RuleSetText))
+	rs, err := parseStored(ev.RuleSetText)
 	if err != nil {
 		return nil, fmt.Errorf("parse stored rule set of run %s: %w", ev.RunID, err)
 	}
@@ -1423,7 +1423,7 @@ func (s *Service) trackMissing(ctx context.Context, st *Standing, unit string) (
 	if st.Evaluation != nil {
 		text = []byte(st.Evaluation.RuleSetText)
 	}
-	rs, err := ParseRuleSet(text)
+	rs, err := parseStored(string(text))
 	if len(text) == 0 || err != nil {
 		rs = nil
 	}
@@ -1480,7 +1480,7 @@ func (s *Service) rulesOf(ev *Evaluation, e *Entry) *RuleSet {
 	if ev != nil {
 		text = []byte(ev.RuleSetText)
 	}
-	rs, err := ParseRuleSet(text)
+	rs, err := parseStored(string(text))
 	if len(text) == 0 || err != nil || rs.Version != e.RuleSetVersion {
 		return nil
 	}

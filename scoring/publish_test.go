@@ -3,6 +3,8 @@ package scoring_test
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
@@ -721,6 +723,40 @@ func TestWhatIfRejectsBrokenRules(t *testing.T) {
 	if saima.ErrorKind(err) != saima.KindInvalid {
 		t.Errorf("WhatIf(broken rules) = %v, want an invalid-input error", err)
 	}
+}
+
+// TestRecomputeStoredTextBeforeNewChecks stores version 2 of 2026Q2 as
+// an earlier saima would have published it: with a rule-set file whose
+// second YAML document it ignored. Parsing now rejects that file for a
+// new run, but the stored version must still recompute to its scores.
+func TestRecomputeStoredTextBeforeNewChecks(t *testing.T) {
+	svc, s := newService(t)
+	ctx := context.Background()
+	v1, err := svc.Publish(ctx, q2, "张三", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	text := publishRules + "---\nrank_places: 1\n"
+	if _, err := scoring.ParseRuleSet([]byte(text)); err == nil {
+		t.Fatal("ParseRuleSet of a file with a second document = nil error, want it rejected")
+	}
+	sum := sha256.Sum256([]byte(text))
+	ev := *v1.Evaluation
+	ev.Version, ev.RuleSetText, ev.RuleSetVersion = 2, text, hex.EncodeToString(sum[:])
+	var results []scoring.UnitResult
+	for _, e := range v1.Entries {
+		results = append(results, *e.Result)
+	}
+	if err := s.SaveEvaluation(ctx, ev, results); err != nil {
+		t.Fatal(err)
+	}
+
+	got, err := svc.Recompute(ctx, q2, 2)
+	if err != nil {
+		t.Fatalf("Recompute(v2) = %v, want the stored scores", err)
+	}
+	assertSameBits(t, "Recompute(v2)", got, scoresOf(v1))
 }
 
 func TestRecomputeUnknownVersion(t *testing.T) {

@@ -137,7 +137,16 @@ func LoadRuleSet(path string) (*RuleSet, error) {
 // problem at once: the error is a *saima.Error of kind saima.KindInvalid
 // whose cause joins one *RuleError per problem, each with its YAML path and
 // line.
-func ParseRuleSet(data []byte) (*RuleSet, error) {
+func ParseRuleSet(data []byte) (*RuleSet, error) { return parse(data, false) }
+
+// parseStored parses the rule-set text stored with an evaluation. It
+// skips the checks that came after rule sets were first stored, such as
+// the one for a second YAML document, so that an evaluation stored
+// before them still recomputes, bounds its overrides and ranks them with
+// its rank_places. A new run parses with [ParseRuleSet].
+func parseStored(text string) (*RuleSet, error) { return parse([]byte(text), true) }
+
+func parse(data []byte, stored bool) (*RuleSet, error) {
 	if err := encodingProblem(data); err != nil {
 		return nil, invalidRuleSet([]error{err})
 	}
@@ -161,11 +170,17 @@ func ParseRuleSet(data []byte) (*RuleSet, error) {
 	rs.setDefaults()
 	t, treeProblems := buildTree(&rs, idx)
 	problems = append(problems, treeProblems...)
+	if stored {
+		problems = slices.DeleteFunc(problems, func(err error) bool {
+			re, ok := errors.AsType[*RuleError](err)
+			return ok && re.added
+		})
+	}
 	if len(problems) > 0 {
 		return nil, invalidRuleSet(problems)
 	}
 	rs.tree = t
-	if err := rs.checkFailBelow(idx); err != nil {
+	if err := rs.checkFailBelow(idx); err != nil && !stored {
 		return nil, invalidRuleSet([]error{err})
 	}
 	sum := sha256.Sum256(data)
@@ -229,13 +244,13 @@ func laterDocument(dec *yaml.Decoder, data []byte) []error {
 	}
 	marker, line, content := documentSeparator(data)
 	if line == 0 {
-		return []error{&RuleError{Message: "文件中还有第二个 YAML 文档，saima 只读第一个文档；" +
-			"请删去 --- 或 ... 分隔线，把内容合并为一个文档"}}
+		return []error{addedCheck(&RuleError{Message: "文件中还有第二个 YAML 文档，saima 只读第一个文档；" +
+			"请删去 --- 或 ... 分隔线，把内容合并为一个文档"})}
 	}
-	return []error{&RuleError{Line: line, Message: fmt.Sprintf(
+	return []error{addedCheck(&RuleError{Line: line, Message: fmt.Sprintf(
 		"分隔线 %s 之后还有第二个 YAML 文档。saima 只读第一个文档，第 %d 行起的内容不会生效；"+
 			"请删去这一行，把后面的内容并入上面的文档，或者删去不用的部分",
-		marker, content)}}
+		marker, content)})}
 }
 
 // hasContent reports whether a decoded document contains anything but null.
@@ -393,11 +408,11 @@ func (ind *Indicator) checkTargetDirection(idx *pathIndex, path string) error {
 	if implied == LowerIsBetter {
 		relation = "大于"
 	}
-	return idx.problem(path+".direction",
+	return addedCheck(idx.problem(path+".direction",
 		"direction 为 %s（%s），但 %s（%s）%s %s（%s），即%s；请确认哪一边写错了："+
 			"把 direction 改为 %s 或删去它，或者对调 %s 和 %s 的值",
 		ind.Direction, directionLabel(ind.Direction), worstField, saima.FormatNumber(worst), relation,
-		bestField, saima.FormatNumber(best), directionLabel(implied), implied, worstField, bestField)
+		bestField, saima.FormatNumber(best), directionLabel(implied), implied, worstField, bestField))
 }
 
 func directionLabel(direction string) string {

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -664,5 +665,42 @@ func TestParseRuleSetEmptyRootMessages(t *testing.T) {
 		if !strings.Contains(err.Error(), "至少需要一个指标") {
 			t.Errorf("ParseRuleSet(%q) = %v, want it to ask for an indicator", text, err)
 		}
+	}
+}
+
+// TestStoredRuleSetSkipsNewChecks checks that the rule-set text stored
+// with an evaluation still reads when it fails a check added after it
+// ran, so that the run can be recomputed and its overrides bounded.
+func TestStoredRuleSetSkipsNewChecks(t *testing.T) {
+	const leaf = "indicators:\n  - {id: a, name: 甲, source: progress_mean, weight: 1, %s}\n"
+	goalposts := fmt.Sprintf(leaf, "normalise: {method: goalposts, lower: 0, upper: 100}")
+	tests := []struct {
+		name, text string
+	}{
+		{"SecondDocument", ruleHead + goalposts + "...\nrank_places: 1\n"},
+		{"DirectionAgainstTargets", ruleHead + fmt.Sprintf(leaf,
+			"direction: higher, normalise: {method: frontier, worst: 200, frontier: 0.5}")},
+		{"ListConditionImpossible", ruleHead + goalposts +
+			"lists: [{name: 红榜, top: 3, when: {source: composite, above: 100, below: 50}}]\n"},
+		{"ThresholdFloorAboveFull", ruleHead + fmt.Sprintf(leaf,
+			"normalise: {method: threshold, target: 90, per: 2, floor: 120}")},
+		{"FailBelowAboveBest", ruleHead + goalposts + "fail_below: 600\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := ParseRuleSet([]byte(tt.text)); err == nil {
+				t.Fatal("ParseRuleSet = nil error, want the new check to reject the text")
+			}
+			rs, err := parseStored(tt.text)
+			if err != nil {
+				t.Fatalf("parseStored = %v, want the rule set", err)
+			}
+			if rs.Adjustments.RankPlaces != nil {
+				t.Errorf("parseStored read rank_places %d from a second document", *rs.Adjustments.RankPlaces)
+			}
+		})
+	}
+	if _, err := parseStored(ruleHead + "indicators: []\n"); err == nil {
+		t.Error("parseStored of a rule set without indicators = nil error, want the old checks kept")
 	}
 }

@@ -18,6 +18,17 @@ type RuleError struct {
 	Line    int    // 1-based line in the file; 0 when unknown
 	Column  int    // 1-based column in runes, given for YAML syntax errors only; 0 when unknown
 	Message string // what is wrong and how to fix it, in Chinese
+
+	// added marks a problem of a check that the rule-set text of an
+	// older evaluation may fail. Such a text still reads (see
+	// parseStored), because its run applied it without the check.
+	added bool
+}
+
+// addedCheck marks e as a problem of a check that stored texts may fail.
+func addedCheck(e *RuleError) *RuleError {
+	e.added = true
+	return e
 }
 
 func (e *RuleError) Error() string {
