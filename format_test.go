@@ -32,6 +32,22 @@ func TestFormatScores(t *testing.T) {
 	}
 }
 
+func TestFormatTotal(t *testing.T) {
+	tests := []struct {
+		v    float64
+		want string
+	}{
+		{97.14724689165186, "97.1472"},
+		{66.0, "66.0000"},
+		{12.34565, "12.3457"},
+	}
+	for _, tt := range tests {
+		if got := FormatTotal(tt.v); got != tt.want {
+			t.Errorf("FormatTotal(%v) = %s, want %s", tt.v, got, tt.want)
+		}
+	}
+}
+
 func TestFormatNumber(t *testing.T) {
 	tests := []struct {
 		v    float64

@@ -57,3 +57,9 @@ func FormatComposite(v float64) string { return roundFixed(v, 1) }
 // FormatIndicator formats an indicator score for display with two decimal
 // places, rounded half-up.
 func FormatIndicator(v float64) string { return roundFixed(v, 2) }
+
+// FormatTotal formats the sum of a unit's contributions with four decimal
+// places, rounded half-up. Beside contributions of two places it shows
+// which way the composite of one place was rounded: 97.1472 reads as
+// 97.1, where the two-place 97.15 would suggest 97.2.
+func FormatTotal(v float64) string { return roundFixed(v, 4) }

@@ -340,6 +340,49 @@ func (v *adjustCheck) list(path string, l RankList) {
 	if l.When != nil && l.When.Source != SourceComposite {
 		v.source(path+".when.source", l.When.Source)
 	}
+	if l.When != nil {
+		v.condition(path+".when", *l.When)
+	}
+}
+
+// bound is one limit of a list condition, such as at_least 85.
+type bound struct {
+	field  string
+	value  float64
+	strict bool
+}
+
+// condition rejects a condition that no value meets, such as at_least 85
+// with below 60, which would leave its list empty in every period.
+func (v *adjustCheck) condition(path string, c Condition) {
+	var lower, upper *bound
+	tighter := func(cur *bound, b bound, higher bool) *bound {
+		switch {
+		case cur == nil, higher && b.value > cur.value, !higher && b.value < cur.value:
+			return &b
+		case b.value == cur.value && b.strict:
+			return &b
+		}
+		return cur
+	}
+	if c.Above != nil {
+		lower = tighter(lower, bound{"above", *c.Above, true}, true)
+	}
+	if c.AtLeast != nil {
+		lower = tighter(lower, bound{"at_least", *c.AtLeast, false}, true)
+	}
+	if c.Below != nil {
+		upper = tighter(upper, bound{"below", *c.Below, true}, false)
+	}
+	if c.AtMost != nil {
+		upper = tighter(upper, bound{"at_most", *c.AtMost, false}, false)
+	}
+	if lower == nil || upper == nil || lower.value < upper.value ||
+		lower.value == upper.value && !lower.strict && !upper.strict {
+		return
+	}
+	v.out = append(v.out, addedCheck(v.idx.problem(path, "没有一个值能同时满足 %s %s 和 %s %s，名单将永远为空；请检查上下限是否写反",
+		lower.field, saima.FormatNumber(lower.value), upper.field, saima.FormatNumber(upper.value))))
 }
 
 // itemPoints returns the points of items for one unit's inputs.

@@ -57,14 +57,14 @@ var chineseRules = map[string]ruleRun{
 	"BZ-5":     thresholdRun,
 	"BZ-6/7":   linearRun,
 	"BZ-8/9":   linearRun,
-	"BZ-11":    leafRun("{method: deduction, full: 1.5, per_case: 0.5, escalation: [{cases: 2, score: 0}]}"),
+	"BZ-11":    leafRun("{method: deduction, full: 1.5, per_case: 0.5, escalation: [{cases: 2, score: 0}]}", "higher"),
 	"GW-7":     deductionCapRun,
 	"GW-8/9":   notApplicableRun,
 	"GW-3/4":   bonusGateRun,
 	"GW-3":     bonusGateRun,
 	"ZQ-1":     vetoScoreRun,
-	"EC":       leafRun("{method: efficacy, not_allowed: 6, satisfied: 12}"),
-	"DB-1":     leafRun("{method: frontier, worst: 200, frontier: 0.5}"),
+	"EC":       leafRun("{method: efficacy, not_allowed: 6, satisfied: 12}", "higher"),
+	"DB-1":     leafRun("{method: frontier, worst: 200, frontier: 0.5}", "lower"),
 	"QA-1/2":   annualRollUpRun,
 	"MOF-1..3": gradeRun,
 	"MY-3":     rankListRun,
@@ -104,9 +104,9 @@ func scoresOf(tb testing.TB, rules string, values []float64) ([]float64, []Resul
 	return scores, results
 }
 
-func leafRun(normalise string) ruleRun {
+func leafRun(normalise, direction string) ruleRun {
 	return func(tb testing.TB, row map[string]string) string {
-		scores, _ := scoresOf(tb, oneLeaf(normalise, "higher", ""), []float64{number(tb, row["input"])})
+		scores, _ := scoresOf(tb, oneLeaf(normalise, direction, ""), []float64{number(tb, row["input"])})
 		return format(scores[0])
 	}
 }

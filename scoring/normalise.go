@@ -192,6 +192,34 @@ func (n *Normaliser) setDefaults() {
 	}
 }
 
+// targets returns the fields of a frontier or efficacy normaliser that
+// set which way it scores: the one whose value scores worst, and the one
+// whose value scores best. ok is false for the other methods.
+func (n Normaliser) targets() (worstField string, worst float64, bestField string, best float64, ok bool) {
+	switch n.Method {
+	case NormFrontier:
+		return "worst", n.Worst, "frontier", n.Frontier, true
+	case NormEfficacy:
+		return "not_allowed", n.NotAllowed, "satisfied", n.Satisfied, true
+	}
+	return "", 0, "", 0, false
+}
+
+// impliedDirection returns LowerIsBetter or HigherIsBetter as the targets
+// of a frontier or efficacy normaliser score, or "" for other methods and
+// equal targets. Those methods score by their targets alone, but a
+// robustness draw that swaps in another normaliser needs the direction.
+func (n Normaliser) impliedDirection() string {
+	_, worst, _, best, ok := n.targets()
+	switch {
+	case !ok || worst == best:
+		return ""
+	case worst > best:
+		return LowerIsBetter
+	}
+	return HigherIsBetter
+}
+
 // Apply returns the scores of values, the raw values of the units in one
 // track that have a value, in the same order. direction is HigherIsBetter
 // or LowerIsBetter. It returns nil when the values are constant and the
@@ -204,6 +232,9 @@ func (n Normaliser) Apply(values []float64, direction string) []float64 {
 	sign := 1.0
 	if direction == LowerIsBetter {
 		sign = -1
+	}
+	if slices.Contains(comparingMethods, n.Method) {
+		values = mergeNoise(values)
 	}
 	if slices.Contains(spreadMethods, n.Method) && isConstant(values) {
 		return n.constantScores(len(values))
@@ -278,6 +309,42 @@ func (n Normaliser) absolute(v, sign float64) float64 {
 		return n.deduction(v)
 	}
 	return v
+}
+
+// comparingMethods score a value by comparing it with the other values in
+// its track. Floating-point error in a source could split a tie there.
+// The mean of 33.3 and 66.6 is 49.949999999999996 and that of 49.95 and
+// 49.95 is 49.95, so [mergeNoise] makes them one value first.
+var comparingMethods = []string{NormMinMax, NormZScore, NormRank, NormPercentile, NormBorda, NormRankPoints}
+
+// noiseTolerance is the relative difference up to which two values count
+// as one. It is far above the error of summing a few hundred float64
+// values and far below the decimals that uploads carry.
+const noiseTolerance = 1e-9
+
+// mergeNoise returns a copy of values in which each value that lies at
+// most noiseTolerance above a smaller one takes that smaller value. The
+// tolerance is relative, and absolute below 1. Values are compared from
+// the lowest up, each against the first value of its run, so that a run
+// never spans more than the tolerance.
+func mergeNoise(values []float64) []float64 {
+	order := make([]int, len(values))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(values[a], values[b]) })
+
+	out := slices.Clone(values)
+	for k, i := range order {
+		if k == 0 {
+			continue
+		}
+		first := out[order[k-1]]
+		if values[i]-first <= noiseTolerance*max(1, math.Abs(first)) {
+			out[i] = first
+		}
+	}
+	return out
 }
 
 func isConstant(values []float64) bool {
@@ -555,6 +622,11 @@ func (n *Normaliser) validateRuleMethods(c *normaliserCheck) {
 		}
 	case NormThreshold:
 		c.require("target", "per")
+		if full := cmp.Or(n.Full, 100); n.Floor != nil && *n.Floor > full {
+			c.out = append(c.out, addedCheck(c.idx.problem(joinPath(c.path, "floor"),
+				"floor（%s）大于满分 full（%s），每个单位都会得到 floor；请检查 floor 和 full",
+				saima.FormatNumber(*n.Floor), saima.FormatNumber(full))))
+		}
 	case NormDeduction:
 		c.require("per_case")
 		if n.PerCase < 0 || n.Cap < 0 {

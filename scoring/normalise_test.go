@@ -150,3 +150,48 @@ func TestProgressEvidenceUse(t *testing.T) {
 		}
 	}
 }
+
+// meanOf returns the mean of xs, computed at run time as the store's
+// facts are, so that it carries the floating-point error of the sum.
+func meanOf(xs ...float64) float64 {
+	s := 0.0
+	for _, x := range xs {
+		s += x
+	}
+	return s / float64(len(xs))
+}
+
+func TestNormaliserFloatNoiseTies(t *testing.T) {
+	// Two units whose mean 完成率 is 49.95: one reported 33.3 % and
+	// 66.6 %, the other 49.95 % twice. The first mean is 49.949999999999996.
+	noisy, exact := meanOf(33.3, 66.6), meanOf(49.95, 49.95)
+	if noisy == exact {
+		t.Fatalf("meanOf(33.3, 66.6) = meanOf(49.95, 49.95) = %v; the test needs the float error", noisy)
+	}
+	methods := []Normaliser{
+		{Method: NormMinMax, Range: []float64{0, 100}, Constant: ConstantMid},
+		{Method: NormZScore, SD: 1, Constant: ConstantMid},
+		{Method: NormRank},
+		{Method: NormPercentile, Constant: ConstantMid},
+		{Method: NormBorda},
+		{Method: NormRankPoints, Points: []float64{100, 95, 90}, From: "top"},
+	}
+	for _, n := range methods {
+		for _, dir := range []string{HigherIsBetter, LowerIsBetter} {
+			t.Run(n.Method+"/"+dir, func(t *testing.T) {
+				three := n.Apply([]float64{noisy, exact, 80}, dir)
+				if math.Abs(three[0]-three[1]) > 1e-9 {
+					t.Errorf("Apply(%v, %v, 80) = %v, want the first two equal", noisy, exact, three)
+				}
+				two := n.Apply([]float64{noisy, exact}, dir)
+				same := n.Apply([]float64{exact, exact}, dir)
+				for i := range two {
+					if math.Abs(two[i]-same[i]) > 1e-9 {
+						t.Errorf("Apply(%v, %v) = %v, want %v as for equal values", noisy, exact, two, same)
+						break
+					}
+				}
+			})
+		}
+	}
+}

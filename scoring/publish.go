@@ -465,7 +465,7 @@ func (s *Service) Recompute(ctx context.Context, period saima.Period, version in
 // storedRuleSet parses an evaluation's rule-set text and checks that it is
 // the text the evaluation ran under.
 func storedRuleSet(ev *Evaluation) (*RuleSet, error) {
-	rs, err := ParseRuleSet([]byte(ev.RuleSetText))
+	rs, err := parseStored(ev.RuleSetText)
 	if err != nil {
 		return nil, fmt.Errorf("parse stored rule set of run %s: %w", ev.RunID, err)
 	}
@@ -900,8 +900,9 @@ func publishedVersion(evs []Evaluation, period saima.Period, version int) (*Eval
 // Override checks o against period's current standing and records it: the
 // unit must be ranked and the indicator, when set, must be one of its
 // contributions. A composite may not exceed the standing rule set's
-// [RuleSet.CompositeMax] (100 when the rule set is unknown) unless it is
-// the computed composite. It returns o with At and Version set.
+// [RuleSet.CompositeMax], nor an indicator score the highest score of the
+// indicator's normaliser (100 for either when the rule set is unknown),
+// unless it is the computed value. It returns o with At and Version set.
 //
 // When a standing is read, the latest override per unit and indicator
 // applies. An indicator override replaces that indicator's score and
@@ -922,6 +923,9 @@ func (s *Service) Override(ctx context.Context, o Override) (Override, error) {
 		return o, err
 	}
 	if err := s.checkCompositeMax(st, o); err != nil {
+		return o, err
+	}
+	if err := s.checkIndicatorMax(st, o); err != nil {
 		return o, err
 	}
 	o.At, o.Version = s.now(), s.Store.Now()
@@ -953,8 +957,8 @@ func (o *Override) validate() error {
 	switch {
 	case math.IsNaN(o.Value) || math.IsInf(o.Value, 0):
 		add("调整值必须是有限的数字")
-	case o.Indicator != "" && (o.Value < 0 || o.Value > 100):
-		add("指标得分须在 0 到 100 之间（现为 %s）", saima.FormatNumber(o.Value))
+	case o.Indicator != "" && o.Value < 0:
+		add("指标得分不能为负数（现为 %s）", saima.FormatNumber(o.Value))
 	case o.Value < 0:
 		add("综合得分不能为负数（现为 %s）", saima.FormatNumber(o.Value))
 	}
@@ -1003,6 +1007,39 @@ func (s *Service) checkCompositeMax(st *Standing, o Override) error {
 		"无法记录调整：%s的综合得分调整值 %s 超出%s，综合得分须在 0 到 %s 之间（计算值为 %s）。"+
 			"请检查调整值是否录入有误，例如把 85.5 写成了 855",
 		o.Unit, saima.FormatNumber(o.Value), bound, saima.FormatNumber(limit), saima.FormatComposite(e.Computed.Value))
+}
+
+// checkIndicatorMax rejects an indicator override above the highest
+// score that the indicator's normaliser gives under the rule set of st,
+// or above 100 when that rule set is unknown. A points rule of 10 marks
+// then rejects 90, and goalposts capped at 120 accept 110. The unit's
+// computed score is always allowed, because overriding with it is how an
+// override is undone.
+func (s *Service) checkIndicatorMax(st *Standing, o Override) error {
+	e, ok := st.Entry(o.Unit)
+	if o.Indicator == "" || !ok {
+		return nil
+	}
+	limit, bound, name := 100.0, "默认上限（读不到本期结果的规则集）", o.Indicator
+	if rs := s.rulesOf(st.Evaluation, e); rs != nil {
+		if i := slices.IndexFunc(rs.Indicators, func(ind Indicator) bool { return ind.ID == o.Indicator }); i >= 0 {
+			limit = rs.Indicators[i].Normalise.maxScore()
+			bound = "规则集“" + rs.Name + "”中该指标可能的最高分"
+			name = o.Indicator + "（" + rs.Indicators[i].Name + "）"
+		}
+	}
+	computed := math.NaN()
+	if i := indexOf(e.Computed.Contributions, o.Indicator); i >= 0 {
+		computed = e.Computed.Contributions[i].Score
+	}
+	if o.Value <= limit+1e-9 || o.Value == computed {
+		return nil
+	}
+	return saima.Errorf(saima.KindInvalid,
+		"无法记录调整：%s 指标 %s 的得分调整值 %s 超出%s，指标得分须在 0 到 %s 之间（计算值为 %s）。"+
+			"请检查调整值是否录入有误，例如把分值写成了百分数",
+		o.Unit, name, saima.FormatNumber(o.Value), bound, saima.FormatNumber(limit),
+		saima.FormatIndicator(computed))
 }
 
 // applyOverrides applies to st the overrides of its period recorded before
@@ -1310,6 +1347,19 @@ type Explanation struct {
 	AsOf uint64
 }
 
+// PointsTotal returns the sum of the points of x's indicators, and true
+// when that sum is the composite shown: the tree is arithmetic or sums,
+// no bonus, penalty or veto changed the composite and no override set
+// it. Otherwise the points show only each indicator's share, and it
+// returns false.
+func (x *Explanation) PointsTotal() (float64, bool) {
+	total := 0.0
+	for _, ind := range x.Indicators {
+		total += ind.Points
+	}
+	return total, math.Abs(total-x.Entry.Value) <= 1e-6
+}
+
 // IndicatorExplanation is one indicator's contribution and where its value
 // comes from.
 type IndicatorExplanation struct {
@@ -1373,7 +1423,7 @@ func (s *Service) trackMissing(ctx context.Context, st *Standing, unit string) (
 	if st.Evaluation != nil {
 		text = []byte(st.Evaluation.RuleSetText)
 	}
-	rs, err := ParseRuleSet(text)
+	rs, err := parseStored(string(text))
 	if len(text) == 0 || err != nil {
 		rs = nil
 	}
@@ -1430,7 +1480,7 @@ func (s *Service) rulesOf(ev *Evaluation, e *Entry) *RuleSet {
 	if ev != nil {
 		text = []byte(ev.RuleSetText)
 	}
-	rs, err := ParseRuleSet(text)
+	rs, err := parseStored(string(text))
 	if len(text) == 0 || err != nil || rs.Version != e.RuleSetVersion {
 		return nil
 	}
@@ -1514,6 +1564,11 @@ func (s *Service) WhatIf(ctx context.Context, period saima.Period, alt []byte) (
 	other, err := ParseRuleSet(alt)
 	if err != nil {
 		return nil, err
+	}
+	for _, rs := range []*RuleSet{base, other} {
+		if err := checkLedgerInputs(rs); err != nil {
+			return nil, err
+		}
 	}
 	snap := s.Store.Snapshot(s.Store.Now())
 	a, err := compute(ctx, base, period, snap, nil)

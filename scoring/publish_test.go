@@ -3,6 +3,8 @@ package scoring_test
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
@@ -594,6 +596,62 @@ func TestOverrideCompositeBounds(t *testing.T) {
 	}
 }
 
+// pointsRules scores the on-time rate on goalposts capped at 120 and the
+// assessment mean as 10 points less 1 per point below 90.
+const pointsRules = `name: 分值规则
+tracks:
+  - name: 区县（市）
+  - name: 市直部门
+indicators:
+  - {id: milestone_ontime_rate, name: 里程碑按期完成率, source: milestone_ontime_rate, weight: 60,
+     normalise: {method: goalposts, lower: 0, upper: 100, cap: 120}}
+  - {id: assessment_mean, name: 考评平均得分率, source: assessment_mean, weight: 40,
+     normalise: {method: threshold, target: 90, per: 1, full: 10}}
+`
+
+// TestOverrideIndicatorBounds checks an indicator override against the
+// highest score of that indicator's normaliser, as a composite override
+// is checked against the rule set's highest composite.
+func TestOverrideIndicatorBounds(t *testing.T) {
+	svc, _ := newService(t)
+	svc.Rules = []byte(pointsRules)
+	ctx := context.Background()
+	if _, err := svc.Publish(ctx, q2, "张三", ""); err != nil {
+		t.Fatal(err)
+	}
+	accepted := []struct {
+		indicator string
+		value     float64
+	}{
+		{"milestone_ontime_rate", 110}, // within the cap of 120
+		{"assessment_mean", 10},
+		{"assessment_mean", 0},
+	}
+	for _, a := range accepted {
+		o := scoring.Override{Period: q2, Unit: cixi, Indicator: a.indicator, Value: a.value, By: "a", Why: "b"}
+		if _, err := svc.Override(ctx, o); err != nil {
+			t.Errorf("Override(%s = %g) = %v, want it recorded", a.indicator, a.value, err)
+		}
+	}
+
+	// 90 is a rate typed where 10 points is the most.
+	o := scoring.Override{Period: q2, Unit: cixi, Indicator: "assessment_mean", Value: 90, By: "a", Why: "b"}
+	_, err := svc.Override(ctx, o)
+	if saima.ErrorKind(err) != saima.KindInvalid {
+		t.Fatalf("Override(assessment_mean = 90) = %v, want invalid", err)
+	}
+	for _, want := range []string{"慈溪市", "assessment_mean", "考评平均得分率", "90.00", "0 到 10.00", "分值规则"} {
+		if !strings.Contains(saima.ErrorMessage(err), want) {
+			t.Errorf("Override(assessment_mean = 90) message %q lacks %q", saima.ErrorMessage(err), want)
+		}
+	}
+	o.Value = 121
+	o.Indicator = "milestone_ontime_rate"
+	if _, err := svc.Override(ctx, o); saima.ErrorKind(err) != saima.KindInvalid {
+		t.Errorf("Override(milestone_ontime_rate = 121) = %v, want invalid above the cap of 120", err)
+	}
+}
+
 func TestOverrideRejects(t *testing.T) {
 	svc, _ := newService(t)
 	ctx := context.Background()
@@ -608,7 +666,7 @@ func TestOverrideRejects(t *testing.T) {
 	}{
 		{"MissingWhoAndWhy", scoring.Override{Period: q2, Unit: cixi, Value: 90}, saima.KindInvalid, []string{"调整人", "理由"}},
 		{"ScoreAbove100", scoring.Override{Period: q2, Unit: cixi, Indicator: "assessment_mean", Value: 101, By: "a", Why: "b"},
-			saima.KindInvalid, []string{"指标得分须在 0 到 100 之间（现为 101.00）"}},
+			saima.KindInvalid, []string{"得分调整值 101.00 超出", "指标得分须在 0 到 100.00 之间"}},
 		{"ScoreTiny", scoring.Override{Period: q2, Unit: cixi, Indicator: "assessment_mean", Value: -1e-7, By: "a", Why: "b"},
 			saima.KindInvalid, []string{"（现为 -0.0000001）"}},
 		{"NotANumber", scoring.Override{Period: q2, Unit: cixi, Value: math.NaN(), By: "a", Why: "b"}, saima.KindInvalid, []string{"有限"}},
@@ -665,6 +723,40 @@ func TestWhatIfRejectsBrokenRules(t *testing.T) {
 	if saima.ErrorKind(err) != saima.KindInvalid {
 		t.Errorf("WhatIf(broken rules) = %v, want an invalid-input error", err)
 	}
+}
+
+// TestRecomputeStoredTextBeforeNewChecks stores version 2 of 2026Q2 as
+// an earlier saima would have published it: with a rule-set file whose
+// second YAML document it ignored. Parsing now rejects that file for a
+// new run, but the stored version must still recompute to its scores.
+func TestRecomputeStoredTextBeforeNewChecks(t *testing.T) {
+	svc, s := newService(t)
+	ctx := context.Background()
+	v1, err := svc.Publish(ctx, q2, "张三", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	text := publishRules + "---\nrank_places: 1\n"
+	if _, err := scoring.ParseRuleSet([]byte(text)); err == nil {
+		t.Fatal("ParseRuleSet of a file with a second document = nil error, want it rejected")
+	}
+	sum := sha256.Sum256([]byte(text))
+	ev := *v1.Evaluation
+	ev.Version, ev.RuleSetText, ev.RuleSetVersion = 2, text, hex.EncodeToString(sum[:])
+	var results []scoring.UnitResult
+	for _, e := range v1.Entries {
+		results = append(results, *e.Result)
+	}
+	if err := s.SaveEvaluation(ctx, ev, results); err != nil {
+		t.Fatal(err)
+	}
+
+	got, err := svc.Recompute(ctx, q2, 2)
+	if err != nil {
+		t.Fatalf("Recompute(v2) = %v, want the stored scores", err)
+	}
+	assertSameBits(t, "Recompute(v2)", got, scoresOf(v1))
 }
 
 func TestRecomputeUnknownVersion(t *testing.T) {

@@ -272,3 +272,40 @@ func TestSortRanks(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyseTargetsSetDirection checks that a draw's min-max scores an
+// indicator the way its frontier or efficacy targets do when the rule
+// set gives no direction: fewer days to the frontier of 0.5 are better,
+// so the draws must keep 甲 first.
+func TestAnalyseTargetsSetDirection(t *testing.T) {
+	normalisers := []string{
+		"{method: frontier, worst: 200, frontier: 0.5}",
+		"{method: efficacy, not_allowed: 200, satisfied: 0.5}",
+	}
+	for _, norm := range normalisers {
+		t.Run(norm, func(t *testing.T) {
+			rs := mustParse(t, fmt.Sprintf(`name: 天数
+tracks: [{name: %s}]
+inputs: [days]
+indicators:
+  - {id: days, name: 办结天数, source: days, weight: 1, normalise: %s}
+`, unitTrack, norm))
+			records := []Record{
+				{Unit: "甲", Values: map[string]float64{"days": 10}},
+				{Unit: "乙", Values: map[string]float64{"days": 100}},
+				{Unit: "丙", Values: map[string]float64{"days": 190}},
+			}
+			cfg := Robustness{Draws: 20, Seed: 1, Normalisers: []Normaliser{{Method: NormMinMax}}}
+			stats, err := Analyse(rs, cfg, unitsOf(records), records)
+			if err != nil {
+				t.Fatalf("Analyse: %v", err)
+			}
+			for _, s := range stats {
+				if n := float64(s.Nominal); s.Median != n || s.Q05 != n || s.Q95 != n {
+					t.Errorf("%s: nominal %d, median %v, 5–95 %% [%v, %v]; want every draw at the nominal rank",
+						s.Unit, s.Nominal, s.Median, s.Q05, s.Q95)
+				}
+			}
+		})
+	}
+}

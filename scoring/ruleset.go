@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/text/unicode/norm"
@@ -135,7 +137,19 @@ func LoadRuleSet(path string) (*RuleSet, error) {
 // problem at once: the error is a *saima.Error of kind saima.KindInvalid
 // whose cause joins one *RuleError per problem, each with its YAML path and
 // line.
-func ParseRuleSet(data []byte) (*RuleSet, error) {
+func ParseRuleSet(data []byte) (*RuleSet, error) { return parse(data, false) }
+
+// parseStored parses the rule-set text stored with an evaluation. It
+// skips the checks that came after rule sets were first stored, such as
+// the one for a second YAML document, so that an evaluation stored
+// before them still recomputes, bounds its overrides and ranks them with
+// its rank_places. A new run parses with [ParseRuleSet].
+func parseStored(text string) (*RuleSet, error) { return parse([]byte(text), true) }
+
+func parse(data []byte, stored bool) (*RuleSet, error) {
+	if err := encodingProblem(data); err != nil {
+		return nil, invalidRuleSet([]error{err})
+	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, invalidRuleSet([]error{syntaxProblem(data, err)})
@@ -151,17 +165,123 @@ func ParseRuleSet(data []byte) (*RuleSet, error) {
 	} else if err != nil {
 		problems = append(problems, idx.decodeProblems(err)...)
 	}
+	problems = append(problems, laterDocument(dec, data)...)
 	problems = append(problems, rs.validate(idx)...)
 	rs.setDefaults()
 	t, treeProblems := buildTree(&rs, idx)
 	problems = append(problems, treeProblems...)
+	if stored {
+		problems = slices.DeleteFunc(problems, func(err error) bool {
+			re, ok := errors.AsType[*RuleError](err)
+			return ok && re.added
+		})
+	}
 	if len(problems) > 0 {
 		return nil, invalidRuleSet(problems)
 	}
 	rs.tree = t
+	if err := rs.checkFailBelow(idx); err != nil && !stored {
+		return nil, invalidRuleSet([]error{err})
+	}
 	sum := sha256.Sum256(data)
 	rs.Version = hex.EncodeToString(sum[:])
 	return &rs, nil
+}
+
+// checkFailBelow rejects a fail_below above the highest composite before
+// bonus that the indicator tree can give in any track, such as 600 typed
+// for 60, because every unit would then fail. It needs the built tree.
+func (rs *RuleSet) checkFailBelow(idx *pathIndex) error {
+	if rs.Adjustments.FailBelow == nil {
+		return nil
+	}
+	best := 0.0
+	for _, tr := range rs.Tracks {
+		best = max(best, rs.nodeMax(0, tr))
+	}
+	if fail := *rs.Adjustments.FailBelow; fail > best+1e-9 {
+		return idx.problem("fail_below", "fail_below（%s）高于指标树可能的最高得分（%s），每个单位都会判为不合格；"+
+			"请检查是否多写了一位数字", saima.FormatNumber(fail), saima.FormatNumber(best))
+	}
+	return nil
+}
+
+// encodingProblem returns the problem of a file that is neither UTF-8
+// nor UTF-16 with a byte-order mark, the encodings YAML allows, naming the
+// first byte that is not UTF-8. Such a file is usually saved as GB18030
+// (GBK) by a Chinese editor, and the parser's own message names neither.
+func encodingProblem(data []byte) *RuleError {
+	if utf8.Valid(data) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) || bytes.HasPrefix(data, []byte{0xFF, 0xFE}) {
+		return nil
+	}
+	bad := 0
+	for bad < len(data) {
+		r, size := utf8.DecodeRune(data[bad:])
+		if r == utf8.RuneError && size == 1 {
+			break
+		}
+		bad += size
+	}
+	valid := data[:bad]
+	start := bytes.LastIndexByte(valid, '\n') + 1
+	return &RuleError{
+		Line:   bytes.Count(valid, []byte{'\n'}) + 1,
+		Column: utf8.RuneCount(valid[start:]) + 1,
+		Message: fmt.Sprintf("文件不是 UTF-8 编码：这里的字节 0x%02X 不是 UTF-8 文字，文件可能是 GB18030（GBK）编码；"+
+			"请在编辑器中把文件另存为 UTF-8 编码后再试", data[bad]),
+	}
+}
+
+// laterDocument returns a problem when dec, having decoded the first YAML
+// document of data, finds another one with content. A clerk who pastes a
+// revised section below a --- or ... line would otherwise have it ignored
+// without a word. Empty later documents, such as a trailing ---, pass.
+func laterDocument(dec *yaml.Decoder, data []byte) []error {
+	var next yaml.Node
+	err := dec.Decode(&next)
+	if errors.Is(err, io.EOF) || err == nil && !hasContent(&next) {
+		return nil
+	}
+	marker, line, content := documentSeparator(data)
+	if line == 0 {
+		return []error{addedCheck(&RuleError{Message: "文件中还有第二个 YAML 文档，saima 只读第一个文档；" +
+			"请删去 --- 或 ... 分隔线，把内容合并为一个文档"})}
+	}
+	return []error{addedCheck(&RuleError{Line: line, Message: fmt.Sprintf(
+		"分隔线 %s 之后还有第二个 YAML 文档。saima 只读第一个文档，第 %d 行起的内容不会生效；"+
+			"请删去这一行，把后面的内容并入上面的文档，或者删去不用的部分",
+		marker, content)})}
+}
+
+// hasContent reports whether a decoded document contains anything but null.
+func hasContent(n *yaml.Node) bool {
+	if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
+		n = n.Content[0]
+	}
+	return n.Kind != 0 && n.Tag != "!!null"
+}
+
+// documentSeparator returns the first document marker (--- or ...) of data
+// that follows content and precedes more content, its 1-based line and
+// the line of the content after it, or a zero line when there is none.
+func documentSeparator(data []byte) (marker string, line, content int) {
+	seen := false
+	for i, text := range strings.Split(string(data), "\n") {
+		text = strings.TrimRight(text, "\r")
+		trimmed := strings.TrimSpace(text)
+		isMarker := text == "---" || text == "..." ||
+			strings.HasPrefix(text, "--- ") || strings.HasPrefix(text, "... ")
+		switch {
+		case isMarker && seen && line == 0:
+			marker, line = text[:3], i+1
+		case isMarker, trimmed == "", strings.HasPrefix(trimmed, "#"):
+		case line > 0:
+			return marker, line, i + 1
+		default:
+			seen = true
+		}
+	}
+	return "", 0, 0
 }
 
 func invalidRuleSet(problems []error) error {
@@ -261,6 +381,9 @@ func (rs *RuleSet) validateIndicator(idx *pathIndex, path string, ind *Indicator
 		out = append(out, idx.problem(path+".direction", "未知的方向 %q，可选 %s（越高越好）或 %s（越低越好）",
 			ind.Direction, HigherIsBetter, LowerIsBetter))
 	}
+	if err := ind.checkTargetDirection(idx, path); err != nil {
+		out = append(out, err)
+	}
 	out = append(out, checkPolicy(idx, path+".missing", ind.Missing, MissingTrackMean, MissingZero)...)
 	out = append(out, checkPolicy(idx, path+".not_applicable", ind.NotApplicable, MissingTrackMean, MissingRescale)...)
 	if ind.Full < 0 || !finite(ind.Full) {
@@ -268,6 +391,35 @@ func (rs *RuleSet) validateIndicator(idx *pathIndex, path string, ind *Indicator
 	}
 	out = append(out, ind.Normalise.validate(idx, path+".normalise")...)
 	return out
+}
+
+// checkTargetDirection rejects a direction that the targets of a
+// frontier or efficacy normaliser contradict. The targets alone decide
+// the score, so such a direction would be ignored, except in robustness
+// draws, and one of the two is a slip.
+func (ind *Indicator) checkTargetDirection(idx *pathIndex, path string) error {
+	implied := ind.Normalise.impliedDirection()
+	if ind.Direction == "" || implied == "" || ind.Direction == implied ||
+		!slices.Contains([]string{HigherIsBetter, LowerIsBetter}, ind.Direction) {
+		return nil
+	}
+	worstField, worst, bestField, best, _ := ind.Normalise.targets()
+	relation := "小于"
+	if implied == LowerIsBetter {
+		relation = "大于"
+	}
+	return addedCheck(idx.problem(path+".direction",
+		"direction 为 %s（%s），但 %s（%s）%s %s（%s），即%s；请确认哪一边写错了："+
+			"把 direction 改为 %s 或删去它，或者对调 %s 和 %s 的值",
+		ind.Direction, directionLabel(ind.Direction), worstField, saima.FormatNumber(worst), relation,
+		bestField, saima.FormatNumber(best), directionLabel(implied), implied, worstField, bestField))
+}
+
+func directionLabel(direction string) string {
+	if direction == LowerIsBetter {
+		return "越低越好"
+	}
+	return "越高越好"
 }
 
 func checkWeight(idx *pathIndex, path string, w float64) error {
@@ -325,7 +477,7 @@ func (rs *RuleSet) setDefaults() {
 	for i := range rs.Indicators {
 		ind := &rs.Indicators[i]
 		if ind.Direction == "" {
-			ind.Direction = HigherIsBetter
+			ind.Direction = cmp.Or(ind.Normalise.impliedDirection(), HigherIsBetter)
 		}
 		if ind.Missing == "" {
 			ind.Missing = rs.Missing

@@ -4,10 +4,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"saima"
 )
@@ -144,6 +147,53 @@ indicators:
 				t.Errorf("Weights(%s) = %v, want %v", tt.track, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestParseRuleSetEmptyLaterDocument(t *testing.T) {
+	const text = "name: v\ntracks: [{name: t}]\nindicators: [{id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: none}}]\n"
+	for _, tail := range []string{"---\n", "...\n", "---\n# 说明\n", "...\n---\n"} {
+		if _, err := ParseRuleSet([]byte(text + tail)); err != nil {
+			t.Errorf("ParseRuleSet(… + %q) = %v, want no error for an empty document", tail, err)
+		}
+	}
+}
+
+// TestParseRuleSetBadWeightAlone checks that a weight the decoder could
+// not read is reported once, without a second problem saying that the
+// weights sum to 0, which only follows from the first.
+func TestParseRuleSetBadWeightAlone(t *testing.T) {
+	for _, weight := range []string{"４０", `"40"`, "40%"} {
+		text := ruleHead + "indicators:\n  - {id: a, name: 甲, source: progress_mean, weight: " + weight +
+			", normalise: {method: none}}\n"
+		_, err := ParseRuleSet([]byte(text))
+		problems := ruleProblems(t, err)
+		if len(problems) != 1 || problems[0].Path != "indicators[0].weight" {
+			t.Errorf("ParseRuleSet(weight: %s) = %v, want one problem at indicators[0].weight", weight, err)
+		}
+	}
+}
+
+func TestParseRuleSetNotUTF8(t *testing.T) {
+	text := "name: 测试\ntracks:\n  - name: 区县（市）\nindicators:\n" +
+		"  - {id: a, name: 里程碑, source: progress_mean, weight: 1, normalise: {method: none}}\n"
+	gbk, err := simplifiedchinese.GB18030.NewEncoder().String(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ParseRuleSet([]byte(gbk))
+	problems := ruleProblems(t, err)
+	if len(problems) != 1 {
+		t.Fatalf("ParseRuleSet(GB18030) = %v, want one problem", err)
+	}
+	p := problems[0]
+	if p.Line != 1 || p.Column != 7 {
+		t.Errorf("problem %q at line %d column %d, want line 1 column 7", p, p.Line, p.Column)
+	}
+	for _, want := range []string{"不是 UTF-8 编码", "GB18030", "另存为 UTF-8"} {
+		if !strings.Contains(p.Message, want) {
+			t.Errorf("problem %q, want it to contain %q", p, want)
+		}
 	}
 }
 
@@ -380,6 +430,102 @@ indicators:
 			name: "EmptyFile",
 			yaml: "", wantMsg: "规则集文件为空",
 		},
+		{
+			name: "ListConditionImpossible",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: none}}
+lists:
+  - {name: 红榜, top: 3, when: {source: composite, at_least: 85, below: 60}}
+`,
+			wantPath: "lists[0].when", wantLine: 7,
+			wantMsg: "没有一个值能同时满足 at_least 85.00 和 below 60.00，名单将永远为空",
+		},
+		{
+			name: "ThresholdFloorAboveFull",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: threshold, target: 90, per: 2, floor: 120}}
+`,
+			wantPath: "indicators[0].normalise.floor", wantLine: 5,
+			wantMsg: "floor（120.00）大于满分 full（100.00）",
+		},
+		{
+			name: "FailBelowAboveBest",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: goalposts, lower: 0, upper: 100}}
+fail_below: 600
+`,
+			wantPath: "fail_below", wantLine: 6,
+			wantMsg: "fail_below（600.00）高于指标树可能的最高得分（100.00），每个单位都会判为不合格",
+		},
+		{
+			name: "FullWidthDigits",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: ４０, normalise: {method: none}}
+`,
+			wantPath: "indicators[0].weight", wantLine: 5, wantMsg: "全角数字，请改用半角数字 40",
+		},
+		{
+			name: "QuotedNumber",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: "40", normalise: {method: none}}
+`,
+			wantPath: "indicators[0].weight", wantLine: 5, wantMsg: "加了引号",
+		},
+		{
+			name: "PercentSign",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 40%, normalise: {method: none}}
+`,
+			wantPath: "indicators[0].weight", wantLine: 5, wantMsg: "去掉百分号，写成 40",
+		},
+		{
+			name: "FrontierAgainstDirection",
+			yaml: ruleHead + `indicators:
+  - id: a
+    name: 甲
+    source: problems_mean_days
+    weight: 1
+    direction: higher
+    normalise: {method: frontier, worst: 200, frontier: 0.5}
+`,
+			wantPath: "indicators[0].direction", wantLine: 9,
+			wantMsg: "direction 为 higher（越高越好），但 worst（200.00）大于 frontier（0.50），即越低越好",
+		},
+		{
+			name: "EfficacyAgainstDirection",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1, direction: lower, normalise: {method: efficacy, not_allowed: 60, satisfied: 100}}
+`,
+			wantPath: "indicators[0].direction", wantLine: 5,
+			wantMsg: "direction 为 lower（越低越好），但 not_allowed（60.00）小于 satisfied（100.00），即越高越好",
+		},
+		{
+			name: "SecondDocument",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: none}}
+---
+rank_places: 1
+`,
+			wantLine: 6, wantMsg: "分隔线 --- 之后还有第二个 YAML 文档",
+		},
+		{
+			name: "KeysAfterDocumentEnd",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: none}}
+...
+rank_places: 1
+`,
+			wantLine: 6, wantMsg: "只读第一个文档，第 7 行起的内容不会生效",
+		},
+		{
+			name: "SyntaxErrorInSecondDocument",
+			yaml: ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 1, normalise: {method: none}}
+---
+rank_places: [1
+`,
+			wantLine: 6, wantMsg: "第二个 YAML 文档",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -519,5 +665,42 @@ func TestParseRuleSetEmptyRootMessages(t *testing.T) {
 		if !strings.Contains(err.Error(), "至少需要一个指标") {
 			t.Errorf("ParseRuleSet(%q) = %v, want it to ask for an indicator", text, err)
 		}
+	}
+}
+
+// TestStoredRuleSetSkipsNewChecks checks that the rule-set text stored
+// with an evaluation still reads when it fails a check added after it
+// ran, so that the run can be recomputed and its overrides bounded.
+func TestStoredRuleSetSkipsNewChecks(t *testing.T) {
+	const leaf = "indicators:\n  - {id: a, name: 甲, source: progress_mean, weight: 1, %s}\n"
+	goalposts := fmt.Sprintf(leaf, "normalise: {method: goalposts, lower: 0, upper: 100}")
+	tests := []struct {
+		name, text string
+	}{
+		{"SecondDocument", ruleHead + goalposts + "...\nrank_places: 1\n"},
+		{"DirectionAgainstTargets", ruleHead + fmt.Sprintf(leaf,
+			"direction: higher, normalise: {method: frontier, worst: 200, frontier: 0.5}")},
+		{"ListConditionImpossible", ruleHead + goalposts +
+			"lists: [{name: 红榜, top: 3, when: {source: composite, above: 100, below: 50}}]\n"},
+		{"ThresholdFloorAboveFull", ruleHead + fmt.Sprintf(leaf,
+			"normalise: {method: threshold, target: 90, per: 2, floor: 120}")},
+		{"FailBelowAboveBest", ruleHead + goalposts + "fail_below: 600\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := ParseRuleSet([]byte(tt.text)); err == nil {
+				t.Fatal("ParseRuleSet = nil error, want the new check to reject the text")
+			}
+			rs, err := parseStored(tt.text)
+			if err != nil {
+				t.Fatalf("parseStored = %v, want the rule set", err)
+			}
+			if rs.Adjustments.RankPlaces != nil {
+				t.Errorf("parseStored read rank_places %d from a second document", *rs.Adjustments.RankPlaces)
+			}
+		})
+	}
+	if _, err := parseStored(ruleHead + "indicators: []\n"); err == nil {
+		t.Error("parseStored of a rule set without indicators = nil error, want the old checks kept")
 	}
 }

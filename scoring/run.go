@@ -30,10 +30,14 @@ type Store interface {
 // period is not a quarter that has begun at now, or when no unit has data
 // for period ([ErrNoData]). It also fails, with kind saima.KindInvalid,
 // when a unit's track is not in rs, so that no unit drops out of a
-// ranking unseen. Units of track [saima.TrackUnranked] are left out, and
+// ranking unseen, and when rs reads a declared input, which the store's
+// facts never supply. Units of track [saima.TrackUnranked] are left out, and
 // the run stores them with its scores.
 func Run(ctx context.Context, st Store, rs *RuleSet, period saima.Period, now time.Time) ([]saima.Score, error) {
 	if err := CheckRunPeriod(period, now); err != nil {
+		return nil, err
+	}
+	if err := checkLedgerInputs(rs); err != nil {
 		return nil, err
 	}
 	units, err := st.ListUnits(ctx)

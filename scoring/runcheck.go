@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -120,11 +121,61 @@ func noData(rs *RuleSet, period saima.Period) error {
 }
 
 // checkNewRun applies the checks that a new run's computation must pass:
-// every unit's track is in rs, and some unit has data. The period is
+// rs reads no input that the ledger lacks, every unit's track is in rs,
+// and some unit has data. The period is
 // checked before anything is read, by [CheckRunPeriod].
 func (c *computation) checkNewRun(rs *RuleSet, period saima.Period) error {
+	if err := checkLedgerInputs(rs); err != nil {
+		return err
+	}
 	if err := c.checkTracks(rs); err != nil {
 		return err
 	}
 	return c.checkData(rs, period)
+}
+
+// LedgerInputs returns the error that a run from the ledger gets under
+// rs because rs reads declared inputs, which the ledger does not supply,
+// or nil. `saima rules validate` reports it for a file that parses.
+func (rs *RuleSet) LedgerInputs() error { return checkLedgerInputs(rs) }
+
+// checkLedgerInputs returns an error of kind saima.KindInvalid when rs
+// reads one of its declared inputs anywhere. The ledger's facts supply
+// the built-in sources only, so every unit would lack the input: an
+// indicator on it would never count, and a bonus, penalty, veto or list
+// condition on it would never apply, while the run looked complete.
+func checkLedgerInputs(rs *RuleSet) error {
+	var uses []string
+	add := func(source, format string, args ...any) {
+		if !slices.Contains(Sources, source) && source != SourceComposite {
+			uses = append(uses, source+"（"+fmt.Sprintf(format, args...)+"）")
+		}
+	}
+	for i, ind := range rs.Indicators {
+		add(ind.Source, "indicators[%d] 指标 %s", i, ind.ID)
+	}
+	if rs.Adjustments.Bonus != nil {
+		for i, it := range rs.Adjustments.Bonus.Items {
+			add(it.Source, "bonus.items[%d] 加分 %s", i, it.ID)
+		}
+	}
+	for i, it := range rs.Adjustments.Penalties {
+		add(it.Source, "penalties[%d] 扣分 %s", i, it.ID)
+	}
+	for i, veto := range rs.Adjustments.Vetoes {
+		add(veto.Source, "vetoes[%d] 否决 %s", i, veto.ID)
+	}
+	for i, l := range rs.Adjustments.Lists {
+		if l.When != nil {
+			add(l.When.Source, "lists[%d] %s 的条件", i, l.Name)
+		}
+	}
+	if len(uses) == 0 {
+		return nil
+	}
+	return saima.Errorf(saima.KindInvalid,
+		"规则集“%s”用到了台账不提供的输入项：%s。saima 从台账算出的只有内置数据来源（%s），"+
+			"这些输入项对每个单位都是缺失的：指标会不计分，加分、扣分、否决和名单条件都不会生效。"+
+			"请删去这些项或改用内置数据来源后再评分",
+		rs.Name, strings.Join(uses, "、"), strings.Join(Sources, "、"))
 }

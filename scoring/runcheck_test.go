@@ -126,3 +126,46 @@ func TestRunRejectsFutureOrEmptyPeriod(t *testing.T) {
 		t.Errorf("Run(2026Q2) = %v, want it scored", err)
 	}
 }
+
+// inputRules is publishRules with a penalty read from an input that
+// callers of EvaluateRecords supply, but that the ledger has no data for.
+var inputRules = publishRules + `inputs: [红牌次数]
+penalties:
+  - {id: red, name: 红牌警示, source: 红牌次数, points: 2}
+`
+
+// TestNewRunRejectsInputsTheLedgerLacks checks that a run from the ledger
+// does not apply half a rule set: the penalty would never deduct, since
+// no unit can have a 红牌次数 value.
+func TestNewRunRejectsInputsTheLedgerLacks(t *testing.T) {
+	svc, s := newService(t)
+	ctx := context.Background()
+	svc.Rules = []byte(inputRules)
+	checkErr := func(name string, err error) {
+		t.Helper()
+		if saima.ErrorKind(err) != saima.KindInvalid {
+			t.Fatalf("%s = %v, want an invalid-input error", name, err)
+		}
+		for _, want := range []string{"红牌次数", "扣分 red", "台账不提供", "penalties"} {
+			if !strings.Contains(saima.ErrorMessage(err), want) {
+				t.Errorf("%s message = %q, want it to contain %q", name, saima.ErrorMessage(err), want)
+			}
+		}
+	}
+	for name, run := range runs(ctx, svc, q2) {
+		checkErr(name+"(2026Q2)", run())
+	}
+	assertNothingStored(t, svc, q2)
+
+	svc.Rules = []byte(publishRules)
+	_, err := svc.WhatIf(ctx, q2, []byte(inputRules))
+	checkErr("WhatIf(2026Q2, inputRules)", err)
+
+	rs, err := scoring.ParseRuleSet([]byte(inputRules))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = scoring.Run(ctx, s, rs, q2, time.Date(2026, 7, 3, 9, 0, 0, 0, saima.Beijing))
+	checkErr("Run(2026Q2)", err)
+	assertNothingStored(t, svc, q2)
+}

@@ -225,7 +225,7 @@ func (t *tree) checkNode(rs *RuleSet, idx *pathIndex, n int) []error {
 			out = append(out, idx.problem(t.nodes[c].path+".weight", "缺少权重 weight（分值，不能为负数）"))
 		}
 	}
-	if len(out) > 0 {
+	if len(out) > 0 || t.weightUndecoded(n, idx) {
 		return out
 	}
 	for _, tr := range append([]Track{{}}, rs.Tracks...) {
@@ -247,6 +247,15 @@ func (t *tree) checkNode(rs *RuleSet, idx *pathIndex, n int) []error {
 		}
 	}
 	return out
+}
+
+// weightUndecoded reports whether the decoder failed on the weight of a
+// child of node n. That weight reads as 0, so a check of the sum would
+// only repeat the decoder's problem.
+func (t *tree) weightUndecoded(n int, idx *pathIndex) bool {
+	return slices.ContainsFunc(t.nodes[n].children, func(c int) bool {
+		return idx.undecoded[t.nodes[c].path+".weight"]
+	})
 }
 
 // checkOverflow returns a problem when the weights of node n's children

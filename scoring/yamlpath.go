@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/unicode/norm"
 )
 
 // RuleError is one problem in a rule-set file. ParseRuleSet joins every
@@ -17,6 +18,17 @@ type RuleError struct {
 	Line    int    // 1-based line in the file; 0 when unknown
 	Column  int    // 1-based column in runes, given for YAML syntax errors only; 0 when unknown
 	Message string // what is wrong and how to fix it, in Chinese
+
+	// added marks a problem of a check that the rule-set text of an
+	// older evaluation may fail. Such a text still reads (see
+	// parseStored), because its run applied it without the check.
+	added bool
+}
+
+// addedCheck marks e as a problem of a check that stored texts may fail.
+func addedCheck(e *RuleError) *RuleError {
+	e.added = true
+	return e
 }
 
 func (e *RuleError) Error() string {
@@ -41,10 +53,25 @@ func (e *RuleError) Error() string {
 type pathIndex struct {
 	lines map[string]int // path to the line of its key or item
 	paths map[int]string // line to the deepest path that starts on it
+	// scalars maps a line to the paths of the scalar values on it, in
+	// order, with their text. One line of flow style ({id: a, weight: 1})
+	// contains several, and a decoder error names only the line and value.
+	scalars map[int][]scalarAt
+	// undecoded are the paths whose values the decoder could not read,
+	// so that checks on the decoded zero value do not report them again.
+	undecoded map[string]bool
+}
+
+// scalarAt is a scalar value of the file and the path it sets.
+type scalarAt struct {
+	path, value string
 }
 
 func newPathIndex(root *yaml.Node) *pathIndex {
-	idx := &pathIndex{lines: map[string]int{}, paths: map[int]string{}}
+	idx := &pathIndex{
+		lines: map[string]int{}, paths: map[int]string{},
+		scalars: map[int][]scalarAt{}, undecoded: map[string]bool{},
+	}
 	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
 		idx.walk(root.Content[0], "")
 	}
@@ -58,6 +85,9 @@ func (idx *pathIndex) walk(n *yaml.Node, path string) {
 			key, value := n.Content[i], n.Content[i+1]
 			child := joinPath(path, key.Value)
 			idx.add(child, key.Line)
+			if value.Kind == yaml.ScalarNode {
+				idx.scalars[value.Line] = append(idx.scalars[value.Line], scalarAt{child, value.Value})
+			}
 			idx.walk(value, child)
 		}
 	case yaml.SequenceNode:
@@ -145,7 +175,12 @@ func (idx *pathIndex) decodeProblem(msg string) *RuleError {
 		e.Message = fmt.Sprintf("未知字段 %s，请检查拼写，或删去该字段", name)
 	case mismatchRE.MatchString(detail):
 		sm := mismatchRE.FindStringSubmatch(detail)
+		e.Path = idx.pathOfValue(line, sm[2])
+		idx.undecoded[e.Path] = true
 		e.Message = fmt.Sprintf("值 %s 的类型不对，这里应为%s", sm[2], goTypeName(sm[3]))
+		if sm[3] == "float64" || sm[3] == "int" {
+			e.Message += numberHint(sm[1], sm[2])
+		}
 	case duplicateRE.MatchString(detail):
 		sm := duplicateRE.FindStringSubmatch(detail)
 		e.Message = fmt.Sprintf("键 %s 重复，第 %s 行已经写过", sm[1], sm[2])
@@ -154,6 +189,42 @@ func (idx *pathIndex) decodeProblem(msg string) *RuleError {
 	}
 	return e
 }
+
+// pathOfValue returns the path of the scalar value on line whose text is
+// value, or the deepest path on line when no single one matches.
+func (idx *pathIndex) pathOfValue(line int, value string) string {
+	var found []string
+	for _, sc := range idx.scalars[line] {
+		if sc.value == value {
+			found = append(found, sc.path)
+		}
+	}
+	if len(found) == 1 {
+		return found[0]
+	}
+	return idx.paths[line]
+}
+
+// numberHint returns how to write value, of YAML type tag, as the number
+// it was probably meant to be, or "" when it looks like none.
+func numberHint(tag, value string) string {
+	plain := norm.NFKC.String(value)
+	if _, err := strconv.ParseFloat(plain, 64); err == nil && plain != value {
+		return fmt.Sprintf("。%s 是全角数字，请改用半角数字 %s", value, plain)
+	}
+	if _, err := strconv.ParseFloat(value, 64); err == nil && tag == "str" {
+		return fmt.Sprintf("。%s 加了引号，会被当作文本；请去掉引号，写成 %s", value, value)
+	}
+	for _, suffix := range []string{"%", ",", "、", "。"} {
+		trimmed, ok := strings.CutSuffix(plain, suffix)
+		if _, err := strconv.ParseFloat(trimmed, 64); ok && err == nil {
+			return fmt.Sprintf("。请去掉%s，写成 %s", suffixName[suffix], trimmed)
+		}
+	}
+	return ""
+}
+
+var suffixName = map[string]string{"%": "百分号", ",": "末尾的逗号", "、": "末尾的顿号", "。": "末尾的句号"}
 
 func goTypeName(t string) string {
 	switch {

@@ -746,6 +746,10 @@ type explainPage struct {
 	Record   string // who published or computed the result, on which data and rules
 	AsOf     string // when the evidence was read, or a warning that it is current data
 	Sections []evidenceSection
+	// Total is the contributions' sum with four places, and TotalNote how
+	// the composite shown is rounded from it. Both are empty when the
+	// contributions do not add up to the composite.
+	Total, TotalNote string
 }
 
 // evidenceSection is one dataset of the evidence and the indicators that
@@ -831,6 +835,12 @@ func newExplainPage(unit saima.Unit, x *scoring.Explanation, now time.Time) expl
 		page.AsOf = "数据截至 " + formatClock(versionTime(ev.DataAsOf, now))
 	} else {
 		page.AsOf = "该结果没有考评记录，以下为当前数据，可能与计算时不同"
+	}
+	if total, ok := x.PointsTotal(); ok {
+		page.Total = saima.FormatTotal(total)
+		page.TotalNote = fmt.Sprintf("综合得分 %s 是贡献合计 %s 四舍五入到一位小数的结果；"+
+			"各项贡献分别四舍五入到两位小数，相加可能与合计相差几个 0.01。",
+			saima.FormatComposite(x.Entry.Value), page.Total)
 	}
 	datasets := []string{saima.DatasetMilestones, saima.DatasetProgress, saima.DatasetAssessments}
 	for _, ds := range datasets {

@@ -334,7 +334,8 @@ func TestExplainPage(t *testing.T) {
 	text := html.UnescapeString(body)
 	for _, want := range []string{"考评说明", "已发布 v1", "第 2 名", "80.0", "里程碑按期完成率", "60%", "用于：里程碑按期完成率",
 		funcName, "ev-milestones", "ev-milestones.csv", "2026-07-03 09:02", imgName, "ev-assessments.csv", "本期没有进度填报",
-		"本期计分规则未使用该数据", "数据截至", "计划完成日期在本期内且早于 2026-07-01 的里程碑"} {
+		"本期计分规则未使用该数据", "数据截至", "计划完成日期在本期内且早于 2026-07-01 的里程碑",
+		"合计", "80.0000", "综合得分 80.0 是贡献合计 80.0000 四舍五入到一位小数的结果"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("explain page lacks %q", want)
 		}

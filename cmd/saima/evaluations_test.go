@@ -75,7 +75,8 @@ func TestPublishDiffExplain(t *testing.T) {
 
 	e.mustRun("import", filepath.Join(dir, "milestones-fix.csv"))
 	out = e.mustRun("explain", "2026Q2", "慈溪市")
-	assertContains(t, "explain before republishing", out, "已发布 v1", "66.0", "milestones.csv")
+	assertContains(t, "explain before republishing", out, "已发布 v1", "66.0", "milestones.csv",
+		"综合得分 66.0 是贡献合计 66.0000 四舍五入到一位小数的结果")
 	if strings.Contains(out, "milestones-fix.csv") {
 		t.Errorf("explain of v1 shows the later correction:\n%s", out)
 	}
@@ -120,6 +121,30 @@ func uploadIDOf(t *testing.T, e *testEnv, fileName string) string {
 	return ""
 }
 
+// TestPublishWarnsOfNewRules republishes 2026Q2 under swapped weights.
+// The web form and API say so; the command must too, because the new
+// version's ranks then move for the rules and not only for the data.
+func TestPublishWarnsOfNewRules(t *testing.T) {
+	e, dir := newEvaluationEnv(t)
+	e.mustRun("publish", "2026Q2", "--by", "张三")
+	swapped := filepath.Join(dir, "swapped.yaml")
+
+	code, out, errOut := e.run("publish", "2026Q2", "--by", "李四", "--rules", swapped)
+	if code != 0 {
+		t.Fatalf("publish v2 exited %d: %s", code, errOut)
+	}
+	assertContains(t, "publish v2", out, "已发布 v2")
+	assertContains(t, "publish v2 warnings", errOut, "与已发布 v1 的规则集", "saima diff 2026Q2 1 2")
+
+	code, _, errOut = e.run("publish", "2026Q2", "--by", "李四", "--rules", swapped)
+	if code != 0 {
+		t.Fatalf("publish v3 exited %d: %s", code, errOut)
+	}
+	if strings.Contains(errOut, "规则集") {
+		t.Errorf("publish v3 under the rules of v2 warns:\n%s", errOut)
+	}
+}
+
 func TestPublishNeedsAuthor(t *testing.T) {
 	e, _ := newEvaluationEnv(t)
 	code, _, errOut := e.run("publish", "2026Q2")
@@ -149,6 +174,9 @@ func TestOverrideShownInExplainAndDiff(t *testing.T) {
 
 	out = e.mustRun("explain", "2026Q2", "宁海县")
 	assertContains(t, "explain", out, "调整：宁海县 综合得分 调为 85", "计算得分 80.0，第 2 名")
+	if strings.Contains(out, "贡献合计") {
+		t.Errorf("explain of an overridden composite adds the contributions up to it:\n%s", out)
+	}
 
 	// The override came after v2, so v1 still reads without it.
 	out = e.mustRun("diff", "2026Q2", "1", "2")
@@ -217,6 +245,15 @@ indicators:
 
 	out = e.mustRun("rules", "validate", filepath.Join(filepath.Dir(e.env["SAIMA_RULES"]), "2026.yaml"))
 	assertContains(t, "rules validate of 2026.yaml", out, "有效", "3 个赛道、3 个指标")
+
+	// The full example reads inputs that the ledger does not supply, so
+	// saima score would reject it.
+	code, out, errOut = e.run("rules", "validate", "../../rulesets/example-full.yaml")
+	if code != 1 {
+		t.Errorf("rules validate of example-full.yaml exited %d, want 1\n%s%s", code, out, errOut)
+	}
+	assertContains(t, "rules validate of example-full.yaml", out, "格式有效，但不能用于台账评分",
+		"台账不提供", "vetoes[0] 否决 safety")
 	if code, _, _ := e.run("rules", "check", path); code != 2 {
 		t.Errorf("rules check exited %d, want 2", code)
 	}

@@ -54,6 +54,9 @@ func printExplanation(w io.Writer, x *scoring.Explanation) {
 	}
 
 	printIndicators(w, x.Indicators)
+	if total, ok := x.PointsTotal(); ok {
+		fmt.Fprintln(w, totalNote(e.Value, total))
+	}
 	fmt.Fprintf(w, "\n来源数据（截至 %s）\n", formatVersion(x.AsOf, x.Evaluation))
 	tw := newTable(w)
 	printMilestones(tw, x.Evidence.Milestones)
@@ -74,6 +77,15 @@ func printIndicators(w io.Writer, indicators []scoring.IndicatorExplanation) {
 			ind.Name, sourceText(ind), texts[0], texts[1], texts[2], texts[3])
 	}
 	tw.Flush()
+}
+
+// totalNote returns the line that derives the composite shown from the
+// contributions' total, because the contributions, rounded to two places each, can add
+// up to a value such as 97.15 that seems to round to another composite.
+func totalNote(composite, total float64) string {
+	return fmt.Sprintf("综合得分 %s 是贡献合计 %s 四舍五入到一位小数的结果；"+
+		"各项贡献分别四舍五入到两位小数，相加可能与合计相差几个 0.01",
+		saima.FormatComposite(composite), saima.FormatTotal(total))
 }
 
 // sourceText names an indicator's source as the explain page does, by its

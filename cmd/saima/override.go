@@ -32,7 +32,7 @@ func overrideCommand(a *app, ef *envFlags) func(context.Context, []string) error
 			return err
 		}
 		if value == "" {
-			return usagef("缺少 --value：请写明调整后的得分，如 --value 85.5（写了 --indicator 时是该指标的得分，0 到 100）")
+			return usagef("缺少 --value：请写明调整后的得分，如 --value 85.5（写了 --indicator 时是该指标的得分，在 0 到该指标的满分之间）")
 		}
 		v, err := strconv.ParseFloat(value, 64)
 		if err != nil {

@@ -38,13 +38,51 @@ func publishCommand(a *app, ef *envFlags) func(context.Context, []string) error 
 		if err != nil {
 			return err
 		}
+		prev, err := lastPublication(ctx, svc, period)
+		if err != nil {
+			return err
+		}
 		st, err := svc.Publish(ctx, period, by, note)
 		if err != nil {
 			return err
 		}
 		printStanding(a.stdout, st)
+		if w := ruleSetChange(st.Evaluation, prev, a.cfg.Rules); w != "" {
+			fmt.Fprintf(a.stderr, "saima: 注意：%s\n", w)
+		}
 		return nil
 	}
+}
+
+// lastPublication returns the latest published evaluation of period, or
+// nil when it has none.
+func lastPublication(ctx context.Context, svc *scoring.Service, period saima.Period) (*scoring.Evaluation, error) {
+	evs, err := svc.Evaluations(ctx, period)
+	if err != nil {
+		return nil, err
+	}
+	var out *scoring.Evaluation
+	for i := range evs {
+		if evs[i].Published() && (out == nil || evs[i].Version > out.Version) {
+			out = &evs[i]
+		}
+	}
+	return out, nil
+}
+
+// ruleSetChange describes how the rule set of next, read from file,
+// differs from that of prev, the previous publication. It returns ""
+// when they are the same or there is no previous publication.
+func ruleSetChange(next, prev *scoring.Evaluation, file string) string {
+	if next == nil || prev == nil || next.RuleSetVersion == prev.RuleSetVersion {
+		return ""
+	}
+	return fmt.Sprintf("v%d 采用规则集“%s”（版本 %s，文件 %s），与已发布 v%d 的规则集“%s”（版本 %s）不同，"+
+		"名次的变化可能来自规则，而不只是数据。用 saima diff %s %d %d 查看各单位的变化；"+
+		"如非有意，请用 --rules 指定 v%d 的规则集文件再发布一次",
+		next.Version, next.RuleSet, next.RuleSetVersion[:min(8, len(next.RuleSetVersion))], file,
+		prev.Version, prev.RuleSet, prev.RuleSetVersion[:min(8, len(prev.RuleSetVersion))],
+		next.Period, prev.Version, next.Version, prev.Version)
 }
 
 // evaluations returns the scoring service over the store, with the

@@ -34,6 +34,10 @@ func (a *app) validateRules(path string) error {
 	}
 	rs, err := scoring.ParseRuleSet(data)
 	if err == nil {
+		if err := rs.LedgerInputs(); err != nil {
+			fmt.Fprintf(a.stdout, "%s：规则集格式有效，但不能用于台账评分：%s\n", path, saima.ErrorMessage(err))
+			return saima.Errorf(saima.KindInvalid, "规则集 %s 用到了台账不提供的输入项，saima score 和 publish 会拒绝它", path)
+		}
 		fmt.Fprintf(a.stdout, "%s：规则集“%s”有效，%d 个赛道、%d 个指标，版本 %s\n",
 			path, rs.Name, len(rs.Tracks), len(rs.Indicators), rs.Version)
 		return nil
