@@ -25,12 +25,15 @@ func (s *Server) handleBatchAPI(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	dryRun, err := dryRunParam(c.Query("dry_run"))
+	if err != nil {
+		return err
+	}
 	body := c.Body()
 	if !startsJSONArray(body) {
 		return saima.Errorf(saima.KindInvalid, "请求体应是JSON对象数组，如[{\"单位\": \"余姚市\", …}]，并以 Content-Type: application/json 提交")
 	}
 
-	dryRun := c.Query("dry_run") == "1" || c.Query("dry_run") == "true"
 	req := ingest.Request{
 		FileName: dataset + ".json",
 		Body:     bytes.NewReader(body),
