@@ -64,11 +64,19 @@ func isAPI(c *fiber.Ctx) bool {
 	return strings.HasPrefix(c.Path(), "/api/") || c.Path() == "/healthz"
 }
 
+// errMediaType marks a request body whose Content-Type the route does not
+// take. It wraps into a saima error of kind invalid, which carries the
+// message, and maps to 415 instead of that kind's 400.
+var errMediaType = errors.New("unsupported media type")
+
 // statusOf maps err to an HTTP status: Fiber's own errors keep their code,
 // and saima errors map by kind.
 func statusOf(err error) int {
 	if fe, ok := errors.AsType[*fiber.Error](err); ok {
 		return fe.Code
+	}
+	if errors.Is(err, errMediaType) {
+		return http.StatusUnsupportedMediaType
 	}
 	switch saima.ErrorKind(err) {
 	case saima.KindInvalid:

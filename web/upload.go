@@ -333,10 +333,10 @@ func newIssueJSON(is ingest.Issue) issueJSON {
 	}
 }
 
-// dryRunParam reads the dry_run parameter: 1 or true (in any case) asks
-// for a preview, and an empty value, 0 or false for an import. Any other
-// value is an error, so that a preview asked for as dry_run=yes is not
-// taken for an import that writes.
+// dryRunParam parses the dry_run parameter: 1 or true, in any case,
+// requests a preview, and an empty value, 0 or false an import. Any other
+// value is an error of kind invalid, so that dry_run=yes, meant as a
+// preview, is not taken for an import that writes.
 func dryRunParam(v string) (bool, error) {
 	switch strings.ToLower(v) {
 	case "1", "true":
