@@ -244,7 +244,7 @@ func (s *Server) importRequest(c *fiber.Ctx, form uploadForm) (ingest.Request, e
 	if form.Dataset != "" && !slices.ContainsFunc(datasetNames, func(d datasetChoice) bool {
 		return d.ID == form.Dataset
 	}) {
-		return ingest.Request{}, invalidParam("dataset", form.Dataset, "可选值为 units、projects、stages、milestones、progress、assessments、problems，留空则按表头自动识别")
+		return ingest.Request{}, invalidParam("dataset", form.Dataset, "可选值为 "+datasetIDs()+"，留空则按表头自动识别")
 	}
 	if form.Encoding != "" && !ingest.KnownEncoding(form.Encoding) {
 		return ingest.Request{}, invalidParam("encoding", form.Encoding, "可选值为 utf-8、gb18030（GBK 文件也选它，或写 gbk）、utf-16le、utf-16be，留空则自动识别")

@@ -66,3 +66,20 @@ func TestDryRunParam(t *testing.T) {
 		})
 	}
 }
+
+// TestUploadUnknownDataset checks that the 400 for an unknown dataset
+// lists every dataset the upload takes, the later ones included.
+func TestUploadUnknownDataset(t *testing.T) {
+	env := newSeededEnv(t)
+	req := multipartRequest(t, "/api/uploads?dry_run=1", "进度.csv", []byte(goodProgress),
+		map[string]string{"dataset": "budgets"})
+	resp, body := env.withToken().do(t, req)
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("POST dataset=budgets status = %d, want 400; body:\n%s", resp.StatusCode, body)
+	}
+	for _, d := range datasetNames {
+		if !strings.Contains(body, d.ID) {
+			t.Errorf("POST dataset=budgets body = %s, want it to list %s", body, d.ID)
+		}
+	}
+}
