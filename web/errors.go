@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -41,8 +43,12 @@ func (s *Server) respondError(c *fiber.Ctx, status int, err error) error {
 		msg = "上传内容有 " + formatSize(int64(n)) + "，超过" + strings.TrimPrefix(msg, "上传内容超过")
 	}
 
+	// A 408 comes from the read timeout, which drops the request's headers,
+	// path included, before this handler runs. A body that slow is nearly
+	// always an upload, so the reply is the JSON that programs and the
+	// upload page's script read.
 	c.Status(status)
-	if isAPI(c) || chunkedTooLarge(c, status) {
+	if isAPI(c) || chunkedTooLarge(c, status) || status == http.StatusRequestTimeout {
 		return c.JSON(errorBody{Error: errorDetail{
 			Status:  status,
 			Kind:    kindName(status, err),
@@ -59,6 +65,7 @@ func (s *Server) respondError(c *fiber.Ctx, status int, err error) error {
 func chunkedTooLarge(c *fiber.Ctx, status int) bool {
 	return status == http.StatusRequestEntityTooLarge && c.Request().Header.ContentLength() <= 0
 }
+
 
 func isAPI(c *fiber.Ctx) bool {
 	return strings.HasPrefix(c.Path(), "/api/") || c.Path() == "/healthz"
@@ -116,7 +123,9 @@ func (s *Server) userMessage(status int, err error) string {
 		return fmt.Sprintf("上传内容超过 %s 的上限，请拆分文件后分批上传，或请改革办在服务器上用 saima import 命令导入（不受此上限限制）",
 			formatBytes(s.cfg.BodyLimit))
 	case http.StatusRequestTimeout:
-		return "请求超时，请稍后重试"
+		return fmt.Sprintf("读取请求超过了 %s的时限，请求未处理，没有写入任何数据。"+
+			"网络较慢时，请拆分文件后分批上传，或请改革办在服务器上用 saima import 命令导入",
+			formatDuration(s.cfg.ReadTimeout))
 	case http.StatusRequestHeaderFieldsTooLarge:
 		return "请求头过大"
 	}
@@ -138,6 +147,15 @@ func (s *Server) logError(c *fiber.Ctx, status int, err error) {
 	}
 	s.log.Log(c.UserContext(), level, "request failed",
 		"method", c.Method(), "path", c.Path(), "status", status, "err", err)
+}
+
+// formatDuration formats a time limit for a message, such as 1 分钟 or
+// 30 秒.
+func formatDuration(d time.Duration) string {
+	if d >= time.Minute && d%time.Minute == 0 {
+		return fmt.Sprintf("%d 分钟", d/time.Minute)
+	}
+	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + " 秒"
 }
 
 // formatSize formats a request's size for a message, such as 35.6 MB.
