@@ -66,7 +66,6 @@ func chunkedTooLarge(c *fiber.Ctx, status int) bool {
 	return status == http.StatusRequestEntityTooLarge && c.Request().Header.ContentLength() <= 0
 }
 
-
 func isAPI(c *fiber.Ctx) bool {
 	return strings.HasPrefix(c.Path(), "/api/") || c.Path() == "/healthz"
 }
