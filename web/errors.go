@@ -39,7 +39,8 @@ func (s *Server) respondError(c *fiber.Ctx, status int, err error) error {
 	if allow := string(c.Response().Header.Peek(fiber.HeaderAllow)); status == http.StatusMethodNotAllowed && allow != "" {
 		msg = "该地址不接受 " + c.Method() + " 请求，只接受 " + allow + " 请求，请改用 " + allow + " 后重试"
 	}
-	if n := c.Request().Header.ContentLength(); status == http.StatusRequestEntityTooLarge && n > 0 {
+	if n := c.Request().Header.ContentLength(); status == http.StatusRequestEntityTooLarge && n > 0 &&
+		!errors.Is(err, errBodyTooLarge) {
 		msg = "上传内容有 " + formatSize(int64(n)) + "，超过" + strings.TrimPrefix(msg, "上传内容超过")
 	}
 
@@ -83,6 +84,9 @@ func statusOf(err error) int {
 	}
 	if errors.Is(err, errMediaType) {
 		return http.StatusUnsupportedMediaType
+	}
+	if errors.Is(err, errBodyTooLarge) {
+		return http.StatusRequestEntityTooLarge
 	}
 	switch saima.ErrorKind(err) {
 	case saima.KindInvalid:

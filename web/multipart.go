@@ -48,11 +48,9 @@ func uploadFormOf(c *fiber.Ctx) (*multipartUpload, error) {
 	if err != nil {
 		return nil, err
 	}
-	// c.Body decodes a compressed body, and a plain one is read in place.
+	// decodeBody has already decoded a compressed body, so it is read in
+	// place.
 	body := c.Request().Body()
-	if c.Get(fiber.HeaderContentEncoding) != "" {
-		body = c.Body()
-	}
 	f := &multipartUpload{body: body, boundary: params["boundary"], fields: map[string]string{}, file: -1}
 	if err := f.scan(); err != nil {
 		if de, ok := errors.AsType[*dispositionError](err); ok {

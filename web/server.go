@@ -266,6 +266,7 @@ func (s *Server) newApp() *fiber.App {
 		DisablePreParseMultipartForm: true,
 	})
 	app.Use(securityHeaders)
+	app.Use(s.decodeBody)
 	app.Use(s.clearCacheAfterWrites)
 
 	anyone, viewer, uploader := s.allow(everyone...), s.allow(viewers...), s.allow(uploaders...)
