@@ -105,7 +105,8 @@ func statusOf(err error) int {
 
 // kindName names the error's category in API replies.
 func kindName(status int, err error) string {
-	if _, ok := errors.AsType[*fiber.Error](err); ok {
+	_, fiberError := errors.AsType[*fiber.Error](err)
+	if fiberError || errors.Is(err, errMediaType) || errors.Is(err, errBodyTooLarge) {
 		return strings.ToLower(http.StatusText(status))
 	}
 	return saima.ErrorKind(err).String()

@@ -43,6 +43,9 @@ func TestUploadMediaType(t *testing.T) {
 			if err := json.Unmarshal([]byte(body), &got); err != nil {
 				t.Fatalf("POST %s reply is not a JSON error: %v\n%s", tt.target, err, body)
 			}
+			if got.Error.Kind != "unsupported media type" {
+				t.Errorf("POST %s kind = %q, want unsupported media type", tt.target, got.Error.Kind)
+			}
 			for _, w := range tt.want {
 				if !strings.Contains(got.Error.Message, w) {
 					t.Errorf("POST %s message = %q, want it to contain %q", tt.target, got.Error.Message, w)
