@@ -31,8 +31,12 @@ func (s *Server) decodeBody(c *fiber.Ctx) error {
 	if header == "" {
 		return c.Next()
 	}
-
 	body := c.Request().Body()
+	if len(body) == 0 {
+		c.Request().Header.Del(fiber.HeaderContentEncoding)
+		return c.Next()
+	}
+
 	codings := strings.Split(header, ",")
 	// The codings are listed in the order they were applied (RFC 9110,
 	// section 8.4), so the last one is undone first.

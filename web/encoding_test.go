@@ -103,3 +103,14 @@ func TestCompressedBatch(t *testing.T) {
 		})
 	}
 }
+
+// TestCompressedEmptyBody checks that a request without a body passes,
+// whatever Content-Encoding it names: there is nothing to decode.
+func TestCompressedEmptyBody(t *testing.T) {
+	env := newTestEnv(t, nil)
+	req := httptest.NewRequest(http.MethodGet, "/healthz", nil)
+	req.Header.Set("Content-Encoding", "gzip")
+	if resp, body := env.anonymous().do(t, req); resp.StatusCode != http.StatusOK {
+		t.Errorf("GET /healthz with Content-Encoding gzip = %d %s, want 200", resp.StatusCode, body)
+	}
+}
