@@ -30,8 +30,9 @@ func looksLikeJSON(br *bufio.Reader) bool {
 // jsonSource reads a JSON array whose elements are objects, one record
 // each. Keys are column names, their synonyms or English field names.
 type jsonSource struct {
-	dec *json.Decoder
-	row int // elements read
+	dec  *json.Decoder
+	read *countingReader // the text under dec, to place where the text ends
+	row  int             // elements read
 }
 
 // jsonRecord is one element of the array: its keys in the order written
@@ -50,12 +51,25 @@ var errJSONUTF8 = saima.Errorf(saima.KindInvalid, "JSON内容含有不是UTF-8�
 // newJSONSource reads the opening [ of the array in br, which is UTF-8
 // with or without a byte-order mark.
 func newJSONSource(br *bufio.Reader) (*jsonSource, error) {
-	dec := json.NewDecoder(decodeText(br, EncodingUTF8))
-	dec.UseNumber()
-	if _, err := dec.Token(); err != nil {
-		return nil, jsonError(dec, err)
+	s := &jsonSource{read: &countingReader{r: decodeText(br, EncodingUTF8)}}
+	s.dec = json.NewDecoder(s.read)
+	s.dec.UseNumber()
+	if _, err := s.dec.Token(); err != nil {
+		return nil, s.error(err)
 	}
-	return &jsonSource{dec: dec}, nil
+	return s, nil
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (r *countingReader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	r.n += int64(n)
+	return n, err
 }
 
 // sheet returns "", because JSON has no worksheets.
@@ -69,7 +83,7 @@ func (s *jsonSource) next() (jsonRecord, error) {
 	}
 	var raw json.RawMessage
 	if err := s.dec.Decode(&raw); err != nil {
-		return jsonRecord{}, jsonError(s.dec, err)
+		return jsonRecord{}, s.error(err)
 	}
 	s.row++
 	rec, err := readJSONObject(raw)
@@ -80,7 +94,7 @@ func (s *jsonSource) next() (jsonRecord, error) {
 // end reads the closing ] and checks that nothing follows it.
 func (s *jsonSource) end() error {
 	if _, err := s.dec.Token(); err != nil {
-		return jsonError(s.dec, err)
+		return s.error(err)
 	}
 	if _, err := s.dec.Token(); err != io.EOF {
 		return saima.Errorf(saima.KindInvalid, "JSON数组结束后还有其他内容（第%d个字节附近）；请只提交一个数组", s.dec.InputOffset())
@@ -88,17 +102,24 @@ func (s *jsonSource) end() error {
 	return io.EOF
 }
 
-// jsonError turns a decoding error into a message that names the byte
-// offset where the JSON breaks. Reading errors other than bad UTF-8 keep
-// their own error.
-func jsonError(dec *json.Decoder, err error) error {
+// error turns a decoding error into a message that names the byte offset
+// where the JSON breaks: the offset of a syntax error, or the end of the
+// text when it stops inside the array. Reading errors other than bad
+// UTF-8 keep their own error.
+func (s *jsonSource) error(err error) error {
 	if errors.Is(err, encoding.ErrInvalidUTF8) {
 		return fmt.Errorf("read json: %w", errJSONUTF8)
 	}
-	if _, syntax := errors.AsType[*json.SyntaxError](err); syntax || err == io.ErrUnexpectedEOF || err == io.EOF {
+	if se, ok := errors.AsType[*json.SyntaxError](err); ok {
 		return saima.Wrap(saima.KindInvalid, fmt.Sprintf(
 			"JSON格式错误（第%d个字节附近），无法读取；提交的内容应是一个对象数组，如[{\"单位\": \"余姚市\", …}]",
-			dec.InputOffset()), err)
+			se.Offset), err)
+	}
+	if err == io.ErrUnexpectedEOF || err == io.EOF {
+		// The decoder reads ahead, so the bytes read are the whole text.
+		return saima.Wrap(saima.KindInvalid, fmt.Sprintf(
+			"JSON内容在第%d个字节处中断，数组或对象没有结束，可能没有传完整；请检查结尾的 } 和 ] 后重新提交",
+			s.read.n), err)
 	}
 	if _, typ := errors.AsType[*json.UnmarshalTypeError](err); typ {
 		return saima.Wrap(saima.KindInvalid, "JSON内容不是数组；提交的内容应是一个对象数组，如[{\"单位\": \"余姚市\", …}]", err)

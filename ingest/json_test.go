@@ -132,8 +132,11 @@ func TestJSONBroken(t *testing.T) {
 	tests := []struct {
 		name, text, want string
 	}{
-		{"syntax", `[{"单位": "余姚市",}]`, "JSON格式错误（第"},
-		{"cut short", `[{"单位": "余姚市"}`, "JSON格式错误（第"},
+		{"syntax", `[{"单位": "余姚市",}]`, "JSON格式错误（第24个字节附近）"},
+		{"syntax in third element", `[{"a":1}, {"b":2}, {"c":}]`, "JSON格式错误（第22个字节附近）"},
+		{"missing comma", `[{"a":1}, {"b":2} {"c":3}]`, "JSON格式错误（第18个字节附近）"},
+		{"cut short", `[{"单位": "余姚市"}`, "JSON内容在第24个字节处中断"},
+		{"cut inside a value", `[{"单位":"宁波市海曙区","项目编号":"NB-20`, "JSON内容在第53个字节处中断"},
 		{"trailing", `[{"单位": "余姚市"}] x`, "JSON数组结束后还有其他内容"},
 		{"invalid utf-8", "[{\"单位\": \"\xff\"}]", "JSON内容含有不是UTF-8编码的字节"},
 	}

@@ -2,7 +2,9 @@ package web
 
 import (
 	"bytes"
+	"mime"
 	"slices"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -25,12 +27,18 @@ func (s *Server) handleBatchAPI(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	dryRun, err := dryRunParam(c.Query("dry_run"))
+	if err != nil {
+		return err
+	}
+	if err := checkJSONType(c.Get(fiber.HeaderContentType)); err != nil {
+		return err
+	}
 	body := c.Body()
 	if !startsJSONArray(body) {
 		return saima.Errorf(saima.KindInvalid, "请求体应是JSON对象数组，如[{\"单位\": \"余姚市\", …}]，并以 Content-Type: application/json 提交")
 	}
 
-	dryRun := c.Query("dry_run") == "1" || c.Query("dry_run") == "true"
 	req := ingest.Request{
 		FileName: dataset + ".json",
 		Body:     bytes.NewReader(body),
@@ -47,6 +55,23 @@ func (s *Server) handleBatchAPI(c *fiber.Ctx) error {
 		s.logError(c, status, err)
 	}
 	return c.Status(status).JSON(result)
+}
+
+// checkJSONType accepts the Content-Type of a JSON body: application/json
+// or a type ending in +json, with any parameters. Anything else, an empty
+// type included, is an error that maps to 415.
+func checkJSONType(contentType string) error {
+	mediaType, _, err := mime.ParseMediaType(contentType)
+	if err == nil && (mediaType == fiber.MIMEApplicationJSON || strings.HasSuffix(mediaType, "+json")) {
+		return nil
+	}
+	sent := "请求没有 Content-Type"
+	if contentType != "" {
+		sent = "请求的 Content-Type 是“" + shortHeader(contentType) + "”"
+	}
+	return saima.Wrap(saima.KindInvalid, sent+"，不是 JSON；请加上请求头 Content-Type: application/json 后重新提交"+
+		"（curl 的 -d 和 --data-binary 默认发送 application/x-www-form-urlencoded），文件请以 multipart/form-data 提交到 /api/uploads",
+		errMediaType)
 }
 
 // startsJSONArray reports whether body, after an optional byte-order

@@ -107,15 +107,26 @@ type cachedPage struct {
 
 var errUncacheable = errors.New("response is not cacheable")
 
-// cachePage serves a busy page from the read cache: one request per session
-// and URL renders it, and the others within Config.CacheTTL get the same
-// bytes. The key includes the session cookie, so a page never reaches
-// another account. Only 200 responses are kept.
+// cachePage serves a busy page from the read cache: one request per
+// sign-in and URL renders it, and the others within Config.CacheTTL get
+// the same bytes. The key names the account that [Server.identity]
+// signed in and its session, so a page never reaches another account,
+// also when programs of several units send API tokens and no cookie.
+// Only 200 responses are kept. It must run after [Server.allow].
 func (s *Server) cachePage(c *fiber.Ctx) error {
 	if s.cfg.CacheTTL <= 0 {
 		return c.Next()
 	}
-	key := "page/" + c.Cookies(sessionCookie) + "/" + c.OriginalURL()
+	who, err := s.identity(c)
+	if err != nil {
+		return err
+	}
+	if who == nil {
+		return c.Next()
+	}
+	// A session ID holds no secret, unlike the cookie, and an API token
+	// signs in only its own account, so the account name suffices there.
+	key := "page/" + who.account.Name + "/" + who.sessionID + "/" + c.OriginalURL()
 	rendered := false
 	p, err := cached(s.cache, key, func() (cachedPage, error) {
 		rendered = true

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"saima"
 )
 
 func TestReadCache(t *testing.T) {
@@ -103,6 +105,29 @@ func TestCachePagePerSession(t *testing.T) {
 	}
 	if !strings.Contains(other, "leader") {
 		t.Error("the leader's page does not name the leader account")
+	}
+}
+
+// TestCachePagePerToken checks that two units' programs, which send API
+// tokens and no session cookie, each get the page rendered for their own
+// account. The key of the page cache was the session cookie alone, the
+// same empty value for both.
+func TestCachePagePerToken(t *testing.T) {
+	env := newTestEnv(t, func(c *Config) { c.CacheTTL = time.Minute })
+	token, hash := NewToken()
+	jiangbei := saima.Account{Name: "jiangbei", Role: saima.RoleUnit, Unit: "宁波市江北区", DisplayName: "江北区改革办",
+		TokenHash: hash, ChangedAt: testNow, ChangedBy: "test"}
+	if err := env.store.SaveAccount(t.Context(), jiangbei); err != nil {
+		t.Fatalf("save account jiangbei: %v", err)
+	}
+
+	_, haishu := env.withToken().get(t, "/leaderboard")
+	if !strings.Contains(haishu, "宁波市海曙区") {
+		t.Fatal("haishu's leaderboard does not name its unit")
+	}
+	_, other := (&client{env: env, token: token}).get(t, "/leaderboard")
+	if !strings.Contains(other, "江北区改革办") {
+		t.Error("jiangbei's leaderboard does not name its account; it got another account's cached page")
 	}
 }
 

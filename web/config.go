@@ -32,6 +32,8 @@ type Config struct {
 
 	// ShutdownTimeout is how long [Server.Serve] waits for open requests
 	// to finish once its context ends, before closing their connections.
+	// It then waits as long again for background imports (POST
+	// /api/uploads/jobs) before cancelling them.
 	ShutdownTimeout time.Duration
 
 	// CacheTTL is how long the server reuses the reads every page repeats

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -37,12 +39,17 @@ func (s *Server) respondError(c *fiber.Ctx, status int, err error) error {
 	if allow := string(c.Response().Header.Peek(fiber.HeaderAllow)); status == http.StatusMethodNotAllowed && allow != "" {
 		msg = "该地址不接受 " + c.Method() + " 请求，只接受 " + allow + " 请求，请改用 " + allow + " 后重试"
 	}
-	if n := c.Request().Header.ContentLength(); status == http.StatusRequestEntityTooLarge && n > 0 {
+	if n := c.Request().Header.ContentLength(); status == http.StatusRequestEntityTooLarge && n > 0 &&
+		!errors.Is(err, errBodyTooLarge) {
 		msg = "上传内容有 " + formatSize(int64(n)) + "，超过" + strings.TrimPrefix(msg, "上传内容超过")
 	}
 
+	// A 408 comes from the read timeout, which drops the request's headers,
+	// path included, before this handler runs. A body that slow is nearly
+	// always an upload, so the reply is the JSON that programs and the
+	// upload page's script read.
 	c.Status(status)
-	if isAPI(c) || chunkedTooLarge(c, status) {
+	if isAPI(c) || chunkedTooLarge(c, status) || status == http.StatusRequestTimeout {
 		return c.JSON(errorBody{Error: errorDetail{
 			Status:  status,
 			Kind:    kindName(status, err),
@@ -64,11 +71,22 @@ func isAPI(c *fiber.Ctx) bool {
 	return strings.HasPrefix(c.Path(), "/api/") || c.Path() == "/healthz"
 }
 
+// errMediaType marks a request body whose Content-Type the route does not
+// take. It wraps into a saima error of kind invalid, which carries the
+// message, and maps to 415 instead of that kind's 400.
+var errMediaType = errors.New("unsupported media type")
+
 // statusOf maps err to an HTTP status: Fiber's own errors keep their code,
 // and saima errors map by kind.
 func statusOf(err error) int {
 	if fe, ok := errors.AsType[*fiber.Error](err); ok {
 		return fe.Code
+	}
+	if errors.Is(err, errMediaType) {
+		return http.StatusUnsupportedMediaType
+	}
+	if errors.Is(err, errBodyTooLarge) {
+		return http.StatusRequestEntityTooLarge
 	}
 	switch saima.ErrorKind(err) {
 	case saima.KindInvalid:
@@ -87,7 +105,8 @@ func statusOf(err error) int {
 
 // kindName names the error's category in API replies.
 func kindName(status int, err error) string {
-	if _, ok := errors.AsType[*fiber.Error](err); ok {
+	_, fiberError := errors.AsType[*fiber.Error](err)
+	if fiberError || errors.Is(err, errMediaType) || errors.Is(err, errBodyTooLarge) {
 		return strings.ToLower(http.StatusText(status))
 	}
 	return saima.ErrorKind(err).String()
@@ -108,7 +127,9 @@ func (s *Server) userMessage(status int, err error) string {
 		return fmt.Sprintf("上传内容超过 %s 的上限，请拆分文件后分批上传，或请改革办在服务器上用 saima import 命令导入（不受此上限限制）",
 			formatBytes(s.cfg.BodyLimit))
 	case http.StatusRequestTimeout:
-		return "请求超时，请稍后重试"
+		return fmt.Sprintf("读取请求超过了 %s的时限，请求未处理，没有写入任何数据。"+
+			"网络较慢时，请拆分文件后分批上传，或请改革办在服务器上用 saima import 命令导入",
+			formatDuration(s.cfg.ReadTimeout))
 	case http.StatusRequestHeaderFieldsTooLarge:
 		return "请求头过大"
 	}
@@ -130,6 +151,15 @@ func (s *Server) logError(c *fiber.Ctx, status int, err error) {
 	}
 	s.log.Log(c.UserContext(), level, "request failed",
 		"method", c.Method(), "path", c.Path(), "status", status, "err", err)
+}
+
+// formatDuration formats a time limit for a message, such as 1 分钟 or
+// 30 秒.
+func formatDuration(d time.Duration) string {
+	if d >= time.Minute && d%time.Minute == 0 {
+		return fmt.Sprintf("%d 分钟", d/time.Minute)
+	}
+	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + " 秒"
 }
 
 // formatSize formats a request's size for a message, such as 35.6 MB.

@@ -1,15 +1,18 @@
 package web
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -133,5 +136,42 @@ func TestStatusOf(t *testing.T) {
 		if got := statusOf(tt.err); got != tt.want {
 			t.Errorf("statusOf(%v) = %d, want %d", tt.err, got, tt.want)
 		}
+	}
+}
+
+// TestRequestTimeout sends the headers of an upload and only part of its
+// body, as a slow link does. The server drops the request's headers when
+// the read times out, so the 408 comes back as JSON, the form the upload
+// page and programs read, and names the time limit and what to do.
+func TestRequestTimeout(t *testing.T) {
+	env := newTestEnv(t, func(c *Config) { c.ReadTimeout = time.Second })
+	base := serve(t, env.server)
+	host := strings.TrimPrefix(base, "http://")
+	conn, err := net.Dial("tcp", host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	head := "POST /api/uploads HTTP/1.1\r\nHost: " + host + "\r\n" +
+		"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 1000\r\n\r\n--x\r\n"
+	if _, err := io.WriteString(conn, head); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("read reply to a stalled upload: %v", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusRequestTimeout {
+		t.Fatalf("stalled upload status = %d, want 408; body:\n%s", resp.StatusCode, body)
+	}
+	var got errorBody
+	if err := json.Unmarshal(body, &got); err != nil {
+		t.Fatalf("stalled upload reply is not a JSON error: %v\n%s", err, body)
+	}
+	const want = "读取请求超过了 1 秒的时限"
+	if !strings.Contains(got.Error.Message, want) || !strings.Contains(got.Error.Message, "分批上传") {
+		t.Errorf("stalled upload message = %q, want %q and what to do", got.Error.Message, want)
 	}
 }

@@ -44,18 +44,13 @@ func uploadFormOf(c *fiber.Ctx) (*multipartUpload, error) {
 	if f, ok := c.Locals(uploadFormLocal).(*multipartUpload); ok {
 		return f, nil
 	}
-	mediaType, params, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
-	if err == nil && (mediaType != fiber.MIMEMultipartForm || params["boundary"] == "") {
-		err = fmt.Errorf("content type %q is not multipart/form-data with a boundary", mediaType)
-	}
+	params, err := multipartParams(c.Get(fiber.HeaderContentType))
 	if err != nil {
-		return nil, saima.Wrap(saima.KindInvalid, "无法读取上传的表单，请以 multipart/form-data 方式上传文件", err)
+		return nil, err
 	}
-	// c.Body decodes a compressed body, and a plain one is read in place.
+	// decodeBody has already decoded a compressed body, so it is read in
+	// place.
 	body := c.Request().Body()
-	if c.Get(fiber.HeaderContentEncoding) != "" {
-		body = c.Body()
-	}
 	f := &multipartUpload{body: body, boundary: params["boundary"], fields: map[string]string{}, file: -1}
 	if err := f.scan(); err != nil {
 		if de, ok := errors.AsType[*dispositionError](err); ok {
@@ -66,6 +61,29 @@ func uploadFormOf(c *fiber.Ctx) (*multipartUpload, error) {
 	}
 	c.Locals(uploadFormLocal, f)
 	return f, nil
+}
+
+// multipartParams returns the parameters of a multipart/form-data
+// Content-Type. Another media type is an error that maps to 415, and a
+// type that cannot be parsed or lacks its boundary one of kind invalid.
+func multipartParams(contentType string) (map[string]string, error) {
+	mediaType, params, err := mime.ParseMediaType(contentType)
+	switch {
+	case contentType == "":
+		return nil, saima.Wrap(saima.KindInvalid, "请求没有 Content-Type；请以 multipart/form-data 方式上传文件"+
+			"（如 curl -F file=@进度.csv），JSON 数据请提交到 /api/batches/{数据类型}", errMediaType)
+	case err != nil:
+		return nil, saima.Wrap(saima.KindInvalid, "请求的 Content-Type“"+shortHeader(contentType)+
+			"”无法解析；请以 multipart/form-data 方式上传文件（如 curl -F file=@进度.csv）", err)
+	case mediaType != fiber.MIMEMultipartForm:
+		return nil, saima.Wrap(saima.KindInvalid, "请求的 Content-Type 是“"+mediaType+"”，不是 multipart/form-data；"+
+			"请以 multipart/form-data 方式上传文件（如 curl -F file=@进度.csv），JSON 数据请提交到 /api/batches/{数据类型}",
+			errMediaType)
+	case params["boundary"] == "":
+		return nil, saima.Wrap(saima.KindInvalid, "请求的 Content-Type 是 multipart/form-data，但缺少 boundary 参数，"+
+			"无法读取表单；请用 curl -F 或浏览器的表单上传，由它们生成 boundary", errors.New("multipart without boundary"))
+	}
+	return params, nil
 }
 
 // scan reads every part once: it keeps the text fields and finds the file.

@@ -111,7 +111,7 @@ func TestUploadFormParts(t *testing.T) {
 		}, "", http.StatusBadRequest, "85.5", `文件名中的双引号须写成 %22`},
 		{"not a form", "/api/uploads", func(t *testing.T) ([]byte, string) {
 			return []byte(goodProgress), "text/csv"
-		}, "", http.StatusBadRequest, "85.5", "multipart/form-data"},
+		}, "", http.StatusUnsupportedMediaType, "85.5", "请求的 Content-Type 是“text/csv”，不是 multipart/form-data"},
 		{"form cut off", "/api/uploads", func(t *testing.T) ([]byte, string) {
 			body, ct := rawForm(t, dataset, file)
 			return body[:len(body)-40], ct

@@ -217,7 +217,8 @@ func (s *Server) Listen(ctx context.Context) error {
 }
 
 // Serve serves on ln until ctx ends, then stops accepting connections and
-// waits up to Config.ShutdownTimeout for open requests to finish. It
+// waits up to Config.ShutdownTimeout for open requests to finish, and as
+// long again for background imports. It
 // returns nil after a shutdown that ctx started, and the error otherwise.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.log.Info("http server started", "addr", ln.Addr().String())
@@ -266,6 +267,7 @@ func (s *Server) newApp() *fiber.App {
 		DisablePreParseMultipartForm: true,
 	})
 	app.Use(securityHeaders)
+	app.Use(s.decodeBody)
 	app.Use(s.clearCacheAfterWrites)
 
 	anyone, viewer, uploader := s.allow(everyone...), s.allow(viewers...), s.allow(uploaders...)

@@ -133,7 +133,7 @@ func TestAPIErrors(t *testing.T) {
 		{"unknown route", newRequest(http.MethodGet, "/api/nope"), 404, "not found"},
 		{"upload without file", multipartRequest(t, "/api/uploads", "", nil, map[string]string{"dataset": "progress"}), 400, "invalid"},
 		{"upload of unknown dataset", multipartRequest(t, "/api/uploads", "a.csv", []byte("x"), map[string]string{"dataset": scriptName}), 400, "invalid"},
-		{"upload that is not multipart", newRequest(http.MethodPost, "/api/uploads"), 400, "invalid"},
+		{"upload that is not multipart", newRequest(http.MethodPost, "/api/uploads"), 415, "unsupported media type"},
 		{"upload from another site", crossSite(multipartRequest(t, "/api/uploads", "a.csv", []byte("x"), nil)), 403, "forbidden"},
 		{"GET of the upload API", newRequest(http.MethodGet, "/api/uploads"), 405, "method not allowed"},
 		{"DELETE of a report", newRequest(http.MethodDelete, "/api/scores"), 405, "method not allowed"},

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -243,7 +244,7 @@ func (s *Server) importRequest(c *fiber.Ctx, form uploadForm) (ingest.Request, e
 	if form.Dataset != "" && !slices.ContainsFunc(datasetNames, func(d datasetChoice) bool {
 		return d.ID == form.Dataset
 	}) {
-		return ingest.Request{}, invalidParam("dataset", form.Dataset, "可选值为 units、projects、stages、milestones、progress、assessments、problems，留空则按表头自动识别")
+		return ingest.Request{}, invalidParam("dataset", form.Dataset, "可选值为 "+datasetIDs()+"，留空则按表头自动识别")
 	}
 	if form.Encoding != "" && !ingest.KnownEncoding(form.Encoding) {
 		return ingest.Request{}, invalidParam("encoding", form.Encoding, "可选值为 utf-8、gb18030（GBK 文件也选它，或写 gbk）、utf-16le、utf-16be，留空则自动识别")
@@ -282,8 +283,12 @@ func uploadFields(c *fiber.Ctx) (uploadForm, error) {
 		return uploadForm{}, err
 	}
 	v := func(name string) string { return cmp.Or(c.Query(name), mp.value(name)) }
+	dryRun, err := dryRunParam(v("dry_run"))
+	if err != nil {
+		return uploadForm{}, err
+	}
 	return uploadForm{Dataset: v("dataset"), Sheet: v("sheet"), Encoding: v("encoding"),
-		DryRun: isTrue(v("dry_run"))}, nil
+		DryRun: dryRun}, nil
 }
 
 // newUploadJSON converts the import report. The report is nil when the
@@ -328,5 +333,16 @@ func newIssueJSON(is ingest.Issue) issueJSON {
 	}
 }
 
-// isTrue reports whether a request parameter asks for a yes: 1 or true.
-func isTrue(v string) bool { return v == "1" || v == "true" }
+// dryRunParam parses the dry_run parameter: 1 or true, in any case,
+// requests a preview, and an empty value, 0 or false an import. Any other
+// value is an error of kind invalid, so that dry_run=yes, meant as a
+// preview, is not taken for an import that writes.
+func dryRunParam(v string) (bool, error) {
+	switch strings.ToLower(v) {
+	case "1", "true":
+		return true, nil
+	case "", "0", "false":
+		return false, nil
+	}
+	return false, invalidParam("dry_run", v, "只预检不写入请填 1 或 true，导入请填 0 或 false，或不填；请改正后重新提交，本次没有写入任何数据")
+}

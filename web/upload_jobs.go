@@ -53,18 +53,48 @@ type uploadJob struct {
 	result   *uploadJSON
 }
 
-// newUploadJobs returns the upload jobs of s. Shutting app down cancels
-// the running imports, which then leave nothing visible, and waits for
-// them.
+// newUploadJobs returns the upload jobs of s. Shutting app down, after
+// the open requests have ended, gives the running imports up to
+// Config.ShutdownTimeout to finish, because each was accepted with 202.
+// Then it cancels those still running and waits for them.
 func (s *Server) newUploadJobs(app *fiber.App) *uploadJobs {
 	ctx, cancel := context.WithCancel(context.Background())
 	j := &uploadJobs{s: s, ctx: ctx, cancel: cancel, byID: map[string]*uploadJob{}}
 	app.Hooks().OnShutdown(func() error {
-		cancel()
-		j.wg.Wait()
+		j.drain(s.cfg.ShutdownTimeout)
 		return nil
 	})
 	return j
+}
+
+// drain waits up to timeout for the running imports, then cancels the
+// rest and waits for them to stop.
+func (j *uploadJobs) drain(timeout time.Duration) {
+	done := make(chan struct{})
+	go func() { j.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(timeout):
+		// NOTE: an import cancelled before it has written its started
+		// row leaves no row in the upload log. Only this warning in the
+		// server log names its job.
+		j.s.log.Warn("cancelling background imports at shutdown", "timeout", timeout, "running", j.running())
+		j.cancel()
+		<-done
+	}
+}
+
+// running returns the IDs of the jobs that have not finished.
+func (j *uploadJobs) running() []string {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	var ids []string
+	for id, job := range j.byID {
+		if job.finishedAt().IsZero() {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // uploadJobJSON is the reply of POST /api/uploads/jobs and of GET

@@ -1,12 +1,15 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
+	"net"
 	"net/http"
 	"testing"
 	"time"
 
 	"saima"
+	"saima/ingest"
 )
 
 // waitForUploadJob polls a job as cl until it is done.
@@ -110,4 +113,64 @@ func TestUploadJobsBadRequest(t *testing.T) {
 			}
 		})
 	}
+}
+
+// gatedImporter holds every import until release is closed, so that a
+// test can shut the server down while an import runs.
+type gatedImporter struct {
+	Importer
+	started chan struct{}
+	release chan struct{}
+}
+
+func (g *gatedImporter) Import(ctx context.Context, r ingest.Request) (*ingest.Report, error) {
+	close(g.started)
+	<-g.release
+	return g.Importer.Import(ctx, r)
+}
+
+// TestUploadJobShutdown shuts the server down while a background import,
+// already accepted with 202, is running. The import must be given time
+// to finish and be written, not cancelled the moment the HTTP server has
+// stopped, which left the upload neither imported nor in the upload log.
+func TestUploadJobShutdown(t *testing.T) {
+	env := newSeededEnv(t)
+	gate := &gatedImporter{Importer: env.server.importer, started: make(chan struct{}), release: make(chan struct{})}
+	env.server.importer = gate
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	served := make(chan error, 1)
+	go func() { served <- env.server.Serve(ctx, ln) }()
+
+	req := multipartRequest(t, "http://"+ln.Addr().String()+"/api/uploads/jobs", "进度.csv", []byte(goodProgress),
+		map[string]string{"dataset": saima.DatasetProgress})
+	req.RequestURI = ""
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("POST /api/uploads/jobs: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("POST /api/uploads/jobs status = %d, want 202", resp.StatusCode)
+	}
+
+	<-gate.started
+	cancel()
+	time.Sleep(200 * time.Millisecond) // the HTTP server has stopped by now
+	close(gate.release)
+	if err := <-served; err != nil {
+		t.Fatalf("Serve returned %v after shutdown, want nil", err)
+	}
+	ups, err := env.store.ListUploads(t.Context(), saima.UploadFilter{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ups) == 0 || ups[0].FileName != "进度.csv" || ups[0].Outcome != saima.OutcomeOK {
+		t.Errorf("newest upload after shutdown = %+v, want 进度.csv imported", ups)
+	}
+	assertLedgerPercent(t, env, "NB-2026-001", "90")
 }

@@ -24,6 +24,7 @@ import (
 type serveFlags struct {
 	addr          string
 	bodyLimit     int
+	readTimeout   time.Duration
 	sessionSecret string
 	sessionTTL    time.Duration
 	secureCookies bool
@@ -37,6 +38,9 @@ func (s *serveFlags) register(ef *envFlags) {
 	ef.str(&s.addr, "addr", "SAIMA_ADDR", def.Addr, "address to serve HTTP on, host:port")
 	ef.integer(&s.bodyLimit, "body-limit", "SAIMA_BODY_LIMIT", def.BodyLimit,
 		"largest accepted request body, in bytes (uploads included)")
+	ef.duration(&s.readTimeout, "read-timeout", "SAIMA_READ_TIMEOUT", def.ReadTimeout,
+		"time allowed to read a whole request, upload included, such as 5m; 0 means no limit. "+
+			"Sending 32 MB within 1m takes about 4.5 Mbit/s, so raise it for slower links")
 	ef.duration(&s.cacheTTL, "cache-ttl", "SAIMA_CACHE_TTL", 2*time.Second,
 		"how long pages reuse accounts, rankings and the last-updated time read from the database, "+
 			"such as 2s; writes from other saima instances show after at most this long; 0 turns it off")
@@ -63,6 +67,7 @@ func (s *serveFlags) register(ef *envFlags) {
 func (a *app) webConfig(sf serveFlags) (web.Config, error) {
 	cfg := web.DefaultConfig()
 	cfg.Addr, cfg.BodyLimit, cfg.EChartsPath = sf.addr, sf.bodyLimit, a.cfg.ECharts
+	cfg.ReadTimeout = sf.readTimeout
 	cfg.SessionTTL, cfg.SecureCookies, cfg.CacheTTL = sf.sessionTTL, sf.secureCookies, sf.cacheTTL
 	cfg.LoginRateLimit.PerIP, cfg.LoginRateLimit.PerAccount = sf.limitIP, sf.limitAccount
 	annual, err := a.annualRule()

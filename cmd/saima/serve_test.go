@@ -2,12 +2,16 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
+	"io"
+	"log/slog"
 	"net"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestAddressTaken checks that serve and demo stop at once when another
@@ -84,5 +88,46 @@ func TestDataDirInUse(t *testing.T) {
 		"Ctrl-C", "--data-dir", "SAIMA_DATA_DIR", "原因: ")
 	if strings.Contains(text, "Code: 76") {
 		t.Errorf("second process output shows chDB's own error line:\n%s", text)
+	}
+}
+
+// TestReadTimeoutOption checks that --read-timeout and SAIMA_READ_TIMEOUT
+// set the time the server allows for reading a whole request, which
+// bounds how slow a link can send the largest upload.
+func TestReadTimeoutOption(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  string
+		want time.Duration
+	}{
+		{"Default", nil, "", time.Minute},
+		{"Flag", []string{"--read-timeout", "5m"}, "", 5 * time.Minute},
+		{"Environment", nil, "90s", 90 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newTestEnv(t)
+			if tt.env != "" {
+				e.env["SAIMA_READ_TIMEOUT"] = tt.env
+			}
+			a := &app{getenv: func(k string) string { return e.env[k] }, stdout: io.Discard, stderr: io.Discard}
+			fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+			ef := &envFlags{fs: fs, getenv: a.getenv}
+			a.cfg.register(ef)
+			var sf serveFlags
+			sf.register(ef)
+			if err := fs.Parse(tt.args); err != nil {
+				t.Fatalf("parse %q: %v", tt.args, err)
+			}
+			a.log = slog.New(slog.DiscardHandler)
+			cfg, err := a.webConfig(sf)
+			if err != nil {
+				t.Fatalf("webConfig: %v", err)
+			}
+			if cfg.ReadTimeout != tt.want {
+				t.Errorf("ReadTimeout = %v, want %v", cfg.ReadTimeout, tt.want)
+			}
+		})
 	}
 }
