@@ -361,7 +361,7 @@ func writeOverrides(f *excelize.File, lines []reports.OverrideLine) error {
 		if !l.Applied {
 			state = "未生效：本期结果中没有该单位或指标"
 		}
-		if err := sh.add(l.Unit, l.Item, l.Value, l.Computed, l.By, l.At.In(saima.Beijing).Format("2006-01-02 15:04"),
+		if err := sh.add(l.Unit, l.Item, shownNumber(l.Value), shownNumber(l.Computed), l.By, l.At.In(saima.Beijing).Format("2006-01-02 15:04"),
 			l.Why, state); err != nil {
 			return err
 		}
@@ -420,6 +420,20 @@ func indicatorCells(sc saima.Score, indicators []string) []any {
 // displayed turns a number formatted for display back into a cell. The
 // workbook stores the rounded value the leaderboard shows, so its figures
 // and the page's agree digit for digit.
+// shownNumber returns a value formatted for display as a number cell with
+// as many decimals as the text shows, or the text itself, such as —, when
+// it is not a number.
+func shownNumber(text string) any {
+	if _, err := strconv.ParseFloat(text, 64); err != nil {
+		return text
+	}
+	places := 0
+	if _, frac, ok := strings.Cut(text, "."); ok {
+		places = len(frac)
+	}
+	return displayed(text, places)
+}
+
 func displayed(text string, places int) number {
 	v, _ := strconv.ParseFloat(text, 64)
 	return number{value: v, places: places}

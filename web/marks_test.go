@@ -125,6 +125,11 @@ func TestRankingXLSXMarks(t *testing.T) {
 	if len(list) != 2 || !slices.Equal(list[1], want) {
 		t.Errorf("sheet 人工调整 = %q, want a header and %q", list, want)
 	}
+	for _, ref := range []string{"C2", "D2"} {
+		if typ, _ := f.GetCellType("人工调整", ref); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+			t.Errorf("人工调整!%s has type %v, want a number as on 赛马排名", ref, typ)
+		}
+	}
 }
 
 // TestUnitPageMarks checks that a unit's own page marks its indicator
