@@ -67,8 +67,12 @@ func chunkedTooLarge(c *fiber.Ctx, status int) bool {
 	return status == http.StatusRequestEntityTooLarge && c.Request().Header.ContentLength() <= 0
 }
 
+// isAPI reports whether c's route replies in JSON, its errors included:
+// the /api/ routes, the health check and the report jobs' status, which
+// the page's script polls.
 func isAPI(c *fiber.Ctx) bool {
-	return strings.HasPrefix(c.Path(), "/api/") || c.Path() == "/healthz"
+	p := c.Path()
+	return strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/reports/jobs/") || p == "/healthz"
 }
 
 // errMediaType marks a request body whose Content-Type the route does not

@@ -536,6 +536,25 @@ func TestJobStatusUnknown(t *testing.T) {
 	}
 }
 
+// TestJobStatusRefusedAsJSON checks that the job status, which the
+// page's script polls, refuses a unit's account and a request without
+// credentials in JSON, as its other replies are.
+func TestJobStatusRefusedAsJSON(t *testing.T) {
+	env := newTestEnv(t, nil)
+	for name, cl := range map[string]*client{"unit": env.as(t, "haishu"), "token": env.withToken(), "anonymous": env.anonymous()} {
+		resp, body := cl.get(t, "/reports/jobs/0123")
+		want := http.StatusForbidden
+		if name == "anonymous" {
+			want = http.StatusUnauthorized
+		}
+		if resp.StatusCode != want || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") ||
+			!strings.Contains(body, `"message"`) {
+			t.Errorf("%s: GET /reports/jobs/0123 = %d %s %s, want %d in JSON", name, resp.StatusCode,
+				resp.Header.Get("Content-Type"), body, want)
+		}
+	}
+}
+
 var (
 	// boardRowRE reads a unit and its composite from a leaderboard row.
 	boardRowRE = regexp.MustCompile(`(?s)<th scope="row"><a href="[^"]*">([^<]*)</a></th>\s*<td class="num[^"]*">([0-9]+\.[0-9])`)
