@@ -408,7 +408,11 @@ func (r *rowReader) number(col string, required bool) decimal.NullDecimal {
 		return decimal.NullDecimal{}
 	}
 	if !ok {
-		r.fail(col, raw, problemNotNumber)
+		prob := scientificProblem(raw)
+		if prob == nil {
+			prob = problemNotNumber
+		}
+		r.fail(col, raw, prob)
 		return decimal.NullDecimal{}
 	}
 	if prob := checkStored(d); prob != nil {

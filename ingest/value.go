@@ -67,6 +67,10 @@ var (
 		reason: fmt.Sprintf("数值过大：整数部分最多%d位", maxIntegerDigits),
 		fix:    "请检查是否填错了列（例如把身份证号或以元为单位的金额填进了本列），改正后重新上传",
 	}
+	problemScientific = &problem{
+		reason: "是用科学计数法写的数，本列只收普通写法的数",
+		fix:    "请写成普通的数，如85、1234.5或0.0001；在Excel中可把单元格设为“数值”格式后重新保存",
+	}
 	problemPercentNotNumber = &problem{
 		reason: "不是数字",
 		fix:    "请填写数字或百分数，如85或85%；未填报请留空",
@@ -386,6 +390,41 @@ func parseDecimal(s string) (decimal.Decimal, bool) {
 	return d, err == nil
 }
 
+// scientificRE matches a number in scientific notation, such as 8.5e1,
+// 1E+17 or 1e-7.
+var scientificRE = regexp.MustCompile(`^[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+$`)
+
+// scientificProblem returns the problem of a number cell written in
+// scientific notation, which parseDecimal rejects: that its value cannot
+// be stored when so, and otherwise that it must be written plainly. It
+// returns nil for any other text. An exponent beyond ±40 is judged by its
+// sign, without building the number's digits.
+func scientificProblem(s string) *problem {
+	s = compact(s)
+	if !scientificRE.MatchString(s) {
+		return nil
+	}
+	mant, exp, _ := strings.Cut(strings.ToLower(s), "e")
+	if strings.Trim(mant, "+-0.") == "" {
+		return problemScientific
+	}
+	e, err := strconv.Atoi(exp)
+	switch {
+	case err != nil && strings.HasPrefix(exp, "-"), err == nil && e < -40:
+		return problemTooManyPlaces
+	case err != nil, e > 40:
+		return problemTooLarge
+	}
+	d, err := decimal.NewFromString(strings.TrimPrefix(s, "+"))
+	if err != nil {
+		return problemScientific
+	}
+	if prob := checkStored(d); prob != nil {
+		return prob
+	}
+	return problemScientific
+}
+
 // plainNumber reports whether s matches plainNumberRE, without the regular
 // expression: an optional sign, then digits with an optional decimal point
 // and more digits, or a point and digits.
@@ -475,6 +514,9 @@ func readPercent(raw string) (percentCell, *problem) {
 		form, s = percentSign, strings.TrimSuffix(s, "%")
 	}
 	v, ok := parseDecimal(s)
+	if !ok && scientificRE.MatchString(s) {
+		return percentCell{}, problemScientific
+	}
 	if !ok {
 		return percentCell{}, problemPercentNotNumber
 	}
