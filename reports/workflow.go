@@ -139,11 +139,7 @@ func pipeline(history []saima.StageEvent, from, asOf saima.Date) []StageCount {
 		counts[i].Stage = s
 	}
 	for _, e := range current {
-		stage := e.Stage
-		if stage == saima.StageChange {
-			stage = "论证"
-		}
-		if i := slices.Index(saima.Stages, stage); i >= 0 {
+		if i := slices.Index(saima.Stages, saima.CountedStage(e.Stage)); i >= 0 {
 			counts[i].Count++
 		}
 	}
