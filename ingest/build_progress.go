@@ -296,13 +296,7 @@ func checkUnknownProject(r *rowReader, code, unit, record string) {
 		return
 	}
 	reason := "不在项目台账中"
-	fix := "请核对项目编号"
-	if near := closestProject(r.p.projects, code, unit); near != "" {
-		fix = "请核对项目编号，是否应为“" + near + "”"
-		if name := r.p.projects[near].Name; name != "" {
-			fix += "（" + name + "）"
-		}
-	}
+	fix := projectCodeFix(r.p.projects, code, unit)
 	if r.p.opts.Unit != "" {
 		r.fail("项目编号", r.cell("项目编号"), &problem{reason: reason,
 			fix: fix + "；如果是新项目，请联系改革办先在项目台账中登记，再上传"})
@@ -313,6 +307,21 @@ func checkUnknownProject(r *rowReader, code, unit, record string) {
 		counts = "，" + record + "仍会导入，但没有责任单位，在项目登记到台账前不计入任何单位"
 	}
 	r.warn("项目编号", r.cell("项目编号"), reason+counts, fix+"；如果是新项目，请先在项目台账中登记")
+}
+
+// projectCodeFix returns the fix for a code that projects lacks: check
+// the code, and the nearest code of unit's projects when one is close
+// (see closestProject).
+func projectCodeFix(projects map[string]saima.Project, code, unit string) string {
+	near := closestProject(projects, code, unit)
+	if near == "" {
+		return "请核对项目编号"
+	}
+	fix := "请核对项目编号，是否应为“" + near + "”"
+	if name := projects[near].Name; name != "" {
+		fix += "（" + name + "）"
+	}
+	return fix
 }
 
 // closestProject returns the code in projects nearest to code, by edit

@@ -128,6 +128,7 @@ func TestImportStageOrderBesideErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			svc, store := lifecycleService(t)
+			addProjects(t, store, "NB-2", "NB-3")
 			rep, err := importStages(t, svc, tt.rows...)
 			wantPrefixes(t, rep, err, tt.want)
 			if rep.Upload.Errors != len(tt.want) {

@@ -147,6 +147,10 @@ func (s *Server) handleManagement(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("list stage history: %w", err)
 	}
+	// Events of a code off the ledger, stored before uploads checked the
+	// code, belong to no project the page shows, as in the reports.
+	onLedger := lo.SliceToMap(entries, func(e saima.LedgerEntry) (string, bool) { return e.Code, true })
+	history = lo.Filter(history, func(e saima.StageEvent, _ int) bool { return onLedger[e.ProjectCode] })
 
 	lives := saima.Lifespans(history)
 	page.Years = ledgerYears(entries, lives, asOf.Year)
