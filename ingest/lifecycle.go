@@ -561,19 +561,27 @@ func checkDecision(e saima.StageEvent, leadUnit string) []Issue {
 	}
 	switch e.Stage {
 	case saima.StageChange:
-		if e.ChangeItem == "" {
-			add("变更事项", "", "没有写明变更事项", "请填写变更的目标或周期，如“建设周期”")
+		if unwritten(e.ChangeItem) {
+			add("变更事项", e.ChangeItem, "没有写明变更事项", "请填写变更的目标或周期，如“建设周期”")
 		}
-		if e.ChangeReason == "" {
-			add("变更原因", "", "没有记录变更原因，变更须说明理由", "请填写变更原因后重新上传")
+		if unwritten(e.ChangeReason) {
+			add("变更原因", e.ChangeReason, "没有记录变更原因，变更须说明理由", "请填写变更原因后重新上传")
 		}
 	case stageExit:
-		if e.Accountability == "" {
-			add("问责情况", "", "没有注明问责情况，项目退出须注明问责情况",
+		if unwritten(e.Accountability) {
+			add("问责情况", e.Accountability, "没有注明问责情况，项目退出须注明问责情况",
 				"请填写问责情况；不需问责的请写明“不予问责”及理由")
 		}
 	}
 	return out
+}
+
+// unwritten reports whether a text that a stage requires is blank or a
+// placeholder such as “/” or “——”, which people type for “nothing to
+// say” and which would otherwise pass as the text.
+func unwritten(s string) bool {
+	s = normalize(s)
+	return s == "" || isPlaceholder(s)
 }
 
 // bodyAllowed reports whether body may decide stage and, when it may not,

@@ -242,3 +242,38 @@ func TestImportRejectsStageOfUnknownProject(t *testing.T) {
 		t.Errorf("ListStageHistory(NB-2) = %+v, want nothing stored", events)
 	}
 }
+
+// TestImportRejectsPlaceholderAccountability checks that a 问责情况, 变更事项
+// or 变更原因 written as a placeholder such as “/” counts as missing, so an
+// exit or a change without them is rejected.
+func TestImportRejectsPlaceholderAccountability(t *testing.T) {
+	svc, _ := lifecycleService(t)
+	_, err := importStages(t, svc,
+		"NB-1,预报,2026-01-05,宁波市北仑区,,,,,,",
+		"NB-1,初审,2026-01-10,市经信局,,,,,,",
+		"NB-1,审核,2026-01-20,市委改革办,,,,,,",
+		"NB-1,论证,2026-02-01,市委改革办,,,,,,",
+	)
+	if err != nil {
+		t.Fatalf("import first stages: %v", err)
+	}
+	tests := []struct {
+		name, row, column string
+	}{
+		{"ErrExitSlash", "NB-1,退出,2026-03-01,市委改革委,进度严重滞后,,,,,/", "问责情况"},
+		{"ErrExitDash", "NB-1,退出,2026-03-01,市委改革委,进度严重滞后,,,,,——", "问责情况"},
+		{"ErrChangeItem", "NB-1,变更,2026-03-01,市委改革办,,,,/,省级接口延期,", "变更事项"},
+		{"ErrChangeReason", "NB-1,变更,2026-03-01,市委改革办,,,,建设周期,-,", "变更原因"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep, err := importStages(t, svc, tt.row)
+			if saima.ErrorKind(err) != saima.KindInvalid {
+				t.Fatalf("Import() error = %v, want kind invalid", err)
+			}
+			if !slices.ContainsFunc(rep.Errors, func(is ingest.Issue) bool { return is.Column == tt.column }) {
+				t.Errorf("Import() errors = %v, want one on %s", rep.Errors, tt.column)
+			}
+		})
+	}
+}
