@@ -21,7 +21,7 @@ type ExitRules struct {
 	// Gap is how many percentage points the latest reported completion
 	// may fall below plan before the project counts as ineffective. Plan
 	// is the share of the days from start to due date that had passed at
-	// the end of the reported period.
+	// the end of the reported period, or by today while it runs.
 	Gap float64
 }
 
@@ -53,9 +53,13 @@ func exitCandidates(entries []saima.LedgerEntry, rules ExitRules, asOf saima.Dat
 				reasons = append(reasons, fmt.Sprintf("里程碑“%s”已逾期 %d 天", m.Name, m.DaysLate(asOf)))
 			}
 		}
-		if gap, ok := completionGap(e); ok && gap > rules.Gap {
-			reasons = append(reasons, fmt.Sprintf("%s完成率 %s%%，低于计划 %s 个百分点",
-				e.LatestPeriod.Label(), e.LatestPercent.Decimal.Round(1), decimal.NewFromFloat(gap).Round(1)))
+		if gap, ok := completionGap(e, asOf); ok && gap > rules.Gap {
+			plan := "计划"
+			if asOf.Before(e.LatestPeriod.End()) {
+				plan = "截至" + asOf.String() + "的计划"
+			}
+			reasons = append(reasons, fmt.Sprintf("%s完成率 %s%%，低于%s %s 个百分点",
+				e.LatestPeriod.Label(), e.LatestPercent.Decimal.Round(1), plan, decimal.NewFromFloat(gap).Round(1)))
 		}
 		if len(reasons) > 0 {
 			out = append(out, exitCandidate{LedgerEntry: e, Reasons: reasons})
@@ -65,8 +69,11 @@ func exitCandidates(entries []saima.LedgerEntry, rules ExitRules, asOf saima.Dat
 }
 
 // completionGap returns how many points the latest completion is below
-// plan, and false when the project lacks a percent or its dates.
-func completionGap(e saima.LedgerEntry) (float64, bool) {
+// plan, and false when the project lacks a percent or its dates. The plan
+// is judged at the end of the reported period, or on asOf while that
+// period runs, because a report sent during its period cannot be held to
+// the days still to come.
+func completionGap(e saima.LedgerEntry, asOf saima.Date) (float64, bool) {
 	if !e.LatestPercent.Valid || e.StartDate == nil || e.DueDate == nil || e.LatestPeriod.IsZero() {
 		return 0, false
 	}
@@ -74,7 +81,11 @@ func completionGap(e saima.LedgerEntry) (float64, bool) {
 	if total <= 0 {
 		return 0, false
 	}
-	elapsed := min(max(e.StartDate.DaysUntil(e.LatestPeriod.End()), 0), total)
+	judged := e.LatestPeriod.End()
+	if asOf.Before(judged) {
+		judged = asOf
+	}
+	elapsed := min(max(e.StartDate.DaysUntil(judged), 0), total)
 	plan := 100 * float64(elapsed) / float64(total)
 	return plan - e.LatestPercent.Decimal.InexactFloat64(), true
 }

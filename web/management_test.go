@@ -58,6 +58,17 @@ func TestExitCandidates(t *testing.T) {
 			e.StartDate, e.DueDate = mgmtDate("2026-01-01"), mgmtDate("2026-12-28")
 			e.LatestPercent, e.LatestPeriod = pct("40"), saima.Quarter(2026, 2)
 		}), ""},
+		// 2026Q4 runs on 2026-10-20, when 292 of the 364 days from start
+		// to due have passed, so the plan is 80.22 %, not the 100 % of
+		// the quarter's end.
+		{"RunningQuarterWithinGap", entry("G", "实施", func(e *saima.LedgerEntry) {
+			e.StartDate, e.DueDate = mgmtDate("2026-01-01"), mgmtDate("2026-12-31")
+			e.LatestPercent, e.LatestPeriod = pct("55"), saima.Quarter(2026, 4)
+		}), ""},
+		{"RunningQuarterBelowPlan", entry("H", "实施", func(e *saima.LedgerEntry) {
+			e.StartDate, e.DueDate = mgmtDate("2026-01-01"), mgmtDate("2026-12-31")
+			e.LatestPercent, e.LatestPeriod = pct("40"), saima.Quarter(2026, 4)
+		}), "低于截至2026-10-20的计划 40.2 个百分点"},
 		{"ExitedIsNoCandidate", entry("F", "退出", func(e *saima.LedgerEntry) {
 			e.Overdue = []saima.Milestone{late("2026-01-31")}
 		}), ""},
