@@ -190,12 +190,12 @@ type sequence struct {
 	decided bool
 
 	// rejected is the current round's 决策 when its 意见 does not approve
-	// the project (see rejects), and nil otherwise.
+	// the project (see rejection), and nil otherwise.
 	rejected *stagedEvent
-	change  *stagedEvent // a change still waiting for its 论证
-	closed  *stagedEvent // 退出 or 完成, once reached
-	prev    *stagedEvent
-	issues  []Issue
+	change   *stagedEvent // a change still waiting for its 论证
+	closed   *stagedEvent // 退出 or 完成, once reached
+	prev     *stagedEvent
+	issues   []Issue
 
 	// latest is the highest round of a stage in the history, which is the
 	// round a new change takes.
