@@ -3,9 +3,12 @@ package web
 import (
 	"encoding/json"
 	"html"
+	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"saima"
@@ -104,5 +107,35 @@ func TestLedgerCountsChangeAsArgue(t *testing.T) {
 	}
 	if !slices.Contains(codes, "CHG-1") || !slices.Contains(codes, "NB-2026-002") {
 		t.Errorf("/api/ledger?stage=论证 lists %v, want CHG-1 and NB-2026-002", codes)
+	}
+}
+
+// TestLedgerUnitFilter checks that the ledger's unit filter reads a
+// unit's alias as the unit, on the page, the API, the workbook and the
+// PDF alike, and rejects a name that is not on the roster instead of
+// showing an empty ledger.
+func TestLedgerUnitFilter(t *testing.T) {
+	env := newSeededEnv(t)
+	office := env.as(t, "office")
+
+	for _, unit := range []string{"宁波市海曙区", "海曙"} {
+		var got ledgerAPI
+		_, body := office.get(t, "/api/ledger?unit="+url.QueryEscape(unit))
+		if err := json.Unmarshal([]byte(body), &got); err != nil {
+			t.Fatalf("decode /api/ledger?unit=%s: %v", unit, err)
+		}
+		if len(got.Entries) != 1 || got.Entries[0].Code != "NB-2026-001" {
+			t.Errorf("/api/ledger?unit=%s lists %d projects, want NB-2026-001 only", unit, len(got.Entries))
+		}
+	}
+	for _, path := range []string{"/ledger", "/api/ledger", "/export/ledger.xlsx", "/reports/ledger.pdf"} {
+		resp, body := office.get(t, path+"?unit="+url.QueryEscape("海曙县"))
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s?unit=海曙县 = %d, want 400", path, resp.StatusCode)
+			continue
+		}
+		if !strings.Contains(body, "海曙县") || !strings.Contains(body, "单位名单") {
+			t.Errorf("%s?unit=海曙县 body lacks the value and the roster: %.300s", path, body)
+		}
 	}
 }
