@@ -314,6 +314,24 @@ func (r *rowReader) checkStageProject(code string) {
 		fix:    projectCodeFix(r.p.projects, code, "") + "；新项目请先由改革办在项目台账中登记，再上传阶段记录"})
 }
 
+// warnDoneAfterExit warns when milestone m was done after its project's
+// exit day, since nobody works on an exited project. One planned after
+// the exit then counts nowhere (saima.ClosedByExit), and one planned by
+// the exit counts as done late.
+func (r *rowReader) warnDoneAfterExit(m saima.Milestone) {
+	exit, ok := r.p.opts.Exits[m.ProjectCode]
+	if !ok || m.Actual == nil || !m.Actual.After(exit) {
+		return
+	}
+	effect := "按逾期完成计入按期完成率"
+	if saima.ClosedByExit(m.Planned, m.Actual, &exit) {
+		effect = "已因退出终止，不计入按期完成率"
+	}
+	r.warn("实际完成日期", r.cell("实际完成日期"),
+		fmt.Sprintf("晚于项目%s的退出日期%s，项目退出后不再推进，这个里程碑%s", m.ProjectCode, exit, effect),
+		"请核对项目编号和实际完成日期；如果里程碑在退出前已完成，请填写退出前的实际完成日期")
+}
+
 // maxRound bounds 轮次: no project is argued anew a hundred times, so a
 // larger number is a typing error.
 const maxRound = 99
@@ -376,6 +394,9 @@ func (b *milestoneBuilder) add(r *rowReader) {
 	}
 	if r.good("状态", "实际完成日期") {
 		r.checkMilestoneStatus(m)
+	}
+	if r.good("项目编号", "计划完成日期", "实际完成日期") {
+		r.warnDoneAfterExit(m)
 	}
 	b.milestones.put(r, m, m.ProjectCode, m.Name)
 }
