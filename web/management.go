@@ -15,7 +15,8 @@ import (
 // ExitRules decide which projects /management lists as exit candidates.
 type ExitRules struct {
 	// OverdueDays is how many days a milestone may be past its planned
-	// date, not done, before its project is a candidate.
+	// date, not done, before its project is a candidate. So may the
+	// project's own 计划完成日期 before it reaches 评估.
 	OverdueDays int
 
 	// Gap is how many percentage points the latest reported completion
@@ -53,6 +54,9 @@ func exitCandidates(entries []saima.LedgerEntry, rules ExitRules, asOf saima.Dat
 				reasons = append(reasons, fmt.Sprintf("里程碑“%s”已逾期 %d 天", m.Name, m.DaysLate(asOf)))
 			}
 		}
+		if days := daysPastDue(e, asOf); days > rules.OverdueDays {
+			reasons = append(reasons, fmt.Sprintf("计划完成日期 %s 已过 %d 天，尚未评估", e.DueDate, days))
+		}
 		if gap, ok := completionGap(e, asOf); ok && gap > rules.Gap {
 			plan := "计划"
 			if asOf.Before(e.LatestPeriod.End()) {
@@ -66,6 +70,17 @@ func exitCandidates(entries []saima.LedgerEntry, rules ExitRules, asOf saima.Dat
 		}
 	}
 	return out
+}
+
+// daysPastDue returns how many days before asOf the project's 计划完成日期
+// passed while it has not reached 评估, since a project is judged when it
+// falls due (到点评估). It returns 0 for a project without a due date,
+// one not yet due, and one at 评估 or later.
+func daysPastDue(e saima.LedgerEntry, asOf saima.Date) int {
+	if e.DueDate == nil || saima.StageRank(saima.CountedStage(e.Stage)) >= saima.StageRank("评估") {
+		return 0
+	}
+	return max(e.DueDate.DaysUntil(asOf), 0)
 }
 
 // completionGap returns how many points the latest completion is below
