@@ -289,29 +289,33 @@ func (b *stageBuilder) add(r *rowReader) {
 	if d := r.date("日期", true, true); d != nil {
 		e.Date = *d
 	}
-	if r.good("项目编号") {
-		r.checkStageProject(e.ProjectCode)
-	}
-	if r.failed {
+	switch {
+	case r.good("项目编号") && !r.checkStageProject(e.ProjectCode):
+		// The code reads well, so the row leaves out its own project
+		// only, not every project as an unreadable code would.
+		r.p.gaps.markRecord(e.ProjectCode)
+	case r.failed:
 		r.p.gaps.addStage(r, e)
 	}
 	b.stages.put(r, e, e.ProjectCode, e.Stage, strconv.Itoa(e.RoundOrOne()))
 }
 
 // checkStageProject fails a stage of project code when the ledger has
-// projects but not this one. The ledger pages list only the ledger's
-// projects, so the stage would show nowhere there, while the reports'
-// stage distribution and exit list would count it.
-func (r *rowReader) checkStageProject(code string) {
+// projects but not this one, and reports whether the code passed. The
+// ledger pages list only the ledger's projects, so the stage would show
+// nowhere there, while the reports' stage distribution and exit list
+// would count it.
+func (r *rowReader) checkStageProject(code string) bool {
 	if len(r.p.projects) == 0 || code == "" {
-		return
+		return true
 	}
 	if _, ok := r.p.projects[code]; ok {
-		return
+		return true
 	}
 	r.fail("项目编号", r.cell("项目编号"), &problem{
 		reason: "不在项目台账中，它的阶段记录不会显示在项目台账和动态管理页面",
 		fix:    projectCodeFix(r.p.projects, code, "") + "；新项目请先由改革办在项目台账中登记，再上传阶段记录"})
+	return false
 }
 
 // warnDoneAfterExit warns when milestone m was done after its project's
