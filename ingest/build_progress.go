@@ -54,7 +54,7 @@ func (b *progressBuilder) add(r *rowReader) {
 }
 
 // warnProgressAfterExit warns when rep's period begins after its
-// project's exit day: the scoring leaves such a report out
+// project's exit day. The scoring leaves such a report out
 // (saima.ExitedBefore), so it is usually a wrong 项目编号 or 填报期间.
 func (r *rowReader) warnProgressAfterExit(rep *saima.ProgressReport) {
 	exit, ok := r.p.opts.Exits[rep.ProjectCode]

@@ -69,8 +69,8 @@ type stagedEvent struct {
 //   - A project starts at 预报 and moves through saima.Stages in order,
 //     without skipping.
 //   - 实施 needs a 决策 of the same round whose 意见 approves the
-//     project: one that contains 不通过, 未通过, 不同意, 不予立项 or 否决
-//     does not (see rejection).
+//     project. A 意见 that contains 不通过, 未通过, 不同意, 不予立项 or
+//     否决 does not (see rejection).
 //   - An event's date is never before the previous event's.
 //   - Nothing follows 退出 or 完成, and 完成 needs 评估. Their round is
 //     empty (zero) or the current one, unless they correct a stored
@@ -520,7 +520,7 @@ var rejectionWords = []string{"不通过", "未通过", "不予通过", "不同�
 // rejection returns decision e when its 意见 contains one of
 // rejectionWords, and nil otherwise. A 意见 that approves the project
 // with a reservation, such as “同意立项，不同意追加预算”, reads as a
-// rejection too; the message quotes it, so the office can reword it.
+// rejection too. The message quotes it, so the office can reword it.
 func rejection(e *stagedEvent) *stagedEvent {
 	opinion := compact(e.Opinion)
 	for _, w := range rejectionWords {

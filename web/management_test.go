@@ -69,7 +69,7 @@ func TestExitCandidates(t *testing.T) {
 			e.StartDate, e.DueDate = mgmtDate("2026-01-01"), mgmtDate("2026-12-31")
 			e.LatestPercent, e.LatestPeriod = pct("40"), saima.Quarter(2026, 4)
 		}), "低于截至2026-10-20的计划 40.2 个百分点"},
-		// A project is judged at its due date (到点评估): 112 days after
+		// A project is judged at its due date (到点评估). 112 days after
 		// it, still short of 评估, it is a candidate as an overdue
 		// milestone would be.
 		{"PastDueWithoutEvaluation", entry("I", "实施", func(e *saima.LedgerEntry) {
