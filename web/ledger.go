@@ -76,9 +76,7 @@ func (s *Server) handleLedger(c *fiber.Ctx) error {
 }
 
 // ledgerFilter reads the filter from the query string. Overdue is judged
-// on today's Beijing date. The unit may be given by a roster alias, and a
-// unit off the roster is rejected, because it would match no project and
-// show an empty ledger as if the unit had none.
+// on today's Beijing date, and the unit is read by unitParam.
 func (s *Server) ledgerFilter(c *fiber.Ctx) (saima.LedgerFilter, error) {
 	f := saima.LedgerFilter{
 		Unit:   c.Query("unit"),
@@ -109,17 +107,9 @@ func (s *Server) ledgerFilter(c *fiber.Ctx) (saima.LedgerFilter, error) {
 			return f, invalidParam(ch.name, ch.value, "可选值为"+strings.Join(ch.allowed, "、"))
 		}
 	}
-	if f.Unit != "" {
-		u, err := s.findUnit(c, f.Unit)
-		switch {
-		case saima.ErrorKind(err) == saima.KindNotFound:
-			return f, invalidParam("unit", f.Unit, "单位名单中没有该单位，请使用名单中的单位名称或别名")
-		case err != nil:
-			return f, err
-		}
-		f.Unit = u.Name
-	}
-	return f, nil
+	unit, err := s.unitParam(c, f.Unit)
+	f.Unit = unit
+	return f, err
 }
 
 func ledgerRows(entries []saima.LedgerEntry, asOf saima.Date) []ledgerRow {

@@ -139,3 +139,25 @@ func TestLedgerUnitFilter(t *testing.T) {
 		}
 	}
 }
+
+// TestUnitFilterReadsAliases checks the unit filter of the pages that
+// list a unit's milestones and problems: an alias lists what the roster
+// name lists, and a name off the roster gets 400.
+func TestUnitFilterReadsAliases(t *testing.T) {
+	env := newSeededEnv(t)
+	office := env.as(t, "office")
+	for _, path := range []string{"/milestones", "/milestones/status", "/problems"} {
+		_, byName := office.get(t, path+"?unit="+url.QueryEscape("宁波市海曙区"))
+		resp, byAlias := office.get(t, path+"?unit="+url.QueryEscape("海曙"))
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s?unit=海曙 = %d, want 200", path, resp.StatusCode)
+		}
+		if got, want := strings.Count(byAlias, "<tr"), strings.Count(byName, "<tr"); got != want {
+			t.Errorf("%s?unit=海曙 has %d table rows, want the %d of 宁波市海曙区", path, got, want)
+		}
+		resp, body := office.get(t, path+"?unit="+url.QueryEscape("海曙县"))
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "海曙县") {
+			t.Errorf("%s?unit=海曙县 = %d, want 400 naming the value", path, resp.StatusCode)
+		}
+	}
+}
