@@ -67,10 +67,10 @@ func stageBarCounts(tb testing.TB, body, id string) map[string]int {
 }
 
 // TestLedgerCountsChangeAsArgue checks that a project waiting for its
-// second 论证 after a 变更 counts under 论证 in the stage bars of the
-// ledger and the overview and in the ledger's stage filter, as the
-// reports' stage distribution counts it, so that the bars add up to the
-// projects listed.
+// second 论证 after a 变更 counts under 论证, as the reports' stage
+// distribution counts it. That holds for the stage bars of the ledger
+// and the overview, which then add up to the projects listed, and for
+// the ledger's stage filter.
 func TestLedgerCountsChangeAsArgue(t *testing.T) {
 	env := newSeededEnv(t)
 	seedChangedProject(t, env)
@@ -111,8 +111,8 @@ func TestLedgerCountsChangeAsArgue(t *testing.T) {
 }
 
 // TestLedgerUnitFilter checks that the ledger's unit filter reads a
-// unit's alias as the unit, on the page, the API, the workbook and the
-// PDF alike, and rejects a name that is not on the roster instead of
+// unit's alias as the unit. On the page, the API, the workbook and the
+// PDF alike, it rejects a name that is not on the roster instead of
 // showing an empty ledger.
 func TestLedgerUnitFilter(t *testing.T) {
 	env := newSeededEnv(t)
