@@ -336,6 +336,20 @@ func (r *rowReader) warnDoneAfterExit(m saima.Milestone) {
 		"请核对项目编号和实际完成日期；如果里程碑在退出前已完成，请填写退出前的实际完成日期")
 }
 
+// warnDoneBeforeFiling warns when milestone m was done before its
+// project's first recorded stage, since no work is done before a project
+// is on the ledger. Such a date is usually a typo of the year, and the
+// milestone would count as done on time.
+func (r *rowReader) warnDoneBeforeFiling(m saima.Milestone) {
+	filed, ok := r.p.opts.Filed[m.ProjectCode]
+	if !ok || m.Actual == nil || !m.Actual.Before(filed) {
+		return
+	}
+	r.warn("实际完成日期", r.cell("实际完成日期"),
+		fmt.Sprintf("早于项目%s首次登记阶段的日期%s，项目登记前不会完成里程碑，这个里程碑将计为按期完成", m.ProjectCode, filed),
+		"请核对实际完成日期的年份和项目编号；如果确在项目登记前完成，请忽略本提示")
+}
+
 // maxRound bounds 轮次: no project is argued anew a hundred times, so a
 // larger number is a typing error.
 const maxRound = 99
@@ -401,6 +415,7 @@ func (b *milestoneBuilder) add(r *rowReader) {
 	}
 	if r.good("项目编号", "计划完成日期", "实际完成日期") {
 		r.warnDoneAfterExit(m)
+		r.warnDoneBeforeFiling(m)
 	}
 	b.milestones.put(r, m, m.ProjectCode, m.Name)
 }

@@ -13,7 +13,8 @@ import (
 // TestImportWarnsOfWorkAfterExit checks that progress on a period that
 // begins after its project's exit, and a milestone done after the exit,
 // import with a warning that names the exit day, because the scoring
-// leaves them out.
+// leaves them out. So does a milestone done before the project's first
+// stage, which would count as on time.
 func TestImportWarnsOfWorkAfterExit(t *testing.T) {
 	svc, store := lifecycleService(t)
 	at := time.Date(2026, 10, 15, 9, 2, 0, 0, saima.Beijing)
@@ -45,6 +46,9 @@ func TestImportWarnsOfWorkAfterExit(t *testing.T) {
 			"NB-1,方案,2026-03-31,2026-03-20,已完成,宁波市北仑区\n" +
 			"NB-1,上线,2026-09-30,2026-08-01,已完成,宁波市北仑区\n",
 			"第3行“实际完成日期”列的值“2026-08-01”晚于项目NB-1的退出日期2026-06-30"},
+		{"MilestoneDoneBeforeFiling", "项目编号,里程碑,计划完成日期,实际完成日期,状态,责任单位\n" +
+			"NB-1,方案,2026-03-31,2025-06-01,已完成,宁波市北仑区\n",
+			"第2行“实际完成日期”列的值“2025-06-01”早于项目NB-1首次登记阶段的日期2026-01-05"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

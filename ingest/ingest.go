@@ -98,6 +98,12 @@ type Options struct {
 	// nothing.
 	Exits map[string]saima.Date
 
+	// Filed are the days of each project's first recorded stage event,
+	// usually 预报, by project code. A milestone done before that day gets
+	// a warning, because it would count as done on time for a project
+	// that was not yet on the ledger. Nil warns of nothing.
+	Filed map[string]saima.Date
+
 	// Tracks are the horse-race tracks that scoring ranks units in. A
 	// roster's 赛道 is compared with them and with the unit kinds after
 	// NFKC and without whitespace, as unit names are, and stored in their

@@ -301,6 +301,7 @@ type ledger struct {
 	problems   []saima.ProblemItem
 	leaders    []saima.LeaderReport
 	exits      map[string]saima.Date // exit days by project code, read for progress and milestones
+	filed      map[string]saima.Date // first stage days by project code, read with exits
 	listItems  []saima.ListItem      // not nil when read, because nil skips the check of done marks
 }
 
@@ -344,6 +345,10 @@ func (s *Service) loadLedger(ctx context.Context, dataset string) (ledger, error
 			return l, fmt.Errorf("list stage history: %w", err)
 		}
 		l.exits = saima.ExitDays(events)
+		l.filed = map[string]saima.Date{}
+		for code, life := range saima.Lifespans(events) {
+			l.filed[code] = life.First
+		}
 	}
 	if reads(saima.DatasetLists, saima.DatasetListDone) {
 		if l.listItems, err = s.Store.ListListItems(ctx); err != nil {
@@ -360,7 +365,7 @@ func (s *Service) loadLedger(ctx context.Context, dataset string) (ledger, error
 func (s *Service) parse(req Request, b *uploadBody, l ledger, today saima.Date, run *importRun) (*Result, error) {
 	opts := Options{Dataset: req.Dataset, FileName: req.FileName, Sheet: req.Sheet,
 		Encoding: req.Encoding, Roster: l.units, Projects: l.projects, Milestones: l.milestones,
-		Problems: l.problems, LeaderReports: l.leaders, ListItems: l.listItems, Exits: l.exits,
+		Problems: l.problems, LeaderReports: l.leaders, ListItems: l.listItems, Exits: l.exits, Filed: l.filed,
 		Unit: req.Unit, Today: today,
 		Tracks:  s.Tracks,
 		MaxRows: s.Limits.maxRows(), MaxXLSXBytes: s.Limits.MaxXLSXBytes, MaxTextChars: s.Limits.MaxTextChars}
