@@ -239,7 +239,7 @@ type LedgerEntry struct {
 type LedgerFilter struct {
 	Unit        string
 	System      string
-	Stage       string
+	Stage       string // the stage the entry counts under (see CountedStage), so 论证 also selects a 变更
 	Batch       string
 	OverdueOnly bool
 	Search      string // substring of the project code or name

@@ -34,3 +34,17 @@ func endsProject(stage string) int {
 	}
 	return 0
 }
+
+// CountedStage returns the stage of [Stages] under which counts of
+// projects by stage place a project whose latest event is stage. A
+// change (变更) counts as the 论证 that must follow it, so that a
+// project waiting for its new 论证 is counted and can be filtered for.
+// Any other stage is returned as it is. The ledger's stage filter, the
+// stage bars of the pages and the reports' stage distribution all
+// count by it.
+func CountedStage(stage string) string {
+	if stage == StageChange {
+		return "论证"
+	}
+	return stage
+}

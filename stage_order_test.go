@@ -27,3 +27,18 @@ func TestCompareStageEvents(t *testing.T) {
 		t.Errorf("order = %q, want %q", got, want)
 	}
 }
+
+func TestCountedStage(t *testing.T) {
+	tests := []struct{ stage, want string }{
+		{StageChange, "论证"},
+		{"论证", "论证"},
+		{"实施", "实施"},
+		{"退出", "退出"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := CountedStage(tt.stage); got != tt.want {
+			t.Errorf("CountedStage(%q) = %q, want %q", tt.stage, got, tt.want)
+		}
+	}
+}

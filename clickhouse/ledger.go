@@ -80,7 +80,7 @@ func filterLedger(all []*saima.LedgerEntry, f saima.LedgerFilter) []saima.Ledger
 		switch {
 		case f.Unit != "" && e.Unit != f.Unit:
 		case f.System != "" && e.System != f.System:
-		case f.Stage != "" && e.Stage != f.Stage:
+		case f.Stage != "" && saima.CountedStage(e.Stage) != f.Stage:
 		case f.Batch != "" && e.Batch != f.Batch:
 		case f.OverdueOnly && len(e.Overdue) == 0:
 		case f.Search != "" && !strings.Contains(e.Code, f.Search) && !strings.Contains(e.Name, f.Search):

@@ -289,10 +289,65 @@ func (b *stageBuilder) add(r *rowReader) {
 	if d := r.date("日期", true, true); d != nil {
 		e.Date = *d
 	}
-	if r.failed {
+	switch {
+	case r.good("项目编号") && !r.checkStageProject(e.ProjectCode):
+		// The code reads well, so the row leaves out its own project
+		// only, not every project as an unreadable code would.
+		r.p.gaps.markRecord(e.ProjectCode)
+	case r.failed:
 		r.p.gaps.addStage(r, e)
 	}
 	b.stages.put(r, e, e.ProjectCode, e.Stage, strconv.Itoa(e.RoundOrOne()))
+}
+
+// checkStageProject fails a stage of project code when the ledger has
+// projects but not this one, and reports whether the code passed. The
+// ledger pages list only the ledger's projects, so the stage would show
+// nowhere there, while the reports' stage distribution and exit list
+// would count it.
+func (r *rowReader) checkStageProject(code string) bool {
+	if len(r.p.projects) == 0 || code == "" {
+		return true
+	}
+	if _, ok := r.p.projects[code]; ok {
+		return true
+	}
+	r.fail("项目编号", r.cell("项目编号"), &problem{
+		reason: "不在项目台账中，它的阶段记录不会显示在项目台账和动态管理页面",
+		fix:    projectCodeFix(r.p.projects, code, "") + "；新项目请先由改革办在项目台账中登记，再上传阶段记录"})
+	return false
+}
+
+// warnDoneAfterExit warns when milestone m was done after its project's
+// exit day, since nobody works on an exited project. One planned after
+// the exit then counts nowhere (saima.ClosedByExit), and one planned by
+// the exit counts as done late.
+func (r *rowReader) warnDoneAfterExit(m saima.Milestone) {
+	exit, ok := r.p.opts.Exits[m.ProjectCode]
+	if !ok || m.Actual == nil || !m.Actual.After(exit) {
+		return
+	}
+	effect := "按逾期完成计入按期完成率"
+	if saima.ClosedByExit(m.Planned, m.Actual, &exit) {
+		effect = "已因退出终止，不计入按期完成率"
+	}
+	r.warn("实际完成日期", r.cell("实际完成日期"),
+		fmt.Sprintf("晚于项目%s的退出日期%s，项目退出后不再推进，这个里程碑%s", m.ProjectCode, exit, effect),
+		"请核对项目编号和实际完成日期；如果里程碑在退出前已完成，请填写退出前的实际完成日期")
+}
+
+// warnDoneBeforeFiling warns when milestone m was done before its
+// project's first recorded stage, since no work is done before a project
+// is on the ledger. Such a date is usually a typo of the year, and the
+// milestone would count as done on time.
+func (r *rowReader) warnDoneBeforeFiling(m saima.Milestone) {
+	filed, ok := r.p.opts.Filed[m.ProjectCode]
+	if !ok || m.Actual == nil || !m.Actual.Before(filed) {
+		return
+	}
+	r.warn("实际完成日期", r.cell("实际完成日期"),
+		fmt.Sprintf("早于项目%s首次登记阶段的日期%s，项目登记前不会完成里程碑，这个里程碑将计为按期完成", m.ProjectCode, filed),
+		"请核对实际完成日期的年份和项目编号；如果确在项目登记前完成，请忽略本提示")
 }
 
 // maxRound bounds 轮次: no project is argued anew a hundred times, so a
@@ -357,6 +412,10 @@ func (b *milestoneBuilder) add(r *rowReader) {
 	}
 	if r.good("状态", "实际完成日期") {
 		r.checkMilestoneStatus(m)
+	}
+	if r.good("项目编号", "计划完成日期", "实际完成日期") {
+		r.warnDoneAfterExit(m)
+		r.warnDoneBeforeFiling(m)
 	}
 	b.milestones.put(r, m, m.ProjectCode, m.Name)
 }

@@ -42,12 +42,28 @@ func (b *progressBuilder) add(r *rowReader) {
 	if r.good("项目编号") && !r.otherUnit {
 		checkProjectUnit(r, rep.ProjectCode, rep.Unit, r.good("单位"), "这条进度")
 	}
+	if r.good("项目编号", "填报期间") {
+		r.warnProgressAfterExit(rep)
+	}
 	if r.good("完成率") {
 		// A row with other errors still counts for the column's scale and
 		// gets the warnings of its cell, though it adds no record.
 		b.cells = append(b.cells, pendingPercent{row: r.row, raw: r.cell("完成率"), cell: cell, report: rep})
 	}
 	b.reports.put(r, rep, rep.Unit, rep.ProjectCode, periodKey(rep.Period))
+}
+
+// warnProgressAfterExit warns when rep's period begins after its
+// project's exit day. The scoring leaves such a report out
+// (saima.ExitedBefore), so it is usually a wrong 项目编号 or 填报期间.
+func (r *rowReader) warnProgressAfterExit(rep *saima.ProgressReport) {
+	exit, ok := r.p.opts.Exits[rep.ProjectCode]
+	if !ok || rep.Period.IsZero() || !saima.ExitedBefore(&exit, rep.Period.Start()) {
+		return
+	}
+	r.warn("填报期间", r.cell("填报期间"),
+		fmt.Sprintf("开始于项目%s的退出日期%s之后，项目退出后不再推进，这条进度不计入考评", rep.ProjectCode, exit),
+		"请核对项目编号和填报期间；如果确是退出后的情况说明，请忽略本提示")
 }
 
 // finish applies rule 5 of the percent rule: when no bare number in the
@@ -296,13 +312,7 @@ func checkUnknownProject(r *rowReader, code, unit, record string) {
 		return
 	}
 	reason := "不在项目台账中"
-	fix := "请核对项目编号"
-	if near := closestProject(r.p.projects, code, unit); near != "" {
-		fix = "请核对项目编号，是否应为“" + near + "”"
-		if name := r.p.projects[near].Name; name != "" {
-			fix += "（" + name + "）"
-		}
-	}
+	fix := projectCodeFix(r.p.projects, code, unit)
 	if r.p.opts.Unit != "" {
 		r.fail("项目编号", r.cell("项目编号"), &problem{reason: reason,
 			fix: fix + "；如果是新项目，请联系改革办先在项目台账中登记，再上传"})
@@ -313,6 +323,21 @@ func checkUnknownProject(r *rowReader, code, unit, record string) {
 		counts = "，" + record + "仍会导入，但没有责任单位，在项目登记到台账前不计入任何单位"
 	}
 	r.warn("项目编号", r.cell("项目编号"), reason+counts, fix+"；如果是新项目，请先在项目台账中登记")
+}
+
+// projectCodeFix returns the fix for a code that projects lacks: check
+// the code, and the nearest code of unit's projects when one is close
+// (see closestProject).
+func projectCodeFix(projects map[string]saima.Project, code, unit string) string {
+	near := closestProject(projects, code, unit)
+	if near == "" {
+		return "请核对项目编号"
+	}
+	fix := "请核对项目编号，是否应为“" + near + "”"
+	if name := projects[near].Name; name != "" {
+		fix += "（" + name + "）"
+	}
+	return fix
 }
 
 // closestProject returns the code in projects nearest to code, by edit

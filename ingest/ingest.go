@@ -91,6 +91,19 @@ type Options struct {
 	// Nil skips the check of done marks.
 	ListItems []saima.ListItem
 
+	// Exits are the exit days (退出) of the projects that exited, by
+	// project code. A progress report on a period that begins after its
+	// project's exit, and a milestone done after it, get a warning that
+	// names the day, because the scoring leaves them out. Nil warns of
+	// nothing.
+	Exits map[string]saima.Date
+
+	// Filed are the days of each project's first recorded stage event,
+	// usually 预报, by project code. A milestone done before that day gets
+	// a warning, because it would count as done on time for a project
+	// that was not yet on the ledger. Nil warns of nothing.
+	Filed map[string]saima.Date
+
 	// Tracks are the horse-race tracks that scoring ranks units in. A
 	// roster's 赛道 is compared with them and with the unit kinds after
 	// NFKC and without whitespace, as unit names are, and stored in their

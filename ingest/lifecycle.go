@@ -68,7 +68,9 @@ type stagedEvent struct {
 // The rules:
 //   - A project starts at 预报 and moves through saima.Stages in order,
 //     without skipping.
-//   - 实施 needs a 决策 of the same round.
+//   - 实施 needs a 决策 of the same round whose 意见 approves the
+//     project. A 意见 that contains 不通过, 未通过, 不同意, 不予立项 or
+//     否决 does not (see rejection).
 //   - An event's date is never before the previous event's.
 //   - Nothing follows 退出 or 完成, and 完成 needs 评估. Their round is
 //     empty (zero) or the current one, unless they correct a stored
@@ -186,10 +188,14 @@ type sequence struct {
 	last    int // index in saima.Stages of the last stage reached; -1 before 预报
 	round   int // the current round
 	decided bool
-	change  *stagedEvent // a change still waiting for its 论证
-	closed  *stagedEvent // 退出 or 完成, once reached
-	prev    *stagedEvent
-	issues  []Issue
+
+	// rejected is the current round's 决策 when its 意见 does not approve
+	// the project (see rejection), and nil otherwise.
+	rejected *stagedEvent
+	change   *stagedEvent // a change still waiting for its 论证
+	closed   *stagedEvent // 退出 or 完成, once reached
+	prev     *stagedEvent
+	issues   []Issue
 
 	// latest is the highest round of a stage in the history, which is the
 	// round a new change takes.
@@ -495,6 +501,8 @@ func (s *sequence) advance(e *stagedEvent) {
 	case idx == stageImplement && !s.decided:
 		s.report(e, nil, "阶段", e.Stage, "之前没有决策记录，项目须经改革委决策后才能实施",
 			"请先登记决策阶段，再登记实施")
+	case idx == stageImplement && s.rejected != nil:
+		s.reportRejected(e, s.rejected)
 	case idx > s.last+1:
 		s.report(e, nil, "阶段", e.Stage, "跳过了"+strings.Join(saima.Stages[s.last+1:idx], "、")+"阶段，阶段须依次推进",
 			"请补登跳过的阶段后重新上传")
@@ -502,7 +510,35 @@ func (s *sequence) advance(e *stagedEvent) {
 	s.last = max(s.last, idx)
 	if idx == stageDecide {
 		s.decided = true
+		s.rejected = rejection(e)
 	}
+}
+
+// rejectionWords mark a 决策 whose 意见 does not approve the project.
+var rejectionWords = []string{"不通过", "未通过", "不予通过", "不同意", "不予立项", "否决"}
+
+// rejection returns decision e when its 意见 contains one of
+// rejectionWords, and nil otherwise. A 意见 that approves the project
+// with a reservation, such as “同意立项，不同意追加预算”, reads as a
+// rejection too. The message quotes it, so the office can reword it.
+func rejection(e *stagedEvent) *stagedEvent {
+	opinion := compact(e.Opinion)
+	for _, w := range rejectionWords {
+		if strings.Contains(opinion, w) {
+			return e
+		}
+	}
+	return nil
+}
+
+// reportRejected reports 实施 e, which follows decision d of its round
+// whose 意见 does not approve the project.
+func (s *sequence) reportRejected(e, d *stagedEvent) {
+	reason := fmt.Sprintf("所依据的决策意见为“%s”（%s，%s），未通过决策的项目不能实施", d.Opinion, d.Date, d.DecidedBy)
+	fix := fmt.Sprintf("如果决策意见有误，请更正第%d轮决策的意见（同一轮次的决策会替换原记录）；"+
+		"未通过的项目请登记退出，修改方案后重新决策的请先登记变更，再登记第%d轮论证和决策",
+		d.RoundOrOne(), d.RoundOrOne()+1)
+	s.report(e, d, "阶段", e.Stage, reason, fix)
 }
 
 // reargue checks the stage after change c: it must be 论证 of the next
@@ -528,6 +564,10 @@ func (s *sequence) reargue(e, c *stagedEvent, idx int) {
 	// for the 实施 after it.
 	s.change, s.round = nil, next
 	s.last, s.decided = max(idx, stageArgue), idx == stageDecide
+	s.rejected = nil
+	if s.decided {
+		s.rejected = rejection(e)
+	}
 }
 
 // report records a rule break found at e, in relation to other (which may
@@ -561,19 +601,27 @@ func checkDecision(e saima.StageEvent, leadUnit string) []Issue {
 	}
 	switch e.Stage {
 	case saima.StageChange:
-		if e.ChangeItem == "" {
-			add("变更事项", "", "没有写明变更事项", "请填写变更的目标或周期，如“建设周期”")
+		if unwritten(e.ChangeItem) {
+			add("变更事项", e.ChangeItem, "没有写明变更事项", "请填写变更的目标或周期，如“建设周期”")
 		}
-		if e.ChangeReason == "" {
-			add("变更原因", "", "没有记录变更原因，变更须说明理由", "请填写变更原因后重新上传")
+		if unwritten(e.ChangeReason) {
+			add("变更原因", e.ChangeReason, "没有记录变更原因，变更须说明理由", "请填写变更原因后重新上传")
 		}
 	case stageExit:
-		if e.Accountability == "" {
-			add("问责情况", "", "没有注明问责情况，项目退出须注明问责情况",
+		if unwritten(e.Accountability) {
+			add("问责情况", e.Accountability, "没有注明问责情况，项目退出须注明问责情况",
 				"请填写问责情况；不需问责的请写明“不予问责”及理由")
 		}
 	}
 	return out
+}
+
+// unwritten reports whether a text that a stage requires is blank or a
+// placeholder such as “/” or “——”, which people type for “nothing to
+// say” and which would otherwise pass as the text.
+func unwritten(s string) bool {
+	s = normalize(s)
+	return s == "" || isPlaceholder(s)
 }
 
 // bodyAllowed reports whether body may decide stage and, when it may not,

@@ -39,6 +39,24 @@ func lifecycleService(tb testing.TB) (*ingest.Service, *clickhouse.Store) {
 	return svc, store
 }
 
+// addProjects writes projects codes to the ledger of store, run by
+// 宁波市北仑区 and led by 市经信局 as NB-1 is.
+func addProjects(tb testing.TB, store *clickhouse.Store, codes ...string) {
+	tb.Helper()
+	projects := make([]saima.Project, len(codes))
+	for i, code := range codes {
+		projects[i] = saima.Project{Code: code, Name: "项目" + code, Unit: "宁波市北仑区", LeadUnit: "市经信局"}
+	}
+	err := store.WriteBatch(context.Background(), &saima.Batch{
+		Upload: saima.Upload{ID: "projects-" + strings.Join(codes, "-"), Dataset: saima.DatasetProjects,
+			At: time.Date(2026, 10, 15, 9, 1, 0, 0, saima.Beijing)},
+		Projects: projects,
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
 func importStages(tb testing.TB, svc *ingest.Service, rows ...string) (*ingest.Report, error) {
 	tb.Helper()
 	text := "项目编号,阶段,日期,决策主体,意见,文件,轮次,变更事项,变更原因,问责情况\n" + strings.Join(rows, "\n") + "\n"
@@ -194,4 +212,68 @@ func (w storeWithoutHistory) BeginUpload(up saima.Upload) (*clickhouse.UploadWri
 
 func (w storeWithoutHistory) RecordUpload(ctx context.Context, u saima.Upload) error {
 	return w.s.RecordUpload(ctx, u)
+}
+
+// TestImportRejectsStageOfUnknownProject checks that a stage of a
+// project the ledger does not hold is an error that names the nearest
+// code. The ledger pages leave such a project out while the reports'
+// stage distribution would count it.
+func TestImportRejectsStageOfUnknownProject(t *testing.T) {
+	svc, store := lifecycleService(t)
+	rep, err := importStages(t, svc, "NB-2,预报,2026-01-05,宁波市北仑区,,,,,,")
+	if saima.ErrorKind(err) != saima.KindInvalid {
+		t.Fatalf("Import() error = %v, want kind invalid", err)
+	}
+	if len(rep.Errors) != 1 {
+		t.Fatalf("Import() errors = %v, want one", rep.Errors)
+	}
+	got := rep.Errors[0]
+	if got.Row != 2 || got.Column != "项目编号" || got.Value != "NB-2" {
+		t.Errorf("error at row %d column %q value %q, want row 2, 项目编号, NB-2", got.Row, got.Column, got.Value)
+	}
+	if !strings.Contains(got.Reason, "不在项目台账中") || !strings.Contains(got.Fix, "NB-1") {
+		t.Errorf("error = %q, want it to say the ledger lacks NB-2 and to suggest NB-1", got.String())
+	}
+	events, err := store.ListStageHistory(context.Background(), "NB-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != 0 {
+		t.Errorf("ListStageHistory(NB-2) = %+v, want nothing stored", events)
+	}
+}
+
+// TestImportRejectsPlaceholderAccountability checks that a 问责情况, 变更事项
+// or 变更原因 written as a placeholder such as “/” counts as missing, so an
+// exit or a change without them is rejected.
+func TestImportRejectsPlaceholderAccountability(t *testing.T) {
+	svc, _ := lifecycleService(t)
+	_, err := importStages(t, svc,
+		"NB-1,预报,2026-01-05,宁波市北仑区,,,,,,",
+		"NB-1,初审,2026-01-10,市经信局,,,,,,",
+		"NB-1,审核,2026-01-20,市委改革办,,,,,,",
+		"NB-1,论证,2026-02-01,市委改革办,,,,,,",
+	)
+	if err != nil {
+		t.Fatalf("import first stages: %v", err)
+	}
+	tests := []struct {
+		name, row, column string
+	}{
+		{"ErrExitSlash", "NB-1,退出,2026-03-01,市委改革委,进度严重滞后,,,,,/", "问责情况"},
+		{"ErrExitDash", "NB-1,退出,2026-03-01,市委改革委,进度严重滞后,,,,,——", "问责情况"},
+		{"ErrChangeItem", "NB-1,变更,2026-03-01,市委改革办,,,,/,省级接口延期,", "变更事项"},
+		{"ErrChangeReason", "NB-1,变更,2026-03-01,市委改革办,,,,建设周期,-,", "变更原因"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep, err := importStages(t, svc, tt.row)
+			if saima.ErrorKind(err) != saima.KindInvalid {
+				t.Fatalf("Import() error = %v, want kind invalid", err)
+			}
+			if !slices.ContainsFunc(rep.Errors, func(is ingest.Issue) bool { return is.Column == tt.column }) {
+				t.Errorf("Import() errors = %v, want one on %s", rep.Errors, tt.column)
+			}
+		})
+	}
 }

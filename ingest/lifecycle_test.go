@@ -33,6 +33,8 @@ func ev(stage, day string, edits ...func(*saima.StageEvent)) saima.StageEvent {
 
 func round(n int) func(*saima.StageEvent) { return func(e *saima.StageEvent) { e.Round = n } }
 
+func opinion(o string) func(*saima.StageEvent) { return func(e *saima.StageEvent) { e.Opinion = o } }
+
 func body(b string) func(*saima.StageEvent) { return func(e *saima.StageEvent) { e.DecidedBy = b } }
 
 func project(code string) func(*saima.StageEvent) {
@@ -88,6 +90,25 @@ func TestCheckLifecycle(t *testing.T) {
 			incoming: numbered(ev("变更", "2026-07-01", round(2)), ev("论证", "2026-07-10", round(3)),
 				ev("实施", "2026-07-20", round(3))),
 			want: []string{"4:项目NB-1的实施之前没有第3轮的决策记录"}},
+		{name: "ImplementAfterRejection",
+			existing: throughDecision()[:4],
+			incoming: numbered(ev("决策", "2026-02-15", opinion("不通过，建设内容与省级应用重复")),
+				ev("实施", "2026-03-01")),
+			want: []string{"3:决策意见为“不通过，建设内容与省级应用重复”"}},
+		{name: "ImplementAfterStoredRejection",
+			existing: append(throughDecision()[:4], ev("决策", "2026-02-15", opinion("经研究，不同意立项"))),
+			incoming: numbered(ev("实施", "2026-03-01")),
+			want:     []string{"2:决策意见为“经研究，不同意立项”"}},
+		{name: "ImplementAfterCorrectedRejection",
+			existing: append(throughDecision()[:4], ev("决策", "2026-02-15", opinion("未通过"))),
+			incoming: numbered(ev("决策", "2026-02-15", opinion("同意立项实施")), ev("实施", "2026-03-01"))},
+		{name: "ImplementAfterRejectionAndNewRound",
+			existing: append(throughDecision()[:4], ev("决策", "2026-02-15", opinion("否决")), ev("变更", "2026-03-01")),
+			incoming: numbered(ev("论证", "2026-03-10", round(2)), ev("决策", "2026-03-20", round(2)),
+				ev("实施", "2026-04-01", round(2)))},
+		{name: "ExitAfterRejection",
+			existing: append(throughDecision()[:4], ev("决策", "2026-02-15", opinion("不通过"))),
+			incoming: numbered(ev("退出", "2026-03-01"))},
 		{name: "DatesForward",
 			existing: throughDecision()[:4],
 			incoming: numbered(ev("决策", "2026-02-01"))},

@@ -39,6 +39,12 @@ func (g *orderGaps) mark(r *rowReader, keyCol, id string) {
 		g.all = true
 		return
 	}
+	g.markRecord(id)
+}
+
+// markRecord records that a row with an error touches the project or
+// problem id only.
+func (g *orderGaps) markRecord(id string) {
 	if g.records == nil {
 		g.records = map[string]bool{}
 	}

@@ -116,6 +116,14 @@ func TestImportStageOrderBesideErrors(t *testing.T) {
 			},
 			want: []string{"stages.csv 第3行“阶段”列的值“初申”不是可选的值",
 				"stages.csv 第5行“阶段”列的值“初审”：项目NB-2的初审跳过了预报阶段"}},
+		{name: "a project off the ledger",
+			rows: []string{
+				"NB-9,预报,2026-01-05,宁波市北仑区,,,,,,",
+				"NB-1,预报,2026-01-05,宁波市北仑区,,,,,,",
+				"NB-1,审核,2026-01-20,市委改革办,,,,,,",
+			},
+			want: []string{"stages.csv 第2行“项目编号”列的值“NB-9”不在项目台账中",
+				"stages.csv 第4行“阶段”列的值“审核”：项目NB-1的审核跳过了初审阶段"}},
 		{name: "a row without a project code",
 			rows: []string{
 				",预报,2026-01-05,宁波市北仑区,,,,,,",
@@ -128,6 +136,7 @@ func TestImportStageOrderBesideErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			svc, store := lifecycleService(t)
+			addProjects(t, store, "NB-2", "NB-3")
 			rep, err := importStages(t, svc, tt.rows...)
 			wantPrefixes(t, rep, err, tt.want)
 			if rep.Upload.Errors != len(tt.want) {

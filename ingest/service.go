@@ -300,7 +300,9 @@ type ledger struct {
 	milestones []saima.Milestone
 	problems   []saima.ProblemItem
 	leaders    []saima.LeaderReport
-	listItems  []saima.ListItem // not nil when read, because nil skips the check of done marks
+	exits      map[string]saima.Date // exit days by project code, read for progress and milestones
+	filed      map[string]saima.Date // first stage days by project code, read with exits
+	listItems  []saima.ListItem      // not nil when read, because nil skips the check of done marks
 }
 
 // loadLedger reads the ledger that a file of dataset (see Options.Dataset)
@@ -337,6 +339,17 @@ func (s *Service) loadLedger(ctx context.Context, dataset string) (ledger, error
 			return l, fmt.Errorf("list leader reports: %w", err)
 		}
 	}
+	if history, ok := s.Store.(StageHistory); ok && reads(saima.DatasetProgress, saima.DatasetMilestones) {
+		events, err := history.ListStageHistory(ctx)
+		if err != nil {
+			return l, fmt.Errorf("list stage history: %w", err)
+		}
+		l.exits = saima.ExitDays(events)
+		l.filed = map[string]saima.Date{}
+		for code, life := range saima.Lifespans(events) {
+			l.filed[code] = life.First
+		}
+	}
 	if reads(saima.DatasetLists, saima.DatasetListDone) {
 		if l.listItems, err = s.Store.ListListItems(ctx); err != nil {
 			return l, fmt.Errorf("list work list items: %w", err)
@@ -352,7 +365,8 @@ func (s *Service) loadLedger(ctx context.Context, dataset string) (ledger, error
 func (s *Service) parse(req Request, b *uploadBody, l ledger, today saima.Date, run *importRun) (*Result, error) {
 	opts := Options{Dataset: req.Dataset, FileName: req.FileName, Sheet: req.Sheet,
 		Encoding: req.Encoding, Roster: l.units, Projects: l.projects, Milestones: l.milestones,
-		Problems: l.problems, LeaderReports: l.leaders, ListItems: l.listItems, Unit: req.Unit, Today: today,
+		Problems: l.problems, LeaderReports: l.leaders, ListItems: l.listItems, Exits: l.exits, Filed: l.filed,
+		Unit: req.Unit, Today: today,
 		Tracks:  s.Tracks,
 		MaxRows: s.Limits.maxRows(), MaxXLSXBytes: s.Limits.MaxXLSXBytes, MaxTextChars: s.Limits.MaxTextChars}
 	if req.OnProgress != nil {

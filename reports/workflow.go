@@ -64,8 +64,14 @@ func BuildWorkflow(ctx context.Context, src WorkflowSource, from, to, asOf saima
 	return summarizeWorkflow(from, to, asOf, projects, history, problems, steps, reps), nil
 }
 
+// summarizeWorkflow sums up the workflow for the span from to to. Only
+// the stage events of projects on the ledger count, as on /ledger and
+// /management: an event of another code, stored before uploads checked
+// the code, is of no project the pages show.
 func summarizeWorkflow(from, to, asOf saima.Date, projects []saima.Project, history []saima.StageEvent,
 	problems []saima.ProblemItem, steps []saima.ProblemStep, reps []saima.LeaderReport) *Workflow {
+	onLedger := lo.SliceToMap(projects, func(p saima.Project) (string, bool) { return p.Code, true })
+	history = lo.Filter(history, func(e saima.StageEvent, _ int) bool { return onLedger[e.ProjectCode] })
 	w := &Workflow{From: from, To: to, AsOf: asOf, Pipeline: pipeline(history, from, to)}
 
 	var opened []saima.ProblemItem
@@ -139,11 +145,7 @@ func pipeline(history []saima.StageEvent, from, asOf saima.Date) []StageCount {
 		counts[i].Stage = s
 	}
 	for _, e := range current {
-		stage := e.Stage
-		if stage == saima.StageChange {
-			stage = "论证"
-		}
-		if i := slices.Index(saima.Stages, stage); i >= 0 {
+		if i := slices.Index(saima.Stages, saima.CountedStage(e.Stage)); i >= 0 {
 			counts[i].Count++
 		}
 	}

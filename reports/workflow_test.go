@@ -33,7 +33,8 @@ func workflowFixture() *Workflow {
 		{ID: "P0", Opened: date(2026, 6, 30)}, // before the span
 	}
 	steps := []saima.ProblemStep{{ProblemID: "P1", Step: saima.StepEscalate, Level: 2, Date: date(2026, 7, 10)}}
-	projects := []saima.Project{{Code: "A", Name: "城市大脑", LeaderLed: true, Leader: "王建华", StartDate: &start}}
+	projects := []saima.Project{{Code: "A", Name: "城市大脑", LeaderLed: true, Leader: "王建华", StartDate: &start},
+		{Code: "B"}, {Code: "C"}, {Code: "D"}, {Code: "E"}}
 	reps := []saima.LeaderReport{{ProjectCode: "A", Half: saima.HalfYear{Year: 2025, Half: 2},
 		Submitted: date(2026, 1, 8), Confirmed: &closed}}
 	return summarizeWorkflow(date(2026, 7, 1), date(2026, 9, 30), date(2026, 10, 1),

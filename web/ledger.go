@@ -76,7 +76,7 @@ func (s *Server) handleLedger(c *fiber.Ctx) error {
 }
 
 // ledgerFilter reads the filter from the query string. Overdue is judged
-// on today's Beijing date.
+// on today's Beijing date, and the unit is read by unitParam.
 func (s *Server) ledgerFilter(c *fiber.Ctx) (saima.LedgerFilter, error) {
 	f := saima.LedgerFilter{
 		Unit:   c.Query("unit"),
@@ -107,7 +107,9 @@ func (s *Server) ledgerFilter(c *fiber.Ctx) (saima.LedgerFilter, error) {
 			return f, invalidParam(ch.name, ch.value, "可选值为"+strings.Join(ch.allowed, "、"))
 		}
 	}
-	return f, nil
+	unit, err := s.unitParam(c, f.Unit)
+	f.Unit = unit
+	return f, err
 }
 
 func ledgerRows(entries []saima.LedgerEntry, asOf saima.Date) []ledgerRow {

@@ -15,13 +15,14 @@ import (
 // ExitRules decide which projects /management lists as exit candidates.
 type ExitRules struct {
 	// OverdueDays is how many days a milestone may be past its planned
-	// date, not done, before its project is a candidate.
+	// date, not done, before its project is a candidate. So may the
+	// project's own 计划完成日期 before it reaches 评估.
 	OverdueDays int
 
 	// Gap is how many percentage points the latest reported completion
 	// may fall below plan before the project counts as ineffective. Plan
 	// is the share of the days from start to due date that had passed at
-	// the end of the reported period.
+	// the end of the reported period, or by today while it runs.
 	Gap float64
 }
 
@@ -53,9 +54,16 @@ func exitCandidates(entries []saima.LedgerEntry, rules ExitRules, asOf saima.Dat
 				reasons = append(reasons, fmt.Sprintf("里程碑“%s”已逾期 %d 天", m.Name, m.DaysLate(asOf)))
 			}
 		}
-		if gap, ok := completionGap(e); ok && gap > rules.Gap {
-			reasons = append(reasons, fmt.Sprintf("%s完成率 %s%%，低于计划 %s 个百分点",
-				e.LatestPeriod.Label(), e.LatestPercent.Decimal.Round(1), decimal.NewFromFloat(gap).Round(1)))
+		if days := daysPastDue(e, asOf); days > rules.OverdueDays {
+			reasons = append(reasons, fmt.Sprintf("计划完成日期 %s 已过 %d 天，尚未评估", e.DueDate, days))
+		}
+		if gap, ok := completionGap(e, asOf); ok && gap > rules.Gap {
+			plan := "计划"
+			if asOf.Before(e.LatestPeriod.End()) {
+				plan = "截至" + asOf.String() + "的计划"
+			}
+			reasons = append(reasons, fmt.Sprintf("%s完成率 %s%%，低于%s %s 个百分点",
+				e.LatestPeriod.Label(), e.LatestPercent.Decimal.Round(1), plan, decimal.NewFromFloat(gap).Round(1)))
 		}
 		if len(reasons) > 0 {
 			out = append(out, exitCandidate{LedgerEntry: e, Reasons: reasons})
@@ -64,9 +72,23 @@ func exitCandidates(entries []saima.LedgerEntry, rules ExitRules, asOf saima.Dat
 	return out
 }
 
+// daysPastDue returns how many days before asOf the project's 计划完成日期
+// passed while it has not reached 评估, since a project is judged when it
+// falls due (到点评估). It returns 0 for a project without a due date,
+// one not yet due, and one at 评估 or later.
+func daysPastDue(e saima.LedgerEntry, asOf saima.Date) int {
+	if e.DueDate == nil || saima.StageRank(saima.CountedStage(e.Stage)) >= saima.StageRank("评估") {
+		return 0
+	}
+	return max(e.DueDate.DaysUntil(asOf), 0)
+}
+
 // completionGap returns how many points the latest completion is below
-// plan, and false when the project lacks a percent or its dates.
-func completionGap(e saima.LedgerEntry) (float64, bool) {
+// plan, and false when the project lacks a percent or its dates. The plan
+// is judged at the end of the reported period, or on asOf while that
+// period runs, because a report sent during its period cannot be held to
+// the days still to come.
+func completionGap(e saima.LedgerEntry, asOf saima.Date) (float64, bool) {
 	if !e.LatestPercent.Valid || e.StartDate == nil || e.DueDate == nil || e.LatestPeriod.IsZero() {
 		return 0, false
 	}
@@ -74,7 +96,11 @@ func completionGap(e saima.LedgerEntry) (float64, bool) {
 	if total <= 0 {
 		return 0, false
 	}
-	elapsed := min(max(e.StartDate.DaysUntil(e.LatestPeriod.End()), 0), total)
+	judged := e.LatestPeriod.End()
+	if asOf.Before(judged) {
+		judged = asOf
+	}
+	elapsed := min(max(e.StartDate.DaysUntil(judged), 0), total)
 	plan := 100 * float64(elapsed) / float64(total)
 	return plan - e.LatestPercent.Decimal.InexactFloat64(), true
 }
@@ -147,6 +173,10 @@ func (s *Server) handleManagement(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("list stage history: %w", err)
 	}
+	// Events of a code off the ledger, stored before uploads checked the
+	// code, belong to no project the page shows, as in the reports.
+	onLedger := lo.SliceToMap(entries, func(e saima.LedgerEntry) (string, bool) { return e.Code, true })
+	history = lo.Filter(history, func(e saima.StageEvent, _ int) bool { return onLedger[e.ProjectCode] })
 
 	lives := saima.Lifespans(history)
 	page.Years = ledgerYears(entries, lives, asOf.Year)

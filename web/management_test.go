@@ -58,6 +58,29 @@ func TestExitCandidates(t *testing.T) {
 			e.StartDate, e.DueDate = mgmtDate("2026-01-01"), mgmtDate("2026-12-28")
 			e.LatestPercent, e.LatestPeriod = pct("40"), saima.Quarter(2026, 2)
 		}), ""},
+		// 2026Q4 runs on 2026-10-20, when 292 of the 364 days from start
+		// to due have passed, so the plan is 80.22 %, not the 100 % of
+		// the quarter's end.
+		{"RunningQuarterWithinGap", entry("G", "实施", func(e *saima.LedgerEntry) {
+			e.StartDate, e.DueDate = mgmtDate("2026-01-01"), mgmtDate("2026-12-31")
+			e.LatestPercent, e.LatestPeriod = pct("55"), saima.Quarter(2026, 4)
+		}), ""},
+		{"RunningQuarterBelowPlan", entry("H", "实施", func(e *saima.LedgerEntry) {
+			e.StartDate, e.DueDate = mgmtDate("2026-01-01"), mgmtDate("2026-12-31")
+			e.LatestPercent, e.LatestPeriod = pct("40"), saima.Quarter(2026, 4)
+		}), "低于截至2026-10-20的计划 40.2 个百分点"},
+		// A project is judged at its due date (到点评估). 112 days after
+		// it, still short of 评估, it is a candidate as an overdue
+		// milestone would be.
+		{"PastDueWithoutEvaluation", entry("I", "实施", func(e *saima.LedgerEntry) {
+			e.DueDate = mgmtDate("2026-06-30")
+		}), "计划完成日期 2026-06-30 已过 112 天，尚未评估"},
+		{"PastDueWithinLimit", entry("J", "实施", func(e *saima.LedgerEntry) {
+			e.DueDate = mgmtDate("2026-09-30")
+		}), ""},
+		{"PastDueEvaluated", entry("K", "评估", func(e *saima.LedgerEntry) {
+			e.DueDate = mgmtDate("2026-01-31")
+		}), ""},
 		{"ExitedIsNoCandidate", entry("F", "退出", func(e *saima.LedgerEntry) {
 			e.Overdue = []saima.Milestone{late("2026-01-31")}
 		}), ""},

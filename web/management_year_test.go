@@ -13,7 +13,9 @@ import (
 // TestManagementYearMatchesReport checks that /management counts a
 // project in a year only from its first stage event, and that its total
 // for a year is the number of projects in the annual report's stage
-// distribution of that year.
+// distribution of that year. YR-GONE has stage events, stored before
+// uploads checked the project code, but is not on the ledger, so
+// neither counts it and the report lists no exit of it.
 func TestManagementYearMatchesReport(t *testing.T) {
 	env := newSeededEnv(t)
 	writeWorkflowBatch(t, env.store, "year-projects", saima.DatasetProjects, &saima.Batch{Projects: []saima.Project{
@@ -24,6 +26,8 @@ func TestManagementYearMatchesReport(t *testing.T) {
 		{ProjectCode: "YR-OLD", Stage: "预报", Date: day("2024-05-01")},
 		{ProjectCode: "YR-OLD", Stage: "退出", Date: day("2024-12-01"), DecidedBy: "市委改革委", Accountability: "不予问责"},
 		{ProjectCode: "YR-NEW", Stage: "预报", Date: day("2026-09-24")},
+		{ProjectCode: "YR-GONE", Stage: "预报", Date: day("2025-03-01")},
+		{ProjectCode: "YR-GONE", Stage: "退出", Date: day("2026-02-01"), DecidedBy: "市委改革委", Accountability: "不予问责"},
 	}})
 
 	for _, year := range []int{2025, 2026} {
@@ -36,6 +40,11 @@ func TestManagementYearMatchesReport(t *testing.T) {
 		for _, c := range w.Pipeline {
 			inReport += c.Count
 		}
+		for _, e := range w.Exits {
+			if e.ProjectCode == "YR-GONE" {
+				t.Errorf("the report of %d lists the exit of YR-GONE, which is not on the ledger", year)
+			}
+		}
 		y := strconv.Itoa(year)
 		_, body := env.as(t, "office").get(t, "/management?year="+y)
 		m := regexp.MustCompile(y + `年项目（(\d+) 个）`).FindStringSubmatch(body)
@@ -44,6 +53,9 @@ func TestManagementYearMatchesReport(t *testing.T) {
 		}
 		if m[1] != strconv.Itoa(inReport) {
 			t.Errorf("/management?year=%s counts %s projects, want %d as in the annual report", y, m[1], inReport)
+		}
+		if regexp.MustCompile(`YR-GONE`).MatchString(body) {
+			t.Errorf("/management?year=%s shows YR-GONE, which is not on the ledger", y)
 		}
 		if year == 2025 && regexp.MustCompile(`YR-NEW|YR-OLD`).MatchString(projectsSection(body)) {
 			t.Errorf("/management?year=2025 lists a project filed in 2026 or exited in 2024")

@@ -81,6 +81,9 @@ func (s *Server) handleMilestoneStatus(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if page.Unit, err = s.unitParam(c, page.Unit); err != nil {
+		return err
+	}
 	ctx := c.UserContext()
 	current, err := s.store.ListMilestones(ctx)
 	if err != nil {

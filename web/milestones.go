@@ -36,6 +36,9 @@ func (s *Server) handleMilestones(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if page.Unit, err = s.unitParam(c, page.Unit); err != nil {
+		return err
+	}
 	ctx := c.UserContext()
 	milestones, err := s.store.ListMilestones(ctx)
 	if err != nil {

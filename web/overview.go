@@ -162,14 +162,15 @@ func overviewCharts(entries []saima.LedgerEntry, milestones []saima.Milestone,
 	return charts, nil
 }
 
-// stageBars counts entries per lifecycle stage and draws one horizontal
-// bar per stage, in lifecycle order, each linked to link(stage). Projects
+// stageBars counts entries per lifecycle stage, a 变更 under 论证 (see
+// saima.CountedStage), and draws one horizontal bar per stage, in
+// lifecycle order, each linked to link(stage). Projects
 // without a recorded stage are counted as 未登记 at the end, which links
 // nowhere because the ledger cannot filter for a missing stage. Bars
 // replace a funnel, which drew each layer as wide as the next one, so that
 // 8 projects in 决策 looked as many as 84 in 实施.
 func stageBars(id string, entries []saima.LedgerEntry, link func(stage string) string) (chart, error) {
-	counts := lo.CountValuesBy(entries, func(e saima.LedgerEntry) string { return e.Stage })
+	counts := lo.CountValuesBy(entries, func(e saima.LedgerEntry) string { return saima.CountedStage(e.Stage) })
 	var bars []reports.Bar
 	for _, st := range saima.Stages {
 		if counts[st] > 0 {

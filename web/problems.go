@@ -103,6 +103,9 @@ func (s *Server) handleProblems(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if f.Unit, err = s.unitParam(c, f.Unit); err != nil {
+		return err
+	}
 	ctx := c.UserContext()
 	items, err := s.store.ListProblems(ctx)
 	if err != nil {

@@ -252,6 +252,24 @@ func pickHeadline(scores []unitScore, today saima.Date) (latest, newer *unitScor
 	return &scores[begun], newer
 }
 
+// unitParam returns the roster name of the unit that the query parameter
+// unit names, by name or alias, and "" for an empty one. A name off the
+// roster is rejected, because a filter by it would match nothing and show
+// an empty list as if the unit had no records.
+func (s *Server) unitParam(c *fiber.Ctx, name string) (string, error) {
+	if name == "" {
+		return "", nil
+	}
+	u, err := s.findUnit(c, name)
+	switch {
+	case saima.ErrorKind(err) == saima.KindNotFound:
+		return name, invalidParam("unit", name, "单位名单中没有该单位，请使用名单中的单位名称或别名")
+	case err != nil:
+		return name, err
+	}
+	return u.Name, nil
+}
+
 // findUnit looks name up in the roster, by name or alias.
 func (s *Server) findUnit(c *fiber.Ctx, name string) (saima.Unit, error) {
 	units, err := s.store.ListUnits(c.UserContext())
