@@ -62,6 +62,19 @@ func (u Unit) Ranked() bool { return u.Track != TrackUnranked }
 // The "1+5" systems a project belongs to.
 var Systems = []string{"整体智治", "数字政府", "数字经济", "数字社会", "数字法治", "公共数据平台"}
 
+// SystemAliases maps the systems' official names, as the province's
+// documents and many units' ledgers spell them, to their names in Systems.
+var SystemAliases = map[string]string{
+	"党建统领整体智治系统":   "整体智治",
+	"党建统领整体智治":     "整体智治",
+	"整体智治系统":       "整体智治",
+	"数字政府系统":       "数字政府",
+	"数字经济系统":       "数字经济",
+	"数字社会系统":       "数字社会",
+	"数字法治系统":       "数字法治",
+	"一体化智能化公共数据平台": "公共数据平台",
+}
+
 // Lifecycle stages in order, then the two ends of a project.
 var Stages = []string{"预报", "初审", "审核", "论证", "决策", "实施", "评估", "退出", "完成"}
 

@@ -316,3 +316,35 @@ func TestEmptyRoster(t *testing.T) {
 		t.Errorf("errors = %q, want %q", got, want)
 	}
 }
+
+// TestProjectSystemOfficialNames checks that the systems' official names,
+// as the province's documents and many units' ledgers spell them, read as
+// the short names of saima.Systems.
+func TestProjectSystemOfficialNames(t *testing.T) {
+	want := map[string]string{
+		"党建统领整体智治系统":   "整体智治",
+		"整体智治系统":       "整体智治",
+		"数字政府系统":       "数字政府",
+		"数字经济系统":       "数字经济",
+		"数字社会系统":       "数字社会",
+		"数字法治系统":       "数字法治",
+		"一体化智能化公共数据平台": "公共数据平台",
+		"公共数据平台":       "公共数据平台",
+	}
+	text := "项目编号,项目名称,责任单位,所属系统\n"
+	var names []string
+	for name := range want {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for i, name := range names {
+		text += fmt.Sprintf("NB-%d,x,余姚市,%s\n", i+1, name)
+	}
+	res := parseText(t, "f.csv", text, Options{})
+	requireNoErrors(t, res)
+	for i, p := range res.Batch.Projects {
+		if p.System != want[names[i]] {
+			t.Errorf("所属系统 %q read as %q, want %q", names[i], p.System, want[names[i]])
+		}
+	}
+}

@@ -447,9 +447,13 @@ func (r *rowReader) choice(col string, choices []string, required bool) string {
 }
 
 // choose returns the option of choices that v names, compared in compact
-// form, so that 区县(市) names 区县（市）.
+// form, so that 区县(市) names 区县（市）. An official long name, such as
+// 数字政府系统, names its option when that option is one of choices.
 func choose(v string, choices []string) (string, bool) {
 	k := compact(v)
+	if short, ok := choiceAliases[k]; ok {
+		k = short
+	}
 	for _, c := range choices {
 		if compact(c) == k {
 			return c, true
@@ -457,6 +461,16 @@ func choose(v string, choices []string) (string, bool) {
 	}
 	return "", false
 }
+
+// choiceAliases holds saima.SystemAliases by the compact form of each
+// official name.
+var choiceAliases = func() map[string]string {
+	m := make(map[string]string, len(saima.SystemAliases))
+	for long, short := range saima.SystemAliases {
+		m[compact(long)] = compact(short)
+	}
+	return m
+}()
 
 // boolean returns an optional yes/no cell; empty is no, and so is a
 // placeholder such as "/", with a warning.
