@@ -45,8 +45,18 @@ func (s *Server) handleUploads(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if own != "" {
+	switch {
+	case own != "":
 		f.Unit, page.OwnUnit = own, own
+	case f.Unit != "":
+		// Uploads record their unit by its roster name, so an alias is
+		// read as its unit, and a name off the roster, which would list
+		// nothing, is refused.
+		name, ok := ingest.ResolveUnit(units, f.Unit)
+		if !ok {
+			return invalidParam("unit", f.Unit, "单位名单中没有该单位，请使用名单中的单位名称或别名")
+		}
+		f.Unit = name
 	}
 	ups, err := s.store.ListUploads(ctx, f)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -135,5 +136,22 @@ func TestUploadWarningsPage(t *testing.T) {
 				t.Errorf("%s lacks %q", page, omitted)
 			}
 		})
+	}
+}
+
+// TestUploadsUnitFilter checks that the upload log's unit filter reads a
+// roster alias as its unit, and rejects a name off the roster instead of
+// listing nothing as if the unit had never uploaded.
+func TestUploadsUnitFilter(t *testing.T) {
+	env := newSeededEnv(t)
+	seedUploadAudit(t, env.store)
+	office := env.as(t, "office")
+	resp, body := office.get(t, "/uploads?unit="+url.QueryEscape("海曙"))
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "共 1 次上传") {
+		t.Errorf("/uploads?unit=海曙 = %d, want haishu's one upload:\n%s", resp.StatusCode, body)
+	}
+	resp, body = office.get(t, "/uploads?unit="+url.QueryEscape("宁波市不存在区"))
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "参数 unit 的值“宁波市不存在区”无效") {
+		t.Errorf("/uploads?unit=宁波市不存在区 = %d, want 400 naming the value:\n%s", resp.StatusCode, body)
 	}
 }
