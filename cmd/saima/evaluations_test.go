@@ -245,6 +245,21 @@ indicators:
 
 	out = e.mustRun("rules", "validate", filepath.Join(filepath.Dir(e.env["SAIMA_RULES"]), "2026.yaml"))
 	assertContains(t, "rules validate of 2026.yaml", out, "有效", "3 个赛道、3 个指标")
+	if strings.Contains(out, "提示") {
+		t.Errorf("rules validate of 2026.yaml, whose weights add up to 100, prints a note:\n%s", out)
+	}
+	short, err := os.ReadFile(filepath.Join(filepath.Dir(e.env["SAIMA_RULES"]), "2026.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	short = []byte(strings.Replace(string(short), "weight: 30", "weight: 20", 1))
+	path = filepath.Join(dir, "short.yaml")
+	if err := os.WriteFile(path, short, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out = e.mustRun("rules", "validate", path)
+	assertContains(t, "rules validate of weights 40/20/30", out, "有效",
+		"提示：根节点下各项的权重之和为 90，不是 100，各项按权重占比计入：里程碑按期完成率 44.4%、计划进度达成率 22.2%、考评平均得分率 33.3%")
 
 	// The full example reads inputs that the ledger does not supply, so
 	// saima score would reject it.

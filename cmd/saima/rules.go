@@ -15,7 +15,8 @@ func rulesCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 	ef.fs.Usage = func() {
 		fmt.Fprintln(ef.fs.Output(), "Usage: saima rules validate FILE\n\n"+
 			"Checks a scoring rule-set file and prints every problem with its line and\n"+
-			"YAML path. Exits 1 when the file is invalid. Reads no database.\n\nOptions:")
+			"YAML path, and the shares of weights that do not add up to 100. Exits 1\n"+
+			"when the file is invalid. Reads no database.\n\nOptions:")
 		ef.fs.PrintDefaults()
 	}
 	return func(ctx context.Context, args []string) error {
@@ -40,6 +41,9 @@ func (a *app) validateRules(path string) error {
 		}
 		fmt.Fprintf(a.stdout, "%s：规则集“%s”有效，%d 个赛道、%d 个指标，版本 %s\n",
 			path, rs.Name, len(rs.Tracks), len(rs.Indicators), rs.Version)
+		for _, note := range rs.WeightNotes() {
+			fmt.Fprintf(a.stdout, "%s：提示：%s；如果不是有意为之，请改正权重\n", path, note)
+		}
 		return nil
 	}
 	problems := ruleProblems(err)
