@@ -218,22 +218,29 @@ func readManagementQuery(c *fiber.Ctx, page *managementPage) error {
 	return nil
 }
 
-// ledgerYears returns the years from the earliest first stage event to
-// the later of thisYear and the latest due date, newest first.
+// ledgerYears returns, newest first, the years from the earliest first
+// stage event to thisYear, and of the later years those in which a
+// project starts or is due. Between such years nothing changes but the
+// projection, so a project due in 2098 adds one year, not seventy alike.
 func ledgerYears(entries []saima.LedgerEntry, lives map[string]saima.Lifespan, thisYear int) []int {
-	first, last := thisYear, thisYear
+	first := thisYear
 	for _, l := range lives {
 		first = min(first, l.First.Year)
 	}
-	for _, e := range entries {
-		if e.DueDate != nil {
-			last = max(last, e.DueDate.Year)
-		}
-	}
 	var years []int
-	for y := last; y >= first; y-- {
+	for y := first; y <= thisYear; y++ {
 		years = append(years, y)
 	}
+	for _, e := range entries {
+		for _, d := range []*saima.Date{e.StartDate, e.DueDate} {
+			if d != nil && d.Year > thisYear {
+				years = append(years, d.Year)
+			}
+		}
+	}
+	slices.Sort(years)
+	years = slices.Compact(years)
+	slices.Reverse(years)
 	return years
 }
 

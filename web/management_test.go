@@ -1,6 +1,7 @@
 package web
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -171,5 +172,22 @@ func TestManagementPage(t *testing.T) {
 			}
 			assertNoRawInjection(t, tt.target, body)
 		})
+	}
+}
+
+// TestLedgerYears checks the years that /management lists: every year
+// from the first stage event to this year, and of the later years only
+// those in which a project starts or is due, so that one project due in
+// 2098 adds one row, not seventy alike.
+func TestLedgerYears(t *testing.T) {
+	entries := []saima.LedgerEntry{
+		{Project: saima.Project{Code: "A", StartDate: mgmtDate("2025-03-01"), DueDate: mgmtDate("2027-06-30")}},
+		{Project: saima.Project{Code: "B", StartDate: mgmtDate("2029-01-01"), DueDate: mgmtDate("2098-12-31")}},
+		{Project: saima.Project{Code: "C"}},
+	}
+	lives := map[string]saima.Lifespan{"A": {First: *mgmtDate("2024-11-01")}, "B": {First: *mgmtDate("2026-05-01")}}
+	want := []int{2098, 2029, 2027, 2026, 2025, 2024}
+	if got := ledgerYears(entries, lives, 2026); !slices.Equal(got, want) {
+		t.Errorf("ledgerYears = %v, want %v", got, want)
 	}
 }
