@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/samber/lo"
 
@@ -70,7 +71,7 @@ type stagedEvent struct {
 //     without skipping.
 //   - 实施 needs a 决策 of the same round whose 意见 approves the
 //     project. A 意见 that contains 不通过, 未通过, 不同意, 不予立项 or
-//     否决 does not (see rejection).
+//     否决 and approves nothing does not (see rejection).
 //   - An event's date is never before the previous event's.
 //   - Nothing follows 退出 or 完成, and 完成 needs 评估. Their round is
 //     empty (zero) or the current one, unless they correct a stored
@@ -514,21 +515,45 @@ func (s *sequence) advance(e *stagedEvent) {
 	}
 }
 
-// rejectionWords mark a 决策 whose 意见 does not approve the project.
-var rejectionWords = []string{"不通过", "未通过", "不予通过", "不同意", "不予立项", "否决"}
+// rejectionWords mark a 决策 whose 意见 does not approve the project,
+// unless the 意见 also approves it (see approves).
+var rejectionWords = []string{"不通过", "未通过", "不予通过", "不同意", "不予同意", "不予立项", "否决"}
 
 // rejection returns decision e when its 意见 contains one of
-// rejectionWords, and nil otherwise. A 意见 that approves the project
-// with a reservation, such as “同意立项，不同意追加预算”, reads as a
-// rejection too. The message quotes it, so the office can reword it.
+// rejectionWords and approves nothing, and nil otherwise. An approval
+// with a reservation, such as “同意立项，不同意追加预算” or “原则通过，
+// 未通过部分按专家意见修改”, approves the project.
 func rejection(e *stagedEvent) *stagedEvent {
 	opinion := compact(e.Opinion)
+	if approves(opinion) {
+		return nil
+	}
 	for _, w := range rejectionWords {
 		if strings.Contains(opinion, w) {
 			return e
 		}
 	}
 	return nil
+}
+
+// approves reports whether opinion holds 同意 or 通过 that no 不, 未 or
+// 予 (as in 不予通过) negates.
+func approves(opinion string) bool {
+	for _, word := range []string{"同意", "通过"} {
+		rest := opinion
+		for {
+			i := strings.Index(rest, word)
+			if i < 0 {
+				break
+			}
+			before, _ := utf8.DecodeLastRuneInString(rest[:i])
+			if before != '不' && before != '未' && before != '予' {
+				return true
+			}
+			rest = rest[i+len(word):]
+		}
+	}
+	return false
 }
 
 // reportRejected reports 实施 e, which follows decision d of its round
