@@ -459,8 +459,20 @@ func (a *Adjustments) Grade(v float64) string {
 
 // grade sets the grade and list memberships of every result in one
 // ranked track of n units.
+//
+// A unit is in a track's last k places when fewer than k units rank
+// below it, so that a tie across the boundary takes in every tied unit,
+// as a tie on the top k's last place does.
 func (a *Adjustments) grade(results []Result, values []map[string]float64) {
 	n := len(results)
+	below := make([]int, n) // the number of units ranked below each
+	for i := range results {
+		for j := range results {
+			if results[j].Rank > results[i].Rank {
+				below[i]++
+			}
+		}
+	}
 	for i := range results {
 		r := &results[i]
 		r.Grade = a.Grade(r.Value)
@@ -473,12 +485,12 @@ func (a *Adjustments) grade(results []Result, values []map[string]float64) {
 			}
 		}
 		for _, c := range a.GradeCaps {
-			if r.Rank > n-c.Bottom {
+			if below[i] < c.Bottom {
 				r.Grade = a.capGrade(r.Grade, c.Grade)
 			}
 		}
 		for _, l := range a.Lists {
-			if l.qualifies(r, n, values[i]) {
+			if l.qualifies(r, n, below[i], values[i]) {
 				r.Lists = append(r.Lists, l.Name)
 			}
 		}
@@ -500,11 +512,13 @@ func (a *Adjustments) capGrade(grade, limit string) string {
 	return grade
 }
 
-func (l RankList) qualifies(r *Result, n int, values map[string]float64) bool {
+// qualifies reports whether r, ranked in a track of n units above below
+// others, is on the list.
+func (l RankList) qualifies(r *Result, n, below int, values map[string]float64) bool {
 	if n < l.MinUnits() {
 		return false
 	}
-	inRange := (l.Top > 0 && r.Rank <= l.Top) || (l.Bottom > 0 && r.Rank > n-l.Bottom)
+	inRange := (l.Top > 0 && r.Rank <= l.Top) || (l.Bottom > 0 && below < l.Bottom)
 	return inRange && !slices.Contains(l.Exempt, r.Unit) && (l.When == nil || l.When.holds(r, values))
 }
 

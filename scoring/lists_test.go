@@ -152,3 +152,49 @@ func TestListMinTrackInvalid(t *testing.T) {
 		t.Errorf("ParseRuleSet error = %v, want a problem at lists[0].min_track", err)
 	}
 }
+
+// TestListTiesAtBoundary checks that a tie across a list's boundary takes
+// in every tied unit, at the bottom as at the top: a unit is in the last
+// k places when fewer than k units rank below it. The grade cap of the
+// last places reads its places so too.
+func TestListTiesAtBoundary(t *testing.T) {
+	rs := mustParse(t, oneLeaf("{method: none}", "higher", `lists:
+  - {name: 红榜, top: 2}
+  - {name: 黑榜, bottom: 2}
+`))
+	values := map[string]float64{"甲": 90, "乙": 80, "丙": 80, "丁": 70, "戊": 50, "己": 50, "庚": 50}
+	var units []saima.Unit
+	var records []Record
+	for name, x := range values {
+		units = append(units, saima.Unit{Name: name, Track: unitTrack})
+		records = append(records, Record{Unit: name, Values: map[string]float64{"x": x}})
+	}
+	results, err := EvaluateRecords(rs, q3, units, records, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{"甲": {"红榜"}, "乙": {"红榜"}, "丙": {"红榜"}, "戊": {"黑榜"}, "己": {"黑榜"}, "庚": {"黑榜"}}
+	for _, r := range results {
+		if !slices.Equal(r.Lists, want[r.Unit]) {
+			t.Errorf("lists of %s (rank %d) = %v, want %v", r.Unit, r.Rank, r.Lists, want[r.Unit])
+		}
+	}
+
+	// Three units tied on the last place but one, across a bottom 2.
+	values = map[string]float64{"甲": 90, "乙": 85, "丙": 80, "丁": 70, "戊": 60, "己": 60, "庚": 60}
+	units, records = nil, nil
+	for name, x := range values {
+		units = append(units, saima.Unit{Name: name, Track: unitTrack})
+		records = append(records, Record{Unit: name, Values: map[string]float64{"x": x}})
+	}
+	results, err = EvaluateRecords(rs, q3, units, records, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = map[string][]string{"甲": {"红榜"}, "乙": {"红榜"}, "戊": {"黑榜"}, "己": {"黑榜"}, "庚": {"黑榜"}}
+	for _, r := range results {
+		if !slices.Equal(r.Lists, want[r.Unit]) {
+			t.Errorf("lists of %s (rank %d) = %v, want %v", r.Unit, r.Rank, r.Lists, want[r.Unit])
+		}
+	}
+}
