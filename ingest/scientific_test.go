@@ -6,11 +6,11 @@ import (
 	"testing"
 )
 
-// TestScientificNumbers checks that a number in scientific notation, as
-// a JSON encoder writes 1e21 or 1e-7 and Excel shows a long number in a
-// CSV, is named as such in a number and a percent column, in CSV and
-// JSON, and that one too large or too precise to store gets that reason
-// instead of 不是数字.
+// TestScientificNumbers checks the message for a number in scientific
+// notation, which a JSON encoder writes for 1e21 or 1e-7 and Excel for a
+// long number in a CSV. It names the notation in a number and a percent
+// column, in CSV and JSON. A value too large or too precise to store gets
+// that reason instead of 不是数字.
 func TestScientificNumbers(t *testing.T) {
 	for _, tc := range []struct {
 		value  string

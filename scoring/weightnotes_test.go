@@ -6,9 +6,9 @@ import (
 )
 
 // TestWeightNotes checks the notes on weights in points that do not add
-// up to 100: the shares they are scaled to, for the root, a group and a
-// track whose override changes the sum, and none where the sum is 100 or
-// the weights are multipliers of a sum group.
+// up to 100. Each names the shares the weights are scaled to, for the
+// root, a group or a track whose override changes the sum. A sum of 100
+// and the multipliers of a sum group get none.
 func TestWeightNotes(t *testing.T) {
 	const text = `name: 测试
 tracks:
