@@ -1,10 +1,7 @@
 package web
 
 import (
-	"bufio"
 	"encoding/json"
-	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -102,24 +99,8 @@ func TestBatchAPIBadRequest(t *testing.T) {
 // to do.
 func TestBatchAPIBodyLimit(t *testing.T) {
 	env := newTestEnv(t, func(c *Config) { c.BodyLimit = 1 << 20 })
-	base := serve(t, env.server)
-	host := strings.TrimPrefix(base, "http://")
-	conn, err := net.Dial("tcp", host)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	head := "POST /api/batches/progress HTTP/1.1\r\nHost: " + host + "\r\n" +
-		"Content-Type: application/json\r\nContent-Length: 2097152\r\n\r\n"
-	if _, err := io.WriteString(conn, head); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if err != nil {
-		t.Fatalf("read reply to a 2 MB batch: %v", err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
+	resp, body := sendRawTo(t, serve(t, env.server), "POST /api/batches/progress HTTP/1.1\r\n"+
+		"Content-Type: application/json\r\nContent-Length: 2097152\r\n\r\n", nil)
 	const want = "上传内容有 2.0 MB，超过 1 MB 的上限，请拆分文件后分批上传，或请改革办在服务器上用 saima import 命令导入"
 	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), want) {
 		t.Errorf("POST 2 MB batch = %d %s, want 413 with %q", resp.StatusCode, body, want)

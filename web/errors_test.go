@@ -1,13 +1,11 @@
 package web
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -145,24 +143,8 @@ func TestStatusOf(t *testing.T) {
 // page and programs read, and names the time limit and what to do.
 func TestRequestTimeout(t *testing.T) {
 	env := newTestEnv(t, func(c *Config) { c.ReadTimeout = time.Second })
-	base := serve(t, env.server)
-	host := strings.TrimPrefix(base, "http://")
-	conn, err := net.Dial("tcp", host)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	head := "POST /api/uploads HTTP/1.1\r\nHost: " + host + "\r\n" +
-		"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 1000\r\n\r\n--x\r\n"
-	if _, err := io.WriteString(conn, head); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if err != nil {
-		t.Fatalf("read reply to a stalled upload: %v", err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
+	resp, body := sendRawTo(t, serve(t, env.server), "POST /api/uploads HTTP/1.1\r\n"+
+		"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 1000\r\n\r\n--x\r\n", nil)
 	if resp.StatusCode != http.StatusRequestTimeout {
 		t.Fatalf("stalled upload status = %d, want 408; body:\n%s", resp.StatusCode, body)
 	}

@@ -192,7 +192,12 @@ func TestUploadPageRepeat(t *testing.T) {
 func sendRaw(t *testing.T, head string, body func(io.Writer)) (*http.Response, []byte) {
 	t.Helper()
 	env := newTestEnv(t, func(c *Config) { c.BodyLimit = 1 << 20 })
-	base := serve(t, env.server)
+	return sendRawTo(t, serve(t, env.server), head, body)
+}
+
+// sendRawTo is sendRaw to the server at base.
+func sendRawTo(t *testing.T, base, head string, body func(io.Writer)) (*http.Response, []byte) {
+	t.Helper()
 	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
 	if err != nil {
 		t.Fatal(err)
