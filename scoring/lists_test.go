@@ -17,16 +17,7 @@ func TestListsByComposite(t *testing.T) {
   - {name: 黑榜, bottom: 3, when: {source: composite, below: 60}, exempt: [己]}
 `))
 	values := map[string]float64{"甲": 95, "乙": 88, "丙": 84, "丁": 70, "戊": 59, "己": 40}
-	var units []saima.Unit
-	var records []Record
-	for name, x := range values {
-		units = append(units, saima.Unit{Name: name, Track: unitTrack})
-		records = append(records, Record{Unit: name, Values: map[string]float64{"x": x}})
-	}
-	results, err := EvaluateRecords(rs, q3, units, records, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	results := evaluateOneTrack(t, rs, values)
 
 	want := map[string][]string{"甲": {"红榜"}, "乙": {"红榜"}, "戊": {"黑榜"}}
 	for _, r := range results {
@@ -70,16 +61,7 @@ func TestListsMinTrack(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rs := mustParse(t, oneLeaf("{method: none}", "higher", "lists:\n"+tt.lists))
-			var units []saima.Unit
-			var records []Record
-			for name, x := range tt.values {
-				units = append(units, saima.Unit{Name: name, Track: unitTrack})
-				records = append(records, Record{Unit: name, Values: map[string]float64{"x": x}})
-			}
-			results, err := EvaluateRecords(rs, q3, units, records, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			results := evaluateOneTrack(t, rs, tt.values)
 			for _, r := range results {
 				if !slices.Equal(r.Lists, tt.want[r.Unit]) {
 					t.Errorf("lists of %s (rank %d of %d) = %v, want %v", r.Unit, r.Rank, len(results), r.Lists, tt.want[r.Unit])
@@ -163,16 +145,7 @@ func TestListTiesAtBoundary(t *testing.T) {
   - {name: 黑榜, bottom: 2}
 `))
 	values := map[string]float64{"甲": 90, "乙": 80, "丙": 80, "丁": 70, "戊": 50, "己": 50, "庚": 50}
-	var units []saima.Unit
-	var records []Record
-	for name, x := range values {
-		units = append(units, saima.Unit{Name: name, Track: unitTrack})
-		records = append(records, Record{Unit: name, Values: map[string]float64{"x": x}})
-	}
-	results, err := EvaluateRecords(rs, q3, units, records, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	results := evaluateOneTrack(t, rs, values)
 	want := map[string][]string{"甲": {"红榜"}, "乙": {"红榜"}, "丙": {"红榜"}, "戊": {"黑榜"}, "己": {"黑榜"}, "庚": {"黑榜"}}
 	for _, r := range results {
 		if !slices.Equal(r.Lists, want[r.Unit]) {
@@ -182,19 +155,28 @@ func TestListTiesAtBoundary(t *testing.T) {
 
 	// Three units tied on the last place but one, across a bottom 2.
 	values = map[string]float64{"甲": 90, "乙": 85, "丙": 80, "丁": 70, "戊": 60, "己": 60, "庚": 60}
-	units, records = nil, nil
-	for name, x := range values {
-		units = append(units, saima.Unit{Name: name, Track: unitTrack})
-		records = append(records, Record{Unit: name, Values: map[string]float64{"x": x}})
-	}
-	results, err = EvaluateRecords(rs, q3, units, records, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	results = evaluateOneTrack(t, rs, values)
 	want = map[string][]string{"甲": {"红榜"}, "乙": {"红榜"}, "戊": {"黑榜"}, "己": {"黑榜"}, "庚": {"黑榜"}}
 	for _, r := range results {
 		if !slices.Equal(r.Lists, want[r.Unit]) {
 			t.Errorf("lists of %s (rank %d) = %v, want %v", r.Unit, r.Rank, r.Lists, want[r.Unit])
 		}
 	}
+}
+
+// evaluateOneTrack scores units of one track whose value of the input x
+// is values[unit].
+func evaluateOneTrack(tb testing.TB, rs *RuleSet, values map[string]float64) []Result {
+	tb.Helper()
+	var units []saima.Unit
+	var records []Record
+	for name, x := range values {
+		units = append(units, saima.Unit{Name: name, Track: unitTrack})
+		records = append(records, Record{Unit: name, Values: map[string]float64{"x": x}})
+	}
+	results, err := EvaluateRecords(rs, q3, units, records, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return results
 }
