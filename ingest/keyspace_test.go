@@ -242,3 +242,16 @@ func TestTwoDigitYearInFuture(t *testing.T) {
 		t.Errorf("errors = %q, want %q", got, want)
 	}
 }
+
+// TestTwoDigitYearFarAhead checks that a two-digit year in a column that
+// may lie in the future, read as 20yy more than ten years after the
+// upload day, imports with a warning that says how it was read.
+func TestTwoDigitYearFarAhead(t *testing.T) {
+	res := parseText(t, "m.csv", "项目编号,里程碑,计划完成日期,实际完成日期\nNB-1,上线,99年9月30日,\nNB-2,验收,27年6月30日,\n", Options{})
+	requireNoErrors(t, res)
+	want := []string{"m.csv 第2行“计划完成日期”列的值“99年9月30日”的年份只有两位，按2099年读作2099-09-30，比上传当天（2026-10-15）晚十年以上，" +
+		"如果不是这一年，请写出四位年份后重新上传"}
+	if got := issueStrings(res.Warnings); !slices.Equal(got, want) {
+		t.Errorf("warnings = %q, want %q", got, want)
+	}
+}

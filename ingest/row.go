@@ -336,6 +336,12 @@ func (r *rowReader) date(col string, required, done bool) *saima.Date {
 		r.fail(col, raw, &problem{reason: reason, fix: fix})
 		return nil
 	}
+	if d.Year > r.p.today.Year+10 && shortYear(s) {
+		// A plan may lie in the future, but 99年 for a due date more
+		// likely means a typo than 2099.
+		r.warn(col, raw, fmt.Sprintf("的年份只有两位，按%d年读作%s，比上传当天（%s）晚十年以上", d.Year, d, r.p.today),
+			"如果不是这一年，请写出四位年份后重新上传")
+	}
 	return &d
 }
 
