@@ -422,6 +422,12 @@ func builtinFormat(id int) numberFormat {
 // and bracketed colours, locales and conditions.
 var formatLiterals = regexp.MustCompile(`"[^"]*"|\\.|\[[^\]]*\]|_.|\*.`)
 
+// splitZeros matches zeros split by a character shown as it is, as in
+// 000-00 or 00 00 00: a code format of two groups, whose shown text
+// saima does not render. Read as a plain number, 12345 would be stored
+// where the sheet shows 123-45.
+var splitZeros = regexp.MustCompile(`0[$\-+/():!^&'~{}<>= ]+0`)
+
 // parseFormatCode classifies a custom format code such as 0.00%, 00000,
 // "NB-"000, yyyy"年"m"月"d"日" or yy\年m\月d\日. Only the first section
 // (for positive numbers) counts.
@@ -440,7 +446,7 @@ func parseFormatCode(code string) numberFormat {
 		return numberFormat{percent: true}
 	case strings.ContainsAny(code, "yd"):
 		return numberFormat{date: true, day: strings.Contains(code, "d")}
-	case literalText.MatchString(firstSection(raw)):
+	case literalText.MatchString(firstSection(raw)), splitZeros.MatchString(code):
 		return numberFormat{code: raw, otherLiteral: true}
 	}
 	return numberFormat{}

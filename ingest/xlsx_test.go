@@ -452,6 +452,9 @@ func TestNumberFormats(t *testing.T) {
 		{`[Blue]"第"00"号"`, numberFormat{digits: 2, code: `[Blue]"第"00"号"`, prefix: "第", suffix: "号"}},
 		{`0"分"`, numberFormat{digits: 1, code: `0"分"`, suffix: "分"}},
 		{`0"-"0`, numberFormat{code: `0"-"0`, otherLiteral: true}},
+		{`000-00`, numberFormat{code: `000-00`, otherLiteral: true}},
+		{`00 00 00`, numberFormat{code: `00 00 00`, otherLiteral: true}},
+		{"#,##0", numberFormat{}},
 		{`"NB-"#000`, numberFormat{code: `"NB-"#000`, otherLiteral: true}},
 		{`000-`, numberFormat{digits: 3, code: `000-`, suffix: "-"}},
 		{`[$NB-804]000`, numberFormat{code: `[$NB-804]000`, otherLiteral: true}},
@@ -719,6 +722,7 @@ func TestXLSXCodeFormats(t *testing.T) {
 		styleZeros     = 12 // 000
 		stylePrefixOne = 13 // "NB-"0
 		styleHash      = 14 // "NB-"#000, which saima does not render
+		styleSplit     = 15 // 000-00, two groups of zeros, which saima does not render
 	)
 	w := newTestWorkbook(testSheet{name: "进度", rows: []string{
 		row(1, progressHeaderCells...),
@@ -739,7 +743,8 @@ func TestXLSXCodeFormats(t *testing.T) {
 	w.formats[171] = `000`
 	w.formats[172] = `"NB-"0`
 	w.formats[173] = `"NB-"#000`
-	w.styles = append(w.styles, 167, 168, 169, 170, 171, 172, 173)
+	w.formats[174] = `000-00`
+	w.styles = append(w.styles, 167, 168, 169, 170, 171, 172, 173, 174)
 
 	res := parseWorkbook(t, w, Options{})
 	if len(res.Errors) > 0 {
@@ -768,12 +773,13 @@ func TestXLSXCodeFormats(t *testing.T) {
 		{"fraction under a prefix", number("12.5", stylePrefix), "12.5"},
 		{"negative under a prefix", typedNumber("-3", stylePrefixOne), "-3"},
 		{"text and a digit placeholder", number("17", styleHash), "17"},
+		{"two groups of zeros", number("12345", styleSplit), "12345"},
 	}
 	formats := map[int]string{styleZeros: `000`, stylePrefix: `"NB-2026-"000`, stylePrefixOne: `"NB-"0`,
-		styleHash: `"NB-"#000`}
+		styleHash: `"NB-"#000`, styleSplit: `000-00`}
 	styleOf := map[string]int{"negative under zeros": styleZeros, "fraction under zeros": styleZeros,
 		"fraction under a prefix": stylePrefix, "negative under a prefix": stylePrefixOne,
-		"text and a digit placeholder": styleHash}
+		"text and a digit placeholder": styleHash, "two groups of zeros": styleSplit}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
 			w.sheets[0].merges = nil
