@@ -243,9 +243,10 @@ func TestTwoDigitYearInFuture(t *testing.T) {
 	}
 }
 
-// TestTwoDigitYearFarAhead checks that a two-digit year in a column that
-// may lie in the future, read as 20yy more than ten years after the
-// upload day, imports with a warning that says how it was read.
+// TestTwoDigitYearFarAhead checks the warning for a two-digit year in a
+// column that may lie in the future, read as 20yy more than ten years
+// after the upload day: the row imports, and the warning gives the date
+// as read.
 func TestTwoDigitYearFarAhead(t *testing.T) {
 	res := parseText(t, "m.csv", "项目编号,里程碑,计划完成日期,实际完成日期\nNB-1,上线,99年9月30日,\nNB-2,验收,27年6月30日,\n", Options{})
 	requireNoErrors(t, res)

@@ -175,10 +175,10 @@ func TestManagementPage(t *testing.T) {
 	}
 }
 
-// TestLedgerYears checks the years that /management lists: every year
-// from the first stage event to this year, and of the later years only
-// those in which a project starts or is due, so that one project due in
-// 2098 adds one row, not seventy alike.
+// TestLedgerYears checks the years that /management lists. They are every
+// year from the first stage event to this year, and of the later years
+// only those in which a project starts or is due. One project due in 2098
+// adds one row, not seventy alike.
 func TestLedgerYears(t *testing.T) {
 	entries := []saima.LedgerEntry{
 		{Project: saima.Project{Code: "A", StartDate: mgmtDate("2025-03-01"), DueDate: mgmtDate("2027-06-30")}},
