@@ -225,7 +225,7 @@ func TestProgressProjectNamePlaceholder(t *testing.T) {
 }
 
 // A two-digit year reads as 20yy. When the date it gives is after the
-// upload day, the error says how the year was read and asks for four
+// upload day, the error gives the year as read and asks for four
 // digits, since the clerk may have meant 1999.
 func TestTwoDigitYearInFuture(t *testing.T) {
 	res := parseText(t, "p.csv", "单位,项目编号,填报期间,完成率,填报日期\n余姚市,NB-1,2026Q3,50%,99年9月30日\n余姚市,NB-2,2026Q3,50%,26年9月30日\n", Options{})

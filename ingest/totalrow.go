@@ -15,11 +15,10 @@ var totalLabelRE = regexp.MustCompile(`^(?:合计|总计|小计|共计|总合计
 // required cell in another column is blank. Such a row cannot be a
 // record. Read as one, it would get a 列为空 error for each blank required
 // cell and no word about the total, so it gets one warning instead.
-// Rejecting the file would make units edit the report forms they fill in
-// every quarter, which often carry such a row; the row holds nothing
-// to import, and the warning names it in case it was meant as a record.
-// A record whose text merely says 合计 has its required cells and is read
-// as usual.
+// The file is not rejected, because the report forms units fill in every
+// quarter often carry such a row, which contains nothing to import. The
+// warning names the row in case it was meant as a record. A record whose
+// text merely contains 合计 has its required cells and is read as usual.
 func (p *parser) skipTotalRow(rec record, h *header) bool {
 	label := -1
 	for i, cell := range rec.cells {

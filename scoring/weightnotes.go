@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"saima"
 )
 
 // WeightNotes returns a note for each group, the root included, whose
@@ -62,7 +64,7 @@ func (t *tree) weightNote(n int, tr Track) string {
 		shares[k] = t.nodes[c].name + " " + percentText(100*t.points(c, tr)/total)
 	}
 	return fmt.Sprintf("%s下各项的权重之和为 %s，不是 100，各项按权重占比计入：%s",
-		where, strconv.FormatFloat(total, 'f', -1, 64), strings.Join(shares, "、"))
+		where, saima.ExcelDecimal(total).String(), strings.Join(shares, "、"))
 }
 
 // percentText writes a share to one decimal place, without a trailing .0.

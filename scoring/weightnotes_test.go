@@ -49,3 +49,20 @@ indicators:
 		t.Errorf("WeightNotes() of 40/30/20 = %q, want %q", got, want)
 	}
 }
+
+// TestWeightNotesSumWithoutNoise checks that the note prints a sum of
+// fractional weights as written, not with the float noise of the sum.
+func TestWeightNotesSumWithoutNoise(t *testing.T) {
+	rs, err := ParseRuleSet([]byte(ruleHead + `indicators:
+  - {id: a, name: 甲, source: progress_mean, weight: 0.1, normalise: {method: none}}
+  - {id: b, name: 乙, source: progress_mean, weight: 0.2, normalise: {method: none}}
+  - {id: c, name: 丙, source: progress_mean, weight: 0.3, normalise: {method: none}}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"根节点下各项的权重之和为 0.6，不是 100，各项按权重占比计入：甲 16.7%、乙 33.3%、丙 50%"}
+	if got := rs.WeightNotes(); !slices.Equal(got, want) {
+		t.Errorf("WeightNotes() = %q, want %q", got, want)
+	}
+}

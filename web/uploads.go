@@ -48,15 +48,11 @@ func (s *Server) handleUploads(c *fiber.Ctx) error {
 	switch {
 	case own != "":
 		f.Unit, page.OwnUnit = own, own
-	case f.Unit != "":
-		// Uploads record their unit by its roster name, so an alias is
-		// read as its unit, and a name off the roster, which would list
-		// nothing, is refused.
-		name, ok := ingest.ResolveUnit(units, f.Unit)
-		if !ok {
-			return invalidParam("unit", f.Unit, "单位名单中没有该单位，请使用名单中的单位名称或别名")
+	default:
+		// Uploads record their unit by its roster name.
+		if f.Unit, err = s.unitParam(c, f.Unit); err != nil {
+			return err
 		}
-		f.Unit = name
 	}
 	ups, err := s.store.ListUploads(ctx, f)
 	if err != nil {
