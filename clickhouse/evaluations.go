@@ -171,14 +171,14 @@ func scanUnitResult(rows Rows) (scoring.UnitResult, error) {
 	return r, err
 }
 
-var overrideColumns = []string{"period", "unit", "indicator", "value", "who", "why", "at", "version"}
+var overrideColumns = []string{"period", "unit", "indicator", "value", "who", "why", "at", "version", "withdrawn"}
 
 // SaveOverride appends o to the overrides of its period.
 func (s *Store) SaveOverride(ctx context.Context, o scoring.Override) error {
 	if o.Period.IsZero() || o.Unit == "" || o.Version == 0 {
 		return fmt.Errorf("save override: period, unit and version are required")
 	}
-	row := []any{o.Period.String(), o.Unit, o.Indicator, o.Value, o.By, o.Why, o.At, o.Version}
+	row := []any{o.Period.String(), o.Unit, o.Indicator, o.Value, o.By, o.Why, o.At, o.Version, boolByte(o.Withdrawn)}
 	return unavailable(s.engine.Insert(ctx, s.table("overrides"), overrideColumns, [][]any{row}))
 }
 
@@ -188,9 +188,10 @@ func (s *Store) ListPublishedPeriods(ctx context.Context) ([]saima.Period, error
 	return s.listPeriods(ctx, "SELECT DISTINCT period FROM {db}.evaluations WHERE status = 'published' ORDER BY period")
 }
 
-// ListOverrides returns every override recorded for period, oldest first.
+// ListOverrides returns every override recorded for period, oldest first,
+// withdrawals included.
 func (s *Store) ListOverrides(ctx context.Context, period saima.Period) ([]scoring.Override, error) {
-	q := "SELECT period, unit, indicator, value, who, why, at, version FROM {db}.overrides " +
+	q := "SELECT period, unit, indicator, value, who, why, at, version, withdrawn FROM {db}.overrides " +
 		"WHERE period = ? ORDER BY version, unit, indicator"
 	rows, err := s.query(ctx, q, period.String())
 	if err != nil {
@@ -200,7 +201,9 @@ func (s *Store) ListOverrides(ctx context.Context, period saima.Period) ([]scori
 	err = scanAll(rows, func() error {
 		var o scoring.Override
 		var p string
-		err := rows.Scan(&p, &o.Unit, &o.Indicator, &o.Value, &o.By, &o.Why, &o.At, &o.Version)
+		var withdrawn uint8
+		err := rows.Scan(&p, &o.Unit, &o.Indicator, &o.Value, &o.By, &o.Why, &o.At, &o.Version, &withdrawn)
+		o.Withdrawn = withdrawn != 0
 		if err == nil {
 			o.Period, err = saima.ParsePeriod(p)
 		}
@@ -208,4 +211,12 @@ func (s *Store) ListOverrides(ctx context.Context, period saima.Period) ([]scori
 		return err
 	})
 	return out, err
+}
+
+// boolByte is b as a UInt8 column stores it.
+func boolByte(b bool) uint8 {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -82,6 +82,7 @@ func TestOverridesRoundTrip(t *testing.T) {
 	overrides := []scoring.Override{
 		{Period: q2, Unit: "慈溪市", Indicator: "assessment_mean", Value: 1.0 / 3, By: "王五", Why: "考评组复核\n更正", At: at, Version: 10},
 		{Period: q2, Unit: "慈溪市", Value: 88.8, By: "王五", Why: "市委决定", At: at, Version: 11},
+		{Period: q2, Unit: "慈溪市", Value: 88.8, By: "赵六", Why: "录错单位", At: at, Version: 13, Withdrawn: true},
 		{Period: saima.Quarter(2026, 3), Unit: "慈溪市", Value: 1, By: "x", Why: "y", At: at, Version: 12},
 	}
 	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
@@ -95,8 +96,8 @@ func TestOverridesRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(got) != 2 {
-			t.Fatalf("ListOverrides(2026Q2) returned %d, want 2", len(got))
+		if len(got) != 3 {
+			t.Fatalf("ListOverrides(2026Q2) returned %d, want 3", len(got))
 		}
 		for i := range got {
 			if !got[i].At.Equal(at) {

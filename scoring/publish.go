@@ -103,6 +103,9 @@ type Override struct {
 	// Version is the store version at which the override was recorded.
 	// The latest version per period, unit and indicator wins.
 	Version uint64
+	// Withdrawn marks a withdrawal (撤销): being the latest, it ends the
+	// override before it, and Why gives the reason. Value is unused.
+	Withdrawn bool
 }
 
 // Provenance names the upload that a stored row came from.
@@ -912,6 +915,7 @@ func publishedVersion(evs []Evaluation, period saima.Period, version int) (*Eval
 // composite override sets one. Ranks are recomputed in each track that an
 // override touches.
 func (s *Service) Override(ctx context.Context, o Override) (Override, error) {
+	o.Withdrawn = false
 	if err := o.validate(); err != nil {
 		return o, err
 	}
@@ -935,6 +939,59 @@ func (s *Service) Override(ctx context.Context, o Override) (Override, error) {
 	s.log().Info("override recorded", "period", o.Period.String(), "unit", o.Unit,
 		"indicator", o.Indicator, "by", o.By)
 	return o, nil
+}
+
+// WithdrawOverride withdraws (撤销) the override in effect for unit and
+// indicator (empty for the composite) in period: it records a withdrawal
+// by by for the reason why, after which the computed value shows again.
+// The withdrawn override stays in the table as history. It returns the
+// withdrawal and the override it ended, or a KindNotFound error when
+// none is in effect.
+func (s *Service) WithdrawOverride(
+	ctx context.Context, period saima.Period, unit, indicator, by, why string,
+) (withdrawal, ended Override, err error) {
+	w := Override{Period: period, Unit: strings.TrimSpace(unit), Indicator: strings.TrimSpace(indicator),
+		By: strings.TrimSpace(by), Why: strings.TrimSpace(why), Withdrawn: true}
+	var problems []string
+	if w.Period.IsZero() {
+		problems = append(problems, "缺少考评期间")
+	}
+	if w.Unit == "" {
+		problems = append(problems, "缺少单位")
+	}
+	if w.By == "" {
+		problems = append(problems, "缺少撤销人")
+	}
+	if w.Why == "" {
+		problems = append(problems, "缺少撤销理由，请写明为何撤销")
+	}
+	if len(problems) > 0 {
+		return w, ended, saima.Errorf(saima.KindInvalid, "无法撤销调整：%s", strings.Join(problems, "；"))
+	}
+	all, err := s.Store.ListOverrides(ctx, period)
+	if err != nil {
+		return w, ended, fmt.Errorf("list overrides: %w", err)
+	}
+	i := slices.IndexFunc(inEffect(all, math.MaxUint64), func(o Override) bool {
+		return o.Unit == w.Unit && o.Indicator == w.Indicator
+	})
+	if i < 0 {
+		what := "综合得分"
+		if w.Indicator != "" {
+			what = "指标 " + w.Indicator + " 得分"
+		}
+		return w, ended, saima.Errorf(saima.KindNotFound,
+			"无法撤销调整：%s“%s”的%s没有生效的人工调整。请核对考评期间、单位和指标（saima override --help）", period.Label(), w.Unit, what)
+	}
+	ended = inEffect(all, math.MaxUint64)[i]
+	w.Value = ended.Value
+	w.At, w.Version = s.now(), s.Store.Now()
+	if err := s.Store.SaveOverride(ctx, w); err != nil {
+		return w, ended, fmt.Errorf("save override withdrawal: %w", err)
+	}
+	s.log().Info("override withdrawn", "period", period.String(), "unit", w.Unit,
+		"indicator", w.Indicator, "by", w.By)
+	return w, ended, nil
 }
 
 func (o *Override) validate() error {
@@ -1075,7 +1132,7 @@ func (s *Service) applyOverrides(ctx context.Context, st *Standing, cutoff uint6
 
 // inEffect returns the latest override per unit and indicator among those
 // recorded before cutoff, by unit, then by indicator with the composite
-// last.
+// last. A unit and indicator whose latest row is a withdrawal has none.
 func inEffect(all []Override, cutoff uint64) []Override {
 	type key struct{ unit, indicator string }
 	latest := map[key]Override{}
@@ -1085,7 +1142,7 @@ func inEffect(all []Override, cutoff uint64) []Override {
 			latest[k] = o
 		}
 	}
-	out := lo.Values(latest)
+	out := lo.Filter(lo.Values(latest), func(o Override, _ int) bool { return !o.Withdrawn })
 	compositeLast := func(o Override) int {
 		if o.Indicator == "" {
 			return 1

@@ -194,6 +194,39 @@ func TestOverrideShownInExplainAndDiff(t *testing.T) {
 	}
 }
 
+// TestOverrideWithdraw withdraws a composite override: the computed score
+// and rank come back, the history keeps both rows, and a second
+// withdrawal, or one with --value, is refused.
+func TestOverrideWithdraw(t *testing.T) {
+	e, _ := newEvaluationEnv(t)
+	e.mustRun("publish", "2026Q2", "--by", "张三")
+	e.mustRun("override", "2026Q2", "宁海县", "--value", "85", "--by", "王五", "--why", "市里决定")
+
+	code, _, errOut := e.run("override", "2026Q2", "宁海县", "--withdraw", "--by", "王五")
+	if code != 1 || !strings.Contains(errOut, "撤销理由") {
+		t.Errorf("withdraw without --why exited %d with %q; want 1 naming 撤销理由", code, errOut)
+	}
+	if code, _, errOut := e.run("override", "2026Q2", "宁海县", "--withdraw", "--value", "80", "--by", "王五",
+		"--why", "录错"); code != 2 || !strings.Contains(errOut, "--value") {
+		t.Errorf("withdraw with --value exited %d with %q; want 2 naming --value", code, errOut)
+	}
+	out := e.mustRun("override", "2026Q2", "宁海县", "--withdraw", "--by", "赵六", "--why", "调整录错了单位")
+	assertContains(t, "withdraw", out, "已撤销调整：宁海县 综合得分 调为 85", "赵六", "调整录错了单位",
+		"第 2 名，综合得分 80.0（计算值 80.0）")
+
+	out = e.mustRun("explain", "2026Q2", "宁海县")
+	if strings.Contains(out, "调整：") {
+		t.Errorf("explain after the withdrawal still shows the override:\n%s", out)
+	}
+	code, _, errOut = e.run("override", "2026Q2", "宁海县", "--withdraw", "--by", "赵六", "--why", "再撤一次")
+	if code != 1 || !strings.Contains(errOut, "没有生效的人工调整") {
+		t.Errorf("second withdrawal exited %d with %q; want 1 with 没有生效的人工调整", code, errOut)
+	}
+	// An override after the withdrawal applies again.
+	out = e.mustRun("override", "2026Q2", "宁海县", "--value", "86", "--by", "王五", "--why", "复核后调整")
+	assertContains(t, "override again", out, "第 1 名，综合得分 86.0（计算值 80.0）")
+}
+
 func TestWhatIfAndDryRun(t *testing.T) {
 	e, dir := newEvaluationEnv(t)
 	out := e.mustRun("whatif", "2026Q2", filepath.Join(dir, "swapped.yaml"))
