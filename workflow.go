@@ -71,7 +71,11 @@ type ListDone struct {
 	Unit   string // the item's responsible unit, for the owner check of unit uploads
 	Date   Date   // the day it was done
 	By     string // who marked it; readers fill in the uploading account when it is empty
-	Note   string // 完成情况
+	Note   string // 完成情况, or for a withdrawal its reason
+	// Withdrawn marks a withdrawal of the item's mark (撤销标注), written
+	// on the day of Date by By. Readers of the current marks never return
+	// one: the item is open again until it is marked anew.
+	Withdrawn bool
 }
 
 // EscalationLevels are the three levels (层级) at which a problem is

@@ -17,12 +17,13 @@ func listItemRows(items []saima.ListItem, id string, v uint64) [][]any {
 	return out
 }
 
-var listDoneColumns = []string{"list", "item_id", "unit", "date", "marked_by", "note", "upload_id", "version"}
+var listDoneColumns = []string{"list", "item_id", "unit", "date", "marked_by", "note", "withdrawn", "upload_id",
+	"version"}
 
 func listDoneRows(done []saima.ListDone, id string, v uint64) [][]any {
 	out := make([][]any, len(done))
 	for i, d := range done {
-		out[i] = []any{d.List, d.ItemID, d.Unit, d.Date, d.By, d.Note, id, v}
+		out[i] = []any{d.List, d.ItemID, d.Unit, d.Date, d.By, d.Note, boolByte(d.Withdrawn), id, v}
 	}
 	return out
 }
@@ -73,12 +74,13 @@ const listItemsRecorded = "SELECT key_hash, min(day) AS recorded FROM (" +
 	"SELECT id AS upload_id, toDate(min(at)) AS day FROM {db}.uploads WHERE outcome = 'ok' GROUP BY id) AS u " +
 	"USING (upload_id) GROUP BY key_hash"
 
-// ListListDone returns every done mark, by list and item ID. A mark
-// uploaded without a name (标注人) gets the account that uploaded it.
+// ListListDone returns every done mark in effect, by list and item ID. A
+// mark uploaded without a name (标注人) gets the account that uploaded it.
+// An item whose latest row is a withdrawal has none.
 func (s *Store) ListListDone(ctx context.Context) ([]saima.ListDone, error) {
 	q := "SELECT d.list, d.item_id, d.unit, d.date, if(d.marked_by != '', d.marked_by, u.uploader), d.note FROM (" +
-		latest("list_done", "list, item_id, unit, date, marked_by, note, upload_id") +
-		") AS d GLOBAL ANY LEFT JOIN (SELECT id AS upload_id, any(uploader) AS uploader FROM {db}.uploads " +
+		latest("list_done", "list, item_id, unit, date, marked_by, note, upload_id, withdrawn") +
+		" AND withdrawn = 0) AS d GLOBAL ANY LEFT JOIN (SELECT id AS upload_id, any(uploader) AS uploader FROM {db}.uploads " +
 		"WHERE outcome = 'ok' GROUP BY id) AS u USING (upload_id) ORDER BY d.list, d.item_id"
 	rows, err := s.query(ctx, q)
 	if err != nil {

@@ -128,6 +128,7 @@ type listsPage struct {
 	CanMark   bool   // the office may mark items done
 	CSRF      string // the session's CSRF token for the mark form
 	Marked    bool   // an item was just marked done
+	Withdrawn bool   // an item's mark was just withdrawn
 
 	// Mark is a mark form that could not be saved, shown again as filled
 	// in with its error; nil otherwise.
@@ -139,12 +140,21 @@ type listsPage struct {
 type markForm struct {
 	List, ItemID, Date, Note string
 	Error                    string
+	// Withdraw is set for the form that withdraws the item's mark, whose
+	// Note is the reason.
+	Withdraw bool
 }
 
-// For reports whether f is the form of the item with list and id. It is
-// false on a nil f, so that a template may call it on an empty Mark.
+// For reports whether f is the mark form of the item with list and id. It
+// is false on a nil f, so that a template may call it on an empty Mark.
 func (f *markForm) For(list, id string) bool {
-	return f != nil && f.List == list && f.ItemID == id
+	return f != nil && !f.Withdraw && f.List == list && f.ItemID == id
+}
+
+// WithdrawFor reports whether f is the withdrawal form of the item with
+// list and id, and false on a nil f.
+func (f *markForm) WithdrawFor(list, id string) bool {
+	return f != nil && f.Withdraw && f.List == list && f.ItemID == id
 }
 
 // Path returns the path of the page, which the mark form returns to.
@@ -205,7 +215,8 @@ func (s *Server) handleUnitList(c *fiber.Ctx) error {
 func (s *Server) loadLists(c *fiber.Ctx, unit, list, status string) (*listsPage, error) {
 	page := &listsPage{Unit: unit, List: list, Status: status,
 		ListNames: saima.ListNames, Today: saima.DateOf(s.now()), CanMark: s.isOffice(c),
-		CSRF: s.csrfToken(c), Marked: c.Query("marked") == "1"}
+		CSRF: s.csrfToken(c), Marked: c.Query("marked") == "1",
+		Withdrawn: c.Query("withdrawn") == "1"}
 	if page.List != "" && !slices.Contains(saima.ListNames, page.List) {
 		return nil, invalidParam("list", page.List, "可选值为"+strings.Join(saima.ListNames, "、"))
 	}
@@ -284,6 +295,55 @@ func (s *Server) handleListDone(c *fiber.Ctx) error {
 	}
 	s.log.Info("list item marked done", "list", list, "item_id", id, "account", mark.By)
 	back.query.Set("marked", "1")
+	return c.Redirect(back.path+"?"+back.query.Encode(), http.StatusSeeOther)
+}
+
+// handleListWithdraw withdraws the done mark of a list item for the
+// office (撤销标注), with the reason the form gives. It stores the
+// withdrawal as a one-row upload under the office account, as a mark is
+// stored, so the item is open again and the audit log shows who withdrew
+// the mark and when.
+func (s *Server) handleListWithdraw(c *fiber.Ctx) error {
+	ls, err := s.lists()
+	if err != nil {
+		return err
+	}
+	list, id := strings.TrimSpace(c.FormValue("list")), strings.TrimSpace(c.FormValue("item_id"))
+	item, err := findListItem(c.UserContext(), ls, list, id)
+	if err != nil {
+		return err
+	}
+	back := parseListReturn(c.FormValue("return"))
+	reason := strings.TrimSpace(c.FormValue("reason"))
+	refuse := func(msg string) error {
+		return s.showMarkError(c, back, &markForm{List: list, ItemID: id, Note: reason, Error: msg, Withdraw: true})
+	}
+	done, err := ls.ListListDone(c.UserContext())
+	if err != nil {
+		return fmt.Errorf("list list done: %w", err)
+	}
+	if !slices.ContainsFunc(done, func(d saima.ListDone) bool {
+		return d.List == item.List && d.ItemID == item.ID && d.Unit == item.Unit
+	}) {
+		return refuse(fmt.Sprintf("%s“%s”没有完成标注，无需撤销", ingest.ListTitle(item.List), item.ID))
+	}
+	if reason == "" {
+		return refuse("请填写撤销理由，如“误标注，事项尚未完成”")
+	}
+	who, err := s.identity(c)
+	if err != nil {
+		return err
+	}
+	if who == nil {
+		return saima.Errorf(saima.KindForbidden, "请先登录")
+	}
+	w := saima.ListDone{List: item.List, ItemID: item.ID, Unit: item.Unit, Date: saima.DateOf(s.now()),
+		By: who.account.Name, Note: reason, Withdrawn: true}
+	if err := s.writeFormRecord(c, saima.DatasetListDone, &saima.Batch{ListDone: []saima.ListDone{w}}); err != nil {
+		return fmt.Errorf("write list done withdrawal: %w", err)
+	}
+	s.log.Info("list item mark withdrawn", "list", list, "item_id", id, "account", w.By)
+	back.query.Set("withdrawn", "1")
 	return c.Redirect(back.path+"?"+back.query.Encode(), http.StatusSeeOther)
 }
 

@@ -377,3 +377,76 @@ var (
 	_ leaderStore            = (*clickhouse.Store)(nil)
 	_ reports.WorkflowSource = (*clickhouse.Store)(nil)
 )
+
+// TestListWithdraw withdraws the mark of XQ-1: only the office may, only
+// with a reason and only a mark in effect; afterwards the item is open
+// and overdue again, and marking it anew counts.
+func TestListWithdraw(t *testing.T) {
+	env := newSeededEnv(t)
+	seedLists(t, env.store)
+	office := env.as(t, "office")
+	withdraw := func(cl *client, item, reason string) (*http.Response, string) {
+		return postForm(t, cl, "/lists/withdraw", map[string]string{
+			"list": "重大需求", "item_id": item, "reason": reason, "return": "/lists?status=done"})
+	}
+
+	if resp, _ := withdraw(env.as(t, "haishu"), "XQ-1", "误标注"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("POST /lists/withdraw as unit status = %d, want 403", resp.StatusCode)
+	}
+	if resp, _ := withdraw(env.as(t, "leader"), "XQ-1", "误标注"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("POST /lists/withdraw as leader status = %d, want 403", resp.StatusCode)
+	}
+	for _, tt := range []struct{ name, item, reason, want string }{
+		{"ErrNoReason", "XQ-1", " ", "未撤销：请填写撤销理由"},
+		{"ErrNotMarked", "XQ-2", "误标注", "未撤销：“重大需求”清单“XQ-2”没有完成标注，无需撤销"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := withdraw(office, tt.item, tt.reason)
+			if resp.StatusCode != http.StatusBadRequest {
+				t.Errorf("POST /lists/withdraw status = %d, want 400", resp.StatusCode)
+			}
+			if !strings.Contains(html.UnescapeString(body), tt.want) {
+				t.Errorf("POST /lists/withdraw lacks %q:\n%s", tt.want, body)
+			}
+		})
+	}
+	if resp, _ := withdraw(office, "XQ-9", "误标注"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("POST /lists/withdraw of a missing item status = %d, want 404", resp.StatusCode)
+	}
+
+	resp, _ := withdraw(office, "XQ-1", "误标注，系统尚未上线")
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("POST /lists/withdraw status = %d, want 303", resp.StatusCode)
+	}
+	if loc := resp.Header.Get("Location"); loc != "/lists?status=done&withdrawn=1" {
+		t.Errorf("POST /lists/withdraw Location = %q, want /lists?status=done&withdrawn=1", loc)
+	}
+	done, err := env.store.ListListDone(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(done) != 0 {
+		t.Errorf("ListListDone after the withdrawal = %+v, want none", done)
+	}
+	_, body := office.get(t, "/lists?withdrawn=1")
+	for _, want := range []string{"已撤销完成标注", "已超期 20 天"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("GET /lists after the withdrawal lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "已完成（2026-09-28") {
+		t.Error("GET /lists after the withdrawal still shows the mark")
+	}
+	if _, body := office.get(t, "/uploads"); !strings.Contains(body, "网页录入") {
+		t.Error("GET /uploads lacks the withdrawal's 网页录入 record")
+	}
+
+	resp, _ = postForm(t, office, "/lists/done", map[string]string{
+		"list": "重大需求", "item_id": "XQ-1", "date": "2026-10-19", "note": "已上线"})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("POST /lists/done after the withdrawal status = %d, want 303", resp.StatusCode)
+	}
+	if _, body := office.get(t, "/lists?status=done"); !strings.Contains(body, "已完成（2026-10-19，office标注）：已上线") {
+		t.Error("GET /lists?status=done lacks the mark made after the withdrawal")
+	}
+}

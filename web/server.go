@@ -290,6 +290,8 @@ func (s *Server) newApp() *fiber.App {
 	app.Get("/units/:name/list", anyone, s.ownUnitOnly, s.handleUnitList)
 	app.Post("/lists/done", sameOrigin, s.allowAction("标注清单事项完成", saima.RoleOffice), s.checkCSRF,
 		s.handleListDone)
+	app.Post("/lists/withdraw", sameOrigin, s.allowAction("撤销清单事项完成标注", saima.RoleOffice), s.checkCSRF,
+		s.handleListWithdraw)
 	app.Get("/problems/loop", viewer, s.handleProblemLoop)
 	app.Get("/leaders", viewer, s.handleLeaders)
 	app.Post("/leaders/confirm", sameOrigin, s.allowAction("确认半年报告", saima.RoleOffice), s.checkCSRF,
