@@ -121,6 +121,12 @@ type StageEvent struct {
 	ChangeReason   string // why (变更原因); StageChange only, and required there
 	Accountability string // accountability noted on exit (问责情况); required for 退出
 
+	// Withdrawn marks the withdrawal (撤销) of the record of the same
+	// project, stage and round, with the reason in Opinion. Readers of
+	// the stage history never return one: the record it supersedes is
+	// gone from the history, which stays stored.
+	Withdrawn bool
+
 	// Row is the row of the uploaded file the event was read from, for
 	// error messages; 0 when it came from the store or a form.
 	Row int

@@ -69,7 +69,7 @@ func (s *Store) ListProjects(ctx context.Context) ([]saima.Project, error) {
 func (s *Store) ListStageEvents(ctx context.Context) ([]saima.StageEvent, error) {
 	q := "SELECT project_code, stage, date, decided_by, opinion, toUInt32(round) FROM (" +
 		latest("stage_events", "project_code, stage, date, decided_by, opinion, round") +
-		") ORDER BY project_code, date, round, stage"
+		" AND withdrawn = 0) ORDER BY project_code, date, round, stage"
 	rows, err := s.query(ctx, q)
 	if err != nil {
 		return nil, err
@@ -136,7 +136,7 @@ func (s *Store) setMilestoneExitsBy(ctx context.Context, ms []saima.Milestone, d
 // code, as [saima.ExitDays] reads them from the current stage events.
 func (s *Store) ListExitDays(ctx context.Context) (map[string]saima.Date, error) {
 	q := "SELECT project_code, stage, date FROM (" + latest("stage_events", "project_code, stage, date") +
-		") WHERE stage = ?"
+		" AND withdrawn = 0) WHERE stage = ?"
 	rows, err := s.query(ctx, q, saima.StageExit)
 	if err != nil {
 		return nil, err

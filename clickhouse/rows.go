@@ -38,13 +38,13 @@ func projectRows(ps []saima.Project, id string, v uint64) [][]any {
 }
 
 var stageColumns = []string{"project_code", "stage", "date", "decided_by", "opinion", "round", "documents",
-	"change_item", "change_reason", "accountability", "upload_id", "version"}
+	"change_item", "change_reason", "accountability", "withdrawn", "upload_id", "version"}
 
 func stageRows(es []saima.StageEvent, id string, v uint64) [][]any {
 	out := make([][]any, len(es))
 	for i, e := range es {
 		out[i] = []any{e.ProjectCode, e.Stage, e.Date, e.DecidedBy, e.Opinion, uint32(e.RoundOrOne()), e.Documents,
-			e.ChangeItem, e.ChangeReason, e.Accountability, id, v}
+			e.ChangeItem, e.ChangeReason, e.Accountability, boolByte(e.Withdrawn), id, v}
 	}
 	return out
 }
@@ -137,6 +137,7 @@ func (t *tsvWriter) stage(e *saima.StageEvent) {
 	t.str(e.ChangeItem)
 	t.str(e.ChangeReason)
 	t.str(e.Accountability)
+	t.bool(e.Withdrawn)
 	t.end()
 }
 

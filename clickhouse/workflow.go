@@ -24,7 +24,7 @@ func (s *Store) ListStageHistory(ctx context.Context, codes ...string) ([]saima.
 	q := "SELECT " + stageHistoryFields + " FROM (" +
 		latest("stage_events", "project_code, stage, date, decided_by, opinion, round, documents, "+
 			"change_item, change_reason, accountability") +
-		") WHERE " + where + " ORDER BY project_code, date, round, stage"
+		" AND withdrawn = 0) WHERE " + where + " ORDER BY project_code, date, round, stage"
 	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, err

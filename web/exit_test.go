@@ -87,3 +87,83 @@ func TestExitedProjectPages(t *testing.T) {
 		}
 	})
 }
+
+// TestWithdrawExit withdraws an exit recorded for the wrong project: the
+// project is back at 预报, its milestone due after the exit is overdue
+// again, and a form naming a record that is not the latest is refused.
+func TestWithdrawExit(t *testing.T) {
+	env := newSeededEnv(t)
+	ptr := func(d saima.Date) *saima.Date { return &d }
+	writeWorkflowBatch(t, env.store, "wx-projects", saima.DatasetProjects, &saima.Batch{Projects: []saima.Project{
+		{Code: "WX-1", Name: "误退出项目", Unit: "宁波市海曙区", System: "数字政府", Batch: "启动实施",
+			Scope: "全市性", Type: "增量开发", StartDate: ptr(day("2026-03-01")), DueDate: ptr(day("2026-12-31"))},
+	}})
+	writeWorkflowBatch(t, env.store, "wx-stages", saima.DatasetStages, &saima.Batch{Stages: []saima.StageEvent{
+		{ProjectCode: "WX-1", Stage: "预报", Date: day("2026-02-01")},
+		{ProjectCode: "WX-1", Stage: "退出", Date: day("2026-09-01"), DecidedBy: "市委改革委", Accountability: "通报批评"},
+	}})
+	writeWorkflowBatch(t, env.store, "wx-milestones", saima.DatasetMilestones, &saima.Batch{Milestones: []saima.Milestone{
+		{ProjectCode: "WX-1", Name: "误退出后里程碑", Unit: "宁波市海曙区", Planned: day("2026-09-15"), Status: "进行中"},
+	}})
+	office := env.as(t, "office")
+	page := projectURL("WX-1")
+	withdraw := func(cl *client, stage, round, reason string) (*http.Response, string) {
+		return postForm(t, cl, page+"/stages/withdraw", map[string]string{"stage": stage, "round": round, "reason": reason})
+	}
+
+	if _, body := office.get(t, page); !strings.Contains(body, "撤销 2026-09-01 的“退出”（第 1 轮）记录") {
+		t.Errorf("GET %s lacks the withdrawal form of the exit", page)
+	}
+	if _, body := env.as(t, "leader").get(t, page); strings.Contains(body, "撤销理由") {
+		t.Errorf("GET %s as leader shows the withdrawal form", page)
+	}
+	for _, user := range []string{"haishu", "leader"} {
+		if resp, _ := withdraw(env.as(t, user), "退出", "1", "误登记"); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("POST withdraw as %s status = %d, want 403", user, resp.StatusCode)
+		}
+	}
+	for _, tt := range []struct{ name, stage, reason, want string }{
+		{"ErrNotLatest", "预报", "误登记", "只能撤销最近一条阶段记录，现为 2026-09-01 退出（第 1 轮）"},
+		{"ErrNoReason", "退出", "", "请填写撤销理由"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := withdraw(office, tt.stage, "1", tt.reason)
+			if resp.StatusCode != http.StatusUnprocessableEntity {
+				t.Errorf("POST withdraw status = %d, want 422", resp.StatusCode)
+			}
+			if !strings.Contains(html.UnescapeString(body), "未撤销："+tt.want) {
+				t.Errorf("POST withdraw lacks %q:\n%s", tt.want, body)
+			}
+		})
+	}
+
+	resp, _ := withdraw(office, "退出", "1", "误将退出决定登记在本项目")
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("POST withdraw status = %d, want 303", resp.StatusCode)
+	}
+	_, body := office.get(t, page+"?withdrawn=1")
+	for _, want := range []string{"已撤销最近一条阶段记录", "<strong>预报</strong>", "撤销 2026-02-01 的“预报”"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("GET %s after the withdrawal lacks %q", page, want)
+		}
+	}
+	if strings.Contains(body, "通报批评") {
+		t.Errorf("GET %s after the withdrawal still lists the exit", page)
+	}
+	exits, err := env.store.ListExitDays(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := exits["WX-1"]; ok {
+		t.Errorf("ListExitDays after the withdrawal = %v, want no WX-1", exits)
+	}
+	// testNow is 2026-10-20: the milestone due on 15 September is overdue
+	// again, 35 days, instead of 因退出终止.
+	_, body = office.get(t, "/ledger?q=WX-1")
+	if !strings.Contains(body, "误退出后里程碑（计划 2026-09-15，已逾期 35 天）") {
+		t.Errorf("GET /ledger?q=WX-1 after the withdrawal lacks the overdue milestone:\n%s", body)
+	}
+	if _, body := office.get(t, "/uploads"); !strings.Contains(body, "网页撤销阶段记录：退出") {
+		t.Error("GET /uploads lacks the withdrawal's record")
+	}
+}

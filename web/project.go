@@ -47,11 +47,19 @@ type projectPage struct {
 	Kinds    []string       // stage kinds the form offers
 	Recorded bool           // a stage event was just recorded
 	Replaced bool           // and it replaced the event of the same stage and round
+	// Withdrawn is set just after the latest record was withdrawn.
+	Withdrawn bool
+	// WithdrawError is why the withdrawal form was refused, and
+	// WithdrawReason the reason it was sent with.
+	WithdrawError, WithdrawReason string
 	CSRF     string         // the session's CSRF token for the form
 }
 
 // FormAction returns the path the stage form posts to.
 func (p *projectPage) FormAction() string { return projectURL(p.Project.Code) + "/stages" }
+
+// WithdrawAction returns the path the withdrawal form posts to.
+func (p *projectPage) WithdrawAction() string { return projectURL(p.Project.Code) + "/stages/withdraw" }
 
 // projectURL returns the path of a project's page.
 func projectURL(code string) string { return "/projects/" + url.PathEscape(code) }
@@ -73,6 +81,7 @@ func (s *Server) handleProject(c *fiber.Ctx) error {
 	}
 	page.Recorded = c.Query("recorded") == "1"
 	page.Replaced = page.Recorded && c.Query("replaced") == "1"
+	page.Withdrawn = c.Query("withdrawn") == "1"
 	return s.render(c, "project.html", page.Project.Name, "ledger", page)
 }
 
@@ -174,6 +183,53 @@ func (s *Server) handleStageForm(c *fiber.Ctx) error {
 	return c.Redirect(target, http.StatusSeeOther)
 }
 
+// handleStageWithdraw withdraws (撤销) the project's latest stage record
+// for the office, with the reason the form gives: an exit decided for the
+// wrong project, say. Only the latest record may be withdrawn, so the
+// history left is one the lifecycle checks accepted; withdrawing again
+// walks further back. The form names the record it withdraws, and a
+// history that changed since the page was shown is refused. The
+// withdrawal is a one-row upload under the office account, as a stage
+// form is, so the audit log keeps who withdrew what and when.
+func (s *Server) handleStageWithdraw(c *fiber.Ctx) error {
+	page, err := s.loadProjectPage(c)
+	if err != nil {
+		return err
+	}
+	page.WithdrawReason = strings.TrimSpace(c.FormValue("reason"))
+	refuse := func(msg string) error {
+		page.WithdrawError = msg
+		c.Status(http.StatusUnprocessableEntity)
+		return s.render(c, "project.html", page.Project.Name, "ledger", page)
+	}
+	cur := page.Current
+	if cur == nil {
+		return refuse("该项目没有阶段记录，无需撤销")
+	}
+	stage, round := strings.TrimSpace(c.FormValue("stage")), strings.TrimSpace(c.FormValue("round"))
+	if stage != cur.Stage || round != strconv.Itoa(cur.RoundOrOne()) {
+		return refuse(fmt.Sprintf("只能撤销最近一条阶段记录，现为 %s %s（第 %d 轮），而表单要撤销的是“%s”第“%s”轮；"+
+			"可能有人刚登记或撤销了记录，请核对本页的阶段历程后重试", cur.Date, cur.Stage, cur.RoundOrOne(), stage, round))
+	}
+	if page.WithdrawReason == "" {
+		return refuse("请填写撤销理由，如“误将退出决定登记在本项目”")
+	}
+	who, err := s.identity(c)
+	if err != nil {
+		return err
+	}
+	if who == nil {
+		return saima.Errorf(saima.KindForbidden, "请先登录")
+	}
+	w := saima.StageEvent{ProjectCode: cur.ProjectCode, Stage: cur.Stage, Round: cur.RoundOrOne(),
+		Date: saima.DateOf(s.now()), DecidedBy: who.account.Name, Opinion: page.WithdrawReason, Withdrawn: true}
+	if err := s.writeStageEvent(c, w); err != nil {
+		return err
+	}
+	s.drafts.request()
+	return c.Redirect(projectURL(page.Project.Code)+"?withdrawn=1", http.StatusSeeOther)
+}
+
 func readStageForm(c *fiber.Ctx) stageForm {
 	v := func(name string) string { return strings.TrimSpace(c.FormValue(name)) }
 	return stageForm{
@@ -267,13 +323,17 @@ func (s *Server) writeStageEvent(c *fiber.Ctx, e saima.StageEvent) error {
 	if err != nil {
 		return err
 	}
+	message := "网页录入阶段记录"
+	if e.Withdrawn {
+		message = "网页撤销阶段记录：" + e.Stage
+	}
 	up := saima.Upload{ID: id, Dataset: saima.DatasetStages, Uploader: who.account.Name, At: s.now(),
-		FileName: "网页录入", Rows: 1, Imported: 1, Message: "网页录入阶段记录"}
+		FileName: "网页录入", Rows: 1, Imported: 1, Message: message}
 	if err := ws.WriteBatch(c.UserContext(), &saima.Batch{Upload: up, Stages: []saima.StageEvent{e}}); err != nil {
 		return fmt.Errorf("write stage event: %w", err)
 	}
 	s.log.Info("stage event recorded", "upload_id", id, "project", e.ProjectCode, "stage", e.Stage,
-		"round", e.RoundOrOne(), "account", who.account.Name)
+		"round", e.RoundOrOne(), "withdrawn", e.Withdrawn, "account", who.account.Name)
 	return nil
 }
 

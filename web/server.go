@@ -286,6 +286,8 @@ func (s *Server) newApp() *fiber.App {
 	app.Get("/management", viewer, s.handleManagement)
 	app.Post("/projects/:code/stages", sameOrigin, s.allowAction("登记项目阶段", saima.RoleOffice), s.checkCSRF,
 		s.handleStageForm)
+	app.Post("/projects/:code/stages/withdraw", sameOrigin, s.allowAction("撤销项目阶段记录", saima.RoleOffice),
+		s.checkCSRF, s.handleStageWithdraw)
 	app.Get("/lists", viewer, s.handleLists)
 	app.Get("/units/:name/list", anyone, s.ownUnitOnly, s.handleUnitList)
 	app.Post("/lists/done", sameOrigin, s.allowAction("标注清单事项完成", saima.RoleOffice), s.checkCSRF,

@@ -1,0 +1,11 @@
+-- The office can withdraw (撤销) a project's latest stage record, such as
+-- an exit (退出) decided for the wrong project: a new row of the same
+-- project, stage and round with withdrawn = 1, the reason in opinion, the
+-- office account in decided_by and the day of the withdrawal in date.
+-- Being the latest version, it supersedes the record, and readers skip it,
+-- so the project is back at its stage before. Rows written before this
+-- file read 0.
+--
+-- NOTE: like the ALTERs of 0004_workflows.sql, this one is not idempotent,
+-- because 18.16 has no ADD COLUMN IF NOT EXISTS.
+ALTER TABLE {db}.stage_events ADD COLUMN withdrawn UInt8;
