@@ -298,11 +298,8 @@ func (s *Server) handleListDone(c *fiber.Ctx) error {
 	return c.Redirect(back.path+"?"+back.query.Encode(), http.StatusSeeOther)
 }
 
-// handleListWithdraw withdraws the done mark of a list item for the
-// office (撤销标注), with the reason the form gives. It stores the
-// withdrawal as a one-row upload under the office account, as a mark is
-// stored, so the item is open again and the audit log shows who withdrew
-// the mark and when.
+// handleListWithdraw withdraws a list item's done mark with the reason the
+// form gives, as a one-row upload under the office account.
 func (s *Server) handleListWithdraw(c *fiber.Ctx) error {
 	ls, err := s.lists()
 	if err != nil {
@@ -315,7 +312,8 @@ func (s *Server) handleListWithdraw(c *fiber.Ctx) error {
 	}
 	back := parseListReturn(c.FormValue("return"))
 	reason := strings.TrimSpace(c.FormValue("reason"))
-	refuse := func(msg string) error {
+	reject := func(msg string) error {
+		s.log.Info("list mark withdrawal rejected", "list", list, "item_id", id, "reason", msg)
 		return s.showMarkError(c, back, &markForm{List: list, ItemID: id, Note: reason, Error: msg, Withdraw: true})
 	}
 	done, err := ls.ListListDone(c.UserContext())
@@ -325,10 +323,10 @@ func (s *Server) handleListWithdraw(c *fiber.Ctx) error {
 	if !slices.ContainsFunc(done, func(d saima.ListDone) bool {
 		return d.List == item.List && d.ItemID == item.ID && d.Unit == item.Unit
 	}) {
-		return refuse(fmt.Sprintf("%s“%s”没有完成标注，无需撤销", ingest.ListTitle(item.List), item.ID))
+		return reject(fmt.Sprintf("%s“%s”没有完成标注，无需撤销", ingest.ListTitle(item.List), item.ID))
 	}
 	if reason == "" {
-		return refuse("请填写撤销理由，如“误标注，事项尚未完成”")
+		return reject("请填写撤销理由，如“误标注，事项尚未完成”")
 	}
 	who, err := s.identity(c)
 	if err != nil {

@@ -49,8 +49,8 @@ type projectPage struct {
 	Replaced bool           // and it replaced the event of the same stage and round
 	// Withdrawn is set just after the latest record was withdrawn.
 	Withdrawn bool
-	// WithdrawError is why the withdrawal form was refused, and
-	// WithdrawReason the reason it was sent with.
+	// WithdrawError is why the withdrawal form was rejected, and
+	// WithdrawReason is the reason typed into it.
 	WithdrawError, WithdrawReason string
 	CSRF     string         // the session's CSRF token for the form
 }
@@ -183,36 +183,31 @@ func (s *Server) handleStageForm(c *fiber.Ctx) error {
 	return c.Redirect(target, http.StatusSeeOther)
 }
 
-// handleStageWithdraw withdraws (撤销) the project's latest stage record
-// for the office, with the reason the form gives: an exit decided for the
-// wrong project, say. Only the latest record may be withdrawn, so the
-// history left is one the lifecycle checks accepted; withdrawing again
-// walks further back. The form names the record it withdraws, and a
-// history that changed since the page was shown is refused. The
-// withdrawal is a one-row upload under the office account, as a stage
-// form is, so the audit log keeps who withdrew what and when.
+// handleStageWithdraw withdraws the project's latest stage record, such as
+// a mistaken exit, as a one-row upload under the office account.
 func (s *Server) handleStageWithdraw(c *fiber.Ctx) error {
 	page, err := s.loadProjectPage(c)
 	if err != nil {
 		return err
 	}
 	page.WithdrawReason = strings.TrimSpace(c.FormValue("reason"))
-	refuse := func(msg string) error {
+	reject := func(msg string) error {
+		s.log.Info("stage withdrawal rejected", "project", page.Project.Code, "reason", msg)
 		page.WithdrawError = msg
 		c.Status(http.StatusUnprocessableEntity)
 		return s.render(c, "project.html", page.Project.Name, "ledger", page)
 	}
 	cur := page.Current
 	if cur == nil {
-		return refuse("该项目没有阶段记录，无需撤销")
+		return reject("该项目没有阶段记录，无需撤销")
 	}
 	stage, round := strings.TrimSpace(c.FormValue("stage")), strings.TrimSpace(c.FormValue("round"))
 	if stage != cur.Stage || round != strconv.Itoa(cur.RoundOrOne()) {
-		return refuse(fmt.Sprintf("只能撤销最近一条阶段记录，现为 %s %s（第 %d 轮），而表单要撤销的是“%s”第“%s”轮；"+
+		return reject(fmt.Sprintf("只能撤销最近一条阶段记录，现为 %s %s（第 %d 轮），而表单要撤销的是“%s”第“%s”轮；"+
 			"可能有人刚登记或撤销了记录，请核对本页的阶段历程后重试", cur.Date, cur.Stage, cur.RoundOrOne(), stage, round))
 	}
 	if page.WithdrawReason == "" {
-		return refuse("请填写撤销理由，如“误将退出决定登记在本项目”")
+		return reject("请填写撤销理由，如“误将退出决定登记在本项目”")
 	}
 	who, err := s.identity(c)
 	if err != nil {
