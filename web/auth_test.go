@@ -384,6 +384,8 @@ func TestForbiddenActionNamed(t *testing.T) {
 	actions := []struct{ target, want string }{
 		{"/projects/NB-2026-001/stages", "无权登记项目阶段，只有改革办账号可以登记项目阶段"},
 		{"/lists/done", "无权标注清单事项完成，只有改革办账号可以标注清单事项完成"},
+		{"/lists/withdraw", "无权撤销清单事项完成标注，只有改革办账号可以撤销清单事项完成标注"},
+		{"/projects/NB-2026-001/stages/withdraw", "无权撤销项目阶段记录，只有改革办账号可以撤销项目阶段记录"},
 		{"/leaders/confirm", "无权确认半年报告，只有改革办账号可以确认半年报告"},
 		{"/evaluations/2026Q3/publish", "无权发布考评结果，只有改革办账号可以发布考评结果"},
 		{"/api/evaluations/2026Q3/publish", "无权发布考评结果，只有改革办账号可以发布考评结果"},

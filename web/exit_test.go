@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"saima"
+	"saima/clickhouse"
 )
 
 // TestExitedProjectPages checks that the pages apply saima.ClosedByExit:
@@ -93,18 +94,7 @@ func TestExitedProjectPages(t *testing.T) {
 // again, and a form naming a record that is not the latest is refused.
 func TestWithdrawExit(t *testing.T) {
 	env := newSeededEnv(t)
-	ptr := func(d saima.Date) *saima.Date { return &d }
-	writeWorkflowBatch(t, env.store, "wx-projects", saima.DatasetProjects, &saima.Batch{Projects: []saima.Project{
-		{Code: "WX-1", Name: "误退出项目", Unit: "宁波市海曙区", System: "数字政府", Batch: "启动实施",
-			Scope: "全市性", Type: "增量开发", StartDate: ptr(day("2026-03-01")), DueDate: ptr(day("2026-12-31"))},
-	}})
-	writeWorkflowBatch(t, env.store, "wx-stages", saima.DatasetStages, &saima.Batch{Stages: []saima.StageEvent{
-		{ProjectCode: "WX-1", Stage: "预报", Date: day("2026-02-01")},
-		{ProjectCode: "WX-1", Stage: "退出", Date: day("2026-09-01"), DecidedBy: "市委改革委", Accountability: "通报批评"},
-	}})
-	writeWorkflowBatch(t, env.store, "wx-milestones", saima.DatasetMilestones, &saima.Batch{Milestones: []saima.Milestone{
-		{ProjectCode: "WX-1", Name: "误退出后里程碑", Unit: "宁波市海曙区", Planned: day("2026-09-15"), Status: "进行中"},
-	}})
+	seedMistakenExit(t, env.store)
 	office := env.as(t, "office")
 	page := projectURL("WX-1")
 	withdraw := func(cl *client, stage, round, reason string) (*http.Response, string) {
@@ -166,4 +156,22 @@ func TestWithdrawExit(t *testing.T) {
 	if _, body := office.get(t, "/uploads"); !strings.Contains(body, "网页撤销阶段记录：退出") {
 		t.Error("GET /uploads lacks the withdrawal's record")
 	}
+}
+
+// seedMistakenExit writes project WX-1, filed on 1 February, exited on 1
+// September, with a milestone due on 15 September.
+func seedMistakenExit(tb testing.TB, store *clickhouse.Store) {
+	tb.Helper()
+	ptr := func(d saima.Date) *saima.Date { return &d }
+	writeWorkflowBatch(tb, store, "wx-projects", saima.DatasetProjects, &saima.Batch{Projects: []saima.Project{
+		{Code: "WX-1", Name: "误退出项目", Unit: "宁波市海曙区", System: "数字政府", Batch: "启动实施",
+			Scope: "全市性", Type: "增量开发", StartDate: ptr(day("2026-03-01")), DueDate: ptr(day("2026-12-31"))},
+	}})
+	writeWorkflowBatch(tb, store, "wx-stages", saima.DatasetStages, &saima.Batch{Stages: []saima.StageEvent{
+		{ProjectCode: "WX-1", Stage: "预报", Date: day("2026-02-01")},
+		{ProjectCode: "WX-1", Stage: "退出", Date: day("2026-09-01"), DecidedBy: "市委改革委", Accountability: "通报批评"},
+	}})
+	writeWorkflowBatch(tb, store, "wx-milestones", saima.DatasetMilestones, &saima.Batch{Milestones: []saima.Milestone{
+		{ProjectCode: "WX-1", Name: "误退出后里程碑", Unit: "宁波市海曙区", Planned: day("2026-09-15"), Status: "进行中"},
+	}})
 }

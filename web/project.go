@@ -47,12 +47,13 @@ type projectPage struct {
 	Kinds    []string       // stage kinds the form offers
 	Recorded bool           // a stage event was just recorded
 	Replaced bool           // and it replaced the event of the same stage and round
+	CSRF     string         // the session's CSRF token for the form
+
 	// Withdrawn is set just after the latest record was withdrawn.
 	Withdrawn bool
 	// WithdrawError is why the withdrawal form was rejected, and
 	// WithdrawReason is the reason typed into it.
 	WithdrawError, WithdrawReason string
-	CSRF     string         // the session's CSRF token for the form
 }
 
 // FormAction returns the path the stage form posts to.
