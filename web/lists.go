@@ -267,20 +267,30 @@ func (p *listsPage) keeps(r listRow) bool {
 	return true
 }
 
-// handleListDone marks a list item done for the office, on the day the
-// form gives (today when empty), as a one-row upload under the office
-// account so that the audit log shows who marked it.
-func (s *Server) handleListDone(c *fiber.Ctx) error {
+// formListItem returns the list store, the item that a list form names
+// and the page the form returns to.
+func (s *Server) formListItem(c *fiber.Ctx) (listStore, saima.ListItem, listReturn, error) {
 	ls, err := s.lists()
 	if err != nil {
-		return err
+		return nil, saima.ListItem{}, listReturn{}, err
 	}
 	list, id := strings.TrimSpace(c.FormValue("list")), strings.TrimSpace(c.FormValue("item_id"))
 	item, err := findListItem(c.UserContext(), ls, list, id)
 	if err != nil {
+		return nil, saima.ListItem{}, listReturn{}, err
+	}
+	return ls, item, parseListReturn(c.FormValue("return")), nil
+}
+
+// handleListDone marks a list item done for the office, on the day the
+// form gives (today when empty), as a one-row upload under the office
+// account so that the audit log shows who marked it.
+func (s *Server) handleListDone(c *fiber.Ctx) error {
+	_, item, back, err := s.formListItem(c)
+	if err != nil {
 		return err
 	}
-	back := parseListReturn(c.FormValue("return"))
+	list, id := item.List, item.ID
 	mark, err := s.readDoneForm(c, item)
 	if saima.ErrorKind(err) == saima.KindInvalid {
 		return s.showMarkError(c, back, &markForm{List: list, ItemID: id,
@@ -301,16 +311,11 @@ func (s *Server) handleListDone(c *fiber.Ctx) error {
 // handleListWithdraw withdraws a list item's done mark with the reason the
 // form gives, as a one-row upload under the office account.
 func (s *Server) handleListWithdraw(c *fiber.Ctx) error {
-	ls, err := s.lists()
+	ls, item, back, err := s.formListItem(c)
 	if err != nil {
 		return err
 	}
-	list, id := strings.TrimSpace(c.FormValue("list")), strings.TrimSpace(c.FormValue("item_id"))
-	item, err := findListItem(c.UserContext(), ls, list, id)
-	if err != nil {
-		return err
-	}
-	back := parseListReturn(c.FormValue("return"))
+	list, id := item.List, item.ID
 	reason := strings.TrimSpace(c.FormValue("reason"))
 	reject := func(msg string) error {
 		s.log.Info("list mark withdrawal rejected", "list", list, "item_id", id, "reason", msg)
