@@ -84,6 +84,7 @@ type Project struct {
 	Name      string
 	Unit      string   // responsible unit (责任单位)
 	LeadUnit  string   // lead unit of its system (牵头单位)
+	Partners  []string // cooperating units (协同单位), other than Unit and LeadUnit
 	System    string   // one of Systems
 	Scope     string   // 省定先行示范, 全市性 or 区县试点
 	Type      string   // 增量开发 or 迭代升级

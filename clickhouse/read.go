@@ -45,7 +45,7 @@ func (s *Store) ListUnits(ctx context.Context) ([]saima.Unit, error) {
 }
 
 const projectFields = "code, name, unit, lead_unit, system, scope, type, batch, lists, leader_led, " +
-	"leader, budget, start_date, due_date"
+	"leader, budget, start_date, due_date, partners"
 
 // ListProjects returns every project in the ledger, by code.
 func (s *Store) ListProjects(ctx context.Context) ([]saima.Project, error) {
@@ -57,7 +57,10 @@ func (s *Store) ListProjects(ctx context.Context) ([]saima.Project, error) {
 	err = scanAll(rows, func() error {
 		var p saima.Project
 		err := rows.Scan(&p.Code, &p.Name, &p.Unit, &p.LeadUnit, &p.System, &p.Scope, &p.Type, &p.Batch,
-			&p.Lists, &p.LeaderLed, &p.Leader, &p.Budget, &p.StartDate, &p.DueDate)
+			&p.Lists, &p.LeaderLed, &p.Leader, &p.Budget, &p.StartDate, &p.DueDate, &p.Partners)
+		if len(p.Partners) == 0 {
+			p.Partners = nil
+		}
 		out = append(out, p)
 		return err
 	})

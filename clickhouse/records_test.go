@@ -47,10 +47,10 @@ func trickyBatch() *saima.Batch {
 		b.Units = append(b.Units, saima.Unit{Name: text, Code: text, Aliases: aliases, Kind: text, Track: text})
 		b.Projects = append(b.Projects, saima.Project{Code: text, Name: text, Unit: text, LeadUnit: text,
 			System: text, Scope: text, Type: text, Batch: text, Lists: aliases, LeaderLed: i%2 == 0,
-			Leader: text, Budget: dec, StartDate: date, DueDate: dates[(i+1)%len(dates)]})
+			Leader: text, Budget: dec, StartDate: date, DueDate: dates[(i+1)%len(dates)], Partners: aliases})
 		b.Stages = append(b.Stages, saima.StageEvent{ProjectCode: text, Stage: text, Date: *dates[1+i%4],
 			DecidedBy: text, Opinion: text, Round: i%4 - 1, Documents: text, ChangeItem: text,
-			ChangeReason: text, Accountability: text})
+			ChangeReason: text, Accountability: text, Withdrawn: i%3 == 0})
 		b.Milestones = append(b.Milestones, saima.Milestone{ProjectCode: text, Name: text, Unit: text,
 			Planned: *dates[1+i%4], Actual: date, Status: text})
 		b.Progress = append(b.Progress, saima.ProgressReport{Unit: text, ProjectCode: text, ProjectName: text,

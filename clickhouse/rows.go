@@ -22,7 +22,7 @@ func unitRows(units []saima.Unit, id string, v uint64) [][]any {
 }
 
 var projectColumns = []string{"code", "name", "unit", "lead_unit", "system", "scope", "type", "batch",
-	"lists", "leader_led", "leader", "budget", "start_date", "due_date", "upload_id", "version"}
+	"lists", "leader_led", "leader", "budget", "start_date", "due_date", "partners", "upload_id", "version"}
 
 func projectRows(ps []saima.Project, id string, v uint64) [][]any {
 	out := make([][]any, len(ps))
@@ -32,7 +32,7 @@ func projectRows(ps []saima.Project, id string, v uint64) [][]any {
 			lists = []string{}
 		}
 		out[i] = []any{p.Code, p.Name, p.Unit, p.LeadUnit, p.System, p.Scope, p.Type, p.Batch,
-			lists, p.LeaderLed, p.Leader, p.Budget, p.StartDate, p.DueDate, id, v}
+			lists, p.LeaderLed, p.Leader, p.Budget, p.StartDate, p.DueDate, nonNil(p.Partners), id, v}
 	}
 	return out
 }
@@ -123,6 +123,7 @@ func (t *tsvWriter) project(p *saima.Project) {
 	t.nullDecimal(p.Budget)
 	t.nullDate(p.StartDate)
 	t.nullDate(p.DueDate)
+	t.strs(nonNil(p.Partners))
 	t.end()
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -376,7 +377,8 @@ func TestStoreAsOfIgnoresLaterUploads(t *testing.T) {
 // TestArrayElementsRoundTrip writes list fields whose elements hold
 // quotes, backslashes, tabs, line breaks, commas and brackets, in a batch
 // small enough to travel in the INSERT and in one large enough for a
-// staging file, and reads every element back unchanged.
+// staging file, and reads every element back unchanged. 协同单位 takes
+// zero to two of them.
 func TestArrayElementsRoundTrip(t *testing.T) {
 	elems := []string{"O'Brien", `C:\path`, "tab\there", "line\nbreak", "a,b", "]['", "𠮷", "", `\N`, `\'`}
 	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
@@ -385,7 +387,7 @@ func TestArrayElementsRoundTrip(t *testing.T) {
 			b := &saima.Batch{Upload: upload(saima.DatasetProjects)}
 			for i := range n {
 				b.Projects = append(b.Projects, saima.Project{Code: fmt.Sprintf("ARR-%d-%05d", n, i),
-					Name: "清单", Unit: "慈溪市", Lists: elems})
+					Name: "清单", Unit: "慈溪市", Lists: elems, Partners: elems[:i%3]})
 			}
 			if err := s.WriteBatch(ctx, b); err != nil {
 				t.Fatalf("write %d projects: %v", n, err)
@@ -401,6 +403,13 @@ func TestArrayElementsRoundTrip(t *testing.T) {
 		for _, p := range projects {
 			if !slices.Equal(p.Lists, elems) {
 				t.Fatalf("project %s lists = %q, want %q", p.Code, p.Lists, elems)
+			}
+			var i int
+			if _, err := fmt.Sscanf(p.Code[strings.LastIndex(p.Code, "-")+1:], "%d", &i); err != nil {
+				t.Fatal(err)
+			}
+			if want := elems[:i%3]; !slices.Equal(p.Partners, want) {
+				t.Fatalf("project %s partners = %q, want %q", p.Code, p.Partners, want)
 			}
 		}
 	})

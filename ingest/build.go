@@ -223,6 +223,7 @@ func (b *projectBuilder) add(r *rowReader) {
 		Name:      r.name("项目名称", true),
 		Unit:      r.unit("责任单位", true),
 		LeadUnit:  r.leadUnit(),
+		Partners:  r.unitList("协同单位"),
 		System:    r.choice("所属系统", saima.Systems, false),
 		Scope:     r.choice("项目层级", projectScopes, false),
 		Type:      r.choice("项目类型", projectTypes, false),
@@ -235,6 +236,7 @@ func (b *projectBuilder) add(r *rowReader) {
 		DueDate:   r.date("计划完成日期", false, false),
 	}
 	r.ownUnit("责任单位", p.Unit)
+	p.Partners = slices.DeleteFunc(p.Partners, func(u string) bool { return u == p.Unit || u == p.LeadUnit })
 	if p.Budget.Valid && p.Budget.Decimal.IsNegative() {
 		r.fail("预算（万元）", r.cell("预算（万元）"), &problem{reason: "不能为负数", fix: "请填写以万元为单位的预算金额"})
 	}
@@ -262,6 +264,25 @@ func (r *rowReader) leadUnit() string {
 	}
 	r.warn("牵头单位", raw, "不在单位名单中，已按原样保存", "如果是名单中的单位，请改用名单中的名称")
 	return trimText(raw)
+}
+
+// unitList reads a list of units, such as 协同单位, each through the roster.
+// A name off the roster is kept as written, with a warning, as 牵头单位
+// is, and a unit named twice is kept once.
+func (r *rowReader) unitList(col string) []string {
+	var out []string
+	for _, raw := range r.list(col) {
+		name, ok := r.p.resolveUnit(raw)
+		if !ok {
+			r.warn(col, raw, "不在单位名单中，已按原样保存；名单外的单位没有账号，不能上传里程碑",
+				"如果是名单中的单位，请改用名单中的名称或别名")
+			name = raw
+		}
+		if !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 func (b *projectBuilder) finish(*parser) {}

@@ -348,3 +348,32 @@ func TestProjectSystemOfficialNames(t *testing.T) {
 		}
 	}
 }
+
+// TestProjectPartners reads 协同单位 under its synonym 配合单位: aliases
+// resolve through the roster, a unit named twice or as the project's own
+// unit is dropped, a line break separates units, and a name off the roster
+// is kept with a warning.
+func TestProjectPartners(t *testing.T) {
+	text := "项目编号,项目名称,责任单位,牵头单位,配合单位\n" +
+		"NB-1,城市大脑,余姚市,市大数据局,\"大数据局、宁海县、宁海县\n余姚市；鄞州区\"\n" +
+		"NB-2,停车,余姚市,,省公安厅\n" +
+		"NB-3,浙里办,余姚市,,/\n"
+	res := parseText(t, "p.csv", text, Options{})
+	requireNoErrors(t, res)
+	wantWarnings := []string{
+		"p.csv 第3行“配合单位”列的值“省公安厅”不在单位名单中，已按原样保存；" +
+			"名单外的单位没有账号，不能上传里程碑，如果是名单中的单位，请改用名单中的名称或别名",
+		"p.csv 第4行“配合单位”列的值“/”表示未填写，按空白处理，如果已有协同单位，请填写；没有请留空",
+	}
+	if got := issueStrings(res.Warnings); !slices.Equal(got, wantWarnings) {
+		t.Errorf("warnings = %q, want %q", got, wantWarnings)
+	}
+	if len(res.Batch.Projects) != 3 {
+		t.Fatalf("projects = %d, want 3", len(res.Batch.Projects))
+	}
+	for i, want := range [][]string{{"宁海县", "宁波市鄞州区"}, {"省公安厅"}, nil} {
+		if got := res.Batch.Projects[i].Partners; !slices.Equal(got, want) {
+			t.Errorf("project %d partners = %q, want %q", i+1, got, want)
+		}
+	}
+}

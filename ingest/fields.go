@@ -12,7 +12,7 @@ var fieldNames = map[string]map[string]string{
 		"unranked_reason": "不参与排名原因",
 	},
 	"projects": {
-		"code": "项目编号", "name": "项目名称", "unit": "责任单位", "lead_unit": "牵头单位",
+		"code": "项目编号", "name": "项目名称", "unit": "责任单位", "lead_unit": "牵头单位", "partners": "协同单位",
 		"system": "所属系统", "scope": "项目层级", "type": "项目类型", "batch": "批次",
 		"lists": "所属清单", "leader_led": "是否领导领衔", "leader": "领衔领导",
 		"budget": "预算（万元）", "start_date": "开始日期", "due_date": "计划完成日期",

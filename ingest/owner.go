@@ -26,7 +26,8 @@ func (r *rowReader) ownUnit(col, unit string) {
 
 // ownProject checks, for a unit's account, the project of a milestone
 // whose 责任单位 is blank or the account's unit. A unit writes milestones
-// only on a project that the ledger gives it as 责任单位 or 牵头单位, and
+// only on a project that the ledger gives it as 责任单位 or 牵头单位, its
+// own milestones also on a project that lists it among the 协同单位, and
 // one without 责任单位 only on a project it is responsible for, because
 // such a milestone counts for the project's 责任单位. A project missing
 // from a ledger that has projects is left to checkUnknownProject, whose
@@ -47,11 +48,13 @@ func (r *rowReader) ownProject(col string, m saima.Milestone) {
 			reason: "不在项目台账中，而本行没有填写责任单位，无法确认是本单位（" + own + "）的项目",
 			fix:    "请在“责任单位”列填写本单位，或请改革办先把该项目录入项目台账",
 		})
-	case !runsProject(pr, own):
+	case m.Unit == own && slices.Contains(pr.Partners, own):
+		// A cooperating unit's own milestone.
+	case !worksOn(pr, own):
 		r.p.countOtherRecord(pr.Unit)
 		r.fail(col, r.cell(col), &problem{
-			reason: "在项目台账中是" + projectOf(pr) + "，单位账号只能上传本单位（" + own + "）负责或牵头的项目的里程碑",
-			fix:    "请删除这一行；如果本单位承担该项目的里程碑，请由改革办上传",
+			reason: "在项目台账中是" + projectOf(pr) + "，单位账号只能上传本单位（" + own + "）负责、牵头或协同的项目的里程碑",
+			fix:    "请删除这一行；如果本单位承担该项目的里程碑，请改革办在项目台账的“协同单位”列加上本单位，或由改革办上传",
 		})
 	case m.Unit == "" && pr.Unit != own:
 		r.p.countOtherRecord(pr.Unit)
@@ -97,6 +100,12 @@ func (r *rowReader) ownLeaderReport(rep saima.LeaderReport) {
 // or its 牵头单位.
 func runsProject(p saima.Project, unit string) bool {
 	return unit != "" && (p.Unit == unit || p.LeadUnit == unit)
+}
+
+// worksOn reports whether the ledger gives p to unit, as its 责任单位,
+// 牵头单位 or one of its 协同单位, which is who may own its milestones.
+func worksOn(p saima.Project, unit string) bool {
+	return runsProject(p, unit) || (unit != "" && slices.Contains(p.Partners, unit))
 }
 
 // projectUnits returns p's 责任单位 and, when it is another unit, its
@@ -204,7 +213,7 @@ func (r *rowReader) ownMilestone(m saima.Milestone) {
 	if owner == "" || owner == own {
 		return
 	}
-	if pr, ok := r.p.projects[m.ProjectCode]; ok && !runsProject(pr, owner) && runsProject(pr, own) {
+	if pr, ok := r.p.projects[m.ProjectCode]; ok && !worksOn(pr, owner) && worksOn(pr, own) {
 		r.warnReplace(ownedRecord{col: "里程碑", keyCols: []string{"项目编号", "里程碑"}, noun: "里程碑",
 			stored: "在项目“" + m.ProjectCode + "”中"}, owner, own)
 		return

@@ -182,6 +182,7 @@ func projectLedger(unit string) Options {
 			{Code: "NB-1", Name: "城市大脑", Unit: "宁波市（本级）", LeadUnit: "宁波市（本级）", LeaderLed: true, Leader: "刘志刚"},
 			{Code: "NB-2", Name: "数据共享", Unit: "余姚市", LeadUnit: "市大数据局", LeaderLed: true},
 			{Code: "NB-3", Name: "浙里办", Unit: "宁海县"},
+			{Code: "NB-4", Name: "一网通办", Unit: "余姚市", Partners: []string{"宁海县"}},
 		},
 		LeaderReports: []saima.LeaderReport{{ProjectCode: "NB-1", Half: h1, Unit: "余姚市"}},
 		Milestones: []saima.Milestone{
@@ -189,6 +190,8 @@ func projectLedger(unit string) Options {
 			{ProjectCode: "NB-2", Name: "联调", Unit: "市大数据局"},
 			{ProjectCode: "NB-2", Name: "验收", Unit: "余姚市"},
 			{ProjectCode: "NB-2", Name: "对接", Unit: "宁海县"},
+			{ProjectCode: "NB-4", Name: "接口", Unit: "宁海县"},
+			{ProjectCode: "NB-4", Name: "试点", Unit: "余姚市"},
 		},
 		Problems: []saima.ProblemItem{},
 	}
@@ -219,12 +222,12 @@ func TestOwnerProjectOfAnotherUnit(t *testing.T) {
 				"请核对项目编号；该项目的半年报告由“余姚市”“市大数据局”或改革办上传", "余姚市"},
 		{"milestone", "宁海县", milestoneHeader + "NB-1,三期上线,2026-12-31,宁海县\n",
 			"o.csv 第2行“项目编号”列的值“NB-1”在项目台账中是“宁波市（本级）”的项目“城市大脑”，" +
-				"单位账号只能上传本单位（宁海县）负责或牵头的项目的里程碑，" +
-				"请删除这一行；如果本单位承担该项目的里程碑，请由改革办上传", "宁波市（本级）"},
+				"单位账号只能上传本单位（宁海县）负责、牵头或协同的项目的里程碑，" +
+				"请删除这一行；如果本单位承担该项目的里程碑，请改革办在项目台账的“协同单位”列加上本单位，或由改革办上传", "宁波市（本级）"},
 		{"milestone without a unit", "宁海县", milestoneHeader + "NB-1,三期上线,2026-12-31,\n",
 			"o.csv 第2行“项目编号”列的值“NB-1”在项目台账中是“宁波市（本级）”的项目“城市大脑”，" +
-				"单位账号只能上传本单位（宁海县）负责或牵头的项目的里程碑，" +
-				"请删除这一行；如果本单位承担该项目的里程碑，请由改革办上传", "宁波市（本级）"},
+				"单位账号只能上传本单位（宁海县）负责、牵头或协同的项目的里程碑，" +
+				"请删除这一行；如果本单位承担该项目的里程碑，请改革办在项目台账的“协同单位”列加上本单位，或由改革办上传", "宁波市（本级）"},
 		{"problem", "宁海县", problemHeader + "WT-9,宁海县,NB-1,2026-09-01\n",
 			"o.csv 第2行“项目编号”列的值“NB-1”在项目台账中是“宁波市（本级）”的项目“城市大脑”，不是本行单位“宁海县”的项目，" +
 				"请核对单位和项目编号；如果本单位确实承担该项目，请联系改革办在项目台账中登记后再上传", "宁波市（本级）"},
@@ -292,6 +295,20 @@ func TestOwnerProjectUnits(t *testing.T) {
 			text: milestoneHeader + "NB-2,对接,2026-12-31,余姚市\n",
 			warnings: []string{"o.csv 第2行“里程碑”列的值“对接”在项目“NB-2”中属于“宁海县”，而“宁海县”不是该项目在项目台账中的责任单位或牵头单位，" +
 				"导入后改属“余姚市”（宁海县 → 余姚市），如果不是要替换该里程碑，请核对项目编号和里程碑后重新上传"}},
+		{name: "cooperating unit's milestone", unit: "宁海县", text: milestoneHeader + "NB-4,接口,2026-12-31,宁海县\n"},
+		{name: "cooperating unit's milestone without a unit", unit: "宁海县",
+			text: milestoneHeader + "NB-4,联调测试,2026-12-31,\n",
+			errors: []string{"o.csv 第2行“项目编号”列的值“NB-4”在项目台账中属于“余姚市”，而本行没有填写责任单位，" +
+				"单位账号只能上传本单位（宁海县）项目的里程碑，如果这是本单位承担的里程碑，请在“责任单位”列填写本单位；" +
+				"否则请删除这一行，该项目的里程碑由“余姚市”或改革办上传"}},
+		{name: "cooperating unit over the project unit's", unit: "宁海县",
+			text: milestoneHeader + "NB-4,试点,2026-12-31,宁海县\n",
+			errors: []string{"o.csv 第2行“里程碑”列的值“试点”在项目“NB-4”中已是“余姚市”的里程碑，单位账号不能改写其他单位的里程碑" +
+				"，请改用本单位自己的里程碑名称，或由“余姚市”或改革办修改该里程碑"}},
+		{name: "project unit over the cooperating unit's", unit: "余姚市",
+			text: milestoneHeader + "NB-4,接口,2026-12-31,余姚市\n",
+			errors: []string{"o.csv 第2行“里程碑”列的值“接口”在项目“NB-4”中已是“宁海县”的里程碑，单位账号不能改写其他单位的里程碑" +
+				"，请改用本单位自己的里程碑名称，或由“宁海县”或改革办修改该里程碑"}},
 		{name: "milestone of the other project unit", unit: "余姚市",
 			text: milestoneHeader + "NB-2,联调,2026-12-31,余姚市\n",
 			errors: []string{"o.csv 第2行“里程碑”列的值“联调”在项目“NB-2”中已是“市大数据局”的里程碑，单位账号不能改写其他单位的里程碑" +

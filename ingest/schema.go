@@ -139,6 +139,7 @@ var schemas = append([]*schema{
 			{name: "项目名称", synonyms: []string{"应用名称", "场景名称"}, required: true, kind: kindText},
 			{name: "责任单位", synonyms: []string{"主责单位", "建设单位"}, required: true, kind: kindUnit},
 			{name: "牵头单位", synonyms: []string{"系统牵头单位"}, kind: kindText},
+			{name: "协同单位", synonyms: []string{"配合单位", "协作单位", "参与单位"}, kind: kindText},
 			{name: "所属系统", synonyms: []string{"系统"}, kind: kindChoice, choices: saima.Systems},
 			{name: "项目层级", synonyms: []string{"层级"}, kind: kindChoice, choices: projectScopes},
 			{name: "项目类型", synonyms: []string{"类型", "建设类型"}, kind: kindChoice, choices: projectTypes},

@@ -61,7 +61,7 @@ func batchCells(b *saima.Batch, projects map[string]saima.Project) []recordCells
 			compact(u.Name))
 	}
 	for _, p := range b.Projects {
-		add(map[string]string{"牵头单位": p.LeadUnit, "所属系统": p.System, "项目层级": p.Scope,
+		add(map[string]string{"牵头单位": p.LeadUnit, "协同单位": strings.Join(p.Partners, "、"), "所属系统": p.System, "项目层级": p.Scope,
 			"项目类型": p.Type, "批次": p.Batch, "所属清单": strings.Join(p.Lists, "、"),
 			"是否领导领衔": yesOrBlank(p.LeaderLed), "领衔领导": p.Leader, "预算（万元）": nullDecimal(p.Budget),
 			"开始日期": datePtr(p.StartDate), "计划完成日期": datePtr(p.DueDate)}, p.Code)

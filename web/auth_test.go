@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -407,5 +408,38 @@ func TestForbiddenActionNamed(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestUnitTokenPartnerMilestone checks that a unit's token writes its own
+// milestone on a project that lists it among the 协同单位 once the office
+// has uploaded that ledger row, and that the project page names the unit.
+func TestUnitTokenPartnerMilestone(t *testing.T) {
+	env := newSeededEnv(t)
+	upload := func(cl *client, name, dataset, text string) (*http.Response, string) {
+		req := multipartRequest(t, "/api/uploads", name, []byte(text), map[string]string{"dataset": dataset})
+		return cl.do(t, req)
+	}
+	const milestone = "项目编号,里程碑,计划完成日期,责任单位\nNB-2026-002,海曙协同节点,2026-12-31,宁波市海曙区\n"
+	if resp, body := upload(env.withToken(), "里程碑.csv", saima.DatasetMilestones, milestone); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("haishu's milestone before it cooperates: status %d, want 403; body:\n%s", resp.StatusCode, body)
+	}
+
+	ledger := "项目编号,项目名称,责任单位,协同单位\nNB-2026-002,数据共享平台,市大数据局,海曙\n"
+	if resp, body := upload(env.as(t, "office"), "台账.csv", saima.DatasetProjects, ledger); resp.StatusCode >= 300 {
+		t.Fatalf("office's ledger row with 协同单位: status %d; body:\n%s", resp.StatusCode, body)
+	}
+	if _, body := env.as(t, "office").get(t, projectURL("NB-2026-002")); !strings.Contains(body, "协同单位：宁波市海曙区") {
+		t.Errorf("project page lacks 协同单位：宁波市海曙区")
+	}
+	if resp, body := upload(env.withToken(), "里程碑.csv", saima.DatasetMilestones, milestone); resp.StatusCode >= 300 {
+		t.Fatalf("haishu's milestone as a cooperating unit: status %d, want success; body:\n%s", resp.StatusCode, body)
+	}
+	ms, err := env.store.ListMilestones(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(ms, func(m saima.Milestone) bool { return m.Name == "海曙协同节点" && m.Unit == "宁波市海曙区" }) {
+		t.Errorf("milestones lack 海曙协同节点 of 宁波市海曙区")
 	}
 }

@@ -475,12 +475,12 @@ func (s *Server) handleLedgerXLSX(c *fiber.Ctx) error {
 var ledgerHeaders = []string{
 	"项目编号", "项目名称", "责任单位", "牵头单位", "所属系统", "应用范围", "建设类型", "批次", "所处阶段",
 	"进入阶段日期", "里程碑数", "已完成里程碑", "最新完成率（%）", "填报期间", "逾期里程碑数",
-	"是否领导领衔", "领衔领导", "预算（万元）",
+	"是否领导领衔", "领衔领导", "预算（万元）", "协同单位",
 }
 
 // writeLedger fills the sheets 项目台账 and 逾期里程碑.
 func writeLedger(f *excelize.File, entries []saima.LedgerEntry, asOf saima.Date) error {
-	widths := []float64{16, 36, 24, 24, 14, 14, 12, 12, 10, 14, 10, 12, 14, 12, 12, 12, 12, 12}
+	widths := []float64{16, 36, 24, 24, 14, 14, 12, 12, 10, 14, 10, 12, 14, 12, 12, 12, 12, 12, 36}
 	projects, err := newSheet(f, "项目台账", ledgerHeaders, widths)
 	if err != nil {
 		return err
@@ -548,6 +548,7 @@ func ledgerCells(e saima.LedgerEntry) []any {
 	return []any{
 		e.Code, e.Name, e.Unit, e.LeadUnit, e.System, e.Scope, e.Type, e.Batch, stage, stageDate,
 		e.Milestones, e.MilestonesDone, percent, period, len(e.Overdue), leaderLed, e.Leader, budget,
+		strings.Join(e.Partners, "、"),
 	}
 }
 

@@ -307,7 +307,8 @@ func TestLedgerXLSX(t *testing.T) {
 	checkTextCell(t, f, "项目台账", cellName(9, formula), "未登记")
 
 	first := projects[byCode["NB-2026-001"]-1]
-	want := map[int]string{2: "城市大脑驾驶舱", 3: "宁波市海曙区", 9: "实施", 10: "2026-05-10", 11: "3", 12: "2", 13: "85.5", 14: "2026Q3", 15: "1"}
+	want := map[int]string{2: "城市大脑驾驶舱", 3: "宁波市海曙区", 9: "实施", 10: "2026-05-10", 11: "3", 12: "2", 13: "85.5", 14: "2026Q3", 15: "1",
+		19: "宁波市江北区、市大数据局"}
 	for col, w := range want {
 		if first[col-1] != w {
 			t.Errorf("NB-2026-001 %s = %q, want %q", ledgerHeaders[col-1], first[col-1], w)

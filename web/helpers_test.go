@@ -237,7 +237,8 @@ func seedBatches() []*saima.Batch {
 	q3 := saima.Quarter(2026, 3)
 
 	projects := []saima.Project{
-		{Code: "NB-2026-001", Name: "城市大脑驾驶舱", Unit: "宁波市海曙区", System: "整体智治", Batch: "继续推进", Scope: "全市性", Type: "迭代升级"},
+		{Code: "NB-2026-001", Name: "城市大脑驾驶舱", Unit: "宁波市海曙区", System: "整体智治", Batch: "继续推进", Scope: "全市性", Type: "迭代升级",
+			Partners: []string{"宁波市江北区", "市大数据局"}},
 		{Code: "NB-2026-002", Name: "一件事集成办", Unit: "市大数据局", System: "数字政府", Batch: "启动实施", Scope: "全市性", Type: "增量开发"},
 		{Code: "NB-2026-003", Name: scriptName + "项目", Unit: scriptName, System: "数字社会", Batch: "谋划设计", Scope: "区县试点", Type: "增量开发"},
 		{Code: "NB-2026-004", Name: imgName, Unit: imgName, System: "数字经济", Batch: "启动实施", Scope: "区县试点", Type: "增量开发"},

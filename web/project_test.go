@@ -37,7 +37,8 @@ func TestProjectPage(t *testing.T) {
 	}{
 		// testNow is 2026-10-20; NB-2026-001 entered 实施 on 2026-05-10.
 		{"OfficeSeesForm", "office", "/projects/NB-2026-001", 200,
-			[]string{"城市大脑驾驶舱", "<strong>实施</strong>", "自 2026-05-10 起已 163 天", "登记阶段", `name="csrf_token"`}, nil},
+			[]string{"城市大脑驾驶舱", "<strong>实施</strong>", "自 2026-05-10 起已 163 天", "登记阶段", `name="csrf_token"`,
+				"协同单位：宁波市江北区、市大数据局"}, nil},
 		{"LeaderHasNoForm", "leader", "/projects/NB-2026-001", 200, []string{"阶段历程"}, []string{"登记阶段"}},
 		{"UnitForbidden", "haishu", "/projects/NB-2026-001", 403, nil, nil},
 		{"ErrNotFound", "office", "/projects/NB-9999", 404, []string{"没有编号为“NB-9999”的项目"}, nil},
