@@ -316,7 +316,19 @@ func numberProjects(projects []*projectPlan) {
 
 var projectHeader = []string{
 	"项目编号", "项目名称", "责任单位", "牵头单位", "所属系统", "项目层级", "项目类型",
-	"批次", "所属清单", "是否领导领衔", "领衔领导", "预算（万元）", "开始日期", "计划完成日期",
+	"批次", "所属清单", "是否领导领衔", "领衔领导", "预算（万元）", "开始日期", "计划完成日期", "协同单位",
+}
+
+// partners returns the units other than p's own two that have a milestone
+// on p, such as the data bureau's data step, in milestone order.
+func partners(p *projectPlan) []string {
+	var out []string
+	for _, m := range p.milestones {
+		if m.Unit != p.Unit && m.Unit != p.LeadUnit && !slices.Contains(out, m.Unit) {
+			out = append(out, m.Unit)
+		}
+	}
+	return out
 }
 
 func projectRows(projects []*projectPlan) [][]string {
@@ -326,6 +338,7 @@ func projectRows(projects []*projectPlan) [][]string {
 			p.Code, p.Name, p.Unit, p.LeadUnit, p.System, p.Scope, p.Type,
 			p.Batch, strings.Join(p.Lists, "、"), yesNo(p.LeaderLed), p.Leader,
 			p.Budget.Decimal.String(), formatDate(p.StartDate), formatDate(p.DueDate),
+			strings.Join(partners(p), "、"),
 		})
 	}
 	return rows
