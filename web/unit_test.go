@@ -110,3 +110,49 @@ func TestUnitPageShowsOverrides(t *testing.T) {
 		}
 	}
 }
+
+// An override of one unit's composite moves the other units of its track
+// on the leaderboard, and their own pages must show the same ranks, even
+// though their stored scores keep the computed ones.
+func TestUnitPageRankMovedByOtherOverride(t *testing.T) {
+	env := newEvaluationEnv(t)
+	env.publish(t, "office", "")
+	svc := &scoring.Service{Store: env.store}
+	_, err := svc.Override(context.Background(), scoring.Override{Period: q2, Unit: "宁波市海曙区", Value: 90,
+		By: "王五", Why: "复核"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.server.cache.clear()
+
+	var scores scoresAPI
+	_, body := env.get(t, "/api/scores?period=2026Q2")
+	decodeJSON(t, body, &scores)
+	rank := 0
+	for _, sc := range scores.Scores {
+		if sc.Unit == "宁波市江北区" {
+			rank = sc.Rank
+		}
+	}
+	if rank != 2 {
+		t.Fatalf("/api/scores rank of 宁波市江北区 = %d, want 2 below the overridden 宁波市海曙区", rank)
+	}
+
+	page := "/units/" + url.PathEscape("宁波市江北区")
+	resp, body := env.get(t, page)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s = %d, want 200", page, resp.StatusCode)
+	}
+	text := html.UnescapeString(body)
+	heading := regexp.MustCompile(`<h2>最新考评：[^<]*</h2>`).FindString(text)
+	if !strings.Contains(heading, "第 2 名，综合得分 84.0") {
+		t.Errorf("headline = %q, want rank 2 and 84.0 as on the leaderboard", heading)
+	}
+	row := regexp.MustCompile(`2026年第二季度</a></th>\s*<td>[^<]*</td>\s*<td class="num">(\d+)</td>`).FindStringSubmatch(text)
+	if row == nil || row[1] != "2" {
+		t.Errorf("history row of 2026Q2 = %q, want rank 2", row)
+	}
+	if want := jsonText(`"value":"2"`); !strings.Contains(body, want) {
+		t.Errorf("rank trend lacks %s, the leaderboard's rank", want)
+	}
+}
