@@ -156,3 +156,65 @@ func TestUnitPageRankMovedByOtherOverride(t *testing.T) {
 		t.Errorf("rank trend lacks %s, the leaderboard's rank", want)
 	}
 }
+
+// A milestone counts against the unit that the milestone names as
+// responsible, as on the heatmap, the milestone list, the quarterly PDF
+// and in the scoring, and not against its project's unit. Each unit page
+// lists that unit's overdue milestones, so the counts agree.
+func TestUnitPageOverdueByResponsibleUnit(t *testing.T) {
+	env := newTestEnv(t, nil)
+	day := func(s string) saima.Date {
+		d, err := saima.ParseDate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	at := time.Date(2026, 7, 3, 9, 0, 0, 0, saima.Beijing)
+	writeOfficeBatch(t, env, saima.Batch{Upload: saima.Upload{ID: "od-units", Dataset: saima.DatasetUnits},
+		Units: seedUnits}, at)
+	writeOfficeBatch(t, env, saima.Batch{Upload: saima.Upload{ID: "od-projects", Dataset: saima.DatasetProjects},
+		Projects: []saima.Project{{Code: "NB-2026-041", Name: "海曙区一老一小", Unit: "宁波市海曙区", System: "数字社会"}}},
+		at)
+	writeOfficeBatch(t, env, saima.Batch{Upload: saima.Upload{ID: "od-milestones", Dataset: saima.DatasetMilestones},
+		Milestones: []saima.Milestone{
+			{ProjectCode: "NB-2026-041", Name: "场景设计", Planned: day("2026-05-31"), Status: "进行中"},
+			{ProjectCode: "NB-2026-041", Name: "数据归集", Unit: "市大数据局", Planned: day("2026-06-15"),
+				Status: "进行中"},
+		}}, at)
+
+	tests := []struct {
+		unit      string
+		want      string // the heading with the count
+		listed    string
+		notListed string
+	}{
+		{"宁波市海曙区", "逾期里程碑（1 个", "场景设计", "数据归集"},
+		{"市大数据局", "逾期里程碑（1 个", "NB-2026-041 海曙区一老一小：数据归集", "场景设计"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.unit, func(t *testing.T) {
+			page := "/units/" + url.PathEscape(tt.unit)
+			resp, body := env.get(t, page)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("GET %s = %d, want 200", page, resp.StatusCode)
+			}
+			text := html.UnescapeString(body)
+			section := text[strings.Index(text, "<h2>逾期里程碑"):]
+			if !strings.HasPrefix(section, "<h2>"+tt.want) {
+				t.Errorf("overdue heading = %.60q, want %q", section, tt.want)
+			}
+			if !strings.Contains(section, tt.listed) {
+				t.Errorf("overdue list of %s lacks %q", tt.unit, tt.listed)
+			}
+			if strings.Contains(section, tt.notListed) {
+				t.Errorf("overdue list of %s shows %q, another unit's milestone", tt.unit, tt.notListed)
+			}
+
+			_, body = env.get(t, "/milestones?overdue=1&unit="+url.QueryEscape(tt.unit))
+			if want := "共 1 个里程碑"; !strings.Contains(body, want) {
+				t.Errorf("/milestones?overdue=1 of %s lacks %q, the unit page's count", tt.unit, want)
+			}
+		})
+	}
+}
