@@ -375,7 +375,7 @@ func TestUnitAccountLinksOpen(t *testing.T) {
 }
 
 // TestHeatmapCellOpensItsMilestones checks that each heatmap cell opens a
-// list of exactly the milestones it counts, also for a unit that answers
+// list of exactly the milestones it counts, also for a unit responsible
 // for a milestone of another unit's project.
 func TestHeatmapCellOpensItsMilestones(t *testing.T) {
 	env := newDashboardEnv(t)

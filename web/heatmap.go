@@ -130,9 +130,9 @@ func overdueHeatmap(units []string, months []saima.Period, g overdueGrid) (chart
 		columns[i] = m.String()
 	}
 	// A cell links to the milestones it counts. The ledger of the unit's
-	// projects would leave out those it answers for on another unit's
-	// project, and list the ones of its own projects that another unit
-	// answers for.
+	// projects would leave out those the unit is responsible for on
+	// another unit's project, and list those of its own projects that
+	// another unit is responsible for.
 	var cells []reports.Cell
 	for row, u := range units {
 		for col, n := range g.counts[row] {
