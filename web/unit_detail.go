@@ -48,9 +48,15 @@ func (s *Server) unitDetail(ctx context.Context, unit saima.Unit, latest *unitSc
 		return d, nil
 	}
 
-	scores, err := s.store.ListScores(ctx, latest.Period)
+	// The track's mean reads the scores that the leaderboard shows, so
+	// indicator overrides count in it as they do in the unit's own.
+	st, err := s.standing(ctx, latest.Period)
 	if err != nil {
-		return nil, fmt.Errorf("list scores: %w", err)
+		return nil, err
+	}
+	scores := make([]saima.Score, len(st.Entries))
+	for i, e := range st.Entries {
+		scores[i] = e.Score
 	}
 	radar, err := indicatorRadar(latest.Score, scores, !latest.Published)
 	if err != nil {

@@ -218,3 +218,31 @@ func TestUnitPageOverdueByResponsibleUnit(t *testing.T) {
 		})
 	}
 }
+
+// TestUnitRadarMeanWithOverride checks that the radar's track mean takes
+// the indicator scores that the leaderboard shows, overrides included.
+func TestUnitRadarMeanWithOverride(t *testing.T) {
+	env := newEvaluationEnv(t)
+	env.publish(t, "office", "")
+	// The track's assessment scores are 60, 50 and 90, a mean of 66.67.
+	// 宁波市海曙区's 90 overridden to 100 makes the mean 70.
+	svc := &scoring.Service{Store: env.store}
+	_, err := svc.Override(context.Background(), scoring.Override{Period: q2, Unit: "宁波市海曙区",
+		Indicator: "assessment_mean", Value: 100, By: "王五", Why: "复核"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.server.cache.clear()
+
+	page := "/units/" + url.PathEscape("宁波市江北区")
+	resp, body := env.get(t, page)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s = %d, want 200", page, resp.StatusCode)
+	}
+	if want := `"70.00"`; !strings.Contains(body, want) {
+		t.Errorf("radar of 宁波市江北区 lacks the track mean %s with the override", want)
+	}
+	if stale := `"66.67"`; strings.Contains(body, stale) {
+		t.Errorf("radar of 宁波市江北区 shows the track mean %s without the override", stale)
+	}
+}
