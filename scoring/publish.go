@@ -505,18 +505,67 @@ func inOrderOf(ref, scores []saima.Score) []saima.Score {
 // previousRanks returns the ranks that the previous period's current
 // standing shows, by unit, or none when that period has no scores.
 func (s *Service) previousRanks(ctx context.Context, period saima.Period) (map[string]int, error) {
-	ranks := map[string]int{}
-	st, err := s.Current(ctx, period.Prev())
-	if saima.ErrorKind(err) == saima.KindNotFound {
-		return ranks, nil
+	return s.shownRanks(ctx, period.Prev())
+}
+
+// shownRanks returns the ranks of period's current standing by unit, with
+// its overrides applied, or none when period has no scores. It reads what
+// [Service.Current] reads but leaves out the rank intervals and the
+// previous ranks, which the ranks do not depend on, so that a chain of
+// drafts does not read every earlier quarter.
+func (s *Service) shownRanks(ctx context.Context, period saima.Period) (map[string]int, error) {
+	evs, err := s.Store.ListEvaluations(ctx, period)
+	if err != nil {
+		return nil, fmt.Errorf("list evaluations: %w", err)
+	}
+	ev := latestPublished(evs)
+	var scores []saima.Score
+	if ev != nil {
+		scores, err = s.Store.ListRunScores(ctx, period, ev.RunID)
+	} else {
+		scores, err = s.Store.ListScores(ctx, period)
 	}
 	if err != nil {
+		return nil, fmt.Errorf("list scores: %w", err)
+	}
+	ranks := map[string]int{}
+	if len(scores) == 0 {
+		return ranks, nil
+	}
+
+	cutoff := uint64(math.MaxUint64)
+	if ev == nil {
+		ev = findRun(evs, scores[0].RunID)
+	}
+	if ev != nil {
+		cutoff = overrideCutoff(ev, evs)
+	}
+	st := &Standing{Period: period, Evaluation: ev, Entries: entriesOf(scores, nil)}
+	if err := s.applyOverrides(ctx, st, cutoff); err != nil {
 		return nil, err
 	}
 	for _, e := range st.Entries {
 		ranks[e.Unit] = e.Rank
 	}
 	return ranks, nil
+}
+
+// followPrevious sets the previous ranks (较上期) of a draft's entries to
+// those that the previous period shows now. A draft stores the ranks
+// that the previous period showed when the draft was scored, and an
+// override or a publication there since then would make them disagree
+// with that period's leaderboard. A published version keeps the ranks it
+// was published with, as it keeps everything else.
+func (s *Service) followPrevious(ctx context.Context, st *Standing) error {
+	prev, err := s.previousRanks(ctx, st.Period)
+	if err != nil {
+		return err
+	}
+	for i := range st.Entries {
+		e := &st.Entries[i]
+		e.Score.PrevRank, e.Computed.PrevRank = prev[e.Unit], prev[e.Unit]
+	}
+	return nil
 }
 
 // computation is one scoring of a period: the inputs read from a snapshot
@@ -810,6 +859,11 @@ func (s *Service) standing(ctx context.Context, ev *Evaluation, evs []Evaluation
 	if err := s.readUnranked(ctx, st, ev.RunID); err != nil {
 		return nil, err
 	}
+	if !ev.Published() {
+		if err := s.followPrevious(ctx, st); err != nil {
+			return nil, err
+		}
+	}
 	return st, s.applyOverrides(ctx, st, overrideCutoff(ev, evs))
 }
 
@@ -833,6 +887,9 @@ func (s *Service) unrecordedStanding(
 ) (*Standing, error) {
 	st := &Standing{Period: period, Entries: entriesOf(scores, nil)}
 	if err := s.readUnranked(ctx, st, scores[0].RunID); err != nil {
+		return nil, err
+	}
+	if err := s.followPrevious(ctx, st); err != nil {
 		return nil, err
 	}
 	return st, s.applyOverrides(ctx, st, math.MaxUint64)

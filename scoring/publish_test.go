@@ -808,3 +808,67 @@ func TestRecomputeAfterMerge(t *testing.T) {
 		})
 	}
 }
+
+// TestDraftMovementFollowsPrevious checks that a draft's previous ranks
+// (较上期) follow the previous quarter's ranking as shown now, so that an
+// override made there after the draft was stored moves them too. A
+// published version keeps the previous ranks it was published with.
+func TestDraftMovementFollowsPrevious(t *testing.T) {
+	svc, s := newService(t)
+	ctx := context.Background()
+	q3 := saima.Quarter(2026, 3)
+	b := &saima.Batch{Upload: upload("assessments-q3", saima.DatasetAssessments), Assessments: []saima.Assessment{
+		{Unit: cixi, Indicator: "应用成效", Mode: "线上日常", Period: q3, Score: decimal.NewFromInt(90)},
+		{Unit: yuyao, Indicator: "应用成效", Mode: "线上日常", Period: q3, Score: decimal.NewFromInt(80)},
+		{Unit: ninghai, Indicator: "应用成效", Mode: "线上日常", Period: q3, Score: decimal.NewFromInt(70)},
+	}}
+	if err := s.WriteBatch(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Publish(ctx, q2, "张三", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Draft(ctx, q3, "saima score"); err != nil {
+		t.Fatal(err)
+	}
+	prevRanks := func(t *testing.T) map[string]int {
+		t.Helper()
+		cur, err := svc.Current(ctx, q3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]int{}
+		for _, e := range cur.Entries {
+			out[e.Unit] = e.PrevRank
+		}
+		return out
+	}
+	if got := prevRanks(t); got[yuyao] != 1 || got[ninghai] != 2 || got[cixi] != 3 {
+		t.Fatalf("draft's previous ranks = %v, want 余姚市 1, 宁海县 2, 慈溪市 3 as 2026Q2 v1 ranks", got)
+	}
+
+	// 85 lifts 宁海县 to first place in 2026Q2, as its leaderboard shows.
+	_, err := svc.Override(ctx, scoring.Override{Period: q2, Unit: ninghai, Value: 85, By: "王五", Why: "复核"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := prevRanks(t)
+	if got[ninghai] != 1 {
+		t.Errorf("draft's previous rank of 宁海县 = %d, want 1 as 2026Q2 shows it after the override", got[ninghai])
+	}
+	if got[yuyao] != 2 {
+		t.Errorf("draft's previous rank of 余姚市 = %d, want 2 as 2026Q2 shows it after the override", got[yuyao])
+	}
+
+	// Published, 2026Q3 keeps the previous ranks it was published with.
+	if _, err := svc.Publish(ctx, q3, "张三", ""); err != nil {
+		t.Fatal(err)
+	}
+	_, err = svc.Override(ctx, scoring.Override{Period: q2, Unit: ninghai, Value: 70, By: "王五", Why: "再次复核"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := prevRanks(t); got[ninghai] != 1 || got[yuyao] != 2 {
+		t.Errorf("published previous ranks = %v, want 宁海县 1 and 余姚市 2 as published", got)
+	}
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"html"
 	"net/http"
@@ -134,7 +135,8 @@ func TestDashboardPages(t *testing.T) {
 		{"heatmap", "/heatmap",
 			[]string{"逾期里程碑热力图", "宁波市海曙区", "宁波市江北区", scriptName, imgName, "自 2025年1月 起"},
 			[]string{`id="chart-heatmap"`, `"2025-03"`, `"2026-10"`, jsonText(scriptName),
-				jsonText(`"link":"/ledger?overdue=1&unit=` + url.QueryEscape("宁波市江北区")),
+				jsonText(`"link":"/milestones?overdue=1&period=2026-06&unit=` + url.QueryEscape("宁波市江北区")),
+				jsonText(`"link":"/milestones?overdue=1&period=2026-09&unit=` + url.QueryEscape("宁波市江北区")),
 				`href="/milestones?overdue=1&amp;unit=` + url.QueryEscape("宁波市江北区")}},
 		{"problems", "/problems",
 			[]string{"问题清单", "共 4 条问题", "P-001", "P-002", "P-003", "P-004", scriptName, funcName, "=1+2", "改革办", "30",
@@ -369,5 +371,50 @@ func TestUnitAccountLinksOpen(t *testing.T) {
 	}
 	if _, body := env.get(t, "/leaderboard"); !strings.Contains(body, `<a href="/units/%E5%AE%81%E6%B3%A2%E5%B8%82%E6%B1%9F%E5%8C%97%E5%8C%BA">宁波市江北区</a>`) {
 		t.Errorf("leaderboard does not link 宁波市江北区 for the office")
+	}
+}
+
+// TestHeatmapCellOpensItsMilestones checks that each heatmap cell opens a
+// list of exactly the milestones it counts, also for a unit responsible
+// for a milestone of another unit's project.
+func TestHeatmapCellOpensItsMilestones(t *testing.T) {
+	env := newDashboardEnv(t)
+	late := &saima.Batch{Upload: saima.Upload{ID: "heatmap-other", Dataset: saima.DatasetMilestones,
+		Uploader: "office", At: seedAt.Add(time.Hour), FileName: "milestones.csv"}, Milestones: []saima.Milestone{
+		{ProjectCode: "NB-2026-005", Name: "数据对接", Unit: "市大数据局", Planned: saima.NewDate(2026, 8, 31),
+			Status: "进行中"},
+	}}
+	if err := env.store.WriteBatch(context.Background(), late); err != nil {
+		t.Fatal(err)
+	}
+
+	_, body := env.get(t, "/heatmap")
+	option := regexp.MustCompile(`(?s)<script type="application/json"[^>]*>(.*?)</script>`).FindStringSubmatch(body)
+	if option == nil {
+		t.Fatal("heatmap page has no chart option")
+	}
+	var chart struct {
+		Series []struct {
+			Data []struct {
+				Value [3]float64 `json:"value"`
+				Link  string     `json:"link"`
+			} `json:"data"`
+		} `json:"series"`
+	}
+	if err := json.Unmarshal([]byte(option[1]), &chart); err != nil {
+		t.Fatalf("decode heatmap option: %v", err)
+	}
+	if len(chart.Series) == 0 || len(chart.Series[0].Data) == 0 {
+		t.Fatal("heatmap has no cells")
+	}
+	for _, cell := range chart.Series[0].Data {
+		resp, page := env.get(t, cell.Link)
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s = %d, want 200", cell.Link, resp.StatusCode)
+			continue
+		}
+		if want := fmt.Sprintf("共 %d 个里程碑", int(cell.Value[2])); !strings.Contains(page, want) {
+			t.Errorf("GET %s lacks %q, the count of its heatmap cell", cell.Link, want)
+		}
 	}
 }

@@ -21,6 +21,7 @@ import (
 
 	"saima"
 	"saima/reports"
+	"saima/scoring"
 )
 
 // formulaNames are unit names that a spreadsheet would take as formulas
@@ -485,6 +486,27 @@ func TestUnitsZip(t *testing.T) {
 		}
 		if resp, _ := env.get(t, m[1]); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("GET the old job after a new one started = %d, want 404", resp.StatusCode)
+		}
+		pollJob(t, env, next[1])
+	})
+
+	// The draft's 较上期 reads the previous quarter as shown, so an
+	// override there changes the reports.
+	t.Run("PreviousOverrideStartsNewJob", func(t *testing.T) {
+		resp, body := env.get(t, target)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s before the override = %d, want 200 and the finished zip", target, resp.StatusCode)
+		}
+		svc := &scoring.Service{Store: env.store}
+		_, err := svc.Override(context.Background(), scoring.Override{Period: saima.Quarter(2026, 2),
+			Unit: "宁波市江北区", Value: 99, By: "王五", Why: "复核"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, body = env.get(t, target)
+		next := jobRE.FindStringSubmatch(body)
+		if resp.StatusCode != http.StatusAccepted || next == nil {
+			t.Fatalf("GET %s after an override of 2026Q2 = %d, want 202 and a new job", target, resp.StatusCode)
 		}
 		pollJob(t, env, next[1])
 	})

@@ -129,11 +129,15 @@ func overdueHeatmap(units []string, months []saima.Period, g overdueGrid) (chart
 	for i, m := range months {
 		columns[i] = m.String()
 	}
+	// A cell links to the milestones it counts. The ledger of the unit's
+	// projects would leave out those the unit is responsible for on
+	// another unit's project, and list those of its own projects that
+	// another unit is responsible for.
 	var cells []reports.Cell
 	for row, u := range units {
-		link := pageURL("/ledger", "unit", u, "overdue", "1")
 		for col, n := range g.counts[row] {
 			if n > 0 {
+				link := pageURL("/milestones", "unit", u, "period", columns[col], "overdue", "1")
 				cells = append(cells, reports.Cell{Column: col, Row: row, Value: float64(n), Link: link})
 			}
 		}

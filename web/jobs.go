@@ -113,9 +113,9 @@ func (j *reportJobs) handleUnitsZip(c *fiber.Ctx) error {
 
 // dataKey names the data a period's zip is built from: the period, the
 // commit version of the last upload, the period's scoring run and its
-// latest manual override. The upload time counts whole seconds, so it
-// would miss a second upload in one second. It fails with KindNotFound
-// when the period has no scores.
+// latest manual override, and the same two of the previous period. The
+// upload time counts whole seconds, so it would miss a second upload in
+// one second. It fails with KindNotFound when the period has no scores.
 func (j *reportJobs) dataKey(ctx context.Context, period saima.Period) (string, error) {
 	scores, err := j.s.store.ListScores(ctx, period)
 	if err != nil {
@@ -132,8 +132,30 @@ func (j *reportJobs) dataKey(ctx context.Context, period saima.Period) (string, 
 	if err != nil {
 		return "", err
 	}
+	prev, err := j.previousKey(ctx, period.Prev())
+	if err != nil {
+		return "", err
+	}
 	return period.String() + "|" + scores[0].RunID + "|" + strconv.FormatUint(version, 10) + "|" +
-		strconv.FormatUint(overridden, 10), nil
+		strconv.FormatUint(overridden, 10) + "|" + prev, nil
+}
+
+// previousKey names what the movement (较上期) of a draft of the period
+// after prev reads: prev's shown run and its latest manual override.
+func (j *reportJobs) previousKey(ctx context.Context, prev saima.Period) (string, error) {
+	scores, err := j.s.store.ListScores(ctx, prev)
+	if err != nil {
+		return "", fmt.Errorf("list scores: %w", err)
+	}
+	overridden, err := j.lastOverride(ctx, prev)
+	if err != nil {
+		return "", err
+	}
+	run := ""
+	if len(scores) > 0 {
+		run = scores[0].RunID
+	}
+	return run + "|" + strconv.FormatUint(overridden, 10), nil
 }
 
 // lastOverride returns the store version of period's latest manual

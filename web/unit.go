@@ -203,18 +203,20 @@ func findEvaluation(evs []scoring.Evaluation, runID string) *scoring.Evaluation 
 
 // applyOverrides replaces the stored score of u with the one the
 // leaderboard shows for its period: manual overrides applied and ranks
-// recomputed. The computed composite is kept when an override changed it.
+// recomputed. The rank changes too when only another unit of the track
+// was overridden. The computed composite is kept when an override
+// changed it.
 func applyOverrides(ctx context.Context, svc *scoring.Service, u *unitScore) error {
 	st, err := svc.Current(ctx, u.Period)
 	if err != nil {
 		return fmt.Errorf("read the standing of %s: %w", u.Period, err)
 	}
 	e, ok := st.Entry(u.Unit)
-	if !ok || !e.Overridden() {
+	if !ok {
 		return nil
 	}
 	u.Score = e.Score
-	if e.Computed.Value != e.Score.Value {
+	if e.Overridden() && e.Computed.Value != e.Score.Value {
 		u.Overridden, u.Computed = true, e.Computed.Value
 	}
 	return nil

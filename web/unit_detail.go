@@ -1,16 +1,19 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"saima"
 	"saima/reports"
 )
 
 // unitDetail is the part of the unit page below its scores: a radar of its
-// latest indicator scores against its track's mean, and its projects with
-// their overdue milestones.
+// latest indicator scores against its track's mean, its projects and the
+// overdue milestones it is responsible for.
 type unitDetail struct {
 	AsOf      saima.Date
 	Radar     *chart // nil when the unit was never scored
@@ -19,7 +22,7 @@ type unitDetail struct {
 	LedgerURL string
 }
 
-// unitOverdue is one overdue milestone of the unit's projects.
+// unitOverdue is one overdue milestone that the unit is responsible for.
 type unitOverdue struct {
 	ProjectCode string
 	ProjectName string
@@ -38,18 +41,22 @@ func (s *Server) unitDetail(ctx context.Context, unit saima.Unit, latest *unitSc
 		Projects:  ledgerRows(entries, asOf),
 		LedgerURL: pageURL("/ledger", "unit", unit.Name),
 	}
-	for _, row := range d.Projects {
-		for _, m := range row.Late {
-			d.Overdue = append(d.Overdue, unitOverdue{ProjectCode: row.Code, ProjectName: row.Name, lateMilestone: m})
-		}
+	if d.Overdue, err = s.responsibleOverdue(ctx, unit.Name, d.Projects, asOf); err != nil {
+		return nil, err
 	}
 	if latest == nil {
 		return d, nil
 	}
 
-	scores, err := s.store.ListScores(ctx, latest.Period)
+	// The track's mean reads the scores that the leaderboard shows, so
+	// indicator overrides count in it as they do in the unit's own.
+	st, err := s.standing(ctx, latest.Period)
 	if err != nil {
-		return nil, fmt.Errorf("list scores: %w", err)
+		return nil, err
+	}
+	scores := make([]saima.Score, len(st.Entries))
+	for i, e := range st.Entries {
+		scores[i] = e.Score
 	}
 	radar, err := indicatorRadar(latest.Score, scores, !latest.Published)
 	if err != nil {
@@ -131,4 +138,44 @@ func indicatorLabel(ct saima.Contribution) string {
 		return ct.Name
 	}
 	return ct.Indicator
+}
+
+// responsibleOverdue returns the milestones overdue on asOf that unit is
+// responsible for, by project code and planned date. A milestone that
+// names a responsible unit counts for that unit, also on a project of
+// another unit, as the heatmap, the milestone list, the quarterly PDF and
+// the scoring count it. projects are the unit's own, whose names spare a
+// read of the whole ledger unless another unit's project is listed.
+func (s *Server) responsibleOverdue(
+	ctx context.Context, unit string, projects []ledgerRow, asOf saima.Date,
+) ([]unitOverdue, error) {
+	late, err := s.store.ListOverdueMilestones(ctx, asOf)
+	if err != nil {
+		return nil, fmt.Errorf("list overdue milestones: %w", err)
+	}
+	late = slices.DeleteFunc(late, func(m saima.Milestone) bool { return m.Unit != unit })
+
+	names := map[string]string{}
+	for _, p := range projects {
+		names[p.Code] = p.Name
+	}
+	if slices.ContainsFunc(late, func(m saima.Milestone) bool { _, ok := names[m.ProjectCode]; return !ok }) {
+		all, err := s.store.ListLedger(ctx, saima.LedgerFilter{AsOf: asOf})
+		if err != nil {
+			return nil, fmt.Errorf("list ledger: %w", err)
+		}
+		for _, e := range all {
+			names[e.Code] = e.Name
+		}
+	}
+
+	out := make([]unitOverdue, 0, len(late))
+	for _, m := range late {
+		out = append(out, unitOverdue{ProjectCode: m.ProjectCode, ProjectName: names[m.ProjectCode],
+			lateMilestone: lateMilestone{Name: m.Name, Planned: m.Planned, Done: m.Actual != nil, Days: m.DaysLate(asOf)}})
+	}
+	slices.SortStableFunc(out, func(a, b unitOverdue) int {
+		return cmp.Or(strings.Compare(a.ProjectCode, b.ProjectCode), a.Planned.Compare(b.Planned))
+	})
+	return out, nil
 }

@@ -110,3 +110,139 @@ func TestUnitPageShowsOverrides(t *testing.T) {
 		}
 	}
 }
+
+// An override of one unit's composite moves the other units of its track
+// on the leaderboard, and their own pages must show the same ranks, even
+// though their stored scores keep the computed ones.
+func TestUnitPageRankMovedByOtherOverride(t *testing.T) {
+	env := newEvaluationEnv(t)
+	env.publish(t, "office", "")
+	svc := &scoring.Service{Store: env.store}
+	_, err := svc.Override(context.Background(), scoring.Override{Period: q2, Unit: "宁波市海曙区", Value: 90,
+		By: "王五", Why: "复核"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.server.cache.clear()
+
+	var scores scoresAPI
+	_, body := env.get(t, "/api/scores?period=2026Q2")
+	decodeJSON(t, body, &scores)
+	rank := 0
+	for _, sc := range scores.Scores {
+		if sc.Unit == "宁波市江北区" {
+			rank = sc.Rank
+		}
+	}
+	if rank != 2 {
+		t.Fatalf("/api/scores rank of 宁波市江北区 = %d, want 2 below the overridden 宁波市海曙区", rank)
+	}
+
+	page := "/units/" + url.PathEscape("宁波市江北区")
+	resp, body := env.get(t, page)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s = %d, want 200", page, resp.StatusCode)
+	}
+	text := html.UnescapeString(body)
+	heading := regexp.MustCompile(`<h2>最新考评：[^<]*</h2>`).FindString(text)
+	if !strings.Contains(heading, "第 2 名，综合得分 84.0") {
+		t.Errorf("headline = %q, want rank 2 and 84.0 as on the leaderboard", heading)
+	}
+	row := regexp.MustCompile(`2026年第二季度</a></th>\s*<td>[^<]*</td>\s*<td class="num">(\d+)</td>`).FindStringSubmatch(text)
+	if row == nil || row[1] != "2" {
+		t.Errorf("history row of 2026Q2 = %q, want rank 2", row)
+	}
+	if want := jsonText(`"value":"2"`); !strings.Contains(body, want) {
+		t.Errorf("rank trend lacks %s, the leaderboard's rank", want)
+	}
+}
+
+// A milestone counts against the unit that the milestone names as
+// responsible, as on the heatmap, the milestone list, the quarterly PDF
+// and in the scoring, and not against its project's unit. Each unit page
+// lists that unit's overdue milestones, so the counts agree.
+func TestUnitPageOverdueByResponsibleUnit(t *testing.T) {
+	env := newTestEnv(t, nil)
+	day := func(s string) saima.Date {
+		d, err := saima.ParseDate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	at := time.Date(2026, 7, 3, 9, 0, 0, 0, saima.Beijing)
+	writeOfficeBatch(t, env, saima.Batch{Upload: saima.Upload{ID: "od-units", Dataset: saima.DatasetUnits},
+		Units: seedUnits}, at)
+	writeOfficeBatch(t, env, saima.Batch{Upload: saima.Upload{ID: "od-projects", Dataset: saima.DatasetProjects},
+		Projects: []saima.Project{{Code: "NB-2026-041", Name: "海曙区一老一小", Unit: "宁波市海曙区", System: "数字社会"}}},
+		at)
+	writeOfficeBatch(t, env, saima.Batch{Upload: saima.Upload{ID: "od-milestones", Dataset: saima.DatasetMilestones},
+		Milestones: []saima.Milestone{
+			{ProjectCode: "NB-2026-041", Name: "场景设计", Planned: day("2026-05-31"), Status: "进行中"},
+			{ProjectCode: "NB-2026-041", Name: "数据归集", Unit: "市大数据局", Planned: day("2026-06-15"),
+				Status: "进行中"},
+		}}, at)
+
+	tests := []struct {
+		unit      string
+		want      string // the heading with the count
+		listed    string
+		notListed string
+	}{
+		{"宁波市海曙区", "逾期里程碑（1 个", "场景设计", "数据归集"},
+		{"市大数据局", "逾期里程碑（1 个", "NB-2026-041 海曙区一老一小：数据归集", "场景设计"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.unit, func(t *testing.T) {
+			page := "/units/" + url.PathEscape(tt.unit)
+			resp, body := env.get(t, page)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("GET %s = %d, want 200", page, resp.StatusCode)
+			}
+			text := html.UnescapeString(body)
+			section := text[strings.Index(text, "<h2>逾期里程碑"):]
+			if !strings.HasPrefix(section, "<h2>"+tt.want) {
+				t.Errorf("overdue heading = %.60q, want %q", section, tt.want)
+			}
+			if !strings.Contains(section, tt.listed) {
+				t.Errorf("overdue list of %s lacks %q", tt.unit, tt.listed)
+			}
+			if strings.Contains(section, tt.notListed) {
+				t.Errorf("overdue list of %s shows %q, another unit's milestone", tt.unit, tt.notListed)
+			}
+
+			_, body = env.get(t, "/milestones?overdue=1&unit="+url.QueryEscape(tt.unit))
+			if want := "共 1 个里程碑"; !strings.Contains(body, want) {
+				t.Errorf("/milestones?overdue=1 of %s lacks %q, the unit page's count", tt.unit, want)
+			}
+		})
+	}
+}
+
+// TestUnitRadarMeanWithOverride checks that the radar's track mean takes
+// the indicator scores that the leaderboard shows, overrides included.
+func TestUnitRadarMeanWithOverride(t *testing.T) {
+	env := newEvaluationEnv(t)
+	env.publish(t, "office", "")
+	// The track's assessment scores are 60, 50 and 90, a mean of 66.67.
+	// 宁波市海曙区's 90 overridden to 100 makes the mean 70.
+	svc := &scoring.Service{Store: env.store}
+	_, err := svc.Override(context.Background(), scoring.Override{Period: q2, Unit: "宁波市海曙区",
+		Indicator: "assessment_mean", Value: 100, By: "王五", Why: "复核"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.server.cache.clear()
+
+	page := "/units/" + url.PathEscape("宁波市江北区")
+	resp, body := env.get(t, page)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s = %d, want 200", page, resp.StatusCode)
+	}
+	if want := `"70.00"`; !strings.Contains(body, want) {
+		t.Errorf("radar of 宁波市江北区 lacks the track mean %s with the override", want)
+	}
+	if stale := `"66.67"`; strings.Contains(body, stale) {
+		t.Errorf("radar of 宁波市江北区 shows the track mean %s without the override", stale)
+	}
+}
