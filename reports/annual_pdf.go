@@ -212,7 +212,7 @@ func annualTable(t AnnualTrack, year int, marked []saima.Period) table {
 		}
 		yearEnd, value := "—", saima.FormatComposite(r.Value)
 		if r.YearEnd != nil {
-			yearEnd = formatNumber(*r.YearEnd, 1) + "%"
+			yearEnd = saima.FormatComposite(*r.YearEnd) + "%"
 		}
 		if r.Pending {
 			yearEnd, value = "待年终考评", "—"

@@ -732,3 +732,19 @@ func TestBuildAnnualLeadershipNames(t *testing.T) {
 		t.Errorf("annual PDF text lacks %q", want)
 	}
 }
+
+// TestAnnualTableYearEndDecimal checks that the year-end column shows one
+// decimal for a whole percent too, as every other value of the table.
+func TestAnnualTableYearEndDecimal(t *testing.T) {
+	whole, half := 88.0, 91.45
+	track := AnnualTrack{Track: saima.KindDistrict, Rows: []AnnualRow{
+		{Unit: "宁海县", YearEnd: &whole, Value: 80, Rank: 1},
+		{Unit: "余姚市", YearEnd: &half, Value: 79, Rank: 2},
+	}}
+	tb := annualTable(track, 2026, nil)
+	for i, want := range []string{"88.0%", "91.5%"} {
+		if got := tb.rows[i][8]; got != want {
+			t.Errorf("year-end cell of %s = %q, want %q", track.Rows[i].Unit, got, want)
+		}
+	}
+}
