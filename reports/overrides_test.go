@@ -171,7 +171,7 @@ func TestAnnualMarksOverridesAndPartialQuarters(t *testing.T) {
 	// and 60, leadership, year-end and annual score (0.95 × 81.25). The
 	// line below it gives the computed 2026Q3 composite.
 	for _, row := range [][]string{
-		{"2", "宁波市海曙区", "80.0", "90.0", "95.0†", "60.0", "81.3", "0", "85%", "77.2"},
+		{"2", "宁波市海曙区", "80.0", "90.0", "95.0†", "60.0", "81.3", "0", "85.0%", "77.2"},
 		{"(85.0)"},
 		{"2026年第三季度", "综合得分", "95.0", "85.0", "王五", "2026-10-14", "10:05", "复核加分"},
 	} {
