@@ -85,6 +85,13 @@ type Account struct {
 	// Disabled accounts can neither sign in nor use their token.
 	Disabled bool
 
+	// DisabledAt is when a version of the account last disabled it, in
+	// the nanosecond resolution of the stored version, and zero when none
+	// did. Sessions signed in before it stay ended after the account is
+	// enabled again. The store's GetAccount fills it, and its other reads
+	// and its writes leave it out.
+	DisabledAt time.Time
+
 	// ChangedAt is when this version was written, in whole seconds once
 	// stored. ChangedBy is who wrote it, such as cli:root or demo.
 	ChangedAt time.Time

@@ -33,7 +33,9 @@ Subcommands:
         create a new API token for a unit account and print it once; the
         previous token stops working
   disable --name N, enable --name N
-        stop or allow sign-in and API-token use of an account
+        stop or allow sign-in and API-token use of an account; disable
+        also ends the account's sessions for good, while enable lets the
+        same API token work again (replace it with token if it leaked)
   list
         list every account
 
