@@ -85,6 +85,13 @@ type Account struct {
 	// Disabled accounts can neither sign in nor use their token.
 	Disabled bool
 
+	// DisabledAt is when a version of the account last disabled it, in
+	// the nanosecond resolution of the stored version, and zero when none
+	// did. Sessions signed in before it stay ended after the account is
+	// enabled again. The store's GetAccount fills it, and its other reads
+	// and its writes leave it out.
+	DisabledAt time.Time
+
 	// ChangedAt is when this version was written, in whole seconds once
 	// stored. ChangedBy is who wrote it, such as cli:root or demo.
 	ChangedAt time.Time
@@ -121,6 +128,21 @@ func (a Account) Validate() error {
 		return nil
 	}
 	return Errorf(KindInvalid, "账号 %s 无效：%s", a.Name, strings.Join(problems, "；"))
+}
+
+// CheckDisplayName returns an error of kind [KindInvalid] when name
+// contains a control character, such as a tab or a line break, which would
+// break the table that saima account list prints. [Account.Validate] does
+// not check it, so that an account stored with such a name can still be
+// changed.
+func CheckDisplayName(name string) error {
+	for i, r := range []rune(name) {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return Errorf(KindInvalid, "显示名称“%s”的第 %d 个字符 U+%04X 是制表符、换行或其他控制字符，"+
+				"请去掉它，只用文字、数字和标点", name, i+1, r)
+		}
+	}
+	return nil
 }
 
 // Password limits. bcrypt reads at most 72 bytes, so a longer password

@@ -118,3 +118,34 @@ func TestCheckPassword(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckDisplayName(t *testing.T) {
+	tests := []struct {
+		name, displayName string
+		wantErr           string // part of the message, or "" for a valid name
+	}{
+		{"OK", "海曙区数改专班 (2026)", ""},
+		{"OK empty", "", ""},
+		{"ErrTab", "海曙\t专班", "第 3 个字符 U+0009"},
+		{"ErrCarriageReturn", "专班\r", "第 3 个字符 U+000D"},
+		{"ErrLineSeparator", "专\u2028班", "第 2 个字符 U+2028"},
+		{"ErrNull", "\x00", "第 1 个字符 U+0000"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CheckDisplayName(tt.displayName)
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("CheckDisplayName(%q) = %v, want nil", tt.displayName, err)
+				}
+				return
+			}
+			if ErrorKind(err) != KindInvalid {
+				t.Fatalf("CheckDisplayName(%q) = %v, want kind invalid", tt.displayName, err)
+			}
+			if !strings.Contains(ErrorMessage(err), tt.wantErr) {
+				t.Errorf("CheckDisplayName(%q) = %q, want it to contain %q", tt.displayName, ErrorMessage(err), tt.wantErr)
+			}
+		})
+	}
+}

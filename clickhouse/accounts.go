@@ -36,11 +36,31 @@ func (s *Store) SaveAccount(ctx context.Context, a saima.Account) error {
 	return unavailable(s.engine.Insert(ctx, s.table("accounts"), accountColumns, [][]any{row}))
 }
 
-// GetAccount returns the newest version of the account called name, and
-// false when there is none. Disabled accounts are returned too.
+// GetAccount returns the newest version of the account called name, with
+// its DisabledAt, and false when there is none. Disabled accounts are
+// returned too.
 func (s *Store) GetAccount(ctx context.Context, name string) (saima.Account, bool, error) {
 	q := "SELECT " + accountFields + " FROM {db}.accounts WHERE name = ? ORDER BY version DESC LIMIT 1"
-	return s.oneAccount(ctx, q, name)
+	acct, found, err := s.oneAccount(ctx, q, name)
+	if err != nil || !found {
+		return acct, found, err
+	}
+	acct.DisabledAt, err = s.lastDisabled(ctx, name)
+	return acct, true, err
+}
+
+// lastDisabled returns the newest version of the account name that
+// disabled it, read as a time, or the zero time when no version did.
+func (s *Store) lastDisabled(ctx context.Context, name string) (time.Time, error) {
+	rows, err := s.query(ctx, "SELECT count(), max(version) FROM {db}.accounts WHERE name = ? AND disabled = 1", name)
+	if err != nil {
+		return time.Time{}, err
+	}
+	var n, version uint64
+	if err := scanAll(rows, func() error { return rows.Scan(&n, &version) }); err != nil || n == 0 {
+		return time.Time{}, err
+	}
+	return time.Unix(0, int64(version)), nil
 }
 
 // FindAccountByTokenHash returns the account whose newest version has the

@@ -236,10 +236,14 @@ func (s *Store) AsOf(v uint64) *Store {
 	return &c
 }
 
+// diskFullMessage is shown to users when the database's disk is full. The
+// text before the first comma names the fault, which upload replies quote.
+const diskFullMessage = "数据库所在磁盘空间已满，写入失败，请联系系统管理员清理磁盘或扩容后重试"
+
 // unavailable marks engine failures as KindUnavailable unless they already
 // carry a kind. A rejected statement stays internal, because it is a bug,
-// not an outage, unless a server rejected it because another shard of its
-// cluster did not respond.
+// not an outage, unless the engine's disk is full or a server rejected it
+// because another shard of its cluster did not respond.
 func unavailable(err error) error {
 	if err == nil {
 		return nil
@@ -247,13 +251,25 @@ func unavailable(err error) error {
 	if _, ok := errors.AsType[*saima.Error](err); ok {
 		return err
 	}
-	if _, ok := errors.AsType[*QueryError](err); ok {
+	if qe, ok := errors.AsType[*QueryError](err); ok {
+		if diskFull(qe) {
+			return saima.Wrap(saima.KindUnavailable, diskFullMessage, err)
+		}
 		return shardUnavailable(err)
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
 	return saima.Wrap(saima.KindUnavailable, "数据库暂时无法访问，请稍后重试", err)
+}
+
+// diskFull reports whether the engine rejected a write because its disk
+// is full: chDB 26.5 fails to reserve space for a new part (code 243,
+// NOT_ENOUGH_SPACE), and ClickHouse 18.16 fails the write with ENOSPC.
+func diskFull(qe *QueryError) bool {
+	m := qe.Message
+	return strings.HasPrefix(m, "Code: 243.") || strings.HasPrefix(m, "code 243:") ||
+		strings.Contains(m, "NOT_ENOUGH_SPACE") || strings.Contains(m, "No space left on device")
 }
 
 // visible is the condition that limits a data table to rows of successful

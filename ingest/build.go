@@ -183,13 +183,15 @@ func (r *rowReader) unitKind() string {
 // finish rejects an alias that is another unit's name or alias, because
 // names on later uploads could then resolve to either unit. Rows with an
 // error take part when their 单位 is good. A clash is reported on the
-// later row.
+// later row. The units of the stored roster that the file does not list
+// again take part too (see [unitBuilder.checkStored]).
 func (b *unitBuilder) finish(p *parser) {
 	units := slices.Clone(b.failed)
 	for i, u := range b.units.items {
 		units = append(units, rowUnit{u, b.units.rows[i]})
 	}
 	slices.SortStableFunc(units, func(a, b rowUnit) int { return a.row - b.row })
+	b.checkStored(p, units)
 	owners := map[string]rowUnit{}
 	for _, u := range units {
 		if _, ok := owners[compact(u.unit.Name)]; !ok {
@@ -206,6 +208,49 @@ func (b *unitBuilder) finish(p *parser) {
 				continue
 			}
 			owners[k] = u
+		}
+	}
+}
+
+// checkStored rejects a unit of the file whose alias is the name or an
+// alias of a stored unit, and one whose name is a stored unit's alias. A
+// stored unit that the file lists again takes its spellings from the file,
+// so one file may move an alias from one unit to another.
+func (b *unitBuilder) checkStored(p *parser, units []rowUnit) {
+	inFile := map[string]bool{}
+	for _, u := range units {
+		inFile[compact(u.unit.Name)] = true
+	}
+	names, aliases := map[string]string{}, map[string]string{}
+	for _, u := range p.opts.Roster {
+		if inFile[compact(u.Name)] {
+			continue
+		}
+		names[compact(u.Name)] = u.Name
+		for _, a := range u.Aliases {
+			aliases[compact(a)] = u.Name
+		}
+	}
+
+	for _, u := range units {
+		if owner, ok := aliases[compact(u.unit.Name)]; ok {
+			p.issue(Issue{Row: u.row, Column: p.columnName("单位"), Value: u.unit.Name,
+				Reason: fmt.Sprintf("与单位名单中单位“%s”的别名重名", owner),
+				Fix: fmt.Sprintf("如果指的就是该单位，请填写“%s”；如果是另一个单位，请换一个名称，"+
+					"或在同一文件中加上“%s”一行并删去它的这个别名", owner, owner)})
+		}
+		for _, a := range u.unit.Aliases {
+			k := compact(a)
+			if owner, ok := names[k]; ok {
+				p.issue(Issue{Row: u.row, Column: p.columnName("别名"), Value: a,
+					Reason: fmt.Sprintf("与单位名单中已有的单位“%s”重名", owner),
+					Fix:    "请删除或修改这个别名后重新上传"})
+			} else if owner, ok := aliases[k]; ok {
+				p.issue(Issue{Row: u.row, Column: p.columnName("别名"), Value: a,
+					Reason: fmt.Sprintf("与单位名单中单位“%s”的别名重名", owner),
+					Fix: fmt.Sprintf("请删除或修改这个别名后重新上传；如果要把这个别名改给本单位，"+
+						"请在同一文件中加上“%s”一行并删去它的这个别名", owner)})
+			}
 		}
 	}
 }

@@ -73,6 +73,34 @@ func TestUnitIssues(t *testing.T) {
 	}
 }
 
+func TestUnitIssuesAgainstStoredRoster(t *testing.T) {
+	stored := []saima.Unit{
+		{Name: "宁波市海曙区", Kind: saima.KindDistrict},
+		{Name: "市大数据局", Kind: saima.KindDepartment, Aliases: []string{"数据局"}},
+	}
+	tests := []issueCase{
+		{name: "alias of a stored name",
+			text: "单位,单位类别,别名\n宁波市海曙新区,区县（市）,宁波市海曙区\n",
+			errors: []string{"f.csv 第2行“别名”列的值“宁波市海曙区”与单位名单中已有的单位“宁波市海曙区”重名，" +
+				"请删除或修改这个别名后重新上传"}},
+		{name: "alias of a stored alias",
+			text: "单位,单位类别,别名\n市财政局,市直部门,数据 局\n",
+			errors: []string{"f.csv 第2行“别名”列的值“数据 局”与单位名单中单位“市大数据局”的别名重名，" +
+				"请删除或修改这个别名后重新上传；如果要把这个别名改给本单位，请在同一文件中加上“市大数据局”一行并删去它的这个别名"}},
+		{name: "name of a stored alias",
+			text: "单位,单位类别\n数据局,市直部门\n",
+			errors: []string{"f.csv 第2行“单位”列的值“数据局”与单位名单中单位“市大数据局”的别名重名，" +
+				"如果指的就是该单位，请填写“市大数据局”；如果是另一个单位，请换一个名称，或在同一文件中加上“市大数据局”一行并删去它的这个别名"}},
+		{name: "own stored alias",
+			text: "单位,单位类别,别名\n市大数据局,市直部门,数据局\n"},
+		{name: "alias moved in one file",
+			text: "单位,单位类别,别名\n市大数据局,市直部门,\n市财政局,市直部门,数据局\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.run(t, Options{Dataset: saima.DatasetUnits, Roster: stored}) })
+	}
+}
+
 // rosterTracks are the tracks of rulesets/2026.yaml.
 var rosterTracks = Tracks{RuleSet: "2026年度数字化改革赛马",
 	Names: []string{saima.KindDistrict, saima.KindDepartment, saima.KindCity}}

@@ -43,8 +43,9 @@ type Options struct {
 	// GB18030.
 	Encoding string
 
-	// Roster is the unit list that unit names are resolved against. It is
-	// not used for the units dataset itself.
+	// Roster is the unit list that unit names are resolved against. For
+	// the units dataset itself it is the stored roster, whose names and
+	// aliases a new alias may not repeat.
 	Roster []saima.Unit
 
 	// Projects is the project ledger. A progress report or problem of a

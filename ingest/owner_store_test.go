@@ -280,3 +280,34 @@ func TestImportProjectOfAnotherUnit(t *testing.T) {
 		}
 	})
 }
+
+// A roster upload that lists a stored unit's name as another unit's alias
+// is rejected, so the name keeps reading as its own unit. The store lists
+// units by kind and name, so 宁波前湾新区 comes after 余姚市, and without the
+// check its alias took 余姚市's assessment below.
+func TestImportRosterAliasOfStoredName(t *testing.T) {
+	svc, store := ownerStoreService(t)
+	roster := "单位,单位类别,别名,赛道\n宁波前湾新区,区县（市）,余姚市,区县（市）\n"
+	rep, err := svc.Import(t.Context(), ingest.Request{FileName: "r.csv", Body: strings.NewReader(roster),
+		Uploader: "office"})
+	if saima.ErrorKind(err) != saima.KindInvalid {
+		t.Errorf("Import(roster) error = %v, want kind invalid", err)
+	}
+	want := "r.csv 第2行“别名”列的值“余姚市”与单位名单中已有的单位“余姚市”重名，请删除或修改这个别名后重新上传"
+	if got := issueStrings(rep.Errors); !slices.Equal(got, []string{want}) {
+		t.Errorf("errors = %q, want %q", got, want)
+	}
+
+	scores := "被考评单位,指标,得分,考评方式,考评期间\n余姚市,开工率,40,线下年终,2026Q3\n"
+	if _, err := svc.Import(t.Context(), ingest.Request{FileName: "a.csv", Body: strings.NewReader(scores),
+		Uploader: "office"}); err != nil {
+		t.Fatalf("Import(assessments) error = %v", err)
+	}
+	got, err := store.ListAssessments(t.Context(), saima.Quarter(2026, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Unit != "余姚市" || !got[0].Score.Equal(decimal.NewFromInt(40)) {
+		t.Errorf("assessments = %+v, want one of 余姚市 scored 40", got)
+	}
+}

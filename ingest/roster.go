@@ -16,36 +16,55 @@ type roster struct {
 
 // newRoster indexes units by name, by alias and by the usual short forms:
 // 宁波市海曙区 is also 海曙区 and 海曙, 余姚市 is also 余姚, 市大数据局 is also
-// 宁波市大数据局 and 宁波市（本级） is also 宁波市本级 and 市本级. A short form
-// shared by two units is dropped, because it names neither for sure. Full
-// names and aliases always win over short forms.
+// 宁波市大数据局 and 宁波市（本级） is also 宁波市本级 and 市本级. A unit's
+// own name always resolves to it, even when another unit lists it as an
+// alias, and names win over aliases, which win over short forms. An alias
+// or short form shared by two units is dropped, because it names neither
+// for sure. Roster uploads reject such aliases, but a roster stored
+// before that check may still hold them.
 func newRoster(units []saima.Unit) *roster {
 	r := &roster{index: map[string]string{}}
 	city := cityPrefix(units)
-	short := map[string]string{}
-	clash := map[string]bool{}
+	aliases, short := newSpellings(), newSpellings()
 	for _, u := range units {
 		r.names = append(r.names, u.Name)
 		r.index[compact(u.Name)] = u.Name
 		for _, a := range u.Aliases {
 			if k := compact(a); k != "" {
-				r.index[k] = u.Name
+				aliases.claim(k, u.Name)
 			}
 		}
 		for _, s := range shortForms(u, city) {
-			k := compact(s)
-			if prev, ok := short[k]; ok && prev != u.Name {
-				clash[k] = true
-			}
-			short[k] = u.Name
+			short.claim(compact(s), u.Name)
 		}
 	}
-	for k, name := range short {
-		if _, indexed := r.index[k]; !indexed && !clash[k] {
-			r.index[k] = name
+
+	for _, sp := range []spellings{aliases, short} {
+		for k, name := range sp.owner {
+			if _, indexed := r.index[k]; !indexed && !sp.shared[k] {
+				r.index[k] = name
+			}
 		}
 	}
 	return r
+}
+
+// spellings are the compact spellings of one kind, aliases or short
+// forms, with the unit that claims each and those that two units claim.
+type spellings struct {
+	owner  map[string]string
+	shared map[string]bool
+}
+
+func newSpellings() spellings {
+	return spellings{owner: map[string]string{}, shared: map[string]bool{}}
+}
+
+func (sp spellings) claim(k, unit string) {
+	if prev, ok := sp.owner[k]; ok && prev != unit {
+		sp.shared[k] = true
+	}
+	sp.owner[k] = unit
 }
 
 // ResolveUnit returns the roster spelling of the unit that name names, as

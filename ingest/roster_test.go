@@ -73,6 +73,35 @@ func TestRosterShortFormClash(t *testing.T) {
 	}
 }
 
+func TestRosterNameBeatsAlias(t *testing.T) {
+	// A unit's own name resolves to it whatever the order of the roster,
+	// even when another unit lists that name as an alias.
+	haishu := saima.Unit{Name: "宁波市海曙区", Kind: saima.KindDistrict}
+	newer := saima.Unit{Name: "宁波市海曙新区", Kind: saima.KindDistrict, Aliases: []string{"宁波市海曙区"}}
+	for _, units := range [][]saima.Unit{{haishu, newer}, {newer, haishu}} {
+		r := newRoster(units)
+		if got, ok := r.resolve("宁波市海曙区"); !ok || got != "宁波市海曙区" {
+			t.Errorf("roster %s, %s: resolve(宁波市海曙区) = %q, %v, want 宁波市海曙区",
+				units[0].Name, units[1].Name, got, ok)
+		}
+	}
+}
+
+func TestRosterSharedAlias(t *testing.T) {
+	// An alias that two units list names neither, in either order.
+	a := saima.Unit{Name: "市甲局", Kind: saima.KindDepartment, Aliases: []string{"共用名"}}
+	b := saima.Unit{Name: "市乙局", Kind: saima.KindDepartment, Aliases: []string{"共 用名"}}
+	for _, units := range [][]saima.Unit{{a, b}, {b, a}} {
+		r := newRoster(units)
+		if got, ok := r.resolve("共用名"); ok {
+			t.Errorf("roster %s, %s: resolve(共用名) = %q, want no match", units[0].Name, units[1].Name, got)
+		}
+		if got, ok := r.resolve("市乙局"); !ok || got != "市乙局" {
+			t.Errorf("roster %s, %s: resolve(市乙局) = %q, %v, want 市乙局", units[0].Name, units[1].Name, got, ok)
+		}
+	}
+}
+
 func TestRosterClosest(t *testing.T) {
 	r := newRoster(caseLikeRoster)
 	tests := []struct {

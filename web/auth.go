@@ -117,8 +117,8 @@ func (s *Server) authenticateToken(c *fiber.Ctx, header string) (*identity, erro
 }
 
 // authenticateSession signs in the account of a session cookie, unless the
-// session was signed out, or the account is gone or disabled or its
-// password changed since sign-in. Sign-outs through another instance show
+// session was signed out, or the account is gone or disabled, or was
+// disabled or got a new password since sign-in. Sign-outs through another instance show
 // after at most Config.CacheTTL.
 func (s *Server) authenticateSession(c *fiber.Ctx, value string) (*identity, error) {
 	sess, err := s.sessions.decode(value, s.now())
@@ -149,7 +149,8 @@ func (s *Server) authenticateSession(c *fiber.Ctx, value string) (*identity, err
 	}
 	acct, found := got.acct, got.found
 	current := found && !acct.Disabled && acct.PasswordHash != "" &&
-		subtle.ConstantTimeCompare([]byte(sess.Credential), []byte(s.sessions.credential(acct.PasswordHash))) == 1
+		subtle.ConstantTimeCompare([]byte(sess.Credential), []byte(s.sessions.credential(acct.PasswordHash))) == 1 &&
+		(acct.DisabledAt.IsZero() || sess.Issued > acct.DisabledAt.UnixNano())
 	if !current {
 		s.log.Debug("session no longer valid", "account", sess.Account, "found", found)
 		return nil, nil

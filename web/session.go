@@ -30,6 +30,13 @@ type session struct {
 	// Credential is a keyed fingerprint of the password hash at sign-in,
 	// so that a new password ends every earlier session.
 	Credential string `json:"c"`
+
+	// Issued is the sign-in time on the real clock, in Unix nanoseconds,
+	// so that disabling the account ends the session for good. It is the
+	// real clock and not Server.now, because the account commands write
+	// the real time, while a demo server may run on a shifted clock.
+	// Zero in a cookie from before the field existed.
+	Issued int64 `json:"t,omitempty"`
 }
 
 var (
@@ -158,6 +165,7 @@ func (s *Server) startSession(c *fiber.Ctx, name, passwordHash string) {
 		ID:         randomID(),
 		Expires:    expires.Unix(),
 		Credential: s.sessions.credential(passwordHash),
+		Issued:     time.Now().UnixNano(),
 	})
 	s.setCookie(c, sessionCookie, value, "/", expires)
 }

@@ -115,6 +115,11 @@ func TestSessionEnds(t *testing.T) {
 		{"account disabled", func(t *testing.T, env *testEnv) {
 			changeAccount(t, env, "haishu", func(h string) string { return h }, true)
 		}},
+		{"account disabled and enabled", func(t *testing.T, env *testEnv) {
+			changeAccount(t, env, "haishu", func(h string) string { return h }, true)
+			changeAccount(t, env, "haishu", func(h string) string { return h }, false)
+			env.clock.Advance(DefaultConfig().CacheTTL) // past the cached disabled version
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -132,6 +137,20 @@ func TestSessionEnds(t *testing.T) {
 				t.Errorf("GET /api/scores after the change status = %d, want 401", resp.StatusCode)
 			}
 		})
+	}
+}
+
+// TestSignInAfterEnable checks that an account disabled and enabled again
+// signs in anew, although its sessions from before the disabling stay
+// ended.
+func TestSignInAfterEnable(t *testing.T) {
+	env := newTestEnv(t, nil)
+	changeAccount(t, env, "haishu", func(h string) string { return h }, true)
+	changeAccount(t, env, "haishu", func(h string) string { return h }, false)
+
+	cl := env.as(t, "haishu")
+	if resp, _ := cl.get(t, "/api/scores"); resp.StatusCode != http.StatusOK {
+		t.Errorf("GET /api/scores after signing in again status = %d, want 200", resp.StatusCode)
 	}
 }
 

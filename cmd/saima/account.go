@@ -33,7 +33,9 @@ Subcommands:
         create a new API token for a unit account and print it once; the
         previous token stops working
   disable --name N, enable --name N
-        stop or allow sign-in and API-token use of an account
+        stop or allow sign-in and API-token use of an account; disable
+        also ends the account's sessions for good, while enable lets the
+        same API token work again (replace it with token if it leaked)
   list
         list every account
 
@@ -59,7 +61,8 @@ func accountCommand(a *app, ef *envFlags) func(context.Context, []string) error 
 	ef.fs.StringVar(&f.name, "name", "", "account name: lowercase letters, digits, '.', '_' or '-'")
 	ef.fs.StringVar(&f.role, "role", "", "role of a new account: office, leader or unit")
 	ef.fs.StringVar(&f.unit, "unit", "", "unit of a new unit account, as the roster names it or by an alias")
-	ef.fs.StringVar(&f.displayName, "display-name", "", "name shown beside the account name, such as 海曙区数改专班")
+	ef.fs.StringVar(&f.displayName, "display-name", "",
+		"name shown beside the account name, such as 海曙区数改专班, without tabs or line breaks")
 	ef.fs.BoolVar(&f.passwordStdin, "password-stdin", false,
 		"read the password from the first line of standard input instead of generating one")
 	ef.fs.Usage = func() {
@@ -118,6 +121,9 @@ func (a *app) addAccount(ctx context.Context, f accountFlags) error {
 	}
 	acct := saima.Account{Name: f.name, Role: role, Unit: f.unit, DisplayName: f.displayName}
 	if err := acct.Validate(); err != nil {
+		return err
+	}
+	if err := saima.CheckDisplayName(acct.DisplayName); err != nil {
 		return err
 	}
 	password, generated, err := a.readPassword(f.passwordStdin)

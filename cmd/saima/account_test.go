@@ -133,6 +133,10 @@ func TestAccountAddErrors(t *testing.T) {
 		{"ErrSpacesPassword", []string{"add", "--name", "l", "--role", "leader", "--password-stdin"}, "        \n", 1, "不能全是空格"},
 		{"ErrCommonPassword", []string{"add", "--name", "l", "--role", "leader", "--password-stdin"}, "passwordpassword\n", 1, "太常见"},
 		{"ErrNamePassword", []string{"add", "--name", "leader01", "--role", "leader", "--password-stdin"}, "leader01\n", 1, "与账号名相同"},
+		{"ErrDisplayNameTab", []string{"add", "--name", "l", "--role", "leader", "--display-name", "市\t领导"}, "",
+			1, "显示名称“市\t领导”的第 2 个字符 U+0009 是制表符、换行或其他控制字符"},
+		{"ErrDisplayNameNewline", []string{"add", "--name", "l", "--role", "leader", "--display-name", "市领导\n"}, "",
+			1, "第 4 个字符 U+000A 是制表符、换行或其他控制字符"},
 		{"ErrSubcommand", []string{"remove", "--name", "office"}, "", 2, "unknown subcommand"},
 		{"ErrNoSubcommand", nil, "", 2, "name a subcommand"},
 	}
