@@ -1,0 +1,65 @@
+package web
+
+import (
+	"context"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"saima"
+)
+
+// rankTickPixels returns the vertical pixel of each labelled tick of the
+// rank chart's value axis, top first.
+const rankTickPixels = `(() => {
+	const chart = echarts.getInstanceByDom(document.getElementById('chart-rank'));
+	const axis = chart.getModel().getComponent('yAxis', 0).axis;
+	return axis.scale.getTicks().map(t => chart.convertToPixel({yAxisIndex: 0}, t.value)).sort((a, b) => a - b);
+})()`
+
+// minLabelGap is the least distance in pixels between two labelled ticks
+// of a vertical axis: ECharts draws axis labels at 12 px.
+const minLabelGap = 14
+
+// TestBrowserRankChartLabelsApart opens the page of a unit ranked down to
+// 76th of a track over twelve quarters, as a department of a city with
+// 76 of them is after three years, and checks in Chromium that the rank
+// axis's labels stand apart rather than on top of each other.
+func TestBrowserRankChartLabelsApart(t *testing.T) {
+	requireChromium(t)
+	env := newSeededEnv(t)
+	for i, q := 0, saima.Quarter(2024, 1); i < 12; i, q = i+1, q.Next() {
+		score := saima.Score{Period: q, Track: saima.KindDistrict, RuleSet: "默认规则",
+			RuleSetVersion: "v1", RunID: "run-rank-76-" + q.String(),
+			ComputedAt: seedAt.Add(time.Duration(i) * time.Minute), Unit: scriptName,
+			Value: 40, Rank: 5 + i*6}
+		if err := env.store.SaveScores(context.Background(), []saima.Score{score}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := officeBrowser(t, env)
+
+	for _, width := range []int64{1366, 1920} {
+		b.reset()
+		b.open(t, "/units/"+url.PathEscape(scriptName), width, 900)
+		ticks, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]float64](rankTickPixels))
+		if err != nil {
+			t.Fatalf("read the rank axis: %v", err)
+		}
+		if len(ticks) < 2 {
+			t.Fatalf("rank axis at %d px has ticks at %v, want several", width, ticks)
+		}
+		for i := 1; i < len(ticks); i++ {
+			if gap := ticks[i] - ticks[i-1]; gap < minLabelGap {
+				t.Errorf("rank axis at %d px draws ticks %.0f px apart at %.0f, want at least %d px; ticks at %v",
+					width, gap, ticks[i], minLabelGap, ticks)
+				break
+			}
+		}
+		for _, problem := range b.problems() {
+			t.Error(problem)
+		}
+	}
+}
