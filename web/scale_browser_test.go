@@ -63,3 +63,30 @@ func TestBrowserRankChartLabelsApart(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserHeatmapMonthsBelow checks in Chromium that the heatmap
+// labels its months below the cells as well as above them. With the 90
+// units of a real city the chart is over 2,600 px tall, and months
+// labelled only at the top were off screen for every row below the first
+// twenty.
+func TestBrowserHeatmapMonthsBelow(t *testing.T) {
+	requireChromium(t)
+	env := newSeededEnv(t)
+	seedDashboard(t, env.store)
+	b := officeBrowser(t, env)
+	b.open(t, "/heatmap", 1366, 900)
+
+	labels, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](drawnLabels+`("chart-heatmap")`))
+	if err != nil {
+		t.Fatalf("read the labels of the heatmap: %v", err)
+	}
+	for _, month := range []string{"2025-01", "2026-08"} {
+		if n := countLabel(labels, month); n != 2 {
+			t.Errorf("heatmap draws the month %s %d times, want twice, above and below the cells; drawn: %q",
+				month, n, labels)
+		}
+	}
+	for _, problem := range b.problems() {
+		t.Error(problem)
+	}
+}
