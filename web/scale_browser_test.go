@@ -2,7 +2,9 @@ package web
 
 import (
 	"context"
+	"math"
 	"net/url"
+	"strconv"
 	"testing"
 	"time"
 
@@ -88,5 +90,68 @@ func TestBrowserHeatmapMonthsBelow(t *testing.T) {
 	}
 	for _, problem := range b.problems() {
 		t.Error(problem)
+	}
+}
+
+// statusUnitCell returns, for the milestone-status grid's row of unit,
+// the number of lines its name takes and how far the cell's left edge
+// lies from the table's scroll box once that box is scrolled to its end.
+const statusUnitCell = `((unit) => {
+	const wrap = document.querySelector('.table-wrap');
+	const cell = Array.from(wrap.querySelectorAll('table.status-grid tbody th'))
+		.find(th => th.textContent.trim() === unit);
+	if (!cell) {
+		return null;
+	}
+	const lines = cell.querySelector('a').getClientRects().length;
+	wrap.scrollLeft = wrap.scrollWidth;
+	const offset = cell.getBoundingClientRect().left - wrap.getBoundingClientRect().left;
+	return {lines: lines, offset: offset, scrolled: wrap.scrollLeft};
+})`
+
+// TestBrowserStatusGridUnitColumn checks in Chromium that the milestone
+// status grid keeps a department's long name on at most two lines and in
+// view while the months scroll. The grid of a city of 90 units is wider than a laptop,
+// and the unit column shrank to four characters a line, so that a long
+// department name took five lines, and it scrolled away with the months.
+func TestBrowserStatusGridUnitColumn(t *testing.T) {
+	requireChromium(t)
+	const name = "杭州市经济和信息化局（市数字经济局）"
+	env := newTestEnv(t, nil)
+	seedLongNames(t, env.store, name)
+	late := &saima.Batch{Upload: saima.Upload{ID: "long-milestone", Dataset: saima.DatasetMilestones, Uploader: "office",
+		At: seedAt.Add(time.Hour), FileName: "milestones.csv"}, Milestones: []saima.Milestone{
+		{ProjectCode: "NB-2026-101", Name: "上线", Unit: name, Planned: saima.NewDate(2026, 8, 31)},
+	}}
+	if err := env.store.WriteBatch(context.Background(), late); err != nil {
+		t.Fatal(err)
+	}
+	b := officeBrowser(t, env)
+
+	for _, width := range []int64{1366, 900, 700} {
+		b.reset()
+		b.open(t, "/milestones/status", width, 900)
+		type cell struct {
+			Lines    int     `json:"lines"`
+			Offset   float64 `json:"offset"`
+			Scrolled float64 `json:"scrolled"`
+		}
+		got, err := chromedp.Run(b.ctx, chromedp.Evaluate[*cell](statusUnitCell+"("+strconv.Quote(name)+")"))
+		if err != nil {
+			t.Fatalf("read the grid's unit cell: %v", err)
+		}
+		if got == nil {
+			t.Fatalf("grid at %d px has no row of %s", width, name)
+		}
+		if got.Lines > 2 {
+			t.Errorf("grid at %d px breaks %s into %d lines, want at most 2", width, name, got.Lines)
+		}
+		if got.Scrolled > 0 && math.Abs(got.Offset) > 1 {
+			t.Errorf("grid at %d px scrolled %.0f px to the right moves the unit cell %.0f px from the edge, want 0",
+				width, got.Scrolled, got.Offset)
+		}
+		for _, problem := range b.problems() {
+			t.Error(problem)
+		}
 	}
 }
