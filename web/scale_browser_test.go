@@ -26,9 +26,9 @@ const rankTickPixels = `(() => {
 const minLabelGap = 14
 
 // TestBrowserRankChartLabelsApart opens the page of a unit ranked down to
-// 76th of a track over twelve quarters, as a department of a city with
-// 76 of them is after three years, and checks in Chromium that the rank
-// axis's labels stand apart rather than on top of each other.
+// 76th over twelve quarters, as a department of a city of 76 departments
+// can be after three years. It checks in Chromium that the rank axis's
+// labels stand apart rather than on top of each other.
 func TestBrowserRankChartLabelsApart(t *testing.T) {
 	requireChromium(t)
 	env := newSeededEnv(t)
