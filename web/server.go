@@ -35,7 +35,7 @@
 //	GET  /reminders?days=, /reminders.xlsx?days=
 //	                                     O L    missing progress reports and milestones due within days (14)
 //	GET  /overview                       O L    city overview: stages, on-time trend, systems, problems
-//	GET  /heatmap                        O L    overdue milestones, units × months since 2025-01
+//	GET  /heatmap                        O L    overdue milestones, units × the last 24 months at most
 //	GET  /problems?stage=&level=&unit=&category=&open=1
 //	                                     O L    the problem list with counts per stage and level
 //	GET  /pioneers                       O L    the pioneer list (先锋榜)
