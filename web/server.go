@@ -41,7 +41,7 @@
 //	GET  /pioneers                       O L    the pioneer list (先锋榜)
 //	GET  /assessments?period=, /api/assessments/totals?period=
 //	                                     O L    each unit's sum of 得分 in a period, ranked with ties
-//	GET  /milestones?period=&unit=&overdue=1
+//	GET  /milestones?period=&unit=&overdue=1&page=
 //	                                     O L    milestones behind the overview's and heatmap's figures
 //	GET  /milestones/status?unit=&project=&month=
 //	                                     O L    monthly milestone lights (red, yellow, green) per unit,
