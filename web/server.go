@@ -36,7 +36,7 @@
 //	                                     O L    missing progress reports and milestones due within days (14)
 //	GET  /overview                       O L    city overview: stages, on-time trend, systems, problems
 //	GET  /heatmap                        O L    overdue milestones, units × the last 24 months at most
-//	GET  /problems?stage=&level=&unit=&category=&open=1
+//	GET  /problems?stage=&level=&unit=&category=&open=1&page=
 //	                                     O L    the problem list with counts per stage and level
 //	GET  /pioneers                       O L    the pioneer list (先锋榜)
 //	GET  /assessments?period=, /api/assessments/totals?period=
