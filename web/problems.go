@@ -64,7 +64,7 @@ type problemsPage struct {
 	Levels     []levelChoice
 	Units      []string
 	Categories []string
-	Matrix     []matrixRow // one per loop stage, then the totals
+	Matrix     []matrixRow  // one per loop stage, then the totals
 	Items      []problemRow // the items that match the filter, of every page
 	Total      int          // items that match the filter
 	Chart      *chart       // nil when no item matches the unit, category and open filters
