@@ -16,20 +16,20 @@ import (
 // unless the ledger's milestones start earlier (see axisStart).
 var dashboardStart = saima.Month(2025, 1)
 
-// The most periods a time axis shows, ending with today's: a heatmap
-// column of 24 months is still wide enough for its count on a laptop,
-// and 12 quarters for their turned labels in the overview's half-width
-// chart.
+// The maximum number of periods on a time axis, which ends with today's.
+// A heatmap column of 24 months is still wide enough for its count on a
+// laptop, and so are 12 quarters for their turned labels in the
+// overview's half-width chart.
 const (
 	heatmapMonths = 24
 	trendQuarters = 12
 )
 
-// axisStart returns the first period of a time axis of periods like
-// today's that ends with today's period: dashboardStart's, or that of the
-// earliest of days when it is earlier, but no more than span periods
-// back. A ledger that began before 2025 shows its first years, and an
-// axis does not grow a column a month for ever.
+// axisStart returns the first period of a time axis that ends with today,
+// in periods of today's kind. It is dashboardStart's period, or the
+// period of the earliest of days when that is earlier, but at most span
+// periods back. So a ledger that began before 2025 shows its first
+// years, and an axis does not grow a column a month for ever.
 func axisStart(days []saima.Date, today saima.Period, span int) saima.Period {
 	start := dashboardStart
 	if today.Kind == saima.PeriodQuarter {

@@ -21,7 +21,7 @@ type milestonesPage struct {
 	Due, OnTime int            // of Rows, those due before AsOf and those done on time
 	Rate        *float64       // OnTime ÷ Due in percent; nil when Due is 0
 	Pager       pager
-	Shown       []milestoneRow // the rows of the page shown
+	PageRows    []milestoneRow // the rows of the page shown
 }
 
 // milestonesPerPage is the most milestones one page of /milestones lists.
@@ -72,7 +72,7 @@ func (s *Server) handleMilestones(c *fiber.Ctx) error {
 	if page.Pager, err = newPager(c, len(page.Rows), milestonesPerPage); err != nil {
 		return err
 	}
-	page.Shown = pageOf(page.Rows, page.Pager)
+	page.PageRows = pageOf(page.Rows, page.Pager)
 	return s.render(c, "milestones.html", page.title(), "overview", page)
 }
 

@@ -69,7 +69,7 @@ type problemsPage struct {
 	Total      int          // items that match the filter
 	Chart      *chart       // nil when no item matches the unit, category and open filters
 	Pager      pager
-	Shown      []problemRow // the items of the page shown
+	PageItems  []problemRow // the items of the page shown
 }
 
 // problemsPerPage is the most problems one page of /problems lists.
@@ -132,7 +132,7 @@ func (s *Server) handleProblems(c *fiber.Ctx) error {
 	if page.Pager, err = newPager(c, page.Total, problemsPerPage); err != nil {
 		return err
 	}
-	page.Shown = pageOf(page.Items, page.Pager)
+	page.PageItems = pageOf(page.Items, page.Pager)
 	if page.Matrix[len(page.Matrix)-1].Total.Count > 0 {
 		ch, err := problemChart("chart-problems", items, f.Unit, f.Category, f.Open)
 		if err != nil {
