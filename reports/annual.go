@@ -16,8 +16,9 @@ import (
 	"saima/scoring"
 )
 
-// DefaultAnnualTitle is the title BuildAnnual gives an annual report.
-const DefaultAnnualTitle = "宁波市数字化改革赛马年度考评报告"
+// DefaultAnnualTitle is the title BuildAnnual gives an annual report. Set
+// Annual.Title to [AnnualTitle] of another city.
+const DefaultAnnualTitle = DefaultCity + annualTitle
 
 // MaxLeadership is the most leadership points (领导评价) a unit can get in
 // a year.

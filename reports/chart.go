@@ -92,8 +92,8 @@ func TrendOption(title string, periods []string, series []Series, places int32) 
 }
 
 // maxRankLabels is the largest rank up to which the rank axis labels every
-// rank. A longer axis gets ECharts' whole steps, because 20 labels already
-// fill the height of the unit page's chart.
+// rank. A longer axis gets ECharts' whole steps, so that it keeps at most
+// this many labels.
 const maxRankLabels = 20
 
 // RankTrendOption returns a line chart of ranks over periods: whole ranks,
@@ -103,8 +103,23 @@ const maxRankLabels = 20
 // most maxRankLabels labels, and ends on the first step at or below the
 // lowest rank. An axis that ended on the lowest rank itself, such as 21,
 // had its last label hidden by ECharts next to 20, so the point read as
-// 20th.
+// 20th. The chart needs [RankAxisLabels] rows of height for its labels
+// to stand apart.
 func RankTrendOption(title string, periods []string, ranks Series) ([]byte, error) {
+	axis, _ := rankAxis(ranks)
+	return trendOption(title, periods, []Series{ranks}, 0, axis)
+}
+
+// RankAxisLabels returns how many labels the value axis of
+// RankTrendOption(…, ranks) has. A page gives the chart that many rows
+// of height: in a chart of fixed height, 16 labels of a unit ranked down
+// to 76th overlapped once twelve turned period labels took their room.
+func RankAxisLabels(ranks Series) int {
+	_, labels := rankAxis(ranks)
+	return labels
+}
+
+func rankAxis(ranks Series) (opts.YAxis, int) {
 	lowest := 2.0
 	for _, v := range ranks.Values {
 		if v != nil && *v > lowest {
@@ -114,12 +129,15 @@ func RankTrendOption(title string, periods []string, ranks Series) ([]byte, erro
 	axis := opts.YAxis{Type: "value", Inverse: opts.Bool(true), Min: 1, Max: lowest, MinInterval: 1}
 	if lowest <= maxRankLabels {
 		axis.MaxInterval = 1
-	} else {
-		step := 5 * math.Ceil(lowest/(5*maxRankLabels))
-		axis.Max = step * math.Ceil(lowest/step)
-		axis.MinInterval, axis.MaxInterval = step, step
+		return axis, int(math.Ceil(lowest))
 	}
-	return trendOption(title, periods, []Series{ranks}, 0, axis)
+	step := 5 * math.Ceil(lowest/(5*maxRankLabels))
+	steps := math.Ceil(lowest / step)
+	axis.Max = step * steps
+	axis.MinInterval, axis.MaxInterval = step, step
+	// The labels fall on 1 and on the multiples of step up to Max, one
+	// fewer when ECharts leaves out the last.
+	return axis, 1 + int(steps)
 }
 
 // rotateAfter is the number of periods above which a trend chart turns

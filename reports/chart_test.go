@@ -260,6 +260,28 @@ func TestRankTrendOptionLongAxis(t *testing.T) {
 	}
 }
 
+// TestRankAxisLabels checks the count of labels that a page sizes the
+// rank chart by: every rank up to 20, then 1 and each step.
+func TestRankAxisLabels(t *testing.T) {
+	tests := []struct {
+		lowest float64
+		want   int
+	}{
+		{1, 2},
+		{7, 7},
+		{20, 20},
+		{21, 6},   // 1, 5, 10, 15, 20, 25
+		{76, 17},  // 1 and 5 to 80 in steps of 5
+		{137, 15}, // 1 and 10 to 140 in steps of 10
+	}
+	for _, tt := range tests {
+		ranks := Series{Name: "名次", Values: []*float64{percent(1), nil, percent(tt.lowest)}}
+		if got := RankAxisLabels(ranks); got != tt.want {
+			t.Errorf("RankAxisLabels(lowest %v) = %d, want %d", tt.lowest, got, tt.want)
+		}
+	}
+}
+
 // TestRankTrendOptionSingleRank checks that a unit always ranked first
 // still gets an axis from 1 to 2, since an axis from 1 to 1 has no length.
 func TestRankTrendOptionSingleRank(t *testing.T) {

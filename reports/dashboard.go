@@ -197,15 +197,16 @@ func HeatmapOption(title, series string, columns, rows []string, cells []Cell) (
 	}
 
 	heat := charts.NewHeatMap()
+	months := opts.XAxis{
+		Type: "category", Data: columns, Position: "top",
+		SplitArea: &opts.SplitArea{Show: opts.Bool(true)},
+		AxisLabel: &opts.AxisLabel{Interval: "0", Rotate: 40},
+	}
 	heat.SetGlobalOptions(
 		charts.WithAnimation(false),
 		charts.WithTitleOpts(opts.Title{Title: title}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
-		charts.WithXAxisOpts(opts.XAxis{
-			Type: "category", Data: columns, Position: "top",
-			SplitArea: &opts.SplitArea{Show: opts.Bool(true)},
-			AxisLabel: &opts.AxisLabel{Interval: "0", Rotate: 40},
-		}),
+		charts.WithXAxisOpts(months),
 		charts.WithYAxisOpts(opts.YAxis{
 			Type: "category", Data: rows, Inverse: opts.Bool(true),
 			SplitArea: &opts.SplitArea{Show: opts.Bool(true)}, AxisLabel: categoryLabel(),
@@ -217,6 +218,12 @@ func HeatmapOption(title, series string, columns, rows []string, cells []Cell) (
 		}),
 		charts.WithGridOpts(opts.Grid{Left: "2%", Right: "2%", Top: "90", Bottom: "60", ContainLabel: opts.Bool(true)}),
 	)
+	// The columns are labelled below the cells too: with a row per unit
+	// of a city of 90 units, the top labels are off screen for most rows.
+	// The second axis has no series and only draws the labels.
+	below := months
+	below.Position, below.SplitArea = "bottom", nil
+	heat.ExtendXAxis(below)
 	heat.AddSeries(series, nil,
 		withItems(items),
 		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true)}),

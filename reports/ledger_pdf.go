@@ -13,7 +13,7 @@ import (
 )
 
 // DefaultLedgerTitle is the title of the ledger PDF.
-const DefaultLedgerTitle = "宁波市数字化改革项目台账"
+const DefaultLedgerTitle = DefaultCity + ledgerTitle
 
 // Ledger is the content of the ledger PDF: the projects that match the
 // ledger page's filter.

@@ -13,8 +13,9 @@ import (
 	"saima"
 )
 
-// DefaultTitle is the title BuildQuarterly gives a quarterly report.
-const DefaultTitle = "宁波市数字化改革赛马考评季度报告"
+// DefaultTitle is the title BuildQuarterly gives a quarterly report. Set
+// Quarterly.Title to [QuarterlyTitle] of another city.
+const DefaultTitle = DefaultCity + quarterlyTitle
 
 // Quarterly is the content of one quarterly assessment report. Build it with
 // [BuildQuarterly] and draw it with [WriteQuarterly].

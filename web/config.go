@@ -52,6 +52,11 @@ type Config struct {
 	// rule set. Nil means reports.DefaultAnnualRule.
 	AnnualRule *reports.AnnualRule
 
+	// City is the city named at the start of the PDF reports' titles,
+	// such as 杭州市 in 杭州市数字化改革赛马考评季度报告. Empty means
+	// reports.DefaultCity, the demo's 宁波市.
+	City string
+
 	// SessionSecret signs session cookies and CSRF tokens. It must have
 	// at least 32 bytes. Every instance behind one load balancer needs the
 	// same secret, so that each accepts the sessions the others started,
@@ -110,6 +115,9 @@ func DefaultConfig() Config {
 // Validate returns every problem with c joined into one error, or nil.
 func (c Config) Validate() error {
 	var errs []error
+	if err := reports.CheckCity(c.City); err != nil {
+		errs = append(errs, err)
+	}
 	if c.CacheTTL < 0 {
 		errs = append(errs, fmt.Errorf("CacheTTL %v is negative; use 0 to turn the cache off", c.CacheTTL))
 	}

@@ -24,6 +24,9 @@ func TestConfigValidate(t *testing.T) {
 		{"ErrSessionTTL", func(c *Config) { c.SessionTTL = 0 }, []string{"session TTL 0s"}},
 		{"ErrLoginRateLimit", func(c *Config) { c.LoginRateLimit.PerAccount = 0 }, []string{"login rate limit"}},
 		{"ErrLoginWindow", func(c *Config) { c.LoginRateLimit.Window = -time.Minute }, []string{"login rate limit"}},
+		{"City", func(c *Config) { c.City = "杭州市" }, nil},
+		{"ErrCityLong", func(c *Config) { c.City = "杭州市杭州市杭州市杭州市杭" }, []string{"has 13 characters, want at most 12"}},
+		{"ErrCitySpace", func(c *Config) { c.City = " 杭州市" }, []string{"spaces around it"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -12,8 +12,56 @@ import (
 	"saima/reports"
 )
 
-// dashboardStart is the first month the dashboards' time axes show.
+// dashboardStart is the first month the dashboards' time axes show,
+// unless the ledger's milestones start earlier (see axisStart).
 var dashboardStart = saima.Month(2025, 1)
+
+// The maximum number of periods on a time axis, which ends with today's.
+// A heatmap column of 24 months is still wide enough for its count on a
+// laptop, and so are 12 quarters for their turned labels in the
+// overview's half-width chart.
+const (
+	heatmapMonths = 24
+	trendQuarters = 12
+)
+
+// axisStart returns the first period of a time axis that ends with today,
+// in periods of today's kind. It is dashboardStart's period, or the
+// period of the earliest of days when that is earlier, but at most span
+// periods back. So a ledger that began before 2025 shows its first
+// years, and an axis does not grow a column a month for ever.
+func axisStart(days []saima.Date, today saima.Period, span int) saima.Period {
+	start := dashboardStart
+	if today.Kind == saima.PeriodQuarter {
+		start = start.Quarter()
+	}
+	for _, d := range days {
+		if d.Before(start.Start()) {
+			start = saima.Month(d.Year, int(d.Month))
+			if today.Kind == saima.PeriodQuarter {
+				start = start.Quarter()
+			}
+		}
+	}
+
+	earliest := today
+	for range span - 1 {
+		earliest = earliest.Prev()
+	}
+	if start.Start().Before(earliest.Start()) {
+		return earliest
+	}
+	return start
+}
+
+// plannedDays returns the planned date of each of milestones.
+func plannedDays(milestones []saima.Milestone) []saima.Date {
+	days := make([]saima.Date, len(milestones))
+	for i, m := range milestones {
+		days[i] = m.Planned
+	}
+	return days
+}
 
 // pageURL returns path with the non-empty values of pairs (name, value,
 // name, value …) as its query, sorted by name, such as

@@ -41,8 +41,9 @@ func (s *Server) handleHeatmap(c *fiber.Ctx) error {
 		return fmt.Errorf("list units: %w", err)
 	}
 
-	page := heatmapPage{AsOf: asOf, From: dashboardStart}
-	months := periodsThrough(dashboardStart, asOf)
+	from := axisStart(plannedDays(late), saima.Month(asOf.Year, int(asOf.Month)), heatmapMonths)
+	page := heatmapPage{AsOf: asOf, From: from}
+	months := periodsThrough(from, asOf)
 	units := heatmapUnits(roster, late)
 	grid := countOverdue(late, units, months, asOf)
 	page.Earlier = grid.earlier

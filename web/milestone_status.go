@@ -34,6 +34,10 @@ type milestoneStatusPage struct {
 	Project string         // the selected project code, or empty for all
 	Units   []string       // every unit, for the selector
 	Rows    []statusRow    // units with a colour in some month shown
+	// Unrecorded is the number of months shown, from the first, whose end
+	// came before any milestone was uploaded. They have no record of then
+	// to compare with, so they are never marked as revised.
+	Unrecorded int
 	// Timelines are the milestones of the selected unit or project, by
 	// project; empty unless one is selected.
 	Timelines []projectTimeline
@@ -50,10 +54,13 @@ type statusRow struct {
 // ledger, and from the ledger as it stood at the month's end.
 type statusCell struct {
 	Now, Then scoring.ColourCounts
+	// Recorded is true when the ledger held any milestone at the month's
+	// end, so that Then is what was reported rather than nothing yet.
+	Recorded bool
 }
 
 // Revised reports whether later uploads changed the cell's counts.
-func (c statusCell) Revised() bool { return c.Now != c.Then }
+func (c statusCell) Revised() bool { return c.Recorded && c.Now != c.Then }
 
 // projectTimeline is one project's milestones with their colours.
 type projectTimeline struct {
@@ -99,6 +106,9 @@ func (s *Server) handleMilestoneStatus(c *fiber.Ctx) error {
 	}
 
 	page.Units = heatmapUnits(roster, current)
+	for page.Unrecorded < len(page.Months) && len(then[page.Months[page.Unrecorded]]) == 0 {
+		page.Unrecorded++
+	}
 	page.Rows = statusRows(page, current, then)
 	if page.Unit != "" || page.Project != "" {
 		if page.Timelines, err = s.timelines(ctx, page, current, then); err != nil {
@@ -180,6 +190,9 @@ func statusRows(
 	var rows []statusRow
 	for _, unit := range page.Units {
 		if cs, ok := cells[unit]; ok {
+			for i := range cs {
+				cs[i].Recorded = i >= page.Unrecorded
+			}
 			url := pageURL("/milestones/status", "unit", unit, "month", page.Month.String())
 			rows = append(rows, statusRow{Unit: unit, URL: url, Cells: cs})
 		}
@@ -212,6 +225,9 @@ func (s *Server) timelines(
 		}
 		p := &out[len(out)-1]
 		months := scoring.Timeline(m, past[keyOf(m)], page.Months[0], page.Month)
+		for i := range page.Unrecorded {
+			months[i].Then = months[i].Colour // nothing was reported then to differ from
+		}
 		p.Milestones = append(p.Milestones, milestoneTimeline{Milestone: m, Months: months})
 	}
 	return out, nil
@@ -231,6 +247,10 @@ func pastRecords(then map[saima.Period][]saima.Milestone) map[milestoneKey]map[s
 	}
 	return out
 }
+
+// LastUnrecorded returns the last month shown whose end came before any
+// milestone was uploaded. Call it only when Unrecorded is positive.
+func (p milestoneStatusPage) LastUnrecorded() saima.Period { return p.Months[p.Unrecorded-1] }
 
 // ProjectURL returns the page of the project's milestone timelines.
 func (p milestoneStatusPage) ProjectURL(code string) string {

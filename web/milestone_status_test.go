@@ -236,3 +236,43 @@ func TestLeaderboardListsMarkOverrides(t *testing.T) {
 		t.Errorf("leaderboard lacks the list note %q", note)
 	}
 }
+
+// TestMilestoneStatusBeforeFirstUpload checks that months whose end came
+// before any milestone was uploaded show the current counts without a
+// revision mark. A city that loads years of history at once had every
+// cell marked * with （0/0/0） as if its units had reported nothing.
+func TestMilestoneStatusBeforeFirstUpload(t *testing.T) {
+	env := newTestEnv(t, nil)
+	done := saima.NewDate(2026, 3, 20)
+	history := &saima.Batch{Upload: saima.Upload{ID: "history", Dataset: saima.DatasetMilestones, Uploader: "office",
+		FileName: "history.csv", At: time.Date(2026, 8, 10, 9, 0, 0, 0, saima.Beijing)},
+		Milestones: []saima.Milestone{
+			{ProjectCode: "NB-2025-001", Name: "上线", Unit: "宁波市海曙区", Planned: saima.NewDate(2026, 3, 31),
+				Actual: &done, Status: "已完成"},
+			{ProjectCode: "NB-2025-002", Name: "验收", Unit: "宁波市海曙区", Planned: saima.NewDate(2026, 5, 31),
+				Status: "进行中"},
+		}}
+	if err := env.store.WriteBatch(context.Background(), history); err != nil {
+		t.Fatal(err)
+	}
+
+	resp, body := env.as(t, "office").get(t, "/milestones/status?month=2026-09")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /milestones/status: status %d; body:\n%.500s", resp.StatusCode, body)
+	}
+	body = html.UnescapeString(body)
+	for _, want := range []string{
+		`<span title="红灯 0，黄灯 0，绿灯 1">0/0/1</span></td>`, // 2026-03, before the upload
+		`<span title="红灯 1，黄灯 0，绿灯 0">1/0/0</span></td>`, // 2026-05 to 2026-07
+		`<span title="红灯 1，黄灯 0，绿灯 0">1/0/0</span>`,      // 2026-08 and 2026-09, after it
+		"2025-10 至 2026-07 的月末还没有上传过里程碑",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("status page lacks %q", want)
+		}
+	}
+	if strings.Count(body, "*<small>") != 0 {
+		t.Errorf("status page marks %d cells as revised, want none: no upload changed what was reported",
+			strings.Count(body, "*<small>"))
+	}
+}

@@ -17,10 +17,15 @@ type milestonesPage struct {
 	OverdueOnly bool
 	AsOf        saima.Date
 	Units       []string
-	Rows        []milestoneRow
-	Due, OnTime int      // of Rows, those due before AsOf and those done on time
-	Rate        *float64 // OnTime ÷ Due in percent; nil when Due is 0
+	Rows        []milestoneRow // the milestones selected, of every page
+	Due, OnTime int            // of Rows, those due before AsOf and those done on time
+	Rate        *float64       // OnTime ÷ Due in percent; nil when Due is 0
+	Pager       pager
+	PageRows    []milestoneRow // the rows of the page shown
 }
+
+// milestonesPerPage is the most milestones one page of /milestones lists.
+const milestonesPerPage = 200
 
 // milestoneRow is one milestone as the table shows it.
 type milestoneRow struct {
@@ -64,6 +69,10 @@ func (s *Server) handleMilestones(c *fiber.Ctx) error {
 		page.Rate = &rate
 	}
 	page.Units = heatmapUnits(roster, milestones)
+	if page.Pager, err = newPager(c, len(page.Rows), milestonesPerPage); err != nil {
+		return err
+	}
+	page.PageRows = pageOf(page.Rows, page.Pager)
 	return s.render(c, "milestones.html", page.title(), "overview", page)
 }
 

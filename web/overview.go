@@ -188,10 +188,12 @@ func stageBars(id string, entries []saima.LedgerEntry, link func(stage string) s
 	return newChart(id, option, len(bars))
 }
 
-// onTimeTrend draws the city's on-time rate per quarter since 2025, each
-// point linked to the milestones of its quarter.
+// onTimeTrend draws the city's on-time rate per quarter of the last
+// trendQuarters from axisStart on, each point linked to the milestones of
+// its quarter.
 func onTimeTrend(milestones []saima.Milestone, asOf saima.Date) (chart, error) {
-	quarters := periodsThrough(dashboardStart.Quarter(), asOf)
+	today := saima.Month(asOf.Year, int(asOf.Month)).Quarter()
+	quarters := periodsThrough(axisStart(plannedDays(milestones), today, trendQuarters), asOf)
 	rates := onTimeRates(milestones, quarters, asOf)
 	names := make([]string, len(quarters))
 	links := make([]string, len(quarters))

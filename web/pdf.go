@@ -50,6 +50,7 @@ func (s *Server) handleAnnualPDF(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("build annual report: %w", err)
 	}
+	a.Title = reports.AnnualTitle(s.cfg.City)
 	var buf bytes.Buffer
 	if err := reports.WriteAnnual(&buf, a, s.fonts, s.log); err != nil {
 		return fmt.Errorf("write annual report: %w", err)
@@ -71,7 +72,7 @@ func (s *Server) handleLedgerPDF(c *fiber.Ctx) error {
 	}
 
 	l := &reports.Ledger{
-		Title: reports.DefaultLedgerTitle, Filter: filterWords(f), AsOf: f.AsOf,
+		Title: reports.LedgerTitle(s.cfg.City), Filter: filterWords(f), AsOf: f.AsOf,
 		GeneratedAt: s.now(), Entries: entries,
 	}
 	var buf bytes.Buffer

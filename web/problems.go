@@ -64,11 +64,16 @@ type problemsPage struct {
 	Levels     []levelChoice
 	Units      []string
 	Categories []string
-	Matrix     []matrixRow // one per loop stage, then the totals
-	Items      []problemRow
-	Total      int    // items that match the filter
-	Chart      *chart // nil when no item matches the unit, category and open filters
+	Matrix     []matrixRow  // one per loop stage, then the totals
+	Items      []problemRow // the items that match the filter, of every page
+	Total      int          // items that match the filter
+	Chart      *chart       // nil when no item matches the unit, category and open filters
+	Pager      pager
+	PageItems  []problemRow // the items of the page shown
 }
+
+// problemsPerPage is the most problems one page of /problems lists.
+const problemsPerPage = 200
 
 type levelChoice struct {
 	Value int
@@ -124,6 +129,10 @@ func (s *Server) handleProblems(c *fiber.Ctx) error {
 	page.Matrix = problemMatrix(items, f)
 	page.Items = problemRows(items, f, page.AsOf)
 	page.Total = len(page.Items)
+	if page.Pager, err = newPager(c, page.Total, problemsPerPage); err != nil {
+		return err
+	}
+	page.PageItems = pageOf(page.Items, page.Pager)
 	if page.Matrix[len(page.Matrix)-1].Total.Count > 0 {
 		ch, err := problemChart("chart-problems", items, f.Unit, f.Category, f.Open)
 		if err != nil {

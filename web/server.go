@@ -35,13 +35,13 @@
 //	GET  /reminders?days=, /reminders.xlsx?days=
 //	                                     O L    missing progress reports and milestones due within days (14)
 //	GET  /overview                       O L    city overview: stages, on-time trend, systems, problems
-//	GET  /heatmap                        O L    overdue milestones, units × months since 2025-01
-//	GET  /problems?stage=&level=&unit=&category=&open=1
+//	GET  /heatmap                        O L    overdue milestones, units × the last 24 months at most
+//	GET  /problems?stage=&level=&unit=&category=&open=1&page=
 //	                                     O L    the problem list with counts per stage and level
 //	GET  /pioneers                       O L    the pioneer list (先锋榜)
 //	GET  /assessments?period=, /api/assessments/totals?period=
 //	                                     O L    each unit's sum of 得分 in a period, ranked with ties
-//	GET  /milestones?period=&unit=&overdue=1
+//	GET  /milestones?period=&unit=&overdue=1&page=
 //	                                     O L    milestones behind the overview's and heatmap's figures
 //	GET  /milestones/status?unit=&project=&month=
 //	                                     O L    monthly milestone lights (red, yellow, green) per unit,

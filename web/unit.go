@@ -343,6 +343,9 @@ func unitCharts(unit string, scores []unitScore) ([]chart, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rank trend option: %w", err)
 	}
+	// Both trends get the rank axis's height, so that they stay side by
+	// side at the same size.
+	rows := reports.RankAxisLabels(ranks)
 	var charts []chart
 	for _, sp := range []struct {
 		id     string
@@ -352,7 +355,7 @@ func unitCharts(unit string, scores []unitScore) ([]chart, error) {
 		if err != nil {
 			return nil, fmt.Errorf("trend option: %w", err)
 		}
-		ch, err := newChart(sp.id, option, 0)
+		ch, err := newChart(sp.id, option, rows)
 		if err != nil {
 			return nil, fmt.Errorf("trend option: %w", err)
 		}

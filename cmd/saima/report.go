@@ -66,6 +66,7 @@ func quarterlyReport(ctx context.Context, a *app, arg, out string) error {
 	if err != nil {
 		return err
 	}
+	q.Title = reports.QuarterlyTitle(a.cfg.City)
 	if out == "" {
 		out = "quarterly-" + periods[0].String() + ".pdf"
 	}
@@ -95,6 +96,7 @@ func annualReport(ctx context.Context, a *app, arg, out string) error {
 	if err != nil {
 		return err
 	}
+	r.Title = reports.AnnualTitle(a.cfg.City)
 	if out == "" {
 		out = fmt.Sprintf("annual-%d.pdf", year)
 	}
@@ -104,6 +106,9 @@ func annualReport(ctx context.Context, a *app, arg, out string) error {
 // openReporting checks the assets a report needs, loads the fonts and
 // opens the store.
 func (a *app) openReporting(ctx context.Context) (*reports.Fonts, *clickhouse.Store, error) {
+	if err := reports.CheckCity(a.cfg.City); err != nil {
+		return nil, nil, fmt.Errorf("%w: --city: %w", errUsage, err)
+	}
 	if err := checkAssets(append(a.engineAssets(), a.fontAssets()...)...); err != nil {
 		return nil, nil, err
 	}

@@ -79,6 +79,45 @@ func TestReportAnnual(t *testing.T) {
 	}
 }
 
+// TestReportCity checks with pdftotext that saima report --city names
+// that city in the titles of both reports, and SAIMA_CITY does too.
+func TestReportCity(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Fatalf("pdftotext is required (apt-get install poppler-utils): %v", err)
+	}
+	e := newTestEnv(t)
+	saveScores(t, e, map[string]map[string]float64{"2026Q1": {"宁波市海曙区": 80, "宁海县": 90}})
+
+	tests := []struct {
+		name  string
+		args  []string
+		env   string
+		title string
+	}{
+		{"QuarterlyFlag", []string{"--city", "杭州市", "2026Q1"}, "", "杭州市数字化改革赛马考评季度报告"},
+		{"AnnualFlag", []string{"--annual", "--city", "杭州市", "2026"}, "", "杭州市数字化改革赛马年度考评报告"},
+		{"AnnualEnv", []string{"--annual", "2026"}, "温州市", "温州市数字化改革赛马年度考评报告"},
+	}
+	// The cases share e, whose commands fail the test itself, so they
+	// run in turn rather than as subtests.
+	for _, tt := range tests {
+		e.env["SAIMA_CITY"] = tt.env
+		pdf := filepath.Join(t.TempDir(), tt.name+".pdf")
+		e.mustRun(append([]string{"report", "-o", pdf}, tt.args...)...)
+		text, err := exec.Command("pdftotext", "-enc", "UTF-8", pdf, "-").Output()
+		if err != nil {
+			t.Fatalf("%s: pdftotext: %v", tt.name, err)
+		}
+		plain := strings.Join(strings.Fields(string(text)), "")
+		if !strings.Contains(plain, tt.title) {
+			t.Errorf("%s: report %v: PDF text lacks %q", tt.name, tt.args, tt.title)
+		}
+		if strings.Contains(plain, "宁波市数字化改革") {
+			t.Errorf("%s: report %v: PDF text still names 宁波市 in a title", tt.name, tt.args)
+		}
+	}
+}
+
 func TestReportAnnualErrors(t *testing.T) {
 	e := newTestEnv(t)
 	tests := []struct {

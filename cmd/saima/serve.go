@@ -70,6 +70,7 @@ func (a *app) webConfig(sf serveFlags) (web.Config, error) {
 	cfg.ReadTimeout = sf.readTimeout
 	cfg.SessionTTL, cfg.SecureCookies, cfg.CacheTTL = sf.sessionTTL, sf.secureCookies, sf.cacheTTL
 	cfg.LoginRateLimit.PerIP, cfg.LoginRateLimit.PerAccount = sf.limitIP, sf.limitAccount
+	cfg.City = a.cfg.City
 	annual, err := a.annualRule()
 	if err != nil {
 		return web.Config{}, err

@@ -1,0 +1,55 @@
+package reports
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// DefaultCity is the city that the reports' titles name when the caller
+// names none: 宁波市, the demo's.
+const DefaultCity = "宁波市"
+
+// MaxCityChars is the most characters of a city's name, which keeps the
+// title on one line of the cover and of every page header.
+const MaxCityChars = 12
+
+// The reports' titles after the city's name.
+const (
+	quarterlyTitle = "数字化改革赛马考评季度报告"
+	annualTitle    = "数字化改革赛马年度考评报告"
+	ledgerTitle    = "数字化改革项目台账"
+)
+
+// QuarterlyTitle returns the title of city's quarterly report, such as
+// 杭州市数字化改革赛马考评季度报告. An empty city means DefaultCity.
+func QuarterlyTitle(city string) string { return cityOrDefault(city) + quarterlyTitle }
+
+// AnnualTitle returns the title of city's annual report. An empty city
+// means DefaultCity.
+func AnnualTitle(city string) string { return cityOrDefault(city) + annualTitle }
+
+// LedgerTitle returns the title of city's ledger PDF. An empty city means
+// DefaultCity.
+func LedgerTitle(city string) string { return cityOrDefault(city) + ledgerTitle }
+
+func cityOrDefault(city string) string {
+	if city == "" {
+		return DefaultCity
+	}
+	return city
+}
+
+// CheckCity returns an error when city cannot head a title: longer than
+// MaxCityChars, or with spaces around it or control characters in it.
+// An empty city is valid and means DefaultCity.
+func CheckCity(city string) error {
+	if n := utf8.RuneCountInString(city); n > MaxCityChars {
+		return fmt.Errorf("city %q has %d characters, want at most %d", city, n, MaxCityChars)
+	}
+	if strings.TrimSpace(city) != city || strings.ContainsFunc(city, unicode.IsControl) {
+		return fmt.Errorf("city %q has spaces around it or control characters in it", city)
+	}
+	return nil
+}

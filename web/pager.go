@@ -1,0 +1,61 @@
+package web
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// pager is one page of a long table: which rows it shows and the links to
+// the pages beside it. A city's lists run to thousands of rows, and a page
+// of them all weighs megabytes and takes seconds to draw.
+type pager struct {
+	Page, Pages int // the page shown and the number of pages, from 1
+	First, Last int // the rows shown, from 1; both 0 when there are none
+	Total       int
+	PrevURL     string // empty on the first page
+	NextURL     string // empty on the last page
+}
+
+// newPager reads the query parameter page of c, 1 by default, for a table
+// of total rows in pages of perPage. Any other value than a page from 1
+// to the last is a saima.KindInvalid error.
+func newPager(c *fiber.Ctx, total, perPage int) (pager, error) {
+	p := pager{Page: 1, Pages: max(1, (total+perPage-1)/perPage), Total: total}
+	if param := c.Query("page"); param != "" {
+		n, err := strconv.Atoi(param)
+		if err != nil || n < 1 || n > p.Pages {
+			return p, invalidParam("page", param, fmt.Sprintf("应为 1 至 %d 的页码", p.Pages))
+		}
+		p.Page = n
+	}
+	if total > 0 {
+		p.First, p.Last = (p.Page-1)*perPage+1, min(p.Page*perPage, total)
+	}
+
+	query, err := url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return p, invalidParam("page", c.Query("page"), "查询参数无法解析")
+	}
+	link := func(page int) string {
+		query.Set("page", strconv.Itoa(page))
+		return c.Path() + "?" + query.Encode()
+	}
+	if p.Page > 1 {
+		p.PrevURL = link(p.Page - 1)
+	}
+	if p.Page < p.Pages {
+		p.NextURL = link(p.Page + 1)
+	}
+	return p, nil
+}
+
+// pageOf returns the part of rows that p shows.
+func pageOf[T any](rows []T, p pager) []T {
+	if p.First == 0 {
+		return nil
+	}
+	return rows[p.First-1 : p.Last]
+}
