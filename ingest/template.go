@@ -91,6 +91,9 @@ func WriteTemplateWith(w io.Writer, dataset string, opts TemplateOptions) error 
 	if err := t.markExample(); err != nil {
 		return fmt.Errorf("mark %s template's example: %w", s.dataset, err)
 	}
+	if err := SetUsedRanges(t.f); err != nil {
+		return fmt.Errorf("write %s template: %w", s.dataset, err)
+	}
 	if _, err := t.f.WriteTo(w); err != nil {
 		return fmt.Errorf("write %s template: %w", s.dataset, err)
 	}

@@ -765,3 +765,32 @@ func TestTemplateDocProps(t *testing.T) {
 		t.Errorf("template title %q, creator %q; want a title and saima", props.Title, props.Creator)
 	}
 }
+
+// TestTemplateUsedRange checks that each template declares the range its
+// header and example use, so readers that trust the declaration see them.
+func TestTemplateUsedRange(t *testing.T) {
+	for _, s := range schemas {
+		t.Run(s.dataset, func(t *testing.T) {
+			f, err := excelize.OpenReader(bytes.NewReader(writeTemplate(t, s.dataset, testRoster)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			rows, err := f.GetRows(s.title)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cols := 0
+			for _, r := range rows {
+				cols = max(cols, len(r))
+			}
+			last, err := excelize.CoordinatesToCellName(cols, len(rows))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := f.GetSheetDimension(s.title); got != "A1:"+last {
+				t.Errorf("sheet %s declares %q, want A1:%s", s.title, got, last)
+			}
+		})
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"saima"
+	"saima/ingest"
 	"saima/reports"
 	"saima/scoring"
 )
@@ -161,6 +162,9 @@ func (s *sheet) numberStyle(places int, mark string) (int, error) {
 // clients that cannot read the UTF-8 form).
 func sendWorkbook(c *fiber.Ctx, f *excelize.File, name, asciiName string) error {
 	defer f.Close()
+	if err := ingest.SetUsedRanges(f); err != nil {
+		return fmt.Errorf("write workbook: %w", err)
+	}
 	var buf bytes.Buffer
 	if _, err := f.WriteTo(&buf); err != nil {
 		return fmt.Errorf("write workbook: %w", err)

@@ -45,7 +45,28 @@ func openWorkbook(tb testing.TB, resp *http.Response, body, wantName string) *ex
 		tb.Fatalf("open workbook: %v", err)
 	}
 	tb.Cleanup(func() { f.Close() })
+	checkDimensions(tb, f)
 	return f
+}
+
+// checkDimensions checks that each sheet of f declares the range its
+// cells use, which readers such as openpyxl's read-only mode trust.
+func checkDimensions(tb testing.TB, f *excelize.File) {
+	tb.Helper()
+	for _, sheet := range f.GetSheetList() {
+		rows := rowsOf(tb, f, sheet)
+		cols := 0
+		for _, r := range rows {
+			cols = max(cols, len(r))
+		}
+		if len(rows) == 0 || cols == 0 {
+			continue
+		}
+		want := "A1:" + cellName(cols, len(rows))
+		if got, err := f.GetSheetDimension(sheet); err != nil || got != want {
+			tb.Errorf("sheet %s declares its range as %q (%v), want %q", sheet, got, err, want)
+		}
+	}
 }
 
 // rowsOf returns a sheet's cells as text.
