@@ -395,8 +395,9 @@ type numberFormat struct {
 	code, prefix, suffix string
 
 	// otherLiteral is set, with code, for a number format that shows
-	// literal text but is no code format, such as "NB-"#000. A code
-	// column cannot read such a cell as shown.
+	// literal text or leading zeros but is no code format, such as
+	// "NB-"#000 or 00000.00. A code column cannot read such a cell as
+	// shown.
 	otherLiteral bool
 }
 
@@ -428,6 +429,12 @@ var formatLiterals = regexp.MustCompile(`"[^"]*"|\\.|\[[^\]]*\]|_.|\*.`)
 // where the sheet shows 123-45.
 var splitZeros = regexp.MustCompile(`0[$\-+/():!^&'~{}<>= ]+0`)
 
+// leadingZeros matches a format code, literals removed, whose integer part
+// has two zeros or more, such as 00000.00 or #,#00000: it shows a small
+// whole number with leading zeros. When such a format is no code format
+// that saima renders, a code column must not read the bare number.
+var leadingZeros = regexp.MustCompile(`^[^.e]*0[^.e]*0`)
+
 // parseFormatCode classifies a custom format code such as 0.00%, 00000,
 // "NB-"000, yyyy"年"m"月"d"日" or yy\年m\月d\日. Only the first section
 // (for positive numbers) counts.
@@ -446,7 +453,7 @@ func parseFormatCode(code string) numberFormat {
 		return numberFormat{percent: true}
 	case strings.ContainsAny(code, "yd"):
 		return numberFormat{date: true, day: strings.Contains(code, "d")}
-	case literalText.MatchString(firstSection(raw)), splitZeros.MatchString(code):
+	case literalText.MatchString(firstSection(raw)), splitZeros.MatchString(code), leadingZeros.MatchString(code):
 		return numberFormat{code: raw, otherLiteral: true}
 	}
 	return numberFormat{}
@@ -455,7 +462,15 @@ func parseFormatCode(code string) numberFormat {
 // firstSection returns the part of a format code before its first
 // semicolon outside quotes, the section for positive numbers.
 func firstSection(code string) string {
-	quoted := false
+	return formatSections(code)[0]
+}
+
+// formatSections splits a format code at its semicolons outside quotes.
+// Without conditions, the sections are for positive numbers, negative
+// numbers, zero and text, and a missing one falls back to the first.
+func formatSections(code string) []string {
+	var sections []string
+	quoted, start := false, 0
 	for i := 0; i < len(code); i++ {
 		switch {
 		case code[i] == '"':
@@ -463,8 +478,9 @@ func firstSection(code string) string {
 		case code[i] == '\\' && !quoted:
 			i++
 		case code[i] == ';' && !quoted:
-			return code[:i]
+			sections = append(sections, code[start:i])
+			start = i + 1
 		}
 	}
-	return code
+	return append(sections, code[start:])
 }

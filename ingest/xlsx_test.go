@@ -461,7 +461,9 @@ func TestNumberFormats(t *testing.T) {
 		{`000;"负"000`, numberFormat{digits: 3, code: `000;"负"000`}},
 		{`0.0;"未填"`, numberFormat{}},
 		{"0", numberFormat{}},
-		{"00.0", numberFormat{}},
+		// 5 shows as 05.0, so a code column must not read 5.
+		{"00.0", numberFormat{code: "00.0", otherLiteral: true}},
+		{"00000_ ", numberFormat{digits: 5, code: "00000_ ", suffix: " "}},
 	}
 	for _, tt := range tests {
 		if got := parseFormatCode(tt.code); got != tt.want {
@@ -794,6 +796,59 @@ func TestXLSXCodeFormats(t *testing.T) {
 			}
 			for _, part := range []string{"进度表.xlsx", "工作表“进度”", "第2行", "“项目编号”列", "“" + tt.value + "”",
 				"“" + formats[styleOf[tt.name]] + "”", "文本"} {
+				if !strings.Contains(got[0], part) {
+					t.Errorf("error = %q, want it to contain %q", got[0], part)
+				}
+			}
+		})
+	}
+}
+
+// A code under a format with _x padding, several sections or a locale
+// reads as the sheet shows it, trimmed as every code is. A format whose
+// shown text saima cannot render, where the number would show with its
+// leading zeros, is an error, never the bare number.
+func TestXLSXCodePaddingFormats(t *testing.T) {
+	tests := []struct {
+		name, format, value string
+		want                string // the stored code, or "" for an error
+	}{
+		{"padding after zeros", `00000_ `, "17", "00017"},
+		{"padding before a negative section", `000000_);(000000)`, "18", "000018"},
+		{"padding on both sides", `_(00000_)`, "17", "00017"},
+		{"padding after a prefix", `"NB-2026-"000_ `, "17", "NB-2026-017"},
+		{"red negative section", `00000;[Red]-00000`, "17", "00017"},
+		{"locale", `[$-804]00000`, "17", "00017"},
+		{"three sections, not zero", `00000;-00000;"无"`, "17", "00017"},
+		{"three sections, zero", `00000;-00000;"无"`, "0", ""},
+		{"negative under padding", `000000_);(000000)`, "-18", ""},
+		{"fill", `* 00000`, "17", ""},
+		{"fill after zeros", `00000* `, "17", ""},
+		{"condition", `[>99999]000000;00000`, "17", ""},
+		{"decimals", `00000.00`, "17", ""},
+		{"thousands", `#,#00000`, "17", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newTestWorkbook(testSheet{name: "进度", rows: []string{
+				row(1, progressHeaderCells...),
+				row(2, text("宁波市海曙区"), number(tt.value, 8), text("a"), text("2026Q3"), text("50%")),
+			}})
+			w.formats[167] = tt.format
+			w.styles = append(w.styles, 167)
+			res := parseWorkbook(t, w, Options{})
+			if tt.want != "" {
+				requireNoErrors(t, res)
+				if got := res.Batch.Progress[0].ProjectCode; got != tt.want {
+					t.Errorf("项目编号 = %q, want %q", got, tt.want)
+				}
+				return
+			}
+			got := issueStrings(res.Errors)
+			if len(got) != 1 {
+				t.Fatalf("errors = %q, want one for the code", got)
+			}
+			for _, part := range []string{"第2行“项目编号”列的值“" + tt.value + "”", "“" + tt.format + "”", "文本格式"} {
 				if !strings.Contains(got[0], part) {
 					t.Errorf("error = %q, want it to contain %q", got[0], part)
 				}
