@@ -435,8 +435,8 @@ func TestNumberFormats(t *testing.T) {
 		{"0.00%", numberFormat{percent: true}},
 		{"0.0%;[Red]-0.0%", numberFormat{percent: true}},
 		{`"完成"0%`, numberFormat{percent: true}},
-		{`0"%"`, numberFormat{digits: 1, code: `0"%"`, suffix: "%"}},
-		{`0\%`, numberFormat{digits: 1, code: `0\%`, suffix: "%"}},
+		{`0"%"`, numberFormat{literalPercent: true, code: `0"%"`, otherLiteral: true}},
+		{`0\%`, numberFormat{literalPercent: true, code: `0\%`, otherLiteral: true}},
 		{"yyyy-mm-dd", numberFormat{date: true, day: true}},
 		{`yy\年m\月d\日`, numberFormat{date: true, day: true}},
 		{`yyyy"年"m"月"d"日"`, numberFormat{date: true, day: true}},
@@ -464,6 +464,11 @@ func TestNumberFormats(t *testing.T) {
 		// 5 shows as 05.0, so a code column must not read 5.
 		{"00.0", numberFormat{code: "00.0", otherLiteral: true}},
 		{"00000_ ", numberFormat{digits: 5, code: "00000_ ", suffix: " "}},
+		// A literal percent sign shows the number itself with %.
+		{`0.00"%"`, numberFormat{literalPercent: true, code: `0.00"%"`, otherLiteral: true}},
+		{`0.00\%`, numberFormat{literalPercent: true, code: `0.00\%`, otherLiteral: true}},
+		{`#,##0.0" ％";[Red]-0.0"%"`, numberFormat{literalPercent: true, code: `#,##0.0" ％";[Red]-0.0"%"`, otherLiteral: true}},
+		{`0.00"%完成"`, numberFormat{code: `0.00"%完成"`, otherLiteral: true}},
 	}
 	for _, tt := range tests {
 		if got := parseFormatCode(tt.code); got != tt.want {
@@ -854,5 +859,58 @@ func TestXLSXCodePaddingFormats(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A number under a format with a literal percent sign, such as 0.00"%"
+// or 0.00\%, is shown as 0.85% for 0.85, so it reads as 0.85 percent,
+// with no warning. Under the real 0% format the same 0.85 reads as 85.
+func TestXLSXLiteralPercentFormats(t *testing.T) {
+	w := newTestWorkbook(testSheet{name: "进度", rows: []string{
+		row(1, progressHeaderCells...),
+		row(2, text("宁波市海曙区"), text("NB-1"), text("a"), text("2026Q3"), number("0.85", 8)),
+		row(3, text("宁波市海曙区"), text("NB-2"), text("b"), text("2026Q3"), typedNumber("0.6", 9)),
+		row(4, text("宁波市海曙区"), text("NB-3"), text("c"), text("2026Q3"), number("0.85", stylePercent0)),
+		row(5, text("宁波市海曙区"), text("NB-4"), text("d"), text("2026Q3"), number("0.5", stylePercent2)),
+		row(6, text("宁波市海曙区"), text("NB-5"), text("e"), text("2026Q3"), number("17", 10)),
+		row(7, text("宁波市海曙区"), text("NB-6"), text("f"), text("2026Q3"), number("1", 11)),
+	}})
+	w.formats[167] = `0.00"%"`
+	w.formats[168] = `0.00\%`
+	w.formats[169] = `0"%"`
+	w.formats[170] = `0.0" ％"`
+	w.styles = append(w.styles, 167, 168, 169, 170)
+
+	res := parseWorkbook(t, w, Options{})
+	requireNoErrors(t, res)
+	var got []string
+	for _, r := range res.Batch.Progress {
+		got = append(got, percentString(r.Percent))
+	}
+	want := []string{"0.85", "0.6", "85", "50", "17", "1"}
+	if !slices.Equal(got, want) {
+		t.Errorf("完成率 = %q, want %q", got, want)
+	}
+	if len(res.Warnings) != 0 {
+		t.Errorf("warnings = %q, want none for values shown with %%", issueStrings(res.Warnings))
+	}
+}
+
+// Alone in its column, a literal-percent cell still reads as the percent
+// it shows: no bare number makes the column a fraction column.
+func TestXLSXLiteralPercentAlone(t *testing.T) {
+	w := newTestWorkbook(testSheet{name: "进度", rows: []string{
+		row(1, progressHeaderCells...),
+		row(2, text("宁波市海曙区"), text("NB-1"), text("a"), text("2026Q3"), number("0.85", 8)),
+		row(3, text("宁波市海曙区"), text("NB-2"), text("b"), text("2026Q3"), number("0.5", 8)),
+	}})
+	w.formats[167] = `0.00"%"`
+	w.styles = append(w.styles, 167)
+	res := parseWorkbook(t, w, Options{})
+	requireNoErrors(t, res)
+	for i, want := range []string{"0.85", "0.5"} {
+		if got := percentString(res.Batch.Progress[i].Percent); got != want {
+			t.Errorf("row %d 完成率 = %s, want %s", i+2, got, want)
+		}
 	}
 }
