@@ -447,7 +447,7 @@ var literalPercent = regexp.MustCompile(`^[#0?,.]*[#0?][#0?,.]*(?:"\s*[%％]"|\\
 // formatPadding matches the parts of a format section that change
 // neither the number nor its text: bracketed colours and locales, and
 // _x padding.
-var formatPadding = regexp.MustCompile(`\[(?:[A-Za-z]+|\$-[0-9A-Fa-f]+)\]|_.`)
+var formatPadding = regexp.MustCompile(`\[(?:[A-Za-z]+[0-9]*|\$-[0-9A-Fa-f]+)\]|_.`)
 
 // leadingZeros matches a format code, literals removed, whose integer part
 // has two zeros or more, such as 00000.00 or #,#00000: it shows a small

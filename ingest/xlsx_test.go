@@ -468,6 +468,7 @@ func TestNumberFormats(t *testing.T) {
 		{`0.00"%"`, numberFormat{literalPercent: true, code: `0.00"%"`, otherLiteral: true}},
 		{`0.00\%`, numberFormat{literalPercent: true, code: `0.00\%`, otherLiteral: true}},
 		{`#,##0.0" ％";[Red]-0.0"%"`, numberFormat{literalPercent: true, code: `#,##0.0" ％";[Red]-0.0"%"`, otherLiteral: true}},
+		{`[Color10]0.0\%_)`, numberFormat{literalPercent: true, code: `[Color10]0.0\%_)`, otherLiteral: true}},
 		{`0.00"%完成"`, numberFormat{code: `0.00"%完成"`, otherLiteral: true}},
 	}
 	for _, tt := range tests {
