@@ -45,6 +45,9 @@ func (b *progressBuilder) add(r *rowReader) {
 	if r.good("项目编号", "填报期间") {
 		r.warnProgressAfterExit(rep)
 	}
+	if r.good("填报日期", "填报期间") {
+		r.warnReportBeforePeriod(rep)
+	}
 	if r.good("完成率") {
 		// A row with other errors still counts for the column's scale and
 		// gets the warnings of its cell, though it adds no record.
@@ -64,6 +67,26 @@ func (r *rowReader) warnProgressAfterExit(rep *saima.ProgressReport) {
 	r.warn("填报期间", r.cell("填报期间"),
 		fmt.Sprintf("开始于项目%s的退出日期%s之后，项目退出后不再推进，这条进度不计入考评", rep.ProjectCode, exit),
 		"请核对项目编号和填报期间；如果确是退出后的情况说明，请忽略本提示")
+}
+
+// warnReportBeforePeriod warns when rep's 填报日期 is before the first
+// day of its 填报期间. Progress is reported during or after the period,
+// so such a date is a typo in one of the two, often a two-digit year:
+// 00年1月1日 reads as 2000-01-01. The warning shows how a two-digit year
+// was read, as the error on a future one does.
+func (r *rowReader) warnReportBeforePeriod(rep *saima.ProgressReport) {
+	if rep.ReportDate == nil || rep.Period.IsZero() || !rep.ReportDate.Before(rep.Period.Start()) {
+		return
+	}
+	raw := r.cell("填报日期")
+	reason := fmt.Sprintf("早于填报期间%s的第一天（%s）", rep.Period.Label(), rep.Period.Start())
+	fix := "请核对填报日期和填报期间后重新上传"
+	if shortYear(normalize(raw)) {
+		d := *rep.ReportDate
+		reason = fmt.Sprintf("的年份只有两位，按%d年读作%s，%s", d.Year, d, reason)
+		fix = "如果不是这一年，请写出四位年份；否则" + fix
+	}
+	r.warn("填报日期", raw, reason, fix)
 }
 
 // finish applies rule 5 of the percent rule: when no bare number in the

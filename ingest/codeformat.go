@@ -18,6 +18,7 @@ import (
 // formattedCode is a number cell under a code format.
 type formattedCode struct {
 	column int    // 0-based
+	number string // the number the cell stores, at Excel's precision
 	shown  string // the text the format shows, when exact
 	format string // the format code, for the error message
 
@@ -47,8 +48,9 @@ var literalText = regexp.MustCompile(`"[^"]+"|\\.|\[\$[^-\]]+`)
 // parseCodeFormat returns the literal text before and after the zeros of
 // the first section of a code format, and how many zeros there are. It
 // reports false for any other format, and for a lone 0 without literal
-// text, which shows a whole number as General does. Colours and other
-// bracketed parts are skipped.
+// text, which shows a whole number as General does. Colours and locales
+// are skipped, and _x padding is a space. A fill (*x) repeats x across
+// the cell's width, which saima does not know, so it is no code format.
 func parseCodeFormat(code string) (prefix, suffix string, zeros int, ok bool) {
 	var lit strings.Builder
 	for i := 0; i < len(code); i++ {
@@ -75,11 +77,20 @@ func parseCodeFormat(code string) (prefix, suffix string, zeros int, ok bool) {
 			_, size := utf8.DecodeRuneInString(code[i+1:])
 			lit.WriteString(code[i+1 : i+1+size])
 			i += size
+		case c == '_' && i+1 < len(code):
+			// _x pads with a space as wide as x, so that positive and
+			// negative numbers line up. A code's spaces at its ends are
+			// trimmed, and one inside is an error on the code.
+			_, size := utf8.DecodeRuneInString(code[i+1:])
+			lit.WriteByte(' ')
+			i += size
 		case strings.IndexByte(bareLiterals, c) >= 0:
 			lit.WriteByte(c)
 		case c == '[':
+			// A condition such as [>99999] picks the section by value, so
+			// the first one may not be the one shown.
 			end := strings.IndexByte(code[i:], ']')
-			if end < 0 || currencySymbol.MatchString(code[i:i+end+1]) {
+			if end < 0 || currencySymbol.MatchString(code[i:i+end+1]) || strings.ContainsAny(code[i+1:i+2], "<>=") {
 				return "", "", 0, false
 			}
 			i += end
@@ -109,14 +120,17 @@ func formatCode(raw string, nf numberFormat) (formattedCode, bool) {
 	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) || math.Abs(v) >= 1e15 {
 		return formattedCode{}, false
 	}
-	fc := formattedCode{format: nf.code}
 	d := saima.ExcelDecimal(v)
+	fc := formattedCode{format: nf.code, number: d.String()}
 	switch {
 	case nf.otherLiteral:
 		fc.reason = "系统无法按这种格式还原表格中显示的编号"
 		return fc, true
 	case !d.IsInteger() || d.IsNegative():
 		fc.reason = "负数或带小数的数字按这种格式显示时会改变，系统无法确定表格中显示的编号"
+		return fc, true
+	case d.IsZero() && len(formatSections(nf.code)) >= 3:
+		fc.reason = "0按这种格式的第三段显示，系统无法确定表格中显示的编号"
 		return fc, true
 	}
 	text := d.String()
@@ -143,7 +157,7 @@ func (p *parser) formattedCodes(rec record, h *header) bool {
 			continue
 		}
 		found = true
-		p.issue(Issue{Row: rec.row, Column: h.names[i], Value: rec.cells[i],
+		p.issue(Issue{Row: rec.row, Column: h.names[i], Value: fc.number,
 			Reason: "是以数字保存的编号，单元格的数字格式为“" + fc.format + "”，" + fc.reason,
 			Fix:    "请先把这一列的单元格设为文本格式，再重新输入完整的编号，然后重新上传"})
 	}

@@ -112,17 +112,44 @@ func openDocumentError(f *zip.File) error {
 		mime, _ = io.ReadAll(io.LimitReader(rc, 100))
 		rc.Close()
 	}
-	if strings.Contains(string(mime), "opendocument.spreadsheet") {
+	return openDocumentTypeError(strings.TrimSpace(string(mime)))
+}
+
+// openDocumentTypeError returns the error for an OpenDocument file of
+// media type mime, packed as a zip or flat as one XML file. A spreadsheet
+// gets the same message in both forms, because LibreOffice saves both
+// to xlsx the same way.
+func openDocumentTypeError(mime string) error {
+	if strings.Contains(mime, "opendocument.spreadsheet") {
 		return saima.Errorf(saima.KindInvalid,
 			"这是ODS格式（OpenDocument电子表格，LibreOffice的默认格式）的文件，系统只能读取xlsx工作簿和CSV文本；"+
 				"请用LibreOffice打开，选择“文件 > 另存为”，文件类型选“Excel 2007-365 (.xlsx)”（WPS选“Excel 文件（*.xlsx）”），保存后重新上传")
 	}
 	return saima.Errorf(saima.KindInvalid,
-		"这是OpenDocument文档（%s），不是电子表格，系统无法读取；请把数据填入系统提供的xlsx模板后重新上传",
-		strings.TrimSpace(string(mime)))
+		"这是OpenDocument文档（%s），不是电子表格，系统无法读取；请把数据填入系统提供的xlsx模板后重新上传", mime)
 }
 
-// markupHead returns the first 4 KiB of text in br as UTF-8. Excel saves
+// flatDocumentType matches the media type on the root element of a flat
+// OpenDocument file, such as a .fods that LibreOffice saves.
+var flatDocumentType = regexp.MustCompile(`office:mimetype\s*=\s*["']([^"']+)["']`)
+
+// flatDocumentError returns the error for a flat OpenDocument file whose
+// first bytes, lower-cased, are lower. LibreOffice 7.4 writes about 2 KB of
+// namespaces before the media type. When the type is not in lower, a
+// body of <office:spreadsheet> marks a spreadsheet.
+func flatDocumentError(lower []byte) error {
+	if m := flatDocumentType.FindSubmatch(lower); m != nil {
+		return openDocumentTypeError(string(m[1]))
+	}
+	if bytes.Contains(lower, []byte("<office:spreadsheet")) {
+		return openDocumentTypeError("application/vnd.oasis.opendocument.spreadsheet")
+	}
+	return saima.Errorf(saima.KindInvalid,
+		"这是OpenDocument格式的文件，系统只能读取xlsx工作簿和CSV文本；"+
+			"请用LibreOffice打开，选择“文件 > 另存为”，文件类型选“Excel 2007-365 (.xlsx)”，保存后重新上传")
+}
+
+// markupHead returns the first 8 KiB of text in br as UTF-8. Excel saves
 // "Unicode text" and some exporters write HTML in UTF-16, with or without
 // a byte-order mark, and its raw bytes never match markupStart.
 func markupHead(br *bufio.Reader) []byte {
@@ -138,7 +165,7 @@ func markupHead(br *bufio.Reader) []byte {
 	case EncodingUTF16BE:
 		order = unicode.BigEndian
 	default:
-		return head[:min(len(head), 4<<10)]
+		return head
 	}
 	text, err := unicode.UTF16(order, unicode.UseBOM).NewDecoder().Bytes(head[:len(head)&^1])
 	if err != nil {
@@ -168,6 +195,9 @@ func markupError(br *bufio.Reader) error {
 	case bytes.Contains(lower, []byte("urn:schemas-microsoft-com:office:spreadsheet")):
 		return saima.Errorf(saima.KindInvalid,
 			"这是“XML 电子表格 2003”格式的文件，系统无法读取；请用Excel、WPS或LibreOffice打开，另存为“Excel 工作簿（*.xlsx）”后重新上传")
+	case bytes.Contains(lower, []byte("urn:oasis:names:tc:opendocument:xmlns:office")):
+		// Before HTML, because a flat ODS file's sheets are <table:table>.
+		return flatDocumentError(lower)
 	case bytes.Contains(lower, []byte("<html")), bytes.Contains(lower, []byte("<table")),
 		bytes.Contains(lower, []byte("<!doctype html")):
 		return saima.Errorf(saima.KindInvalid,

@@ -779,13 +779,17 @@ const (
 )
 
 // isFormulaError reports whether cell, trimmed, is a formula's error
-// value such as #N/A. A value in full-width forms, such as ＃Ｎ／Ａ, is
+// value such as #N/A. A value in full-width forms, wholly or in part, is
 // one after NFKC. A clerk who retypes the shown value with a Chinese
-// input method writes it so, and it then gets this error, not 不是数字.
+// input method writes #VALUE！, ＃Ｎ／Ａ or Err：502, and it then gets
+// this error, not 不是数字.
 func isFormulaError(cell string) bool {
 	cell = trimText(cell)
-	if strings.HasPrefix(cell, "＃") || strings.HasPrefix(cell, "Ｅ") || strings.HasPrefix(cell, "ｅ") {
-		cell = normalize(cell)
+	for _, prefix := range []string{"#", "E", "e", "＃", "Ｅ", "ｅ"} {
+		if strings.HasPrefix(cell, prefix) {
+			cell = normalize(cell)
+			break
+		}
 	}
 	if len(cell) < 4 || (cell[0] != '#' && cell[0] != 'E' && cell[0] != 'e') {
 		return false

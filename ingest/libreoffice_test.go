@@ -240,6 +240,18 @@ func TestFileOfAnotherFormat(t *testing.T) {
 		{"ODS", "progress.ods", readTestdata("progress.ods"), []string{"ODS", "LibreOffice", "xlsx"}},
 		{"ODS named xlsx", "progress.xlsx", readTestdata("progress.ods"), []string{"ODS", "xlsx"}},
 		{"ODS named csv", "progress.csv", readTestdata("progress.ods"), []string{"ODS", "xlsx"}},
+		// A flat ODS file is the same spreadsheet as one XML file, whose
+		// sheets are <table:table> elements, not an HTML table.
+		{"flat ODS", "progress.fods", readTestdata("progress.fods"), []string{"ODS", "LibreOffice", "xlsx"}},
+		{"flat ODS named xls", "progress.xls", readTestdata("progress.fods"), []string{"ODS", "LibreOffice", "xlsx"}},
+		{"hand-written flat ODS", "traps.fods", readTestdata("libreoffice_traps.fods"), []string{"ODS", "LibreOffice", "xlsx"}},
+		{"UTF-16LE flat ODS", "progress.fods", utf16Text(true, false, readTestdata("progress.fods")), []string{"ODS", "xlsx"}},
+		{"flat ODF text", "说明.fodt", []byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" +
+			`<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" ` +
+			`xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" office:version="1.3" ` +
+			`office:mimetype="application/vnd.oasis.opendocument.text"><office:body><office:text>` +
+			`<table:table table:name="表格1"/></office:text></office:body></office:document>`),
+			[]string{"OpenDocument", "opendocument.text", "xlsx"}},
 		{"XLS", "progress.xls", readTestdata("progress.xls"), []string{"97-2003", "xlsx"}},
 		{"XLS named xlsx", "progress.xlsx", readTestdata("progress.xls"), []string{"97-2003", "xlsx"}},
 		{"encrypted XLSX", "progress.xlsx", encrypted, []string{"密码", "xlsx"}},
@@ -282,6 +294,9 @@ func TestFileOfAnotherFormat(t *testing.T) {
 				if !strings.Contains(msg, want) {
 					t.Errorf("Parse error = %q, want it to contain %q", msg, want)
 				}
+			}
+			if strings.Contains(tt.name, "ODS") && strings.Contains(msg, "网页") {
+				t.Errorf("Parse error = %q, want no mention of a web page", msg)
 			}
 			if tt.name != "encrypted XLSX" && strings.Contains(msg, "密码") {
 				t.Errorf("Parse error = %q, want no mention of a password", msg)

@@ -500,3 +500,38 @@ func TestCheckLifecycleReasonStartsWithSubject(t *testing.T) {
 		})
 	}
 }
+
+// Fillers that say “nothing” count as missing in the texts a stage
+// requires, as the placeholders “/” and “——” do. Texts that say
+// something, a reason or who was held to account, pass.
+func TestCheckDecisionFillers(t *testing.T) {
+	fillers := []string{"", "/", "——", "无", "暂无", "没有", "无。", " 无 ", "　无　", "（无）", "(无)", "N/A", "n/a",
+		"Ｎ／Ａ", "NA", "none", "null", "不涉及", "未涉及", "不适用", "空", "略", "无无"}
+	written := []string{"不予问责：需求已由省级统建应用覆盖", "已对项目负责人诫勉谈话", "无需问责，需求已由省级统建应用覆盖",
+		"无法按期建设，已问责"}
+	columns := []struct {
+		name, stage string
+		set         func(e *saima.StageEvent, v string)
+		reason      string
+	}{
+		{"问责情况", "退出", func(e *saima.StageEvent, v string) { e.Accountability = v }, "没有注明问责情况"},
+		{"变更事项", saima.StageChange, func(e *saima.StageEvent, v string) { e.ChangeItem = v }, "没有写明变更事项"},
+		{"变更原因", saima.StageChange, func(e *saima.StageEvent, v string) { e.ChangeReason = v }, "没有记录变更原因"},
+	}
+	for _, col := range columns {
+		for _, v := range fillers {
+			t.Run(col.name+" "+v, func(t *testing.T) {
+				issues := checkDecision(ev(col.stage, "2026-01-25", func(e *saima.StageEvent) { col.set(e, v) }), "")
+				if len(issues) != 1 || issues[0].Column != col.name || !strings.Contains(issues[0].Reason, col.reason) {
+					t.Errorf("checkDecision(%s %q) = %+v, want one issue on %s", col.name, v, issues, col.name)
+				}
+			})
+		}
+		for _, v := range written {
+			issues := checkDecision(ev(col.stage, "2026-01-25", func(e *saima.StageEvent) { col.set(e, v) }), "")
+			if len(issues) != 0 {
+				t.Errorf("checkDecision(%s %q) = %+v, want none", col.name, v, issues)
+			}
+		}
+	}
+}

@@ -327,8 +327,11 @@ func numberText(raw string, nf numberFormat, date1904 bool) string {
 		return serialText(v, date1904, nf.day)
 	}
 	d := saima.ExcelDecimal(v)
-	if nf.percent {
+	switch {
+	case nf.percent:
 		return d.Shift(2).String() + "%"
+	case nf.literalPercent:
+		return d.String() + "%"
 	}
 	if text := d.String(); nf.digits > len(text) && d.IsInteger() && !d.IsNegative() {
 		// As the format shows it: 123 under 00000 is 00123.
@@ -382,8 +385,14 @@ func serialDate(serial float64, date1904 bool) (saima.Date, bool) {
 // numberFormat is what matters about a cell's number format here.
 type numberFormat struct {
 	percent bool // the value is a fraction shown as a percent
-	date    bool // the value is a date serial
-	day     bool // the format shows the day, not just the year and month
+
+	// literalPercent is set for a format that shows the number itself
+	// followed by a literal percent sign, such as 0.00"%" or 0.00\%:
+	// 0.85 shows as 0.85%.
+	literalPercent bool
+
+	date bool // the value is a date serial
+	day  bool // the format shows the day, not just the year and month
 
 	// digits is the number of zeros of a code format (see codeformat.go),
 	// such as 5 for 00000, which shows 123 as 00123. It is 0 for other
@@ -395,8 +404,9 @@ type numberFormat struct {
 	code, prefix, suffix string
 
 	// otherLiteral is set, with code, for a number format that shows
-	// literal text but is no code format, such as "NB-"#000. A code
-	// column cannot read such a cell as shown.
+	// literal text or leading zeros but is no code format, such as
+	// "NB-"#000 or 00000.00. A code column cannot read such a cell as
+	// shown.
 	otherLiteral bool
 }
 
@@ -428,10 +438,31 @@ var formatLiterals = regexp.MustCompile(`"[^"]*"|\\.|\[[^\]]*\]|_.|\*.`)
 // where the sheet shows 123-45.
 var splitZeros = regexp.MustCompile(`0[$\-+/():!^&'~{}<>= ]+0`)
 
+// literalPercent matches a number format section, colours and padding
+// removed, that shows a number and then a percent sign as literal text,
+// quoted or escaped: 0.00"%", 0.00\% or #,##0.0" ％". Unlike 0.00%, it
+// does not multiply by 100, so 0.85 shows as 0.85%.
+var literalPercent = regexp.MustCompile(`^[#0?,.]*[#0?][#0?,.]*(?:"\s*[%％]"|\\[%％])$`)
+
+// formatPadding matches the parts of a format section that change
+// neither the number nor its text: bracketed colours and locales, and
+// _x padding.
+var formatPadding = regexp.MustCompile(`\[(?:[A-Za-z]+[0-9]*|\$-[0-9A-Fa-f]+)\]|_.`)
+
+// leadingZeros matches a format code, literals removed, whose integer part
+// has two zeros or more, such as 00000.00 or #,#00000: it shows a small
+// whole number with leading zeros. When such a format is no code format
+// that saima renders, a code column must not read the bare number.
+var leadingZeros = regexp.MustCompile(`^[^.e]*0[^.e]*0`)
+
 // parseFormatCode classifies a custom format code such as 0.00%, 00000,
 // "NB-"000, yyyy"年"m"月"d"日" or yy\年m\月d\日. Only the first section
 // (for positive numbers) counts.
 func parseFormatCode(code string) numberFormat {
+	if literalPercent.MatchString(formatPadding.ReplaceAllString(firstSection(code), "")) {
+		// Before the code formats, because 0"%" is zeros and literal text too.
+		return numberFormat{literalPercent: true, code: code, otherLiteral: true}
+	}
 	if prefix, suffix, zeros, ok := parseCodeFormat(code); ok {
 		return numberFormat{digits: zeros, code: code, prefix: prefix, suffix: suffix}
 	}
@@ -446,7 +477,7 @@ func parseFormatCode(code string) numberFormat {
 		return numberFormat{percent: true}
 	case strings.ContainsAny(code, "yd"):
 		return numberFormat{date: true, day: strings.Contains(code, "d")}
-	case literalText.MatchString(firstSection(raw)), splitZeros.MatchString(code):
+	case literalText.MatchString(firstSection(raw)), splitZeros.MatchString(code), leadingZeros.MatchString(code):
 		return numberFormat{code: raw, otherLiteral: true}
 	}
 	return numberFormat{}
@@ -455,7 +486,15 @@ func parseFormatCode(code string) numberFormat {
 // firstSection returns the part of a format code before its first
 // semicolon outside quotes, the section for positive numbers.
 func firstSection(code string) string {
-	quoted := false
+	return formatSections(code)[0]
+}
+
+// formatSections splits a format code at its semicolons outside quotes.
+// Without conditions, the sections are for positive numbers, negative
+// numbers, zero and text, and a missing one falls back to the first.
+func formatSections(code string) []string {
+	var sections []string
+	quoted, start := false, 0
 	for i := 0; i < len(code); i++ {
 		switch {
 		case code[i] == '"':
@@ -463,8 +502,9 @@ func firstSection(code string) string {
 		case code[i] == '\\' && !quoted:
 			i++
 		case code[i] == ';' && !quoted:
-			return code[:i]
+			sections = append(sections, code[start:i])
+			start = i + 1
 		}
 	}
-	return code
+	return append(sections, code[start:])
 }

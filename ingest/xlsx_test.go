@@ -435,8 +435,8 @@ func TestNumberFormats(t *testing.T) {
 		{"0.00%", numberFormat{percent: true}},
 		{"0.0%;[Red]-0.0%", numberFormat{percent: true}},
 		{`"完成"0%`, numberFormat{percent: true}},
-		{`0"%"`, numberFormat{digits: 1, code: `0"%"`, suffix: "%"}},
-		{`0\%`, numberFormat{digits: 1, code: `0\%`, suffix: "%"}},
+		{`0"%"`, numberFormat{literalPercent: true, code: `0"%"`, otherLiteral: true}},
+		{`0\%`, numberFormat{literalPercent: true, code: `0\%`, otherLiteral: true}},
 		{"yyyy-mm-dd", numberFormat{date: true, day: true}},
 		{`yy\年m\月d\日`, numberFormat{date: true, day: true}},
 		{`yyyy"年"m"月"d"日"`, numberFormat{date: true, day: true}},
@@ -461,7 +461,15 @@ func TestNumberFormats(t *testing.T) {
 		{`000;"负"000`, numberFormat{digits: 3, code: `000;"负"000`}},
 		{`0.0;"未填"`, numberFormat{}},
 		{"0", numberFormat{}},
-		{"00.0", numberFormat{}},
+		// 5 shows as 05.0, so a code column must not read 5.
+		{"00.0", numberFormat{code: "00.0", otherLiteral: true}},
+		{"00000_ ", numberFormat{digits: 5, code: "00000_ ", suffix: " "}},
+		// A literal percent sign shows the number itself with %.
+		{`0.00"%"`, numberFormat{literalPercent: true, code: `0.00"%"`, otherLiteral: true}},
+		{`0.00\%`, numberFormat{literalPercent: true, code: `0.00\%`, otherLiteral: true}},
+		{`#,##0.0" ％";[Red]-0.0"%"`, numberFormat{literalPercent: true, code: `#,##0.0" ％";[Red]-0.0"%"`, otherLiteral: true}},
+		{`[Color10]0.0\%_)`, numberFormat{literalPercent: true, code: `[Color10]0.0\%_)`, otherLiteral: true}},
+		{`0.00"%完成"`, numberFormat{code: `0.00"%完成"`, otherLiteral: true}},
 	}
 	for _, tt := range tests {
 		if got := parseFormatCode(tt.code); got != tt.want {
@@ -799,5 +807,111 @@ func TestXLSXCodeFormats(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A code under a format with _x padding, several sections or a locale
+// reads as the sheet shows it, trimmed as every code is. A format whose
+// shown text saima cannot render, where the number would show with its
+// leading zeros, is an error, never the bare number.
+func TestXLSXCodePaddingFormats(t *testing.T) {
+	tests := []struct {
+		name, format, value string
+		want                string // the stored code, or "" for an error
+	}{
+		{"padding after zeros", `00000_ `, "17", "00017"},
+		{"padding before a negative section", `000000_);(000000)`, "18", "000018"},
+		{"padding on both sides", `_(00000_)`, "17", "00017"},
+		{"padding after a prefix", `"NB-2026-"000_ `, "17", "NB-2026-017"},
+		{"red negative section", `00000;[Red]-00000`, "17", "00017"},
+		{"locale", `[$-804]00000`, "17", "00017"},
+		{"three sections, not zero", `00000;-00000;"无"`, "17", "00017"},
+		{"three sections, zero", `00000;-00000;"无"`, "0", ""},
+		{"negative under padding", `000000_);(000000)`, "-18", ""},
+		{"fill", `* 00000`, "17", ""},
+		{"fill after zeros", `00000* `, "17", ""},
+		{"condition", `[>99999]000000;00000`, "17", ""},
+		{"decimals", `00000.00`, "17", ""},
+		{"thousands", `#,#00000`, "17", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newTestWorkbook(testSheet{name: "进度", rows: []string{
+				row(1, progressHeaderCells...),
+				row(2, text("宁波市海曙区"), number(tt.value, 8), text("a"), text("2026Q3"), text("50%")),
+			}})
+			w.formats[167] = tt.format
+			w.styles = append(w.styles, 167)
+			res := parseWorkbook(t, w, Options{})
+			if tt.want != "" {
+				requireNoErrors(t, res)
+				if got := res.Batch.Progress[0].ProjectCode; got != tt.want {
+					t.Errorf("项目编号 = %q, want %q", got, tt.want)
+				}
+				return
+			}
+			got := issueStrings(res.Errors)
+			if len(got) != 1 {
+				t.Fatalf("errors = %q, want one for the code", got)
+			}
+			for _, part := range []string{"第2行“项目编号”列的值“" + tt.value + "”", "“" + tt.format + "”", "文本格式"} {
+				if !strings.Contains(got[0], part) {
+					t.Errorf("error = %q, want it to contain %q", got[0], part)
+				}
+			}
+		})
+	}
+}
+
+// A number under a format with a literal percent sign, such as 0.00"%"
+// or 0.00\%, is shown as 0.85% for 0.85, so it reads as 0.85 percent,
+// with no warning. Under the real 0% format the same 0.85 reads as 85.
+func TestXLSXLiteralPercentFormats(t *testing.T) {
+	w := newTestWorkbook(testSheet{name: "进度", rows: []string{
+		row(1, progressHeaderCells...),
+		row(2, text("宁波市海曙区"), text("NB-1"), text("a"), text("2026Q3"), number("0.85", 8)),
+		row(3, text("宁波市海曙区"), text("NB-2"), text("b"), text("2026Q3"), typedNumber("0.6", 9)),
+		row(4, text("宁波市海曙区"), text("NB-3"), text("c"), text("2026Q3"), number("0.85", stylePercent0)),
+		row(5, text("宁波市海曙区"), text("NB-4"), text("d"), text("2026Q3"), number("0.5", stylePercent2)),
+		row(6, text("宁波市海曙区"), text("NB-5"), text("e"), text("2026Q3"), number("17", 10)),
+		row(7, text("宁波市海曙区"), text("NB-6"), text("f"), text("2026Q3"), number("1", 11)),
+	}})
+	w.formats[167] = `0.00"%"`
+	w.formats[168] = `0.00\%`
+	w.formats[169] = `0"%"`
+	w.formats[170] = `0.0" ％"`
+	w.styles = append(w.styles, 167, 168, 169, 170)
+
+	res := parseWorkbook(t, w, Options{})
+	requireNoErrors(t, res)
+	var got []string
+	for _, r := range res.Batch.Progress {
+		got = append(got, percentString(r.Percent))
+	}
+	want := []string{"0.85", "0.6", "85", "50", "17", "1"}
+	if !slices.Equal(got, want) {
+		t.Errorf("完成率 = %q, want %q", got, want)
+	}
+	if len(res.Warnings) != 0 {
+		t.Errorf("warnings = %q, want none for values shown with %%", issueStrings(res.Warnings))
+	}
+}
+
+// Alone in its column, a literal-percent cell still reads as the percent
+// it shows: no bare number makes the column a fraction column.
+func TestXLSXLiteralPercentAlone(t *testing.T) {
+	w := newTestWorkbook(testSheet{name: "进度", rows: []string{
+		row(1, progressHeaderCells...),
+		row(2, text("宁波市海曙区"), text("NB-1"), text("a"), text("2026Q3"), number("0.85", 8)),
+		row(3, text("宁波市海曙区"), text("NB-2"), text("b"), text("2026Q3"), number("0.5", 8)),
+	}})
+	w.formats[167] = `0.00"%"`
+	w.styles = append(w.styles, 167)
+	res := parseWorkbook(t, w, Options{})
+	requireNoErrors(t, res)
+	for i, want := range []string{"0.85", "0.5"} {
+		if got := percentString(res.Batch.Progress[i].Percent); got != want {
+			t.Errorf("row %d 完成率 = %s, want %s", i+2, got, want)
+		}
 	}
 }

@@ -572,6 +572,7 @@ func (s *Service) followPrevious(ctx context.Context, st *Standing) error {
 // and the results.
 type computation struct {
 	units   []saima.Unit
+	facts   []UnitFacts // of units, for the message when nothing can be scored
 	records []Record
 	results []Result
 	// unknownTrack are the roster's units whose track rs lacks, which the
@@ -598,7 +599,8 @@ func compute(
 	if err != nil {
 		return nil, fmt.Errorf("read facts of %s: %w", period, err)
 	}
-	records, err := recordsOf(factsOf(units, facts))
+	unitFacts := factsOf(units, facts)
+	records, err := recordsOf(unitFacts)
 	if err != nil {
 		return nil, err
 	}
@@ -606,7 +608,7 @@ func compute(
 	if err != nil {
 		return nil, err
 	}
-	return &computation{units: units, records: records, results: results,
+	return &computation{units: units, facts: unitFacts, records: records, results: results,
 		unknownTrack: unknownTrack, unranked: unranked}, nil
 }
 
@@ -1694,7 +1696,7 @@ func (s *Service) WhatIf(ctx context.Context, period saima.Period, alt []byte) (
 		return nil, err
 	}
 	if !hasData(base, a.records) && !hasData(other, b.records) {
-		return nil, noData(base, period)
+		return nil, noData(base, period, a.facts)
 	}
 	return shifts(a.scores("", time.Time{}), b.scores("", time.Time{})), nil
 }

@@ -50,7 +50,7 @@ func Run(ctx context.Context, st Store, rs *RuleSet, period saima.Period, now ti
 	}
 	facts = factsOf(units, facts)
 	if !hasData(rs, lo.Map(facts, func(f UnitFacts, _ int) Record { return f.Record() })) {
-		return nil, noData(rs, period)
+		return nil, noData(rs, period, facts)
 	}
 	prev, err := previousRanks(ctx, st, period)
 	if err != nil {

@@ -91,7 +91,7 @@ func (c *computation) checkData(rs *RuleSet, period saima.Period) error {
 	if hasData(rs, c.records) {
 		return nil
 	}
-	return noData(rs, period)
+	return noData(rs, period, c.facts)
 }
 
 // hasData reports whether any record has a value for the source of any
@@ -107,17 +107,39 @@ func hasData(rs *RuleSet, records []Record) bool {
 	return false
 }
 
-func noData(rs *RuleSet, period saima.Period) error {
+// noData returns the [ErrNoData] error for period under rs, whose units
+// have facts. When progress reports exist but the ledger gives none of
+// their projects a plan, the message names the missing ledger dates,
+// because the clerk has imported progress and the generic advice to
+// import it would not help.
+func noData(rs *RuleSet, period saima.Period, facts []UnitFacts) error {
 	names := make([]string, len(rs.Indicators))
 	for i, ind := range rs.Indicators {
 		names[i] = ind.Name
 	}
 	fact := fmt.Sprintf("%s没有任何单位有可计分的数据（%s都没有数据），排名只会是每个单位 0 分并列第一，所以不予计算",
 		period.Label(), strings.Join(names, "、"))
-	return &noDataError{
-		err:  saima.Errorf(saima.KindConflict, "%s；请先导入该期的里程碑、进度填报或考评打分，再评分或发布", fact),
-		fact: fact,
+	advice := "请先导入该期的里程碑、进度填报或考评打分，再评分或发布"
+	if name, n := unplannedProgress(rs, facts); n > 0 {
+		fact += fmt.Sprintf("。已导入%d个项目的进度填报，但项目台账中没有这些项目的开始日期和计划完成日期，%s无法计算", n, name)
+		advice = "请先导入项目台账，为这些项目填写开始日期和计划完成日期，再评分或发布"
 	}
+	return &noDataError{err: saima.Errorf(saima.KindConflict, "%s；%s", fact, advice), fact: fact}
+}
+
+// unplannedProgress returns the name of rs's indicator on
+// progress_vs_plan and how many projects of facts have a progress report
+// but no plan, or 0 when rs has no such indicator.
+func unplannedProgress(rs *RuleSet, facts []UnitFacts) (string, int) {
+	i := slices.IndexFunc(rs.Indicators, func(ind Indicator) bool { return ind.Source == SourceProgressVsPlan })
+	if i < 0 {
+		return "", 0
+	}
+	n := 0
+	for _, f := range facts {
+		n += f.ProgressReports - f.PlannedReports
+	}
+	return rs.Indicators[i].Name, n
 }
 
 // checkNewRun applies the checks that a new run's computation must pass:

@@ -136,6 +136,33 @@ func TestStageForm(t *testing.T) {
 		assertFormWording(t, body)
 	})
 
+	t.Run("ErrExitFillerAccountability", func(t *testing.T) {
+		for _, filler := range []string{"无", "暂无", "N/A", "不涉及"} {
+			resp, body := postStageForm(t, office, "NB-2026-001", map[string]string{
+				"stage": "退出", "date": "2026-10-01", "decided_by": "市委改革委", "accountability": filler})
+			if resp.StatusCode != http.StatusUnprocessableEntity {
+				t.Fatalf("POST 退出 with 问责情况 %q status = %d, want 422", filler, resp.StatusCode)
+			}
+			want := "“问责情况”栏的值“" + filler + "”：项目NB-2026-001的退出没有注明问责情况，项目退出须注明问责情况，请填写问责情况；不需问责的请写明“不予问责”及理由"
+			if !strings.Contains(body, want) {
+				t.Errorf("POST page lacks %q", want)
+			}
+		}
+	})
+
+	t.Run("ErrChangeFillerTexts", func(t *testing.T) {
+		resp, body := postStageForm(t, office, "NB-2026-001", map[string]string{
+			"stage": "变更", "date": "2026-10-01", "decided_by": "市委改革办", "change_item": "无", "change_reason": "无"})
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("POST 变更 with 无 status = %d, want 422", resp.StatusCode)
+		}
+		for _, want := range []string{"没有写明变更事项", "没有记录变更原因"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("POST page lacks %q", want)
+			}
+		}
+	})
+
 	t.Run("UnitForbidden", func(t *testing.T) {
 		resp, _ := postStageForm(t, env.as(t, "haishu"), "NB-2026-001", map[string]string{"stage": "评估", "date": "2026-10-01"})
 		if resp.StatusCode != http.StatusForbidden {

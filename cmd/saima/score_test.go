@@ -226,3 +226,18 @@ func TestPeriodChineseNumeralMonths(t *testing.T) {
 		assertContains(t, "saima "+strings.Join(tt.args, " "), errOut, tt.want...)
 	}
 }
+
+// Progress alone cannot be scored against the plan, which the project
+// ledger's 开始日期 and 计划完成日期 give. The message names the ledger.
+func TestScoreProgressWithoutLedger(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *testEnv) {
+		dir := casesDir(t)
+		e.mustRun("import", filepath.Join(dir, "00_roster.csv"), filepath.Join(dir, "04_progress_mixed_dates.csv"))
+		code, out, errOut := e.run("score", "2026Q3")
+		if code != 1 {
+			t.Fatalf("score exited %d, want 1\n%s%s", code, out, errOut)
+		}
+		assertContains(t, "score with progress but no ledger", errOut,
+			"2026年第三季度没有任何单位有可计分的数据", "已导入10个项目的进度填报", "项目台账", "开始日期", "计划完成日期")
+	})
+}
