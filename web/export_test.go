@@ -400,13 +400,13 @@ func TestAnnualPDF(t *testing.T) {
 	if cd := resp.Header.Get("Content-Disposition"); !strings.Contains(cd, `filename="saima-annual-2026.pdf"`) {
 		t.Errorf("Content-Disposition = %q, want saima-annual-2026.pdf", cd)
 	}
-	// 宁波市海曙区: 0.95 × (80.2 + 91.25) ÷ 2 = 81.43875; year-end 90%.
+	// 宁波市海曙区: 0.95 × (80.2 + 91.25) ÷ 2 = 81.43875; year-end 90.0%.
 	// 宁波市江北区: 0.95 × (85.1 + 84.45) ÷ 2 = 80.53625.
 	// The function-named department has only 2026Q3: 0.95 × 60.05 = 57.0475.
 	text := squeeze(pdfText(t, []byte(body)))
 	for _, want := range []string{
 		"宁波市数字化改革赛马年度考评报告", "2026年度", "区县（市）赛道年度排名", "市直部门赛道年度排名",
-		"宁波市海曙区", "81.4", "85.7", "90%", "宁波市江北区", "80.5", squeeze(funcName), "57.0", squeeze(scriptName),
+		"宁波市海曙区", "81.4", "85.7", "90.0%", "宁波市江北区", "80.5", squeeze(funcName), "57.0", squeeze(scriptName),
 		"年度得分=0.95×季度平均+领导评价（0–5分）+0×年终考评得分率",
 	} {
 		if !strings.Contains(text, want) {

@@ -115,9 +115,9 @@ func TestReadmeUsingSteps(t *testing.T) {
 			roster = append(roster, []string{r[1], r[2], "", "", "", ""})
 		}
 		projects := [][]string{{"项目编号", "项目名称", "责任单位", "牵头单位", "所属系统", "项目层级", "项目类型", "批次",
-			"所属清单", "是否领导领衔", "领衔领导", "预算（万元）", "开始日期", "计划完成日期"}}
+			"所属清单", "是否领导领衔", "领衔领导", "预算（万元）", "开始日期", "计划完成日期", "协同单位"}}
 		for _, r := range progress[1:] {
-			projects = append(projects, []string{r[1], r[2], r[0], "", "", "", "", "", "", "", "", "", "2026-01-01", "2026-12-31"})
+			projects = append(projects, []string{r[1], r[2], r[0], "", "", "", "", "", "", "", "", "", "2026-01-01", "2026-12-31", ""})
 		}
 		fills := map[string][][]string{"units": roster, "projects": projects}
 		for name, file := range map[string]string{"progress.csv": "04_progress_mixed_dates.csv",
