@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -129,6 +130,8 @@ type listsPage struct {
 	CSRF      string // the session's CSRF token for the mark form
 	Marked    bool   // an item was just marked done
 	Withdrawn bool   // an item's mark was just withdrawn
+	Pager     pager
+	PageRows  []listRow // the part of Rows on the page shown
 
 	// Mark is a mark form that could not be saved, shown again as filled
 	// in with its error; nil otherwise.
@@ -175,6 +178,9 @@ func (p *listsPage) Return() string {
 	if p.Status != "" {
 		q.Set("status", p.Status)
 	}
+	if p.Pager.Page > 1 {
+		q.Set("page", strconv.Itoa(p.Pager.Page))
+	}
 	if len(q) == 0 {
 		return p.Path()
 	}
@@ -185,7 +191,7 @@ func (p *listsPage) Return() string {
 var listStatuses = []string{"open", "done", "overdue"}
 
 func (s *Server) handleLists(c *fiber.Ctx) error {
-	page, err := s.loadLists(c, "", c.Query("list"), c.Query("status"))
+	page, err := s.loadLists(c, "", c.Query("list"), c.Query("status"), c.Query("page"))
 	if err != nil {
 		return err
 	}
@@ -203,16 +209,21 @@ func (s *Server) handleUnitList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page, err := s.loadLists(c, unit.Name, c.Query("list"), c.Query("status"))
+	page, err := s.loadLists(c, unit.Name, c.Query("list"), c.Query("status"), c.Query("page"))
 	if err != nil {
 		return err
 	}
 	return s.render(c, "lists.html", unit.Name+"工作清单", "lists", page)
 }
 
+// listsPerPage is the number of items a list page shows.
+const listsPerPage = 200
+
 // loadLists reads the lists, keeps unit's items (all when unit is "")
-// and applies the filters list and status.
-func (s *Server) loadLists(c *fiber.Ctx, unit, list, status string) (*listsPage, error) {
+// and applies the filters list and status, and shows the page pageNum.
+// A page past the last shows the last, because a mark or withdrawal can
+// take the last item off a filtered page and then return to it.
+func (s *Server) loadLists(c *fiber.Ctx, unit, list, status, pageNum string) (*listsPage, error) {
 	page := &listsPage{Unit: unit, List: list, Status: status,
 		ListNames: saima.ListNames, Today: saima.DateOf(s.now()), CanMark: s.isOffice(c),
 		CSRF: s.csrfToken(c), Marked: c.Query("marked") == "1",
@@ -232,6 +243,24 @@ func (s *Server) loadLists(c *fiber.Ctx, unit, list, status string) (*listsPage,
 	}
 	page.Summary = summarizeLists(rows)
 	page.Rows = slices.DeleteFunc(rows, func(r listRow) bool { return !page.keeps(r) })
+
+	query := url.Values{}
+	if list != "" {
+		query.Set("list", list)
+	}
+	if status != "" {
+		query.Set("status", status)
+	}
+	if n, err := strconv.Atoi(pageNum); err == nil && n > 1 && (n-1)*listsPerPage >= len(page.Rows) {
+		pageNum = strconv.Itoa(max(1, (len(page.Rows)+listsPerPage-1)/listsPerPage))
+	}
+	if pageNum != "" {
+		query.Set("page", pageNum)
+	}
+	if page.Pager, err = pagerAt(page.Path(), query, len(page.Rows), listsPerPage); err != nil {
+		return nil, err
+	}
+	page.PageRows = pageOf(page.Rows, page.Pager)
 	return page, nil
 }
 
@@ -317,6 +346,7 @@ func (s *Server) handleListWithdraw(c *fiber.Ctx) error {
 	}
 	list, id := item.List, item.ID
 	reason := strings.TrimSpace(c.FormValue("reason"))
+
 	reject := func(msg string) error {
 		s.log.Info("list mark withdrawal rejected", "list", list, "item_id", id, "reason", msg)
 		return s.showMarkError(c, back, &markForm{List: list, ItemID: id, Note: reason, Error: msg, Withdraw: true})
@@ -333,6 +363,7 @@ func (s *Server) handleListWithdraw(c *fiber.Ctx) error {
 	if reason == "" {
 		return reject("请填写撤销理由，如“误标注，事项尚未完成”")
 	}
+
 	who, err := s.identity(c)
 	if err != nil {
 		return err
@@ -362,7 +393,7 @@ func (s *Server) showMarkError(c *fiber.Ctx, back listReturn, form *markForm) er
 		}
 		unit, title = u.Name, u.Name+"工作清单"
 	}
-	page, err := s.loadLists(c, unit, back.query.Get("list"), back.query.Get("status"))
+	page, err := s.loadLists(c, unit, back.query.Get("list"), back.query.Get("status"), back.query.Get("page"))
 	if err != nil {
 		return err
 	}
@@ -464,6 +495,9 @@ func parseListReturn(v string) listReturn {
 	}
 	if st := q.Get("status"); slices.Contains(listStatuses, st) {
 		back.query.Set("status", st)
+	}
+	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
+		back.query.Set("page", strconv.Itoa(n))
 	}
 	return back
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"net/http"
 	"net/http/httptest"
@@ -448,5 +449,54 @@ func TestListWithdraw(t *testing.T) {
 	}
 	if _, body := office.get(t, "/lists?status=done"); !strings.Contains(body, "已完成（2026-10-19，office标注）：已上线") {
 		t.Error("GET /lists?status=done lacks the mark made after the withdrawal")
+	}
+}
+
+// TestListsPaged checks that /lists shows 200 items a page with links that
+// keep the filters, that a mark form returns to its page, and that a
+// rejected mark shows its error on the page that holds the item.
+func TestListsPaged(t *testing.T) {
+	env := newSeededEnv(t)
+	var items []saima.ListItem
+	for i := range 250 {
+		items = append(items, saima.ListItem{List: "场景应用", ID: fmt.Sprintf("CJ-%03d", i+1), Name: fmt.Sprintf("场景事项%03d", i+1),
+			Unit: "宁波市海曙区", Deadline: day("2026-12-31").AddDays(i)})
+	}
+	writeWorkflowBatch(t, env.store, "paged-lists", saima.DatasetLists, &saima.Batch{ListItems: items})
+	office := env.as(t, "office")
+
+	_, body := office.get(t, "/lists?status=open")
+	body = html.UnescapeString(body)
+	for _, want := range []string{"事项（250 项）", "第 1–200 条，共 250 条，第 1/2 页", "/lists?page=2&status=open", "CJ-200"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("GET /lists?status=open lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "CJ-201") {
+		t.Error("GET /lists?status=open shows CJ-201 on the first page")
+	}
+	_, body = office.get(t, "/lists?status=open&page=2")
+	if !strings.Contains(body, "CJ-250") || strings.Contains(body, "CJ-200<") {
+		t.Error("GET /lists?status=open&page=2 does not show CJ-201 to CJ-250 alone")
+	}
+	if resp, _ := office.get(t, "/lists?page=zwei"); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("GET /lists?page=zwei status = %d, want 400", resp.StatusCode)
+	}
+	if resp, body := office.get(t, "/lists?status=open&page=9"); resp.StatusCode != http.StatusOK || !strings.Contains(body, "CJ-250") {
+		t.Errorf("GET /lists?status=open&page=9 status = %d, want 200 with the last page", resp.StatusCode)
+	}
+
+	resp, body := postForm(t, office, "/lists/done", map[string]string{
+		"list": "场景应用", "item_id": "CJ-230", "date": "2026-10-21", "return": "/lists?status=open&page=2"})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(html.UnescapeString(body), "晚于今天") {
+		t.Fatalf("POST a future mark = %d, want 400 with its error", resp.StatusCode)
+	}
+	if !strings.Contains(body, `value="2026-10-21"`) {
+		t.Error("the rejected mark's form, on the item's page, lacks the date typed")
+	}
+	resp, _ = postForm(t, office, "/lists/done", map[string]string{
+		"list": "场景应用", "item_id": "CJ-230", "date": "2026-10-19", "return": "/lists?status=open&page=2"})
+	if loc := resp.Header.Get("Location"); loc != "/lists?marked=1&page=2&status=open" {
+		t.Errorf("POST /lists/done Location = %q, want /lists?marked=1&page=2&status=open", loc)
 	}
 }

@@ -23,8 +23,18 @@ type pager struct {
 // of total rows in pages of perPage. Any other value than a page from 1
 // to the last is a saima.KindInvalid error.
 func newPager(c *fiber.Ctx, total, perPage int) (pager, error) {
+	query, err := url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return pager{Page: 1, Pages: 1, Total: total}, invalidParam("page", c.Query("page"), "查询参数无法解析")
+	}
+	return pagerAt(c.Path(), query, total, perPage)
+}
+
+// pagerAt returns the page that query's parameter page names on the page
+// at path, as newPager does, with links to path and the rest of query.
+func pagerAt(path string, query url.Values, total, perPage int) (pager, error) {
 	p := pager{Page: 1, Pages: max(1, (total+perPage-1)/perPage), Total: total}
-	if param := c.Query("page"); param != "" {
+	if param := query.Get("page"); param != "" {
 		n, err := strconv.Atoi(param)
 		if err != nil || n < 1 || n > p.Pages {
 			return p, invalidParam("page", param, fmt.Sprintf("应为 1 至 %d 的页码", p.Pages))
@@ -34,14 +44,9 @@ func newPager(c *fiber.Ctx, total, perPage int) (pager, error) {
 	if total > 0 {
 		p.First, p.Last = (p.Page-1)*perPage+1, min(p.Page*perPage, total)
 	}
-
-	query, err := url.ParseQuery(string(c.Request().URI().QueryString()))
-	if err != nil {
-		return p, invalidParam("page", c.Query("page"), "查询参数无法解析")
-	}
 	link := func(page int) string {
 		query.Set("page", strconv.Itoa(page))
-		return c.Path() + "?" + query.Encode()
+		return path + "?" + query.Encode()
 	}
 	if p.Page > 1 {
 		p.PrevURL = link(p.Page - 1)
