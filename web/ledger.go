@@ -22,7 +22,12 @@ type ledgerPage struct {
 	Batches    []string
 	Entries    []ledgerRow
 	StageChart *chart // projects per stage; nil when no entry matches
+	Pager      pager
+	PageRows   []ledgerRow // the part of Entries on the page shown
 }
+
+// ledgerPerPage is the number of projects a ledger page shows.
+const ledgerPerPage = 200
 
 // ledgerRow is one project with its overdue milestones measured on the
 // filter's day.
@@ -72,6 +77,10 @@ func (s *Server) handleLedger(c *fiber.Ctx) error {
 		}
 		page.StageChart = &funnel
 	}
+	if page.Pager, err = newPager(c, len(page.Entries), ledgerPerPage); err != nil {
+		return err
+	}
+	page.PageRows = pageOf(page.Entries, page.Pager)
 	return s.render(c, "ledger.html", "项目台账", "ledger", page)
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -124,5 +125,40 @@ func TestProblemsPaged(t *testing.T) {
 	}
 	if resp, _ := office.get(t, "/problems?page=3"); resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("GET /problems?page=3: status %d, want 400", resp.StatusCode)
+	}
+}
+
+// TestLedgerPaged checks that /ledger shows 200 projects a page while its
+// count, chart and exports cover every project of the filter.
+func TestLedgerPaged(t *testing.T) {
+	env := newTestEnv(t, nil)
+	var ps []saima.Project
+	for i := range 230 {
+		ps = append(ps, saima.Project{Code: fmt.Sprintf("NB-2025-%03d", i+1), Name: fmt.Sprintf("项目%03d", i+1),
+			Unit: "宁波市海曙区", System: "数字政府"})
+	}
+	b := &saima.Batch{Upload: saima.Upload{ID: "many", Dataset: saima.DatasetProjects, Uploader: "office",
+		FileName: "many.csv", At: time.Date(2026, 10, 1, 9, 0, 0, 0, saima.Beijing)}, Projects: ps}
+	if err := env.store.WriteBatch(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	office := env.as(t, "office")
+
+	_, body := office.get(t, "/ledger?system="+url.QueryEscape("数字政府"))
+	text := html.UnescapeString(body)
+	for _, want := range []string{"共 230 个项目", "第 1–200 条，共 230 条", "page=2&system=", "NB-2025-200"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("GET /ledger lacks %q", want)
+		}
+	}
+	if strings.Contains(text, "NB-2025-201") {
+		t.Error("GET /ledger shows NB-2025-201 on the first page")
+	}
+	_, body = office.get(t, "/ledger?page=2")
+	if !strings.Contains(body, "NB-2025-230") || strings.Contains(body, "NB-2025-200<") {
+		t.Error("GET /ledger?page=2 does not show NB-2025-201 to NB-2025-230 alone")
+	}
+	if resp, _ := office.get(t, "/ledger?page=3"); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("GET /ledger?page=3 status = %d, want 400", resp.StatusCode)
 	}
 }
