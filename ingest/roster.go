@@ -118,6 +118,10 @@ func (r *roster) closest(name string) string {
 	return best
 }
 
+// RosterCity returns the city that units belong to, such as 杭州市, read
+// as cityPrefix reads it, or "" when the roster does not show one.
+func RosterCity(units []saima.Unit) string { return cityPrefix(units) }
+
 // cityPrefix returns the city that prefixes district names, such as 宁波市,
 // taken from the city unit (宁波市（本级）) or else from the most common
 // "…市" prefix of district names.

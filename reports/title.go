@@ -34,6 +34,15 @@ func AnnualTitle(city string) string { return cityOrDefault(city) + annualTitle 
 // DefaultCity.
 func LedgerTitle(city string) string { return cityOrDefault(city) + ledgerTitle }
 
+// RosterCity returns city, a city read from the roster, when it can head
+// a title (see CheckCity), or else DefaultCity.
+func RosterCity(city string) string {
+	if city != "" && CheckCity(city) == nil {
+		return city
+	}
+	return DefaultCity
+}
+
 func cityOrDefault(city string) string {
 	if city == "" {
 		return DefaultCity

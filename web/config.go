@@ -53,8 +53,8 @@ type Config struct {
 	AnnualRule *reports.AnnualRule
 
 	// City is the city named at the start of the PDF reports' titles,
-	// such as 杭州市 in 杭州市数字化改革赛马考评季度报告. Empty means
-	// reports.DefaultCity, the demo's 宁波市.
+	// such as 杭州市 in 杭州市数字化改革赛马考评季度报告. Empty means the
+	// roster's city (ingest.RosterCity), or else reports.DefaultCity.
 	City string
 
 	// SessionSecret signs session cookies and CSRF tokens. It must have

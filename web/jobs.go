@@ -263,7 +263,7 @@ func (j *reportJobs) build(ctx context.Context, job *zipJob) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build quarterly report: %w", err)
 	}
-	q.Title = reports.QuarterlyTitle(j.s.cfg.City)
+	q.Title = reports.QuarterlyTitle(j.s.city(ctx))
 	job.setTotal(len(q.Units))
 
 	var buf bytes.Buffer

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"saima"
+	"saima/ingest"
 	"saima/reports"
 )
 
@@ -50,7 +51,7 @@ func (s *Server) handleAnnualPDF(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("build annual report: %w", err)
 	}
-	a.Title = reports.AnnualTitle(s.cfg.City)
+	a.Title = reports.AnnualTitle(s.city(c.UserContext()))
 	var buf bytes.Buffer
 	if err := reports.WriteAnnual(&buf, a, s.fonts, s.log); err != nil {
 		return fmt.Errorf("write annual report: %w", err)
@@ -72,7 +73,7 @@ func (s *Server) handleLedgerPDF(c *fiber.Ctx) error {
 	}
 
 	l := &reports.Ledger{
-		Title: reports.LedgerTitle(s.cfg.City), Filter: filterWords(f), AsOf: f.AsOf,
+		Title: reports.LedgerTitle(s.city(c.UserContext())), Filter: filterWords(f), AsOf: f.AsOf,
 		GeneratedAt: s.now(), Entries: entries,
 	}
 	var buf bytes.Buffer
@@ -113,4 +114,18 @@ func (s *Server) annualRule() reports.AnnualRule {
 		return *s.cfg.AnnualRule
 	}
 	return reports.DefaultAnnualRule()
+}
+
+// city returns the city that the PDF reports' titles name: the configured
+// one, else the roster's (ingest.RosterCity), else reports.DefaultCity.
+func (s *Server) city(ctx context.Context) string {
+	if s.cfg.City != "" {
+		return s.cfg.City
+	}
+	units, err := s.store.ListUnits(ctx)
+	if err != nil {
+		s.log.Warn("read the roster for the reports' city", "err", err)
+		return reports.DefaultCity
+	}
+	return reports.RosterCity(ingest.RosterCity(units))
 }

@@ -39,7 +39,7 @@ func (s *Server) handleQuarterlyPDF(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("build quarterly report: %w", err)
 	}
-	q.Title = reports.QuarterlyTitle(s.cfg.City)
+	q.Title = reports.QuarterlyTitle(s.city(c.UserContext()))
 	var buf bytes.Buffer
 	if err := reports.WriteQuarterly(&buf, q, s.fonts, s.log); err != nil {
 		return fmt.Errorf("write quarterly report: %w", err)

@@ -25,7 +25,7 @@ type config struct {
 	FontBold    string
 	ECharts     string
 	Rules       string
-	City        string // named in the PDF reports' titles; empty means reports.DefaultCity
+	City        string // named in the PDF reports' titles; empty means the roster's city, else reports.DefaultCity
 	LogLevel    string
 	Limits      ingest.Limits // MaxXLSXBytes unused: see MaxXLSXMB
 	MaxXLSXMB   int
@@ -115,8 +115,9 @@ func (c *config) register(e *envFlags) {
 	e.str(&c.ECharts, "echarts", "SAIMA_ECHARTS", "node_modules/echarts/dist/echarts.min.js",
 		"echarts.min.js served to browsers")
 	e.str(&c.Rules, "rules", "SAIMA_RULES", "rulesets/2026.yaml", "scoring rule-set file (YAML)")
-	e.str(&c.City, "city", "SAIMA_CITY", reports.DefaultCity,
-		"city named at the start of the PDF reports' titles, such as 杭州市 in 杭州市数字化改革赛马考评季度报告")
+	e.str(&c.City, "city", "SAIMA_CITY", "",
+		"city named at the start of the PDF reports' titles, such as 杭州市 in 杭州市数字化改革赛马考评季度报告 "+
+			"(default: the roster's city, from its 市本级 unit or its districts' names, else "+reports.DefaultCity+")")
 	e.integer(&c.Limits.MaxRows, "max-rows", "SAIMA_MAX_ROWS", ingest.DefaultMaxRows,
 		"most data rows one uploaded file may have; a negative value means no limit")
 	e.integer(&c.MaxXLSXMB, "max-xlsx-mb", "SAIMA_MAX_XLSX_MB", int(ingest.DefaultMaxXLSXBytes>>20),

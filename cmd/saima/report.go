@@ -66,7 +66,7 @@ func quarterlyReport(ctx context.Context, a *app, arg, out string) error {
 	if err != nil {
 		return err
 	}
-	q.Title = reports.QuarterlyTitle(a.cfg.City)
+	q.Title = reports.QuarterlyTitle(a.city(ctx, st))
 	if out == "" {
 		out = "quarterly-" + periods[0].String() + ".pdf"
 	}
@@ -96,7 +96,7 @@ func annualReport(ctx context.Context, a *app, arg, out string) error {
 	if err != nil {
 		return err
 	}
-	r.Title = reports.AnnualTitle(a.cfg.City)
+	r.Title = reports.AnnualTitle(a.city(ctx, st))
 	if out == "" {
 		out = fmt.Sprintf("annual-%d.pdf", year)
 	}
@@ -170,4 +170,18 @@ func (a *app) shownRanking(ctx context.Context, period saima.Period) (reports.Qu
 		return reports.QuarterRanking{}, err
 	}
 	return reports.RankingOf(st, a.now()), nil
+}
+
+// city returns the city that the reports' titles name: --city, else the
+// roster's city, else reports.DefaultCity.
+func (a *app) city(ctx context.Context, st *clickhouse.Store) string {
+	if a.cfg.City != "" {
+		return a.cfg.City
+	}
+	units, err := st.ListUnits(ctx)
+	if err != nil {
+		a.log.Warn("read the roster for the reports' city", "err", err)
+		return reports.DefaultCity
+	}
+	return reports.RosterCity(ingest.RosterCity(units))
 }
