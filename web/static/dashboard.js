@@ -255,8 +255,71 @@
     });
   }
 
+  // sortKey reads a cell for sorting: its first number, negative after a
+  // fall (↓3), or else its text. A cell without either, such as —, is
+  // null and sorts last.
+  function sortKey(cell) {
+    var text = (cell ? cell.textContent : '').trim();
+    var match = text.match(/-?\d+(\.\d+)?/);
+    if (match) {
+      var n = parseFloat(match[0]);
+      return text.charAt(0) === '↓' ? -n : n;
+    }
+    return text === '' || text === '—' ? null : text;
+  }
+
+  function compareKeys(a, b) {
+    if (a === null || b === null) {
+      return (a === null) - (b === null);
+    }
+    if (typeof a === 'number' && typeof b === 'number') {
+      return a - b;
+    }
+    return String(a).localeCompare(String(b), 'zh-CN');
+  }
+
+  // makeSortable turns each column header of a table.sortable into a
+  // button that sorts the rows by that column, ascending and then
+  // descending, and marks the order in aria-sort. Empty cells stay last.
+  function makeSortable(table) {
+    var head = table.tHead && table.tHead.rows[0];
+    var body = table.tBodies[0];
+    if (!head || !body) {
+      return;
+    }
+    Array.prototype.forEach.call(head.cells, function (th, column) {
+      var button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'sort';
+      while (th.firstChild) {
+        button.appendChild(th.firstChild);
+      }
+      th.appendChild(button);
+      button.addEventListener('click', function () {
+        var ascending = th.getAttribute('aria-sort') !== 'ascending';
+        Array.prototype.forEach.call(head.cells, function (other) {
+          other.removeAttribute('aria-sort');
+        });
+        th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var ka = sortKey(a.cells[column]);
+          var kb = sortKey(b.cells[column]);
+          if (ka === null || kb === null) {
+            return compareKeys(ka, kb);
+          }
+          return ascending ? compareKeys(ka, kb) : compareKeys(kb, ka);
+        });
+        rows.forEach(function (row) {
+          body.appendChild(row);
+        });
+      });
+    });
+  }
+
   function start() {
     drawAll();
+    Array.prototype.forEach.call(document.querySelectorAll('table.sortable'), makeSortable);
     Array.prototype.forEach.call(document.querySelectorAll('section.job[data-job]'), watchJob);
     Array.prototype.forEach.call(document.querySelectorAll('form[data-confirm]'), confirmSubmit);
   }
