@@ -1031,18 +1031,15 @@ func (s *Service) WithdrawOverride(
 	if err != nil {
 		return w, ended, fmt.Errorf("list overrides: %w", err)
 	}
-	i := slices.IndexFunc(inEffect(all, math.MaxUint64), func(o Override) bool {
+	effective := inEffect(all, math.MaxUint64)
+	i := slices.IndexFunc(effective, func(o Override) bool {
 		return o.Unit == w.Unit && o.Indicator == w.Indicator
 	})
 	if i < 0 {
-		what := "综合得分"
-		if w.Indicator != "" {
-			what = "指标 " + w.Indicator + " 得分"
-		}
-		return w, ended, saima.Errorf(saima.KindNotFound,
-			"无法撤销调整：%s“%s”的%s没有生效的人工调整。请核对考评期间、单位和指标（saima override --help）", period.Label(), w.Unit, what)
+		return w, ended, saima.Errorf(saima.KindNotFound, "无法撤销调整：%s“%s”的%s没有生效的人工调整。%s",
+			period.Label(), w.Unit, overrideItem(w.Indicator), withdrawHint(effective, w.Unit))
 	}
-	ended = inEffect(all, math.MaxUint64)[i]
+	ended = effective[i]
 	w.Value = ended.Value
 	w.At, w.Version = s.now(), s.Store.Now()
 	if err := s.Store.SaveOverride(ctx, w); err != nil {
@@ -1051,6 +1048,33 @@ func (s *Service) WithdrawOverride(
 	s.log().Info("override withdrawn", "period", period.String(), "unit", w.Unit,
 		"indicator", w.Indicator, "by", w.By)
 	return w, ended, nil
+}
+
+// overrideItem names what an override of indicator replaces in messages.
+func overrideItem(indicator string) string {
+	if indicator == "" {
+		return "综合得分"
+	}
+	return "指标 " + indicator + " 得分"
+}
+
+// withdrawHint names the overrides in effect for unit, with the option
+// that withdraws each, or asks to check the period and unit when none is.
+func withdrawHint(effective []Override, unit string) string {
+	var items []string
+	for _, o := range effective {
+		switch {
+		case o.Unit != unit:
+		case o.Indicator == "":
+			items = append(items, "综合得分（不加 --indicator）")
+		default:
+			items = append(items, overrideItem(o.Indicator)+"（--indicator "+o.Indicator+"）")
+		}
+	}
+	if len(items) == 0 {
+		return "该单位本期没有生效的人工调整，请核对考评期间和单位"
+	}
+	return "该单位本期生效的调整有：" + strings.Join(items, "、") + "，请按括号中的写法指定要撤销的一项"
 }
 
 func (o *Override) validate() error {

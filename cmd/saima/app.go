@@ -35,7 +35,7 @@ Commands:
   explain PERIOD UNIT show the contributions and source rows behind a unit's result
   assessments PERIOD  sum each unit's assessment scores of a period and rank the sums
   override PERIOD UNIT
-                      record a manual override of a unit's score, with who and why
+                      record a manual override of a unit's score, with who and why, or withdraw one
   whatif PERIOD FILE  rank a quarter's current data under another rule set and show the shifts
   rules validate FILE check a rule-set file and list every problem
   uploads             list the upload audit log: who sent which file when, and its outcome

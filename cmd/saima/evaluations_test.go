@@ -211,7 +211,7 @@ func TestOverrideWithdraw(t *testing.T) {
 		t.Errorf("withdraw with --value exited %d with %q; want 2 naming --value", code, errOut)
 	}
 	out := e.mustRun("override", "2026Q2", "宁海县", "--withdraw", "--by", "赵六", "--why", "调整录错了单位")
-	assertContains(t, "withdraw", out, "已撤销调整：宁海县 综合得分 调为 85", "赵六", "调整录错了单位",
+	assertContains(t, "withdraw", out, "已撤销调整：宁海县 综合得分 调为 85", "撤销人：赵六", "理由：调整录错了单位",
 		"第 2 名，综合得分 80.0（计算值 80.0）")
 
 	out = e.mustRun("explain", "2026Q2", "宁海县")
@@ -219,9 +219,19 @@ func TestOverrideWithdraw(t *testing.T) {
 		t.Errorf("explain after the withdrawal still shows the override:\n%s", out)
 	}
 	code, _, errOut = e.run("override", "2026Q2", "宁海县", "--withdraw", "--by", "赵六", "--why", "再撤一次")
-	if code != 1 || !strings.Contains(errOut, "没有生效的人工调整") {
+	if code != 1 || !strings.Contains(errOut, "没有生效的人工调整。该单位本期没有生效的人工调整") {
 		t.Errorf("second withdrawal exited %d with %q; want 1 with 没有生效的人工调整", code, errOut)
 	}
+	// With an indicator override alone in effect, withdrawing the
+	// composite names the indicator and the option that withdraws it.
+	e.mustRun("override", "2026Q2", "宁海县", "--indicator", "assessment_mean", "--value", "60", "--by", "王五", "--why", "复核")
+	code, _, errOut = e.run("override", "2026Q2", "宁海县", "--withdraw", "--by", "赵六", "--why", "撤综合")
+	if want := "该单位本期生效的调整有：指标 assessment_mean 得分（--indicator assessment_mean）"; code != 1 ||
+		!strings.Contains(errOut, want) {
+		t.Errorf("withdrawing the composite beside an indicator override exited %d with %q; want 1 with %q", code, errOut, want)
+	}
+	e.mustRun("override", "2026Q2", "宁海县", "--indicator", "assessment_mean", "--withdraw", "--by", "赵六", "--why", "复核有误")
+
 	// An override after the withdrawal applies again.
 	out = e.mustRun("override", "2026Q2", "宁海县", "--value", "86", "--by", "王五", "--why", "复核后调整")
 	assertContains(t, "override again", out, "第 1 名，综合得分 86.0（计算值 80.0）")

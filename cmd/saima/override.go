@@ -91,6 +91,6 @@ func withdrawOverride(ctx context.Context, a *app, period saima.Period, unit, in
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "已撤销调整：%s（%s 于 %s 撤销：%s）\n", describeOverride(ended), w.By, formatTime(w.At), w.Why)
+	fmt.Fprintf(a.stdout, "已撤销调整：%s\n撤销人：%s，时间：%s，理由：%s\n", describeOverride(ended), w.By, formatTime(w.At), w.Why)
 	return printUnitLine(ctx, a, svc, w.Period, w.Unit)
 }
