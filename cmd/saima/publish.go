@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"time"
 
@@ -148,7 +149,10 @@ func printStanding(w io.Writer, st *scoring.Standing) {
 	}
 	tw := newTable(w)
 	fmt.Fprintln(tw, "赛道\t名次\t单位\t综合得分\t较上期\t名次区间（5%–95%）\t调整")
-	for _, e := range st.Entries {
+	// The tracks in the order that score prints them, ranks kept within each.
+	entries := slices.Clone(st.Entries)
+	slices.SortStableFunc(entries, func(a, b scoring.Entry) int { return saima.CompareTracks(a.Track, b.Track) })
+	for _, e := range entries {
 		adjusted := ""
 		if e.Overridden() {
 			adjusted = "已调整（计算值 " + saima.FormatComposite(e.Computed.Value) + "）"

@@ -10,6 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"saima"
 	"saima/clickhouse/chtest"
 )
 
@@ -128,6 +129,7 @@ func TestReadmeUsingSteps(t *testing.T) {
 		}
 
 		steps := readmeSteps(t)
+		var scoreTracks []string
 		for i, args := range steps {
 			if args[0] == "serve" {
 				if i != len(steps)-1 {
@@ -147,6 +149,11 @@ func TestReadmeUsingSteps(t *testing.T) {
 			switch args[0] {
 			case "score":
 				assertContains(t, "README score", out, "宁波市海曙区", "象山县")
+				scoreTracks = trackOrder(out)
+			case "publish":
+				if got := trackOrder(out); !slices.Equal(got, scoreTracks) || len(got) < 2 {
+					t.Errorf("README publish prints the tracks in the order %q, score in %q", got, scoreTracks)
+				}
 			case "explain":
 				assertContains(t, "README explain", out, "计划进度达成率")
 			case "assessments":
@@ -166,4 +173,18 @@ func mustRead(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// trackOrder returns the tracks in the order that a ranking printed by
+// score or publish first names them.
+func trackOrder(out string) []string {
+	var order []string
+	for _, line := range strings.Split(out, "\n") {
+		for _, track := range []string{saima.KindDistrict, saima.KindDepartment, saima.KindCity} {
+			if strings.HasPrefix(strings.TrimSpace(line), track) && !slices.Contains(order, track) {
+				order = append(order, track)
+			}
+		}
+	}
+	return order
 }
