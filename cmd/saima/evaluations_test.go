@@ -173,7 +173,7 @@ func TestOverrideShownInExplainAndDiff(t *testing.T) {
 	assertContains(t, "override", out, "已记录调整", "宁海县 综合得分 调为 85", "王五", "市里决定", "第 1 名", "计算值 80.0")
 
 	out = e.mustRun("explain", "2026Q2", "宁海县")
-	assertContains(t, "explain", out, "调整：宁海县 综合得分 调为 85", "计算得分 80.0，第 2 名")
+	assertContains(t, "explain", out, "调整：宁海县 综合得分 调为 85", "计算得分 80.0，第 2 名；名次区间按计算结果统计，不含人工调整")
 	if strings.Contains(out, "贡献合计") {
 		t.Errorf("explain of an overridden composite adds the contributions up to it:\n%s", out)
 	}

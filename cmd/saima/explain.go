@@ -49,7 +49,7 @@ func printExplanation(w io.Writer, x *scoring.Explanation) {
 		fmt.Fprintf(w, "调整：%s\n", describeOverride(o))
 	}
 	if e.Overridden() {
-		fmt.Fprintf(w, "计算得分 %s，第 %d 名\n",
+		fmt.Fprintf(w, "计算得分 %s，第 %d 名；名次区间按计算结果统计，不含人工调整\n",
 			saima.FormatComposite(e.Computed.Value), e.Computed.Rank)
 	}
 
