@@ -1011,6 +1011,7 @@ func (s *Service) WithdrawOverride(
 ) (withdrawal, ended Override, err error) {
 	w := Override{Period: period, Unit: strings.TrimSpace(unit), Indicator: strings.TrimSpace(indicator),
 		By: strings.TrimSpace(by), Why: strings.TrimSpace(why), Withdrawn: true}
+
 	var problems []string
 	if w.Period.IsZero() {
 		problems = append(problems, "缺少考评期间")
@@ -1027,6 +1028,7 @@ func (s *Service) WithdrawOverride(
 	if len(problems) > 0 {
 		return w, ended, saima.Errorf(saima.KindInvalid, "无法撤销调整：%s", strings.Join(problems, "；"))
 	}
+
 	all, err := s.Store.ListOverrides(ctx, period)
 	if err != nil {
 		return w, ended, fmt.Errorf("list overrides: %w", err)
@@ -1039,6 +1041,7 @@ func (s *Service) WithdrawOverride(
 		return w, ended, saima.Errorf(saima.KindNotFound, "无法撤销调整：%s“%s”的%s没有生效的人工调整。%s",
 			period.Label(), w.Unit, overrideItem(w.Indicator), withdrawHint(effective, w.Unit))
 	}
+
 	ended = effective[i]
 	w.Value = ended.Value
 	w.At, w.Version = s.now(), s.Store.Now()
@@ -1058,8 +1061,9 @@ func overrideItem(indicator string) string {
 	return "指标 " + indicator + " 得分"
 }
 
-// withdrawHint names the overrides in effect for unit, with the option
-// that withdraws each, or asks to check the period and unit when none is.
+// withdrawHint names the overrides in effect for unit, each with the
+// option that withdraws it. With none in effect, it requests a check of
+// the period and the unit.
 func withdrawHint(effective []Override, unit string) string {
 	var items []string
 	for _, o := range effective {

@@ -379,9 +379,9 @@ var (
 	_ reports.WorkflowSource = (*clickhouse.Store)(nil)
 )
 
-// TestListWithdraw withdraws the mark of XQ-1: only the office may, only
-// with a reason and only a mark in effect; afterwards the item is open
-// and overdue again, and marking it anew counts.
+// TestListWithdraw withdraws the mark of XQ-1. Only the office may, with
+// a reason, and only a mark in effect. Afterwards the item is open and
+// overdue again, and marking it anew counts.
 func TestListWithdraw(t *testing.T) {
 	env := newSeededEnv(t)
 	seedLists(t, env.store)

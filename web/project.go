@@ -192,6 +192,7 @@ func (s *Server) handleStageWithdraw(c *fiber.Ctx) error {
 		return err
 	}
 	page.WithdrawReason = strings.TrimSpace(c.FormValue("reason"))
+
 	reject := func(msg string) error {
 		s.log.Info("stage withdrawal rejected", "project", page.Project.Code, "reason", msg)
 		page.WithdrawError = msg
@@ -210,6 +211,7 @@ func (s *Server) handleStageWithdraw(c *fiber.Ctx) error {
 	if page.WithdrawReason == "" {
 		return reject("请填写撤销理由，如“误将退出决定登记在本项目”")
 	}
+
 	who, err := s.identity(c)
 	if err != nil {
 		return err
