@@ -1,10 +1,14 @@
 package reports
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"saima"
+	"saima/ingest"
 )
 
 // DefaultCity is the city that the reports' titles name when the caller
@@ -41,6 +45,27 @@ func RosterCity(city string) string {
 		return city
 	}
 	return DefaultCity
+}
+
+// UnitLister reads the roster; clickhouse.Store is one.
+type UnitLister interface {
+	ListUnits(ctx context.Context) ([]saima.Unit, error)
+}
+
+// TitleCity returns the city that the reports' titles name: configured
+// when it is set, else the roster's city (ingest.RosterCity) when
+// RosterCity accepts it, else DefaultCity. The roster is read only when
+// configured is empty; when it cannot be read, TitleCity returns
+// DefaultCity with the error, for the caller to log.
+func TitleCity(ctx context.Context, configured string, roster UnitLister) (string, error) {
+	if configured != "" {
+		return configured, nil
+	}
+	units, err := roster.ListUnits(ctx)
+	if err != nil {
+		return DefaultCity, fmt.Errorf("read the roster for the reports' city: %w", err)
+	}
+	return RosterCity(ingest.RosterCity(units)), nil
 }
 
 func cityOrDefault(city string) string {

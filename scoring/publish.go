@@ -1012,21 +1012,8 @@ func (s *Service) WithdrawOverride(
 	w := Override{Period: period, Unit: strings.TrimSpace(unit), Indicator: strings.TrimSpace(indicator),
 		By: strings.TrimSpace(by), Why: strings.TrimSpace(why), Withdrawn: true}
 
-	var problems []string
-	if w.Period.IsZero() {
-		problems = append(problems, "缺少考评期间")
-	}
-	if w.Unit == "" {
-		problems = append(problems, "缺少单位")
-	}
-	if w.By == "" {
-		problems = append(problems, "缺少撤销人")
-	}
-	if w.Why == "" {
-		problems = append(problems, "缺少撤销理由，请写明为何撤销")
-	}
-	if len(problems) > 0 {
-		return w, ended, saima.Errorf(saima.KindInvalid, "无法撤销调整：%s", strings.Join(problems, "；"))
+	if err := w.validate(); err != nil {
+		return w, ended, err
 	}
 
 	all, err := s.Store.ListOverrides(ctx, period)
@@ -1081,7 +1068,14 @@ func withdrawHint(effective []Override, unit string) string {
 	return "该单位本期生效的调整有：" + strings.Join(items, "、") + "，请按括号中的写法指定要撤销的一项"
 }
 
+// validate lists every missing or impossible field of o in one error. A
+// withdrawal carries no value of its own, so only its period, unit, who
+// and why are checked, and its messages name the act 撤销.
 func (o *Override) validate() error {
+	act := "调整"
+	if o.Withdrawn {
+		act = "撤销"
+	}
 	var problems []string
 	add := func(format string, args ...any) {
 		problems = append(problems, fmt.Sprintf(format, args...))
@@ -1093,12 +1087,13 @@ func (o *Override) validate() error {
 		add("缺少单位")
 	}
 	if strings.TrimSpace(o.By) == "" {
-		add("缺少调整人")
+		add("缺少%s人", act)
 	}
 	if strings.TrimSpace(o.Why) == "" {
-		add("缺少调整理由，请写明为何调整")
+		add("缺少%s理由，请写明为何%s", act, act)
 	}
 	switch {
+	case o.Withdrawn:
 	case math.IsNaN(o.Value) || math.IsInf(o.Value, 0):
 		add("调整值必须是有限的数字")
 	case o.Indicator != "" && o.Value < 0:
@@ -1107,6 +1102,9 @@ func (o *Override) validate() error {
 		add("综合得分不能为负数（现为 %s）", saima.FormatNumber(o.Value))
 	}
 	if len(problems) > 0 {
+		if o.Withdrawn {
+			return saima.Errorf(saima.KindInvalid, "无法撤销调整：%s", strings.Join(problems, "；"))
+		}
 		return saima.Errorf(saima.KindInvalid, "无法记录调整：%s", strings.Join(problems, "；"))
 	}
 	return nil

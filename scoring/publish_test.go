@@ -699,6 +699,45 @@ func TestOverrideRejects(t *testing.T) {
 	}
 }
 
+func TestWithdrawOverrideRejects(t *testing.T) {
+	svc, _ := newService(t)
+	ctx := context.Background()
+	if _, err := svc.Publish(ctx, q2, "张三", ""); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name           string
+		unit, by, why  string
+		kind           saima.Kind
+		want, unwanted []string
+	}{
+		{"MissingWhoAndWhy", cixi, " ", "", saima.KindInvalid,
+			[]string{"无法撤销调整", "缺少撤销人", "缺少撤销理由，请写明为何撤销"}, []string{"调整人", "调整值"}},
+		{"MissingUnit", "", "a", "b", saima.KindInvalid, []string{"无法撤销调整：缺少单位"}, nil},
+		{"NoneInEffect", cixi, "a", "b", saima.KindNotFound,
+			[]string{"没有生效的人工调整", "请核对考评期间和单位"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := svc.WithdrawOverride(ctx, q2, tt.unit, "", tt.by, tt.why)
+			if saima.ErrorKind(err) != tt.kind {
+				t.Fatalf("WithdrawOverride = %v, want kind %v", err, tt.kind)
+			}
+			msg := saima.ErrorMessage(err)
+			for _, w := range tt.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("message %q lacks %q", msg, w)
+				}
+			}
+			for _, w := range tt.unwanted {
+				if strings.Contains(msg, w) {
+					t.Errorf("message %q names %q, which belongs to recording an override", msg, w)
+				}
+			}
+		})
+	}
+}
+
 func TestWhatIfSwappedWeights(t *testing.T) {
 	svc, _ := newService(t)
 	shifts, err := svc.WhatIf(context.Background(), q2, []byte(swappedRules))

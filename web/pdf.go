@@ -9,7 +9,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"saima"
-	"saima/ingest"
 	"saima/reports"
 )
 
@@ -116,16 +115,12 @@ func (s *Server) annualRule() reports.AnnualRule {
 	return reports.DefaultAnnualRule()
 }
 
-// city returns the city that the PDF reports' titles name: the configured
-// one, else the roster's (ingest.RosterCity), else reports.DefaultCity.
+// city returns the city that the PDF reports' titles name (see
+// reports.TitleCity).
 func (s *Server) city(ctx context.Context) string {
-	if s.cfg.City != "" {
-		return s.cfg.City
-	}
-	units, err := s.store.ListUnits(ctx)
+	city, err := reports.TitleCity(ctx, s.cfg.City, s.store)
 	if err != nil {
-		s.log.Warn("read the roster for the reports' city", "err", err)
-		return reports.DefaultCity
+		s.log.Warn("report titles name the default city", "err", err)
 	}
-	return reports.RosterCity(ingest.RosterCity(units))
+	return city
 }

@@ -172,16 +172,12 @@ func (a *app) shownRanking(ctx context.Context, period saima.Period) (reports.Qu
 	return reports.RankingOf(st, a.now()), nil
 }
 
-// city returns the city that the reports' titles name: --city, else the
-// roster's city, else reports.DefaultCity.
+// city returns the city that the reports' titles name (see
+// reports.TitleCity).
 func (a *app) city(ctx context.Context, st *clickhouse.Store) string {
-	if a.cfg.City != "" {
-		return a.cfg.City
-	}
-	units, err := st.ListUnits(ctx)
+	city, err := reports.TitleCity(ctx, a.cfg.City, st)
 	if err != nil {
-		a.log.Warn("read the roster for the reports' city", "err", err)
-		return reports.DefaultCity
+		a.log.Warn("report titles name the default city", "err", err)
 	}
-	return reports.RosterCity(ingest.RosterCity(units))
+	return city
 }
