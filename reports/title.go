@@ -47,7 +47,7 @@ func RosterCity(city string) string {
 	return DefaultCity
 }
 
-// UnitLister reads the roster; clickhouse.Store is one.
+// UnitLister is a source of the roster, such as clickhouse.Store.
 type UnitLister interface {
 	ListUnits(ctx context.Context) ([]saima.Unit, error)
 }
@@ -55,7 +55,7 @@ type UnitLister interface {
 // TitleCity returns the city that the reports' titles name: configured
 // when it is set, else the roster's city (ingest.RosterCity) when
 // RosterCity accepts it, else DefaultCity. The roster is read only when
-// configured is empty; when it cannot be read, TitleCity returns
+// configured is empty. When the roster cannot be read, TitleCity returns
 // DefaultCity with the error, for the caller to log.
 func TitleCity(ctx context.Context, configured string, roster UnitLister) (string, error) {
 	if configured != "" {
