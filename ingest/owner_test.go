@@ -19,7 +19,7 @@ func ownerLedger(unit string) Options {
 			{Code: "NB-2026-200", Name: "浙里办接入", Unit: "余姚市"},
 			{Code: "NB-2026-202", Name: "城市大脑", Unit: "余姚市", LeadUnit: "宁海县", LeaderLed: true},
 		},
-		Problems:      []saima.ProblemItem{{ID: "WT-7", Unit: "余姚市"}},
+		Problems:      []saima.ProblemItem{{ID: "WT-7", Unit: "余姚市"}, {ID: "WT-9", Unit: "余姚市"}},
 		ListItems:     []saima.ListItem{{List: "重大需求", ID: "A1", Unit: "余姚市"}},
 		LeaderReports: []saima.LeaderReport{{ProjectCode: "NB-2026-202", Half: saima.HalfYear{Year: 2026, Half: 1}, Unit: "余姚市"}},
 		Milestones: []saima.Milestone{
@@ -48,9 +48,6 @@ func TestOwnerUnitTakesOver(t *testing.T) {
 		name, text string
 		want       string
 	}{
-		{"project", takeProject,
-			"o.csv 第2行“项目编号”列的值“NB-2026-200”在项目台账中属于“余姚市”，单位账号不能把其他单位的项目改到本单位（宁海县）名下" +
-				"，如果该项目确应改由本单位负责，请联系改革办调整；如果项目编号填错了，请改正后重新上传"},
 		{"problem", takeProblem,
 			"o.csv 第2行“问题编号”列的值“WT-7”在问题清单中属于“余姚市”，单位账号不能把其他单位的问题改到本单位（宁海县）名下" +
 				"，如果该问题确应改由本单位负责，请联系改革办调整；如果问题编号填错了，请改正后重新上传"},
@@ -81,10 +78,8 @@ func TestOwnerUnitTakesOver(t *testing.T) {
 // upload as before.
 func TestOwnerUnitOwnRecords(t *testing.T) {
 	tests := []struct{ name, unit, text string }{
-		{"owner's project", "余姚市", strings.ReplaceAll(takeProject, "宁海县", "余姚市")},
 		{"owner's problem", "余姚市", strings.ReplaceAll(takeProblem, "宁海县", "余姚市")},
 		{"owner's leader report", "余姚市", strings.ReplaceAll(takeLeader, "宁海县", "余姚市")},
-		{"new project", "宁海县", strings.ReplaceAll(takeProject, "NB-2026-200", "NB-2026-300")},
 		{"new problem", "宁海县", strings.ReplaceAll(takeProblem, "WT-7", "WT-8")},
 		// Sent in time for 2025H2, so that no late-report warning comes.
 		{"another half year", "宁海县", strings.NewReplacer("2026上半年", "2025下半年", "2026-07-08", "2026-01-08").
@@ -141,20 +136,24 @@ func TestOwnerOfficeMoves(t *testing.T) {
 // A unit's account that sends an office-only dataset gets no row errors
 // for owners: the import service rejects the whole file with its reason.
 func TestOwnerUnitOfficeOnlyDataset(t *testing.T) {
-	res := parseText(t, "o.csv", takeListItem, ownerLedger("宁海县"))
-	requireNoErrors(t, res)
-	if res.NotOwn != 0 {
-		t.Errorf("NotOwn = %d, want 0", res.NotOwn)
+	for name, text := range map[string]string{"list item": takeListItem, "project": takeProject} {
+		t.Run(name, func(t *testing.T) {
+			res := parseText(t, "o.csv", text, ownerLedger("宁海县"))
+			requireNoErrors(t, res)
+			if res.NotOwn != 0 {
+				t.Errorf("NotOwn = %d, want 0", res.NotOwn)
+			}
+		})
 	}
 }
 
 // Every row that takes over a record is listed, together with the file's
 // other errors.
 func TestOwnerErrorsWithOthers(t *testing.T) {
-	text := "项目编号,项目名称,责任单位,开始日期,计划完成日期\n" +
-		"NB-2026-200,浙里办接入,宁海县,,\n" +
-		"NB-2026-300,新项目,宁海县,2026-09-01,2026-01-01\n" +
-		"NB-2026-202,城市大脑,宁海县,,\n"
+	text := "问题编号,单位,发现日期,办结日期\n" +
+		"WT-7,宁海县,2026-09-01,\n" +
+		"WT-8,宁海县,2026-09-01,2026-08-01\n" +
+		"WT-9,宁海县,2026-09-01,\n"
 	res := parseText(t, "o.csv", text, ownerLedger("宁海县"))
 	var rows []int
 	for _, is := range res.Errors {

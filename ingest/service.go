@@ -164,7 +164,10 @@ func (r *Report) duplicateNote() string {
 
 // officeOnly lists the datasets that only the reform office may upload.
 var officeOnly = map[string]bool{
-	saima.DatasetUnits:       true,
+	saima.DatasetUnits: true,
+	// The project ledger sets what a unit is scored on: its projects,
+	// their planned dates and who leads or shares them. The office keeps it.
+	saima.DatasetProjects:    true,
 	saima.DatasetStages:      true,
 	saima.DatasetAssessments: true,
 	saima.DatasetLists:       true,
@@ -404,15 +407,16 @@ func (s *Service) parseFailed(ctx context.Context, log *slog.Logger, run *import
 // because no upload record with outcome ok ever names them.
 func (s *Service) finish(ctx context.Context, log *slog.Logger, run *importRun, res *Result) (*Report, error) {
 	rep := newReport(res, run.up, run.records, run.dryRun)
-	if res.NotOwn > 0 {
-		return s.reject(ctx, log, run.dryRun, rep, saima.OutcomeRejected, notOwnError(run.unit, res))
-	}
 	if err := checkOwner(run.unit, res.Dataset); err != nil {
 		// The file's own errors, such as missing columns of a dataset
-		// chosen by mistake, come after the reason it cannot be taken.
+		// chosen by mistake or rows of other units, come after the
+		// reason it cannot be taken.
 		rep.Errors = append([]Issue{wholeFileIssue(rep.Upload.FileName, saima.ErrorMessage(err))}, rep.Errors...)
 		rep.Upload.Errors++
 		return s.reject(ctx, log, run.dryRun, rep, saima.OutcomeRejected, err)
+	}
+	if res.NotOwn > 0 {
+		return s.reject(ctx, log, run.dryRun, rep, saima.OutcomeRejected, notOwnError(run.unit, res))
 	}
 	if !res.OK() {
 		if res.goodBatch != nil {

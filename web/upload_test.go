@@ -438,7 +438,6 @@ func TestUploadUnitTakeover(t *testing.T) {
 		dataset, file string
 		column, value string // the error's column and value; "" for an office-only dataset
 	}{
-		{saima.DatasetProjects, "项目编号,项目名称,责任单位\nNB-2026-002,一件事集成办,宁波市海曙区\n", "项目编号", "NB-2026-002"},
 		{saima.DatasetProblems, "问题编号,单位,发现日期\nWT-9,宁波市海曙区,2026-09-01\n", "问题编号", "WT-9"},
 		{saima.DatasetLeaderReports, "项目编号,半年度,牵头单位,成果,报送日期\nNB-2026-009,2026上半年,宁波市海曙区,上线,2026-07-08\n",
 			"项目编号", "NB-2026-009"},
@@ -446,6 +445,7 @@ func TestUploadUnitTakeover(t *testing.T) {
 		{saima.DatasetMilestones, "项目编号,里程碑,计划完成日期,责任单位\nNB-2026-002,方案评审,2027-03-31,宁波市海曙区\n",
 			"项目编号", "NB-2026-002"},
 		{saima.DatasetLists, "清单名称,事项编号,事项名称,责任单位,完成时限\n重大需求,XQ-9,数据共享,宁波市海曙区,2026-12-31\n", "", ""},
+		{saima.DatasetProjects, "项目编号,项目名称,责任单位\nNB-2026-002,一件事集成办,宁波市海曙区\n", "", ""},
 		{saima.DatasetStages, "项目编号,阶段,日期\nNB-2026-002,决策,2026-07-01\n", "", ""},
 		{saima.DatasetProblemSteps, "问题编号,环节,日期\nWT-9,梳理归类,2026-09-05\n", "", ""},
 		{saima.DatasetAssessments, "被考评单位,指标,得分,考评方式,考评期间\n宁波市海曙区,开工率,30,线下年终,2026Q3\n", "", ""},
