@@ -49,6 +49,7 @@ func parsePages(a *assets) (*pages, error) {
 		"composite":    saima.FormatComposite,
 		"indicator":    saima.FormatIndicator,
 		"movement":     movement,
+		"movementKey":  movementKey,
 		"percent":      formatPercent,
 		"raw":          formatRaw,
 		"weight":       formatWeight,
@@ -151,6 +152,16 @@ func movement(s saima.Score) string {
 		return "↓" + strconv.Itoa(-m)
 	}
 	return "—"
+}
+
+// movementKey returns the sort key of a score's movement cell: the places
+// gained (negative when lost, 0 when unchanged), or "" for a unit new to
+// the ranking, which has no movement and sorts last.
+func movementKey(s saima.Score) string {
+	if s.PrevRank == 0 {
+		return ""
+	}
+	return strconv.Itoa(s.Movement())
 }
 
 // formatPercent formats a completion rate as stored, such as 85.5% or

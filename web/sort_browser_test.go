@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -52,6 +54,46 @@ func TestBrowserLeaderboardSort(t *testing.T) {
 			if (want == "ascending") != (values[j-1] <= values[j]) && values[j-1] != values[j] {
 				t.Errorf("click %d: composites %v are not %s", i+1, values, want)
 				break
+			}
+		}
+	}
+	for _, problem := range b.problems() {
+		t.Error(problem)
+	}
+}
+
+// TestBrowserLeaderboardSortMovement sorts both tracks of a leaderboard
+// by 较上期 in Chromium. An unchanged place (—) sorts between a fall and
+// a rise, and a unit new to the ranking (新) stays last in either order.
+func TestBrowserLeaderboardSortMovement(t *testing.T) {
+	requireChromium(t)
+	env := newDashboardEnv(t)
+	b := newBrowser(t, serve(t, env.server))
+	b.login(t, "office", testAccounts["office"].password, "/leaderboard?period=2026Q3")
+
+	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
+	defer cancel()
+	// The seeded 2026Q3 districts moved ↑1, ↓1 and — and the departments
+	// ↑1, ↓1 and 新 (see seedScores).
+	tests := []struct {
+		table      int
+		ascending  []string
+		descending []string
+	}{
+		{0, []string{"↓1", "—", "↑1"}, []string{"↑1", "—", "↓1"}},
+		{1, []string{"↓1", "↑1", "新"}, []string{"↑1", "↓1", "新"}},
+	}
+	for _, tt := range tests {
+		table := fmt.Sprintf(`document.querySelectorAll('table.ranking')[%d]`, tt.table)
+		for i, want := range [][]string{tt.ascending, tt.descending} {
+			got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(function () { var t = `+table+`;
+				t.querySelector('thead th:nth-child(5) button.sort').click();
+				return Array.from(t.tBodies[0].rows, r => r.cells[4].textContent.trim()); })()`))
+			if err != nil {
+				t.Fatalf("table %d: click 较上期: %v (browser problems: %q)", tt.table, err, b.problems())
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("table %d, click %d: movements %q, want %q", tt.table, i+1, got, want)
 			}
 		}
 	}

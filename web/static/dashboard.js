@@ -255,10 +255,15 @@
     });
   }
 
-  // sortKey reads a cell for sorting: its first number, negative after a
-  // fall (↓3), or else its text. A cell without either, such as —, is
-  // null and sorts last.
+  // sortKey reads a cell for sorting: its data-sort attribute when it has
+  // one (a number, or empty for no value), else its first number, negative
+  // after a fall (↓3), or else its text. A cell without a value, such as
+  // —, is null and sorts last.
   function sortKey(cell) {
+    if (cell && cell.hasAttribute('data-sort')) {
+      var key = cell.getAttribute('data-sort');
+      return key === '' || isNaN(Number(key)) ? null : Number(key);
+    }
     var text = (cell ? cell.textContent : '').trim();
     var match = text.match(/-?\d+(\.\d+)?/);
     if (match) {
