@@ -188,7 +188,7 @@ func (s *Server) allowAction(action string, roles ...saima.Role) fiber.Handler {
 				return saima.Errorf(saima.KindForbidden, "%s账号无权执行该操作；如有需要，请联系改革办", who.account.Role.Label())
 			}
 			// Only the office grants access, so the page names it.
-			return saima.Errorf(saima.KindForbidden, "%s账号无权访问该页面；如需查看，请联系改革办", who.account.Role.Label())
+			return saima.Errorf(saima.KindForbidden, "%s账号无权访问该页面；如有需要，请联系改革办", who.account.Role.Label())
 		}
 		return c.Next()
 	}

@@ -107,7 +107,8 @@ func (s *Server) handleLeaderConfirm(c *fiber.Ctx) error {
 		return saima.Errorf(saima.KindForbidden, "请先登录")
 	}
 	rep.ConfirmedBy, rep.Confirmed = who.account.Name, &today
-	err = s.writeFormRecord(c, saima.DatasetLeaderReports, &saima.Batch{LeaderReports: []saima.LeaderReport{rep}})
+	message := fmt.Sprintf("网页确认半年报告：项目“%s”%s", code, half.Label())
+	err = s.writeFormRecord(c, saima.DatasetLeaderReports, message, &saima.Batch{LeaderReports: []saima.LeaderReport{rep}})
 	if err != nil {
 		return fmt.Errorf("write leader report: %w", err)
 	}

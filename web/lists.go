@@ -329,7 +329,8 @@ func (s *Server) handleListDone(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.writeFormRecord(c, saima.DatasetListDone, &saima.Batch{ListDone: []saima.ListDone{mark}}); err != nil {
+	message := fmt.Sprintf("网页标注完成：%s“%s”", ingest.ListTitle(list), id)
+	if err := s.writeFormRecord(c, saima.DatasetListDone, message, &saima.Batch{ListDone: []saima.ListDone{mark}}); err != nil {
 		return fmt.Errorf("write list done: %w", err)
 	}
 	s.log.Info("list item marked done", "list", list, "item_id", id, "account", mark.By)
@@ -373,7 +374,8 @@ func (s *Server) handleListWithdraw(c *fiber.Ctx) error {
 	}
 	w := saima.ListDone{List: item.List, ItemID: item.ID, Unit: item.Unit, Date: saima.DateOf(s.now()),
 		By: who.account.Name, Note: reason, Withdrawn: true}
-	if err := s.writeFormRecord(c, saima.DatasetListDone, &saima.Batch{ListDone: []saima.ListDone{w}}); err != nil {
+	message := fmt.Sprintf("网页撤销完成标注：%s“%s”", ingest.ListTitle(list), id)
+	if err := s.writeFormRecord(c, saima.DatasetListDone, message, &saima.Batch{ListDone: []saima.ListDone{w}}); err != nil {
 		return fmt.Errorf("write list done withdrawal: %w", err)
 	}
 	s.log.Info("list item mark withdrawn", "list", list, "item_id", id, "account", w.By)
@@ -503,8 +505,9 @@ func parseListReturn(v string) listReturn {
 }
 
 // writeFormRecord stores b as a one-row upload of dataset by the signed-in
-// account, named 网页录入 in the audit log.
-func (s *Server) writeFormRecord(c *fiber.Ctx, dataset string, b *saima.Batch) error {
+// account, named 网页录入 in the audit log, with message saying what the
+// form did.
+func (s *Server) writeFormRecord(c *fiber.Ctx, dataset, message string, b *saima.Batch) error {
 	ws, ok := s.store.(interface {
 		WriteBatch(ctx context.Context, b *saima.Batch) error
 	})
@@ -523,6 +526,6 @@ func (s *Server) writeFormRecord(c *fiber.Ctx, dataset string, b *saima.Batch) e
 		return err
 	}
 	b.Upload = saima.Upload{ID: id, Dataset: dataset, Uploader: who.account.Name, At: s.now(),
-		FileName: "网页录入", Rows: b.Len(), Imported: b.Len(), Message: "网页录入"}
+		FileName: "网页录入", Rows: b.Len(), Imported: b.Len(), Message: message}
 	return ws.WriteBatch(c.UserContext(), b)
 }

@@ -438,8 +438,8 @@ func TestListWithdraw(t *testing.T) {
 	if strings.Contains(body, "已完成（2026-09-28") {
 		t.Error("GET /lists after the withdrawal still shows the mark")
 	}
-	if _, body := office.get(t, "/uploads"); !strings.Contains(body, "网页录入") {
-		t.Error("GET /uploads lacks the withdrawal's 网页录入 record")
+	if _, body := office.get(t, "/uploads"); !strings.Contains(html.UnescapeString(body), "网页撤销完成标注：“重大需求”清单“XQ-1”") {
+		t.Error("GET /uploads lacks the withdrawal's record, named as a withdrawal")
 	}
 
 	resp, _ = postForm(t, office, "/lists/done", map[string]string{
@@ -449,6 +449,22 @@ func TestListWithdraw(t *testing.T) {
 	}
 	if _, body := office.get(t, "/lists?status=done"); !strings.Contains(body, "已完成（2026-10-19，office标注）：已上线") {
 		t.Error("GET /lists?status=done lacks the mark made after the withdrawal")
+	}
+	if _, body := office.get(t, "/uploads"); !strings.Contains(html.UnescapeString(body), "网页标注完成：“重大需求”清单“XQ-1”") {
+		t.Error("GET /uploads lacks the new mark's record, named as a mark")
+	}
+
+	// A form entry's own page offers no file to correct and upload again.
+	ups, err := env.store.ListUploads(context.Background(), saima.UploadFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(ups, func(u saima.Upload) bool { return u.FileName == "网页录入" })
+	if i < 0 {
+		t.Fatalf("uploads %+v lack a 网页录入 record", ups)
+	}
+	if _, body := office.get(t, "/uploads/"+ups[i].ID); strings.Contains(body, "修改后重新上传") {
+		t.Errorf("GET /uploads/%s of a form entry offers 修改后重新上传", ups[i].ID)
 	}
 }
 

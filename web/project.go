@@ -205,7 +205,7 @@ func (s *Server) handleStageWithdraw(c *fiber.Ctx) error {
 	}
 	stage, round := strings.TrimSpace(c.FormValue("stage")), strings.TrimSpace(c.FormValue("round"))
 	if stage != cur.Stage || round != strconv.Itoa(cur.RoundOrOne()) {
-		return reject(fmt.Sprintf("只能撤销最近一条阶段记录，现为 %s %s（第 %d 轮），而表单要撤销的是“%s”第“%s”轮；"+
+		return reject(fmt.Sprintf("只能撤销最近一条阶段记录，现为 %s %s（第 %d 轮），而表单要撤销的是“%s”（第 %s 轮）；"+
 			"可能有人刚登记或撤销了记录，请核对本页的阶段历程后重试", cur.Date, cur.Stage, cur.RoundOrOne(), stage, round))
 	}
 	if page.WithdrawReason == "" {

@@ -26,9 +26,11 @@
 //	GET  /management?year=&batch=&overdue_days=&gap=
 //	                                     O L    batches per year, exit candidates and recorded exits
 //	POST /projects/{code}/stages         O      record a stage event, checked by the lifecycle rules
+//	POST /projects/{code}/stages/withdraw O     withdraw the project's latest stage record, with a reason
 //	GET  /lists?list=&status=            O L    the city's work lists (清单) and their done marks
 //	GET  /units/{name}/list              O L U  a unit's own work list; U its own only
 //	POST /lists/done                     O      mark a list item done
+//	POST /lists/withdraw                 O      withdraw a list item's done mark, with a reason
 //	GET  /problems/loop?level=           O L    problem-loop steps, escalations and days to close per level
 //	GET  /leaders                        O L    leader-led projects, half-year reports, overdue flags
 //	POST /leaders/confirm                O      confirm a half-year report for the leader's office
