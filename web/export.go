@@ -476,15 +476,20 @@ func (s *Server) handleLedgerXLSX(c *fiber.Ctx) error {
 	return sendWorkbook(c, book, "项目台账-"+day+".xlsx", "saima-ledger-"+day+".xlsx")
 }
 
+// ledgerHeaders name the 项目台账 sheet's columns. Those of the project
+// ledger take the upload template's names and carry every field of it, so
+// the office can edit the export and upload it again as the ledger: the
+// computed columns between them are not the ledger's and are left out
+// with a warning.
 var ledgerHeaders = []string{
-	"项目编号", "项目名称", "责任单位", "牵头单位", "所属系统", "应用范围", "建设类型", "批次", "所处阶段",
+	"项目编号", "项目名称", "责任单位", "牵头单位", "所属系统", "项目层级", "项目类型", "批次", "所处阶段",
 	"进入阶段日期", "里程碑数", "已完成里程碑", "最新完成率（%）", "填报期间", "逾期里程碑数",
-	"是否领导领衔", "领衔领导", "预算（万元）", "协同单位",
+	"是否领导领衔", "领衔领导", "预算（万元）", "协同单位", "所属清单", "开始日期", "计划完成日期",
 }
 
 // writeLedger fills the sheets 项目台账 and 逾期里程碑.
 func writeLedger(f *excelize.File, entries []saima.LedgerEntry, asOf saima.Date) error {
-	widths := []float64{16, 36, 24, 24, 14, 14, 12, 12, 10, 14, 10, 12, 14, 12, 12, 12, 12, 12, 36}
+	widths := []float64{16, 36, 24, 24, 14, 14, 12, 12, 10, 14, 10, 12, 14, 12, 12, 12, 12, 12, 36, 24, 12, 12}
 	projects, err := newSheet(f, "项目台账", ledgerHeaders, widths)
 	if err != nil {
 		return err
@@ -530,9 +535,15 @@ func exactNumber(d decimal.Decimal) any {
 
 // ledgerCells returns one project's row of the 项目台账 sheet.
 func ledgerCells(e saima.LedgerEntry) []any {
-	var stageDate, percent, period, budget any
+	var stageDate, percent, period, budget, start, due any
 	if e.StageDate != nil {
 		stageDate = e.StageDate.String()
+	}
+	if e.StartDate != nil {
+		start = e.StartDate.String()
+	}
+	if e.DueDate != nil {
+		due = e.DueDate.String()
 	}
 	if e.LatestPercent.Valid {
 		percent = number{value: e.LatestPercent.Decimal.InexactFloat64(), places: -1}
@@ -552,7 +563,7 @@ func ledgerCells(e saima.LedgerEntry) []any {
 	return []any{
 		e.Code, e.Name, e.Unit, e.LeadUnit, e.System, e.Scope, e.Type, e.Batch, stage, stageDate,
 		e.Milestones, e.MilestonesDone, percent, period, len(e.Overdue), leaderLed, e.Leader, budget,
-		strings.Join(e.Partners, "、"),
+		strings.Join(e.Partners, "、"), strings.Join(e.Lists, "、"), start, due,
 	}
 }
 

@@ -11,12 +11,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 
 	"saima"
@@ -749,4 +751,49 @@ func hasLayoutRow(text string, fields ...string) bool {
 		}
 	}
 	return false
+}
+
+// TestLedgerXLSXUploadsAgain uploads the ledger export back as the project
+// ledger, as the office does after editing it: it is accepted and leaves
+// every project as it was.
+func TestLedgerXLSXUploadsAgain(t *testing.T) {
+	env := newSeededEnv(t)
+	ctx := context.Background()
+	start, due := day("2026-03-01"), day("2027-06-30")
+	writeWorkflowBatch(t, env.store, "full-projects", saima.DatasetProjects, &saima.Batch{Projects: []saima.Project{{
+		Code: "NB-2026-090", Name: "数据共享平台", Unit: "宁波市海曙区", LeadUnit: "市大数据局",
+		Partners: []string{"宁波市江北区"}, System: "数字政府", Scope: "全市性", Type: "迭代升级", Batch: "启动实施",
+		Lists: []string{"重大需求", "场景应用"}, LeaderLed: true, Leader: "王市长",
+		Budget: decimal.NewNullDecimal(decimal.RequireFromString("120.5")), StartDate: &start, DueDate: &due,
+	}}})
+	before, err := env.store.ListProjects(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body := env.get(t, "/export/ledger.xlsx")
+
+	req := multipartRequest(t, "/api/uploads", "项目台账.xlsx", []byte(body), map[string]string{"dataset": saima.DatasetProjects})
+	resp, reply := env.do(t, req)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("upload of the export: status %d, want 201; body:\n%s", resp.StatusCode, reply)
+	}
+	var got uploadJSON
+	if err := json.Unmarshal([]byte(reply), &got); err != nil {
+		t.Fatalf("decode: %v\n%s", err, reply)
+	}
+	for _, w := range got.Warnings {
+		if strings.Contains(w.Message, "都为空") {
+			t.Errorf("upload of the export blanks stored values: %s", w.Message)
+		}
+	}
+	after, err := env.store.ListProjects(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byCode := func(a, b saima.Project) int { return strings.Compare(a.Code, b.Code) }
+	slices.SortFunc(before, byCode)
+	slices.SortFunc(after, byCode)
+	if !reflect.DeepEqual(after, before) {
+		t.Errorf("projects after uploading the export:\n%+v\nwant\n%+v", after, before)
+	}
 }
