@@ -137,12 +137,14 @@ func (s *Store) backupInto(ctx context.Context, tmp string, copier nativeCopier)
 	m := &Manifest{Format: BackupFormat, SchemaVersion: version, Database: s.database,
 		Engine: s.engine.Name(), Created: time.Now().UTC()}
 	for _, t := range tables {
-		tb, err := s.dumpTable(ctx, tmp, t, copier)
+		tb, err := s.dumpTable(ctx, tmp, t, before[t.name], copier)
 		if err != nil {
 			return nil, err
 		}
-		tb.Rows = before[t.name]
 		m.Tables = append(m.Tables, tb)
+		if backupDumped != nil {
+			backupDumped(t.name)
+		}
 	}
 
 	after, err := s.countTables(ctx, tables)
@@ -159,6 +161,10 @@ func (s *Store) backupInto(ctx context.Context, tmp string, copier nativeCopier)
 	}
 	return m, writeManifest(tmp, m)
 }
+
+// backupDumped, when set, runs after each table's data file is written.
+// Tests set it to write while a backup runs.
+var backupDumped func(table string)
 
 type ownedTable struct {
 	name    string
@@ -222,12 +228,18 @@ func (s *Store) countTables(ctx context.Context, tables []ownedTable) (map[strin
 	return counts, nil
 }
 
-func (s *Store) dumpTable(ctx context.Context, dir string, t ownedTable, copier nativeCopier) (TableBackup, error) {
-	tb := TableBackup{Name: t.name, Columns: t.columns, File: t.name + ".native"}
+func (s *Store) dumpTable(ctx context.Context, dir string, t ownedTable, rows uint64,
+	copier nativeCopier) (TableBackup, error) {
+	tb := TableBackup{Name: t.name, Columns: t.columns, Rows: rows, File: t.name + ".native"}
 	path := filepath.Join(dir, tb.File)
 	query := "SELECT " + columnList(t.columns) + " FROM " + s.table(t.name)
 	if err := copier.dumpNative(ctx, query, path); err != nil {
 		return tb, fmt.Errorf("back up %s: %w", t.name, err)
+	}
+	if counter, ok := copier.(nativeCounter); ok {
+		if err := checkDump(ctx, counter, tb, path); err != nil {
+			return tb, err
+		}
 	}
 	size, sum, err := hashFile(path)
 	if err != nil {
@@ -235,6 +247,27 @@ func (s *Store) dumpTable(ctx context.Context, dir string, t ownedTable, copier 
 	}
 	tb.Bytes, tb.SHA256 = size, sum
 	return tb, nil
+}
+
+// nativeCounter counts the rows of a Native file that the engine reads
+// itself.
+type nativeCounter interface {
+	countNative(ctx context.Context, columns []Column, path string) (uint64, error)
+}
+
+// checkDump reads back the file that the embedded engine wrote and
+// compares its rows with the table's. chDB 26.5 returns no error when
+// INTO OUTFILE runs out of disk space: it leaves the file cut short, or
+// empty, and reports success.
+func checkDump(ctx context.Context, counter nativeCounter, tb TableBackup, path string) error {
+	n, err := counter.countNative(ctx, tb.Columns, path)
+	if err == nil && n != tb.Rows {
+		err = fmt.Errorf("%s holds %d rows, table %s has %d", path, n, tb.Name, tb.Rows)
+	}
+	if err != nil {
+		return fmt.Errorf("check the backup of %s: %w", tb.Name, err)
+	}
+	return nil
 }
 
 func columnList(columns []Column) string {
@@ -297,12 +330,29 @@ func backupFileError(err error, dir string) error {
 	if _, ok := errors.AsType[*saima.Error](err); ok {
 		return err
 	}
-	if errors.Is(err, syscall.ENOSPC) || strings.Contains(err.Error(), "No space left on device") {
+	if errors.Is(err, syscall.ENOSPC) || folderDiskFull(dir) {
 		return saima.Wrap(saima.KindUnavailable, fmt.Sprintf(
 			"磁盘空间不足，无法写完备份 %s，未完成的部分已删除。请腾出空间，或用 -o 指定另一块磁盘上的目录后重试", dir), err)
 	}
 	return saima.Wrap(saima.KindUnavailable, fmt.Sprintf(
 		"无法写入备份 %s，未完成的部分已删除。请检查该目录的上级目录存在且可写后重试", dir), err)
+}
+
+// folderDiskFull reports whether the file system that holds path, or its
+// nearest existing parent, has less than 1 MiB free for this user. A
+// failed backup on such a disk most likely failed for want of space.
+func folderDiskFull(path string) bool {
+	for {
+		var st syscall.Statfs_t
+		if err := syscall.Statfs(path, &st); err == nil {
+			return uint64(st.Bavail)*uint64(st.Bsize) < 1<<20
+		}
+		parent := filepath.Dir(path)
+		if parent == path {
+			return false
+		}
+		path = parent
+	}
 }
 
 // ReadBackup reads the manifest of the backup folder at dir and checks
@@ -460,9 +510,13 @@ func checkColumns(m *Manifest, tables []ownedTable, database string) error {
 }
 
 func (s *Store) partialRestore(table string, err error) error {
+	cause := "排除原因后"
+	if qe, ok := errors.AsType[*QueryError](err); ok && diskFull(qe) {
+		cause = "数据库所在磁盘空间不足：腾出空间或扩容后"
+	}
 	return saima.Wrap(saima.KindUnavailable, fmt.Sprintf(
-		"恢复表 %s 时失败，数据库 %s 只恢复了一部分，不能使用。请删除这个数据库（内嵌引擎删除整个数据目录），排除原因后重新恢复",
-		table, s.database), err)
+		"恢复表 %s 时失败，数据库 %s 只恢复了一部分，不能使用。请删除这个数据库（内嵌引擎删除整个数据目录），%s重新恢复",
+		table, s.database, cause), err)
 }
 
 // copier returns how the store's engine copies Native data, or an error
@@ -472,7 +526,7 @@ func (s *Store) copier(opts BackupOptions) (nativeCopier, error) {
 		return nil, saima.Errorf(saima.KindInvalid,
 			"saima backup 和 restore 不支持集群（--ch-cluster）。请按 docs/cluster.md 的“备份与恢复”一节逐个分片备份")
 	}
-	if c, ok := s.engine.(nativeCopier); ok {
+	if c := s.engine.fileCopier(); c != nil {
 		return c, nil
 	}
 	if opts.HTTPAddr == "" {
@@ -481,6 +535,9 @@ func (s *Store) copier(opts BackupOptions) (nativeCopier, error) {
 	}
 	return newHTTPCopier(opts), nil
 }
+
+// fileCopier implements Engine.
+func (s *sharedEmbedded) fileCopier() nativeCopier { return s }
 
 // dumpNative implements nativeCopier with chDB's INTO OUTFILE, which
 // writes the file itself.
@@ -491,11 +548,21 @@ func (s *sharedEmbedded) dumpNative(ctx context.Context, query, path string) err
 // loadNative implements nativeCopier with the file table function, given
 // the columns' types so that chDB reads no schema from the file.
 func (s *sharedEmbedded) loadNative(ctx context.Context, table string, columns []Column, path string) error {
+	list := columnList(columns)
+	return s.Exec(ctx, "INSERT INTO "+table+" ("+list+") SELECT "+list+" FROM file(?, 'Native', ?)",
+		path, fileStructure(columns))
+}
+
+// countNative implements nativeCounter.
+func (s *sharedEmbedded) countNative(ctx context.Context, columns []Column, path string) (uint64, error) {
+	return countRows(ctx, s, "SELECT count() FROM file(?, 'Native', ?)", path, fileStructure(columns))
+}
+
+// fileStructure returns the structure argument of the file table function.
+func fileStructure(columns []Column) string {
 	structure := make([]string, len(columns))
 	for i, c := range columns {
 		structure[i] = c.Name + " " + c.Type
 	}
-	list := columnList(columns)
-	return s.Exec(ctx, "INSERT INTO "+table+" ("+list+") SELECT "+list+" FROM file(?, 'Native', ?)",
-		path, strings.Join(structure, ", "))
+	return strings.Join(structure, ", ")
 }

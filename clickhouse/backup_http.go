@@ -25,7 +25,11 @@ func newHTTPCopier(opts BackupOptions) *httpCopier {
 
 // dumpNative implements nativeCopier.
 func (c *httpCopier) dumpNative(ctx context.Context, query, path string) error {
-	resp, err := c.post(ctx, query+" FORMAT Native", nil, strings.NewReader(""))
+	// With wait_end_of_query the server sends its reply once the query has
+	// run, so a failure part-way comes back as an error status rather than
+	// as an error text after some of the rows.
+	params := url.Values{"wait_end_of_query": {"1"}}
+	resp, err := c.post(ctx, query+" FORMAT Native", params, strings.NewReader(""))
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"saima/clickhouse"
@@ -295,6 +297,52 @@ func TestBackupAndRestoreRefusals(t *testing.T) {
 		assertContains(t, "restore into a non-empty database", errOut, "不是空的", "没有写入任何数据", "--data-dir", "--database")
 		if after := e.mustRun("uploads", "--limit", "1000"); after != before {
 			t.Errorf("a refused restore changed the upload log:\n%s\nwas:\n%s", after, before)
+		}
+	})
+}
+
+// mountSmallDisk mounts a tmpfs of size bytes on a new folder and returns
+// the folder. It skips t unless the test runs as root, which mounting needs.
+func mountSmallDisk(t *testing.T, size int) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a small tmpfs to fill up needs root")
+	}
+	dir := filepath.Join(t.TempDir(), "small")
+	if err := os.Mkdir(dir, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size="+strconv.Itoa(size)); err != nil {
+		t.Skipf("mount a tmpfs on %s: %v", dir, err)
+	}
+	// A lazy unmount, because chDB 26.5 keeps open the INTO OUTFILE file
+	// that it failed to write, deleted or not, until the process exits.
+	t.Cleanup(func() {
+		if err := syscall.Unmount(dir, syscall.MNT_DETACH); err != nil {
+			t.Errorf("unmount %s: %v", dir, err)
+		}
+	})
+	return dir
+}
+
+func TestBackupDiskFull(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *testEnv) {
+		e.mustRun("demo", "--no-serve", "--today", "2026-11-20", "--out", t.TempDir())
+		// The demo's backup takes about 850 kB, so it stops part-way
+		// through a table, after the first files.
+		small := mountSmallDisk(t, 64<<10)
+		dir := filepath.Join(small, "backup")
+		code, out, errOut := e.run("backup", "-o", dir)
+		if code != 1 {
+			t.Fatalf("backup onto a full disk exited %d, want 1\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+		}
+		assertContains(t, "backup onto a full disk", errOut, "磁盘空间不足", dir, "未完成的部分已删除")
+		left, err := os.ReadDir(small)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(left) > 0 {
+			t.Errorf("backup onto a full disk left %d entries, such as %s", len(left), left[0].Name())
 		}
 	})
 }
