@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"saima/clickhouse"
+	"saima/clickhouse/chtest"
 )
 
 // newRestoreTarget returns an environment like e's, on the same engine,
@@ -345,4 +346,41 @@ func TestBackupDiskFull(t *testing.T) {
 			t.Errorf("backup onto a full disk left %d entries, such as %s", len(left), left[0].Name())
 		}
 	})
+}
+
+// TestRestoreAcrossEngines restores a backup of the embedded engine onto
+// a ClickHouse server, as when a city moves from one machine to a server,
+// and the server's backup of it back into the embedded engine.
+func TestRestoreAcrossEngines(t *testing.T) {
+	embedded := newTestEnv(t)
+	server := newRestoreTarget(embedded)
+	srv := chtest.StartServer(t)
+	server.env["SAIMA_ENGINE"] = "server"
+	server.env["SAIMA_CH_ADDR"] = srv.Addr
+	server.env["SAIMA_CH_HTTP_ADDR"] = srv.HTTPAddr
+	server.env["SAIMA_CH_USER"] = chtest.ServerUser
+	server.env["SAIMA_CH_PASSWORD"] = chtest.ServerPassword
+
+	embedded.mustRun("demo", "--no-serve", "--today", "2026-11-20", "--out", t.TempDir())
+	dir := filepath.Join(t.TempDir(), "backup")
+	embedded.mustRun("backup", "-o", dir)
+	server.mustRun("restore", dir)
+	back := filepath.Join(t.TempDir(), "backup-of-server")
+	server.mustRun("backup", "-o", back)
+	again := newRestoreTarget(embedded)
+	again.mustRun("restore", back)
+
+	for _, args := range [][]string{
+		{"score", "2026Q3"},
+		{"explain", "2026Q3", "宁波市海曙区"},
+	} {
+		want := embedded.mustRun(args...)
+		if got := server.mustRun(args...); got != want {
+			t.Errorf("saima %s on the server differs:\n%s\nwant:\n%s", strings.Join(args, " "), got, want)
+		}
+		if got := again.mustRun(args...); got != want {
+			t.Errorf("saima %s after the round trip through the server differs:\n%s\nwant:\n%s",
+				strings.Join(args, " "), got, want)
+		}
+	}
 }
