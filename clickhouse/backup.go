@@ -87,7 +87,7 @@ func LatestSchemaVersion() int {
 // Backup writes every table of the store's database, except the schema
 // log, to a new folder at dir, with a [Manifest]. It writes into a sibling
 // folder first and renames it to dir only once everything is on disk, so
-// dir either holds a whole backup or does not exist.
+// dir either contains a whole backup or does not exist.
 //
 // Backup takes no lock on a server. It counts every table's rows before
 // and after copying, and fails with [saima.KindConflict] when a count
@@ -262,7 +262,7 @@ type nativeCounter interface {
 func checkDump(ctx context.Context, counter nativeCounter, tb TableBackup, path string) error {
 	n, err := counter.countNative(ctx, tb.Columns, path)
 	if err == nil && n != tb.Rows {
-		err = fmt.Errorf("%s holds %d rows, table %s has %d", path, n, tb.Name, tb.Rows)
+		err = fmt.Errorf("%s contains %d rows, but table %s has %d", path, n, tb.Name, tb.Rows)
 	}
 	if err != nil {
 		return fmt.Errorf("check the backup of %s: %w", tb.Name, err)
@@ -524,7 +524,8 @@ func (s *Store) partialRestore(table string, err error) error {
 func (s *Store) copier(opts BackupOptions) (nativeCopier, error) {
 	if s.cluster != nil {
 		return nil, saima.Errorf(saima.KindInvalid,
-			"saima backup 和 restore 不支持集群（--ch-cluster）。请按 docs/cluster.md 的“备份与恢复”一节逐个分片备份")
+			"saima backup 和 restore 暂不支持集群（--ch-cluster），没有写入任何数据。"+
+				"集群需要逐个分片备份，docs/cluster.md 的 Backup and restore 一节说明了做法，但这些步骤尚未经过测试")
 	}
 	if c := s.engine.fileCopier(); c != nil {
 		return c, nil

@@ -20,7 +20,7 @@ func backupCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 			"manifest with the schema version, row counts and SHA-256 sums into a new\n"+
 			"folder. With the embedded engine, stop saima serve first: the data folder\n"+
 			"admits one process, so nothing writes while the backup runs. With a\n"+
-			"server, stop every saima instance first; the backup fails when a table's\n"+
+			"server, stop every saima instance first. The backup fails when a table's\n"+
 			"row count changed while it ran. Restore it with saima restore.\n\nOptions:")
 		ef.fs.PrintDefaults()
 	}
@@ -92,8 +92,8 @@ func httpAddrFlag(ef *envFlags) *string {
 	return &addr
 }
 
-// backupOptions returns the options of the server's HTTP interface; the
-// embedded engine ignores them.
+// backupOptions returns the address and credentials of the server's HTTP
+// interface. The embedded engine ignores them.
 func (a *app) backupOptions(httpAddr string) clickhouse.BackupOptions {
 	if httpAddr == "" {
 		first, _, _ := strings.Cut(a.cfg.Server.Addrs, ",")
