@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -105,7 +106,7 @@ func (s *Store) Backup(ctx context.Context, dir string, opts BackupOptions) (*Ma
 	parent := filepath.Dir(dir)
 	tmp, err := os.MkdirTemp(parent, filepath.Base(dir)+".partial-")
 	if err != nil {
-		return nil, backupFileError(err, parent)
+		return nil, backupError(err, parent)
 	}
 
 	m, err := s.backupInto(ctx, tmp, copier)
@@ -114,7 +115,7 @@ func (s *Store) Backup(ctx context.Context, dir string, opts BackupOptions) (*Ma
 	}
 	if err != nil {
 		os.RemoveAll(tmp)
-		return nil, backupFileError(err, dir)
+		return nil, backupError(err, dir)
 	}
 	s.log.Info("backup written", "dir", dir, "tables", len(m.Tables), "schema_version", m.SchemaVersion)
 	return m, nil
@@ -323,10 +324,10 @@ func syncFile(path string) error {
 	return f.Sync()
 }
 
-// backupFileError turns a failure to write a backup into a message for
-// the operator, naming dir. A full disk has its own message, whether Go or
-// the engine ran into it.
-func backupFileError(err error, dir string) error {
+// backupError turns a failed backup into a message for the operator,
+// naming dir. A full disk has its own message, whether Go or the engine
+// ran into it, and so does a file that could not be created or written.
+func backupError(err error, dir string) error {
 	if _, ok := errors.AsType[*saima.Error](err); ok {
 		return err
 	}
@@ -334,8 +335,14 @@ func backupFileError(err error, dir string) error {
 		return saima.Wrap(saima.KindUnavailable, fmt.Sprintf(
 			"磁盘空间不足，无法写完备份 %s，未完成的部分已删除。请腾出空间，或用 -o 指定另一块磁盘上的目录后重试", dir), err)
 	}
+	_, isPath := errors.AsType[*fs.PathError](err)
+	_, isLink := errors.AsType[*os.LinkError](err)
+	if isPath || isLink {
+		return saima.Wrap(saima.KindUnavailable, fmt.Sprintf(
+			"无法写入备份 %s，未完成的部分已删除。请检查它的上级目录存在且可写后重试", dir), err)
+	}
 	return saima.Wrap(saima.KindUnavailable, fmt.Sprintf(
-		"无法写入备份 %s，未完成的部分已删除。请检查该目录的上级目录存在且可写后重试", dir), err)
+		"备份 %s 失败，未完成的部分已删除。请按下面的原因排除问题后重试", dir), err)
 }
 
 // folderDiskFull reports whether the file system that holds path, or its
@@ -543,12 +550,20 @@ func (s *sharedEmbedded) fileCopier() nativeCopier { return s }
 // dumpNative implements nativeCopier with chDB's INTO OUTFILE, which
 // writes the file itself.
 func (s *sharedEmbedded) dumpNative(ctx context.Context, query, path string) error {
+	path, err := filepath.Abs(path)
+	if err != nil {
+		return err
+	}
 	return s.Exec(ctx, query+" INTO OUTFILE ? FORMAT Native", path)
 }
 
 // loadNative implements nativeCopier with the file table function, given
 // the columns' types so that chDB reads no schema from the file.
 func (s *sharedEmbedded) loadNative(ctx context.Context, table string, columns []Column, path string) error {
+	path, err := filepath.Abs(path)
+	if err != nil {
+		return err
+	}
 	list := columnList(columns)
 	return s.Exec(ctx, "INSERT INTO "+table+" ("+list+") SELECT "+list+" FROM file(?, 'Native', ?)",
 		path, fileStructure(columns))
@@ -556,6 +571,10 @@ func (s *sharedEmbedded) loadNative(ctx context.Context, table string, columns [
 
 // countNative implements nativeCounter.
 func (s *sharedEmbedded) countNative(ctx context.Context, columns []Column, path string) (uint64, error) {
+	path, err := filepath.Abs(path)
+	if err != nil {
+		return 0, err
+	}
 	return countRows(ctx, s, "SELECT count() FROM file(?, 'Native', ?)", path, fileStructure(columns))
 }
 

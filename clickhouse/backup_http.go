@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"os"
 	"strings"
+
+	"saima"
 )
 
 // httpCopier copies Native data over a ClickHouse server's HTTP interface,
@@ -82,8 +84,11 @@ func (c *httpCopier) post(ctx context.Context, query string, params url.Values, 
 	}
 	resp, err := c.client.Do(req)
 	if err != nil {
-		// The error names the URL, which holds the password.
-		return nil, fmt.Errorf("ClickHouse HTTP interface %s: %w", c.opts.HTTPAddr, unwrapURLError(err))
+		// The url.Error names the URL, which contains the password.
+		err = fmt.Errorf("ClickHouse HTTP interface %s: %w", c.opts.HTTPAddr, unwrapURLError(err))
+		return nil, saima.Wrap(saima.KindUnavailable, fmt.Sprintf(
+			"无法连接 ClickHouse 服务器的 HTTP 接口 %s。请确认服务器在运行、开放了 HTTP 端口，"+
+				"并用 --ch-http-addr 给出正确的地址（默认是 --ch-addr 的主机加端口 8123）", c.opts.HTTPAddr), err)
 	}
 	if resp.StatusCode != http.StatusOK {
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))

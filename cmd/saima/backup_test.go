@@ -299,6 +299,20 @@ func TestBackupAndRestoreRefusals(t *testing.T) {
 		if after := e.mustRun("uploads", "--limit", "1000"); after != before {
 			t.Errorf("a refused restore changed the upload log:\n%s\nwas:\n%s", after, before)
 		}
+
+		if e.env["SAIMA_ENGINE"] != "server" {
+			return
+		}
+		// Nothing listens on port 1 of the loopback address.
+		other := filepath.Join(t.TempDir(), "backup")
+		code, _, errOut = e.run("backup", "--ch-http-addr", "127.0.0.1:1", "-o", other)
+		if code != 1 {
+			t.Errorf("backup over a closed HTTP port exited %d, want 1", code)
+		}
+		assertContains(t, "backup over a closed HTTP port", errOut, "HTTP 接口 127.0.0.1:1", "--ch-http-addr")
+		if entries, err := os.ReadDir(filepath.Dir(other)); err != nil || len(entries) > 0 {
+			t.Errorf("backup over a closed HTTP port left %v (%v)", entries, err)
+		}
 	})
 }
 
