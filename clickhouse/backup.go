@@ -445,7 +445,7 @@ func checkDataFile(dir string, t TableBackup) error {
 }
 
 // Restore loads the backup m, read from dir by [ReadBackup], into the
-// store's database, which must hold no rows. The store has applied every
+// store's database, which must contain no rows. The store has applied every
 // schema file already, so the tables of an older backup get their newer
 // columns' defaults. It fails with [saima.KindConflict] on a database that
 // holds rows, and checks each table's row count after loading it.
