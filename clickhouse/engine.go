@@ -32,6 +32,11 @@ type Engine interface {
 	// package's engines, and types that embed one, implement Engine.
 	tsvInserter() tsvInserter
 
+	// fileCopier returns the engine's own way to write and read the Native
+	// files of a backup, or nil when a server sends them over its HTTP
+	// interface instead (see [BackupOptions]).
+	fileCopier() nativeCopier
+
 	// Ping checks that the engine responds.
 	Ping(ctx context.Context) error
 

@@ -2,6 +2,8 @@ package clickhouse
 
 import (
 	"context"
+	"fmt"
+	"testing"
 
 	"saima"
 	"saima/scoring"
@@ -221,3 +223,27 @@ func (s *Store) AsProcess(host string, pid int) *Store {
 
 // ThisHost returns the host name that upload records name.
 func ThisHost() string { return thisProcess.host }
+
+// CheckDump reads back the Native file at path, the backup of table,
+// and compares its rows with rows, as [Store.Backup] does after the
+// embedded engine wrote it.
+func (s *Store) CheckDump(ctx context.Context, table string, rows uint64, path string) error {
+	tables, err := s.ownedTables(ctx)
+	if err != nil {
+		return err
+	}
+	for _, t := range tables {
+		if t.name == table {
+			tb := TableBackup{Name: t.name, Columns: t.columns, Rows: rows}
+			return checkDump(ctx, s.engine.fileCopier().(nativeCounter), tb, path)
+		}
+	}
+	return fmt.Errorf("no table %s", table)
+}
+
+// SetBackupDumped makes [Store.Backup] call f after writing each table's
+// data file, until the test ends.
+func SetBackupDumped(tb testing.TB, f func(table string)) {
+	backupDumped = f
+	tb.Cleanup(func() { backupDumped = nil })
+}

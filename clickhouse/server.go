@@ -371,6 +371,8 @@ func (s *serverEngine) Insert(ctx context.Context, table string, columns []strin
 // tsvInserter implements Engine: rows go through Insert, as native blocks.
 func (s *serverEngine) tsvInserter() tsvInserter { return nil }
 
+func (s *serverEngine) fileCopier() nativeCopier { return nil }
+
 func appendRows(batch driver.Batch, columns []string, rows [][]any) error {
 	types := batch.Columns()
 	if len(types) != len(columns) {

@@ -39,6 +39,8 @@ Commands:
   whatif PERIOD FILE  rank a quarter's current data under another rule set and show the shifts
   rules validate FILE check a rule-set file and list every problem
   uploads             list the upload audit log: who sent which file when, and its outcome
+  backup -o FOLDER    write every table and the schema version to a new backup folder
+  restore FOLDER      check a backup folder and load it into an empty database
 
 Run "saima <command> -h" for a command's options. The options that name an
 environment variable in their help (SAIMA_…) can also be set through it.
@@ -150,6 +152,9 @@ var commands = map[string]command{
 
 	"template": templateCommand,
 	"uploads":  uploadsCommand,
+
+	"backup":  backupCommand,
+	"restore": restoreCommand,
 }
 
 // app is one run of the command line: its settings and what it opened.

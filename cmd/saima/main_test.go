@@ -81,6 +81,7 @@ func forEachEngine(t *testing.T, f func(t *testing.T, e *testEnv)) {
 				srv := chtest.StartServer(t)
 				e.env["SAIMA_ENGINE"] = "server"
 				e.env["SAIMA_CH_ADDR"] = srv.Addr
+				e.env["SAIMA_CH_HTTP_ADDR"] = srv.HTTPAddr
 				e.env["SAIMA_CH_USER"] = chtest.ServerUser
 				e.env["SAIMA_CH_PASSWORD"] = chtest.ServerPassword
 			}

@@ -1,0 +1,400 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+
+	"saima/clickhouse"
+	"saima/clickhouse/chtest"
+)
+
+// newRestoreTarget returns an environment like e's, on the same engine,
+// with a database of its own that does not exist yet.
+func newRestoreTarget(e *testEnv) *testEnv {
+	var b [6]byte
+	rand.Read(b[:])
+	env := map[string]string{}
+	for k, v := range e.env {
+		env[k] = v
+	}
+	env["SAIMA_DATABASE"] = "restored_" + hex.EncodeToString(b[:])
+	return &testEnv{t: e.t, env: env}
+}
+
+// tableDigests returns, for every table of the manifest, the row count
+// and the sum of the rows' hashes in database, which is the same for
+// equal sets of rows in any order.
+func tableDigests(t *testing.T, st *clickhouse.Store, database string, m *clickhouse.Manifest) map[string]string {
+	t.Helper()
+	digests := map[string]string{}
+	for _, tb := range m.Tables {
+		var cols []string
+		for _, c := range tb.Columns {
+			cols = append(cols, "ifNull(toString("+c.Name+"), '<NULL>')")
+		}
+		rows, err := st.Engine().Query(context.Background(),
+			"SELECT toString(count()), toString(sum(cityHash64("+strings.Join(cols, ", ")+"))) FROM "+database+"."+tb.Name)
+		if err != nil {
+			t.Fatalf("digest of %s.%s: %v", database, tb.Name, err)
+		}
+		var n, sum string
+		for rows.Next() {
+			if err := rows.Scan(&n, &sum); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rows.Close()
+		digests[tb.Name] = n + " rows, hash sum " + sum
+	}
+	return digests
+}
+
+func pdfText(t *testing.T, e *testEnv, period string) string {
+	t.Helper()
+	pdf := filepath.Join(t.TempDir(), period+".pdf")
+	e.mustRun("report", "-o", pdf, period)
+	text, err := exec.Command("pdftotext", "-layout", pdf, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext %s: %v", pdf, err)
+	}
+	return string(text)
+}
+
+func requirePDFToText(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("pdftotext is missing; install poppler-utils")
+		}
+		t.Skip("pdftotext is missing; install poppler-utils")
+	}
+}
+
+func TestBackupRestoreRoundTrip(t *testing.T) {
+	requirePDFToText(t)
+	forEachEngine(t, func(t *testing.T, e *testEnv) {
+		e.mustRun("demo", "--no-serve", "--today", "2026-11-20", "--out", t.TempDir())
+		dir := filepath.Join(t.TempDir(), "backup")
+		out := e.mustRun("backup", "-o", dir)
+		assertContains(t, "backup output", out, "备份已写入 "+dir, "张表", "数据库结构版本")
+
+		target := newRestoreTarget(e)
+		out = target.mustRun("restore", dir)
+		assertContains(t, "restore output", out, "已从 "+dir+" 恢复到数据库 "+target.env["SAIMA_DATABASE"])
+
+		m, err := clickhouse.ReadBackup(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.SchemaVersion != clickhouse.LatestSchemaVersion() {
+			t.Errorf("manifest schema version = %d, want %d", m.SchemaVersion, clickhouse.LatestSchemaVersion())
+		}
+		st := e.openStore(t)
+		source := tableDigests(t, st, e.env["SAIMA_DATABASE"], m)
+		restored := tableDigests(t, st, target.env["SAIMA_DATABASE"], m)
+		for _, tb := range m.Tables {
+			if source[tb.Name] != restored[tb.Name] {
+				t.Errorf("table %s: source %s, restored %s", tb.Name, source[tb.Name], restored[tb.Name])
+			}
+		}
+		for _, name := range []string{"units", "projects", "progress", "uploads", "accounts", "evaluations", "scores"} {
+			if strings.HasPrefix(source[name], "0 rows") || source[name] == "" {
+				t.Errorf("table %s of the demo is empty or missing (%q), so the round trip proves nothing for it", name, source[name])
+			}
+		}
+
+		for _, args := range [][]string{
+			{"score", "2026Q3"},
+			{"explain", "2026Q3", "宁波市海曙区"},
+			{"uploads", "--limit", "1000"},
+		} {
+			if got, want := target.mustRun(args...), e.mustRun(args...); got != want {
+				t.Errorf("saima %s on the restored database differs:\n%s\nwant:\n%s", strings.Join(args, " "), got, want)
+			}
+		}
+		if got, want := pdfText(t, target, "2026Q3"), pdfText(t, e, "2026Q3"); got != want {
+			t.Errorf("2026Q3 report text on the restored database differs:\n%s\nwant:\n%s", got, want)
+		}
+	})
+}
+
+// TestRestoreIntoFreshDataFolder restores the embedded engine's backup
+// in a second process, into a data folder that does not exist yet, as on
+// a new machine.
+func TestRestoreIntoFreshDataFolder(t *testing.T) {
+	requirePDFToText(t)
+	e := newTestEnv(t)
+	e.mustRun("demo", "--no-serve", "--today", "2026-11-20", "--out", t.TempDir())
+	dir := filepath.Join(t.TempDir(), "backup")
+	e.mustRun("backup", "-o", dir)
+
+	fresh := filepath.Join(t.TempDir(), "data-new")
+	pdf := filepath.Join(t.TempDir(), "restored.pdf")
+	child := exec.Command(os.Args[0], "-test.run=^$")
+	child.Env = os.Environ()
+	for k, v := range e.env {
+		child.Env = append(child.Env, k+"="+v)
+	}
+	restore := exec.Command(child.Path, child.Args[1:]...)
+	restore.Env = append(child.Env, "SAIMA_TEST_RUN=restore --data-dir "+fresh+" "+dir)
+	if out, err := restore.CombinedOutput(); err != nil {
+		t.Fatalf("restore into %s: %v\n%s", fresh, err, out)
+	}
+	report := exec.Command(child.Path, child.Args[1:]...)
+	report.Env = append(child.Env, "SAIMA_TEST_RUN=report --data-dir "+fresh+" -o "+pdf+" 2026Q3")
+	if out, err := report.CombinedOutput(); err != nil {
+		t.Fatalf("report on %s: %v\n%s", fresh, err, out)
+	}
+	text, err := exec.Command("pdftotext", "-layout", pdf, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := pdfText(t, e, "2026Q3"); string(text) != want {
+		t.Errorf("2026Q3 report text from the fresh data folder differs:\n%s\nwant:\n%s", text, want)
+	}
+}
+
+// copyBackup copies the backup folder src to a new folder and returns it.
+func copyBackup(t *testing.T, src string) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), "copy")
+	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+func TestRestoreRejectsDamagedBackup(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *testEnv) {
+		e.mustRun("demo", "--no-serve", "--today", "2026-11-20", "--out", t.TempDir())
+		dir := filepath.Join(t.TempDir(), "backup")
+		e.mustRun("backup", "-o", dir)
+		st := e.openStore(t)
+
+		cases := []struct {
+			name   string
+			damage func(t *testing.T, dir string)
+			want   []string
+		}{
+			{"truncated data file", func(t *testing.T, dir string) {
+				path := filepath.Join(dir, "progress.native")
+				info, err := os.Stat(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Truncate(path, info.Size()/2); err != nil {
+					t.Fatal(err)
+				}
+			}, []string{"progress.native", "被截断", "没有恢复任何数据"}},
+			{"changed byte", func(t *testing.T, dir string) {
+				path := filepath.Join(dir, "scores.native")
+				b, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b[len(b)/2] ^= 0x01
+				if err := os.WriteFile(path, b, 0o640); err != nil {
+					t.Fatal(err)
+				}
+			}, []string{"scores.native", "SHA-256", "没有恢复任何数据"}},
+			{"missing data file", func(t *testing.T, dir string) {
+				if err := os.Remove(filepath.Join(dir, "units.native")); err != nil {
+					t.Fatal(err)
+				}
+			}, []string{"units.native", "缺少", "没有恢复任何数据"}},
+			{"truncated manifest", func(t *testing.T, dir string) {
+				if err := os.Truncate(filepath.Join(dir, clickhouse.ManifestFile), 100); err != nil {
+					t.Fatal(err)
+				}
+			}, []string{clickhouse.ManifestFile, "已损坏", "没有恢复任何数据"}},
+			{"newer schema", func(t *testing.T, dir string) {
+				editManifest(t, dir, func(m *clickhouse.Manifest) { m.SchemaVersion = 9999 })
+			}, []string{"来自更新的 saima", "9999", "升级"}},
+			{"column name with SQL", func(t *testing.T, dir string) {
+				editManifest(t, dir, func(m *clickhouse.Manifest) { m.Tables[0].Columns[0].Name = "x) FROM system.one; --" })
+			}, []string{"无效", "没有恢复任何数据"}},
+		}
+		for _, tt := range cases {
+			t.Run(tt.name, func(t *testing.T) {
+				damaged := copyBackup(t, dir)
+				tt.damage(t, damaged)
+				target := newRestoreTarget(e)
+				code, out, errOut := target.run("restore", damaged)
+				if code != 1 {
+					t.Fatalf("restore of a backup with a %s exited %d, want 1\nstdout:\n%s\nstderr:\n%s", tt.name, code, out, errOut)
+				}
+				assertContains(t, "restore error", errOut, tt.want...)
+				n, err := countDatabases(st, target.env["SAIMA_DATABASE"])
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n != 0 {
+					t.Errorf("restore of a backup with a %s created database %s", tt.name, target.env["SAIMA_DATABASE"])
+				}
+			})
+		}
+	})
+}
+
+func editManifest(t *testing.T, dir string, edit func(m *clickhouse.Manifest)) {
+	t.Helper()
+	path := filepath.Join(dir, clickhouse.ManifestFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m clickhouse.Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	edit(&m)
+	if b, err = json.Marshal(m); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o640); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func countDatabases(st *clickhouse.Store, name string) (int, error) {
+	rows, err := st.Engine().Query(context.Background(), "SELECT name FROM system.databases WHERE name = ?", name)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	return n, rows.Err()
+}
+
+func TestBackupAndRestoreRefusals(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *testEnv) {
+		e.mustRun("demo", "--no-serve", "--today", "2026-11-20", "--out", t.TempDir())
+		dir := filepath.Join(t.TempDir(), "backup")
+		e.mustRun("backup", "-o", dir)
+
+		code, _, errOut := e.run("backup", "-o", dir)
+		if code != 1 {
+			t.Errorf("backup into an existing folder exited %d, want 1", code)
+		}
+		assertContains(t, "backup into an existing folder", errOut, dir, "已存在", "换一个不存在的目录名")
+
+		before := e.mustRun("uploads", "--limit", "1000")
+		code, _, errOut = e.run("restore", dir)
+		if code != 1 {
+			t.Errorf("restore into the source database exited %d, want 1", code)
+		}
+		assertContains(t, "restore into a non-empty database", errOut, "不是空的", "没有写入任何数据", "--data-dir", "--database")
+		if after := e.mustRun("uploads", "--limit", "1000"); after != before {
+			t.Errorf("a refused restore changed the upload log:\n%s\nwas:\n%s", after, before)
+		}
+
+		if e.env["SAIMA_ENGINE"] != "server" {
+			return
+		}
+		// Nothing listens on port 1 of the loopback address.
+		other := filepath.Join(t.TempDir(), "backup")
+		code, _, errOut = e.run("backup", "--ch-http-addr", "127.0.0.1:1", "-o", other)
+		if code != 1 {
+			t.Errorf("backup over a closed HTTP port exited %d, want 1", code)
+		}
+		assertContains(t, "backup over a closed HTTP port", errOut, "HTTP 接口 127.0.0.1:1", "--ch-http-addr")
+		if entries, err := os.ReadDir(filepath.Dir(other)); err != nil || len(entries) > 0 {
+			t.Errorf("backup over a closed HTTP port left %v (%v)", entries, err)
+		}
+	})
+}
+
+// mountSmallDisk mounts a tmpfs of size bytes on a new folder and returns
+// the folder. It skips t unless the test runs as root, which mounting needs.
+func mountSmallDisk(t *testing.T, size int) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a small tmpfs to fill up needs root")
+	}
+	dir := filepath.Join(t.TempDir(), "small")
+	if err := os.Mkdir(dir, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size="+strconv.Itoa(size)); err != nil {
+		t.Skipf("mount a tmpfs on %s: %v", dir, err)
+	}
+	// A lazy unmount, because chDB 26.5 keeps open the INTO OUTFILE file
+	// that it failed to write, deleted or not, until the process exits.
+	t.Cleanup(func() {
+		if err := syscall.Unmount(dir, syscall.MNT_DETACH); err != nil {
+			t.Errorf("unmount %s: %v", dir, err)
+		}
+	})
+	return dir
+}
+
+func TestBackupDiskFull(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *testEnv) {
+		e.mustRun("demo", "--no-serve", "--today", "2026-11-20", "--out", t.TempDir())
+		// The demo's backup takes about 850 kB, so it stops part-way
+		// through a table, after the first files.
+		small := mountSmallDisk(t, 64<<10)
+		dir := filepath.Join(small, "backup")
+		code, out, errOut := e.run("backup", "-o", dir)
+		if code != 1 {
+			t.Fatalf("backup onto a full disk exited %d, want 1\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+		}
+		assertContains(t, "backup onto a full disk", errOut, "磁盘空间不足", dir, "未完成的部分已删除")
+		left, err := os.ReadDir(small)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(left) > 0 {
+			t.Errorf("backup onto a full disk left %d entries, such as %s", len(left), left[0].Name())
+		}
+	})
+}
+
+// TestRestoreAcrossEngines restores a backup of the embedded engine onto
+// a ClickHouse server, as when a city moves from one machine to a server,
+// and the server's backup of it back into the embedded engine.
+func TestRestoreAcrossEngines(t *testing.T) {
+	embedded := newTestEnv(t)
+	server := newRestoreTarget(embedded)
+	srv := chtest.StartServer(t)
+	server.env["SAIMA_ENGINE"] = "server"
+	server.env["SAIMA_CH_ADDR"] = srv.Addr
+	server.env["SAIMA_CH_HTTP_ADDR"] = srv.HTTPAddr
+	server.env["SAIMA_CH_USER"] = chtest.ServerUser
+	server.env["SAIMA_CH_PASSWORD"] = chtest.ServerPassword
+
+	embedded.mustRun("demo", "--no-serve", "--today", "2026-11-20", "--out", t.TempDir())
+	dir := filepath.Join(t.TempDir(), "backup")
+	embedded.mustRun("backup", "-o", dir)
+	server.mustRun("restore", dir)
+	back := filepath.Join(t.TempDir(), "backup-of-server")
+	server.mustRun("backup", "-o", back)
+	again := newRestoreTarget(embedded)
+	again.mustRun("restore", back)
+
+	for _, args := range [][]string{
+		{"score", "2026Q3"},
+		{"explain", "2026Q3", "宁波市海曙区"},
+	} {
+		want := embedded.mustRun(args...)
+		if got := server.mustRun(args...); got != want {
+			t.Errorf("saima %s on the server differs:\n%s\nwant:\n%s", strings.Join(args, " "), got, want)
+		}
+		if got := again.mustRun(args...); got != want {
+			t.Errorf("saima %s after the round trip through the server differs:\n%s\nwant:\n%s",
+				strings.Join(args, " "), got, want)
+		}
+	}
+}
