@@ -494,7 +494,8 @@ func (r *rowReader) boolean(col string) bool {
 
 // list splits a cell of names separated by 、 , ; or their full-width
 // forms, or by line breaks, keeping each name as written apart from
-// trimming. A cell that is only a placeholder such as "/" has no names.
+// trimming. A cell that is only a placeholder such as "/" has no names,
+// and a filler such as 无 or 不涉及 is no name.
 // A clerk who types each alias on a line of its own with Alt+Enter means
 // a list, and a line break left inside one name would make it match no
 // spelling of the unit.
@@ -508,7 +509,7 @@ func (r *rowReader) list(col string) []string {
 	})
 	var out []string
 	for _, s := range parts {
-		if s = trimText(s); s != "" {
+		if s = trimText(s); s != "" && !unwritten(s) {
 			out = append(out, s)
 		}
 	}
