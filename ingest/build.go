@@ -337,7 +337,7 @@ func (r *rowReader) unitList(col string) []string {
 // or slashes only, such as “宁海县 象山县”, so it is split there when every
 // part is a roster unit or alias.
 func (r *rowReader) resolveUnits(raw string) ([]string, bool) {
-	if name, ok := r.p.resolveUnit(raw); ok {
+	if name, ok := r.resolveListedUnit(raw); ok {
 		return []string{name}, true
 	}
 	parts := strings.FieldsFunc(raw, func(c rune) bool { return isSpace(c) || c == '/' || c == '／' })
@@ -346,13 +346,30 @@ func (r *rowReader) resolveUnits(raw string) ([]string, bool) {
 	}
 	names := make([]string, 0, len(parts))
 	for _, part := range parts {
-		name, ok := r.p.resolveUnit(part)
+		name, ok := r.resolveListedUnit(part)
 		if !ok {
 			return nil, false
 		}
 		names = append(names, name)
 	}
 	return names, true
+}
+
+// resolveListedUnit resolves a unit of a list through the roster. A list
+// that ends in 等 (“and others”), such as “江北区、鄞州区等” or
+// “鄞州区等单位”, leaves the 等 on its last unit, so a name that matches
+// no unit is tried again without it.
+func (r *rowReader) resolveListedUnit(raw string) (string, bool) {
+	if name, ok := r.p.resolveUnit(raw); ok {
+		return name, true
+	}
+	stem := trimText(raw)
+	for _, etc := range []string{"等单位", "等部门", "等"} {
+		if cut, found := strings.CutSuffix(stem, etc); found && cut != "" {
+			return r.p.resolveUnit(cut)
+		}
+	}
+	return "", false
 }
 
 func (b *projectBuilder) finish(*parser) {}

@@ -443,6 +443,34 @@ func TestProjectPartnerSeparators(t *testing.T) {
 	}
 }
 
+// A list of 协同单位 that ends in 等 (“and others”), as in “江北区、鄞州区等”,
+// names its last unit with 等 attached. The unit is read without it.
+func TestProjectPartnersEndInEtc(t *testing.T) {
+	text := "项目编号,项目名称,责任单位,协同单位\n" +
+		"NB-1,甲,余姚市,宁海县、鄞州区等\n" +
+		"NB-2,乙,余姚市,大数据局等单位\n" +
+		"NB-3,丙,余姚市,宁海县等部门\n" +
+		"NB-4,丁,余姚市,省公安厅等\n"
+	res := parseText(t, "p.csv", text, Options{})
+	requireNoErrors(t, res)
+	wantWarnings := []string{
+		"p.csv 第5行“协同单位”列的值“省公安厅等”不在单位名单中，已按原样保存；" +
+			"名单外的单位没有账号，不能上传里程碑，如果是名单中的单位，请改用名单中的名称或别名",
+	}
+	if got := issueStrings(res.Warnings); !slices.Equal(got, wantWarnings) {
+		t.Errorf("warnings = %q, want %q", got, wantWarnings)
+	}
+	want := [][]string{{"宁海县", "宁波市鄞州区"}, {"市大数据局"}, {"宁海县"}, {"省公安厅等"}}
+	if len(res.Batch.Projects) != len(want) {
+		t.Fatalf("projects = %d, want %d", len(res.Batch.Projects), len(want))
+	}
+	for i, w := range want {
+		if got := res.Batch.Projects[i].Partners; !slices.Equal(got, w) {
+			t.Errorf("project %d 协同单位 = %q, want %q", i+1, got, w)
+		}
+	}
+}
+
 // TestProjectPartners reads 协同单位 under its synonym 配合单位: aliases
 // resolve through the roster, a unit named twice or as the project's own
 // unit is dropped, a line break separates units, and a name off the roster
