@@ -23,6 +23,12 @@ func isSpace(r rune) bool {
 	return unicode.IsSpace(r)
 }
 
+// isInvisible reports whether r is one of the format characters that
+// isSpace counts as whitespace although nothing shows them.
+func isInvisible(r rune) bool {
+	return isSpace(r) && !unicode.IsSpace(r)
+}
+
 // isLineBreak reports whether r ends a line: a line feed (Alt+Enter in
 // Excel), a carriage return, a vertical tab, a form feed, NEL (U+0085),
 // or the line and paragraph separators U+2028 and U+2029.

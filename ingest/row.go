@@ -238,6 +238,12 @@ func innerSpace(s string) *problem {
 	switch {
 	case strings.ContainsFunc(s, isLineBreak):
 		return problemLineBreak
+	case strings.ContainsFunc(s, isInvisible):
+		r, _ := utf8.DecodeRuneInString(s[strings.IndexFunc(s, isInvisible):])
+		return &problem{
+			reason: fmt.Sprintf("中含有看不见的字符U+%04X（常见于从网页或Word复制的文字），与去掉它后的同一个值对不上", r),
+			fix:    "请清空这一格，重新输入后上传",
+		}
 	case strings.ContainsFunc(s, isSpace):
 		return &problem{
 			reason: "中含有空格，与去掉空格后的同一个值对不上",
