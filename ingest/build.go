@@ -301,7 +301,7 @@ func (b *projectBuilder) add(r *rowReader) {
 // A placeholder such as "/" reads as blank, as in the other unit columns.
 func (r *rowReader) leadUnit() string {
 	raw := r.cell("牵头单位")
-	if _, missing := r.blank("牵头单位", raw, false); missing {
+	if _, missing := r.blank("牵头单位", raw, false); missing || unwritten(raw) {
 		return ""
 	}
 	if name, ok := r.p.resolveUnit(raw); ok {
@@ -317,17 +317,59 @@ func (r *rowReader) leadUnit() string {
 func (r *rowReader) unitList(col string) []string {
 	var out []string
 	for _, raw := range r.list(col) {
-		name, ok := r.p.resolveUnit(raw)
+		names, ok := r.resolveUnits(raw)
 		if !ok {
 			r.warn(col, raw, "不在单位名单中，已按原样保存；名单外的单位没有账号，不能上传里程碑",
 				"如果是名单中的单位，请改用名单中的名称或别名")
-			name = raw
+			names = []string{raw}
 		}
-		if !slices.Contains(out, name) {
-			out = append(out, name)
+		for _, name := range names {
+			if !slices.Contains(out, name) {
+				out = append(out, name)
+			}
 		}
 	}
 	return out
+}
+
+// resolveUnits reads one item of a unit list through the roster. An item
+// that is no unit may be several units that the clerk separated by spaces
+// or slashes only, such as “宁海县 象山县”, so it is split there when every
+// part is a roster unit or alias.
+func (r *rowReader) resolveUnits(raw string) ([]string, bool) {
+	if name, ok := r.resolveListedUnit(raw); ok {
+		return []string{name}, true
+	}
+	parts := strings.FieldsFunc(raw, func(c rune) bool { return isSpace(c) || c == '/' || c == '／' })
+	if len(parts) < 2 {
+		return nil, false
+	}
+	names := make([]string, 0, len(parts))
+	for _, part := range parts {
+		name, ok := r.resolveListedUnit(part)
+		if !ok {
+			return nil, false
+		}
+		names = append(names, name)
+	}
+	return names, true
+}
+
+// resolveListedUnit resolves a unit of a list through the roster. A list
+// that ends in 等 (“and others”), such as “江北区、鄞州区等” or
+// “鄞州区等单位”, leaves the 等 on its last unit, so a name that matches
+// no unit is tried again without it.
+func (r *rowReader) resolveListedUnit(raw string) (string, bool) {
+	if name, ok := r.p.resolveUnit(raw); ok {
+		return name, true
+	}
+	stem := trimText(raw)
+	for _, etc := range []string{"等单位", "等部门", "等"} {
+		if cut, found := strings.CutSuffix(stem, etc); found && cut != "" {
+			return r.p.resolveUnit(cut)
+		}
+	}
+	return "", false
 }
 
 func (b *projectBuilder) finish(*parser) {}

@@ -377,6 +377,100 @@ func TestProjectSystemOfficialNames(t *testing.T) {
 	}
 }
 
+// A filler such as 无 or 不涉及 in 牵头单位 or 协同单位 means that the
+// project has no such unit, so it reads as blank, never as a unit name
+// kept off the roster.
+func TestProjectUnitFillers(t *testing.T) {
+	text := "项目编号,项目名称,责任单位,牵头单位,协同单位\n" +
+		"NB-1,甲,余姚市,无,暂无\n" +
+		"NB-2,乙,余姚市,不涉及,N/A\n" +
+		"NB-3,丙,余姚市,（无）,无。\n" +
+		"NB-4,丁,余姚市,【无】,宁海县、无\n"
+	res := parseText(t, "p.csv", text, Options{})
+	requireNoErrors(t, res)
+	if len(res.Warnings) != 0 {
+		t.Errorf("warnings = %q, want none", issueStrings(res.Warnings))
+	}
+	if len(res.Batch.Projects) != 4 {
+		t.Fatalf("projects = %d, want 4", len(res.Batch.Projects))
+	}
+	for i, want := range [][]string{nil, nil, nil, {"宁海县"}} {
+		p := res.Batch.Projects[i]
+		if p.LeadUnit != "" {
+			t.Errorf("project %d 牵头单位 = %q, want blank", i+1, p.LeadUnit)
+		}
+		if !slices.Equal(p.Partners, want) {
+			t.Errorf("project %d 协同单位 = %q, want %q", i+1, p.Partners, want)
+		}
+	}
+}
+
+// Units in 协同单位 separated only by spaces or a slash are split when
+// every part is a roster unit or alias. A name that is not, with or
+// without a space, stays whole with the off-roster warning.
+func TestProjectPartnerSeparators(t *testing.T) {
+	text := "项目编号,项目名称,责任单位,协同单位\n" +
+		"NB-1,甲,余姚市,宁海县 宁波市鄞州区\n" +
+		"NB-2,乙,余姚市,宁海县　大数据局\n" +
+		"NB-3,丙,余姚市,宁海县/鄞州区\n" +
+		"NB-4,丁,余姚市,宁海县／大数据局、市财政局\n" +
+		"NB-5,戊,余姚市,宁 海 县\n" +
+		"NB-6,己,余姚市,宁海县 省公安厅\n"
+	res := parseText(t, "p.csv", text, Options{})
+	requireNoErrors(t, res)
+	wantWarnings := []string{
+		"p.csv 第7行“协同单位”列的值“宁海县 省公安厅”不在单位名单中，已按原样保存；" +
+			"名单外的单位没有账号，不能上传里程碑，如果是名单中的单位，请改用名单中的名称或别名",
+	}
+	if got := issueStrings(res.Warnings); !slices.Equal(got, wantWarnings) {
+		t.Errorf("warnings = %q, want %q", got, wantWarnings)
+	}
+	want := [][]string{
+		{"宁海县", "宁波市鄞州区"},
+		{"宁海县", "市大数据局"},
+		{"宁海县", "宁波市鄞州区"},
+		{"宁海县", "市大数据局", "市财政局"},
+		{"宁海县"},
+		{"宁海县 省公安厅"},
+	}
+	if len(res.Batch.Projects) != len(want) {
+		t.Fatalf("projects = %d, want %d", len(res.Batch.Projects), len(want))
+	}
+	for i, w := range want {
+		if got := res.Batch.Projects[i].Partners; !slices.Equal(got, w) {
+			t.Errorf("project %d 协同单位 = %q, want %q", i+1, got, w)
+		}
+	}
+}
+
+// A list of 协同单位 that ends in 等 (“and others”), as in “江北区、鄞州区等”,
+// names its last unit with 等 attached. The unit is read without it.
+func TestProjectPartnersEndInEtc(t *testing.T) {
+	text := "项目编号,项目名称,责任单位,协同单位\n" +
+		"NB-1,甲,余姚市,宁海县、鄞州区等\n" +
+		"NB-2,乙,余姚市,大数据局等单位\n" +
+		"NB-3,丙,余姚市,宁海县等部门\n" +
+		"NB-4,丁,余姚市,省公安厅等\n"
+	res := parseText(t, "p.csv", text, Options{})
+	requireNoErrors(t, res)
+	wantWarnings := []string{
+		"p.csv 第5行“协同单位”列的值“省公安厅等”不在单位名单中，已按原样保存；" +
+			"名单外的单位没有账号，不能上传里程碑，如果是名单中的单位，请改用名单中的名称或别名",
+	}
+	if got := issueStrings(res.Warnings); !slices.Equal(got, wantWarnings) {
+		t.Errorf("warnings = %q, want %q", got, wantWarnings)
+	}
+	want := [][]string{{"宁海县", "宁波市鄞州区"}, {"市大数据局"}, {"宁海县"}, {"省公安厅等"}}
+	if len(res.Batch.Projects) != len(want) {
+		t.Fatalf("projects = %d, want %d", len(res.Batch.Projects), len(want))
+	}
+	for i, w := range want {
+		if got := res.Batch.Projects[i].Partners; !slices.Equal(got, w) {
+			t.Errorf("project %d 协同单位 = %q, want %q", i+1, got, w)
+		}
+	}
+}
+
 // TestProjectPartners reads 协同单位 under its synonym 配合单位: aliases
 // resolve through the roster, a unit named twice or as the project's own
 // unit is dropped, a line break separates units, and a name off the roster

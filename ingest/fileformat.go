@@ -65,6 +65,33 @@ func oleError(br *bufio.Reader) error {
 			"请用Excel或WPS打开，取消打开密码后另存为“Excel 工作簿（*.xlsx）”或“CSV UTF-8（逗号分隔）”，再重新上传")
 }
 
+// binaryFormats are the leading bytes of file types that people upload in
+// place of a table (a printed PDF, a screenshot, a compressed archive),
+// with the error each one gets. Read as text, they would fail as an
+// unknown header or an unknown encoding, which misleads.
+var binaryFormats = []struct {
+	magic   string
+	message string
+}{
+	{"%PDF-", "这是PDF文件，不是表格，系统无法读取；请上传原来的xlsx或CSV表格文件，或把数据填入系统提供的xlsx模板后重新上传"},
+	{"\x89PNG\r\n\x1a\n", "这是PNG图片，不是表格，系统无法读取；请上传表格文件本身（xlsx或CSV），不要上传截图或照片"},
+	{"\xff\xd8\xff", "这是JPEG图片，不是表格，系统无法读取；请上传表格文件本身（xlsx或CSV），不要上传截图或照片"},
+	{"\x1f\x8b", "这是gzip压缩文件（.gz），系统无法读取；请解压后上传其中的表格文件（xlsx或CSV）"},
+	{"7z\xbc\xaf\x27\x1c", "这是7z压缩包，系统无法读取；请解压后上传其中的表格文件（xlsx或CSV）"},
+	{"Rar!\x1a\x07", "这是RAR压缩包，系统无法读取；请解压后上传其中的表格文件（xlsx或CSV）"},
+}
+
+// binaryFormatError returns the error for a file that starts with head
+// and is one of binaryFormats, or nil.
+func binaryFormatError(head []byte) error {
+	for _, f := range binaryFormats {
+		if bytes.HasPrefix(head, []byte(f.magic)) {
+			return saima.Errorf(saima.KindInvalid, "%s", f.message)
+		}
+	}
+	return nil
+}
+
 // maxListedParts is how many of a zip archive's files a message lists.
 const maxListedParts = 5
 

@@ -279,6 +279,9 @@ func openSource(r io.Reader, opts Options) (opener, error) {
 	if err != nil && err != io.EOF {
 		return nil, fmt.Errorf("read upload: %w", err)
 	}
+	if err := binaryFormatError(magic); err != nil {
+		return nil, err
+	}
 	switch {
 	case bytes.Equal(magic, oleMagic):
 		return nil, oleError(br)

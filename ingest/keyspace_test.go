@@ -8,13 +8,14 @@ import (
 	"saima"
 )
 
-// A line break or a space inside a code, or inside 考评方式, which is read
-// as one, would make it another record key: NB-2026⏎-034 and NB-2026-034
+// A line break, a space or an invisible character inside a code, or
+// inside 考评方式, which is read as one, would make it another record key: NB-2026⏎-034 and NB-2026-034
 // would be two projects. Each is an error on its row and column that shows
 // the line break as ⏎, in every format and in every dataset with a code.
 func TestCodeInnerWhitespace(t *testing.T) {
 	const fixBreak = "请删除其中的换行（在Excel中是按Alt+Enter输入的）后重新上传"
 	const fixSpace = "请删除其中的空格后重新上传"
+	const fixInvisible = "请清空这一格，重新输入后上传"
 	tests := []struct {
 		name, file, text string
 		want             []string
@@ -37,6 +38,12 @@ func TestCodeInnerWhitespace(t *testing.T) {
 			"被考评单位,指标,得分,考评方式,考评期间,项目编号\n余姚市,开工率,9,\"日\n常\",2026Q3,\"NB-1\r-2\"\n",
 			[]string{"s.csv 第2行“考评方式”列的值“日⏎常”中含有换行，与去掉换行后的同一个值对不上，" + fixBreak,
 				"s.csv 第2行“项目编号”列的值“NB-1⏎-2”中含有换行，与去掉换行后的同一个值对不上，" + fixBreak}},
+		{"progress, soft hyphen and zero-width joiner", "p.csv",
+			"单位,项目编号,填报期间,完成率\n余姚市,NB-2026\u00ad-034,2026Q3,50%\n余姚市,NB-2026-0\u200d35,2026Q3,50%\n",
+			[]string{"p.csv 第2行“项目编号”列的值“NB-2026\u00ad-034”中含有看不见的字符U+00AD（常见于从网页或Word复制的文字），" +
+				"与去掉它后的同一个值对不上，" + fixInvisible,
+				"p.csv 第3行“项目编号”列的值“NB-2026-0\u200d35”中含有看不见的字符U+200D（常见于从网页或Word复制的文字），" +
+					"与去掉它后的同一个值对不上，" + fixInvisible}},
 		{"roster, 单位代码 with a tab", "u.csv",
 			"单位,单位类别,单位代码\n余姚市,区县（市）,3302\t81\n",
 			[]string{"u.csv 第2行“单位代码”列的值“3302\t81”中含有空格，与去掉空格后的同一个值对不上，" + fixSpace}},

@@ -641,29 +641,6 @@ func checkDecision(e saima.StageEvent, leadUnit string) []Issue {
 	return out
 }
 
-// unwritten reports whether a text that a stage requires is blank, a
-// placeholder such as “/” or “——”, or a filler such as “无” or “N/A”.
-// People type these for “nothing to say”, and they would otherwise pass
-// as the text.
-func unwritten(s string) bool {
-	s = compact(s)
-	if s == "" || isPlaceholder(s) {
-		return true
-	}
-	s = strings.TrimRight(s, ".。")
-	if len(s) > 2 && (s[0] == '(' && s[len(s)-1] == ')') {
-		s = s[1 : len(s)-1]
-	}
-	return fillers[strings.ToLower(s)] || strings.Trim(s, "无") == ""
-}
-
-// fillers are the texts, lower case and without whitespace, that fill a
-// required cell without saying anything.
-var fillers = map[string]bool{
-	"暂无": true, "没有": true, "不涉及": true, "未涉及": true, "不适用": true, "空": true, "略": true,
-	"n/a": true, "na": true, "none": true, "null": true,
-}
-
 // bodyAllowed reports whether body may decide stage and, when it may not,
 // names who may.
 func bodyAllowed(stage, body, leadUnit string) (bool, string) {

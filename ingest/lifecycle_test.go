@@ -506,9 +506,11 @@ func TestCheckLifecycleReasonStartsWithSubject(t *testing.T) {
 // something, a reason or who was held to account, pass.
 func TestCheckDecisionFillers(t *testing.T) {
 	fillers := []string{"", "/", "——", "无", "暂无", "没有", "无。", " 无 ", "　无　", "（无）", "(无)", "N/A", "n/a",
-		"Ｎ／Ａ", "NA", "none", "null", "不涉及", "未涉及", "不适用", "空", "略", "无无"}
+		"Ｎ／Ａ", "NA", "none", "null", "不涉及", "未涉及", "不适用", "空", "略", "无无",
+		"【无】", "“无”", "[无]", "〔无〕", "「无」", "《无》", "n.a.", "N.A.", "无；", "不适用！", "-无-", "——无——",
+		"（暂无。）", "【 无 】。"}
 	written := []string{"不予问责：需求已由省级统建应用覆盖", "已对项目负责人诫勉谈话", "无需问责，需求已由省级统建应用覆盖",
-		"无法按期建设，已问责"}
+		"无法按期建设，已问责", "【不予问责】需求已由省级统建应用覆盖", "“无责”认定：外部原因导致"}
 	columns := []struct {
 		name, stage string
 		set         func(e *saima.StageEvent, v string)

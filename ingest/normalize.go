@@ -11,9 +11,22 @@ import (
 // isSpace reports whether r counts as whitespace in a cell. Besides the
 // Unicode White_Space runes (which include U+00A0 and U+3000) it treats the
 // byte-order mark and the zero-width space as blanks, because spreadsheet
-// exports leave them at the start of cells.
+// exports leave them at the start of cells. It treats the other invisible
+// format characters that text copied from web pages and Word carries the
+// same way: the soft hyphen, the zero-width joiner and non-joiner, the
+// direction marks and the word joiner.
 func isSpace(r rune) bool {
-	return unicode.IsSpace(r) || r == '\uFEFF' || r == '\u200B'
+	switch r {
+	case '\uFEFF', '\u200B', '\u00AD', '\u200C', '\u200D', '\u200E', '\u200F', '\u2060':
+		return true
+	}
+	return unicode.IsSpace(r)
+}
+
+// isInvisible reports whether r is one of the format characters that
+// isSpace counts as whitespace although nothing shows them.
+func isInvisible(r rune) bool {
+	return isSpace(r) && !unicode.IsSpace(r)
 }
 
 // isLineBreak reports whether r ends a line: a line feed (Alt+Enter in

@@ -1,6 +1,9 @@
 package ingest
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestNormalize(t *testing.T) {
 	tests := []struct {
@@ -18,6 +21,10 @@ func TestNormalize(t *testing.T) {
 		{"宁波市（本级）", "宁波市（本级）", "宁波市(本级)", "宁波市(本级)"},
 		{"预计１１月上线\r\n", "预计１１月上线", "预计11月上线", "预计11月上线"},
 		{"𠮷岙", "𠮷岙", "𠮷岙", "𠮷岙"},
+		{"2026Q3\u2060", "2026Q3", "2026Q3", "2026Q3"},
+		{"\u200eNB-2026-017\u200f", "NB-2026-017", "NB-2026-017", "NB-2026-017"},
+		{"\u200d市财政局\u200c", "市财政局", "市财政局", "市财政局"},
+		{"宁波市\u00ad北仑区", "宁波市\u00ad北仑区", "宁波市\u00ad北仑区", "宁波市北仑区"},
 	}
 	for _, tt := range tests {
 		if got := trimText(tt.in); got != tt.trimmed {
@@ -29,5 +36,20 @@ func TestNormalize(t *testing.T) {
 		if got := compact(tt.in); got != tt.compacted {
 			t.Errorf("compact(%q) = %q, want %q", tt.in, got, tt.compacted)
 		}
+	}
+}
+
+// Text copied from web pages and Word keeps invisible format characters:
+// a soft hyphen inside a unit name, a word joiner or a direction mark at
+// the ends of a cell. They read as the whitespace around and inside
+// names does, so the cell matches what it shows.
+func TestInvisibleFormatCharacters(t *testing.T) {
+	text := "单位,项目编号,项目名称,填报期间,完成率,填报日期,进展情况,存在问题\n" +
+		"宁波市\u00ad江北区,\u200eNB-2026-017\u200f,甲,2026Q3\u2060,85%\u200d,2026-09-30,进展,无\n"
+	res := parseText(t, "p.csv", text, Options{})
+	requireNoErrors(t, res)
+	want := []string{"宁波市江北区|NB-2026-017|甲|2026Q3|85|2026-09-30|进展|无"}
+	if got := progressLines(res.Batch.Progress); !slices.Equal(got, want) {
+		t.Errorf("records = %q, want %q", got, want)
 	}
 }

@@ -238,6 +238,12 @@ func innerSpace(s string) *problem {
 	switch {
 	case strings.ContainsFunc(s, isLineBreak):
 		return problemLineBreak
+	case strings.ContainsFunc(s, isInvisible):
+		r, _ := utf8.DecodeRuneInString(s[strings.IndexFunc(s, isInvisible):])
+		return &problem{
+			reason: fmt.Sprintf("中含有看不见的字符U+%04X（常见于从网页或Word复制的文字），与去掉它后的同一个值对不上", r),
+			fix:    "请清空这一格，重新输入后上传",
+		}
 	case strings.ContainsFunc(s, isSpace):
 		return &problem{
 			reason: "中含有空格，与去掉空格后的同一个值对不上",
@@ -494,7 +500,8 @@ func (r *rowReader) boolean(col string) bool {
 
 // list splits a cell of names separated by 、 , ; or their full-width
 // forms, or by line breaks, keeping each name as written apart from
-// trimming. A cell that is only a placeholder such as "/" has no names.
+// trimming. A cell that is only a placeholder such as "/" has no names,
+// and a filler such as 无 or 不涉及 is no name.
 // A clerk who types each alias on a line of its own with Alt+Enter means
 // a list, and a line break left inside one name would make it match no
 // spelling of the unit.
@@ -508,7 +515,7 @@ func (r *rowReader) list(col string) []string {
 	})
 	var out []string
 	for _, s := range parts {
-		if s = trimText(s); s != "" {
+		if s = trimText(s); s != "" && !unwritten(s) {
 			out = append(out, s)
 		}
 	}

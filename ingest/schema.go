@@ -141,7 +141,7 @@ var schemas = append([]*schema{
 			{name: "牵头单位", synonyms: []string{"系统牵头单位"}, kind: kindText},
 			{name: "协同单位", synonyms: []string{"配合单位", "协作单位", "参与单位"}, kind: kindText},
 			{name: "所属系统", synonyms: []string{"系统"}, kind: kindChoice, choices: saima.Systems},
-			{name: "项目层级", synonyms: []string{"层级"}, kind: kindChoice, choices: projectScopes},
+			{name: "项目层级", synonyms: []string{"层级", "应用范围"}, kind: kindChoice, choices: projectScopes},
 			{name: "项目类型", synonyms: []string{"类型", "建设类型"}, kind: kindChoice, choices: projectTypes},
 			{name: "批次", synonyms: []string{"项目批次"}, kind: kindChoice, choices: projectBatch},
 			{name: "所属清单", synonyms: []string{"清单"}, kind: kindText},

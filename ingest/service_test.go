@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -620,6 +621,9 @@ func TestServiceBrokenBody(t *testing.T) {
 // file, so that pages and replies never show an empty list of errors.
 func TestServiceWholeFileRejections(t *testing.T) {
 	w := newTestWorkbook(testSheet{name: "进度", rows: []string{row(1, progressHeaderCells...)}})
+	noise := bytes.Repeat([]byte{0x9c, 0x01, 0xfe, 0x37}, 256)
+	const flatODS = `<?xml version="1.0"?><office:document ` +
+		`xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>`
 	tests := []struct {
 		name, file string
 		body       []byte
@@ -631,6 +635,13 @@ func TestServiceWholeFileRejections(t *testing.T) {
 		{"broken xlsx", "进度.xlsx", []byte("PK\x03\x04 not a zip"), "", "无法打开xlsx文件"},
 		{"binary named xlsx", "进度.xlsx", append([]byte("\x8f\x00\x13binary"), make([]byte, 64)...), "",
 			"文件名以 .xlsx 结尾，但内容既不是 xlsx 工作簿，也不是文本"},
+		{"pdf", "进度.pdf", append([]byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"), noise...), "", "这是PDF文件"},
+		{"pdf named csv", "进度.csv", append([]byte("%PDF-1.4\n"), noise...), "", "这是PDF文件"},
+		{"png", "截图.png", append([]byte("\x89PNG\r\n\x1a\n"), noise...), "", "这是PNG图片"},
+		{"jpeg named xlsx", "进度.xlsx", append([]byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00"), noise...), "", "这是JPEG图片"},
+		{"gzip fods", "进度.fods.gz", gzipped(t, flatODS), "", "这是gzip压缩文件"},
+		{"7z", "进度.7z", append([]byte("7z\xbc\xaf\x27\x1c\x00\x04"), noise...), "", "这是7z压缩包"},
+		{"rar", "进度.rar", append([]byte("Rar!\x1a\x07\x01\x00"), noise...), "", "这是RAR压缩包"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -727,4 +738,18 @@ func TestServiceOfficeMoves(t *testing.T) {
 // optional columns that a file lacks.
 func isMissingColumns(w string) bool {
 	return strings.Contains(w, "列，导入后每条记录的这几项都为空")
+}
+
+// gzipped returns text compressed with gzip.
+func gzipped(tb testing.TB, text string) []byte {
+	tb.Helper()
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	if _, err := zw.Write([]byte(text)); err != nil {
+		tb.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return b.Bytes()
 }

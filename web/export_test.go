@@ -22,6 +22,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"saima"
+	"saima/ingest"
 	"saima/reports"
 	"saima/scoring"
 )
@@ -354,6 +355,64 @@ func TestLedgerXLSX(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("逾期里程碑 lacks 驾驶舱上线: %q", late)
+	}
+}
+
+// An exported ledger uploaded again as the project ledger reads back the
+// columns the ledger stores, so that the office may edit an export and
+// upload it instead of starting from the template.
+func TestLedgerXLSXReadsBack(t *testing.T) {
+	env := newDashboardEnv(t)
+	resp, body := env.get(t, "/export/ledger.xlsx")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status = %d", resp.StatusCode)
+	}
+	roster, err := env.store.ListUnits(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := env.store.ListProjects(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	res, err := ingest.Parse(strings.NewReader(body), ingest.Options{FileName: "ledger.xlsx",
+		Dataset: saima.DatasetProjects, Roster: roster, Sheet: "项目台账"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The seed stores a project of a unit off the roster, which an upload
+	// rejects. Only such errors may come back.
+	for _, e := range res.Errors {
+		if e.Column != "责任单位" {
+			t.Errorf("error %q, want only the seeded unit off the roster", e.String())
+		}
+	}
+	read := map[string]saima.Project{}
+	for _, p := range res.Batch.Projects {
+		read[p.Code] = p
+	}
+	if len(read)+len(res.Errors) < len(stored) {
+		t.Fatalf("read back %d projects and %d errors, want one of them for each of the %d projects",
+			len(read), len(res.Errors), len(stored))
+	}
+	for _, want := range stored {
+		got, ok := read[want.Code]
+		if !ok {
+			continue
+		}
+		if got.Scope != want.Scope {
+			t.Errorf("%s 项目层级 = %q, want %q", want.Code, got.Scope, want.Scope)
+		}
+		if got.Type != want.Type {
+			t.Errorf("%s 项目类型 = %q, want %q", want.Code, got.Type, want.Type)
+		}
+		if got.System != want.System {
+			t.Errorf("%s 所属系统 = %q, want %q", want.Code, got.System, want.System)
+		}
+		if !slices.Equal(got.Partners, want.Partners) {
+			t.Errorf("%s 协同单位 = %q, want %q", want.Code, got.Partners, want.Partners)
+		}
 	}
 }
 
