@@ -1,0 +1,109 @@
+package web
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// chartAlternatives reads, for each chart drawn on the page, its name for
+// assistive technology and how often each value that ECharts drew appears
+// missing from the chart's data table. A value is every number of a
+// series' data: the last of a heatmap's [x, y, value] and each of a radar
+// item's values.
+const chartAlternatives = `(() => {
+	const text = v => {
+		if (v !== null && typeof v === 'object' && !Array.isArray(v)) v = v.value;
+		return v === null || v === undefined || v === '' ? null : String(v);
+	};
+	return Array.from(document.querySelectorAll('script[type="application/json"][data-chart]'), s => {
+		const el = document.getElementById(s.dataset.chart);
+		const chart = echarts.getInstanceByDom(el);
+		const drawn = [];
+		for (const series of chart.getOption().series) {
+			for (const item of series.data) {
+				const value = (item !== null && typeof item === 'object' && !Array.isArray(item)) ? item.value : item;
+				if (series.type === 'heatmap') drawn.push(text(value[2]));
+				else if (series.type === 'radar') value.forEach(v => drawn.push(text(v)));
+				else drawn.push(text(value));
+			}
+		}
+		const table = document.getElementById(s.dataset.chart + '-data');
+		const cells = table ? Array.from(table.querySelectorAll('tbody td'), td => td.textContent.trim()) : [];
+		const missing = [];
+		for (const v of drawn.filter(v => v !== null)) {
+			const at = cells.indexOf(v);
+			if (at < 0) missing.push(v); else cells.splice(at, 1);
+		}
+		return {
+			id: s.dataset.chart,
+			role: el.getAttribute('role') || '',
+			label: el.getAttribute('aria-label') || '',
+			title: chart.getOption().title[0].text || '',
+			table: table !== null,
+			values: drawn.length,
+			missing: missing,
+		};
+	});
+})()`
+
+type chartAlternative struct {
+	ID      string   `json:"id"`
+	Role    string   `json:"role"`
+	Label   string   `json:"label"`
+	Title   string   `json:"title"`
+	Table   bool     `json:"table"`
+	Values  int      `json:"values"`
+	Missing []string `json:"missing"`
+}
+
+// TestBrowserChartTables opens every page with charts in Chromium and
+// checks that each chart is named for a screen reader and that its data
+// table holds every value the chart draws, so that a reader who cannot see
+// the canvas gets the same numbers.
+func TestBrowserChartTables(t *testing.T) {
+	requireChromium(t)
+	env := newDashboardEnv(t)
+	b := newBrowser(t, serve(t, env.server))
+	b.login(t, "office", testAccounts["office"].password, "/overview")
+
+	paths := []string{"/overview", "/leaderboard?period=2026Q3", "/units/" + url.PathEscape("宁波市海曙区"),
+		"/heatmap", "/problems", "/pioneers", "/ledger"}
+	for _, path := range paths {
+		b.open(t, path, 1366, 900)
+		ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+		charts, err := chromedp.Run(ctx, chromedp.Evaluate[[]chartAlternative](chartAlternatives))
+		cancel()
+		if err != nil {
+			t.Fatalf("read the charts of %s: %v", path, err)
+		}
+		if len(charts) == 0 {
+			t.Errorf("%s: no chart drawn", path)
+		}
+		for _, ch := range charts {
+			if ch.Role != "img" {
+				t.Errorf("%s %s: role = %q, want img", path, ch.ID, ch.Role)
+			}
+			if ch.Title == "" || !strings.Contains(ch.Label, ch.Title) {
+				t.Errorf("%s %s: aria-label = %q, want the title %q", path, ch.ID, ch.Label, ch.Title)
+			}
+			if !ch.Table {
+				t.Errorf("%s %s: no data table #%s-data", path, ch.ID, ch.ID)
+				continue
+			}
+			if ch.Values == 0 {
+				t.Errorf("%s %s: the chart draws no values", path, ch.ID)
+			}
+			if len(ch.Missing) > 0 {
+				t.Errorf("%s %s: data table lacks drawn values %q", path, ch.ID, ch.Missing)
+			}
+		}
+	}
+	for _, problem := range b.problems() {
+		t.Error(problem)
+	}
+}
