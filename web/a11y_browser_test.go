@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // chartAlternatives reads, for each chart drawn on the page, its name for
@@ -102,6 +103,60 @@ func TestBrowserChartTables(t *testing.T) {
 				t.Errorf("%s %s: data table lacks drawn values %q", path, ch.ID, ch.Missing)
 			}
 		}
+	}
+	for _, problem := range b.problems() {
+		t.Error(problem)
+	}
+}
+
+// focused describes the element that has the keyboard focus.
+const focused = `(() => {
+	const el = document.activeElement;
+	const box = el.getBoundingClientRect();
+	return {tag: el.tagName.toLowerCase(), id: el.id, href: el.getAttribute('href') || '',
+		text: el.textContent.trim(), visible: box.width > 0 && box.height > 0 && box.top >= 0 && box.bottom <= innerHeight};
+})()`
+
+type focusState struct {
+	Tag     string `json:"tag"`
+	ID      string `json:"id"`
+	Href    string `json:"href"`
+	Text    string `json:"text"`
+	Visible bool   `json:"visible"`
+}
+
+// TestBrowserSkipLink presses Tab on a signed-in page in Chromium and
+// checks that the first stop is a visible link past the header's dozen
+// navigation links, and that Enter on it moves the focus to the content.
+func TestBrowserSkipLink(t *testing.T) {
+	requireChromium(t)
+	env := newDashboardEnv(t)
+	b := newBrowser(t, serve(t, env.server))
+	b.login(t, "office", testAccounts["office"].password, "/ledger")
+
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	read := func(keys string) focusState {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(keys)); err != nil {
+			t.Fatalf("press %q: %v", keys, err)
+		}
+		state, err := chromedp.Run(ctx, chromedp.Evaluate[focusState](focused))
+		if err != nil {
+			t.Fatalf("press %q: %v", keys, err)
+		}
+		return state
+	}
+
+	first := read(kb.Tab)
+	if first.Tag != "a" || first.Href != "#main" {
+		t.Fatalf("first Tab stop = %+v, want a link to #main", first)
+	}
+	if !first.Visible {
+		t.Errorf("skip link %q is not visible when focused", first.Text)
+	}
+	if after := read(kb.Enter); after.ID != "main" {
+		t.Errorf("focus after Enter on the skip link = %+v, want main", after)
 	}
 	for _, problem := range b.problems() {
 		t.Error(problem)
