@@ -23,6 +23,9 @@ type leaderStore interface {
 // leadersPage is the data of leaders.html.
 type leadersPage struct {
 	Items       []saima.LeaderItem
+	Rows        []leaderRow // one per half year of each item
+	Pager       pager
+	PageRows    []leaderRow // the part of Rows on the page shown
 	Overdue     int // overdue half-year reports in all
 	Late        int // reports submitted after their due day
 	Unconfirmed int // reports not confirmed yet
@@ -31,6 +34,15 @@ type leadersPage struct {
 	Confirmed   bool // a report was just confirmed
 	GraceDays   int
 }
+
+// leaderRow is one half year of a leader-led project, a row of /leaders.
+type leaderRow struct {
+	Project saima.Project
+	saima.LeaderHalf
+}
+
+// leaderRowsPerPage is the number of half years a page of /leaders lists.
+const leaderRowsPerPage = 200
 
 func (s *Server) handleLeaders(c *fiber.Ctx) error {
 	items, err := s.leaderItems(c.UserContext())
@@ -45,7 +57,14 @@ func (s *Server) handleLeaders(c *fiber.Ctx) error {
 		page.Unconfirmed += lo.CountBy(it.Halves, func(h saima.LeaderHalf) bool {
 			return h.Report != nil && h.Report.Confirmed == nil
 		})
+		for _, h := range it.Halves {
+			page.Rows = append(page.Rows, leaderRow{Project: it.Project, LeaderHalf: h})
+		}
 	}
+	if page.Pager, err = newPager(c, len(page.Rows), leaderRowsPerPage); err != nil {
+		return err
+	}
+	page.PageRows = pageOf(page.Rows, page.Pager)
 	return s.render(c, "leaders.html", "领导领衔事项", "leaders", page)
 }
 
