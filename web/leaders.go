@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -131,7 +132,17 @@ func (s *Server) handleLeaderConfirm(c *fiber.Ctx) error {
 		return fmt.Errorf("write leader report: %w", err)
 	}
 	s.log.Info("leader report confirmed", "project", code, "half", half.String(), "account", who.account.Name)
-	return c.Redirect("/leaders?confirmed=1", http.StatusSeeOther)
+	return c.Redirect(confirmedURL(c.FormValue("page")), http.StatusSeeOther)
+}
+
+// confirmedURL returns the page of /leaders to go back to after a
+// confirmation: the page the form was sent from, or the first page when
+// page is not a page number.
+func confirmedURL(page string) string {
+	if n, err := strconv.Atoi(page); err == nil && n > 1 {
+		return "/leaders?confirmed=1&page=" + strconv.Itoa(n)
+	}
+	return "/leaders?confirmed=1"
 }
 
 // findLeaderReport returns the report of project code for half, or a
