@@ -162,3 +162,72 @@ func TestBrowserSkipLink(t *testing.T) {
 		t.Error(problem)
 	}
 }
+
+// lowContrast lists the text on the page whose contrast with what lies
+// behind it falls below WCAG 2.1's 4.5:1, or 3:1 for large text (24 px,
+// or 18.67 px bold). The background is the nearest one that is set,
+// blended over those under it while it is translucent, and the text's
+// colour is blended by its alpha and the opacity of its ancestors.
+const lowContrast = `(() => {
+	const parse = c => { const m = c.match(/[\d.]+/g).map(Number); return {r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1}; };
+	const over = (top, under) => ({r: top.r * top.a + under.r * (1 - top.a), g: top.g * top.a + under.g * (1 - top.a),
+		b: top.b * top.a + under.b * (1 - top.a), a: 1});
+	const luminance = c => {
+		const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+		return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
+	};
+	const background = el => {
+		const layers = [];
+		for (let e = el; e; e = e.parentElement) {
+			const c = parse(getComputedStyle(e).backgroundColor);
+			if (c.a > 0) layers.push(c);
+			if (c.a >= 1) break;
+		}
+		return layers.reduceRight((under, top) => over(top, under), {r: 255, g: 255, b: 255, a: 1});
+	};
+	const opacity = el => { let o = 1; for (let e = el; e; e = e.parentElement) o *= parseFloat(getComputedStyle(e).opacity); return o; };
+	const found = [];
+	for (const el of document.querySelectorAll('body *')) {
+		const own = Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim() !== '');
+		if (!own || el.getClientRects().length === 0 || el.closest('details:not([open])')) continue;
+		const style = getComputedStyle(el);
+		if (style.visibility === 'hidden') continue;
+		const bg = background(el);
+		const colour = parse(style.color);
+		const fg = over({...colour, a: colour.a * opacity(el)}, bg);
+		const a = luminance(fg), b = luminance(bg);
+		const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+		const size = parseFloat(style.fontSize), bold = parseInt(style.fontWeight, 10) >= 700;
+		const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+		if (ratio < need) {
+			found.push(el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ').join('.') : '') +
+				' "' + el.textContent.trim().slice(0, 20) + '" ' + ratio.toFixed(2) + ':1');
+		}
+	}
+	return Array.from(new Set(found));
+})()`
+
+// TestBrowserTextContrast opens pages of every kind in Chromium and checks
+// the contrast of all the text they show, the header's included.
+func TestBrowserTextContrast(t *testing.T) {
+	requireChromium(t)
+	env := newDashboardEnv(t)
+	seedWorkflows(t, env.store)
+	b := newBrowser(t, serve(t, env.server))
+	b.login(t, "office", testAccounts["office"].password, "/overview")
+
+	paths := []string{"/overview", "/leaderboard?period=2026Q3", "/units/" + url.PathEscape("宁波市海曙区"),
+		"/ledger", "/milestones/status", "/milestones/status?project=NB-2026-001", "/projects/NB-2026-001", "/problems", "/lists", "/leaders", "/upload"}
+	for _, path := range paths {
+		b.openPlain(t, path)
+		ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+		low, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](lowContrast))
+		cancel()
+		if err != nil {
+			t.Fatalf("read the contrast of %s: %v", path, err)
+		}
+		for _, l := range low {
+			t.Errorf("%s: low contrast: %s", path, l)
+		}
+	}
+}
