@@ -1,0 +1,53 @@
+package web
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestListMarkErrorTiedToField sends a mark that is rejected and checks
+// that the form shown again marks its date field invalid and describes it
+// with the message, so that a screen reader reads the message with the
+// field, and that the rows' buttons and fields name their item.
+func TestListMarkErrorTiedToField(t *testing.T) {
+	env := newSeededEnv(t)
+	seedLists(t, env.store)
+	resp, body := postForm(t, env.as(t, "office"), "/lists/done",
+		map[string]string{"list": "重大需求", "item_id": "XQ-2", "date": "2026-10-14"})
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("POST /lists/done before XQ-2 was recorded status = %d, want 400", resp.StatusCode)
+	}
+
+	errorID := regexp.MustCompile(`<p class="form-error" id="([^"]+)"`).FindStringSubmatch(body)
+	if errorID == nil {
+		t.Fatalf("the form's message has no id:\n%s", body)
+	}
+	date := regexp.MustCompile(`<input type="date" name="date"[^>]*>`).FindAllString(body, -1)
+	var tied []string
+	for _, in := range date {
+		if strings.Contains(in, errorID[1]) {
+			tied = append(tied, in)
+		}
+	}
+	if len(tied) != 1 {
+		t.Fatalf("%d date fields are described by the message %s, want 1: %q", len(tied), errorID[1], tied)
+	}
+	if !strings.Contains(tied[0], `aria-invalid="true"`) {
+		t.Errorf("the rejected date field %s is not marked aria-invalid", tied[0])
+	}
+	if !strings.Contains(tied[0], "autofocus") {
+		t.Errorf("the rejected date field %s does not take the focus", tied[0])
+	}
+
+	buttons := regexp.MustCompile(`<button type="submit"[^>]*>标注完成</button>`).FindAllString(body, -1)
+	if len(buttons) == 0 {
+		t.Fatal("the page has no 标注完成 button")
+	}
+	for _, b := range buttons {
+		if !strings.Contains(b, `aria-describedby="`) {
+			t.Errorf("button %s does not name its item", b)
+		}
+	}
+}
