@@ -24,9 +24,6 @@ type leaderStore interface {
 // leadersPage is the data of leaders.html.
 type leadersPage struct {
 	Items       []saima.LeaderItem
-	Rows        []leaderRow // one per half year of each item
-	Pager       pager
-	PageRows    []leaderRow // the part of Rows on the page shown
 	Overdue     int // overdue half-year reports in all
 	Late        int // reports submitted after their due day
 	Unconfirmed int // reports not confirmed yet
@@ -34,6 +31,10 @@ type leadersPage struct {
 	CSRF        string
 	Confirmed   bool // a report was just confirmed
 	GraceDays   int
+
+	Rows     []leaderRow // one per half year of each item
+	Pager    pager
+	PageRows []leaderRow // the part of Rows on the page shown
 }
 
 // leaderRow is one half year of a leader-led project, a row of /leaders.

@@ -19,7 +19,7 @@ type loopStore interface {
 
 // problemLoopPage is the data of problemloop.html.
 type problemLoopPage struct {
-	Stats []saima.LoopLevelStats
+	Stats     []saima.LoopLevelStats
 	Loops     []loopRow // escalated or open problems, highest level first
 	Pager     pager
 	PageLoops []loopRow // the part of Loops on the page shown
