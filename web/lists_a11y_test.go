@@ -51,3 +51,32 @@ func TestListMarkErrorTiedToField(t *testing.T) {
 		}
 	}
 }
+
+// TestStageFormErrorTiedToField sends the stage form with an invalid date
+// and checks that the form shown again marks that field, and only that
+// one, invalid and describes it with the error list.
+func TestStageFormErrorTiedToField(t *testing.T) {
+	env := newSeededEnv(t)
+	resp, body := postStageForm(t, env.as(t, "office"), "NB-2026-001",
+		map[string]string{"stage": "评估", "date": "2026-13-45", "decided_by": "市委改革办"})
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("POST a stage dated 2026-13-45 status = %d, want 422", resp.StatusCode)
+	}
+	if !strings.Contains(body, `<div class="errors" role="alert" id="stage-errors">`) {
+		t.Errorf("the error list has no id stage-errors")
+	}
+	field := func(name string) string {
+		in := regexp.MustCompile(`<input type="[a-z]+" name="` + name + `"[^>]*>`).FindString(body)
+		if in == "" {
+			t.Fatalf("the form has no field %s", name)
+		}
+		return in
+	}
+	date := field("date")
+	if !strings.Contains(date, `aria-invalid="true"`) || !strings.Contains(date, `aria-describedby="stage-errors"`) {
+		t.Errorf("the date field %s is not marked invalid and described by the errors", date)
+	}
+	if other := field("decided_by"); strings.Contains(other, "aria-invalid") {
+		t.Errorf("the valid field %s is marked invalid", other)
+	}
+}
