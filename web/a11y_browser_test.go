@@ -231,3 +231,42 @@ func TestBrowserTextContrast(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserSortByKeyboard checks in Chromium that a leaderboard table
+// tells a screen reader its order on load, by aria-sort on 名次, and that
+// its 综合得分 header sorts by the keyboard: Enter, then Space.
+func TestBrowserSortByKeyboard(t *testing.T) {
+	requireChromium(t)
+	env := newDashboardEnv(t)
+	b := newBrowser(t, serve(t, env.server))
+	b.login(t, "office", testAccounts["office"].password, "/leaderboard?period=2026Q3")
+
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	const sorts = `Array.from(document.querySelector('table.ranking').tHead.rows[0].cells, th => th.getAttribute('aria-sort') || '')`
+	read := func() []string {
+		t.Helper()
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](sorts))
+		if err != nil {
+			t.Fatalf("read aria-sort: %v", err)
+		}
+		return got
+	}
+	if got := read(); len(got) < 4 || got[0] != "ascending" {
+		t.Errorf("aria-sort on load = %q, want ascending on 名次", got)
+	}
+
+	const focusComposite = `document.querySelector('table.ranking thead th:nth-child(4) button.sort').focus()`
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](focusComposite)); err != nil {
+		t.Fatalf("focus 综合得分: %v", err)
+	}
+	for _, step := range []struct{ key, want string }{{kb.Enter, "ascending"}, {" ", "descending"}} {
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(step.key)); err != nil {
+			t.Fatalf("press %q: %v", step.key, err)
+		}
+		got := read()
+		if got[3] != step.want || got[0] != "" {
+			t.Errorf("aria-sort after %q on 综合得分 = %q, want %s on it alone", step.key, got, step.want)
+		}
+	}
+}
