@@ -54,6 +54,11 @@ func TestUnpagedListsPage(t *testing.T) {
 			if !strings.Contains(body, `class="pager"`) {
 				t.Errorf("GET %s has no pager", tt.target)
 			}
+			// The header's nav is a landmark too; a screen reader lists
+			// them by name.
+			if strings.Contains(body, `<nav class="pager">`) {
+				t.Errorf("GET %s has a pager without a name", tt.target)
+			}
 		})
 	}
 
