@@ -62,10 +62,10 @@ type chartAlternative struct {
 	Missing []string `json:"missing"`
 }
 
-// TestBrowserChartTables opens every page with charts in Chromium and
+// TestBrowserChartTables opens every page with charts in Chromium. It
 // checks that each chart is named for a screen reader and that its data
-// table holds every value the chart draws, so that a reader who cannot see
-// the canvas gets the same numbers.
+// table contains every value the chart draws, so that a reader who cannot
+// see the canvas gets the same numbers.
 func TestBrowserChartTables(t *testing.T) {
 	requireChromium(t)
 	env := newDashboardEnv(t)

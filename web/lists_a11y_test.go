@@ -7,10 +7,10 @@ import (
 	"testing"
 )
 
-// TestListMarkErrorTiedToField sends a mark that is rejected and checks
-// that the form shown again marks its date field invalid and describes it
-// with the message, so that a screen reader reads the message with the
-// field, and that the rows' buttons and fields name their item.
+// TestListMarkErrorTiedToField sends a mark that is rejected. The form
+// shown again must mark its date field invalid and describe it with the
+// message, which a screen reader then reads with the field. Each row's
+// buttons must be described by their item.
 func TestListMarkErrorTiedToField(t *testing.T) {
 	env := newSeededEnv(t)
 	seedLists(t, env.store)

@@ -8,11 +8,11 @@ import (
 	"saima"
 )
 
-// TestUnpagedListsPage seeds a city of size, 450 open problems and 450
-// leader-led projects due in 2026, and checks that /problems/loop,
-// /leaders and /management list at most one page of rows each, as the
-// other long lists do, with the pager's links to the rest.
-func TestUnpagedListsPage(t *testing.T) {
+// TestLongListsPaged seeds 450 open problems and 450 leader-led projects
+// due in 2026. It checks that /problems/loop, /leaders and /management
+// list one page of 200 rows at most, as the other long lists do, with a
+// named pager that links the rest.
+func TestLongListsPaged(t *testing.T) {
 	env := newSeededEnv(t)
 	const n = 450
 	var problems []saima.ProblemItem
