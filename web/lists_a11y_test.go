@@ -80,3 +80,25 @@ func TestStageFormErrorTiedToField(t *testing.T) {
 		t.Errorf("the valid field %s is marked invalid", other)
 	}
 }
+
+// TestLoginErrorDescribesFields signs in with a wrong password. The form
+// shown again focuses the password field, and both fields must be
+// described by the message: a screen reader does not always read an alert
+// that is already on the page when it loads.
+func TestLoginErrorDescribesFields(t *testing.T) {
+	env := newTestEnv(t, nil)
+	nonce, token := env.loginForm(t)
+	resp, body := env.send(t, loginRequest(nonce, token, "office", "wrong-password", "/"))
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("POST /login with a wrong password status = %d, want 401", resp.StatusCode)
+	}
+	if !strings.Contains(body, `<p class="message" role="alert" id="login-error">`) {
+		t.Errorf("the login message has no id login-error")
+	}
+	for _, name := range []string{"name", "password"} {
+		in := regexp.MustCompile(`<input type="[a-z]+" name="` + name + `"[^>]*>`).FindString(body)
+		if !strings.Contains(in, `aria-describedby="login-error"`) {
+			t.Errorf("the %s field %q is not described by the message", name, in)
+		}
+	}
+}
