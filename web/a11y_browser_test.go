@@ -270,3 +270,64 @@ func TestBrowserSortByKeyboard(t *testing.T) {
 		}
 	}
 }
+
+// focusRing describes the focus indicator of the element with the focus:
+// its outline's style and its contrast with the background behind it.
+const focusRing = `(() => {
+	const parse = c => { const m = c.match(/[\d.]+/g).map(Number); return {r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1}; };
+	const over = (top, under) => ({r: top.r * top.a + under.r * (1 - top.a), g: top.g * top.a + under.g * (1 - top.a),
+		b: top.b * top.a + under.b * (1 - top.a), a: 1});
+	const luminance = c => {
+		const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+		return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
+	};
+	const el = document.activeElement;
+	const layers = [];
+	for (let e = el; e; e = e.parentElement) {
+		const c = parse(getComputedStyle(e).backgroundColor);
+		if (c.a > 0) layers.push(c);
+		if (c.a >= 1) break;
+	}
+	const bg = layers.reduceRight((under, top) => over(top, under), {r: 255, g: 255, b: 255, a: 1});
+	const style = getComputedStyle(el);
+	const a = luminance(over(parse(style.outlineColor), bg)), b = luminance(bg);
+	return {text: el.textContent.trim(), style: style.outlineStyle, ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)};
+})()`
+
+type focusRingState struct {
+	Text  string  `json:"text"`
+	Style string  `json:"style"`
+	Ratio float64 `json:"ratio"`
+}
+
+// TestBrowserHeaderFocusRing tabs through the header of a page in
+// Chromium. Each link and button there must show an outline that stands
+// out from the red bar by 3:1 at least, the current page's link included.
+func TestBrowserHeaderFocusRing(t *testing.T) {
+	requireChromium(t)
+	env := newDashboardEnv(t)
+	b := newBrowser(t, serve(t, env.server))
+	b.login(t, "office", testAccounts["office"].password, "/ledger")
+
+	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
+	defer cancel()
+	for range 20 {
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
+			t.Fatalf("press Tab: %v", err)
+		}
+		inHeader, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.activeElement.closest('header.top') !== null`))
+		if err != nil {
+			t.Fatalf("read the focus: %v", err)
+		}
+		if !inHeader {
+			continue
+		}
+		ring, err := chromedp.Run(ctx, chromedp.Evaluate[focusRingState](focusRing))
+		if err != nil {
+			t.Fatalf("read the focus ring: %v", err)
+		}
+		if ring.Style == "none" || ring.Ratio < 3 {
+			t.Errorf("focus ring of %q: outline %s at %.2f:1, want one of 3:1 or more", ring.Text, ring.Style, ring.Ratio)
+		}
+	}
+}
