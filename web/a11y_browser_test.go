@@ -11,11 +11,10 @@ import (
 	"github.com/chromedp/chromedp/kb"
 )
 
-// chartAlternatives reads, for each chart drawn on the page, its name for
-// assistive technology and how often each value that ECharts drew appears
-// missing from the chart's data table. A value is every number of a
-// series' data: the last of a heatmap's [x, y, value] and each of a radar
-// item's values.
+// chartAlternatives returns, for each chart drawn on the page, its role,
+// its accessible name and the values that ECharts drew but its data table
+// lacks, each cell counted once. The values are every number of a series'
+// data: the last of a heatmap's [x, y, value] and each of a radar item's.
 const chartAlternatives = `(() => {
 	const text = v => {
 		if (v !== null && typeof v === 'object' && !Array.isArray(v)) v = v.value;
@@ -233,8 +232,8 @@ func TestBrowserTextContrast(t *testing.T) {
 }
 
 // TestBrowserSortByKeyboard checks in Chromium that a leaderboard table
-// tells a screen reader its order on load, by aria-sort on 名次, and that
-// its 综合得分 header sorts by the keyboard: Enter, then Space.
+// marks its order on load with aria-sort on 名次, and that its 综合得分
+// header sorts by the keyboard: Enter, then Space.
 func TestBrowserSortByKeyboard(t *testing.T) {
 	requireChromium(t)
 	env := newDashboardEnv(t)
@@ -301,8 +300,9 @@ type focusRingState struct {
 }
 
 // TestBrowserHeaderFocusRing tabs through the header of a page in
-// Chromium. Each link and button there must show an outline that stands
-// out from the red bar by 3:1 at least, the current page's link included.
+// Chromium. Each link and button there must show an outline with a
+// contrast of 3:1 or more against the red bar, the current page's link
+// included.
 func TestBrowserHeaderFocusRing(t *testing.T) {
 	requireChromium(t)
 	env := newDashboardEnv(t)
