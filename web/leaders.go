@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -30,7 +31,20 @@ type leadersPage struct {
 	CSRF        string
 	Confirmed   bool // a report was just confirmed
 	GraceDays   int
+
+	Rows     []leaderRow // one per half year of each item
+	Pager    pager
+	PageRows []leaderRow // the part of Rows on the page shown
 }
+
+// leaderRow is one half year of a leader-led project, a row of /leaders.
+type leaderRow struct {
+	Project saima.Project
+	saima.LeaderHalf
+}
+
+// leaderRowsPerPage is the number of half years a page of /leaders lists.
+const leaderRowsPerPage = 200
 
 func (s *Server) handleLeaders(c *fiber.Ctx) error {
 	items, err := s.leaderItems(c.UserContext())
@@ -45,7 +59,14 @@ func (s *Server) handleLeaders(c *fiber.Ctx) error {
 		page.Unconfirmed += lo.CountBy(it.Halves, func(h saima.LeaderHalf) bool {
 			return h.Report != nil && h.Report.Confirmed == nil
 		})
+		for _, h := range it.Halves {
+			page.Rows = append(page.Rows, leaderRow{Project: it.Project, LeaderHalf: h})
+		}
 	}
+	if page.Pager, err = newPager(c, len(page.Rows), leaderRowsPerPage); err != nil {
+		return err
+	}
+	page.PageRows = pageOf(page.Rows, page.Pager)
 	return s.render(c, "leaders.html", "领导领衔事项", "leaders", page)
 }
 
@@ -113,7 +134,17 @@ func (s *Server) handleLeaderConfirm(c *fiber.Ctx) error {
 		return fmt.Errorf("write leader report: %w", err)
 	}
 	s.log.Info("leader report confirmed", "project", code, "half", half.String(), "account", who.account.Name)
-	return c.Redirect("/leaders?confirmed=1", http.StatusSeeOther)
+	return c.Redirect(confirmedURL(c.FormValue("page")), http.StatusSeeOther)
+}
+
+// confirmedURL returns the page of /leaders to go back to after a
+// confirmation: the page the form was sent from, or the first page when
+// page is not a page number.
+func confirmedURL(page string) string {
+	if n, err := strconv.Atoi(page); err == nil && n > 1 {
+		return "/leaders?confirmed=1&page=" + strconv.Itoa(n)
+	}
+	return "/leaders?confirmed=1"
 }
 
 // findLeaderReport returns the report of project code for half, or a

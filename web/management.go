@@ -146,7 +146,18 @@ type managementPage struct {
 	Candidates []exitCandidate
 	Exits      []saima.StageEvent // recorded 退出 decisions, newest first
 	AsOf       saima.Date
+
+	// The pages shown of the three lists above, each with a query
+	// parameter of its own: page, candidates_page and exits_page.
+	ProjectPager, CandidatePager, ExitPager pager
+	PageProjects                            []ledgerRow
+	PageCandidates                          []exitCandidate
+	PageExits                               []saima.StageEvent
 }
+
+// managementPerPage is the number of rows each list of /management shows
+// on one page.
+const managementPerPage = 200
 
 // batchCount is the number of projects per batch in one year.
 type batchCount struct {
@@ -184,7 +195,28 @@ func (s *Server) handleManagement(c *fiber.Ctx) error {
 	page.Projects = yearProjects(entries, lives, page.Year, page.Batch, asOf)
 	page.Candidates = exitCandidates(entries, page.Rules, asOf)
 	page.Exits = recordedExits(history)
+	if err := pageManagement(c, &page); err != nil {
+		return err
+	}
 	return s.render(c, "management.html", "动态管理", "management", page)
+}
+
+// pageManagement picks the page shown of each of the page's lists.
+func pageManagement(c *fiber.Ctx, page *managementPage) error {
+	var err error
+	if page.ProjectPager, err = newPagerOf(c, "page", len(page.Projects), managementPerPage); err != nil {
+		return err
+	}
+	if page.CandidatePager, err = newPagerOf(c, "candidates_page", len(page.Candidates), managementPerPage); err != nil {
+		return err
+	}
+	if page.ExitPager, err = newPagerOf(c, "exits_page", len(page.Exits), managementPerPage); err != nil {
+		return err
+	}
+	page.PageProjects = pageOf(page.Projects, page.ProjectPager)
+	page.PageCandidates = pageOf(page.Candidates, page.CandidatePager)
+	page.PageExits = pageOf(page.Exits, page.ExitPager)
+	return nil
 }
 
 // readManagementQuery reads year, batch, overdue_days and gap.

@@ -58,9 +58,13 @@ func TestMilestoneStatusPage(t *testing.T) {
 			name: "Grid", user: "office", target: "/milestones/status", status: 200,
 			want: []string{
 				"里程碑亮灯（截至2026年9月）", "2025-10", "2026-09",
-				`<span title="红灯 1，黄灯 0，绿灯 0">1/0/0</span></td>`,
-				`<span title="红灯 0，黄灯 1，绿灯 0">0/1/0</span>*<small>（1/0/0）</small>`,
-				`<span title="红灯 1，黄灯 0，绿灯 0">1/0/0</span>*<small>（0/0/0）</small>`,
+				// A screen reader reads the counts with their colours in
+				// place of the bare numbers.
+				`<span title="红灯 1，黄灯 0，绿灯 0" aria-hidden="true">1/0/0</span><span class="visually-hidden">红灯 1，黄灯 0，绿灯 0</span></td>`,
+				`<span title="红灯 0，黄灯 1，绿灯 0" aria-hidden="true">0/1/0</span><span class="visually-hidden">红灯 0，黄灯 1，绿灯 0</span>` +
+					`*<small aria-hidden="true">（1/0/0）</small><span class="visually-hidden">（月末时所报：红灯 1，黄灯 0，绿灯 0）</span>`,
+				`<span title="红灯 1，黄灯 0，绿灯 0" aria-hidden="true">1/0/0</span><span class="visually-hidden">红灯 1，黄灯 0，绿灯 0</span>` +
+					`*<small aria-hidden="true">（0/0/0）</small><span class="visually-hidden">（月末时所报：红灯 0，黄灯 0，绿灯 0）</span>`,
 			},
 			absent: []string{"接口联调"},
 		},
@@ -81,7 +85,7 @@ func TestMilestoneStatusPage(t *testing.T) {
 		},
 		{
 			name: "EarlierMonth", user: "office", target: "/milestones/status?month=2026-07", status: 200,
-			want:   []string{`<span title="红灯 1，黄灯 0，绿灯 0">1/0/0</span></td>`},
+			want:   []string{`<span title="红灯 1，黄灯 0，绿灯 0" aria-hidden="true">1/0/0</span><span class="visually-hidden">红灯 1，黄灯 0，绿灯 0</span></td>`},
 			absent: []string{"1/0/0</span>*", "2026-08</th>"},
 		},
 		{name: "ErrMonthRunning", user: "office", target: "/milestones/status?month=2026-10", status: 400,
@@ -262,9 +266,9 @@ func TestMilestoneStatusBeforeFirstUpload(t *testing.T) {
 	}
 	body = html.UnescapeString(body)
 	for _, want := range []string{
-		`<span title="红灯 0，黄灯 0，绿灯 1">0/0/1</span></td>`, // 2026-03, before the upload
-		`<span title="红灯 1，黄灯 0，绿灯 0">1/0/0</span></td>`, // 2026-05 to 2026-07
-		`<span title="红灯 1，黄灯 0，绿灯 0">1/0/0</span>`,      // 2026-08 and 2026-09, after it
+		`<span title="红灯 0，黄灯 0，绿灯 1" aria-hidden="true">0/0/1</span><span class="visually-hidden">红灯 0，黄灯 0，绿灯 1</span></td>`, // 2026-03, before the upload
+		`<span title="红灯 1，黄灯 0，绿灯 0" aria-hidden="true">1/0/0</span><span class="visually-hidden">红灯 1，黄灯 0，绿灯 0</span></td>`, // 2026-05 to 2026-07
+		`<span title="红灯 1，黄灯 0，绿灯 0" aria-hidden="true">1/0/0</span><span class="visually-hidden">红灯 1，黄灯 0，绿灯 0</span>`,      // 2026-08 and 2026-09, after it
 		"2025-10 至 2026-07 的月末还没有上传过里程碑",
 	} {
 		if !strings.Contains(body, want) {

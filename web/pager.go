@@ -30,14 +30,29 @@ func newPager(c *fiber.Ctx, total, perPage int) (pager, error) {
 	return pagerAt(c.Path(), query, total, perPage)
 }
 
+// newPagerOf is newPager for a page with more than one paged table, each
+// with a query parameter of its own, such as candidates_page.
+func newPagerOf(c *fiber.Ctx, param string, total, perPage int) (pager, error) {
+	query, err := url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return pager{Page: 1, Pages: 1, Total: total}, invalidParam(param, c.Query(param), "查询参数无法解析")
+	}
+	return pagerAtParam(c.Path(), query, param, total, perPage)
+}
+
 // pagerAt returns the page that query's parameter page names on the page
 // at path, as newPager does, with links to path and the rest of query.
 func pagerAt(path string, query url.Values, total, perPage int) (pager, error) {
+	return pagerAtParam(path, query, "page", total, perPage)
+}
+
+// pagerAtParam is pagerAt for the page number in the query parameter param.
+func pagerAtParam(path string, query url.Values, param string, total, perPage int) (pager, error) {
 	p := pager{Page: 1, Pages: max(1, (total+perPage-1)/perPage), Total: total}
-	if param := query.Get("page"); param != "" {
-		n, err := strconv.Atoi(param)
+	if value := query.Get(param); value != "" {
+		n, err := strconv.Atoi(value)
 		if err != nil || n < 1 || n > p.Pages {
-			return p, invalidParam("page", param, fmt.Sprintf("应为 1 至 %d 的页码", p.Pages))
+			return p, invalidParam(param, value, fmt.Sprintf("应为 1 至 %d 的页码", p.Pages))
 		}
 		p.Page = n
 	}
@@ -45,7 +60,7 @@ func pagerAt(path string, query url.Values, total, perPage int) (pager, error) {
 		p.First, p.Last = (p.Page-1)*perPage+1, min(p.Page*perPage, total)
 	}
 	link := func(page int) string {
-		query.Set("page", strconv.Itoa(page))
+		query.Set(param, strconv.Itoa(page))
 		return path + "?" + query.Encode()
 	}
 	if p.Page > 1 {

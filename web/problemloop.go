@@ -19,10 +19,15 @@ type loopStore interface {
 
 // problemLoopPage is the data of problemloop.html.
 type problemLoopPage struct {
-	Stats []saima.LoopLevelStats
-	Loops []loopRow // escalated or open problems, highest level first
-	Level int       // the level filter; 0 for all
+	Stats     []saima.LoopLevelStats
+	Loops     []loopRow // escalated or open problems, highest level first
+	Pager     pager
+	PageLoops []loopRow // the part of Loops on the page shown
+	Level     int       // the level filter; 0 for all
 }
+
+// loopsPerPage is the number of problems a page of /problems/loop lists.
+const loopsPerPage = 200
 
 // LevelName returns the name of the level filter, or "" for all levels.
 func (p problemLoopPage) LevelName() string { return saima.ProblemStep{Level: p.Level}.LevelName() }
@@ -51,6 +56,10 @@ func (s *Server) handleProblemLoop(c *fiber.Ctx) error {
 	for _, l := range followedLoops(loops, page.Level) {
 		page.Loops = append(page.Loops, loopRow{ProblemLoop: l, OpenDays: l.Opened.DaysUntil(today)})
 	}
+	if page.Pager, err = newPager(c, len(page.Loops), loopsPerPage); err != nil {
+		return err
+	}
+	page.PageLoops = pageOf(page.Loops, page.Pager)
 	return s.render(c, "problemloop.html", "问题闭环", "problemloop", page)
 }
 

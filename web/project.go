@@ -56,6 +56,12 @@ type projectPage struct {
 	WithdrawError, WithdrawReason string
 }
 
+// Invalid reports whether an issue of the rejected form names the field
+// labelled column, such as 日期, so that the page marks that field.
+func (p *projectPage) Invalid(column string) bool {
+	return slices.ContainsFunc(p.Issues, func(i ingest.Issue) bool { return i.Column == column })
+}
+
 // FormAction returns the path the stage form posts to.
 func (p *projectPage) FormAction() string { return projectURL(p.Project.Code) + "/stages" }
 

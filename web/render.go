@@ -120,11 +120,13 @@ func (s *Server) lastUpdated(ctx context.Context) string {
 }
 
 // chart is one ECharts option to draw. ID is the element it is drawn in,
-// Rows sizes that element (one bar or funnel level per row).
+// Rows sizes that element (one bar or funnel level per row), and Table
+// gives the drawn values as text for those who cannot see the canvas.
 type chart struct {
 	ID     string
 	Option template.JS
 	Rows   int
+	Table  chartTable
 }
 
 // newChart embeds the JSON option from the reports package. It escapes <,
@@ -135,9 +137,13 @@ func newChart(id string, option []byte, rows int) (chart, error) {
 	if !json.Valid(option) {
 		return chart{}, errors.New("chart option is not valid JSON")
 	}
+	table, err := newChartTable(option)
+	if err != nil {
+		return chart{}, fmt.Errorf("chart %s: %w", id, err)
+	}
 	var buf bytes.Buffer
 	json.HTMLEscape(&buf, option)
-	return chart{ID: id, Option: template.JS(buf.String()), Rows: rows}, nil
+	return chart{ID: id, Option: template.JS(buf.String()), Rows: rows, Table: table}, nil
 }
 
 // movement formats a rank change as the tables show it: ↑2, ↓1, — for no

@@ -136,9 +136,14 @@ func TestLeaderConfirm(t *testing.T) {
 		}
 	})
 	t.Run("OK", func(t *testing.T) {
-		resp, _ := postForm(t, env.as(t, "office"), "/leaders/confirm", fields)
+		// The form sends the page it was on, and the reply goes back to it.
+		onPage := map[string]string{"project_code": fields["project_code"], "half": fields["half"], "page": "3"}
+		resp, _ := postForm(t, env.as(t, "office"), "/leaders/confirm", onPage)
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("POST /leaders/confirm status = %d, want 303", resp.StatusCode)
+		}
+		if got, want := resp.Header.Get("Location"), "/leaders?confirmed=1&page=3"; got != want {
+			t.Errorf("POST /leaders/confirm from page 3 redirects to %q, want %q", got, want)
 		}
 		_, body := env.as(t, "office").get(t, "/leaders")
 		if !strings.Contains(body, "已确认（2026-10-20，office）") {

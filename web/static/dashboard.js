@@ -286,6 +286,8 @@
   // makeSortable turns each column header of a table.sortable into a
   // button that sorts the rows by that column, ascending and then
   // descending, and marks the order in aria-sort. Empty cells stay last.
+  // The template marks the column the rows come sorted by, so a click on
+  // that one first sorts it descending.
   function makeSortable(table) {
     var head = table.tHead && table.tHead.rows[0];
     var body = table.tBodies[0];
