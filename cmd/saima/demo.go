@@ -288,7 +288,7 @@ var demoAccounts = []struct {
 }{
 	{saima.Account{Name: "office", Role: saima.RoleOffice, DisplayName: "演示·改革办"}, "office-demo", ""},
 	{saima.Account{Name: "leader", Role: saima.RoleLeader, DisplayName: "演示·市领导"}, "leader-demo", ""},
-	{saima.Account{Name: "haishu", Role: saima.RoleUnit, Unit: "宁波市海曙区", DisplayName: "演示·海曙区"}, "haishu-demo",
+	{saima.Account{Name: "haishu", Role: saima.RoleUnit, Unit: demo.AccountUnit, DisplayName: "演示·海曙区"}, "haishu-demo",
 		demoToken},
 }
 

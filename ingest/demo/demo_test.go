@@ -347,6 +347,21 @@ func TestGenerateProjectDates(t *testing.T) {
 	}
 }
 
+// TestGenerateAccountUnitLeadsReport checks, for several seeds, that the
+// demo account's unit runs a leader-led project, so the account has a
+// half-year report of its own to file.
+func TestGenerateAccountUnitLeadsReport(t *testing.T) {
+	for _, seed := range []int64{1, 7, 11, 20261120} {
+		files := generate(t, seed, today)
+		led := slices.ContainsFunc(dataset(t, files, saima.DatasetProjects), func(p record) bool {
+			return p["责任单位"] == demo.AccountUnit && p["是否领导领衔"] == "是"
+		})
+		if !led {
+			t.Errorf("seed %d: %s runs no leader-led project", seed, demo.AccountUnit)
+		}
+	}
+}
+
 func TestGenerateMilestones(t *testing.T) {
 	for _, day := range checkDays {
 		t.Run(day.String(), func(t *testing.T) {

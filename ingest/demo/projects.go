@@ -49,12 +49,38 @@ type projectPlan struct {
 // first reported.
 func planProjects(g *rng, units []*unitPlan, today saima.Date) []*projectPlan {
 	projects := allocateProjects(g, units)
+	showLeaderLed(projects, AccountUnit)
 	assignStages(g, projects)
 	for _, p := range projects {
 		planTimeline(g, p, today)
 	}
 	numberProjects(projects)
 	return projects
+}
+
+// AccountUnit is the unit of the demo's unit account, haishu.
+const AccountUnit = "宁波市海曙区"
+
+// showLeaderLed makes unit's first project leader-led when none of its
+// projects is, so that the demo's unit account has a half-year report to
+// file. It draws nothing from the random source, so the rest of the demo
+// stays as it was.
+func showLeaderLed(projects []*projectPlan, unit string) {
+	var first *projectPlan
+	for _, p := range projects {
+		if p.Unit != unit {
+			continue
+		}
+		if p.LeaderLed {
+			return
+		}
+		if first == nil {
+			first = p
+		}
+	}
+	if first != nil {
+		first.LeaderLed, first.Leader = true, leaders[0]
+	}
 }
 
 // allocateProjects gives every unit two projects, then spreads the rest with
