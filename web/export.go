@@ -499,8 +499,11 @@ func writeLedger(f *excelize.File, entries []saima.LedgerEntry, asOf saima.Date)
 		}
 	}
 
+	// The unit column is not named 责任单位: with 项目编号 and 项目名称 that
+	// would be every column the project ledger requires, and the sheet,
+	// uploaded as the ledger, would replace each project with a bare row.
 	late, err := addSheet(f, "逾期里程碑",
-		[]string{"项目编号", "项目名称", "责任单位", "里程碑", "计划完成", "实际完成", "逾期天数", "状态"},
+		[]string{"项目编号", "项目名称", "里程碑责任单位", "里程碑", "计划完成", "实际完成", "逾期天数", "状态"},
 		[]float64{16, 36, 24, 30, 12, 12, 10, 10})
 	if err != nil {
 		return err

@@ -840,6 +840,15 @@ func TestLedgerXLSXUploadsAgain(t *testing.T) {
 	if err := json.Unmarshal([]byte(reply), &got); err != nil {
 		t.Fatalf("decode: %v\n%s", err, reply)
 	}
+
+	// The sheet of overdue milestones, named on upload, is no project
+	// ledger and is rejected with nothing written.
+	req = multipartRequest(t, "/api/uploads", "项目台账.xlsx", []byte(body),
+		map[string]string{"dataset": saima.DatasetProjects, "sheet": "逾期里程碑"})
+	if resp, reply := env.do(t, req); resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("upload of the export's sheet 逾期里程碑 as the ledger: status %d, want 422; body:\n%s",
+			resp.StatusCode, reply)
+	}
 	for _, w := range got.Warnings {
 		if strings.Contains(w.Message, "都为空") {
 			t.Errorf("upload of the export blanks stored values: %s", w.Message)
