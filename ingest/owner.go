@@ -13,7 +13,9 @@ import (
 // another unit. A blank or unknown unit has its own error already.
 func (r *rowReader) ownUnit(col, unit string) {
 	own := r.p.opts.Unit
-	if own == "" || unit == "" || unit == own {
+	if own == "" || unit == "" || unit == own || officeOnly[r.p.schema.dataset] {
+		// The import service rejects an office-only dataset as a whole,
+		// and a row error that asks to delete the row would not help.
 		return
 	}
 	r.otherUnit = true

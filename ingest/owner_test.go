@@ -136,7 +136,8 @@ func TestOwnerOfficeMoves(t *testing.T) {
 // A unit's account that sends an office-only dataset gets no row errors
 // for owners: the import service rejects the whole file with its reason.
 func TestOwnerUnitOfficeOnlyDataset(t *testing.T) {
-	for name, text := range map[string]string{"list item": takeListItem, "project": takeProject} {
+	otherUnits := "项目编号,项目名称,责任单位\nNB-2026-300,新项目,余姚市\nNB-2026-301,新项目,余姚\n"
+	for name, text := range map[string]string{"list item": takeListItem, "project": takeProject, "other units": otherUnits} {
 		t.Run(name, func(t *testing.T) {
 			res := parseText(t, "o.csv", text, ownerLedger("宁海县"))
 			requireNoErrors(t, res)

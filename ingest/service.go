@@ -523,7 +523,7 @@ func newReport(res *Result, up saima.Upload, imported int, dryRun bool) *Report 
 // (see Options.Unit).
 func checkOwner(unit, dataset string) error {
 	if unit != "" && officeOnly[dataset] {
-		return saima.Errorf(saima.KindForbidden, "单位账号不能上传%s，请由改革办上传", schemaFor(dataset).title)
+		return saima.Errorf(saima.KindForbidden, "单位账号不能上传%s；请由改革办上传", schemaFor(dataset).title)
 	}
 	return nil
 }

@@ -394,15 +394,15 @@ func TestServiceUnitAccount(t *testing.T) {
 		{name: "unit roster",
 			text:     "单位,单位类别\n余姚市,区县（市）\n",
 			wantKind: saima.KindForbidden,
-			wantMsg:  "单位账号不能上传单位名单，请由改革办上传"},
+			wantMsg:  "单位账号不能上传单位名单；请由改革办上传"},
 		{name: "assessments",
 			text:     "被考评单位,指标,得分,考评方式,考评期间\n余姚市,开工率,30,线下年终,2026年度\n",
 			wantKind: saima.KindForbidden,
-			wantMsg:  "单位账号不能上传考评打分，请由改革办上传"},
+			wantMsg:  "单位账号不能上传考评打分；请由改革办上传"},
 		{name: "stages",
 			text:     "项目编号,阶段,日期\nNB-1,决策,2026-09-01\n",
 			wantKind: saima.KindForbidden,
-			wantMsg:  "单位账号不能上传项目阶段，请由改革办上传"},
+			wantMsg:  "单位账号不能上传项目阶段；请由改革办上传"},
 		{name: "milestones of its own",
 			text:    "项目编号,里程碑,计划完成日期,责任单位\nNB-1,上线,2026-12-31,余姚市\nNB-1,验收,2027-03-31,\n",
 			allowed: true},
@@ -427,7 +427,7 @@ func TestServiceUnitAccount(t *testing.T) {
 		{name: "its own projects",
 			text:     "项目编号,项目名称,责任单位\nNB-1,驾驶舱,余姚市\n",
 			wantKind: saima.KindForbidden,
-			wantMsg:  "单位账号不能上传项目台账，请由改革办上传"},
+			wantMsg:  "单位账号不能上传项目台账；请由改革办上传"},
 		{name: "another unit's problem under its own name",
 			text:     "问题编号,单位,发现日期\nWT-1,余姚市,2026-09-01\nWT-2,余姚市,2026-09-01\n",
 			wantKind: saima.KindForbidden,
@@ -463,16 +463,15 @@ func TestServiceUnitAccount(t *testing.T) {
 		{name: "projects of another unit",
 			text:     "项目编号,项目名称,责任单位\nNB-2,浙里办接入,宁海县\n",
 			wantKind: saima.KindForbidden,
-			wantMsg:  "单位账号不能上传项目台账，请由改革办上传",
-			wantRows: []int{0, 2}},
+			wantMsg:  "单位账号不能上传项目台账；请由改革办上传"},
 		{name: "work list items",
 			text:     "清单名称,事项编号,事项名称,责任单位,完成时限\n重大需求,A2,数据共享,余姚市,2026-12-31\n",
 			wantKind: saima.KindForbidden,
-			wantMsg:  "单位账号不能上传清单事项，请由改革办上传"},
+			wantMsg:  "单位账号不能上传清单事项；请由改革办上传"},
 		{name: "problem steps",
 			text:     "问题编号,环节,日期\nWT-2,收集,2026-09-01\n",
 			wantKind: saima.KindForbidden,
-			wantMsg:  "单位账号不能上传问题闭环环节，请由改革办上传"},
+			wantMsg:  "单位账号不能上传问题闭环环节；请由改革办上传"},
 		{name: "milestone without a unit of a project not in the ledger",
 			text:     "项目编号,里程碑,计划完成日期,责任单位\nNB-9,上线,2026-12-31,\n",
 			wantKind: saima.KindInvalid,
@@ -514,12 +513,13 @@ func TestServiceUnitAccount(t *testing.T) {
 				rows = append(rows, is.Row)
 			}
 			// A dataset the account may not upload at all is one error on
-			// the whole file (row 0), with the reason.
+			// the whole file (row 0), with the reason and the fix.
 			wantRows := tt.wantRows
 			if len(wantRows) == 0 {
 				wantRows = []int{0}
-				if rep.Errors[0].Reason != tt.wantMsg || rep.Errors[0].File != "u.csv" {
-					t.Errorf("the whole-file error = %+v, want file u.csv and reason %q", rep.Errors[0], tt.wantMsg)
+				is := rep.Errors[0]
+				if is.Reason+"；"+is.Fix != tt.wantMsg || is.Fix == "" || is.File != "u.csv" {
+					t.Errorf("the whole-file error = %+v, want file u.csv, reason and fix %q", is, tt.wantMsg)
 				}
 			}
 			if !slices.Equal(rows, wantRows) || rep.Upload.Errors != len(wantRows) {
