@@ -105,6 +105,10 @@ func (s *Store) Backup(ctx context.Context, dir string, opts BackupOptions) (*Ma
 	}
 	parent := filepath.Dir(dir)
 	tmp, err := os.MkdirTemp(parent, filepath.Base(dir)+".partial-")
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, saima.Wrap(saima.KindNotFound, fmt.Sprintf(
+			"无法写入备份 %s：上级目录 %s 不存在，什么也没有写入。请先创建它（如 mkdir -p %s），或换一个目录", dir, parent, parent), err)
+	}
 	if err != nil {
 		return nil, backupError(err, parent)
 	}

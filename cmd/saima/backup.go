@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"os"
 	"strings"
 
+	"saima"
 	"saima/clickhouse"
 )
 
@@ -28,6 +30,14 @@ func backupCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 		if len(args) > 0 || out == "" {
 			return usagef("用法：saima backup -o 备份目录。备份目录必须是一个尚不存在的目录，如 -o backup-20261120")
 		}
+		if a.cfg.Engine == "embedded" {
+			// Opening a data folder that does not exist creates an empty one,
+			// whose backup would look like a good one.
+			if info, err := os.Stat(a.cfg.DataDir); err != nil || !info.IsDir() {
+				return saima.Errorf(saima.KindNotFound, "数据目录 %s 不存在，没有可备份的数据，未写入备份；"+
+					"请用 --data-dir 指定 saima serve 所用的数据目录", a.cfg.DataDir)
+			}
+		}
 		st, err := a.openStore(ctx)
 		if err != nil {
 			return err
@@ -39,6 +49,14 @@ func backupCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 		var rows uint64
 		for _, t := range m.Tables {
 			rows += t.Rows
+		}
+		if rows == 0 {
+			// Backup created out, so removing it takes nothing of the user's.
+			if err := os.RemoveAll(out); err != nil {
+				a.log.Warn("remove the empty backup", "dir", out, "err", err)
+			}
+			return saima.Errorf(saima.KindNotFound, "数据库 %s 中没有任何数据，未写入备份；"+
+				"请核对 --data-dir 和 --database 是否是 saima serve 所用的", m.Database)
 		}
 		fmt.Fprintf(a.stdout, "备份已写入 %s：数据库 %s，%d 张表，共 %d 行，数据库结构版本 %d\n",
 			out, m.Database, len(m.Tables), rows, m.SchemaVersion)
@@ -79,7 +97,8 @@ func restoreCommand(a *app, ef *envFlags) func(context.Context, []string) error 
 			rows += t.Rows
 		}
 		fmt.Fprintf(a.stdout, "已从 %s 恢复到数据库 %s：%d 张表，共 %d 行（备份于 %s，数据库结构版本 %d）\n",
-			args[0], st.Database(), len(m.Tables), rows, m.Created.Local().Format("2006-01-02 15:04:05"), m.SchemaVersion)
+			args[0], st.Database(), len(m.Tables), rows, m.Created.In(saima.Beijing).Format("2006-01-02 15:04:05")+" 北京时间",
+			m.SchemaVersion)
 		return nil
 	}
 }

@@ -316,6 +316,45 @@ func TestBackupAndRestoreRefusals(t *testing.T) {
 	})
 }
 
+// TestBackupRefusesNoData checks that a backup of a data folder that does
+// not exist, or of a database without a row, fails and writes no folder,
+// since either is almost always a mistyped --data-dir or --database.
+func TestBackupRefusesNoData(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *testEnv) {
+		dir := filepath.Join(t.TempDir(), "backup")
+		code, _, errOut := e.run("backup", "-o", dir)
+		if code != 1 {
+			t.Errorf("backup of an empty database exited %d, want 1", code)
+		}
+		assertContains(t, "backup of an empty database", errOut, "没有任何数据", "未写入备份", "--data-dir", "--database")
+		if _, err := os.Stat(dir); !os.IsNotExist(err) {
+			t.Errorf("backup of an empty database left %s (%v)", dir, err)
+		}
+		e.mustRun("demo", "--no-serve", "--today", "2026-11-20", "--out", t.TempDir())
+		orphan := filepath.Join(t.TempDir(), "no-such-parent", "backup")
+		code, _, errOut = e.run("backup", "-o", orphan)
+		if code != 1 {
+			t.Errorf("backup into a missing parent folder exited %d, want 1", code)
+		}
+		assertContains(t, "backup into a missing parent folder", errOut, filepath.Dir(orphan), "不存在", "什么也没有写入", "mkdir -p")
+		if e.env["SAIMA_ENGINE"] == "server" {
+			return
+		}
+
+		missing := filepath.Join(t.TempDir(), "no-such-data")
+		code, _, errOut = e.run("backup", "--data-dir", missing, "-o", dir)
+		if code != 1 {
+			t.Errorf("backup of a missing data folder exited %d, want 1", code)
+		}
+		assertContains(t, "backup of a missing data folder", errOut, missing, "不存在", "--data-dir")
+		for _, path := range []string{dir, missing} {
+			if _, err := os.Stat(path); !os.IsNotExist(err) {
+				t.Errorf("backup of a missing data folder left %s (%v)", path, err)
+			}
+		}
+	})
+}
+
 // mountSmallDisk mounts a tmpfs of size bytes on a new folder and returns
 // the folder. It skips t unless the test runs as root, which mounting needs.
 func mountSmallDisk(t *testing.T, size int) string {
