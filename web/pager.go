@@ -1,9 +1,11 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -20,8 +22,9 @@ type pager struct {
 }
 
 // newPager reads the query parameter page of c, 1 by default, for a table
-// of total rows in pages of perPage. Any other value than a page from 1
-// to the last is a saima.KindInvalid error.
+// of total rows in pages of perPage. A page past the last shows the last,
+// so a saved link still opens after the rows shrink. Any value other than
+// a whole number from 1 is a saima.KindInvalid error.
 func newPager(c *fiber.Ctx, total, perPage int) (pager, error) {
 	query, err := url.ParseQuery(string(c.Request().URI().QueryString()))
 	if err != nil {
@@ -51,10 +54,13 @@ func pagerAtParam(path string, query url.Values, param string, total, perPage in
 	p := pager{Page: 1, Pages: max(1, (total+perPage-1)/perPage), Total: total}
 	if value := query.Get(param); value != "" {
 		n, err := strconv.Atoi(value)
-		if err != nil || n < 1 || n > p.Pages {
+		if errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(value, "-") {
+			n, err = p.Pages, nil
+		}
+		if err != nil || n < 1 {
 			return p, invalidParam(param, value, fmt.Sprintf("应为 1 至 %d 的页码", p.Pages))
 		}
-		p.Page = n
+		p.Page = min(n, p.Pages)
 	}
 	if total > 0 {
 		p.First, p.Last = (p.Page-1)*perPage+1, min(p.Page*perPage, total)

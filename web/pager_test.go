@@ -71,7 +71,13 @@ func TestMilestonesPaged(t *testing.T) {
 		})
 	}
 
-	for _, page := range []string{"0", "4", "x", "-1"} {
+	for _, page := range []string{"4", "99999999999999999999"} {
+		resp, body := office.get(t, "/milestones?page="+page)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(html.UnescapeString(body), "第 3/3 页") {
+			t.Errorf("GET /milestones?page=%s: status %d, want 200 showing the last page, 第 3/3 页", page, resp.StatusCode)
+		}
+	}
+	for _, page := range []string{"0", "x", "-1", "2.5"} {
 		resp, body := office.get(t, "/milestones?page="+page)
 		if resp.StatusCode != http.StatusBadRequest {
 			t.Errorf("GET /milestones?page=%s: status %d, want 400", page, resp.StatusCode)
@@ -123,8 +129,8 @@ func TestProblemsPaged(t *testing.T) {
 			}
 		}
 	}
-	if resp, _ := office.get(t, "/problems?page=3"); resp.StatusCode != http.StatusBadRequest {
-		t.Errorf("GET /problems?page=3: status %d, want 400", resp.StatusCode)
+	if resp, body := office.get(t, "/problems?page=3"); resp.StatusCode != http.StatusOK || !strings.Contains(body, "第 2/2 页") {
+		t.Errorf("GET /problems?page=3: status %d, want 200 showing the last page", resp.StatusCode)
 	}
 }
 
@@ -158,7 +164,10 @@ func TestLedgerPaged(t *testing.T) {
 	if !strings.Contains(body, "NB-2025-230") || strings.Contains(body, "NB-2025-200<") {
 		t.Error("GET /ledger?page=2 does not show NB-2025-201 to NB-2025-230 alone")
 	}
-	if resp, _ := office.get(t, "/ledger?page=3"); resp.StatusCode != http.StatusBadRequest {
-		t.Errorf("GET /ledger?page=3 status = %d, want 400", resp.StatusCode)
+	if resp, body := office.get(t, "/ledger?page=3"); resp.StatusCode != http.StatusOK || !strings.Contains(body, "NB-2025-230") {
+		t.Errorf("GET /ledger?page=3 status = %d, want 200 showing the last page", resp.StatusCode)
+	}
+	if resp, _ := office.get(t, "/ledger?page=0"); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("GET /ledger?page=0 status = %d, want 400", resp.StatusCode)
 	}
 }

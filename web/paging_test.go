@@ -62,8 +62,12 @@ func TestLongListsPaged(t *testing.T) {
 		})
 	}
 
-	resp, body := env.as(t, "office").get(t, "/problems/loop?page=9")
+	resp, body := env.as(t, "office").get(t, "/problems/loop?page=0")
 	if resp.StatusCode != 400 || !strings.Contains(body, "应为 1 至 3 的页码") {
-		t.Errorf("GET /problems/loop?page=9 status = %d, want 400 naming pages 1 to 3", resp.StatusCode)
+		t.Errorf("GET /problems/loop?page=0 status = %d, want 400 naming pages 1 to 3", resp.StatusCode)
+	}
+	if resp, body := env.as(t, "office").get(t, "/problems/loop?page=9"); resp.StatusCode != 200 ||
+		!strings.Contains(body, "第 3/3 页") {
+		t.Errorf("GET /problems/loop?page=9 status = %d, want 200 showing the last page", resp.StatusCode)
 	}
 }
