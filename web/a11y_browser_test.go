@@ -128,13 +128,7 @@ type focusState struct {
 // checks that the first stop is a visible link past the header's dozen
 // navigation links, and that Enter on it moves the focus to the content.
 func TestBrowserSkipLink(t *testing.T) {
-	requireChromium(t)
-	env := newDashboardEnv(t)
-	b := newBrowser(t, serve(t, env.server))
-	b.login(t, "office", testAccounts["office"].password, "/ledger")
-
-	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
-	defer cancel()
+	b, ctx := dashboardBrowser(t, "/ledger", 30*time.Second)
 	read := func(keys string) focusState {
 		t.Helper()
 		if err := chromedp.Do(ctx, chromedp.KeyEvent(keys)); err != nil {
@@ -235,13 +229,7 @@ func TestBrowserTextContrast(t *testing.T) {
 // marks its order on load with aria-sort on 名次, and that its 综合得分
 // header sorts by the keyboard: Enter, then Space.
 func TestBrowserSortByKeyboard(t *testing.T) {
-	requireChromium(t)
-	env := newDashboardEnv(t)
-	b := newBrowser(t, serve(t, env.server))
-	b.login(t, "office", testAccounts["office"].password, "/leaderboard?period=2026Q3")
-
-	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
-	defer cancel()
+	_, ctx := dashboardBrowser(t, "/leaderboard?period=2026Q3", 30*time.Second)
 	const sorts = `Array.from(document.querySelector('table.ranking').tHead.rows[0].cells, th => th.getAttribute('aria-sort') || '')`
 	read := func() []string {
 		t.Helper()
@@ -304,13 +292,7 @@ type focusRingState struct {
 // contrast of 3:1 or more against the red bar, the current page's link
 // included.
 func TestBrowserHeaderFocusRing(t *testing.T) {
-	requireChromium(t)
-	env := newDashboardEnv(t)
-	b := newBrowser(t, serve(t, env.server))
-	b.login(t, "office", testAccounts["office"].password, "/ledger")
-
-	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
-	defer cancel()
+	_, ctx := dashboardBrowser(t, "/ledger", 60*time.Second)
 	for range 20 {
 		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
 			t.Fatalf("press Tab: %v", err)

@@ -492,6 +492,20 @@ func writeScreenshot(tb testing.TB, path string, png []byte) {
 
 // browser is one headless Chromium tab that records what a page must not
 // do: log an error, throw, open a dialog or request another host.
+// dashboardBrowser signs the office in with Chromium on a server over the
+// seeded dashboard data and opens path. It returns the browser and a
+// context that ends after timeout or with the test.
+func dashboardBrowser(t *testing.T, path string, timeout time.Duration) (*browser, context.Context) {
+	t.Helper()
+	requireChromium(t)
+	env := newDashboardEnv(t)
+	b := newBrowser(t, serve(t, env.server))
+	b.login(t, "office", testAccounts["office"].password, path)
+	ctx, cancel := context.WithTimeout(b.ctx, timeout)
+	t.Cleanup(cancel)
+	return b, ctx
+}
+
 type browser struct {
 	ctx  context.Context
 	host string // host:port of the server under test

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"testing"
@@ -14,13 +13,7 @@ import (
 // clicking its 综合得分 header: ascending first, then descending, with the
 // order marked in aria-sort.
 func TestBrowserLeaderboardSort(t *testing.T) {
-	requireChromium(t)
-	env := newDashboardEnv(t)
-	b := newBrowser(t, serve(t, env.server))
-	b.login(t, "office", testAccounts["office"].password, "/leaderboard?period=2026Q3")
-
-	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
-	defer cancel()
+	b, ctx := dashboardBrowser(t, "/leaderboard?period=2026Q3", 60*time.Second)
 	const composites = `Array.from(document.querySelector('table.ranking').tBodies[0].rows, r => parseFloat(r.cells[3].textContent))`
 	read := func() []float64 {
 		t.Helper()
@@ -66,13 +59,7 @@ func TestBrowserLeaderboardSort(t *testing.T) {
 // by 较上期 in Chromium. An unchanged place (—) sorts between a fall and
 // a rise, and a unit new to the ranking (新) stays last in either order.
 func TestBrowserLeaderboardSortMovement(t *testing.T) {
-	requireChromium(t)
-	env := newDashboardEnv(t)
-	b := newBrowser(t, serve(t, env.server))
-	b.login(t, "office", testAccounts["office"].password, "/leaderboard?period=2026Q3")
-
-	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
-	defer cancel()
+	b, ctx := dashboardBrowser(t, "/leaderboard?period=2026Q3", 60*time.Second)
 	// The seeded 2026Q3 districts moved ↑1, ↓1 and — and the departments
 	// ↑1, ↓1 and 新 (see seedScores).
 	tests := []struct {
