@@ -466,7 +466,8 @@ func (s *Store) Restore(ctx context.Context, dir string, m *Manifest, opts Backu
 	}
 
 	for _, t := range m.Tables {
-		if err := copier.loadNative(ctx, s.table(t.Name), t.Columns, filepath.Join(dir, t.File)); err != nil {
+		columns := targetTypes(t, tables)
+		if err := copier.loadNative(ctx, s.table(t.Name), columns, filepath.Join(dir, t.File)); err != nil {
 			return s.partialRestore(t.Name, err)
 		}
 		n, err := countRows(ctx, s.engine, "SELECT count() FROM "+s.table(t.Name))
@@ -514,6 +515,21 @@ func checkColumns(m *Manifest, tables []ownedTable, database string) error {
 		}
 	}
 	return nil
+}
+
+// targetTypes returns the columns of t, in the manifest's order, with the
+// types that the target's table gives them. The manifest has no checksum
+// of its own, so a changed one could give a column a type such as
+// String DEFAULT file('/etc/passwd', 'RawBLOB'), which the file table
+// function would run. checkColumns has found every column in tables.
+func targetTypes(t TableBackup, tables []ownedTable) []Column {
+	i := slices.IndexFunc(tables, func(o ownedTable) bool { return o.name == t.Name })
+	columns := make([]Column, len(t.Columns))
+	for k, c := range t.Columns {
+		j := slices.IndexFunc(tables[i].columns, func(o Column) bool { return o.Name == c.Name })
+		columns[k] = tables[i].columns[j]
+	}
+	return columns
 }
 
 func (s *Store) partialRestore(table string, err error) error {
