@@ -293,14 +293,21 @@ func hashFile(path string) (int64, string, error) {
 	return n, hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// writeManifest writes m into dir and syncs it and every data file, so
-// that the rename that publishes the folder follows complete files.
+// backupFileMode is the mode of every file of a backup. accounts.native
+// contains the password and token hashes, and files copied out of the
+// folder into another keep their own modes, not the folder's.
+const backupFileMode = 0o600
+
+// writeManifest writes m into dir, makes it and every data file readable
+// by their owner only, and syncs them, so that the rename that publishes
+// the folder follows complete files. chDB creates its INTO OUTFILE files
+// with the mode 0666 less the umask.
 func writeManifest(dir string, m *Manifest) error {
 	body, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, ManifestFile), append(body, '\n'), 0o640); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, ManifestFile), append(body, '\n'), backupFileMode); err != nil {
 		return err
 	}
 	names := []string{ManifestFile}
@@ -308,7 +315,11 @@ func writeManifest(dir string, m *Manifest) error {
 		names = append(names, t.File)
 	}
 	for _, name := range names {
-		if err := syncFile(filepath.Join(dir, name)); err != nil {
+		path := filepath.Join(dir, name)
+		if err := os.Chmod(path, backupFileMode); err != nil {
+			return err
+		}
+		if err := syncFile(path); err != nil {
 			return err
 		}
 	}

@@ -495,3 +495,39 @@ func TestRestoreIgnoresManifestTypes(t *testing.T) {
 		}
 	}
 }
+
+// TestBackupFilesOwnerOnly checks that every file of a backup is readable
+// by its owner only, as the README promises. The accounts' password and
+// token hashes are in accounts.native, so the folder's mode alone is not
+// enough: files copied out of it into another folder keep their own modes.
+func TestBackupFilesOwnerOnly(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *testEnv) {
+		units := filepath.Join(t.TempDir(), "units.csv")
+		if err := os.WriteFile(units, []byte("单位,单位类别\n宁波市海曙区,区县（市）\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		e.mustRun("import", units)
+		dir := filepath.Join(t.TempDir(), "backup")
+		e.mustRun("backup", "-o", dir)
+		info, err := os.Stat(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mode := info.Mode().Perm(); mode&0o077 != 0 {
+			t.Errorf("backup folder %s has mode %v, want no access for group and others", dir, mode)
+		}
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, entry := range entries {
+			info, err := entry.Info()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if mode := info.Mode().Perm(); mode&0o077 != 0 {
+				t.Errorf("backup file %s has mode %v, want no access for group and others", entry.Name(), mode)
+			}
+		}
+	})
+}
