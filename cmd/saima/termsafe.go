@@ -3,18 +3,22 @@ package main
 import (
 	"fmt"
 	"io"
+	"sync"
 )
 
 // termSafe writes to a terminal the text that saima prints, with every
 // control character except tab and line feed written out as an escape,
-// such as \x1b or \u009b. The text holds what units uploaded over HTTP:
+// such as \x1b or \u009b. The text contains what units uploaded over HTTP:
 // names, cell values in the upload log's error lists, file names. A value
 // with ESC sequences, printed as it is, would clear the operator's screen,
 // set its title or move the cursor to rewrite lines already printed.
 type termSafe struct {
-	w io.Writer
-	// lead is 0xC2 when the last write ended in it: the first byte of a
-	// C1 control character (U+0080 to U+009F) or of another character.
+	// mu serializes writes, as the logger and the commands of serve
+	// write to stderr from several goroutines.
+	mu sync.Mutex
+	w  io.Writer
+	// lead reports whether the last write ended in 0xC2, the first byte
+	// of a C1 control character (U+0080 to U+009F) or of another one.
 	lead bool
 }
 
@@ -23,6 +27,8 @@ func newTermSafe(w io.Writer) io.Writer { return &termSafe{w: w} }
 // Write implements io.Writer. It reports len(p) when the whole of p, in
 // its escaped form, was written.
 func (t *termSafe) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	out := make([]byte, 0, len(p)+8)
 	i := 0
 	if t.lead {
