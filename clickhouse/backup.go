@@ -297,14 +297,21 @@ func hashFile(path string) (int64, string, error) {
 	return n, hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// writeManifest writes m into dir and syncs it and every data file, so
-// that the rename that publishes the folder follows complete files.
+// backupFileMode is the mode of every file of a backup. accounts.native
+// contains the password and token hashes, and files copied out of the
+// folder into another keep their own modes, not the folder's.
+const backupFileMode = 0o600
+
+// writeManifest writes m into dir, makes it and every data file readable
+// by their owner only, and syncs them, so that the rename that publishes
+// the folder follows complete files. chDB creates its INTO OUTFILE files
+// with the mode 0666 less the umask.
 func writeManifest(dir string, m *Manifest) error {
 	body, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, ManifestFile), append(body, '\n'), 0o640); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, ManifestFile), append(body, '\n'), backupFileMode); err != nil {
 		return err
 	}
 	names := []string{ManifestFile}
@@ -312,7 +319,11 @@ func writeManifest(dir string, m *Manifest) error {
 		names = append(names, t.File)
 	}
 	for _, name := range names {
-		if err := syncFile(filepath.Join(dir, name)); err != nil {
+		path := filepath.Join(dir, name)
+		if err := os.Chmod(path, backupFileMode); err != nil {
+			return err
+		}
+		if err := syncFile(path); err != nil {
 			return err
 		}
 	}
@@ -470,7 +481,8 @@ func (s *Store) Restore(ctx context.Context, dir string, m *Manifest, opts Backu
 	}
 
 	for _, t := range m.Tables {
-		if err := copier.loadNative(ctx, s.table(t.Name), t.Columns, filepath.Join(dir, t.File)); err != nil {
+		columns := targetTypes(t, tables)
+		if err := copier.loadNative(ctx, s.table(t.Name), columns, filepath.Join(dir, t.File)); err != nil {
 			return s.partialRestore(t.Name, err)
 		}
 		n, err := countRows(ctx, s.engine, "SELECT count() FROM "+s.table(t.Name))
@@ -518,6 +530,21 @@ func checkColumns(m *Manifest, tables []ownedTable, database string) error {
 		}
 	}
 	return nil
+}
+
+// targetTypes returns the columns of t, in the manifest's order, with the
+// types that the target's table gives them. The manifest has no checksum
+// of its own, so a changed one could give a column a type such as
+// String DEFAULT file('/etc/passwd', 'RawBLOB'), which the file table
+// function would run. checkColumns has found every column in tables.
+func targetTypes(t TableBackup, tables []ownedTable) []Column {
+	i := slices.IndexFunc(tables, func(o ownedTable) bool { return o.name == t.Name })
+	columns := make([]Column, len(t.Columns))
+	for k, c := range t.Columns {
+		j := slices.IndexFunc(tables[i].columns, func(o Column) bool { return o.Name == c.Name })
+		columns[k] = tables[i].columns[j]
+	}
+	return columns
 }
 
 func (s *Store) partialRestore(table string, err error) error {

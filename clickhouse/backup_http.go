@@ -37,7 +37,7 @@ func (c *httpCopier) dumpNative(ctx context.Context, query, path string) error {
 	}
 	defer resp.Body.Close()
 
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, backupFileMode)
 	if err != nil {
 		return err
 	}

@@ -47,10 +47,12 @@ func (q *Quarterly) ForUnit(unit string) (*Quarterly, bool) {
 // such as 03-宁波市海曙区.pdf. The number keeps names unique and in report
 // order: it has two digits, or as many as total has, so that 007 sorts
 // before 100. Characters that file systems or zip tools reject, such as /
-// and :, become _, and the name is cut to 60 characters.
+// and :, become _, and so do format characters (Unicode category Cf),
+// because a direction override such as U+202E shows the rest of the name
+// reversed, with another extension. The name is cut to 60 characters.
 func UnitFileName(n, total int, unit string) string {
 	name := strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || strings.ContainsRune(`/\:*?"<>|`, r) {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || strings.ContainsRune(`/\:*?"<>|`, r) {
 			return '_'
 		}
 		return r

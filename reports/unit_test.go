@@ -74,6 +74,10 @@ func TestUnitFileName(t *testing.T) {
 		{12, 31, "</script><script>alert(1)</script>", "12-__script__script_alert(1)__script_.pdf"},
 		{1, 31, `a\b:c*d?e"f|g` + "\n", "01-a_b_c_d_e_f_g.pdf"},
 		{2, 31, "吉𠮷镇", "02-吉𠮷镇.pdf"},
+		// A right-to-left override shows the rest of the name reversed,
+		// so that 01-\u202eexe.局.pdf would read 01-fdp.局.exe.
+		{1, 31, "\u202eexe.局", "01-_exe.局.pdf"},
+		{6, 31, "宁波\u2066市\u200b", "06-宁波_市_.pdf"},
 		{4, 31, "  ", "04-单位.pdf"},
 		{5, 31, strings.Repeat("长", 70), "05-" + strings.Repeat("长", 60) + ".pdf"},
 		{1, 5, "宁海县", "01-宁海县.pdf"},

@@ -59,6 +59,9 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 2
 	}
 
+	// Everything printed may hold what units uploaded, so control
+	// characters reach the terminal only as escapes (see termSafe).
+	stdout, stderr = newTermSafe(stdout), newTermSafe(stderr)
 	a := &app{getenv: getenv, stdout: stdout, stderr: stderr}
 	fs := flag.NewFlagSet("saima "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)

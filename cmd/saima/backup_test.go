@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"os"
@@ -436,4 +437,136 @@ func TestRestoreAcrossEngines(t *testing.T) {
 				strings.Join(args, " "), got, want)
 		}
 	}
+}
+
+// TestRestoreIgnoresManifestTypes restores a backup whose manifest gives
+// a column the type String DEFAULT file(…), with a data file that lacks
+// the column. The manifest has no checksum of its own, so a forger who
+// changes the data files can change it too. Restore must read the columns
+// with the target's types, not run an expression from the manifest that
+// reads a file of the restoring machine into the database.
+func TestRestoreIgnoresManifestTypes(t *testing.T) {
+	e := newTestEnv(t)
+	units := filepath.Join(t.TempDir(), "units.csv")
+	if err := os.WriteFile(units, []byte("单位,单位类别\n宁波市海曙区,区县（市）\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e.mustRun("import", units)
+	dir := filepath.Join(t.TempDir(), "backup")
+	e.mustRun("backup", "-o", dir)
+
+	secret := filepath.Join(t.TempDir(), "secret.txt")
+	if err := os.WriteFile(secret, []byte("SECRET-OF-THE-RESTORING-MACHINE"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	crafted := copyBackup(t, dir)
+	// Rewrite units.native without the column track, so that a DEFAULT of
+	// that column would fill it.
+	st := e.openStore(t)
+	native := filepath.Join(crafted, "units.native")
+	if err := os.Remove(native); err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	m, err := clickhouse.ReadBackup(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tb := range m.Tables {
+		if tb.Name != "units" {
+			continue
+		}
+		for _, c := range tb.Columns {
+			if c.Name != "track" {
+				kept = append(kept, c.Name)
+			}
+		}
+	}
+	if err := st.Engine().Exec(context.Background(), "SELECT "+strings.Join(kept, ", ")+" FROM "+
+		e.env["SAIMA_DATABASE"]+".units INTO OUTFILE ? FORMAT Native", native); err != nil {
+		t.Fatal(err)
+	}
+	body, err := os.ReadFile(native)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(body)
+	editManifest(t, crafted, func(m *clickhouse.Manifest) {
+		for i := range m.Tables {
+			tb := &m.Tables[i]
+			if tb.Name != "units" {
+				continue
+			}
+			tb.Bytes, tb.SHA256 = int64(len(body)), hex.EncodeToString(sum[:])
+			for j := range tb.Columns {
+				if tb.Columns[j].Name == "track" {
+					tb.Columns[j].Type = "String DEFAULT file('" + secret + "', 'RawBLOB')"
+				}
+			}
+		}
+	})
+
+	target := newRestoreTarget(e)
+	target.run("restore", crafted)
+	rows, err := st.Engine().Query(context.Background(),
+		"SELECT name FROM system.databases WHERE name = ?", target.env["SAIMA_DATABASE"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	exists := rows.Next()
+	rows.Close()
+	if !exists {
+		return
+	}
+	rows, err = st.Engine().Query(context.Background(),
+		"SELECT track FROM "+target.env["SAIMA_DATABASE"]+".units")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var track string
+		if err := rows.Scan(&track); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(track, "SECRET") {
+			t.Errorf("restore read %s into units.track through the manifest's column type: %q", secret, track)
+		}
+	}
+}
+
+// TestBackupFilesOwnerOnly checks that every file of a backup is readable
+// by its owner only, as the README promises. The accounts' password and
+// token hashes are in accounts.native, so the folder's mode alone is not
+// enough: files copied out of it into another folder keep their own modes.
+func TestBackupFilesOwnerOnly(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *testEnv) {
+		units := filepath.Join(t.TempDir(), "units.csv")
+		if err := os.WriteFile(units, []byte("单位,单位类别\n宁波市海曙区,区县（市）\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		e.mustRun("import", units)
+		dir := filepath.Join(t.TempDir(), "backup")
+		e.mustRun("backup", "-o", dir)
+		info, err := os.Stat(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mode := info.Mode().Perm(); mode&0o077 != 0 {
+			t.Errorf("backup folder %s has mode %v, want no access for group and others", dir, mode)
+		}
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, entry := range entries {
+			info, err := entry.Info()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if mode := info.Mode().Perm(); mode&0o077 != 0 {
+				t.Errorf("backup file %s has mode %v, want no access for group and others", entry.Name(), mode)
+			}
+		}
+	})
 }
