@@ -28,7 +28,9 @@ func TestMain(m *testing.M) {
 	// A test that needs saima as a second process runs this binary again
 	// with the command line in SAIMA_TEST_RUN, as words split on spaces.
 	if args := os.Getenv("SAIMA_TEST_RUN"); args != "" {
-		os.Exit(Run(context.Background(), strings.Fields(args), os.Getenv, os.Stdout, os.Stderr))
+		// chtest.Exit, because under -race the detector's shutdown crashes
+		// once the command has loaded chDB.
+		chtest.Exit(Run(context.Background(), strings.Fields(args), os.Getenv, os.Stdout, os.Stderr))
 	}
 	dir, err := os.MkdirTemp("", "saima-cmd-")
 	if err != nil {
