@@ -127,11 +127,21 @@ func TestWithdrawExit(t *testing.T) {
 		})
 	}
 
-	resp, _ := withdraw(office, "退出", "1", "误将退出决定登记在本项目")
+	// A form of an earlier record with the same stage and round, left open
+	// while that record was withdrawn and entered again, is stale.
+	resp, body := postForm(t, office, page+"/stages/withdraw",
+		map[string]string{"stage": "退出", "round": "1", "date": "2026-08-01", "reason": "误登记"})
+	if resp.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(html.UnescapeString(body), "而表单要撤销的是2026-08-01 的“退出”（第 1 轮）") {
+		t.Errorf("POST withdraw of a stale record's date: status %d, want 422 naming the form's record", resp.StatusCode)
+	}
+
+	resp, _ = postForm(t, office, page+"/stages/withdraw",
+		map[string]string{"stage": "退出", "round": "1", "date": "2026-09-01", "reason": "误将退出决定登记在本项目"})
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("POST withdraw status = %d, want 303", resp.StatusCode)
 	}
-	_, body := office.get(t, page+"?withdrawn=1")
+	_, body = office.get(t, page+"?withdrawn=1")
 	for _, want := range []string{"已撤销最近一条阶段记录", "<strong>预报</strong>", "撤销 2026-02-01 的“预报”"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("GET %s after the withdrawal lacks %q", page, want)

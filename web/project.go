@@ -210,9 +210,17 @@ func (s *Server) handleStageWithdraw(c *fiber.Ctx) error {
 		return reject("该项目没有阶段记录，无需撤销")
 	}
 	stage, round := strings.TrimSpace(c.FormValue("stage")), strings.TrimSpace(c.FormValue("round"))
-	if stage != cur.Stage || round != strconv.Itoa(cur.RoundOrOne()) {
-		return reject(fmt.Sprintf("只能撤销最近一条阶段记录，现为 %s %s（第 %d 轮），而表单要撤销的是“%s”（第 %s 轮）；"+
-			"可能有人刚登记或撤销了记录，请核对本页的阶段历程后重试", cur.Date, cur.Stage, cur.RoundOrOne(), stage, round))
+	// The page's form also sends the record's date, so that a form left
+	// open while another user withdrew the record and entered the same
+	// stage and round again does not withdraw the new record.
+	date := strings.TrimSpace(c.FormValue("date"))
+	if stage != cur.Stage || round != strconv.Itoa(cur.RoundOrOne()) || (date != "" && date != cur.Date.String()) {
+		named := "“" + stage + "”（第 " + round + " 轮）"
+		if date != "" {
+			named = date + " 的" + named
+		}
+		return reject(fmt.Sprintf("只能撤销最近一条阶段记录，现为 %s %s（第 %d 轮），而表单要撤销的是%s；"+
+			"可能有人刚登记或撤销了记录，请核对本页的阶段历程后重试", cur.Date, cur.Stage, cur.RoundOrOne(), named))
 	}
 	if page.WithdrawReason == "" {
 		return reject("请填写撤销理由，如“误将退出决定登记在本项目”")
