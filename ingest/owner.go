@@ -14,8 +14,8 @@ import (
 func (r *rowReader) ownUnit(col, unit string) {
 	own := r.p.opts.Unit
 	if own == "" || unit == "" || unit == own || officeOnly[r.p.schema.dataset] {
-		// The import service rejects an office-only dataset as a whole,
-		// and a row error that asks to delete the row would not help.
+		// The import service rejects an office-only dataset as a whole, so
+		// a row error that requests deleting the row would not help.
 		return
 	}
 	r.otherUnit = true

@@ -216,7 +216,7 @@ func itemValue(raw json.RawMessage) json.RawMessage {
 }
 
 // valueText writes a data item's value as the chart's labels do: a string
-// as it stands, such as "95.0", a number in its shortest form, and
+// unchanged, such as "95.0", a number in its shortest form, and
 // missingValue for null or a missing value.
 func valueText(raw json.RawMessage) string {
 	var v any
