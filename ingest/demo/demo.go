@@ -124,6 +124,7 @@ func newCity(opts Options) *city {
 	c.units = planUnits(newRNG(opts.Seed, streamUnits), len(c.quarters))
 	c.projects = planProjects(newRNG(opts.Seed, streamProjects), c.units, c.today)
 	planMilestones(newRNG(opts.Seed, streamMilestones), c.projects, c.today)
+	showPartner(c.projects, AccountUnit)
 	planChanges(newRNG(opts.Seed, streamChanges), c.projects, c.today)
 	return c
 }

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -358,6 +359,30 @@ func TestGenerateAccountUnitLeadsReport(t *testing.T) {
 		})
 		if !led {
 			t.Errorf("seed %d: %s runs no leader-led project", seed, demo.AccountUnit)
+		}
+	}
+}
+
+// TestGenerateAccountUnitIsPartner checks that the demo account's unit is a
+// 协同单位 of some other unit's project, with an open milestone of its own
+// there, so the account can try uploading a partner's milestone.
+func TestGenerateAccountUnitIsPartner(t *testing.T) {
+	for _, seed := range []int64{1, 7, 11, 20261120} {
+		for _, day := range checkDays {
+			files := generate(t, seed, day)
+			partnerOf := map[string]bool{}
+			for _, p := range dataset(t, files, saima.DatasetProjects) {
+				if slices.Contains(strings.Split(p["协同单位"], "、"), demo.AccountUnit) {
+					partnerOf[p["项目编号"]] = true
+				}
+			}
+			open := slices.ContainsFunc(dataset(t, files, saima.DatasetMilestones), func(m record) bool {
+				return partnerOf[m["项目编号"]] && m["责任单位"] == demo.AccountUnit && m["实际完成日期"] == ""
+			})
+			if !open {
+				t.Errorf("seed %d on %s: %s is 协同单位 of %d projects with no open milestone of its own there",
+					seed, day, demo.AccountUnit, len(partnerOf))
+			}
 		}
 	}
 }

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"slices"
+	"strings"
 
 	"saima"
 )
@@ -27,6 +28,38 @@ func planMilestones(g *rng, projects []*projectPlan, today saima.Date) {
 			}
 		}
 		settleMilestones(g, p, today)
+	}
+}
+
+// showPartner gives unit one open milestone on a city department's project
+// when it has none on any project it neither runs nor leads, so that the
+// demo's unit account is a 协同单位 somewhere and can try uploading a
+// partner's milestone. The milestone is the first not yet started on the
+// first such project in code order; like showLeaderLed it draws nothing
+// from the random source.
+func showPartner(projects []*projectPlan, unit string) {
+	for _, p := range projects {
+		if p.Unit == unit || p.LeadUnit == unit {
+			continue
+		}
+		for _, m := range p.milestones {
+			if m.Unit == unit {
+				return
+			}
+		}
+	}
+	byCode := slices.Clone(projects)
+	slices.SortFunc(byCode, func(a, b *projectPlan) int { return strings.Compare(a.Code, b.Code) })
+	for _, p := range byCode {
+		if p.unit.Kind == saima.KindDistrict || p.LeadUnit == unit || p.stage != "实施" {
+			continue
+		}
+		for i := range p.milestones[:max(len(p.milestones)-1, 0)] {
+			if p.milestones[i].Status == "未开始" {
+				p.milestones[i].Unit = unit
+				return
+			}
+		}
 	}
 }
 
