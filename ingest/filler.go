@@ -26,6 +26,10 @@ func unwritten(s string) bool {
 	return fillers[strings.ToLower(s)] || strings.Trim(s, "无") == ""
 }
 
+// Unwritten reports whether a reason or note typed into a form says
+// nothing: blank, a placeholder or a filler, as [unwritten] reads cells.
+func Unwritten(s string) bool { return unwritten(s) }
+
 // peelFiller removes one layer around a compacted text: closing
 // punctuation at its end, dashes at both ends, or one pair of brackets or
 // quotes that encloses it.

@@ -15,6 +15,7 @@ import (
 	"github.com/samber/lo"
 
 	"saima"
+	"saima/ingest"
 )
 
 // Evaluation statuses.
@@ -1089,8 +1090,11 @@ func (o *Override) validate() error {
 	if strings.TrimSpace(o.By) == "" {
 		add("缺少%s人", act)
 	}
-	if strings.TrimSpace(o.Why) == "" {
+	switch why := strings.TrimSpace(o.Why); {
+	case why == "":
 		add("缺少%s理由，请写明为何%s", act, act)
+	case ingest.Unwritten(why):
+		add("%s理由“%s”没有写明原因，请写明为何%s", act, why, act)
 	}
 	switch {
 	case o.Withdrawn:

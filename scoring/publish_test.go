@@ -665,6 +665,8 @@ func TestOverrideRejects(t *testing.T) {
 		want     []string
 	}{
 		{"MissingWhoAndWhy", scoring.Override{Period: q2, Unit: cixi, Value: 90}, saima.KindInvalid, []string{"调整人", "理由"}},
+		{"FillerWhy", scoring.Override{Period: q2, Unit: cixi, Value: 90, By: "a", Why: "不适用。"}, saima.KindInvalid,
+			[]string{"调整理由“不适用。”没有写明原因，请写明为何调整"}},
 		{"ScoreAbove100", scoring.Override{Period: q2, Unit: cixi, Indicator: "assessment_mean", Value: 101, By: "a", Why: "b"},
 			saima.KindInvalid, []string{"得分调整值 101.00 超出", "指标得分须在 0 到 100.00 之间"}},
 		{"ScoreTiny", scoring.Override{Period: q2, Unit: cixi, Indicator: "assessment_mean", Value: -1e-7, By: "a", Why: "b"},
@@ -714,6 +716,8 @@ func TestWithdrawOverrideRejects(t *testing.T) {
 		{"MissingWhoAndWhy", cixi, " ", "", saima.KindInvalid,
 			[]string{"无法撤销调整", "缺少撤销人", "缺少撤销理由，请写明为何撤销"}, []string{"调整人", "调整值"}},
 		{"MissingUnit", "", "a", "b", saima.KindInvalid, []string{"无法撤销调整：缺少单位"}, nil},
+		{"FillerWhy", cixi, "a", "【无】", saima.KindInvalid,
+			[]string{"无法撤销调整", "撤销理由“【无】”没有写明原因，请写明为何撤销"}, nil},
 		{"NoneInEffect", cixi, "a", "b", saima.KindNotFound,
 			[]string{"没有生效的人工调整", "请核对考评期间和单位"}, nil},
 	}

@@ -115,6 +115,9 @@ func TestWithdrawExit(t *testing.T) {
 	for _, tt := range []struct{ name, stage, reason, want string }{
 		{"ErrNotLatest", "预报", "误登记", "只能撤销最近一条阶段记录，现为 2026-09-01 退出（第 1 轮）"},
 		{"ErrNoReason", "退出", "", "请填写撤销理由"},
+		{"ErrFillerReason", "退出", "无", "撤销理由“无”没有写明原因"},
+		{"ErrDashReason", "退出", "——", "撤销理由“——”没有写明原因"},
+		{"ErrBracketedFiller", "退出", "【暂无】", "撤销理由“【暂无】”没有写明原因"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			resp, body := withdraw(office, tt.stage, "1", tt.reason)
@@ -163,8 +166,9 @@ func TestWithdrawExit(t *testing.T) {
 	if !strings.Contains(body, "误退出后里程碑（计划 2026-09-15，已逾期 35 天）") {
 		t.Errorf("GET /ledger?q=WX-1 after the withdrawal lacks the overdue milestone:\n%s", body)
 	}
-	if _, body := office.get(t, "/uploads"); !strings.Contains(body, "网页撤销阶段记录：退出") {
-		t.Error("GET /uploads lacks the withdrawal's record")
+	if _, body := office.get(t, "/uploads"); !strings.Contains(html.UnescapeString(body),
+		"网页撤销阶段记录：WX-1 退出（第 1 轮）；理由：误将退出决定登记在本项目") {
+		t.Error("GET /uploads lacks the withdrawal's record with its project and reason")
 	}
 }
 

@@ -361,8 +361,11 @@ func (s *Server) handleListWithdraw(c *fiber.Ctx) error {
 	}) {
 		return reject(fmt.Sprintf("%s“%s”没有完成标注，无需撤销", ingest.ListTitle(item.List), item.ID))
 	}
-	if reason == "" {
+	switch {
+	case reason == "":
 		return reject("请填写撤销理由，如“误标注，事项尚未完成”")
+	case ingest.Unwritten(reason):
+		return reject("撤销理由“" + reason + "”没有写明原因，请写明为何撤销，如“误标注，事项尚未完成”")
 	}
 
 	who, err := s.identity(c)
@@ -374,7 +377,7 @@ func (s *Server) handleListWithdraw(c *fiber.Ctx) error {
 	}
 	w := saima.ListDone{List: item.List, ItemID: item.ID, Unit: item.Unit, Date: saima.DateOf(s.now()),
 		By: who.account.Name, Note: reason, Withdrawn: true}
-	message := fmt.Sprintf("网页撤销完成标注：%s“%s”", ingest.ListTitle(list), id)
+	message := fmt.Sprintf("网页撤销完成标注：%s“%s”；理由：%s", ingest.ListTitle(list), id, reason)
 	if err := s.writeFormRecord(c, saima.DatasetListDone, message, &saima.Batch{ListDone: []saima.ListDone{w}}); err != nil {
 		return fmt.Errorf("write list done withdrawal: %w", err)
 	}

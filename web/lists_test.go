@@ -399,6 +399,8 @@ func TestListWithdraw(t *testing.T) {
 	}
 	for _, tt := range []struct{ name, item, reason, want string }{
 		{"ErrNoReason", "XQ-1", " ", "未撤销：请填写撤销理由"},
+		{"ErrFillerReason", "XQ-1", "无", "未撤销：撤销理由“无”没有写明原因"},
+		{"ErrNAReason", "XQ-1", "N/A", "未撤销：撤销理由“N/A”没有写明原因"},
 		{"ErrNotMarked", "XQ-2", "误标注", "未撤销：“重大需求”清单“XQ-2”没有完成标注，无需撤销"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -438,7 +440,7 @@ func TestListWithdraw(t *testing.T) {
 	if strings.Contains(body, "已完成（2026-09-28") {
 		t.Error("GET /lists after the withdrawal still shows the mark")
 	}
-	if _, body := office.get(t, "/uploads"); !strings.Contains(html.UnescapeString(body), "网页撤销完成标注：“重大需求”清单“XQ-1”") {
+	if _, body := office.get(t, "/uploads"); !strings.Contains(html.UnescapeString(body), "网页撤销完成标注：“重大需求”清单“XQ-1”；理由：误标注，系统尚未上线") {
 		t.Error("GET /uploads lacks the withdrawal's record, named as a withdrawal")
 	}
 

@@ -222,8 +222,11 @@ func (s *Server) handleStageWithdraw(c *fiber.Ctx) error {
 		return reject(fmt.Sprintf("只能撤销最近一条阶段记录，现为 %s %s（第 %d 轮），而表单要撤销的是%s；"+
 			"可能有人刚登记或撤销了记录，请核对本页的阶段历程后重试", cur.Date, cur.Stage, cur.RoundOrOne(), named))
 	}
-	if page.WithdrawReason == "" {
+	switch {
+	case page.WithdrawReason == "":
 		return reject("请填写撤销理由，如“误将退出决定登记在本项目”")
+	case ingest.Unwritten(page.WithdrawReason):
+		return reject("撤销理由“" + page.WithdrawReason + "”没有写明原因，请写明为何撤销，如“误将退出决定登记在本项目”")
 	}
 
 	who, err := s.identity(c)
@@ -337,7 +340,9 @@ func (s *Server) writeStageEvent(c *fiber.Ctx, e saima.StageEvent) error {
 	}
 	message := "网页录入阶段记录"
 	if e.Withdrawn {
-		message = "网页撤销阶段记录：" + e.Stage
+		// The upload log is where a withdrawal stays visible: the project
+		// page shows only records in effect.
+		message = fmt.Sprintf("网页撤销阶段记录：%s %s（第 %d 轮）；理由：%s", e.ProjectCode, e.Stage, e.RoundOrOne(), e.Opinion)
 	}
 	up := saima.Upload{ID: id, Dataset: saima.DatasetStages, Uploader: who.account.Name, At: s.now(),
 		FileName: "网页录入", Rows: 1, Imported: 1, Message: message}
