@@ -52,11 +52,13 @@ var encodingNames = []string{"utf-8", "gb18030", "utf-16le", "utf-16be"}
 
 // uploadJSON is the reply of POST /api/uploads and what upload.html shows.
 type uploadJSON struct {
-	DryRun   bool          `json:"dry_run"`
-	Upload   *uploadRecord `json:"upload"`
-	Dataset  string        `json:"dataset"`
-	Rows     int           `json:"rows"`
-	Imported int           `json:"imported"`
+	DryRun  bool          `json:"dry_run"`
+	Upload  *uploadRecord `json:"upload"`
+	Dataset string        `json:"dataset"`
+	// DatasetName is the dataset's Chinese name, as the pages show it.
+	DatasetName string `json:"dataset_name,omitempty"`
+	Rows        int    `json:"rows"`
+	Imported    int    `json:"imported"`
 	// Replaced is the number of imported records that replaced stored
 	// ones. It is nil for a dry run, which counts none, so that a preview
 	// reply has no count that reads as "nothing replaced".
@@ -309,6 +311,9 @@ func newUploadJSON(dryRun bool, report *ingest.Report) *uploadJSON {
 		Outcome: u.Outcome, Message: u.Message, DuplicateOf: u.DuplicateOf, Duplicate: report.DuplicateText(),
 	}
 	out.Dataset = report.Dataset
+	if out.Dataset != "" {
+		out.DatasetName = datasetName(out.Dataset)
+	}
 	out.Rows = report.Rows
 	out.Imported = report.Imported
 	if !dryRun {

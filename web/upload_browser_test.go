@@ -159,3 +159,26 @@ func TestBrowserUploadDryRun(t *testing.T) {
 		t.Error(problem)
 	}
 }
+
+// TestBrowserUploadOfficeOnlyNamed uploads the project ledger as a unit,
+// whose form does not offer it: the refusal names the dataset in Chinese,
+// as the page without JavaScript does, not by its ID.
+func TestBrowserUploadOfficeOnlyNamed(t *testing.T) {
+	requireChromium(t)
+	env := newSeededEnv(t)
+	b := newBrowser(t, serve(t, env.server))
+	b.login(t, "haishu", testAccounts["haishu"].password, "/upload")
+
+	file := filepath.Join(t.TempDir(), "台账.csv")
+	if err := os.WriteFile(file, []byte("项目编号,项目名称,责任单位\nNB-2026-002,一件事集成办,宁波市海曙区\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b.reset()
+	trace := b.uploadWithScript(t, file, "", false)
+	if !strings.Contains(trace.Text, "上传未通过") || !strings.Contains(trace.Text, "项目台账") {
+		t.Errorf("page text lacks the refusal naming 项目台账:\n%s", trace.Text)
+	}
+	if strings.Contains(trace.Text, "projects") {
+		t.Errorf("page text names the dataset by its ID:\n%s", trace.Text)
+	}
+}

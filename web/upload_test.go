@@ -284,6 +284,9 @@ func TestUploadUnitAccount(t *testing.T) {
 			if err := json.Unmarshal([]byte(body), &got); err != nil {
 				t.Fatalf("decode: %v", err)
 			}
+			if got.DatasetName != "进度填报" {
+				t.Errorf("dataset_name = %q, want 进度填报", got.DatasetName)
+			}
 			if got.Upload == nil || got.Upload.Uploader != "haishu" || got.Upload.Unit != "宁波市海曙区" {
 				t.Errorf("upload = %+v, want uploader haishu of 宁波市海曙区", got.Upload)
 			}

@@ -195,7 +195,9 @@
       dd.appendChild(document.createTextNode('（在上传记录中可再次查看本次结果）'));
       counts.appendChild(dd);
     }
-    count('数据类型', datasetLabel(result.dataset));
+    // The reply names the dataset in Chinese: the form's list leaves out
+    // the datasets this account may not upload, which the reply may name.
+    count('数据类型', result.dataset_name || datasetLabel(result.dataset));
     count('读取行数', result.rows);
     count(result.dry_run ? '可导入记录' : '写入记录', result.imported);
     if (result.replaced) {
