@@ -26,8 +26,8 @@ func unwritten(s string) bool {
 	return fillers[strings.ToLower(s)] || strings.Trim(s, "无") == ""
 }
 
-// Unwritten reports whether a reason or note typed into a form says
-// nothing: blank, a placeholder or a filler, as [unwritten] reads cells.
+// Unwritten reports whether a reason or note typed into a form is blank,
+// a placeholder or a filler, by the rule [unwritten] applies to cells.
 func Unwritten(s string) bool { return unwritten(s) }
 
 // peelFiller removes one layer around a compacted text: closing

@@ -1090,11 +1090,11 @@ func (o *Override) validate() error {
 	if strings.TrimSpace(o.By) == "" {
 		add("缺少%s人", act)
 	}
-	switch why := strings.TrimSpace(o.Why); {
-	case why == "":
+	switch reason := strings.TrimSpace(o.Why); {
+	case reason == "":
 		add("缺少%s理由，请写明为何%s", act, act)
-	case ingest.Unwritten(why):
-		add("%s理由“%s”没有写明原因，请写明为何%s", act, why, act)
+	case ingest.Unwritten(reason):
+		add("%s理由“%s”没有写明原因，请写明为何%s", act, reason, act)
 	}
 	switch {
 	case o.Withdrawn:
