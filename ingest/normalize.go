@@ -12,11 +12,11 @@ import (
 // Unicode White_Space runes (which include U+00A0 and U+3000) it treats
 // the default-ignorable characters that draw nothing as blanks. Spreadsheet
 // exports leave the byte-order mark and the zero-width space at the start
-// of cells, and text copied from web pages, Word, chat programs or a
-// Windows dialog carries the others: the soft hyphen, the zero-width
+// of cells. Text copied from web pages, Word, chat programs or a Windows
+// dialog carries the others. These are the soft hyphen, the zero-width
 // joiner and non-joiner, the direction marks, embeddings, overrides and
-// isolates, the word joiner and the invisible operators. The Hangul
-// fillers draw nothing either. Variation selectors and tag characters are
+// isolates, the word joiner, the invisible operators and the Hangul
+// fillers. Variation selectors and tag characters are
 // not blanks: they change how the character before them looks, as in
 // ✅ followed by U+FE0F, so free text keeps them even at its end.
 func isSpace(r rune) bool {

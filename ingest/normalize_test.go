@@ -56,11 +56,11 @@ func TestInvisibleFormatCharacters(t *testing.T) {
 }
 
 // Every default-ignorable character that draws nothing reads as
-// whitespace, not only the ones Word and web pages leave most often: the
-// bidi embeddings, overrides and isolates (U+202A to U+202E, U+2066 to
-// U+2069) that Windows and chat programs put around copied text, the
-// Arabic letter mark, the invisible operators (U+2061 to U+2064), the
-// Mongolian vowel separator and the Hangul fillers. Inside a unit name, a
+// whitespace, not only the ones Word and web pages leave most often.
+// Windows and chat programs put bidi embeddings, overrides and isolates
+// (U+202A to U+202E, U+2066 to U+2069) around copied text. The Arabic
+// letter mark, the invisible operators (U+2061 to U+2064), the Mongolian
+// vowel separator and the Hangul fillers draw nothing either. Inside a unit name, a
 // period or a percent they are dropped as spaces are; inside a code they
 // are the error that names the character. Variation selectors and tag
 // characters, which change how the character before them looks, stay in
