@@ -280,13 +280,14 @@ type opener interface {
 
 func openSource(r io.Reader, opts Options) (opener, error) {
 	br := bufio.NewReaderSize(r, sniffSize)
-	magic, err := br.Peek(len(oleMagic))
+	head, err := br.Peek(binaryHeadSize)
 	if err != nil && err != io.EOF {
 		return nil, fmt.Errorf("read upload: %w", err)
 	}
-	if err := binaryFormatError(magic); err != nil {
+	if err := binaryFormatError(head); err != nil {
 		return nil, err
 	}
+	magic := head[:min(len(head), len(oleMagic))]
 	switch {
 	case bytes.Equal(magic, oleMagic):
 		return nil, oleError(br)
