@@ -307,7 +307,7 @@ func (b *projectBuilder) add(r *rowReader) {
 // unit, with a warning that names the note left out.
 func (r *rowReader) leadUnit() string {
 	raw := r.cell("牵头单位")
-	if _, missing := r.blank("牵头单位", raw, false); missing || unwritten(raw) {
+	if _, missing := r.blank("牵头单位", raw, false); missing || unwritten(raw) || r.noUnit("牵头单位", raw) {
 		return ""
 	}
 	if m, ok := r.resolveNamedUnit(raw); ok {
@@ -324,6 +324,9 @@ func (r *rowReader) leadUnit() string {
 func (r *rowReader) unitList(col string) []string {
 	var out []string
 	for _, raw := range r.list(col) {
+		if r.noUnit(col, raw) {
+			continue
+		}
 		matches, ok := r.resolveUnits(raw)
 		if !ok {
 			r.warn(col, raw, "不在单位名单中，已按原样保存；名单外的单位没有账号，不能上传里程碑",
@@ -338,6 +341,32 @@ func (r *rowReader) unitList(col string) []string {
 		}
 	}
 	return out
+}
+
+// noUnitPhrase matches a phrase that says a project has no unit of a
+// unit column, such as 无协同单位, 暂无相关单位, 没有配合部门 or 无需协同.
+var noUnitPhrase = regexp.MustCompile(`^(?:(?:无|暂无|尚无|没有|并无)(?:相关|其他|其它)?` +
+	`(?:牵头|协同|配合|协作|参与|合作)?(?:单位|部门)|(?:无需|无须|不需|不需要)(?:牵头|协同|配合|协作|参与|合作))$`)
+
+// undecidedUnits are the texts that say a unit is not decided yet.
+var undecidedUnits = map[string]bool{
+	"待定": true, "未定": true, "待确定": true, "未确定": true, "待明确": true, "未明确": true,
+}
+
+// noUnit reports whether raw, an item of the unit column col, names no
+// unit: a phrase of noUnitPhrase, or a unit not decided yet, which gets a
+// warning. Closing punctuation and enclosing brackets are peeled as for
+// the fillers that unwritten reads.
+func (r *rowReader) noUnit(col, raw string) bool {
+	s := compact(raw)
+	for peeled := peelFiller(s); peeled != s && peeled != ""; peeled = peelFiller(s) {
+		s = peeled
+	}
+	if undecidedUnits[s] {
+		r.warn(col, raw, "表示尚未确定，按空白处理", "确定后请补填"+col)
+		return true
+	}
+	return noUnitPhrase.MatchString(s)
 }
 
 // unitMatch is a roster unit read from a unit cell, with the note that

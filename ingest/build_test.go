@@ -579,3 +579,45 @@ func TestProjectPartnerJoinsAndNotes(t *testing.T) {
 		}
 	}
 }
+
+// A phrase that says a project has no such unit, such as 无协同单位,
+// 暂无相关单位 or 无需配合, reads as blank in 牵头单位 and 协同单位, as
+// the bare fillers do. A unit not yet decided (待定, 未明确) is no unit
+// either: it reads as blank, with a warning to fill the unit in once it
+// is known. Neither is kept as a unit off the roster.
+func TestProjectUnitFillerPhrases(t *testing.T) {
+	text := "项目编号,项目名称,责任单位,牵头单位,协同单位\n" +
+		"NB-1,甲,余姚市,无牵头单位,无协同单位\n" +
+		"NB-2,乙,余姚市,暂无,暂无相关单位\n" +
+		"NB-3,丙,余姚市,,没有配合部门、宁海县\n" +
+		"NB-4,丁,余姚市,,无需协同\n" +
+		"NB-5,戊,余姚市,,不需要配合。\n" +
+		"NB-6,己,余姚市,待定,未明确\n" +
+		"NB-7,庚,余姚市,,宁海县、待确定\n"
+	res := parseText(t, "p.csv", text, Options{})
+	requireNoErrors(t, res)
+	undecided := func(row int, col, value string) string {
+		return fmt.Sprintf("p.csv 第%d行“%s”列的值“%s”表示尚未确定，按空白处理，确定后请补填%s", row, col, value, col)
+	}
+	wantWarnings := []string{
+		undecided(7, "牵头单位", "待定"),
+		undecided(7, "协同单位", "未明确"),
+		undecided(8, "协同单位", "待确定"),
+	}
+	if got := issueStrings(res.Warnings); !slices.Equal(got, wantWarnings) {
+		t.Errorf("warnings =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(wantWarnings, "\n"))
+	}
+	want := [][]string{nil, nil, {"宁海县"}, nil, nil, nil, {"宁海县"}}
+	if len(res.Batch.Projects) != len(want) {
+		t.Fatalf("projects = %d, want %d", len(res.Batch.Projects), len(want))
+	}
+	for i, w := range want {
+		p := res.Batch.Projects[i]
+		if p.LeadUnit != "" {
+			t.Errorf("project %d 牵头单位 = %q, want blank", i+1, p.LeadUnit)
+		}
+		if !slices.Equal(p.Partners, w) {
+			t.Errorf("project %d 协同单位 = %q, want %q", i+1, p.Partners, w)
+		}
+	}
+}
