@@ -2,9 +2,13 @@ package ingest
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"saima"
 )
@@ -299,13 +303,16 @@ func (b *projectBuilder) add(r *rowReader) {
 // leadUnit reads 牵头单位. It is often a provincial or city body that is
 // not ranked, so a name off the roster is kept as written, with a warning.
 // A placeholder such as "/" reads as blank, as in the other unit columns.
+// A roster unit followed by a note, as in 市大数据局（牵头）, reads as that
+// unit, with a warning that names the note left out.
 func (r *rowReader) leadUnit() string {
 	raw := r.cell("牵头单位")
-	if _, missing := r.blank("牵头单位", raw, false); missing || unwritten(raw) {
+	if _, missing := r.blank("牵头单位", raw, false); missing || unwritten(raw) || r.noUnit("牵头单位", raw) {
 		return ""
 	}
-	if name, ok := r.p.resolveUnit(raw); ok {
-		return name
+	if m, ok := r.resolveNamedUnit(raw); ok {
+		r.warnUnitNote("牵头单位", raw, m)
+		return m.name
 	}
 	r.warn("牵头单位", raw, "不在单位名单中，已按原样保存", "如果是名单中的单位，请改用名单中的名称")
 	return trimText(raw)
@@ -317,57 +324,187 @@ func (r *rowReader) leadUnit() string {
 func (r *rowReader) unitList(col string) []string {
 	var out []string
 	for _, raw := range r.list(col) {
-		names, ok := r.resolveUnits(raw)
+		if r.noUnit(col, raw) {
+			continue
+		}
+		matches, ok := r.resolveUnits(raw)
 		if !ok {
 			r.warn(col, raw, "不在单位名单中，已按原样保存；名单外的单位没有账号，不能上传里程碑",
 				"如果是名单中的单位，请改用名单中的名称或别名")
-			names = []string{raw}
+			matches = []unitMatch{{name: raw}}
 		}
-		for _, name := range names {
-			if !slices.Contains(out, name) {
-				out = append(out, name)
+		for _, m := range matches {
+			r.warnUnitNote(col, raw, m)
+			if !slices.Contains(out, m.name) {
+				out = append(out, m.name)
 			}
 		}
 	}
 	return out
 }
 
-// resolveUnits reads one item of a unit list through the roster. An item
-// that is no unit may be several units that the clerk separated by spaces
-// or slashes only, such as “宁海县 象山县”, so it is split there when every
-// part is a roster unit or alias.
-func (r *rowReader) resolveUnits(raw string) ([]string, bool) {
-	if name, ok := r.resolveListedUnit(raw); ok {
-		return []string{name}, true
+// noUnitPhrase matches a phrase that says a project has no unit of a
+// unit column, such as 无协同单位, 暂无相关单位, 没有配合部门 or 无需协同.
+var noUnitPhrase = regexp.MustCompile(`^(?:(?:无|暂无|尚无|没有|并无)(?:相关|其他|其它)?` +
+	`(?:牵头|协同|配合|协作|参与|合作)?(?:单位|部门)|(?:无需|无须|不需|不需要)(?:牵头|协同|配合|协作|参与|合作))$`)
+
+// undecidedUnits are the texts that say a unit is not decided yet.
+var undecidedUnits = map[string]bool{
+	"待定": true, "未定": true, "待确定": true, "未确定": true, "待明确": true, "未明确": true,
+}
+
+// noUnit reports whether raw, an item of the unit column col, names no
+// unit: a phrase of noUnitPhrase, or a unit not decided yet, which gets a
+// warning. Closing punctuation and enclosing brackets are peeled as for
+// the fillers that unwritten reads.
+func (r *rowReader) noUnit(col, raw string) bool {
+	s := compact(raw)
+	for peeled := peelFiller(s); peeled != s && peeled != ""; peeled = peelFiller(s) {
+		s = peeled
 	}
-	parts := strings.FieldsFunc(raw, func(c rune) bool { return isSpace(c) || c == '/' || c == '／' })
-	if len(parts) < 2 {
+	if undecidedUnits[s] {
+		r.warn(col, raw, "表示尚未确定，按空白处理", "确定后请补填"+col)
+		return true
+	}
+	return noUnitPhrase.MatchString(s)
+}
+
+// unitMatch is a roster unit read from a unit cell, with the note that
+// followed its name in brackets or after a colon, if any.
+type unitMatch struct {
+	name, note string
+}
+
+// warnUnitNote warns that the note of m, read from the cell raw of col,
+// was left out: the note may be a role (技术支撑, 配合) but also a
+// qualifier that makes the name another body's, such as 大数据局（省）.
+func (r *rowReader) warnUnitNote(col, raw string, m unitMatch) {
+	if m.note == "" {
+		return
+	}
+	r.warn(col, raw, fmt.Sprintf("按单位名单读作“%s”，说明“%s”没有保存", m.name, m.note),
+		"如果指的不是名单中的这个单位，请改正后重新上传；说明如需保留，请写在其他列")
+}
+
+// unitJoins matches what clerks put between two units of one list item
+// besides 、 and commas: spaces, a slash or backslash in any width, a
+// vertical bar, a plus or ampersand, or a conjunction such as 及 or 和.
+var unitJoins = regexp.MustCompile(`(?:\s*(?:以及|[及和与并/\\|+&\x{2215}\x{2044}])\s*)+|\s+`)
+
+// maxUnitJoins bounds the joins tried in one item; an item with more is
+// no list of a few partners.
+const maxUnitJoins = 16
+
+// resolveUnits reads one item of a unit list through the roster. An item
+// that is no unit may be several units that the clerk joined by spaces,
+// slashes or a conjunction only, such as “宁海县 象山县”, “宁海县/象山县”
+// or “宁海县及象山县”. It is read as those units when it splits at such
+// joins into parts that are each a roster unit or alias. A unit whose own
+// name holds a join, such as 市发展和改革委员会, is kept whole: the
+// parts are tried from the longest.
+func (r *rowReader) resolveUnits(raw string) ([]unitMatch, bool) {
+	if m, ok := r.resolveNamedUnit(raw); ok {
+		return []unitMatch{m}, true
+	}
+	text := norm.NFKC.String(trimText(raw))
+	starts, ends := unitParts(text)
+	n := len(starts)
+	if n < 2 {
 		return nil, false
 	}
-	names := make([]string, 0, len(parts))
-	for _, part := range parts {
-		name, ok := r.resolveListedUnit(part)
-		if !ok {
-			return nil, false
+
+	// split[j] holds the units of parts 0 to j-1 once they are found to
+	// split into units, trying the longest run of parts first.
+	split := make([][]unitMatch, n+1)
+	split[0] = []unitMatch{}
+	for j := 1; j <= n; j++ {
+		for i := 0; i < j; i++ {
+			if split[i] == nil || i == 0 && j == n {
+				continue
+			}
+			if m, ok := r.resolveNamedUnit(text[starts[i]:ends[j-1]]); ok {
+				split[j] = append(slices.Clone(split[i]), m)
+				break
+			}
 		}
-		names = append(names, name)
 	}
-	return names, true
+	return split[n], split[n] != nil
 }
+
+// unitParts splits text at unitJoins and returns where each part starts
+// and ends. It returns no parts when text has more than maxUnitJoins.
+func unitParts(text string) (starts, ends []int) {
+	joins := unitJoins.FindAllStringIndex(text, maxUnitJoins+1)
+	if len(joins) > maxUnitJoins {
+		return nil, nil
+	}
+	starts = []int{0}
+	for _, j := range joins {
+		ends = append(ends, j[0])
+		starts = append(starts, j[1])
+	}
+	return starts, append(ends, len(text))
+}
+
+// resolveNamedUnit resolves one unit of a unit cell through the roster.
+// A name that matches no unit is tried again without a note that follows
+// it in brackets or after a colon, as in 市大数据局（技术支撑） or
+// 宁海县：配合实施. A roster name that ends in brackets, such as
+// 宁波市（本级）, matches as a whole first.
+func (r *rowReader) resolveNamedUnit(raw string) (unitMatch, bool) {
+	if name, ok := r.resolveListedUnit(raw); ok {
+		return unitMatch{name: name}, true
+	}
+	stem, note := splitUnitNote(raw)
+	if note == "" {
+		return unitMatch{}, false
+	}
+	if name, ok := r.resolveListedUnit(stem); ok {
+		return unitMatch{name: name, note: note}, true
+	}
+	return unitMatch{}, false
+}
+
+// unitNoteBrackets maps the closing brackets that end a note after a
+// unit's name, after NFKC, to their opening ones.
+var unitNoteBrackets = map[rune]rune{')': '(', ']': '[', '】': '【', '〕': '〔', '〗': '〖', '}': '{'}
+
+// splitUnitNote splits s into a name and the note that follows it in
+// brackets at its end or after its first colon. It returns s and "" when
+// there is no such note.
+func splitUnitNote(s string) (stem, note string) {
+	s = normalize(s)
+	last, n := utf8.DecodeLastRuneInString(s)
+	if open, ok := unitNoteBrackets[last]; ok {
+		if i := strings.LastIndex(s[:len(s)-n], string(open)); i > 0 {
+			stem, note = trimText(s[:i]), trimText(s[i+len(string(open)):len(s)-n])
+		}
+	} else if i := strings.IndexByte(s, ':'); i > 0 {
+		stem, note = trimText(s[:i]), trimText(s[i+1:])
+	}
+	if stem == "" || note == "" {
+		return s, ""
+	}
+	return stem, note
+}
+
+// etcTail matches what follows 等 (“and others”) at the end of a unit
+// list, as in “江北区、鄞州区等”, “鄞州区等2个县” or “大数据局等相关单位”:
+// nothing, or a count and a kind of unit.
+var etcTail = regexp.MustCompile(`^(?:[0-9]+|[一二两三四五六七八九十]+)?[个家]?(?:相关|有关|其他|其它)?` +
+	`(?:单位|部门|区县\(市\)|县\(市、区\)|县\(市\)|县市区|区县市|区县|县区|县|区|市)?$`)
 
 // resolveListedUnit resolves a unit of a list through the roster. A list
 // that ends in 等 (“and others”), such as “江北区、鄞州区等” or
-// “鄞州区等单位”, leaves the 等 on its last unit, so a name that matches
+// “鄞州区等2个县”, leaves the 等 on its last unit, so a name that matches
 // no unit is tried again without it.
 func (r *rowReader) resolveListedUnit(raw string) (string, bool) {
 	if name, ok := r.p.resolveUnit(raw); ok {
 		return name, true
 	}
-	stem := trimText(raw)
-	for _, etc := range []string{"等单位", "等部门", "等"} {
-		if cut, found := strings.CutSuffix(stem, etc); found && cut != "" {
-			return r.p.resolveUnit(cut)
-		}
+	stem := normalize(raw)
+	if i := strings.LastIndex(stem, "等"); i > 0 && etcTail.MatchString(compact(stem[i+len("等"):])) {
+		return r.p.resolveUnit(stem[:i])
 	}
 	return "", false
 }

@@ -499,3 +499,125 @@ func TestProjectPartners(t *testing.T) {
 		}
 	}
 }
+
+// Clerks join two partners with a conjunction (及, 和, 与, 以及) or a sign
+// (∕, \, |, +, &) as well as with spaces and slashes, add a role note in
+// brackets or after a colon, and end a list with 等 and a count or a kind
+// (等2个县, 等相关单位). Each of these reads as the roster units it names,
+// as long as every part is a roster unit or alias. A unit whose own name
+// holds 和 or brackets stays whole, and a part off the roster leaves the
+// item whole with the off-roster warning.
+func TestProjectPartnerJoinsAndNotes(t *testing.T) {
+	roster := append(slices.Clone(testRoster),
+		saima.Unit{Name: "市发展和改革委员会", Kind: saima.KindDepartment, Track: saima.KindDepartment, Aliases: []string{"市发改委"}})
+	text := "项目编号,项目名称,责任单位,牵头单位,协同单位\n" +
+		"NB-1,甲,余姚市,,宁海县及鄞州区\n" +
+		"NB-2,乙,余姚市,,宁海县和大数据局\n" +
+		"NB-3,丙,余姚市,,宁海县与市财政局、宁波市江北区以及鄞州区\n" +
+		"NB-4,丁,余姚市,,宁海县∕鄞州区\n" +
+		"NB-5,戊,余姚市,,宁海县\\鄞州区|市财政局\n" +
+		"NB-6,己,余姚市,,宁海县＋鄞州区&市财政局\n" +
+		"NB-7,庚,余姚市,,市大数据局（技术支撑）\n" +
+		"NB-8,辛,余姚市,,宁海县(配合)、鄞州区【配合实施】\n" +
+		"NB-9,壬,余姚市,,宁海县：配合实施\n" +
+		"NB-10,癸,余姚市,,宁海县、鄞州区等2个县\n" +
+		"NB-11,子,余姚市,,市财政局、大数据局等相关单位\n" +
+		"NB-12,丑,余姚市,,宁海县、鄞州区等有关部门\n" +
+		"NB-13,寅,余姚市,市大数据局（牵头）,宁波市（本级）\n" +
+		"NB-14,卯,余姚市,,市发展和改革委员会\n" +
+		"NB-15,辰,余姚市,,市发展和改革委员会及宁海县\n" +
+		"NB-16,巳,余姚市,,宁海县和省公安厅\n" +
+		"NB-17,午,余姚市,,省公安厅（配合）\n"
+	res := parseText(t, "p.csv", text, Options{Roster: roster})
+	requireNoErrors(t, res)
+	const offRoster = "不在单位名单中，已按原样保存；名单外的单位没有账号，不能上传里程碑，如果是名单中的单位，请改用名单中的名称或别名"
+	note := func(row int, col, value, unit, note string) string {
+		return fmt.Sprintf("p.csv 第%d行“%s”列的值“%s”按单位名单读作“%s”，说明“%s”没有保存，"+
+			"如果指的不是名单中的这个单位，请改正后重新上传；说明如需保留，请写在其他列", row, col, value, unit, note)
+	}
+	wantWarnings := []string{
+		note(8, "协同单位", "市大数据局（技术支撑）", "市大数据局", "技术支撑"),
+		note(9, "协同单位", "宁海县(配合)", "宁海县", "配合"),
+		note(9, "协同单位", "鄞州区【配合实施】", "宁波市鄞州区", "配合实施"),
+		note(10, "协同单位", "宁海县：配合实施", "宁海县", "配合实施"),
+		note(14, "牵头单位", "市大数据局（牵头）", "市大数据局", "牵头"),
+		"p.csv 第17行“协同单位”列的值“宁海县和省公安厅”" + offRoster,
+		"p.csv 第18行“协同单位”列的值“省公安厅（配合）”" + offRoster,
+	}
+	if got := issueStrings(res.Warnings); !slices.Equal(got, wantWarnings) {
+		t.Errorf("warnings =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(wantWarnings, "\n"))
+	}
+	want := []struct {
+		lead     string
+		partners []string
+	}{
+		{"", []string{"宁海县", "宁波市鄞州区"}},
+		{"", []string{"宁海县", "市大数据局"}},
+		{"", []string{"宁海县", "市财政局", "宁波市江北区", "宁波市鄞州区"}},
+		{"", []string{"宁海县", "宁波市鄞州区"}},
+		{"", []string{"宁海县", "宁波市鄞州区", "市财政局"}},
+		{"", []string{"宁海县", "宁波市鄞州区", "市财政局"}},
+		{"", []string{"市大数据局"}},
+		{"", []string{"宁海县", "宁波市鄞州区"}},
+		{"", []string{"宁海县"}},
+		{"", []string{"宁海县", "宁波市鄞州区"}},
+		{"", []string{"市财政局", "市大数据局"}},
+		{"", []string{"宁海县", "宁波市鄞州区"}},
+		{"市大数据局", []string{"宁波市（本级）"}},
+		{"", []string{"市发展和改革委员会"}},
+		{"", []string{"市发展和改革委员会", "宁海县"}},
+		{"", []string{"宁海县和省公安厅"}},
+		{"", []string{"省公安厅（配合）"}},
+	}
+	if len(res.Batch.Projects) != len(want) {
+		t.Fatalf("projects = %d, want %d", len(res.Batch.Projects), len(want))
+	}
+	for i, w := range want {
+		p := res.Batch.Projects[i]
+		if p.LeadUnit != w.lead || !slices.Equal(p.Partners, w.partners) {
+			t.Errorf("project %d 牵头单位, 协同单位 = %q, %q, want %q, %q", i+1, p.LeadUnit, p.Partners, w.lead, w.partners)
+		}
+	}
+}
+
+// A phrase that says a project has no such unit, such as 无协同单位,
+// 暂无相关单位 or 无需配合, reads as blank in 牵头单位 and 协同单位, as
+// the bare fillers do. A unit not yet decided (待定, 未明确) is no unit
+// either: it reads as blank, with a warning to fill the unit in once it
+// is known. Neither is kept as a unit off the roster.
+func TestProjectUnitFillerPhrases(t *testing.T) {
+	text := "项目编号,项目名称,责任单位,牵头单位,协同单位\n" +
+		"NB-1,甲,余姚市,无牵头单位,无协同单位\n" +
+		"NB-2,乙,余姚市,暂无,暂无相关单位\n" +
+		"NB-3,丙,余姚市,,没有配合部门、宁海县\n" +
+		"NB-4,丁,余姚市,,无需协同\n" +
+		"NB-5,戊,余姚市,,不需要配合。\n" +
+		"NB-6,己,余姚市,待定,未明确\n" +
+		"NB-7,庚,余姚市,,宁海县、待确定\n"
+	res := parseText(t, "p.csv", text, Options{})
+	requireNoErrors(t, res)
+	undecided := func(row int, col, value string) string {
+		return fmt.Sprintf("p.csv 第%d行“%s”列的值“%s”表示尚未确定，按空白处理，确定后请补填%s", row, col, value, col)
+	}
+	wantWarnings := []string{
+		undecided(7, "牵头单位", "待定"),
+		undecided(7, "协同单位", "未明确"),
+		undecided(8, "协同单位", "待确定"),
+	}
+	if got := issueStrings(res.Warnings); !slices.Equal(got, wantWarnings) {
+		t.Errorf("warnings =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(wantWarnings, "\n"))
+	}
+	want := [][]string{nil, nil, {"宁海县"}, nil, nil, nil, {"宁海县"}}
+	if len(res.Batch.Projects) != len(want) {
+		t.Fatalf("projects = %d, want %d", len(res.Batch.Projects), len(want))
+	}
+	for i, w := range want {
+		p := res.Batch.Projects[i]
+		if p.LeadUnit != "" {
+			t.Errorf("project %d 牵头单位 = %q, want blank", i+1, p.LeadUnit)
+		}
+		if !slices.Equal(p.Partners, w) {
+			t.Errorf("project %d 协同单位 = %q, want %q", i+1, p.Partners, w)
+		}
+	}
+}

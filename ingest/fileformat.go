@@ -65,27 +65,122 @@ func oleError(br *bufio.Reader) error {
 			"请用Excel或WPS打开，取消打开密码后另存为“Excel 工作簿（*.xlsx）”或“CSV UTF-8（逗号分隔）”，再重新上传")
 }
 
-// binaryFormats are the leading bytes of file types that people upload in
-// place of a table (a printed PDF, a screenshot, a compressed archive),
-// with the error each one gets. Read as text, they would fail as an
-// unknown header or an unknown encoding, which misleads.
+// binaryFormats are the file types that people upload in place of a
+// table (a printed PDF, a screenshot or phone photo, a compressed archive,
+// a document), each told apart by its leading bytes, with the error it
+// gets. Read as text, they would fail as an unknown header or an unknown
+// encoding, which misleads.
 var binaryFormats = []struct {
-	magic   string
+	is      func(head []byte) bool
 	message string
 }{
-	{"%PDF-", "这是PDF文件，不是表格，系统无法读取；请上传原来的xlsx或CSV表格文件，或把数据填入系统提供的xlsx模板后重新上传"},
-	{"\x89PNG\r\n\x1a\n", "这是PNG图片，不是表格，系统无法读取；请上传表格文件本身（xlsx或CSV），不要上传截图或照片"},
-	{"\xff\xd8\xff", "这是JPEG图片，不是表格，系统无法读取；请上传表格文件本身（xlsx或CSV），不要上传截图或照片"},
-	{"\x1f\x8b", "这是gzip压缩文件（.gz），系统无法读取；请解压后上传其中的表格文件（xlsx或CSV）"},
-	{"7z\xbc\xaf\x27\x1c", "这是7z压缩包，系统无法读取；请解压后上传其中的表格文件（xlsx或CSV）"},
-	{"Rar!\x1a\x07", "这是RAR压缩包，系统无法读取；请解压后上传其中的表格文件（xlsx或CSV）"},
+	{prefix("%PDF-"), "这是PDF文件，不是表格，系统无法读取；请上传原来的xlsx或CSV表格文件，或把数据填入系统提供的xlsx模板后重新上传"},
+	{prefix("\x89PNG\r\n\x1a\n"), pictureMessage("PNG")},
+	{prefix("\xff\xd8\xff"), pictureMessage("JPEG")},
+	{prefix("GIF87a", "GIF89a"), pictureMessage("GIF")},
+	{isBMP, pictureMessage("BMP")},
+	{prefix("II*\x00", "MM\x00*"), pictureMessage("TIFF")},
+	{isWebP, pictureMessage("WebP")},
+	{isoMedia(true), pictureMessage("HEIC")},
+	{isoMedia(false), "这是视频文件，不是表格，系统无法读取；请上传表格文件本身（xlsx或CSV），不要上传录屏或视频"},
+	{prefix("\x1f\x8b"), archiveMessage("gzip压缩文件（.gz）")},
+	{prefix("7z\xbc\xaf\x27\x1c"), archiveMessage("7z压缩包")},
+	{prefix("Rar!\x1a\x07"), archiveMessage("RAR压缩包")},
+	{isBzip2, archiveMessage("bzip2压缩文件（.bz2）")},
+	{prefix("\xfd7zXZ\x00"), archiveMessage("xz压缩文件（.xz）")},
+	{prefix("\x28\xb5\x2f\xfd"), archiveMessage("zstd压缩文件（.zst）")},
+	{isTar, archiveMessage("tar归档文件（.tar）")},
+	{prefix(`{\rtf`), "这是RTF格式的文档（写字板或Word保存的），不是表格，系统无法读取；" +
+		"请把数据填入系统提供的xlsx模板，或用Excel、WPS表格另存为“Excel 工作簿（*.xlsx）”后重新上传"},
+	{isMHT, "这是“单个文件网页”（.mht或.mhtml）格式的文件，系统无法读取；" +
+		"请用Excel或WPS打开，另存为“Excel 工作簿（*.xlsx）”后重新上传"},
+	{prefix("SQLite format 3\x00"), "这是SQLite数据库文件，不是表格，系统无法读取；请从数据库导出xlsx或CSV文件后重新上传"},
 }
+
+// pictureMessage is the error of a picture in format kind.
+func pictureMessage(kind string) string {
+	return "这是" + kind + "图片，不是表格，系统无法读取；请上传表格文件本身（xlsx或CSV），不要上传截图或照片"
+}
+
+// archiveMessage is the error of a compressed file or archive of kind.
+func archiveMessage(kind string) string {
+	return "这是" + kind + "，系统无法读取；请解压后上传其中的表格文件（xlsx或CSV）"
+}
+
+// prefix returns a test of whether a head starts with one of magics.
+func prefix(magics ...string) func([]byte) bool {
+	return func(head []byte) bool {
+		for _, m := range magics {
+			if bytes.HasPrefix(head, []byte(m)) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// isBMP reports whether head starts a BMP picture: "BM", the file size
+// and four reserved zero bytes, which no text has.
+func isBMP(head []byte) bool {
+	return len(head) >= 10 && bytes.HasPrefix(head, []byte("BM")) && bytes.Equal(head[6:10], []byte{0, 0, 0, 0})
+}
+
+// isWebP reports whether head starts a WebP picture, a RIFF file of form
+// WEBP.
+func isWebP(head []byte) bool {
+	return len(head) >= 12 && bytes.HasPrefix(head, []byte("RIFF")) && string(head[8:12]) == "WEBP"
+}
+
+// stillBrands are the ISO media brands of still pictures: HEIF and HEIC,
+// which phones save photos as, and AVIF.
+var stillBrands = map[string]bool{
+	"heic": true, "heix": true, "heim": true, "heis": true, "hevc": true, "hevx": true,
+	"mif1": true, "msf1": true, "avif": true, "avis": true,
+}
+
+// isoMedia returns a test of whether a head starts an ISO media file (a
+// box of type ftyp) whose major brand is a still picture's, when still
+// is set, or another's, such as MP4 or QuickTime video.
+func isoMedia(still bool) func([]byte) bool {
+	return func(head []byte) bool {
+		if len(head) < 12 || string(head[4:8]) != "ftyp" {
+			return false
+		}
+		return stillBrands[string(head[8:12])] == still
+	}
+}
+
+// isBzip2 reports whether head starts a bzip2 file: "BZh", the block size
+// digit and the magic of the first block.
+func isBzip2(head []byte) bool {
+	return len(head) >= 10 && bytes.HasPrefix(head, []byte("BZh")) && head[3] >= '1' && head[3] <= '9' &&
+		string(head[4:10]) == "1AY&SY"
+}
+
+// isTar reports whether head starts a POSIX tar archive, whose first
+// header has the magic ustar at offset 257.
+func isTar(head []byte) bool {
+	return len(head) >= 262 && string(head[257:262]) == "ustar"
+}
+
+// isMHT reports whether head starts a MIME web archive, as Excel's and
+// Word's “单个文件网页” saves are: a header block that opens with
+// MIME-Version, or with the From line that Internet Explorer writes.
+func isMHT(head []byte) bool {
+	lower := bytes.ToLower(head[:min(len(head), 512)])
+	return bytes.HasPrefix(lower, []byte("mime-version:")) ||
+		bytes.HasPrefix(lower, []byte("from:")) && bytes.Contains(lower, []byte("\nmime-version:"))
+}
+
+// binaryHeadSize is how many leading bytes binaryFormatError looks at:
+// enough for the tar magic at offset 257.
+const binaryHeadSize = 512
 
 // binaryFormatError returns the error for a file that starts with head
 // and is one of binaryFormats, or nil.
 func binaryFormatError(head []byte) error {
 	for _, f := range binaryFormats {
-		if bytes.HasPrefix(head, []byte(f.magic)) {
+		if f.is(head) {
 			return saima.Errorf(saima.KindInvalid, "%s", f.message)
 		}
 	}
@@ -113,6 +208,15 @@ func zipError(zr *zip.Reader) error {
 	switch {
 	case files["mimetype"] != nil:
 		return openDocumentError(files["mimetype"])
+	case files["xl/workbook.bin"] != nil:
+		return saima.Errorf(saima.KindInvalid,
+			"这是Excel二进制工作簿（.xlsb），系统无法读取；请用Excel打开，另存为“Excel 工作簿（*.xlsx）”后重新上传")
+	case files["ofd.xml"] != nil:
+		return saima.Errorf(saima.KindInvalid,
+			"这是OFD版式文件（电子公文或电子发票的格式），不是表格，系统无法读取；请上传原来的xlsx或CSV表格文件，或把数据填入系统提供的xlsx模板后重新上传")
+	case files["index/document.iwa"] != nil:
+		return saima.Errorf(saima.KindInvalid,
+			"这是Numbers表格（.numbers），系统无法读取；请在Numbers中选择“文件 > 导出到 > Excel”，导出xlsx文件后重新上传")
 	case files["word/document.xml"] != nil:
 		return saima.Errorf(saima.KindInvalid,
 			"这是Word文档（.docx），不是表格，系统无法读取；请把数据填入系统提供的xlsx模板，或用Excel、WPS表格另存为“Excel 工作簿（*.xlsx）”后重新上传")

@@ -9,8 +9,10 @@ import (
 // placeholder such as “/” or “——”, or a filler such as “无” or “N/A”.
 // People type these for “nothing to say”, and they would otherwise pass
 // as the text a stage requires or as the name of a unit. A filler may be
-// followed by closing punctuation (无。, 不适用！, 无；) and wrapped in
-// brackets, quotes or dashes (【无】, “无”, -无-), in any width.
+// followed by closing punctuation (无。, 不适用！, 无？, 无；) and wrapped in
+// brackets, quotes or dashes (【无】, “无”, -无-), in any width. A text of
+// closing punctuation or empty brackets only (……, 。, （）) says nothing
+// either.
 func unwritten(s string) bool {
 	s = compact(s)
 	if s == "" || isPlaceholder(s) {
@@ -18,7 +20,11 @@ func unwritten(s string) bool {
 	}
 	for {
 		peeled := peelFiller(s)
-		if peeled == s || peeled == "" {
+		if peeled == "" {
+			// Only punctuation, dashes or empty brackets: “……”, “。”, “（）”.
+			return true
+		}
+		if peeled == s {
 			break
 		}
 		s = peeled
@@ -34,11 +40,11 @@ func Unwritten(s string) bool { return unwritten(s) }
 // punctuation at its end, dashes at both ends, or one pair of brackets or
 // quotes that encloses it.
 func peelFiller(s string) string {
-	s = strings.TrimRight(s, ".。!;,、")
+	s = strings.TrimRight(s, ".。!?~;,、")
 	s = strings.TrimFunc(s, isDash)
 	first, n := utf8.DecodeRuneInString(s)
 	last, m := utf8.DecodeLastRuneInString(s)
-	if len(s) > n+m && fillerBrackets[first] == last {
+	if len(s) >= n+m && fillerBrackets[first] == last {
 		return s[n : len(s)-m]
 	}
 	return s

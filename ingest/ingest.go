@@ -197,6 +197,11 @@ type Result struct {
 	// on them. goodBatch is nil for a file without errors.
 	goodBatch *saima.Batch
 	gaps      orderGaps
+
+	// unitSheets names the other worksheets of a workbook whose first
+	// sheet was read and holds a dataset that Options.Unit may not upload,
+	// when they hold one it may.
+	unitSheets []sheetDataset
 }
 
 // OK reports whether r has no errors, listed or omitted.
@@ -275,13 +280,14 @@ type opener interface {
 
 func openSource(r io.Reader, opts Options) (opener, error) {
 	br := bufio.NewReaderSize(r, sniffSize)
-	magic, err := br.Peek(len(oleMagic))
+	head, err := br.Peek(binaryHeadSize)
 	if err != nil && err != io.EOF {
 		return nil, fmt.Errorf("read upload: %w", err)
 	}
-	if err := binaryFormatError(magic); err != nil {
+	if err := binaryFormatError(head); err != nil {
 		return nil, err
 	}
+	magic := head[:min(len(head), len(oleMagic))]
 	switch {
 	case bytes.Equal(magic, oleMagic):
 		return nil, oleError(br)
@@ -372,20 +378,23 @@ type parser struct {
 	// xlsx is the workbook's source under src, for the hint of
 	// otherSheetsIssue; nil for other files. It is read-only, so the
 	// read-ahead goroutine does not race with it.
-	xlsx    *xlsxSource
-	csv     *csvSource // the same for a text file, for its encoding advice
-	sheet   string     // the worksheet read, for issues
-	schema  *schema
-	roster  *roster
-	today   saima.Date
-	issues  issueList
-	display map[string]string // column name -> header as issues show it
-	batch   saima.Batch       // the records, when they are not emitted
-	rows    int
-	unnamed map[int]bool // unnamed columns already reported as containing data
-	columns []string     // the header as read
-	missing []string     // optional columns the header lacks; see schema.missing
-	example int          // the row of a template's example row that was skipped; 0 for none
+	xlsx *xlsxSource
+	// unitSheets names the other worksheets that a unit's account may
+	// upload, when the first one read holds an office-only dataset.
+	unitSheets []sheetDataset
+	csv        *csvSource // the same for a text file, for its encoding advice
+	sheet      string     // the worksheet read, for issues
+	schema     *schema
+	roster     *roster
+	today      saima.Date
+	issues     issueList
+	display    map[string]string // column name -> header as issues show it
+	batch      saima.Batch       // the records, when they are not emitted
+	rows       int
+	unnamed    map[int]bool // unnamed columns already reported as containing data
+	columns    []string     // the header as read
+	missing    []string     // optional columns the header lacks; see schema.missing
+	example    int          // the row of a template's example row that was skipped; 0 for none
 
 	// exampleUnchanged is set when the workbook's defined name showed
 	// that the skipped example row was not edited.
@@ -497,6 +506,9 @@ func (p *parser) run() error {
 	if p.xlsx != nil {
 		if is, found := p.xlsx.sameDatasetIssue(p.schema); found {
 			p.issue(is)
+		}
+		if p.opts.Unit != "" && officeOnly[p.schema.dataset] {
+			p.unitSheets = p.xlsx.unitSheets()
 		}
 	}
 
@@ -860,6 +872,7 @@ func (p *parser) result() *Result {
 		RecordOwners:    p.notOwn.owners,
 		goodBatch:       p.goodBatch,
 		gaps:            p.gaps,
+		unitSheets:      p.unitSheets,
 	}
 	if p.schema != nil {
 		r.Dataset = p.schema.dataset

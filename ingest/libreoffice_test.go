@@ -342,3 +342,58 @@ func TestLibreOfficeTwoDigitYear(t *testing.T) {
 		}
 	}
 }
+
+// Pictures, archives and documents beyond PDF, PNG, JPEG, gzip, 7z and RAR
+// get an error that names their kind too, under any name, instead of a
+// header error about semicolons or a Big5 encoding. A clerk sends a phone
+// photo (HEIC), a GIF or BMP screenshot, an archive made on a server
+// (bzip2, xz, zstd, tar), Excel's binary workbook (.xlsb) or its one-file
+// web page (.mht), a WordPad document (.rtf), an OFD document or an Apple
+// Numbers sheet.
+func TestFileOfAnotherBinaryKind(t *testing.T) {
+	zeros := make([]byte, 600)
+	with := func(head string, rest []byte) []byte { return append([]byte(head), rest...) }
+	tarHead := append(append([]byte("进度.csv"), make([]byte, 257-len("进度.csv"))...), []byte("ustar\x0000")...)
+	tests := []struct {
+		name, file string
+		data       []byte
+		want       string
+	}{
+		{"GIF", "截图.gif", with("GIF89a\x01\x00\x01\x00\x80\x00\x00", zeros), "这是GIF图片"},
+		{"GIF 87a named csv", "进度.csv", with("GIF87a\x01\x00\x01\x00", zeros), "这是GIF图片"},
+		{"BMP", "截图.bmp", with("BM\x3a\x00\x00\x00\x00\x00\x00\x00\x36\x00", zeros), "这是BMP图片"},
+		{"TIFF little-endian", "扫描.tif", with("II*\x00\x08\x00\x00\x00", zeros), "这是TIFF图片"},
+		{"TIFF big-endian", "扫描.tiff", with("MM\x00*\x00\x00\x00\x08", zeros), "这是TIFF图片"},
+		{"WebP", "截图.webp", with("RIFF\x24\x00\x00\x00WEBPVP8 ", zeros), "这是WebP图片"},
+		{"HEIC named xlsx", "进度.xlsx", with("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", zeros), "这是HEIC图片"},
+		{"AVIF", "照片.avif", with("\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1", zeros), "这是HEIC图片"},
+		{"MP4", "录屏.mp4", with("\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2", zeros), "这是视频文件"},
+		{"bzip2", "进度.csv.bz2", with("BZh91AY&SY\x4e\x65", zeros), "这是bzip2压缩文件"},
+		{"xz", "进度.csv.xz", with("\xfd7zXZ\x00\x00\x04", zeros), "这是xz压缩文件"},
+		{"zstd", "进度.csv.zst", with("\x28\xb5\x2f\xfd\x04\x58", zeros), "这是zstd压缩文件"},
+		{"tar", "进度.tar", append(tarHead, zeros...), "这是tar归档文件"},
+		{"RTF", "进度.rtf", []byte(`{\rtf1\ansi\ansicpg936 单位}`), "这是RTF格式的文档"},
+		{"MHT", "进度.mht", []byte("MIME-Version: 1.0\r\nX-Document-Type: Workbook\r\n" +
+			"Content-Type: multipart/related; boundary=\"----=_NextPart\"\r\n\r\n"), "单个文件网页"},
+		{"SQLite", "进度.db", with("SQLite format 3\x00", zeros), "这是SQLite数据库文件"},
+		{"XLSB", "进度.xlsb", zipOf(t, "[Content_Types].xml", "<Types/>", "_rels/.rels", "<Relationships/>",
+			"xl/workbook.bin", "\x83\x01", "xl/worksheets/sheet1.bin", "\x81\x01"), "Excel二进制工作簿（.xlsb）"},
+		{"OFD", "通知.ofd", zipOf(t, "OFD.xml", "<ofd:OFD/>", "Doc_0/Document.xml", "<ofd:Document/>"), "这是OFD版式文件"},
+		{"Numbers", "进度.numbers", zipOf(t, "Index/Document.iwa", "\x00", "Metadata/Properties.plist", "x"), "这是Numbers表格"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse(bytes.NewReader(tt.data), Options{FileName: tt.file, Roster: testRoster, Today: uploadDay})
+			if saima.ErrorKind(err) != saima.KindInvalid {
+				t.Fatalf("Parse error = %v, want an invalid-input error", err)
+			}
+			msg := saima.ErrorMessage(err)
+			if !strings.Contains(msg, tt.want) {
+				t.Errorf("Parse error = %q, want it to contain %q", msg, tt.want)
+			}
+			if _, fix, ok := strings.Cut(msg, "；"); !ok || !strings.HasPrefix(fix, "请") {
+				t.Errorf("Parse error = %q, want a fix after ；", msg)
+			}
+		})
+	}
+}

@@ -9,15 +9,27 @@ import (
 )
 
 // isSpace reports whether r counts as whitespace in a cell. Besides the
-// Unicode White_Space runes (which include U+00A0 and U+3000) it treats the
-// byte-order mark and the zero-width space as blanks, because spreadsheet
-// exports leave them at the start of cells. It treats the other invisible
-// format characters that text copied from web pages and Word carries the
-// same way: the soft hyphen, the zero-width joiner and non-joiner, the
-// direction marks and the word joiner.
+// Unicode White_Space runes (which include U+00A0 and U+3000) it treats
+// the default-ignorable characters that draw nothing as blanks. Spreadsheet
+// exports leave the byte-order mark and the zero-width space at the start
+// of cells. Text copied from web pages, Word, chat programs or a Windows
+// dialog carries the others. These are the soft hyphen, the zero-width
+// joiner and non-joiner, the direction marks, embeddings, overrides and
+// isolates, the word joiner, the invisible operators and the Hangul
+// fillers. Variation selectors and tag characters are
+// not blanks: they change how the character before them looks, as in
+// ✅ followed by U+FE0F, so free text keeps them even at its end.
 func isSpace(r rune) bool {
-	switch r {
-	case '\uFEFF', '\u200B', '\u00AD', '\u200C', '\u200D', '\u200E', '\u200F', '\u2060':
+	if r < '\u00ad' {
+		return unicode.IsSpace(r)
+	}
+	switch {
+	case r == '\u00ad', r == '\u061c', r == '\u115f', r == '\u1160', r == '\u17b4', r == '\u17b5',
+		r == '\u180e', r == '\u3164', r == '\ufeff', r == '\uffa0':
+		return true
+	case r >= '\u200b' && r <= '\u200f', r >= '\u202a' && r <= '\u202e', r >= '\u2060' && r <= '\u206f':
+		return true
+	case r >= '\U0001bca0' && r <= '\U0001bca3', r >= '\U0001d173' && r <= '\U0001d17a', r == '\U000e0001':
 		return true
 	}
 	return unicode.IsSpace(r)

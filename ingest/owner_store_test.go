@@ -1,6 +1,7 @@
 package ingest_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
 
 	"saima"
 	"saima/clickhouse"
@@ -308,5 +310,94 @@ func TestImportRosterAliasOfStoredName(t *testing.T) {
 	}
 	if len(got) != 1 || got[0].Unit != "余姚市" || !got[0].Score.Equal(decimal.NewFromInt(40)) {
 		t.Errorf("assessments = %+v, want one of 余姚市 scored 40", got)
+	}
+}
+
+// workbookBytes returns an XLSX workbook with the given sheets in order,
+// each a header row and data rows, the first one visible first.
+func workbookBytes(tb testing.TB, names []string, sheets [][][]any) []byte {
+	tb.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, name := range names {
+		if _, err := f.NewSheet(name); err != nil {
+			tb.Fatal(err)
+		}
+		for r, row := range sheets[i] {
+			cell, _ := excelize.CoordinatesToCellName(1, r+1)
+			if err := f.SetSheetRow(name, cell, &row); err != nil {
+				tb.Fatal(err)
+			}
+		}
+	}
+	if err := f.DeleteSheet("Sheet1"); err != nil {
+		tb.Fatal(err)
+	}
+	f.SetActiveSheet(0)
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// A unit's account that uploads a workbook whose first sheet is an
+// office-only dataset, such as the ledger export kept for reference, and
+// names no worksheet, gets 403. When another sheet holds a dataset the
+// unit may upload, the reason names that sheet and the fix says to choose
+// it, instead of sending the clerk to the office. Named, that sheet
+// imports.
+func TestImportUnitWorkbookOfficeSheetFirst(t *testing.T) {
+	ledger := [][]any{{"项目编号", "项目名称", "责任单位"}, {"NB-2026-202", "城市大脑", "余姚市"}}
+	scores := [][]any{{"被考评单位", "指标", "得分", "考评方式", "考评期间"}, {"宁海县", "开工率", 30, "线下年终", "2026Q3"}}
+	notes := [][]any{{"填报说明"}, {"请在第二个工作表填写"}}
+	progress := [][]any{{"单位", "项目编号", "填报期间", "完成率"}, {"宁海县", "NB-2026-202", "2026Q3", "60%"}}
+	milestones := [][]any{{"项目编号", "里程碑", "计划完成日期", "责任单位"}, {"NB-2026-202", "联调", "2026-12-31", "宁海县"}}
+	tests := []struct {
+		name   string
+		sheets []string
+		data   [][][]any
+		want   string
+	}{
+		{"ledger, then progress", []string{"项目台账", "说明", "本期进度"}, [][][]any{ledger, notes, progress},
+			"单位账号不能上传项目台账，上传时没有指定工作表，读取的是第一个可见的工作表“项目台账”，而工作表“本期进度”是进度填报；" +
+				"请在上传时的“工作表”一栏填写“本期进度”（命令行用 --sheet）后重新上传，项目台账请由改革办上传"},
+		{"scores, then progress and milestones", []string{"打分", "进度", "节点"}, [][][]any{scores, progress, milestones},
+			"单位账号不能上传考评打分，上传时没有指定工作表，读取的是第一个可见的工作表“打分”，而工作表“进度”是进度填报，工作表“节点”是里程碑；" +
+				"请在上传时的“工作表”一栏填写“进度”（命令行用 --sheet）后重新上传，考评打分请由改革办上传"},
+		{"ledger and notes only", []string{"项目台账", "说明"}, [][][]any{ledger, notes},
+			"单位账号不能上传项目台账；请由改革办上传"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			svc, store := ownerStoreService(t)
+			before := readStored(t, store)
+			data := workbookBytes(t, tt.sheets, tt.data)
+			rep, err := svc.Import(t.Context(), ingest.Request{FileName: "u.xlsx", Body: bytes.NewReader(data),
+				Uploader: "ninghai", Unit: "宁海县"})
+			if saima.ErrorKind(err) != saima.KindForbidden {
+				t.Fatalf("Import() error = %v, want kind forbidden", err)
+			}
+			if got := saima.ErrorMessage(err); got != tt.want {
+				t.Errorf("message = %q, want %q", got, tt.want)
+			}
+			if rep.Imported != 0 {
+				t.Errorf("imported = %d, want 0", rep.Imported)
+			}
+			if after := readStored(t, store); !reflect.DeepEqual(after, before) {
+				t.Errorf("stored records changed:\n%+v\nwant\n%+v", after, before)
+			}
+		})
+	}
+
+	svc, _ := ownerStoreService(t)
+	data := workbookBytes(t, tests[0].sheets, tests[0].data)
+	rep, err := svc.Import(t.Context(), ingest.Request{FileName: "u.xlsx", Body: bytes.NewReader(data),
+		Uploader: "ninghai", Unit: "宁海县", Sheet: "本期进度"})
+	if err != nil {
+		t.Fatalf("Import() of the named sheet error = %v, want it imported", err)
+	}
+	if rep.Dataset != saima.DatasetProgress || rep.Imported != 1 {
+		t.Errorf("report = %s, %d imported, want 1 progress record", rep.Dataset, rep.Imported)
 	}
 }

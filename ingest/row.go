@@ -223,7 +223,7 @@ func (r *rowReader) code(col string, required bool) string {
 		})
 		return ""
 	}
-	if prob := innerSpace(s); prob != nil {
+	if prob := innerSpace(s, r.cell(col)); prob != nil {
 		r.fail(col, r.cell(col), prob)
 		return ""
 	}
@@ -234,12 +234,17 @@ func (r *rowReader) code(col string, required bool) string {
 // inside, or nil. NB-2026⏎-034 or NB 2026 034 stored as written would be another
 // record key than NB-2026-034, so a report on it would add a record
 // instead of replacing one. 考评方式 is read as a code for this reason too.
-func innerSpace(s string) *problem {
+// An invisible character is named as the cell raw holds it, before NFKC,
+// which turns the Hangul filler U+3164 into U+1160.
+func innerSpace(s, raw string) *problem {
 	switch {
 	case strings.ContainsFunc(s, isLineBreak):
 		return problemLineBreak
 	case strings.ContainsFunc(s, isInvisible):
-		r, _ := utf8.DecodeRuneInString(s[strings.IndexFunc(s, isInvisible):])
+		if raw = trimText(raw); !strings.ContainsFunc(raw, isInvisible) {
+			raw = s
+		}
+		r, _ := utf8.DecodeRuneInString(raw[strings.IndexFunc(raw, isInvisible):])
 		return &problem{
 			reason: fmt.Sprintf("中含有看不见的字符U+%04X（常见于从网页或Word复制的文字），与去掉它后的同一个值对不上", r),
 			fix:    "请清空这一格，重新输入后上传",

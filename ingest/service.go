@@ -408,6 +408,9 @@ func (s *Service) parseFailed(ctx context.Context, log *slog.Logger, run *import
 func (s *Service) finish(ctx context.Context, log *slog.Logger, run *importRun, res *Result) (*Report, error) {
 	rep := newReport(res, run.up, run.records, run.dryRun)
 	if err := checkOwner(run.unit, res.Dataset); err != nil {
+		if len(res.unitSheets) > 0 {
+			err = otherSheetOwnerError(res)
+		}
 		// The file's own errors, such as missing columns of a dataset
 		// chosen by mistake or rows of other units, come after the
 		// reason it cannot be taken.
@@ -526,6 +529,23 @@ func checkOwner(unit, dataset string) error {
 		return saima.Errorf(saima.KindForbidden, "单位账号不能上传%s；请由改革办上传", schemaFor(dataset).title)
 	}
 	return nil
+}
+
+// otherSheetOwnerError is the reason a unit's account gets for a
+// workbook whose first sheet, read because the upload named none, holds
+// an office-only dataset while res.unitSheets hold datasets it may
+// upload. A clerk who keeps the ledger export as the first sheet for
+// reference means one of those, so the fix names the sheet to choose.
+func otherSheetOwnerError(res *Result) error {
+	var found []string
+	for _, s := range res.unitSheets {
+		found = append(found, fmt.Sprintf("工作表“%s”是%s", s.sheet, s.title))
+	}
+	title := schemaFor(res.Dataset).title
+	return saima.Errorf(saima.KindForbidden,
+		"单位账号不能上传%s，上传时没有指定工作表，读取的是第一个可见的工作表“%s”，而%s；"+
+			"请在上传时的“工作表”一栏填写“%s”（命令行用 --sheet）后重新上传，%s请由改革办上传",
+		title, res.Sheet, strings.Join(found, "，"), res.unitSheets[0].sheet, title)
 }
 
 // notOwnError is the reason a unit's account gets for a file with rows it

@@ -138,18 +138,25 @@ func (x *xlsxSource) sameDatasetIssue(s *schema) (Issue, bool) {
 // sheetFits reports whether the top rows of the visible worksheet name
 // hold a header that names every required column of s. A sheet that
 // cannot be read does not fit.
+func (x *xlsxSource) sheetFits(name string, s *schema) bool {
+	recs, ok := x.topRows(name)
+	return ok && headerFits(recs, s) >= 0
+}
+
+// topRows returns the first headerSearchRows rows of the visible
+// worksheet name, and false when it cannot be read.
 //
 // NOTE: openSheet reads the whole part once to find its merged ranges,
 // which a two-row header needs, so each other sheet costs one pass over
 // its XML even though only its top rows are read.
-func (x *xlsxSource) sheetFits(name string, s *schema) bool {
+func (x *xlsxSource) topRows(name string) ([]record, bool) {
 	ws, err := pickSheet(x.book.sheets, name)
 	if err != nil {
-		return false
+		return nil, false
 	}
 	src, err := openSheet(x.book, ws)
 	if err != nil {
-		return false
+		return nil, false
 	}
 	defer func() {
 		if !src.ended {
@@ -164,12 +171,55 @@ func (x *xlsxSource) sheetFits(name string, s *schema) bool {
 		}
 		recs = append(recs, rec)
 	}
+	return recs, true
+}
+
+// headerFits returns how many columns of s the header in recs names
+// when it names every required one, and -1 otherwise.
+func headerFits(recs []record, s *schema) int {
 	c, ok := chooseHeader(recs, s)
 	if !ok {
-		return false
+		return -1
 	}
-	required, _ := c.match(s)
-	return required == len(s.required())
+	required, total := c.match(s)
+	if required != len(s.required()) {
+		return -1
+	}
+	return total
+}
+
+// sheetDataset is a worksheet and the dataset whose header it holds.
+type sheetDataset struct {
+	sheet string
+	title string // the dataset's Chinese name, such as 进度填报
+}
+
+// unitSheets returns the other visible worksheets whose header is one of
+// a dataset that a unit's account may upload, each with the dataset whose
+// columns it names most, when the first visible one was read because the
+// upload named none.
+func (x *xlsxSource) unitSheets() []sheetDataset {
+	var out []sheetDataset
+	for _, name := range x.otherSheets {
+		recs, ok := x.topRows(name)
+		if !ok {
+			continue
+		}
+		var best *schema
+		bestTotal := -1
+		for _, s := range schemas {
+			if officeOnly[s.dataset] {
+				continue
+			}
+			if total := headerFits(recs, s); total > bestTotal {
+				best, bestTotal = s, total
+			}
+		}
+		if best != nil {
+			out = append(out, sheetDataset{sheet: name, title: best.title})
+		}
+	}
+	return out
 }
 
 // otherSheetsIssue returns the issue that points the uploader to the
