@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/samber/lo"
 
@@ -70,6 +71,10 @@ func annualCoverLines(a *Annual) []string {
 		"季度考评规则：" + a.RuleSet,
 		"年度计分规则：" + annualOrigin(a.Rule.Origin),
 		"已计分季度：" + strings.Join(quarters, "、"),
+	}
+	if len(a.Unscored) > 0 {
+		labels := lo.Map(a.Unscored, func(q saima.Period, _ int) string { return q.Label() })
+		lines = append(lines, "未计分季度："+strings.Join(labels, "、")+"（年度得分不含，见年度排名后的注）")
 	}
 	if !a.GeneratedAt.IsZero() {
 		generated := a.GeneratedAt.In(saima.Beijing).Format("2006-01-02 15:04")
@@ -145,6 +150,9 @@ func annualNotes(a *Annual) []string {
 		notes = append(notes, fmt.Sprintf("注：%s的结果读取的是 %s 已上传的数据，早于该季度结束（%s），不是期末结果；"+
 			"表中该季度的列名标有*，期末之后重新发布，年度得分可能变动。", p.Quarter.Label(), p.ReadOn, p.Quarter.End()))
 	}
+	for _, q := range a.Unscored {
+		notes = append(notes, unscoredNote(q, a.GeneratedAt))
+	}
 	for _, q := range a.Withheld {
 		notes = append(notes, fmt.Sprintf("注：%s刚开始（%s），其草稿只含开始几天上传的数据，%s起计入年度得分。",
 			q.Label(), q.Start(), q.Start().AddDays(saima.ProgressGraceDays)))
@@ -153,6 +161,17 @@ func annualNotes(a *Annual) []string {
 		notes = append(notes, "† 该季度综合得分经人工调整，下方括号内为计算值；调整记录见“人工调整”。")
 	}
 	return notes
+}
+
+// unscoredNote names a quarter that has begun by now but has no scores,
+// and what to do so that the annual scores include it.
+func unscoredNote(q saima.Period, now time.Time) string {
+	if saima.DateOf(now).After(q.End()) {
+		return fmt.Sprintf("注：%s已于%s结束，尚未计分，年度得分不含该季度；请计算并发布该季度（saima score %s，"+
+			"再 saima publish %s 或在排行榜发布）后重新生成本报告。", q.Label(), q.End(), q, q)
+	}
+	return fmt.Sprintf("注：%s正在进行（至%s），尚未计分，年度得分暂不含该季度；计算该季度后重新生成本报告即计入。",
+		q.Label(), q.End())
 }
 
 // yearEndNotes explains a track's missing year-end evaluations: a track
