@@ -163,8 +163,8 @@ func annualNotes(a *Annual) []string {
 	return notes
 }
 
-// unscoredNote names a quarter that has begun by now but has no scores,
-// and what to do so that the annual scores include it.
+// unscoredNote returns the note on a quarter that has begun by now but has
+// no scores: the annual scores leave it out, and how to score it.
 func unscoredNote(q saima.Period, now time.Time) string {
 	if saima.DateOf(now).After(q.End()) {
 		return fmt.Sprintf("注：%s已于%s结束，尚未计分，年度得分不含该季度；请计算并发布该季度（saima score %s，"+
