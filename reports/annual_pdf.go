@@ -332,8 +332,8 @@ func (d *document) annualUnranked(lines []UnrankedLine) {
 	}
 	d.pdf.Ln(6)
 	d.heading("不参与排名的单位", 0, 25)
-	d.paragraph("计算下列季度的结果时，单位名单中这些单位的赛道为“不参与排名”，"+
-		"未计入该季度任何赛道的排名，也不计入年度排名。", "", sizeSmall, "L")
+	d.paragraph("计算下列季度的结果时，这些单位未计入该季度任何赛道的排名，该季度也不计入其年度得分："+
+		"单位名单中它们的赛道为“不参与排名”，或者它们该季度没有任何可计分的数据，原因见表中。", "", sizeSmall, "L")
 	if slices.ContainsFunc(lines, func(l UnrankedLine) bool { return l.FromCurrentRoster }) {
 		d.paragraph("注：部分季度的结果保存时尚未记录当时不参与排名的单位，这些季度按当前单位名单列出，"+
 			"可能与计算时的名单不同。", "", sizeSmall, "L")

@@ -12,11 +12,11 @@ import (
 // leaveOutNoData splits units into those that have a value for some
 // indicator of rs among records and those that have none. A unit without
 // any value would be ranked on the missing-value policy alone, such as
-// the track's mean, although nothing of it was measured in the period, so
-// a new run leaves it out of the ranking, as the roster's 不参与排名 does,
-// with the reason that [noDataUnit] gives. keep names the units to rank
-// all the same: those that a stored run ranked, so that it recomputes
-// alike. A nil keep ranks none of them.
+// the track's mean, although nothing of it was measured in the period.
+// So a new run leaves it out of the ranking, as the roster's 不参与排名
+// does, with the reason that [noDataUnit] gives. keep names the units to
+// rank all the same: those that a stored run ranked, so that it
+// recomputes alike. A nil keep ranks none of them.
 func leaveOutNoData(rs *RuleSet, period saima.Period, units []saima.Unit, records []Record,
 	keep func(unit string) bool) (ranked, left []saima.Unit) {
 	measured := map[string]bool{}
@@ -40,10 +40,21 @@ func leaveOutNoData(rs *RuleSet, period saima.Period, units []saima.Unit, record
 func noDataUnit(rs *RuleSet, period saima.Period, u saima.Unit) saima.Unit {
 	names := lo.Map(rs.Indicators, func(ind Indicator, _ int) string { return ind.Name })
 	u.Track = saima.TrackUnranked
-	u.UnrankedReason = fmt.Sprintf("%s没有可计分的数据（%s都没有数据），不按缺失值补分排名",
-		period.Label(), strings.Join(names, "、"))
+	u.UnrankedReason = fmt.Sprintf("%s没有可计分的数据（%s都没有数据），%s",
+		period.Label(), strings.Join(names, "、"), noDataSuffix)
 	return u
 }
+
+// noDataSuffix ends the reason of every unit that a run left out for
+// having no data, which distinguishes it from a reason that the roster gave.
+//
+// NOTE: the stored run keeps only the reason's text, so a roster reason
+// that ends with these words reads as no data too.
+const noDataSuffix = "不按缺失值补分排名"
+
+// leftForNoData reports whether a run left u out of the ranking because
+// it had no data, rather than because the roster keeps it out.
+func leftForNoData(u saima.Unit) bool { return strings.HasSuffix(u.UnrankedReason, noDataSuffix) }
 
 // recordsOfUnits keeps the records of units.
 func recordsOfUnits(records []Record, units []saima.Unit) []Record {

@@ -37,6 +37,14 @@ func TestRunLeavesOutUnmeasuredUnit(t *testing.T) {
 		}
 	}
 
+	_, err := svc.Explain(ctx, q2, zone)
+	if saima.ErrorKind(err) != saima.KindNotFound {
+		t.Fatalf("Explain(%s) = %v, want not found", zone, err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, reason) || strings.Contains(msg, "有意") {
+		t.Errorf("Explain(%s) = %q, want the reason %q and no word of the office's choice", zone, msg, reason)
+	}
+
 	scores, err := svc.Evaluate(ctx, q2)
 	if err != nil {
 		t.Fatal(err)
