@@ -135,7 +135,11 @@ type Annual struct {
 	Partial []PartialQuarter
 	// Withheld lists the quarters left out because they have just begun
 	// (see [QuarterRanking].Withheld).
-	Withheld    []saima.Period
+	Withheld []saima.Period
+	// Unscored lists the quarters of Year that had begun when the report
+	// was made (GeneratedAt) but have no scores and are not withheld. The
+	// annual scores leave them out, so the report names them.
+	Unscored    []saima.Period
 	GeneratedAt time.Time
 	Tracks      []AnnualTrack
 	// Overrides lists the manual overrides applied to the quarterly
@@ -434,8 +438,11 @@ func BuildAnnualFrom(ctx context.Context, src AnnualSource, year int, rule Annua
 		if ranking.Withheld {
 			a.Withheld = append(a.Withheld, period)
 		}
-		if len(scores) > 0 {
+		switch {
+		case len(scores) > 0:
 			a.addQuarter(period, ranking)
+		case !ranking.Withheld && !period.Start().After(saima.DateOf(now)):
+			a.Unscored = append(a.Unscored, period)
 		}
 		for _, s := range scores {
 			row := rows[s.Unit]

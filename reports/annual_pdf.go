@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/samber/lo"
 
@@ -70,6 +71,10 @@ func annualCoverLines(a *Annual) []string {
 		"季度考评规则：" + a.RuleSet,
 		"年度计分规则：" + annualOrigin(a.Rule.Origin),
 		"已计分季度：" + strings.Join(quarters, "、"),
+	}
+	if len(a.Unscored) > 0 {
+		labels := lo.Map(a.Unscored, func(q saima.Period, _ int) string { return q.Label() })
+		lines = append(lines, "未计分季度："+strings.Join(labels, "、")+"（年度得分不含，见年度排名后的注）")
 	}
 	if !a.GeneratedAt.IsZero() {
 		generated := a.GeneratedAt.In(saima.Beijing).Format("2006-01-02 15:04")
@@ -145,6 +150,9 @@ func annualNotes(a *Annual) []string {
 		notes = append(notes, fmt.Sprintf("注：%s的结果读取的是 %s 已上传的数据，早于该季度结束（%s），不是期末结果；"+
 			"表中该季度的列名标有*，期末之后重新发布，年度得分可能变动。", p.Quarter.Label(), p.ReadOn, p.Quarter.End()))
 	}
+	for _, q := range a.Unscored {
+		notes = append(notes, unscoredNote(q, a.GeneratedAt))
+	}
 	for _, q := range a.Withheld {
 		notes = append(notes, fmt.Sprintf("注：%s刚开始（%s），其草稿只含开始几天上传的数据，%s起计入年度得分。",
 			q.Label(), q.Start(), q.Start().AddDays(saima.ProgressGraceDays)))
@@ -153,6 +161,17 @@ func annualNotes(a *Annual) []string {
 		notes = append(notes, "† 该季度综合得分经人工调整，下方括号内为计算值；调整记录见“人工调整”。")
 	}
 	return notes
+}
+
+// unscoredNote returns the note on a quarter that has begun by now but has
+// no scores: the annual scores leave it out, and how to score it.
+func unscoredNote(q saima.Period, now time.Time) string {
+	if saima.DateOf(now).After(q.End()) {
+		return fmt.Sprintf("注：%s已于%s结束，尚未计分，年度得分不含该季度；请计算并发布该季度（saima score %s，"+
+			"再 saima publish %s 或在排行榜发布）后重新生成本报告。", q.Label(), q.End(), q, q)
+	}
+	return fmt.Sprintf("注：%s正在进行（至%s），尚未计分，年度得分暂不含该季度；计算该季度后重新生成本报告即计入。",
+		q.Label(), q.End())
 }
 
 // yearEndNotes explains a track's missing year-end evaluations: a track
@@ -313,8 +332,8 @@ func (d *document) annualUnranked(lines []UnrankedLine) {
 	}
 	d.pdf.Ln(6)
 	d.heading("不参与排名的单位", 0, 25)
-	d.paragraph("计算下列季度的结果时，单位名单中这些单位的赛道为“不参与排名”，"+
-		"未计入该季度任何赛道的排名，也不计入年度排名。", "", sizeSmall, "L")
+	d.paragraph("计算下列季度的结果时，这些单位未计入该季度任何赛道的排名，该季度也不计入其年度得分："+
+		"单位名单中它们的赛道为“不参与排名”，或者它们该季度没有任何可计分的数据，原因见表中。", "", sizeSmall, "L")
 	if slices.ContainsFunc(lines, func(l UnrankedLine) bool { return l.FromCurrentRoster }) {
 		d.paragraph("注：部分季度的结果保存时尚未记录当时不参与排名的单位，这些季度按当前单位名单列出，"+
 			"可能与计算时的名单不同。", "", sizeSmall, "L")

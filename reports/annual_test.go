@@ -748,3 +748,44 @@ func TestAnnualTableYearEndDecimal(t *testing.T) {
 		}
 	}
 }
+
+// TestAnnualUnscoredQuarters checks that a quarter which has begun but has
+// no scores is named, so that an annual score over fewer quarters never
+// reads as the whole year's.
+func TestAnnualUnscoredQuarters(t *testing.T) {
+	rule := AnnualRule{QuarterWeight: 0.95, YearEndWeight: 0.05}
+	tests := []struct {
+		name  string
+		now   time.Time
+		want  []saima.Period
+		notes []string
+	}{
+		{"EndedQuarter", time.Date(2027, 2, 1, 10, 0, 0, 0, saima.Beijing),
+			[]saima.Period{saima.Quarter(2026, 4)},
+			[]string{"2026年第四季度已于2026-12-31结束，尚未计分，年度得分不含该季度"}},
+		{"RunningQuarter", time.Date(2026, 10, 20, 10, 0, 0, 0, saima.Beijing),
+			[]saima.Period{saima.Quarter(2026, 4)},
+			[]string{"2026年第四季度正在进行（至2026-12-31），尚未计分，年度得分暂不含该季度"}},
+		{"QuarterNotBegun", time.Date(2026, 9, 30, 23, 0, 0, 0, saima.Beijing), nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := BuildAnnual(context.Background(), newAnnualSource(), 2026, rule, tt.now)
+			if err != nil {
+				t.Fatalf("BuildAnnual: %v", err)
+			}
+			if !slices.Equal(a.Unscored, tt.want) {
+				t.Errorf("unscored = %v, want %v", a.Unscored, tt.want)
+			}
+			plain := strings.Join(strings.Fields(popplerText(t, writeAnnualPDF(t, a))), "")
+			for _, w := range tt.notes {
+				if !strings.Contains(plain, w) {
+					t.Errorf("annual PDF text lacks %q", w)
+				}
+			}
+			if len(tt.want) == 0 && strings.Contains(plain, "尚未计分") {
+				t.Errorf("annual PDF names an unscored quarter, want none before 2026Q4 begins")
+			}
+		})
+	}
+}

@@ -15,7 +15,7 @@ func (d *document) unranked(units []saima.Unit, fromRoster bool) {
 		d.paragraph("注：本期结果保存时尚未记录当时不参与排名的单位，下表按当前单位名单列出，"+
 			"可能与计算本期结果时的名单不同。", "", sizeBody, "L")
 	} else {
-		d.paragraph("计算本期结果时，单位名单中下列单位的赛道为“不参与排名”，未计入任何赛道的排名。",
+		d.paragraph("计算本期结果时，下列单位未计入任何赛道的排名：单位名单中它们的赛道为“不参与排名”，或者它们本期没有任何可计分的数据，原因见表中。",
 			"", sizeSmall, "L")
 	}
 	d.pdf.Ln(1)

@@ -271,7 +271,7 @@ func (s *Service) Evaluate(ctx context.Context, period saima.Period) ([]saima.Sc
 	if err != nil {
 		return nil, err
 	}
-	comp, err := compute(ctx, rs, period, s.Store.Snapshot(s.Store.Now()), prev)
+	comp, err := compute(ctx, rs, period, s.Store.Snapshot(s.Store.Now()), prev, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -370,7 +370,7 @@ func (s *Service) record(
 	}
 
 	asOf := s.Store.Now()
-	comp, err := compute(ctx, rs, period, s.Store.Snapshot(asOf), prev)
+	comp, err := compute(ctx, rs, period, s.Store.Snapshot(asOf), prev, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -455,7 +455,8 @@ func (s *Service) Recompute(ctx context.Context, period saima.Period, version in
 	prev := lo.SliceToMap(stored, func(sc saima.Score) (string, int) {
 		return sc.Unit, sc.PrevRank
 	})
-	comp, err := compute(ctx, rs, period, s.Store.Snapshot(ev.DataAsOf), prev)
+	comp, err := compute(ctx, rs, period, s.Store.Snapshot(ev.DataAsOf), prev,
+		func(unit string) bool { _, ok := prev[unit]; return ok })
 	if err != nil {
 		return nil, err
 	}
@@ -586,10 +587,14 @@ type computation struct {
 
 // compute scores period under rs with the ledger that snap reads. Units
 // whose track rs lacks are left out, because runs stored before that
-// became an error left them out and must recompute alike. A new run must
-// also call [computation.checkNewRun].
+// became an error left them out and must recompute alike. So are the
+// units without a value for any indicator, except those that keep names
+// (see [leaveOutNoData]): a new run passes nil, and a recomputation the
+// units that the stored run ranked. A new run must also call
+// [computation.checkNewRun].
 func compute(
 	ctx context.Context, rs *RuleSet, period saima.Period, snap Snapshot, prev map[string]int,
+	keep func(unit string) bool,
 ) (*computation, error) {
 	all, err := snap.ListUnits(ctx)
 	if err != nil {
@@ -605,6 +610,9 @@ func compute(
 	if err != nil {
 		return nil, err
 	}
+	units, unmeasured := leaveOutNoData(rs, period, units, records, keep)
+	records = recordsOfUnits(records, units)
+	unranked = append(unranked, unmeasured...)
 	results, err := EvaluateRecords(rs, period, units, records, prev)
 	if err != nil {
 		return nil, err
@@ -878,7 +886,9 @@ func (s *Service) analyseDraft(ctx context.Context, ev *Evaluation, results []Un
 	if err != nil {
 		return err
 	}
-	comp, err := compute(ctx, rs, ev.Period, s.Store.Snapshot(ev.DataAsOf), nil)
+	scored := lo.SliceToMap(results, func(r UnitResult) (string, bool) { return r.Unit, true })
+	comp, err := compute(ctx, rs, ev.Period, s.Store.Snapshot(ev.DataAsOf), nil,
+		func(unit string) bool { return scored[unit] })
 	if err != nil {
 		return err
 	}
@@ -1717,11 +1727,11 @@ func (s *Service) WhatIf(ctx context.Context, period saima.Period, alt []byte) (
 		}
 	}
 	snap := s.Store.Snapshot(s.Store.Now())
-	a, err := compute(ctx, base, period, snap, nil)
+	a, err := compute(ctx, base, period, snap, nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	b, err := compute(ctx, other, period, snap, nil)
+	b, err := compute(ctx, other, period, snap, nil, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -32,7 +32,8 @@ type Store interface {
 // when a unit's track is not in rs, so that no unit drops out of a
 // ranking unseen, and when rs reads a declared input, which the store's
 // facts never supply. Units of track [saima.TrackUnranked] are left out, and
-// the run stores them with its scores.
+// so are the units without a value for any indicator of rs (see
+// [leaveOutNoData]); the run stores both with its scores.
 func Run(ctx context.Context, st Store, rs *RuleSet, period saima.Period, now time.Time) ([]saima.Score, error) {
 	if err := CheckRunPeriod(period, now); err != nil {
 		return nil, err
@@ -57,6 +58,12 @@ func Run(ctx context.Context, st Store, rs *RuleSet, period saima.Period, now ti
 		return nil, err
 	}
 
+	ranked, _, unranked := rankedUnits(rs, units)
+	_, unmeasured := leaveOutNoData(rs, period, ranked, lo.Map(facts, func(f UnitFacts, _ int) Record { return f.Record() }), nil)
+	left := lo.SliceToMap(unmeasured, func(u saima.Unit) (string, bool) { return u.Name, true })
+	units = lo.Reject(units, func(u saima.Unit, _ int) bool { return left[u.Name] })
+	facts = lo.Reject(facts, func(f UnitFacts, _ int) bool { return left[f.Unit] })
+
 	scores, err := Evaluate(rs, period, units, facts, prev)
 	if err != nil {
 		return nil, err
@@ -65,8 +72,7 @@ func Run(ctx context.Context, st Store, rs *RuleSet, period saima.Period, now ti
 	for i := range scores {
 		scores[i].RunID, scores[i].ComputedAt = id, now
 	}
-	_, _, unranked := rankedUnits(rs, units)
-	if err := st.SaveScores(ctx, scores, unranked); err != nil {
+	if err := st.SaveScores(ctx, scores, append(unranked, unmeasured...)); err != nil {
 		return nil, fmt.Errorf("save scores of %s: %w", period, err)
 	}
 	return scores, nil

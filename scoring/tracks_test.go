@@ -28,6 +28,7 @@ func TestDraftMatchesTrackSpelling(t *testing.T) {
 	addUnits(t, s, "units-typo",
 		saima.Unit{Name: "宁波市江北区", Kind: saima.KindDistrict, Track: "区县(市)"},
 		saima.Unit{Name: "宁波市北仑区", Kind: saima.KindDistrict, Track: " 区县 （市）"})
+	addAssessments(t, s, q2, "宁波市江北区", "宁波市北仑区")
 
 	st, err := svc.Draft(ctx, q2, "saima score")
 	if err != nil {

@@ -59,10 +59,14 @@ func (st *Standing) unrankedUnit(unit string) (saima.Unit, bool) {
 
 // leftOutReason returns why st lacks unit, which st's run left out of the
 // ranking on purpose as left: the roster's track and reason when the run
-// read it. today is the unit on the current roster, or nil when the roster
+// read it, or that it had no data. today is the unit on the current roster, or nil when the roster
 // no longer holds it, and the advice depends on it. rs is the rule set of
 // st, or nil when it is unknown.
 func leftOutReason(left saima.Unit, today *saima.Unit, rs *RuleSet) string {
+	if leftForNoData(left) {
+		return "该结果计算时，" + left.UnrankedReason + "，所以它没有参加本期排名；" +
+			"如果它本期确有里程碑、进度填报或考评打分，请先导入，再由改革办重新评分或发布"
+	}
 	msg := fmt.Sprintf("该结果计算时，单位名单中它的赛道是“%s”，原因：%s；改革办有意不让它参加排名",
 		saima.TrackUnranked, left.UnrankedReason)
 	switch {

@@ -74,7 +74,7 @@ func TestStandingKeepsRunsUnranked(t *testing.T) {
 
 	addUnits(t, s, "units-zone-in", saima.Unit{Name: zone, Kind: saima.KindOther, Track: saima.KindDistrict},
 		saima.Unit{Name: bureau, Kind: saima.KindDepartment, Track: saima.TrackUnranked, UnrankedReason: "机构改革，暂停参评"})
-	addAssessments(t, s, q3, cixi, yuyao, zone)
+	addAssessments(t, s, q3, cixi, yuyao, ninghai, zone)
 	next, err := svc.Draft(ctx, q3, "saima score")
 	if err != nil {
 		t.Fatal(err)

@@ -109,7 +109,7 @@ func TestLeaderboardListsRunsUnranked(t *testing.T) {
 	}})
 	q3 := saima.Quarter(2026, 3)
 	var scores []saima.Assessment
-	for _, unit := range []string{"宁波市海曙区", "宁波市江北区", zone} {
+	for _, unit := range []string{"宁波市海曙区", "宁波市江北区", scriptName, zone} {
 		scores = append(scores, saima.Assessment{Unit: unit, Indicator: "应用成效", Mode: "线上日常", Period: q3,
 			Score: decimal.NewFromInt(80)})
 	}
@@ -319,6 +319,11 @@ func TestUnitPageListsUnrankedPeriods(t *testing.T) {
 	writeWorkflowBatch(t, env.store, "units-zone-in", saima.DatasetUnits, &saima.Batch{Units: []saima.Unit{
 		{Name: zone, Kind: saima.KindOther, Track: saima.KindDistrict},
 	}})
+	// A unit without any data is left out for that, so zone gets some.
+	writeWorkflowBatch(t, env.store, "assessments-zone-q2", saima.DatasetAssessments, &saima.Batch{
+		Assessments: []saima.Assessment{{Unit: zone, Indicator: "应用成效", Mode: "线上日常", Period: q2,
+			Score: decimal.NewFromInt(80)}},
+	})
 	if _, err := svc.Publish(ctx, q2, "改革办", ""); err != nil {
 		t.Fatal(err)
 	}

@@ -163,6 +163,9 @@ func TestScoreListsUnranked(t *testing.T) {
 	}
 
 	importFileText(t, e, dir, "roster-in.csv", "单位,单位类别,赛道\n宁波前湾新区,其他,区县（市）\n")
+	// A unit without any data would be left out for that, so it gets some.
+	importFileText(t, e, dir, "zone-assessment.csv",
+		"被考评单位,指标,得分,满分,考评方式,考评期间\n宁波前湾新区,应用成效,80,100,线上日常,2026Q2\n")
 	if out := e.mustRun("score", "2026Q2"); strings.Contains(out, "不参与排名") {
 		t.Errorf("score after the roster ranks 宁波前湾新区 again lists units not ranked:\n%s", out)
 	}
