@@ -16,7 +16,7 @@ func uploadsCommand(a *app, ef *envFlags) func(context.Context, []string) error 
 	var id, unit, outcome, from, to string
 	var limit int
 	ef.fs.StringVar(&id, "id", "", "show only the upload with this ID, with the error list it was rejected with")
-	ef.fs.StringVar(&unit, "unit", "", "list only the uploads of accounts of this unit (default: every unit and the office)")
+	ef.fs.StringVar(&unit, "unit", "", "list only the uploads of accounts of this unit, by its roster name or an alias (default: every unit and the office)")
 	ef.fs.StringVar(&outcome, "outcome", "", "list only uploads with this outcome, by its ID or its Chinese name: ok (成功), "+
 		"rejected (校验未通过: the file had errors or rows of another unit, or could not be read), "+
 		"failed (写入失败: writing to the database failed, so send the file again), "+
@@ -46,6 +46,9 @@ func uploadsCommand(a *app, ef *envFlags) func(context.Context, []string) error 
 		}
 		st, err := a.openStore(ctx)
 		if err != nil {
+			return err
+		}
+		if f.Unit, err = rosterUnit(ctx, st, f.Unit); err != nil {
 			return err
 		}
 		a.recoverUploads(ctx, st)
