@@ -384,9 +384,9 @@ func TestDraftShownUntilPublished(t *testing.T) {
 }
 
 // TestExplainUnitMissing checks the message for a unit that the shown
-// run lacks. For a name off the roster it says so; for one added to the
-// roster after scoring it names the command that scores the unit, which
-// differs once the period is published.
+// run lacks. For a name off the roster, the error states that the roster
+// lacks it. For a unit added to the roster after scoring, it names the
+// command that scores the unit, which differs once the period is published.
 func TestExplainUnitMissing(t *testing.T) {
 	ctx := context.Background()
 	for _, publish := range []bool{false, true} {

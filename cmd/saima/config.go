@@ -95,9 +95,10 @@ const (
 	optAll = optDatabase | optRules | optPDF | optBrowser | optUploads | optLog
 )
 
-// register registers the options of the groups in use as flags of e. The
-// other options get their defaults (or their environment variables), as
-// the code shared between commands may read them, but no flag.
+// register registers the options of the groups in use as flags of used.
+// The other options still get their defaults or environment variables,
+// because code shared between commands may read them, but no flag. An
+// invalid environment variable of an unused option is not reported.
 func (c *config) register(used *envFlags, use optionGroup) {
 	unused := &envFlags{fs: flag.NewFlagSet("unused", flag.ContinueOnError), getenv: used.getenv}
 	pick := func(g optionGroup) *envFlags {
@@ -107,8 +108,10 @@ func (c *config) register(used *envFlags, use optionGroup) {
 		return unused
 	}
 	c.registerDatabase(pick(optDatabase))
+
 	e := pick(optRules)
 	e.str(&c.Rules, "rules", "SAIMA_RULES", "rulesets/2026.yaml", "scoring rule-set file (YAML)")
+
 	e = pick(optPDF)
 	e.str(&c.City, "city", "SAIMA_CITY", "",
 		"city named at the start of the PDF reports' titles, such as 杭州市 in 杭州市数字化改革赛马考评季度报告 "+
@@ -119,9 +122,11 @@ func (c *config) register(used *envFlags, use optionGroup) {
 	e.str(&c.FontBold, "font-bold", "SAIMA_FONT_BOLD",
 		"node_modules/@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf",
 		"Noto Sans SC Bold TrueType file for PDF reports")
+
 	e = pick(optBrowser)
 	e.str(&c.ECharts, "echarts", "SAIMA_ECHARTS", "node_modules/echarts/dist/echarts.min.js",
 		"echarts.min.js served to browsers")
+
 	e = pick(optUploads)
 	e.integer(&c.Limits.MaxRows, "max-rows", "SAIMA_MAX_ROWS", ingest.DefaultMaxRows,
 		"most data rows one uploaded file may have; a negative value means no limit")
@@ -131,6 +136,7 @@ func (c *config) register(used *envFlags, use optionGroup) {
 		"most characters one free-text cell of an uploaded file may have, such as 进展情况; a negative value means no limit")
 	e.integer(&c.Limits.ChunkRecords, "chunk-rows", "SAIMA_CHUNK_ROWS", ingest.DefaultChunkRecords,
 		"rows validated and written per chunk while importing; memory grows with it")
+
 	e = pick(optLog)
 	e.str(&c.LogLevel, "log-level", "SAIMA_LOG_LEVEL", "info", "log level: debug, info, warn or error")
 }

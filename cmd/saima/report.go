@@ -104,8 +104,8 @@ func annualReport(ctx context.Context, a *app, arg, out string) error {
 		for q := saima.Quarter(year, 1); q.Year == year && !q.Start().After(saima.DateOf(a.now())); q = q.Next() {
 			quarters = append(quarters, q)
 		}
-		if why := a.unscorable(ctx, fmt.Sprintf("%d年度各季度均无考评得分", year), quarters...); why != nil {
-			return why
+		if err := a.unscorable(ctx, fmt.Sprintf("%d年度各季度均无考评得分", year), quarters...); err != nil {
+			return err
 		}
 	}
 	if err != nil {
@@ -187,14 +187,13 @@ func (a *app) shownRanking(ctx context.Context, period saima.Period) (reports.Qu
 	return reports.RankingOf(st, a.now()), nil
 }
 
-// unscorable returns the error for a report without scores, which begins
-// with missing, when scoring would fail as well: a dry run of each quarter
-// under the configured rule set fails for lack of data, or the quarter
-// has not begun, or no quarter has begun. Advice to run saima score would
-// then lead to a second failure, so the error gives the reason of the
-// last quarter and its fix instead. It returns nil when a quarter could
-// be scored, or the dry run fails for another reason: the report's own
-// advice to score then stands.
+// unscorable returns the error for a report without scores when scoring
+// would fail as well, because no quarter has begun or a dry run of each
+// quarter under the configured rule set fails. The error begins with
+// missing and gives the last quarter's reason and fix, since advice to run
+// saima score would only lead to a second failure. It returns nil when a
+// quarter could be scored or the rule set cannot be read, so that the
+// report's own advice to score stands.
 func (a *app) unscorable(ctx context.Context, missing string, quarters ...saima.Period) error {
 	if len(quarters) == 0 {
 		return saima.Errorf(saima.KindNotFound, "%s：该年还没有开始的季度，也就没有报告", missing)
@@ -203,15 +202,15 @@ func (a *app) unscorable(ctx context.Context, missing string, quarters ...saima.
 	if err != nil {
 		return nil
 	}
-	var why error
+	var lastErr error
 	for _, q := range quarters {
 		_, err := svc.Evaluate(ctx, q)
 		if !errors.Is(err, scoring.ErrNoData) && saima.ErrorKind(err) != saima.KindInvalid {
 			return nil
 		}
-		why = err
+		lastErr = err
 	}
-	return saima.Errorf(saima.KindNotFound, "%s：%s", missing, saima.ErrorMessage(why))
+	return saima.Errorf(saima.KindNotFound, "%s：%s", missing, saima.ErrorMessage(lastErr))
 }
 
 // city returns the city that the reports' titles name (see

@@ -8,8 +8,8 @@ import (
 )
 
 // Every command that takes a unit accepts its roster name or an alias, as
-// the web pages and /api/explain do; a name that is neither gets a message
-// that says so instead of advice to publish again.
+// the web pages and /api/explain do. A name that is neither gets an error
+// that the roster lacks it, instead of advice to publish again.
 func TestCommandsTakeUnitAliases(t *testing.T) {
 	e, dir := newEvaluationEnv(t)
 	roster := filepath.Join(dir, "roster-aliases.csv")
