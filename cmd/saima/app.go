@@ -44,8 +44,9 @@ Commands:
   backup -o FOLDER    write every table and the schema version to a new backup folder
   restore FOLDER      check a backup folder and load it into an empty database
 
-Run "saima <command> -h" for a command's options. The options that name an
-environment variable in their help (SAIMA_…) can also be set through it.
+Run "saima <command> -h" or "saima help <command>" for what a command does
+and the options it uses. The options that name an environment variable in
+their help (SAIMA_…) can also be set through it.
 `
 
 // Run runs the command line args and returns the process exit code: 0 on
