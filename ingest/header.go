@@ -227,6 +227,7 @@ func (p *parser) mapHeader(c headerCandidate, s *schema, first, last int) (*head
 	h := &header{first: first, last: last, names: c.names, columns: make([]*column, len(c.keys))}
 	seen := map[*column]bool{}
 	ok := true
+	var exported []string
 	for i, k := range c.keys {
 		if k == "" {
 			continue
@@ -234,6 +235,8 @@ func (p *parser) mapHeader(c headerCandidate, s *schema, first, last int) (*head
 		h.width = i + 1
 		col := s.column(k)
 		switch {
+		case col == nil && s.isExported(k):
+			exported = append(exported, "“"+c.names[i]+"”")
 		case col == nil:
 			p.issue(Issue{Row: first, Column: c.names[i], Severity: SeverityWarning,
 				Reason: "不是" + s.title + "模板中的列，此列的内容没有导入",
@@ -251,6 +254,12 @@ func (p *parser) mapHeader(c headerCandidate, s *schema, first, last int) (*head
 		}
 	}
 
+	if len(exported) > 0 {
+		p.issue(Issue{Row: first, Severity: SeverityWarning, OwnSubject: true,
+			Reason: fmt.Sprintf("%s这 %d 列是 saima 导出%s时由项目阶段、里程碑和进度填报算出的列，上传时跳过，不影响其他列的导入",
+				strings.Join(exported, ""), len(exported), s.title),
+			Fix: "这些数值请通过上传项目阶段、里程碑或进度填报来更新"})
+	}
 	p.missing = s.missing(func(c *column) bool { return seen[c] })
 	for i := range s.columns {
 		if col := &s.columns[i]; col.required && !seen[col] {

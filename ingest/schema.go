@@ -41,8 +41,13 @@ type schema struct {
 	keyColumns []string // the columns the record key is read from
 	columns    []column // in template order
 	newBuilder func() builder
-	byHeader   map[string]*column // compact header -> column, built by init
-	byName     map[string]int     // column name -> index in columns, built by init
+	// exported names the columns that saima's own export of the dataset
+	// adds, computed from other datasets, such as the ledger export's
+	// 所处阶段. No name imports them, so an upload of the export skips
+	// them with one note instead of a warning for each.
+	exported []string
+	byHeader map[string]*column // compact header -> column, built by init
+	byName   map[string]int     // column name -> index in columns, built by init
 }
 
 // index returns the index in s.columns of the column named name, or -1.
@@ -61,6 +66,17 @@ func (s *schema) column(header string) *column {
 		return c
 	}
 	return s.fieldColumn(header)
+}
+
+// isExported reports whether header names one of s.exported.
+func (s *schema) isExported(header string) bool {
+	key := headerKey(header)
+	for _, name := range s.exported {
+		if headerKey(name) == key {
+			return true
+		}
+	}
+	return false
 }
 
 // headerKey is the form in which header names are compared.
@@ -132,6 +148,9 @@ var schemas = append([]*schema{
 	{
 		dataset: saima.DatasetProjects, title: "项目台账", key: "项目编号",
 		keyColumns: []string{"项目编号"},
+		// The columns of the 项目台账 sheet of /export/ledger.xlsx that
+		// the stages, milestones and progress reports give.
+		exported:   []string{"所处阶段", "进入阶段日期", "里程碑数", "已完成里程碑", "最新完成率（%）", "填报期间", "逾期里程碑数"},
 		newBuilder: func() builder { return &projectBuilder{} },
 		columns: []column{
 			{name: "序号", kind: kindIgnored},

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jung-kurt/gofpdf"
+	"github.com/samber/lo"
 
 	"saima"
 )
@@ -117,7 +118,18 @@ func coverLines(q *Quarterly) []string {
 		lines = append(lines, "逾期判定日："+saima.DateOf(q.DataAsOf).String()+
 			"（计划完成日期早于此日、此日前仍未完成的里程碑为逾期）")
 	}
-	return append(lines, fmt.Sprintf("参评单位：%d 个，赛道：%d 个", len(q.Units), len(q.Tracks)))
+	return append(lines, unitCount(q))
+}
+
+// unitCount returns the cover's count of the units that the report's
+// rankings list. A unit's report ranks its own track, so its cover names
+// that track and counts the track's units.
+func unitCount(q *Quarterly) string {
+	units := lo.SumBy(q.Tracks, func(t TrackRanking) int { return len(t.Scores) })
+	if q.Scope != "" && len(q.Tracks) == 1 {
+		return fmt.Sprintf("赛道：%s，参评单位：%d 个", trackName(q.Tracks[0].Track), units)
+	}
+	return fmt.Sprintf("参评单位：%d 个，赛道：%d 个", units, len(q.Tracks))
 }
 
 // document is a PDF being drawn. Every string it draws passes through text

@@ -59,6 +59,11 @@ func TestQuarterlyForUnitPDF(t *testing.T) {
 	if strings.Contains(plain, "宁海县") {
 		t.Errorf("unit PDF of 市财政局 names 宁海县, a unit of another track")
 	}
+	// The cover counts the units that the report ranks: the 3 of its
+	// track, not the one unit whose section it has.
+	if !strings.Contains(plain, "赛道：市直部门，参评单位：3个") || strings.Contains(plain, "参评单位：1个") {
+		t.Errorf("unit PDF cover does not count the 3 units of the 市直部门 ranking:\n%s", text)
+	}
 	if strings.Contains(plain, "宁波前湾新区") {
 		t.Errorf("unit PDF of 市财政局 lists 宁波前湾新区, which the city's ranking left out")
 	}

@@ -1549,6 +1549,13 @@ func (s *Service) unitNotScored(ctx context.Context, st *Standing, unit string) 
 		return saima.Errorf(saima.KindNotFound, "%s的考评结果（%s）中没有单位“%s”：%s",
 			period.Label(), st.Label(), unit, msg)
 	}
+	if off, err := s.offRoster(ctx, unit); err != nil {
+		return err
+	} else if off {
+		return saima.Errorf(saima.KindNotFound,
+			"%s的考评结果（%s）中没有单位“%s”，单位名单中也没有这个名称或别名；"+
+				"请改用单位名单文件“单位”列的名称或“别名”列中的别名", period.Label(), st.Label(), unit)
+	}
 	if st.Evaluation != nil && st.Evaluation.Published() {
 		return saima.Errorf(saima.KindNotFound,
 			"%s已发布的考评结果（v%d）中没有单位“%s”，请核对单位名称；如果该单位是发布后才加入名单的，"+
@@ -1558,6 +1565,21 @@ func (s *Service) unitNotScored(ctx context.Context, st *Standing, unit string) 
 	return saima.Errorf(saima.KindNotFound,
 		"%s的考评结果中没有单位“%s”，请核对单位名称；如果该单位是评分后才加入名单的，需由改革办重新评分（saima score %s）",
 		period.Label(), unit, period)
+}
+
+// offRoster reports whether name is neither the name nor an alias of a
+// unit on a roster that has units.
+func (s *Service) offRoster(ctx context.Context, name string) (bool, error) {
+	units, err := s.Store.ListUnits(ctx)
+	if err != nil {
+		return false, fmt.Errorf("list units: %w", err)
+	}
+	for _, u := range units {
+		if u.Name == name || slices.Contains(u.Aliases, name) {
+			return false, nil
+		}
+	}
+	return len(units) > 0, nil
 }
 
 // trackMissing returns why unit cannot be in st. Either st's run left it

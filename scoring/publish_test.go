@@ -384,20 +384,35 @@ func TestDraftShownUntilPublished(t *testing.T) {
 }
 
 // TestExplainUnitMissing checks the message for a unit that the shown
-// run lacks, such as one added to the roster after scoring: it names the
+// run lacks. For a name off the roster, the error states that the roster
+// lacks it. For a unit added to the roster after scoring, it names the
 // command that scores the unit, which differs once the period is published.
 func TestExplainUnitMissing(t *testing.T) {
-	svc, _ := newService(t)
 	ctx := context.Background()
-	if _, err := svc.Draft(ctx, q2, "saima score"); err != nil {
-		t.Fatal(err)
-	}
-	assertExplainMissing(t, svc, "需由改革办重新评分（saima score 2026Q2）")
+	for _, publish := range []bool{false, true} {
+		svc, s := newService(t)
+		if _, err := svc.Draft(ctx, q2, "saima score"); err != nil {
+			t.Fatal(err)
+		}
+		want := "需由改革办重新评分（saima score 2026Q2）"
+		if publish {
+			if _, err := svc.Publish(ctx, q2, "张三", ""); err != nil {
+				t.Fatal(err)
+			}
+			want = "需由改革办重新发布（saima publish 2026Q2，或排行榜页面的发布按钮）"
+		}
+		assertExplainMissing(t, svc, "单位名单中也没有这个名称或别名；请改用单位名单文件“单位”列的名称或“别名”列中的别名")
 
-	if _, err := svc.Publish(ctx, q2, "张三", ""); err != nil {
-		t.Fatal(err)
+		units := &saima.Batch{Upload: upload("units-later", saima.DatasetUnits), Units: []saima.Unit{
+			{Name: cixi, Kind: saima.KindDistrict}, {Name: yuyao, Kind: saima.KindDistrict},
+			{Name: ninghai, Kind: saima.KindDistrict}, {Name: bureau, Kind: saima.KindDepartment},
+			{Name: "新增单位", Kind: saima.KindDistrict},
+		}}
+		if err := s.WriteBatch(ctx, units); err != nil {
+			t.Fatal(err)
+		}
+		assertExplainMissing(t, svc, want)
 	}
-	assertExplainMissing(t, svc, "需由改革办重新发布（saima publish 2026Q2，或排行榜页面的发布按钮）")
 }
 
 func assertExplainMissing(tb testing.TB, svc *scoring.Service, want string) {

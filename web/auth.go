@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -187,11 +188,49 @@ func (s *Server) allowAction(action string, roles ...saima.Role) fiber.Handler {
 			if isAPI(c) {
 				return saima.Errorf(saima.KindForbidden, "%s账号无权执行该操作；如有需要，请联系改革办", who.account.Role.Label())
 			}
-			// Only the office grants access, so the page names it.
-			return saima.Errorf(saima.KindForbidden, "%s账号无权访问该页面；如有需要，请联系改革办", who.account.Role.Label())
+			return pageForbidden(c.Path(), who.account, roles)
 		}
 		return c.Next()
 	}
+}
+
+// pageForbidden is the 403 of a page that acct's role may not see: it
+// names the page and the roles that may, points a unit account to its own
+// unit page, and names the office, which alone grants access.
+func pageForbidden(path string, acct saima.Account, roles []saima.Role) error {
+	page := "该页面"
+	if name := pageName(path); name != "" {
+		page = "“" + name + "”页面"
+	}
+	msg := fmt.Sprintf("%s账号无权访问%s（只有%s账号可以访问）", acct.Role.Label(), page, roleLabels(roles))
+	if acct.Role == saima.RoleUnit && acct.Unit != "" {
+		msg += fmt.Sprintf("；本单位的得分、项目和工作清单在本单位页面 /units/%s 查看", acct.Unit)
+	}
+	return saima.Errorf(saima.KindForbidden, "%s；如有需要，请联系改革办", msg)
+}
+
+// pageName returns the Chinese name of the page at path, as the menu and
+// the page's heading call it, or "" when it has none.
+func pageName(path string) string {
+	names := map[string]string{
+		"/overview": "全市总览", "/ledger": "项目台账", "/management": "动态管理", "/lists": "清单管理",
+		"/heatmap": "逾期里程碑热力图", "/problems": "问题清单", "/problems/loop": "问题闭环",
+		"/leaders": "领导领衔事项", "/reminders": "督办提醒", "/reminders.xlsx": "督办提醒导出",
+		"/pioneers": "先锋榜", "/upload": "数据上传", "/milestones": "里程碑", "/milestones/status": "里程碑状态",
+		"/assessments": "考评得分汇总", "/export/ledger.xlsx": "项目台账导出", "/reports/ledger.pdf": "项目台账报告",
+	}
+	if name, ok := names[path]; ok {
+		return name
+	}
+	switch {
+	case strings.HasPrefix(path, "/projects/"):
+		return "项目详情"
+	case strings.HasPrefix(path, "/reports/"):
+		return "考评报告"
+	case strings.HasPrefix(path, "/templates/"):
+		return "上传模板"
+	}
+	return ""
 }
 
 // roleLabels joins the labels of roles with 或, such as 改革办或单位.

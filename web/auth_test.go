@@ -443,3 +443,27 @@ func TestUnitTokenPartnerMilestone(t *testing.T) {
 		t.Errorf("milestones lack 海曙协同节点 of 宁波市海曙区")
 	}
 }
+
+// A page that a role may not see names itself and who may see it, and a
+// unit account is pointed to its own unit page.
+func TestForbiddenPageNamesPage(t *testing.T) {
+	env := newSeededEnv(t)
+	for _, tt := range []struct {
+		who, target string
+		want        []string
+	}{
+		{"haishu", "/ledger", []string{"单位账号无权访问“项目台账”页面", "改革办或领导", "/units/宁波市海曙区", "改革办"}},
+		{"haishu", "/overview", []string{"“全市总览”页面", "/units/宁波市海曙区"}},
+		{"leader", "/upload", []string{"领导账号无权访问“数据上传”页面", "改革办或单位", "请联系改革办"}},
+	} {
+		resp, body := env.as(t, tt.who).get(t, tt.target)
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("GET %s as %s status = %d, want 403", tt.target, tt.who, resp.StatusCode)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(html.UnescapeString(body), w) {
+				t.Errorf("GET %s as %s: 403 lacks %q:\n%.600s", tt.target, tt.who, w, body)
+			}
+		}
+	}
+}

@@ -70,6 +70,12 @@ func (s *Server) checkCSRF(c *fiber.Ctx) error {
 
 	token := cmp.Or(c.Get(csrfHeader), formToken(c))
 	if who == nil || !s.csrf.valid(scopeSession, who.sessionID, token) {
+		if isAPI(c) {
+			// A program, not a page, sends most API calls.
+			return saima.Errorf(saima.KindForbidden, "用登录会话（Cookie）调用接口的 POST 请求须在 %s 请求头中带上"+
+				"本会话的 CSRF 令牌（页面表单中 %s 字段的值），该请求没有带或已过期；请刷新页面后重试，"+
+				"程序调用请改用单位账号的 API 令牌（Authorization: Bearer 令牌），它不需要 CSRF 令牌", csrfHeader, csrfField)
+		}
 		return saima.Errorf(saima.KindForbidden, "页面已过期或请求来源无法确认，请刷新页面后重新提交")
 	}
 	return c.Next()

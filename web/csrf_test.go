@@ -93,6 +93,15 @@ func TestCSRFOnUpload(t *testing.T) {
 				want = "90"
 			}
 			assertLedgerPercent(t, env, "NB-2026-001", want)
+			// A program calling the API learns which header carries the
+			// token, and that an API token needs none.
+			if tt.target == "/api/uploads" && tt.status == http.StatusForbidden {
+				for _, want := range []string{"X-CSRF-Token", "Bearer"} {
+					if !strings.Contains(body, want) {
+						t.Errorf("POST %s 403 lacks %q:\n%s", tt.target, want, body)
+					}
+				}
+			}
 		})
 	}
 }

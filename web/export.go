@@ -479,7 +479,8 @@ func (s *Server) handleLedgerXLSX(c *fiber.Ctx) error {
 // ledgerHeaders name the 项目台账 sheet's columns. The project ledger's
 // columns take the upload template's names and cover all its fields, so
 // the office can edit the export and upload it again as the ledger. The
-// import leaves the computed columns out with a warning.
+// import skips the computed columns, from 所处阶段 to 逾期里程碑数, with
+// one note; ingest's projects schema lists them as exported.
 var ledgerHeaders = []string{
 	"项目编号", "项目名称", "责任单位", "牵头单位", "所属系统", "项目层级", "项目类型", "批次", "所处阶段",
 	"进入阶段日期", "里程碑数", "已完成里程碑", "最新完成率（%）", "填报期间", "逾期里程碑数",

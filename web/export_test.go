@@ -849,10 +849,25 @@ func TestLedgerXLSXUploadsAgain(t *testing.T) {
 		t.Errorf("upload of the export's sheet 逾期里程碑 as the ledger: status %d, want 422; body:\n%s",
 			resp.StatusCode, reply)
 	}
+	computed := 0
 	for _, w := range got.Warnings {
 		if strings.Contains(w.Message, "都为空") {
 			t.Errorf("upload of the export blanks stored values: %s", w.Message)
 		}
+		// The export's computed columns cannot be imported under any
+		// name, so no warning may advise the template's names for them.
+		if strings.Contains(w.Message, "最新模板") {
+			t.Errorf("upload of the export advises the template's column names: %s", w.Message)
+		}
+		if strings.Contains(w.Message, "逾期里程碑数") {
+			computed++
+			if !strings.Contains(w.Message, "导出") || !strings.Contains(w.Message, "所处阶段") {
+				t.Errorf("the note on the computed columns does not say they come from the export: %s", w.Message)
+			}
+		}
+	}
+	if computed != 1 {
+		t.Errorf("upload of the export has %d notes on its computed columns, want one: %+v", computed, got.Warnings)
 	}
 	after, err := env.store.ListProjects(ctx)
 	if err != nil {

@@ -58,7 +58,8 @@ func pagerAtParam(path string, query url.Values, param string, total, perPage in
 			n, err = p.Pages, nil
 		}
 		if err != nil || n < 1 {
-			return p, invalidParam(param, value, fmt.Sprintf("应为 1 至 %d 的页码", p.Pages))
+			return p, invalidParam(param, value, fmt.Sprintf("应为 1 至 %d 的页码；请在地址中把 %s 改为这个范围内的整数，"+
+				"或去掉 %s 从第 1 页看起", p.Pages, param, param))
 		}
 		p.Page = min(n, p.Pages)
 	}

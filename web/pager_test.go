@@ -82,8 +82,10 @@ func TestMilestonesPaged(t *testing.T) {
 		if resp.StatusCode != http.StatusBadRequest {
 			t.Errorf("GET /milestones?page=%s: status %d, want 400", page, resp.StatusCode)
 		}
-		if want := "应为 1 至 3 的页码"; !strings.Contains(html.UnescapeString(body), want) {
-			t.Errorf("GET /milestones?page=%s lacks %q", page, want)
+		for _, want := range []string{"应为 1 至 3 的页码", "请在地址中把 page 改为这个范围内的整数，或去掉 page 从第 1 页看起"} {
+			if !strings.Contains(html.UnescapeString(body), want) {
+				t.Errorf("GET /milestones?page=%s lacks %q", page, want)
+			}
 		}
 	}
 }

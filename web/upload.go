@@ -58,7 +58,12 @@ type uploadJSON struct {
 	// DatasetName is the dataset's Chinese name, as the pages show it.
 	DatasetName string `json:"dataset_name,omitempty"`
 	Rows        int    `json:"rows"`
-	Imported    int    `json:"imported"`
+	// Imported is the number of records the file yields: written by an
+	// upload, or that an upload would write for a dry run, which the page
+	// shows as 可导入记录. Written is the number actually written, so 0
+	// for a dry run.
+	Imported int `json:"imported"`
+	Written  int `json:"written"`
 	// Replaced is the number of imported records that replaced stored
 	// ones. It is nil for a dry run, which counts none, so that a preview
 	// reply has no count that reads as "nothing replaced".
@@ -317,6 +322,7 @@ func newUploadJSON(dryRun bool, report *ingest.Report) *uploadJSON {
 	out.Rows = report.Rows
 	out.Imported = report.Imported
 	if !dryRun {
+		out.Written = report.Imported
 		replaced := report.Replaced
 		out.Replaced = &replaced
 	}

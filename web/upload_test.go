@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"html"
 	"io"
 	"net"
@@ -85,6 +86,17 @@ func TestUploadAPI(t *testing.T) {
 			}
 			if got.Imported != tt.wantImported {
 				t.Errorf("imported = %d, want %d", got.Imported, tt.wantImported)
+			}
+			// written counts what reached the database: none in a dry run.
+			wantWritten := tt.wantImported
+			if got.DryRun {
+				wantWritten = 0
+			}
+			if !strings.Contains(body, fmt.Sprintf(`"written":%d`, wantWritten)) {
+				t.Errorf("reply lacks \"written\":%d: %s", wantWritten, body)
+			}
+			if got.Upload != nil && got.Upload.Imported != got.Imported {
+				t.Errorf("upload.imported = %d, imported = %d; want the same count", got.Upload.Imported, got.Imported)
 			}
 			if tt.wantOutcome != "" && (got.Upload == nil || got.Upload.Outcome != tt.wantOutcome) {
 				t.Errorf("upload = %+v, want outcome %s", got.Upload, tt.wantOutcome)

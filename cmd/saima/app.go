@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,19 +44,22 @@ Commands:
   backup -o FOLDER    write every table and the schema version to a new backup folder
   restore FOLDER      check a backup folder and load it into an empty database
 
-Run "saima <command> -h" for a command's options. The options that name an
-environment variable in their help (SAIMA_…) can also be set through it.
+Run "saima <command> -h" or "saima help <command>" for what a command does
+and the options it uses. The options that name an environment variable in
+their help (SAIMA_…) can also be set through it.
 `
 
 // Run runs the command line args and returns the process exit code: 0 on
 // success, 1 on failure, 2 on a usage error.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		if len(args) > 1 && args[0] == "help" {
+			return helpCommand(args[1], getenv, stdout, stderr)
+		}
 		fmt.Fprint(stdout, usage)
 		return 0
 	}
-	cmd, ok := commands[args[0]]
-	if !ok {
+	if _, ok := commands[args[0]]; !ok {
 		fmt.Fprintf(stderr, "saima: unknown command %q\n\n%s", args[0], usage)
 		return 2
 	}
@@ -62,12 +67,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// Everything printed may hold what units uploaded, so control
 	// characters reach the terminal only as escapes (see termSafe).
 	stdout, stderr = newTermSafe(stdout), newTermSafe(stderr)
-	a := &app{getenv: getenv, stdout: stdout, stderr: stderr}
-	fs := flag.NewFlagSet("saima "+args[0], flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	ef := &envFlags{fs: fs, getenv: getenv}
-	a.cfg.register(ef)
-	run := cmd(a, ef)
+	a, fs, ef, run := newCommand(args[0], getenv, stdout, stderr)
 	rest, err := parseInterspersed(fs, args[1:])
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -90,6 +90,33 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		return 1
 	}
+	return 0
+}
+
+// newCommand sets up the command name, which must be one of commands: its
+// app, its flags with the shared options it uses, and its run function.
+func newCommand(name string, getenv func(string) string, stdout, stderr io.Writer) (
+	*app, *flag.FlagSet, *envFlags, func(context.Context, []string) error) {
+	a := &app{getenv: getenv, stdout: stdout, stderr: stderr}
+	fs := flag.NewFlagSet("saima "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	ef := &envFlags{fs: fs, getenv: getenv}
+	a.cfg.register(ef, commandOptions[name])
+	return a, fs, ef, commands[name](a, ef)
+}
+
+// helpCommand prints the help of the command name to stdout, as
+// `saima name -h` does, for `saima help name`.
+func helpCommand(name string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if _, ok := commands[name]; !ok {
+		names := slices.Sorted(maps.Keys(commands))
+		fmt.Fprintf(stderr, "saima help: unknown command %q; the commands are %s\n", name, strings.Join(names, ", "))
+		return 2
+	}
+	stdout = newTermSafe(stdout)
+	_, fs, _, _ := newCommand(name, getenv, stdout, newTermSafe(stderr))
+	fs.SetOutput(stdout)
+	fs.Usage()
 	return 0
 }
 
@@ -158,6 +185,33 @@ var commands = map[string]command{
 
 	"backup":  backupCommand,
 	"restore": restoreCommand,
+}
+
+// commandOptions are the shared options that each command uses; its -h
+// lists only those.
+var commandOptions = map[string]optionGroup{
+	"serve":  optAll,
+	"import": optDatabase | optRules | optUploads | optLog,
+	"score":  optDatabase | optRules | optLog,
+	"report": optDatabase | optRules | optPDF | optLog,
+	"demo":   optAll,
+
+	"account": optDatabase | optLog,
+
+	"publish": optDatabase | optRules | optLog,
+	"diff":    optDatabase | optLog,
+	"explain": optDatabase | optLog,
+
+	"assessments": optDatabase | optLog,
+	"override":    optDatabase | optLog,
+	"whatif":      optDatabase | optRules | optLog,
+	"rules":       0,
+
+	"template": optDatabase | optRules | optLog,
+	"uploads":  optDatabase | optLog,
+
+	"backup":  optDatabase | optLog,
+	"restore": optDatabase | optLog,
 }
 
 // app is one run of the command line: its settings and what it opened.

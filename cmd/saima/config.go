@@ -80,7 +80,68 @@ func (e *envFlags) boolean(p *bool, name, env string, usage string) {
 	e.fs.BoolVar(p, name, def, usage+" (env "+env+")")
 }
 
-func (c *config) register(e *envFlags) {
+// optionGroup is a set of the shared options, so that each command lists
+// only the options it uses.
+type optionGroup uint
+
+const (
+	optDatabase optionGroup = 1 << iota // engine, data folder and ClickHouse server
+	optRules                            // --rules
+	optPDF                              // --city and the PDF fonts
+	optBrowser                          // --echarts
+	optUploads                          // the limits of uploaded files
+	optLog                              // --log-level
+
+	optAll = optDatabase | optRules | optPDF | optBrowser | optUploads | optLog
+)
+
+// register registers the options of the groups in use as flags of used.
+// The other options still get their defaults or environment variables,
+// because code shared between commands may read them, but no flag. An
+// invalid environment variable of an unused option is not reported.
+func (c *config) register(used *envFlags, use optionGroup) {
+	unused := &envFlags{fs: flag.NewFlagSet("unused", flag.ContinueOnError), getenv: used.getenv}
+	pick := func(g optionGroup) *envFlags {
+		if use&g != 0 {
+			return used
+		}
+		return unused
+	}
+	c.registerDatabase(pick(optDatabase))
+
+	e := pick(optRules)
+	e.str(&c.Rules, "rules", "SAIMA_RULES", "rulesets/2026.yaml", "scoring rule-set file (YAML)")
+
+	e = pick(optPDF)
+	e.str(&c.City, "city", "SAIMA_CITY", "",
+		"city named at the start of the PDF reports' titles, such as 杭州市 in 杭州市数字化改革赛马考评季度报告 "+
+			"(default: the roster's city, from its 市本级 unit or its districts' names, else "+reports.DefaultCity+")")
+	e.str(&c.FontRegular, "font-regular", "SAIMA_FONT_REGULAR",
+		"node_modules/@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf",
+		"Noto Sans SC Regular TrueType file for PDF reports")
+	e.str(&c.FontBold, "font-bold", "SAIMA_FONT_BOLD",
+		"node_modules/@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf",
+		"Noto Sans SC Bold TrueType file for PDF reports")
+
+	e = pick(optBrowser)
+	e.str(&c.ECharts, "echarts", "SAIMA_ECHARTS", "node_modules/echarts/dist/echarts.min.js",
+		"echarts.min.js served to browsers")
+
+	e = pick(optUploads)
+	e.integer(&c.Limits.MaxRows, "max-rows", "SAIMA_MAX_ROWS", ingest.DefaultMaxRows,
+		"most data rows one uploaded file may have; a negative value means no limit")
+	e.integer(&c.MaxXLSXMB, "max-xlsx-mb", "SAIMA_MAX_XLSX_MB", int(ingest.DefaultMaxXLSXBytes>>20),
+		"largest XLSX workbook accepted, in MiB, counting both its size and what its parts unpack to")
+	e.integer(&c.Limits.MaxTextChars, "max-text-chars", "SAIMA_MAX_TEXT_CHARS", ingest.DefaultMaxTextChars,
+		"most characters one free-text cell of an uploaded file may have, such as 进展情况; a negative value means no limit")
+	e.integer(&c.Limits.ChunkRecords, "chunk-rows", "SAIMA_CHUNK_ROWS", ingest.DefaultChunkRecords,
+		"rows validated and written per chunk while importing; memory grows with it")
+
+	e = pick(optLog)
+	e.str(&c.LogLevel, "log-level", "SAIMA_LOG_LEVEL", "info", "log level: debug, info, warn or error")
+}
+
+func (c *config) registerDatabase(e *envFlags) {
 	e.str(&c.Engine, "engine", "SAIMA_ENGINE", "embedded",
 		`database engine: "embedded" (chDB in this process) or "server" (a ClickHouse server)`)
 	e.str(&c.DataDir, "data-dir", "SAIMA_DATA_DIR", "data", "folder of the embedded engine's tables")
@@ -106,27 +167,6 @@ func (c *config) register(e *envFlags) {
 	e.str(&c.Server.Nodes, "ch-nodes", "SAIMA_CH_NODES", "",
 		"native-protocol addresses host:port of every cluster node, comma-separated, to create the tables on "+
 			"(default: the nodes that system.clusters lists)")
-	e.str(&c.FontRegular, "font-regular", "SAIMA_FONT_REGULAR",
-		"node_modules/@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf",
-		"Noto Sans SC Regular TrueType file for PDF reports")
-	e.str(&c.FontBold, "font-bold", "SAIMA_FONT_BOLD",
-		"node_modules/@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf",
-		"Noto Sans SC Bold TrueType file for PDF reports")
-	e.str(&c.ECharts, "echarts", "SAIMA_ECHARTS", "node_modules/echarts/dist/echarts.min.js",
-		"echarts.min.js served to browsers")
-	e.str(&c.Rules, "rules", "SAIMA_RULES", "rulesets/2026.yaml", "scoring rule-set file (YAML)")
-	e.str(&c.City, "city", "SAIMA_CITY", "",
-		"city named at the start of the PDF reports' titles, such as 杭州市 in 杭州市数字化改革赛马考评季度报告 "+
-			"(default: the roster's city, from its 市本级 unit or its districts' names, else "+reports.DefaultCity+")")
-	e.integer(&c.Limits.MaxRows, "max-rows", "SAIMA_MAX_ROWS", ingest.DefaultMaxRows,
-		"most data rows one uploaded file may have; a negative value means no limit")
-	e.integer(&c.MaxXLSXMB, "max-xlsx-mb", "SAIMA_MAX_XLSX_MB", int(ingest.DefaultMaxXLSXBytes>>20),
-		"largest XLSX workbook accepted, in MiB, counting both its size and what its parts unpack to")
-	e.integer(&c.Limits.MaxTextChars, "max-text-chars", "SAIMA_MAX_TEXT_CHARS", ingest.DefaultMaxTextChars,
-		"most characters one free-text cell of an uploaded file may have, such as 进展情况; a negative value means no limit")
-	e.integer(&c.Limits.ChunkRecords, "chunk-rows", "SAIMA_CHUNK_ROWS", ingest.DefaultChunkRecords,
-		"rows validated and written per chunk while importing; memory grows with it")
-	e.str(&c.LogLevel, "log-level", "SAIMA_LOG_LEVEL", "info", "log level: debug, info, warn or error")
 }
 
 // serverFlags are the settings of the server engine.

@@ -12,7 +12,8 @@ import (
 func explainCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 	ef.fs.Usage = func() {
 		fmt.Fprintln(ef.fs.Output(), "Usage: saima explain PERIOD UNIT\n\n"+
-			"Explains UNIT's result in PERIOD (such as 2026Q3) as the leaderboard shows it:\n"+
+			"Explains UNIT's result in PERIOD (such as 2026Q3) as the leaderboard shows it.\n"+
+			"UNIT is its name on the roster or one of its aliases, such as 海曙. It shows\n"+
 			"each indicator's raw value, score, weight and points, every override, and the\n"+
 			"milestones, progress reports and assessments behind each indicator, with the\n"+
 			"upload each row came from.\n\nOptions:")
@@ -27,7 +28,11 @@ func explainCommand(a *app, ef *envFlags) func(context.Context, []string) error 
 		if err != nil {
 			return err
 		}
-		x, err := svc.Explain(ctx, period, args[0])
+		unit, err := rosterUnit(ctx, a.store, args[0])
+		if err != nil {
+			return err
+		}
+		x, err := svc.Explain(ctx, period, unit)
 		if err != nil {
 			return err
 		}

@@ -13,7 +13,7 @@ func testConfig(e *testEnv) config {
 	var c config
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	c.register(&envFlags{fs: fs, getenv: func(k string) string { return e.env[k] }})
+	c.register(&envFlags{fs: fs, getenv: func(k string) string { return e.env[k] }}, optAll)
 	fs.Parse(nil)
 	return c
 }

@@ -488,7 +488,7 @@ func TestFlagValueNames(t *testing.T) {
 				t.Errorf("saima %s -h: %q shows %q as the value name", name, fields[0], strings.Join(fields[1:], " "))
 			}
 		}
-		if flags == 0 {
+		if flags == 0 && name != "rules" {
 			t.Errorf("saima %s -h listed no flags:\n%s%s", name, out, errOut)
 		}
 	}

@@ -23,7 +23,8 @@ func overrideCommand(a *app, ef *envFlags) func(context.Context, []string) error
 	ef.fs.Usage = func() {
 		fmt.Fprintln(ef.fs.Output(), "Usage: saima override PERIOD UNIT [--indicator ID] --value V "+
 			"--by NAME --why TEXT\n\n"+
-			"Records a manual override of UNIT's result in PERIOD (such as 2026Q3). The\n"+
+			"Records a manual override of UNIT's result in PERIOD (such as 2026Q3). UNIT\n"+
+			"is its name on the roster or one of its aliases, such as 海曙. The\n"+
 			"computed score stays stored; pages, the API and diffs show the override\n"+
 			"beside it with who made it and why. A later override of the same unit and\n"+
 			"indicator replaces it.\n\n"+
@@ -51,8 +52,12 @@ func overrideCommand(a *app, ef *envFlags) func(context.Context, []string) error
 		if err != nil {
 			return err
 		}
+		unit, err := rosterUnit(ctx, a.store, args[0])
+		if err != nil {
+			return err
+		}
 		o, err := svc.Override(ctx, scoring.Override{
-			Period: period, Unit: args[0], Indicator: indicator, Value: v, By: by, Why: why,
+			Period: period, Unit: unit, Indicator: indicator, Value: v, By: by, Why: why,
 		})
 		if err != nil {
 			return err
@@ -85,6 +90,9 @@ func withdrawOverride(ctx context.Context, a *app, period saima.Period, unit, in
 	}
 	svc, err := a.evaluations(ctx, false)
 	if err != nil {
+		return err
+	}
+	if unit, err = rosterUnit(ctx, a.store, unit); err != nil {
 		return err
 	}
 	w, ended, err := svc.WithdrawOverride(ctx, period, unit, indicator, by, why)

@@ -11,6 +11,7 @@ import (
 	"saima/clickhouse"
 	"saima/ingest"
 	"saima/reports"
+	"saima/scoring"
 )
 
 func reportCommand(a *app, ef *envFlags) func(context.Context, []string) error {
@@ -62,6 +63,11 @@ func quarterlyReport(ctx context.Context, a *app, arg, out string) error {
 		src = st.AsOf(r.DataAsOf)
 	}
 	r.Ledger = st
+	if len(r.Scores) == 0 {
+		if err := a.unscorable(ctx, periods[0].Label()+"尚无考评得分", periods[0]); err != nil {
+			return err
+		}
+	}
 	q, err := reports.BuildQuarterlyRanking(ctx, src, periods[0], a.now(), r)
 	if err != nil {
 		return err
@@ -93,6 +99,15 @@ func annualReport(ctx context.Context, a *app, arg, out string) error {
 		return err
 	}
 	r, err := reports.BuildAnnualFrom(ctx, st, year, rule, a.now(), a.shownRanking)
+	if saima.ErrorKind(err) == saima.KindNotFound {
+		var quarters []saima.Period
+		for q := saima.Quarter(year, 1); q.Year == year && !q.Start().After(saima.DateOf(a.now())); q = q.Next() {
+			quarters = append(quarters, q)
+		}
+		if err := a.unscorable(ctx, fmt.Sprintf("%d年度各季度均无考评得分", year), quarters...); err != nil {
+			return err
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -170,6 +185,32 @@ func (a *app) shownRanking(ctx context.Context, period saima.Period) (reports.Qu
 		return reports.QuarterRanking{}, err
 	}
 	return reports.RankingOf(st, a.now()), nil
+}
+
+// unscorable returns the error for a report without scores when scoring
+// would fail as well, because no quarter has begun or a dry run of each
+// quarter under the configured rule set fails. The error begins with
+// missing and gives the last quarter's reason and fix, since advice to run
+// saima score would only lead to a second failure. It returns nil when a
+// quarter could be scored or the rule set cannot be read, so that the
+// report's own advice to score stands.
+func (a *app) unscorable(ctx context.Context, missing string, quarters ...saima.Period) error {
+	if len(quarters) == 0 {
+		return saima.Errorf(saima.KindNotFound, "%s：该年还没有开始的季度，也就没有报告", missing)
+	}
+	svc, err := a.evaluations(ctx, true)
+	if err != nil {
+		return nil
+	}
+	var lastErr error
+	for _, q := range quarters {
+		_, err := svc.Evaluate(ctx, q)
+		if !errors.Is(err, scoring.ErrNoData) && saima.ErrorKind(err) != saima.KindInvalid {
+			return nil
+		}
+		lastErr = err
+	}
+	return saima.Errorf(saima.KindNotFound, "%s：%s", missing, saima.ErrorMessage(lastErr))
 }
 
 // city returns the city that the reports' titles name (see

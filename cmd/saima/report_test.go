@@ -274,3 +274,32 @@ func TestReportQuarterlyAsEvaluated(t *testing.T) {
 		t.Errorf("PDF of v2 lacks its status or the progress it read (第二版进展):\n%s", text)
 	}
 }
+
+// A report of a period that no unit has data for gives that reason and
+// its fix, as the web does, instead of advice to run saima score, which
+// would fail for the same reason. A period with data keeps that advice.
+func TestReportWithoutDataSaysWhy(t *testing.T) {
+	e, _ := newEvaluationEnv(t)
+	for _, tt := range []struct {
+		args      []string
+		want, not []string
+	}{
+		{[]string{"report", "2025Q2"}, []string{"2025年第二季度尚无考评得分", "没有任何单位有可计分的数据", "请先导入"},
+			[]string{"saima score 2025Q2"}},
+		{[]string{"report", "--annual", "2025"}, []string{"2025年度各季度均无考评得分", "没有任何单位有可计分的数据", "请先导入"},
+			[]string{"saima score 2025Q1"}},
+		{[]string{"report", "2026Q2"}, []string{"2026年第二季度尚无考评得分", "saima score 2026Q2"}, nil},
+		{[]string{"report", "--annual", "2026"}, []string{"2026年度各季度均无考评得分", "saima score 2026Q1"}, nil},
+	} {
+		code, _, errOut := e.run(append(tt.args, "-o", filepath.Join(t.TempDir(), "r.pdf"))...)
+		if code != 1 {
+			t.Errorf("saima %s exited %d, want 1", strings.Join(tt.args, " "), code)
+		}
+		assertContains(t, strings.Join(tt.args, " "), errOut, tt.want...)
+		for _, s := range tt.not {
+			if strings.Contains(errOut, s) {
+				t.Errorf("saima %s advises %q, which fails as well:\n%s", strings.Join(tt.args, " "), s, errOut)
+			}
+		}
+	}
+}

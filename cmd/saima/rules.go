@@ -16,8 +16,7 @@ func rulesCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 		fmt.Fprintln(ef.fs.Output(), "Usage: saima rules validate FILE\n\n"+
 			"Checks a scoring rule-set file and prints every problem with its line and\n"+
 			"YAML path, and the shares of weights that do not add up to 100. Exits 1\n"+
-			"when the file is invalid. Reads no database.\n\nOptions:")
-		ef.fs.PrintDefaults()
+			"when the file is invalid. Reads no database and takes no options.")
 	}
 	return func(ctx context.Context, args []string) error {
 		args, err := parseInterspersed(ef.fs, args)

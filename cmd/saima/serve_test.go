@@ -114,7 +114,7 @@ func TestReadTimeoutOption(t *testing.T) {
 			a := &app{getenv: func(k string) string { return e.env[k] }, stdout: io.Discard, stderr: io.Discard}
 			fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 			ef := &envFlags{fs: fs, getenv: a.getenv}
-			a.cfg.register(ef)
+			a.cfg.register(ef, optAll)
 			var sf serveFlags
 			sf.register(ef)
 			if err := fs.Parse(tt.args); err != nil {

@@ -12,10 +12,14 @@ func templateCommand(a *app, ef *envFlags) func(context.Context, []string) error
 	ef.fs.StringVar(&out, "o", "", "output XLSX file (default DATASET-template.xlsx)")
 	ef.fs.Usage = func() {
 		fmt.Fprintln(ef.fs.Output(), "Usage: saima template [options] DATASET\n\n"+
-			"Writes the XLSX upload template of DATASET (units, projects, stages, milestones,\n"+
-			"progress, assessments, problems, or a Chinese name such as 进度填报): the headers\n"+
-			"with a comment on each, one example row, drop-down lists with the unit roster\n"+
-			"from the database, and percent and date formats.\n\nOptions:")
+			"Writes the XLSX upload template of DATASET: the headers with a comment on\n"+
+			"each, one example row, drop-down lists with the unit roster from the\n"+
+			"database, and percent and date formats. DATASET is one of the 11 kinds that\n"+
+			"/upload offers, by its ID or its Chinese name:\n"+
+			"  units 单位名单, projects 项目台账, stages 项目阶段, milestones 里程碑,\n"+
+			"  progress 进度填报, assessments 考评打分, problems 问题清单, lists 清单事项,\n"+
+			"  list_done 清单完成标注, problem_steps 问题闭环环节,\n"+
+			"  leader_reports 领衔事项半年报告\n\nOptions:")
 		ef.fs.PrintDefaults()
 	}
 	return func(ctx context.Context, args []string) error {

@@ -16,9 +16,11 @@ func uploadsCommand(a *app, ef *envFlags) func(context.Context, []string) error 
 	var id, unit, outcome, from, to string
 	var limit int
 	ef.fs.StringVar(&id, "id", "", "show only the upload with this ID, with the error list it was rejected with")
-	ef.fs.StringVar(&unit, "unit", "", "list only the uploads of accounts of this unit (default: every unit and the office)")
-	ef.fs.StringVar(&outcome, "outcome", "", "list only uploads with this outcome: ok, rejected (校验未通过: the file had errors), "+
-		"failed (写入失败: writing to the database failed), interrupted or started")
+	ef.fs.StringVar(&unit, "unit", "", "list only the uploads of accounts of this unit, by its roster name or an alias (default: every unit and the office)")
+	ef.fs.StringVar(&outcome, "outcome", "", "list only uploads with this outcome, by its ID or its Chinese name: ok (成功), "+
+		"rejected (校验未通过: the file had errors or rows of another unit, or could not be read), "+
+		"failed (写入失败: writing to the database failed, so send the file again), "+
+		"interrupted (中断: the process stopped before it recorded an outcome) or started (进行中)")
 	ef.fs.StringVar(&from, "from", "", "list only uploads begun on or after this day (Beijing time), such as 2026-10-01")
 	ef.fs.StringVar(&to, "to", "", "list only uploads begun on or before this day (Beijing time), such as 2026-10-31")
 	ef.fs.IntVar(&limit, "limit", 200, "the most uploads to list")
@@ -44,6 +46,9 @@ func uploadsCommand(a *app, ef *envFlags) func(context.Context, []string) error 
 		}
 		st, err := a.openStore(ctx)
 		if err != nil {
+			return err
+		}
+		if f.Unit, err = rosterUnit(ctx, st, f.Unit); err != nil {
 			return err
 		}
 		a.recoverUploads(ctx, st)
@@ -123,7 +128,7 @@ func showUpload(ctx context.Context, w io.Writer, st *clickhouse.Store, id strin
 		{"上传时间", u.At.In(saima.Beijing).Format("2006-01-02 15:04:05")},
 		{"账号", u.Uploader},
 		{"单位", orDash(u.Unit)},
-		{"数据集", orDash(u.Dataset)},
+		{"数据集", orDash(datasetLabel(u.Dataset))},
 		{"文件名", u.FileName},
 		{"SHA-256", orDash(u.SHA256)},
 		{"读取行数", strconv.Itoa(u.Rows)},
