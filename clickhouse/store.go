@@ -206,8 +206,16 @@ func (s *Store) nextVersion(at time.Time) uint64 {
 }
 
 // Now returns a version that no upload committed so far exceeds: pass it to
-// [Store.AsOf] to read the ledger as it is now, later.
-func (s *Store) Now() uint64 { return s.nextVersion(time.Now()) }
+// [Store.AsOf] to read the ledger as it is now, later. It waits for a
+// commit in progress in this process. That commit has already chosen its
+// version, so without the wait a snapshot read before its ok record
+// lands would miss the upload, and the same snapshot read later would
+// count it.
+func (s *Store) Now() uint64 {
+	s.versions.commit.Lock()
+	defer s.versions.commit.Unlock()
+	return s.nextVersion(time.Now())
+}
 
 // WithClock returns a store that takes the current time from now, as the
 // web server and the scoring and ingest services do, to judge which months
