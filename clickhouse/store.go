@@ -120,9 +120,12 @@ func (s *Store) Close() error { return s.engine.Close() }
 // checked to be a plain identifier.
 func (s *Store) sql(query string) string {
 	if s.pin != nil {
-		query = strings.ReplaceAll(query, "{visible}", "version IN ("+s.pin.versions+")")
-		query = strings.ReplaceAll(query, "{committed_by}", "upload_id IN ("+s.pin.ids+")")
-		return strings.ReplaceAll(query, "{db}", s.database)
+		listed := strings.ReplaceAll(query, "{visible}", "version IN ("+s.pin.versions+")")
+		listed = strings.ReplaceAll(listed, "{committed_by}", "upload_id IN ("+s.pin.ids+")")
+		listed = strings.ReplaceAll(listed, "{db}", s.database)
+		if len(listed) <= maxPinnedQuery {
+			return listed
+		}
 	}
 	query = strings.ReplaceAll(query, "{visible}", "version GLOBAL IN (SELECT version FROM {db}.uploads WHERE "+s.okUploads()+")")
 	query = strings.ReplaceAll(query, "{committed_by}", "upload_id GLOBAL IN (SELECT id FROM {db}.uploads WHERE "+s.okUploads()+")")
@@ -130,18 +133,34 @@ func (s *Store) sql(query string) string {
 }
 
 // okUploads is the condition on the upload log that an upload counts for
-// the store's reads: it succeeded, by the as-of version when there is one.
+// the store's reads: it succeeded, by the as-of version when there is one,
+// and by the version a pinned store's lists were read at.
 func (s *Store) okUploads() string {
 	ok := "outcome = 'ok'"
 	if s.asOf != 0 {
 		ok += " AND committed <= " + strconv.FormatUint(s.asOf, 10)
 	}
+	if s.pin != nil {
+		ok += " AND committed <= " + strconv.FormatUint(s.pin.by, 10)
+	}
 	return ok
 }
 
 // uploadPin lists the versions and the quoted ids of the uploads that
-// count, for IN lists.
-type uploadPin struct{ versions, ids string }
+// count, for IN lists. They are the uploads committed by the version by,
+// which a query too long for the lists selects instead.
+type uploadPin struct {
+	versions, ids string
+	by            uint64
+}
+
+// maxPinnedQuery is the maximum length of a query, in bytes before its
+// arguments are bound, that a pinned store sends with the upload lists
+// written out. Both engines reject a query longer than max_query_size,
+// 262 144 bytes by default (TestFactsManyUploads reaches it on ClickHouse
+// 18.16 and chDB 26.5), so the rest is left for the arguments. A longer
+// query reads the same uploads through subqueries.
+const maxPinnedQuery = 200_000
 
 // maxPinned is the most uploads [Store.pinned] writes into a query. Above
 // it the store keeps reading them through subqueries.
@@ -156,7 +175,11 @@ func (s *Store) pinned(ctx context.Context) (*Store, error) {
 	if s.pin != nil {
 		return s, nil
 	}
-	rows, err := s.query(ctx, "SELECT version, id FROM {db}.uploads WHERE "+s.okUploads()+" LIMIT ?", maxPinned+1)
+	// Now waits for a commit in progress, so every upload committed by
+	// this version is in the log when the lists are read.
+	c := *s
+	c.pin = &uploadPin{by: s.Now()}
+	rows, err := s.query(ctx, "SELECT version, id FROM {db}.uploads WHERE "+c.okUploads()+" LIMIT ?", maxPinned+1)
 	if err != nil {
 		return nil, err
 	}
@@ -178,8 +201,7 @@ func (s *Store) pinned(ctx context.Context) (*Store, error) {
 	// valid when no upload counts yet.
 	versions = append(versions, "0")
 	ids = append(ids, "''")
-	c := *s
-	c.pin = &uploadPin{versions: strings.Join(versions, ", "), ids: strings.Join(ids, ", ")}
+	c.pin.versions, c.pin.ids = strings.Join(versions, ", "), strings.Join(ids, ", ")
 	return &c, nil
 }
 
@@ -206,8 +228,16 @@ func (s *Store) nextVersion(at time.Time) uint64 {
 }
 
 // Now returns a version that no upload committed so far exceeds: pass it to
-// [Store.AsOf] to read the ledger as it is now, later.
-func (s *Store) Now() uint64 { return s.nextVersion(time.Now()) }
+// [Store.AsOf] to read the ledger as it is now, later. It waits for a
+// commit in progress in this process. That commit has already chosen its
+// version, so without the wait a snapshot read before its ok record
+// lands would miss the upload, and the same snapshot read later would
+// count it.
+func (s *Store) Now() uint64 {
+	s.versions.commit.Lock()
+	defer s.versions.commit.Unlock()
+	return s.nextVersion(time.Now())
+}
 
 // WithClock returns a store that takes the current time from now, as the
 // web server and the scoring and ingest services do, to judge which months

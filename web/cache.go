@@ -25,7 +25,16 @@ type readCache struct {
 	// read the store before the write that caused it, so its result is
 	// not kept.
 	generation uint64
+
+	// sweepAt is the number of entries at which the next store drops the
+	// expired ones. Pages are kept per session and URL, so without a
+	// sweep a server that takes no writes would keep every page it ever
+	// served.
+	sweepAt int
 }
+
+// minSweep is the minimum number of entries at which a sweep runs.
+const minSweep = 256
 
 // flight is a load in progress: readers of the same key wait for it rather
 // than all querying the engine when an entry expires under load.
@@ -79,10 +88,27 @@ func cached[V any](c *readCache, key string, load func() (V, error)) (V, error) 
 	}
 	if err == nil && c.generation == generation {
 		c.entries[key] = cacheEntry{value: v, expires: now.Add(c.ttl)}
+		c.sweep(now)
 	}
 	c.mu.Unlock()
 	close(f.done)
 	return v, err
+}
+
+// sweep drops the entries expired at now once the cache has reached
+// sweepAt entries, and sets the next sweep at twice the entries left, so
+// that the sweeps cost a constant time per store on average. The caller
+// holds c.mu.
+func (c *readCache) sweep(now time.Time) {
+	if len(c.entries) < max(c.sweepAt, minSweep) {
+		return
+	}
+	for key, e := range c.entries {
+		if !now.Before(e.expires) {
+			delete(c.entries, key)
+		}
+	}
+	c.sweepAt = 2 * len(c.entries)
 }
 
 // clear drops every entry, after a write through this server. Loads still
@@ -95,6 +121,7 @@ func (c *readCache) clear() {
 	c.mu.Lock()
 	c.entries = map[string]cacheEntry{}
 	c.inflight = map[string]*flight{}
+	c.sweepAt = 0
 	c.generation++
 	c.mu.Unlock()
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -45,6 +46,31 @@ func TestReadCache(t *testing.T) {
 	}
 	if n != 3 {
 		t.Errorf("zero TTL loaded %d times for 3 reads, want 3", n)
+	}
+}
+
+// TestReadCacheDropsExpired fills the cache with pages under distinct
+// URLs, as a dashboard that adds a timestamp to each request does, and
+// lets them expire with no write in between. The expired entries must go,
+// or a read-only server's memory grows with every URL it ever served.
+func TestReadCacheDropsExpired(t *testing.T) {
+	now := time.Date(2026, 10, 15, 9, 0, 0, 0, time.UTC)
+	c := newReadCache(2*time.Second, func() time.Time { return now })
+	page := func() ([]byte, error) { return make([]byte, 1024), nil }
+
+	for round := range 10 {
+		for i := range 1000 {
+			cached(c, fmt.Sprintf("page/leader/s/?_=%d-%d", round, i), page)
+		}
+		now = now.Add(3 * time.Second)
+	}
+	cached(c, "page/leader/s/?_=last", page)
+
+	c.mu.Lock()
+	n := len(c.entries)
+	c.mu.Unlock()
+	if n > 2000 {
+		t.Errorf("cache holds %d entries after 10 000 reads of which all but 1000 expired, want at most 2000", n)
 	}
 }
 

@@ -512,8 +512,9 @@ func TestUnitsZip(t *testing.T) {
 		t.Fatalf("progress page has no job address:\n%s", body)
 	}
 	status := pollJob(t, env, m[1])
-	if status.Total != 6 || status.Done != 6 || status.Percent != 100 || status.Download != target {
-		t.Errorf("finished job = %+v, want 6 of 6 reports, 100%% and the download %s", status, target)
+	if download := target + "?job=" + status.ID; status.Total != 6 || status.Done != 6 || status.Percent != 100 ||
+		status.Download != download {
+		t.Errorf("finished job = %+v, want 6 of 6 reports, 100%% and the download %s", status, download)
 	}
 
 	// Asking again while the data is unchanged joins the same job.
@@ -566,10 +567,10 @@ func TestUnitsZip(t *testing.T) {
 		if resp.StatusCode != http.StatusAccepted || next == nil || next[1] == m[1] {
 			t.Fatalf("GET %s after an upload = %d with job %v, want 202 and a new job", target, resp.StatusCode, next)
 		}
-		if resp, _ := env.get(t, m[1]); resp.StatusCode != http.StatusNotFound {
-			t.Errorf("GET the old job after a new one started = %d, want 404", resp.StatusCode)
-		}
 		pollJob(t, env, next[1])
+		if resp, _ := env.get(t, m[1]); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET the old job after a newer one finished = %d, want 404", resp.StatusCode)
+		}
 	})
 
 	// The draft's 较上期 reads the previous quarter as shown, so an
@@ -592,6 +593,48 @@ func TestUnitsZip(t *testing.T) {
 		}
 		pollJob(t, env, next[1])
 	})
+}
+
+// TestUnitsZipDownloadAfterUpload finishes a zip job, then lets a unit
+// upload before the download link is followed, as happens all the time
+// near a deadline. The link must send the finished zip. It named only the
+// period, so each upload in between started a new job, and the zip could
+// not be downloaded while units kept uploading.
+func TestUnitsZipDownloadAfterUpload(t *testing.T) {
+	env := newDashboardEnv(t)
+	const target = "/reports/quarterly/2026Q3/units.zip"
+	resp, body := env.get(t, target)
+	m := jobRE.FindStringSubmatch(body)
+	if resp.StatusCode != http.StatusAccepted || m == nil {
+		t.Fatalf("GET %s = %d, want 202 and a job; body:\n%.500s", target, resp.StatusCode, body)
+	}
+	status := pollJob(t, env, m[1])
+
+	b := &saima.Batch{
+		Upload: saima.Upload{ID: "meanwhile", Dataset: saima.DatasetProblems, Uploader: "office",
+			At: seedAt.Add(time.Hour), FileName: "problems.csv"},
+		Problems: []saima.ProblemItem{{ID: "P-009", Unit: "市大数据局", Stage: "收集", Level: 1, Opened: mustDate("2026-10-16")}},
+	}
+	if err := env.store.WriteBatch(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+
+	resp, body = env.get(t, status.Download)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/zip" {
+		t.Fatalf("GET the download link %s after an upload = %d %s, want 200 application/zip",
+			status.Download, resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	if _, err := zip.NewReader(bytes.NewReader([]byte(body)), int64(len(body))); err != nil {
+		t.Errorf("read zip: %v", err)
+	}
+
+	// The period's own address still builds from the current data.
+	resp, body = env.get(t, target)
+	next := jobRE.FindStringSubmatch(body)
+	if resp.StatusCode != http.StatusAccepted || next == nil || next[1] == m[1] {
+		t.Fatalf("GET %s after an upload = %d with job %v, want 202 and a new job", target, resp.StatusCode, next)
+	}
+	pollJob(t, env, next[1])
 }
 
 // pollJob polls a job's status until it is no longer running.

@@ -46,6 +46,7 @@ type reportJobs struct {
 	mu    sync.Mutex
 	byID  map[string]*zipJob
 	byKey map[string]*zipJob // the newest job per period and data version
+	seq   uint64             // the sequence number of the newest job
 }
 
 // zipJob is one build of a period's zip.
@@ -53,6 +54,7 @@ type zipJob struct {
 	id       string
 	key      string
 	period   saima.Period
+	seq      uint64    // sequence number, in the order the jobs started
 	finished time.Time // zero while running
 
 	mu    sync.Mutex
@@ -90,6 +92,12 @@ func (j *reportJobs) handleUnitsZip(c *fiber.Ctx) error {
 	if period.Kind != saima.PeriodQuarter {
 		return invalidParam("period", param, "应为季度，如 2026Q3")
 	}
+	// The download link of a finished job names it, so that an upload
+	// after the job finished does not start another one. Near a deadline
+	// every job would otherwise be outdated by the time it is done.
+	if zipped := j.finishedZip(c.Query("job"), period); zipped != nil {
+		return sendUnitsZip(c, period, zipped)
+	}
 	key, err := j.dataKey(c.UserContext(), period)
 	if saima.ErrorKind(err) == saima.KindNotFound {
 		return j.s.noScores(c, period)
@@ -100,15 +108,49 @@ func (j *reportJobs) handleUnitsZip(c *fiber.Ctx) error {
 
 	job := j.jobFor(key, period)
 	if zipped, done := job.result(); done && zipped != nil {
-		c.Set(fiber.HeaderContentType, "application/zip")
-		c.Set(fiber.HeaderContentDisposition, contentDisposition(
-			"数字化改革赛马各单位考评报告-"+period.String()+".zip", "saima-units-"+period.String()+".zip"))
-		c.Set(fiber.HeaderCacheControl, "no-store")
-		return c.Send(zipped)
+		return sendUnitsZip(c, period, zipped)
 	}
 
 	c.Status(http.StatusAccepted)
 	return j.s.render(c, "reportjob.html", period.Label()+"各单位考评报告", "", job.page())
+}
+
+func sendUnitsZip(c *fiber.Ctx, period saima.Period, zipped []byte) error {
+	c.Set(fiber.HeaderContentType, "application/zip")
+	c.Set(fiber.HeaderContentDisposition, contentDisposition(
+		"数字化改革赛马各单位考评报告-"+period.String()+".zip", "saima-units-"+period.String()+".zip"))
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(zipped)
+}
+
+// finishedZip returns the zip of the job id of period when it has been
+// built. When the job is gone, a newer job of the period has replaced it
+// (see dropOlder), and that job's zip is returned instead. It returns nil
+// when id is empty, or no finished zip of the period is kept.
+func (j *reportJobs) finishedZip(id string, period saima.Period) []byte {
+	if id == "" {
+		return nil
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.forgetOld()
+	if job, ok := j.byID[id]; ok {
+		if zipped, _ := job.result(); job.period == period {
+			return zipped
+		}
+		return nil
+	}
+	var newest *zipJob
+	for _, job := range j.byID {
+		if zipped, _ := job.result(); zipped != nil && job.period == period && (newest == nil || job.seq > newest.seq) {
+			newest = job
+		}
+	}
+	if newest == nil {
+		return nil
+	}
+	zipped, _ := newest.result()
+	return zipped
 }
 
 // dataKey names the data a period's zip is built from: the period, the
@@ -188,8 +230,8 @@ func (j *reportJobs) jobFor(key string, period saima.Period) *zipJob {
 		}
 	}
 
-	j.forgetStale(period)
-	job := &zipJob{id: newJobID(), key: key, period: period}
+	j.seq++
+	job := &zipJob{id: newJobID(), key: key, period: period, seq: j.seq}
 	j.byID[job.id], j.byKey[key] = job, job
 	j.wg.Add(1)
 	go j.run(job)
@@ -212,14 +254,20 @@ func (j *reportJobs) forgetOld() {
 	}
 }
 
-// forgetStale drops the finished jobs of period, whose zips were built
-// from older data, so that memory holds at most one finished zip per
-// period. The caller holds j.mu.
-func (j *reportJobs) forgetStale(period saima.Period) {
+// dropOlder drops the finished jobs of done's period that started before
+// done, whose zips were built from older data, once done has built its
+// zip. Memory then holds one finished zip per period, besides those of
+// older jobs that finish later, until the next newer one finishes. A job
+// still running is kept, because a page may be waiting for it.
+func (j *reportJobs) dropOlder(done *zipJob) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
 	for id, job := range j.byID {
-		if _, done := job.result(); done && job.period == period {
+		if _, finished := job.result(); finished && job.period == done.period && job.seq < done.seq {
 			delete(j.byID, id)
-			delete(j.byKey, job.key)
+			if j.byKey[job.key] == job {
+				delete(j.byKey, job.key)
+			}
 		}
 	}
 }
@@ -241,6 +289,9 @@ func (j *reportJobs) run(job *zipJob) {
 	start := time.Now()
 	zipped, err := j.build(ctx, job)
 	job.finish(zipped, err, j.s.now())
+	if err == nil {
+		j.dropOlder(job)
+	}
 	if err != nil {
 		j.s.log.Error("unit reports zip failed", "job_id", job.id, "period", job.period.String(), "err", err)
 		return
@@ -348,7 +399,7 @@ func (job *zipJob) status() jobStatus {
 		st.State, st.Message = "failed", "生成失败："+saima.ErrorMessage(job.err)+"。请刷新本页重新生成。"
 	case !job.finished.IsZero():
 		st.State, st.Percent = "done", 100
-		st.Download = unitsZipURL(job.period)
+		st.Download = job.downloadURL()
 	}
 	return st
 }
@@ -380,9 +431,12 @@ type jobPage struct {
 func (job *zipJob) page() jobPage {
 	return jobPage{
 		Period: job.period, Status: job.status(),
-		StatusURL: "/reports/jobs/" + job.id, DownloadURL: unitsZipURL(job.period),
+		StatusURL: "/reports/jobs/" + job.id, DownloadURL: job.downloadURL(),
 	}
 }
+
+// downloadURL returns the address of the job's zip.
+func (job *zipJob) downloadURL() string { return unitsZipURL(job.period) + "?job=" + job.id }
 
 // unitsZipURL returns the path of a period's zip of unit reports.
 func unitsZipURL(p saima.Period) string { return "/reports/quarterly/" + p.String() + "/units.zip" }
