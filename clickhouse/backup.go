@@ -62,7 +62,8 @@ type BackupOptions struct {
 	// http_port, 8123 by default).
 	HTTPAddr string
 	User     string
-	// Password is sent as a URL parameter of each request and never logged.
+	// Password is sent with User in each request's Authorization header
+	// (HTTP basic authentication), never in its URL, and never logged.
 	Password string
 }
 

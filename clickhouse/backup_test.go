@@ -3,6 +3,11 @@ package clickhouse_test
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"sync"
 	"os"
 	"path/filepath"
 	"strings"
@@ -247,4 +252,75 @@ func stagedTables(t *testing.T, s *clickhouse.Store) []string {
 		names = append(names, name)
 	}
 	return names
+}
+
+// TestBackupPasswordNotInURL backs up and restores through a proxy that
+// records every request to the server's HTTP interface, and checks that
+// no request URL contains the password, which proxies and the server's
+// own logs would keep.
+func TestBackupPasswordNotInURL(t *testing.T) {
+	ctx := context.Background()
+	srv := chtest.StartServer(t)
+	s := chtest.StoreOn(t, "server")
+	if err := s.WriteBatch(ctx, progressBatch("60", "45")); err != nil {
+		t.Fatal(err)
+	}
+
+	var mu sync.Mutex
+	var urls []string
+	target, err := url.Parse("http://" + srv.HTTPAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forward := httputil.NewSingleHostReverseProxy(target)
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		urls = append(urls, r.URL.String())
+		mu.Unlock()
+		forward.ServeHTTP(w, r)
+	}))
+	defer proxy.Close()
+
+	opts := clickhouse.BackupOptions{HTTPAddr: strings.TrimPrefix(proxy.URL, "http://"),
+		User: chtest.ServerUser, Password: chtest.ServerPassword}
+	dir := filepath.Join(t.TempDir(), "backup")
+	if _, err := s.Backup(ctx, dir, opts); err != nil {
+		t.Fatalf("backup through the proxy: %v", err)
+	}
+	m, err := clickhouse.ReadBackup(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target2 := chtest.StoreOn(t, "server")
+	if err := target2.Restore(ctx, dir, m, opts); err != nil {
+		t.Fatalf("restore through the proxy: %v", err)
+	}
+
+	mu.Lock()
+	defer mu.Unlock()
+	if len(urls) == 0 {
+		t.Fatal("no request went through the proxy")
+	}
+	for _, u := range urls {
+		if strings.Contains(u, chtest.ServerPassword) || strings.Contains(u, url.QueryEscape(chtest.ServerPassword)) {
+			t.Errorf("request URL %s contains the password", u)
+		}
+	}
+}
+
+// TestBackupWrongPassword checks that the server rejects a backup whose
+// password is wrong, so the password that TestBackupPasswordNotInURL
+// sends is the one the server checks.
+func TestBackupWrongPassword(t *testing.T) {
+	ctx := context.Background()
+	srv := chtest.StartServer(t)
+	s := chtest.StoreOn(t, "server")
+	if err := s.WriteBatch(ctx, progressBatch("60")); err != nil {
+		t.Fatal(err)
+	}
+	opts := clickhouse.BackupOptions{HTTPAddr: srv.HTTPAddr, User: chtest.ServerUser, Password: "wrong-password"}
+	_, err := s.Backup(ctx, filepath.Join(t.TempDir(), "backup"), opts)
+	if err == nil || !strings.Contains(err.Error(), "193") {
+		t.Errorf("backup with a wrong password = %v, want the server's code 193", err)
+	}
 }
