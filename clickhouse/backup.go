@@ -11,7 +11,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -63,7 +62,8 @@ type BackupOptions struct {
 	// http_port, 8123 by default).
 	HTTPAddr string
 	User     string
-	// Password is sent as a URL parameter of each request and never logged.
+	// Password is sent with User in each request's Authorization header
+	// (HTTP basic authentication), never in its URL, and never logged.
 	Password string
 }
 
@@ -178,12 +178,13 @@ type ownedTable struct {
 
 // ownedTables lists the MergeTree tables of the store's database, with
 // their stored columns, leaving out schema_migrations, which the restoring
-// store writes itself.
+// store writes itself, and the staging tables of a restore.
 func (s *Store) ownedTables(ctx context.Context) ([]ownedTable, error) {
 	rows, err := s.engine.Query(ctx, "SELECT table, name, type, default_kind FROM system.columns "+
 		"WHERE database = ? AND table IN (SELECT name FROM system.tables "+
-		"WHERE database = ? AND engine LIKE '%MergeTree' AND name != 'schema_migrations') "+
-		"ORDER BY table", s.database, s.database)
+		"WHERE database = ? AND engine LIKE '%MergeTree' AND name != 'schema_migrations' "+
+		"AND NOT startsWith(name, ?)) "+
+		"ORDER BY table", s.database, s.database, restorePrefix)
 	if err != nil {
 		return nil, fmt.Errorf("list tables: %w", err)
 	}
@@ -457,104 +458,6 @@ func checkDataFile(dir string, t TableBackup) error {
 			path, sum, t.SHA256)
 	}
 	return nil
-}
-
-// Restore loads the backup m, read from dir by [ReadBackup], into the
-// store's database, which must contain no rows. The store has applied every
-// schema file already, so the tables of an older backup get their newer
-// columns' defaults. It fails with [saima.KindConflict] on a database that
-// holds rows, and checks each table's row count after loading it.
-func (s *Store) Restore(ctx context.Context, dir string, m *Manifest, opts BackupOptions) error {
-	copier, err := s.copier(opts)
-	if err != nil {
-		return err
-	}
-	tables, err := s.ownedTables(ctx)
-	if err != nil {
-		return err
-	}
-	if err := s.checkEmpty(ctx, tables); err != nil {
-		return err
-	}
-	if err := checkColumns(m, tables, s.database); err != nil {
-		return err
-	}
-
-	for _, t := range m.Tables {
-		columns := targetTypes(t, tables)
-		if err := copier.loadNative(ctx, s.table(t.Name), columns, filepath.Join(dir, t.File)); err != nil {
-			return s.partialRestore(t.Name, err)
-		}
-		n, err := countRows(ctx, s.engine, "SELECT count() FROM "+s.table(t.Name))
-		if err != nil {
-			return s.partialRestore(t.Name, err)
-		}
-		if n != t.Rows {
-			return s.partialRestore(t.Name, fmt.Errorf("table %s has %d rows after loading, the manifest lists %d", t.Name, n, t.Rows))
-		}
-	}
-	s.log.Info("backup restored", "dir", dir, "database", s.database, "tables", len(m.Tables))
-	return nil
-}
-
-func (s *Store) checkEmpty(ctx context.Context, tables []ownedTable) error {
-	counts, err := s.countTables(ctx, tables)
-	if err != nil {
-		return err
-	}
-	for _, t := range tables {
-		if n := counts[t.name]; n > 0 {
-			return saima.Errorf(saima.KindConflict,
-				"数据库 %s 不是空的（表 %s 已有 %d 行），saima restore 只恢复到空数据库，以免新旧数据混在一起，没有写入任何数据。"+
-					"请换一个新的数据目录（--data-dir）或新的数据库名（--database）", s.database, t.name, n)
-		}
-	}
-	return nil
-}
-
-// checkColumns checks that every table and column of m exists in the
-// target, so that loading fails before the first row rather than half-way.
-func checkColumns(m *Manifest, tables []ownedTable, database string) error {
-	for _, t := range m.Tables {
-		i := slices.IndexFunc(tables, func(o ownedTable) bool { return o.name == t.Name })
-		if i < 0 {
-			return saima.Errorf(saima.KindInvalid,
-				"备份中的表 %s 在数据库 %s 中不存在，没有写入任何数据。请用写出这份备份的 saima 版本恢复", t.Name, database)
-		}
-		for _, c := range t.Columns {
-			if !slices.ContainsFunc(tables[i].columns, func(o Column) bool { return o.Name == c.Name }) {
-				return saima.Errorf(saima.KindInvalid,
-					"备份中表 %s 的列 %s 在数据库 %s 中不存在，没有写入任何数据。请用写出这份备份的 saima 版本恢复",
-					t.Name, c.Name, database)
-			}
-		}
-	}
-	return nil
-}
-
-// targetTypes returns the columns of t, in the manifest's order, with the
-// types that the target's table gives them. The manifest has no checksum
-// of its own, so a changed one could give a column a type such as
-// String DEFAULT file('/etc/passwd', 'RawBLOB'), which the file table
-// function would run. checkColumns has found every column in tables.
-func targetTypes(t TableBackup, tables []ownedTable) []Column {
-	i := slices.IndexFunc(tables, func(o ownedTable) bool { return o.name == t.Name })
-	columns := make([]Column, len(t.Columns))
-	for k, c := range t.Columns {
-		j := slices.IndexFunc(tables[i].columns, func(o Column) bool { return o.Name == c.Name })
-		columns[k] = tables[i].columns[j]
-	}
-	return columns
-}
-
-func (s *Store) partialRestore(table string, err error) error {
-	cause := "排除原因后"
-	if qe, ok := errors.AsType[*QueryError](err); ok && diskFull(qe) {
-		cause = "数据库所在磁盘空间不足：腾出空间或扩容后"
-	}
-	return saima.Wrap(saima.KindUnavailable, fmt.Sprintf(
-		"恢复表 %s 时失败，数据库 %s 只恢复了一部分，不能使用。请删除这个数据库（内嵌引擎删除整个数据目录），%s重新恢复",
-		table, s.database, cause), err)
 }
 
 // copier returns how the store's engine copies Native data, or an error

@@ -70,10 +70,6 @@ func (c *httpCopier) post(ctx context.Context, query string, params url.Values, 
 	if params == nil {
 		params = url.Values{}
 	}
-	params.Set("user", c.opts.User)
-	if c.opts.Password != "" {
-		params.Set("password", c.opts.Password)
-	}
 	if query != "" {
 		body = strings.NewReader(query)
 	}
@@ -82,9 +78,14 @@ func (c *httpCopier) post(ctx context.Context, query string, params url.Values, 
 	if err != nil {
 		return nil, err
 	}
+	// The credentials go in the Authorization header, which ClickHouse
+	// 18.16 reads as HTTP basic authentication, because a URL parameter
+	// reaches the logs of proxies and of the server itself.
+	req.SetBasicAuth(c.opts.User, c.opts.Password)
 	resp, err := c.client.Do(req)
 	if err != nil {
-		// The url.Error names the URL, which contains the password.
+		// The url.Error repeats the whole URL, and the message below names
+		// the address already.
 		err = fmt.Errorf("ClickHouse HTTP interface %s: %w", c.opts.HTTPAddr, unwrapURLError(err))
 		return nil, saima.Wrap(saima.KindUnavailable, fmt.Sprintf(
 			"无法连接 ClickHouse 服务器的 HTTP 接口 %s。请确认服务器在运行、开放了 HTTP 端口，"+

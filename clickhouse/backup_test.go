@@ -2,9 +2,15 @@ package clickhouse_test
 
 import (
 	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"saima"
@@ -88,5 +94,233 @@ func TestBackupWriteWhileRunning(t *testing.T) {
 	}
 	if _, statErr := os.Stat(dir); !os.IsNotExist(statErr) {
 		t.Errorf("backup during an upload left %s: %v", dir, statErr)
+	}
+}
+
+// errKilled stands for a kill of the process in TestRestoreStopped: a
+// panic leaves Restore at once, with no clean-up, as SIGKILL does.
+var errKilled = errors.New("killed")
+
+// TestRestoreStopped stops a restore after each of its steps with no
+// clean-up, as a kill of the process does. The target must be still empty
+// or already whole, and the next restore must clear what the stopped one
+// left.
+func TestRestoreStopped(t *testing.T) {
+	for _, engine := range chtest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			s := chtest.StoreOn(t, engine)
+			if err := s.WriteBatch(ctx, progressBatch("60", "45", "72")); err != nil {
+				t.Fatal(err)
+			}
+			dir := filepath.Join(t.TempDir(), "backup")
+			opts := clickhouse.BackupOptions{}
+			if engine == "server" {
+				srv := chtest.StartServer(t)
+				opts = clickhouse.BackupOptions{HTTPAddr: srv.HTTPAddr, User: chtest.ServerUser, Password: chtest.ServerPassword}
+			}
+			if _, err := s.Backup(ctx, dir, opts); err != nil {
+				t.Fatal(err)
+			}
+			m, err := clickhouse.ReadBackup(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var filled []string
+			for _, tb := range m.Tables {
+				if tb.Rows > 0 {
+					filled = append(filled, tb.Name)
+				}
+			}
+			want := rowCounts(t, s, m)
+
+			cases := []struct {
+				name     string
+				step     string
+				halfDone bool // rename the first filled table by hand after the stop
+				whole    bool // the stopped restore had finished its renames
+			}{
+				{"first table loaded", "loaded " + filled[0], false, false},
+				{"last table loaded", "loaded " + m.Tables[len(m.Tables)-1].Name, false, false},
+				{"rename half done", "loaded " + m.Tables[len(m.Tables)-1].Name, true, false},
+				{"renamed", "renamed", false, true},
+			}
+			for _, tt := range cases {
+				t.Run(tt.name, func(t *testing.T) {
+					target := chtest.StoreOn(t, engine)
+					stopRestoreAt(t, target, dir, m, opts, tt.step)
+					if tt.halfDone {
+						db := target.Database()
+						if err := target.Engine().Exec(ctx, "RENAME TABLE "+db+"."+filled[0]+" TO "+db+".restore_old_"+filled[0]+
+							", "+db+".restore_new_"+filled[0]+" TO "+db+"."+filled[0]); err != nil {
+							t.Fatal(err)
+						}
+					}
+					if !tt.halfDone {
+						got := rowCounts(t, target, m)
+						for _, tb := range m.Tables {
+							if tt.whole && got[tb.Name] != want[tb.Name] {
+								t.Errorf("after a stop at %q, %s has %d rows, want %d", tt.step, tb.Name, got[tb.Name], want[tb.Name])
+							}
+							if !tt.whole && got[tb.Name] != 0 {
+								t.Errorf("after a stop at %q, %s has %d rows, want 0", tt.step, tb.Name, got[tb.Name])
+							}
+						}
+					}
+
+					err := target.Restore(ctx, dir, m, opts)
+					if tt.whole {
+						if saima.ErrorKind(err) != saima.KindConflict {
+							t.Errorf("restore over a finished one = %v, want a conflict", err)
+						}
+					} else if err != nil {
+						t.Fatalf("restore after a stop at %q: %v", tt.step, err)
+					}
+					got := rowCounts(t, target, m)
+					for _, tb := range m.Tables {
+						if got[tb.Name] != want[tb.Name] {
+							t.Errorf("after the second restore, %s has %d rows, want %d", tb.Name, got[tb.Name], want[tb.Name])
+						}
+					}
+					if left := stagedTables(t, target); len(left) > 0 {
+						t.Errorf("second restore left the tables %v", left)
+					}
+				})
+			}
+		})
+	}
+}
+
+// stopRestoreAt runs a restore of the backup at dir into s and stops it,
+// with no clean-up, once it reaches step.
+func stopRestoreAt(t *testing.T, s *clickhouse.Store, dir string, m *clickhouse.Manifest,
+	opts clickhouse.BackupOptions, step string) {
+	t.Helper()
+	clickhouse.SetRestoreStep(t, func(reached string) {
+		if reached == step {
+			panic(errKilled)
+		}
+	})
+	defer clickhouse.SetRestoreStep(t, nil)
+	defer func() {
+		if r := recover(); r != errKilled {
+			t.Fatalf("restore did not reach %q: recovered %v", step, r)
+		}
+	}()
+	err := s.Restore(context.Background(), dir, m, opts)
+	t.Fatalf("restore returned %v, want a stop at %q", err, step)
+}
+
+// rowCounts returns the row count of each table of m in the store's
+// database.
+func rowCounts(t *testing.T, s *clickhouse.Store, m *clickhouse.Manifest) map[string]uint64 {
+	t.Helper()
+	counts := map[string]uint64{}
+	for _, tb := range m.Tables {
+		rows, err := s.Engine().Query(context.Background(), "SELECT count() FROM "+s.Database()+"."+tb.Name)
+		if err != nil {
+			t.Fatalf("count %s: %v", tb.Name, err)
+		}
+		var n uint64
+		for rows.Next() {
+			if err := rows.Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rows.Close()
+		counts[tb.Name] = n
+	}
+	return counts
+}
+
+// stagedTables lists the tables of the store's database that a restore
+// stages or moves aside.
+func stagedTables(t *testing.T, s *clickhouse.Store) []string {
+	t.Helper()
+	rows, err := s.Engine().Query(context.Background(),
+		"SELECT name FROM system.tables WHERE database = ? AND startsWith(name, 'restore_')", s.Database())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, name)
+	}
+	return names
+}
+
+// TestBackupPasswordNotInURL backs up and restores through a proxy that
+// records every request to the server's HTTP interface, and checks that
+// no request URL contains the password, which proxies and the server's
+// own logs would keep.
+func TestBackupPasswordNotInURL(t *testing.T) {
+	ctx := context.Background()
+	srv := chtest.StartServer(t)
+	s := chtest.StoreOn(t, "server")
+	if err := s.WriteBatch(ctx, progressBatch("60", "45")); err != nil {
+		t.Fatal(err)
+	}
+
+	var mu sync.Mutex
+	var urls []string
+	target, err := url.Parse("http://" + srv.HTTPAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forward := httputil.NewSingleHostReverseProxy(target)
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		urls = append(urls, r.URL.String())
+		mu.Unlock()
+		forward.ServeHTTP(w, r)
+	}))
+	defer proxy.Close()
+
+	opts := clickhouse.BackupOptions{HTTPAddr: strings.TrimPrefix(proxy.URL, "http://"),
+		User: chtest.ServerUser, Password: chtest.ServerPassword}
+	dir := filepath.Join(t.TempDir(), "backup")
+	if _, err := s.Backup(ctx, dir, opts); err != nil {
+		t.Fatalf("backup through the proxy: %v", err)
+	}
+	m, err := clickhouse.ReadBackup(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target2 := chtest.StoreOn(t, "server")
+	if err := target2.Restore(ctx, dir, m, opts); err != nil {
+		t.Fatalf("restore through the proxy: %v", err)
+	}
+
+	mu.Lock()
+	defer mu.Unlock()
+	if len(urls) == 0 {
+		t.Fatal("no request went through the proxy")
+	}
+	for _, u := range urls {
+		if strings.Contains(u, chtest.ServerPassword) || strings.Contains(u, url.QueryEscape(chtest.ServerPassword)) {
+			t.Errorf("request URL %s contains the password", u)
+		}
+	}
+}
+
+// TestBackupWrongPassword checks that the server rejects a backup whose
+// password is wrong, so the password that TestBackupPasswordNotInURL
+// sends is the one the server checks.
+func TestBackupWrongPassword(t *testing.T) {
+	ctx := context.Background()
+	srv := chtest.StartServer(t)
+	s := chtest.StoreOn(t, "server")
+	if err := s.WriteBatch(ctx, progressBatch("60")); err != nil {
+		t.Fatal(err)
+	}
+	opts := clickhouse.BackupOptions{HTTPAddr: srv.HTTPAddr, User: chtest.ServerUser, Password: "wrong-password"}
+	_, err := s.Backup(ctx, filepath.Join(t.TempDir(), "backup"), opts)
+	if err == nil || !strings.Contains(err.Error(), "193") {
+		t.Errorf("backup with a wrong password = %v, want the server's code 193", err)
 	}
 }

@@ -247,3 +247,10 @@ func SetBackupDumped(tb testing.TB, f func(table string)) {
 	backupDumped = f
 	tb.Cleanup(func() { backupDumped = nil })
 }
+
+// SetRestoreStep makes [Store.Restore] call f after each of its steps,
+// until the test ends.
+func SetRestoreStep(tb testing.TB, f func(step string)) {
+	restoreStep = f
+	tb.Cleanup(func() { restoreStep = nil })
+}

@@ -120,7 +120,7 @@ func (i Issue) FormString() string {
 }
 
 // formWording rewords an issue's text about a file for a form.
-var formWording = strings.NewReplacer("”列", "”栏", "重新上传", "重新保存")
+var formWording = strings.NewReplacer("”列", "”栏", "重新上传", "重新保存", "这一格", "这一栏")
 
 // shortValue cuts v to maxShownValue runes and shows line breaks as ⏎.
 func shortValue(v string) string {
@@ -210,4 +210,19 @@ func (l *issueList) sort() {
 	byRow := func(a, b Issue) int { return a.Row - b.Row }
 	slices.SortStableFunc(l.errors, byRow)
 	slices.SortStableFunc(l.warnings, byRow)
+}
+
+// ForbiddenIssue returns the error of the form field named field when its
+// value contains a character that no upload accepts either. Those are the
+// C0 controls other than tab, CR and LF, DEL, the C1 controls, and the
+// bidirectional embeddings, overrides and isolates (U+202A to U+202E,
+// U+2066 to U+2069). The error names the character's code point. The bool is false, and the
+// Issue zero, when value has no such character.
+func ForbiddenIssue(field, value string) (Issue, bool) {
+	r, found := forbiddenRune(value)
+	if !found {
+		return Issue{}, false
+	}
+	prob := forbiddenProblem(r)
+	return Issue{Column: field, Value: showForbidden(value), Reason: prob.reason, Fix: prob.fix}, true
 }

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -117,4 +118,47 @@ func compactASCII(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// forbiddenRune returns the first rune of s that no cell may contain, and
+// whether there is one. Those are the C0 controls other than tab, line
+// feed and carriage return, DEL, the C1 controls (NEL U+0085 included),
+// and the bidirectional embeddings, overrides and isolates U+202A to
+// U+202E and U+2066 to U+2069. A control hides in a name or a code, and a
+// bidi override shows text in another order than it is stored, so
+// 海曙区 followed by U+202E reads as another name than the one matched.
+func forbiddenRune(s string) (rune, bool) {
+	for _, r := range s {
+		if isForbidden(r) {
+			return r, true
+		}
+	}
+	return 0, false
+}
+
+func isForbidden(r rune) bool {
+	switch {
+	case r < 0x20:
+		return r != '\t' && r != '\n' && r != '\r'
+	case r < 0x7F:
+		return false
+	case r <= 0x9F:
+		return true
+	}
+	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069)
+}
+
+// showForbidden returns s with each rune that forbiddenRune finds written
+// as its code point in brackets, such as 海曙区[U+202E], so that an error
+// message shows where it is.
+func showForbidden(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if isForbidden(r) {
+			fmt.Fprintf(&b, "[U+%04X]", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -526,3 +526,35 @@ func (r *rowReader) list(col string) []string {
 	}
 	return out
 }
+
+// rejectForbidden records an error on every cell of the row that
+// contains a rune that forbiddenRune finds, and clears the cell, so that
+// the getters read it as empty and report nothing more about it.
+func (r *rowReader) rejectForbidden() {
+	for i, cell := range r.cells {
+		bad, found := forbiddenRune(cell)
+		if !found {
+			continue
+		}
+		col := &r.p.schema.columns[i]
+		if col.kind == kindIgnored {
+			continue
+		}
+		r.fail(col.name, showForbidden(cell), forbiddenProblem(bad))
+		r.cells[i] = ""
+	}
+}
+
+// forbiddenProblem returns the error of a value that contains the rune
+// bad, which forbiddenRune found.
+func forbiddenProblem(bad rune) *problem {
+	kind := "控制字符"
+	if bad >= 0x202A {
+		kind = "改变文字显示方向的字符"
+	}
+	return &problem{
+		reason: fmt.Sprintf("中含有看不见的%sU+%04X（在上面的值中写作[U+%04X]，常见于从其他系统或网页复制的文字），"+
+			"它会让显示的文字与保存的不同", kind, bad, bad),
+		fix: "请删除这个字符（看不到时可清空这一格后重新输入）后重新上传",
+	}
+}

@@ -66,6 +66,7 @@ func (p *parser) startRows() {
 
 // addRow hands a row to the builder and flushes the chunk when it is full.
 func (p *parser) addRow(r *rowReader) error {
+	r.rejectForbidden()
 	p.builder.add(r)
 	p.chunkRows++
 	if p.chunked() && p.chunkRows >= p.chunkRecords {

@@ -2,13 +2,18 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/accessibility"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"saima"
+	"saima/scoring"
 )
 
 // chartAlternatives returns, for each chart drawn on the page, its role,
@@ -312,4 +317,173 @@ func TestBrowserHeaderFocusRing(t *testing.T) {
 			t.Errorf("focus ring of %q: outline %s at %.2f:1, want one of 3:1 or more", ring.Text, ring.Style, ring.Ratio)
 		}
 	}
+}
+
+// axNode is a node of Chromium's accessibility tree, as a screen reader
+// reads it: its role and accessible name.
+type axNode struct{ role, name string }
+
+// accessibilityTree returns the nodes of the page's accessibility tree
+// that Chromium does not ignore.
+func accessibilityTree(ctx context.Context, tb testing.TB) []axNode {
+	tb.Helper()
+	tree, err := chromedp.Call(ctx, accessibility.GetFullAXTree, accessibility.GetFullAXTreeParams{})
+	if err != nil {
+		tb.Fatalf("read the accessibility tree: %v", err)
+	}
+	text := func(v *accessibility.Value) string {
+		var s string
+		if v != nil && len(v.Value) > 0 {
+			json.Unmarshal(v.Value, &s)
+		}
+		return s
+	}
+	var nodes []axNode
+	for _, n := range tree.Nodes {
+		if !n.Ignored {
+			nodes = append(nodes, axNode{role: text(n.Role), name: text(n.Name)})
+		}
+	}
+	return nodes
+}
+
+// TestBrowserPagerLandmarkNames opens the pages with long tables in
+// Chromium and checks in its accessibility tree that every navigation
+// landmark has a name and that no two on a page share one. A table has
+// a pager above and one below it, and /management has three tables.
+func TestBrowserPagerLandmarkNames(t *testing.T) {
+	requireChromium(t)
+	env := newSeededEnv(t)
+	seedLongLists(t, env.store)
+	b := newBrowser(t, serve(t, env.server))
+	b.login(t, "office", testAccounts["office"].password, "/leaders")
+
+	for _, path := range []string{"/leaders", "/problems/loop", "/management?year=2026"} {
+		b.openPlain(t, path)
+		ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+		seen := map[string]int{}
+		pagers := 0
+		for _, n := range accessibilityTree(ctx, t) {
+			if n.role != "navigation" {
+				continue
+			}
+			seen[n.name]++
+			if strings.Contains(n.name, "分页") {
+				pagers++
+			}
+		}
+		cancel()
+		if pagers < 2 {
+			t.Errorf("%s: %d pager landmarks, want one above and one below the long table", path, pagers)
+		}
+		for name, count := range seen {
+			if name == "" {
+				t.Errorf("%s: %d navigation landmarks without a name", path, count)
+			} else if count > 1 {
+				t.Errorf("%s: %d navigation landmarks named %q, want distinct names", path, count, name)
+			}
+		}
+	}
+}
+
+// shownText reports, for each text, whether an element that shows it is
+// on screen: not clipped to a pixel, as visually hidden text is, and not
+// inside a closed <details>. A touch user reads only such text.
+const shownText = `((texts) => texts.map(text => Array.from(document.querySelectorAll('body *')).some(el => {
+	const own = Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.includes(text));
+	if (!own || el.closest('details:not([open])')) return false;
+	const r = el.getBoundingClientRect();
+	return r.width > 2 && r.height > 2 && getComputedStyle(el).clipPath === 'none';
+})))`
+
+// titleFacts lists the title attributes on the page, which only a mouse
+// shows.
+const titleFacts = `Array.from(document.querySelectorAll('[title]'), el => el.getAttribute('title'))`
+
+// TestBrowserFactsOutsideTitles checks in Chromium that the computed value
+// behind a † override (of a composite and of an indicator), what 名次区间
+// means and an upload's full SHA-256 are on screen, or one key press
+// away, and in the accessibility tree. A title attribute shows only
+// under a mouse, so keyboard and touch users cannot read it.
+func TestBrowserFactsOutsideTitles(t *testing.T) {
+	requireChromium(t)
+	env := newTestEnv(t, nil)
+	writeEvaluationLedger(t, env.store)
+	svc := &scoring.Service{Store: env.store, Rules: []byte(listRules(""))}
+	if _, err := svc.Draft(context.Background(), q2, "saima score"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Override(context.Background(), scoring.Override{Period: q2, Unit: "宁波市江北区", Value: 50,
+		By: "王五", Why: "核减"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Override(context.Background(), scoring.Override{Period: q2, Unit: "宁波市江北区",
+		Indicator: "assessment_mean", Value: 70, By: "王五", Why: "复核"}); err != nil {
+		t.Fatal(err)
+	}
+	sum := strings.Repeat("0123456789abcdef", 4)
+	writeOfficeBatch(t, env, saima.Batch{Upload: saima.Upload{ID: "sha-1", Dataset: saima.DatasetUnits,
+		SHA256: sum, Outcome: saima.OutcomeOK}}, seedAt.Add(time.Hour))
+	b := newBrowser(t, serve(t, env.server))
+	b.login(t, "office", testAccounts["office"].password, "/leaderboard?period=2026Q2")
+
+	check := func(ctx context.Context, path string, facts []string) {
+		t.Helper()
+		shown, err := chromedp.Run(ctx, chromedp.Evaluate[[]bool](`(`+shownText+`)(`+jsStrings(facts)+`)`))
+		if err != nil {
+			t.Fatalf("%s: read the shown text: %v", path, err)
+		}
+		var names []string
+		for _, n := range accessibilityTree(ctx, t) {
+			names = append(names, n.name)
+		}
+		all := strings.Join(names, "\n")
+		for i, fact := range facts {
+			if !shown[i] {
+				t.Errorf("%s: %q is not on screen", path, fact)
+			}
+			if !strings.Contains(all, fact) {
+				t.Errorf("%s: %q is not in the accessibility tree", path, fact)
+			}
+		}
+		titles, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](titleFacts))
+		if err != nil {
+			t.Fatalf("%s: read the titles: %v", path, err)
+		}
+		for _, title := range titles {
+			for _, fact := range facts {
+				if strings.Contains(title, fact) {
+					t.Errorf("%s: title %q holds %q", path, title, fact)
+				}
+			}
+		}
+	}
+
+	b.openPlain(t, "/leaderboard?period=2026Q2")
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	check(ctx, "/leaderboard", []string{"计算值 84.0", "5%–95% 区间"})
+
+	explain := "/units/" + url.PathEscape("宁波市江北区") + "/explain?period=2026Q2"
+	b.openPlain(t, explain)
+	check(ctx, explain, []string{"计算值 60.00"})
+
+	b.openPlain(t, "/uploads")
+	// The full sum is one key press away: Enter on the summary opens it.
+	if err := chromedp.Do(ctx, chromedp.Focus("details.sha summary"), chromedp.KeyEvent(kb.Enter)); err != nil {
+		t.Fatalf("open the SHA-256 by the keyboard: %v", err)
+	}
+	check(ctx, "/uploads", []string{sum})
+	for _, problem := range b.problems() {
+		t.Error(problem)
+	}
+}
+
+// jsStrings writes texts as a JavaScript array literal.
+func jsStrings(texts []string) string {
+	b, err := json.Marshal(texts)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
 }

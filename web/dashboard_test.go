@@ -198,7 +198,7 @@ func TestDashboardPages(t *testing.T) {
 func TestDashboardNav(t *testing.T) {
 	env := newDashboardEnv(t)
 	_, body := env.get(t, "/leaderboard")
-	nav := body[strings.Index(body, "<nav>"):strings.Index(body, "</nav>")]
+	nav := body[strings.Index(body, `<nav aria-label="主导航">`):strings.Index(body, "</nav>")]
 	first := strings.Index(nav, `href="/overview"`)
 	if first < 0 || first > strings.Index(nav, `href="/leaderboard"`) {
 		t.Errorf("nav does not link 全市总览 first:\n%s", nav)

@@ -302,6 +302,9 @@ func (s *Server) publish(c *fiber.Ctx) (*scoring.Standing, *scoring.Evaluation, 
 			return nil, nil, saima.Errorf(saima.KindInvalid, "请求内容无法解析：请以 JSON 或表单提交 note")
 		}
 	}
+	if issue, found := ingest.ForbiddenIssue("发布说明", req.Note); found {
+		return nil, nil, saima.Errorf(saima.KindInvalid, "%s", issue.FormString())
+	}
 	by, err := s.publisher(c)
 	if err != nil {
 		return nil, nil, err

@@ -367,6 +367,9 @@ func (s *Server) handleListWithdraw(c *fiber.Ctx) error {
 	case ingest.Unwritten(reason):
 		return reject("撤销理由“" + reason + "”没有写明原因，请写明为何撤销，如“误标注，事项尚未完成”")
 	}
+	if issue, found := ingest.ForbiddenIssue("撤销理由", reason); found {
+		return reject(issue.FormString())
+	}
 
 	who, err := s.identity(c)
 	if err != nil {
@@ -414,6 +417,9 @@ func (s *Server) readDoneForm(c *fiber.Ctx, item saima.ListItem) (saima.ListDone
 	today := saima.DateOf(s.now())
 	mark := saima.ListDone{List: item.List, ItemID: item.ID, Unit: item.Unit, Date: today,
 		Note: strings.TrimSpace(c.FormValue("note"))}
+	if issue, found := ingest.ForbiddenIssue("完成情况", mark.Note); found {
+		return mark, saima.Errorf(saima.KindInvalid, "%s", issue.FormString())
+	}
 	if v := strings.TrimSpace(c.FormValue("date")); v != "" {
 		d, err := saima.ParseDate(v)
 		bad := func(reason, fix string) error {

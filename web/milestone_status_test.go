@@ -225,7 +225,7 @@ func TestLeaderboardListsMarkOverrides(t *testing.T) {
 	if red == nil {
 		t.Fatalf("leaderboard has no 红榜:\n%s", text)
 	}
-	marked := regexp.MustCompile(`宁波市江北区</a><abbr title="[^"]*">†</abbr>`)
+	marked := regexp.MustCompile(`宁波市江北区</a><span aria-hidden="true">†</span><span class="visually-hidden">（[^<]*）</span>`)
 	if !marked.MatchString(red[1]) {
 		t.Errorf("红榜 = %q, want 宁波市江北区 marked †", red[1])
 	}

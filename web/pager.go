@@ -21,6 +21,18 @@ type pager struct {
 	NextURL     string // empty on the last page
 }
 
+// pagerNav is a pager as one of its nav landmarks shows it. A table has a
+// pager above it and one below, and a page may have several tables, so
+// each landmark gets a name of its own, such as 项目分页（表格下方）: a
+// screen reader lists the landmarks by name, and several called 分页 are
+// indistinguishable.
+type pagerNav struct {
+	pager
+	Name string // the landmark's accessible name
+}
+
+func newPagerNav(p pager, name string) pagerNav { return pagerNav{pager: p, Name: name} }
+
 // newPager reads the query parameter page of c, 1 by default, for a table
 // of total rows in pages of perPage. A page past the last shows the last,
 // so a saved link still opens after the rows shrink. Any value other than

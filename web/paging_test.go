@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"saima"
+	"saima/clickhouse"
 )
 
 // TestLongListsPaged seeds 450 open problems and 450 leader-led projects
@@ -14,23 +15,7 @@ import (
 // named pager that links the rest.
 func TestLongListsPaged(t *testing.T) {
 	env := newSeededEnv(t)
-	const n = 450
-	var problems []saima.ProblemItem
-	var projects []saima.Project
-	var stages []saima.StageEvent
-	start := day("2025-09-01")
-	due := day("2026-12-31")
-	for i := range n {
-		problems = append(problems, saima.ProblemItem{ID: fmt.Sprintf("BIG-%04d", i), Unit: "宁波市海曙区",
-			Stage: "收集", Opened: day("2026-10-01"), Summary: fmt.Sprintf("大量问题 %d", i)})
-		projects = append(projects, saima.Project{Code: fmt.Sprintf("BIG-P-%04d", i), Name: fmt.Sprintf("大量项目 %d", i),
-			Unit: "宁波市海曙区", System: "数字政府", Batch: "继续推进", LeaderLed: true, Leader: "王市长",
-			StartDate: &start, DueDate: &due})
-		stages = append(stages, saima.StageEvent{ProjectCode: projects[i].Code, Stage: "实施", Date: day("2026-01-05")})
-	}
-	writeWorkflowBatch(t, env.store, "big-problems", saima.DatasetProblems, &saima.Batch{Problems: problems})
-	writeWorkflowBatch(t, env.store, "big-projects", saima.DatasetProjects, &saima.Batch{Projects: projects})
-	writeWorkflowBatch(t, env.store, "big-stages", saima.DatasetStages, &saima.Batch{Stages: stages})
+	seedLongLists(t, env.store)
 
 	tests := []struct {
 		target string
@@ -70,4 +55,28 @@ func TestLongListsPaged(t *testing.T) {
 		!strings.Contains(body, "第 3/3 页") {
 		t.Errorf("GET /problems/loop?page=9 status = %d, want 200 showing the last page", resp.StatusCode)
 	}
+}
+
+// seedLongLists writes 450 open problems and 450 leader-led projects due
+// in 2026, so that /problems/loop, /leaders and /management each need
+// more than one page.
+func seedLongLists(tb testing.TB, store *clickhouse.Store) {
+	tb.Helper()
+	const n = 450
+	var problems []saima.ProblemItem
+	var projects []saima.Project
+	var stages []saima.StageEvent
+	start := day("2025-09-01")
+	due := day("2026-12-31")
+	for i := range n {
+		problems = append(problems, saima.ProblemItem{ID: fmt.Sprintf("BIG-%04d", i), Unit: "宁波市海曙区",
+			Stage: "收集", Opened: day("2026-10-01"), Summary: fmt.Sprintf("大量问题 %d", i)})
+		projects = append(projects, saima.Project{Code: fmt.Sprintf("BIG-P-%04d", i), Name: fmt.Sprintf("大量项目 %d", i),
+			Unit: "宁波市海曙区", System: "数字政府", Batch: "继续推进", LeaderLed: true, Leader: "王市长",
+			StartDate: &start, DueDate: &due})
+		stages = append(stages, saima.StageEvent{ProjectCode: projects[i].Code, Stage: "实施", Date: day("2026-01-05")})
+	}
+	writeWorkflowBatch(tb, store, "big-problems", saima.DatasetProblems, &saima.Batch{Problems: problems})
+	writeWorkflowBatch(tb, store, "big-projects", saima.DatasetProjects, &saima.Batch{Projects: projects})
+	writeWorkflowBatch(tb, store, "big-stages", saima.DatasetStages, &saima.Batch{Stages: stages})
 }

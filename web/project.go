@@ -78,6 +78,16 @@ type stageForm struct {
 	Accountability                             string
 }
 
+// fields returns each field of the form with the label that the page
+// and its errors give it.
+func (f stageForm) fields() []struct{ label, value string } {
+	return []struct{ label, value string }{
+		{"阶段", f.Stage}, {"日期", f.Date}, {"决策主体", f.DecidedBy}, {"轮次", f.Round},
+		{"意见", f.Opinion}, {"文件", f.Documents}, {"变更事项", f.ChangeItem},
+		{"变更原因", f.ChangeReason}, {"问责情况", f.Accountability},
+	}
+}
+
 // formKinds are the kinds of event the form records.
 var formKinds = append(slices.Clone(saima.Stages), saima.StageChange)
 
@@ -228,6 +238,9 @@ func (s *Server) handleStageWithdraw(c *fiber.Ctx) error {
 	case ingest.Unwritten(page.WithdrawReason):
 		return reject("撤销理由“" + page.WithdrawReason + "”没有写明原因，请写明为何撤销，如“误将退出决定登记在本项目”")
 	}
+	if issue, found := ingest.ForbiddenIssue("撤销理由", page.WithdrawReason); found {
+		return reject(issue.FormString())
+	}
 
 	who, err := s.identity(c)
 	if err != nil {
@@ -265,6 +278,15 @@ func (f stageForm) event(code string, history []saima.StageEvent, today saima.Da
 	e := saima.StageEvent{ProjectCode: code, Stage: f.Stage, DecidedBy: f.DecidedBy, Opinion: f.Opinion,
 		Documents: f.Documents, ChangeItem: f.ChangeItem, ChangeReason: f.ChangeReason,
 		Accountability: f.Accountability}
+	for _, field := range f.fields() {
+		if issue, found := ingest.ForbiddenIssue(field.label, field.value); found {
+			issues = append(issues, issue)
+		}
+	}
+	if len(issues) > 0 {
+		// The other checks would report the same fields again.
+		return e, issues
+	}
 	if !slices.Contains(formKinds, f.Stage) {
 		bad("阶段", f.Stage, "不是可选的阶段", "请选择"+strings.Join(formKinds, "、")+"之一")
 	}

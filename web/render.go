@@ -46,6 +46,7 @@ func parsePages(a *assets) (*pages, error) {
 	}
 	funcs := template.FuncMap{
 		"asset":        a.URL,
+		"pagerNav":     newPagerNav,
 		"composite":    saima.FormatComposite,
 		"indicator":    saima.FormatIndicator,
 		"movement":     movement,

@@ -72,7 +72,10 @@ func restoreCommand(a *app, ef *envFlags) func(context.Context, []string) error 
 			"Checks every file of a backup that saima backup wrote against its\n"+
 			"manifest, then loads it into the database named by --data-dir or\n"+
 			"--database, which must hold no rows. A backup of an older schema gets\n"+
-			"the defaults of the newer columns; one of a newer schema is rejected.\n\nOptions:")
+			"the defaults of the newer columns; one of a newer schema is rejected.\n"+
+			"It loads every table into a staging table and renames them into place\n"+
+			"only once all are loaded and counted, so a restore that fails or is\n"+
+			"killed leaves the database empty: run it again, with no clean-up.\n\nOptions:")
 		ef.fs.PrintDefaults()
 	}
 	return func(ctx context.Context, args []string) error {

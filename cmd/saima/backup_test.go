@@ -577,3 +577,127 @@ func TestBackupFilesOwnerOnly(t *testing.T) {
 		}
 	})
 }
+
+// TestRestoreFailsPartWay restores backups whose data file of a late
+// table fails to load although the manifest matches it: one cut short,
+// one holding another table's rows. The restore must leave the target
+// empty, with no staging table left, and a second restore of a good
+// backup into the same database must work without any clean-up.
+func TestRestoreFailsPartWay(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *testEnv) {
+		units := filepath.Join(t.TempDir(), "units.csv")
+		body := "单位,单位类别\n宁波市海曙区,区县（市）\n宁波市江北区,区县（市）\n宁波市大数据局,市直部门\n"
+		if err := os.WriteFile(units, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		e.mustRun("import", units)
+		dir := filepath.Join(t.TempDir(), "backup")
+		e.mustRun("backup", "-o", dir)
+		m, err := clickhouse.ReadBackup(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var filled []string
+		for _, tb := range m.Tables {
+			if tb.Rows > 0 {
+				filled = append(filled, tb.Name)
+			}
+		}
+		if len(filled) < 2 {
+			t.Fatalf("backup has rows in %v only, want two tables or more so one loads before the failure", filled)
+		}
+		late := filled[len(filled)-1]
+		st := e.openStore(t)
+		source := tableDigests(t, st, e.env["SAIMA_DATABASE"], m)
+
+		cases := []struct {
+			name   string
+			damage func(t *testing.T, dir string)
+		}{
+			{"cut file", func(t *testing.T, dir string) {
+				path := filepath.Join(dir, late+".native")
+				b, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				rewriteData(t, dir, late, b[:len(b)/2])
+			}},
+			{"type error", func(t *testing.T, dir string) {
+				b, err := os.ReadFile(filepath.Join(dir, filled[0]+".native"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				rewriteData(t, dir, late, b)
+			}},
+		}
+		for _, tt := range cases {
+			t.Run(tt.name, func(t *testing.T) {
+				damaged := copyBackup(t, dir)
+				tt.damage(t, damaged)
+				target := newRestoreTarget(e)
+				target.t = t
+				code, out, errOut := target.run("restore", damaged)
+				if code != 1 {
+					t.Fatalf("restore with a bad %s exited %d, want 1\nstdout:\n%s\nstderr:\n%s", late, code, out, errOut)
+				}
+				assertContains(t, "restore error", errOut, late, "已撤销", "仍是空的", "重新运行 saima restore")
+				database := target.env["SAIMA_DATABASE"]
+				for name, digest := range tableDigests(t, st, database, m) {
+					if !strings.HasPrefix(digest, "0 rows") {
+						t.Errorf("table %s after the failed restore has %s, want 0 rows", name, digest)
+					}
+				}
+				if left := restoreTables(t, st, database); len(left) > 0 {
+					t.Errorf("failed restore left the tables %v", left)
+				}
+
+				target.mustRun("restore", dir)
+				restored := tableDigests(t, st, database, m)
+				for _, tb := range m.Tables {
+					if source[tb.Name] != restored[tb.Name] {
+						t.Errorf("table %s after the second restore: %s, want %s", tb.Name, restored[tb.Name], source[tb.Name])
+					}
+				}
+			})
+		}
+	})
+}
+
+// rewriteData replaces the data file of table in the backup at dir with
+// body and records its new size and SHA-256 in the manifest, so that the
+// damage passes ReadBackup and shows only while loading.
+func rewriteData(t *testing.T, dir, table string, body []byte) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, table+".native"), body, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(body)
+	editManifest(t, dir, func(m *clickhouse.Manifest) {
+		for i := range m.Tables {
+			if m.Tables[i].Name == table {
+				m.Tables[i].Bytes, m.Tables[i].SHA256 = int64(len(body)), hex.EncodeToString(sum[:])
+			}
+		}
+	})
+}
+
+// restoreTables lists the tables of database that a restore stages or
+// moves aside.
+func restoreTables(t *testing.T, st *clickhouse.Store, database string) []string {
+	t.Helper()
+	rows, err := st.Engine().Query(context.Background(),
+		"SELECT name FROM system.tables WHERE database = ? AND startsWith(name, 'restore_')", database)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, name)
+	}
+	return names
+}
