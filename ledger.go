@@ -59,6 +59,22 @@ type Unit struct {
 // [TrackUnranked].
 func (u Unit) Ranked() bool { return u.Track != TrackUnranked }
 
+// FindUnit looks name up in units, first as a roster name and then as an
+// alias.
+func FindUnit(units []Unit, name string) (Unit, bool) {
+	for _, u := range units {
+		if u.Name == name {
+			return u, true
+		}
+	}
+	for _, u := range units {
+		if slices.Contains(u.Aliases, name) {
+			return u, true
+		}
+	}
+	return Unit{}, false
+}
+
 // The "1+5" systems a project belongs to.
 var Systems = []string{"整体智治", "数字政府", "数字经济", "数字社会", "数字法治", "公共数据平台"}
 

@@ -137,7 +137,7 @@ func TestRestoreKilledChild(t *testing.T) {
 			t.Errorf("%s has %d rows after the restore, want %d", tb.Name, counts[tb.Name], tb.Rows)
 		}
 	}
-	if left := stagedTables(t, s); len(left) > 0 {
+	if left := chtest.RestoreLeftovers(t, s.Engine(), s.Database()); len(left) > 0 {
 		t.Errorf("restore left the tables %v", left)
 	}
 }

@@ -182,7 +182,7 @@ func TestRestoreStopped(t *testing.T) {
 							t.Errorf("after the second restore, %s has %d rows, want %d", tb.Name, got[tb.Name], want[tb.Name])
 						}
 					}
-					if left := stagedTables(t, target); len(left) > 0 {
+					if left := chtest.RestoreLeftovers(t, target.Engine(), target.Database()); len(left) > 0 {
 						t.Errorf("second restore left the tables %v", left)
 					}
 				})
@@ -231,27 +231,6 @@ func rowCounts(t *testing.T, s *clickhouse.Store, m *clickhouse.Manifest) map[st
 		counts[tb.Name] = n
 	}
 	return counts
-}
-
-// stagedTables lists the tables of the store's database that a restore
-// stages or moves aside.
-func stagedTables(t *testing.T, s *clickhouse.Store) []string {
-	t.Helper()
-	rows, err := s.Engine().Query(context.Background(),
-		"SELECT name FROM system.tables WHERE database = ? AND startsWith(name, 'restore_')", s.Database())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var names []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			t.Fatal(err)
-		}
-		names = append(names, name)
-	}
-	return names
 }
 
 // TestBackupPasswordNotInURL backs up and restores through a proxy that

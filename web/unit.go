@@ -278,17 +278,8 @@ func (s *Server) findUnit(c *fiber.Ctx, name string) (saima.Unit, error) {
 	if err != nil {
 		return saima.Unit{}, fmt.Errorf("list units: %w", err)
 	}
-	for _, u := range units {
-		if u.Name == name {
-			return u, nil
-		}
-	}
-	for _, u := range units {
-		for _, alias := range u.Aliases {
-			if alias == name {
-				return u, nil
-			}
-		}
+	if u, ok := saima.FindUnit(units, name); ok {
+		return u, nil
 	}
 	return saima.Unit{}, saima.Errorf(saima.KindNotFound, "单位名单中没有“%s”", name)
 }

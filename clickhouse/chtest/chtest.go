@@ -174,3 +174,27 @@ func StoreOn(tb testing.TB, engine string) *clickhouse.Store {
 type unclosable struct{ clickhouse.Engine }
 
 func (unclosable) Close() error { return nil }
+
+// RestoreLeftovers lists the restore_… tables in database: those a
+// restore stages or moves aside. A finished or undone restore leaves none.
+func RestoreLeftovers(tb testing.TB, e clickhouse.Engine, database string) []string {
+	tb.Helper()
+	rows, err := e.Query(context.Background(),
+		"SELECT name FROM system.tables WHERE database = ? AND startsWith(name, 'restore_')", database)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			tb.Fatal(err)
+		}
+		names = append(names, name)
+	}
+	if err := rows.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return names
+}

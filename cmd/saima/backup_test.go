@@ -647,7 +647,7 @@ func TestRestoreFailsPartWay(t *testing.T) {
 						t.Errorf("table %s after the failed restore has %s, want 0 rows", name, digest)
 					}
 				}
-				if left := restoreTables(t, st, database); len(left) > 0 {
+				if left := chtest.RestoreLeftovers(t, st.Engine(), database); len(left) > 0 {
 					t.Errorf("failed restore left the tables %v", left)
 				}
 
@@ -679,25 +679,4 @@ func rewriteData(t *testing.T, dir, table string, body []byte) {
 			}
 		}
 	})
-}
-
-// restoreTables lists the tables of database that a restore stages or
-// moves aside.
-func restoreTables(t *testing.T, st *clickhouse.Store, database string) []string {
-	t.Helper()
-	rows, err := st.Engine().Query(context.Background(),
-		"SELECT name FROM system.tables WHERE database = ? AND startsWith(name, 'restore_')", database)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var names []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			t.Fatal(err)
-		}
-		names = append(names, name)
-	}
-	return names
 }

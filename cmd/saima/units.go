@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"saima"
 	"saima/clickhouse"
 )
 
@@ -16,17 +17,8 @@ func rosterUnit(ctx context.Context, st *clickhouse.Store, name string) (string,
 	if err != nil {
 		return "", fmt.Errorf("list units: %w", err)
 	}
-	for _, u := range units {
-		if u.Name == name {
-			return name, nil
-		}
-	}
-	for _, u := range units {
-		for _, alias := range u.Aliases {
-			if alias == name {
-				return u.Name, nil
-			}
-		}
+	if u, ok := saima.FindUnit(units, name); ok {
+		return u.Name, nil
 	}
 	return name, nil
 }
