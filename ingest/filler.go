@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -34,7 +35,22 @@ func unwritten(s string) bool {
 
 // Unwritten reports whether a reason or note typed into a form is blank,
 // a placeholder or a filler, by the rule [unwritten] applies to cells.
-func Unwritten(s string) bool { return unwritten(s) }
+// A reason also counts as unwritten when it is one character repeated
+// (111, xx, 。。) or at most three ASCII letters and digits (abc, 12),
+// which people type to get past a required field.
+func Unwritten(s string) bool {
+	if unwritten(s) {
+		return true
+	}
+	c := compact(s)
+	runes := []rune(c)
+	if strings.Count(c, string(runes[0])) == len(runes) {
+		return true
+	}
+	return len(runes) <= 3 && strings.IndexFunc(c, func(r rune) bool {
+		return r > unicode.MaxASCII || !(unicode.IsLetter(r) || unicode.IsDigit(r))
+	}) < 0
+}
 
 // peelFiller removes one layer around a compacted text: closing
 // punctuation at its end, dashes at both ends, or one pair of brackets or
@@ -68,4 +84,5 @@ var fillerBrackets = map[rune]rune{
 var fillers = map[string]bool{
 	"暂无": true, "没有": true, "不涉及": true, "未涉及": true, "不适用": true, "空": true, "略": true,
 	"n/a": true, "n.a": true, "na": true, "none": true, "null": true,
+	"不详": true, "无理由": true, "无原因": true, "没有理由": true, "没有原因": true,
 }

@@ -354,7 +354,7 @@ func (s *Service) Publish(ctx context.Context, period saima.Period, by, note str
 func (s *Service) record(
 	ctx context.Context, period saima.Period, by, note, status string, version *int,
 ) (*Evaluation, error) {
-	if err := checkRecord(period, by); err != nil {
+	if err := checkRecord(period, by, note); err != nil {
 		return nil, err
 	}
 	if err := CheckRunPeriod(period, s.now()); err != nil {
@@ -393,7 +393,7 @@ func (s *Service) record(
 	return &ev, s.save(ctx, &ev, comp.scores(ev.RunID, now), comp.unranked, results)
 }
 
-func checkRecord(period saima.Period, by string) error {
+func checkRecord(period saima.Period, by, note string) error {
 	var problems []string
 	if period.IsZero() {
 		problems = append(problems, "缺少考评期间")
@@ -401,6 +401,8 @@ func checkRecord(period saima.Period, by string) error {
 	if strings.TrimSpace(by) == "" {
 		problems = append(problems, "缺少操作人，请写明由谁计算或发布")
 	}
+	problems = append(problems, forbiddenText("操作人", by)...)
+	problems = append(problems, forbiddenText("发布说明", note)...)
 	if len(problems) > 0 {
 		return saima.Errorf(saima.KindInvalid, "%s", strings.Join(problems, "；"))
 	}
@@ -1100,6 +1102,8 @@ func (o *Override) validate() error {
 	if strings.TrimSpace(o.By) == "" {
 		add("缺少%s人", act)
 	}
+	problems = append(problems, forbiddenText(act+"人", o.By)...)
+	problems = append(problems, forbiddenText(act+"理由", o.Why)...)
 	switch reason := strings.TrimSpace(o.Why); {
 	case reason == "":
 		add("缺少%s理由，请写明为何%s", act, act)
@@ -1783,4 +1787,15 @@ func shifts(base, alt []saima.Score) []Shift {
 		}
 	}
 	return out
+}
+
+// forbiddenText returns the error, worded as for a form, when value of the
+// field contains a character that no upload or form accepts, such as a
+// terminal escape or a bidi override. Such a value would reach the PDFs
+// and the terminal. A clean value gives no error.
+func forbiddenText(field, value string) []string {
+	if issue, found := ingest.ForbiddenIssue(field, value); found {
+		return []string{issue.FormString()}
+	}
+	return nil
 }

@@ -455,6 +455,21 @@ func TestPublishRejectsMissingAuthor(t *testing.T) {
 	}
 }
 
+// A terminal escape or a bidi override in the author or the note would
+// reach the terminal and the PDFs, as a web form would not let it.
+func TestPublishRejectsControlCharacters(t *testing.T) {
+	svc, _ := newService(t)
+	for _, tt := range []struct{ by, note, want string }{
+		{"改革\x1b[2J办", "", "“操作人”栏"},
+		{"张三", "更正\u202e考评打分", "“发布说明”栏"},
+	} {
+		_, err := svc.Publish(context.Background(), q2, tt.by, tt.note)
+		if saima.ErrorKind(err) != saima.KindInvalid || !strings.Contains(saima.ErrorMessage(err), tt.want) {
+			t.Errorf("Publish(by %q, note %q) = %v, want an invalid-input error naming %s", tt.by, tt.note, err, tt.want)
+		}
+	}
+}
+
 func TestOverrides(t *testing.T) {
 	svc, s := newService(t)
 	ctx := context.Background()
@@ -589,11 +604,11 @@ func TestOverrideCompositeBounds(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, v := range []float64{0, 100} {
-		if _, err := svc.Override(ctx, scoring.Override{Period: q2, Unit: cixi, Value: v, By: "a", Why: "b"}); err != nil {
+		if _, err := svc.Override(ctx, scoring.Override{Period: q2, Unit: cixi, Value: v, By: "a", Why: "复核更正"}); err != nil {
 			t.Errorf("Override(composite %g) = %v, want it recorded", v, err)
 		}
 	}
-	if _, err := svc.Override(ctx, scoring.Override{Period: q2, Unit: cixi, Value: 100.01, By: "a", Why: "b"}); err == nil {
+	if _, err := svc.Override(ctx, scoring.Override{Period: q2, Unit: cixi, Value: 100.01, By: "a", Why: "复核更正"}); err == nil {
 		t.Error("Override(composite 100.01) under a rule set whose best is 100 = nil, want an error")
 	}
 
@@ -605,7 +620,7 @@ func TestOverrideCompositeBounds(t *testing.T) {
 		t.Fatal(err)
 	}
 	bare := &scoring.Service{Store: s}
-	_, err := bare.Override(ctx, scoring.Override{Period: q3, Unit: cixi, Value: 101, By: "a", Why: "b"})
+	_, err := bare.Override(ctx, scoring.Override{Period: q3, Unit: cixi, Value: 101, By: "a", Why: "复核更正"})
 	if saima.ErrorKind(err) != saima.KindInvalid || !strings.Contains(saima.ErrorMessage(err), "0 到 100") {
 		t.Errorf("Override(101) of a run without a known rule set = %v, want invalid with 0 到 100", err)
 	}
@@ -643,14 +658,14 @@ func TestOverrideIndicatorBounds(t *testing.T) {
 		{"assessment_mean", 0},
 	}
 	for _, a := range accepted {
-		o := scoring.Override{Period: q2, Unit: cixi, Indicator: a.indicator, Value: a.value, By: "a", Why: "b"}
+		o := scoring.Override{Period: q2, Unit: cixi, Indicator: a.indicator, Value: a.value, By: "a", Why: "复核更正"}
 		if _, err := svc.Override(ctx, o); err != nil {
 			t.Errorf("Override(%s = %g) = %v, want it recorded", a.indicator, a.value, err)
 		}
 	}
 
 	// 90 is a rate typed where 10 points is the most.
-	o := scoring.Override{Period: q2, Unit: cixi, Indicator: "assessment_mean", Value: 90, By: "a", Why: "b"}
+	o := scoring.Override{Period: q2, Unit: cixi, Indicator: "assessment_mean", Value: 90, By: "a", Why: "复核更正"}
 	_, err := svc.Override(ctx, o)
 	if saima.ErrorKind(err) != saima.KindInvalid {
 		t.Fatalf("Override(assessment_mean = 90) = %v, want invalid", err)
@@ -682,23 +697,29 @@ func TestOverrideRejects(t *testing.T) {
 		{"MissingWhoAndWhy", scoring.Override{Period: q2, Unit: cixi, Value: 90}, saima.KindInvalid, []string{"调整人", "理由"}},
 		{"FillerWhy", scoring.Override{Period: q2, Unit: cixi, Value: 90, By: "a", Why: "不适用。"}, saima.KindInvalid,
 			[]string{"调整理由“不适用。”没有写明原因，请写明为何调整"}},
-		{"ScoreAbove100", scoring.Override{Period: q2, Unit: cixi, Indicator: "assessment_mean", Value: 101, By: "a", Why: "b"},
+		{"EscapeInBy", scoring.Override{Period: q2, Unit: cixi, Value: 90, By: "改革\x1b[2J办", Why: "漏录两项考评打分"},
+			saima.KindInvalid, []string{"“调整人”栏", "U+001B"}},
+		{"OverrideInWhy", scoring.Override{Period: q2, Unit: cixi, Value: 90, By: "a", Why: "漏录\u202e两项"},
+			saima.KindInvalid, []string{"“调整理由”栏", "U+202E"}},
+		{"PlaceholderWhy", scoring.Override{Period: q2, Unit: cixi, Value: 90, By: "a", Why: "111"},
+			saima.KindInvalid, []string{"调整理由“111”没有写明原因"}},
+		{"ScoreAbove100", scoring.Override{Period: q2, Unit: cixi, Indicator: "assessment_mean", Value: 101, By: "a", Why: "复核更正"},
 			saima.KindInvalid, []string{"得分调整值 101.00 超出", "指标得分须在 0 到 100.00 之间"}},
-		{"ScoreTiny", scoring.Override{Period: q2, Unit: cixi, Indicator: "assessment_mean", Value: -1e-7, By: "a", Why: "b"},
+		{"ScoreTiny", scoring.Override{Period: q2, Unit: cixi, Indicator: "assessment_mean", Value: -1e-7, By: "a", Why: "复核更正"},
 			saima.KindInvalid, []string{"（现为 -0.0000001）"}},
-		{"NotANumber", scoring.Override{Period: q2, Unit: cixi, Value: math.NaN(), By: "a", Why: "b"}, saima.KindInvalid, []string{"有限"}},
-		{"CompositeAbove100", scoring.Override{Period: q2, Unit: cixi, Value: 150, By: "a", Why: "b"},
+		{"NotANumber", scoring.Override{Period: q2, Unit: cixi, Value: math.NaN(), By: "a", Why: "复核更正"}, saima.KindInvalid, []string{"有限"}},
+		{"CompositeAbove100", scoring.Override{Period: q2, Unit: cixi, Value: 150, By: "a", Why: "复核更正"},
 			saima.KindInvalid, []string{"慈溪市", "150", "0 到 100", "测试规则"}},
-		{"CompositeHuge", scoring.Override{Period: q2, Unit: cixi, Value: 1e9, By: "a", Why: "b"},
+		{"CompositeHuge", scoring.Override{Period: q2, Unit: cixi, Value: 1e9, By: "a", Why: "复核更正"},
 			saima.KindInvalid, []string{"综合得分调整值 1000000000.00 超出", "综合得分须在 0 到 100.00 之间"}},
-		{"CompositeTypo", scoring.Override{Period: q2, Unit: cixi, Value: 855, By: "a", Why: "b"},
+		{"CompositeTypo", scoring.Override{Period: q2, Unit: cixi, Value: 855, By: "a", Why: "复核更正"},
 			saima.KindInvalid, []string{"855", "录入"}},
-		{"CompositeNegative", scoring.Override{Period: q2, Unit: cixi, Value: -1, By: "a", Why: "b"},
+		{"CompositeNegative", scoring.Override{Period: q2, Unit: cixi, Value: -1, By: "a", Why: "复核更正"},
 			saima.KindInvalid, []string{"综合得分不能为负数（现为 -1.00）"}},
-		{"UnknownUnit", scoring.Override{Period: q2, Unit: "北京市", Value: 90, By: "a", Why: "b"}, saima.KindNotFound, []string{"北京市"}},
-		{"UnknownIndicator", scoring.Override{Period: q2, Unit: cixi, Indicator: "speed", Value: 90, By: "a", Why: "b"},
+		{"UnknownUnit", scoring.Override{Period: q2, Unit: "北京市", Value: 90, By: "a", Why: "复核更正"}, saima.KindNotFound, []string{"北京市"}},
+		{"UnknownIndicator", scoring.Override{Period: q2, Unit: cixi, Indicator: "speed", Value: 90, By: "a", Why: "复核更正"},
 			saima.KindInvalid, []string{"speed", "milestone_ontime_rate、assessment_mean"}},
-		{"UnscoredPeriod", scoring.Override{Period: saima.Quarter(2026, 3), Unit: cixi, Value: 90, By: "a", Why: "b"},
+		{"UnscoredPeriod", scoring.Override{Period: saima.Quarter(2026, 3), Unit: cixi, Value: 90, By: "a", Why: "复核更正"},
 			saima.KindNotFound, []string{"2026年第三季度"}},
 	}
 	for _, tt := range tests {
@@ -730,10 +751,10 @@ func TestWithdrawOverrideRejects(t *testing.T) {
 	}{
 		{"MissingWhoAndWhy", cixi, " ", "", saima.KindInvalid,
 			[]string{"无法撤销调整", "缺少撤销人", "缺少撤销理由，请写明为何撤销"}, []string{"调整人", "调整值"}},
-		{"MissingUnit", "", "a", "b", saima.KindInvalid, []string{"无法撤销调整：缺少单位"}, nil},
+		{"MissingUnit", "", "a", "复核更正", saima.KindInvalid, []string{"无法撤销调整：缺少单位"}, nil},
 		{"FillerWhy", cixi, "a", "【无】", saima.KindInvalid,
 			[]string{"无法撤销调整", "撤销理由“【无】”没有写明原因，请写明为何撤销"}, nil},
-		{"NoneInEffect", cixi, "a", "b", saima.KindNotFound,
+		{"NoneInEffect", cixi, "a", "复核更正", saima.KindNotFound,
 			[]string{"没有生效的人工调整", "请核对考评期间和单位"}, nil},
 	}
 	for _, tt := range tests {

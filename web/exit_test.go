@@ -118,6 +118,8 @@ func TestWithdrawExit(t *testing.T) {
 		{"ErrFillerReason", "退出", "无", "撤销理由“无”没有写明原因"},
 		{"ErrDashReason", "退出", "——", "撤销理由“——”没有写明原因"},
 		{"ErrBracketedFiller", "退出", "【暂无】", "撤销理由“【暂无】”没有写明原因"},
+		{"ErrNoReasonPhrase", "退出", "无理由", "撤销理由“无理由”没有写明原因"},
+		{"ErrDigitsOnly", "退出", "111", "撤销理由“111”没有写明原因"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			resp, body := withdraw(office, tt.stage, "1", tt.reason)
