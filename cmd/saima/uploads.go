@@ -48,8 +48,18 @@ func uploadsCommand(a *app, ef *envFlags) func(context.Context, []string) error 
 		if err != nil {
 			return err
 		}
-		if f.Unit, err = rosterUnit(ctx, st, f.Unit); err != nil {
-			return err
+		if f.Unit != "" {
+			units, err := st.ListUnits(ctx)
+			if err != nil {
+				return fmt.Errorf("list units: %w", err)
+			}
+			u, ok := saima.FindUnit(units, f.Unit)
+			if !ok {
+				// Without this the filter matches nothing and reads as a
+				// unit that has not uploaded, as the web page does not.
+				return saima.Errorf(saima.KindNotFound, "单位名单中没有“%s”：请使用名单中的单位名称或别名，或去掉 --unit 列出所有单位的上传", f.Unit)
+			}
+			f.Unit = u.Name
 		}
 		a.recoverUploads(ctx, st)
 		if id != "" {

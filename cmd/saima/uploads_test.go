@@ -42,6 +42,13 @@ func TestUploadsListsAudit(t *testing.T) {
 	assertContains(t, "uploads of 2000", out, "没有符合条件的上传记录")
 	out = e.mustRun("uploads", "--unit", "宁波市海曙区")
 	assertContains(t, "uploads of a unit", out, "没有符合条件的上传记录")
+
+	// A name off the roster is an error, not a unit without uploads.
+	code, _, errOut := e.run("uploads", "--unit", "不存在区")
+	if code != 1 {
+		t.Errorf("saima uploads --unit 不存在区 exited %d, want 1", code)
+	}
+	assertContains(t, "uploads of a unit off the roster", errOut, "单位名单中没有“不存在区”", "去掉 --unit")
 }
 
 func TestUploadsRejectsBadFlags(t *testing.T) {
