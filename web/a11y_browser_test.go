@@ -462,7 +462,7 @@ func TestBrowserFactsOutsideTitles(t *testing.T) {
 	b.openPlain(t, "/leaderboard?period=2026Q2")
 	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 	defer cancel()
-	check(ctx, "/leaderboard", []string{"计算值 84.0", "5%–95% 区间"})
+	check(ctx, "/leaderboard", []string{"计算值 84.0", "5%–95% 区间", "不含人工调整，所以本期有人工调整时"})
 
 	explain := "/units/" + url.PathEscape("宁波市江北区") + "/explain?period=2026Q2"
 	b.openPlain(t, explain)
