@@ -20,6 +20,17 @@ type unitDetail struct {
 	Projects  []ledgerRow
 	Overdue   []unitOverdue
 	LedgerURL string
+	// Shared are the other units' projects that the unit leads (牵头单位)
+	// or cooperates on (协同单位), so that a unit account finds the
+	// projects whose milestones it may upload.
+	Shared []sharedProject
+}
+
+// sharedProject is another unit's project that the unit leads or
+// cooperates on, with the unit's own milestones on it.
+type sharedProject struct {
+	Code, Name, Owner, Role string
+	Milestones              []saima.Milestone
 }
 
 // unitOverdue is one overdue milestone that the unit is responsible for.
@@ -42,6 +53,9 @@ func (s *Server) unitDetail(ctx context.Context, unit saima.Unit, latest *unitSc
 		LedgerURL: pageURL("/ledger", "unit", unit.Name),
 	}
 	if d.Overdue, err = s.responsibleOverdue(ctx, unit.Name, d.Projects, asOf); err != nil {
+		return nil, err
+	}
+	if d.Shared, err = s.sharedProjects(ctx, unit.Name, asOf); err != nil {
 		return nil, err
 	}
 	if latest == nil {
@@ -177,5 +191,44 @@ func (s *Server) responsibleOverdue(
 	slices.SortStableFunc(out, func(a, b unitOverdue) int {
 		return cmp.Or(strings.Compare(a.ProjectCode, b.ProjectCode), a.Planned.Compare(b.Planned))
 	})
+	return out, nil
+}
+
+// sharedProjects lists, in code order, the projects of other units whose
+// 牵头单位 or 协同单位 is unit, each with unit's own milestones on it in
+// planned order.
+func (s *Server) sharedProjects(ctx context.Context, unit string, asOf saima.Date) ([]sharedProject, error) {
+	all, err := s.store.ListLedger(ctx, saima.LedgerFilter{AsOf: asOf})
+	if err != nil {
+		return nil, fmt.Errorf("list ledger: %w", err)
+	}
+	var out []sharedProject
+	for _, e := range all {
+		if e.Unit == unit {
+			continue
+		}
+		switch {
+		case e.LeadUnit == unit:
+			out = append(out, sharedProject{Code: e.Code, Name: e.Name, Owner: e.Unit, Role: "牵头单位"})
+		case slices.Contains(e.Partners, unit):
+			out = append(out, sharedProject{Code: e.Code, Name: e.Name, Owner: e.Unit, Role: "协同单位"})
+		}
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	milestones, err := s.store.ListMilestones(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list milestones: %w", err)
+	}
+	for i := range out {
+		for _, m := range milestones {
+			if m.ProjectCode == out[i].Code && m.Unit == unit {
+				out[i].Milestones = append(out[i].Milestones, m)
+			}
+		}
+		slices.SortStableFunc(out[i].Milestones, func(a, b saima.Milestone) int { return a.Planned.Compare(b.Planned) })
+	}
+	slices.SortFunc(out, func(a, b sharedProject) int { return strings.Compare(a.Code, b.Code) })
 	return out, nil
 }

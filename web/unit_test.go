@@ -219,6 +219,54 @@ func TestUnitPageOverdueByResponsibleUnit(t *testing.T) {
 	}
 }
 
+// A unit's page lists the other units' projects it leads or cooperates
+// on, with its own milestones there, so that a unit account finds the
+// milestones it may upload; a unit account cannot open project pages.
+func TestUnitPageSharedProjects(t *testing.T) {
+	env := newSeededEnv(t)
+	at := time.Date(2026, 7, 3, 9, 0, 0, 0, saima.Beijing)
+	planned := func(s string) saima.Date {
+		d, err := saima.ParseDate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	done := planned("2026-06-20")
+	writeOfficeBatch(t, env, saima.Batch{Upload: saima.Upload{ID: "od-shared", Dataset: saima.DatasetProjects},
+		Projects: []saima.Project{
+			{Code: "NB-2026-051", Name: "城市数据底座", Unit: "市大数据局", Partners: []string{"宁波市海曙区"}, System: "公共数据平台"},
+			{Code: "NB-2026-052", Name: "基层治理协同", Unit: "市大数据局", LeadUnit: "宁波市海曙区", System: "整体智治"},
+			{Code: "NB-2026-053", Name: "无关项目", Unit: "市大数据局", System: "数字政府"},
+		}}, at)
+	writeOfficeBatch(t, env, saima.Batch{Upload: saima.Upload{ID: "od-shared-ms", Dataset: saima.DatasetMilestones},
+		Milestones: []saima.Milestone{
+			{ProjectCode: "NB-2026-051", Name: "海曙数据接入", Unit: "宁波市海曙区", Planned: planned("2026-12-31"), Status: "未开始"},
+			{ProjectCode: "NB-2026-051", Name: "海曙需求梳理", Unit: "宁波市海曙区", Planned: planned("2026-06-30"), Actual: &done, Status: "已完成"},
+			{ProjectCode: "NB-2026-051", Name: "平台上线", Planned: planned("2026-12-31"), Status: "未开始"},
+		}}, at)
+
+	_, body := env.as(t, "haishu").get(t, "/units/"+url.PathEscape("宁波市海曙区"))
+	text := html.UnescapeString(body)
+	start := strings.Index(text, "<h2>牵头或协同的其他单位项目")
+	if start < 0 {
+		t.Fatalf("unit page lacks the shared projects section:\n%s", text)
+	}
+	section := text[start:]
+	section = section[:strings.Index(section, "</section>")]
+	for _, want := range []string{"（2 个）", "NB-2026-051", "协同单位", "海曙需求梳理（计划 2026-06-30，2026-06-20 完成）；海曙数据接入（计划 2026-12-31，未开始）",
+		"NB-2026-052", "牵头单位"} {
+		if !strings.Contains(section, want) {
+			t.Errorf("shared projects section lacks %q:\n%s", want, section)
+		}
+	}
+	for _, unwanted := range []string{"NB-2026-053", "平台上线"} {
+		if strings.Contains(section, unwanted) {
+			t.Errorf("shared projects section shows %q, which is not the unit's", unwanted)
+		}
+	}
+}
+
 // TestUnitRadarMeanWithOverride checks that the radar's track mean takes
 // the indicator scores that the leaderboard shows, overrides included.
 func TestUnitRadarMeanWithOverride(t *testing.T) {
