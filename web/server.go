@@ -40,7 +40,7 @@
 //	GET  /heatmap                        O L    overdue milestones, units × the last 24 months at most
 //	GET  /problems?stage=&level=&unit=&category=&open=1&page=
 //	                                     O L    the problem list with counts per stage and level
-//	GET  /pioneers                       O L    the pioneer list (先锋榜)
+//	GET  /pioneers?period=               O L    the pioneer list (先锋榜), today's or of a past quarter or year
 //	GET  /assessments?period=, /api/assessments/totals?period=
 //	                                     O L    each unit's sum of 得分 in a period, ranked with ties
 //	GET  /milestones?period=&unit=&overdue=1&page=
@@ -116,6 +116,11 @@ type Deps struct {
 	// reads the current ledger instead.
 	SourceAt func(version uint64) reports.Source
 
+	// LedgerBefore returns the ledger as the uploads sent before a moment
+	// reported it (clickhouse.Store.ReportedBefore), which the pioneer
+	// list of a past period reads. Nil makes such a list an error.
+	LedgerBefore func(t time.Time) LedgerReader
+
 	// Rules is the rule set (YAML) that the running quarter's draft after
 	// an upload scores under while that quarter has no recorded
 	// evaluation. Once it has one, its latest rule set is used, as a
@@ -125,19 +130,20 @@ type Deps struct {
 
 // Server is the HTTP server. Create it with [New].
 type Server struct {
-	cfg      Config
-	store    Store
-	accounts Accounts
-	importer Importer
-	fonts    *reports.Fonts
-	log      *slog.Logger
-	now      func() time.Time
-	sourceAt func(version uint64) reports.Source
-	rules    []byte
-	drafts   *drafter
-	pages    *pages
-	assets   *assets
-	app      *fiber.App
+	cfg          Config
+	store        Store
+	accounts     Accounts
+	importer     Importer
+	fonts        *reports.Fonts
+	log          *slog.Logger
+	now          func() time.Time
+	sourceAt     func(version uint64) reports.Source
+	ledgerBefore func(t time.Time) LedgerReader
+	rules        []byte
+	drafts       *drafter
+	pages        *pages
+	assets       *assets
+	app          *fiber.App
 
 	sessions *sessionCodec
 	csrf     *csrfSigner
@@ -156,15 +162,16 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 
 	s := &Server{
-		cfg:      cfg,
-		store:    deps.Store,
-		accounts: deps.Accounts,
-		importer: deps.Importer,
-		fonts:    deps.Fonts,
-		log:      deps.Log,
-		now:      deps.Now,
-		sourceAt: deps.SourceAt,
-		rules:    deps.Rules,
+		cfg:          cfg,
+		store:        deps.Store,
+		accounts:     deps.Accounts,
+		importer:     deps.Importer,
+		fonts:        deps.Fonts,
+		log:          deps.Log,
+		now:          deps.Now,
+		sourceAt:     deps.SourceAt,
+		ledgerBefore: deps.LedgerBefore,
+		rules:        deps.Rules,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -168,14 +168,15 @@ func (a *app) serve(ctx context.Context, sf serveFlags, ln net.Listener) error {
 	}
 
 	srv, err := web.New(cfg, web.Deps{
-		Rules:    rules,
-		Store:    st,
-		Accounts: st,
-		Importer: a.importer(st),
-		Fonts:    fonts,
-		Log:      a.log,
-		Now:      a.now,
-		SourceAt: func(version uint64) reports.Source { return st.AsOf(version) },
+		Rules:        rules,
+		Store:        st,
+		Accounts:     st,
+		Importer:     a.importer(st),
+		Fonts:        fonts,
+		Log:          a.log,
+		Now:          a.now,
+		SourceAt:     func(version uint64) reports.Source { return st.AsOf(version) },
+		LedgerBefore: func(t time.Time) web.LedgerReader { return st.ReportedBefore(t) },
 	})
 	if err != nil {
 		return err
