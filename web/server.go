@@ -141,6 +141,7 @@ type Server struct {
 	ledgerBefore func(t time.Time) LedgerReader
 	rules        []byte
 	drafts       *drafter
+	imports      *importStopper
 	pages        *pages
 	assets       *assets
 	app          *fiber.App
@@ -180,6 +181,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		s.now = time.Now
 	}
 	s.cache = newReadCache(cfg.CacheTTL, s.now)
+	s.imports = newImportStopper()
 	s.drafts = newDrafter(cfg.DraftDelay, s.draftRunningQuarter)
 	s.sessions = newSessionCodec(cfg.SessionSecret)
 	s.csrf = newCSRFSigner(cfg.SessionSecret)
@@ -227,7 +229,9 @@ func (s *Server) Listen(ctx context.Context) error {
 
 // Serve serves on ln until ctx ends, then stops accepting connections and
 // waits up to Config.ShutdownTimeout for open requests to finish, and as
-// long again for background imports. It
+// long again for background imports. Imports of open requests still
+// running at the limit are cancelled and reply 503, which Serve waits up
+// to stopReplyGrace for. It
 // returns nil after a shutdown that ctx started, and the error otherwise.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.log.Info("http server started", "addr", ln.Addr().String())
@@ -244,9 +248,20 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	case <-ctx.Done():
 	}
 
+	// At the limit, imports still running are cancelled, so that none of
+	// their rows becomes visible after the process has gone, and each
+	// records its upload as failed and replies 503 while the client waits.
+	atLimit := time.AfterFunc(s.cfg.ShutdownTimeout, func() {
+		s.log.Warn("cancelling imports at the shutdown limit", "timeout", s.cfg.ShutdownTimeout)
+		s.imports.stop(errServerStopped)
+	})
+	defer atLimit.Stop()
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
 	defer cancel()
 	err := s.app.ShutdownWithContext(shutdownCtx)
+	if err != nil {
+		s.awaitStoppedImports()
+	}
 	// Shutdown closes only the listeners that the server has registered, so
 	// a context that ends before the serving goroutine starts would leave
 	// ln open and that goroutine running. Closing ln again is harmless.
