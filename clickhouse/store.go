@@ -28,6 +28,10 @@ type Store struct {
 	// this version. See [Store.AsOf].
 	asOf uint64
 
+	// sentBefore, when not zero, limits reads to uploads sent before this
+	// moment, in Unix seconds. See [Store.ReportedBefore].
+	sentBefore int64
+
 	// pin, when set, holds the successful uploads that reads count, read
 	// once by [Store.pinned].
 	pin *uploadPin
@@ -134,11 +138,15 @@ func (s *Store) sql(query string) string {
 
 // okUploads is the condition on the upload log that an upload counts for
 // the store's reads: it succeeded, by the as-of version when there is one,
-// and by the version a pinned store's lists were read at.
+// before the moment of [Store.ReportedBefore] when there is one, and by
+// the version a pinned store's lists were read at.
 func (s *Store) okUploads() string {
 	ok := "outcome = 'ok'"
 	if s.asOf != 0 {
 		ok += " AND committed <= " + strconv.FormatUint(s.asOf, 10)
+	}
+	if s.sentBefore != 0 {
+		ok += " AND toUnixTimestamp(at) < " + strconv.FormatInt(s.sentBefore, 10)
 	}
 	if s.pin != nil {
 		ok += " AND committed <= " + strconv.FormatUint(s.pin.by, 10)
@@ -263,6 +271,17 @@ func (s *Store) now() time.Time {
 func (s *Store) AsOf(v uint64) *Store {
 	c := *s
 	c.asOf, c.pin = v, nil
+	return &c
+}
+
+// ReportedBefore returns a store that reads the ledger as the uploads sent
+// before t reported it. It goes by the upload time in the upload log, as
+// [Store.ListMilestonesReportedBefore] does, so an upload sent before a
+// period ended counts for it even when its rows were committed a moment
+// after. Writes through it are not limited.
+func (s *Store) ReportedBefore(t time.Time) *Store {
+	c := *s
+	c.sentBefore, c.pin = t.Unix(), nil
 	return &c
 }
 

@@ -341,6 +341,11 @@ func (rep *Report) message(replaced int) string {
 // and the upload is recorded as failed.
 func (r *importRun) fail(rep *Report, err error) (*Report, error) {
 	rep.Upload.Outcome, rep.Upload.Message = saima.OutcomeFailed, "写入数据库失败："+saima.ErrorMessage(err)
+	stop := stopCause(r.ctx)
+	if stop != nil && !errors.Is(err, saima.ErrOutcomeUnknown) {
+		err = stop
+		rep.Upload.Message = saima.ErrorMessage(stop)
+	}
 	// The chunks written before the failure never become visible.
 	rep.Upload.Imported, rep.Imported = 0, 0
 	if errors.Is(err, saima.ErrOutcomeUnknown) {

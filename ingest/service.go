@@ -604,6 +604,9 @@ func wholeFileIssue(file, msg string) Issue {
 // rejection.
 func (s *Service) reject(ctx context.Context, log *slog.Logger, dryRun bool, rep *Report,
 	outcome string, cause error) (*Report, error) {
+	if stop := stopCause(ctx); stop != nil && outcome == saima.OutcomeFailed {
+		cause = stop
+	}
 	rep.Upload.Outcome, rep.Upload.Message = outcome, saima.ErrorMessage(cause)
 	rep.Upload.Imported, rep.Imported = 0, 0
 	if len(rep.Errors) == 0 && rep.ErrorsOmitted == 0 {
@@ -626,8 +629,25 @@ func (s *Service) reject(ctx context.Context, log *slog.Logger, dryRun bool, rep
 	// written, so that failure is logged, not returned.
 	up := rep.Upload
 	up.ErrorList, up.WarningList = recordedIssues(rep.Errors), recordedIssues(rep.Warnings)
-	if err := s.Store.RecordUpload(ctx, up); err != nil {
+	// A cancelled import still records its outcome.
+	if err := s.Store.RecordUpload(context.WithoutCancel(ctx), up); err != nil {
 		log.Error("record rejected upload", "upload_id", rep.Upload.ID, "err", err)
 	}
 	return rep, cause
+}
+
+// stopCause returns the cause that ctx was cancelled with when it is a
+// message for users (a *saima.Error), such as the web server's when it
+// stops, and nil otherwise. A failure that such a cancellation caused is
+// recorded and returned with that message in place of the engine's.
+func stopCause(ctx context.Context) error {
+	if ctx.Err() == nil {
+		return nil
+	}
+	cause := context.Cause(ctx)
+	var e *saima.Error
+	if !errors.As(cause, &e) {
+		return nil
+	}
+	return cause
 }

@@ -31,8 +31,9 @@ type Config struct {
 	WriteTimeout time.Duration
 
 	// ShutdownTimeout is how long [Server.Serve] waits for open requests
-	// to finish once its context ends, before closing their connections.
-	// It then waits as long again for background imports (POST
+	// to finish once its context ends. At the limit it cancels the imports
+	// of open requests, which record their uploads as failed and reply
+	// 503. It then waits as long again for background imports (POST
 	// /api/uploads/jobs) before cancelling them.
 	ShutdownTimeout time.Duration
 

@@ -165,13 +165,14 @@ func newTestEnvOver(tb testing.TB, store *clickhouse.Store, configure func(*Conf
 		NewID: func() string { seq++; return fmt.Sprintf("web-upload-%d", seq) },
 	}
 	s, err := New(cfg, Deps{
-		Store:    store,
-		Accounts: store,
-		Importer: importer,
-		Fonts:    loadTestFonts(tb),
-		Log:      log,
-		Now:      clock.Now,
-		SourceAt: func(version uint64) reports.Source { return store.AsOf(version) },
+		Store:        store,
+		Accounts:     store,
+		Importer:     importer,
+		Fonts:        loadTestFonts(tb),
+		Log:          log,
+		Now:          clock.Now,
+		SourceAt:     func(version uint64) reports.Source { return store.AsOf(version) },
+		LedgerBefore: func(t time.Time) LedgerReader { return store.ReportedBefore(t) },
 	})
 	if err != nil {
 		tb.Fatalf("New: %v", err)

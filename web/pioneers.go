@@ -35,6 +35,8 @@ const pioneerCount = 10
 
 // pioneersPage is the data of pioneers.html.
 type pioneersPage struct {
+	Period     saima.Period // the period chosen; zero for today's list
+	Ended      bool         // Period has ended, so the list is judged on its last day
 	AsOf       saima.Date
 	MinPercent string
 	Stages     []string
@@ -53,23 +55,43 @@ type pioneerRow struct {
 	LedgerURL   string
 }
 
+// pioneerPeriodWant describes the periods that the pioneer list takes.
+const pioneerPeriodWant = "应为季度（如 2026Q3）或年度（如 2026），不填则按今天评选"
+
 func (s *Server) handlePioneers(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	asOf := saima.DateOf(s.now())
-	entries, err := s.store.ListLedger(ctx, saima.LedgerFilter{AsOf: asOf})
+	today := saima.DateOf(s.now())
+	page := pioneersPage{
+		AsOf: today, MinPercent: pioneerMinPercent.String(), Stages: implementedStages, Count: pioneerCount,
+	}
+	period, err := pioneerPeriod(c.Query("period"), today)
+	if err != nil {
+		return err
+	}
+	page.Period = period
+
+	// A period that has ended is judged on its last day, on what the
+	// uploads sent before it ended reported, so later uploads leave its
+	// list as it was. A running period is judged on today's data.
+	var ledger LedgerReader = s.store
+	if !period.IsZero() && period.End().Before(today) {
+		if s.ledgerBefore == nil {
+			return fmt.Errorf("pioneer list of %s: no reader of the ledger as of a past moment", period)
+		}
+		page.Ended, page.AsOf = true, period.End()
+		ledger = s.ledgerBefore(period.Next().Start().Time())
+	}
+	entries, err := ledger.ListLedger(ctx, saima.LedgerFilter{AsOf: page.AsOf})
 	if err != nil {
 		return fmt.Errorf("list ledger: %w", err)
 	}
-	milestones, err := s.store.ListMilestones(ctx)
+	milestones, err := ledger.ListMilestones(ctx)
 	if err != nil {
 		return fmt.Errorf("list milestones: %w", err)
 	}
 
-	qualified := pioneers(entries, milestones, asOf)
-	page := pioneersPage{
-		AsOf: asOf, MinPercent: pioneerMinPercent.String(), Stages: implementedStages,
-		Count: pioneerCount, Qualified: len(qualified),
-	}
+	qualified := pioneers(entries, milestones, page.AsOf)
+	page.Qualified = len(qualified)
 	page.Rows = listedPioneers(qualified)
 	if len(page.Rows) > 0 {
 		ch, err := pioneerChart(page.Rows)
@@ -78,7 +100,31 @@ func (s *Server) handlePioneers(c *fiber.Ctx) error {
 		}
 		page.Chart = &ch
 	}
-	return s.render(c, "pioneers.html", "先锋榜", "pioneers", page)
+	title := "先锋榜"
+	if !period.IsZero() {
+		title = period.Label() + "先锋榜"
+	}
+	return s.render(c, "pioneers.html", title, "pioneers", page)
+}
+
+// pioneerPeriod parses the period of the pioneer list: empty for today's
+// list, else a quarter or a year that has begun by today.
+func pioneerPeriod(value string, today saima.Date) (saima.Period, error) {
+	if value == "" {
+		return saima.Period{}, nil
+	}
+	p, err := periodParamOf("period", value, pioneerPeriodWant)
+	if err != nil {
+		return p, err
+	}
+	if p.Kind == saima.PeriodMonth {
+		return saima.Period{}, invalidParam("period", value, "先锋榜按季度或年度评选，"+pioneerPeriodWant)
+	}
+	if p.Start().After(today) {
+		return saima.Period{}, invalidParam("period", value,
+			fmt.Sprintf("%s 从 %s 开始，今天（%s）尚未开始，请选择已开始的季度或年度", p.Label(), p.Start(), today))
+	}
+	return p, nil
 }
 
 // pioneers returns every project that meets the rule, ranked.

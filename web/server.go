@@ -40,7 +40,7 @@
 //	GET  /heatmap                        O L    overdue milestones, units × the last 24 months at most
 //	GET  /problems?stage=&level=&unit=&category=&open=1&page=
 //	                                     O L    the problem list with counts per stage and level
-//	GET  /pioneers                       O L    the pioneer list (先锋榜)
+//	GET  /pioneers?period=               O L    the pioneer list (先锋榜), today's or of a past quarter or year
 //	GET  /assessments?period=, /api/assessments/totals?period=
 //	                                     O L    each unit's sum of 得分 in a period, ranked with ties
 //	GET  /milestones?period=&unit=&overdue=1&page=
@@ -116,6 +116,11 @@ type Deps struct {
 	// reads the current ledger instead.
 	SourceAt func(version uint64) reports.Source
 
+	// LedgerBefore returns the ledger as the uploads sent before a moment
+	// reported it (clickhouse.Store.ReportedBefore), which the pioneer
+	// list of a past period reads. Nil makes such a list an error.
+	LedgerBefore func(t time.Time) LedgerReader
+
 	// Rules is the rule set (YAML) that the running quarter's draft after
 	// an upload scores under while that quarter has no recorded
 	// evaluation. Once it has one, its latest rule set is used, as a
@@ -125,19 +130,21 @@ type Deps struct {
 
 // Server is the HTTP server. Create it with [New].
 type Server struct {
-	cfg      Config
-	store    Store
-	accounts Accounts
-	importer Importer
-	fonts    *reports.Fonts
-	log      *slog.Logger
-	now      func() time.Time
-	sourceAt func(version uint64) reports.Source
-	rules    []byte
-	drafts   *drafter
-	pages    *pages
-	assets   *assets
-	app      *fiber.App
+	cfg          Config
+	store        Store
+	accounts     Accounts
+	importer     Importer
+	fonts        *reports.Fonts
+	log          *slog.Logger
+	now          func() time.Time
+	sourceAt     func(version uint64) reports.Source
+	ledgerBefore func(t time.Time) LedgerReader
+	rules        []byte
+	drafts       *drafter
+	imports      *importStopper
+	pages        *pages
+	assets       *assets
+	app          *fiber.App
 
 	sessions *sessionCodec
 	csrf     *csrfSigner
@@ -156,15 +163,16 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 
 	s := &Server{
-		cfg:      cfg,
-		store:    deps.Store,
-		accounts: deps.Accounts,
-		importer: deps.Importer,
-		fonts:    deps.Fonts,
-		log:      deps.Log,
-		now:      deps.Now,
-		sourceAt: deps.SourceAt,
-		rules:    deps.Rules,
+		cfg:          cfg,
+		store:        deps.Store,
+		accounts:     deps.Accounts,
+		importer:     deps.Importer,
+		fonts:        deps.Fonts,
+		log:          deps.Log,
+		now:          deps.Now,
+		sourceAt:     deps.SourceAt,
+		ledgerBefore: deps.LedgerBefore,
+		rules:        deps.Rules,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -173,6 +181,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		s.now = time.Now
 	}
 	s.cache = newReadCache(cfg.CacheTTL, s.now)
+	s.imports = newImportStopper()
 	s.drafts = newDrafter(cfg.DraftDelay, s.draftRunningQuarter)
 	s.sessions = newSessionCodec(cfg.SessionSecret)
 	s.csrf = newCSRFSigner(cfg.SessionSecret)
@@ -220,7 +229,9 @@ func (s *Server) Listen(ctx context.Context) error {
 
 // Serve serves on ln until ctx ends, then stops accepting connections and
 // waits up to Config.ShutdownTimeout for open requests to finish, and as
-// long again for background imports. It
+// long again for background imports. Imports of open requests still
+// running at the limit are cancelled and reply 503, which Serve waits up
+// to stopReplyGrace for. It
 // returns nil after a shutdown that ctx started, and the error otherwise.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.log.Info("http server started", "addr", ln.Addr().String())
@@ -237,9 +248,20 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	case <-ctx.Done():
 	}
 
+	// At the limit, imports still running are cancelled, so that none of
+	// their rows becomes visible after the process has gone, and each
+	// records its upload as failed and replies 503 while the client waits.
+	atLimit := time.AfterFunc(s.cfg.ShutdownTimeout, func() {
+		s.log.Warn("cancelling imports at the shutdown limit", "timeout", s.cfg.ShutdownTimeout)
+		s.imports.stop(errServerStopped)
+	})
+	defer atLimit.Stop()
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
 	defer cancel()
 	err := s.app.ShutdownWithContext(shutdownCtx)
+	if err != nil {
+		s.awaitStoppedImports()
+	}
 	// Shutdown closes only the listeners that the server has registered, so
 	// a context that ends before the serving goroutine starts would leave
 	// ln open and that goroutine running. Closing ln again is harmless.

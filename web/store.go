@@ -65,6 +65,14 @@ type Store interface {
 	FindUpload(ctx context.Context, id string) (saima.Upload, bool, error)
 }
 
+// LedgerReader is the part of the ledger that the pioneer list reads.
+// Store implements it, and so does the ledger as of a past moment that
+// [Deps.LedgerBefore] returns.
+type LedgerReader interface {
+	ListLedger(ctx context.Context, f saima.LedgerFilter) ([]saima.LedgerEntry, error)
+	ListMilestones(ctx context.Context) ([]saima.Milestone, error)
+}
+
 // Importer reads uploaded files into the store. *ingest.Service
 // implements it.
 type Importer interface {

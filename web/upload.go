@@ -190,8 +190,15 @@ func (s *Server) upload(c *fiber.Ctx, form uploadForm) (int, *uploadJSON, error)
 		return 0, nil, err
 	}
 
-	report, err := s.runImport(c.UserContext(), req, form.DryRun)
+	ctx, done := s.imports.track(c.UserContext())
+	report, err := s.runImport(ctx, req, form.DryRun)
+	done()
 	status, result := uploadResult(form.DryRun, report, err)
+	if context.Cause(ctx) == errServerStopped {
+		// The server closes the connection after this reply, so that
+		// its shutdown need not wait for the client to close it.
+		c.Response().SetConnectionClose()
+	}
 	if status >= 500 {
 		return 0, nil, err
 	}

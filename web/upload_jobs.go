@@ -32,7 +32,7 @@ const (
 type uploadJobs struct {
 	s      *Server
 	ctx    context.Context // cancelled when the server shuts down
-	cancel context.CancelFunc
+	cancel context.CancelCauseFunc
 	wg     sync.WaitGroup
 
 	mu   sync.Mutex
@@ -58,7 +58,7 @@ type uploadJob struct {
 // Config.ShutdownTimeout to finish, because each was accepted with 202.
 // Then it cancels those still running and waits for them.
 func (s *Server) newUploadJobs(app *fiber.App) *uploadJobs {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancelCause(context.Background())
 	j := &uploadJobs{s: s, ctx: ctx, cancel: cancel, byID: map[string]*uploadJob{}}
 	app.Hooks().OnShutdown(func() error {
 		j.drain(s.cfg.ShutdownTimeout)
@@ -79,7 +79,7 @@ func (j *uploadJobs) drain(timeout time.Duration) {
 		// row leaves no row in the upload log. Only this warning in the
 		// server log names its job.
 		j.s.log.Warn("cancelling background imports at shutdown", "timeout", timeout, "running", j.running())
-		j.cancel()
+		j.cancel(errServerStopped)
 		<-done
 	}
 }

@@ -25,6 +25,7 @@ type serveFlags struct {
 	addr          string
 	bodyLimit     int
 	readTimeout   time.Duration
+	stopTimeout   time.Duration
 	sessionSecret string
 	sessionTTL    time.Duration
 	secureCookies bool
@@ -41,6 +42,10 @@ func (s *serveFlags) register(ef *envFlags) {
 	ef.duration(&s.readTimeout, "read-timeout", "SAIMA_READ_TIMEOUT", def.ReadTimeout,
 		"time allowed to read a whole request, upload included, such as 5m; 0 means no limit. "+
 			"Sending 32 MB within 1m takes about 4.5 Mbit/s, so raise it for slower links")
+	ef.duration(&s.stopTimeout, "shutdown-timeout", "SAIMA_SHUTDOWN_TIMEOUT", def.ShutdownTimeout,
+		"time that serve, once told to stop, waits for open requests to finish, such as 30s; "+
+			"an import still running then is cancelled, recorded as failed (写入失败) and answered 503, "+
+			"and background imports get as long again")
 	ef.duration(&s.cacheTTL, "cache-ttl", "SAIMA_CACHE_TTL", 2*time.Second,
 		"how long pages reuse accounts, rankings and the last-updated time read from the database, "+
 			"such as 2s; writes from other saima instances show after at most this long; 0 turns it off")
@@ -67,7 +72,7 @@ func (s *serveFlags) register(ef *envFlags) {
 func (a *app) webConfig(sf serveFlags) (web.Config, error) {
 	cfg := web.DefaultConfig()
 	cfg.Addr, cfg.BodyLimit, cfg.EChartsPath = sf.addr, sf.bodyLimit, a.cfg.ECharts
-	cfg.ReadTimeout = sf.readTimeout
+	cfg.ReadTimeout, cfg.ShutdownTimeout = sf.readTimeout, sf.stopTimeout
 	cfg.SessionTTL, cfg.SecureCookies, cfg.CacheTTL = sf.sessionTTL, sf.secureCookies, sf.cacheTTL
 	cfg.LoginRateLimit.PerIP, cfg.LoginRateLimit.PerAccount = sf.limitIP, sf.limitAccount
 	cfg.City = a.cfg.City
@@ -168,14 +173,15 @@ func (a *app) serve(ctx context.Context, sf serveFlags, ln net.Listener) error {
 	}
 
 	srv, err := web.New(cfg, web.Deps{
-		Rules:    rules,
-		Store:    st,
-		Accounts: st,
-		Importer: a.importer(st),
-		Fonts:    fonts,
-		Log:      a.log,
-		Now:      a.now,
-		SourceAt: func(version uint64) reports.Source { return st.AsOf(version) },
+		Rules:        rules,
+		Store:        st,
+		Accounts:     st,
+		Importer:     a.importer(st),
+		Fonts:        fonts,
+		Log:          a.log,
+		Now:          a.now,
+		SourceAt:     func(version uint64) reports.Source { return st.AsOf(version) },
+		LedgerBefore: func(t time.Time) web.LedgerReader { return st.ReportedBefore(t) },
 	})
 	if err != nil {
 		return err

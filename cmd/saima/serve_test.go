@@ -131,3 +131,44 @@ func TestReadTimeoutOption(t *testing.T) {
 		})
 	}
 }
+
+// TestShutdownTimeoutOption checks that --shutdown-timeout and
+// SAIMA_SHUTDOWN_TIMEOUT set how long serve waits for open requests when
+// it stops, before it cancels the imports still running.
+func TestShutdownTimeoutOption(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  string
+		want time.Duration
+	}{
+		{"Default", nil, "", 10 * time.Second},
+		{"Flag", []string{"--shutdown-timeout", "1m"}, "", time.Minute},
+		{"Environment", nil, "30s", 30 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newTestEnv(t)
+			if tt.env != "" {
+				e.env["SAIMA_SHUTDOWN_TIMEOUT"] = tt.env
+			}
+			a := &app{getenv: func(k string) string { return e.env[k] }, stdout: io.Discard, stderr: io.Discard}
+			fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+			ef := &envFlags{fs: fs, getenv: a.getenv}
+			a.cfg.register(ef, optAll)
+			var sf serveFlags
+			sf.register(ef)
+			if err := fs.Parse(tt.args); err != nil {
+				t.Fatalf("parse %q: %v", tt.args, err)
+			}
+			a.log = slog.New(slog.DiscardHandler)
+			cfg, err := a.webConfig(sf)
+			if err != nil {
+				t.Fatalf("webConfig: %v", err)
+			}
+			if cfg.ShutdownTimeout != tt.want {
+				t.Errorf("ShutdownTimeout = %v, want %v", cfg.ShutdownTimeout, tt.want)
+			}
+		})
+	}
+}
