@@ -400,6 +400,37 @@ func TestLeaderboardShowsOverrides(t *testing.T) {
 	}
 }
 
+// An indicator override marks its cell with † and the computed value, as
+// the composite's does, and the overrides table names the indicator as
+// the board's header does, not by its ID.
+func TestLeaderboardMarksIndicatorOverride(t *testing.T) {
+	env := newEvaluationEnv(t)
+	env.publish(t, "office", "")
+	svc := &scoring.Service{Store: env.store}
+	_, err := svc.Override(context.Background(), scoring.Override{Period: q2, Unit: "宁波市海曙区",
+		Indicator: "assessment_mean", Value: 95, By: "王五", Why: "考评组复核"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body := env.get(t, "/leaderboard?period=2026Q2")
+	text := html.UnescapeString(body)
+	name := ""
+	if m := regexp.MustCompile(`宁波市海曙区：(\S+?)经人工调整为 95\.00，计算值 (\S+?)。`).FindStringSubmatch(text); m != nil {
+		name = m[1]
+		if !strings.Contains(text, "95.00<span aria-hidden=\"true\">†</span><span class=\"visually-hidden\">（经人工调整，计算值 "+m[2]+"）") {
+			t.Errorf("leaderboard's indicator cell lacks the † and computed value %s", m[2])
+		}
+	} else {
+		t.Fatalf("leaderboard lacks the indicator override's footnote:\n%s", text)
+	}
+	if name == "" || name == "assessment_mean" {
+		t.Errorf("footnote names the indicator %q, want its name", name)
+	}
+	if !strings.Contains(text, "指标 "+name+"</td>") || strings.Contains(text, "指标 assessment_mean") {
+		t.Errorf("overrides table does not name the indicator %s", name)
+	}
+}
+
 // TestBrowserEvaluationPages opens the leaderboard of a published
 // evaluation with an override, and an explanation page, in Chromium. It
 // checks the text on screen, that injection names stay text and that the

@@ -35,6 +35,9 @@ type leaderboardPage struct {
 	AsOf      string
 	Published bool
 	Overrides []scoring.Override // applied to the boards shown
+	// Indicators maps the ID of every indicator of the shown run to its
+	// name, so that the overrides table names an indicator as the boards do.
+	Indicators map[string]string
 	Unmatched []scoring.Override // in effect but naming no unit or indicator of this run
 	Publish   *publishForm       // nil unless the viewer is the office
 	// Running is the period's last day while the period is still running,
@@ -211,6 +214,11 @@ type indicatorCell struct {
 	Text    string
 	Imputed bool // the unit had no data and the rule set imputed the score
 	LeftOut bool // the unit had no data and the indicator did not count
+	// Computed is the score as the rule set computed it, formatted as
+	// Text. It is empty unless an override of this indicator applies.
+	Computed string
+	// Name is the indicator's name, for the override's footnote.
+	Name string
 }
 
 func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
@@ -244,8 +252,12 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 	page.Label, page.Unmatched = st.Label(), st.Unmatched
 	page.Published = st.Evaluation != nil && st.Evaluation.Published()
 	page.AsOf = dataAsOf(st.Evaluation, s.now())
+	page.Indicators = map[string]string{}
 	for _, e := range st.Entries {
 		page.Overrides = append(page.Overrides, e.Overrides...)
+		for _, ct := range e.Contributions {
+			page.Indicators[ct.Indicator] = ct.Name
+		}
 	}
 	who, err := s.identity(c)
 	if err != nil {
@@ -496,6 +508,9 @@ func newBoard(id, track string, entries []scoring.Entry, ownUnit string) (board,
 			Interval: intervalText(e.Robust), Cells: make([]indicatorCell, len(ids))}
 		for i, id := range ids {
 			row.Cells[i] = cellFor(e.Score, id)
+			if slices.ContainsFunc(e.Overrides, func(o scoring.Override) bool { return o.Indicator == id }) {
+				row.Cells[i].Computed, row.Cells[i].Name = cellFor(e.Computed, id).Text, names[i]
+			}
 			b.Imputed = b.Imputed || row.Cells[i].Imputed
 			b.LeftOut = b.LeftOut || row.Cells[i].LeftOut
 		}
@@ -702,4 +717,13 @@ func entryToJSON(e *scoring.Entry) scoreJSON {
 // scorePeriods returns the periods with stored scores, newest first.
 func (s *Server) scorePeriods(ctx context.Context) ([]saima.Period, error) {
 	return cached(s.cache, "score-periods", func() ([]saima.Period, error) { return s.store.ListScorePeriods(ctx) })
+}
+
+// IndicatorName returns the name of the indicator with id in the shown
+// run, or id itself when the run has no such indicator.
+func (p leaderboardPage) IndicatorName(id string) string {
+	if name, ok := p.Indicators[id]; ok && name != "" {
+		return name
+	}
+	return id
 }
