@@ -167,8 +167,9 @@ func annualNotes(a *Annual) []string {
 // no scores: the annual scores leave it out, and how to score it.
 func unscoredNote(q saima.Period, now time.Time) string {
 	if saima.DateOf(now).After(q.End()) {
-		return fmt.Sprintf("注：%s已于%s结束，尚未计分，年度得分不含该季度；请计算并发布该季度（saima score %s，"+
-			"再 saima publish %s 或在排行榜发布）后重新生成本报告。", q.Label(), q.End(), q, q)
+		return fmt.Sprintf("注：%s已于%s结束，尚未计分，年度得分不含该季度。该季度有里程碑、进度填报或考评打分时，"+
+			"请计算并发布该季度（saima score %s，再 saima publish %s 或在排行榜发布）后重新生成本报告；"+
+			"没有任何数据的季度无法计分，请先导入该季度的数据。", q.Label(), q.End(), q, q)
 	}
 	return fmt.Sprintf("注：%s正在进行（至%s），尚未计分，年度得分暂不含该季度；计算该季度后重新生成本报告即计入。",
 		q.Label(), q.End())

@@ -762,7 +762,7 @@ func TestAnnualUnscoredQuarters(t *testing.T) {
 	}{
 		{"EndedQuarter", time.Date(2027, 2, 1, 10, 0, 0, 0, saima.Beijing),
 			[]saima.Period{saima.Quarter(2026, 4)},
-			[]string{"2026年第四季度已于2026-12-31结束，尚未计分，年度得分不含该季度"}},
+			[]string{"2026年第四季度已于2026-12-31结束，尚未计分，年度得分不含该季度", "没有任何数据的季度无法计分"}},
 		{"RunningQuarter", time.Date(2026, 10, 20, 10, 0, 0, 0, saima.Beijing),
 			[]saima.Period{saima.Quarter(2026, 4)},
 			[]string{"2026年第四季度正在进行（至2026-12-31），尚未计分，年度得分暂不含该季度"}},
