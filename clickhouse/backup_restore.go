@@ -54,7 +54,7 @@ func (s *Store) Restore(ctx context.Context, dir string, m *Manifest, opts Backu
 	if err != nil {
 		return err
 	}
-	if err := s.undoRestore(ctx); err != nil {
+	if err := s.undoRestore(ctx, true); err != nil {
 		return restoreCleanupError(s.database, err)
 	}
 	tables, err := s.ownedTables(ctx)
@@ -104,7 +104,8 @@ func (s *Store) loadStaging(ctx context.Context, dir string, t TableBackup, colu
 		return err
 	}
 	if n != t.Rows {
-		return fmt.Errorf("table %s has %d rows after loading, the manifest lists %d", t.Name, n, t.Rows)
+		return saima.Errorf(saima.KindInvalid, "表 %s 载入后有 %d 行，备份清单记载 %d 行：备份文件与清单不符，"+
+			"备份可能已损坏或被改动", t.Name, n, t.Rows)
 	}
 	return nil
 }
@@ -133,7 +134,10 @@ func (s *Store) renameStaging(ctx context.Context, m *Manifest) error {
 // place back and the staging tables are dropped: the database is empty
 // again. Tables moved aside with no staging table left mean that the
 // rename finished, so only they are dropped.
-func (s *Store) undoRestore(ctx context.Context) error {
+//
+// earlier is false when the tables are those of the restore that has just
+// failed, which is not worth a warning of its own.
+func (s *Store) undoRestore(ctx context.Context, earlier bool) error {
 	names, err := s.restoreTables(ctx)
 	if err != nil {
 		return err
@@ -151,7 +155,7 @@ func (s *Store) undoRestore(ctx context.Context) error {
 			return err
 		}
 	}
-	if len(names) > 0 {
+	if len(names) > 0 && earlier {
 		s.log.Warn("cleared the tables of an earlier restore", "database", s.database, "tables", len(names))
 	}
 	return s.dropRestoreTables(ctx, asidePrefix)
@@ -267,22 +271,25 @@ func targetTypes(t TableBackup, tables []ownedTable) []Column {
 func (s *Store) failedRestore(ctx context.Context, table string, err error) error {
 	// The caller's context may be the one that was cancelled.
 	cleanup := context.WithoutCancel(ctx)
-	if undoErr := s.undoRestore(cleanup); undoErr != nil {
+	if undoErr := s.undoRestore(cleanup, false); undoErr != nil {
 		s.log.Error("undo a failed restore", "database", s.database, "err", undoErr)
 		return restoreCleanupError(s.database, errors.Join(err, undoErr))
 	}
 
-	cause := "排除原因后"
+	advice := "请排除原因后直接重新运行 saima restore"
 	if qe, ok := errors.AsType[*QueryError](err); ok && diskFull(qe) {
-		cause = "数据库所在磁盘空间不足：腾出空间或扩容后"
+		advice = "数据库所在磁盘空间不足：请腾出空间或扩容后直接重新运行 saima restore"
+	} else if saima.ErrorKind(err) == saima.KindInvalid {
+		// Running the same backup again fails the same way.
+		advice = "请改用另一份完好的备份运行 saima restore"
 	}
 	step := "把恢复好的表换到原位时失败"
 	if table != "" {
 		step = "恢复表 " + table + " 时失败"
 	}
 	return saima.Wrap(saima.KindUnavailable, fmt.Sprintf(
-		"%s，已撤销这次恢复：数据库 %s 仍是空的，没有写入任何数据。请%s直接重新运行 saima restore",
-		step, s.database, cause), err)
+		"%s，已撤销这次恢复：数据库 %s 仍是空的，没有写入任何数据。%s",
+		step, s.database, advice), err)
 }
 
 func restoreCleanupError(database string, err error) error {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -39,6 +40,11 @@ func backupCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 			}
 		}
 		st, err := a.openStore(ctx)
+		if locked, ok := errors.AsType[*clickhouse.LockedError](err); ok {
+			// The generic message offers another data folder, which would
+			// back up nothing.
+			return saima.Wrap(saima.KindConflict, lockedBackupMessage(a.cfg.DataDir, locked.PID), locked)
+		}
 		if err != nil {
 			return err
 		}
@@ -124,4 +130,15 @@ func (a *app) backupOptions(httpAddr string) clickhouse.BackupOptions {
 		}
 	}
 	return clickhouse.BackupOptions{HTTPAddr: httpAddr, User: a.cfg.Server.User, Password: a.cfg.Server.Password}
+}
+
+// lockedBackupMessage returns the message for a backup of a data folder
+// that another process, pid when it is not 0, has open.
+func lockedBackupMessage(dir string, pid int) string {
+	holder := "另一个 saima 进程"
+	if pid > 0 {
+		holder = fmt.Sprintf("另一个 saima 进程（进程号 %d）", pid)
+	}
+	return fmt.Sprintf("数据目录 %s 正由%s使用，内嵌数据库运行时不能备份，未写入备份。"+
+		"请先停止该进程（saima serve 或 make demo，在运行它的终端按 Ctrl-C），再运行 saima backup，之后重新启动服务", dir, holder)
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
 	"os/exec"
 	"strings"
 	"testing"
@@ -60,6 +61,33 @@ func TestAddressTaken(t *testing.T) {
 				t.Errorf("saima %s on a taken address wrote %d files to --out, want none", tt.name, len(files))
 			}
 		})
+	}
+}
+
+// TestBackupDataDirInUse checks that a backup of a data folder that a
+// running saima holds asks to stop that process, not to use another data
+// folder, which would back up nothing.
+func TestBackupDataDirInUse(t *testing.T) {
+	e := newTestEnv(t)
+	e.openStore(t)
+
+	out := filepath.Join(t.TempDir(), "backup")
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "SAIMA_TEST_RUN=backup -o "+out)
+	for k, v := range e.env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	text, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("saima backup in a second process = %v, want exit code 1; output:\n%s", err, text)
+	}
+	assertContains(t, "backup output", string(text), "内嵌数据库运行时不能备份，未写入备份", "请先停止该进程", "再运行 saima backup")
+	if strings.Contains(string(text), "SAIMA_DATA_DIR=") {
+		t.Errorf("backup output suggests another data folder:\n%s", text)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("backup folder %s exists after the refused backup (stat: %v)", out, err)
 	}
 }
 
