@@ -53,6 +53,10 @@ type Unit struct {
 	// roster import requires it when Track is TrackUnranked and rejects
 	// it otherwise.
 	UnrankedReason string
+
+	// UnrankedNoData marks a unit that a scoring run left out because it
+	// had no value for any indicator, not because the roster keeps it out.
+	UnrankedNoData bool
 }
 
 // Ranked reports whether u takes part in the ranking: its track is not

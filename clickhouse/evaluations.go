@@ -25,7 +25,7 @@ func (s *Store) ListRunScores(
 
 var evaluationColumns = []string{"period", "version", "run_id", "ruleset", "ruleset_version",
 	"ruleset_yaml", "data_as_of", "status", "created_at", "created_by", "published_at",
-	"published_by", "note", "recorded"}
+	"published_by", "note", "recorded", "facts_revision"}
 
 // unpublished is the published_at value of a draft, the Unix epoch,
 // because DateTime has no empty value and the epoch is its smallest.
@@ -48,7 +48,7 @@ func (s *Store) SaveEvaluation(
 	}
 	row := []any{ev.Period.String(), uint32(ev.Version), ev.RunID, ev.RuleSet, ev.RuleSetVersion,
 		ev.RuleSetText, ev.DataAsOf, ev.Status, ev.CreatedAt, ev.CreatedBy, published, ev.PublishedBy,
-		ev.Note, ev.Recorded}
+		ev.Note, ev.Recorded, uint32(ev.FactsRevision)}
 	err := s.engine.Insert(ctx, s.table("evaluations"), evaluationColumns, [][]any{row})
 	return s.settleInsert(ctx, err, "evaluations", "period = ? AND run_id = ? AND recorded = ?",
 		ev.Period.String(), ev.RunID, ev.Recorded)
@@ -89,7 +89,7 @@ func nonNil(xs []string) []string {
 }
 
 const evaluationFields = "period, version, run_id, ruleset, ruleset_version, ruleset_yaml, " +
-	"data_as_of, status, created_at, created_by, published_at, published_by, note, recorded"
+	"data_as_of, status, created_at, created_by, published_at, published_by, note, recorded, facts_revision"
 
 // ListEvaluations returns period's evaluation records, oldest first.
 func (s *Store) ListEvaluations(
@@ -114,13 +114,14 @@ func scanEvaluation(rows Rows) (scoring.Evaluation, error) {
 	var ev scoring.Evaluation
 	var period string
 	var version uint32
+	var revision uint32
 	err := rows.Scan(&period, &version, &ev.RunID, &ev.RuleSet, &ev.RuleSetVersion, &ev.RuleSetText,
 		&ev.DataAsOf, &ev.Status, &ev.CreatedAt, &ev.CreatedBy, &ev.PublishedAt, &ev.PublishedBy,
-		&ev.Note, &ev.Recorded)
+		&ev.Note, &ev.Recorded, &revision)
 	if err != nil {
 		return ev, err
 	}
-	ev.Version = int(version)
+	ev.Version, ev.FactsRevision = int(version), int(revision)
 	if ev.PublishedAt.Equal(unpublished) {
 		ev.PublishedAt = time.Time{}
 	}

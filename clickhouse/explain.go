@@ -147,7 +147,7 @@ func (s *Store) markCounted(
 			if r.ProjectCode == best.ProjectCode && r.Period == best.Period {
 				pct, _ := percentOf(r.Percent)
 				r.Counted = true
-				r.Attainment, r.Planned = attainment(pct, byCode[r.ProjectCode], p.End())
+				r.Attainment, r.Planned, _ = attainment(pct, byCode[r.ProjectCode], p.End())
 			}
 		}
 	}

@@ -67,7 +67,12 @@ func progressFacts(reports []saima.ProgressReport, projects []saima.Project, p s
 		f := get(r.Unit)
 		f.ProgressReports++
 		f.ProgressSum += pct
-		if a, known := attainment(pct, byCode[r.ProjectCode], p.End()); known {
+		a, known, oneDay := attainment(pct, byCode[r.ProjectCode], p.End())
+		switch {
+		case oneDay:
+			f.OneDayPlanned++
+			f.OneDayAttainmentSum += a
+		case known:
 			f.PlannedReports++
 			f.PlanAttainmentSum += a
 		}
@@ -119,17 +124,28 @@ func laterReport(a, b saima.ProgressReport) bool {
 // the plan is unknown and known is false. Such a project, for example one
 // not started that reports its first steps, is left out of the comparison
 // rather than held to a plan it was never given.
-func attainment(pct float64, p saima.Project, end saima.Date) (value float64, known bool) {
-	if p.StartDate == nil || p.DueDate == nil || !p.DueDate.After(*p.StartDate) {
-		return 0, false
+//
+// A one-day project, whose 开始日期 is its 计划完成日期, plans 0 before
+// that day and all of it from the day on, as a span of no length would.
+// oneDay reports such a project, because runs stored before it counted
+// leave it out (see [scoring.UnitFacts.OneDayPlanned]).
+func attainment(pct float64, p saima.Project, end saima.Date) (value float64, known, oneDay bool) {
+	if p.StartDate == nil || p.DueDate == nil || p.DueDate.Before(*p.StartDate) {
+		return 0, false, false
+	}
+	if *p.DueDate == *p.StartDate {
+		if end.Before(*p.DueDate) {
+			return 100, true, true
+		}
+		return min(pct/100, 1) * 100, true, true
 	}
 	total := float64(p.StartDate.DaysUntil(*p.DueDate))
 	planned := 100 * float64(p.StartDate.DaysUntil(end)) / total
 	switch {
 	case planned <= 0:
-		return 100, true
+		return 100, true, false
 	case planned > 100:
 		planned = 100
 	}
-	return min(pct/planned, 1) * 100, true
+	return min(pct/planned, 1) * 100, true, false
 }

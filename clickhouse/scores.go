@@ -3,6 +3,7 @@ package clickhouse
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"saima"
@@ -47,29 +48,46 @@ func (s *Store) SaveScores(ctx context.Context, scores []saima.Score, unranked [
 	if err := s.engine.Insert(ctx, s.table("scores"), scoreColumns, rows); err != nil {
 		return unavailable(err)
 	}
-	names, kinds, reasons := unrankedColumns(unranked)
+	names, kinds, reasons, causes := unrankedColumns(unranked)
 	marks := make([][]any, len(periods))
 	recorded := s.nextVersion(time.Now())
 	for i, p := range periods {
 		marks[i] = []any{p, scores[0].RunID, runs[p].at, runs[p].scores, recorded,
-			uint8(1), names, kinds, reasons}
+			uint8(1), names, kinds, reasons, causes}
 	}
 	return unavailable(s.engine.Insert(ctx, s.table("score_runs"), scoreRunColumns, marks))
 }
 
 var scoreRunColumns = []string{"period", "run_id", "computed_at", "scores", "recorded",
-	"unranked_stored", "unranked_units", "unranked_kinds", "unranked_reasons"}
+	"unranked_stored", "unranked_units", "unranked_kinds", "unranked_reasons", "unranked_causes"}
 
-// unrankedColumns returns the names, kinds and reasons of units for the
-// array columns of score_runs, never nil.
-func unrankedColumns(units []saima.Unit) (names, kinds, reasons []string) {
-	names, kinds, reasons = []string{}, []string{}, []string{}
+// The values of score_runs.unranked_causes: why a run left a unit out.
+const (
+	causeRoster = "roster"  // the roster keeps it out (赛道 不参与排名)
+	causeNoData = "no data" // it had no value for any indicator
+)
+
+// legacyNoDataSuffix ends the reason of each no-data unit in a row written
+// before unranked_causes. Such a row is read by this text, as before.
+//
+// NOTE: in those rows a roster reason that ends with these words still
+// reads as no data, because the text is all they contain.
+const legacyNoDataSuffix = "不按缺失值补分排名"
+
+// unrankedColumns returns the names, kinds, reasons and causes of units
+// for the array columns of score_runs, never nil.
+func unrankedColumns(units []saima.Unit) (names, kinds, reasons, causes []string) {
+	names, kinds, reasons, causes = []string{}, []string{}, []string{}, []string{}
 	for _, u := range units {
 		names = append(names, u.Name)
 		kinds = append(kinds, u.Kind)
 		reasons = append(reasons, u.UnrankedReason)
+		causes = append(causes, causeRoster)
+		if u.UnrankedNoData {
+			causes[len(causes)-1] = causeNoData
+		}
 	}
-	return names, kinds, reasons
+	return names, kinds, reasons, causes
 }
 
 // ListRunUnranked returns the units that the stored run runID of period
@@ -82,7 +100,8 @@ func (s *Store) ListRunUnranked(
 ) (units []saima.Unit, stored bool, err error) {
 	// A run has one row per period, and LIMIT 1 only guards against a
 	// row that was written twice.
-	q := "SELECT unranked_stored, unranked_units, unranked_kinds, unranked_reasons FROM {db}.score_runs " +
+	q := "SELECT unranked_stored, unranked_units, unranked_kinds, unranked_reasons, unranked_causes " +
+		"FROM {db}.score_runs " +
 		"WHERE period = ? AND run_id = ? ORDER BY unranked_stored DESC LIMIT 1"
 	rows, err := s.query(ctx, q, period.String(), runID)
 	if err != nil {
@@ -90,18 +109,25 @@ func (s *Store) ListRunUnranked(
 	}
 	err = scanAll(rows, func() error {
 		var flag uint8
-		var names, kinds, reasons []string
-		if err := rows.Scan(&flag, &names, &kinds, &reasons); err != nil {
+		var names, kinds, reasons, causes []string
+		if err := rows.Scan(&flag, &names, &kinds, &reasons, &causes); err != nil {
 			return err
 		}
-		if len(kinds) != len(names) || len(reasons) != len(names) {
-			return fmt.Errorf("run %s of %s: %d unranked units with %d kinds and %d reasons",
-				runID, period, len(names), len(kinds), len(reasons))
+		if len(kinds) != len(names) || len(reasons) != len(names) ||
+			(len(causes) != len(names) && len(causes) != 0) {
+			return fmt.Errorf("run %s of %s: %d unranked units with %d kinds, %d reasons and %d causes",
+				runID, period, len(names), len(kinds), len(reasons), len(causes))
 		}
 		stored = flag == 1
 		for i, name := range names {
-			units = append(units, saima.Unit{Name: name, Kind: kinds[i], Track: saima.TrackUnranked,
-				UnrankedReason: reasons[i]})
+			u := saima.Unit{Name: name, Kind: kinds[i], Track: saima.TrackUnranked, UnrankedReason: reasons[i]}
+			if len(causes) == 0 {
+				// A run stored before unranked_causes.
+				u.UnrankedNoData = strings.HasSuffix(u.UnrankedReason, legacyNoDataSuffix)
+			} else {
+				u.UnrankedNoData = causes[i] == causeNoData
+			}
+			units = append(units, u)
 		}
 		return nil
 	})

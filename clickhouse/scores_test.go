@@ -62,3 +62,37 @@ func checkRunUnranked(t *testing.T, s *clickhouse.Store, runID string, wantStore
 		t.Errorf("ListRunUnranked(%s) =\n%+v\nwant\n%+v", runID, got, want)
 	}
 }
+
+// TestListRunUnrankedCauses checks that a run keeps why it left each unit
+// out, whatever the reason's text says, and that a run stored before the
+// causes were kept reads as it did, by the text.
+func TestListRunUnrankedCauses(t *testing.T) {
+	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
+		ctx := context.Background()
+		like := "新设功能区，本年度不按缺失值补分排名"
+		noData := "2026年第三季度没有可计分的数据（考评平均得分率都没有数据），不按缺失值补分排名"
+		units := []saima.Unit{
+			{Name: "宁波前湾新区", Kind: saima.KindOther, Track: saima.TrackUnranked, UnrankedReason: like},
+			{Name: "象山县", Kind: saima.KindDistrict, Track: saima.TrackUnranked, UnrankedReason: noData,
+				UnrankedNoData: true},
+		}
+		if err := s.SaveScores(ctx, unrankedRun("causes"), units); err != nil {
+			t.Fatal(err)
+		}
+		checkRunUnranked(t, s, "causes", true, units)
+
+		// A row as saima wrote it before unranked_causes.
+		old := []any{saima.Quarter(2026, 3).String(), "old", time.Date(2026, 10, 16, 10, 0, 0, 0, saima.Beijing),
+			uint32(1), uint64(1), uint8(1), []string{units[0].Name, units[1].Name},
+			[]string{units[0].Kind, units[1].Kind}, []string{like, noData}}
+		err := s.Engine().Insert(ctx, s.Database()+".score_runs", []string{"period", "run_id", "computed_at",
+			"scores", "recorded", "unranked_stored", "unranked_units", "unranked_kinds", "unranked_reasons"},
+			[][]any{old})
+		if err != nil {
+			t.Fatal(err)
+		}
+		legacy := []saima.Unit{units[0], units[1]}
+		legacy[0].UnrankedNoData = true
+		checkRunUnranked(t, s, "old", true, legacy)
+	})
+}

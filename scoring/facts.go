@@ -16,8 +16,16 @@ type UnitFacts struct {
 	// known: the ledger gives both their 开始日期 and 计划完成日期.
 	PlannedReports    int
 	PlanAttainmentSum float64 // sum over PlannedReports of min(完成率 / planned percent, 1) × 100
-	Assessments       int     // assessment records in the period
-	AssessmentPctSum  float64 // sum of 得分 / 满分 × 100 (得分 itself when 满分 is missing)
+
+	// OneDayPlanned and OneDayAttainmentSum count the projects of
+	// ProgressReports whose 开始日期 is their 计划完成日期 apart from
+	// PlannedReports, because runs of FactsRevision 0 left them out. Later
+	// runs add them in (see [UnitFacts.WithOneDayPlans]).
+	OneDayPlanned       int
+	OneDayAttainmentSum float64
+
+	Assessments      int     // assessment records in the period
+	AssessmentPctSum float64 // sum of 得分 / 满分 × 100 (得分 itself when 满分 is missing)
 
 	// AssessmentScoreSum is the sum of 得分 as written, summed as exact
 	// decimals before conversion, for rule sets that rank by total points.
@@ -123,13 +131,13 @@ func ratio(sum float64, count int, scale float64) (float64, bool) {
 // not turn into a ranking.
 func (f UnitFacts) check() error {
 	switch {
-	case f.MilestonesDue < 0 || f.ProgressReports < 0 || f.PlannedReports < 0 || f.Assessments < 0 || f.MilestonesOnTime < 0 ||
+	case f.MilestonesDue < 0 || f.ProgressReports < 0 || f.PlannedReports < 0 || f.OneDayPlanned < 0 || f.Assessments < 0 || f.MilestonesOnTime < 0 ||
 		f.ProblemsOpened < 0 || f.ProblemsClosed < 0 ||
 		f.MilestoneMonths < 0 || f.MilestoneRedMonths < 0 || f.MilestoneYellowMonths < 0:
 		return fmt.Errorf("单位 %s 的统计数据有负数计数", f.Unit)
-	case f.PlannedReports > f.ProgressReports:
+	case f.PlannedReports+f.OneDayPlanned > f.ProgressReports:
 		return fmt.Errorf("单位 %s 有计划的进度填报数（%d）大于进度填报数（%d）",
-			f.Unit, f.PlannedReports, f.ProgressReports)
+			f.Unit, f.PlannedReports+f.OneDayPlanned, f.ProgressReports)
 	case f.MilestonesOnTime > f.MilestonesDue:
 		return fmt.Errorf("单位 %s 按期完成的里程碑数（%d）大于应完成数（%d）",
 			f.Unit, f.MilestonesOnTime, f.MilestonesDue)
@@ -140,11 +148,38 @@ func (f UnitFacts) check() error {
 		return fmt.Errorf("单位 %s 的红灯和黄灯月数（%d、%d）之和大于亮灯月数（%d）",
 			f.Unit, f.MilestoneRedMonths, f.MilestoneYellowMonths, f.MilestoneMonths)
 	}
-	for _, v := range []float64{f.ProgressSum, f.PlanAttainmentSum, f.AssessmentPctSum, f.AssessmentScoreSum,
+	for _, v := range []float64{f.ProgressSum, f.PlanAttainmentSum, f.OneDayAttainmentSum, f.AssessmentPctSum, f.AssessmentScoreSum,
 		f.ProblemCloseDaysSum} {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return fmt.Errorf("单位 %s 的统计数据含有非数值（NaN 或无穷大）", f.Unit)
 		}
 	}
 	return nil
+}
+
+// FactsRevision is the revision of the facts that a new run reads, which
+// its evaluation record stores. Revision 0, that of runs stored before
+// the record kept it, leaves one-day projects out of progress_vs_plan.
+// Revision 1 counts them.
+const FactsRevision = 1
+
+// WithOneDayPlans returns f with its one-day projects counted among
+// PlannedReports, as runs of revision 1 and later count them.
+func (f UnitFacts) WithOneDayPlans() UnitFacts {
+	f.PlannedReports += f.OneDayPlanned
+	f.PlanAttainmentSum += f.OneDayAttainmentSum
+	f.OneDayPlanned, f.OneDayAttainmentSum = 0, 0
+	return f
+}
+
+// factsOfRevision returns facts as a run of revision reads them.
+func factsOfRevision(facts []UnitFacts, revision int) []UnitFacts {
+	if revision < 1 {
+		return facts
+	}
+	out := make([]UnitFacts, len(facts))
+	for i, f := range facts {
+		out[i] = f.WithOneDayPlans()
+	}
+	return out
 }

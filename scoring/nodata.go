@@ -40,21 +40,16 @@ func leaveOutNoData(rs *RuleSet, period saima.Period, units []saima.Unit, record
 func noDataUnit(rs *RuleSet, period saima.Period, u saima.Unit) saima.Unit {
 	names := lo.Map(rs.Indicators, func(ind Indicator, _ int) string { return ind.Name })
 	u.Track = saima.TrackUnranked
+	u.UnrankedNoData = true
 	u.UnrankedReason = fmt.Sprintf("%s没有可计分的数据（%s都没有数据），%s",
 		period.Label(), strings.Join(names, "、"), noDataSuffix)
 	return u
 }
 
-// noDataSuffix ends the reason of every unit that a run left out for
-// having no data, which distinguishes it from a reason that the roster gave.
-//
-// NOTE: the stored run keeps only the reason's text, so a roster reason
-// that ends with these words reads as no data too.
+// noDataSuffix ends the reason of every unit that a run leaves out for
+// having no data. The run tells such a unit apart by
+// [saima.Unit.UnrankedNoData], which it stores, not by this text.
 const noDataSuffix = "不按缺失值补分排名"
-
-// leftForNoData reports whether a run left u out of the ranking because
-// it had no data, rather than because the roster keeps it out.
-func leftForNoData(u saima.Unit) bool { return strings.HasSuffix(u.UnrankedReason, noDataSuffix) }
 
 // recordsOfUnits keeps the records of units.
 func recordsOfUnits(records []Record, units []saima.Unit) []Record {

@@ -100,3 +100,24 @@ func TestRecomputeKeepsUnmeasuredUnit(t *testing.T) {
 		t.Errorf("Recompute(v2) scored %v, want %s as the stored run ranked it", units, zone)
 	}
 }
+
+// TestRosterReasonLikeNoData keeps zone out on the roster with a reason
+// that ends with the words of a no-data reason. The run must still tell
+// it is the office's choice, not a lack of data.
+func TestRosterReasonLikeNoData(t *testing.T) {
+	svc, s := newService(t)
+	ctx := context.Background()
+	reason := "新设功能区，本年度不按缺失值补分排名"
+	addUnits(t, s, "units-zone-like", saima.Unit{Name: zone, Kind: saima.KindOther, Track: saima.TrackUnranked,
+		UnrankedReason: reason})
+	if _, err := svc.Publish(ctx, q2, "张三", ""); err != nil {
+		t.Fatal(err)
+	}
+	_, err := svc.Explain(ctx, q2, zone)
+	if saima.ErrorKind(err) != saima.KindNotFound {
+		t.Fatalf("Explain(%s) = %v, want not found", zone, err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "改革办有意不让它参加排名") || !strings.Contains(msg, reason) {
+		t.Errorf("Explain(%s) = %q, want the roster's reason %q as the office's choice", zone, msg, reason)
+	}
+}

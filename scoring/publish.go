@@ -58,6 +58,9 @@ type Evaluation struct {
 	// Recorded is the store version at which the record was written. It
 	// orders evaluations and overrides on one clock.
 	Recorded uint64
+	// FactsRevision is the [FactsRevision] that the run read its facts
+	// with, 0 for a record written before records kept it.
+	FactsRevision int
 }
 
 // Published reports whether e is a published evaluation.
@@ -271,7 +274,7 @@ func (s *Service) Evaluate(ctx context.Context, period saima.Period) ([]saima.Sc
 	if err != nil {
 		return nil, err
 	}
-	comp, err := compute(ctx, rs, period, s.Store.Snapshot(s.Store.Now()), prev, nil)
+	comp, err := compute(ctx, rs, period, s.Store.Snapshot(s.Store.Now()), prev, nil, FactsRevision)
 	if err != nil {
 		return nil, err
 	}
@@ -370,7 +373,7 @@ func (s *Service) record(
 	}
 
 	asOf := s.Store.Now()
-	comp, err := compute(ctx, rs, period, s.Store.Snapshot(asOf), prev, nil)
+	comp, err := compute(ctx, rs, period, s.Store.Snapshot(asOf), prev, nil, FactsRevision)
 	if err != nil {
 		return nil, err
 	}
@@ -381,7 +384,7 @@ func (s *Service) record(
 	ev := Evaluation{
 		Period: period, RunID: newRunID(now), RuleSet: rs.Name, RuleSetVersion: rs.Version,
 		RuleSetText: string(s.Rules), DataAsOf: asOf, Status: status,
-		CreatedAt: now, CreatedBy: by, Note: note,
+		CreatedAt: now, CreatedBy: by, Note: note, FactsRevision: FactsRevision,
 	}
 	results := comp.unitResults()
 	if version != nil {
@@ -458,7 +461,7 @@ func (s *Service) Recompute(ctx context.Context, period saima.Period, version in
 		return sc.Unit, sc.PrevRank
 	})
 	comp, err := compute(ctx, rs, period, s.Store.Snapshot(ev.DataAsOf), prev,
-		func(unit string) bool { _, ok := prev[unit]; return ok })
+		func(unit string) bool { _, ok := prev[unit]; return ok }, ev.FactsRevision)
 	if err != nil {
 		return nil, err
 	}
@@ -592,11 +595,12 @@ type computation struct {
 // became an error left them out and must recompute alike. So are the
 // units without a value for any indicator, except those that keep names
 // (see [leaveOutNoData]): a new run passes nil, and a recomputation the
-// units that the stored run ranked. A new run must also call
-// [computation.checkNewRun].
+// units that the stored run ranked. revision is the [FactsRevision] to
+// read the facts with: a new run's, or the one that the stored run used.
+// A new run must also call [computation.checkNewRun].
 func compute(
 	ctx context.Context, rs *RuleSet, period saima.Period, snap Snapshot, prev map[string]int,
-	keep func(unit string) bool,
+	keep func(unit string) bool, revision int,
 ) (*computation, error) {
 	all, err := snap.ListUnits(ctx)
 	if err != nil {
@@ -607,7 +611,7 @@ func compute(
 	if err != nil {
 		return nil, fmt.Errorf("read facts of %s: %w", period, err)
 	}
-	unitFacts := factsOf(units, facts)
+	unitFacts := factsOfRevision(factsOf(units, facts), revision)
 	records, err := recordsOf(unitFacts)
 	if err != nil {
 		return nil, err
@@ -890,7 +894,7 @@ func (s *Service) analyseDraft(ctx context.Context, ev *Evaluation, results []Un
 	}
 	scored := lo.SliceToMap(results, func(r UnitResult) (string, bool) { return r.Unit, true })
 	comp, err := compute(ctx, rs, ev.Period, s.Store.Snapshot(ev.DataAsOf), nil,
-		func(unit string) bool { return scored[unit] })
+		func(unit string) bool { return scored[unit] }, ev.FactsRevision)
 	if err != nil {
 		return err
 	}
@@ -1753,11 +1757,11 @@ func (s *Service) WhatIf(ctx context.Context, period saima.Period, alt []byte) (
 		}
 	}
 	snap := s.Store.Snapshot(s.Store.Now())
-	a, err := compute(ctx, base, period, snap, nil, nil)
+	a, err := compute(ctx, base, period, snap, nil, nil, FactsRevision)
 	if err != nil {
 		return nil, err
 	}
-	b, err := compute(ctx, other, period, snap, nil, nil)
+	b, err := compute(ctx, other, period, snap, nil, nil, FactsRevision)
 	if err != nil {
 		return nil, err
 	}

@@ -49,7 +49,7 @@ func Run(ctx context.Context, st Store, rs *RuleSet, period saima.Period, now ti
 	if err != nil {
 		return nil, err
 	}
-	facts = factsOf(units, facts)
+	facts = factsOfRevision(factsOf(units, facts), FactsRevision)
 	if !hasData(rs, lo.Map(facts, func(f UnitFacts, _ int) Record { return f.Record() })) {
 		return nil, noData(rs, period, facts)
 	}

@@ -63,7 +63,7 @@ func (st *Standing) unrankedUnit(unit string) (saima.Unit, bool) {
 // no longer holds it, and the advice depends on it. rs is the rule set of
 // st, or nil when it is unknown.
 func leftOutReason(left saima.Unit, today *saima.Unit, rs *RuleSet) string {
-	if leftForNoData(left) {
+	if left.UnrankedNoData {
 		return "该结果计算时，" + left.UnrankedReason + "，所以它没有参加本期排名；" +
 			"如果它本期确有里程碑、进度填报或考评打分，请先导入，再由改革办重新评分或发布"
 	}
