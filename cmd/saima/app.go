@@ -108,6 +108,10 @@ func newCommand(name string, getenv func(string) string, stdout, stderr io.Write
 // helpCommand prints the help of the command name to stdout, as
 // `saima name -h` does, for `saima help name`.
 func helpCommand(name string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if name == "help" {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
 	if _, ok := commands[name]; !ok {
 		names := slices.Sorted(maps.Keys(commands))
 		fmt.Fprintf(stderr, "saima help: unknown command %q; the commands are %s\n", name, strings.Join(names, ", "))

@@ -21,7 +21,11 @@ func TestHelpNamesCommand(t *testing.T) {
 			t.Errorf("saima help %s printed\n%s\nwant what saima %s -h prints:\n%s", name, out, name, want)
 		}
 	}
-	code, out, errOut := e.run("help", "nosuch")
+	code, out, errOut := e.run("help", "help")
+	if code != 0 || !strings.Contains(out, "saima help") {
+		t.Errorf("saima help help exited %d with stdout %q, want 0 and the command list", code, out)
+	}
+	code, out, errOut = e.run("help", "nosuch")
 	if code != 2 || out != "" {
 		t.Errorf("saima help nosuch exited %d with stdout %q, want 2 and none", code, out)
 	}
