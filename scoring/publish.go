@@ -1080,7 +1080,7 @@ func withdrawHint(effective []Override, unit string) string {
 		}
 	}
 	if len(items) == 0 {
-		return "该单位本期没有生效的人工调整，请核对考评期间和单位"
+		return "该单位本期没有任何生效的人工调整，请核对考评期间和单位"
 	}
 	return "该单位本期生效的调整有：" + strings.Join(items, "、") + "，请按括号中的写法指定要撤销的一项"
 }

@@ -219,7 +219,7 @@ func TestOverrideWithdraw(t *testing.T) {
 		t.Errorf("explain after the withdrawal still shows the override:\n%s", out)
 	}
 	code, _, errOut = e.run("override", "2026Q2", "宁海县", "--withdraw", "--by", "赵六", "--why", "再撤一次")
-	if code != 1 || !strings.Contains(errOut, "没有生效的人工调整。该单位本期没有生效的人工调整") {
+	if code != 1 || !strings.Contains(errOut, "没有生效的人工调整。该单位本期没有任何生效的人工调整") {
 		t.Errorf("second withdrawal exited %d with %q; want 1 with 没有生效的人工调整", code, errOut)
 	}
 	// With an indicator override alone in effect, withdrawing the
