@@ -6,10 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"os"
-	"path/filepath"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -119,26 +120,27 @@ func TestDataDirInUse(t *testing.T) {
 	}
 }
 
-// TestReadTimeoutOption checks that --read-timeout and SAIMA_READ_TIMEOUT
-// set the time the server allows for reading a whole request, which
-// bounds how slow a link can send the largest upload.
-func TestReadTimeoutOption(t *testing.T) {
+// TestTimeoutOptions checks that serve's timeouts take their flag, then
+// their SAIMA_ environment variable, then the default: --read-timeout for
+// one request, and --shutdown-timeout for how long serve waits for open
+// requests when it stops, before it cancels the imports still running.
+func TestTimeoutOptions(t *testing.T) {
 	tests := []struct {
 		name string
 		args []string
-		env  string
-		want time.Duration
+		env  map[string]string
+		read time.Duration
+		stop time.Duration
 	}{
-		{"Default", nil, "", time.Minute},
-		{"Flag", []string{"--read-timeout", "5m"}, "", 5 * time.Minute},
-		{"Environment", nil, "90s", 90 * time.Second},
+		{"Default", nil, nil, time.Minute, 10 * time.Second},
+		{"Flags", []string{"--read-timeout", "5m", "--shutdown-timeout", "1m"}, nil, 5 * time.Minute, time.Minute},
+		{"Environment", nil, map[string]string{"SAIMA_READ_TIMEOUT": "90s", "SAIMA_SHUTDOWN_TIMEOUT": "30s"},
+			90 * time.Second, 30 * time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newTestEnv(t)
-			if tt.env != "" {
-				e.env["SAIMA_READ_TIMEOUT"] = tt.env
-			}
+			maps.Copy(e.env, tt.env)
 			a := &app{getenv: func(k string) string { return e.env[k] }, stdout: io.Discard, stderr: io.Discard}
 			fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 			ef := &envFlags{fs: fs, getenv: a.getenv}
@@ -153,49 +155,11 @@ func TestReadTimeoutOption(t *testing.T) {
 			if err != nil {
 				t.Fatalf("webConfig: %v", err)
 			}
-			if cfg.ReadTimeout != tt.want {
-				t.Errorf("ReadTimeout = %v, want %v", cfg.ReadTimeout, tt.want)
+			if cfg.ReadTimeout != tt.read {
+				t.Errorf("ReadTimeout = %v, want %v", cfg.ReadTimeout, tt.read)
 			}
-		})
-	}
-}
-
-// TestShutdownTimeoutOption checks that --shutdown-timeout and
-// SAIMA_SHUTDOWN_TIMEOUT set how long serve waits for open requests when
-// it stops, before it cancels the imports still running.
-func TestShutdownTimeoutOption(t *testing.T) {
-	tests := []struct {
-		name string
-		args []string
-		env  string
-		want time.Duration
-	}{
-		{"Default", nil, "", 10 * time.Second},
-		{"Flag", []string{"--shutdown-timeout", "1m"}, "", time.Minute},
-		{"Environment", nil, "30s", 30 * time.Second},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			e := newTestEnv(t)
-			if tt.env != "" {
-				e.env["SAIMA_SHUTDOWN_TIMEOUT"] = tt.env
-			}
-			a := &app{getenv: func(k string) string { return e.env[k] }, stdout: io.Discard, stderr: io.Discard}
-			fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-			ef := &envFlags{fs: fs, getenv: a.getenv}
-			a.cfg.register(ef, optAll)
-			var sf serveFlags
-			sf.register(ef)
-			if err := fs.Parse(tt.args); err != nil {
-				t.Fatalf("parse %q: %v", tt.args, err)
-			}
-			a.log = slog.New(slog.DiscardHandler)
-			cfg, err := a.webConfig(sf)
-			if err != nil {
-				t.Fatalf("webConfig: %v", err)
-			}
-			if cfg.ShutdownTimeout != tt.want {
-				t.Errorf("ShutdownTimeout = %v, want %v", cfg.ShutdownTimeout, tt.want)
+			if cfg.ShutdownTimeout != tt.stop {
+				t.Errorf("ShutdownTimeout = %v, want %v", cfg.ShutdownTimeout, tt.stop)
 			}
 		})
 	}
