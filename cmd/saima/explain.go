@@ -109,6 +109,10 @@ func sourceText(ind scoring.IndicatorExplanation) string {
 }
 
 func printMilestones(tw io.Writer, milestones []scoring.MilestoneEvidence) {
+	if len(milestones) == 0 {
+		fmt.Fprintln(tw, "里程碑：本期没有计入的里程碑")
+		return
+	}
 	fmt.Fprintln(tw, "里程碑\t项目\t计划完成\t实际完成\t按期\t上传编号\t文件\t上传时间")
 	for _, m := range milestones {
 		actual := "未完成"
@@ -121,6 +125,10 @@ func printMilestones(tw io.Writer, milestones []scoring.MilestoneEvidence) {
 }
 
 func printProgress(tw io.Writer, reports []scoring.ProgressEvidence) {
+	if len(reports) == 0 {
+		fmt.Fprintln(tw, "\n进度填报：本期没有计入的进度填报")
+		return
+	}
 	fmt.Fprintln(tw, "\n进度填报\t项目\t期间\t完成率\t计入\t上传编号\t文件\t上传时间")
 	for _, r := range reports {
 		// 完成率 is shown as stored, up to 4 places: 40.885 and 40.88 are
@@ -135,6 +143,10 @@ func printProgress(tw io.Writer, reports []scoring.ProgressEvidence) {
 }
 
 func printAssessments(tw io.Writer, assessments []scoring.AssessmentEvidence) {
+	if len(assessments) == 0 {
+		fmt.Fprintln(tw, "\n考评打分：本期没有计入的考评打分")
+		return
+	}
 	fmt.Fprintln(tw, "\n考评指标\t方式\t期间\t得分率\t考评人\t上传编号\t文件\t上传时间")
 	for _, a := range assessments {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", a.Indicator, a.Mode, a.Period,
