@@ -65,9 +65,9 @@ func TestAddressTaken(t *testing.T) {
 	}
 }
 
-// TestBackupDataDirInUse checks that a backup of a data folder that a
-// running saima holds asks to stop that process, not to use another data
-// folder, which would back up nothing.
+// TestBackupDataDirInUse checks the message for a backup of a data folder
+// that a running saima holds: it requests stopping that process, and does
+// not suggest another data folder, which would back up nothing.
 func TestBackupDataDirInUse(t *testing.T) {
 	e := newTestEnv(t)
 	e.openStore(t)

@@ -55,8 +55,9 @@ func uploadsCommand(a *app, ef *envFlags) func(context.Context, []string) error 
 			}
 			u, ok := saima.FindUnit(units, f.Unit)
 			if !ok {
-				// Without this the filter matches nothing and reads as a
-				// unit that has not uploaded, as the web page does not.
+				// Without this check the filter matches nothing, which
+				// reads as a unit that has not uploaded. The web page
+				// rejects such a name too.
 				return saima.Errorf(saima.KindNotFound, "单位名单中没有“%s”：请使用名单中的单位名称或别名，或去掉 --unit 列出所有单位的上传", f.Unit)
 			}
 			f.Unit = u.Name
