@@ -80,13 +80,7 @@ func TestRecomputeKeepsUnmeasuredUnit(t *testing.T) {
 	if err := s.SaveScores(ctx, scores, nil); err != nil {
 		t.Fatal(err)
 	}
-	var results []scoring.UnitResult
-	for _, e := range v1.Entries {
-		results = append(results, *e.Result)
-	}
-	if err := s.SaveEvaluation(ctx, ev, results); err != nil {
-		t.Fatal(err)
-	}
+	saveEvaluation(t, s, ev, v1)
 
 	got, err := svc.Recompute(ctx, q2, 2)
 	if err != nil {

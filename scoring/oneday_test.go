@@ -136,13 +136,7 @@ func TestOldRunLeavesOneDayOut(t *testing.T) {
 	if err := s.SaveScores(ctx, scores, nil); err != nil {
 		t.Fatal(err)
 	}
-	var results []scoring.UnitResult
-	for _, e := range old.Entries {
-		results = append(results, *e.Result)
-	}
-	if err := s.SaveEvaluation(ctx, ev, results); err != nil {
-		t.Fatal(err)
-	}
+	saveEvaluation(t, s, ev, old)
 
 	got, err := svc.Recompute(ctx, q2, 2)
 	if err != nil {

@@ -174,6 +174,19 @@ func scoresOf(st *scoring.Standing) []saima.Score {
 	return out
 }
 
+// saveEvaluation stores ev as an evaluation record with the unit results
+// of st's entries, as a run stored by an older release would be.
+func saveEvaluation(t *testing.T, s *clickhouse.Store, ev scoring.Evaluation, st *scoring.Standing) {
+	t.Helper()
+	var results []scoring.UnitResult
+	for _, e := range st.Entries {
+		results = append(results, *e.Result)
+	}
+	if err := s.SaveEvaluation(context.Background(), ev, results); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestPublishFreezesAgainstCorrections(t *testing.T) {
 	svc, s := newService(t)
 	ctx := context.Background()
@@ -823,13 +836,7 @@ func TestRecomputeStoredTextBeforeNewChecks(t *testing.T) {
 	sum := sha256.Sum256([]byte(text))
 	ev := *v1.Evaluation
 	ev.Version, ev.RuleSetText, ev.RuleSetVersion = 2, text, hex.EncodeToString(sum[:])
-	var results []scoring.UnitResult
-	for _, e := range v1.Entries {
-		results = append(results, *e.Result)
-	}
-	if err := s.SaveEvaluation(ctx, ev, results); err != nil {
-		t.Fatal(err)
-	}
+	saveEvaluation(t, s, ev, v1)
 
 	got, err := svc.Recompute(ctx, q2, 2)
 	if err != nil {

@@ -220,8 +220,8 @@ func TestUnitPageOverdueByResponsibleUnit(t *testing.T) {
 }
 
 // A unit's page lists the other units' projects it leads or cooperates
-// on, with its own milestones there, so that a unit account finds the
-// milestones it may upload; a unit account cannot open project pages.
+// on, with its own milestones there. A unit account cannot open project
+// pages, so this is where it finds the milestones it may upload.
 func TestUnitPageSharedProjects(t *testing.T) {
 	env := newSeededEnv(t)
 	at := time.Date(2026, 7, 3, 9, 0, 0, 0, saima.Beijing)

@@ -613,7 +613,7 @@ func TestRestoreFailsPartWay(t *testing.T) {
 		cases := []struct {
 			name   string
 			damage func(t *testing.T, dir string)
-			advice []string // what the message asks the operator to do
+			advice []string // the operator's next step, as the message gives it
 		}{
 			{"cut file", func(t *testing.T, dir string) {
 				path := filepath.Join(dir, late+".native")
@@ -631,7 +631,7 @@ func TestRestoreFailsPartWay(t *testing.T) {
 				rewriteData(t, dir, late, b)
 			}, []string{"saima restore"}},
 			// A manifest that claims a row more than the file holds fails
-			// the same way on every run, so the message asks for another
+			// the same way on every run, so the message requests another
 			// backup rather than a rerun.
 			{"row count", func(t *testing.T, dir string) {
 				editManifest(t, dir, func(m *clickhouse.Manifest) {

@@ -95,8 +95,8 @@ func TestPublishDiffExplain(t *testing.T) {
 	fixID := uploadIDOf(t, e, "milestones-fix.csv")
 	assertContains(t, "explain after republishing", out, "已发布 v2", "96.0", "里程碑按期完成率",
 		"里程碑（milestone_ontime_rate）", fixID, "milestones-fix.csv", "2026-06-28", "应用成效", "90%")
-	// A kind of evidence the unit has none of is said in a line, not
-	// shown as a table header with no rows.
+	// A kind of evidence the unit has none of gets a line of its own,
+	// not a table header with no rows.
 	assertContains(t, "explain without progress reports", out, "进度填报：本期没有计入的进度填报")
 	if strings.Contains(out, "进度填报\t") || strings.Contains(out, "进度填报  ") {
 		t.Errorf("explain shows the progress table's header with no rows:\n%s", out)
