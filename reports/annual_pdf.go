@@ -163,8 +163,9 @@ func annualNotes(a *Annual) []string {
 	return notes
 }
 
-// unscoredNote returns the note on a quarter that has begun by now but has
-// no scores: the annual scores leave it out, and how to score it.
+// unscoredNote returns the note for a quarter that has begun by now but
+// has no scores. The note states that the annual scores leave the
+// quarter out, and how to score it.
 func unscoredNote(q saima.Period, now time.Time) string {
 	if saima.DateOf(now).After(q.End()) {
 		return fmt.Sprintf("注：%s已于%s结束，尚未计分，年度得分不含该季度。该季度有里程碑、进度填报或考评打分时，"+

@@ -17,10 +17,11 @@ type UnitFacts struct {
 	PlannedReports    int
 	PlanAttainmentSum float64 // sum over PlannedReports of min(完成率 / planned percent, 1) × 100
 
-	// OneDayPlanned and OneDayAttainmentSum count the projects of
-	// ProgressReports whose 开始日期 is their 计划完成日期 apart from
-	// PlannedReports, because runs of FactsRevision 0 left them out. Later
-	// runs add them in (see [UnitFacts.WithOneDayPlans]).
+	// OneDayPlanned and OneDayAttainmentSum are PlannedReports and
+	// PlanAttainmentSum for the one-day projects of ProgressReports, whose
+	// 开始日期 is their 计划完成日期. They are kept apart because runs of
+	// FactsRevision 0 left such projects out. Later runs add them in (see
+	// [UnitFacts.WithOneDayPlans]).
 	OneDayPlanned       int
 	OneDayAttainmentSum float64
 

@@ -47,11 +47,13 @@ func noDataUnit(rs *RuleSet, period saima.Period, u saima.Unit) saima.Unit {
 }
 
 // noDataSuffix ends the reason of every unit that a run leaves out for
-// having no data. The run tells such a unit apart by
-// [saima.Unit.UnrankedNoData], which it stores, not by this text.
+// having no data. Readers of a stored run check the flag that the run
+// stores, [saima.Unit.UnrankedNoData], not this text. The clickhouse
+// package matches its own copy of the text only in rows stored before
+// that flag.
 const noDataSuffix = "不按缺失值补分排名"
 
-// recordsOfUnits keeps the records of units.
+// recordsOfUnits returns the records whose unit is one of units.
 func recordsOfUnits(records []Record, units []saima.Unit) []Record {
 	known := lo.SliceToMap(units, func(u saima.Unit) (string, bool) { return u.Name, true })
 	return lo.Filter(records, func(r Record, _ int) bool { return known[r.Unit] })

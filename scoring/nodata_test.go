@@ -96,8 +96,8 @@ func TestRecomputeKeepsUnmeasuredUnit(t *testing.T) {
 }
 
 // TestRosterReasonLikeNoData keeps zone out on the roster with a reason
-// that ends with the words of a no-data reason. The run must still tell
-// it is the office's choice, not a lack of data.
+// that ends with the words of a no-data reason. Explain must still report
+// it as the office's choice, not a lack of data.
 func TestRosterReasonLikeNoData(t *testing.T) {
 	svc, s := newService(t)
 	ctx := context.Background()

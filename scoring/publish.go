@@ -593,10 +593,10 @@ type computation struct {
 // compute scores period under rs with the ledger that snap reads. Units
 // whose track rs lacks are left out, because runs stored before that
 // became an error left them out and must recompute alike. So are the
-// units without a value for any indicator, except those that keep names
-// (see [leaveOutNoData]): a new run passes nil, and a recomputation the
-// units that the stored run ranked. revision is the [FactsRevision] to
-// read the facts with: a new run's, or the one that the stored run used.
+// units without a value for any indicator, unless keep names them (see
+// [leaveOutNoData]). A new run passes a nil keep, and a recomputation
+// passes one that names the units the stored run ranked. revision is the
+// [FactsRevision] to read the facts with, a new run's or the stored run's.
 // A new run must also call [computation.checkNewRun].
 func compute(
 	ctx context.Context, rs *RuleSet, period saima.Period, snap Snapshot, prev map[string]int,

@@ -468,8 +468,10 @@ func TestPublishRejectsMissingAuthor(t *testing.T) {
 	}
 }
 
-// A terminal escape or a bidi override in the author or the note would
-// reach the terminal and the PDFs, as a web form would not let it.
+// TestPublishRejectsControlCharacters checks that Publish rejects a
+// terminal escape or a bidi override in the author or the note, as the web
+// form rejects one in the note. Such a character would reach the terminal
+// and the PDFs.
 func TestPublishRejectsControlCharacters(t *testing.T) {
 	svc, _ := newService(t)
 	for _, tt := range []struct{ by, note, want string }{

@@ -31,9 +31,9 @@ type Store interface {
 // for period ([ErrNoData]). It also fails, with kind saima.KindInvalid,
 // when a unit's track is not in rs, so that no unit drops out of a
 // ranking unseen, and when rs reads a declared input, which the store's
-// facts never supply. Units of track [saima.TrackUnranked] are left out, and
-// so are the units without a value for any indicator of rs (see
-// [leaveOutNoData]); the run stores both with its scores.
+// facts never supply. Units of track [saima.TrackUnranked] are left out,
+// and so are the units without a value for any indicator of rs (see
+// [leaveOutNoData]). The run stores both with its scores.
 func Run(ctx context.Context, st Store, rs *RuleSet, period saima.Period, now time.Time) ([]saima.Score, error) {
 	if err := CheckRunPeriod(period, now); err != nil {
 		return nil, err

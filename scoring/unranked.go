@@ -57,11 +57,11 @@ func (st *Standing) unrankedUnit(unit string) (saima.Unit, bool) {
 	return st.Unranked[i], true
 }
 
-// leftOutReason returns why st lacks unit, which st's run left out of the
-// ranking on purpose as left: the roster's track and reason when the run
-// read it, or that it had no data. today is the unit on the current roster, or nil when the roster
-// no longer holds it, and the advice depends on it. rs is the rule set of
-// st, or nil when it is unknown.
+// leftOutReason returns why a stored run left out of the ranking, on
+// purpose, the unit that it stored as left: the roster's track and reason
+// when the run read it, or that it had no data. today is the unit on the
+// current roster, or nil when the roster no longer has it, and the advice
+// depends on it. rs is the run's rule set, or nil when it is unknown.
 func leftOutReason(left saima.Unit, today *saima.Unit, rs *RuleSet) string {
 	if left.UnrankedNoData {
 		return "该结果计算时，" + left.UnrankedReason + "，所以它没有参加本期排名；" +

@@ -22,10 +22,10 @@ type pager struct {
 }
 
 // pagerNav is a pager as one of its nav landmarks shows it. A table has a
-// pager above it and one below, and a page may have several tables, so
-// each landmark gets a name of its own, such as 项目分页（表格下方）: a
-// screen reader lists the landmarks by name, and several called 分页 are
-// indistinguishable.
+// pager above it and one below, and a page may have several tables. A
+// screen reader lists the landmarks by name, and several named 分页 would
+// be indistinguishable, so each landmark gets a name of its own, such as
+// 项目分页（表格下方）.
 type pagerNav struct {
 	pager
 	Name string // the landmark's accessible name
