@@ -38,8 +38,8 @@ type leaderboardPage struct {
 	// Indicators maps the ID of every indicator of the shown run to its
 	// name, so that the overrides table names an indicator as the boards do.
 	Indicators map[string]string
-	Unmatched []scoring.Override // in effect but naming no unit or indicator of this run
-	Publish   *publishForm       // nil unless the viewer is the office
+	Unmatched  []scoring.Override // in effect but naming no unit or indicator of this run
+	Publish    *publishForm       // nil unless the viewer is the office
 	// Running is the period's last day while the period is still running,
 	// so that every viewer reads the result as partial and the publish form
 	// warns that later data will not be in its version. It is zero after.
