@@ -25,10 +25,11 @@ demo: setup build
 test-deps:
 	bash scripts/install-test-deps.sh
 
-## test: install everything the tests need and run the whole suite under
-## the race detector, then run the suites that use chtest.Store again on a
-## ClickHouse server
+## test: install everything the tests need, check gofmt and go vet, run
+## the whole suite under the race detector, then run the suites that use
+## chtest.Store again on a ClickHouse server
 test: setup test-deps
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 40m ./...
 	SAIMA_TEST_ENGINE=server $(GO) test -count=1 -timeout 40m ./web/ ./scoring/ ./ingest/...
