@@ -39,6 +39,11 @@ type process struct {
 	host     string
 	pid      int
 	instance string // random, so that a reused pid names another process
+	// started identifies when the process started (see processStart), so
+	// that another process that later gets the same pid is not taken for
+	// it. It is empty in records written before it was added and where
+	// /proc cannot be read.
+	started string
 }
 
 // thisProcess is the process that runs this program.
@@ -48,11 +53,18 @@ func newProcess() process {
 	host, _ := os.Hostname()
 	b := make([]byte, 6)
 	rand.Read(b) // crypto/rand.Read never returns an error since Go 1.24
-	return process{host: host, pid: os.Getpid(), instance: hex.EncodeToString(b)}
+	pid := os.Getpid()
+	return process{host: host, pid: pid, instance: hex.EncodeToString(b), started: processStart(pid)}
 }
 
+// String writes host/pid/instance, with ~started after the instance when
+// the start is known.
 func (p process) String() string {
-	return p.host + "/" + strconv.Itoa(p.pid) + "/" + p.instance
+	s := p.host + "/" + strconv.Itoa(p.pid) + "/" + p.instance
+	if p.started != "" {
+		s += "~" + p.started
+	}
+	return s
 }
 
 // parseProcess reads an owner column written by process.String.
@@ -70,7 +82,8 @@ func parseProcess(s string) (process, bool) {
 	if err != nil || pid <= 0 {
 		return process{}, false
 	}
-	return process{host: rest[:j], pid: pid, instance: instance}, true
+	instance, started, _ := strings.Cut(instance, "~")
+	return process{host: rest[:j], pid: pid, instance: instance, started: started}, true
 }
 
 // uploadAudit holds the outcome records that this store could not write
@@ -172,14 +185,21 @@ func interruptedMessage(file string) string {
 // stopped reports whether the process named by owner, whose upload row
 // was last recorded at lastSeen, has stopped. This process never has.
 // An owner of this host has stopped when its pid no longer runs, or runs
-// this process instead.
+// this process or another process that started at another time.
 func (a *uploadAudit) stopped(owner string, lastSeen, now time.Time) bool {
 	if owner == a.owner.String() {
 		return false
 	}
 	p, ok := parseProcess(owner)
 	if ok && p.host == a.owner.host {
-		return p.pid == a.owner.pid || !processRuns(p.pid)
+		if p.pid == a.owner.pid || !processRuns(p.pid) {
+			return true
+		}
+		if p.started == "" {
+			return false
+		}
+		current := processStart(p.pid)
+		return current != "" && current != p.started
 	}
 	return now.Sub(lastSeen) > uploadLease
 }

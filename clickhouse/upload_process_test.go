@@ -43,11 +43,53 @@ func TestUploadOwnerStopped(t *testing.T) {
 	}
 }
 
+// TestUploadOwnerPIDReused checks that a running process that got the
+// pid of an upload's stopped owner is not taken for that owner: the start
+// recorded with the upload differs from the one the pid has now.
+func TestUploadOwnerPIDReused(t *testing.T) {
+	cmd := exec.Command("sleep", "60")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	pid := cmd.Process.Pid
+	started := processStart(pid)
+	if started == "" {
+		t.Fatalf("processStart(%d) is empty for a running child", pid)
+	}
+	if own := processStart(os.Getpid()); own == started {
+		t.Fatalf("processStart gives the child and this process the same start %q", own)
+	}
+	a := &uploadAudit{owner: process{host: "h1", pid: os.Getpid(), instance: "aaaa", started: processStart(os.Getpid())}}
+	now := time.Now()
+	tests := []struct {
+		name    string
+		started string
+		want    bool
+	}{
+		{"SameStart", started, false},
+		{"OtherStart", started + "1", true},
+		{"StartNotRecorded", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			owner := process{host: "h1", pid: pid, instance: "bbbb", started: tt.started}.String()
+			if got := a.stopped(owner, now, now); got != tt.want {
+				t.Errorf("stopped(%q) = %v, want %v", owner, got, tt.want)
+			}
+		})
+	}
+}
+
 func TestParseProcessRoundTrip(t *testing.T) {
-	p := process{host: "saima-1.intranet", pid: 4242, instance: "0a1b2c"}
-	got, ok := parseProcess(p.String())
-	if !ok || got != p {
-		t.Errorf("parseProcess(%q) = %+v, %v; want %+v, true", p.String(), got, ok, p)
+	for _, p := range []process{
+		{host: "saima-1.intranet", pid: 4242, instance: "0a1b2c"},
+		{host: "saima-1.intranet", pid: 4242, instance: "0a1b2c", started: "9f2e1c6a-7b5d-4e3f-8a1b-2c3d4e5f6a7b.123456"},
+	} {
+		got, ok := parseProcess(p.String())
+		if !ok || got != p {
+			t.Errorf("parseProcess(%q) = %+v, %v; want %+v, true", p.String(), got, ok, p)
+		}
 	}
 	for _, bad := range []string{"", "host", "host/x/y", "host/0/y", "host/-3/y"} {
 		if _, ok := parseProcess(bad); ok {
