@@ -46,6 +46,20 @@ func datasetName(id string) string {
 	return id
 }
 
+// outcomeTitle names how the upload went, as the result's heading does,
+// with the count of errors when there are any.
+func (r *uploadJSON) outcomeTitle() string {
+	switch {
+	case r.Error != nil && len(r.Errors)+r.ErrorsOmitted > 0:
+		return fmt.Sprintf("上传未通过（%d 处错误）", len(r.Errors)+r.ErrorsOmitted)
+	case r.Error != nil:
+		return "上传未通过"
+	case r.DryRun:
+		return "预检通过（未写入）"
+	}
+	return "上传成功"
+}
+
 // encodingNames are the encodings a form may force. An empty value means
 // the importer detects the encoding.
 var encodingNames = []string{"utf-8", "gb18030", "utf-16le", "utf-16be"}
@@ -165,7 +179,10 @@ func (s *Server) handleUploadPage(c *fiber.Ctx) error {
 	page := s.newUploadPage(c, form)
 	page.Result = result
 	c.Status(status)
-	return s.render(c, "upload.html", "数据上传", "upload", page)
+	// Without JavaScript the result comes on a new page, so its title,
+	// the first thing a screen reader reads, says how the upload went,
+	// and the form's #result takes the reader to the result.
+	return s.render(c, "upload.html", result.outcomeTitle()+" · 数据上传", "upload", page)
 }
 
 func (s *Server) handleUploadAPI(c *fiber.Ctx) error {

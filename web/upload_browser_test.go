@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -180,5 +181,52 @@ func TestBrowserUploadOfficeOnlyNamed(t *testing.T) {
 	}
 	if strings.Contains(trace.Text, "projects") {
 		t.Errorf("page text names the dataset by its ID:\n%s", trace.Text)
+	}
+}
+
+// TestBrowserUploadRejectedWithoutScript sends a wrong file through the
+// form with JavaScript off, as some intranet browsers run. The result
+// comes on a new page, so its title must name the outcome, which a
+// screen reader reads first, and the page must open at the result.
+func TestBrowserUploadRejectedWithoutScript(t *testing.T) {
+	requireChromium(t)
+	env := newSeededEnv(t)
+	b := newBrowser(t, serve(t, env.server))
+	b.login(t, "office", testAccounts["office"].password, "/upload")
+
+	file := filepath.Join(t.TempDir(), "进度.csv")
+	if err := os.WriteFile(file, []byte(badProgress), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(b.ctx, 90*time.Second)
+	defer cancel()
+	_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+	if err != nil {
+		t.Fatalf("turn JavaScript off: %v", err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Navigate("http://"+b.host+"/upload"),
+		chromedp.WaitReady("body"),
+		chromedp.SetUploadFiles(`input[name="file"]`, []string{file}),
+		chromedp.SetValue(`select[name="dataset"]`, "progress"),
+		chromedp.Click(`form.upload button[type="submit"]`),
+		chromedp.WaitReady("section#result"),
+	)
+	if err != nil {
+		t.Fatalf("upload without JavaScript: %v (browser problems: %q)", err, b.problems())
+	}
+	title, err := chromedp.Run(ctx, chromedp.Title())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(title, "上传未通过（2 处错误）") {
+		t.Errorf("title after a rejected upload = %q, want it to begin with 上传未通过（2 处错误）", title)
+	}
+	if loc := b.location(ctx, t); !strings.HasSuffix(loc, "/upload#result") {
+		t.Errorf("page after the upload is at %s, want /upload#result", loc)
+	}
+	text := b.read(ctx, t, "/upload").Text
+	if !strings.Contains(text, "135%") {
+		t.Errorf("result page lacks the error about 135%%:\n%s", text)
 	}
 }
