@@ -30,6 +30,9 @@ func (s *Store) Evidence(
 	if ev.Assessments, err = s.assessmentEvidence(ctx, period, unit); err != nil {
 		return ev, fmt.Errorf("assessment evidence: %w", err)
 	}
+	if ev.Problems, err = s.problemEvidence(ctx, period, unit); err != nil {
+		return ev, fmt.Errorf("problem evidence: %w", err)
+	}
 	return ev, s.addProvenance(ctx, &ev)
 }
 
@@ -184,6 +187,33 @@ func (s *Store) assessmentEvidence(
 	return out, err
 }
 
+// problemEvidence lists the unit's problem-list items found in p and
+// marks those closed by its last day, as addProblemFact counts them.
+func (s *Store) problemEvidence(
+	ctx context.Context, p saima.Period, unit string,
+) ([]scoring.ProblemEvidence, error) {
+	q := "SELECT " + problemFields + ", upload_id FROM (" + latest("problems", problemFields+", upload_id") +
+		") WHERE opened >= ? AND opened <= ? AND unit = ? ORDER BY opened, id"
+	rows, err := s.query(ctx, q, p.Start(), p.End(), unit)
+	if err != nil {
+		return nil, err
+	}
+	var out []scoring.ProblemEvidence
+	err = scanAll(rows, func() error {
+		var e scoring.ProblemEvidence
+		var level uint8
+		err := rows.Scan(&e.ID, &e.Unit, &e.ProjectCode, &e.Source, &e.Category, &e.Stage, &level,
+			&e.Opened, &e.Closed, &e.Summary, &e.UploadID)
+		e.Level = int(level)
+		if e.Closed != nil && !e.Closed.After(p.End()) {
+			e.Counted, e.Days = true, e.Opened.DaysUntil(*e.Closed)
+		}
+		out = append(out, e)
+		return err
+	})
+	return out, err
+}
+
 // assessmentPercent is the value assessmentQuery sums for one record.
 func assessmentPercent(a saima.Assessment) float64 {
 	score := a.Score.InexactFloat64()
@@ -206,6 +236,9 @@ func (s *Store) addProvenance(ctx context.Context, ev *scoring.Evidence) error {
 	for _, a := range ev.Assessments {
 		ids = append(ids, a.UploadID)
 	}
+	for _, pr := range ev.Problems {
+		ids = append(ids, pr.UploadID)
+	}
 	if len(ids) == 0 {
 		return nil
 	}
@@ -222,6 +255,9 @@ func (s *Store) addProvenance(ctx context.Context, ev *scoring.Evidence) error {
 	}
 	for i := range ev.Assessments {
 		fill(&ev.Assessments[i].Provenance, ups)
+	}
+	for i := range ev.Problems {
+		fill(&ev.Problems[i].Provenance, ups)
 	}
 	return nil
 }

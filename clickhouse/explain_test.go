@@ -15,9 +15,10 @@ import (
 	"saima/scoring"
 )
 
-// explainBatches are a projects file, a milestones file, a progress file
-// and an assessments file for 慈溪市 and 余姚市 in 2026Q3, with upload IDs
-// ex-projects, ex-milestones, ex-progress and ex-assessments.
+// explainBatches are a projects file, a milestones file, a progress file,
+// an assessments file and a problem list for 慈溪市 and 余姚市 in 2026Q3,
+// with upload IDs ex-projects, ex-milestones, ex-progress, ex-assessments
+// and ex-problems.
 func explainBatches() []*saima.Batch {
 	q3 := saima.Quarter(2026, 3)
 	up := func(dataset string, minute int) saima.Upload {
@@ -46,6 +47,15 @@ func explainBatches() []*saima.Batch {
 			{Unit: "慈溪市", Indicator: "x", Mode: "线上日常", Period: q3, Score: decimal.RequireFromString("0.5"), FullMarks: pct("1")},
 			{Unit: "慈溪市", Indicator: "y", Mode: "线上日常", Period: q3, Score: decimal.NewFromInt(90)},
 			{Unit: "慈溪市", Indicator: "z", Mode: "线下年终", Period: saima.Year(2026), Score: decimal.NewFromInt(10)},
+		}},
+		{Upload: up(saima.DatasetProblems, 5), Problems: []saima.ProblemItem{
+			// Closed on the quarter's last day, so closed in 2026Q3.
+			{ID: "W1", Unit: "慈溪市", Stage: "已办结", Level: 2, Opened: *date("2026-07-01"), Closed: date("2026-09-30")},
+			// Its 已办结 环节 does not count: the 办结日期 comes after the quarter.
+			{ID: "W2", Unit: "慈溪市", Stage: "已办结", Level: 1, Opened: *date("2026-09-30"), Closed: date("2026-10-01")},
+			{ID: "W3", Unit: "慈溪市", Stage: "分析研判", Level: 3, Opened: *date("2026-08-15")},
+			{ID: "W4", Unit: "慈溪市", Stage: "收集", Level: 1, Opened: *date("2026-06-30")},
+			{ID: "W5", Unit: "余姚市", Stage: "收集", Level: 1, Opened: *date("2026-08-01")},
 		}},
 	}
 }
@@ -78,6 +88,10 @@ func describeEvidence(ev scoring.Evidence) string {
 		fmt.Fprintf(&b, "assessment %s %s %s %.1f%% from %s %s\n", a.Indicator, a.Mode, a.Period, a.Percent,
 			a.UploadID, a.FileName)
 	}
+	for _, pr := range ev.Problems {
+		fmt.Fprintf(&b, "problem %s %s level=%d counted=%v days=%d from %s %s\n", pr.ID, pr.Opened, pr.Level,
+			pr.Counted, pr.Days, pr.UploadID, pr.FileName)
+	}
 	return b.String()
 }
 
@@ -94,6 +108,9 @@ func TestEvidence(t *testing.T) {
 		"progress P1 2026Q3 50% counted=true attainment=66.912 from ex-progress progress-2026Q3.csv",
 		"assessment x 线上日常 2026Q3 50.0% from ex-assessments assessments-2026Q3.csv",
 		"assessment y 线上日常 2026Q3 90.0% from ex-assessments assessments-2026Q3.csv",
+		"problem W1 2026-07-01 level=2 counted=true days=91 from ex-problems problems-2026Q3.csv",
+		"problem W3 2026-08-15 level=3 counted=false days=0 from ex-problems problems-2026Q3.csv",
+		"problem W2 2026-09-30 level=1 counted=false days=0 from ex-problems problems-2026Q3.csv",
 	}, "\n") + "\n"
 
 	chtest.ForEachEngine(t, func(t *testing.T, s *clickhouse.Store) {
@@ -129,8 +146,8 @@ func assertEvidenceMatchesFacts(t *testing.T, s *clickhouse.Store, q3 saima.Peri
 		if err != nil {
 			t.Fatal(err)
 		}
-		var onTime, counted int
-		var progressSum, planSum, assessSum float64
+		var onTime, counted, closed int
+		var progressSum, planSum, assessSum, closeDays float64
 		for _, m := range ev.Milestones {
 			if m.OnTime {
 				onTime++
@@ -146,10 +163,18 @@ func assertEvidenceMatchesFacts(t *testing.T, s *clickhouse.Store, q3 saima.Peri
 		for _, a := range ev.Assessments {
 			assessSum += a.Percent
 		}
-		got := fmt.Sprintf("due=%d ontime=%d reports=%d sum=%.6f plan=%.6f assess=%d pct=%.6f", len(ev.Milestones), onTime,
-			counted, progressSum, planSum, len(ev.Assessments), assessSum)
-		want := fmt.Sprintf("due=%d ontime=%d reports=%d sum=%.6f plan=%.6f assess=%d pct=%.6f", f.MilestonesDue,
-			f.MilestonesOnTime, f.ProgressReports, f.ProgressSum, f.PlanAttainmentSum, f.Assessments, f.AssessmentPctSum)
+		for _, pr := range ev.Problems {
+			if pr.Counted {
+				closed++
+				closeDays += float64(pr.Days)
+			}
+		}
+		const format = "due=%d ontime=%d reports=%d sum=%.6f plan=%.6f assess=%d pct=%.6f problems=%d closed=%d days=%.0f"
+		got := fmt.Sprintf(format, len(ev.Milestones), onTime, counted, progressSum, planSum, len(ev.Assessments),
+			assessSum, len(ev.Problems), closed, closeDays)
+		want := fmt.Sprintf(format, f.MilestonesDue, f.MilestonesOnTime, f.ProgressReports, f.ProgressSum,
+			f.PlanAttainmentSum, f.Assessments, f.AssessmentPctSum, f.ProblemsOpened, f.ProblemsClosed,
+			f.ProblemCloseDaysSum)
 		if got != want {
 			t.Errorf("evidence of %s adds up to %s, want the facts %s", f.Unit, got, want)
 		}

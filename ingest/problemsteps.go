@@ -112,6 +112,9 @@ func CheckProblemSteps(problems []saima.ProblemItem, existing, incoming []saima.
 				found = append(found, checkStepOrder(st, valid)...)
 			}
 		}
+		if ok {
+			found = append(found, stepsAheadOfList(p, withoutRows(steps, found))...)
+		}
 		issues = append(issues, found...)
 	}
 	slices.SortStableFunc(issues, func(a, b Issue) int { return a.Row - b.Row })
@@ -478,6 +481,55 @@ func listBehindSteps(it saima.ProblemItem, stored []saima.ProblemStep) []Issue {
 			Fix: "请把层级改为" + reached.LevelName() + "或更高；升级只能提高层级，如果是升级记录有误，请由改革办加以更正"})
 	}
 	return issues
+}
+
+// stepsAheadOfList returns warnings for the file's steps that take p
+// further than the problem list records: the furthest loop stage past the
+// list's 环节, and the highest escalation above its 层级. /problems, the
+// overview and the scoring read the list, so without a list upload they
+// would go on counting the problem as open or at its old level while the
+// loop page follows the steps. It is the counterpart of listBehindSteps,
+// which warns when the list comes second. A list without a 环节 leaves
+// the state to the steps and gets no warning on the stage.
+func stepsAheadOfList(p saima.ProblemItem, steps []stagedStep) []Issue {
+	var furthest, highest *stagedStep
+	for i := range steps {
+		st := &steps[i]
+		if !st.incoming {
+			continue
+		}
+		if st.Step == saima.StepEscalate {
+			if highest == nil || st.Level > highest.Level {
+				highest = st
+			}
+			continue
+		}
+		if furthest == nil || slices.Index(saima.LoopStages, st.Step) > slices.Index(saima.LoopStages, furthest.Step) {
+			furthest = st
+		}
+	}
+
+	var out []Issue
+	listed := slices.Index(saima.LoopStages, p.Stage)
+	if furthest != nil && listed >= 0 && slices.Index(saima.LoopStages, furthest.Step) > listed {
+		fix := fmt.Sprintf("请同时上传问题清单，把问题%s的环节改为%s", p.ID, furthest.Step)
+		if furthest.Step == saima.LoopStages[len(saima.LoopStages)-1] {
+			fix += "并填写办结日期"
+		}
+		is := stepIssue(*furthest, "环节", furthest.Step, fmt.Sprintf(
+			"在问题清单中的环节%s之后，问题清单页、总览和办结率仍按问题清单的环节%s统计", p.Stage, p.Stage), fix)
+		is.Severity = SeverityWarning
+		out = append(out, is)
+	}
+	listedLevel := saima.ProblemStep{Level: min(max(p.Level, 1), len(saima.EscalationLevels))}
+	if highest != nil && min(highest.Level, len(saima.EscalationLevels)) > listedLevel.Level {
+		is := stepIssue(*highest, "层级", strconv.Itoa(highest.Level), fmt.Sprintf(
+			"高于问题清单中的层级%s，问题清单页、总览和分层级计分仍按%s统计", listedLevel.LevelName(), listedLevel.LevelName()),
+			fmt.Sprintf("请同时上传问题清单，把问题%s的层级改为%s", p.ID, highest.LevelName()))
+		is.Severity = SeverityWarning
+		out = append(out, is)
+	}
+	return out
 }
 
 // stepLabel names a stored step for messages, as stagedStep.label does.

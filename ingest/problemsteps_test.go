@@ -35,7 +35,9 @@ func TestCheckProblemSteps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	problems := []saima.ProblemItem{{ID: "P1", Opened: found, Stage: "分析研判", Level: 2},
+	// P1's list leaves 环节 empty and names the top level, so that no case
+	// here runs ahead of the list (see TestCheckProblemStepsAheadOfList).
+	problems := []saima.ProblemItem{{ID: "P1", Opened: found, Level: 3},
 		{ID: "P2", Opened: found, Stage: "已办结", Closed: &closed}}
 	collected := []saima.ProblemStep{step("收集", "2026-10-01", 0), step("梳理归类", "2026-10-03", 0)}
 	staleCollected := []saima.ProblemStep{step("收集", "2026-10-01", 2)}
@@ -159,6 +161,48 @@ func TestCheckProblemStepsEscalation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			issues := CheckProblemSteps(problems, tt.existing, tt.incoming)
+			if len(issues) != len(tt.want) {
+				t.Fatalf("CheckProblemSteps() = %q, want %d issues", issues, len(tt.want))
+			}
+			for i, w := range tt.want {
+				if got := issues[i].String(); !strings.HasPrefix(got, w) {
+					t.Errorf("issue %d = %q, want it to start with %q", i, got, w)
+				}
+			}
+		})
+	}
+}
+
+func TestCheckProblemStepsAheadOfList(t *testing.T) {
+	found, err := saima.ParseDate("2026-10-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	open := saima.ProblemItem{ID: "P1", Opened: found, Stage: "分办落实", Level: 1}
+	unstaged := saima.ProblemItem{ID: "P1", Opened: found, Level: 2}
+	collected := []saima.ProblemStep{step("收集", "2026-10-01", 0), step("分办落实", "2026-10-02", 0)}
+	tests := []struct {
+		name     string
+		list     saima.ProblemItem
+		incoming []saima.ProblemStep
+		want     []string // the issues' texts, each as a prefix
+	}{
+		{"OKSameAsList", open, numberedSteps(step("分办落实", "2026-10-02", 0)), nil},
+		{"OKListLevelHigher", unstaged, numberedSteps(step(saima.StepEscalate, "2026-10-03", 2)), nil},
+		{"WarnEscalationAboveList", open, numberedSteps(step(saima.StepEscalate, "2026-10-03", 2),
+			step(saima.StepEscalate, "2026-10-04", 3)),
+			[]string{"第3行“层级”列的值“3”：问题P1的升级至市领导高于问题清单中的层级牵头单位，问题清单页、总览和分层级计分仍按牵头单位统计，" +
+				"请同时上传问题清单，把问题P1的层级改为市领导"}},
+		{"WarnDoneWhileListOpen", open, numberedSteps(step("已办结", "2026-10-05", 0)),
+			[]string{"第2行“环节”列的值“已办结”：问题P1的已办结在问题清单中的环节分办落实之后，问题清单页、总览和办结率仍按问题清单的环节分办落实统计，" +
+				"请同时上传问题清单，把问题P1的环节改为已办结并填写办结日期"}},
+		{"OKStageLeftToSteps", unstaged, numberedSteps(step("已办结", "2026-10-05", 0)), nil},
+		{"NoWarningOnRejectedRow", open, numberedSteps(step(saima.StepEscalate, "2026-10-03", 1)),
+			[]string{"第2行“层级”列的值“1”：问题P1的升级至牵头单位不是升级"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			issues := CheckProblemSteps([]saima.ProblemItem{tt.list}, collected, tt.incoming)
 			if len(issues) != len(tt.want) {
 				t.Fatalf("CheckProblemSteps() = %q, want %d issues", issues, len(tt.want))
 			}

@@ -96,7 +96,8 @@ func summarizeWorkflow(from, to, asOf saima.Date, projects []saima.Project, hist
 // left out, so a later escalation does not raise the level. The list's
 // 层级 counts only when no escalation reached it, because the list keeps
 // no date for it. A problem closed after to, by its 已办结 step or its
-// 办结日期, is open.
+// 办结日期, is open. The 办结日期 is checked even when an earlier 已办结
+// step dates the closing, because problems_closed_rate reads only it.
 func loopsOn(problems []saima.ProblemItem, steps []saima.ProblemStep, to saima.Date) []saima.ProblemLoop {
 	current := saima.BuildProblemLoops(problems, slices.Clone(steps))
 	escalated := map[string]int{} // each problem's highest escalation level
@@ -114,7 +115,8 @@ func loopsOn(problems []saima.ProblemItem, steps []saima.ProblemStep, to saima.D
 	until := lo.Filter(steps, func(st saima.ProblemStep, _ int) bool { return !st.Date.After(to) })
 	loops := saima.BuildProblemLoops(dated, until)
 	for i := range loops {
-		if closed := current[i].Closed; closed != nil && closed.After(to) {
+		listed := problems[i].Closed
+		if closed := current[i].Closed; (closed != nil && closed.After(to)) || (listed != nil && listed.After(to)) {
 			loops[i].Done, loops[i].Closed = false, nil
 		}
 	}

@@ -254,6 +254,33 @@ func TestLoopJudgedOnSpanEnd(t *testing.T) {
 	}
 }
 
+// TestLoopClosedOnListDate checks a problem whose 已办结 step lies in the
+// span but whose 办结日期 on the list comes after it: problems_closed_rate
+// counts it open on the span's last day, and so does the report.
+func TestLoopClosedOnListDate(t *testing.T) {
+	listClosed := date(2025, 7, 11)
+	problems := []saima.ProblemItem{
+		{ID: "STEP", Stage: "已办结", Level: 2, Opened: date(2025, 5, 26), Closed: &listClosed},
+	}
+	steps := []saima.ProblemStep{
+		{ProblemID: "STEP", Step: "收集", Level: 1, Date: date(2025, 5, 26)},
+		{ProblemID: "STEP", Step: saima.StepEscalate, Level: 2, Date: date(2025, 6, 22)},
+		{ProblemID: "STEP", Step: "已办结", Level: 1, Date: date(2025, 6, 25)},
+	}
+
+	inSpan := summarizeWorkflow(date(2025, 4, 1), date(2025, 6, 30), date(2026, 6, 30), nil, nil, problems, steps, nil)
+	total := inSpan.Loop[len(inSpan.Loop)-1]
+	if total.Problems != 1 || total.Closed != 0 {
+		t.Errorf("2025Q2 total = %+v, want 1 problem, open until its 办结日期 2025-07-11", total)
+	}
+
+	year := summarizeWorkflow(date(2025, 1, 1), date(2025, 12, 31), date(2026, 6, 30), nil, nil, problems, steps, nil)
+	total = year.Loop[len(year.Loop)-1]
+	if total.Closed != 1 || total.MeanDays != 30 {
+		t.Errorf("2025 total = %+v, want 1 closed in 30 days, from 收集 to the 已办结 step", total)
+	}
+}
+
 // ledgerSource is a workflow source with one leader-led project, started
 // in 2026, and the given half-year reports.
 type ledgerSource struct {

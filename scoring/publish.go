@@ -164,6 +164,17 @@ type AssessmentEvidence struct {
 	Provenance
 }
 
+// ProblemEvidence is a problem-list item found in the period, as the
+// problem sources count it.
+type ProblemEvidence struct {
+	saima.ProblemItem
+	// Counted reports whether the item counts as closed: its 办结日期 is
+	// on or before the period's last day, whatever its 环节.
+	Counted bool
+	Days    int // days from 发现日期 to 办结日期; 0 unless Counted
+	Provenance
+}
+
 // Evidence is the ledger rows behind one unit's facts for a period.
 type Evidence struct {
 	// MilestonesDueBefore is the judging day: the milestones of the period
@@ -172,6 +183,7 @@ type Evidence struct {
 	Milestones          []MilestoneEvidence
 	Progress            []ProgressEvidence
 	Assessments         []AssessmentEvidence
+	Problems            []ProblemEvidence // found in the period, by 发现日期
 }
 
 // Snapshot reads the ledger as it was at one store version.

@@ -581,6 +581,7 @@ type evidenceJSON struct {
 	Milestones          []milestoneEvidenceJSON  `json:"milestones"`
 	Progress            []progressEvidenceJSON   `json:"progress"`
 	Assessments         []assessmentEvidenceJSON `json:"assessments"`
+	Problems            []problemEvidenceJSON    `json:"problems"`
 }
 
 type provenanceJSON struct {
@@ -623,6 +624,19 @@ type assessmentEvidenceJSON struct {
 	FullMarks   *string      `json:"full_marks"` // exact decimal; null when blank
 	Percent     float64      `json:"percent"`
 	Evaluator   string       `json:"evaluator"`
+	provenanceJSON
+}
+
+type problemEvidenceJSON struct {
+	ID          string      `json:"id"`
+	ProjectCode string      `json:"project_code"`
+	Stage       string      `json:"stage"`
+	Level       int         `json:"level"` // 1 to 3; 0 when the list leaves it empty
+	Opened      saima.Date  `json:"opened"`
+	Closed      *saima.Date `json:"closed"`
+	Summary     string      `json:"summary"`
+	Counted     bool        `json:"counted"` // closed by the period's last day
+	Days        int         `json:"days"`    // from opened to closed; 0 unless counted
 	provenanceJSON
 }
 
@@ -700,6 +714,7 @@ func evidenceToJSON(ev scoring.Evidence) evidenceJSON {
 		Milestones:          []milestoneEvidenceJSON{},
 		Progress:            []progressEvidenceJSON{},
 		Assessments:         []assessmentEvidenceJSON{},
+		Problems:            []problemEvidenceJSON{},
 	}
 	for _, m := range ev.Milestones {
 		out.Milestones = append(out.Milestones, milestoneEvidenceJSON{
@@ -721,6 +736,13 @@ func evidenceToJSON(ev scoring.Evidence) evidenceJSON {
 			Indicator: a.Indicator, Mode: a.Mode, Period: a.Period, ProjectCode: a.ProjectCode,
 			Score: a.Score.String(), FullMarks: decimalText(a.FullMarks), Percent: a.Percent,
 			Evaluator: a.Evaluator, provenanceJSON: provenanceToJSON(a.Provenance),
+		})
+	}
+	for _, pr := range ev.Problems {
+		out.Problems = append(out.Problems, problemEvidenceJSON{
+			ID: pr.ID, ProjectCode: pr.ProjectCode, Stage: pr.Stage, Level: pr.Level, Opened: pr.Opened,
+			Closed: pr.Closed, Summary: pr.Summary, Counted: pr.Counted, Days: pr.Days,
+			provenanceJSON: provenanceToJSON(pr.Provenance),
 		})
 	}
 	return out
@@ -845,7 +867,8 @@ func newExplainPage(unit saima.Unit, x *scoring.Explanation, now time.Time) expl
 			"各项贡献分别四舍五入到两位小数，相加可能与合计相差几个 0.01。",
 			saima.FormatComposite(x.Entry.Value), page.Total)
 	}
-	datasets := []string{saima.DatasetMilestones, saima.DatasetProgress, saima.DatasetAssessments}
+	datasets := []string{saima.DatasetMilestones, saima.DatasetProgress, saima.DatasetAssessments,
+		saima.DatasetProblems}
 	for _, ds := range datasets {
 		sec := evidenceSection{Dataset: ds}
 		for _, ind := range x.Indicators {

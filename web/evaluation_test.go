@@ -352,6 +352,52 @@ func TestExplainPage(t *testing.T) {
 	}
 }
 
+// TestExplainShowsProblems checks that the explanation lists the problem
+// list items found in the period, which problems_closed_rate counts, with
+// the ones closed by the period's last day marked.
+func TestExplainShowsProblems(t *testing.T) {
+	env := newTestEnv(t, nil)
+	writeEvaluationLedger(t, env.store)
+	onLastDay, later := saima.NewDate(2026, 6, 30), saima.NewDate(2026, 7, 2)
+	writeOfficeBatch(t, env, saima.Batch{Upload: saima.Upload{ID: "ev-problems", Dataset: saima.DatasetProblems},
+		Problems: []saima.ProblemItem{
+			{ID: "WT-1", Unit: "宁波市海曙区", Stage: "已办结", Level: 2, Opened: saima.NewDate(2026, 4, 10),
+				Closed: &onLastDay, Summary: "接口超时"},
+			{ID: "WT-2", Unit: "宁波市海曙区", Stage: "已办结", Level: 1, Opened: saima.NewDate(2026, 6, 1),
+				Closed: &later, Summary: "数据未共享"},
+		}}, time.Date(2026, 7, 3, 9, 5, 0, 0, saima.Beijing))
+	svc := &scoring.Service{Store: env.store, Rules: []byte(evaluationRules)}
+	if _, err := svc.Draft(context.Background(), q2, "saima score"); err != nil {
+		t.Fatal(err)
+	}
+
+	var x explainAPI
+	resp, body := env.get(t, "/api/explain?period=2026Q2&unit="+url.QueryEscape("宁波市海曙区"))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("explain status = %d; body:\n%s", resp.StatusCode, body)
+	}
+	decodeJSON(t, body, &x)
+	got := x.Evidence.Problems
+	if len(got) != 2 {
+		t.Fatalf("problem evidence = %+v, want WT-1 and WT-2", got)
+	}
+	if got[0].ID != "WT-1" || !got[0].Counted || got[0].Days != 81 || got[0].FileName != "ev-problems.csv" {
+		t.Errorf("WT-1 evidence = %+v, want closed on the quarter's last day after 81 days, from ev-problems.csv", got[0])
+	}
+	if got[1].ID != "WT-2" || got[1].Counted {
+		t.Errorf("WT-2 evidence = %+v, want not counted: closed after the quarter", got[1])
+	}
+
+	_, body = env.get(t, "/units/"+url.PathEscape("宁波市海曙区")+"/explain?period=2026Q2")
+	text := html.UnescapeString(body)
+	for _, want := range []string{"<h2>问题清单</h2>", "WT-1", "接口超时", "改革办", "ev-problems.csv", "数据未共享",
+		"办结日期不晚于本期最后一天的计入已办结"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("explain page lacks %q", want)
+		}
+	}
+}
+
 func TestExplainPageWithoutRecord(t *testing.T) {
 	env := newSeededEnv(t)
 	target := "/units/" + url.PathEscape("宁波市海曙区") + "/explain"

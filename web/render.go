@@ -57,6 +57,7 @@ func parsePages(a *assets) (*pages, error) {
 		"unitURL":      unitURL,
 		"dataset":      datasetName,
 		"problemTerms": problemTermsNote,
+		"levelName":    levelName,
 		"choose":       choose,
 		"imputedNote":  func() string { return imputedNote },
 		"leftOutNote":  func() string { return leftOutNote },

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 
 	"saima"
 	"saima/scoring"
@@ -67,6 +68,7 @@ func printExplanation(w io.Writer, x *scoring.Explanation) {
 	printMilestones(tw, x.Evidence.Milestones)
 	printProgress(tw, x.Evidence.Progress)
 	printAssessments(tw, x.Evidence.Assessments)
+	printProblems(tw, x.Evidence.Problems)
 	tw.Flush()
 }
 
@@ -151,6 +153,27 @@ func printAssessments(tw io.Writer, assessments []scoring.AssessmentEvidence) {
 	for _, a := range assessments {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", a.Indicator, a.Mode, a.Period,
 			percentText(true, a.Percent), a.Evaluator, provenance(a.Provenance))
+	}
+}
+
+// printProblems prints the problem-list items found in the period, with
+// whether problems_closed_rate counts each as closed.
+func printProblems(tw io.Writer, problems []scoring.ProblemEvidence) {
+	if len(problems) == 0 {
+		fmt.Fprintln(tw, "\n问题清单：本期没有发现的问题")
+		return
+	}
+	fmt.Fprintln(tw, "\n问题编号\t发现日期\t办结日期\t环节\t计入已办结\t办结天数\t上传编号\t文件\t上传时间")
+	for _, pr := range problems {
+		closed, days := "未办结", "—"
+		if pr.Closed != nil {
+			closed = pr.Closed.String()
+		}
+		if pr.Counted {
+			days = strconv.Itoa(pr.Days)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", pr.ID, pr.Opened, closed, pr.Stage, yesNo(pr.Counted), days,
+			provenance(pr.Provenance))
 	}
 }
 

@@ -104,7 +104,8 @@ func listDoneRows(plans []listPlan) [][]string {
 // problemStepRows dates each problem's way through the loop: 收集 on the
 // day it was found, the later stages spread up to its close or today, and
 // an escalation for each level above the lead unit, up to the problem's
-// level on the list, before 已办结.
+// level on the list, before 已办结. 已办结 falls on the list's 办结日期, so
+// that /problems and /problems/loop close the problem on the same day.
 func problemStepRows(g *rng, items []saima.ProblemItem, today saima.Date) [][]string {
 	var rows [][]string
 	for _, it := range items {
@@ -127,7 +128,7 @@ func problemStepRows(g *rng, items []saima.ProblemItem, today saima.Date) [][]st
 			rows = append(rows, stepRow(it.ID, saima.StepEscalate, l, next(), saima.EscalationLevels[l-1]))
 		}
 		if last == done {
-			rows = append(rows, stepRow(it.ID, saima.LoopStages[done], 1, next(), it.Unit))
+			rows = append(rows, stepRow(it.ID, saima.LoopStages[done], 1, end, it.Unit))
 		}
 	}
 	return rows

@@ -77,6 +77,21 @@ func TestGenerateFollowsProblemLoop(t *testing.T) {
 			for _, issue := range ingest.CheckProblemSteps(problems, nil, steps) {
 				t.Errorf("problem loop: %s", issue)
 			}
+
+			// The loop page dates the closing by the 已办结 step, /problems
+			// and the scoring by the list's 办结日期.
+			closed := map[string]*saima.Date{}
+			for _, p := range problems {
+				closed[p.ID] = p.Closed
+			}
+			for _, st := range steps {
+				if st.Step != saima.LoopStages[len(saima.LoopStages)-1] {
+					continue
+				}
+				if want := closed[st.ProblemID]; want == nil || st.Date != *want {
+					t.Errorf("%s 已办结 step on %s, want the list's 办结日期 %v", st.ProblemID, st.Date, want)
+				}
+			}
 		})
 	}
 }
