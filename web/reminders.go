@@ -41,6 +41,36 @@ type reminders struct {
 	// ended, while its reports may still arrive, and is nil after that.
 	Previous   *lateReports
 	Milestones []dueMilestone // by planned date
+	// LeaderReports are the half-year reports of leader-led projects
+	// that are overdue or fall due within Days, by due day. Nil when the
+	// store keeps no leader-led items.
+	LeaderReports []dueLeaderReport
+}
+
+// dueLeaderReport is a half-year report of a leader-led project that has
+// not arrived and is overdue or falls due soon.
+type dueLeaderReport struct {
+	Project  saima.Project
+	Half     saima.HalfYear
+	Due      saima.Date // the last day the report may arrive
+	DaysLeft int        // days from today to Due, negative once overdue
+}
+
+// Units names the units that may send the report: the project's 责任单位
+// and, when another, its 牵头单位.
+func (d dueLeaderReport) Units() string {
+	if d.Project.LeadUnit == "" || d.Project.LeadUnit == d.Project.Unit {
+		return d.Project.Unit
+	}
+	return d.Project.Unit + "、" + d.Project.LeadUnit
+}
+
+// State gives the days left or overdue, such as 已逾期 3 天 or 还剩 5 天.
+func (d dueLeaderReport) State() string {
+	if d.DaysLeft < 0 {
+		return fmt.Sprintf("已逾期 %d 天", -d.DaysLeft)
+	}
+	return fmt.Sprintf("还剩 %d 天", d.DaysLeft)
 }
 
 // lateReports are the missing reports of a quarter that has ended, during
@@ -61,7 +91,8 @@ func (l *lateReports) MissingUnits() int { return countUnits(l.Missing) }
 
 // Empty reports whether r holds nothing to remind of.
 func (r *reminders) Empty() bool {
-	return len(r.Missing) == 0 && len(r.Milestones) == 0 && (r.Previous == nil || len(r.Previous.Missing) == 0)
+	return len(r.Missing) == 0 && len(r.Milestones) == 0 && len(r.LeaderReports) == 0 &&
+		(r.Previous == nil || len(r.Previous.Missing) == 0)
 }
 
 // MissingUnits returns how many units have a report missing.
@@ -102,7 +133,42 @@ func (s *Server) loadReminders(ctx context.Context, unit string, days int) (*rem
 		return nil, fmt.Errorf("list milestones: %w", err)
 	}
 	r.Milestones = dueMilestones(milestones, unit, today, days)
+
+	if _, ok := s.store.(leaderStore); ok {
+		items, err := s.leaderItems(ctx)
+		if err != nil {
+			return nil, err
+		}
+		r.LeaderReports = dueLeaderReports(items, unit, today, days)
+	}
 	return r, nil
+}
+
+// dueLeaderReports returns the half-year reports that the items owe and
+// have not received, overdue or due from today to today plus days, of
+// the projects that unit runs as 责任单位 or 牵头单位 (all when ""), by due
+// day. Those units send the reports, so they are the ones reminded.
+func dueLeaderReports(items []saima.LeaderItem, unit string, today saima.Date, days int) []dueLeaderReport {
+	var out []dueLeaderReport
+	for _, it := range items {
+		if unit != "" && it.Project.Unit != unit && it.Project.LeadUnit != unit {
+			continue
+		}
+		for _, h := range it.Halves {
+			left := today.DaysUntil(h.Due)
+			if h.Report != nil || left > days {
+				continue
+			}
+			out = append(out, dueLeaderReport{Project: it.Project, Half: h.Half, Due: h.Due, DaysLeft: left})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b dueLeaderReport) int {
+		if c := a.Due.Compare(b.Due); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Project.Code, b.Project.Code)
+	})
+	return out
 }
 
 // missingIn returns the projects of entries that owe a progress report
@@ -247,6 +313,17 @@ func writeReminders(f *excelize.File, r *reminders) error {
 	}
 	for _, m := range r.Milestones {
 		if err := due.add(m.Unit, m.ProjectCode, m.Name, m.Planned.String(), m.DaysLeft); err != nil {
+			return err
+		}
+	}
+	leader, err := addSheet(f, "领衔事项半年报告", []string{"报送单位", "项目编号", "项目名称", "领衔领导", "半年度",
+		"报送截止日期", "剩余天数（自" + r.Today.String() + "起算，负数为已逾期）"}, []float64{30, 16, 36, 12, 14, 14, 24})
+	if err != nil {
+		return err
+	}
+	for _, d := range r.LeaderReports {
+		if err := leader.add(d.Units(), d.Project.Code, d.Project.Name, d.Project.Leader, d.Half.Label(),
+			d.Due.String(), d.DaysLeft); err != nil {
 			return err
 		}
 	}

@@ -113,3 +113,104 @@ func TestRemindersGraceDays(t *testing.T) {
 		}
 	})
 }
+
+// TestDueLeaderReports checks which half-year reports the reminders list:
+// missing ones that are overdue or fall due within the look-ahead, of the
+// projects the unit runs as 责任单位 or 牵头单位.
+func TestDueLeaderReports(t *testing.T) {
+	today := day("2026-07-10")
+	h := func(year, half int) saima.HalfYear { return saima.HalfYear{Year: year, Half: half} }
+	item := func(code, unit, lead string, halves ...saima.LeaderHalf) saima.LeaderItem {
+		return saima.LeaderItem{Project: saima.Project{Code: code, Unit: unit, LeadUnit: lead}, Halves: halves}
+	}
+	half := func(hy saima.HalfYear, due string, reported bool) saima.LeaderHalf {
+		lh := saima.LeaderHalf{Half: hy, Due: day(due)}
+		if reported {
+			lh.Report = &saima.LeaderReport{ProjectCode: "x", Half: hy}
+		}
+		return lh
+	}
+	items := []saima.LeaderItem{
+		item("OVERDUE", "宁波市海曙区", "", half(h(2025, 2), "2026-01-15", false), half(h(2026, 1), "2026-07-15", true)),
+		item("DUE-LAST-DAY", "宁波市江北区", "宁波市海曙区", half(h(2026, 1), "2026-07-24", false)),
+		item("DUE-TODAY", "宁波市江北区", "", half(h(2026, 1), "2026-07-10", false)),
+		item("TOO-FAR", "宁波市海曙区", "", half(h(2026, 1), "2026-07-25", false)),
+	}
+	codes := func(ds []dueLeaderReport) []string {
+		var out []string
+		for _, d := range ds {
+			out = append(out, d.Project.Code+"/"+d.Half.String()+"/"+d.State())
+		}
+		return out
+	}
+	all := codes(dueLeaderReports(items, "", today, 14))
+	want := []string{"OVERDUE/2025H2/已逾期 176 天", "DUE-TODAY/2026H1/还剩 0 天", "DUE-LAST-DAY/2026H1/还剩 14 天"}
+	if !slices.Equal(all, want) {
+		t.Errorf("due reports of every unit = %q, want %q", all, want)
+	}
+	haishu := codes(dueLeaderReports(items, "宁波市海曙区", today, 14))
+	want = []string{"OVERDUE/2025H2/已逾期 176 天", "DUE-LAST-DAY/2026H1/还剩 14 天"}
+	if !slices.Equal(haishu, want) {
+		t.Errorf("due reports of 宁波市海曙区 = %q, want %q (its own and the one it leads)", haishu, want)
+	}
+}
+
+// TestRemindersLeaderReports checks that a unit learns of its missing
+// half-year reports on its own page, and the office on /reminders and in
+// its workbook, as /leaders counts them.
+func TestRemindersLeaderReports(t *testing.T) {
+	env := newSeededEnv(t)
+	start := day("2025-09-01")
+	writeWorkflowBatch(t, env.store, "ld-projects", saima.DatasetProjects, &saima.Batch{Projects: []saima.Project{
+		{Code: "LD-OWN", Name: "海曙领衔项目", Unit: "宁波市海曙区", System: "数字政府", Batch: "继续推进",
+			LeaderLed: true, Leader: "王市长", StartDate: &start},
+		{Code: "LD-LEAD", Name: "江北领衔项目", Unit: "宁波市江北区", LeadUnit: "宁波市海曙区", System: "数字政府",
+			Batch: "继续推进", LeaderLed: true, Leader: "李副市长", StartDate: &start},
+	}})
+	writeWorkflowBatch(t, env.store, "ld-reports", saima.DatasetLeaderReports, &saima.Batch{LeaderReports: []saima.LeaderReport{
+		{ProjectCode: "LD-OWN", Half: saima.HalfYear{Year: 2025, Half: 2}, Leader: "王市长", Unit: "宁波市海曙区",
+			Results: "上线", Submitted: day("2026-01-10")},
+	}})
+
+	// On 2026-10-20: LD-OWN owes 2026H1 (due 2026-07-15), LD-LEAD owes
+	// 2025H2 and 2026H1. 2026H2 falls due on 2027-01-15, beyond 14 days.
+	_, body := env.as(t, "haishu").get(t, "/units/"+url.PathEscape("宁波市海曙区"))
+	text := html.UnescapeString(body)
+	for _, want := range []string{
+		"领衔事项“海曙领衔项目”（LD-OWN）2026年上半年的半年报告报送截止日期为 2026-07-15，已逾期 97 天。",
+		"领衔事项“江北领衔项目”（LD-LEAD）2025年下半年的半年报告报送截止日期为 2026-01-15，已逾期 278 天。",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("haishu's own page lacks %q", want)
+		}
+	}
+	if strings.Contains(text, "2026年下半年的半年报告") {
+		t.Errorf("haishu's page reminds of 2026H2, which falls due beyond 14 days")
+	}
+
+	office := env.as(t, "office")
+	_, body = office.get(t, "/reminders")
+	if want := "逾期或 14 天内到期的领衔事项半年报告（3 份）"; !strings.Contains(html.UnescapeString(body), want) {
+		t.Errorf("/reminders lacks %q", want)
+	}
+	_, body = office.get(t, "/reminders?days=90")
+	if want := "逾期或 90 天内到期的领衔事项半年报告（5 份）"; !strings.Contains(html.UnescapeString(body), want) {
+		t.Errorf("/reminders?days=90 lacks %q", want)
+	}
+	resp, body := office.get(t, "/reminders.xlsx")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /reminders.xlsx status = %d", resp.StatusCode)
+	}
+	f, err := excelize.OpenReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("领衔事项半年报告")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 4 || rows[1][0] != "宁波市江北区、宁波市海曙区" || rows[1][1] != "LD-LEAD" || rows[1][6] != "-278" {
+		t.Errorf("领衔事项半年报告 sheet = %q, want 3 rows, LD-LEAD 2025H2 first with -278 days", rows)
+	}
+}
