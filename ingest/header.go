@@ -55,7 +55,7 @@ func twoRowCandidate(i int, upper, lower []string) headerCandidate {
 }
 
 // headerName is a header as issues show it: as written, without
-// whitespace or the * that marks a required column.
+// whitespace or the * before or after it that marks a required column.
 func headerName(cell string) string {
 	name := strings.Map(func(r rune) rune {
 		if isSpace(r) {
@@ -63,7 +63,7 @@ func headerName(cell string) string {
 		}
 		return r
 	}, cell)
-	return strings.TrimRight(name, "*＊")
+	return strings.Trim(name, "*＊")
 }
 
 func at(s []string, i int) string {

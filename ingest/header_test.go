@@ -182,3 +182,24 @@ func TestListNamesShortens(t *testing.T) {
 		t.Errorf("listNames(control only) = %q, want （空）", got)
 	}
 }
+
+// Templates mark required columns with a * before the name, and clerks
+// add format notes in brackets. Both still name the column, except a
+// note on a percent or number column, which may change its unit.
+func TestHeaderMarkAndNote(t *testing.T) {
+	res := parseText(t, "p.csv", "*单位,*项目编号,*填报期间,＊完成率,\"填报日期\n（yyyy-mm-dd）\",进展情况(限500字)\n"+
+		"宁波市海曙区,NB-1,2026Q3,50%,2026/9/30,进展\n", Options{})
+	requireNoErrors(t, res)
+	if len(res.Warnings) != 0 {
+		t.Errorf("warnings = %q, want none", issueStrings(res.Warnings))
+	}
+	want := []string{"宁波市海曙区|NB-1||2026Q3|50|2026-09-30|进展|"}
+	if got := progressLines(res.Batch.Progress); !slices.Equal(got, want) {
+		t.Errorf("records = %q, want %q", got, want)
+	}
+
+	res = parseText(t, "p.csv", "单位,项目编号,填报期间,完成率(‰)\n宁波市海曙区,NB-1,2026Q3,500\n", Options{})
+	if len(res.Errors) != 1 || res.Errors[0].Column != "完成率" {
+		t.Errorf("errors = %q, want one missing-column error for 完成率", issueStrings(res.Errors))
+	}
+}

@@ -59,13 +59,32 @@ func (s *schema) index(name string) int {
 }
 
 // column returns the column whose name or synonym is header, compared in
-// compact form with any trailing * (a required-column mark) removed, or
-// whose English field name it is (see fields.go).
+// compact form with any * (a required-column mark) removed from its ends,
+// or whose English field name it is (see fields.go). A header with a note
+// in brackets after the name, such as 填报日期（yyyy-mm-dd）, names the
+// column too, unless its cells are numbers or percents: there the note
+// may give a unit, as in 预算（元）, that changes what the cells mean.
 func (s *schema) column(header string) *column {
-	if c := s.byHeader[headerKey(header)]; c != nil {
+	key := headerKey(header)
+	if c := s.byHeader[key]; c != nil {
 		return c
 	}
+	if name, ok := cutHeaderNote(key); ok {
+		if c := s.byHeader[name]; c != nil && c.kind != kindNumber && c.kind != kindPercent {
+			return c
+		}
+	}
 	return s.fieldColumn(header)
+}
+
+// cutHeaderNote returns the header key without the bracketed note that
+// ends it, and whether it had one.
+func cutHeaderNote(key string) (string, bool) {
+	open := strings.LastIndex(key, "(")
+	if open <= 0 || !strings.HasSuffix(key, ")") {
+		return key, false
+	}
+	return strings.Trim(key[:open], "*"), true
 }
 
 // isExported reports whether header names one of s.exported.
@@ -79,9 +98,10 @@ func (s *schema) isExported(header string) bool {
 	return false
 }
 
-// headerKey is the form in which header names are compared.
+// headerKey is the form in which header names are compared. Templates
+// mark a required column with a * before or after its name.
 func headerKey(header string) string {
-	return strings.TrimRight(compact(header), "*")
+	return strings.Trim(compact(header), "*")
 }
 
 // required returns the names of the required columns, in template order.

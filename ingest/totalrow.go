@@ -58,3 +58,54 @@ func (p *parser) skipTotalRow(rec record, h *header) bool {
 		Severity: SeverityWarning})
 	return true
 }
+
+// footerLabelRE matches a cell, in compact form, that starts with a label
+// from the lines under a report form's table, followed by a colon, as in
+// 填表人：张三. The labels name who filled in or checked the form, a
+// telephone number, the date of filling in, or a note.
+var footerLabelRE = regexp.MustCompile(`^(?:填表人|填报人|制表人|审核人|审批人|联系人|经办人|负责人|` +
+	`单位负责人|分管领导|联系电话|电话|手机|填表日期|制表日期|注|备注|说明|填表说明)[:：]`)
+
+// skipFooterRow leaves out rec when it is a signature or note line under
+// the data, such as 填表人：张三 联系电话：87654321, and reports whether it
+// did. Every filled-in cell of such a row starts with a footer label and a
+// required cell is blank, so it cannot be a record. Read as one, it would
+// get an error for its unit and for each blank required cell, and the
+// whole file would be rejected for a line that the form itself requires.
+// It gets one warning that names the row instead.
+func (p *parser) skipFooterRow(rec record, h *header) bool {
+	label := -1
+	for i, cell := range rec.cells {
+		if isBlank(cell) {
+			continue
+		}
+		if !footerLabelRE.MatchString(compact(cell)) {
+			return false
+		}
+		if label < 0 {
+			label = i
+		}
+	}
+	if label < 0 || !blankRequired(rec, h, label) {
+		return false
+	}
+	p.issue(Issue{Row: rec.row, Value: trimText(rec.cells[label]),
+		Reason:   "是表尾的“" + trimText(rec.cells[label]) + "”，不是一条记录，未导入",
+		Fix:      "如果这一行其实是一条记录，请按表头各列填写后重新上传",
+		Severity: SeverityWarning})
+	return true
+}
+
+// blankRequired reports whether a required column of h other than the
+// one at index skip is blank in rec.
+func blankRequired(rec record, h *header, skip int) bool {
+	for i, c := range h.columns {
+		if c == nil || !c.required || c.blankOK || i == skip {
+			continue
+		}
+		if i >= len(rec.cells) || isBlank(rec.cells[i]) {
+			return true
+		}
+	}
+	return false
+}

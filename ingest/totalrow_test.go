@@ -68,3 +68,31 @@ func TestTotalWordInRecord(t *testing.T) {
 		t.Errorf("warnings = %q, records = %d, want none and 1", issueStrings(res.Warnings), len(res.Batch.Progress))
 	}
 }
+
+// The signature and note lines under a report form's table (填表人,
+// 联系电话, 注) are no records. Each is left out with one warning, and a
+// record whose unit cell merely starts with such a word still gets its
+// errors.
+func TestFooterRowSkipped(t *testing.T) {
+	res := parseText(t, "p.csv", "单位,项目编号,项目名称,填报期间,完成率\n"+
+		"余姚市,NB-1,改造,2026Q3,60%\n"+
+		"填表人：张三,,审核人：李四,,联系电话：87654321\n"+
+		"\"注：完成率按累计填写\",,,,\n", Options{})
+	requireNoErrors(t, res)
+	want := []string{
+		"p.csv 第3行是表尾的“填表人：张三”，不是一条记录，未导入，如果这一行其实是一条记录，请按表头各列填写后重新上传",
+		"p.csv 第4行是表尾的“注：完成率按累计填写”，不是一条记录，未导入，如果这一行其实是一条记录，请按表头各列填写后重新上传",
+	}
+	if got := issueStrings(res.Warnings); !slices.Equal(got, want) {
+		t.Errorf("warnings =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if got := progressLines(res.Batch.Progress); len(got) != 1 {
+		t.Errorf("records = %q, want the 1 row above the footer", got)
+	}
+
+	res = parseText(t, "p.csv", "单位,项目编号,项目名称,填报期间,完成率\n"+
+		"填表人：张三,NB-1,改造,2026Q3,60%\n", Options{})
+	if len(res.Errors) == 0 {
+		t.Errorf("errors = none, want an unknown-unit error for a row with every required cell")
+	}
+}

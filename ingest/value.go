@@ -92,12 +92,16 @@ var (
 	farYearRE     = regexp.MustCompile(`^\d{5,}-\d{1,2}-\d{1,2}$`)
 	// timeOfDayRE matches 17:45, 17:45:00 or 17:45:00.5, optionally
 	// followed by a zone: Z, +08:00 or +0800.
-	timeOfDayRE = regexp.MustCompile(`^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:(Z)|([+-])(\d{2}):?(\d{2}))?$`)
+	// timeChineseRE matches a time written with Chinese units, 17时45分,
+	// 17点45分 or 17时45分30秒, as Excel's Chinese time formats show it.
+	timeChineseRE = regexp.MustCompile(`^(\d{1,2})[时点](\d{2})分(?:(\d{2})秒)?$`)
+	timeOfDayRE   = regexp.MustCompile(`^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:(Z)|([+-])(\d{2}):?(\d{2}))?$`)
 )
 
 // parseDate reads a date cell that has been normalised. It accepts
-// 2026-9-30, 2026-09-30, 2026/9/30, 2026.09.30, 2026年9月30日 and 20260930,
-// optionally followed by a time of day (17:45 or 17:45:00). A time with a
+// 2026-9-30, 2026-09-30, 2026/9/30, 2026.09.30, 2026年9月30日, 20260930 and
+// 二〇二六年九月三十日, optionally followed by a weekday (星期三) and a time
+// of day (17:45, 17:45:00, 17时45分 or 下午 5:45). A time with a
 // zone, as in 2026-09-30T17:45:00+08:00 or 2026/9/30 17:45Z, is converted
 // to Beijing first, in every spelling. A time without a zone is already
 // Beijing time and is dropped.
@@ -115,6 +119,8 @@ func parseDate(s string) (saima.Date, *problem) {
 
 // parseAnyDate is parseDate without the range check. A day that does not
 // exist is problemNoSuchDate in every spelling, with or without a time.
+// A weekday written after the day, as Excel's and WPS's long date formats
+// show it (2026年9月30日星期三), must be the date's own weekday.
 func parseAnyDate(s string) (saima.Date, *problem) {
 	if d, ok := isoDate(s); ok {
 		if !d.Valid() {
@@ -123,12 +129,55 @@ func parseAnyDate(s string) (saima.Date, *problem) {
 		return d, nil
 	}
 
+	s, weekday, hasWeekday := cutWeekday(s)
 	day, clock := splitDateTime(s)
 	date, prob := parseDay(day)
+	if prob == nil && hasWeekday && date.Time().Weekday() != weekday {
+		return saima.Date{}, problemWrongWeekday(date, weekday)
+	}
 	if prob != nil || clock == "" {
 		return date, prob
 	}
 	return atTime(date, clock)
+}
+
+// weekdayRE matches a weekday as Chinese date formats write it: 星期三,
+// 周三 or 礼拜三, optionally in brackets, with 日 or 天 for Sunday.
+var weekdayRE = regexp.MustCompile(`\s*\(?(?:星期|周|礼拜)([一二三四五六日天])\)?\s*`)
+
+// chineseWeekdays maps the numeral of a weekday to its time.Weekday.
+var chineseWeekdays = map[string]time.Weekday{"一": time.Monday, "二": time.Tuesday, "三": time.Wednesday,
+	"四": time.Thursday, "五": time.Friday, "六": time.Saturday, "日": time.Sunday, "天": time.Sunday}
+
+// cutWeekday removes the one weekday that follows the day in the
+// normalised date cell s and returns the rest, joined by a space where
+// a time follows, and the weekday. A weekday at the start of s is not
+// cut, so that 星期三 alone stays no date.
+func cutWeekday(s string) (rest string, weekday time.Weekday, ok bool) {
+	loc := weekdayRE.FindStringSubmatchIndex(s)
+	if loc == nil || loc[0] == 0 || weekdayRE.MatchString(s[loc[1]:]) {
+		return s, 0, false
+	}
+	weekday = chineseWeekdays[s[loc[2]:loc[3]]]
+	before, after := s[:loc[0]], s[loc[1]:]
+	if after == "" {
+		return before, weekday, true
+	}
+	return before + " " + after, weekday, true
+}
+
+// problemWrongWeekday is the error on a date whose written weekday is not
+// its own, which means either the day or the weekday was mistyped.
+func problemWrongWeekday(date saima.Date, written time.Weekday) *problem {
+	return &problem{
+		reason: fmt.Sprintf("写的是%s，但%s是%s，日期和星期必有一处写错", weekdayName(written), date, weekdayName(date.Time().Weekday())),
+		fix:    "请核对日期后重新填写；可以只写日期，如2026-09-30",
+	}
+}
+
+// weekdayName returns the Chinese name of d, such as 星期三.
+func weekdayName(d time.Weekday) string {
+	return "星期" + [...]string{"日", "一", "二", "三", "四", "五", "六"}[d]
 }
 
 // parseDay reads the day of a date cell without its time: 2026-9-30,
@@ -144,6 +193,8 @@ func parseDay(day string) (saima.Date, *problem) {
 		}
 	} else if g := dateCompactRE.FindStringSubmatch(day); g != nil {
 		y, m, d = g[1], g[2], g[3]
+	} else if date, ok := chineseNumeralDate(day); ok {
+		y, m, d = strconv.Itoa(date.Year), strconv.Itoa(int(date.Month)), strconv.Itoa(date.Day)
 	} else {
 		return saima.Date{}, problemNotDate
 	}
@@ -153,6 +204,27 @@ func parseDay(day string) (saima.Date, *problem) {
 		return saima.Date{}, problemNoSuchDate
 	}
 	return date, nil
+}
+
+// dateNumeralRE matches a date in Chinese numerals, 二〇二六年九月三十日,
+// as Excel's and WPS's Chinese date format [DBNum1] shows it and a CSV
+// export writes it.
+var dateNumeralRE = regexp.MustCompile(`^([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})[日号]$`)
+
+// chineseNumeralDate reads a day written in Chinese numerals. The date it
+// returns may not exist, as 二〇二六年九月三十一日 does not.
+func chineseNumeralDate(day string) (saima.Date, bool) {
+	g := dateNumeralRE.FindStringSubmatch(day)
+	if g == nil {
+		return saima.Date{}, false
+	}
+	year := 0
+	for _, r := range g[1] {
+		year = year*10 + chineseDigits[r]
+	}
+	month, ok1 := chineseNumber(g[2])
+	d, ok2 := chineseNumber(g[3])
+	return saima.Date{Year: year, Month: time.Month(month), Day: d}, ok1 && ok2
 }
 
 // shortYear reports whether the normalised date cell s is written with a
@@ -208,11 +280,27 @@ func splitDateTime(s string) (day, clock string) {
 // time zones, with minutes up to 59; time.Parse would take +08:60 or
 // +24:00.
 func atTime(date saima.Date, clock string) (saima.Date, *problem) {
+	clock, half := cutHalfDay(clock)
+	if c := timeChineseRE.FindStringSubmatch(clock); c != nil {
+		clock = c[1] + ":" + c[2]
+		if c[3] != "" {
+			clock += ":" + c[3]
+		}
+	}
 	g := timeOfDayRE.FindStringSubmatch(clock)
 	if g == nil {
 		return saima.Date{}, problemNotDate
 	}
 	hour, minute, second := atoi(g[1]), atoi(g[2]), atoi(g[3])
+	if half != "" {
+		if hour < 1 || hour > 12 {
+			return saima.Date{}, problemNotDate
+		}
+		hour %= 12
+		if half == "pm" {
+			hour += 12
+		}
+	}
 	if hour > 23 || minute > 59 || second > 59 {
 		return saima.Date{}, problemNotDate
 	}
@@ -233,12 +321,34 @@ func atTime(date saima.Date, clock string) (saima.Date, *problem) {
 	return saima.DateOf(t), nil
 }
 
+// cutHalfDay removes the 上午 or 下午 that Excel's and WPS's Chinese
+// date-time formats put before a 12-hour time (下午 5:45), or the AM or
+// PM after it, and returns the time and "am" or "pm". It returns "" when
+// clock has no such mark.
+func cutHalfDay(clock string) (rest, half string) {
+	for mark, h := range map[string]string{"上午": "am", "下午": "pm"} {
+		if after, ok := strings.CutPrefix(clock, mark); ok {
+			return trimText(after), h
+		}
+	}
+	upper := strings.ToUpper(clock)
+	for _, h := range []string{"am", "pm"} {
+		if before, ok := strings.CutSuffix(upper, strings.ToUpper(h)); ok {
+			return trimText(clock[:len(before)]), h
+		}
+	}
+	return clock, ""
+}
+
 var (
 	periodQuarterRE = regexp.MustCompile(`^(\d{4})(?:-|年)?Q([1-4])$`)
-	periodQuarterCN = regexp.MustCompile(`^(\d{4})年?第?([一二三四1-4])季度?$`)
-	periodMonthRE   = regexp.MustCompile(`^(\d{4})[-/.](\d{1,2})$`)
-	periodMonthCN   = regexp.MustCompile(`^(\d{4})年(\d{1,2}|[零〇一二三四五六七八九十]{1,3})月份?$`)
-	periodYearRE    = regexp.MustCompile(`^(\d{4})(?:年度?)?$`)
+	periodQuarterCN = regexp.MustCompile(`^(\d{4})(?:年度?)?第?([一二三四1-4])季度?$`)
+	// periodMonthsRE matches the three months of a quarter, 2026年7-9月 or
+	// 2026年7月至9月, which parsePeriod reads as that quarter.
+	periodMonthsRE = regexp.MustCompile(`^(\d{4})年(\d{1,2})月?[-~—–至到](\d{1,2})月份?$`)
+	periodMonthRE  = regexp.MustCompile(`^(\d{4})[-/.](\d{1,2})$`)
+	periodMonthCN  = regexp.MustCompile(`^(\d{4})年(\d{1,2}|[零〇一二三四五六七八九十]{1,3})月份?$`)
+	periodYearRE   = regexp.MustCompile(`^(\d{4})(?:年度?)?$`)
 
 	// periodDotJanuaryRE matches 2026.1, which may be January or October:
 	// a spreadsheet keeps 2026.10 typed into a number cell as the number
@@ -340,6 +450,13 @@ func parsePeriod(s string) (saima.Period, *problem) {
 			q = atoi(g[2])
 		}
 		return saima.Quarter(atoi(g[1]), q), nil
+	}
+	if g := periodMonthsRE.FindStringSubmatch(s); g != nil {
+		first, last := atoi(g[2]), atoi(g[3])
+		if first%3 != 1 || last != first+2 {
+			return saima.Period{}, problemNotPeriod
+		}
+		return saima.Quarter(atoi(g[1]), (first+2)/3), nil
 	}
 	if g := periodDotJanuaryRE.FindStringSubmatch(s); g != nil {
 		return saima.Period{}, problemDotJanuary(g[1])

@@ -91,6 +91,28 @@ func TestParseDate(t *testing.T) {
 		{"2026-09/30", "", problemNotDate},
 		{"2026-09-30 25:00", "", problemNotDate},
 		{"2026-09-30 下午", "", problemNotDate},
+		{"2026年9月30日星期三", "2026-09-30", nil},
+		{"2026年9月30日 星期三", "2026-09-30", nil},
+		{"2026/9/30 周三", "2026-09-30", nil},
+		{"2026-09-27(星期日)", "2026-09-27", nil},
+		{"2026年9月27日 星期天 17:45", "2026-09-27", nil},
+		{"星期三", "", problemNotDate},
+		{"2026年9月30日星期三星期三", "", problemNotDate},
+		{"2026/9/30 下午 5:45", "2026-09-30", nil},
+		{"2026/9/30 上午12:05", "2026-09-30", nil},
+		{"2026/9/30 5:45 PM", "2026-09-30", nil},
+		{"2026-09-30 下午 11:30Z", "2026-10-01", nil}, // 23:30 UTC is 07:30 the next day in Beijing
+		{"2026-09-30 下午 13:00", "", problemNotDate},
+		{"2026-09-30 下午 0:30", "", problemNotDate},
+		{"2026年9月30日17时45分", "2026-09-30", nil},
+		{"2026年9月30日 下午5时45分", "2026-09-30", nil},
+		{"2026-09-30 17点45分30秒", "2026-09-30", nil},
+		{"2026年9月30日 25时00分", "", problemNotDate},
+		{"二〇二六年九月三十日", "2026-09-30", nil},
+		{"二〇二六年十月八日", "2026-10-08", nil},
+		{"二〇二六年十二月三十一日", "2026-12-31", nil},
+		{"二〇二六年九月三十一日", "", problemNoSuchDate},
+		{"二〇二六年九月三十日 星期三", "2026-09-30", nil},
 		{"年底前", "", problemNotDate},
 		{"46295", "", problemNotDate},
 		{"2026-09", "", problemNotDate},
@@ -165,6 +187,16 @@ func TestParsePeriod(t *testing.T) {
 		{"2026年第三", saima.Period{}, false},
 		{"2026-13", saima.Period{}, false},
 		{"2026年上半年", saima.Period{}, false},
+		{"2026年度第三季度", saima.Quarter(2026, 3), true},
+		{"2026年度三季度", saima.Quarter(2026, 3), true},
+		{"2026年7-9月", saima.Quarter(2026, 3), true},
+		{"2026年7月-9月", saima.Quarter(2026, 3), true},
+		{"2026年7月至9月", saima.Quarter(2026, 3), true},
+		{"2026年１０～１２月", saima.Quarter(2026, 4), true},
+		{"2026年1—3月份", saima.Quarter(2026, 1), true},
+		{"2026年7-8月", saima.Period{}, false},
+		{"2026年8-10月", saima.Period{}, false},
+		{"2026年12-14月", saima.Period{}, false},
 		{"三季度", saima.Period{}, false},
 		{"", saima.Period{}, false},
 	}
@@ -744,5 +776,19 @@ func TestUploadChineseNumeralMonths(t *testing.T) {
 	}
 	if got := issueStrings(res.Errors); !slices.Equal(got, wantErrors) {
 		t.Errorf("errors = %q, want %q", got, wantErrors)
+	}
+}
+
+func TestParseDateWrongWeekday(t *testing.T) {
+	for _, in := range []string{"2026年9月30日星期四", "2026/9/30 周日", "二〇二六年九月三十日 星期一"} {
+		t.Run(in, func(t *testing.T) {
+			_, prob := parseDate(in)
+			if prob == nil {
+				t.Fatalf("parseDate(%q) problem = nil, want a wrong-weekday error", in)
+			}
+			if !strings.Contains(prob.reason, "2026-09-30是星期三") {
+				t.Errorf("parseDate(%q) reason = %q, want it to name the real weekday", in, prob.reason)
+			}
+		})
 	}
 }
