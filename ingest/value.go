@@ -348,7 +348,10 @@ var (
 	periodMonthsRE = regexp.MustCompile(`^(\d{4})年(\d{1,2})月?[-~—–至到](\d{1,2})月份?$`)
 	periodMonthRE  = regexp.MustCompile(`^(\d{4})[-/.](\d{1,2})$`)
 	periodMonthCN  = regexp.MustCompile(`^(\d{4})年(\d{1,2}|[零〇一二三四五六七八九十]{1,3})月份?$`)
-	periodYearRE   = regexp.MustCompile(`^(\d{4})(?:年度?)?$`)
+	// periodMonthPacked reads 202609, which a finance or HR system
+	// exports for a month.
+	periodMonthPacked = regexp.MustCompile(`^(\d{4})(\d{2})$`)
+	periodYearRE      = regexp.MustCompile(`^(\d{4})(?:年度?)?$`)
 
 	// periodDotJanuaryRE matches 2026.1, which may be January or October:
 	// a spreadsheet keeps 2026.10 typed into a number cell as the number
@@ -461,7 +464,7 @@ func parsePeriod(s string) (saima.Period, *problem) {
 	if g := periodDotJanuaryRE.FindStringSubmatch(s); g != nil {
 		return saima.Period{}, problemDotJanuary(g[1])
 	}
-	for _, re := range []*regexp.Regexp{periodMonthRE, periodMonthCN} {
+	for _, re := range []*regexp.Regexp{periodMonthRE, periodMonthCN, periodMonthPacked} {
 		if g := re.FindStringSubmatch(s); g != nil {
 			m, ok := chineseNumber(g[2])
 			if !ok {
