@@ -226,6 +226,7 @@ func listNames(names []string) string {
 func (p *parser) mapHeader(c headerCandidate, s *schema, first, last int) (*header, bool) {
 	h := &header{first: first, last: last, names: c.names, columns: make([]*column, len(c.keys))}
 	seen := map[*column]bool{}
+	joined := map[*column]bool{} // columns named inside another header cell
 	ok := true
 	var exported []string
 	for i, k := range c.keys {
@@ -237,6 +238,18 @@ func (p *parser) mapHeader(c headerCandidate, s *schema, first, last int) (*head
 		switch {
 		case col == nil && s.isExported(k):
 			exported = append(exported, "“"+c.names[i]+"”")
+		case col == nil && len(joinedColumns(k, s)) > 1:
+			// A header such as 单位，项目编号 holds two known columns that a
+			// full-width comma joined into one cell.
+			ok = false
+			parts := joinedColumns(k, s)
+			for _, col := range parts {
+				joined[col] = true
+			}
+			p.issue(Issue{Row: first, Column: c.names[i],
+				Reason: fmt.Sprintf("一格中写了%s这 %d 列的列名，列名之间用的是中文逗号“，”或顿号“、”，这几列因此都没有读到",
+					quoteColumns(parts), len(parts)),
+				Fix: "请把列名之间的中文逗号改为英文逗号“,”（CSV 文件），或把它们分到各自的单元格（xlsx 文件）后重新上传"})
 		case col == nil:
 			p.issue(Issue{Row: first, Column: c.names[i], Severity: SeverityWarning,
 				Reason: "不是" + s.title + "模板中的列，此列的内容没有导入",
@@ -262,7 +275,7 @@ func (p *parser) mapHeader(c headerCandidate, s *schema, first, last int) (*head
 	}
 	p.missing = s.missing(func(c *column) bool { return seen[c] })
 	for i := range s.columns {
-		if col := &s.columns[i]; col.required && !seen[col] {
+		if col := &s.columns[i]; col.required && !seen[col] && !joined[col] {
 			ok = false
 			p.issue(Issue{Row: first, Column: col.name,
 				Reason: fmt.Sprintf("在表头中不存在（表头中的列为：%s）", listNames(c.names)),
@@ -270,4 +283,32 @@ func (p *parser) mapHeader(c headerCandidate, s *schema, first, last int) (*head
 		}
 	}
 	return h, ok
+}
+
+// joinedColumns returns the columns of s that the header key k names when
+// split at commas (a full-width comma reads as one after NFKC) or at 、,
+// when every part names one. It returns nil otherwise.
+func joinedColumns(k string, s *schema) []*column {
+	parts := strings.FieldsFunc(k, func(r rune) bool { return r == ',' || r == '、' })
+	if len(parts) < 2 {
+		return nil
+	}
+	var out []*column
+	for _, part := range parts {
+		col := s.column(headerKey(part))
+		if col == nil || col.kind == kindIgnored {
+			return nil
+		}
+		out = append(out, col)
+	}
+	return out
+}
+
+// quoteColumns writes the names of cols as “单位”“项目编号”.
+func quoteColumns(cols []*column) string {
+	var b strings.Builder
+	for _, c := range cols {
+		b.WriteString("“" + c.name + "”")
+	}
+	return b.String()
 }

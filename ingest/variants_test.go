@@ -419,3 +419,34 @@ func TestVariantReuploadKeys(t *testing.T) {
 func twoDigits(i int) string {
 	return string([]byte{byte('0' + i/10), byte('0' + i%10)})
 }
+
+// TestVariantHeaderJoinedByFullWidthComma checks a header where a clerk
+// typed a full-width comma or 、 between two column names: one error
+// names the cell and the columns in it, in place of two missing-column
+// errors and a warning about an unknown column.
+func TestVariantHeaderJoinedByFullWidthComma(t *testing.T) {
+	row := "\n宁波市海曙区,NB-2026-001,城市大脑驾驶舱,2026Q3,85%,2026-09-30,进展,无\n"
+	for _, header := range []string{
+		"单位，项目编号,项目名称,填报期间,完成率,填报日期,进展情况,存在问题",
+		"单位、项目编号,项目名称,填报期间,完成率,填报日期,进展情况,存在问题",
+	} {
+		t.Run(header[:strings.Index(header, ",")], func(t *testing.T) {
+			res := parseVariant(t, "进度.csv", []byte(header+row), Options{Dataset: saima.DatasetProgress})
+			got := issueStrings(res.Errors)
+			if len(got) != 1 || !strings.Contains(got[0], "“单位”“项目编号”这 2 列的列名") ||
+				!strings.Contains(got[0], "英文逗号") {
+				t.Errorf("errors = %q, want one naming 单位 and 项目编号 and the full-width comma", got)
+			}
+			if len(res.Warnings) != 0 {
+				t.Errorf("warnings = %q, want none", issueStrings(res.Warnings))
+			}
+		})
+	}
+	// A header cell whose parts are not all column names stays an unknown
+	// column.
+	data := progressHeader + ",备注，说明" + strings.TrimSuffix(row, "\n") + ",另报\n"
+	res := parseVariant(t, "进度.csv", []byte(data), Options{Dataset: saima.DatasetProgress})
+	if len(res.Errors) != 0 || len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0].String(), "不是") {
+		t.Errorf("errors %q, warnings %q; want only the unknown-column warning", issueStrings(res.Errors), issueStrings(res.Warnings))
+	}
+}
