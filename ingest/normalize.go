@@ -148,6 +148,22 @@ func isForbidden(r rune) bool {
 	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069)
 }
 
+// withoutForbidden returns s without the runes that forbiddenRune finds.
+// A header cell or a JSON key is read this way, after its error is
+// reported, so that the column it names still maps and its rows are
+// checked too.
+func withoutForbidden(s string) string {
+	if _, found := forbiddenRune(s); !found {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isForbidden(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
 // showForbidden returns s with each rune that forbiddenRune finds written
 // as its code point in brackets, such as 海曙区[U+202E], so that an error
 // message shows where it is.

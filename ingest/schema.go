@@ -65,7 +65,7 @@ func (s *schema) column(header string) *column {
 	if c := s.byHeader[headerKey(header)]; c != nil {
 		return c
 	}
-	return s.fieldColumn(header)
+	return s.fieldColumn(withoutForbidden(header))
 }
 
 // isExported reports whether header names one of s.exported.
@@ -79,9 +79,11 @@ func (s *schema) isExported(header string) bool {
 	return false
 }
 
-// headerKey is the form in which header names are compared.
+// headerKey is the form in which header names are compared. The runes
+// that forbiddenRune finds are left out, because the header check reports
+// them on their own.
 func headerKey(header string) string {
-	return strings.TrimRight(compact(header), "*")
+	return strings.TrimRight(compact(withoutForbidden(header)), "*")
 }
 
 // required returns the names of the required columns, in template order.
