@@ -97,7 +97,7 @@ type rowUnit struct {
 
 func (b *unitBuilder) add(r *rowReader) {
 	u := saima.Unit{
-		Name:    r.name("单位", true),
+		Name:    strings.TrimFunc(r.name("单位", true), isIgnorable),
 		Kind:    r.unitKind(),
 		Code:    r.code("单位代码", false),
 		Aliases: r.list("别名"),

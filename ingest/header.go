@@ -59,7 +59,7 @@ func twoRowCandidate(i int, upper, lower []string) headerCandidate {
 // required column.
 func headerName(cell string) string {
 	name := strings.Map(func(r rune) rune {
-		if isSpace(r) || isForbidden(r) {
+		if isIgnorable(r) || isForbidden(r) {
 			return -1
 		}
 		return r
