@@ -97,7 +97,7 @@ type rowUnit struct {
 
 func (b *unitBuilder) add(r *rowReader) {
 	u := saima.Unit{
-		Name:    r.name("单位", true),
+		Name:    strings.TrimFunc(r.name("单位", true), isIgnorable),
 		Kind:    r.unitKind(),
 		Code:    r.code("单位代码", false),
 		Aliases: r.list("别名"),
@@ -348,14 +348,20 @@ func (r *rowReader) unitList(col string) []string {
 var noUnitPhrase = regexp.MustCompile(`^(?:(?:无|暂无|尚无|没有|并无)(?:相关|其他|其它)?` +
 	`(?:牵头|协同|配合|协作|参与|合作)?(?:单位|部门)|(?:无需|无须|不需|不需要)(?:牵头|协同|配合|协作|参与|合作))$`)
 
+// noUnitWords are the single words that a clerk types in a unit column
+// to mean there is none, as if the column were the question 有无协同单位:
+// 否 (no), and 0 or 〇 (zero). 无 means the same, but it is a filler, which
+// unwritten reads as blank before noUnit runs.
+var noUnitWords = map[string]bool{"否": true, "0": true, "〇": true}
+
 // undecidedUnits are the texts that say a unit is not decided yet.
 var undecidedUnits = map[string]bool{
 	"待定": true, "未定": true, "待确定": true, "未确定": true, "待明确": true, "未明确": true,
 }
 
 // noUnit reports whether raw, an item of the unit column col, names no
-// unit: a phrase of noUnitPhrase, or a unit not decided yet, which gets a
-// warning. Closing punctuation and enclosing brackets are peeled as for
+// unit: a word of noUnitWords, a phrase of noUnitPhrase, or a unit not
+// decided yet, which gets a warning. Closing punctuation and enclosing brackets are peeled as for
 // the fillers that unwritten reads.
 func (r *rowReader) noUnit(col, raw string) bool {
 	s := compact(raw)
@@ -366,7 +372,7 @@ func (r *rowReader) noUnit(col, raw string) bool {
 		r.warn(col, raw, "表示尚未确定，按空白处理", "确定后请补填"+col)
 		return true
 	}
-	return noUnitPhrase.MatchString(s)
+	return noUnitWords[s] || noUnitPhrase.MatchString(s)
 }
 
 // unitMatch is a roster unit read from a unit cell, with the note that

@@ -377,24 +377,30 @@ func TestProjectSystemOfficialNames(t *testing.T) {
 	}
 }
 
-// A filler such as 无 or 不涉及 in 牵头单位 or 协同单位 means that the
-// project has no such unit, so it reads as blank, never as a unit name
-// kept off the roster.
+// A filler such as 无 or 不涉及, or the word 否, 0 or 〇, in 牵头单位 or
+// 协同单位 means that the project has no such unit, so it reads as blank,
+// never as a unit name kept off the roster.
 func TestProjectUnitFillers(t *testing.T) {
 	text := "项目编号,项目名称,责任单位,牵头单位,协同单位\n" +
 		"NB-1,甲,余姚市,无,暂无\n" +
 		"NB-2,乙,余姚市,不涉及,N/A\n" +
 		"NB-3,丙,余姚市,（无）,无。\n" +
-		"NB-4,丁,余姚市,【无】,宁海县、无\n"
+		"NB-4,丁,余姚市,【无】,宁海县、无\n" +
+		"NB-5,戊,余姚市,否,否\n" +
+		"NB-6,己,余姚市,0,0\n" +
+		"NB-7,庚,余姚市,〇,〇\n" +
+		"NB-8,辛,余姚市,无,无\n" +
+		"NB-9,壬,余姚市,０,宁海县、否\n" +
+		"NB-10,癸,余姚市,（否）,0。\n"
 	res := parseText(t, "p.csv", text, Options{})
 	requireNoErrors(t, res)
 	if len(res.Warnings) != 0 {
 		t.Errorf("warnings = %q, want none", issueStrings(res.Warnings))
 	}
-	if len(res.Batch.Projects) != 4 {
-		t.Fatalf("projects = %d, want 4", len(res.Batch.Projects))
+	if len(res.Batch.Projects) != 10 {
+		t.Fatalf("projects = %d, want 10", len(res.Batch.Projects))
 	}
-	for i, want := range [][]string{nil, nil, nil, {"宁海县"}} {
+	for i, want := range [][]string{nil, nil, nil, {"宁海县"}, nil, nil, nil, nil, {"宁海县"}, nil} {
 		p := res.Batch.Projects[i]
 		if p.LeadUnit != "" {
 			t.Errorf("project %d 牵头单位 = %q, want blank", i+1, p.LeadUnit)

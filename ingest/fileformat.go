@@ -4,10 +4,12 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"io"
 	"regexp"
 	"strings"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding/unicode"
 
@@ -95,6 +97,58 @@ var binaryFormats = []struct {
 	{isMHT, "这是“单个文件网页”（.mht或.mhtml）格式的文件，系统无法读取；" +
 		"请用Excel或WPS打开，另存为“Excel 工作簿（*.xlsx）”后重新上传"},
 	{prefix("SQLite format 3\x00"), "这是SQLite数据库文件，不是表格，系统无法读取；请从数据库导出xlsx或CSV文件后重新上传"},
+	{isWindowsProgram, programMessage("Windows程序或程序库（.exe或.dll）")},
+	{prefix("\x7fELF"), programMessage("Linux程序或程序库（ELF格式）")},
+	{isUTF32, "这是UTF-32编码的文本文件，系统只能读取UTF-8、GBK（GB18030）或UTF-16编码的文本；" +
+		"请用Excel或WPS打开，另存为“CSV UTF-8（逗号分隔）”或“Excel 工作簿（*.xlsx）”后重新上传，" +
+		"或在记事本中选择“另存为”，编码选“UTF-8”后重新上传"},
+}
+
+// programMessage is the error of a program or program library of kind.
+func programMessage(kind string) string {
+	return "这是" + kind + "，不是表格，系统无法读取；请上传表格文件本身（xlsx或CSV），" +
+		"不要上传打开表格的软件或导出数据的程序"
+}
+
+// isWindowsProgram reports whether head starts a Windows program or
+// library: the DOS header "MZ", whose other fields always hold zero
+// bytes in their first 64 bytes. No text file has a zero byte there,
+// except in UTF-16, where "MZ" would not be the first two bytes.
+func isWindowsProgram(head []byte) bool {
+	return bytes.HasPrefix(head, []byte("MZ")) && bytes.IndexByte(head[:min(len(head), 64)], 0) >= 0
+}
+
+// isUTF32 reports whether head starts UTF-32 text, in either byte order.
+// With a byte-order mark it starts FF FE 00 00 (little-endian, whose
+// first two bytes are UTF-16's mark too) or 00 00 FE FF. Without one,
+// each 4 bytes must hold a code point other than U+0000, and one of them
+// a line feed, a comma, a tab or the [ of a JSON array, which a table
+// has in its first line.
+func isUTF32(head []byte) bool {
+	if bytes.HasPrefix(head, []byte("\xff\xfe\x00\x00")) || bytes.HasPrefix(head, []byte("\x00\x00\xfe\xff")) {
+		return true
+	}
+	return utf32WithoutBOM(head, binary.LittleEndian) || utf32WithoutBOM(head, binary.BigEndian)
+}
+
+// utf32WithoutBOM reports whether head reads as UTF-32 text in order, as
+// isUTF32 describes.
+func utf32WithoutBOM(head []byte, order binary.ByteOrder) bool {
+	n := len(head) / 4
+	if n < 2 {
+		return false
+	}
+	separator := false
+	for i := range n {
+		r := order.Uint32(head[4*i:])
+		if r == 0 || r > utf8.MaxRune || (r >= 0xD800 && r <= 0xDFFF) {
+			return false
+		}
+		if r == '\n' || r == ',' || r == '\t' || r == '[' {
+			separator = true
+		}
+	}
+	return separator
 }
 
 // pictureMessage is the error of a picture in format kind.

@@ -167,3 +167,116 @@ func xstringEscaped(s string) string {
 	}
 	return b.String()
 }
+
+// forbiddenHeaderFormats write a progress row under a header in which the
+// column col is named header, as a CSV, an XLSX and a JSON file. Each
+// gives the row that issues name the header on.
+var forbiddenHeaderFormats = []struct {
+	name  string
+	row   int
+	parse func(t *testing.T, col, header string) *Result
+}{
+	{"csv", 1, func(t *testing.T, col, header string) *Result {
+		values := forbiddenRow("", "")
+		var names, cells []string
+		for _, c := range progressOrder {
+			name := c
+			if c == col {
+				name = header
+			}
+			names = append(names, `"`+name+`"`)
+			cells = append(cells, values[c])
+		}
+		return parseText(t, "进度.csv", strings.Join(names, ",")+"\n"+strings.Join(cells, ",")+"\n", Options{})
+	}},
+	{"xlsx", 1, func(t *testing.T, col, header string) *Result {
+		values := forbiddenRow("", "")
+		var names, cells []func(string) string
+		for _, c := range progressOrder {
+			name := c
+			if c == col {
+				name = header
+			}
+			names = append(names, text(xstringEscaped(name)))
+			cells = append(cells, text(values[c]))
+		}
+		wb := testWorkbook{sheets: []testSheet{{name: "进度填报", rows: []string{row(1, names...), row(2, cells...)}}}}
+		return parseText(t, "进度.xlsx", string(wb.bytes(t)), Options{})
+	}},
+	{"json", 1, func(t *testing.T, col, header string) *Result {
+		values := forbiddenRow("", "")
+		// Two elements with the key, to check that it is reported once.
+		first, second := map[string]string{}, map[string]string{}
+		for _, c := range progressOrder {
+			name := c
+			if c == col {
+				name = header
+			}
+			first[name], second[name] = values[c], values[c]
+			if c == "项目编号" {
+				second[name] = "NB-2026-018"
+			}
+		}
+		body, err := json.Marshal([]map[string]string{first, second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return parseText(t, "进度.json", string(body), Options{Dataset: "progress"})
+	}},
+}
+
+// TestForbiddenHeader puts each forbidden rune into the header of a
+// column (a JSON key), in a CSV, an XLSX and a JSON file. The file must
+// be rejected with one error that names the file, the header's row, the
+// column and the code point, and the column must still be read.
+func TestForbiddenHeader(t *testing.T) {
+	for _, f := range forbiddenHeaderFormats {
+		t.Run(f.name, func(t *testing.T) {
+			for _, sample := range forbiddenSamples {
+				for _, col := range forbiddenColumns {
+					header := string([]rune(col)[:1]) + string(sample.r) + string([]rune(col)[1:])
+					res := f.parse(t, col, header)
+					if len(res.Errors) != 1 {
+						t.Errorf("%s in header %s: errors = %q, want one", sample.name, col, issueStrings(res.Errors))
+						continue
+					}
+					e := res.Errors[0]
+					msg := e.String()
+					if e.Row != f.row || e.Column != col {
+						t.Errorf("%s in header %s: error on row %d, column %q, want row %d, column %s",
+							sample.name, col, e.Row, e.Column, f.row, col)
+					}
+					for _, part := range []string{sample.name, "[" + sample.name + "]", "请删除", "名中的这个字符"} {
+						if !strings.Contains(msg, part) {
+							t.Errorf("%s in header %s: error %q lacks %q", sample.name, col, msg, part)
+						}
+					}
+					if !strings.HasPrefix(msg, "进度.") {
+						t.Errorf("%s in header %s: error %q does not start with the file name", sample.name, col, msg)
+					}
+					if len(res.Warnings) != 0 {
+						t.Errorf("%s in header %s: warnings = %q, want none", sample.name, col, issueStrings(res.Warnings))
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestForbiddenHeaderStillChecksRows checks that a header with a bidi
+// override still maps its column, so that an error in a data cell of that
+// column is reported with the header's.
+func TestForbiddenHeaderStillChecksRows(t *testing.T) {
+	res := parseText(t, "进度.csv", "单位,项目编号,项目名称,填报期间,完成\u202E率,进展情况,存在问题\n"+
+		"余姚市,NB-2026-017,城市大脑,2026Q3,135%,已完成接口联调,无\n", Options{})
+	got := issueStrings(res.Errors)
+	if len(got) != 2 {
+		t.Fatalf("errors = %q, want the header's and 135%%'s", got)
+	}
+	if !strings.Contains(got[0], "第1行“完成率”列的列名写作“完成[U+202E]率”") {
+		t.Errorf("errors[0] = %q, want the header's U+202E", got[0])
+	}
+	if !strings.Contains(got[1], "第2行“完成率”列的值“135%”") {
+		t.Errorf("errors[1] = %q, want the 完成率 of row 2", got[1])
+	}
+}

@@ -55,10 +55,11 @@ func twoRowCandidate(i int, upper, lower []string) headerCandidate {
 }
 
 // headerName is a header as issues show it: as written, without
-// whitespace or the * before or after it that marks a required column.
+// whitespace, the runes that forbiddenRune finds, or the * before or
+// after it that marks a required column.
 func headerName(cell string) string {
 	name := strings.Map(func(r rune) rune {
-		if isSpace(r) {
+		if isIgnorable(r) || isForbidden(r) {
 			return -1
 		}
 		return r
@@ -311,4 +312,34 @@ func quoteColumns(cols []*column) string {
 		b.WriteString("“" + c.name + "”")
 	}
 	return b.String()
+}
+
+// rejectForbiddenHeader records an error on every cell of the header rows
+// in recs that names a column of the dataset and contains a rune that
+// forbiddenRune finds. Such a rune would otherwise pass unseen, because
+// the header is matched without it.
+func (p *parser) rejectForbiddenHeader(recs []record, h *header) {
+	for _, rec := range recs {
+		for i, cell := range rec.cells {
+			bad, found := forbiddenRune(cell)
+			if !found || i >= len(h.columns) || h.columns[i] == nil {
+				continue
+			}
+			p.issue(forbiddenNameIssue(rec.row, i, h.names[i], cell, bad, "列名"))
+		}
+	}
+}
+
+// forbiddenNameIssue returns the error of a header cell or a JSON key,
+// written as name, that contains the rune bad. column is the name that
+// issues show, and i the column's index, which names it when column is
+// empty. noun is 列名 or 字段名.
+func forbiddenNameIssue(row, i int, column, name string, bad rune, noun string) Issue {
+	if column == "" {
+		column = fmt.Sprintf("第%d列", i+1)
+	}
+	return Issue{Row: row, Column: column,
+		Reason: fmt.Sprintf("的%s写作“%s”，其中含有看不见的%sU+%04X（常见于从其他系统或网页复制的文字），"+
+			"它会让显示的%s与读取的不同", noun, showForbidden(name), forbiddenKind(bad), bad, noun),
+		Fix: "请删除" + noun + "中的这个字符（看不到时可删去整个" + noun + "后重新输入）后重新上传"}
 }

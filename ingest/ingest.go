@@ -638,6 +638,7 @@ func (p *parser) readHeader(head []record) (*header, []record, bool) {
 		}
 	}
 	h, ok := p.mapHeader(c, p.schema, first, last)
+	p.rejectForbiddenHeader(head[c.index:c.index+c.rows], h)
 	p.columns = h.names[:h.width]
 	return h, head[c.index+c.rows:], ok
 }

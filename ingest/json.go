@@ -218,9 +218,9 @@ func (p *parser) runJSON(src *jsonSource) error {
 		return slices.ContainsFunc(first.keys, func(k string) bool { return p.schema.column(k) == c })
 	})
 	p.startRows()
-	unknown := map[string]bool{}
+	reported := map[string]bool{}
 	for rec := first; ; {
-		if more, err := p.readObject(rec, unknown); !more || err != nil {
+		if more, err := p.readObject(rec, reported); !more || err != nil {
 			return err
 		}
 		if rec, err = src.next(); err == io.EOF {
@@ -235,8 +235,10 @@ func (p *parser) runJSON(src *jsonSource) error {
 // readObject maps the keys of one element to columns and hands the row to
 // the builder, also when a key is missing. A required column's key must be
 // present, though its value may be null. Each unknown key is a warning once, on the first element
-// that has it. It reports false when reading must stop.
-func (p *parser) readObject(rec jsonRecord, unknown map[string]bool) (bool, error) {
+// that has it. A key with a rune that forbiddenRune finds is an error once,
+// in the same way. reported holds the keys reported so far. It reports
+// false when reading must stop.
+func (p *parser) readObject(rec jsonRecord, reported map[string]bool) (bool, error) {
 	if !p.countRow() {
 		return false, nil
 	}
@@ -249,9 +251,12 @@ func (p *parser) readObject(rec jsonRecord, unknown map[string]bool) (bool, erro
 	keyOf := map[*column]string{}
 	for i, key := range rec.keys {
 		col := p.schema.column(key)
+		if col != nil && col.kind != kindIgnored {
+			p.rejectForbiddenKey(rec.row, i, key, reported)
+		}
 		switch {
 		case col == nil:
-			p.unknownField(rec.row, key, unknown)
+			p.unknownField(rec.row, key, reported)
 		case col.kind == kindIgnored:
 		case keyOf[col] != "":
 			r.fail(col.name, rec.values[i], &problem{
@@ -285,6 +290,20 @@ func (p *parser) readObject(rec jsonRecord, unknown map[string]bool) (bool, erro
 	// with the row's other errors. A column in error here reads as
 	// empty, and missing does not report it again.
 	return true, p.addRow(r)
+}
+
+// rejectForbiddenKey records an error, once per key, on a JSON key that
+// contains a rune that forbiddenRune finds. The key still maps to its
+// column, as a header cell does, so that the element's values are checked.
+func (p *parser) rejectForbiddenKey(row, i int, key string, reported map[string]bool) {
+	bad, found := forbiddenRune(key)
+	if !found || reported[key] {
+		return
+	}
+	reported[key] = true
+	is := forbiddenNameIssue(row, i, headerName(key), key, bad, "字段名")
+	is.Fix = "请删除字段名中的这个字符后重新提交"
+	p.issue(is)
 }
 
 // unknownField warns once about a key that names no column.

@@ -349,7 +349,8 @@ func TestLibreOfficeTwoDigitYear(t *testing.T) {
 // photo (HEIC), a GIF or BMP screenshot, an archive made on a server
 // (bzip2, xz, zstd, tar), Excel's binary workbook (.xlsb) or its one-file
 // web page (.mht), a WordPad document (.rtf), an OFD document or an Apple
-// Numbers sheet.
+// Numbers sheet. Some also send a program (.exe, .dll or ELF) or a table
+// saved as UTF-32 text.
 func TestFileOfAnotherBinaryKind(t *testing.T) {
 	zeros := make([]byte, 600)
 	with := func(head string, rest []byte) []byte { return append([]byte(head), rest...) }
@@ -376,6 +377,15 @@ func TestFileOfAnotherBinaryKind(t *testing.T) {
 		{"MHT", "进度.mht", []byte("MIME-Version: 1.0\r\nX-Document-Type: Workbook\r\n" +
 			"Content-Type: multipart/related; boundary=\"----=_NextPart\"\r\n\r\n"), "单个文件网页"},
 		{"SQLite", "进度.db", with("SQLite format 3\x00", zeros), "这是SQLite数据库文件"},
+		{"EXE", "进度.exe", with("MZ\x90\x00\x03\x00\x00\x00\x04\x00", zeros), "这是Windows程序或程序库（.exe或.dll）"},
+		{"DLL named csv", "进度.csv", with("MZ\x90\x00\x03\x00", zeros), "这是Windows程序或程序库"},
+		{"ELF", "saima", with("\x7fELF\x02\x01\x01\x00", zeros), "这是Linux程序或程序库（ELF格式）"},
+		{"ELF named xlsx", "进度.xlsx", with("\x7fELF\x01\x01\x01\x00", zeros), "这是Linux程序或程序库"},
+		{"UTF-32LE with BOM", "进度.csv", utf32Text("\ufeff"+progressCSV, binary.LittleEndian), "这是UTF-32编码的文本文件"},
+		{"UTF-32BE with BOM", "进度.csv", utf32Text("\ufeff"+progressCSV, binary.BigEndian), "这是UTF-32编码的文本文件"},
+		{"UTF-32LE", "进度.csv", utf32Text(progressCSV, binary.LittleEndian), "这是UTF-32编码的文本文件"},
+		{"UTF-32BE", "进度.txt", utf32Text(progressCSV, binary.BigEndian), "这是UTF-32编码的文本文件"},
+		{"UTF-32LE JSON", "进度.json", utf32Text(`[{"单位": "余姚市"}]`, binary.LittleEndian), "这是UTF-32编码的文本文件"},
 		{"XLSB", "进度.xlsb", zipOf(t, "[Content_Types].xml", "<Types/>", "_rels/.rels", "<Relationships/>",
 			"xl/workbook.bin", "\x83\x01", "xl/worksheets/sheet1.bin", "\x81\x01"), "Excel二进制工作簿（.xlsb）"},
 		{"OFD", "通知.ofd", zipOf(t, "OFD.xml", "<ofd:OFD/>", "Doc_0/Document.xml", "<ofd:Document/>"), "这是OFD版式文件"},
@@ -395,5 +405,35 @@ func TestFileOfAnotherBinaryKind(t *testing.T) {
 				t.Errorf("Parse error = %q, want a fix after ；", msg)
 			}
 		})
+	}
+}
+
+// progressCSV is a small progress file, in text that utf32Text encodes.
+const progressCSV = "单位,项目编号,项目名称,填报期间,完成率\n余姚市,NB-2026-017,城市大脑,2026Q3,60%\n"
+
+// utf32Text encodes s as UTF-32 in order, without adding a byte-order
+// mark.
+func utf32Text(s string, order binary.AppendByteOrder) []byte {
+	var b []byte
+	for _, r := range s {
+		b = order.AppendUint32(b, uint32(r))
+	}
+	return b
+}
+
+// TestIsUTF32NotUTF16 checks that isUTF32 does not take UTF-16LE text,
+// whose byte-order mark starts that of UTF-32LE, or UTF-8 text for UTF-32.
+func TestIsUTF32NotUTF16(t *testing.T) {
+	for _, s := range []string{"\ufeff" + progressCSV, progressCSV, "\ufeff\x01,a\n"} {
+		var b []byte
+		for _, u := range utf16.Encode([]rune(s)) {
+			b = binary.LittleEndian.AppendUint16(b, u)
+		}
+		if isUTF32(b) {
+			t.Errorf("isUTF32(UTF-16LE of %q) = true, want false", s)
+		}
+	}
+	if isUTF32([]byte(progressCSV)) {
+		t.Errorf("isUTF32(UTF-8 text) = true, want false")
 	}
 }

@@ -36,10 +36,25 @@ func isSpace(r rune) bool {
 	return unicode.IsSpace(r)
 }
 
+// isIgnorable reports whether r counts as whitespace in a cell that is
+// read as a unit name, a code, a period, a date or a number. Besides the
+// runes of isSpace, these are the combining grapheme joiner U+034F and
+// the variation selectors U+FE00 to U+FE0F and U+E0100 to U+E01EF,
+// which nothing shows in such a cell. A unit name copied from a chat program with U+FE0F after it
+// looks right, and read as written it would be unknown. Free text keeps
+// them, because emoji need them (see isSpace).
+func isIgnorable(r rune) bool {
+	switch {
+	case r == '\u034f', r >= '\ufe00' && r <= '\ufe0f', r >= '\U000e0100' && r <= '\U000e01ef':
+		return true
+	}
+	return isSpace(r)
+}
+
 // isInvisible reports whether r is one of the format characters that
-// isSpace counts as whitespace although nothing shows them.
+// isIgnorable counts as whitespace although nothing shows them.
 func isInvisible(r rune) bool {
-	return isSpace(r) && !unicode.IsSpace(r)
+	return isIgnorable(r) && !unicode.IsSpace(r)
 }
 
 // isLineBreak reports whether r ends a line: a line feed (Alt+Enter in
@@ -60,15 +75,16 @@ func trimText(s string) string {
 }
 
 // normalize applies Unicode NFKC, which turns full-width digits, letters and
-// punctuation into their ASCII forms, and then trims whitespace. Codes,
-// numbers, dates and periods are read this way.
+// punctuation into their ASCII forms, and then trims whitespace as
+// isIgnorable counts it. Codes, numbers, dates and periods are read this
+// way.
 func normalize(s string) string {
 	if isASCII(s) {
 		// ASCII text is already in NFKC, and its only whitespace is
 		// ASCII whitespace.
 		return strings.TrimFunc(s, isASCIISpace)
 	}
-	return trimText(norm.NFKC.String(s))
+	return strings.TrimFunc(norm.NFKC.String(s), isIgnorable)
 }
 
 // compact is normalize with every whitespace rune removed, also inside the
@@ -79,7 +95,7 @@ func compact(s string) string {
 		return compactASCII(s)
 	}
 	return strings.Map(func(r rune) rune {
-		if isSpace(r) {
+		if isIgnorable(r) {
 			return -1
 		}
 		return r
@@ -146,6 +162,22 @@ func isForbidden(r rune) bool {
 		return true
 	}
 	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069)
+}
+
+// withoutForbidden returns s without the runes that forbiddenRune finds.
+// A header cell or a JSON key is read this way, after its error is
+// reported, so that the column it names still maps and its rows are
+// checked too.
+func withoutForbidden(s string) string {
+	if _, found := forbiddenRune(s); !found {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isForbidden(r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // showForbidden returns s with each rune that forbiddenRune finds written

@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -87,5 +88,81 @@ func TestInvisibleCharactersWholeKind(t *testing.T) {
 		if got := trimText(s); got != s {
 			t.Errorf("trimText(%q) = %q, want it unchanged", s, got)
 		}
+	}
+}
+
+// TestIgnorableLikeZeroWidthSpace puts the combining grapheme joiner and
+// the variation selectors U+FE0E and U+FE0F into the unit, code, period,
+// number and date cells of a progress row, at the end and inside. Each
+// must read as the zero-width space (U+200B) reads there: trimmed at the
+// end, dropped inside a unit name, a period and a number, and an error
+// inside a code or a date. Free text keeps them.
+func TestIgnorableLikeZeroWidthSpace(t *testing.T) {
+	insert := func(s, mark string, inside bool) string {
+		if !inside {
+			return s + mark
+		}
+		r := []rune(s)
+		return string(r[:2]) + mark + string(r[2:])
+	}
+	parse := func(mark string, inside bool) *Result {
+		cell := func(s string) string { return insert(s, mark, inside) }
+		text := "单位,项目编号,项目名称,填报期间,完成率,填报日期,进展情况\n" +
+			cell("余姚市") + "," + cell("NB-2026-017") + ",城市大脑," + cell("2026Q3") + "," +
+			cell("60%") + "," + cell("2026-09-30") + ",已上线✅" + mark + "\n"
+		return parseText(t, "进度.csv", text, Options{})
+	}
+	for _, mark := range []string{"\u034f", "\ufe0e", "\ufe0f"} {
+		for _, inside := range []bool{false, true} {
+			name := fmt.Sprintf("U+%04X/inside=%t", []rune(mark)[0], inside)
+			t.Run(name, func(t *testing.T) {
+				got, want := parse(mark, inside), parse("\u200b", inside)
+				code := fmt.Sprintf("U+%04X", []rune(mark)[0])
+				if len(got.Errors) != len(want.Errors) {
+					t.Fatalf("errors = %q, want as many as U+200B gets: %q",
+						issueStrings(got.Errors), issueStrings(want.Errors))
+				}
+				for i, e := range got.Errors {
+					if w := want.Errors[i]; e.Column != w.Column {
+						t.Errorf("error %d on column %q, want %q as for U+200B", i, e.Column, w.Column)
+					}
+					if e.Column == "项目编号" && !strings.Contains(e.String(), code) {
+						t.Errorf("error %q does not name %s", e.String(), code)
+					}
+				}
+				if !inside {
+					requireNoErrors(t, got)
+				}
+				if len(got.Batch.Progress) != 1 {
+					return
+				}
+				rep := got.Batch.Progress[0]
+				if rep.Unit != "余姚市" {
+					t.Errorf("单位 = %q, want 余姚市", rep.Unit)
+				}
+				if rep.Period.String() != "2026Q3" {
+					t.Errorf("填报期间 = %q, want 2026Q3", rep.Period.String())
+				}
+				if percentString(rep.Percent) != "60" {
+					t.Errorf("完成率 = %s, want 60", percentString(rep.Percent))
+				}
+				if rep.ReportDate == nil || rep.ReportDate.String() != "2026-09-30" {
+					t.Errorf("填报日期 = %v, want 2026-09-30", rep.ReportDate)
+				}
+				if rep.Progress != "已上线✅"+mark {
+					t.Errorf("进展情况 = %q, want %q", rep.Progress, "已上线✅"+mark)
+				}
+			})
+		}
+	}
+}
+
+// TestIgnorableRosterName checks that a roster's own unit name loses a
+// variation selector at its end, as it loses a zero-width space there.
+func TestIgnorableRosterName(t *testing.T) {
+	res := parseText(t, "单位.csv", "单位,单位类别\n宁波市海曙区\ufe0f,区县（市）\n", Options{})
+	requireNoErrors(t, res)
+	if len(res.Batch.Units) != 1 || res.Batch.Units[0].Name != "宁波市海曙区" {
+		t.Errorf("units = %+v, want 宁波市海曙区 without U+FE0F", res.Batch.Units)
 	}
 }

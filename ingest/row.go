@@ -545,16 +545,20 @@ func (r *rowReader) rejectForbidden() {
 	}
 }
 
+// forbiddenKind names the kind of the rune bad, which forbiddenRune found.
+func forbiddenKind(bad rune) string {
+	if bad >= 0x202A {
+		return "改变文字显示方向的字符"
+	}
+	return "控制字符"
+}
+
 // forbiddenProblem returns the error of a value that contains the rune
 // bad, which forbiddenRune found.
 func forbiddenProblem(bad rune) *problem {
-	kind := "控制字符"
-	if bad >= 0x202A {
-		kind = "改变文字显示方向的字符"
-	}
 	return &problem{
 		reason: fmt.Sprintf("中含有看不见的%sU+%04X（在上面的值中写作[U+%04X]，常见于从其他系统或网页复制的文字），"+
-			"它会让显示的文字与保存的不同", kind, bad, bad),
+			"它会让显示的文字与保存的不同", forbiddenKind(bad), bad, bad),
 		fix: "请删除这个字符（看不到时可清空这一格后重新输入）后重新上传",
 	}
 }

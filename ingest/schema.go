@@ -74,7 +74,7 @@ func (s *schema) column(header string) *column {
 			return c
 		}
 	}
-	return s.fieldColumn(header)
+	return s.fieldColumn(withoutForbidden(header))
 }
 
 // cutHeaderNote returns the header key without the bracketed note that
@@ -99,9 +99,11 @@ func (s *schema) isExported(header string) bool {
 }
 
 // headerKey is the form in which header names are compared. Templates
-// mark a required column with a * before or after its name.
+// mark a required column with a * before or after its name. The runes
+// that forbiddenRune finds are left out, because the header check reports
+// them on their own.
 func headerKey(header string) string {
-	return strings.Trim(compact(header), "*")
+	return strings.Trim(compact(withoutForbidden(header)), "*")
 }
 
 // required returns the names of the required columns, in template order.

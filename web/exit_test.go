@@ -76,8 +76,8 @@ func TestExitedProjectPages(t *testing.T) {
 		resp, body := postForm(t, env.as(t, "office"), "/lists/done",
 			map[string]string{"list": "场景应用", "item_id": "EX-1", "date": "2026-09-10"})
 		want := "完成日期“2026-09-10”晚于项目EX-1的退出日期2026-09-01，该事项已因退出终止，不能再标注完成"
-		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(html.UnescapeString(body), want) {
-			t.Errorf("POST /lists/done after the exit = %d, want 400 with %q:\n%s", resp.StatusCode, want, body)
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(body), want) {
+			t.Errorf("POST /lists/done after the exit = %d, want 422 with %q:\n%s", resp.StatusCode, want, body)
 		}
 	})
 	t.Run("MarkBeforeExit", func(t *testing.T) {

@@ -41,11 +41,11 @@ func TestFormsRejectForbidden(t *testing.T) {
 		{"ListDoneNote", func() (*http.Response, string) {
 			return postForm(t, office, "/lists/done",
 				map[string]string{"list": "重大需求", "item_id": "XQ-2", "note": bad})
-		}, http.StatusBadRequest, "完成情况"},
+		}, http.StatusUnprocessableEntity, "完成情况"},
 		{"ListWithdrawReason", func() (*http.Response, string) {
 			return postForm(t, office, "/lists/withdraw",
 				map[string]string{"list": "重大需求", "item_id": "XQ-1", "reason": bad, "return": "/lists?status=done"})
-		}, http.StatusBadRequest, "撤销理由"},
+		}, http.StatusUnprocessableEntity, "撤销理由"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -391,7 +391,9 @@ func (s *Server) handleListWithdraw(c *fiber.Ctx) error {
 
 // showMarkError shows the list page that the mark form came from again,
 // with its filters and with form as filled in and its error, so that the
-// office can correct the date without typing the mark again.
+// office can correct the date without typing the mark again. The status
+// is 422, as for a rejected stage form or stage withdrawal, because the
+// request is well formed and only its content is rejected.
 func (s *Server) showMarkError(c *fiber.Ctx, back listReturn, form *markForm) error {
 	unit, title := "", "清单管理"
 	if back.unit != "" {
@@ -406,7 +408,7 @@ func (s *Server) showMarkError(c *fiber.Ctx, back listReturn, form *markForm) er
 		return err
 	}
 	page.Mark = form
-	c.Status(http.StatusBadRequest)
+	c.Status(http.StatusUnprocessableEntity)
 	return s.render(c, "lists.html", title, "lists", page)
 }
 

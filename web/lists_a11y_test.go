@@ -16,8 +16,8 @@ func TestListMarkErrorTiedToField(t *testing.T) {
 	seedLists(t, env.store)
 	resp, body := postForm(t, env.as(t, "office"), "/lists/done",
 		map[string]string{"list": "重大需求", "item_id": "XQ-2", "date": "2026-10-14"})
-	if resp.StatusCode != http.StatusBadRequest {
-		t.Fatalf("POST /lists/done before XQ-2 was recorded status = %d, want 400", resp.StatusCode)
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("POST /lists/done before XQ-2 was recorded status = %d, want 422", resp.StatusCode)
 	}
 
 	errorID := regexp.MustCompile(`<p class="form-error" id="([^"]+)"`).FindStringSubmatch(body)

@@ -140,8 +140,8 @@ func TestListDoneButton(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			resp, body := postForm(t, env.as(t, "office"), "/lists/done",
 				map[string]string{"list": "重大需求", "item_id": "XQ-2", "date": tt.date})
-			if resp.StatusCode != http.StatusBadRequest {
-				t.Errorf("POST /lists/done with date %s status = %d, want 400", tt.date, resp.StatusCode)
+			if resp.StatusCode != http.StatusUnprocessableEntity {
+				t.Errorf("POST /lists/done with date %s status = %d, want 422", tt.date, resp.StatusCode)
 			}
 			if !strings.Contains(html.UnescapeString(body), tt.want) {
 				t.Errorf("POST /lists/done with date %s lacks %q:\n%s", tt.date, tt.want, body)
@@ -182,8 +182,8 @@ func TestListDoneKeepsPage(t *testing.T) {
 		resp, body := postForm(t, env.as(t, "office"), "/lists/done", map[string]string{
 			"list": "重大需求", "item_id": "XQ-2", "date": "2026-10-21", "note": "已全部完成",
 			"return": haishuList + "?status=open"})
-		if resp.StatusCode != http.StatusBadRequest {
-			t.Errorf("POST /lists/done with a future date status = %d, want 400", resp.StatusCode)
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("POST /lists/done with a future date status = %d, want 422", resp.StatusCode)
 		}
 		text := html.UnescapeString(body)
 		for _, want := range []string{
@@ -234,8 +234,8 @@ func TestListDoneBeforeItemStart(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			resp, body := postForm(t, env.as(t, "office"), "/lists/done",
 				map[string]string{"list": "重大需求", "item_id": tt.item, "date": tt.date})
-			if resp.StatusCode != http.StatusBadRequest {
-				t.Errorf("POST /lists/done of %s on %s status = %d, want 400", tt.item, tt.date, resp.StatusCode)
+			if resp.StatusCode != http.StatusUnprocessableEntity {
+				t.Errorf("POST /lists/done of %s on %s status = %d, want 422", tt.item, tt.date, resp.StatusCode)
 			}
 			if !strings.Contains(html.UnescapeString(body), tt.want) {
 				t.Errorf("POST /lists/done of %s on %s lacks %q:\n%s", tt.item, tt.date, tt.want, body)
@@ -405,8 +405,8 @@ func TestListWithdraw(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			resp, body := withdraw(office, tt.item, tt.reason)
-			if resp.StatusCode != http.StatusBadRequest {
-				t.Errorf("POST /lists/withdraw status = %d, want 400", resp.StatusCode)
+			if resp.StatusCode != http.StatusUnprocessableEntity {
+				t.Errorf("POST /lists/withdraw status = %d, want 422", resp.StatusCode)
 			}
 			if !strings.Contains(html.UnescapeString(body), tt.want) {
 				t.Errorf("POST /lists/withdraw lacks %q:\n%s", tt.want, body)
@@ -506,8 +506,8 @@ func TestListsPaged(t *testing.T) {
 
 	resp, body := postForm(t, office, "/lists/done", map[string]string{
 		"list": "场景应用", "item_id": "CJ-230", "date": "2026-10-21", "return": "/lists?status=open&page=2"})
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(html.UnescapeString(body), "晚于今天") {
-		t.Fatalf("POST a future mark = %d, want 400 with its error", resp.StatusCode)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(body), "晚于今天") {
+		t.Fatalf("POST a future mark = %d, want 422 with its error", resp.StatusCode)
 	}
 	if !strings.Contains(body, `value="2026-10-21"`) {
 		t.Error("the rejected mark's form, on the item's page, lacks the date typed")

@@ -43,6 +43,7 @@ Commands:
   uploads             list the upload audit log: who sent which file when, and its outcome
   backup -o FOLDER    write every table and the schema version to a new backup folder
   restore FOLDER      check a backup folder and load it into an empty database
+  version             print the saima, Go and chDB library versions (also saima --version)
 
 Run "saima <command> -h" or "saima help <command>" for what a command does
 and the options it uses. The options that name an environment variable in
@@ -58,6 +59,9 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		fmt.Fprint(stdout, usage)
 		return 0
+	}
+	if args[0] == "--version" || args[0] == "-version" {
+		args = append([]string{"version"}, args[1:]...)
 	}
 	if _, ok := commands[args[0]]; !ok {
 		fmt.Fprintf(stderr, "saima: unknown command %q\n\n%s", args[0], usage)
@@ -189,6 +193,8 @@ var commands = map[string]command{
 
 	"backup":  backupCommand,
 	"restore": restoreCommand,
+
+	"version": versionCommand,
 }
 
 // commandOptions are the shared options that each command uses; its -h
@@ -216,6 +222,8 @@ var commandOptions = map[string]optionGroup{
 
 	"backup":  optDatabase | optLog,
 	"restore": optDatabase | optLog,
+
+	"version": 0,
 }
 
 // app is one run of the command line: its settings and what it opened.

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"runtime/debug"
+
+	"saima/clickhouse"
+)
+
+func versionCommand(a *app, ef *envFlags) func(context.Context, []string) error {
+	ef.str(&a.cfg.ChDBLib, "chdb-lib", "SAIMA_CHDB_LIB", clickhouse.DefaultLibraryPath, "path of libchdb.so")
+	ef.fs.Usage = func() {
+		fmt.Fprintln(ef.fs.Output(), "Usage: saima version [options]\n\n"+
+			"Prints the version of the saima module, the VCS revision and commit time it\n"+
+			"was built from, the Go version that built it, and the version of the chDB\n"+
+			"library when the library is found. It reads the library's version from the\n"+
+			"package.json that npm installed beside it, without loading the library or\n"+
+			"opening a data folder. \"saima --version\" prints the same.\n\nOptions:")
+		ef.fs.PrintDefaults()
+	}
+	return func(ctx context.Context, args []string) error {
+		if len(args) > 0 {
+			ef.fs.Usage()
+			return fmt.Errorf("%w: saima version takes no arguments", errUsage)
+		}
+		info, _ := debug.ReadBuildInfo()
+		writeVersion(a.stdout, info, a.cfg.ChDBLib)
+		return nil
+	}
+}
+
+// writeVersion prints the build of saima that info describes (nil when
+// the binary has no build information) and the chDB library at lib.
+func writeVersion(w io.Writer, info *debug.BuildInfo, lib string) {
+	module, revision, at, modified := "未知", "未知", "未知", false
+	if info != nil && info.Main.Version != "" {
+		module = info.Main.Version
+	}
+	if info != nil {
+		for _, s := range info.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				revision = s.Value
+			case "vcs.time":
+				at = s.Value
+			case "vcs.modified":
+				modified = s.Value == "true"
+			}
+		}
+	}
+	if modified {
+		revision += "（构建时有未提交的改动）"
+	}
+	fmt.Fprintf(w, "saima 模块版本：%s\n", module)
+	fmt.Fprintf(w, "代码修订：%s\n", revision)
+	fmt.Fprintf(w, "修订时间：%s\n", at)
+	fmt.Fprintf(w, "Go 版本：%s\n", runtime.Version())
+	fmt.Fprintf(w, "chDB 库：%s\n", libraryLine(lib))
+}
+
+// libraryLine describes the chDB library at lib: its version and path,
+// or why the version is not known.
+func libraryLine(lib string) string {
+	version, err := clickhouse.LibraryVersion(lib)
+	switch {
+	case errors.Is(err, clickhouse.ErrLibraryNotFound):
+		return "未找到（" + lib + "）；嵌入式引擎需要它，安装方法：" + clickhouse.LibraryInstallHint
+	case err != nil:
+		return "版本未知（" + lib + "；它旁边没有 npm 安装时写下的 package.json，或其中没有版本号）"
+	}
+	return version + "（" + lib + "）"
+}
