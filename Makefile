@@ -15,7 +15,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 ## build: compile bin/saima
 build:
-	$(GO) build -o $(BIN) ./cmd/saima
+	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/saima
 
 ## demo: set up, build, load the demo city into ./data and serve it on $(ADDR)
 demo: setup build
