@@ -114,7 +114,7 @@ func printUploads(w io.Writer, ups []saima.Upload) {
 		return
 	}
 	tw := newTable(w)
-	fmt.Fprintln(tw, "上传时间\t上传编号\t账号\t单位\t数据集\t文件名\tSHA-256\t读取行数\t导入\t替换\t警告\t结果\t说明")
+	fmt.Fprintln(tw, "上传时间\t上传编号\t账号\t单位\t数据类型\t文件名\tSHA-256\t读取行数\t导入\t替换\t警告\t结果\t说明")
 	for _, u := range ups {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\n",
 			u.At.In(saima.Beijing).Format("2006-01-02 15:04:05"), u.ID, u.Uploader, orDash(u.Unit),
@@ -139,7 +139,7 @@ func showUpload(ctx context.Context, w io.Writer, st *clickhouse.Store, id strin
 		{"上传时间", u.At.In(saima.Beijing).Format("2006-01-02 15:04:05")},
 		{"账号", u.Uploader},
 		{"单位", orDash(u.Unit)},
-		{"数据集", orDash(datasetLabel(u.Dataset))},
+		{"数据类型", orDash(datasetLabel(u.Dataset))},
 		{"文件名", u.FileName},
 		{"SHA-256", orDash(u.SHA256)},
 		{"读取行数", strconv.Itoa(u.Rows)},

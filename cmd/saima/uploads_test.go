@@ -94,7 +94,7 @@ func TestUploadsShowsErrorList(t *testing.T) {
 	out := e.mustRun("uploads", "--id", id)
 	assertContains(t, "upload "+id, out, "上传编号", id, "12b_progress_bad_rows.csv", "校验未通过", "错误清单（共 7 处）",
 		"1. 12b_progress_bad_rows.csv 第3行", "7. 12b_progress_bad_rows.csv 第")
-	if !regexp.MustCompile(`(?m)^数据集 +进度填报$`).MatchString(out) {
+	if !regexp.MustCompile(`(?m)^数据类型 +进度填报$`).MatchString(out) {
 		t.Errorf("saima uploads --id %s does not name the dataset 进度填报 as the pages do:\n%s", id, out)
 	}
 	if n := strings.Count(out, "12b_progress_bad_rows.csv 第"); n != 7 {
