@@ -30,7 +30,32 @@ type unitDetail struct {
 // cooperates on, with the unit's own milestones on it.
 type sharedProject struct {
 	Code, Name, Owner, Role string
-	Milestones              []saima.Milestone
+	Milestones              []sharedMilestone
+}
+
+// sharedMilestone is the unit's milestone on a shared project, with its
+// state on the page's day, such as 2026-06-20 完成 or 已逾期 12 天.
+type sharedMilestone struct {
+	saima.Milestone
+	State string
+}
+
+// sharedMilestoneOf judges m on asOf as the unit's overdue list does, so
+// that an open milestone past its planned day never shows the status it
+// was uploaded with, such as 未开始.
+func sharedMilestoneOf(m saima.Milestone, asOf saima.Date) sharedMilestone {
+	out := sharedMilestone{Milestone: m, State: m.Status}
+	switch {
+	case m.ClosedByExit():
+		out.State = saima.ClosedByExitLabel
+	case m.Actual != nil:
+		out.State = m.Actual.String() + " 完成"
+	case stateOf(m, asOf) == overdueOpen:
+		out.State = fmt.Sprintf("已逾期 %d 天", m.DaysLate(asOf))
+	case out.State == "":
+		out.State = "未完成"
+	}
+	return out
 }
 
 // unitOverdue is one overdue milestone that the unit is responsible for.
@@ -224,10 +249,10 @@ func (s *Server) sharedProjects(ctx context.Context, unit string, asOf saima.Dat
 	for i := range out {
 		for _, m := range milestones {
 			if m.ProjectCode == out[i].Code && m.Unit == unit {
-				out[i].Milestones = append(out[i].Milestones, m)
+				out[i].Milestones = append(out[i].Milestones, sharedMilestoneOf(m, asOf))
 			}
 		}
-		slices.SortStableFunc(out[i].Milestones, func(a, b saima.Milestone) int { return a.Planned.Compare(b.Planned) })
+		slices.SortStableFunc(out[i].Milestones, func(a, b sharedMilestone) int { return a.Planned.Compare(b.Planned) })
 	}
 	slices.SortFunc(out, func(a, b sharedProject) int { return strings.Compare(a.Code, b.Code) })
 	return out, nil

@@ -243,6 +243,7 @@ func TestUnitPageSharedProjects(t *testing.T) {
 		Milestones: []saima.Milestone{
 			{ProjectCode: "NB-2026-051", Name: "海曙数据接入", Unit: "宁波市海曙区", Planned: planned("2026-12-31"), Status: "未开始"},
 			{ProjectCode: "NB-2026-051", Name: "海曙需求梳理", Unit: "宁波市海曙区", Planned: planned("2026-06-30"), Actual: &done, Status: "已完成"},
+			{ProjectCode: "NB-2026-051", Name: "海曙业务培训", Unit: "宁波市海曙区", Planned: planned("2026-09-01"), Status: "未开始"},
 			{ProjectCode: "NB-2026-051", Name: "平台上线", Planned: planned("2026-12-31"), Status: "未开始"},
 		}}, at)
 
@@ -254,7 +255,8 @@ func TestUnitPageSharedProjects(t *testing.T) {
 	}
 	section := text[start:]
 	section = section[:strings.Index(section, "</section>")]
-	for _, want := range []string{"（2 个）", "NB-2026-051", "协同单位", "海曙需求梳理（计划 2026-06-30，2026-06-20 完成）；海曙数据接入（计划 2026-12-31，未开始）",
+	for _, want := range []string{"（2 个）", "NB-2026-051", "协同单位", "海曙需求梳理（计划 2026-06-30，2026-06-20 完成）；海曙业务培训（计划 2026-09-01，已逾期 49 天）；" +
+		"海曙数据接入（计划 2026-12-31，未开始）",
 		"NB-2026-052", "牵头单位"} {
 		if !strings.Contains(section, want) {
 			t.Errorf("shared projects section lacks %q:\n%s", want, section)

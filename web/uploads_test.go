@@ -155,3 +155,21 @@ func TestUploadsUnitFilter(t *testing.T) {
 		t.Errorf("/uploads?unit=宁波市不存在区 = %d, want 400 naming the value:\n%s", resp.StatusCode, body)
 	}
 }
+
+// The audit log heads its dataset column 数据类型, the term of the upload
+// form, its result and the error for a header that cannot be detected.
+func TestUploadsDatasetColumnName(t *testing.T) {
+	env := newSeededEnv(t)
+	for _, page := range []string{"/upload", "/uploads"} {
+		resp, body := env.as(t, "office").get(t, page)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s status = %d, want 200", page, resp.StatusCode)
+		}
+		if !strings.Contains(body, "数据类型") {
+			t.Errorf("%s lacks the term 数据类型", page)
+		}
+		if strings.Contains(body, "数据集") {
+			t.Errorf("%s uses 数据集 for what the other pages call 数据类型", page)
+		}
+	}
+}

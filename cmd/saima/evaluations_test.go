@@ -358,3 +358,18 @@ func TestDiffShowsUnranked(t *testing.T) {
 		assertContains(t, "diff 2026Q2 "+tt.from+" "+tt.to, out, tt.want...)
 	}
 }
+
+// A rule-set file that does not exist gets a message with the path and
+// the fix, not the operating system's English error.
+func TestRulesValidateMissingFile(t *testing.T) {
+	e := newTestEnv(t)
+	path := filepath.Join(t.TempDir(), "2027.yaml")
+	code, _, errOut := e.run("rules", "validate", path)
+	if code != 1 {
+		t.Errorf("rules validate of a missing file exited %d, want 1", code)
+	}
+	assertContains(t, "rules validate of a missing file", errOut, path+"：文件不存在，请检查路径和文件名")
+	if strings.Contains(errOut, "no such file") {
+		t.Errorf("rules validate of a missing file printed the English system error:\n%s", errOut)
+	}
+}

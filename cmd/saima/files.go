@@ -4,10 +4,13 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"saima"
 )
 
 // outputMode is the permission that saima requests for the files it
@@ -20,9 +23,13 @@ const outputMode = 0o666
 // folder and renames it into place, so that a failure never leaves a
 // truncated file at path. The temporary file's name starts with prefix.
 func writeFileAtomic(path, prefix string, write func(io.Writer) error) error {
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		return saima.Errorf(saima.KindInvalid,
+			"无法写入 %s：这是一个已有的目录，什么也没有写入。请在 -o 后写包含文件名的路径", path)
+	}
 	tmp, err := createNear(path, prefix)
 	if err != nil {
-		return err
+		return outputError(path, err)
 	}
 	defer os.Remove(tmp.Name())
 	if err := write(tmp); err != nil {
@@ -33,6 +40,26 @@ func writeFileAtomic(path, prefix string, write func(io.Writer) error) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// outputError converts a failure to create a file next to path into a
+// message that names path and its folder, not the temporary file, and
+// the fix.
+func outputError(path string, err error) error {
+	dir := filepath.Dir(path)
+	// The cause names the temporary file, which the user never requested,
+	// so only the last branch keeps it, for errors not known here.
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return saima.Errorf(saima.KindInvalid,
+			"无法写入 %s：目录 %s 不存在，什么也没有写入。请先创建它（如 mkdir -p %s），或换一个目录",
+			path, dir, dir)
+	case errors.Is(err, fs.ErrPermission):
+		return saima.Errorf(saima.KindInvalid,
+			"无法写入 %s：没有在目录 %s 中新建文件的权限，什么也没有写入。请换一个可写的目录", path, dir)
+	}
+	msg := fmt.Sprintf("无法写入 %s，什么也没有写入。请检查目录 %s 存在、可写且磁盘有空间后重试", path, dir)
+	return saima.Wrap(saima.KindInvalid, msg, err)
 }
 
 // createNear creates a new file with a random name that starts with

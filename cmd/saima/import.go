@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -57,9 +59,9 @@ func importCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 }
 
 func (a *app) importFile(ctx context.Context, svc *ingest.Service, req ingest.Request, path string, dryRun bool) error {
-	f, err := os.Open(path)
+	f, err := openImportFile(path)
 	if err != nil {
-		fmt.Fprintf(a.stderr, "%s: 无法打开文件：%v\n", path, err)
+		a.report(err)
 		return err
 	}
 	defer f.Close()
@@ -78,6 +80,30 @@ func (a *app) importFile(ctx context.Context, svc *ingest.Service, req ingest.Re
 		a.report(err)
 	}
 	return err
+}
+
+// openImportFile opens path for import. A missing or unreadable file, or
+// a folder, gets a message that names it and what to do. A folder would
+// otherwise open and fail only when read, as an internal error.
+func openImportFile(path string) (*os.File, error) {
+	f, err := os.Open(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, saima.Errorf(saima.KindNotFound, "无法导入 %s：文件不存在，请检查路径和文件名", path)
+	case errors.Is(err, fs.ErrPermission):
+		return nil, saima.Errorf(saima.KindInvalid, "无法导入 %s：没有读取这个文件的权限，请检查文件权限", path)
+	case err != nil:
+		return nil, saima.Wrap(saima.KindInvalid, fmt.Sprintf("无法导入 %s：文件打不开", path), err)
+	}
+
+	info, err := f.Stat()
+	if err == nil && info.IsDir() {
+		f.Close()
+		return nil, saima.Errorf(saima.KindInvalid,
+			"无法导入 %s：这是一个目录，不是文件。请逐个写出要导入的文件，如 %s", path,
+			filepath.Join(path, "*.csv"))
+	}
+	return f, nil
 }
 
 // printReport prints the issues of rep and a line on its outcome. err is

@@ -128,3 +128,33 @@ func TestImportAliasesSplitAtLineBreaks(t *testing.T) {
 		}
 	})
 }
+
+// A missing file or a folder given to import gets a message that names it
+// and says what to do, not the operating system's English error or an
+// internal error.
+func TestImportPathErrors(t *testing.T) {
+	e := newTestEnv(t)
+	tmp := t.TempDir()
+	tests := []struct {
+		name string
+		path string
+		want string
+	}{
+		{"FileMissing", filepath.Join(tmp, "进度.csv"), "无法导入 " + filepath.Join(tmp, "进度.csv") + "：文件不存在"},
+		{"Folder", tmp, "无法导入 " + tmp + "：这是一个目录，不是文件"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := e.run("import", tt.path)
+			if code != 1 {
+				t.Errorf("saima import %s exited %d, want 1", tt.path, code)
+			}
+			if !strings.Contains(stderr, tt.want) {
+				t.Errorf("stderr = %q, want %q", stderr, tt.want)
+			}
+			if strings.Contains(stderr, "服务器内部错误") || strings.Contains(stderr, "no such file") {
+				t.Errorf("stderr = %q, want no internal or English error", stderr)
+			}
+		})
+	}
+}

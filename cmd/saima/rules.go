@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -29,6 +30,9 @@ func rulesCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 
 func (a *app) validateRules(path string) error {
 	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return saima.Errorf(saima.KindNotFound, "无法读取规则集文件 %s：文件不存在，请检查路径和文件名", path)
+	}
 	if err != nil {
 		return saima.Wrap(saima.KindInvalid, "无法读取规则集文件 "+path, err)
 	}

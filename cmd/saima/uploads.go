@@ -35,14 +35,14 @@ func uploadsCommand(a *app, ef *envFlags) func(context.Context, []string) error 
 	}
 	return func(ctx context.Context, args []string) error {
 		if len(args) > 0 {
-			return fmt.Errorf("%w: uploads takes no arguments, got %q", errUsage, args)
+			return usagef("saima uploads 不接受参数，多出了 %q；用 --unit、--outcome、--from、--to 或 --id 筛选", args)
 		}
 		f, err := uploadFilter(unit, outcome, from, to, limit)
 		if err != nil {
 			return err
 		}
 		if id != "" && (unit != "" || outcome != "" || from != "" || to != "") {
-			return fmt.Errorf("%w: --id shows one upload and takes no --unit, --outcome, --from or --to", errUsage)
+			return usagef("--id 只显示一次上传，不能与 --unit、--outcome、--from 或 --to 同时使用")
 		}
 		st, err := a.openStore(ctx)
 		if err != nil {
@@ -80,7 +80,7 @@ func uploadFilter(unit, outcome, from, to string, limit int) (saima.UploadFilter
 	var err error
 	if outcome != "" {
 		if f.Outcome, err = saima.ParseOutcome(outcome); err != nil {
-			return f, fmt.Errorf("%w: --outcome: %v", errUsage, err)
+			return f, usagef("--outcome：%s", saima.ErrorMessage(err))
 		}
 	}
 	for _, d := range []struct {
@@ -91,11 +91,11 @@ func uploadFilter(unit, outcome, from, to string, limit int) (saima.UploadFilter
 			continue
 		}
 		if *d.to, err = saima.ParseDate(d.text); err != nil {
-			return f, fmt.Errorf("%w: %s %q is not a day such as 2026-10-01", errUsage, d.flag, d.text)
+			return f, usagef("%s 的值“%s”不是日期，请写成 YYYY-MM-DD，如 2026-10-01", d.flag, d.text)
 		}
 	}
 	if limit <= 0 {
-		return f, fmt.Errorf("%w: --limit must be at least 1, got %d", errUsage, limit)
+		return f, usagef("--limit 的值 %d 无效，至少为 1", limit)
 	}
 	return f, nil
 }
@@ -114,7 +114,7 @@ func printUploads(w io.Writer, ups []saima.Upload) {
 		return
 	}
 	tw := newTable(w)
-	fmt.Fprintln(tw, "上传时间\t上传编号\t账号\t单位\t数据集\t文件名\tSHA-256\t读取行数\t导入\t替换\t警告\t结果\t说明")
+	fmt.Fprintln(tw, "上传时间\t上传编号\t账号\t单位\t数据类型\t文件名\tSHA-256\t读取行数\t导入\t替换\t警告\t结果\t说明")
 	for _, u := range ups {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\n",
 			u.At.In(saima.Beijing).Format("2006-01-02 15:04:05"), u.ID, u.Uploader, orDash(u.Unit),
@@ -139,7 +139,7 @@ func showUpload(ctx context.Context, w io.Writer, st *clickhouse.Store, id strin
 		{"上传时间", u.At.In(saima.Beijing).Format("2006-01-02 15:04:05")},
 		{"账号", u.Uploader},
 		{"单位", orDash(u.Unit)},
-		{"数据集", orDash(datasetLabel(u.Dataset))},
+		{"数据类型", orDash(datasetLabel(u.Dataset))},
 		{"文件名", u.FileName},
 		{"SHA-256", orDash(u.SHA256)},
 		{"读取行数", strconv.Itoa(u.Rows)},

@@ -53,15 +53,25 @@ func TestUploadsListsAudit(t *testing.T) {
 
 func TestUploadsRejectsBadFlags(t *testing.T) {
 	e := newTestEnv(t)
-	for _, args := range [][]string{
-		{"uploads", "--outcome", "done"},
-		{"uploads", "--from", "2026-13-01"},
-		{"uploads", "--limit", "0"},
-		{"uploads", "extra"},
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"uploads", "--outcome", "done"}, "--outcome：上传结果“done”无效"},
+		{[]string{"uploads", "--from", "2026-13-01"}, "--from 的值“2026-13-01”不是日期"},
+		{[]string{"uploads", "--limit", "0"}, "--limit 的值 0 无效"},
+		{[]string{"uploads", "extra"}, "不接受参数"},
+		{[]string{"uploads", "--id", "u-1", "--to", "2026-10-01"}, "--id 只显示一次上传"},
 	} {
-		code, _, errOut := e.run(args...)
-		if code != 2 || errOut == "" {
-			t.Errorf("saima %s exited %d with %q, want 2 and a message", strings.Join(args, " "), code, errOut)
+		code, _, errOut := e.run(tt.args...)
+		if code != 2 {
+			t.Errorf("saima %s exited %d, want 2", strings.Join(tt.args, " "), code)
+		}
+		if !strings.Contains(errOut, tt.want) {
+			t.Errorf("saima %s printed %q, want %q", strings.Join(tt.args, " "), errOut, tt.want)
+		}
+		if strings.Contains(errOut, "usage:") {
+			t.Errorf("saima %s printed %q, want no English usage: prefix", strings.Join(tt.args, " "), errOut)
 		}
 	}
 }
@@ -84,7 +94,7 @@ func TestUploadsShowsErrorList(t *testing.T) {
 	out := e.mustRun("uploads", "--id", id)
 	assertContains(t, "upload "+id, out, "上传编号", id, "12b_progress_bad_rows.csv", "校验未通过", "错误清单（共 7 处）",
 		"1. 12b_progress_bad_rows.csv 第3行", "7. 12b_progress_bad_rows.csv 第")
-	if !regexp.MustCompile(`(?m)^数据集 +进度填报$`).MatchString(out) {
+	if !regexp.MustCompile(`(?m)^数据类型 +进度填报$`).MatchString(out) {
 		t.Errorf("saima uploads --id %s does not name the dataset 进度填报 as the pages do:\n%s", id, out)
 	}
 	if n := strings.Count(out, "12b_progress_bad_rows.csv 第"); n != 7 {
