@@ -76,19 +76,7 @@ func TestRemindersGraceDays(t *testing.T) {
 				t.Errorf("reminders on 2026-10-15 lack %q:\n%s", want, text)
 			}
 		}
-		resp, body := office.get(t, "/reminders.xlsx")
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("GET /reminders.xlsx status = %d", resp.StatusCode)
-		}
-		f, err := excelize.OpenReader(strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		rows, err := f.GetRows("未填报进度")
-		if err != nil {
-			t.Fatal(err)
-		}
+		rows := reminderSheet(t, office, "未填报进度")
 		var periods []string
 		for _, r := range rows[1:] {
 			if r[1] == "NB-2026-009" {
@@ -197,7 +185,17 @@ func TestRemindersLeaderReports(t *testing.T) {
 	if want := "逾期或 90 天内到期的领衔事项半年报告（5 份）"; !strings.Contains(html.UnescapeString(body), want) {
 		t.Errorf("/reminders?days=90 lacks %q", want)
 	}
-	resp, body := office.get(t, "/reminders.xlsx")
+	rows := reminderSheet(t, office, "领衔事项半年报告")
+	if len(rows) != 4 || rows[1][0] != "宁波市江北区、宁波市海曙区" || rows[1][1] != "LD-LEAD" || rows[1][6] != "-278" {
+		t.Errorf("领衔事项半年报告 sheet = %q, want 3 rows, LD-LEAD 2025H2 first with -278 days", rows)
+	}
+}
+
+// reminderSheet downloads /reminders.xlsx as c and returns the rows of
+// its sheet named sheet.
+func reminderSheet(t *testing.T, c *client, sheet string) [][]string {
+	t.Helper()
+	resp, body := c.get(t, "/reminders.xlsx")
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET /reminders.xlsx status = %d", resp.StatusCode)
 	}
@@ -206,11 +204,9 @@ func TestRemindersLeaderReports(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rows, err := f.GetRows("领衔事项半年报告")
+	rows, err := f.GetRows(sheet)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 4 || rows[1][0] != "宁波市江北区、宁波市海曙区" || rows[1][1] != "LD-LEAD" || rows[1][6] != "-278" {
-		t.Errorf("领衔事项半年报告 sheet = %q, want 3 rows, LD-LEAD 2025H2 first with -278 days", rows)
-	}
+	return rows
 }
