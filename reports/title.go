@@ -80,10 +80,10 @@ func cityOrDefault(city string) string {
 // An empty city is valid and means DefaultCity.
 func CheckCity(city string) error {
 	if n := utf8.RuneCountInString(city); n > MaxCityChars {
-		return fmt.Errorf("city %q has %d characters, want at most %d", city, n, MaxCityChars)
+		return fmt.Errorf("城市名“%s”有 %d 个字，最多 %d 个", city, n, MaxCityChars)
 	}
 	if strings.TrimSpace(city) != city || strings.ContainsFunc(city, unicode.IsControl) {
-		return fmt.Errorf("city %q has spaces around it or control characters in it", city)
+		return fmt.Errorf("城市名 %q 的前后有空格，或其中有控制字符，请删去", city)
 	}
 	return nil
 }

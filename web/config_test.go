@@ -25,8 +25,8 @@ func TestConfigValidate(t *testing.T) {
 		{"ErrLoginRateLimit", func(c *Config) { c.LoginRateLimit.PerAccount = 0 }, []string{"login rate limit"}},
 		{"ErrLoginWindow", func(c *Config) { c.LoginRateLimit.Window = -time.Minute }, []string{"login rate limit"}},
 		{"City", func(c *Config) { c.City = "杭州市" }, nil},
-		{"ErrCityLong", func(c *Config) { c.City = "杭州市杭州市杭州市杭州市杭" }, []string{"has 13 characters, want at most 12"}},
-		{"ErrCitySpace", func(c *Config) { c.City = " 杭州市" }, []string{"spaces around it"}},
+		{"ErrCityLong", func(c *Config) { c.City = "杭州市杭州市杭州市杭州市杭" }, []string{"有 13 个字，最多 12 个"}},
+		{"ErrCitySpace", func(c *Config) { c.City = " 杭州市" }, []string{"前后有空格"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

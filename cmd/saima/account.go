@@ -72,17 +72,17 @@ func accountCommand(a *app, ef *envFlags) func(context.Context, []string) error 
 	return func(ctx context.Context, args []string) error {
 		if len(args) == 0 {
 			ef.fs.Usage()
-			return fmt.Errorf("%w: name a subcommand: add, passwd, token, disable, enable or list", errUsage)
+			return usagef("请写出子命令：add（添加账号）、passwd（改密码）、token（换令牌）、disable（停用）、enable（启用）或 list（列出账号）")
 		}
 		// The options follow the subcommand, so they are parsed now.
 		if err := ef.fs.Parse(args[1:]); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil
 			}
-			return fmt.Errorf("%w: %v", errUsage, err)
+			return usagef("选项有误：%v；可用的选项见 saima account -h", err)
 		}
 		if ef.fs.NArg() > 0 {
-			return fmt.Errorf("%w: unexpected arguments %q", errUsage, ef.fs.Args())
+			return usagef("多余的参数 %q：子命令之后只能写选项，如 --name office", ef.fs.Args())
 		}
 		a.log = a.cfg.logger(a.stderr)
 		return a.runAccount(ctx, args[0], f)
@@ -106,14 +106,14 @@ func (a *app) runAccount(ctx context.Context, sub string, f accountFlags) error 
 	case "list":
 		return a.listAccounts(ctx)
 	}
-	return fmt.Errorf("%w: unknown subcommand %q: use add, passwd, token, disable, enable or list", errUsage, sub)
+	return usagef("没有子命令“%s”；可用的子命令是 add、passwd、token、disable、enable 和 list", sub)
 }
 
 // addAccount creates the account f describes and prints its password when
 // it generated one.
 func (a *app) addAccount(ctx context.Context, f accountFlags) error {
 	if f.name == "" || f.role == "" {
-		return fmt.Errorf("%w: account add needs --name and --role", errUsage)
+		return usagef("saima account add 需要 --name（账号名）和 --role（office、leader 或 unit）")
 	}
 	role, err := saima.ParseRole(f.role)
 	if err != nil {
@@ -178,7 +178,7 @@ func rosterName(ctx context.Context, st *clickhouse.Store, name string) (string,
 // and saves the result as a new version.
 func (a *app) changeAccount(ctx context.Context, name string, change func(*saima.Account) error) error {
 	if name == "" {
-		return fmt.Errorf("%w: name the account with --name", errUsage)
+		return usagef("请用 --name 写出账号名")
 	}
 	st, err := a.accountStore(ctx)
 	if err != nil {

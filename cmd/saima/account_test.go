@@ -137,8 +137,8 @@ func TestAccountAddErrors(t *testing.T) {
 			1, "显示名称“市\t领导”的第 2 个字符 U+0009 是制表符、换行或其他控制字符"},
 		{"ErrDisplayNameNewline", []string{"add", "--name", "l", "--role", "leader", "--display-name", "市领导\n"}, "",
 			1, "第 4 个字符 U+000A 是制表符、换行或其他控制字符"},
-		{"ErrSubcommand", []string{"remove", "--name", "office"}, "", 2, "unknown subcommand"},
-		{"ErrNoSubcommand", nil, "", 2, "name a subcommand"},
+		{"ErrSubcommand", []string{"remove", "--name", "office"}, "", 2, "没有子命令“remove”"},
+		{"ErrNoSubcommand", nil, "", 2, "请写出子命令"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -64,7 +64,11 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		args = append([]string{"version"}, args[1:]...)
 	}
 	if _, ok := commands[args[0]]; !ok {
-		fmt.Fprintf(stderr, "saima: unknown command %q\n\n%s", args[0], usage)
+		hint := ""
+		if strings.HasPrefix(args[0], "-") {
+			hint = "；选项要写在命令之后，例如 saima score --rules my.yaml 2026Q3"
+		}
+		fmt.Fprintf(stderr, "saima: 没有命令“%s”%s\n\n%s", args[0], hint, usage)
 		return 2
 	}
 
@@ -118,7 +122,7 @@ func helpCommand(name string, getenv func(string) string, stdout, stderr io.Writ
 	}
 	if _, ok := commands[name]; !ok {
 		names := slices.Sorted(maps.Keys(commands))
-		fmt.Fprintf(stderr, "saima help: unknown command %q; the commands are %s\n", name, strings.Join(names, ", "))
+		fmt.Fprintf(stderr, "saima help: 没有命令“%s”；可用的命令是 %s\n", name, strings.Join(names, "、"))
 		return 2
 	}
 	stdout = newTermSafe(stdout)
@@ -262,7 +266,7 @@ func (a *app) openStore(ctx context.Context) (*clickhouse.Store, error) {
 	case "server":
 		st, err = a.openServerStore(ctx)
 	default:
-		return nil, fmt.Errorf("%w: --engine must be embedded or server, not %q", errUsage, a.cfg.Engine)
+		return nil, usagef("--engine 只能是 embedded（内嵌引擎）或 server（ClickHouse 服务器），不能是“%s”", a.cfg.Engine)
 	}
 	if err != nil {
 		return nil, err
@@ -273,7 +277,7 @@ func (a *app) openStore(ctx context.Context) (*clickhouse.Store, error) {
 
 func (a *app) openEmbeddedStore(ctx context.Context) (*clickhouse.Store, error) {
 	if a.cfg.Server.Cluster != "" {
-		return nil, fmt.Errorf("%w: --ch-cluster needs --engine server", errUsage)
+		return nil, usagef("--ch-cluster 只能与 --engine server 一起使用")
 	}
 	e, err := clickhouse.OpenEmbedded(clickhouse.EmbeddedConfig{
 		Library: a.cfg.ChDBLib,

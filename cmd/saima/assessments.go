@@ -22,14 +22,14 @@ func assessmentsCommand(a *app, ef *envFlags) func(context.Context, []string) er
 	return func(ctx context.Context, args []string) error {
 		args, err := parseInterspersed(ef.fs, args)
 		if err != nil || len(args) != 1 {
-			return usageError(ef.fs, err, "name a period, such as 2026Q3 or 2026")
+			return usageError(ef.fs, err, "请写出一个考评期间，例如 2026Q3 或 2026")
 		}
 		period, err := ingest.ParsePeriod(args[0])
 		switch {
 		case errors.Is(err, saima.ErrPeriodOutOfRange), errors.Is(err, ingest.ErrNoSuchMonth):
 			return usagef("%s", saima.ErrorMessage(err))
 		case err != nil:
-			return fmt.Errorf("%w: %q is not a period such as 2026Q3, 2026-09 or 2026", errUsage, args[0])
+			return usagef("“%s”不是考评期间，请写成 2026Q3、2026-09 或 2026 这样的形式", args[0])
 		}
 		st, err := a.openStore(ctx)
 		if err != nil {

@@ -21,7 +21,7 @@ func diffCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 	}
 	return func(ctx context.Context, args []string) error {
 		period, args, ok, err := periodArgs(ef.fs, args, 3,
-			"name a quarter and two versions, such as 2026Q3 1 2 or 2026Q3 1 draft")
+			"请写出一个季度和两个版本，例如 2026Q3 1 2 或 2026Q3 1 draft")
 		if !ok {
 			return err
 		}

@@ -21,7 +21,7 @@ func explainCommand(a *app, ef *envFlags) func(context.Context, []string) error 
 		ef.fs.PrintDefaults()
 	}
 	return func(ctx context.Context, args []string) error {
-		period, args, ok, err := periodArgs(ef.fs, args, 2, "name a quarter and a unit, such as 2026Q3 宁波市海曙区")
+		period, args, ok, err := periodArgs(ef.fs, args, 2, "请写出一个季度和一个单位，例如 2026Q3 宁波市海曙区")
 		if !ok {
 			return err
 		}

@@ -29,7 +29,7 @@ func TestHelpNamesCommand(t *testing.T) {
 	if code != 2 || out != "" {
 		t.Errorf("saima help nosuch exited %d with stdout %q, want 2 and none", code, out)
 	}
-	assertContains(t, "saima help nosuch", errOut, `"nosuch"`, "import", "uploads", "whatif")
+	assertContains(t, "saima help nosuch", errOut, "没有命令“nosuch”", "import", "uploads", "whatif")
 }
 
 // Each command's -h lists the shared options it uses and no others.

@@ -32,7 +32,7 @@ func importCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 	return func(ctx context.Context, files []string) error {
 		if len(files) == 0 {
 			ef.fs.Usage()
-			return fmt.Errorf("%w: name at least one file", errUsage)
+			return usagef("请写出至少一个要导入的文件")
 		}
 		if err := checkAssets(a.engineAssets()...); err != nil {
 			return err

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"saima"
 	"saima/clickhouse"
@@ -491,5 +492,63 @@ func TestFlagValueNames(t *testing.T) {
 		if flags == 0 && name != "rules" {
 			t.Errorf("saima %s -h listed no flags:\n%s%s", name, out, errOut)
 		}
+	}
+}
+
+// TestUsageErrorsInChinese runs commands with missing or wrong arguments,
+// as a new operator types them. Each exits 2 with its error in Chinese on
+// the line that names it, not in the English of a usage string.
+func TestUsageErrorsInChinese(t *testing.T) {
+	e := newTestEnv(t)
+	tests := [][]string{
+		{"frobnicate"},
+		{"--rules", "x.yaml", "score", "2026Q3"},
+		{"help", "frobnicate"},
+		{"score"},
+		{"import"},
+		{"report"},
+		{"report", "--annual"},
+		{"report", "--annual", "26"},
+		{"template"},
+		{"publish"},
+		{"explain", "2026Q3"},
+		{"override", "2026Q3"},
+		{"diff", "2026Q3", "1"},
+		{"whatif", "2026Q3"},
+		{"rules", "check", "x.yaml"},
+		{"assessments"},
+		{"assessments", "本季度"},
+		{"account"},
+		{"account", "frob"},
+		{"account", "add"},
+		{"account", "token"},
+		{"account", "list", "extra"},
+		{"serve", "extra"},
+		{"version", "extra"},
+		{"score", "--engine", "sqlite", "2026Q3"},
+		{"score", "--ch-cluster", "c1", "2026Q3"},
+		{"report", "--city", " 杭州市", "2026Q3"},
+	}
+	for _, args := range tests {
+		name := strings.Join(args, " ")
+		code, _, errOut := e.run(args...)
+		if code != 2 {
+			t.Errorf("saima %s exited %d, want 2; stderr:\n%s", name, code, errOut)
+			continue
+		}
+		var line string
+		for _, l := range strings.Split(errOut, "\n") {
+			if strings.HasPrefix(l, "saima") {
+				line = l
+				break
+			}
+		}
+		if !strings.ContainsFunc(line, func(r rune) bool { return unicode.Is(unicode.Han, r) }) ||
+			strings.Contains(line, "usage") || strings.Contains(line, "unknown") {
+			t.Errorf("saima %s: error line %q is not in Chinese; stderr:\n%s", name, line, errOut)
+		}
+	}
+	if _, _, errOut := e.run("--rules", "x.yaml", "score"); !strings.Contains(errOut, "选项要写在命令之后") {
+		t.Errorf("an option before the command is not explained:\n%s", errOut)
 	}
 }

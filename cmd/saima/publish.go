@@ -31,7 +31,7 @@ func publishCommand(a *app, ef *envFlags) func(context.Context, []string) error 
 		ef.fs.PrintDefaults()
 	}
 	return func(ctx context.Context, args []string) error {
-		period, _, ok, err := periodArgs(ef.fs, args, 1, "name one quarter, such as 2026Q3")
+		period, _, ok, err := periodArgs(ef.fs, args, 1, "请写出一个季度，例如 2026Q3")
 		if !ok {
 			return err
 		}
@@ -133,10 +133,10 @@ func usageError(fs *flag.FlagSet, err error, want string) error {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return usagef("选项有误：%v；可用的选项见 %s -h", err, fs.Name())
 	}
 	fs.Usage()
-	return fmt.Errorf("%w: %s", errUsage, want)
+	return usagef("%s", want)
 }
 
 // printStanding prints a standing's label and record, then its ranking

@@ -30,9 +30,9 @@ func reportCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 		if len(args) != 1 {
 			ef.fs.Usage()
 			if annual {
-				return fmt.Errorf("%w: name one year, such as 2026", errUsage)
+				return usagef("请写出一个年度，例如 2026")
 			}
-			return fmt.Errorf("%w: name one quarter, such as 2026Q3", errUsage)
+			return usagef("请写出一个季度，例如 2026Q3")
 		}
 		if annual {
 			return annualReport(ctx, a, args[0], out)
@@ -85,7 +85,7 @@ func quarterlyReport(ctx context.Context, a *app, arg, out string) error {
 func annualReport(ctx context.Context, a *app, arg, out string) error {
 	year, err := strconv.Atoi(arg)
 	if err != nil || len(arg) != 4 {
-		return fmt.Errorf("%w: %q is not a year such as 2026", errUsage, arg)
+		return usagef("“%s”不是年度，请写成 2026 这样的四位年份", arg)
 	}
 	if _, err := ingest.ParsePeriod(arg); errors.Is(err, saima.ErrPeriodOutOfRange) {
 		return usagef("%s", saima.ErrorMessage(err))
@@ -122,7 +122,7 @@ func annualReport(ctx context.Context, a *app, arg, out string) error {
 // opens the store.
 func (a *app) openReporting(ctx context.Context) (*reports.Fonts, *clickhouse.Store, error) {
 	if err := reports.CheckCity(a.cfg.City); err != nil {
-		return nil, nil, fmt.Errorf("%w: --city: %w", errUsage, err)
+		return nil, nil, usagef("--city 有误：%v", err)
 	}
 	if err := checkAssets(append(a.engineAssets(), a.fontAssets()...)...); err != nil {
 		return nil, nil, err

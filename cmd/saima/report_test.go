@@ -126,9 +126,9 @@ func TestReportAnnualErrors(t *testing.T) {
 		code int
 		want string
 	}{
-		{"NotAYear", []string{"report", "--annual", "26"}, 2, `"26" is not a year`},
-		{"QuarterNotYear", []string{"report", "--annual", "2026Q3"}, 2, `"2026Q3" is not a year`},
-		{"NoYear", []string{"report", "--annual"}, 2, "name one year"},
+		{"NotAYear", []string{"report", "--annual", "26"}, 2, `“26”不是年度`},
+		{"QuarterNotYear", []string{"report", "--annual", "2026Q3"}, 2, `“2026Q3”不是年度`},
+		{"NoYear", []string{"report", "--annual"}, 2, "请写出一个年度"},
 		{"NoScores", []string{"report", "--annual", "2025"}, 1, "2025年度各季度均无考评得分"},
 	}
 	for _, tt := range tests {

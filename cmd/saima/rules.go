@@ -22,7 +22,7 @@ func rulesCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 	return func(ctx context.Context, args []string) error {
 		args, err := parseInterspersed(ef.fs, args)
 		if err != nil || len(args) != 2 || args[0] != "validate" {
-			return usageError(ef.fs, err, "the only subcommand is validate: saima rules validate FILE")
+			return usageError(ef.fs, err, "rules 只有 validate 一个子命令：saima rules validate 文件")
 		}
 		return a.validateRules(args[1])
 	}

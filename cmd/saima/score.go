@@ -25,7 +25,7 @@ func scoreCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 	return func(ctx context.Context, args []string) error {
 		if len(args) == 0 {
 			ef.fs.Usage()
-			return fmt.Errorf("%w: name at least one period, such as 2026Q3", errUsage)
+			return usagef("请写出至少一个考评期间，例如 2026Q3")
 		}
 		periods, err := parsePeriods(args)
 		if err != nil {

@@ -138,7 +138,7 @@ func serveCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 	}
 	return func(ctx context.Context, args []string) error {
 		if len(args) > 0 {
-			return fmt.Errorf("%w: serve takes no arguments, got %q", errUsage, args)
+			return usagef("saima serve 不带参数，却收到了 %q；选项要以 -- 开头，如 --addr 127.0.0.1:8080", args)
 		}
 		ln, err := listen(sf.addr, "bin/saima serve --addr %s（或环境变量 SAIMA_ADDR）")
 		if err != nil {

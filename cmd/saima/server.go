@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"saima"
 	"saima/clickhouse"
@@ -29,7 +28,7 @@ func (a *app) openServerStore(ctx context.Context) (*clickhouse.Store, error) {
 		Nodes:      splitList(a.cfg.Server.Nodes),
 	}
 	if err := errors.Join(cfg.Validate(), opts.Validate()); err != nil {
-		return nil, fmt.Errorf("%w: %v", errUsage, err)
+		return nil, usagef("ClickHouse 服务器的选项有误：%v", err)
 	}
 
 	st, err := clickhouse.OpenServerStore(ctx, cfg, opts, a.log)

@@ -25,7 +25,7 @@ func templateCommand(a *app, ef *envFlags) func(context.Context, []string) error
 	return func(ctx context.Context, args []string) error {
 		if len(args) != 1 {
 			ef.fs.Usage()
-			return fmt.Errorf("%w: name one dataset, such as progress", errUsage)
+			return usagef("请写出一个数据类型，例如 progress（进度填报）；saima template -h 列出全部数据类型")
 		}
 		if out == "" {
 			out = args[0] + "-template.xlsx"

@@ -51,7 +51,7 @@ func TestTemplateCommand(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"template"}, 2, "name one dataset"},
+		{[]string{"template"}, 2, "请写出一个数据类型"},
 		{[]string{"template", "budgets"}, 1, "不支持的数据类型“budgets”"},
 	}
 	for _, tt := range tests {

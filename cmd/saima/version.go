@@ -25,7 +25,7 @@ func versionCommand(a *app, ef *envFlags) func(context.Context, []string) error 
 	return func(ctx context.Context, args []string) error {
 		if len(args) > 0 {
 			ef.fs.Usage()
-			return fmt.Errorf("%w: saima version takes no arguments", errUsage)
+			return usagef("saima version 不带参数")
 		}
 		info, _ := debug.ReadBuildInfo()
 		writeVersion(a.stdout, info, a.cfg.ChDBLib)

@@ -19,7 +19,7 @@ func whatifCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 	}
 	return func(ctx context.Context, args []string) error {
 		period, args, ok, err := periodArgs(ef.fs, args, 2,
-			"name a quarter and a rule-set file, such as 2026Q3 rules-b.yaml")
+			"请写出一个季度和一个规则集文件，例如 2026Q3 rules-b.yaml")
 		if !ok {
 			return err
 		}
