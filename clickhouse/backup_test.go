@@ -258,11 +258,11 @@ func TestBackupPasswordNotInURL(t *testing.T) {
 		mu.Lock()
 		urls = append(urls, r.URL.String())
 		mu.Unlock()
-		// The proxy reads the whole request first. Forwarding the inbound
-		// body as it streams races with the server, which closes that body
-		// once the reply's headers go out: when ClickHouse answers before
-		// the transport's last read of it, the transport drops the
-		// connection and the reply arrives cut short (golang/go#40747).
+		// The proxy reads the whole request first. Go's HTTP server closes
+		// the inbound body once the reply's headers go out. So if ClickHouse
+		// replies before the transport's last read of a streamed body, the
+		// transport drops the connection and the reply is cut short
+		// (golang/go#40747).
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadGateway)

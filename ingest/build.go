@@ -343,7 +343,7 @@ func (r *rowReader) unitList(col string) []string {
 	return out
 }
 
-// noUnitPhrase matches a phrase that says a project has no unit of a
+// noUnitPhrase matches a phrase stating that a project has no unit of a
 // unit column, such as 无协同单位, 暂无相关单位, 没有配合部门 or 无需协同.
 var noUnitPhrase = regexp.MustCompile(`^(?:(?:无|暂无|尚无|没有|并无)(?:相关|其他|其它)?` +
 	`(?:牵头|协同|配合|协作|参与|合作)?(?:单位|部门)|(?:无需|无须|不需|不需要)(?:牵头|协同|配合|协作|参与|合作))$`)
@@ -354,7 +354,7 @@ var noUnitPhrase = regexp.MustCompile(`^(?:(?:无|暂无|尚无|没有|并无)(?
 // unwritten reads as blank before noUnit runs.
 var noUnitWords = map[string]bool{"否": true, "0": true, "〇": true}
 
-// undecidedUnits are the texts that say a unit is not decided yet.
+// undecidedUnits are the texts stating that a unit is not decided yet.
 var undecidedUnits = map[string]bool{
 	"待定": true, "未定": true, "待确定": true, "未确定": true, "待明确": true, "未明确": true,
 }

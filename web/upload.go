@@ -179,9 +179,9 @@ func (s *Server) handleUploadPage(c *fiber.Ctx) error {
 	page := s.newUploadPage(c, form)
 	page.Result = result
 	c.Status(status)
-	// Without JavaScript the result comes on a new page, so its title,
-	// the first thing a screen reader reads, says how the upload went,
-	// and the form's #result takes the reader to the result.
+	// Without JavaScript the result comes on a new page. Its title, which
+	// a screen reader reads first, names the outcome, and the form's
+	// #result scrolls the new page to the result.
 	return s.render(c, "upload.html", result.outcomeTitle()+" · 数据上传", "upload", page)
 }
 

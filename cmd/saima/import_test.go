@@ -130,7 +130,7 @@ func TestImportAliasesSplitAtLineBreaks(t *testing.T) {
 }
 
 // A missing file or a folder given to import gets a message that names it
-// and says what to do, not the operating system's English error or an
+// and gives the fix, not the operating system's English error or an
 // internal error.
 func TestImportPathErrors(t *testing.T) {
 	e := newTestEnv(t)
