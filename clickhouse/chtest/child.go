@@ -76,3 +76,14 @@ func (c *child) signal(sig syscall.Signal) error {
 	}
 	return c.cmd.Process.Signal(sig)
 }
+
+// waitExit waits up to timeout for the process to exit on its own and
+// reports whether it did.
+func (c *child) waitExit(timeout time.Duration) bool {
+	select {
+	case <-c.done:
+		return true
+	case <-time.After(timeout):
+		return false
+	}
+}

@@ -221,7 +221,10 @@ func (s *Server) createDatabase(tb testing.TB, name string) {
 			return
 		}
 		if _, err := s.HTTPQuery(context.Background(), "DROP DATABASE IF EXISTS "+name); err != nil {
-			// A server that stopped responding writes the cause to its logs.
+			// A server that stopped responding writes the cause to its
+			// logs. One that crashed is still writing its stack trace
+			// while the query fails, so give it time to exit first.
+			s.proc.waitExit(10 * time.Second)
 			tb.Logf("drop database %s: %v; the end of the server's logs:\n%s", name, err, s.LogTail(30))
 		}
 	})
@@ -341,10 +344,27 @@ func (s *Server) LogTail(n int) string {
 			continue
 		}
 		lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
-		lines = lines[max(0, len(lines)-n):]
+		start := max(0, len(lines)-n)
+		if c := crashStart(lines); c >= 0 {
+			start = min(start, c)
+		}
+		lines = lines[start:]
 		fmt.Fprintf(&b, "--- %s (last %d lines)\n%s\n", name, len(lines), strings.Join(lines, "\n"))
 	}
 	return b.String()
+}
+
+// crashStart returns the index of the line a few lines before the last
+// crash report in lines (BaseDaemon's row of #), or -1 when there is none.
+// A crash report's stack trace runs to 50 frames, more than a tail shows,
+// and its frames after the first are what tell one crash from another.
+func crashStart(lines []string) int {
+	for i := len(lines) - 1; i >= 0; i-- {
+		if strings.Contains(lines[i], "BaseDaemon: ####") {
+			return max(0, i-5)
+		}
+	}
+	return -1
 }
 
 // Shared server state. users counts the tests (and Main) holding a share.
