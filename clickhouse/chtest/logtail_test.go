@@ -8,8 +8,8 @@ import (
 	"testing"
 )
 
-// A crash report runs longer than the tail the tests print; LogTail must
-// keep all of its frames, since the first alone names only libstdc++.
+// A crash report runs longer than the tail the tests print. LogTail must
+// keep all of its frames, because the first frame alone names only libstdc++.
 func TestLogTailKeepsWholeCrashReport(t *testing.T) {
 	dir := t.TempDir()
 	var lines []string
@@ -40,7 +40,11 @@ func TestLogTailKeepsWholeCrashReport(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "server.log"), []byte(strings.Join(lines[:20], "\n")+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if tail := s.LogTail(3); strings.Contains(tail, "query 16") || !strings.Contains(tail, "query 17") {
-		t.Errorf("LogTail(3) of a log without a crash:\n%s", tail)
+	tail = s.LogTail(3)
+	if strings.Contains(tail, "query 16") {
+		t.Errorf("LogTail(3) without a crash reaches back past the last 3 lines:\n%s", tail)
+	}
+	if !strings.Contains(tail, "query 17") {
+		t.Errorf("LogTail(3) without a crash lacks the third line from the end:\n%s", tail)
 	}
 }
