@@ -444,10 +444,12 @@ func (a *Adjustments) vetoed(r *Result, action string) bool {
 
 // Grade returns the grade of composite v: the first band whose Min v
 // reaches, after rounding v half-up to GradePlaces when that is set. It
-// returns "" when no band matches.
+// rounds as saima.FormatComposite does, through 9 places first, so that
+// float noise such as 89.94999999999999, shown as 90.0, grades as 90.
+// It returns "" when no band matches.
 func (a *Adjustments) Grade(v float64) string {
 	if a.GradePlaces != nil {
-		v = decimal.NewFromFloat(v).Round(*a.GradePlaces).InexactFloat64()
+		v = decimal.NewFromFloat(v).Round(9).Round(*a.GradePlaces).InexactFloat64()
 	}
 	for _, g := range a.Grades {
 		if g.Min == nil || v >= *g.Min {

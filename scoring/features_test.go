@@ -79,6 +79,12 @@ func TestGradePlaces(t *testing.T) {
 		{"grade_places: 1\n", 89.96, "优秀"},
 		{"grade_places: 1\n", 89.94, "良好"},
 		{"grade_places: 1\n", 79.95, "良好"},
+		// 89.94999999999999 is 89.95 after float noise, such as the
+		// composite of 91, 94.2 and 84.3 under weights 40, 30 and 30. It
+		// shows as 90.0, so it is graded as 90.
+		{"grade_places: 1\n", 89.94999999999999, "优秀"},
+		{"grade_places: 1\n", 59.949999999999996, "合格"},
+		{"", 89.94999999999999, "良好"},
 		{"", 60, "合格"},
 		{"", 59.999, "不合格"},
 	}
