@@ -420,8 +420,11 @@ func (a *Adjustments) adjust(r *Result, values map[string]float64) {
 		return
 	}
 
-	r.Failed = a.FailBelow != nil && r.Base < *a.FailBelow
-	if a.Bonus != nil && !r.Failed && (a.Bonus.Above == nil || r.Base > *a.Bonus.Above) {
+	// The thresholds compare the base as ranks compare composites, to
+	// 1e-9, so that 59.99999999999999 for 60 does not fail fail_below: 60.
+	base := tieKey(r.Base)
+	r.Failed = a.FailBelow != nil && base < *a.FailBelow
+	if a.Bonus != nil && !r.Failed && (a.Bonus.Above == nil || base > *a.Bonus.Above) {
 		r.Bonus = itemPoints(a.Bonus.Items, values)
 		if a.Bonus.Cap > 0 {
 			r.Bonus = min(r.Bonus, a.Bonus.Cap)
@@ -529,6 +532,7 @@ func (c *Condition) holds(r *Result, values map[string]float64) bool {
 	if c.Source == SourceComposite {
 		x, ok = r.Value, true
 	}
+	x = tieKey(x) // compared to 1e-9, as ranks compare composites
 	switch {
 	case !ok:
 		return false

@@ -449,3 +449,58 @@ func TestEvaluateRecordsNonFiniteValues(t *testing.T) {
 		t.Errorf("EvaluateRecords(+Inf) error = %v, want it to name the unit and source", err)
 	}
 }
+
+// TestThresholdsIgnoreFloatNoise checks fail_below, the bonus gate and a
+// list condition on a composite just below its decimal value. The
+// composite 0.4 × 57 + 0.3 × 78 + 0.3 × 46 is 60, which float64
+// arithmetic computes as 59.99999999999999, shown as 60.0.
+func TestThresholdsIgnoreFloatNoise(t *testing.T) {
+	rs := mustParse(t, `name: 阈值
+tracks: [{name: 区县（市）}]
+indicators:
+  - {id: a, name: 甲, source: milestone_ontime_rate, weight: 40, normalise: {method: goalposts, lower: 0, upper: 100}}
+  - {id: b, name: 乙, source: progress_vs_plan, weight: 30, normalise: {method: goalposts, lower: 0, upper: 100}}
+  - {id: c, name: 丙, source: assessment_mean, weight: 30, normalise: {method: goalposts, lower: 0, upper: 100}}
+bonus:
+  above: 59.99
+  items: [{id: closing, name: 闭环加分, source: problems_closed_rate, points: 0.01}]
+fail_below: 60
+grades: [{name: 合格, min: 60}, {name: 不合格}]
+lists:
+  - {name: 黑榜, bottom: 1, min_track: 1, when: {source: composite, below: 60}}
+  - {name: 达标, top: 1, min_track: 1, when: {source: composite, at_least: 60.5}}
+`)
+	values := map[string]float64{SourceMilestoneOnTimeRate: 57, SourceProgressVsPlan: 78,
+		SourceAssessmentMean: 46, SourceProblemsClosedRate: 50}
+	units := []saima.Unit{{Name: "甲区", Kind: saima.KindDistrict}}
+	results, err := EvaluateRecords(rs, saima.Quarter(2026, 3), units,
+		[]Record{{Unit: "甲区", Values: values}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := results[0]
+	if got := saima.FormatComposite(r.Base); got != "60.0" {
+		t.Fatalf("base composite shows %s, want 60.0", got)
+	}
+	if r.Failed {
+		t.Errorf("Failed = true for a composite of 60 under fail_below: 60")
+	}
+	if r.Grade != "合格" {
+		t.Errorf("Grade = %s, want 合格", r.Grade)
+	}
+	if r.Bonus != 0.5 {
+		t.Errorf("Bonus = %v, want 0.5: a unit at 60 is not failed, so the gate of 59.99 passes", r.Bonus)
+	}
+	if slices.Contains(r.Lists, "黑榜") {
+		t.Errorf("Lists = %v, want no 黑榜 for a composite of 60 under below: 60", r.Lists)
+	}
+	if !slices.Contains(r.Lists, "达标") {
+		t.Errorf("Lists = %v, want 达标: 60 + 0.5 bonus reaches at_least: 60.5", r.Lists)
+	}
+
+	// The robustness draws adjust a base composite on their own path.
+	ua := rs.Adjustments.prepare([]Record{{Unit: "甲区", Values: values}})[0]
+	if got, want := ua.rankKey(r.Base), r.rankKey(nil); got != want {
+		t.Errorf("draw rank key = %v, want %v as the run ranks", got, want)
+	}
+}
