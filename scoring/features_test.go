@@ -408,7 +408,9 @@ func TestParseRuleSetStage2Errors(t *testing.T) {
 		{"EfficacyEqualPosts", head + "indicators:\n  - {id: a, name: 甲, source: x, weight: 1, normalise: {method: efficacy, not_allowed: 6, satisfied: 6}}\n", "indicators[0].normalise.satisfied", "不能相等"},
 		{"ConstantPolicy", head + "indicators:\n  - {id: a, name: 甲, source: x, weight: 1, normalise: {method: zscore, constant: skip}}\n", "indicators[0].normalise.constant", "未知的常量指标处理方式"},
 		{"NotApplicablePolicy", head + "not_applicable: zero\nindicators:\n" + leaf, "not_applicable", "未知的缺失值处理方式 \"zero\""},
-		{"AHPOverride", "name: 测试\ntracks: [{name: t, weights: {a: 2}}]\ninputs: [x]\nweighting: ahp\nahp: {order: [a], matrix: [[1]]}\nindicators:\n" + leaf, "tracks", "不能覆盖 a 的权重"},
+		{"AHPOverride", "name: 测试\ntracks: [{name: t, weights: {a: 2}}]\ninputs: [x]\nweighting: ahp\nahp: {order: [a], matrix: [[1]]}\nindicators:\n" + leaf, "tracks[0].weights.a", "不能覆盖 a 的权重"},
+		{"EntropyOverride", "name: 测试\ntracks: [{name: t}, {name: u, weights: {a: 2}}]\ninputs: [x]\nweighting: entropy\nindicators:\n" + leaf,
+			"tracks[1].weights.a", "它的权重由熵权法按各单位的数据算出"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -502,5 +504,15 @@ lists:
 	ua := rs.Adjustments.prepare([]Record{{Unit: "甲区", Values: values}})[0]
 	if got, want := ua.rankKey(r.Base), r.rankKey(nil); got != want {
 		t.Errorf("draw rank key = %v, want %v as the run ranks", got, want)
+	}
+}
+
+// A rule-set text stored before entropy overrides were rejected still
+// parses, so its evaluation recomputes as it was published.
+func TestStoredEntropyOverrideParses(t *testing.T) {
+	text := "name: 测试\ntracks: [{name: t}, {name: u, weights: {a: 2}}]\ninputs: [x]\nweighting: entropy\n" +
+		"indicators:\n  - {id: a, name: 甲, source: x, weight: 1, normalise: {method: none}}\n"
+	if _, err := parseStored(text); err != nil {
+		t.Errorf("parseStored = %v, want nil", err)
 	}
 }
