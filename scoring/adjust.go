@@ -252,8 +252,20 @@ func (a *Adjustments) validate(rs *RuleSet, idx *pathIndex) []error {
 		}
 		v.gradeName(path+".grade", c.Grade)
 	}
+	seen := map[string]int{}
 	for i, l := range a.Lists {
-		v.list(fmt.Sprintf("lists[%d]", i), l)
+		path := fmt.Sprintf("lists[%d]", i)
+		v.list(path, l)
+		// The pages and reports print a list by its name, so two lists of
+		// one name would print as one with every unit of both, some twice.
+		key := nameKey(l.Name)
+		if j, dup := seen[key]; dup && key != "" {
+			v.out = append(v.out, addedCheck(v.idx.problem(path+".name",
+				"名单名称 %s 与 lists[%d] 重复，页面和报告按名称列出名单，两份名单会合成一份；请改用不同的名称，或合并为一条规则",
+				strings.TrimSpace(l.Name), j)))
+		} else if !dup {
+			seen[key] = i
+		}
 	}
 	return v.out
 }

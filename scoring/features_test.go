@@ -402,6 +402,8 @@ func TestParseRuleSetStage2Errors(t *testing.T) {
 		{"GradeCatchAllNotLast", head + "indicators:\n" + leaf + "grades:\n  - {name: 差}\n  - {name: 优, min: 90}\n", "grades[0].min", "只有最后一个等次可以不写 min"},
 		{"GradeCapUnknownGrade", head + "indicators:\n" + leaf + "grades:\n  - {name: 优, min: 90}\ngrade_caps:\n  - {bottom: 3, grade: 良}\n", "grade_caps[0].grade", "没有名为 \"良\" 的等次"},
 		{"ListTopAndBottom", head + "indicators:\n" + leaf + "lists:\n  - {name: 红榜, top: 3, bottom: 3}\n", "lists[0]", "top 和 bottom 须设且只设一个"},
+		{"ListNameRepeated", head + "indicators:\n" + leaf + "lists:\n  - {name: 红榜, top: 3}\n  - {name: \" 红榜\", top: 5}\n",
+			"lists[1].name", "名单名称 红榜 与 lists[0] 重复"},
 		{"RobustnessNoise", head + "indicators:\n" + leaf + "robustness: {weight_noise: 1.5}\n", "robustness.weight_noise", "weight_noise 须在 0 到 1 之间"},
 		{"RobustnessNormaliser", head + "indicators:\n" + leaf + "robustness: {normalisers: [{method: softmax}]}\n", "robustness.normalisers[0].method", "未知的标准化方法"},
 		{"RankPointsNeedsStep", head + "indicators:\n  - {id: a, name: 甲, source: x, weight: 1, normalise: {method: rank_points, first: 60}}\n", "indicators[0].normalise.step", "需要字段 step"},
@@ -512,6 +514,16 @@ lists:
 func TestStoredEntropyOverrideParses(t *testing.T) {
 	text := "name: 测试\ntracks: [{name: t}, {name: u, weights: {a: 2}}]\ninputs: [x]\nweighting: entropy\n" +
 		"indicators:\n  - {id: a, name: 甲, source: x, weight: 1, normalise: {method: none}}\n"
+	if _, err := parseStored(text); err != nil {
+		t.Errorf("parseStored = %v, want nil", err)
+	}
+}
+
+// A stored rule-set text with two lists of one name still parses.
+func TestStoredRepeatedListNameParses(t *testing.T) {
+	text := "name: 测试\ntracks: [{name: t}]\ninputs: [x]\n" +
+		"indicators:\n  - {id: a, name: 甲, source: x, weight: 1, normalise: {method: none}}\n" +
+		"lists:\n  - {name: 红榜, top: 3}\n  - {name: 红榜, top: 5}\n"
 	if _, err := parseStored(text); err != nil {
 		t.Errorf("parseStored = %v, want nil", err)
 	}
