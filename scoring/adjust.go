@@ -252,8 +252,20 @@ func (a *Adjustments) validate(rs *RuleSet, idx *pathIndex) []error {
 		}
 		v.gradeName(path+".grade", c.Grade)
 	}
+	seen := map[string]int{}
 	for i, l := range a.Lists {
-		v.list(fmt.Sprintf("lists[%d]", i), l)
+		path := fmt.Sprintf("lists[%d]", i)
+		v.list(path, l)
+		// The pages and reports print a list by its name, so two lists of
+		// one name would print as one with every unit of both, some twice.
+		key := nameKey(l.Name)
+		if j, dup := seen[key]; dup && key != "" {
+			v.out = append(v.out, addedCheck(v.idx.problem(path+".name",
+				"名单名称 %s 与 lists[%d] 重复，页面和报告按名称列出名单，两份名单会合成一份；请改用不同的名称，或合并为一条规则",
+				strings.TrimSpace(l.Name), j)))
+		} else if !dup {
+			seen[key] = i
+		}
 	}
 	return v.out
 }
@@ -420,8 +432,11 @@ func (a *Adjustments) adjust(r *Result, values map[string]float64) {
 		return
 	}
 
-	r.Failed = a.FailBelow != nil && r.Base < *a.FailBelow
-	if a.Bonus != nil && !r.Failed && (a.Bonus.Above == nil || r.Base > *a.Bonus.Above) {
+	// The thresholds compare the base as ranks compare composites, to
+	// 1e-9, so that 59.99999999999999 for 60 does not fail fail_below: 60.
+	base := tieKey(r.Base)
+	r.Failed = a.FailBelow != nil && base < *a.FailBelow
+	if a.Bonus != nil && !r.Failed && (a.Bonus.Above == nil || base > *a.Bonus.Above) {
 		r.Bonus = itemPoints(a.Bonus.Items, values)
 		if a.Bonus.Cap > 0 {
 			r.Bonus = min(r.Bonus, a.Bonus.Cap)
@@ -444,10 +459,12 @@ func (a *Adjustments) vetoed(r *Result, action string) bool {
 
 // Grade returns the grade of composite v: the first band whose Min v
 // reaches, after rounding v half-up to GradePlaces when that is set. It
-// returns "" when no band matches.
+// rounds as saima.FormatComposite does, through 9 places first, so that
+// float noise such as 89.94999999999999, shown as 90.0, grades as 90.
+// It returns "" when no band matches.
 func (a *Adjustments) Grade(v float64) string {
 	if a.GradePlaces != nil {
-		v = decimal.NewFromFloat(v).Round(*a.GradePlaces).InexactFloat64()
+		v = decimal.NewFromFloat(v).Round(9).Round(*a.GradePlaces).InexactFloat64()
 	}
 	for _, g := range a.Grades {
 		if g.Min == nil || v >= *g.Min {
@@ -527,6 +544,7 @@ func (c *Condition) holds(r *Result, values map[string]float64) bool {
 	if c.Source == SourceComposite {
 		x, ok = r.Value, true
 	}
+	x = tieKey(x) // compared to 1e-9, as ranks compare composites
 	switch {
 	case !ok:
 		return false

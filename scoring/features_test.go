@@ -79,6 +79,12 @@ func TestGradePlaces(t *testing.T) {
 		{"grade_places: 1\n", 89.96, "优秀"},
 		{"grade_places: 1\n", 89.94, "良好"},
 		{"grade_places: 1\n", 79.95, "良好"},
+		// 89.94999999999999 is 89.95 after float noise, such as the
+		// composite of 91, 94.2 and 84.3 under weights 40, 30 and 30. It
+		// shows as 90.0, so it is graded as 90.
+		{"grade_places: 1\n", 89.94999999999999, "优秀"},
+		{"grade_places: 1\n", 59.949999999999996, "合格"},
+		{"", 89.94999999999999, "良好"},
 		{"", 60, "合格"},
 		{"", 59.999, "不合格"},
 	}
@@ -396,13 +402,17 @@ func TestParseRuleSetStage2Errors(t *testing.T) {
 		{"GradeCatchAllNotLast", head + "indicators:\n" + leaf + "grades:\n  - {name: 差}\n  - {name: 优, min: 90}\n", "grades[0].min", "只有最后一个等次可以不写 min"},
 		{"GradeCapUnknownGrade", head + "indicators:\n" + leaf + "grades:\n  - {name: 优, min: 90}\ngrade_caps:\n  - {bottom: 3, grade: 良}\n", "grade_caps[0].grade", "没有名为 \"良\" 的等次"},
 		{"ListTopAndBottom", head + "indicators:\n" + leaf + "lists:\n  - {name: 红榜, top: 3, bottom: 3}\n", "lists[0]", "top 和 bottom 须设且只设一个"},
+		{"ListNameRepeated", head + "indicators:\n" + leaf + "lists:\n  - {name: 红榜, top: 3}\n  - {name: \" 红榜\", top: 5}\n",
+			"lists[1].name", "名单名称 红榜 与 lists[0] 重复"},
 		{"RobustnessNoise", head + "indicators:\n" + leaf + "robustness: {weight_noise: 1.5}\n", "robustness.weight_noise", "weight_noise 须在 0 到 1 之间"},
 		{"RobustnessNormaliser", head + "indicators:\n" + leaf + "robustness: {normalisers: [{method: softmax}]}\n", "robustness.normalisers[0].method", "未知的标准化方法"},
 		{"RankPointsNeedsStep", head + "indicators:\n  - {id: a, name: 甲, source: x, weight: 1, normalise: {method: rank_points, first: 60}}\n", "indicators[0].normalise.step", "需要字段 step"},
 		{"EfficacyEqualPosts", head + "indicators:\n  - {id: a, name: 甲, source: x, weight: 1, normalise: {method: efficacy, not_allowed: 6, satisfied: 6}}\n", "indicators[0].normalise.satisfied", "不能相等"},
 		{"ConstantPolicy", head + "indicators:\n  - {id: a, name: 甲, source: x, weight: 1, normalise: {method: zscore, constant: skip}}\n", "indicators[0].normalise.constant", "未知的常量指标处理方式"},
 		{"NotApplicablePolicy", head + "not_applicable: zero\nindicators:\n" + leaf, "not_applicable", "未知的缺失值处理方式 \"zero\""},
-		{"AHPOverride", "name: 测试\ntracks: [{name: t, weights: {a: 2}}]\ninputs: [x]\nweighting: ahp\nahp: {order: [a], matrix: [[1]]}\nindicators:\n" + leaf, "tracks", "不能覆盖 a 的权重"},
+		{"AHPOverride", "name: 测试\ntracks: [{name: t, weights: {a: 2}}]\ninputs: [x]\nweighting: ahp\nahp: {order: [a], matrix: [[1]]}\nindicators:\n" + leaf, "tracks[0].weights.a", "不能覆盖 a 的权重"},
+		{"EntropyOverride", "name: 测试\ntracks: [{name: t}, {name: u, weights: {a: 2}}]\ninputs: [x]\nweighting: entropy\nindicators:\n" + leaf,
+			"tracks[1].weights.a", "它的权重由熵权法按各单位的数据算出"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -441,5 +451,80 @@ func TestEvaluateRecordsNonFiniteValues(t *testing.T) {
 	_, err = EvaluateRecords(rs, q3, units, []Record{{Unit: "a", Values: map[string]float64{"x": math.Inf(1)}}}, nil)
 	if msg := saima.ErrorMessage(err); !strings.Contains(msg, "单位 a 的 x 为无穷大") {
 		t.Errorf("EvaluateRecords(+Inf) error = %v, want it to name the unit and source", err)
+	}
+}
+
+// TestThresholdsIgnoreFloatNoise checks fail_below, the bonus gate and a
+// list condition on a composite just below its decimal value. The
+// composite 0.4 × 57 + 0.3 × 78 + 0.3 × 46 is 60, which float64
+// arithmetic computes as 59.99999999999999, shown as 60.0.
+func TestThresholdsIgnoreFloatNoise(t *testing.T) {
+	rs := mustParse(t, `name: 阈值
+tracks: [{name: 区县（市）}]
+indicators:
+  - {id: a, name: 甲, source: milestone_ontime_rate, weight: 40, normalise: {method: goalposts, lower: 0, upper: 100}}
+  - {id: b, name: 乙, source: progress_vs_plan, weight: 30, normalise: {method: goalposts, lower: 0, upper: 100}}
+  - {id: c, name: 丙, source: assessment_mean, weight: 30, normalise: {method: goalposts, lower: 0, upper: 100}}
+bonus:
+  above: 59.99
+  items: [{id: closing, name: 闭环加分, source: problems_closed_rate, points: 0.01}]
+fail_below: 60
+grades: [{name: 合格, min: 60}, {name: 不合格}]
+lists:
+  - {name: 黑榜, bottom: 1, min_track: 1, when: {source: composite, below: 60}}
+  - {name: 达标, top: 1, min_track: 1, when: {source: composite, at_least: 60.5}}
+`)
+	values := map[string]float64{SourceMilestoneOnTimeRate: 57, SourceProgressVsPlan: 78,
+		SourceAssessmentMean: 46, SourceProblemsClosedRate: 50}
+	units := []saima.Unit{{Name: "甲区", Kind: saima.KindDistrict}}
+	results, err := EvaluateRecords(rs, saima.Quarter(2026, 3), units,
+		[]Record{{Unit: "甲区", Values: values}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := results[0]
+	if got := saima.FormatComposite(r.Base); got != "60.0" {
+		t.Fatalf("base composite shows %s, want 60.0", got)
+	}
+	if r.Failed {
+		t.Errorf("Failed = true for a composite of 60 under fail_below: 60")
+	}
+	if r.Grade != "合格" {
+		t.Errorf("Grade = %s, want 合格", r.Grade)
+	}
+	if r.Bonus != 0.5 {
+		t.Errorf("Bonus = %v, want 0.5: a unit at 60 is not failed, so the gate of 59.99 passes", r.Bonus)
+	}
+	if slices.Contains(r.Lists, "黑榜") {
+		t.Errorf("Lists = %v, want no 黑榜 for a composite of 60 under below: 60", r.Lists)
+	}
+	if !slices.Contains(r.Lists, "达标") {
+		t.Errorf("Lists = %v, want 达标: 60 + 0.5 bonus reaches at_least: 60.5", r.Lists)
+	}
+
+	// The robustness draws adjust a base composite on their own path.
+	ua := rs.Adjustments.prepare([]Record{{Unit: "甲区", Values: values}})[0]
+	if got, want := ua.rankKey(r.Base), r.rankKey(nil); got != want {
+		t.Errorf("draw rank key = %v, want %v as the run ranks", got, want)
+	}
+}
+
+// A rule-set text stored before entropy overrides were rejected still
+// parses, so its evaluation recomputes as it was published.
+func TestStoredEntropyOverrideParses(t *testing.T) {
+	text := "name: 测试\ntracks: [{name: t}, {name: u, weights: {a: 2}}]\ninputs: [x]\nweighting: entropy\n" +
+		"indicators:\n  - {id: a, name: 甲, source: x, weight: 1, normalise: {method: none}}\n"
+	if _, err := parseStored(text); err != nil {
+		t.Errorf("parseStored = %v, want nil", err)
+	}
+}
+
+// A stored rule-set text with two lists of one name still parses.
+func TestStoredRepeatedListNameParses(t *testing.T) {
+	text := "name: 测试\ntracks: [{name: t}]\ninputs: [x]\n" +
+		"indicators:\n  - {id: a, name: 甲, source: x, weight: 1, normalise: {method: none}}\n" +
+		"lists:\n  - {name: 红榜, top: 3}\n  - {name: 红榜, top: 5}\n"
+	if _, err := parseStored(text); err != nil {
+		t.Errorf("parseStored = %v, want nil", err)
 	}
 }

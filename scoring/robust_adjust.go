@@ -57,9 +57,10 @@ func (ua *unitAdjustment) rankKey(base float64) float64 {
 	if ua.stopped {
 		return math.Inf(-1)
 	}
-	failed := ua.failBelow != nil && base < *ua.failBelow
+	key := tieKey(base) // the thresholds' view of base, as in adjust
+	failed := ua.failBelow != nil && key < *ua.failBelow
 	bonus := 0.0
-	if ua.hasBonus && !failed && (ua.bonusAbove == nil || base > *ua.bonusAbove) {
+	if ua.hasBonus && !failed && (ua.bonusAbove == nil || key > *ua.bonusAbove) {
 		bonus = ua.bonus
 	}
 	value := base + bonus - ua.penalty

@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"slices"
 	"testing"
 
 	"saima"
@@ -16,27 +17,19 @@ func TestExampleFullRuleSet(t *testing.T) {
 		{Name: "丙区", Kind: saima.KindDistrict}, {Name: "丁区", Kind: saima.KindDistrict},
 		{Name: "戊区", Kind: saima.KindDistrict}, {Name: "甲局", Kind: saima.KindDepartment},
 	}
-	values := func(ontime, plan, assess, extra map[string]float64) map[string]float64 {
-		v := map[string]float64{}
-		for _, m := range []map[string]float64{ontime, plan, assess, extra} {
-			for k, x := range m {
-				v[k] = x
-			}
-		}
-		return v
-	}
+	// Every value comes from a built-in source, as the ledger's facts give them.
 	records := []Record{
-		{Unit: "甲区", Values: values(map[string]float64{SourceMilestoneOnTimeRate: 100}, map[string]float64{SourceProgressVsPlan: 100},
-			map[string]float64{SourceAssessmentMean: 95}, map[string]float64{"违规件数": 0, "创新加分": 2, "目标完成度": 120})},
-		{Unit: "乙区", Values: values(map[string]float64{SourceMilestoneOnTimeRate: 90}, map[string]float64{SourceProgressVsPlan: 95},
-			map[string]float64{SourceAssessmentMean: 90}, map[string]float64{"违规件数": 1, "黄牌次数": 2, "目标完成度": 100})},
-		{Unit: "丙区", Values: values(map[string]float64{SourceMilestoneOnTimeRate: 80}, map[string]float64{SourceProgressVsPlan: 80},
-			map[string]float64{SourceAssessmentMean: 85}, map[string]float64{"违规件数": 0, "重大舆情": 1, "目标完成度": 105})},
-		{Unit: "丁区", Values: values(map[string]float64{SourceMilestoneOnTimeRate: 70}, nil,
-			map[string]float64{SourceAssessmentMean: 80}, map[string]float64{"违规件数": 3, "目标完成度": 90}), NotApplicable: []string{"compliance"}},
-		{Unit: "戊区", Values: values(map[string]float64{SourceMilestoneOnTimeRate: 100}, map[string]float64{SourceProgressVsPlan: 100},
-			map[string]float64{SourceAssessmentMean: 99}, map[string]float64{"安全事故": 1, "目标完成度": 95})},
-		{Unit: "甲局", Values: values(map[string]float64{SourceMilestoneOnTimeRate: 75}, map[string]float64{SourceProgressVsPlan: 60}, nil, nil)},
+		{Unit: "甲区", Values: map[string]float64{SourceMilestoneOnTimeRate: 100, SourceProgressVsPlan: 100,
+			SourceAssessmentMean: 95, SourceMilestoneRedMonths: 0, SourceProblemsClosedRate: 100}},
+		{Unit: "乙区", Values: map[string]float64{SourceMilestoneOnTimeRate: 90, SourceProgressVsPlan: 95,
+			SourceAssessmentMean: 90, SourceMilestoneRedMonths: 1, SourceMilestoneYellowMonths: 2}},
+		{Unit: "丙区", Values: map[string]float64{SourceMilestoneOnTimeRate: 80, SourceProgressVsPlan: 80,
+			SourceAssessmentMean: 85, SourceMilestoneRedMonths: 0, SourceProblemsMeanDaysLevel3: 12}},
+		{Unit: "丁区", Values: map[string]float64{SourceMilestoneOnTimeRate: 70,
+			SourceAssessmentMean: 80, SourceMilestoneRedMonths: 3}, NotApplicable: []string{"red_months"}},
+		{Unit: "戊区", Values: map[string]float64{SourceMilestoneOnTimeRate: 60, SourceProgressVsPlan: 30,
+			SourceAssessmentMean: 60, SourceMilestoneRedMonths: 6}},
+		{Unit: "甲局", Values: map[string]float64{SourceMilestoneOnTimeRate: 75, SourceProgressVsPlan: 60}},
 	}
 	results, err := EvaluateRecords(rs, saima.Year(2026), units, records, nil)
 	if err != nil {
@@ -47,20 +40,23 @@ func TestExampleFullRuleSet(t *testing.T) {
 	for _, r := range results {
 		byUnit[r.Unit] = r
 	}
-	if r := byUnit["戊区"]; !r.Failed || r.Rank != 5 || r.Grade != "不合格" {
-		t.Errorf("戊区 = rank %d, grade %s, failed %v; want the safety veto to fail it last", r.Rank, r.Grade, r.Failed)
+	if r := byUnit["戊区"]; r.Rank != 5 || r.Grade != "不合格" || !slices.Contains(r.Lists, "黑榜") {
+		t.Errorf("戊区 = rank %d, grade %s, lists %v; want last, 不合格 below fail_below, on 黑榜", r.Rank, r.Grade, r.Lists)
 	}
 	if r := byUnit["甲区"]; r.Rank != 1 || r.Bonus != 2 || r.Grade != "优秀" || len(r.Lists) != 1 || r.Lists[0] != "红榜" {
 		t.Errorf("甲区 = rank %d, bonus %v, grade %s, lists %v; want first, bonus 2, 优秀, 红榜", r.Rank, r.Bonus, r.Grade, r.Lists)
 	}
-	if r := byUnit["乙区"]; r.Penalty != 1 {
-		t.Errorf("乙区 penalty = %v, want 1 for two yellow cards", r.Penalty)
+	if r := byUnit["乙区"]; r.Penalty != 0.5 {
+		t.Errorf("乙区 penalty = %v, want 0.5 for two yellow months", r.Penalty)
 	}
-	if r := byUnit["丙区"]; r.Grade == "优秀" {
-		t.Errorf("丙区 grade = %s, want at most 良好 under its veto", r.Grade)
+	if r := byUnit["丙区"]; r.Grade == "优秀" || !slices.Contains(r.Vetoes, "escalated") {
+		t.Errorf("丙区 grade = %s, vetoes %v; want at most 良好 under the escalated veto", r.Grade, r.Vetoes)
 	}
 	if r := byUnit["甲局"]; r.Rank != 1 || r.Track != saima.KindDepartment {
 		t.Errorf("甲局 = rank %d in %s, want rank 1 in 市直部门", r.Rank, r.Track)
+	}
+	if err := rs.LedgerInputs(); err != nil {
+		t.Errorf("LedgerInputs() = %v, want nil: the example must score the ledger", err)
 	}
 
 	stats, err := Analyse(rs, *rs.Robustness, units, records)
@@ -72,7 +68,7 @@ func TestExampleFullRuleSet(t *testing.T) {
 	}
 	for _, s := range stats {
 		if s.Unit == "戊区" && (s.Q05 != 5 || s.Q95 != 5) {
-			t.Errorf("戊区 ranks %v to %v over the draws, want 5 in every draw because its veto fails it", s.Q05, s.Q95)
+			t.Errorf("戊区 ranks %v to %v over the draws, want 5 in every draw, far below the others", s.Q05, s.Q95)
 		}
 	}
 }

@@ -216,7 +216,9 @@ func (t *tree) checkNode(rs *RuleSet, idx *pathIndex, n int) []error {
 	case WeightAHP:
 		return t.deriveAHP(rs, idx, n)
 	case WeightEntropy:
-		return nil
+		// This check came after rule sets were first stored, so a stored
+		// text keeps its ignored overrides and recomputes as before.
+		return t.derivedOverrides(rs, idx, n, "由熵权法按各单位的数据算出", true)
 	}
 
 	var out []error
@@ -338,14 +340,32 @@ func (t *tree) deriveAHP(rs *RuleSet, idx *pathIndex, n int) []error {
 	for k, c := range node.children {
 		node.ahp[k] = res.Weights[slices.Index(spec.Order, t.nodes[c].id)]
 	}
-	for _, tr := range rs.Tracks {
-		for _, id := range ids {
-			if _, ok := tr.Weights[id]; ok {
-				return []error{idx.problem("tracks", "赛道 %s 不能覆盖 %s 的权重，它由 AHP 判断矩阵决定", tr.Name, id)}
+	return t.derivedOverrides(rs, idx, n, "由 AHP 判断矩阵决定", false)
+}
+
+// derivedOverrides returns a problem for each track override of the weight
+// of a child of node n, whose weights the node derives by the method that
+// derivation names. The derivation ignores the override, so the track
+// would score as if it were not written. added marks the problems as a
+// check that stored rule-set texts skip.
+func (t *tree) derivedOverrides(rs *RuleSet, idx *pathIndex, n int, derivation string, added bool) []error {
+	var out []error
+	for i, tr := range rs.Tracks {
+		for _, c := range t.nodes[n].children {
+			id := t.nodes[c].id
+			if _, ok := tr.Weights[id]; !ok {
+				continue
 			}
+			p := idx.problem(fmt.Sprintf("tracks[%d].weights.%s", i, id),
+				"赛道 %s 不能覆盖 %s 的权重，它的权重%s；请删去这一项，或把上级分组改为按分值赋权（weighting: points）",
+				tr.Name, id, derivation)
+			if added {
+				p = addedCheck(p)
+			}
+			out = append(out, p)
 		}
 	}
-	return nil
+	return out
 }
 
 func sameSet(a, b []string) bool {

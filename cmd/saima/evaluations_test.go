@@ -310,13 +310,22 @@ indicators:
 	assertContains(t, "rules validate of weights 40/20/30", out, "有效",
 		"提示：根节点下各项的权重之和为 90，不是 100，各项按权重占比计入：里程碑按期完成率 44.4%、计划进度达成率 22.2%、考评平均得分率 33.3%")
 
-	// The full example reads inputs that the ledger does not supply, so
-	// saima score would reject it.
-	code, out, errOut = e.run("rules", "validate", "../../rulesets/example-full.yaml")
-	if code != 1 {
-		t.Errorf("rules validate of example-full.yaml exited %d, want 1\n%s%s", code, out, errOut)
+	// The full example reads built-in sources only, so the ledger can score it.
+	out = e.mustRun("rules", "validate", "../../rulesets/example-full.yaml")
+	assertContains(t, "rules validate of example-full.yaml", out, "有效", "3 个赛道、4 个指标")
+
+	// A rule set that reads a declared input cannot score the ledger.
+	inputs := strings.Replace(string(short), "rank_places: 1",
+		"rank_places: 1\ninputs: [安全事故]\nvetoes:\n  - {id: safety, name: 安全一票否决, source: 安全事故, action: fail}", 1)
+	inputsPath := filepath.Join(dir, "inputs.yaml")
+	if err := os.WriteFile(inputsPath, []byte(inputs), 0o600); err != nil {
+		t.Fatal(err)
 	}
-	assertContains(t, "rules validate of example-full.yaml", out, "格式有效，但不能用于台账评分",
+	code, out, errOut = e.run("rules", "validate", inputsPath)
+	if code != 1 {
+		t.Errorf("rules validate of a rule set with inputs exited %d, want 1\n%s%s", code, out, errOut)
+	}
+	assertContains(t, "rules validate of a rule set with inputs", out, "格式有效，但不能用于台账评分",
 		"台账不提供", "vetoes[0] 否决 safety")
 	if code, _, _ := e.run("rules", "check", path); code != 2 {
 		t.Errorf("rules check exited %d, want 2", code)
