@@ -150,6 +150,7 @@ type Server struct {
 	sessions *sessionCodec
 	csrf     *csrfSigner
 	cache    *readCache
+	logins   *loginGate
 }
 
 // New checks cfg and deps, reads the static assets and sets up the routes.
@@ -186,6 +187,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.drafts = newDrafter(cfg.DraftDelay, s.draftRunningQuarter)
 	s.sessions = newSessionCodec(cfg.SessionSecret)
 	s.csrf = newCSRFSigner(cfg.SessionSecret)
+	s.logins = newLoginGate()
 
 	var err error
 	if s.assets, err = loadAssets(cfg.EChartsPath, deps.Fonts); err != nil {
