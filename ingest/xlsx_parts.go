@@ -378,6 +378,10 @@ func (s *sheetRows) readRow() (sheetRow, error) {
 				row.formattedCodes = append(row.formattedCodes, c.code)
 			}
 			if c.text != "" {
+				// NOTE: a row is dense up to its last cell, so a sheet with a
+				// cell at column XFD in each of 20 000 rows (113 KB zipped)
+				// took 227 seconds and 3.8 GB. Reading far cells sparsely
+				// would bound this.
 				for len(row.cells) < col {
 					row.cells = append(row.cells, "")
 				}
