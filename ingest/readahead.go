@@ -3,7 +3,9 @@ package ingest
 import (
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
+	"runtime/debug"
 )
 
 // readAheadBatch is how many records the reading goroutine hands over at
@@ -48,10 +50,21 @@ func startReadAhead(src source) *readAhead {
 	return ra
 }
 
-// read fills batches until the source ends or close is called.
+// read fills batches until the source ends or close is called. A panic
+// in the source ends it with an error instead, because no caller could
+// recover a panic on this goroutine and it would stop the whole server.
 func (ra *readAhead) read() {
 	defer close(ra.done)
 	defer close(ra.batches)
+	defer func() {
+		if r := recover(); r != nil {
+			err := fmt.Errorf("read records: panic: %v\n%s", r, debug.Stack())
+			select {
+			case ra.batches <- []fetched{{err: err}}:
+			case <-ra.stop:
+			}
+		}
+	}()
 	for {
 		batch, ended := ra.fill()
 		select {

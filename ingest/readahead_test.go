@@ -108,3 +108,38 @@ func TestReadAheadCloseEarly(t *testing.T) {
 		t.Fatal("the reading goroutine still runs after close")
 	}
 }
+
+// panickingSource returns two rows and then panics, as a reader with a
+// bug would on a hostile file.
+type panickingSource struct {
+	source
+	rows int
+}
+
+func (p *panickingSource) next() (record, error) {
+	if p.rows == 2 {
+		panic("index out of range")
+	}
+	p.rows++
+	return record{row: p.rows, cells: []string{"x"}}, nil
+}
+
+// A panic in the source on the reading goroutine ends the records with an
+// error instead of stopping the process.
+func TestReadAheadSourcePanic(t *testing.T) {
+	ra := startReadAhead(&panickingSource{})
+	defer ra.close()
+	var rows int
+	var err error
+	for err == nil {
+		if _, err = ra.next(); err == nil {
+			rows++
+		}
+	}
+	if !strings.Contains(err.Error(), "panic: index out of range") {
+		t.Errorf("next() error = %v, want the panic as an error", err)
+	}
+	if rows > 2 {
+		t.Errorf("read %d rows before the error, want at most 2", rows)
+	}
+}

@@ -344,8 +344,9 @@ func newCSVSource(br *bufio.Reader, enc string) (*csvSource, error) {
 	if loneCR(text) {
 		text = bufio.NewReaderSize(crToLF{text}, 64<<10)
 	}
-	r := csv.NewReader(text)
-	r.Comma = detectComma(text)
+	comma := detectComma(text)
+	r := csv.NewReader(&fieldLimiter{r: text, comma: comma})
+	r.Comma = comma
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = false
 	// The parser keeps no record past the next read, except the rows
@@ -402,15 +403,61 @@ func utf16Issue(row int, enc string) Issue {
 		Fix:    "请把编码选为" + enc + "，或留空让系统自动识别，然后重新上传"}
 }
 
+// tooManyFieldsError ends a text file at a record of more fields than an
+// XLSX worksheet has columns.
+type tooManyFieldsError struct{}
+
+func (*tooManyFieldsError) Error() string {
+	return fmt.Sprintf("read csv: a record has more than %d fields", maxXLSXColumns)
+}
+
+// fieldLimiter passes text on to encoding/csv and fails with
+// tooManyFieldsError once a record has more than maxXLSXColumns fields.
+// encoding/csv keeps every field of a record in memory, about a hundred
+// bytes each as measured on a 5 MB line of commas, so a file of commas
+// alone would take gigabytes before any record came out. It follows the
+// quotes as RFC 4180 writes them, so separators and line breaks inside
+// quoted text do not count.
+type fieldLimiter struct {
+	r        io.Reader
+	comma    rune
+	inQuotes bool
+	fields   int // separators seen in the current record
+}
+
+func (l *fieldLimiter) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	for i, b := range p[:n] {
+		switch {
+		case b == '"':
+			l.inQuotes = !l.inQuotes
+		case l.inQuotes:
+		case b == '\n':
+			l.fields = 0
+		case rune(b) == l.comma:
+			if l.fields++; l.fields >= maxXLSXColumns {
+				return i, &tooManyFieldsError{}
+			}
+		}
+	}
+	return n, err
+}
+
 // next returns the next record. A record that breaks the CSV quoting rules
 // comes back with its row number and a *csv.ParseError, and reading can go
-// on. Any other error ends the file.
+// on. Any other error ends the file, and so does a record of more fields
+// than an XLSX worksheet has columns.
 func (s *csvSource) next() (record, error) {
 	fields, err := s.r.Read()
 	if err == io.EOF {
 		return record{}, io.EOF
 	}
 	s.records++
+	if len(fields) > maxXLSXColumns || errors.As(err, new(*tooManyFieldsError)) {
+		return record{row: s.records}, saima.Wrap(saima.KindInvalid, fmt.Sprintf(
+			"第%d行超过%d个字段的上限（Excel和WPS的表格最多%d列），文件可能不是按行列整理的表格，或分隔符选错了；"+
+				"请检查这一行，删去多余的分隔符后重新上传", s.records, maxXLSXColumns, maxXLSXColumns), err)
+	}
 	rec := record{row: s.records, cells: fields, fields: len(fields)}
 	if _, ok := errors.AsType[*csv.ParseError](err); ok {
 		return rec, err

@@ -3,7 +3,9 @@ package ingest
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -539,6 +541,56 @@ func TestTextNamedXLSX(t *testing.T) {
 			res := parseText(t, "进度.xlsx", tt.text, Options{})
 			if len(res.Errors) != 0 || len(res.Batch.Progress) != 2 {
 				t.Errorf("errors %q, %d progress records; want none and 2", issueStrings(res.Errors), len(res.Batch.Progress))
+			}
+		})
+	}
+}
+
+// A text row of more fields than a worksheet has columns ends the file
+// before each field is copied and checked: a 5 MB row of commas took
+// 10 seconds and over a gigabyte.
+func TestCSVTooManyFields(t *testing.T) {
+	header := "单位,项目编号,填报期间,完成率\n"
+	within := header + "余姚市,NB-1,2026Q3,50%" + strings.Repeat(",", 16384-4) + "\n"
+	res, err := Parse(strings.NewReader(within), Options{FileName: "w.csv", Roster: testRoster, Today: uploadDay})
+	if err != nil {
+		t.Fatalf("Parse() of a row of 16384 fields error = %v, want it read", err)
+	}
+	if len(res.Batch.Progress) != 1 {
+		t.Errorf("Parse() of a row of 16384 fields read %d records, want 1", len(res.Batch.Progress))
+	}
+
+	beyond := header + "余姚市,NB-1,2026Q3,50%" + strings.Repeat(",", 16384-3) + "\n"
+	_, err = Parse(strings.NewReader(beyond), Options{FileName: "w.csv", Roster: testRoster, Today: uploadDay})
+	want := "第2行超过16384个字段的上限（Excel和WPS的表格最多16384列），文件可能不是按行列整理的表格，或分隔符选错了；" +
+		"请检查这一行，删去多余的分隔符后重新上传"
+	if saima.ErrorKind(err) != saima.KindInvalid || saima.ErrorMessage(err) != want {
+		t.Errorf("Parse() of a row of 16385 fields error = %v, want %q", err, want)
+	}
+}
+
+// fieldLimiter stops the text at the separator that starts field 16385 of
+// a record, before encoding/csv holds the fields, and does not count
+// separators or line breaks inside quotes.
+func TestFieldLimiter(t *testing.T) {
+	quoted := `"` + strings.Repeat(",", 20000) + "\n" + strings.Repeat(",", 20000) + `"`
+	tests := []struct {
+		name    string
+		text    string
+		tooMany bool
+	}{
+		{"16384 fields", strings.Repeat(",", 16383) + "\n", false},
+		{"16384 fields on each of two lines", strings.Repeat(strings.Repeat(",", 16383)+"\n", 2), false},
+		{"separators inside quotes", "a," + quoted + ",b\n", false},
+		{"16385 fields", strings.Repeat(",", 16384) + "\n", true},
+		{"quoted line break does not end the record", strings.Repeat(",", 10000) + `"x` + "\n" + `y"` +
+			strings.Repeat(",", 10000) + "\n", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := io.ReadAll(&fieldLimiter{r: strings.NewReader(tt.text), comma: ','})
+			if got := errors.As(err, new(*tooManyFieldsError)); got != tt.tooMany {
+				t.Errorf("read error = %v, want too many fields %v", err, tt.tooMany)
 			}
 		})
 	}

@@ -3,6 +3,7 @@ package ingest
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -323,6 +324,12 @@ func (s *xlsxSource) next() (record, error) {
 		case err == io.EOF:
 			s.ended = true
 			s.rows.close()
+		case errors.As(err, new(*columnLimitError)):
+			s.rows.close()
+			ref := err.(*columnLimitError).ref
+			return record{}, saima.Wrap(saima.KindInvalid, fmt.Sprintf("工作表“%s”第%d行的单元格“%s”超出了Excel的最后一列XFD（第%d列），"+
+				"Excel和WPS不会写出这样的单元格，文件可能已损坏或由其他程序生成；请用Excel或WPS打开后另存为xlsx再上传",
+				s.name, s.rows.last, shortValue(ref), maxXLSXColumns), err)
 		case err != nil:
 			s.rows.close()
 			return record{}, saima.Wrap(saima.KindInvalid,

@@ -218,10 +218,42 @@ func TestCellColumn(t *testing.T) {
 		want int
 	}{
 		{"A1", 1}, {"Z9", 26}, {"AA10", 27}, {"xfd1", 16384}, {"", 7}, {"12", 7},
+		// Beyond XFD every reference reads as one past it, so that many
+		// letters cannot overflow the count.
+		{"XFE1", 16385}, {strings.Repeat("Z", 30) + "1", 16385},
 	}
 	for _, tt := range tests {
 		if got := cellColumn(tt.ref, 7); got != tt.want {
 			t.Errorf("cellColumn(%q, 7) = %d, want %d", tt.ref, got, tt.want)
 		}
+	}
+}
+
+// TestXLSXColumnBeyondXFD rejects a cell past Excel's last column, which
+// would otherwise pad its row with one empty cell per column before it:
+// a file of a few kilobytes with a cell at ZZZZZZ2 took gigabytes.
+func TestXLSXColumnBeyondXFD(t *testing.T) {
+	data := row(1, progressHeaderCells[:5]...) +
+		row(2, text("余姚市"), text("NB-1"), text("项目"), text("2026Q3"), text("50%")) +
+		`<row r="3"><c r="XFE3" t="inlineStr"><is><t>x</t></is></c></row>`
+	_, err := Parse(bytes.NewReader(rawWorkbook(t, data, "", "")), Options{Roster: testRoster, Today: uploadDay})
+	want := "工作表“s”第3行的单元格“XFE3”超出了Excel的最后一列XFD（第16384列），Excel和WPS不会写出这样的单元格，" +
+		"文件可能已损坏或由其他程序生成；请用Excel或WPS打开后另存为xlsx再上传"
+	if saima.ErrorKind(err) != saima.KindInvalid || saima.ErrorMessage(err) != want {
+		t.Errorf("Parse() error = %v, want %q", err, want)
+	}
+}
+
+// TestScanMergesBeyondXFD drops a merged range that reaches past column
+// XFD, which would fill each row it covers up to its last column.
+func TestScanMergesBeyondXFD(t *testing.T) {
+	xml := `<mergeCells><mergeCell ref="A1:XFD2"/><mergeCell ref="A3:XFE4"/>` +
+		`<mergeCell ref="A5:` + strings.Repeat("Z", 20) + `6"/></mergeCells>`
+	got, err := scanMerges(strings.NewReader(xml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].c2 != 16384 {
+		t.Errorf("scanMerges() kept %d ranges, want only A1:XFD2", len(got))
 	}
 }

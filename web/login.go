@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -55,11 +56,17 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 		return s.renderLogin(c, http.StatusForbidden, page)
 	}
 	ip := c.IP()
-	nameWait, failures, err := s.accountWait(c.UserContext(), name)
+	// Attempts still being checked count against both limits, because
+	// their failures are not in the database yet: otherwise a client that
+	// sends a hundred sign-ins at once gets a hundred password guesses.
+	nameKey, ipKey := "account\x00"+name, "address\x00"+ip
+	inFlight := s.logins.enter(nameKey, ipKey)
+	defer s.logins.leave(nameKey, ipKey)
+	nameWait, failures, err := s.accountWait(c.UserContext(), name, inFlight[0])
 	if err != nil {
 		return err
 	}
-	ipWait, ipFailures, err := s.addressWait(c.UserContext(), ip)
+	ipWait, ipFailures, err := s.addressWait(c.UserContext(), ip, inFlight[1])
 	if err != nil {
 		return err
 	}
@@ -97,31 +104,71 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 // accountWait returns how long the name must wait before its next
 // sign-in attempt (0 when it may try now) and how many of its failures
 // count, read from the database. The name waits when PerAccount failures
-// fall in the window after its latest successful sign-in.
-func (s *Server) accountWait(ctx context.Context, name string) (time.Duration, int, error) {
+// fall in the window after its latest successful sign-in, counting the
+// inFlight attempts on it that this instance is still checking.
+func (s *Server) accountWait(ctx context.Context, name string, inFlight int) (time.Duration, int, error) {
 	limit := s.cfg.LoginRateLimit
 	recent, err := s.accounts.LoginFailures(ctx, name, s.now().Add(-limit.Window), limit.PerAccount)
-	return s.limitWait(recent, limit.PerAccount), len(recent), err
+	return s.limitWait(recent, inFlight, limit.PerAccount), len(recent), err
 }
 
 // addressWait returns how long the client address ip must wait before
 // its next sign-in attempt (0 when it may try now) and how many of its
 // failures count, read from the database. The address waits when PerIP
-// failures fall in the window, whatever names they tried.
-func (s *Server) addressWait(ctx context.Context, ip string) (time.Duration, int, error) {
+// failures fall in the window, whatever names they tried, counting the
+// inFlight attempts from it that this instance is still checking.
+func (s *Server) addressWait(ctx context.Context, ip string, inFlight int) (time.Duration, int, error) {
 	limit := s.cfg.LoginRateLimit
 	recent, err := s.accounts.LoginFailuresFrom(ctx, ip, s.now().Add(-limit.Window), limit.PerIP)
-	return s.limitWait(recent, limit.PerIP), len(recent), err
+	return s.limitWait(recent, inFlight, limit.PerIP), len(recent), err
 }
 
 // limitWait returns how long to wait until the oldest of recent, the
 // failures within the window (newest first, at most max), leaves the
-// window, or 0 when fewer than max failures count.
-func (s *Server) limitWait(recent []time.Time, max int) time.Duration {
-	if len(recent) < max {
+// window, or 0 when fewer than max failures and inFlight attempts count.
+// When the attempts in flight alone reach max, it returns one second, a
+// guess at how long they take to be decided.
+func (s *Server) limitWait(recent []time.Time, inFlight, max int) time.Duration {
+	switch {
+	case len(recent)+inFlight < max:
 		return 0
+	case len(recent) < max:
+		return time.Second
 	}
 	return recent[len(recent)-1].Add(s.cfg.LoginRateLimit.Window).Sub(s.now())
+}
+
+// loginGate counts the sign-in attempts that this instance is checking,
+// by account name and by client address.
+type loginGate struct {
+	mu      sync.Mutex
+	pending map[string]int
+}
+
+func newLoginGate() *loginGate { return &loginGate{pending: map[string]int{}} }
+
+// enter records one more attempt under each key and returns, for each,
+// how many other attempts were in flight under it.
+func (g *loginGate) enter(keys ...string) []int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	others := make([]int, len(keys))
+	for i, k := range keys {
+		others[i] = g.pending[k]
+		g.pending[k]++
+	}
+	return others
+}
+
+// leave ends an attempt that enter recorded under keys.
+func (g *loginGate) leave(keys ...string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, k := range keys {
+		if g.pending[k]--; g.pending[k] <= 0 {
+			delete(g.pending, k)
+		}
+	}
 }
 
 // recordLoginFailure counts a failed sign-in against the address and the

@@ -1,12 +1,14 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"html"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -310,4 +312,67 @@ func TestLoginAddressLimitSharedByInstances(t *testing.T) {
 	for _, on := range []*testEnv{env, other} {
 		assertLimited(t, on, "leader", "leader-test-pw", DefaultConfig().LoginRateLimit.Window)
 	}
+}
+
+// heldFailures is the test store as the sign-in's Accounts, with the
+// first limit calls of RecordLoginFailure waiting for release, so that
+// those attempts stay in flight after their password check.
+type heldFailures struct {
+	Accounts
+	held    chan struct{} // receives one value per held call
+	release chan struct{}
+	calls   atomic.Int32
+	limit   int32
+}
+
+func (h *heldFailures) RecordLoginFailure(ctx context.Context, name, ip string, t time.Time) error {
+	if h.calls.Add(1) <= h.limit {
+		h.held <- struct{}{}
+		<-h.release
+	}
+	return h.Accounts.RecordLoginFailure(ctx, name, ip, t)
+}
+
+// Sign-ins sent at once count against the limit before their failures
+// reach the database: with PerAccount attempts still in flight, the next
+// one gets 429 and no password check.
+func TestLoginRateLimitConcurrent(t *testing.T) {
+	env := newTestEnv(t, nil)
+	limit := DefaultConfig().LoginRateLimit
+	hold := &heldFailures{Accounts: env.server.accounts, held: make(chan struct{}),
+		release: make(chan struct{}), limit: int32(limit.PerAccount)}
+	env.server.accounts = hold
+
+	statuses := make(chan int, limit.PerAccount)
+	for i := range limit.PerAccount {
+		nonce, token := env.loginForm(t)
+		go func() {
+			resp, err := env.server.App().Test(loginRequest(nonce, token, "office", fmt.Sprintf("wrong-%d", i), "/"), -1)
+			if err != nil {
+				statuses <- 0
+				return
+			}
+			resp.Body.Close()
+			statuses <- resp.StatusCode
+		}()
+	}
+	for range limit.PerAccount {
+		<-hold.held
+	}
+
+	nonce, token := env.loginForm(t)
+	resp, _ := env.send(t, loginRequest(nonce, token, "office", "office-test-pw", "/"))
+	close(hold.release)
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("sign-in with %d attempts in flight status = %d, want 429", limit.PerAccount, resp.StatusCode)
+	}
+	if cookieValue(resp, sessionCookie) != "" {
+		t.Errorf("sign-in with attempts in flight set a session cookie")
+	}
+	for range limit.PerAccount {
+		if got := <-statuses; got != http.StatusUnauthorized {
+			t.Errorf("attempt in flight status = %d, want 401", got)
+		}
+	}
+	assertLimited(t, env, "office", "office-test-pw", limit.Window)
 }

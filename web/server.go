@@ -93,6 +93,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"runtime/debug"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -149,6 +150,7 @@ type Server struct {
 	sessions *sessionCodec
 	csrf     *csrfSigner
 	cache    *readCache
+	logins   *loginGate
 }
 
 // New checks cfg and deps, reads the static assets and sets up the routes.
@@ -185,6 +187,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.drafts = newDrafter(cfg.DraftDelay, s.draftRunningQuarter)
 	s.sessions = newSessionCodec(cfg.SessionSecret)
 	s.csrf = newCSRFSigner(cfg.SessionSecret)
+	s.logins = newLoginGate()
 
 	var err error
 	if s.assets, err = loadAssets(cfg.EChartsPath, deps.Fonts); err != nil {
@@ -290,6 +293,7 @@ func (s *Server) newApp() *fiber.App {
 		// temporary file before the handler runs.
 		DisablePreParseMultipartForm: true,
 	})
+	app.Use(s.recoverPanic)
 	app.Use(securityHeaders)
 	app.Use(s.decodeBody)
 	app.Use(s.clearCacheAfterWrites)
@@ -362,6 +366,20 @@ func (s *Server) newApp() *fiber.App {
 	app.Get("/static/:file", s.handleStatic)
 	app.Use(notAllowed(app))
 	return app
+}
+
+// recoverPanic turns a panic in a later handler into a 500 reply and logs
+// it with its stack. Fiber does not recover panics, so without it one
+// request that hit a bug stopped the server for every user.
+func (s *Server) recoverPanic(c *fiber.Ctx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("handler panicked", "method", c.Method(), "path", c.Path(), "panic", fmt.Sprint(r),
+				"stack", string(debug.Stack()))
+			err = fmt.Errorf("handler panicked: %v", r)
+		}
+	}()
+	return c.Next()
 }
 
 // securityHeaders forbids every source but this server, so a page cannot

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
+
 	"saima"
 	"saima/clickhouse"
 	"saima/clickhouse/chtest"
@@ -425,5 +427,30 @@ func TestListenStopsWithContext(t *testing.T) {
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("Listen did not return within 15s of its context ending")
+	}
+}
+
+// A handler that panics gets a 500 and a log line with the panic, and the
+// server goes on serving.
+func TestRecoverPanic(t *testing.T) {
+	env := newTestEnv(t, nil)
+	app := fiber.New(fiber.Config{ErrorHandler: env.server.handleError})
+	app.Use(env.server.recoverPanic)
+	app.Get("/boom", func(*fiber.Ctx) error { panic("index out of range [-1]") })
+	app.Get("/fine", func(c *fiber.Ctx) error { return c.SendString("ok") })
+
+	resp, err := app.Test(httptest.NewRequest(http.MethodGet, "/boom", nil), -1)
+	if err != nil {
+		t.Fatalf("GET /boom: %v", err)
+	}
+	if resp.StatusCode != http.StatusInternalServerError {
+		t.Errorf("GET /boom status = %d, want 500", resp.StatusCode)
+	}
+	if logs := env.logs.String(); !strings.Contains(logs, "handler panicked") || !strings.Contains(logs, "index out of range [-1]") {
+		t.Errorf("logs = %q, want the panic logged", logs)
+	}
+	resp, err = app.Test(httptest.NewRequest(http.MethodGet, "/fine", nil), -1)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("GET /fine after the panic = %v, %v, want 200", resp, err)
 	}
 }
