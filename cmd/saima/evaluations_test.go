@@ -373,3 +373,17 @@ func TestRulesValidateMissingFile(t *testing.T) {
 		t.Errorf("rules validate of a missing file printed the English system error:\n%s", errOut)
 	}
 }
+
+// TestPublishWithoutBy checks that publish without --by stops as a usage
+// error that names the option, before it opens the data folder.
+func TestPublishWithoutBy(t *testing.T) {
+	e := newTestEnv(t)
+	code, stdout, stderr := e.run("publish", "2026Q2")
+	if code != 2 {
+		t.Errorf("publish 2026Q2 without --by: exit code = %d, want 2", code)
+	}
+	if stdout != "" {
+		t.Errorf("publish 2026Q2 without --by printed %q, want nothing", stdout)
+	}
+	assertContains(t, "publish without --by", stderr, "--by", "saima publish --by 改革办 2026Q2")
+}
