@@ -387,3 +387,28 @@ func TestPublishWithoutBy(t *testing.T) {
 	}
 	assertContains(t, "publish without --by", stderr, "--by", "saima publish --by 改革办 2026Q2")
 }
+
+// TestWhatifCauseLinesIndented checks that every problem of a rule-set
+// file that whatif lists under 原因 is indented under it, so that the
+// second problem does not start a line as if it were a message of its own.
+func TestWhatifCauseLinesIndented(t *testing.T) {
+	e, dir := newEvaluationEnv(t)
+	rules := filepath.Join(dir, "two-problems.yaml")
+	if err := os.WriteFile(rules, []byte("name: x\ntracks: []\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := e.run("whatif", "2026Q2", rules)
+	if code != 1 {
+		t.Errorf("whatif with an invalid rule set: exit code = %d, want 1", code)
+	}
+	lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n")
+	if len(lines) < 3 {
+		t.Fatalf("whatif with two problems printed %d lines, want the message and a line per problem:\n%s",
+			len(lines), stderr)
+	}
+	for _, line := range lines[1:] {
+		if !strings.HasPrefix(line, "  ") {
+			t.Errorf("whatif cause line %q is not indented under the message", line)
+		}
+	}
+}
