@@ -151,13 +151,6 @@ func TestPublishWarnsOfNewRules(t *testing.T) {
 	}
 }
 
-func TestPublishNeedsAuthor(t *testing.T) {
-	e, _ := newEvaluationEnv(t)
-	code, _, errOut := e.run("publish", "2026Q2")
-	if code != 1 || !strings.Contains(errOut, "操作人") {
-		t.Errorf("publish without --by exited %d with %q; want 1 and a message naming 操作人", code, errOut)
-	}
-}
 
 func TestDiffUnknownVersion(t *testing.T) {
 	e, _ := newEvaluationEnv(t)
@@ -374,9 +367,9 @@ func TestRulesValidateMissingFile(t *testing.T) {
 	}
 }
 
-// TestPublishWithoutBy checks that publish without --by stops as a usage
-// error that names the option, before it opens the data folder.
-func TestPublishWithoutBy(t *testing.T) {
+// TestPublishNeedsAuthor checks that publish without --by stops as a
+// usage error that names the option, before it opens the data folder.
+func TestPublishNeedsAuthor(t *testing.T) {
 	e := newTestEnv(t)
 	code, stdout, stderr := e.run("publish", "2026Q2")
 	if code != 2 {
