@@ -90,10 +90,12 @@ func annualOrigin(o AnnualOrigin) string {
 	}
 	version := o.Version[:min(len(o.Version), 8)]
 	file := fmt.Sprintf("%s（%s，版本 %s）", o.File, o.Name, version)
+	// The section's YAML key stays in brackets, so that the office can
+	// find it in the file, while leaders read its Chinese name.
 	if o.Default {
-		return file + "未设 annual 部分，按默认公式"
+		return file + "未设年度计分部分（annual），按默认公式"
 	}
-	return file + "的 annual 部分"
+	return file + "的年度计分部分（annual）"
 }
 
 // annualRankings draws one table per track.

@@ -420,11 +420,11 @@ func TestWriteAnnualNamesRuleSet(t *testing.T) {
 	}{
 		{"FromSection", AnnualOrigin{File: "rulesets/2026.yaml", Name: "2026年度数字化改革赛马",
 			Version: "22d1dcf0a1b2c3d4"},
-			[]string{"年度计分规则：rulesets/2026.yaml（2026年度数字化改革赛马，版本22d1dcf0）的annual部分",
-				"年终考评得分率（年度计分规则：rulesets/2026.yaml（2026年度数字化改革赛马，版本22d1dcf0）的annual部分）。"}},
+			[]string{"年度计分规则：rulesets/2026.yaml（2026年度数字化改革赛马，版本22d1dcf0）的年度计分部分（annual）",
+				"年终考评得分率（年度计分规则：rulesets/2026.yaml（2026年度数字化改革赛马，版本22d1dcf0）的年度计分部分（annual））。"}},
 		{"FileWithoutSection", AnnualOrigin{File: "rules.yaml", Name: "试行规则", Version: "0123456789ab",
 			Default: true},
-			[]string{"年度计分规则：rules.yaml（试行规则，版本01234567）未设annual部分，按默认公式"}},
+			[]string{"年度计分规则：rules.yaml（试行规则，版本01234567）未设年度计分部分（annual），按默认公式"}},
 		{"NoFile", AnnualOrigin{}, []string{"年度计分规则：未读取规则集文件，按本报告所列公式"}},
 	}
 	for _, tt := range tests {
@@ -785,6 +785,30 @@ func TestAnnualUnscoredQuarters(t *testing.T) {
 			}
 			if len(tt.want) == 0 && strings.Contains(plain, "尚未计分") {
 				t.Errorf("annual PDF names an unscored quarter, want none before 2026Q4 begins")
+			}
+		})
+	}
+}
+
+// TestAnnualOriginChinese checks that the annual report names the rule
+// set's annual section in Chinese, keeping the YAML key only in brackets.
+func TestAnnualOriginChinese(t *testing.T) {
+	tests := []struct {
+		name   string
+		origin AnnualOrigin
+		want   string
+	}{
+		{"Section", AnnualOrigin{File: "rulesets/2026.yaml", Name: "2026年度赛马", Version: "6600cf04712c"},
+			"rulesets/2026.yaml（2026年度赛马，版本 6600cf04）的年度计分部分（annual）"},
+		{"Default", AnnualOrigin{File: "rulesets/2026.yaml", Name: "2026年度赛马", Version: "6600cf04712c",
+			Default: true},
+			"rulesets/2026.yaml（2026年度赛马，版本 6600cf04）未设年度计分部分（annual），按默认公式"},
+		{"NoFile", AnnualOrigin{}, "未读取规则集文件，按本报告所列公式"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := annualOrigin(tt.origin); got != tt.want {
+				t.Errorf("annualOrigin(%+v) = %q, want %q", tt.origin, got, tt.want)
 			}
 		})
 	}

@@ -55,6 +55,7 @@ func parsePages(a *assets) (*pages, error) {
 		"raw":          formatRaw,
 		"weight":       formatWeight,
 		"unitURL":      unitURL,
+		"shortVersion": shortVersion,
 		"dataset":      datasetName,
 		"problemTerms": problemTermsNote,
 		"levelName":    levelName,

@@ -296,3 +296,26 @@ func TestUnitRadarMeanWithOverride(t *testing.T) {
 		t.Errorf("radar of 宁波市江北区 shows the track mean %s without the override", stale)
 	}
 }
+
+// The unit page's footnote names the rule set's version by its first 8
+// characters, as the leaderboard and the PDF reports do. The whole
+// SHA-256 has 64 characters and no break, so at a phone's 390 px width it
+// makes the page scroll sideways.
+func TestUnitPageShortRuleSetVersion(t *testing.T) {
+	env := newEvaluationEnv(t)
+	env.publish(t, "office", "")
+	env.server.cache.clear()
+
+	page := "/units/" + url.PathEscape("宁波市海曙区")
+	resp, body := env.as(t, "haishu").get(t, page)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s = %d, want 200", page, resp.StatusCode)
+	}
+	footnote := regexp.MustCompile(`计分规则：[^（<]*（版本 ([^）]*)）`).FindStringSubmatch(html.UnescapeString(body))
+	if footnote == nil {
+		t.Fatalf("unit page has no 计分规则 footnote with a version")
+	}
+	if got := footnote[1]; len(got) != 8 {
+		t.Errorf("footnote version = %q (%d characters), want its first 8", got, len(got))
+	}
+}

@@ -323,7 +323,10 @@ func (a *app) report(err error) {
 	case errors.As(err, &se) && se.Kind != saima.KindInternal:
 		fmt.Fprintf(a.stderr, "saima: %s\n", se.Message)
 		if se.Err != nil {
-			fmt.Fprintf(a.stderr, "  原因: %v\n", se.Err)
+			// A joined error has a line per problem: indent them all
+			// under the cause, so none reads as a message of its own.
+			cause := strings.ReplaceAll(se.Err.Error(), "\n", "\n        ")
+			fmt.Fprintf(a.stderr, "  原因: %s\n", cause)
 		}
 	default:
 		fmt.Fprintf(a.stderr, "saima: %v\n", err)

@@ -151,13 +151,6 @@ func TestPublishWarnsOfNewRules(t *testing.T) {
 	}
 }
 
-func TestPublishNeedsAuthor(t *testing.T) {
-	e, _ := newEvaluationEnv(t)
-	code, _, errOut := e.run("publish", "2026Q2")
-	if code != 1 || !strings.Contains(errOut, "操作人") {
-		t.Errorf("publish without --by exited %d with %q; want 1 and a message naming 操作人", code, errOut)
-	}
-}
 
 func TestDiffUnknownVersion(t *testing.T) {
 	e, _ := newEvaluationEnv(t)
@@ -380,5 +373,44 @@ func TestRulesValidateMissingFile(t *testing.T) {
 	assertContains(t, "rules validate of a missing file", errOut, path+"：文件不存在，请检查路径和文件名")
 	if strings.Contains(errOut, "no such file") {
 		t.Errorf("rules validate of a missing file printed the English system error:\n%s", errOut)
+	}
+}
+
+// TestPublishNeedsAuthor checks that publish without --by stops as a
+// usage error that names the option, before it opens the data folder.
+func TestPublishNeedsAuthor(t *testing.T) {
+	e := newTestEnv(t)
+	code, stdout, stderr := e.run("publish", "2026Q2")
+	if code != 2 {
+		t.Errorf("publish 2026Q2 without --by: exit code = %d, want 2", code)
+	}
+	if stdout != "" {
+		t.Errorf("publish 2026Q2 without --by printed %q, want nothing", stdout)
+	}
+	assertContains(t, "publish without --by", stderr, "--by", "saima publish --by 改革办 2026Q2")
+}
+
+// TestWhatifCauseLinesIndented checks that every problem of a rule-set
+// file that whatif lists under 原因 is indented under it, so that the
+// second problem does not start a line as if it were a message of its own.
+func TestWhatifCauseLinesIndented(t *testing.T) {
+	e, dir := newEvaluationEnv(t)
+	rules := filepath.Join(dir, "two-problems.yaml")
+	if err := os.WriteFile(rules, []byte("name: x\ntracks: []\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := e.run("whatif", "2026Q2", rules)
+	if code != 1 {
+		t.Errorf("whatif with an invalid rule set: exit code = %d, want 1", code)
+	}
+	lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n")
+	if len(lines) < 3 {
+		t.Fatalf("whatif with two problems printed %d lines, want the message and a line per problem:\n%s",
+			len(lines), stderr)
+	}
+	for _, line := range lines[1:] {
+		if !strings.HasPrefix(line, "  ") {
+			t.Errorf("whatif cause line %q is not indented under the message", line)
+		}
 	}
 }

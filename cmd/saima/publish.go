@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -34,6 +35,9 @@ func publishCommand(a *app, ef *envFlags) func(context.Context, []string) error 
 		period, _, ok, err := periodArgs(ef.fs, args, 1, "请写出一个季度，例如 2026Q3")
 		if !ok {
 			return err
+		}
+		if strings.TrimSpace(by) == "" {
+			return usagef("缺少发布人：请用 --by 写明由谁发布，如 saima publish --by 改革办 %s", period)
 		}
 		svc, err := a.evaluations(ctx, true)
 		if err != nil {

@@ -170,7 +170,7 @@ func TestAnnualReportUsesRuleSetFormula(t *testing.T) {
 		}
 	}
 	sum := sha256.Sum256([]byte(custom))
-	origin := "年度计分规则：" + rules + "（2026年度数字化改革赛马，版本" + hex.EncodeToString(sum[:4]) + "）的annual部分"
+	origin := "年度计分规则：" + rules + "（2026年度数字化改革赛马，版本" + hex.EncodeToString(sum[:4]) + "）的年度计分部分（annual）"
 	if !strings.Contains(strings.Join(strings.Fields(string(text)), ""), origin) {
 		t.Errorf("annual PDF does not name the rule set of its weights, %q:\n%s", origin, text)
 	}

@@ -88,7 +88,7 @@ func parsePeriods(args []string) ([]saima.Period, error) {
 			return nil, usagef("“%s”不是考评期间，请写季度，如 2026Q3", s)
 		case p.Kind == saima.PeriodYear:
 			return nil, usagef("“%s”是年度，这里要写季度，如 %dQ3；年度排名由各季度的结果汇总而成，"+
-				"不单独评分或发布，请用 saima report --annual %d 生成年度考核报告", s, p.Year, p.Year)
+				"不单独评分或发布，请用 saima report --annual %d 生成年度考评报告", s, p.Year, p.Year)
 		case p.Kind == saima.PeriodMonth:
 			return nil, usagef("“%s”是月份，这里要写季度，因为考评按季度进行，该月属于 %s", s, p.Quarter())
 		}

@@ -89,7 +89,7 @@ func TestCommandMessagesInChinese(t *testing.T) {
 		code int
 		want []string
 	}{
-		{[]string{"score", "2026"}, 2, []string{"“2026”是年度", "2026Q3", "saima report --annual 2026"}},
+		{[]string{"score", "2026"}, 2, []string{"“2026”是年度", "2026Q3", "saima report --annual 2026 生成年度考评报告"}},
 		{[]string{"publish", "2026-05", "--by", "张三"}, 2, []string{"“2026-05”是月份", "2026Q2"}},
 		{[]string{"score", "2026Q5"}, 2, []string{"“2026Q5”不是考评期间", "2026Q3"}},
 		{[]string{"override", "2026Q2", "宁海县", "--by", "王五", "--why", "复核"}, 2, []string{"缺少 --value", "--value 85.5"}},
