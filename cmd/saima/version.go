@@ -13,15 +13,13 @@ import (
 )
 
 func versionCommand(a *app, ef *envFlags) func(context.Context, []string) error {
-	ef.str(&a.cfg.ChDBLib, "chdb-lib", "SAIMA_CHDB_LIB", clickhouse.DefaultLibraryPath, "path of libchdb.so")
+	ef.str(&a.cfg.ChDBLib, "chdb-lib", "SAIMA_CHDB_LIB", clickhouse.DefaultLibraryPath, "libchdb.so 的路径")
 	ef.fs.Usage = func() {
-		fmt.Fprintln(ef.fs.Output(), "Usage: saima version [options]\n\n"+
-			"Prints the version of the saima module, the VCS revision and commit time it\n"+
-			"was built from, the Go version that built it, and the version of the chDB\n"+
-			"library when the library is found. It reads the library's version from the\n"+
-			"package.json that npm installed beside it, without loading the library or\n"+
-			"opening a data folder. \"saima --version\" prints the same.\n\nOptions:")
-		ef.fs.PrintDefaults()
+		writeHelp(ef.fs, "用法：saima version [选项]\n"+
+			"\n"+
+			"显示 saima 模块的版本、构建所用的 Git 修订和提交时间、构建它的 Go 版本，\n"+
+			"以及找到 chDB 库时它的版本。库的版本从 npm 安装时写在它旁边的 package.json\n"+
+			"里读取，不加载库，也不打开数据文件夹。\"saima --version\" 显示同样的内容。")
 	}
 	return func(ctx context.Context, args []string) error {
 		if len(args) > 0 {
