@@ -105,6 +105,13 @@ type Options struct {
 	// that was not yet on the ledger. Nil warns of nothing.
 	Filed map[string]saima.Date
 
+	// Finished are the days of 完成 of the finished projects, by project
+	// code. A milestone row without an actual date for such a project,
+	// and a 完成 row for a project with open milestones in Milestones,
+	// get a warning that lists them, because the scoring keeps counting
+	// them as overdue. Nil warns of nothing.
+	Finished map[string]saima.Date
+
 	// Tracks are the horse-race tracks that scoring ranks units in. A
 	// roster's 赛道 is compared with them and with the unit kinds after
 	// NFKC and without whitespace, as unit names are, and stored in their

@@ -305,6 +305,7 @@ type ledger struct {
 	leaders    []saima.LeaderReport
 	exits      map[string]saima.Date // exit days by project code, read for progress and milestones
 	filed      map[string]saima.Date // first stage days by project code, read with exits
+	finished   map[string]saima.Date // days of 完成 by project code, read with exits
 	listItems  []saima.ListItem      // not nil when read, because nil skips the check of done marks
 }
 
@@ -327,7 +328,7 @@ func (s *Service) loadLedger(ctx context.Context, dataset string) (ledger, error
 		dataset = ""
 	}
 	reads := func(datasets ...string) bool { return dataset == "" || slices.Contains(datasets, dataset) }
-	if reads(saima.DatasetMilestones) {
+	if reads(saima.DatasetMilestones, saima.DatasetStages) {
 		if l.milestones, err = s.Store.ListMilestones(ctx); err != nil {
 			return l, fmt.Errorf("list milestones: %w", err)
 		}
@@ -343,11 +344,14 @@ func (s *Service) loadLedger(ctx context.Context, dataset string) (ledger, error
 		}
 	}
 	if history, ok := s.Store.(StageHistory); ok && reads(saima.DatasetProgress, saima.DatasetMilestones) {
+		// NOTE: a 完成 uploaded in the same file as milestones is not
+		// seen here, so only a 完成 already stored warns milestone rows.
 		events, err := history.ListStageHistory(ctx)
 		if err != nil {
 			return l, fmt.Errorf("list stage history: %w", err)
 		}
 		l.exits = saima.ExitDays(events)
+		l.finished = saima.FinishDays(events)
 		l.filed = map[string]saima.Date{}
 		for code, life := range saima.Lifespans(events) {
 			l.filed[code] = life.First
@@ -368,7 +372,7 @@ func (s *Service) loadLedger(ctx context.Context, dataset string) (ledger, error
 func (s *Service) parse(req Request, b *uploadBody, l ledger, today saima.Date, run *importRun) (*Result, error) {
 	opts := Options{Dataset: req.Dataset, FileName: req.FileName, Sheet: req.Sheet,
 		Encoding: req.Encoding, Roster: l.units, Projects: l.projects, Milestones: l.milestones,
-		Problems: l.problems, LeaderReports: l.leaders, ListItems: l.listItems, Exits: l.exits, Filed: l.filed,
+		Problems: l.problems, LeaderReports: l.leaders, ListItems: l.listItems, Exits: l.exits, Filed: l.filed, Finished: l.finished,
 		Unit: req.Unit, Today: today,
 		Tracks:  s.Tracks,
 		MaxRows: s.Limits.maxRows(), MaxXLSXBytes: s.Limits.MaxXLSXBytes, MaxTextChars: s.Limits.MaxTextChars}
