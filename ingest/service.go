@@ -102,6 +102,13 @@ type Request struct {
 	// The report then leaves out the warning that the published results
 	// stay as they were until the office publishes again.
 	Republish bool
+
+	// Received is the day the office states that the records of an
+	// import of old history were received, such as last year's half-year
+	// reports loaded in one go. Nil means the upload day. Only the
+	// leader-led reports record it (see Options.Received), and only the
+	// office may state it.
+	Received *saima.Date
 }
 
 // Report is the outcome of an import or a preview.
@@ -240,6 +247,9 @@ func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, e
 	// of different units run side by side. So two units that add the same
 	// new record key at once both pass the owner check, and the later
 	// commit wins.
+	if err := checkReceived(req, saima.DateOf(s.Now())); err != nil {
+		return nil, err
+	}
 	l, err := s.loadLedger(ctx, req.Dataset)
 	if err != nil {
 		if dryRun || saima.ErrorKind(err) != saima.KindUnavailable {
@@ -281,6 +291,20 @@ func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, e
 		return s.parseFailed(ctx, log, run, err)
 	}
 	return s.finish(ctx, log, run, res)
+}
+
+// checkReceived rejects a stated received day that a unit gives or that
+// is after today, the upload day.
+func checkReceived(req Request, today saima.Date) error {
+	switch {
+	case req.Received == nil:
+		return nil
+	case req.Unit != "":
+		return saima.Errorf(saima.KindInvalid, "只有改革办可以为导入的历史记录指定收到日期，单位账号上传时收到日期就是上传当天")
+	case req.Received.After(today):
+		return saima.Errorf(saima.KindInvalid, "收到日期 %s 晚于今天（%s），请填写实际收到这些记录的日期", req.Received, today)
+	}
+	return nil
 }
 
 // ledgerUnavailable records an upload as failed because the ledger that
@@ -373,7 +397,7 @@ func (s *Service) parse(req Request, b *uploadBody, l ledger, today saima.Date, 
 	opts := Options{Dataset: req.Dataset, FileName: req.FileName, Sheet: req.Sheet,
 		Encoding: req.Encoding, Roster: l.units, Projects: l.projects, Milestones: l.milestones,
 		Problems: l.problems, LeaderReports: l.leaders, ListItems: l.listItems, Exits: l.exits, Filed: l.filed, Finished: l.finished,
-		Unit: req.Unit, Today: today,
+		Unit: req.Unit, Today: today, Received: req.Received,
 		Tracks:  s.Tracks,
 		MaxRows: s.Limits.maxRows(), MaxXLSXBytes: s.Limits.MaxXLSXBytes, MaxTextChars: s.Limits.MaxTextChars}
 	if req.OnProgress != nil {

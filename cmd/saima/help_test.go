@@ -114,6 +114,8 @@ func TestFlagErrorsInChinese(t *testing.T) {
 			[]string{"“---x”不是有效的选项写法", "--名称=值"}},
 		{"AccountSubcommand", []string{"account", "list", "--nmae", "x"},
 			[]string{"没有选项 --nmae，是不是要写 --name"}},
+		{"ReceivedNotDate", []string{"import", "--received", "2026/01/08", "x.csv"},
+			[]string{"--received 的值“2026/01/08”不是日期", "--received 2025-07-10"}},
 		{"EnvironmentInteger", []string{"score", "--ch-pool", "5", "2026Q3"}, nil},
 	}
 	for _, tt := range tests {

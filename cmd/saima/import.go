@@ -15,6 +15,7 @@ import (
 func importCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 	var req ingest.Request
 	var dryRun bool
+	var received string
 	ef.fs.StringVar(&req.Dataset, "dataset", "",
 		"所有文件的数据类别：units、projects、stages、milestones、progress、assessments、problems、"+
 			"lists、list_done、problem_steps 或 leader_reports（默认：按表头识别）")
@@ -23,6 +24,9 @@ func importCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 	ef.fs.StringVar(&req.Uploader, "uploader", "cli", "记为上传人的账号")
 	ef.fs.StringVar(&req.Unit, "unit", "", "以这个单位的名义上传：每一行都必须属于它（默认：以改革办名义，可含任何单位）")
 	ef.fs.BoolVar(&dryRun, "dry-run", false, "只校验并报告结果，不写入任何数据")
+	ef.fs.StringVar(&received, "received", "",
+		"导入往年历史记录时，当时实际收到这些记录的日期，写 YYYY-MM-DD；领衔事项半年报告按它和报送日期中较晚的一天判定是否逾期"+
+			"（默认：导入当天）")
 	ef.fs.Usage = func() {
 		writeHelp(ef.fs, "用法：saima import [选项] FILE...\n"+
 			"\n"+
@@ -33,6 +37,13 @@ func importCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 		if len(files) == 0 {
 			ef.fs.Usage()
 			return usagef("请写出至少一个要导入的文件")
+		}
+		if received != "" {
+			day, err := saima.ParseDate(received)
+			if err != nil {
+				return usagef("--received 的值“%s”不是日期：请写 YYYY-MM-DD，如 --received 2025-07-10", received)
+			}
+			req.Received = &day
 		}
 		if err := checkAssets(a.engineAssets()...); err != nil {
 			return err
