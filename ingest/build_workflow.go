@@ -416,7 +416,10 @@ func (b *leaderReportBuilder) finish(*parser) {}
 // 报送日期 alone.
 func (r *rowReader) receivedDay(rep saima.LeaderReport) *saima.Date {
 	day := r.p.today
-	if r.p.opts.Received != nil {
+	switch {
+	case r.p.opts.ReceivedAsStated && !rep.Submitted.IsZero():
+		day = rep.Submitted
+	case r.p.opts.Received != nil:
 		day = *r.p.opts.Received
 	}
 	for _, stored := range r.p.opts.LeaderReports {

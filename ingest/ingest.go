@@ -112,6 +112,10 @@ type Options struct {
 	// its 报送日期 (see saima.LeaderReport.Arrived).
 	Received *saima.Date
 
+	// ReceivedAsStated takes each report's 报送日期 as its received day
+	// (see Request.ReceivedAsStated).
+	ReceivedAsStated bool
+
 	// Finished are the days of 完成 of the finished projects, by project
 	// code. A milestone row without an actual date for such a project,
 	// and a 完成 row for a project with open milestones in Milestones,

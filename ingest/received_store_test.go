@@ -118,6 +118,27 @@ func TestImportLeaderReportReceived(t *testing.T) {
 		}
 	})
 
+	t.Run("AsStatedForHistory", func(t *testing.T) {
+		rep, err := svc.Import(ctx, ingest.Request{FileName: "h1-2025.csv",
+			Body: strings.NewReader(reportText("2025上半年", "2025-07-05")), Uploader: "office", ReceivedAsStated: true})
+		if err != nil {
+			t.Fatalf("import history as stated: %v, errors %v", err, rep.Errors)
+		}
+		if got := storedReport(t, store, "2025H1"); got.Received == nil || got.Received.String() != "2025-07-05" {
+			t.Errorf("Received of the history import as stated = %v, want 2025-07-05", got.Received)
+		}
+	})
+
+	t.Run("ErrReceivedTwice", func(t *testing.T) {
+		received := saima.NewDate(2026, 1, 8)
+		_, err := svc.Import(ctx, ingest.Request{FileName: "both.csv",
+			Body: strings.NewReader(reportText("2025下半年", "2026-01-08")), Uploader: "office",
+			Received: &received, ReceivedAsStated: true})
+		if saima.ErrorKind(err) != saima.KindInvalid {
+			t.Errorf("Import() with Received and ReceivedAsStated = %v, want invalid", err)
+		}
+	})
+
 	t.Run("ErrReceivedByUnit", func(t *testing.T) {
 		received := saima.NewDate(2026, 1, 8)
 		_, err := svc.Import(ctx, ingest.Request{FileName: "unit.csv",

@@ -109,6 +109,12 @@ type Request struct {
 	// leader-led reports record it (see Options.Received), and only the
 	// office may state it.
 	Received *saima.Date
+
+	// ReceivedAsStated takes each half-year report's own 报送日期 as the
+	// day it was received, for an import of old history whose reports
+	// arrived on different days, such as the demo city's. Only the office
+	// may set it, and not with Received.
+	ReceivedAsStated bool
 }
 
 // Report is the outcome of an import or a preview.
@@ -297,11 +303,13 @@ func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, e
 // is after today, the upload day.
 func checkReceived(req Request, today saima.Date) error {
 	switch {
-	case req.Received == nil:
+	case req.Received == nil && !req.ReceivedAsStated:
 		return nil
 	case req.Unit != "":
 		return saima.Errorf(saima.KindInvalid, "只有改革办可以为导入的历史记录指定收到日期，单位账号上传时收到日期就是上传当天")
-	case req.Received.After(today):
+	case req.Received != nil && req.ReceivedAsStated:
+		return saima.Errorf(saima.KindInvalid, "收到日期只能指定一种：一个日期，或按每行的报送日期")
+	case req.Received != nil && req.Received.After(today):
 		return saima.Errorf(saima.KindInvalid, "收到日期 %s 晚于今天（%s），请填写实际收到这些记录的日期", req.Received, today)
 	}
 	return nil
@@ -397,7 +405,7 @@ func (s *Service) parse(req Request, b *uploadBody, l ledger, today saima.Date, 
 	opts := Options{Dataset: req.Dataset, FileName: req.FileName, Sheet: req.Sheet,
 		Encoding: req.Encoding, Roster: l.units, Projects: l.projects, Milestones: l.milestones,
 		Problems: l.problems, LeaderReports: l.leaders, ListItems: l.listItems, Exits: l.exits, Filed: l.filed, Finished: l.finished,
-		Unit: req.Unit, Today: today, Received: req.Received,
+		Unit: req.Unit, Today: today, Received: req.Received, ReceivedAsStated: req.ReceivedAsStated,
 		Tracks:  s.Tracks,
 		MaxRows: s.Limits.maxRows(), MaxXLSXBytes: s.Limits.MaxXLSXBytes, MaxTextChars: s.Limits.MaxTextChars}
 	if req.OnProgress != nil {

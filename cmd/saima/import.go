@@ -25,8 +25,8 @@ func importCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 	ef.fs.StringVar(&req.Unit, "unit", "", "以这个单位的名义上传：每一行都必须属于它（默认：以改革办名义，可含任何单位）")
 	ef.fs.BoolVar(&dryRun, "dry-run", false, "只校验并报告结果，不写入任何数据")
 	ef.fs.StringVar(&received, "received", "",
-		"导入往年历史记录时，当时实际收到这些记录的日期，写 YYYY-MM-DD；领衔事项半年报告按它和报送日期中较晚的一天判定是否逾期"+
-			"（默认：导入当天）")
+		"导入往年历史记录时，当时实际收到这些记录的日期，写 YYYY-MM-DD，或写 报送日期 表示按每行的报送日期；"+
+			"领衔事项半年报告按收到日期和报送日期中较晚的一天判定是否逾期（默认：导入当天）")
 	ef.fs.Usage = func() {
 		writeHelp(ef.fs, "用法：saima import [选项] FILE...\n"+
 			"\n"+
@@ -38,10 +38,14 @@ func importCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 			ef.fs.Usage()
 			return usagef("请写出至少一个要导入的文件")
 		}
-		if received != "" {
+		switch received {
+		case "":
+		case "报送日期":
+			req.ReceivedAsStated = true
+		default:
 			day, err := saima.ParseDate(received)
 			if err != nil {
-				return usagef("--received 的值“%s”不是日期：请写 YYYY-MM-DD，如 --received 2025-07-10", received)
+				return usagef("--received 的值“%s”不是日期：请写 YYYY-MM-DD，如 --received 2025-07-10，或写 --received 报送日期", received)
 			}
 			req.Received = &day
 		}
