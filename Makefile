@@ -13,9 +13,18 @@ setup: node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
-## build: compile bin/saima
+# REVISION and REVISION_TIME are stamped into the binary for saima version,
+# which prints them when Go's own VCS settings are missing. They come from
+# git when the tree is a checkout; a release tarball can pass them, as in
+# make build REVISION=0b7225d8cc01.
+REVISION      ?= $(shell git rev-parse HEAD 2>/dev/null)
+REVISION_TIME ?= $(shell TZ=UTC git log -1 --date=format-local:%Y-%m-%dT%H:%M:%SZ --format=%cd 2>/dev/null)
+
+## build: compile bin/saima, stamped with the Git revision when known
 build:
-	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/saima
+	$(GO) build -buildvcs=auto \
+		-ldflags "-X main.stampedRevision=$(REVISION) -X main.stampedTime=$(REVISION_TIME)" \
+		-o $(BIN) ./cmd/saima
 
 ## demo: set up, build, load the demo city into ./data and serve it on $(ADDR)
 demo: setup build

@@ -11,13 +11,30 @@ type LeaderHalf struct {
 	Overdue bool          // no report and Due was before the day the item was judged on
 }
 
-// DaysLate returns how many days after Due the report was submitted, and
-// 0 when it came in time or is missing.
+// DaysLate returns how many days after Due the report arrived (see
+// [LeaderReport.Arrived]), and 0 when it came in time or is missing.
 func (h LeaderHalf) DaysLate() int {
 	if h.Report == nil {
 		return 0
 	}
-	return max(h.Due.DaysUntil(h.Report.Submitted), 0)
+	return max(h.Due.DaysUntil(h.Report.Arrived()), 0)
+}
+
+// Arrived returns the day that r's lateness is judged by: the later of
+// its stated 报送日期 and the day saima received it, so that a backdated
+// 报送日期 does not make a late report look on time. A report without a
+// received day goes by 报送日期.
+func (r LeaderReport) Arrived() Date {
+	if r.Received != nil && r.Received.After(r.Submitted) {
+		return *r.Received
+	}
+	return r.Submitted
+}
+
+// Backdated reports whether r was received after its stated 报送日期,
+// so that pages show both days.
+func (r LeaderReport) Backdated() bool {
+	return r.Received != nil && r.Received.After(r.Submitted)
 }
 
 // LeaderItem is a leader-led project with its half-year reports.

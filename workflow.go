@@ -216,7 +216,12 @@ type LeaderReport struct {
 	Results     string // 成果
 	Problems    string // 问题
 	NextSteps   string // 下步计划
-	Submitted   Date   // 报送日期
+	Submitted   Date   // 报送日期, as the unit stated it
+
+	// Received is the Beijing day saima first received the report: the
+	// day of its first upload, or the day the office stated for an import
+	// of old history. Nil for a report stored before saima recorded it.
+	Received *Date
 
 	ConfirmedBy string // the account of the leader's office that confirmed it; empty until confirmed
 	Confirmed   *Date  // the day it was confirmed; nil until confirmed

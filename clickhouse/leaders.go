@@ -7,13 +7,13 @@ import (
 )
 
 var leaderReportColumns = []string{"project_code", "half", "leader", "unit", "results", "problems",
-	"next_steps", "submitted", "confirmed_by", "confirmed", "upload_id", "version"}
+	"next_steps", "submitted", "confirmed_by", "confirmed", "received", "upload_id", "version"}
 
 func leaderReportRows(reps []saima.LeaderReport, id string, v uint64) [][]any {
 	out := make([][]any, len(reps))
 	for i, r := range reps {
 		out[i] = []any{r.ProjectCode, r.Half.String(), r.Leader, r.Unit, r.Results, r.Problems,
-			r.NextSteps, r.Submitted, r.ConfirmedBy, r.Confirmed, id, v}
+			r.NextSteps, r.Submitted, r.ConfirmedBy, r.Confirmed, r.Received, id, v}
 	}
 	return out
 }
@@ -22,7 +22,7 @@ func leaderReportRows(reps []saima.LeaderReport, id string, v uint64) [][]any {
 // project, each in its latest version, by project and half year.
 func (s *Store) ListLeaderReports(ctx context.Context) ([]saima.LeaderReport, error) {
 	const fields = "project_code, half, leader, unit, results, problems, next_steps, submitted, " +
-		"confirmed_by, confirmed"
+		"confirmed_by, confirmed, received"
 	q := "SELECT " + fields + " FROM (" + latest("leader_reports", fields) +
 		") ORDER BY project_code, half"
 	rows, err := s.query(ctx, q)
@@ -34,7 +34,7 @@ func (s *Store) ListLeaderReports(ctx context.Context) ([]saima.LeaderReport, er
 		var r saima.LeaderReport
 		var half string
 		err := rows.Scan(&r.ProjectCode, &half, &r.Leader, &r.Unit, &r.Results, &r.Problems,
-			&r.NextSteps, &r.Submitted, &r.ConfirmedBy, &r.Confirmed)
+			&r.NextSteps, &r.Submitted, &r.ConfirmedBy, &r.Confirmed, &r.Received)
 		if err == nil {
 			r.Half, err = saima.ParseHalfYear(half)
 		}

@@ -548,7 +548,47 @@ func (b *stageBuilder) add(r *rowReader) {
 	case r.failed:
 		r.p.gaps.addStage(r, e)
 	}
+	if e.Stage == saima.StageFinish && r.good("项目编号") {
+		r.warnOpenAtFinish(e.ProjectCode)
+	}
 	b.stages.put(r, e, e.ProjectCode, e.Stage, strconv.Itoa(e.RoundOrOne()))
+}
+
+// warnOpenAtFinish warns when a 完成 row finishes project code while it
+// has stored milestones without an actual date, and lists them, because
+// they keep counting as overdue after the project is finished.
+func (r *rowReader) warnOpenAtFinish(code string) {
+	open := saima.OpenMilestones(r.p.opts.Milestones, code)
+	if len(open) == 0 {
+		return
+	}
+	r.warn("阶段", r.cell("阶段"),
+		fmt.Sprintf("项目%s标为完成，但还有%d个里程碑没有实际完成日期：%s。完成不会关闭这些里程碑，"+
+			"它们到期后仍按逾期计入按期完成率和红灯月数", code, len(open), milestoneList(open)),
+		"请责任单位上传这些里程碑的实际完成日期；如果项目并未完成，请核对阶段记录")
+}
+
+// milestoneList returns the names and planned days of milestones, such as
+// 上线试运行（计划 2026-06-30）、通过终验（计划 2026-09-30）.
+func milestoneList(milestones []saima.Milestone) string {
+	parts := make([]string, len(milestones))
+	for i, m := range milestones {
+		parts[i] = fmt.Sprintf("%s（计划 %s）", m.Name, m.Planned)
+	}
+	return strings.Join(parts, "、")
+}
+
+// warnOpenAfterFinish warns when milestone m of a finished project has no
+// actual date, because it keeps counting as overdue.
+func (r *rowReader) warnOpenAfterFinish(m saima.Milestone) {
+	finished, ok := r.p.opts.Finished[m.ProjectCode]
+	if !ok || m.Actual != nil {
+		return
+	}
+	r.warn("实际完成日期", r.cell("实际完成日期"),
+		fmt.Sprintf("项目%s已于%s标为完成，这个里程碑（计划 %s）却没有实际完成日期，"+
+			"它到期后仍按逾期计入按期完成率和红灯月数", m.ProjectCode, finished, m.Planned),
+		"请填写实际完成日期；如果里程碑确未完成，请改革办核对项目的完成记录")
 }
 
 // checkStageProject fails a stage of project code when the ledger has
@@ -667,6 +707,7 @@ func (b *milestoneBuilder) add(r *rowReader) {
 	if r.good("项目编号", "计划完成日期", "实际完成日期") {
 		r.warnDoneAfterExit(m)
 		r.warnDoneBeforeFiling(m)
+		r.warnOpenAfterFinish(m)
 	}
 	b.milestones.put(r, m, m.ProjectCode, m.Name)
 }

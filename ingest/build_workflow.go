@@ -376,6 +376,7 @@ func (b *leaderReportBuilder) add(r *rowReader) {
 	if d := r.date("报送日期", true, true); d != nil {
 		rep.Submitted = *d
 	}
+	rep.Received = r.receivedDay(rep)
 	r.checkLeaderReport(rep)
 	r.ownLeaderReport(rep)
 	if r.good("项目编号", "牵头单位") {
@@ -407,5 +408,29 @@ func (r *rowReader) halfYear(col string) saima.HalfYear {
 }
 
 func (b *leaderReportBuilder) finish(*parser) {}
+
+// receivedDay returns the day saima received rep: the day stated for the
+// import, else the upload day, or the day its stored version was received
+// when that is earlier. A stored version without a received day, written
+// before saima recorded it, keeps none, so its lateness still goes by
+// 报送日期 alone.
+func (r *rowReader) receivedDay(rep saima.LeaderReport) *saima.Date {
+	day := r.p.today
+	switch {
+	case r.p.opts.ReceivedAsStated && !rep.Submitted.IsZero():
+		day = rep.Submitted
+	case r.p.opts.Received != nil:
+		day = *r.p.opts.Received
+	}
+	for _, stored := range r.p.opts.LeaderReports {
+		if stored.ProjectCode != rep.ProjectCode || stored.Half != rep.Half {
+			continue
+		}
+		if stored.Received == nil || stored.Received.Before(day) {
+			return stored.Received
+		}
+	}
+	return &day
+}
 
 func (b *leaderReportBuilder) fill(batch *saima.Batch) { batch.LeaderReports = b.reports.items }

@@ -105,6 +105,24 @@ type Options struct {
 	// that was not yet on the ledger. Nil warns of nothing.
 	Filed map[string]saima.Date
 
+	// Received is the day the office states that an import of old
+	// history was received. Nil means Today. A half-year report records
+	// it, or the day its stored version was first received when that is
+	// earlier, and its lateness is judged by the later of that day and
+	// its 报送日期 (see saima.LeaderReport.Arrived).
+	Received *saima.Date
+
+	// ReceivedAsStated takes each report's 报送日期 as its received day
+	// (see Request.ReceivedAsStated).
+	ReceivedAsStated bool
+
+	// Finished are the days of 完成 of the finished projects, by project
+	// code. A milestone row without an actual date for such a project,
+	// and a 完成 row for a project with open milestones in Milestones,
+	// get a warning that lists them, because the scoring keeps counting
+	// them as overdue. Nil warns of nothing.
+	Finished map[string]saima.Date
+
 	// Tracks are the horse-race tracks that scoring ranks units in. A
 	// roster's 赛道 is compared with them and with the unit kinds after
 	// NFKC and without whitespace, as unit names are, and stored in their

@@ -49,7 +49,14 @@ func (r *rowReader) checkLeaderReport(rep saima.LeaderReport) {
 // because a late report is still a report.
 func (r *rowReader) warnLateReport(rep saima.LeaderReport) {
 	h := saima.LeaderHalf{Half: rep.Half, Report: &rep, Due: saima.LeaderReportDue(rep.Half)}
-	if days := h.DaysLate(); days > 0 {
+	days := h.DaysLate()
+	switch {
+	case days > 0 && rep.Backdated():
+		r.warn("报送日期", r.cell("报送日期"),
+			fmt.Sprintf("早于系统收到这份报告的日期（%s），逾期按收到日期判定：晚于%s半年报告的报送截止日（%s）%d 天，将显示为逾期报送",
+				rep.Received, rep.Half.Label(), h.Due, days),
+			"逾期报送无需处理；如果是改革办导入往年的历史记录，请在导入时指定当时的收到日期（saima import --received）")
+	case days > 0:
 		r.warn("报送日期", r.cell("报送日期"),
 			fmt.Sprintf("晚于%s半年报告的报送截止日（%s）%d 天，将显示为逾期报送", rep.Half.Label(), h.Due, days),
 			"如果报送日期填错，请改为实际报送的日期；如果确实逾期报送，无需处理")

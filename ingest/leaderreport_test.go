@@ -45,7 +45,18 @@ func TestLeaderReportChecks(t *testing.T) {
 		{name: "OnDueDay",
 			text: header + "NB-1,2026H1,王市长,市财政局,上线,2026-07-15\n"},
 	}
+	// These cases test the stated day, so each report counts as received
+	// on it, as in an import of old history.
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) { tt.run(t, Options{Projects: projects}) })
+		t.Run(tt.name, func(t *testing.T) { tt.run(t, Options{Projects: projects, ReceivedAsStated: true}) })
 	}
+
+	// Received on the upload day, 2026-10-15, a report stated as sent in
+	// time is late by the received day, and the warning names both days.
+	backdated := issueCase{name: "WarnBackdated",
+		text: header + "NB-1,2026H1,王市长,市财政局,上线,2026-07-05\n",
+		warnings: []string{"f.csv 第2行“报送日期”列的值“2026-07-05”早于系统收到这份报告的日期（2026-10-15），" +
+			"逾期按收到日期判定：晚于2026年上半年半年报告的报送截止日（2026-07-15）92 天，将显示为逾期报送，" +
+			"逾期报送无需处理；如果是改革办导入往年的历史记录，请在导入时指定当时的收到日期（saima import --received）"}}
+	t.Run(backdated.name, func(t *testing.T) { backdated.run(t, Options{Projects: projects}) })
 }

@@ -15,6 +15,9 @@ import (
 func ownerLedger(unit string) Options {
 	return Options{
 		Unit: unit,
+		// Reports count as received on their 报送日期, so that the
+		// upload day of the tests makes none late.
+		ReceivedAsStated: true,
 		Projects: []saima.Project{
 			{Code: "NB-2026-200", Name: "浙里办接入", Unit: "余姚市"},
 			{Code: "NB-2026-202", Name: "城市大脑", Unit: "余姚市", LeadUnit: "宁海县", LeaderLed: true},
@@ -177,7 +180,8 @@ func TestOwnerErrorsWithOthers(t *testing.T) {
 func projectLedger(unit string) Options {
 	h1 := saima.HalfYear{Year: 2026, Half: 1}
 	return Options{
-		Unit: unit,
+		Unit:             unit,
+		ReceivedAsStated: true, // as in ownerLedger
 		Projects: []saima.Project{
 			{Code: "NB-1", Name: "城市大脑", Unit: "宁波市（本级）", LeadUnit: "宁波市（本级）", LeaderLed: true, Leader: "刘志刚"},
 			{Code: "NB-2", Name: "数据共享", Unit: "余姚市", LeadUnit: "市大数据局", LeaderLed: true},

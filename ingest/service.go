@@ -102,6 +102,19 @@ type Request struct {
 	// The report then leaves out the warning that the published results
 	// stay as they were until the office publishes again.
 	Republish bool
+
+	// Received is the day the office states that the records of an
+	// import of old history were received, such as last year's half-year
+	// reports loaded in one go. Nil means the upload day. Only the
+	// leader-led reports record it (see Options.Received), and only the
+	// office may state it.
+	Received *saima.Date
+
+	// ReceivedAsStated takes each half-year report's own 报送日期 as the
+	// day it was received, for an import of old history whose reports
+	// arrived on different days, such as the demo city's. Only the office
+	// may set it, and not with Received.
+	ReceivedAsStated bool
 }
 
 // Report is the outcome of an import or a preview.
@@ -240,6 +253,9 @@ func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, e
 	// of different units run side by side. So two units that add the same
 	// new record key at once both pass the owner check, and the later
 	// commit wins.
+	if err := checkReceived(req, saima.DateOf(s.Now())); err != nil {
+		return nil, err
+	}
 	l, err := s.loadLedger(ctx, req.Dataset)
 	if err != nil {
 		if dryRun || saima.ErrorKind(err) != saima.KindUnavailable {
@@ -283,6 +299,22 @@ func (s *Service) run(ctx context.Context, req Request, dryRun bool) (*Report, e
 	return s.finish(ctx, log, run, res)
 }
 
+// checkReceived rejects a stated received day that a unit gives or that
+// is after today, the upload day.
+func checkReceived(req Request, today saima.Date) error {
+	switch {
+	case req.Received == nil && !req.ReceivedAsStated:
+		return nil
+	case req.Unit != "":
+		return saima.Errorf(saima.KindInvalid, "只有改革办可以为导入的历史记录指定收到日期，单位账号上传时收到日期就是上传当天")
+	case req.Received != nil && req.ReceivedAsStated:
+		return saima.Errorf(saima.KindInvalid, "收到日期只能指定一种：一个日期，或按每行的报送日期")
+	case req.Received != nil && req.Received.After(today):
+		return saima.Errorf(saima.KindInvalid, "收到日期 %s 晚于今天（%s），请填写实际收到这些记录的日期", req.Received, today)
+	}
+	return nil
+}
+
 // ledgerUnavailable records an upload as failed because the ledger that
 // its rows are checked against could not be read, before any record was
 // written. The upload ID lets the reply and the audit log name it. When
@@ -305,6 +337,7 @@ type ledger struct {
 	leaders    []saima.LeaderReport
 	exits      map[string]saima.Date // exit days by project code, read for progress and milestones
 	filed      map[string]saima.Date // first stage days by project code, read with exits
+	finished   map[string]saima.Date // days of 完成 by project code, read with exits
 	listItems  []saima.ListItem      // not nil when read, because nil skips the check of done marks
 }
 
@@ -327,7 +360,7 @@ func (s *Service) loadLedger(ctx context.Context, dataset string) (ledger, error
 		dataset = ""
 	}
 	reads := func(datasets ...string) bool { return dataset == "" || slices.Contains(datasets, dataset) }
-	if reads(saima.DatasetMilestones) {
+	if reads(saima.DatasetMilestones, saima.DatasetStages) {
 		if l.milestones, err = s.Store.ListMilestones(ctx); err != nil {
 			return l, fmt.Errorf("list milestones: %w", err)
 		}
@@ -343,11 +376,14 @@ func (s *Service) loadLedger(ctx context.Context, dataset string) (ledger, error
 		}
 	}
 	if history, ok := s.Store.(StageHistory); ok && reads(saima.DatasetProgress, saima.DatasetMilestones) {
+		// NOTE: a 完成 uploaded in the same file as milestones is not
+		// seen here, so only a 完成 already stored warns milestone rows.
 		events, err := history.ListStageHistory(ctx)
 		if err != nil {
 			return l, fmt.Errorf("list stage history: %w", err)
 		}
 		l.exits = saima.ExitDays(events)
+		l.finished = saima.FinishDays(events)
 		l.filed = map[string]saima.Date{}
 		for code, life := range saima.Lifespans(events) {
 			l.filed[code] = life.First
@@ -368,8 +404,8 @@ func (s *Service) loadLedger(ctx context.Context, dataset string) (ledger, error
 func (s *Service) parse(req Request, b *uploadBody, l ledger, today saima.Date, run *importRun) (*Result, error) {
 	opts := Options{Dataset: req.Dataset, FileName: req.FileName, Sheet: req.Sheet,
 		Encoding: req.Encoding, Roster: l.units, Projects: l.projects, Milestones: l.milestones,
-		Problems: l.problems, LeaderReports: l.leaders, ListItems: l.listItems, Exits: l.exits, Filed: l.filed,
-		Unit: req.Unit, Today: today,
+		Problems: l.problems, LeaderReports: l.leaders, ListItems: l.listItems, Exits: l.exits, Filed: l.filed, Finished: l.finished,
+		Unit: req.Unit, Today: today, Received: req.Received, ReceivedAsStated: req.ReceivedAsStated,
 		Tracks:  s.Tracks,
 		MaxRows: s.Limits.maxRows(), MaxXLSXBytes: s.Limits.MaxXLSXBytes, MaxTextChars: s.Limits.MaxTextChars}
 	if req.OnProgress != nil {

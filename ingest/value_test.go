@@ -621,7 +621,7 @@ func TestPlaceholderInEveryColumn(t *testing.T) {
 					cells := strings.Split(f.row, ",")
 					cells[i] = ph
 					text := f.header + "\n" + strings.Join(cells, ",") + "\n"
-					res := parseText(t, "f.csv", text, Options{Dataset: f.dataset})
+					res := parseText(t, "f.csv", text, Options{Dataset: f.dataset, ReceivedAsStated: true})
 					var wantErrors, wantWarnings []string
 					if required {
 						wantErrors = []string{"f.csv 第2行“" + col + "”列的值“" + ph + "”表示未填写，此列必须填写，请填写" + col + "后重新上传"}

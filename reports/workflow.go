@@ -256,6 +256,9 @@ func leaderHalfState(h saima.LeaderHalf) string {
 		return "未到报送期限（" + h.Due.String() + "）"
 	}
 	state := h.Report.Submitted.String() + "报送"
+	if h.Report.Backdated() {
+		state += "（系统" + h.Report.Received.String() + "收到）"
+	}
 	if days := h.DaysLate(); days > 0 {
 		state += fmt.Sprintf("，逾期报送（迟%d天）", days)
 	}

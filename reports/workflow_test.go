@@ -195,21 +195,29 @@ func TestPipelineLifespan(t *testing.T) {
 	}
 }
 
-// A report sent after its due day reads 逾期报送 with the days late.
+func ptrDate(d saima.Date) *saima.Date { return &d }
+
+// A report sent after its due day reads 逾期报送 with the days late. A
+// report received after its stated day shows both and is late by the
+// received day.
 func TestLeaderHalfStateLate(t *testing.T) {
 	h := saima.HalfYear{Year: 2026, Half: 1}
 	tests := []struct {
 		name      string
 		submitted saima.Date
+		received  *saima.Date
 		want      string
 	}{
-		{"OnDueDay", date(2026, 7, 15), "2026-07-15报送，待确认"},
-		{"Late", date(2026, 8, 1), "2026-08-01报送，逾期报送（迟17天），待确认"},
+		{"OnDueDay", date(2026, 7, 15), nil, "2026-07-15报送，待确认"},
+		{"Late", date(2026, 8, 1), nil, "2026-08-01报送，逾期报送（迟17天），待确认"},
+		{"ReceivedSameDay", date(2026, 7, 15), ptrDate(date(2026, 7, 15)), "2026-07-15报送，待确认"},
+		{"Backdated", date(2026, 7, 10), ptrDate(date(2026, 8, 1)),
+			"2026-07-10报送（系统2026-08-01收到），逾期报送（迟17天），待确认"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			lh := saima.LeaderHalf{Half: h, Due: saima.LeaderReportDue(h),
-				Report: &saima.LeaderReport{Half: h, Submitted: tt.submitted}}
+				Report: &saima.LeaderReport{Half: h, Submitted: tt.submitted, Received: tt.received}}
 			if got := leaderHalfState(lh); got != tt.want {
 				t.Errorf("leaderHalfState(%s) = %q, want %q", tt.submitted, got, tt.want)
 			}

@@ -99,3 +99,28 @@ func TestQuarterlyPDFLeadersReadLedgerNow(t *testing.T) {
 		}
 	}
 }
+
+// TestLeadersBackdatedReport checks that /leaders shows the day saima
+// received a report whose 报送日期 is earlier, and counts the report late
+// by the received day.
+func TestLeadersBackdatedReport(t *testing.T) {
+	env := newSeededEnv(t)
+	start := day("2025-09-01")
+	received := day("2026-08-01")
+	writeWorkflowBatch(t, env.store, "bd-projects", saima.DatasetProjects, &saima.Batch{Projects: []saima.Project{
+		{Code: "LD-BD", Name: "倒填日期项目", Unit: "宁波市海曙区", System: "数字政府", Batch: "继续推进",
+			LeaderLed: true, Leader: "王市长", StartDate: &start},
+	}})
+	writeWorkflowBatch(t, env.store, "bd-reports", saima.DatasetLeaderReports, &saima.Batch{LeaderReports: []saima.LeaderReport{
+		{ProjectCode: "LD-BD", Half: saima.HalfYear{Year: 2026, Half: 1}, Leader: "王市长", Unit: "宁波市海曙区",
+			Results: "上线", Submitted: day("2026-07-10"), Received: &received},
+	}})
+
+	_, body := env.as(t, "office").get(t, "/leaders")
+	for _, want := range []string{"2026-07-10（宁波市海曙区）<br>系统收到 2026-08-01，晚于所填报送日期",
+		"<strong>逾期报送</strong>（迟 17 天，截止日 2026-07-15）"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/leaders lacks %q", want)
+		}
+	}
+}

@@ -54,6 +54,13 @@ type projectPage struct {
 	// WithdrawError is why the withdrawal form was rejected, and
 	// WithdrawReason is the reason typed into it.
 	WithdrawError, WithdrawReason string
+
+	// OpenMilestones are the project's milestones without an actual day
+	// when Current is 完成. They stay open and count as overdue once due,
+	// so the page warns about them. Today is today's Beijing date, which
+	// tells the overdue ones.
+	OpenMilestones []saima.Milestone
+	Today          saima.Date
 }
 
 // Invalid reports whether an issue of the rejected form names the field
@@ -126,6 +133,14 @@ func (s *Server) loadProjectPage(c *fiber.Ctx) (*projectPage, error) {
 	if cur := currentStage(history); cur != nil {
 		page.Current = cur
 		page.Days = cur.Date.DaysUntil(saima.DateOf(s.now()))
+	}
+	page.Today = saima.DateOf(s.now())
+	if page.Current != nil && page.Current.Stage == saima.StageFinish {
+		milestones, err := s.store.ListMilestones(c.UserContext())
+		if err != nil {
+			return nil, fmt.Errorf("list milestones: %w", err)
+		}
+		page.OpenMilestones = saima.OpenMilestones(milestones, code)
 	}
 	page.Form.Date = saima.DateOf(s.now()).String()
 	return page, nil

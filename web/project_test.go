@@ -434,3 +434,37 @@ func TestStageFormFinishRound(t *testing.T) {
 		}
 	})
 }
+
+// TestProjectPageOpenMilestones checks that the page of a project marked
+// 完成 lists its milestones without an actual day, which still count as
+// overdue, and leaves out the done ones.
+func TestProjectPageOpenMilestones(t *testing.T) {
+	env := newSeededEnv(t)
+	office := env.as(t, "office")
+	_, before := office.get(t, "/projects/NB-2026-001")
+	if strings.Contains(before, "open-milestones") {
+		t.Errorf("page of NB-2026-001 in 实施 warns of open milestones")
+	}
+
+	writeWorkflowBatch(t, env.store, "wf-finish", saima.DatasetStages, &saima.Batch{Stages: []saima.StageEvent{
+		{ProjectCode: "NB-2026-001", Stage: "评估", Date: day("2026-09-01")},
+		{ProjectCode: "NB-2026-001", Stage: "完成", Date: day("2026-10-01")},
+	}})
+	resp, body := office.get(t, "/projects/NB-2026-001")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /projects/NB-2026-001 status = %d, want 200", resp.StatusCode)
+	}
+	_, warning, ok := strings.Cut(body, `id="open-milestones"`)
+	if !ok {
+		t.Fatalf("page of finished NB-2026-001 has no open-milestones warning:\n%s", body)
+	}
+	warning, _, _ = strings.Cut(warning, "</section>")
+	for _, want := range []string{"以下 1 个里程碑还没有实际完成日期", "仍按逾期计入", "驾驶舱上线（计划 2026-09-30，已逾期）"} {
+		if !strings.Contains(warning, want) {
+			t.Errorf("open-milestones warning lacks %q:\n%s", want, warning)
+		}
+	}
+	if strings.Contains(warning, "完成数据归集") {
+		t.Errorf("open-milestones warning lists the done milestone 完成数据归集:\n%s", warning)
+	}
+}

@@ -19,33 +19,28 @@ import (
 	"saima/web"
 )
 
-const accountUsage = `Usage: saima account <subcommand> [options]
+const accountUsage = `用法：saima account <子命令> [选项]
 
-Creates and changes the accounts that sign in to the dashboards.
+创建和修改登录看板的账号。
 
-Subcommands:
+子命令：
   add --name N --role R [--unit U] [--display-name D] [--password-stdin]
-        create an account; role is office (改革办), leader (领导) or unit (单位),
-        and a unit account names its unit as the roster does or by an alias
+        创建账号；角色写 office（改革办）、leader（领导）或 unit（单位），
+        单位账号要写它的单位，用单位名单里的名称或别名
   passwd --name N [--password-stdin]
-        set a new password, which ends the account's sessions
+        设置新密码，该账号已登录的会话随之结束
   token --name N
-        create a new API token for a unit account and print it once; the
-        previous token stops working
+        为单位账号生成新的 API 令牌并只显示这一次；原来的令牌失效
   disable --name N, enable --name N
-        stop or allow sign-in and API-token use of an account; disable
-        also ends the account's sessions for good, while enable lets the
-        same API token work again (replace it with token if it leaked)
+        禁止或允许账号登录和使用 API 令牌；disable 同时永久结束该账号的
+        会话，enable 让原来的 API 令牌重新可用（令牌泄露时请用 token 换掉）
   list
-        list every account
+        列出所有账号
 
-Without --password-stdin, add and passwd generate a password and print it
-once. With it, they read the password from the first line of standard
-input: at least 8 characters and at most 72 bytes, not only spaces, not one
-character repeated, not one of the most common passwords (12345678,
-password, …) and not the account name, whatever the case.
-
-Options:`
+不加 --password-stdin 时，add 和 passwd 生成一个密码并只显示这一次。加上它，
+就从标准输入的第一行读密码：至少 8 个字符、最多 72 字节，不能全是空格，
+不能是同一个字符重复，不能是最常见的密码（12345678、password 等），也不能
+与账号名相同（不分大小写）。`
 
 // accountFlags are the options of the account subcommands.
 type accountFlags struct {
@@ -58,16 +53,15 @@ type accountFlags struct {
 
 func accountCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 	var f accountFlags
-	ef.fs.StringVar(&f.name, "name", "", "account name: lowercase letters, digits, '.', '_' or '-'")
-	ef.fs.StringVar(&f.role, "role", "", "role of a new account: office, leader or unit")
-	ef.fs.StringVar(&f.unit, "unit", "", "unit of a new unit account, as the roster names it or by an alias")
+	ef.fs.StringVar(&f.name, "name", "", "账号名：小写字母、数字、'.'、'_' 或 '-'")
+	ef.fs.StringVar(&f.role, "role", "", "新账号的角色：office、leader 或 unit")
+	ef.fs.StringVar(&f.unit, "unit", "", "新单位账号所属的单位，写单位名单里的名称或别名")
 	ef.fs.StringVar(&f.displayName, "display-name", "",
-		"name shown beside the account name, such as 海曙区数改专班, without tabs or line breaks")
+		"显示在账号名旁边的名称，如 海曙区数改专班，不能含制表符或换行")
 	ef.fs.BoolVar(&f.passwordStdin, "password-stdin", false,
-		"read the password from the first line of standard input instead of generating one")
+		"从标准输入的第一行读密码，而不是生成一个")
 	ef.fs.Usage = func() {
-		fmt.Fprintln(ef.fs.Output(), accountUsage)
-		ef.fs.PrintDefaults()
+		writeHelp(ef.fs, accountUsage)
 	}
 	return func(ctx context.Context, args []string) error {
 		if len(args) == 0 {
@@ -75,14 +69,16 @@ func accountCommand(a *app, ef *envFlags) func(context.Context, []string) error 
 			return usagef("请写出子命令：add（添加账号）、passwd（改密码）、token（换令牌）、disable（停用）、enable（启用）或 list（列出账号）")
 		}
 		// The options follow the subcommand, so they are parsed now.
-		if err := ef.fs.Parse(args[1:]); err != nil {
+		rest, err := parseQuietly(ef.fs, args[1:])
+		if err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				ef.fs.Usage()
 				return nil
 			}
-			return usagef("选项有误：%v；可用的选项见 saima account -h", err)
+			return usagef("%s", flagMessage(ef.fs, err))
 		}
-		if ef.fs.NArg() > 0 {
-			return usagef("多余的参数 %q：子命令之后只能写选项，如 --name office", ef.fs.Args())
+		if len(rest) > 0 {
+			return usagef("多余的参数 %q：子命令之后只能写选项，如 --name office", rest)
 		}
 		a.log = a.cfg.logger(a.stderr)
 		return a.runAccount(ctx, args[0], f)

@@ -16,38 +16,36 @@ import (
 	"saima/clickhouse"
 )
 
-const usage = `saima keeps the reform office's project ledger (一本账) in ClickHouse and
-ranks the units that run the projects (赛马).
+const usage = `saima 在 ClickHouse 里保存改革办的项目一本账，并给承担项目的单位赛马排名。
 
-Usage:
-  saima <command> [options] [arguments]
+用法：
+  saima <命令> [选项] [参数]
 
-Commands:
-  serve               serve the dashboards, the upload API and PDF reports over HTTP
-  import FILE...      import CSV, XLSX or JSON files into the ledger
-  score PERIOD...     score quarters such as 2026Q3 and store the rankings
-  report PERIOD       write the quarterly assessment report as PDF
+命令：
+  serve               通过 HTTP 提供看板、上传接口和 PDF 报告
+  import FILE...      把 CSV、XLSX 或 JSON 文件导入一本账
+  score PERIOD...     给季度（如 2026Q3）打分并保存排名
+  report PERIOD       生成季度考评报告（PDF）
   report --annual YEAR
-                      write the annual stocktake report as PDF
-  template DATASET    write the XLSX upload template of a dataset, such as progress
-  demo                generate the demo city, import it, score it and serve it
-  account SUBCOMMAND  create and change sign-in accounts and unit API tokens
-  publish PERIOD      publish and freeze the evaluation of a quarter as its next version
-  diff PERIOD A B     compare published versions A and B of a quarter, unit by unit
-  explain PERIOD UNIT show the contributions and source rows behind a unit's result
-  assessments PERIOD  sum each unit's assessment scores of a period and rank the sums
+                      生成年度盘点报告（PDF）
+  template DATASET    生成某类数据的 XLSX 上传模板，如 progress（进度填报）
+  demo                生成演示城市，导入、打分并启动服务
+  account SUBCOMMAND  创建和修改登录账号及单位的 API 令牌
+  publish PERIOD      发布并冻结某季度的考评结果，作为它的下一个版本
+  diff PERIOD A B     逐个单位比较某季度已发布的版本 A 和 B
+  explain PERIOD UNIT 列出某单位结果的各项得分来源和原始数据行
+  assessments PERIOD  汇总各单位某期的考评打分并排名
   override PERIOD UNIT
-                      record a manual override of a unit's score, with who and why, or withdraw one
-  whatif PERIOD FILE  rank a quarter's current data under another rule set and show the shifts
-  rules validate FILE check a rule-set file and list every problem
-  uploads             list the upload audit log: who sent which file when, and its outcome
-  backup -o FOLDER    write every table and the schema version to a new backup folder
-  restore FOLDER      check a backup folder and load it into an empty database
-  version             print the saima, Go and chDB library versions (also saima --version)
+                      人工调整某单位的得分并记下调整人和理由，或撤回调整
+  whatif PERIOD FILE  用另一套规则给某季度的现有数据排名，列出名次变化
+  rules validate FILE 检查规则集文件，列出每个问题
+  uploads             列出上传日志：谁在何时上传了哪个文件，结果如何
+  backup -o FOLDER    把所有表和库结构版本备份到一个新文件夹
+  restore FOLDER      检查备份文件夹，并把它载入空数据库
+  version             显示 saima、Go 和 chDB 库的版本（也可写 saima --version）
 
-Run "saima <command> -h" or "saima help <command>" for what a command does
-and the options it uses. The options that name an environment variable in
-their help (SAIMA_…) can also be set through it.
+运行 "saima <命令> -h" 或 "saima help <命令>" 查看命令的说明和它用到的选项。
+选项说明里写了环境变量（SAIMA_…）的，也可以用该环境变量设置。
 `
 
 // Run runs the command line args and returns the process exit code: 0 on
@@ -76,11 +74,13 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// characters reach the terminal only as escapes (see termSafe).
 	stdout, stderr = newTermSafe(stdout), newTermSafe(stderr)
 	a, fs, ef, run := newCommand(args[0], getenv, stdout, stderr)
-	rest, err := parseInterspersed(fs, args[1:])
+	rest, err := parseQuietly(fs, args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		fs.Usage()
+		return 0
+	}
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
+		fmt.Fprintf(stderr, "%s: %s\n", fs.Name(), flagMessage(fs, err))
 		return 2
 	}
 	if err := errors.Join(ef.errs...); err != nil {

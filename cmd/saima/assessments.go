@@ -13,11 +13,10 @@ import (
 // assessmentsCommand prints the assessment totals of a period.
 func assessmentsCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 	ef.fs.Usage = func() {
-		fmt.Fprintln(ef.fs.Output(), "Usage: saima assessments PERIOD\n\n"+
-			"Prints each unit's sum of 得分 over the assessment records of PERIOD (such as\n"+
-			"2026Q3 or 2026), ranked highest first; equal sums share a rank. Records of\n"+
-			"other periods, such as the year's, are not added in.\n\nOptions:")
-		ef.fs.PrintDefaults()
+		writeHelp(ef.fs, "用法：saima assessments PERIOD\n"+
+			"\n"+
+			"按得分从高到低列出各单位在 PERIOD（如 2026Q3 或 2026）的考评打分记录里\n"+
+			"得分的合计，合计相同的名次相同。其他期（如全年）的记录不计入。")
 	}
 	return func(ctx context.Context, args []string) error {
 		args, err := parseInterspersed(ef.fs, args)

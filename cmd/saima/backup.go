@@ -15,17 +15,15 @@ import (
 // backupCommand writes every table of the database to a new folder.
 func backupCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 	var out string
-	ef.fs.StringVar(&out, "o", "", "the backup folder to create; it must not exist (required)")
+	ef.fs.StringVar(&out, "o", "", "要创建的备份文件夹，不能已存在（必填）")
 	httpAddr := httpAddrFlag(ef)
 	ef.fs.Usage = func() {
-		fmt.Fprintln(ef.fs.Output(), "Usage: saima backup -o FOLDER [options]\n\n"+
-			"Writes every table of the database, in ClickHouse's Native format, and a\n"+
-			"manifest with the schema version, row counts and SHA-256 sums into a new\n"+
-			"folder. With the embedded engine, stop saima serve first: the data folder\n"+
-			"admits one process, so nothing writes while the backup runs. With a\n"+
-			"server, stop every saima instance first. The backup fails when a table's\n"+
-			"row count changed while it ran. Restore it with saima restore.\n\nOptions:")
-		ef.fs.PrintDefaults()
+		writeHelp(ef.fs, "用法：saima backup -o FOLDER [选项]\n"+
+			"\n"+
+			"把数据库的每张表以 ClickHouse 的 Native 格式写入一个新文件夹，并写一份清单，\n"+
+			"记下库结构版本、行数和 SHA-256 校验和。用内嵌引擎时先停止 saima serve：\n"+
+			"数据文件夹一次只允许一个进程打开，这样备份期间没有写入。用服务器时先停止\n"+
+			"所有 saima 实例。备份期间某张表的行数变了，备份就失败。用 saima restore 恢复。")
 	}
 	return func(ctx context.Context, args []string) error {
 		if len(args) > 0 || out == "" {
@@ -74,15 +72,13 @@ func backupCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 func restoreCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 	httpAddr := httpAddrFlag(ef)
 	ef.fs.Usage = func() {
-		fmt.Fprintln(ef.fs.Output(), "Usage: saima restore [options] FOLDER\n\n"+
-			"Checks every file of a backup that saima backup wrote against its\n"+
-			"manifest, then loads it into the database named by --data-dir or\n"+
-			"--database, which must hold no rows. A backup of an older schema gets\n"+
-			"the defaults of the newer columns; one of a newer schema is rejected.\n"+
-			"It loads every table into a staging table and renames them into place\n"+
-			"only once all are loaded and counted, so a restore that fails or is\n"+
-			"killed leaves the database empty: run it again, with no clean-up.\n\nOptions:")
-		ef.fs.PrintDefaults()
+		writeHelp(ef.fs, "用法：saima restore [选项] FOLDER\n"+
+			"\n"+
+			"按清单检查 saima backup 写出的备份里的每个文件，然后载入 --data-dir 或\n"+
+			"--database 指定的数据库，该数据库必须没有数据。较旧库结构的备份，新增的\n"+
+			"列取默认值；较新库结构的备份会被拒绝。它先把每张表载入临时表，全部载入\n"+
+			"并核对行数后才改名就位，所以恢复失败或被终止时数据库仍是空的：直接再运行\n"+
+			"一次即可，无需清理。")
 	}
 	return func(ctx context.Context, args []string) error {
 		if len(args) != 1 {
@@ -115,8 +111,8 @@ func restoreCommand(a *app, ef *envFlags) func(context.Context, []string) error 
 func httpAddrFlag(ef *envFlags) *string {
 	var addr string
 	ef.str(&addr, "ch-http-addr", "SAIMA_CH_HTTP_ADDR", "",
-		"with --engine server, the server's HTTP interface as host:port, which carries the data "+
-			"(default: the host of the first --ch-addr, port 8123)")
+		"与 --engine server 一起用：传送数据的服务器 HTTP 接口 host:port"+
+			"（默认：第一个 --ch-addr 的主机，端口 8123）")
 	return &addr
 }
 

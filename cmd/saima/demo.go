@@ -28,21 +28,19 @@ func demoCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 		out     string
 		noServe bool
 	)
-	ef.integer(&seed, "seed", "SAIMA_DEMO_SEED", 2026, "random seed of the demo city: the same seed gives the same files")
-	ef.str(&today, "today", "SAIMA_DEMO_TODAY", "", "day the demo data runs up to, YYYY-MM-DD from "+
-		demo.FirstToday.String()+" to "+demo.LastToday.String()+" (default: the day of the demo city "+
-		"already stored, else today in Beijing); the import, scoring and server run on a clock shifted to this day")
-	ef.str(&out, "out", "SAIMA_DEMO_OUT", "demo-out", "folder the demo CSV files are written to")
-	ef.boolean(&noServe, "no-serve", "SAIMA_DEMO_NO_SERVE", "load and score the demo city, then exit instead of serving")
+	ef.integer(&seed, "seed", "SAIMA_DEMO_SEED", 2026, "演示城市的随机种子：种子相同，生成的文件相同")
+	ef.str(&today, "today", "SAIMA_DEMO_TODAY", "", "演示数据截至的日期，写 YYYY-MM-DD，范围 "+
+		demo.FirstToday.String()+" 到 "+demo.LastToday.String()+"（默认：已存的演示城市的日期，"+
+		"没有时为北京时间今天）；导入、打分和服务都按调到这一天的时钟运行")
+	ef.str(&out, "out", "SAIMA_DEMO_OUT", "demo-out", "写入演示 CSV 文件的文件夹")
+	ef.boolean(&noServe, "no-serve", "SAIMA_DEMO_NO_SERVE", "导入演示城市并打分后退出，不启动服务")
 	ef.fs.Usage = func() {
-		fmt.Fprintln(ef.fs.Output(), "Usage: saima demo [options]\n\n"+
-			"Generates a demo city (Ningbo's ten districts and counties, about twenty\n"+
-			"city departments, about 150 projects), writes it as the CSV files units\n"+
-			"would upload, imports them through the normal import path, scores every\n"+
-			"quarter, creates three demo accounts (office, leader and the unit\n"+
-			"account haishu, each with the password <name>-demo) and serves the\n"+
-			"dashboards.\n\nOptions:")
-		ef.fs.PrintDefaults()
+		writeHelp(ef.fs, "用法：saima demo [选项]\n"+
+			"\n"+
+			"生成一个演示城市（宁波的十个区县、约二十个市级部门、约 150 个项目），\n"+
+			"写成各单位会上传的 CSV 文件，按正常导入流程导入，给每个季度打分，创建\n"+
+			"三个演示账号（office、leader 和单位账号 haishu，密码都是 <账号名>-demo），\n"+
+			"然后启动看板服务。")
 	}
 	return func(ctx context.Context, args []string) error {
 		day := saima.DateOf(wallClock())

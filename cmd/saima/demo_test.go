@@ -230,7 +230,7 @@ func TestDemoNextDayOtherSeedRefused(t *testing.T) {
 func TestDemoTodayRange(t *testing.T) {
 	e := newTestEnv(t)
 	first, last := demo.FirstToday.String(), demo.LastToday.String()
-	if _, out, errOut := e.run("demo", "-h"); !strings.Contains(out+errOut, "from "+first+" to "+last) {
+	if _, out, errOut := e.run("demo", "-h"); !strings.Contains(out+errOut, "范围 "+first+" 到 "+last) {
 		t.Errorf("demo -h lacks the range from %s to %s:\n%s", first, last, out+errOut)
 	}
 

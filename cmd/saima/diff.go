@@ -11,13 +11,12 @@ import (
 
 func diffCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 	ef.fs.Usage = func() {
-		fmt.Fprintln(ef.fs.Output(), "Usage: saima diff PERIOD A B\n\n"+
-			"Compares versions A and B of PERIOD (such as 2026Q3 1 2), overrides included:\n"+
-			"each unit's composite and rank in both, then every contribution and override\n"+
-			"that differs. A version is a published version number, or draft (also 0) for\n"+
-			"the latest draft, so that 2026Q3 1 draft shows what publishing the draft\n"+
-			"would change.\n\nOptions:")
-		ef.fs.PrintDefaults()
+		writeHelp(ef.fs, "用法：saima diff PERIOD A B\n"+
+			"\n"+
+			"比较 PERIOD 的版本 A 和 B（如 2026Q3 1 2），人工调整也算在内：先列出每个\n"+
+			"单位在两个版本里的综合得分和名次，再列出不同的每一项得分和调整。版本写\n"+
+			"已发布的版本号，或写 draft（也可写 0）表示最新草稿，所以 2026Q3 1 draft\n"+
+			"显示发布这份草稿会改变什么。")
 	}
 	return func(ctx context.Context, args []string) error {
 		period, args, ok, err := periodArgs(ef.fs, args, 3,

@@ -329,7 +329,7 @@ func TestEvaluationCommandsHelp(t *testing.T) {
 	e := newTestEnv(t)
 	for _, cmd := range []string{"publish", "diff", "explain", "override", "whatif", "rules"} {
 		code, out, errOut := e.run(cmd, "-h")
-		if code != 0 || !strings.Contains(out+errOut, "Usage: saima "+cmd) {
+		if code != 0 || !strings.Contains(out+errOut, "用法：saima "+cmd) {
 			t.Errorf("saima %s -h exited %d and printed:\n%s%s", cmd, code, out, errOut)
 		}
 	}

@@ -12,13 +12,12 @@ import (
 
 func explainCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 	ef.fs.Usage = func() {
-		fmt.Fprintln(ef.fs.Output(), "Usage: saima explain PERIOD UNIT\n\n"+
-			"Explains UNIT's result in PERIOD (such as 2026Q3) as the leaderboard shows it.\n"+
-			"UNIT is its name on the roster or one of its aliases, such as 海曙. It shows\n"+
-			"each indicator's raw value, score, weight and points, every override, and the\n"+
-			"milestones, progress reports and assessments behind each indicator, with the\n"+
-			"upload each row came from.\n\nOptions:")
-		ef.fs.PrintDefaults()
+		writeHelp(ef.fs, "用法：saima explain PERIOD UNIT\n"+
+			"\n"+
+			"说明 UNIT 在 PERIOD（如 2026Q3）的结果，与排行榜所示一致。UNIT 写单位名单\n"+
+			"里的名称或它的别名，如 海曙。列出每项指标的原始值、得分、权重和折算分，\n"+
+			"每一条人工调整，以及每项指标背后的里程碑、进度填报和考评打分，并注明每\n"+
+			"一行来自哪次上传。")
 	}
 	return func(ctx context.Context, args []string) error {
 		period, args, ok, err := periodArgs(ef.fs, args, 2, "请写出一个季度和一个单位，例如 2026Q3 宁波市海曙区")

@@ -15,24 +15,39 @@ import (
 func importCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 	var req ingest.Request
 	var dryRun bool
+	var received string
 	ef.fs.StringVar(&req.Dataset, "dataset", "",
-		"dataset of every file: units, projects, stages, milestones, progress, assessments, problems, "+
-			"lists, list_done, problem_steps or leader_reports (default: detect from the headers)")
-	ef.fs.StringVar(&req.Sheet, "sheet", "", "XLSX sheet to read (default: the first visible sheet)")
-	ef.fs.StringVar(&req.Encoding, "encoding", "", "text encoding: utf-8, gb18030 (or gbk), utf-16le or utf-16be (default: detect)")
-	ef.fs.StringVar(&req.Uploader, "uploader", "cli", "account recorded as the uploader")
-	ef.fs.StringVar(&req.Unit, "unit", "", "upload on behalf of this unit: every row must belong to it (default: the office, any unit)")
-	ef.fs.BoolVar(&dryRun, "dry-run", false, "validate and report without writing anything")
+		"所有文件的数据类别：units、projects、stages、milestones、progress、assessments、problems、"+
+			"lists、list_done、problem_steps 或 leader_reports（默认：按表头识别）")
+	ef.fs.StringVar(&req.Sheet, "sheet", "", "要读的 XLSX 工作表（默认：第一个可见的工作表）")
+	ef.fs.StringVar(&req.Encoding, "encoding", "", "文本编码：utf-8、gb18030（或 gbk）、utf-16le 或 utf-16be（默认：自动识别）")
+	ef.fs.StringVar(&req.Uploader, "uploader", "cli", "记为上传人的账号")
+	ef.fs.StringVar(&req.Unit, "unit", "", "以这个单位的名义上传：每一行都必须属于它（默认：以改革办名义，可含任何单位）")
+	ef.fs.BoolVar(&dryRun, "dry-run", false, "只校验并报告结果，不写入任何数据")
+	ef.fs.StringVar(&received, "received", "",
+		"导入往年历史记录时，当时实际收到这些记录的日期，写 YYYY-MM-DD，或写 报送日期 表示按每行的报送日期；"+
+			"领衔事项半年报告按收到日期和报送日期中较晚的一天判定是否逾期（默认：导入当天）")
 	ef.fs.Usage = func() {
-		fmt.Fprintln(ef.fs.Output(), "Usage: saima import [options] FILE...\n\n"+
-			"Imports each file as one upload: all of it, or none of it when any row is\n"+
-			"invalid. Load the unit roster first. Every error and warning is printed.\n\nOptions:")
-		ef.fs.PrintDefaults()
+		writeHelp(ef.fs, "用法：saima import [选项] FILE...\n"+
+			"\n"+
+			"把每个文件作为一次上传导入：任何一行无效时整个文件都不导入，否则全部导入。\n"+
+			"请先导入单位名单。会显示每个错误和警告。")
 	}
 	return func(ctx context.Context, files []string) error {
 		if len(files) == 0 {
 			ef.fs.Usage()
 			return usagef("请写出至少一个要导入的文件")
+		}
+		switch received {
+		case "":
+		case "报送日期":
+			req.ReceivedAsStated = true
+		default:
+			day, err := saima.ParseDate(received)
+			if err != nil {
+				return usagef("--received 的值“%s”不是日期：请写 YYYY-MM-DD，如 --received 2025-07-10，或写 --received 报送日期", received)
+			}
+			req.Received = &day
 		}
 		if err := checkAssets(a.engineAssets()...); err != nil {
 			return err

@@ -128,14 +128,14 @@ func TestRunHelp(t *testing.T) {
 		if code != 0 {
 			t.Errorf("saima %s exited %d, want 0", strings.Join(args, " "), code)
 		}
-		if !strings.Contains(out+errOut, "Usage") && !strings.Contains(out+errOut, "usage") {
+		if !strings.Contains(out+errOut, "用法：") {
 			t.Errorf("saima %s printed no usage:\n%s%s", strings.Join(args, " "), out, errOut)
 		}
 	}
 	if code, _, _ := e.run("frobnicate"); code != 2 {
 		t.Errorf("unknown command exited %d, want 2", code)
 	}
-	if _, _, errOut := e.run("serve", "-h"); !strings.Contains(errOut, "SAIMA_ADDR") || !strings.Contains(errOut, "bytes") {
+	if _, _, errOut := e.run("serve", "-h"); !strings.Contains(errOut, "SAIMA_ADDR") || !strings.Contains(errOut, "单位字节") {
 		t.Errorf("serve -h does not name SAIMA_ADDR and the body-limit unit:\n%s", errOut)
 	}
 }
@@ -472,7 +472,7 @@ func (e *testEnv) openStore(t *testing.T) *clickhouse.Store {
 // capitals such as FILE.
 func TestFlagValueNames(t *testing.T) {
 	e := newTestEnv(t)
-	valueName := regexp.MustCompile(`^(?:string|int|int64|uint|uint64|float|duration|value|[A-Z][A-Z0-9_]*)$`)
+	valueName := regexp.MustCompile(`^(?:文本|整数|时长|数值|value|[A-Z][A-Z0-9_]*)$`)
 	for _, name := range slices.Sorted(maps.Keys(commands)) {
 		code, out, errOut := e.run(name, "-h")
 		if code != 0 {
@@ -480,7 +480,7 @@ func TestFlagValueNames(t *testing.T) {
 		}
 		flags := 0
 		for _, line := range strings.Split(out+errOut, "\n") {
-			if !strings.HasPrefix(line, "  -") {
+			if !strings.HasPrefix(line, "  --") {
 				continue
 			}
 			flags++

@@ -13,25 +13,23 @@ func overrideCommand(a *app, ef *envFlags) func(context.Context, []string) error
 	var indicator, value, by, why string
 	var withdraw bool
 	ef.fs.StringVar(&indicator, "indicator", "",
-		"ID of the indicator whose score to replace (default: the composite)")
+		"要替换得分的指标代号（默认：综合得分）")
 	ef.fs.StringVar(&value, "value", "",
-		"the new score: 0–100 for an indicator, or for the composite 0 to the rule set's highest composite (100 unless its bonus or normalisers allow more) (required)")
-	ef.fs.StringVar(&by, "by", "", "name of the person making the override (required)")
-	ef.fs.StringVar(&why, "why", "", "reason for the override, shown wherever it applies, or for its withdrawal (required)")
+		"新的得分：指标为 0–100；综合得分为 0 到规则集的最高综合得分（一般为 100，加分项或归一化允许时更高）（必填）")
+	ef.fs.StringVar(&by, "by", "", "调整人姓名（必填）")
+	ef.fs.StringVar(&why, "why", "", "调整的理由，在用到调整的地方都会显示；撤回时写撤回的理由（必填）")
 	ef.fs.BoolVar(&withdraw, "withdraw", false,
-		"withdraw the override in effect for UNIT and --indicator instead of recording one; takes no --value")
+		"撤回 UNIT 和 --indicator 生效中的调整，而不是记录新的调整；不能与 --value 一起用")
 	ef.fs.Usage = func() {
-		fmt.Fprintln(ef.fs.Output(), "Usage: saima override PERIOD UNIT [--indicator ID] --value V "+
-			"--by NAME --why TEXT\n\n"+
-			"Records a manual override of UNIT's result in PERIOD (such as 2026Q3). UNIT\n"+
-			"is its name on the roster or one of its aliases, such as 海曙. The\n"+
-			"computed score stays stored; pages, the API and diffs show the override\n"+
-			"beside it with who made it and why. A later override of the same unit and\n"+
-			"indicator replaces it.\n\n"+
-			"       saima override PERIOD UNIT [--indicator ID] --withdraw --by NAME --why TEXT\n\n"+
-			"Withdraws the override in effect: the computed score shows again, and the\n"+
-			"override and its withdrawal stay stored as history.\n\nOptions:")
-		ef.fs.PrintDefaults()
+		writeHelp(ef.fs, "用法：saima override PERIOD UNIT [--indicator ID] --value V --by NAME --why TEXT\n"+
+			"\n"+
+			"人工调整 UNIT 在 PERIOD（如 2026Q3）的结果。UNIT 写单位名单里的名称或它的\n"+
+			"别名，如 海曙。计算出的得分仍然保存；页面、接口和版本比较在它旁边显示调整\n"+
+			"后的得分以及调整人和理由。同一单位同一指标的后一次调整取代前一次。\n"+
+			"\n"+
+			"      saima override PERIOD UNIT [--indicator ID] --withdraw --by NAME --why TEXT\n"+
+			"\n"+
+			"撤回生效中的调整：重新显示计算出的得分，调整和撤回都作为历史保留。")
 	}
 	return func(ctx context.Context, args []string) error {
 		period, args, ok, err := periodArgs(ef.fs, args, 2, "请写出一个季度和一个单位，例如 2026Q3 宁波市海曙区")

@@ -20,16 +20,15 @@ import (
 func publishCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 	var by, note string
 	ef.fs.StringVar(&by, "by", "",
-		"name of the person publishing, recorded with the evaluation (required)")
+		"发布人姓名，与考评结果一起记录（必填）")
 	ef.fs.StringVar(&note, "note", "",
-		"note recorded with the evaluation, such as why it is republished")
+		"与考评结果一起记录的备注，如重新发布的原因")
 	ef.fs.Usage = func() {
-		fmt.Fprintln(ef.fs.Output(), "Usage: saima publish PERIOD --by NAME [--note TEXT]\n\n"+
-			"Publishes the evaluation of PERIOD (such as 2026Q3): scores the ledger as it is\n"+
-			"now under the rule set and freezes the result as the next version (v1, v2, …)\n"+
-			"with the rule-set text and the data version, so that later uploads never change\n"+
-			"it. The leaderboard shows the latest published version. Prints the ranking.\n\nOptions:")
-		ef.fs.PrintDefaults()
+		writeHelp(ef.fs, "用法：saima publish PERIOD --by NAME [--note TEXT]\n"+
+			"\n"+
+			"发布 PERIOD（如 2026Q3）的考评结果：按规则集给一本账的现有数据打分，连同\n"+
+			"规则集原文和数据版本冻结为下一个版本（v1、v2、…），之后的上传不会再改变\n"+
+			"它。排行榜显示最新发布的版本。会显示排名。")
 	}
 	return func(ctx context.Context, args []string) error {
 		period, _, ok, err := periodArgs(ef.fs, args, 1, "请写出一个季度，例如 2026Q3")

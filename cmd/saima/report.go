@@ -17,14 +17,14 @@ import (
 func reportCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 	var out string
 	var annual bool
-	ef.fs.StringVar(&out, "o", "", "output PDF file (default quarterly-PERIOD.pdf, or annual-YEAR.pdf with --annual)")
-	ef.fs.BoolVar(&annual, "annual", false, "write the annual stocktake report of a year, such as 2026, instead")
+	ef.fs.StringVar(&out, "o", "", "输出的 PDF 文件（默认 quarterly-PERIOD.pdf，加 --annual 时为 annual-YEAR.pdf）")
+	ef.fs.BoolVar(&annual, "annual", false, "改为生成某年（如 2026）的年度盘点报告")
 	ef.fs.Usage = func() {
-		fmt.Fprintln(ef.fs.Output(), "Usage: saima report [options] PERIOD\n"+
-			"       saima report --annual [options] YEAR\n\n"+
-			"Writes the quarterly assessment report of PERIOD (such as 2026Q3) as PDF, or\n"+
-			"with --annual the annual stocktake report of YEAR (such as 2026).\n\nOptions:")
-		ef.fs.PrintDefaults()
+		writeHelp(ef.fs, "用法：saima report [选项] PERIOD\n"+
+			"      saima report --annual [选项] YEAR\n"+
+			"\n"+
+			"把 PERIOD（如 2026Q3）的季度考评报告生成为 PDF；加 --annual 时生成 YEAR\n"+
+			"（如 2026）的年度盘点报告。")
 	}
 	return func(ctx context.Context, args []string) error {
 		if len(args) != 1 {

@@ -14,10 +14,10 @@ import (
 
 func rulesCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 	ef.fs.Usage = func() {
-		fmt.Fprintln(ef.fs.Output(), "Usage: saima rules validate FILE\n\n"+
-			"Checks a scoring rule-set file and prints every problem with its line and\n"+
-			"YAML path, and the shares of weights that do not add up to 100. Exits 1\n"+
-			"when the file is invalid. Reads no database and takes no options.")
+		writeHelp(ef.fs, "用法：saima rules validate FILE\n"+
+			"\n"+
+			"检查打分规则集文件，列出每个问题及其行号和 YAML 路径，以及加起来不等于\n"+
+			"100 的权重。文件无效时退出码为 1。不读数据库，也没有选项。")
 	}
 	return func(ctx context.Context, args []string) error {
 		args, err := parseInterspersed(ef.fs, args)

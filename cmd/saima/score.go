@@ -14,13 +14,12 @@ import (
 
 func scoreCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 	var dryRun bool
-	ef.fs.BoolVar(&dryRun, "dry-run", false, "compute and print the ranking without storing anything")
+	ef.fs.BoolVar(&dryRun, "dry-run", false, "只计算并显示排名，不保存任何结果")
 	ef.fs.Usage = func() {
-		fmt.Fprintln(ef.fs.Output(), "Usage: saima score [options] PERIOD...\n\n"+
-			"Scores each quarter (such as 2026Q3), in order, with the rule set and stores\n"+
-			"the ranking as a new draft run, which the leaderboard shows (未发布) until the\n"+
-			"quarter is published with saima publish. Prints the ranking.\n\nOptions:")
-		ef.fs.PrintDefaults()
+		writeHelp(ef.fs, "用法：saima score [选项] PERIOD...\n"+
+			"\n"+
+			"按顺序用规则集给每个季度（如 2026Q3）打分，把排名存为新的草稿，排行榜\n"+
+			"显示它（未发布），直到用 saima publish 发布该季度。会显示排名。")
 	}
 	return func(ctx context.Context, args []string) error {
 		if len(args) == 0 {

@@ -36,34 +36,34 @@ type serveFlags struct {
 
 func (s *serveFlags) register(ef *envFlags) {
 	def := web.DefaultConfig()
-	ef.str(&s.addr, "addr", "SAIMA_ADDR", def.Addr, "address to serve HTTP on, host:port")
+	ef.str(&s.addr, "addr", "SAIMA_ADDR", def.Addr, "提供 HTTP 服务的地址 host:port")
 	ef.integer(&s.bodyLimit, "body-limit", "SAIMA_BODY_LIMIT", def.BodyLimit,
-		"largest accepted request body, in bytes (uploads included)")
+		"接受的请求体（包括上传的文件）的最大大小，单位字节")
 	ef.duration(&s.readTimeout, "read-timeout", "SAIMA_READ_TIMEOUT", def.ReadTimeout,
-		"time allowed to read a whole request, upload included, such as 5m; 0 means no limit. "+
-			"Sending 32 MB within 1m takes about 4.5 Mbit/s, so raise it for slower links")
+		"读完一个请求（包括上传的文件）允许的时间，如 5m；0 表示不限。"+
+			"1m 内传完 32 MB 约需 4.5 Mbit/s，网速更慢时请调大")
 	ef.duration(&s.stopTimeout, "shutdown-timeout", "SAIMA_SHUTDOWN_TIMEOUT", def.ShutdownTimeout,
-		"time that serve, once told to stop, waits for open requests to finish, such as 30s; "+
-			"an import still running then is cancelled, recorded as failed (写入失败) and answered 503, "+
-			"and background imports get as long again")
+		"serve 收到停止信号后等待未完成请求的时间，如 30s；"+
+			"到时仍在进行的导入被取消，记为写入失败并回复 503，"+
+			"后台导入再多等同样长的时间")
 	ef.duration(&s.cacheTTL, "cache-ttl", "SAIMA_CACHE_TTL", 2*time.Second,
-		"how long pages reuse accounts, rankings and the last-updated time read from the database, "+
-			"such as 2s; writes from other saima instances show after at most this long; 0 turns it off")
+		"页面重复使用从数据库读出的账号、排名和最后更新时间的时长，"+
+			"如 2s；其他 saima 实例写入的数据最多过这么久后显示；0 表示关闭")
 	ef.str(&s.sessionSecret, "session-secret", "SAIMA_SESSION_SECRET", "",
 		// No back quotes here: the flag package would show the quoted
 		// command as the value's name.
-		"key that signs session cookies, at least 32 bytes as hex or base64 (such as the output of "+
-			"\"openssl rand -hex 32\"); give every instance behind a load balancer the same one. "+
-			"Prefer the environment variable: other users can read command lines. "+
-			"Default: a random key, so sessions end with the process")
+		"给会话 cookie 签名的密钥，至少 32 字节，写成十六进制或 base64（如 "+
+			"\"openssl rand -hex 32\" 的输出）；负载均衡后面的每个实例要用同一个。"+
+			"最好用环境变量设置，因为其他用户能看到命令行。"+
+			"默认：随机密钥，所以进程停止后会话随之结束")
 	ef.duration(&s.sessionTTL, "session-ttl", "SAIMA_SESSION_TTL", def.SessionTTL,
-		"how long a sign-in lasts, such as 8h")
+		"一次登录的有效时长，如 8h")
 	ef.boolean(&s.secureCookies, "secure-cookies", "SAIMA_SECURE_COOKIES",
-		"send cookies over HTTPS only; set it when users reach saima over HTTPS")
+		"只通过 HTTPS 发送 cookie；用户通过 HTTPS 访问 saima 时请设置")
 	ef.integer(&s.limitIP, "login-limit-ip", "SAIMA_LOGIN_LIMIT_IP", def.LoginRateLimit.PerIP,
-		fmt.Sprintf("failed sign-ins from one client address per %v before it must wait", def.LoginRateLimit.Window))
+		fmt.Sprintf("同一客户端地址每 %v 内允许登录失败的次数，超过后须等待", def.LoginRateLimit.Window))
 	ef.integer(&s.limitAccount, "login-limit-account", "SAIMA_LOGIN_LIMIT_ACCOUNT", def.LoginRateLimit.PerAccount,
-		fmt.Sprintf("failed sign-ins on one account name per %v before it must wait", def.LoginRateLimit.Window))
+		fmt.Sprintf("同一账号名每 %v 内允许登录失败的次数，超过后须等待", def.LoginRateLimit.Window))
 }
 
 // webConfig returns the HTTP server's settings. Without a session secret
@@ -132,9 +132,9 @@ func serveCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 	var sf serveFlags
 	sf.register(ef)
 	ef.fs.Usage = func() {
-		fmt.Fprintln(ef.fs.Output(), "Usage: saima serve [options]\n\n"+
-			"Serves the dashboards, the upload API and PDF reports until interrupted.\n\nOptions:")
-		ef.fs.PrintDefaults()
+		writeHelp(ef.fs, "用法：saima serve [选项]\n"+
+			"\n"+
+			"提供看板、上传接口和 PDF 报告，直到被中断（Ctrl-C）。")
 	}
 	return func(ctx context.Context, args []string) error {
 		if len(args) > 0 {

@@ -9,18 +9,17 @@ import (
 
 func templateCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 	var out string
-	ef.fs.StringVar(&out, "o", "", "output XLSX file (default DATASET-template.xlsx)")
+	ef.fs.StringVar(&out, "o", "", "输出的 XLSX 文件（默认 DATASET-template.xlsx）")
 	ef.fs.Usage = func() {
-		fmt.Fprintln(ef.fs.Output(), "Usage: saima template [options] DATASET\n\n"+
-			"Writes the XLSX upload template of DATASET: the headers with a comment on\n"+
-			"each, one example row, drop-down lists with the unit roster from the\n"+
-			"database, and percent and date formats. DATASET is one of the 11 kinds that\n"+
-			"/upload offers, by its ID or its Chinese name:\n"+
+		writeHelp(ef.fs, "用法：saima template [选项] DATASET\n"+
+			"\n"+
+			"生成 DATASET 的 XLSX 上传模板：每个表头带批注，一行示例，带数据库里单位\n"+
+			"名单的下拉列表，以及百分比和日期格式。DATASET 是 /upload 页面提供的 11\n"+
+			"类数据之一，写代号或中文名：\n"+
 			"  units 单位名单, projects 项目台账, stages 项目阶段, milestones 里程碑,\n"+
 			"  progress 进度填报, assessments 考评打分, problems 问题清单, lists 清单事项,\n"+
 			"  list_done 清单完成标注, problem_steps 问题闭环环节,\n"+
-			"  leader_reports 领衔事项半年报告\n\nOptions:")
-		ef.fs.PrintDefaults()
+			"  leader_reports 领衔事项半年报告")
 	}
 	return func(ctx context.Context, args []string) error {
 		if len(args) != 1 {

@@ -15,23 +15,21 @@ import (
 func uploadsCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 	var id, unit, outcome, from, to string
 	var limit int
-	ef.fs.StringVar(&id, "id", "", "show only the upload with this ID, with the error list it was rejected with")
-	ef.fs.StringVar(&unit, "unit", "", "list only the uploads of accounts of this unit, by its roster name or an alias (default: every unit and the office)")
-	ef.fs.StringVar(&outcome, "outcome", "", "list only uploads with this outcome, by its ID or its Chinese name: ok (成功), "+
-		"rejected (校验未通过: the file had errors or rows of another unit, or could not be read), "+
-		"failed (写入失败: writing to the database failed, so send the file again), "+
-		"interrupted (中断: the process stopped before it recorded an outcome) or started (进行中)")
-	ef.fs.StringVar(&from, "from", "", "list only uploads begun on or after this day (Beijing time), such as 2026-10-01")
-	ef.fs.StringVar(&to, "to", "", "list only uploads begun on or before this day (Beijing time), such as 2026-10-31")
-	ef.fs.IntVar(&limit, "limit", 200, "the most uploads to list")
+	ef.fs.StringVar(&id, "id", "", "只显示这个编号的上传，以及它未通过校验时的错误清单")
+	ef.fs.StringVar(&unit, "unit", "", "只列出这个单位的账号的上传，写单位名单里的名称或别名（默认：所有单位和改革办）")
+	ef.fs.StringVar(&outcome, "outcome", "", "只列出这个结果的上传，写代号或中文名：ok（成功）、"+
+		"rejected（校验未通过：文件有错误、含其他单位的行，或无法读取）、"+
+		"failed（写入失败：写入数据库失败，请重新上传该文件）、"+
+		"interrupted（中断：进程在记下结果前停止）或 started（进行中）")
+	ef.fs.StringVar(&from, "from", "", "只列出这一天（北京时间）及以后开始的上传，如 2026-10-01")
+	ef.fs.StringVar(&to, "to", "", "只列出这一天（北京时间）及以前开始的上传，如 2026-10-31")
+	ef.fs.IntVar(&limit, "limit", 200, "最多列出的上传条数")
 	ef.fs.Usage = func() {
-		fmt.Fprintln(ef.fs.Output(), "Usage: saima uploads [options]\n\n"+
-			"Lists the upload audit log, newest first: who sent which file when, its\n"+
-			"content hash, the rows read, imported and replaced, the warnings and the\n"+
-			"outcome. It first records as interrupted the uploads that a stopped saima\n"+
-			"process left unfinished. With --id it shows one upload and the errors it\n"+
-			"was rejected with, as its result listed them.\n\nOptions:")
-		ef.fs.PrintDefaults()
+		writeHelp(ef.fs, "用法：saima uploads [选项]\n"+
+			"\n"+
+			"列出上传日志，最新的在前：谁在何时上传了哪个文件，文件内容的哈希，读入、\n"+
+			"导入和替换的行数，警告和结果。它先把停止的 saima 进程留下的未完成上传记\n"+
+			"为中断。加 --id 时只显示一次上传及其未通过校验的错误，与当时的结果一致。")
 	}
 	return func(ctx context.Context, args []string) error {
 		if len(args) > 0 {

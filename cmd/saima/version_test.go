@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strings"
 	"testing"
+
+	"saima/clickhouse/chtest"
 )
 
 // fakeLibrary writes a file named libchdb.so that is no library, with
@@ -99,5 +102,83 @@ func TestWriteVersion(t *testing.T) {
 
 	b.Reset()
 	writeVersion(&b, nil, lib)
-	assertContains(t, "writeVersion(nil)", b.String(), "saima 模块版本：未知\n", "代码修订：未知\n", "修订时间：未知\n")
+	assertContains(t, "writeVersion(nil)", b.String(), "saima 模块版本：未知\n", "代码修订：未知（", "修订时间：未知\n")
+}
+
+// TestWriteVersionStamped checks that a binary whose build information
+// has no VCS settings prints the revision that make build stamped, and
+// prints how to stamp one when nothing was stamped either.
+func TestWriteVersionStamped(t *testing.T) {
+	lib := fakeLibrary(t, `{"version": "26.5.3"}`)
+	bare := &debug.BuildInfo{Main: debug.Module{Path: "saima", Version: "(devel)"}}
+	tests := []struct {
+		name, revision, at string
+		info               *debug.BuildInfo
+		want               []string
+	}{
+		{"Stamped", "0b7225d8cc01", "2026-12-06T11:04:22Z", bare,
+			[]string{"代码修订：0b7225d8cc01（由 make build 写入）\n", "修订时间：2026-12-06T11:04:22Z\n"}},
+		{"StampedNoBuildInfo", "0b7225d8cc01", "", nil,
+			[]string{"代码修订：0b7225d8cc01（由 make build 写入）\n", "修订时间：未知\n"}},
+		{"Neither", "", "", bare,
+			[]string{"代码修订：未知（构建信息里没有 Git 修订", "make build REVISION=修订号", "修订时间：未知\n"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stampedRevision, stampedTime = tt.revision, tt.at
+			t.Cleanup(func() { stampedRevision, stampedTime = "", "" })
+			var b bytes.Buffer
+			writeVersion(&b, tt.info, lib)
+			assertContains(t, "writeVersion", b.String(), tt.want...)
+		})
+	}
+
+	// Go's own settings win over a stamp, which may be older.
+	stampedRevision, stampedTime = "stale", "2020-01-01T00:00:00Z"
+	t.Cleanup(func() { stampedRevision, stampedTime = "", "" })
+	info := &debug.BuildInfo{Settings: []debug.BuildSetting{
+		{Key: "vcs.revision", Value: "0b7225d8cc01"},
+		{Key: "vcs.time", Value: "2026-12-06T11:04:22Z"},
+	}}
+	var b bytes.Buffer
+	writeVersion(&b, info, lib)
+	assertContains(t, "writeVersion with VCS settings", b.String(),
+		"代码修订：0b7225d8cc01\n", "修订时间：2026-12-06T11:04:22Z\n")
+}
+
+// TestMakeBuildStampsRevision checks the command that make build runs:
+// in the checkout it stamps git's revision through -ldflags, and outside
+// one it stamps the REVISION given on the command line.
+func TestMakeBuildStampsRevision(t *testing.T) {
+	for _, tool := range []string{"make", "git"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed: %v", tool, err)
+		}
+	}
+	makefile, err := chtest.FindRepoFile("Makefile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, err := exec.Command("git", "-C", filepath.Dir(makefile), "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Skipf("the source tree is not a Git checkout: %v", err)
+	}
+	dryRun := func(dir string, args ...string) string {
+		t.Helper()
+		cmd := exec.Command("make", append([]string{"-n", "-f", makefile, "build"}, args...)...)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("make -n build in %s: %v\n%s", dir, err, out)
+		}
+		return string(out)
+	}
+
+	inCheckout := dryRun(filepath.Dir(makefile))
+	assertContains(t, "make -n build in the checkout", inCheckout,
+		"-X main.stampedRevision="+strings.TrimSpace(string(head)), "-X main.stampedTime=20")
+
+	tarball := t.TempDir()
+	assertContains(t, "make -n build outside a checkout", dryRun(tarball, "REVISION=0b7225d8cc01"),
+		"-X main.stampedRevision=0b7225d8cc01 ")
 }

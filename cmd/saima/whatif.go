@@ -11,11 +11,11 @@ import (
 
 func whatifCommand(a *app, ef *envFlags) func(context.Context, []string) error {
 	ef.fs.Usage = func() {
-		fmt.Fprintln(ef.fs.Output(), "Usage: saima whatif PERIOD RULES.yaml\n\n"+
-			"Scores PERIOD (such as 2026Q3) with the ledger as it is now under the\n"+
-			"configured rule set (--rules) and under RULES.yaml, stores nothing, and\n"+
-			"prints each unit's rank under both and how many places it would move.\n\nOptions:")
-		ef.fs.PrintDefaults()
+		writeHelp(ef.fs, "用法：saima whatif PERIOD RULES.yaml\n"+
+			"\n"+
+			"用一本账的现有数据，分别按当前规则集（--rules）和 RULES.yaml 给 PERIOD\n"+
+			"（如 2026Q3）打分，不保存任何结果，列出每个单位在两套规则下的名次和会\n"+
+			"移动几位。")
 	}
 	return func(ctx context.Context, args []string) error {
 		period, args, ok, err := periodArgs(ef.fs, args, 2,
