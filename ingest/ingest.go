@@ -615,12 +615,12 @@ func (p *parser) readHead() ([]record, error) {
 func (p *parser) readHeader(head []record) (*header, []record, bool) {
 	c, found := chooseHeader(head, p.schema)
 	if !found {
-		reason := "文件中没有任何内容"
+		reason, fix := "文件中没有任何内容", "请检查是否选错了文件"
 		if p.sheet != "" {
 			// Issue.String puts 工作表“…” before the reason.
-			reason = "中没有任何内容"
+			reason, fix = "中没有任何内容", "请检查是否选错了文件或工作表"
 		}
-		p.issue(Issue{Reason: reason, Fix: "请检查是否选错了文件或工作表"})
+		p.issue(Issue{Reason: reason, Fix: fix})
 		return nil, nil, false
 	}
 	first, last := head[c.index].row, head[c.index+c.rows-1].row

@@ -130,7 +130,7 @@ func TestParseDatasetByTitle(t *testing.T) {
 func TestParseEmptyFile(t *testing.T) {
 	for _, text := range []string{"", "\n\n", ",,,\n , ,\n"} {
 		res := parseText(t, "empty.csv", text, Options{})
-		want := []string{"empty.csv 文件中没有任何内容，请检查是否选错了文件或工作表"}
+		want := []string{"empty.csv 文件中没有任何内容，请检查是否选错了文件"}
 		if got := issueStrings(res.Errors); !equalStrings(got, want) {
 			t.Errorf("Parse(%q) errors = %q, want %q", text, got, want)
 		}

@@ -334,7 +334,7 @@ func (s *Service) DraftUnpublished(ctx context.Context, period saima.Period, by 
 		return nil, err
 	}
 	s.log().Info("evaluation drafted", "period", period.String(), "run_id", ev.RunID,
-		"data_as_of", ev.DataAsOf, "by", by)
+		"data_as_of", storeTime(ev.DataAsOf), "by", by)
 	return ev, nil
 }
 
@@ -360,7 +360,7 @@ func (s *Service) Publish(ctx context.Context, period saima.Period, by, note str
 		return nil, err
 	}
 	s.log().Info("evaluation published", "period", period.String(), "version", ev.Version,
-		"run_id", ev.RunID, "data_as_of", ev.DataAsOf, "by", by)
+		"run_id", ev.RunID, "rule_set_version", ev.RuleSetVersion, "data_as_of", storeTime(ev.DataAsOf), "by", by)
 	return s.Read(ctx, period, ev.RunID)
 }
 
@@ -1814,4 +1814,10 @@ func forbiddenText(field, value string) []string {
 		return []string{issue.FormString()}
 	}
 	return nil
+}
+
+// storeTime returns a store version, nanoseconds since the Unix epoch, as a
+// UTC time for logs.
+func storeTime(version uint64) time.Time {
+	return time.Unix(0, int64(version)).UTC()
 }

@@ -247,9 +247,9 @@ func TestScorePeriodErrorsEmpty(t *testing.T) {
 		target  string
 		message string
 	}{
-		{"/api/scores?period=2100Q1", "参数 period 的值“2100Q1”无效"},
-		{"/leaderboard?period=1999Q4", "参数 period 的值“1999Q4”无效"},
-		{"/api/scores?period=2026.1", "参数 period 的值“2026.1”无效"},
+		{"/api/scores?period=2100Q1", "考评期间（参数 period）的值“2100Q1”无效"},
+		{"/leaderboard?period=1999Q4", "考评期间（参数 period）的值“1999Q4”无效"},
+		{"/api/scores?period=2026.1", "考评期间（参数 period）的值“2026.1”无效"},
 		{"/leaderboard?period=2026H2", "排行榜按季度考评，应为季度（如 2026Q3）"},
 		{"/api/scores?period=2026-09", "该月属于2026年第三季度"},
 		{"/leaderboard?period=2026", "2026年度不单独排名"},
@@ -282,10 +282,10 @@ func TestDashboardErrors(t *testing.T) {
 	}{
 		{"unknown problem stage", "/problems?stage=" + url.QueryEscape(scriptName), 400, "可选值为收集、梳理归类"},
 		{"problem level out of range", "/problems?level=4", 400, "应为1至3之间的层级编号（1 牵头单位、2 改革办、3 市领导）"},
-		{"bad open flag", "/problems?open=yes", 400, "参数 open 的值“yes”无效"},
+		{"bad open flag", "/problems?open=yes", 400, "是否未办结（参数 open）的值“yes”无效"},
 		{"milestones of a year", "/milestones?period=2026", 400, "应为季度（如 2026Q3）或月份"},
 		{"leaderboard of a half year", "/leaderboard?period=2026H2", 400,
-			"参数 period 的值“2026H2”无效：排行榜按季度考评，应为季度（如 2026Q3）<"},
+			"考评期间（参数 period）的值“2026H2”无效：排行榜按季度考评，应为季度（如 2026Q3）<"},
 		{"leaderboard of a month", "/leaderboard?period=2026-09", 400,
 			"2026年9月不单独考评：考评按季度进行，该月属于2026年第三季度，请查看 2026Q3"},
 		{"leaderboard of a year", "/leaderboard?period=2026", 400,

@@ -154,7 +154,7 @@ func (s *Server) draftRunningQuarter(ctx context.Context) error {
 		return err
 	}
 	s.cache.clear()
-	log.Info("draft after upload stored", "run_id", ev.RunID, "data_as_of", ev.DataAsOf,
+	log.Info("draft after upload stored", "run_id", ev.RunID, "data_as_of", time.Unix(0, int64(ev.DataAsOf)).UTC(),
 		"duration", time.Since(start))
 	return nil
 }

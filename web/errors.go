@@ -181,8 +181,23 @@ func formatBytes(n int) string {
 	return fmt.Sprintf("%d 字节", n)
 }
 
+// paramLabels are the Chinese names of the query parameters. A leader who
+// follows a link reaches the error page without having typed the parameter.
+var paramLabels = map[string]string{
+	"batch": "批次", "dataset": "数据类型", "days": "天数", "dry_run": "预检",
+	"encoding": "文字编码", "gap": "差距", "half": "半年", "level": "层级",
+	"list": "榜单", "month": "月份", "open": "是否未办结", "outcome": "结果",
+	"overdue": "是否逾期", "overdue_days": "逾期天数", "page": "页码",
+	"period": "考评期间", "stage": "阶段", "status": "状态", "unit": "单位",
+}
+
 // invalidParam returns an error of kind invalid for a bad query parameter.
+// The message names the parameter by its Chinese label and by its key, so a
+// user who edits the link can find it.
 func invalidParam(name, value, want string) error {
+	if label, ok := paramLabels[name]; ok {
+		return saima.Errorf(saima.KindInvalid, "%s（参数 %s）的值“%s”无效：%s", label, name, value, want)
+	}
 	return saima.Errorf(saima.KindInvalid, "参数 %s 的值“%s”无效：%s", name, value, want)
 }
 

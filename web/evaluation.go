@@ -336,8 +336,6 @@ func (s *Server) publish(c *fiber.Ctx) (*scoring.Standing, *scoring.Evaluation, 
 	if err != nil {
 		return nil, nil, publishOutageError(period, err)
 	}
-	s.log.Info("evaluation published", "period", period.String(), "version", st.Evaluation.Version, "by", by,
-		"rule_set_version", st.Evaluation.RuleSetVersion)
 	return st, lastPublished(evs), nil
 }
 

@@ -961,3 +961,27 @@ func TestPublishNamesRuleSet(t *testing.T) {
 		t.Errorf("publish under v2's rules = %d with warnings %q, want 201 and none", resp.StatusCode, reply.Warnings)
 	}
 }
+
+// A publication is one log line, with the rule-set version and a data time
+// an operator can read.
+func TestPublishLogsOneLine(t *testing.T) {
+	env := newEvaluationEnv(t)
+	if resp, body := env.publish(t, "office", ""); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("publish status = %d; body:\n%s", resp.StatusCode, body)
+	}
+	var lines []string
+	for _, line := range strings.Split(env.logs.String(), "\n") {
+		if strings.Contains(line, `msg="evaluation published"`) {
+			lines = append(lines, line)
+		}
+	}
+	if len(lines) != 1 {
+		t.Fatalf("publication logged %d times, want once:\n%s", len(lines), strings.Join(lines, "\n"))
+	}
+	if !strings.Contains(lines[0], "rule_set_version=") {
+		t.Errorf("publication log lacks rule_set_version: %s", lines[0])
+	}
+	if !regexp.MustCompile(`data_as_of=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d`).MatchString(lines[0]) {
+		t.Errorf("publication log's data_as_of is not a time: %s", lines[0])
+	}
+}

@@ -39,7 +39,7 @@ func TestPages(t *testing.T) {
 		{"ledger overdue only", "/ledger?overdue=1", []string{"共 2 个项目", "驾驶舱上线"}},
 		{"ledger search", "/ledger?q=" + url.QueryEscape("一件事"), []string{"共 1 个项目", "一件事集成办"}},
 		{"ledger by unit", "/ledger?unit=" + url.QueryEscape(imgName), []string{"共 1 个项目"}},
-		{"upload form", "/upload", []string{"数据上传", "按表头自动识别", "仅预检，不写入"}},
+		{"upload form", "/upload", []string{"数据上传", "按表头自动识别", "仅预检，不写入", "GB18030 / GBK（WPS 或旧版 Excel 另存的 CSV）", "自动识别（推荐）"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -89,7 +89,7 @@ func TestErrorStatus(t *testing.T) {
 		status  int
 		message string
 	}{
-		{"malformed period", "/leaderboard?period=2026Q5", 400, "参数 period 的值“2026Q5”无效"},
+		{"malformed period", "/leaderboard?period=2026Q5", 400, "考评期间（参数 period）的值“2026Q5”无效"},
 		{"period without scores", "/leaderboard?period=2025Q1", 404, "2025年第一季度暂无考评结果"},
 		{"unknown track", "/leaderboard?track=" + url.QueryEscape(imgName), 404, "本期没有赛道“" + imgName + "”的考评结果"},
 		{"unknown unit", "/units/" + url.PathEscape(imgName+"局"), 404, "单位名单中没有“" + imgName + "局”"},

@@ -60,9 +60,14 @@ func (r *uploadJSON) outcomeTitle() string {
 	return "上传成功"
 }
 
-// encodingNames are the encodings a form may force. An empty value means
-// the importer detects the encoding.
-var encodingNames = []string{"utf-8", "gb18030", "utf-16le", "utf-16be"}
+// encodingChoices are the encodings a form may force, with a hint for
+// clerks who do not know the names. An empty value means detect.
+var encodingChoices = []dropOption{
+	{Value: "utf-8", Text: "UTF-8（新版 Excel 的“CSV UTF-8”、JSON）"},
+	{Value: "gb18030", Text: "GB18030 / GBK（WPS 或旧版 Excel 另存的 CSV）"},
+	{Value: "utf-16le", Text: "UTF-16LE（Excel 的“Unicode 文本”）"},
+	{Value: "utf-16be", Text: "UTF-16BE"},
+}
 
 // uploadJSON is the reply of POST /api/uploads and what upload.html shows.
 type uploadJSON struct {
@@ -134,7 +139,7 @@ type issueJSON struct {
 // uploadPage is the data of upload.html.
 type uploadPage struct {
 	Datasets  []datasetChoice
-	Encodings []string
+	Encodings []dropOption
 	Form      uploadForm
 	Result    *uploadJSON // nil before a file is sent
 	CSRF      string      // the session's CSRF token, sent with the form
@@ -161,7 +166,7 @@ func (s *Server) newUploadPage(c *fiber.Ctx, f uploadForm) uploadPage {
 		// A unit's account is not offered what only the office uploads.
 		datasets = lo.Filter(datasetNames, func(d datasetChoice, _ int) bool { return !ingest.OfficeOnly(d.ID) })
 	}
-	return uploadPage{Datasets: datasets, Encodings: encodingNames, Form: f, CSRF: s.csrfToken(c),
+	return uploadPage{Datasets: datasets, Encodings: encodingChoices, Form: f, CSRF: s.csrfToken(c),
 		BodyLimit: s.cfg.BodyLimit, TooLarge: s.userMessage(http.StatusRequestEntityTooLarge, fiber.ErrRequestEntityTooLarge)}
 }
 

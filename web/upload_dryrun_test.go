@@ -59,7 +59,7 @@ func TestDryRunParam(t *testing.T) {
 			if tt.status == http.StatusCreated {
 				return
 			}
-			if tt.status == http.StatusBadRequest && !strings.Contains(body, "参数 dry_run 的值") {
+			if tt.status == http.StatusBadRequest && !strings.Contains(body, "预检（参数 dry_run）的值") {
 				t.Errorf("POST %s body = %s, want it to name the parameter dry_run", tt.req.URL, body)
 			}
 			assertLedgerPercent(t, env, "NB-2026-001", "85.5")

@@ -87,7 +87,7 @@ func TestBrowserUploadsPage(t *testing.T) {
 		t.Errorf("/uploads?from=2100-01-01 lists uploads:\n%s", got.Text)
 	}
 	got = b.openPlain(t, "/uploads?outcome=done")
-	if !strings.Contains(got.Text, "参数 outcome 的值“done”无效") {
+	if !strings.Contains(got.Text, "结果（参数 outcome）的值“done”无效") {
 		t.Errorf("/uploads?outcome=done does not name the bad value:\n%s", got.Text)
 	}
 	b.reset() // the 400 of the bad value is expected

@@ -151,7 +151,7 @@ func TestUploadsUnitFilter(t *testing.T) {
 		t.Errorf("/uploads?unit=海曙 = %d, want haishu's one upload:\n%s", resp.StatusCode, body)
 	}
 	resp, body = office.get(t, "/uploads?unit="+url.QueryEscape("宁波市不存在区"))
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "参数 unit 的值“宁波市不存在区”无效") {
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "单位（参数 unit）的值“宁波市不存在区”无效") {
 		t.Errorf("/uploads?unit=宁波市不存在区 = %d, want 400 naming the value:\n%s", resp.StatusCode, body)
 	}
 }
