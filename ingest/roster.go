@@ -154,9 +154,14 @@ func cityPrefix(units []saima.Unit) string {
 	return best
 }
 
-// shortForms returns the other spellings people use for u.
+// shortForms returns the other spellings people use for u. The city may
+// also be written without its 市 (宁波江北区, 宁波大数据局).
 func shortForms(u saima.Unit, city string) []string {
 	name := compact(u.Name)
+	cities := []string{city}
+	if stem := strings.TrimSuffix(city, "市"); stem != city && len([]rune(stem)) >= 2 {
+		cities = append(cities, stem)
+	}
 	var out []string
 	if city != "" && strings.HasPrefix(name, city) && len(name) > len(city) {
 		rest := strings.TrimPrefix(name, city)
@@ -164,19 +169,49 @@ func shortForms(u saima.Unit, city string) []string {
 		if strings.HasPrefix(rest, "(本级)") || rest == "本级" {
 			out = append(out, city+"本级", "市本级")
 		}
+		for _, c := range cities[1:] {
+			out = append(out, c+rest)
+		}
 	}
 	if city != "" && strings.HasPrefix(name, "市") {
-		out = append(out, city+strings.TrimPrefix(name, "市"))
+		for _, c := range cities {
+			out = append(out, c+strings.TrimPrefix(name, "市"))
+		}
 	}
 	if u.Kind == saima.KindDistrict {
-		base := name
-		if city != "" && strings.HasPrefix(base, city) && len(base) > len(city) {
-			base = strings.TrimPrefix(base, city)
+		out = append(out, districtForms(name, city, cities)...)
+	}
+	return out
+}
+
+// districtForms returns the other spellings of a district or county name.
+// They are its stem without 区, 县 or 市 (海曙) and the stem with another of
+// these suffixes, as in a former name such as 奉化市 for 奉化区. Each of
+// them, and the name, may also follow the city, as addresses write a
+// county (宁波市宁海县, 宁波鄞州).
+func districtForms(name, city string, cities []string) []string {
+	base := name
+	if city != "" && strings.HasPrefix(base, city) && len(base) > len(city) {
+		base = strings.TrimPrefix(base, city)
+	}
+	var stems []string
+	for _, suffix := range []string{"区", "县", "市"} {
+		if stem := strings.TrimSuffix(base, suffix); stem != base && len([]rune(stem)) >= 2 {
+			stems = append(stems, stem)
 		}
-		for _, suffix := range []string{"区", "县", "市"} {
-			if stem := strings.TrimSuffix(base, suffix); stem != base && len([]rune(stem)) >= 2 {
-				out = append(out, stem)
-			}
+	}
+
+	local := []string{base}
+	for _, stem := range stems {
+		local = append(local, stem, stem+"区", stem+"县", stem+"市")
+	}
+	out := local[1:]
+	if city == "" {
+		return out
+	}
+	for _, c := range cities {
+		for _, s := range local {
+			out = append(out, c+s)
 		}
 	}
 	return out

@@ -450,3 +450,25 @@ func TestVariantHeaderJoinedByFullWidthComma(t *testing.T) {
 		t.Errorf("errors %q, warnings %q; want only the unknown-column warning", issueStrings(res.Errors), issueStrings(res.Warnings))
 	}
 }
+
+// Addresses and older forms write a unit's name with the city's 市
+// dropped, with the city before a county, or with a county's former
+// suffix, as 奉化市 for what is now 宁波市奉化区. Each reads as the
+// roster's unit.
+func TestVariantUnitSpellings(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"宁波江北区", "宁波市江北区"}, {"宁波鄞州", "宁波市鄞州区"}, {"宁波市余姚市", "余姚市"},
+		{"宁波市宁海县", "宁海县"}, {"奉化市", "宁波市奉化区"}, {"宁波奉化市", "宁波市奉化区"},
+	}
+	var rows []string
+	for i, tt := range tests {
+		rows = append(rows, tt.in+",NB-2026-6"+twoDigits(i)+",项目,2026Q3,85%,2026/9/30,进展,无")
+	}
+	res := parseVariant(t, "units.csv", []byte(progressRows(rows...)), Options{})
+	requireNoErrors(t, res)
+	for i, p := range res.Batch.Progress {
+		if p.Unit != tests[i].want {
+			t.Errorf("单位 %q = %q, want %q", tests[i].in, p.Unit, tests[i].want)
+		}
+	}
+}
