@@ -6,8 +6,12 @@ import (
 )
 
 // totalLabelRE matches a cell, in compact form, that labels a total row:
-// 合计, 总计, 小计, 共计 or 总合计, with or without a colon.
-var totalLabelRE = regexp.MustCompile(`^(?:合计|总计|小计|共计|总合计)[:：]?$`)
+// 合计, 总计, 小计, 共计 or 总合计, or 平均, 平均值, 平均数 or 均值, as forms
+// label the average of 完成率. A colon may follow the label, and so may a
+// note in half-width brackets (合计(5个项目)), because compact applies
+// NFKC. A scope of up to four Chinese characters may come before it, as
+// in 全区合计 and 全市平均.
+var totalLabelRE = regexp.MustCompile(`^\p{Han}{0,4}?(?:合计|总计|小计|共计|总合计|平均|平均值|平均数|均值)[:：]?(?:\([^()]*\))?$`)
 
 // skipTotalRow leaves out rec when it is a total row under the data, such
 // as 合计 over an AVERAGE of 完成率, and reports whether it did. A row is
@@ -22,8 +26,8 @@ var totalLabelRE = regexp.MustCompile(`^(?:合计|总计|小计|共计|总合计
 func (p *parser) skipTotalRow(rec record, h *header) bool {
 	label := -1
 	for i, cell := range rec.cells {
-		// Only cells with 计 go through compact, whose NFKC is costly.
-		if len(cell) <= 32 && strings.Contains(cell, "计") && totalLabelRE.MatchString(compact(cell)) {
+		// Only cells with 计 or 均 go through compact, whose NFKC is costly.
+		if len(cell) <= 64 && strings.ContainsAny(cell, "计均") && totalLabelRE.MatchString(compact(cell)) {
 			label = i
 			break
 		}

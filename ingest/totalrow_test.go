@@ -96,3 +96,32 @@ func TestFooterRowSkipped(t *testing.T) {
 		t.Errorf("errors = none, want an unknown-unit error for a row with every required cell")
 	}
 }
+
+// Report forms also label the row with its scope, with a note in
+// brackets, or as the average of the percents, and it is still no record.
+func TestTotalRowLabelVariants(t *testing.T) {
+	labels := []string{"全区合计", "全市总计：", "合计（2个项目）", "平均", "平均值", "全区平均", "均值"}
+	text := "单位,项目编号,项目名称,填报期间,完成率\n余姚市,NB-1,改造,2026Q3,60%\n余姚市,NB-2,大脑,2026Q3,80%\n"
+	for _, l := range labels {
+		text += l + ",,,2026Q3,70%\n"
+	}
+	res := parseText(t, "p.csv", text, Options{})
+	requireNoErrors(t, res)
+	if len(res.Warnings) != len(labels) {
+		t.Errorf("warnings = %q, want one per label", issueStrings(res.Warnings))
+	}
+	for i, w := range res.Warnings {
+		if want := "是“" + labels[i] + "”行"; !strings.Contains(w.Reason, want) {
+			t.Errorf("warning %q, want reason %s", w.String(), want)
+		}
+	}
+	if got := progressLines(res.Batch.Progress); len(got) != 2 {
+		t.Errorf("records = %q, want the 2 rows above the totals", got)
+	}
+
+	// A unit whose name ends in such a word is not a label.
+	res = parseText(t, "p.csv", "单位,项目编号,项目名称,填报期间,完成率\n宁波市平均区,,改造,2026Q3,60%\n", Options{})
+	if len(res.Warnings) != 0 || len(res.Errors) != 2 {
+		t.Errorf("errors %q, warnings %q; want the unknown unit and the blank code", issueStrings(res.Errors), issueStrings(res.Warnings))
+	}
+}
