@@ -125,6 +125,9 @@ func TestRosterClosest(t *testing.T) {
 		{"慈溪市人民政府", "慈溪市"},
 		{"__f__function(){alert(1)}__f__", ""},
 		{"杭州市西湖区", ""},
+		// 余姚区 resolves to 余姚市, but a district of another city is no
+		// typo of it.
+		{"余杭区", ""},
 	}
 	for _, tt := range tests {
 		if got := r.closest(tt.in); got != tt.want {
