@@ -472,3 +472,28 @@ func TestVariantUnitSpellings(t *testing.T) {
 		}
 	}
 }
+
+// An apostrophe before a code, number, date, period or unit marks the
+// cell as text, as systems write it to keep a spreadsheet from changing
+// the value, and is no part of the value. Free text keeps it.
+func TestVariantApostropheTextMark(t *testing.T) {
+	text := progressRows(
+		"'宁波市海曙区,'NB-2026-006,'项目',2026Q3,'85%,'2026/9/30,'进展,无",
+		"宁波市海曙区,＇NB-2026-007, 'x,'2026年第三季度,'85,' 20260930,进展,'",
+	)
+	res := parseVariant(t, "apostrophe.csv", []byte(text), Options{})
+	requireNoErrors(t, res)
+	want := []string{
+		"宁波市海曙区|NB-2026-006|'项目'|2026Q3|85|2026-09-30|'进展|无",
+		"宁波市海曙区|NB-2026-007|'x|2026Q3|85|2026-09-30|进展|'",
+	}
+	if got := progressLines(res.Batch.Progress); !slices.Equal(got, want) {
+		t.Errorf("records = %q, want %q", got, want)
+	}
+
+	// A lone apostrophe is no mark, so it is still not a number.
+	res = parseVariant(t, "apostrophe.csv", []byte(progressRows("宁波市海曙区,NB-2026-008,项目,2026Q3,',2026/9/30,进展,无")), Options{})
+	if len(res.Errors) != 1 || res.Errors[0].Column != "完成率" {
+		t.Errorf("errors = %q, want one on 完成率", issueStrings(res.Errors))
+	}
+}
