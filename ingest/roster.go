@@ -217,8 +217,9 @@ func districtStems(base string) []string {
 // name gives, besides those of shortForms. The city may be written
 // without its 市 (宁波江北区, 宁波大数据局). A district or county may have
 // another suffix of 区, 县 and 市, as in a former name such as 奉化市 for
-// 奉化区. It may also follow the city, as addresses write a county
-// (宁波市宁海县, 宁波鄞州).
+// 奉化区. The stem alone reads as the unit already, so a suffix added to
+// it is no more ambiguous. The name may also follow the city, as
+// addresses write a county (宁波市宁海县, 宁波鄞州).
 func variantForms(u saima.Unit, city string) []string {
 	if city == "" {
 		return nil
