@@ -735,7 +735,7 @@ func (p *parser) readRow(rec record, h *header) (bool, error) {
 		p.skipUnchangedExample(rec.row)
 		return true, nil
 	}
-	if p.skipTotalRow(rec, h) || p.skipFooterRow(rec, h) {
+	if p.skipTotalRow(rec, h) || p.skipFooterRow(rec, h) || p.skipHintRow(rec, h) {
 		return true, nil
 	}
 	var markLeft *Issue

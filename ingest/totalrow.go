@@ -100,6 +100,41 @@ func (p *parser) skipFooterRow(rec record, h *header) bool {
 	return true
 }
 
+// hintCellRE matches a cell, in compact form, of the row under a form's
+// header that says how to fill in each column: 必填, 选填 or 非必填, in
+// brackets or not, and optionally followed by a note after punctuation,
+// as in 必填，填百分数.
+var hintCellRE = regexp.MustCompile(`^[(\[【]?(?:必填|选填|非必填|可选填|可不填|必填项|选填项)[)\]】]?(?:[,，:：;；。].*)?$`)
+
+// skipHintRow leaves out rec when it is a row of fill-in hints, such as
+// 必填,必填,选填 under the header of a county's own form, and reports
+// whether it did. Every filled-in cell of such a row, two at least, is a
+// hint, so no cell holds a value. Read as a record, it would get an error
+// for each column and reject the file.
+func (p *parser) skipHintRow(rec record, h *header) bool {
+	first, hints := -1, 0
+	for i, cell := range rec.cells {
+		if isBlank(cell) {
+			continue
+		}
+		if !hintCellRE.MatchString(compact(cell)) {
+			return false
+		}
+		if first < 0 {
+			first = i
+		}
+		hints++
+	}
+	if hints < 2 {
+		return false
+	}
+	p.issue(Issue{Row: rec.row, Value: trimText(rec.cells[first]),
+		Reason:   "是各列的填写说明（如“" + trimText(rec.cells[first]) + "”），不是一条记录，未导入",
+		Fix:      "如果这一行其实是一条记录，请按表头各列填写后重新上传",
+		Severity: SeverityWarning})
+	return true
+}
+
 // blankRequired reports whether a required column of h other than the
 // one at index skip is blank in rec.
 func blankRequired(rec record, h *header, skip int) bool {

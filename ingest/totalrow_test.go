@@ -125,3 +125,24 @@ func TestTotalRowLabelVariants(t *testing.T) {
 		t.Errorf("errors %q, warnings %q; want the unknown unit and the blank code", issueStrings(res.Errors), issueStrings(res.Warnings))
 	}
 }
+
+// A county's own form may have a row of fill-in hints under its header.
+// It is no record and is left out with one warning; a row with one hint
+// among values is still read and checked.
+func TestHintRowSkipped(t *testing.T) {
+	const header = "单位,项目编号,项目名称,填报期间,完成率\n"
+	res := parseText(t, "p.csv", header+"必填,必填,（选填）,必填,\"必填，填百分数\"\n余姚市,NB-1,改造,2026Q3,60%\n", Options{})
+	requireNoErrors(t, res)
+	want := []string{"p.csv 第2行是各列的填写说明（如“必填”），不是一条记录，未导入，如果这一行其实是一条记录，请按表头各列填写后重新上传"}
+	if got := issueStrings(res.Warnings); !slices.Equal(got, want) {
+		t.Errorf("warnings = %q, want %q", got, want)
+	}
+	if got := progressLines(res.Batch.Progress); len(got) != 1 {
+		t.Errorf("records = %q, want the one row under the hints", got)
+	}
+
+	res = parseText(t, "p.csv", header+"余姚市,NB-1,必填,2026Q3,必填\n", Options{})
+	if len(res.Warnings) != 0 || len(res.Errors) != 1 || res.Errors[0].Column != "完成率" {
+		t.Errorf("errors %q, warnings %q; want one error on 完成率", issueStrings(res.Errors), issueStrings(res.Warnings))
+	}
+}
