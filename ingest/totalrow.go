@@ -100,10 +100,9 @@ func (p *parser) skipFooterRow(rec record, h *header) bool {
 	return true
 }
 
-// hintCellRE matches a cell, in compact form, of the row under a form's
-// header that says how to fill in each column: 必填, 选填 or 非必填, in
-// brackets or not, and optionally followed by a note after punctuation,
-// as in 必填，填百分数.
+// hintCellRE matches a cell, in compact form, that says how to fill in
+// its column: 必填, 选填 or 非必填, in brackets or not. A note may follow
+// after punctuation, as in 必填，填百分数.
 var hintCellRE = regexp.MustCompile(`^[(\[【]?(?:必填|选填|非必填|可选填|可不填|必填项|选填项)[)\]】]?(?:[,，:：;；。].*)?$`)
 
 // skipHintRow leaves out rec when it is a row of fill-in hints, such as
