@@ -127,7 +127,7 @@ func TestTotalRowLabelVariants(t *testing.T) {
 }
 
 // A county's own form may have a row of fill-in hints under its header.
-// It is no record and is left out with one warning; a row with one hint
+// It is no record and is left out with one warning. A row with one hint
 // among values is still read and checked.
 func TestHintRowSkipped(t *testing.T) {
 	const header = "单位,项目编号,项目名称,填报期间,完成率\n"

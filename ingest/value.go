@@ -87,7 +87,8 @@ var (
 	// LibreOffice's Chinese locale shows and writes to CSV for every date
 	// typed as 2026年9月30日. It can only mean 20yy, the century that
 	// every date of the ledger lies in. The 日 may be missing, as in
-	// 2026年9月30, which clerks type; a month alone has no day after 月.
+	// 2026年9月30, which clerks type. A month alone has no number after
+	// its 月, so the reading is not ambiguous.
 	dateChineseRE = regexp.MustCompile(`^(\d{4}|\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$`)
 	dateCompactRE = regexp.MustCompile(`^(\d{4})(\d{2})(\d{2})$`)
 	farYearRE     = regexp.MustCompile(`^\d{5,}-\d{1,2}-\d{1,2}$`)
