@@ -12,6 +12,7 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -387,6 +388,10 @@ type record struct {
 	// example is set on a template's example row whose cells are still
 	// those the template wrote.
 	example bool
+
+	// hidden is set on an XLSX row that the sheet hides, by hand or by a
+	// filter.
+	hidden bool
 }
 
 // parser is the state of one Parse call.
@@ -425,6 +430,11 @@ type parser struct {
 	// exampleWarnings wait for the first row of data. A file with only
 	// the example gets one error in their place, with the same fact.
 	exampleWarnings []Issue
+
+	// hiddenRows are the first maxHiddenRows data rows that the sheet
+	// hides, and hiddenCount counts them all, for hiddenRowsIssue.
+	hiddenRows  []int
+	hiddenCount int
 
 	// Records go to the builder, which emit receives every chunkRecords
 	// rows; see stream.go.
@@ -570,7 +580,43 @@ func (p *parser) run() error {
 		p.issue(Issue{Row: h.last, Reason: "之后没有数据，文件只有表头", Fix: "请填写数据后重新上传"})
 		return nil
 	}
+	p.hiddenRowsIssue()
 	return p.flush(true)
+}
+
+// maxHiddenRows is the number of hidden rows that hiddenRowsIssue names.
+const maxHiddenRows = 10
+
+// noteHidden records that data row n is hidden in its sheet.
+func (p *parser) noteHidden(n int) {
+	p.hiddenCount++
+	if len(p.hiddenRows) < maxHiddenRows {
+		p.hiddenRows = append(p.hiddenRows, n)
+	}
+}
+
+// hiddenRowsIssue warns once, on the first of them, that data rows hidden
+// in the sheet were imported. A clerk who filters a sheet down to some
+// rows, or hides finished projects, is shown only the rest. The file
+// holds every row and saima reads them all, so the warning names the
+// rows the clerk could not see.
+func (p *parser) hiddenRowsIssue() {
+	if p.hiddenCount == 0 {
+		return
+	}
+	rows := make([]string, len(p.hiddenRows))
+	for i, n := range p.hiddenRows {
+		rows[i] = strconv.Itoa(n)
+	}
+	list := strings.Join(rows, "、")
+	if p.hiddenCount > len(p.hiddenRows) {
+		list += "等"
+	}
+	p.issue(Issue{Row: p.hiddenRows[0],
+		Reason: fmt.Sprintf("在表格中是隐藏的（隐藏或筛选掉的行），仍作为数据导入；本工作表共有%d个隐藏的数据行：第%s行",
+			p.hiddenCount, list),
+		Fix:      "如果这些行不应上传，请删除这些行后重新上传；筛选只改变显示，不会去掉文件中的行",
+		Severity: SeverityWarning})
 }
 
 // nextRecord returns the next record of the source. A record that breaks
@@ -707,7 +753,7 @@ func (p *parser) readRow(rec record, h *header) (bool, error) {
 		p.skipUnchangedExample(rec.row)
 		return true, nil
 	}
-	if p.skipTotalRow(rec, h) || p.skipFooterRow(rec, h) {
+	if p.skipTotalRow(rec, h) || p.skipFooterRow(rec, h) || p.skipHintRow(rec, h) {
 		return true, nil
 	}
 	var markLeft *Issue
@@ -719,6 +765,9 @@ func (p *parser) readRow(rec record, h *header) (bool, error) {
 	}
 	if !p.countRow() {
 		return false, nil
+	}
+	if rec.hidden {
+		p.noteHidden(rec.row)
 	}
 	if markLeft != nil {
 		p.issue(*markLeft)

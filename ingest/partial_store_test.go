@@ -38,7 +38,7 @@ func TestImportRepeatedKeyOfRowWithError(t *testing.T) {
 				"r.csv 第9行的单位、项目编号和填报期间“余姚市 / P-0002 / 2026Q3”与第3行相同；" +
 					"文件超过5行时分批写入，第3行所在的一批已经写入，不能再以本行为准，请删除重复的行，只保留正确的一行，然后重新上传"}},
 		// Both rows name a unit off the roster: neither has a key.
-		{name: "a key cell in error is no key", chunk: 100, first: "余姚县,50%", second: "余姚县,70%"},
+		{name: "a key cell in error is no key", chunk: 100, first: "余杭区,50%", second: "余杭区,70%"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

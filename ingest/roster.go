@@ -12,6 +12,12 @@ import (
 type roster struct {
 	names []string          // roster spellings, in roster order
 	index map[string]string // compact spelling -> roster spelling
+
+	// variants maps the spellings of variantForms that index lacks. They
+	// resolve as index does, but closest leaves them out, because forms
+	// such as 余姚区 would make 余杭区 of another city look like a typo of
+	// 余姚市.
+	variants map[string]string
 }
 
 // newRoster indexes units by name, by alias and by the usual short forms:
@@ -23,9 +29,9 @@ type roster struct {
 // for sure. Roster uploads reject such aliases, but a roster stored
 // before that check may still hold them.
 func newRoster(units []saima.Unit) *roster {
-	r := &roster{index: map[string]string{}}
+	r := &roster{index: map[string]string{}, variants: map[string]string{}}
 	city := cityPrefix(units)
-	aliases, short := newSpellings(), newSpellings()
+	aliases, short, variants := newSpellings(), newSpellings(), newSpellings()
 	for _, u := range units {
 		r.names = append(r.names, u.Name)
 		r.index[compact(u.Name)] = u.Name
@@ -37,6 +43,9 @@ func newRoster(units []saima.Unit) *roster {
 		for _, s := range shortForms(u, city) {
 			short.claim(compact(s), u.Name)
 		}
+		for _, s := range variantForms(u, city) {
+			variants.claim(compact(s), u.Name)
+		}
 	}
 
 	for _, sp := range []spellings{aliases, short} {
@@ -44,6 +53,11 @@ func newRoster(units []saima.Unit) *roster {
 			if _, indexed := r.index[k]; !indexed && !sp.shared[k] {
 				r.index[k] = name
 			}
+		}
+	}
+	for k, name := range variants.owner {
+		if _, indexed := r.index[k]; !indexed && !variants.shared[k] {
+			r.variants[k] = name
 		}
 	}
 	return r
@@ -81,7 +95,11 @@ func (r *roster) empty() bool { return len(r.names) == 0 }
 // resolve returns the roster spelling of name, or false when name is not
 // on the roster.
 func (r *roster) resolve(name string) (string, bool) {
-	u, ok := r.index[compact(name)]
+	k := compact(name)
+	if u, ok := r.index[k]; ok {
+		return u, true
+	}
+	u, ok := r.variants[k]
 	return u, ok
 }
 
@@ -169,14 +187,70 @@ func shortForms(u saima.Unit, city string) []string {
 		out = append(out, city+strings.TrimPrefix(name, "市"))
 	}
 	if u.Kind == saima.KindDistrict {
-		base := name
-		if city != "" && strings.HasPrefix(base, city) && len(base) > len(city) {
-			base = strings.TrimPrefix(base, city)
+		out = append(out, districtStems(districtBase(name, city))...)
+	}
+	return out
+}
+
+// districtBase returns a district or county name without the city before
+// it: 海曙区 for 宁波市海曙区.
+func districtBase(name, city string) string {
+	if city != "" && strings.HasPrefix(name, city) && len(name) > len(city) {
+		return strings.TrimPrefix(name, city)
+	}
+	return name
+}
+
+// districtStems returns base without its suffix 区, 县 or 市, when two
+// characters or more are left: 海曙 for 海曙区.
+func districtStems(base string) []string {
+	var stems []string
+	for _, suffix := range []string{"区", "县", "市"} {
+		if stem := strings.TrimSuffix(base, suffix); stem != base && len([]rune(stem)) >= 2 {
+			stems = append(stems, stem)
 		}
-		for _, suffix := range []string{"区", "县", "市"} {
-			if stem := strings.TrimSuffix(base, suffix); stem != base && len([]rune(stem)) >= 2 {
-				out = append(out, stem)
-			}
+	}
+	return stems
+}
+
+// variantForms returns the spellings of u that an address or a former
+// name gives, besides those of shortForms. The city may be written
+// without its 市 (宁波江北区, 宁波大数据局). A district or county may have
+// another suffix of 区, 县 and 市, as in a former name such as 奉化市 for
+// 奉化区. The stem alone reads as the unit already, so a suffix added to
+// it is no more ambiguous. The name may also follow the city, as
+// addresses write a county (宁波市宁海县, 宁波鄞州).
+func variantForms(u saima.Unit, city string) []string {
+	if city == "" {
+		return nil
+	}
+	name := compact(u.Name)
+	cities := []string{city}
+	if stem := strings.TrimSuffix(city, "市"); stem != city && len([]rune(stem)) >= 2 {
+		cities = append(cities, stem)
+	}
+
+	var out []string
+	for _, c := range cities[1:] {
+		if rest, ok := strings.CutPrefix(name, city); ok && rest != "" {
+			out = append(out, c+rest)
+		}
+		if rest, ok := strings.CutPrefix(name, "市"); ok {
+			out = append(out, c+rest)
+		}
+	}
+	if u.Kind != saima.KindDistrict {
+		return out
+	}
+	base := districtBase(name, city)
+	local := []string{base}
+	for _, stem := range districtStems(base) {
+		local = append(local, stem, stem+"区", stem+"县", stem+"市")
+	}
+	out = append(out, local[1:]...)
+	for _, c := range cities {
+		for _, s := range local {
+			out = append(out, c+s)
 		}
 	}
 	return out

@@ -11,6 +11,7 @@ var caseLikeRoster = []saima.Unit{
 	{Name: "宁波市海曙区", Kind: saima.KindDistrict},
 	{Name: "宁波市江北区", Kind: saima.KindDistrict},
 	{Name: "宁波市鄞州区", Kind: saima.KindDistrict},
+	{Name: "宁波市奉化区", Kind: saima.KindDistrict},
 	{Name: "余姚市", Kind: saima.KindDistrict},
 	{Name: "慈溪市", Kind: saima.KindDistrict},
 	{Name: "宁海县", Kind: saima.KindDistrict},
@@ -31,7 +32,15 @@ func TestRosterResolve(t *testing.T) {
 		{" 宁波市 海曙区\u00a0", "宁波市海曙区"},
 		{"余姚市", "余姚市"},
 		{"余姚", "余姚市"},
-		{"宁波市余姚市", ""},
+		{"宁波市余姚市", "余姚市"},
+		{"宁波余姚市", "余姚市"},
+		{"宁波市宁海县", "宁海县"},
+		{"宁波江北区", "宁波市江北区"},
+		{"宁波鄞州", "宁波市鄞州区"},
+		{"奉化市", "宁波市奉化区"},
+		{"宁波市奉化市", "宁波市奉化区"},
+		{"宁波大数据局", "市大数据局"},
+		{"宁波(本级)", "宁波市（本级）"},
 		{"宁海县", "宁海县"},
 		{"宁海", "宁海县"},
 		{"象山", "象山县"},
@@ -46,6 +55,9 @@ func TestRosterResolve(t *testing.T) {
 		{"市本级", "宁波市（本级）"},
 		{"宁波市鄞洲区", ""},
 		{"江东区", ""},
+		{"宁波", ""},
+		{"宁波市", ""},
+		{"鄞县", ""},
 		{"", ""},
 	}
 	for _, tt := range tests {
@@ -113,6 +125,9 @@ func TestRosterClosest(t *testing.T) {
 		{"慈溪市人民政府", "慈溪市"},
 		{"__f__function(){alert(1)}__f__", ""},
 		{"杭州市西湖区", ""},
+		// 余姚区 resolves to 余姚市, but a district of another city is no
+		// typo of it.
+		{"余杭区", ""},
 	}
 	for _, tt := range tests {
 		if got := r.closest(tt.in); got != tt.want {

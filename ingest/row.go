@@ -42,11 +42,34 @@ func (p *parser) newRow(rec record, h *header) *rowReader {
 	}
 	*r = rowReader{p: p, row: rec.row, cells: cells, bad: bad}
 	for i, c := range h.columns {
-		if c != nil && i < len(rec.cells) {
-			r.cells[p.schema.index(c.name)] = rec.cells[i]
+		if c == nil || i >= len(rec.cells) {
+			continue
 		}
+		cell := rec.cells[i]
+		if c.kind != kindText && c.kind != kindIgnored {
+			cell = withoutTextMark(cell)
+		}
+		r.cells[p.schema.index(c.name)] = cell
 	}
 	return r
+}
+
+// withoutTextMark returns cell without the apostrophe that marks it as
+// text, as in 'NB-2026-017 or '85%. Export systems write it so that a
+// spreadsheet keeps a code or a date as typed. No code, number, date,
+// period or unit name starts with one, so the cell means the value after
+// it. A lone apostrophe is left as it is.
+func withoutTextMark(cell string) string {
+	if !strings.ContainsAny(cell, "'＇") {
+		return cell
+	}
+	s := strings.TrimLeftFunc(cell, isSpace)
+	for _, mark := range []string{"'", "＇"} {
+		if rest, ok := strings.CutPrefix(s, mark); ok && strings.TrimFunc(rest, isSpace) != "" {
+			return rest
+		}
+	}
+	return cell
 }
 
 // newObjectRow returns a reader with every cell empty, for rows that are

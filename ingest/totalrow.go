@@ -6,8 +6,12 @@ import (
 )
 
 // totalLabelRE matches a cell, in compact form, that labels a total row:
-// 合计, 总计, 小计, 共计 or 总合计, with or without a colon.
-var totalLabelRE = regexp.MustCompile(`^(?:合计|总计|小计|共计|总合计)[:：]?$`)
+// 合计, 总计, 小计, 共计 or 总合计, or 平均, 平均值, 平均数 or 均值, as forms
+// label the average of 完成率. A colon may follow the label, and so may a
+// note in half-width brackets (合计(5个项目)), because compact applies
+// NFKC. A scope of up to four Chinese characters may come before it, as
+// in 全区合计 and 全市平均.
+var totalLabelRE = regexp.MustCompile(`^\p{Han}{0,4}?(?:合计|总计|小计|共计|总合计|平均|平均值|平均数|均值)[:：]?(?:\([^()]*\))?$`)
 
 // skipTotalRow leaves out rec when it is a total row under the data, such
 // as 合计 over an AVERAGE of 完成率, and reports whether it did. A row is
@@ -22,8 +26,8 @@ var totalLabelRE = regexp.MustCompile(`^(?:合计|总计|小计|共计|总合计
 func (p *parser) skipTotalRow(rec record, h *header) bool {
 	label := -1
 	for i, cell := range rec.cells {
-		// Only cells with 计 go through compact, whose NFKC is costly.
-		if len(cell) <= 32 && strings.Contains(cell, "计") && totalLabelRE.MatchString(compact(cell)) {
+		// Only cells with 计 or 均 go through compact, whose NFKC is costly.
+		if len(cell) <= 64 && strings.ContainsAny(cell, "计均") && totalLabelRE.MatchString(compact(cell)) {
 			label = i
 			break
 		}
@@ -91,6 +95,40 @@ func (p *parser) skipFooterRow(rec record, h *header) bool {
 	}
 	p.issue(Issue{Row: rec.row, Value: trimText(rec.cells[label]),
 		Reason:   "是表尾的“" + trimText(rec.cells[label]) + "”，不是一条记录，未导入",
+		Fix:      "如果这一行其实是一条记录，请按表头各列填写后重新上传",
+		Severity: SeverityWarning})
+	return true
+}
+
+// hintCellRE matches a cell, in compact form, that says how to fill in
+// its column: 必填, 选填 or 非必填, in brackets or not. A note may follow
+// after punctuation, as in 必填，填百分数.
+var hintCellRE = regexp.MustCompile(`^[(\[【]?(?:必填|选填|非必填|可选填|可不填|必填项|选填项)[)\]】]?(?:[,，:：;；。].*)?$`)
+
+// skipHintRow leaves out rec when it is a row of fill-in hints, such as
+// 必填,必填,选填 under the header of a county's own form, and reports
+// whether it did. Every filled-in cell of such a row, two at least, is a
+// hint, so no cell holds a value. Read as a record, it would get an error
+// for each column and reject the file.
+func (p *parser) skipHintRow(rec record, h *header) bool {
+	first, hints := -1, 0
+	for i, cell := range rec.cells {
+		if isBlank(cell) {
+			continue
+		}
+		if !hintCellRE.MatchString(compact(cell)) {
+			return false
+		}
+		if first < 0 {
+			first = i
+		}
+		hints++
+	}
+	if hints < 2 {
+		return false
+	}
+	p.issue(Issue{Row: rec.row, Value: trimText(rec.cells[first]),
+		Reason:   "是各列的填写说明（如“" + trimText(rec.cells[first]) + "”），不是一条记录，未导入",
 		Fix:      "如果这一行其实是一条记录，请按表头各列填写后重新上传",
 		Severity: SeverityWarning})
 	return true

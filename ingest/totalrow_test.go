@@ -96,3 +96,53 @@ func TestFooterRowSkipped(t *testing.T) {
 		t.Errorf("errors = none, want an unknown-unit error for a row with every required cell")
 	}
 }
+
+// Report forms also label the row with its scope, with a note in
+// brackets, or as the average of the percents, and it is still no record.
+func TestTotalRowLabelVariants(t *testing.T) {
+	labels := []string{"全区合计", "全市总计：", "合计（2个项目）", "平均", "平均值", "全区平均", "均值"}
+	text := "单位,项目编号,项目名称,填报期间,完成率\n余姚市,NB-1,改造,2026Q3,60%\n余姚市,NB-2,大脑,2026Q3,80%\n"
+	for _, l := range labels {
+		text += l + ",,,2026Q3,70%\n"
+	}
+	res := parseText(t, "p.csv", text, Options{})
+	requireNoErrors(t, res)
+	if len(res.Warnings) != len(labels) {
+		t.Errorf("warnings = %q, want one per label", issueStrings(res.Warnings))
+	}
+	for i, w := range res.Warnings {
+		if want := "是“" + labels[i] + "”行"; !strings.Contains(w.Reason, want) {
+			t.Errorf("warning %q, want reason %s", w.String(), want)
+		}
+	}
+	if got := progressLines(res.Batch.Progress); len(got) != 2 {
+		t.Errorf("records = %q, want the 2 rows above the totals", got)
+	}
+
+	// A unit whose name ends in such a word is not a label.
+	res = parseText(t, "p.csv", "单位,项目编号,项目名称,填报期间,完成率\n宁波市平均区,,改造,2026Q3,60%\n", Options{})
+	if len(res.Warnings) != 0 || len(res.Errors) != 2 {
+		t.Errorf("errors %q, warnings %q; want the unknown unit and the blank code", issueStrings(res.Errors), issueStrings(res.Warnings))
+	}
+}
+
+// A county's own form may have a row of fill-in hints under its header.
+// It is no record and is left out with one warning. A row with one hint
+// among values is still read and checked.
+func TestHintRowSkipped(t *testing.T) {
+	const header = "单位,项目编号,项目名称,填报期间,完成率\n"
+	res := parseText(t, "p.csv", header+"必填,必填,（选填）,必填,\"必填，填百分数\"\n余姚市,NB-1,改造,2026Q3,60%\n", Options{})
+	requireNoErrors(t, res)
+	want := []string{"p.csv 第2行是各列的填写说明（如“必填”），不是一条记录，未导入，如果这一行其实是一条记录，请按表头各列填写后重新上传"}
+	if got := issueStrings(res.Warnings); !slices.Equal(got, want) {
+		t.Errorf("warnings = %q, want %q", got, want)
+	}
+	if got := progressLines(res.Batch.Progress); len(got) != 1 {
+		t.Errorf("records = %q, want the one row under the hints", got)
+	}
+
+	res = parseText(t, "p.csv", header+"余姚市,NB-1,必填,2026Q3,必填\n", Options{})
+	if len(res.Warnings) != 0 || len(res.Errors) != 1 || res.Errors[0].Column != "完成率" {
+		t.Errorf("errors %q, warnings %q; want one error on 完成率", issueStrings(res.Errors), issueStrings(res.Warnings))
+	}
+}

@@ -86,8 +86,10 @@ var (
 	// dateChineseRE also takes a two-digit year, 26年9月30日, which
 	// LibreOffice's Chinese locale shows and writes to CSV for every date
 	// typed as 2026年9月30日. It can only mean 20yy, the century that
-	// every date of the ledger lies in.
-	dateChineseRE = regexp.MustCompile(`^(\d{4}|\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]$`)
+	// every date of the ledger lies in. The 日 may be missing, as in
+	// 2026年9月30, which clerks type. A month alone has no number after
+	// its 月, so the reading is not ambiguous.
+	dateChineseRE = regexp.MustCompile(`^(\d{4}|\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$`)
 	dateCompactRE = regexp.MustCompile(`^(\d{4})(\d{2})(\d{2})$`)
 	farYearRE     = regexp.MustCompile(`^\d{5,}-\d{1,2}-\d{1,2}$`)
 	// timeOfDayRE matches 17:45, 17:45:00 or 17:45:00.5, optionally

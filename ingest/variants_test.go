@@ -115,7 +115,7 @@ func TestVariantDateSpellings(t *testing.T) {
 		"2026年09月30日", "2026年9月30号", "2026/9/30 0:00", "2026/09/30 17:45:00", "2026.9.30",
 		"2026-09-30T17:45:00", "2026年9月30日星期三", "2026年9月30日 星期三", "2026/9/30 周三",
 		"二〇二六年九月三十日", "2026-9-30 17:45", "2026年9月30日17时45分", "2026/9/30 下午 5:45",
-		"2026/9/30 上午 9:05", "２０２６年９月３０日　星期三",
+		"2026/9/30 上午 9:05", "２０２６年９月３０日　星期三", "2026年9月30", "2026年9月30 17:45",
 	}
 	var rows []string
 	for i, s := range spellings {
@@ -448,5 +448,52 @@ func TestVariantHeaderJoinedByFullWidthComma(t *testing.T) {
 	res := parseVariant(t, "进度.csv", []byte(data), Options{Dataset: saima.DatasetProgress})
 	if len(res.Errors) != 0 || len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0].String(), "不是") {
 		t.Errorf("errors %q, warnings %q; want only the unknown-column warning", issueStrings(res.Errors), issueStrings(res.Warnings))
+	}
+}
+
+// Addresses and older forms write a unit's name with the city's 市
+// dropped, with the city before a county, or with a county's former
+// suffix, as 奉化市 for what is now 宁波市奉化区. Each reads as the
+// roster's unit.
+func TestVariantUnitSpellings(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"宁波江北区", "宁波市江北区"}, {"宁波鄞州", "宁波市鄞州区"}, {"宁波市余姚市", "余姚市"},
+		{"宁波市宁海县", "宁海县"}, {"奉化市", "宁波市奉化区"}, {"宁波奉化市", "宁波市奉化区"},
+	}
+	var rows []string
+	for i, tt := range tests {
+		rows = append(rows, tt.in+",NB-2026-6"+twoDigits(i)+",项目,2026Q3,85%,2026/9/30,进展,无")
+	}
+	res := parseVariant(t, "units.csv", []byte(progressRows(rows...)), Options{})
+	requireNoErrors(t, res)
+	for i, p := range res.Batch.Progress {
+		if p.Unit != tests[i].want {
+			t.Errorf("单位 %q = %q, want %q", tests[i].in, p.Unit, tests[i].want)
+		}
+	}
+}
+
+// An apostrophe before a code, number, date, period or unit marks the
+// cell as text, as systems write it to keep a spreadsheet from changing
+// the value, and is no part of the value. Free text keeps it.
+func TestVariantApostropheTextMark(t *testing.T) {
+	text := progressRows(
+		"'宁波市海曙区,'NB-2026-006,'项目',2026Q3,'85%,'2026/9/30,'进展,无",
+		"宁波市海曙区,＇NB-2026-007, 'x,'2026年第三季度,'85,' 20260930,进展,'",
+	)
+	res := parseVariant(t, "apostrophe.csv", []byte(text), Options{})
+	requireNoErrors(t, res)
+	want := []string{
+		"宁波市海曙区|NB-2026-006|'项目'|2026Q3|85|2026-09-30|'进展|无",
+		"宁波市海曙区|NB-2026-007|'x|2026Q3|85|2026-09-30|进展|'",
+	}
+	if got := progressLines(res.Batch.Progress); !slices.Equal(got, want) {
+		t.Errorf("records = %q, want %q", got, want)
+	}
+
+	// A lone apostrophe is no mark, so it is still not a number.
+	res = parseVariant(t, "apostrophe.csv", []byte(progressRows("宁波市海曙区,NB-2026-008,项目,2026Q3,',2026/9/30,进展,无")), Options{})
+	if len(res.Errors) != 1 || res.Errors[0].Column != "完成率" {
+		t.Errorf("errors = %q, want one on 完成率", issueStrings(res.Errors))
 	}
 }

@@ -49,6 +49,7 @@ type xlsxSource struct {
 // sheetRow is one <row> element of a worksheet.
 type sheetRow struct {
 	n        int
+	hidden   bool // the row is hidden, by hand or by a filter
 	cells    []string
 	formulas []uncomputedFormula // cells whose formula has no stored result
 
@@ -347,14 +348,16 @@ func (s *xlsxSource) next() (record, error) {
 	var formulas []uncomputedFormula
 	var longNumbers []int
 	var codes []formattedCode
+	hidden := false
 	if s.pending.n <= s.pos {
 		cells, formulas = s.pending.cells, s.pending.formulas
 		longNumbers, codes = s.pending.longNumbers, s.pending.formattedCodes
+		hidden = s.pending.hidden
 		s.pending = nil
 	}
 	cells, codes = s.merges.fill(s.pos, cells, codes)
 	rec := record{row: s.pos, cells: cells, fields: -1, formulas: formulas,
-		longNumbers: longNumbers, formattedCodes: codes}
+		longNumbers: longNumbers, formattedCodes: codes, hidden: hidden}
 	// The example is looked for on every row, because sorting the sheet
 	// moves it without moving the name that marks it.
 	rec.example = s.exampleMark != "" && s.pos > 1 && exampleMark(rec.cells) == s.exampleMark

@@ -323,8 +323,9 @@ func (s *sheetRows) next() (sheetRow, error) {
 		case xml.StartElement:
 			if t.Name.Local == "row" {
 				s.last = attrInt(t, "r", s.last+1)
+				hidden := attr(t, "hidden")
 				row, err := s.readRow()
-				row.n = s.last
+				row.n, row.hidden = s.last, hidden == "1" || hidden == "true"
 				return row, err
 			}
 		case xml.EndElement:

@@ -915,3 +915,29 @@ func TestXLSXLiteralPercentAlone(t *testing.T) {
 		}
 	}
 }
+
+// Rows that a sheet hides, by hand or by a filter, are data in the file
+// and are imported, with one warning that names them, since the clerk
+// could not see them.
+func TestXLSXHiddenRows(t *testing.T) {
+	rows := []string{row(1, progressHeaderCells...)}
+	for n := 2; n <= 14; n++ {
+		r := row(n, text("余姚市"), text(fmt.Sprintf("NB-%d", n)), text("项目"), text("2026Q3"), number("0.5", stylePercent0))
+		if n >= 3 {
+			r = strings.Replace(r, fmt.Sprintf(`<row r="%d">`, n), fmt.Sprintf(`<row r="%d" hidden="1">`, n), 1)
+		}
+		rows = append(rows, r)
+	}
+	rows = append(rows, `<row r="15" hidden="true"></row>`)
+	res := parseWorkbook(t, newTestWorkbook(testSheet{name: "进度", rows: rows}), Options{})
+	requireNoErrors(t, res)
+	if got := len(res.Batch.Progress); got != 13 {
+		t.Errorf("records = %d, want 13, the hidden rows included", got)
+	}
+	want := []string{"t.xlsx 工作表“进度”第3行在表格中是隐藏的（隐藏或筛选掉的行），仍作为数据导入；" +
+		"本工作表共有12个隐藏的数据行：第3、4、5、6、7、8、9、10、11、12等行，" +
+		"如果这些行不应上传，请删除这些行后重新上传；筛选只改变显示，不会去掉文件中的行"}
+	if got := issueStrings(res.Warnings); !slices.Equal(got, want) {
+		t.Errorf("warnings = %q, want %q", got, want)
+	}
+}

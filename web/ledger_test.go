@@ -129,13 +129,13 @@ func TestLedgerUnitFilter(t *testing.T) {
 		}
 	}
 	for _, path := range []string{"/ledger", "/api/ledger", "/export/ledger.xlsx", "/reports/ledger.pdf"} {
-		resp, body := office.get(t, path+"?unit="+url.QueryEscape("海曙县"))
+		resp, body := office.get(t, path+"?unit="+url.QueryEscape("杭州市西湖区"))
 		if resp.StatusCode != http.StatusBadRequest {
-			t.Errorf("%s?unit=海曙县 = %d, want 400", path, resp.StatusCode)
+			t.Errorf("%s?unit=杭州市西湖区 = %d, want 400", path, resp.StatusCode)
 			continue
 		}
-		if !strings.Contains(body, "海曙县") || !strings.Contains(body, "单位名单") {
-			t.Errorf("%s?unit=海曙县 body lacks the value and the roster: %.300s", path, body)
+		if !strings.Contains(body, "杭州市西湖区") || !strings.Contains(body, "单位名单") {
+			t.Errorf("%s?unit=杭州市西湖区 body lacks the value and the roster: %.300s", path, body)
 		}
 	}
 }
@@ -155,9 +155,9 @@ func TestUnitFilterReadsAliases(t *testing.T) {
 		if got, want := strings.Count(byAlias, "<tr"), strings.Count(byName, "<tr"); got != want {
 			t.Errorf("%s?unit=海曙 has %d table rows, want the %d of 宁波市海曙区", path, got, want)
 		}
-		resp, body := office.get(t, path+"?unit="+url.QueryEscape("海曙县"))
-		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "海曙县") {
-			t.Errorf("%s?unit=海曙县 = %d, want 400 naming the value", path, resp.StatusCode)
+		resp, body := office.get(t, path+"?unit="+url.QueryEscape("杭州市西湖区"))
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "杭州市西湖区") {
+			t.Errorf("%s?unit=杭州市西湖区 = %d, want 400 naming the value", path, resp.StatusCode)
 		}
 	}
 }
