@@ -205,9 +205,21 @@ func pageForbidden(path string, acct saima.Account, roles []saima.Role) error {
 	msg := fmt.Sprintf("%s账号无权访问%s（只有%s账号可以访问）", acct.Role.Label(), page, roleLabels(roles))
 	if acct.Role == saima.RoleUnit && acct.Unit != "" {
 		msg += fmt.Sprintf("；本单位的得分、项目和工作清单在本单位页面 /units/%s 查看", acct.Unit)
+		err := saima.Errorf(saima.KindForbidden, "%s；如有需要，请联系改革办", msg)
+		return &pageLinkError{err: err, href: "/units/" + url.PathEscape(acct.Unit), text: "打开本单位页面（" + acct.Unit + "）"}
 	}
 	return saima.Errorf(saima.KindForbidden, "%s；如有需要，请联系改革办", msg)
 }
+
+// pageLinkError is an error whose HTML error page offers a link to the
+// page the message points to. JSON replies carry the message alone.
+type pageLinkError struct {
+	err        error
+	href, text string
+}
+
+func (e *pageLinkError) Error() string { return e.err.Error() }
+func (e *pageLinkError) Unwrap() error { return e.err }
 
 // pageName returns the Chinese name of the page at path, as the menu and
 // the page's heading call it, or "" when it has none.

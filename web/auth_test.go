@@ -452,8 +452,9 @@ func TestForbiddenPageNamesPage(t *testing.T) {
 		who, target string
 		want        []string
 	}{
-		{"haishu", "/ledger", []string{"单位账号无权访问“项目台账”页面", "改革办或领导", "/units/宁波市海曙区", "改革办"}},
-		{"haishu", "/overview", []string{"“全市总览”页面", "/units/宁波市海曙区"}},
+		{"haishu", "/ledger", []string{"单位账号无权访问“项目台账”页面", "改革办或领导", "/units/宁波市海曙区", "改革办",
+			`<a href="/units/%E5%AE%81%E6%B3%A2%E5%B8%82%E6%B5%B7%E6%9B%99%E5%8C%BA">打开本单位页面（宁波市海曙区）</a>`}},
+		{"haishu", "/overview", []string{"“全市总览”页面", "/units/宁波市海曙区", "打开本单位页面"}},
 		{"leader", "/upload", []string{"领导账号无权访问“数据上传”页面", "改革办或单位", "请联系改革办"}},
 	} {
 		resp, body := env.as(t, tt.who).get(t, tt.target)

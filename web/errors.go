@@ -56,7 +56,12 @@ func (s *Server) respondError(c *fiber.Ctx, status int, err error) error {
 			Message: msg,
 		}})
 	}
-	return s.render(c, "error.html", "出错了", "", errorPage{Status: status, Message: msg})
+	page := errorPage{Status: status, Message: msg}
+	var link *pageLinkError
+	if errors.As(err, &link) {
+		page.Link, page.LinkText = link.href, link.text
+	}
+	return s.render(c, "error.html", "出错了", "", page)
 }
 
 // chunkedTooLarge reports whether c is the 413 of a request sent without
@@ -203,6 +208,8 @@ func invalidParam(name, value, want string) error {
 
 // errorPage is the data of error.html.
 type errorPage struct {
-	Status  int
-	Message string
+	Status   int
+	Message  string
+	Link     string // a page that the message points to, or ""
+	LinkText string
 }
