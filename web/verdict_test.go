@@ -235,3 +235,56 @@ func assertUnitVerdict(t *testing.T, env *testEnv) {
 		t.Errorf("unit page history lacks the cell %q", want)
 	}
 }
+
+// TestReportsListVerdicts checks that the quarterly and annual PDFs list
+// 宁波市海曙区 with its reasons, for the draft and then the published
+// result, and that a rule set without adjustments adds no such section.
+func TestReportsListVerdicts(t *testing.T) {
+	env := newTestEnv(t, nil)
+	writeEvaluationLedger(t, env.store)
+	svc := &scoring.Service{Store: env.store, Rules: []byte(adjustedRules), Now: env.clock.Now}
+	ctx := context.Background()
+
+	if _, err := svc.Draft(ctx, q2, "saima score"); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("draft", func(t *testing.T) { assertReportVerdicts(t, env) })
+	if _, err := svc.Publish(ctx, q2, "改革办", ""); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("published", func(t *testing.T) { assertReportVerdicts(t, env) })
+}
+
+func assertReportVerdicts(t *testing.T, env *testEnv) {
+	for _, path := range []string{"/reports/quarterly/2026Q2.pdf", "/reports/annual/2026.pdf"} {
+		resp, pdf := env.get(t, path)
+		if resp.StatusCode != 200 {
+			t.Errorf("GET %s = %d, want 200", path, resp.StatusCode)
+			continue
+		}
+		text := squeeze(pdfText(t, []byte(pdf)))
+		if !strings.Contains(text, "等次与扣分说明") {
+			t.Errorf("%s lacks the section 等次与扣分说明", path)
+		}
+		for _, reason := range haishuReasons {
+			if !strings.Contains(text, squeeze(reason)) {
+				t.Errorf("%s lacks the reason %q", path, reason)
+			}
+		}
+	}
+}
+
+func TestReportsWithoutVerdicts(t *testing.T) {
+	env := newTestEnv(t, nil)
+	writeEvaluationLedger(t, env.store)
+	svc := &scoring.Service{Store: env.store, Rules: []byte(evaluationRules), Now: env.clock.Now}
+	if _, err := svc.Publish(context.Background(), q2, "改革办", ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/reports/quarterly/2026Q2.pdf", "/reports/annual/2026.pdf"} {
+		_, pdf := env.get(t, path)
+		if text := pdfText(t, []byte(pdf)); strings.Contains(text, "等次与扣分说明") {
+			t.Errorf("%s has the section 等次与扣分说明 under a rule set without adjustments", path)
+		}
+	}
+}
