@@ -45,6 +45,7 @@ func (d *document) verdicts(lines []VerdictLine, grades, annual bool) {
 	d.paragraph("下列单位的结果因一票否决、未达及格线、扣分或排名靠后的等次上限而降低，原因见表中。"+
 		"等次按计分时的结果确定，人工调整不改变等次。", "", sizeSmall, "L")
 	d.pdf.Ln(1)
+
 	tb := table{}
 	if annual {
 		tb.columns = append(tb.columns, column{"季度", 18, "L"})
@@ -58,6 +59,7 @@ func (d *document) verdicts(lines []VerdictLine, grades, annual bool) {
 		used += c.width
 	}
 	tb.columns = append(tb.columns, column{"原因", contentWidth - used, "L"})
+
 	for _, l := range lines {
 		var row []string
 		if annual {

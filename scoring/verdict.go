@@ -9,8 +9,8 @@ import (
 	"saima"
 )
 
-// Columns says which adjustments the rule set of a standing's run
-// defines, so that displays show only those: a rule set without grades
+// Columns lists which adjustments the rule set of a standing's run
+// defines, so that displays show only those. A rule set without grades
 // gets no grade column.
 type Columns struct {
 	Grade   bool // grades
@@ -35,10 +35,6 @@ type Verdict struct {
 	Vetoes  []string // names of the vetoes that applied, or their IDs when the rule set is unknown
 	Reasons []string // one sentence per veto, fail threshold, penalty or grade cap
 }
-
-// Adjusted reports whether anything lowered the unit's result: a veto,
-// the fail threshold or a penalty.
-func (v Verdict) Adjusted() bool { return v.Failed || len(v.Vetoes) > 0 || v.Penalty > 0 }
 
 // Columns returns the adjustments that the rule set of st's run defines.
 // A run without a record shows none. A run whose stored rule set no
@@ -86,8 +82,8 @@ func (st *Standing) Verdicts() map[string]Verdict {
 }
 
 // verdictOf returns e's verdict under rules, which is nil when the run's
-// rule set is unknown. Then the vetoes show by ID and the reasons only
-// say what the stored numbers say.
+// rule set is unknown. Then the vetoes show by ID, and the reasons give
+// only what the stored numbers show.
 func verdictOf(e Entry, rules *Adjustments) Verdict {
 	r := e.Result
 	v := Verdict{Grade: r.Grade, Bonus: r.Bonus, Penalty: r.Penalty, Failed: r.Failed}
@@ -117,7 +113,7 @@ func verdictOf(e Entry, rules *Adjustments) Verdict {
 	return v
 }
 
-// vetoReason returns the sentence that says what veto did.
+// vetoReason returns the sentence that describes what veto did.
 func vetoReason(veto Veto, lowest string) string {
 	switch veto.Action {
 	case VetoFail:

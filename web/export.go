@@ -314,7 +314,7 @@ func rankingRow(
 }
 
 // verdictHeaders returns the headings of the adjustment columns that
-// columns defines, with 扣分说明 for the reasons when any is shown.
+// columns defines, with 等次与扣分说明 for the reasons when any is shown.
 func verdictHeaders(columns scoring.Columns) []string {
 	var out []string
 	if columns.Grade {

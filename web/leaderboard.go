@@ -650,7 +650,7 @@ type scoresAPI struct {
 	Label      string          `json:"label"`
 	Evaluation *evaluationJSON `json:"evaluation"` // null for a run without a record
 	Scores     []scoreJSON     `json:"scores"`
-	// Columns says which of each score's verdict fields the run's rule
+	// Columns lists which of each score's verdict fields the run's rule
 	// set defines.
 	Columns columnsJSON `json:"columns"`
 	// Unranked are the units that the run left out of the ranking on
@@ -704,10 +704,10 @@ type verdictJSON struct {
 	// vetoes that applied, never null when present.
 	Failed  *bool     `json:"failed,omitempty"`
 	Vetoes  *[]string `json:"vetoes,omitempty"`
-	Reasons []string  `json:"reasons"` // why the result was lowered, in Chinese; never null
+	Reasons []string  `json:"reasons"` // the reasons the result was lowered, in Chinese, never null
 }
 
-// columnsJSON says which verdict fields the run's rule set defines.
+// columnsJSON lists which verdict fields the run's rule set defines.
 type columnsJSON struct {
 	Grade   bool `json:"grade"`
 	Bonus   bool `json:"bonus"`

@@ -238,7 +238,7 @@ func assertUnitVerdict(t *testing.T, env *testEnv) {
 
 // TestReportsListVerdicts checks that the quarterly and annual PDFs list
 // 宁波市海曙区 with its reasons, for the draft and then the published
-// result, and that a rule set without adjustments adds no such section.
+// result.
 func TestReportsListVerdicts(t *testing.T) {
 	env := newTestEnv(t, nil)
 	writeEvaluationLedger(t, env.store)
@@ -274,6 +274,8 @@ func assertReportVerdicts(t *testing.T, env *testEnv) {
 	}
 }
 
+// TestReportsWithoutVerdicts checks that a rule set without adjustments
+// adds no section 等次与扣分说明 to the PDFs.
 func TestReportsWithoutVerdicts(t *testing.T) {
 	env := newTestEnv(t, nil)
 	writeEvaluationLedger(t, env.store)
