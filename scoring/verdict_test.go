@@ -74,3 +74,32 @@ func TestColumnsWithoutGrades(t *testing.T) {
 		t.Errorf("verdict of %s = %+v, want none", cixi, v)
 	}
 }
+
+// TestVerdictsOfUnparsableRules reads a published evaluation whose stored
+// rule set no longer parses, as one written under an older rule-set
+// format might. Its stored results still show: the columns that they
+// fill, and the vetoes by ID.
+func TestVerdictsOfUnparsableRules(t *testing.T) {
+	s := chtest.Store(t)
+	ledger(t, s)
+	svc := &scoring.Service{Store: s, Rules: []byte(adjustedRules), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	ctx := context.Background()
+	pub, err := svc.Publish(ctx, q2, "张三", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	old := *pub.Evaluation
+	old.Version, old.Recorded = 2, pub.Evaluation.Recorded+1
+	old.RuleSetText = "grades: [不是规则集"
+	saveEvaluation(t, s, old, pub)
+	st, err := svc.Published(ctx, q2, 2)
+	if err != nil {
+		t.Fatalf("Published(v2) with an unparsable rule set: %v", err)
+	}
+	want := scoring.Columns{Grade: true, Penalty: true, Veto: true}
+	if got := st.Columns(); got != want {
+		t.Errorf("Columns() = %+v, want %+v", got, want)
+	}
+	assertVerdict(t, st.Verdicts()[cixi], "不合格", []string{"一票否决：reviewed", "扣 3.0 分"})
+}
