@@ -149,6 +149,11 @@ type Annual struct {
 	// out of the ranking on purpose (赛道 不参与排名), one line per unit
 	// and reason, in the order the quarters list them.
 	Unranked []UnrankedLine
+	// Verdicts lists, quarter by quarter, the units whose quarterly
+	// result was lowered, with the reasons; Grades is whether some
+	// quarter's rule set defines grades.
+	Verdicts []VerdictLine
+	Grades   bool
 	// YearEnd are the records of the year-end evaluation (the year
 	// period's assessments), by unit, indicator and mode.
 	YearEnd  []saima.Assessment
@@ -303,6 +308,11 @@ type QuarterRanking struct {
 	// them (see [scoring.Standing]).
 	Unranked                  []saima.Unit
 	UnrankedFromCurrentRoster bool
+	// Verdicts are the units whose result a veto, the fail threshold, a
+	// penalty or a grade cap lowered, with the reasons, and Grades is
+	// whether the run's rule set defines grades.
+	Verdicts []VerdictLine
+	Grades   bool
 	// Ledger reads the ledger as it is when the report is made, for the
 	// quarterly report's workflow chapter, which judges the leader-led
 	// reports on that day. Nil reads the chapter from the report's source.
@@ -356,6 +366,7 @@ func RankingOf(st *scoring.Standing, now time.Time) QuarterRanking {
 		r.Overrides = append(r.Overrides, e.Overrides...)
 	}
 	r.Lists, r.ListNotes = rankListsOf(st)
+	r.Verdicts, r.Grades = verdictLines(st)
 	return r
 }
 
@@ -503,6 +514,11 @@ func (a *Annual) addQuarter(period saima.Period, r QuarterRanking) {
 			a.Overrides = append(a.Overrides, line)
 		}
 	}
+	for _, l := range r.Verdicts {
+		l.Quarter = period
+		a.Verdicts = append(a.Verdicts, l)
+	}
+	a.Grades = a.Grades || r.Grades
 	for _, u := range r.Unranked {
 		i := slices.IndexFunc(a.Unranked, func(l UnrankedLine) bool {
 			return l.Unit.Name == u.Name && l.Unit.UnrankedReason == u.UnrankedReason

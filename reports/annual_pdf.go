@@ -37,6 +37,7 @@ func WriteAnnual(w io.Writer, a *Annual, fonts *Fonts, log *slog.Logger) error {
 	return render(w, meta, fonts, log, func(d *document) {
 		d.annualRankings(a)
 		d.annualUnranked(a.Unranked)
+		d.verdicts(a.Verdicts, a.Grades, true)
 		if len(a.Overrides) > 0 {
 			d.pdf.Ln(6)
 			d.overrides(a.Overrides, true)

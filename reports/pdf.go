@@ -70,6 +70,7 @@ func WriteQuarterly(w io.Writer, q *Quarterly, fonts *Fonts, log *slog.Logger) e
 	return render(w, meta, fonts, log, func(d *document) {
 		d.rankings(q)
 		d.unranked(q.Unranked, q.UnrankedFromCurrentRoster)
+		d.verdicts(q.Verdicts, q.Grades, false)
 		d.overrides(q.Overrides, false)
 		d.unitSections(q)
 		d.workflowSections(q.Workflow)

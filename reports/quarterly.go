@@ -51,6 +51,11 @@ type Quarterly struct {
 	// notes.
 	Unranked                  []saima.Unit
 	UnrankedFromCurrentRoster bool
+	// Verdicts are the units whose result a veto, the fail threshold, a
+	// penalty or a grade cap lowered, with the reasons, listed after the
+	// rankings. Grades is whether the rule set defines grades.
+	Verdicts []VerdictLine
+	Grades   bool
 
 	Units    []UnitSection // in the order the report shows them
 	Workflow *Workflow     // the ledger's workflows in the period; nil when the source has none
@@ -216,6 +221,7 @@ func buildQuarterly(
 		Overrides:   OverrideLines(r),
 	}
 	q.Unranked, q.UnrankedFromCurrentRoster = r.Unranked, r.UnrankedFromCurrentRoster
+	q.Verdicts, q.Grades = r.Verdicts, r.Grades
 	for i := range q.Tracks {
 		t := &q.Tracks[i]
 		t.Lists, t.ListNotes = r.Lists[t.Track], r.ListNotes[t.Track]

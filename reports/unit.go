@@ -25,6 +25,7 @@ func (q *Quarterly) ForUnit(unit string) (*Quarterly, bool) {
 		single.Overrides = nil
 		// The units that the ranking left out belong to no unit's report.
 		single.Unranked, single.UnrankedFromCurrentRoster = nil, false
+		single.Verdicts = slices.DeleteFunc(slices.Clone(q.Verdicts), func(l VerdictLine) bool { return l.Unit != unit })
 		for _, t := range q.Tracks {
 			if t.Track != sec.Score.Track {
 				continue

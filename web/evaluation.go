@@ -221,6 +221,7 @@ type standingJSON struct {
 	Label      string          `json:"label"`
 	Evaluation *evaluationJSON `json:"evaluation"` // null for a run without a record
 	Scores     []scoreJSON     `json:"scores"`
+	Columns    columnsJSON     `json:"columns"` // which verdict fields the rule set defines
 	Unmatched  []overrideJSON  `json:"unmatched_overrides"`
 }
 
@@ -405,6 +406,7 @@ func standingToJSON(st *scoring.Standing, now time.Time) standingJSON {
 	for i := range st.Entries {
 		out.Scores = append(out.Scores, entryToJSON(&st.Entries[i]))
 	}
+	out.Columns = addVerdicts(st, out.Scores)
 	for _, o := range st.Unmatched {
 		out.Unmatched = append(out.Unmatched, overrideToJSON(o))
 	}

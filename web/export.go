@@ -197,7 +197,7 @@ func (s *Server) handleRankingXLSX(c *fiber.Ctx) error {
 		return err
 	}
 	track := c.Query("track")
-	boards, _, err := buildBoards(st.Entries, track, "")
+	boards, _, err := buildBoards(st, track, "")
 	if err != nil {
 		return err
 	}
@@ -258,8 +258,13 @@ func writeRanking(
 	status rankingStatus,
 ) error {
 	indicators := lo.Uniq(lo.FlatMap(boards, func(b board, _ int) []string { return b.Indicators }))
-	headers := append([]string{"考评期间", "赛道", "名次", "单位", "综合得分", "计算值", "较上期", "上期名次"},
-		indicators...)
+	var columns scoring.Columns
+	if len(boards) > 0 {
+		columns = boards[0].Columns // every board shows the one run's rule set
+	}
+	headers := []string{"考评期间", "赛道", "名次", "单位", "综合得分", "计算值", "较上期", "上期名次"}
+	headers = append(headers, verdictHeaders(columns)...)
+	headers = append(headers, indicators...)
 	headers = append(headers, "补值指标", "计分规则", "规则版本", "结果状态")
 	widths := []float64{14, 14, 8, 28, 10, 10, 8, 10}
 	sh, err := newSheet(f, "赛马排名", headers, widths)
@@ -272,7 +277,7 @@ func writeRanking(
 		marks.imputed = marks.imputed || b.Imputed
 		marks.leftOut = marks.leftOut || b.LeftOut
 		for _, r := range b.Rows {
-			row := append(rankingRow(period, b.Track, r, indicators), status.Cell)
+			row := append(rankingRow(period, b.Track, r, columns, indicators), status.Cell)
 			if err := sh.add(row...); err != nil {
 				return err
 			}
@@ -292,7 +297,9 @@ func writeRanking(
 }
 
 // rankingRow returns one unit's row of the sheet 赛马排名.
-func rankingRow(period saima.Period, track string, r boardRow, indicators []string) []any {
+func rankingRow(
+	period saima.Period, track string, r boardRow, columns scoring.Columns, indicators []string,
+) []any {
 	sc := r.Score
 	composite := displayed(saima.FormatComposite(sc.Value), 1)
 	var computed any
@@ -301,8 +308,52 @@ func rankingRow(period saima.Period, track string, r boardRow, indicators []stri
 		computed = displayed(saima.FormatComposite(r.Computed), 1)
 	}
 	row := []any{period.Label(), track, sc.Rank, sc.Unit, composite, computed, movement(sc), optionalRank(sc.PrevRank)}
+	row = append(row, verdictCells(r, columns)...)
 	row = append(row, indicatorCells(sc, indicators)...)
 	return append(row, imputedNames(sc), sc.RuleSet, sc.RuleSetVersion)
+}
+
+// verdictHeaders returns the headings of the adjustment columns that
+// columns defines, with 等次与扣分说明 for the reasons when any is shown.
+func verdictHeaders(columns scoring.Columns) []string {
+	var out []string
+	if columns.Grade {
+		out = append(out, "等次")
+	}
+	if columns.Bonus {
+		out = append(out, "加分")
+	}
+	if columns.Penalty {
+		out = append(out, "扣分")
+	}
+	if columns.Veto {
+		out = append(out, "一票否决")
+	}
+	if columns.Any() {
+		out = append(out, "等次与扣分说明")
+	}
+	return out
+}
+
+// verdictCells returns r's cells under verdictHeaders(columns).
+func verdictCells(r boardRow, columns scoring.Columns) []any {
+	var out []any
+	if columns.Grade {
+		out = append(out, r.GradeText())
+	}
+	if columns.Bonus {
+		out = append(out, displayed(saima.FormatComposite(r.Verdict.Bonus), 1))
+	}
+	if columns.Penalty {
+		out = append(out, displayed(saima.FormatComposite(r.Verdict.Penalty), 1))
+	}
+	if columns.Veto {
+		out = append(out, r.VetoText())
+	}
+	if columns.Any() {
+		out = append(out, strings.Join(r.Verdict.Reasons, "；"))
+	}
+	return out
 }
 
 // imputedNames names the indicators whose score the rule set imputed for

@@ -152,6 +152,15 @@ type board struct {
 	// ListNotes say why the track gets some list of the rule set in no
 	// unit, such as 本赛道只有 1 个单位，少于黑榜要求的 6 个，不评黑榜.
 	ListNotes []string
+	// Columns are the adjustments that the run's rule set defines, one
+	// column each; none for a run without unit results.
+	Columns scoring.Columns
+}
+
+// Verdicts returns the rows whose result a veto, the fail threshold, a
+// penalty or a grade cap lowered, for the notes below the table.
+func (b board) Verdicts() []boardRow {
+	return lo.Filter(b.Rows, func(r boardRow, _ int) bool { return len(r.Verdict.Reasons) > 0 })
 }
 
 // withholdLists drops from each board the lists that withheld, by track,
@@ -205,7 +214,44 @@ type boardRow struct {
 	Adjusted bool            // an override applies to the unit
 	Interval string          // the rank's 5–95 % interval, or empty when none is available
 	Cells    []indicatorCell // one per board indicator
+	// Verdict is the unit's grade, bonus, penalty and vetoes as computed;
+	// zero for a run without unit results.
+	Verdict scoring.Verdict
 }
+
+// VetoText returns the veto cell: the names of the vetoes that applied,
+// 未达及格线 for a unit that only the fail threshold failed, or — for
+// neither.
+func (r boardRow) VetoText() string {
+	v := r.Verdict
+	switch {
+	case len(v.Vetoes) > 0:
+		return strings.Join(v.Vetoes, "、")
+	case v.Failed:
+		return failedText
+	}
+	return "—"
+}
+
+// failedText marks a unit that fail_below failed, in the veto column.
+const failedText = "未达及格线"
+
+// pointsText formats bonus or penalty points, or — for none.
+func pointsText(points float64) string {
+	if points == 0 {
+		return "—"
+	}
+	return saima.FormatComposite(points)
+}
+
+// BonusText returns the bonus cell.
+func (r boardRow) BonusText() string { return pointsText(r.Verdict.Bonus) }
+
+// PenaltyText returns the penalty cell.
+func (r boardRow) PenaltyText() string { return pointsText(r.Verdict.Penalty) }
+
+// GradeText returns the grade cell, or — when the unit has none.
+func (r boardRow) GradeText() string { return cmp.Or(r.Verdict.Grade, "—") }
 
 type indicatorCell struct {
 	// Text is the score as FormatIndicator shows it, 不计分 when the
@@ -267,7 +313,7 @@ func (s *Server) handleLeaderboard(c *fiber.Ctx) error {
 	if who != nil && who.account.Role == saima.RoleUnit {
 		page.OwnUnit = who.account.Unit
 	}
-	if page.Boards, page.Tracks, err = buildBoards(st.Entries, page.Track, page.OwnUnit); err != nil {
+	if page.Boards, page.Tracks, err = buildBoards(st, page.Track, page.OwnUnit); err != nil {
 		return err
 	}
 	page.Unranked, page.UnrankedFromCurrentRoster = st.Unranked, st.UnrankedFromCurrentRoster
@@ -451,11 +497,12 @@ func hasData(st *scoring.Standing) bool {
 	})
 }
 
-// buildBoards groups ranked entries by track and builds one board per
+// buildBoards groups the ranked entries of st by track and builds one board per
 // track, or only the named track's when track is set. It returns every
 // track found, for the selector.
-func buildBoards(entries []scoring.Entry, track, ownUnit string) ([]board, []string, error) {
-	tracks, byTrack := groupByTrack(entries)
+func buildBoards(st *scoring.Standing, track, ownUnit string) ([]board, []string, error) {
+	tracks, byTrack := groupByTrack(st.Entries)
+	columns, verdicts := st.Columns(), st.Verdicts()
 	if track != "" && !slices.Contains(tracks, track) {
 		return nil, tracks, saima.Errorf(saima.KindNotFound, "本期没有赛道“%s”的考评结果", track)
 	}
@@ -468,6 +515,10 @@ func buildBoards(entries []scoring.Entry, track, ownUnit string) ([]board, []str
 		b, err := newBoard(fmt.Sprintf("chart-track-%d", i), t, byTrack[t], ownUnit)
 		if err != nil {
 			return nil, tracks, err
+		}
+		b.Columns = columns
+		for j := range b.Rows {
+			b.Rows[j].Verdict = verdicts[b.Rows[j].Score.Unit]
 		}
 		boards = append(boards, b)
 	}
@@ -599,6 +650,9 @@ type scoresAPI struct {
 	Label      string          `json:"label"`
 	Evaluation *evaluationJSON `json:"evaluation"` // null for a run without a record
 	Scores     []scoreJSON     `json:"scores"`
+	// Columns lists which of each score's verdict fields the run's rule
+	// set defines.
+	Columns columnsJSON `json:"columns"`
 	// Unranked are the units that the run left out of the ranking on
 	// purpose (赛道 不参与排名), never null.
 	Unranked []unrankedJSON `json:"unranked"`
@@ -635,6 +689,59 @@ type scoreJSON struct {
 	ComputedRank      int               `json:"computed_rank"`
 	Overrides         []overrideJSON    `json:"overrides"`
 	RankInterval      *rankIntervalJSON `json:"rank_interval"` // null when none is available
+	// Verdict is the unit's grade, bonus, penalty and vetoes as computed,
+	// null for a run without stored unit results.
+	Verdict *verdictJSON `json:"verdict"`
+}
+
+// verdictJSON holds only the fields whose adjustment the run's rule set
+// defines: under a rule set without grades there is no grade field.
+type verdictJSON struct {
+	Grade   *string  `json:"grade,omitempty"`
+	Bonus   *float64 `json:"bonus,omitempty"`
+	Penalty *float64 `json:"penalty,omitempty"`
+	// Failed and Vetoes come with vetoes or fail_below. Vetoes names the
+	// vetoes that applied, never null when present.
+	Failed  *bool     `json:"failed,omitempty"`
+	Vetoes  *[]string `json:"vetoes,omitempty"`
+	Reasons []string  `json:"reasons"` // the reasons the result was lowered, in Chinese, never null
+}
+
+// columnsJSON lists which verdict fields the run's rule set defines.
+type columnsJSON struct {
+	Grade   bool `json:"grade"`
+	Bonus   bool `json:"bonus"`
+	Penalty bool `json:"penalty"`
+	Veto    bool `json:"veto"`
+}
+
+// addVerdicts sets the verdict of each of scores, which are st's entries
+// as the API shows them, and returns the columns that st's rule set
+// defines.
+func addVerdicts(st *scoring.Standing, scores []scoreJSON) columnsJSON {
+	cols, verdicts := st.Columns(), st.Verdicts()
+	for i := range scores {
+		v, ok := verdicts[scores[i].Unit]
+		if !ok {
+			continue
+		}
+		j := &verdictJSON{Reasons: append([]string{}, v.Reasons...)}
+		if cols.Grade {
+			j.Grade = &v.Grade
+		}
+		if cols.Bonus {
+			j.Bonus = &v.Bonus
+		}
+		if cols.Penalty {
+			j.Penalty = &v.Penalty
+		}
+		if cols.Veto {
+			vetoes := append([]string{}, v.Vetoes...)
+			j.Failed, j.Vetoes = &v.Failed, &vetoes
+		}
+		scores[i].Verdict = j
+	}
+	return columnsJSON{Grade: cols.Grade, Bonus: cols.Bonus, Penalty: cols.Penalty, Veto: cols.Veto}
 }
 
 type contributionJSON struct {
@@ -684,6 +791,7 @@ func (s *Server) handleScoresAPI(c *fiber.Ctx) error {
 	for i := range st.Entries {
 		reply.Scores = append(reply.Scores, entryToJSON(&st.Entries[i]))
 	}
+	reply.Columns = addVerdicts(st, reply.Scores)
 	for _, u := range st.Unranked {
 		reply.Unranked = append(reply.Unranked, unrankedJSON{Unit: u.Name, Kind: u.Kind, Reason: u.UnrankedReason})
 	}

@@ -1,10 +1,12 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -63,6 +65,28 @@ type unitScore struct {
 	// Computed is then the composite the rule set computed.
 	Overridden bool
 	Computed   float64
+	// Columns are the adjustments that the rule set of the period's
+	// result defines, and Verdict what they did to the unit; Verdict is
+	// nil for a run without stored unit results.
+	Columns scoring.Columns
+	Verdict *scoring.Verdict
+}
+
+// VerdictText returns the unit's grade, or — without one, followed by
+// the reasons its result was lowered, for the history table.
+func (u unitScore) VerdictText() string {
+	if u.Verdict == nil {
+		return "—"
+	}
+	parts := []string{cmp.Or(u.Verdict.Grade, "—")}
+	return strings.Join(append(parts, u.Verdict.Reasons...), "；")
+}
+
+// ShowsVerdicts reports whether the rule set of any of the page's
+// results defines grades, a bonus, penalties or vetoes, so that the
+// history table needs their column.
+func (p unitPage) ShowsVerdicts() bool {
+	return slices.ContainsFunc(p.Scores, func(u unitScore) bool { return u.Columns.Any() })
 }
 
 // Mark returns † when an override changed the composite, as the
@@ -205,7 +229,8 @@ func findEvaluation(evs []scoring.Evaluation, runID string) *scoring.Evaluation 
 // leaderboard shows for its period: manual overrides applied and ranks
 // recomputed. The rank changes too when only another unit of the track
 // was overridden. The computed composite is kept when an override
-// changed it.
+// changed it. It also sets the grade, bonus, penalty and vetoes of u
+// that the leaderboard shows.
 func applyOverrides(ctx context.Context, svc *scoring.Service, u *unitScore) error {
 	st, err := svc.Current(ctx, u.Period)
 	if err != nil {
@@ -216,6 +241,10 @@ func applyOverrides(ctx context.Context, svc *scoring.Service, u *unitScore) err
 		return nil
 	}
 	u.Score = e.Score
+	u.Columns = st.Columns()
+	if v, ok := st.Verdicts()[u.Unit]; ok {
+		u.Verdict = &v
+	}
 	if e.Overridden() && e.Computed.Value != e.Score.Value {
 		u.Overridden, u.Computed = true, e.Computed.Value
 	}
