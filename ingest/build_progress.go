@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"github.com/agnivade/levenshtein"
 	"slices"
 	"strconv"
 	"strings"
@@ -372,7 +373,7 @@ func closestProject(projects map[string]saima.Project, code, unit string) string
 		if unit != "" && pr.Unit != unit && pr.LeadUnit != unit {
 			continue
 		}
-		d := editDistance(code, c)
+		d := levenshtein.ComputeDistance(code, c)
 		if d < bestDist || d == bestDist && c < best {
 			best, bestDist = c, d
 		}

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"github.com/agnivade/levenshtein"
 	"strings"
 
 	"saima"
@@ -125,7 +126,7 @@ func (r *roster) closest(name string) string {
 
 	bestDist := -1
 	for k, u := range r.index {
-		d := editDistance(key, k)
+		d := levenshtein.ComputeDistance(key, k)
 		if bestDist < 0 || d < bestDist || d == bestDist && u < best {
 			best, bestDist = u, d
 		}
@@ -254,26 +255,4 @@ func variantForms(u saima.Unit, city string) []string {
 		}
 	}
 	return out
-}
-
-// editDistance returns the Levenshtein distance between a and b in runes.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"github.com/agnivade/levenshtein"
 	"testing"
 
 	"saima"
@@ -149,8 +150,8 @@ func TestEditDistance(t *testing.T) {
 		{"abc", "", 3},
 	}
 	for _, tt := range tests {
-		if got := editDistance(tt.a, tt.b); got != tt.want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		if got := levenshtein.ComputeDistance(tt.a, tt.b); got != tt.want {
+			t.Errorf("levenshtein.ComputeDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
 		}
 	}
 }

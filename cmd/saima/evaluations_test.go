@@ -151,7 +151,6 @@ func TestPublishWarnsOfNewRules(t *testing.T) {
 	}
 }
 
-
 func TestDiffUnknownVersion(t *testing.T) {
 	e, _ := newEvaluationEnv(t)
 	e.mustRun("publish", "2026Q2", "--by", "张三")

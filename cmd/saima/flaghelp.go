@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"github.com/agnivade/levenshtein"
 	"io"
 	"regexp"
 	"strings"
@@ -129,34 +130,11 @@ func valueHint(fs *flag.FlagSet, name string) string {
 func nearestFlag(fs *flag.FlagSet, name string) string {
 	best, bestDistance := "", 3
 	fs.VisitAll(func(f *flag.Flag) {
-		if d := editDistance(strings.ToLower(name), f.Name); d < bestDistance {
+		if d := levenshtein.ComputeDistance(strings.ToLower(name), f.Name); d < bestDistance {
 			best, bestDistance = f.Name, d
 		}
 	})
 	return best
-}
-
-// editDistance returns the Levenshtein distance between a and b, counted
-// in runes.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	previous := make([]int, len(rb)+1)
-	for j := range previous {
-		previous[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		current := make([]int, len(rb)+1)
-		current[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			current[j] = min(previous[j]+1, current[j-1]+1, previous[j-1]+cost)
-		}
-		previous = current
-	}
-	return previous[len(rb)]
 }
 
 // parseQuietly parses args as parseInterspersed does, with the flag
