@@ -22,7 +22,7 @@ func readAheadText(rows int) string {
 		case 300:
 			fmt.Fprintf(&b, "余姚市,P-%d,\"两行\n进展\"\n", i)
 		case 100:
-			fmt.Fprintf(&b, "余姚市,P-%d,半个\"引号\"\n", i)
+			fmt.Fprintf(&b, "余姚市,P-%d,\"半个\"引号\"\n", i)
 		default:
 			fmt.Fprintf(&b, "余姚市,P-%d,进展%d\n", i, i)
 		}

@@ -55,15 +55,22 @@ func (p *parser) newRow(rec record, h *header) *rowReader {
 }
 
 // withoutTextMark returns cell without the apostrophe that marks it as
-// text, as in 'NB-2026-017 or '85%. Export systems write it so that a
+// text, as in 'NB-2026-017 or '85%, and without the formula around a text
+// constant, as in ="NB-2026-017". Export systems write either so that a
 // spreadsheet keeps a code or a date as typed. No code, number, date,
-// period or unit name starts with one, so the cell means the value after
-// it. A lone apostrophe is left as it is.
+// period or unit name starts with one, so the cell means the value inside.
+// A lone apostrophe is left as it is.
 func withoutTextMark(cell string) string {
-	if !strings.ContainsAny(cell, "'＇") {
+	if !strings.ContainsAny(cell, "'＇=") {
 		return cell
 	}
 	s := strings.TrimLeftFunc(cell, isSpace)
+	if rest, ok := strings.CutPrefix(s, "=\""); ok {
+		inner, ok := strings.CutSuffix(strings.TrimRightFunc(rest, isSpace), "\"")
+		if ok && !strings.Contains(inner, "\"") {
+			return inner
+		}
+	}
 	for _, mark := range []string{"'", "＇"} {
 		if rest, ok := strings.CutPrefix(s, mark); ok && strings.TrimFunc(rest, isSpace) != "" {
 			return rest

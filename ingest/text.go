@@ -295,9 +295,11 @@ func detectComma(br *bufio.Reader) rune {
 // csvSource reads the records of a CSV or tab-separated text file.
 type csvSource struct {
 	r        *csv.Reader
-	records  int  // records read so far, including the one that failed
-	replaced bool // the decoder may have put U+FFFD for bytes it could not read
-	forced   bool // the uploader chose the encoding
+	limiter  *fieldLimiter
+	end      int64 // the offset after the last record read
+	records  int   // records read so far, including the one that failed
+	replaced bool  // the decoder may have put U+FFFD for bytes it could not read
+	forced   bool  // the uploader chose the encoding
 	// utf8Header is set when the file is read as UTF-8 and its first line
 	// is UTF-8 beyond ASCII, such as a Chinese header.
 	utf8Header bool
@@ -345,14 +347,15 @@ func newCSVSource(br *bufio.Reader, enc string) (*csvSource, error) {
 		text = bufio.NewReaderSize(crToLF{text}, 64<<10)
 	}
 	comma := detectComma(text)
-	r := csv.NewReader(&fieldLimiter{r: text, comma: comma})
+	limiter := &fieldLimiter{r: text, comma: comma}
+	r := csv.NewReader(limiter)
 	r.Comma = comma
 	r.FieldsPerRecord = -1
-	r.LazyQuotes = false
+	r.LazyQuotes = true
 	// The parser keeps no record past the next read, except the rows
 	// that may hold the header, which readHead copies.
 	r.ReuseRecord = true
-	src := &csvSource{r: r, replaced: enc != EncodingUTF8, forced: forced,
+	src := &csvSource{r: r, limiter: limiter, replaced: enc != EncodingUTF8, forced: forced,
 		utf8Header: enc == EncodingUTF8 && utf8Header(head), overridden: overridden}
 	if overridden != "" {
 		src.bom = enc
@@ -411,36 +414,115 @@ func (*tooManyFieldsError) Error() string {
 	return fmt.Sprintf("read csv: a record has more than %d fields", maxXLSXColumns)
 }
 
-// fieldLimiter passes text on to encoding/csv and fails with
-// tooManyFieldsError once a record has more than maxXLSXColumns fields.
-// encoding/csv keeps every field of a record in memory, about a hundred
-// bytes each as measured on a 5 MB line of commas, so a file of commas
-// alone would take gigabytes before any record came out. It follows the
-// quotes as RFC 4180 writes them, so separators and line breaks inside
-// quoted text do not count.
+// fieldLimiter passes text on to encoding/csv, which reads it with
+// LazyQuotes, and checks the quoting that LazyQuotes lets through.
+//
+// A quote inside a cell that does not start with one is text, as Excel
+// reads it (完成"一期"工程). A quoted cell must still end with a quote
+// followed by the separator or the line's end. encoding/csv with LazyQuotes
+// would take the stray quote of 完成"一期"工程 written as "完成"一期"工程"
+// as text, and a quoted cell that is never closed as the rest of the file.
+// fieldLimiter records the byte offset of each such fault instead, and
+// csvSource.next turns the record around it into a quoting error.
+//
+// It also fails with tooManyFieldsError once a record has more than
+// maxXLSXColumns fields. encoding/csv keeps every field of a record in
+// memory, about a hundred bytes each as measured on a 5 MB line of commas,
+// so a file of commas alone would take gigabytes before any record came
+// out.
 type fieldLimiter struct {
-	r        io.Reader
-	comma    rune
-	inQuotes bool
-	fields   int // separators seen in the current record
+	r      io.Reader
+	comma  rune
+	state  quoteState
+	fields int   // separators seen in the current record
+	offset int64 // bytes passed on so far
+	faults []int64
 }
+
+// quoteState is fieldLimiter's position within a cell.
+type quoteState uint8
+
+const (
+	cellStart   quoteState = iota // before a cell's first byte
+	unquoted                      // in a cell that does not start with a quote
+	quoted                        // in a quoted cell
+	quoteSeen                     // after a quote in a quoted cell
+	quoteThenCR                   // after a quote and a carriage return
+)
 
 func (l *fieldLimiter) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
 	for i, b := range p[:n] {
-		switch {
-		case b == '"':
-			l.inQuotes = !l.inQuotes
-		case l.inQuotes:
-		case b == '\n':
-			l.fields = 0
-		case rune(b) == l.comma:
-			if l.fields++; l.fields >= maxXLSXColumns {
-				return i, &tooManyFieldsError{}
+		switch l.state {
+		case quoted:
+			if b == '"' {
+				l.state = quoteSeen
+			}
+			continue
+		case quoteSeen:
+			switch {
+			case b == '"':
+				l.state = quoted // a doubled quote
+				continue
+			case b == '\r':
+				l.state = quoteThenCR
+				continue
+			case b != '\n' && rune(b) != l.comma:
+				// LazyQuotes keeps the quote as text and the cell open.
+				l.fault(i)
+				l.state = quoted
+				continue
+			}
+		case quoteThenCR:
+			if b != '\n' {
+				l.fault(i)
+				l.state = quoted
+				if b == '"' {
+					l.state = quoteSeen
+				}
+				continue
+			}
+		case cellStart:
+			if b == '"' {
+				l.state = quoted
+				continue
 			}
 		}
+		switch {
+		case b == '\n':
+			l.fields, l.state = 0, cellStart
+		case rune(b) == l.comma:
+			l.state = cellStart
+			if l.fields++; l.fields >= maxXLSXColumns {
+				l.offset += int64(i)
+				return i, &tooManyFieldsError{}
+			}
+		default:
+			l.state = unquoted
+		}
+	}
+	l.offset += int64(n)
+	if err == io.EOF && l.state == quoted {
+		// A quoted cell still open at the end of the file.
+		l.faults = append(l.faults, l.offset)
 	}
 	return n, err
+}
+
+// fault records a quoting fault at the byte p[i] of the current Read.
+func (l *fieldLimiter) fault(i int) {
+	l.faults = append(l.faults, l.offset+int64(i)+1)
+}
+
+// faultIn reports whether a quoting fault lies in the bytes after offset
+// start up to and including end, and drops the faults up to end.
+func (l *fieldLimiter) faultIn(start, end int64) bool {
+	found := false
+	for len(l.faults) > 0 && l.faults[0] <= end {
+		found = found || l.faults[0] > start
+		l.faults = l.faults[1:]
+	}
+	return found
 }
 
 // next returns the next record. A record that breaks the CSV quoting rules
@@ -459,6 +541,12 @@ func (s *csvSource) next() (record, error) {
 				"请检查这一行，删去多余的分隔符后重新上传", s.records, maxXLSXColumns, maxXLSXColumns), err)
 	}
 	rec := record{row: s.records, cells: fields, fields: len(fields)}
+	start := s.end
+	s.end = s.r.InputOffset()
+	if s.limiter.faultIn(start, s.end) && err == nil {
+		line, _ := s.r.FieldPos(0)
+		err = &csv.ParseError{StartLine: line, Line: line, Column: 1, Err: csv.ErrQuote}
+	}
 	if _, ok := errors.AsType[*csv.ParseError](err); ok {
 		return rec, err
 	}

@@ -179,19 +179,65 @@ func TestParseUnreadableGB18030(t *testing.T) {
 func TestParseQuoting(t *testing.T) {
 	text := "单位,项目编号,填报期间,完成率,进展情况\n" +
 		"宁波市海曙区,NB-1,2026Q3,50%,\"第一行\n第二行，含\"\"引号\"\"\"\n" + // row 2 spans two lines
-		"宁波市海曙区,NB-2,2026Q3,50%,完成\"一期\"工程\n" + // row 3: bare quote
+		"宁波市海曙区,NB-2,2026Q3,50%,完成\"一期\"工程\n" + // row 3: quotes inside an unquoted cell are text
 		"宁波市海曙区,NB-3,2026Q3,60%,正常\n" // row 4
 	res := parseText(t, "q.csv", text, Options{})
-	want := []string{"q.csv 第3行的英文双引号不成对，无法分列，" +
-		"请把含有双引号或逗号的内容整体放在一对英文双引号中，内容里的双引号写成两个，或改为上传xlsx文件"}
-	if got := issueStrings(res.Errors); !slices.Equal(got, want) {
-		t.Errorf("errors = %q, want %q", got, want)
+	if got := issueStrings(res.Errors); len(got) != 0 {
+		t.Errorf("errors = %q, want none", got)
 	}
 	if res.Rows != 3 {
 		t.Errorf("Rows = %d, want 3", res.Rows)
 	}
-	if len(res.Batch.Progress) != 2 || res.Batch.Progress[0].Progress != "第一行\n第二行，含\"引号\"" {
-		t.Errorf("records = %q, want the quoted cell with its line break", progressLines(res.Batch.Progress))
+	want := []string{"第一行\n第二行，含\"引号\"", "完成\"一期\"工程", "正常"}
+	var got []string
+	for _, p := range res.Batch.Progress {
+		got = append(got, p.Progress)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("进展情况 = %q, want %q", got, want)
+	}
+}
+
+// A quoted cell must end with a quote before the separator or the line's
+// end. One that goes on after its closing quote, or is never closed, is an
+// error on its row.
+func TestParseQuotedCellFaults(t *testing.T) {
+	const fix = "的英文双引号不成对，无法分列，" +
+		"请把含有双引号或逗号的内容整体放在一对英文双引号中，内容里的双引号写成两个，或改为上传xlsx文件"
+	for _, tt := range []struct {
+		name, body string
+		want       []string
+		rows       int
+	}{
+		{"text after the closing quote",
+			"宁波市海曙区,NB-2,2026Q3,50%,\"完成\"一期\"工程\"\n宁波市海曙区,NB-3,2026Q3,60%,正常\n",
+			[]string{"q.csv 第2行" + fix}, 2},
+		// Past the first 64 KB, where a lone CR is no longer taken as
+		// the file's line end.
+		{"text after the quote and a carriage return",
+			"单位,项目编号,填报期间,完成率,进展情况\r\n" + strings.Repeat("宁波市海曙区,NB-3,2026Q3,60%,正常\r\n", 2000) +
+				"宁波市海曙区,NB-2,2026Q3,50%,\"完成\"\rX\r\n宁波市海曙区,NB-3,2026Q3,60%,正常\r\n",
+			[]string{"q.csv 第2002行" + fix}, 2001}, // the open cell takes in the last line
+		{"quote still open at the end",
+			"宁波市海曙区,NB-3,2026Q3,60%,正常\n宁波市海曙区,NB-2,2026Q3,50%,\"完成\n",
+			[]string{"q.csv 第3行" + fix}, 2},
+		{"closing quote before CRLF",
+			"宁波市海曙区,NB-2,2026Q3,50%,\"完成\"\r\n宁波市海曙区,NB-3,2026Q3,60%,\"正常\"\r\n",
+			nil, 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			text := tt.body
+			if !strings.HasPrefix(text, "单位") {
+				text = "单位,项目编号,填报期间,完成率,进展情况\n" + text
+			}
+			res := parseText(t, "q.csv", text, Options{})
+			if got := issueStrings(res.Errors); !slices.Equal(got, tt.want) {
+				t.Errorf("errors = %q, want %q", got, tt.want)
+			}
+			if res.Rows != tt.rows {
+				t.Errorf("Rows = %d, want %d", res.Rows, tt.rows)
+			}
+		})
 	}
 }
 

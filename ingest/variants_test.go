@@ -497,3 +497,28 @@ func TestVariantApostropheTextMark(t *testing.T) {
 		t.Errorf("errors = %q, want one on 完成率", issueStrings(res.Errors))
 	}
 }
+
+// Systems that export CSV for Excel write a code or a date as the formula
+// ="NB-2026-010", so that Excel shows it as text. Excel shows the value
+// inside, and so does saima in every column but free text.
+func TestVariantFormulaTextConstant(t *testing.T) {
+	text := progressRows(
+		`="宁波市海曙区",="NB-2026-010",项目,="2026Q3",="85%",="2026/9/30",="进展",无`,
+		`宁波市海曙区, ="NB-2026-011" ,项目,2026Q3,85%,2026/9/30,进展,无`,
+	)
+	res := parseVariant(t, "formula.csv", []byte(text), Options{})
+	requireNoErrors(t, res)
+	want := []string{
+		`宁波市海曙区|NB-2026-010|项目|2026Q3|85|2026-09-30|="进展"|无`,
+		"宁波市海曙区|NB-2026-011|项目|2026Q3|85|2026-09-30|进展|无",
+	}
+	if got := progressLines(res.Batch.Progress); !slices.Equal(got, want) {
+		t.Errorf("records = %q, want %q", got, want)
+	}
+
+	// A formula that is not one text constant is not unwrapped.
+	res = parseVariant(t, "formula.csv", []byte(progressRows(`宁波市海曙区,NB-2026-012,项目,2026Q3,="8"&"5%",2026/9/30,进展,无`)), Options{})
+	if len(res.Errors) != 1 || res.Errors[0].Column != "完成率" {
+		t.Errorf("errors = %q, want one on 完成率", issueStrings(res.Errors))
+	}
+}
