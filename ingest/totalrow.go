@@ -100,7 +100,7 @@ func (p *parser) skipFooterRow(rec record, h *header) bool {
 	return true
 }
 
-// hintCellRE matches a cell, in compact form, that says how to fill in
+// hintCellRE matches a cell, in compact form, that gives how to fill in
 // its column: 必填, 选填 or 非必填, in brackets or not. A note may follow
 // after punctuation, as in 必填，填百分数.
 var hintCellRE = regexp.MustCompile(`^[(\[【]?(?:必填|选填|非必填|可选填|可不填|必填项|选填项)[)\]】]?(?:[,，:：;；。].*)?$`)

@@ -58,7 +58,7 @@ type projectPage struct {
 	// OpenMilestones are the project's milestones without an actual day
 	// when Current is 完成. They stay open and count as overdue once due,
 	// so the page warns about them. Today is today's Beijing date, which
-	// tells the overdue ones.
+	// marks the overdue ones.
 	OpenMilestones []saima.Milestone
 	Today          saima.Date
 }
