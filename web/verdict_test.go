@@ -28,6 +28,12 @@ var haishuReasons = []string{
 // 宁波市海曙区 with their reasons on the leaderboard, in the API and in
 // the workbook. The rule set has no bonus, so none shows a bonus.
 func TestLeaderboardShowsVerdicts(t *testing.T) {
+	draftThenPublish(t, assertVerdictsShown)
+}
+
+// draftThenPublish scores 2026Q2 under adjustedRules as a draft, runs
+// check, then publishes the period and runs check again.
+func draftThenPublish(t *testing.T, check func(*testing.T, *testEnv)) {
 	env := newTestEnv(t, nil)
 	writeEvaluationLedger(t, env.store)
 	svc := &scoring.Service{Store: env.store, Rules: []byte(adjustedRules), Now: env.clock.Now}
@@ -36,11 +42,11 @@ func TestLeaderboardShowsVerdicts(t *testing.T) {
 	if _, err := svc.Draft(ctx, q2, "saima score"); err != nil {
 		t.Fatal(err)
 	}
-	t.Run("draft", func(t *testing.T) { assertVerdictsShown(t, env) })
+	t.Run("draft", func(t *testing.T) { check(t, env) })
 	if _, err := svc.Publish(ctx, q2, "改革办", ""); err != nil {
 		t.Fatal(err)
 	}
-	t.Run("published", func(t *testing.T) { assertVerdictsShown(t, env) })
+	t.Run("published", func(t *testing.T) { check(t, env) })
 }
 
 func assertVerdictsShown(t *testing.T, env *testEnv) {
@@ -204,19 +210,7 @@ func cellAt(row []string, i int) string {
 // TestUnitPageShowsVerdict checks that the unit page shows the grade and
 // the reasons of the draft and then of the published result.
 func TestUnitPageShowsVerdict(t *testing.T) {
-	env := newTestEnv(t, nil)
-	writeEvaluationLedger(t, env.store)
-	svc := &scoring.Service{Store: env.store, Rules: []byte(adjustedRules), Now: env.clock.Now}
-	ctx := context.Background()
-
-	if _, err := svc.Draft(ctx, q2, "saima score"); err != nil {
-		t.Fatal(err)
-	}
-	t.Run("draft", func(t *testing.T) { assertUnitVerdict(t, env) })
-	if _, err := svc.Publish(ctx, q2, "改革办", ""); err != nil {
-		t.Fatal(err)
-	}
-	t.Run("published", func(t *testing.T) { assertUnitVerdict(t, env) })
+	draftThenPublish(t, assertUnitVerdict)
 }
 
 func assertUnitVerdict(t *testing.T, env *testEnv) {
